@@ -1,0 +1,170 @@
+//! Stage 1, load: read every OpenAPI document under the spec directory.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// One document as read from disk, before normalization.
+#[derive(Debug, Clone)]
+pub struct SourceDocument {
+    /// How messages name the file (the path as found under the spec directory).
+    pub name: String,
+    /// The parsed document.
+    pub value: Value,
+}
+
+impl SourceDocument {
+    /// Parses `text` as YAML, or as JSON when `name` ends in `.json`.
+    pub fn parse(name: &str, text: &str) -> Result<Self> {
+        let value = if name.ends_with(".json") {
+            serde_json::from_str(text).map_err(|e| Error::Syntax {
+                file: name.to_string(),
+                line: Some(e.line()),
+                column: Some(e.column()),
+                message: e.to_string(),
+            })?
+        } else {
+            serde_yaml::from_str(text).map_err(|e| {
+                let at = e.location();
+                Error::Syntax {
+                    file: name.to_string(),
+                    line: at.as_ref().map(|l| l.line()),
+                    column: at.as_ref().map(|l| l.column()),
+                    message: e.to_string(),
+                }
+            })?
+        };
+        Ok(SourceDocument {
+            name: name.to_string(),
+            value,
+        })
+    }
+}
+
+/// Whether `path` names a file this stage reads.
+fn is_document(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
+}
+
+/// Lists the document files under `dir`, recursively, sorted by path.
+pub fn document_paths(dir: &Path) -> Result<Vec<PathBuf>> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in std::fs::read_dir(&current).map_err(io(&current))? {
+            let path = entry.map_err(io(&current))?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if is_document(&path) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Reads and parses every `*.yaml`, `*.yml` and `*.json` file under `dir`,
+/// in sorted path order.
+pub fn load_dir(dir: &Path) -> Result<Vec<SourceDocument>> {
+    let paths = document_paths(dir)?;
+    if paths.is_empty() {
+        return Err(Error::NoDocuments {
+            dir: dir.to_path_buf(),
+        });
+    }
+    paths
+        .iter()
+        .map(|path| {
+            let bytes = std::fs::read(path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let name = path.display().to_string();
+            let text = String::from_utf8(bytes).map_err(|e| Error::Syntax {
+                file: name.clone(),
+                line: None,
+                column: None,
+                message: format!(
+                    "not UTF-8 (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            })?;
+            SourceDocument::parse(&name, &text)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_syntax_error_names_file_line_and_column() {
+        let err = SourceDocument::parse("a.yaml", "openapi: 3.0.3\ninfo: [\n").unwrap_err();
+        let Error::Syntax { file, line, .. } = &err else {
+            panic!("expected a syntax error, got {err}");
+        };
+        assert_eq!(file, "a.yaml");
+        assert_eq!(*line, Some(3));
+        assert!(err.to_string().starts_with("a.yaml:3:"), "{err}");
+    }
+
+    #[test]
+    fn json_files_are_parsed_as_json() {
+        let doc = SourceDocument::parse("a.json", r#"{"openapi": "3.0.3"}"#).unwrap();
+        assert_eq!(doc.value["openapi"], "3.0.3");
+        let err = SourceDocument::parse("b.json", "{\n  \"a\": }").unwrap_err();
+        assert!(err.to_string().starts_with("b.json:2:"), "{err}");
+    }
+
+    #[test]
+    fn loads_documents_recursively_in_sorted_order_and_skips_others() {
+        let dir = std::env::temp_dir().join(format!("c1-load-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("b.yaml"), "x: 1").unwrap();
+        std::fs::write(dir.join("a.json"), "{\"x\": 2}").unwrap();
+        std::fs::write(dir.join("sub/c.yml"), "x: 3").unwrap();
+        std::fs::write(dir.join("README.md"), "# not a document").unwrap();
+        let docs = load_dir(&dir).unwrap();
+        let xs: Vec<_> = docs
+            .iter()
+            .map(|d| d.value["x"].as_i64().unwrap())
+            .collect();
+        assert_eq!(xs, [2, 1, 3]);
+        assert!(docs[2].name.ends_with("sub/c.yml"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn empty_directory_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("c1-load-empty-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let err = load_dir(&dir).unwrap_err();
+        assert!(matches!(err, Error::NoDocuments { .. }), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn non_utf8_file_is_a_clear_error() {
+        let dir = std::env::temp_dir().join(format!("c1-load-utf8-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.yaml"), b"x: \xff\xfe").unwrap();
+        let err = load_dir(&dir).unwrap_err().to_string();
+        assert!(
+            err.contains("a.yaml: not UTF-8 (invalid byte at offset 3)"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

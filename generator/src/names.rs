@@ -1,0 +1,143 @@
+//! Rust names for spec names: types, fields, modules, functions.
+
+use heck::{ToPascalCase, ToSnakeCase};
+
+/// Rust keywords, strict and reserved (2021 edition).
+const KEYWORDS: [&str; 51] = [
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: [&str; 4] = ["crate", "self", "Self", "super"];
+
+/// Type names the generated modules use themselves and a spec type must not take.
+pub const RESERVED_TYPES: [&str; 12] = [
+    "Box",
+    "BTreeMap",
+    "Client",
+    "Error",
+    "Map",
+    "Option",
+    "Result",
+    "Self",
+    "String",
+    "Value",
+    "Vec",
+    "OffsetDateTime",
+];
+
+/// Makes `word` a valid identifier: a leading digit gets a `_` before it,
+/// an empty word becomes `fallback`.
+fn valid_start(word: String, fallback: &str) -> String {
+    match word.chars().next() {
+        None => fallback.to_string(),
+        Some(c) if c.is_ascii_digit() => format!("_{word}"),
+        Some(_) => word,
+    }
+}
+
+/// The snake_case identifier for a spec name (a field, parameter or
+/// function); keywords become raw identifiers (`r#type`) or get a `_` suffix.
+pub fn snake(name: &str) -> String {
+    let word = valid_start(name.to_snake_case(), "field");
+    escape_keyword(word)
+}
+
+/// The PascalCase identifier for a spec name (a type or variant).
+pub fn pascal(name: &str) -> String {
+    let word = valid_start(name.to_pascal_case(), "Unnamed");
+    escape_keyword(word)
+}
+
+fn escape_keyword(word: String) -> String {
+    if NOT_RAW.contains(&word.as_str()) {
+        format!("{word}_")
+    } else if KEYWORDS.contains(&word.as_str()) {
+        format!("r#{word}")
+    } else {
+        word
+    }
+}
+
+/// The name an identifier has without its `r#` prefix.
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// What `#[serde(rename_all = "camelCase")]` turns the field `ident` into,
+/// following serde's own rule.
+pub fn serde_camel_case(ident: &str) -> String {
+    let mut out = String::new();
+    let mut capitalize = false;
+    for (i, ch) in unraw(ident).char_indices() {
+        if ch == '_' {
+            capitalize = true;
+        } else if capitalize {
+            out.push(ch.to_ascii_uppercase());
+            capitalize = false;
+        } else if i == 0 {
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Appends the smallest number that makes `name` unused, if it is used.
+pub fn unique(name: String, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(&name) {
+        return name;
+    }
+    (2..)
+        .map(|n| format!("{name}{n}"))
+        .find(|candidate| !taken(candidate))
+        .unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_snake_case_and_keywords_are_escaped() {
+        assert_eq!(snake("allowSourceCidr"), "allow_source_cidr");
+        assert_eq!(snake("clientId"), "client_id");
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("@type"), "r#type");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("x-request.id"), "x_request_id");
+        assert_eq!(snake("2fa"), "_2fa");
+        assert_eq!(snake("@@"), "field");
+    }
+
+    #[test]
+    fn types_are_pascal_case() {
+        assert_eq!(pascal("Personal Client"), "PersonalClient");
+        assert_eq!(
+            pascal("APP_USER_TYPE_UNSPECIFIED"),
+            "AppUserTypeUnspecified"
+        );
+        assert_eq!(pascal("self"), "Self_");
+        assert_eq!(pascal("3d"), "_3d");
+    }
+
+    #[test]
+    fn serde_camel_case_matches_serde() {
+        assert_eq!(serde_camel_case("allow_source_cidr"), "allowSourceCidr");
+        assert_eq!(serde_camel_case("r#type"), "type");
+        assert_eq!(serde_camel_case("id"), "id");
+        assert_eq!(serde_camel_case("v2_name"), "v2Name");
+    }
+
+    #[test]
+    fn unique_appends_a_number() {
+        let taken = ["A", "A2"];
+        assert_eq!(unique("A".into(), |n| taken.contains(&n)), "A3");
+        assert_eq!(unique("B".into(), |n| taken.contains(&n)), "B");
+    }
+}
