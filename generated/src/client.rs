@@ -39,7 +39,7 @@ impl fmt::Debug for Client {
 #[derive(Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
-    tenant: Option<String>,
+    variables: Vec<(String, String)>,
     http: Option<reqwest::Client>,
     token: Option<Secret>,
 }
@@ -48,7 +48,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            .field("tenant", &self.tenant)
+            .field("variables", &self.variables)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .finish()
     }
@@ -56,12 +56,21 @@ impl fmt::Debug for ClientBuilder {
 
 impl ClientBuilder {
     /// Talks to the tenant's server: `acme` means `https://acme.conductor.one`.
-    pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
-        self.tenant = Some(tenant.into());
+    ///
+    /// Sets the `tenantDomain` variable of [`SERVER_URL`](crate::spec::SERVER_URL).
+    pub fn tenant(self, tenant: impl Into<String>) -> Self {
+        self.server_variable("tenantDomain", tenant)
+    }
+
+    /// Sets a placeholder of [`SERVER_URL`](crate::spec::SERVER_URL); the
+    /// others keep their defaults ([`SERVER_VARIABLES`](crate::spec::SERVER_VARIABLES)).
+    pub fn server_variable(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.variables.push((name.into(), value.into()));
         self
     }
 
-    /// Talks to this server instead (for example a test server).
+    /// Talks to this server instead of [`SERVER_URL`](crate::spec::SERVER_URL)
+    /// (for example a test server).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -79,17 +88,17 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client; a tenant or a base URL must have been given.
+    /// Builds the client; a base URL, or the server variables without a
+    /// default (such as the tenant), must have been given.
     pub fn build(self) -> Result<Client> {
-        let url = match (self.base_url, self.tenant) {
-            (Some(url), None) => url,
-            (None, Some(tenant)) => crate::spec::server_url(&tenant),
-            (Some(_), Some(_)) => {
+        let url = match self.base_url {
+            Some(_) if !self.variables.is_empty() => {
                 return Err(Error::Config(
-                    "give a tenant or a base URL, not both".into(),
+                    "give a base URL or server variables (such as the tenant), not both".into(),
                 ))
             }
-            (None, None) => return Err(Error::Config("a tenant or a base URL is required".into())),
+            Some(url) => url,
+            None => server_url(&self.variables)?,
         };
         let base_url = Url::parse(&url)
             .map_err(|e| Error::Config(format!("invalid server URL `{url}`: {e}")))?;
@@ -106,6 +115,31 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// [`SERVER_URL`](crate::spec::SERVER_URL) with its placeholders filled in.
+fn server_url(given: &[(String, String)]) -> Result<String> {
+    let mut url = crate::spec::SERVER_URL.to_string();
+    for (name, value) in given {
+        if !crate::spec::SERVER_VARIABLES
+            .iter()
+            .any(|(known, _)| known == name)
+        {
+            return Err(Error::Config(format!(
+                "the server URL has no `{{{name}}}` variable"
+            )));
+        }
+        if value.is_empty() || value.contains(['/', '?', '#', '@', ':']) {
+            return Err(Error::Config(format!(
+                "`{value}` is not a valid value for the server variable `{name}`"
+            )));
+        }
+        url = url.replace(&format!("{{{name}}}"), value);
+    }
+    for (name, default) in crate::spec::SERVER_VARIABLES {
+        url = url.replace(&format!("{{{name}}}"), default);
+    }
+    Ok(url)
 }
 
 impl Client {
@@ -297,17 +331,5 @@ mod tests {
         assert!(!format!("{client:?}").contains("s3cr3t"));
         let builder = Client::builder().bearer_token("s3cr3t-token");
         assert!(!format!("{builder:?}").contains("s3cr3t"));
-    }
-
-    #[test]
-    fn tenant_fills_the_server_url() {
-        let client = Client::builder().tenant("acme").build().unwrap();
-        assert_eq!(client.base_url().as_str(), "https://acme.conductor.one/");
-        assert!(Client::builder().build().is_err());
-        assert!(Client::builder()
-            .tenant("a")
-            .base_url("http://x")
-            .build()
-            .is_err());
     }
 }

@@ -10,12 +10,10 @@ pub const API_VERSION: &str = "0.1.0-alpha";
 
 /// The C1 API server for the current tenant.
 ///
-/// A template: see [`server_url`] for its variables.
+/// The `{name}` placeholders are listed in [`SERVER_VARIABLES`].
 pub const SERVER_URL: &str = "https://{tenantDomain}.conductor.one";
 
-/// The server URL with its variables filled in.
+/// The placeholders of [`SERVER_URL`], with their default values.
 ///
-/// - `tenant_domain`: The domain of the tenant to use for this request. (default `example`)
-pub fn server_url(tenant_domain: &str) -> String {
-    SERVER_URL.replace("{tenantDomain}", tenant_domain)
-}
+/// - `tenantDomain`: The domain of the tenant to use for this request.
+pub const SERVER_VARIABLES: &[(&str, &str)] = &[("tenantDomain", "example")];

@@ -473,7 +473,14 @@ impl<'a> Emitter<'a> {
 
     fn query_arg(&self, p: &Param) -> TokenStream {
         let arg = ident(&p.name);
-        let ty = self.ty(&p.ty, true);
+        let ty = match &p.ty {
+            TypeRef::String => quote!(&str),
+            TypeRef::Vec(inner) => {
+                let inner = self.ty(inner, true);
+                quote!(&[#inner])
+            }
+            other => self.ty(other, true),
+        };
         if p.required {
             quote!(#arg: #ty)
         } else {
@@ -495,47 +502,22 @@ impl<'a> Emitter<'a> {
         let title = &self.api.title;
         let version = &self.api.version;
         let server = self.api.servers.first();
-        let url_items = server.map(|s| {
-            let url = &s.url;
-            let mut text = s
-                .description
-                .clone()
-                .unwrap_or_else(|| "The API server.".into());
-            text.push_str("\n\nA template: see [`server_url`] for its variables.");
-            let url_doc = doc(Some(&text));
-            let params = s.variables.iter().map(|v| {
-                let arg = ident(&crate::names::snake(&v.name));
-                quote!(#arg: &str)
-            });
-            let replaced = s.variables.iter().map(|v| {
-                let arg = ident(&crate::names::snake(&v.name));
-                let placeholder = format!("{{{}}}", v.name);
-                quote!(.replace(#placeholder, #arg))
-            });
-            let fill = if s.variables.is_empty() {
-                quote!(SERVER_URL.to_string())
-            } else {
-                quote!(SERVER_URL #(#replaced)*)
-            };
-            let mut fn_text = String::from("The server URL with its variables filled in.");
-            for v in &s.variables {
-                let what = v.description.clone().unwrap_or_default();
-                fn_text.push_str(&format!(
-                    "\n\n- `{}`: {} (default `{}`)",
-                    crate::names::snake(&v.name),
-                    what,
-                    v.default
-                ));
-            }
-            let fn_doc = doc(Some(&fn_text));
-            quote! {
-                #url_doc
-                pub const SERVER_URL: &str = #url;
-                #fn_doc
-                pub fn server_url(#(#params),*) -> String {
-                    #fill
-                }
-            }
+        let url = server.map(|s| s.url.as_str()).unwrap_or_default();
+        let mut url_doc = server
+            .and_then(|s| s.description.clone())
+            .unwrap_or_else(|| "The API server.".into());
+        url_doc.push_str("\n\nThe `{name}` placeholders are listed in [`SERVER_VARIABLES`].");
+        let url_doc = doc(Some(&url_doc));
+        let mut vars_doc =
+            String::from("The placeholders of [`SERVER_URL`], with their default values.");
+        for v in server.iter().flat_map(|s| &s.variables) {
+            let what = v.description.as_deref().unwrap_or("");
+            vars_doc.push_str(&format!("\n\n- `{}`: {what}", v.name));
+        }
+        let vars_doc = doc(Some(&vars_doc));
+        let vars = server.iter().flat_map(|s| &s.variables).map(|v| {
+            let (name, default) = (&v.name, &v.default);
+            quote!((#name, #default))
         });
         quote! {
             #![doc = " Facts about the API, from its OpenAPI documents."]
@@ -543,7 +525,10 @@ impl<'a> Emitter<'a> {
             pub const API_TITLE: &str = #title;
             #[doc = " The version of the API these bindings were generated from (`info.version`)."]
             pub const API_VERSION: &str = #version;
-            #url_items
+            #url_doc
+            pub const SERVER_URL: &str = #url;
+            #vars_doc
+            pub const SERVER_VARIABLES: &[(&str, &str)] = &[#(#vars),*];
         }
     }
 }

@@ -1,1 +1,363 @@
+use super::*;
+use crate::load::SourceDocument;
+use crate::{merge, normalize};
 
+/// Builds the model of one YAML document.
+fn model(yaml: &str) -> Result<Api> {
+    let doc = SourceDocument::parse("t.yaml", yaml)?;
+    let merged = merge::merge(&[normalize::normalize(&doc)?])?;
+    build(&merged.api)
+}
+
+fn doc(schemas: &str, paths: &str) -> String {
+    let indent = |text: &str, n: usize| {
+        text.lines()
+            .map(|l| format!("{}{l}\n", " ".repeat(n)))
+            .collect::<String>()
+    };
+    format!(
+        "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths:\n{}components:\n  schemas:\n{}",
+        indent(paths, 2),
+        indent(schemas, 4)
+    )
+}
+
+fn ty<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
+    api.types
+        .iter()
+        .find(|t| t.name == name)
+        .unwrap_or_else(|| {
+            panic!(
+                "no type {name} in {:?}",
+                api.types.iter().map(|t| &t.name).collect::<Vec<_>>()
+            )
+        })
+}
+
+fn fields<'a>(api: &'a Api, name: &str) -> &'a [Field] {
+    match &ty(api, name).kind {
+        TypeKind::Struct(s) => &s.fields,
+        other => panic!("{name} is not a struct: {other:?}"),
+    }
+}
+
+fn field<'a>(api: &'a Api, name: &str, field: &str) -> &'a Field {
+    fields(api, name)
+        .iter()
+        .find(|f| f.wire_name == field)
+        .unwrap_or_else(|| panic!("no field {field}"))
+}
+
+#[test]
+fn names_come_from_override_or_last_dotted_segment() {
+    let api = model(&doc(
+        "c1.api.iam.v1.PersonalClient: {type: object}\n\
+         c1.api.iam.v1.UpdateRequestInput: {type: object, x-speakeasy-name-override: UpdateRequest}",
+        "{}",
+    ))
+    .unwrap();
+    let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["PersonalClient", "UpdateRequest"]);
+    assert_eq!(api.types[0].wire_name, "c1.api.iam.v1.PersonalClient");
+}
+
+#[test]
+fn colliding_short_names_are_qualified_by_package() {
+    let api = model(&doc(
+        "c1.api.app.v1.Action: {type: object}\nc1.api.automations.v1.Action: {type: object}\nc1.api.app.v1.Other: {type: object}",
+        "{}",
+    ))
+    .unwrap();
+    let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["AppAction", "Other", "AutomationsAction"]);
+}
+
+#[test]
+fn reserved_and_repeated_names_get_a_number() {
+    let api = model(&doc(
+        "a.Error: {type: object}\nb.v1.Error: {type: object}\nx.String: {type: object}",
+        "{}",
+    ))
+    .unwrap();
+    let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["AError", "BError", "String2"]);
+}
+
+#[test]
+fn optionality_follows_required_and_nullable() {
+    let api = model(&doc(
+        "S:\n  type: object\n  required: [a, b]\n  properties:\n    a: {type: string}\n    b: {type: [string, 'null']}\n    c: {type: string}",
+        "{}",
+    ))
+    .unwrap();
+    let optional: Vec<bool> = fields(&api, "S").iter().map(Field::optional).collect();
+    assert_eq!(optional, [false, true, true]);
+}
+
+#[test]
+fn field_names_are_snake_case_and_keep_the_wire_name() {
+    let api = model(&doc(
+        "S:\n  type: object\n  properties:\n    clientId: {type: string}\n    type: {type: string}\n    '@type': {type: string}\n    x-y.z: {type: string}",
+        "{}",
+    ))
+    .unwrap();
+    let names: Vec<(&str, &str)> = fields(&api, "S")
+        .iter()
+        .map(|f| (f.name.as_str(), f.wire_name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("client_id", "clientId"),
+            ("r#type", "type"),
+            ("r#type2", "@type"),
+            ("x_y_z", "x-y.z")
+        ]
+    );
+}
+
+#[test]
+fn scalar_formats_map_to_rust_types() {
+    let api = model(&doc(
+        "S:\n  type: object\n  properties:\n    t: {type: string, format: date-time}\n    i: {type: integer, format: int32}\n    l: {type: integer, format: int64}\n    \
+         u: {type: integer, format: uint32}\n    f: {type: number, format: float}\n    d: {type: number}\n    b: {type: boolean}\n    \
+         m: {type: object, additionalProperties: {type: string}}\n    o: {type: object}\n    a: {type: array, items: {type: string}}\n    any: {}",
+        "{}",
+    ))
+    .unwrap();
+    let types: Vec<&TypeRef> = fields(&api, "S").iter().map(|f| &f.ty).collect();
+    use TypeRef as T;
+    assert_eq!(
+        types,
+        [
+            &T::DateTime,
+            &T::I32,
+            &T::I64,
+            &T::U32,
+            &T::F32,
+            &T::F64,
+            &T::Bool,
+            &T::Map(Box::new(T::String)),
+            &T::Object,
+            &T::Vec(Box::new(T::String)),
+            &T::Any
+        ]
+    );
+}
+
+#[test]
+fn nullable_reference_resolves_to_the_type() {
+    let api = model(&doc(
+        "A:\n  type: object\n  properties:\n    b:\n      oneOf:\n        - $ref: '#/components/schemas/B'\n        - type: 'null'\nB: {type: object}",
+        "{}",
+    ))
+    .unwrap();
+    let b = field(&api, "A", "b");
+    assert_eq!(b.ty, TypeRef::Named(TypeId(1)));
+    assert!(b.nullable && b.optional());
+}
+
+#[test]
+fn inline_objects_and_enums_become_named_types() {
+    let api = model(&doc(
+        "A:\n  type: object\n  properties:\n    inner:\n      type: object\n      properties:\n        kind: {type: string, enum: [X_ONE, x-two]}",
+        "{}",
+    ))
+    .unwrap();
+    assert!(matches!(field(&api, "A", "inner").ty, TypeRef::Named(_)));
+    let TypeKind::Enum(variants) = &ty(&api, "AInnerKind").kind else {
+        panic!("not an enum")
+    };
+    let names: Vec<(&str, &str)> = variants
+        .iter()
+        .map(|v| (v.name.as_str(), v.wire_name.as_str()))
+        .collect();
+    assert_eq!(names, [("XOne", "X_ONE"), ("XTwo", "x-two")]);
+    assert_eq!(
+        ty(&api, "AInner").wire_name,
+        "/components/schemas/A/properties/inner"
+    );
+}
+
+#[test]
+fn recursive_types_box_their_direct_self_references() {
+    let api = model(&doc(
+        "Node:\n  type: object\n  properties:\n    parent: {$ref: '#/components/schemas/Node'}\n    children: {type: array, items: {$ref: '#/components/schemas/Node'}}",
+        "{}",
+    ))
+    .unwrap();
+    assert!(field(&api, "Node", "parent").boxed);
+    assert!(!field(&api, "Node", "children").boxed);
+}
+
+#[test]
+fn alias_cycles_are_an_error() {
+    let err = model(&doc(
+        "A: {$ref: '#/components/schemas/B'}\nB: {$ref: '#/components/schemas/A'}",
+        "{}",
+    ))
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/components/schemas/A: reference cycle with no object in between: A -> B -> A"
+    );
+}
+
+#[test]
+fn missing_and_external_references_are_errors() {
+    let err = model(&doc(
+        "A: {type: object, properties: {b: {$ref: '#/components/schemas/Nope'}}}",
+        "{}",
+    ))
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/components/schemas/A/properties/b: reference `#/components/schemas/Nope` does not name a schema in `components/schemas`"
+    );
+    let err = model(&doc(
+        "A: {type: object, properties: {b: {$ref: 'other.yaml#/B'}}}",
+        "{}",
+    ))
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("points outside the document"),
+        "{err}"
+    );
+}
+
+const OPS: &str = "\
+/things/{id}:
+  get:
+    tags: [Thing Store]
+    operationId: c1.Things.Get
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      - {name: page_size, in: query, schema: {type: integer, format: int32}}
+    responses:
+      '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+  post:
+    tags: [Thing Store]
+    operationId: c1.Things.Update
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/UpdateRequest'}}}}
+    responses:
+      '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+  delete:
+    tags: [Thing Store]
+    operationId: c1.Things.Delete
+    x-speakeasy-name-override: remove
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Empty'}}}}
+    responses:
+      '200': {description: ok}
+";
+
+const THINGS: &str = "\
+Thing:
+  type: object
+  properties:
+    id: {type: string, readOnly: true}
+    name: {type: string}
+UpdateRequest:
+  type: object
+  properties:
+    thing: {$ref: '#/components/schemas/Thing'}
+    mask: {type: string}
+    createdBy: {type: string, readOnly: true}
+Empty: {type: object}";
+
+#[test]
+fn operations_are_grouped_and_named() {
+    let api = model(&doc(THINGS, OPS)).unwrap();
+    assert_eq!(api.groups.len(), 1);
+    let group = &api.groups[0];
+    assert_eq!(
+        (
+            group.tag.as_str(),
+            group.module.as_str(),
+            group.type_name.as_str()
+        ),
+        ("Thing Store", "thing_store", "ThingStoreApi")
+    );
+    let names: Vec<&str> = group.operations.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["get", "remove", "update"]);
+    let get = &group.operations[0];
+    assert_eq!(
+        get.segments,
+        [Segment::Literal("things".into()), Segment::Param(0)]
+    );
+    assert_eq!(get.path_params[0].name, "id");
+    assert_eq!(get.query_params[0].ty, TypeRef::I32);
+    assert!(!get.query_params[0].required);
+    assert!(group.operations[1].response.is_none());
+}
+
+#[test]
+fn empty_request_bodies_are_implicit() {
+    let api = model(&doc(THINGS, OPS)).unwrap();
+    let ops = &api.groups[0].operations;
+    assert!(ops[1].body.as_ref().unwrap().implicit_empty);
+    assert!(!ops[2].body.as_ref().unwrap().implicit_empty);
+}
+
+#[test]
+fn request_bodies_use_input_types_without_read_only_fields() {
+    let api = model(&doc(THINGS, OPS)).unwrap();
+    // Thing is also received, so it keeps every field and gains ThingInput.
+    let thing: Vec<&str> = fields(&api, "Thing")
+        .iter()
+        .map(|f| f.wire_name.as_str())
+        .collect();
+    assert_eq!(thing, ["id", "name"]);
+    let input: Vec<&str> = fields(&api, "ThingInput")
+        .iter()
+        .map(|f| f.wire_name.as_str())
+        .collect();
+    assert_eq!(input, ["name"]);
+    let TypeKind::Struct(s) = &ty(&api, "ThingInput").kind else {
+        panic!()
+    };
+    assert_eq!(
+        s.input_of.map(|id| api.types[id.0].name.as_str()),
+        Some("Thing")
+    );
+    // UpdateRequest is only ever sent: rewritten in place, pointing at ThingInput.
+    let update = fields(&api, "UpdateRequest");
+    let wire: Vec<&str> = update.iter().map(|f| f.wire_name.as_str()).collect();
+    assert_eq!(wire, ["thing", "mask"]);
+    assert_eq!(
+        update[0].ty.named().map(|id| api.types[id.0].name.as_str()),
+        Some("ThingInput")
+    );
+    assert!(api.types.iter().all(|t| t.name != "UpdateRequestInput"));
+}
+
+#[test]
+fn duplicate_operation_names_in_a_group_are_an_error() {
+    let ops =
+        "/a:\n  get: {tags: [G], operationId: x.List, responses: {'200': {description: ok}}}\n\
+               /b:\n  get: {tags: [G], operationId: y.List, responses: {'200': {description: ok}}}";
+    let err = model(&doc("{}", ops)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/paths/~1b/get: two operations in group `G` are both named `list` (get /a and get /b)"
+    );
+}
+
+#[test]
+fn path_parameters_must_match_the_template() {
+    let undeclared = "/a/{id}:\n  get: {operationId: x.Get, responses: {'200': {description: ok}}}";
+    let err = model(&doc("{}", undeclared)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/paths/~1a~1{id}/get: path parameter `id` is in the path template but not declared"
+    );
+    let unused = "/a:\n  get:\n    operationId: x.Get\n    parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n    responses: {'200': {description: ok}}";
+    let err = model(&doc("{}", unused)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/paths/~1a/get: path parameter `id` is declared but not in the path template `/a`"
+    );
+}

@@ -1,0 +1,47 @@
+//! Client configuration for the C1 server.
+
+use c1_client::Client;
+
+#[test]
+fn tenant_fills_the_server_url() {
+    let client = Client::builder().tenant("acme").build().unwrap();
+    assert_eq!(client.base_url().as_str(), "https://acme.conductor.one/");
+}
+
+#[test]
+fn server_variables_default_to_the_spec() {
+    let client = Client::builder().build().unwrap();
+    assert_eq!(client.base_url().as_str(), "https://example.conductor.one/");
+}
+
+#[test]
+fn contradictory_or_bad_settings_are_errors() {
+    let err = Client::builder()
+        .tenant("a")
+        .base_url("http://x")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid client configuration: give a base URL or server variables (such as the tenant), not both"
+    );
+    let err = Client::builder().tenant("evil.com/x").build().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid client configuration: `evil.com/x` is not a valid value for the server variable `tenantDomain`"
+    );
+    let err = Client::builder()
+        .server_variable("nope", "x")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid client configuration: the server URL has no `{nope}` variable"
+    );
+    let err = Client::builder().base_url("not a url").build().unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("invalid client configuration: invalid server URL `not a url`"),
+        "{err}"
+    );
+}
