@@ -509,10 +509,12 @@ impl<'a> Emitter<'a> {
         url_doc.push_str("\n\nThe `{name}` placeholders are listed in [`SERVER_VARIABLES`].");
         let url_doc = doc(Some(&url_doc));
         let mut vars_doc =
-            String::from("The placeholders of [`SERVER_URL`], with their default values.");
+            String::from("The placeholders of [`SERVER_URL`], with their default values.\n");
         for v in server.iter().flat_map(|s| &s.variables) {
-            let what = v.description.as_deref().unwrap_or("");
-            vars_doc.push_str(&format!("\n\n- `{}`: {what}", v.name));
+            match &v.description {
+                Some(what) => vars_doc.push_str(&format!("\n- `{}`: {what}", v.name)),
+                None => vars_doc.push_str(&format!("\n- `{}`", v.name)),
+            }
         }
         let vars_doc = doc(Some(&vars_doc));
         let vars = server.iter().flat_map(|s| &s.variables).map(|v| {
