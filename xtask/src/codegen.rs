@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use c1_codegen::write::{self, Change};
+use c1_codegen::write;
 
 /// Generates from `spec` into `out`; with `check`, only reports what would change.
 pub fn run(spec: &Path, out: &Path, check: bool) -> anyhow::Result<ExitCode> {
@@ -37,24 +37,18 @@ pub fn run(spec: &Path, out: &Path, check: bool) -> anyhow::Result<ExitCode> {
     for change in &changes {
         eprintln!("{} {}", change.verb(), out.join(change.path()).display());
     }
-    let count = |verb| {
-        changes
-            .iter()
-            .filter(|c: &&Change| c.verb() == verb)
-            .count()
-    };
+    let count = |verb: &str| changes.iter().filter(|c| c.verb() == verb).count();
+    let touched = changes
+        .iter()
+        .filter(|c| generated.files.iter().any(|f| f.path == c.path()))
+        .count();
     eprintln!(
         "{}: {} created, {} updated, {} removed, {} unchanged",
         out.display(),
         count("create"),
         count("update"),
         count("remove"),
-        generated.files.len()
-            - count("update")
-            - changes
-                .iter()
-                .filter(|c| matches!(c, Change::Create(f) if generated.files.contains(f)))
-                .count()
+        generated.files.len() - touched
     );
     Ok(ExitCode::SUCCESS)
 }

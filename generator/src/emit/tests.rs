@@ -1,1 +1,49 @@
+use super::*;
 
+#[test]
+fn items_are_separated_by_blank_lines() {
+    let code = "//! Module.\nuse a::b;\nuse c::d;\npub struct A {\n    x: i32,\n}\n/// B.\npub type B = A;\nimpl A {\n    fn f() {}\n    fn g() {\n        let x = 1;\n    }\n    /// H.\n    fn h() {}\n}\n";
+    assert_eq!(
+        space_items(code),
+        "//! Module.\n\nuse a::b;\nuse c::d;\n\npub struct A {\n    x: i32,\n}\n\n/// B.\npub type B = A;\n\nimpl A {\n    fn f() {}\n    fn g() {\n        let x = 1;\n    }\n\n    /// H.\n    fn h() {}\n}\n"
+    );
+}
+
+#[test]
+fn doc_lines_become_doc_attributes() {
+    let tokens = doc(Some("First line.\n indented second  "));
+    assert_eq!(
+        tokens.to_string(),
+        quote!(#[doc = " First line."] #[doc = "  indented second"]).to_string()
+    );
+    assert!(doc(None).is_empty());
+}
+
+#[test]
+fn raw_identifiers_are_kept_raw() {
+    assert_eq!(ident("r#type").to_string(), "r#type");
+    assert_eq!(ident("name").to_string(), "name");
+}
+
+#[test]
+fn every_file_starts_with_the_header() {
+    let file = render(
+        "src/x.rs",
+        quote!(
+            pub struct X;
+        ),
+    )
+    .unwrap();
+    assert!(file.contents.starts_with(HEADER));
+    assert_eq!(file.contents, format!("{HEADER}\n\npub struct X;\n"));
+}
+
+#[test]
+fn tokens_that_are_not_rust_are_an_internal_error() {
+    let err = render("src/x.rs", quote!(pub struct)).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("internal error: emitted code for src/x.rs does not parse"),
+        "{err}"
+    );
+}
