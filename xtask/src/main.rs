@@ -82,3 +82,27 @@ fn default_dir(name: &str) -> PathBuf {
         Err(_) => dir,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The README's usage example is `generated/examples/readme.rs`, which
+    /// `cargo test` compiles: the README cannot show code that does not build.
+    #[test]
+    fn readme_example_is_the_compiled_example() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        let example = std::fs::read_to_string(root.join("generated/examples/readme.rs")).unwrap();
+        let start = readme
+            .find("```rust\n")
+            .expect("the README has a rust block")
+            + "```rust\n".len();
+        let end = start + readme[start..].find("```").expect("the rust block ends");
+        let code = &readme[start..end];
+        assert!(
+            example.ends_with(code),
+            "README.md's rust block and generated/examples/readme.rs differ"
+        );
+    }
+}
