@@ -4,16 +4,13 @@
 //! parameters, an operation without a response body). CI also builds it as
 //! a crate of its own.
 
+mod common;
+
 use std::path::Path;
 
 #[test]
 fn emitted_rust_for_constructs() {
     let generated =
         c1_codegen::generate(Path::new("tests/fixtures/constructs")).expect("generates");
-    let text: Vec<String> = generated
-        .files
-        .iter()
-        .map(|f| format!("==> {} <==\n{}", f.path.display(), f.contents))
-        .collect();
-    insta::assert_snapshot!("constructs", text.join("\n"));
+    insta::assert_snapshot!("constructs", common::files_text(&generated.files));
 }

@@ -2,6 +2,8 @@
 //! stage, the reconciliation of the three `PersonalClient` spellings, and
 //! independence from document order.
 
+mod common;
+
 use std::path::Path;
 
 use c1_codegen::load::{self, SourceDocument};
@@ -70,12 +72,7 @@ fn merged_document_and_notes() {
 #[test]
 fn emitted_rust() {
     let generated = c1_codegen::generate(Path::new(SPEC)).expect("generates");
-    let text: Vec<String> = generated
-        .files
-        .iter()
-        .map(|f| format!("==> {} <==\n{}", f.path.display(), f.contents))
-        .collect();
-    insta::assert_snapshot!("emitted", text.join("\n"));
+    insta::assert_snapshot!("emitted", common::files_text(&generated.files));
 }
 
 #[test]
