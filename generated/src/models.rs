@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 /// ConnectorServiceRevokeCredentialRequest is a request for revoking connector credentials. It uses URL values for input.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConnectorServiceRevokeCredentialRequest {}
+
 /// Empty response body. Status code indicates success.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConnectorServiceRevokeCredentialResponse {}
+
 /// The PersonalClient message contains information about a presonal client credential.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -108,9 +110,11 @@ impl From<PersonalClient> for PersonalClientInput {
 /// The PersonalClientServiceDeleteRequest message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PersonalClientServiceDeleteRequest {}
+
 /// The PersonalClientServiceDeleteResponse message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PersonalClientServiceDeleteResponse {}
+
 /// The PersonalClientServiceGetResponse message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PersonalClientServiceGetResponse {

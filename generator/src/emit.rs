@@ -73,7 +73,9 @@ fn space_items(code: &str) -> String {
         };
         let indent = line.len() - line.trim_start().len();
         let closes = line.trim_start() == "}"
-            || (indent == 0 && line.ends_with(';') && !line.starts_with("use "));
+            || (indent == 0
+                && (line.ends_with(';') || line.ends_with("{}"))
+                && !line.starts_with("use "));
         let opens = next.len() - next.trim_start().len() == indent
             && ITEM_STARTS.iter().any(|s| next.trim_start().starts_with(s));
         let after_inner_docs = line.starts_with("//!") && !next.starts_with("//!");
@@ -320,10 +322,16 @@ impl<'a> Emitter<'a> {
             " Keeps the writable fields of a [`{}`], ready to send.",
             full.name
         );
+        // An input with no writable fields ignores the value.
+        let value = if input.fields.is_empty() {
+            format_ident!("_value")
+        } else {
+            format_ident!("value")
+        };
         quote! {
             impl From<#full_name> for #name {
                 #[doc = #doc]
-                fn from(value: #full_name) -> Self {
+                fn from(#value: #full_name) -> Self {
                     Self { #(#fields)* }
                 }
             }

@@ -2,10 +2,10 @@ use super::*;
 
 #[test]
 fn items_are_separated_by_blank_lines() {
-    let code = "//! Module.\nuse a::b;\nuse c::d;\npub struct A {\n    x: i32,\n}\n/// B.\npub type B = A;\nimpl A {\n    fn f() {}\n    fn g() {\n        let x = 1;\n    }\n    /// H.\n    fn h() {}\n}\n";
+    let code = "//! Module.\nuse a::b;\nuse c::d;\npub struct E {}\npub struct A {\n    x: i32,\n}\n/// B.\npub type B = A;\nimpl A {\n    fn f() {}\n    fn g() {\n        let x = 1;\n    }\n    /// H.\n    fn h() {}\n}\n";
     assert_eq!(
         space_items(code),
-        "//! Module.\n\nuse a::b;\nuse c::d;\n\npub struct A {\n    x: i32,\n}\n\n/// B.\npub type B = A;\n\nimpl A {\n    fn f() {}\n    fn g() {\n        let x = 1;\n    }\n\n    /// H.\n    fn h() {}\n}\n"
+        "//! Module.\n\nuse a::b;\nuse c::d;\n\npub struct E {}\n\npub struct A {\n    x: i32,\n}\n\n/// B.\npub type B = A;\n\nimpl A {\n    fn f() {}\n    fn g() {\n        let x = 1;\n    }\n\n    /// H.\n    fn h() {}\n}\n"
     );
 }
 
