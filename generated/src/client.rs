@@ -1,55 +1,112 @@
-//! The HTTP client the generated operations run on.
+//! The HTTP client the generated operations run on: configuration,
+//! authentication, retries and tracing.
 
 use std::fmt;
+use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use tracing::Instrument;
 use url::Url;
 
-use crate::error::{Error, Result};
+use crate::auth::{Auth, ClientCredentials, Secret, TokenSource};
+use crate::error::{ApiError, Error, Result};
+use crate::retry::{retry_after, retryable_status, RetryPolicy};
 
-/// A client for the API. Cheap to clone: clones share one connection pool.
+/// The `User-Agent` sent unless another is configured.
+pub const DEFAULT_USER_AGENT: &str =
+    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// A client for the API.
+///
+/// Cheap to clone (clones share one connection pool and one token cache),
+/// and `Send + Sync`, so one client can serve a whole program.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
 }
 
-struct Inner {
+/// What every clone of a client shares.
+pub(crate) struct Inner {
     base_url: Url,
     http: reqwest::Client,
-    token: Option<Secret>,
+    auth: Auth,
+    user_agent: HeaderValue,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
 }
-
-/// A bearer token; never shown by `Debug`.
-struct Secret(String);
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let auth = match &self.inner.auth {
+            Auth::None => "none".to_string(),
+            Auth::Bearer(_) => "bearer token <redacted>".to_string(),
+            Auth::ClientCredentials(source) => {
+                format!("client credentials of {}", source.client_id())
+            }
+        };
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url.as_str())
-            .field("token", &self.inner.token.as_ref().map(|_| "<redacted>"))
+            .field("auth", &auth)
+            .field("user_agent", &self.inner.user_agent)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
             .finish()
     }
 }
 
+/// How the builder was told to authenticate.
+enum Credentials {
+    None,
+    Bearer(Secret),
+    Client { id: String, secret: Secret },
+}
+
 /// Configures a [`Client`].
-#[derive(Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
     variables: Vec<(String, String)>,
     http: Option<reqwest::Client>,
-    token: Option<Secret>,
+    credentials: Credentials,
+    user_agent: String,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: None,
+            variables: Vec::new(),
+            http: None,
+            credentials: Credentials::None,
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+            timeout: None,
+            retry: RetryPolicy::default(),
+        }
+    }
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let credentials = match &self.credentials {
+            Credentials::None => "none".to_string(),
+            Credentials::Bearer(_) => "bearer token <redacted>".to_string(),
+            Credentials::Client { id: client_id, .. } => {
+                format!("client credentials of {client_id}")
+            }
+        };
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("variables", &self.variables)
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("credentials", &credentials)
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -69,8 +126,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Talks to this server instead of [`SERVER_URL`](crate::spec::SERVER_URL)
-    /// (for example a test server).
+    /// Talks to this server instead of [`SERVER_URL`](crate::spec::SERVER_URL).
+    /// It must be `https`, or `http` on a loopback address (for tests).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -78,18 +135,55 @@ impl ClientBuilder {
 
     /// Sends `Authorization: Bearer <token>` with every request.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Secret(token.into()));
+        self.credentials = Credentials::Bearer(Secret::new(token.into()));
         self
     }
 
-    /// Uses this `reqwest` client (for its proxy, TLS or timeout settings).
+    /// Authenticates with C1 client credentials: a client id such as
+    /// `name@acme.conductor.one/pcc` and its secret
+    /// (`secret-token:conductorone.com:v1:...`). Access tokens are fetched
+    /// from the API's token endpoint and cached until shortly before they
+    /// expire. Without a tenant or base URL, the server is taken from the
+    /// client id.
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.credentials = Credentials::Client {
+            id: client_id.into(),
+            secret: Secret::new(client_secret.into()),
+        };
+        self
+    }
+
+    /// Uses this `reqwest` client (for its proxy or TLS settings). By default
+    /// a new one is made, with rustls.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
     }
 
-    /// Builds the client; a base URL, or the server variables without a
-    /// default (such as the tenant), must have been given.
+    /// Sends this `User-Agent` (default: [`DEFAULT_USER_AGENT`]).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Gives up on a request (each attempt) after this long.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How failed requests are retried (default: [`RetryPolicy::default`];
+    /// [`RetryPolicy::disabled`] turns retries off).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Builds the client.
     pub fn build(self) -> Result<Client> {
         let url = match self.base_url {
             Some(_) if !self.variables.is_empty() => {
@@ -98,22 +192,87 @@ impl ClientBuilder {
                 ))
             }
             Some(url) => url,
+            None if self.variables.is_empty() => match &self.credentials {
+                Credentials::Client { id: client_id, .. } => {
+                    match server_from_client_id(client_id) {
+                        Some(Server::Tenant(tenant)) => {
+                            server_url(&[("tenantDomain".into(), tenant)])?
+                        }
+                        Some(Server::Url(url)) => url,
+                        None => server_url(&[])?,
+                    }
+                }
+                _ => server_url(&[])?,
+            },
             None => server_url(&self.variables)?,
         };
-        let base_url = Url::parse(&url)
-            .map_err(|e| Error::Config(format!("invalid server URL `{url}`: {e}")))?;
-        if base_url.cannot_be_a_base() {
-            return Err(Error::Config(format!(
-                "invalid server URL `{url}`: it cannot have a path"
-            )));
-        }
+        let base_url = check_base_url(&url).map_err(Error::Config)?;
+        let user_agent = HeaderValue::try_from(self.user_agent)
+            .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
+        let auth = match self.credentials {
+            Credentials::None => Auth::None,
+            Credentials::Bearer(token) => Auth::Bearer(token),
+            Credentials::Client { id, secret } => {
+                let credentials = ClientCredentials::parse(&id, secret.expose())
+                    .map_err(|e| Error::Config(format!("invalid client secret: {e}")))?;
+                let token_path = crate::spec::TOKEN_URL.ok_or_else(|| {
+                    Error::Config("the API describes no client-credentials token URL".into())
+                })?;
+                let token_url = base_url
+                    .join(token_path)
+                    .map_err(|e| Error::Config(format!("invalid token URL `{token_path}`: {e}")))?;
+                Auth::ClientCredentials(Box::new(TokenSource::new(credentials, token_url)?))
+            }
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 base_url,
                 http: self.http.unwrap_or_default(),
-                token: self.token,
+                auth,
+                user_agent,
+                timeout: self.timeout,
+                retry: self.retry,
             }),
         })
+    }
+}
+
+/// Where a client id says the API is.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Server {
+    /// A tenant of `conductor.one`.
+    Tenant(String),
+    /// Another host.
+    Url(String),
+}
+
+/// The server named by a client id `name@acme.conductor.one/pcc`: tenant
+/// `acme`; a host outside `conductor.one` is the server URL itself.
+pub(crate) fn server_from_client_id(client_id: &str) -> Option<Server> {
+    let (_, rest) = client_id.split_once('@')?;
+    let host = rest.split('/').next().filter(|h| !h.is_empty())?;
+    match host.strip_suffix(".conductor.one") {
+        Some(tenant) if !tenant.is_empty() => Some(Server::Tenant(tenant.to_string())),
+        _ => Some(Server::Url(format!("https://{host}"))),
+    }
+}
+
+/// Parses a server URL: `https`, or `http` only on a loopback host.
+pub(crate) fn check_base_url(url: &str) -> Result<Url, String> {
+    let parsed = Url::parse(url).map_err(|e| format!("invalid server URL `{url}`: {e}"))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    };
+    match parsed.scheme() {
+        "https" if parsed.host().is_some() => Ok(parsed),
+        "http" if loopback => Ok(parsed),
+        "http" => Err(format!(
+            "invalid server URL `{url}`: http is allowed only for loopback hosts; use https"
+        )),
+        _ => Err(format!("invalid server URL `{url}`: expected an https URL")),
     }
 }
 
@@ -142,10 +301,85 @@ fn server_url(given: &[(String, String)]) -> Result<String> {
     Ok(url)
 }
 
+/// A response read in full.
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Inner {
+    /// A request with the headers every request carries.
+    pub(crate) fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
+        let builder = self
+            .http
+            .request(method, url)
+            .header(USER_AGENT, self.user_agent.clone());
+        match self.timeout {
+            Some(timeout) => builder.timeout(timeout),
+            None => builder,
+        }
+    }
+
+    fn transport_error(&self, e: reqwest::Error) -> Error {
+        match self.timeout {
+            Some(timeout) if e.is_timeout() => Error::Timeout(timeout),
+            _ => Error::Transport(e),
+        }
+    }
+}
+
+/// Sends the request `build` makes, again after a backoff when the
+/// connection fails or the server answers 429, 502, 503 or 504, as the
+/// retry policy allows; reads the final response in full.
+pub(crate) async fn send_with_retry(
+    inner: &Inner,
+    build: impl Fn() -> reqwest::RequestBuilder,
+) -> Result<Response> {
+    let mut backoff = inner.retry.backoff();
+    let mut retries = 0u32;
+    loop {
+        let outcome = build().send().await;
+        let wait = match &outcome {
+            Ok(response) if retryable_status(response.status()) => {
+                Some(retry_after(response.headers()))
+            }
+            Err(e) if e.is_connect() => Some(None),
+            _ => None,
+        };
+        if let (Some(retry_after), Some(backoff)) = (wait, backoff.next()) {
+            let delay = inner.retry.delay(backoff, retry_after);
+            retries += 1;
+            tracing::debug!(retries, delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
+            continue;
+        }
+        let response = outcome.map_err(|e| inner.transport_error(e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| inner.transport_error(e))?
+            .to_vec();
+        tracing::Span::current().record("retries", retries);
+        return Ok(Response {
+            status,
+            headers,
+            body,
+        });
+    }
+}
+
 impl Client {
     /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
+    }
+
+    /// A client configured from the environment; see [`ClientBuilder::from_env`].
+    pub fn from_env() -> Result<Self> {
+        ClientBuilder::from_env()?.build()
     }
 
     /// The server this client talks to.
@@ -156,7 +390,7 @@ impl Client {
     /// Sends `request` and decodes the JSON response.
     pub(crate) async fn send<T: DeserializeOwned>(&self, request: Request<'_>) -> Result<T> {
         let body = self.execute(request).await?;
-        serde_json::from_slice(&body).map_err(Error::Decode)
+        crate::error::decode(&body)
     }
 
     /// Sends `request` and ignores the response body.
@@ -166,43 +400,72 @@ impl Client {
     }
 
     async fn execute(&self, request: Request<'_>) -> Result<Vec<u8>> {
+        let span = tracing::info_span!(
+            "c1_request",
+            operation = request.operation,
+            method = %request.method,
+            path = request.template,
+            status = tracing::field::Empty,
+            retries = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self.execute_in_span(request).instrument(span.clone()).await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        if let Err(e) = &result {
+            let _entered = span.enter();
+            tracing::debug!(error = %e, "request failed");
+        }
+        result
+    }
+
+    async fn execute_in_span(&self, request: Request<'_>) -> Result<Vec<u8>> {
         if let Some(error) = request.error {
             return Err(error);
         }
-        let url = endpoint(&self.inner.base_url, request.segments, &request.query);
-        let mut builder = self
-            .inner
-            .http
-            .request(request.method, url)
-            .header(ACCEPT, HeaderValue::from_static("application/json"));
-        if let Some(Secret(token)) = &self.inner.token {
-            let mut value = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
-                Error::Config("the bearer token is not a valid header value".into())
-            })?;
-            value.set_sensitive(true);
-            builder = builder.header(AUTHORIZATION, value);
+        let inner = &*self.inner;
+        let url = endpoint(&inner.base_url, request.segments, &request.query);
+        let authorization = inner.auth.header(inner).await?;
+        let response = send_with_retry(inner, || {
+            let mut builder = inner
+                .request(request.method.clone(), url.clone())
+                .header(ACCEPT, HeaderValue::from_static("application/json"));
+            if let Some(value) = &authorization {
+                builder = builder.header(AUTHORIZATION, value.clone());
+            }
+            if let Some(body) = &request.body {
+                builder = builder
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .body(body.clone());
+            }
+            builder
+        })
+        .await?;
+        tracing::Span::current().record("status", response.status);
+        if StatusCode::from_u16(response.status).is_ok_and(|s| s.is_success()) {
+            return Ok(response.body);
         }
-        if let Some(body) = request.body {
-            builder = builder
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(body);
+        if response.status == 401 {
+            inner.auth.rejected().await;
         }
-        let response = builder.send().await.map_err(Error::Transport)?;
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(Error::Transport)?;
-        if !status.is_success() {
-            return Err(Error::Api {
-                status: status.as_u16(),
-                body: String::from_utf8_lossy(&bytes).into_owned(),
-            });
-        }
-        Ok(bytes.to_vec())
+        let request_id = response
+            .headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        Err(Error::Api(Box::new(ApiError::new(
+            response.status,
+            &response.body,
+            request_id,
+        ))))
     }
 }
 
 /// One request, as the generated operations describe it.
 pub(crate) struct Request<'a> {
+    operation: &'static str,
     method: Method,
+    template: &'static str,
     segments: &'a [&'a str],
     query: Vec<(&'static str, String)>,
     body: Option<Vec<u8>>,
@@ -210,10 +473,18 @@ pub(crate) struct Request<'a> {
 }
 
 impl<'a> Request<'a> {
-    /// A request to the path made of `segments`, each percent-encoded as one segment.
-    pub(crate) fn new(method: Method, segments: &'a [&'a str]) -> Self {
+    /// A request for `operation` to the path `template`, filled in as
+    /// `segments`, each percent-encoded as one path segment.
+    pub(crate) fn new(
+        operation: &'static str,
+        method: Method,
+        template: &'static str,
+        segments: &'a [&'a str],
+    ) -> Self {
         Request {
+            operation,
             method,
+            template,
             segments,
             query: Vec::new(),
             body: None,
@@ -303,7 +574,7 @@ mod tests {
 
     #[test]
     fn query_values_are_flattened() {
-        let request = Request::new(Method::GET, &[])
+        let request = Request::new("t", Method::GET, "/p", &[])
             .query("a", &Some(3))
             .query("b", &None::<i32>)
             .query("c", &vec!["x", "y"])
@@ -322,6 +593,45 @@ mod tests {
     }
 
     #[test]
+    fn http_is_only_for_loopback() {
+        for ok in [
+            "http://127.0.0.1:1",
+            "http://127.8.9.1",
+            "http://[::1]:80/x",
+            "http://localhost:3000",
+            "https://acme.conductor.one",
+        ] {
+            assert!(check_base_url(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            check_base_url("http://acme.conductor.one").unwrap_err(),
+            "invalid server URL `http://acme.conductor.one`: http is allowed only for loopback hosts; use https"
+        );
+        assert_eq!(check_base_url("http://10.0.0.1").unwrap_err(), "invalid server URL `http://10.0.0.1`: http is allowed only for loopback hosts; use https");
+        assert_eq!(
+            check_base_url("ftp://x").unwrap_err(),
+            "invalid server URL `ftp://x`: expected an https URL"
+        );
+        assert!(check_base_url("not a url")
+            .unwrap_err()
+            .starts_with("invalid server URL `not a url`: "));
+    }
+
+    #[test]
+    fn client_ids_name_the_server() {
+        assert_eq!(
+            server_from_client_id("robot@acme.conductor.one/pcc"),
+            Some(Server::Tenant("acme".into()))
+        );
+        assert_eq!(
+            server_from_client_id("robot@c1.example.com/pcc"),
+            Some(Server::Url("https://c1.example.com".into()))
+        );
+        assert_eq!(server_from_client_id("robot"), None);
+        assert_eq!(server_from_client_id("robot@/pcc"), None);
+    }
+
+    #[test]
     fn debug_never_shows_the_token() {
         let client = Client::builder()
             .base_url("http://127.0.0.1:1")
@@ -331,5 +641,12 @@ mod tests {
         assert!(!format!("{client:?}").contains("s3cr3t"));
         let builder = Client::builder().bearer_token("s3cr3t-token");
         assert!(!format!("{builder:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn client_is_cheap_to_clone_and_shareable() {
+        fn assert_traits<T: Clone + Send + Sync + 'static>() {}
+        assert_traits::<Client>();
+        assert_eq!(std::mem::size_of::<Client>(), std::mem::size_of::<usize>());
     }
 }

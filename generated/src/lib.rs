@@ -5,10 +5,8 @@
 //!
 //! ```no_run
 //! # async fn run() -> c1_client::Result<()> {
-//! let client = c1_client::Client::builder()
-//!     .tenant("acme")
-//!     .bearer_token("...")
-//!     .build()?;
+//! // CONDUCTORONE_CLIENT_ID and CONDUCTORONE_CLIENT_SECRET, or CONDUCTORONE_ACCESS_TOKEN
+//! let client = c1_client::Client::from_env()?;
 //! let clients = client.personal_client().list().await?;
 //! for pc in clients.list.unwrap_or_default() {
 //!     println!("{}", pc.display_name.unwrap_or_default());
@@ -17,12 +15,22 @@
 //! # }
 //! ```
 //!
+//! Configure a client with [`Client::builder`] (tenant or server URL, bearer
+//! token or client credentials, user agent, timeout, [`RetryPolicy`]) or
+//! from the environment with [`Client::from_env`]. Each request runs in a
+//! `tracing` span named `c1_request` with the operation, method, path
+//! template, status, retries and duration; nothing secret is recorded.
+//!
 //! [`models`], [`apis`] and [`spec`] are generated from the OpenAPI documents
-//! by `cargo xtask codegen`; this file, [`Client`] and [`Error`] are written
-//! by hand.
+//! by `cargo xtask codegen`; the rest of the crate is written by hand.
 
+#![warn(missing_docs)]
+
+mod auth;
 mod client;
+pub mod env;
 mod error;
+mod retry;
 
 #[rustfmt::skip]
 pub mod apis;
@@ -31,5 +39,6 @@ pub mod models;
 #[rustfmt::skip]
 pub mod spec;
 
-pub use client::{Client, ClientBuilder};
-pub use error::{Error, Result};
+pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT};
+pub use error::{ApiError, Error, Result, SNIPPET_CHARS};
+pub use retry::RetryPolicy;

@@ -23,12 +23,14 @@ pub struct PersonalClient {
     /// The clientID of the credential.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
+    /// The `createdAt` property.
     #[serde(
         default,
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<time::OffsetDateTime>,
+    /// The `deletedAt` property.
     #[serde(
         default,
         with = "time::serde::rfc3339::option",
@@ -38,6 +40,7 @@ pub struct PersonalClient {
     /// The display name of the personal client credential.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// The `expiresTime` property.
     #[serde(
         default,
         with = "time::serde::rfc3339::option",
@@ -47,6 +50,7 @@ pub struct PersonalClient {
     /// The unique ID of the personal client credential.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// The `lastUsedAt` property.
     #[serde(
         default,
         with = "time::serde::rfc3339::option",
@@ -59,6 +63,7 @@ pub struct PersonalClient {
     ///  are AND'ed against the owning User's own permissions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_roles: Option<Vec<String>>,
+    /// The `updatedAt` property.
     #[serde(
         default,
         with = "time::serde::rfc3339::option",
@@ -71,6 +76,8 @@ pub struct PersonalClient {
 }
 
 /// The PersonalClient message contains information about a presonal client credential.
+///
+/// The writable fields of [`PersonalClient`], as sent in requests.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonalClientInput {
@@ -81,6 +88,7 @@ pub struct PersonalClientInput {
     /// The display name of the personal client credential.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// The `expiresTime` property.
     #[serde(
         default,
         with = "time::serde::rfc3339::option",
@@ -118,6 +126,7 @@ pub struct PersonalClientServiceDeleteResponse {}
 /// The PersonalClientServiceGetResponse message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PersonalClientServiceGetResponse {
+    /// The `client` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<PersonalClient>,
 }
@@ -138,8 +147,10 @@ pub struct PersonalClientServiceListResponse {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonalClientServiceUpdateRequest {
+    /// The `client` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<PersonalClientInput>,
+    /// The `updateMask` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
@@ -147,6 +158,7 @@ pub struct PersonalClientServiceUpdateRequest {
 /// The PersonalClientServiceUpdateResponse message.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PersonalClientServiceUpdateResponse {
+    /// The `client` property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<PersonalClient>,
 }

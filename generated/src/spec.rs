@@ -17,3 +17,7 @@ pub const SERVER_URL: &str = "https://{tenantDomain}.conductor.one";
 ///
 /// - `tenantDomain`: The domain of the tenant to use for this request.
 pub const SERVER_VARIABLES: &[(&str, &str)] = &[("tenantDomain", "example")];
+
+/// Where client credentials are exchanged for access tokens (the OAuth2
+/// client-credentials `tokenUrl`), relative to the server URL.
+pub const TOKEN_URL: Option<&str> = Some("/auth/v1/token");

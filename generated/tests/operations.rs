@@ -1,212 +1,273 @@
-//! Each of the five operations against a small HTTP server on 127.0.0.1:
-//! method, path, headers and body sent; response decoded.
+//! Every generated operation against a fake API on 127.0.0.1: method, path,
+//! headers and body sent, response decoded.
 
-use std::sync::{Arc, Mutex};
+mod common;
 
-use c1_client::models::PersonalClientServiceUpdateRequest;
-use c1_client::{Client, Error};
+use c1_client::models::{PersonalClient, PersonalClientServiceUpdateRequest};
+use common::{client, TOKEN};
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// A request as the server received it.
-#[derive(Debug, Clone)]
-struct Received {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: String,
+/// A personal client as the server sends it, every field set, plus one the
+/// crate does not know.
+fn full_client() -> Value {
+    json!({
+        "id": "blue-whale-12345",
+        "clientId": "blue-whale-12345@acme.conductor.one/pcc",
+        "displayName": "CI robot",
+        "userId": "2a3b4c",
+        "allowSourceCidr": ["10.0.0.0/24"],
+        "scopedRoles": ["role-1"],
+        "createdAt": "2024-05-01T12:00:00.123456789Z",
+        "updatedAt": "2024-05-02T08:30:00Z",
+        "lastUsedAt": "2024-05-03T00:00:00.5Z",
+        "expiresTime": "2025-01-01T00:00:00Z",
+        "deletedAt": null,
+        "addedNextYear": {"nested": [1, 2]}
+    })
 }
 
-impl Received {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).expect("the request body is JSON")
-    }
+async fn mock(server: &MockServer, http_method: &str, body: Value) {
+    Mock::given(method(http_method))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(server)
+        .await;
 }
 
-/// Serves one canned response per connection, in order, recording requests.
-async fn serve(responses: Vec<(u16, &'static str)>) -> (Client, Arc<Mutex<Vec<Received>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let received = Arc::new(Mutex::new(Vec::new()));
-    let log = received.clone();
-    tokio::spawn(async move {
-        for (status, body) in responses {
-            let (mut socket, _) = listener.accept().await.unwrap();
-            let request = read_request(&mut socket).await;
-            log.lock().unwrap().push(request);
-            let reply = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            socket.write_all(reply.as_bytes()).await.unwrap();
-        }
-    });
-    let client = Client::builder()
-        .base_url(format!("http://{addr}"))
-        .bearer_token("test-token")
-        .build()
-        .unwrap();
-    (client, received)
+/// The one request the server received.
+async fn received(server: &MockServer) -> wiremock::Request {
+    let mut requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1, "exactly one request");
+    requests.remove(0)
 }
 
-async fn read_request(socket: &mut tokio::net::TcpStream) -> Received {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    let head_end = loop {
-        let n = socket.read(&mut buf).await.unwrap();
-        data.extend_from_slice(&buf[..n]);
-        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        assert!(n > 0, "connection closed before the headers ended");
-    };
-    let head = String::from_utf8(data[..head_end].to_vec()).unwrap();
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next().unwrap().split(' ');
-    let (method, target) = (
-        first.next().unwrap().to_string(),
-        first.next().unwrap().to_string(),
+fn header<'a>(request: &'a wiremock::Request, name: &str) -> Option<&'a str> {
+    request.headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Headers every request carries.
+fn assert_common_headers(request: &wiremock::Request) {
+    assert_eq!(
+        header(request, "authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
     );
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(": "))
-        .map(|(n, v)| (n.to_string(), v.to_string()))
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-        .map(|(_, v)| v.parse().unwrap())
-        .unwrap_or(0);
-    while data.len() < head_end + length {
-        let n = socket.read(&mut buf).await.unwrap();
-        assert!(n > 0, "connection closed before the body ended");
-        data.extend_from_slice(&buf[..n]);
-    }
-    Received {
-        method,
-        target,
-        headers,
-        body: String::from_utf8(data[head_end..head_end + length].to_vec()).unwrap(),
-    }
+    assert_eq!(header(request, "accept"), Some("application/json"));
+    assert_eq!(
+        header(request, "user-agent"),
+        Some(concat!("c1-client/", env!("CARGO_PKG_VERSION")))
+    );
 }
-
-const CLIENT: &str = r#"{"client": {"id": "blue-whale-12345", "displayName": "robot", "createdAt": "2024-05-01T12:00:00.123456789Z", "unknownField": 1}}"#;
 
 #[tokio::test]
-async fn list_sends_get_and_decodes_the_page() {
-    let (client, received) = serve(vec![(
-        200,
-        r#"{"list": [{"id": "a"}, {"id": "b"}], "nextPageToken": ""}"#,
-    )])
+async fn list() {
+    let server = MockServer::start().await;
+    mock(
+        &server,
+        "GET",
+        json!({"list": [full_client(), {"id": "other"}], "nextPageToken": "next"}),
+    )
     .await;
-    let page = client.personal_client().list().await.unwrap();
-    let ids: Vec<String> = page
-        .list
-        .unwrap()
-        .into_iter()
-        .filter_map(|c| c.id)
-        .collect();
-    assert_eq!(ids, ["a", "b"]);
-    let request = received.lock().unwrap()[0].clone();
+    let page = client(&server).personal_client().list().await.unwrap();
+    let items = page.list.unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0].display_name.as_deref(), Some("CI robot"));
+    assert_eq!(items[0].created_at.unwrap().nanosecond(), 123_456_789);
+    assert_eq!(items[0].deleted_at, None);
     assert_eq!(
-        (request.method.as_str(), request.target.as_str()),
+        items[1],
+        PersonalClient {
+            id: Some("other".into()),
+            ..Default::default()
+        }
+    );
+    assert_eq!(page.next_page_token.as_deref(), Some("next"));
+
+    let request = received(&server).await;
+    assert_eq!(
+        (request.method.as_str(), request.url.path()),
         ("GET", "/api/v1/iam/personal_clients")
     );
-    assert_eq!(request.header("authorization"), Some("Bearer test-token"));
-    assert_eq!(request.header("accept"), Some("application/json"));
-    assert_eq!(request.body, "");
+    assert_common_headers(&request);
+    assert_eq!(header(&request, "content-type"), None);
+    assert!(request.body.is_empty());
 }
 
 #[tokio::test]
-async fn get_encodes_the_id_as_one_segment() {
-    let (client, received) = serve(vec![(200, CLIENT)]).await;
-    let got = client.personal_client().get("a/b?c#d%e f-ü").await.unwrap();
-    assert_eq!(got.client.unwrap().display_name.as_deref(), Some("robot"));
-    let request = received.lock().unwrap()[0].clone();
-    assert_eq!(request.method, "GET");
+async fn get_keeps_awkward_ids_in_one_segment() {
+    for (id, encoded) in [
+        ("blue-whale-12345", "blue-whale-12345"),
+        ("a/b", "a%2Fb"),
+        ("what?", "what%3F"),
+        ("#1", "%231"),
+        ("100%", "100%25"),
+        ("two words", "two%20words"),
+        ("ünï-çødé", "%C3%BCn%C3%AF-%C3%A7%C3%B8d%C3%A9"),
+    ] {
+        let server = MockServer::start().await;
+        mock(&server, "GET", json!({"client": full_client()})).await;
+        let got = client(&server).personal_client().get(id).await.unwrap();
+        assert_eq!(got.client.unwrap().user_id.as_deref(), Some("2a3b4c"));
+        let request = received(&server).await;
+        assert_eq!(request.method.as_str(), "GET");
+        assert_eq!(
+            request.url.path(),
+            format!("/api/v1/iam/personal_clients/{encoded}"),
+            "for {id:?}"
+        );
+        assert_eq!(request.url.query(), None);
+        assert_common_headers(&request);
+    }
+}
+
+#[tokio::test]
+async fn get_decodes_missing_and_null_fields() {
+    let server = MockServer::start().await;
+    mock(
+        &server,
+        "GET",
+        json!({"client": {"id": "x", "displayName": null, "scopedRoles": null}}),
+    )
+    .await;
+    let got = client(&server)
+        .personal_client()
+        .get("x")
+        .await
+        .unwrap()
+        .client
+        .unwrap();
     assert_eq!(
-        request.target,
-        "/api/v1/iam/personal_clients/a%2Fb%3Fc%23d%25e%20f-%C3%BC"
+        got,
+        PersonalClient {
+            id: Some("x".into()),
+            ..Default::default()
+        }
+    );
+    let server = MockServer::start().await;
+    mock(&server, "GET", json!({"client": null})).await;
+    assert_eq!(
+        client(&server)
+            .personal_client()
+            .get("x")
+            .await
+            .unwrap()
+            .client,
+        None
     );
 }
 
 #[tokio::test]
 async fn update_sends_only_writable_fields() {
-    let (client, received) = serve(vec![(200, CLIENT), (200, CLIENT)]).await;
-    let api = client.personal_client();
-    let mut fetched = api.get("blue-whale-12345").await.unwrap().client.unwrap();
+    let server = MockServer::start().await;
+    mock(&server, "POST", json!({"client": full_client()})).await;
+    let mut fetched: PersonalClient = serde_json::from_value(full_client()).unwrap();
     fetched.display_name = Some("renamed".into());
     let request = PersonalClientServiceUpdateRequest {
         client: Some(fetched.into()),
         update_mask: Some("displayName".into()),
     };
-    api.update("blue-whale-12345", &request).await.unwrap();
-    let sent = received.lock().unwrap()[1].clone();
+    let updated = client(&server)
+        .personal_client()
+        .update("blue whale", &request)
+        .await
+        .unwrap();
     assert_eq!(
-        (sent.method.as_str(), sent.target.as_str()),
-        ("POST", "/api/v1/iam/personal_clients/blue-whale-12345")
+        updated.client.unwrap().display_name.as_deref(),
+        Some("CI robot")
     );
-    assert_eq!(sent.header("content-type"), Some("application/json"));
+
+    let sent = received(&server).await;
     assert_eq!(
-        sent.json(),
-        json!({"client": {"displayName": "renamed"}, "updateMask": "displayName"})
+        (sent.method.as_str(), sent.url.path()),
+        ("POST", "/api/v1/iam/personal_clients/blue%20whale")
     );
+    assert_common_headers(&sent);
+    assert_eq!(header(&sent, "content-type"), Some("application/json"));
+    let body: Value = serde_json::from_slice(&sent.body).unwrap();
+    assert_eq!(
+        body,
+        json!({
+            "client": {
+                "allowSourceCidr": ["10.0.0.0/24"],
+                "displayName": "renamed",
+                "expiresTime": "2025-01-01T00:00:00Z",
+                "scopedRoles": ["role-1"]
+            },
+            "updateMask": "displayName"
+        })
+    );
+    for read_only in [
+        "id",
+        "clientId",
+        "userId",
+        "createdAt",
+        "updatedAt",
+        "lastUsedAt",
+        "deletedAt",
+    ] {
+        assert!(
+            body["client"].get(read_only).is_none(),
+            "{read_only} is not sent"
+        );
+    }
 }
 
 #[tokio::test]
 async fn delete_sends_an_empty_object() {
-    let (client, received) = serve(vec![(200, "{}")]).await;
-    client
+    let server = MockServer::start().await;
+    mock(&server, "DELETE", json!({"unexpected": "extra"})).await;
+    client(&server)
         .personal_client()
         .delete("blue-whale-12345")
         .await
         .unwrap();
-    let sent = received.lock().unwrap()[0].clone();
+    let sent = received(&server).await;
     assert_eq!(
-        (sent.method.as_str(), sent.target.as_str()),
+        (sent.method.as_str(), sent.url.path()),
         ("DELETE", "/api/v1/iam/personal_clients/blue-whale-12345")
     );
-    assert_eq!(sent.json(), json!({}));
+    assert_common_headers(&sent);
+    assert_eq!(header(&sent, "content-type"), Some("application/json"));
+    assert_eq!(sent.body, b"{}");
 }
 
 #[tokio::test]
 async fn revoke_credential_fills_three_path_parameters() {
-    let (client, received) = serve(vec![(200, "{}")]).await;
-    client
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path(
+            "/api/v1/apps/app%201/connectors/conn%2F2/credentials/cred-%C3%BC",
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
         .connector()
-        .revoke_credential("app 1", "conn/2", "cred-3")
+        .revoke_credential("app 1", "conn/2", "cred-ü")
         .await
         .unwrap();
-    let sent = received.lock().unwrap()[0].clone();
-    assert_eq!(sent.method, "POST");
+    let sent = received(&server).await;
+    assert_common_headers(&sent);
+    assert_eq!(sent.body, b"{}");
+}
+
+#[tokio::test]
+async fn custom_user_agent_and_caller_supplied_http_client() {
+    let server = MockServer::start().await;
+    mock(&server, "GET", json!({})).await;
+    let http = reqwest::Client::builder().build().unwrap();
+    let client = common::builder(&server)
+        .http_client(http)
+        .user_agent("my-tool/2.0")
+        .build()
+        .unwrap();
+    client.personal_client().list().await.unwrap();
+    let request = received(&server).await;
+    assert_eq!(header(&request, "user-agent"), Some("my-tool/2.0"));
     assert_eq!(
-        sent.target,
-        "/api/v1/apps/app%201/connectors/conn%2F2/credentials/cred-3"
+        header(&request, "authorization"),
+        None,
+        "no credentials, no header"
     );
-    assert_eq!(sent.json(), json!({}));
-}
-
-#[tokio::test]
-async fn error_status_carries_status_and_body() {
-    let (client, _) = serve(vec![(404, r#"{"code": 5, "message": "not found"}"#)]).await;
-    let err = client.personal_client().get("missing").await.unwrap_err();
-    let Error::Api { status, body } = &err else {
-        panic!("expected an API error, got {err:?}")
-    };
-    assert_eq!(*status, 404);
-    assert_eq!(body, r#"{"code": 5, "message": "not found"}"#);
-}
-
-#[tokio::test]
-async fn undecodable_response_is_a_decode_error() {
-    let (client, _) = serve(vec![(200, r#"{"list": "not a list"}"#)]).await;
-    let err = client.personal_client().list().await.unwrap_err();
-    assert!(matches!(err, Error::Decode(_)), "{err:?}");
 }

@@ -204,7 +204,7 @@ impl<'a> Emitter<'a> {
     fn type_def(&self, id: TypeId) -> Result<TokenStream> {
         let def = self.def(id);
         let name = ident(&def.name);
-        let docs = doc(def.doc.as_deref());
+        let docs = doc(Some(&type_doc(def)));
         Ok(match &def.kind {
             TypeKind::Alias(ty) => {
                 let ty = self.ty(ty, false);
@@ -221,7 +221,7 @@ impl<'a> Emitter<'a> {
 
     fn structure(&self, def: &TypeDef, s: &Struct, default: bool) -> Result<TokenStream> {
         let name = ident(&def.name);
-        let docs = doc(def.doc.as_deref());
+        let docs = doc(Some(&type_doc(def)));
         let camel = s
             .fields
             .iter()
@@ -252,7 +252,8 @@ impl<'a> Emitter<'a> {
 
     fn field(&self, owner: &TypeDef, f: &Field, rename_all: bool) -> Result<TokenStream> {
         let name = ident(&f.name);
-        let docs = doc(f.doc.as_deref());
+        let fallback = format!("The `{}` property.", f.wire_name);
+        let docs = doc(Some(f.doc.as_deref().unwrap_or(&fallback)));
         let mut args = Vec::new();
         let serde_name = if rename_all {
             serde_camel_case(&f.name)
@@ -376,7 +377,7 @@ impl<'a> Emitter<'a> {
         let ops = group
             .operations
             .iter()
-            .map(|op| self.operation(op))
+            .map(|op| self.operation(group, op))
             .collect::<Result<Vec<_>>>()?;
         let uses_models = group.operations.iter().any(|o| {
             o.body.is_some()
@@ -410,8 +411,10 @@ impl<'a> Emitter<'a> {
         })
     }
 
-    fn operation(&self, op: &Operation) -> Result<TokenStream> {
+    fn operation(&self, group: &Group, op: &Operation) -> Result<TokenStream> {
         let name = ident(&op.name);
+        let operation = format!("{}.{}", group.module, unraw(&op.name));
+        let template = &op.path;
         let method = format_ident!("{}", op.method.to_uppercase());
         let mut docs = doc(op.doc.as_deref()).into_iter().collect::<TokenStream>();
         let endpoint = format!(" `{} {}`", op.method.to_uppercase(), op.path);
@@ -473,7 +476,7 @@ impl<'a> Emitter<'a> {
             pub async fn #name(&self, #(#args),*) -> crate::Result<#ret> {
                 #(#conversions)*
                 let path = [#(#segments),*];
-                let request = Request::new(Method::#method, &path) #(#query)* #body;
+                let request = Request::new(#operation, Method::#method, #template, &path) #(#query)* #body;
                 self.client.#send(request).await
             }
         })
@@ -525,6 +528,10 @@ impl<'a> Emitter<'a> {
             }
         }
         let vars_doc = doc(Some(&vars_doc));
+        let token_url = match &self.api.token_url {
+            Some(url) => quote!(Some(#url)),
+            None => quote!(None),
+        };
         let vars = server.iter().flat_map(|s| &s.variables).map(|v| {
             let (name, default) = (&v.name, &v.default);
             quote!((#name, #default))
@@ -539,7 +546,19 @@ impl<'a> Emitter<'a> {
             pub const SERVER_URL: &str = #url;
             #vars_doc
             pub const SERVER_VARIABLES: &[(&str, &str)] = &[#(#vars),*];
+            #[doc = " Where client credentials are exchanged for access tokens (the OAuth2"]
+            #[doc = " client-credentials `tokenUrl`), relative to the server URL."]
+            pub const TOKEN_URL: Option<&str> = #token_url;
         }
+    }
+}
+
+/// The type's description, or where it comes from.
+fn type_doc(def: &TypeDef) -> String {
+    match &def.doc {
+        Some(text) => text.clone(),
+        None if def.wire_name.starts_with('/') => format!("The schema at `{}`.", def.wire_name),
+        None => format!("The `{}` schema.", def.wire_name),
     }
 }
 
@@ -564,7 +583,8 @@ fn enumeration(name: &Ident, docs: TokenStream, variants: &[Variant]) -> TokenSt
         let case = ident(&v.name);
         let wire = &v.wire_name;
         let rename = (unraw(&v.name) != wire).then(|| quote!(#[serde(rename = #wire)]));
-        quote!(#rename #case,)
+        let text = format!(" `{wire}`");
+        quote!(#[doc = #text] #rename #case,)
     });
     quote! {
         #docs

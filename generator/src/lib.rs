@@ -71,5 +71,8 @@ pub fn runtime_files() -> Vec<GeneratedFile> {
             include_str!("../../generated/src/client.rs"),
         ),
         file("src/error.rs", include_str!("../../generated/src/error.rs")),
+        file("src/auth.rs", include_str!("../../generated/src/auth.rs")),
+        file("src/env.rs", include_str!("../../generated/src/env.rs")),
+        file("src/retry.rs", include_str!("../../generated/src/retry.rs")),
     ]
 }

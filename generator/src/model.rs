@@ -27,6 +27,8 @@ pub struct Api {
     pub description: Option<String>,
     /// The servers, in spec order.
     pub servers: Vec<Server>,
+    /// The token URL of the first OAuth2 client-credentials security scheme.
+    pub token_url: Option<String>,
     /// Every named type, indexed by [`TypeId`].
     pub types: Vec<TypeDef>,
     /// Operation groups, sorted by module name.
@@ -278,6 +280,7 @@ pub fn build(api: &OpenAPI) -> Result<Api> {
         version: api.info.version.clone(),
         description: clean_doc(api.info.description.as_deref()),
         servers: servers(api),
+        token_url: token_url(api),
         types,
         groups,
     })
@@ -301,6 +304,20 @@ fn servers(api: &OpenAPI) -> Vec<Server> {
                 .collect(),
         })
         .collect()
+}
+
+fn token_url(api: &OpenAPI) -> Option<String> {
+    let schemes = &api.components.as_ref()?.security_schemes;
+    let mut names: Vec<&String> = schemes.keys().collect();
+    names.sort();
+    names
+        .into_iter()
+        .find_map(|name| match schemes.get(name)?.as_item()? {
+            openapiv3::SecurityScheme::OAuth2 { flows, .. } => {
+                Some(flows.client_credentials.as_ref()?.token_url.clone())
+            }
+            _ => None,
+        })
 }
 
 /// Trims a description; empty text is no doc.
@@ -808,7 +825,14 @@ impl<'a> Builder<'a> {
             if needs[id] && sent[id] && full[id] {
                 let def = &self.types[id];
                 let (name, wire) = (format!("{}Input", def.name), def.wire_name.clone());
-                let doc = def.doc.clone();
+                let note = format!(
+                    "The writable fields of [`{}`], as sent in requests.",
+                    def.name
+                );
+                let doc = Some(match &def.doc {
+                    Some(text) => format!("{text}\n\n{note}"),
+                    None => note,
+                });
                 let new = self.reserve(name, wire);
                 self.types[new.0].doc = doc;
                 self.types[new.0].kind = self.types[id].kind.clone();

@@ -23,3 +23,33 @@ fn generated_crate_is_up_to_date() {
         stale.join("\n")
     );
 }
+
+/// Every hand-written file of the client crate's `src/` is part of the
+/// runtime that `--out` writes, so a crate generated elsewhere is complete.
+#[test]
+fn runtime_lists_every_hand_written_source_file() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/src");
+    let runtime: Vec<String> = c1_codegen::runtime_files()
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    let mut pending = vec![src.clone()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            if text.starts_with(c1_codegen::emit::HEADER) {
+                continue;
+            }
+            let relative = format!("src/{}", path.strip_prefix(&src).unwrap().display());
+            assert!(
+                runtime.contains(&relative),
+                "{relative} is hand-written but not in runtime_files()"
+            );
+        }
+    }
+}

@@ -38,7 +38,12 @@ impl<'a> ConnectorApi<'a> {
             "credentials",
             id,
         ];
-        let request = Request::new(Method::POST, &path)
+        let request = Request::new(
+                "connector.revoke_credential",
+                Method::POST,
+                "/api/v1/apps/{app_id}/connectors/{connector_id}/credentials/{id}",
+                &path,
+            )
             .json(&models::ConnectorServiceRevokeCredentialRequest::default());
         self.client.send(request).await
     }

@@ -25,7 +25,12 @@ impl<'a> PersonalClientApi<'a> {
         id: &str,
     ) -> crate::Result<models::PersonalClientServiceDeleteResponse> {
         let path = ["api", "v1", "iam", "personal_clients", id];
-        let request = Request::new(Method::DELETE, &path)
+        let request = Request::new(
+                "personal_client.delete",
+                Method::DELETE,
+                "/api/v1/iam/personal_clients/{id}",
+                &path,
+            )
             .json(&models::PersonalClientServiceDeleteRequest::default());
         self.client.send(request).await
     }
@@ -38,7 +43,12 @@ impl<'a> PersonalClientApi<'a> {
         id: &str,
     ) -> crate::Result<models::PersonalClientServiceGetResponse> {
         let path = ["api", "v1", "iam", "personal_clients", id];
-        let request = Request::new(Method::GET, &path);
+        let request = Request::new(
+            "personal_client.get",
+            Method::GET,
+            "/api/v1/iam/personal_clients/{id}",
+            &path,
+        );
         self.client.send(request).await
     }
 
@@ -51,7 +61,12 @@ impl<'a> PersonalClientApi<'a> {
         &self,
     ) -> crate::Result<models::PersonalClientServiceListResponse> {
         let path = ["api", "v1", "iam", "personal_clients"];
-        let request = Request::new(Method::GET, &path);
+        let request = Request::new(
+            "personal_client.list",
+            Method::GET,
+            "/api/v1/iam/personal_clients",
+            &path,
+        );
         self.client.send(request).await
     }
 
@@ -64,7 +79,13 @@ impl<'a> PersonalClientApi<'a> {
         body: &models::PersonalClientServiceUpdateRequest,
     ) -> crate::Result<models::PersonalClientServiceUpdateResponse> {
         let path = ["api", "v1", "iam", "personal_clients", id];
-        let request = Request::new(Method::POST, &path).json(body);
+        let request = Request::new(
+                "personal_client.update",
+                Method::POST,
+                "/api/v1/iam/personal_clients/{id}",
+                &path,
+            )
+            .json(body);
         self.client.send(request).await
     }
 }
