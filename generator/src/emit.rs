@@ -103,10 +103,68 @@ fn doc(text: Option<&str>) -> TokenStream {
         return TokenStream::new();
     };
     let lines = text.lines().map(|line| {
-        let line = format!(" {}", line.trim_end());
+        let line = format!(" {}", rustdoc_text(line.trim_end()));
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
+}
+
+/// `#[doc = "..."]` lines for the generator's own text, which may use
+/// intra-doc links.
+fn prose(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = format!(" {line}");
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// Description text made safe for rustdoc: brackets that are not part of a
+/// Markdown link `[text](url)` are escaped (rustdoc would read `[string]` as
+/// an intra-doc link), and bare URLs are put in `<>` so they become links.
+fn rustdoc_text(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '[' {
+            if let Some(len) = markdown_link_len(rest) {
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+                continue;
+            }
+        }
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let preceded = out.ends_with('<');
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '>' | ')' | '"' | '\''))
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
+            if preceded {
+                out.push_str(url);
+            } else {
+                out.push_str(&format!("<{url}>"));
+            }
+            rest = &rest[url.len()..];
+            continue;
+        }
+        match c {
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The length of the Markdown inline link `[text](url)` that `s` starts with.
+fn markdown_link_len(s: &str) -> Option<usize> {
+    let close = s.find(']')?;
+    if s[1..close].contains('[') || !s[close + 1..].starts_with('(') {
+        return None;
+    }
+    let end = s[close..].find(')')?;
+    Some(close + end + 1)
 }
 
 struct Emitter<'a> {
@@ -221,7 +279,14 @@ impl<'a> Emitter<'a> {
 
     fn structure(&self, def: &TypeDef, s: &Struct, default: bool) -> Result<TokenStream> {
         let name = ident(&def.name);
-        let docs = doc(Some(&type_doc(def)));
+        let mut docs = doc(Some(&type_doc(def)));
+        if let Some(full) = s.input_of {
+            let note = format!(
+                "\nThe writable fields of [`{}`], as sent in requests.",
+                self.def(full).name
+            );
+            docs.extend(prose(&note));
+        }
         let camel = s
             .fields
             .iter()
@@ -514,20 +579,24 @@ impl<'a> Emitter<'a> {
         let version = &self.api.version;
         let server = self.api.servers.first();
         let url = server.map(|s| s.url.as_str()).unwrap_or_default();
-        let mut url_doc = server
-            .and_then(|s| s.description.clone())
-            .unwrap_or_else(|| "The API server.".into());
-        url_doc.push_str("\n\nThe `{name}` placeholders are listed in [`SERVER_VARIABLES`].");
-        let url_doc = doc(Some(&url_doc));
-        let mut vars_doc =
-            String::from("The placeholders of [`SERVER_URL`], with their default values.\n");
+        let description = server
+            .and_then(|s| s.description.as_deref())
+            .unwrap_or("The API server.");
+        let url_doc = [
+            doc(Some(description)),
+            prose("\nThe `{name}` placeholders are listed in [`SERVER_VARIABLES`]."),
+        ];
+        let mut vars_doc = vec![prose(
+            "The placeholders of [`SERVER_URL`], with their default values.\n\n",
+        )];
         for v in server.iter().flat_map(|s| &s.variables) {
-            match &v.description {
-                Some(what) => vars_doc.push_str(&format!("\n- `{}`: {what}", v.name)),
-                None => vars_doc.push_str(&format!("\n- `{}`", v.name)),
-            }
+            let what = v
+                .description
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default();
+            vars_doc.push(doc(Some(&format!("- `{}`{what}", v.name))));
         }
-        let vars_doc = doc(Some(&vars_doc));
         let token_url = match &self.api.token_url {
             Some(url) => quote!(Some(#url)),
             None => quote!(None),
@@ -542,9 +611,9 @@ impl<'a> Emitter<'a> {
             pub const API_TITLE: &str = #title;
             #[doc = " The version of the API these bindings were generated from (`info.version`)."]
             pub const API_VERSION: &str = #version;
-            #url_doc
+            #(#url_doc)*
             pub const SERVER_URL: &str = #url;
-            #vars_doc
+            #(#vars_doc)*
             pub const SERVER_VARIABLES: &[(&str, &str)] = &[#(#vars),*];
             #[doc = " Where client credentials are exchanged for access tokens (the OAuth2"]
             #[doc = " client-credentials `tokenUrl`), relative to the server URL."]

@@ -825,14 +825,7 @@ impl<'a> Builder<'a> {
             if needs[id] && sent[id] && full[id] {
                 let def = &self.types[id];
                 let (name, wire) = (format!("{}Input", def.name), def.wire_name.clone());
-                let note = format!(
-                    "The writable fields of [`{}`], as sent in requests.",
-                    def.name
-                );
-                let doc = Some(match &def.doc {
-                    Some(text) => format!("{text}\n\n{note}"),
-                    None => note,
-                });
+                let doc = def.doc.clone();
                 let new = self.reserve(name, wire);
                 self.types[new.0].doc = doc;
                 self.types[new.0].kind = self.types[id].kind.clone();

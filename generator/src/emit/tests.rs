@@ -47,3 +47,28 @@ fn tokens_that_are_not_rust_are_an_internal_error() {
         "{err}"
     );
 }
+
+#[test]
+fn descriptions_are_made_safe_for_rustdoc() {
+    assert_eq!(
+        rustdoc_text("Parsed into map[string]any."),
+        "Parsed into map\\[string\\]any."
+    );
+    assert_eq!(
+        rustdoc_text("an enum value of [google.rpc.Code][google.rpc.Code]."),
+        "an enum value of \\[google.rpc.Code\\]\\[google.rpc.Code\\]."
+    );
+    assert_eq!(
+        rustdoc_text("See [the docs](https://example.com/x)."),
+        "See [the docs](https://example.com/x)."
+    );
+    assert_eq!(
+        rustdoc_text("See https://example.com/docs/."),
+        "See <https://example.com/docs/>."
+    );
+    assert_eq!(
+        rustdoc_text("(https://example.com), <https://a.b>"),
+        "(<https://example.com>), <https://a.b>"
+    );
+    assert_eq!(rustdoc_text("plain ünïcode text"), "plain ünïcode text");
+}
