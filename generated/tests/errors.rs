@@ -127,18 +127,26 @@ async fn refused_connections_are_transport_errors() {
     assert!(err.to_string().starts_with("request failed: "), "{err}");
 }
 
-#[tokio::test]
-async fn authentication_failures_are_auth_errors() {
+/// The error of a list call when the token endpoint answers `answer`.
+async fn error_with_token_answer(answer: ResponseTemplate) -> (Error, MockServer) {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::path("/auth/v1/token"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_client"})))
+        .respond_with(answer)
         .mount(&server)
         .await;
     let client = common::builder(&server)
         .client_credentials(common::CLIENT_ID, common::secret())
         .build()
         .unwrap();
-    let err = client.personal_client().list().await.unwrap_err();
+    (client.personal_client().list().await.unwrap_err(), server)
+}
+
+#[tokio::test]
+async fn authentication_failures_are_auth_errors() {
+    let (err, server) = error_with_token_answer(
+        ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_client"})),
+    )
+    .await;
     assert_eq!(
         err.to_string(),
         "authentication failed: the token endpoint answered 401"
@@ -149,23 +157,23 @@ async fn authentication_failures_are_auth_errors() {
 
 #[tokio::test]
 async fn empty_tokens_are_auth_errors() {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::path("/auth/v1/token"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(
-                json!({"access_token": "", "token_type": "Bearer", "expires_in": 3600}),
-            ),
-        )
-        .mount(&server)
-        .await;
-    let client = common::builder(&server)
-        .client_credentials(common::CLIENT_ID, common::secret())
-        .build()
-        .unwrap();
-    let err = client.personal_client().list().await.unwrap_err();
+    let body = json!({"access_token": "", "token_type": "Bearer", "expires_in": 3600});
+    let (err, _) = error_with_token_answer(ResponseTemplate::new(200).set_body_json(body)).await;
     assert_eq!(
         err.to_string(),
         "authentication failed: the token endpoint returned an empty access token"
+    );
+}
+
+#[tokio::test]
+async fn answers_that_are_not_tokens_are_auth_errors() {
+    let (err, _) =
+        error_with_token_answer(ResponseTemplate::new(200).set_body_string("<html>login</html>"))
+            .await;
+    assert!(
+        err.to_string()
+            .starts_with("authentication failed: the token endpoint's answer is not a token: "),
+        "{err}"
     );
 }
 

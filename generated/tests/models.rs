@@ -12,8 +12,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-/// A personal client as the server sends it, every field set.
-fn full_client() -> Value {
+/// A personal client with every field set (and nothing else, so that it
+/// round-trips exactly).
+fn every_field() -> Value {
     json!({
         "id": "blue-whale-12345",
         "clientId": "blue-whale-12345@acme.conductor.one/pcc",
@@ -39,7 +40,7 @@ fn round_trip<T: Serialize + DeserializeOwned>(payload: Value) -> T {
 #[test]
 fn list_response_round_trips() {
     let list: PersonalClientServiceListResponse =
-        round_trip(json!({"list": [full_client(), {"id": "x"}], "nextPageToken": "page-2"}));
+        round_trip(json!({"list": [every_field(), {"id": "x"}], "nextPageToken": "page-2"}));
     let items = list.list.unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(items[0].display_name.as_deref(), Some("CI robot"));
@@ -48,7 +49,7 @@ fn list_response_round_trips() {
 
 #[test]
 fn get_response_round_trips_with_nanosecond_timestamps() {
-    let got: PersonalClientServiceGetResponse = round_trip(json!({"client": full_client()}));
+    let got: PersonalClientServiceGetResponse = round_trip(json!({"client": every_field()}));
     let created = got.client.unwrap().created_at.unwrap();
     assert_eq!(created.nanosecond(), 123_456_789);
     assert_eq!(created.unix_timestamp(), 1_714_564_800);
@@ -56,7 +57,7 @@ fn get_response_round_trips_with_nanosecond_timestamps() {
 
 #[test]
 fn update_round_trips() {
-    let _: PersonalClientServiceUpdateResponse = round_trip(json!({"client": full_client()}));
+    let _: PersonalClientServiceUpdateResponse = round_trip(json!({"client": every_field()}));
     let _: PersonalClientServiceUpdateRequest = round_trip(json!({
         "client": {"displayName": "renamed", "scopedRoles": [], "expiresTime": "2025-01-01T00:00:00Z"},
         "updateMask": "displayName"
@@ -101,7 +102,7 @@ fn bad_timestamps_are_decode_errors() {
 
 #[test]
 fn input_conversion_keeps_only_writable_fields() {
-    let fetched: PersonalClient = serde_json::from_value(full_client()).unwrap();
+    let fetched: PersonalClient = serde_json::from_value(every_field()).unwrap();
     let request = PersonalClientServiceUpdateRequest {
         client: Some(fetched.into()),
         update_mask: Some("displayName".into()),
@@ -119,7 +120,7 @@ fn input_conversion_keeps_only_writable_fields() {
         })
     );
     // The full model still serializes every field for a user's own use.
-    let fetched: PersonalClient = serde_json::from_value(full_client()).unwrap();
-    assert_eq!(serde_json::to_value(&fetched).unwrap(), full_client());
+    let fetched: PersonalClient = serde_json::from_value(every_field()).unwrap();
+    assert_eq!(serde_json::to_value(&fetched).unwrap(), every_field());
     let _: PersonalClientInput = PersonalClientInput::from(fetched);
 }

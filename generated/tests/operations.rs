@@ -4,29 +4,10 @@
 mod common;
 
 use c1_client::models::{PersonalClient, PersonalClientServiceUpdateRequest};
-use common::{client, TOKEN};
+use common::{client, full_client, TOKEN};
 use serde_json::{json, Value};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-/// A personal client as the server sends it, every field set, plus one the
-/// crate does not know.
-fn full_client() -> Value {
-    json!({
-        "id": "blue-whale-12345",
-        "clientId": "blue-whale-12345@acme.conductor.one/pcc",
-        "displayName": "CI robot",
-        "userId": "2a3b4c",
-        "allowSourceCidr": ["10.0.0.0/24"],
-        "scopedRoles": ["role-1"],
-        "createdAt": "2024-05-01T12:00:00.123456789Z",
-        "updatedAt": "2024-05-02T08:30:00Z",
-        "lastUsedAt": "2024-05-03T00:00:00.5Z",
-        "expiresTime": "2025-01-01T00:00:00Z",
-        "deletedAt": null,
-        "addedNextYear": {"nested": [1, 2]}
-    })
-}
 
 async fn mock(server: &MockServer, http_method: &str, body: Value) {
     Mock::given(method(http_method))

@@ -9,7 +9,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use c1_client::{Client, ClientBuilder, RetryPolicy};
 use ed25519_dalek::{Signature, SigningKey, Verifier, VerifyingKey};
-use serde_json::Value;
+use serde_json::{json, Value};
 use wiremock::{Request, Respond, ResponseTemplate};
 
 pub const TOKEN: &str = "test-bearer-token";
@@ -199,4 +199,23 @@ pub async fn authorizations(server: &wiremock::MockServer, path: &str) -> Vec<St
                 .to_string()
         })
         .collect()
+}
+
+/// A personal client as the server sends it, every field set, plus one the
+/// crate does not know.
+pub fn full_client() -> Value {
+    json!({
+        "id": "blue-whale-12345",
+        "clientId": "blue-whale-12345@acme.conductor.one/pcc",
+        "displayName": "CI robot",
+        "userId": "2a3b4c",
+        "allowSourceCidr": ["10.0.0.0/24"],
+        "scopedRoles": ["role-1"],
+        "createdAt": "2024-05-01T12:00:00.123456789Z",
+        "updatedAt": "2024-05-02T08:30:00Z",
+        "lastUsedAt": "2024-05-03T00:00:00.5Z",
+        "expiresTime": "2025-01-01T00:00:00Z",
+        "deletedAt": null,
+        "addedNextYear": {"nested": [1, 2]}
+    })
 }
