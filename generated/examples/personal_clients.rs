@@ -16,8 +16,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use c1_client::models::{PersonalClient, PersonalClientServiceUpdateRequest};
 use c1_client::Client;
+use c1_client::models::{PersonalClient, PersonalClientServiceUpdateRequest};
 
 const USAGE: &str = "usage: personal_clients [list | get ID | rename ID NAME | delete ID]";
 

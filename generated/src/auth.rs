@@ -4,15 +4,15 @@
 use std::fmt;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
-use reqwest::header::{HeaderValue, CONTENT_TYPE};
+use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use serde::Deserialize;
 use url::Url;
 use zeroize::Zeroizing;
 
-use crate::client::{send_with_retry, Inner};
+use crate::client::{Inner, send_with_retry};
 use crate::error::{Error, Result};
 
 /// Text that must never be shown: `Debug` prints `<redacted>`, and the

@@ -6,16 +6,16 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use reqwest::{Method, StatusCode};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
 use crate::auth::{Auth, ClientCredentials, Secret, TokenSource};
 use crate::error::{ApiError, Error, Result};
-use crate::retry::{retry_after, retryable_status, RetryPolicy};
+use crate::retry::{RetryPolicy, retry_after, retryable_status};
 
 /// The `User-Agent` sent unless another is configured.
 pub const DEFAULT_USER_AGENT: &str =
@@ -189,7 +189,7 @@ impl ClientBuilder {
             Some(_) if !self.variables.is_empty() => {
                 return Err(Error::Config(
                     "give a base URL or server variables (such as the tenant), not both".into(),
-                ))
+                ));
             }
             Some(url) => url,
             None if self.variables.is_empty() => match &self.credentials {
@@ -607,14 +607,19 @@ mod tests {
             check_base_url("http://acme.conductor.one").unwrap_err(),
             "invalid server URL `http://acme.conductor.one`: http is allowed only for loopback hosts; use https"
         );
-        assert_eq!(check_base_url("http://10.0.0.1").unwrap_err(), "invalid server URL `http://10.0.0.1`: http is allowed only for loopback hosts; use https");
+        assert_eq!(
+            check_base_url("http://10.0.0.1").unwrap_err(),
+            "invalid server URL `http://10.0.0.1`: http is allowed only for loopback hosts; use https"
+        );
         assert_eq!(
             check_base_url("ftp://x").unwrap_err(),
             "invalid server URL `ftp://x`: expected an https URL"
         );
-        assert!(check_base_url("not a url")
-            .unwrap_err()
-            .starts_with("invalid server URL `not a url`: "));
+        assert!(
+            check_base_url("not a url")
+                .unwrap_err()
+                .starts_with("invalid server URL `not a url`: ")
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Configuration from environment variables.
 
 use crate::auth::ClientCredentials;
-use crate::client::{check_base_url, server_from_client_id, ClientBuilder, Server};
+use crate::client::{ClientBuilder, Server, check_base_url, server_from_client_id};
 use crate::error::{Error, Result};
 
 /// A static access token; used first when set.
@@ -48,22 +48,24 @@ impl ClientBuilder {
             (None, Some(_), None) => {
                 return Err(config(format!(
                     "{CLIENT_SECRET} is not set ({CLIENT_ID} is)"
-                )))
+                )));
             }
             (None, None, Some(_)) => {
                 return Err(config(format!(
                     "{CLIENT_ID} is not set ({CLIENT_SECRET} is)"
-                )))
+                )));
             }
             (None, None, None) => {
                 return Err(config(format!(
                     "no credentials: set {ACCESS_TOKEN}, or {CLIENT_ID} and {CLIENT_SECRET}"
-                )))
+                )));
             }
         };
         builder = match (get(TENANT_DOMAIN), get(SERVER_URL)) {
             (Some(_), Some(_)) => {
-                return Err(config(format!("{TENANT_DOMAIN} and {SERVER_URL} are both set; set only one")))
+                return Err(config(format!(
+                    "{TENANT_DOMAIN} and {SERVER_URL} are both set; set only one"
+                )));
             }
             (Some(tenant), None) => builder.tenant(tenant),
             (None, Some(url)) => {
@@ -76,7 +78,7 @@ impl ClientBuilder {
                 None => {
                     return Err(config(format!(
                         "no server: set {TENANT_DOMAIN} or {SERVER_URL} (or a {CLIENT_ID} of the form name@tenant.conductor.one/pcc)"
-                    )))
+                    )));
                 }
             },
         };
@@ -87,8 +89,8 @@ impl ClientBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     fn secret() -> String {
         let key = ed25519_dalek::SigningKey::from_bytes(&[3; 32]);
@@ -168,10 +170,20 @@ mod tests {
             error(&[]),
             "invalid client configuration: no credentials: set CONDUCTORONE_ACCESS_TOKEN, or CONDUCTORONE_CLIENT_ID and CONDUCTORONE_CLIENT_SECRET"
         );
-        assert_eq!(error(&[(CLIENT_ID, "a@b.conductor.one")]), "invalid client configuration: CONDUCTORONE_CLIENT_SECRET is not set (CONDUCTORONE_CLIENT_ID is)");
-        assert_eq!(error(&[(CLIENT_SECRET, &secret)]), "invalid client configuration: CONDUCTORONE_CLIENT_ID is not set (CONDUCTORONE_CLIENT_SECRET is)");
         assert_eq!(
-            error(&[(ACCESS_TOKEN, "t"), (TENANT_DOMAIN, "a"), (SERVER_URL, "https://a")]),
+            error(&[(CLIENT_ID, "a@b.conductor.one")]),
+            "invalid client configuration: CONDUCTORONE_CLIENT_SECRET is not set (CONDUCTORONE_CLIENT_ID is)"
+        );
+        assert_eq!(
+            error(&[(CLIENT_SECRET, &secret)]),
+            "invalid client configuration: CONDUCTORONE_CLIENT_ID is not set (CONDUCTORONE_CLIENT_SECRET is)"
+        );
+        assert_eq!(
+            error(&[
+                (ACCESS_TOKEN, "t"),
+                (TENANT_DOMAIN, "a"),
+                (SERVER_URL, "https://a")
+            ]),
             "invalid client configuration: CONDUCTORONE_TENANT_DOMAIN and CONDUCTORONE_SERVER_URL are both set; set only one"
         );
         assert_eq!(
@@ -189,7 +201,10 @@ mod tests {
                 "secret-token:conductorone.com:v1:bm90IGpzb24",
             ),
         ]);
-        assert_eq!(bad, "invalid client configuration: CONDUCTORONE_CLIENT_SECRET: invalid client secret: the key is not a JSON Web Key");
+        assert_eq!(
+            bad,
+            "invalid client configuration: CONDUCTORONE_CLIENT_SECRET: invalid client secret: the key is not a JSON Web Key"
+        );
         assert_eq!(
             error(&[(ACCESS_TOKEN, " "), (CLIENT_ID, "")]),
             error(&[]),

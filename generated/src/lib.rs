@@ -30,7 +30,9 @@ mod auth;
 mod client;
 pub mod env;
 mod error;
+mod pagination;
 mod retry;
+mod wire;
 
 #[rustfmt::skip]
 pub mod apis;

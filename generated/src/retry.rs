@@ -3,8 +3,8 @@
 use std::time::{Duration, SystemTime};
 
 use backon::BackoffBuilder;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
 
 /// How failed requests are retried: exponential backoff with jitter, on
 /// connection errors and on 429, 502, 503 and 504 answers, honouring

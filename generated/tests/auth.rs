@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{TokenEndpoint, CLIENT_ID};
+use common::{CLIENT_ID, TokenEndpoint};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -186,7 +186,9 @@ async fn bad_client_secrets_fail_at_build_without_repeating_the_secret() {
             "invalid client configuration: invalid client secret: the key is public only (it has no private part `d`)",
         ),
         (
-            common::secret_with(json!({"kty": "EC", "crv": "P-256", "d": "AAAA", "x": "AAAA", "y": "AAAA"})),
+            common::secret_with(
+                json!({"kty": "EC", "crv": "P-256", "d": "AAAA", "x": "AAAA", "y": "AAAA"}),
+            ),
             "invalid client configuration: invalid client secret: the key is not an Ed25519 key (kty EC, crv P-256)",
         ),
     ];

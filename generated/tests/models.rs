@@ -8,9 +8,9 @@ use c1_client::models::{
     PersonalClientServiceListResponse, PersonalClientServiceUpdateRequest,
     PersonalClientServiceUpdateResponse,
 };
-use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
 
 /// A personal client with every field set (and nothing else, so that it
 /// round-trips exactly).

@@ -11,9 +11,9 @@ use serde_json::json;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Subscriber};
+use tracing_subscriber::Layer;
 use tracing_subscriber::layer::{Context, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
-use tracing_subscriber::Layer;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -105,11 +105,13 @@ async fn failed_requests_record_the_error() {
         .respond_with(ResponseTemplate::new(404))
         .mount(&server)
         .await;
-    assert!(common::client(&server)
-        .personal_client()
-        .list()
-        .await
-        .is_err());
+    assert!(
+        common::client(&server)
+            .personal_client()
+            .list()
+            .await
+            .is_err()
+    );
     let text = recorder.text();
     assert!(text.contains("record c1_request status=404"), "{text}");
     assert!(

@@ -4,8 +4,8 @@
 mod common;
 
 use c1_client::models::{PersonalClient, PersonalClientServiceUpdateRequest};
-use common::{client, full_client, TOKEN};
-use serde_json::{json, Value};
+use common::{TOKEN, client, full_client};
+use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

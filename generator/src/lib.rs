@@ -54,8 +54,8 @@ pub fn generate_documents(docs: &[load::SourceDocument]) -> Result<Generated> {
     })
 }
 
-/// The hand-written runtime of the client crate (manifest, `lib.rs`, client
-/// and errors), as kept in `generated/`. They are written to an output
+/// The hand-written runtime of the client crate (`lib.rs`, client, auth,
+/// errors, retries, wire encodings, pagination), as kept in `generated/`. They are written to an output
 /// directory only where missing, so that `--out` at a new directory gives a
 /// complete crate.
 pub fn runtime_files() -> Vec<GeneratedFile> {
@@ -64,7 +64,6 @@ pub fn runtime_files() -> Vec<GeneratedFile> {
         contents: contents.to_string(),
     };
     vec![
-        file("Cargo.toml", include_str!("../../generated/Cargo.toml")),
         file("src/lib.rs", include_str!("../../generated/src/lib.rs")),
         file(
             "src/client.rs",
@@ -74,5 +73,10 @@ pub fn runtime_files() -> Vec<GeneratedFile> {
         file("src/auth.rs", include_str!("../../generated/src/auth.rs")),
         file("src/env.rs", include_str!("../../generated/src/env.rs")),
         file("src/retry.rs", include_str!("../../generated/src/retry.rs")),
+        file("src/wire.rs", include_str!("../../generated/src/wire.rs")),
+        file(
+            "src/pagination.rs",
+            include_str!("../../generated/src/pagination.rs"),
+        ),
     ]
 }

@@ -70,6 +70,9 @@ pub struct TypeDef {
     pub wire_name: String,
     /// Rustdoc, from `description` or `title`.
     pub doc: Option<String>,
+    /// The dotted package it belongs to (`c1.api.iam.v1`): its component's
+    /// name without the last segment.
+    pub package: String,
     /// What it is.
     pub kind: TypeKind,
 }
@@ -112,6 +115,8 @@ pub struct Field {
     pub read_only: bool,
     /// Boxed, because the type contains itself through this field.
     pub boxed: bool,
+    /// `deprecated: true`.
+    pub deprecated: bool,
     /// Rustdoc.
     pub doc: Option<String>,
 }
@@ -153,6 +158,14 @@ pub enum TypeRef {
     String,
     /// An RFC 3339 timestamp.
     DateTime,
+    /// A 64-bit integer carried as a JSON string (protobuf `int64`).
+    I64Str,
+    /// An unsigned 64-bit integer carried as a JSON string (protobuf `uint64`).
+    U64Str,
+    /// A protobuf duration, `"3.5s"`.
+    Duration,
+    /// Bytes, base64 in JSON.
+    Bytes,
     /// Any JSON value.
     Any,
     /// Any JSON object.
@@ -223,6 +236,29 @@ pub struct Operation {
     pub response: Option<TypeRef>,
     /// Rustdoc: summary and description.
     pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// How to ask for the next page, for operations whose response has a
+    /// `nextPageToken`.
+    pub pagination: Option<Pagination>,
+}
+
+/// How a paginated operation takes the token of the page it wants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// Where the token goes.
+    pub token: PageToken,
+    /// The Rust name of the response's `nextPageToken` field.
+    pub next_field: String,
+}
+
+/// Where a paginated operation takes its page token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageToken {
+    /// The query parameter at this index of [`Operation::query_params`] (`page_token`).
+    Query(usize),
+    /// The request body field with this Rust name (`page_token`, sent as `pageToken`).
+    Body(String),
 }
 
 /// One segment of a path template.
@@ -274,6 +310,7 @@ pub fn build(api: &OpenAPI) -> Result<Api> {
                 Some(TypeKind::Struct(s)) if s.fields.is_empty() && matches!(body.ty, TypeRef::Named(_))
             );
         }
+        op.pagination = pagination(op, &types);
     }
     Ok(Api {
         title: api.info.title.clone(),
@@ -284,6 +321,34 @@ pub fn build(api: &OpenAPI) -> Result<Api> {
         types,
         groups,
     })
+}
+
+/// How `op` pages: its response has a `nextPageToken` string, and it takes
+/// a `page_token` query parameter or a body with a `pageToken` field.
+fn pagination(op: &Operation, types: &[TypeDef]) -> Option<Pagination> {
+    let string_field = |ty: &TypeRef, wire: &str| -> Option<String> {
+        let TypeRef::Named(id) = ty else { return None };
+        let TypeKind::Struct(s) = &types[id.0].kind else {
+            return None;
+        };
+        s.fields
+            .iter()
+            .find(|f| f.wire_name == wire && f.ty == TypeRef::String && f.optional())
+            .map(|f| f.name.clone())
+    };
+    let next_field = string_field(op.response.as_ref()?, "nextPageToken")?;
+    let query = op
+        .query_params
+        .iter()
+        .position(|p| p.wire_name == "page_token" && p.ty == TypeRef::String && !p.required);
+    let token = match (query, &op.body) {
+        (Some(i), _) => PageToken::Query(i),
+        (None, Some(body)) if !body.implicit_empty => {
+            PageToken::Body(string_field(&body.ty, "pageToken")?)
+        }
+        _ => return None,
+    };
+    Some(Pagination { token, next_field })
 }
 
 fn servers(api: &OpenAPI) -> Vec<Server> {
@@ -336,6 +401,8 @@ struct Builder<'a> {
     types: Vec<TypeDef>,
     by_component: HashMap<&'a str, TypeId>,
     names: HashSet<String>,
+    /// The package of the schema being converted, for the inline types it holds.
+    package: String,
 }
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -348,22 +415,25 @@ impl<'a> Builder<'a> {
             types: Vec::new(),
             by_component: HashMap::new(),
             names: RESERVED_TYPES.iter().map(|s| s.to_string()).collect(),
+            package: String::new(),
         };
         let schemas = component_schemas(api);
         for (key, name) in component_names(&schemas) {
-            let id = builder.reserve(name, key.to_string());
+            let package = key.rsplit_once('.').map_or("", |(p, _)| p).to_string();
+            let id = builder.reserve(name, key.to_string(), package);
             builder.by_component.insert(key, id);
         }
         Ok(builder)
     }
 
-    fn reserve(&mut self, name: String, wire_name: String) -> TypeId {
+    fn reserve(&mut self, name: String, wire_name: String, package: String) -> TypeId {
         let name = unique(name, |n| self.names.contains(n));
         self.names.insert(name.clone());
         self.types.push(TypeDef {
             name,
             wire_name,
             doc: None,
+            package,
             kind: TypeKind::Alias(TypeRef::Any),
         });
         TypeId(self.types.len() - 1)
@@ -378,6 +448,7 @@ impl<'a> Builder<'a> {
             let id = self.by_component[key];
             let at = Pointer::root().push("components").push("schemas").push(key);
             let name = self.types[id.0].name.clone();
+            self.package = self.types[id.0].package.clone();
             let (doc, kind) = match schema {
                 ReferenceOr::Reference { reference } => {
                     (None, TypeKind::Alias(self.resolve(reference, &at)?))
@@ -394,7 +465,7 @@ impl<'a> Builder<'a> {
     fn kind_of(&mut self, schema: &Schema, name: &str, at: &Pointer) -> Result<TypeKind> {
         Ok(match &schema.schema_kind {
             SchemaKind::Type(Type::Object(obj)) if is_struct(obj) => TypeKind::Struct(Struct {
-                fields: self.fields(obj, name, at)?,
+                fields: self.fields(schema, obj, name, at)?,
                 input_of: None,
             }),
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
@@ -404,7 +475,14 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn fields(&mut self, obj: &ObjectType, parent: &str, at: &Pointer) -> Result<Vec<Field>> {
+    fn fields(
+        &mut self,
+        schema: &Schema,
+        obj: &ObjectType,
+        parent: &str,
+        at: &Pointer,
+    ) -> Result<Vec<Field>> {
+        let oneofs = oneofs(schema.schema_data.description.as_deref().unwrap_or(""));
         let mut fields: Vec<Field> = Vec::new();
         for (wire, prop) in &obj.properties {
             let at = at.push("properties").push(wire);
@@ -423,7 +501,8 @@ impl<'a> Builder<'a> {
                 nullable: data.is_some_and(|s| s.schema_data.nullable),
                 read_only: data.is_some_and(|s| s.schema_data.read_only),
                 boxed: false,
-                doc: data.and_then(|s| schema_doc(s)),
+                deprecated: data.is_some_and(|s| s.schema_data.deprecated),
+                doc: with_oneof_note(data.and_then(|s| schema_doc(s)), wire, &oneofs),
             });
         }
         Ok(fields)
@@ -463,13 +542,21 @@ impl<'a> Builder<'a> {
     fn inline(&mut self, schema: &Schema, hint: &str, at: &Pointer) -> Result<TypeRef> {
         Ok(match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-                let id = self.reserve(hint.to_string(), at.to_string());
+                let id = self.reserve(hint.to_string(), at.to_string(), self.package.clone());
                 self.types[id.0].doc = schema_doc(schema);
                 self.types[id.0].kind = TypeKind::Enum(variants(&s.enumeration));
                 TypeRef::Named(id)
             }
             SchemaKind::Type(Type::String(s)) => match &s.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => TypeRef::Bytes,
+                VariantOrUnknownOrEmpty::Unknown(f) => match f.as_str() {
+                    "int64" => TypeRef::I64Str,
+                    "uint64" => TypeRef::U64Str,
+                    "duration" => TypeRef::Duration,
+                    "base64" | "byte" => TypeRef::Bytes,
+                    _ => TypeRef::String,
+                },
                 _ => TypeRef::String,
             },
             SchemaKind::Type(Type::Number(n)) => match n.format {
@@ -491,9 +578,10 @@ impl<'a> Builder<'a> {
                 )?)),
                 None => TypeRef::Vec(Box::new(TypeRef::Any)),
             },
+            SchemaKind::Type(Type::Object(obj)) if is_free_form(obj) => TypeRef::Object,
             SchemaKind::Type(Type::Object(obj)) if !obj.properties.is_empty() => {
-                let id = self.reserve(hint.to_string(), at.to_string());
-                let fields = self.fields(obj, hint, at)?;
+                let id = self.reserve(hint.to_string(), at.to_string(), self.package.clone());
+                let fields = self.fields(schema, obj, hint, at)?;
                 self.types[id.0].doc = schema_doc(schema);
                 self.types[id.0].kind = TypeKind::Struct(Struct {
                     fields,
@@ -613,6 +701,8 @@ impl<'a> Builder<'a> {
             body: self.body(op, &hint, at)?,
             response: self.response(op, &hint, at)?,
             doc: operation_doc(op),
+            deprecated: op.deprecated,
+            pagination: None,
         })
     }
 
@@ -826,7 +916,8 @@ impl<'a> Builder<'a> {
                 let def = &self.types[id];
                 let (name, wire) = (format!("{}Input", def.name), def.wire_name.clone());
                 let doc = def.doc.clone();
-                let new = self.reserve(name, wire);
+                let package = def.package.clone();
+                let new = self.reserve(name, wire, package);
                 self.types[new.0].doc = doc;
                 self.types[new.0].kind = self.types[id].kind.clone();
                 if let TypeKind::Struct(s) = &mut self.types[new.0].kind {
@@ -953,28 +1044,132 @@ fn reaches(
     false
 }
 
+/// A protobuf `oneof` as the C1 spec describes it in a message's description:
+/// "This message contains a oneof named X. Only a single field of the
+/// following list may be set at a time:" and a list of `  - field` lines.
+#[derive(Debug, PartialEq)]
+struct OneOf {
+    name: String,
+    fields: Vec<String>,
+}
+
+fn oneofs(description: &str) -> Vec<OneOf> {
+    const INTRO: &str = "This message contains a oneof named ";
+    let mut found = Vec::new();
+    let mut rest = description;
+    while let Some(start) = rest.find(INTRO) {
+        rest = &rest[start + INTRO.len()..];
+        let Some((name, after)) = rest.split_once(". ") else {
+            break;
+        };
+        let fields: Vec<String> = after
+            .lines()
+            .skip(1)
+            .map(str::trim)
+            .take_while(|l| l.starts_with("- "))
+            .map(|l| l.trim_start_matches("- ").trim().to_string())
+            .collect();
+        found.push(OneOf {
+            name: name.to_string(),
+            fields,
+        });
+    }
+    found
+}
+
+/// Adds to a field's doc the oneof constraint it is part of.
+fn with_oneof_note(doc: Option<String>, field: &str, oneofs: &[OneOf]) -> Option<String> {
+    let Some(oneof) = oneofs.iter().find(|o| o.fields.iter().any(|f| f == field)) else {
+        return doc;
+    };
+    let others: Vec<String> = oneof
+        .fields
+        .iter()
+        .filter(|f| *f != field)
+        .map(|f| format!("`{f}`"))
+        .collect();
+    let note = format!(
+        "Part of the oneof `{}`: set at most one of this and {}.",
+        oneof.name,
+        others.join(", ")
+    );
+    Some(match doc {
+        Some(text) => format!("{text}\n\n{note}"),
+        None => note,
+    })
+}
+
 /// Objects with properties, and empty objects without `additionalProperties`,
 /// are structs; other objects are maps.
 fn is_struct(obj: &ObjectType) -> bool {
-    !obj.properties.is_empty()
-        || matches!(
-            obj.additional_properties,
-            None | Some(AdditionalProperties::Any(false))
-        )
+    !is_free_form(obj)
+        && (!obj.properties.is_empty()
+            || matches!(
+                obj.additional_properties,
+                None | Some(AdditionalProperties::Any(false))
+            ))
 }
 
+/// `additionalProperties: true` makes an object free-form, even where it
+/// names some properties (protobuf `Any` values: `@type` and anything else).
+fn is_free_form(obj: &ObjectType) -> bool {
+    matches!(
+        obj.additional_properties,
+        Some(AdditionalProperties::Any(true))
+    )
+}
+
+/// Variants named after their values, without the prefix that protobuf
+/// enums repeat in every value (`APP_USER_TYPE_USER` -> `User`) when every
+/// value has it and what is left still names each one apart.
 fn variants(values: &[Option<String>]) -> Vec<Variant> {
+    let wires: Vec<&String> = values.iter().flatten().collect();
+    let prefix = common_prefix(&wires);
+    let stripped: Vec<String> = wires.iter().map(|w| pascal(&w[prefix.len()..])).collect();
+    let usable = stripped.iter().enumerate().all(|(i, name)| {
+        !name.starts_with('_')
+            && !name.starts_with("r#")
+            && name != "Unknown"
+            && !stripped[..i].contains(name)
+    });
     let mut out: Vec<Variant> = Vec::new();
-    for wire in values.iter().flatten() {
-        let name = unique(pascal(wire), |n| {
-            n == "Unknown" || out.iter().any(|v| v.name == n)
-        });
+    for (i, wire) in wires.into_iter().enumerate() {
+        let base = if usable {
+            stripped[i].clone()
+        } else {
+            pascal(wire)
+        };
+        let name = unique(base, |n| n == "Unknown" || out.iter().any(|v| v.name == n));
         out.push(Variant {
             name,
             wire_name: wire.clone(),
         });
     }
     out
+}
+
+/// The longest prefix ending in `_` that all of at least two values share.
+fn common_prefix(values: &[&String]) -> String {
+    let [first, rest @ ..] = values else {
+        return String::new();
+    };
+    if rest.is_empty() {
+        return String::new();
+    }
+    let mut len = first.len();
+    for value in rest {
+        let shared = first
+            .char_indices()
+            .zip(value.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, a), _)| i + a.len_utf8());
+        len = len.min(shared);
+    }
+    match first[..len].rfind('_') {
+        Some(end) if values.iter().all(|v| v.len() > end + 1) => first[..=end].to_string(),
+        _ => String::new(),
+    }
 }
 
 fn component_schemas(api: &OpenAPI) -> Vec<(&str, &ReferenceOr<Schema>)> {

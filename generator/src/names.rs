@@ -2,13 +2,13 @@
 
 use heck::{ToPascalCase, ToSnakeCase};
 
-/// Rust keywords, strict and reserved (2021 edition).
-const KEYWORDS: [&str; 51] = [
+/// Rust keywords, strict and reserved (2024 edition).
+const KEYWORDS: [&str; 52] = [
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
     "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
     "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
     "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -68,26 +68,6 @@ pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
-/// What `#[serde(rename_all = "camelCase")]` turns the field `ident` into,
-/// following serde's own rule.
-pub fn serde_camel_case(ident: &str) -> String {
-    let mut out = String::new();
-    let mut capitalize = false;
-    for (i, ch) in unraw(ident).char_indices() {
-        if ch == '_' {
-            capitalize = true;
-        } else if capitalize {
-            out.push(ch.to_ascii_uppercase());
-            capitalize = false;
-        } else if i == 0 {
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
-
 /// Appends the smallest number that makes `name` unused, if it is used.
 pub fn unique(name: String, taken: impl Fn(&str) -> bool) -> String {
     if !taken(&name) {
@@ -124,14 +104,6 @@ mod tests {
         );
         assert_eq!(pascal("self"), "Self_");
         assert_eq!(pascal("3d"), "_3d");
-    }
-
-    #[test]
-    fn serde_camel_case_matches_serde() {
-        assert_eq!(serde_camel_case("allow_source_cidr"), "allowSourceCidr");
-        assert_eq!(serde_camel_case("r#type"), "type");
-        assert_eq!(serde_camel_case("id"), "id");
-        assert_eq!(serde_camel_case("v2_name"), "v2Name");
     }
 
     #[test]

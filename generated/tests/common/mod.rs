@@ -5,11 +5,11 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use c1_client::{Client, ClientBuilder, RetryPolicy};
 use ed25519_dalek::{Signature, SigningKey, Verifier, VerifyingKey};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use wiremock::{Request, Respond, ResponseTemplate};
 
 pub const TOKEN: &str = "test-bearer-token";

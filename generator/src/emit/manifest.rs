@@ -1,0 +1,114 @@
+//! The crate-level generated files: `spec.rs` (facts from the spec) and
+//! `Cargo.toml` (dependencies, and one cargo feature per operation group).
+
+use std::path::PathBuf;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc, prose, Emitter, GeneratedFile, TOML_HEADER};
+use crate::names::unraw;
+
+/// The client crate's manifest, but for its features.
+const MANIFEST: &str = r#"[package]
+name = "c1-client"
+version = "0.1.0"
+description = "Rust client for the C1 (ConductorOne) API, generated from its OpenAPI documents."
+edition = "2024"
+rust-version = "1.85"
+license = "MIT OR Apache-2.0"
+publish = false
+
+# The crate names its dependencies itself (no workspace inheritance) so that
+# `cargo xtask codegen --out DIR` produces a crate that builds where it stands.
+[dependencies]
+backon = { version = "1", default-features = false, features = ["std"] }
+base64 = "0.22"
+ed25519-dalek = "2"
+futures-util = { version = "0.3", default-features = false, features = ["std"] }
+getrandom = "0.2"
+httpdate = "1"
+reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+serde_path_to_error = "0.1"
+thiserror = "2"
+time = { version = "0.3", features = ["formatting", "parsing", "serde"] }
+tokio = { version = "1", default-features = false, features = ["sync", "time"] }
+tracing = { version = "0.1", default-features = false, features = ["std"] }
+url = "2"
+zeroize = "1"
+
+[dev-dependencies]
+futures-util = { version = "0.3", default-features = false, features = ["std"] }
+serde = { version = "1", features = ["derive"] }
+tokio = { version = "1", features = ["macros", "rt", "rt-multi-thread", "net", "io-util"] }
+tracing-subscriber = { version = "0.3", default-features = false, features = ["registry", "std"] }
+wiremock = "0.6"
+"#;
+
+impl Emitter<'_> {
+    pub(crate) fn spec(&self) -> TokenStream {
+        let title = &self.api.title;
+        let version = &self.api.version;
+        let server = self.api.servers.first();
+        let url = server.map(|s| s.url.as_str()).unwrap_or_default();
+        let description = server
+            .and_then(|s| s.description.as_deref())
+            .unwrap_or("The API server.");
+        let url_doc = [
+            doc(Some(description)),
+            prose("\nThe `{name}` placeholders are listed in [`SERVER_VARIABLES`]."),
+        ];
+        let mut vars_doc = vec![prose(
+            "The placeholders of [`SERVER_URL`], with their default values.\n\n",
+        )];
+        for v in server.iter().flat_map(|s| &s.variables) {
+            let what = v
+                .description
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default();
+            vars_doc.push(doc(Some(&format!("- `{}`{what}", v.name))));
+        }
+        let token_url = match &self.api.token_url {
+            Some(url) => quote!(Some(#url)),
+            None => quote!(None),
+        };
+        let vars = server.iter().flat_map(|s| &s.variables).map(|v| {
+            let (name, default) = (&v.name, &v.default);
+            quote!((#name, #default))
+        });
+        quote! {
+            #![doc = " Facts about the API, from its OpenAPI documents."]
+            #[doc = " The API's title (`info.title`)."]
+            pub const API_TITLE: &str = #title;
+            #[doc = " The version of the API these bindings were generated from (`info.version`)."]
+            pub const API_VERSION: &str = #version;
+            #(#url_doc)*
+            pub const SERVER_URL: &str = #url;
+            #(#vars_doc)*
+            pub const SERVER_VARIABLES: &[(&str, &str)] = &[#(#vars),*];
+            #[doc = " Where client credentials are exchanged for access tokens (the OAuth2"]
+            #[doc = " client-credentials `tokenUrl`), relative to the server URL."]
+            pub const TOKEN_URL: Option<&str> = #token_url;
+        }
+    }
+
+    /// `Cargo.toml`: [`MANIFEST`] and a feature per operation group;
+    /// `full`, the default, enables them all.
+    pub(crate) fn manifest(&self) -> GeneratedFile {
+        let groups: Vec<&str> = self.api.groups.iter().map(|g| unraw(&g.module)).collect();
+        let quoted: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
+        let mut features = String::from("\n# One feature per operation group, each with the models its operations use.\n[features]\n");
+        features.push_str("default = [\"full\"]\n");
+        features.push_str(&format!("full = [{}]\n", quoted.join(", ")));
+        for group in groups {
+            features.push_str(&format!("{group} = []\n"));
+        }
+        GeneratedFile {
+            path: PathBuf::from("Cargo.toml"),
+            contents: format!("{TOML_HEADER}\n\n{MANIFEST}{features}"),
+        }
+    }
+}
