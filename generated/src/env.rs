@@ -29,8 +29,9 @@ impl ClientBuilder {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// [`from_env`](Self::from_env) with variables read through `get`.
-    pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self> {
+    /// [`from_env`](Self::from_env) with the variables read through `get`
+    /// instead (from a secrets store, say).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self> {
         let get = |name: &str| {
             get(name)
                 .map(|v| v.trim().to_string())
@@ -83,132 +84,5 @@ impl ClientBuilder {
             },
         };
         Ok(builder)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use base64::Engine;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
-    fn secret() -> String {
-        let key = ed25519_dalek::SigningKey::from_bytes(&[3; 32]);
-        let jwk = serde_json::json!({"kty": "OKP", "crv": "Ed25519", "d": URL_SAFE_NO_PAD.encode(key.to_bytes())});
-        format!(
-            "secret-token:conductorone.com:v1:{}",
-            URL_SAFE_NO_PAD.encode(jwk.to_string())
-        )
-    }
-
-    fn build(vars: &[(&str, &str)]) -> Result<crate::Client> {
-        let vars: Vec<(String, String)> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        ClientBuilder::from_lookup(|name| {
-            vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
-        })?
-        .build()
-    }
-
-    fn error(vars: &[(&str, &str)]) -> String {
-        build(vars).unwrap_err().to_string()
-    }
-
-    #[test]
-    fn access_token_comes_first() {
-        let client = build(&[
-            (ACCESS_TOKEN, "tok"),
-            (CLIENT_ID, "x@acme.conductor.one/pcc"),
-            (CLIENT_SECRET, "garbage"),
-        ])
-        .unwrap();
-        assert!(format!("{client:?}").contains("bearer token <redacted>"));
-        assert_eq!(client.base_url().as_str(), "https://acme.conductor.one/");
-    }
-
-    #[test]
-    fn client_credentials_name_the_tenant() {
-        let secret = secret();
-        let client = build(&[
-            (CLIENT_ID, "robot@acme.conductor.one/pcc"),
-            (CLIENT_SECRET, &secret),
-        ])
-        .unwrap();
-        assert_eq!(client.base_url().as_str(), "https://acme.conductor.one/");
-        assert!(
-            format!("{client:?}").contains("client credentials of robot@acme.conductor.one/pcc")
-        );
-        let client = build(&[
-            (CLIENT_ID, "robot@c1.example.com/pcc"),
-            (CLIENT_SECRET, &secret),
-        ])
-        .unwrap();
-        assert_eq!(client.base_url().as_str(), "https://c1.example.com/");
-    }
-
-    #[test]
-    fn explicit_server_settings_win_over_the_client_id() {
-        let secret = secret();
-        let id = (CLIENT_ID, "robot@acme.conductor.one/pcc");
-        let client = build(&[id, (CLIENT_SECRET, &secret), (TENANT_DOMAIN, "other")]).unwrap();
-        assert_eq!(client.base_url().as_str(), "https://other.conductor.one/");
-        let client = build(&[
-            id,
-            (CLIENT_SECRET, &secret),
-            (SERVER_URL, "http://127.0.0.1:9000"),
-        ])
-        .unwrap();
-        assert_eq!(client.base_url().as_str(), "http://127.0.0.1:9000/");
-    }
-
-    #[test]
-    fn missing_or_contradictory_settings_name_the_variable() {
-        let secret = secret();
-        assert_eq!(
-            error(&[]),
-            "invalid client configuration: no credentials: set CONDUCTORONE_ACCESS_TOKEN, or CONDUCTORONE_CLIENT_ID and CONDUCTORONE_CLIENT_SECRET"
-        );
-        assert_eq!(
-            error(&[(CLIENT_ID, "a@b.conductor.one")]),
-            "invalid client configuration: CONDUCTORONE_CLIENT_SECRET is not set (CONDUCTORONE_CLIENT_ID is)"
-        );
-        assert_eq!(
-            error(&[(CLIENT_SECRET, &secret)]),
-            "invalid client configuration: CONDUCTORONE_CLIENT_ID is not set (CONDUCTORONE_CLIENT_SECRET is)"
-        );
-        assert_eq!(
-            error(&[
-                (ACCESS_TOKEN, "t"),
-                (TENANT_DOMAIN, "a"),
-                (SERVER_URL, "https://a")
-            ]),
-            "invalid client configuration: CONDUCTORONE_TENANT_DOMAIN and CONDUCTORONE_SERVER_URL are both set; set only one"
-        );
-        assert_eq!(
-            error(&[(ACCESS_TOKEN, "t")]),
-            "invalid client configuration: no server: set CONDUCTORONE_TENANT_DOMAIN or CONDUCTORONE_SERVER_URL (or a CONDUCTORONE_CLIENT_ID of the form name@tenant.conductor.one/pcc)"
-        );
-        assert_eq!(
-            error(&[(ACCESS_TOKEN, "t"), (SERVER_URL, "http://c1.example.com")]),
-            "invalid client configuration: CONDUCTORONE_SERVER_URL: invalid server URL `http://c1.example.com`: http is allowed only for loopback hosts; use https"
-        );
-        let bad = error(&[
-            (CLIENT_ID, "a@b.conductor.one/pcc"),
-            (
-                CLIENT_SECRET,
-                "secret-token:conductorone.com:v1:bm90IGpzb24",
-            ),
-        ]);
-        assert_eq!(
-            bad,
-            "invalid client configuration: CONDUCTORONE_CLIENT_SECRET: invalid client secret: the key is not a JSON Web Key"
-        );
-        assert_eq!(
-            error(&[(ACCESS_TOKEN, " "), (CLIENT_ID, "")]),
-            error(&[]),
-            "blank values count as unset"
-        );
     }
 }

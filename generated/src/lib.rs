@@ -3,23 +3,20 @@
 //! The operations are grouped as in the API's documentation; each group has
 //! an accessor on [`Client`]:
 //!
-//! ```no_run
-//! # async fn run() -> c1_client::Result<()> {
-//! // CONDUCTORONE_CLIENT_ID and CONDUCTORONE_CLIENT_SECRET, or CONDUCTORONE_ACCESS_TOKEN
-//! let client = c1_client::Client::from_env()?;
-//! let clients = client.personal_client().list().await?;
-//! for pc in clients.list.unwrap_or_default() {
-//!     println!("{}", pc.display_name.unwrap_or_default());
-//! }
-//! # Ok(())
-//! # }
-//! ```
+//! `client.personal_client().list()` lists your personal client
+//! credentials; the repository's README and `examples/personal_clients.rs`
+//! show a whole program.
 //!
 //! Configure a client with [`Client::builder`] (tenant or server URL, bearer
 //! token or client credentials, user agent, timeout, [`RetryPolicy`]) or
 //! from the environment with [`Client::from_env`]. Each request runs in a
 //! `tracing` span named `c1_request` with the operation, method, path
 //! template, status, retries and duration; nothing secret is recorded.
+//!
+//! Each operation group is a cargo feature; `full`, the default, enables them
+//! all. With `default-features = false` and only the groups a program uses,
+//! the crate compiles just those groups and the models they need. Paginated
+//! operations also have an `<operation>_pages` method: a `Stream` of every page.
 //!
 //! [`models`], [`apis`] and [`spec`] are generated from the OpenAPI documents
 //! by `cargo xtask codegen`; the rest of the crate is written by hand.

@@ -35,13 +35,28 @@ pub struct Generated {
     pub notes: Vec<Note>,
 }
 
+/// What to generate besides the API itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The client crate's package name (default `c1-client`).
+    pub package: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            package: "c1-client".to_string(),
+        }
+    }
+}
+
 /// Loads, normalizes, merges, models and emits the documents under `spec_dir`.
-pub fn generate(spec_dir: &Path) -> Result<Generated> {
-    generate_documents(&load::load_dir(spec_dir)?)
+pub fn generate(spec_dir: &Path, options: &Options) -> Result<Generated> {
+    generate_documents(&load::load_dir(spec_dir)?, options)
 }
 
 /// Runs stages 2 to 5 on documents already loaded.
-pub fn generate_documents(docs: &[load::SourceDocument]) -> Result<Generated> {
+pub fn generate_documents(docs: &[load::SourceDocument], options: &Options) -> Result<Generated> {
     let normalized = docs
         .iter()
         .map(normalize::normalize)
@@ -49,32 +64,36 @@ pub fn generate_documents(docs: &[load::SourceDocument]) -> Result<Generated> {
     let merged = merge::merge(&normalized)?;
     let api = model::build(&merged.api)?;
     Ok(Generated {
-        files: emit::emit(&api)?,
+        files: emit::emit(&api, &options.package)?,
         notes: merged.notes,
     })
 }
 
-/// The hand-written runtime of the client crate (`lib.rs`, client, auth,
-/// errors, retries, wire encodings, pagination), as kept in `generated/`. They are written to an output
-/// directory only where missing, so that `--out` at a new directory gives a
-/// complete crate.
-pub fn runtime_files() -> Vec<GeneratedFile> {
-    let file = |path: &str, contents: &str| GeneratedFile {
+/// Copies of the hand-written runtime of the client crate (`lib.rs`,
+/// client, auth, errors, retries, wire encodings, pagination), as kept in
+/// `generated/src/`, for a crate generated anywhere else: with them it is
+/// complete and builds where it stands. Each copy starts with
+/// [`emit::HEADER`], so it is kept up to date like the generated files.
+pub fn runtime_copies() -> Vec<GeneratedFile> {
+    let copy = |path: &str, contents: &str| GeneratedFile {
         path: path.into(),
-        contents: contents.to_string(),
+        contents: format!(
+            "{}\n// A copy of generated/{path}, the client runtime.\n\n{contents}",
+            emit::HEADER
+        ),
     };
     vec![
-        file("src/lib.rs", include_str!("../../generated/src/lib.rs")),
-        file(
+        copy("src/lib.rs", include_str!("../../generated/src/lib.rs")),
+        copy(
             "src/client.rs",
             include_str!("../../generated/src/client.rs"),
         ),
-        file("src/error.rs", include_str!("../../generated/src/error.rs")),
-        file("src/auth.rs", include_str!("../../generated/src/auth.rs")),
-        file("src/env.rs", include_str!("../../generated/src/env.rs")),
-        file("src/retry.rs", include_str!("../../generated/src/retry.rs")),
-        file("src/wire.rs", include_str!("../../generated/src/wire.rs")),
-        file(
+        copy("src/error.rs", include_str!("../../generated/src/error.rs")),
+        copy("src/auth.rs", include_str!("../../generated/src/auth.rs")),
+        copy("src/env.rs", include_str!("../../generated/src/env.rs")),
+        copy("src/retry.rs", include_str!("../../generated/src/retry.rs")),
+        copy("src/wire.rs", include_str!("../../generated/src/wire.rs")),
+        copy(
             "src/pagination.rs",
             include_str!("../../generated/src/pagination.rs"),
         ),

@@ -14,20 +14,10 @@ const KEYWORDS: [&str; 52] = [
 /// Keywords that cannot be raw identifiers.
 const NOT_RAW: [&str; 4] = ["crate", "self", "Self", "super"];
 
-/// Type names the generated modules use themselves and a spec type must not take.
-pub const RESERVED_TYPES: [&str; 12] = [
-    "Box",
-    "BTreeMap",
-    "Client",
-    "Error",
-    "Map",
-    "Option",
-    "Result",
-    "Self",
-    "String",
-    "Value",
-    "Vec",
-    "OffsetDateTime",
+/// Type names the generated models use unqualified, which a spec type must
+/// not shadow.
+pub const RESERVED_TYPES: [&str; 11] = [
+    "Box", "Err", "None", "Ok", "Option", "Result", "Self", "Some", "String", "Vec", "Visitor",
 ];
 
 /// Makes `word` a valid identifier: a leading digit gets a `_` before it,

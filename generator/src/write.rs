@@ -5,7 +5,7 @@
 //! never reaches the disk. Files are written only when their bytes change, each
 //! through a temporary file and a rename. Generated files (those that start
 //! with [`HEADER`]) that are no longer produced are removed; hand-written files
-//! are never touched, and the runtime's are only created where missing.
+//! are never touched.
 
 use std::path::{Path, PathBuf};
 
@@ -42,10 +42,8 @@ impl Change {
     }
 }
 
-/// What it takes to bring `out` up to date: the generated `files` (always
-/// rewritten when different) and the `runtime` files (created when missing,
-/// never overwritten).
-pub fn plan(out: &Path, files: &[GeneratedFile], runtime: &[GeneratedFile]) -> Result<Vec<Change>> {
+/// What it takes to bring `out` up to date with the generated `files`.
+pub fn plan(out: &Path, files: &[GeneratedFile]) -> Result<Vec<Change>> {
     let mut changes = Vec::new();
     for file in files {
         match read_if_exists(&out.join(&file.path))? {
@@ -54,11 +52,6 @@ pub fn plan(out: &Path, files: &[GeneratedFile], runtime: &[GeneratedFile]) -> R
                 changes.push(Change::Update(file.clone()))
             }
             Some(_) => {}
-        }
-    }
-    for file in runtime {
-        if read_if_exists(&out.join(&file.path))?.is_none() {
-            changes.push(Change::Create(file.clone()));
         }
     }
     for stale in generated_files(out)? {
@@ -183,11 +176,7 @@ mod tests {
             file("src/changed.rs", &generated("new")),
             file("src/new.rs", &generated("new")),
         ];
-        let runtime = [
-            file("src/lib.rs", "// template"),
-            file("src/client.rs", "// template"),
-        ];
-        let changes = plan(&out, &files, &runtime).unwrap();
+        let changes = plan(&out, &files).unwrap();
         let summary: Vec<String> = changes
             .iter()
             .map(|c| format!("{} {}", c.verb(), c.path().display()))
@@ -197,7 +186,6 @@ mod tests {
             [
                 "update src/changed.rs",
                 "create src/new.rs",
-                "create src/client.rs",
                 "remove src/stale.rs"
             ]
         );
@@ -212,7 +200,7 @@ mod tests {
             "// hand-written"
         );
         assert!(!out.join("src/stale.rs").exists());
-        assert!(plan(&out, &files, &runtime).unwrap().is_empty());
+        assert!(plan(&out, &files).unwrap().is_empty());
         let leftovers: Vec<_> = std::fs::read_dir(out.join("src"))
             .unwrap()
             .flatten()
@@ -231,7 +219,7 @@ mod tests {
             .unwrap()
             .modified()
             .unwrap();
-        let changes = plan(&out, &[file("src/a.rs", &contents)], &[]).unwrap();
+        let changes = plan(&out, &[file("src/a.rs", &contents)]).unwrap();
         assert!(changes.is_empty());
         apply(&out, &changes).unwrap();
         assert_eq!(

@@ -71,7 +71,8 @@ fn merged_document_and_notes() {
 
 #[test]
 fn emitted_rust() {
-    let generated = c1_codegen::generate(Path::new(SPEC)).expect("generates");
+    let generated =
+        c1_codegen::generate(Path::new(SPEC), &c1_codegen::Options::default()).expect("generates");
     insta::assert_snapshot!("emitted", common::files_text(&generated.files));
 }
 
@@ -164,7 +165,10 @@ fn document_order_does_not_change_the_result() {
     let docs = normalized();
     let expected = merge::merge(&docs).unwrap();
     let expected_text = serde_json::to_string(&expected.value).unwrap();
-    let expected_files = c1_codegen::generate_documents(&sources()).unwrap().files;
+    let expected_files =
+        c1_codegen::generate_documents(&sources(), &c1_codegen::Options::default())
+            .unwrap()
+            .files;
     let orders = permutations(docs);
     assert_eq!(orders.len(), 120);
     for order in orders {
@@ -174,7 +178,9 @@ fn document_order_does_not_change_the_result() {
     }
     for order in permutations(sources()).into_iter().step_by(7) {
         assert_eq!(
-            c1_codegen::generate_documents(&order).unwrap().files,
+            c1_codegen::generate_documents(&order, &c1_codegen::Options::default())
+                .unwrap()
+                .files,
             expected_files
         );
     }
@@ -182,8 +188,8 @@ fn document_order_does_not_change_the_result() {
 
 #[test]
 fn generation_is_byte_identical_on_every_run() {
-    let first = c1_codegen::generate(Path::new(SPEC)).unwrap();
-    let second = c1_codegen::generate(Path::new(SPEC)).unwrap();
+    let first = c1_codegen::generate(Path::new(SPEC), &c1_codegen::Options::default()).unwrap();
+    let second = c1_codegen::generate(Path::new(SPEC), &c1_codegen::Options::default()).unwrap();
     assert_eq!(first.files, second.files);
 }
 

@@ -1,19 +1,93 @@
-//! `cargo xtask codegen`: regenerate the client crate, or check that it is up to date.
+//! `cargo xtask codegen`: regenerate the client crates, or check that they
+//! are up to date.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use c1_codegen::write;
+use c1_codegen::write::{self, Change};
+use c1_codegen::{GeneratedFile, Options};
 
-/// Generates from `spec` into `out`; with `check`, only reports what would change.
-pub fn run(spec: &Path, out: &Path, check: bool) -> anyhow::Result<ExitCode> {
-    let generated = c1_codegen::generate(spec)
+/// A generated crate this repository commits.
+pub struct Target {
+    /// The spec directory, relative to the workspace root.
+    pub spec: &'static str,
+    /// The crate's directory, relative to the workspace root.
+    pub out: &'static str,
+    /// Its package name.
+    pub package: &'static str,
+}
+
+/// The client crate, and the crate of the fixture that shows every construct.
+pub const TARGETS: [Target; 2] = [
+    Target {
+        spec: "spec",
+        out: "generated",
+        package: "c1-client",
+    },
+    Target {
+        spec: "generator/tests/fixtures/constructs/spec",
+        out: "generator/tests/fixtures/constructs/client",
+        package: "constructs-client",
+    },
+];
+
+/// The workspace root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap_or(Path::new("."))
+}
+
+/// Everything that belongs in `out` for `spec`: the generated files and,
+/// except in `generated/` itself (where it is written by hand), the runtime.
+pub fn render(
+    spec: &Path,
+    out: &Path,
+    package: &str,
+) -> anyhow::Result<(Vec<GeneratedFile>, Vec<String>)> {
+    let options = Options {
+        package: package.to_string(),
+    };
+    let generated = c1_codegen::generate(spec, &options)
         .with_context(|| format!("cannot generate from {}", spec.display()))?;
-    for note in &generated.notes {
+    let mut files = generated.files;
+    if !is_runtime_home(out) {
+        files.extend(c1_codegen::runtime_copies());
+    }
+    Ok((
+        files,
+        generated.notes.iter().map(ToString::to_string).collect(),
+    ))
+}
+
+/// Whether `out` is `generated/`, where the runtime is written by hand.
+fn is_runtime_home(out: &Path) -> bool {
+    match (out.canonicalize(), root().join("generated").canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// What `out` needs to match `spec`: the changes, how many files are
+/// generated in all, and the merge notes.
+pub fn plan(
+    spec: &Path,
+    out: &Path,
+    package: &str,
+) -> anyhow::Result<(Vec<Change>, usize, Vec<String>)> {
+    let (files, notes) = render(spec, out, package)?;
+    let changes = write::plan(out, &files)?;
+    Ok((changes, files.len(), notes))
+}
+
+/// Generates from `spec` into `out`; with `check`, only reports what would
+/// change. Returns whether `out` is (now) up to date.
+pub fn run(spec: &Path, out: &Path, package: &str, check: bool) -> anyhow::Result<bool> {
+    let (changes, total, notes) = plan(spec, out, package)?;
+    for note in notes {
         eprintln!("note: {note}");
     }
-    let changes = write::plan(out, &generated.files, &c1_codegen::runtime_files())?;
     if check {
         for change in &changes {
             eprintln!(
@@ -23,32 +97,137 @@ pub fn run(spec: &Path, out: &Path, check: bool) -> anyhow::Result<ExitCode> {
             );
         }
         if changes.is_empty() {
-            eprintln!(
-                "{} is up to date ({} generated files)",
-                out.display(),
-                generated.files.len()
-            );
-            return Ok(ExitCode::SUCCESS);
+            eprintln!("{} is up to date ({total} generated files)", out.display());
+        } else {
+            eprintln!("{} is stale: run `cargo xtask codegen`", out.display());
         }
-        eprintln!("{} is stale: run `cargo xtask codegen`", out.display());
-        return Ok(ExitCode::FAILURE);
+        return Ok(changes.is_empty());
     }
     write::apply(out, &changes)?;
     for change in &changes {
         eprintln!("{} {}", change.verb(), out.join(change.path()).display());
     }
     let count = |verb: &str| changes.iter().filter(|c| c.verb() == verb).count();
-    let touched = changes
-        .iter()
-        .filter(|c| generated.files.iter().any(|f| f.path == c.path()))
-        .count();
     eprintln!(
         "{}: {} created, {} updated, {} removed, {} unchanged",
         out.display(),
         count("create"),
         count("update"),
         count("remove"),
-        generated.files.len() - touched
+        total - count("create") - count("update")
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(true)
+}
+
+/// `cargo xtask codegen`: one spec and output if either is given, otherwise
+/// every entry of [`TARGETS`].
+pub fn main(
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    package: Option<String>,
+    check: bool,
+) -> anyhow::Result<ExitCode> {
+    let ok = if spec.is_none() && out.is_none() {
+        let mut ok = true;
+        for target in TARGETS {
+            let (spec, out) = (
+                relative(&root().join(target.spec)),
+                relative(&root().join(target.out)),
+            );
+            ok &= run(
+                &spec,
+                &out,
+                package.as_deref().unwrap_or(target.package),
+                check,
+            )?;
+        }
+        ok
+    } else {
+        let spec = spec.unwrap_or_else(|| relative(&root().join("spec")));
+        let out = out.unwrap_or_else(|| relative(&root().join("generated")));
+        run(
+            &spec,
+            &out,
+            package.as_deref().unwrap_or("c1-client"),
+            check,
+        )?
+    };
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// `path` relative to the current directory where possible, so that
+/// messages stay short.
+pub fn relative(path: &Path) -> PathBuf {
+    match std::env::current_dir() {
+        Ok(cwd) => path
+            .strip_prefix(&cwd)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| path.to_path_buf()),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// In the style of rust-analyzer's codegen tests: regenerate every
+    /// committed crate in memory and fail when one differs.
+    #[test]
+    fn generated_crates_are_up_to_date() {
+        for target in TARGETS {
+            let (changes, _, _) = plan(
+                &root().join(target.spec),
+                &root().join(target.out),
+                target.package,
+            )
+            .unwrap();
+            let stale: Vec<String> = changes
+                .iter()
+                .map(|c| format!("  {} (would {})", c.path().display(), c.verb()))
+                .collect();
+            assert!(
+                stale.is_empty(),
+                "{} is stale; run `cargo xtask codegen` and commit the result:\n{}",
+                target.out,
+                stale.join("\n")
+            );
+        }
+    }
+
+    /// Every hand-written source file of the client crate has a runtime copy,
+    /// so a crate generated elsewhere is complete.
+    #[test]
+    fn runtime_copies_cover_every_hand_written_source_file() {
+        let src = root().join("generated/src");
+        let copies: Vec<String> = c1_codegen::runtime_copies()
+            .iter()
+            .map(|f| f.path.display().to_string())
+            .collect();
+        let mut pending = vec![src.clone()];
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                    continue;
+                }
+                if std::fs::read_to_string(&path)
+                    .unwrap()
+                    .starts_with(c1_codegen::emit::HEADER)
+                {
+                    continue;
+                }
+                let relative = format!("src/{}", path.strip_prefix(&src).unwrap().display());
+                assert!(
+                    copies.contains(&relative),
+                    "{relative} is hand-written but has no runtime copy"
+                );
+            }
+        }
+    }
 }

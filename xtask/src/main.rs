@@ -1,20 +1,21 @@
 //! Project automation, run as `cargo xtask <command>`.
 //!
-//! - `codegen [--check] [--spec DIR] [--out DIR]`: regenerate the client crate.
+//! - `codegen [--check] [--spec DIR] [--out DIR] [--package NAME]`: regenerate the client crates.
 //! - `vendor [--spec DIR] PAGE...`: extract the OpenAPI document of documentation pages into the spec directory.
 
 mod codegen;
 mod vendor;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
-  cargo xtask codegen [--check] [--spec DIR] [--out DIR]
-      Regenerate the client crate (default: generated/) from the OpenAPI
-      documents (default: spec/). --check writes nothing and fails when the
-      crate is stale.
+  cargo xtask codegen [--check] [--spec DIR] [--out DIR] [--package NAME]
+      Regenerate the client crate generated/ from spec/, and the constructs
+      fixture's crate; or, with --spec and/or --out, one crate from DIR
+      (default spec/) into DIR (default generated/), named NAME (default
+      c1-client). --check writes nothing and fails when a crate is stale.
   cargo xtask vendor [--spec DIR] PAGE...
       Extract the one ```yaml block of each documentation page into the spec
       directory, named after its operation (personal_client.get.yaml).";
@@ -39,19 +40,16 @@ fn run() -> anyhow::Result<ExitCode> {
     match command.as_deref() {
         Some("codegen") => {
             let check = args.contains("--check");
-            let spec: PathBuf = args
-                .opt_value_from_str("--spec")?
-                .unwrap_or_else(|| default_dir("spec"));
-            let out: PathBuf = args
-                .opt_value_from_str("--out")?
-                .unwrap_or_else(|| default_dir("generated"));
+            let spec: Option<PathBuf> = args.opt_value_from_str("--spec")?;
+            let out: Option<PathBuf> = args.opt_value_from_str("--out")?;
+            let package: Option<String> = args.opt_value_from_str("--package")?;
             finish(args)?;
-            codegen::run(&spec, &out, check)
+            codegen::main(spec, out, package, check)
         }
         Some("vendor") => {
             let spec: PathBuf = args
                 .opt_value_from_str("--spec")?
-                .unwrap_or_else(|| default_dir("spec"));
+                .unwrap_or_else(|| codegen::relative(&codegen::root().join("spec")));
             let pages: Vec<PathBuf> = args.finish().into_iter().map(PathBuf::from).collect();
             anyhow::ensure!(!pages.is_empty(), "vendor needs at least one PAGE\n{USAGE}");
             vendor::run(&spec, &pages)?;
@@ -68,19 +66,6 @@ fn finish(args: pico_args::Arguments) -> anyhow::Result<()> {
     let rest = args.finish();
     anyhow::ensure!(rest.is_empty(), "unexpected arguments: {rest:?}\n{USAGE}");
     Ok(())
-}
-
-/// A directory of the workspace, relative to the current directory where
-/// possible so that messages stay short.
-fn default_dir(name: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap_or(Path::new("."));
-    let dir = root.join(name);
-    match std::env::current_dir() {
-        Ok(cwd) => dir.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(dir),
-        Err(_) => dir,
-    }
 }
 
 #[cfg(test)]

@@ -10,9 +10,7 @@ use super::{doc, prose, Emitter, GeneratedFile, TOML_HEADER};
 use crate::names::unraw;
 
 /// The client crate's manifest, but for its features.
-const MANIFEST: &str = r#"[package]
-name = "c1-client"
-version = "0.1.0"
+const MANIFEST: &str = r#"version = "0.1.0"
 description = "Rust client for the C1 (ConductorOne) API, generated from its OpenAPI documents."
 edition = "2024"
 rust-version = "1.85"
@@ -97,7 +95,7 @@ impl Emitter<'_> {
 
     /// `Cargo.toml`: [`MANIFEST`] and a feature per operation group;
     /// `full`, the default, enables them all.
-    pub(crate) fn manifest(&self) -> GeneratedFile {
+    pub(crate) fn manifest(&self, package: &str) -> GeneratedFile {
         let groups: Vec<&str> = self.api.groups.iter().map(|g| unraw(&g.module)).collect();
         let quoted: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
         let mut features = String::from("\n# One feature per operation group, each with the models its operations use.\n[features]\n");
@@ -108,7 +106,9 @@ impl Emitter<'_> {
         }
         GeneratedFile {
             path: PathBuf::from("Cargo.toml"),
-            contents: format!("{TOML_HEADER}\n\n{MANIFEST}{features}"),
+            contents: format!(
+                "{TOML_HEADER}\n\n[package]\nname = \"{package}\"\n{MANIFEST}{features}"
+            ),
         }
     }
 }

@@ -361,3 +361,202 @@ fn path_parameters_must_match_the_template() {
         "/paths/~1a/get: path parameter `id` is declared but not in the path template `/a`"
     );
 }
+
+#[test]
+fn protobuf_json_scalars_have_their_own_types() {
+    let api = model(&doc(
+        "S:\n  type: object\n  properties:\n    a: {type: string, format: int64}\n    b: {type: string, format: uint64}\n    \
+         c: {type: string, format: duration}\n    d: {type: string, format: base64}\n    e: {type: string, format: byte}\n    \
+         f: {type: integer, format: int32}\n    g: {type: integer, format: uint32}\n    h: {type: array, items: {type: string, format: int64}}",
+        "{}",
+    ))
+    .unwrap();
+    let types: Vec<&TypeRef> = fields(&api, "S").iter().map(|f| &f.ty).collect();
+    use TypeRef as T;
+    assert_eq!(
+        types,
+        [
+            &T::I64Str,
+            &T::U64Str,
+            &T::Duration,
+            &T::Bytes,
+            &T::Bytes,
+            &T::I32,
+            &T::U32,
+            &T::Vec(Box::new(T::I64Str))
+        ]
+    );
+}
+
+#[test]
+fn objects_with_additional_properties_true_are_free_form() {
+    let api = model(&doc(
+        "S:\n  type: object\n  properties:\n    expanded:\n      type: array\n      items:\n        type: object\n        \
+         properties: {'@type': {type: string}}\n        additionalProperties: true\nAny:\n  type: object\n  \
+         properties: {'@type': {type: string}}\n  additionalProperties: true",
+        "{}",
+    ))
+    .unwrap();
+    assert_eq!(
+        field(&api, "S", "expanded").ty,
+        TypeRef::Vec(Box::new(TypeRef::Object))
+    );
+    assert!(matches!(
+        ty(&api, "Any").kind,
+        TypeKind::Alias(TypeRef::Object)
+    ));
+    assert_eq!(api.types.len(), 2, "no struct for the @type item");
+}
+
+#[test]
+fn enum_variants_drop_the_prefix_every_value_repeats() {
+    let names = |values: &str| -> Vec<String> {
+        let api = model(&doc(&format!("E: {{type: string, enum: {values}}}"), "{}")).unwrap();
+        let TypeKind::Enum(variants) = &api.types[0].kind else {
+            panic!("not an enum")
+        };
+        variants.iter().map(|v| v.name.clone()).collect()
+    };
+    assert_eq!(
+        names("[APP_USER_TYPE_UNSPECIFIED, APP_USER_TYPE_USER, APP_USER_TYPE_SERVICE_ACCOUNT]"),
+        ["Unspecified", "User", "ServiceAccount"]
+    );
+    // Nothing shared up to an underscore: names as they are.
+    assert_eq!(names("[read, write]"), ["Read", "Write"]);
+    // Stripping would leave a leading digit or a clash with Unknown: keep the prefix.
+    assert_eq!(names("[SIZE_1, SIZE_2]"), ["Size1", "Size2"]);
+    assert_eq!(
+        names("[STATE_UNKNOWN, STATE_DONE]"),
+        ["StateUnknown", "StateDone"]
+    );
+    // One value: nothing to compare with.
+    assert_eq!(names("[ONLY_VALUE]"), ["OnlyValue"]);
+}
+
+#[test]
+fn oneof_groups_are_documented_on_their_fields() {
+    let description = "A choice.\n\nThis message contains a oneof named kind. Only a single field of the following list may be set at a time:\n  - a\n  - bC\n";
+    let api = model(&doc(
+        &format!("S:\n  type: object\n  description: {description:?}\n  properties:\n    a: {{type: string, description: The a.}}\n    bC: {{type: string}}\n    c: {{type: string}}"),
+        "{}",
+    ))
+    .unwrap();
+    assert_eq!(
+        field(&api, "S", "a").doc.as_deref(),
+        Some("The a.\n\nPart of the oneof `kind`: set at most one of this and `bC`.")
+    );
+    assert_eq!(
+        field(&api, "S", "bC").doc.as_deref(),
+        Some("Part of the oneof `kind`: set at most one of this and `a`.")
+    );
+    assert_eq!(field(&api, "S", "c").doc, None);
+}
+
+#[test]
+fn deprecation_is_kept() {
+    let ops =
+        "/a:\n  get: {operationId: x.Old, deprecated: true, responses: {'200': {description: ok}}}";
+    let api = model(&doc("S: {type: object, properties: {old: {type: string, deprecated: true}, new: {type: string}}}", ops)).unwrap();
+    assert!(field(&api, "S", "old").deprecated && !field(&api, "S", "new").deprecated);
+    assert!(api.groups[0].operations[0].deprecated);
+}
+
+#[test]
+fn types_know_their_package() {
+    let api = model(&doc(
+        "c1.api.iam.v1.Client:\n  type: object\n  properties:\n    inner: {type: object, properties: {x: {type: string}}}\nPlain: {type: object}",
+        "{}",
+    ))
+    .unwrap();
+    let packages: Vec<(&str, &str)> = api
+        .types
+        .iter()
+        .map(|t| (t.name.as_str(), t.package.as_str()))
+        .collect();
+    assert_eq!(
+        packages,
+        [
+            ("Plain", ""),
+            ("Client", "c1.api.iam.v1"),
+            ("ClientInner", "c1.api.iam.v1")
+        ]
+    );
+}
+
+#[test]
+fn required_nullable_path_parameters_stay_plain_strings() {
+    let ops = "/a/{id}:\n  get:\n    operationId: x.Get\n    parameters: [{name: id, in: path, required: true, schema: {type: string, nullable: true}}]\n    responses: {'200': {description: ok}}";
+    let api = model(&doc("{}", ops)).unwrap();
+    let param = &api.groups[0].operations[0].path_params[0];
+    assert_eq!((param.ty.clone(), param.required), (TypeRef::String, true));
+}
+
+#[test]
+fn speakeasy_group_and_name_override_name_operations() {
+    let ops = "/apps:\n  get: {tags: [Ignored], operationId: c1.api.app.v1.Apps.ListApps, x-speakeasy-group: Apps, x-speakeasy-name-override: List, responses: {'200': {description: ok}}}";
+    let api = model(&doc("{}", ops)).unwrap();
+    let group = &api.groups[0];
+    assert_eq!(
+        (
+            group.module.as_str(),
+            group.type_name.as_str(),
+            group.operations[0].name.as_str()
+        ),
+        ("apps", "AppsApi", "list")
+    );
+}
+
+const PAGED: &str = "\
+Page:
+  type: object
+  properties:
+    list: {type: array, items: {type: string}}
+    nextPageToken: {type: string}
+Search:
+  type: object
+  properties:
+    query: {type: string}
+    pageToken: {type: string}
+Unpaged:
+  type: object
+  properties:
+    query: {type: string}";
+
+#[test]
+fn list_and_search_operations_are_paginated() {
+    let page = "responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}}}";
+    let ops = format!(
+        "/list:\n  get:\n    operationId: x.List\n    parameters: [{{name: page_size, in: query, schema: {{type: integer}}}}, {{name: page_token, in: query, schema: {{type: string}}}}]\n    {page}\n\
+         /search:\n  post:\n    operationId: x.Search\n    requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Search'}}}}}}}}\n    {page}\n\
+         /other:\n  post:\n    operationId: x.Other\n    requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Unpaged'}}}}}}}}\n    {page}"
+    );
+    let api = model(&doc(PAGED, &ops)).unwrap();
+    let by_name = |n: &str| {
+        api.groups[0]
+            .operations
+            .iter()
+            .find(|o| o.name == n)
+            .unwrap()
+            .pagination
+            .clone()
+    };
+    assert_eq!(
+        by_name("list"),
+        Some(Pagination {
+            token: PageToken::Query(1),
+            next_field: "next_page_token".into()
+        })
+    );
+    assert_eq!(
+        by_name("search"),
+        Some(Pagination {
+            token: PageToken::Body("page_token".into()),
+            next_field: "next_page_token".into()
+        })
+    );
+    assert_eq!(
+        by_name("other"),
+        None,
+        "a next token but no way to pass it back"
+    );
+}
