@@ -51,8 +51,12 @@ fn is_document(path: &Path) -> bool {
     )
 }
 
-/// Lists the document files under `dir`, recursively, sorted by path.
+/// Lists the document files under `dir`, recursively, sorted by path; a
+/// `dir` that is a file is the one document.
 pub fn document_paths(dir: &Path) -> Result<Vec<PathBuf>> {
+    if dir.is_file() {
+        return Ok(vec![dir.to_path_buf()]);
+    }
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| Error::Io { path, source }
@@ -73,8 +77,8 @@ pub fn document_paths(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// Reads and parses every `*.yaml`, `*.yml` and `*.json` file under `dir`,
-/// in sorted path order.
+/// Reads and parses every `*.yaml`, `*.yml` and `*.json` file under `dir`
+/// (or the one file `dir` names), in sorted path order.
 pub fn load_dir(dir: &Path) -> Result<Vec<SourceDocument>> {
     let paths = document_paths(dir)?;
     if paths.is_empty() {
@@ -143,6 +147,18 @@ mod tests {
             .collect();
         assert_eq!(xs, [2, 1, 3]);
         assert!(docs[2].name.ends_with("sub/c.yml"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_file_is_loaded_on_its_own() {
+        let dir = std::env::temp_dir().join(format!("c1-load-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("one.yaml"), "x: 1").unwrap();
+        std::fs::write(dir.join("two.yaml"), "x: 2").unwrap();
+        let docs = load_dir(&dir.join("one.yaml")).unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].value["x"], 1);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
