@@ -1,8 +1,10 @@
 //! Project automation, run as `cargo xtask <command>`.
 //!
 //! - `codegen [--check] [--spec DIR] [--out DIR] [--package NAME]`: regenerate the client crates.
+//! - `bench [--runs N] [--full FILE]`: measure the generator and its output.
 //! - `vendor [--spec DIR] PAGE...`: extract the OpenAPI document of documentation pages into the spec directory.
 
+mod bench;
 mod codegen;
 mod vendor;
 
@@ -16,6 +18,11 @@ usage:
       fixture's crate; or, with --spec and/or --out, one crate from DIR
       (default spec/) into DIR (default generated/), named NAME (default
       c1-client). --check writes nothing and fails when a crate is stale.
+  cargo xtask bench [--runs N] [--full FILE]
+      Measure codegen time (median of N runs, default 10) on spec/ and on
+      the whole C1 API (FILE, default $C1_SPECS_DIR/c1-full.openapi.yaml)
+      next to a bare YAML parse, the peak memory of codegen, and cargo check
+      time and memory of the generated full crate. Builds itself in release.
   cargo xtask vendor [--spec DIR] PAGE...
       Extract the one ```yaml block of each documentation page into the spec
       directory, named after its operation (personal_client.get.yaml).";
@@ -45,6 +52,30 @@ fn run() -> anyhow::Result<ExitCode> {
             let package: Option<String> = args.opt_value_from_str("--package")?;
             finish(args)?;
             codegen::main(spec, out, package, check)
+        }
+        Some("bench") => {
+            let runs: usize = args.opt_value_from_str("--runs")?.unwrap_or(10);
+            let full: Option<PathBuf> = args.opt_value_from_str("--full")?;
+            finish(args)?;
+            bench::run(runs, full)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("bench-exec") => {
+            let rest: Vec<String> = args
+                .finish()
+                .into_iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            bench::exec(&rest)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("bench-codegen-once") => {
+            let rest: Vec<PathBuf> = args.finish().into_iter().map(PathBuf::from).collect();
+            let [spec, out] = rest.as_slice() else {
+                anyhow::bail!("usage: bench-codegen-once SPEC OUT");
+            };
+            bench::codegen_in_process(spec, out)?;
+            Ok(ExitCode::SUCCESS)
         }
         Some("vendor") => {
             let spec: PathBuf = args
