@@ -17,9 +17,10 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::marker::PhantomData;
 
 use base64::Engine;
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 /// One JSON encoding of one Rust type.
@@ -121,6 +122,39 @@ impl<'de> Deserialize<'de> for Key<'de> {
         }
         deserializer.deserialize_str(V)
     }
+}
+
+/// A generated struct whose fields are all optional, read from a JSON
+/// object one field at a time into its default value.
+pub(crate) trait ReadFields: Default {
+    /// Reads the value of `key` into its field; skips keys it does not know.
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+}
+
+/// Reads a JSON object into a [`ReadFields`] type named `name`.
+pub(crate) fn read_object<'de, T: ReadFields, D: Deserializer<'de>>(
+    deserializer: D,
+    name: &'static str,
+) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(&'static str, PhantomData<T>);
+    impl<'de, T: ReadFields> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a {} object", self.0)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut value = T::default();
+            while let Some(key) = map.next_key::<Key>()? {
+                value.read_field(key.as_str(), &mut map)?;
+            }
+            Ok(value)
+        }
+    }
+    deserializer.deserialize_map(ObjectVisitor(name, PhantomData))
 }
 
 /// A 64-bit integer as a string; reads strings and numbers.

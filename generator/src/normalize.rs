@@ -85,6 +85,11 @@ fn check_version(doc: &SourceDocument) -> Result<()> {
 /// Parses a canonical document into `openapiv3`'s model, reporting the JSON
 /// pointer of the first node that does not fit.
 pub fn parse_openapi(file: &str, value: &Value) -> Result<openapiv3::OpenAPI> {
+    use serde::Deserialize;
+    // The fast way first; only a document that fails is read again to find where.
+    if let Ok(api) = openapiv3::OpenAPI::deserialize(value) {
+        return Ok(api);
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let mut pointer = Pointer::root();
         for segment in e.path().iter() {

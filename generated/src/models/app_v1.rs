@@ -2,6 +2,8 @@
 
 //! Types of the `c1.api.app.v1` package.
 
+use crate::wire;
+
 /// ConnectorServiceRevokeCredentialRequest is a request for revoking connector credentials. It uses URL values for input.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorServiceRevokeCredentialRequest {}
@@ -17,25 +19,17 @@ impl<'de> serde::Deserialize<'de> for ConnectorServiceRevokeCredentialRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ConnectorServiceRevokeCredentialRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ConnectorServiceRevokeCredentialRequest object")
-            }
+        wire::read_object(deserializer, "ConnectorServiceRevokeCredentialRequest")
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConnectorServiceRevokeCredentialRequest, A::Error> {
-                while map
-                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-                    .is_some()
-                {}
-                Ok(ConnectorServiceRevokeCredentialRequest::default())
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+impl wire::ReadFields for ConnectorServiceRevokeCredentialRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
     }
 }
 
@@ -54,24 +48,16 @@ impl<'de> serde::Deserialize<'de> for ConnectorServiceRevokeCredentialResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ConnectorServiceRevokeCredentialResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ConnectorServiceRevokeCredentialResponse object")
-            }
+        wire::read_object(deserializer, "ConnectorServiceRevokeCredentialResponse")
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ConnectorServiceRevokeCredentialResponse, A::Error> {
-                while map
-                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-                    .is_some()
-                {}
-                Ok(ConnectorServiceRevokeCredentialResponse::default())
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+impl wire::ReadFields for ConnectorServiceRevokeCredentialResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
     }
 }

@@ -80,82 +80,53 @@ impl<'de> serde::Deserialize<'de> for PersonalClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PersonalClient;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PersonalClient object")
-            }
+        wire::read_object(deserializer, "PersonalClient")
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PersonalClient, A::Error> {
-                let mut allow_source_cidr = None;
-                let mut client_id = None;
-                let mut created_at = None;
-                let mut deleted_at = None;
-                let mut display_name = None;
-                let mut expires_time = None;
-                let mut id = None;
-                let mut last_used_at = None;
-                let mut scoped_roles = None;
-                let mut updated_at = None;
-                let mut user_id = None;
-                while let Some(key) = map.next_key::<wire::Key>()? {
-                    match key.as_str() {
-                        "allowSourceCidr" => allow_source_cidr = map.next_value()?,
-                        "clientId" => client_id = map.next_value()?,
-                        "createdAt" => {
-                            created_at = map
-                                .next_value::<Option<wire::In<wire::Timestamp>>>()?
-                                .map(|v| v.0);
-                        }
-                        "deletedAt" => {
-                            deleted_at = map
-                                .next_value::<Option<wire::In<wire::Timestamp>>>()?
-                                .map(|v| v.0);
-                        }
-                        "displayName" => display_name = map.next_value()?,
-                        "expiresTime" => {
-                            expires_time = map
-                                .next_value::<Option<wire::In<wire::Timestamp>>>()?
-                                .map(|v| v.0);
-                        }
-                        "id" => id = map.next_value()?,
-                        "lastUsedAt" => {
-                            last_used_at = map
-                                .next_value::<Option<wire::In<wire::Timestamp>>>()?
-                                .map(|v| v.0);
-                        }
-                        "scopedRoles" => scoped_roles = map.next_value()?,
-                        "updatedAt" => {
-                            updated_at = map
-                                .next_value::<Option<wire::In<wire::Timestamp>>>()?
-                                .map(|v| v.0);
-                        }
-                        "userId" => user_id = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PersonalClient {
-                    allow_source_cidr,
-                    client_id,
-                    created_at,
-                    deleted_at,
-                    display_name,
-                    expires_time,
-                    id,
-                    last_used_at,
-                    scoped_roles,
-                    updated_at,
-                    user_id,
-                })
+impl wire::ReadFields for PersonalClient {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "allowSourceCidr" => self.allow_source_cidr = map.next_value()?,
+            "clientId" => self.client_id = map.next_value()?,
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "deletedAt" => {
+                self.deleted_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "displayName" => self.display_name = map.next_value()?,
+            "expiresTime" => {
+                self.expires_time = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "id" => self.id = map.next_value()?,
+            "lastUsedAt" => {
+                self.last_used_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "scopedRoles" => self.scoped_roles = map.next_value()?,
+            "updatedAt" => {
+                self.updated_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "userId" => self.user_id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(())
     }
 }
 
@@ -202,45 +173,30 @@ impl<'de> serde::Deserialize<'de> for PersonalClientInput {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PersonalClientInput;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PersonalClientInput object")
-            }
+        wire::read_object(deserializer, "PersonalClientInput")
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PersonalClientInput, A::Error> {
-                let mut allow_source_cidr = None;
-                let mut display_name = None;
-                let mut expires_time = None;
-                let mut scoped_roles = None;
-                while let Some(key) = map.next_key::<wire::Key>()? {
-                    match key.as_str() {
-                        "allowSourceCidr" => allow_source_cidr = map.next_value()?,
-                        "displayName" => display_name = map.next_value()?,
-                        "expiresTime" => {
-                            expires_time = map
-                                .next_value::<Option<wire::In<wire::Timestamp>>>()?
-                                .map(|v| v.0);
-                        }
-                        "scopedRoles" => scoped_roles = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PersonalClientInput {
-                    allow_source_cidr,
-                    display_name,
-                    expires_time,
-                    scoped_roles,
-                })
+impl wire::ReadFields for PersonalClientInput {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "allowSourceCidr" => self.allow_source_cidr = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "expiresTime" => {
+                self.expires_time = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "scopedRoles" => self.scoped_roles = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(())
     }
 }
 
@@ -271,25 +227,17 @@ impl<'de> serde::Deserialize<'de> for PersonalClientServiceDeleteRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PersonalClientServiceDeleteRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PersonalClientServiceDeleteRequest object")
-            }
+        wire::read_object(deserializer, "PersonalClientServiceDeleteRequest")
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PersonalClientServiceDeleteRequest, A::Error> {
-                while map
-                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-                    .is_some()
-                {}
-                Ok(PersonalClientServiceDeleteRequest::default())
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+impl wire::ReadFields for PersonalClientServiceDeleteRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
     }
 }
 
@@ -308,25 +256,17 @@ impl<'de> serde::Deserialize<'de> for PersonalClientServiceDeleteResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PersonalClientServiceDeleteResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PersonalClientServiceDeleteResponse object")
-            }
+        wire::read_object(deserializer, "PersonalClientServiceDeleteResponse")
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PersonalClientServiceDeleteResponse, A::Error> {
-                while map
-                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-                    .is_some()
-                {}
-                Ok(PersonalClientServiceDeleteResponse::default())
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+impl wire::ReadFields for PersonalClientServiceDeleteResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
     }
 }
 
@@ -352,32 +292,23 @@ impl<'de> serde::Deserialize<'de> for PersonalClientServiceGetResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PersonalClientServiceGetResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PersonalClientServiceGetResponse object")
-            }
+        wire::read_object(deserializer, "PersonalClientServiceGetResponse")
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PersonalClientServiceGetResponse, A::Error> {
-                let mut client = None;
-                while let Some(key) = map.next_key::<wire::Key>()? {
-                    match key.as_str() {
-                        "client" => client = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PersonalClientServiceGetResponse {
-                    client,
-                })
+impl wire::ReadFields for PersonalClientServiceGetResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "client" => self.client = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(())
     }
 }
 
@@ -408,35 +339,24 @@ impl<'de> serde::Deserialize<'de> for PersonalClientServiceListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PersonalClientServiceListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PersonalClientServiceListResponse object")
-            }
+        wire::read_object(deserializer, "PersonalClientServiceListResponse")
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PersonalClientServiceListResponse, A::Error> {
-                let mut list = None;
-                let mut next_page_token = None;
-                while let Some(key) = map.next_key::<wire::Key>()? {
-                    match key.as_str() {
-                        "list" => list = map.next_value()?,
-                        "nextPageToken" => next_page_token = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PersonalClientServiceListResponse {
-                    list,
-                    next_page_token,
-                })
+impl wire::ReadFields for PersonalClientServiceListResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(())
     }
 }
 
@@ -467,35 +387,24 @@ impl<'de> serde::Deserialize<'de> for PersonalClientServiceUpdateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PersonalClientServiceUpdateRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PersonalClientServiceUpdateRequest object")
-            }
+        wire::read_object(deserializer, "PersonalClientServiceUpdateRequest")
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PersonalClientServiceUpdateRequest, A::Error> {
-                let mut client = None;
-                let mut update_mask = None;
-                while let Some(key) = map.next_key::<wire::Key>()? {
-                    match key.as_str() {
-                        "client" => client = map.next_value()?,
-                        "updateMask" => update_mask = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PersonalClientServiceUpdateRequest {
-                    client,
-                    update_mask,
-                })
+impl wire::ReadFields for PersonalClientServiceUpdateRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "client" => self.client = map.next_value()?,
+            "updateMask" => self.update_mask = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(())
     }
 }
 
@@ -521,31 +430,22 @@ impl<'de> serde::Deserialize<'de> for PersonalClientServiceUpdateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PersonalClientServiceUpdateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PersonalClientServiceUpdateResponse object")
-            }
+        wire::read_object(deserializer, "PersonalClientServiceUpdateResponse")
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PersonalClientServiceUpdateResponse, A::Error> {
-                let mut client = None;
-                while let Some(key) = map.next_key::<wire::Key>()? {
-                    match key.as_str() {
-                        "client" => client = map.next_value()?,
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(PersonalClientServiceUpdateResponse {
-                    client,
-                })
+impl wire::ReadFields for PersonalClientServiceUpdateResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "client" => self.client = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
             }
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(())
     }
 }

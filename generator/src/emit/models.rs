@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc, ident, prose, render, type_doc, Emitter, GeneratedFile};
+use super::{doc, ident, prose, type_doc, Emitter};
 use crate::error::{Error, Result};
 use crate::model::{Api, Field, Struct, TypeDef, TypeId, TypeKind, TypeRef, Variant};
 use crate::names::{snake, unraw};
@@ -160,8 +160,8 @@ fn wire_of(ty: &TypeRef) -> std::result::Result<Option<Wire>, ()> {
 }
 
 impl Emitter<'_> {
-    /// `src/models/mod.rs` and one file per module.
-    pub(crate) fn models(&self) -> Result<Vec<GeneratedFile>> {
+    /// The models modules and their types, sorted by name.
+    pub(crate) fn model_modules(&self) -> Vec<(String, Vec<TypeId>)> {
         let mut by_module: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
         for (id, module) in self.modules.iter().enumerate() {
             by_module
@@ -169,32 +169,38 @@ impl Emitter<'_> {
                 .or_default()
                 .push(TypeId(id));
         }
-        let mut files = Vec::new();
-        let mut declarations = Vec::new();
-        for (module, mut ids) in by_module {
-            ids.sort_by(|a, b| self.def(*a).name.cmp(&self.def(*b).name));
+        by_module
+            .into_iter()
+            .map(|(module, mut ids)| {
+                ids.sort_by(|a, b| self.def(*a).name.cmp(&self.def(*b).name));
+                (module.to_string(), ids)
+            })
+            .collect()
+    }
+
+    /// `src/models/mod.rs`: the modules, each behind the features that need
+    /// it, and their types re-exported.
+    pub(crate) fn models_root(&self, modules: &[(String, Vec<TypeId>)]) -> TokenStream {
+        let declarations = modules.iter().map(|(module, _)| {
             let name = ident(module);
             let gate = cfg(&self.module_features[module]);
-            declarations.push(quote! {
+            quote! {
                 #gate
                 mod #name;
                 #gate
                 pub use #name::*;
-            });
-            let path = format!("src/models/{}.rs", unraw(module));
-            files.push(render(&path, self.models_module(module, &ids)?)?);
-        }
-        let root = quote! {
+            }
+        });
+        quote! {
             #![doc = " Request and response types of the API."]
             #![doc = ""]
             #![doc = " One module per protobuf package; every type is re-exported here."]
             #(#declarations)*
-        };
-        files.push(render("src/models/mod.rs", root)?);
-        Ok(files)
+        }
     }
 
-    fn models_module(&self, module: &str, ids: &[TypeId]) -> Result<TokenStream> {
+    /// One models module.
+    pub(crate) fn models_module(&self, module: &str, ids: &[TypeId]) -> Result<TokenStream> {
         let items = ids
             .iter()
             .map(|id| self.type_def(*id))
@@ -212,7 +218,7 @@ impl Emitter<'_> {
         });
         let structs = ids
             .iter()
-            .any(|id| matches!(&self.def(*id).kind, TypeKind::Struct(s) if !s.fields.is_empty()));
+            .any(|id| matches!(&self.def(*id).kind, TypeKind::Struct(_)));
         let uses_wire = structs.then(|| {
             quote!(
                 use crate::wire;
@@ -309,6 +315,7 @@ impl Emitter<'_> {
         let mut locals = Vec::new();
         let mut arms = Vec::new();
         let mut inits = Vec::new();
+        let mut fields_arms = Vec::new();
         for f in &s.fields {
             let wire_name = &f.wire_name;
             let field = ident(&f.name);
@@ -349,6 +356,10 @@ impl Emitter<'_> {
                 quote!(map.serialize_entry(#wire_name, #value)?;)
             });
             locals.push(quote!(let mut #local = None;));
+            fields_arms.push(match &read_as {
+                None => quote!(#wire_name => self.#field = map.next_value()?,),
+                Some(read) => quote!(#wire_name => self.#field = map.next_value::<Option<#read>>()?.map(|v| v.0),),
+            });
             arms.push(match (f.optional(), read_as) {
                 (true, None) => quote!(#wire_name => #local = map.next_value()?,),
                 (false, None) => quote!(#wire_name => #local = Some(map.next_value()?),),
@@ -368,24 +379,17 @@ impl Emitter<'_> {
             });
         }
         let expecting = format!("a {} object", def.name);
-        let read_fields = if s.fields.is_empty() {
-            quote! {
-                while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
-                Ok(#name::default())
-            }
-        } else {
-            quote! {
-                #(#locals)*
-                while let Some(key) = map.next_key::<wire::Key>()? {
-                    match key.as_str() {
-                        #(#arms)*
-                        _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
+        let read_fields = quote! {
+            #(#locals)*
+            while let Some(key) = map.next_key::<wire::Key>()? {
+                match key.as_str() {
+                    #(#arms)*
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
                     }
                 }
-                Ok(#name { #(#inits),* })
             }
+            Ok(#name { #(#inits),* })
         };
         let allow = s
             .fields
@@ -401,7 +405,7 @@ impl Emitter<'_> {
                 map.end()
             }
         };
-        Ok(quote! {
+        let serialize = quote! {
             #allow
             impl serde::Serialize for #name {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -409,6 +413,45 @@ impl Emitter<'_> {
                     #serialize_body
                 }
             }
+        };
+        // A struct whose fields are all optional starts from its default and
+        // reads the fields present; the shared visitor is in the runtime.
+        if s.fields.iter().all(Field::optional) {
+            let read_field = if s.fields.is_empty() {
+                quote! {
+                    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, _key: &str, map: &mut A) -> Result<(), A::Error> {
+                        map.next_value::<serde::de::IgnoredAny>().map(drop)
+                    }
+                }
+            } else {
+                quote! {
+                    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+                        match key {
+                            #(#fields_arms)*
+                            _ => {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                        Ok(())
+                    }
+                }
+            };
+            let type_name = def.name.as_str();
+            return Ok(quote! {
+                #serialize
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        wire::read_object(deserializer, #type_name)
+                    }
+                }
+                #allow
+                impl wire::ReadFields for #name {
+                    #read_field
+                }
+            });
+        }
+        Ok(quote! {
+            #serialize
             #allow
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -427,7 +470,6 @@ impl Emitter<'_> {
             }
         })
     }
-
     /// `impl From<Full> for FullInput`, copying the writable fields.
     fn input_from(&self, name: &Ident, input: &Struct, full_id: TypeId) -> TokenStream {
         let full = self.def(full_id);
