@@ -419,7 +419,7 @@ impl<'a> Builder<'a> {
         };
         let schemas = component_schemas(api);
         for (key, name) in component_names(&schemas) {
-            let package = key.rsplit_once('.').map_or("", |(p, _)| p).to_string();
+            let package = package_of(key);
             let id = builder.reserve(name, key.to_string(), package);
             builder.by_component.insert(key, id);
         }
@@ -1146,6 +1146,19 @@ fn variants(values: &[Option<String>]) -> Vec<Variant> {
         });
     }
     out
+}
+
+/// The protobuf package of a schema name: its leading lowercase segments
+/// (`c1.api.iam.v1.Outer.Inner` -> `c1.api.iam.v1`).
+fn package_of(key: &str) -> String {
+    let segments: Vec<&str> = key.split('.').collect();
+    let last = segments.len().saturating_sub(1);
+    let package: Vec<&str> = segments[..last]
+        .iter()
+        .take_while(|s| s.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+        .copied()
+        .collect();
+    package.join(".")
 }
 
 /// The longest prefix ending in `_` that all of at least two values share.

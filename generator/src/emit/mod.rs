@@ -41,20 +41,31 @@ pub fn emit(api: &Api, package: &str) -> Result<Vec<GeneratedFile>> {
     let mut jobs = vec![Job::ApisMod, Job::Spec, Job::ModelsRoot];
     jobs.extend((0..modules.len()).map(Job::Models));
     jobs.extend((0..api.groups.len()).map(Job::Group));
+    // Largest files first, each worker taking the next one left: the work
+    // stays balanced however uneven the files are.
+    let weight = |job: &Job| match job {
+        Job::Models(i) => modules[*i].1.len() * 4,
+        Job::Group(i) => api.groups[*i].operations.len(),
+        _ => 0,
+    };
+    jobs.sort_by_key(|job| std::cmp::Reverse(weight(job)));
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len())
         .max(1);
     let rendered: Vec<Result<Vec<GeneratedFile>>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
-            .map(|worker| {
-                let (emitter, modules, jobs) = (&emitter, &modules, &jobs);
+            .map(|_| {
+                let (emitter, modules, jobs, next) = (&emitter, &modules, &jobs, &next);
                 scope.spawn(move || {
-                    jobs.iter()
-                        .skip(worker)
-                        .step_by(threads)
-                        .map(|job| emitter.render_job(job, modules))
-                        .collect::<Result<Vec<_>>>()
+                    let mut files = Vec::new();
+                    while let Some(job) =
+                        jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        files.push(emitter.render_job(job, modules)?);
+                    }
+                    Ok(files)
                 })
             })
             .collect();

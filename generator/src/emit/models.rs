@@ -11,8 +11,10 @@ use crate::error::{Error, Result};
 use crate::model::{Api, Field, Struct, TypeDef, TypeId, TypeKind, TypeRef, Variant};
 use crate::names::{snake, unraw};
 
-/// The models module of each type: its package without the prefix that all
-/// packages share (`c1.api.iam.v1` -> `iam_v1`), keeping at least two segments.
+/// The models module of each type: its package without the prefix shared by
+/// all packages that begin with the same two segments (`c1.api.iam.v1` ->
+/// `iam_v1`), keeping at least two segments; types outside any package go to
+/// `types`.
 pub(crate) fn modules(api: &Api) -> Vec<String> {
     let split = |p: &str| -> Vec<String> {
         p.split('.')
@@ -20,19 +22,33 @@ pub(crate) fn modules(api: &Api) -> Vec<String> {
             .map(str::to_string)
             .collect()
     };
-    let packages: Vec<Vec<String>> = api
+    let family = |segments: &[String]| {
+        segments
+            .iter()
+            .take(2)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    let mut shared: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for segments in api
         .types
         .iter()
         .map(|t| split(&t.package))
         .filter(|p| !p.is_empty())
-        .collect();
-    let common = packages.first().map_or(0, |first| {
-        packages
-            .iter()
-            .map(|p| p.iter().zip(first).take_while(|(a, b)| a == b).count())
-            .min()
-            .unwrap_or(0)
-    });
+    {
+        shared
+            .entry(family(&segments))
+            .and_modify(|prefix| {
+                let len = prefix
+                    .iter()
+                    .zip(&segments)
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                prefix.truncate(len);
+            })
+            .or_insert(segments);
+    }
     api.types
         .iter()
         .map(|t| {
@@ -40,7 +56,9 @@ pub(crate) fn modules(api: &Api) -> Vec<String> {
             if segments.is_empty() {
                 return "types".to_string();
             }
-            let start = common.min(segments.len().saturating_sub(2));
+            let start = shared[&family(&segments)]
+                .len()
+                .min(segments.len().saturating_sub(2));
             snake(&segments[start..].join("_"))
         })
         .collect()
