@@ -35,17 +35,19 @@ pub enum Error {
         message: String,
     },
     /// A document parses but is not an OpenAPI document the generator can use.
-    #[error("{file}: {pointer}: {message}")]
+    #[error("{file}{}: {pointer}: {message}", location(*line, None))]
     Invalid {
         /// The document (or `merged document`).
         file: String,
+        /// 1-based line of the node, when it could be found.
+        line: Option<usize>,
         /// JSON pointer of the offending node.
         pointer: String,
         /// What is wrong.
         message: String,
     },
     /// Two documents disagree on something that cannot be reconciled.
-    #[error("{first} and {second} disagree at {pointer}: {message}")]
+    #[error("{first}{} and {second}{} disagree at {pointer}: {message}", location(lines.0.map(|l| l as usize), None), location(lines.1.map(|l| l as usize), None))]
     Conflict {
         /// JSON pointer of the first differing node.
         pointer: String,
@@ -53,12 +55,18 @@ pub enum Error {
         first: String,
         /// The document that differs from it.
         second: String,
+        /// The node's line in each, when it could be found.
+        lines: (Option<u32>, Option<u32>),
         /// How they differ.
         message: String,
     },
     /// The merged API uses a construct the model cannot represent.
-    #[error("{pointer}: {message}")]
+    #[error("{}{pointer}: {message}", source_location(file, *line))]
     Model {
+        /// The document that holds the node, when it could be found.
+        file: Option<String>,
+        /// 1-based line of the node there.
+        line: Option<usize>,
         /// JSON pointer into the merged document.
         pointer: String,
         /// What is wrong.
@@ -72,6 +80,60 @@ pub enum Error {
         /// What `syn` said.
         message: String,
     },
+    /// Several independent problems, each on its own line.
+    #[error("{}", list(.0))]
+    Many(Vec<Error>),
+}
+
+fn list(errors: &[Error]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn source_location(file: &Option<String>, line: Option<usize>) -> String {
+    match file {
+        Some(file) => format!("{file}{}: ", location(line, None)),
+        None => String::new(),
+    }
+}
+
+impl Error {
+    /// One error for a list of them: the error itself when there is one.
+    pub fn from_many(mut errors: Vec<Error>) -> Self {
+        if errors.len() == 1 {
+            errors.remove(0)
+        } else {
+            Error::Many(errors)
+        }
+    }
+
+    /// The errors this one stands for.
+    pub fn into_list(self) -> Vec<Error> {
+        match self {
+            Error::Many(errors) => errors,
+            other => vec![other],
+        }
+    }
+}
+
+/// Collects the errors of fallible steps, to report them all at once.
+pub(crate) fn all<T>(results: impl IntoIterator<Item = Result<T>>) -> Result<Vec<T>> {
+    let mut values = Vec::new();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(value) => values.push(value),
+            Err(e) => errors.extend(e.into_list()),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(Error::from_many(errors))
+    }
 }
 
 fn location(line: Option<usize>, column: Option<usize>) -> String {

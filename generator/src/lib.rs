@@ -14,6 +14,7 @@
 pub mod emit;
 pub mod error;
 pub mod load;
+mod locate;
 pub mod merge;
 pub mod model;
 mod names;
@@ -33,6 +34,9 @@ pub struct Generated {
     pub files: Vec<GeneratedFile>,
     /// Differences between documents that the merge reconciled.
     pub notes: Vec<Note>,
+    /// Constructs typed less precisely than the spec describes (each once,
+    /// with its location).
+    pub warnings: Vec<model::Warning>,
 }
 
 /// What to generate besides the API itself.
@@ -55,18 +59,110 @@ pub fn generate(spec_dir: &Path, options: &Options) -> Result<Generated> {
     generate_documents(&load::load_dir(spec_dir)?, options)
 }
 
-/// Runs stages 2 to 5 on documents already loaded.
+/// Runs stages 2 to 5 on documents already loaded. Errors say in which
+/// document, and on which line, the node they point at is.
 pub fn generate_documents(docs: &[load::SourceDocument], options: &Options) -> Result<Generated> {
-    let normalized = docs
-        .iter()
-        .map(normalize::normalize)
-        .collect::<Result<Vec<_>>>()?;
+    let mut generated = generate_unlocated(docs, options).map_err(|e| locate_errors(e, docs))?;
+    for warning in &mut generated.warnings {
+        if let Some(doc) = holder(docs, &warning.pointer) {
+            warning.line = locate::line_of(&doc.text, &warning.pointer);
+            warning.file = Some(doc.name.clone());
+        }
+    }
+    generated.warnings.dedup();
+    Ok(generated)
+}
+
+fn generate_unlocated(docs: &[load::SourceDocument], options: &Options) -> Result<Generated> {
+    let normalized = error::all(docs.iter().map(normalize::normalize))?;
     let merged = merge::merge(&normalized)?;
     let api = model::build(&merged.api)?;
     Ok(Generated {
         files: emit::emit(&api, &options.package)?,
         notes: merged.notes,
+        warnings: api.warnings,
     })
+}
+
+/// Adds the file and line of the node each error points at.
+fn locate_errors(error: Error, docs: &[load::SourceDocument]) -> Error {
+    let line = |file: &str, pointer: &str| {
+        docs.iter()
+            .find(|d| d.name == file)
+            .and_then(|d| locate::line_of(&d.text, pointer))
+    };
+    let located = error.into_list().into_iter().map(|e| match e {
+        Error::Invalid {
+            file,
+            pointer,
+            message,
+            line: None,
+        } => {
+            let line = line(&file, &pointer);
+            Error::Invalid {
+                file,
+                line,
+                pointer,
+                message,
+            }
+        }
+        Error::Conflict {
+            pointer,
+            first,
+            second,
+            message,
+            ..
+        } => {
+            let short = |l: Option<usize>| l.and_then(|l| u32::try_from(l).ok());
+            let lines = (
+                short(line(&first, &pointer)),
+                short(line(&second, &pointer)),
+            );
+            Error::Conflict {
+                pointer,
+                first,
+                second,
+                message,
+                lines,
+            }
+        }
+        Error::Model {
+            file: None,
+            pointer,
+            message,
+            ..
+        } => {
+            let file = holder(docs, &pointer).map(|d| d.name.clone());
+            let line = file.as_deref().and_then(|f| line(f, &pointer));
+            Error::Model {
+                file,
+                line,
+                pointer,
+                message,
+            }
+        }
+        other => other,
+    });
+    Error::from_many(located.collect())
+}
+
+/// The document that holds the most of the path `pointer` names (the first
+/// by name on a tie): where a problem found in the merged API comes from.
+fn holder<'a>(docs: &'a [load::SourceDocument], pointer: &str) -> Option<&'a load::SourceDocument> {
+    let depth = |doc: &load::SourceDocument| {
+        let mut prefix = pointer;
+        loop {
+            if doc.value.pointer(prefix).is_some() {
+                return prefix.matches('/').count();
+            }
+            match prefix.rfind('/') {
+                Some(i) if i > 0 => prefix = &prefix[..i],
+                _ => return 0,
+            }
+        }
+    };
+    let best = docs.iter().map(depth).max()?;
+    docs.iter().find(|d| best > 0 && depth(d) == best)
 }
 
 /// Copies of the hand-written runtime of the client crate (`lib.rs`,

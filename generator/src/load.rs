@@ -13,6 +13,8 @@ pub struct SourceDocument {
     pub name: String,
     /// The parsed document.
     pub value: Value,
+    /// The text it was parsed from, to find lines for messages.
+    pub text: String,
 }
 
 impl SourceDocument {
@@ -39,6 +41,7 @@ impl SourceDocument {
         Ok(SourceDocument {
             name: name.to_string(),
             value,
+            text: text.to_string(),
         })
     }
 }
@@ -86,26 +89,23 @@ pub fn load_dir(dir: &Path) -> Result<Vec<SourceDocument>> {
             dir: dir.to_path_buf(),
         });
     }
-    paths
-        .iter()
-        .map(|path| {
-            let bytes = std::fs::read(path).map_err(|source| Error::Io {
-                path: path.clone(),
-                source,
-            })?;
-            let name = path.display().to_string();
-            let text = String::from_utf8(bytes).map_err(|e| Error::Syntax {
-                file: name.clone(),
-                line: None,
-                column: None,
-                message: format!(
-                    "not UTF-8 (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            })?;
-            SourceDocument::parse(&name, &text)
-        })
-        .collect()
+    crate::error::all(paths.iter().map(|path| {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let name = path.display().to_string();
+        let text = String::from_utf8(bytes).map_err(|e| Error::Syntax {
+            file: name.clone(),
+            line: None,
+            column: None,
+            message: format!(
+                "not UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        })?;
+        SourceDocument::parse(&name, &text)
+    }))
 }
 
 #[cfg(test)]

@@ -50,6 +50,14 @@ impl std::fmt::Display for Note {
     }
 }
 
+/// What the merge found besides the merged value.
+#[derive(Default)]
+struct Ctx {
+    notes: Vec<Note>,
+    /// Conflicts found so far; the merge goes on to find the others.
+    errors: Vec<Error>,
+}
+
 /// One document's version of a node.
 #[derive(Clone, Copy)]
 struct Part<'a> {
@@ -68,12 +76,16 @@ pub fn merge(docs: &[NormalizedDocument]) -> Result<Merged> {
             value: &d.value,
         })
         .collect();
-    let mut notes = Vec::new();
+    let mut ctx = Ctx::default();
     let value = match parts.as_slice() {
         [] => Value::Object(Map::new()),
         [one] => one.value.clone(),
-        _ => merge_node(&Pointer::root(), &parts, &mut notes)?,
+        _ => merge_node(&Pointer::root(), &parts, &mut ctx)?,
     };
+    if !ctx.errors.is_empty() {
+        return Err(Error::from_many(ctx.errors));
+    }
+    let notes = ctx.notes;
     let api = parse_openapi(MERGED, &value)?;
     Ok(Merged { value, api, notes })
 }
@@ -94,7 +106,7 @@ fn is_operation(pointer: &str) -> bool {
     tokens.len() == 4 && tokens[1] == "paths" && METHODS.contains(&tokens[3])
 }
 
-fn merge_node(at: &Pointer, parts: &[Part], notes: &mut Vec<Note>) -> Result<Value> {
+fn merge_node(at: &Pointer, parts: &[Part], ctx: &mut Ctx) -> Result<Value> {
     let first = parts[0];
     if parts.iter().all(|p| p.value == first.value) {
         return Ok(first.value.clone());
@@ -103,14 +115,14 @@ fn merge_node(at: &Pointer, parts: &[Part], notes: &mut Vec<Note>) -> Result<Val
         return Err(operation_conflict(at, parts));
     }
     if at.as_str() == "/tags" {
-        return merge_tags(at, parts, notes);
+        return merge_tags(at, parts, ctx);
     }
     if parts.iter().all(|p| p.value.is_object()) {
-        return merge_objects(at, parts, notes);
+        return merge_objects(at, parts, ctx);
     }
     if let Some(arrays) = all_arrays(parts) {
         if arrays.iter().all(|a| a.len() == arrays[0].len()) {
-            return merge_arrays(at, parts, &arrays, notes);
+            return merge_arrays(at, parts, &arrays, ctx);
         }
     }
     let other = parts
@@ -134,7 +146,7 @@ fn merge_arrays(
     at: &Pointer,
     parts: &[Part],
     arrays: &[&Vec<Value>],
-    notes: &mut Vec<Note>,
+    ctx: &mut Ctx,
 ) -> Result<Value> {
     if at.as_str().ends_with("/required") && same_set(arrays) {
         return Ok(parts[0].value.clone());
@@ -149,7 +161,7 @@ fn merge_arrays(
                     value: &a[i],
                 })
                 .collect();
-            merge_node(&at.index(i), &items, notes)
+            merge_node(&at.index(i), &items, ctx)
         })
         .collect::<Result<Vec<_>>>()
         .map(Value::Array)
@@ -165,7 +177,7 @@ fn same_set(arrays: &[&Vec<Value>]) -> bool {
     arrays.iter().all(|a| sorted(a) == first)
 }
 
-fn merge_objects(at: &Pointer, parts: &[Part], notes: &mut Vec<Note>) -> Result<Value> {
+fn merge_objects(at: &Pointer, parts: &[Part], ctx: &mut Ctx) -> Result<Value> {
     let union = is_union(at.as_str());
     let mut keys: Vec<&String> = Vec::new();
     for part in parts {
@@ -189,25 +201,32 @@ fn merge_objects(at: &Pointer, parts: &[Part], notes: &mut Vec<Note>) -> Result<
                 })
             })
             .collect();
-        let value = if without.is_empty() || union {
-            merge_present(&child, key, &with, notes)?
+        let value = if without.is_empty() || union || PROSE.contains(&key.as_str()) {
+            merge_present(&child, key, &with, ctx)
         } else if key == "nullable" {
-            notes.push(nullable_note(&child, &with, &without));
-            Value::Bool(true)
-        } else if PROSE.contains(&key.as_str()) {
-            merge_present(&child, key, &with, notes)?
+            ctx.notes.push(nullable_note(&child, &with, &without));
+            Ok(Value::Bool(true))
         } else {
-            return Err(missing_conflict(&child, with[0], without[0]));
+            Err(missing_conflict(&child, with[0], without[0]))
         };
-        merged.insert(key.clone(), value);
+        // A conflict is recorded and the merge goes on, to report the others too.
+        match value {
+            Ok(value) => {
+                merged.insert(key.clone(), value);
+            }
+            Err(e) => {
+                ctx.errors.extend(e.into_list());
+                merged.insert(key.clone(), with[0].value.clone());
+            }
+        }
     }
     Ok(Value::Object(merged))
 }
 
 /// Merges the versions of `key` from the documents that have it.
-fn merge_present(at: &Pointer, key: &str, with: &[Part], notes: &mut Vec<Note>) -> Result<Value> {
+fn merge_present(at: &Pointer, key: &str, with: &[Part], ctx: &mut Ctx) -> Result<Value> {
     if PROSE.contains(&key) && with.iter().any(|p| p.value != with[0].value) {
-        return Ok(choose_prose(at, key, with, notes));
+        return Ok(choose_prose(at, key, with, ctx));
     }
     if key == "nullable" && with.iter().any(|p| p.value != with[0].value) {
         return Err(conflict(
@@ -217,11 +236,11 @@ fn merge_present(at: &Pointer, key: &str, with: &[Part], notes: &mut Vec<Note>) 
             "nullable has a non-boolean value".into(),
         ));
     }
-    merge_node(at, with, notes)
+    merge_node(at, with, ctx)
 }
 
 /// Keeps the longest text (ties: the smaller one) and notes the difference.
-fn choose_prose(at: &Pointer, key: &str, with: &[Part], notes: &mut Vec<Note>) -> Value {
+fn choose_prose(at: &Pointer, key: &str, with: &[Part], ctx: &mut Ctx) -> Value {
     let rank = |v: &Value| {
         let text = v
             .as_str()
@@ -239,7 +258,7 @@ fn choose_prose(at: &Pointer, key: &str, with: &[Part], notes: &mut Vec<Note>) -
         .filter(|p| p.value != kept.value)
         .map(|p| p.file)
         .collect();
-    notes.push(Note {
+    ctx.notes.push(Note {
         pointer: at.to_string(),
         message: format!(
             "{key} differs; kept the longest, from {}, over {}",
@@ -263,7 +282,7 @@ fn nullable_note(at: &Pointer, with: &[Part], without: &[Part]) -> Note {
 }
 
 /// Unites top-level tags by name.
-fn merge_tags(at: &Pointer, parts: &[Part], notes: &mut Vec<Note>) -> Result<Value> {
+fn merge_tags(at: &Pointer, parts: &[Part], ctx: &mut Ctx) -> Result<Value> {
     let mut names: Vec<String> = Vec::new();
     let mut by_name: Vec<Vec<Part>> = Vec::new();
     for part in parts {
@@ -286,7 +305,7 @@ fn merge_tags(at: &Pointer, parts: &[Part], notes: &mut Vec<Note>) -> Result<Val
     by_name
         .iter()
         .enumerate()
-        .map(|(i, tags)| merge_node(&at.index(i), tags, notes))
+        .map(|(i, tags)| merge_node(&at.index(i), tags, ctx))
         .collect::<Result<Vec<_>>>()
         .map(Value::Array)
 }
@@ -301,6 +320,7 @@ fn operation_conflict(at: &Pointer, parts: &[Part]) -> Error {
     let pointer = first_difference(at, first.value, other.value);
     Error::Conflict {
         pointer: at.to_string(),
+        lines: (None, None),
         first: first.file.to_string(),
         second: other.file.to_string(),
         message: format!("the same path and method is defined twice with different operations (first difference at {pointer})"),
@@ -352,6 +372,7 @@ fn missing_conflict(at: &Pointer, with: Part, without: Part) -> Error {
 fn conflict(at: &Pointer, a: Part, b: Part, message: String) -> Error {
     Error::Conflict {
         pointer: at.to_string(),
+        lines: (None, None),
         first: a.file.to_string(),
         second: b.file.to_string(),
         message,
@@ -587,6 +608,20 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(m.value["tags"], json!([{"name": "A"}, {"name": "B"}]));
+    }
+
+    #[test]
+    fn every_conflict_is_reported_at_once() {
+        let err = merge_two(
+            json!({"A": {"type": "string"}, "B": {"type": "object", "properties": {"x": {"type": "string"}}}}),
+            json!({"A": {"type": "integer"}, "B": {"type": "object", "properties": {"x": {"type": "boolean"}}}}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a.yaml and b.yaml disagree at /components/schemas/A/type: \"string\" vs \"integer\"\n\
+             a.yaml and b.yaml disagree at /components/schemas/B/properties/x/type: \"string\" vs \"boolean\""
+        );
     }
 
     #[test]

@@ -33,6 +33,33 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operation groups, sorted by module name.
     pub groups: Vec<Group>,
+    /// Constructs typed less precisely than the spec describes them.
+    pub warnings: Vec<Warning>,
+}
+
+/// A construct the generator cannot type precisely and falls back to
+/// `serde_json::Value` for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The document that holds it, once located.
+    pub file: Option<String>,
+    /// Its 1-based line there.
+    pub line: Option<usize>,
+    /// JSON pointer into the merged document.
+    pub pointer: String,
+    /// What was done.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.file, self.line) {
+            (Some(file), Some(line)) => write!(f, "{file}:{line}: ")?,
+            (Some(file), None) => write!(f, "{file}: ")?,
+            _ => {}
+        }
+        write!(f, "{}: {}", self.pointer, self.message)
+    }
 }
 
 /// A server URL template.
@@ -297,11 +324,26 @@ pub struct Body {
 /// Builds the model of a merged API.
 pub fn build(api: &OpenAPI) -> Result<Api> {
     let mut builder = Builder::new(api)?;
-    builder.define_components()?;
-    let mut groups = builder.groups()?;
-    builder.check_alias_cycles()?;
+    // Problems in schemas, in operations and in aliases are all reported at once.
+    let components = builder.define_components();
+    let groups = builder.groups();
+    let cycles = builder.check_alias_cycles();
+    let mut groups = match (components, groups, cycles) {
+        (Ok(()), Ok(groups), Ok(())) => groups,
+        (components, groups, cycles) => {
+            let errors = [components.err(), groups.err(), cycles.err()];
+            return Err(Error::from_many(
+                errors
+                    .into_iter()
+                    .flatten()
+                    .flat_map(Error::into_list)
+                    .collect(),
+            ));
+        }
+    };
     builder.derive_inputs(&mut groups);
     builder.mark_boxes();
+    let warnings = std::mem::take(&mut builder.warnings);
     let types = builder.finish();
     for op in groups.iter_mut().flat_map(|g| g.operations.iter_mut()) {
         if let Some(body) = &mut op.body {
@@ -320,6 +362,7 @@ pub fn build(api: &OpenAPI) -> Result<Api> {
         token_url: token_url(api),
         types,
         groups,
+        warnings,
     })
 }
 
@@ -403,6 +446,7 @@ struct Builder<'a> {
     names: HashSet<String>,
     /// The package of the schema being converted, for the inline types it holds.
     package: String,
+    warnings: Vec<Warning>,
 }
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -416,6 +460,7 @@ impl<'a> Builder<'a> {
             by_component: HashMap::new(),
             names: RESERVED_TYPES.iter().map(|s| s.to_string()).collect(),
             package: String::new(),
+            warnings: Vec::new(),
         };
         let schemas = component_schemas(api);
         for (key, name) in component_names(&schemas) {
@@ -443,21 +488,35 @@ impl<'a> Builder<'a> {
         self.types
     }
 
+    /// Converts every component schema; the errors of all of them are
+    /// reported together.
     fn define_components(&mut self) -> Result<()> {
+        let mut errors = Vec::new();
         for (key, schema) in component_schemas(self.api) {
-            let id = self.by_component[key];
-            let at = Pointer::root().push("components").push("schemas").push(key);
-            let name = self.types[id.0].name.clone();
-            self.package = self.types[id.0].package.clone();
-            let (doc, kind) = match schema {
-                ReferenceOr::Reference { reference } => {
-                    (None, TypeKind::Alias(self.resolve(reference, &at)?))
-                }
-                ReferenceOr::Item(s) => (schema_doc(s), self.kind_of(s, &name, &at)?),
-            };
-            self.types[id.0].doc = doc;
-            self.types[id.0].kind = kind;
+            if let Err(e) = self.define_component(key, schema) {
+                errors.extend(e.into_list());
+            }
         }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::from_many(errors))
+        }
+    }
+
+    fn define_component(&mut self, key: &str, schema: &ReferenceOr<Schema>) -> Result<()> {
+        let id = self.by_component[key];
+        let at = Pointer::root().push("components").push("schemas").push(key);
+        let name = self.types[id.0].name.clone();
+        self.package = self.types[id.0].package.clone();
+        let (doc, kind) = match schema {
+            ReferenceOr::Reference { reference } => {
+                (None, TypeKind::Alias(self.resolve(reference, &at)?))
+            }
+            ReferenceOr::Item(s) => (schema_doc(s), self.kind_of(s, &name, &at)?),
+        };
+        self.types[id.0].doc = doc;
+        self.types[id.0].kind = kind;
         Ok(())
     }
 
@@ -528,10 +587,14 @@ impl<'a> Builder<'a> {
         match id {
             Some(id) => Ok(TypeRef::Named(id)),
             None if !reference.starts_with('#') => Err(Error::Model {
+                    file: None,
+                    line: None,
                 pointer: at.to_string(),
                 message: format!("reference `{reference}` points outside the document; only local `#/components/schemas/...` references are supported"),
             }),
             None => Err(Error::Model {
+                    file: None,
+                    line: None,
                 pointer: at.to_string(),
                 message: format!("reference `{reference}` does not name a schema in `components/schemas`"),
             }),
@@ -599,6 +662,40 @@ impl<'a> Builder<'a> {
                 }
                 _ => TypeRef::Object,
             },
+            SchemaKind::OneOf {
+                one_of: alternatives,
+            }
+            | SchemaKind::AnyOf {
+                any_of: alternatives,
+            } => {
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
+                    "oneOf"
+                } else {
+                    "anyOf"
+                };
+                self.warn(
+                    at,
+                    format!(
+                        "a union (`{keyword}` of {} schemas) is typed as serde_json::Value",
+                        alternatives.len()
+                    ),
+                );
+                TypeRef::Any
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
+                self.warn(
+                    at,
+                    format!(
+                        "`allOf` of {} schemas is typed as serde_json::Value",
+                        all_of.len()
+                    ),
+                );
+                TypeRef::Any
+            }
+            SchemaKind::Not { .. } => {
+                self.warn(at, "`not` is typed as serde_json::Value".into());
+                TypeRef::Any
+            }
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
                 self.type_ref(&all_of[0], hint, &at.push("allOf").index(0))?
             }
@@ -606,16 +703,29 @@ impl<'a> Builder<'a> {
         })
     }
 
+    fn warn(&mut self, at: &Pointer, message: String) {
+        self.warnings.push(Warning {
+            file: None,
+            line: None,
+            pointer: at.to_string(),
+            message,
+        });
+    }
+
     fn groups(&mut self) -> Result<Vec<Group>> {
         let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+        let mut errors = Vec::new();
         let mut paths: Vec<_> = self.api.paths.paths.iter().collect();
         paths.sort_by(|a, b| a.0.cmp(b.0));
         for (path, item) in paths {
             let ReferenceOr::Item(item) = item else {
-                return Err(Error::Model {
+                errors.push(Error::Model {
+                    file: None,
+                    line: None,
                     pointer: Pointer::root().push("paths").push(path).to_string(),
                     message: "path item references are not supported".into(),
                 });
+                continue;
             };
             for (method, op) in item.iter() {
                 let at = Pointer::root().push("paths").push(path).push(method);
@@ -629,18 +739,31 @@ impl<'a> Builder<'a> {
                     operations: Vec::new(),
                 });
                 let operation =
-                    self.operation(path, method, op, &item.parameters, &group.type_name, &at)?;
+                    match self.operation(path, method, op, &item.parameters, &group.type_name, &at)
+                    {
+                        Ok(operation) => operation,
+                        Err(e) => {
+                            errors.extend(e.into_list());
+                            continue;
+                        }
+                    };
                 if let Some(other) = group.operations.iter().find(|o| o.name == operation.name) {
-                    return Err(Error::Model {
+                    errors.push(Error::Model {
+                        file: None,
+                        line: None,
                         pointer: at.to_string(),
                         message: format!(
                             "two operations in group `{tag}` are both named `{}` ({} {} and {} {})",
                             operation.name, other.method, other.path, method, path
                         ),
                     });
+                    continue;
                 }
                 group.operations.push(operation);
             }
+        }
+        if !errors.is_empty() {
+            return Err(Error::from_many(errors));
         }
         let mut groups: Vec<Group> = groups.into_values().collect();
         for group in &mut groups {
@@ -715,6 +838,8 @@ impl<'a> Builder<'a> {
                 .and_then(|p| p.as_item())
                 .cloned()
                 .ok_or_else(|| Error::Model {
+                    file: None,
+                    line: None,
                     pointer: at.to_string(),
                     message: format!("reference `{reference}` does not name a parameter in `components/parameters`"),
                 }),
@@ -765,6 +890,8 @@ impl<'a> Builder<'a> {
                 .strip_prefix("#/components/requestBodies/")
                 .and_then(|name| self.api.components.as_ref()?.request_bodies.get(name)?.as_item())
                 .ok_or_else(|| Error::Model {
+                    file: None,
+                    line: None,
                     pointer: at.to_string(),
                     message: format!("reference `{reference}` does not name a request body in `components/requestBodies`"),
                 })?,
@@ -772,6 +899,8 @@ impl<'a> Builder<'a> {
         let Some(media) = body.content.get("application/json") else {
             let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
             return Err(Error::Model {
+                file: None,
+                line: None,
                 pointer: at.push("content").to_string(),
                 message: format!(
                     "only application/json request bodies are supported, found: {}",
@@ -809,6 +938,8 @@ impl<'a> Builder<'a> {
         let at = at.push("responses").push(&code.to_string());
         let ReferenceOr::Item(response) = response else {
             return Err(Error::Model {
+                file: None,
+                line: None,
                 pointer: at.to_string(),
                 message: "response references are not supported".into(),
             });
@@ -987,33 +1118,44 @@ impl<'a> Builder<'a> {
 
     /// Rejects aliases that lead back to themselves with no object in between.
     fn check_alias_cycles(&self) -> Result<()> {
+        let mut errors = Vec::new();
         for start in 0..self.types.len() {
-            let mut seen = vec![start];
+            let mut chain = vec![start];
             let mut current = start;
             while let TypeKind::Alias(TypeRef::Named(next)) = &self.types[current].kind {
-                if seen.contains(&next.0) {
-                    let chain: Vec<&str> = seen
+                // Each cycle is reported once, from its first type.
+                if next.0 == start && chain.iter().all(|i| *i >= start) {
+                    let names: Vec<&str> = chain
                         .iter()
-                        .chain([&next.0])
+                        .chain([&start])
                         .map(|i| self.types[*i].wire_name.as_str())
                         .collect();
-                    return Err(Error::Model {
-                        pointer: Pointer::root()
-                            .push("components")
-                            .push("schemas")
-                            .push(&self.types[start].wire_name)
-                            .to_string(),
+                    let pointer = Pointer::root()
+                        .push("components")
+                        .push("schemas")
+                        .push(&self.types[start].wire_name);
+                    errors.push(Error::Model {
+                        file: None,
+                        line: None,
+                        pointer: pointer.to_string(),
                         message: format!(
                             "reference cycle with no object in between: {}",
-                            chain.join(" -> ")
+                            names.join(" -> ")
                         ),
                     });
                 }
-                seen.push(next.0);
+                if chain.contains(&next.0) {
+                    break;
+                }
+                chain.push(next.0);
                 current = next.0;
             }
         }
-        Ok(())
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::from_many(errors))
+        }
     }
 }
 
@@ -1309,6 +1451,8 @@ fn segments(path: &str, params: &mut Vec<Param>, at: &Pointer) -> Result<Vec<Seg
         let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) else {
             if part.contains(['{', '}']) {
                 return Err(Error::Model {
+                    file: None,
+                    line: None,
                     pointer: at.to_string(),
                     message: format!(
                         "path segment `{part}` mixes text and parameters, which is not supported"
@@ -1320,6 +1464,8 @@ fn segments(path: &str, params: &mut Vec<Param>, at: &Pointer) -> Result<Vec<Seg
         };
         let Some(i) = params.iter().position(|p| p.wire_name == name) else {
             return Err(Error::Model {
+                file: None,
+                line: None,
                 pointer: at.to_string(),
                 message: format!(
                     "path parameter `{name}` is in the path template but not declared"
@@ -1331,6 +1477,8 @@ fn segments(path: &str, params: &mut Vec<Param>, at: &Pointer) -> Result<Vec<Seg
     }
     if let Some(extra) = params.first() {
         return Err(Error::Model {
+            file: None,
+            line: None,
             pointer: at.to_string(),
             message: format!(
                 "path parameter `{}` is declared but not in the path template `{path}`",

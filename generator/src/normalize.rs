@@ -2,7 +2,8 @@
 //!
 //! The canonical form is OpenAPI 3.0 as the `openapiv3` crate reads it:
 //!
-//! - `type: [T, 'null']` becomes `type: T` with `nullable: true`;
+//! - `type: [T, 'null']` becomes `type: T` with `nullable: true`, and
+//!   `type: [T, U]` becomes `anyOf: [{type: T}, {type: U}]`;
 //! - `oneOf`/`anyOf` of alternatives plus `{type: 'null'}` loses the null
 //!   alternative and gains `nullable: true`; a single remaining `$ref` becomes
 //!   `allOf: [{$ref}]`, the 3.0 spelling of a nullable reference;
@@ -53,6 +54,7 @@ pub fn normalize(doc: &SourceDocument) -> Result<NormalizedDocument> {
 
 fn check_version(doc: &SourceDocument) -> Result<()> {
     let invalid = |pointer: &str, message: String| Error::Invalid {
+        line: None,
         file: doc.name.clone(),
         pointer: pointer.to_string(),
         message,
@@ -101,6 +103,7 @@ pub fn parse_openapi(file: &str, value: &Value) -> Result<openapiv3::OpenAPI> {
             };
         }
         Error::Invalid {
+            line: None,
             file: file.to_string(),
             pointer: pointer.to_string(),
             message: e.into_inner().to_string(),
@@ -237,9 +240,13 @@ fn split_type_array(obj: &mut Map<String, Value>) {
         1 => {
             obj.insert("type".into(), others[0].clone());
         }
-        // No single type: leave the schema untyped (any JSON value).
+        // Several types: a union of one schema per type.
         _ => {
             obj.shift_remove("type");
+            let alternatives = others
+                .into_iter()
+                .map(|t| Value::Object(Map::from_iter([("type".to_string(), t)])));
+            obj.insert("anyOf".into(), Value::Array(alternatives.collect()));
         }
     }
     if has_null {
@@ -379,8 +386,11 @@ mod tests {
     }
 
     #[test]
-    fn type_array_with_two_real_types_becomes_untyped() {
-        assert_eq!(norm(json!({"type": ["string", "integer"]})), json!({}));
+    fn type_array_with_two_real_types_becomes_a_union() {
+        assert_eq!(
+            norm(json!({"type": ["string", "integer", "null"]})),
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})
+        );
     }
 
     #[test]

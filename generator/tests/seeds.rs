@@ -199,6 +199,7 @@ fn normalizing_a_normalized_document_changes_nothing() {
         let again = normalize::normalize(&SourceDocument {
             name: doc.name.clone(),
             value: doc.value.clone(),
+            text: String::new(),
         })
         .unwrap();
         assert_eq!(yaml(&again.value), yaml(&doc.value), "{}", doc.name);

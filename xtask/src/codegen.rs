@@ -39,13 +39,19 @@ pub fn root() -> &'static Path {
         .unwrap_or(Path::new("."))
 }
 
-/// Everything that belongs in `out` for `spec`: the generated files and,
-/// except in `generated/` itself (where it is written by hand), the runtime.
-pub fn render(
-    spec: &Path,
-    out: &Path,
-    package: &str,
-) -> anyhow::Result<(Vec<GeneratedFile>, Vec<String>)> {
+/// What generating `spec` for `out` gives.
+pub struct Rendered {
+    /// The generated files and, except in `generated/` itself (where it is
+    /// written by hand), the runtime.
+    pub files: Vec<GeneratedFile>,
+    /// What the merge reconciled.
+    pub notes: Vec<String>,
+    /// Constructs typed less precisely than the spec describes.
+    pub warnings: Vec<String>,
+}
+
+/// Renders everything that belongs in `out` for `spec`, in memory.
+pub fn render(spec: &Path, out: &Path, package: &str) -> anyhow::Result<Rendered> {
     let options = Options {
         package: package.to_string(),
     };
@@ -55,10 +61,11 @@ pub fn render(
     if !is_runtime_home(out) {
         files.extend(c1_codegen::runtime_copies());
     }
-    Ok((
+    Ok(Rendered {
         files,
-        generated.notes.iter().map(ToString::to_string).collect(),
-    ))
+        notes: generated.notes.iter().map(ToString::to_string).collect(),
+        warnings: generated.warnings.iter().map(ToString::to_string).collect(),
+    })
 }
 
 /// Whether `out` is `generated/`, where the runtime is written by hand.
@@ -69,25 +76,67 @@ fn is_runtime_home(out: &Path) -> bool {
     }
 }
 
-/// What `out` needs to match `spec`: the changes, how many files are
-/// generated in all, and the merge notes.
-pub fn plan(
-    spec: &Path,
-    out: &Path,
-    package: &str,
-) -> anyhow::Result<(Vec<Change>, usize, Vec<String>)> {
-    let (files, notes) = render(spec, out, package)?;
+/// What `out` needs to match `spec`.
+pub struct Plan {
+    /// The changes to make.
+    pub changes: Vec<Change>,
+    /// How many files are generated in all.
+    pub total: usize,
+    /// What the merge reconciled.
+    pub notes: Vec<String>,
+    /// Constructs typed less precisely than the spec describes.
+    pub warnings: Vec<String>,
+}
+
+/// What `out` needs to match `spec`.
+pub fn plan(spec: &Path, out: &Path, package: &str) -> anyhow::Result<Plan> {
+    let Rendered {
+        files,
+        notes,
+        warnings,
+    } = render(spec, out, package)?;
     let changes = write::plan(out, &files)?;
-    Ok((changes, files.len(), notes))
+    Ok(Plan {
+        changes,
+        total: files.len(),
+        notes,
+        warnings,
+    })
+}
+
+/// How `cargo xtask codegen` runs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Mode {
+    /// Write nothing; report what would change.
+    pub check: bool,
+    /// Treat warnings as errors.
+    pub deny_warnings: bool,
 }
 
 /// Generates from `spec` into `out`; with `check`, only reports what would
-/// change. Returns whether `out` is (now) up to date.
-pub fn run(spec: &Path, out: &Path, package: &str, check: bool) -> anyhow::Result<bool> {
-    let (changes, total, notes) = plan(spec, out, package)?;
+/// change. Nothing is written unless every step succeeded. Returns whether
+/// `out` is (now) up to date.
+pub fn run(spec: &Path, out: &Path, package: &str, mode: Mode) -> anyhow::Result<bool> {
+    let Plan {
+        changes,
+        total,
+        notes,
+        warnings,
+    } = plan(spec, out, package)?;
     for note in notes {
         eprintln!("note: {note}");
     }
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    if mode.deny_warnings && !warnings.is_empty() {
+        anyhow::bail!(
+            "{} warning(s) with --deny-warnings; {} was not changed",
+            warnings.len(),
+            out.display()
+        );
+    }
+    let check = mode.check;
     if check {
         for change in &changes {
             eprintln!(
@@ -125,7 +174,7 @@ pub fn main(
     spec: Option<PathBuf>,
     out: Option<PathBuf>,
     package: Option<String>,
-    check: bool,
+    mode: Mode,
 ) -> anyhow::Result<ExitCode> {
     let ok = if spec.is_none() && out.is_none() {
         let mut ok = true;
@@ -138,19 +187,14 @@ pub fn main(
                 &spec,
                 &out,
                 package.as_deref().unwrap_or(target.package),
-                check,
+                mode,
             )?;
         }
         ok
     } else {
         let spec = spec.unwrap_or_else(|| relative(&root().join("spec")));
         let out = out.unwrap_or_else(|| relative(&root().join("generated")));
-        run(
-            &spec,
-            &out,
-            package.as_deref().unwrap_or("c1-client"),
-            check,
-        )?
+        run(&spec, &out, package.as_deref().unwrap_or("c1-client"), mode)?
     };
     Ok(if ok {
         ExitCode::SUCCESS
@@ -180,13 +224,14 @@ mod tests {
     #[test]
     fn generated_crates_are_up_to_date() {
         for target in TARGETS {
-            let (changes, _, _) = plan(
+            let plan = plan(
                 &root().join(target.spec),
                 &root().join(target.out),
                 target.package,
             )
             .unwrap();
-            let stale: Vec<String> = changes
+            let stale: Vec<String> = plan
+                .changes
                 .iter()
                 .map(|c| format!("  {} (would {})", c.path().display(), c.verb()))
                 .collect();

@@ -13,11 +13,12 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
-  cargo xtask codegen [--check] [--spec DIR] [--out DIR] [--package NAME]
+  cargo xtask codegen [--check] [--deny-warnings] [--spec DIR] [--out DIR] [--package NAME]
       Regenerate the client crate generated/ from spec/, and the constructs
       fixture's crate; or, with --spec and/or --out, one crate from DIR
       (default spec/) into DIR (default generated/), named NAME (default
-      c1-client). --check writes nothing and fails when a crate is stale.
+      c1-client). --check writes nothing and fails when a crate is stale;
+      --deny-warnings fails on constructs typed as serde_json::Value.
   cargo xtask bench [--runs N] [--full FILE]
       Measure codegen time (median of N runs, default 10) on spec/ and on
       the whole C1 API (FILE, default $C1_SPECS_DIR/c1-full.openapi.yaml)
@@ -46,12 +47,15 @@ fn run() -> anyhow::Result<ExitCode> {
     }
     match command.as_deref() {
         Some("codegen") => {
-            let check = args.contains("--check");
+            let mode = codegen::Mode {
+                check: args.contains("--check"),
+                deny_warnings: args.contains("--deny-warnings"),
+            };
             let spec: Option<PathBuf> = args.opt_value_from_str("--spec")?;
             let out: Option<PathBuf> = args.opt_value_from_str("--out")?;
             let package: Option<String> = args.opt_value_from_str("--package")?;
             finish(args)?;
-            codegen::main(spec, out, package, check)
+            codegen::main(spec, out, package, mode)
         }
         Some("bench") => {
             let runs: usize = args.opt_value_from_str("--runs")?.unwrap_or(10);

@@ -111,6 +111,8 @@ impl Emitter<'_> {
                 | TypeRef::U64Str => self.ty(&p.ty, true),
                 _ => {
                     return Err(Error::Model {
+                        file: None,
+                        line: None,
                         pointer: op.path.clone(),
                         message: format!(
                             "path parameter `{}` must be a string, integer or boolean",

@@ -342,6 +342,8 @@ impl Emitter<'_> {
                 _ => field.clone(),
             };
             let wire = wire_of(&f.ty).map_err(|()| Error::Model {
+                file: None,
+                line: None,
                 pointer: format!("{}/properties/{}", def.wire_name, f.wire_name),
                 message: "nested arrays or maps of protobuf-encoded values are not supported"
                     .into(),
