@@ -56,7 +56,18 @@ impl Default for Options {
 
 /// Loads, normalizes, merges, models and emits the documents under `spec_dir`.
 pub fn generate(spec_dir: &Path, options: &Options) -> Result<Generated> {
-    generate_documents(&load::load_dir(spec_dir)?, options)
+    let (docs, mut errors) = load::load_each(spec_dir)?;
+    if errors.is_empty() {
+        return generate_documents(&docs, options);
+    }
+    // Some files did not parse: check the others on their own too, so that
+    // one run reports every problem it can, but merge nothing.
+    for doc in &docs {
+        if let Err(e) = normalize::normalize(doc) {
+            errors.extend(locate_errors(e, &docs).into_list());
+        }
+    }
+    Err(Error::from_many(errors))
 }
 
 /// Runs stages 2 to 5 on documents already loaded. Errors say in which

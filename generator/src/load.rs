@@ -80,32 +80,77 @@ pub fn document_paths(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
+/// The largest document read: the whole C1 API is 1.5 MB, and a document
+/// many times that size is refused before it is read rather than risk
+/// running out of memory parsing it.
+pub const MAX_DOCUMENT_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Reads and parses every `*.yaml`, `*.yml` and `*.json` file under `dir`
-/// (or the one file `dir` names), in sorted path order.
+/// (or the one file `dir` names), in sorted path order; the errors of all
+/// files are reported together.
 pub fn load_dir(dir: &Path) -> Result<Vec<SourceDocument>> {
+    let (docs, errors) = load_each(dir)?;
+    if errors.is_empty() {
+        Ok(docs)
+    } else {
+        Err(Error::from_many(errors))
+    }
+}
+
+/// Like [`load_dir`], but returns the documents that did load beside the
+/// errors of those that did not, so that they can be checked further.
+pub fn load_each(dir: &Path) -> Result<(Vec<SourceDocument>, Vec<Error>)> {
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    for result in load_files(dir)? {
+        match result {
+            Ok(doc) => docs.push(doc),
+            Err(e) => errors.push(e),
+        }
+    }
+    Ok((docs, errors))
+}
+
+fn load_files(dir: &Path) -> Result<Vec<Result<SourceDocument>>> {
     let paths = document_paths(dir)?;
     if paths.is_empty() {
         return Err(Error::NoDocuments {
             dir: dir.to_path_buf(),
         });
     }
-    crate::error::all(paths.iter().map(|path| {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        let name = path.display().to_string();
-        let text = String::from_utf8(bytes).map_err(|e| Error::Syntax {
-            file: name.clone(),
+    Ok(paths.iter().map(|path| load_file(path)).collect())
+}
+
+/// Reads and parses one document, refusing one too large to read safely.
+fn load_file(path: &Path) -> Result<SourceDocument> {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_DOCUMENT_BYTES {
+        return Err(Error::Syntax {
+            file: path.display().to_string(),
             line: None,
             column: None,
             message: format!(
-                "not UTF-8 (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
+                "{:.1} MB is over the {} MB limit for one document",
+                size as f64 / 1e6,
+                MAX_DOCUMENT_BYTES / 1024 / 1024
             ),
-        })?;
-        SourceDocument::parse(&name, &text)
-    }))
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let name = path.display().to_string();
+    let text = String::from_utf8(bytes).map_err(|e| Error::Syntax {
+        file: name.clone(),
+        line: None,
+        column: None,
+        message: format!(
+            "not UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
+    })?;
+    SourceDocument::parse(&name, &text)
 }
 
 #[cfg(test)]

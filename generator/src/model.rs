@@ -543,10 +543,17 @@ impl<'a> Builder<'a> {
     ) -> Result<Vec<Field>> {
         let oneofs = oneofs(schema.schema_data.description.as_deref().unwrap_or(""));
         let mut fields: Vec<Field> = Vec::new();
+        let mut errors = Vec::new();
         for (wire, prop) in &obj.properties {
             let at = at.push("properties").push(wire);
             let hint = format!("{parent}{}", pascal(wire));
-            let ty = self.type_ref(prop, &hint, &at)?;
+            let ty = match self.type_ref(prop, &hint, &at) {
+                Ok(ty) => ty,
+                Err(e) => {
+                    errors.extend(e.into_list());
+                    continue;
+                }
+            };
             let data = match prop {
                 ReferenceOr::Item(s) => Some(s),
                 ReferenceOr::Reference { .. } => None,
@@ -564,7 +571,11 @@ impl<'a> Builder<'a> {
                 doc: with_oneof_note(data.and_then(|s| schema_doc(s)), wire, &oneofs),
             });
         }
-        Ok(fields)
+        if errors.is_empty() {
+            Ok(fields)
+        } else {
+            Err(Error::from_many(errors))
+        }
     }
 
     fn type_ref<S: std::borrow::Borrow<Schema>>(
