@@ -275,4 +275,91 @@ mod tests {
             }
         }
     }
+
+    /// Every file under `dir` with its bytes.
+    fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = Vec::new();
+        let mut pending = vec![dir.to_path_buf()];
+        while let Some(current) = pending.pop() {
+            for entry in std::fs::read_dir(&current).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    files.push((path.clone(), std::fs::read(&path).unwrap()));
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
+    fn temp_out(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("c1-xtask-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn a_failing_spec_leaves_the_generated_crate_untouched() {
+        let out = temp_out("atomic");
+        let good = root().join(TARGETS[1].spec);
+        assert!(run(&good, &out, "constructs-client", Mode::default()).unwrap());
+        let before = snapshot(&out);
+        assert!(before.len() > 10);
+        for bad in [
+            "generator/tests/bad_inputs/schema_conflict",
+            "generator/tests/bad_inputs/several_problems",
+        ] {
+            let err = run(
+                &root().join(bad),
+                &out,
+                "constructs-client",
+                Mode::default(),
+            )
+            .unwrap_err();
+            assert!(
+                format!("{err:#}").contains("disagree") || format!("{err:#}").contains("Swagger"),
+                "{err:#}"
+            );
+            assert_eq!(snapshot(&out), before, "{bad} changed the output");
+        }
+        let deny = Mode {
+            deny_warnings: true,
+            ..Mode::default()
+        };
+        let err = run(
+            &root().join("generator/tests/warnings"),
+            &out,
+            "constructs-client",
+            deny,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "2 warning(s) with --deny-warnings; {} was not changed",
+                out.display()
+            )
+        );
+        assert_eq!(snapshot(&out), before);
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+
+    #[test]
+    fn check_never_writes() {
+        let out = temp_out("check");
+        let check = Mode {
+            check: true,
+            ..Mode::default()
+        };
+        assert!(!run(
+            &root().join(TARGETS[1].spec),
+            &out,
+            "constructs-client",
+            check
+        )
+        .unwrap());
+        assert!(!out.exists(), "--check created the output directory");
+    }
 }
