@@ -11,6 +11,7 @@
 //!
 //! [`generate`] runs stages 1 to 5 in memory.
 
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod load;
@@ -37,6 +38,8 @@ pub struct Generated {
     /// Constructs typed less precisely than the spec describes (each once,
     /// with its location).
     pub warnings: Vec<model::Warning>,
+    /// The public surface of the generated crate, to compare with the next.
+    pub summary: diff::Summary,
 }
 
 /// What to generate besides the API itself.
@@ -44,12 +47,15 @@ pub struct Generated {
 pub struct Options {
     /// The client crate's package name (default `c1-client`).
     pub package: String,
+    /// The client crate's version (default `0.1.0`).
+    pub version: String,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             package: "c1-client".to_string(),
+            version: "0.1.0".to_string(),
         }
     }
 }
@@ -89,8 +95,9 @@ fn generate_unlocated(docs: &[load::SourceDocument], options: &Options) -> Resul
     let merged = merge::merge(&normalized)?;
     let api = model::build(&merged.api)?;
     Ok(Generated {
-        files: emit::emit(&api, &options.package)?,
+        files: emit::emit(&api, options)?,
         notes: merged.notes,
+        summary: diff::Summary::of(&api),
         warnings: api.warnings,
     })
 }

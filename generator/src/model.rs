@@ -247,6 +247,9 @@ pub struct Operation {
     pub name: String,
     /// `operationId`.
     pub operation_id: Option<String>,
+    /// The operation's name in the spec: `x-speakeasy-name-override`, or the
+    /// last segment of `operationId` (`GetFunctionSecretEncryptionKey`).
+    pub spec_name: String,
     /// HTTP method, lower case.
     pub method: String,
     /// The path template.
@@ -824,7 +827,19 @@ impl<'a> Builder<'a> {
             }
         }
         let segments = segments(path, &mut path_params, at)?;
+        let spec_name = op
+            .extensions
+            .get("x-speakeasy-name-override")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .or_else(|| {
+                op.operation_id
+                    .as_deref()
+                    .map(|id| id.rsplit('.').next().unwrap_or(id).to_string())
+            })
+            .unwrap_or_else(|| format!("{} {}", method.to_uppercase(), path));
         Ok(Operation {
+            spec_name,
             name,
             operation_id: op.operation_id.clone(),
             method: method.to_string(),

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use c1_codegen::diff::{self, Report, Summary};
 use c1_codegen::write::{self, Change};
 use c1_codegen::{GeneratedFile, Options};
 
@@ -48,12 +49,15 @@ pub struct Rendered {
     pub notes: Vec<String>,
     /// Constructs typed less precisely than the spec describes.
     pub warnings: Vec<String>,
+    /// The public surface of the crate.
+    pub summary: Summary,
 }
 
 /// Renders everything that belongs in `out` for `spec`, in memory.
-pub fn render(spec: &Path, out: &Path, package: &str) -> anyhow::Result<Rendered> {
+pub fn render(spec: &Path, out: &Path, package: &str, version: &str) -> anyhow::Result<Rendered> {
     let options = Options {
         package: package.to_string(),
+        version: version.to_string(),
     };
     let generated = c1_codegen::generate(spec, &options)
         .with_context(|| format!("cannot generate from {}", spec.display()))?;
@@ -65,6 +69,7 @@ pub fn render(spec: &Path, out: &Path, package: &str) -> anyhow::Result<Rendered
         files,
         notes: generated.notes.iter().map(ToString::to_string).collect(),
         warnings: generated.warnings.iter().map(ToString::to_string).collect(),
+        summary: generated.summary,
     })
 }
 
@@ -74,6 +79,21 @@ fn is_runtime_home(out: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
+}
+
+/// The version in `out/Cargo.toml`, or `0.1.0` for a new crate.
+fn current_version(out: &Path) -> String {
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap_or_default();
+    manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \"")?.strip_suffix('"'))
+        .unwrap_or("0.1.0")
+        .to_string()
+}
+
+/// The API summary the crate in `out` was generated from, if it has one.
+fn previous_summary(out: &Path) -> Option<Summary> {
+    serde_json::from_str(&std::fs::read_to_string(out.join("api.json")).ok()?).ok()
 }
 
 /// What `out` needs to match `spec`.
@@ -86,43 +106,67 @@ pub struct Plan {
     pub notes: Vec<String>,
     /// Constructs typed less precisely than the spec describes.
     pub warnings: Vec<String>,
+    /// The API changes since the crate was last generated (`None` for a
+    /// crate without an `api.json`).
+    pub report: Option<Report>,
+    /// The crate's version, and the one it is bumped to.
+    pub version: (String, String),
 }
 
-/// What `out` needs to match `spec`.
-pub fn plan(spec: &Path, out: &Path, package: &str) -> anyhow::Result<Plan> {
+/// What `out` needs to match `spec`; with `bump`, with the crate's version
+/// raised as the API changes require.
+pub fn plan(spec: &Path, out: &Path, package: &str, bump: bool) -> anyhow::Result<Plan> {
+    let version = current_version(out);
+    let mut rendered = render(spec, out, package, &version)?;
+    let report = previous_summary(out).map(|old| diff::diff(&old, &rendered.summary));
+    let mut next = version.clone();
+    if let Some(level) = report.as_ref().and_then(Report::bump).filter(|_| bump) {
+        next = diff::bumped(&version, level)
+            .with_context(|| format!("cannot bump version `{version}`"))?;
+        rendered = render(spec, out, package, &next)?;
+    }
     let Rendered {
         files,
         notes,
         warnings,
-    } = render(spec, out, package)?;
+        ..
+    } = rendered;
     let changes = write::plan(out, &files)?;
     Ok(Plan {
         changes,
         total: files.len(),
         notes,
         warnings,
+        report,
+        version: (version, next),
     })
 }
 
 /// How `cargo xtask codegen` runs.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Mode {
     /// Write nothing; report what would change.
     pub check: bool,
     /// Treat warnings as errors.
     pub deny_warnings: bool,
+    /// Raise the crate's version as the API changes require.
+    pub bump: bool,
+    /// Also write the API change report to this file, as Markdown.
+    pub report: Option<PathBuf>,
 }
 
 /// Generates from `spec` into `out`; with `check`, only reports what would
-/// change. Nothing is written unless every step succeeded. Returns whether
-/// `out` is (now) up to date.
-pub fn run(spec: &Path, out: &Path, package: &str, mode: Mode) -> anyhow::Result<bool> {
+/// change. Nothing is written unless every step succeeded. Ends with the
+/// report of API changes. Returns whether `out` is (now) up to date.
+pub fn run(spec: &Path, out: &Path, package: &str, mode: &Mode) -> anyhow::Result<bool> {
     let Plan {
         changes,
         total,
         notes,
         warnings,
-    } = plan(spec, out, package)?;
+        report,
+        version,
+    } = plan(spec, out, package, mode.bump)?;
     for note in notes {
         eprintln!("note: {note}");
     }
@@ -136,8 +180,7 @@ pub fn run(spec: &Path, out: &Path, package: &str, mode: Mode) -> anyhow::Result
             out.display()
         );
     }
-    let check = mode.check;
-    if check {
+    let up_to_date = if mode.check {
         for change in &changes {
             eprintln!(
                 "stale: {} (would {})",
@@ -150,22 +193,66 @@ pub fn run(spec: &Path, out: &Path, package: &str, mode: Mode) -> anyhow::Result
         } else {
             eprintln!("{} is stale: run `cargo xtask codegen`", out.display());
         }
-        return Ok(changes.is_empty());
+        changes.is_empty()
+    } else {
+        write::apply(out, &changes)?;
+        for change in &changes {
+            eprintln!("{} {}", change.verb(), out.join(change.path()).display());
+        }
+        let count = |verb: &str| changes.iter().filter(|c| c.verb() == verb).count();
+        eprintln!(
+            "{}: {} created, {} updated, {} removed, {} unchanged",
+            out.display(),
+            count("create"),
+            count("update"),
+            count("remove"),
+            total - count("create") - count("update")
+        );
+        true
+    };
+    if version.0 != version.1 {
+        eprintln!("{}: version {} -> {}", out.display(), version.0, version.1);
     }
-    write::apply(out, &changes)?;
-    for change in &changes {
-        eprintln!("{} {}", change.verb(), out.join(change.path()).display());
+    match &report {
+        Some(report) if report.bump().is_some() => {
+            eprintln!("\n{}", report.markdown());
+            write_report(mode, report)?;
+        }
+        Some(report) => {
+            eprintln!("{}: {}", out.display(), report.count_line());
+            write_report(mode, report)?;
+        }
+        None => eprintln!(
+            "{}: no api.json from an earlier run, so no change report",
+            out.display()
+        ),
     }
-    let count = |verb: &str| changes.iter().filter(|c| c.verb() == verb).count();
-    eprintln!(
-        "{}: {} created, {} updated, {} removed, {} unchanged",
-        out.display(),
-        count("create"),
-        count("update"),
-        count("remove"),
-        total - count("create") - count("update")
-    );
-    Ok(true)
+    Ok(up_to_date)
+}
+
+fn write_report(mode: &Mode, report: &Report) -> anyhow::Result<()> {
+    if let Some(path) = &mode.report {
+        std::fs::write(path, report.markdown())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `cargo xtask diff OLD NEW`: the change report between two specs, without
+/// touching any crate.
+pub fn diff_specs(old: &Path, new: &Path, report_file: Option<&Path>) -> anyhow::Result<()> {
+    let summary = |spec: &Path| -> anyhow::Result<Summary> {
+        Ok(c1_codegen::generate(spec, &Options::default())
+            .with_context(|| format!("cannot generate from {}", spec.display()))?
+            .summary)
+    };
+    let report = diff::diff(&summary(old)?, &summary(new)?);
+    println!("{}", report.markdown());
+    if let Some(path) = report_file {
+        std::fs::write(path, report.markdown())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// `cargo xtask codegen`: one spec and output if either is given, otherwise
@@ -187,14 +274,19 @@ pub fn main(
                 &spec,
                 &out,
                 package.as_deref().unwrap_or(target.package),
-                mode,
+                &mode,
             )?;
         }
         ok
     } else {
         let spec = spec.unwrap_or_else(|| relative(&root().join("spec")));
         let out = out.unwrap_or_else(|| relative(&root().join("generated")));
-        run(&spec, &out, package.as_deref().unwrap_or("c1-client"), mode)?
+        run(
+            &spec,
+            &out,
+            package.as_deref().unwrap_or("c1-client"),
+            &mode,
+        )?
     };
     Ok(if ok {
         ExitCode::SUCCESS
@@ -228,6 +320,7 @@ mod tests {
                 &root().join(target.spec),
                 &root().join(target.out),
                 target.package,
+                false,
             )
             .unwrap();
             let stale: Vec<String> = plan
@@ -304,7 +397,7 @@ mod tests {
     fn a_failing_spec_leaves_the_generated_crate_untouched() {
         let out = temp_out("atomic");
         let good = root().join(TARGETS[1].spec);
-        assert!(run(&good, &out, "constructs-client", Mode::default()).unwrap());
+        assert!(run(&good, &out, "constructs-client", &Mode::default()).unwrap());
         let before = snapshot(&out);
         assert!(before.len() > 10);
         for bad in [
@@ -315,7 +408,7 @@ mod tests {
                 &root().join(bad),
                 &out,
                 "constructs-client",
-                Mode::default(),
+                &Mode::default(),
             )
             .unwrap_err();
             assert!(
@@ -332,7 +425,7 @@ mod tests {
             &root().join("generator/tests/warnings"),
             &out,
             "constructs-client",
-            deny,
+            &deny,
         )
         .unwrap_err();
         assert_eq!(
@@ -357,7 +450,7 @@ mod tests {
             &root().join(TARGETS[1].spec),
             &out,
             "constructs-client",
-            check
+            &check
         )
         .unwrap());
         assert!(!out.exists(), "--check created the output directory");

@@ -1,6 +1,7 @@
 //! Project automation, run as `cargo xtask <command>`.
 //!
 //! - `codegen [--check] [--spec DIR] [--out DIR] [--package NAME]`: regenerate the client crates.
+//! - `diff [--report FILE] OLD NEW`: the API change report between two specs.
 //! - `bench [--runs N] [--full FILE]`: measure the generator and its output.
 //! - `vendor [--spec DIR] PAGE...`: extract the OpenAPI document of documentation pages into the spec directory.
 
@@ -13,12 +14,18 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 usage:
-  cargo xtask codegen [--check] [--deny-warnings] [--spec DIR] [--out DIR] [--package NAME]
+  cargo xtask codegen [--check] [--deny-warnings] [--bump] [--report FILE]
+                      [--spec DIR] [--out DIR] [--package NAME]
       Regenerate the client crate generated/ from spec/, and the constructs
       fixture's crate; or, with --spec and/or --out, one crate from DIR
       (default spec/) into DIR (default generated/), named NAME (default
       c1-client). --check writes nothing and fails when a crate is stale;
       --deny-warnings fails on constructs typed as serde_json::Value.
+      Ends with the API changes since the crate's api.json (breaking ones
+      marked, and the semver bump they need); --report writes them as
+      Markdown; --bump raises the crate's version accordingly.
+  cargo xtask diff [--report FILE] OLD NEW
+      The same report between two spec files or directories; writes no crate.
   cargo xtask bench [--runs N] [--full FILE]
       Measure codegen time (median of N runs, default 10) on spec/ and on
       the whole C1 API (FILE, default $C1_SPECS_DIR/c1-full.openapi.yaml)
@@ -50,12 +57,23 @@ fn run() -> anyhow::Result<ExitCode> {
             let mode = codegen::Mode {
                 check: args.contains("--check"),
                 deny_warnings: args.contains("--deny-warnings"),
+                bump: args.contains("--bump"),
+                report: args.opt_value_from_str("--report")?,
             };
             let spec: Option<PathBuf> = args.opt_value_from_str("--spec")?;
             let out: Option<PathBuf> = args.opt_value_from_str("--out")?;
             let package: Option<String> = args.opt_value_from_str("--package")?;
             finish(args)?;
             codegen::main(spec, out, package, mode)
+        }
+        Some("diff") => {
+            let report: Option<PathBuf> = args.opt_value_from_str("--report")?;
+            let specs: Vec<PathBuf> = args.finish().into_iter().map(PathBuf::from).collect();
+            let [old, new] = specs.as_slice() else {
+                anyhow::bail!("diff needs OLD and NEW\n{USAGE}");
+            };
+            codegen::diff_specs(old, new, report.as_deref())?;
+            Ok(ExitCode::SUCCESS)
         }
         Some("bench") => {
             let runs: usize = args.opt_value_from_str("--runs")?.unwrap_or(10);

@@ -10,8 +10,7 @@ use super::{doc, prose, Emitter, GeneratedFile, TOML_HEADER};
 use crate::names::unraw;
 
 /// The client crate's manifest, but for its features.
-const MANIFEST: &str = r#"version = "0.1.0"
-description = "Rust client for the C1 (ConductorOne) API, generated from its OpenAPI documents."
+const MANIFEST: &str = r#"description = "Rust client for the C1 (ConductorOne) API, generated from its OpenAPI documents."
 edition = "2024"
 rust-version = "1.85"
 license = "MIT OR Apache-2.0"
@@ -95,7 +94,7 @@ impl Emitter<'_> {
 
     /// `Cargo.toml`: [`MANIFEST`] and a feature per operation group;
     /// `full`, the default, enables them all.
-    pub(crate) fn manifest(&self, package: &str) -> GeneratedFile {
+    pub(crate) fn manifest(&self, package: &str, version: &str) -> GeneratedFile {
         let groups: Vec<&str> = self.api.groups.iter().map(|g| unraw(&g.module)).collect();
         let quoted: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
         let mut features = String::from("\n# One feature per operation group, each with the models its operations use.\n[features]\n");
@@ -107,7 +106,7 @@ impl Emitter<'_> {
         GeneratedFile {
             path: PathBuf::from("Cargo.toml"),
             contents: format!(
-                "{TOML_HEADER}\n\n[package]\nname = \"{package}\"\n{MANIFEST}{features}"
+                "{TOML_HEADER}\n\n[package]\nname = \"{package}\"\nversion = \"{version}\"\n{MANIFEST}{features}"
             ),
         }
     }

@@ -554,6 +554,7 @@ fn enumeration(name: &Ident, docs: TokenStream, variants: &[Variant]) -> TokenSt
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#cases)*
             #[doc = " A value this version of the crate does not know, kept as received."]

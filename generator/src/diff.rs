@@ -1,0 +1,406 @@
+//! What changed in the generated API between two specs, for a changelog:
+//! operations, types, fields and enum values added, removed or changed,
+//! each marked breaking or not for a user of the Rust crate, and the semver
+//! bump that follows.
+//!
+//! The comparison is between [`Summary`]s of the generator's own model (the
+//! public surface of the crate), not between texts, so a spec that moves or
+//! renames nothing gives an empty report. The client crate keeps the summary
+//! it was generated from in `api.json`, to compare the next spec with.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Api, Operation, TypeKind, TypeRef};
+use crate::names::unraw;
+
+/// The public surface of a generated crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// What wrote this file.
+    pub generated_by: String,
+    /// Operations by `group.method` (`personal_client.get`).
+    pub operations: BTreeMap<String, OperationSummary>,
+    /// Types by Rust name.
+    pub types: BTreeMap<String, TypeSummary>,
+}
+
+/// An operation as a user calls it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperationSummary {
+    /// Its name in the spec: `Group.Name`.
+    pub name: String,
+    /// `METHOD /path`.
+    pub endpoint: String,
+    /// The Rust signature: `(id: &str) -> PersonalClientServiceGetResponse`.
+    pub signature: String,
+}
+
+/// A type's shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeSummary {
+    /// A struct: its fields' Rust types by field name.
+    Struct(BTreeMap<String, String>),
+    /// An enum: its values as sent.
+    Enum(Vec<String>),
+    /// Another name for a type.
+    Alias(String),
+}
+
+impl Summary {
+    /// The summary of a model.
+    pub fn of(api: &Api) -> Self {
+        let ty = |t: &TypeRef| rust_type(api, t);
+        let mut operations = BTreeMap::new();
+        for group in &api.groups {
+            for op in &group.operations {
+                let key = format!("{}.{}", unraw(&group.module), unraw(&op.name));
+                operations.insert(
+                    key,
+                    OperationSummary {
+                        name: format!("{}.{}", group.tag, op.spec_name),
+                        endpoint: format!("{} {}", op.method.to_uppercase(), op.path),
+                        signature: signature(op, &ty),
+                    },
+                );
+            }
+        }
+        let types = api
+            .types
+            .iter()
+            .map(|def| {
+                let shape = match &def.kind {
+                    TypeKind::Struct(s) => TypeSummary::Struct(
+                        s.fields
+                            .iter()
+                            .map(|f| {
+                                let inner = ty(&f.ty);
+                                let full = if f.optional() {
+                                    format!("Option<{inner}>")
+                                } else {
+                                    inner
+                                };
+                                (unraw(&f.name).to_string(), full)
+                            })
+                            .collect(),
+                    ),
+                    TypeKind::Enum(variants) => {
+                        TypeSummary::Enum(variants.iter().map(|v| v.wire_name.clone()).collect())
+                    }
+                    TypeKind::Alias(target) => TypeSummary::Alias(ty(target)),
+                };
+                (def.name.clone(), shape)
+            })
+            .collect();
+        Summary {
+            generated_by: "cargo xtask codegen: the API this crate was generated from, for the next change report".into(),
+            operations,
+            types,
+        }
+    }
+}
+
+/// The method's parameters and result as the generated code declares them.
+fn signature(op: &Operation, ty: &impl Fn(&TypeRef) -> String) -> String {
+    let borrowed = |t: &TypeRef| match t {
+        TypeRef::String => "&str".to_string(),
+        TypeRef::Vec(inner) => format!("&[{}]", ty(inner)),
+        TypeRef::Named(_) | TypeRef::Any | TypeRef::Object | TypeRef::Map(_) | TypeRef::Bytes => {
+            format!("&{}", ty(t))
+        }
+        other => ty(other),
+    };
+    let mut params: Vec<String> = op
+        .path_params
+        .iter()
+        .map(|p| format!("{}: {}", unraw(&p.name), borrowed(&p.ty)))
+        .collect();
+    for p in &op.query_params {
+        let t = borrowed(&p.ty);
+        params.push(format!(
+            "{}: {}",
+            unraw(&p.name),
+            if p.required {
+                t
+            } else {
+                format!("Option<{t}>")
+            }
+        ));
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| !b.implicit_empty) {
+        params.push(format!("body: &{}", ty(&body.ty)));
+    }
+    let response = op.response.as_ref().map_or("()".to_string(), ty);
+    format!("({}) -> {response}", params.join(", "))
+}
+
+/// The Rust type of a reference, as a user reads it.
+fn rust_type(api: &Api, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Bool => "bool".into(),
+        TypeRef::I32 => "i32".into(),
+        TypeRef::I64 | TypeRef::I64Str => "i64".into(),
+        TypeRef::U32 => "u32".into(),
+        TypeRef::U64 | TypeRef::U64Str => "u64".into(),
+        TypeRef::F32 => "f32".into(),
+        TypeRef::F64 => "f64".into(),
+        TypeRef::String => "String".into(),
+        TypeRef::DateTime => "OffsetDateTime".into(),
+        TypeRef::Duration => "Duration".into(),
+        TypeRef::Bytes => "Vec<u8>".into(),
+        TypeRef::Any => "Value".into(),
+        TypeRef::Object => "Map<String, Value>".into(),
+        TypeRef::Vec(inner) => format!("Vec<{}>", rust_type(api, inner)),
+        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust_type(api, inner)),
+        TypeRef::Named(id) => api.types[id.0].name.clone(),
+    }
+}
+
+/// How much a change asks of the crate's version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Bump {
+    /// Nothing a user can see changed.
+    Patch,
+    /// Additions only.
+    Minor,
+    /// Something a user relies on changed or went away.
+    Major,
+}
+
+/// One change to the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// What changed, in one line of Markdown.
+    pub text: String,
+    /// Whether code that compiled against the old crate may not compile now.
+    pub breaking: bool,
+}
+
+/// The changes from one summary to the next, in sections.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// `(section title, changes)`, in a fixed order.
+    pub sections: Vec<(String, Vec<Change>)>,
+}
+
+impl Report {
+    /// Every change.
+    pub fn changes(&self) -> impl Iterator<Item = &Change> {
+        self.sections.iter().flat_map(|(_, changes)| changes)
+    }
+
+    /// The version bump the changes need.
+    pub fn bump(&self) -> Option<Bump> {
+        let mut changes = self.changes().peekable();
+        changes.peek()?;
+        Some(if changes.any(|c| c.breaking) {
+            Bump::Major
+        } else {
+            Bump::Minor
+        })
+    }
+
+    /// The one-line count the report ends with.
+    pub fn count_line(&self) -> String {
+        let total = self.changes().count();
+        let breaking = self.changes().filter(|c| c.breaking).count();
+        match self.bump() {
+            None => "No API changes.".to_string(),
+            Some(bump) => format!(
+                "{total} change{}, {breaking} breaking: {} version bump.",
+                if total == 1 { "" } else { "s" },
+                match bump {
+                    Bump::Major => "a major",
+                    Bump::Minor => "a minor",
+                    Bump::Patch => "a patch",
+                }
+            ),
+        }
+    }
+
+    /// The report as Markdown, for a changelog or a pull request.
+    pub fn markdown(&self) -> String {
+        let mut out = String::from("## API changes\n");
+        for (title, changes) in &self.sections {
+            if changes.is_empty() {
+                continue;
+            }
+            let _ = write!(out, "\n### {title}\n\n");
+            for change in changes {
+                let mark = if change.breaking {
+                    " **(breaking)**"
+                } else {
+                    ""
+                };
+                let _ = writeln!(out, "- {}{mark}", change.text);
+            }
+        }
+        let _ = write!(out, "\n{}\n", self.count_line());
+        out
+    }
+}
+
+/// The changes from `old` to `new`.
+pub fn diff(old: &Summary, new: &Summary) -> Report {
+    let mut added_ops = Vec::new();
+    let mut removed_ops = Vec::new();
+    let mut changed_ops = Vec::new();
+    for (key, op) in &new.operations {
+        match old.operations.get(key) {
+            None => added_ops.push(Change {
+                text: operation_line(key, op),
+                breaking: false,
+            }),
+            Some(before) if before.signature != op.signature => changed_ops.push(Change {
+                text: format!(
+                    "{}: now `{}` (was `{}`)",
+                    operation_line(key, op),
+                    op.signature,
+                    before.signature
+                ),
+                breaking: true,
+            }),
+            // The same method on another URL: nothing changes for its callers.
+            Some(before) if before.endpoint != op.endpoint => changed_ops.push(Change {
+                text: format!(
+                    "{}: moved from `{}`",
+                    operation_line(key, op),
+                    before.endpoint
+                ),
+                breaking: false,
+            }),
+            Some(_) => {}
+        }
+    }
+    for (key, op) in &old.operations {
+        if !new.operations.contains_key(key) {
+            removed_ops.push(Change {
+                text: operation_line(key, op),
+                breaking: true,
+            });
+        }
+    }
+    let mut added_types = Vec::new();
+    let mut removed_types = Vec::new();
+    let mut changed_types = Vec::new();
+    for (name, shape) in &new.types {
+        match old.types.get(name) {
+            None => added_types.push(Change {
+                text: format!("`{name}`"),
+                breaking: false,
+            }),
+            Some(before) => changed_types.extend(type_changes(name, before, shape)),
+        }
+    }
+    for name in old.types.keys() {
+        if !new.types.contains_key(name) {
+            removed_types.push(Change {
+                text: format!("`{name}`"),
+                breaking: true,
+            });
+        }
+    }
+    let sections = [
+        ("Operations added", added_ops),
+        ("Operations removed", removed_ops),
+        ("Operations changed", changed_ops),
+        ("Types added", added_types),
+        ("Types removed", removed_types),
+        ("Types changed", changed_types),
+    ];
+    Report {
+        sections: sections
+            .into_iter()
+            .map(|(t, c)| (t.to_string(), c))
+            .collect(),
+    }
+}
+
+fn operation_line(key: &str, op: &OperationSummary) -> String {
+    let (group, method) = key.split_once('.').unwrap_or((key, ""));
+    format!(
+        "`client.{group}().{method}()` ({}, `{}`)",
+        op.name, op.endpoint
+    )
+}
+
+/// The changes inside one type.
+fn type_changes(name: &str, old: &TypeSummary, new: &TypeSummary) -> Vec<Change> {
+    let mut changes = Vec::new();
+    match (old, new) {
+        (TypeSummary::Struct(before), TypeSummary::Struct(after)) => {
+            for (field, ty) in after {
+                match before.get(field) {
+                    None => changes.push(Change {
+                        text: format!("`{name}`: field `{field}: {ty}` added"),
+                        // A new required field must be given wherever the struct is built.
+                        breaking: !ty.starts_with("Option<"),
+                    }),
+                    Some(was) if was != ty => {
+                        let what = match (was.starts_with("Option<"), ty.starts_with("Option<")) {
+                            (true, false) => "became required",
+                            (false, true) => "became optional",
+                            _ => "changed type",
+                        };
+                        changes.push(Change {
+                            text: format!("`{name}`: field `{field}` {what}: `{was}` -> `{ty}`"),
+                            breaking: true,
+                        });
+                    }
+                    Some(_) => {}
+                }
+            }
+            for field in before.keys().filter(|f| !after.contains_key(*f)) {
+                changes.push(Change {
+                    text: format!("`{name}`: field `{field}` removed"),
+                    breaking: true,
+                });
+            }
+        }
+        (TypeSummary::Enum(before), TypeSummary::Enum(after)) => {
+            for value in after.iter().filter(|v| !before.contains(v)) {
+                // Enums are `#[non_exhaustive]`: a new value breaks no match.
+                changes.push(Change {
+                    text: format!("`{name}`: value `{value}` added"),
+                    breaking: false,
+                });
+            }
+            for value in before.iter().filter(|v| !after.contains(v)) {
+                changes.push(Change {
+                    text: format!("`{name}`: value `{value}` removed"),
+                    breaking: true,
+                });
+            }
+        }
+        (TypeSummary::Alias(before), TypeSummary::Alias(after)) if before != after => {
+            changes.push(Change {
+                text: format!("`{name}`: now `{after}` (was `{before}`)"),
+                breaking: true,
+            })
+        }
+        (TypeSummary::Alias(_), TypeSummary::Alias(_)) => {}
+        _ => changes.push(Change {
+            text: format!("`{name}`: a different kind of type"),
+            breaking: true,
+        }),
+    }
+    changes
+}
+
+/// The next version after `version` for `bump`, by Cargo's rules: below
+/// 1.0.0 a breaking change bumps the minor number and anything else the
+/// patch number.
+pub fn bumped(version: &str, bump: Bump) -> Option<String> {
+    let mut parts = version.split('.').map(|p| p.parse::<u64>().ok());
+    let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
+    Some(match (major, bump) {
+        (0, Bump::Major) => format!("0.{}.0", minor + 1),
+        (0, _) => format!("0.{minor}.{}", patch + 1),
+        (_, Bump::Major) => format!("{}.0.0", major + 1),
+        (_, Bump::Minor) => format!("{major}.{}.0", minor + 1),
+        (_, Bump::Patch) => format!("{major}.{minor}.{}", patch + 1),
+    })
+}
