@@ -455,4 +455,63 @@ mod tests {
         .unwrap());
         assert!(!out.exists(), "--check created the output directory");
     }
+
+    /// A spec directory holding `text` as `api.yaml`.
+    fn spec_dir(name: &str, text: &str) -> PathBuf {
+        let dir = temp_out(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("api.yaml"), text).unwrap();
+        dir
+    }
+
+    const SPEC: &str = "openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get: {tags: [G], operationId: x.A, responses: {'200': {description: ok}}}
+  /b:
+    get: {tags: [G], operationId: x.B, responses: {'200': {description: ok}}}
+";
+
+    #[test]
+    fn bump_and_report_follow_the_api_changes() {
+        let out = temp_out("bump");
+        let version = |out: &Path| current_version(out);
+        let report = temp_out("bump-report.md");
+        let bump = Mode {
+            bump: true,
+            report: Some(report.clone()),
+            ..Mode::default()
+        };
+        assert!(run(&spec_dir("bump-1", SPEC), &out, "c1-client", &bump).unwrap());
+        assert_eq!(
+            version(&out),
+            "0.1.0",
+            "a new crate has nothing to compare with"
+        );
+        assert!(!report.exists());
+
+        let removed = SPEC.replace("  /b:\n    get: {tags: [G], operationId: x.B, responses: {'200': {description: ok}}}\n", "");
+        assert!(run(&spec_dir("bump-2", &removed), &out, "c1-client", &bump).unwrap());
+        assert_eq!(version(&out), "0.2.0", "a removed operation is breaking");
+        let markdown = std::fs::read_to_string(&report).unwrap();
+        assert!(
+            markdown.contains("- `client.g().b()` (G.B, `GET /b`) **(breaking)**"),
+            "{markdown}"
+        );
+        assert!(
+            markdown.ends_with("1 change, 1 breaking: a major version bump.\n"),
+            "{markdown}"
+        );
+
+        assert!(run(&spec_dir("bump-3", SPEC), &out, "c1-client", &bump).unwrap());
+        assert_eq!(version(&out), "0.2.1", "an added operation is not");
+
+        assert!(run(&spec_dir("bump-4", SPEC), &out, "c1-client", &bump).unwrap());
+        assert_eq!(version(&out), "0.2.1", "no change, no bump");
+        for dir in ["bump", "bump-1", "bump-2", "bump-3", "bump-4"] {
+            let _ = std::fs::remove_dir_all(temp_out(dir));
+        }
+        let _ = std::fs::remove_file(report);
+    }
 }
