@@ -827,17 +827,7 @@ impl<'a> Builder<'a> {
             }
         }
         let segments = segments(path, &mut path_params, at)?;
-        let spec_name = op
-            .extensions
-            .get("x-speakeasy-name-override")
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-            .or_else(|| {
-                op.operation_id
-                    .as_deref()
-                    .map(|id| id.rsplit('.').next().unwrap_or(id).to_string())
-            })
-            .unwrap_or_else(|| format!("{} {}", method.to_uppercase(), path));
+        let spec_name = spec_name(op, method, path);
         Ok(Operation {
             spec_name,
             name,
@@ -1442,11 +1432,10 @@ fn tag_doc(api: &OpenAPI, tag: &str) -> Option<String> {
         .and_then(|t| clean_doc(t.description.as_deref()))
 }
 
-/// `x-speakeasy-name-override`, else the last segment of `operationId`, else
-/// method and path.
-fn operation_name(op: &openapiv3::Operation, method: &str, path: &str) -> String {
-    let given = op
-        .extensions
+/// The operation's name in the spec: `x-speakeasy-name-override`, else the
+/// last segment of `operationId`, else method and path.
+fn spec_name(op: &openapiv3::Operation, method: &str, path: &str) -> String {
+    op.extensions
         .get("x-speakeasy-name-override")
         .and_then(|v| v.as_str())
         .map(str::to_string)
@@ -1454,8 +1443,13 @@ fn operation_name(op: &openapiv3::Operation, method: &str, path: &str) -> String
             op.operation_id
                 .as_deref()
                 .map(|id| id.rsplit('.').next().unwrap_or(id).to_string())
-        });
-    snake(&given.unwrap_or_else(|| format!("{method} {path}")))
+        })
+        .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()))
+}
+
+/// The Rust method name of an operation: its [`spec_name`] in snake case.
+fn operation_name(op: &openapiv3::Operation, method: &str, path: &str) -> String {
+    snake(&spec_name(op, method, path))
 }
 
 fn operation_doc(op: &openapiv3::Operation) -> Option<String> {
