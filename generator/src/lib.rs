@@ -9,7 +9,9 @@
 //! 5. [`emit`]: render Rust with `quote!` and `prettyplease`;
 //! 6. [`write`]: bring the output crate up to date, or report how it differs.
 //!
-//! [`generate`] runs stages 1 to 5 in memory.
+//! [`generate`] runs stages 1 to 5 in memory; errors carry the file, JSON
+//! pointer and line of what they are about. [`diff`] compares the public
+//! surface of two generated APIs, for the change report.
 
 pub mod diff;
 pub mod emit;
@@ -28,7 +30,8 @@ pub use emit::GeneratedFile;
 pub use error::{Error, Result};
 pub use merge::Note;
 
-/// The rendered crate and what the merge reconciled on the way.
+/// The rendered crate, what the merge reconciled on the way, and the crate's
+/// public surface.
 #[derive(Debug, Clone)]
 pub struct Generated {
     /// Every generated file, sorted by path.
