@@ -7,7 +7,7 @@
 //! 3. [`merge`]: combine them into one API, reconciling or rejecting differences;
 //! 4. [`model`]: build a typed model of the types and operations to emit;
 //! 5. [`emit`]: render Rust with `quote!` and `prettyplease`;
-//! 6. [`write`]: bring the output crate up to date, or report how it differs.
+//! 6. [`write`](mod@write): bring the output crate up to date, or report how it differs.
 //!
 //! [`generate`] runs stages 1 to 5 in memory; errors carry the file, JSON
 //! pointer and line of what they are about. [`diff`] compares the public
