@@ -129,7 +129,8 @@ impl Emitter<'_> {
         }
         if let Some(body) = op.body.as_ref().filter(|b| !b.implicit_empty) {
             let ty = self.ty(&body.ty, true);
-            args.push((quote!(body), quote!(&#ty)));
+            let name = format_ident!("{}", body_arg(op));
+            args.push((quote!(#name), quote!(&#ty)));
         }
         Ok(args)
     }
@@ -174,7 +175,7 @@ impl Emitter<'_> {
             let wire = &p.wire_name;
             quote!(.query(#wire, &#arg))
         });
-        let body = op.body.as_ref().map(|b| self.body(b));
+        let body = op.body.as_ref().map(|b| self.body(op, b));
         let (ret, send) = match &op.response {
             Some(ty) => (self.ty(ty, true), quote!(send)),
             None => (quote!(()), quote!(send_no_content)),
@@ -229,7 +230,7 @@ impl Emitter<'_> {
             PageToken::Body(field) => {
                 let field = ident(field);
                 let call = args.iter().map(|(arg, _)| {
-                    if arg.to_string() == "body" {
+                    if arg.to_string() == body_arg(op) {
                         quote!(&body)
                     } else {
                         arg.clone()
@@ -283,11 +284,22 @@ impl Emitter<'_> {
     }
 
     /// The `.json(..)` call: the body argument, or `{}` for bodies that are always empty.
-    fn body(&self, body: &Body) -> TokenStream {
+    fn body(&self, op: &Operation, body: &Body) -> TokenStream {
         if body.implicit_empty {
             let ty = self.ty(&body.ty, true);
             return quote!(.json(&#ty::default()));
         }
-        quote!(.json(body))
+        let name = format_ident!("{}", body_arg(op));
+        quote!(.json(#name))
+    }
+}
+
+/// The name of the request body argument: `body`, unless a parameter has
+/// that name.
+fn body_arg(op: &Operation) -> &'static str {
+    if op.path_params.iter().chain(&op.query_params).any(|p| unraw(&p.name) == "body") {
+        "request_body"
+    } else {
+        "body"
     }
 }
