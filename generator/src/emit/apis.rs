@@ -297,7 +297,12 @@ impl Emitter<'_> {
 /// The name of the request body argument: `body`, unless a parameter has
 /// that name.
 fn body_arg(op: &Operation) -> &'static str {
-    if op.path_params.iter().chain(&op.query_params).any(|p| unraw(&p.name) == "body") {
+    if op
+        .path_params
+        .iter()
+        .chain(&op.query_params)
+        .any(|p| unraw(&p.name) == "body")
+    {
         "request_body"
     } else {
         "body"
