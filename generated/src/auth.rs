@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signer, SigningKey};
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use serde::Deserialize;
 use url::Url;
@@ -162,9 +162,9 @@ impl ClientCredentials {
         })
     }
 
-    /// The public key, for tests that play the token endpoint.
-    #[allow(dead_code)]
-    pub(crate) fn verifying_key(&self) -> VerifyingKey {
+    /// The public key, to check what was signed.
+    #[cfg(test)]
+    fn verifying_key(&self) -> ed25519_dalek::VerifyingKey {
         self.key.verifying_key()
     }
 

@@ -1,12 +1,13 @@
-//! Protobuf JSON encodings that serde's defaults do not give, for the
-//! generated models' `#[serde(with = "crate::wire::...")]` attributes.
+//! What the generated models' serde impls share: the protobuf JSON
+//! encodings that serde's defaults do not give, object keys, and the visitor
+//! of structs whose fields are all optional ([`ReadFields`]).
 //!
-//! | module | Rust type | JSON |
+//! | format | Rust type | JSON |
 //! | --- | --- | --- |
-//! | `int64`, `uint64` | `i64`, `u64` | a string (`"123"`); numbers are accepted too |
-//! | `duration` | [`time::Duration`] | seconds with an `s`: `"3.5s"`, `"-0.000000001s"` |
-//! | `bytes` | `Vec<u8>` | base64 (standard alphabet; URL-safe and unpadded accepted) |
-//! | `timestamp` | [`time::OffsetDateTime`] | RFC 3339, nanoseconds kept |
+//! | [`Int64`], [`Uint64`] | `i64`, `u64` | a string (`"123"`); numbers are accepted too |
+//! | [`Duration`] | [`time::Duration`] | seconds with an `s`: `"3.5s"`, `"-0.000000001s"` |
+//! | [`Bytes`] | `Vec<u8>` | base64 (standard alphabet; URL-safe and unpadded accepted) |
+//! | [`Timestamp`] | [`time::OffsetDateTime`] | RFC 3339, nanoseconds kept |
 //!
 //! The models write values through [`Out`], [`OutSeq`] and [`OutMap`], and
 //! read them through [`In`], [`InSeq`] and [`InMap`], which apply a
