@@ -168,6 +168,15 @@ impl Pointer {
         Pointer(format!("{}/{}", self.0, i))
     }
 
+    /// The reference tokens, unescaped (`/paths/~1a/get` -> `["paths", "/a", "get"]`).
+    pub fn tokens(&self) -> Vec<String> {
+        self.0
+            .split('/')
+            .skip(1)
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect()
+    }
+
     /// The pointer as text (`""` for the root, shown as `/`).
     pub fn as_str(&self) -> &str {
         if self.0.is_empty() {

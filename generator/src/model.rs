@@ -14,7 +14,10 @@ use openapiv3::{
 };
 
 use crate::error::{Error, Pointer, Result};
-use crate::names::{pascal, snake, unique, RESERVED_TYPES};
+use crate::names::{
+    component_type_name, operation_group, operation_spec_name, pascal, snake, unique,
+    RESERVED_TYPES,
+};
 
 /// The whole API, ready to emit.
 #[derive(Debug, Clone)]
@@ -1360,12 +1363,11 @@ fn component_schemas(api: &OpenAPI) -> Vec<(&str, &ReferenceOr<Schema>)> {
 /// of the collision, so the result does not depend on order.
 fn component_names<'s>(schemas: &[(&'s str, &ReferenceOr<Schema>)]) -> Vec<(&'s str, String)> {
     let base = |key: &str, schema: &ReferenceOr<Schema>| {
-        let name = schema
+        let name_override = schema
             .as_item()
             .and_then(|s| s.schema_data.extensions.get("x-speakeasy-name-override"))
-            .and_then(|v| v.as_str())
-            .unwrap_or_else(|| key.rsplit('.').next().unwrap_or(key));
-        pascal(name)
+            .and_then(|v| v.as_str());
+        component_type_name(name_override, key)
     };
     let bases: Vec<String> = schemas.iter().map(|(k, s)| base(k, s)).collect();
     schemas
@@ -1417,12 +1419,12 @@ fn is_version(segment: &str) -> bool {
 }
 
 fn group_of(op: &openapiv3::Operation) -> String {
-    op.extensions
-        .get("x-speakeasy-group")
-        .and_then(|v| v.as_str())
-        .map(str::to_string)
-        .or_else(|| op.tags.first().cloned())
-        .unwrap_or_else(|| "default".to_string())
+    operation_group(
+        op.extensions
+            .get("x-speakeasy-group")
+            .and_then(|v| v.as_str()),
+        op.tags.first().map(String::as_str),
+    )
 }
 
 fn tag_doc(api: &OpenAPI, tag: &str) -> Option<String> {
@@ -1432,19 +1434,16 @@ fn tag_doc(api: &OpenAPI, tag: &str) -> Option<String> {
         .and_then(|t| clean_doc(t.description.as_deref()))
 }
 
-/// The operation's name in the spec: `x-speakeasy-name-override`, else the
-/// last segment of `operationId`, else method and path.
+/// The operation's name in the spec (see [`operation_spec_name`]).
 fn spec_name(op: &openapiv3::Operation, method: &str, path: &str) -> String {
-    op.extensions
-        .get("x-speakeasy-name-override")
-        .and_then(|v| v.as_str())
-        .map(str::to_string)
-        .or_else(|| {
-            op.operation_id
-                .as_deref()
-                .map(|id| id.rsplit('.').next().unwrap_or(id).to_string())
-        })
-        .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()))
+    operation_spec_name(
+        op.extensions
+            .get("x-speakeasy-name-override")
+            .and_then(|v| v.as_str()),
+        op.operation_id.as_deref(),
+        method,
+        path,
+    )
 }
 
 /// The Rust method name of an operation: its [`spec_name`] in snake case.

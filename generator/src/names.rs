@@ -53,6 +53,33 @@ fn escape_keyword(word: String) -> String {
     }
 }
 
+/// An operation's name in the spec: its `x-speakeasy-name-override`, else
+/// the last dotted segment of its `operationId`, else method and path.
+pub fn operation_spec_name(
+    name_override: Option<&str>,
+    operation_id: Option<&str>,
+    method: &str,
+    path: &str,
+) -> String {
+    name_override
+        .map(str::to_string)
+        .or_else(|| operation_id.map(|id| id.rsplit('.').next().unwrap_or(id).to_string()))
+        .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()))
+}
+
+/// An operation's group: its `x-speakeasy-group`, else its first tag, else
+/// `default`. Its module is the group in snake case.
+pub fn operation_group(x_group: Option<&str>, first_tag: Option<&str>) -> String {
+    x_group.or(first_tag).unwrap_or("default").to_string()
+}
+
+/// The Rust name a component schema asks for (before collisions are
+/// resolved): its `x-speakeasy-name-override`, else the last dotted segment
+/// of its key, in PascalCase.
+pub fn component_type_name(name_override: Option<&str>, key: &str) -> String {
+    pascal(name_override.unwrap_or_else(|| key.rsplit('.').next().unwrap_or(key)))
+}
+
 /// The name an identifier has without its `r#` prefix.
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)

@@ -1,14 +1,26 @@
 //! Stage 2, normalize: rewrite each document into one canonical form.
 //!
-//! The canonical form is OpenAPI 3.0 as the `openapiv3` crate reads it:
+//! The canonical form is OpenAPI 3.0 as the `openapiv3` crate reads it. Every
+//! spelling of "X or null" becomes one:
 //!
-//! - `type: [T, 'null']` becomes `type: T` with `nullable: true`, and
-//!   `type: [T, U]` becomes `anyOf: [{type: T}, {type: U}]`;
-//! - `oneOf`/`anyOf` of alternatives plus `{type: 'null'}` loses the null
-//!   alternative and gains `nullable: true`; a single remaining `$ref` becomes
-//!   `allOf: [{$ref}]`, the 3.0 spelling of a nullable reference;
-//! - a `$ref` with sibling keywords becomes `allOf: [{$ref}]` beside them;
-//! - `nullable: false`, `readOnly: false`, `writeOnly: false` (defaults) vanish;
+//! - `type: [T, 'null']` (in any order) becomes `type: T` with
+//!   `nullable: true`, and `type: [T, U]` becomes `anyOf: [{type: T}, {type: U}]`;
+//! - `oneOf`/`anyOf` of alternatives plus a null member (`{type: 'null'}`, or
+//!   `{nullable: true}` alone), in any order, loses the null member and gains
+//!   `nullable: true`; a single remaining alternative is that schema;
+//! - `allOf` of exactly one schema, beside nothing but annotations
+//!   (`nullable`, `description`, `title`, `readOnly`, `deprecated`, ...), is
+//!   that schema with those annotations;
+//! - a `$ref` with annotations (3.1 siblings, or any of the above that led
+//!   to one) is `allOf: [{$ref}]` beside them, the only 3.0 spelling of a
+//!   reference with annotations of its use site; a `$ref` with none is bare;
+//! - `nullable` is `true` whatever version the document declares, and a path
+//!   parameter, which is never null, loses it.
+//!
+//! Besides:
+//!
+//! - `nullable: false`, `readOnly: false`, `writeOnly: false` and
+//!   `deprecated: false` (defaults) vanish;
 //! - `const: v` becomes `enum: [v]` (with the type of `v` when none is given);
 //! - numeric 3.1 `exclusiveMinimum`/`exclusiveMaximum` become `minimum`/`maximum`
 //!   with the 3.0 boolean flag;
@@ -164,9 +176,31 @@ fn operation(op: &mut Value) {
 }
 
 /// A parameter or header: a `schema`, or `content` with schemas.
+/// A parameter or header: a `schema`, or `content` with schemas. A path
+/// parameter is never null: `nullable` on it or its schema is dropped.
 fn parameter(param: &mut Value) {
+    let in_path = param.get("in").and_then(Value::as_str) == Some("path");
     if let Some(s) = param.get_mut("schema") {
+        if in_path {
+            if let Some(obj) = s.as_object_mut() {
+                obj.shift_remove("nullable");
+            }
+        }
         schema(s);
+        if in_path {
+            // A nullable reference was `allOf: [$ref]`; without `nullable`
+            // it may now be the reference alone.
+            if let Some(obj) = s.as_object_mut() {
+                if obj.shift_remove("nullable").is_some() {
+                    unwrap_single_all_of(obj);
+                }
+            }
+        }
+    }
+    if in_path {
+        if let Some(obj) = param.as_object_mut() {
+            obj.shift_remove("nullable");
+        }
     }
     content_holder(param);
 }
@@ -210,7 +244,8 @@ pub fn schema(value: &mut Value) {
     exclusive_bounds(obj);
     examples_to_example(obj);
     drop_null_alternative(obj);
-    wrap_ref_with_siblings(obj);
+    unwrap_single_all_of(obj);
+    wrap_ref_with_annotations(obj);
 }
 
 fn normalize_children(obj: &mut Map<String, Value>) {
@@ -237,6 +272,10 @@ fn split_type_array(obj: &mut Map<String, Value>) {
     let has_null = types.iter().any(|t| t == "null");
     let others: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
     match others.len() {
+        // `type: ['null']`: only null, which 3.0 cannot say otherwise.
+        0 => {
+            obj.shift_remove("type");
+        }
         1 => {
             obj.insert("type".into(), others[0].clone());
         }
@@ -255,7 +294,7 @@ fn split_type_array(obj: &mut Map<String, Value>) {
 }
 
 fn drop_false_defaults(obj: &mut Map<String, Value>) {
-    for key in ["nullable", "readOnly", "writeOnly"] {
+    for key in ["nullable", "readOnly", "writeOnly", "deprecated"] {
         if obj.get(key) == Some(&Value::Bool(false)) {
             obj.shift_remove(key);
         }
@@ -305,10 +344,17 @@ fn examples_to_example(obj: &mut Map<String, Value>) {
     }
 }
 
+/// The null member of a `oneOf`/`anyOf`: `{type: 'null'}`, or `{nullable: true}`
+/// alone as some tools write it (normalized first, `{type: ['null']}` is the latter).
 fn is_null_schema(value: &Value) -> bool {
-    value
-        .as_object()
-        .is_some_and(|o| o.len() == 1 && o.get("type") == Some(&Value::from("null")))
+    value.as_object().is_some_and(|o| {
+        !o.is_empty()
+            && o.iter().all(|(k, v)| match k.as_str() {
+                "type" => v == "null",
+                "nullable" => v == true,
+                _ => false,
+            })
+    })
 }
 
 /// `oneOf: [X, {type: 'null'}]` -> `X` made nullable.
@@ -320,34 +366,84 @@ fn drop_null_alternative(obj: &mut Map<String, Value>) {
         if !alternatives.iter().any(is_null_schema) {
             continue;
         }
-        let mut rest: Vec<Value> = alternatives
+        let rest: Vec<Value> = alternatives
             .iter()
             .filter(|a| !is_null_schema(a))
             .cloned()
             .collect();
         obj.insert("nullable".into(), Value::Bool(true));
-        if rest.len() != 1 {
-            obj.insert(key.into(), Value::Array(rest));
-            continue;
-        }
-        obj.shift_remove(key);
-        match rest.pop() {
-            Some(Value::Object(single)) if single.contains_key("$ref") => {
-                obj.insert("allOf".into(), Value::Array(vec![Value::Object(single)]));
+        match <[Value; 1]>::try_from(rest) {
+            Ok([single]) => {
+                obj.shift_remove(key);
+                absorb(obj, single);
             }
-            Some(Value::Object(single)) => {
-                for (k, v) in single {
-                    obj.entry(k).or_insert(v);
-                }
+            Err(rest) => {
+                obj.insert(key.into(), Value::Array(rest));
             }
-            _ => {}
         }
     }
 }
 
+/// Keywords that describe a use of a schema rather than its shape: beside a
+/// single `allOf` member or a `$ref` they annotate it, and change no type.
+fn is_annotation(key: &str) -> bool {
+    matches!(
+        key,
+        "nullable"
+            | "description"
+            | "title"
+            | "readOnly"
+            | "writeOnly"
+            | "deprecated"
+            | "example"
+            | "default"
+            | "externalDocs"
+    ) || key.starts_with("x-")
+}
+
+/// `allOf: [X]` beside annotations only -> `X` with those annotations (and
+/// again, while `X` was itself such a wrapper).
+fn unwrap_single_all_of(obj: &mut Map<String, Value>) {
+    loop {
+        let single = matches!(obj.get("allOf"), Some(Value::Array(all)) if all.len() == 1);
+        if !single || !obj.keys().all(|k| k == "allOf" || is_annotation(k)) {
+            return;
+        }
+        match obj.shift_remove("allOf") {
+            Some(Value::Array(mut all)) => match all.pop() {
+                Some(member) => absorb(obj, member),
+                None => return,
+            },
+            _ => return,
+        }
+    }
+}
+
+/// Puts the keywords of `member` into `obj`, the schema it stands in for:
+/// a flag (`nullable`, `readOnly`, ...) is set when either sets it; for
+/// anything else `obj`, the use site, wins.
+fn absorb(obj: &mut Map<String, Value>, member: Value) {
+    let Value::Object(member) = member else {
+        return;
+    };
+    for (key, value) in member {
+        if is_flag(&key) {
+            if value == true {
+                obj.insert(key, value);
+            }
+        } else {
+            obj.entry(key).or_insert(value);
+        }
+    }
+}
+
+fn is_flag(key: &str) -> bool {
+    matches!(key, "nullable" | "readOnly" | "writeOnly" | "deprecated")
+}
+
 /// `{$ref: X, description: ...}` -> `{allOf: [{$ref: X}], description: ...}`,
 /// since a 3.0 reference object has no siblings.
-fn wrap_ref_with_siblings(obj: &mut Map<String, Value>) {
+pub(crate) fn wrap_ref_with_annotations(obj: &mut Map<String, Value>) {
     if obj.len() < 2 {
         return;
     }
@@ -487,6 +583,107 @@ mod tests {
         assert_eq!(norm(bare.clone()), bare);
     }
 
+    const A: &str = "#/components/schemas/A";
+
+    /// Every spelling of "a reference to A, or null", each with the
+    /// annotation of its use site, is the one canonical wrapper.
+    #[test]
+    fn every_spelling_of_a_nullable_reference_is_one_form() {
+        let canonical = json!({"description": "d", "nullable": true, "allOf": [{"$ref": A}]});
+        let null_type = json!({"type": "null"});
+        let null_alone = json!({"nullable": true});
+        let null_3_1 = json!({"type": ["null"]});
+        let spellings = [
+            json!({"oneOf": [{"$ref": A}, null_type], "description": "d"}),
+            json!({"anyOf": [null_type, {"$ref": A}], "description": "d"}),
+            json!({"oneOf": [null_alone, {"$ref": A}], "description": "d"}),
+            json!({"anyOf": [{"$ref": A}, null_3_1], "description": "d"}),
+            json!({"allOf": [{"$ref": A}], "nullable": true, "description": "d"}),
+            json!({"$ref": A, "nullable": true, "description": "d"}),
+            json!({"allOf": [{"$ref": A, "description": "d"}], "nullable": true}),
+            json!({"allOf": [{"allOf": [{"$ref": A}], "description": "d"}], "nullable": true}),
+            json!({"oneOf": [{"$ref": A, "description": "d"}, null_type]}),
+        ];
+        for spelling in spellings {
+            assert_eq!(norm(spelling.clone()), canonical, "{spelling}");
+        }
+    }
+
+    #[test]
+    fn every_spelling_of_a_nullable_inline_schema_is_one_form() {
+        let canonical =
+            json!({"type": "string", "format": "date-time", "readOnly": true, "nullable": true});
+        let spellings = [
+            json!({"type": ["string", "null"], "format": "date-time", "readOnly": true}),
+            json!({"type": ["null", "string"], "format": "date-time", "readOnly": true}),
+            json!({"type": "string", "format": "date-time", "readOnly": true, "nullable": true}),
+            json!({"allOf": [{"type": "string", "format": "date-time", "readOnly": true}], "nullable": true}),
+            json!({"allOf": [{"type": "string", "format": "date-time"}], "nullable": true, "readOnly": true}),
+            json!({"oneOf": [{"type": "string", "format": "date-time", "readOnly": true}, {"type": "null"}]}),
+            json!({"anyOf": [{"nullable": true}, {"type": "string", "format": "date-time"}], "readOnly": true}),
+        ];
+        for spelling in spellings {
+            assert_eq!(norm(spelling.clone()), canonical, "{spelling}");
+        }
+    }
+
+    #[test]
+    fn single_all_of_without_annotations_is_its_member() {
+        assert_eq!(norm(json!({"allOf": [{"$ref": A}]})), json!({"$ref": A}));
+        assert_eq!(
+            norm(json!({"allOf": [{"type": "object", "properties": {"x": {"type": "string"}}}]})),
+            json!({"type": "object", "properties": {"x": {"type": "string"}}})
+        );
+    }
+
+    #[test]
+    fn use_site_annotations_win_over_the_members() {
+        assert_eq!(
+            norm(
+                json!({"allOf": [{"type": "string", "description": "inner", "readOnly": true}], "description": "outer"})
+            ),
+            json!({"description": "outer", "type": "string", "readOnly": true})
+        );
+    }
+
+    #[test]
+    fn composition_with_a_shape_beside_it_stays_composition() {
+        let extended = json!({"allOf": [{"$ref": A}], "properties": {"x": {"type": "string"}}});
+        assert_eq!(norm(extended.clone()), extended);
+        let two =
+            json!({"allOf": [{"$ref": A}, {"$ref": "#/components/schemas/B"}], "nullable": true});
+        assert_eq!(norm(two.clone()), two);
+    }
+
+    #[test]
+    fn false_flags_vanish_even_deprecated() {
+        assert_eq!(
+            norm(json!({"type": "string", "deprecated": false})),
+            json!({"type": "string"})
+        );
+    }
+
+    #[test]
+    fn path_parameters_are_never_null() {
+        let mut doc = json!({"openapi": "3.1.0", "paths": {"/a/{id}/{kind}": {"get": {"parameters": [
+            {"name": "id", "in": "path", "required": true, "nullable": true, "schema": {"type": ["string", "null"]}},
+            {"name": "kind", "in": "path", "required": true, "schema": {"allOf": [{"$ref": A}], "nullable": true}},
+            {"name": "q", "in": "query", "schema": {"type": "string", "nullable": true}},
+        ]}}}});
+        normalize_document(&mut doc);
+        let params = &doc["paths"]["/a/{id}/{kind}"]["get"]["parameters"];
+        assert_eq!(
+            params[0],
+            json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}})
+        );
+        assert_eq!(params[1]["schema"], json!({"$ref": A}));
+        assert_eq!(
+            params[2]["schema"],
+            json!({"type": "string", "nullable": true}),
+            "a query parameter may be null"
+        );
+    }
+
     #[test]
     fn nested_schemas_are_normalized() {
         assert_eq!(
@@ -521,8 +718,9 @@ mod tests {
         normalize_document(&mut doc);
         assert_eq!(doc["openapi"], "3.0.3");
         assert_eq!(
-            doc.pointer("/paths/~1a~1{id}/parameters/0/schema/nullable"),
-            Some(&json!(true))
+            doc.pointer("/paths/~1a~1{id}/parameters/0/schema"),
+            Some(&json!({"type": "string"})),
+            "a path parameter is never null"
         );
         assert_eq!(
             doc.pointer("/paths/~1a~1{id}/post/parameters/0/schema"),
