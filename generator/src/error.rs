@@ -168,6 +168,15 @@ impl Pointer {
         Pointer(format!("{}/{}", self.0, i))
     }
 
+    /// A pointer written as text (`/paths/~1a/get`); `""` and `"/"` are the root.
+    pub fn parse(text: &str) -> Self {
+        Pointer(if text == "/" {
+            String::new()
+        } else {
+            text.to_string()
+        })
+    }
+
     /// The reference tokens, unescaped (`/paths/~1a/get` -> `["paths", "/a", "get"]`).
     pub fn tokens(&self) -> Vec<String> {
         self.0

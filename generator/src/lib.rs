@@ -96,7 +96,7 @@ pub fn generate_documents(docs: &[load::SourceDocument], options: &Options) -> R
 fn generate_unlocated(docs: &[load::SourceDocument], options: &Options) -> Result<Generated> {
     let normalized = error::all(docs.iter().map(normalize::normalize))?;
     let merged = merge::merge(&normalized)?;
-    let api = model::build(&merged.api)?;
+    let api = model::build(&merged)?;
     Ok(Generated {
         files: emit::emit(&api, options)?,
         notes: merged.notes,

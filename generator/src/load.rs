@@ -18,8 +18,10 @@ pub struct SourceDocument {
 }
 
 impl SourceDocument {
-    /// Parses `text` as YAML, or as JSON when `name` ends in `.json`.
+    /// Parses `text` as YAML, or as JSON when `name` ends in `.json`. A
+    /// leading byte-order mark (files saved on Windows) is ignored.
     pub fn parse(name: &str, text: &str) -> Result<Self> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let value = if name.ends_with(".json") {
             serde_json::from_str(text).map_err(|e| Error::Syntax {
                 file: name.to_string(),
@@ -166,6 +168,18 @@ mod tests {
         assert_eq!(file, "a.yaml");
         assert_eq!(*line, Some(3));
         assert!(err.to_string().starts_with("a.yaml:3:"), "{err}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_crlf_line_ends_change_nothing() {
+        let plain = "openapi: 3.1.0\ninfo:\n  title: t\n  description: |\n    two\n    lines\n";
+        let windows = format!("\u{feff}{}", plain.replace('\n', "\r\n"));
+        let a = SourceDocument::parse("a.yaml", plain).unwrap();
+        let b = SourceDocument::parse("b.yaml", &windows).unwrap();
+        assert_eq!(a.value, b.value);
+        assert_eq!(b.value["info"]["description"], "two\nlines\n");
+        let json = SourceDocument::parse("c.json", "\u{feff}{\"openapi\": \"3.0.3\"}\r\n").unwrap();
+        assert_eq!(json.value["openapi"], "3.0.3");
     }
 
     #[test]

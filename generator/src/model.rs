@@ -14,6 +14,7 @@ use openapiv3::{
 };
 
 use crate::error::{Error, Pointer, Result};
+use crate::merge::Merged;
 use crate::names::{
     component_type_name, operation_group, operation_spec_name, pascal, snake, unique,
     RESERVED_TYPES,
@@ -328,8 +329,9 @@ pub struct Body {
 }
 
 /// Builds the model of a merged API.
-pub fn build(api: &OpenAPI) -> Result<Api> {
-    let mut builder = Builder::new(api)?;
+pub fn build(merged: &Merged) -> Result<Api> {
+    let api = &merged.api;
+    let mut builder = Builder::new(api, &merged.value)?;
     // Problems in schemas, in operations and in aliases are all reported at once.
     let components = builder.define_components();
     let groups = builder.groups();
@@ -447,8 +449,17 @@ fn schema_doc(schema: &Schema) -> Option<String> {
 
 struct Builder<'a> {
     api: &'a OpenAPI,
+    /// The same document as JSON, for references into any node of it.
+    document: &'a serde_json::Value,
     types: Vec<TypeDef>,
     by_component: HashMap<&'a str, TypeId>,
+    /// The named types made of inline schemas, by the schema's JSON pointer:
+    /// a schema has one type however it is reached.
+    by_pointer: HashMap<String, TypeId>,
+    /// The types of references into a node (`#/components/schemas/X/properties/y`),
+    /// and those being resolved (to catch a reference that contains itself).
+    deep: HashMap<String, TypeRef>,
+    resolving: HashSet<String>,
     names: HashSet<String>,
     /// The package of the schema being converted, for the inline types it holds.
     package: String,
@@ -459,11 +470,15 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 impl<'a> Builder<'a> {
     /// Assigns an id and a collision-free name to every component schema.
-    fn new(api: &'a OpenAPI) -> Result<Self> {
+    fn new(api: &'a OpenAPI, document: &'a serde_json::Value) -> Result<Self> {
         let mut builder = Builder {
             api,
+            document,
             types: Vec::new(),
             by_component: HashMap::new(),
+            by_pointer: HashMap::new(),
+            deep: HashMap::new(),
+            resolving: HashSet::new(),
             names: RESERVED_TYPES.iter().map(|s| s.to_string()).collect(),
             package: String::new(),
             warnings: Vec::new(),
@@ -488,6 +503,13 @@ impl<'a> Builder<'a> {
             kind: TypeKind::Alias(TypeRef::Any),
         });
         TypeId(self.types.len() - 1)
+    }
+
+    /// Reserves the type of the inline schema at `at`.
+    fn reserve_at(&mut self, hint: &str, at: &Pointer) -> TypeId {
+        let id = self.reserve(hint.to_string(), at.to_string(), self.package.clone());
+        self.by_pointer.insert(at.to_string(), id);
+        id
     }
 
     fn finish(self) -> Vec<TypeDef> {
@@ -596,7 +618,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn resolve(&self, reference: &str, at: &Pointer) -> Result<TypeRef> {
+    fn resolve(&mut self, reference: &str, at: &Pointer) -> Result<TypeRef> {
         let id = reference
             .strip_prefix(SCHEMA_PREFIX)
             .map(|name| name.replace("~1", "/").replace("~0", "~"))
@@ -604,25 +626,119 @@ impl<'a> Builder<'a> {
         match id {
             Some(id) => Ok(TypeRef::Named(id)),
             None if !reference.starts_with('#') => Err(Error::Model {
+                file: None,
+                line: None,
+                pointer: at.to_string(),
+                message: format!("reference `{reference}` points outside the document; only local references (`#/...`) are supported"),
+            }),
+            None if reference
+                .strip_prefix(SCHEMA_PREFIX)
+                .is_some_and(|name| !name.contains('/')) =>
+            {
+                Err(Error::Model {
                     file: None,
                     line: None,
-                pointer: at.to_string(),
-                message: format!("reference `{reference}` points outside the document; only local `#/components/schemas/...` references are supported"),
-            }),
-            None => Err(Error::Model {
-                    file: None,
-                    line: None,
-                pointer: at.to_string(),
-                message: format!("reference `{reference}` does not name a schema in `components/schemas`"),
-            }),
+                    pointer: at.to_string(),
+                    message: format!(
+                        "reference `{reference}` does not name a schema in `components/schemas`"
+                    ),
+                })
+            }
+            None => self.resolve_inside(reference, at),
+        }
+    }
+
+    /// A reference to a schema inside another node: a property of a schema
+    /// (`#/components/schemas/X/properties/y`), a parameter's schema
+    /// (`#/components/parameters/p/schema`), ... It has the type the schema
+    /// has there.
+    fn resolve_inside(&mut self, reference: &str, at: &Pointer) -> Result<TypeRef> {
+        if let Some(ty) = self.deep.get(reference) {
+            return Ok(ty.clone());
+        }
+        let error = |message: String| Error::Model {
+            file: None,
+            line: None,
+            pointer: at.to_string(),
+            message,
+        };
+        let pointer = &reference[1..];
+        let Some(value) = self.document.pointer(pointer) else {
+            return Err(error(format!(
+                "reference `{reference}` does not name a schema in the document"
+            )));
+        };
+        let schema: ReferenceOr<Schema> = serde_json::from_value(value.clone()).map_err(|e| {
+            error(format!(
+                "reference `{reference}` does not point at a schema: {e}"
+            ))
+        })?;
+        if !self.resolving.insert(reference.to_string()) {
+            return Err(error(format!(
+                "reference `{reference}` leads back to itself with no object in between"
+            )));
+        }
+        let tokens: Vec<String> = Pointer::parse(pointer).tokens();
+        let target = tokens.iter().fold(Pointer::root(), |p, t| p.push(t));
+        let hint = self.hint_at(&tokens);
+        let package = self.package_at(&tokens);
+        let outer = std::mem::replace(&mut self.package, package);
+        let ty = self.type_ref(&schema, &hint, &target);
+        self.package = outer;
+        self.resolving.remove(reference);
+        let ty = ty?;
+        self.deep.insert(reference.to_string(), ty.clone());
+        Ok(ty)
+    }
+
+    /// The name a type made of the schema at `tokens` gets, as if it were
+    /// reached from its component: `XY` for a property `y` of `X`, `Item` for
+    /// array items, `Value` for map values.
+    fn hint_at(&self, tokens: &[String]) -> String {
+        let (mut hint, rest) = match tokens {
+            [c, s, key, rest @ ..] if c == "components" && s == "schemas" => {
+                match self.by_component.get(key.as_str()) {
+                    Some(id) => (self.types[id.0].name.clone(), rest),
+                    None => (pascal(key), rest),
+                }
+            }
+            [c, _, name, rest @ ..] if c == "components" => (pascal(name), rest),
+            _ => (String::new(), tokens),
+        };
+        let mut rest = rest.iter();
+        while let Some(token) = rest.next() {
+            match token.as_str() {
+                "properties" => hint.push_str(&pascal(rest.next().map_or("", String::as_str))),
+                "items" => hint.push_str("Item"),
+                "additionalProperties" => hint.push_str("Value"),
+                _ => {}
+            }
+        }
+        if hint.is_empty() {
+            "Schema".to_string()
+        } else {
+            hint
+        }
+    }
+
+    /// The package of the component schema `tokens` lead into, if any.
+    fn package_at(&self, tokens: &[String]) -> String {
+        match tokens {
+            [c, s, key, ..] if c == "components" && s == "schemas" => package_of(key),
+            _ => self.package.clone(),
         }
     }
 
     /// The type of a schema written in place.
     fn inline(&mut self, schema: &Schema, hint: &str, at: &Pointer) -> Result<TypeRef> {
         Ok(match &schema.schema_kind {
+            SchemaKind::Type(Type::String(_)) | SchemaKind::Type(Type::Object(_))
+                if self.by_pointer.contains_key(at.as_str()) =>
+            {
+                TypeRef::Named(self.by_pointer[at.as_str()])
+            }
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-                let id = self.reserve(hint.to_string(), at.to_string(), self.package.clone());
+                let id = self.reserve_at(hint, at);
                 self.types[id.0].doc = schema_doc(schema);
                 self.types[id.0].kind = TypeKind::Enum(variants(&s.enumeration));
                 TypeRef::Named(id)
@@ -660,7 +776,7 @@ impl<'a> Builder<'a> {
             },
             SchemaKind::Type(Type::Object(obj)) if is_free_form(obj) => TypeRef::Object,
             SchemaKind::Type(Type::Object(obj)) if !obj.properties.is_empty() => {
-                let id = self.reserve(hint.to_string(), at.to_string(), self.package.clone());
+                let id = self.reserve_at(hint, at);
                 let fields = self.fields(schema, obj, hint, at)?;
                 self.types[id.0].doc = schema_doc(schema);
                 self.types[id.0].kind = TypeKind::Struct(Struct {
@@ -804,16 +920,29 @@ impl<'a> Builder<'a> {
         let mut query_params = Vec::new();
         let shared_at = Pointer::root().push("paths").push(path).push("parameters");
         let own_at = at.push("parameters");
+        // An operation's own parameter overrides the path's of the same name and location.
+        let own_keys: Vec<(String, &str)> = op
+            .parameters
+            .iter()
+            .filter_map(|p| self.parameter(p, at).ok())
+            .map(|p| (p.parameter_data_ref().name.clone(), location(&p)))
+            .collect();
         let shared = shared
             .iter()
             .enumerate()
-            .map(|(i, p)| (p, shared_at.index(i)));
+            .map(|(i, p)| (p, shared_at.index(i)))
+            .filter(|(p, _)| {
+                self.parameter(p, at).map_or(true, |p| {
+                    !own_keys.contains(&(p.parameter_data_ref().name.clone(), location(&p)))
+                })
+            })
+            .collect::<Vec<_>>();
         let own = op
             .parameters
             .iter()
             .enumerate()
             .map(|(i, p)| (p, own_at.index(i)));
-        for (param, param_at) in shared.chain(own) {
+        for (param, param_at) in shared.into_iter().chain(own) {
             let param = self.parameter(param, &param_at)?;
             match param {
                 Parameter::Path { parameter_data, .. } => {
@@ -1178,6 +1307,16 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// Where a parameter goes (`path`, `query`, `header`, `cookie`).
+fn location(param: &Parameter) -> &'static str {
+    match param {
+        Parameter::Path { .. } => "path",
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Cookie { .. } => "cookie",
+    }
+}
+
 fn plain_named(ty: &TypeRef) -> Option<usize> {
     match ty {
         TypeRef::Named(id) => Some(id.0),
@@ -1481,6 +1620,16 @@ fn segments(path: &str, params: &mut Vec<Param>, at: &Pointer) -> Result<Vec<Seg
             segments.push(Segment::Literal(part.to_string()));
             continue;
         };
+        if ordered.iter().any(|p: &Param| p.wire_name == name) {
+            return Err(Error::Model {
+                file: None,
+                line: None,
+                pointer: at.to_string(),
+                message: format!(
+                    "path parameter `{name}` appears twice in the path template `{path}`"
+                ),
+            });
+        }
         let Some(i) = params.iter().position(|p| p.wire_name == name) else {
             return Err(Error::Model {
                 file: None,

@@ -33,7 +33,7 @@ fn build(path: &Path) -> model::Api {
         .map(|d| normalize::normalize(d).expect("normalizes"))
         .collect();
     let merged = merge::merge(&normalized).expect("merges");
-    model::build(&merged.api).expect("models")
+    model::build(&merged).expect("models")
 }
 
 #[test]

@@ -6,7 +6,7 @@ use crate::{merge, normalize};
 fn model(yaml: &str) -> Result<Api> {
     let doc = SourceDocument::parse("t.yaml", yaml)?;
     let merged = merge::merge(&[normalize::normalize(&doc)?])?;
-    build(&merged.api)
+    build(&merged)
 }
 
 fn doc(schemas: &str, paths: &str) -> String {
@@ -359,6 +359,84 @@ fn path_parameters_must_match_the_template() {
     assert_eq!(
         err.to_string(),
         "/paths/~1a/get: path parameter `id` is declared but not in the path template `/a`"
+    );
+    let twice = "/a/{id}/b/{id}:\n  get:\n    operationId: x.Get\n    parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n    responses: {'200': {description: ok}}";
+    let err = model(&doc("{}", twice)).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/paths/~1a~1{id}~1b~1{id}/get: path parameter `id` appears twice in the path template `/a/{id}/b/{id}`"
+    );
+}
+
+#[test]
+fn an_operations_parameter_overrides_the_paths() {
+    let ops = "/a/{id}:\n  parameters: [{name: id, in: path, required: true, schema: {type: string}}, {name: q, in: query, schema: {type: string}}]\n  get:\n    operationId: x.Get\n    parameters: [{name: id, in: path, required: true, schema: {type: integer, format: int32}}]\n    responses: {'200': {description: ok}}";
+    let api = model(&doc("{}", ops)).unwrap();
+    let get = &api.groups[0].operations[0];
+    assert_eq!(get.path_params.len(), 1);
+    assert_eq!(get.path_params[0].ty, TypeRef::I32);
+    assert_eq!(get.query_params[0].wire_name, "q");
+}
+
+#[test]
+fn references_into_a_schema_resolve_to_the_schema_there() {
+    let schemas = "\
+c1.v1.Outer:
+  type: object
+  properties:
+    inner: {type: object, properties: {x: {type: string}}}
+    when: {type: string, format: date-time}
+    kind: {type: string, enum: [A, B]}
+c1.v1.User:
+  type: object
+  properties:
+    inner: {$ref: '#/components/schemas/c1.v1.Outer/properties/inner'}
+    when: {$ref: '#/components/schemas/c1.v1.Outer/properties/when'}
+    kind: {$ref: '#/components/schemas/c1.v1.Outer/properties/kind'}
+    size: {$ref: '#/components/parameters/size/schema'}";
+    let text = format!(
+        "{}  parameters:\n    size: {{name: size, in: query, schema: {{type: string, format: int64}}}}\n",
+        doc(schemas, "{}")
+    );
+    let api = model(&text).unwrap();
+    assert_eq!(
+        field(&api, "Outer", "inner").ty,
+        field(&api, "User", "inner").ty
+    );
+    assert_eq!(ty(&api, "OuterInner").package, "c1.v1");
+    assert_eq!(field(&api, "User", "when").ty, TypeRef::DateTime);
+    assert_eq!(
+        field(&api, "Outer", "kind").ty,
+        field(&api, "User", "kind").ty
+    );
+    assert_eq!(field(&api, "User", "size").ty, TypeRef::I64Str);
+    let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Outer", "User", "OuterInner", "OuterKind"],
+        "one type per schema"
+    );
+}
+
+#[test]
+fn a_reference_into_a_node_that_is_no_schema_or_contains_itself_is_an_error() {
+    let err = model(&doc(
+        "A: {type: object, properties: {b: {$ref: '#/components/schemas/A/properties/nope'}}}",
+        "{}",
+    ))
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/components/schemas/A/properties/b: reference `#/components/schemas/A/properties/nope` does not name a schema in the document"
+    );
+    let err = model(&doc(
+        "A: {type: object, properties: {b: {type: array, items: {$ref: '#/components/schemas/A/properties/b'}}}}",
+        "{}",
+    ))
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/components/schemas/A/properties/b/items: reference `#/components/schemas/A/properties/b` leads back to itself with no object in between"
     );
 }
 
