@@ -3,12 +3,12 @@
 //! Facts about the API, from its OpenAPI documents.
 
 /// The API's title (`info.title`).
-pub const API_TITLE: &str = "C1 API";
+pub const API_TITLE: &str = "ConductorOne API";
 
 /// The version of the API these bindings were generated from (`info.version`).
 pub const API_VERSION: &str = "0.1.0-alpha";
 
-/// The C1 API server for the current tenant.
+/// The ConductorOne API server for the current tenant.
 ///
 /// The `{name}` placeholders are listed in [`SERVER_VARIABLES`].
 pub const SERVER_URL: &str = "https://{tenantDomain}.conductor.one";

@@ -83,9 +83,10 @@ pub fn generate(spec_dir: &Path, options: &Options) -> Result<Generated> {
 /// document, and on which line, the node they point at is.
 pub fn generate_documents(docs: &[load::SourceDocument], options: &Options) -> Result<Generated> {
     let mut generated = generate_unlocated(docs, options).map_err(|e| locate_errors(e, docs))?;
+    let mut lines = Lines::new(docs);
     for warning in &mut generated.warnings {
         if let Some(doc) = holder(docs, &warning.pointer) {
-            warning.line = locate::line_of(&doc.text, &warning.pointer);
+            warning.line = lines.line(&doc.name, &warning.pointer);
             warning.file = Some(doc.name.clone());
         }
     }
@@ -107,11 +108,8 @@ fn generate_unlocated(docs: &[load::SourceDocument], options: &Options) -> Resul
 
 /// Adds the file and line of the node each error points at.
 fn locate_errors(error: Error, docs: &[load::SourceDocument]) -> Error {
-    let line = |file: &str, pointer: &str| {
-        docs.iter()
-            .find(|d| d.name == file)
-            .and_then(|d| locate::line_of(&d.text, pointer))
-    };
+    let mut lines = Lines::new(docs);
+    let mut line = |file: &str, pointer: &str| lines.line(file, pointer);
     let located = error.into_list().into_iter().map(|e| match e {
         Error::Invalid {
             file,
@@ -165,6 +163,30 @@ fn locate_errors(error: Error, docs: &[load::SourceDocument]) -> Error {
         other => other,
     });
     Error::from_many(located.collect())
+}
+
+/// The line index of each document, built the first time it is asked for.
+struct Lines<'a> {
+    docs: &'a [load::SourceDocument],
+    built: std::collections::HashMap<&'a str, locate::LineIndex>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(docs: &'a [load::SourceDocument]) -> Self {
+        Lines {
+            docs,
+            built: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The line of the node at `pointer` in the document named `file`.
+    fn line(&mut self, file: &str, pointer: &str) -> Option<usize> {
+        let doc = self.docs.iter().find(|d| d.name == file)?;
+        self.built
+            .entry(&doc.name)
+            .or_insert_with(|| locate::LineIndex::new(&doc.text))
+            .line_of(pointer)
+    }
 }
 
 /// The document that holds the most of the path `pointer` names (the first

@@ -1,97 +1,114 @@
 //! Where a JSON pointer is in a YAML (or JSON) text: the line of the node,
 //! for messages about documents that parsed but are wrong.
+//!
+//! A [`LineIndex`] reads the text once and records the line of every node,
+//! so that locating any number of problems costs one pass over the file.
+
+use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, Parser};
 
-/// The 1-based line of the node at `pointer` in `text`, or of the deepest
-/// node on the way to it that exists (the normalized document a pointer
-/// comes from may have moved a node below it).
-pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
-    let target: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .filter(|t| !t.is_empty())
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    let mut parser = Parser::new_from_str(text);
-    // The path to the node being read: a key or an index per open container.
-    let mut path: Vec<Step> = Vec::new();
-    let mut best: Option<(usize, usize)> = None; // (depth matched, line)
-    loop {
-        let Ok((event, mark)) = parser.next_token() else {
-            return best.map(|(_, line)| line);
-        };
-        let starts_node = matches!(
-            event,
-            Event::Scalar(..)
-                | Event::SequenceStart(..)
-                | Event::MappingStart(..)
-                | Event::Alias(_)
-        );
-        // A scalar where a mapping expects a key is the key, not a node.
-        if let (Event::Scalar(key, ..), Some(Step::Key(slot @ None))) = (&event, path.last_mut()) {
-            *slot = Some((key.clone(), mark.line()));
-            continue;
-        }
-        if starts_node {
-            let here: Vec<String> = path.iter().filter_map(Step::token).collect();
-            if here.len() <= target.len() && here.iter().zip(&target).all(|(a, b)| a == b) {
+/// The line of every node of one text, by JSON pointer.
+#[derive(Debug, Default)]
+pub struct LineIndex {
+    lines: HashMap<String, usize>,
+}
+
+impl LineIndex {
+    /// Reads `text` once (up to a syntax error, if any).
+    pub fn new(text: &str) -> Self {
+        let mut lines = HashMap::new();
+        let mut parser = Parser::new_from_str(text);
+        // The path to the node being read: per open container, its pointer
+        // and the key or index of the child being read.
+        let mut path: Vec<(String, Step)> = Vec::new();
+        while let Ok((event, mark)) = parser.next_token() {
+            // A scalar where a mapping expects a key is the key, not a node.
+            if let (Event::Scalar(key, ..), Some((_, Step::Key(slot @ None)))) =
+                (&event, path.last_mut())
+            {
+                *slot = Some((escape(key), mark.line()));
+                continue;
+            }
+            let starts_node = matches!(
+                event,
+                Event::Scalar(..)
+                    | Event::SequenceStart(..)
+                    | Event::MappingStart(..)
+                    | Event::Alias(_)
+            );
+            let here = match path.last() {
+                None => String::new(),
+                Some((parent, Step::Key(Some((key, _))))) => format!("{parent}/{key}"),
+                Some((parent, Step::Index(i))) => format!("{parent}/{i}"),
+                Some((parent, Step::Key(None))) => parent.clone(),
+            };
+            if starts_node {
                 // A mapping value is shown at its key's line.
                 let line = match path.last() {
-                    Some(Step::Key(Some((_, line)))) => *line,
+                    Some((_, Step::Key(Some((_, line))))) => *line,
                     _ => mark.line(),
                 };
-                if best.is_none_or(|(depth, _)| here.len() > depth) {
-                    best = Some((here.len(), line));
+                lines.entry(here.clone()).or_insert(line);
+            }
+            match event {
+                Event::MappingStart(..) => path.push((here, Step::Key(None))),
+                Event::SequenceStart(..) => path.push((here, Step::Index(0))),
+                Event::MappingEnd | Event::SequenceEnd => {
+                    path.pop();
+                    finish_value(&mut path);
                 }
-                if here.len() == target.len() {
-                    return best.map(|(_, line)| line);
-                }
+                Event::Scalar(..) | Event::Alias(_) => finish_value(&mut path),
+                Event::StreamEnd => break,
+                _ => {}
             }
         }
-        match event {
-            Event::MappingStart(..) => path.push(Step::Key(None)),
-            Event::SequenceStart(..) => path.push(Step::Index(0)),
-            Event::MappingEnd | Event::SequenceEnd => {
-                path.pop();
-                finish_value(&mut path);
+        LineIndex { lines }
+    }
+
+    /// The 1-based line of the node at `pointer`, or of the deepest node on
+    /// the way to it that exists (the normalized document a pointer comes
+    /// from may have moved a node below it).
+    pub fn line_of(&self, pointer: &str) -> Option<usize> {
+        let mut prefix = if pointer == "/" { "" } else { pointer };
+        loop {
+            if let Some(line) = self.lines.get(prefix) {
+                return Some(*line);
             }
-            Event::Scalar(..) | Event::Alias(_) => finish_value(&mut path),
-            Event::StreamEnd => return best.map(|(_, line)| line),
-            _ => {}
+            prefix = &prefix[..prefix.rfind('/')?];
         }
     }
 }
 
+/// A key as a JSON pointer reference token.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 /// One level of the path to the current node.
 enum Step {
-    /// In a mapping: the key whose value is being read, and its line, once known.
+    /// In a mapping: the key whose value is being read (escaped), and its line, once known.
     Key(Option<(String, usize)>),
     /// In a sequence: the index of the item being read.
     Index(usize),
 }
 
-impl Step {
-    fn token(&self) -> Option<String> {
-        match self {
-            Step::Key(key) => key.as_ref().map(|(k, _)| k.clone()),
-            Step::Index(i) => Some(i.to_string()),
-        }
-    }
-}
-
 /// A value ended: the enclosing mapping expects a key, the sequence its next item.
-fn finish_value(path: &mut [Step]) {
+fn finish_value(path: &mut [(String, Step)]) {
     match path.last_mut() {
-        Some(Step::Key(key)) => *key = None,
-        Some(Step::Index(i)) => *i += 1,
+        Some((_, Step::Key(key))) => *key = None,
+        Some((_, Step::Index(i))) => *i += 1,
         None => {}
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::line_of;
+    use super::LineIndex;
+
+    fn line_of(text: &str, pointer: &str) -> Option<usize> {
+        LineIndex::new(text).line_of(pointer)
+    }
 
     const DOC: &str = "\
 openapi: 3.1.0
@@ -129,6 +146,13 @@ components:
     fn falls_back_to_the_deepest_node_that_exists() {
         assert_eq!(line_of(DOC, "/components/schemas/A/nullable"), Some(12));
         assert_eq!(line_of(DOC, "/components/schemas/B"), Some(11));
+    }
+
+    #[test]
+    fn keys_with_slashes_and_tildes_are_escaped() {
+        let text = "paths:\n  /a~b/{id}:\n    get: {}\n";
+        assert_eq!(line_of(text, "/paths/~1a~0b~1{id}/get"), Some(3));
+        assert_eq!(line_of(text, "/"), Some(1));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! shared specs, never copied into this repository; `.ci/run` sets it).
 //! Without the variable these tests say so on stderr and check nothing else.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use c1_codegen::model::{self, TypeKind};
@@ -27,13 +28,29 @@ fn spec(name: &str) -> Option<PathBuf> {
 }
 
 fn build(path: &Path) -> model::Api {
-    let docs = load::load_dir(path).expect("loads");
+    build_all(&[path]).0
+}
+
+/// The model of several documents merged, and the merge's notes.
+fn build_all(paths: &[&Path]) -> (model::Api, Vec<merge::Note>) {
+    let docs: Vec<_> = paths
+        .iter()
+        .flat_map(|p| load::load_dir(p).expect("loads"))
+        .collect();
     let normalized: Vec<_> = docs
         .iter()
         .map(|d| normalize::normalize(d).expect("normalizes"))
         .collect();
     let merged = merge::merge(&normalized).expect("merges");
-    model::build(&merged).expect("models")
+    (model::build(&merged).expect("models"), merged.notes)
+}
+
+fn operation_ids(api: &model::Api) -> BTreeSet<String> {
+    api.groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .filter_map(|o| o.operation_id.clone())
+        .collect()
 }
 
 #[test]
@@ -97,4 +114,46 @@ fn the_previous_api_generates_too() {
     let api = build(&path);
     let operations: usize = api.groups.iter().map(|g| g.operations.len()).sum();
     assert_eq!(operations, 262);
+}
+
+#[test]
+fn the_previous_and_the_current_api_merge_into_their_union() {
+    let (Some(previous), Some(full)) = (
+        spec("c1-previous.openapi.yaml"),
+        spec("c1-full.openapi.yaml"),
+    ) else {
+        return;
+    };
+    let (merged, notes) = build_all(&[&previous, &full]);
+    let union: BTreeSet<String> = operation_ids(&build(&previous))
+        .union(&operation_ids(&build(&full)))
+        .cloned()
+        .collect();
+    assert_eq!(operation_ids(&merged), union, "every operation of both");
+    let operations: usize = merged.groups.iter().map(|g| g.operations.len()).sum();
+    assert_eq!(operations, union.len(), "each once");
+    assert!(operations > 312);
+    // Three searches moved to /api/v1/search/...: merged at the current path.
+    let moved: Vec<&str> = notes
+        .iter()
+        .filter(|n| n.kind == merge::NoteKind::Endpoints)
+        .map(|n| n.pointer.as_str())
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            "/paths/~1api~1v1~1search~1automation_executions/post",
+            "/paths/~1api~1v1~1search~1automation_versions/post",
+            "/paths/~1api~1v1~1search~1automations/post",
+        ]
+    );
+    // Versions months apart: properties and enum values added since, and
+    // descriptions reworded, all reconciled.
+    for kind in [
+        merge::NoteKind::Properties,
+        merge::NoteKind::EnumValues,
+        merge::NoteKind::Descriptions,
+    ] {
+        assert!(notes.iter().any(|n| n.kind == kind), "{kind:?}");
+    }
 }

@@ -1,6 +1,7 @@
-//! The pipeline on the five vendored documents in `spec/`: snapshots of each
-//! stage, the reconciliation of the three `PersonalClient` spellings, and
-//! independence from document order.
+//! The pipeline on the five documentation pages vendored in `spec/`:
+//! snapshots of each stage, the reconciliation of the three `PersonalClient`
+//! spellings, and independence from document order. (`spec/` also holds the
+//! whole API, which `spellings.rs` and `full_spec.rs` test.)
 
 mod common;
 
@@ -15,8 +16,11 @@ use serde_json::Value;
 /// (tests run in the crate's directory).
 const SPEC: &str = "../spec";
 
+/// The five pages (not the whole API beside them).
 fn sources() -> Vec<SourceDocument> {
-    load::load_dir(Path::new(SPEC)).expect("spec/ loads")
+    let mut docs = load::load_dir(Path::new(SPEC)).expect("spec/ loads");
+    docs.retain(|d| !d.name.ends_with(".openapi.yaml"));
+    docs
 }
 
 fn normalized() -> Vec<NormalizedDocument> {
@@ -35,11 +39,16 @@ fn yaml(value: &Value) -> String {
 }
 
 #[test]
-fn spec_holds_the_five_documents() {
-    let names: Vec<String> = sources().into_iter().map(|d| d.name).collect();
+fn spec_holds_the_whole_api_and_the_five_pages() {
+    let names: Vec<String> = load::load_dir(Path::new(SPEC))
+        .expect("spec/ loads")
+        .into_iter()
+        .map(|d| d.name)
+        .collect();
     assert_eq!(
         names,
         [
+            "../spec/conductor_one_api.openapi.yaml",
             "../spec/connector.revoke_credential.yaml",
             "../spec/personal_client.delete.yaml",
             "../spec/personal_client.get.yaml",
@@ -71,8 +80,8 @@ fn merged_document_and_notes() {
 
 #[test]
 fn emitted_rust() {
-    let generated =
-        c1_codegen::generate(Path::new(SPEC), &c1_codegen::Options::default()).expect("generates");
+    let generated = c1_codegen::generate_documents(&sources(), &c1_codegen::Options::default())
+        .expect("generates");
     insta::assert_snapshot!("emitted", common::files_text(&generated.files));
 }
 
@@ -183,6 +192,26 @@ fn document_order_does_not_change_the_result() {
                 .files,
             expected_files
         );
+    }
+}
+
+#[test]
+fn the_whole_spec_merges_the_same_in_any_order() {
+    let mut docs: Vec<NormalizedDocument> = load::load_dir(Path::new(SPEC))
+        .expect("spec/ loads")
+        .iter()
+        .map(|d| normalize::normalize(d).expect("normalizes"))
+        .collect();
+    assert_eq!(docs.len(), 6);
+    let expected = merge::merge(&docs).unwrap();
+    let expected_text = serde_json::to_string(&expected.value).unwrap();
+    for _ in 0..docs.len() {
+        docs.rotate_left(1);
+        for order in [docs.clone(), docs.iter().rev().cloned().collect()] {
+            let merged = merge::merge(&order).unwrap();
+            assert_eq!(serde_json::to_string(&merged.value).unwrap(), expected_text);
+            assert_eq!(merged.notes, expected.notes);
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use c1_codegen::diff::{self, Report, Summary};
 use c1_codegen::write::{self, Change};
-use c1_codegen::{GeneratedFile, Options};
+use c1_codegen::{GeneratedFile, Note, Options};
 
 /// A generated crate this repository commits.
 pub struct Target {
@@ -46,7 +46,7 @@ pub struct Rendered {
     /// written by hand), the runtime.
     pub files: Vec<GeneratedFile>,
     /// What the merge reconciled.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// Constructs typed less precisely than the spec describes.
     pub warnings: Vec<String>,
     /// The public surface of the crate.
@@ -67,7 +67,7 @@ pub fn render(spec: &Path, out: &Path, package: &str, version: &str) -> anyhow::
     }
     Ok(Rendered {
         files,
-        notes: generated.notes.iter().map(ToString::to_string).collect(),
+        notes: generated.notes,
         warnings: generated.warnings.iter().map(ToString::to_string).collect(),
         summary: generated.summary,
     })
@@ -103,7 +103,7 @@ pub struct Plan {
     /// How many files are generated in all.
     pub total: usize,
     /// What the merge reconciled.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// Constructs typed less precisely than the spec describes.
     pub warnings: Vec<String>,
     /// The API changes since the crate was last generated (`None` for a
@@ -153,6 +153,8 @@ pub struct Mode {
     pub bump: bool,
     /// Also write the API change report to this file, as Markdown.
     pub report: Option<PathBuf>,
+    /// List every note of the merge, not only their count by kind.
+    pub notes: bool,
 }
 
 /// Generates from `spec` into `out`; with `check`, only reports what would
@@ -167,9 +169,7 @@ pub fn run(spec: &Path, out: &Path, package: &str, mode: &Mode) -> anyhow::Resul
         report,
         version,
     } = plan(spec, out, package, mode.bump)?;
-    for note in notes {
-        eprintln!("note: {note}");
-    }
+    print_notes(&notes, mode.notes);
     for warning in &warnings {
         eprintln!("warning: {warning}");
     }
@@ -228,6 +228,23 @@ pub fn run(spec: &Path, out: &Path, package: &str, mode: &Mode) -> anyhow::Resul
         ),
     }
     Ok(up_to_date)
+}
+
+/// What the merge reconciled: one line per kind, or with `all` every note.
+fn print_notes(notes: &[Note], all: bool) {
+    if notes.is_empty() {
+        return;
+    }
+    if all {
+        for note in notes {
+            eprintln!("note: {note}");
+        }
+    } else {
+        eprintln!(
+            "{}; --notes to list them",
+            c1_codegen::merge::summarize(notes)
+        );
+    }
 }
 
 fn write_report(mode: &Mode, report: &Report) -> anyhow::Result<()> {

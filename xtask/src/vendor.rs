@@ -1,42 +1,146 @@
-//! `cargo xtask vendor`: extract the OpenAPI document embedded in a
-//! documentation page into the spec directory.
+//! `cargo xtask vendor`: copy OpenAPI documents into the spec directory.
 //!
-//! Each page must hold exactly one fenced code block whose info string starts
-//! with `yaml` (or `yml`). Its text is written byte for byte to
-//! `spec/<group>.<operation>.yaml`, named from the one operation it
-//! describes. Every page is checked before anything is written.
+//! Two kinds of input:
+//!
+//! - an OpenAPI document (`*.yaml`, `*.yml`, `*.json` with an `openapi`
+//!   version): copied byte for byte as `spec/<title>.openapi.<ext>`, named
+//!   after its `info.title`, so that vendoring a newer version of the same
+//!   API replaces the older one;
+//! - a documentation page: it must hold exactly one fenced code block whose
+//!   info string starts with `yaml` (or `yml`); that block is written byte
+//!   for byte as `spec/<group>.<operation>.yaml`, named from the one
+//!   operation it describes.
+//!
+//! Every input is checked before anything is written. `spec/README.md`
+//! keeps an index of what was vendored: each file, its source and its sha256.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use heck::ToSnakeCase;
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+use sha2::{Digest, Sha256};
 
-/// Vendors every page into `spec`, or nothing if any page is refused.
-pub fn run(spec: &Path, pages: &[PathBuf]) -> anyhow::Result<()> {
-    let mut outputs = Vec::new();
-    for page in pages {
-        let text = std::fs::read_to_string(page)
-            .with_context(|| format!("cannot read {}", page.display()))?;
-        let (name, yaml) = extract(&text).with_context(|| format!("{}", page.display()))?;
-        outputs.push((page, spec.join(name), yaml));
-    }
-    for (i, (_, path, _)) in outputs.iter().enumerate() {
-        if let Some((other, ..)) = outputs[..i].iter().find(|(_, p, _)| p == path) {
+/// One file to write into the spec directory.
+struct Vendored {
+    /// Where it comes from, as given.
+    source: PathBuf,
+    /// Its file name in the spec directory.
+    name: String,
+    /// Its bytes.
+    bytes: Vec<u8>,
+}
+
+/// Vendors every input into `spec`, or nothing if any is refused.
+pub fn run(spec: &Path, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    let mut outputs: Vec<Vendored> = Vec::new();
+    for input in inputs {
+        let vendored = read(input).with_context(|| format!("{}", input.display()))?;
+        if let Some(other) = outputs.iter().find(|o| o.name == vendored.name) {
             bail!(
-                "{} and {} describe the same operation ({})",
-                other.display(),
-                outputs[i].0.display(),
-                path.display()
+                "{} and {} would both be {}",
+                other.source.display(),
+                input.display(),
+                spec.join(&vendored.name).display()
             );
         }
+        outputs.push(vendored);
     }
     std::fs::create_dir_all(spec).with_context(|| format!("cannot create {}", spec.display()))?;
-    for (page, path, yaml) in outputs {
-        std::fs::write(&path, yaml).with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("{} -> {}", page.display(), path.display());
+    for out in &outputs {
+        let path = spec.join(&out.name);
+        std::fs::write(&path, &out.bytes)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("{} -> {}", out.source.display(), path.display());
     }
+    let readme = spec.join("README.md");
+    let text = std::fs::read_to_string(&readme).unwrap_or_default();
+    std::fs::write(&readme, index(&text, &outputs))
+        .with_context(|| format!("cannot write {}", readme.display()))?;
     Ok(())
+}
+
+/// Reads one input: a whole OpenAPI document, or a page that embeds one.
+fn read(input: &Path) -> anyhow::Result<Vendored> {
+    let bytes = std::fs::read(input).context("cannot read it")?;
+    let text = std::str::from_utf8(&bytes).context("not UTF-8")?;
+    let extension = input.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let (name, bytes) = if matches!(extension, "yaml" | "yml" | "json") {
+        (document_name(text, extension)?, bytes)
+    } else {
+        let (name, yaml) = extract(text)?;
+        (name, yaml.into_bytes())
+    };
+    Ok(Vendored {
+        source: input.to_path_buf(),
+        name,
+        bytes,
+    })
+}
+
+/// `<title>.openapi.<ext>` for a whole document, from its `info.title`.
+fn document_name(text: &str, extension: &str) -> anyhow::Result<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let value: serde_yaml::Value = serde_yaml::from_str(text).context("not valid YAML or JSON")?;
+    if value.get("openapi").and_then(|v| v.as_str()).is_none() {
+        bail!("not an OpenAPI document (no `openapi` version)");
+    }
+    let title = value
+        .get("info")
+        .and_then(|i| i.get("title"))
+        .and_then(|t| t.as_str())
+        .context("the document has no `info.title` to name it by")?;
+    let extension = if extension == "json" { "json" } else { "yaml" };
+    Ok(format!("{}.openapi.{extension}", title.to_snake_case()))
+}
+
+const INDEX_START: &str = "<!-- vendored: start (cargo xtask vendor keeps this table) -->";
+const INDEX_END: &str = "<!-- vendored: end -->";
+
+/// `readme` with its index of vendored files updated for `outputs`: one row
+/// per file (name, source, sha256), sorted by name.
+fn index(readme: &str, outputs: &[Vendored]) -> String {
+    let (before, rows, after) = match (readme.find(INDEX_START), readme.find(INDEX_END)) {
+        (Some(start), Some(end)) if start < end => (
+            &readme[..start],
+            &readme[start + INDEX_START.len()..end],
+            &readme[end + INDEX_END.len()..],
+        ),
+        _ => (readme, "", "\n"),
+    };
+    let file_of = |row: &str| {
+        row.split('|')
+            .nth(1)
+            .map(|c| c.trim().trim_matches('`').to_string())
+    };
+    let mut table: Vec<(String, String)> = rows
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .filter_map(|l| Some((file_of(l)?, l.to_string())))
+        .filter(|(name, _)| !outputs.iter().any(|o| o.name == *name))
+        .collect();
+    for out in outputs {
+        let source = out.source.display().to_string().replace('\\', "/");
+        let sha = format!("{:x}", Sha256::digest(&out.bytes));
+        table.push((
+            out.name.clone(),
+            format!("| `{}` | `{source}` | `{sha}` |", out.name),
+        ));
+    }
+    table.sort();
+    let mut text = before.to_string();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(INDEX_START);
+    text.push_str("\n| file | source | sha256 |\n| --- | --- | --- |\n");
+    for (_, row) in table {
+        text.push_str(&row);
+        text.push('\n');
+    }
+    text.push_str(INDEX_END);
+    text.push_str(after);
+    text
 }
 
 /// The file name and text of the page's one YAML block.
@@ -172,6 +276,73 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(spec.join("personal_client.get.yaml")).unwrap(),
             DOC
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    const WHOLE: &str =
+        "\u{feff}openapi: 3.1.0\r\ninfo: {title: ConductorOne API, version: '1'}\r\npaths: {}\r\n";
+
+    #[test]
+    fn a_whole_document_is_copied_byte_for_byte_and_indexed_with_its_sha256() {
+        let dir = std::env::temp_dir().join(format!("c1-vendor-doc-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let source = dir.join("downloaded (1).yaml");
+        std::fs::write(&source, WHOLE).unwrap();
+        let page = dir.join("page.txt");
+        std::fs::write(&page, format!("```yaml\n{DOC}```\n")).unwrap();
+        let spec = dir.join("spec");
+        std::fs::create_dir_all(&spec).unwrap();
+        std::fs::write(spec.join("README.md"), "# spec/\n\nSome text.\n").unwrap();
+        run(&spec, &[source.clone(), page]).unwrap();
+        let copied = spec.join("conductor_one_api.openapi.yaml");
+        assert_eq!(std::fs::read(&copied).unwrap(), WHOLE.as_bytes());
+        let readme = std::fs::read_to_string(spec.join("README.md")).unwrap();
+        let sha = format!("{:x}", Sha256::digest(WHOLE.as_bytes()));
+        assert!(
+            readme.starts_with("# spec/\n\nSome text.\n<!-- vendored"),
+            "{readme}"
+        );
+        assert!(
+            readme.contains(&format!(
+                "| `conductor_one_api.openapi.yaml` | `{}` | `{sha}` |\n",
+                source.display()
+            )),
+            "{readme}"
+        );
+        assert!(
+            readme.contains("| `personal_client.get.yaml` |"),
+            "{readme}"
+        );
+        // A newer version of the same API replaces the file and its row.
+        std::fs::write(&source, WHOLE.replace("version: '1'", "version: '2'")).unwrap();
+        run(&spec, &[source]).unwrap();
+        let again = std::fs::read_to_string(spec.join("README.md")).unwrap();
+        assert_eq!(
+            again.matches("conductor_one_api.openapi.yaml").count(),
+            1,
+            "{again}"
+        );
+        assert!(!again.contains(&sha), "{again}");
+        assert!(
+            again.contains("| `personal_client.get.yaml` |"),
+            "the other rows stay: {again}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_yaml_file_that_is_not_openapi_is_refused() {
+        let dir = std::env::temp_dir().join(format!("c1-vendor-bad-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let source = dir.join("x.json");
+        std::fs::write(&source, "{\"name\": 1}").unwrap();
+        let err = run(&dir.join("spec"), &[source]).unwrap_err();
+        assert!(
+            format!("{err:#}").ends_with("x.json: not an OpenAPI document (no `openapi` version)"),
+            "{err:#}"
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }

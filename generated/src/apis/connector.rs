@@ -17,6 +17,285 @@ impl<'a> ConnectorApi<'a> {
         Self { client }
     }
 
+    /// Confirm Sync Valid
+    ///
+    /// Invokes the c1.api.app.v1.ConnectorService.ConfirmSyncValid method.
+    ///
+    /// `POST /api/v1/apps/{app_id}/connectors/{connector_id}/confirm_sync_valid/{sync_lifecycle_id}`
+    pub async fn confirm_sync_valid(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        sync_lifecycle_id: &str,
+    ) -> crate::Result<models::ConfirmSyncValidResponse> {
+        let path = [
+            "api",
+            "v1",
+            "apps",
+            app_id,
+            "connectors",
+            connector_id,
+            "confirm_sync_valid",
+            sync_lifecycle_id,
+        ];
+        let request = Request::new(
+                "connector.confirm_sync_valid",
+                Method::POST,
+                "/api/v1/apps/{app_id}/connectors/{connector_id}/confirm_sync_valid/{sync_lifecycle_id}",
+                &path,
+            )
+            .json(&models::ConfirmSyncValidRequest::default());
+        self.client.send(request).await
+    }
+
+    /// Create a configured connector.
+    ///
+    /// `POST /api/v1/apps/{app_id}/connectors/create`
+    pub async fn create(
+        &self,
+        app_id: &str,
+        body: &models::ConnectorServiceCreateRequest,
+    ) -> crate::Result<models::ConnectorServiceCreateResponse> {
+        let path = ["api", "v1", "apps", app_id, "connectors", "create"];
+        let request = Request::new(
+                "connector.create",
+                Method::POST,
+                "/api/v1/apps/{app_id}/connectors/create",
+                &path,
+            )
+            .json(body);
+        self.client.send(request).await
+    }
+
+    /// Create Delegated
+    ///
+    /// Create a connector that is pending a connector config.
+    ///
+    /// `POST /api/v1/apps/{app_id}/connectors`
+    pub async fn create_delegated(
+        &self,
+        app_id: &str,
+        body: &models::ConnectorServiceCreateDelegatedRequest,
+    ) -> crate::Result<models::ConnectorServiceCreateResponse> {
+        let path = ["api", "v1", "apps", app_id, "connectors"];
+        let request = Request::new(
+                "connector.create_delegated",
+                Method::POST,
+                "/api/v1/apps/{app_id}/connectors",
+                &path,
+            )
+            .json(body);
+        self.client.send(request).await
+    }
+
+    /// Delete a connector.
+    ///
+    /// `DELETE /api/v1/apps/{app_id}/connectors/{id}`
+    pub async fn delete(
+        &self,
+        app_id: &str,
+        id: &str,
+    ) -> crate::Result<models::ConnectorServiceDeleteResponse> {
+        let path = ["api", "v1", "apps", app_id, "connectors", id];
+        let request = Request::new(
+                "connector.delete",
+                Method::DELETE,
+                "/api/v1/apps/{app_id}/connectors/{id}",
+                &path,
+            )
+            .json(&models::ConnectorServiceDeleteRequest::default());
+        self.client.send(request).await
+    }
+
+    /// Force Sync
+    ///
+    /// Invokes the c1.api.app.v1.ConnectorService.ForceSync method.
+    ///
+    /// `POST /api/v1/apps/{app_id}/connectors/{connector_id}/force_sync`
+    pub async fn force_sync(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+    ) -> crate::Result<models::ForceSyncResponse> {
+        let path = [
+            "api",
+            "v1",
+            "apps",
+            app_id,
+            "connectors",
+            connector_id,
+            "force_sync",
+        ];
+        let request = Request::new(
+                "connector.force_sync",
+                Method::POST,
+                "/api/v1/apps/{app_id}/connectors/{connector_id}/force_sync",
+                &path,
+            )
+            .json(&models::ForceSyncRequest::default());
+        self.client.send(request).await
+    }
+
+    /// Get a connector.
+    ///
+    /// `GET /api/v1/apps/{app_id}/connectors/{id}`
+    pub async fn get(
+        &self,
+        app_id: &str,
+        id: &str,
+    ) -> crate::Result<models::ConnectorServiceGetResponse> {
+        let path = ["api", "v1", "apps", app_id, "connectors", id];
+        let request = Request::new(
+            "connector.get",
+            Method::GET,
+            "/api/v1/apps/{app_id}/connectors/{id}",
+            &path,
+        );
+        self.client.send(request).await
+    }
+
+    /// Get Connector Sync Download Url
+    ///
+    /// GetConnectorSyncDownloadURL generates a short-lived download URL for a completed connector sync artifact.
+    ///
+    /// `GET /api/v1/apps/{app_id}/connectors/{connector_id}/syncs/{sync_id}/download_url`
+    pub async fn get_connector_sync_download_url(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        sync_id: &str,
+    ) -> crate::Result<models::GetConnectorSyncDownloadUrlResponse> {
+        let path = [
+            "api",
+            "v1",
+            "apps",
+            app_id,
+            "connectors",
+            connector_id,
+            "syncs",
+            sync_id,
+            "download_url",
+        ];
+        let request = Request::new(
+            "connector.get_connector_sync_download_url",
+            Method::GET,
+            "/api/v1/apps/{app_id}/connectors/{connector_id}/syncs/{sync_id}/download_url",
+            &path,
+        );
+        self.client.send(request).await
+    }
+
+    /// Get Credentials
+    ///
+    /// Get credentials for a connector.
+    ///
+    /// `GET /api/v1/apps/{app_id}/connectors/{connector_id}/credentials/{id}`
+    pub async fn get_credentials(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        id: &str,
+    ) -> crate::Result<models::ConnectorServiceGetCredentialsResponse> {
+        let path = [
+            "api",
+            "v1",
+            "apps",
+            app_id,
+            "connectors",
+            connector_id,
+            "credentials",
+            id,
+        ];
+        let request = Request::new(
+            "connector.get_credentials",
+            Method::GET,
+            "/api/v1/apps/{app_id}/connectors/{connector_id}/credentials/{id}",
+            &path,
+        );
+        self.client.send(request).await
+    }
+
+    /// List connectors for an app.
+    ///
+    /// `GET /api/v1/apps/{app_id}/connectors`
+    pub async fn list(
+        &self,
+        app_id: &str,
+        page_size: Option<i32>,
+        page_token: Option<&str>,
+    ) -> crate::Result<models::ConnectorServiceListResponse> {
+        let path = ["api", "v1", "apps", app_id, "connectors"];
+        let request = Request::new(
+                "connector.list",
+                Method::GET,
+                "/api/v1/apps/{app_id}/connectors",
+                &path,
+            )
+            .query("page_size", &page_size)
+            .query("page_token", &page_token);
+        self.client.send(request).await
+    }
+
+    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
+    /// `nextPageToken` of the one before, until that token is empty.
+    pub fn list_pages(
+        &self,
+        app_id: &str,
+        page_size: Option<i32>,
+    ) -> impl futures_util::Stream<
+        Item = crate::Result<models::ConnectorServiceListResponse>,
+    > {
+        let api = *self;
+        crate::pagination::pages(
+            move |token: Option<String>| async move {
+                api.list(app_id, page_size, token.as_deref()).await
+            },
+            |page: &models::ConnectorServiceListResponse| page.next_page_token.as_deref(),
+        )
+    }
+
+    /// Pause Sync
+    ///
+    /// Invokes the c1.api.app.v1.ConnectorService.PauseSync method.
+    ///
+    /// `POST /api/v1/apps/{app_id}/connectors/{connector_id}/pause`
+    pub async fn pause_sync(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+    ) -> crate::Result<models::PauseSyncResponse> {
+        let path = ["api", "v1", "apps", app_id, "connectors", connector_id, "pause"];
+        let request = Request::new(
+                "connector.pause_sync",
+                Method::POST,
+                "/api/v1/apps/{app_id}/connectors/{connector_id}/pause",
+                &path,
+            )
+            .json(&models::PauseSyncRequest::default());
+        self.client.send(request).await
+    }
+
+    /// Resume Sync
+    ///
+    /// Invokes the c1.api.app.v1.ConnectorService.ResumeSync method.
+    ///
+    /// `POST /api/v1/apps/{app_id}/connectors/{connector_id}/resume`
+    pub async fn resume_sync(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+    ) -> crate::Result<models::ResumeSyncResponse> {
+        let path = ["api", "v1", "apps", app_id, "connectors", connector_id, "resume"];
+        let request = Request::new(
+                "connector.resume_sync",
+                Method::POST,
+                "/api/v1/apps/{app_id}/connectors/{connector_id}/resume",
+                &path,
+            )
+            .json(&models::ResumeSyncRequest::default());
+        self.client.send(request).await
+    }
+
     /// Revoke Credential
     ///
     /// Revoke credentials for a connector.
@@ -45,6 +324,118 @@ impl<'a> ConnectorApi<'a> {
                 &path,
             )
             .json(&models::ConnectorServiceRevokeCredentialRequest::default());
+        self.client.send(request).await
+    }
+
+    /// Rotate Credential
+    ///
+    /// Rotate credentials for a connector.
+    ///
+    /// `POST /api/v1/apps/connectors/credentials`
+    pub async fn rotate_credential(
+        &self,
+        body: &models::ConnectorServiceRotateCredentialRequest,
+    ) -> crate::Result<models::ConnectorServiceRotateCredentialResponse> {
+        let path = ["api", "v1", "apps", "connectors", "credentials"];
+        let request = Request::new(
+                "connector.rotate_credential",
+                Method::POST,
+                "/api/v1/apps/connectors/credentials",
+                &path,
+            )
+            .json(body);
+        self.client.send(request).await
+    }
+
+    /// Update a connector.
+    ///
+    /// `POST /api/v1/apps/{app_id}/connectors/{id}`
+    pub async fn update(
+        &self,
+        app_id: &str,
+        id: &str,
+        body: &models::ConnectorServiceUpdateRequest,
+    ) -> crate::Result<models::ConnectorServiceUpdateResponse> {
+        let path = ["api", "v1", "apps", app_id, "connectors", id];
+        let request = Request::new(
+                "connector.update",
+                Method::POST,
+                "/api/v1/apps/{app_id}/connectors/{id}",
+                &path,
+            )
+            .json(body);
+        self.client.send(request).await
+    }
+
+    /// Update Connector Schedule
+    ///
+    /// Invokes the c1.api.app.v1.ConnectorService.UpdateConnectorSchedule method.
+    ///
+    /// `POST /api/v1/apps/{app_id}/connectors/{connector_id}/schedule`
+    pub async fn update_connector_schedule(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        body: &models::UpdateConnectorScheduleRequest,
+    ) -> crate::Result<models::UpdateConnectorScheduleResponse> {
+        let path = ["api", "v1", "apps", app_id, "connectors", connector_id, "schedule"];
+        let request = Request::new(
+                "connector.update_connector_schedule",
+                Method::POST,
+                "/api/v1/apps/{app_id}/connectors/{connector_id}/schedule",
+                &path,
+            )
+            .json(body);
+        self.client.send(request).await
+    }
+
+    /// Update Delegated
+    ///
+    /// Update a delegated connector.
+    ///
+    /// `POST /api/v1/apps/{connector_app_id}/connectors/{connector_id}/delegated`
+    pub async fn update_delegated(
+        &self,
+        connector_app_id: &str,
+        connector_id: &str,
+        body: &models::ConnectorServiceUpdateDelegatedRequest,
+    ) -> crate::Result<models::ConnectorServiceUpdateResponse> {
+        let path = [
+            "api",
+            "v1",
+            "apps",
+            connector_app_id,
+            "connectors",
+            connector_id,
+            "delegated",
+        ];
+        let request = Request::new(
+                "connector.update_delegated",
+                Method::POST,
+                "/api/v1/apps/{connector_app_id}/connectors/{connector_id}/delegated",
+                &path,
+            )
+            .json(body);
+        self.client.send(request).await
+    }
+
+    /// Validate Http Connector Config
+    ///
+    /// Invokes the c1.api.app.v1.ConnectorService.ValidateHTTPConnectorConfig method.
+    ///
+    /// `POST /api/v1/apps/connectors/validate_config/http`
+    pub async fn validate_http_connector_config(
+        &self,
+        body: &models::AppEditorValidateRequest,
+    ) -> crate::Result<models::AppEditorValidateResponse> {
+        let path = ["api", "v1", "apps", "connectors", "validate_config", "http"];
+        let request = Request::new(
+                "connector.validate_http_connector_config",
+                Method::POST,
+                "/api/v1/apps/connectors/validate_config/http",
+                &path,
+            )
+            .json(body);
         self.client.send(request).await
     }
 }

@@ -2,7 +2,7875 @@
 
 //! Types of the `c1.api.app.v1` package.
 
+use super::*;
 use crate::wire;
+
+/// The request message for adding an app entitlement owner.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAppEntitlementOwnerRequest {
+    /// The user_id field for the user to add as an owner of the app entitlement.
+    pub user_id: Option<String>,
+}
+
+impl serde::Serialize for AddAppEntitlementOwnerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("userId", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddAppEntitlementOwnerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AddAppEntitlementOwnerRequest")
+    }
+}
+
+impl wire::ReadFields for AddAppEntitlementOwnerRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "userId" => self.user_id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The empty response message for adding an app entitlement owner.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAppEntitlementOwnerResponse {}
+
+impl serde::Serialize for AddAppEntitlementOwnerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddAppEntitlementOwnerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AddAppEntitlementOwnerResponse")
+    }
+}
+
+impl wire::ReadFields for AddAppEntitlementOwnerResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// Empty request body. Just placeholder for the add app owner request which uses URL values for input.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAppOwnerRequest {}
+
+impl serde::Serialize for AddAppOwnerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddAppOwnerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AddAppOwnerRequest")
+    }
+}
+
+impl wire::ReadFields for AddAppOwnerRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// Empty response with a status code indicating success
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAppOwnerResponse {}
+
+impl serde::Serialize for AddAppOwnerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddAppOwnerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AddAppOwnerResponse")
+    }
+}
+
+impl wire::ReadFields for AddAppOwnerResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The AddAppResourceOwnerRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAppResourceOwnerRequest {
+    /// The userId field.
+    pub user_id: Option<String>,
+}
+
+impl serde::Serialize for AddAppResourceOwnerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("userId", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddAppResourceOwnerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AddAppResourceOwnerRequest")
+    }
+}
+
+impl wire::ReadFields for AddAppResourceOwnerRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "userId" => self.user_id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AddAppResourceOwnerResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAppResourceOwnerResponse {}
+
+impl serde::Serialize for AddAppResourceOwnerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddAppResourceOwnerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AddAppResourceOwnerResponse")
+    }
+}
+
+impl wire::ReadFields for AddAppResourceOwnerResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The AddAutomationExclusionRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAutomationExclusionRequest {
+    /// The userIds field.
+    pub user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for AddAutomationExclusionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_ids {
+            map.serialize_entry("userIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddAutomationExclusionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AddAutomationExclusionRequest")
+    }
+}
+
+impl wire::ReadFields for AddAutomationExclusionRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "userIds" => self.user_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Empty response with a status code indicating success.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddAutomationExclusionResponse {}
+
+impl serde::Serialize for AddAutomationExclusionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddAutomationExclusionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AddAutomationExclusionResponse")
+    }
+}
+
+impl wire::ReadFields for AddAutomationExclusionResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The AddManuallyManagedUsersRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AddManuallyManagedUsersRequest {
+    /// The userIds field.
+    pub user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for AddManuallyManagedUsersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_ids {
+            map.serialize_entry("userIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddManuallyManagedUsersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AddManuallyManagedUsersRequest")
+    }
+}
+
+impl wire::ReadFields for AddManuallyManagedUsersRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "userIds" => self.user_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The App object provides all of the details for an app, as well as some configuration.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct App {
+    /// The ID of the Account named by AccountName.
+    pub app_account_id: Option<String>,
+    /// The AccountName of the app. For example, AWS is AccountID, Github is Org Name, and Okta is Okta Subdomain.
+    pub app_account_name: Option<String>,
+    /// The owners of the app.
+    pub app_owners: Option<Vec<User>>,
+    /// The ID of the Certify Policy associated with this App.
+    pub certify_policy_id: Option<String>,
+    /// The connectorVersion field.
+    pub connector_version: Option<u32>,
+    /// The `createdAt` property.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// The ID for the default request catalog for this app.
+    pub default_request_catalog_id: Option<String>,
+    /// The `deletedAt` property.
+    pub deleted_at: Option<time::OffsetDateTime>,
+    /// The app's description.
+    pub description: Option<String>,
+    /// The app's display name.
+    pub display_name: Option<String>,
+    /// When enabled, resource ownership is sourced from the connector.
+    pub enable_connector_sourced_ownership: Option<bool>,
+    /// The `fieldMask` property.
+    pub field_mask: Option<String>,
+    /// The ID of the Grant Policy associated with this App.
+    pub grant_policy_id: Option<String>,
+    /// The URL of an icon to display for the app.
+    pub icon_url: Option<String>,
+    /// The ID of the app.
+    pub id: Option<String>,
+    /// The identityMatching field.
+    pub identity_matching: Option<AppIdentityMatching>,
+    /// If you add instructions here, they will be shown to users in the access request form when requesting access for this app.
+    pub instructions: Option<String>,
+    /// Specifies if the app is a directory.
+    pub is_directory: Option<bool>,
+    /// The isManuallyManaged field.
+    pub is_manually_managed: Option<bool>,
+    /// The URL of a logo to display for the app.
+    pub logo_uri: Option<String>,
+    /// The cost of an app per-seat, so that total cost can be calculated by the grant count.
+    pub monthly_cost_usd: Option<i32>,
+    /// The ID of the app that created this app, if any.
+    pub parent_app_id: Option<String>,
+    /// The ID of the Revoke Policy associated with this App.
+    pub revoke_policy_id: Option<String>,
+    /// The strictAccessEntitlementProvisioning field.
+    pub strict_access_entitlement_provisioning: Option<bool>,
+    /// The `updatedAt` property.
+    pub updated_at: Option<time::OffsetDateTime>,
+    /// The number of users with grants to this app.
+    pub user_count: Option<i64>,
+}
+
+impl serde::Serialize for App {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_account_id {
+            map.serialize_entry("appAccountId", value)?;
+        }
+        if let Some(value) = &self.app_account_name {
+            map.serialize_entry("appAccountName", value)?;
+        }
+        if let Some(value) = &self.app_owners {
+            map.serialize_entry("appOwners", value)?;
+        }
+        if let Some(value) = &self.certify_policy_id {
+            map.serialize_entry("certifyPolicyId", value)?;
+        }
+        if let Some(value) = &self.connector_version {
+            map.serialize_entry("connectorVersion", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.default_request_catalog_id {
+            map.serialize_entry("defaultRequestCatalogId", value)?;
+        }
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.enable_connector_sourced_ownership {
+            map.serialize_entry("enableConnectorSourcedOwnership", value)?;
+        }
+        if let Some(value) = &self.field_mask {
+            map.serialize_entry("fieldMask", value)?;
+        }
+        if let Some(value) = &self.grant_policy_id {
+            map.serialize_entry("grantPolicyId", value)?;
+        }
+        if let Some(value) = &self.icon_url {
+            map.serialize_entry("iconUrl", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.identity_matching {
+            map.serialize_entry("identityMatching", value)?;
+        }
+        if let Some(value) = &self.instructions {
+            map.serialize_entry("instructions", value)?;
+        }
+        if let Some(value) = &self.is_directory {
+            map.serialize_entry("isDirectory", value)?;
+        }
+        if let Some(value) = &self.is_manually_managed {
+            map.serialize_entry("isManuallyManaged", value)?;
+        }
+        if let Some(value) = &self.logo_uri {
+            map.serialize_entry("logoUri", value)?;
+        }
+        if let Some(value) = &self.monthly_cost_usd {
+            map.serialize_entry("monthlyCostUsd", value)?;
+        }
+        if let Some(value) = &self.parent_app_id {
+            map.serialize_entry("parentAppId", value)?;
+        }
+        if let Some(value) = &self.revoke_policy_id {
+            map.serialize_entry("revokePolicyId", value)?;
+        }
+        if let Some(value) = &self.strict_access_entitlement_provisioning {
+            map.serialize_entry("strictAccessEntitlementProvisioning", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.user_count {
+            map.serialize_entry("userCount", &wire::Out::<wire::Int64>(value))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for App {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "App")
+    }
+}
+
+impl wire::ReadFields for App {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appAccountId" => self.app_account_id = map.next_value()?,
+            "appAccountName" => self.app_account_name = map.next_value()?,
+            "appOwners" => self.app_owners = map.next_value()?,
+            "certifyPolicyId" => self.certify_policy_id = map.next_value()?,
+            "connectorVersion" => self.connector_version = map.next_value()?,
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "defaultRequestCatalogId" => {
+                self.default_request_catalog_id = map.next_value()?;
+            }
+            "deletedAt" => {
+                self.deleted_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "enableConnectorSourcedOwnership" => {
+                self.enable_connector_sourced_ownership = map.next_value()?;
+            }
+            "fieldMask" => self.field_mask = map.next_value()?,
+            "grantPolicyId" => self.grant_policy_id = map.next_value()?,
+            "iconUrl" => self.icon_url = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "identityMatching" => self.identity_matching = map.next_value()?,
+            "instructions" => self.instructions = map.next_value()?,
+            "isDirectory" => self.is_directory = map.next_value()?,
+            "isManuallyManaged" => self.is_manually_managed = map.next_value()?,
+            "logoUri" => self.logo_uri = map.next_value()?,
+            "monthlyCostUsd" => self.monthly_cost_usd = map.next_value()?,
+            "parentAppId" => self.parent_app_id = map.next_value()?,
+            "revokePolicyId" => self.revoke_policy_id = map.next_value()?,
+            "strictAccessEntitlementProvisioning" => {
+                self.strict_access_entitlement_provisioning = map.next_value()?;
+            }
+            "updatedAt" => {
+                self.updated_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "userCount" => {
+                self.user_count = map
+                    .next_value::<Option<wire::In<wire::Int64>>>()?
+                    .map(|v| v.0);
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Empty request body. Just placeholder for the generate app report request which uses URL values for input.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppActionsServiceGenerateReportRequest {}
+
+impl serde::Serialize for AppActionsServiceGenerateReportRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppActionsServiceGenerateReportRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppActionsServiceGenerateReportRequest")
+    }
+}
+
+impl wire::ReadFields for AppActionsServiceGenerateReportRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// Empty response body. Status code indicates success.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppActionsServiceGenerateReportResponse {}
+
+impl serde::Serialize for AppActionsServiceGenerateReportResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppActionsServiceGenerateReportResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppActionsServiceGenerateReportResponse")
+    }
+}
+
+impl wire::ReadFields for AppActionsServiceGenerateReportResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The CreateAutomationRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppCreateAutomationRequest {
+    /// The `automation` property.
+    pub automation: Option<AppEntitlementAutomationInput>,
+}
+
+impl serde::Serialize for AppCreateAutomationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.automation {
+            map.serialize_entry("automation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppCreateAutomationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppCreateAutomationRequest")
+    }
+}
+
+impl wire::ReadFields for AppCreateAutomationRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "automation" => self.automation = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The CreateAutomationResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppCreateAutomationResponse {
+    /// The `automation` property.
+    pub automation: Option<AppEntitlementAutomation>,
+}
+
+impl serde::Serialize for AppCreateAutomationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.automation {
+            map.serialize_entry("automation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppCreateAutomationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppCreateAutomationResponse")
+    }
+}
+
+impl wire::ReadFields for AppCreateAutomationResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "automation" => self.automation = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The DeleteAutomationRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppDeleteAutomationRequest {}
+
+impl serde::Serialize for AppDeleteAutomationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppDeleteAutomationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppDeleteAutomationRequest")
+    }
+}
+
+impl wire::ReadFields for AppDeleteAutomationRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The DeleteAutomationResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppDeleteAutomationResponse {}
+
+impl serde::Serialize for AppDeleteAutomationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppDeleteAutomationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppDeleteAutomationResponse")
+    }
+}
+
+impl wire::ReadFields for AppDeleteAutomationResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The EditorValidateRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEditorValidateRequest {
+    /// The text field.
+    pub text: Option<String>,
+}
+
+impl serde::Serialize for AppEditorValidateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.text {
+            map.serialize_entry("text", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEditorValidateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEditorValidateRequest")
+    }
+}
+
+impl wire::ReadFields for AppEditorValidateRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "text" => self.text = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The EditorValidateResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEditorValidateResponse {
+    /// The markers field.
+    pub markers: Option<Vec<EditorMarker>>,
+}
+
+impl serde::Serialize for AppEditorValidateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.markers {
+            map.serialize_entry("markers", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEditorValidateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEditorValidateResponse")
+    }
+}
+
+impl wire::ReadFields for AppEditorValidateResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "markers" => self.markers = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The app entitlement represents one permission in a downstream App (SAAS) that can be granted. For example, GitHub Read vs GitHub Write.
+///
+/// This message contains a oneof named max_grant_duration. Only a single field of the following list may be set at a time:
+///   - durationUnset
+///   - durationGrant
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlement {
+    /// The alias of the app entitlement used by Cone. Also exact-match queryable.
+    pub alias: Option<String>,
+    /// The ID of the app that is associated with the app entitlement.
+    pub app_id: Option<String>,
+    /// The ID of the app resource that is associated with the app entitlement
+    pub app_resource_id: Option<String>,
+    /// The ID of the app resource type that is associated with the app entitlement
+    pub app_resource_type_id: Option<String>,
+    /// The ID of the policy that will be used for certify tickets related to the app entitlement.
+    pub certify_policy_id: Option<String>,
+    /// The IDs of different compliance frameworks associated with this app entitlement ex (SOX, HIPAA, PCI, etc.)
+    pub compliance_framework_value_ids: Option<Vec<String>>,
+    /// The `createdAt` property.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// Flag to indicate if app-level access request defaults have been applied to the entitlement
+    pub default_values_applied: Option<bool>,
+    /// The `deletedAt` property.
+    pub deleted_at: Option<time::OffsetDateTime>,
+    /// The `deprovisionerPolicy` property.
+    pub deprovisioner_policy: Option<ProvisionPolicy>,
+    /// The description of the app entitlement.
+    pub description: Option<String>,
+    /// The display name of the app entitlement.
+    pub display_name: Option<String>,
+    /// Part of the oneof `max_grant_duration`: set at most one of this and `durationUnset`.
+    pub duration_grant: Option<time::Duration>,
+    /// Part of the oneof `max_grant_duration`: set at most one of this and `durationGrant`.
+    pub duration_unset: Option<serde_json::Map<String, serde_json::Value>>,
+    /// This enables tasks to be created in an emergency and use a selected emergency access policy.
+    pub emergency_grant_enabled: Option<bool>,
+    /// The ID of the policy that will be used for emergency access grant tasks.
+    pub emergency_grant_policy_id: Option<String>,
+    /// The amount of grants open for this entitlement
+    pub grant_count: Option<i64>,
+    /// The ID of the policy that will be used for grant tickets related to the app entitlement.
+    pub grant_policy_id: Option<String>,
+    /// The unique ID for the App Entitlement.
+    pub id: Option<String>,
+    /// Flag to indicate whether automation (for adding users to entitlement based on rules) has been enabled.
+    pub is_automation_enabled: Option<bool>,
+    /// Flag to indicate if the app entitlement is manually managed.
+    pub is_manually_managed: Option<bool>,
+    /// The matchBatonId field.
+    pub match_baton_id: Option<String>,
+    /// Flag to indicate if the app-level access request settings have been overridden for the entitlement
+    pub override_access_requests_defaults: Option<bool>,
+    /// The `provisionerPolicy` property.
+    pub provisioner_policy: Option<ProvisionPolicy>,
+    /// The purpose field.
+    pub purpose: Option<AppEntitlementPurpose>,
+    /// The ID of the request schema associated with this app entitlement.
+    pub request_schema_id: Option<String>,
+    /// The ID of the policy that will be used for revoke tickets related to the app entitlement
+    pub revoke_policy_id: Option<String>,
+    /// The riskLevelValueId field.
+    pub risk_level_value_id: Option<String>,
+    /// The slug is displayed as an oval next to the name in the frontend of C1, it tells you what permission the entitlement grants. See <https://www.conductorone.com/docs/product/admin/entitlements/>
+    pub slug: Option<String>,
+    /// Map to tell us which connector the entitlement came from.
+    pub source_connector_ids: Option<std::collections::BTreeMap<String, String>>,
+    /// This field indicates if this is a system builtin entitlement.
+    pub system_builtin: Option<bool>,
+    /// The `updatedAt` property.
+    pub updated_at: Option<time::OffsetDateTime>,
+    /// The `userEditedMask` property.
+    pub user_edited_mask: Option<String>,
+}
+
+impl serde::Serialize for AppEntitlement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.alias {
+            map.serialize_entry("alias", value)?;
+        }
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.app_resource_id {
+            map.serialize_entry("appResourceId", value)?;
+        }
+        if let Some(value) = &self.app_resource_type_id {
+            map.serialize_entry("appResourceTypeId", value)?;
+        }
+        if let Some(value) = &self.certify_policy_id {
+            map.serialize_entry("certifyPolicyId", value)?;
+        }
+        if let Some(value) = &self.compliance_framework_value_ids {
+            map.serialize_entry("complianceFrameworkValueIds", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.default_values_applied {
+            map.serialize_entry("defaultValuesApplied", value)?;
+        }
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.deprovisioner_policy {
+            map.serialize_entry("deprovisionerPolicy", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.duration_grant {
+            map.serialize_entry("durationGrant", &wire::Out::<wire::Duration>(value))?;
+        }
+        if let Some(value) = &self.duration_unset {
+            map.serialize_entry("durationUnset", value)?;
+        }
+        if let Some(value) = &self.emergency_grant_enabled {
+            map.serialize_entry("emergencyGrantEnabled", value)?;
+        }
+        if let Some(value) = &self.emergency_grant_policy_id {
+            map.serialize_entry("emergencyGrantPolicyId", value)?;
+        }
+        if let Some(value) = &self.grant_count {
+            map.serialize_entry("grantCount", &wire::Out::<wire::Int64>(value))?;
+        }
+        if let Some(value) = &self.grant_policy_id {
+            map.serialize_entry("grantPolicyId", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.is_automation_enabled {
+            map.serialize_entry("isAutomationEnabled", value)?;
+        }
+        if let Some(value) = &self.is_manually_managed {
+            map.serialize_entry("isManuallyManaged", value)?;
+        }
+        if let Some(value) = &self.match_baton_id {
+            map.serialize_entry("matchBatonId", value)?;
+        }
+        if let Some(value) = &self.override_access_requests_defaults {
+            map.serialize_entry("overrideAccessRequestsDefaults", value)?;
+        }
+        if let Some(value) = &self.provisioner_policy {
+            map.serialize_entry("provisionerPolicy", value)?;
+        }
+        if let Some(value) = &self.purpose {
+            map.serialize_entry("purpose", value)?;
+        }
+        if let Some(value) = &self.request_schema_id {
+            map.serialize_entry("requestSchemaId", value)?;
+        }
+        if let Some(value) = &self.revoke_policy_id {
+            map.serialize_entry("revokePolicyId", value)?;
+        }
+        if let Some(value) = &self.risk_level_value_id {
+            map.serialize_entry("riskLevelValueId", value)?;
+        }
+        if let Some(value) = &self.slug {
+            map.serialize_entry("slug", value)?;
+        }
+        if let Some(value) = &self.source_connector_ids {
+            map.serialize_entry("sourceConnectorIds", value)?;
+        }
+        if let Some(value) = &self.system_builtin {
+            map.serialize_entry("systemBuiltin", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.user_edited_mask {
+            map.serialize_entry("userEditedMask", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlement")
+    }
+}
+
+impl wire::ReadFields for AppEntitlement {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "alias" => self.alias = map.next_value()?,
+            "appId" => self.app_id = map.next_value()?,
+            "appResourceId" => self.app_resource_id = map.next_value()?,
+            "appResourceTypeId" => self.app_resource_type_id = map.next_value()?,
+            "certifyPolicyId" => self.certify_policy_id = map.next_value()?,
+            "complianceFrameworkValueIds" => {
+                self.compliance_framework_value_ids = map.next_value()?;
+            }
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "defaultValuesApplied" => self.default_values_applied = map.next_value()?,
+            "deletedAt" => {
+                self.deleted_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "deprovisionerPolicy" => self.deprovisioner_policy = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "durationGrant" => {
+                self.duration_grant = map
+                    .next_value::<Option<wire::In<wire::Duration>>>()?
+                    .map(|v| v.0);
+            }
+            "durationUnset" => self.duration_unset = map.next_value()?,
+            "emergencyGrantEnabled" => self.emergency_grant_enabled = map.next_value()?,
+            "emergencyGrantPolicyId" => {
+                self.emergency_grant_policy_id = map.next_value()?;
+            }
+            "grantCount" => {
+                self.grant_count = map
+                    .next_value::<Option<wire::In<wire::Int64>>>()?
+                    .map(|v| v.0);
+            }
+            "grantPolicyId" => self.grant_policy_id = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "isAutomationEnabled" => self.is_automation_enabled = map.next_value()?,
+            "isManuallyManaged" => self.is_manually_managed = map.next_value()?,
+            "matchBatonId" => self.match_baton_id = map.next_value()?,
+            "overrideAccessRequestsDefaults" => {
+                self.override_access_requests_defaults = map.next_value()?;
+            }
+            "provisionerPolicy" => self.provisioner_policy = map.next_value()?,
+            "purpose" => self.purpose = map.next_value()?,
+            "requestSchemaId" => self.request_schema_id = map.next_value()?,
+            "revokePolicyId" => self.revoke_policy_id = map.next_value()?,
+            "riskLevelValueId" => self.risk_level_value_id = map.next_value()?,
+            "slug" => self.slug = map.next_value()?,
+            "sourceConnectorIds" => self.source_connector_ids = map.next_value()?,
+            "systemBuiltin" => self.system_builtin = map.next_value()?,
+            "updatedAt" => {
+                self.updated_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "userEditedMask" => self.user_edited_mask = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementAutomation message.
+///
+/// This message contains a oneof named conditions. Only a single field of the following list may be set at a time:
+///   - none
+///   - entitlements
+///   - cel
+///   - basic
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementAutomation {
+    /// The unique ID for the App Entitlement.
+    pub app_entitlement_id: Option<String>,
+    /// The ID of the app that is associated with the app entitlement.
+    pub app_id: Option<String>,
+    /// Part of the oneof `conditions`: set at most one of this and `none`, `entitlements`, `cel`.
+    pub basic: Option<AppEntitlementAutomationRuleBasic>,
+    /// Part of the oneof `conditions`: set at most one of this and `none`, `entitlements`, `basic`.
+    pub cel: Option<AppEntitlementAutomationRuleCel>,
+    /// The `createdAt` property.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// The `deletedAt` property.
+    pub deleted_at: Option<time::OffsetDateTime>,
+    /// The description of the app entitlement.
+    pub description: Option<String>,
+    /// The display name of the app entitlement.
+    pub display_name: Option<String>,
+    /// Part of the oneof `conditions`: set at most one of this and `none`, `cel`, `basic`.
+    pub entitlements: Option<AppEntitlementAutomationRuleEntitlement>,
+    /// The `lastRunStatus` property.
+    pub last_run_status: Option<AppEntitlementAutomationLastRunStatus>,
+    /// Part of the oneof `conditions`: set at most one of this and `entitlements`, `cel`, `basic`.
+    pub none: Option<AppEntitlementAutomationRuleNone>,
+    /// The `updatedAt` property.
+    pub updated_at: Option<time::OffsetDateTime>,
+}
+
+impl serde::Serialize for AppEntitlementAutomation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement_id {
+            map.serialize_entry("appEntitlementId", value)?;
+        }
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.basic {
+            map.serialize_entry("basic", value)?;
+        }
+        if let Some(value) = &self.cel {
+            map.serialize_entry("cel", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.entitlements {
+            map.serialize_entry("entitlements", value)?;
+        }
+        if let Some(value) = &self.last_run_status {
+            map.serialize_entry("lastRunStatus", value)?;
+        }
+        if let Some(value) = &self.none {
+            map.serialize_entry("none", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementAutomation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementAutomation")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementAutomation {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appEntitlementId" => self.app_entitlement_id = map.next_value()?,
+            "appId" => self.app_id = map.next_value()?,
+            "basic" => self.basic = map.next_value()?,
+            "cel" => self.cel = map.next_value()?,
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "deletedAt" => {
+                self.deleted_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "entitlements" => self.entitlements = map.next_value()?,
+            "lastRunStatus" => self.last_run_status = map.next_value()?,
+            "none" => self.none = map.next_value()?,
+            "updatedAt" => {
+                self.updated_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementAutomation message.
+///
+/// This message contains a oneof named conditions. Only a single field of the following list may be set at a time:
+///   - none
+///   - entitlements
+///   - cel
+///   - basic
+///
+/// The writable fields of [`AppEntitlementAutomation`], as sent in requests.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementAutomationInput {
+    /// Part of the oneof `conditions`: set at most one of this and `none`, `entitlements`, `cel`.
+    pub basic: Option<AppEntitlementAutomationRuleBasic>,
+    /// Part of the oneof `conditions`: set at most one of this and `none`, `entitlements`, `basic`.
+    pub cel: Option<AppEntitlementAutomationRuleCel>,
+    /// The description of the app entitlement.
+    pub description: Option<String>,
+    /// The display name of the app entitlement.
+    pub display_name: Option<String>,
+    /// Part of the oneof `conditions`: set at most one of this and `none`, `cel`, `basic`.
+    pub entitlements: Option<AppEntitlementAutomationRuleEntitlement>,
+    /// The `lastRunStatus` property.
+    pub last_run_status: Option<AppEntitlementAutomationLastRunStatusInput>,
+    /// Part of the oneof `conditions`: set at most one of this and `entitlements`, `cel`, `basic`.
+    pub none: Option<AppEntitlementAutomationRuleNone>,
+}
+
+impl serde::Serialize for AppEntitlementAutomationInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.basic {
+            map.serialize_entry("basic", value)?;
+        }
+        if let Some(value) = &self.cel {
+            map.serialize_entry("cel", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.entitlements {
+            map.serialize_entry("entitlements", value)?;
+        }
+        if let Some(value) = &self.last_run_status {
+            map.serialize_entry("lastRunStatus", value)?;
+        }
+        if let Some(value) = &self.none {
+            map.serialize_entry("none", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementAutomationInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementAutomationInput")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementAutomationInput {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "basic" => self.basic = map.next_value()?,
+            "cel" => self.cel = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "entitlements" => self.entitlements = map.next_value()?,
+            "lastRunStatus" => self.last_run_status = map.next_value()?,
+            "none" => self.none = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<AppEntitlementAutomation> for AppEntitlementAutomationInput {
+    /// Keeps the writable fields of a [`AppEntitlementAutomation`], ready to send.
+    fn from(value: AppEntitlementAutomation) -> Self {
+        Self {
+            basic: value.basic,
+            cel: value.cel,
+            description: value.description,
+            display_name: value.display_name,
+            entitlements: value.entitlements,
+            last_run_status: value.last_run_status.map(Into::into),
+            none: value.none,
+        }
+    }
+}
+
+/// The AppEntitlementAutomationLastRunStatus message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementAutomationLastRunStatus {
+    /// The errorMessage field.
+    pub error_message: Option<String>,
+    /// The `lastCompletedAt` property.
+    pub last_completed_at: Option<time::OffsetDateTime>,
+    /// The status field.
+    pub status: Option<AppEntitlementAutomationLastRunStatusStatus>,
+}
+
+impl serde::Serialize for AppEntitlementAutomationLastRunStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error_message {
+            map.serialize_entry("errorMessage", value)?;
+        }
+        if let Some(value) = &self.last_completed_at {
+            map.serialize_entry(
+                "lastCompletedAt",
+                &wire::Out::<wire::Timestamp>(value),
+            )?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementAutomationLastRunStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementAutomationLastRunStatus")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementAutomationLastRunStatus {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "errorMessage" => self.error_message = map.next_value()?,
+            "lastCompletedAt" => {
+                self.last_completed_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "status" => self.status = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementAutomationLastRunStatus message.
+///
+/// The writable fields of [`AppEntitlementAutomationLastRunStatus`], as sent in requests.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementAutomationLastRunStatusInput {}
+
+impl serde::Serialize for AppEntitlementAutomationLastRunStatusInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementAutomationLastRunStatusInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementAutomationLastRunStatusInput")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementAutomationLastRunStatusInput {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+impl From<AppEntitlementAutomationLastRunStatus>
+for AppEntitlementAutomationLastRunStatusInput {
+    /// Keeps the writable fields of a [`AppEntitlementAutomationLastRunStatus`], ready to send.
+    fn from(_value: AppEntitlementAutomationLastRunStatus) -> Self {
+        Self {}
+    }
+}
+
+/// The status field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppEntitlementAutomationLastRunStatusStatus {
+    /// `APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_UNSPECIFIED`
+    Unspecified,
+    /// `APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_SUCCESS`
+    Success,
+    /// `APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_FAILED`
+    Failed,
+    /// `APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_IN_PROGRESS`
+    InProgress,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl AppEntitlementAutomationLastRunStatusStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_UNSPECIFIED",
+            Self::Success => "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_SUCCESS",
+            Self::Failed => "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_FAILED",
+            Self::InProgress => "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_IN_PROGRESS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for AppEntitlementAutomationLastRunStatusStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementAutomationLastRunStatusStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_UNSPECIFIED" => Self::Unspecified,
+                "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_SUCCESS" => Self::Success,
+                "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_FAILED" => Self::Failed,
+                "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_IN_PROGRESS" => Self::InProgress,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The AppEntitlementAutomationRuleBasic message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementAutomationRuleBasic {
+    /// The expression field.
+    pub expression: Option<String>,
+}
+
+impl serde::Serialize for AppEntitlementAutomationRuleBasic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expression {
+            map.serialize_entry("expression", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementAutomationRuleBasic {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementAutomationRuleBasic")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementAutomationRuleBasic {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expression" => self.expression = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementAutomationRuleCEL message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementAutomationRuleCel {
+    /// The expression field.
+    pub expression: Option<String>,
+}
+
+impl serde::Serialize for AppEntitlementAutomationRuleCel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expression {
+            map.serialize_entry("expression", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementAutomationRuleCel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementAutomationRuleCel")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementAutomationRuleCel {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expression" => self.expression = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementAutomationRuleEntitlement message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementAutomationRuleEntitlement {
+    /// The entitlementRefs field.
+    pub entitlement_refs: Option<Vec<AppEntitlementRef>>,
+}
+
+impl serde::Serialize for AppEntitlementAutomationRuleEntitlement {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.entitlement_refs {
+            map.serialize_entry("entitlementRefs", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementAutomationRuleEntitlement {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementAutomationRuleEntitlement")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementAutomationRuleEntitlement {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "entitlementRefs" => self.entitlement_refs = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementAutomationRuleNone message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementAutomationRuleNone {}
+
+impl serde::Serialize for AppEntitlementAutomationRuleNone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementAutomationRuleNone {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementAutomationRuleNone")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementAutomationRuleNone {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The app entitlement expand mask allows the user to get additional information when getting responses containing app entitlement views.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementExpandMask {
+    /// Array of strings to describe which items to expand on the return value. Can be any combination of "*", "app_id", "app_resource_type_id", or "app_resource_id".
+    pub paths: Option<Vec<String>>,
+}
+
+impl serde::Serialize for AppEntitlementExpandMask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.paths {
+            map.serialize_entry("paths", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementExpandMask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementExpandMask")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementExpandMask {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "paths" => self.paths = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The app entitlement represents one permission in a downstream App (SAAS) that can be granted. For example, GitHub Read vs GitHub Write.
+///
+/// This message contains a oneof named max_grant_duration. Only a single field of the following list may be set at a time:
+///   - durationUnset
+///   - durationGrant
+///
+/// The writable fields of [`AppEntitlement`], as sent in requests.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementInput {
+    /// The alias of the app entitlement used by Cone. Also exact-match queryable.
+    pub alias: Option<String>,
+    /// The ID of the app that is associated with the app entitlement.
+    pub app_id: Option<String>,
+    /// The ID of the app resource that is associated with the app entitlement
+    pub app_resource_id: Option<String>,
+    /// The ID of the app resource type that is associated with the app entitlement
+    pub app_resource_type_id: Option<String>,
+    /// The ID of the policy that will be used for certify tickets related to the app entitlement.
+    pub certify_policy_id: Option<String>,
+    /// The IDs of different compliance frameworks associated with this app entitlement ex (SOX, HIPAA, PCI, etc.)
+    pub compliance_framework_value_ids: Option<Vec<String>>,
+    /// Flag to indicate if app-level access request defaults have been applied to the entitlement
+    pub default_values_applied: Option<bool>,
+    /// The `deprovisionerPolicy` property.
+    pub deprovisioner_policy: Option<ProvisionPolicy>,
+    /// The description of the app entitlement.
+    pub description: Option<String>,
+    /// The display name of the app entitlement.
+    pub display_name: Option<String>,
+    /// Part of the oneof `max_grant_duration`: set at most one of this and `durationUnset`.
+    pub duration_grant: Option<time::Duration>,
+    /// Part of the oneof `max_grant_duration`: set at most one of this and `durationGrant`.
+    pub duration_unset: Option<serde_json::Map<String, serde_json::Value>>,
+    /// This enables tasks to be created in an emergency and use a selected emergency access policy.
+    pub emergency_grant_enabled: Option<bool>,
+    /// The ID of the policy that will be used for emergency access grant tasks.
+    pub emergency_grant_policy_id: Option<String>,
+    /// The ID of the policy that will be used for grant tickets related to the app entitlement.
+    pub grant_policy_id: Option<String>,
+    /// Flag to indicate if the app entitlement is manually managed.
+    pub is_manually_managed: Option<bool>,
+    /// The matchBatonId field.
+    pub match_baton_id: Option<String>,
+    /// Flag to indicate if the app-level access request settings have been overridden for the entitlement
+    pub override_access_requests_defaults: Option<bool>,
+    /// The `provisionerPolicy` property.
+    pub provisioner_policy: Option<ProvisionPolicy>,
+    /// The purpose field.
+    pub purpose: Option<AppEntitlementPurpose>,
+    /// The ID of the request schema associated with this app entitlement.
+    pub request_schema_id: Option<String>,
+    /// The ID of the policy that will be used for revoke tickets related to the app entitlement
+    pub revoke_policy_id: Option<String>,
+    /// The riskLevelValueId field.
+    pub risk_level_value_id: Option<String>,
+    /// The slug is displayed as an oval next to the name in the frontend of C1, it tells you what permission the entitlement grants. See <https://www.conductorone.com/docs/product/admin/entitlements/>
+    pub slug: Option<String>,
+    /// Map to tell us which connector the entitlement came from.
+    pub source_connector_ids: Option<std::collections::BTreeMap<String, String>>,
+    /// The `userEditedMask` property.
+    pub user_edited_mask: Option<String>,
+}
+
+impl serde::Serialize for AppEntitlementInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.alias {
+            map.serialize_entry("alias", value)?;
+        }
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.app_resource_id {
+            map.serialize_entry("appResourceId", value)?;
+        }
+        if let Some(value) = &self.app_resource_type_id {
+            map.serialize_entry("appResourceTypeId", value)?;
+        }
+        if let Some(value) = &self.certify_policy_id {
+            map.serialize_entry("certifyPolicyId", value)?;
+        }
+        if let Some(value) = &self.compliance_framework_value_ids {
+            map.serialize_entry("complianceFrameworkValueIds", value)?;
+        }
+        if let Some(value) = &self.default_values_applied {
+            map.serialize_entry("defaultValuesApplied", value)?;
+        }
+        if let Some(value) = &self.deprovisioner_policy {
+            map.serialize_entry("deprovisionerPolicy", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.duration_grant {
+            map.serialize_entry("durationGrant", &wire::Out::<wire::Duration>(value))?;
+        }
+        if let Some(value) = &self.duration_unset {
+            map.serialize_entry("durationUnset", value)?;
+        }
+        if let Some(value) = &self.emergency_grant_enabled {
+            map.serialize_entry("emergencyGrantEnabled", value)?;
+        }
+        if let Some(value) = &self.emergency_grant_policy_id {
+            map.serialize_entry("emergencyGrantPolicyId", value)?;
+        }
+        if let Some(value) = &self.grant_policy_id {
+            map.serialize_entry("grantPolicyId", value)?;
+        }
+        if let Some(value) = &self.is_manually_managed {
+            map.serialize_entry("isManuallyManaged", value)?;
+        }
+        if let Some(value) = &self.match_baton_id {
+            map.serialize_entry("matchBatonId", value)?;
+        }
+        if let Some(value) = &self.override_access_requests_defaults {
+            map.serialize_entry("overrideAccessRequestsDefaults", value)?;
+        }
+        if let Some(value) = &self.provisioner_policy {
+            map.serialize_entry("provisionerPolicy", value)?;
+        }
+        if let Some(value) = &self.purpose {
+            map.serialize_entry("purpose", value)?;
+        }
+        if let Some(value) = &self.request_schema_id {
+            map.serialize_entry("requestSchemaId", value)?;
+        }
+        if let Some(value) = &self.revoke_policy_id {
+            map.serialize_entry("revokePolicyId", value)?;
+        }
+        if let Some(value) = &self.risk_level_value_id {
+            map.serialize_entry("riskLevelValueId", value)?;
+        }
+        if let Some(value) = &self.slug {
+            map.serialize_entry("slug", value)?;
+        }
+        if let Some(value) = &self.source_connector_ids {
+            map.serialize_entry("sourceConnectorIds", value)?;
+        }
+        if let Some(value) = &self.user_edited_mask {
+            map.serialize_entry("userEditedMask", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementInput")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementInput {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "alias" => self.alias = map.next_value()?,
+            "appId" => self.app_id = map.next_value()?,
+            "appResourceId" => self.app_resource_id = map.next_value()?,
+            "appResourceTypeId" => self.app_resource_type_id = map.next_value()?,
+            "certifyPolicyId" => self.certify_policy_id = map.next_value()?,
+            "complianceFrameworkValueIds" => {
+                self.compliance_framework_value_ids = map.next_value()?;
+            }
+            "defaultValuesApplied" => self.default_values_applied = map.next_value()?,
+            "deprovisionerPolicy" => self.deprovisioner_policy = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "durationGrant" => {
+                self.duration_grant = map
+                    .next_value::<Option<wire::In<wire::Duration>>>()?
+                    .map(|v| v.0);
+            }
+            "durationUnset" => self.duration_unset = map.next_value()?,
+            "emergencyGrantEnabled" => self.emergency_grant_enabled = map.next_value()?,
+            "emergencyGrantPolicyId" => {
+                self.emergency_grant_policy_id = map.next_value()?;
+            }
+            "grantPolicyId" => self.grant_policy_id = map.next_value()?,
+            "isManuallyManaged" => self.is_manually_managed = map.next_value()?,
+            "matchBatonId" => self.match_baton_id = map.next_value()?,
+            "overrideAccessRequestsDefaults" => {
+                self.override_access_requests_defaults = map.next_value()?;
+            }
+            "provisionerPolicy" => self.provisioner_policy = map.next_value()?,
+            "purpose" => self.purpose = map.next_value()?,
+            "requestSchemaId" => self.request_schema_id = map.next_value()?,
+            "revokePolicyId" => self.revoke_policy_id = map.next_value()?,
+            "riskLevelValueId" => self.risk_level_value_id = map.next_value()?,
+            "slug" => self.slug = map.next_value()?,
+            "sourceConnectorIds" => self.source_connector_ids = map.next_value()?,
+            "userEditedMask" => self.user_edited_mask = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<AppEntitlement> for AppEntitlementInput {
+    /// Keeps the writable fields of a [`AppEntitlement`], ready to send.
+    fn from(value: AppEntitlement) -> Self {
+        Self {
+            alias: value.alias,
+            app_id: value.app_id,
+            app_resource_id: value.app_resource_id,
+            app_resource_type_id: value.app_resource_type_id,
+            certify_policy_id: value.certify_policy_id,
+            compliance_framework_value_ids: value.compliance_framework_value_ids,
+            default_values_applied: value.default_values_applied,
+            deprovisioner_policy: value.deprovisioner_policy,
+            description: value.description,
+            display_name: value.display_name,
+            duration_grant: value.duration_grant,
+            duration_unset: value.duration_unset,
+            emergency_grant_enabled: value.emergency_grant_enabled,
+            emergency_grant_policy_id: value.emergency_grant_policy_id,
+            grant_policy_id: value.grant_policy_id,
+            is_manually_managed: value.is_manually_managed,
+            match_baton_id: value.match_baton_id,
+            override_access_requests_defaults: value.override_access_requests_defaults,
+            provisioner_policy: value.provisioner_policy,
+            purpose: value.purpose,
+            request_schema_id: value.request_schema_id,
+            revoke_policy_id: value.revoke_policy_id,
+            risk_level_value_id: value.risk_level_value_id,
+            slug: value.slug,
+            source_connector_ids: value.source_connector_ids,
+            user_edited_mask: value.user_edited_mask,
+        }
+    }
+}
+
+/// The AppEntitlementProxy message.
+///
+/// This message contains a oneof named _implicit. Only a single field of the following list may be set at a time:
+///   - implicit
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementProxy {
+    /// The `createdAt` property.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// The `deletedAt` property.
+    pub deleted_at: Option<time::OffsetDateTime>,
+    /// The `disabledAt` property.
+    pub disabled_at: Option<time::OffsetDateTime>,
+    /// The dstAppEntitlementId field.
+    pub dst_app_entitlement_id: Option<String>,
+    /// The dstAppId field.
+    pub dst_app_id: Option<String>,
+    /// If true, the binding doesn't not exist yet and is from the list of the entitlements from the parent app.
+    ///  typically the IdP that handles provisioning for the app instead of C1s connector.
+    /// This field is part of the `_implicit` oneof.
+    /// See the documentation for `c1.api.app.v1.AppEntitlementProxy` for more details.
+    ///
+    /// Part of the oneof `_implicit`: set at most one of this and .
+    pub implicit: Option<bool>,
+    /// The srcAppEntitlementId field.
+    pub src_app_entitlement_id: Option<String>,
+    /// The srcAppId field.
+    pub src_app_id: Option<String>,
+    /// The systemBuiltin field.
+    pub system_builtin: Option<bool>,
+    /// The `updatedAt` property.
+    pub updated_at: Option<time::OffsetDateTime>,
+}
+
+impl serde::Serialize for AppEntitlementProxy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.disabled_at {
+            map.serialize_entry("disabledAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.dst_app_entitlement_id {
+            map.serialize_entry("dstAppEntitlementId", value)?;
+        }
+        if let Some(value) = &self.dst_app_id {
+            map.serialize_entry("dstAppId", value)?;
+        }
+        if let Some(value) = &self.implicit {
+            map.serialize_entry("implicit", value)?;
+        }
+        if let Some(value) = &self.src_app_entitlement_id {
+            map.serialize_entry("srcAppEntitlementId", value)?;
+        }
+        if let Some(value) = &self.src_app_id {
+            map.serialize_entry("srcAppId", value)?;
+        }
+        if let Some(value) = &self.system_builtin {
+            map.serialize_entry("systemBuiltin", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementProxy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementProxy")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementProxy {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "deletedAt" => {
+                self.deleted_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "disabledAt" => {
+                self.disabled_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "dstAppEntitlementId" => self.dst_app_entitlement_id = map.next_value()?,
+            "dstAppId" => self.dst_app_id = map.next_value()?,
+            "implicit" => self.implicit = map.next_value()?,
+            "srcAppEntitlementId" => self.src_app_entitlement_id = map.next_value()?,
+            "srcAppId" => self.src_app_id = map.next_value()?,
+            "systemBuiltin" => self.system_builtin = map.next_value()?,
+            "updatedAt" => {
+                self.updated_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementProxyExpandMask message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementProxyExpandMask {
+    /// The paths field.
+    pub paths: Option<Vec<String>>,
+}
+
+impl serde::Serialize for AppEntitlementProxyExpandMask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.paths {
+            map.serialize_entry("paths", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementProxyExpandMask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementProxyExpandMask")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementProxyExpandMask {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "paths" => self.paths = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementProxyView message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementProxyView {
+    /// The `appProxyEntitlement` property.
+    pub app_proxy_entitlement: Option<AppEntitlementProxy>,
+    /// The dstAppEntitlementPath field.
+    pub dst_app_entitlement_path: Option<String>,
+    /// The dstAppPath field.
+    pub dst_app_path: Option<String>,
+    /// The srcAppEntitlementPath field.
+    pub src_app_entitlement_path: Option<String>,
+    /// The srcAppPath field.
+    pub src_app_path: Option<String>,
+}
+
+impl serde::Serialize for AppEntitlementProxyView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_proxy_entitlement {
+            map.serialize_entry("appProxyEntitlement", value)?;
+        }
+        if let Some(value) = &self.dst_app_entitlement_path {
+            map.serialize_entry("dstAppEntitlementPath", value)?;
+        }
+        if let Some(value) = &self.dst_app_path {
+            map.serialize_entry("dstAppPath", value)?;
+        }
+        if let Some(value) = &self.src_app_entitlement_path {
+            map.serialize_entry("srcAppEntitlementPath", value)?;
+        }
+        if let Some(value) = &self.src_app_path {
+            map.serialize_entry("srcAppPath", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementProxyView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementProxyView")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementProxyView {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appProxyEntitlement" => self.app_proxy_entitlement = map.next_value()?,
+            "dstAppEntitlementPath" => self.dst_app_entitlement_path = map.next_value()?,
+            "dstAppPath" => self.dst_app_path = map.next_value()?,
+            "srcAppEntitlementPath" => self.src_app_entitlement_path = map.next_value()?,
+            "srcAppPath" => self.src_app_path = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The purpose field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppEntitlementPurpose {
+    /// `APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED`
+    Unspecified,
+    /// `APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT`
+    Assignment,
+    /// `APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION`
+    Permission,
+    /// `APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP`
+    Ownership,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl AppEntitlementPurpose {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED",
+            Self::Assignment => "APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT",
+            Self::Permission => "APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION",
+            Self::Ownership => "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for AppEntitlementPurpose {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementPurpose {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED" => Self::Unspecified,
+                "APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT" => Self::Assignment,
+                "APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION" => Self::Permission,
+                "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP" => Self::Ownership,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The AppEntitlementRef message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementRef {
+    /// The appId field.
+    pub app_id: Option<String>,
+    /// The id field.
+    pub id: Option<String>,
+}
+
+impl serde::Serialize for AppEntitlementRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementRef")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementRef {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementSearchServiceSearchGrantsRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementSearchServiceSearchGrantsRequest {
+    /// Search for grants contained in any of these apps.
+    pub app_ids: Option<Vec<String>>,
+    /// Search for grants that are granted to any of these app user ids.
+    pub app_user_ids: Option<Vec<String>>,
+    /// Search for grants of an entitlement
+    pub entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    /// The `expandMask` property.
+    pub expand_mask: Option<AppEntitlementExpandMask>,
+    /// The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
+    pub page_size: Option<i32>,
+    /// The pageToken field.
+    pub page_token: Option<String>,
+    /// Filter for entitlements with these purposes (e.g., ASSIGNMENT for membership entitlements)
+    pub purpose: Option<Vec<AppEntitlementSearchServiceSearchGrantsRequestPurposeItem>>,
+    /// Search for grants within a resource.
+    pub resource_ids: Option<Vec<String>>,
+    /// Search grants for given resource types.
+    pub resource_type_ids: Option<Vec<String>>,
+    /// Search for grants of a user
+    pub user_id: Option<String>,
+}
+
+impl serde::Serialize for AppEntitlementSearchServiceSearchGrantsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_ids {
+            map.serialize_entry("appIds", value)?;
+        }
+        if let Some(value) = &self.app_user_ids {
+            map.serialize_entry("appUserIds", value)?;
+        }
+        if let Some(value) = &self.entitlement_refs {
+            map.serialize_entry("entitlementRefs", value)?;
+        }
+        if let Some(value) = &self.expand_mask {
+            map.serialize_entry("expandMask", value)?;
+        }
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("pageSize", value)?;
+        }
+        if let Some(value) = &self.page_token {
+            map.serialize_entry("pageToken", value)?;
+        }
+        if let Some(value) = &self.purpose {
+            map.serialize_entry("purpose", value)?;
+        }
+        if let Some(value) = &self.resource_ids {
+            map.serialize_entry("resourceIds", value)?;
+        }
+        if let Some(value) = &self.resource_type_ids {
+            map.serialize_entry("resourceTypeIds", value)?;
+        }
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("userId", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementSearchServiceSearchGrantsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementSearchServiceSearchGrantsRequest")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementSearchServiceSearchGrantsRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appIds" => self.app_ids = map.next_value()?,
+            "appUserIds" => self.app_user_ids = map.next_value()?,
+            "entitlementRefs" => self.entitlement_refs = map.next_value()?,
+            "expandMask" => self.expand_mask = map.next_value()?,
+            "pageSize" => self.page_size = map.next_value()?,
+            "pageToken" => self.page_token = map.next_value()?,
+            "purpose" => self.purpose = map.next_value()?,
+            "resourceIds" => self.resource_ids = map.next_value()?,
+            "resourceTypeIds" => self.resource_type_ids = map.next_value()?,
+            "userId" => self.user_id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The schema at `/components/schemas/c1.api.app.v1.AppEntitlementSearchServiceSearchGrantsRequest/properties/purpose/items`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppEntitlementSearchServiceSearchGrantsRequestPurposeItem {
+    /// `APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED`
+    Unspecified,
+    /// `APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT`
+    Assignment,
+    /// `APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION`
+    Permission,
+    /// `APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP`
+    Ownership,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl AppEntitlementSearchServiceSearchGrantsRequestPurposeItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED",
+            Self::Assignment => "APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT",
+            Self::Permission => "APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION",
+            Self::Ownership => "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for AppEntitlementSearchServiceSearchGrantsRequestPurposeItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for AppEntitlementSearchServiceSearchGrantsRequestPurposeItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED" => Self::Unspecified,
+                "APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT" => Self::Assignment,
+                "APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION" => Self::Permission,
+                "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP" => Self::Ownership,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The AppEntitlementSearchServiceSearchGrantsResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementSearchServiceSearchGrantsResponse {
+    /// The expanded field.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The list field.
+    pub list: Option<Vec<AppEntitlementWithUserBinding>>,
+    /// The nextPageToken field.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for AppEntitlementSearchServiceSearchGrantsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementSearchServiceSearchGrantsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(
+            deserializer,
+            "AppEntitlementSearchServiceSearchGrantsResponse",
+        )
+    }
+}
+
+impl wire::ReadFields for AppEntitlementSearchServiceSearchGrantsResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expanded" => self.expanded = map.next_value()?,
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Search app entitlements by a variety of filters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementSearchServiceSearchRequest {
+    /// Search for app entitlements that are being reviewed as part of this access review campaign.
+    pub access_review_id: Option<String>,
+    /// Search for app entitlements that have this alias (exact match).
+    pub alias: Option<String>,
+    /// Search for app entitlements contained in any of these apps.
+    pub app_ids: Option<Vec<String>>,
+    /// Search for app entitlements that are granted to any of these app user ids.
+    pub app_user_ids: Option<Vec<String>>,
+    /// Search for app entitlements that are part of these compliace frameworks.
+    pub compliance_framework_ids: Option<Vec<String>>,
+    /// The displayName field.
+    pub display_name: Option<String>,
+    /// Exclude app entitlements from the results that are in these app IDs.
+    pub exclude_app_ids: Option<Vec<String>>,
+    /// Exclude app entitlements from the results that these app users have granted.
+    pub exclude_app_user_ids: Option<Vec<String>>,
+    /// The excludeImmutable field.
+    pub exclude_immutable: Option<bool>,
+    /// The excludeResourceTypeIds field.
+    pub exclude_resource_type_ids: Option<Vec<String>>,
+    /// The excludedEntitlementRefs field.
+    pub excluded_entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    /// The `expandMask` property.
+    pub expand_mask: Option<AppEntitlementExpandMask>,
+    /// Include deleted app entitlements, this includes app entitlements that have a deleted parent object (app, app resource, app resource type)
+    pub include_deleted: Option<bool>,
+    /// The isAutomated field.
+    pub is_automated: Option<bool>,
+    /// The membershipType field.
+    pub membership_type: Option<
+        Vec<AppEntitlementSearchServiceSearchRequestMembershipTypeItem>,
+    >,
+    /// Restrict results to only those who have expiring app entitlement user bindings.
+    pub only_get_expiring: Option<bool>,
+    /// The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
+    pub page_size: Option<i32>,
+    /// The pageToken field.
+    pub page_token: Option<String>,
+    /// Search for app entitlements that use any of these policies.
+    pub policy_refs: Option<Vec<PolicyRef>>,
+    /// Query the app entitlements with a fuzzy search on display name and description.
+    pub query: Option<String>,
+    /// The refs field.
+    pub refs: Option<Vec<AppEntitlementRef>>,
+    /// Search for app entitlements that belongs to these resources.
+    pub resource_ids: Option<Vec<String>>,
+    /// The resourceTraitIds field.
+    pub resource_trait_ids: Option<Vec<String>>,
+    /// Search for app entitlements that are for items with resources types that have matching names. Example names are "group", "role", and "app".
+    pub resource_type_ids: Option<Vec<String>>,
+    /// Search for app entitlements with these risk levels.
+    pub risk_level_ids: Option<Vec<String>>,
+    /// The sourceConnectorId field.
+    pub source_connector_id: Option<String>,
+}
+
+impl serde::Serialize for AppEntitlementSearchServiceSearchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.access_review_id {
+            map.serialize_entry("accessReviewId", value)?;
+        }
+        if let Some(value) = &self.alias {
+            map.serialize_entry("alias", value)?;
+        }
+        if let Some(value) = &self.app_ids {
+            map.serialize_entry("appIds", value)?;
+        }
+        if let Some(value) = &self.app_user_ids {
+            map.serialize_entry("appUserIds", value)?;
+        }
+        if let Some(value) = &self.compliance_framework_ids {
+            map.serialize_entry("complianceFrameworkIds", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.exclude_app_ids {
+            map.serialize_entry("excludeAppIds", value)?;
+        }
+        if let Some(value) = &self.exclude_app_user_ids {
+            map.serialize_entry("excludeAppUserIds", value)?;
+        }
+        if let Some(value) = &self.exclude_immutable {
+            map.serialize_entry("excludeImmutable", value)?;
+        }
+        if let Some(value) = &self.exclude_resource_type_ids {
+            map.serialize_entry("excludeResourceTypeIds", value)?;
+        }
+        if let Some(value) = &self.excluded_entitlement_refs {
+            map.serialize_entry("excludedEntitlementRefs", value)?;
+        }
+        if let Some(value) = &self.expand_mask {
+            map.serialize_entry("expandMask", value)?;
+        }
+        if let Some(value) = &self.include_deleted {
+            map.serialize_entry("includeDeleted", value)?;
+        }
+        if let Some(value) = &self.is_automated {
+            map.serialize_entry("isAutomated", value)?;
+        }
+        if let Some(value) = &self.membership_type {
+            map.serialize_entry("membershipType", value)?;
+        }
+        if let Some(value) = &self.only_get_expiring {
+            map.serialize_entry("onlyGetExpiring", value)?;
+        }
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("pageSize", value)?;
+        }
+        if let Some(value) = &self.page_token {
+            map.serialize_entry("pageToken", value)?;
+        }
+        if let Some(value) = &self.policy_refs {
+            map.serialize_entry("policyRefs", value)?;
+        }
+        if let Some(value) = &self.query {
+            map.serialize_entry("query", value)?;
+        }
+        if let Some(value) = &self.refs {
+            map.serialize_entry("refs", value)?;
+        }
+        if let Some(value) = &self.resource_ids {
+            map.serialize_entry("resourceIds", value)?;
+        }
+        if let Some(value) = &self.resource_trait_ids {
+            map.serialize_entry("resourceTraitIds", value)?;
+        }
+        if let Some(value) = &self.resource_type_ids {
+            map.serialize_entry("resourceTypeIds", value)?;
+        }
+        if let Some(value) = &self.risk_level_ids {
+            map.serialize_entry("riskLevelIds", value)?;
+        }
+        if let Some(value) = &self.source_connector_id {
+            map.serialize_entry("sourceConnectorId", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementSearchServiceSearchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementSearchServiceSearchRequest")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementSearchServiceSearchRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "accessReviewId" => self.access_review_id = map.next_value()?,
+            "alias" => self.alias = map.next_value()?,
+            "appIds" => self.app_ids = map.next_value()?,
+            "appUserIds" => self.app_user_ids = map.next_value()?,
+            "complianceFrameworkIds" => self.compliance_framework_ids = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "excludeAppIds" => self.exclude_app_ids = map.next_value()?,
+            "excludeAppUserIds" => self.exclude_app_user_ids = map.next_value()?,
+            "excludeImmutable" => self.exclude_immutable = map.next_value()?,
+            "excludeResourceTypeIds" => {
+                self.exclude_resource_type_ids = map.next_value()?;
+            }
+            "excludedEntitlementRefs" => {
+                self.excluded_entitlement_refs = map.next_value()?;
+            }
+            "expandMask" => self.expand_mask = map.next_value()?,
+            "includeDeleted" => self.include_deleted = map.next_value()?,
+            "isAutomated" => self.is_automated = map.next_value()?,
+            "membershipType" => self.membership_type = map.next_value()?,
+            "onlyGetExpiring" => self.only_get_expiring = map.next_value()?,
+            "pageSize" => self.page_size = map.next_value()?,
+            "pageToken" => self.page_token = map.next_value()?,
+            "policyRefs" => self.policy_refs = map.next_value()?,
+            "query" => self.query = map.next_value()?,
+            "refs" => self.refs = map.next_value()?,
+            "resourceIds" => self.resource_ids = map.next_value()?,
+            "resourceTraitIds" => self.resource_trait_ids = map.next_value()?,
+            "resourceTypeIds" => self.resource_type_ids = map.next_value()?,
+            "riskLevelIds" => self.risk_level_ids = map.next_value()?,
+            "sourceConnectorId" => self.source_connector_id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The schema at `/components/schemas/c1.api.app.v1.AppEntitlementSearchServiceSearchRequest/properties/membershipType/items`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppEntitlementSearchServiceSearchRequestMembershipTypeItem {
+    /// `APP_ENTITLEMENT_MEMBERSHIP_TYPE_UNSPECIFIED`
+    Unspecified,
+    /// `APP_ENTITLEMENT_MEMBERSHIP_TYPE_MEMBER`
+    Member,
+    /// `APP_ENTITLEMENT_MEMBERSHIP_TYPE_OWNER`
+    Owner,
+    /// `APP_ENTITLEMENT_MEMBERSHIP_TYPE_EXCLUSION`
+    Exclusion,
+    /// `APP_ENTITLEMENT_MEMBERSHIP_TYPE_ADMIN`
+    Admin,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl AppEntitlementSearchServiceSearchRequestMembershipTypeItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "APP_ENTITLEMENT_MEMBERSHIP_TYPE_UNSPECIFIED",
+            Self::Member => "APP_ENTITLEMENT_MEMBERSHIP_TYPE_MEMBER",
+            Self::Owner => "APP_ENTITLEMENT_MEMBERSHIP_TYPE_OWNER",
+            Self::Exclusion => "APP_ENTITLEMENT_MEMBERSHIP_TYPE_EXCLUSION",
+            Self::Admin => "APP_ENTITLEMENT_MEMBERSHIP_TYPE_ADMIN",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for AppEntitlementSearchServiceSearchRequestMembershipTypeItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for AppEntitlementSearchServiceSearchRequestMembershipTypeItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "APP_ENTITLEMENT_MEMBERSHIP_TYPE_UNSPECIFIED" => Self::Unspecified,
+                "APP_ENTITLEMENT_MEMBERSHIP_TYPE_MEMBER" => Self::Member,
+                "APP_ENTITLEMENT_MEMBERSHIP_TYPE_OWNER" => Self::Owner,
+                "APP_ENTITLEMENT_MEMBERSHIP_TYPE_EXCLUSION" => Self::Exclusion,
+                "APP_ENTITLEMENT_MEMBERSHIP_TYPE_ADMIN" => Self::Admin,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The AppEntitlementSearchServiceSearchResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementSearchServiceSearchResponse {
+    /// List of related objects.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The `facets` property.
+    pub facets: Option<Facets>,
+    /// List of app entitlement view objects.
+    pub list: Option<Vec<AppEntitlementView>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for AppEntitlementSearchServiceSearchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        if let Some(value) = &self.facets {
+            map.serialize_entry("facets", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementSearchServiceSearchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementSearchServiceSearchResponse")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementSearchServiceSearchResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expanded" => self.expanded = map.next_value()?,
+            "facets" => self.facets = map.next_value()?,
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementServiceGetAutomationResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementServiceGetAutomationResponse {
+    /// The `AppEntitlementAutomation` property.
+    pub app_entitlement_automation: Option<AppEntitlementAutomation>,
+}
+
+impl serde::Serialize for AppEntitlementServiceGetAutomationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement_automation {
+            map.serialize_entry("AppEntitlementAutomation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementServiceGetAutomationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementServiceGetAutomationResponse")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementServiceGetAutomationResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "AppEntitlementAutomation" => {
+                self.app_entitlement_automation = map.next_value()?;
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementServiceUpdateAutomationRequest message.
+///
+/// This message contains a oneof named conditions. Only a single field of the following list may be set at a time:
+///   - none
+///   - entitlements
+///   - cel
+///   - basic
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementServiceUpdateAutomationRequest {
+    /// Part of the oneof `conditions`: set at most one of this and `none`, `entitlements`, `cel`.
+    pub basic: Option<AppEntitlementAutomationRuleBasic>,
+    /// Part of the oneof `conditions`: set at most one of this and `none`, `entitlements`, `basic`.
+    pub cel: Option<AppEntitlementAutomationRuleCel>,
+    /// The description of the app entitlement.
+    pub description: Option<String>,
+    /// The display name of the app entitlement.
+    pub display_name: Option<String>,
+    /// Part of the oneof `conditions`: set at most one of this and `none`, `cel`, `basic`.
+    pub entitlements: Option<AppEntitlementAutomationRuleEntitlement>,
+    /// Part of the oneof `conditions`: set at most one of this and `entitlements`, `cel`, `basic`.
+    pub none: Option<AppEntitlementAutomationRuleNone>,
+    /// The `updateMask` property.
+    pub update_mask: Option<String>,
+}
+
+impl serde::Serialize for AppEntitlementServiceUpdateAutomationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.basic {
+            map.serialize_entry("basic", value)?;
+        }
+        if let Some(value) = &self.cel {
+            map.serialize_entry("cel", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.entitlements {
+            map.serialize_entry("entitlements", value)?;
+        }
+        if let Some(value) = &self.none {
+            map.serialize_entry("none", value)?;
+        }
+        if let Some(value) = &self.update_mask {
+            map.serialize_entry("updateMask", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementServiceUpdateAutomationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementServiceUpdateAutomationRequest")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementServiceUpdateAutomationRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "basic" => self.basic = map.next_value()?,
+            "cel" => self.cel = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "entitlements" => self.entitlements = map.next_value()?,
+            "none" => self.none = map.next_value()?,
+            "updateMask" => self.update_mask = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementServiceUpdateAutomationResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementServiceUpdateAutomationResponse {
+    /// The `AppEntitlementAutomation` property.
+    pub app_entitlement_automation: Option<AppEntitlementAutomation>,
+}
+
+impl serde::Serialize for AppEntitlementServiceUpdateAutomationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement_automation {
+            map.serialize_entry("AppEntitlementAutomation", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementServiceUpdateAutomationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementServiceUpdateAutomationResponse")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementServiceUpdateAutomationResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "AppEntitlementAutomation" => {
+                self.app_entitlement_automation = map.next_value()?;
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementUserBinding represents the relationship that gives an app user access to an app entitlement
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementUserBinding {
+    /// The ID of the app entitlement that the app user has access to
+    pub app_entitlement_id: Option<String>,
+    /// The ID of the app associated with the app entitlement
+    pub app_id: Option<String>,
+    /// The ID of the app user that has access to the app entitlement
+    pub app_user_id: Option<String>,
+    /// The `createdAt` property.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// The `deletedAt` property.
+    pub deleted_at: Option<time::OffsetDateTime>,
+    /// The `deprovisionAt` property.
+    pub deprovision_at: Option<time::OffsetDateTime>,
+    /// The grantSources field.
+    pub grant_sources: Option<Vec<AppEntitlementRef>>,
+}
+
+impl serde::Serialize for AppEntitlementUserBinding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement_id {
+            map.serialize_entry("appEntitlementId", value)?;
+        }
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.app_user_id {
+            map.serialize_entry("appUserId", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.deprovision_at {
+            map.serialize_entry("deprovisionAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.grant_sources {
+            map.serialize_entry("grantSources", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementUserBinding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementUserBinding")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementUserBinding {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appEntitlementId" => self.app_entitlement_id = map.next_value()?,
+            "appId" => self.app_id = map.next_value()?,
+            "appUserId" => self.app_user_id = map.next_value()?,
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "deletedAt" => {
+                self.deleted_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "deprovisionAt" => {
+                self.deprovision_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "grantSources" => self.grant_sources = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementUserBindingExpandHistoryMask message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementUserBindingExpandHistoryMask {
+    /// The paths field.
+    pub paths: Option<Vec<String>>,
+}
+
+impl serde::Serialize for AppEntitlementUserBindingExpandHistoryMask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.paths {
+            map.serialize_entry("paths", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementUserBindingExpandHistoryMask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementUserBindingExpandHistoryMask")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementUserBindingExpandHistoryMask {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "paths" => self.paths = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementUserBindingFeed message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementUserBindingFeed {
+    /// The ID of the app entitlement that the app user has access to
+    pub app_entitlement_id: Option<String>,
+    /// The ID of the app associated with the app entitlement
+    pub app_id: Option<String>,
+    /// The ID of the app user that has access to the app entitlement
+    pub app_user_id: Option<String>,
+    /// The `date` property.
+    pub date: Option<time::OffsetDateTime>,
+    /// The eventType field.
+    pub event_type: Option<AppEntitlementUserBindingFeedEventType>,
+    /// The ticketId field.
+    pub ticket_id: Option<String>,
+}
+
+impl serde::Serialize for AppEntitlementUserBindingFeed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement_id {
+            map.serialize_entry("appEntitlementId", value)?;
+        }
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.app_user_id {
+            map.serialize_entry("appUserId", value)?;
+        }
+        if let Some(value) = &self.date {
+            map.serialize_entry("date", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.event_type {
+            map.serialize_entry("eventType", value)?;
+        }
+        if let Some(value) = &self.ticket_id {
+            map.serialize_entry("ticketId", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementUserBindingFeed {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementUserBindingFeed")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementUserBindingFeed {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appEntitlementId" => self.app_entitlement_id = map.next_value()?,
+            "appId" => self.app_id = map.next_value()?,
+            "appUserId" => self.app_user_id = map.next_value()?,
+            "date" => {
+                self.date = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "eventType" => self.event_type = map.next_value()?,
+            "ticketId" => self.ticket_id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The eventType field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppEntitlementUserBindingFeedEventType {
+    /// `GRANT_EVENT_TYPE_UNSPECIFIED`
+    Unspecified,
+    /// `GRANT_EVENT_TYPE_ADDED`
+    Added,
+    /// `GRANT_EVENT_TYPE_REMOVED`
+    Removed,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl AppEntitlementUserBindingFeedEventType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "GRANT_EVENT_TYPE_UNSPECIFIED",
+            Self::Added => "GRANT_EVENT_TYPE_ADDED",
+            Self::Removed => "GRANT_EVENT_TYPE_REMOVED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for AppEntitlementUserBindingFeedEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementUserBindingFeedEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "GRANT_EVENT_TYPE_UNSPECIFIED" => Self::Unspecified,
+                "GRANT_EVENT_TYPE_ADDED" => Self::Added,
+                "GRANT_EVENT_TYPE_REMOVED" => Self::Removed,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The AppEntitlementUserBindingFeedView message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementUserBindingFeedView {
+    /// The appPath field.
+    pub app_path: Option<String>,
+    /// The appUserPath field.
+    pub app_user_path: Option<String>,
+    /// The entitlementPath field.
+    pub entitlement_path: Option<String>,
+    /// The `feed` property.
+    pub feed: Option<AppEntitlementUserBindingFeed>,
+    /// The ticketPath field.
+    pub ticket_path: Option<String>,
+}
+
+impl serde::Serialize for AppEntitlementUserBindingFeedView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_path {
+            map.serialize_entry("appPath", value)?;
+        }
+        if let Some(value) = &self.app_user_path {
+            map.serialize_entry("appUserPath", value)?;
+        }
+        if let Some(value) = &self.entitlement_path {
+            map.serialize_entry("entitlementPath", value)?;
+        }
+        if let Some(value) = &self.feed {
+            map.serialize_entry("feed", value)?;
+        }
+        if let Some(value) = &self.ticket_path {
+            map.serialize_entry("ticketPath", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementUserBindingFeedView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementUserBindingFeedView")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementUserBindingFeedView {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appPath" => self.app_path = map.next_value()?,
+            "appUserPath" => self.app_user_path = map.next_value()?,
+            "entitlementPath" => self.entitlement_path = map.next_value()?,
+            "feed" => self.feed = map.next_value()?,
+            "ticketPath" => self.ticket_path = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementUserBindingHistory message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementUserBindingHistory {
+    /// The ID of the app entitlement that the app user has access to
+    pub app_entitlement_id: Option<String>,
+    /// The ID of the app associated with the app entitlement
+    pub app_id: Option<String>,
+    /// The ID of the app user that has access to the app entitlement
+    pub app_user_id: Option<String>,
+    /// The `grantedAt` property.
+    pub granted_at: Option<time::OffsetDateTime>,
+    /// The `revokedAt` property.
+    pub revoked_at: Option<time::OffsetDateTime>,
+}
+
+impl serde::Serialize for AppEntitlementUserBindingHistory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement_id {
+            map.serialize_entry("appEntitlementId", value)?;
+        }
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.app_user_id {
+            map.serialize_entry("appUserId", value)?;
+        }
+        if let Some(value) = &self.granted_at {
+            map.serialize_entry("grantedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.revoked_at {
+            map.serialize_entry("revokedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementUserBindingHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementUserBindingHistory")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementUserBindingHistory {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appEntitlementId" => self.app_entitlement_id = map.next_value()?,
+            "appId" => self.app_id = map.next_value()?,
+            "appUserId" => self.app_user_id = map.next_value()?,
+            "grantedAt" => {
+                self.granted_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "revokedAt" => {
+                self.revoked_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementUserBindingHistoryView message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementUserBindingHistoryView {
+    /// The appPath field.
+    pub app_path: Option<String>,
+    /// The appUserPath field.
+    pub app_user_path: Option<String>,
+    /// The entitlementPath field.
+    pub entitlement_path: Option<String>,
+    /// The `history` property.
+    pub history: Option<AppEntitlementUserBindingHistory>,
+}
+
+impl serde::Serialize for AppEntitlementUserBindingHistoryView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_path {
+            map.serialize_entry("appPath", value)?;
+        }
+        if let Some(value) = &self.app_user_path {
+            map.serialize_entry("appUserPath", value)?;
+        }
+        if let Some(value) = &self.entitlement_path {
+            map.serialize_entry("entitlementPath", value)?;
+        }
+        if let Some(value) = &self.history {
+            map.serialize_entry("history", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementUserBindingHistoryView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementUserBindingHistoryView")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementUserBindingHistoryView {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appPath" => self.app_path = map.next_value()?,
+            "appUserPath" => self.app_user_path = map.next_value()?,
+            "entitlementPath" => self.entitlement_path = map.next_value()?,
+            "history" => self.history = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementUserView (aka grant view) describes the relationship between an app user and an entitlement. They have more recently been referred to as grants.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementUserView {
+    /// The `appEntitlementUserBindingCreatedAt` property.
+    pub app_entitlement_user_binding_created_at: Option<time::OffsetDateTime>,
+    /// The `appEntitlementUserBindingDeprovisionAt` property.
+    pub app_entitlement_user_binding_deprovision_at: Option<time::OffsetDateTime>,
+    /// The `appUser` property.
+    pub app_user: Option<AppUserView>,
+    /// List of sources for the grant, ie. groups, roles, etc.
+    pub grant_sources: Option<Vec<AppEntitlementRef>>,
+    /// The originating ticket ID for the grant (e.g. from a request ticket).
+    pub originating_ticket_id: Option<String>,
+}
+
+impl serde::Serialize for AppEntitlementUserView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement_user_binding_created_at {
+            map.serialize_entry(
+                "appEntitlementUserBindingCreatedAt",
+                &wire::Out::<wire::Timestamp>(value),
+            )?;
+        }
+        if let Some(value) = &self.app_entitlement_user_binding_deprovision_at {
+            map.serialize_entry(
+                "appEntitlementUserBindingDeprovisionAt",
+                &wire::Out::<wire::Timestamp>(value),
+            )?;
+        }
+        if let Some(value) = &self.app_user {
+            map.serialize_entry("appUser", value)?;
+        }
+        if let Some(value) = &self.grant_sources {
+            map.serialize_entry("grantSources", value)?;
+        }
+        if let Some(value) = &self.originating_ticket_id {
+            map.serialize_entry("originatingTicketId", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementUserView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementUserView")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementUserView {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appEntitlementUserBindingCreatedAt" => {
+                self.app_entitlement_user_binding_created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "appEntitlementUserBindingDeprovisionAt" => {
+                self.app_entitlement_user_binding_deprovision_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "appUser" => self.app_user = map.next_value()?,
+            "grantSources" => self.grant_sources = map.next_value()?,
+            "originatingTicketId" => self.originating_ticket_id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The app entitlement view contains the serialized app entitlement and paths to objects referenced by the app entitlement.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementView {
+    /// The `appEntitlement` property.
+    pub app_entitlement: Option<AppEntitlement>,
+    /// JSONPATH expression indicating the location of the App object in the  array.
+    pub app_path: Option<String>,
+    /// JSONPATH expression indicating the location of the App Resource Type object in the expanded array.
+    pub app_resource_path: Option<String>,
+    /// JSONPATH expression indicating the location of the App Resource object in the  array.
+    pub app_resource_type_path: Option<String>,
+    /// The `objectPermissions` property.
+    pub object_permissions: Option<ActorObjectPermissions>,
+}
+
+impl serde::Serialize for AppEntitlementView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement {
+            map.serialize_entry("appEntitlement", value)?;
+        }
+        if let Some(value) = &self.app_path {
+            map.serialize_entry("appPath", value)?;
+        }
+        if let Some(value) = &self.app_resource_path {
+            map.serialize_entry("appResourcePath", value)?;
+        }
+        if let Some(value) = &self.app_resource_type_path {
+            map.serialize_entry("appResourceTypePath", value)?;
+        }
+        if let Some(value) = &self.object_permissions {
+            map.serialize_entry("objectPermissions", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementView")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementView {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appEntitlement" => self.app_entitlement = map.next_value()?,
+            "appPath" => self.app_path = map.next_value()?,
+            "appResourcePath" => self.app_resource_path = map.next_value()?,
+            "appResourceTypePath" => self.app_resource_type_path = map.next_value()?,
+            "objectPermissions" => self.object_permissions = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementWithExpired message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementWithExpired {
+    /// The appEntitlementId field.
+    pub app_entitlement_id: Option<String>,
+    /// The appId field.
+    pub app_id: Option<String>,
+    /// The `appUser` property.
+    pub app_user: Option<AppUser>,
+    /// The appUserId field.
+    pub app_user_id: Option<String>,
+    /// The `discovered` property.
+    pub discovered: Option<time::OffsetDateTime>,
+    /// The `expired` property.
+    pub expired: Option<time::OffsetDateTime>,
+    /// The grantReasons field.
+    pub grant_reasons: Option<Vec<GrantReason>>,
+    /// The grantSources field.
+    pub grant_sources: Option<Vec<AppEntitlementRef>>,
+    /// The `user` property.
+    pub user: Option<User>,
+}
+
+impl serde::Serialize for AppEntitlementWithExpired {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement_id {
+            map.serialize_entry("appEntitlementId", value)?;
+        }
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.app_user {
+            map.serialize_entry("appUser", value)?;
+        }
+        if let Some(value) = &self.app_user_id {
+            map.serialize_entry("appUserId", value)?;
+        }
+        if let Some(value) = &self.discovered {
+            map.serialize_entry("discovered", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.expired {
+            map.serialize_entry("expired", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.grant_reasons {
+            map.serialize_entry("grantReasons", value)?;
+        }
+        if let Some(value) = &self.grant_sources {
+            map.serialize_entry("grantSources", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementWithExpired {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementWithExpired")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementWithExpired {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appEntitlementId" => self.app_entitlement_id = map.next_value()?,
+            "appId" => self.app_id = map.next_value()?,
+            "appUser" => self.app_user = map.next_value()?,
+            "appUserId" => self.app_user_id = map.next_value()?,
+            "discovered" => {
+                self.discovered = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "expired" => {
+                self.expired = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "grantReasons" => self.grant_reasons = map.next_value()?,
+            "grantSources" => self.grant_sources = map.next_value()?,
+            "user" => self.user = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppEntitlementWithUserBinding message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppEntitlementWithUserBinding {
+    /// The `appEntitlementUserBinding` property.
+    pub app_entitlement_user_binding: Option<AppEntitlementUserView>,
+    /// The `entitlement` property.
+    pub entitlement: Option<AppEntitlementView>,
+}
+
+impl serde::Serialize for AppEntitlementWithUserBinding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement_user_binding {
+            map.serialize_entry("appEntitlementUserBinding", value)?;
+        }
+        if let Some(value) = &self.entitlement {
+            map.serialize_entry("entitlement", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppEntitlementWithUserBinding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppEntitlementWithUserBinding")
+    }
+}
+
+impl wire::ReadFields for AppEntitlementWithUserBinding {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appEntitlementUserBinding" => {
+                self.app_entitlement_user_binding = map.next_value()?;
+            }
+            "entitlement" => self.entitlement = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The identityMatching field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppIdentityMatching {
+    /// `APP_USER_IDENTITY_MATCHING_UNSPECIFIED`
+    Unspecified,
+    /// `APP_USER_IDENTITY_MATCHING_STRICT`
+    Strict,
+    /// `APP_USER_IDENTITY_MATCHING_DISPLAY_NAME`
+    DisplayName,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl AppIdentityMatching {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "APP_USER_IDENTITY_MATCHING_UNSPECIFIED",
+            Self::Strict => "APP_USER_IDENTITY_MATCHING_STRICT",
+            Self::DisplayName => "APP_USER_IDENTITY_MATCHING_DISPLAY_NAME",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for AppIdentityMatching {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppIdentityMatching {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "APP_USER_IDENTITY_MATCHING_UNSPECIFIED" => Self::Unspecified,
+                "APP_USER_IDENTITY_MATCHING_STRICT" => Self::Strict,
+                "APP_USER_IDENTITY_MATCHING_DISPLAY_NAME" => Self::DisplayName,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The App object provides all of the details for an app, as well as some configuration.
+///
+/// The writable fields of [`App`], as sent in requests.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppInput {
+    /// The ID of the Certify Policy associated with this App.
+    pub certify_policy_id: Option<String>,
+    /// The connectorVersion field.
+    pub connector_version: Option<u32>,
+    /// The ID for the default request catalog for this app.
+    pub default_request_catalog_id: Option<String>,
+    /// The app's description.
+    pub description: Option<String>,
+    /// The app's display name.
+    pub display_name: Option<String>,
+    /// When enabled, resource ownership is sourced from the connector.
+    pub enable_connector_sourced_ownership: Option<bool>,
+    /// The ID of the Grant Policy associated with this App.
+    pub grant_policy_id: Option<String>,
+    /// The URL of an icon to display for the app.
+    pub icon_url: Option<String>,
+    /// The identityMatching field.
+    pub identity_matching: Option<AppIdentityMatching>,
+    /// If you add instructions here, they will be shown to users in the access request form when requesting access for this app.
+    pub instructions: Option<String>,
+    /// The isManuallyManaged field.
+    pub is_manually_managed: Option<bool>,
+    /// The cost of an app per-seat, so that total cost can be calculated by the grant count.
+    pub monthly_cost_usd: Option<i32>,
+    /// The ID of the Revoke Policy associated with this App.
+    pub revoke_policy_id: Option<String>,
+    /// The strictAccessEntitlementProvisioning field.
+    pub strict_access_entitlement_provisioning: Option<bool>,
+}
+
+impl serde::Serialize for AppInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.certify_policy_id {
+            map.serialize_entry("certifyPolicyId", value)?;
+        }
+        if let Some(value) = &self.connector_version {
+            map.serialize_entry("connectorVersion", value)?;
+        }
+        if let Some(value) = &self.default_request_catalog_id {
+            map.serialize_entry("defaultRequestCatalogId", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.enable_connector_sourced_ownership {
+            map.serialize_entry("enableConnectorSourcedOwnership", value)?;
+        }
+        if let Some(value) = &self.grant_policy_id {
+            map.serialize_entry("grantPolicyId", value)?;
+        }
+        if let Some(value) = &self.icon_url {
+            map.serialize_entry("iconUrl", value)?;
+        }
+        if let Some(value) = &self.identity_matching {
+            map.serialize_entry("identityMatching", value)?;
+        }
+        if let Some(value) = &self.instructions {
+            map.serialize_entry("instructions", value)?;
+        }
+        if let Some(value) = &self.is_manually_managed {
+            map.serialize_entry("isManuallyManaged", value)?;
+        }
+        if let Some(value) = &self.monthly_cost_usd {
+            map.serialize_entry("monthlyCostUsd", value)?;
+        }
+        if let Some(value) = &self.revoke_policy_id {
+            map.serialize_entry("revokePolicyId", value)?;
+        }
+        if let Some(value) = &self.strict_access_entitlement_provisioning {
+            map.serialize_entry("strictAccessEntitlementProvisioning", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppInput")
+    }
+}
+
+impl wire::ReadFields for AppInput {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "certifyPolicyId" => self.certify_policy_id = map.next_value()?,
+            "connectorVersion" => self.connector_version = map.next_value()?,
+            "defaultRequestCatalogId" => {
+                self.default_request_catalog_id = map.next_value()?;
+            }
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "enableConnectorSourcedOwnership" => {
+                self.enable_connector_sourced_ownership = map.next_value()?;
+            }
+            "grantPolicyId" => self.grant_policy_id = map.next_value()?,
+            "iconUrl" => self.icon_url = map.next_value()?,
+            "identityMatching" => self.identity_matching = map.next_value()?,
+            "instructions" => self.instructions = map.next_value()?,
+            "isManuallyManaged" => self.is_manually_managed = map.next_value()?,
+            "monthlyCostUsd" => self.monthly_cost_usd = map.next_value()?,
+            "revokePolicyId" => self.revoke_policy_id = map.next_value()?,
+            "strictAccessEntitlementProvisioning" => {
+                self.strict_access_entitlement_provisioning = map.next_value()?;
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<App> for AppInput {
+    /// Keeps the writable fields of a [`App`], ready to send.
+    fn from(value: App) -> Self {
+        Self {
+            certify_policy_id: value.certify_policy_id,
+            connector_version: value.connector_version,
+            default_request_catalog_id: value.default_request_catalog_id,
+            description: value.description,
+            display_name: value.display_name,
+            enable_connector_sourced_ownership: value.enable_connector_sourced_ownership,
+            grant_policy_id: value.grant_policy_id,
+            icon_url: value.icon_url,
+            identity_matching: value.identity_matching,
+            instructions: value.instructions,
+            is_manually_managed: value.is_manually_managed,
+            monthly_cost_usd: value.monthly_cost_usd,
+            revoke_policy_id: value.revoke_policy_id,
+            strict_access_entitlement_provisioning: value
+                .strict_access_entitlement_provisioning,
+        }
+    }
+}
+
+/// The AppManagedStateBindingRef message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppManagedStateBindingRef {
+    /// The appId field.
+    pub app_id: Option<String>,
+    /// The resourceId field.
+    pub resource_id: Option<String>,
+    /// The resourceTypeId field.
+    pub resource_type_id: Option<String>,
+}
+
+impl serde::Serialize for AppManagedStateBindingRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.resource_id {
+            map.serialize_entry("resourceId", value)?;
+        }
+        if let Some(value) = &self.resource_type_id {
+            map.serialize_entry("resourceTypeId", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppManagedStateBindingRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppManagedStateBindingRef")
+    }
+}
+
+impl wire::ReadFields for AppManagedStateBindingRef {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "resourceId" => self.resource_id = map.next_value()?,
+            "resourceTypeId" => self.resource_type_id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppPopulationReport is a generated report for a specific app that gives details about the app's users. These details include what groups, roles, and other entitlements the users have access to.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppPopulationReport {
+    /// The appId is the Id of the app which the report is generated for.
+    pub app_id: Option<String>,
+    /// The `createdAt` property.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// The downloadUrl is the url used for downloading the AppPopulationReport.
+    pub download_url: Option<String>,
+    /// The hashes field contains the file hashes of the report.
+    pub hashes: Option<std::collections::BTreeMap<String, String>>,
+    /// The id field.
+    pub id: Option<String>,
+    /// The state field tracks the state of the AppPopulationReport. This state field can be one of REPORT_STATE_PENDING, REPORT_STATE_UNSPECIFIED, REPORT_STATE_OK, REPORT_STATE_ERROR.
+    pub state: Option<AppPopulationReportState>,
+}
+
+impl serde::Serialize for AppPopulationReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.download_url {
+            map.serialize_entry("downloadUrl", value)?;
+        }
+        if let Some(value) = &self.hashes {
+            map.serialize_entry("hashes", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppPopulationReport {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppPopulationReport")
+    }
+}
+
+impl wire::ReadFields for AppPopulationReport {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "downloadUrl" => self.download_url = map.next_value()?,
+            "hashes" => self.hashes = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The state field tracks the state of the AppPopulationReport. This state field can be one of REPORT_STATE_PENDING, REPORT_STATE_UNSPECIFIED, REPORT_STATE_OK, REPORT_STATE_ERROR.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppPopulationReportState {
+    /// `REPORT_STATE_UNSPECIFIED`
+    Unspecified,
+    /// `REPORT_STATE_PENDING`
+    Pending,
+    /// `REPORT_STATE_OK`
+    Ok,
+    /// `REPORT_STATE_ERROR`
+    Error,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl AppPopulationReportState {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "REPORT_STATE_UNSPECIFIED",
+            Self::Pending => "REPORT_STATE_PENDING",
+            Self::Ok => "REPORT_STATE_OK",
+            Self::Error => "REPORT_STATE_ERROR",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for AppPopulationReportState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppPopulationReportState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "REPORT_STATE_UNSPECIFIED" => Self::Unspecified,
+                "REPORT_STATE_PENDING" => Self::Pending,
+                "REPORT_STATE_OK" => Self::Ok,
+                "REPORT_STATE_ERROR" => Self::Error,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The AppRef message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppRef {
+    /// The id field.
+    pub id: Option<String>,
+}
+
+impl serde::Serialize for AppRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppRef")
+    }
+}
+
+impl wire::ReadFields for AppRef {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppReportServiceListResponse message contains a list of results and a nextPageToken if applicable.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppReportServiceListResponse {
+    /// The list of results containing up to X results, where X is the page size defined in the request.
+    pub list: Option<Vec<AppPopulationReport>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
+    ///  The server returns one page of results and the nextPageToken until all results are retreived.
+    ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for AppReportServiceListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppReportServiceListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppReportServiceListResponse")
+    }
+}
+
+impl wire::ReadFields for AppReportServiceListResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The app resource message is a single resource that can have entitlements.
+///
+/// This message contains a oneof named metadata. Only a single field of the following list may be set at a time:
+///   - secretTrait
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppResource {
+    /// The access config ID for this resource. May be empty.
+    ///  Must be one of the builtin access config IDs or empty.
+    pub access_config_id: Option<String>,
+    /// The app that this resource belongs to.
+    pub app_id: Option<String>,
+    /// The resource type that this resource is.
+    pub app_resource_type_id: Option<String>,
+    /// The `createdAt` property.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// A custom description that can be set for a resource.
+    pub custom_description: Option<String>,
+    /// The `deletedAt` property.
+    pub deleted_at: Option<time::OffsetDateTime>,
+    /// The description set for the resource.
+    pub description: Option<String>,
+    /// The display name for this resource.
+    pub display_name: Option<String>,
+    /// The number of grants to this resource.
+    pub grant_count: Option<i64>,
+    /// The id of the resource.
+    pub id: Option<String>,
+    /// The matchBatonId field.
+    pub match_baton_id: Option<String>,
+    /// The parent resource id, if this resource is a child of another resource.
+    pub parent_app_resource_id: Option<String>,
+    /// The parent resource type id, if this resource is a child of another resource.
+    pub parent_app_resource_type_id: Option<String>,
+    /// The `profile` property.
+    pub profile: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Part of the oneof `metadata`: set at most one of this and .
+    pub secret_trait: Option<SecretTrait>,
+    /// The `updatedAt` property.
+    pub updated_at: Option<time::OffsetDateTime>,
+}
+
+impl serde::Serialize for AppResource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.access_config_id {
+            map.serialize_entry("accessConfigId", value)?;
+        }
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.app_resource_type_id {
+            map.serialize_entry("appResourceTypeId", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.custom_description {
+            map.serialize_entry("customDescription", value)?;
+        }
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.grant_count {
+            map.serialize_entry("grantCount", &wire::Out::<wire::Int64>(value))?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.match_baton_id {
+            map.serialize_entry("matchBatonId", value)?;
+        }
+        if let Some(value) = &self.parent_app_resource_id {
+            map.serialize_entry("parentAppResourceId", value)?;
+        }
+        if let Some(value) = &self.parent_app_resource_type_id {
+            map.serialize_entry("parentAppResourceTypeId", value)?;
+        }
+        if let Some(value) = &self.profile {
+            map.serialize_entry("profile", value)?;
+        }
+        if let Some(value) = &self.secret_trait {
+            map.serialize_entry("secretTrait", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppResource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppResource")
+    }
+}
+
+impl wire::ReadFields for AppResource {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "accessConfigId" => self.access_config_id = map.next_value()?,
+            "appId" => self.app_id = map.next_value()?,
+            "appResourceTypeId" => self.app_resource_type_id = map.next_value()?,
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "customDescription" => self.custom_description = map.next_value()?,
+            "deletedAt" => {
+                self.deleted_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "grantCount" => {
+                self.grant_count = map
+                    .next_value::<Option<wire::In<wire::Int64>>>()?
+                    .map(|v| v.0);
+            }
+            "id" => self.id = map.next_value()?,
+            "matchBatonId" => self.match_baton_id = map.next_value()?,
+            "parentAppResourceId" => self.parent_app_resource_id = map.next_value()?,
+            "parentAppResourceTypeId" => {
+                self.parent_app_resource_type_id = map.next_value()?;
+            }
+            "profile" => self.profile = map.next_value()?,
+            "secretTrait" => self.secret_trait = map.next_value()?,
+            "updatedAt" => {
+                self.updated_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The app resource expand mask lets you get information about related objects from the request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppResourceExpandMask {
+    /// The app resource expanded fields. Maybe be any combination of "*", "app_id", "app_resource_type_id".
+    pub paths: Option<Vec<String>>,
+}
+
+impl serde::Serialize for AppResourceExpandMask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.paths {
+            map.serialize_entry("paths", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppResourceExpandMask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppResourceExpandMask")
+    }
+}
+
+impl wire::ReadFields for AppResourceExpandMask {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "paths" => self.paths = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The app resource message is a single resource that can have entitlements.
+///
+/// This message contains a oneof named metadata. Only a single field of the following list may be set at a time:
+///   - secretTrait
+///
+/// The writable fields of [`AppResource`], as sent in requests.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppResourceInput {
+    /// The access config ID for this resource. May be empty.
+    ///  Must be one of the builtin access config IDs or empty.
+    pub access_config_id: Option<String>,
+    /// The app that this resource belongs to.
+    pub app_id: Option<String>,
+    /// The resource type that this resource is.
+    pub app_resource_type_id: Option<String>,
+    /// A custom description that can be set for a resource.
+    pub custom_description: Option<String>,
+    /// The description set for the resource.
+    pub description: Option<String>,
+    /// The display name for this resource.
+    pub display_name: Option<String>,
+    /// The number of grants to this resource.
+    pub grant_count: Option<i64>,
+    /// The id of the resource.
+    pub id: Option<String>,
+    /// The matchBatonId field.
+    pub match_baton_id: Option<String>,
+    /// The parent resource id, if this resource is a child of another resource.
+    pub parent_app_resource_id: Option<String>,
+    /// The parent resource type id, if this resource is a child of another resource.
+    pub parent_app_resource_type_id: Option<String>,
+    /// Part of the oneof `metadata`: set at most one of this and .
+    pub secret_trait: Option<SecretTrait>,
+}
+
+impl serde::Serialize for AppResourceInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.access_config_id {
+            map.serialize_entry("accessConfigId", value)?;
+        }
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.app_resource_type_id {
+            map.serialize_entry("appResourceTypeId", value)?;
+        }
+        if let Some(value) = &self.custom_description {
+            map.serialize_entry("customDescription", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.grant_count {
+            map.serialize_entry("grantCount", &wire::Out::<wire::Int64>(value))?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.match_baton_id {
+            map.serialize_entry("matchBatonId", value)?;
+        }
+        if let Some(value) = &self.parent_app_resource_id {
+            map.serialize_entry("parentAppResourceId", value)?;
+        }
+        if let Some(value) = &self.parent_app_resource_type_id {
+            map.serialize_entry("parentAppResourceTypeId", value)?;
+        }
+        if let Some(value) = &self.secret_trait {
+            map.serialize_entry("secretTrait", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppResourceInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppResourceInput")
+    }
+}
+
+impl wire::ReadFields for AppResourceInput {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "accessConfigId" => self.access_config_id = map.next_value()?,
+            "appId" => self.app_id = map.next_value()?,
+            "appResourceTypeId" => self.app_resource_type_id = map.next_value()?,
+            "customDescription" => self.custom_description = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "grantCount" => {
+                self.grant_count = map
+                    .next_value::<Option<wire::In<wire::Int64>>>()?
+                    .map(|v| v.0);
+            }
+            "id" => self.id = map.next_value()?,
+            "matchBatonId" => self.match_baton_id = map.next_value()?,
+            "parentAppResourceId" => self.parent_app_resource_id = map.next_value()?,
+            "parentAppResourceTypeId" => {
+                self.parent_app_resource_type_id = map.next_value()?;
+            }
+            "secretTrait" => self.secret_trait = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<AppResource> for AppResourceInput {
+    /// Keeps the writable fields of a [`AppResource`], ready to send.
+    fn from(value: AppResource) -> Self {
+        Self {
+            access_config_id: value.access_config_id,
+            app_id: value.app_id,
+            app_resource_type_id: value.app_resource_type_id,
+            custom_description: value.custom_description,
+            description: value.description,
+            display_name: value.display_name,
+            grant_count: value.grant_count,
+            id: value.id,
+            match_baton_id: value.match_baton_id,
+            parent_app_resource_id: value.parent_app_resource_id,
+            parent_app_resource_type_id: value.parent_app_resource_type_id,
+            secret_trait: value.secret_trait,
+        }
+    }
+}
+
+/// The AppResourceRef message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppResourceRef {
+    /// The appId field.
+    pub app_id: Option<String>,
+    /// The appResourceTypeId field.
+    pub app_resource_type_id: Option<String>,
+    /// The id field.
+    pub id: Option<String>,
+}
+
+impl serde::Serialize for AppResourceRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.app_resource_type_id {
+            map.serialize_entry("appResourceTypeId", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppResourceRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppResourceRef")
+    }
+}
+
+impl wire::ReadFields for AppResourceRef {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "appResourceTypeId" => self.app_resource_type_id = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The app resource service get response contains the app resource view and array of expanded items indicated by the request's expand mask.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppResourceServiceGetResponse {
+    /// The `appResourceView` property.
+    pub app_resource_view: Option<AppResourceView>,
+    /// List of serialized related objects.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for AppResourceServiceGetResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_resource_view {
+            map.serialize_entry("appResourceView", value)?;
+        }
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppResourceServiceGetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppResourceServiceGetResponse")
+    }
+}
+
+impl wire::ReadFields for AppResourceServiceGetResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appResourceView" => self.app_resource_view = map.next_value()?,
+            "expanded" => self.expanded = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppResourceServiceListResponse message contains a list of results and a nextPageToken if applicable.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppResourceServiceListResponse {
+    /// List of serialized related objects.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The list of results containing up to X results, where X is the page size defined in the request.
+    pub list: Option<Vec<AppResourceView>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
+    ///  The server returns one page of results and the nextPageToken until all results are retreived.
+    ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for AppResourceServiceListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppResourceServiceListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppResourceServiceListResponse")
+    }
+}
+
+impl wire::ReadFields for AppResourceServiceListResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expanded" => self.expanded = map.next_value()?,
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppResourceServiceUpdateRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppResourceServiceUpdateRequest {
+    /// The `appResource` property.
+    pub app_resource: Option<AppResourceInput>,
+    /// The `expandMask` property.
+    pub expand_mask: Option<AppResourceExpandMask>,
+    /// The `updateMask` property.
+    pub update_mask: Option<String>,
+}
+
+impl serde::Serialize for AppResourceServiceUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_resource {
+            map.serialize_entry("appResource", value)?;
+        }
+        if let Some(value) = &self.expand_mask {
+            map.serialize_entry("expandMask", value)?;
+        }
+        if let Some(value) = &self.update_mask {
+            map.serialize_entry("updateMask", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppResourceServiceUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppResourceServiceUpdateRequest")
+    }
+}
+
+impl wire::ReadFields for AppResourceServiceUpdateRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appResource" => self.app_resource = map.next_value()?,
+            "expandMask" => self.expand_mask = map.next_value()?,
+            "updateMask" => self.update_mask = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppResourceServiceUpdateResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppResourceServiceUpdateResponse {
+    /// The `appResourceView` property.
+    pub app_resource_view: Option<AppResourceView>,
+    /// The expanded field.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for AppResourceServiceUpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_resource_view {
+            map.serialize_entry("appResourceView", value)?;
+        }
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppResourceServiceUpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppResourceServiceUpdateResponse")
+    }
+}
+
+impl wire::ReadFields for AppResourceServiceUpdateResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appResourceView" => self.app_resource_view = map.next_value()?,
+            "expanded" => self.expanded = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppResourceType is referenced by an app entitlement defining its resource types. Commonly things like Group or Role.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppResourceType {
+    /// The ID of the app that is associated with the app resource type
+    pub app_id: Option<String>,
+    /// The `createdAt` property.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// The `deletedAt` property.
+    pub deleted_at: Option<time::OffsetDateTime>,
+    /// The display name of the app resource type.
+    pub display_name: Option<String>,
+    /// The unique ID for the app resource type.
+    pub id: Option<String>,
+    /// Associated trait ids
+    pub trait_ids: Option<Vec<String>>,
+    /// The `updatedAt` property.
+    pub updated_at: Option<time::OffsetDateTime>,
+}
+
+impl serde::Serialize for AppResourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.trait_ids {
+            map.serialize_entry("traitIds", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppResourceType")
+    }
+}
+
+impl wire::ReadFields for AppResourceType {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "deletedAt" => {
+                self.deleted_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "traitIds" => self.trait_ids = map.next_value()?,
+            "updatedAt" => {
+                self.updated_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppResourceType is referenced by an app entitlement defining its resource types. Commonly things like Group or Role.
+///
+/// The writable fields of [`AppResourceType`], as sent in requests.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppResourceTypeInput {
+    /// The display name of the app resource type.
+    pub display_name: Option<String>,
+    /// Associated trait ids
+    pub trait_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for AppResourceTypeInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.trait_ids {
+            map.serialize_entry("traitIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppResourceTypeInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppResourceTypeInput")
+    }
+}
+
+impl wire::ReadFields for AppResourceTypeInput {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "displayName" => self.display_name = map.next_value()?,
+            "traitIds" => self.trait_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<AppResourceType> for AppResourceTypeInput {
+    /// Keeps the writable fields of a [`AppResourceType`], ready to send.
+    fn from(value: AppResourceType) -> Self {
+        Self {
+            display_name: value.display_name,
+            trait_ids: value.trait_ids,
+        }
+    }
+}
+
+/// The AppResourceTypeServiceGetResponse contains an expanded array containing the expanded values indicated by the expand mask
+///  in the request and an app resource type view containing the resource type and JSONPATHs indicating which objects are where in the expand mask.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppResourceTypeServiceGetResponse {
+    /// The `appResourceTypeView` property.
+    pub app_resource_type_view: Option<AppResourceTypeView>,
+    /// List of serialized related objects.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for AppResourceTypeServiceGetResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_resource_type_view {
+            map.serialize_entry("appResourceTypeView", value)?;
+        }
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppResourceTypeServiceGetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppResourceTypeServiceGetResponse")
+    }
+}
+
+impl wire::ReadFields for AppResourceTypeServiceGetResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appResourceTypeView" => self.app_resource_type_view = map.next_value()?,
+            "expanded" => self.expanded = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppResourceTypeServiceListResponse message contains a list of results and a nextPageToken if applicable.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppResourceTypeServiceListResponse {
+    /// List of serialized related objects.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The list of results containing up to X results, where X is the page size defined in the request.
+    pub list: Option<Vec<AppResourceTypeView>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
+    ///  The server returns one page of results and the nextPageToken until all results are retreived.
+    ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for AppResourceTypeServiceListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppResourceTypeServiceListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppResourceTypeServiceListResponse")
+    }
+}
+
+impl wire::ReadFields for AppResourceTypeServiceListResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expanded" => self.expanded = map.next_value()?,
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppResourceTypeView message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppResourceTypeView {
+    /// JSONPATH expression indicating the location of the App object in the  array
+    pub app_path: Option<String>,
+    /// The `appResourceType` property.
+    pub app_resource_type: Option<AppResourceType>,
+}
+
+impl serde::Serialize for AppResourceTypeView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_path {
+            map.serialize_entry("appPath", value)?;
+        }
+        if let Some(value) = &self.app_resource_type {
+            map.serialize_entry("appResourceType", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppResourceTypeView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppResourceTypeView")
+    }
+}
+
+impl wire::ReadFields for AppResourceTypeView {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appPath" => self.app_path = map.next_value()?,
+            "appResourceType" => self.app_resource_type = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The app resource view returns an app resource with paths for items in the expand mask filled in when this response is returned and a request expand mask has "*" or "app_id" or "resource_type_id".
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppResourceView {
+    /// JSONPATH expression indicating the location of the App object in the array
+    pub app_path: Option<String>,
+    /// The `appResource` property.
+    pub app_resource: Option<AppResource>,
+    /// The `objectPermissions` property.
+    pub object_permissions: Option<ActorObjectPermissions>,
+    /// JSONPATH expression indicating the location of the Parent Resource object in the array
+    pub parent_resource_path: Option<String>,
+    /// JSONPATH expression indicating the location of the Parent Resource Type object in the array
+    pub parent_resource_type_path: Option<String>,
+    /// JSONPATH expression indicating the location of the Resource Type object in the array
+    pub resource_type_path: Option<String>,
+}
+
+impl serde::Serialize for AppResourceView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_path {
+            map.serialize_entry("appPath", value)?;
+        }
+        if let Some(value) = &self.app_resource {
+            map.serialize_entry("appResource", value)?;
+        }
+        if let Some(value) = &self.object_permissions {
+            map.serialize_entry("objectPermissions", value)?;
+        }
+        if let Some(value) = &self.parent_resource_path {
+            map.serialize_entry("parentResourcePath", value)?;
+        }
+        if let Some(value) = &self.parent_resource_type_path {
+            map.serialize_entry("parentResourceTypePath", value)?;
+        }
+        if let Some(value) = &self.resource_type_path {
+            map.serialize_entry("resourceTypePath", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppResourceView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppResourceView")
+    }
+}
+
+impl wire::ReadFields for AppResourceView {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appPath" => self.app_path = map.next_value()?,
+            "appResource" => self.app_resource = map.next_value()?,
+            "objectPermissions" => self.object_permissions = map.next_value()?,
+            "parentResourcePath" => self.parent_resource_path = map.next_value()?,
+            "parentResourceTypePath" => {
+                self.parent_resource_type_path = map.next_value()?;
+            }
+            "resourceTypePath" => self.resource_type_path = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppUsageControls object describes some peripheral configuration for an app.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUsageControls {
+    /// The app that this object belongs to.
+    pub app_id: Option<String>,
+    /// Whether or not to notify some if they have access to the app, but has not used it within a configurable amount of time.
+    pub notify: Option<bool>,
+    /// The duration in days after which we notify users of nonusage.
+    pub notify_after_days: Option<u32>,
+    /// Whether or not to revoke a grant if they have access to the app, but has not used it within a configurable amount of time.
+    pub revoke: Option<bool>,
+    /// The duration in days after which we revoke users that have not used that grant.
+    pub revoke_after_days: Option<u32>,
+}
+
+impl serde::Serialize for AppUsageControls {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.notify {
+            map.serialize_entry("notify", value)?;
+        }
+        if let Some(value) = &self.notify_after_days {
+            map.serialize_entry("notifyAfterDays", value)?;
+        }
+        if let Some(value) = &self.revoke {
+            map.serialize_entry("revoke", value)?;
+        }
+        if let Some(value) = &self.revoke_after_days {
+            map.serialize_entry("revokeAfterDays", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUsageControls {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUsageControls")
+    }
+}
+
+impl wire::ReadFields for AppUsageControls {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "notify" => self.notify = map.next_value()?,
+            "notifyAfterDays" => self.notify_after_days = map.next_value()?,
+            "revoke" => self.revoke = map.next_value()?,
+            "revokeAfterDays" => self.revoke_after_days = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Application User that represents an account in the application.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUser {
+    /// The ID of the application.
+    pub app_id: Option<String>,
+    /// The appplication user type. Type can be user, system or service.
+    pub app_user_type: Option<AppUserAppUserType>,
+    /// The `createdAt` property.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// The `deletedAt` property.
+    pub deleted_at: Option<time::OffsetDateTime>,
+    /// The display name of the application user.
+    pub display_name: Option<String>,
+    /// The email field of the application user.
+    pub email: Option<String>,
+    /// The emails field of the application user.
+    pub emails: Option<Vec<String>>,
+    /// The employee IDs field of the application user.
+    pub employee_ids: Option<Vec<String>>,
+    /// A unique idenditfier of the application user.
+    pub id: Option<String>,
+    /// The conductor one user ID of the account owner.
+    pub identity_user_id: Option<String>,
+    /// The isExternal field.
+    pub is_external: Option<bool>,
+    /// The `profile` property.
+    pub profile: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The `status` property.
+    pub status: Option<AppUserStatus>,
+    /// The `updatedAt` property.
+    pub updated_at: Option<time::OffsetDateTime>,
+    /// The username field of the application user.
+    pub username: Option<String>,
+    /// The usernames field of the application user.
+    pub usernames: Option<Vec<String>>,
+}
+
+impl serde::Serialize for AppUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.app_user_type {
+            map.serialize_entry("appUserType", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.email {
+            map.serialize_entry("email", value)?;
+        }
+        if let Some(value) = &self.emails {
+            map.serialize_entry("emails", value)?;
+        }
+        if let Some(value) = &self.employee_ids {
+            map.serialize_entry("employeeIds", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.identity_user_id {
+            map.serialize_entry("identityUserId", value)?;
+        }
+        if let Some(value) = &self.is_external {
+            map.serialize_entry("isExternal", value)?;
+        }
+        if let Some(value) = &self.profile {
+            map.serialize_entry("profile", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.username {
+            map.serialize_entry("username", value)?;
+        }
+        if let Some(value) = &self.usernames {
+            map.serialize_entry("usernames", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUser")
+    }
+}
+
+impl wire::ReadFields for AppUser {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "appUserType" => self.app_user_type = map.next_value()?,
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "deletedAt" => {
+                self.deleted_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "displayName" => self.display_name = map.next_value()?,
+            "email" => self.email = map.next_value()?,
+            "emails" => self.emails = map.next_value()?,
+            "employeeIds" => self.employee_ids = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "identityUserId" => self.identity_user_id = map.next_value()?,
+            "isExternal" => self.is_external = map.next_value()?,
+            "profile" => self.profile = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "updatedAt" => {
+                self.updated_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "username" => self.username = map.next_value()?,
+            "usernames" => self.usernames = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The appplication user type. Type can be user, system or service.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppUserAppUserType {
+    /// `APP_USER_TYPE_UNSPECIFIED`
+    Unspecified,
+    /// `APP_USER_TYPE_USER`
+    User,
+    /// `APP_USER_TYPE_SERVICE_ACCOUNT`
+    ServiceAccount,
+    /// `APP_USER_TYPE_SYSTEM_ACCOUNT`
+    SystemAccount,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl AppUserAppUserType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "APP_USER_TYPE_UNSPECIFIED",
+            Self::User => "APP_USER_TYPE_USER",
+            Self::ServiceAccount => "APP_USER_TYPE_SERVICE_ACCOUNT",
+            Self::SystemAccount => "APP_USER_TYPE_SYSTEM_ACCOUNT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for AppUserAppUserType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserAppUserType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "APP_USER_TYPE_UNSPECIFIED" => Self::Unspecified,
+                "APP_USER_TYPE_USER" => Self::User,
+                "APP_USER_TYPE_SERVICE_ACCOUNT" => Self::ServiceAccount,
+                "APP_USER_TYPE_SYSTEM_ACCOUNT" => Self::SystemAccount,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// A credentials for the Application User that represents an account in the application.
+///
+/// This message contains a oneof named credential. Only a single field of the following list may be set at a time:
+///   - encryptedData
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUserCredential {
+    /// The ID of the application.
+    pub app_id: Option<String>,
+    /// A unique identifier of the application user.
+    pub app_user_id: Option<String>,
+    /// The `createdAt` property.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// The `deletedAt` property.
+    pub deleted_at: Option<time::OffsetDateTime>,
+    /// Part of the oneof `credential`: set at most one of this and .
+    pub encrypted_data: Option<EncryptedData>,
+    /// The `expiresAt` property.
+    pub expires_at: Option<time::OffsetDateTime>,
+    /// A unique identifier of the credential.
+    pub id: Option<String>,
+    /// The `updatedAt` property.
+    pub updated_at: Option<time::OffsetDateTime>,
+}
+
+impl serde::Serialize for AppUserCredential {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.app_user_id {
+            map.serialize_entry("appUserId", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.encrypted_data {
+            map.serialize_entry("encryptedData", value)?;
+        }
+        if let Some(value) = &self.expires_at {
+            map.serialize_entry("expiresAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserCredential {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUserCredential")
+    }
+}
+
+impl wire::ReadFields for AppUserCredential {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "appUserId" => self.app_user_id = map.next_value()?,
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "deletedAt" => {
+                self.deleted_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "encryptedData" => self.encrypted_data = map.next_value()?,
+            "expiresAt" => {
+                self.expires_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "id" => self.id = map.next_value()?,
+            "updatedAt" => {
+                self.updated_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppUserExpandMask message contains a list of paths to expand in the response.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUserExpandMask {
+    /// The paths to expand in the response. May be any combination of "*", "identity_user_id", "app_id", and "last_usage".
+    pub paths: Option<Vec<String>>,
+}
+
+impl serde::Serialize for AppUserExpandMask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.paths {
+            map.serialize_entry("paths", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserExpandMask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUserExpandMask")
+    }
+}
+
+impl wire::ReadFields for AppUserExpandMask {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "paths" => self.paths = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Application User that represents an account in the application.
+///
+/// The writable fields of [`AppUser`], as sent in requests.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUserInput {
+    /// The appplication user type. Type can be user, system or service.
+    pub app_user_type: Option<AppUserAppUserType>,
+    /// The `status` property.
+    pub status: Option<AppUserStatusInput>,
+}
+
+impl serde::Serialize for AppUserInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_user_type {
+            map.serialize_entry("appUserType", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUserInput")
+    }
+}
+
+impl wire::ReadFields for AppUserInput {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appUserType" => self.app_user_type = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<AppUser> for AppUserInput {
+    /// Keeps the writable fields of a [`AppUser`], ready to send.
+    fn from(value: AppUser) -> Self {
+        Self {
+            app_user_type: value.app_user_type,
+            status: value.status.map(Into::into),
+        }
+    }
+}
+
+/// The AppUserRef message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUserRef {
+    /// The ID of the application.
+    pub app_id: Option<String>,
+    /// The ID of the app user.
+    pub id: Option<String>,
+}
+
+impl serde::Serialize for AppUserRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUserRef")
+    }
+}
+
+impl wire::ReadFields for AppUserRef {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppUserServiceListCredentialsResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUserServiceListCredentialsResponse {
+    /// The list field.
+    pub list: Option<Vec<AppUserCredential>>,
+    /// The nextPageToken field.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for AppUserServiceListCredentialsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserServiceListCredentialsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUserServiceListCredentialsResponse")
+    }
+}
+
+impl wire::ReadFields for AppUserServiceListCredentialsResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppUserServiceListResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUserServiceListResponse {
+    /// The expanded field.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The list field.
+    pub list: Option<Vec<AppUserView>>,
+    /// The nextPageToken field.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for AppUserServiceListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserServiceListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUserServiceListResponse")
+    }
+}
+
+impl wire::ReadFields for AppUserServiceListResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expanded" => self.expanded = map.next_value()?,
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Search App users based on filters specified in the request body
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUserServiceSearchRequest {
+    /// The app ID to restrict the search to.
+    pub app_id: Option<String>,
+    /// A list of account domains to restrict the search to.
+    pub app_user_domains: Option<Vec<AppUserServiceSearchRequestAppUserDomainsItem>>,
+    /// A list of app user IDs to restrict the search to.
+    pub app_user_ids: Option<Vec<String>>,
+    /// A list of app user status details to restrict the search to.
+    pub app_user_status_details: Option<Vec<String>>,
+    /// A list of app user statuses to restrict the search to.
+    pub app_user_statuses: Option<Vec<AppUserServiceSearchRequestAppUserStatusesItem>>,
+    /// A list of app user types to restrict the search to.
+    pub app_user_types: Option<Vec<AppUserServiceSearchRequestAppUserTypesItem>>,
+    /// A list of app user IDs to remove from the results.
+    pub exclude_app_user_ids: Option<Vec<String>>,
+    /// The `expandMask` property.
+    pub expand_mask: Option<AppUserExpandMask>,
+    /// The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
+    pub page_size: Option<i32>,
+    /// The pageToken field.
+    pub page_token: Option<String>,
+    /// Query the apps with a fuzzy search on display name and description.
+    pub query: Option<String>,
+    /// A list of app users to limit the search to.
+    pub refs: Option<Vec<AppUserRef>>,
+    /// A list of user IDs to restrict the search by.
+    pub user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for AppUserServiceSearchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.app_user_domains {
+            map.serialize_entry("appUserDomains", value)?;
+        }
+        if let Some(value) = &self.app_user_ids {
+            map.serialize_entry("appUserIds", value)?;
+        }
+        if let Some(value) = &self.app_user_status_details {
+            map.serialize_entry("appUserStatusDetails", value)?;
+        }
+        if let Some(value) = &self.app_user_statuses {
+            map.serialize_entry("appUserStatuses", value)?;
+        }
+        if let Some(value) = &self.app_user_types {
+            map.serialize_entry("appUserTypes", value)?;
+        }
+        if let Some(value) = &self.exclude_app_user_ids {
+            map.serialize_entry("excludeAppUserIds", value)?;
+        }
+        if let Some(value) = &self.expand_mask {
+            map.serialize_entry("expandMask", value)?;
+        }
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("pageSize", value)?;
+        }
+        if let Some(value) = &self.page_token {
+            map.serialize_entry("pageToken", value)?;
+        }
+        if let Some(value) = &self.query {
+            map.serialize_entry("query", value)?;
+        }
+        if let Some(value) = &self.refs {
+            map.serialize_entry("refs", value)?;
+        }
+        if let Some(value) = &self.user_ids {
+            map.serialize_entry("userIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserServiceSearchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUserServiceSearchRequest")
+    }
+}
+
+impl wire::ReadFields for AppUserServiceSearchRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "appUserDomains" => self.app_user_domains = map.next_value()?,
+            "appUserIds" => self.app_user_ids = map.next_value()?,
+            "appUserStatusDetails" => self.app_user_status_details = map.next_value()?,
+            "appUserStatuses" => self.app_user_statuses = map.next_value()?,
+            "appUserTypes" => self.app_user_types = map.next_value()?,
+            "excludeAppUserIds" => self.exclude_app_user_ids = map.next_value()?,
+            "expandMask" => self.expand_mask = map.next_value()?,
+            "pageSize" => self.page_size = map.next_value()?,
+            "pageToken" => self.page_token = map.next_value()?,
+            "query" => self.query = map.next_value()?,
+            "refs" => self.refs = map.next_value()?,
+            "userIds" => self.user_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The schema at `/components/schemas/c1.api.app.v1.AppUserServiceSearchRequest/properties/appUserDomains/items`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppUserServiceSearchRequestAppUserDomainsItem {
+    /// `APP_USER_DOMAIN_UNSPECIFIED`
+    Unspecified,
+    /// `APP_USER_DOMAIN_EXTERNAL`
+    External,
+    /// `APP_USER_DOMAIN_TRUSTED`
+    Trusted,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl AppUserServiceSearchRequestAppUserDomainsItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "APP_USER_DOMAIN_UNSPECIFIED",
+            Self::External => "APP_USER_DOMAIN_EXTERNAL",
+            Self::Trusted => "APP_USER_DOMAIN_TRUSTED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for AppUserServiceSearchRequestAppUserDomainsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserServiceSearchRequestAppUserDomainsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "APP_USER_DOMAIN_UNSPECIFIED" => Self::Unspecified,
+                "APP_USER_DOMAIN_EXTERNAL" => Self::External,
+                "APP_USER_DOMAIN_TRUSTED" => Self::Trusted,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The schema at `/components/schemas/c1.api.app.v1.AppUserServiceSearchRequest/properties/appUserStatuses/items`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppUserServiceSearchRequestAppUserStatusesItem {
+    /// `STATUS_UNSPECIFIED`
+    Unspecified,
+    /// `STATUS_ENABLED`
+    Enabled,
+    /// `STATUS_DISABLED`
+    Disabled,
+    /// `STATUS_DELETED`
+    Deleted,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl AppUserServiceSearchRequestAppUserStatusesItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "STATUS_UNSPECIFIED",
+            Self::Enabled => "STATUS_ENABLED",
+            Self::Disabled => "STATUS_DISABLED",
+            Self::Deleted => "STATUS_DELETED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for AppUserServiceSearchRequestAppUserStatusesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserServiceSearchRequestAppUserStatusesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "STATUS_UNSPECIFIED" => Self::Unspecified,
+                "STATUS_ENABLED" => Self::Enabled,
+                "STATUS_DISABLED" => Self::Disabled,
+                "STATUS_DELETED" => Self::Deleted,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The schema at `/components/schemas/c1.api.app.v1.AppUserServiceSearchRequest/properties/appUserTypes/items`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppUserServiceSearchRequestAppUserTypesItem {
+    /// `APP_USER_TYPE_UNSPECIFIED`
+    Unspecified,
+    /// `APP_USER_TYPE_USER`
+    User,
+    /// `APP_USER_TYPE_SERVICE_ACCOUNT`
+    ServiceAccount,
+    /// `APP_USER_TYPE_SYSTEM_ACCOUNT`
+    SystemAccount,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl AppUserServiceSearchRequestAppUserTypesItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "APP_USER_TYPE_UNSPECIFIED",
+            Self::User => "APP_USER_TYPE_USER",
+            Self::ServiceAccount => "APP_USER_TYPE_SERVICE_ACCOUNT",
+            Self::SystemAccount => "APP_USER_TYPE_SYSTEM_ACCOUNT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for AppUserServiceSearchRequestAppUserTypesItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserServiceSearchRequestAppUserTypesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "APP_USER_TYPE_UNSPECIFIED" => Self::Unspecified,
+                "APP_USER_TYPE_USER" => Self::User,
+                "APP_USER_TYPE_SERVICE_ACCOUNT" => Self::ServiceAccount,
+                "APP_USER_TYPE_SYSTEM_ACCOUNT" => Self::SystemAccount,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The AppUserServiceSearchResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUserServiceSearchResponse {
+    /// List of related objects.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The list of results containing up to X results, where X is the page size defined in the request.
+    pub list: Option<Vec<AppUserView>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
+    ///  The server returns one page of results and the nextPageToken until all results are retrieved.
+    ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for AppUserServiceSearchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserServiceSearchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUserServiceSearchResponse")
+    }
+}
+
+impl wire::ReadFields for AppUserServiceSearchResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expanded" => self.expanded = map.next_value()?,
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppUserServiceUpdateRequest message contains the app user and the fields to be updated.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUserServiceUpdateRequest {
+    /// The `appUser` property.
+    pub app_user: Option<AppUserInput>,
+    /// The `expandMask` property.
+    pub expand_mask: Option<AppUserExpandMask>,
+    /// The `updateMask` property.
+    pub update_mask: Option<String>,
+}
+
+impl serde::Serialize for AppUserServiceUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_user {
+            map.serialize_entry("appUser", value)?;
+        }
+        if let Some(value) = &self.expand_mask {
+            map.serialize_entry("expandMask", value)?;
+        }
+        if let Some(value) = &self.update_mask {
+            map.serialize_entry("updateMask", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserServiceUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUserServiceUpdateRequest")
+    }
+}
+
+impl wire::ReadFields for AppUserServiceUpdateRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appUser" => self.app_user = map.next_value()?,
+            "expandMask" => self.expand_mask = map.next_value()?,
+            "updateMask" => self.update_mask = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppUserServiceUpdateResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUserServiceUpdateResponse {
+    /// The `appUserView` property.
+    pub app_user_view: Option<AppUserView>,
+    /// The expanded field.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for AppUserServiceUpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_user_view {
+            map.serialize_entry("appUserView", value)?;
+        }
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserServiceUpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUserServiceUpdateResponse")
+    }
+}
+
+impl wire::ReadFields for AppUserServiceUpdateResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appUserView" => self.app_user_view = map.next_value()?,
+            "expanded" => self.expanded = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The satus of the applicaiton user.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUserStatus {
+    /// The details of applicaiton user status.
+    pub details: Option<String>,
+    /// The application user status field.
+    pub status: Option<AppUserStatusStatus>,
+}
+
+impl serde::Serialize for AppUserStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.details {
+            map.serialize_entry("details", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUserStatus")
+    }
+}
+
+impl wire::ReadFields for AppUserStatus {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "details" => self.details = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The satus of the applicaiton user.
+///
+/// The writable fields of [`AppUserStatus`], as sent in requests.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUserStatusInput {}
+
+impl serde::Serialize for AppUserStatusInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserStatusInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUserStatusInput")
+    }
+}
+
+impl wire::ReadFields for AppUserStatusInput {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+impl From<AppUserStatus> for AppUserStatusInput {
+    /// Keeps the writable fields of a [`AppUserStatus`], ready to send.
+    fn from(_value: AppUserStatus) -> Self {
+        Self {}
+    }
+}
+
+/// The application user status field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AppUserStatusStatus {
+    /// `STATUS_UNSPECIFIED`
+    Unspecified,
+    /// `STATUS_ENABLED`
+    Enabled,
+    /// `STATUS_DISABLED`
+    Disabled,
+    /// `STATUS_DELETED`
+    Deleted,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl AppUserStatusStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "STATUS_UNSPECIFIED",
+            Self::Enabled => "STATUS_ENABLED",
+            Self::Disabled => "STATUS_DISABLED",
+            Self::Deleted => "STATUS_DELETED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for AppUserStatusStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserStatusStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "STATUS_UNSPECIFIED" => Self::Unspecified,
+                "STATUS_ENABLED" => Self::Enabled,
+                "STATUS_DISABLED" => Self::Disabled,
+                "STATUS_DELETED" => Self::Deleted,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The AppUserView contains an app user as well as paths for apps, identity users, and last usage in expanded arrays.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUserView {
+    /// JSONPATH expression indicating where the app is expanded in expanded arrays indicated in the request.
+    pub app_path: Option<String>,
+    /// The `appUser` property.
+    pub app_user: Option<AppUser>,
+    /// JSONPATH expression indicating where the identity user is expanded in expanded arrays indicated in the request.
+    pub identity_user_path: Option<String>,
+    /// JSONPATH expression indicating where the last usage information is expanded in expanded arrays indicated in the request.
+    pub last_usage_path: Option<String>,
+}
+
+impl serde::Serialize for AppUserView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_path {
+            map.serialize_entry("appPath", value)?;
+        }
+        if let Some(value) = &self.app_user {
+            map.serialize_entry("appUser", value)?;
+        }
+        if let Some(value) = &self.identity_user_path {
+            map.serialize_entry("identityUserPath", value)?;
+        }
+        if let Some(value) = &self.last_usage_path {
+            map.serialize_entry("lastUsagePath", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUserView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUserView")
+    }
+}
+
+impl wire::ReadFields for AppUserView {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appPath" => self.app_path = map.next_value()?,
+            "appUser" => self.app_user = map.next_value()?,
+            "identityUserPath" => self.identity_user_path = map.next_value()?,
+            "lastUsagePath" => self.last_usage_path = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppUsersForUserServiceListResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppUsersForUserServiceListResponse {
+    /// The expanded field.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The list field.
+    pub list: Option<Vec<AppUserView>>,
+    /// The nextPageToken field.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for AppUsersForUserServiceListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AppUsersForUserServiceListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "AppUsersForUserServiceListResponse")
+    }
+}
+
+impl wire::ReadFields for AppUsersForUserServiceListResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expanded" => self.expanded = map.next_value()?,
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppAccessRequestDefaults message.
+///
+/// This message contains a oneof named max_grant_duration. Only a single field of the following list may be set at a time:
+///   - durationUnset
+///   - durationGrant
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct C1ApiAppAppAccessRequestDefaults {
+    /// The app id for the app access request rule
+    pub app_id: Option<String>,
+    /// The request catalog ids for the app access request rule.
+    pub catalog_ids: Option<Vec<String>>,
+    /// If true the app level request configuration will be applied to specified resource types.
+    pub defaults_enabled: Option<bool>,
+    /// Part of the oneof `max_grant_duration`: set at most one of this and `durationUnset`.
+    pub duration_grant: Option<time::Duration>,
+    /// Part of the oneof `max_grant_duration`: set at most one of this and `durationGrant`.
+    pub duration_unset: Option<serde_json::Map<String, serde_json::Value>>,
+    /// If emergency grants are enabled for this app access request rule.
+    pub emergency_grant_enabled: Option<bool>,
+    /// The policy id for the emergency grant policy.
+    pub emergency_grant_policy_id: Option<String>,
+    /// The requestPolicyId field.
+    pub request_policy_id: Option<String>,
+    /// The ID of the request schema to apply to entitlements matching this rule.
+    pub request_schema_id: Option<String>,
+    /// The app resource type ids for which the app access request defaults are applied.
+    pub resource_type_ids: Option<Vec<String>>,
+    /// The last applied state of the app access request defaults.
+    pub state: Option<C1ApiAppAppAccessRequestDefaultsState>,
+}
+
+impl serde::Serialize for C1ApiAppAppAccessRequestDefaults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.catalog_ids {
+            map.serialize_entry("catalogIds", value)?;
+        }
+        if let Some(value) = &self.defaults_enabled {
+            map.serialize_entry("defaultsEnabled", value)?;
+        }
+        if let Some(value) = &self.duration_grant {
+            map.serialize_entry("durationGrant", &wire::Out::<wire::Duration>(value))?;
+        }
+        if let Some(value) = &self.duration_unset {
+            map.serialize_entry("durationUnset", value)?;
+        }
+        if let Some(value) = &self.emergency_grant_enabled {
+            map.serialize_entry("emergencyGrantEnabled", value)?;
+        }
+        if let Some(value) = &self.emergency_grant_policy_id {
+            map.serialize_entry("emergencyGrantPolicyId", value)?;
+        }
+        if let Some(value) = &self.request_policy_id {
+            map.serialize_entry("requestPolicyId", value)?;
+        }
+        if let Some(value) = &self.request_schema_id {
+            map.serialize_entry("requestSchemaId", value)?;
+        }
+        if let Some(value) = &self.resource_type_ids {
+            map.serialize_entry("resourceTypeIds", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for C1ApiAppAppAccessRequestDefaults {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "C1ApiAppAppAccessRequestDefaults")
+    }
+}
+
+impl wire::ReadFields for C1ApiAppAppAccessRequestDefaults {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "catalogIds" => self.catalog_ids = map.next_value()?,
+            "defaultsEnabled" => self.defaults_enabled = map.next_value()?,
+            "durationGrant" => {
+                self.duration_grant = map
+                    .next_value::<Option<wire::In<wire::Duration>>>()?
+                    .map(|v| v.0);
+            }
+            "durationUnset" => self.duration_unset = map.next_value()?,
+            "emergencyGrantEnabled" => self.emergency_grant_enabled = map.next_value()?,
+            "emergencyGrantPolicyId" => {
+                self.emergency_grant_policy_id = map.next_value()?;
+            }
+            "requestPolicyId" => self.request_policy_id = map.next_value()?,
+            "requestSchemaId" => self.request_schema_id = map.next_value()?,
+            "resourceTypeIds" => self.resource_type_ids = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The AppAccessRequestDefaults message.
+///
+/// This message contains a oneof named max_grant_duration. Only a single field of the following list may be set at a time:
+///   - durationUnset
+///   - durationGrant
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct C1ApiAppAppAccessRequestDefaults2 {
+    /// The request catalog ids for the app access request rule.
+    pub catalog_ids: Option<Vec<String>>,
+    /// If true the app level request configuration will be applied to specified resource types.
+    pub defaults_enabled: Option<bool>,
+    /// Part of the oneof `max_grant_duration`: set at most one of this and `durationUnset`.
+    pub duration_grant: Option<time::Duration>,
+    /// Part of the oneof `max_grant_duration`: set at most one of this and `durationGrant`.
+    pub duration_unset: Option<serde_json::Map<String, serde_json::Value>>,
+    /// If emergency grants are enabled for this app access request rule.
+    pub emergency_grant_enabled: Option<bool>,
+    /// The policy id for the emergency grant policy.
+    pub emergency_grant_policy_id: Option<String>,
+    /// The requestPolicyId field.
+    pub request_policy_id: Option<String>,
+    /// The ID of the request schema to apply to entitlements matching this rule.
+    pub request_schema_id: Option<String>,
+    /// The app resource type ids for which the app access request defaults are applied.
+    pub resource_type_ids: Option<Vec<String>>,
+    /// The last applied state of the app access request defaults.
+    pub state: Option<C1ApiAppAppAccessRequestDefaults2State>,
+}
+
+impl serde::Serialize for C1ApiAppAppAccessRequestDefaults2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.catalog_ids {
+            map.serialize_entry("catalogIds", value)?;
+        }
+        if let Some(value) = &self.defaults_enabled {
+            map.serialize_entry("defaultsEnabled", value)?;
+        }
+        if let Some(value) = &self.duration_grant {
+            map.serialize_entry("durationGrant", &wire::Out::<wire::Duration>(value))?;
+        }
+        if let Some(value) = &self.duration_unset {
+            map.serialize_entry("durationUnset", value)?;
+        }
+        if let Some(value) = &self.emergency_grant_enabled {
+            map.serialize_entry("emergencyGrantEnabled", value)?;
+        }
+        if let Some(value) = &self.emergency_grant_policy_id {
+            map.serialize_entry("emergencyGrantPolicyId", value)?;
+        }
+        if let Some(value) = &self.request_policy_id {
+            map.serialize_entry("requestPolicyId", value)?;
+        }
+        if let Some(value) = &self.request_schema_id {
+            map.serialize_entry("requestSchemaId", value)?;
+        }
+        if let Some(value) = &self.resource_type_ids {
+            map.serialize_entry("resourceTypeIds", value)?;
+        }
+        if let Some(value) = &self.state {
+            map.serialize_entry("state", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for C1ApiAppAppAccessRequestDefaults2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "C1ApiAppAppAccessRequestDefaults2")
+    }
+}
+
+impl wire::ReadFields for C1ApiAppAppAccessRequestDefaults2 {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "catalogIds" => self.catalog_ids = map.next_value()?,
+            "defaultsEnabled" => self.defaults_enabled = map.next_value()?,
+            "durationGrant" => {
+                self.duration_grant = map
+                    .next_value::<Option<wire::In<wire::Duration>>>()?
+                    .map(|v| v.0);
+            }
+            "durationUnset" => self.duration_unset = map.next_value()?,
+            "emergencyGrantEnabled" => self.emergency_grant_enabled = map.next_value()?,
+            "emergencyGrantPolicyId" => {
+                self.emergency_grant_policy_id = map.next_value()?;
+            }
+            "requestPolicyId" => self.request_policy_id = map.next_value()?,
+            "requestSchemaId" => self.request_schema_id = map.next_value()?,
+            "resourceTypeIds" => self.resource_type_ids = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The last applied state of the app access request defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum C1ApiAppAppAccessRequestDefaults2State {
+    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_UNSPECIFIED`
+    Unspecified,
+    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_RUNNING`
+    Running,
+    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_SUCCESS`
+    Success,
+    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_FAILED`
+    Failed,
+    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCELING`
+    Canceling,
+    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_SUCCESS`
+    CancelSuccess,
+    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR`
+    CancelError,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl C1ApiAppAppAccessRequestDefaults2State {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => {
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_UNSPECIFIED"
+            }
+            Self::Running => "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_RUNNING",
+            Self::Success => "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_SUCCESS",
+            Self::Failed => "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_FAILED",
+            Self::Canceling => "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCELING",
+            Self::CancelSuccess => {
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_SUCCESS"
+            }
+            Self::CancelError => {
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR"
+            }
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for C1ApiAppAppAccessRequestDefaults2State {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for C1ApiAppAppAccessRequestDefaults2State {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_UNSPECIFIED" => {
+                    Self::Unspecified
+                }
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_RUNNING" => Self::Running,
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_SUCCESS" => Self::Success,
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_FAILED" => Self::Failed,
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCELING" => {
+                    Self::Canceling
+                }
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_SUCCESS" => {
+                    Self::CancelSuccess
+                }
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR" => {
+                    Self::CancelError
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The last applied state of the app access request defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum C1ApiAppAppAccessRequestDefaultsState {
+    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_UNSPECIFIED`
+    Unspecified,
+    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_RUNNING`
+    Running,
+    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_SUCCESS`
+    Success,
+    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_FAILED`
+    Failed,
+    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCELING`
+    Canceling,
+    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_SUCCESS`
+    CancelSuccess,
+    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR`
+    CancelError,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl C1ApiAppAppAccessRequestDefaultsState {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => {
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_UNSPECIFIED"
+            }
+            Self::Running => "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_RUNNING",
+            Self::Success => "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_SUCCESS",
+            Self::Failed => "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_FAILED",
+            Self::Canceling => "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCELING",
+            Self::CancelSuccess => {
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_SUCCESS"
+            }
+            Self::CancelError => {
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR"
+            }
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for C1ApiAppAppAccessRequestDefaultsState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for C1ApiAppAppAccessRequestDefaultsState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_UNSPECIFIED" => {
+                    Self::Unspecified
+                }
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_RUNNING" => Self::Running,
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_SUCCESS" => Self::Success,
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_FAILED" => Self::Failed,
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCELING" => {
+                    Self::Canceling
+                }
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_SUCCESS" => {
+                    Self::CancelSuccess
+                }
+                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR" => {
+                    Self::CancelError
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The CancelAccessRequestDefaultsRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CancelAccessRequestDefaultsRequest {}
+
+impl serde::Serialize for CancelAccessRequestDefaultsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CancelAccessRequestDefaultsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "CancelAccessRequestDefaultsRequest")
+    }
+}
+
+impl wire::ReadFields for CancelAccessRequestDefaultsRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The ConfirmSyncValidRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConfirmSyncValidRequest {}
+
+impl serde::Serialize for ConfirmSyncValidRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfirmSyncValidRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConfirmSyncValidRequest")
+    }
+}
+
+impl wire::ReadFields for ConfirmSyncValidRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The ConfirmSyncValidResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConfirmSyncValidResponse {}
+
+impl serde::Serialize for ConfirmSyncValidResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConfirmSyncValidResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConfirmSyncValidResponse")
+    }
+}
+
+impl wire::ReadFields for ConfirmSyncValidResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// A Connector is used to sync objects into Apps
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Connector {
+    /// The id of the app the connector is associated with.
+    pub app_id: Option<String>,
+    /// The canResumeSync field.
+    pub can_resume_sync: Option<bool>,
+    /// The catalogId describes which catalog entry this connector is an instance of. For example, every Okta connector will have the same catalogId indicating it is an Okta connector.
+    pub catalog_id: Option<String>,
+    /// Contains an arbitrary serialized message along with a @type that describes the type of the serialized message.
+    pub config: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The `connectorSyncCronSchedule` property.
+    pub connector_sync_cron_schedule: Option<ConnectorSyncCronSchedule>,
+    /// The `createdAt` property.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// The `deletedAt` property.
+    pub deleted_at: Option<time::OffsetDateTime>,
+    /// The description of the connector.
+    pub description: Option<String>,
+    /// The disableCheckBadSync field.
+    pub disable_check_bad_sync: Option<bool>,
+    /// The display name of the connector.
+    pub display_name: Option<String>,
+    /// The downloadUrl for a spreadsheet if the connector was created from uploading a file.
+    pub download_url: Option<String>,
+    /// The id of the connector.
+    pub id: Option<String>,
+    /// The `oauthAuthorizedAs` property.
+    pub oauth_authorized_as: Option<OAuth2AuthorizedAs>,
+    /// List of profile attributes to sync, when set only these attributes will be synced
+    pub profile_allow_list: Option<Vec<String>>,
+    /// List of profile attributes to ignore (not sync), when set other attributes will be synced, but these will not.
+    pub profile_ignore_list: Option<Vec<String>>,
+    /// The `status` property.
+    pub status: Option<ConnectorStatus>,
+    /// The `syncConfig` property.
+    pub sync_config: Option<SyncConfig>,
+    /// The `syncDisabledAt` property.
+    pub sync_disabled_at: Option<time::OffsetDateTime>,
+    /// The category of the connector sync that was disabled.
+    pub sync_disabled_category: Option<String>,
+    /// The reason the connector sync was disabled.
+    pub sync_disabled_reason: Option<String>,
+    /// The `updatedAt` property.
+    pub updated_at: Option<time::OffsetDateTime>,
+    /// The userIds field is used to define the integration owners of the connector.
+    pub user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for Connector {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.can_resume_sync {
+            map.serialize_entry("canResumeSync", value)?;
+        }
+        if let Some(value) = &self.catalog_id {
+            map.serialize_entry("catalogId", value)?;
+        }
+        if let Some(value) = &self.config {
+            map.serialize_entry("config", value)?;
+        }
+        if let Some(value) = &self.connector_sync_cron_schedule {
+            map.serialize_entry("connectorSyncCronSchedule", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.disable_check_bad_sync {
+            map.serialize_entry("disableCheckBadSync", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.download_url {
+            map.serialize_entry("downloadUrl", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.oauth_authorized_as {
+            map.serialize_entry("oauthAuthorizedAs", value)?;
+        }
+        if let Some(value) = &self.profile_allow_list {
+            map.serialize_entry("profileAllowList", value)?;
+        }
+        if let Some(value) = &self.profile_ignore_list {
+            map.serialize_entry("profileIgnoreList", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.sync_config {
+            map.serialize_entry("syncConfig", value)?;
+        }
+        if let Some(value) = &self.sync_disabled_at {
+            map.serialize_entry("syncDisabledAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.sync_disabled_category {
+            map.serialize_entry("syncDisabledCategory", value)?;
+        }
+        if let Some(value) = &self.sync_disabled_reason {
+            map.serialize_entry("syncDisabledReason", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.user_ids {
+            map.serialize_entry("userIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Connector {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "Connector")
+    }
+}
+
+impl wire::ReadFields for Connector {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "canResumeSync" => self.can_resume_sync = map.next_value()?,
+            "catalogId" => self.catalog_id = map.next_value()?,
+            "config" => self.config = map.next_value()?,
+            "connectorSyncCronSchedule" => {
+                self.connector_sync_cron_schedule = map.next_value()?;
+            }
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "deletedAt" => {
+                self.deleted_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "description" => self.description = map.next_value()?,
+            "disableCheckBadSync" => self.disable_check_bad_sync = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "downloadUrl" => self.download_url = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "oauthAuthorizedAs" => self.oauth_authorized_as = map.next_value()?,
+            "profileAllowList" => self.profile_allow_list = map.next_value()?,
+            "profileIgnoreList" => self.profile_ignore_list = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "syncConfig" => self.sync_config = map.next_value()?,
+            "syncDisabledAt" => {
+                self.sync_disabled_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "syncDisabledCategory" => self.sync_disabled_category = map.next_value()?,
+            "syncDisabledReason" => self.sync_disabled_reason = map.next_value()?,
+            "updatedAt" => {
+                self.updated_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "userIds" => self.user_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// ConnectorCredential is used by a connector to authenticate with conductor one.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorCredential {
+    /// The appId of the app the connector is attached to.
+    pub app_id: Option<String>,
+    /// The client id of the ConnectorCredential.
+    pub client_id: Option<String>,
+    /// The client secret of the ConnectorCredential. It's only returned on creation.
+    pub client_secret: Option<String>,
+    /// The connectorId of the connector the credential is associated with.
+    pub connector_id: Option<String>,
+    /// The `createdAt` property.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// The `deletedAt` property.
+    pub deleted_at: Option<time::OffsetDateTime>,
+    /// The display name of the ConnectorCredential.
+    pub display_name: Option<String>,
+    /// The `expiresTime` property.
+    pub expires_time: Option<time::OffsetDateTime>,
+    /// The id of the ConnectorCredential.
+    pub id: Option<String>,
+    /// The `lastUsedAt` property.
+    pub last_used_at: Option<time::OffsetDateTime>,
+    /// The `updatedAt` property.
+    pub updated_at: Option<time::OffsetDateTime>,
+}
+
+impl serde::Serialize for ConnectorCredential {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("clientId", value)?;
+        }
+        if let Some(value) = &self.client_secret {
+            map.serialize_entry("clientSecret", value)?;
+        }
+        if let Some(value) = &self.connector_id {
+            map.serialize_entry("connectorId", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.expires_time {
+            map.serialize_entry("expiresTime", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.last_used_at {
+            map.serialize_entry("lastUsedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorCredential {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorCredential")
+    }
+}
+
+impl wire::ReadFields for ConnectorCredential {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "clientId" => self.client_id = map.next_value()?,
+            "clientSecret" => self.client_secret = map.next_value()?,
+            "connectorId" => self.connector_id = map.next_value()?,
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "deletedAt" => {
+                self.deleted_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "displayName" => self.display_name = map.next_value()?,
+            "expiresTime" => {
+                self.expires_time = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "id" => self.id = map.next_value()?,
+            "lastUsedAt" => {
+                self.last_used_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "updatedAt" => {
+                self.updated_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ConnectorExpandMask is used to expand related objects on a connector.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorExpandMask {
+    /// Paths that you want expanded in the response. Possible values are "app_id" and "*".
+    pub paths: Option<Vec<String>>,
+}
+
+impl serde::Serialize for ConnectorExpandMask {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.paths {
+            map.serialize_entry("paths", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorExpandMask {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorExpandMask")
+    }
+}
+
+impl wire::ReadFields for ConnectorExpandMask {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "paths" => self.paths = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A Connector is used to sync objects into Apps
+///
+/// The writable fields of [`Connector`], as sent in requests.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorInput {
+    /// The id of the app the connector is associated with.
+    pub app_id: Option<String>,
+    /// The canResumeSync field.
+    pub can_resume_sync: Option<bool>,
+    /// The catalogId describes which catalog entry this connector is an instance of. For example, every Okta connector will have the same catalogId indicating it is an Okta connector.
+    pub catalog_id: Option<String>,
+    /// Contains an arbitrary serialized message along with a @type that describes the type of the serialized message.
+    pub config: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The `connectorSyncCronSchedule` property.
+    pub connector_sync_cron_schedule: Option<ConnectorSyncCronSchedule>,
+    /// The description of the connector.
+    pub description: Option<String>,
+    /// The disableCheckBadSync field.
+    pub disable_check_bad_sync: Option<bool>,
+    /// The display name of the connector.
+    pub display_name: Option<String>,
+    /// The id of the connector.
+    pub id: Option<String>,
+    /// The `oauthAuthorizedAs` property.
+    pub oauth_authorized_as: Option<OAuth2AuthorizedAsInput>,
+    /// List of profile attributes to sync, when set only these attributes will be synced
+    pub profile_allow_list: Option<Vec<String>>,
+    /// List of profile attributes to ignore (not sync), when set other attributes will be synced, but these will not.
+    pub profile_ignore_list: Option<Vec<String>>,
+    /// The `status` property.
+    pub status: Option<ConnectorStatus>,
+    /// The `syncConfig` property.
+    pub sync_config: Option<SyncConfig>,
+    /// The category of the connector sync that was disabled.
+    pub sync_disabled_category: Option<String>,
+    /// The reason the connector sync was disabled.
+    pub sync_disabled_reason: Option<String>,
+    /// The userIds field is used to define the integration owners of the connector.
+    pub user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for ConnectorInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.can_resume_sync {
+            map.serialize_entry("canResumeSync", value)?;
+        }
+        if let Some(value) = &self.catalog_id {
+            map.serialize_entry("catalogId", value)?;
+        }
+        if let Some(value) = &self.config {
+            map.serialize_entry("config", value)?;
+        }
+        if let Some(value) = &self.connector_sync_cron_schedule {
+            map.serialize_entry("connectorSyncCronSchedule", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.disable_check_bad_sync {
+            map.serialize_entry("disableCheckBadSync", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.oauth_authorized_as {
+            map.serialize_entry("oauthAuthorizedAs", value)?;
+        }
+        if let Some(value) = &self.profile_allow_list {
+            map.serialize_entry("profileAllowList", value)?;
+        }
+        if let Some(value) = &self.profile_ignore_list {
+            map.serialize_entry("profileIgnoreList", value)?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.sync_config {
+            map.serialize_entry("syncConfig", value)?;
+        }
+        if let Some(value) = &self.sync_disabled_category {
+            map.serialize_entry("syncDisabledCategory", value)?;
+        }
+        if let Some(value) = &self.sync_disabled_reason {
+            map.serialize_entry("syncDisabledReason", value)?;
+        }
+        if let Some(value) = &self.user_ids {
+            map.serialize_entry("userIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorInput")
+    }
+}
+
+impl wire::ReadFields for ConnectorInput {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "canResumeSync" => self.can_resume_sync = map.next_value()?,
+            "catalogId" => self.catalog_id = map.next_value()?,
+            "config" => self.config = map.next_value()?,
+            "connectorSyncCronSchedule" => {
+                self.connector_sync_cron_schedule = map.next_value()?;
+            }
+            "description" => self.description = map.next_value()?,
+            "disableCheckBadSync" => self.disable_check_bad_sync = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "oauthAuthorizedAs" => self.oauth_authorized_as = map.next_value()?,
+            "profileAllowList" => self.profile_allow_list = map.next_value()?,
+            "profileIgnoreList" => self.profile_ignore_list = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "syncConfig" => self.sync_config = map.next_value()?,
+            "syncDisabledCategory" => self.sync_disabled_category = map.next_value()?,
+            "syncDisabledReason" => self.sync_disabled_reason = map.next_value()?,
+            "userIds" => self.user_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<Connector> for ConnectorInput {
+    /// Keeps the writable fields of a [`Connector`], ready to send.
+    fn from(value: Connector) -> Self {
+        Self {
+            app_id: value.app_id,
+            can_resume_sync: value.can_resume_sync,
+            catalog_id: value.catalog_id,
+            config: value.config,
+            connector_sync_cron_schedule: value.connector_sync_cron_schedule,
+            description: value.description,
+            disable_check_bad_sync: value.disable_check_bad_sync,
+            display_name: value.display_name,
+            id: value.id,
+            oauth_authorized_as: value.oauth_authorized_as.map(Into::into),
+            profile_allow_list: value.profile_allow_list,
+            profile_ignore_list: value.profile_ignore_list,
+            status: value.status,
+            sync_config: value.sync_config,
+            sync_disabled_category: value.sync_disabled_category,
+            sync_disabled_reason: value.sync_disabled_reason,
+            user_ids: value.user_ids,
+        }
+    }
+}
+
+/// The ConnectorRef message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorRef {
+    /// The appId field.
+    pub app_id: Option<String>,
+    /// The id field.
+    pub id: Option<String>,
+}
+
+impl serde::Serialize for ConnectorRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorRef")
+    }
+}
+
+impl wire::ReadFields for ConnectorRef {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ConnectorScheduleCron message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorScheduleCron {
+    /// The cronSpec field.
+    pub cron_spec: Option<String>,
+    /// The timezone field.
+    pub timezone: Option<String>,
+}
+
+impl serde::Serialize for ConnectorScheduleCron {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cron_spec {
+            map.serialize_entry("cronSpec", value)?;
+        }
+        if let Some(value) = &self.timezone {
+            map.serialize_entry("timezone", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorScheduleCron {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorScheduleCron")
+    }
+}
+
+impl wire::ReadFields for ConnectorScheduleCron {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "cronSpec" => self.cron_spec = map.next_value()?,
+            "timezone" => self.timezone = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ConnectorServiceCreateDelegatedRequest message contains the fields required to create a connector.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorServiceCreateDelegatedRequest {
+    /// The `appManagedStateBindingRef` property.
+    pub app_managed_state_binding_ref: Option<AppManagedStateBindingRef>,
+    /// The catalogId describes which catalog entry this connector is an instance of. For example, every Okta connector will have the same catalogId indicating it is an Okta connector.
+    pub catalog_id: Option<String>,
+    /// The description of the connector.
+    pub description: Option<String>,
+    /// The displayName of the connector.
+    pub display_name: Option<String>,
+    /// The `expandMask` property.
+    pub expand_mask: Option<ConnectorExpandMask>,
+    /// The userIds field is used to define the integration owners of the connector.
+    pub user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for ConnectorServiceCreateDelegatedRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_managed_state_binding_ref {
+            map.serialize_entry("appManagedStateBindingRef", value)?;
+        }
+        if let Some(value) = &self.catalog_id {
+            map.serialize_entry("catalogId", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.expand_mask {
+            map.serialize_entry("expandMask", value)?;
+        }
+        if let Some(value) = &self.user_ids {
+            map.serialize_entry("userIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorServiceCreateDelegatedRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorServiceCreateDelegatedRequest")
+    }
+}
+
+impl wire::ReadFields for ConnectorServiceCreateDelegatedRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appManagedStateBindingRef" => {
+                self.app_managed_state_binding_ref = map.next_value()?;
+            }
+            "catalogId" => self.catalog_id = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "expandMask" => self.expand_mask = map.next_value()?,
+            "userIds" => self.user_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ConnectorServiceCreateRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorServiceCreateRequest {
+    /// The catalogId field.
+    pub catalog_id: Option<String>,
+    /// Contains an arbitrary serialized message along with a @type that describes the type of the serialized message.
+    pub config: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The description field.
+    pub description: Option<String>,
+    /// The `expandMask` property.
+    pub expand_mask: Option<ConnectorExpandMask>,
+    /// The userIds field.
+    pub user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for ConnectorServiceCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.catalog_id {
+            map.serialize_entry("catalogId", value)?;
+        }
+        if let Some(value) = &self.config {
+            map.serialize_entry("config", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.expand_mask {
+            map.serialize_entry("expandMask", value)?;
+        }
+        if let Some(value) = &self.user_ids {
+            map.serialize_entry("userIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorServiceCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorServiceCreateRequest")
+    }
+}
+
+impl wire::ReadFields for ConnectorServiceCreateRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "catalogId" => self.catalog_id = map.next_value()?,
+            "config" => self.config = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "expandMask" => self.expand_mask = map.next_value()?,
+            "userIds" => self.user_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ConnectorServiceCreateResponse is the response returned from creating a connector.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorServiceCreateResponse {
+    /// The `connectorView` property.
+    pub connector_view: Option<ConnectorView>,
+    /// The array of expanded items indicated by the request.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for ConnectorServiceCreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.connector_view {
+            map.serialize_entry("connectorView", value)?;
+        }
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorServiceCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorServiceCreateResponse")
+    }
+}
+
+impl wire::ReadFields for ConnectorServiceCreateResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "connectorView" => self.connector_view = map.next_value()?,
+            "expanded" => self.expanded = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// ConnectorServiceDeleteRequest is a request for deleting a connector. It uses URL values for input.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorServiceDeleteRequest {}
+
+impl serde::Serialize for ConnectorServiceDeleteRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorServiceDeleteRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorServiceDeleteRequest")
+    }
+}
+
+impl wire::ReadFields for ConnectorServiceDeleteRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// Empty response body. Status code indicates success.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorServiceDeleteResponse {}
+
+impl serde::Serialize for ConnectorServiceDeleteResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorServiceDeleteResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorServiceDeleteResponse")
+    }
+}
+
+impl wire::ReadFields for ConnectorServiceDeleteResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// ConnectorServiceGetCredentialsResponse is the response returned by the get method.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorServiceGetCredentialsResponse {
+    /// The `credential` property.
+    pub credential: Option<ConnectorCredential>,
+}
+
+impl serde::Serialize for ConnectorServiceGetCredentialsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.credential {
+            map.serialize_entry("credential", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorServiceGetCredentialsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorServiceGetCredentialsResponse")
+    }
+}
+
+impl wire::ReadFields for ConnectorServiceGetCredentialsResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "credential" => self.credential = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ConnectorServiceGetResponse message contains the connectorView, and an expand mask.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorServiceGetResponse {
+    /// The `connectorView` property.
+    pub connector_view: Option<ConnectorView>,
+    /// The array of expanded items indicated by the request.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for ConnectorServiceGetResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.connector_view {
+            map.serialize_entry("connectorView", value)?;
+        }
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorServiceGetResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorServiceGetResponse")
+    }
+}
+
+impl wire::ReadFields for ConnectorServiceGetResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "connectorView" => self.connector_view = map.next_value()?,
+            "expanded" => self.expanded = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ConnectorServiceListResponse message contains a list of results and a nextPageToken if applicable
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorServiceListResponse {
+    /// List of serialized related objects
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The list of results containing up to X results, where X is the page size defined in the request
+    pub list: Option<Vec<ConnectorView>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for ConnectorServiceListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorServiceListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorServiceListResponse")
+    }
+}
+
+impl wire::ReadFields for ConnectorServiceListResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expanded" => self.expanded = map.next_value()?,
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 
 /// ConnectorServiceRevokeCredentialRequest is a request for revoking connector credentials. It uses URL values for input.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -59,5 +7927,5480 @@ impl wire::ReadFields for ConnectorServiceRevokeCredentialResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// ConnectorServiceRotateCredentialRequest is a request for rotating connector credentials. It uses URL values for input.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorServiceRotateCredentialRequest {
+    /// The appId of the app the connector is attached to.
+    pub app_id: Option<String>,
+    /// The connectorId of the connector that we are rotating the credentials for.
+    pub connector_id: Option<String>,
+}
+
+impl serde::Serialize for ConnectorServiceRotateCredentialRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.connector_id {
+            map.serialize_entry("connectorId", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorServiceRotateCredentialRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorServiceRotateCredentialRequest")
+    }
+}
+
+impl wire::ReadFields for ConnectorServiceRotateCredentialRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "connectorId" => self.connector_id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// ConnectorServiceRotateCredentialResponse is the response returned by the rotate method.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorServiceRotateCredentialResponse {
+    /// The `credential` property.
+    pub credential: Option<ConnectorCredential>,
+}
+
+impl serde::Serialize for ConnectorServiceRotateCredentialResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.credential {
+            map.serialize_entry("credential", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorServiceRotateCredentialResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorServiceRotateCredentialResponse")
+    }
+}
+
+impl wire::ReadFields for ConnectorServiceRotateCredentialResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "credential" => self.credential = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ConnectorServiceUpdateDelegatedRequest message contains the fields required to update a connector.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorServiceUpdateDelegatedRequest {
+    /// The `connector` property.
+    pub connector: Option<ConnectorInput>,
+    /// The `expandMask` property.
+    pub expand_mask: Option<ConnectorExpandMask>,
+    /// The `updateMask` property.
+    pub update_mask: Option<String>,
+}
+
+impl serde::Serialize for ConnectorServiceUpdateDelegatedRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.connector {
+            map.serialize_entry("connector", value)?;
+        }
+        if let Some(value) = &self.expand_mask {
+            map.serialize_entry("expandMask", value)?;
+        }
+        if let Some(value) = &self.update_mask {
+            map.serialize_entry("updateMask", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorServiceUpdateDelegatedRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorServiceUpdateDelegatedRequest")
+    }
+}
+
+impl wire::ReadFields for ConnectorServiceUpdateDelegatedRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "connector" => self.connector = map.next_value()?,
+            "expandMask" => self.expand_mask = map.next_value()?,
+            "updateMask" => self.update_mask = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ConnectorServiceUpdateRequest message contains the fields required to update a connector.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorServiceUpdateRequest {
+    /// The `connector` property.
+    pub connector: Option<ConnectorInput>,
+    /// The `expandMask` property.
+    pub expand_mask: Option<ConnectorExpandMask>,
+    /// The `updateMask` property.
+    pub update_mask: Option<String>,
+}
+
+impl serde::Serialize for ConnectorServiceUpdateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.connector {
+            map.serialize_entry("connector", value)?;
+        }
+        if let Some(value) = &self.expand_mask {
+            map.serialize_entry("expandMask", value)?;
+        }
+        if let Some(value) = &self.update_mask {
+            map.serialize_entry("updateMask", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorServiceUpdateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorServiceUpdateRequest")
+    }
+}
+
+impl wire::ReadFields for ConnectorServiceUpdateRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "connector" => self.connector = map.next_value()?,
+            "expandMask" => self.expand_mask = map.next_value()?,
+            "updateMask" => self.update_mask = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// ConnectorServiceUpdateResponse is the response returned by the update method.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorServiceUpdateResponse {
+    /// The `connectorView` property.
+    pub connector_view: Option<ConnectorView>,
+    /// The array of expanded items indicated by the request.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for ConnectorServiceUpdateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.connector_view {
+            map.serialize_entry("connectorView", value)?;
+        }
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorServiceUpdateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorServiceUpdateResponse")
+    }
+}
+
+impl wire::ReadFields for ConnectorServiceUpdateResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "connectorView" => self.connector_view = map.next_value()?,
+            "expanded" => self.expanded = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The status field on the connector is used to track the status of the connectors sync, and when syncing last started, completed, or caused the connector to update.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorStatus {
+    /// The `completedAt` property.
+    pub completed_at: Option<time::OffsetDateTime>,
+    /// The last error encountered by the connector.
+    pub last_error: Option<String>,
+    /// The `startedAt` property.
+    pub started_at: Option<time::OffsetDateTime>,
+    /// The status of the connector sync.
+    pub status: Option<ConnectorStatusStatus>,
+    /// The `updatedAt` property.
+    pub updated_at: Option<time::OffsetDateTime>,
+}
+
+impl serde::Serialize for ConnectorStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.completed_at {
+            map.serialize_entry("completedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.last_error {
+            map.serialize_entry("lastError", value)?;
+        }
+        if let Some(value) = &self.started_at {
+            map.serialize_entry("startedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.status {
+            map.serialize_entry("status", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorStatus")
+    }
+}
+
+impl wire::ReadFields for ConnectorStatus {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "completedAt" => {
+                self.completed_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "lastError" => self.last_error = map.next_value()?,
+            "startedAt" => {
+                self.started_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "status" => self.status = map.next_value()?,
+            "updatedAt" => {
+                self.updated_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The status of the connector sync.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectorStatusStatus {
+    /// `SYNC_STATUS_UNSPECIFIED`
+    Unspecified,
+    /// `SYNC_STATUS_RUNNING`
+    Running,
+    /// `SYNC_STATUS_DONE`
+    Done,
+    /// `SYNC_STATUS_ERROR`
+    Error,
+    /// `SYNC_STATUS_DISABLED`
+    Disabled,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl ConnectorStatusStatus {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "SYNC_STATUS_UNSPECIFIED",
+            Self::Running => "SYNC_STATUS_RUNNING",
+            Self::Done => "SYNC_STATUS_DONE",
+            Self::Error => "SYNC_STATUS_ERROR",
+            Self::Disabled => "SYNC_STATUS_DISABLED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ConnectorStatusStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorStatusStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "SYNC_STATUS_UNSPECIFIED" => Self::Unspecified,
+                "SYNC_STATUS_RUNNING" => Self::Running,
+                "SYNC_STATUS_DONE" => Self::Done,
+                "SYNC_STATUS_ERROR" => Self::Error,
+                "SYNC_STATUS_DISABLED" => Self::Disabled,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The ConnectorSyncCronSchedule message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorSyncCronSchedule {
+    /// The cronSpec field.
+    pub cron_spec: Option<String>,
+    /// The `start` property.
+    pub start: Option<time::OffsetDateTime>,
+    /// The timezone field.
+    pub timezone: Option<String>,
+}
+
+impl serde::Serialize for ConnectorSyncCronSchedule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cron_spec {
+            map.serialize_entry("cronSpec", value)?;
+        }
+        if let Some(value) = &self.start {
+            map.serialize_entry("start", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.timezone {
+            map.serialize_entry("timezone", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorSyncCronSchedule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorSyncCronSchedule")
+    }
+}
+
+impl wire::ReadFields for ConnectorSyncCronSchedule {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "cronSpec" => self.cron_spec = map.next_value()?,
+            "start" => {
+                self.start = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "timezone" => self.timezone = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ConnectorView object provides a connector response object, as well as JSONPATHs to related objects provided by expanders.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConnectorView {
+    /// JSONPATH expression indicating the location of the App object in the expanded array.
+    pub app_path: Option<String>,
+    /// JSONPATH expression indicating the location of the ConnectorCapabilities object in the expanded array.
+    pub capabilities_path: Option<String>,
+    /// The `connector` property.
+    pub connector: Option<Connector>,
+    /// JSONPATH expression indicating the location of the User object in the expanded array. This is the user that is a direct target of the ticket without a specific relationship to a potentially non-existent app user.
+    pub users_path: Option<String>,
+}
+
+impl serde::Serialize for ConnectorView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_path {
+            map.serialize_entry("appPath", value)?;
+        }
+        if let Some(value) = &self.capabilities_path {
+            map.serialize_entry("capabilitiesPath", value)?;
+        }
+        if let Some(value) = &self.connector {
+            map.serialize_entry("connector", value)?;
+        }
+        if let Some(value) = &self.users_path {
+            map.serialize_entry("usersPath", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConnectorView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ConnectorView")
+    }
+}
+
+impl wire::ReadFields for ConnectorView {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appPath" => self.app_path = map.next_value()?,
+            "capabilitiesPath" => self.capabilities_path = map.next_value()?,
+            "connector" => self.connector = map.next_value()?,
+            "usersPath" => self.users_path = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The CreateAppEntitlementProxyRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAppEntitlementProxyRequest {
+    /// The `expandMask` property.
+    pub expand_mask: Option<AppEntitlementProxyExpandMask>,
+}
+
+impl serde::Serialize for CreateAppEntitlementProxyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expand_mask {
+            map.serialize_entry("expandMask", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateAppEntitlementProxyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "CreateAppEntitlementProxyRequest")
+    }
+}
+
+impl wire::ReadFields for CreateAppEntitlementProxyRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expandMask" => self.expand_mask = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The CreateAppEntitlementProxyResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAppEntitlementProxyResponse {
+    /// The `appProxyEntitlementView` property.
+    pub app_proxy_entitlement_view: Option<AppEntitlementProxyView>,
+    /// The expanded field.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for CreateAppEntitlementProxyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_proxy_entitlement_view {
+            map.serialize_entry("appProxyEntitlementView", value)?;
+        }
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateAppEntitlementProxyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "CreateAppEntitlementProxyResponse")
+    }
+}
+
+impl wire::ReadFields for CreateAppEntitlementProxyResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appProxyEntitlementView" => {
+                self.app_proxy_entitlement_view = map.next_value()?;
+            }
+            "expanded" => self.expanded = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The CreateAppEntitlementRequest message.
+///
+/// This message contains a oneof named max_grant_duration. Only a single field of the following list may be set at a time:
+///   - durationUnset
+///   - durationGrant
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAppEntitlementRequest {
+    /// The alias field.
+    pub alias: Option<String>,
+    /// The appEntitlementOwnerIds field.
+    pub app_entitlement_owner_ids: Option<Vec<String>>,
+    /// The appResourceId field.
+    pub app_resource_id: Option<String>,
+    /// The appResourceTypeId field.
+    pub app_resource_type_id: Option<String>,
+    /// The certifyPolicyId field.
+    pub certify_policy_id: Option<String>,
+    /// The complianceFrameworkValueIds field.
+    pub compliance_framework_value_ids: Option<Vec<String>>,
+    /// The description field.
+    pub description: Option<String>,
+    /// The displayName field.
+    pub display_name: String,
+    /// Part of the oneof `max_grant_duration`: set at most one of this and `durationUnset`.
+    pub duration_grant: Option<time::Duration>,
+    /// Part of the oneof `max_grant_duration`: set at most one of this and `durationGrant`.
+    pub duration_unset: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The emergencyGrantEnabled field.
+    pub emergency_grant_enabled: Option<bool>,
+    /// The emergencyGrantPolicyId field.
+    pub emergency_grant_policy_id: Option<String>,
+    /// The `expandMask` property.
+    pub expand_mask: Option<AppEntitlementExpandMask>,
+    /// The grantPolicyId field.
+    pub grant_policy_id: Option<String>,
+    /// If supplied, it's implied that the entitlement is created before sync and needs to be merged with connector entitlement.
+    pub match_baton_id: Option<String>,
+    /// The overrideAccessRequestsDefaults field.
+    pub override_access_requests_defaults: Option<bool>,
+    /// The `provisionPolicy` property.
+    pub provision_policy: Option<ProvisionPolicy>,
+    /// The purpose field.
+    pub purpose: Option<CreateAppEntitlementRequestPurpose>,
+    /// The revokePolicyId field.
+    pub revoke_policy_id: Option<String>,
+    /// The riskLevelValueId field.
+    pub risk_level_value_id: Option<String>,
+    /// The slug field.
+    pub slug: Option<String>,
+}
+
+impl serde::Serialize for CreateAppEntitlementRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.alias {
+            map.serialize_entry("alias", value)?;
+        }
+        if let Some(value) = &self.app_entitlement_owner_ids {
+            map.serialize_entry("appEntitlementOwnerIds", value)?;
+        }
+        if let Some(value) = &self.app_resource_id {
+            map.serialize_entry("appResourceId", value)?;
+        }
+        if let Some(value) = &self.app_resource_type_id {
+            map.serialize_entry("appResourceTypeId", value)?;
+        }
+        if let Some(value) = &self.certify_policy_id {
+            map.serialize_entry("certifyPolicyId", value)?;
+        }
+        if let Some(value) = &self.compliance_framework_value_ids {
+            map.serialize_entry("complianceFrameworkValueIds", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.serialize_entry("displayName", &self.display_name)?;
+        if let Some(value) = &self.duration_grant {
+            map.serialize_entry("durationGrant", &wire::Out::<wire::Duration>(value))?;
+        }
+        if let Some(value) = &self.duration_unset {
+            map.serialize_entry("durationUnset", value)?;
+        }
+        if let Some(value) = &self.emergency_grant_enabled {
+            map.serialize_entry("emergencyGrantEnabled", value)?;
+        }
+        if let Some(value) = &self.emergency_grant_policy_id {
+            map.serialize_entry("emergencyGrantPolicyId", value)?;
+        }
+        if let Some(value) = &self.expand_mask {
+            map.serialize_entry("expandMask", value)?;
+        }
+        if let Some(value) = &self.grant_policy_id {
+            map.serialize_entry("grantPolicyId", value)?;
+        }
+        if let Some(value) = &self.match_baton_id {
+            map.serialize_entry("matchBatonId", value)?;
+        }
+        if let Some(value) = &self.override_access_requests_defaults {
+            map.serialize_entry("overrideAccessRequestsDefaults", value)?;
+        }
+        if let Some(value) = &self.provision_policy {
+            map.serialize_entry("provisionPolicy", value)?;
+        }
+        if let Some(value) = &self.purpose {
+            map.serialize_entry("purpose", value)?;
+        }
+        if let Some(value) = &self.revoke_policy_id {
+            map.serialize_entry("revokePolicyId", value)?;
+        }
+        if let Some(value) = &self.risk_level_value_id {
+            map.serialize_entry("riskLevelValueId", value)?;
+        }
+        if let Some(value) = &self.slug {
+            map.serialize_entry("slug", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateAppEntitlementRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateAppEntitlementRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateAppEntitlementRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAppEntitlementRequest, A::Error> {
+                let mut alias = None;
+                let mut app_entitlement_owner_ids = None;
+                let mut app_resource_id = None;
+                let mut app_resource_type_id = None;
+                let mut certify_policy_id = None;
+                let mut compliance_framework_value_ids = None;
+                let mut description = None;
+                let mut display_name = None;
+                let mut duration_grant = None;
+                let mut duration_unset = None;
+                let mut emergency_grant_enabled = None;
+                let mut emergency_grant_policy_id = None;
+                let mut expand_mask = None;
+                let mut grant_policy_id = None;
+                let mut match_baton_id = None;
+                let mut override_access_requests_defaults = None;
+                let mut provision_policy = None;
+                let mut purpose = None;
+                let mut revoke_policy_id = None;
+                let mut risk_level_value_id = None;
+                let mut slug = None;
+                while let Some(key) = map.next_key::<wire::Key>()? {
+                    match key.as_str() {
+                        "alias" => alias = map.next_value()?,
+                        "appEntitlementOwnerIds" => {
+                            app_entitlement_owner_ids = map.next_value()?;
+                        }
+                        "appResourceId" => app_resource_id = map.next_value()?,
+                        "appResourceTypeId" => app_resource_type_id = map.next_value()?,
+                        "certifyPolicyId" => certify_policy_id = map.next_value()?,
+                        "complianceFrameworkValueIds" => {
+                            compliance_framework_value_ids = map.next_value()?;
+                        }
+                        "description" => description = map.next_value()?,
+                        "displayName" => display_name = Some(map.next_value()?),
+                        "durationGrant" => {
+                            duration_grant = map
+                                .next_value::<Option<wire::In<wire::Duration>>>()?
+                                .map(|v| v.0);
+                        }
+                        "durationUnset" => duration_unset = map.next_value()?,
+                        "emergencyGrantEnabled" => {
+                            emergency_grant_enabled = map.next_value()?;
+                        }
+                        "emergencyGrantPolicyId" => {
+                            emergency_grant_policy_id = map.next_value()?;
+                        }
+                        "expandMask" => expand_mask = map.next_value()?,
+                        "grantPolicyId" => grant_policy_id = map.next_value()?,
+                        "matchBatonId" => match_baton_id = map.next_value()?,
+                        "overrideAccessRequestsDefaults" => {
+                            override_access_requests_defaults = map.next_value()?;
+                        }
+                        "provisionPolicy" => provision_policy = map.next_value()?,
+                        "purpose" => purpose = map.next_value()?,
+                        "revokePolicyId" => revoke_policy_id = map.next_value()?,
+                        "riskLevelValueId" => risk_level_value_id = map.next_value()?,
+                        "slug" => slug = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateAppEntitlementRequest {
+                    alias,
+                    app_entitlement_owner_ids,
+                    app_resource_id,
+                    app_resource_type_id,
+                    certify_policy_id,
+                    compliance_framework_value_ids,
+                    description,
+                    display_name: display_name
+                        .ok_or_else(|| serde::de::Error::missing_field("displayName"))?,
+                    duration_grant,
+                    duration_unset,
+                    emergency_grant_enabled,
+                    emergency_grant_policy_id,
+                    expand_mask,
+                    grant_policy_id,
+                    match_baton_id,
+                    override_access_requests_defaults,
+                    provision_policy,
+                    purpose,
+                    revoke_policy_id,
+                    risk_level_value_id,
+                    slug,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The purpose field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateAppEntitlementRequestPurpose {
+    /// `APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED`
+    Unspecified,
+    /// `APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT`
+    Assignment,
+    /// `APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION`
+    Permission,
+    /// `APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP`
+    Ownership,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl CreateAppEntitlementRequestPurpose {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED",
+            Self::Assignment => "APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT",
+            Self::Permission => "APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION",
+            Self::Ownership => "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for CreateAppEntitlementRequestPurpose {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateAppEntitlementRequestPurpose {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED" => Self::Unspecified,
+                "APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT" => Self::Assignment,
+                "APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION" => Self::Permission,
+                "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP" => Self::Ownership,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The CreateAppEntitlementResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAppEntitlementResponse {
+    /// The `appEntitlementView` property.
+    pub app_entitlement_view: Option<AppEntitlementView>,
+    /// The expanded field.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for CreateAppEntitlementResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement_view {
+            map.serialize_entry("appEntitlementView", value)?;
+        }
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateAppEntitlementResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "CreateAppEntitlementResponse")
+    }
+}
+
+impl wire::ReadFields for CreateAppEntitlementResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appEntitlementView" => self.app_entitlement_view = map.next_value()?,
+            "expanded" => self.expanded = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The CreateAppRequest message is used to create a new app.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAppRequest {
+    /// Creates the app with this certify policy.
+    pub certify_policy_id: Option<String>,
+    /// Creates the app with this description.
+    pub description: Option<String>,
+    /// Creates the app with this display name.
+    pub display_name: String,
+    /// Creates the app with this grant policy.
+    pub grant_policy_id: Option<String>,
+    /// Define the app user identity matching strategy for this app.
+    pub identity_matching: Option<CreateAppRequestIdentityMatching>,
+    /// Instructions shown to users in the access request form when requesting access for this app.
+    pub instructions: Option<String>,
+    /// Creates the app with this monthly cost per seat.
+    pub monthly_cost_usd: Option<i32>,
+    /// Creates the app with this array of owners.
+    pub owners: Option<Vec<String>>,
+    /// Creates the app with this revoke policy.
+    pub revoke_policy_id: Option<String>,
+    /// This flag enforces a provisioning mode where the access entitlement is always included in the provisioning flow, if the app user doesn't exist
+    pub strict_access_entitlement_provisioning: Option<bool>,
+}
+
+impl serde::Serialize for CreateAppRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.certify_policy_id {
+            map.serialize_entry("certifyPolicyId", value)?;
+        }
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.serialize_entry("displayName", &self.display_name)?;
+        if let Some(value) = &self.grant_policy_id {
+            map.serialize_entry("grantPolicyId", value)?;
+        }
+        if let Some(value) = &self.identity_matching {
+            map.serialize_entry("identityMatching", value)?;
+        }
+        if let Some(value) = &self.instructions {
+            map.serialize_entry("instructions", value)?;
+        }
+        if let Some(value) = &self.monthly_cost_usd {
+            map.serialize_entry("monthlyCostUsd", value)?;
+        }
+        if let Some(value) = &self.owners {
+            map.serialize_entry("owners", value)?;
+        }
+        if let Some(value) = &self.revoke_policy_id {
+            map.serialize_entry("revokePolicyId", value)?;
+        }
+        if let Some(value) = &self.strict_access_entitlement_provisioning {
+            map.serialize_entry("strictAccessEntitlementProvisioning", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateAppRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateAppRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateAppRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateAppRequest, A::Error> {
+                let mut certify_policy_id = None;
+                let mut description = None;
+                let mut display_name = None;
+                let mut grant_policy_id = None;
+                let mut identity_matching = None;
+                let mut instructions = None;
+                let mut monthly_cost_usd = None;
+                let mut owners = None;
+                let mut revoke_policy_id = None;
+                let mut strict_access_entitlement_provisioning = None;
+                while let Some(key) = map.next_key::<wire::Key>()? {
+                    match key.as_str() {
+                        "certifyPolicyId" => certify_policy_id = map.next_value()?,
+                        "description" => description = map.next_value()?,
+                        "displayName" => display_name = Some(map.next_value()?),
+                        "grantPolicyId" => grant_policy_id = map.next_value()?,
+                        "identityMatching" => identity_matching = map.next_value()?,
+                        "instructions" => instructions = map.next_value()?,
+                        "monthlyCostUsd" => monthly_cost_usd = map.next_value()?,
+                        "owners" => owners = map.next_value()?,
+                        "revokePolicyId" => revoke_policy_id = map.next_value()?,
+                        "strictAccessEntitlementProvisioning" => {
+                            strict_access_entitlement_provisioning = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateAppRequest {
+                    certify_policy_id,
+                    description,
+                    display_name: display_name
+                        .ok_or_else(|| serde::de::Error::missing_field("displayName"))?,
+                    grant_policy_id,
+                    identity_matching,
+                    instructions,
+                    monthly_cost_usd,
+                    owners,
+                    revoke_policy_id,
+                    strict_access_entitlement_provisioning,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// Define the app user identity matching strategy for this app.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateAppRequestIdentityMatching {
+    /// `APP_USER_IDENTITY_MATCHING_UNSPECIFIED`
+    Unspecified,
+    /// `APP_USER_IDENTITY_MATCHING_STRICT`
+    Strict,
+    /// `APP_USER_IDENTITY_MATCHING_DISPLAY_NAME`
+    DisplayName,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl CreateAppRequestIdentityMatching {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "APP_USER_IDENTITY_MATCHING_UNSPECIFIED",
+            Self::Strict => "APP_USER_IDENTITY_MATCHING_STRICT",
+            Self::DisplayName => "APP_USER_IDENTITY_MATCHING_DISPLAY_NAME",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for CreateAppRequestIdentityMatching {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateAppRequestIdentityMatching {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "APP_USER_IDENTITY_MATCHING_UNSPECIFIED" => Self::Unspecified,
+                "APP_USER_IDENTITY_MATCHING_STRICT" => Self::Strict,
+                "APP_USER_IDENTITY_MATCHING_DISPLAY_NAME" => Self::DisplayName,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// Returns the new app's values.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateAppResponse {
+    /// The `app` property.
+    pub app: Option<App>,
+}
+
+impl serde::Serialize for CreateAppResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app {
+            map.serialize_entry("app", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateAppResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "CreateAppResponse")
+    }
+}
+
+impl wire::ReadFields for CreateAppResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "app" => self.app = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The CreateManuallyManagedAppResourceRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateManuallyManagedAppResourceRequest {
+    /// The description field.
+    pub description: Option<String>,
+    /// The displayName field.
+    pub display_name: String,
+    /// If supplied, it's implied that the resource is created before sync and needs to be merged with connector resource.
+    pub match_baton_id: Option<String>,
+    /// The resourceOwnerUserIds field.
+    pub resource_owner_user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for CreateManuallyManagedAppResourceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        map.serialize_entry("displayName", &self.display_name)?;
+        if let Some(value) = &self.match_baton_id {
+            map.serialize_entry("matchBatonId", value)?;
+        }
+        if let Some(value) = &self.resource_owner_user_ids {
+            map.serialize_entry("resourceOwnerUserIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateManuallyManagedAppResourceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateManuallyManagedAppResourceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateManuallyManagedAppResourceRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateManuallyManagedAppResourceRequest, A::Error> {
+                let mut description = None;
+                let mut display_name = None;
+                let mut match_baton_id = None;
+                let mut resource_owner_user_ids = None;
+                while let Some(key) = map.next_key::<wire::Key>()? {
+                    match key.as_str() {
+                        "description" => description = map.next_value()?,
+                        "displayName" => display_name = Some(map.next_value()?),
+                        "matchBatonId" => match_baton_id = map.next_value()?,
+                        "resourceOwnerUserIds" => {
+                            resource_owner_user_ids = map.next_value()?;
+                        }
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateManuallyManagedAppResourceRequest {
+                    description,
+                    display_name: display_name
+                        .ok_or_else(|| serde::de::Error::missing_field("displayName"))?,
+                    match_baton_id,
+                    resource_owner_user_ids,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The CreateManuallyManagedAppResourceResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateManuallyManagedAppResourceResponse {
+    /// The `appResource` property.
+    pub app_resource: Option<AppResource>,
+}
+
+impl serde::Serialize for CreateManuallyManagedAppResourceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_resource {
+            map.serialize_entry("appResource", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateManuallyManagedAppResourceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "CreateManuallyManagedAppResourceResponse")
+    }
+}
+
+impl wire::ReadFields for CreateManuallyManagedAppResourceResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appResource" => self.app_resource = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The CreateManuallyManagedResourceTypeRequest message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateManuallyManagedResourceTypeRequest {
+    /// The displayName field.
+    pub display_name: String,
+    /// The resourceType field.
+    pub resource_type: CreateManuallyManagedResourceTypeRequestResourceType,
+}
+
+impl serde::Serialize for CreateManuallyManagedResourceTypeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("displayName", &self.display_name)?;
+        map.serialize_entry("resourceType", &self.resource_type)?;
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateManuallyManagedResourceTypeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateManuallyManagedResourceTypeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateManuallyManagedResourceTypeRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateManuallyManagedResourceTypeRequest, A::Error> {
+                let mut display_name = None;
+                let mut resource_type = None;
+                while let Some(key) = map.next_key::<wire::Key>()? {
+                    match key.as_str() {
+                        "displayName" => display_name = Some(map.next_value()?),
+                        "resourceType" => resource_type = Some(map.next_value()?),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateManuallyManagedResourceTypeRequest {
+                    display_name: display_name
+                        .ok_or_else(|| serde::de::Error::missing_field("displayName"))?,
+                    resource_type: resource_type
+                        .ok_or_else(|| serde::de::Error::missing_field("resourceType"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The resourceType field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateManuallyManagedResourceTypeRequestResourceType {
+    /// `ROLE`
+    Role,
+    /// `GROUP`
+    Group,
+    /// `LICENSE`
+    License,
+    /// `PROJECT`
+    Project,
+    /// `CATALOG`
+    Catalog,
+    /// `CUSTOM`
+    Custom,
+    /// `VAULT`
+    Vault,
+    /// `PROFILE_TYPE`
+    ProfileType,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl CreateManuallyManagedResourceTypeRequestResourceType {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Role => "ROLE",
+            Self::Group => "GROUP",
+            Self::License => "LICENSE",
+            Self::Project => "PROJECT",
+            Self::Catalog => "CATALOG",
+            Self::Custom => "CUSTOM",
+            Self::Vault => "VAULT",
+            Self::ProfileType => "PROFILE_TYPE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for CreateManuallyManagedResourceTypeRequestResourceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for CreateManuallyManagedResourceTypeRequestResourceType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "ROLE" => Self::Role,
+                "GROUP" => Self::Group,
+                "LICENSE" => Self::License,
+                "PROJECT" => Self::Project,
+                "CATALOG" => Self::Catalog,
+                "CUSTOM" => Self::Custom,
+                "VAULT" => Self::Vault,
+                "PROFILE_TYPE" => Self::ProfileType,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The CreateManuallyManagedResourceTypeResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateManuallyManagedResourceTypeResponse {
+    /// The `appResourceType` property.
+    pub app_resource_type: Option<AppResourceType>,
+    /// The expanded field.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for CreateManuallyManagedResourceTypeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_resource_type {
+            map.serialize_entry("appResourceType", value)?;
+        }
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateManuallyManagedResourceTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "CreateManuallyManagedResourceTypeResponse")
+    }
+}
+
+impl wire::ReadFields for CreateManuallyManagedResourceTypeResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appResourceType" => self.app_resource_type = map.next_value()?,
+            "expanded" => self.expanded = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The request message for deleting app entitlement owners.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteAppEntitlementOwnersRequest {}
+
+impl serde::Serialize for DeleteAppEntitlementOwnersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteAppEntitlementOwnersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteAppEntitlementOwnersRequest")
+    }
+}
+
+impl wire::ReadFields for DeleteAppEntitlementOwnersRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// the empty response message for deleting app entitlement owners.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteAppEntitlementOwnersResponse {}
+
+impl serde::Serialize for DeleteAppEntitlementOwnersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteAppEntitlementOwnersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteAppEntitlementOwnersResponse")
+    }
+}
+
+impl wire::ReadFields for DeleteAppEntitlementOwnersResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The DeleteAppEntitlementProxyRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteAppEntitlementProxyRequest {}
+
+impl serde::Serialize for DeleteAppEntitlementProxyRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteAppEntitlementProxyRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteAppEntitlementProxyRequest")
+    }
+}
+
+impl wire::ReadFields for DeleteAppEntitlementProxyRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The DeleteAppEntitlementProxyResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteAppEntitlementProxyResponse {}
+
+impl serde::Serialize for DeleteAppEntitlementProxyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteAppEntitlementProxyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteAppEntitlementProxyResponse")
+    }
+}
+
+impl wire::ReadFields for DeleteAppEntitlementProxyResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The DeleteAppEntitlementRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteAppEntitlementRequest {}
+
+impl serde::Serialize for DeleteAppEntitlementRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteAppEntitlementRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteAppEntitlementRequest")
+    }
+}
+
+impl wire::ReadFields for DeleteAppEntitlementRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The DeleteAppEntitlementResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteAppEntitlementResponse {}
+
+impl serde::Serialize for DeleteAppEntitlementResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteAppEntitlementResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteAppEntitlementResponse")
+    }
+}
+
+impl wire::ReadFields for DeleteAppEntitlementResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The request message for deleting app owners.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteAppOwnersRequest {
+    /// The user_ids field for the users to set as an owner of the app.
+    pub user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for DeleteAppOwnersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_ids {
+            map.serialize_entry("userIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteAppOwnersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteAppOwnersRequest")
+    }
+}
+
+impl wire::ReadFields for DeleteAppOwnersRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "userIds" => self.user_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// the empty response message for deleting app owners.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteAppOwnersResponse {}
+
+impl serde::Serialize for DeleteAppOwnersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteAppOwnersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteAppOwnersResponse")
+    }
+}
+
+impl wire::ReadFields for DeleteAppOwnersResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// Empty request body
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteAppRequest {}
+
+impl serde::Serialize for DeleteAppRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteAppRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteAppRequest")
+    }
+}
+
+impl wire::ReadFields for DeleteAppRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The request message for deleting app resource owners.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteAppResourceOwnersRequest {}
+
+impl serde::Serialize for DeleteAppResourceOwnersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteAppResourceOwnersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteAppResourceOwnersRequest")
+    }
+}
+
+impl wire::ReadFields for DeleteAppResourceOwnersRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// the empty response message for deleting app resource owners.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteAppResourceOwnersResponse {}
+
+impl serde::Serialize for DeleteAppResourceOwnersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteAppResourceOwnersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteAppResourceOwnersResponse")
+    }
+}
+
+impl wire::ReadFields for DeleteAppResourceOwnersResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// Empty response body. Status code indicates success.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteAppResponse {}
+
+impl serde::Serialize for DeleteAppResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteAppResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteAppResponse")
+    }
+}
+
+impl wire::ReadFields for DeleteAppResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The DeleteManuallyManagedAppResourceRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteManuallyManagedAppResourceRequest {}
+
+impl serde::Serialize for DeleteManuallyManagedAppResourceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteManuallyManagedAppResourceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteManuallyManagedAppResourceRequest")
+    }
+}
+
+impl wire::ReadFields for DeleteManuallyManagedAppResourceRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The DeleteManuallyManagedAppResourceResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteManuallyManagedAppResourceResponse {}
+
+impl serde::Serialize for DeleteManuallyManagedAppResourceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteManuallyManagedAppResourceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteManuallyManagedAppResourceResponse")
+    }
+}
+
+impl wire::ReadFields for DeleteManuallyManagedAppResourceResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The DeleteManuallyManagedResourceTypeRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteManuallyManagedResourceTypeRequest {}
+
+impl serde::Serialize for DeleteManuallyManagedResourceTypeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteManuallyManagedResourceTypeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteManuallyManagedResourceTypeRequest")
+    }
+}
+
+impl wire::ReadFields for DeleteManuallyManagedResourceTypeRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The DeleteManuallyManagedResourceTypeResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteManuallyManagedResourceTypeResponse {}
+
+impl serde::Serialize for DeleteManuallyManagedResourceTypeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteManuallyManagedResourceTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "DeleteManuallyManagedResourceTypeResponse")
+    }
+}
+
+impl wire::ReadFields for DeleteManuallyManagedResourceTypeResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// EncryptedData is a message that contains encrypted bytes and metadata.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EncryptedData {
+    /// The human-readable description of the encrypted data.
+    pub description: Option<String>,
+    /// The encrypted bytes.
+    pub encrypted_bytes: Option<Vec<u8>>,
+    /// The key ID used to encrypt the data.
+    pub key_id: Option<String>,
+    /// The human-readable name of the encrypted data.
+    pub name: Option<String>,
+    /// The encryption provider used to encrypt the data.
+    pub provider: Option<String>,
+    /// The (optional) JSON schema of the encrypted data.
+    pub schema: Option<String>,
+}
+
+impl serde::Serialize for EncryptedData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.description {
+            map.serialize_entry("description", value)?;
+        }
+        if let Some(value) = &self.encrypted_bytes {
+            map.serialize_entry("encryptedBytes", &wire::Out::<wire::Bytes>(value))?;
+        }
+        if let Some(value) = &self.key_id {
+            map.serialize_entry("keyId", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.provider {
+            map.serialize_entry("provider", value)?;
+        }
+        if let Some(value) = &self.schema {
+            map.serialize_entry("schema", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EncryptedData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "EncryptedData")
+    }
+}
+
+impl wire::ReadFields for EncryptedData {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "description" => self.description = map.next_value()?,
+            "encryptedBytes" => {
+                self.encrypted_bytes = map
+                    .next_value::<Option<wire::In<wire::Bytes>>>()?
+                    .map(|v| v.0);
+            }
+            "keyId" => self.key_id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "provider" => self.provider = map.next_value()?,
+            "schema" => self.schema = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Signal the connector to start syncing. This puts the sync on the queue. It does not guarantee immediate sync. Long syncs still take minutes to hours.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ForceSyncRequest {}
+
+impl serde::Serialize for ForceSyncRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ForceSyncRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ForceSyncRequest")
+    }
+}
+
+impl wire::ReadFields for ForceSyncRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The ForceSyncResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ForceSyncResponse {}
+
+impl serde::Serialize for ForceSyncResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ForceSyncResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ForceSyncResponse")
+    }
+}
+
+impl wire::ReadFields for ForceSyncResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The GetAppEntitlementProxyResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAppEntitlementProxyResponse {
+    /// The `appProxyEntitlementView` property.
+    pub app_proxy_entitlement_view: Option<AppEntitlementProxyView>,
+    /// The expanded field.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for GetAppEntitlementProxyResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_proxy_entitlement_view {
+            map.serialize_entry("appProxyEntitlementView", value)?;
+        }
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetAppEntitlementProxyResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "GetAppEntitlementProxyResponse")
+    }
+}
+
+impl wire::ReadFields for GetAppEntitlementProxyResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appProxyEntitlementView" => {
+                self.app_proxy_entitlement_view = map.next_value()?;
+            }
+            "expanded" => self.expanded = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The get app entitlement response returns an entitlement view containing paths in the expanded array for the objects expanded as indicated by the expand mask in the request.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAppEntitlementResponse {
+    /// The `appEntitlementView` property.
+    pub app_entitlement_view: Option<AppEntitlementView>,
+    /// List of serialized related objects.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for GetAppEntitlementResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement_view {
+            map.serialize_entry("appEntitlementView", value)?;
+        }
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetAppEntitlementResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "GetAppEntitlementResponse")
+    }
+}
+
+impl wire::ReadFields for GetAppEntitlementResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appEntitlementView" => self.app_entitlement_view = map.next_value()?,
+            "expanded" => self.expanded = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The GetAppResponse message contains the details of the requested app in the app field.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAppResponse {
+    /// The `app` property.
+    pub app: Option<App>,
+}
+
+impl serde::Serialize for GetAppResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app {
+            map.serialize_entry("app", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetAppResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "GetAppResponse")
+    }
+}
+
+impl wire::ReadFields for GetAppResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "app" => self.app = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The GetAppUsageControlsResponse message contains the retrieved AppUsageControls object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetAppUsageControlsResponse {
+    /// The `appUsageControls` property.
+    pub app_usage_controls: Option<AppUsageControls>,
+    /// HasUsageData is false if the access entitlement for this app has no usage data.
+    pub has_usage_data: Option<bool>,
+}
+
+impl serde::Serialize for GetAppUsageControlsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_usage_controls {
+            map.serialize_entry("appUsageControls", value)?;
+        }
+        if let Some(value) = &self.has_usage_data {
+            map.serialize_entry("hasUsageData", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetAppUsageControlsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "GetAppUsageControlsResponse")
+    }
+}
+
+impl wire::ReadFields for GetAppUsageControlsResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appUsageControls" => self.app_usage_controls = map.next_value()?,
+            "hasUsageData" => self.has_usage_data = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The GetConnectorSyncDownloadURLResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetConnectorSyncDownloadUrlResponse {
+    /// Short-lived download URL for the connector sync artifact
+    pub download_url: Option<String>,
+}
+
+impl serde::Serialize for GetConnectorSyncDownloadUrlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.download_url {
+            map.serialize_entry("downloadUrl", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetConnectorSyncDownloadUrlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "GetConnectorSyncDownloadUrlResponse")
+    }
+}
+
+impl wire::ReadFields for GetConnectorSyncDownloadUrlResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "downloadUrl" => self.download_url = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The GrantReason message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GrantReason {
+    /// The ID of the app entitlement that is associated with the grant reason.
+    pub app_entitlement_id: Option<String>,
+    /// The ID of the app that is associated with the grant reason.
+    pub app_id: Option<String>,
+    /// The ID of the app user that is associated with the grant reason.
+    pub app_user_id: Option<String>,
+    /// The `createdAt` property.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// The `deletedAt` property.
+    pub deleted_at: Option<time::OffsetDateTime>,
+    /// This is the other part of the derived ID which include the details like ticket_id, group_id, etc. This provides the uniqueness.
+    pub derived_id_data: Option<String>,
+    /// This is one part of the derived ID, indicating the type, like "ticket" or "group"
+    pub derived_id_type: Option<String>,
+    /// The `reasonExpiresAt` property.
+    pub reason_expires_at: Option<time::OffsetDateTime>,
+    /// GrantReasonReferenceStrength is used to indicate the strength of the reference to the reason.
+    ///  This is used to determine if a grant should be removed when all strong reasons are removed.
+    pub reference_strength: Option<GrantReasonReferenceStrength>,
+    /// The `updatedAt` property.
+    pub updated_at: Option<time::OffsetDateTime>,
+}
+
+impl serde::Serialize for GrantReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement_id {
+            map.serialize_entry("appEntitlementId", value)?;
+        }
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.app_user_id {
+            map.serialize_entry("appUserId", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.derived_id_data {
+            map.serialize_entry("derivedIdData", value)?;
+        }
+        if let Some(value) = &self.derived_id_type {
+            map.serialize_entry("derivedIdType", value)?;
+        }
+        if let Some(value) = &self.reason_expires_at {
+            map.serialize_entry(
+                "reasonExpiresAt",
+                &wire::Out::<wire::Timestamp>(value),
+            )?;
+        }
+        if let Some(value) = &self.reference_strength {
+            map.serialize_entry("referenceStrength", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GrantReason {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "GrantReason")
+    }
+}
+
+impl wire::ReadFields for GrantReason {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appEntitlementId" => self.app_entitlement_id = map.next_value()?,
+            "appId" => self.app_id = map.next_value()?,
+            "appUserId" => self.app_user_id = map.next_value()?,
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "deletedAt" => {
+                self.deleted_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "derivedIdData" => self.derived_id_data = map.next_value()?,
+            "derivedIdType" => self.derived_id_type = map.next_value()?,
+            "reasonExpiresAt" => {
+                self.reason_expires_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "referenceStrength" => self.reference_strength = map.next_value()?,
+            "updatedAt" => {
+                self.updated_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// GrantReasonReferenceStrength is used to indicate the strength of the reference to the reason.
+///  This is used to determine if a grant should be removed when all strong reasons are removed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GrantReasonReferenceStrength {
+    /// `GRANT_REASON_REFERENCE_STRENGTH_UNSPECIFIED`
+    Unspecified,
+    /// `GRANT_REASON_REFERENCE_STRENGTH_WEAK`
+    Weak,
+    /// `GRANT_REASON_REFERENCE_STRENGTH_STRONG`
+    Strong,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl GrantReasonReferenceStrength {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Unspecified => "GRANT_REASON_REFERENCE_STRENGTH_UNSPECIFIED",
+            Self::Weak => "GRANT_REASON_REFERENCE_STRENGTH_WEAK",
+            Self::Strong => "GRANT_REASON_REFERENCE_STRENGTH_STRONG",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for GrantReasonReferenceStrength {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GrantReasonReferenceStrength {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "GRANT_REASON_REFERENCE_STRENGTH_UNSPECIFIED" => Self::Unspecified,
+                "GRANT_REASON_REFERENCE_STRENGTH_WEAK" => Self::Weak,
+                "GRANT_REASON_REFERENCE_STRENGTH_STRONG" => Self::Strong,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The response message for listing app entitlement owners IDs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAppEntitlementOwnerIDsResponse {
+    /// The list of owner IDs for the app entitlement.
+    pub user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for ListAppEntitlementOwnerIDsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_ids {
+            map.serialize_entry("userIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAppEntitlementOwnerIDsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ListAppEntitlementOwnerIDsResponse")
+    }
+}
+
+impl wire::ReadFields for ListAppEntitlementOwnerIDsResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "userIds" => self.user_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The response message for listing app entitlement owners.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAppEntitlementOwnersResponse {
+    /// The list of owners for the app entitlement.
+    pub list: Option<Vec<User>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
+    ///  The server returns one page of results and the nextPageToken until all results are retreived.
+    ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for ListAppEntitlementOwnersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAppEntitlementOwnersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ListAppEntitlementOwnersResponse")
+    }
+}
+
+impl wire::ReadFields for ListAppEntitlementOwnersResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ListAppEntitlementUsersResponse message contains a list of results and a nextPageToken if applicable.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAppEntitlementUsersResponse {
+    /// List of related objects
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The list of results containing up to X results, where X is the page size defined in the request.
+    pub list: Option<Vec<AppEntitlementUserView>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for ListAppEntitlementUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAppEntitlementUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ListAppEntitlementUsersResponse")
+    }
+}
+
+impl wire::ReadFields for ListAppEntitlementUsersResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expanded" => self.expanded = map.next_value()?,
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ListAppEntitlementsResponse message contains a list of results and a nextPageToken if applicable.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAppEntitlementsResponse {
+    /// List of related objects
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The list of results containing up to X results, where X is the page size defined in the request.
+    pub list: Option<Vec<AppEntitlementView>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for ListAppEntitlementsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAppEntitlementsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ListAppEntitlementsResponse")
+    }
+}
+
+impl wire::ReadFields for ListAppEntitlementsResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expanded" => self.expanded = map.next_value()?,
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The response message for listing app owners IDs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAppOwnerIDsResponse {
+    /// The list of owner IDs for the app.
+    pub user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for ListAppOwnerIDsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_ids {
+            map.serialize_entry("userIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAppOwnerIDsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ListAppOwnerIDsResponse")
+    }
+}
+
+impl wire::ReadFields for ListAppOwnerIDsResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "userIds" => self.user_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ListAppOwnersResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAppOwnersResponse {
+    /// The list of results containing up to X results, where X is the page size defined in the request
+    pub list: Option<Vec<User>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for ListAppOwnersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAppOwnersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ListAppOwnersResponse")
+    }
+}
+
+impl wire::ReadFields for ListAppOwnersResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The response message for listing app resource owners IDs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAppResourceOwnerIDsResponse {
+    /// The list of owner IDs for the app resource.
+    pub user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for ListAppResourceOwnerIDsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_ids {
+            map.serialize_entry("userIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAppResourceOwnerIDsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ListAppResourceOwnerIDsResponse")
+    }
+}
+
+impl wire::ReadFields for ListAppResourceOwnerIDsResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "userIds" => self.user_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ListAppResourceOwnersResponse message contains a list of results and a nextPageToken if applicable
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAppResourceOwnersResponse {
+    /// User IDs of owners that are immutable and cannot be removed by the user.
+    ///  These owners are managed by the system (e.g., connector-sourced) and will be updated automatically.
+    pub immutable_user_ids: Option<Vec<String>>,
+    /// The list of results containing up to X results, where X is the page size defined in the request.
+    pub list: Option<Vec<User>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
+    ///  The server returns one page of results and the nextPageToken until all results are retreived.
+    ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for ListAppResourceOwnersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.immutable_user_ids {
+            map.serialize_entry("immutableUserIds", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAppResourceOwnersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ListAppResourceOwnersResponse")
+    }
+}
+
+impl wire::ReadFields for ListAppResourceOwnersResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "immutableUserIds" => self.immutable_user_ids = map.next_value()?,
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ListAppUsersForIdentityWithGrantResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAppUsersForIdentityWithGrantResponse {
+    /// The list of app users that may also have grant information.
+    ///  Without a grant, only the tenant, app, and app user ID will be set. With a grant, the whole struct is populated
+    pub bindings: Option<Vec<AppEntitlementUserBinding>>,
+}
+
+impl serde::Serialize for ListAppUsersForIdentityWithGrantResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.bindings {
+            map.serialize_entry("bindings", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAppUsersForIdentityWithGrantResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ListAppUsersForIdentityWithGrantResponse")
+    }
+}
+
+impl wire::ReadFields for ListAppUsersForIdentityWithGrantResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "bindings" => self.bindings = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ListAppsResponse message contains a list of results and a nextPageToken if applicable.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAppsResponse {
+    /// The list of results containing up to X results, where X is the page size defined in the request.
+    pub list: Option<Vec<App>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
+    ///  The server returns one page of results and the nextPageToken until all results are retreived.
+    ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for ListAppsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAppsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ListAppsResponse")
+    }
+}
+
+impl wire::ReadFields for ListAppsResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ListAutomationExclusionsResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListAutomationExclusionsResponse {
+    /// The list field.
+    pub list: Option<Vec<UserWithAppEntitlementUserBindingView>>,
+    /// The nextPageToken field.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for ListAutomationExclusionsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListAutomationExclusionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ListAutomationExclusionsResponse")
+    }
+}
+
+impl wire::ReadFields for ListAutomationExclusionsResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ManuallyManagedUsersResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ManuallyManagedUsersResponse {
+    /// The failedUsersErrorMap field.
+    pub failed_users_error_map: Option<std::collections::BTreeMap<String, String>>,
+}
+
+impl serde::Serialize for ManuallyManagedUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.failed_users_error_map {
+            map.serialize_entry("failedUsersErrorMap", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ManuallyManagedUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ManuallyManagedUsersResponse")
+    }
+}
+
+impl wire::ReadFields for ManuallyManagedUsersResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "failedUsersErrorMap" => self.failed_users_error_map = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// OAuth2AuthorizedAs tracks the user that OAuthed with the connector.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OAuth2AuthorizedAs {
+    /// authEmail is the email of the user that authorized the connector using OAuth.
+    pub auth_email: Option<String>,
+    /// The `authorizedAt` property.
+    pub authorized_at: Option<time::OffsetDateTime>,
+}
+
+impl serde::Serialize for OAuth2AuthorizedAs {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.auth_email {
+            map.serialize_entry("authEmail", value)?;
+        }
+        if let Some(value) = &self.authorized_at {
+            map.serialize_entry("authorizedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OAuth2AuthorizedAs {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "OAuth2AuthorizedAs")
+    }
+}
+
+impl wire::ReadFields for OAuth2AuthorizedAs {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "authEmail" => self.auth_email = map.next_value()?,
+            "authorizedAt" => {
+                self.authorized_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// OAuth2AuthorizedAs tracks the user that OAuthed with the connector.
+///
+/// The writable fields of [`OAuth2AuthorizedAs`], as sent in requests.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OAuth2AuthorizedAsInput {}
+
+impl serde::Serialize for OAuth2AuthorizedAsInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OAuth2AuthorizedAsInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "OAuth2AuthorizedAsInput")
+    }
+}
+
+impl wire::ReadFields for OAuth2AuthorizedAsInput {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+impl From<OAuth2AuthorizedAs> for OAuth2AuthorizedAsInput {
+    /// Keeps the writable fields of a [`OAuth2AuthorizedAs`], ready to send.
+    fn from(_value: OAuth2AuthorizedAs) -> Self {
+        Self {}
+    }
+}
+
+/// The PauseSyncRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PauseSyncRequest {}
+
+impl serde::Serialize for PauseSyncRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PauseSyncRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "PauseSyncRequest")
+    }
+}
+
+impl wire::ReadFields for PauseSyncRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The PauseSyncResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PauseSyncResponse {}
+
+impl serde::Serialize for PauseSyncResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PauseSyncResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "PauseSyncResponse")
+    }
+}
+
+impl wire::ReadFields for PauseSyncResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The request message for removing an app entitlement owner.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveAppEntitlementOwnerRequest {}
+
+impl serde::Serialize for RemoveAppEntitlementOwnerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoveAppEntitlementOwnerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "RemoveAppEntitlementOwnerRequest")
+    }
+}
+
+impl wire::ReadFields for RemoveAppEntitlementOwnerRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The empty response message for removing an app entitlement owner.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveAppEntitlementOwnerResponse {}
+
+impl serde::Serialize for RemoveAppEntitlementOwnerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoveAppEntitlementOwnerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "RemoveAppEntitlementOwnerResponse")
+    }
+}
+
+impl wire::ReadFields for RemoveAppEntitlementOwnerResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// RemoveAppOwnerRequest is the request body for removing an app owner. It uses URL values for input.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveAppOwnerRequest {}
+
+impl serde::Serialize for RemoveAppOwnerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoveAppOwnerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "RemoveAppOwnerRequest")
+    }
+}
+
+impl wire::ReadFields for RemoveAppOwnerRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// Empty response with a status code indicating success.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveAppOwnerResponse {}
+
+impl serde::Serialize for RemoveAppOwnerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoveAppOwnerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "RemoveAppOwnerResponse")
+    }
+}
+
+impl wire::ReadFields for RemoveAppOwnerResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The RemoveAppResourceOwnerRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveAppResourceOwnerRequest {
+    /// The userId field.
+    pub user_id: Option<String>,
+}
+
+impl serde::Serialize for RemoveAppResourceOwnerRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("userId", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoveAppResourceOwnerRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "RemoveAppResourceOwnerRequest")
+    }
+}
+
+impl wire::ReadFields for RemoveAppResourceOwnerRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "userId" => self.user_id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The RemoveAppResourceOwnerResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveAppResourceOwnerResponse {}
+
+impl serde::Serialize for RemoveAppResourceOwnerResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoveAppResourceOwnerResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "RemoveAppResourceOwnerResponse")
+    }
+}
+
+impl wire::ReadFields for RemoveAppResourceOwnerResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The RemoveAutomationExclusionRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveAutomationExclusionRequest {
+    /// The userIds field.
+    pub user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for RemoveAutomationExclusionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_ids {
+            map.serialize_entry("userIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoveAutomationExclusionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "RemoveAutomationExclusionRequest")
+    }
+}
+
+impl wire::ReadFields for RemoveAutomationExclusionRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "userIds" => self.user_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Empty response with a status code indicating success.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveAutomationExclusionResponse {}
+
+impl serde::Serialize for RemoveAutomationExclusionResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoveAutomationExclusionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "RemoveAutomationExclusionResponse")
+    }
+}
+
+impl wire::ReadFields for RemoveAutomationExclusionResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The RemoveEntitlementMembershipRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveEntitlementMembershipRequest {
+    /// The appUserId field.
+    pub app_user_id: Option<String>,
+}
+
+impl serde::Serialize for RemoveEntitlementMembershipRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_user_id {
+            map.serialize_entry("appUserId", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoveEntitlementMembershipRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "RemoveEntitlementMembershipRequest")
+    }
+}
+
+impl wire::ReadFields for RemoveEntitlementMembershipRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appUserId" => self.app_user_id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The RemoveEntitlementMembershipResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveEntitlementMembershipResponse {
+    /// The ID of the revoke task created to remove the user from the entitlement, if the entitlement is an access profile (aka. catalog).
+    ///  It's aka. the JML task.
+    pub revoke_task_id: Option<String>,
+}
+
+impl serde::Serialize for RemoveEntitlementMembershipResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.revoke_task_id {
+            map.serialize_entry("revokeTaskId", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoveEntitlementMembershipResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "RemoveEntitlementMembershipResponse")
+    }
+}
+
+impl wire::ReadFields for RemoveEntitlementMembershipResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "revokeTaskId" => self.revoke_task_id = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The RemoveGrantDurationRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveGrantDurationRequest {}
+
+impl serde::Serialize for RemoveGrantDurationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoveGrantDurationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "RemoveGrantDurationRequest")
+    }
+}
+
+impl wire::ReadFields for RemoveGrantDurationRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The RemoveGrantDurationResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RemoveGrantDurationResponse {
+    /// The `binding` property.
+    pub binding: Option<AppEntitlementUserBinding>,
+}
+
+impl serde::Serialize for RemoveGrantDurationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.binding {
+            map.serialize_entry("binding", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemoveGrantDurationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "RemoveGrantDurationResponse")
+    }
+}
+
+impl wire::ReadFields for RemoveGrantDurationResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "binding" => self.binding = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ResumeSyncRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResumeSyncRequest {}
+
+impl serde::Serialize for ResumeSyncRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResumeSyncRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ResumeSyncRequest")
+    }
+}
+
+impl wire::ReadFields for ResumeSyncRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The ResumeSyncResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ResumeSyncResponse {}
+
+impl serde::Serialize for ResumeSyncResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResumeSyncResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ResumeSyncResponse")
+    }
+}
+
+impl wire::ReadFields for ResumeSyncResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The SearchAppEntitlementsWithExpiredResponse message contains a list of results and a nextPageToken if applicable.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchAppEntitlementsWithExpiredResponse {
+    /// The list field.
+    pub list: Option<Vec<AppEntitlementWithExpired>>,
+    /// The nextPageToken field.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for SearchAppEntitlementsWithExpiredResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchAppEntitlementsWithExpiredResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SearchAppEntitlementsWithExpiredResponse")
+    }
+}
+
+impl wire::ReadFields for SearchAppEntitlementsWithExpiredResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Search for app resources based on some filters.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchAppResourceTypesRequest {
+    /// A list of app IDs to restrict the search by.
+    pub app_ids: Option<Vec<String>>,
+    /// A list of app user IDs to restrict the search by.
+    pub app_user_ids: Option<Vec<String>>,
+    /// Exact match on display name
+    pub display_name: Option<String>,
+    /// A list of resource type IDs to exclude from the search.
+    pub exclude_resource_type_ids: Option<Vec<String>>,
+    /// A list of resource type trait IDs to exclude from the search.
+    pub exclude_resource_type_trait_ids: Option<Vec<String>>,
+    /// The pageSize where 10 <= pageSize <= 100, default 25.
+    pub page_size: Option<i32>,
+    /// The pageToken field.
+    pub page_token: Option<String>,
+    /// Fuzzy search the display name of resource types.
+    pub query: Option<String>,
+    /// A list of resource type IDs to restrict the search by.
+    pub resource_type_ids: Option<Vec<String>>,
+    /// A list of resource type trait IDs to restrict the search by.
+    pub resource_type_trait_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for SearchAppResourceTypesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_ids {
+            map.serialize_entry("appIds", value)?;
+        }
+        if let Some(value) = &self.app_user_ids {
+            map.serialize_entry("appUserIds", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.exclude_resource_type_ids {
+            map.serialize_entry("excludeResourceTypeIds", value)?;
+        }
+        if let Some(value) = &self.exclude_resource_type_trait_ids {
+            map.serialize_entry("excludeResourceTypeTraitIds", value)?;
+        }
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("pageSize", value)?;
+        }
+        if let Some(value) = &self.page_token {
+            map.serialize_entry("pageToken", value)?;
+        }
+        if let Some(value) = &self.query {
+            map.serialize_entry("query", value)?;
+        }
+        if let Some(value) = &self.resource_type_ids {
+            map.serialize_entry("resourceTypeIds", value)?;
+        }
+        if let Some(value) = &self.resource_type_trait_ids {
+            map.serialize_entry("resourceTypeTraitIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchAppResourceTypesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SearchAppResourceTypesRequest")
+    }
+}
+
+impl wire::ReadFields for SearchAppResourceTypesRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appIds" => self.app_ids = map.next_value()?,
+            "appUserIds" => self.app_user_ids = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "excludeResourceTypeIds" => {
+                self.exclude_resource_type_ids = map.next_value()?;
+            }
+            "excludeResourceTypeTraitIds" => {
+                self.exclude_resource_type_trait_ids = map.next_value()?;
+            }
+            "pageSize" => self.page_size = map.next_value()?,
+            "pageToken" => self.page_token = map.next_value()?,
+            "query" => self.query = map.next_value()?,
+            "resourceTypeIds" => self.resource_type_ids = map.next_value()?,
+            "resourceTypeTraitIds" => self.resource_type_trait_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The SearchAppResourceTypesResponse message contains a list of results and a nextPageToken if applicable.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchAppResourceTypesResponse {
+    /// The list of results containing up to X results, where X is the page size defined in the request.
+    pub list: Option<Vec<AppResourceType>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
+    ///  The server returns one page of results and the nextPageToken until all results are retreived.
+    ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for SearchAppResourceTypesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchAppResourceTypesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SearchAppResourceTypesResponse")
+    }
+}
+
+impl wire::ReadFields for SearchAppResourceTypesResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The SearchAppResourcesRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchAppResourcesRequest {
+    /// The appId field.
+    pub app_id: Option<String>,
+    /// The appUserIds field.
+    pub app_user_ids: Option<Vec<String>>,
+    /// The excludeDeletedResourceBindings field.
+    pub exclude_deleted_resource_bindings: Option<bool>,
+    /// The excludeResourceIds field.
+    pub exclude_resource_ids: Option<Vec<String>>,
+    /// The excludeResourceTypeTraitIds field.
+    pub exclude_resource_type_trait_ids: Option<Vec<String>>,
+    /// The ownerUserIds field.
+    pub owner_user_ids: Option<Vec<String>>,
+    /// The pageSize field.
+    pub page_size: Option<i32>,
+    /// The pageToken field.
+    pub page_token: Option<String>,
+    /// The query field.
+    pub query: Option<String>,
+    /// The refs field.
+    pub refs: Option<Vec<AppResourceRef>>,
+    /// The resourceIds field.
+    pub resource_ids: Option<Vec<String>>,
+    /// The resourceTypeIds field.
+    pub resource_type_ids: Option<Vec<String>>,
+    /// The resourceTypeTraitIds field.
+    pub resource_type_trait_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for SearchAppResourcesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.app_user_ids {
+            map.serialize_entry("appUserIds", value)?;
+        }
+        if let Some(value) = &self.exclude_deleted_resource_bindings {
+            map.serialize_entry("excludeDeletedResourceBindings", value)?;
+        }
+        if let Some(value) = &self.exclude_resource_ids {
+            map.serialize_entry("excludeResourceIds", value)?;
+        }
+        if let Some(value) = &self.exclude_resource_type_trait_ids {
+            map.serialize_entry("excludeResourceTypeTraitIds", value)?;
+        }
+        if let Some(value) = &self.owner_user_ids {
+            map.serialize_entry("ownerUserIds", value)?;
+        }
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("pageSize", value)?;
+        }
+        if let Some(value) = &self.page_token {
+            map.serialize_entry("pageToken", value)?;
+        }
+        if let Some(value) = &self.query {
+            map.serialize_entry("query", value)?;
+        }
+        if let Some(value) = &self.refs {
+            map.serialize_entry("refs", value)?;
+        }
+        if let Some(value) = &self.resource_ids {
+            map.serialize_entry("resourceIds", value)?;
+        }
+        if let Some(value) = &self.resource_type_ids {
+            map.serialize_entry("resourceTypeIds", value)?;
+        }
+        if let Some(value) = &self.resource_type_trait_ids {
+            map.serialize_entry("resourceTypeTraitIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchAppResourcesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SearchAppResourcesRequest")
+    }
+}
+
+impl wire::ReadFields for SearchAppResourcesRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appId" => self.app_id = map.next_value()?,
+            "appUserIds" => self.app_user_ids = map.next_value()?,
+            "excludeDeletedResourceBindings" => {
+                self.exclude_deleted_resource_bindings = map.next_value()?;
+            }
+            "excludeResourceIds" => self.exclude_resource_ids = map.next_value()?,
+            "excludeResourceTypeTraitIds" => {
+                self.exclude_resource_type_trait_ids = map.next_value()?;
+            }
+            "ownerUserIds" => self.owner_user_ids = map.next_value()?,
+            "pageSize" => self.page_size = map.next_value()?,
+            "pageToken" => self.page_token = map.next_value()?,
+            "query" => self.query = map.next_value()?,
+            "refs" => self.refs = map.next_value()?,
+            "resourceIds" => self.resource_ids = map.next_value()?,
+            "resourceTypeIds" => self.resource_type_ids = map.next_value()?,
+            "resourceTypeTraitIds" => self.resource_type_trait_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The SearchAppResourcesResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchAppResourcesResponse {
+    /// The expanded field.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The list field.
+    pub list: Option<Vec<AppResourceView>>,
+    /// The nextPageToken field.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for SearchAppResourcesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchAppResourcesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SearchAppResourcesResponse")
+    }
+}
+
+impl wire::ReadFields for SearchAppResourcesResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expanded" => self.expanded = map.next_value()?,
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Search Apps by a few properties.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchAppsRequest {
+    /// A list of app IDs to restrict the search to.
+    pub app_ids: Option<Vec<String>>,
+    /// Search for apps with a case insensitive match on the display name.
+    pub display_name: Option<String>,
+    /// A list of app IDs to remove from the results.
+    pub exclude_app_ids: Option<Vec<String>>,
+    /// Only return apps which are directories
+    pub only_directories: Option<bool>,
+    /// The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
+    pub page_size: Option<i32>,
+    /// The pageToken field.
+    pub page_token: Option<String>,
+    /// Search for apps that use any of these policies.
+    pub policy_refs: Option<Vec<PolicyRef>>,
+    /// Query the apps with a fuzzy search on display name and description.
+    pub query: Option<String>,
+}
+
+impl serde::Serialize for SearchAppsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_ids {
+            map.serialize_entry("appIds", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.exclude_app_ids {
+            map.serialize_entry("excludeAppIds", value)?;
+        }
+        if let Some(value) = &self.only_directories {
+            map.serialize_entry("onlyDirectories", value)?;
+        }
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("pageSize", value)?;
+        }
+        if let Some(value) = &self.page_token {
+            map.serialize_entry("pageToken", value)?;
+        }
+        if let Some(value) = &self.policy_refs {
+            map.serialize_entry("policyRefs", value)?;
+        }
+        if let Some(value) = &self.query {
+            map.serialize_entry("query", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchAppsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SearchAppsRequest")
+    }
+}
+
+impl wire::ReadFields for SearchAppsRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appIds" => self.app_ids = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "excludeAppIds" => self.exclude_app_ids = map.next_value()?,
+            "onlyDirectories" => self.only_directories = map.next_value()?,
+            "pageSize" => self.page_size = map.next_value()?,
+            "pageToken" => self.page_token = map.next_value()?,
+            "policyRefs" => self.policy_refs = map.next_value()?,
+            "query" => self.query = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The SearchAppsResponse message contains a list of results and a nextPageToken if applicable.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchAppsResponse {
+    /// The list of results containing up to X results, where X is the page size defined in the request.
+    pub list: Option<Vec<App>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
+    ///  The server returns one page of results and the nextPageToken until all results are retreived.
+    ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for SearchAppsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchAppsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SearchAppsResponse")
+    }
+}
+
+impl wire::ReadFields for SearchAppsResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The SearchGrantFeedRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchGrantFeedRequest {
+    /// The `after` property.
+    pub after: Option<time::OffsetDateTime>,
+    /// The list of app entitlements to limit the search to.
+    pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    /// The list of apps to limit the search to.
+    pub app_refs: Option<Vec<AppRef>>,
+    /// The list of app users to limit the search to.
+    pub app_user_refs: Option<Vec<AppUserRef>>,
+    /// The `before` property.
+    pub before: Option<time::OffsetDateTime>,
+    /// The `expandMask` property.
+    pub expand_mask: Option<AppEntitlementUserBindingExpandHistoryMask>,
+    /// The pageSize where 10 <= pageSize <= 100, default 25.
+    pub page_size: Option<i32>,
+    /// The page_token field for pagination.
+    pub page_token: Option<String>,
+    /// The list of C1 users to limit the search to.
+    pub user_refs: Option<Vec<UserRef>>,
+}
+
+impl serde::Serialize for SearchGrantFeedRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.after {
+            map.serialize_entry("after", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.app_entitlement_refs {
+            map.serialize_entry("appEntitlementRefs", value)?;
+        }
+        if let Some(value) = &self.app_refs {
+            map.serialize_entry("appRefs", value)?;
+        }
+        if let Some(value) = &self.app_user_refs {
+            map.serialize_entry("appUserRefs", value)?;
+        }
+        if let Some(value) = &self.before {
+            map.serialize_entry("before", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.expand_mask {
+            map.serialize_entry("expandMask", value)?;
+        }
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("pageSize", value)?;
+        }
+        if let Some(value) = &self.page_token {
+            map.serialize_entry("pageToken", value)?;
+        }
+        if let Some(value) = &self.user_refs {
+            map.serialize_entry("userRefs", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchGrantFeedRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SearchGrantFeedRequest")
+    }
+}
+
+impl wire::ReadFields for SearchGrantFeedRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "after" => {
+                self.after = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "appEntitlementRefs" => self.app_entitlement_refs = map.next_value()?,
+            "appRefs" => self.app_refs = map.next_value()?,
+            "appUserRefs" => self.app_user_refs = map.next_value()?,
+            "before" => {
+                self.before = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "expandMask" => self.expand_mask = map.next_value()?,
+            "pageSize" => self.page_size = map.next_value()?,
+            "pageToken" => self.page_token = map.next_value()?,
+            "userRefs" => self.user_refs = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The SearchGrantFeedResponse message contains a list of grant event results and a nextPageToken if applicable.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchGrantFeedResponse {
+    /// The expanded field.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The list of results containing up to X results, where X is the page size defined in the request.
+    pub list: Option<Vec<AppEntitlementUserBindingFeedView>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
+    ///  The server returns one page of results and the nextPageToken until all results are retrieved.
+    ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for SearchGrantFeedResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchGrantFeedResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SearchGrantFeedResponse")
+    }
+}
+
+impl wire::ReadFields for SearchGrantFeedResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expanded" => self.expanded = map.next_value()?,
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The SearchPastGrantsRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchPastGrantsRequest {
+    /// The appEntitlementRefs field.
+    pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    /// The appIds field.
+    pub app_ids: Option<Vec<String>>,
+    /// The appUserRefs field.
+    pub app_user_refs: Option<Vec<AppUserRef>>,
+    /// The `expandMask` property.
+    pub expand_mask: Option<AppEntitlementUserBindingExpandHistoryMask>,
+    /// The pageSize field.
+    pub page_size: Option<i32>,
+    /// The pageToken field.
+    pub page_token: Option<String>,
+}
+
+impl serde::Serialize for SearchPastGrantsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement_refs {
+            map.serialize_entry("appEntitlementRefs", value)?;
+        }
+        if let Some(value) = &self.app_ids {
+            map.serialize_entry("appIds", value)?;
+        }
+        if let Some(value) = &self.app_user_refs {
+            map.serialize_entry("appUserRefs", value)?;
+        }
+        if let Some(value) = &self.expand_mask {
+            map.serialize_entry("expandMask", value)?;
+        }
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("pageSize", value)?;
+        }
+        if let Some(value) = &self.page_token {
+            map.serialize_entry("pageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchPastGrantsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SearchPastGrantsRequest")
+    }
+}
+
+impl wire::ReadFields for SearchPastGrantsRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appEntitlementRefs" => self.app_entitlement_refs = map.next_value()?,
+            "appIds" => self.app_ids = map.next_value()?,
+            "appUserRefs" => self.app_user_refs = map.next_value()?,
+            "expandMask" => self.expand_mask = map.next_value()?,
+            "pageSize" => self.page_size = map.next_value()?,
+            "pageToken" => self.page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The SearchPastGrantsResponse message contains a list of past grants and a nextPageToken if applicable.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchPastGrantsResponse {
+    /// The expanded field.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// The list of results containing up to X results, where X is the page size defined in the request.
+    pub list: Option<Vec<AppEntitlementUserBindingHistoryView>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
+    ///  The server returns one page of results and the nextPageToken until all results are retrieved.
+    ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for SearchPastGrantsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchPastGrantsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SearchPastGrantsResponse")
+    }
+}
+
+impl wire::ReadFields for SearchPastGrantsResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "expanded" => self.expanded = map.next_value()?,
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The SecretTrait message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SecretTrait {
+    /// The identityAppUserId field.
+    pub identity_app_user_id: Option<String>,
+    /// The `lastUsedAt` property.
+    pub last_used_at: Option<time::OffsetDateTime>,
+    /// The `secretCreatedAt` property.
+    pub secret_created_at: Option<time::OffsetDateTime>,
+    /// The `secretExpiresAt` property.
+    pub secret_expires_at: Option<time::OffsetDateTime>,
+}
+
+impl serde::Serialize for SecretTrait {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.identity_app_user_id {
+            map.serialize_entry("identityAppUserId", value)?;
+        }
+        if let Some(value) = &self.last_used_at {
+            map.serialize_entry("lastUsedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.secret_created_at {
+            map.serialize_entry(
+                "secretCreatedAt",
+                &wire::Out::<wire::Timestamp>(value),
+            )?;
+        }
+        if let Some(value) = &self.secret_expires_at {
+            map.serialize_entry(
+                "secretExpiresAt",
+                &wire::Out::<wire::Timestamp>(value),
+            )?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SecretTrait {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SecretTrait")
+    }
+}
+
+impl wire::ReadFields for SecretTrait {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "identityAppUserId" => self.identity_app_user_id = map.next_value()?,
+            "lastUsedAt" => {
+                self.last_used_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "secretCreatedAt" => {
+                self.secret_created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "secretExpiresAt" => {
+                self.secret_expires_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The request message for setting the app entitlement owners.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SetAppEntitlementOwnersRequest {
+    /// The user_ids field for the users to set as an owner of the app entitlement.
+    pub user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for SetAppEntitlementOwnersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_ids {
+            map.serialize_entry("userIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetAppEntitlementOwnersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SetAppEntitlementOwnersRequest")
+    }
+}
+
+impl wire::ReadFields for SetAppEntitlementOwnersRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "userIds" => self.user_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The empty response message for setting the app entitlement owners.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SetAppEntitlementOwnersResponse {}
+
+impl serde::Serialize for SetAppEntitlementOwnersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetAppEntitlementOwnersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SetAppEntitlementOwnersResponse")
+    }
+}
+
+impl wire::ReadFields for SetAppEntitlementOwnersResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The request message for setting the app owners.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SetAppOwnersRequest {
+    /// The user_ids field for the users to set as an owner of the app.
+    pub user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for SetAppOwnersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_ids {
+            map.serialize_entry("userIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetAppOwnersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SetAppOwnersRequest")
+    }
+}
+
+impl wire::ReadFields for SetAppOwnersRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "userIds" => self.user_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The empty response message for setting the app owners.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SetAppOwnersResponse {}
+
+impl serde::Serialize for SetAppOwnersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetAppOwnersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SetAppOwnersResponse")
+    }
+}
+
+impl wire::ReadFields for SetAppOwnersResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The SetAppResourceOwnersRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SetAppResourceOwnersRequest {
+    /// The userIds field.
+    pub user_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for SetAppResourceOwnersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.user_ids {
+            map.serialize_entry("userIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetAppResourceOwnersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SetAppResourceOwnersRequest")
+    }
+}
+
+impl wire::ReadFields for SetAppResourceOwnersRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "userIds" => self.user_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The empty response message for setting the app resource owners.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SetAppResourceOwnersResponse {}
+
+impl serde::Serialize for SetAppResourceOwnersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetAppResourceOwnersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SetAppResourceOwnersResponse")
+    }
+}
+
+impl wire::ReadFields for SetAppResourceOwnersResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The SyncConfig message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SyncConfig {
+    /// The syncResourceTypeIds field.
+    pub sync_resource_type_ids: Option<Vec<String>>,
+}
+
+impl serde::Serialize for SyncConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.sync_resource_type_ids {
+            map.serialize_entry("syncResourceTypeIds", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SyncConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "SyncConfig")
+    }
+}
+
+impl wire::ReadFields for SyncConfig {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "syncResourceTypeIds" => self.sync_resource_type_ids = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The TaskAuditCancelledResult message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TaskAuditCancelledResult {}
+
+impl serde::Serialize for TaskAuditCancelledResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaskAuditCancelledResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "TaskAuditCancelledResult")
+    }
+}
+
+impl wire::ReadFields for TaskAuditCancelledResult {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The TaskAuditErrorResult message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TaskAuditErrorResult {
+    /// TODO(pquerna): expand
+    pub error_count: Option<i64>,
+    /// The errorReason field.
+    pub error_reason: Option<String>,
+}
+
+impl serde::Serialize for TaskAuditErrorResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.error_count {
+            map.serialize_entry("errorCount", &wire::Out::<wire::Int64>(value))?;
+        }
+        if let Some(value) = &self.error_reason {
+            map.serialize_entry("errorReason", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaskAuditErrorResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "TaskAuditErrorResult")
+    }
+}
+
+impl wire::ReadFields for TaskAuditErrorResult {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "errorCount" => {
+                self.error_count = map
+                    .next_value::<Option<wire::In<wire::Int64>>>()?
+                    .map(|v| v.0);
+            }
+            "errorReason" => self.error_reason = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The TaskAuditSuccessResult message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TaskAuditSuccessResult {
+    /// The annotations field.
+    pub annotations: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for TaskAuditSuccessResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.annotations {
+            map.serialize_entry("annotations", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TaskAuditSuccessResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "TaskAuditSuccessResult")
+    }
+}
+
+impl wire::ReadFields for TaskAuditSuccessResult {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "annotations" => self.annotations = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The UpdateAppEntitlementRequest message contains the app entitlement and the fields to be updated.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAppEntitlementRequest {
+    /// The `entitlement` property.
+    pub entitlement: Option<AppEntitlementInput>,
+    /// The `expandMask` property.
+    pub expand_mask: Option<AppEntitlementExpandMask>,
+    /// Flag to indicate that access request defaults, if any are applied to these entitlements, should be overridden.
+    pub override_access_requests_defaults: Option<bool>,
+    /// The `updateMask` property.
+    pub update_mask: Option<String>,
+}
+
+impl serde::Serialize for UpdateAppEntitlementRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.entitlement {
+            map.serialize_entry("entitlement", value)?;
+        }
+        if let Some(value) = &self.expand_mask {
+            map.serialize_entry("expandMask", value)?;
+        }
+        if let Some(value) = &self.override_access_requests_defaults {
+            map.serialize_entry("overrideAccessRequestsDefaults", value)?;
+        }
+        if let Some(value) = &self.update_mask {
+            map.serialize_entry("updateMask", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateAppEntitlementRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "UpdateAppEntitlementRequest")
+    }
+}
+
+impl wire::ReadFields for UpdateAppEntitlementRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "entitlement" => self.entitlement = map.next_value()?,
+            "expandMask" => self.expand_mask = map.next_value()?,
+            "overrideAccessRequestsDefaults" => {
+                self.override_access_requests_defaults = map.next_value()?;
+            }
+            "updateMask" => self.update_mask = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The UpdateAppEntitlementResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAppEntitlementResponse {
+    /// The `appEntitlementView` property.
+    pub app_entitlement_view: Option<AppEntitlementView>,
+    /// List of related objects
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for UpdateAppEntitlementResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement_view {
+            map.serialize_entry("appEntitlementView", value)?;
+        }
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateAppEntitlementResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "UpdateAppEntitlementResponse")
+    }
+}
+
+impl wire::ReadFields for UpdateAppEntitlementResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appEntitlementView" => self.app_entitlement_view = map.next_value()?,
+            "expanded" => self.expanded = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The UpdateAppRequest message contains the app to update and the fields to update.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAppRequest {
+    /// The `app` property.
+    pub app: Option<AppInput>,
+    /// The `updateMask` property.
+    pub update_mask: Option<String>,
+}
+
+impl serde::Serialize for UpdateAppRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app {
+            map.serialize_entry("app", value)?;
+        }
+        if let Some(value) = &self.update_mask {
+            map.serialize_entry("updateMask", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateAppRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "UpdateAppRequest")
+    }
+}
+
+impl wire::ReadFields for UpdateAppRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "app" => self.app = map.next_value()?,
+            "updateMask" => self.update_mask = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Returns the updated app's new values.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAppResponse {
+    /// The `app` property.
+    pub app: Option<App>,
+}
+
+impl serde::Serialize for UpdateAppResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app {
+            map.serialize_entry("app", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateAppResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "UpdateAppResponse")
+    }
+}
+
+impl wire::ReadFields for UpdateAppResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "app" => self.app = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The UpdateAppUsageControlsRequest message contains the AppUsageControls object to update and the update mask.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAppUsageControlsRequest {
+    /// The `appUsageControls` property.
+    pub app_usage_controls: Option<AppUsageControls>,
+    /// The `updateMask` property.
+    pub update_mask: Option<String>,
+}
+
+impl serde::Serialize for UpdateAppUsageControlsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_usage_controls {
+            map.serialize_entry("appUsageControls", value)?;
+        }
+        if let Some(value) = &self.update_mask {
+            map.serialize_entry("updateMask", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateAppUsageControlsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "UpdateAppUsageControlsRequest")
+    }
+}
+
+impl wire::ReadFields for UpdateAppUsageControlsRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appUsageControls" => self.app_usage_controls = map.next_value()?,
+            "updateMask" => self.update_mask = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The UpdateAppUsageControlsResponse message contains the updated AppUsageControls object.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateAppUsageControlsResponse {
+    /// The `appUsageControls` property.
+    pub app_usage_controls: Option<AppUsageControls>,
+}
+
+impl serde::Serialize for UpdateAppUsageControlsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_usage_controls {
+            map.serialize_entry("appUsageControls", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateAppUsageControlsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "UpdateAppUsageControlsResponse")
+    }
+}
+
+impl wire::ReadFields for UpdateAppUsageControlsResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appUsageControls" => self.app_usage_controls = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The UpdateConnectorScheduleRequest message.
+///
+/// This message contains a oneof named schedule. Only a single field of the following list may be set at a time:
+///   - cron
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateConnectorScheduleRequest {
+    /// Part of the oneof `schedule`: set at most one of this and .
+    pub cron: Option<ConnectorScheduleCron>,
+}
+
+impl serde::Serialize for UpdateConnectorScheduleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.cron {
+            map.serialize_entry("cron", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateConnectorScheduleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "UpdateConnectorScheduleRequest")
+    }
+}
+
+impl wire::ReadFields for UpdateConnectorScheduleRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "cron" => self.cron = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The UpdateConnectorScheduleResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateConnectorScheduleResponse {}
+
+impl serde::Serialize for UpdateConnectorScheduleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        serializer.serialize_map(Some(0))?.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateConnectorScheduleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "UpdateConnectorScheduleResponse")
+    }
+}
+
+impl wire::ReadFields for UpdateConnectorScheduleResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        map.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+/// The UpdateGrantDurationRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGrantDurationRequest {
+    /// The `newDeprovisionAt` property.
+    pub new_deprovision_at: Option<time::OffsetDateTime>,
+}
+
+impl serde::Serialize for UpdateGrantDurationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.new_deprovision_at {
+            map.serialize_entry(
+                "newDeprovisionAt",
+                &wire::Out::<wire::Timestamp>(value),
+            )?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateGrantDurationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "UpdateGrantDurationRequest")
+    }
+}
+
+impl wire::ReadFields for UpdateGrantDurationRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "newDeprovisionAt" => {
+                self.new_deprovision_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The UpdateGrantDurationResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateGrantDurationResponse {
+    /// The `binding` property.
+    pub binding: Option<AppEntitlementUserBinding>,
+}
+
+impl serde::Serialize for UpdateGrantDurationResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.binding {
+            map.serialize_entry("binding", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateGrantDurationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "UpdateGrantDurationResponse")
+    }
+}
+
+impl wire::ReadFields for UpdateGrantDurationResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "binding" => self.binding = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The UpdateManuallyManagedResourceTypeRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateManuallyManagedResourceTypeRequest {
+    /// The `appResourceType` property.
+    pub app_resource_type: Option<AppResourceTypeInput>,
+    /// The `updateMask` property.
+    pub update_mask: Option<String>,
+}
+
+impl serde::Serialize for UpdateManuallyManagedResourceTypeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_resource_type {
+            map.serialize_entry("appResourceType", value)?;
+        }
+        if let Some(value) = &self.update_mask {
+            map.serialize_entry("updateMask", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateManuallyManagedResourceTypeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "UpdateManuallyManagedResourceTypeRequest")
+    }
+}
+
+impl wire::ReadFields for UpdateManuallyManagedResourceTypeRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appResourceType" => self.app_resource_type = map.next_value()?,
+            "updateMask" => self.update_mask = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The UpdateManuallyManagedResourceTypeResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateManuallyManagedResourceTypeResponse {
+    /// The `appResourceType` property.
+    pub app_resource_type: Option<AppResourceType>,
+    /// The expanded field.
+    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for UpdateManuallyManagedResourceTypeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_resource_type {
+            map.serialize_entry("appResourceType", value)?;
+        }
+        if let Some(value) = &self.expanded {
+            map.serialize_entry("expanded", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateManuallyManagedResourceTypeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "UpdateManuallyManagedResourceTypeResponse")
+    }
+}
+
+impl wire::ReadFields for UpdateManuallyManagedResourceTypeResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appResourceType" => self.app_resource_type = map.next_value()?,
+            "expanded" => self.expanded = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The UserWithAppEntitlementUserBindingView message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UserWithAppEntitlementUserBindingView {
+    /// The appEntitlementId field.
+    pub app_entitlement_id: Option<String>,
+    /// The appId field.
+    pub app_id: Option<String>,
+    /// The appUserId field.
+    pub app_user_id: Option<String>,
+    /// The `user` property.
+    pub user: Option<User>,
+}
+
+impl serde::Serialize for UserWithAppEntitlementUserBindingView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.app_entitlement_id {
+            map.serialize_entry("appEntitlementId", value)?;
+        }
+        if let Some(value) = &self.app_id {
+            map.serialize_entry("appId", value)?;
+        }
+        if let Some(value) = &self.app_user_id {
+            map.serialize_entry("appUserId", value)?;
+        }
+        if let Some(value) = &self.user {
+            map.serialize_entry("user", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserWithAppEntitlementUserBindingView {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "UserWithAppEntitlementUserBindingView")
+    }
+}
+
+impl wire::ReadFields for UserWithAppEntitlementUserBindingView {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "appEntitlementId" => self.app_entitlement_id = map.next_value()?,
+            "appId" => self.app_id = map.next_value()?,
+            "appUserId" => self.app_user_id = map.next_value()?,
+            "user" => self.user = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
     }
 }

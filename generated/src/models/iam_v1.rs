@@ -2,7 +2,554 @@
 
 //! Types of the `c1.api.iam.v1` package.
 
+use super::*;
 use crate::wire;
+
+/// The ActorObjectPermissions message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActorObjectPermissions {
+    /// The delete field.
+    pub delete: Option<bool>,
+    /// The edit field.
+    pub edit: Option<bool>,
+    /// The extra field.
+    pub extra: Option<std::collections::BTreeMap<String, bool>>,
+    /// The read field.
+    pub read: Option<bool>,
+}
+
+impl serde::Serialize for ActorObjectPermissions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.delete {
+            map.serialize_entry("delete", value)?;
+        }
+        if let Some(value) = &self.edit {
+            map.serialize_entry("edit", value)?;
+        }
+        if let Some(value) = &self.extra {
+            map.serialize_entry("extra", value)?;
+        }
+        if let Some(value) = &self.read {
+            map.serialize_entry("read", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ActorObjectPermissions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ActorObjectPermissions")
+    }
+}
+
+impl wire::ReadFields for ActorObjectPermissions {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "delete" => self.delete = map.next_value()?,
+            "edit" => self.edit = map.next_value()?,
+            "extra" => self.extra = map.next_value()?,
+            "read" => self.read = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// ExternalClientInfo provides information about an approved external client.
+///  Used by both List (user's own grants) and Search (admin view of all grants).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExternalClientInfo {
+    /// OAuth2 client ID - canonical identifier for this connection (globally unique per DCR)
+    pub client_id: Option<String>,
+    /// Original client name from DCR registration
+    pub client_name: Option<String>,
+    /// The `createdAt` property.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// User-provided custom name (defaults to client_name if not set)
+    pub display_name: Option<String>,
+    /// The `lastUsedAt` property.
+    pub last_used_at: Option<time::OffsetDateTime>,
+    /// Role IDs granted to this client - frontend can fetch display names via SearchRoles
+    pub role_ids: Option<Vec<String>>,
+    /// The user who approved this external client (always populated)
+    pub user_id: Option<String>,
+    /// The wellKnownClient field.
+    pub well_known_client: Option<ExternalClientInfoWellKnownClient>,
+}
+
+impl serde::Serialize for ExternalClientInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.client_id {
+            map.serialize_entry("clientId", value)?;
+        }
+        if let Some(value) = &self.client_name {
+            map.serialize_entry("clientName", value)?;
+        }
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.last_used_at {
+            map.serialize_entry("lastUsedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.role_ids {
+            map.serialize_entry("roleIds", value)?;
+        }
+        if let Some(value) = &self.user_id {
+            map.serialize_entry("userId", value)?;
+        }
+        if let Some(value) = &self.well_known_client {
+            map.serialize_entry("wellKnownClient", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExternalClientInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ExternalClientInfo")
+    }
+}
+
+impl wire::ReadFields for ExternalClientInfo {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "clientId" => self.client_id = map.next_value()?,
+            "clientName" => self.client_name = map.next_value()?,
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "displayName" => self.display_name = map.next_value()?,
+            "lastUsedAt" => {
+                self.last_used_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "roleIds" => self.role_ids = map.next_value()?,
+            "userId" => self.user_id = map.next_value()?,
+            "wellKnownClient" => self.well_known_client = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The wellKnownClient field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExternalClientInfoWellKnownClient {
+    /// `WELL_KNOWN_CLIENT_UNSPECIFIED`
+    WellKnownClientUnspecified,
+    /// `WELL_KNOWN_CLIENT_UNKNOWN`
+    WellKnownClientUnknown,
+    /// `WELL_KNOWN_CLIENT_CLAUDE_AI`
+    WellKnownClientClaudeAi,
+    /// `WELL_KNOWN_CLIENT_CLAUDE_DESKTOP`
+    WellKnownClientClaudeDesktop,
+    /// `WELL_KNOWN_CLIENT_CLAUDE_CODE`
+    WellKnownClientClaudeCode,
+    /// `WELL_KNOWN_CLIENT_MCP_INSPECTOR`
+    WellKnownClientMcpInspector,
+    /// `WELL_KNOWN_CLIENT_CHATGPT`
+    WellKnownClientChatgpt,
+    /// `WELL_KNOWN_CLIENT_VSCODE`
+    WellKnownClientVscode,
+    /// `WELL_KNOWN_CLIENT_CURSOR`
+    WellKnownClientCursor,
+    /// `WELL_KNOWN_CLIENT_WINDSURF`
+    WellKnownClientWindsurf,
+    /// `WELL_KNOWN_CLIENT_ZED`
+    WellKnownClientZed,
+    /// `WELL_KNOWN_CLIENT_JETBRAINS`
+    WellKnownClientJetbrains,
+    /// `WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT`
+    WellKnownClientDockerMcpToolkit,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl ExternalClientInfoWellKnownClient {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WellKnownClientUnspecified => "WELL_KNOWN_CLIENT_UNSPECIFIED",
+            Self::WellKnownClientUnknown => "WELL_KNOWN_CLIENT_UNKNOWN",
+            Self::WellKnownClientClaudeAi => "WELL_KNOWN_CLIENT_CLAUDE_AI",
+            Self::WellKnownClientClaudeDesktop => "WELL_KNOWN_CLIENT_CLAUDE_DESKTOP",
+            Self::WellKnownClientClaudeCode => "WELL_KNOWN_CLIENT_CLAUDE_CODE",
+            Self::WellKnownClientMcpInspector => "WELL_KNOWN_CLIENT_MCP_INSPECTOR",
+            Self::WellKnownClientChatgpt => "WELL_KNOWN_CLIENT_CHATGPT",
+            Self::WellKnownClientVscode => "WELL_KNOWN_CLIENT_VSCODE",
+            Self::WellKnownClientCursor => "WELL_KNOWN_CLIENT_CURSOR",
+            Self::WellKnownClientWindsurf => "WELL_KNOWN_CLIENT_WINDSURF",
+            Self::WellKnownClientZed => "WELL_KNOWN_CLIENT_ZED",
+            Self::WellKnownClientJetbrains => "WELL_KNOWN_CLIENT_JETBRAINS",
+            Self::WellKnownClientDockerMcpToolkit => {
+                "WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT"
+            }
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ExternalClientInfoWellKnownClient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExternalClientInfoWellKnownClient {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "WELL_KNOWN_CLIENT_UNSPECIFIED" => Self::WellKnownClientUnspecified,
+                "WELL_KNOWN_CLIENT_UNKNOWN" => Self::WellKnownClientUnknown,
+                "WELL_KNOWN_CLIENT_CLAUDE_AI" => Self::WellKnownClientClaudeAi,
+                "WELL_KNOWN_CLIENT_CLAUDE_DESKTOP" => Self::WellKnownClientClaudeDesktop,
+                "WELL_KNOWN_CLIENT_CLAUDE_CODE" => Self::WellKnownClientClaudeCode,
+                "WELL_KNOWN_CLIENT_MCP_INSPECTOR" => Self::WellKnownClientMcpInspector,
+                "WELL_KNOWN_CLIENT_CHATGPT" => Self::WellKnownClientChatgpt,
+                "WELL_KNOWN_CLIENT_VSCODE" => Self::WellKnownClientVscode,
+                "WELL_KNOWN_CLIENT_CURSOR" => Self::WellKnownClientCursor,
+                "WELL_KNOWN_CLIENT_WINDSURF" => Self::WellKnownClientWindsurf,
+                "WELL_KNOWN_CLIENT_ZED" => Self::WellKnownClientZed,
+                "WELL_KNOWN_CLIENT_JETBRAINS" => Self::WellKnownClientJetbrains,
+                "WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT" => {
+                    Self::WellKnownClientDockerMcpToolkit
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The ExternalClientSearchServiceSearchRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExternalClientSearchServiceSearchRequest {
+    /// The pageSize field.
+    pub page_size: Option<i32>,
+    /// The pageToken field.
+    pub page_token: Option<String>,
+    /// Free-text search on client_name and user display name
+    pub query: Option<String>,
+    /// Filter by specific user IDs
+    pub users: Option<Vec<UserRef>>,
+    /// Filter by well-known client type (e.g., CLAUDE_CODE, CURSOR, etc.)
+    pub well_known_clients: Option<
+        Vec<ExternalClientSearchServiceSearchRequestWellKnownClientsItem>,
+    >,
+}
+
+impl serde::Serialize for ExternalClientSearchServiceSearchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("pageSize", value)?;
+        }
+        if let Some(value) = &self.page_token {
+            map.serialize_entry("pageToken", value)?;
+        }
+        if let Some(value) = &self.query {
+            map.serialize_entry("query", value)?;
+        }
+        if let Some(value) = &self.users {
+            map.serialize_entry("users", value)?;
+        }
+        if let Some(value) = &self.well_known_clients {
+            map.serialize_entry("wellKnownClients", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExternalClientSearchServiceSearchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ExternalClientSearchServiceSearchRequest")
+    }
+}
+
+impl wire::ReadFields for ExternalClientSearchServiceSearchRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "pageSize" => self.page_size = map.next_value()?,
+            "pageToken" => self.page_token = map.next_value()?,
+            "query" => self.query = map.next_value()?,
+            "users" => self.users = map.next_value()?,
+            "wellKnownClients" => self.well_known_clients = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The schema at `/components/schemas/c1.api.iam.v1.ExternalClientSearchServiceSearchRequest/properties/wellKnownClients/items`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExternalClientSearchServiceSearchRequestWellKnownClientsItem {
+    /// `WELL_KNOWN_CLIENT_UNSPECIFIED`
+    WellKnownClientUnspecified,
+    /// `WELL_KNOWN_CLIENT_UNKNOWN`
+    WellKnownClientUnknown,
+    /// `WELL_KNOWN_CLIENT_CLAUDE_AI`
+    WellKnownClientClaudeAi,
+    /// `WELL_KNOWN_CLIENT_CLAUDE_DESKTOP`
+    WellKnownClientClaudeDesktop,
+    /// `WELL_KNOWN_CLIENT_CLAUDE_CODE`
+    WellKnownClientClaudeCode,
+    /// `WELL_KNOWN_CLIENT_MCP_INSPECTOR`
+    WellKnownClientMcpInspector,
+    /// `WELL_KNOWN_CLIENT_CHATGPT`
+    WellKnownClientChatgpt,
+    /// `WELL_KNOWN_CLIENT_VSCODE`
+    WellKnownClientVscode,
+    /// `WELL_KNOWN_CLIENT_CURSOR`
+    WellKnownClientCursor,
+    /// `WELL_KNOWN_CLIENT_WINDSURF`
+    WellKnownClientWindsurf,
+    /// `WELL_KNOWN_CLIENT_ZED`
+    WellKnownClientZed,
+    /// `WELL_KNOWN_CLIENT_JETBRAINS`
+    WellKnownClientJetbrains,
+    /// `WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT`
+    WellKnownClientDockerMcpToolkit,
+    /// A value this version of the crate does not know, kept as received.
+    Unknown(String),
+}
+
+impl ExternalClientSearchServiceSearchRequestWellKnownClientsItem {
+    /// The value as the API spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WellKnownClientUnspecified => "WELL_KNOWN_CLIENT_UNSPECIFIED",
+            Self::WellKnownClientUnknown => "WELL_KNOWN_CLIENT_UNKNOWN",
+            Self::WellKnownClientClaudeAi => "WELL_KNOWN_CLIENT_CLAUDE_AI",
+            Self::WellKnownClientClaudeDesktop => "WELL_KNOWN_CLIENT_CLAUDE_DESKTOP",
+            Self::WellKnownClientClaudeCode => "WELL_KNOWN_CLIENT_CLAUDE_CODE",
+            Self::WellKnownClientMcpInspector => "WELL_KNOWN_CLIENT_MCP_INSPECTOR",
+            Self::WellKnownClientChatgpt => "WELL_KNOWN_CLIENT_CHATGPT",
+            Self::WellKnownClientVscode => "WELL_KNOWN_CLIENT_VSCODE",
+            Self::WellKnownClientCursor => "WELL_KNOWN_CLIENT_CURSOR",
+            Self::WellKnownClientWindsurf => "WELL_KNOWN_CLIENT_WINDSURF",
+            Self::WellKnownClientZed => "WELL_KNOWN_CLIENT_ZED",
+            Self::WellKnownClientJetbrains => "WELL_KNOWN_CLIENT_JETBRAINS",
+            Self::WellKnownClientDockerMcpToolkit => {
+                "WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT"
+            }
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl serde::Serialize for ExternalClientSearchServiceSearchRequestWellKnownClientsItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for ExternalClientSearchServiceSearchRequestWellKnownClientsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "WELL_KNOWN_CLIENT_UNSPECIFIED" => Self::WellKnownClientUnspecified,
+                "WELL_KNOWN_CLIENT_UNKNOWN" => Self::WellKnownClientUnknown,
+                "WELL_KNOWN_CLIENT_CLAUDE_AI" => Self::WellKnownClientClaudeAi,
+                "WELL_KNOWN_CLIENT_CLAUDE_DESKTOP" => Self::WellKnownClientClaudeDesktop,
+                "WELL_KNOWN_CLIENT_CLAUDE_CODE" => Self::WellKnownClientClaudeCode,
+                "WELL_KNOWN_CLIENT_MCP_INSPECTOR" => Self::WellKnownClientMcpInspector,
+                "WELL_KNOWN_CLIENT_CHATGPT" => Self::WellKnownClientChatgpt,
+                "WELL_KNOWN_CLIENT_VSCODE" => Self::WellKnownClientVscode,
+                "WELL_KNOWN_CLIENT_CURSOR" => Self::WellKnownClientCursor,
+                "WELL_KNOWN_CLIENT_WINDSURF" => Self::WellKnownClientWindsurf,
+                "WELL_KNOWN_CLIENT_ZED" => Self::WellKnownClientZed,
+                "WELL_KNOWN_CLIENT_JETBRAINS" => Self::WellKnownClientJetbrains,
+                "WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT" => {
+                    Self::WellKnownClientDockerMcpToolkit
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+
+/// The ExternalClientSearchServiceSearchResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExternalClientSearchServiceSearchResponse {
+    /// Uses ExternalClientInfo with user_id populated for admin views
+    pub list: Option<Vec<ExternalClientInfo>>,
+    /// The nextPageToken field.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for ExternalClientSearchServiceSearchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ExternalClientSearchServiceSearchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ExternalClientSearchServiceSearchResponse")
+    }
+}
+
+impl wire::ReadFields for ExternalClientSearchServiceSearchResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The GetRolesResponse message contains the retrieved role.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetRolesResponse {
+    /// The `role` property.
+    pub role: Option<Role>,
+}
+
+impl serde::Serialize for GetRolesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.role {
+            map.serialize_entry("role", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetRolesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "GetRolesResponse")
+    }
+}
+
+impl wire::ReadFields for GetRolesResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "role" => self.role = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The ListRolesResponse message contains a list of results and a nextPageToken if applicable.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListRolesResponse {
+    /// The list of results containing up to X results, where X is the page size defined in the request.
+    pub list: Option<Vec<Role>>,
+    /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
+    ///  The server returns one page of results and the nextPageToken until all results are retreived.
+    ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for ListRolesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListRolesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "ListRolesResponse")
+    }
+}
+
+impl wire::ReadFields for ListRolesResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
 
 /// The PersonalClient message contains information about a presonal client credential.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -209,6 +756,226 @@ impl From<PersonalClient> for PersonalClientInput {
             expires_time: value.expires_time,
             scoped_roles: value.scoped_roles,
         }
+    }
+}
+
+/// The PersonalClientSearchServiceSearchRequest message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonalClientSearchServiceSearchRequest {
+    /// The pageSize field.
+    pub page_size: Option<i32>,
+    /// The pageToken field.
+    pub page_token: Option<String>,
+    /// The query field.
+    pub query: Option<String>,
+    /// The users field.
+    pub users: Option<Vec<UserRef>>,
+}
+
+impl serde::Serialize for PersonalClientSearchServiceSearchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.page_size {
+            map.serialize_entry("pageSize", value)?;
+        }
+        if let Some(value) = &self.page_token {
+            map.serialize_entry("pageToken", value)?;
+        }
+        if let Some(value) = &self.query {
+            map.serialize_entry("query", value)?;
+        }
+        if let Some(value) = &self.users {
+            map.serialize_entry("users", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PersonalClientSearchServiceSearchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "PersonalClientSearchServiceSearchRequest")
+    }
+}
+
+impl wire::ReadFields for PersonalClientSearchServiceSearchRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "pageSize" => self.page_size = map.next_value()?,
+            "pageToken" => self.page_token = map.next_value()?,
+            "query" => self.query = map.next_value()?,
+            "users" => self.users = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The PersonalClientSearchServiceSearchResponse message.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonalClientSearchServiceSearchResponse {
+    /// The list field.
+    pub list: Option<Vec<PersonalClient>>,
+    /// The nextPageToken field.
+    pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for PersonalClientSearchServiceSearchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.list {
+            map.serialize_entry("list", value)?;
+        }
+        if let Some(value) = &self.next_page_token {
+            map.serialize_entry("nextPageToken", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PersonalClientSearchServiceSearchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "PersonalClientSearchServiceSearchResponse")
+    }
+}
+
+impl wire::ReadFields for PersonalClientSearchServiceSearchResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "list" => self.list = map.next_value()?,
+            "nextPageToken" => self.next_page_token = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The PersonalClientServiceCreateRequest message contains the fields for creating a new personal client.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonalClientServiceCreateRequest {
+    /// A list of CIDRs to restrict this credential to.
+    pub allow_source_cidr: Option<Vec<String>>,
+    /// The display name for the new personal client.
+    pub display_name: Option<String>,
+    /// The `expires` property.
+    pub expires: Option<time::Duration>,
+    /// The list of roles to restrict the credential to.
+    pub scoped_roles: Option<Vec<String>>,
+}
+
+impl serde::Serialize for PersonalClientServiceCreateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.allow_source_cidr {
+            map.serialize_entry("allowSourceCidr", value)?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.expires {
+            map.serialize_entry("expires", &wire::Out::<wire::Duration>(value))?;
+        }
+        if let Some(value) = &self.scoped_roles {
+            map.serialize_entry("scopedRoles", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PersonalClientServiceCreateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "PersonalClientServiceCreateRequest")
+    }
+}
+
+impl wire::ReadFields for PersonalClientServiceCreateRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "allowSourceCidr" => self.allow_source_cidr = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "expires" => {
+                self.expires = map
+                    .next_value::<Option<wire::In<wire::Duration>>>()?
+                    .map(|v| v.0);
+            }
+            "scopedRoles" => self.scoped_roles = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The PersonalClientServiceCreateResponse message contains the created personal client and client secret.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PersonalClientServiceCreateResponse {
+    /// The `client` property.
+    pub client: Option<PersonalClient>,
+    /// The client secret that corresponds to the personal client. Make sure to save this, because it cannot be returned or queried again.
+    pub client_secret: Option<String>,
+}
+
+impl serde::Serialize for PersonalClientServiceCreateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.client {
+            map.serialize_entry("client", value)?;
+        }
+        if let Some(value) = &self.client_secret {
+            map.serialize_entry("clientSecret", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PersonalClientServiceCreateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "PersonalClientServiceCreateResponse")
+    }
+}
+
+impl wire::ReadFields for PersonalClientServiceCreateResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "client" => self.client = map.next_value()?,
+            "clientSecret" => self.client_secret = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -442,6 +1209,271 @@ impl wire::ReadFields for PersonalClientServiceUpdateResponse {
     ) -> Result<(), A::Error> {
         match key {
             "client" => self.client = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Role is a role that can be assigned to a user in ConductorOne.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Role {
+    /// The `createdAt` property.
+    pub created_at: Option<time::OffsetDateTime>,
+    /// The `deletedAt` property.
+    pub deleted_at: Option<time::OffsetDateTime>,
+    /// The display name of the role.
+    pub display_name: Option<String>,
+    /// The id of the role.
+    pub id: Option<String>,
+    /// The internal name of the role.
+    pub name: Option<String>,
+    /// The list of permissions this role has.
+    pub permissions: Option<Vec<String>>,
+    /// The list of serviceRoles that this role has.
+    pub service_roles: Option<Vec<String>>,
+    /// This Role is intended for API keys usage only, and the user interface may not function as expected.
+    pub system_api_only: Option<bool>,
+    /// The system builtin field. If this field is set, the role is not editable.
+    pub system_builtin: Option<bool>,
+    /// The `updatedAt` property.
+    pub updated_at: Option<time::OffsetDateTime>,
+}
+
+impl serde::Serialize for Role {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.created_at {
+            map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.deleted_at {
+            map.serialize_entry("deletedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.id {
+            map.serialize_entry("id", value)?;
+        }
+        if let Some(value) = &self.name {
+            map.serialize_entry("name", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        if let Some(value) = &self.service_roles {
+            map.serialize_entry("serviceRoles", value)?;
+        }
+        if let Some(value) = &self.system_api_only {
+            map.serialize_entry("systemApiOnly", value)?;
+        }
+        if let Some(value) = &self.system_builtin {
+            map.serialize_entry("systemBuiltin", value)?;
+        }
+        if let Some(value) = &self.updated_at {
+            map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Role {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "Role")
+    }
+}
+
+impl wire::ReadFields for Role {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "createdAt" => {
+                self.created_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "deletedAt" => {
+                self.deleted_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            "displayName" => self.display_name = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "permissions" => self.permissions = map.next_value()?,
+            "serviceRoles" => self.service_roles = map.next_value()?,
+            "systemApiOnly" => self.system_api_only = map.next_value()?,
+            "systemBuiltin" => self.system_builtin = map.next_value()?,
+            "updatedAt" => {
+                self.updated_at = map
+                    .next_value::<Option<wire::In<wire::Timestamp>>>()?
+                    .map(|v| v.0);
+            }
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Role is a role that can be assigned to a user in ConductorOne.
+///
+/// The writable fields of [`Role`], as sent in requests.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoleInput {
+    /// The display name of the role.
+    pub display_name: Option<String>,
+    /// The list of permissions this role has.
+    pub permissions: Option<Vec<String>>,
+    /// The list of serviceRoles that this role has.
+    pub service_roles: Option<Vec<String>>,
+}
+
+impl serde::Serialize for RoleInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.display_name {
+            map.serialize_entry("displayName", value)?;
+        }
+        if let Some(value) = &self.permissions {
+            map.serialize_entry("permissions", value)?;
+        }
+        if let Some(value) = &self.service_roles {
+            map.serialize_entry("serviceRoles", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoleInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "RoleInput")
+    }
+}
+
+impl wire::ReadFields for RoleInput {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "displayName" => self.display_name = map.next_value()?,
+            "permissions" => self.permissions = map.next_value()?,
+            "serviceRoles" => self.service_roles = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<Role> for RoleInput {
+    /// Keeps the writable fields of a [`Role`], ready to send.
+    fn from(value: Role) -> Self {
+        Self {
+            display_name: value.display_name,
+            permissions: value.permissions,
+            service_roles: value.service_roles,
+        }
+    }
+}
+
+/// The UpdateRoleRequest message contains the role to update and the update mask.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateRoleRequest {
+    /// The `role` property.
+    pub role: Option<RoleInput>,
+    /// The `updateMask` property.
+    pub update_mask: Option<String>,
+}
+
+impl serde::Serialize for UpdateRoleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.role {
+            map.serialize_entry("role", value)?;
+        }
+        if let Some(value) = &self.update_mask {
+            map.serialize_entry("updateMask", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateRoleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "UpdateRoleRequest")
+    }
+}
+
+impl wire::ReadFields for UpdateRoleRequest {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "role" => self.role = map.next_value()?,
+            "updateMask" => self.update_mask = map.next_value()?,
+            _ => {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// UpdateRolesResponse is the response message containing the updated role.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UpdateRolesResponse {
+    /// The `role` property.
+    pub role: Option<Role>,
+}
+
+impl serde::Serialize for UpdateRolesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(value) = &self.role {
+            map.serialize_entry("role", value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateRolesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        wire::read_object(deserializer, "UpdateRolesResponse")
+    }
+}
+
+impl wire::ReadFields for UpdateRolesResponse {
+    fn read_field<'de, A: serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        match key {
+            "role" => self.role = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }

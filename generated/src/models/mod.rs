@@ -4,14 +4,1070 @@
 //!
 //! One module per protobuf package; every type is re-exported here.
 
-#[cfg(feature = "connector")]
+#[cfg(feature = "a2ui")]
+mod a2ui_v1;
+
+#[cfg(feature = "a2ui")]
+pub use a2ui_v1::*;
+
+#[cfg(
+    any(
+        feature = "access_conflict",
+        feature = "app_entitlement_monitor_binding",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search"
+    )
+)]
+mod accessconflict_v1;
+
+#[cfg(
+    any(
+        feature = "access_conflict",
+        feature = "app_entitlement_monitor_binding",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search"
+    )
+)]
+pub use accessconflict_v1::*;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement"
+    )
+)]
+mod accessreview_v1;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement"
+    )
+)]
+pub use accessreview_v1::*;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
 mod app_v1;
 
-#[cfg(feature = "connector")]
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
 pub use app_v1::*;
 
-#[cfg(feature = "personal_client")]
+#[cfg(any(feature = "attribute_search", feature = "attributes"))]
+mod attribute_v1;
+
+#[cfg(any(feature = "attribute_search", feature = "attributes"))]
+pub use attribute_v1::*;
+
+#[cfg(feature = "auth")]
+mod auth_v1;
+
+#[cfg(feature = "auth")]
+pub use auth_v1::*;
+
+#[cfg(
+    any(
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search"
+    )
+)]
+mod automations_v1;
+
+#[cfg(
+    any(
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search"
+    )
+)]
+pub use automations_v1::*;
+
+#[cfg(feature = "directory")]
+mod directory_v1;
+
+#[cfg(feature = "directory")]
+pub use directory_v1::*;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "account_provision_policy_test",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "policies",
+        feature = "policy_search",
+        feature = "policy_validate",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+mod editor_v1;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "account_provision_policy_test",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "policies",
+        feature = "policy_search",
+        feature = "policy_validate",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+pub use editor_v1::*;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "account_provision_policy_test",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "connector_catalog",
+        feature = "policies",
+        feature = "policy_search",
+        feature = "policy_validate",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+mod form_v1;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "account_provision_policy_test",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "connector_catalog",
+        feature = "policies",
+        feature = "policy_search",
+        feature = "policy_validate",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+pub use form_v1::*;
+
+#[cfg(
+    any(
+        feature = "functions",
+        feature = "functions_invocation",
+        feature = "functions_invocation_search",
+        feature = "functions_search"
+    )
+)]
+mod functions_v1;
+
+#[cfg(
+    any(
+        feature = "functions",
+        feature = "functions_invocation",
+        feature = "functions_invocation_search",
+        feature = "functions_search"
+    )
+)]
+pub use functions_v1::*;
+
+#[cfg(
+    any(
+        feature = "aws_external_id_settings",
+        feature = "org_domain",
+        feature = "org_notification_settings",
+        feature = "session_settings",
+        feature = "user_notification_settings"
+    )
+)]
+mod google_rpc;
+
+#[cfg(
+    any(
+        feature = "aws_external_id_settings",
+        feature = "org_domain",
+        feature = "org_notification_settings",
+        feature = "session_settings",
+        feature = "user_notification_settings"
+    )
+)]
+pub use google_rpc::*;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "external_client_search",
+        feature = "personal_client",
+        feature = "personal_client_search",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "roles",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
 mod iam_v1;
 
-#[cfg(feature = "personal_client")]
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "external_client_search",
+        feature = "personal_client",
+        feature = "personal_client_search",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "roles",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
 pub use iam_v1::*;
+
+#[cfg(feature = "connector_catalog")]
+mod integration_connector_v1;
+
+#[cfg(feature = "connector_catalog")]
+pub use integration_connector_v1::*;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "account_provision_policy_test",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "policies",
+        feature = "policy_search",
+        feature = "policy_validate",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+mod policy_v1;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "account_provision_policy_test",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "policies",
+        feature = "policy_search",
+        feature = "policy_validate",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+pub use policy_v1::*;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "external_client_search",
+        feature = "personal_client",
+        feature = "personal_client_search",
+        feature = "principal",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "roles",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "user",
+        feature = "user_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+mod profiletype_v1;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "external_client_search",
+        feature = "personal_client",
+        feature = "personal_client_search",
+        feature = "principal",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "roles",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "user",
+        feature = "user_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+pub use profiletype_v1::*;
+
+#[cfg(feature = "request_schema")]
+mod request_schema_v1;
+
+#[cfg(feature = "request_schema")]
+pub use request_schema_v1::*;
+
+#[cfg(any(feature = "request_catalog_management", feature = "request_catalog_search"))]
+mod requestcatalog_v1;
+
+#[cfg(any(feature = "request_catalog_management", feature = "request_catalog_search"))]
+pub use requestcatalog_v1::*;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+mod search_v1;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+pub use search_v1::*;
+
+#[cfg(any(feature = "paper_secret", feature = "paper_secret_admin"))]
+mod secrets_v1;
+
+#[cfg(any(feature = "paper_secret", feature = "paper_secret_admin"))]
+pub use secrets_v1::*;
+
+#[cfg(feature = "principal")]
+mod service_principal_v1;
+
+#[cfg(feature = "principal")]
+pub use service_principal_v1::*;
+
+#[cfg(
+    any(
+        feature = "aws_external_id_settings",
+        feature = "org_domain",
+        feature = "org_notification_settings",
+        feature = "session_settings",
+        feature = "user_notification_settings"
+    )
+)]
+mod settings_v1;
+
+#[cfg(
+    any(
+        feature = "aws_external_id_settings",
+        feature = "org_domain",
+        feature = "org_notification_settings",
+        feature = "session_settings",
+        feature = "user_notification_settings"
+    )
+)]
+pub use settings_v1::*;
+
+#[cfg(any(feature = "step_up_provider", feature = "step_up_transaction"))]
+mod stepup_v1;
+
+#[cfg(any(feature = "step_up_provider", feature = "step_up_transaction"))]
+pub use stepup_v1::*;
+
+#[cfg(any(feature = "export", feature = "exports_search", feature = "system_log"))]
+mod systemlog_v1;
+
+#[cfg(any(feature = "export", feature = "exports_search", feature = "system_log"))]
+pub use systemlog_v1::*;
+
+#[cfg(
+    any(
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+mod task_v1;
+
+#[cfg(
+    any(
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+pub use task_v1::*;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "external_client_search",
+        feature = "personal_client",
+        feature = "personal_client_search",
+        feature = "principal",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "roles",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "user",
+        feature = "user_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+mod user_v1;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "external_client_search",
+        feature = "personal_client",
+        feature = "personal_client_search",
+        feature = "principal",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "roles",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "user",
+        feature = "user_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+pub use user_v1::*;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "account_provision_policy_test",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "connector_catalog",
+        feature = "policies",
+        feature = "policy_search",
+        feature = "policy_validate",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+mod validate;
+
+#[cfg(
+    any(
+        feature = "access_review",
+        feature = "access_review_setup_entitlement",
+        feature = "access_review_template",
+        feature = "access_review_template_setup_entitlement",
+        feature = "account_provision_policy_test",
+        feature = "app_access_requests_defaults",
+        feature = "app_entitlement_owners",
+        feature = "app_entitlement_search",
+        feature = "app_entitlement_user_binding",
+        feature = "app_entitlements",
+        feature = "app_entitlements_proxy",
+        feature = "app_owners",
+        feature = "app_report",
+        feature = "app_report_action",
+        feature = "app_resource",
+        feature = "app_resource_owners",
+        feature = "app_resource_search",
+        feature = "app_resource_type",
+        feature = "app_search",
+        feature = "app_usage_controls",
+        feature = "app_user",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation_execution",
+        feature = "automation_execution_actions",
+        feature = "automation_execution_search",
+        feature = "automation_search",
+        feature = "connector",
+        feature = "connector_catalog",
+        feature = "policies",
+        feature = "policy_search",
+        feature = "policy_validate",
+        feature = "request_catalog_management",
+        feature = "request_catalog_search",
+        feature = "request_schema",
+        feature = "task",
+        feature = "task_actions",
+        feature = "task_audit",
+        feature = "task_search",
+        feature = "webhooks",
+        feature = "webhooks_search"
+    )
+)]
+pub use validate::*;
+
+#[cfg(feature = "vault")]
+mod vault_v1;
+
+#[cfg(feature = "vault")]
+pub use vault_v1::*;
+
+#[cfg(any(feature = "webhooks", feature = "webhooks_search"))]
+mod webhooks_v1;
+
+#[cfg(any(feature = "webhooks", feature = "webhooks_search"))]
+pub use webhooks_v1::*;
+
+#[cfg(feature = "workload_federation")]
+mod workload_federation_v1;
+
+#[cfg(feature = "workload_federation")]
+pub use workload_federation_v1::*;
