@@ -246,6 +246,8 @@ fn rule(kind: Kind, key: &str) -> Rule {
         (Kind::Document, "paths" | "webhooks") => Some(Rule::Named(Kind::PathItem, None)),
         (Kind::Document, "components") => Some(Rule::Present(Kind::Components)),
         (Kind::Document, "tags") => Some(Rule::Tags),
+        // A document that names no servers or security does not disagree.
+        (Kind::Document, "servers" | "security") => Some(Rule::Present(Kind::Strict)),
         (Kind::Info, "version") => Some(Rule::Prose(NoteKind::Versions)),
         (Kind::PathItem, "parameters") | (Kind::Operation, "parameters") => Some(Rule::Parameters),
         (Kind::PathItem, method) if METHODS.contains(&method) => {
@@ -371,20 +373,7 @@ impl Merger {
 
     /// The merged value of `key` (`None`: leave it out), from the objects in `parts`.
     fn key(&mut self, kind: Kind, at: &Pointer, key: &str, parts: &[Part]) -> Option<Value> {
-        let with: Vec<Part> = parts
-            .iter()
-            .filter_map(|p| {
-                p.value.get(key).map(|value| Part {
-                    file: p.file,
-                    value,
-                })
-            })
-            .collect();
-        let without: Vec<&str> = parts
-            .iter()
-            .filter(|p| p.value.get(key).is_none())
-            .map(|p| p.file)
-            .collect();
+        let (with, without) = split(parts, |v| v.get(key));
         match rule(kind, key) {
             Rule::Same(_) if !without.is_empty() => {
                 self.missing(at, with[0].file, without[0]);

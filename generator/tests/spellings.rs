@@ -357,3 +357,22 @@ fn the_sdk_spelling_of_the_whole_api_merges_with_it_into_the_same_crate() {
         both.notes
     );
 }
+
+#[test]
+fn files_saved_on_windows_generate_the_same_crate() {
+    let docs = load::load_dir(Path::new(SPEC)).expect("spec/ loads");
+    let windows: Vec<SourceDocument> = docs
+        .iter()
+        .map(|d| {
+            let text = format!("\u{feff}{}", d.text.replace('\n', "\r\n"));
+            SourceDocument::parse(&d.name, &text).expect("parses")
+        })
+        .collect();
+    assert!(windows.iter().all(|d| d.text.contains("\r\n")));
+    let (plain, saved) = (generated(&docs), generated(&windows));
+    assert!(
+        plain == saved,
+        "{}",
+        first_difference(&plain, &saved).unwrap_or_default()
+    );
+}

@@ -1,6 +1,18 @@
 //! `cargo xtask bench`: how fast the generator is, and how heavy its output.
 //!
-//! Measured, each as the median of several runs, in one release build:
+//! First, as users run it: the debug build `cargo xtask codegen` runs (the
+//! dev profile, which optimizes the generator and its parsers), each as the
+//! median of several runs in a process of its own:
+//!
+//! - whole-API codegen into an empty directory, and `spec/` as vendored;
+//! - `cargo xtask codegen --check` on the committed crates (cargo included);
+//! - locating and printing every conflict of the whole API beside a copy
+//!   whose string properties are integers (over 2,000 conflicts);
+//! - with `--first-build`: a first `cargo build -p xtask` in an empty target
+//!   directory, with the dev profile's optimizations and without them, and
+//!   whole-API codegen with the build made without them.
+//!
+//! Then, in a release build:
 //!
 //! - end-to-end codegen (load, normalize, merge, model, emit, format, write
 //!   into an empty directory) of `spec/` and of the whole C1 API, next to the
@@ -22,9 +34,11 @@ use anyhow::{bail, Context};
 
 use crate::codegen;
 
-/// Runs the benchmark; in a debug build, runs itself again in release first.
-pub fn run(runs: usize, full: Option<PathBuf>) -> anyhow::Result<()> {
+/// Runs the benchmark: in a debug build, what users run, then itself again
+/// in release for the rest.
+pub fn run(runs: usize, full: Option<PathBuf>, first_build: bool) -> anyhow::Result<()> {
     if cfg!(debug_assertions) {
+        as_users_run_it(runs, full.as_deref(), first_build)?;
         eprintln!("bench: building xtask in release mode");
         let mut command = Command::new(env!("CARGO"));
         command.args([
@@ -47,21 +61,16 @@ pub fn run(runs: usize, full: Option<PathBuf>) -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    let full = match full.or_else(|| {
-        std::env::var_os("C1_SPECS_DIR").map(|d| PathBuf::from(d).join("c1-full.openapi.yaml"))
-    }) {
-        Some(path) if path.is_file() => path,
-        Some(path) => bail!("{} is not a file", path.display()),
-        None => {
-            bail!("give --full FILE, or set C1_SPECS_DIR to the directory of c1-full.openapi.yaml")
-        }
-    };
+    let full = whole_api(full.as_deref())?;
     let work = codegen::root().join("target/bench");
     std::fs::create_dir_all(&work)?;
     let mut report = String::from("| measure | median | notes |\n| --- | --- | --- |\n");
     for (name, spec) in [
-        ("spec/ (5 documents)", codegen::root().join("spec")),
-        ("c1-full.openapi.yaml", full.clone()),
+        (
+            "spec/ (5 pages and the whole API)",
+            codegen::root().join("spec"),
+        ),
+        ("the whole API alone", full.clone()),
     ] {
         let texts: Vec<String> = c1_codegen::load::document_paths(&spec)?
             .iter()
@@ -151,6 +160,223 @@ pub fn run(runs: usize, full: Option<PathBuf>) -> anyhow::Result<()> {
     std::fs::write(work.join("report.md"), &report)?;
     eprintln!("bench: written to {}", work.join("report.md").display());
     Ok(())
+}
+
+/// The whole API: `full`, or the one vendored in `spec/`.
+fn whole_api(full: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let path = full
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| codegen::root().join(WHOLE_API));
+    if !path.is_file() {
+        bail!("{} is not a file", path.display());
+    }
+    Ok(path)
+}
+
+/// The whole C1 API as vendored.
+const WHOLE_API: &str = "spec/conductor_one_api.openapi.yaml";
+
+/// What users run, measured in the build they run it in (see the module docs).
+fn as_users_run_it(runs: usize, full: Option<&Path>, first_build: bool) -> anyhow::Result<()> {
+    let full = whole_api(full)?;
+    let exe = std::env::current_exe()?;
+    let work = codegen::root().join("target/bench");
+    std::fs::create_dir_all(&work)?;
+    let mut report =
+        String::from("| as users run it (debug build) | median | notes |\n| --- | --- | --- |\n");
+    for (name, spec) in [
+        ("whole-API codegen into an empty directory", full.clone()),
+        (
+            "codegen of spec/ into an empty directory",
+            codegen::root().join("spec"),
+        ),
+    ] {
+        let time = median_of(runs, |run| {
+            let out = work.join(format!("dev-out-{run}"));
+            if out.exists() {
+                std::fs::remove_dir_all(&out)?;
+            }
+            let mut command = Command::new(&exe);
+            command
+                .arg("codegen")
+                .arg("--spec")
+                .arg(&spec)
+                .arg("--out")
+                .arg(&out);
+            timed(&mut command)
+        })?;
+        report.push_str(&format!(
+            "| {name} | {} | `xtask codegen --spec ... --out ...` |\n",
+            ms(time)
+        ));
+    }
+    let check = median_of(runs, |_| {
+        let mut command = Command::new(env!("CARGO"));
+        command
+            .args(["xtask", "codegen", "--check"])
+            .current_dir(codegen::root());
+        timed(&mut command)
+    })?;
+    report.push_str(&format!(
+        "| `cargo xtask codegen --check`, crates up to date | {} | cargo's own start included |\n",
+        ms(check)
+    ));
+    let conflicts = conflicting_spec(&full, &work.join("conflicts"))?;
+    let mut printed = 0;
+    let time = median_of(runs, |_| {
+        let mut command = Command::new(&exe);
+        command
+            .arg("codegen")
+            .arg("--spec")
+            .arg(&conflicts)
+            .arg("--out")
+            .arg(work.join("conflicts-out"));
+        let started = Instant::now();
+        let output = command.output()?;
+        let elapsed = started.elapsed();
+        if output.status.success() {
+            bail!("the conflicting spec generated");
+        }
+        printed = String::from_utf8_lossy(&output.stderr)
+            .matches(" disagree at ")
+            .count();
+        Ok(elapsed)
+    })?;
+    report.push_str(&format!(
+        "| {printed} conflicts located and printed | {} | the whole API beside a copy with integer strings |\n",
+        ms(time)
+    ));
+    if first_build {
+        first_builds(&full, &work, &mut report)?;
+    }
+    println!("{report}");
+    std::fs::write(work.join("report-dev.md"), &report)?;
+    eprintln!("bench: written to {}", work.join("report-dev.md").display());
+    Ok(())
+}
+
+/// `dir` holding the whole API and a copy of it whose `type: string`
+/// properties are `type: integer`.
+fn conflicting_spec(full: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
+    let text = std::fs::read_to_string(full)?;
+    let changed: String = text
+        .lines()
+        .map(|line| {
+            if line.trim() == "type: string" {
+                line.replace("type: string", "type: integer")
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join("a.yaml"), text)?;
+    std::fs::write(dir.join("b.yaml"), changed)?;
+    Ok(dir.to_path_buf())
+}
+
+/// The packages the dev profile optimizes (`[profile.dev.package.NAME]`
+/// with an `opt-level`), from the workspace manifest.
+fn optimized_packages() -> anyhow::Result<Vec<String>> {
+    let manifest = std::fs::read_to_string(codegen::root().join("Cargo.toml"))?;
+    let mut packages = Vec::new();
+    let mut current: Option<&str> = None;
+    for line in manifest.lines() {
+        if let Some(name) = line
+            .strip_prefix("[profile.dev.package.")
+            .and_then(|l| l.strip_suffix(']'))
+        {
+            current = Some(name.trim_matches('"'));
+        } else if line.starts_with('[') {
+            current = None;
+        } else if let (Some(name), true) = (current, line.starts_with("opt-level")) {
+            packages.push(name.to_string());
+        }
+    }
+    Ok(packages)
+}
+
+/// A first build of xtask in an empty target directory, with the dev
+/// profile's optimizations and without them, and codegen with each build.
+fn first_builds(full: &Path, work: &Path, report: &mut String) -> anyhow::Result<()> {
+    let packages = optimized_packages()?;
+    for optimized in [true, false] {
+        let target = work.join(if optimized {
+            "first-build"
+        } else {
+            "first-build-unoptimized"
+        });
+        if target.exists() {
+            std::fs::remove_dir_all(&target)?;
+        }
+        let mut build = Command::new(env!("CARGO"));
+        build
+            .args(["build", "--quiet", "--package", "xtask"])
+            .env("CARGO_TARGET_DIR", &target)
+            .current_dir(codegen::root());
+        if !optimized {
+            // Profiles given with --config take precedence over the manifest's.
+            for name in &packages {
+                build
+                    .arg("--config")
+                    .arg(format!("profile.dev.package.{name}.opt-level=0"));
+            }
+        }
+        let built = timed(&mut build)?;
+        let exe = target.join("debug/xtask");
+        let codegen = median_of(3, |run| {
+            let out = work.join(format!("first-build-out-{run}"));
+            if out.exists() {
+                std::fs::remove_dir_all(&out)?;
+            }
+            let mut command = Command::new(&exe);
+            command
+                .arg("codegen")
+                .arg("--spec")
+                .arg(full)
+                .arg("--out")
+                .arg(&out);
+            timed(&mut command)
+        })?;
+        let label = if optimized {
+            "with the dev profile's optimizations"
+        } else {
+            "without them (every package at opt-level 0)"
+        };
+        report.push_str(&format!(
+            "| first `cargo build -p xtask`, {label} | {} | then whole-API codegen: {} (median of 3) |\n",
+            secs(built),
+            ms(codegen)
+        ));
+    }
+    Ok(())
+}
+
+/// Runs `command` (its output discarded) and times it; fails when it fails.
+fn timed(command: &mut Command) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    let output = command.output()?;
+    let elapsed = started.elapsed();
+    if !output.status.success() {
+        bail!(
+            "{command:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(elapsed)
+}
+
+/// The median of `runs` timed calls of `f` (given the run's number).
+fn median_of(
+    runs: usize,
+    mut f: impl FnMut(usize) -> anyhow::Result<Duration>,
+) -> anyhow::Result<Duration> {
+    let mut samples = (0..runs.max(1))
+        .map(&mut f)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    samples.sort();
+    Ok(samples[samples.len() / 2])
 }
 
 fn check_command(exe: &Path, crate_dir: &Path, features: &[&str]) -> Command {

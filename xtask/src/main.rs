@@ -2,7 +2,7 @@
 //!
 //! - `codegen [--check] [--notes] [--spec DIR] [--out DIR] [--package NAME]`: regenerate the client crates.
 //! - `diff [--report FILE] OLD NEW`: the API change report between two specs.
-//! - `bench [--runs N] [--full FILE]`: measure the generator and its output.
+//! - `bench [--runs N] [--full FILE] [--first-build]`: measure the generator and its output.
 //! - `vendor [--spec DIR] INPUT...`: copy OpenAPI documents, or the one embedded in documentation pages, into the spec directory.
 
 mod bench;
@@ -28,11 +28,14 @@ usage:
       Markdown; --bump raises the crate's version accordingly.
   cargo xtask diff [--report FILE] OLD NEW
       The same report between two spec files or directories; writes no crate.
-  cargo xtask bench [--runs N] [--full FILE]
-      Measure codegen time (median of N runs, default 10) on spec/ and on
-      the whole C1 API (FILE, default $C1_SPECS_DIR/c1-full.openapi.yaml)
-      next to a bare YAML parse, the peak memory of codegen, and cargo check
-      time and memory of the generated full crate. Builds itself in release.
+  cargo xtask bench [--runs N] [--full FILE] [--first-build]
+      Measure, as users run it (this debug build): whole-API codegen (FILE,
+      default spec/conductor_one_api.openapi.yaml), `cargo xtask codegen
+      --check`, and 2,000+ conflicts located and printed; with --first-build
+      also a first build of xtask with and without the dev profile's
+      optimizations. Then, in release: codegen next to a bare YAML parse, its
+      peak memory, and cargo check time and memory of the generated crate.
+      Medians of N runs (default 10).
   cargo xtask vendor [--spec DIR] INPUT...
       Copy each OpenAPI document (*.yaml, *.yml, *.json) byte for byte into
       the spec directory as <title>.openapi.<ext>, and extract the one
@@ -83,8 +86,9 @@ fn run() -> anyhow::Result<ExitCode> {
         Some("bench") => {
             let runs: usize = args.opt_value_from_str("--runs")?.unwrap_or(10);
             let full: Option<PathBuf> = args.opt_value_from_str("--full")?;
+            let first_build = args.contains("--first-build");
             finish(args)?;
-            bench::run(runs, full)?;
+            bench::run(runs, full, first_build)?;
             Ok(ExitCode::SUCCESS)
         }
         Some("bench-exec") => {

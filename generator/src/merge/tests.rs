@@ -117,6 +117,21 @@ fn read_only_in_either_document_wins_with_a_note() {
 }
 
 #[test]
+fn write_only_in_either_document_wins_with_a_note() {
+    let m = merge_two(
+        json!({"A": {"type": "string", "writeOnly": true}}),
+        json!({"A": {"type": "string"}}),
+    )
+    .unwrap();
+    assert_eq!(at(&m, "/components/schemas/A/writeOnly"), &json!(true));
+    assert_eq!(m.notes[0].kind, NoteKind::WriteOnly);
+    assert_eq!(
+        notes(&m),
+        ["/components/schemas/A/writeOnly: writeOnly in a.yaml but not in b.yaml; merged as writeOnly"]
+    );
+}
+
+#[test]
 fn deprecated_in_either_document_wins_with_a_note() {
     let m = merge_two(
         json!({"A": {"type": "string", "deprecated": true}}),
@@ -421,12 +436,11 @@ fn different_groups_are_a_conflict_but_more_tags_are_a_note() {
         err.to_string(),
         "a.yaml and b.yaml disagree at /paths/~1x~1{id}/get: it is the Rust module `apps` in one and `users` in the other, and cannot be both"
     );
-    let err = merge_ops(
+    let one_module = merge_ops(
         op(json!({"tags": ["Apps"], "x-speakeasy-group": "apps"})),
         op(json!({"tags": ["Apps"]})),
-    )
-    .is_ok();
-    assert!(err, "`apps` and `Apps` are one module");
+    );
+    assert!(one_module.is_ok(), "`apps` and `Apps` are one module");
     let m = merge_ops(
         op(json!({"tags": ["Apps"]})),
         op(json!({"tags": ["Apps", "Beta"]})),
@@ -557,6 +571,16 @@ fn responses_and_media_types_are_united_with_notes() {
         ["/paths/~1x~1{id}/get/responses/404: `404` is in a.yaml but not in b.yaml; kept"]
     );
     assert_eq!(m.notes[0].kind, NoteKind::Responses);
+    let json = |media: &str| json!({"responses": {"200": {"description": "ok", "content": {media: {"schema": {"type": "string"}}}}}});
+    let m = merge_ops(op(json("application/json")), op(json("text/plain"))).unwrap();
+    assert_eq!(
+        notes(&m),
+        [
+            "/paths/~1x~1{id}/get/responses/200/content/application~1json: `application/json` is in a.yaml but not in b.yaml; kept",
+            "/paths/~1x~1{id}/get/responses/200/content/text~1plain: `text/plain` is in b.yaml but not in a.yaml; kept",
+        ]
+    );
+    assert!(m.notes.iter().all(|n| n.kind == NoteKind::MediaTypes));
 }
 
 #[test]
@@ -601,6 +625,10 @@ fn differing_api_versions_are_a_note() {
     let with = |version: &str| json!({"openapi": "3.0.3", "info": {"title": "t", "version": version}, "paths": {}});
     let m = merge(&[doc("a.yaml", with("1.0")), doc("b.yaml", with("1.10"))]).unwrap();
     assert_eq!(at(&m, "/info/version"), &json!("1.10"));
+    assert_eq!(
+        notes(&m),
+        ["/info/version: version differs; kept the longest, from b.yaml, over a.yaml"]
+    );
     assert_eq!(m.notes[0].kind, NoteKind::Versions);
 }
 
@@ -681,4 +709,15 @@ fn notes_are_summarized_by_kind() {
     ];
     assert_eq!(summarize(&notes), "3 notes: 2 nullability, 1 descriptions");
     assert_eq!(summarize(&notes[..1]), "1 note: 1 descriptions");
+}
+
+#[test]
+fn a_document_without_servers_or_security_does_not_disagree() {
+    let with = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+        "servers": [{"url": "https://a"}], "security": [{"bearer": []}]});
+    let without = json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}});
+    let m = merge(&[doc("a.yaml", with.clone()), doc("b.yaml", without)]).unwrap();
+    assert_eq!(m.value["servers"], with["servers"]);
+    assert_eq!(m.value["security"], with["security"]);
+    assert!(m.notes.is_empty());
 }
