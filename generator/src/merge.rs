@@ -347,17 +347,7 @@ impl Merger {
 
     /// Merges objects key by key, each key by its [`rule`].
     fn object(&mut self, kind: Kind, at: &Pointer, parts: &[Part]) -> Map<String, Value> {
-        let keys = ordered_union(
-            parts
-                .iter()
-                .map(|p| {
-                    p.value
-                        .as_object()
-                        .map_or(Vec::new(), |o| o.keys().collect())
-                })
-                .collect(),
-            |k| *k,
-        );
+        let keys = all_keys(parts);
         let mut merged = Map::new();
         for key in keys {
             let child = at.push(key);
@@ -414,17 +404,7 @@ impl Merger {
         at: &Pointer,
         parts: &[Part],
     ) -> Map<String, Value> {
-        let names = ordered_union(
-            parts
-                .iter()
-                .map(|p| {
-                    p.value
-                        .as_object()
-                        .map_or(Vec::new(), |o| o.keys().collect())
-                })
-                .collect(),
-            |k| *k,
-        );
+        let names = all_keys(parts);
         let mut merged = Map::new();
         for name in names {
             let child = at.push(name);
@@ -561,12 +541,7 @@ impl Merger {
     fn required(&mut self, at: &Pointer, parts: &[Part]) -> Option<Value> {
         let lists: Vec<Vec<&Value>> = parts
             .iter()
-            .map(|p| {
-                p.value
-                    .get("required")
-                    .and_then(Value::as_array)
-                    .map_or(Vec::new(), |a| a.iter().collect())
-            })
+            .map(|p| items(p.value.get("required")))
             .collect();
         let mut kept = Vec::new();
         for name in ordered_union(lists.clone(), |v| v.to_string()) {
@@ -599,14 +574,7 @@ impl Merger {
 
     /// A schema's `enum`: every value of every document.
     fn enum_values(&mut self, at: &Pointer, with: &[Part]) -> Value {
-        let lists: Vec<Vec<&Value>> = with
-            .iter()
-            .map(|p| {
-                p.value
-                    .as_array()
-                    .map_or(Vec::new(), |a| a.iter().collect())
-            })
-            .collect();
+        let lists: Vec<Vec<&Value>> = with.iter().map(|p| items(Some(p.value))).collect();
         let union: Vec<&Value> = ordered_union(lists.clone(), |v| v.to_string());
         // One note per set of documents that lack some values.
         let mut groups: Vec<(Vec<&str>, Vec<&Value>)> = Vec::new();
@@ -650,15 +618,7 @@ impl Merger {
     /// documents is optional (a path parameter stays required: the path
     /// template names it).
     fn parameters(&mut self, at: &Pointer, key: &str, parts: &[Part]) -> Option<Value> {
-        let lists: Vec<Vec<&Value>> = parts
-            .iter()
-            .map(|p| {
-                p.value
-                    .get(key)
-                    .and_then(Value::as_array)
-                    .map_or(Vec::new(), |a| a.iter().collect())
-            })
-            .collect();
+        let lists: Vec<Vec<&Value>> = parts.iter().map(|p| items(p.value.get(key))).collect();
         let keys = ordered_union(
             lists
                 .iter()
@@ -725,14 +685,7 @@ impl Merger {
 
     /// The document's tags, united by name.
     fn tags(&mut self, at: &Pointer, with: &[Part]) -> Value {
-        let lists: Vec<Vec<&Value>> = with
-            .iter()
-            .map(|p| {
-                p.value
-                    .as_array()
-                    .map_or(Vec::new(), |a| a.iter().collect())
-            })
-            .collect();
+        let lists: Vec<Vec<&Value>> = with.iter().map(|p| items(Some(p.value))).collect();
         let name = |tag: &Value| tag.get("name").cloned().unwrap_or(Value::Null);
         let names = ordered_union(
             lists
@@ -763,14 +716,7 @@ impl Merger {
     /// An operation's tags: the union (the group they may name is checked
     /// by [`Merger::check_operation_names`]).
     fn tag_names(&mut self, at: &Pointer, with: &[Part], without: &[&str]) -> Value {
-        let lists: Vec<Vec<&Value>> = with
-            .iter()
-            .map(|p| {
-                p.value
-                    .as_array()
-                    .map_or(Vec::new(), |a| a.iter().collect())
-            })
-            .collect();
+        let lists: Vec<Vec<&Value>> = with.iter().map(|p| items(Some(p.value))).collect();
         let union: Vec<Value> = ordered_union(lists.clone(), |v| v.to_string())
             .into_iter()
             .cloned()
@@ -982,6 +928,26 @@ fn split<'a>(
         }
     }
     (with, without)
+}
+
+/// The keys of every part's object, each once (see [`ordered_union`]).
+fn all_keys<'a>(parts: &[Part<'a>]) -> Vec<&'a String> {
+    let lists = parts
+        .iter()
+        .map(|p| {
+            p.value
+                .as_object()
+                .map_or(Vec::new(), |o| o.keys().collect())
+        })
+        .collect();
+    ordered_union(lists, |k| *k)
+}
+
+/// The items of an array (none for anything else).
+fn items(value: Option<&Value>) -> Vec<&Value> {
+    value
+        .and_then(Value::as_array)
+        .map_or(Vec::new(), |a| a.iter().collect())
 }
 
 fn all_arrays<'a>(parts: &[Part<'a>]) -> Option<Vec<&'a Vec<Value>>> {
