@@ -20,7 +20,8 @@
 //!   `format`, `$ref`, `items`, servers, security schemes, ...).
 //!
 //! An operation (one `operationId`) at different endpoints in different
-//! documents moved: it is merged at one of them (see [`moves`]).
+//! documents moved: it is merged at one of them (the `moves` module says
+//! which).
 //!
 //! Every reconciliation is a [`Note`] naming the files; every disagreement an
 //! [`Error::Conflict`] naming two files and the JSON pointer, all of them
