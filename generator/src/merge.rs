@@ -620,27 +620,12 @@ impl Merger {
     /// template names it).
     fn parameters(&mut self, at: &Pointer, key: &str, parts: &[Part]) -> Option<Value> {
         let lists: Vec<Vec<&Value>> = parts.iter().map(|p| items(p.value.get(key))).collect();
-        let keys = ordered_union(
-            lists
-                .iter()
-                .map(|l| l.iter().map(|p| parameter_key(p)).collect())
-                .collect(),
-            Clone::clone,
-        );
         let mut merged = Vec::new();
-        for (i, id) in keys.iter().enumerate() {
+        for (i, (id, with, without)) in match_items(parts, &lists, parameter_key)
+            .into_iter()
+            .enumerate()
+        {
             let child = at.index(i);
-            let mut with = Vec::new();
-            let mut without = Vec::new();
-            for (part, list) in parts.iter().zip(&lists) {
-                match list.iter().find(|p| parameter_key(p) == *id) {
-                    Some(value) => with.push(Part {
-                        file: part.file,
-                        value,
-                    }),
-                    None => without.push(part.file),
-                }
-            }
             let mut value = self.node(Kind::Parameter, &child, &with);
             if !without.is_empty() && id.0 != "path" {
                 if let Some(obj) = value.as_object_mut() {
@@ -687,30 +672,13 @@ impl Merger {
     /// The document's tags, united by name.
     fn tags(&mut self, at: &Pointer, with: &[Part]) -> Value {
         let lists: Vec<Vec<&Value>> = with.iter().map(|p| items(Some(p.value))).collect();
-        let name = |tag: &Value| tag.get("name").cloned().unwrap_or(Value::Null);
-        let names = ordered_union(
-            lists
-                .iter()
-                .map(|l| l.iter().map(|t| name(t)).collect())
-                .collect(),
-            Value::to_string,
-        );
-        let mut merged = Vec::new();
-        for (i, tag_name) in names.iter().enumerate() {
-            let tags: Vec<Part> = with
-                .iter()
-                .zip(&lists)
-                .filter_map(|(p, list)| {
-                    list.iter()
-                        .find(|t| name(t) == *tag_name)
-                        .map(|value| Part {
-                            file: p.file,
-                            value,
-                        })
-                })
-                .collect();
-            merged.push(self.node(Kind::Tag, &at.index(i), &tags));
-        }
+        let name = |tag: &Value| tag.get("name").map(Value::to_string);
+        let tags = match_items(with, &lists, name);
+        let merged = tags
+            .into_iter()
+            .enumerate()
+            .map(|(i, (_, tags, _))| self.node(Kind::Tag, &at.index(i), &tags))
+            .collect();
         Value::Array(merged)
     }
 
@@ -942,6 +910,39 @@ fn all_keys<'a>(parts: &[Part<'a>]) -> Vec<&'a String> {
         })
         .collect();
     ordered_union(lists, |k| *k)
+}
+
+/// The items of each part's list (`lists`, one per part) matched by `key`:
+/// per key, in the order of [`ordered_union`], the items that have it (as
+/// parts) and the files whose list lacks it.
+fn match_items<'a, K: PartialEq + Clone + Ord>(
+    parts: &[Part<'a>],
+    lists: &[Vec<&'a Value>],
+    key: impl Fn(&Value) -> K,
+) -> Vec<(K, Vec<Part<'a>>, Vec<&'a str>)> {
+    let keys = ordered_union(
+        lists
+            .iter()
+            .map(|l| l.iter().map(|v| key(v)).collect())
+            .collect(),
+        Clone::clone,
+    );
+    keys.into_iter()
+        .map(|id| {
+            let mut with = Vec::new();
+            let mut without = Vec::new();
+            for (part, list) in parts.iter().zip(lists) {
+                match list.iter().find(|v| key(v) == id) {
+                    Some(value) => with.push(Part {
+                        file: part.file,
+                        value,
+                    }),
+                    None => without.push(part.file),
+                }
+            }
+            (id, with, without)
+        })
+        .collect()
 }
 
 /// The items of an array (none for anything else).

@@ -678,8 +678,8 @@ impl<'a> Builder<'a> {
                 "reference `{reference}` leads back to itself with no object in between"
             )));
         }
-        let tokens: Vec<String> = Pointer::parse(pointer).tokens();
-        let target = tokens.iter().fold(Pointer::root(), |p, t| p.push(t));
+        let target = Pointer::parse(pointer);
+        let tokens = target.tokens();
         let hint = self.hint_at(&tokens);
         let package = self.package_at(&tokens);
         let outer = std::mem::replace(&mut self.package, package);
@@ -731,12 +731,10 @@ impl<'a> Builder<'a> {
 
     /// The type of a schema written in place.
     fn inline(&mut self, schema: &Schema, hint: &str, at: &Pointer) -> Result<TypeRef> {
+        if let Some(id) = self.by_pointer.get(at.as_str()) {
+            return Ok(TypeRef::Named(*id));
+        }
         Ok(match &schema.schema_kind {
-            SchemaKind::Type(Type::String(_)) | SchemaKind::Type(Type::Object(_))
-                if self.by_pointer.contains_key(at.as_str()) =>
-            {
-                TypeRef::Named(self.by_pointer[at.as_str()])
-            }
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
                 let id = self.reserve_at(hint, at);
                 self.types[id.0].doc = schema_doc(schema);
@@ -921,21 +919,16 @@ impl<'a> Builder<'a> {
         let shared_at = Pointer::root().push("paths").push(path).push("parameters");
         let own_at = at.push("parameters");
         // An operation's own parameter overrides the path's of the same name and location.
-        let own_keys: Vec<(String, &str)> = op
-            .parameters
-            .iter()
-            .filter_map(|p| self.parameter(p, at).ok())
-            .map(|p| (p.parameter_data_ref().name.clone(), location(&p)))
-            .collect();
+        let key = |p: &ReferenceOr<Parameter>| {
+            let p = self.parameter(p, at).ok()?;
+            Some((p.parameter_data_ref().name.clone(), location(&p)))
+        };
+        let own_keys: Vec<_> = op.parameters.iter().filter_map(key).collect();
         let shared = shared
             .iter()
             .enumerate()
             .map(|(i, p)| (p, shared_at.index(i)))
-            .filter(|(p, _)| {
-                self.parameter(p, at).map_or(true, |p| {
-                    !own_keys.contains(&(p.parameter_data_ref().name.clone(), location(&p)))
-                })
-            })
+            .filter(|(p, _)| key(p).is_none_or(|k| !own_keys.contains(&k)))
             .collect::<Vec<_>>();
         let own = op
             .parameters

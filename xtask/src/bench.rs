@@ -76,24 +76,20 @@ pub fn run(runs: usize, full: Option<PathBuf>, first_build: bool) -> anyhow::Res
             .iter()
             .map(std::fs::read_to_string)
             .collect::<Result<_, _>>()?;
-        let parse = median(runs, || {
+        let parse = median_of(runs, |_| {
+            let started = Instant::now();
             for text in &texts {
                 let _: serde_yaml::Value = serde_yaml::from_str(text)?;
             }
-            Ok(())
+            Ok(started.elapsed())
         })?;
-        let mut generate = Vec::new();
-        for run in 0..runs.max(1) {
+        let generate = median_of(runs, |run| {
             let out = work.join(format!("codegen-out-{run}"));
-            if out.exists() {
-                std::fs::remove_dir_all(&out)?;
-            }
+            fresh(&out)?;
             let started = Instant::now();
             codegen_once(&spec, &out)?;
-            generate.push(started.elapsed());
-        }
-        generate.sort();
-        let generate = generate[generate.len() / 2];
+            Ok(started.elapsed())
+        })?;
         let ratio = generate.as_secs_f64() / parse.as_secs_f64();
         report.push_str(&format!(
             "| parse YAML only, {name} | {} | serde_yaml::Value |\n",
@@ -106,9 +102,7 @@ pub fn run(runs: usize, full: Option<PathBuf>, first_build: bool) -> anyhow::Res
     }
     let exe = std::env::current_exe()?;
     let rss_out = work.join("codegen-rss");
-    if rss_out.exists() {
-        std::fs::remove_dir_all(&rss_out)?;
-    }
+    fresh(&rss_out)?;
     let rss = helper(
         Command::new(&exe)
             .arg("bench-codegen-once")
@@ -121,9 +115,7 @@ pub fn run(runs: usize, full: Option<PathBuf>, first_build: bool) -> anyhow::Res
     ));
 
     let crate_dir = work.join("c1-full");
-    if crate_dir.exists() {
-        std::fs::remove_dir_all(&crate_dir)?;
-    }
+    fresh(&crate_dir)?;
     codegen_once(&full, &crate_dir)?;
     std::fs::copy(
         codegen::root().join("Cargo.lock"),
@@ -191,20 +183,7 @@ fn as_users_run_it(runs: usize, full: Option<&Path>, first_build: bool) -> anyho
             codegen::root().join("spec"),
         ),
     ] {
-        let time = median_of(runs, |run| {
-            let out = work.join(format!("dev-out-{run}"));
-            if out.exists() {
-                std::fs::remove_dir_all(&out)?;
-            }
-            let mut command = Command::new(&exe);
-            command
-                .arg("codegen")
-                .arg("--spec")
-                .arg(&spec)
-                .arg("--out")
-                .arg(&out);
-            timed(&mut command)
-        })?;
+        let time = codegen_runs(&exe, &spec, &work, runs)?;
         report.push_str(&format!(
             "| {name} | {} | `xtask codegen --spec ... --out ...` |\n",
             ms(time)
@@ -307,9 +286,7 @@ fn first_builds(full: &Path, work: &Path, report: &mut String) -> anyhow::Result
         } else {
             "first-build-unoptimized"
         });
-        if target.exists() {
-            std::fs::remove_dir_all(&target)?;
-        }
+        fresh(&target)?;
         let mut build = Command::new(env!("CARGO"));
         build
             .args(["build", "--quiet", "--package", "xtask"])
@@ -325,20 +302,7 @@ fn first_builds(full: &Path, work: &Path, report: &mut String) -> anyhow::Result
         }
         let built = timed(&mut build)?;
         let exe = target.join("debug/xtask");
-        let codegen = median_of(3, |run| {
-            let out = work.join(format!("first-build-out-{run}"));
-            if out.exists() {
-                std::fs::remove_dir_all(&out)?;
-            }
-            let mut command = Command::new(&exe);
-            command
-                .arg("codegen")
-                .arg("--spec")
-                .arg(full)
-                .arg("--out")
-                .arg(&out);
-            timed(&mut command)
-        })?;
+        let codegen = codegen_runs(&exe, full, work, 3)?;
         let label = if optimized {
             "with the dev profile's optimizations"
         } else {
@@ -351,6 +315,23 @@ fn first_builds(full: &Path, work: &Path, report: &mut String) -> anyhow::Result
         ));
     }
     Ok(())
+}
+
+/// The median time of `runs` runs of `exe codegen --spec SPEC --out DIR`,
+/// each into an empty directory: codegen as the build `exe` is runs it.
+fn codegen_runs(exe: &Path, spec: &Path, work: &Path, runs: usize) -> anyhow::Result<Duration> {
+    median_of(runs, |run| {
+        let out = work.join(format!("exe-out-{run}"));
+        fresh(&out)?;
+        let mut command = Command::new(exe);
+        command
+            .arg("codegen")
+            .arg("--spec")
+            .arg(spec)
+            .arg("--out")
+            .arg(&out);
+        timed(&mut command)
+    })
 }
 
 /// Runs `command` (its output discarded) and times it; fails when it fails.
@@ -409,16 +390,12 @@ fn cargo_check(crate_dir: &Path, features: &[&str]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The median duration of `runs` calls of `f`.
-fn median(runs: usize, mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<Duration> {
-    let mut samples = Vec::with_capacity(runs);
-    for _ in 0..runs.max(1) {
-        let started = Instant::now();
-        f()?;
-        samples.push(started.elapsed());
+/// Removes the directory `path` if it exists, so that a run starts empty.
+fn fresh(path: &Path) -> anyhow::Result<()> {
+    if path.exists() {
+        std::fs::remove_dir_all(path)?;
     }
-    samples.sort();
-    Ok(samples[samples.len() / 2])
+    Ok(())
 }
 
 /// Generates `spec` into `out`: render in memory, then write.
