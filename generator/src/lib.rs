@@ -22,6 +22,7 @@ pub mod merge;
 pub mod model;
 mod names;
 pub mod normalize;
+pub mod runtime;
 pub mod write;
 
 use std::path::Path;
@@ -206,35 +207,4 @@ fn holder<'a>(docs: &'a [load::SourceDocument], pointer: &str) -> Option<&'a loa
     };
     let best = docs.iter().map(depth).max()?;
     docs.iter().find(|d| best > 0 && depth(d) == best)
-}
-
-/// Copies of the hand-written runtime of the client crate (`lib.rs`,
-/// client, auth, errors, retries, wire encodings, pagination), as kept in
-/// `generated/src/`, for a crate generated anywhere else: with them it is
-/// complete and builds where it stands. Each copy starts with
-/// [`emit::HEADER`], so it is kept up to date like the generated files.
-pub fn runtime_copies() -> Vec<GeneratedFile> {
-    let copy = |path: &str, contents: &str| GeneratedFile {
-        path: path.into(),
-        contents: format!(
-            "{}\n// A copy of generated/{path}, the client runtime.\n\n{contents}",
-            emit::HEADER
-        ),
-    };
-    vec![
-        copy("src/lib.rs", include_str!("../../generated/src/lib.rs")),
-        copy(
-            "src/client.rs",
-            include_str!("../../generated/src/client.rs"),
-        ),
-        copy("src/error.rs", include_str!("../../generated/src/error.rs")),
-        copy("src/auth.rs", include_str!("../../generated/src/auth.rs")),
-        copy("src/env.rs", include_str!("../../generated/src/env.rs")),
-        copy("src/retry.rs", include_str!("../../generated/src/retry.rs")),
-        copy("src/wire.rs", include_str!("../../generated/src/wire.rs")),
-        copy(
-            "src/pagination.rs",
-            include_str!("../../generated/src/pagination.rs"),
-        ),
-    ]
 }

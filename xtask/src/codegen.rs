@@ -42,8 +42,7 @@ pub fn root() -> &'static Path {
 
 /// What generating `spec` for `out` gives.
 pub struct Rendered {
-    /// The generated files and, except in `generated/` itself (where it is
-    /// written by hand), the runtime.
+    /// Every file of the crate: the generated modules and the runtime's copies.
     pub files: Vec<GeneratedFile>,
     /// What the merge reconciled.
     pub notes: Vec<Note>,
@@ -53,32 +52,20 @@ pub struct Rendered {
     pub summary: Summary,
 }
 
-/// Renders everything that belongs in `out` for `spec`, in memory.
-pub fn render(spec: &Path, out: &Path, package: &str, version: &str) -> anyhow::Result<Rendered> {
+/// Renders the whole crate for `spec`, in memory.
+pub fn render(spec: &Path, package: &str, version: &str) -> anyhow::Result<Rendered> {
     let options = Options {
         package: package.to_string(),
         version: version.to_string(),
     };
     let generated = c1_codegen::generate(spec, &options)
         .with_context(|| format!("cannot generate from {}", spec.display()))?;
-    let mut files = generated.files;
-    if !is_runtime_home(out) {
-        files.extend(c1_codegen::runtime_copies());
-    }
     Ok(Rendered {
-        files,
+        files: generated.files,
         notes: generated.notes,
         warnings: generated.warnings.iter().map(ToString::to_string).collect(),
         summary: generated.summary,
     })
-}
-
-/// Whether `out` is `generated/`, where the runtime is written by hand.
-fn is_runtime_home(out: &Path) -> bool {
-    match (out.canonicalize(), root().join("generated").canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }
 
 /// The version in `out/Cargo.toml`, or `0.1.0` for a new crate.
@@ -117,13 +104,13 @@ pub struct Plan {
 /// raised as the API changes require.
 pub fn plan(spec: &Path, out: &Path, package: &str, bump: bool) -> anyhow::Result<Plan> {
     let version = current_version(out);
-    let mut rendered = render(spec, out, package, &version)?;
+    let mut rendered = render(spec, package, &version)?;
     let report = previous_summary(out).map(|old| diff::diff(&old, &rendered.summary));
     let mut next = version.clone();
     if let Some(level) = report.as_ref().and_then(Report::bump).filter(|_| bump) {
         next = diff::bumped(&version, level)
             .with_context(|| format!("cannot bump version `{version}`"))?;
-        rendered = render(spec, out, package, &next)?;
+        rendered = render(spec, package, &next)?;
     }
     let Rendered {
         files,
@@ -354,35 +341,17 @@ mod tests {
         }
     }
 
-    /// Every hand-written source file of the client crate has a runtime copy,
-    /// so a crate generated elsewhere is complete.
+    /// Nothing under the client crate's `src/` is written by hand: the
+    /// runtime's source of truth is `generator/runtime/`, and every file
+    /// there is a marked copy.
     #[test]
-    fn runtime_copies_cover_every_hand_written_source_file() {
-        let src = root().join("generated/src");
-        let copies: Vec<String> = c1_codegen::runtime_copies()
-            .iter()
-            .map(|f| f.path.display().to_string())
-            .collect();
-        let mut pending = vec![src.clone()];
-        while let Some(dir) = pending.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    pending.push(path);
-                    continue;
-                }
-                if std::fs::read_to_string(&path)
-                    .unwrap()
-                    .starts_with(c1_codegen::emit::HEADER)
-                {
-                    continue;
-                }
-                let relative = format!("src/{}", path.strip_prefix(&src).unwrap().display());
-                assert!(
-                    copies.contains(&relative),
-                    "{relative} is hand-written but has no runtime copy"
-                );
-            }
+    fn every_source_file_of_the_client_crate_is_generated() {
+        for (path, bytes) in snapshot(&root().join("generated/src")) {
+            assert!(
+                bytes.starts_with(c1_codegen::emit::HEADER.as_bytes()),
+                "{} is not generated; the runtime lives in generator/runtime/",
+                path.display()
+            );
         }
     }
 

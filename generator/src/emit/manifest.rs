@@ -16,32 +16,6 @@ rust-version = "1.85"
 license = "MIT OR Apache-2.0"
 publish = false
 
-# The crate names its dependencies itself (no workspace inheritance) so that
-# `cargo xtask codegen --out DIR` produces a crate that builds where it stands.
-[dependencies]
-backon = { version = "1", default-features = false, features = ["std"] }
-base64 = "0.22"
-ed25519-dalek = "2"
-futures-util = { version = "0.3", default-features = false, features = ["std"] }
-getrandom = "0.2"
-httpdate = "1"
-reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }
-serde = { version = "1", features = ["derive"] }
-serde_json = "1"
-serde_path_to_error = "0.1"
-thiserror = "2"
-time = { version = "0.3", features = ["formatting", "parsing", "serde"] }
-tokio = { version = "1", default-features = false, features = ["sync", "time"] }
-tracing = { version = "0.1", default-features = false, features = ["std"] }
-url = "2"
-zeroize = "1"
-
-[dev-dependencies]
-futures-util = { version = "0.3", default-features = false, features = ["std"] }
-serde = { version = "1", features = ["derive"] }
-tokio = { version = "1", features = ["macros", "rt", "rt-multi-thread", "net", "io-util"] }
-tracing-subscriber = { version = "0.3", default-features = false, features = ["registry", "std"] }
-wiremock = "0.6"
 "#;
 
 impl Emitter<'_> {
@@ -106,7 +80,8 @@ impl Emitter<'_> {
         GeneratedFile {
             path: PathBuf::from("Cargo.toml"),
             contents: format!(
-                "{TOML_HEADER}\n\n[package]\nname = \"{package}\"\nversion = \"{version}\"\n{MANIFEST}{features}"
+                "{TOML_HEADER}\n\n[package]\nname = \"{package}\"\nversion = \"{version}\"\n{MANIFEST}{}{features}",
+                crate::runtime::DEPENDENCIES
             ),
         }
     }

@@ -88,6 +88,7 @@ pub fn emit(api: &Api, options: &crate::Options) -> Result<Vec<GeneratedFile>> {
         })?;
     let mut files = vec![
         emitter.manifest(&options.package, &options.version),
+        root(),
         GeneratedFile {
             path: PathBuf::from("api.json"),
             contents: summary + "\n",
@@ -96,8 +97,22 @@ pub fn emit(api: &Api, options: &crate::Options) -> Result<Vec<GeneratedFile>> {
     for part in rendered {
         files.extend(part?);
     }
+    files.extend(crate::runtime::files());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// `src/lib.rs`: the runtime's crate root, then the generated modules.
+fn root() -> GeneratedFile {
+    let modules = ["apis", "models", "spec"].map(|m| format!("#[rustfmt::skip]\npub mod {m};\n"));
+    GeneratedFile {
+        path: PathBuf::from("src/lib.rs"),
+        contents: format!(
+            "{HEADER}\n// The crate root: a copy of generator/runtime/src/lib.rs, then the generated modules.\n\n{}\n{}",
+            crate::runtime::ROOT,
+            modules.concat()
+        ),
+    }
 }
 
 /// One generated Rust file to render.

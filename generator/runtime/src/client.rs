@@ -1,0 +1,657 @@
+//! The HTTP client the generated operations run on: configuration,
+//! authentication, retries and tracing.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+use url::Url;
+
+use crate::auth::{Auth, ClientCredentials, Secret, TokenSource};
+use crate::error::{ApiError, Error, Result};
+use crate::retry::{RetryPolicy, retry_after, retryable_status};
+
+/// The `User-Agent` sent unless another is configured.
+pub const DEFAULT_USER_AGENT: &str =
+    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// A client for the API.
+///
+/// Cheap to clone (clones share one connection pool and one token cache),
+/// and `Send + Sync`, so one client can serve a whole program.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+/// What every clone of a client shares.
+pub(crate) struct Inner {
+    base_url: Url,
+    http: reqwest::Client,
+    auth: Auth,
+    user_agent: HeaderValue,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let auth = match &self.inner.auth {
+            Auth::None => "none".to_string(),
+            Auth::Bearer(_) => "bearer token <redacted>".to_string(),
+            Auth::ClientCredentials(source) => {
+                format!("client credentials of {}", source.client_id())
+            }
+        };
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("auth", &auth)
+            .field("user_agent", &self.inner.user_agent)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish()
+    }
+}
+
+/// How the builder was told to authenticate.
+enum Credentials {
+    None,
+    Bearer(Secret),
+    Client { id: String, secret: Secret },
+}
+
+/// Configures a [`Client`].
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    variables: Vec<(String, String)>,
+    http: Option<reqwest::Client>,
+    credentials: Credentials,
+    user_agent: String,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: None,
+            variables: Vec::new(),
+            http: None,
+            credentials: Credentials::None,
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+            timeout: None,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let credentials = match &self.credentials {
+            Credentials::None => "none".to_string(),
+            Credentials::Bearer(_) => "bearer token <redacted>".to_string(),
+            Credentials::Client { id: client_id, .. } => {
+                format!("client credentials of {client_id}")
+            }
+        };
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("variables", &self.variables)
+            .field("credentials", &credentials)
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Talks to the tenant's server: `acme` means `https://acme.conductor.one`.
+    ///
+    /// Sets the `tenantDomain` variable of [`SERVER_URL`](crate::spec::SERVER_URL).
+    pub fn tenant(self, tenant: impl Into<String>) -> Self {
+        self.server_variable("tenantDomain", tenant)
+    }
+
+    /// Sets a placeholder of [`SERVER_URL`](crate::spec::SERVER_URL); the
+    /// others keep their defaults ([`SERVER_VARIABLES`](crate::spec::SERVER_VARIABLES)).
+    pub fn server_variable(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.variables.push((name.into(), value.into()));
+        self
+    }
+
+    /// Talks to this server instead of [`SERVER_URL`](crate::spec::SERVER_URL).
+    /// It must be `https`, or `http` on a loopback address (for tests).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sends `Authorization: Bearer <token>` with every request.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.credentials = Credentials::Bearer(Secret::new(token.into()));
+        self
+    }
+
+    /// Authenticates with C1 client credentials: a client id such as
+    /// `name@acme.conductor.one/pcc` and its secret
+    /// (`secret-token:conductorone.com:v1:...`). Access tokens are fetched
+    /// from the API's token endpoint and cached until shortly before they
+    /// expire. Without a tenant or base URL, the server is taken from the
+    /// client id.
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.credentials = Credentials::Client {
+            id: client_id.into(),
+            secret: Secret::new(client_secret.into()),
+        };
+        self
+    }
+
+    /// Uses this `reqwest` client (for its proxy or TLS settings). By default
+    /// a new one is made, with rustls.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Sends this `User-Agent` (default: [`DEFAULT_USER_AGENT`]).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Gives up on a request (each attempt) after this long.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How failed requests are retried (default: [`RetryPolicy::default`];
+    /// [`RetryPolicy::disabled`] turns retries off).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client> {
+        let url = match self.base_url {
+            Some(_) if !self.variables.is_empty() => {
+                return Err(Error::Config(
+                    "give a base URL or server variables (such as the tenant), not both".into(),
+                ));
+            }
+            Some(url) => url,
+            None if self.variables.is_empty() => match &self.credentials {
+                Credentials::Client { id: client_id, .. } => {
+                    match server_from_client_id(client_id) {
+                        Some(Server::Tenant(tenant)) => {
+                            server_url(&[("tenantDomain".into(), tenant)])?
+                        }
+                        Some(Server::Url(url)) => url,
+                        None => server_url(&[])?,
+                    }
+                }
+                _ => server_url(&[])?,
+            },
+            None => server_url(&self.variables)?,
+        };
+        let base_url = check_base_url(&url).map_err(Error::Config)?;
+        let user_agent = HeaderValue::try_from(self.user_agent)
+            .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
+        let auth = match self.credentials {
+            Credentials::None => Auth::None,
+            Credentials::Bearer(token) => Auth::Bearer(token),
+            Credentials::Client { id, secret } => {
+                let credentials = ClientCredentials::parse(&id, secret.expose())
+                    .map_err(|e| Error::Config(format!("invalid client secret: {e}")))?;
+                let token_path = crate::spec::TOKEN_URL.ok_or_else(|| {
+                    Error::Config("the API describes no client-credentials token URL".into())
+                })?;
+                let token_url = base_url
+                    .join(token_path)
+                    .map_err(|e| Error::Config(format!("invalid token URL `{token_path}`: {e}")))?;
+                Auth::ClientCredentials(Box::new(TokenSource::new(credentials, token_url)?))
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                base_url,
+                http: self.http.unwrap_or_default(),
+                auth,
+                user_agent,
+                timeout: self.timeout,
+                retry: self.retry,
+            }),
+        })
+    }
+}
+
+/// Where a client id says the API is.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Server {
+    /// A tenant of `conductor.one`.
+    Tenant(String),
+    /// Another host.
+    Url(String),
+}
+
+/// The server named by a client id `name@acme.conductor.one/pcc`: tenant
+/// `acme`; a host outside `conductor.one` is the server URL itself.
+pub(crate) fn server_from_client_id(client_id: &str) -> Option<Server> {
+    let (_, rest) = client_id.split_once('@')?;
+    let host = rest.split('/').next().filter(|h| !h.is_empty())?;
+    match host.strip_suffix(".conductor.one") {
+        Some(tenant) if !tenant.is_empty() => Some(Server::Tenant(tenant.to_string())),
+        _ => Some(Server::Url(format!("https://{host}"))),
+    }
+}
+
+/// Parses a server URL: `https`, or `http` only on a loopback host.
+pub(crate) fn check_base_url(url: &str) -> Result<Url, String> {
+    let parsed = Url::parse(url).map_err(|e| format!("invalid server URL `{url}`: {e}"))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    };
+    match parsed.scheme() {
+        "https" if parsed.host().is_some() => Ok(parsed),
+        "http" if loopback => Ok(parsed),
+        "http" => Err(format!(
+            "invalid server URL `{url}`: http is allowed only for loopback hosts; use https"
+        )),
+        _ => Err(format!("invalid server URL `{url}`: expected an https URL")),
+    }
+}
+
+/// [`SERVER_URL`](crate::spec::SERVER_URL) with its placeholders filled in.
+fn server_url(given: &[(String, String)]) -> Result<String> {
+    let mut url = crate::spec::SERVER_URL.to_string();
+    for (name, value) in given {
+        if !crate::spec::SERVER_VARIABLES
+            .iter()
+            .any(|(known, _)| known == name)
+        {
+            return Err(Error::Config(format!(
+                "the server URL has no `{{{name}}}` variable"
+            )));
+        }
+        if value.is_empty() || value.contains(['/', '?', '#', '@', ':']) {
+            return Err(Error::Config(format!(
+                "`{value}` is not a valid value for the server variable `{name}`"
+            )));
+        }
+        url = url.replace(&format!("{{{name}}}"), value);
+    }
+    for (name, default) in crate::spec::SERVER_VARIABLES {
+        url = url.replace(&format!("{{{name}}}"), default);
+    }
+    Ok(url)
+}
+
+/// A response read in full.
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Inner {
+    /// A request with the headers every request carries.
+    pub(crate) fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
+        let builder = self
+            .http
+            .request(method, url)
+            .header(USER_AGENT, self.user_agent.clone());
+        match self.timeout {
+            Some(timeout) => builder.timeout(timeout),
+            None => builder,
+        }
+    }
+
+    fn transport_error(&self, e: reqwest::Error) -> Error {
+        match self.timeout {
+            Some(timeout) if e.is_timeout() => Error::Timeout(timeout),
+            _ => Error::Transport(e),
+        }
+    }
+}
+
+/// Sends the request `build` makes, again after a backoff when the
+/// connection fails or the server answers 429, 502, 503 or 504, as the
+/// retry policy allows; reads the final response in full.
+pub(crate) async fn send_with_retry(
+    inner: &Inner,
+    build: impl Fn() -> reqwest::RequestBuilder,
+) -> Result<Response> {
+    let mut backoff = inner.retry.backoff();
+    let mut retries = 0u32;
+    loop {
+        let outcome = build().send().await;
+        let wait = match &outcome {
+            Ok(response) if retryable_status(response.status()) => {
+                Some(retry_after(response.headers()))
+            }
+            Err(e) if e.is_connect() => Some(None),
+            _ => None,
+        };
+        if let (Some(retry_after), Some(backoff)) = (wait, backoff.next()) {
+            let delay = inner.retry.delay(backoff, retry_after);
+            retries += 1;
+            tracing::debug!(retries, delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
+            continue;
+        }
+        let response = outcome.map_err(|e| inner.transport_error(e))?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| inner.transport_error(e))?
+            .to_vec();
+        tracing::Span::current().record("retries", retries);
+        return Ok(Response {
+            status,
+            headers,
+            body,
+        });
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment; see [`ClientBuilder::from_env`].
+    pub fn from_env() -> Result<Self> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The server this client talks to.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// Sends `request` and decodes the JSON response.
+    pub(crate) async fn send<T: DeserializeOwned>(&self, request: Request<'_>) -> Result<T> {
+        let body = self.execute(request).await?;
+        crate::error::decode(&body)
+    }
+
+    /// Sends `request` and ignores the response body.
+    #[allow(dead_code)] // Used by operations without a response body.
+    pub(crate) async fn send_no_content(&self, request: Request<'_>) -> Result<()> {
+        self.execute(request).await.map(drop)
+    }
+
+    async fn execute(&self, request: Request<'_>) -> Result<Vec<u8>> {
+        let span = tracing::info_span!(
+            "c1_request",
+            operation = request.operation,
+            method = %request.method,
+            path = request.template,
+            status = tracing::field::Empty,
+            retries = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self.execute_in_span(request).instrument(span.clone()).await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        if let Err(e) = &result {
+            let _entered = span.enter();
+            tracing::debug!(error = %e, "request failed");
+        }
+        result
+    }
+
+    async fn execute_in_span(&self, request: Request<'_>) -> Result<Vec<u8>> {
+        if let Some(error) = request.error {
+            return Err(error);
+        }
+        let inner = &*self.inner;
+        let url = endpoint(&inner.base_url, request.segments, &request.query);
+        let authorization = inner.auth.header(inner).await?;
+        let response = send_with_retry(inner, || {
+            let mut builder = inner
+                .request(request.method.clone(), url.clone())
+                .header(ACCEPT, HeaderValue::from_static("application/json"));
+            if let Some(value) = &authorization {
+                builder = builder.header(AUTHORIZATION, value.clone());
+            }
+            if let Some(body) = &request.body {
+                builder = builder
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .body(body.clone());
+            }
+            builder
+        })
+        .await?;
+        tracing::Span::current().record("status", response.status);
+        if StatusCode::from_u16(response.status).is_ok_and(|s| s.is_success()) {
+            return Ok(response.body);
+        }
+        if response.status == 401 {
+            inner.auth.rejected().await;
+        }
+        let request_id = response
+            .headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        Err(Error::Api(Box::new(ApiError::new(
+            response.status,
+            &response.body,
+            request_id,
+        ))))
+    }
+}
+
+/// One request, as the generated operations describe it.
+pub(crate) struct Request<'a> {
+    operation: &'static str,
+    method: Method,
+    template: &'static str,
+    segments: &'a [&'a str],
+    query: Vec<(&'static str, String)>,
+    body: Option<Vec<u8>>,
+    error: Option<Error>,
+}
+
+impl<'a> Request<'a> {
+    /// A request for `operation` to the path `template`, filled in as
+    /// `segments`, each percent-encoded as one path segment.
+    pub(crate) fn new(
+        operation: &'static str,
+        method: Method,
+        template: &'static str,
+        segments: &'a [&'a str],
+    ) -> Self {
+        Request {
+            operation,
+            method,
+            template,
+            segments,
+            query: Vec::new(),
+            body: None,
+            error: None,
+        }
+    }
+
+    /// Adds a query parameter; `None` adds nothing, a list adds the name once per item.
+    #[allow(dead_code)] // Used by operations with query parameters.
+    pub(crate) fn query(mut self, name: &'static str, value: &impl Serialize) -> Self {
+        match serde_json::to_value(value) {
+            Ok(value) => push_query(&mut self.query, name, value),
+            Err(e) => self.error = Some(Error::Encode(e)),
+        }
+        self
+    }
+
+    /// Sets a JSON body.
+    pub(crate) fn json(mut self, body: &impl Serialize) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(bytes),
+            Err(e) => self.error = Some(Error::Encode(e)),
+        }
+        self
+    }
+}
+
+fn push_query(
+    query: &mut Vec<(&'static str, String)>,
+    name: &'static str,
+    value: serde_json::Value,
+) {
+    match value {
+        serde_json::Value::Null => {}
+        serde_json::Value::String(s) => query.push((name, s)),
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .for_each(|item| push_query(query, name, item)),
+        other => query.push((name, other.to_string())),
+    }
+}
+
+/// The URL of `segments` under `base`; every segment is percent-encoded, so
+/// an id with `/`, `?`, `#` or `%` stays one segment.
+fn endpoint(base: &Url, segments: &[&str], query: &[(&str, String)]) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(base: &str, segments: &[&str]) -> String {
+        endpoint(&Url::parse(base).unwrap(), segments, &[]).to_string()
+    }
+
+    #[test]
+    fn path_parameters_stay_in_their_segment() {
+        let id = "a/b?c#d%e f-ü";
+        assert_eq!(
+            url(
+                "https://acme.conductor.one",
+                &["api", "v1", "iam", "personal_clients", id]
+            ),
+            "https://acme.conductor.one/api/v1/iam/personal_clients/a%2Fb%3Fc%23d%25e%20f-%C3%BC"
+        );
+    }
+
+    #[test]
+    fn base_url_paths_are_kept() {
+        assert_eq!(
+            url("http://127.0.0.1:8080/prefix/", &["api", "x"]),
+            "http://127.0.0.1:8080/prefix/api/x"
+        );
+        assert_eq!(
+            url("http://127.0.0.1:8080", &["api"]),
+            "http://127.0.0.1:8080/api"
+        );
+    }
+
+    #[test]
+    fn query_values_are_flattened() {
+        let request = Request::new("t", Method::GET, "/p", &[])
+            .query("a", &Some(3))
+            .query("b", &None::<i32>)
+            .query("c", &vec!["x", "y"])
+            .query("d", &"z w");
+        assert_eq!(
+            request.query,
+            [
+                ("a", "3".to_string()),
+                ("c", "x".into()),
+                ("c", "y".into()),
+                ("d", "z w".into())
+            ]
+        );
+        let url = endpoint(&Url::parse("http://h").unwrap(), &["p"], &request.query);
+        assert_eq!(url.as_str(), "http://h/p?a=3&c=x&c=y&d=z+w");
+    }
+
+    #[test]
+    fn http_is_only_for_loopback() {
+        for ok in [
+            "http://127.0.0.1:1",
+            "http://127.8.9.1",
+            "http://[::1]:80/x",
+            "http://localhost:3000",
+            "https://acme.conductor.one",
+        ] {
+            assert!(check_base_url(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            check_base_url("http://acme.conductor.one").unwrap_err(),
+            "invalid server URL `http://acme.conductor.one`: http is allowed only for loopback hosts; use https"
+        );
+        assert_eq!(
+            check_base_url("http://10.0.0.1").unwrap_err(),
+            "invalid server URL `http://10.0.0.1`: http is allowed only for loopback hosts; use https"
+        );
+        assert_eq!(
+            check_base_url("ftp://x").unwrap_err(),
+            "invalid server URL `ftp://x`: expected an https URL"
+        );
+        assert!(
+            check_base_url("not a url")
+                .unwrap_err()
+                .starts_with("invalid server URL `not a url`: ")
+        );
+    }
+
+    #[test]
+    fn client_ids_name_the_server() {
+        assert_eq!(
+            server_from_client_id("robot@acme.conductor.one/pcc"),
+            Some(Server::Tenant("acme".into()))
+        );
+        assert_eq!(
+            server_from_client_id("robot@c1.example.com/pcc"),
+            Some(Server::Url("https://c1.example.com".into()))
+        );
+        assert_eq!(server_from_client_id("robot"), None);
+        assert_eq!(server_from_client_id("robot@/pcc"), None);
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:1")
+            .bearer_token("s3cr3t-token")
+            .build()
+            .unwrap();
+        assert!(!format!("{client:?}").contains("s3cr3t"));
+        let builder = Client::builder().bearer_token("s3cr3t-token");
+        assert!(!format!("{builder:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn client_is_cheap_to_clone_and_shareable() {
+        fn assert_traits<T: Clone + Send + Sync + 'static>() {}
+        assert_traits::<Client>();
+        assert_eq!(std::mem::size_of::<Client>(), std::mem::size_of::<usize>());
+    }
+}

@@ -1,0 +1,424 @@
+//! What the generated models' serde impls share: the protobuf JSON
+//! encodings that serde's defaults do not give, object keys, and the visitor
+//! of structs whose fields are all optional ([`ReadFields`]).
+//!
+//! | format | Rust type | JSON |
+//! | --- | --- | --- |
+//! | [`Int64`], [`Uint64`] | `i64`, `u64` | a string (`"123"`); numbers are accepted too |
+//! | [`Duration`] | [`time::Duration`] | seconds with an `s`: `"3.5s"`, `"-0.000000001s"` |
+//! | [`Bytes`] | `Vec<u8>` | base64 (standard alphabet; URL-safe and unpadded accepted) |
+//! | [`Timestamp`] | [`time::OffsetDateTime`] | RFC 3339, nanoseconds kept |
+//!
+//! The models write values through [`Out`], [`OutSeq`] and [`OutMap`], and
+//! read them through [`In`], [`InSeq`] and [`InMap`], which apply a
+//! [`Format`]; object keys are read as a [`Key`].
+// Not every spec uses every encoding in every container.
+#![allow(dead_code)]
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use base64::Engine;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// One JSON encoding of one Rust type.
+pub(crate) trait Format {
+    /// The Rust type.
+    type Value;
+    /// Writes `value` in this encoding.
+    fn serialize<S: Serializer>(value: &Self::Value, serializer: S) -> Result<S::Ok, S::Error>;
+    /// Reads a value in this encoding.
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self::Value, D::Error>;
+}
+
+/// A value to write in format `F`.
+pub(crate) struct Out<'a, F: Format>(pub(crate) &'a F::Value);
+
+impl<F: Format> Serialize for Out<'_, F> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        F::serialize(self.0, serializer)
+    }
+}
+
+/// A list of values to write in format `F`.
+pub(crate) struct OutSeq<'a, F: Format>(pub(crate) &'a [F::Value]);
+
+impl<F: Format> Serialize for OutSeq<'_, F> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(Out::<F>))
+    }
+}
+
+/// A map of values to write in format `F`.
+pub(crate) struct OutMap<'a, F: Format>(pub(crate) &'a BTreeMap<String, F::Value>);
+
+impl<F: Format> Serialize for OutMap<'_, F> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, Out::<F>(v))))
+    }
+}
+
+/// A value read in format `F`.
+pub(crate) struct In<F: Format>(pub(crate) F::Value);
+
+impl<'de, F: Format> Deserialize<'de> for In<F> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        F::deserialize(deserializer).map(In)
+    }
+}
+
+/// A list of values read in format `F`.
+pub(crate) struct InSeq<F: Format>(pub(crate) Vec<F::Value>);
+
+impl<'de, F: Format> Deserialize<'de> for InSeq<F> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(InSeq(
+            Vec::<In<F>>::deserialize(deserializer)?
+                .into_iter()
+                .map(|v| v.0)
+                .collect(),
+        ))
+    }
+}
+
+/// A map of values read in format `F`.
+pub(crate) struct InMap<F: Format>(pub(crate) BTreeMap<String, F::Value>);
+
+impl<'de, F: Format> Deserialize<'de> for InMap<F> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let entries = BTreeMap::<String, In<F>>::deserialize(deserializer)?;
+        Ok(InMap(entries.into_iter().map(|(k, v)| (k, v.0)).collect()))
+    }
+}
+
+/// An object key, borrowed from the input when it can be.
+pub(crate) struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(V)
+    }
+}
+
+/// A generated struct whose fields are all optional, read from a JSON
+/// object one field at a time into its default value.
+pub(crate) trait ReadFields: Default {
+    /// Reads the value of `key` into its field; skips keys it does not know.
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+}
+
+/// Reads a JSON object into a [`ReadFields`] type named `name`.
+pub(crate) fn read_object<'de, T: ReadFields, D: Deserializer<'de>>(
+    deserializer: D,
+    name: &'static str,
+) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(&'static str, PhantomData<T>);
+    impl<'de, T: ReadFields> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a {} object", self.0)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut value = T::default();
+            while let Some(key) = map.next_key::<Key>()? {
+                value.read_field(key.as_str(), &mut map)?;
+            }
+            Ok(value)
+        }
+    }
+    deserializer.deserialize_map(ObjectVisitor(name, PhantomData))
+}
+
+/// A 64-bit integer as a string; reads strings and numbers.
+pub(crate) struct Int64;
+/// An unsigned 64-bit integer as a string; reads strings and numbers.
+pub(crate) struct Uint64;
+
+macro_rules! string_integer {
+    ($format:ty, $int:ty, $what:literal) => {
+        impl Format for $format {
+            type Value = $int;
+            fn serialize<S: Serializer>(value: &$int, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(value)
+            }
+            fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<$int, D::Error> {
+                struct V;
+                impl Visitor<'_> for V {
+                    type Value = $int;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str(concat!($what, " as a string or a number"))
+                    }
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<$int, E> {
+                        v.trim()
+                            .parse()
+                            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+                    }
+                    fn visit_i64<E: de::Error>(self, v: i64) -> Result<$int, E> {
+                        <$int>::try_from(v)
+                            .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+                    }
+                    fn visit_u64<E: de::Error>(self, v: u64) -> Result<$int, E> {
+                        <$int>::try_from(v)
+                            .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+                    }
+                }
+                deserializer.deserialize_any(V)
+            }
+        }
+    };
+}
+
+string_integer!(Int64, i64, "a 64-bit integer");
+string_integer!(Uint64, u64, "an unsigned 64-bit integer");
+
+/// A protobuf `Duration`: seconds with up to nine decimals and an `s`.
+pub(crate) struct Duration;
+
+impl Format for Duration {
+    type Value = time::Duration;
+
+    fn serialize<S: Serializer>(value: &time::Duration, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&format_duration(*value))
+    }
+
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<time::Duration, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        parse_duration(&text).ok_or_else(|| {
+            de::Error::invalid_value(de::Unexpected::Str(&text), &"a duration such as \"3.5s\"")
+        })
+    }
+}
+
+/// `"3.5s"`: whole seconds, then 0, 3, 6 or 9 decimals, as protobuf writes them.
+pub(crate) fn format_duration(value: time::Duration) -> String {
+    let sign = if value.is_negative() { "-" } else { "" };
+    let (seconds, nanos) = (
+        value.whole_seconds().unsigned_abs(),
+        value.subsec_nanoseconds().unsigned_abs(),
+    );
+    match nanos {
+        0 => format!("{sign}{seconds}s"),
+        n if n % 1_000_000 == 0 => format!("{sign}{seconds}.{:03}s", n / 1_000_000),
+        n if n % 1_000 == 0 => format!("{sign}{seconds}.{:06}s", n / 1_000),
+        n => format!("{sign}{seconds}.{n:09}s"),
+    }
+}
+
+/// Reads `"3.5s"`, `"-0.25s"`, `"10s"`.
+pub(crate) fn parse_duration(text: &str) -> Option<time::Duration> {
+    let number = text.trim().strip_suffix('s')?;
+    let (negative, digits) = match number.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, number),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || fraction.len() > 9
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let seconds: i64 = whole.parse().ok()?;
+    let nanos: i32 = if fraction.is_empty() {
+        0
+    } else {
+        format!("{fraction:0<9}").parse().ok()?
+    };
+    let value = time::Duration::new(seconds, nanos);
+    Some(if negative { -value } else { value })
+}
+
+/// Bytes as base64.
+pub(crate) struct Bytes;
+
+impl Format for Bytes {
+    type Value = Vec<u8>;
+
+    fn serialize<S: Serializer>(value: &Vec<u8>, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&base64::engine::general_purpose::STANDARD.encode(value))
+    }
+
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
+        use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+        let config =
+            GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        GeneralPurpose::new(&base64::alphabet::STANDARD, config)
+            .decode(text.as_bytes())
+            .or_else(|_| {
+                GeneralPurpose::new(&base64::alphabet::URL_SAFE, config).decode(text.as_bytes())
+            })
+            .map_err(|_| de::Error::invalid_value(de::Unexpected::Str(&text), &"base64"))
+    }
+}
+
+/// An RFC 3339 timestamp.
+pub(crate) struct Timestamp;
+
+impl Format for Timestamp {
+    type Value = time::OffsetDateTime;
+
+    fn serialize<S: Serializer>(
+        value: &time::OffsetDateTime,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        time::serde::rfc3339::serialize(value, serializer)
+    }
+
+    fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<time::OffsetDateTime, D::Error> {
+        time::serde::rfc3339::deserialize(deserializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Reads `json` in format `F` and writes it back.
+    fn round_trip<F: Format>(json: serde_json::Value) -> (F::Value, serde_json::Value) {
+        let value = serde_json::from_value::<In<F>>(json).expect("reads").0;
+        let back = serde_json::to_value(Out::<F>(&value)).expect("writes");
+        (value, back)
+    }
+
+    fn read<F: Format>(json: serde_json::Value) -> Result<F::Value, String> {
+        serde_json::from_value::<In<F>>(json)
+            .map(|v| v.0)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn int64_is_a_string_and_reads_numbers_too() {
+        assert_eq!(
+            round_trip::<Int64>(json!("-9007199254740993")),
+            (-9_007_199_254_740_993, json!("-9007199254740993"))
+        );
+        assert_eq!(round_trip::<Int64>(json!(42)), (42, json!("42")));
+        assert_eq!(
+            round_trip::<Uint64>(json!(18446744073709551615u64)),
+            (u64::MAX, json!("18446744073709551615"))
+        );
+        assert_eq!(
+            read::<Int64>(json!("12x")).unwrap_err(),
+            "invalid value: string \"12x\", expected a 64-bit integer as a string or a number"
+        );
+        assert!(read::<Uint64>(json!(-1)).is_err());
+        assert!(read::<Int64>(json!(1.5)).is_err());
+    }
+
+    #[test]
+    fn durations_round_trip_in_protobuf_form() {
+        for (text, seconds, nanos) in [
+            ("3s", 3, 0),
+            ("3.500s", 3, 500_000_000),
+            ("0.000001s", 0, 1_000),
+            ("-1.000000001s", -1, -1),
+            ("0s", 0, 0),
+        ] {
+            let value = time::Duration::new(seconds, nanos);
+            assert_eq!(parse_duration(text), Some(value), "{text}");
+            assert_eq!(format_duration(value), text);
+        }
+        assert_eq!(
+            parse_duration("3.5s"),
+            Some(time::Duration::milliseconds(3500))
+        );
+        assert_eq!(
+            parse_duration("-0.25s"),
+            Some(time::Duration::milliseconds(-250))
+        );
+        for bad in ["3", "s", "1.2.3s", "1.0000000001s", "-s", "1e3s", "abc"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+        assert_eq!(
+            round_trip::<Duration>(json!("2.5s")),
+            (time::Duration::milliseconds(2500), json!("2.500s"))
+        );
+        assert!(read::<Duration>(json!("soon")).is_err());
+    }
+
+    #[test]
+    fn bytes_are_base64_in_any_alphabet_and_padding() {
+        assert_eq!(
+            round_trip::<Bytes>(json!("aGk/Pz4+")),
+            (b"hi??>>".to_vec(), json!("aGk/Pz4+"))
+        );
+        assert_eq!(read::<Bytes>(json!("aGk_Pz4-")).unwrap(), b"hi??>>");
+        assert_eq!(
+            round_trip::<Bytes>(json!("aGk")),
+            (b"hi".to_vec(), json!("aGk="))
+        );
+        assert!(read::<Bytes>(json!("!!")).is_err());
+    }
+
+    #[test]
+    fn timestamps_keep_nanoseconds() {
+        let (value, back) = round_trip::<Timestamp>(json!("2024-05-01T12:00:00.123456789Z"));
+        assert_eq!(value.nanosecond(), 123_456_789);
+        assert_eq!(back, json!("2024-05-01T12:00:00.123456789Z"));
+    }
+
+    #[test]
+    fn containers_apply_the_format_to_each_value() {
+        let list = serde_json::from_value::<InSeq<Int64>>(json!(["1", 2]))
+            .unwrap()
+            .0;
+        assert_eq!(list, [1, 2]);
+        assert_eq!(
+            serde_json::to_value(OutSeq::<Int64>(&list)).unwrap(),
+            json!(["1", "2"])
+        );
+        let map = serde_json::from_value::<InMap<Bytes>>(json!({"a": "aGk="}))
+            .unwrap()
+            .0;
+        assert_eq!(map["a"], b"hi");
+        assert_eq!(
+            serde_json::to_value(OutMap::<Bytes>(&map)).unwrap(),
+            json!({"a": "aGk="})
+        );
+    }
+
+    #[test]
+    fn keys_borrow_from_the_input_when_they_can() {
+        let mut de = serde_json::Deserializer::from_str(r#""plain""#);
+        assert!(matches!(
+            Key::deserialize(&mut de).unwrap().0,
+            Cow::Borrowed("plain")
+        ));
+        let mut de = serde_json::Deserializer::from_str(r#""esc\u0061ped""#);
+        assert_eq!(Key::deserialize(&mut de).unwrap().as_str(), "escaped");
+    }
+}

@@ -1,0 +1,78 @@
+//! The client runtime: the hand-written part of every generated crate
+//! (client, auth, errors, retries, wire encodings, pagination).
+//!
+//! Its sources live once, in the generator's `runtime/` folder, and are
+//! emitted into every output crate (`generated/` included) as marked copies,
+//! kept up to date like the generated files. To change the runtime, edit
+//! `generator/runtime/` and run `cargo xtask codegen`.
+
+use std::path::PathBuf;
+
+use crate::emit::{GeneratedFile, HEADER};
+
+/// The runtime's dependencies and dev-dependencies, as `Cargo.toml` lines.
+pub const DEPENDENCIES: &str = include_str!("../runtime/dependencies.toml");
+
+/// The runtime's part of the crate root: the crate docs, its modules and
+/// re-exports. The generated crate's `src/lib.rs` is this, then the
+/// generated modules.
+pub const ROOT: &str = include_str!("../runtime/src/lib.rs");
+
+/// The runtime's modules, as `(path in the crate, source)`.
+pub const SOURCES: [(&str, &str); 7] = [
+    ("src/auth.rs", include_str!("../runtime/src/auth.rs")),
+    ("src/client.rs", include_str!("../runtime/src/client.rs")),
+    ("src/env.rs", include_str!("../runtime/src/env.rs")),
+    ("src/error.rs", include_str!("../runtime/src/error.rs")),
+    (
+        "src/pagination.rs",
+        include_str!("../runtime/src/pagination.rs"),
+    ),
+    ("src/retry.rs", include_str!("../runtime/src/retry.rs")),
+    ("src/wire.rs", include_str!("../runtime/src/wire.rs")),
+];
+
+/// The runtime's modules as files of the output crate, each marked with
+/// [`HEADER`] and the source it is a copy of.
+pub fn files() -> Vec<GeneratedFile> {
+    SOURCES
+        .iter()
+        .map(|(path, source)| GeneratedFile {
+            path: PathBuf::from(path),
+            contents: format!("{HEADER}\n{}\n\n{source}", copy_note(path)),
+        })
+        .collect()
+}
+
+/// The line that says where a copy comes from.
+pub fn copy_note(path: &str) -> String {
+    format!("// A copy of generator/runtime/{path}, the client runtime.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file in `runtime/src` is emitted (the crate root through [`ROOT`]).
+    #[test]
+    fn every_runtime_source_is_emitted() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime/src");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| format!("src/{}", e.unwrap().file_name().to_string_lossy()))
+            .filter(|p| p != "src/lib.rs")
+            .collect();
+        on_disk.sort();
+        let listed: Vec<String> = SOURCES.iter().map(|(p, _)| p.to_string()).collect();
+        assert_eq!(listed, on_disk);
+    }
+
+    #[test]
+    fn copies_are_marked_and_whole() {
+        for (file, (path, source)) in files().iter().zip(SOURCES) {
+            assert_eq!(file.path, PathBuf::from(path));
+            assert!(file.contents.starts_with(HEADER));
+            assert!(file.contents.ends_with(source));
+        }
+    }
+}
