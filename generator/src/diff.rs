@@ -13,7 +13,8 @@ use std::fmt::Write;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Api, Operation, TypeKind, TypeRef};
+use crate::error::Result;
+use crate::model::{field_type, rust_type, Api, TypeKind};
 use crate::names::unraw;
 
 /// The public surface of a generated crate.
@@ -51,111 +52,52 @@ pub enum TypeSummary {
 }
 
 impl Summary {
-    /// The summary of a model.
-    pub fn of(api: &Api) -> Self {
-        let ty = |t: &TypeRef| rust_type(api, t);
+    /// The summary of a model whose passes have run: signatures and field
+    /// types are the model's own, the ones the emitted code declares.
+    pub fn of(api: &Api) -> Result<Self> {
         let mut operations = BTreeMap::new();
         for group in &api.groups {
             for op in &group.operations {
                 let key = format!("{}.{}", unraw(&group.module), unraw(&op.name));
-                operations.insert(
-                    key,
-                    OperationSummary {
-                        name: format!("{}.{}", group.tag, op.spec_name),
-                        endpoint: format!("{} {}", op.method.to_uppercase(), op.path),
-                        signature: signature(op, &ty),
-                    },
-                );
+                let summary = OperationSummary {
+                    name: format!("{}.{}", group.tag, op.spec_name),
+                    endpoint: format!("{} {}", op.method.to_uppercase(), op.path),
+                    signature: op.signature.get("signatures")?.to_string(),
+                };
+                operations.insert(key, summary);
             }
         }
-        let types = api
-            .types
-            .iter()
-            .map(|def| {
-                let shape = match &def.kind {
-                    TypeKind::Struct(s) => TypeSummary::Struct(
-                        s.fields
-                            .iter()
-                            .map(|f| {
-                                let inner = ty(&f.ty);
-                                let full = if f.optional() {
-                                    format!("Option<{inner}>")
-                                } else {
-                                    inner
-                                };
-                                (unraw(&f.name).to_string(), full)
-                            })
-                            .collect(),
-                    ),
-                    TypeKind::Enum(variants) => {
-                        TypeSummary::Enum(variants.iter().map(|v| v.wire_name.clone()).collect())
+        let mut types = BTreeMap::new();
+        for def in &api.types {
+            let shape = match &def.kind {
+                TypeKind::Struct(s) => {
+                    let mut fields = BTreeMap::new();
+                    for f in &s.fields {
+                        let ty = field_type(&api.types, f, *f.boxed.get("boxed fields")?);
+                        fields.insert(unraw(&f.name).to_string(), ty.to_string());
                     }
-                    TypeKind::Alias(target) => TypeSummary::Alias(ty(target)),
-                };
-                (def.name.clone(), shape)
-            })
-            .collect();
-        Summary {
+                    TypeSummary::Struct(fields)
+                }
+                TypeKind::Enum(variants) => {
+                    TypeSummary::Enum(variants.iter().map(|v| v.wire_name.clone()).collect())
+                }
+                TypeKind::Alias(target) => {
+                    TypeSummary::Alias(rust_type(&api.types, target).to_string())
+                }
+            };
+            types.insert(def.name.clone(), shape);
+        }
+        Ok(Summary {
             generated_by: "cargo xtask codegen: the API this crate was generated from, for the next change report".into(),
             operations,
             types,
-        }
+        })
     }
-}
 
-/// The method's parameters and result as the generated code declares them.
-fn signature(op: &Operation, ty: &impl Fn(&TypeRef) -> String) -> String {
-    let borrowed = |t: &TypeRef| match t {
-        TypeRef::String => "&str".to_string(),
-        TypeRef::Vec(inner) => format!("&[{}]", ty(inner)),
-        TypeRef::Named(_) | TypeRef::Any | TypeRef::Object | TypeRef::Map(_) | TypeRef::Bytes => {
-            format!("&{}", ty(t))
-        }
-        other => ty(other),
-    };
-    let mut params: Vec<String> = op
-        .path_params
-        .iter()
-        .map(|p| format!("{}: {}", unraw(&p.name), borrowed(&p.ty)))
-        .collect();
-    for p in &op.query_params {
-        let t = borrowed(&p.ty);
-        params.push(format!(
-            "{}: {}",
-            unraw(&p.name),
-            if p.required {
-                t
-            } else {
-                format!("Option<{t}>")
-            }
-        ));
-    }
-    if let Some(body) = op.body.as_ref().filter(|b| !b.implicit_empty) {
-        params.push(format!("body: &{}", ty(&body.ty)));
-    }
-    let response = op.response.as_ref().map_or("()".to_string(), ty);
-    format!("({}) -> {response}", params.join(", "))
-}
-
-/// The Rust type of a reference, as a user reads it.
-fn rust_type(api: &Api, ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Bool => "bool".into(),
-        TypeRef::I32 => "i32".into(),
-        TypeRef::I64 | TypeRef::I64Str => "i64".into(),
-        TypeRef::U32 => "u32".into(),
-        TypeRef::U64 | TypeRef::U64Str => "u64".into(),
-        TypeRef::F32 => "f32".into(),
-        TypeRef::F64 => "f64".into(),
-        TypeRef::String => "String".into(),
-        TypeRef::DateTime => "OffsetDateTime".into(),
-        TypeRef::Duration => "Duration".into(),
-        TypeRef::Bytes => "Vec<u8>".into(),
-        TypeRef::Any => "Value".into(),
-        TypeRef::Object => "Map<String, Value>".into(),
-        TypeRef::Vec(inner) => format!("Vec<{}>", rust_type(api, inner)),
-        TypeRef::Map(inner) => format!("BTreeMap<String, {}>", rust_type(api, inner)),
-        TypeRef::Named(id) => api.types[id.0].name.clone(),
+    /// The summary as the crate keeps it, `api.json`.
+    pub fn to_json(&self) -> String {
+        // A map of strings always serializes.
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
     }
 }
 
@@ -172,7 +114,7 @@ pub enum Bump {
 
 /// One change to the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
+pub struct ApiChange {
     /// What changed, in one line of Markdown.
     pub text: String,
     /// Whether code that compiled against the old crate may not compile now.
@@ -183,12 +125,12 @@ pub struct Change {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
     /// `(section title, changes)`, in a fixed order.
-    pub sections: Vec<(String, Vec<Change>)>,
+    pub sections: Vec<(String, Vec<ApiChange>)>,
 }
 
 impl Report {
     /// Every change.
-    pub fn changes(&self) -> impl Iterator<Item = &Change> {
+    pub fn changes(&self) -> impl Iterator<Item = &ApiChange> {
         self.sections.iter().flat_map(|(_, changes)| changes)
     }
 
@@ -250,11 +192,11 @@ pub fn diff(old: &Summary, new: &Summary) -> Report {
     let mut changed_ops = Vec::new();
     for (key, op) in &new.operations {
         match old.operations.get(key) {
-            None => added_ops.push(Change {
+            None => added_ops.push(ApiChange {
                 text: operation_line(key, op),
                 breaking: false,
             }),
-            Some(before) if before.signature != op.signature => changed_ops.push(Change {
+            Some(before) if before.signature != op.signature => changed_ops.push(ApiChange {
                 text: format!(
                     "{}: now `{}` (was `{}`)",
                     operation_line(key, op),
@@ -264,7 +206,7 @@ pub fn diff(old: &Summary, new: &Summary) -> Report {
                 breaking: true,
             }),
             // The same method on another URL: nothing changes for its callers.
-            Some(before) if before.endpoint != op.endpoint => changed_ops.push(Change {
+            Some(before) if before.endpoint != op.endpoint => changed_ops.push(ApiChange {
                 text: format!(
                     "{}: moved from `{}`",
                     operation_line(key, op),
@@ -277,7 +219,7 @@ pub fn diff(old: &Summary, new: &Summary) -> Report {
     }
     for (key, op) in &old.operations {
         if !new.operations.contains_key(key) {
-            removed_ops.push(Change {
+            removed_ops.push(ApiChange {
                 text: operation_line(key, op),
                 breaking: true,
             });
@@ -288,7 +230,7 @@ pub fn diff(old: &Summary, new: &Summary) -> Report {
     let mut changed_types = Vec::new();
     for (name, shape) in &new.types {
         match old.types.get(name) {
-            None => added_types.push(Change {
+            None => added_types.push(ApiChange {
                 text: format!("`{name}`"),
                 breaking: false,
             }),
@@ -297,7 +239,7 @@ pub fn diff(old: &Summary, new: &Summary) -> Report {
     }
     for name in old.types.keys() {
         if !new.types.contains_key(name) {
-            removed_types.push(Change {
+            removed_types.push(ApiChange {
                 text: format!("`{name}`"),
                 breaking: true,
             });
@@ -328,13 +270,13 @@ fn operation_line(key: &str, op: &OperationSummary) -> String {
 }
 
 /// The changes inside one type.
-fn type_changes(name: &str, old: &TypeSummary, new: &TypeSummary) -> Vec<Change> {
+fn type_changes(name: &str, old: &TypeSummary, new: &TypeSummary) -> Vec<ApiChange> {
     let mut changes = Vec::new();
     match (old, new) {
         (TypeSummary::Struct(before), TypeSummary::Struct(after)) => {
             for (field, ty) in after {
                 match before.get(field) {
-                    None => changes.push(Change {
+                    None => changes.push(ApiChange {
                         text: format!("`{name}`: field `{field}: {ty}` added"),
                         // A new required field must be given wherever the struct is built.
                         breaking: !ty.starts_with("Option<"),
@@ -345,7 +287,7 @@ fn type_changes(name: &str, old: &TypeSummary, new: &TypeSummary) -> Vec<Change>
                             (false, true) => "became optional",
                             _ => "changed type",
                         };
-                        changes.push(Change {
+                        changes.push(ApiChange {
                             text: format!("`{name}`: field `{field}` {what}: `{was}` -> `{ty}`"),
                             breaking: true,
                         });
@@ -354,7 +296,7 @@ fn type_changes(name: &str, old: &TypeSummary, new: &TypeSummary) -> Vec<Change>
                 }
             }
             for field in before.keys().filter(|f| !after.contains_key(*f)) {
-                changes.push(Change {
+                changes.push(ApiChange {
                     text: format!("`{name}`: field `{field}` removed"),
                     breaking: true,
                 });
@@ -363,26 +305,26 @@ fn type_changes(name: &str, old: &TypeSummary, new: &TypeSummary) -> Vec<Change>
         (TypeSummary::Enum(before), TypeSummary::Enum(after)) => {
             for value in after.iter().filter(|v| !before.contains(v)) {
                 // Enums are `#[non_exhaustive]`: a new value breaks no match.
-                changes.push(Change {
+                changes.push(ApiChange {
                     text: format!("`{name}`: value `{value}` added"),
                     breaking: false,
                 });
             }
             for value in before.iter().filter(|v| !after.contains(v)) {
-                changes.push(Change {
+                changes.push(ApiChange {
                     text: format!("`{name}`: value `{value}` removed"),
                     breaking: true,
                 });
             }
         }
         (TypeSummary::Alias(before), TypeSummary::Alias(after)) if before != after => {
-            changes.push(Change {
+            changes.push(ApiChange {
                 text: format!("`{name}`: now `{after}` (was `{before}`)"),
                 breaking: true,
             })
         }
         (TypeSummary::Alias(_), TypeSummary::Alias(_)) => {}
-        _ => changes.push(Change {
+        _ => changes.push(ApiChange {
             text: format!("`{name}`: a different kind of type"),
             breaking: true,
         }),

@@ -27,7 +27,7 @@ pub mod write;
 
 use std::path::Path;
 
-pub use emit::GeneratedFile;
+pub use emit::{GeneratedFile, Options};
 pub use error::{Error, Result};
 pub use merge::Note;
 
@@ -44,24 +44,6 @@ pub struct Generated {
     pub warnings: Vec<model::Warning>,
     /// The public surface of the generated crate, to compare with the next.
     pub summary: diff::Summary,
-}
-
-/// What to generate besides the API itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Options {
-    /// The client crate's package name (default `c1-client`).
-    pub package: String,
-    /// The client crate's version (default `0.1.0`).
-    pub version: String,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            package: "c1-client".to_string(),
-            version: "0.1.0".to_string(),
-        }
-    }
 }
 
 /// Loads, normalizes, merges, models and emits the documents under `spec_dir`.
@@ -99,10 +81,17 @@ fn generate_unlocated(docs: &[load::SourceDocument], options: &Options) -> Resul
     let normalized = error::all(docs.iter().map(normalize::normalize))?;
     let merged = merge::merge(&normalized)?;
     let api = model::build(&merged)?;
+    let summary = diff::Summary::of(&api)?;
+    let mut files = emit::emit(&api, options)?;
+    files.push(GeneratedFile {
+        path: "api.json".into(),
+        contents: summary.to_json(),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Generated {
-        files: emit::emit(&api, options)?,
+        files,
         notes: merged.notes,
-        summary: diff::Summary::of(&api),
+        summary,
         warnings: api.warnings,
     })
 }

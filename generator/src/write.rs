@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 
 /// One difference between the output directory and what was rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
+pub enum FileChange {
     /// A file to create.
     Create(GeneratedFile),
     /// A generated file whose contents differ.
@@ -23,52 +23,54 @@ pub enum Change {
     Remove(PathBuf),
 }
 
-impl Change {
+impl FileChange {
     /// The path, relative to the output directory.
     pub fn path(&self) -> &Path {
         match self {
-            Change::Create(f) | Change::Update(f) => &f.path,
-            Change::Remove(p) => p,
+            FileChange::Create(f) | FileChange::Update(f) => &f.path,
+            FileChange::Remove(p) => p,
         }
     }
 
     /// A verb for messages.
     pub fn verb(&self) -> &'static str {
         match self {
-            Change::Create(_) => "create",
-            Change::Update(_) => "update",
-            Change::Remove(_) => "remove",
+            FileChange::Create(_) => "create",
+            FileChange::Update(_) => "update",
+            FileChange::Remove(_) => "remove",
         }
     }
 }
 
 /// What it takes to bring `out` up to date with the generated `files`.
-pub fn plan(out: &Path, files: &[GeneratedFile]) -> Result<Vec<Change>> {
+pub fn plan(out: &Path, files: &[GeneratedFile]) -> Result<Vec<FileChange>> {
     let mut changes = Vec::new();
     for file in files {
         match read_if_exists(&out.join(&file.path))? {
-            None => changes.push(Change::Create(file.clone())),
+            None => changes.push(FileChange::Create(file.clone())),
             Some(existing) if existing != file.contents => {
-                changes.push(Change::Update(file.clone()))
+                changes.push(FileChange::Update(file.clone()))
             }
             Some(_) => {}
         }
     }
     for stale in generated_files(out)? {
         if !files.iter().any(|f| f.path == stale) {
-            changes.push(Change::Remove(stale));
+            changes.push(FileChange::Remove(stale));
         }
     }
     Ok(changes)
 }
 
 /// Applies `changes` under `out`.
-pub fn apply(out: &Path, changes: &[Change]) -> Result<()> {
+pub fn apply(out: &Path, changes: &[FileChange]) -> Result<()> {
     for change in changes {
         let path = out.join(change.path());
         match change {
-            Change::Create(file) | Change::Update(file) => write_atomically(&path, &file.contents)?,
-            Change::Remove(_) => {
+            FileChange::Create(file) | FileChange::Update(file) => {
+                write_atomically(&path, &file.contents)?
+            }
+            FileChange::Remove(_) => {
                 std::fs::remove_file(&path).map_err(|source| Error::Io { path, source })?
             }
         }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use c1_codegen::diff::{self, Report, Summary};
-use c1_codegen::write::{self, Change};
+use c1_codegen::write::{self, FileChange};
 use c1_codegen::{GeneratedFile, Note, Options};
 
 /// A generated crate this repository commits.
@@ -86,7 +86,7 @@ fn previous_summary(out: &Path) -> Option<Summary> {
 /// What `out` needs to match `spec`.
 pub struct Plan {
     /// The changes to make.
-    pub changes: Vec<Change>,
+    pub changes: Vec<FileChange>,
     /// How many files are generated in all.
     pub total: usize,
     /// What the merge reconciled.

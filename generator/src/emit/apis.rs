@@ -1,12 +1,12 @@
 //! The `apis` modules: one file per operation group, a method per operation
 //! and, for paginated operations, a stream of all pages.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc, ident, Emitter};
-use crate::error::{Error, Result};
-use crate::model::{Body, Group, Operation, PageToken, Param, Segment, TypeRef};
+use super::{doc, ident, rust, Emitter};
+use crate::error::Result;
+use crate::model::{ArgSource, Group, Location, Operation, PageToken, Scalar, Segment, TypeRef};
 use crate::names::unraw;
 
 impl Emitter<'_> {
@@ -58,17 +58,14 @@ impl Emitter<'_> {
         let mut methods = Vec::new();
         for op in &group.operations {
             methods.push(self.operation(group, op)?);
-            if op.pagination.is_some() {
-                methods.push(self.pages(op)?);
+            if let Some(pages) = self.pages(op)? {
+                methods.push(pages);
             }
         }
         let uses_models = group.operations.iter().any(|o| {
             o.body.is_some()
                 || o.response.as_ref().is_some_and(|r| r.named().is_some())
-                || o.query_params
-                    .iter()
-                    .chain(&o.path_params)
-                    .any(|p| p.ty.named().is_some())
+                || o.params.iter().any(|p| p.ty.named().is_some())
         });
         let models = uses_models.then(|| {
             quote!(
@@ -94,45 +91,14 @@ impl Emitter<'_> {
         })
     }
 
-    /// The arguments of an operation's method: path parameters, query
-    /// parameters, then the body (unless it is always `{}`).
-    fn arguments(&self, op: &Operation) -> Result<Vec<(TokenStream, TokenStream)>> {
-        let mut args = Vec::new();
-        for p in &op.path_params {
-            let arg = ident(&p.name);
-            let ty = match &p.ty {
-                TypeRef::String => quote!(&str),
-                TypeRef::Bool
-                | TypeRef::I32
-                | TypeRef::I64
-                | TypeRef::U32
-                | TypeRef::U64
-                | TypeRef::I64Str
-                | TypeRef::U64Str => self.ty(&p.ty, true),
-                _ => {
-                    return Err(Error::Model {
-                        file: None,
-                        line: None,
-                        pointer: op.path.clone(),
-                        message: format!(
-                            "path parameter `{}` must be a string, integer or boolean",
-                            p.wire_name
-                        ),
-                    })
-                }
-            };
-            args.push((quote!(#arg), ty));
-        }
-        for p in &op.query_params {
-            let arg = ident(&p.name);
-            args.push((quote!(#arg), self.query_ty(p)));
-        }
-        if let Some(body) = op.body.as_ref().filter(|b| !b.implicit_empty) {
-            let ty = self.ty(&body.ty, true);
-            let name = format_ident!("{}", body_arg(op));
-            args.push((quote!(#name), quote!(&#ty)));
-        }
-        Ok(args)
+    /// The method's arguments, as the model's signature gives them: `(name, type)`.
+    fn arguments(&self, op: &Operation) -> Result<Vec<(Ident, TokenStream, ArgSource)>> {
+        let signature = op.signature.get("signatures")?;
+        Ok(signature
+            .args
+            .iter()
+            .map(|a| (ident(&a.name), rust(&a.ty, true), a.source))
+            .collect())
     }
 
     fn operation(&self, group: &Group, op: &Operation) -> Result<TokenStream> {
@@ -147,35 +113,39 @@ impl Emitter<'_> {
         }
         docs.extend(quote!(#[doc = #endpoint]));
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-        let args = self
-            .arguments(op)?
-            .into_iter()
-            .map(|(arg, ty)| quote!(#arg: #ty));
-        let conversions = op
-            .path_params
+        let arguments = self.arguments(op)?;
+        let args = arguments.iter().map(|(arg, ty, _)| quote!(#arg: #ty));
+        let text = |i: usize| op.params[i].ty != TypeRef::Scalar(Scalar::String);
+        let path_params = op
+            .params
             .iter()
-            .filter(|p| p.ty != TypeRef::String)
-            .map(|p| {
-                let arg = ident(&p.name);
-                quote!(let #arg = #arg.to_string();)
-            });
+            .enumerate()
+            .filter(|(_, p)| p.location == Location::Path);
+        let conversions = path_params.filter(|(i, _)| text(*i)).map(|(_, p)| {
+            let arg = ident(&p.name);
+            quote!(let #arg = #arg.to_string();)
+        });
         let segments = op.segments.iter().map(|s| match s {
             Segment::Literal(text) => quote!(#text),
             Segment::Param(i) => {
-                let arg = ident(&op.path_params[*i].name);
-                if op.path_params[*i].ty == TypeRef::String {
-                    quote!(#arg)
-                } else {
+                let arg = ident(&op.params[*i].name);
+                if text(*i) {
                     quote!(&#arg)
+                } else {
+                    quote!(#arg)
                 }
             }
         });
-        let query = op.query_params.iter().map(|p| {
+        let setters = op.params.iter().filter_map(|p| {
             let arg = ident(&p.name);
             let wire = &p.wire_name;
-            quote!(.query(#wire, &#arg))
+            match p.location {
+                Location::Path => None,
+                Location::Query => Some(quote!(.query(#wire, &#arg))),
+                Location::Header => Some(quote!(.header(#wire, &#arg))),
+            }
         });
-        let body = op.body.as_ref().map(|b| self.body(op, b));
+        let body = self.body(op, &arguments)?;
         let (ret, send) = match &op.response {
             Some(ty) => (self.ty(ty, true), quote!(send)),
             None => (quote!(()), quote!(send_no_content)),
@@ -186,7 +156,7 @@ impl Emitter<'_> {
             pub async fn #name(&self, #(#args),*) -> crate::Result<#ret> {
                 #(#conversions)*
                 let path = [#(#segments),*];
-                let request = Request::new(#operation, Method::#method, #template, &path) #(#query)* #body;
+                let request = Request::new(#operation, Method::#method, #template, &path) #(#setters)* #body;
                 self.client.#send(request).await
             }
         })
@@ -195,13 +165,18 @@ impl Emitter<'_> {
     /// `<op>_pages`: every page of a paginated operation, as a stream that
     /// asks for the next page with the last `nextPageToken` and ends when it
     /// is empty.
-    fn pages(&self, op: &Operation) -> Result<TokenStream> {
-        let Some(pagination) = &op.pagination else {
-            return Ok(TokenStream::new());
+    fn pages(&self, op: &Operation) -> Result<Option<TokenStream>> {
+        let Some(pagination) = op.pagination.get("pagination")? else {
+            return Ok(None);
         };
         let name = ident(&op.name);
         let pages = format_ident!("{}_pages", unraw(&op.name));
-        let response = self.ty(op.response.as_ref().unwrap_or(&TypeRef::Any), true);
+        let response = self.ty(
+            op.response
+                .as_ref()
+                .unwrap_or(&TypeRef::Scalar(Scalar::Any)),
+            true,
+        );
         let next = ident(&pagination.next_field);
         let text = format!(
             " Every page of [`{0}`](Self::{0}), as a stream: each page is asked for with the",
@@ -213,27 +188,25 @@ impl Emitter<'_> {
         let mut args = self.arguments(op)?;
         let fetch = match &pagination.token {
             PageToken::Query(index) => {
-                let token = ident(&op.query_params[*index].name).to_string();
-                let call: Vec<TokenStream> = args
-                    .iter()
-                    .map(|(arg, _)| {
-                        if arg.to_string() == token {
-                            quote!(token.as_deref())
-                        } else {
-                            arg.clone()
-                        }
-                    })
-                    .collect();
-                args.retain(|(arg, _)| arg.to_string() != token);
+                let token = ArgSource::Param(*index);
+                let call = args.iter().map(|(arg, _, source)| {
+                    if *source == token {
+                        quote!(token.as_deref())
+                    } else {
+                        quote!(#arg)
+                    }
+                });
+                let call: Vec<TokenStream> = call.collect();
+                args.retain(|(_, _, source)| *source != token);
                 quote!(move |token: Option<String>| async move { api.#name(#(#call),*).await })
             }
             PageToken::Body(field) => {
                 let field = ident(field);
-                let call = args.iter().map(|(arg, _)| {
-                    if arg.to_string() == body_arg(op) {
+                let call = args.iter().map(|(arg, _, source)| {
+                    if *source == ArgSource::Body {
                         quote!(&body)
                     } else {
-                        arg.clone()
+                        quote!(#arg)
                     }
                 });
                 let call: Vec<TokenStream> = call.collect();
@@ -247,8 +220,8 @@ impl Emitter<'_> {
                 }}
             }
         };
-        let params = args.iter().map(|(arg, ty)| quote!(#arg: #ty));
-        Ok(quote! {
+        let params = args.iter().map(|(arg, ty, _)| quote!(#arg: #ty));
+        Ok(Some(quote! {
             #[doc = #text]
             #[doc = " `nextPageToken` of the one before, until that token is empty."]
             #deprecated
@@ -256,55 +229,25 @@ impl Emitter<'_> {
                 let api = *self;
                 crate::pagination::pages(#fetch, |page: &#response| page.#next.as_deref())
             }
-        })
-    }
-
-    fn query_ty(&self, p: &Param) -> TokenStream {
-        let ty = match &p.ty {
-            TypeRef::String => quote!(&str),
-            TypeRef::Vec(inner) => {
-                let inner = self.ty(inner, true);
-                quote!(&[#inner])
-            }
-            TypeRef::Named(_)
-            | TypeRef::Any
-            | TypeRef::Object
-            | TypeRef::Map(_)
-            | TypeRef::Bytes => {
-                let ty = self.ty(&p.ty, true);
-                quote!(&#ty)
-            }
-            other => self.ty(other, true),
-        };
-        if p.required {
-            ty
-        } else {
-            quote!(Option<#ty>)
-        }
+        }))
     }
 
     /// The `.json(..)` call: the body argument, or `{}` for bodies that are always empty.
-    fn body(&self, op: &Operation, body: &Body) -> TokenStream {
-        if body.implicit_empty {
+    fn body(
+        &self,
+        op: &Operation,
+        args: &[(Ident, TokenStream, ArgSource)],
+    ) -> Result<Option<TokenStream>> {
+        let Some(body) = &op.body else {
+            return Ok(None);
+        };
+        if *body.implicit_empty.get("which bodies are empty")? {
             let ty = self.ty(&body.ty, true);
-            return quote!(.json(&#ty::default()));
+            return Ok(Some(quote!(.json(&#ty::default()))));
         }
-        let name = format_ident!("{}", body_arg(op));
-        quote!(.json(#name))
-    }
-}
-
-/// The name of the request body argument: `body`, unless a parameter has
-/// that name.
-fn body_arg(op: &Operation) -> &'static str {
-    if op
-        .path_params
-        .iter()
-        .chain(&op.query_params)
-        .any(|p| unraw(&p.name) == "body")
-    {
-        "request_body"
-    } else {
-        "body"
+        Ok(args
+            .iter()
+            .find(|(_, _, source)| *source == ArgSource::Body)
+            .map(|(name, _, _)| quote!(.json(#name))))
     }
 }

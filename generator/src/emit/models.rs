@@ -1,207 +1,38 @@
 //! The `models` modules: one file per protobuf package, each type with
 //! hand-rolled serde impls (see [`Emitter::serde_impls`] for why).
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc, ident, prose, type_doc, Emitter};
-use crate::error::{Error, Result};
-use crate::model::{Api, Field, Struct, TypeDef, TypeId, TypeKind, TypeRef, Variant};
-use crate::names::{snake, unraw};
+use super::{doc, ident, prose, rust, type_doc, Emitter};
+use crate::error::Result;
+use crate::model::{field_type, Encoding, Features, Field, ModelModule, Struct, TypeDef, TypeId};
+use crate::model::{TypeKind, TypeRef, Variant};
+use crate::names::{unique, unraw};
 
-/// The models module of each type: its package without the prefix shared by
-/// all packages that begin with the same two segments (`c1.api.iam.v1` ->
-/// `iam_v1`), keeping at least two segments; types outside any package go to
-/// `types`.
-pub(crate) fn modules(api: &Api) -> Vec<String> {
-    let split = |p: &str| -> Vec<String> {
-        p.split('.')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
-    let family = |segments: &[String]| {
-        segments
-            .iter()
-            .take(2)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(".")
-    };
-    let mut shared: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for segments in api
-        .types
-        .iter()
-        .map(|t| split(&t.package))
-        .filter(|p| !p.is_empty())
-    {
-        shared
-            .entry(family(&segments))
-            .and_modify(|prefix| {
-                let len = prefix
-                    .iter()
-                    .zip(&segments)
-                    .take_while(|(a, b)| a == b)
-                    .count();
-                prefix.truncate(len);
-            })
-            .or_insert(segments);
-    }
-    api.types
-        .iter()
-        .map(|t| {
-            let segments = split(&t.package);
-            if segments.is_empty() {
-                return "types".to_string();
-            }
-            let start = shared[&family(&segments)]
-                .len()
-                .min(segments.len().saturating_sub(2));
-            snake(&segments[start..].join("_"))
-        })
-        .collect()
-}
-
-/// The named types a type refers to: its fields', its alias target, and the
-/// full type an input type converts from.
-fn references(def: &TypeDef) -> Vec<TypeId> {
-    match &def.kind {
-        TypeKind::Struct(s) => s
-            .fields
-            .iter()
-            .filter_map(|f| f.ty.named())
-            .chain(s.input_of)
-            .collect(),
-        TypeKind::Alias(ty) => ty.named().into_iter().collect(),
-        TypeKind::Enum(_) => Vec::new(),
-    }
-}
-
-/// For each models module, the operation groups (cargo features) that need
-/// it: those whose operations reach one of its types, or reach a module that
-/// refers to it. `None` when every group needs it; an empty list when none
-/// does (it is built with the `full` feature only).
-pub(crate) fn module_features(
-    api: &Api,
-    modules: &[String],
-) -> BTreeMap<String, Option<Vec<String>>> {
-    let mut depends: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for (id, def) in api.types.iter().enumerate() {
-        let entry = depends.entry(modules[id].as_str()).or_default();
-        entry.extend(references(def).into_iter().map(|t| modules[t.0].as_str()));
-    }
-    let mut needed: BTreeMap<&str, Vec<String>> =
-        depends.keys().map(|m| (*m, Vec::new())).collect();
-    for group in &api.groups {
-        let roots = group.operations.iter().flat_map(|op| {
-            let params = op
-                .path_params
-                .iter()
-                .chain(&op.query_params)
-                .filter_map(|p| p.ty.named());
-            params
-                .chain(op.body.as_ref().and_then(|b| b.ty.named()))
-                .chain(op.response.as_ref().and_then(TypeRef::named))
-        });
-        let mut stack: Vec<&str> = roots.map(|t| modules[t.0].as_str()).collect();
-        let mut seen = BTreeSet::new();
-        while let Some(module) = stack.pop() {
-            if seen.insert(module) {
-                stack.extend(depends.get(module).into_iter().flatten().copied());
-            }
-        }
-        for module in seen {
-            if let Some(groups) = needed.get_mut(module) {
-                groups.push(group.module.clone());
-            }
-        }
-    }
-    needed
-        .into_iter()
-        .map(|(module, groups)| {
-            let all = !api.groups.is_empty() && groups.len() == api.groups.len();
-            (module.to_string(), (!all).then_some(groups))
-        })
-        .collect()
-}
-
-/// `#[cfg(...)]` for a module needed by `features` (see [`module_features`]).
-pub(crate) fn cfg(features: &Option<Vec<String>>) -> TokenStream {
+/// `#[cfg(...)]` for a module built with `features`.
+pub(crate) fn cfg(features: &Features) -> TokenStream {
     match features {
-        None => TokenStream::new(),
-        Some(groups) if groups.is_empty() => quote!(#[cfg(feature = "full")]),
-        Some(groups) if groups.len() == 1 => {
+        Features::Always => TokenStream::new(),
+        Features::FullOnly => quote!(#[cfg(feature = "full")]),
+        Features::Groups(groups) if groups.len() == 1 => {
             let name = unraw(&groups[0]);
             quote!(#[cfg(feature = #name)])
         }
-        Some(groups) => {
+        Features::Groups(groups) => {
             let names = groups.iter().map(|g| unraw(g));
             quote!(#[cfg(any(#(feature = #names),*))])
         }
     }
 }
 
-/// The wire encoding a value needs beyond serde's defaults, and in which container.
-enum Wire {
-    Scalar(TokenStream),
-    Seq(TokenStream),
-    Map(TokenStream),
-}
-
-/// The `crate::wire` format of a scalar, if it has one.
-fn format_of(ty: &TypeRef) -> Option<TokenStream> {
-    Some(match ty {
-        TypeRef::DateTime => quote!(wire::Timestamp),
-        TypeRef::I64Str => quote!(wire::Int64),
-        TypeRef::U64Str => quote!(wire::Uint64),
-        TypeRef::Duration => quote!(wire::Duration),
-        TypeRef::Bytes => quote!(wire::Bytes),
-        _ => return None,
-    })
-}
-
-fn wire_of(ty: &TypeRef) -> std::result::Result<Option<Wire>, ()> {
-    if let Some(format) = format_of(ty) {
-        return Ok(Some(Wire::Scalar(format)));
-    }
-    match ty {
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => match (format_of(inner), wire_of(inner)?) {
-            (Some(format), _) if matches!(ty, TypeRef::Vec(_)) => Ok(Some(Wire::Seq(format))),
-            (Some(format), _) => Ok(Some(Wire::Map(format))),
-            (None, None) => Ok(None),
-            (None, Some(_)) => Err(()),
-        },
-        _ => Ok(None),
-    }
-}
-
 impl Emitter<'_> {
-    /// The models modules and their types, sorted by name.
-    pub(crate) fn model_modules(&self) -> Vec<(String, Vec<TypeId>)> {
-        let mut by_module: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
-        for (id, module) in self.modules.iter().enumerate() {
-            by_module
-                .entry(module.as_str())
-                .or_default()
-                .push(TypeId(id));
-        }
-        by_module
-            .into_iter()
-            .map(|(module, mut ids)| {
-                ids.sort_by(|a, b| self.def(*a).name.cmp(&self.def(*b).name));
-                (module.to_string(), ids)
-            })
-            .collect()
-    }
-
     /// `src/models/mod.rs`: the modules, each behind the features that need
     /// it, and their types re-exported.
-    pub(crate) fn models_root(&self, modules: &[(String, Vec<TypeId>)]) -> TokenStream {
-        let declarations = modules.iter().map(|(module, _)| {
-            let name = ident(module);
-            let gate = cfg(&self.module_features[module]);
+    pub(crate) fn models_root(&self) -> TokenStream {
+        let declarations = self.layout.modules.iter().map(|module| {
+            let name = ident(&module.name);
+            let gate = cfg(&module.features);
             quote! {
                 #gate
                 mod #name;
@@ -218,23 +49,20 @@ impl Emitter<'_> {
     }
 
     /// One models module.
-    pub(crate) fn models_module(&self, module: &str, ids: &[TypeId]) -> Result<TokenStream> {
-        let items = ids
+    pub(crate) fn models_module(&self, module: &ModelModule) -> Result<TokenStream> {
+        let items = module
+            .types
             .iter()
             .map(|id| self.type_def(*id))
             .collect::<Result<Vec<_>>>()?;
-        let package = &self.def(ids[0]).package;
-        let module_doc = format!(" Types of the `{package}` package.");
-        let foreign = ids
-            .iter()
-            .flat_map(|id| references(self.def(*id)))
-            .any(|t| self.modules[t.0] != module);
-        let uses_super = foreign.then(|| {
+        let module_doc = format!(" Types of the `{}` package.", module.package);
+        let uses_super = module.uses_others.then(|| {
             quote!(
                 use super::*;
             )
         });
-        let structs = ids
+        let structs = module
+            .types
             .iter()
             .any(|id| matches!(&self.def(*id).kind, TypeKind::Struct(_)));
         let uses_wire = structs.then(|| {
@@ -261,14 +89,50 @@ impl Emitter<'_> {
             }
             TypeKind::Enum(variants) => enumeration(&name, docs, variants),
             TypeKind::Struct(s) => {
-                let tokens = self.structure(def, s, self.has_default[id.0])?;
-                let from = s.input_of.map(|full| self.input_from(&name, s, full));
+                let fields = self.serde_fields(s)?;
+                let tokens = self.structure(def, s, &fields, self.layout.default[id.0]);
+                let from = s
+                    .input_of
+                    .map(|full| self.input_from(&name, &fields, full))
+                    .transpose()?;
                 quote!(#tokens #from)
             }
         })
     }
 
-    fn structure(&self, def: &TypeDef, s: &Struct, default: bool) -> Result<TokenStream> {
+    /// The one description of each field that the struct, both serde
+    /// directions and the input conversion are rendered from.
+    fn serde_fields<'f>(&self, s: &'f Struct) -> Result<Vec<SerdeField<'f>>> {
+        let taken =
+            |n: &str| RESERVED_LOCALS.contains(&n) || s.fields.iter().any(|f| unraw(&f.name) == n);
+        s.fields
+            .iter()
+            .map(|f| {
+                let boxed = *f.boxed.get("boxed fields")?;
+                let local = match unraw(&f.name) {
+                    name if RESERVED_LOCALS.contains(&name) => {
+                        format_ident!("{}", unique(format!("{name}_"), taken))
+                    }
+                    _ => ident(&f.name),
+                };
+                Ok(SerdeField {
+                    field: f,
+                    ident: ident(&f.name),
+                    local,
+                    ty: rust(&field_type(&self.api.types, f, boxed), false),
+                    boxed,
+                })
+            })
+            .collect()
+    }
+
+    fn structure(
+        &self,
+        def: &TypeDef,
+        s: &Struct,
+        fields: &[SerdeField],
+        default: bool,
+    ) -> TokenStream {
         let name = ident(&def.name);
         let mut docs = doc(Some(&type_doc(def)));
         if let Some(full) = s.input_of {
@@ -279,30 +143,93 @@ impl Emitter<'_> {
             docs.extend(prose(&note));
         }
         let derive_default = default.then(|| quote!(Default,));
-        let fields = s.fields.iter().map(|f| self.field(f));
-        let serde = self.serde_impls(def, s)?;
-        let allow = s
-            .fields
-            .iter()
-            .any(|f| f.deprecated)
-            .then(|| quote!(#[allow(deprecated)]));
-        Ok(quote! {
+        let declarations = fields.iter().map(SerdeField::declaration);
+        let serde = serde_impls(def, fields);
+        let allow = allow_deprecated(fields);
+        quote! {
             #docs
             #allow
             #[derive(Debug, Clone, PartialEq, #derive_default)]
             pub struct #name {
-                #(#fields)*
+                #(#declarations)*
             }
             #serde
-        })
+        }
     }
 
-    fn field(&self, f: &Field) -> TokenStream {
-        let name = ident(&f.name);
-        let fallback = format!("The `{}` property.", f.wire_name);
-        let docs = doc(Some(f.doc.as_deref().unwrap_or(&fallback)));
-        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-        let ty = self.field_ty(f);
+    /// `impl From<Full> for FullInput`, copying the writable fields.
+    fn input_from(
+        &self,
+        name: &Ident,
+        input: &[SerdeField],
+        full_id: TypeId,
+    ) -> Result<TokenStream> {
+        let full = self.def(full_id);
+        let full_name = ident(&full.name);
+        let TypeKind::Struct(full_struct) = &full.kind else {
+            return Ok(TokenStream::new());
+        };
+        let mut fields = Vec::new();
+        for f in input {
+            let Some(source) = full_struct
+                .fields
+                .iter()
+                .find(|g| g.wire_name == f.field.wire_name)
+            else {
+                continue;
+            };
+            let field = &f.ident;
+            let boxes = (*source.boxed.get("boxed fields")?, f.boxed);
+            let value = convert(quote!(value.#field), source, f.field, boxes);
+            fields.push(quote!(#field: #value,));
+        }
+        let doc = format!(
+            " Keeps the writable fields of a [`{}`], ready to send.",
+            full.name
+        );
+        // An input with no writable fields ignores the value.
+        let value = if input.is_empty() {
+            format_ident!("_value")
+        } else {
+            format_ident!("value")
+        };
+        let allow = allow_deprecated(input);
+        Ok(quote! {
+            #allow
+            impl From<#full_name> for #name {
+                #[doc = #doc]
+                fn from(#value: #full_name) -> Self {
+                    Self { #(#fields)* }
+                }
+            }
+        })
+    }
+}
+
+/// The names the deserializer's own variables take; a field's local
+/// variable is renamed where it would be one of them.
+const RESERVED_LOCALS: [&str; 2] = ["map", "key"];
+
+/// One field as the struct and its serde impls see it.
+struct SerdeField<'f> {
+    field: &'f Field,
+    /// The field's identifier.
+    ident: Ident,
+    /// The deserializer's variable for it: the field's name unless that is
+    /// one of [`RESERVED_LOCALS`], then a name no field has.
+    local: Ident,
+    /// Its Rust type, `Option` and `Box` included.
+    ty: TokenStream,
+    boxed: bool,
+}
+
+impl SerdeField<'_> {
+    /// `pub name: Type,` with its docs.
+    fn declaration(&self) -> TokenStream {
+        let (name, ty) = (&self.ident, &self.ty);
+        let fallback = format!("The `{}` property.", self.field.wire_name);
+        let docs = doc(Some(self.field.doc.as_deref().unwrap_or(&fallback)));
+        let deprecated = self.field.deprecated.then(|| quote!(#[deprecated]));
         quote! {
             #docs
             #deprecated
@@ -310,224 +237,199 @@ impl Emitter<'_> {
         }
     }
 
-    fn field_ty(&self, f: &Field) -> TokenStream {
-        let mut ty = self.ty(&f.ty, false);
-        if f.boxed {
-            ty = quote!(Box<#ty>);
+    /// `value` as written: through the field's wire format, if it has one.
+    fn out(&self, value: TokenStream) -> TokenStream {
+        match self.field.encoding {
+            None => value,
+            Some(Encoding::Scalar(f)) => {
+                let f = format_ident!("{f}");
+                quote!(&wire::Out::<wire::#f>(#value))
+            }
+            Some(Encoding::Seq(f)) => {
+                let f = format_ident!("{f}");
+                quote!(&wire::OutSeq::<wire::#f>(#value))
+            }
+            Some(Encoding::Map(f)) => {
+                let f = format_ident!("{f}");
+                quote!(&wire::OutMap::<wire::#f>(#value))
+            }
         }
-        if f.optional() {
-            ty = quote!(Option<#ty>);
-        }
-        ty
     }
 
-    /// `Serialize` and `Deserialize` for a struct, written out rather than
-    /// derived: a JSON object written field by field (absent `None`s left
-    /// out) and read by one `match` on the key (unknown keys skipped). This
-    /// is a fraction of what `#[derive]` expands to (no field-identifier
-    /// enum, no sequence form, no duplicate tracking), which is what keeps
-    /// `cargo check` of the whole API within its budget.
-    fn serde_impls(&self, def: &TypeDef, s: &Struct) -> Result<TokenStream> {
-        let name = ident(&def.name);
-        let mut entries = Vec::new();
-        let mut locals = Vec::new();
-        let mut arms = Vec::new();
-        let mut inits = Vec::new();
-        let mut fields_arms = Vec::new();
-        for f in &s.fields {
-            let wire_name = &f.wire_name;
-            let field = ident(&f.name);
-            let local = match unraw(&f.name) {
-                "map" | "key" => format_ident!("{}_", unraw(&f.name)),
-                _ => field.clone(),
-            };
-            let wire = wire_of(&f.ty).map_err(|()| Error::Model {
-                file: None,
-                line: None,
-                pointer: format!("{}/properties/{}", def.wire_name, f.wire_name),
-                message: "nested arrays or maps of protobuf-encoded values are not supported"
-                    .into(),
-            })?;
-            let out = |value: TokenStream| match &wire {
-                None => value,
-                Some(Wire::Scalar(format)) => quote!(&wire::Out::<#format>(#value)),
-                Some(Wire::Seq(format)) => quote!(&wire::OutSeq::<#format>(#value)),
-                Some(Wire::Map(format)) => quote!(&wire::OutMap::<#format>(#value)),
-            };
-            let read_as = match &wire {
-                None => None,
-                Some(Wire::Scalar(format)) => Some(quote!(wire::In<#format>)),
-                Some(Wire::Seq(format)) => Some(quote!(wire::InSeq<#format>)),
-                Some(Wire::Map(format)) => Some(quote!(wire::InMap<#format>)),
-            };
-            entries.push(if !f.required {
-                let value = out(quote!(value));
-                quote!(if let Some(value) = &self.#field { map.serialize_entry(#wire_name, #value)?; })
-            } else if f.optional() && wire.is_some() {
-                let value = out(quote!(value));
-                quote! {
-                    match &self.#field {
-                        Some(value) => map.serialize_entry(#wire_name, #value)?,
-                        None => map.serialize_entry(#wire_name, &None::<()>)?,
-                    }
-                }
-            } else {
-                let value = out(quote!(&self.#field));
-                quote!(map.serialize_entry(#wire_name, #value)?;)
-            });
-            locals.push(quote!(let mut #local = None;));
-            fields_arms.push(match &read_as {
-                None => quote!(#wire_name => self.#field = map.next_value()?,),
-                Some(read) => quote!(#wire_name => self.#field = map.next_value::<Option<#read>>()?.map(|v| v.0),),
-            });
-            arms.push(match (f.optional(), read_as) {
-                (true, None) => quote!(#wire_name => #local = map.next_value()?,),
-                (false, None) => quote!(#wire_name => #local = Some(map.next_value()?),),
-                (true, Some(read)) => {
-                    quote!(#wire_name => #local = map.next_value::<Option<#read>>()?.map(|v| v.0),)
-                }
-                (false, Some(read)) => {
-                    quote!(#wire_name => #local = Some(map.next_value::<#read>()?.0),)
-                }
-            });
-            inits.push(if f.optional() && local == field {
-                quote!(#field)
-            } else if f.optional() {
-                quote!(#field: #local)
-            } else {
-                quote!(#field: #local.ok_or_else(|| serde::de::Error::missing_field(#wire_name))?)
-            });
-        }
-        let expecting = format!("a {} object", def.name);
-        let read_fields = quote! {
-            #(#locals)*
-            while let Some(key) = map.next_key::<wire::Key>()? {
-                match key.as_str() {
-                    #(#arms)*
-                    _ => {
-                        map.next_value::<serde::de::IgnoredAny>()?;
-                    }
-                }
-            }
-            Ok(#name { #(#inits),* })
+    /// The type a value is read as, when it has a wire format.
+    fn read_as(&self) -> Option<TokenStream> {
+        let (wrapper, f) = match self.field.encoding? {
+            Encoding::Scalar(f) => ("In", f),
+            Encoding::Seq(f) => ("InSeq", f),
+            Encoding::Map(f) => ("InMap", f),
         };
-        let allow = s
-            .fields
-            .iter()
-            .any(|f| f.deprecated)
-            .then(|| quote!(#[allow(deprecated)]));
-        let serialize_body = if s.fields.is_empty() {
-            quote!(serializer.serialize_map(Some(0))?.end())
-        } else {
+        let (wrapper, f) = (format_ident!("{wrapper}"), format_ident!("{f}"));
+        Some(quote!(wire::#wrapper<wire::#f>))
+    }
+
+    /// The statement that writes the entry (absent `None`s left out).
+    fn write(&self) -> TokenStream {
+        let (key, field) = (&self.field.wire_name, &self.ident);
+        if !self.field.required {
+            let value = self.out(quote!(value));
+            quote!(if let Some(value) = &self.#field { map.serialize_entry(#key, #value)?; })
+        } else if self.field.optional() && self.field.encoding.is_some() {
+            let value = self.out(quote!(value));
             quote! {
-                let mut map = serializer.serialize_map(None)?;
-                #(#entries)*
-                map.end()
-            }
-        };
-        let serialize = quote! {
-            #allow
-            impl serde::Serialize for #name {
-                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                    use serde::ser::SerializeMap;
-                    #serialize_body
+                match &self.#field {
+                    Some(value) => map.serialize_entry(#key, #value)?,
+                    None => map.serialize_entry(#key, &None::<()>)?,
                 }
             }
-        };
-        // A struct whose fields are all optional starts from its default and
-        // reads the fields present; the shared visitor is in the runtime.
-        if s.fields.iter().all(Field::optional) {
-            let read_field = if s.fields.is_empty() {
-                quote! {
-                    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, _key: &str, map: &mut A) -> Result<(), A::Error> {
-                        map.next_value::<serde::de::IgnoredAny>().map(drop)
-                    }
-                }
-            } else {
-                quote! {
-                    fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
-                        match key {
-                            #(#fields_arms)*
-                            _ => {
-                                map.next_value::<serde::de::IgnoredAny>()?;
-                            }
-                        }
-                        Ok(())
-                    }
-                }
-            };
-            let type_name = def.name.as_str();
-            return Ok(quote! {
-                #serialize
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        wire::read_object(deserializer, #type_name)
-                    }
-                }
-                #allow
-                impl wire::ReadFields for #name {
-                    #read_field
-                }
-            });
+        } else {
+            let value = self.out(quote!(&self.#field));
+            quote!(map.serialize_entry(#key, #value)?;)
         }
-        Ok(quote! {
+    }
+
+    /// The `match` arm that reads the entry into the local variable.
+    fn read_local(&self) -> TokenStream {
+        let (key, local) = (&self.field.wire_name, &self.local);
+        match (self.field.optional(), self.read_as()) {
+            (true, None) => quote!(#key => #local = map.next_value()?,),
+            (false, None) => quote!(#key => #local = Some(map.next_value()?),),
+            (true, Some(read)) => {
+                quote!(#key => #local = map.next_value::<Option<#read>>()?.map(|v| v.0),)
+            }
+            (false, Some(read)) => quote!(#key => #local = Some(map.next_value::<#read>()?.0),),
+        }
+    }
+
+    /// The `match` arm that reads the entry straight into `self` (structs
+    /// whose fields are all optional).
+    fn read_into_self(&self) -> TokenStream {
+        let (key, field) = (&self.field.wire_name, &self.ident);
+        match self.read_as() {
+            None => quote!(#key => self.#field = map.next_value()?,),
+            Some(read) => {
+                quote!(#key => self.#field = map.next_value::<Option<#read>>()?.map(|v| v.0),)
+            }
+        }
+    }
+
+    /// The field's initializer from its local variable.
+    fn init(&self) -> TokenStream {
+        let (key, field, local) = (&self.field.wire_name, &self.ident, &self.local);
+        if self.field.optional() && local == field {
+            quote!(#field)
+        } else if self.field.optional() {
+            quote!(#field: #local)
+        } else {
+            quote!(#field: #local.ok_or_else(|| serde::de::Error::missing_field(#key))?)
+        }
+    }
+}
+
+/// `#[allow(deprecated)]` where some field is deprecated.
+fn allow_deprecated(fields: &[SerdeField]) -> Option<TokenStream> {
+    fields
+        .iter()
+        .any(|f| f.field.deprecated)
+        .then(|| quote!(#[allow(deprecated)]))
+}
+
+/// `Serialize` and `Deserialize` for a struct, written out rather than
+/// derived: a JSON object written field by field (absent `None`s left out)
+/// and read by one `match` on the key (unknown keys skipped). This is a
+/// fraction of what `#[derive]` expands to (no field-identifier enum, no
+/// sequence form, no duplicate tracking), which is what keeps `cargo check`
+/// of the whole API within its budget.
+fn serde_impls(def: &TypeDef, fields: &[SerdeField]) -> TokenStream {
+    let name = ident(&def.name);
+    let allow = allow_deprecated(fields);
+    let entries = fields.iter().map(SerdeField::write);
+    let serialize_body = if fields.is_empty() {
+        quote!(serializer.serialize_map(Some(0))?.end())
+    } else {
+        quote! {
+            let mut map = serializer.serialize_map(None)?;
+            #(#entries)*
+            map.end()
+        }
+    };
+    let serialize = quote! {
+        #allow
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                #serialize_body
+            }
+        }
+    };
+    // A struct whose fields are all optional starts from its default and
+    // reads the fields present; the shared visitor is in the runtime.
+    if fields.iter().all(|f| f.field.optional()) {
+        let read_field = if fields.is_empty() {
+            quote! {
+                fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, _key: &str, map: &mut A) -> Result<(), A::Error> {
+                    map.next_value::<serde::de::IgnoredAny>().map(drop)
+                }
+            }
+        } else {
+            let arms = fields.iter().map(SerdeField::read_into_self);
+            quote! {
+                fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+                    match key {
+                        #(#arms)*
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                    Ok(())
+                }
+            }
+        };
+        let type_name = def.name.as_str();
+        return quote! {
             #serialize
-            #allow
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    struct Visitor;
-                    impl<'de> serde::de::Visitor<'de> for Visitor {
-                        type Value = #name;
-                        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                            f.write_str(#expecting)
-                        }
-                        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
-                            #read_fields
-                        }
-                    }
-                    deserializer.deserialize_map(Visitor)
+                    wire::read_object(deserializer, #type_name)
                 }
             }
-        })
-    }
-    /// `impl From<Full> for FullInput`, copying the writable fields.
-    fn input_from(&self, name: &Ident, input: &Struct, full_id: TypeId) -> TokenStream {
-        let full = self.def(full_id);
-        let full_name = ident(&full.name);
-        let TypeKind::Struct(full_struct) = &full.kind else {
-            return TokenStream::new();
-        };
-        let fields = input.fields.iter().filter_map(|f| {
-            let source = full_struct
-                .fields
-                .iter()
-                .find(|g| g.wire_name == f.wire_name)?;
-            let field = ident(&f.name);
-            let value = convert(quote!(value.#field), source, f);
-            Some(quote!(#field: #value,))
-        });
-        let doc = format!(
-            " Keeps the writable fields of a [`{}`], ready to send.",
-            full.name
-        );
-        // An input with no writable fields ignores the value.
-        let value = if input.fields.is_empty() {
-            format_ident!("_value")
-        } else {
-            format_ident!("value")
-        };
-        let allow = input
-            .fields
-            .iter()
-            .any(|f| f.deprecated)
-            .then(|| quote!(#[allow(deprecated)]));
-        quote! {
             #allow
-            impl From<#full_name> for #name {
-                #[doc = #doc]
-                fn from(#value: #full_name) -> Self {
-                    Self { #(#fields)* }
+            impl wire::ReadFields for #name {
+                #read_field
+            }
+        };
+    }
+    let expecting = format!("a {} object", def.name);
+    let locals = fields.iter().map(|f| {
+        let local = &f.local;
+        quote!(let mut #local = None;)
+    });
+    let arms = fields.iter().map(SerdeField::read_local);
+    let inits = fields.iter().map(SerdeField::init);
+    quote! {
+        #serialize
+        #allow
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<#name, A::Error> {
+                        #(#locals)*
+                        while let Some(key) = map.next_key::<wire::Key>()? {
+                            match key.as_str() {
+                                #(#arms)*
+                                _ => {
+                                    map.next_value::<serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        Ok(#name { #(#inits),* })
+                    }
                 }
+                deserializer.deserialize_map(Visitor)
             }
         }
     }
@@ -586,12 +488,12 @@ fn enumeration(name: &Ident, docs: TokenStream, variants: &[Variant]) -> TokenSt
     }
 }
 
-/// The expression that turns `value` (of the full field's type) into the input field's type.
-fn convert(value: TokenStream, full: &Field, input: &Field) -> TokenStream {
-    if full.ty == input.ty && full.boxed == input.boxed {
+/// The expression that turns `value` (of the full field's type) into the
+/// input field's type; `boxes` says which of the two is boxed.
+fn convert(value: TokenStream, full: &Field, input: &Field, boxes: (bool, bool)) -> TokenStream {
+    if full.ty == input.ty && boxes.0 == boxes.1 {
         return value;
     }
-    let boxes = (full.boxed, input.boxed);
     if full.optional() {
         let f = callable(&full.ty, &input.ty, boxes);
         quote!(#value.map(#f))

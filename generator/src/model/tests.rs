@@ -58,7 +58,7 @@ fn names_come_from_override_or_last_dotted_segment() {
     .unwrap();
     let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["PersonalClient", "UpdateRequest"]);
-    assert_eq!(api.types[0].wire_name, "c1.api.iam.v1.PersonalClient");
+    assert_eq!(api.types[0].schema, "c1.api.iam.v1.PersonalClient");
 }
 
 #[test]
@@ -130,17 +130,17 @@ fn scalar_formats_map_to_rust_types() {
     assert_eq!(
         types,
         [
-            &T::DateTime,
-            &T::I32,
-            &T::I64,
-            &T::U32,
-            &T::F32,
-            &T::F64,
-            &T::Bool,
-            &T::Map(Box::new(T::String)),
-            &T::Object,
-            &T::Vec(Box::new(T::String)),
-            &T::Any
+            &T::Scalar(Scalar::DateTime),
+            &T::Scalar(Scalar::I32),
+            &T::Scalar(Scalar::I64),
+            &T::Scalar(Scalar::U32),
+            &T::Scalar(Scalar::F32),
+            &T::Scalar(Scalar::F64),
+            &T::Scalar(Scalar::Bool),
+            &T::Map(Box::new(T::Scalar(Scalar::String))),
+            &T::Scalar(Scalar::Object),
+            &T::Vec(Box::new(T::Scalar(Scalar::String))),
+            &T::Scalar(Scalar::Any)
         ]
     );
 }
@@ -174,7 +174,7 @@ fn inline_objects_and_enums_become_named_types() {
         .collect();
     assert_eq!(names, [("XOne", "X_ONE"), ("XTwo", "x-two")]);
     assert_eq!(
-        ty(&api, "AInner").wire_name,
+        ty(&api, "AInner").schema,
         "/components/schemas/A/properties/inner"
     );
 }
@@ -186,8 +186,8 @@ fn recursive_types_box_their_direct_self_references() {
         "{}",
     ))
     .unwrap();
-    assert!(field(&api, "Node", "parent").boxed);
-    assert!(!field(&api, "Node", "children").boxed);
+    assert!(*field(&api, "Node", "parent").boxed.get("boxed").unwrap());
+    assert!(!*field(&api, "Node", "children").boxed.get("boxed").unwrap());
 }
 
 #[test]
@@ -288,50 +288,10 @@ fn operations_are_grouped_and_named() {
         get.segments,
         [Segment::Literal("things".into()), Segment::Param(0)]
     );
-    assert_eq!(get.path_params[0].name, "id");
-    assert_eq!(get.query_params[0].ty, TypeRef::I32);
-    assert!(!get.query_params[0].required);
+    assert_eq!(get.params[0].name, "id");
+    assert_eq!(get.params[1].ty, TypeRef::Scalar(Scalar::I32));
+    assert!(!get.params[1].required);
     assert!(group.operations[1].response.is_none());
-}
-
-#[test]
-fn empty_request_bodies_are_implicit() {
-    let api = model(&doc(THINGS, OPS)).unwrap();
-    let ops = &api.groups[0].operations;
-    assert!(ops[1].body.as_ref().unwrap().implicit_empty);
-    assert!(!ops[2].body.as_ref().unwrap().implicit_empty);
-}
-
-#[test]
-fn request_bodies_use_input_types_without_read_only_fields() {
-    let api = model(&doc(THINGS, OPS)).unwrap();
-    // Thing is also received, so it keeps every field and gains ThingInput.
-    let thing: Vec<&str> = fields(&api, "Thing")
-        .iter()
-        .map(|f| f.wire_name.as_str())
-        .collect();
-    assert_eq!(thing, ["id", "name"]);
-    let input: Vec<&str> = fields(&api, "ThingInput")
-        .iter()
-        .map(|f| f.wire_name.as_str())
-        .collect();
-    assert_eq!(input, ["name"]);
-    let TypeKind::Struct(s) = &ty(&api, "ThingInput").kind else {
-        panic!()
-    };
-    assert_eq!(
-        s.input_of.map(|id| api.types[id.0].name.as_str()),
-        Some("Thing")
-    );
-    // UpdateRequest is only ever sent: rewritten in place, pointing at ThingInput.
-    let update = fields(&api, "UpdateRequest");
-    let wire: Vec<&str> = update.iter().map(|f| f.wire_name.as_str()).collect();
-    assert_eq!(wire, ["thing", "mask"]);
-    assert_eq!(
-        update[0].ty.named().map(|id| api.types[id.0].name.as_str()),
-        Some("ThingInput")
-    );
-    assert!(api.types.iter().all(|t| t.name != "UpdateRequestInput"));
 }
 
 #[test]
@@ -373,9 +333,15 @@ fn an_operations_parameter_overrides_the_paths() {
     let ops = "/a/{id}:\n  parameters: [{name: id, in: path, required: true, schema: {type: string}}, {name: q, in: query, schema: {type: string}}]\n  get:\n    operationId: x.Get\n    parameters: [{name: id, in: path, required: true, schema: {type: integer, format: int32}}]\n    responses: {'200': {description: ok}}";
     let api = model(&doc("{}", ops)).unwrap();
     let get = &api.groups[0].operations[0];
-    assert_eq!(get.path_params.len(), 1);
-    assert_eq!(get.path_params[0].ty, TypeRef::I32);
-    assert_eq!(get.query_params[0].wire_name, "q");
+    assert_eq!(
+        get.params
+            .iter()
+            .filter(|p| p.location == Location::Path)
+            .count(),
+        1
+    );
+    assert_eq!(get.params[0].ty, TypeRef::Scalar(Scalar::I32));
+    assert_eq!(get.params[1].wire_name, "q");
 }
 
 #[test]
@@ -404,12 +370,18 @@ c1.v1.User:
         field(&api, "User", "inner").ty
     );
     assert_eq!(ty(&api, "OuterInner").package, "c1.v1");
-    assert_eq!(field(&api, "User", "when").ty, TypeRef::DateTime);
+    assert_eq!(
+        field(&api, "User", "when").ty,
+        TypeRef::Scalar(Scalar::DateTime)
+    );
     assert_eq!(
         field(&api, "Outer", "kind").ty,
         field(&api, "User", "kind").ty
     );
-    assert_eq!(field(&api, "User", "size").ty, TypeRef::I64Str);
+    assert_eq!(
+        field(&api, "User", "size").ty,
+        TypeRef::Scalar(Scalar::I64Str)
+    );
     let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(
         names,
@@ -454,14 +426,14 @@ fn protobuf_json_scalars_have_their_own_types() {
     assert_eq!(
         types,
         [
-            &T::I64Str,
-            &T::U64Str,
-            &T::Duration,
-            &T::Bytes,
-            &T::Bytes,
-            &T::I32,
-            &T::U32,
-            &T::Vec(Box::new(T::I64Str))
+            &T::Scalar(Scalar::I64Str),
+            &T::Scalar(Scalar::U64Str),
+            &T::Scalar(Scalar::Duration),
+            &T::Scalar(Scalar::Bytes),
+            &T::Scalar(Scalar::Bytes),
+            &T::Scalar(Scalar::I32),
+            &T::Scalar(Scalar::U32),
+            &T::Vec(Box::new(T::Scalar(Scalar::I64Str)))
         ]
     );
 }
@@ -477,11 +449,11 @@ fn objects_with_additional_properties_true_are_free_form() {
     .unwrap();
     assert_eq!(
         field(&api, "S", "expanded").ty,
-        TypeRef::Vec(Box::new(TypeRef::Object))
+        TypeRef::Vec(Box::new(TypeRef::Scalar(Scalar::Object)))
     );
     assert!(matches!(
         ty(&api, "Any").kind,
-        TypeKind::Alias(TypeRef::Object)
+        TypeKind::Alias(TypeRef::Scalar(Scalar::Object))
     ));
     assert_eq!(api.types.len(), 2, "no struct for the @type item");
 }
@@ -565,8 +537,11 @@ fn types_know_their_package() {
 fn required_nullable_path_parameters_stay_plain_strings() {
     let ops = "/a/{id}:\n  get:\n    operationId: x.Get\n    parameters: [{name: id, in: path, required: true, schema: {type: string, nullable: true}}]\n    responses: {'200': {description: ok}}";
     let api = model(&doc("{}", ops)).unwrap();
-    let param = &api.groups[0].operations[0].path_params[0];
-    assert_eq!((param.ty.clone(), param.required), (TypeRef::String, true));
+    let param = &api.groups[0].operations[0].params[0];
+    assert_eq!(
+        (param.ty.clone(), param.required),
+        (TypeRef::Scalar(Scalar::String), true)
+    );
 }
 
 #[test]
@@ -581,60 +556,5 @@ fn speakeasy_group_and_name_override_name_operations() {
             group.operations[0].name.as_str()
         ),
         ("apps", "AppsApi", "list")
-    );
-}
-
-const PAGED: &str = "\
-Page:
-  type: object
-  properties:
-    list: {type: array, items: {type: string}}
-    nextPageToken: {type: string}
-Search:
-  type: object
-  properties:
-    query: {type: string}
-    pageToken: {type: string}
-Unpaged:
-  type: object
-  properties:
-    query: {type: string}";
-
-#[test]
-fn list_and_search_operations_are_paginated() {
-    let page = "responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}}}";
-    let ops = format!(
-        "/list:\n  get:\n    operationId: x.List\n    parameters: [{{name: page_size, in: query, schema: {{type: integer}}}}, {{name: page_token, in: query, schema: {{type: string}}}}]\n    {page}\n\
-         /search:\n  post:\n    operationId: x.Search\n    requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Search'}}}}}}}}\n    {page}\n\
-         /other:\n  post:\n    operationId: x.Other\n    requestBody: {{content: {{application/json: {{schema: {{$ref: '#/components/schemas/Unpaged'}}}}}}}}\n    {page}"
-    );
-    let api = model(&doc(PAGED, &ops)).unwrap();
-    let by_name = |n: &str| {
-        api.groups[0]
-            .operations
-            .iter()
-            .find(|o| o.name == n)
-            .unwrap()
-            .pagination
-            .clone()
-    };
-    assert_eq!(
-        by_name("list"),
-        Some(Pagination {
-            token: PageToken::Query(1),
-            next_field: "next_page_token".into()
-        })
-    );
-    assert_eq!(
-        by_name("search"),
-        Some(Pagination {
-            token: PageToken::Body("page_token".into()),
-            next_field: "next_page_token".into()
-        })
-    );
-    assert_eq!(
-        by_name("other"),
-        None,
-        "a next token but no way to pass it back"
     );
 }

@@ -1,0 +1,447 @@
+//! The model's types, and nothing else: what the generator knows about the
+//! API once the spec is read. Built by [`super::build`]; the passes fill in
+//! what needs the whole model (each such value is a [`Pending`] until then).
+
+/// The whole API, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The servers, in spec order.
+    pub servers: Vec<Server>,
+    /// The token URL of the first OAuth2 client-credentials security scheme.
+    pub token_url: Option<String>,
+    /// Every named type, indexed by [`TypeId`].
+    pub types: Vec<TypeDef>,
+    /// Operation groups, sorted by module name.
+    pub groups: Vec<Group>,
+    /// Constructs typed less precisely than the spec describes them.
+    pub warnings: Vec<Warning>,
+    /// The models modules, the features that need them and which types
+    /// derive `Default` (the `layout` pass).
+    pub layout: Pending<Layout>,
+}
+
+/// A value a pass computes from the whole model: `Unknown` until it has run.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Pending<T> {
+    /// The pass that computes it has not run.
+    #[default]
+    Unknown,
+    /// Computed.
+    Known(T),
+}
+
+/// A construct the generator cannot type precisely and falls back to
+/// `serde_json::Value` for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The document that holds it, once located.
+    pub file: Option<String>,
+    /// Its 1-based line there.
+    pub line: Option<usize>,
+    /// JSON pointer into the merged document.
+    pub pointer: String,
+    /// What was done.
+    pub message: String,
+}
+
+/// A server URL template.
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// The URL, with `{variable}` placeholders.
+    pub url: String,
+    /// What the server is.
+    pub description: Option<String>,
+    /// The placeholders, in spec order.
+    pub variables: Vec<ServerVariable>,
+}
+
+/// A placeholder in a server URL.
+#[derive(Debug, Clone)]
+pub struct ServerVariable {
+    /// Its name in the URL.
+    pub name: String,
+    /// Its default value.
+    pub default: String,
+    /// What it is.
+    pub description: Option<String>,
+}
+
+/// Index of a type in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust name, unique in the crate.
+    pub name: String,
+    /// The schema it comes from: a component's key (`c1.api.app.v1.App`), or
+    /// the JSON pointer of an inline schema.
+    pub schema: String,
+    /// Rustdoc, from `description` or `title`.
+    pub doc: Option<String>,
+    /// The dotted package it belongs to (`c1.api.iam.v1`): its component's
+    /// name without the last segment.
+    pub package: String,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A string enum; values outside the list decode into an `Unknown` case.
+    Enum(Vec<Variant>),
+    /// Another name for a type.
+    Alias(TypeRef),
+}
+
+/// An object type.
+#[derive(Debug, Clone, Default)]
+pub struct Struct {
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// For a request-body variant without read-only fields: the full type it
+    /// converts from (made by the `inputs` pass).
+    pub input_of: Option<TypeId>,
+}
+
+/// A property of an object.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Rust name.
+    pub name: String,
+    /// JSON name.
+    pub wire_name: String,
+    /// Its type (without the `Option` that optionality adds).
+    pub ty: TypeRef,
+    /// How its value is written in JSON, where serde's default is not it.
+    pub encoding: Option<Encoding>,
+    /// Listed in `required`.
+    pub required: bool,
+    /// May be `null`.
+    pub nullable: bool,
+    /// `readOnly`: set by the server, never sent.
+    pub read_only: bool,
+    /// Boxed, because the type contains itself through this field (the
+    /// `boxes` pass).
+    pub boxed: Pending<bool>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Rustdoc.
+    pub doc: Option<String>,
+}
+
+/// A protobuf JSON encoding ([`Scalar::wire_format`]) applied to a value,
+/// or to each item of an array or value of a map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// The value itself.
+    Scalar(&'static str),
+    /// Each item of an array.
+    Seq(&'static str),
+    /// Each value of a map.
+    Map(&'static str),
+}
+
+/// A value of a string enum.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Rust name.
+    pub name: String,
+    /// JSON value.
+    pub wire_name: String,
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    /// A value with no name of its own (see [`Scalar`]).
+    Scalar(Scalar),
+    /// A JSON array.
+    Vec(Box<TypeRef>),
+    /// A JSON object with values of one type.
+    Map(Box<TypeRef>),
+    /// A named type.
+    Named(TypeId),
+}
+
+/// The types that need no definition; what each is in Rust and on the wire
+/// is in one table, [`Scalar::info`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scalar {
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`, a JSON number.
+    I64,
+    /// `u32`.
+    U32,
+    /// `u64`, a JSON number.
+    U64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `String`.
+    String,
+    /// An RFC 3339 timestamp.
+    DateTime,
+    /// A 64-bit integer carried as a JSON string (protobuf `int64`).
+    I64Str,
+    /// An unsigned 64-bit integer carried as a JSON string (protobuf `uint64`).
+    U64Str,
+    /// A protobuf duration, `"3.5s"`.
+    Duration,
+    /// Bytes, base64 in JSON.
+    Bytes,
+    /// Any JSON value.
+    Any,
+    /// Any JSON object.
+    Object,
+}
+
+/// What the table says about a [`Scalar`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScalarInfo {
+    /// The Rust type, by path (`time::OffsetDateTime`).
+    pub rust: &'static str,
+    /// The `crate::wire` format that encodes it, where serde's default
+    /// encoding is not the API's.
+    pub wire_format: Option<&'static str>,
+    /// Whether the Rust type implements `Default`.
+    pub default: bool,
+    /// Whether it can be written as one path segment or header value (query
+    /// parameters take every scalar).
+    pub in_path: bool,
+    /// How an argument of this type is passed.
+    pub passed: Passed,
+}
+
+/// How a method takes an argument of some type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Passed {
+    /// By value (`i64`, `bool`).
+    Value,
+    /// As `&str`.
+    Str,
+    /// By reference (`&serde_json::Value`).
+    Ref,
+}
+
+/// The operations that share a group (`x-speakeasy-group`, or the first tag).
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The group as the spec names it.
+    pub tag: String,
+    /// Rust module and accessor name (`personal_client`).
+    pub module: String,
+    /// Rust name of the handle type (`PersonalClientApi`).
+    pub type_name: String,
+    /// Rustdoc, from the tag's description.
+    pub doc: Option<String>,
+    /// Operations, sorted by name.
+    pub operations: Vec<Operation>,
+}
+
+/// One API operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Rust method name.
+    pub name: String,
+    /// `operationId`.
+    pub operation_id: Option<String>,
+    /// The operation's name in the spec: `x-speakeasy-name-override`, or the
+    /// last segment of `operationId` (`GetFunctionSecretEncryptionKey`).
+    pub spec_name: String,
+    /// HTTP method, lower case.
+    pub method: String,
+    /// The path template.
+    pub path: String,
+    /// The path split into segments.
+    pub segments: Vec<Segment>,
+    /// Every parameter: path parameters in template order, then query and
+    /// header parameters in spec order.
+    pub params: Vec<Param>,
+    /// The JSON request body.
+    pub body: Option<Body>,
+    /// The JSON success response, `None` for no content.
+    pub response: Option<TypeRef>,
+    /// Rustdoc: summary and description.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// How to ask for the next page, for operations whose response has a
+    /// `nextPageToken` (the `pagination` pass; `None` when it does not page).
+    pub pagination: Pending<Option<Pagination>>,
+    /// The method's arguments and result (the `signatures` pass).
+    pub signature: Pending<Signature>,
+}
+
+/// How a paginated operation takes the token of the page it wants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// Where the token goes.
+    pub token: PageToken,
+    /// The Rust name of the response's `nextPageToken` field.
+    pub next_field: String,
+}
+
+/// Where a paginated operation takes its page token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageToken {
+    /// The query parameter at this index of [`Operation::params`] (`page_token`).
+    Query(usize),
+    /// The request body field with this Rust name (`page_token`, sent as `pageToken`).
+    Body(String),
+}
+
+/// One segment of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Literal text.
+    Literal(String),
+    /// The parameter at this index of [`Operation::params`].
+    Param(usize),
+}
+
+/// An operation's parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Rust name.
+    pub name: String,
+    /// Name on the wire: the query key or header name.
+    pub wire_name: String,
+    /// Where it goes.
+    pub location: Location,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Rustdoc.
+    pub doc: Option<String>,
+}
+
+/// Where a parameter goes. (Cookie parameters are rejected when the model
+/// is built.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A segment of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// A JSON request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Its type.
+    pub ty: TypeRef,
+    /// The body is an object with no fields: the caller passes nothing and
+    /// `{}` is sent (the `inputs` pass, which drops read-only fields).
+    pub implicit_empty: Pending<bool>,
+}
+
+/// An operation's method as a user calls it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signature {
+    /// The arguments after `&self`, in order.
+    pub args: Vec<Arg>,
+    /// The type of the `Ok` value.
+    pub returns: RustType,
+}
+
+/// One argument of an operation's method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arg {
+    /// Its Rust name (possibly raw, `r#type`).
+    pub name: String,
+    /// Its Rust type.
+    pub ty: RustType,
+    /// What it carries.
+    pub source: ArgSource,
+}
+
+/// What an argument carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgSource {
+    /// The parameter at this index of [`Operation::params`].
+    Param(usize),
+    /// The request body.
+    Body,
+}
+
+/// A Rust type as the generated code spells it: the one description that
+/// the emitted code and the change report both render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RustType {
+    /// A scalar's type.
+    Scalar(Scalar),
+    /// A model type, by name.
+    Named(String),
+    /// `Vec<T>`.
+    Vec(Box<RustType>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<RustType>),
+    /// `Option<T>`.
+    Option(Box<RustType>),
+    /// `Box<T>`.
+    Box(Box<RustType>),
+    /// `&T`.
+    Ref(Box<RustType>),
+    /// `&[T]`.
+    Slice(Box<RustType>),
+    /// `&str`.
+    Str,
+    /// `()`.
+    Unit,
+}
+
+/// Where the models go: modules, the features that need them, and which
+/// types derive `Default`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// The models modules, sorted by name.
+    pub modules: Vec<ModelModule>,
+    /// The index in [`Layout::modules`] of each type's module, by [`TypeId`].
+    pub module_of: Vec<usize>,
+    /// Whether each type derives `Default`, by [`TypeId`].
+    pub default: Vec<bool>,
+}
+
+/// One models module: the types of one protobuf package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelModule {
+    /// The module's name (`iam_v1`).
+    pub name: String,
+    /// The package its types come from (`c1.api.iam.v1`).
+    pub package: String,
+    /// Its types, sorted by name.
+    pub types: Vec<TypeId>,
+    /// The operation groups (cargo features) that need it.
+    pub features: Features,
+    /// Whether its types refer to types of other modules.
+    pub uses_others: bool,
+}
+
+/// Which cargo features build a models module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Features {
+    /// Every group needs it: always built.
+    Always,
+    /// Built when one of these groups (by module name) is.
+    Groups(Vec<String>),
+    /// No operation needs it: built with the `full` feature only.
+    FullOnly,
+}

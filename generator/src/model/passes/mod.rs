@@ -1,0 +1,75 @@
+//! The passes: what needs the whole model, each in its own file with its
+//! own tests, each `run(api: &mut Api) -> Result<()>`. [`run_all`] runs them
+//! in the order they depend on each other.
+
+use super::ir::{Api, TypeDef, TypeId, TypeKind};
+use crate::error::Result;
+
+pub mod boxes;
+pub mod cycles;
+pub mod inputs;
+pub mod layout;
+pub mod pagination;
+pub mod signatures;
+
+/// Runs every pass: reject alias cycles, derive input types (and which
+/// bodies are empty), box recursive fields, detect pagination, lay out the
+/// models modules, compute signatures.
+pub fn run_all(api: &mut Api) -> Result<()> {
+    cycles::run(api)?;
+    inputs::run(api)?;
+    boxes::run(api)?;
+    pagination::run(api)?;
+    layout::run(api)?;
+    signatures::run(api)
+}
+
+/// The named types a type refers to directly: `(type, through a field that
+/// is not read-only)`, for fields and alias targets.
+pub(crate) fn direct_refs(def: &TypeDef) -> Vec<(TypeId, bool)> {
+    match &def.kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .filter_map(|f| f.ty.named().map(|t| (t, !f.read_only)))
+            .collect(),
+        TypeKind::Alias(ty) => ty.named().map(|t| (t, true)).into_iter().collect(),
+        TypeKind::Enum(_) => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Building a model from YAML for the passes' tests.
+    use crate::error::Result;
+    use crate::load::SourceDocument;
+    use crate::model::{lower, Api};
+    use crate::{merge, normalize};
+
+    /// The model of one YAML document, before any pass.
+    pub fn lowered(yaml: &str) -> Result<Api> {
+        let doc = SourceDocument::parse("t.yaml", yaml)?;
+        lower(&merge::merge(&[normalize::normalize(&doc)?])?)
+    }
+
+    /// A document with these component schemas (YAML, indented as a map)
+    /// and these paths.
+    pub fn doc(schemas: &str, paths: &str) -> String {
+        let indent = |text: &str, n: usize| {
+            text.lines()
+                .map(|l| format!("{}{l}\n", " ".repeat(n)))
+                .collect::<String>()
+        };
+        format!(
+            "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths:\n{}components:\n  schemas:\n{}",
+            indent(paths, 2),
+            indent(schemas, 4)
+        )
+    }
+
+    /// The type named `name`.
+    pub fn id(api: &Api, name: &str) -> crate::model::TypeId {
+        let i = api.types.iter().position(|t| t.name == name);
+        crate::model::TypeId(i.unwrap_or_else(|| panic!("no type {name}")))
+    }
+}

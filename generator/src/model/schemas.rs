@@ -1,0 +1,504 @@
+//! Schemas to types. Every component schema gets its [`TypeId`] and Rust
+//! name before any schema is converted, so forward and recursive references
+//! resolve. Inline objects and enums become named types of their own, named
+//! after where they appear and put in the package of the schema that holds
+//! them.
+
+use std::collections::{HashMap, HashSet};
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ObjectType, OpenAPI, ReferenceOr, Schema,
+    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+
+use super::ir::{Field, Pending, Scalar, Struct, TypeDef, TypeId, TypeKind, TypeRef, Warning};
+use super::protobuf::{self, oneofs, package_of, qualify, variants, with_oneof_note};
+use super::{clean_doc, model_error};
+use crate::error::{Error, Pointer, Result};
+use crate::names::{component_type_name, pascal, snake, unique, RESERVED_TYPES};
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// Where a schema is used: the name a type made of it gets, and the package
+/// that type goes in.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// The Rust name for a type made of the schema (`ThingStoreGetResponse`).
+    pub hint: String,
+    /// The package of the schema that holds it.
+    pub package: String,
+}
+
+impl Origin {
+    /// The origin of a schema inside this one, named `hint` + `suffix`.
+    pub fn inner(&self, suffix: &str) -> Origin {
+        Origin {
+            hint: format!("{}{suffix}", self.hint),
+            package: self.package.clone(),
+        }
+    }
+}
+
+/// A type whose id and name are reserved; its shape is known once its
+/// schema is converted.
+struct Draft {
+    name: String,
+    schema: String,
+    doc: Option<String>,
+    package: String,
+    kind: Option<TypeKind>,
+}
+
+/// Converts schemas into types, collecting them.
+pub struct Schemas<'a> {
+    api: &'a OpenAPI,
+    /// The same document as JSON, for references into any node of it.
+    document: &'a serde_json::Value,
+    types: Vec<Draft>,
+    by_component: HashMap<&'a str, TypeId>,
+    /// The named types made of inline schemas, by the schema's JSON pointer:
+    /// a schema has one type however it is reached.
+    by_pointer: HashMap<String, TypeId>,
+    /// The types of references into a node (`#/components/schemas/X/properties/y`),
+    /// and those being resolved (to catch a reference that contains itself).
+    deep: HashMap<String, TypeRef>,
+    resolving: HashSet<String>,
+    names: HashSet<String>,
+    warnings: Vec<Warning>,
+}
+
+impl<'a> Schemas<'a> {
+    /// Assigns an id and a collision-free name to every component schema.
+    pub fn new(api: &'a OpenAPI, document: &'a serde_json::Value) -> Self {
+        let mut schemas = Schemas {
+            api,
+            document,
+            types: Vec::new(),
+            by_component: HashMap::new(),
+            by_pointer: HashMap::new(),
+            deep: HashMap::new(),
+            resolving: HashSet::new(),
+            names: RESERVED_TYPES.iter().map(|s| s.to_string()).collect(),
+            warnings: Vec::new(),
+        };
+        for (key, name) in component_names(&component_schemas(api)) {
+            let id = schemas.reserve(name, key.to_string(), package_of(key));
+            schemas.by_component.insert(key, id);
+        }
+        schemas
+    }
+
+    /// Every type, once every schema is converted; with the warnings.
+    pub fn finish(self) -> Result<(Vec<TypeDef>, Vec<Warning>)> {
+        let types = self.types.into_iter().map(|d| {
+            let kind = d.kind.ok_or_else(|| {
+                model_error(
+                    &Pointer::root(),
+                    format!("internal error: type `{}` was never converted", d.name),
+                )
+            })?;
+            Ok(TypeDef {
+                name: d.name,
+                schema: d.schema,
+                doc: d.doc,
+                package: d.package,
+                kind,
+            })
+        });
+        Ok((crate::error::all(types)?, self.warnings))
+    }
+
+    fn reserve(&mut self, name: String, schema: String, package: String) -> TypeId {
+        let name = unique(name, |n| self.names.contains(n));
+        self.names.insert(name.clone());
+        self.types.push(Draft {
+            name,
+            schema,
+            doc: None,
+            package,
+            kind: None,
+        });
+        TypeId(self.types.len() - 1)
+    }
+
+    /// Reserves the type of the inline schema at `at`.
+    fn reserve_at(&mut self, origin: &Origin, at: &Pointer) -> TypeId {
+        let id = self.reserve(origin.hint.clone(), at.to_string(), origin.package.clone());
+        self.by_pointer.insert(at.to_string(), id);
+        id
+    }
+
+    fn define(&mut self, id: TypeId, doc: Option<String>, kind: TypeKind) {
+        self.types[id.0].doc = doc;
+        self.types[id.0].kind = Some(kind);
+    }
+
+    /// Converts every component schema; the errors of all of them are
+    /// reported together.
+    pub fn define_components(&mut self) -> Result<()> {
+        let components = component_schemas(self.api);
+        crate::error::all(
+            components
+                .into_iter()
+                .map(|(key, schema)| self.define_component(key, schema)),
+        )
+        .map(drop)
+    }
+
+    fn define_component(&mut self, key: &str, schema: &ReferenceOr<Schema>) -> Result<()> {
+        let id = self.by_component[key];
+        let at = Pointer::root().push("components").push("schemas").push(key);
+        let origin = Origin {
+            hint: self.types[id.0].name.clone(),
+            package: self.types[id.0].package.clone(),
+        };
+        let (doc, kind) = match schema {
+            ReferenceOr::Reference { reference } => (
+                None,
+                TypeKind::Alias(self.resolve(reference, &origin, &at)?),
+            ),
+            ReferenceOr::Item(s) => (schema_doc(s), self.kind_of(s, &origin, &at)?),
+        };
+        self.define(id, doc, kind);
+        Ok(())
+    }
+
+    /// The kind of a schema that has a name of its own.
+    fn kind_of(&mut self, schema: &Schema, origin: &Origin, at: &Pointer) -> Result<TypeKind> {
+        Ok(match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(obj)) if is_struct(obj) => TypeKind::Struct(Struct {
+                fields: self.fields(schema, obj, origin, at)?,
+                input_of: None,
+            }),
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                TypeKind::Enum(variants(&s.enumeration))
+            }
+            _ => TypeKind::Alias(self.inline(schema, origin, at)?),
+        })
+    }
+
+    fn fields(
+        &mut self,
+        schema: &Schema,
+        obj: &ObjectType,
+        origin: &Origin,
+        at: &Pointer,
+    ) -> Result<Vec<Field>> {
+        let oneofs = oneofs(schema.schema_data.description.as_deref().unwrap_or(""));
+        let mut fields: Vec<Field> = Vec::new();
+        let mut errors = Vec::new();
+        for (wire, prop) in &obj.properties {
+            let at = at.push("properties").push(wire);
+            match self.field(prop, wire, &fields, origin, &at) {
+                Ok(mut field) => {
+                    field.required = obj.required.contains(wire);
+                    field.doc = with_oneof_note(field.doc, wire, &oneofs);
+                    fields.push(field);
+                }
+                Err(e) => errors.extend(e.into_list()),
+            }
+        }
+        if errors.is_empty() {
+            Ok(fields)
+        } else {
+            Err(Error::from_many(errors))
+        }
+    }
+
+    /// The field for property `wire` (not yet marked required).
+    fn field(
+        &mut self,
+        prop: &ReferenceOr<Box<Schema>>,
+        wire: &str,
+        siblings: &[Field],
+        origin: &Origin,
+        at: &Pointer,
+    ) -> Result<Field> {
+        let ty = self.type_ref(prop, &origin.inner(&pascal(wire)), at)?;
+        let encoding = ty.encoding().map_err(|_| {
+            model_error(
+                at,
+                "nested arrays or maps of protobuf-encoded values are not supported".into(),
+            )
+        })?;
+        let data = prop.as_item().map(|s| &s.schema_data);
+        Ok(Field {
+            name: unique(snake(wire), |n| siblings.iter().any(|f| f.name == n)),
+            wire_name: wire.to_string(),
+            ty,
+            encoding,
+            required: false,
+            nullable: data.is_some_and(|d| d.nullable),
+            read_only: data.is_some_and(|d| d.read_only),
+            boxed: Pending::Unknown,
+            deprecated: data.is_some_and(|d| d.deprecated),
+            doc: prop.as_item().and_then(|s| schema_doc(s)),
+        })
+    }
+
+    /// The type of a schema or reference used at `at`.
+    pub fn type_ref<S: std::borrow::Borrow<Schema>>(
+        &mut self,
+        schema: &ReferenceOr<S>,
+        origin: &Origin,
+        at: &Pointer,
+    ) -> Result<TypeRef> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.resolve(reference, origin, at),
+            ReferenceOr::Item(s) => self.inline(s.borrow(), origin, at),
+        }
+    }
+
+    fn resolve(&mut self, reference: &str, origin: &Origin, at: &Pointer) -> Result<TypeRef> {
+        let id = reference
+            .strip_prefix(SCHEMA_PREFIX)
+            .map(|name| name.replace("~1", "/").replace("~0", "~"))
+            .and_then(|name| self.by_component.get(name.as_str()).copied());
+        match id {
+            Some(id) => Ok(TypeRef::Named(id)),
+            None if !reference.starts_with('#') => Err(model_error(at, format!("reference `{reference}` points outside the document; only local references (`#/...`) are supported"))),
+            None if reference
+                .strip_prefix(SCHEMA_PREFIX)
+                .is_some_and(|name| !name.contains('/')) =>
+            {
+                Err(model_error(at, format!(
+                    "reference `{reference}` does not name a schema in `components/schemas`"
+                )))
+            }
+            None => self.resolve_inside(reference, &origin.package, at),
+        }
+    }
+
+    /// A reference to a schema inside another node: a property of a schema
+    /// (`#/components/schemas/X/properties/y`), a parameter's schema
+    /// (`#/components/parameters/p/schema`), ... It has the type the schema
+    /// has there. Types made of it go in the package of the component it is
+    /// in, else in `package`, the package of the schema that refers to it.
+    fn resolve_inside(&mut self, reference: &str, package: &str, at: &Pointer) -> Result<TypeRef> {
+        if let Some(ty) = self.deep.get(reference) {
+            return Ok(ty.clone());
+        }
+        let pointer = &reference[1..];
+        let Some(value) = self.document.pointer(pointer) else {
+            return Err(model_error(
+                at,
+                format!("reference `{reference}` does not name a schema in the document"),
+            ));
+        };
+        let schema: ReferenceOr<Schema> = serde_json::from_value(value.clone()).map_err(|e| {
+            model_error(
+                at,
+                format!("reference `{reference}` does not point at a schema: {e}"),
+            )
+        })?;
+        if !self.resolving.insert(reference.to_string()) {
+            return Err(model_error(
+                at,
+                format!("reference `{reference}` leads back to itself with no object in between"),
+            ));
+        }
+        let target = Pointer::parse(pointer);
+        let origin = self.origin_at(&target.tokens(), package);
+        let ty = self.type_ref(&schema, &origin, &target);
+        self.resolving.remove(reference);
+        let ty = ty?;
+        self.deep.insert(reference.to_string(), ty.clone());
+        Ok(ty)
+    }
+
+    /// The origin of the schema at `tokens`, as if it were reached from its
+    /// component: `XY` for a property `y` of `X`, `Item` for array items,
+    /// `Value` for map values; in that component's package, else in `package`.
+    fn origin_at(&self, tokens: &[String], package: &str) -> Origin {
+        let (mut hint, package, rest) = match tokens {
+            [c, s, key, rest @ ..] if c == "components" && s == "schemas" => {
+                let name = match self.by_component.get(key.as_str()) {
+                    Some(id) => self.types[id.0].name.clone(),
+                    None => pascal(key),
+                };
+                (name, package_of(key), rest)
+            }
+            [c, _, name, rest @ ..] if c == "components" => {
+                (pascal(name), package.to_string(), rest)
+            }
+            _ => (String::new(), package.to_string(), tokens),
+        };
+        let mut rest = rest.iter();
+        while let Some(token) = rest.next() {
+            match token.as_str() {
+                "properties" => hint.push_str(&pascal(rest.next().map_or("", String::as_str))),
+                "items" => hint.push_str("Item"),
+                "additionalProperties" => hint.push_str("Value"),
+                _ => {}
+            }
+        }
+        if hint.is_empty() {
+            hint = "Schema".to_string();
+        }
+        Origin { hint, package }
+    }
+
+    /// The type of a schema written in place.
+    fn inline(&mut self, schema: &Schema, origin: &Origin, at: &Pointer) -> Result<TypeRef> {
+        if let Some(id) = self.by_pointer.get(at.as_str()) {
+            return Ok(TypeRef::Named(*id));
+        }
+        let scalar = |s: Scalar| Ok(TypeRef::Scalar(s));
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                let id = self.reserve_at(origin, at);
+                self.define(
+                    id,
+                    schema_doc(schema),
+                    TypeKind::Enum(variants(&s.enumeration)),
+                );
+                Ok(TypeRef::Named(id))
+            }
+            SchemaKind::Type(Type::String(s)) => {
+                scalar(protobuf::string_format(&string_format_name(&s.format)))
+            }
+            SchemaKind::Type(Type::Number(n)) => match n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => scalar(Scalar::F32),
+                _ => scalar(Scalar::F64),
+            },
+            SchemaKind::Type(Type::Integer(i)) => match &i.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => scalar(Scalar::I32),
+                VariantOrUnknownOrEmpty::Unknown(f) if f == "uint32" => scalar(Scalar::U32),
+                VariantOrUnknownOrEmpty::Unknown(f) if f == "uint64" => scalar(Scalar::U64),
+                _ => scalar(Scalar::I64),
+            },
+            SchemaKind::Type(Type::Boolean(_)) => scalar(Scalar::Bool),
+            SchemaKind::Type(Type::Array(a)) => Ok(TypeRef::Vec(Box::new(match &a.items {
+                Some(items) => self.type_ref(items, &origin.inner("Item"), &at.push("items"))?,
+                None => TypeRef::Scalar(Scalar::Any),
+            }))),
+            SchemaKind::Type(Type::Object(obj)) if is_free_form(obj) => scalar(Scalar::Object),
+            SchemaKind::Type(Type::Object(obj)) if !obj.properties.is_empty() => {
+                let id = self.reserve_at(origin, at);
+                let fields = self.fields(schema, obj, origin, at)?;
+                let kind = TypeKind::Struct(Struct {
+                    fields,
+                    input_of: None,
+                });
+                self.define(id, schema_doc(schema), kind);
+                Ok(TypeRef::Named(id))
+            }
+            SchemaKind::Type(Type::Object(obj)) => match &obj.additional_properties {
+                Some(AdditionalProperties::Schema(values)) => {
+                    let at = at.push("additionalProperties");
+                    let values = self.type_ref(values, &origin.inner("Value"), &at)?;
+                    Ok(TypeRef::Map(Box::new(values)))
+                }
+                _ => scalar(Scalar::Object),
+            },
+            SchemaKind::OneOf { one_of: members } => self.untyped(
+                at,
+                format!("a union (`oneOf` of {} schemas)", members.len()),
+            ),
+            SchemaKind::AnyOf { any_of: members } => self.untyped(
+                at,
+                format!("a union (`anyOf` of {} schemas)", members.len()),
+            ),
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                self.type_ref(&all_of[0], origin, &at.push("allOf").index(0))
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
+                self.untyped(at, format!("`allOf` of {} schemas", all_of.len()))
+            }
+            SchemaKind::Not { .. } => self.untyped(at, "`not`".into()),
+            SchemaKind::AllOf { .. } | SchemaKind::Any(_) => scalar(Scalar::Any),
+        }
+    }
+
+    /// `serde_json::Value` for a construct the model cannot type, with a warning.
+    fn untyped(&mut self, at: &Pointer, what: String) -> Result<TypeRef> {
+        self.warnings.push(Warning {
+            file: None,
+            line: None,
+            pointer: at.to_string(),
+            message: format!("{what} is typed as serde_json::Value"),
+        });
+        Ok(TypeRef::Scalar(Scalar::Any))
+    }
+}
+
+/// A string format as the spec spells it.
+fn string_format_name(format: &VariantOrUnknownOrEmpty<StringFormat>) -> String {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => "date-time".into(),
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => "date".into(),
+        VariantOrUnknownOrEmpty::Item(StringFormat::Password) => "password".into(),
+        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => "byte".into(),
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => "binary".into(),
+        VariantOrUnknownOrEmpty::Unknown(f) => f.clone(),
+        VariantOrUnknownOrEmpty::Empty => String::new(),
+    }
+}
+
+/// Rustdoc for a schema: its description, else its title.
+pub fn schema_doc(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    clean_doc(data.description.as_deref()).or_else(|| clean_doc(data.title.as_deref()))
+}
+
+/// Objects with properties, and empty objects without `additionalProperties`,
+/// are structs; other objects are maps.
+fn is_struct(obj: &ObjectType) -> bool {
+    !is_free_form(obj)
+        && (!obj.properties.is_empty()
+            || matches!(
+                obj.additional_properties,
+                None | Some(AdditionalProperties::Any(false))
+            ))
+}
+
+/// `additionalProperties: true` makes an object free-form, even where it
+/// names some properties (protobuf `Any` values: `@type` and anything else).
+fn is_free_form(obj: &ObjectType) -> bool {
+    matches!(
+        obj.additional_properties,
+        Some(AdditionalProperties::Any(true))
+    )
+}
+
+fn component_schemas(api: &OpenAPI) -> Vec<(&str, &ReferenceOr<Schema>)> {
+    let mut schemas: Vec<_> = api
+        .components
+        .iter()
+        .flat_map(|c| &c.schemas)
+        .map(|(k, v)| (k.as_str(), v))
+        .collect();
+    schemas.sort_by(|a, b| a.0.cmp(b.0));
+    schemas
+}
+
+/// Rust names for component schemas: `x-speakeasy-name-override`, or the last
+/// dotted segment of the key. Names that collide are qualified with package
+/// segments ([`qualify`]), the same way for every member of the collision,
+/// so the result does not depend on order.
+fn component_names<'s>(schemas: &[(&'s str, &ReferenceOr<Schema>)]) -> Vec<(&'s str, String)> {
+    let base = |key: &str, schema: &ReferenceOr<Schema>| {
+        let name_override = schema
+            .as_item()
+            .and_then(|s| s.schema_data.extensions.get("x-speakeasy-name-override"))
+            .and_then(|v| v.as_str());
+        component_type_name(name_override, key)
+    };
+    let bases: Vec<String> = schemas.iter().map(|(k, s)| base(k, s)).collect();
+    schemas
+        .iter()
+        .zip(&bases)
+        .map(|((key, _), name)| {
+            let rivals: Vec<&str> = schemas
+                .iter()
+                .zip(&bases)
+                .filter(|(_, b)| *b == name)
+                .map(|((k, _), _)| *k)
+                .collect();
+            if rivals.len() == 1 {
+                return (*key, name.clone());
+            }
+            (*key, qualify(key, name, &rivals))
+        })
+        .collect()
+}
