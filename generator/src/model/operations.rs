@@ -99,12 +99,12 @@ impl Lowering<'_> {
             hint: format!("{}{}", group_type.trim_end_matches("Api"), pascal(&name)),
             package: String::new(),
         };
-        let mut params = Vec::new();
-        for (param, at) in self.parameters()? {
-            if let Some(param) = self.param(&param, &origin, &at, schemas)? {
-                params.push(param);
-            }
-        }
+        // Every parameter's problem is reported, not only the first.
+        let params = self.parameters()?;
+        let params = params
+            .iter()
+            .map(|(param, at)| self.param(param, &origin, at, schemas));
+        let mut params: Vec<Param> = crate::error::all(params)?.into_iter().flatten().collect();
         let segments = segments(self.path, &mut params, &self.at)?;
         Ok(Operation {
             spec_name,
