@@ -5,13 +5,17 @@
 //! 1. [`load`]: read every document under the spec directory;
 //! 2. [`normalize`]: rewrite each into one canonical OpenAPI 3.0 form;
 //! 3. [`merge`]: combine them into one API, reconciling or rejecting differences;
-//! 4. [`model`]: build a typed model of the types and operations to emit;
-//! 5. [`emit`]: render Rust with `quote!` and `prettyplease`;
+//! 4. [`model`]: build a typed model of the types and operations to emit,
+//!    and run its passes (input types, boxes, pagination, layout, signatures);
+//! 5. [`emit`]: render the model as Rust with `quote!` and `prettyplease`,
+//!    with the client [`runtime`] copied in;
 //! 6. [`write`](mod@write): bring the output crate up to date, or report how it differs.
 //!
 //! [`generate`] runs stages 1 to 5 in memory; errors carry the file, JSON
-//! pointer and line of what they are about. [`diff`] compares the public
-//! surface of two generated APIs, for the change report.
+//! pointer and line of what they are about. [`diff`] reads the public
+//! surface of the crate from the model (`api.json`) and compares two of
+//! them, for the change report. `generator/README.md` says where a change
+//! goes.
 
 pub mod diff;
 pub mod emit;

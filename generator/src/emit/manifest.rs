@@ -1,5 +1,6 @@
 //! The crate-level generated files: `spec.rs` (facts from the spec) and
-//! `Cargo.toml` (dependencies, and one cargo feature per operation group).
+//! `Cargo.toml` (the runtime's dependencies, and one cargo feature per
+//! operation group).
 
 use std::path::PathBuf;
 

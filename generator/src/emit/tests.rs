@@ -72,3 +72,19 @@ fn descriptions_are_made_safe_for_rustdoc() {
     );
     assert_eq!(rustdoc_text("plain ünïcode text"), "plain ünïcode text");
 }
+
+#[test]
+fn every_scalar_of_the_table_is_a_rust_type() {
+    use crate::model::Scalar::*;
+    for s in [
+        Bool, I32, I64, U32, U64, F32, F64, String, DateTime, I64Str, U64Str, Duration, Bytes, Any,
+        Object,
+    ] {
+        let path = s.info().rust;
+        assert!(syn::parse_str::<syn::Type>(path).is_ok(), "{path}");
+        assert_eq!(
+            scalar(s).to_string().replace(' ', ""),
+            path.replace(' ', "")
+        );
+    }
+}

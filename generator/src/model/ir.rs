@@ -140,7 +140,7 @@ pub struct Field {
     pub doc: Option<String>,
 }
 
-/// A protobuf JSON encoding ([`Scalar::wire_format`]) applied to a value,
+/// A protobuf JSON encoding ([`ScalarInfo::wire_format`]) applied to a value,
 /// or to each item of an array or value of a map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {

@@ -76,7 +76,7 @@ impl TypeRef {
     pub fn encoding(&self) -> Result<Option<Encoding>, NestedEncoding> {
         let format = |t: &TypeRef| match t {
             TypeRef::Scalar(s) => s.info().wire_format,
-            _ => None,
+            TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Named(_) => None,
         };
         if let Some(format) = format(self) {
             return Ok(Some(Encoding::Scalar(format)));
