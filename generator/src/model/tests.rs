@@ -1,25 +1,13 @@
+//! Tests of the whole model stage: lowering and every pass, through [`build`].
+
+use super::passes::testing::{doc, lowered};
 use super::*;
-use crate::load::SourceDocument;
-use crate::{merge, normalize};
 
-/// Builds the model of one YAML document.
+/// Builds the model of one YAML document, every pass run.
 fn model(yaml: &str) -> Result<Api> {
-    let doc = SourceDocument::parse("t.yaml", yaml)?;
-    let merged = merge::merge(&[normalize::normalize(&doc)?])?;
-    build(&merged)
-}
-
-fn doc(schemas: &str, paths: &str) -> String {
-    let indent = |text: &str, n: usize| {
-        text.lines()
-            .map(|l| format!("{}{l}\n", " ".repeat(n)))
-            .collect::<String>()
-    };
-    format!(
-        "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths:\n{}components:\n  schemas:\n{}",
-        indent(paths, 2),
-        indent(schemas, 4)
-    )
+    let mut api = lowered(yaml)?;
+    passes::run_all(&mut api)?;
+    Ok(api)
 }
 
 fn ty<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
