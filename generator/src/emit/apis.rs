@@ -115,21 +115,20 @@ impl Emitter<'_> {
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
         let arguments = self.arguments(op)?;
         let args = arguments.iter().map(|(arg, ty, _)| quote!(#arg: #ty));
-        let text = |i: usize| op.params[i].ty != TypeRef::Scalar(Scalar::String);
-        let path_params = op
-            .params
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.location == Location::Path);
-        let conversions = path_params.filter(|(i, _)| text(*i)).map(|(_, p)| {
-            let arg = ident(&p.name);
-            quote!(let #arg = #arg.to_string();)
+        // Path parameters that are not strings are written out first.
+        let converted = |i: usize| op.params[i].ty != TypeRef::Scalar(Scalar::String);
+        let conversions = op.segments.iter().filter_map(|s| match s {
+            Segment::Param(i) if converted(*i) => {
+                let arg = ident(&op.params[*i].name);
+                Some(quote!(let #arg = #arg.to_string();))
+            }
+            Segment::Param(_) | Segment::Literal(_) => None,
         });
         let segments = op.segments.iter().map(|s| match s {
             Segment::Literal(text) => quote!(#text),
             Segment::Param(i) => {
                 let arg = ident(&op.params[*i].name);
-                if text(*i) {
+                if converted(*i) {
                     quote!(&#arg)
                 } else {
                     quote!(#arg)

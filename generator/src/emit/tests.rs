@@ -88,3 +88,29 @@ fn every_scalar_of_the_table_is_a_rust_type() {
         );
     }
 }
+
+#[test]
+fn deserializer_locals_never_take_its_own_names() {
+    use crate::model::passes::{self, testing};
+    let schemas = "T: {type: object, required: [map, key, id], properties: {map: {type: string}, key: {type: string}, id: {type: string}}}";
+    let mut api = testing::lowered(&testing::doc(schemas, "{}")).unwrap();
+    passes::run_all(&mut api).unwrap();
+    let files = emit(&api, &Options::default()).unwrap();
+    let models = files
+        .iter()
+        .find(|f| f.path == std::path::Path::new("src/models/types.rs"))
+        .unwrap();
+    for line in [
+        "let mut map_ = None;",
+        "let mut key_ = None;",
+        "let mut id = None;",
+        "\"map\" => map_ = Some(map.next_value()?),",
+        "map: map_.ok_or_else(",
+    ] {
+        assert!(
+            models.contents.contains(line),
+            "{line}\n{}",
+            models.contents
+        );
+    }
+}
