@@ -95,9 +95,8 @@ impl Summary {
     }
 
     /// The summary as the crate keeps it, `api.json`.
-    pub fn to_json(&self) -> String {
-        // A map of strings always serializes.
-        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    pub fn to_json(&self) -> serde_json::Result<String> {
+        serde_json::to_string_pretty(self).map(|text| text + "\n")
     }
 }
 

@@ -89,7 +89,10 @@ fn generate_unlocated(docs: &[load::SourceDocument], options: &Options) -> Resul
     let mut files = emit::emit(&api, options)?;
     files.push(GeneratedFile {
         path: "api.json".into(),
-        contents: summary.to_json(),
+        contents: summary.to_json().map_err(|e| Error::Emit {
+            file: "api.json".into(),
+            message: e.to_string(),
+        })?,
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Generated {

@@ -5,7 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc, ident, prose, rust, type_doc, Emitter};
-use crate::error::{Error, Result};
+use crate::error::{Pointer, Result};
 use crate::model::{field_type, Encoding, Features, Field, ModelModule, Struct, TypeDef, TypeId};
 use crate::model::{TypeKind, TypeRef, Variant};
 use crate::names::{unique, unraw};
@@ -167,15 +167,11 @@ impl Emitter<'_> {
         let full = self.def(full_id);
         let full_name = ident(&full.name);
         let TypeKind::Struct(full_struct) = &full.kind else {
-            return Err(Error::Model {
-                file: None,
-                line: None,
-                pointer: "/".into(),
-                message: format!(
-                    "internal error: `{name}` is the input of `{}`, which is no struct",
-                    full.name
-                ),
-            });
+            let message = format!(
+                "internal error: `{name}` is the input of `{}`, which is no struct",
+                full.name
+            );
+            return Err(crate::model::model_error(&Pointer::root(), message));
         };
         let mut fields = Vec::new();
         for f in input {

@@ -67,14 +67,10 @@ impl<T> Pending<T> {
     pub fn get(&self, what: &str) -> Result<&T> {
         match self {
             Pending::Known(value) => Ok(value),
-            Pending::Unknown => Err(Error::Model {
-                file: None,
-                line: None,
-                pointer: "/".into(),
-                message: format!(
-                    "internal error: {what} is read before the pass that computes it has run"
-                ),
-            }),
+            Pending::Unknown => Err(model_error(
+                &Pointer::root(),
+                format!("internal error: {what} is read before the pass that computes it has run"),
+            )),
         }
     }
 }

@@ -170,7 +170,7 @@ impl fmt::Display for RustType {
                 let rust = s.info().rust;
                 f.write_str(rust.rsplit("::").next().unwrap_or(rust))
             }
-            RustType::Named(name) => f.write_str(super::super::names::unraw(name)),
+            RustType::Named(name) => f.write_str(crate::names::unraw(name)),
             RustType::Vec(inner) => write!(f, "Vec<{inner}>"),
             RustType::Map(inner) => write!(f, "BTreeMap<String, {inner}>"),
             RustType::Option(inner) => write!(f, "Option<{inner}>"),

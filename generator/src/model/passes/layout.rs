@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::direct_refs;
 use crate::error::Result;
 use crate::model::ir::{Api, Features, Layout, ModelModule, Pending, TypeDef, TypeId, TypeKind};
 use crate::model::protobuf::module_names;
@@ -49,16 +50,12 @@ pub fn run(api: &mut Api) -> Result<()> {
 /// The named types a type refers to: its fields', its alias target, and the
 /// full type an input type converts from.
 fn references(def: &TypeDef) -> Vec<TypeId> {
-    match &def.kind {
-        TypeKind::Struct(s) => s
-            .fields
-            .iter()
-            .filter_map(|f| f.ty.named())
-            .chain(s.input_of)
-            .collect(),
-        TypeKind::Alias(ty) => ty.named().into_iter().collect(),
-        TypeKind::Enum(_) => Vec::new(),
-    }
+    let input_of = match &def.kind {
+        TypeKind::Struct(s) => s.input_of,
+        TypeKind::Alias(_) | TypeKind::Enum(_) => None,
+    };
+    let direct = direct_refs(def).into_iter().map(|(t, _)| t);
+    direct.chain(input_of).collect()
 }
 
 /// For each module, the modules its types refer to.
