@@ -74,7 +74,7 @@ async fn execute(client: &Client, command: Command, out: &mut impl Write) -> Out
                 client: Some(pc.into()),
                 update_mask: Some("displayName".into()),
             };
-            let updated = api.update(&id, &request).await?.client.unwrap_or_default();
+            let updated = api.update(&id, request).await?.client.unwrap_or_default();
             writeln!(out, "renamed {id} to {}", text(&updated.display_name))?;
         }
         Command::Delete(id) => {

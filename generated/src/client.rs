@@ -14,13 +14,13 @@ use reqwest::header::{
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
 use crate::auth::{Auth, ClientCredentials, Secret, TokenSource};
+use crate::call::{Options, request_id};
 use crate::error::{ApiError, Error, Result};
-use crate::retry::{RetryPolicy, retry_after, retryable_status};
+use crate::retry::{RetryPolicy, retry_after, retry_status, retry_transport};
 
 /// The `User-Agent` sent unless another is configured.
 pub const DEFAULT_USER_AGENT: &str =
@@ -117,11 +117,14 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Talks to the tenant's server: `acme` means `https://acme.conductor.one`.
+    /// Talks to the tenant's server: `acme`, `acme.conductor.one` and
+    /// `https://acme.conductor.one` all mean `https://acme.conductor.one`.
     ///
     /// Sets the `tenantDomain` variable of [`SERVER_URL`](crate::spec::SERVER_URL).
     pub fn tenant(self, tenant: impl Into<String>) -> Self {
-        self.server_variable("tenantDomain", tenant)
+        let tenant = tenant.into();
+        let name = tenant_name(crate::spec::SERVER_URL, &tenant).to_string();
+        self.server_variable("tenantDomain", name)
     }
 
     /// Sets a placeholder of [`SERVER_URL`](crate::spec::SERVER_URL); the
@@ -188,8 +191,21 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client.
+    /// Builds the client. An empty token, client id or secret is an
+    /// [`Error::Config`].
     pub fn build(self) -> Result<Client> {
+        match &self.credentials {
+            Credentials::Bearer(token) if token.expose().trim().is_empty() => {
+                return Err(Error::Config("the bearer token is empty".into()));
+            }
+            Credentials::Client { id, .. } if id.trim().is_empty() => {
+                return Err(Error::Config("the client id is empty".into()));
+            }
+            Credentials::Client { secret, .. } if secret.expose().trim().is_empty() => {
+                return Err(Error::Config("the client secret is empty".into()));
+            }
+            _ => {}
+        }
         let url = match self.base_url {
             Some(_) if !self.variables.is_empty() => {
                 return Err(Error::Config(
@@ -239,6 +255,24 @@ impl ClientBuilder {
                 retry: self.retry,
             }),
         })
+    }
+}
+
+/// The tenant's name in what a user calls a tenant: `acme`,
+/// `acme.conductor.one`, `https://acme.conductor.one/` all give `acme`. The
+/// scheme and host suffix are those of the server URL `template`
+/// (`https://{tenantDomain}.conductor.one`); text it does not fit is
+/// returned as it is, and rejected by the builder when it is not a tenant.
+pub(crate) fn tenant_name<'a>(template: &str, given: &'a str) -> &'a str {
+    let (prefix, suffix) = template
+        .split_once("{tenantDomain}")
+        .unwrap_or((template, ""));
+    let suffix = suffix.split('/').next().unwrap_or("");
+    let trimmed = given.trim().trim_end_matches('/');
+    let host = trimmed.strip_prefix(prefix).unwrap_or(trimmed);
+    match host.strip_suffix(suffix) {
+        Some(name) if !suffix.is_empty() && !name.is_empty() => name,
+        _ => host,
     }
 }
 
@@ -298,6 +332,12 @@ fn server_url(given: &[(String, String)]) -> Result<String> {
                 "`{value}` is not a valid value for the server variable `{name}`"
             )));
         }
+        if name == "tenantDomain" && value.contains('.') {
+            return Err(Error::Config(format!(
+                "`{value}` is not a tenant of {}: give the tenant's name (`acme`), or its server with `base_url`",
+                crate::spec::SERVER_URL
+            )));
+        }
         url = url.replace(&format!("{{{name}}}"), value);
     }
     for (name, default) in crate::spec::SERVER_VARIABLES {
@@ -307,68 +347,89 @@ fn server_url(given: &[(String, String)]) -> Result<String> {
 }
 
 /// A response read in full.
-pub(crate) struct Response {
+pub(crate) struct RawResponse {
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
 }
 
+/// How one request is sent: the client's settings, or a call's.
+pub(crate) struct Sending<'a> {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: &'a RetryPolicy,
+    pub(crate) idempotent: bool,
+}
+
 impl Inner {
     /// A request with the headers every request carries.
-    pub(crate) fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
+    pub(crate) fn request(
+        &self,
+        method: Method,
+        url: Url,
+        timeout: Option<Duration>,
+    ) -> reqwest::RequestBuilder {
         let builder = self
             .http
             .request(method, url)
             .header(USER_AGENT, self.user_agent.clone());
-        match self.timeout {
+        match timeout {
             Some(timeout) => builder.timeout(timeout),
             None => builder,
         }
     }
 
-    fn transport_error(&self, e: reqwest::Error) -> Error {
-        match self.timeout {
-            Some(timeout) if e.is_timeout() => Error::Timeout(timeout),
-            _ => Error::Transport(e),
+    /// How requests are sent unless a call says otherwise.
+    pub(crate) fn sending(&self, idempotent: bool) -> Sending<'_> {
+        Sending {
+            timeout: self.timeout,
+            retry: &self.retry,
+            idempotent,
         }
     }
 }
 
-/// Sends the request `build` makes, again after a backoff when the
-/// connection fails or the server answers 429, 502, 503 or 504, as the
-/// retry policy allows; reads the final response in full.
+fn transport_error(e: reqwest::Error, timeout: Option<Duration>) -> Error {
+    match timeout {
+        Some(timeout) if e.is_timeout() => Error::Timeout(timeout),
+        _ => Error::Transport(e),
+    }
+}
+
+/// Sends the request `build` makes, again after a backoff when the retry
+/// policy and the operation's idempotency allow it (see
+/// [`RetryPolicy`]); reads the final response in full.
 pub(crate) async fn send_with_retry(
-    inner: &Inner,
+    sending: &Sending<'_>,
     build: impl Fn() -> reqwest::RequestBuilder,
-) -> Result<Response> {
-    let mut backoff = inner.retry.backoff();
+) -> Result<RawResponse> {
+    let mut backoff = sending.retry.backoff();
     let mut retries = 0u32;
     loop {
         let outcome = build().send().await;
         let wait = match &outcome {
-            Ok(response) if retryable_status(response.status()) => {
+            Ok(response) if retry_status(response.status().as_u16(), sending.idempotent) => {
                 Some(retry_after(response.headers()))
             }
-            Err(e) if e.is_connect() => Some(None),
+            Err(e) if retry_transport(e, sending.idempotent) => Some(None),
             _ => None,
         };
         if let (Some(retry_after), Some(backoff)) = (wait, backoff.next()) {
-            let delay = inner.retry.delay(backoff, retry_after);
+            let delay = sending.retry.delay(backoff, retry_after);
             retries += 1;
             tracing::debug!(retries, delay_ms = delay.as_millis() as u64, "retrying");
             tokio::time::sleep(delay).await;
             continue;
         }
-        let response = outcome.map_err(|e| inner.transport_error(e))?;
+        let response = outcome.map_err(|e| transport_error(e, sending.timeout))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response
             .bytes()
             .await
-            .map_err(|e| inner.transport_error(e))?
+            .map_err(|e| transport_error(e, sending.timeout))?
             .to_vec();
         tracing::Span::current().record("retries", retries);
-        return Ok(Response {
+        return Ok(RawResponse {
             status,
             headers,
             body,
@@ -392,30 +453,29 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// Sends `request` and decodes the JSON response.
-    pub(crate) async fn send<T: DeserializeOwned>(&self, request: Request<'_>) -> Result<T> {
-        let body = self.execute(request).await?;
-        crate::error::decode(&body)
-    }
-
-    /// Sends `request` and ignores the response body.
-    #[allow(dead_code)] // Used by operations without a response body.
-    pub(crate) async fn send_no_content(&self, request: Request<'_>) -> Result<()> {
-        self.execute(request).await.map(drop)
-    }
-
-    async fn execute(&self, request: Request<'_>) -> Result<Vec<u8>> {
+    /// Sends `request` for the operation `name` with a call's `options`.
+    pub(crate) async fn execute(
+        &self,
+        request: Request,
+        options: &Options,
+        name: &'static str,
+        idempotent: bool,
+    ) -> Result<RawResponse> {
         let span = tracing::info_span!(
             "c1_request",
-            operation = request.operation,
+            operation = name,
             method = %request.method,
             path = request.template,
             status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
             retries = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let result = self.execute_in_span(request).instrument(span.clone()).await;
+        let result = self
+            .execute_in_span(request, options, idempotent)
+            .instrument(span.clone())
+            .await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         if let Err(e) = &result {
             let _entered = span.enter();
@@ -424,77 +484,84 @@ impl Client {
         result
     }
 
-    async fn execute_in_span(&self, request: Request<'_>) -> Result<Vec<u8>> {
+    async fn execute_in_span(
+        &self,
+        request: Request,
+        options: &Options,
+        idempotent: bool,
+    ) -> Result<RawResponse> {
         if let Some(error) = request.error {
             return Err(error);
         }
         let inner = &*self.inner;
-        let url = endpoint(&inner.base_url, request.segments, &request.query);
-        let authorization = inner.auth.header(inner).await?;
-        let response = send_with_retry(inner, || {
-            let mut builder = inner
-                .request(request.method.clone(), url.clone())
-                .header(ACCEPT, HeaderValue::from_static("application/json"));
-            if let Some(value) = &authorization {
-                builder = builder.header(AUTHORIZATION, value.clone());
-            }
-            for (name, value) in &request.headers {
-                builder = builder.header(name.clone(), value.clone());
-            }
-            if let Some(body) = &request.body {
-                builder = builder
-                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                    .body(body.clone());
-            }
-            builder
-        })
-        .await?;
-        tracing::Span::current().record("status", response.status);
-        if StatusCode::from_u16(response.status).is_ok_and(|s| s.is_success()) {
-            return Ok(response.body);
+        let mut sending = inner.sending(idempotent);
+        sending.timeout = options.timeout.or(sending.timeout);
+        if let Some(retry) = &options.retry {
+            sending.retry = retry;
         }
-        if response.status == 401 {
-            inner.auth.rejected().await;
+        let url = endpoint(&inner.base_url, &request.segments, &request.query);
+        // With client credentials, a 401 may mean the cached token was
+        // revoked: drop it, get a new one and try once more.
+        let mut token_renewed = false;
+        loop {
+            let authorization = inner.auth.header(inner).await?;
+            let response = send_with_retry(&sending, || {
+                let mut builder = inner
+                    .request(request.method.clone(), url.clone(), sending.timeout)
+                    .header(ACCEPT, HeaderValue::from_static("application/json"));
+                if let Some(value) = &authorization {
+                    builder = builder.header(AUTHORIZATION, value.clone());
+                }
+                for (name, value) in request.headers.iter().chain(&options.headers) {
+                    builder = builder.header(name.clone(), value.clone());
+                }
+                if let Some(body) = &request.body {
+                    builder = builder
+                        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                        .body(body.clone());
+                }
+                builder
+            })
+            .await?;
+            let span = tracing::Span::current();
+            span.record("status", response.status);
+            let id = request_id(&response.headers).map(str::to_string);
+            if let Some(id) = &id {
+                span.record("request_id", id.as_str());
+            }
+            if StatusCode::from_u16(response.status).is_ok_and(|s| s.is_success()) {
+                return Ok(response);
+            }
+            if response.status == 401 && inner.auth.rejected().await && !token_renewed {
+                token_renewed = true;
+                tracing::debug!("token rejected; fetching a new one");
+                continue;
+            }
+            return Err(ApiError::new(response.status, &response.body, id).into());
         }
-        let request_id = response
-            .headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        Err(Error::Api(Box::new(ApiError::new(
-            response.status,
-            &response.body,
-            request_id,
-        ))))
     }
 }
 
 /// One request, as the generated operations describe it.
-pub(crate) struct Request<'a> {
-    operation: &'static str,
+#[doc(hidden)]
+pub struct Request {
     method: Method,
     template: &'static str,
-    segments: &'a [&'a str],
+    segments: Vec<String>,
     query: Vec<(&'static str, String)>,
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<Vec<u8>>,
     error: Option<Error>,
 }
 
-impl<'a> Request<'a> {
-    /// A request for `operation` to the path `template`, filled in as
-    /// `segments`, each percent-encoded as one path segment.
-    pub(crate) fn new(
-        operation: &'static str,
-        method: Method,
-        template: &'static str,
-        segments: &'a [&'a str],
-    ) -> Self {
+impl Request {
+    /// A request to the path `template`, filled in as `segments`, each
+    /// percent-encoded as one path segment.
+    pub(crate) fn new(method: Method, template: &'static str, segments: &[&str]) -> Self {
         Request {
-            operation,
             method,
             template,
-            segments,
+            segments: segments.iter().map(|s| s.to_string()).collect(),
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
@@ -567,7 +634,7 @@ fn push_query(
 
 /// The URL of `segments` under `base`; every segment is percent-encoded, so
 /// an id with `/`, `?`, `#` or `%` stays one segment.
-fn endpoint(base: &Url, segments: &[&str], query: &[(&str, String)]) -> Url {
+fn endpoint(base: &Url, segments: &[String], query: &[(&str, String)]) -> Url {
     let mut url = base.clone();
     if let Ok(mut path) = url.path_segments_mut() {
         path.pop_if_empty().extend(segments);
@@ -583,7 +650,8 @@ mod tests {
     use super::*;
 
     fn url(base: &str, segments: &[&str]) -> String {
-        endpoint(&Url::parse(base).unwrap(), segments, &[]).to_string()
+        let segments: Vec<String> = segments.iter().map(|s| s.to_string()).collect();
+        endpoint(&Url::parse(base).unwrap(), &segments, &[]).to_string()
     }
 
     #[test]
@@ -612,7 +680,7 @@ mod tests {
 
     #[test]
     fn query_values_are_flattened() {
-        let request = Request::new("t", Method::GET, "/p", &[])
+        let request = Request::new(Method::GET, "/p", &[])
             .query("a", &Some(3))
             .query("b", &None::<i32>)
             .query("c", &vec!["x", "y"])
@@ -626,7 +694,11 @@ mod tests {
                 ("d", "z w".into())
             ]
         );
-        let url = endpoint(&Url::parse("http://h").unwrap(), &["p"], &request.query);
+        let url = endpoint(
+            &Url::parse("http://h").unwrap(),
+            &["p".to_string()],
+            &request.query,
+        );
         assert_eq!(url.as_str(), "http://h/p?a=3&c=x&c=y&d=z+w");
     }
 
@@ -657,6 +729,52 @@ mod tests {
             check_base_url("not a url")
                 .unwrap_err()
                 .starts_with("invalid server URL `not a url`: ")
+        );
+    }
+
+    #[test]
+    fn tenants_are_read_as_users_write_them() {
+        const TEMPLATE: &str = "https://{tenantDomain}.conductor.one";
+        for given in [
+            "acme",
+            "acme.conductor.one",
+            "https://acme.conductor.one",
+            "https://acme.conductor.one/",
+            " acme ",
+        ] {
+            assert_eq!(tenant_name(TEMPLATE, given), "acme", "{given}");
+        }
+        assert_eq!(
+            tenant_name(TEMPLATE, "acme.example.com"),
+            "acme.example.com"
+        );
+        if crate::spec::SERVER_URL == TEMPLATE {
+            let client = Client::builder()
+                .tenant("https://acme.conductor.one")
+                .bearer_token("t")
+                .build()
+                .unwrap();
+            assert_eq!(client.base_url().as_str(), "https://acme.conductor.one/");
+            let err = Client::builder()
+                .tenant("acme.example.com")
+                .bearer_token("t")
+                .build()
+                .unwrap_err();
+            assert!(err.to_string().contains("acme.example.com"), "{err}");
+        }
+    }
+
+    #[test]
+    fn empty_credentials_are_configuration_errors() {
+        let err = Client::builder().tenant("acme").bearer_token("").build();
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "invalid client configuration: the bearer token is empty"
+        );
+        let err = Client::builder().client_credentials(" ", "s").build();
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "invalid client configuration: the client id is empty"
         );
     }
 

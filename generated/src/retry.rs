@@ -6,12 +6,17 @@
 use std::time::{Duration, SystemTime};
 
 use backon::BackoffBuilder;
-use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-/// How failed requests are retried: exponential backoff with jitter, on
-/// connection errors and on 429, 502, 503 and 504 answers, honouring
-/// `Retry-After`. Other errors, and every other 4xx, are never retried.
+/// How failed requests are retried: exponential backoff with jitter,
+/// honouring `Retry-After`.
+///
+/// What is retried depends on the operation. Operations that can be sent
+/// twice without harm (GET, HEAD, PUT, DELETE, and POST searches, lists
+/// and gets, which only read) are retried on connection errors and on 429,
+/// 502, 503 and 504 answers; the others (creates, updates, actions) only on
+/// 429 and 503 and when the connection could not be made, so a create is
+/// never run twice. Every other answer is final.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_retries: usize,
@@ -70,9 +75,27 @@ impl RetryPolicy {
     }
 }
 
-/// Whether an answer with this status is worth another try.
-pub(crate) fn retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+/// Whether an answer with this status is worth another try, in general.
+pub(crate) fn retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 502 | 503 | 504)
+}
+
+/// Whether this client tries again after an answer with this status: 429
+/// and 503 say the request was not acted on; after 502 and 504 it may have
+/// been, so only idempotent operations are retried.
+pub(crate) fn retry_status(status: u16, idempotent: bool) -> bool {
+    match status {
+        429 | 503 => true,
+        502 | 504 => idempotent,
+        _ => false,
+    }
+}
+
+/// Whether this client tries again after a transport failure: always when
+/// the connection could not be made (nothing was sent); for idempotent
+/// operations, also when it broke while sending. Timeouts are not retried.
+pub(crate) fn retry_transport(e: &reqwest::Error, idempotent: bool) -> bool {
+    !e.is_timeout() && (e.is_connect() || (idempotent && e.is_request()))
 }
 
 /// The `Retry-After` header: a number of seconds or an HTTP date.
@@ -95,10 +118,12 @@ mod tests {
 
     #[test]
     fn only_throttling_and_gateway_errors_are_retryable() {
-        let retryable: Vec<u16> = (400..600)
-            .filter(|s| retryable_status(StatusCode::from_u16(*s).unwrap()))
-            .collect();
+        let retryable: Vec<u16> = (400..600).filter(|s| retryable_status(*s)).collect();
         assert_eq!(retryable, [429, 502, 503, 504]);
+        let idempotent: Vec<u16> = (400..600).filter(|s| retry_status(*s, true)).collect();
+        assert_eq!(idempotent, retryable);
+        let other: Vec<u16> = (400..600).filter(|s| retry_status(*s, false)).collect();
+        assert_eq!(other, [429, 503]);
     }
 
     #[test]

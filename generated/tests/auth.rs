@@ -103,7 +103,7 @@ async fn concurrent_calls_share_one_token_request() {
 }
 
 #[tokio::test]
-async fn a_rejected_token_is_fetched_again_next_time() {
+async fn a_rejected_token_is_replaced_and_the_call_tried_once_more() {
     let (server, tokens) = serve(3600).await;
     Mock::given(method("GET"))
         .and(path(API))
@@ -116,9 +116,35 @@ async fn a_rejected_token_is_fetched_again_next_time() {
         .mount(&server)
         .await;
     let client = client(&server);
-    assert!(client.personal_client().list().await.is_err());
+    // The 401 drops the token; a new one is fetched and the call succeeds.
     client.personal_client().list().await.unwrap();
     assert_eq!(tokens.issued(), 2);
+    let api_calls = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == API)
+        .count();
+    assert_eq!(api_calls, 2);
+}
+
+#[tokio::test]
+async fn a_second_401_is_returned_not_retried_forever() {
+    let (server, tokens) = serve(3600).await;
+    Mock::given(method("GET"))
+        .and(path(API))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"code": 16, "message": "unauthenticated"})),
+        )
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    let err = client(&server).personal_client().list().await.unwrap_err();
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(err.code(), Some(c1_client::Code::Unauthenticated));
+    assert_eq!(tokens.issued(), 2, "one token, then one more after the 401");
 }
 
 #[tokio::test]
@@ -138,7 +164,13 @@ async fn the_token_endpoint_rejects_a_forged_assertion() {
     let err = client.personal_client().list().await.unwrap_err();
     assert_eq!(
         err.to_string(),
-        "authentication failed: the token endpoint answered 400"
+        r#"authentication failed: the token endpoint answered 400: {"error":"bad signature"}"#
     );
+    assert_eq!(err.status(), Some(400));
+    let c1_client::Error::Auth(auth) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(auth.body, r#"{"error":"bad signature"}"#);
+    assert!(!err.to_string().contains("secret-token"));
     assert_eq!(tokens.problems(), ["bad signature"]);
 }

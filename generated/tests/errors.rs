@@ -36,14 +36,18 @@ async fn json_error_bodies_are_decoded_with_the_request_id() {
         panic!("expected an API error, got {err:?}")
     };
     assert_eq!(api.status, 404);
-    assert_eq!(api.code, Some(5));
+    assert_eq!(api.code, Some(c1_client::Code::NotFound));
     assert_eq!(api.message.as_deref(), Some("personal client not found"));
     assert_eq!(api.details, [json!({"@type": "type.googleapis.com/x"})]);
     assert_eq!(api.request_id.as_deref(), Some("req-123"));
     assert_eq!(
         err.to_string(),
-        "the API answered 404: personal client not found (code 5) [request id req-123]"
+        "the API answered 404: personal client not found (code NOT_FOUND (5)) [request id req-123]"
     );
+    assert!(err.is_not_found() && !err.is_retryable());
+    assert_eq!(err.status(), Some(404));
+    assert_eq!(err.request_id(), Some("req-123"));
+    assert_eq!(err.code(), Some(c1_client::Code::NotFound));
 }
 
 #[tokio::test]
@@ -149,7 +153,7 @@ async fn authentication_failures_are_auth_errors() {
     .await;
     assert_eq!(
         err.to_string(),
-        "authentication failed: the token endpoint answered 401"
+        r#"authentication failed: the token endpoint answered 401: {"error":"invalid_client"}"#
     );
     let api_calls = common::authorizations(&server, "/api/v1/iam/personal_clients").await;
     assert!(api_calls.is_empty(), "no API call without a token");

@@ -149,7 +149,7 @@ async fn update_sends_only_writable_fields() {
     };
     let updated = client(&server)
         .personal_client()
-        .update("blue whale", &request)
+        .update("blue whale", request)
         .await
         .unwrap();
     assert_eq!(

@@ -131,7 +131,7 @@ async fn request_bodies_are_sent_again_on_retry() {
     };
     let _ = common::client(&server)
         .personal_client()
-        .update("x", &request)
+        .update("x", request)
         .await;
     let received = server.received_requests().await.unwrap();
     assert_eq!(received.len(), 2);

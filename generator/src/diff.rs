@@ -35,9 +35,22 @@ pub struct OperationSummary {
     pub name: String,
     /// `METHOD /path`.
     pub endpoint: String,
-    /// The Rust signature: `(id: &str) -> PersonalClientServiceGetResponse`.
+    /// The method's arguments and what awaiting its call gives:
+    /// `(id: impl Into<String>) -> PersonalClientServiceGetResponse`.
     pub signature: String,
+    /// The call's setters, for the optional parameters: `page_size: impl Into<i32>`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub setters: Vec<String>,
+    /// How failures are retried: `idempotent` (connection errors, 429,
+    /// 502, 503, 504) or `not idempotent` (429, 503, unsent requests).
+    #[serde(default)]
+    pub retries: String,
 }
+
+/// [`OperationSummary::retries`] of an idempotent operation.
+pub const IDEMPOTENT: &str = "idempotent";
+/// [`OperationSummary::retries`] of the others.
+pub const NOT_IDEMPOTENT: &str = "not idempotent";
 
 /// A type's shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,10 +72,18 @@ impl Summary {
         for group in &api.groups {
             for op in &group.operations {
                 let key = format!("{}.{}", unraw(&group.module), unraw(&op.name));
+                let signature = op.signature.get("signatures")?;
                 let summary = OperationSummary {
                     name: format!("{}.{}", group.tag, op.spec_name),
                     endpoint: format!("{} {}", op.method.to_uppercase(), op.path),
-                    signature: op.signature.get("signatures")?.to_string(),
+                    signature: signature.to_string(),
+                    setters: signature.setter_lines(),
+                    retries: if op.idempotent {
+                        IDEMPOTENT
+                    } else {
+                        NOT_IDEMPOTENT
+                    }
+                    .into(),
                 };
                 operations.insert(key, summary);
             }
@@ -204,16 +225,7 @@ pub fn diff(old: &Summary, new: &Summary) -> Report {
                 ),
                 breaking: true,
             }),
-            // The same method on another URL: nothing changes for its callers.
-            Some(before) if before.endpoint != op.endpoint => changed_ops.push(ApiChange {
-                text: format!(
-                    "{}: moved from `{}`",
-                    operation_line(key, op),
-                    before.endpoint
-                ),
-                breaking: false,
-            }),
-            Some(_) => {}
+            Some(before) => changed_ops.extend(operation_changes(key, before, op)),
         }
     }
     for (key, op) in &old.operations {
@@ -258,6 +270,52 @@ pub fn diff(old: &Summary, new: &Summary) -> Report {
             .map(|(t, c)| (t.to_string(), c))
             .collect(),
     }
+}
+
+/// The changes of an operation whose method's arguments stayed the same.
+fn operation_changes(key: &str, old: &OperationSummary, new: &OperationSummary) -> Vec<ApiChange> {
+    let line = operation_line(key, new);
+    let mut changes = Vec::new();
+    // The same method on another URL: nothing changes for its callers.
+    if old.endpoint != new.endpoint {
+        changes.push(ApiChange {
+            text: format!("{line}: moved from `{}`", old.endpoint),
+            breaking: false,
+        });
+    }
+    let name = |s: &str| s.split(':').next().unwrap_or(s).to_string();
+    for setter in &new.setters {
+        match old.setters.iter().find(|o| name(o) == name(setter)) {
+            // A new optional parameter is one more setter: no caller changes.
+            None => changes.push(ApiChange {
+                text: format!("{line}: setter `.{setter}` added"),
+                breaking: false,
+            }),
+            Some(was) if was != setter => changes.push(ApiChange {
+                text: format!("{line}: setter now `.{setter}` (was `.{was}`)"),
+                breaking: true,
+            }),
+            Some(_) => {}
+        }
+    }
+    for was in &old.setters {
+        if !new.setters.iter().any(|s| name(s) == name(was)) {
+            changes.push(ApiChange {
+                text: format!("{line}: setter `.{was}` removed"),
+                breaking: true,
+            });
+        }
+    }
+    if !old.retries.is_empty() && old.retries != new.retries {
+        changes.push(ApiChange {
+            text: format!(
+                "{line}: now retried as {} (was {})",
+                new.retries, old.retries
+            ),
+            breaking: false,
+        });
+    }
+    changes
 }
 
 fn operation_line(key: &str, op: &OperationSummary) -> String {

@@ -108,10 +108,30 @@ fn changed_operations() {
     assert_eq!(
         changes(&retyped),
         [(
-            "`client.widgets().get()` (Widgets.Get, `GET /widgets/{id}`): now `(id: i64) -> Widget` (was `(id: &str) -> Widget`)".to_string(),
+            "`client.widgets().get()` (Widgets.Get, `GET /widgets/{id}`): now `(id: i64) -> Widget` (was `(id: impl Into<String>) -> Widget`)".to_string(),
             true
         )]
     );
+    // A new optional parameter is one more setter: no caller breaks.
+    let query = "{name: id, in: path, required: true, schema: {type: string}}";
+    let optional = report(
+        query,
+        &format!("{query}, {{name: view, in: query, schema: {{type: string}}}}"),
+    );
+    assert_eq!(
+        changes(&optional),
+        [(
+            "`client.widgets().get()` (Widgets.Get, `GET /widgets/{id}`): setter `.view: impl Into<String>` added".to_string(),
+            false
+        )]
+    );
+    assert_eq!(optional.bump(), Some(Bump::Minor));
+    // A new required one is a new argument.
+    let required = report(
+        query,
+        &format!("{query}, {{name: view, in: query, required: true, schema: {{type: string}}}}"),
+    );
+    assert_eq!(required.bump(), Some(Bump::Major));
     let moved = report("  /widgets/{id}:", "  /v2/widgets/{id}:");
     assert_eq!(
         changes(&moved),

@@ -1,6 +1,7 @@
 //! The change report's summary (`api.json`) records each operation's
-//! signature; these tests read the signatures the emitted code declares,
-//! with `syn`, and require the two to agree, for the whole API and for the
+//! signature (the method's arguments and what its call gives) and its
+//! call's setters; these tests read what the emitted code declares, with
+//! `syn`, and require the two to agree, for the whole API and for the
 //! constructs fixture.
 
 use std::collections::BTreeMap;
@@ -14,36 +15,77 @@ fn generated(spec: &str) -> Generated {
     generate(&dir, &Options::default()).expect("generates")
 }
 
-/// `group.method` -> `(args) -> T` for every `pub async fn` in `src/apis/`.
-fn emitted_signatures(generated: &Generated) -> BTreeMap<String, String> {
+/// What the emitted code declares for each operation, by `group.method`:
+/// the method's arguments with the output of its call (`(args) -> T`), and
+/// the call's setters.
+fn emitted_signatures(generated: &Generated) -> BTreeMap<String, (String, Vec<String>)> {
     let mut found = BTreeMap::new();
     for file in &generated.files {
         let path = file.path.to_string_lossy();
         let Some(group) = path
             .strip_prefix("src/apis/")
             .and_then(|p| p.strip_suffix(".rs"))
+            .filter(|g| *g != "mod")
         else {
             continue;
         };
         let ast = syn::parse_file(&file.contents).expect("emitted code parses");
-        for item in ast.items {
+        // Per parameters type: the Operation's output, and the setters.
+        let mut outputs = BTreeMap::new();
+        let mut setters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut methods = Vec::new();
+        for item in &ast.items {
             let Item::Impl(block) = item else { continue };
-            for item in block.items {
-                let ImplItem::Fn(method) = item else { continue };
-                if method.sig.asyncness.is_none() {
-                    continue;
+            let self_ty = short(&block.self_ty);
+            let trait_name = block
+                .trait_
+                .as_ref()
+                .map(|t| t.0.segments.last().expect("a trait path").ident.to_string());
+            for item in &block.items {
+                match item {
+                    ImplItem::Type(output) if trait_name.as_deref() == Some("Operation") => {
+                        outputs.insert(self_ty.clone(), short(&output.ty));
+                    }
+                    ImplItem::Fn(method) if self_ty.starts_with("Call<") => {
+                        let params = self_ty.trim_start_matches("Call<").trim_end_matches('>');
+                        let (args, _) = arguments(&method.sig);
+                        let name = method.sig.ident.to_string();
+                        let name = name.trim_start_matches("r#");
+                        let ty = args[0].split_once(": ").expect("one argument").1;
+                        setters
+                            .entry(params.to_string())
+                            .or_default()
+                            .push(format!("{name}: {ty}"));
+                    }
+                    ImplItem::Fn(method) if trait_name.is_none() && method.sig.ident != "new" => {
+                        methods.push(&method.sig);
+                    }
+                    _ => {}
                 }
-                let name = method.sig.ident.to_string();
-                let name = name.trim_start_matches("r#");
-                found.insert(format!("{group}.{name}"), signature(&method.sig));
             }
+        }
+        for sig in methods {
+            let (args, returns) = arguments(sig);
+            let params = returns
+                .strip_prefix("Call<")
+                .and_then(|r| r.strip_suffix('>'))
+                .unwrap_or_else(|| panic!("{group}.{}: returns {returns}, not a Call", sig.ident));
+            let output = &outputs[params];
+            let name = sig.ident.to_string();
+            let name = name.trim_start_matches("r#");
+            let set = setters.get(params).cloned().unwrap_or_default();
+            found.insert(
+                format!("{group}.{name}"),
+                (format!("({}) -> {output}", args.join(", ")), set),
+            );
         }
     }
     found
 }
 
-/// A method signature as the summary writes it: `(id: &str) -> Thing`.
-fn signature(sig: &syn::Signature) -> String {
+/// A method's arguments (`name: Type`, the receiver left out) and its
+/// return type, written short; no two arguments may share a name.
+fn arguments(sig: &syn::Signature) -> (Vec<String>, String) {
     let args: Vec<String> = sig
         .inputs
         .iter()
@@ -71,9 +113,7 @@ fn signature(sig: &syn::Signature) -> String {
     let ReturnType::Type(_, ret) = &sig.output else {
         panic!("{} returns nothing", sig.ident)
     };
-    // `crate::Result<T>`: the summary records `T`.
-    let ok = generics(ret).into_iter().next().expect("Result<T>");
-    format!("({}) -> {ok}", args.join(", "))
+    (args, short(ret))
 }
 
 /// The type arguments of a path type, written short.
@@ -102,6 +142,25 @@ fn short(ty: &Type) -> String {
         Type::Reference(r) => format!("&{}", short(&r.elem)),
         Type::Slice(s) => format!("[{}]", short(&s.elem)),
         Type::Tuple(t) if t.elems.is_empty() => "()".into(),
+        Type::ImplTrait(t) => {
+            let bound = t.bounds.first().expect("a bound");
+            let syn::TypeParamBound::Trait(bound) = bound else {
+                panic!("a trait bound")
+            };
+            let last = bound.path.segments.last().expect("a path has a segment");
+            let PathArguments::AngleBracketed(args) = &last.arguments else {
+                return format!("impl {}", last.ident);
+            };
+            let args: Vec<String> = args
+                .args
+                .iter()
+                .filter_map(|a| match a {
+                    GenericArgument::Type(t) => Some(short(t)),
+                    _ => None,
+                })
+                .collect();
+            format!("impl {}<{}>", last.ident, args.join(", "))
+        }
         Type::Path(p) => {
             let last = p.path.segments.last().expect("a path has a segment");
             let args = generics(ty);
@@ -121,18 +180,18 @@ fn short(ty: &Type) -> String {
 fn assert_summary_matches_code(spec: &str) {
     let generated = generated(spec);
     let emitted = emitted_signatures(&generated);
-    let summarized: BTreeMap<String, String> = generated
+    let summarized: BTreeMap<String, (String, Vec<String>)> = generated
         .summary
         .operations
         .iter()
-        .map(|(key, op)| (key.clone(), op.signature.clone()))
+        .map(|(key, op)| (key.clone(), (op.signature.clone(), op.setters.clone())))
         .collect();
     assert!(!emitted.is_empty());
     for (key, signature) in &summarized {
         assert_eq!(
             emitted.get(key),
             Some(signature),
-            "{key}: the summary's signature is not the emitted one"
+            "{key}: the summary's signature or setters are not the emitted ones"
         );
     }
     assert_eq!(

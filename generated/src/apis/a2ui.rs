@@ -2,9 +2,7 @@
 
 //! The `A2UI` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `A2UI` operations: `client.a2ui()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,20 +20,36 @@ impl<'a> A2uiApi<'a> {
     /// CreateSurfaceFeedback submits feedback for a surface with a snapshot.
     ///
     /// `POST /api/v1/a2ui/surfaces/{surface_id}/feedback`
-    pub async fn create_surface_feedback(
+    ///
+    /// # Arguments
+    ///
+    /// - `surface_id`: The surfaceId field.
+    /// - `body`: the request: [`A2uiServiceCreateSurfaceFeedbackRequest`](crate::models::A2uiServiceCreateSurfaceFeedbackRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::A2uiServiceCreateSurfaceFeedbackRequest::default();
+    /// let response = client.a2ui().create_surface_feedback("surface_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_surface_feedback(
         &self,
-        surface_id: &str,
-        body: &models::A2uiServiceCreateSurfaceFeedbackRequest,
-    ) -> crate::Result<models::A2uiServiceCreateSurfaceFeedbackResponse> {
-        let path = ["api", "v1", "a2ui", "surfaces", surface_id, "feedback"];
-        let request = Request::new(
-                "a2ui.create_surface_feedback",
-                Method::POST,
-                "/api/v1/a2ui/surfaces/{surface_id}/feedback",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        surface_id: impl Into<String>,
+        body: crate::models::A2uiServiceCreateSurfaceFeedbackRequest,
+    ) -> crate::Call<CreateSurfaceFeedback> {
+        crate::Call::new(
+            self.client,
+            CreateSurfaceFeedback {
+                surface_id: surface_id.into(),
+                body,
+            },
+        )
     }
 
     /// List Surface Feedback
@@ -43,18 +57,32 @@ impl<'a> A2uiApi<'a> {
     /// ListSurfaceFeedback lists feedback for a surface.
     ///
     /// `GET /api/v1/a2ui/surfaces/{surface_id}/feedback`
-    pub async fn list_surface_feedback(
+    ///
+    /// # Arguments
+    ///
+    /// - `surface_id`: The surfaceId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.a2ui().list_surface_feedback("surface_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_surface_feedback(
         &self,
-        surface_id: &str,
-    ) -> crate::Result<models::A2uiServiceListSurfaceFeedbackResponse> {
-        let path = ["api", "v1", "a2ui", "surfaces", surface_id, "feedback"];
-        let request = Request::new(
-            "a2ui.list_surface_feedback",
-            Method::GET,
-            "/api/v1/a2ui/surfaces/{surface_id}/feedback",
-            &path,
-        );
-        self.client.send(request).await
+        surface_id: impl Into<String>,
+    ) -> crate::Call<ListSurfaceFeedback> {
+        crate::Call::new(
+            self.client,
+            ListSurfaceFeedback {
+                surface_id: surface_id.into(),
+            },
+        )
     }
 
     /// List Surfaces
@@ -62,18 +90,32 @@ impl<'a> A2uiApi<'a> {
     /// ListSurfaces returns active surfaces for a conversation.
     ///
     /// `GET /api/v1/a2ui/conversations/{conversation_id}/surfaces`
-    pub async fn list_surfaces(
+    ///
+    /// # Arguments
+    ///
+    /// - `conversation_id`: The conversationId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.a2ui().list_surfaces("conversation_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_surfaces(
         &self,
-        conversation_id: &str,
-    ) -> crate::Result<models::A2uiServiceListSurfacesResponse> {
-        let path = ["api", "v1", "a2ui", "conversations", conversation_id, "surfaces"];
-        let request = Request::new(
-            "a2ui.list_surfaces",
-            Method::GET,
-            "/api/v1/a2ui/conversations/{conversation_id}/surfaces",
-            &path,
-        );
-        self.client.send(request).await
+        conversation_id: impl Into<String>,
+    ) -> crate::Call<ListSurfaces> {
+        crate::Call::new(
+            self.client,
+            ListSurfaces {
+                conversation_id: conversation_id.into(),
+            },
+        )
     }
 
     /// Submit Action
@@ -81,19 +123,135 @@ impl<'a> A2uiApi<'a> {
     /// SubmitAction handles user actions on A2UI surfaces.
     ///
     /// `POST /api/v1/a2ui/surfaces/{surface_id}/actions`
-    pub async fn submit_action(
+    ///
+    /// # Arguments
+    ///
+    /// - `surface_id`: The surfaceId field.
+    /// - `body`: the request: [`A2uiServiceSubmitActionRequest`](crate::models::A2uiServiceSubmitActionRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::A2uiServiceSubmitActionRequest::default();
+    /// let response = client.a2ui().submit_action("surface_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn submit_action(
         &self,
-        surface_id: &str,
-        body: &models::A2uiServiceSubmitActionRequest,
-    ) -> crate::Result<models::A2uiServiceSubmitActionResponse> {
-        let path = ["api", "v1", "a2ui", "surfaces", surface_id, "actions"];
-        let request = Request::new(
-                "a2ui.submit_action",
-                Method::POST,
-                "/api/v1/a2ui/surfaces/{surface_id}/actions",
-                &path,
+        surface_id: impl Into<String>,
+        body: crate::models::A2uiServiceSubmitActionRequest,
+    ) -> crate::Call<SubmitAction> {
+        crate::Call::new(
+            self.client,
+            SubmitAction {
+                surface_id: surface_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`A2uiApi::create_surface_feedback`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateSurfaceFeedback {
+    surface_id: String,
+    body: crate::models::A2uiServiceCreateSurfaceFeedbackRequest,
+}
+
+impl crate::Operation for CreateSurfaceFeedback {
+    type Output = crate::models::A2uiServiceCreateSurfaceFeedbackResponse;
+    const NAME: &'static str = "a2ui.create_surface_feedback";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/a2ui/surfaces/{surface_id}/feedback",
+                &["api", "v1", "a2ui", "surfaces", &self.surface_id, "feedback"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`A2uiApi::list_surface_feedback`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListSurfaceFeedback {
+    surface_id: String,
+}
+
+impl crate::Operation for ListSurfaceFeedback {
+    type Output = crate::models::A2uiServiceListSurfaceFeedbackResponse;
+    const NAME: &'static str = "a2ui.list_surface_feedback";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/a2ui/surfaces/{surface_id}/feedback",
+            &["api", "v1", "a2ui", "surfaces", &self.surface_id, "feedback"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`A2uiApi::list_surfaces`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListSurfaces {
+    conversation_id: String,
+}
+
+impl crate::Operation for ListSurfaces {
+    type Output = crate::models::A2uiServiceListSurfacesResponse;
+    const NAME: &'static str = "a2ui.list_surfaces";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/a2ui/conversations/{conversation_id}/surfaces",
+            &["api", "v1", "a2ui", "conversations", &self.conversation_id, "surfaces"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`A2uiApi::submit_action`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SubmitAction {
+    surface_id: String,
+    body: crate::models::A2uiServiceSubmitActionRequest,
+}
+
+impl crate::Operation for SubmitAction {
+    type Output = crate::models::A2uiServiceSubmitActionResponse;
+    const NAME: &'static str = "a2ui.submit_action";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/a2ui/surfaces/{surface_id}/actions",
+                &["api", "v1", "a2ui", "surfaces", &self.surface_id, "actions"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

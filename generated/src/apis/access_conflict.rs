@@ -2,9 +2,7 @@
 
 //! The `AccessConflict` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AccessConflict` operations: `client.access_conflict()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,19 +20,28 @@ impl<'a> AccessConflictApi<'a> {
     /// Invokes the c1.api.accessconflict.v1.AccessConflictService.CreateMonitor method.
     ///
     /// `POST /api/v1/accessconflict`
-    pub async fn create_monitor(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`ConflictMonitorCreateRequest`](crate::models::ConflictMonitorCreateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ConflictMonitorCreateRequest::default();
+    /// let response = client.access_conflict().create_monitor(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_monitor(
         &self,
-        body: &models::ConflictMonitorCreateRequest,
-    ) -> crate::Result<models::ConflictMonitor> {
-        let path = ["api", "v1", "accessconflict"];
-        let request = Request::new(
-                "access_conflict.create_monitor",
-                Method::POST,
-                "/api/v1/accessconflict",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::ConflictMonitorCreateRequest,
+    ) -> crate::Call<CreateMonitor> {
+        crate::Call::new(self.client, CreateMonitor { body })
     }
 
     /// Delete Monitor
@@ -42,19 +49,24 @@ impl<'a> AccessConflictApi<'a> {
     /// Invokes the c1.api.accessconflict.v1.AccessConflictService.DeleteMonitor method.
     ///
     /// `DELETE /api/v1/accessconflict/{id}`
-    pub async fn delete_monitor(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::ConflictMonitorDeleteResponse> {
-        let path = ["api", "v1", "accessconflict", id];
-        let request = Request::new(
-                "access_conflict.delete_monitor",
-                Method::DELETE,
-                "/api/v1/accessconflict/{id}",
-                &path,
-            )
-            .json(&models::ConflictMonitorDeleteRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.access_conflict().delete_monitor("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_monitor(&self, id: impl Into<String>) -> crate::Call<DeleteMonitor> {
+        crate::Call::new(self.client, DeleteMonitor { id: id.into() })
     }
 
     /// Get Monitor
@@ -62,15 +74,24 @@ impl<'a> AccessConflictApi<'a> {
     /// Invokes the c1.api.accessconflict.v1.AccessConflictService.GetMonitor method.
     ///
     /// `GET /api/v1/accessconflict/{id}`
-    pub async fn get_monitor(&self, id: &str) -> crate::Result<models::ConflictMonitor> {
-        let path = ["api", "v1", "accessconflict", id];
-        let request = Request::new(
-            "access_conflict.get_monitor",
-            Method::GET,
-            "/api/v1/accessconflict/{id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.access_conflict().get_monitor("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_monitor(&self, id: impl Into<String>) -> crate::Call<GetMonitor> {
+        crate::Call::new(self.client, GetMonitor { id: id.into() })
     }
 
     /// Update Monitor
@@ -78,19 +99,135 @@ impl<'a> AccessConflictApi<'a> {
     /// Invokes the c1.api.accessconflict.v1.AccessConflictService.UpdateMonitor method.
     ///
     /// `POST /api/v1/accessconflict/{id}`
-    pub async fn update_monitor(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    /// - `body`: the request: [`ConflictMonitorUpdateRequest`](crate::models::ConflictMonitorUpdateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ConflictMonitorUpdateRequest::default();
+    /// let response = client.access_conflict().update_monitor("id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_monitor(
         &self,
-        id: &str,
-        body: &models::ConflictMonitorUpdateRequest,
-    ) -> crate::Result<models::ConflictMonitor> {
-        let path = ["api", "v1", "accessconflict", id];
-        let request = Request::new(
-                "access_conflict.update_monitor",
-                Method::POST,
-                "/api/v1/accessconflict/{id}",
-                &path,
+        id: impl Into<String>,
+        body: crate::models::ConflictMonitorUpdateRequest,
+    ) -> crate::Call<UpdateMonitor> {
+        crate::Call::new(
+            self.client,
+            UpdateMonitor {
+                id: id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`AccessConflictApi::create_monitor`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateMonitor {
+    body: crate::models::ConflictMonitorCreateRequest,
+}
+
+impl crate::Operation for CreateMonitor {
+    type Output = crate::models::ConflictMonitor;
+    const NAME: &'static str = "access_conflict.create_monitor";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/accessconflict",
+                &["api", "v1", "accessconflict"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AccessConflictApi::delete_monitor`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct DeleteMonitor {
+    id: String,
+}
+
+impl crate::Operation for DeleteMonitor {
+    type Output = crate::models::ConflictMonitorDeleteResponse;
+    const NAME: &'static str = "access_conflict.delete_monitor";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/accessconflict/{id}",
+                &["api", "v1", "accessconflict", &self.id],
+            )
+            .json(&crate::models::ConflictMonitorDeleteRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AccessConflictApi::get_monitor`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetMonitor {
+    id: String,
+}
+
+impl crate::Operation for GetMonitor {
+    type Output = crate::models::ConflictMonitor;
+    const NAME: &'static str = "access_conflict.get_monitor";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/accessconflict/{id}",
+            &["api", "v1", "accessconflict", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AccessConflictApi::update_monitor`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct UpdateMonitor {
+    id: String,
+    body: crate::models::ConflictMonitorUpdateRequest,
+}
+
+impl crate::Operation for UpdateMonitor {
+    type Output = crate::models::ConflictMonitor;
+    const NAME: &'static str = "access_conflict.update_monitor";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/accessconflict/{id}",
+                &["api", "v1", "accessconflict", &self.id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

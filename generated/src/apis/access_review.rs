@@ -2,9 +2,7 @@
 
 //! The `AccessReview` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AccessReview` operations: `client.access_review()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,19 +20,28 @@ impl<'a> AccessReviewApi<'a> {
     /// Invokes the c1.api.accessreview.v1.AccessReviewService.Create method.
     ///
     /// `POST /api/v1/access_review`
-    pub async fn create(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`AccessReviewServiceCreateRequest`](crate::models::AccessReviewServiceCreateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AccessReviewServiceCreateRequest::default();
+    /// let response = client.access_review().create(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
         &self,
-        body: &models::AccessReviewServiceCreateRequest,
-    ) -> crate::Result<models::AccessReviewServiceCreateResponse> {
-        let path = ["api", "v1", "access_review"];
-        let request = Request::new(
-                "access_review.create",
-                Method::POST,
-                "/api/v1/access_review",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::AccessReviewServiceCreateRequest,
+    ) -> crate::Call<Create> {
+        crate::Call::new(self.client, Create { body })
     }
 
     /// Delete
@@ -42,19 +49,24 @@ impl<'a> AccessReviewApi<'a> {
     /// Invokes the c1.api.accessreview.v1.AccessReviewService.Delete method.
     ///
     /// `DELETE /api/v1/access_review/{id}`
-    pub async fn delete(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::AccessReviewServiceDeleteResponse> {
-        let path = ["api", "v1", "access_review", id];
-        let request = Request::new(
-                "access_review.delete",
-                Method::DELETE,
-                "/api/v1/access_review/{id}",
-                &path,
-            )
-            .json(&models::AccessReviewServiceDeleteRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.access_review().delete("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(&self, id: impl Into<String>) -> crate::Call<Delete> {
+        crate::Call::new(self.client, Delete { id: id.into() })
     }
 
     /// Get
@@ -62,18 +74,24 @@ impl<'a> AccessReviewApi<'a> {
     /// Invokes the c1.api.accessreview.v1.AccessReviewService.Get method.
     ///
     /// `GET /api/v1/access_review/{id}`
-    pub async fn get(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::AccessReviewServiceGetResponse> {
-        let path = ["api", "v1", "access_review", id];
-        let request = Request::new(
-            "access_review.get",
-            Method::GET,
-            "/api/v1/access_review/{id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.access_review().get("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { id: id.into() })
     }
 
     /// List
@@ -81,38 +99,36 @@ impl<'a> AccessReviewApi<'a> {
     /// Invokes the c1.api.accessreview.v1.AccessReviewService.List method.
     ///
     /// `GET /api/v1/access_reviews`
-    pub async fn list(
-        &self,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::AccessReviewServiceListResponse> {
-        let path = ["api", "v1", "access_reviews"];
-        let request = Request::new(
-                "access_review.list",
-                Method::GET,
-                "/api/v1/access_reviews",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::AccessReviewServiceListResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(page_size, token.as_deref()).await
-            },
-            |page: &models::AccessReviewServiceListResponse| {
-                page.next_page_token.as_deref()
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.access_review().list().items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                page_size: None,
+                page_token: None,
             },
         )
     }
@@ -122,19 +138,185 @@ impl<'a> AccessReviewApi<'a> {
     /// Invokes the c1.api.accessreview.v1.AccessReviewService.Update method.
     ///
     /// `POST /api/v1/access_review/{id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    /// - `body`: the request: [`AccessReviewServiceUpdateRequest`](crate::models::AccessReviewServiceUpdateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AccessReviewServiceUpdateRequest::default();
+    /// let response = client.access_review().update("id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        id: &str,
-        body: &models::AccessReviewServiceUpdateRequest,
-    ) -> crate::Result<models::AccessReviewServiceUpdateResponse> {
-        let path = ["api", "v1", "access_review", id];
-        let request = Request::new(
-                "access_review.update",
-                Method::POST,
-                "/api/v1/access_review/{id}",
-                &path,
+        id: impl Into<String>,
+        body: crate::models::AccessReviewServiceUpdateRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(self.client, Update { id: id.into(), body })
+    }
+}
+
+/// The parameters of [`AccessReviewApi::create`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Create {
+    body: crate::models::AccessReviewServiceCreateRequest,
+}
+
+impl crate::Operation for Create {
+    type Output = crate::models::AccessReviewServiceCreateResponse;
+    const NAME: &'static str = "access_review.create";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/access_review",
+                &["api", "v1", "access_review"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AccessReviewApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::AccessReviewServiceDeleteResponse;
+    const NAME: &'static str = "access_review.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/access_review/{id}",
+                &["api", "v1", "access_review", &self.id],
+            )
+            .json(&crate::models::AccessReviewServiceDeleteRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AccessReviewApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::AccessReviewServiceGetResponse;
+    const NAME: &'static str = "access_review.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/access_review/{id}",
+            &["api", "v1", "access_review", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AccessReviewApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::AccessReviewServiceListResponse;
+    const NAME: &'static str = "access_review.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/access_reviews",
+                &["api", "v1", "access_reviews"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::AccessReviewView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AccessReviewApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    id: String,
+    body: crate::models::AccessReviewServiceUpdateRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::AccessReviewServiceUpdateResponse;
+    const NAME: &'static str = "access_review.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/access_review/{id}",
+                &["api", "v1", "access_review", &self.id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `AccessReviewSetupEntitlement` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AccessReviewSetupEntitlement` operations: `client.access_review_setup_entitlement()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,26 +20,36 @@ impl<'a> AccessReviewSetupEntitlementApi<'a> {
     /// Invokes the c1.api.accessreview.v1.AccessReviewSetupEntitlementService.SetCampaignScopeAndEntitlements method.
     ///
     /// `POST /api/v1/access_review/{access_review_id}/scope_and_entitlements`
-    pub async fn set_campaign_scope_and_entitlements(
+    ///
+    /// # Arguments
+    ///
+    /// - `access_review_id`: The accessReviewId field.
+    /// - `body`: the request: [`AccessReviewSetupEntitlementAndScopeServiceSetRequest`](crate::models::AccessReviewSetupEntitlementAndScopeServiceSetRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AccessReviewSetupEntitlementAndScopeServiceSetRequest::default();
+    /// let response = client.access_review_setup_entitlement().set_campaign_scope_and_entitlements("access_review_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_campaign_scope_and_entitlements(
         &self,
-        access_review_id: &str,
-        body: &models::AccessReviewSetupEntitlementAndScopeServiceSetRequest,
-    ) -> crate::Result<models::AccessReviewSetupEntitlementAndScopeServiceSetResponse> {
-        let path = [
-            "api",
-            "v1",
-            "access_review",
-            access_review_id,
-            "scope_and_entitlements",
-        ];
-        let request = Request::new(
-                "access_review_setup_entitlement.set_campaign_scope_and_entitlements",
-                Method::POST,
-                "/api/v1/access_review/{access_review_id}/scope_and_entitlements",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        access_review_id: impl Into<String>,
+        body: crate::models::AccessReviewSetupEntitlementAndScopeServiceSetRequest,
+    ) -> crate::Call<SetCampaignScopeAndEntitlements> {
+        crate::Call::new(
+            self.client,
+            SetCampaignScopeAndEntitlements {
+                access_review_id: access_review_id.into(),
+                body,
+            },
+        )
     }
 
     /// Set Campaign Scope By Resource Type
@@ -49,25 +57,99 @@ impl<'a> AccessReviewSetupEntitlementApi<'a> {
     /// Invokes the c1.api.accessreview.v1.AccessReviewSetupEntitlementService.SetCampaignScopeByResourceType method.
     ///
     /// `POST /api/v1/access_review/{access_review_id}/scope_by_resource_type`
-    pub async fn set_campaign_scope_by_resource_type(
+    ///
+    /// # Arguments
+    ///
+    /// - `access_review_id`: The accessReviewId field.
+    /// - `body`: the request: [`AccessReviewSetScopeByResourceTypeRequest`](crate::models::AccessReviewSetScopeByResourceTypeRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AccessReviewSetScopeByResourceTypeRequest::default();
+    /// let response = client.access_review_setup_entitlement().set_campaign_scope_by_resource_type("access_review_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_campaign_scope_by_resource_type(
         &self,
-        access_review_id: &str,
-        body: &models::AccessReviewSetScopeByResourceTypeRequest,
-    ) -> crate::Result<models::AccessReviewSetScopeByResourceTypeResponse> {
-        let path = [
-            "api",
-            "v1",
-            "access_review",
-            access_review_id,
-            "scope_by_resource_type",
-        ];
-        let request = Request::new(
-                "access_review_setup_entitlement.set_campaign_scope_by_resource_type",
-                Method::POST,
-                "/api/v1/access_review/{access_review_id}/scope_by_resource_type",
-                &path,
+        access_review_id: impl Into<String>,
+        body: crate::models::AccessReviewSetScopeByResourceTypeRequest,
+    ) -> crate::Call<SetCampaignScopeByResourceType> {
+        crate::Call::new(
+            self.client,
+            SetCampaignScopeByResourceType {
+                access_review_id: access_review_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`AccessReviewSetupEntitlementApi::set_campaign_scope_and_entitlements`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SetCampaignScopeAndEntitlements {
+    access_review_id: String,
+    body: crate::models::AccessReviewSetupEntitlementAndScopeServiceSetRequest,
+}
+
+impl crate::Operation for SetCampaignScopeAndEntitlements {
+    type Output = crate::models::AccessReviewSetupEntitlementAndScopeServiceSetResponse;
+    const NAME: &'static str = "access_review_setup_entitlement.set_campaign_scope_and_entitlements";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/access_review/{access_review_id}/scope_and_entitlements",
+                &[
+                    "api",
+                    "v1",
+                    "access_review",
+                    &self.access_review_id,
+                    "scope_and_entitlements",
+                ],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AccessReviewSetupEntitlementApi::set_campaign_scope_by_resource_type`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SetCampaignScopeByResourceType {
+    access_review_id: String,
+    body: crate::models::AccessReviewSetScopeByResourceTypeRequest,
+}
+
+impl crate::Operation for SetCampaignScopeByResourceType {
+    type Output = crate::models::AccessReviewSetScopeByResourceTypeResponse;
+    const NAME: &'static str = "access_review_setup_entitlement.set_campaign_scope_by_resource_type";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/access_review/{access_review_id}/scope_by_resource_type",
+                &[
+                    "api",
+                    "v1",
+                    "access_review",
+                    &self.access_review_id,
+                    "scope_by_resource_type",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

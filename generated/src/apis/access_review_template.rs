@@ -2,9 +2,7 @@
 
 //! The `AccessReviewTemplate` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AccessReviewTemplate` operations: `client.access_review_template()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,19 +20,28 @@ impl<'a> AccessReviewTemplateApi<'a> {
     /// Invokes the c1.api.accessreview.v1.AccessReviewTemplateService.Create method.
     ///
     /// `POST /api/v1/access_review_template`
-    pub async fn create(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`AccessReviewTemplateServiceCreateRequest`](crate::models::AccessReviewTemplateServiceCreateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AccessReviewTemplateServiceCreateRequest::default();
+    /// let response = client.access_review_template().create(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
         &self,
-        body: &models::AccessReviewTemplateServiceCreateRequest,
-    ) -> crate::Result<models::AccessReviewTemplateServiceCreateResponse> {
-        let path = ["api", "v1", "access_review_template"];
-        let request = Request::new(
-                "access_review_template.create",
-                Method::POST,
-                "/api/v1/access_review_template",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::AccessReviewTemplateServiceCreateRequest,
+    ) -> crate::Call<Create> {
+        crate::Call::new(self.client, Create { body })
     }
 
     /// Delete
@@ -42,19 +49,24 @@ impl<'a> AccessReviewTemplateApi<'a> {
     /// Invokes the c1.api.accessreview.v1.AccessReviewTemplateService.Delete method.
     ///
     /// `DELETE /api/v1/access_review_template/{id}`
-    pub async fn delete(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::AccessReviewTemplateServiceDeleteResponse> {
-        let path = ["api", "v1", "access_review_template", id];
-        let request = Request::new(
-                "access_review_template.delete",
-                Method::DELETE,
-                "/api/v1/access_review_template/{id}",
-                &path,
-            )
-            .json(&models::AccessReviewTemplateServiceDeleteRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.access_review_template().delete("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(&self, id: impl Into<String>) -> crate::Call<Delete> {
+        crate::Call::new(self.client, Delete { id: id.into() })
     }
 
     /// Get
@@ -62,18 +74,24 @@ impl<'a> AccessReviewTemplateApi<'a> {
     /// Invokes the c1.api.accessreview.v1.AccessReviewTemplateService.Get method.
     ///
     /// `GET /api/v1/access_review_template/{id}`
-    pub async fn get(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::AccessReviewTemplateServiceGetResponse> {
-        let path = ["api", "v1", "access_review_template", id];
-        let request = Request::new(
-            "access_review_template.get",
-            Method::GET,
-            "/api/v1/access_review_template/{id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.access_review_template().get("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { id: id.into() })
     }
 
     /// Update
@@ -81,19 +99,129 @@ impl<'a> AccessReviewTemplateApi<'a> {
     /// Invokes the c1.api.accessreview.v1.AccessReviewTemplateService.Update method.
     ///
     /// `POST /api/v1/access_review_template/{id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    /// - `body`: the request: [`AccessReviewTemplateServiceUpdateRequest`](crate::models::AccessReviewTemplateServiceUpdateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AccessReviewTemplateServiceUpdateRequest::default();
+    /// let response = client.access_review_template().update("id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        id: &str,
-        body: &models::AccessReviewTemplateServiceUpdateRequest,
-    ) -> crate::Result<models::AccessReviewTemplateServiceUpdateResponse> {
-        let path = ["api", "v1", "access_review_template", id];
-        let request = Request::new(
-                "access_review_template.update",
-                Method::POST,
-                "/api/v1/access_review_template/{id}",
-                &path,
+        id: impl Into<String>,
+        body: crate::models::AccessReviewTemplateServiceUpdateRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(self.client, Update { id: id.into(), body })
+    }
+}
+
+/// The parameters of [`AccessReviewTemplateApi::create`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Create {
+    body: crate::models::AccessReviewTemplateServiceCreateRequest,
+}
+
+impl crate::Operation for Create {
+    type Output = crate::models::AccessReviewTemplateServiceCreateResponse;
+    const NAME: &'static str = "access_review_template.create";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/access_review_template",
+                &["api", "v1", "access_review_template"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AccessReviewTemplateApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::AccessReviewTemplateServiceDeleteResponse;
+    const NAME: &'static str = "access_review_template.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/access_review_template/{id}",
+                &["api", "v1", "access_review_template", &self.id],
+            )
+            .json(&crate::models::AccessReviewTemplateServiceDeleteRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AccessReviewTemplateApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::AccessReviewTemplateServiceGetResponse;
+    const NAME: &'static str = "access_review_template.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/access_review_template/{id}",
+            &["api", "v1", "access_review_template", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AccessReviewTemplateApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    id: String,
+    body: crate::models::AccessReviewTemplateServiceUpdateRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::AccessReviewTemplateServiceUpdateResponse;
+    const NAME: &'static str = "access_review_template.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/access_review_template/{id}",
+                &["api", "v1", "access_review_template", &self.id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

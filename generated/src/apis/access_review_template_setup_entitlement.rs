@@ -2,9 +2,7 @@
 
 //! The `AccessReviewTemplateSetupEntitlement` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AccessReviewTemplateSetupEntitlement` operations: `client.access_review_template_setup_entitlement()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,26 +20,36 @@ impl<'a> AccessReviewTemplateSetupEntitlementApi<'a> {
     /// Invokes the c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementService.SetScopeAndEntitlements method.
     ///
     /// `POST /api/v1/access_review_template/{access_review_template_id}/scope_and_entitlements`
-    pub async fn set_scope_and_entitlements(
+    ///
+    /// # Arguments
+    ///
+    /// - `access_review_template_id`: The accessReviewTemplateId field.
+    /// - `body`: the request: [`AccessReviewTemplateSetupEntitlementServiceSetRequest`](crate::models::AccessReviewTemplateSetupEntitlementServiceSetRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AccessReviewTemplateSetupEntitlementServiceSetRequest::default();
+    /// let response = client.access_review_template_setup_entitlement().set_scope_and_entitlements("access_review_template_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_scope_and_entitlements(
         &self,
-        access_review_template_id: &str,
-        body: &models::AccessReviewTemplateSetupEntitlementServiceSetRequest,
-    ) -> crate::Result<models::AccessReviewTemplateSetupEntitlementServiceSetResponse> {
-        let path = [
-            "api",
-            "v1",
-            "access_review_template",
-            access_review_template_id,
-            "scope_and_entitlements",
-        ];
-        let request = Request::new(
-                "access_review_template_setup_entitlement.set_scope_and_entitlements",
-                Method::POST,
-                "/api/v1/access_review_template/{access_review_template_id}/scope_and_entitlements",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        access_review_template_id: impl Into<String>,
+        body: crate::models::AccessReviewTemplateSetupEntitlementServiceSetRequest,
+    ) -> crate::Call<SetScopeAndEntitlements> {
+        crate::Call::new(
+            self.client,
+            SetScopeAndEntitlements {
+                access_review_template_id: access_review_template_id.into(),
+                body,
+            },
+        )
     }
 
     /// Set Scope By Resource Type
@@ -49,25 +57,99 @@ impl<'a> AccessReviewTemplateSetupEntitlementApi<'a> {
     /// Invokes the c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementService.SetScopeByResourceType method.
     ///
     /// `POST /api/v1/access_review_template/{access_review_template_id}/scope_by_resource_type`
-    pub async fn set_scope_by_resource_type(
+    ///
+    /// # Arguments
+    ///
+    /// - `access_review_template_id`: The accessReviewTemplateId field.
+    /// - `body`: the request: [`AccessReviewTemplateSetScopeByResourceTypeRequest`](crate::models::AccessReviewTemplateSetScopeByResourceTypeRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AccessReviewTemplateSetScopeByResourceTypeRequest::default();
+    /// let response = client.access_review_template_setup_entitlement().set_scope_by_resource_type("access_review_template_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_scope_by_resource_type(
         &self,
-        access_review_template_id: &str,
-        body: &models::AccessReviewTemplateSetScopeByResourceTypeRequest,
-    ) -> crate::Result<models::AccessReviewTemplateSetScopeByResourceTypeResponse> {
-        let path = [
-            "api",
-            "v1",
-            "access_review_template",
-            access_review_template_id,
-            "scope_by_resource_type",
-        ];
-        let request = Request::new(
-                "access_review_template_setup_entitlement.set_scope_by_resource_type",
-                Method::POST,
-                "/api/v1/access_review_template/{access_review_template_id}/scope_by_resource_type",
-                &path,
+        access_review_template_id: impl Into<String>,
+        body: crate::models::AccessReviewTemplateSetScopeByResourceTypeRequest,
+    ) -> crate::Call<SetScopeByResourceType> {
+        crate::Call::new(
+            self.client,
+            SetScopeByResourceType {
+                access_review_template_id: access_review_template_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`AccessReviewTemplateSetupEntitlementApi::set_scope_and_entitlements`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SetScopeAndEntitlements {
+    access_review_template_id: String,
+    body: crate::models::AccessReviewTemplateSetupEntitlementServiceSetRequest,
+}
+
+impl crate::Operation for SetScopeAndEntitlements {
+    type Output = crate::models::AccessReviewTemplateSetupEntitlementServiceSetResponse;
+    const NAME: &'static str = "access_review_template_setup_entitlement.set_scope_and_entitlements";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/access_review_template/{access_review_template_id}/scope_and_entitlements",
+                &[
+                    "api",
+                    "v1",
+                    "access_review_template",
+                    &self.access_review_template_id,
+                    "scope_and_entitlements",
+                ],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AccessReviewTemplateSetupEntitlementApi::set_scope_by_resource_type`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SetScopeByResourceType {
+    access_review_template_id: String,
+    body: crate::models::AccessReviewTemplateSetScopeByResourceTypeRequest,
+}
+
+impl crate::Operation for SetScopeByResourceType {
+    type Output = crate::models::AccessReviewTemplateSetScopeByResourceTypeResponse;
+    const NAME: &'static str = "access_review_template_setup_entitlement.set_scope_by_resource_type";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/access_review_template/{access_review_template_id}/scope_by_resource_type",
+                &[
+                    "api",
+                    "v1",
+                    "access_review_template",
+                    &self.access_review_template_id,
+                    "scope_by_resource_type",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

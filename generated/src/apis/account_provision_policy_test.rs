@@ -2,9 +2,7 @@
 
 //! The `AccountProvisionPolicyTest` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AccountProvisionPolicyTest` operations: `client.account_provision_policy_test()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,18 +20,52 @@ impl<'a> AccountProvisionPolicyTestApi<'a> {
     /// Invokes the c1.api.policy.v1.AccountProvisionPolicyTest.Test method.
     ///
     /// `POST /api/v1/policies/test-account-provision-policy`
-    pub async fn test(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`TestAccountProvisionPolicyRequest`](crate::models::TestAccountProvisionPolicyRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TestAccountProvisionPolicyRequest::default();
+    /// let response = client.account_provision_policy_test().test(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn test(
         &self,
-        body: &models::TestAccountProvisionPolicyRequest,
-    ) -> crate::Result<models::TestAccountProvisionPolicyResponse> {
-        let path = ["api", "v1", "policies", "test-account-provision-policy"];
-        let request = Request::new(
-                "account_provision_policy_test.test",
-                Method::POST,
+        body: crate::models::TestAccountProvisionPolicyRequest,
+    ) -> crate::Call<Test> {
+        crate::Call::new(self.client, Test { body })
+    }
+}
+
+/// The parameters of [`AccountProvisionPolicyTestApi::test`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Test {
+    body: crate::models::TestAccountProvisionPolicyRequest,
+}
+
+impl crate::Operation for Test {
+    type Output = crate::models::TestAccountProvisionPolicyResponse;
+    const NAME: &'static str = "account_provision_policy_test.test";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/policies/test-account-provision-policy",
-                &path,
+                &["api", "v1", "policies", "test-account-provision-policy"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

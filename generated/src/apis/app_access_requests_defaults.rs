@@ -2,9 +2,7 @@
 
 //! The `AppAccessRequestsDefaults` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AppAccessRequestsDefaults` operations: `client.app_access_requests_defaults()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,19 +20,32 @@ impl<'a> AppAccessRequestsDefaultsApi<'a> {
     /// Invokes the c1.api.app.v1.AppAccessRequestsDefaultsService.CancelAppAccessRequestsDefaults method.
     ///
     /// `POST /api/v1/apps/{app_id}/access_request_defaults/cancel`
-    pub async fn cancel_app_access_requests_defaults(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_access_requests_defaults().cancel_app_access_requests_defaults("app_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn cancel_app_access_requests_defaults(
         &self,
-        app_id: &str,
-    ) -> crate::Result<models::C1ApiAppAppAccessRequestDefaults> {
-        let path = ["api", "v1", "apps", app_id, "access_request_defaults", "cancel"];
-        let request = Request::new(
-                "app_access_requests_defaults.cancel_app_access_requests_defaults",
-                Method::POST,
-                "/api/v1/apps/{app_id}/access_request_defaults/cancel",
-                &path,
-            )
-            .json(&models::CancelAccessRequestDefaultsRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+    ) -> crate::Call<CancelAppAccessRequestsDefaults> {
+        crate::Call::new(
+            self.client,
+            CancelAppAccessRequestsDefaults {
+                app_id: app_id.into(),
+            },
+        )
     }
 
     /// Create App Access Requests Defaults
@@ -42,20 +53,36 @@ impl<'a> AppAccessRequestsDefaultsApi<'a> {
     /// Invokes the c1.api.app.v1.AppAccessRequestsDefaultsService.CreateAppAccessRequestsDefaults method.
     ///
     /// `POST /api/v1/apps/{app_id}/access_request_defaults`
-    pub async fn create_app_access_requests_defaults(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The app id for the app access request rule
+    /// - `body`: the request: [`C1ApiAppAppAccessRequestDefaults2`](crate::models::C1ApiAppAppAccessRequestDefaults2).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::C1ApiAppAppAccessRequestDefaults2::default();
+    /// let response = client.app_access_requests_defaults().create_app_access_requests_defaults("app_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_app_access_requests_defaults(
         &self,
-        app_id: &str,
-        body: &models::C1ApiAppAppAccessRequestDefaults2,
-    ) -> crate::Result<models::C1ApiAppAppAccessRequestDefaults> {
-        let path = ["api", "v1", "apps", app_id, "access_request_defaults"];
-        let request = Request::new(
-                "app_access_requests_defaults.create_app_access_requests_defaults",
-                Method::POST,
-                "/api/v1/apps/{app_id}/access_request_defaults",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        body: crate::models::C1ApiAppAppAccessRequestDefaults2,
+    ) -> crate::Call<CreateAppAccessRequestsDefaults> {
+        crate::Call::new(
+            self.client,
+            CreateAppAccessRequestsDefaults {
+                app_id: app_id.into(),
+                body,
+            },
+        )
     }
 
     /// Get App Access Requests Defaults
@@ -63,17 +90,106 @@ impl<'a> AppAccessRequestsDefaultsApi<'a> {
     /// Invokes the c1.api.app.v1.AppAccessRequestsDefaultsService.GetAppAccessRequestsDefaults method.
     ///
     /// `GET /api/v1/apps/{app_id}/access_request_defaults`
-    pub async fn get_app_access_requests_defaults(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_access_requests_defaults().get_app_access_requests_defaults("app_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_app_access_requests_defaults(
         &self,
-        app_id: &str,
-    ) -> crate::Result<models::C1ApiAppAppAccessRequestDefaults> {
-        let path = ["api", "v1", "apps", app_id, "access_request_defaults"];
-        let request = Request::new(
-            "app_access_requests_defaults.get_app_access_requests_defaults",
-            Method::GET,
+        app_id: impl Into<String>,
+    ) -> crate::Call<GetAppAccessRequestsDefaults> {
+        crate::Call::new(
+            self.client,
+            GetAppAccessRequestsDefaults {
+                app_id: app_id.into(),
+            },
+        )
+    }
+}
+
+/// The parameters of [`AppAccessRequestsDefaultsApi::cancel_app_access_requests_defaults`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CancelAppAccessRequestsDefaults {
+    app_id: String,
+}
+
+impl crate::Operation for CancelAppAccessRequestsDefaults {
+    type Output = crate::models::C1ApiAppAppAccessRequestDefaults;
+    const NAME: &'static str = "app_access_requests_defaults.cancel_app_access_requests_defaults";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/access_request_defaults/cancel",
+                &["api", "v1", "apps", &self.app_id, "access_request_defaults", "cancel"],
+            )
+            .json(&crate::models::CancelAccessRequestDefaultsRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppAccessRequestsDefaultsApi::create_app_access_requests_defaults`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateAppAccessRequestsDefaults {
+    app_id: String,
+    body: crate::models::C1ApiAppAppAccessRequestDefaults2,
+}
+
+impl crate::Operation for CreateAppAccessRequestsDefaults {
+    type Output = crate::models::C1ApiAppAppAccessRequestDefaults;
+    const NAME: &'static str = "app_access_requests_defaults.create_app_access_requests_defaults";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/access_request_defaults",
+                &["api", "v1", "apps", &self.app_id, "access_request_defaults"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppAccessRequestsDefaultsApi::get_app_access_requests_defaults`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetAppAccessRequestsDefaults {
+    app_id: String,
+}
+
+impl crate::Operation for GetAppAccessRequestsDefaults {
+    type Output = crate::models::C1ApiAppAppAccessRequestDefaults;
+    const NAME: &'static str = "app_access_requests_defaults.get_app_access_requests_defaults";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
             "/api/v1/apps/{app_id}/access_request_defaults",
-            &path,
-        );
-        self.client.send(request).await
+            &["api", "v1", "apps", &self.app_id, "access_request_defaults"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

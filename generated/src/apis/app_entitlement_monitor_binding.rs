@@ -2,9 +2,7 @@
 
 //! The `AppEntitlementMonitorBinding` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AppEntitlementMonitorBinding` operations: `client.app_entitlement_monitor_binding()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,19 +20,33 @@ impl<'a> AppEntitlementMonitorBindingApi<'a> {
     /// Invokes the c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.CreateAppEntitlementMonitorBinding method.
     ///
     /// `POST /api/v1/appentitlementmonitorbinding`
-    pub async fn create_app_entitlement_monitor_binding(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`CreateAppEntitlementMonitorBindingRequest`](crate::models::CreateAppEntitlementMonitorBindingRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::CreateAppEntitlementMonitorBindingRequest::default();
+    /// let response = client.app_entitlement_monitor_binding().create_app_entitlement_monitor_binding(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_app_entitlement_monitor_binding(
         &self,
-        body: &models::CreateAppEntitlementMonitorBindingRequest,
-    ) -> crate::Result<models::AppEntitlementMonitorBinding> {
-        let path = ["api", "v1", "appentitlementmonitorbinding"];
-        let request = Request::new(
-                "app_entitlement_monitor_binding.create_app_entitlement_monitor_binding",
-                Method::POST,
-                "/api/v1/appentitlementmonitorbinding",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::CreateAppEntitlementMonitorBindingRequest,
+    ) -> crate::Call<CreateAppEntitlementMonitorBinding> {
+        crate::Call::new(
+            self.client,
+            CreateAppEntitlementMonitorBinding {
+                body,
+            },
+        )
     }
 
     /// Delete App Entitlement Monitor Binding
@@ -42,19 +54,33 @@ impl<'a> AppEntitlementMonitorBindingApi<'a> {
     /// Invokes the c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.DeleteAppEntitlementMonitorBinding method.
     ///
     /// `DELETE /api/v1/appentitlementmonitorbinding`
-    pub async fn delete_app_entitlement_monitor_binding(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`DeleteAppEntitlementMonitorBindingRequest`](crate::models::DeleteAppEntitlementMonitorBindingRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::DeleteAppEntitlementMonitorBindingRequest::default();
+    /// let response = client.app_entitlement_monitor_binding().delete_app_entitlement_monitor_binding(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_app_entitlement_monitor_binding(
         &self,
-        body: &models::DeleteAppEntitlementMonitorBindingRequest,
-    ) -> crate::Result<models::DeleteAppEntitlementMonitorBindingResponse> {
-        let path = ["api", "v1", "appentitlementmonitorbinding"];
-        let request = Request::new(
-                "app_entitlement_monitor_binding.delete_app_entitlement_monitor_binding",
-                Method::DELETE,
-                "/api/v1/appentitlementmonitorbinding",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::DeleteAppEntitlementMonitorBindingRequest,
+    ) -> crate::Call<DeleteAppEntitlementMonitorBinding> {
+        crate::Call::new(
+            self.client,
+            DeleteAppEntitlementMonitorBinding {
+                body,
+            },
+        )
     }
 
     /// Get App Entitlement Monitor Binding
@@ -62,18 +88,107 @@ impl<'a> AppEntitlementMonitorBindingApi<'a> {
     /// Invokes the c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.GetAppEntitlementMonitorBinding method.
     ///
     /// `POST /api/v1/appentitlementmonitorbinding/get`
-    pub async fn get_app_entitlement_monitor_binding(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`GetAppEntitlementMonitorBindingRequest`](crate::models::GetAppEntitlementMonitorBindingRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::GetAppEntitlementMonitorBindingRequest::default();
+    /// let response = client.app_entitlement_monitor_binding().get_app_entitlement_monitor_binding(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_app_entitlement_monitor_binding(
         &self,
-        body: &models::GetAppEntitlementMonitorBindingRequest,
-    ) -> crate::Result<models::AppEntitlementMonitorBinding> {
-        let path = ["api", "v1", "appentitlementmonitorbinding", "get"];
-        let request = Request::new(
-                "app_entitlement_monitor_binding.get_app_entitlement_monitor_binding",
-                Method::POST,
-                "/api/v1/appentitlementmonitorbinding/get",
-                &path,
+        body: crate::models::GetAppEntitlementMonitorBindingRequest,
+    ) -> crate::Call<GetAppEntitlementMonitorBinding> {
+        crate::Call::new(
+            self.client,
+            GetAppEntitlementMonitorBinding {
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`AppEntitlementMonitorBindingApi::create_app_entitlement_monitor_binding`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateAppEntitlementMonitorBinding {
+    body: crate::models::CreateAppEntitlementMonitorBindingRequest,
+}
+
+impl crate::Operation for CreateAppEntitlementMonitorBinding {
+    type Output = crate::models::AppEntitlementMonitorBinding;
+    const NAME: &'static str = "app_entitlement_monitor_binding.create_app_entitlement_monitor_binding";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/appentitlementmonitorbinding",
+                &["api", "v1", "appentitlementmonitorbinding"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementMonitorBindingApi::delete_app_entitlement_monitor_binding`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct DeleteAppEntitlementMonitorBinding {
+    body: crate::models::DeleteAppEntitlementMonitorBindingRequest,
+}
+
+impl crate::Operation for DeleteAppEntitlementMonitorBinding {
+    type Output = crate::models::DeleteAppEntitlementMonitorBindingResponse;
+    const NAME: &'static str = "app_entitlement_monitor_binding.delete_app_entitlement_monitor_binding";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/appentitlementmonitorbinding",
+                &["api", "v1", "appentitlementmonitorbinding"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementMonitorBindingApi::get_app_entitlement_monitor_binding`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetAppEntitlementMonitorBinding {
+    body: crate::models::GetAppEntitlementMonitorBindingRequest,
+}
+
+impl crate::Operation for GetAppEntitlementMonitorBinding {
+    type Output = crate::models::AppEntitlementMonitorBinding;
+    const NAME: &'static str = "app_entitlement_monitor_binding.get_app_entitlement_monitor_binding";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/appentitlementmonitorbinding/get",
+                &["api", "v1", "appentitlementmonitorbinding", "get"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

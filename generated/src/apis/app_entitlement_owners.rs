@@ -2,9 +2,7 @@
 
 //! The `AppEntitlementOwners` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AppEntitlementOwners` operations: `client.app_entitlement_owners()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,105 +18,119 @@ impl<'a> AppEntitlementOwnersApi<'a> {
     /// Add an owner to a given app entitlement.
     ///
     /// `POST /api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners`
-    pub async fn add(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The app_id field for the app entitlement to add the owner to.
+    /// - `entitlement_id`: The entitlement_id field for the app entitlement to add the owner to.
+    /// - `body`: the request: [`AddAppEntitlementOwnerRequest`](crate::models::AddAppEntitlementOwnerRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AddAppEntitlementOwnerRequest::default();
+    /// let response = client.app_entitlement_owners().add("app_id", "entitlement_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add(
         &self,
-        app_id: &str,
-        entitlement_id: &str,
-        body: &models::AddAppEntitlementOwnerRequest,
-    ) -> crate::Result<models::AddAppEntitlementOwnerResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            entitlement_id,
-            "owners",
-        ];
-        let request = Request::new(
-                "app_entitlement_owners.add",
-                Method::POST,
-                "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+        body: crate::models::AddAppEntitlementOwnerRequest,
+    ) -> crate::Call<Add> {
+        crate::Call::new(
+            self.client,
+            Add {
+                app_id: app_id.into(),
+                entitlement_id: entitlement_id.into(),
+                body,
+            },
+        )
     }
 
     /// Delete deletes the owners from a given app entitlement.
     ///
     /// `DELETE /api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners`
-    pub async fn delete(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The app_id field for the app entitlement to remove the owner of.
+    /// - `entitlement_id`: The entitlement_id field for the app entitlement to remove the owner of.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_entitlement_owners().delete("app_id", "entitlement_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(
         &self,
-        app_id: &str,
-        entitlement_id: &str,
-    ) -> crate::Result<models::DeleteAppEntitlementOwnersResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            entitlement_id,
-            "owners",
-        ];
-        let request = Request::new(
-                "app_entitlement_owners.delete",
-                Method::DELETE,
-                "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
-                &path,
-            )
-            .json(&models::DeleteAppEntitlementOwnersRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+    ) -> crate::Call<Delete> {
+        crate::Call::new(
+            self.client,
+            Delete {
+                app_id: app_id.into(),
+                entitlement_id: entitlement_id.into(),
+            },
+        )
     }
 
     /// List owners for a given app entitlement.
     ///
     /// `GET /api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners`
-    pub async fn list(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The app_id field for the app entitlement to list owners of.
+    /// - `entitlement_id`: The entitlement_id field for the app entitlement to list owners of.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The page_size field for pagination.
+    /// - `.page_token(..)`: The page_token field for pagination.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.app_entitlement_owners().list("app_id", "entitlement_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
         &self,
-        app_id: &str,
-        entitlement_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ListAppEntitlementOwnersResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            entitlement_id,
-            "owners",
-        ];
-        let request = Request::new(
-                "app_entitlement_owners.list",
-                Method::GET,
-                "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        app_id: &str,
-        entitlement_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ListAppEntitlementOwnersResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(app_id, entitlement_id, page_size, token.as_deref()).await
-            },
-            |page: &models::ListAppEntitlementOwnersResponse| {
-                page.next_page_token.as_deref()
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+    ) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                app_id: app_id.into(),
+                entitlement_id: entitlement_id.into(),
+                page_size: None,
+                page_token: None,
             },
         )
     }
@@ -128,83 +140,348 @@ impl<'a> AppEntitlementOwnersApi<'a> {
     /// ListUserIDs lists owner IDs for a given app entitlement.
     ///
     /// `GET /api/v1/apps/{app_id}/entitlements/{entitlement_id}/ownerids`
-    pub async fn list_owner_i_ds(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The app_id field for the app entitlement to list owners of.
+    /// - `entitlement_id`: The entitlement_id field for the app entitlement to list owners of.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_entitlement_owners().list_owner_i_ds("app_id", "entitlement_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_owner_i_ds(
         &self,
-        app_id: &str,
-        entitlement_id: &str,
-    ) -> crate::Result<models::ListAppEntitlementOwnerIDsResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            entitlement_id,
-            "ownerids",
-        ];
-        let request = Request::new(
-            "app_entitlement_owners.list_owner_i_ds",
-            Method::GET,
-            "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/ownerids",
-            &path,
-        );
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+    ) -> crate::Call<ListOwnerIDs> {
+        crate::Call::new(
+            self.client,
+            ListOwnerIDs {
+                app_id: app_id.into(),
+                entitlement_id: entitlement_id.into(),
+            },
+        )
     }
 
     /// Remove an owner from a given app entitlement.
     ///
     /// `DELETE /api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners/{user_id}`
-    pub async fn remove(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The app_id field for the app entitlement to remove the owner of.
+    /// - `entitlement_id`: The entitlement_id field for the app entitlement to remove the owner of.
+    /// - `user_id`: The user_id field for the user to remove as an owner of the app entitlement.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_entitlement_owners().remove("app_id", "entitlement_id", "user_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove(
         &self,
-        app_id: &str,
-        entitlement_id: &str,
-        user_id: &str,
-    ) -> crate::Result<models::RemoveAppEntitlementOwnerResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            entitlement_id,
-            "owners",
-            user_id,
-        ];
-        let request = Request::new(
-                "app_entitlement_owners.remove",
-                Method::DELETE,
-                "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners/{user_id}",
-                &path,
-            )
-            .json(&models::RemoveAppEntitlementOwnerRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> crate::Call<Remove> {
+        crate::Call::new(
+            self.client,
+            Remove {
+                app_id: app_id.into(),
+                entitlement_id: entitlement_id.into(),
+                user_id: user_id.into(),
+            },
+        )
     }
 
     /// Sets the owners for a given app entitlement to the specified list of users.
     ///
     /// `PUT /api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners`
-    pub async fn set(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The app_id field for the app entitlement to set the owners of.
+    /// - `entitlement_id`: The entitlement_id field for the app entitlement to set the owners of.
+    /// - `body`: the request: [`SetAppEntitlementOwnersRequest`](crate::models::SetAppEntitlementOwnersRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::SetAppEntitlementOwnersRequest::default();
+    /// let response = client.app_entitlement_owners().set("app_id", "entitlement_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set(
         &self,
-        app_id: &str,
-        entitlement_id: &str,
-        body: &models::SetAppEntitlementOwnersRequest,
-    ) -> crate::Result<models::SetAppEntitlementOwnersResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            entitlement_id,
-            "owners",
-        ];
-        let request = Request::new(
-                "app_entitlement_owners.set",
-                Method::PUT,
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+        body: crate::models::SetAppEntitlementOwnersRequest,
+    ) -> crate::Call<Set> {
+        crate::Call::new(
+            self.client,
+            Set {
+                app_id: app_id.into(),
+                entitlement_id: entitlement_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`AppEntitlementOwnersApi::add`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Add {
+    app_id: String,
+    entitlement_id: String,
+    body: crate::models::AddAppEntitlementOwnerRequest,
+}
+
+impl crate::Operation for Add {
+    type Output = crate::models::AddAppEntitlementOwnerResponse;
+    const NAME: &'static str = "app_entitlement_owners.add";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
-                &path,
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.entitlement_id,
+                    "owners",
+                ],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementOwnersApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    app_id: String,
+    entitlement_id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::DeleteAppEntitlementOwnersResponse;
+    const NAME: &'static str = "app_entitlement_owners.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.entitlement_id,
+                    "owners",
+                ],
+            )
+            .json(&crate::models::DeleteAppEntitlementOwnersRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementOwnersApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    app_id: String,
+    entitlement_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::ListAppEntitlementOwnersResponse;
+    const NAME: &'static str = "app_entitlement_owners.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.entitlement_id,
+                    "owners",
+                ],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The page_size field for pagination.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The page_token field for pagination.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::User;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppEntitlementOwnersApi::list_owner_i_ds`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListOwnerIDs {
+    app_id: String,
+    entitlement_id: String,
+}
+
+impl crate::Operation for ListOwnerIDs {
+    type Output = crate::models::ListAppEntitlementOwnerIDsResponse;
+    const NAME: &'static str = "app_entitlement_owners.list_owner_i_ds";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/ownerids",
+            &[
+                "api",
+                "v1",
+                "apps",
+                &self.app_id,
+                "entitlements",
+                &self.entitlement_id,
+                "ownerids",
+            ],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementOwnersApi::remove`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Remove {
+    app_id: String,
+    entitlement_id: String,
+    user_id: String,
+}
+
+impl crate::Operation for Remove {
+    type Output = crate::models::RemoveAppEntitlementOwnerResponse;
+    const NAME: &'static str = "app_entitlement_owners.remove";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners/{user_id}",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.entitlement_id,
+                    "owners",
+                    &self.user_id,
+                ],
+            )
+            .json(&crate::models::RemoveAppEntitlementOwnerRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementOwnersApi::set`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Set {
+    app_id: String,
+    entitlement_id: String,
+    body: crate::models::SetAppEntitlementOwnersRequest,
+}
+
+impl crate::Operation for Set {
+    type Output = crate::models::SetAppEntitlementOwnersResponse;
+    const NAME: &'static str = "app_entitlement_owners.set";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::PUT,
+                "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.entitlement_id,
+                    "owners",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `AppEntitlementSearch` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AppEntitlementSearch` operations: `client.app_entitlement_search()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,43 +18,33 @@ impl<'a> AppEntitlementSearchApi<'a> {
     /// Search app entitlements based on filters specified in the request body.
     ///
     /// `POST /api/v1/search/entitlements`
-    pub async fn search(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`AppEntitlementSearchServiceSearchRequest`](crate::models::AppEntitlementSearchServiceSearchRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::AppEntitlementSearchServiceSearchRequest::default();
+    /// let mut items = client.app_entitlement_search().search(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(
         &self,
-        body: &models::AppEntitlementSearchServiceSearchRequest,
-    ) -> crate::Result<models::AppEntitlementSearchServiceSearchResponse> {
-        let path = ["api", "v1", "search", "entitlements"];
-        let request = Request::new(
-                "app_entitlement_search.search",
-                Method::POST,
-                "/api/v1/search/entitlements",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`search`](Self::search), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_pages(
-        &self,
-        body: &models::AppEntitlementSearchServiceSearchRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::AppEntitlementSearchServiceSearchResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search(&body).await }
-                }
-            },
-            |page: &models::AppEntitlementSearchServiceSearchResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+        body: crate::models::AppEntitlementSearchServiceSearchRequest,
+    ) -> crate::Call<Search> {
+        crate::Call::new(self.client, Search { body })
     }
 
     /// Search App Entitlements For App User
@@ -64,56 +52,48 @@ impl<'a> AppEntitlementSearchApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlementSearchService.SearchAppEntitlementsForAppUser method.
     ///
     /// `GET /api/v1/search/apps/{app_id}/entitlements/users/{app_user_id}`
-    pub async fn search_app_entitlements_for_app_user(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_user_id`: The appUserId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.app_entitlement_search().search_app_entitlements_for_app_user("app_id", "app_user_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_app_entitlements_for_app_user(
         &self,
-        app_id: &str,
-        app_user_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ListAppEntitlementsResponse> {
-        let path = [
-            "api",
-            "v1",
-            "search",
-            "apps",
-            app_id,
-            "entitlements",
-            "users",
-            app_user_id,
-        ];
-        let request = Request::new(
-                "app_entitlement_search.search_app_entitlements_for_app_user",
-                Method::GET,
-                "/api/v1/search/apps/{app_id}/entitlements/users/{app_user_id}",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`search_app_entitlements_for_app_user`](Self::search_app_entitlements_for_app_user), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_app_entitlements_for_app_user_pages(
-        &self,
-        app_id: &str,
-        app_user_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ListAppEntitlementsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.search_app_entitlements_for_app_user(
-                        app_id,
-                        app_user_id,
-                        page_size,
-                        token.as_deref(),
-                    )
-                    .await
+        app_id: impl Into<String>,
+        app_user_id: impl Into<String>,
+    ) -> crate::Call<SearchAppEntitlementsForAppUser> {
+        crate::Call::new(
+            self.client,
+            SearchAppEntitlementsForAppUser {
+                app_id: app_id.into(),
+                app_user_id: app_user_id.into(),
+                page_size: None,
+                page_token: None,
             },
-            |page: &models::ListAppEntitlementsResponse| page.next_page_token.as_deref(),
         )
     }
 
@@ -122,56 +102,47 @@ impl<'a> AppEntitlementSearchApi<'a> {
     /// Search app entitlements, include app users, users, expires, discovered.
     ///
     /// `GET /api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/grants`
-    pub async fn search_app_entitlements_with_expired(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_entitlement_id`: The appEntitlementId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.app_entitlement_search().search_app_entitlements_with_expired("app_id", "app_entitlement_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_app_entitlements_with_expired(
         &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::SearchAppEntitlementsWithExpiredResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            app_entitlement_id,
-            "grants",
-        ];
-        let request = Request::new(
-                "app_entitlement_search.search_app_entitlements_with_expired",
-                Method::GET,
-                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/grants",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`search_app_entitlements_with_expired`](Self::search_app_entitlements_with_expired), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_app_entitlements_with_expired_pages(
-        &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::SearchAppEntitlementsWithExpiredResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.search_app_entitlements_with_expired(
-                        app_id,
-                        app_entitlement_id,
-                        page_size,
-                        token.as_deref(),
-                    )
-                    .await
-            },
-            |page: &models::SearchAppEntitlementsWithExpiredResponse| {
-                page.next_page_token.as_deref()
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+    ) -> crate::Call<SearchAppEntitlementsWithExpired> {
+        crate::Call::new(
+            self.client,
+            SearchAppEntitlementsWithExpired {
+                app_id: app_id.into(),
+                app_entitlement_id: app_entitlement_id.into(),
+                page_size: None,
+                page_token: None,
             },
         )
     }
@@ -181,42 +152,245 @@ impl<'a> AppEntitlementSearchApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlementSearchService.SearchGrants method.
     ///
     /// `POST /api/v1/search/grants`
-    pub async fn search_grants(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`AppEntitlementSearchServiceSearchGrantsRequest`](crate::models::AppEntitlementSearchServiceSearchGrantsRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::AppEntitlementSearchServiceSearchGrantsRequest::default();
+    /// let mut items = client.app_entitlement_search().search_grants(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_grants(
         &self,
-        body: &models::AppEntitlementSearchServiceSearchGrantsRequest,
-    ) -> crate::Result<models::AppEntitlementSearchServiceSearchGrantsResponse> {
-        let path = ["api", "v1", "search", "grants"];
-        let request = Request::new(
-                "app_entitlement_search.search_grants",
-                Method::POST,
-                "/api/v1/search/grants",
-                &path,
+        body: crate::models::AppEntitlementSearchServiceSearchGrantsRequest,
+    ) -> crate::Call<SearchGrants> {
+        crate::Call::new(self.client, SearchGrants { body })
+    }
+}
+
+/// The parameters of [`AppEntitlementSearchApi::search`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Search {
+    body: crate::models::AppEntitlementSearchServiceSearchRequest,
+}
+
+impl crate::Operation for Search {
+    type Output = crate::models::AppEntitlementSearchServiceSearchResponse;
+    const NAME: &'static str = "app_entitlement_search.search";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/search/entitlements",
+                &["api", "v1", "search", "entitlements"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
     }
 
-    /// Every page of [`search_grants`](Self::search_grants), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_grants_pages(
-        &self,
-        body: &models::AppEntitlementSearchServiceSearchGrantsRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::AppEntitlementSearchServiceSearchGrantsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search_grants(&body).await }
-                }
-            },
-            |page: &models::AppEntitlementSearchServiceSearchGrantsResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for Search {
+    type Item = crate::models::AppEntitlementView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppEntitlementSearchApi::search_app_entitlements_for_app_user`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchAppEntitlementsForAppUser {
+    app_id: String,
+    app_user_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for SearchAppEntitlementsForAppUser {
+    type Output = crate::models::ListAppEntitlementsResponse;
+    const NAME: &'static str = "app_entitlement_search.search_app_entitlements_for_app_user";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/search/apps/{app_id}/entitlements/users/{app_user_id}",
+                &[
+                    "api",
+                    "v1",
+                    "search",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    "users",
+                    &self.app_user_id,
+                ],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<SearchAppEntitlementsForAppUser> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for SearchAppEntitlementsForAppUser {
+    type Item = crate::models::AppEntitlementView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppEntitlementSearchApi::search_app_entitlements_with_expired`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchAppEntitlementsWithExpired {
+    app_id: String,
+    app_entitlement_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for SearchAppEntitlementsWithExpired {
+    type Output = crate::models::SearchAppEntitlementsWithExpiredResponse;
+    const NAME: &'static str = "app_entitlement_search.search_app_entitlements_with_expired";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/grants",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.app_entitlement_id,
+                    "grants",
+                ],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<SearchAppEntitlementsWithExpired> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for SearchAppEntitlementsWithExpired {
+    type Item = crate::models::AppEntitlementWithExpired;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppEntitlementSearchApi::search_grants`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchGrants {
+    body: crate::models::AppEntitlementSearchServiceSearchGrantsRequest,
+}
+
+impl crate::Operation for SearchGrants {
+    type Output = crate::models::AppEntitlementSearchServiceSearchGrantsResponse;
+    const NAME: &'static str = "app_entitlement_search.search_grants";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/search/grants",
+                &["api", "v1", "search", "grants"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for SearchGrants {
+    type Item = crate::models::AppEntitlementWithUserBinding;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `AppEntitlementUserBinding` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AppEntitlementUserBinding` operations: `client.app_entitlement_user_binding()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,30 +20,38 @@ impl<'a> AppEntitlementUserBindingApi<'a> {
     /// Returns a list of app users for the identity in the app. If that app user also has a grant to the entitlement from the request, data about the grant is also returned. It will always return ALL app users for this identity, but only SOME may have grant data.
     ///
     /// `GET /api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users/{identity_user_id}/grants`
-    pub async fn list_app_users_for_identity_with_grant(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_entitlement_id`: The appEntitlementId field.
+    /// - `identity_user_id`: The identityUserId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_entitlement_user_binding().list_app_users_for_identity_with_grant("app_id", "app_entitlement_id", "identity_user_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_app_users_for_identity_with_grant(
         &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-        identity_user_id: &str,
-    ) -> crate::Result<models::ListAppUsersForIdentityWithGrantResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            app_entitlement_id,
-            "users",
-            identity_user_id,
-            "grants",
-        ];
-        let request = Request::new(
-            "app_entitlement_user_binding.list_app_users_for_identity_with_grant",
-            Method::GET,
-            "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users/{identity_user_id}/grants",
-            &path,
-        );
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        identity_user_id: impl Into<String>,
+    ) -> crate::Call<ListAppUsersForIdentityWithGrant> {
+        crate::Call::new(
+            self.client,
+            ListAppUsersForIdentityWithGrant {
+                app_id: app_id.into(),
+                app_entitlement_id: app_entitlement_id.into(),
+                identity_user_id: identity_user_id.into(),
+            },
+        )
     }
 
     /// Remove Grant Duration
@@ -53,31 +59,38 @@ impl<'a> AppEntitlementUserBindingApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlementUserBindingService.RemoveGrantDuration method.
     ///
     /// `POST /api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users/{app_user_id}/remove-grant-duration`
-    pub async fn remove_grant_duration(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_entitlement_id`: The appEntitlementId field.
+    /// - `app_user_id`: The appUserId field.
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_entitlement_user_binding().remove_grant_duration("app_id", "app_entitlement_id", "app_user_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove_grant_duration(
         &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-        app_user_id: &str,
-    ) -> crate::Result<models::RemoveGrantDurationResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            app_entitlement_id,
-            "users",
-            app_user_id,
-            "remove-grant-duration",
-        ];
-        let request = Request::new(
-                "app_entitlement_user_binding.remove_grant_duration",
-                Method::POST,
-                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users/{app_user_id}/remove-grant-duration",
-                &path,
-            )
-            .json(&models::RemoveGrantDurationRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        app_user_id: impl Into<String>,
+    ) -> crate::Call<RemoveGrantDuration> {
+        crate::Call::new(
+            self.client,
+            RemoveGrantDuration {
+                app_id: app_id.into(),
+                app_entitlement_id: app_entitlement_id.into(),
+                app_user_id: app_user_id.into(),
+            },
+        )
     }
 
     /// Search Grant Feed
@@ -85,41 +98,33 @@ impl<'a> AppEntitlementUserBindingApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlementUserBindingService.SearchGrantFeed method.
     ///
     /// `POST /api/v1/grants/feed`
-    pub async fn search_grant_feed(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`SearchGrantFeedRequest`](crate::models::SearchGrantFeedRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::SearchGrantFeedRequest::default();
+    /// let mut items = client.app_entitlement_user_binding().search_grant_feed(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_grant_feed(
         &self,
-        body: &models::SearchGrantFeedRequest,
-    ) -> crate::Result<models::SearchGrantFeedResponse> {
-        let path = ["api", "v1", "grants", "feed"];
-        let request = Request::new(
-                "app_entitlement_user_binding.search_grant_feed",
-                Method::POST,
-                "/api/v1/grants/feed",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`search_grant_feed`](Self::search_grant_feed), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_grant_feed_pages(
-        &self,
-        body: &models::SearchGrantFeedRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::SearchGrantFeedResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search_grant_feed(&body).await }
-                }
-            },
-            |page: &models::SearchGrantFeedResponse| page.next_page_token.as_deref(),
-        )
+        body: crate::models::SearchGrantFeedRequest,
+    ) -> crate::Call<SearchGrantFeed> {
+        crate::Call::new(self.client, SearchGrantFeed { body })
     }
 
     /// Search Past Grants
@@ -127,41 +132,33 @@ impl<'a> AppEntitlementUserBindingApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlementUserBindingService.SearchPastGrants method.
     ///
     /// `POST /api/v1/search/past-grants`
-    pub async fn search_past_grants(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`SearchPastGrantsRequest`](crate::models::SearchPastGrantsRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::SearchPastGrantsRequest::default();
+    /// let mut items = client.app_entitlement_user_binding().search_past_grants(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_past_grants(
         &self,
-        body: &models::SearchPastGrantsRequest,
-    ) -> crate::Result<models::SearchPastGrantsResponse> {
-        let path = ["api", "v1", "search", "past-grants"];
-        let request = Request::new(
-                "app_entitlement_user_binding.search_past_grants",
-                Method::POST,
-                "/api/v1/search/past-grants",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`search_past_grants`](Self::search_past_grants), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_past_grants_pages(
-        &self,
-        body: &models::SearchPastGrantsRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::SearchPastGrantsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search_past_grants(&body).await }
-                }
-            },
-            |page: &models::SearchPastGrantsResponse| page.next_page_token.as_deref(),
-        )
+        body: crate::models::SearchPastGrantsRequest,
+    ) -> crate::Call<SearchPastGrants> {
+        crate::Call::new(self.client, SearchPastGrants { body })
     }
 
     /// Update Grant Duration
@@ -169,31 +166,232 @@ impl<'a> AppEntitlementUserBindingApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlementUserBindingService.UpdateGrantDuration method.
     ///
     /// `POST /api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users/{app_user_id}/update-grant-duration`
-    pub async fn update_grant_duration(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_entitlement_id`: The appEntitlementId field.
+    /// - `app_user_id`: The appUserId field.
+    /// - `body`: the request: [`UpdateGrantDurationRequest`](crate::models::UpdateGrantDurationRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::UpdateGrantDurationRequest::default();
+    /// let response = client.app_entitlement_user_binding().update_grant_duration("app_id", "app_entitlement_id", "app_user_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_grant_duration(
         &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-        app_user_id: &str,
-        body: &models::UpdateGrantDurationRequest,
-    ) -> crate::Result<models::UpdateGrantDurationResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            app_entitlement_id,
-            "users",
-            app_user_id,
-            "update-grant-duration",
-        ];
-        let request = Request::new(
-                "app_entitlement_user_binding.update_grant_duration",
-                Method::POST,
-                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users/{app_user_id}/update-grant-duration",
-                &path,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        app_user_id: impl Into<String>,
+        body: crate::models::UpdateGrantDurationRequest,
+    ) -> crate::Call<UpdateGrantDuration> {
+        crate::Call::new(
+            self.client,
+            UpdateGrantDuration {
+                app_id: app_id.into(),
+                app_entitlement_id: app_entitlement_id.into(),
+                app_user_id: app_user_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`AppEntitlementUserBindingApi::list_app_users_for_identity_with_grant`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListAppUsersForIdentityWithGrant {
+    app_id: String,
+    app_entitlement_id: String,
+    identity_user_id: String,
+}
+
+impl crate::Operation for ListAppUsersForIdentityWithGrant {
+    type Output = crate::models::ListAppUsersForIdentityWithGrantResponse;
+    const NAME: &'static str = "app_entitlement_user_binding.list_app_users_for_identity_with_grant";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users/{identity_user_id}/grants",
+            &[
+                "api",
+                "v1",
+                "apps",
+                &self.app_id,
+                "entitlements",
+                &self.app_entitlement_id,
+                "users",
+                &self.identity_user_id,
+                "grants",
+            ],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementUserBindingApi::remove_grant_duration`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct RemoveGrantDuration {
+    app_id: String,
+    app_entitlement_id: String,
+    app_user_id: String,
+}
+
+impl crate::Operation for RemoveGrantDuration {
+    type Output = crate::models::RemoveGrantDurationResponse;
+    const NAME: &'static str = "app_entitlement_user_binding.remove_grant_duration";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users/{app_user_id}/remove-grant-duration",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.app_entitlement_id,
+                    "users",
+                    &self.app_user_id,
+                    "remove-grant-duration",
+                ],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&crate::models::RemoveGrantDurationRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementUserBindingApi::search_grant_feed`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchGrantFeed {
+    body: crate::models::SearchGrantFeedRequest,
+}
+
+impl crate::Operation for SearchGrantFeed {
+    type Output = crate::models::SearchGrantFeedResponse;
+    const NAME: &'static str = "app_entitlement_user_binding.search_grant_feed";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/grants/feed",
+                &["api", "v1", "grants", "feed"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for SearchGrantFeed {
+    type Item = crate::models::AppEntitlementUserBindingFeedView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppEntitlementUserBindingApi::search_past_grants`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchPastGrants {
+    body: crate::models::SearchPastGrantsRequest,
+}
+
+impl crate::Operation for SearchPastGrants {
+    type Output = crate::models::SearchPastGrantsResponse;
+    const NAME: &'static str = "app_entitlement_user_binding.search_past_grants";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/search/past-grants",
+                &["api", "v1", "search", "past-grants"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for SearchPastGrants {
+    type Item = crate::models::AppEntitlementUserBindingHistoryView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppEntitlementUserBindingApi::update_grant_duration`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct UpdateGrantDuration {
+    app_id: String,
+    app_entitlement_id: String,
+    app_user_id: String,
+    body: crate::models::UpdateGrantDurationRequest,
+}
+
+impl crate::Operation for UpdateGrantDuration {
+    type Output = crate::models::UpdateGrantDurationResponse;
+    const NAME: &'static str = "app_entitlement_user_binding.update_grant_duration";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users/{app_user_id}/update-grant-duration",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.app_entitlement_id,
+                    "users",
+                    &self.app_user_id,
+                    "update-grant-duration",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

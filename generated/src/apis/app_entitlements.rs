@@ -2,9 +2,7 @@
 
 //! The `AppEntitlements` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AppEntitlements` operations: `client.app_entitlements()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,30 +20,39 @@ impl<'a> AppEntitlementsApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlements.AddAutomationExclusion method.
     ///
     /// `POST /api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/exclusions`
-    pub async fn add_automation_exclusion(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_entitlement_id`: The appEntitlementId field.
+    /// - `body`: the request: [`AddAutomationExclusionRequest`](crate::models::AddAutomationExclusionRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AddAutomationExclusionRequest::default();
+    /// let response = client.app_entitlements().add_automation_exclusion("app_id", "app_entitlement_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_automation_exclusion(
         &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-        body: &models::AddAutomationExclusionRequest,
-    ) -> crate::Result<models::AddAutomationExclusionResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            app_entitlement_id,
-            "automation",
-            "exclusions",
-        ];
-        let request = Request::new(
-                "app_entitlements.add_automation_exclusion",
-                Method::POST,
-                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/exclusions",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        body: crate::models::AddAutomationExclusionRequest,
+    ) -> crate::Call<AddAutomationExclusion> {
+        crate::Call::new(
+            self.client,
+            AddAutomationExclusion {
+                app_id: app_id.into(),
+                app_entitlement_id: app_entitlement_id.into(),
+                body,
+            },
+        )
     }
 
     /// Add Manually Managed Members
@@ -53,29 +60,39 @@ impl<'a> AppEntitlementsApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlements.AddManuallyManagedMembers method.
     ///
     /// `POST /api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/add-manual-user`
-    pub async fn add_manually_managed_members(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_entitlement_id`: The appEntitlementId field.
+    /// - `body`: the request: [`AddManuallyManagedUsersRequest`](crate::models::AddManuallyManagedUsersRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AddManuallyManagedUsersRequest::default();
+    /// let response = client.app_entitlements().add_manually_managed_members("app_id", "app_entitlement_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_manually_managed_members(
         &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-        body: &models::AddManuallyManagedUsersRequest,
-    ) -> crate::Result<models::ManuallyManagedUsersResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            app_entitlement_id,
-            "add-manual-user",
-        ];
-        let request = Request::new(
-                "app_entitlements.add_manually_managed_members",
-                Method::POST,
-                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/add-manual-user",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        body: crate::models::AddManuallyManagedUsersRequest,
+    ) -> crate::Call<AddManuallyManagedMembers> {
+        crate::Call::new(
+            self.client,
+            AddManuallyManagedMembers {
+                app_id: app_id.into(),
+                app_entitlement_id: app_entitlement_id.into(),
+                body,
+            },
+        )
     }
 
     /// Create
@@ -83,20 +100,36 @@ impl<'a> AppEntitlementsApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlements.Create method.
     ///
     /// `POST /api/v1/apps/{app_id}/entitlements`
-    pub async fn create(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `body`: the request: [`CreateAppEntitlementRequest`](crate::models::CreateAppEntitlementRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::CreateAppEntitlementRequest::default();
+    /// let response = client.app_entitlements().create("app_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
         &self,
-        app_id: &str,
-        body: &models::CreateAppEntitlementRequest,
-    ) -> crate::Result<models::CreateAppEntitlementResponse> {
-        let path = ["api", "v1", "apps", app_id, "entitlements"];
-        let request = Request::new(
-                "app_entitlements.create",
-                Method::POST,
-                "/api/v1/apps/{app_id}/entitlements",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        body: crate::models::CreateAppEntitlementRequest,
+    ) -> crate::Call<Create> {
+        crate::Call::new(
+            self.client,
+            Create {
+                app_id: app_id.into(),
+                body,
+            },
+        )
     }
 
     /// Create Automation
@@ -104,30 +137,39 @@ impl<'a> AppEntitlementsApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlements.CreateAutomation method.
     ///
     /// `POST /api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/create`
-    pub async fn create_automation(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_entitlement_id`: The appEntitlementId field.
+    /// - `body`: the request: [`AppCreateAutomationRequest`](crate::models::AppCreateAutomationRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AppCreateAutomationRequest::default();
+    /// let response = client.app_entitlements().create_automation("app_id", "app_entitlement_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_automation(
         &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-        body: &models::AppCreateAutomationRequest,
-    ) -> crate::Result<models::AppCreateAutomationResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            app_entitlement_id,
-            "automation",
-            "create",
-        ];
-        let request = Request::new(
-                "app_entitlements.create_automation",
-                Method::POST,
-                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/create",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        body: crate::models::AppCreateAutomationRequest,
+    ) -> crate::Call<CreateAutomation> {
+        crate::Call::new(
+            self.client,
+            CreateAutomation {
+                app_id: app_id.into(),
+                app_entitlement_id: app_entitlement_id.into(),
+                body,
+            },
+        )
     }
 
     /// Delete
@@ -135,20 +177,35 @@ impl<'a> AppEntitlementsApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlements.Delete method.
     ///
     /// `DELETE /api/v1/apps/{app_id}/entitlements/{id}`
-    pub async fn delete(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_entitlements().delete("app_id", "id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(
         &self,
-        app_id: &str,
-        id: &str,
-    ) -> crate::Result<models::DeleteAppEntitlementResponse> {
-        let path = ["api", "v1", "apps", app_id, "entitlements", id];
-        let request = Request::new(
-                "app_entitlements.delete",
-                Method::DELETE,
-                "/api/v1/apps/{app_id}/entitlements/{id}",
-                &path,
-            )
-            .json(&models::DeleteAppEntitlementRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::Call<Delete> {
+        crate::Call::new(
+            self.client,
+            Delete {
+                app_id: app_id.into(),
+                id: id.into(),
+            },
+        )
     }
 
     /// Delete Automation
@@ -156,46 +213,69 @@ impl<'a> AppEntitlementsApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlements.DeleteAutomation method.
     ///
     /// `DELETE /api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation`
-    pub async fn delete_automation(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_entitlement_id`: The appEntitlementId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_entitlements().delete_automation("app_id", "app_entitlement_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_automation(
         &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-    ) -> crate::Result<models::AppDeleteAutomationResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            app_entitlement_id,
-            "automation",
-        ];
-        let request = Request::new(
-                "app_entitlements.delete_automation",
-                Method::DELETE,
-                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation",
-                &path,
-            )
-            .json(&models::AppDeleteAutomationRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+    ) -> crate::Call<DeleteAutomation> {
+        crate::Call::new(
+            self.client,
+            DeleteAutomation {
+                app_id: app_id.into(),
+                app_entitlement_id: app_entitlement_id.into(),
+            },
+        )
     }
 
     /// Get an app entitlement by ID.
     ///
     /// `GET /api/v1/apps/{app_id}/entitlements/{id}`
-    pub async fn get(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_entitlements().get("app_id", "id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(
         &self,
-        app_id: &str,
-        id: &str,
-    ) -> crate::Result<models::GetAppEntitlementResponse> {
-        let path = ["api", "v1", "apps", app_id, "entitlements", id];
-        let request = Request::new(
-            "app_entitlements.get",
-            Method::GET,
-            "/api/v1/apps/{app_id}/entitlements/{id}",
-            &path,
-        );
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::Call<Get> {
+        crate::Call::new(
+            self.client,
+            Get {
+                app_id: app_id.into(),
+                id: id.into(),
+            },
+        )
     }
 
     /// Get Automation
@@ -203,65 +283,76 @@ impl<'a> AppEntitlementsApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlements.GetAutomation method.
     ///
     /// `GET /api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation`
-    pub async fn get_automation(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The ID of the app that is associated with the app entitlement.
+    /// - `app_entitlement_id`: The unique ID for the App Entitlement.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_entitlements().get_automation("app_id", "app_entitlement_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_automation(
         &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-    ) -> crate::Result<models::AppEntitlementServiceGetAutomationResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            app_entitlement_id,
-            "automation",
-        ];
-        let request = Request::new(
-            "app_entitlements.get_automation",
-            Method::GET,
-            "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation",
-            &path,
-        );
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+    ) -> crate::Call<GetAutomation> {
+        crate::Call::new(
+            self.client,
+            GetAutomation {
+                app_id: app_id.into(),
+                app_entitlement_id: app_entitlement_id.into(),
+            },
+        )
     }
 
     /// List app entitlements associated with an app.
     ///
     /// `GET /api/v1/apps/{app_id}/entitlements`
-    pub async fn list(
-        &self,
-        app_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ListAppEntitlementsResponse> {
-        let path = ["api", "v1", "apps", app_id, "entitlements"];
-        let request = Request::new(
-                "app_entitlements.list",
-                Method::GET,
-                "/api/v1/apps/{app_id}/entitlements",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        app_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ListAppEntitlementsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(app_id, page_size, token.as_deref()).await
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.app_entitlements().list("app_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self, app_id: impl Into<String>) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                app_id: app_id.into(),
+                page_size: None,
+                page_token: None,
             },
-            |page: &models::ListAppEntitlementsResponse| page.next_page_token.as_deref(),
         )
     }
 
@@ -270,28 +361,35 @@ impl<'a> AppEntitlementsApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlements.ListAutomationExclusions method.
     ///
     /// `GET /api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/exclusions`
-    pub async fn list_automation_exclusions(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_entitlement_id`: The appEntitlementId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_entitlements().list_automation_exclusions("app_id", "app_entitlement_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_automation_exclusions(
         &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-    ) -> crate::Result<models::ListAutomationExclusionsResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            app_entitlement_id,
-            "automation",
-            "exclusions",
-        ];
-        let request = Request::new(
-            "app_entitlements.list_automation_exclusions",
-            Method::GET,
-            "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/exclusions",
-            &path,
-        );
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+    ) -> crate::Call<ListAutomationExclusions> {
+        crate::Call::new(
+            self.client,
+            ListAutomationExclusions {
+                app_id: app_id.into(),
+                app_entitlement_id: app_entitlement_id.into(),
+            },
+        )
     }
 
     /// List For App Resource
@@ -299,60 +397,51 @@ impl<'a> AppEntitlementsApi<'a> {
     /// List app entitlements associated with an app resource.
     ///
     /// `GET /api/v1/apps/{app_id}/entitlements/resource_types/{app_resource_type_id}/resources/{app_resource_id}`
-    pub async fn list_for_app_resource(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_resource_type_id`: The appResourceTypeId field.
+    /// - `app_resource_id`: The appResourceId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.app_entitlements().list_for_app_resource("app_id", "app_resource_type_id", "app_resource_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_for_app_resource(
         &self,
-        app_id: &str,
-        app_resource_type_id: &str,
-        app_resource_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ListAppEntitlementsResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            "resource_types",
-            app_resource_type_id,
-            "resources",
-            app_resource_id,
-        ];
-        let request = Request::new(
-                "app_entitlements.list_for_app_resource",
-                Method::GET,
-                "/api/v1/apps/{app_id}/entitlements/resource_types/{app_resource_type_id}/resources/{app_resource_id}",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list_for_app_resource`](Self::list_for_app_resource), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_for_app_resource_pages(
-        &self,
-        app_id: &str,
-        app_resource_type_id: &str,
-        app_resource_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ListAppEntitlementsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list_for_app_resource(
-                        app_id,
-                        app_resource_type_id,
-                        app_resource_id,
-                        page_size,
-                        token.as_deref(),
-                    )
-                    .await
+        app_id: impl Into<String>,
+        app_resource_type_id: impl Into<String>,
+        app_resource_id: impl Into<String>,
+    ) -> crate::Call<ListForAppResource> {
+        crate::Call::new(
+            self.client,
+            ListForAppResource {
+                app_id: app_id.into(),
+                app_resource_type_id: app_resource_type_id.into(),
+                app_resource_id: app_resource_id.into(),
+                page_size: None,
+                page_token: None,
             },
-            |page: &models::ListAppEntitlementsResponse| page.next_page_token.as_deref(),
         )
     }
 
@@ -361,42 +450,48 @@ impl<'a> AppEntitlementsApi<'a> {
     /// List app entitlements associated with an app user.
     ///
     /// `GET /api/v1/apps/{app_id}/entitlements/users/{app_user_id}`
-    pub async fn list_for_app_user(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_user_id`: The appUserId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.app_entitlements().list_for_app_user("app_id", "app_user_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_for_app_user(
         &self,
-        app_id: &str,
-        app_user_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ListAppEntitlementsResponse> {
-        let path = ["api", "v1", "apps", app_id, "entitlements", "users", app_user_id];
-        let request = Request::new(
-                "app_entitlements.list_for_app_user",
-                Method::GET,
-                "/api/v1/apps/{app_id}/entitlements/users/{app_user_id}",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list_for_app_user`](Self::list_for_app_user), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_for_app_user_pages(
-        &self,
-        app_id: &str,
-        app_user_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ListAppEntitlementsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list_for_app_user(app_id, app_user_id, page_size, token.as_deref())
-                    .await
+        app_id: impl Into<String>,
+        app_user_id: impl Into<String>,
+    ) -> crate::Call<ListForAppUser> {
+        crate::Call::new(
+            self.client,
+            ListForAppUser {
+                app_id: app_id.into(),
+                app_user_id: app_user_id.into(),
+                page_size: None,
+                page_token: None,
             },
-            |page: &models::ListAppEntitlementsResponse| page.next_page_token.as_deref(),
         )
     }
 
@@ -405,54 +500,48 @@ impl<'a> AppEntitlementsApi<'a> {
     /// List the users, as AppEntitlementUsers objects, of an app entitlement.
     ///
     /// `GET /api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users`
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_entitlement_id`: The appEntitlementId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.app_entitlements().list_users("app_id", "app_entitlement_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
-    pub async fn list_users(
+    pub fn list_users(
         &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ListAppEntitlementUsersResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            app_entitlement_id,
-            "users",
-        ];
-        let request = Request::new(
-                "app_entitlements.list_users",
-                Method::GET,
-                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list_users`](Self::list_users), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    #[deprecated]
-    #[allow(deprecated)]
-    pub fn list_users_pages(
-        &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ListAppEntitlementUsersResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list_users(app_id, app_entitlement_id, page_size, token.as_deref())
-                    .await
-            },
-            |page: &models::ListAppEntitlementUsersResponse| {
-                page.next_page_token.as_deref()
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+    ) -> crate::Call<ListUsers> {
+        crate::Call::new(
+            self.client,
+            ListUsers {
+                app_id: app_id.into(),
+                app_entitlement_id: app_entitlement_id.into(),
+                page_size: None,
+                page_token: None,
             },
         )
     }
@@ -462,30 +551,39 @@ impl<'a> AppEntitlementsApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlements.RemoveAutomationExclusion method.
     ///
     /// `DELETE /api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/exclusions`
-    pub async fn remove_automation_exclusion(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_entitlement_id`: The appEntitlementId field.
+    /// - `body`: the request: [`RemoveAutomationExclusionRequest`](crate::models::RemoveAutomationExclusionRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RemoveAutomationExclusionRequest::default();
+    /// let response = client.app_entitlements().remove_automation_exclusion("app_id", "app_entitlement_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove_automation_exclusion(
         &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-        body: &models::RemoveAutomationExclusionRequest,
-    ) -> crate::Result<models::RemoveAutomationExclusionResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            app_entitlement_id,
-            "automation",
-            "exclusions",
-        ];
-        let request = Request::new(
-                "app_entitlements.remove_automation_exclusion",
-                Method::DELETE,
-                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/exclusions",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        body: crate::models::RemoveAutomationExclusionRequest,
+    ) -> crate::Call<RemoveAutomationExclusion> {
+        crate::Call::new(
+            self.client,
+            RemoveAutomationExclusion {
+                app_id: app_id.into(),
+                app_entitlement_id: app_entitlement_id.into(),
+                body,
+            },
+        )
     }
 
     /// Remove Entitlement Membership
@@ -493,49 +591,77 @@ impl<'a> AppEntitlementsApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlements.RemoveEntitlementMembership method.
     ///
     /// `DELETE /api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/remove-membership`
-    pub async fn remove_entitlement_membership(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_entitlement_id`: The appEntitlementId field.
+    /// - `body`: the request: [`RemoveEntitlementMembershipRequest`](crate::models::RemoveEntitlementMembershipRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RemoveEntitlementMembershipRequest::default();
+    /// let response = client.app_entitlements().remove_entitlement_membership("app_id", "app_entitlement_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove_entitlement_membership(
         &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-        body: &models::RemoveEntitlementMembershipRequest,
-    ) -> crate::Result<models::RemoveEntitlementMembershipResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            app_entitlement_id,
-            "remove-membership",
-        ];
-        let request = Request::new(
-                "app_entitlements.remove_entitlement_membership",
-                Method::DELETE,
-                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/remove-membership",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        body: crate::models::RemoveEntitlementMembershipRequest,
+    ) -> crate::Call<RemoveEntitlementMembership> {
+        crate::Call::new(
+            self.client,
+            RemoveEntitlementMembership {
+                app_id: app_id.into(),
+                app_entitlement_id: app_entitlement_id.into(),
+                body,
+            },
+        )
     }
 
     /// Update an app entitlement by ID.
     ///
     /// `POST /api/v1/apps/{app_id}/entitlements/{id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The ID of the app that is associated with the app entitlement.
+    /// - `id`: The unique ID for the App Entitlement.
+    /// - `body`: the request: [`UpdateAppEntitlementRequest`](crate::models::UpdateAppEntitlementRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::UpdateAppEntitlementRequest::default();
+    /// let response = client.app_entitlements().update("app_id", "id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        app_id: &str,
-        id: &str,
-        body: &models::UpdateAppEntitlementRequest,
-    ) -> crate::Result<models::UpdateAppEntitlementResponse> {
-        let path = ["api", "v1", "apps", app_id, "entitlements", id];
-        let request = Request::new(
-                "app_entitlements.update",
-                Method::POST,
-                "/api/v1/apps/{app_id}/entitlements/{id}",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+        body: crate::models::UpdateAppEntitlementRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(
+            self.client,
+            Update {
+                app_id: app_id.into(),
+                id: id.into(),
+                body,
+            },
+        )
     }
 
     /// Update Automation
@@ -543,29 +669,715 @@ impl<'a> AppEntitlementsApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlements.UpdateAutomation method.
     ///
     /// `POST /api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/update`
-    pub async fn update_automation(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The ID of the app that is associated with the app entitlement.
+    /// - `app_entitlement_id`: The unique ID for the App Entitlement.
+    /// - `body`: the request: [`AppEntitlementServiceUpdateAutomationRequest`](crate::models::AppEntitlementServiceUpdateAutomationRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AppEntitlementServiceUpdateAutomationRequest::default();
+    /// let response = client.app_entitlements().update_automation("app_id", "app_entitlement_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_automation(
         &self,
-        app_id: &str,
-        app_entitlement_id: &str,
-        body: &models::AppEntitlementServiceUpdateAutomationRequest,
-    ) -> crate::Result<models::AppEntitlementServiceUpdateAutomationResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "entitlements",
-            app_entitlement_id,
-            "automation",
-            "update",
-        ];
-        let request = Request::new(
-                "app_entitlements.update_automation",
-                Method::POST,
-                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/update",
-                &path,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        body: crate::models::AppEntitlementServiceUpdateAutomationRequest,
+    ) -> crate::Call<UpdateAutomation> {
+        crate::Call::new(
+            self.client,
+            UpdateAutomation {
+                app_id: app_id.into(),
+                app_entitlement_id: app_entitlement_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::add_automation_exclusion`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct AddAutomationExclusion {
+    app_id: String,
+    app_entitlement_id: String,
+    body: crate::models::AddAutomationExclusionRequest,
+}
+
+impl crate::Operation for AddAutomationExclusion {
+    type Output = crate::models::AddAutomationExclusionResponse;
+    const NAME: &'static str = "app_entitlements.add_automation_exclusion";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/exclusions",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.app_entitlement_id,
+                    "automation",
+                    "exclusions",
+                ],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::add_manually_managed_members`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct AddManuallyManagedMembers {
+    app_id: String,
+    app_entitlement_id: String,
+    body: crate::models::AddManuallyManagedUsersRequest,
+}
+
+impl crate::Operation for AddManuallyManagedMembers {
+    type Output = crate::models::ManuallyManagedUsersResponse;
+    const NAME: &'static str = "app_entitlements.add_manually_managed_members";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/add-manual-user",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.app_entitlement_id,
+                    "add-manual-user",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::create`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Create {
+    app_id: String,
+    body: crate::models::CreateAppEntitlementRequest,
+}
+
+impl crate::Operation for Create {
+    type Output = crate::models::CreateAppEntitlementResponse;
+    const NAME: &'static str = "app_entitlements.create";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/entitlements",
+                &["api", "v1", "apps", &self.app_id, "entitlements"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::create_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateAutomation {
+    app_id: String,
+    app_entitlement_id: String,
+    body: crate::models::AppCreateAutomationRequest,
+}
+
+impl crate::Operation for CreateAutomation {
+    type Output = crate::models::AppCreateAutomationResponse;
+    const NAME: &'static str = "app_entitlements.create_automation";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/create",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.app_entitlement_id,
+                    "automation",
+                    "create",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    app_id: String,
+    id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::DeleteAppEntitlementResponse;
+    const NAME: &'static str = "app_entitlements.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/apps/{app_id}/entitlements/{id}",
+                &["api", "v1", "apps", &self.app_id, "entitlements", &self.id],
+            )
+            .json(&crate::models::DeleteAppEntitlementRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::delete_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct DeleteAutomation {
+    app_id: String,
+    app_entitlement_id: String,
+}
+
+impl crate::Operation for DeleteAutomation {
+    type Output = crate::models::AppDeleteAutomationResponse;
+    const NAME: &'static str = "app_entitlements.delete_automation";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.app_entitlement_id,
+                    "automation",
+                ],
+            )
+            .json(&crate::models::AppDeleteAutomationRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    app_id: String,
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::GetAppEntitlementResponse;
+    const NAME: &'static str = "app_entitlements.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/apps/{app_id}/entitlements/{id}",
+            &["api", "v1", "apps", &self.app_id, "entitlements", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::get_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetAutomation {
+    app_id: String,
+    app_entitlement_id: String,
+}
+
+impl crate::Operation for GetAutomation {
+    type Output = crate::models::AppEntitlementServiceGetAutomationResponse;
+    const NAME: &'static str = "app_entitlements.get_automation";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation",
+            &[
+                "api",
+                "v1",
+                "apps",
+                &self.app_id,
+                "entitlements",
+                &self.app_entitlement_id,
+                "automation",
+            ],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    app_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::ListAppEntitlementsResponse;
+    const NAME: &'static str = "app_entitlements.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/apps/{app_id}/entitlements",
+                &["api", "v1", "apps", &self.app_id, "entitlements"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::AppEntitlementView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::list_automation_exclusions`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListAutomationExclusions {
+    app_id: String,
+    app_entitlement_id: String,
+}
+
+impl crate::Operation for ListAutomationExclusions {
+    type Output = crate::models::ListAutomationExclusionsResponse;
+    const NAME: &'static str = "app_entitlements.list_automation_exclusions";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/exclusions",
+            &[
+                "api",
+                "v1",
+                "apps",
+                &self.app_id,
+                "entitlements",
+                &self.app_entitlement_id,
+                "automation",
+                "exclusions",
+            ],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::list_for_app_resource`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListForAppResource {
+    app_id: String,
+    app_resource_type_id: String,
+    app_resource_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for ListForAppResource {
+    type Output = crate::models::ListAppEntitlementsResponse;
+    const NAME: &'static str = "app_entitlements.list_for_app_resource";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/apps/{app_id}/entitlements/resource_types/{app_resource_type_id}/resources/{app_resource_id}",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    "resource_types",
+                    &self.app_resource_type_id,
+                    "resources",
+                    &self.app_resource_id,
+                ],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<ListForAppResource> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for ListForAppResource {
+    type Item = crate::models::AppEntitlementView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::list_for_app_user`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListForAppUser {
+    app_id: String,
+    app_user_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for ListForAppUser {
+    type Output = crate::models::ListAppEntitlementsResponse;
+    const NAME: &'static str = "app_entitlements.list_for_app_user";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/apps/{app_id}/entitlements/users/{app_user_id}",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    "users",
+                    &self.app_user_id,
+                ],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<ListForAppUser> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for ListForAppUser {
+    type Item = crate::models::AppEntitlementView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::list_users`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListUsers {
+    app_id: String,
+    app_entitlement_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for ListUsers {
+    type Output = crate::models::ListAppEntitlementUsersResponse;
+    const NAME: &'static str = "app_entitlements.list_users";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.app_entitlement_id,
+                    "users",
+                ],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<ListUsers> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for ListUsers {
+    type Item = crate::models::AppEntitlementUserView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::remove_automation_exclusion`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct RemoveAutomationExclusion {
+    app_id: String,
+    app_entitlement_id: String,
+    body: crate::models::RemoveAutomationExclusionRequest,
+}
+
+impl crate::Operation for RemoveAutomationExclusion {
+    type Output = crate::models::RemoveAutomationExclusionResponse;
+    const NAME: &'static str = "app_entitlements.remove_automation_exclusion";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/exclusions",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.app_entitlement_id,
+                    "automation",
+                    "exclusions",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::remove_entitlement_membership`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct RemoveEntitlementMembership {
+    app_id: String,
+    app_entitlement_id: String,
+    body: crate::models::RemoveEntitlementMembershipRequest,
+}
+
+impl crate::Operation for RemoveEntitlementMembership {
+    type Output = crate::models::RemoveEntitlementMembershipResponse;
+    const NAME: &'static str = "app_entitlements.remove_entitlement_membership";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/remove-membership",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.app_entitlement_id,
+                    "remove-membership",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    app_id: String,
+    id: String,
+    body: crate::models::UpdateAppEntitlementRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::UpdateAppEntitlementResponse;
+    const NAME: &'static str = "app_entitlements.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/entitlements/{id}",
+                &["api", "v1", "apps", &self.app_id, "entitlements", &self.id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementsApi::update_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct UpdateAutomation {
+    app_id: String,
+    app_entitlement_id: String,
+    body: crate::models::AppEntitlementServiceUpdateAutomationRequest,
+}
+
+impl crate::Operation for UpdateAutomation {
+    type Output = crate::models::AppEntitlementServiceUpdateAutomationResponse;
+    const NAME: &'static str = "app_entitlements.update_automation";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/update",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "entitlements",
+                    &self.app_entitlement_id,
+                    "automation",
+                    "update",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

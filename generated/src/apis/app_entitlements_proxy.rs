@@ -2,9 +2,7 @@
 
 //! The `AppEntitlementsProxy` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AppEntitlementsProxy` operations: `client.app_entitlements_proxy()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,32 +20,45 @@ impl<'a> AppEntitlementsProxyApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlementsProxy.Create method.
     ///
     /// `POST /api/v1/apps/{src_app_id}/{src_app_entitlement_id}/bindings/{dst_app_id}/{dst_app_entitlement_id}`
-    pub async fn create(
+    ///
+    /// # Arguments
+    ///
+    /// - `src_app_id`: The srcAppId field.
+    /// - `src_app_entitlement_id`: The srcAppEntitlementId field.
+    /// - `dst_app_id`: The dstAppId field.
+    /// - `dst_app_entitlement_id`: The dstAppEntitlementId field.
+    /// - `body`: the request: [`CreateAppEntitlementProxyRequest`](crate::models::CreateAppEntitlementProxyRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::CreateAppEntitlementProxyRequest::default();
+    /// let response = client.app_entitlements_proxy().create("src_app_id", "src_app_entitlement_id", "dst_app_id", "dst_app_entitlement_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
         &self,
-        src_app_id: &str,
-        src_app_entitlement_id: &str,
-        dst_app_id: &str,
-        dst_app_entitlement_id: &str,
-        body: &models::CreateAppEntitlementProxyRequest,
-    ) -> crate::Result<models::CreateAppEntitlementProxyResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            src_app_id,
-            src_app_entitlement_id,
-            "bindings",
-            dst_app_id,
-            dst_app_entitlement_id,
-        ];
-        let request = Request::new(
-                "app_entitlements_proxy.create",
-                Method::POST,
-                "/api/v1/apps/{src_app_id}/{src_app_entitlement_id}/bindings/{dst_app_id}/{dst_app_entitlement_id}",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        src_app_id: impl Into<String>,
+        src_app_entitlement_id: impl Into<String>,
+        dst_app_id: impl Into<String>,
+        dst_app_entitlement_id: impl Into<String>,
+        body: crate::models::CreateAppEntitlementProxyRequest,
+    ) -> crate::Call<Create> {
+        crate::Call::new(
+            self.client,
+            Create {
+                src_app_id: src_app_id.into(),
+                src_app_entitlement_id: src_app_entitlement_id.into(),
+                dst_app_id: dst_app_id.into(),
+                dst_app_entitlement_id: dst_app_entitlement_id.into(),
+                body,
+            },
+        )
     }
 
     /// Delete
@@ -55,31 +66,41 @@ impl<'a> AppEntitlementsProxyApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlementsProxy.Delete method.
     ///
     /// `DELETE /api/v1/apps/{src_app_id}/{src_app_entitlement_id}/bindings/{dst_app_id}/{dst_app_entitlement_id}`
-    pub async fn delete(
+    ///
+    /// # Arguments
+    ///
+    /// - `src_app_id`: The srcAppId field.
+    /// - `src_app_entitlement_id`: The srcAppEntitlementId field.
+    /// - `dst_app_id`: The dstAppId field.
+    /// - `dst_app_entitlement_id`: The dstAppEntitlementId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_entitlements_proxy().delete("src_app_id", "src_app_entitlement_id", "dst_app_id", "dst_app_entitlement_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(
         &self,
-        src_app_id: &str,
-        src_app_entitlement_id: &str,
-        dst_app_id: &str,
-        dst_app_entitlement_id: &str,
-    ) -> crate::Result<models::DeleteAppEntitlementProxyResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            src_app_id,
-            src_app_entitlement_id,
-            "bindings",
-            dst_app_id,
-            dst_app_entitlement_id,
-        ];
-        let request = Request::new(
-                "app_entitlements_proxy.delete",
-                Method::DELETE,
-                "/api/v1/apps/{src_app_id}/{src_app_entitlement_id}/bindings/{dst_app_id}/{dst_app_entitlement_id}",
-                &path,
-            )
-            .json(&models::DeleteAppEntitlementProxyRequest::default());
-        self.client.send(request).await
+        src_app_id: impl Into<String>,
+        src_app_entitlement_id: impl Into<String>,
+        dst_app_id: impl Into<String>,
+        dst_app_entitlement_id: impl Into<String>,
+    ) -> crate::Call<Delete> {
+        crate::Call::new(
+            self.client,
+            Delete {
+                src_app_id: src_app_id.into(),
+                src_app_entitlement_id: src_app_entitlement_id.into(),
+                dst_app_id: dst_app_id.into(),
+                dst_app_entitlement_id: dst_app_entitlement_id.into(),
+            },
+        )
     }
 
     /// Get
@@ -87,29 +108,151 @@ impl<'a> AppEntitlementsProxyApi<'a> {
     /// Invokes the c1.api.app.v1.AppEntitlementsProxy.Get method.
     ///
     /// `GET /api/v1/apps/{src_app_id}/{src_app_entitlement_id}/bindings/{dst_app_id}/{dst_app_entitlement_id}`
-    pub async fn get(
+    ///
+    /// # Arguments
+    ///
+    /// - `src_app_id`: The srcAppId field.
+    /// - `src_app_entitlement_id`: The srcAppEntitlementId field.
+    /// - `dst_app_id`: The dstAppId field.
+    /// - `dst_app_entitlement_id`: The dstAppEntitlementId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_entitlements_proxy().get("src_app_id", "src_app_entitlement_id", "dst_app_id", "dst_app_entitlement_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(
         &self,
-        src_app_id: &str,
-        src_app_entitlement_id: &str,
-        dst_app_id: &str,
-        dst_app_entitlement_id: &str,
-    ) -> crate::Result<models::GetAppEntitlementProxyResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            src_app_id,
-            src_app_entitlement_id,
-            "bindings",
-            dst_app_id,
-            dst_app_entitlement_id,
-        ];
-        let request = Request::new(
-            "app_entitlements_proxy.get",
-            Method::GET,
+        src_app_id: impl Into<String>,
+        src_app_entitlement_id: impl Into<String>,
+        dst_app_id: impl Into<String>,
+        dst_app_entitlement_id: impl Into<String>,
+    ) -> crate::Call<Get> {
+        crate::Call::new(
+            self.client,
+            Get {
+                src_app_id: src_app_id.into(),
+                src_app_entitlement_id: src_app_entitlement_id.into(),
+                dst_app_id: dst_app_id.into(),
+                dst_app_entitlement_id: dst_app_entitlement_id.into(),
+            },
+        )
+    }
+}
+
+/// The parameters of [`AppEntitlementsProxyApi::create`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Create {
+    src_app_id: String,
+    src_app_entitlement_id: String,
+    dst_app_id: String,
+    dst_app_entitlement_id: String,
+    body: crate::models::CreateAppEntitlementProxyRequest,
+}
+
+impl crate::Operation for Create {
+    type Output = crate::models::CreateAppEntitlementProxyResponse;
+    const NAME: &'static str = "app_entitlements_proxy.create";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{src_app_id}/{src_app_entitlement_id}/bindings/{dst_app_id}/{dst_app_entitlement_id}",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.src_app_id,
+                    &self.src_app_entitlement_id,
+                    "bindings",
+                    &self.dst_app_id,
+                    &self.dst_app_entitlement_id,
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementsProxyApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    src_app_id: String,
+    src_app_entitlement_id: String,
+    dst_app_id: String,
+    dst_app_entitlement_id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::DeleteAppEntitlementProxyResponse;
+    const NAME: &'static str = "app_entitlements_proxy.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/apps/{src_app_id}/{src_app_entitlement_id}/bindings/{dst_app_id}/{dst_app_entitlement_id}",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.src_app_id,
+                    &self.src_app_entitlement_id,
+                    "bindings",
+                    &self.dst_app_id,
+                    &self.dst_app_entitlement_id,
+                ],
+            )
+            .json(&crate::models::DeleteAppEntitlementProxyRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppEntitlementsProxyApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    src_app_id: String,
+    src_app_entitlement_id: String,
+    dst_app_id: String,
+    dst_app_entitlement_id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::GetAppEntitlementProxyResponse;
+    const NAME: &'static str = "app_entitlements_proxy.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
             "/api/v1/apps/{src_app_id}/{src_app_entitlement_id}/bindings/{dst_app_id}/{dst_app_entitlement_id}",
-            &path,
-        );
-        self.client.send(request).await
+            &[
+                "api",
+                "v1",
+                "apps",
+                &self.src_app_id,
+                &self.src_app_entitlement_id,
+                "bindings",
+                &self.dst_app_id,
+                &self.dst_app_entitlement_id,
+            ],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `AppOwners` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AppOwners` operations: `client.app_owners()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,75 +18,111 @@ impl<'a> AppOwnersApi<'a> {
     /// Adds an owner to an app.
     ///
     /// `POST /api/v1/apps/{app_id}/owners/{user_id}`
-    pub async fn add(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `user_id`: The userId field.
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_owners().add("app_id", "user_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add(
         &self,
-        app_id: &str,
-        user_id: &str,
-    ) -> crate::Result<models::AddAppOwnerResponse> {
-        let path = ["api", "v1", "apps", app_id, "owners", user_id];
-        let request = Request::new(
-                "app_owners.add",
-                Method::POST,
-                "/api/v1/apps/{app_id}/owners/{user_id}",
-                &path,
-            )
-            .json(&models::AddAppOwnerRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> crate::Call<Add> {
+        crate::Call::new(
+            self.client,
+            Add {
+                app_id: app_id.into(),
+                user_id: user_id.into(),
+            },
+        )
     }
 
     /// Delete deletes the owners from a given app.
     ///
     /// `DELETE /api/v1/apps/{app_id}/owners`
-    pub async fn delete(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The app_id field for the app to remove the owner of.
+    /// - `body`: the request: [`DeleteAppOwnersRequest`](crate::models::DeleteAppOwnersRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::DeleteAppOwnersRequest::default();
+    /// let response = client.app_owners().delete("app_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(
         &self,
-        app_id: &str,
-        body: &models::DeleteAppOwnersRequest,
-    ) -> crate::Result<models::DeleteAppOwnersResponse> {
-        let path = ["api", "v1", "apps", app_id, "owners"];
-        let request = Request::new(
-                "app_owners.delete",
-                Method::DELETE,
-                "/api/v1/apps/{app_id}/owners",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        body: crate::models::DeleteAppOwnersRequest,
+    ) -> crate::Call<Delete> {
+        crate::Call::new(
+            self.client,
+            Delete {
+                app_id: app_id.into(),
+                body,
+            },
+        )
     }
 
     /// List owners of an app.
     ///
     /// `GET /api/v1/apps/{app_id}/owners`
-    pub async fn list(
-        &self,
-        app_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ListAppOwnersResponse> {
-        let path = ["api", "v1", "apps", app_id, "owners"];
-        let request = Request::new(
-                "app_owners.list",
-                Method::GET,
-                "/api/v1/apps/{app_id}/owners",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        app_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<Item = crate::Result<models::ListAppOwnersResponse>> {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(app_id, page_size, token.as_deref()).await
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.app_owners().list("app_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self, app_id: impl Into<String>) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                app_id: app_id.into(),
+                page_size: None,
+                page_token: None,
             },
-            |page: &models::ListAppOwnersResponse| page.next_page_token.as_deref(),
         )
     }
 
@@ -97,55 +131,279 @@ impl<'a> AppOwnersApi<'a> {
     /// ListOwnerIDs lists owner IDs for a given app.
     ///
     /// `GET /api/v1/apps/{app_id}/ownerids`
-    pub async fn list_owner_i_ds(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The app_id field for the app to list owners of.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_owners().list_owner_i_ds("app_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_owner_i_ds(
         &self,
-        app_id: &str,
-    ) -> crate::Result<models::ListAppOwnerIDsResponse> {
-        let path = ["api", "v1", "apps", app_id, "ownerids"];
-        let request = Request::new(
-            "app_owners.list_owner_i_ds",
-            Method::GET,
-            "/api/v1/apps/{app_id}/ownerids",
-            &path,
-        );
-        self.client.send(request).await
+        app_id: impl Into<String>,
+    ) -> crate::Call<ListOwnerIDs> {
+        crate::Call::new(
+            self.client,
+            ListOwnerIDs {
+                app_id: app_id.into(),
+            },
+        )
     }
 
     /// Removes an owner from an app.
     ///
     /// `DELETE /api/v1/apps/{app_id}/owners/{user_id}`
-    pub async fn remove(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: App ID of the app to remove the owner from.
+    /// - `user_id`: User ID of the user to remove as an owner.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_owners().remove("app_id", "user_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove(
         &self,
-        app_id: &str,
-        user_id: &str,
-    ) -> crate::Result<models::RemoveAppOwnerResponse> {
-        let path = ["api", "v1", "apps", app_id, "owners", user_id];
-        let request = Request::new(
-                "app_owners.remove",
-                Method::DELETE,
-                "/api/v1/apps/{app_id}/owners/{user_id}",
-                &path,
-            )
-            .json(&models::RemoveAppOwnerRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> crate::Call<Remove> {
+        crate::Call::new(
+            self.client,
+            Remove {
+                app_id: app_id.into(),
+                user_id: user_id.into(),
+            },
+        )
     }
 
     /// Sets the owners for a given app to the specified list of users.
     ///
     /// `PUT /api/v1/apps/{app_id}/owners`
-    pub async fn set(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The app_id field for the app to set the owners of.
+    /// - `body`: the request: [`SetAppOwnersRequest`](crate::models::SetAppOwnersRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::SetAppOwnersRequest::default();
+    /// let response = client.app_owners().set("app_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set(
         &self,
-        app_id: &str,
-        body: &models::SetAppOwnersRequest,
-    ) -> crate::Result<models::SetAppOwnersResponse> {
-        let path = ["api", "v1", "apps", app_id, "owners"];
-        let request = Request::new(
-                "app_owners.set",
-                Method::PUT,
-                "/api/v1/apps/{app_id}/owners",
-                &path,
+        app_id: impl Into<String>,
+        body: crate::models::SetAppOwnersRequest,
+    ) -> crate::Call<Set> {
+        crate::Call::new(self.client, Set { app_id: app_id.into(), body })
+    }
+}
+
+/// The parameters of [`AppOwnersApi::add`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Add {
+    app_id: String,
+    user_id: String,
+}
+
+impl crate::Operation for Add {
+    type Output = crate::models::AddAppOwnerResponse;
+    const NAME: &'static str = "app_owners.add";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/owners/{user_id}",
+                &["api", "v1", "apps", &self.app_id, "owners", &self.user_id],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&crate::models::AddAppOwnerRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppOwnersApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    app_id: String,
+    body: crate::models::DeleteAppOwnersRequest,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::DeleteAppOwnersResponse;
+    const NAME: &'static str = "app_owners.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/apps/{app_id}/owners",
+                &["api", "v1", "apps", &self.app_id, "owners"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppOwnersApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    app_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::ListAppOwnersResponse;
+    const NAME: &'static str = "app_owners.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/apps/{app_id}/owners",
+                &["api", "v1", "apps", &self.app_id, "owners"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::User;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppOwnersApi::list_owner_i_ds`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListOwnerIDs {
+    app_id: String,
+}
+
+impl crate::Operation for ListOwnerIDs {
+    type Output = crate::models::ListAppOwnerIDsResponse;
+    const NAME: &'static str = "app_owners.list_owner_i_ds";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/apps/{app_id}/ownerids",
+            &["api", "v1", "apps", &self.app_id, "ownerids"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppOwnersApi::remove`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Remove {
+    app_id: String,
+    user_id: String,
+}
+
+impl crate::Operation for Remove {
+    type Output = crate::models::RemoveAppOwnerResponse;
+    const NAME: &'static str = "app_owners.remove";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/apps/{app_id}/owners/{user_id}",
+                &["api", "v1", "apps", &self.app_id, "owners", &self.user_id],
+            )
+            .json(&crate::models::RemoveAppOwnerRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppOwnersApi::set`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Set {
+    app_id: String,
+    body: crate::models::SetAppOwnersRequest,
+}
+
+impl crate::Operation for Set {
+    type Output = crate::models::SetAppOwnersResponse;
+    const NAME: &'static str = "app_owners.set";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::PUT,
+                "/api/v1/apps/{app_id}/owners",
+                &["api", "v1", "apps", &self.app_id, "owners"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `AppReportAction` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AppReportAction` operations: `client.app_report_action()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,18 +20,56 @@ impl<'a> AppReportActionApi<'a> {
     /// Generate a report for the given app.
     ///
     /// `POST /api/v1/apps/{app_id}/report`
-    pub async fn generate_report(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_report_action().generate_report("app_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn generate_report(
         &self,
-        app_id: &str,
-    ) -> crate::Result<models::AppActionsServiceGenerateReportResponse> {
-        let path = ["api", "v1", "apps", app_id, "report"];
-        let request = Request::new(
-                "app_report_action.generate_report",
-                Method::POST,
+        app_id: impl Into<String>,
+    ) -> crate::Call<GenerateReport> {
+        crate::Call::new(
+            self.client,
+            GenerateReport {
+                app_id: app_id.into(),
+            },
+        )
+    }
+}
+
+/// The parameters of [`AppReportActionApi::generate_report`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GenerateReport {
+    app_id: String,
+}
+
+impl crate::Operation for GenerateReport {
+    type Output = crate::models::AppActionsServiceGenerateReportResponse;
+    const NAME: &'static str = "app_report_action.generate_report";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/report",
-                &path,
+                &["api", "v1", "apps", &self.app_id, "report"],
             )
-            .json(&models::AppActionsServiceGenerateReportRequest::default());
-        self.client.send(request).await
+            .json(&crate::models::AppActionsServiceGenerateReportRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

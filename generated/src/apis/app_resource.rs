@@ -2,9 +2,7 @@
 
 //! The `AppResource` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AppResource` operations: `client.app_resource()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,29 +20,39 @@ impl<'a> AppResourceApi<'a> {
     /// Invokes the c1.api.app.v1.AppResourceService.CreateManuallyManagedAppResource method.
     ///
     /// `POST /api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources`
-    pub async fn create_manually_managed_app_resource(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_resource_type_id`: The appResourceTypeId field.
+    /// - `body`: the request: [`CreateManuallyManagedAppResourceRequest`](crate::models::CreateManuallyManagedAppResourceRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::CreateManuallyManagedAppResourceRequest::default();
+    /// let response = client.app_resource().create_manually_managed_app_resource("app_id", "app_resource_type_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_manually_managed_app_resource(
         &self,
-        app_id: &str,
-        app_resource_type_id: &str,
-        body: &models::CreateManuallyManagedAppResourceRequest,
-    ) -> crate::Result<models::CreateManuallyManagedAppResourceResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "resource_types",
-            app_resource_type_id,
-            "resources",
-        ];
-        let request = Request::new(
-                "app_resource.create_manually_managed_app_resource",
-                Method::POST,
-                "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        app_resource_type_id: impl Into<String>,
+        body: crate::models::CreateManuallyManagedAppResourceRequest,
+    ) -> crate::Call<CreateManuallyManagedAppResource> {
+        crate::Call::new(
+            self.client,
+            CreateManuallyManagedAppResource {
+                app_id: app_id.into(),
+                app_resource_type_id: app_resource_type_id.into(),
+                body,
+            },
+        )
     }
 
     /// Delete Manually Managed App Resource
@@ -52,30 +60,38 @@ impl<'a> AppResourceApi<'a> {
     /// Invokes the c1.api.app.v1.AppResourceService.DeleteManuallyManagedAppResource method.
     ///
     /// `DELETE /api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources/{id}`
-    pub async fn delete_manually_managed_app_resource(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_resource_type_id`: The appResourceTypeId field.
+    /// - `id`: The appResourceId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_resource().delete_manually_managed_app_resource("app_id", "app_resource_type_id", "id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_manually_managed_app_resource(
         &self,
-        app_id: &str,
-        app_resource_type_id: &str,
-        id: &str,
-    ) -> crate::Result<models::DeleteManuallyManagedAppResourceResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "resource_types",
-            app_resource_type_id,
-            "resources",
-            id,
-        ];
-        let request = Request::new(
-                "app_resource.delete_manually_managed_app_resource",
-                Method::DELETE,
-                "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources/{id}",
-                &path,
-            )
-            .json(&models::DeleteManuallyManagedAppResourceRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        app_resource_type_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::Call<DeleteManuallyManagedAppResource> {
+        crate::Call::new(
+            self.client,
+            DeleteManuallyManagedAppResource {
+                app_id: app_id.into(),
+                app_resource_type_id: app_resource_type_id.into(),
+                id: id.into(),
+            },
+        )
     }
 
     /// Get
@@ -83,29 +99,38 @@ impl<'a> AppResourceApi<'a> {
     /// Invokes the c1.api.app.v1.AppResourceService.Get method.
     ///
     /// `GET /api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources/{id}`
-    pub async fn get(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_resource_type_id`: The appResourceTypeId field.
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_resource().get("app_id", "app_resource_type_id", "id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(
         &self,
-        app_id: &str,
-        app_resource_type_id: &str,
-        id: &str,
-    ) -> crate::Result<models::AppResourceServiceGetResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "resource_types",
-            app_resource_type_id,
-            "resources",
-            id,
-        ];
-        let request = Request::new(
-            "app_resource.get",
-            Method::GET,
-            "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources/{id}",
-            &path,
-        );
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        app_resource_type_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::Call<Get> {
+        crate::Call::new(
+            self.client,
+            Get {
+                app_id: app_id.into(),
+                app_resource_type_id: app_resource_type_id.into(),
+                id: id.into(),
+            },
+        )
     }
 
     /// List
@@ -113,50 +138,47 @@ impl<'a> AppResourceApi<'a> {
     /// Invokes the c1.api.app.v1.AppResourceService.List method.
     ///
     /// `GET /api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources`
-    pub async fn list(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_resource_type_id`: The appResourceTypeId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.app_resource().list("app_id", "app_resource_type_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
         &self,
-        app_id: &str,
-        app_resource_type_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::AppResourceServiceListResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "resource_types",
-            app_resource_type_id,
-            "resources",
-        ];
-        let request = Request::new(
-                "app_resource.list",
-                Method::GET,
-                "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        app_id: &str,
-        app_resource_type_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::AppResourceServiceListResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(app_id, app_resource_type_id, page_size, token.as_deref()).await
-            },
-            |page: &models::AppResourceServiceListResponse| {
-                page.next_page_token.as_deref()
+        app_id: impl Into<String>,
+        app_resource_type_id: impl Into<String>,
+    ) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                app_id: app_id.into(),
+                app_resource_type_id: app_resource_type_id.into(),
+                page_size: None,
+                page_token: None,
             },
         )
     }
@@ -166,30 +188,250 @@ impl<'a> AppResourceApi<'a> {
     /// Invokes the c1.api.app.v1.AppResourceService.Update method.
     ///
     /// `POST /api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources/{id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The app that this resource belongs to.
+    /// - `app_resource_type_id`: The resource type that this resource is.
+    /// - `id`: The id of the resource.
+    /// - `body`: the request: [`AppResourceServiceUpdateRequest`](crate::models::AppResourceServiceUpdateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AppResourceServiceUpdateRequest::default();
+    /// let response = client.app_resource().update("app_id", "app_resource_type_id", "id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        app_id: &str,
-        app_resource_type_id: &str,
-        id: &str,
-        body: &models::AppResourceServiceUpdateRequest,
-    ) -> crate::Result<models::AppResourceServiceUpdateResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "resource_types",
-            app_resource_type_id,
-            "resources",
-            id,
-        ];
-        let request = Request::new(
-                "app_resource.update",
-                Method::POST,
-                "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources/{id}",
-                &path,
+        app_id: impl Into<String>,
+        app_resource_type_id: impl Into<String>,
+        id: impl Into<String>,
+        body: crate::models::AppResourceServiceUpdateRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(
+            self.client,
+            Update {
+                app_id: app_id.into(),
+                app_resource_type_id: app_resource_type_id.into(),
+                id: id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`AppResourceApi::create_manually_managed_app_resource`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateManuallyManagedAppResource {
+    app_id: String,
+    app_resource_type_id: String,
+    body: crate::models::CreateManuallyManagedAppResourceRequest,
+}
+
+impl crate::Operation for CreateManuallyManagedAppResource {
+    type Output = crate::models::CreateManuallyManagedAppResourceResponse;
+    const NAME: &'static str = "app_resource.create_manually_managed_app_resource";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "resource_types",
+                    &self.app_resource_type_id,
+                    "resources",
+                ],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppResourceApi::delete_manually_managed_app_resource`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct DeleteManuallyManagedAppResource {
+    app_id: String,
+    app_resource_type_id: String,
+    id: String,
+}
+
+impl crate::Operation for DeleteManuallyManagedAppResource {
+    type Output = crate::models::DeleteManuallyManagedAppResourceResponse;
+    const NAME: &'static str = "app_resource.delete_manually_managed_app_resource";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources/{id}",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "resource_types",
+                    &self.app_resource_type_id,
+                    "resources",
+                    &self.id,
+                ],
+            )
+            .json(&crate::models::DeleteManuallyManagedAppResourceRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppResourceApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    app_id: String,
+    app_resource_type_id: String,
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::AppResourceServiceGetResponse;
+    const NAME: &'static str = "app_resource.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources/{id}",
+            &[
+                "api",
+                "v1",
+                "apps",
+                &self.app_id,
+                "resource_types",
+                &self.app_resource_type_id,
+                "resources",
+                &self.id,
+            ],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppResourceApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    app_id: String,
+    app_resource_type_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::AppResourceServiceListResponse;
+    const NAME: &'static str = "app_resource.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "resource_types",
+                    &self.app_resource_type_id,
+                    "resources",
+                ],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::AppResourceView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppResourceApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    app_id: String,
+    app_resource_type_id: String,
+    id: String,
+    body: crate::models::AppResourceServiceUpdateRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::AppResourceServiceUpdateResponse;
+    const NAME: &'static str = "app_resource.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources/{id}",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "resource_types",
+                    &self.app_resource_type_id,
+                    "resources",
+                    &self.id,
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

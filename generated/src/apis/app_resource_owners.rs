@@ -2,9 +2,7 @@
 
 //! The `AppResourceOwners` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AppResourceOwners` operations: `client.app_resource_owners()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,122 +20,128 @@ impl<'a> AppResourceOwnersApi<'a> {
     /// Invokes the c1.api.app.v1.AppResourceOwners.Add method.
     ///
     /// `POST /api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners`
-    pub async fn add(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `resource_type_id`: The resourceTypeId field.
+    /// - `resource_id`: The resourceId field.
+    /// - `body`: the request: [`AddAppResourceOwnerRequest`](crate::models::AddAppResourceOwnerRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AddAppResourceOwnerRequest::default();
+    /// let response = client.app_resource_owners().add("app_id", "resource_type_id", "resource_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add(
         &self,
-        app_id: &str,
-        resource_type_id: &str,
-        resource_id: &str,
-        body: &models::AddAppResourceOwnerRequest,
-    ) -> crate::Result<models::AddAppResourceOwnerResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "resource_types",
-            resource_type_id,
-            "resource",
-            resource_id,
-            "owners",
-        ];
-        let request = Request::new(
-                "app_resource_owners.add",
-                Method::POST,
-                "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        resource_type_id: impl Into<String>,
+        resource_id: impl Into<String>,
+        body: crate::models::AddAppResourceOwnerRequest,
+    ) -> crate::Call<Add> {
+        crate::Call::new(
+            self.client,
+            Add {
+                app_id: app_id.into(),
+                resource_type_id: resource_type_id.into(),
+                resource_id: resource_id.into(),
+                body,
+            },
+        )
     }
 
     /// Delete deletes the owners from a given app resource.
     ///
     /// `DELETE /api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/ownerids`
-    pub async fn delete(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `resource_type_id`: The resourceTypeId field.
+    /// - `resource_id`: The resourceId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_resource_owners().delete("app_id", "resource_type_id", "resource_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(
         &self,
-        app_id: &str,
-        resource_type_id: &str,
-        resource_id: &str,
-    ) -> crate::Result<models::DeleteAppResourceOwnersResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "resource_types",
-            resource_type_id,
-            "resource",
-            resource_id,
-            "ownerids",
-        ];
-        let request = Request::new(
-                "app_resource_owners.delete",
-                Method::DELETE,
-                "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/ownerids",
-                &path,
-            )
-            .json(&models::DeleteAppResourceOwnersRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        resource_type_id: impl Into<String>,
+        resource_id: impl Into<String>,
+    ) -> crate::Call<Delete> {
+        crate::Call::new(
+            self.client,
+            Delete {
+                app_id: app_id.into(),
+                resource_type_id: resource_type_id.into(),
+                resource_id: resource_id.into(),
+            },
+        )
     }
 
     /// List all owners of an app resource.
     ///
     /// `GET /api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners`
-    pub async fn list(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `resource_type_id`: The resourceTypeId field.
+    /// - `resource_id`: The resourceId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.app_resource_owners().list("app_id", "resource_type_id", "resource_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(
         &self,
-        app_id: &str,
-        resource_type_id: &str,
-        resource_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ListAppResourceOwnersResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "resource_types",
-            resource_type_id,
-            "resource",
-            resource_id,
-            "owners",
-        ];
-        let request = Request::new(
-                "app_resource_owners.list",
-                Method::GET,
-                "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        app_id: &str,
-        resource_type_id: &str,
-        resource_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ListAppResourceOwnersResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(
-                        app_id,
-                        resource_type_id,
-                        resource_id,
-                        page_size,
-                        token.as_deref(),
-                    )
-                    .await
-            },
-            |page: &models::ListAppResourceOwnersResponse| {
-                page.next_page_token.as_deref()
+        app_id: impl Into<String>,
+        resource_type_id: impl Into<String>,
+        resource_id: impl Into<String>,
+    ) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                app_id: app_id.into(),
+                resource_type_id: resource_type_id.into(),
+                resource_id: resource_id.into(),
+                page_size: None,
+                page_token: None,
             },
         )
     }
@@ -147,30 +151,38 @@ impl<'a> AppResourceOwnersApi<'a> {
     /// ListOwnerIDs lists owner IDs for a given app resource.
     ///
     /// `GET /api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/ownerids`
-    pub async fn list_owner_i_ds(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `resource_type_id`: The resourceTypeId field.
+    /// - `resource_id`: The resourceId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_resource_owners().list_owner_i_ds("app_id", "resource_type_id", "resource_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_owner_i_ds(
         &self,
-        app_id: &str,
-        resource_type_id: &str,
-        resource_id: &str,
-    ) -> crate::Result<models::ListAppResourceOwnerIDsResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "resource_types",
-            resource_type_id,
-            "resource",
-            resource_id,
-            "ownerids",
-        ];
-        let request = Request::new(
-            "app_resource_owners.list_owner_i_ds",
-            Method::GET,
-            "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/ownerids",
-            &path,
-        );
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        resource_type_id: impl Into<String>,
+        resource_id: impl Into<String>,
+    ) -> crate::Call<ListOwnerIDs> {
+        crate::Call::new(
+            self.client,
+            ListOwnerIDs {
+                app_id: app_id.into(),
+                resource_type_id: resource_type_id.into(),
+                resource_id: resource_id.into(),
+            },
+        )
     }
 
     /// Remove
@@ -178,62 +190,338 @@ impl<'a> AppResourceOwnersApi<'a> {
     /// Invokes the c1.api.app.v1.AppResourceOwners.Remove method.
     ///
     /// `DELETE /api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners`
-    pub async fn remove(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `resource_type_id`: The resourceTypeId field.
+    /// - `resource_id`: The resourceId field.
+    /// - `body`: the request: [`RemoveAppResourceOwnerRequest`](crate::models::RemoveAppResourceOwnerRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RemoveAppResourceOwnerRequest::default();
+    /// let response = client.app_resource_owners().remove("app_id", "resource_type_id", "resource_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove(
         &self,
-        app_id: &str,
-        resource_type_id: &str,
-        resource_id: &str,
-        body: &models::RemoveAppResourceOwnerRequest,
-    ) -> crate::Result<models::RemoveAppResourceOwnerResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "resource_types",
-            resource_type_id,
-            "resource",
-            resource_id,
-            "owners",
-        ];
-        let request = Request::new(
-                "app_resource_owners.remove",
-                Method::DELETE,
-                "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        resource_type_id: impl Into<String>,
+        resource_id: impl Into<String>,
+        body: crate::models::RemoveAppResourceOwnerRequest,
+    ) -> crate::Call<Remove> {
+        crate::Call::new(
+            self.client,
+            Remove {
+                app_id: app_id.into(),
+                resource_type_id: resource_type_id.into(),
+                resource_id: resource_id.into(),
+                body,
+            },
+        )
     }
 
     /// Sets the owners for a given app resource to the specified list of users.
     ///
     /// `PUT /api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners`
-    pub async fn set(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `resource_type_id`: The resourceTypeId field.
+    /// - `resource_id`: The resourceId field.
+    /// - `body`: the request: [`SetAppResourceOwnersRequest`](crate::models::SetAppResourceOwnersRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::SetAppResourceOwnersRequest::default();
+    /// let response = client.app_resource_owners().set("app_id", "resource_type_id", "resource_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set(
         &self,
-        app_id: &str,
-        resource_type_id: &str,
-        resource_id: &str,
-        body: &models::SetAppResourceOwnersRequest,
-    ) -> crate::Result<models::SetAppResourceOwnersResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "resource_types",
-            resource_type_id,
-            "resource",
-            resource_id,
-            "owners",
-        ];
-        let request = Request::new(
-                "app_resource_owners.set",
-                Method::PUT,
+        app_id: impl Into<String>,
+        resource_type_id: impl Into<String>,
+        resource_id: impl Into<String>,
+        body: crate::models::SetAppResourceOwnersRequest,
+    ) -> crate::Call<Set> {
+        crate::Call::new(
+            self.client,
+            Set {
+                app_id: app_id.into(),
+                resource_type_id: resource_type_id.into(),
+                resource_id: resource_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`AppResourceOwnersApi::add`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Add {
+    app_id: String,
+    resource_type_id: String,
+    resource_id: String,
+    body: crate::models::AddAppResourceOwnerRequest,
+}
+
+impl crate::Operation for Add {
+    type Output = crate::models::AddAppResourceOwnerResponse;
+    const NAME: &'static str = "app_resource_owners.add";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
-                &path,
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "resource_types",
+                    &self.resource_type_id,
+                    "resource",
+                    &self.resource_id,
+                    "owners",
+                ],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppResourceOwnersApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    app_id: String,
+    resource_type_id: String,
+    resource_id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::DeleteAppResourceOwnersResponse;
+    const NAME: &'static str = "app_resource_owners.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/ownerids",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "resource_types",
+                    &self.resource_type_id,
+                    "resource",
+                    &self.resource_id,
+                    "ownerids",
+                ],
+            )
+            .json(&crate::models::DeleteAppResourceOwnersRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppResourceOwnersApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    app_id: String,
+    resource_type_id: String,
+    resource_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::ListAppResourceOwnersResponse;
+    const NAME: &'static str = "app_resource_owners.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "resource_types",
+                    &self.resource_type_id,
+                    "resource",
+                    &self.resource_id,
+                    "owners",
+                ],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::User;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppResourceOwnersApi::list_owner_i_ds`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListOwnerIDs {
+    app_id: String,
+    resource_type_id: String,
+    resource_id: String,
+}
+
+impl crate::Operation for ListOwnerIDs {
+    type Output = crate::models::ListAppResourceOwnerIDsResponse;
+    const NAME: &'static str = "app_resource_owners.list_owner_i_ds";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/ownerids",
+            &[
+                "api",
+                "v1",
+                "apps",
+                &self.app_id,
+                "resource_types",
+                &self.resource_type_id,
+                "resource",
+                &self.resource_id,
+                "ownerids",
+            ],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppResourceOwnersApi::remove`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Remove {
+    app_id: String,
+    resource_type_id: String,
+    resource_id: String,
+    body: crate::models::RemoveAppResourceOwnerRequest,
+}
+
+impl crate::Operation for Remove {
+    type Output = crate::models::RemoveAppResourceOwnerResponse;
+    const NAME: &'static str = "app_resource_owners.remove";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "resource_types",
+                    &self.resource_type_id,
+                    "resource",
+                    &self.resource_id,
+                    "owners",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppResourceOwnersApi::set`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Set {
+    app_id: String,
+    resource_type_id: String,
+    resource_id: String,
+    body: crate::models::SetAppResourceOwnersRequest,
+}
+
+impl crate::Operation for Set {
+    type Output = crate::models::SetAppResourceOwnersResponse;
+    const NAME: &'static str = "app_resource_owners.set";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::PUT,
+                "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "resource_types",
+                    &self.resource_type_id,
+                    "resource",
+                    &self.resource_id,
+                    "owners",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

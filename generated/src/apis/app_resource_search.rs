@@ -2,9 +2,7 @@
 
 //! The `AppResourceSearch` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AppResourceSearch` operations: `client.app_resource_search()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,43 +20,33 @@ impl<'a> AppResourceSearchApi<'a> {
     /// Search app resources based on filters specified in the request body.
     ///
     /// `POST /api/v1/search/app_resource_types`
-    pub async fn search_app_resource_types(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`SearchAppResourceTypesRequest`](crate::models::SearchAppResourceTypesRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::SearchAppResourceTypesRequest::default();
+    /// let mut items = client.app_resource_search().search_app_resource_types(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_app_resource_types(
         &self,
-        body: &models::SearchAppResourceTypesRequest,
-    ) -> crate::Result<models::SearchAppResourceTypesResponse> {
-        let path = ["api", "v1", "search", "app_resource_types"];
-        let request = Request::new(
-                "app_resource_search.search_app_resource_types",
-                Method::POST,
-                "/api/v1/search/app_resource_types",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`search_app_resource_types`](Self::search_app_resource_types), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_app_resource_types_pages(
-        &self,
-        body: &models::SearchAppResourceTypesRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::SearchAppResourceTypesResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search_app_resource_types(&body).await }
-                }
-            },
-            |page: &models::SearchAppResourceTypesResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+        body: crate::models::SearchAppResourceTypesRequest,
+    ) -> crate::Call<SearchAppResourceTypes> {
+        crate::Call::new(self.client, SearchAppResourceTypes { body })
     }
 
     /// Search App Resources
@@ -66,40 +54,112 @@ impl<'a> AppResourceSearchApi<'a> {
     /// Invokes the c1.api.app.v1.AppResourceSearch.SearchAppResources method.
     ///
     /// `POST /api/v1/search/app_resources`
-    pub async fn search_app_resources(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`SearchAppResourcesRequest`](crate::models::SearchAppResourcesRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::SearchAppResourcesRequest::default();
+    /// let mut items = client.app_resource_search().search_app_resources(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_app_resources(
         &self,
-        body: &models::SearchAppResourcesRequest,
-    ) -> crate::Result<models::SearchAppResourcesResponse> {
-        let path = ["api", "v1", "search", "app_resources"];
-        let request = Request::new(
-                "app_resource_search.search_app_resources",
-                Method::POST,
-                "/api/v1/search/app_resources",
-                &path,
+        body: crate::models::SearchAppResourcesRequest,
+    ) -> crate::Call<SearchAppResources> {
+        crate::Call::new(self.client, SearchAppResources { body })
+    }
+}
+
+/// The parameters of [`AppResourceSearchApi::search_app_resource_types`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchAppResourceTypes {
+    body: crate::models::SearchAppResourceTypesRequest,
+}
+
+impl crate::Operation for SearchAppResourceTypes {
+    type Output = crate::models::SearchAppResourceTypesResponse;
+    const NAME: &'static str = "app_resource_search.search_app_resource_types";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/search/app_resource_types",
+                &["api", "v1", "search", "app_resource_types"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
     }
 
-    /// Every page of [`search_app_resources`](Self::search_app_resources), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_app_resources_pages(
-        &self,
-        body: &models::SearchAppResourcesRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::SearchAppResourcesResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search_app_resources(&body).await }
-                }
-            },
-            |page: &models::SearchAppResourcesResponse| page.next_page_token.as_deref(),
-        )
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for SearchAppResourceTypes {
+    type Item = crate::models::AppResourceType;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppResourceSearchApi::search_app_resources`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchAppResources {
+    body: crate::models::SearchAppResourcesRequest,
+}
+
+impl crate::Operation for SearchAppResources {
+    type Output = crate::models::SearchAppResourcesResponse;
+    const NAME: &'static str = "app_resource_search.search_app_resources";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/search/app_resources",
+                &["api", "v1", "search", "app_resources"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for SearchAppResources {
+    type Item = crate::models::AppResourceView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `AppResourceType` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AppResourceType` operations: `client.app_resource_type()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,20 +20,36 @@ impl<'a> AppResourceTypeApi<'a> {
     /// Invokes the c1.api.app.v1.AppResourceTypeService.CreateManuallyManagedResourceType method.
     ///
     /// `POST /api/v1/apps/{app_id}/resource_types`
-    pub async fn create_manually_managed_resource_type(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `body`: the request: [`CreateManuallyManagedResourceTypeRequest`](crate::models::CreateManuallyManagedResourceTypeRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body: c1_client::models::CreateManuallyManagedResourceTypeRequest = todo!("the request");
+    /// let response = client.app_resource_type().create_manually_managed_resource_type("app_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_manually_managed_resource_type(
         &self,
-        app_id: &str,
-        body: &models::CreateManuallyManagedResourceTypeRequest,
-    ) -> crate::Result<models::CreateManuallyManagedResourceTypeResponse> {
-        let path = ["api", "v1", "apps", app_id, "resource_types"];
-        let request = Request::new(
-                "app_resource_type.create_manually_managed_resource_type",
-                Method::POST,
-                "/api/v1/apps/{app_id}/resource_types",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        body: crate::models::CreateManuallyManagedResourceTypeRequest,
+    ) -> crate::Call<CreateManuallyManagedResourceType> {
+        crate::Call::new(
+            self.client,
+            CreateManuallyManagedResourceType {
+                app_id: app_id.into(),
+                body,
+            },
+        )
     }
 
     /// Delete Manually Managed Resource Type
@@ -43,77 +57,109 @@ impl<'a> AppResourceTypeApi<'a> {
     /// Invokes the c1.api.app.v1.AppResourceTypeService.DeleteManuallyManagedResourceType method.
     ///
     /// `DELETE /api/v1/apps/{app_id}/resource_types/{id}`
-    pub async fn delete_manually_managed_resource_type(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `id`: The resourceTypeId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_resource_type().delete_manually_managed_resource_type("app_id", "id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_manually_managed_resource_type(
         &self,
-        app_id: &str,
-        id: &str,
-    ) -> crate::Result<models::DeleteManuallyManagedResourceTypeResponse> {
-        let path = ["api", "v1", "apps", app_id, "resource_types", id];
-        let request = Request::new(
-                "app_resource_type.delete_manually_managed_resource_type",
-                Method::DELETE,
-                "/api/v1/apps/{app_id}/resource_types/{id}",
-                &path,
-            )
-            .json(&models::DeleteManuallyManagedResourceTypeRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::Call<DeleteManuallyManagedResourceType> {
+        crate::Call::new(
+            self.client,
+            DeleteManuallyManagedResourceType {
+                app_id: app_id.into(),
+                id: id.into(),
+            },
+        )
     }
 
     /// Get an app resource type.
     ///
     /// `GET /api/v1/apps/{app_id}/resource_types/{id}`
-    pub async fn get(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_resource_type().get("app_id", "id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(
         &self,
-        app_id: &str,
-        id: &str,
-    ) -> crate::Result<models::AppResourceTypeServiceGetResponse> {
-        let path = ["api", "v1", "apps", app_id, "resource_types", id];
-        let request = Request::new(
-            "app_resource_type.get",
-            Method::GET,
-            "/api/v1/apps/{app_id}/resource_types/{id}",
-            &path,
-        );
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::Call<Get> {
+        crate::Call::new(
+            self.client,
+            Get {
+                app_id: app_id.into(),
+                id: id.into(),
+            },
+        )
     }
 
     /// List app resource types.
     ///
     /// `GET /api/v1/apps/{app_id}/resource_types`
-    pub async fn list(
-        &self,
-        app_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::AppResourceTypeServiceListResponse> {
-        let path = ["api", "v1", "apps", app_id, "resource_types"];
-        let request = Request::new(
-                "app_resource_type.list",
-                Method::GET,
-                "/api/v1/apps/{app_id}/resource_types",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        app_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::AppResourceTypeServiceListResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(app_id, page_size, token.as_deref()).await
-            },
-            |page: &models::AppResourceTypeServiceListResponse| {
-                page.next_page_token.as_deref()
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.app_resource_type().list("app_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self, app_id: impl Into<String>) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                app_id: app_id.into(),
+                page_size: None,
+                page_token: None,
             },
         )
     }
@@ -123,20 +169,199 @@ impl<'a> AppResourceTypeApi<'a> {
     /// Invokes the c1.api.app.v1.AppResourceTypeService.UpdateManuallyManagedResourceType method.
     ///
     /// `POST /api/v1/apps/{app_id}/resource_types/{id}`
-    pub async fn update_manually_managed_resource_type(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The ID of the app that is associated with the app resource type
+    /// - `id`: The unique ID for the app resource type.
+    /// - `body`: the request: [`UpdateManuallyManagedResourceTypeRequest`](crate::models::UpdateManuallyManagedResourceTypeRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::UpdateManuallyManagedResourceTypeRequest::default();
+    /// let response = client.app_resource_type().update_manually_managed_resource_type("app_id", "id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_manually_managed_resource_type(
         &self,
-        app_id: &str,
-        id: &str,
-        body: &models::UpdateManuallyManagedResourceTypeRequest,
-    ) -> crate::Result<models::UpdateManuallyManagedResourceTypeResponse> {
-        let path = ["api", "v1", "apps", app_id, "resource_types", id];
-        let request = Request::new(
-                "app_resource_type.update_manually_managed_resource_type",
-                Method::POST,
-                "/api/v1/apps/{app_id}/resource_types/{id}",
-                &path,
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+        body: crate::models::UpdateManuallyManagedResourceTypeRequest,
+    ) -> crate::Call<UpdateManuallyManagedResourceType> {
+        crate::Call::new(
+            self.client,
+            UpdateManuallyManagedResourceType {
+                app_id: app_id.into(),
+                id: id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`AppResourceTypeApi::create_manually_managed_resource_type`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateManuallyManagedResourceType {
+    app_id: String,
+    body: crate::models::CreateManuallyManagedResourceTypeRequest,
+}
+
+impl crate::Operation for CreateManuallyManagedResourceType {
+    type Output = crate::models::CreateManuallyManagedResourceTypeResponse;
+    const NAME: &'static str = "app_resource_type.create_manually_managed_resource_type";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/resource_types",
+                &["api", "v1", "apps", &self.app_id, "resource_types"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppResourceTypeApi::delete_manually_managed_resource_type`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct DeleteManuallyManagedResourceType {
+    app_id: String,
+    id: String,
+}
+
+impl crate::Operation for DeleteManuallyManagedResourceType {
+    type Output = crate::models::DeleteManuallyManagedResourceTypeResponse;
+    const NAME: &'static str = "app_resource_type.delete_manually_managed_resource_type";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/apps/{app_id}/resource_types/{id}",
+                &["api", "v1", "apps", &self.app_id, "resource_types", &self.id],
+            )
+            .json(&crate::models::DeleteManuallyManagedResourceTypeRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppResourceTypeApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    app_id: String,
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::AppResourceTypeServiceGetResponse;
+    const NAME: &'static str = "app_resource_type.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/apps/{app_id}/resource_types/{id}",
+            &["api", "v1", "apps", &self.app_id, "resource_types", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppResourceTypeApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    app_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::AppResourceTypeServiceListResponse;
+    const NAME: &'static str = "app_resource_type.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/apps/{app_id}/resource_types",
+                &["api", "v1", "apps", &self.app_id, "resource_types"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::AppResourceTypeView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppResourceTypeApi::update_manually_managed_resource_type`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct UpdateManuallyManagedResourceType {
+    app_id: String,
+    id: String,
+    body: crate::models::UpdateManuallyManagedResourceTypeRequest,
+}
+
+impl crate::Operation for UpdateManuallyManagedResourceType {
+    type Output = crate::models::UpdateManuallyManagedResourceTypeResponse;
+    const NAME: &'static str = "app_resource_type.update_manually_managed_resource_type";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/resource_types/{id}",
+                &["api", "v1", "apps", &self.app_id, "resource_types", &self.id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

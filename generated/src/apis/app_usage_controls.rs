@@ -2,9 +2,7 @@
 
 //! The `AppUsageControls` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AppUsageControls` operations: `client.app_usage_controls()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,36 +18,108 @@ impl<'a> AppUsageControlsApi<'a> {
     /// Get usage controls, as an AppUsageControls object which describes some peripheral configuration, for an app.
     ///
     /// `GET /api/v1/apps/{app_id}/usage_controls`
-    pub async fn get(
-        &self,
-        app_id: &str,
-    ) -> crate::Result<models::GetAppUsageControlsResponse> {
-        let path = ["api", "v1", "apps", app_id, "usage_controls"];
-        let request = Request::new(
-            "app_usage_controls.get",
-            Method::GET,
-            "/api/v1/apps/{app_id}/usage_controls",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.app_usage_controls().get("app_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, app_id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { app_id: app_id.into() })
     }
 
     /// Update usage controls for an app.
     ///
     /// `POST /api/v1/apps/{app_id}/usage_controls`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The app that this object belongs to.
+    /// - `body`: the request: [`UpdateAppUsageControlsRequest`](crate::models::UpdateAppUsageControlsRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::UpdateAppUsageControlsRequest::default();
+    /// let response = client.app_usage_controls().update("app_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        app_id: &str,
-        body: &models::UpdateAppUsageControlsRequest,
-    ) -> crate::Result<models::UpdateAppUsageControlsResponse> {
-        let path = ["api", "v1", "apps", app_id, "usage_controls"];
-        let request = Request::new(
-                "app_usage_controls.update",
-                Method::POST,
+        app_id: impl Into<String>,
+        body: crate::models::UpdateAppUsageControlsRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(
+            self.client,
+            Update {
+                app_id: app_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`AppUsageControlsApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    app_id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::GetAppUsageControlsResponse;
+    const NAME: &'static str = "app_usage_controls.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/apps/{app_id}/usage_controls",
+            &["api", "v1", "apps", &self.app_id, "usage_controls"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AppUsageControlsApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    app_id: String,
+    body: crate::models::UpdateAppUsageControlsRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::UpdateAppUsageControlsResponse;
+    const NAME: &'static str = "app_usage_controls.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/usage_controls",
-                &path,
+                &["api", "v1", "apps", &self.app_id, "usage_controls"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `AppUser` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AppUser` operations: `client.app_user()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,39 +20,42 @@ impl<'a> AppUserApi<'a> {
     /// Invokes the c1.api.app.v1.AppUserService.List method.
     ///
     /// `GET /api/v1/apps/{app_id}/app_users`
-    pub async fn list(
-        &self,
-        app_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::AppUserServiceListResponse> {
-        let path = ["api", "v1", "apps", app_id, "app_users"];
-        let request = Request::new(
-                "app_user.list",
-                Method::GET,
-                "/api/v1/apps/{app_id}/app_users",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        app_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::AppUserServiceListResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(app_id, page_size, token.as_deref()).await
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.app_user().list("app_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self, app_id: impl Into<String>) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                app_id: app_id.into(),
+                page_size: None,
+                page_token: None,
             },
-            |page: &models::AppUserServiceListResponse| page.next_page_token.as_deref(),
         )
     }
 
@@ -63,56 +64,47 @@ impl<'a> AppUserApi<'a> {
     /// Invokes the c1.api.app.v1.AppUserService.ListAppUserCredentials method.
     ///
     /// `GET /api/v1/apps/{app_id}/app_users/{app_user_id}/credentials`
-    pub async fn list_app_user_credentials(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `app_user_id`: The appUserId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.app_user().list_app_user_credentials("app_id", "app_user_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_app_user_credentials(
         &self,
-        app_id: &str,
-        app_user_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::AppUserServiceListCredentialsResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "app_users",
-            app_user_id,
-            "credentials",
-        ];
-        let request = Request::new(
-                "app_user.list_app_user_credentials",
-                Method::GET,
-                "/api/v1/apps/{app_id}/app_users/{app_user_id}/credentials",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list_app_user_credentials`](Self::list_app_user_credentials), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_app_user_credentials_pages(
-        &self,
-        app_id: &str,
-        app_user_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::AppUserServiceListCredentialsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list_app_user_credentials(
-                        app_id,
-                        app_user_id,
-                        page_size,
-                        token.as_deref(),
-                    )
-                    .await
-            },
-            |page: &models::AppUserServiceListCredentialsResponse| {
-                page.next_page_token.as_deref()
+        app_id: impl Into<String>,
+        app_user_id: impl Into<String>,
+    ) -> crate::Call<ListAppUserCredentials> {
+        crate::Call::new(
+            self.client,
+            ListAppUserCredentials {
+                app_id: app_id.into(),
+                app_user_id: app_user_id.into(),
+                page_size: None,
+                page_token: None,
             },
         )
     }
@@ -122,43 +114,47 @@ impl<'a> AppUserApi<'a> {
     /// Invokes the c1.api.app.v1.AppUserService.ListAppUsersForUser method.
     ///
     /// `GET /api/v1/apps/{app_id}/users/{user_id}/app_users`
-    pub async fn list_app_users_for_user(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `user_id`: The userId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.app_user().list_app_users_for_user("app_id", "user_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_app_users_for_user(
         &self,
-        app_id: &str,
-        user_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::AppUsersForUserServiceListResponse> {
-        let path = ["api", "v1", "apps", app_id, "users", user_id, "app_users"];
-        let request = Request::new(
-                "app_user.list_app_users_for_user",
-                Method::GET,
-                "/api/v1/apps/{app_id}/users/{user_id}/app_users",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list_app_users_for_user`](Self::list_app_users_for_user), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_app_users_for_user_pages(
-        &self,
-        app_id: &str,
-        user_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::AppUsersForUserServiceListResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list_app_users_for_user(app_id, user_id, page_size, token.as_deref())
-                    .await
-            },
-            |page: &models::AppUsersForUserServiceListResponse| {
-                page.next_page_token.as_deref()
+        app_id: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> crate::Call<ListAppUsersForUser> {
+        crate::Call::new(
+            self.client,
+            ListAppUsersForUser {
+                app_id: app_id.into(),
+                user_id: user_id.into(),
+                page_size: None,
+                page_token: None,
             },
         )
     }
@@ -166,61 +162,326 @@ impl<'a> AppUserApi<'a> {
     /// Search app users based on filters specified in the request body.
     ///
     /// `POST /api/v1/search/app_users`
-    pub async fn search(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`AppUserServiceSearchRequest`](crate::models::AppUserServiceSearchRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::AppUserServiceSearchRequest::default();
+    /// let mut items = client.app_user().search(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(
         &self,
-        body: &models::AppUserServiceSearchRequest,
-    ) -> crate::Result<models::AppUserServiceSearchResponse> {
-        let path = ["api", "v1", "search", "app_users"];
-        let request = Request::new(
-                "app_user.search",
-                Method::POST,
-                "/api/v1/search/app_users",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`search`](Self::search), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_pages(
-        &self,
-        body: &models::AppUserServiceSearchRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::AppUserServiceSearchResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search(&body).await }
-                }
-            },
-            |page: &models::AppUserServiceSearchResponse| page.next_page_token.as_deref(),
-        )
+        body: crate::models::AppUserServiceSearchRequest,
+    ) -> crate::Call<Search> {
+        crate::Call::new(self.client, Search { body })
     }
 
     /// Update an app user by ID. Only the fields specified in the update mask are updated.
     ///  Currently, only the appUserType, and identityUserId fields can be updated.
     ///
     /// `POST /api/v1/apps/{app_user_app_id}/app_users/{app_user_id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_user_app_id`: The ID of the application.
+    /// - `app_user_id`: A unique idenditfier of the application user.
+    /// - `body`: the request: [`AppUserServiceUpdateRequest`](crate::models::AppUserServiceUpdateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AppUserServiceUpdateRequest::default();
+    /// let response = client.app_user().update("app_user_app_id", "app_user_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        app_user_app_id: &str,
-        app_user_id: &str,
-        body: &models::AppUserServiceUpdateRequest,
-    ) -> crate::Result<models::AppUserServiceUpdateResponse> {
-        let path = ["api", "v1", "apps", app_user_app_id, "app_users", app_user_id];
-        let request = Request::new(
-                "app_user.update",
-                Method::POST,
-                "/api/v1/apps/{app_user_app_id}/app_users/{app_user_id}",
-                &path,
+        app_user_app_id: impl Into<String>,
+        app_user_id: impl Into<String>,
+        body: crate::models::AppUserServiceUpdateRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(
+            self.client,
+            Update {
+                app_user_app_id: app_user_app_id.into(),
+                app_user_id: app_user_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`AppUserApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    app_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::AppUserServiceListResponse;
+    const NAME: &'static str = "app_user.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/apps/{app_id}/app_users",
+                &["api", "v1", "apps", &self.app_id, "app_users"],
             )
-            .json(body);
-        self.client.send(request).await
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::AppUserView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppUserApi::list_app_user_credentials`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListAppUserCredentials {
+    app_id: String,
+    app_user_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for ListAppUserCredentials {
+    type Output = crate::models::AppUserServiceListCredentialsResponse;
+    const NAME: &'static str = "app_user.list_app_user_credentials";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/apps/{app_id}/app_users/{app_user_id}/credentials",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "app_users",
+                    &self.app_user_id,
+                    "credentials",
+                ],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<ListAppUserCredentials> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for ListAppUserCredentials {
+    type Item = crate::models::AppUserCredential;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppUserApi::list_app_users_for_user`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListAppUsersForUser {
+    app_id: String,
+    user_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for ListAppUsersForUser {
+    type Output = crate::models::AppUsersForUserServiceListResponse;
+    const NAME: &'static str = "app_user.list_app_users_for_user";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/apps/{app_id}/users/{user_id}/app_users",
+                &["api", "v1", "apps", &self.app_id, "users", &self.user_id, "app_users"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<ListAppUsersForUser> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for ListAppUsersForUser {
+    type Item = crate::models::AppUserView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppUserApi::search`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Search {
+    body: crate::models::AppUserServiceSearchRequest,
+}
+
+impl crate::Operation for Search {
+    type Output = crate::models::AppUserServiceSearchResponse;
+    const NAME: &'static str = "app_user.search";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/search/app_users",
+                &["api", "v1", "search", "app_users"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for Search {
+    type Item = crate::models::AppUserView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AppUserApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    app_user_app_id: String,
+    app_user_id: String,
+    body: crate::models::AppUserServiceUpdateRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::AppUserServiceUpdateResponse;
+    const NAME: &'static str = "app_user.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_user_app_id}/app_users/{app_user_id}",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_user_app_id,
+                    "app_users",
+                    &self.app_user_id,
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `AttributeSearch` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AttributeSearch` operations: `client.attribute_search()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,42 +20,72 @@ impl<'a> AttributeSearchApi<'a> {
     /// Search attributes based on filters specified in the request body.
     ///
     /// `POST /api/v1/search/attributes`
-    pub async fn search_attribute_values(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`SearchAttributeValuesRequest`](crate::models::SearchAttributeValuesRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::SearchAttributeValuesRequest::default();
+    /// let mut items = client.attribute_search().search_attribute_values(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_attribute_values(
         &self,
-        body: &models::SearchAttributeValuesRequest,
-    ) -> crate::Result<models::SearchAttributeValuesResponse> {
-        let path = ["api", "v1", "search", "attributes"];
-        let request = Request::new(
-                "attribute_search.search_attribute_values",
-                Method::POST,
+        body: crate::models::SearchAttributeValuesRequest,
+    ) -> crate::Call<SearchAttributeValues> {
+        crate::Call::new(self.client, SearchAttributeValues { body })
+    }
+}
+
+/// The parameters of [`AttributeSearchApi::search_attribute_values`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchAttributeValues {
+    body: crate::models::SearchAttributeValuesRequest,
+}
+
+impl crate::Operation for SearchAttributeValues {
+    type Output = crate::models::SearchAttributeValuesResponse;
+    const NAME: &'static str = "attribute_search.search_attribute_values";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/search/attributes",
-                &path,
+                &["api", "v1", "search", "attributes"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
     }
 
-    /// Every page of [`search_attribute_values`](Self::search_attribute_values), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_attribute_values_pages(
-        &self,
-        body: &models::SearchAttributeValuesRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::SearchAttributeValuesResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search_attribute_values(&body).await }
-                }
-            },
-            |page: &models::SearchAttributeValuesResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for SearchAttributeValues {
+    type Item = crate::models::AttributeValue;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

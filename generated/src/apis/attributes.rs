@@ -2,9 +2,7 @@
 
 //! The `Attributes` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `Attributes` operations: `client.attributes()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,19 +20,28 @@ impl<'a> AttributesApi<'a> {
     /// Create a new attribute value.
     ///
     /// `POST /api/v1/attributes`
-    pub async fn create_attribute_value(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`CreateAttributeValueRequest`](crate::models::CreateAttributeValueRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::CreateAttributeValueRequest::default();
+    /// let response = client.attributes().create_attribute_value(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_attribute_value(
         &self,
-        body: &models::CreateAttributeValueRequest,
-    ) -> crate::Result<models::CreateAttributeValueResponse> {
-        let path = ["api", "v1", "attributes"];
-        let request = Request::new(
-                "attributes.create_attribute_value",
-                Method::POST,
-                "/api/v1/attributes",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::CreateAttributeValueRequest,
+    ) -> crate::Call<CreateAttributeValue> {
+        crate::Call::new(self.client, CreateAttributeValue { body })
     }
 
     /// Create Compliance Framework Attribute Value
@@ -42,19 +49,33 @@ impl<'a> AttributesApi<'a> {
     /// Create a compliance framework value.
     ///
     /// `POST /api/v1/attributes/compliance_frameworks`
-    pub async fn create_compliance_framework_attribute_value(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`CreateComplianceFrameworkAttributeValueRequest`](crate::models::CreateComplianceFrameworkAttributeValueRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::CreateComplianceFrameworkAttributeValueRequest::default();
+    /// let response = client.attributes().create_compliance_framework_attribute_value(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_compliance_framework_attribute_value(
         &self,
-        body: &models::CreateComplianceFrameworkAttributeValueRequest,
-    ) -> crate::Result<models::CreateComplianceFrameworkAttributeValueResponse> {
-        let path = ["api", "v1", "attributes", "compliance_frameworks"];
-        let request = Request::new(
-                "attributes.create_compliance_framework_attribute_value",
-                Method::POST,
-                "/api/v1/attributes/compliance_frameworks",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::CreateComplianceFrameworkAttributeValueRequest,
+    ) -> crate::Call<CreateComplianceFrameworkAttributeValue> {
+        crate::Call::new(
+            self.client,
+            CreateComplianceFrameworkAttributeValue {
+                body,
+            },
+        )
     }
 
     /// Create Risk Level Attribute Value
@@ -62,19 +83,33 @@ impl<'a> AttributesApi<'a> {
     /// Create a risk level attribute.
     ///
     /// `POST /api/v1/attributes/risk_levels`
-    pub async fn create_risk_level_attribute_value(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`CreateRiskLevelAttributeValueRequest`](crate::models::CreateRiskLevelAttributeValueRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::CreateRiskLevelAttributeValueRequest::default();
+    /// let response = client.attributes().create_risk_level_attribute_value(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_risk_level_attribute_value(
         &self,
-        body: &models::CreateRiskLevelAttributeValueRequest,
-    ) -> crate::Result<models::CreateRiskLevelAttributeValueResponse> {
-        let path = ["api", "v1", "attributes", "risk_levels"];
-        let request = Request::new(
-                "attributes.create_risk_level_attribute_value",
-                Method::POST,
-                "/api/v1/attributes/risk_levels",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::CreateRiskLevelAttributeValueRequest,
+    ) -> crate::Call<CreateRiskLevelAttributeValue> {
+        crate::Call::new(
+            self.client,
+            CreateRiskLevelAttributeValue {
+                body,
+            },
+        )
     }
 
     /// Delete Attribute Value
@@ -82,19 +117,32 @@ impl<'a> AttributesApi<'a> {
     /// Delete an attribute value by id.
     ///
     /// `DELETE /api/v1/attribute/{id}`
-    pub async fn delete_attribute_value(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.attributes().delete_attribute_value("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_attribute_value(
         &self,
-        id: &str,
-    ) -> crate::Result<models::DeleteAttributeValueResponse> {
-        let path = ["api", "v1", "attribute", id];
-        let request = Request::new(
-                "attributes.delete_attribute_value",
-                Method::DELETE,
-                "/api/v1/attribute/{id}",
-                &path,
-            )
-            .json(&models::DeleteAttributeValueRequest::default());
-        self.client.send(request).await
+        id: impl Into<String>,
+    ) -> crate::Call<DeleteAttributeValue> {
+        crate::Call::new(
+            self.client,
+            DeleteAttributeValue {
+                id: id.into(),
+            },
+        )
     }
 
     /// Delete Compliance Framework Attribute Value
@@ -102,19 +150,32 @@ impl<'a> AttributesApi<'a> {
     /// Delete an attribute value by id.
     ///
     /// `DELETE /api/v1/attributes/compliance_frameworks/{id}`
-    pub async fn delete_compliance_framework_attribute_value(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.attributes().delete_compliance_framework_attribute_value("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_compliance_framework_attribute_value(
         &self,
-        id: &str,
-    ) -> crate::Result<models::DeleteComplianceFrameworkAttributeValueResponse> {
-        let path = ["api", "v1", "attributes", "compliance_frameworks", id];
-        let request = Request::new(
-                "attributes.delete_compliance_framework_attribute_value",
-                Method::DELETE,
-                "/api/v1/attributes/compliance_frameworks/{id}",
-                &path,
-            )
-            .json(&models::DeleteComplianceFrameworkAttributeValueRequest::default());
-        self.client.send(request).await
+        id: impl Into<String>,
+    ) -> crate::Call<DeleteComplianceFrameworkAttributeValue> {
+        crate::Call::new(
+            self.client,
+            DeleteComplianceFrameworkAttributeValue {
+                id: id.into(),
+            },
+        )
     }
 
     /// Delete Risk Level Attribute Value
@@ -122,19 +183,32 @@ impl<'a> AttributesApi<'a> {
     /// Delete a risk level attribute value by id.
     ///
     /// `DELETE /api/v1/attributes/risk_levels/{id}`
-    pub async fn delete_risk_level_attribute_value(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.attributes().delete_risk_level_attribute_value("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_risk_level_attribute_value(
         &self,
-        id: &str,
-    ) -> crate::Result<models::DeleteRiskLevelAttributeValueResponse> {
-        let path = ["api", "v1", "attributes", "risk_levels", id];
-        let request = Request::new(
-                "attributes.delete_risk_level_attribute_value",
-                Method::DELETE,
-                "/api/v1/attributes/risk_levels/{id}",
-                &path,
-            )
-            .json(&models::DeleteRiskLevelAttributeValueRequest::default());
-        self.client.send(request).await
+        id: impl Into<String>,
+    ) -> crate::Call<DeleteRiskLevelAttributeValue> {
+        crate::Call::new(
+            self.client,
+            DeleteRiskLevelAttributeValue {
+                id: id.into(),
+            },
+        )
     }
 
     /// Get Attribute Value
@@ -142,18 +216,27 @@ impl<'a> AttributesApi<'a> {
     /// Get an attribute value by id.
     ///
     /// `GET /api/v1/attributes/{id}`
-    pub async fn get_attribute_value(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.attributes().get_attribute_value("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_attribute_value(
         &self,
-        id: &str,
-    ) -> crate::Result<models::GetAttributeValueResponse> {
-        let path = ["api", "v1", "attributes", id];
-        let request = Request::new(
-            "attributes.get_attribute_value",
-            Method::GET,
-            "/api/v1/attributes/{id}",
-            &path,
-        );
-        self.client.send(request).await
+        id: impl Into<String>,
+    ) -> crate::Call<GetAttributeValue> {
+        crate::Call::new(self.client, GetAttributeValue { id: id.into() })
     }
 
     /// Get Compliance Framework Attribute Value
@@ -161,18 +244,32 @@ impl<'a> AttributesApi<'a> {
     /// Get an attribute value by id.
     ///
     /// `GET /api/v1/attributes/compliance_frameworks/{id}`
-    pub async fn get_compliance_framework_attribute_value(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.attributes().get_compliance_framework_attribute_value("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_compliance_framework_attribute_value(
         &self,
-        id: &str,
-    ) -> crate::Result<models::GetComplianceFrameworkAttributeValueResponse> {
-        let path = ["api", "v1", "attributes", "compliance_frameworks", id];
-        let request = Request::new(
-            "attributes.get_compliance_framework_attribute_value",
-            Method::GET,
-            "/api/v1/attributes/compliance_frameworks/{id}",
-            &path,
-        );
-        self.client.send(request).await
+        id: impl Into<String>,
+    ) -> crate::Call<GetComplianceFrameworkAttributeValue> {
+        crate::Call::new(
+            self.client,
+            GetComplianceFrameworkAttributeValue {
+                id: id.into(),
+            },
+        )
     }
 
     /// Get Risk Level Attribute Value
@@ -180,18 +277,32 @@ impl<'a> AttributesApi<'a> {
     /// Get a risk level attribute value by id.
     ///
     /// `GET /api/v1/attributes/risk_levels/{id}`
-    pub async fn get_risk_level_attribute_value(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.attributes().get_risk_level_attribute_value("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_risk_level_attribute_value(
         &self,
-        id: &str,
-    ) -> crate::Result<models::GetRiskLevelAttributeValueResponse> {
-        let path = ["api", "v1", "attributes", "risk_levels", id];
-        let request = Request::new(
-            "attributes.get_risk_level_attribute_value",
-            Method::GET,
-            "/api/v1/attributes/risk_levels/{id}",
-            &path,
-        );
-        self.client.send(request).await
+        id: impl Into<String>,
+    ) -> crate::Call<GetRiskLevelAttributeValue> {
+        crate::Call::new(
+            self.client,
+            GetRiskLevelAttributeValue {
+                id: id.into(),
+            },
+        )
     }
 
     /// List Attribute Types
@@ -199,37 +310,37 @@ impl<'a> AttributesApi<'a> {
     /// List all attribute types.
     ///
     /// `GET /api/v1/attributes/types`
-    pub async fn list_attribute_types(
-        &self,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ListAttributeTypesResponse> {
-        let path = ["api", "v1", "attributes", "types"];
-        let request = Request::new(
-                "attributes.list_attribute_types",
-                Method::GET,
-                "/api/v1/attributes/types",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list_attribute_types`](Self::list_attribute_types), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_attribute_types_pages(
-        &self,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ListAttributeTypesResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list_attribute_types(page_size, token.as_deref()).await
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.attributes().list_attribute_types().items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_attribute_types(&self) -> crate::Call<ListAttributeTypes> {
+        crate::Call::new(
+            self.client,
+            ListAttributeTypes {
+                page_size: None,
+                page_token: None,
             },
-            |page: &models::ListAttributeTypesResponse| page.next_page_token.as_deref(),
         )
     }
 
@@ -238,40 +349,45 @@ impl<'a> AttributesApi<'a> {
     /// List all attribute values for a given attribute type.
     ///
     /// `GET /api/v1/attributes/types/{attribute_type_id}/values`
-    pub async fn list_attribute_values(
+    ///
+    /// # Arguments
+    ///
+    /// - `attribute_type_id`: The attributeTypeId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.attributes().list_attribute_values("attribute_type_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_attribute_values(
         &self,
-        attribute_type_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ListAttributeValuesResponse> {
-        let path = ["api", "v1", "attributes", "types", attribute_type_id, "values"];
-        let request = Request::new(
-                "attributes.list_attribute_values",
-                Method::GET,
-                "/api/v1/attributes/types/{attribute_type_id}/values",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list_attribute_values`](Self::list_attribute_values), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_attribute_values_pages(
-        &self,
-        attribute_type_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ListAttributeValuesResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list_attribute_values(attribute_type_id, page_size, token.as_deref())
-                    .await
+        attribute_type_id: impl Into<String>,
+    ) -> crate::Call<ListAttributeValues> {
+        crate::Call::new(
+            self.client,
+            ListAttributeValues {
+                attribute_type_id: attribute_type_id.into(),
+                page_size: None,
+                page_token: None,
             },
-            |page: &models::ListAttributeValuesResponse| page.next_page_token.as_deref(),
         )
     }
 
@@ -280,38 +396,36 @@ impl<'a> AttributesApi<'a> {
     /// Invokes the c1.api.attribute.v1.Attributes.ListComplianceFrameworks method.
     ///
     /// `GET /api/v1/attributes/compliance_frameworks`
-    pub async fn list_compliance_frameworks(
-        &self,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ListComplianceFrameworksResponse> {
-        let path = ["api", "v1", "attributes", "compliance_frameworks"];
-        let request = Request::new(
-                "attributes.list_compliance_frameworks",
-                Method::GET,
-                "/api/v1/attributes/compliance_frameworks",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list_compliance_frameworks`](Self::list_compliance_frameworks), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_compliance_frameworks_pages(
-        &self,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ListComplianceFrameworksResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list_compliance_frameworks(page_size, token.as_deref()).await
-            },
-            |page: &models::ListComplianceFrameworksResponse| {
-                page.next_page_token.as_deref()
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.attributes().list_compliance_frameworks().items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_compliance_frameworks(&self) -> crate::Call<ListComplianceFrameworks> {
+        crate::Call::new(
+            self.client,
+            ListComplianceFrameworks {
+                page_size: None,
+                page_token: None,
             },
         )
     }
@@ -321,37 +435,486 @@ impl<'a> AttributesApi<'a> {
     /// Invokes the c1.api.attribute.v1.Attributes.ListRiskLevels method.
     ///
     /// `GET /api/v1/attributes/risk_levels`
-    pub async fn list_risk_levels(
-        &self,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ListRiskLevelsResponse> {
-        let path = ["api", "v1", "attributes", "risk_levels"];
-        let request = Request::new(
-                "attributes.list_risk_levels",
-                Method::GET,
-                "/api/v1/attributes/risk_levels",
-                &path,
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.attributes().list_risk_levels().items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_risk_levels(&self) -> crate::Call<ListRiskLevels> {
+        crate::Call::new(
+            self.client,
+            ListRiskLevels {
+                page_size: None,
+                page_token: None,
+            },
+        )
+    }
+}
+
+/// The parameters of [`AttributesApi::create_attribute_value`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateAttributeValue {
+    body: crate::models::CreateAttributeValueRequest,
+}
+
+impl crate::Operation for CreateAttributeValue {
+    type Output = crate::models::CreateAttributeValueResponse;
+    const NAME: &'static str = "attributes.create_attribute_value";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/attributes",
+                &["api", "v1", "attributes"],
             )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
+            .json(&self.body)
     }
 
-    /// Every page of [`list_risk_levels`](Self::list_risk_levels), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_risk_levels_pages(
-        &self,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ListRiskLevelsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list_risk_levels(page_size, token.as_deref()).await
-            },
-            |page: &models::ListRiskLevelsResponse| page.next_page_token.as_deref(),
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AttributesApi::create_compliance_framework_attribute_value`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateComplianceFrameworkAttributeValue {
+    body: crate::models::CreateComplianceFrameworkAttributeValueRequest,
+}
+
+impl crate::Operation for CreateComplianceFrameworkAttributeValue {
+    type Output = crate::models::CreateComplianceFrameworkAttributeValueResponse;
+    const NAME: &'static str = "attributes.create_compliance_framework_attribute_value";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/attributes/compliance_frameworks",
+                &["api", "v1", "attributes", "compliance_frameworks"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AttributesApi::create_risk_level_attribute_value`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateRiskLevelAttributeValue {
+    body: crate::models::CreateRiskLevelAttributeValueRequest,
+}
+
+impl crate::Operation for CreateRiskLevelAttributeValue {
+    type Output = crate::models::CreateRiskLevelAttributeValueResponse;
+    const NAME: &'static str = "attributes.create_risk_level_attribute_value";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/attributes/risk_levels",
+                &["api", "v1", "attributes", "risk_levels"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AttributesApi::delete_attribute_value`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct DeleteAttributeValue {
+    id: String,
+}
+
+impl crate::Operation for DeleteAttributeValue {
+    type Output = crate::models::DeleteAttributeValueResponse;
+    const NAME: &'static str = "attributes.delete_attribute_value";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/attribute/{id}",
+                &["api", "v1", "attribute", &self.id],
+            )
+            .json(&crate::models::DeleteAttributeValueRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AttributesApi::delete_compliance_framework_attribute_value`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct DeleteComplianceFrameworkAttributeValue {
+    id: String,
+}
+
+impl crate::Operation for DeleteComplianceFrameworkAttributeValue {
+    type Output = crate::models::DeleteComplianceFrameworkAttributeValueResponse;
+    const NAME: &'static str = "attributes.delete_compliance_framework_attribute_value";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/attributes/compliance_frameworks/{id}",
+                &["api", "v1", "attributes", "compliance_frameworks", &self.id],
+            )
+            .json(
+                &crate::models::DeleteComplianceFrameworkAttributeValueRequest::default(),
+            )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AttributesApi::delete_risk_level_attribute_value`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct DeleteRiskLevelAttributeValue {
+    id: String,
+}
+
+impl crate::Operation for DeleteRiskLevelAttributeValue {
+    type Output = crate::models::DeleteRiskLevelAttributeValueResponse;
+    const NAME: &'static str = "attributes.delete_risk_level_attribute_value";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/attributes/risk_levels/{id}",
+                &["api", "v1", "attributes", "risk_levels", &self.id],
+            )
+            .json(&crate::models::DeleteRiskLevelAttributeValueRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AttributesApi::get_attribute_value`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetAttributeValue {
+    id: String,
+}
+
+impl crate::Operation for GetAttributeValue {
+    type Output = crate::models::GetAttributeValueResponse;
+    const NAME: &'static str = "attributes.get_attribute_value";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/attributes/{id}",
+            &["api", "v1", "attributes", &self.id],
         )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AttributesApi::get_compliance_framework_attribute_value`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetComplianceFrameworkAttributeValue {
+    id: String,
+}
+
+impl crate::Operation for GetComplianceFrameworkAttributeValue {
+    type Output = crate::models::GetComplianceFrameworkAttributeValueResponse;
+    const NAME: &'static str = "attributes.get_compliance_framework_attribute_value";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/attributes/compliance_frameworks/{id}",
+            &["api", "v1", "attributes", "compliance_frameworks", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AttributesApi::get_risk_level_attribute_value`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetRiskLevelAttributeValue {
+    id: String,
+}
+
+impl crate::Operation for GetRiskLevelAttributeValue {
+    type Output = crate::models::GetRiskLevelAttributeValueResponse;
+    const NAME: &'static str = "attributes.get_risk_level_attribute_value";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/attributes/risk_levels/{id}",
+            &["api", "v1", "attributes", "risk_levels", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AttributesApi::list_attribute_types`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListAttributeTypes {
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for ListAttributeTypes {
+    type Output = crate::models::ListAttributeTypesResponse;
+    const NAME: &'static str = "attributes.list_attribute_types";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/attributes/types",
+                &["api", "v1", "attributes", "types"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<ListAttributeTypes> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for ListAttributeTypes {
+    type Item = crate::models::AttributeType;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AttributesApi::list_attribute_values`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListAttributeValues {
+    attribute_type_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for ListAttributeValues {
+    type Output = crate::models::ListAttributeValuesResponse;
+    const NAME: &'static str = "attributes.list_attribute_values";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/attributes/types/{attribute_type_id}/values",
+                &["api", "v1", "attributes", "types", &self.attribute_type_id, "values"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<ListAttributeValues> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for ListAttributeValues {
+    type Item = crate::models::AttributeValue;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AttributesApi::list_compliance_frameworks`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListComplianceFrameworks {
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for ListComplianceFrameworks {
+    type Output = crate::models::ListComplianceFrameworksResponse;
+    const NAME: &'static str = "attributes.list_compliance_frameworks";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/attributes/compliance_frameworks",
+                &["api", "v1", "attributes", "compliance_frameworks"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<ListComplianceFrameworks> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for ListComplianceFrameworks {
+    type Item = crate::models::AttributeValue;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AttributesApi::list_risk_levels`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListRiskLevels {
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for ListRiskLevels {
+    type Output = crate::models::ListRiskLevelsResponse;
+    const NAME: &'static str = "attributes.list_risk_levels";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/attributes/risk_levels",
+                &["api", "v1", "attributes", "risk_levels"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<ListRiskLevels> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for ListRiskLevels {
+    type Item = crate::models::AttributeValue;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

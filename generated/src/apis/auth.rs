@@ -2,9 +2,7 @@
 
 //! The `Auth` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `Auth` operations: `client.auth()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,14 +18,41 @@ impl<'a> AuthApi<'a> {
     /// Introspect returns the current user's principle_id, user_id and a list of roles, permissions, and enabled features.
     ///
     /// `GET /api/v1/auth/introspect`
-    pub async fn introspect(&self) -> crate::Result<models::IntrospectResponse> {
-        let path = ["api", "v1", "auth", "introspect"];
-        let request = Request::new(
-            "auth.introspect",
-            Method::GET,
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.auth().introspect().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn introspect(&self) -> crate::Call<Introspect> {
+        crate::Call::new(self.client, Introspect {})
+    }
+}
+
+/// The parameters of [`AuthApi::introspect`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Introspect {}
+
+impl crate::Operation for Introspect {
+    type Output = crate::models::IntrospectResponse;
+    const NAME: &'static str = "auth.introspect";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
             "/api/v1/auth/introspect",
-            &path,
-        );
-        self.client.send(request).await
+            &["api", "v1", "auth", "introspect"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `Automation` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `Automation` operations: `client.automation()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,19 +20,28 @@ impl<'a> AutomationApi<'a> {
     /// Invokes the c1.api.automations.v1.AutomationService.CreateAutomation method.
     ///
     /// `POST /api/v1/automations`
-    pub async fn create_automation(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`AutomationsCreateAutomationRequest`](crate::models::AutomationsCreateAutomationRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AutomationsCreateAutomationRequest::default();
+    /// let response = client.automation().create_automation(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_automation(
         &self,
-        body: &models::AutomationsCreateAutomationRequest,
-    ) -> crate::Result<models::AutomationsCreateAutomationResponse> {
-        let path = ["api", "v1", "automations"];
-        let request = Request::new(
-                "automation.create_automation",
-                Method::POST,
-                "/api/v1/automations",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::AutomationsCreateAutomationRequest,
+    ) -> crate::Call<CreateAutomation> {
+        crate::Call::new(self.client, CreateAutomation { body })
     }
 
     /// Delete Automation
@@ -42,19 +49,27 @@ impl<'a> AutomationApi<'a> {
     /// Invokes the c1.api.automations.v1.AutomationService.DeleteAutomation method.
     ///
     /// `DELETE /api/v1/automations/{id}`
-    pub async fn delete_automation(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.automation().delete_automation("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_automation(
         &self,
-        id: &str,
-    ) -> crate::Result<models::AutomationsDeleteAutomationResponse> {
-        let path = ["api", "v1", "automations", id];
-        let request = Request::new(
-                "automation.delete_automation",
-                Method::DELETE,
-                "/api/v1/automations/{id}",
-                &path,
-            )
-            .json(&models::AutomationsDeleteAutomationRequest::default());
-        self.client.send(request).await
+        id: impl Into<String>,
+    ) -> crate::Call<DeleteAutomation> {
+        crate::Call::new(self.client, DeleteAutomation { id: id.into() })
     }
 
     /// Execute Automation
@@ -62,20 +77,36 @@ impl<'a> AutomationApi<'a> {
     /// Invokes the c1.api.automations.v1.AutomationService.ExecuteAutomation method.
     ///
     /// `POST /api/v1/automations/{id}/execute`
-    pub async fn execute_automation(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    /// - `body`: the request: [`ExecuteAutomationRequest`](crate::models::ExecuteAutomationRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ExecuteAutomationRequest::default();
+    /// let response = client.automation().execute_automation("id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn execute_automation(
         &self,
-        id: &str,
-        body: &models::ExecuteAutomationRequest,
-    ) -> crate::Result<models::ExecuteAutomationResponse> {
-        let path = ["api", "v1", "automations", id, "execute"];
-        let request = Request::new(
-                "automation.execute_automation",
-                Method::POST,
-                "/api/v1/automations/{id}/execute",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        id: impl Into<String>,
+        body: crate::models::ExecuteAutomationRequest,
+    ) -> crate::Call<ExecuteAutomation> {
+        crate::Call::new(
+            self.client,
+            ExecuteAutomation {
+                id: id.into(),
+                body,
+            },
+        )
     }
 
     /// Get Automation
@@ -83,18 +114,24 @@ impl<'a> AutomationApi<'a> {
     /// Invokes the c1.api.automations.v1.AutomationService.GetAutomation method.
     ///
     /// `GET /api/v1/automations/{id}`
-    pub async fn get_automation(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::GetAutomationResponse> {
-        let path = ["api", "v1", "automations", id];
-        let request = Request::new(
-            "automation.get_automation",
-            Method::GET,
-            "/api/v1/automations/{id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.automation().get_automation("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_automation(&self, id: impl Into<String>) -> crate::Call<GetAutomation> {
+        crate::Call::new(self.client, GetAutomation { id: id.into() })
     }
 
     /// List Automations
@@ -102,17 +139,20 @@ impl<'a> AutomationApi<'a> {
     /// Invokes the c1.api.automations.v1.AutomationService.ListAutomations method.
     ///
     /// `GET /api/v1/automations`
-    pub async fn list_automations(
-        &self,
-    ) -> crate::Result<models::ListAutomationsResponse> {
-        let path = ["api", "v1", "automations"];
-        let request = Request::new(
-            "automation.list_automations",
-            Method::GET,
-            "/api/v1/automations",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.automation().list_automations().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_automations(&self) -> crate::Call<ListAutomations> {
+        crate::Call::new(self.client, ListAutomations {})
     }
 
     /// Update Automation
@@ -120,19 +160,183 @@ impl<'a> AutomationApi<'a> {
     /// Invokes the c1.api.automations.v1.AutomationService.UpdateAutomation method.
     ///
     /// `POST /api/v1/automations/{id}`
-    pub async fn update_automation(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    /// - `body`: the request: [`UpdateAutomationRequest`](crate::models::UpdateAutomationRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::UpdateAutomationRequest::default();
+    /// let response = client.automation().update_automation("id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_automation(
         &self,
-        id: &str,
-        body: &models::UpdateAutomationRequest,
-    ) -> crate::Result<models::UpdateAutomationResponse> {
-        let path = ["api", "v1", "automations", id];
-        let request = Request::new(
-                "automation.update_automation",
-                Method::POST,
-                "/api/v1/automations/{id}",
-                &path,
+        id: impl Into<String>,
+        body: crate::models::UpdateAutomationRequest,
+    ) -> crate::Call<UpdateAutomation> {
+        crate::Call::new(
+            self.client,
+            UpdateAutomation {
+                id: id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`AutomationApi::create_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateAutomation {
+    body: crate::models::AutomationsCreateAutomationRequest,
+}
+
+impl crate::Operation for CreateAutomation {
+    type Output = crate::models::AutomationsCreateAutomationResponse;
+    const NAME: &'static str = "automation.create_automation";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/automations",
+                &["api", "v1", "automations"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AutomationApi::delete_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct DeleteAutomation {
+    id: String,
+}
+
+impl crate::Operation for DeleteAutomation {
+    type Output = crate::models::AutomationsDeleteAutomationResponse;
+    const NAME: &'static str = "automation.delete_automation";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/automations/{id}",
+                &["api", "v1", "automations", &self.id],
+            )
+            .json(&crate::models::AutomationsDeleteAutomationRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AutomationApi::execute_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ExecuteAutomation {
+    id: String,
+    body: crate::models::ExecuteAutomationRequest,
+}
+
+impl crate::Operation for ExecuteAutomation {
+    type Output = crate::models::ExecuteAutomationResponse;
+    const NAME: &'static str = "automation.execute_automation";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/automations/{id}/execute",
+                &["api", "v1", "automations", &self.id, "execute"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AutomationApi::get_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetAutomation {
+    id: String,
+}
+
+impl crate::Operation for GetAutomation {
+    type Output = crate::models::GetAutomationResponse;
+    const NAME: &'static str = "automation.get_automation";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/automations/{id}",
+            &["api", "v1", "automations", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AutomationApi::list_automations`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListAutomations {}
+
+impl crate::Operation for ListAutomations {
+    type Output = crate::models::ListAutomationsResponse;
+    const NAME: &'static str = "automation.list_automations";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/automations",
+            &["api", "v1", "automations"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AutomationApi::update_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct UpdateAutomation {
+    id: String,
+    body: crate::models::UpdateAutomationRequest,
+}
+
+impl crate::Operation for UpdateAutomation {
+    type Output = crate::models::UpdateAutomationResponse;
+    const NAME: &'static str = "automation.update_automation";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/automations/{id}",
+                &["api", "v1", "automations", &self.id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

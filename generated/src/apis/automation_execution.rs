@@ -2,9 +2,7 @@
 
 //! The `AutomationExecution` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AutomationExecution` operations: `client.automation_execution()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,19 +20,27 @@ impl<'a> AutomationExecutionApi<'a> {
     /// Invokes the c1.api.automations.v1.AutomationExecutionService.GetAutomationExecution method.
     ///
     /// `GET /api/v1/automation_executions/{id}`
-    pub async fn get_automation_execution(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.automation_execution().get_automation_execution(0).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_automation_execution(
         &self,
         id: i64,
-    ) -> crate::Result<models::GetAutomationExecutionResponse> {
-        let id = id.to_string();
-        let path = ["api", "v1", "automation_executions", &id];
-        let request = Request::new(
-            "automation_execution.get_automation_execution",
-            Method::GET,
-            "/api/v1/automation_executions/{id}",
-            &path,
-        );
-        self.client.send(request).await
+    ) -> crate::Call<GetAutomationExecution> {
+        crate::Call::new(self.client, GetAutomationExecution { id })
     }
 
     /// List Automation Executions
@@ -42,16 +48,65 @@ impl<'a> AutomationExecutionApi<'a> {
     /// Invokes the c1.api.automations.v1.AutomationExecutionService.ListAutomationExecutions method.
     ///
     /// `GET /api/v1/automation_executions`
-    pub async fn list_automation_executions(
-        &self,
-    ) -> crate::Result<models::ListAutomationExecutionsResponse> {
-        let path = ["api", "v1", "automation_executions"];
-        let request = Request::new(
-            "automation_execution.list_automation_executions",
-            Method::GET,
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.automation_execution().list_automation_executions().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_automation_executions(&self) -> crate::Call<ListAutomationExecutions> {
+        crate::Call::new(self.client, ListAutomationExecutions {})
+    }
+}
+
+/// The parameters of [`AutomationExecutionApi::get_automation_execution`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetAutomationExecution {
+    id: i64,
+}
+
+impl crate::Operation for GetAutomationExecution {
+    type Output = crate::models::GetAutomationExecutionResponse;
+    const NAME: &'static str = "automation_execution.get_automation_execution";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/automation_executions/{id}",
+            &["api", "v1", "automation_executions", &self.id.to_string()],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`AutomationExecutionApi::list_automation_executions`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListAutomationExecutions {}
+
+impl crate::Operation for ListAutomationExecutions {
+    type Output = crate::models::ListAutomationExecutionsResponse;
+    const NAME: &'static str = "automation_execution.list_automation_executions";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
             "/api/v1/automation_executions",
-            &path,
-        );
-        self.client.send(request).await
+            &["api", "v1", "automation_executions"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `AutomationExecutionActions` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AutomationExecutionActions` operations: `client.automation_execution_actions()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,19 +20,55 @@ impl<'a> AutomationExecutionActionsApi<'a> {
     /// Invokes the c1.api.automations.v1.AutomationExecutionActionsService.TerminateAutomation method.
     ///
     /// `POST /api/v1/automation_executions/{id}/actions/terminate`
-    pub async fn terminate_automation(
-        &self,
-        id: i64,
-    ) -> crate::Result<models::TerminateAutomationResponse> {
-        let id = id.to_string();
-        let path = ["api", "v1", "automation_executions", &id, "actions", "terminate"];
-        let request = Request::new(
-                "automation_execution_actions.terminate_automation",
-                Method::POST,
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.automation_execution_actions().terminate_automation(0).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn terminate_automation(&self, id: i64) -> crate::Call<TerminateAutomation> {
+        crate::Call::new(self.client, TerminateAutomation { id })
+    }
+}
+
+/// The parameters of [`AutomationExecutionActionsApi::terminate_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct TerminateAutomation {
+    id: i64,
+}
+
+impl crate::Operation for TerminateAutomation {
+    type Output = crate::models::TerminateAutomationResponse;
+    const NAME: &'static str = "automation_execution_actions.terminate_automation";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/automation_executions/{id}/actions/terminate",
-                &path,
+                &[
+                    "api",
+                    "v1",
+                    "automation_executions",
+                    &self.id.to_string(),
+                    "actions",
+                    "terminate",
+                ],
             )
-            .json(&models::TerminateAutomationRequest::default());
-        self.client.send(request).await
+            .json(&crate::models::TerminateAutomationRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

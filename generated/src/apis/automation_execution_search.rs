@@ -2,9 +2,7 @@
 
 //! The `AutomationExecutionSearch` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AutomationExecutionSearch` operations: `client.automation_execution_search()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,42 +20,72 @@ impl<'a> AutomationExecutionSearchApi<'a> {
     /// Invokes the c1.api.automations.v1.AutomationExecutionSearchService.SearchAutomationExecutions method.
     ///
     /// `POST /api/v1/search/automation_executions`
-    pub async fn search_automation_executions(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`SearchAutomationExecutionsRequest`](crate::models::SearchAutomationExecutionsRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::SearchAutomationExecutionsRequest::default();
+    /// let mut items = client.automation_execution_search().search_automation_executions(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_automation_executions(
         &self,
-        body: &models::SearchAutomationExecutionsRequest,
-    ) -> crate::Result<models::SearchAutomationExecutionsResponse> {
-        let path = ["api", "v1", "search", "automation_executions"];
-        let request = Request::new(
-                "automation_execution_search.search_automation_executions",
-                Method::POST,
+        body: crate::models::SearchAutomationExecutionsRequest,
+    ) -> crate::Call<SearchAutomationExecutions> {
+        crate::Call::new(self.client, SearchAutomationExecutions { body })
+    }
+}
+
+/// The parameters of [`AutomationExecutionSearchApi::search_automation_executions`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchAutomationExecutions {
+    body: crate::models::SearchAutomationExecutionsRequest,
+}
+
+impl crate::Operation for SearchAutomationExecutions {
+    type Output = crate::models::SearchAutomationExecutionsResponse;
+    const NAME: &'static str = "automation_execution_search.search_automation_executions";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/search/automation_executions",
-                &path,
+                &["api", "v1", "search", "automation_executions"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
     }
 
-    /// Every page of [`search_automation_executions`](Self::search_automation_executions), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_automation_executions_pages(
-        &self,
-        body: &models::SearchAutomationExecutionsRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::SearchAutomationExecutionsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search_automation_executions(&body).await }
-                }
-            },
-            |page: &models::SearchAutomationExecutionsResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for SearchAutomationExecutions {
+    type Item = crate::models::AutomationExecutionView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `AutomationSearch` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AutomationSearch` operations: `client.automation_search()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,41 +20,36 @@ impl<'a> AutomationSearchApi<'a> {
     /// Invokes the c1.api.automations.v1.AutomationSearchService.SearchAutomationTemplateVersions method.
     ///
     /// `POST /api/v1/search/automation_versions`
-    pub async fn search_automation_template_versions(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`SearchAutomationTemplateVersionsRequest`](crate::models::SearchAutomationTemplateVersionsRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::SearchAutomationTemplateVersionsRequest::default();
+    /// let mut items = client.automation_search().search_automation_template_versions(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_automation_template_versions(
         &self,
-        body: &models::SearchAutomationTemplateVersionsRequest,
-    ) -> crate::Result<models::SearchAutomationTemplateVersionsResponse> {
-        let path = ["api", "v1", "search", "automation_versions"];
-        let request = Request::new(
-                "automation_search.search_automation_template_versions",
-                Method::POST,
-                "/api/v1/search/automation_versions",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`search_automation_template_versions`](Self::search_automation_template_versions), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_automation_template_versions_pages(
-        &self,
-        body: &models::SearchAutomationTemplateVersionsRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::SearchAutomationTemplateVersionsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search_automation_template_versions(&body).await }
-                }
-            },
-            |page: &models::SearchAutomationTemplateVersionsResponse| {
-                page.next_page_token.as_deref()
+        body: crate::models::SearchAutomationTemplateVersionsRequest,
+    ) -> crate::Call<SearchAutomationTemplateVersions> {
+        crate::Call::new(
+            self.client,
+            SearchAutomationTemplateVersions {
+                body,
             },
         )
     }
@@ -66,40 +59,112 @@ impl<'a> AutomationSearchApi<'a> {
     /// Invokes the c1.api.automations.v1.AutomationSearchService.SearchAutomations method.
     ///
     /// `POST /api/v1/search/automations`
-    pub async fn search_automations(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`SearchAutomationsRequest`](crate::models::SearchAutomationsRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::SearchAutomationsRequest::default();
+    /// let mut items = client.automation_search().search_automations(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_automations(
         &self,
-        body: &models::SearchAutomationsRequest,
-    ) -> crate::Result<models::SearchAutomationsResponse> {
-        let path = ["api", "v1", "search", "automations"];
-        let request = Request::new(
-                "automation_search.search_automations",
-                Method::POST,
-                "/api/v1/search/automations",
-                &path,
+        body: crate::models::SearchAutomationsRequest,
+    ) -> crate::Call<SearchAutomations> {
+        crate::Call::new(self.client, SearchAutomations { body })
+    }
+}
+
+/// The parameters of [`AutomationSearchApi::search_automation_template_versions`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchAutomationTemplateVersions {
+    body: crate::models::SearchAutomationTemplateVersionsRequest,
+}
+
+impl crate::Operation for SearchAutomationTemplateVersions {
+    type Output = crate::models::SearchAutomationTemplateVersionsResponse;
+    const NAME: &'static str = "automation_search.search_automation_template_versions";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/search/automation_versions",
+                &["api", "v1", "search", "automation_versions"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
     }
 
-    /// Every page of [`search_automations`](Self::search_automations), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_automations_pages(
-        &self,
-        body: &models::SearchAutomationsRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::SearchAutomationsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search_automations(&body).await }
-                }
-            },
-            |page: &models::SearchAutomationsResponse| page.next_page_token.as_deref(),
-        )
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for SearchAutomationTemplateVersions {
+    type Item = crate::models::AutomationTemplateVersion;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`AutomationSearchApi::search_automations`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchAutomations {
+    body: crate::models::SearchAutomationsRequest,
+}
+
+impl crate::Operation for SearchAutomations {
+    type Output = crate::models::SearchAutomationsResponse;
+    const NAME: &'static str = "automation_search.search_automations";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/search/automations",
+                &["api", "v1", "search", "automations"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for SearchAutomations {
+    type Item = crate::models::Automation;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `AWSExternalIDSettings` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `AWSExternalIDSettings` operations: `client.aws_external_id_settings()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,14 +20,41 @@ impl<'a> AwsExternalIdSettingsApi<'a> {
     /// Invokes the c1.api.settings.v1.AWSExternalIDSettings.Get method.
     ///
     /// `GET /api/v1/settings/aws-external-id`
-    pub async fn get(&self) -> crate::Result<models::GetAwsExternalIdResponse> {
-        let path = ["api", "v1", "settings", "aws-external-id"];
-        let request = Request::new(
-            "aws_external_id_settings.get",
-            Method::GET,
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.aws_external_id_settings().get().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get {})
+    }
+}
+
+/// The parameters of [`AwsExternalIdSettingsApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {}
+
+impl crate::Operation for Get {
+    type Output = crate::models::GetAwsExternalIdResponse;
+    const NAME: &'static str = "aws_external_id_settings.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
             "/api/v1/settings/aws-external-id",
-            &path,
-        );
-        self.client.send(request).await
+            &["api", "v1", "settings", "aws-external-id"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

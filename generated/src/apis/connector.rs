@@ -2,9 +2,7 @@
 
 //! The `Connector` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `Connector` operations: `client.connector()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,49 +20,73 @@ impl<'a> ConnectorApi<'a> {
     /// Invokes the c1.api.app.v1.ConnectorService.ConfirmSyncValid method.
     ///
     /// `POST /api/v1/apps/{app_id}/connectors/{connector_id}/confirm_sync_valid/{sync_lifecycle_id}`
-    pub async fn confirm_sync_valid(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The AppID of the app the connector is attached to.
+    /// - `connector_id`: The ConnectorID of the connector that we are confirming the sync for.
+    /// - `sync_lifecycle_id`: The completed lifecycle id of the most recent sync we want to validate
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.connector().confirm_sync_valid("app_id", "connector_id", "sync_lifecycle_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn confirm_sync_valid(
         &self,
-        app_id: &str,
-        connector_id: &str,
-        sync_lifecycle_id: &str,
-    ) -> crate::Result<models::ConfirmSyncValidResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "connectors",
-            connector_id,
-            "confirm_sync_valid",
-            sync_lifecycle_id,
-        ];
-        let request = Request::new(
-                "connector.confirm_sync_valid",
-                Method::POST,
-                "/api/v1/apps/{app_id}/connectors/{connector_id}/confirm_sync_valid/{sync_lifecycle_id}",
-                &path,
-            )
-            .json(&models::ConfirmSyncValidRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+        sync_lifecycle_id: impl Into<String>,
+    ) -> crate::Call<ConfirmSyncValid> {
+        crate::Call::new(
+            self.client,
+            ConfirmSyncValid {
+                app_id: app_id.into(),
+                connector_id: connector_id.into(),
+                sync_lifecycle_id: sync_lifecycle_id.into(),
+            },
+        )
     }
 
     /// Create a configured connector.
     ///
     /// `POST /api/v1/apps/{app_id}/connectors/create`
-    pub async fn create(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `body`: the request: [`ConnectorServiceCreateRequest`](crate::models::ConnectorServiceCreateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ConnectorServiceCreateRequest::default();
+    /// let response = client.connector().create("app_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
         &self,
-        app_id: &str,
-        body: &models::ConnectorServiceCreateRequest,
-    ) -> crate::Result<models::ConnectorServiceCreateResponse> {
-        let path = ["api", "v1", "apps", app_id, "connectors", "create"];
-        let request = Request::new(
-                "connector.create",
-                Method::POST,
-                "/api/v1/apps/{app_id}/connectors/create",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        body: crate::models::ConnectorServiceCreateRequest,
+    ) -> crate::Call<Create> {
+        crate::Call::new(
+            self.client,
+            Create {
+                app_id: app_id.into(),
+                body,
+            },
+        )
     }
 
     /// Create Delegated
@@ -72,39 +94,70 @@ impl<'a> ConnectorApi<'a> {
     /// Create a connector that is pending a connector config.
     ///
     /// `POST /api/v1/apps/{app_id}/connectors`
-    pub async fn create_delegated(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId of the app the connector is attached to.
+    /// - `body`: the request: [`ConnectorServiceCreateDelegatedRequest`](crate::models::ConnectorServiceCreateDelegatedRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ConnectorServiceCreateDelegatedRequest::default();
+    /// let response = client.connector().create_delegated("app_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_delegated(
         &self,
-        app_id: &str,
-        body: &models::ConnectorServiceCreateDelegatedRequest,
-    ) -> crate::Result<models::ConnectorServiceCreateResponse> {
-        let path = ["api", "v1", "apps", app_id, "connectors"];
-        let request = Request::new(
-                "connector.create_delegated",
-                Method::POST,
-                "/api/v1/apps/{app_id}/connectors",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        body: crate::models::ConnectorServiceCreateDelegatedRequest,
+    ) -> crate::Call<CreateDelegated> {
+        crate::Call::new(
+            self.client,
+            CreateDelegated {
+                app_id: app_id.into(),
+                body,
+            },
+        )
     }
 
     /// Delete a connector.
     ///
     /// `DELETE /api/v1/apps/{app_id}/connectors/{id}`
-    pub async fn delete(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId of the app the connector is attached to.
+    /// - `id`: The id of the connector.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.connector().delete("app_id", "id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(
         &self,
-        app_id: &str,
-        id: &str,
-    ) -> crate::Result<models::ConnectorServiceDeleteResponse> {
-        let path = ["api", "v1", "apps", app_id, "connectors", id];
-        let request = Request::new(
-                "connector.delete",
-                Method::DELETE,
-                "/api/v1/apps/{app_id}/connectors/{id}",
-                &path,
-            )
-            .json(&models::ConnectorServiceDeleteRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::Call<Delete> {
+        crate::Call::new(
+            self.client,
+            Delete {
+                app_id: app_id.into(),
+                id: id.into(),
+            },
+        )
     }
 
     /// Force Sync
@@ -112,46 +165,69 @@ impl<'a> ConnectorApi<'a> {
     /// Invokes the c1.api.app.v1.ConnectorService.ForceSync method.
     ///
     /// `POST /api/v1/apps/{app_id}/connectors/{connector_id}/force_sync`
-    pub async fn force_sync(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The AppID of the app the connector is attached to.
+    /// - `connector_id`: The ConnectorID of the connector that we are forcing to sync.
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.connector().force_sync("app_id", "connector_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn force_sync(
         &self,
-        app_id: &str,
-        connector_id: &str,
-    ) -> crate::Result<models::ForceSyncResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "connectors",
-            connector_id,
-            "force_sync",
-        ];
-        let request = Request::new(
-                "connector.force_sync",
-                Method::POST,
-                "/api/v1/apps/{app_id}/connectors/{connector_id}/force_sync",
-                &path,
-            )
-            .json(&models::ForceSyncRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+    ) -> crate::Call<ForceSync> {
+        crate::Call::new(
+            self.client,
+            ForceSync {
+                app_id: app_id.into(),
+                connector_id: connector_id.into(),
+            },
+        )
     }
 
     /// Get a connector.
     ///
     /// `GET /api/v1/apps/{app_id}/connectors/{id}`
-    pub async fn get(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId of the app the connector is attached to.
+    /// - `id`: The id of the connector.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.connector().get("app_id", "id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(
         &self,
-        app_id: &str,
-        id: &str,
-    ) -> crate::Result<models::ConnectorServiceGetResponse> {
-        let path = ["api", "v1", "apps", app_id, "connectors", id];
-        let request = Request::new(
-            "connector.get",
-            Method::GET,
-            "/api/v1/apps/{app_id}/connectors/{id}",
-            &path,
-        );
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::Call<Get> {
+        crate::Call::new(
+            self.client,
+            Get {
+                app_id: app_id.into(),
+                id: id.into(),
+            },
+        )
     }
 
     /// Get Connector Sync Download Url
@@ -159,30 +235,38 @@ impl<'a> ConnectorApi<'a> {
     /// GetConnectorSyncDownloadURL generates a short-lived download URL for a completed connector sync artifact.
     ///
     /// `GET /api/v1/apps/{app_id}/connectors/{connector_id}/syncs/{sync_id}/download_url`
-    pub async fn get_connector_sync_download_url(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `connector_id`: The connectorId field.
+    /// - `sync_id`: The syncId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.connector().get_connector_sync_download_url("app_id", "connector_id", "sync_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_connector_sync_download_url(
         &self,
-        app_id: &str,
-        connector_id: &str,
-        sync_id: &str,
-    ) -> crate::Result<models::GetConnectorSyncDownloadUrlResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "connectors",
-            connector_id,
-            "syncs",
-            sync_id,
-            "download_url",
-        ];
-        let request = Request::new(
-            "connector.get_connector_sync_download_url",
-            Method::GET,
-            "/api/v1/apps/{app_id}/connectors/{connector_id}/syncs/{sync_id}/download_url",
-            &path,
-        );
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+        sync_id: impl Into<String>,
+    ) -> crate::Call<GetConnectorSyncDownloadUrl> {
+        crate::Call::new(
+            self.client,
+            GetConnectorSyncDownloadUrl {
+                app_id: app_id.into(),
+                connector_id: connector_id.into(),
+                sync_id: sync_id.into(),
+            },
+        )
     }
 
     /// Get Credentials
@@ -190,67 +274,79 @@ impl<'a> ConnectorApi<'a> {
     /// Get credentials for a connector.
     ///
     /// `GET /api/v1/apps/{app_id}/connectors/{connector_id}/credentials/{id}`
-    pub async fn get_credentials(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId of the app the connector is attached to.
+    /// - `connector_id`: The connectorId of the connector that we are getting the credentials for.
+    /// - `id`: The id of the ConnectorCredential.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.connector().get_credentials("app_id", "connector_id", "id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_credentials(
         &self,
-        app_id: &str,
-        connector_id: &str,
-        id: &str,
-    ) -> crate::Result<models::ConnectorServiceGetCredentialsResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "connectors",
-            connector_id,
-            "credentials",
-            id,
-        ];
-        let request = Request::new(
-            "connector.get_credentials",
-            Method::GET,
-            "/api/v1/apps/{app_id}/connectors/{connector_id}/credentials/{id}",
-            &path,
-        );
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::Call<GetCredentials> {
+        crate::Call::new(
+            self.client,
+            GetCredentials {
+                app_id: app_id.into(),
+                connector_id: connector_id.into(),
+                id: id.into(),
+            },
+        )
     }
 
     /// List connectors for an app.
     ///
     /// `GET /api/v1/apps/{app_id}/connectors`
-    pub async fn list(
-        &self,
-        app_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ConnectorServiceListResponse> {
-        let path = ["api", "v1", "apps", app_id, "connectors"];
-        let request = Request::new(
-                "connector.list",
-                Method::GET,
-                "/api/v1/apps/{app_id}/connectors",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        app_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ConnectorServiceListResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(app_id, page_size, token.as_deref()).await
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.connector().list("app_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self, app_id: impl Into<String>) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                app_id: app_id.into(),
+                page_size: None,
+                page_token: None,
             },
-            |page: &models::ConnectorServiceListResponse| page.next_page_token.as_deref(),
         )
     }
 
@@ -259,20 +355,35 @@ impl<'a> ConnectorApi<'a> {
     /// Invokes the c1.api.app.v1.ConnectorService.PauseSync method.
     ///
     /// `POST /api/v1/apps/{app_id}/connectors/{connector_id}/pause`
-    pub async fn pause_sync(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The AppID of the app the connector is attached to.
+    /// - `connector_id`: The ConnectorID of the connector that we are pausing the sync for.
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.connector().pause_sync("app_id", "connector_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pause_sync(
         &self,
-        app_id: &str,
-        connector_id: &str,
-    ) -> crate::Result<models::PauseSyncResponse> {
-        let path = ["api", "v1", "apps", app_id, "connectors", connector_id, "pause"];
-        let request = Request::new(
-                "connector.pause_sync",
-                Method::POST,
-                "/api/v1/apps/{app_id}/connectors/{connector_id}/pause",
-                &path,
-            )
-            .json(&models::PauseSyncRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+    ) -> crate::Call<PauseSync> {
+        crate::Call::new(
+            self.client,
+            PauseSync {
+                app_id: app_id.into(),
+                connector_id: connector_id.into(),
+            },
+        )
     }
 
     /// Resume Sync
@@ -280,20 +391,35 @@ impl<'a> ConnectorApi<'a> {
     /// Invokes the c1.api.app.v1.ConnectorService.ResumeSync method.
     ///
     /// `POST /api/v1/apps/{app_id}/connectors/{connector_id}/resume`
-    pub async fn resume_sync(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The AppID of the app the connector is attached to.
+    /// - `connector_id`: The ConnectorID of the connector that we are resuming the sync for.
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.connector().resume_sync("app_id", "connector_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn resume_sync(
         &self,
-        app_id: &str,
-        connector_id: &str,
-    ) -> crate::Result<models::ResumeSyncResponse> {
-        let path = ["api", "v1", "apps", app_id, "connectors", connector_id, "resume"];
-        let request = Request::new(
-                "connector.resume_sync",
-                Method::POST,
-                "/api/v1/apps/{app_id}/connectors/{connector_id}/resume",
-                &path,
-            )
-            .json(&models::ResumeSyncRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+    ) -> crate::Call<ResumeSync> {
+        crate::Call::new(
+            self.client,
+            ResumeSync {
+                app_id: app_id.into(),
+                connector_id: connector_id.into(),
+            },
+        )
     }
 
     /// Revoke Credential
@@ -301,30 +427,38 @@ impl<'a> ConnectorApi<'a> {
     /// Revoke credentials for a connector.
     ///
     /// `POST /api/v1/apps/{app_id}/connectors/{connector_id}/credentials/{id}`
-    pub async fn revoke_credential(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId of the app the connector is attached to.
+    /// - `connector_id`: The connectorId of the connector that we are revoking the credentials for.
+    /// - `id`: The id of the ConnectorCredential.
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.connector().revoke_credential("app_id", "connector_id", "id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn revoke_credential(
         &self,
-        app_id: &str,
-        connector_id: &str,
-        id: &str,
-    ) -> crate::Result<models::ConnectorServiceRevokeCredentialResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            app_id,
-            "connectors",
-            connector_id,
-            "credentials",
-            id,
-        ];
-        let request = Request::new(
-                "connector.revoke_credential",
-                Method::POST,
-                "/api/v1/apps/{app_id}/connectors/{connector_id}/credentials/{id}",
-                &path,
-            )
-            .json(&models::ConnectorServiceRevokeCredentialRequest::default());
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::Call<RevokeCredential> {
+        crate::Call::new(
+            self.client,
+            RevokeCredential {
+                app_id: app_id.into(),
+                connector_id: connector_id.into(),
+                id: id.into(),
+            },
+        )
     }
 
     /// Rotate Credential
@@ -332,39 +466,66 @@ impl<'a> ConnectorApi<'a> {
     /// Rotate credentials for a connector.
     ///
     /// `POST /api/v1/apps/connectors/credentials`
-    pub async fn rotate_credential(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`ConnectorServiceRotateCredentialRequest`](crate::models::ConnectorServiceRotateCredentialRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ConnectorServiceRotateCredentialRequest::default();
+    /// let response = client.connector().rotate_credential(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn rotate_credential(
         &self,
-        body: &models::ConnectorServiceRotateCredentialRequest,
-    ) -> crate::Result<models::ConnectorServiceRotateCredentialResponse> {
-        let path = ["api", "v1", "apps", "connectors", "credentials"];
-        let request = Request::new(
-                "connector.rotate_credential",
-                Method::POST,
-                "/api/v1/apps/connectors/credentials",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::ConnectorServiceRotateCredentialRequest,
+    ) -> crate::Call<RotateCredential> {
+        crate::Call::new(self.client, RotateCredential { body })
     }
 
     /// Update a connector.
     ///
     /// `POST /api/v1/apps/{app_id}/connectors/{id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The id of the app the connector is associated with.
+    /// - `id`: The id of the connector.
+    /// - `body`: the request: [`ConnectorServiceUpdateRequest`](crate::models::ConnectorServiceUpdateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ConnectorServiceUpdateRequest::default();
+    /// let response = client.connector().update("app_id", "id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        app_id: &str,
-        id: &str,
-        body: &models::ConnectorServiceUpdateRequest,
-    ) -> crate::Result<models::ConnectorServiceUpdateResponse> {
-        let path = ["api", "v1", "apps", app_id, "connectors", id];
-        let request = Request::new(
-                "connector.update",
-                Method::POST,
-                "/api/v1/apps/{app_id}/connectors/{id}",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+        body: crate::models::ConnectorServiceUpdateRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(
+            self.client,
+            Update {
+                app_id: app_id.into(),
+                id: id.into(),
+                body,
+            },
+        )
     }
 
     /// Update Connector Schedule
@@ -372,21 +533,39 @@ impl<'a> ConnectorApi<'a> {
     /// Invokes the c1.api.app.v1.ConnectorService.UpdateConnectorSchedule method.
     ///
     /// `POST /api/v1/apps/{app_id}/connectors/{connector_id}/schedule`
-    pub async fn update_connector_schedule(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `connector_id`: The connectorId field.
+    /// - `body`: the request: [`UpdateConnectorScheduleRequest`](crate::models::UpdateConnectorScheduleRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::UpdateConnectorScheduleRequest::default();
+    /// let response = client.connector().update_connector_schedule("app_id", "connector_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_connector_schedule(
         &self,
-        app_id: &str,
-        connector_id: &str,
-        body: &models::UpdateConnectorScheduleRequest,
-    ) -> crate::Result<models::UpdateConnectorScheduleResponse> {
-        let path = ["api", "v1", "apps", app_id, "connectors", connector_id, "schedule"];
-        let request = Request::new(
-                "connector.update_connector_schedule",
-                Method::POST,
-                "/api/v1/apps/{app_id}/connectors/{connector_id}/schedule",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+        body: crate::models::UpdateConnectorScheduleRequest,
+    ) -> crate::Call<UpdateConnectorSchedule> {
+        crate::Call::new(
+            self.client,
+            UpdateConnectorSchedule {
+                app_id: app_id.into(),
+                connector_id: connector_id.into(),
+                body,
+            },
+        )
     }
 
     /// Update Delegated
@@ -394,29 +573,39 @@ impl<'a> ConnectorApi<'a> {
     /// Update a delegated connector.
     ///
     /// `POST /api/v1/apps/{connector_app_id}/connectors/{connector_id}/delegated`
-    pub async fn update_delegated(
+    ///
+    /// # Arguments
+    ///
+    /// - `connector_app_id`: The id of the app the connector is associated with.
+    /// - `connector_id`: The id of the connector.
+    /// - `body`: the request: [`ConnectorServiceUpdateDelegatedRequest`](crate::models::ConnectorServiceUpdateDelegatedRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ConnectorServiceUpdateDelegatedRequest::default();
+    /// let response = client.connector().update_delegated("connector_app_id", "connector_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_delegated(
         &self,
-        connector_app_id: &str,
-        connector_id: &str,
-        body: &models::ConnectorServiceUpdateDelegatedRequest,
-    ) -> crate::Result<models::ConnectorServiceUpdateResponse> {
-        let path = [
-            "api",
-            "v1",
-            "apps",
-            connector_app_id,
-            "connectors",
-            connector_id,
-            "delegated",
-        ];
-        let request = Request::new(
-                "connector.update_delegated",
-                Method::POST,
-                "/api/v1/apps/{connector_app_id}/connectors/{connector_id}/delegated",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        connector_app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+        body: crate::models::ConnectorServiceUpdateDelegatedRequest,
+    ) -> crate::Call<UpdateDelegated> {
+        crate::Call::new(
+            self.client,
+            UpdateDelegated {
+                connector_app_id: connector_app_id.into(),
+                connector_id: connector_id.into(),
+                body,
+            },
+        )
     }
 
     /// Validate Http Connector Config
@@ -424,18 +613,584 @@ impl<'a> ConnectorApi<'a> {
     /// Invokes the c1.api.app.v1.ConnectorService.ValidateHTTPConnectorConfig method.
     ///
     /// `POST /api/v1/apps/connectors/validate_config/http`
-    pub async fn validate_http_connector_config(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`AppEditorValidateRequest`](crate::models::AppEditorValidateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::AppEditorValidateRequest::default();
+    /// let response = client.connector().validate_http_connector_config(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn validate_http_connector_config(
         &self,
-        body: &models::AppEditorValidateRequest,
-    ) -> crate::Result<models::AppEditorValidateResponse> {
-        let path = ["api", "v1", "apps", "connectors", "validate_config", "http"];
-        let request = Request::new(
-                "connector.validate_http_connector_config",
-                Method::POST,
-                "/api/v1/apps/connectors/validate_config/http",
-                &path,
+        body: crate::models::AppEditorValidateRequest,
+    ) -> crate::Call<ValidateHttpConnectorConfig> {
+        crate::Call::new(
+            self.client,
+            ValidateHttpConnectorConfig {
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`ConnectorApi::confirm_sync_valid`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ConfirmSyncValid {
+    app_id: String,
+    connector_id: String,
+    sync_lifecycle_id: String,
+}
+
+impl crate::Operation for ConfirmSyncValid {
+    type Output = crate::models::ConfirmSyncValidResponse;
+    const NAME: &'static str = "connector.confirm_sync_valid";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/connectors/{connector_id}/confirm_sync_valid/{sync_lifecycle_id}",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "connectors",
+                    &self.connector_id,
+                    "confirm_sync_valid",
+                    &self.sync_lifecycle_id,
+                ],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&crate::models::ConfirmSyncValidRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ConnectorApi::create`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Create {
+    app_id: String,
+    body: crate::models::ConnectorServiceCreateRequest,
+}
+
+impl crate::Operation for Create {
+    type Output = crate::models::ConnectorServiceCreateResponse;
+    const NAME: &'static str = "connector.create";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/connectors/create",
+                &["api", "v1", "apps", &self.app_id, "connectors", "create"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ConnectorApi::create_delegated`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateDelegated {
+    app_id: String,
+    body: crate::models::ConnectorServiceCreateDelegatedRequest,
+}
+
+impl crate::Operation for CreateDelegated {
+    type Output = crate::models::ConnectorServiceCreateResponse;
+    const NAME: &'static str = "connector.create_delegated";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/connectors",
+                &["api", "v1", "apps", &self.app_id, "connectors"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ConnectorApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    app_id: String,
+    id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::ConnectorServiceDeleteResponse;
+    const NAME: &'static str = "connector.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/apps/{app_id}/connectors/{id}",
+                &["api", "v1", "apps", &self.app_id, "connectors", &self.id],
+            )
+            .json(&crate::models::ConnectorServiceDeleteRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ConnectorApi::force_sync`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ForceSync {
+    app_id: String,
+    connector_id: String,
+}
+
+impl crate::Operation for ForceSync {
+    type Output = crate::models::ForceSyncResponse;
+    const NAME: &'static str = "connector.force_sync";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/connectors/{connector_id}/force_sync",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "connectors",
+                    &self.connector_id,
+                    "force_sync",
+                ],
+            )
+            .json(&crate::models::ForceSyncRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ConnectorApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    app_id: String,
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::ConnectorServiceGetResponse;
+    const NAME: &'static str = "connector.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/apps/{app_id}/connectors/{id}",
+            &["api", "v1", "apps", &self.app_id, "connectors", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ConnectorApi::get_connector_sync_download_url`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetConnectorSyncDownloadUrl {
+    app_id: String,
+    connector_id: String,
+    sync_id: String,
+}
+
+impl crate::Operation for GetConnectorSyncDownloadUrl {
+    type Output = crate::models::GetConnectorSyncDownloadUrlResponse;
+    const NAME: &'static str = "connector.get_connector_sync_download_url";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/apps/{app_id}/connectors/{connector_id}/syncs/{sync_id}/download_url",
+            &[
+                "api",
+                "v1",
+                "apps",
+                &self.app_id,
+                "connectors",
+                &self.connector_id,
+                "syncs",
+                &self.sync_id,
+                "download_url",
+            ],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ConnectorApi::get_credentials`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetCredentials {
+    app_id: String,
+    connector_id: String,
+    id: String,
+}
+
+impl crate::Operation for GetCredentials {
+    type Output = crate::models::ConnectorServiceGetCredentialsResponse;
+    const NAME: &'static str = "connector.get_credentials";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/apps/{app_id}/connectors/{connector_id}/credentials/{id}",
+            &[
+                "api",
+                "v1",
+                "apps",
+                &self.app_id,
+                "connectors",
+                &self.connector_id,
+                "credentials",
+                &self.id,
+            ],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ConnectorApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    app_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::ConnectorServiceListResponse;
+    const NAME: &'static str = "connector.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/apps/{app_id}/connectors",
+                &["api", "v1", "apps", &self.app_id, "connectors"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::ConnectorView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`ConnectorApi::pause_sync`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct PauseSync {
+    app_id: String,
+    connector_id: String,
+}
+
+impl crate::Operation for PauseSync {
+    type Output = crate::models::PauseSyncResponse;
+    const NAME: &'static str = "connector.pause_sync";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/connectors/{connector_id}/pause",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "connectors",
+                    &self.connector_id,
+                    "pause",
+                ],
+            )
+            .json(&crate::models::PauseSyncRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ConnectorApi::resume_sync`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ResumeSync {
+    app_id: String,
+    connector_id: String,
+}
+
+impl crate::Operation for ResumeSync {
+    type Output = crate::models::ResumeSyncResponse;
+    const NAME: &'static str = "connector.resume_sync";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/connectors/{connector_id}/resume",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "connectors",
+                    &self.connector_id,
+                    "resume",
+                ],
+            )
+            .json(&crate::models::ResumeSyncRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ConnectorApi::revoke_credential`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct RevokeCredential {
+    app_id: String,
+    connector_id: String,
+    id: String,
+}
+
+impl crate::Operation for RevokeCredential {
+    type Output = crate::models::ConnectorServiceRevokeCredentialResponse;
+    const NAME: &'static str = "connector.revoke_credential";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/connectors/{connector_id}/credentials/{id}",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "connectors",
+                    &self.connector_id,
+                    "credentials",
+                    &self.id,
+                ],
+            )
+            .json(&crate::models::ConnectorServiceRevokeCredentialRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ConnectorApi::rotate_credential`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct RotateCredential {
+    body: crate::models::ConnectorServiceRotateCredentialRequest,
+}
+
+impl crate::Operation for RotateCredential {
+    type Output = crate::models::ConnectorServiceRotateCredentialResponse;
+    const NAME: &'static str = "connector.rotate_credential";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/connectors/credentials",
+                &["api", "v1", "apps", "connectors", "credentials"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ConnectorApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    app_id: String,
+    id: String,
+    body: crate::models::ConnectorServiceUpdateRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::ConnectorServiceUpdateResponse;
+    const NAME: &'static str = "connector.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/connectors/{id}",
+                &["api", "v1", "apps", &self.app_id, "connectors", &self.id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ConnectorApi::update_connector_schedule`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct UpdateConnectorSchedule {
+    app_id: String,
+    connector_id: String,
+    body: crate::models::UpdateConnectorScheduleRequest,
+}
+
+impl crate::Operation for UpdateConnectorSchedule {
+    type Output = crate::models::UpdateConnectorScheduleResponse;
+    const NAME: &'static str = "connector.update_connector_schedule";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{app_id}/connectors/{connector_id}/schedule",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.app_id,
+                    "connectors",
+                    &self.connector_id,
+                    "schedule",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ConnectorApi::update_delegated`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct UpdateDelegated {
+    connector_app_id: String,
+    connector_id: String,
+    body: crate::models::ConnectorServiceUpdateDelegatedRequest,
+}
+
+impl crate::Operation for UpdateDelegated {
+    type Output = crate::models::ConnectorServiceUpdateResponse;
+    const NAME: &'static str = "connector.update_delegated";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/{connector_app_id}/connectors/{connector_id}/delegated",
+                &[
+                    "api",
+                    "v1",
+                    "apps",
+                    &self.connector_app_id,
+                    "connectors",
+                    &self.connector_id,
+                    "delegated",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ConnectorApi::validate_http_connector_config`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ValidateHttpConnectorConfig {
+    body: crate::models::AppEditorValidateRequest,
+}
+
+impl crate::Operation for ValidateHttpConnectorConfig {
+    type Output = crate::models::AppEditorValidateResponse;
+    const NAME: &'static str = "connector.validate_http_connector_config";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/apps/connectors/validate_config/http",
+                &["api", "v1", "apps", "connectors", "validate_config", "http"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `ConnectorCatalog` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `ConnectorCatalog` operations: `client.connector_catalog()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,18 +20,52 @@ impl<'a> ConnectorCatalogApi<'a> {
     /// Invokes the c1.api.integration.connector.v1.ConnectorCatalogService.ConfigurationSchema method.
     ///
     /// `POST /api/v1/connectorcatalog`
-    pub async fn configuration_schema(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`ConnectorCatalogServiceConfigurationSchemaRequest`](crate::models::ConnectorCatalogServiceConfigurationSchemaRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ConnectorCatalogServiceConfigurationSchemaRequest::default();
+    /// let response = client.connector_catalog().configuration_schema(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn configuration_schema(
         &self,
-        body: &models::ConnectorCatalogServiceConfigurationSchemaRequest,
-    ) -> crate::Result<models::ConnectorCatalogServiceConfigurationSchemaResponse> {
-        let path = ["api", "v1", "connectorcatalog"];
-        let request = Request::new(
-                "connector_catalog.configuration_schema",
-                Method::POST,
+        body: crate::models::ConnectorCatalogServiceConfigurationSchemaRequest,
+    ) -> crate::Call<ConfigurationSchema> {
+        crate::Call::new(self.client, ConfigurationSchema { body })
+    }
+}
+
+/// The parameters of [`ConnectorCatalogApi::configuration_schema`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ConfigurationSchema {
+    body: crate::models::ConnectorCatalogServiceConfigurationSchemaRequest,
+}
+
+impl crate::Operation for ConfigurationSchema {
+    type Output = crate::models::ConnectorCatalogServiceConfigurationSchemaResponse;
+    const NAME: &'static str = "connector_catalog.configuration_schema";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/connectorcatalog",
-                &path,
+                &["api", "v1", "connectorcatalog"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `Directory` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `Directory` operations: `client.directory()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,109 +18,301 @@ impl<'a> DirectoryApi<'a> {
     /// Create a directory.
     ///
     /// `POST /api/v1/directories`
-    pub async fn create(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`DirectoryServiceCreateRequest`](crate::models::DirectoryServiceCreateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::DirectoryServiceCreateRequest::default();
+    /// let response = client.directory().create(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
         &self,
-        body: &models::DirectoryServiceCreateRequest,
-    ) -> crate::Result<models::DirectoryServiceCreateResponse> {
-        let path = ["api", "v1", "directories"];
-        let request = Request::new(
-                "directory.create",
-                Method::POST,
-                "/api/v1/directories",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::DirectoryServiceCreateRequest,
+    ) -> crate::Call<Create> {
+        crate::Call::new(self.client, Create { body })
     }
 
     /// Delete a directory by app_id.
     ///
     /// `DELETE /api/v1/directories/{app_id}`
-    pub async fn delete(
-        &self,
-        app_id: &str,
-    ) -> crate::Result<models::DirectoryServiceDeleteResponse> {
-        let path = ["api", "v1", "directories", app_id];
-        let request = Request::new(
-                "directory.delete",
-                Method::DELETE,
-                "/api/v1/directories/{app_id}",
-                &path,
-            )
-            .json(&models::DirectoryServiceDeleteRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The app_id of the directory to delete.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.directory().delete("app_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(&self, app_id: impl Into<String>) -> crate::Call<Delete> {
+        crate::Call::new(self.client, Delete { app_id: app_id.into() })
     }
 
     /// Get a directory by app_id.
     ///
     /// `GET /api/v1/directories/{app_id}`
-    pub async fn get(
-        &self,
-        app_id: &str,
-    ) -> crate::Result<models::DirectoryServiceGetResponse> {
-        let path = ["api", "v1", "directories", app_id];
-        let request = Request::new(
-            "directory.get",
-            Method::GET,
-            "/api/v1/directories/{app_id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.directory().get("app_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, app_id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { app_id: app_id.into() })
     }
 
     /// List directories.
     ///
     /// `GET /api/v1/directories`
-    pub async fn list(
-        &self,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::DirectoryServiceListResponse> {
-        let path = ["api", "v1", "directories"];
-        let request = Request::new(
-                "directory.list",
-                Method::GET,
-                "/api/v1/directories",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::DirectoryServiceListResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(page_size, token.as_deref()).await
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.directory().list().items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                page_size: None,
+                page_token: None,
             },
-            |page: &models::DirectoryServiceListResponse| page.next_page_token.as_deref(),
         )
     }
 
     /// Update a directory by app_id.
     ///
     /// `PUT /api/v1/directories/{app_id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `app_id`: The appId field.
+    /// - `body`: the request: [`DirectoryServiceUpdateRequest`](crate::models::DirectoryServiceUpdateRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::DirectoryServiceUpdateRequest::default();
+    /// let response = client.directory().update("app_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        app_id: &str,
-        body: &models::DirectoryServiceUpdateRequest,
-    ) -> crate::Result<models::DirectoryServiceUpdateResponse> {
-        let path = ["api", "v1", "directories", app_id];
-        let request = Request::new(
-                "directory.update",
-                Method::PUT,
-                "/api/v1/directories/{app_id}",
-                &path,
+        app_id: impl Into<String>,
+        body: crate::models::DirectoryServiceUpdateRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(
+            self.client,
+            Update {
+                app_id: app_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`DirectoryApi::create`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Create {
+    body: crate::models::DirectoryServiceCreateRequest,
+}
+
+impl crate::Operation for Create {
+    type Output = crate::models::DirectoryServiceCreateResponse;
+    const NAME: &'static str = "directory.create";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/directories",
+                &["api", "v1", "directories"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`DirectoryApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    app_id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::DirectoryServiceDeleteResponse;
+    const NAME: &'static str = "directory.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/directories/{app_id}",
+                &["api", "v1", "directories", &self.app_id],
+            )
+            .json(&crate::models::DirectoryServiceDeleteRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`DirectoryApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    app_id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::DirectoryServiceGetResponse;
+    const NAME: &'static str = "directory.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/directories/{app_id}",
+            &["api", "v1", "directories", &self.app_id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`DirectoryApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::DirectoryServiceListResponse;
+    const NAME: &'static str = "directory.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/directories",
+                &["api", "v1", "directories"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::DirectoryView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`DirectoryApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    app_id: String,
+    body: crate::models::DirectoryServiceUpdateRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::DirectoryServiceUpdateResponse;
+    const NAME: &'static str = "directory.update";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::PUT,
+                "/api/v1/directories/{app_id}",
+                &["api", "v1", "directories", &self.app_id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `Export` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `Export` operations: `client.export()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,90 +18,115 @@ impl<'a> ExportApi<'a> {
     /// Create a system log export.
     ///
     /// `POST /api/v1/systemlog/exports`
-    pub async fn create(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`ExportServiceCreateRequest`](crate::models::ExportServiceCreateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ExportServiceCreateRequest::default();
+    /// let response = client.export().create(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
         &self,
-        body: &models::ExportServiceCreateRequest,
-    ) -> crate::Result<models::ExportServiceCreateResponse> {
-        let path = ["api", "v1", "systemlog", "exports"];
-        let request = Request::new(
-                "export.create",
-                Method::POST,
-                "/api/v1/systemlog/exports",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::ExportServiceCreateRequest,
+    ) -> crate::Call<Create> {
+        crate::Call::new(self.client, Create { body })
     }
 
     /// Delete a policy by ID.
     ///
     /// `DELETE /api/v1/systemlog/exports/{export_id}`
-    pub async fn delete(
-        &self,
-        export_id: &str,
-    ) -> crate::Result<models::ExportServiceDeleteResponse> {
-        let path = ["api", "v1", "systemlog", "exports", export_id];
-        let request = Request::new(
-                "export.delete",
-                Method::DELETE,
-                "/api/v1/systemlog/exports/{export_id}",
-                &path,
-            )
-            .json(&models::ExportServiceDeleteRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `export_id`: The exportId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.export().delete("export_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(&self, export_id: impl Into<String>) -> crate::Call<Delete> {
+        crate::Call::new(
+            self.client,
+            Delete {
+                export_id: export_id.into(),
+            },
+        )
     }
 
     /// Get a system log export by ID
     ///
     /// `GET /api/v1/systemlog/exports/{export_id}`
-    pub async fn get(
-        &self,
-        export_id: &str,
-    ) -> crate::Result<models::ExportServiceGetResponse> {
-        let path = ["api", "v1", "systemlog", "exports", export_id];
-        let request = Request::new(
-            "export.get",
-            Method::GET,
-            "/api/v1/systemlog/exports/{export_id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `export_id`: The exportId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.export().get("export_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, export_id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { export_id: export_id.into() })
     }
 
     /// List Exports.
     ///
     /// `GET /api/v1/systemlog/exports`
-    pub async fn list(
-        &self,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ExportServiceListResponse> {
-        let path = ["api", "v1", "systemlog", "exports"];
-        let request = Request::new(
-                "export.list",
-                Method::GET,
-                "/api/v1/systemlog/exports",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ExportServiceListResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(page_size, token.as_deref()).await
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.export().list().items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                page_size: None,
+                page_token: None,
             },
-            |page: &models::ExportServiceListResponse| page.next_page_token.as_deref(),
         )
     }
 
@@ -112,43 +135,39 @@ impl<'a> ExportApi<'a> {
     /// Invokes the c1.api.systemlog.v1.ExportService.ListEvents method.
     ///
     /// `POST /api/v1/systemlog/exports/{export_id}/events`
-    pub async fn list_events(
+    ///
+    /// # Arguments
+    ///
+    /// - `export_id`: The exportId field.
+    /// - `body`: the request: [`ExportServiceListEventsRequest`](crate::models::ExportServiceListEventsRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::ExportServiceListEventsRequest::default();
+    /// let mut items = client.export().list_events("export_id", body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_events(
         &self,
-        export_id: &str,
-        body: &models::ExportServiceListEventsRequest,
-    ) -> crate::Result<models::ExportServiceListEventsResponse> {
-        let path = ["api", "v1", "systemlog", "exports", export_id, "events"];
-        let request = Request::new(
-                "export.list_events",
-                Method::POST,
-                "/api/v1/systemlog/exports/{export_id}/events",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list_events`](Self::list_events), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_events_pages(
-        &self,
-        export_id: &str,
-        body: &models::ExportServiceListEventsRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ExportServiceListEventsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.list_events(export_id, &body).await }
-                }
-            },
-            |page: &models::ExportServiceListEventsResponse| {
-                page.next_page_token.as_deref()
+        export_id: impl Into<String>,
+        body: crate::models::ExportServiceListEventsRequest,
+    ) -> crate::Call<ListEvents> {
+        crate::Call::new(
+            self.client,
+            ListEvents {
+                export_id: export_id.into(),
+                body,
             },
         )
     }
@@ -156,19 +175,232 @@ impl<'a> ExportApi<'a> {
     /// Update a system log export by providing a policy object and an update mask.
     ///
     /// `POST /api/v1/systemlog/exports/{export_id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `export_id`: The exportId field.
+    /// - `body`: the request: [`ExportServiceUpdateRequest`](crate::models::ExportServiceUpdateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ExportServiceUpdateRequest::default();
+    /// let response = client.export().update("export_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        export_id: &str,
-        body: &models::ExportServiceUpdateRequest,
-    ) -> crate::Result<models::ExportServiceUpdateResponse> {
-        let path = ["api", "v1", "systemlog", "exports", export_id];
-        let request = Request::new(
-                "export.update",
-                Method::POST,
-                "/api/v1/systemlog/exports/{export_id}",
-                &path,
+        export_id: impl Into<String>,
+        body: crate::models::ExportServiceUpdateRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(
+            self.client,
+            Update {
+                export_id: export_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`ExportApi::create`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Create {
+    body: crate::models::ExportServiceCreateRequest,
+}
+
+impl crate::Operation for Create {
+    type Output = crate::models::ExportServiceCreateResponse;
+    const NAME: &'static str = "export.create";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/systemlog/exports",
+                &["api", "v1", "systemlog", "exports"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ExportApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    export_id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::ExportServiceDeleteResponse;
+    const NAME: &'static str = "export.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/systemlog/exports/{export_id}",
+                &["api", "v1", "systemlog", "exports", &self.export_id],
+            )
+            .json(&crate::models::ExportServiceDeleteRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ExportApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    export_id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::ExportServiceGetResponse;
+    const NAME: &'static str = "export.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/systemlog/exports/{export_id}",
+            &["api", "v1", "systemlog", "exports", &self.export_id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`ExportApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::ExportServiceListResponse;
+    const NAME: &'static str = "export.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/systemlog/exports",
+                &["api", "v1", "systemlog", "exports"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::Exporter;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`ExportApi::list_events`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListEvents {
+    export_id: String,
+    body: crate::models::ExportServiceListEventsRequest,
+}
+
+impl crate::Operation for ListEvents {
+    type Output = crate::models::ExportServiceListEventsResponse;
+    const NAME: &'static str = "export.list_events";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/systemlog/exports/{export_id}/events",
+                &["api", "v1", "systemlog", "exports", &self.export_id, "events"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for ListEvents {
+    type Item = serde_json::Map<String, serde_json::Value>;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`ExportApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    export_id: String,
+    body: crate::models::ExportServiceUpdateRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::ExportServiceUpdateResponse;
+    const NAME: &'static str = "export.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/systemlog/exports/{export_id}",
+                &["api", "v1", "systemlog", "exports", &self.export_id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `ExternalClientSearch` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `ExternalClientSearch` operations: `client.external_client_search()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,42 +20,72 @@ impl<'a> ExternalClientSearchApi<'a> {
     /// Search returns external client grants for all users in the tenant.
     ///
     /// `POST /api/v1/search/iam/external_clients`
-    pub async fn search(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`ExternalClientSearchServiceSearchRequest`](crate::models::ExternalClientSearchServiceSearchRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::ExternalClientSearchServiceSearchRequest::default();
+    /// let mut items = client.external_client_search().search(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(
         &self,
-        body: &models::ExternalClientSearchServiceSearchRequest,
-    ) -> crate::Result<models::ExternalClientSearchServiceSearchResponse> {
-        let path = ["api", "v1", "search", "iam", "external_clients"];
-        let request = Request::new(
-                "external_client_search.search",
-                Method::POST,
+        body: crate::models::ExternalClientSearchServiceSearchRequest,
+    ) -> crate::Call<Search> {
+        crate::Call::new(self.client, Search { body })
+    }
+}
+
+/// The parameters of [`ExternalClientSearchApi::search`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Search {
+    body: crate::models::ExternalClientSearchServiceSearchRequest,
+}
+
+impl crate::Operation for Search {
+    type Output = crate::models::ExternalClientSearchServiceSearchResponse;
+    const NAME: &'static str = "external_client_search.search";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/search/iam/external_clients",
-                &path,
+                &["api", "v1", "search", "iam", "external_clients"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
     }
 
-    /// Every page of [`search`](Self::search), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_pages(
-        &self,
-        body: &models::ExternalClientSearchServiceSearchRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ExternalClientSearchServiceSearchResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search(&body).await }
-                }
-            },
-            |page: &models::ExternalClientSearchServiceSearchResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for Search {
+    type Item = crate::models::ExternalClientInfo;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

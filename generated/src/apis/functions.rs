@@ -2,9 +2,7 @@
 
 //! The `Functions` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `Functions` operations: `client.functions()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,19 +20,28 @@ impl<'a> FunctionsApi<'a> {
     /// Invokes the c1.api.functions.v1.FunctionsService.CreateFunction method.
     ///
     /// `POST /api/v1/functions`
-    pub async fn create_function(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`FunctionsServiceCreateFunctionRequest`](crate::models::FunctionsServiceCreateFunctionRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::FunctionsServiceCreateFunctionRequest::default();
+    /// let response = client.functions().create_function(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_function(
         &self,
-        body: &models::FunctionsServiceCreateFunctionRequest,
-    ) -> crate::Result<models::FunctionsServiceCreateFunctionResponse> {
-        let path = ["api", "v1", "functions"];
-        let request = Request::new(
-                "functions.create_function",
-                Method::POST,
-                "/api/v1/functions",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::FunctionsServiceCreateFunctionRequest,
+    ) -> crate::Call<CreateFunction> {
+        crate::Call::new(self.client, CreateFunction { body })
     }
 
     /// Create Tag
@@ -42,20 +49,36 @@ impl<'a> FunctionsApi<'a> {
     /// CreateTag creates a named reference to a specific commit
     ///
     /// `POST /api/v1/functions/{function_id}/tags`
-    pub async fn create_tag(
+    ///
+    /// # Arguments
+    ///
+    /// - `function_id`: The functionId field.
+    /// - `body`: the request: [`FunctionsServiceCreateTagRequest`](crate::models::FunctionsServiceCreateTagRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::FunctionsServiceCreateTagRequest::default();
+    /// let response = client.functions().create_tag("function_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_tag(
         &self,
-        function_id: &str,
-        body: &models::FunctionsServiceCreateTagRequest,
-    ) -> crate::Result<models::FunctionsServiceCreateTagResponse> {
-        let path = ["api", "v1", "functions", function_id, "tags"];
-        let request = Request::new(
-                "functions.create_tag",
-                Method::POST,
-                "/api/v1/functions/{function_id}/tags",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        function_id: impl Into<String>,
+        body: crate::models::FunctionsServiceCreateTagRequest,
+    ) -> crate::Call<CreateTag> {
+        crate::Call::new(
+            self.client,
+            CreateTag {
+                function_id: function_id.into(),
+                body,
+            },
+        )
     }
 
     /// Delete Function
@@ -63,19 +86,24 @@ impl<'a> FunctionsApi<'a> {
     /// Delete removes a function
     ///
     /// `DELETE /api/v1/functions/{id}`
-    pub async fn delete_function(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::FunctionsServiceDeleteFunctionResponse> {
-        let path = ["api", "v1", "functions", id];
-        let request = Request::new(
-                "functions.delete_function",
-                Method::DELETE,
-                "/api/v1/functions/{id}",
-                &path,
-            )
-            .json(&models::FunctionsServiceDeleteFunctionRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.functions().delete_function("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_function(&self, id: impl Into<String>) -> crate::Call<DeleteFunction> {
+        crate::Call::new(self.client, DeleteFunction { id: id.into() })
     }
 
     /// Get Function
@@ -83,37 +111,59 @@ impl<'a> FunctionsApi<'a> {
     /// Get retrieves a specific function by ID
     ///
     /// `GET /api/v1/functions/{id}`
-    pub async fn get_function(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::FunctionsServiceGetFunctionResponse> {
-        let path = ["api", "v1", "functions", id];
-        let request = Request::new(
-            "functions.get_function",
-            Method::GET,
-            "/api/v1/functions/{id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.functions().get_function("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_function(&self, id: impl Into<String>) -> crate::Call<GetFunction> {
+        crate::Call::new(self.client, GetFunction { id: id.into() })
     }
 
     /// Invokes the c1.api.functions.v1.FunctionsService.Invoke method.
     ///
     /// `POST /api/v1/functions/{function_id}/invoke`
-    pub async fn invoke(
+    ///
+    /// # Arguments
+    ///
+    /// - `function_id`: The functionId field.
+    /// - `body`: the request: [`FunctionsServiceInvokeRequest`](crate::models::FunctionsServiceInvokeRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::FunctionsServiceInvokeRequest::default();
+    /// let response = client.functions().invoke("function_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn invoke(
         &self,
-        function_id: &str,
-        body: &models::FunctionsServiceInvokeRequest,
-    ) -> crate::Result<models::FunctionsServiceInvokeResponse> {
-        let path = ["api", "v1", "functions", function_id, "invoke"];
-        let request = Request::new(
-                "functions.invoke",
-                Method::POST,
-                "/api/v1/functions/{function_id}/invoke",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        function_id: impl Into<String>,
+        body: crate::models::FunctionsServiceInvokeRequest,
+    ) -> crate::Call<Invoke> {
+        crate::Call::new(
+            self.client,
+            Invoke {
+                function_id: function_id.into(),
+                body,
+            },
+        )
     }
 
     /// List Commits
@@ -121,18 +171,32 @@ impl<'a> FunctionsApi<'a> {
     /// ListCommits retrieves the commit history
     ///
     /// `GET /api/v1/functions/{function_id}/commits`
-    pub async fn list_commits(
+    ///
+    /// # Arguments
+    ///
+    /// - `function_id`: The functionId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.functions().list_commits("function_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_commits(
         &self,
-        function_id: &str,
-    ) -> crate::Result<models::FunctionsServiceListCommitsResponse> {
-        let path = ["api", "v1", "functions", function_id, "commits"];
-        let request = Request::new(
-            "functions.list_commits",
-            Method::GET,
-            "/api/v1/functions/{function_id}/commits",
-            &path,
-        );
-        self.client.send(request).await
+        function_id: impl Into<String>,
+    ) -> crate::Call<ListCommits> {
+        crate::Call::new(
+            self.client,
+            ListCommits {
+                function_id: function_id.into(),
+            },
+        )
     }
 
     /// List Functions
@@ -140,17 +204,20 @@ impl<'a> FunctionsApi<'a> {
     /// List retrieves all functions with pagination
     ///
     /// `GET /api/v1/functions`
-    pub async fn list_functions(
-        &self,
-    ) -> crate::Result<models::FunctionsServiceListFunctionsResponse> {
-        let path = ["api", "v1", "functions"];
-        let request = Request::new(
-            "functions.list_functions",
-            Method::GET,
-            "/api/v1/functions",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.functions().list_functions().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_functions(&self) -> crate::Call<ListFunctions> {
+        crate::Call::new(self.client, ListFunctions {})
     }
 
     /// List Tags
@@ -158,18 +225,29 @@ impl<'a> FunctionsApi<'a> {
     /// ListTags lists all tags for a function
     ///
     /// `GET /api/v1/functions/{function_id}/tags`
-    pub async fn list_tags(
-        &self,
-        function_id: &str,
-    ) -> crate::Result<models::FunctionsServiceListTagsResponse> {
-        let path = ["api", "v1", "functions", function_id, "tags"];
-        let request = Request::new(
-            "functions.list_tags",
-            Method::GET,
-            "/api/v1/functions/{function_id}/tags",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `function_id`: The functionId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.functions().list_tags("function_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_tags(&self, function_id: impl Into<String>) -> crate::Call<ListTags> {
+        crate::Call::new(
+            self.client,
+            ListTags {
+                function_id: function_id.into(),
+            },
+        )
     }
 
     /// Test
@@ -177,20 +255,36 @@ impl<'a> FunctionsApi<'a> {
     /// Invokes the c1.api.functions.v1.FunctionsService.Test method.
     ///
     /// `POST /api/v1/functions/{function_id}/test`
-    pub async fn test(
+    ///
+    /// # Arguments
+    ///
+    /// - `function_id`: The function ID to test.
+    /// - `body`: the request: [`FunctionsServiceTestRequest`](crate::models::FunctionsServiceTestRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::FunctionsServiceTestRequest::default();
+    /// let response = client.functions().test("function_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn test(
         &self,
-        function_id: &str,
-        body: &models::FunctionsServiceTestRequest,
-    ) -> crate::Result<models::FunctionsServiceTestResponse> {
-        let path = ["api", "v1", "functions", function_id, "test"];
-        let request = Request::new(
-                "functions.test",
-                Method::POST,
-                "/api/v1/functions/{function_id}/test",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        function_id: impl Into<String>,
+        body: crate::models::FunctionsServiceTestRequest,
+    ) -> crate::Call<Test> {
+        crate::Call::new(
+            self.client,
+            Test {
+                function_id: function_id.into(),
+                body,
+            },
+        )
     }
 
     /// Update Function
@@ -198,18 +292,274 @@ impl<'a> FunctionsApi<'a> {
     /// Update updates an existing function's metadata
     ///
     /// `POST /api/v1/functions/update`
-    pub async fn update_function(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`FunctionsServiceUpdateFunctionRequest`](crate::models::FunctionsServiceUpdateFunctionRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::FunctionsServiceUpdateFunctionRequest::default();
+    /// let response = client.functions().update_function(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_function(
         &self,
-        body: &models::FunctionsServiceUpdateFunctionRequest,
-    ) -> crate::Result<models::FunctionsServiceUpdateFunctionResponse> {
-        let path = ["api", "v1", "functions", "update"];
-        let request = Request::new(
-                "functions.update_function",
-                Method::POST,
-                "/api/v1/functions/update",
-                &path,
+        body: crate::models::FunctionsServiceUpdateFunctionRequest,
+    ) -> crate::Call<UpdateFunction> {
+        crate::Call::new(self.client, UpdateFunction { body })
+    }
+}
+
+/// The parameters of [`FunctionsApi::create_function`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateFunction {
+    body: crate::models::FunctionsServiceCreateFunctionRequest,
+}
+
+impl crate::Operation for CreateFunction {
+    type Output = crate::models::FunctionsServiceCreateFunctionResponse;
+    const NAME: &'static str = "functions.create_function";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/functions",
+                &["api", "v1", "functions"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`FunctionsApi::create_tag`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateTag {
+    function_id: String,
+    body: crate::models::FunctionsServiceCreateTagRequest,
+}
+
+impl crate::Operation for CreateTag {
+    type Output = crate::models::FunctionsServiceCreateTagResponse;
+    const NAME: &'static str = "functions.create_tag";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/functions/{function_id}/tags",
+                &["api", "v1", "functions", &self.function_id, "tags"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`FunctionsApi::delete_function`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct DeleteFunction {
+    id: String,
+}
+
+impl crate::Operation for DeleteFunction {
+    type Output = crate::models::FunctionsServiceDeleteFunctionResponse;
+    const NAME: &'static str = "functions.delete_function";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/functions/{id}",
+                &["api", "v1", "functions", &self.id],
+            )
+            .json(&crate::models::FunctionsServiceDeleteFunctionRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`FunctionsApi::get_function`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetFunction {
+    id: String,
+}
+
+impl crate::Operation for GetFunction {
+    type Output = crate::models::FunctionsServiceGetFunctionResponse;
+    const NAME: &'static str = "functions.get_function";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/functions/{id}",
+            &["api", "v1", "functions", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`FunctionsApi::invoke`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Invoke {
+    function_id: String,
+    body: crate::models::FunctionsServiceInvokeRequest,
+}
+
+impl crate::Operation for Invoke {
+    type Output = crate::models::FunctionsServiceInvokeResponse;
+    const NAME: &'static str = "functions.invoke";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/functions/{function_id}/invoke",
+                &["api", "v1", "functions", &self.function_id, "invoke"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`FunctionsApi::list_commits`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListCommits {
+    function_id: String,
+}
+
+impl crate::Operation for ListCommits {
+    type Output = crate::models::FunctionsServiceListCommitsResponse;
+    const NAME: &'static str = "functions.list_commits";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/functions/{function_id}/commits",
+            &["api", "v1", "functions", &self.function_id, "commits"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`FunctionsApi::list_functions`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListFunctions {}
+
+impl crate::Operation for ListFunctions {
+    type Output = crate::models::FunctionsServiceListFunctionsResponse;
+    const NAME: &'static str = "functions.list_functions";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/functions",
+            &["api", "v1", "functions"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`FunctionsApi::list_tags`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListTags {
+    function_id: String,
+}
+
+impl crate::Operation for ListTags {
+    type Output = crate::models::FunctionsServiceListTagsResponse;
+    const NAME: &'static str = "functions.list_tags";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/functions/{function_id}/tags",
+            &["api", "v1", "functions", &self.function_id, "tags"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`FunctionsApi::test`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Test {
+    function_id: String,
+    body: crate::models::FunctionsServiceTestRequest,
+}
+
+impl crate::Operation for Test {
+    type Output = crate::models::FunctionsServiceTestResponse;
+    const NAME: &'static str = "functions.test";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/functions/{function_id}/test",
+                &["api", "v1", "functions", &self.function_id, "test"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`FunctionsApi::update_function`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct UpdateFunction {
+    body: crate::models::FunctionsServiceUpdateFunctionRequest,
+}
+
+impl crate::Operation for UpdateFunction {
+    type Output = crate::models::FunctionsServiceUpdateFunctionResponse;
+    const NAME: &'static str = "functions.update_function";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/functions/update",
+                &["api", "v1", "functions", "update"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

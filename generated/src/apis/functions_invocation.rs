@@ -2,9 +2,7 @@
 
 //! The `FunctionsInvocation` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `FunctionsInvocation` operations: `client.functions_invocation()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,35 +18,111 @@ impl<'a> FunctionsInvocationApi<'a> {
     /// Get retrieves a specific invocation by ID
     ///
     /// `GET /api/v1/functions/{function_id}/invocations/{id}`
-    pub async fn get(
+    ///
+    /// # Arguments
+    ///
+    /// - `function_id`: The functionId field.
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.functions_invocation().get("function_id", "id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(
         &self,
-        function_id: &str,
-        id: &str,
-    ) -> crate::Result<models::FunctionsInvocationServiceGetResponse> {
-        let path = ["api", "v1", "functions", function_id, "invocations", id];
-        let request = Request::new(
-            "functions_invocation.get",
-            Method::GET,
-            "/api/v1/functions/{function_id}/invocations/{id}",
-            &path,
-        );
-        self.client.send(request).await
+        function_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::Call<Get> {
+        crate::Call::new(
+            self.client,
+            Get {
+                function_id: function_id.into(),
+                id: id.into(),
+            },
+        )
     }
 
     /// List retrieves the invocation history for a function
     ///
     /// `GET /api/v1/functions/{function_id}/invocations`
-    pub async fn list(
-        &self,
-        function_id: &str,
-    ) -> crate::Result<models::FunctionsInvocationServiceListResponse> {
-        let path = ["api", "v1", "functions", function_id, "invocations"];
-        let request = Request::new(
-            "functions_invocation.list",
-            Method::GET,
+    ///
+    /// # Arguments
+    ///
+    /// - `function_id`: The functionId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.functions_invocation().list("function_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self, function_id: impl Into<String>) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                function_id: function_id.into(),
+            },
+        )
+    }
+}
+
+/// The parameters of [`FunctionsInvocationApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    function_id: String,
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::FunctionsInvocationServiceGetResponse;
+    const NAME: &'static str = "functions_invocation.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/functions/{function_id}/invocations/{id}",
+            &["api", "v1", "functions", &self.function_id, "invocations", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`FunctionsInvocationApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    function_id: String,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::FunctionsInvocationServiceListResponse;
+    const NAME: &'static str = "functions_invocation.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
             "/api/v1/functions/{function_id}/invocations",
-            &path,
-        );
-        self.client.send(request).await
+            &["api", "v1", "functions", &self.function_id, "invocations"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

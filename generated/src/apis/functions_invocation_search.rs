@@ -2,9 +2,7 @@
 
 //! The `FunctionsInvocationSearch` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `FunctionsInvocationSearch` operations: `client.functions_invocation_search()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,44 +18,81 @@ impl<'a> FunctionsInvocationSearchApi<'a> {
     /// Search searches for function invocations with filtering and ordering support
     ///
     /// `POST /api/v1/functions/{function_id}/invocations/search`
-    pub async fn search(
+    ///
+    /// # Arguments
+    ///
+    /// - `function_id`: The function ID to search invocations for.
+    /// - `body`: the request: [`FunctionsInvocationSearchRequest`](crate::models::FunctionsInvocationSearchRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::FunctionsInvocationSearchRequest::default();
+    /// let mut items = client.functions_invocation_search().search("function_id", body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(
         &self,
-        function_id: &str,
-        body: &models::FunctionsInvocationSearchRequest,
-    ) -> crate::Result<models::FunctionsInvocationSearchResponse> {
-        let path = ["api", "v1", "functions", function_id, "invocations", "search"];
-        let request = Request::new(
-                "functions_invocation_search.search",
-                Method::POST,
-                "/api/v1/functions/{function_id}/invocations/search",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`search`](Self::search), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_pages(
-        &self,
-        function_id: &str,
-        body: &models::FunctionsInvocationSearchRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::FunctionsInvocationSearchResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search(function_id, &body).await }
-                }
-            },
-            |page: &models::FunctionsInvocationSearchResponse| {
-                page.next_page_token.as_deref()
+        function_id: impl Into<String>,
+        body: crate::models::FunctionsInvocationSearchRequest,
+    ) -> crate::Call<Search> {
+        crate::Call::new(
+            self.client,
+            Search {
+                function_id: function_id.into(),
+                body,
             },
         )
+    }
+}
+
+/// The parameters of [`FunctionsInvocationSearchApi::search`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Search {
+    function_id: String,
+    body: crate::models::FunctionsInvocationSearchRequest,
+}
+
+impl crate::Operation for Search {
+    type Output = crate::models::FunctionsInvocationSearchResponse;
+    const NAME: &'static str = "functions_invocation_search.search";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/functions/{function_id}/invocations/search",
+                &["api", "v1", "functions", &self.function_id, "invocations", "search"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for Search {
+    type Item = crate::models::FunctionInvocation;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

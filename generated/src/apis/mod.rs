@@ -3,245 +3,322 @@
 //! API operations, one module per group; each group is a cargo feature.
 
 #[cfg(feature = "a2ui")]
+#[cfg_attr(docsrs, doc(cfg(feature = "a2ui")))]
 pub mod a2ui;
 
 #[cfg(feature = "access_conflict")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access_conflict")))]
 pub mod access_conflict;
 
 #[cfg(feature = "access_review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access_review")))]
 pub mod access_review;
 
 #[cfg(feature = "access_review_setup_entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access_review_setup_entitlement")))]
 pub mod access_review_setup_entitlement;
 
 #[cfg(feature = "access_review_template")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access_review_template")))]
 pub mod access_review_template;
 
 #[cfg(feature = "access_review_template_setup_entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access_review_template_setup_entitlement")))]
 pub mod access_review_template_setup_entitlement;
 
 #[cfg(feature = "account_provision_policy_test")]
+#[cfg_attr(docsrs, doc(cfg(feature = "account_provision_policy_test")))]
 pub mod account_provision_policy_test;
 
 #[cfg(feature = "app_access_requests_defaults")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_access_requests_defaults")))]
 pub mod app_access_requests_defaults;
 
 #[cfg(feature = "app_entitlement_monitor_binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_entitlement_monitor_binding")))]
 pub mod app_entitlement_monitor_binding;
 
 #[cfg(feature = "app_entitlement_owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_entitlement_owners")))]
 pub mod app_entitlement_owners;
 
 #[cfg(feature = "app_entitlement_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_entitlement_search")))]
 pub mod app_entitlement_search;
 
 #[cfg(feature = "app_entitlement_user_binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_entitlement_user_binding")))]
 pub mod app_entitlement_user_binding;
 
 #[cfg(feature = "app_entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_entitlements")))]
 pub mod app_entitlements;
 
 #[cfg(feature = "app_entitlements_proxy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_entitlements_proxy")))]
 pub mod app_entitlements_proxy;
 
 #[cfg(feature = "app_owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_owners")))]
 pub mod app_owners;
 
 #[cfg(feature = "app_report")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_report")))]
 pub mod app_report;
 
 #[cfg(feature = "app_report_action")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_report_action")))]
 pub mod app_report_action;
 
 #[cfg(feature = "app_resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_resource")))]
 pub mod app_resource;
 
 #[cfg(feature = "app_resource_owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_resource_owners")))]
 pub mod app_resource_owners;
 
 #[cfg(feature = "app_resource_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_resource_search")))]
 pub mod app_resource_search;
 
 #[cfg(feature = "app_resource_type")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_resource_type")))]
 pub mod app_resource_type;
 
 #[cfg(feature = "app_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_search")))]
 pub mod app_search;
 
 #[cfg(feature = "app_usage_controls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_usage_controls")))]
 pub mod app_usage_controls;
 
 #[cfg(feature = "app_user")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app_user")))]
 pub mod app_user;
 
 #[cfg(feature = "apps")]
+#[cfg_attr(docsrs, doc(cfg(feature = "apps")))]
 pub mod apps;
 
 #[cfg(feature = "attribute_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attribute_search")))]
 pub mod attribute_search;
 
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 pub mod attributes;
 
 #[cfg(feature = "auth")]
+#[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
 pub mod auth;
 
 #[cfg(feature = "automation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 pub mod automation;
 
 #[cfg(feature = "automation_execution")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation_execution")))]
 pub mod automation_execution;
 
 #[cfg(feature = "automation_execution_actions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation_execution_actions")))]
 pub mod automation_execution_actions;
 
 #[cfg(feature = "automation_execution_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation_execution_search")))]
 pub mod automation_execution_search;
 
 #[cfg(feature = "automation_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation_search")))]
 pub mod automation_search;
 
 #[cfg(feature = "aws_external_id_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws_external_id_settings")))]
 pub mod aws_external_id_settings;
 
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 pub mod connector;
 
 #[cfg(feature = "connector_catalog")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector_catalog")))]
 pub mod connector_catalog;
 
 #[cfg(feature = "directory")]
+#[cfg_attr(docsrs, doc(cfg(feature = "directory")))]
 pub mod directory;
 
 #[cfg(feature = "export")]
+#[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 pub mod export;
 
 #[cfg(feature = "exports_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "exports_search")))]
 pub mod exports_search;
 
 #[cfg(feature = "external_client_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "external_client_search")))]
 pub mod external_client_search;
 
 #[cfg(feature = "functions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "functions")))]
 pub mod functions;
 
 #[cfg(feature = "functions_invocation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "functions_invocation")))]
 pub mod functions_invocation;
 
 #[cfg(feature = "functions_invocation_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "functions_invocation_search")))]
 pub mod functions_invocation_search;
 
 #[cfg(feature = "functions_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "functions_search")))]
 pub mod functions_search;
 
 #[cfg(feature = "org_domain")]
+#[cfg_attr(docsrs, doc(cfg(feature = "org_domain")))]
 pub mod org_domain;
 
 #[cfg(feature = "org_notification_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "org_notification_settings")))]
 pub mod org_notification_settings;
 
 #[cfg(feature = "paper_secret")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper_secret")))]
 pub mod paper_secret;
 
 #[cfg(feature = "paper_secret_admin")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper_secret_admin")))]
 pub mod paper_secret_admin;
 
 #[cfg(feature = "personal_client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal_client")))]
 pub mod personal_client;
 
 #[cfg(feature = "personal_client_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal_client_search")))]
 pub mod personal_client_search;
 
 #[cfg(feature = "policies")]
+#[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
 pub mod policies;
 
 #[cfg(feature = "policy_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "policy_search")))]
 pub mod policy_search;
 
 #[cfg(feature = "policy_validate")]
+#[cfg_attr(docsrs, doc(cfg(feature = "policy_validate")))]
 pub mod policy_validate;
 
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 pub mod principal;
 
 #[cfg(feature = "request_catalog_management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request_catalog_management")))]
 pub mod request_catalog_management;
 
 #[cfg(feature = "request_catalog_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request_catalog_search")))]
 pub mod request_catalog_search;
 
 #[cfg(feature = "request_schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request_schema")))]
 pub mod request_schema;
 
 #[cfg(feature = "roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "roles")))]
 pub mod roles;
 
 #[cfg(feature = "session_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "session_settings")))]
 pub mod session_settings;
 
 #[cfg(feature = "step_up_provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step_up_provider")))]
 pub mod step_up_provider;
 
 #[cfg(feature = "step_up_transaction")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step_up_transaction")))]
 pub mod step_up_transaction;
 
 #[cfg(feature = "system_log")]
+#[cfg_attr(docsrs, doc(cfg(feature = "system_log")))]
 pub mod system_log;
 
 #[cfg(feature = "task")]
+#[cfg_attr(docsrs, doc(cfg(feature = "task")))]
 pub mod task;
 
 #[cfg(feature = "task_actions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "task_actions")))]
 pub mod task_actions;
 
 #[cfg(feature = "task_audit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "task_audit")))]
 pub mod task_audit;
 
 #[cfg(feature = "task_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "task_search")))]
 pub mod task_search;
 
 #[cfg(feature = "user")]
+#[cfg_attr(docsrs, doc(cfg(feature = "user")))]
 pub mod user;
 
 #[cfg(feature = "user_notification_settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "user_notification_settings")))]
 pub mod user_notification_settings;
 
 #[cfg(feature = "user_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "user_search")))]
 pub mod user_search;
 
 #[cfg(feature = "vault")]
+#[cfg_attr(docsrs, doc(cfg(feature = "vault")))]
 pub mod vault;
 
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub mod webhooks;
 
 #[cfg(feature = "webhooks_search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks_search")))]
 pub mod webhooks_search;
 
 #[cfg(feature = "workload_federation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "workload_federation")))]
 pub mod workload_federation;
 
 impl crate::Client {
     /// The `A2UI` operations.
     #[cfg(feature = "a2ui")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "a2ui")))]
     pub fn a2ui(&self) -> a2ui::A2uiApi<'_> {
         a2ui::A2uiApi::new(self)
     }
 
     /// The `AccessConflict` operations.
     #[cfg(feature = "access_conflict")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access_conflict")))]
     pub fn access_conflict(&self) -> access_conflict::AccessConflictApi<'_> {
         access_conflict::AccessConflictApi::new(self)
     }
 
     /// The `AccessReview` operations.
     #[cfg(feature = "access_review")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access_review")))]
     pub fn access_review(&self) -> access_review::AccessReviewApi<'_> {
         access_review::AccessReviewApi::new(self)
     }
 
     /// The `AccessReviewSetupEntitlement` operations.
     #[cfg(feature = "access_review_setup_entitlement")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access_review_setup_entitlement")))]
     pub fn access_review_setup_entitlement(
         &self,
     ) -> access_review_setup_entitlement::AccessReviewSetupEntitlementApi<'_> {
@@ -250,6 +327,7 @@ impl crate::Client {
 
     /// The `AccessReviewTemplate` operations.
     #[cfg(feature = "access_review_template")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access_review_template")))]
     pub fn access_review_template(
         &self,
     ) -> access_review_template::AccessReviewTemplateApi<'_> {
@@ -258,6 +336,7 @@ impl crate::Client {
 
     /// The `AccessReviewTemplateSetupEntitlement` operations.
     #[cfg(feature = "access_review_template_setup_entitlement")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access_review_template_setup_entitlement")))]
     pub fn access_review_template_setup_entitlement(
         &self,
     ) -> access_review_template_setup_entitlement::AccessReviewTemplateSetupEntitlementApi<
@@ -270,6 +349,7 @@ impl crate::Client {
 
     /// The `AccountProvisionPolicyTest` operations.
     #[cfg(feature = "account_provision_policy_test")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "account_provision_policy_test")))]
     pub fn account_provision_policy_test(
         &self,
     ) -> account_provision_policy_test::AccountProvisionPolicyTestApi<'_> {
@@ -278,6 +358,7 @@ impl crate::Client {
 
     /// The `AppAccessRequestsDefaults` operations.
     #[cfg(feature = "app_access_requests_defaults")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_access_requests_defaults")))]
     pub fn app_access_requests_defaults(
         &self,
     ) -> app_access_requests_defaults::AppAccessRequestsDefaultsApi<'_> {
@@ -286,6 +367,7 @@ impl crate::Client {
 
     /// The `AppEntitlementMonitorBinding` operations.
     #[cfg(feature = "app_entitlement_monitor_binding")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_entitlement_monitor_binding")))]
     pub fn app_entitlement_monitor_binding(
         &self,
     ) -> app_entitlement_monitor_binding::AppEntitlementMonitorBindingApi<'_> {
@@ -294,6 +376,7 @@ impl crate::Client {
 
     /// The `AppEntitlementOwners` operations.
     #[cfg(feature = "app_entitlement_owners")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_entitlement_owners")))]
     pub fn app_entitlement_owners(
         &self,
     ) -> app_entitlement_owners::AppEntitlementOwnersApi<'_> {
@@ -302,6 +385,7 @@ impl crate::Client {
 
     /// The `AppEntitlementSearch` operations.
     #[cfg(feature = "app_entitlement_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_entitlement_search")))]
     pub fn app_entitlement_search(
         &self,
     ) -> app_entitlement_search::AppEntitlementSearchApi<'_> {
@@ -310,6 +394,7 @@ impl crate::Client {
 
     /// The `AppEntitlementUserBinding` operations.
     #[cfg(feature = "app_entitlement_user_binding")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_entitlement_user_binding")))]
     pub fn app_entitlement_user_binding(
         &self,
     ) -> app_entitlement_user_binding::AppEntitlementUserBindingApi<'_> {
@@ -318,12 +403,14 @@ impl crate::Client {
 
     /// The `AppEntitlements` operations.
     #[cfg(feature = "app_entitlements")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_entitlements")))]
     pub fn app_entitlements(&self) -> app_entitlements::AppEntitlementsApi<'_> {
         app_entitlements::AppEntitlementsApi::new(self)
     }
 
     /// The `AppEntitlementsProxy` operations.
     #[cfg(feature = "app_entitlements_proxy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_entitlements_proxy")))]
     pub fn app_entitlements_proxy(
         &self,
     ) -> app_entitlements_proxy::AppEntitlementsProxyApi<'_> {
@@ -332,96 +419,112 @@ impl crate::Client {
 
     /// The `AppOwners` operations.
     #[cfg(feature = "app_owners")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_owners")))]
     pub fn app_owners(&self) -> app_owners::AppOwnersApi<'_> {
         app_owners::AppOwnersApi::new(self)
     }
 
     /// The `AppReport` operations.
     #[cfg(feature = "app_report")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_report")))]
     pub fn app_report(&self) -> app_report::AppReportApi<'_> {
         app_report::AppReportApi::new(self)
     }
 
     /// The `AppReportAction` operations.
     #[cfg(feature = "app_report_action")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_report_action")))]
     pub fn app_report_action(&self) -> app_report_action::AppReportActionApi<'_> {
         app_report_action::AppReportActionApi::new(self)
     }
 
     /// The `AppResource` operations.
     #[cfg(feature = "app_resource")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_resource")))]
     pub fn app_resource(&self) -> app_resource::AppResourceApi<'_> {
         app_resource::AppResourceApi::new(self)
     }
 
     /// The `AppResourceOwners` operations.
     #[cfg(feature = "app_resource_owners")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_resource_owners")))]
     pub fn app_resource_owners(&self) -> app_resource_owners::AppResourceOwnersApi<'_> {
         app_resource_owners::AppResourceOwnersApi::new(self)
     }
 
     /// The `AppResourceSearch` operations.
     #[cfg(feature = "app_resource_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_resource_search")))]
     pub fn app_resource_search(&self) -> app_resource_search::AppResourceSearchApi<'_> {
         app_resource_search::AppResourceSearchApi::new(self)
     }
 
     /// The `AppResourceType` operations.
     #[cfg(feature = "app_resource_type")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_resource_type")))]
     pub fn app_resource_type(&self) -> app_resource_type::AppResourceTypeApi<'_> {
         app_resource_type::AppResourceTypeApi::new(self)
     }
 
     /// The `AppSearch` operations.
     #[cfg(feature = "app_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_search")))]
     pub fn app_search(&self) -> app_search::AppSearchApi<'_> {
         app_search::AppSearchApi::new(self)
     }
 
     /// The `AppUsageControls` operations.
     #[cfg(feature = "app_usage_controls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_usage_controls")))]
     pub fn app_usage_controls(&self) -> app_usage_controls::AppUsageControlsApi<'_> {
         app_usage_controls::AppUsageControlsApi::new(self)
     }
 
     /// The `AppUser` operations.
     #[cfg(feature = "app_user")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app_user")))]
     pub fn app_user(&self) -> app_user::AppUserApi<'_> {
         app_user::AppUserApi::new(self)
     }
 
     /// The `Apps` operations.
     #[cfg(feature = "apps")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "apps")))]
     pub fn apps(&self) -> apps::AppsApi<'_> {
         apps::AppsApi::new(self)
     }
 
     /// The `AttributeSearch` operations.
     #[cfg(feature = "attribute_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "attribute_search")))]
     pub fn attribute_search(&self) -> attribute_search::AttributeSearchApi<'_> {
         attribute_search::AttributeSearchApi::new(self)
     }
 
     /// The `Attributes` operations.
     #[cfg(feature = "attributes")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
     pub fn attributes(&self) -> attributes::AttributesApi<'_> {
         attributes::AttributesApi::new(self)
     }
 
     /// The `Auth` operations.
     #[cfg(feature = "auth")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
     pub fn auth(&self) -> auth::AuthApi<'_> {
         auth::AuthApi::new(self)
     }
 
     /// The `Automation` operations.
     #[cfg(feature = "automation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
     pub fn automation(&self) -> automation::AutomationApi<'_> {
         automation::AutomationApi::new(self)
     }
 
     /// The `AutomationExecution` operations.
     #[cfg(feature = "automation_execution")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "automation_execution")))]
     pub fn automation_execution(
         &self,
     ) -> automation_execution::AutomationExecutionApi<'_> {
@@ -430,6 +533,7 @@ impl crate::Client {
 
     /// The `AutomationExecutionActions` operations.
     #[cfg(feature = "automation_execution_actions")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "automation_execution_actions")))]
     pub fn automation_execution_actions(
         &self,
     ) -> automation_execution_actions::AutomationExecutionActionsApi<'_> {
@@ -438,6 +542,7 @@ impl crate::Client {
 
     /// The `AutomationExecutionSearch` operations.
     #[cfg(feature = "automation_execution_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "automation_execution_search")))]
     pub fn automation_execution_search(
         &self,
     ) -> automation_execution_search::AutomationExecutionSearchApi<'_> {
@@ -446,12 +551,14 @@ impl crate::Client {
 
     /// The `AutomationSearch` operations.
     #[cfg(feature = "automation_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "automation_search")))]
     pub fn automation_search(&self) -> automation_search::AutomationSearchApi<'_> {
         automation_search::AutomationSearchApi::new(self)
     }
 
     /// The `AWSExternalIDSettings` operations.
     #[cfg(feature = "aws_external_id_settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aws_external_id_settings")))]
     pub fn aws_external_id_settings(
         &self,
     ) -> aws_external_id_settings::AwsExternalIdSettingsApi<'_> {
@@ -460,36 +567,42 @@ impl crate::Client {
 
     /// The `Connector` operations.
     #[cfg(feature = "connector")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
     pub fn connector(&self) -> connector::ConnectorApi<'_> {
         connector::ConnectorApi::new(self)
     }
 
     /// The `ConnectorCatalog` operations.
     #[cfg(feature = "connector_catalog")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "connector_catalog")))]
     pub fn connector_catalog(&self) -> connector_catalog::ConnectorCatalogApi<'_> {
         connector_catalog::ConnectorCatalogApi::new(self)
     }
 
     /// The `Directory` operations.
     #[cfg(feature = "directory")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "directory")))]
     pub fn directory(&self) -> directory::DirectoryApi<'_> {
         directory::DirectoryApi::new(self)
     }
 
     /// The `Export` operations.
     #[cfg(feature = "export")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "export")))]
     pub fn export(&self) -> export::ExportApi<'_> {
         export::ExportApi::new(self)
     }
 
     /// The `ExportsSearch` operations.
     #[cfg(feature = "exports_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "exports_search")))]
     pub fn exports_search(&self) -> exports_search::ExportsSearchApi<'_> {
         exports_search::ExportsSearchApi::new(self)
     }
 
     /// The `ExternalClientSearch` operations.
     #[cfg(feature = "external_client_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "external_client_search")))]
     pub fn external_client_search(
         &self,
     ) -> external_client_search::ExternalClientSearchApi<'_> {
@@ -498,12 +611,14 @@ impl crate::Client {
 
     /// The `Functions` operations.
     #[cfg(feature = "functions")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "functions")))]
     pub fn functions(&self) -> functions::FunctionsApi<'_> {
         functions::FunctionsApi::new(self)
     }
 
     /// The `FunctionsInvocation` operations.
     #[cfg(feature = "functions_invocation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "functions_invocation")))]
     pub fn functions_invocation(
         &self,
     ) -> functions_invocation::FunctionsInvocationApi<'_> {
@@ -512,6 +627,7 @@ impl crate::Client {
 
     /// The `FunctionsInvocationSearch` operations.
     #[cfg(feature = "functions_invocation_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "functions_invocation_search")))]
     pub fn functions_invocation_search(
         &self,
     ) -> functions_invocation_search::FunctionsInvocationSearchApi<'_> {
@@ -520,18 +636,21 @@ impl crate::Client {
 
     /// The `FunctionsSearch` operations.
     #[cfg(feature = "functions_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "functions_search")))]
     pub fn functions_search(&self) -> functions_search::FunctionsSearchApi<'_> {
         functions_search::FunctionsSearchApi::new(self)
     }
 
     /// The `OrgDomain` operations.
     #[cfg(feature = "org_domain")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "org_domain")))]
     pub fn org_domain(&self) -> org_domain::OrgDomainApi<'_> {
         org_domain::OrgDomainApi::new(self)
     }
 
     /// The `OrgNotificationSettings` operations.
     #[cfg(feature = "org_notification_settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "org_notification_settings")))]
     pub fn org_notification_settings(
         &self,
     ) -> org_notification_settings::OrgNotificationSettingsApi<'_> {
@@ -540,24 +659,28 @@ impl crate::Client {
 
     /// The `PaperSecret` operations.
     #[cfg(feature = "paper_secret")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "paper_secret")))]
     pub fn paper_secret(&self) -> paper_secret::PaperSecretApi<'_> {
         paper_secret::PaperSecretApi::new(self)
     }
 
     /// The `PaperSecretAdmin` operations.
     #[cfg(feature = "paper_secret_admin")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "paper_secret_admin")))]
     pub fn paper_secret_admin(&self) -> paper_secret_admin::PaperSecretAdminApi<'_> {
         paper_secret_admin::PaperSecretAdminApi::new(self)
     }
 
     /// The `PersonalClient` operations.
     #[cfg(feature = "personal_client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "personal_client")))]
     pub fn personal_client(&self) -> personal_client::PersonalClientApi<'_> {
         personal_client::PersonalClientApi::new(self)
     }
 
     /// The `PersonalClientSearch` operations.
     #[cfg(feature = "personal_client_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "personal_client_search")))]
     pub fn personal_client_search(
         &self,
     ) -> personal_client_search::PersonalClientSearchApi<'_> {
@@ -566,30 +689,35 @@ impl crate::Client {
 
     /// The `Policies` operations.
     #[cfg(feature = "policies")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
     pub fn policies(&self) -> policies::PoliciesApi<'_> {
         policies::PoliciesApi::new(self)
     }
 
     /// The `PolicySearch` operations.
     #[cfg(feature = "policy_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "policy_search")))]
     pub fn policy_search(&self) -> policy_search::PolicySearchApi<'_> {
         policy_search::PolicySearchApi::new(self)
     }
 
     /// The `PolicyValidate` operations.
     #[cfg(feature = "policy_validate")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "policy_validate")))]
     pub fn policy_validate(&self) -> policy_validate::PolicyValidateApi<'_> {
         policy_validate::PolicyValidateApi::new(self)
     }
 
     /// The `Principal` operations.
     #[cfg(feature = "principal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
     pub fn principal(&self) -> principal::PrincipalApi<'_> {
         principal::PrincipalApi::new(self)
     }
 
     /// The `RequestCatalogManagement` operations.
     #[cfg(feature = "request_catalog_management")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "request_catalog_management")))]
     pub fn request_catalog_management(
         &self,
     ) -> request_catalog_management::RequestCatalogManagementApi<'_> {
@@ -598,6 +726,7 @@ impl crate::Client {
 
     /// The `RequestCatalogSearch` operations.
     #[cfg(feature = "request_catalog_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "request_catalog_search")))]
     pub fn request_catalog_search(
         &self,
     ) -> request_catalog_search::RequestCatalogSearchApi<'_> {
@@ -606,72 +735,84 @@ impl crate::Client {
 
     /// The `RequestSchema` operations.
     #[cfg(feature = "request_schema")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "request_schema")))]
     pub fn request_schema(&self) -> request_schema::RequestSchemaApi<'_> {
         request_schema::RequestSchemaApi::new(self)
     }
 
     /// The `Roles` operations.
     #[cfg(feature = "roles")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "roles")))]
     pub fn roles(&self) -> roles::RolesApi<'_> {
         roles::RolesApi::new(self)
     }
 
     /// The `SessionSettings` operations.
     #[cfg(feature = "session_settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "session_settings")))]
     pub fn session_settings(&self) -> session_settings::SessionSettingsApi<'_> {
         session_settings::SessionSettingsApi::new(self)
     }
 
     /// The `StepUpProvider` operations.
     #[cfg(feature = "step_up_provider")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "step_up_provider")))]
     pub fn step_up_provider(&self) -> step_up_provider::StepUpProviderApi<'_> {
         step_up_provider::StepUpProviderApi::new(self)
     }
 
     /// The `StepUpTransaction` operations.
     #[cfg(feature = "step_up_transaction")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "step_up_transaction")))]
     pub fn step_up_transaction(&self) -> step_up_transaction::StepUpTransactionApi<'_> {
         step_up_transaction::StepUpTransactionApi::new(self)
     }
 
     /// The `SystemLog` operations.
     #[cfg(feature = "system_log")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "system_log")))]
     pub fn system_log(&self) -> system_log::SystemLogApi<'_> {
         system_log::SystemLogApi::new(self)
     }
 
     /// The `Task` operations.
     #[cfg(feature = "task")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "task")))]
     pub fn task(&self) -> task::TaskApi<'_> {
         task::TaskApi::new(self)
     }
 
     /// The `TaskActions` operations.
     #[cfg(feature = "task_actions")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "task_actions")))]
     pub fn task_actions(&self) -> task_actions::TaskActionsApi<'_> {
         task_actions::TaskActionsApi::new(self)
     }
 
     /// The `TaskAudit` operations.
     #[cfg(feature = "task_audit")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "task_audit")))]
     pub fn task_audit(&self) -> task_audit::TaskAuditApi<'_> {
         task_audit::TaskAuditApi::new(self)
     }
 
     /// The `TaskSearch` operations.
     #[cfg(feature = "task_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "task_search")))]
     pub fn task_search(&self) -> task_search::TaskSearchApi<'_> {
         task_search::TaskSearchApi::new(self)
     }
 
     /// The `User` operations.
     #[cfg(feature = "user")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "user")))]
     pub fn user(&self) -> user::UserApi<'_> {
         user::UserApi::new(self)
     }
 
     /// The `UserNotificationSettings` operations.
     #[cfg(feature = "user_notification_settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "user_notification_settings")))]
     pub fn user_notification_settings(
         &self,
     ) -> user_notification_settings::UserNotificationSettingsApi<'_> {
@@ -680,30 +821,35 @@ impl crate::Client {
 
     /// The `UserSearch` operations.
     #[cfg(feature = "user_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "user_search")))]
     pub fn user_search(&self) -> user_search::UserSearchApi<'_> {
         user_search::UserSearchApi::new(self)
     }
 
     /// The `Vault` operations.
     #[cfg(feature = "vault")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "vault")))]
     pub fn vault(&self) -> vault::VaultApi<'_> {
         vault::VaultApi::new(self)
     }
 
     /// The `Webhooks` operations.
     #[cfg(feature = "webhooks")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
     pub fn webhooks(&self) -> webhooks::WebhooksApi<'_> {
         webhooks::WebhooksApi::new(self)
     }
 
     /// The `WebhooksSearch` operations.
     #[cfg(feature = "webhooks_search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhooks_search")))]
     pub fn webhooks_search(&self) -> webhooks_search::WebhooksSearchApi<'_> {
         webhooks_search::WebhooksSearchApi::new(self)
     }
 
     /// The `WorkloadFederation` operations.
     #[cfg(feature = "workload_federation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "workload_federation")))]
     pub fn workload_federation(&self) -> workload_federation::WorkloadFederationApi<'_> {
         workload_federation::WorkloadFederationApi::new(self)
     }

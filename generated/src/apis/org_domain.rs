@@ -2,9 +2,7 @@
 
 //! The `OrgDomain` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `OrgDomain` operations: `client.org_domain()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,37 +20,37 @@ impl<'a> OrgDomainApi<'a> {
     /// Invokes the c1.api.settings.v1.OrgDomainService.List method.
     ///
     /// `GET /api/v1/settings/domains`
-    pub async fn list(
-        &self,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ListOrgDomainsResponse> {
-        let path = ["api", "v1", "settings", "domains"];
-        let request = Request::new(
-                "org_domain.list",
-                Method::GET,
-                "/api/v1/settings/domains",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::ListOrgDomainsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(page_size, token.as_deref()).await
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.org_domain().list().items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                page_size: None,
+                page_token: None,
             },
-            |page: &models::ListOrgDomainsResponse| page.next_page_token.as_deref(),
         )
     }
 
@@ -61,18 +59,108 @@ impl<'a> OrgDomainApi<'a> {
     /// Invokes the c1.api.settings.v1.OrgDomainService.Update method.
     ///
     /// `PUT /api/v1/settings/domains`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`UpdateOrgDomainRequest`](crate::models::UpdateOrgDomainRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::UpdateOrgDomainRequest::default();
+    /// let response = client.org_domain().update(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        body: &models::UpdateOrgDomainRequest,
-    ) -> crate::Result<models::UpdateOrgDomainResponse> {
-        let path = ["api", "v1", "settings", "domains"];
-        let request = Request::new(
-                "org_domain.update",
-                Method::PUT,
+        body: crate::models::UpdateOrgDomainRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(self.client, Update { body })
+    }
+}
+
+/// The parameters of [`OrgDomainApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::ListOrgDomainsResponse;
+    const NAME: &'static str = "org_domain.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
                 "/api/v1/settings/domains",
-                &path,
+                &["api", "v1", "settings", "domains"],
             )
-            .json(body);
-        self.client.send(request).await
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::OrgDomain;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`OrgDomainApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    body: crate::models::UpdateOrgDomainRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::UpdateOrgDomainResponse;
+    const NAME: &'static str = "org_domain.update";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::PUT,
+                "/api/v1/settings/domains",
+                &["api", "v1", "settings", "domains"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

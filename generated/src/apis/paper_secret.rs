@@ -2,9 +2,7 @@
 
 //! The `PaperSecret` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `PaperSecret` operations: `client.paper_secret()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,19 +20,28 @@ impl<'a> PaperSecretApi<'a> {
     /// CreateExternal creates a secret vault for external email recipients.
     ///
     /// `POST /api/v1/secrets/external`
-    pub async fn create_external(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`PaperSecretServiceCreateExternalRequest`](crate::models::PaperSecretServiceCreateExternalRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::PaperSecretServiceCreateExternalRequest::default();
+    /// let response = client.paper_secret().create_external(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_external(
         &self,
-        body: &models::PaperSecretServiceCreateExternalRequest,
-    ) -> crate::Result<models::PaperSecretServiceCreateResponse> {
-        let path = ["api", "v1", "secrets", "external"];
-        let request = Request::new(
-                "paper_secret.create_external",
-                Method::POST,
-                "/api/v1/secrets/external",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::PaperSecretServiceCreateExternalRequest,
+    ) -> crate::Call<CreateExternal> {
+        crate::Call::new(self.client, CreateExternal { body })
     }
 
     /// Create Internal
@@ -42,37 +49,52 @@ impl<'a> PaperSecretApi<'a> {
     /// CreateInternal creates a secret vault for internal C1 users.
     ///
     /// `POST /api/v1/secrets/internal`
-    pub async fn create_internal(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`PaperSecretServiceCreateInternalRequest`](crate::models::PaperSecretServiceCreateInternalRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::PaperSecretServiceCreateInternalRequest::default();
+    /// let response = client.paper_secret().create_internal(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_internal(
         &self,
-        body: &models::PaperSecretServiceCreateInternalRequest,
-    ) -> crate::Result<models::PaperSecretServiceCreateResponse> {
-        let path = ["api", "v1", "secrets", "internal"];
-        let request = Request::new(
-                "paper_secret.create_internal",
-                Method::POST,
-                "/api/v1/secrets/internal",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::PaperSecretServiceCreateInternalRequest,
+    ) -> crate::Call<CreateInternal> {
+        crate::Call::new(self.client, CreateInternal { body })
     }
 
     /// Get retrieves a secret's metadata by vault ID.
     ///  Creator can always get their own secrets. Admins can get any secret.
     ///
     /// `GET /api/v1/secrets/{vault_id}`
-    pub async fn get(
-        &self,
-        vault_id: &str,
-    ) -> crate::Result<models::PaperSecretServiceGetResponse> {
-        let path = ["api", "v1", "secrets", vault_id];
-        let request = Request::new(
-            "paper_secret.get",
-            Method::GET,
-            "/api/v1/secrets/{vault_id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `vault_id`: The vaultId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.paper_secret().get("vault_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, vault_id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { vault_id: vault_id.into() })
     }
 
     /// Get By Share Code
@@ -81,18 +103,32 @@ impl<'a> PaperSecretApi<'a> {
     ///  Share codes are in XXXX-XXXX-XXXX format and are used in share URLs.
     ///
     /// `GET /api/v1/secrets/code/{share_code}`
-    pub async fn get_by_share_code(
+    ///
+    /// # Arguments
+    ///
+    /// - `share_code`: Human-friendly share code (format: XXXX-XXXX-XXXX, case-insensitive)
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.paper_secret().get_by_share_code("share_code").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_by_share_code(
         &self,
-        share_code: &str,
-    ) -> crate::Result<models::PaperSecretServiceGetResponse> {
-        let path = ["api", "v1", "secrets", "code", share_code];
-        let request = Request::new(
-            "paper_secret.get_by_share_code",
-            Method::GET,
-            "/api/v1/secrets/code/{share_code}",
-            &path,
-        );
-        self.client.send(request).await
+        share_code: impl Into<String>,
+    ) -> crate::Call<GetByShareCode> {
+        crate::Call::new(
+            self.client,
+            GetByShareCode {
+                share_code: share_code.into(),
+            },
+        )
     }
 
     /// Get Content
@@ -102,38 +138,64 @@ impl<'a> PaperSecretApi<'a> {
     ///  Returns content re-encrypted to caller's ephemeral public key.
     ///
     /// `POST /api/v1/secrets/{vault_id}/view`
-    pub async fn get_content(
+    ///
+    /// # Arguments
+    ///
+    /// - `vault_id`: The vaultId field.
+    /// - `body`: the request: [`PaperSecretServiceGetContentRequest`](crate::models::PaperSecretServiceGetContentRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::PaperSecretServiceGetContentRequest::default();
+    /// let response = client.paper_secret().get_content("vault_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_content(
         &self,
-        vault_id: &str,
-        body: &models::PaperSecretServiceGetContentRequest,
-    ) -> crate::Result<models::PaperSecretServiceGetContentResponse> {
-        let path = ["api", "v1", "secrets", vault_id, "view"];
-        let request = Request::new(
-                "paper_secret.get_content",
-                Method::POST,
-                "/api/v1/secrets/{vault_id}/view",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        vault_id: impl Into<String>,
+        body: crate::models::PaperSecretServiceGetContentRequest,
+    ) -> crate::Call<GetContent> {
+        crate::Call::new(
+            self.client,
+            GetContent {
+                vault_id: vault_id.into(),
+                body,
+            },
+        )
     }
 
     /// Revoke soft-deletes a secret (sets Vault.deleted_at, deletes content).
     ///
     /// `DELETE /api/v1/secrets/{vault_id}`
-    pub async fn revoke(
-        &self,
-        vault_id: &str,
-    ) -> crate::Result<models::PaperSecretServiceRevokeResponse> {
-        let path = ["api", "v1", "secrets", vault_id];
-        let request = Request::new(
-                "paper_secret.revoke",
-                Method::DELETE,
-                "/api/v1/secrets/{vault_id}",
-                &path,
-            )
-            .json(&models::PaperSecretServiceRevokeRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `vault_id`: The vaultId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.paper_secret().revoke("vault_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn revoke(&self, vault_id: impl Into<String>) -> crate::Call<Revoke> {
+        crate::Call::new(
+            self.client,
+            Revoke {
+                vault_id: vault_id.into(),
+            },
+        )
     }
 
     /// Search Audit Events
@@ -142,43 +204,33 @@ impl<'a> PaperSecretApi<'a> {
     ///  Returns sanitized OCSF events (IP addresses stripped for non-admin consumption).
     ///
     /// `POST /api/v1/search/secrets/audit_events`
-    pub async fn search_audit_events(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`PaperSecretServiceSearchAuditEventsRequest`](crate::models::PaperSecretServiceSearchAuditEventsRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::PaperSecretServiceSearchAuditEventsRequest::default();
+    /// let mut items = client.paper_secret().search_audit_events(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_audit_events(
         &self,
-        body: &models::PaperSecretServiceSearchAuditEventsRequest,
-    ) -> crate::Result<models::PaperSecretServiceSearchAuditEventsResponse> {
-        let path = ["api", "v1", "search", "secrets", "audit_events"];
-        let request = Request::new(
-                "paper_secret.search_audit_events",
-                Method::POST,
-                "/api/v1/search/secrets/audit_events",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`search_audit_events`](Self::search_audit_events), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_audit_events_pages(
-        &self,
-        body: &models::PaperSecretServiceSearchAuditEventsRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::PaperSecretServiceSearchAuditEventsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search_audit_events(&body).await }
-                }
-            },
-            |page: &models::PaperSecretServiceSearchAuditEventsResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+        body: crate::models::PaperSecretServiceSearchAuditEventsRequest,
+    ) -> crate::Call<SearchAuditEvents> {
+        crate::Call::new(self.client, SearchAuditEvents { body })
     }
 
     /// Search My Secrets
@@ -187,43 +239,33 @@ impl<'a> PaperSecretApi<'a> {
     ///  Automatically scoped to current user - no user_id filter parameter.
     ///
     /// `POST /api/v1/search/secrets/mine`
-    pub async fn search_my_secrets(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`PaperSecretServiceSearchMySecretsRequest`](crate::models::PaperSecretServiceSearchMySecretsRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::PaperSecretServiceSearchMySecretsRequest::default();
+    /// let mut items = client.paper_secret().search_my_secrets(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_my_secrets(
         &self,
-        body: &models::PaperSecretServiceSearchMySecretsRequest,
-    ) -> crate::Result<models::PaperSecretServiceSearchResponse> {
-        let path = ["api", "v1", "search", "secrets", "mine"];
-        let request = Request::new(
-                "paper_secret.search_my_secrets",
-                Method::POST,
-                "/api/v1/search/secrets/mine",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`search_my_secrets`](Self::search_my_secrets), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_my_secrets_pages(
-        &self,
-        body: &models::PaperSecretServiceSearchMySecretsRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::PaperSecretServiceSearchResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search_my_secrets(&body).await }
-                }
-            },
-            |page: &models::PaperSecretServiceSearchResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+        body: crate::models::PaperSecretServiceSearchMySecretsRequest,
+    ) -> crate::Call<SearchMySecrets> {
+        crate::Call::new(self.client, SearchMySecrets { body })
     }
 
     /// Set Text Content
@@ -232,19 +274,290 @@ impl<'a> PaperSecretApi<'a> {
     ///  Client encrypts content using age_recipient from CreateResponse.
     ///
     /// `POST /api/v1/secrets/{vault_id}/content`
-    pub async fn set_text_content(
+    ///
+    /// # Arguments
+    ///
+    /// - `vault_id`: The vaultId field.
+    /// - `body`: the request: [`PaperSecretServiceSetTextContentRequest`](crate::models::PaperSecretServiceSetTextContentRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::PaperSecretServiceSetTextContentRequest::default();
+    /// let response = client.paper_secret().set_text_content("vault_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_text_content(
         &self,
-        vault_id: &str,
-        body: &models::PaperSecretServiceSetTextContentRequest,
-    ) -> crate::Result<models::PaperSecretServiceSetTextContentResponse> {
-        let path = ["api", "v1", "secrets", vault_id, "content"];
-        let request = Request::new(
-                "paper_secret.set_text_content",
-                Method::POST,
-                "/api/v1/secrets/{vault_id}/content",
-                &path,
+        vault_id: impl Into<String>,
+        body: crate::models::PaperSecretServiceSetTextContentRequest,
+    ) -> crate::Call<SetTextContent> {
+        crate::Call::new(
+            self.client,
+            SetTextContent {
+                vault_id: vault_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`PaperSecretApi::create_external`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateExternal {
+    body: crate::models::PaperSecretServiceCreateExternalRequest,
+}
+
+impl crate::Operation for CreateExternal {
+    type Output = crate::models::PaperSecretServiceCreateResponse;
+    const NAME: &'static str = "paper_secret.create_external";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/secrets/external",
+                &["api", "v1", "secrets", "external"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PaperSecretApi::create_internal`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateInternal {
+    body: crate::models::PaperSecretServiceCreateInternalRequest,
+}
+
+impl crate::Operation for CreateInternal {
+    type Output = crate::models::PaperSecretServiceCreateResponse;
+    const NAME: &'static str = "paper_secret.create_internal";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/secrets/internal",
+                &["api", "v1", "secrets", "internal"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PaperSecretApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    vault_id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::PaperSecretServiceGetResponse;
+    const NAME: &'static str = "paper_secret.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/secrets/{vault_id}",
+            &["api", "v1", "secrets", &self.vault_id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PaperSecretApi::get_by_share_code`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetByShareCode {
+    share_code: String,
+}
+
+impl crate::Operation for GetByShareCode {
+    type Output = crate::models::PaperSecretServiceGetResponse;
+    const NAME: &'static str = "paper_secret.get_by_share_code";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/secrets/code/{share_code}",
+            &["api", "v1", "secrets", "code", &self.share_code],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PaperSecretApi::get_content`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetContent {
+    vault_id: String,
+    body: crate::models::PaperSecretServiceGetContentRequest,
+}
+
+impl crate::Operation for GetContent {
+    type Output = crate::models::PaperSecretServiceGetContentResponse;
+    const NAME: &'static str = "paper_secret.get_content";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/secrets/{vault_id}/view",
+                &["api", "v1", "secrets", &self.vault_id, "view"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PaperSecretApi::revoke`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Revoke {
+    vault_id: String,
+}
+
+impl crate::Operation for Revoke {
+    type Output = crate::models::PaperSecretServiceRevokeResponse;
+    const NAME: &'static str = "paper_secret.revoke";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/secrets/{vault_id}",
+                &["api", "v1", "secrets", &self.vault_id],
+            )
+            .json(&crate::models::PaperSecretServiceRevokeRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PaperSecretApi::search_audit_events`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchAuditEvents {
+    body: crate::models::PaperSecretServiceSearchAuditEventsRequest,
+}
+
+impl crate::Operation for SearchAuditEvents {
+    type Output = crate::models::PaperSecretServiceSearchAuditEventsResponse;
+    const NAME: &'static str = "paper_secret.search_audit_events";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/search/secrets/audit_events",
+                &["api", "v1", "search", "secrets", "audit_events"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for SearchAuditEvents {
+    type Item = serde_json::Map<String, serde_json::Value>;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`PaperSecretApi::search_my_secrets`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchMySecrets {
+    body: crate::models::PaperSecretServiceSearchMySecretsRequest,
+}
+
+impl crate::Operation for SearchMySecrets {
+    type Output = crate::models::PaperSecretServiceSearchResponse;
+    const NAME: &'static str = "paper_secret.search_my_secrets";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/search/secrets/mine",
+                &["api", "v1", "search", "secrets", "mine"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for SearchMySecrets {
+    type Item = crate::models::PaperSecret;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`PaperSecretApi::set_text_content`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SetTextContent {
+    vault_id: String,
+    body: crate::models::PaperSecretServiceSetTextContentRequest,
+}
+
+impl crate::Operation for SetTextContent {
+    type Output = crate::models::PaperSecretServiceSetTextContentResponse;
+    const NAME: &'static str = "paper_secret.set_text_content";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/secrets/{vault_id}/content",
+                &["api", "v1", "secrets", &self.vault_id, "content"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `PaperSecretAdmin` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `PaperSecretAdmin` operations: `client.paper_secret_admin()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,79 +18,85 @@ impl<'a> PaperSecretAdminApi<'a> {
     /// Get retrieves any secret's metadata by vault ID (admin override).
     ///
     /// `GET /api/v1/secrets_admin/{vault_id}`
-    pub async fn get(
-        &self,
-        vault_id: &str,
-    ) -> crate::Result<models::PaperSecretAdminServiceGetResponse> {
-        let path = ["api", "v1", "secrets_admin", vault_id];
-        let request = Request::new(
-            "paper_secret_admin.get",
-            Method::GET,
-            "/api/v1/secrets_admin/{vault_id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `vault_id`: The vaultId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.paper_secret_admin().get("vault_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, vault_id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { vault_id: vault_id.into() })
     }
 
     /// Revoke allows admin to revoke any secret (not just their own).
     ///
     /// `DELETE /api/v1/secrets_admin/{vault_id}`
-    pub async fn revoke(
-        &self,
-        vault_id: &str,
-    ) -> crate::Result<models::PaperSecretAdminServiceRevokeResponse> {
-        let path = ["api", "v1", "secrets_admin", vault_id];
-        let request = Request::new(
-                "paper_secret_admin.revoke",
-                Method::DELETE,
-                "/api/v1/secrets_admin/{vault_id}",
-                &path,
-            )
-            .json(&models::PaperSecretAdminServiceRevokeRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `vault_id`: The vaultId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.paper_secret_admin().revoke("vault_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn revoke(&self, vault_id: impl Into<String>) -> crate::Call<Revoke> {
+        crate::Call::new(
+            self.client,
+            Revoke {
+                vault_id: vault_id.into(),
+            },
+        )
     }
 
     /// Search returns secrets across the tenant.
     ///  Can filter by creator, sharing mode, status, time range, etc.
     ///
     /// `POST /api/v1/search/secrets_admin`
-    pub async fn search(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`PaperSecretAdminServiceSearchRequest`](crate::models::PaperSecretAdminServiceSearchRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::PaperSecretAdminServiceSearchRequest::default();
+    /// let mut items = client.paper_secret_admin().search(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(
         &self,
-        body: &models::PaperSecretAdminServiceSearchRequest,
-    ) -> crate::Result<models::PaperSecretAdminServiceSearchResponse> {
-        let path = ["api", "v1", "search", "secrets_admin"];
-        let request = Request::new(
-                "paper_secret_admin.search",
-                Method::POST,
-                "/api/v1/search/secrets_admin",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`search`](Self::search), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_pages(
-        &self,
-        body: &models::PaperSecretAdminServiceSearchRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::PaperSecretAdminServiceSearchResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search(&body).await }
-                }
-            },
-            |page: &models::PaperSecretAdminServiceSearchResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+        body: crate::models::PaperSecretAdminServiceSearchRequest,
+    ) -> crate::Call<Search> {
+        crate::Call::new(self.client, Search { body })
     }
 
     /// Search Audit Events
@@ -101,42 +105,161 @@ impl<'a> PaperSecretAdminApi<'a> {
     ///  Can filter by vault_id, actor (user ID or email), client IP.
     ///
     /// `POST /api/v1/search/secrets_admin/audit_events`
-    pub async fn search_audit_events(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`PaperSecretAdminServiceSearchAuditEventsRequest`](crate::models::PaperSecretAdminServiceSearchAuditEventsRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::PaperSecretAdminServiceSearchAuditEventsRequest::default();
+    /// let mut items = client.paper_secret_admin().search_audit_events(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_audit_events(
         &self,
-        body: &models::PaperSecretAdminServiceSearchAuditEventsRequest,
-    ) -> crate::Result<models::PaperSecretAdminServiceSearchAuditEventsResponse> {
-        let path = ["api", "v1", "search", "secrets_admin", "audit_events"];
-        let request = Request::new(
-                "paper_secret_admin.search_audit_events",
-                Method::POST,
-                "/api/v1/search/secrets_admin/audit_events",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::PaperSecretAdminServiceSearchAuditEventsRequest,
+    ) -> crate::Call<SearchAuditEvents> {
+        crate::Call::new(self.client, SearchAuditEvents { body })
+    }
+}
+
+/// The parameters of [`PaperSecretAdminApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    vault_id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::PaperSecretAdminServiceGetResponse;
+    const NAME: &'static str = "paper_secret_admin.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/secrets_admin/{vault_id}",
+            &["api", "v1", "secrets_admin", &self.vault_id],
+        )
     }
 
-    /// Every page of [`search_audit_events`](Self::search_audit_events), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_audit_events_pages(
-        &self,
-        body: &models::PaperSecretAdminServiceSearchAuditEventsRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::PaperSecretAdminServiceSearchAuditEventsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search_audit_events(&body).await }
-                }
-            },
-            |page: &models::PaperSecretAdminServiceSearchAuditEventsResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PaperSecretAdminApi::revoke`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Revoke {
+    vault_id: String,
+}
+
+impl crate::Operation for Revoke {
+    type Output = crate::models::PaperSecretAdminServiceRevokeResponse;
+    const NAME: &'static str = "paper_secret_admin.revoke";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/secrets_admin/{vault_id}",
+                &["api", "v1", "secrets_admin", &self.vault_id],
+            )
+            .json(&crate::models::PaperSecretAdminServiceRevokeRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PaperSecretAdminApi::search`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Search {
+    body: crate::models::PaperSecretAdminServiceSearchRequest,
+}
+
+impl crate::Operation for Search {
+    type Output = crate::models::PaperSecretAdminServiceSearchResponse;
+    const NAME: &'static str = "paper_secret_admin.search";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/search/secrets_admin",
+                &["api", "v1", "search", "secrets_admin"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for Search {
+    type Item = crate::models::PaperSecret;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`PaperSecretAdminApi::search_audit_events`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchAuditEvents {
+    body: crate::models::PaperSecretAdminServiceSearchAuditEventsRequest,
+}
+
+impl crate::Operation for SearchAuditEvents {
+    type Output = crate::models::PaperSecretAdminServiceSearchAuditEventsResponse;
+    const NAME: &'static str = "paper_secret_admin.search_audit_events";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/search/secrets_admin/audit_events",
+                &["api", "v1", "search", "secrets_admin", "audit_events"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for SearchAuditEvents {
+    type Item = serde_json::Map<String, serde_json::Value>;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `PersonalClient` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `PersonalClient` operations: `client.personal_client()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,54 +18,74 @@ impl<'a> PersonalClientApi<'a> {
     /// Create creates a new PersonalClient object for the current User.
     ///
     /// `POST /api/v1/iam/personal_clients`
-    pub async fn create(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`PersonalClientServiceCreateRequest`](crate::models::PersonalClientServiceCreateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::PersonalClientServiceCreateRequest::default();
+    /// let response = client.personal_client().create(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
         &self,
-        body: &models::PersonalClientServiceCreateRequest,
-    ) -> crate::Result<models::PersonalClientServiceCreateResponse> {
-        let path = ["api", "v1", "iam", "personal_clients"];
-        let request = Request::new(
-                "personal_client.create",
-                Method::POST,
-                "/api/v1/iam/personal_clients",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::PersonalClientServiceCreateRequest,
+    ) -> crate::Call<Create> {
+        crate::Call::new(self.client, Create { body })
     }
 
     /// Delete a personal client credential, revoking it and preventing further API access.
     ///
     /// `DELETE /api/v1/iam/personal_clients/{id}`
-    pub async fn delete(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::PersonalClientServiceDeleteResponse> {
-        let path = ["api", "v1", "iam", "personal_clients", id];
-        let request = Request::new(
-                "personal_client.delete",
-                Method::DELETE,
-                "/api/v1/iam/personal_clients/{id}",
-                &path,
-            )
-            .json(&models::PersonalClientServiceDeleteRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The human-readable name of the personal client credential to delete (e.g., blue-whale-12345).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.personal_client().delete("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(&self, id: impl Into<String>) -> crate::Call<Delete> {
+        crate::Call::new(self.client, Delete { id: id.into() })
     }
 
     /// Get retrieves a single personal client credential by its ID.
     ///
     /// `GET /api/v1/iam/personal_clients/{id}`
-    pub async fn get(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::PersonalClientServiceGetResponse> {
-        let path = ["api", "v1", "iam", "personal_clients", id];
-        let request = Request::new(
-            "personal_client.get",
-            Method::GET,
-            "/api/v1/iam/personal_clients/{id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The human-readable name of the personal client credential to retrieve (e.g., blue-whale-12345).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.personal_client().get("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { id: id.into() })
     }
 
     /// NOTE: Only shows personal clients for the current user.
@@ -75,35 +93,170 @@ impl<'a> PersonalClientApi<'a> {
     /// List returns all personal client credentials owned by the calling user.
     ///
     /// `GET /api/v1/iam/personal_clients`
-    pub async fn list(
-        &self,
-    ) -> crate::Result<models::PersonalClientServiceListResponse> {
-        let path = ["api", "v1", "iam", "personal_clients"];
-        let request = Request::new(
-            "personal_client.list",
-            Method::GET,
-            "/api/v1/iam/personal_clients",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.personal_client().list().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> crate::Call<List> {
+        crate::Call::new(self.client, List {})
     }
 
     /// Update modifies an existing personal client credential. Use the update mask to specify which fields to change.
     ///
     /// `POST /api/v1/iam/personal_clients/{id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The unique ID of the personal client credential.
+    /// - `body`: the request: [`PersonalClientServiceUpdateRequest`](crate::models::PersonalClientServiceUpdateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::PersonalClientServiceUpdateRequest::default();
+    /// let response = client.personal_client().update("id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        id: &str,
-        body: &models::PersonalClientServiceUpdateRequest,
-    ) -> crate::Result<models::PersonalClientServiceUpdateResponse> {
-        let path = ["api", "v1", "iam", "personal_clients", id];
-        let request = Request::new(
-                "personal_client.update",
-                Method::POST,
-                "/api/v1/iam/personal_clients/{id}",
-                &path,
+        id: impl Into<String>,
+        body: crate::models::PersonalClientServiceUpdateRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(self.client, Update { id: id.into(), body })
+    }
+}
+
+/// The parameters of [`PersonalClientApi::create`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Create {
+    body: crate::models::PersonalClientServiceCreateRequest,
+}
+
+impl crate::Operation for Create {
+    type Output = crate::models::PersonalClientServiceCreateResponse;
+    const NAME: &'static str = "personal_client.create";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/iam/personal_clients",
+                &["api", "v1", "iam", "personal_clients"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PersonalClientApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::PersonalClientServiceDeleteResponse;
+    const NAME: &'static str = "personal_client.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/iam/personal_clients/{id}",
+                &["api", "v1", "iam", "personal_clients", &self.id],
+            )
+            .json(&crate::models::PersonalClientServiceDeleteRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PersonalClientApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::PersonalClientServiceGetResponse;
+    const NAME: &'static str = "personal_client.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/iam/personal_clients/{id}",
+            &["api", "v1", "iam", "personal_clients", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PersonalClientApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {}
+
+impl crate::Operation for List {
+    type Output = crate::models::PersonalClientServiceListResponse;
+    const NAME: &'static str = "personal_client.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/iam/personal_clients",
+            &["api", "v1", "iam", "personal_clients"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PersonalClientApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    id: String,
+    body: crate::models::PersonalClientServiceUpdateRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::PersonalClientServiceUpdateResponse;
+    const NAME: &'static str = "personal_client.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/iam/personal_clients/{id}",
+                &["api", "v1", "iam", "personal_clients", &self.id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

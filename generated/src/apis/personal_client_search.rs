@@ -2,9 +2,7 @@
 
 //! The `PersonalClientSearch` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `PersonalClientSearch` operations: `client.personal_client_search()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,42 +20,72 @@ impl<'a> PersonalClientSearchApi<'a> {
     /// Invokes the c1.api.iam.v1.PersonalClientSearchService.Search method.
     ///
     /// `POST /api/v1/search/iam/personal_clients`
-    pub async fn search(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`PersonalClientSearchServiceSearchRequest`](crate::models::PersonalClientSearchServiceSearchRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::PersonalClientSearchServiceSearchRequest::default();
+    /// let mut items = client.personal_client_search().search(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(
         &self,
-        body: &models::PersonalClientSearchServiceSearchRequest,
-    ) -> crate::Result<models::PersonalClientSearchServiceSearchResponse> {
-        let path = ["api", "v1", "search", "iam", "personal_clients"];
-        let request = Request::new(
-                "personal_client_search.search",
-                Method::POST,
+        body: crate::models::PersonalClientSearchServiceSearchRequest,
+    ) -> crate::Call<Search> {
+        crate::Call::new(self.client, Search { body })
+    }
+}
+
+/// The parameters of [`PersonalClientSearchApi::search`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Search {
+    body: crate::models::PersonalClientSearchServiceSearchRequest,
+}
+
+impl crate::Operation for Search {
+    type Output = crate::models::PersonalClientSearchServiceSearchResponse;
+    const NAME: &'static str = "personal_client_search.search";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/search/iam/personal_clients",
-                &path,
+                &["api", "v1", "search", "iam", "personal_clients"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
     }
 
-    /// Every page of [`search`](Self::search), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_pages(
-        &self,
-        body: &models::PersonalClientSearchServiceSearchRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::PersonalClientSearchServiceSearchResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search(&body).await }
-                }
-            },
-            |page: &models::PersonalClientSearchServiceSearchResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for Search {
+    type Item = crate::models::PersonalClient;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

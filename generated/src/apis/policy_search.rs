@@ -2,9 +2,7 @@
 
 //! The `PolicySearch` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `PolicySearch` operations: `client.policy_search()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,40 +18,72 @@ impl<'a> PolicySearchApi<'a> {
     /// Search policies based on filters specified in the request body.
     ///
     /// `POST /api/v1/search/policies`
-    pub async fn search(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`SearchPoliciesRequest`](crate::models::SearchPoliciesRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::SearchPoliciesRequest::default();
+    /// let mut items = client.policy_search().search(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(
         &self,
-        body: &models::SearchPoliciesRequest,
-    ) -> crate::Result<models::SearchPoliciesResponse> {
-        let path = ["api", "v1", "search", "policies"];
-        let request = Request::new(
-                "policy_search.search",
-                Method::POST,
+        body: crate::models::SearchPoliciesRequest,
+    ) -> crate::Call<Search> {
+        crate::Call::new(self.client, Search { body })
+    }
+}
+
+/// The parameters of [`PolicySearchApi::search`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Search {
+    body: crate::models::SearchPoliciesRequest,
+}
+
+impl crate::Operation for Search {
+    type Output = crate::models::SearchPoliciesResponse;
+    const NAME: &'static str = "policy_search.search";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/search/policies",
-                &path,
+                &["api", "v1", "search", "policies"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
     }
 
-    /// Every page of [`search`](Self::search), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_pages(
-        &self,
-        body: &models::SearchPoliciesRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::SearchPoliciesResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search(&body).await }
-                }
-            },
-            |page: &models::SearchPoliciesResponse| page.next_page_token.as_deref(),
-        )
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for Search {
+    type Item = crate::models::Policy;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `PolicyValidate` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `PolicyValidate` operations: `client.policy_validate()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,18 +20,52 @@ impl<'a> PolicyValidateApi<'a> {
     /// Validate policies
     ///
     /// `POST /api/v1/policies/validate/cel`
-    pub async fn validate_cel(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`PolicyEditorValidateRequest`](crate::models::PolicyEditorValidateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::PolicyEditorValidateRequest::default();
+    /// let response = client.policy_validate().validate_cel(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn validate_cel(
         &self,
-        body: &models::PolicyEditorValidateRequest,
-    ) -> crate::Result<models::PolicyEditorValidateResponse> {
-        let path = ["api", "v1", "policies", "validate", "cel"];
-        let request = Request::new(
-                "policy_validate.validate_cel",
-                Method::POST,
+        body: crate::models::PolicyEditorValidateRequest,
+    ) -> crate::Call<ValidateCel> {
+        crate::Call::new(self.client, ValidateCel { body })
+    }
+}
+
+/// The parameters of [`PolicyValidateApi::validate_cel`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ValidateCel {
+    body: crate::models::PolicyEditorValidateRequest,
+}
+
+impl crate::Operation for ValidateCel {
+    type Output = crate::models::PolicyEditorValidateResponse;
+    const NAME: &'static str = "policy_validate.validate_cel";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/policies/validate/cel",
-                &path,
+                &["api", "v1", "policies", "validate", "cel"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

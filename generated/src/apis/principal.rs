@@ -2,9 +2,7 @@
 
 //! The `Principal` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `Principal` operations: `client.principal()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,19 +18,28 @@ impl<'a> PrincipalApi<'a> {
     /// Create creates a new service principal.
     ///
     /// `POST /api/v1/service_principals`
-    pub async fn create(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`ServicePrincipalServiceCreateRequest`](crate::models::ServicePrincipalServiceCreateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ServicePrincipalServiceCreateRequest::default();
+    /// let response = client.principal().create(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
         &self,
-        body: &models::ServicePrincipalServiceCreateRequest,
-    ) -> crate::Result<models::ServicePrincipalServiceCreateResponse> {
-        let path = ["api", "v1", "service_principals"];
-        let request = Request::new(
-                "principal.create",
-                Method::POST,
-                "/api/v1/service_principals",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::ServicePrincipalServiceCreateRequest,
+    ) -> crate::Call<Create> {
+        crate::Call::new(self.client, Create { body })
     }
 
     /// Create Credential
@@ -40,61 +47,82 @@ impl<'a> PrincipalApi<'a> {
     /// CreateCredential creates a new client credential for a service principal.
     ///
     /// `POST /api/v1/service_principals/{service_principal_id}/credentials`
-    pub async fn create_credential(
+    ///
+    /// # Arguments
+    ///
+    /// - `service_principal_id`: The service principal ID to create the credential for.
+    /// - `body`: the request: [`ServicePrincipalServiceCreateCredentialRequest`](crate::models::ServicePrincipalServiceCreateCredentialRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ServicePrincipalServiceCreateCredentialRequest::default();
+    /// let response = client.principal().create_credential("service_principal_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_credential(
         &self,
-        service_principal_id: &str,
-        body: &models::ServicePrincipalServiceCreateCredentialRequest,
-    ) -> crate::Result<models::ServicePrincipalServiceCreateCredentialResponse> {
-        let path = [
-            "api",
-            "v1",
-            "service_principals",
-            service_principal_id,
-            "credentials",
-        ];
-        let request = Request::new(
-                "principal.create_credential",
-                Method::POST,
-                "/api/v1/service_principals/{service_principal_id}/credentials",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        service_principal_id: impl Into<String>,
+        body: crate::models::ServicePrincipalServiceCreateCredentialRequest,
+    ) -> crate::Call<CreateCredential> {
+        crate::Call::new(
+            self.client,
+            CreateCredential {
+                service_principal_id: service_principal_id.into(),
+                body,
+            },
+        )
     }
 
     /// Delete deletes a service principal and all its credentials.
     ///
     /// `DELETE /api/v1/service_principals/{id}`
-    pub async fn delete(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::ServicePrincipalServiceDeleteResponse> {
-        let path = ["api", "v1", "service_principals", id];
-        let request = Request::new(
-                "principal.delete",
-                Method::DELETE,
-                "/api/v1/service_principals/{id}",
-                &path,
-            )
-            .json(&models::ServicePrincipalServiceDeleteRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.principal().delete("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(&self, id: impl Into<String>) -> crate::Call<Delete> {
+        crate::Call::new(self.client, Delete { id: id.into() })
     }
 
     /// Get returns a service principal by ID.
     ///
     /// `GET /api/v1/service_principals/{id}`
-    pub async fn get(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::ServicePrincipalServiceGetResponse> {
-        let path = ["api", "v1", "service_principals", id];
-        let request = Request::new(
-            "principal.get",
-            Method::GET,
-            "/api/v1/service_principals/{id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.principal().get("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { id: id.into() })
     }
 
     /// Get Credential
@@ -102,42 +130,54 @@ impl<'a> PrincipalApi<'a> {
     /// GetCredential returns a single client credential for a service principal.
     ///
     /// `GET /api/v1/service_principals/{service_principal_id}/credentials/{id}`
-    pub async fn get_credential(
+    ///
+    /// # Arguments
+    ///
+    /// - `service_principal_id`: The service principal ID.
+    /// - `id`: The credential ID to get.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.principal().get_credential("service_principal_id", "id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_credential(
         &self,
-        service_principal_id: &str,
-        id: &str,
-    ) -> crate::Result<models::ServicePrincipalServiceGetCredentialResponse> {
-        let path = [
-            "api",
-            "v1",
-            "service_principals",
-            service_principal_id,
-            "credentials",
-            id,
-        ];
-        let request = Request::new(
-            "principal.get_credential",
-            Method::GET,
-            "/api/v1/service_principals/{service_principal_id}/credentials/{id}",
-            &path,
-        );
-        self.client.send(request).await
+        service_principal_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::Call<GetCredential> {
+        crate::Call::new(
+            self.client,
+            GetCredential {
+                service_principal_id: service_principal_id.into(),
+                id: id.into(),
+            },
+        )
     }
 
     /// List lists service principals for the tenant.
     ///
     /// `GET /api/v1/service_principals`
-    pub async fn list(
-        &self,
-    ) -> crate::Result<models::ServicePrincipalServiceListResponse> {
-        let path = ["api", "v1", "service_principals"];
-        let request = Request::new(
-            "principal.list",
-            Method::GET,
-            "/api/v1/service_principals",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.principal().list().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> crate::Call<List> {
+        crate::Call::new(self.client, List {})
     }
 
     /// List Credentials
@@ -145,24 +185,32 @@ impl<'a> PrincipalApi<'a> {
     /// ListCredentials lists client credentials for a service principal.
     ///
     /// `GET /api/v1/service_principals/{service_principal_id}/credentials`
-    pub async fn list_credentials(
+    ///
+    /// # Arguments
+    ///
+    /// - `service_principal_id`: The service principal ID to list credentials for.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.principal().list_credentials("service_principal_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_credentials(
         &self,
-        service_principal_id: &str,
-    ) -> crate::Result<models::ServicePrincipalServiceListCredentialsResponse> {
-        let path = [
-            "api",
-            "v1",
-            "service_principals",
-            service_principal_id,
-            "credentials",
-        ];
-        let request = Request::new(
-            "principal.list_credentials",
-            Method::GET,
-            "/api/v1/service_principals/{service_principal_id}/credentials",
-            &path,
-        );
-        self.client.send(request).await
+        service_principal_id: impl Into<String>,
+    ) -> crate::Call<ListCredentials> {
+        crate::Call::new(
+            self.client,
+            ListCredentials {
+                service_principal_id: service_principal_id.into(),
+            },
+        )
     }
 
     /// Revoke Credential
@@ -170,46 +218,64 @@ impl<'a> PrincipalApi<'a> {
     /// RevokeCredential revokes (deletes) a client credential for a service principal.
     ///
     /// `DELETE /api/v1/service_principals/{service_principal_id}/credentials/{id}`
-    pub async fn revoke_credential(
+    ///
+    /// # Arguments
+    ///
+    /// - `service_principal_id`: The service principal ID.
+    /// - `id`: The credential ID to revoke.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.principal().revoke_credential("service_principal_id", "id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn revoke_credential(
         &self,
-        service_principal_id: &str,
-        id: &str,
-    ) -> crate::Result<models::ServicePrincipalServiceRevokeCredentialResponse> {
-        let path = [
-            "api",
-            "v1",
-            "service_principals",
-            service_principal_id,
-            "credentials",
-            id,
-        ];
-        let request = Request::new(
-                "principal.revoke_credential",
-                Method::DELETE,
-                "/api/v1/service_principals/{service_principal_id}/credentials/{id}",
-                &path,
-            )
-            .json(&models::ServicePrincipalServiceRevokeCredentialRequest::default());
-        self.client.send(request).await
+        service_principal_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::Call<RevokeCredential> {
+        crate::Call::new(
+            self.client,
+            RevokeCredential {
+                service_principal_id: service_principal_id.into(),
+                id: id.into(),
+            },
+        )
     }
 
     /// Update updates a service principal's display name.
     ///
     /// `PATCH /api/v1/service_principals/{id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The unique user ID of the service principal.
+    /// - `body`: the request: [`ServicePrincipalServiceUpdateRequest`](crate::models::ServicePrincipalServiceUpdateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ServicePrincipalServiceUpdateRequest::default();
+    /// let response = client.principal().update("id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        id: &str,
-        body: &models::ServicePrincipalServiceUpdateRequest,
-    ) -> crate::Result<models::ServicePrincipalServiceUpdateResponse> {
-        let path = ["api", "v1", "service_principals", id];
-        let request = Request::new(
-                "principal.update",
-                Method::PATCH,
-                "/api/v1/service_principals/{id}",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        id: impl Into<String>,
+        body: crate::models::ServicePrincipalServiceUpdateRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(self.client, Update { id: id.into(), body })
     }
 
     /// Update Credential
@@ -217,27 +283,323 @@ impl<'a> PrincipalApi<'a> {
     /// UpdateCredential updates a client credential for a service principal.
     ///
     /// `PATCH /api/v1/service_principals/{service_principal_id}/credentials/{id}`
-    pub async fn update_credential(
+    ///
+    /// # Arguments
+    ///
+    /// - `service_principal_id`: The service principal ID.
+    /// - `id`: The unique ID of the credential (cutename format).
+    /// - `body`: the request: [`ServicePrincipalServiceUpdateCredentialRequest`](crate::models::ServicePrincipalServiceUpdateCredentialRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ServicePrincipalServiceUpdateCredentialRequest::default();
+    /// let response = client.principal().update_credential("service_principal_id", "id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_credential(
         &self,
-        service_principal_id: &str,
-        id: &str,
-        body: &models::ServicePrincipalServiceUpdateCredentialRequest,
-    ) -> crate::Result<models::ServicePrincipalServiceUpdateCredentialResponse> {
-        let path = [
-            "api",
-            "v1",
-            "service_principals",
-            service_principal_id,
-            "credentials",
-            id,
-        ];
-        let request = Request::new(
-                "principal.update_credential",
-                Method::PATCH,
-                "/api/v1/service_principals/{service_principal_id}/credentials/{id}",
-                &path,
+        service_principal_id: impl Into<String>,
+        id: impl Into<String>,
+        body: crate::models::ServicePrincipalServiceUpdateCredentialRequest,
+    ) -> crate::Call<UpdateCredential> {
+        crate::Call::new(
+            self.client,
+            UpdateCredential {
+                service_principal_id: service_principal_id.into(),
+                id: id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`PrincipalApi::create`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Create {
+    body: crate::models::ServicePrincipalServiceCreateRequest,
+}
+
+impl crate::Operation for Create {
+    type Output = crate::models::ServicePrincipalServiceCreateResponse;
+    const NAME: &'static str = "principal.create";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/service_principals",
+                &["api", "v1", "service_principals"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PrincipalApi::create_credential`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateCredential {
+    service_principal_id: String,
+    body: crate::models::ServicePrincipalServiceCreateCredentialRequest,
+}
+
+impl crate::Operation for CreateCredential {
+    type Output = crate::models::ServicePrincipalServiceCreateCredentialResponse;
+    const NAME: &'static str = "principal.create_credential";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/service_principals/{service_principal_id}/credentials",
+                &[
+                    "api",
+                    "v1",
+                    "service_principals",
+                    &self.service_principal_id,
+                    "credentials",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PrincipalApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::ServicePrincipalServiceDeleteResponse;
+    const NAME: &'static str = "principal.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/service_principals/{id}",
+                &["api", "v1", "service_principals", &self.id],
+            )
+            .json(&crate::models::ServicePrincipalServiceDeleteRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PrincipalApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::ServicePrincipalServiceGetResponse;
+    const NAME: &'static str = "principal.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/service_principals/{id}",
+            &["api", "v1", "service_principals", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PrincipalApi::get_credential`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetCredential {
+    service_principal_id: String,
+    id: String,
+}
+
+impl crate::Operation for GetCredential {
+    type Output = crate::models::ServicePrincipalServiceGetCredentialResponse;
+    const NAME: &'static str = "principal.get_credential";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/service_principals/{service_principal_id}/credentials/{id}",
+            &[
+                "api",
+                "v1",
+                "service_principals",
+                &self.service_principal_id,
+                "credentials",
+                &self.id,
+            ],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PrincipalApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {}
+
+impl crate::Operation for List {
+    type Output = crate::models::ServicePrincipalServiceListResponse;
+    const NAME: &'static str = "principal.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/service_principals",
+            &["api", "v1", "service_principals"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PrincipalApi::list_credentials`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListCredentials {
+    service_principal_id: String,
+}
+
+impl crate::Operation for ListCredentials {
+    type Output = crate::models::ServicePrincipalServiceListCredentialsResponse;
+    const NAME: &'static str = "principal.list_credentials";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/service_principals/{service_principal_id}/credentials",
+            &[
+                "api",
+                "v1",
+                "service_principals",
+                &self.service_principal_id,
+                "credentials",
+            ],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PrincipalApi::revoke_credential`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct RevokeCredential {
+    service_principal_id: String,
+    id: String,
+}
+
+impl crate::Operation for RevokeCredential {
+    type Output = crate::models::ServicePrincipalServiceRevokeCredentialResponse;
+    const NAME: &'static str = "principal.revoke_credential";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/service_principals/{service_principal_id}/credentials/{id}",
+                &[
+                    "api",
+                    "v1",
+                    "service_principals",
+                    &self.service_principal_id,
+                    "credentials",
+                    &self.id,
+                ],
+            )
+            .json(
+                &crate::models::ServicePrincipalServiceRevokeCredentialRequest::default(),
+            )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PrincipalApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    id: String,
+    body: crate::models::ServicePrincipalServiceUpdateRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::ServicePrincipalServiceUpdateResponse;
+    const NAME: &'static str = "principal.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::PATCH,
+                "/api/v1/service_principals/{id}",
+                &["api", "v1", "service_principals", &self.id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`PrincipalApi::update_credential`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct UpdateCredential {
+    service_principal_id: String,
+    id: String,
+    body: crate::models::ServicePrincipalServiceUpdateCredentialRequest,
+}
+
+impl crate::Operation for UpdateCredential {
+    type Output = crate::models::ServicePrincipalServiceUpdateCredentialResponse;
+    const NAME: &'static str = "principal.update_credential";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::PATCH,
+                "/api/v1/service_principals/{service_principal_id}/credentials/{id}",
+                &[
+                    "api",
+                    "v1",
+                    "service_principals",
+                    &self.service_principal_id,
+                    "credentials",
+                    &self.id,
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

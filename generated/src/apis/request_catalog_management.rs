@@ -2,9 +2,7 @@
 
 //! The `RequestCatalogManagement` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `RequestCatalogManagement` operations: `client.request_catalog_management()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,22 +20,36 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Add visibility bindings (access entitlements) to a catalog.
     ///
     /// `POST /api/v1/catalogs/{catalog_id}/visibility_bindings`
-    pub async fn add_access_entitlements(
+    ///
+    /// # Arguments
+    ///
+    /// - `catalog_id`: The Id of the request catalog to add access entitlements to. This is a URL value.
+    /// - `body`: the request: [`RequestCatalogManagementServiceAddAccessEntitlementsRequest`](crate::models::RequestCatalogManagementServiceAddAccessEntitlementsRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RequestCatalogManagementServiceAddAccessEntitlementsRequest::default();
+    /// let response = client.request_catalog_management().add_access_entitlements("catalog_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_access_entitlements(
         &self,
-        catalog_id: &str,
-        body: &models::RequestCatalogManagementServiceAddAccessEntitlementsRequest,
-    ) -> crate::Result<
-        models::RequestCatalogManagementServiceAddAccessEntitlementsResponse,
-    > {
-        let path = ["api", "v1", "catalogs", catalog_id, "visibility_bindings"];
-        let request = Request::new(
-                "request_catalog_management.add_access_entitlements",
-                Method::POST,
-                "/api/v1/catalogs/{catalog_id}/visibility_bindings",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        catalog_id: impl Into<String>,
+        body: crate::models::RequestCatalogManagementServiceAddAccessEntitlementsRequest,
+    ) -> crate::Call<AddAccessEntitlements> {
+        crate::Call::new(
+            self.client,
+            AddAccessEntitlements {
+                catalog_id: catalog_id.into(),
+                body,
+            },
+        )
     }
 
     /// Add App Entitlements
@@ -45,40 +57,63 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Add requestable entitlements to a catalog.
     ///
     /// `POST /api/v1/catalogs/{catalog_id}/requestable_entries`
-    pub async fn add_app_entitlements(
+    ///
+    /// # Arguments
+    ///
+    /// - `catalog_id`: The Id of the request catalog to add app entitlements to. This is a URL value.
+    /// - `body`: the request: [`RequestCatalogManagementServiceAddAppEntitlementsRequest`](crate::models::RequestCatalogManagementServiceAddAppEntitlementsRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RequestCatalogManagementServiceAddAppEntitlementsRequest::default();
+    /// let response = client.request_catalog_management().add_app_entitlements("catalog_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_app_entitlements(
         &self,
-        catalog_id: &str,
-        body: &models::RequestCatalogManagementServiceAddAppEntitlementsRequest,
-    ) -> crate::Result<
-        models::RequestCatalogManagementServiceAddAppEntitlementsResponse,
-    > {
-        let path = ["api", "v1", "catalogs", catalog_id, "requestable_entries"];
-        let request = Request::new(
-                "request_catalog_management.add_app_entitlements",
-                Method::POST,
-                "/api/v1/catalogs/{catalog_id}/requestable_entries",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        catalog_id: impl Into<String>,
+        body: crate::models::RequestCatalogManagementServiceAddAppEntitlementsRequest,
+    ) -> crate::Call<AddAppEntitlements> {
+        crate::Call::new(
+            self.client,
+            AddAppEntitlements {
+                catalog_id: catalog_id.into(),
+                body,
+            },
+        )
     }
 
     /// Creates a new request catalog.
     ///
     /// `POST /api/v1/catalogs`
-    pub async fn create(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`RequestCatalogManagementServiceCreateRequest`](crate::models::RequestCatalogManagementServiceCreateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RequestCatalogManagementServiceCreateRequest::default();
+    /// let response = client.request_catalog_management().create(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
         &self,
-        body: &models::RequestCatalogManagementServiceCreateRequest,
-    ) -> crate::Result<models::RequestCatalogManagementServiceGetResponse> {
-        let path = ["api", "v1", "catalogs"];
-        let request = Request::new(
-                "request_catalog_management.create",
-                Method::POST,
-                "/api/v1/catalogs",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::RequestCatalogManagementServiceCreateRequest,
+    ) -> crate::Call<Create> {
+        crate::Call::new(self.client, Create { body })
     }
 
     /// Create Bundle Automation
@@ -86,27 +121,36 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Invokes the c1.api.requestcatalog.v1.RequestCatalogManagementService.CreateBundleAutomation method.
     ///
     /// `POST /api/v1/catalogs/{request_catalog_id}/bundle_automation/create`
-    pub async fn create_bundle_automation(
+    ///
+    /// # Arguments
+    ///
+    /// - `request_catalog_id`: The requestCatalogId field.
+    /// - `body`: the request: [`CreateBundleAutomationRequest`](crate::models::CreateBundleAutomationRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::CreateBundleAutomationRequest::default();
+    /// let response = client.request_catalog_management().create_bundle_automation("request_catalog_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_bundle_automation(
         &self,
-        request_catalog_id: &str,
-        body: &models::CreateBundleAutomationRequest,
-    ) -> crate::Result<models::BundleAutomation> {
-        let path = [
-            "api",
-            "v1",
-            "catalogs",
-            request_catalog_id,
-            "bundle_automation",
-            "create",
-        ];
-        let request = Request::new(
-                "request_catalog_management.create_bundle_automation",
-                Method::POST,
-                "/api/v1/catalogs/{request_catalog_id}/bundle_automation/create",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        request_catalog_id: impl Into<String>,
+        body: crate::models::CreateBundleAutomationRequest,
+    ) -> crate::Call<CreateBundleAutomation> {
+        crate::Call::new(
+            self.client,
+            CreateBundleAutomation {
+                request_catalog_id: request_catalog_id.into(),
+                body,
+            },
+        )
     }
 
     /// Create Requestable Entry
@@ -114,50 +158,65 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Create a single requestable entry
     ///
     /// `PUT /api/v1/catalogs/{catalog_id}/requestable_entries/{app_id}/{entitlement_id}`
-    pub async fn create_requestable_entry(
+    ///
+    /// # Arguments
+    ///
+    /// - `catalog_id`: The ID of the access profile (catalog) to add the entitlement to
+    /// - `app_id`: The ID of the app that contains the entitlement
+    /// - `entitlement_id`: The ID of the entitlement to add to the request catalog
+    /// - `body`: the request: [`RequestCatalogManagementServiceCreateRequestableEntryRequest`](crate::models::RequestCatalogManagementServiceCreateRequestableEntryRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RequestCatalogManagementServiceCreateRequestableEntryRequest::default();
+    /// let response = client.request_catalog_management().create_requestable_entry("catalog_id", "app_id", "entitlement_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_requestable_entry(
         &self,
-        catalog_id: &str,
-        app_id: &str,
-        entitlement_id: &str,
-        body: &models::RequestCatalogManagementServiceCreateRequestableEntryRequest,
-    ) -> crate::Result<
-        models::RequestCatalogManagementServiceCreateRequestableEntryResponse,
-    > {
-        let path = [
-            "api",
-            "v1",
-            "catalogs",
-            catalog_id,
-            "requestable_entries",
-            app_id,
-            entitlement_id,
-        ];
-        let request = Request::new(
-                "request_catalog_management.create_requestable_entry",
-                Method::PUT,
-                "/api/v1/catalogs/{catalog_id}/requestable_entries/{app_id}/{entitlement_id}",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        catalog_id: impl Into<String>,
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+        body: crate::models::RequestCatalogManagementServiceCreateRequestableEntryRequest,
+    ) -> crate::Call<CreateRequestableEntry> {
+        crate::Call::new(
+            self.client,
+            CreateRequestableEntry {
+                catalog_id: catalog_id.into(),
+                app_id: app_id.into(),
+                entitlement_id: entitlement_id.into(),
+                body,
+            },
+        )
     }
 
     /// Delete a catalog.
     ///
     /// `DELETE /api/v1/catalogs/{id}`
-    pub async fn delete(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::RequestCatalogManagementServiceDeleteResponse> {
-        let path = ["api", "v1", "catalogs", id];
-        let request = Request::new(
-                "request_catalog_management.delete",
-                Method::DELETE,
-                "/api/v1/catalogs/{id}",
-                &path,
-            )
-            .json(&models::RequestCatalogManagementServiceDeleteRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The Id of the RequestCatalog to delete.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.request_catalog_management().delete("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(&self, id: impl Into<String>) -> crate::Call<Delete> {
+        crate::Call::new(self.client, Delete { id: id.into() })
     }
 
     /// Delete Bundle Automation
@@ -165,19 +224,32 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Invokes the c1.api.requestcatalog.v1.RequestCatalogManagementService.DeleteBundleAutomation method.
     ///
     /// `DELETE /api/v1/catalogs/{request_catalog_id}/bundle_automation`
-    pub async fn delete_bundle_automation(
+    ///
+    /// # Arguments
+    ///
+    /// - `request_catalog_id`: The requestCatalogId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.request_catalog_management().delete_bundle_automation("request_catalog_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_bundle_automation(
         &self,
-        request_catalog_id: &str,
-    ) -> crate::Result<models::DeleteBundleAutomationResponse> {
-        let path = ["api", "v1", "catalogs", request_catalog_id, "bundle_automation"];
-        let request = Request::new(
-                "request_catalog_management.delete_bundle_automation",
-                Method::DELETE,
-                "/api/v1/catalogs/{request_catalog_id}/bundle_automation",
-                &path,
-            )
-            .json(&models::DeleteBundleAutomationRequest::default());
-        self.client.send(request).await
+        request_catalog_id: impl Into<String>,
+    ) -> crate::Call<DeleteBundleAutomation> {
+        crate::Call::new(
+            self.client,
+            DeleteBundleAutomation {
+                request_catalog_id: request_catalog_id.into(),
+            },
+        )
     }
 
     /// Delete Requestable Entry
@@ -185,33 +257,38 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Delete a single requestable entry
     ///
     /// `DELETE /api/v1/catalogs/{catalog_id}/requestable_entries/{app_id}/{entitlement_id}`
-    pub async fn delete_requestable_entry(
+    ///
+    /// # Arguments
+    ///
+    /// - `catalog_id`: The ID of the access profile (catalog)
+    /// - `app_id`: The ID of the app that contains the entitlement
+    /// - `entitlement_id`: The ID of the entitlement
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.request_catalog_management().delete_requestable_entry("catalog_id", "app_id", "entitlement_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_requestable_entry(
         &self,
-        catalog_id: &str,
-        app_id: &str,
-        entitlement_id: &str,
-    ) -> crate::Result<
-        models::RequestCatalogManagementServiceDeleteRequestableEntryResponse,
-    > {
-        let path = [
-            "api",
-            "v1",
-            "catalogs",
-            catalog_id,
-            "requestable_entries",
-            app_id,
-            entitlement_id,
-        ];
-        let request = Request::new(
-                "request_catalog_management.delete_requestable_entry",
-                Method::DELETE,
-                "/api/v1/catalogs/{catalog_id}/requestable_entries/{app_id}/{entitlement_id}",
-                &path,
-            )
-            .json(
-                &models::RequestCatalogManagementServiceDeleteRequestableEntryRequest::default(),
-            );
-        self.client.send(request).await
+        catalog_id: impl Into<String>,
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+    ) -> crate::Call<DeleteRequestableEntry> {
+        crate::Call::new(
+            self.client,
+            DeleteRequestableEntry {
+                catalog_id: catalog_id.into(),
+                app_id: app_id.into(),
+                entitlement_id: entitlement_id.into(),
+            },
+        )
     }
 
     /// Force Run Bundle Automation
@@ -219,44 +296,59 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Invokes the c1.api.requestcatalog.v1.RequestCatalogManagementService.ForceRunBundleAutomation method.
     ///
     /// `POST /api/v1/catalogs/{request_catalog_id}/bundle_automation/run`
-    pub async fn force_run_bundle_automation(
+    ///
+    /// # Arguments
+    ///
+    /// - `request_catalog_id`: The requestCatalogId field.
+    /// - `body`: the request: [`ForceRunBundleAutomationRequest`](crate::models::ForceRunBundleAutomationRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::ForceRunBundleAutomationRequest::default();
+    /// let response = client.request_catalog_management().force_run_bundle_automation("request_catalog_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn force_run_bundle_automation(
         &self,
-        request_catalog_id: &str,
-        body: &models::ForceRunBundleAutomationRequest,
-    ) -> crate::Result<models::ForceRunBundleAutomationResponse> {
-        let path = [
-            "api",
-            "v1",
-            "catalogs",
-            request_catalog_id,
-            "bundle_automation",
-            "run",
-        ];
-        let request = Request::new(
-                "request_catalog_management.force_run_bundle_automation",
-                Method::POST,
-                "/api/v1/catalogs/{request_catalog_id}/bundle_automation/run",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        request_catalog_id: impl Into<String>,
+        body: crate::models::ForceRunBundleAutomationRequest,
+    ) -> crate::Call<ForceRunBundleAutomation> {
+        crate::Call::new(
+            self.client,
+            ForceRunBundleAutomation {
+                request_catalog_id: request_catalog_id.into(),
+                body,
+            },
+        )
     }
 
     /// Get a catalog.
     ///
     /// `GET /api/v1/catalogs/{id}`
-    pub async fn get(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::RequestCatalogManagementServiceGetResponse> {
-        let path = ["api", "v1", "catalogs", id];
-        let request = Request::new(
-            "request_catalog_management.get",
-            Method::GET,
-            "/api/v1/catalogs/{id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.request_catalog_management().get("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { id: id.into() })
     }
 
     /// Get Bundle Automation
@@ -264,18 +356,32 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Get bundle automation
     ///
     /// `GET /api/v1/catalogs/{request_catalog_id}/bundle_automation`
-    pub async fn get_bundle_automation(
+    ///
+    /// # Arguments
+    ///
+    /// - `request_catalog_id`: The requestCatalogId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.request_catalog_management().get_bundle_automation("request_catalog_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_bundle_automation(
         &self,
-        request_catalog_id: &str,
-    ) -> crate::Result<models::BundleAutomation> {
-        let path = ["api", "v1", "catalogs", request_catalog_id, "bundle_automation"];
-        let request = Request::new(
-            "request_catalog_management.get_bundle_automation",
-            Method::GET,
-            "/api/v1/catalogs/{request_catalog_id}/bundle_automation",
-            &path,
-        );
-        self.client.send(request).await
+        request_catalog_id: impl Into<String>,
+    ) -> crate::Call<GetBundleAutomation> {
+        crate::Call::new(
+            self.client,
+            GetBundleAutomation {
+                request_catalog_id: request_catalog_id.into(),
+            },
+        )
     }
 
     /// Get Requestable Entry
@@ -283,30 +389,38 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Get a single requestable entry
     ///
     /// `GET /api/v1/catalogs/{catalog_id}/requestable_entries/{app_id}/{entitlement_id}`
-    pub async fn get_requestable_entry(
+    ///
+    /// # Arguments
+    ///
+    /// - `catalog_id`: The ID of the access profile (catalog)
+    /// - `app_id`: The ID of the app that contains the entitlement
+    /// - `entitlement_id`: The ID of the entitlement
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.request_catalog_management().get_requestable_entry("catalog_id", "app_id", "entitlement_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_requestable_entry(
         &self,
-        catalog_id: &str,
-        app_id: &str,
-        entitlement_id: &str,
-    ) -> crate::Result<
-        models::RequestCatalogManagementServiceGetRequestableEntryResponse,
-    > {
-        let path = [
-            "api",
-            "v1",
-            "catalogs",
-            catalog_id,
-            "requestable_entries",
-            app_id,
-            entitlement_id,
-        ];
-        let request = Request::new(
-            "request_catalog_management.get_requestable_entry",
-            Method::GET,
-            "/api/v1/catalogs/{catalog_id}/requestable_entries/{app_id}/{entitlement_id}",
-            &path,
-        );
-        self.client.send(request).await
+        catalog_id: impl Into<String>,
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+    ) -> crate::Call<GetRequestableEntry> {
+        crate::Call::new(
+            self.client,
+            GetRequestableEntry {
+                catalog_id: catalog_id.into(),
+                app_id: app_id.into(),
+                entitlement_id: entitlement_id.into(),
+            },
+        )
     }
 
     /// List
@@ -314,38 +428,36 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Get a list of request catalogs.
     ///
     /// `GET /api/v1/catalogs`
-    pub async fn list(
-        &self,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::RequestCatalogManagementServiceListResponse> {
-        let path = ["api", "v1", "catalogs"];
-        let request = Request::new(
-                "request_catalog_management.list",
-                Method::GET,
-                "/api/v1/catalogs",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::RequestCatalogManagementServiceListResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(page_size, token.as_deref()).await
-            },
-            |page: &models::RequestCatalogManagementServiceListResponse| {
-                page.next_page_token.as_deref()
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
+    /// - `.page_token(..)`: The page_token field for pagination.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.request_catalog_management().list().items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                page_size: None,
+                page_token: None,
             },
         )
     }
@@ -355,20 +467,32 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Invokes the c1.api.requestcatalog.v1.RequestCatalogManagementService.ListAllEntitlementIdsPerApp method.
     ///
     /// `GET /api/v1/catalogs/{catalog_id}/requestable_entitlementIDs`
-    pub async fn list_all_entitlement_ids_per_app(
+    ///
+    /// # Arguments
+    ///
+    /// - `catalog_id`: The catalogId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.request_catalog_management().list_all_entitlement_ids_per_app("catalog_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_all_entitlement_ids_per_app(
         &self,
-        catalog_id: &str,
-    ) -> crate::Result<
-        models::RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse,
-    > {
-        let path = ["api", "v1", "catalogs", catalog_id, "requestable_entitlementIDs"];
-        let request = Request::new(
-            "request_catalog_management.list_all_entitlement_ids_per_app",
-            Method::GET,
-            "/api/v1/catalogs/{catalog_id}/requestable_entitlementIDs",
-            &path,
-        );
-        self.client.send(request).await
+        catalog_id: impl Into<String>,
+    ) -> crate::Call<ListAllEntitlementIdsPerApp> {
+        crate::Call::new(
+            self.client,
+            ListAllEntitlementIdsPerApp {
+                catalog_id: catalog_id.into(),
+            },
+        )
     }
 
     /// List Entitlements For Access
@@ -376,46 +500,45 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// List visibility bindings (access entitlements) for a catalog.
     ///
     /// `GET /api/v1/catalogs/{catalog_id}/visibility_entitlements`
-    pub async fn list_entitlements_for_access(
+    ///
+    /// # Arguments
+    ///
+    /// - `catalog_id`: The catalogId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.request_catalog_management().list_entitlements_for_access("catalog_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_entitlements_for_access(
         &self,
-        catalog_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<
-        models::RequestCatalogManagementServiceListEntitlementsForAccessResponse,
-    > {
-        let path = ["api", "v1", "catalogs", catalog_id, "visibility_entitlements"];
-        let request = Request::new(
-                "request_catalog_management.list_entitlements_for_access",
-                Method::GET,
-                "/api/v1/catalogs/{catalog_id}/visibility_entitlements",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list_entitlements_for_access`](Self::list_entitlements_for_access), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_entitlements_for_access_pages(
-        &self,
-        catalog_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<
-            models::RequestCatalogManagementServiceListEntitlementsForAccessResponse,
-        >,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list_entitlements_for_access(catalog_id, page_size, token.as_deref())
-                    .await
+        catalog_id: impl Into<String>,
+    ) -> crate::Call<ListEntitlementsForAccess> {
+        crate::Call::new(
+            self.client,
+            ListEntitlementsForAccess {
+                catalog_id: catalog_id.into(),
+                page_size: None,
+                page_token: None,
             },
-            |
-                page: &models::RequestCatalogManagementServiceListEntitlementsForAccessResponse|
-            page.next_page_token.as_deref(),
         )
     }
 
@@ -424,50 +547,45 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// List entitlements in a catalog that are requestable.
     ///
     /// `GET /api/v1/catalogs/{catalog_id}/requestable_entitlements`
-    pub async fn list_entitlements_per_catalog(
+    ///
+    /// # Arguments
+    ///
+    /// - `catalog_id`: The catalogId field.
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.request_catalog_management().list_entitlements_per_catalog("catalog_id").items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_entitlements_per_catalog(
         &self,
-        catalog_id: &str,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<
-        models::RequestCatalogManagementServiceListEntitlementsPerCatalogResponse,
-    > {
-        let path = ["api", "v1", "catalogs", catalog_id, "requestable_entitlements"];
-        let request = Request::new(
-                "request_catalog_management.list_entitlements_per_catalog",
-                Method::GET,
-                "/api/v1/catalogs/{catalog_id}/requestable_entitlements",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list_entitlements_per_catalog`](Self::list_entitlements_per_catalog), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_entitlements_per_catalog_pages(
-        &self,
-        catalog_id: &str,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<
-            models::RequestCatalogManagementServiceListEntitlementsPerCatalogResponse,
-        >,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list_entitlements_per_catalog(
-                        catalog_id,
-                        page_size,
-                        token.as_deref(),
-                    )
-                    .await
+        catalog_id: impl Into<String>,
+    ) -> crate::Call<ListEntitlementsPerCatalog> {
+        crate::Call::new(
+            self.client,
+            ListEntitlementsPerCatalog {
+                catalog_id: catalog_id.into(),
+                page_size: None,
+                page_token: None,
             },
-            |
-                page: &models::RequestCatalogManagementServiceListEntitlementsPerCatalogResponse|
-            page.next_page_token.as_deref(),
         )
     }
 
@@ -476,22 +594,36 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Remove visibility bindings (access entitlements) to a catalog.
     ///
     /// `DELETE /api/v1/catalogs/{catalog_id}/visibility_bindings`
-    pub async fn remove_access_entitlements(
+    ///
+    /// # Arguments
+    ///
+    /// - `catalog_id`: The catalogId for the catalog to remove access entitlements from.
+    /// - `body`: the request: [`RequestCatalogManagementServiceRemoveAccessEntitlementsRequest`](crate::models::RequestCatalogManagementServiceRemoveAccessEntitlementsRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RequestCatalogManagementServiceRemoveAccessEntitlementsRequest::default();
+    /// let response = client.request_catalog_management().remove_access_entitlements("catalog_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove_access_entitlements(
         &self,
-        catalog_id: &str,
-        body: &models::RequestCatalogManagementServiceRemoveAccessEntitlementsRequest,
-    ) -> crate::Result<
-        models::RequestCatalogManagementServiceRemoveAccessEntitlementsResponse,
-    > {
-        let path = ["api", "v1", "catalogs", catalog_id, "visibility_bindings"];
-        let request = Request::new(
-                "request_catalog_management.remove_access_entitlements",
-                Method::DELETE,
-                "/api/v1/catalogs/{catalog_id}/visibility_bindings",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        catalog_id: impl Into<String>,
+        body: crate::models::RequestCatalogManagementServiceRemoveAccessEntitlementsRequest,
+    ) -> crate::Call<RemoveAccessEntitlements> {
+        crate::Call::new(
+            self.client,
+            RemoveAccessEntitlements {
+                catalog_id: catalog_id.into(),
+                body,
+            },
+        )
     }
 
     /// Remove App Entitlements
@@ -499,22 +631,36 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Remove requestable entitlements from a catalog.
     ///
     /// `DELETE /api/v1/catalogs/{catalog_id}/requestable_entries`
-    pub async fn remove_app_entitlements(
+    ///
+    /// # Arguments
+    ///
+    /// - `catalog_id`: The catalogId for the catalog to remove entitlements from.
+    /// - `body`: the request: [`RequestCatalogManagementServiceRemoveAppEntitlementsRequest`](crate::models::RequestCatalogManagementServiceRemoveAppEntitlementsRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RequestCatalogManagementServiceRemoveAppEntitlementsRequest::default();
+    /// let response = client.request_catalog_management().remove_app_entitlements("catalog_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove_app_entitlements(
         &self,
-        catalog_id: &str,
-        body: &models::RequestCatalogManagementServiceRemoveAppEntitlementsRequest,
-    ) -> crate::Result<
-        models::RequestCatalogManagementServiceRemoveAppEntitlementsResponse,
-    > {
-        let path = ["api", "v1", "catalogs", catalog_id, "requestable_entries"];
-        let request = Request::new(
-                "request_catalog_management.remove_app_entitlements",
-                Method::DELETE,
-                "/api/v1/catalogs/{catalog_id}/requestable_entries",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        catalog_id: impl Into<String>,
+        body: crate::models::RequestCatalogManagementServiceRemoveAppEntitlementsRequest,
+    ) -> crate::Call<RemoveAppEntitlements> {
+        crate::Call::new(
+            self.client,
+            RemoveAppEntitlements {
+                catalog_id: catalog_id.into(),
+                body,
+            },
+        )
     }
 
     /// Resume Paused Bundle Automation
@@ -522,26 +668,32 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Invokes the c1.api.requestcatalog.v1.RequestCatalogManagementService.ResumePausedBundleAutomation method.
     ///
     /// `POST /api/v1/catalogs/{request_catalog_id}/bundle_automation/resume`
-    pub async fn resume_paused_bundle_automation(
+    ///
+    /// # Arguments
+    ///
+    /// - `request_catalog_id`: The requestCatalogId field.
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.request_catalog_management().resume_paused_bundle_automation("request_catalog_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn resume_paused_bundle_automation(
         &self,
-        request_catalog_id: &str,
-    ) -> crate::Result<models::ResumePausedBundleAutomationResponse> {
-        let path = [
-            "api",
-            "v1",
-            "catalogs",
-            request_catalog_id,
-            "bundle_automation",
-            "resume",
-        ];
-        let request = Request::new(
-                "request_catalog_management.resume_paused_bundle_automation",
-                Method::POST,
-                "/api/v1/catalogs/{request_catalog_id}/bundle_automation/resume",
-                &path,
-            )
-            .json(&models::ResumePausedBundleAutomationRequest::default());
-        self.client.send(request).await
+        request_catalog_id: impl Into<String>,
+    ) -> crate::Call<ResumePausedBundleAutomation> {
+        crate::Call::new(
+            self.client,
+            ResumePausedBundleAutomation {
+                request_catalog_id: request_catalog_id.into(),
+            },
+        )
     }
 
     /// Set Bundle Automation
@@ -549,39 +701,65 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Invokes the c1.api.requestcatalog.v1.RequestCatalogManagementService.SetBundleAutomation method.
     ///
     /// `POST /api/v1/catalogs/{request_catalog_id}/bundle_automation`
-    pub async fn set_bundle_automation(
+    ///
+    /// # Arguments
+    ///
+    /// - `request_catalog_id`: The requestCatalogId field.
+    /// - `body`: the request: [`SetBundleAutomationRequest`](crate::models::SetBundleAutomationRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::SetBundleAutomationRequest::default();
+    /// let response = client.request_catalog_management().set_bundle_automation("request_catalog_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_bundle_automation(
         &self,
-        request_catalog_id: &str,
-        body: &models::SetBundleAutomationRequest,
-    ) -> crate::Result<models::BundleAutomation> {
-        let path = ["api", "v1", "catalogs", request_catalog_id, "bundle_automation"];
-        let request = Request::new(
-                "request_catalog_management.set_bundle_automation",
-                Method::POST,
-                "/api/v1/catalogs/{request_catalog_id}/bundle_automation",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        request_catalog_id: impl Into<String>,
+        body: crate::models::SetBundleAutomationRequest,
+    ) -> crate::Call<SetBundleAutomation> {
+        crate::Call::new(
+            self.client,
+            SetBundleAutomation {
+                request_catalog_id: request_catalog_id.into(),
+                body,
+            },
+        )
     }
 
     /// Update a catalog.
     ///
     /// `POST /api/v1/catalogs/{id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id of the request catalog.
+    /// - `body`: the request: [`RequestCatalogManagementServiceUpdateRequest`](crate::models::RequestCatalogManagementServiceUpdateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RequestCatalogManagementServiceUpdateRequest::default();
+    /// let response = client.request_catalog_management().update("id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        id: &str,
-        body: &models::RequestCatalogManagementServiceUpdateRequest,
-    ) -> crate::Result<models::RequestCatalogManagementServiceGetResponse> {
-        let path = ["api", "v1", "catalogs", id];
-        let request = Request::new(
-                "request_catalog_management.update",
-                Method::POST,
-                "/api/v1/catalogs/{id}",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        id: impl Into<String>,
+        body: crate::models::RequestCatalogManagementServiceUpdateRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(self.client, Update { id: id.into(), body })
     }
 
     /// Update App Entitlements
@@ -589,28 +767,748 @@ impl<'a> RequestCatalogManagementApi<'a> {
     /// Invokes the c1.api.requestcatalog.v1.RequestCatalogManagementService.UpdateAppEntitlements method.
     ///
     /// `POST /api/v1/catalogs/{catalog_id}/requestable_entitlements/update`
-    pub async fn update_app_entitlements(
+    ///
+    /// # Arguments
+    ///
+    /// - `catalog_id`: The Id of the request catalog to get app entitlement to. This is a URL value.
+    /// - `body`: the request: [`RequestCatalogManagementServiceUpdateAppEntitlementsRequest`](crate::models::RequestCatalogManagementServiceUpdateAppEntitlementsRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RequestCatalogManagementServiceUpdateAppEntitlementsRequest::default();
+    /// let response = client.request_catalog_management().update_app_entitlements("catalog_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_app_entitlements(
         &self,
-        catalog_id: &str,
-        body: &models::RequestCatalogManagementServiceUpdateAppEntitlementsRequest,
-    ) -> crate::Result<
-        models::RequestCatalogManagementServiceUpdateAppEntitlementsResponse,
-    > {
-        let path = [
-            "api",
-            "v1",
-            "catalogs",
-            catalog_id,
-            "requestable_entitlements",
-            "update",
-        ];
-        let request = Request::new(
-                "request_catalog_management.update_app_entitlements",
-                Method::POST,
-                "/api/v1/catalogs/{catalog_id}/requestable_entitlements/update",
-                &path,
+        catalog_id: impl Into<String>,
+        body: crate::models::RequestCatalogManagementServiceUpdateAppEntitlementsRequest,
+    ) -> crate::Call<UpdateAppEntitlements> {
+        crate::Call::new(
+            self.client,
+            UpdateAppEntitlements {
+                catalog_id: catalog_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::add_access_entitlements`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct AddAccessEntitlements {
+    catalog_id: String,
+    body: crate::models::RequestCatalogManagementServiceAddAccessEntitlementsRequest,
+}
+
+impl crate::Operation for AddAccessEntitlements {
+    type Output = crate::models::RequestCatalogManagementServiceAddAccessEntitlementsResponse;
+    const NAME: &'static str = "request_catalog_management.add_access_entitlements";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/catalogs/{catalog_id}/visibility_bindings",
+                &["api", "v1", "catalogs", &self.catalog_id, "visibility_bindings"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::add_app_entitlements`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct AddAppEntitlements {
+    catalog_id: String,
+    body: crate::models::RequestCatalogManagementServiceAddAppEntitlementsRequest,
+}
+
+impl crate::Operation for AddAppEntitlements {
+    type Output = crate::models::RequestCatalogManagementServiceAddAppEntitlementsResponse;
+    const NAME: &'static str = "request_catalog_management.add_app_entitlements";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/catalogs/{catalog_id}/requestable_entries",
+                &["api", "v1", "catalogs", &self.catalog_id, "requestable_entries"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::create`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Create {
+    body: crate::models::RequestCatalogManagementServiceCreateRequest,
+}
+
+impl crate::Operation for Create {
+    type Output = crate::models::RequestCatalogManagementServiceGetResponse;
+    const NAME: &'static str = "request_catalog_management.create";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/catalogs",
+                &["api", "v1", "catalogs"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::create_bundle_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateBundleAutomation {
+    request_catalog_id: String,
+    body: crate::models::CreateBundleAutomationRequest,
+}
+
+impl crate::Operation for CreateBundleAutomation {
+    type Output = crate::models::BundleAutomation;
+    const NAME: &'static str = "request_catalog_management.create_bundle_automation";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/catalogs/{request_catalog_id}/bundle_automation/create",
+                &[
+                    "api",
+                    "v1",
+                    "catalogs",
+                    &self.request_catalog_id,
+                    "bundle_automation",
+                    "create",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::create_requestable_entry`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateRequestableEntry {
+    catalog_id: String,
+    app_id: String,
+    entitlement_id: String,
+    body: crate::models::RequestCatalogManagementServiceCreateRequestableEntryRequest,
+}
+
+impl crate::Operation for CreateRequestableEntry {
+    type Output = crate::models::RequestCatalogManagementServiceCreateRequestableEntryResponse;
+    const NAME: &'static str = "request_catalog_management.create_requestable_entry";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::PUT,
+                "/api/v1/catalogs/{catalog_id}/requestable_entries/{app_id}/{entitlement_id}",
+                &[
+                    "api",
+                    "v1",
+                    "catalogs",
+                    &self.catalog_id,
+                    "requestable_entries",
+                    &self.app_id,
+                    &self.entitlement_id,
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::RequestCatalogManagementServiceDeleteResponse;
+    const NAME: &'static str = "request_catalog_management.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/catalogs/{id}",
+                &["api", "v1", "catalogs", &self.id],
+            )
+            .json(
+                &crate::models::RequestCatalogManagementServiceDeleteRequest::default(),
+            )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::delete_bundle_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct DeleteBundleAutomation {
+    request_catalog_id: String,
+}
+
+impl crate::Operation for DeleteBundleAutomation {
+    type Output = crate::models::DeleteBundleAutomationResponse;
+    const NAME: &'static str = "request_catalog_management.delete_bundle_automation";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/catalogs/{request_catalog_id}/bundle_automation",
+                &["api", "v1", "catalogs", &self.request_catalog_id, "bundle_automation"],
+            )
+            .json(&crate::models::DeleteBundleAutomationRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::delete_requestable_entry`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct DeleteRequestableEntry {
+    catalog_id: String,
+    app_id: String,
+    entitlement_id: String,
+}
+
+impl crate::Operation for DeleteRequestableEntry {
+    type Output = crate::models::RequestCatalogManagementServiceDeleteRequestableEntryResponse;
+    const NAME: &'static str = "request_catalog_management.delete_requestable_entry";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/catalogs/{catalog_id}/requestable_entries/{app_id}/{entitlement_id}",
+                &[
+                    "api",
+                    "v1",
+                    "catalogs",
+                    &self.catalog_id,
+                    "requestable_entries",
+                    &self.app_id,
+                    &self.entitlement_id,
+                ],
+            )
+            .json(
+                &crate::models::RequestCatalogManagementServiceDeleteRequestableEntryRequest::default(),
+            )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::force_run_bundle_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ForceRunBundleAutomation {
+    request_catalog_id: String,
+    body: crate::models::ForceRunBundleAutomationRequest,
+}
+
+impl crate::Operation for ForceRunBundleAutomation {
+    type Output = crate::models::ForceRunBundleAutomationResponse;
+    const NAME: &'static str = "request_catalog_management.force_run_bundle_automation";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/catalogs/{request_catalog_id}/bundle_automation/run",
+                &[
+                    "api",
+                    "v1",
+                    "catalogs",
+                    &self.request_catalog_id,
+                    "bundle_automation",
+                    "run",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::RequestCatalogManagementServiceGetResponse;
+    const NAME: &'static str = "request_catalog_management.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/catalogs/{id}",
+            &["api", "v1", "catalogs", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::get_bundle_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetBundleAutomation {
+    request_catalog_id: String,
+}
+
+impl crate::Operation for GetBundleAutomation {
+    type Output = crate::models::BundleAutomation;
+    const NAME: &'static str = "request_catalog_management.get_bundle_automation";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/catalogs/{request_catalog_id}/bundle_automation",
+            &["api", "v1", "catalogs", &self.request_catalog_id, "bundle_automation"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::get_requestable_entry`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetRequestableEntry {
+    catalog_id: String,
+    app_id: String,
+    entitlement_id: String,
+}
+
+impl crate::Operation for GetRequestableEntry {
+    type Output = crate::models::RequestCatalogManagementServiceGetRequestableEntryResponse;
+    const NAME: &'static str = "request_catalog_management.get_requestable_entry";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/catalogs/{catalog_id}/requestable_entries/{app_id}/{entitlement_id}",
+            &[
+                "api",
+                "v1",
+                "catalogs",
+                &self.catalog_id,
+                "requestable_entries",
+                &self.app_id,
+                &self.entitlement_id,
+            ],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::RequestCatalogManagementServiceListResponse;
+    const NAME: &'static str = "request_catalog_management.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/catalogs",
+                &["api", "v1", "catalogs"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The page_token field for pagination.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::RequestCatalogView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::list_all_entitlement_ids_per_app`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListAllEntitlementIdsPerApp {
+    catalog_id: String,
+}
+
+impl crate::Operation for ListAllEntitlementIdsPerApp {
+    type Output = crate::models::RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse;
+    const NAME: &'static str = "request_catalog_management.list_all_entitlement_ids_per_app";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/catalogs/{catalog_id}/requestable_entitlementIDs",
+            &["api", "v1", "catalogs", &self.catalog_id, "requestable_entitlementIDs"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::list_entitlements_for_access`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListEntitlementsForAccess {
+    catalog_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for ListEntitlementsForAccess {
+    type Output = crate::models::RequestCatalogManagementServiceListEntitlementsForAccessResponse;
+    const NAME: &'static str = "request_catalog_management.list_entitlements_for_access";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/catalogs/{catalog_id}/visibility_entitlements",
+                &["api", "v1", "catalogs", &self.catalog_id, "visibility_entitlements"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<ListEntitlementsForAccess> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for ListEntitlementsForAccess {
+    type Item = crate::models::AppEntitlementView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::list_entitlements_per_catalog`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListEntitlementsPerCatalog {
+    catalog_id: String,
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for ListEntitlementsPerCatalog {
+    type Output = crate::models::RequestCatalogManagementServiceListEntitlementsPerCatalogResponse;
+    const NAME: &'static str = "request_catalog_management.list_entitlements_per_catalog";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/catalogs/{catalog_id}/requestable_entitlements",
+                &["api", "v1", "catalogs", &self.catalog_id, "requestable_entitlements"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<ListEntitlementsPerCatalog> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for ListEntitlementsPerCatalog {
+    type Item = crate::models::AppEntitlementView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::remove_access_entitlements`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct RemoveAccessEntitlements {
+    catalog_id: String,
+    body: crate::models::RequestCatalogManagementServiceRemoveAccessEntitlementsRequest,
+}
+
+impl crate::Operation for RemoveAccessEntitlements {
+    type Output = crate::models::RequestCatalogManagementServiceRemoveAccessEntitlementsResponse;
+    const NAME: &'static str = "request_catalog_management.remove_access_entitlements";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/catalogs/{catalog_id}/visibility_bindings",
+                &["api", "v1", "catalogs", &self.catalog_id, "visibility_bindings"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::remove_app_entitlements`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct RemoveAppEntitlements {
+    catalog_id: String,
+    body: crate::models::RequestCatalogManagementServiceRemoveAppEntitlementsRequest,
+}
+
+impl crate::Operation for RemoveAppEntitlements {
+    type Output = crate::models::RequestCatalogManagementServiceRemoveAppEntitlementsResponse;
+    const NAME: &'static str = "request_catalog_management.remove_app_entitlements";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/catalogs/{catalog_id}/requestable_entries",
+                &["api", "v1", "catalogs", &self.catalog_id, "requestable_entries"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::resume_paused_bundle_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ResumePausedBundleAutomation {
+    request_catalog_id: String,
+}
+
+impl crate::Operation for ResumePausedBundleAutomation {
+    type Output = crate::models::ResumePausedBundleAutomationResponse;
+    const NAME: &'static str = "request_catalog_management.resume_paused_bundle_automation";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/catalogs/{request_catalog_id}/bundle_automation/resume",
+                &[
+                    "api",
+                    "v1",
+                    "catalogs",
+                    &self.request_catalog_id,
+                    "bundle_automation",
+                    "resume",
+                ],
+            )
+            .json(&crate::models::ResumePausedBundleAutomationRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::set_bundle_automation`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SetBundleAutomation {
+    request_catalog_id: String,
+    body: crate::models::SetBundleAutomationRequest,
+}
+
+impl crate::Operation for SetBundleAutomation {
+    type Output = crate::models::BundleAutomation;
+    const NAME: &'static str = "request_catalog_management.set_bundle_automation";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/catalogs/{request_catalog_id}/bundle_automation",
+                &["api", "v1", "catalogs", &self.request_catalog_id, "bundle_automation"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    id: String,
+    body: crate::models::RequestCatalogManagementServiceUpdateRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::RequestCatalogManagementServiceGetResponse;
+    const NAME: &'static str = "request_catalog_management.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/catalogs/{id}",
+                &["api", "v1", "catalogs", &self.id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestCatalogManagementApi::update_app_entitlements`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct UpdateAppEntitlements {
+    catalog_id: String,
+    body: crate::models::RequestCatalogManagementServiceUpdateAppEntitlementsRequest,
+}
+
+impl crate::Operation for UpdateAppEntitlements {
+    type Output = crate::models::RequestCatalogManagementServiceUpdateAppEntitlementsResponse;
+    const NAME: &'static str = "request_catalog_management.update_app_entitlements";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/catalogs/{catalog_id}/requestable_entitlements/update",
+                &[
+                    "api",
+                    "v1",
+                    "catalogs",
+                    &self.catalog_id,
+                    "requestable_entitlements",
+                    "update",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `RequestCatalogSearch` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `RequestCatalogSearch` operations: `client.request_catalog_search()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,44 +20,72 @@ impl<'a> RequestCatalogSearchApi<'a> {
     /// Search request catalogs based on filters specified in the request body.
     ///
     /// `POST /api/v1/search/request_catalog/entitlements`
-    pub async fn search_entitlements(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`RequestCatalogSearchServiceSearchEntitlementsRequest`](crate::models::RequestCatalogSearchServiceSearchEntitlementsRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::RequestCatalogSearchServiceSearchEntitlementsRequest::default();
+    /// let mut items = client.request_catalog_search().search_entitlements(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_entitlements(
         &self,
-        body: &models::RequestCatalogSearchServiceSearchEntitlementsRequest,
-    ) -> crate::Result<models::RequestCatalogSearchServiceSearchEntitlementsResponse> {
-        let path = ["api", "v1", "search", "request_catalog", "entitlements"];
-        let request = Request::new(
-                "request_catalog_search.search_entitlements",
-                Method::POST,
+        body: crate::models::RequestCatalogSearchServiceSearchEntitlementsRequest,
+    ) -> crate::Call<SearchEntitlements> {
+        crate::Call::new(self.client, SearchEntitlements { body })
+    }
+}
+
+/// The parameters of [`RequestCatalogSearchApi::search_entitlements`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchEntitlements {
+    body: crate::models::RequestCatalogSearchServiceSearchEntitlementsRequest,
+}
+
+impl crate::Operation for SearchEntitlements {
+    type Output = crate::models::RequestCatalogSearchServiceSearchEntitlementsResponse;
+    const NAME: &'static str = "request_catalog_search.search_entitlements";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/search/request_catalog/entitlements",
-                &path,
+                &["api", "v1", "search", "request_catalog", "entitlements"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
     }
 
-    /// Every page of [`search_entitlements`](Self::search_entitlements), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_entitlements_pages(
-        &self,
-        body: &models::RequestCatalogSearchServiceSearchEntitlementsRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<
-            models::RequestCatalogSearchServiceSearchEntitlementsResponse,
-        >,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search_entitlements(&body).await }
-                }
-            },
-            |page: &models::RequestCatalogSearchServiceSearchEntitlementsResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for SearchEntitlements {
+    type Item = crate::models::AppEntitlementWithUserBindings;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `RequestSchema` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `RequestSchema` operations: `client.request_schema()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,19 +20,28 @@ impl<'a> RequestSchemaApi<'a> {
     /// Invokes the c1.api.request_schema.v1.RequestSchemaService.Create method.
     ///
     /// `POST /api/v1/request_schemas`
-    pub async fn create(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`RequestSchemaServiceCreateRequest`](crate::models::RequestSchemaServiceCreateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RequestSchemaServiceCreateRequest::default();
+    /// let response = client.request_schema().create(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
         &self,
-        body: &models::RequestSchemaServiceCreateRequest,
-    ) -> crate::Result<models::RequestSchemaServiceCreateResponse> {
-        let path = ["api", "v1", "request_schemas"];
-        let request = Request::new(
-                "request_schema.create",
-                Method::POST,
-                "/api/v1/request_schemas",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::RequestSchemaServiceCreateRequest,
+    ) -> crate::Call<Create> {
+        crate::Call::new(self.client, Create { body })
     }
 
     /// Create Entitlement Binding
@@ -42,19 +49,28 @@ impl<'a> RequestSchemaApi<'a> {
     /// Invokes the c1.api.request_schema.v1.RequestSchemaService.CreateEntitlementBinding method.
     ///
     /// `POST /api/v1/request_schema_entitlement_binding`
-    pub async fn create_entitlement_binding(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`RequestSchemaServiceCreateEntitlementBindingRequest`](crate::models::RequestSchemaServiceCreateEntitlementBindingRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RequestSchemaServiceCreateEntitlementBindingRequest::default();
+    /// let response = client.request_schema().create_entitlement_binding(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_entitlement_binding(
         &self,
-        body: &models::RequestSchemaServiceCreateEntitlementBindingRequest,
-    ) -> crate::Result<models::RequestSchemaServiceCreateEntitlementBindingResponse> {
-        let path = ["api", "v1", "request_schema_entitlement_binding"];
-        let request = Request::new(
-                "request_schema.create_entitlement_binding",
-                Method::POST,
-                "/api/v1/request_schema_entitlement_binding",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::RequestSchemaServiceCreateEntitlementBindingRequest,
+    ) -> crate::Call<CreateEntitlementBinding> {
+        crate::Call::new(self.client, CreateEntitlementBinding { body })
     }
 
     /// Delete
@@ -62,19 +78,29 @@ impl<'a> RequestSchemaApi<'a> {
     /// Invokes the c1.api.request_schema.v1.RequestSchemaService.Delete method.
     ///
     /// `DELETE /api/v1/request_schemas/{request_schema_id}`
-    pub async fn delete(
-        &self,
-        request_schema_id: &str,
-    ) -> crate::Result<models::RequestSchemaServiceDeleteResponse> {
-        let path = ["api", "v1", "request_schemas", request_schema_id];
-        let request = Request::new(
-                "request_schema.delete",
-                Method::DELETE,
-                "/api/v1/request_schemas/{request_schema_id}",
-                &path,
-            )
-            .json(&models::RequestSchemaServiceDeleteRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `request_schema_id`: The requestSchemaId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.request_schema().delete("request_schema_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(&self, request_schema_id: impl Into<String>) -> crate::Call<Delete> {
+        crate::Call::new(
+            self.client,
+            Delete {
+                request_schema_id: request_schema_id.into(),
+            },
+        )
     }
 
     /// Find Binding For App Entitlement
@@ -82,21 +108,33 @@ impl<'a> RequestSchemaApi<'a> {
     /// Invokes the c1.api.request_schema.v1.RequestSchemaService.FindBindingForAppEntitlement method.
     ///
     /// `PUT /api/v1/request_schema_entitlement_binding`
-    pub async fn find_binding_for_app_entitlement(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`RequestSchemaServiceFindBindingForAppEntitlementRequest`](crate::models::RequestSchemaServiceFindBindingForAppEntitlementRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RequestSchemaServiceFindBindingForAppEntitlementRequest::default();
+    /// let response = client.request_schema().find_binding_for_app_entitlement(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn find_binding_for_app_entitlement(
         &self,
-        body: &models::RequestSchemaServiceFindBindingForAppEntitlementRequest,
-    ) -> crate::Result<
-        models::RequestSchemaServiceFindBindingForAppEntitlementResponse,
-    > {
-        let path = ["api", "v1", "request_schema_entitlement_binding"];
-        let request = Request::new(
-                "request_schema.find_binding_for_app_entitlement",
-                Method::PUT,
-                "/api/v1/request_schema_entitlement_binding",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::RequestSchemaServiceFindBindingForAppEntitlementRequest,
+    ) -> crate::Call<FindBindingForAppEntitlement> {
+        crate::Call::new(
+            self.client,
+            FindBindingForAppEntitlement {
+                body,
+            },
+        )
     }
 
     /// Get
@@ -104,18 +142,29 @@ impl<'a> RequestSchemaApi<'a> {
     /// Invokes the c1.api.request_schema.v1.RequestSchemaService.Get method.
     ///
     /// `GET /api/v1/request_schemas/{request_schema_id}`
-    pub async fn get(
-        &self,
-        request_schema_id: &str,
-    ) -> crate::Result<models::RequestSchemaServiceGetResponse> {
-        let path = ["api", "v1", "request_schemas", request_schema_id];
-        let request = Request::new(
-            "request_schema.get",
-            Method::GET,
-            "/api/v1/request_schemas/{request_schema_id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `request_schema_id`: The requestSchemaId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.request_schema().get("request_schema_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, request_schema_id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(
+            self.client,
+            Get {
+                request_schema_id: request_schema_id.into(),
+            },
+        )
     }
 
     /// Remove Entitlement Binding
@@ -123,19 +172,28 @@ impl<'a> RequestSchemaApi<'a> {
     /// Invokes the c1.api.request_schema.v1.RequestSchemaService.RemoveEntitlementBinding method.
     ///
     /// `DELETE /api/v1/request_schema_entitlement_binding`
-    pub async fn remove_entitlement_binding(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`RequestSchemaServiceRemoveEntitlementBindingRequest`](crate::models::RequestSchemaServiceRemoveEntitlementBindingRequest).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RequestSchemaServiceRemoveEntitlementBindingRequest::default();
+    /// let response = client.request_schema().remove_entitlement_binding(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn remove_entitlement_binding(
         &self,
-        body: &models::RequestSchemaServiceRemoveEntitlementBindingRequest,
-    ) -> crate::Result<models::RequestSchemaServiceRemoveEntitlementBindingResponse> {
-        let path = ["api", "v1", "request_schema_entitlement_binding"];
-        let request = Request::new(
-                "request_schema.remove_entitlement_binding",
-                Method::DELETE,
-                "/api/v1/request_schema_entitlement_binding",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::RequestSchemaServiceRemoveEntitlementBindingRequest,
+    ) -> crate::Call<RemoveEntitlementBinding> {
+        crate::Call::new(self.client, RemoveEntitlementBinding { body })
     }
 
     /// Update
@@ -143,19 +201,210 @@ impl<'a> RequestSchemaApi<'a> {
     /// Invokes the c1.api.request_schema.v1.RequestSchemaService.Update method.
     ///
     /// `POST /api/v1/request_schemas/{request_schema_id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `request_schema_id`: The id field.
+    /// - `body`: the request: [`RequestSchemaServiceUpdateRequest`](crate::models::RequestSchemaServiceUpdateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::RequestSchemaServiceUpdateRequest::default();
+    /// let response = client.request_schema().update("request_schema_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        request_schema_id: &str,
-        body: &models::RequestSchemaServiceUpdateRequest,
-    ) -> crate::Result<models::RequestSchemaServiceUpdateResponse> {
-        let path = ["api", "v1", "request_schemas", request_schema_id];
-        let request = Request::new(
-                "request_schema.update",
-                Method::POST,
-                "/api/v1/request_schemas/{request_schema_id}",
-                &path,
+        request_schema_id: impl Into<String>,
+        body: crate::models::RequestSchemaServiceUpdateRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(
+            self.client,
+            Update {
+                request_schema_id: request_schema_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`RequestSchemaApi::create`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Create {
+    body: crate::models::RequestSchemaServiceCreateRequest,
+}
+
+impl crate::Operation for Create {
+    type Output = crate::models::RequestSchemaServiceCreateResponse;
+    const NAME: &'static str = "request_schema.create";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/request_schemas",
+                &["api", "v1", "request_schemas"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestSchemaApi::create_entitlement_binding`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateEntitlementBinding {
+    body: crate::models::RequestSchemaServiceCreateEntitlementBindingRequest,
+}
+
+impl crate::Operation for CreateEntitlementBinding {
+    type Output = crate::models::RequestSchemaServiceCreateEntitlementBindingResponse;
+    const NAME: &'static str = "request_schema.create_entitlement_binding";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/request_schema_entitlement_binding",
+                &["api", "v1", "request_schema_entitlement_binding"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestSchemaApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    request_schema_id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::RequestSchemaServiceDeleteResponse;
+    const NAME: &'static str = "request_schema.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/request_schemas/{request_schema_id}",
+                &["api", "v1", "request_schemas", &self.request_schema_id],
+            )
+            .json(&crate::models::RequestSchemaServiceDeleteRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestSchemaApi::find_binding_for_app_entitlement`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct FindBindingForAppEntitlement {
+    body: crate::models::RequestSchemaServiceFindBindingForAppEntitlementRequest,
+}
+
+impl crate::Operation for FindBindingForAppEntitlement {
+    type Output = crate::models::RequestSchemaServiceFindBindingForAppEntitlementResponse;
+    const NAME: &'static str = "request_schema.find_binding_for_app_entitlement";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::PUT,
+                "/api/v1/request_schema_entitlement_binding",
+                &["api", "v1", "request_schema_entitlement_binding"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestSchemaApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    request_schema_id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::RequestSchemaServiceGetResponse;
+    const NAME: &'static str = "request_schema.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/request_schemas/{request_schema_id}",
+            &["api", "v1", "request_schemas", &self.request_schema_id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestSchemaApi::remove_entitlement_binding`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct RemoveEntitlementBinding {
+    body: crate::models::RequestSchemaServiceRemoveEntitlementBindingRequest,
+}
+
+impl crate::Operation for RemoveEntitlementBinding {
+    type Output = crate::models::RequestSchemaServiceRemoveEntitlementBindingResponse;
+    const NAME: &'static str = "request_schema.remove_entitlement_binding";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/request_schema_entitlement_binding",
+                &["api", "v1", "request_schema_entitlement_binding"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RequestSchemaApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    request_schema_id: String,
+    body: crate::models::RequestSchemaServiceUpdateRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::RequestSchemaServiceUpdateResponse;
+    const NAME: &'static str = "request_schema.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/request_schemas/{request_schema_id}",
+                &["api", "v1", "request_schemas", &self.request_schema_id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `Roles` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `Roles` operations: `client.roles()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,63 +18,201 @@ impl<'a> RolesApi<'a> {
     /// Get a role by id.
     ///
     /// `GET /api/v1/iam/roles/{role_id}`
-    pub async fn get(&self, role_id: &str) -> crate::Result<models::GetRolesResponse> {
-        let path = ["api", "v1", "iam", "roles", role_id];
-        let request = Request::new(
-            "roles.get",
-            Method::GET,
-            "/api/v1/iam/roles/{role_id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `role_id`: The roleId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.roles().get("role_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, role_id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { role_id: role_id.into() })
     }
 
     /// List all roles for the current user.
     ///
     /// `GET /api/v1/iam/roles`
-    pub async fn list(
-        &self,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::ListRolesResponse> {
-        let path = ["api", "v1", "iam", "roles"];
-        let request = Request::new("roles.list", Method::GET, "/api/v1/iam/roles", &path)
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<Item = crate::Result<models::ListRolesResponse>> {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(page_size, token.as_deref()).await
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.roles().list().items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                page_size: None,
+                page_token: None,
             },
-            |page: &models::ListRolesResponse| page.next_page_token.as_deref(),
         )
     }
 
     /// Update a role by passing a Role object.
     ///
     /// `POST /api/v1/iam/roles/{role_id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `role_id`: The id of the role.
+    /// - `body`: the request: [`UpdateRoleRequest`](crate::models::UpdateRoleRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::UpdateRoleRequest::default();
+    /// let response = client.roles().update("role_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        role_id: &str,
-        body: &models::UpdateRoleRequest,
-    ) -> crate::Result<models::UpdateRolesResponse> {
-        let path = ["api", "v1", "iam", "roles", role_id];
-        let request = Request::new(
-                "roles.update",
-                Method::POST,
-                "/api/v1/iam/roles/{role_id}",
-                &path,
+        role_id: impl Into<String>,
+        body: crate::models::UpdateRoleRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(
+            self.client,
+            Update {
+                role_id: role_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`RolesApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    role_id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::GetRolesResponse;
+    const NAME: &'static str = "roles.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/iam/roles/{role_id}",
+            &["api", "v1", "iam", "roles", &self.role_id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`RolesApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::ListRolesResponse;
+    const NAME: &'static str = "roles.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/iam/roles",
+                &["api", "v1", "iam", "roles"],
             )
-            .json(body);
-        self.client.send(request).await
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::Role;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`RolesApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    role_id: String,
+    body: crate::models::UpdateRoleRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::UpdateRolesResponse;
+    const NAME: &'static str = "roles.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/iam/roles/{role_id}",
+                &["api", "v1", "iam", "roles", &self.role_id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

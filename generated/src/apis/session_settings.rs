@@ -2,9 +2,7 @@
 
 //! The `SessionSettings` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `SessionSettings` operations: `client.session_settings()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,15 +20,20 @@ impl<'a> SessionSettingsApi<'a> {
     /// Invokes the c1.api.settings.v1.SessionSettingsService.Get method.
     ///
     /// `GET /api/v1/settings/session`
-    pub async fn get(&self) -> crate::Result<models::GetSessionSettingsResponse> {
-        let path = ["api", "v1", "settings", "session"];
-        let request = Request::new(
-            "session_settings.get",
-            Method::GET,
-            "/api/v1/settings/session",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.session_settings().get().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get {})
     }
 
     /// Test Source Ip
@@ -38,19 +41,28 @@ impl<'a> SessionSettingsApi<'a> {
     /// Invokes the c1.api.settings.v1.SessionSettingsService.TestSourceIP method.
     ///
     /// `POST /api/v1/settings/session/test-source-ip`
-    pub async fn test_source_ip(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`TestSourceIpRequest`](crate::models::TestSourceIpRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TestSourceIpRequest::default();
+    /// let response = client.session_settings().test_source_ip(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn test_source_ip(
         &self,
-        body: &models::TestSourceIpRequest,
-    ) -> crate::Result<models::TestSourceIpResponse> {
-        let path = ["api", "v1", "settings", "session", "test-source-ip"];
-        let request = Request::new(
-                "session_settings.test_source_ip",
-                Method::POST,
-                "/api/v1/settings/session/test-source-ip",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::TestSourceIpRequest,
+    ) -> crate::Call<TestSourceIp> {
+        crate::Call::new(self.client, TestSourceIp { body })
     }
 
     /// Update
@@ -58,18 +70,99 @@ impl<'a> SessionSettingsApi<'a> {
     /// Invokes the c1.api.settings.v1.SessionSettingsService.Update method.
     ///
     /// `POST /api/v1/settings/session`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`UpdateSessionSettingsRequest`](crate::models::UpdateSessionSettingsRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::UpdateSessionSettingsRequest::default();
+    /// let response = client.session_settings().update(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        body: &models::UpdateSessionSettingsRequest,
-    ) -> crate::Result<models::UpdateSessionSettingsResponse> {
-        let path = ["api", "v1", "settings", "session"];
-        let request = Request::new(
-                "session_settings.update",
-                Method::POST,
-                "/api/v1/settings/session",
-                &path,
+        body: crate::models::UpdateSessionSettingsRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(self.client, Update { body })
+    }
+}
+
+/// The parameters of [`SessionSettingsApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {}
+
+impl crate::Operation for Get {
+    type Output = crate::models::GetSessionSettingsResponse;
+    const NAME: &'static str = "session_settings.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/settings/session",
+            &["api", "v1", "settings", "session"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`SessionSettingsApi::test_source_ip`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct TestSourceIp {
+    body: crate::models::TestSourceIpRequest,
+}
+
+impl crate::Operation for TestSourceIp {
+    type Output = crate::models::TestSourceIpResponse;
+    const NAME: &'static str = "session_settings.test_source_ip";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/settings/session/test-source-ip",
+                &["api", "v1", "settings", "session", "test-source-ip"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`SessionSettingsApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    body: crate::models::UpdateSessionSettingsRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::UpdateSessionSettingsResponse;
+    const NAME: &'static str = "session_settings.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/settings/session",
+                &["api", "v1", "settings", "session"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

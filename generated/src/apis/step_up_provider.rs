@@ -2,9 +2,7 @@
 
 //! The `StepUpProvider` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `StepUpProvider` operations: `client.step_up_provider()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,19 +20,28 @@ impl<'a> StepUpProviderApi<'a> {
     /// Invokes the c1.api.stepup.v1.StepUpProviderService.Create method.
     ///
     /// `POST /api/v1/step-up/providers`
-    pub async fn create(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`CreateStepUpProviderRequest`](crate::models::CreateStepUpProviderRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::CreateStepUpProviderRequest::default();
+    /// let response = client.step_up_provider().create(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
         &self,
-        body: &models::CreateStepUpProviderRequest,
-    ) -> crate::Result<models::CreateStepUpProviderResponse> {
-        let path = ["api", "v1", "step-up", "providers"];
-        let request = Request::new(
-                "step_up_provider.create",
-                Method::POST,
-                "/api/v1/step-up/providers",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::CreateStepUpProviderRequest,
+    ) -> crate::Call<Create> {
+        crate::Call::new(self.client, Create { body })
     }
 
     /// Delete
@@ -42,19 +49,24 @@ impl<'a> StepUpProviderApi<'a> {
     /// Invokes the c1.api.stepup.v1.StepUpProviderService.Delete method.
     ///
     /// `DELETE /api/v1/step-up/providers/{id}`
-    pub async fn delete(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::DeleteStepUpProviderResponse> {
-        let path = ["api", "v1", "step-up", "providers", id];
-        let request = Request::new(
-                "step_up_provider.delete",
-                Method::DELETE,
-                "/api/v1/step-up/providers/{id}",
-                &path,
-            )
-            .json(&models::DeleteStepUpProviderRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.step_up_provider().delete("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(&self, id: impl Into<String>) -> crate::Call<Delete> {
+        crate::Call::new(self.client, Delete { id: id.into() })
     }
 
     /// Get
@@ -62,18 +74,24 @@ impl<'a> StepUpProviderApi<'a> {
     /// Invokes the c1.api.stepup.v1.StepUpProviderService.Get method.
     ///
     /// `GET /api/v1/step-up/providers/{id}`
-    pub async fn get(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::GetStepUpProviderResponse> {
-        let path = ["api", "v1", "step-up", "providers", id];
-        let request = Request::new(
-            "step_up_provider.get",
-            Method::GET,
-            "/api/v1/step-up/providers/{id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.step_up_provider().get("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { id: id.into() })
     }
 
     /// List
@@ -81,57 +99,52 @@ impl<'a> StepUpProviderApi<'a> {
     /// Invokes the c1.api.stepup.v1.StepUpProviderService.List method.
     ///
     /// `GET /api/v1/step-up/providers`
-    pub async fn list(&self) -> crate::Result<models::ListStepUpProvidersResponse> {
-        let path = ["api", "v1", "step-up", "providers"];
-        let request = Request::new(
-            "step_up_provider.list",
-            Method::GET,
-            "/api/v1/step-up/providers",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.step_up_provider().list().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> crate::Call<List> {
+        crate::Call::new(self.client, List {})
     }
 
     /// Search allows searching for step-up providers with various filters
     ///
     /// `POST /api/v1/search/step-up/providers`
-    pub async fn search(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`SearchStepUpProvidersRequest`](crate::models::SearchStepUpProvidersRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::SearchStepUpProvidersRequest::default();
+    /// let mut items = client.step_up_provider().search(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(
         &self,
-        body: &models::SearchStepUpProvidersRequest,
-    ) -> crate::Result<models::SearchStepUpProvidersResponse> {
-        let path = ["api", "v1", "search", "step-up", "providers"];
-        let request = Request::new(
-                "step_up_provider.search",
-                Method::POST,
-                "/api/v1/search/step-up/providers",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`search`](Self::search), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_pages(
-        &self,
-        body: &models::SearchStepUpProvidersRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::SearchStepUpProvidersResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search(&body).await }
-                }
-            },
-            |page: &models::SearchStepUpProvidersResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+        body: crate::models::SearchStepUpProvidersRequest,
+    ) -> crate::Call<Search> {
+        crate::Call::new(self.client, Search { body })
     }
 
     /// Test
@@ -139,19 +152,24 @@ impl<'a> StepUpProviderApi<'a> {
     /// Invokes the c1.api.stepup.v1.StepUpProviderService.Test method.
     ///
     /// `POST /api/v1/step-up/providers/{id}/test`
-    pub async fn test(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::TestStepUpProviderResponse> {
-        let path = ["api", "v1", "step-up", "providers", id, "test"];
-        let request = Request::new(
-                "step_up_provider.test",
-                Method::POST,
-                "/api/v1/step-up/providers/{id}/test",
-                &path,
-            )
-            .json(&models::TestStepUpProviderRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.step_up_provider().test("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn test(&self, id: impl Into<String>) -> crate::Call<Test> {
+        crate::Call::new(self.client, Test { id: id.into() })
     }
 
     /// Update
@@ -159,20 +177,30 @@ impl<'a> StepUpProviderApi<'a> {
     /// Invokes the c1.api.stepup.v1.StepUpProviderService.Update method.
     ///
     /// `POST /api/v1/step-up/providers/{id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    /// - `body`: the request: [`UpdateStepUpProviderRequest`](crate::models::UpdateStepUpProviderRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::UpdateStepUpProviderRequest::default();
+    /// let response = client.step_up_provider().update("id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        id: &str,
-        body: &models::UpdateStepUpProviderRequest,
-    ) -> crate::Result<models::UpdateStepUpProviderResponse> {
-        let path = ["api", "v1", "step-up", "providers", id];
-        let request = Request::new(
-                "step_up_provider.update",
-                Method::POST,
-                "/api/v1/step-up/providers/{id}",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        id: impl Into<String>,
+        body: crate::models::UpdateStepUpProviderRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(self.client, Update { id: id.into(), body })
     }
 
     /// Update Secret
@@ -180,19 +208,248 @@ impl<'a> StepUpProviderApi<'a> {
     /// Invokes the c1.api.stepup.v1.StepUpProviderService.UpdateSecret method.
     ///
     /// `POST /api/v1/step-up/providers/{id}/secret`
-    pub async fn update_secret(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    /// - `body`: the request: [`UpdateStepUpProviderSecretRequest`](crate::models::UpdateStepUpProviderSecretRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::UpdateStepUpProviderSecretRequest::default();
+    /// let response = client.step_up_provider().update_secret("id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_secret(
         &self,
-        id: &str,
-        body: &models::UpdateStepUpProviderSecretRequest,
-    ) -> crate::Result<models::UpdateStepUpProviderSecretResponse> {
-        let path = ["api", "v1", "step-up", "providers", id, "secret"];
-        let request = Request::new(
-                "step_up_provider.update_secret",
-                Method::POST,
-                "/api/v1/step-up/providers/{id}/secret",
-                &path,
+        id: impl Into<String>,
+        body: crate::models::UpdateStepUpProviderSecretRequest,
+    ) -> crate::Call<UpdateSecret> {
+        crate::Call::new(
+            self.client,
+            UpdateSecret {
+                id: id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`StepUpProviderApi::create`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Create {
+    body: crate::models::CreateStepUpProviderRequest,
+}
+
+impl crate::Operation for Create {
+    type Output = crate::models::CreateStepUpProviderResponse;
+    const NAME: &'static str = "step_up_provider.create";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/step-up/providers",
+                &["api", "v1", "step-up", "providers"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`StepUpProviderApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::DeleteStepUpProviderResponse;
+    const NAME: &'static str = "step_up_provider.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/step-up/providers/{id}",
+                &["api", "v1", "step-up", "providers", &self.id],
+            )
+            .json(&crate::models::DeleteStepUpProviderRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`StepUpProviderApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::GetStepUpProviderResponse;
+    const NAME: &'static str = "step_up_provider.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/step-up/providers/{id}",
+            &["api", "v1", "step-up", "providers", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`StepUpProviderApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {}
+
+impl crate::Operation for List {
+    type Output = crate::models::ListStepUpProvidersResponse;
+    const NAME: &'static str = "step_up_provider.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/step-up/providers",
+            &["api", "v1", "step-up", "providers"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`StepUpProviderApi::search`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Search {
+    body: crate::models::SearchStepUpProvidersRequest,
+}
+
+impl crate::Operation for Search {
+    type Output = crate::models::SearchStepUpProvidersResponse;
+    const NAME: &'static str = "step_up_provider.search";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/search/step-up/providers",
+                &["api", "v1", "search", "step-up", "providers"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for Search {
+    type Item = crate::models::StepUpProvider;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`StepUpProviderApi::test`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Test {
+    id: String,
+}
+
+impl crate::Operation for Test {
+    type Output = crate::models::TestStepUpProviderResponse;
+    const NAME: &'static str = "step_up_provider.test";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/step-up/providers/{id}/test",
+                &["api", "v1", "step-up", "providers", &self.id, "test"],
+            )
+            .json(&crate::models::TestStepUpProviderRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`StepUpProviderApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    id: String,
+    body: crate::models::UpdateStepUpProviderRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::UpdateStepUpProviderResponse;
+    const NAME: &'static str = "step_up_provider.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/step-up/providers/{id}",
+                &["api", "v1", "step-up", "providers", &self.id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`StepUpProviderApi::update_secret`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct UpdateSecret {
+    id: String,
+    body: crate::models::UpdateStepUpProviderSecretRequest,
+}
+
+impl crate::Operation for UpdateSecret {
+    type Output = crate::models::UpdateStepUpProviderSecretResponse;
+    const NAME: &'static str = "step_up_provider.update_secret";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/step-up/providers/{id}/secret",
+                &["api", "v1", "step-up", "providers", &self.id, "secret"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

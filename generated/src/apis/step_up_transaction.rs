@@ -2,9 +2,7 @@
 
 //! The `StepUpTransaction` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `StepUpTransaction` operations: `client.step_up_transaction()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,59 +18,119 @@ impl<'a> StepUpTransactionApi<'a> {
     /// Get retrieves a specific step-up transaction by ID
     ///
     /// `GET /api/v1/step-up/transactions/{id}`
-    pub async fn get(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::GetStepUpTransactionResponse> {
-        let path = ["api", "v1", "step-up", "transactions", id];
-        let request = Request::new(
-            "step_up_transaction.get",
-            Method::GET,
-            "/api/v1/step-up/transactions/{id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: ID of the transaction to retrieve
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.step_up_transaction().get("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { id: id.into() })
     }
 
     /// Search allows searching for step-up transactions with various filters
     ///
     /// `POST /api/v1/search/step-up/transactions`
-    pub async fn search(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`SearchStepUpTransactionsRequest`](crate::models::SearchStepUpTransactionsRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::SearchStepUpTransactionsRequest::default();
+    /// let mut items = client.step_up_transaction().search(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(
         &self,
-        body: &models::SearchStepUpTransactionsRequest,
-    ) -> crate::Result<models::SearchStepUpTransactionsResponse> {
-        let path = ["api", "v1", "search", "step-up", "transactions"];
-        let request = Request::new(
-                "step_up_transaction.search",
-                Method::POST,
-                "/api/v1/search/step-up/transactions",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::SearchStepUpTransactionsRequest,
+    ) -> crate::Call<Search> {
+        crate::Call::new(self.client, Search { body })
+    }
+}
+
+/// The parameters of [`StepUpTransactionApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::GetStepUpTransactionResponse;
+    const NAME: &'static str = "step_up_transaction.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/step-up/transactions/{id}",
+            &["api", "v1", "step-up", "transactions", &self.id],
+        )
     }
 
-    /// Every page of [`search`](Self::search), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_pages(
-        &self,
-        body: &models::SearchStepUpTransactionsRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::SearchStepUpTransactionsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search(&body).await }
-                }
-            },
-            |page: &models::SearchStepUpTransactionsResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`StepUpTransactionApi::search`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Search {
+    body: crate::models::SearchStepUpTransactionsRequest,
+}
+
+impl crate::Operation for Search {
+    type Output = crate::models::SearchStepUpTransactionsResponse;
+    const NAME: &'static str = "step_up_transaction.search";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/search/step-up/transactions",
+                &["api", "v1", "search", "step-up", "transactions"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for Search {
+    type Item = crate::models::StepUpTransaction;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

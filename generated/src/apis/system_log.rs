@@ -2,9 +2,7 @@
 
 //! The `SystemLog` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `SystemLog` operations: `client.system_log()`.
 #[derive(Debug, Clone, Copy)]
@@ -25,42 +23,72 @@ impl<'a> SystemLogApi<'a> {
     ///  system log events to external systems.
     ///
     /// `POST /api/v1/systemlog/events`
-    pub async fn list_events(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`SystemLogServiceListEventsRequest`](crate::models::SystemLogServiceListEventsRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::SystemLogServiceListEventsRequest::default();
+    /// let mut items = client.system_log().list_events(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_events(
         &self,
-        body: &models::SystemLogServiceListEventsRequest,
-    ) -> crate::Result<models::SystemLogServiceListEventsResponse> {
-        let path = ["api", "v1", "systemlog", "events"];
-        let request = Request::new(
-                "system_log.list_events",
-                Method::POST,
+        body: crate::models::SystemLogServiceListEventsRequest,
+    ) -> crate::Call<ListEvents> {
+        crate::Call::new(self.client, ListEvents { body })
+    }
+}
+
+/// The parameters of [`SystemLogApi::list_events`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListEvents {
+    body: crate::models::SystemLogServiceListEventsRequest,
+}
+
+impl crate::Operation for ListEvents {
+    type Output = crate::models::SystemLogServiceListEventsResponse;
+    const NAME: &'static str = "system_log.list_events";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/systemlog/events",
-                &path,
+                &["api", "v1", "systemlog", "events"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
     }
 
-    /// Every page of [`list_events`](Self::list_events), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_events_pages(
-        &self,
-        body: &models::SystemLogServiceListEventsRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::SystemLogServiceListEventsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.list_events(&body).await }
-                }
-            },
-            |page: &models::SystemLogServiceListEventsResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for ListEvents {
+    type Item = serde_json::Map<String, serde_json::Value>;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `Task` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `Task` operations: `client.task()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,19 +20,28 @@ impl<'a> TaskApi<'a> {
     /// Create a grant task
     ///
     /// `POST /api/v1/task/grant`
-    pub async fn create_grant_task(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`TaskServiceCreateGrantRequest`](crate::models::TaskServiceCreateGrantRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TaskServiceCreateGrantRequest::default();
+    /// let response = client.task().create_grant_task(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_grant_task(
         &self,
-        body: &models::TaskServiceCreateGrantRequest,
-    ) -> crate::Result<models::TaskServiceCreateGrantResponse> {
-        let path = ["api", "v1", "task", "grant"];
-        let request = Request::new(
-                "task.create_grant_task",
-                Method::POST,
-                "/api/v1/task/grant",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::TaskServiceCreateGrantRequest,
+    ) -> crate::Call<CreateGrantTask> {
+        crate::Call::new(self.client, CreateGrantTask { body })
     }
 
     /// Create Offboarding Task
@@ -42,19 +49,28 @@ impl<'a> TaskApi<'a> {
     /// Invokes the c1.api.task.v1.TaskService.CreateOffboardingTask method.
     ///
     /// `POST /api/v1/task/offboarding`
-    pub async fn create_offboarding_task(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`TaskServiceCreateOffboardingRequest`](crate::models::TaskServiceCreateOffboardingRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TaskServiceCreateOffboardingRequest::default();
+    /// let response = client.task().create_offboarding_task(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_offboarding_task(
         &self,
-        body: &models::TaskServiceCreateOffboardingRequest,
-    ) -> crate::Result<models::TaskServiceCreateOffboardingResponse> {
-        let path = ["api", "v1", "task", "offboarding"];
-        let request = Request::new(
-                "task.create_offboarding_task",
-                Method::POST,
-                "/api/v1/task/offboarding",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::TaskServiceCreateOffboardingRequest,
+    ) -> crate::Call<CreateOffboardingTask> {
+        crate::Call::new(self.client, CreateOffboardingTask { body })
     }
 
     /// Create Revoke Task
@@ -62,27 +78,149 @@ impl<'a> TaskApi<'a> {
     /// Create a revoke task
     ///
     /// `POST /api/v1/task/revoke`
-    pub async fn create_revoke_task(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`TaskServiceCreateRevokeRequest`](crate::models::TaskServiceCreateRevokeRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TaskServiceCreateRevokeRequest::default();
+    /// let response = client.task().create_revoke_task(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_revoke_task(
         &self,
-        body: &models::TaskServiceCreateRevokeRequest,
-    ) -> crate::Result<models::TaskServiceCreateRevokeResponse> {
-        let path = ["api", "v1", "task", "revoke"];
-        let request = Request::new(
-                "task.create_revoke_task",
-                Method::POST,
-                "/api/v1/task/revoke",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::TaskServiceCreateRevokeRequest,
+    ) -> crate::Call<CreateRevokeTask> {
+        crate::Call::new(self.client, CreateRevokeTask { body })
     }
 
     /// Get a task by ID
     ///
     /// `GET /api/v1/tasks/{id}`
-    pub async fn get(&self, id: &str) -> crate::Result<models::TaskServiceGetResponse> {
-        let path = ["api", "v1", "tasks", id];
-        let request = Request::new("task.get", Method::GET, "/api/v1/tasks/{id}", &path);
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.task().get("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { id: id.into() })
+    }
+}
+
+/// The parameters of [`TaskApi::create_grant_task`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateGrantTask {
+    body: crate::models::TaskServiceCreateGrantRequest,
+}
+
+impl crate::Operation for CreateGrantTask {
+    type Output = crate::models::TaskServiceCreateGrantResponse;
+    const NAME: &'static str = "task.create_grant_task";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/task/grant",
+                &["api", "v1", "task", "grant"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`TaskApi::create_offboarding_task`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateOffboardingTask {
+    body: crate::models::TaskServiceCreateOffboardingRequest,
+}
+
+impl crate::Operation for CreateOffboardingTask {
+    type Output = crate::models::TaskServiceCreateOffboardingResponse;
+    const NAME: &'static str = "task.create_offboarding_task";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/task/offboarding",
+                &["api", "v1", "task", "offboarding"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`TaskApi::create_revoke_task`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateRevokeTask {
+    body: crate::models::TaskServiceCreateRevokeRequest,
+}
+
+impl crate::Operation for CreateRevokeTask {
+    type Output = crate::models::TaskServiceCreateRevokeResponse;
+    const NAME: &'static str = "task.create_revoke_task";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/task/revoke",
+                &["api", "v1", "task", "revoke"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`TaskApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::TaskServiceGetResponse;
+    const NAME: &'static str = "task.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/tasks/{id}",
+            &["api", "v1", "tasks", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `TaskActions` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `TaskActions` operations: `client.task_actions()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,20 +20,36 @@ impl<'a> TaskActionsApi<'a> {
     /// Invokes the c1.api.task.v1.TaskActionsService.Approve method.
     ///
     /// `POST /api/v1/tasks/{task_id}/action/approve`
-    pub async fn approve(
+    ///
+    /// # Arguments
+    ///
+    /// - `task_id`: The ID of the task to approve.
+    /// - `body`: the request: [`TaskActionsServiceApproveRequest`](crate::models::TaskActionsServiceApproveRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TaskActionsServiceApproveRequest::default();
+    /// let response = client.task_actions().approve("task_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn approve(
         &self,
-        task_id: &str,
-        body: &models::TaskActionsServiceApproveRequest,
-    ) -> crate::Result<models::TaskActionsServiceApproveResponse> {
-        let path = ["api", "v1", "tasks", task_id, "action", "approve"];
-        let request = Request::new(
-                "task_actions.approve",
-                Method::POST,
-                "/api/v1/tasks/{task_id}/action/approve",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceApproveRequest,
+    ) -> crate::Call<Approve> {
+        crate::Call::new(
+            self.client,
+            Approve {
+                task_id: task_id.into(),
+                body,
+            },
+        )
     }
 
     /// Approve With Step Up
@@ -43,20 +57,36 @@ impl<'a> TaskActionsApi<'a> {
     /// Invokes the c1.api.task.v1.TaskActionsService.ApproveWithStepUp method.
     ///
     /// `POST /api/v1/tasks/{task_id}/action/approve-with-step-up`
-    pub async fn approve_with_step_up(
+    ///
+    /// # Arguments
+    ///
+    /// - `task_id`: The ID of the task to approve with step-up.
+    /// - `body`: the request: [`TaskActionsServiceApproveWithStepUpRequest`](crate::models::TaskActionsServiceApproveWithStepUpRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TaskActionsServiceApproveWithStepUpRequest::default();
+    /// let response = client.task_actions().approve_with_step_up("task_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn approve_with_step_up(
         &self,
-        task_id: &str,
-        body: &models::TaskActionsServiceApproveWithStepUpRequest,
-    ) -> crate::Result<models::TaskActionsServiceApproveWithStepUpResponse> {
-        let path = ["api", "v1", "tasks", task_id, "action", "approve-with-step-up"];
-        let request = Request::new(
-                "task_actions.approve_with_step_up",
-                Method::POST,
-                "/api/v1/tasks/{task_id}/action/approve-with-step-up",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceApproveWithStepUpRequest,
+    ) -> crate::Call<ApproveWithStepUp> {
+        crate::Call::new(
+            self.client,
+            ApproveWithStepUp {
+                task_id: task_id.into(),
+                body,
+            },
+        )
     }
 
     /// Close
@@ -64,20 +94,36 @@ impl<'a> TaskActionsApi<'a> {
     /// Invokes the c1.api.task.v1.TaskActionsService.Close method.
     ///
     /// `POST /api/v1/tasks/{task_id}/action/close`
-    pub async fn close(
+    ///
+    /// # Arguments
+    ///
+    /// - `task_id`: The taskId field.
+    /// - `body`: the request: [`TaskActionsServiceCloseRequest`](crate::models::TaskActionsServiceCloseRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TaskActionsServiceCloseRequest::default();
+    /// let response = client.task_actions().close("task_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn close(
         &self,
-        task_id: &str,
-        body: &models::TaskActionsServiceCloseRequest,
-    ) -> crate::Result<models::TaskActionsServiceCloseResponse> {
-        let path = ["api", "v1", "tasks", task_id, "action", "close"];
-        let request = Request::new(
-                "task_actions.close",
-                Method::POST,
-                "/api/v1/tasks/{task_id}/action/close",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceCloseRequest,
+    ) -> crate::Call<Close> {
+        crate::Call::new(
+            self.client,
+            Close {
+                task_id: task_id.into(),
+                body,
+            },
+        )
     }
 
     /// Comment
@@ -85,20 +131,36 @@ impl<'a> TaskActionsApi<'a> {
     /// Invokes the c1.api.task.v1.TaskActionsService.Comment method.
     ///
     /// `POST /api/v1/tasks/{task_id}/action/comment`
-    pub async fn comment(
+    ///
+    /// # Arguments
+    ///
+    /// - `task_id`: The ID of the task to be commented on
+    /// - `body`: the request: [`TaskActionsServiceCommentRequest`](crate::models::TaskActionsServiceCommentRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TaskActionsServiceCommentRequest::default();
+    /// let response = client.task_actions().comment("task_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn comment(
         &self,
-        task_id: &str,
-        body: &models::TaskActionsServiceCommentRequest,
-    ) -> crate::Result<models::TaskActionsServiceCommentResponse> {
-        let path = ["api", "v1", "tasks", task_id, "action", "comment"];
-        let request = Request::new(
-                "task_actions.comment",
-                Method::POST,
-                "/api/v1/tasks/{task_id}/action/comment",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceCommentRequest,
+    ) -> crate::Call<Comment> {
+        crate::Call::new(
+            self.client,
+            Comment {
+                task_id: task_id.into(),
+                body,
+            },
+        )
     }
 
     /// Deny
@@ -106,20 +168,36 @@ impl<'a> TaskActionsApi<'a> {
     /// Invokes the c1.api.task.v1.TaskActionsService.Deny method.
     ///
     /// `POST /api/v1/tasks/{task_id}/action/deny`
-    pub async fn deny(
+    ///
+    /// # Arguments
+    ///
+    /// - `task_id`: The ID of the task to be denied.
+    /// - `body`: the request: [`TaskActionsServiceDenyRequest`](crate::models::TaskActionsServiceDenyRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TaskActionsServiceDenyRequest::default();
+    /// let response = client.task_actions().deny("task_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn deny(
         &self,
-        task_id: &str,
-        body: &models::TaskActionsServiceDenyRequest,
-    ) -> crate::Result<models::TaskActionsServiceDenyResponse> {
-        let path = ["api", "v1", "tasks", task_id, "action", "deny"];
-        let request = Request::new(
-                "task_actions.deny",
-                Method::POST,
-                "/api/v1/tasks/{task_id}/action/deny",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceDenyRequest,
+    ) -> crate::Call<Deny> {
+        crate::Call::new(
+            self.client,
+            Deny {
+                task_id: task_id.into(),
+                body,
+            },
+        )
     }
 
     /// Escalate To Emergency Access
@@ -127,20 +205,36 @@ impl<'a> TaskActionsApi<'a> {
     /// Invokes the c1.api.task.v1.TaskActionsService.EscalateToEmergencyAccess method.
     ///
     /// `POST /api/v1/tasks/{task_id}/action/escalate`
-    pub async fn escalate_to_emergency_access(
+    ///
+    /// # Arguments
+    ///
+    /// - `task_id`: The taskId field.
+    /// - `body`: the request: [`TaskActionsServiceEscalateToEmergencyAccessRequest`](crate::models::TaskActionsServiceEscalateToEmergencyAccessRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TaskActionsServiceEscalateToEmergencyAccessRequest::default();
+    /// let response = client.task_actions().escalate_to_emergency_access("task_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn escalate_to_emergency_access(
         &self,
-        task_id: &str,
-        body: &models::TaskActionsServiceEscalateToEmergencyAccessRequest,
-    ) -> crate::Result<models::TaskServiceActionResponse> {
-        let path = ["api", "v1", "tasks", task_id, "action", "escalate"];
-        let request = Request::new(
-                "task_actions.escalate_to_emergency_access",
-                Method::POST,
-                "/api/v1/tasks/{task_id}/action/escalate",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceEscalateToEmergencyAccessRequest,
+    ) -> crate::Call<EscalateToEmergencyAccess> {
+        crate::Call::new(
+            self.client,
+            EscalateToEmergencyAccess {
+                task_id: task_id.into(),
+                body,
+            },
+        )
     }
 
     /// Hard Reset
@@ -148,20 +242,36 @@ impl<'a> TaskActionsApi<'a> {
     /// Invokes the c1.api.task.v1.TaskActionsService.HardReset method.
     ///
     /// `POST /api/v1/tasks/{task_id}/action/reset`
-    pub async fn hard_reset(
+    ///
+    /// # Arguments
+    ///
+    /// - `task_id`: The ID of the task to reset.
+    /// - `body`: the request: [`TaskActionsServiceHardResetRequest`](crate::models::TaskActionsServiceHardResetRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TaskActionsServiceHardResetRequest::default();
+    /// let response = client.task_actions().hard_reset("task_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn hard_reset(
         &self,
-        task_id: &str,
-        body: &models::TaskActionsServiceHardResetRequest,
-    ) -> crate::Result<models::TaskActionsServiceHardResetResponse> {
-        let path = ["api", "v1", "tasks", task_id, "action", "reset"];
-        let request = Request::new(
-                "task_actions.hard_reset",
-                Method::POST,
-                "/api/v1/tasks/{task_id}/action/reset",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceHardResetRequest,
+    ) -> crate::Call<HardReset> {
+        crate::Call::new(
+            self.client,
+            HardReset {
+                task_id: task_id.into(),
+                body,
+            },
+        )
     }
 
     /// Process Now
@@ -169,20 +279,36 @@ impl<'a> TaskActionsApi<'a> {
     /// Invokes the c1.api.task.v1.TaskActionsService.ProcessNow method.
     ///
     /// `POST /api/v1/tasks/{task_id}/action/process`
-    pub async fn process_now(
+    ///
+    /// # Arguments
+    ///
+    /// - `task_id`: The ID of the task to process now.
+    /// - `body`: the request: [`TaskActionsServiceProcessNowRequest`](crate::models::TaskActionsServiceProcessNowRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TaskActionsServiceProcessNowRequest::default();
+    /// let response = client.task_actions().process_now("task_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn process_now(
         &self,
-        task_id: &str,
-        body: &models::TaskActionsServiceProcessNowRequest,
-    ) -> crate::Result<models::TaskActionsServiceProcessNowResponse> {
-        let path = ["api", "v1", "tasks", task_id, "action", "process"];
-        let request = Request::new(
-                "task_actions.process_now",
-                Method::POST,
-                "/api/v1/tasks/{task_id}/action/process",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceProcessNowRequest,
+    ) -> crate::Call<ProcessNow> {
+        crate::Call::new(
+            self.client,
+            ProcessNow {
+                task_id: task_id.into(),
+                body,
+            },
+        )
     }
 
     /// Reassign
@@ -190,20 +316,36 @@ impl<'a> TaskActionsApi<'a> {
     /// Invokes the c1.api.task.v1.TaskActionsService.Reassign method.
     ///
     /// `POST /api/v1/tasks/{task_id}/action/reassign`
-    pub async fn reassign(
+    ///
+    /// # Arguments
+    ///
+    /// - `task_id`: The taskId field.
+    /// - `body`: the request: [`TaskActionsServiceReassignRequest`](crate::models::TaskActionsServiceReassignRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TaskActionsServiceReassignRequest::default();
+    /// let response = client.task_actions().reassign("task_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn reassign(
         &self,
-        task_id: &str,
-        body: &models::TaskActionsServiceReassignRequest,
-    ) -> crate::Result<models::TaskActionsServiceReassignResponse> {
-        let path = ["api", "v1", "tasks", task_id, "action", "reassign"];
-        let request = Request::new(
-                "task_actions.reassign",
-                Method::POST,
-                "/api/v1/tasks/{task_id}/action/reassign",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceReassignRequest,
+    ) -> crate::Call<Reassign> {
+        crate::Call::new(
+            self.client,
+            Reassign {
+                task_id: task_id.into(),
+                body,
+            },
+        )
     }
 
     /// Restart
@@ -211,20 +353,36 @@ impl<'a> TaskActionsApi<'a> {
     /// Invokes the c1.api.task.v1.TaskActionsService.Restart method.
     ///
     /// `POST /api/v1/tasks/{task_id}/action/restart`
-    pub async fn restart(
+    ///
+    /// # Arguments
+    ///
+    /// - `task_id`: The ID of the task to restart.
+    /// - `body`: the request: [`TaskActionsServiceRestartRequest`](crate::models::TaskActionsServiceRestartRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TaskActionsServiceRestartRequest::default();
+    /// let response = client.task_actions().restart("task_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn restart(
         &self,
-        task_id: &str,
-        body: &models::TaskActionsServiceRestartRequest,
-    ) -> crate::Result<models::TaskActionsServiceRestartResponse> {
-        let path = ["api", "v1", "tasks", task_id, "action", "restart"];
-        let request = Request::new(
-                "task_actions.restart",
-                Method::POST,
-                "/api/v1/tasks/{task_id}/action/restart",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceRestartRequest,
+    ) -> crate::Call<Restart> {
+        crate::Call::new(
+            self.client,
+            Restart {
+                task_id: task_id.into(),
+                body,
+            },
+        )
     }
 
     /// Skip Step
@@ -232,20 +390,36 @@ impl<'a> TaskActionsApi<'a> {
     /// Invokes the c1.api.task.v1.TaskActionsService.SkipStep method.
     ///
     /// `POST /api/v1/tasks/{task_id}/action/skip-step`
-    pub async fn skip_step(
+    ///
+    /// # Arguments
+    ///
+    /// - `task_id`: The ID of the task containing the step to skip.
+    /// - `body`: the request: [`TaskActionsServiceSkipStepRequest`](crate::models::TaskActionsServiceSkipStepRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TaskActionsServiceSkipStepRequest::default();
+    /// let response = client.task_actions().skip_step("task_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn skip_step(
         &self,
-        task_id: &str,
-        body: &models::TaskActionsServiceSkipStepRequest,
-    ) -> crate::Result<models::TaskServiceActionResponse> {
-        let path = ["api", "v1", "tasks", task_id, "action", "skip-step"];
-        let request = Request::new(
-                "task_actions.skip_step",
-                Method::POST,
-                "/api/v1/tasks/{task_id}/action/skip-step",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceSkipStepRequest,
+    ) -> crate::Call<SkipStep> {
+        crate::Call::new(
+            self.client,
+            SkipStep {
+                task_id: task_id.into(),
+                body,
+            },
+        )
     }
 
     /// Update Grant Duration
@@ -253,20 +427,36 @@ impl<'a> TaskActionsApi<'a> {
     /// Invokes the c1.api.task.v1.TaskActionsService.UpdateGrantDuration method.
     ///
     /// `POST /api/v1/tasks/{task_id}/action/update-grant-duration`
-    pub async fn update_grant_duration(
+    ///
+    /// # Arguments
+    ///
+    /// - `task_id`: The ID of the task to update the grant duration for.
+    /// - `body`: the request: [`TaskActionsServiceUpdateGrantDurationRequest`](crate::models::TaskActionsServiceUpdateGrantDurationRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body: c1_client::models::TaskActionsServiceUpdateGrantDurationRequest = todo!("the request");
+    /// let response = client.task_actions().update_grant_duration("task_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_grant_duration(
         &self,
-        task_id: &str,
-        body: &models::TaskActionsServiceUpdateGrantDurationRequest,
-    ) -> crate::Result<models::TaskServiceActionResponse> {
-        let path = ["api", "v1", "tasks", task_id, "action", "update-grant-duration"];
-        let request = Request::new(
-                "task_actions.update_grant_duration",
-                Method::POST,
-                "/api/v1/tasks/{task_id}/action/update-grant-duration",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceUpdateGrantDurationRequest,
+    ) -> crate::Call<UpdateGrantDuration> {
+        crate::Call::new(
+            self.client,
+            UpdateGrantDuration {
+                task_id: task_id.into(),
+                body,
+            },
+        )
     }
 
     /// Update Request Data
@@ -274,19 +464,373 @@ impl<'a> TaskActionsApi<'a> {
     /// Invokes the c1.api.task.v1.TaskActionsService.UpdateRequestData method.
     ///
     /// `POST /api/v1/tasks/{task_id}/action/update-request-data`
-    pub async fn update_request_data(
+    ///
+    /// # Arguments
+    ///
+    /// - `task_id`: The ID of the task containing the request data to update.
+    /// - `body`: the request: [`TaskActionsServiceUpdateRequestDataRequest`](crate::models::TaskActionsServiceUpdateRequestDataRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::TaskActionsServiceUpdateRequestDataRequest::default();
+    /// let response = client.task_actions().update_request_data("task_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_request_data(
         &self,
-        task_id: &str,
-        body: &models::TaskActionsServiceUpdateRequestDataRequest,
-    ) -> crate::Result<models::TaskServiceActionResponse> {
-        let path = ["api", "v1", "tasks", task_id, "action", "update-request-data"];
-        let request = Request::new(
-                "task_actions.update_request_data",
-                Method::POST,
-                "/api/v1/tasks/{task_id}/action/update-request-data",
-                &path,
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceUpdateRequestDataRequest,
+    ) -> crate::Call<UpdateRequestData> {
+        crate::Call::new(
+            self.client,
+            UpdateRequestData {
+                task_id: task_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`TaskActionsApi::approve`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Approve {
+    task_id: String,
+    body: crate::models::TaskActionsServiceApproveRequest,
+}
+
+impl crate::Operation for Approve {
+    type Output = crate::models::TaskActionsServiceApproveResponse;
+    const NAME: &'static str = "task_actions.approve";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/tasks/{task_id}/action/approve",
+                &["api", "v1", "tasks", &self.task_id, "action", "approve"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`TaskActionsApi::approve_with_step_up`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ApproveWithStepUp {
+    task_id: String,
+    body: crate::models::TaskActionsServiceApproveWithStepUpRequest,
+}
+
+impl crate::Operation for ApproveWithStepUp {
+    type Output = crate::models::TaskActionsServiceApproveWithStepUpResponse;
+    const NAME: &'static str = "task_actions.approve_with_step_up";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/tasks/{task_id}/action/approve-with-step-up",
+                &["api", "v1", "tasks", &self.task_id, "action", "approve-with-step-up"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`TaskActionsApi::close`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Close {
+    task_id: String,
+    body: crate::models::TaskActionsServiceCloseRequest,
+}
+
+impl crate::Operation for Close {
+    type Output = crate::models::TaskActionsServiceCloseResponse;
+    const NAME: &'static str = "task_actions.close";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/tasks/{task_id}/action/close",
+                &["api", "v1", "tasks", &self.task_id, "action", "close"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`TaskActionsApi::comment`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Comment {
+    task_id: String,
+    body: crate::models::TaskActionsServiceCommentRequest,
+}
+
+impl crate::Operation for Comment {
+    type Output = crate::models::TaskActionsServiceCommentResponse;
+    const NAME: &'static str = "task_actions.comment";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/tasks/{task_id}/action/comment",
+                &["api", "v1", "tasks", &self.task_id, "action", "comment"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`TaskActionsApi::deny`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Deny {
+    task_id: String,
+    body: crate::models::TaskActionsServiceDenyRequest,
+}
+
+impl crate::Operation for Deny {
+    type Output = crate::models::TaskActionsServiceDenyResponse;
+    const NAME: &'static str = "task_actions.deny";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/tasks/{task_id}/action/deny",
+                &["api", "v1", "tasks", &self.task_id, "action", "deny"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`TaskActionsApi::escalate_to_emergency_access`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct EscalateToEmergencyAccess {
+    task_id: String,
+    body: crate::models::TaskActionsServiceEscalateToEmergencyAccessRequest,
+}
+
+impl crate::Operation for EscalateToEmergencyAccess {
+    type Output = crate::models::TaskServiceActionResponse;
+    const NAME: &'static str = "task_actions.escalate_to_emergency_access";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/tasks/{task_id}/action/escalate",
+                &["api", "v1", "tasks", &self.task_id, "action", "escalate"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`TaskActionsApi::hard_reset`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct HardReset {
+    task_id: String,
+    body: crate::models::TaskActionsServiceHardResetRequest,
+}
+
+impl crate::Operation for HardReset {
+    type Output = crate::models::TaskActionsServiceHardResetResponse;
+    const NAME: &'static str = "task_actions.hard_reset";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/tasks/{task_id}/action/reset",
+                &["api", "v1", "tasks", &self.task_id, "action", "reset"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`TaskActionsApi::process_now`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ProcessNow {
+    task_id: String,
+    body: crate::models::TaskActionsServiceProcessNowRequest,
+}
+
+impl crate::Operation for ProcessNow {
+    type Output = crate::models::TaskActionsServiceProcessNowResponse;
+    const NAME: &'static str = "task_actions.process_now";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/tasks/{task_id}/action/process",
+                &["api", "v1", "tasks", &self.task_id, "action", "process"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`TaskActionsApi::reassign`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Reassign {
+    task_id: String,
+    body: crate::models::TaskActionsServiceReassignRequest,
+}
+
+impl crate::Operation for Reassign {
+    type Output = crate::models::TaskActionsServiceReassignResponse;
+    const NAME: &'static str = "task_actions.reassign";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/tasks/{task_id}/action/reassign",
+                &["api", "v1", "tasks", &self.task_id, "action", "reassign"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`TaskActionsApi::restart`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Restart {
+    task_id: String,
+    body: crate::models::TaskActionsServiceRestartRequest,
+}
+
+impl crate::Operation for Restart {
+    type Output = crate::models::TaskActionsServiceRestartResponse;
+    const NAME: &'static str = "task_actions.restart";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/tasks/{task_id}/action/restart",
+                &["api", "v1", "tasks", &self.task_id, "action", "restart"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`TaskActionsApi::skip_step`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SkipStep {
+    task_id: String,
+    body: crate::models::TaskActionsServiceSkipStepRequest,
+}
+
+impl crate::Operation for SkipStep {
+    type Output = crate::models::TaskServiceActionResponse;
+    const NAME: &'static str = "task_actions.skip_step";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/tasks/{task_id}/action/skip-step",
+                &["api", "v1", "tasks", &self.task_id, "action", "skip-step"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`TaskActionsApi::update_grant_duration`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct UpdateGrantDuration {
+    task_id: String,
+    body: crate::models::TaskActionsServiceUpdateGrantDurationRequest,
+}
+
+impl crate::Operation for UpdateGrantDuration {
+    type Output = crate::models::TaskServiceActionResponse;
+    const NAME: &'static str = "task_actions.update_grant_duration";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/tasks/{task_id}/action/update-grant-duration",
+                &["api", "v1", "tasks", &self.task_id, "action", "update-grant-duration"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`TaskActionsApi::update_request_data`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct UpdateRequestData {
+    task_id: String,
+    body: crate::models::TaskActionsServiceUpdateRequestDataRequest,
+}
+
+impl crate::Operation for UpdateRequestData {
+    type Output = crate::models::TaskServiceActionResponse;
+    const NAME: &'static str = "task_actions.update_request_data";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/tasks/{task_id}/action/update-request-data",
+                &["api", "v1", "tasks", &self.task_id, "action", "update-request-data"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `TaskAudit` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `TaskAudit` operations: `client.task_audit()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,38 +20,69 @@ impl<'a> TaskAuditApi<'a> {
     /// Invokes the c1.api.task.v1.TaskAudit.List method.
     ///
     /// `POST /api/v1/task/audits`
-    pub async fn list(
-        &self,
-        body: &models::TaskAuditListRequest,
-    ) -> crate::Result<models::TaskAuditListResponse> {
-        let path = ["api", "v1", "task", "audits"];
-        let request = Request::new(
-                "task_audit.list",
-                Method::POST,
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`TaskAuditListRequest`](crate::models::TaskAuditListRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::TaskAuditListRequest::default();
+    /// let mut items = client.task_audit().list(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self, body: crate::models::TaskAuditListRequest) -> crate::Call<List> {
+        crate::Call::new(self.client, List { body })
+    }
+}
+
+/// The parameters of [`TaskAuditApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    body: crate::models::TaskAuditListRequest,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::TaskAuditListResponse;
+    const NAME: &'static str = "task_audit.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/task/audits",
-                &path,
+                &["api", "v1", "task", "audits"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
     }
 
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        body: &models::TaskAuditListRequest,
-    ) -> impl futures_util::Stream<Item = crate::Result<models::TaskAuditListResponse>> {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.list(&body).await }
-                }
-            },
-            |page: &models::TaskAuditListResponse| page.next_page_token.as_deref(),
-        )
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::TaskAuditView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

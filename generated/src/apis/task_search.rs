@@ -2,9 +2,7 @@
 
 //! The `TaskSearch` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `TaskSearch` operations: `client.task_search()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,38 +18,69 @@ impl<'a> TaskSearchApi<'a> {
     /// Search tasks based on filters specified in the request body.
     ///
     /// `POST /api/v1/search/tasks`
-    pub async fn search(
-        &self,
-        body: &models::TaskSearchRequest,
-    ) -> crate::Result<models::TaskSearchResponse> {
-        let path = ["api", "v1", "search", "tasks"];
-        let request = Request::new(
-                "task_search.search",
-                Method::POST,
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`TaskSearchRequest`](crate::models::TaskSearchRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::TaskSearchRequest::default();
+    /// let mut items = client.task_search().search(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search(&self, body: crate::models::TaskSearchRequest) -> crate::Call<Search> {
+        crate::Call::new(self.client, Search { body })
+    }
+}
+
+/// The parameters of [`TaskSearchApi::search`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Search {
+    body: crate::models::TaskSearchRequest,
+}
+
+impl crate::Operation for Search {
+    type Output = crate::models::TaskSearchResponse;
+    const NAME: &'static str = "task_search.search";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/search/tasks",
-                &path,
+                &["api", "v1", "search", "tasks"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
     }
 
-    /// Every page of [`search`](Self::search), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_pages(
-        &self,
-        body: &models::TaskSearchRequest,
-    ) -> impl futures_util::Stream<Item = crate::Result<models::TaskSearchResponse>> {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search(&body).await }
-                }
-            },
-            |page: &models::TaskSearchResponse| page.next_page_token.as_deref(),
-        )
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for Search {
+    type Item = crate::models::TaskView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `User` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `User` operations: `client.user()`.
 #[derive(Debug, Clone, Copy)]
@@ -20,10 +18,24 @@ impl<'a> UserApi<'a> {
     /// Get a user by ID.
     ///
     /// `GET /api/v1/users/{id}`
-    pub async fn get(&self, id: &str) -> crate::Result<models::UserServiceGetResponse> {
-        let path = ["api", "v1", "users", id];
-        let request = Request::new("user.get", Method::GET, "/api/v1/users/{id}", &path);
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.user().get("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { id: id.into() })
     }
 
     /// Get User Profile Types
@@ -31,49 +43,68 @@ impl<'a> UserApi<'a> {
     /// Invokes the c1.api.user.v1.UserService.GetUserProfileTypes method.
     ///
     /// `GET /api/v1/users/{user_id}/profile-types`
-    pub async fn get_user_profile_types(
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The userId field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.user().get_user_profile_types("user_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_user_profile_types(
         &self,
-        user_id: &str,
-    ) -> crate::Result<models::GetUserProfileTypesResponse> {
-        let path = ["api", "v1", "users", user_id, "profile-types"];
-        let request = Request::new(
-            "user.get_user_profile_types",
-            Method::GET,
-            "/api/v1/users/{user_id}/profile-types",
-            &path,
-        );
-        self.client.send(request).await
+        user_id: impl Into<String>,
+    ) -> crate::Call<GetUserProfileTypes> {
+        crate::Call::new(
+            self.client,
+            GetUserProfileTypes {
+                user_id: user_id.into(),
+            },
+        )
     }
 
     /// List users.
     ///
     /// `GET /api/v1/users`
-    pub async fn list(
-        &self,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::UserServiceListResponse> {
-        let path = ["api", "v1", "users"];
-        let request = Request::new("user.list", Method::GET, "/api/v1/users", &path)
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::UserServiceListResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(page_size, token.as_deref()).await
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.user().list().items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                page_size: None,
+                page_token: None,
             },
-            |page: &models::UserServiceListResponse| page.next_page_token.as_deref(),
         )
     }
 
@@ -82,19 +113,165 @@ impl<'a> UserApi<'a> {
     /// Invokes the c1.api.user.v1.UserService.SetExpiringUserDelegationBindingByAdmin method.
     ///
     /// `POST /api/v1/users/{user_id}/set-delegation-by-admin`
-    pub async fn set_expiring_user_delegation_binding_by_admin(
+    ///
+    /// # Arguments
+    ///
+    /// - `user_id`: The userId field.
+    /// - `body`: the request: [`SetExpiringUserDelegationBindingByAdminRequest`](crate::models::SetExpiringUserDelegationBindingByAdminRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::SetExpiringUserDelegationBindingByAdminRequest::default();
+    /// let response = client.user().set_expiring_user_delegation_binding_by_admin("user_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn set_expiring_user_delegation_binding_by_admin(
         &self,
-        user_id: &str,
-        body: &models::SetExpiringUserDelegationBindingByAdminRequest,
-    ) -> crate::Result<models::SetExpiringUserDelegationBindingByAdminResponse> {
-        let path = ["api", "v1", "users", user_id, "set-delegation-by-admin"];
-        let request = Request::new(
-                "user.set_expiring_user_delegation_binding_by_admin",
-                Method::POST,
-                "/api/v1/users/{user_id}/set-delegation-by-admin",
-                &path,
+        user_id: impl Into<String>,
+        body: crate::models::SetExpiringUserDelegationBindingByAdminRequest,
+    ) -> crate::Call<SetExpiringUserDelegationBindingByAdmin> {
+        crate::Call::new(
+            self.client,
+            SetExpiringUserDelegationBindingByAdmin {
+                user_id: user_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`UserApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::UserServiceGetResponse;
+    const NAME: &'static str = "user.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/users/{id}",
+            &["api", "v1", "users", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`UserApi::get_user_profile_types`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetUserProfileTypes {
+    user_id: String,
+}
+
+impl crate::Operation for GetUserProfileTypes {
+    type Output = crate::models::GetUserProfileTypesResponse;
+    const NAME: &'static str = "user.get_user_profile_types";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/users/{user_id}/profile-types",
+            &["api", "v1", "users", &self.user_id, "profile-types"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`UserApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::UserServiceListResponse;
+    const NAME: &'static str = "user.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/users",
+                &["api", "v1", "users"],
             )
-            .json(body);
-        self.client.send(request).await
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::UserView;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`UserApi::set_expiring_user_delegation_binding_by_admin`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SetExpiringUserDelegationBindingByAdmin {
+    user_id: String,
+    body: crate::models::SetExpiringUserDelegationBindingByAdminRequest,
+}
+
+impl crate::Operation for SetExpiringUserDelegationBindingByAdmin {
+    type Output = crate::models::SetExpiringUserDelegationBindingByAdminResponse;
+    const NAME: &'static str = "user.set_expiring_user_delegation_binding_by_admin";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/users/{user_id}/set-delegation-by-admin",
+                &["api", "v1", "users", &self.user_id, "set-delegation-by-admin"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `UserNotificationSettings` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `UserNotificationSettings` operations: `client.user_notification_settings()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,17 +20,20 @@ impl<'a> UserNotificationSettingsApi<'a> {
     /// Invokes the c1.api.settings.v1.UserNotificationSettingsService.Get method.
     ///
     /// `GET /api/v1/settings/notifications/user`
-    pub async fn get(
-        &self,
-    ) -> crate::Result<models::GetUserNotificationSettingsResponse> {
-        let path = ["api", "v1", "settings", "notifications", "user"];
-        let request = Request::new(
-            "user_notification_settings.get",
-            Method::GET,
-            "/api/v1/settings/notifications/user",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.user_notification_settings().get().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get {})
     }
 
     /// Update
@@ -40,18 +41,74 @@ impl<'a> UserNotificationSettingsApi<'a> {
     /// Invokes the c1.api.settings.v1.UserNotificationSettingsService.Update method.
     ///
     /// `POST /api/v1/settings/notifications/user`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`UpdateUserNotificationSettingsRequest`](crate::models::UpdateUserNotificationSettingsRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::UpdateUserNotificationSettingsRequest::default();
+    /// let response = client.user_notification_settings().update(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        body: &models::UpdateUserNotificationSettingsRequest,
-    ) -> crate::Result<models::UpdateUserNotificationSettingsResponse> {
-        let path = ["api", "v1", "settings", "notifications", "user"];
-        let request = Request::new(
-                "user_notification_settings.update",
-                Method::POST,
+        body: crate::models::UpdateUserNotificationSettingsRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(self.client, Update { body })
+    }
+}
+
+/// The parameters of [`UserNotificationSettingsApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {}
+
+impl crate::Operation for Get {
+    type Output = crate::models::GetUserNotificationSettingsResponse;
+    const NAME: &'static str = "user_notification_settings.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/settings/notifications/user",
+            &["api", "v1", "settings", "notifications", "user"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`UserNotificationSettingsApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    body: crate::models::UpdateUserNotificationSettingsRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::UpdateUserNotificationSettingsResponse;
+    const NAME: &'static str = "user_notification_settings.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
                 "/api/v1/settings/notifications/user",
-                &path,
+                &["api", "v1", "settings", "notifications", "user"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `Vault` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `Vault` operations: `client.vault()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,14 +20,28 @@ impl<'a> VaultApi<'a> {
     /// Invokes the c1.api.vault.v1.VaultService.Create method.
     ///
     /// `POST /api/v1/vaults`
-    pub async fn create(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`VaultServiceCreateRequest`](crate::models::VaultServiceCreateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::VaultServiceCreateRequest::default();
+    /// let response = client.vault().create(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
         &self,
-        body: &models::VaultServiceCreateRequest,
-    ) -> crate::Result<models::VaultServiceCreateResponse> {
-        let path = ["api", "v1", "vaults"];
-        let request = Request::new("vault.create", Method::POST, "/api/v1/vaults", &path)
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::VaultServiceCreateRequest,
+    ) -> crate::Call<Create> {
+        crate::Call::new(self.client, Create { body })
     }
 
     /// Delete
@@ -37,19 +49,24 @@ impl<'a> VaultApi<'a> {
     /// Invokes the c1.api.vault.v1.VaultService.Delete method.
     ///
     /// `DELETE /api/v1/vaults/{id}`
-    pub async fn delete(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::VaultServiceDeleteResponse> {
-        let path = ["api", "v1", "vaults", id];
-        let request = Request::new(
-                "vault.delete",
-                Method::DELETE,
-                "/api/v1/vaults/{id}",
-                &path,
-            )
-            .json(&models::VaultServiceDeleteRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.vault().delete("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(&self, id: impl Into<String>) -> crate::Call<Delete> {
+        crate::Call::new(self.client, Delete { id: id.into() })
     }
 
     /// Get
@@ -57,15 +74,24 @@ impl<'a> VaultApi<'a> {
     /// Invokes the c1.api.vault.v1.VaultService.Get method.
     ///
     /// `GET /api/v1/vaults/{id}`
-    pub async fn get(&self, id: &str) -> crate::Result<models::VaultServiceGetResponse> {
-        let path = ["api", "v1", "vaults", id];
-        let request = Request::new(
-            "vault.get",
-            Method::GET,
-            "/api/v1/vaults/{id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.vault().get("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { id: id.into() })
     }
 
     /// Update
@@ -73,19 +99,129 @@ impl<'a> VaultApi<'a> {
     /// Invokes the c1.api.vault.v1.VaultService.Update method.
     ///
     /// `POST /api/v1/vaults/{id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    /// - `body`: the request: [`VaultServiceUpdateRequest`](crate::models::VaultServiceUpdateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::VaultServiceUpdateRequest::default();
+    /// let response = client.vault().update("id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        id: &str,
-        body: &models::VaultServiceUpdateRequest,
-    ) -> crate::Result<models::VaultServiceUpdateResponse> {
-        let path = ["api", "v1", "vaults", id];
-        let request = Request::new(
-                "vault.update",
-                Method::POST,
-                "/api/v1/vaults/{id}",
-                &path,
+        id: impl Into<String>,
+        body: crate::models::VaultServiceUpdateRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(self.client, Update { id: id.into(), body })
+    }
+}
+
+/// The parameters of [`VaultApi::create`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Create {
+    body: crate::models::VaultServiceCreateRequest,
+}
+
+impl crate::Operation for Create {
+    type Output = crate::models::VaultServiceCreateResponse;
+    const NAME: &'static str = "vault.create";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/vaults",
+                &["api", "v1", "vaults"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`VaultApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::VaultServiceDeleteResponse;
+    const NAME: &'static str = "vault.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/vaults/{id}",
+                &["api", "v1", "vaults", &self.id],
+            )
+            .json(&crate::models::VaultServiceDeleteRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`VaultApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::VaultServiceGetResponse;
+    const NAME: &'static str = "vault.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/vaults/{id}",
+            &["api", "v1", "vaults", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`VaultApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    id: String,
+    body: crate::models::VaultServiceUpdateRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::VaultServiceUpdateResponse;
+    const NAME: &'static str = "vault.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/vaults/{id}",
+                &["api", "v1", "vaults", &self.id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -2,9 +2,7 @@
 
 //! The `Webhooks` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `Webhooks` operations: `client.webhooks()`.
 #[derive(Debug, Clone, Copy)]
@@ -22,19 +20,28 @@ impl<'a> WebhooksApi<'a> {
     /// Invokes the c1.api.webhooks.v1.WebhooksService.Create method.
     ///
     /// `POST /api/v1/webhooks`
-    pub async fn create(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`WebhooksServiceCreateRequest`](crate::models::WebhooksServiceCreateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::WebhooksServiceCreateRequest::default();
+    /// let response = client.webhooks().create(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create(
         &self,
-        body: &models::WebhooksServiceCreateRequest,
-    ) -> crate::Result<models::WebhooksServiceCreateResponse> {
-        let path = ["api", "v1", "webhooks"];
-        let request = Request::new(
-                "webhooks.create",
-                Method::POST,
-                "/api/v1/webhooks",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::WebhooksServiceCreateRequest,
+    ) -> crate::Call<Create> {
+        crate::Call::new(self.client, Create { body })
     }
 
     /// Delete
@@ -42,19 +49,24 @@ impl<'a> WebhooksApi<'a> {
     /// Invokes the c1.api.webhooks.v1.WebhooksService.Delete method.
     ///
     /// `DELETE /api/v1/webhooks/{id}`
-    pub async fn delete(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::WebhooksServiceDeleteResponse> {
-        let path = ["api", "v1", "webhooks", id];
-        let request = Request::new(
-                "webhooks.delete",
-                Method::DELETE,
-                "/api/v1/webhooks/{id}",
-                &path,
-            )
-            .json(&models::WebhooksServiceDeleteRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.webhooks().delete("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete(&self, id: impl Into<String>) -> crate::Call<Delete> {
+        crate::Call::new(self.client, Delete { id: id.into() })
     }
 
     /// Get
@@ -62,18 +74,24 @@ impl<'a> WebhooksApi<'a> {
     /// Invokes the c1.api.webhooks.v1.WebhooksService.Get method.
     ///
     /// `GET /api/v1/webhooks/{id}`
-    pub async fn get(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::WebhooksServiceGetResponse> {
-        let path = ["api", "v1", "webhooks", id];
-        let request = Request::new(
-            "webhooks.get",
-            Method::GET,
-            "/api/v1/webhooks/{id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.webhooks().get("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get(&self, id: impl Into<String>) -> crate::Call<Get> {
+        crate::Call::new(self.client, Get { id: id.into() })
     }
 
     /// List
@@ -81,37 +99,37 @@ impl<'a> WebhooksApi<'a> {
     /// Invokes the c1.api.webhooks.v1.WebhooksService.List method.
     ///
     /// `GET /api/v1/webhooks`
-    pub async fn list(
-        &self,
-        page_size: Option<i32>,
-        page_token: Option<&str>,
-    ) -> crate::Result<models::WebhooksServiceListResponse> {
-        let path = ["api", "v1", "webhooks"];
-        let request = Request::new(
-                "webhooks.list",
-                Method::GET,
-                "/api/v1/webhooks",
-                &path,
-            )
-            .query("page_size", &page_size)
-            .query("page_token", &page_token);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`list`](Self::list), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn list_pages(
-        &self,
-        page_size: Option<i32>,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::WebhooksServiceListResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            move |token: Option<String>| async move {
-                api.list(page_size, token.as_deref()).await
+    ///
+    /// # Optional parameters
+    ///
+    /// Set on the returned [`Call`](crate::Call) before awaiting it:
+    ///
+    /// - `.page_size(..)`: The pageSize field.
+    /// - `.page_token(..)`: The pageToken field.
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let mut items = client.webhooks().list().items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list(&self) -> crate::Call<List> {
+        crate::Call::new(
+            self.client,
+            List {
+                page_size: None,
+                page_token: None,
             },
-            |page: &models::WebhooksServiceListResponse| page.next_page_token.as_deref(),
         )
     }
 
@@ -120,19 +138,24 @@ impl<'a> WebhooksApi<'a> {
     /// Invokes the c1.api.webhooks.v1.WebhooksService.Test method.
     ///
     /// `POST /api/v1/webhooks/{id}/test`
-    pub async fn test(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::WebhooksServiceTestResponse> {
-        let path = ["api", "v1", "webhooks", id, "test"];
-        let request = Request::new(
-                "webhooks.test",
-                Method::POST,
-                "/api/v1/webhooks/{id}/test",
-                &path,
-            )
-            .json(&models::WebhooksServiceTestRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.webhooks().test("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn test(&self, id: impl Into<String>) -> crate::Call<Test> {
+        crate::Call::new(self.client, Test { id: id.into() })
     }
 
     /// Update
@@ -140,19 +163,210 @@ impl<'a> WebhooksApi<'a> {
     /// Invokes the c1.api.webhooks.v1.WebhooksService.Update method.
     ///
     /// `POST /api/v1/webhooks/{id}`
-    pub async fn update(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    /// - `body`: the request: [`WebhooksServiceUpdateRequest`](crate::models::WebhooksServiceUpdateRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::WebhooksServiceUpdateRequest::default();
+    /// let response = client.webhooks().update("id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update(
         &self,
-        id: &str,
-        body: &models::WebhooksServiceUpdateRequest,
-    ) -> crate::Result<models::WebhooksServiceUpdateResponse> {
-        let path = ["api", "v1", "webhooks", id];
-        let request = Request::new(
-                "webhooks.update",
-                Method::POST,
-                "/api/v1/webhooks/{id}",
-                &path,
+        id: impl Into<String>,
+        body: crate::models::WebhooksServiceUpdateRequest,
+    ) -> crate::Call<Update> {
+        crate::Call::new(self.client, Update { id: id.into(), body })
+    }
+}
+
+/// The parameters of [`WebhooksApi::create`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Create {
+    body: crate::models::WebhooksServiceCreateRequest,
+}
+
+impl crate::Operation for Create {
+    type Output = crate::models::WebhooksServiceCreateResponse;
+    const NAME: &'static str = "webhooks.create";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/webhooks",
+                &["api", "v1", "webhooks"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`WebhooksApi::delete`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Delete {
+    id: String,
+}
+
+impl crate::Operation for Delete {
+    type Output = crate::models::WebhooksServiceDeleteResponse;
+    const NAME: &'static str = "webhooks.delete";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/webhooks/{id}",
+                &["api", "v1", "webhooks", &self.id],
+            )
+            .json(&crate::models::WebhooksServiceDeleteRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`WebhooksApi::get`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Get {
+    id: String,
+}
+
+impl crate::Operation for Get {
+    type Output = crate::models::WebhooksServiceGetResponse;
+    const NAME: &'static str = "webhooks.get";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/webhooks/{id}",
+            &["api", "v1", "webhooks", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`WebhooksApi::list`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct List {
+    page_size: Option<i32>,
+    page_token: Option<String>,
+}
+
+impl crate::Operation for List {
+    type Output = crate::models::WebhooksServiceListResponse;
+    const NAME: &'static str = "webhooks.list";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::GET,
+                "/api/v1/webhooks",
+                &["api", "v1", "webhooks"],
+            )
+            .query("page_size", &self.page_size)
+            .query("page_token", &self.page_token)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Call<List> {
+    /// The pageSize field.
+    pub fn page_size(mut self, page_size: impl Into<i32>) -> Self {
+        self.op.page_size = Some(page_size.into());
+        self
+    }
+
+    /// The pageToken field.
+    pub fn page_token(mut self, page_token: impl Into<String>) -> Self {
+        self.op.page_token = Some(page_token.into());
+        self
+    }
+}
+
+impl crate::Paginated for List {
+    type Item = crate::models::WebhooksWebhook;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`WebhooksApi::test`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Test {
+    id: String,
+}
+
+impl crate::Operation for Test {
+    type Output = crate::models::WebhooksServiceTestResponse;
+    const NAME: &'static str = "webhooks.test";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/webhooks/{id}/test",
+                &["api", "v1", "webhooks", &self.id, "test"],
+            )
+            .json(&crate::models::WebhooksServiceTestRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`WebhooksApi::update`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct Update {
+    id: String,
+    body: crate::models::WebhooksServiceUpdateRequest,
+}
+
+impl crate::Operation for Update {
+    type Output = crate::models::WebhooksServiceUpdateResponse;
+    const NAME: &'static str = "webhooks.update";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/webhooks/{id}",
+                &["api", "v1", "webhooks", &self.id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

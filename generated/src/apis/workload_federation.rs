@@ -2,9 +2,7 @@
 
 //! The `WorkloadFederation` operations.
 
-use reqwest::Method;
-use crate::client::{Client, Request};
-use crate::models;
+use crate::client::Client;
 
 /// The `WorkloadFederation` operations: `client.workload_federation()`.
 #[derive(Debug, Clone, Copy)]
@@ -23,19 +21,28 @@ impl<'a> WorkloadFederationApi<'a> {
     ///  Validates the issuer URL via OIDC discovery synchronously.
     ///
     /// `POST /api/v1/workload_federation/providers`
-    pub async fn create_provider(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`WorkloadFederationServiceCreateProviderRequest`](crate::models::WorkloadFederationServiceCreateProviderRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::WorkloadFederationServiceCreateProviderRequest::default();
+    /// let response = client.workload_federation().create_provider(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_provider(
         &self,
-        body: &models::WorkloadFederationServiceCreateProviderRequest,
-    ) -> crate::Result<models::WorkloadFederationServiceCreateProviderResponse> {
-        let path = ["api", "v1", "workload_federation", "providers"];
-        let request = Request::new(
-                "workload_federation.create_provider",
-                Method::POST,
-                "/api/v1/workload_federation/providers",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::WorkloadFederationServiceCreateProviderRequest,
+    ) -> crate::Call<CreateProvider> {
+        crate::Call::new(self.client, CreateProvider { body })
     }
 
     /// Create Trust
@@ -44,20 +51,36 @@ impl<'a> WorkloadFederationApi<'a> {
     ///  Validates the CEL condition_expression at creation time.
     ///
     /// `POST /api/v1/service_principals/{service_principal_id}/trusts`
-    pub async fn create_trust(
+    ///
+    /// # Arguments
+    ///
+    /// - `service_principal_id`: The service principal ID to create the trust for (from URL path).
+    /// - `body`: the request: [`WorkloadFederationServiceCreateTrustRequest`](crate::models::WorkloadFederationServiceCreateTrustRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::WorkloadFederationServiceCreateTrustRequest::default();
+    /// let response = client.workload_federation().create_trust("service_principal_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_trust(
         &self,
-        service_principal_id: &str,
-        body: &models::WorkloadFederationServiceCreateTrustRequest,
-    ) -> crate::Result<models::WorkloadFederationServiceCreateTrustResponse> {
-        let path = ["api", "v1", "service_principals", service_principal_id, "trusts"];
-        let request = Request::new(
-                "workload_federation.create_trust",
-                Method::POST,
-                "/api/v1/service_principals/{service_principal_id}/trusts",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        service_principal_id: impl Into<String>,
+        body: crate::models::WorkloadFederationServiceCreateTrustRequest,
+    ) -> crate::Call<CreateTrust> {
+        crate::Call::new(
+            self.client,
+            CreateTrust {
+                service_principal_id: service_principal_id.into(),
+                body,
+            },
+        )
     }
 
     /// Delete Provider
@@ -65,19 +88,24 @@ impl<'a> WorkloadFederationApi<'a> {
     /// DeleteProvider deletes a provider. Fails if active trusts reference it.
     ///
     /// `DELETE /api/v1/workload_federation/providers/{id}`
-    pub async fn delete_provider(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::WorkloadFederationServiceDeleteProviderResponse> {
-        let path = ["api", "v1", "workload_federation", "providers", id];
-        let request = Request::new(
-                "workload_federation.delete_provider",
-                Method::DELETE,
-                "/api/v1/workload_federation/providers/{id}",
-                &path,
-            )
-            .json(&models::WorkloadFederationServiceDeleteProviderRequest::default());
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.workload_federation().delete_provider("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_provider(&self, id: impl Into<String>) -> crate::Call<DeleteProvider> {
+        crate::Call::new(self.client, DeleteProvider { id: id.into() })
     }
 
     /// Delete Trust
@@ -85,27 +113,35 @@ impl<'a> WorkloadFederationApi<'a> {
     /// DeleteTrust deletes a trust for a service principal.
     ///
     /// `DELETE /api/v1/service_principals/{service_principal_id}/trusts/{client_id}`
-    pub async fn delete_trust(
+    ///
+    /// # Arguments
+    ///
+    /// - `service_principal_id`: The service principal ID (from URL path).
+    /// - `client_id`: The trust client ID (cutename portion from URL path).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.workload_federation().delete_trust("service_principal_id", "client_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn delete_trust(
         &self,
-        service_principal_id: &str,
-        client_id: &str,
-    ) -> crate::Result<models::WorkloadFederationServiceDeleteTrustResponse> {
-        let path = [
-            "api",
-            "v1",
-            "service_principals",
-            service_principal_id,
-            "trusts",
-            client_id,
-        ];
-        let request = Request::new(
-                "workload_federation.delete_trust",
-                Method::DELETE,
-                "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}",
-                &path,
-            )
-            .json(&models::WorkloadFederationServiceDeleteTrustRequest::default());
-        self.client.send(request).await
+        service_principal_id: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> crate::Call<DeleteTrust> {
+        crate::Call::new(
+            self.client,
+            DeleteTrust {
+                service_principal_id: service_principal_id.into(),
+                client_id: client_id.into(),
+            },
+        )
     }
 
     /// Get Provider
@@ -113,18 +149,24 @@ impl<'a> WorkloadFederationApi<'a> {
     /// GetProvider returns a provider by ID.
     ///
     /// `GET /api/v1/workload_federation/providers/{id}`
-    pub async fn get_provider(
-        &self,
-        id: &str,
-    ) -> crate::Result<models::WorkloadFederationServiceGetProviderResponse> {
-        let path = ["api", "v1", "workload_federation", "providers", id];
-        let request = Request::new(
-            "workload_federation.get_provider",
-            Method::GET,
-            "/api/v1/workload_federation/providers/{id}",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The id field.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.workload_federation().get_provider("id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_provider(&self, id: impl Into<String>) -> crate::Call<GetProvider> {
+        crate::Call::new(self.client, GetProvider { id: id.into() })
     }
 
     /// Get Trust
@@ -132,26 +174,35 @@ impl<'a> WorkloadFederationApi<'a> {
     /// GetTrust returns a trust by ID for a service principal.
     ///
     /// `GET /api/v1/service_principals/{service_principal_id}/trusts/{client_id}`
-    pub async fn get_trust(
+    ///
+    /// # Arguments
+    ///
+    /// - `service_principal_id`: The service principal ID (from URL path).
+    /// - `client_id`: The trust client ID (cutename portion from URL path).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.workload_federation().get_trust("service_principal_id", "client_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_trust(
         &self,
-        service_principal_id: &str,
-        client_id: &str,
-    ) -> crate::Result<models::WorkloadFederationServiceGetTrustResponse> {
-        let path = [
-            "api",
-            "v1",
-            "service_principals",
-            service_principal_id,
-            "trusts",
-            client_id,
-        ];
-        let request = Request::new(
-            "workload_federation.get_trust",
-            Method::GET,
-            "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}",
-            &path,
-        );
-        self.client.send(request).await
+        service_principal_id: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> crate::Call<GetTrust> {
+        crate::Call::new(
+            self.client,
+            GetTrust {
+                service_principal_id: service_principal_id.into(),
+                client_id: client_id.into(),
+            },
+        )
     }
 
     /// List Providers
@@ -159,17 +210,20 @@ impl<'a> WorkloadFederationApi<'a> {
     /// ListProviders lists all providers for the tenant.
     ///
     /// `GET /api/v1/workload_federation/providers`
-    pub async fn list_providers(
-        &self,
-    ) -> crate::Result<models::WorkloadFederationServiceListProvidersResponse> {
-        let path = ["api", "v1", "workload_federation", "providers"];
-        let request = Request::new(
-            "workload_federation.list_providers",
-            Method::GET,
-            "/api/v1/workload_federation/providers",
-            &path,
-        );
-        self.client.send(request).await
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.workload_federation().list_providers().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_providers(&self) -> crate::Call<ListProviders> {
+        crate::Call::new(self.client, ListProviders {})
     }
 
     /// List Trusts
@@ -177,18 +231,32 @@ impl<'a> WorkloadFederationApi<'a> {
     /// ListTrusts lists trusts for a service principal.
     ///
     /// `GET /api/v1/service_principals/{service_principal_id}/trusts`
-    pub async fn list_trusts(
+    ///
+    /// # Arguments
+    ///
+    /// - `service_principal_id`: The service principal ID to list trusts for (from URL path).
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let response = client.workload_federation().list_trusts("service_principal_id").await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_trusts(
         &self,
-        service_principal_id: &str,
-    ) -> crate::Result<models::WorkloadFederationServiceListTrustsResponse> {
-        let path = ["api", "v1", "service_principals", service_principal_id, "trusts"];
-        let request = Request::new(
-            "workload_federation.list_trusts",
-            Method::GET,
-            "/api/v1/service_principals/{service_principal_id}/trusts",
-            &path,
-        );
-        self.client.send(request).await
+        service_principal_id: impl Into<String>,
+    ) -> crate::Call<ListTrusts> {
+        crate::Call::new(
+            self.client,
+            ListTrusts {
+                service_principal_id: service_principal_id.into(),
+            },
+        )
     }
 
     /// Search Trusts
@@ -197,43 +265,33 @@ impl<'a> WorkloadFederationApi<'a> {
     ///  Used by the admin providers page to list trusts referencing a provider.
     ///
     /// `POST /api/v1/search/workload_federation_trusts`
-    pub async fn search_trusts(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`WorkloadFederationServiceSearchTrustsRequest`](crate::models::WorkloadFederationServiceSearchTrustsRequest).
+    ///
+    /// It pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.
+    ///
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// use c1_client::prelude::*;
+    /// let body = c1_client::models::WorkloadFederationServiceSearchTrustsRequest::default();
+    /// let mut items = client.workload_federation().search_trusts(body).items();
+    /// while let Some(item) = items.try_next().await? {
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_trusts(
         &self,
-        body: &models::WorkloadFederationServiceSearchTrustsRequest,
-    ) -> crate::Result<models::WorkloadFederationServiceSearchTrustsResponse> {
-        let path = ["api", "v1", "search", "workload_federation_trusts"];
-        let request = Request::new(
-                "workload_federation.search_trusts",
-                Method::POST,
-                "/api/v1/search/workload_federation_trusts",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
-    }
-
-    /// Every page of [`search_trusts`](Self::search_trusts), as a stream: each page is asked for with the
-    /// `nextPageToken` of the one before, until that token is empty.
-    pub fn search_trusts_pages(
-        &self,
-        body: &models::WorkloadFederationServiceSearchTrustsRequest,
-    ) -> impl futures_util::Stream<
-        Item = crate::Result<models::WorkloadFederationServiceSearchTrustsResponse>,
-    > {
-        let api = *self;
-        crate::pagination::pages(
-            {
-                let body = body.clone();
-                move |token: Option<String>| {
-                    let mut body = body.clone();
-                    body.page_token = token;
-                    async move { api.search_trusts(&body).await }
-                }
-            },
-            |page: &models::WorkloadFederationServiceSearchTrustsResponse| {
-                page.next_page_token.as_deref()
-            },
-        )
+        body: crate::models::WorkloadFederationServiceSearchTrustsRequest,
+    ) -> crate::Call<SearchTrusts> {
+        crate::Call::new(self.client, SearchTrusts { body })
     }
 
     /// Test Cel
@@ -242,19 +300,28 @@ impl<'a> WorkloadFederationApi<'a> {
     ///  requiring a JWT, provider, or trust. Used for expression authoring.
     ///
     /// `POST /api/v1/workload_federation/test-cel`
-    pub async fn test_cel(
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request: [`WorkloadFederationServiceTestCelRequest`](crate::models::WorkloadFederationServiceTestCelRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::WorkloadFederationServiceTestCelRequest::default();
+    /// let response = client.workload_federation().test_cel(body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn test_cel(
         &self,
-        body: &models::WorkloadFederationServiceTestCelRequest,
-    ) -> crate::Result<models::WorkloadFederationServiceTestCelResponse> {
-        let path = ["api", "v1", "workload_federation", "test-cel"];
-        let request = Request::new(
-                "workload_federation.test_cel",
-                Method::POST,
-                "/api/v1/workload_federation/test-cel",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        body: crate::models::WorkloadFederationServiceTestCelRequest,
+    ) -> crate::Call<TestCel> {
+        crate::Call::new(self.client, TestCel { body })
     }
 
     /// Test Token
@@ -263,29 +330,39 @@ impl<'a> WorkloadFederationApi<'a> {
     ///  issuing an access token. Returns per-step validation results for debugging.
     ///
     /// `POST /api/v1/service_principals/{service_principal_id}/trusts/{client_id}/test`
-    pub async fn test_token(
+    ///
+    /// # Arguments
+    ///
+    /// - `service_principal_id`: The service principal ID (from URL path).
+    /// - `client_id`: The trust client ID (cutename portion from URL path).
+    /// - `body`: the request: [`WorkloadFederationServiceTestTokenRequest`](crate::models::WorkloadFederationServiceTestTokenRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::WorkloadFederationServiceTestTokenRequest::default();
+    /// let response = client.workload_federation().test_token("service_principal_id", "client_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn test_token(
         &self,
-        service_principal_id: &str,
-        client_id: &str,
-        body: &models::WorkloadFederationServiceTestTokenRequest,
-    ) -> crate::Result<models::WorkloadFederationServiceTestTokenResponse> {
-        let path = [
-            "api",
-            "v1",
-            "service_principals",
-            service_principal_id,
-            "trusts",
-            client_id,
-            "test",
-        ];
-        let request = Request::new(
-                "workload_federation.test_token",
-                Method::POST,
-                "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}/test",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        service_principal_id: impl Into<String>,
+        client_id: impl Into<String>,
+        body: crate::models::WorkloadFederationServiceTestTokenRequest,
+    ) -> crate::Call<TestToken> {
+        crate::Call::new(
+            self.client,
+            TestToken {
+                service_principal_id: service_principal_id.into(),
+                client_id: client_id.into(),
+                body,
+            },
+        )
     }
 
     /// Update Provider
@@ -294,20 +371,36 @@ impl<'a> WorkloadFederationApi<'a> {
     ///  The issuer_url is immutable after creation.
     ///
     /// `PATCH /api/v1/workload_federation/providers/{id}`
-    pub async fn update_provider(
+    ///
+    /// # Arguments
+    ///
+    /// - `id`: The unique ID of the provider.
+    /// - `body`: the request: [`WorkloadFederationServiceUpdateProviderRequest`](crate::models::WorkloadFederationServiceUpdateProviderRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::WorkloadFederationServiceUpdateProviderRequest::default();
+    /// let response = client.workload_federation().update_provider("id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_provider(
         &self,
-        id: &str,
-        body: &models::WorkloadFederationServiceUpdateProviderRequest,
-    ) -> crate::Result<models::WorkloadFederationServiceUpdateProviderResponse> {
-        let path = ["api", "v1", "workload_federation", "providers", id];
-        let request = Request::new(
-                "workload_federation.update_provider",
-                Method::PATCH,
-                "/api/v1/workload_federation/providers/{id}",
-                &path,
-            )
-            .json(body);
-        self.client.send(request).await
+        id: impl Into<String>,
+        body: crate::models::WorkloadFederationServiceUpdateProviderRequest,
+    ) -> crate::Call<UpdateProvider> {
+        crate::Call::new(
+            self.client,
+            UpdateProvider {
+                id: id.into(),
+                body,
+            },
+        )
     }
 
     /// Update Trust
@@ -315,27 +408,417 @@ impl<'a> WorkloadFederationApi<'a> {
     /// UpdateTrust updates a trust's mutable fields. The provider_id is immutable.
     ///
     /// `PATCH /api/v1/service_principals/{service_principal_id}/trusts/{client_id}`
-    pub async fn update_trust(
+    ///
+    /// # Arguments
+    ///
+    /// - `service_principal_id`: The service principal ID (from URL path).
+    /// - `client_id`: The full client ID of the trust (e.g., "clever-fox-42195@acme.conductorone.com/wfe").  Used as the client_id parameter in RFC 8693 token exchange requests.
+    /// - `body`: the request: [`WorkloadFederationServiceUpdateTrustRequest`](crate::models::WorkloadFederationServiceUpdateTrustRequest).
+    ///
+    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
+    /// let body = c1_client::models::WorkloadFederationServiceUpdateTrustRequest::default();
+    /// let response = client.workload_federation().update_trust("service_principal_id", "client_id", body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_trust(
         &self,
-        service_principal_id: &str,
-        client_id: &str,
-        body: &models::WorkloadFederationServiceUpdateTrustRequest,
-    ) -> crate::Result<models::WorkloadFederationServiceUpdateTrustResponse> {
-        let path = [
-            "api",
-            "v1",
-            "service_principals",
-            service_principal_id,
-            "trusts",
-            client_id,
-        ];
-        let request = Request::new(
-                "workload_federation.update_trust",
-                Method::PATCH,
-                "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}",
-                &path,
+        service_principal_id: impl Into<String>,
+        client_id: impl Into<String>,
+        body: crate::models::WorkloadFederationServiceUpdateTrustRequest,
+    ) -> crate::Call<UpdateTrust> {
+        crate::Call::new(
+            self.client,
+            UpdateTrust {
+                service_principal_id: service_principal_id.into(),
+                client_id: client_id.into(),
+                body,
+            },
+        )
+    }
+}
+
+/// The parameters of [`WorkloadFederationApi::create_provider`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateProvider {
+    body: crate::models::WorkloadFederationServiceCreateProviderRequest,
+}
+
+impl crate::Operation for CreateProvider {
+    type Output = crate::models::WorkloadFederationServiceCreateProviderResponse;
+    const NAME: &'static str = "workload_federation.create_provider";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/workload_federation/providers",
+                &["api", "v1", "workload_federation", "providers"],
             )
-            .json(body);
-        self.client.send(request).await
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`WorkloadFederationApi::create_trust`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct CreateTrust {
+    service_principal_id: String,
+    body: crate::models::WorkloadFederationServiceCreateTrustRequest,
+}
+
+impl crate::Operation for CreateTrust {
+    type Output = crate::models::WorkloadFederationServiceCreateTrustResponse;
+    const NAME: &'static str = "workload_federation.create_trust";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/service_principals/{service_principal_id}/trusts",
+                &[
+                    "api",
+                    "v1",
+                    "service_principals",
+                    &self.service_principal_id,
+                    "trusts",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`WorkloadFederationApi::delete_provider`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct DeleteProvider {
+    id: String,
+}
+
+impl crate::Operation for DeleteProvider {
+    type Output = crate::models::WorkloadFederationServiceDeleteProviderResponse;
+    const NAME: &'static str = "workload_federation.delete_provider";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/workload_federation/providers/{id}",
+                &["api", "v1", "workload_federation", "providers", &self.id],
+            )
+            .json(
+                &crate::models::WorkloadFederationServiceDeleteProviderRequest::default(),
+            )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`WorkloadFederationApi::delete_trust`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct DeleteTrust {
+    service_principal_id: String,
+    client_id: String,
+}
+
+impl crate::Operation for DeleteTrust {
+    type Output = crate::models::WorkloadFederationServiceDeleteTrustResponse;
+    const NAME: &'static str = "workload_federation.delete_trust";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::DELETE,
+                "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}",
+                &[
+                    "api",
+                    "v1",
+                    "service_principals",
+                    &self.service_principal_id,
+                    "trusts",
+                    &self.client_id,
+                ],
+            )
+            .json(&crate::models::WorkloadFederationServiceDeleteTrustRequest::default())
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`WorkloadFederationApi::get_provider`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetProvider {
+    id: String,
+}
+
+impl crate::Operation for GetProvider {
+    type Output = crate::models::WorkloadFederationServiceGetProviderResponse;
+    const NAME: &'static str = "workload_federation.get_provider";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/workload_federation/providers/{id}",
+            &["api", "v1", "workload_federation", "providers", &self.id],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`WorkloadFederationApi::get_trust`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct GetTrust {
+    service_principal_id: String,
+    client_id: String,
+}
+
+impl crate::Operation for GetTrust {
+    type Output = crate::models::WorkloadFederationServiceGetTrustResponse;
+    const NAME: &'static str = "workload_federation.get_trust";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}",
+            &[
+                "api",
+                "v1",
+                "service_principals",
+                &self.service_principal_id,
+                "trusts",
+                &self.client_id,
+            ],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`WorkloadFederationApi::list_providers`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListProviders {}
+
+impl crate::Operation for ListProviders {
+    type Output = crate::models::WorkloadFederationServiceListProvidersResponse;
+    const NAME: &'static str = "workload_federation.list_providers";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/workload_federation/providers",
+            &["api", "v1", "workload_federation", "providers"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`WorkloadFederationApi::list_trusts`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct ListTrusts {
+    service_principal_id: String,
+}
+
+impl crate::Operation for ListTrusts {
+    type Output = crate::models::WorkloadFederationServiceListTrustsResponse;
+    const NAME: &'static str = "workload_federation.list_trusts";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+            reqwest::Method::GET,
+            "/api/v1/service_principals/{service_principal_id}/trusts",
+            &["api", "v1", "service_principals", &self.service_principal_id, "trusts"],
+        )
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`WorkloadFederationApi::search_trusts`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct SearchTrusts {
+    body: crate::models::WorkloadFederationServiceSearchTrustsRequest,
+}
+
+impl crate::Operation for SearchTrusts {
+    type Output = crate::models::WorkloadFederationServiceSearchTrustsResponse;
+    const NAME: &'static str = "workload_federation.search_trusts";
+    const IDEMPOTENT: bool = true;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/search/workload_federation_trusts",
+                &["api", "v1", "search", "workload_federation_trusts"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+impl crate::Paginated for SearchTrusts {
+    type Item = crate::models::WorkloadFederationTrust;
+    fn set_page_token(&mut self, token: Option<String>) {
+        self.body.page_token = token;
+    }
+
+    fn next_page_token(page: &Self::Output) -> Option<&str> {
+        page.next_page_token.as_deref()
+    }
+
+    fn items(page: Self::Output) -> Vec<Self::Item> {
+        page.list.unwrap_or_default()
+    }
+}
+
+/// The parameters of [`WorkloadFederationApi::test_cel`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct TestCel {
+    body: crate::models::WorkloadFederationServiceTestCelRequest,
+}
+
+impl crate::Operation for TestCel {
+    type Output = crate::models::WorkloadFederationServiceTestCelResponse;
+    const NAME: &'static str = "workload_federation.test_cel";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/workload_federation/test-cel",
+                &["api", "v1", "workload_federation", "test-cel"],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`WorkloadFederationApi::test_token`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct TestToken {
+    service_principal_id: String,
+    client_id: String,
+    body: crate::models::WorkloadFederationServiceTestTokenRequest,
+}
+
+impl crate::Operation for TestToken {
+    type Output = crate::models::WorkloadFederationServiceTestTokenResponse;
+    const NAME: &'static str = "workload_federation.test_token";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::POST,
+                "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}/test",
+                &[
+                    "api",
+                    "v1",
+                    "service_principals",
+                    &self.service_principal_id,
+                    "trusts",
+                    &self.client_id,
+                    "test",
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`WorkloadFederationApi::update_provider`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct UpdateProvider {
+    id: String,
+    body: crate::models::WorkloadFederationServiceUpdateProviderRequest,
+}
+
+impl crate::Operation for UpdateProvider {
+    type Output = crate::models::WorkloadFederationServiceUpdateProviderResponse;
+    const NAME: &'static str = "workload_federation.update_provider";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::PATCH,
+                "/api/v1/workload_federation/providers/{id}",
+                &["api", "v1", "workload_federation", "providers", &self.id],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
+    }
+}
+
+/// The parameters of [`WorkloadFederationApi::update_trust`]: its arguments, and the optional parameters
+/// that the [`Call`](crate::Call) it returns sets.
+#[derive(Debug, Clone)]
+pub struct UpdateTrust {
+    service_principal_id: String,
+    client_id: String,
+    body: crate::models::WorkloadFederationServiceUpdateTrustRequest,
+}
+
+impl crate::Operation for UpdateTrust {
+    type Output = crate::models::WorkloadFederationServiceUpdateTrustResponse;
+    const NAME: &'static str = "workload_federation.update_trust";
+    const IDEMPOTENT: bool = false;
+    fn request(&self) -> crate::client::Request {
+        crate::client::Request::new(
+                reqwest::Method::PATCH,
+                "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}",
+                &[
+                    "api",
+                    "v1",
+                    "service_principals",
+                    &self.service_principal_id,
+                    "trusts",
+                    &self.client_id,
+                ],
+            )
+            .json(&self.body)
+    }
+
+    fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+        crate::error::decode(body)
     }
 }

@@ -13,7 +13,7 @@ use url::Url;
 use zeroize::Zeroizing;
 
 use crate::client::{Inner, send_with_retry};
-use crate::error::{Error, Result};
+use crate::error::{AuthError, Error, Result};
 
 /// Text that must never be shown: `Debug` prints `<redacted>`, and the
 /// memory is wiped on drop.
@@ -32,7 +32,7 @@ impl Secret {
     /// `Bearer <token>` as a header value marked sensitive.
     fn bearer_header(&self) -> Result<HeaderValue> {
         let mut value = HeaderValue::try_from(format!("Bearer {}", self.expose()))
-            .map_err(|_| Error::Auth("the access token is not a valid header value".into()))?;
+            .map_err(|_| AuthError::new("the access token is not a valid header value"))?;
         value.set_sensitive(true);
         Ok(value)
     }
@@ -66,10 +66,15 @@ impl Auth {
         }
     }
 
-    /// Forgets a cached token the server no longer accepts.
-    pub(crate) async fn rejected(&self) {
-        if let Auth::ClientCredentials(source) = self {
-            *source.cache.lock().await = None;
+    /// Forgets a cached token the server no longer accepts; whether a new
+    /// one can be fetched (client credentials).
+    pub(crate) async fn rejected(&self) -> bool {
+        match self {
+            Auth::ClientCredentials(source) => {
+                *source.cache.lock().await = None;
+                true
+            }
+            Auth::None | Auth::Bearer(_) => false,
         }
     }
 }
@@ -173,11 +178,11 @@ impl ClientCredentials {
     pub(crate) fn assertion(&self, audience: &str, now: SystemTime) -> Result<String> {
         let seconds = now
             .duration_since(UNIX_EPOCH)
-            .map_err(|_| Error::Auth("the system clock is before 1970".into()))?
+            .map_err(|_| AuthError::new("the system clock is before 1970"))?
             .as_secs();
         let mut nonce = [0u8; 16];
         getrandom::getrandom(&mut nonce)
-            .map_err(|e| Error::Auth(format!("no randomness for the assertion nonce: {e}")))?;
+            .map_err(|e| AuthError::new(format!("no randomness for the assertion nonce: {e}")))?;
         let mut header =
             serde_json::json!({"alg": "EdDSA", "nonce": URL_SAFE_NO_PAD.encode(nonce)});
         if let Some(kid) = &self.kid {
@@ -278,9 +283,15 @@ impl TokenSource {
                 .append_pair("client_assertion", assertion.expose())
                 .finish(),
         );
-        let response = send_with_retry(inner, || {
+        // Asking for a token twice does no harm.
+        let sending = inner.sending(true);
+        let response = send_with_retry(&sending, || {
             inner
-                .request(reqwest::Method::POST, self.token_url.clone())
+                .request(
+                    reqwest::Method::POST,
+                    self.token_url.clone(),
+                    sending.timeout,
+                )
                 .header(
                     CONTENT_TYPE,
                     HeaderValue::from_static("application/x-www-form-urlencoded"),
@@ -289,17 +300,13 @@ impl TokenSource {
         })
         .await?;
         if response.status != 200 {
-            return Err(Error::Auth(format!(
-                "the token endpoint answered {}",
-                response.status
-            )));
+            return Err(AuthError::rejected(response.status, &response.body).into());
         }
-        let answer: TokenResponse = serde_json::from_slice(&response.body)
-            .map_err(|e| Error::Auth(format!("the token endpoint's answer is not a token: {e}")))?;
+        let answer: TokenResponse = serde_json::from_slice(&response.body).map_err(|e| {
+            AuthError::new(format!("the token endpoint's answer is not a token: {e}"))
+        })?;
         if answer.access_token.is_empty() {
-            return Err(Error::Auth(
-                "the token endpoint returned an empty access token".into(),
-            ));
+            return Err(AuthError::new("the token endpoint returned an empty access token").into());
         }
         let lifetime = Duration::from_secs(answer.expires_in);
         // Refresh a minute early, or halfway through a short lifetime.

@@ -6,6 +6,9 @@ use std::time::Duration;
 /// Everything a call can fail with.
 ///
 /// No variant holds a token or a client secret, so errors can be logged.
+/// Ask it simple questions with [`status`](Self::status),
+/// [`is_not_found`](Self::is_not_found), [`is_retryable`](Self::is_retryable)
+/// and [`request_id`](Self::request_id).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -19,8 +22,8 @@ pub enum Error {
     #[error("request timed out after {0:?}")]
     Timeout(Duration),
     /// No access token could be obtained.
-    #[error("authentication failed: {0}")]
-    Auth(String),
+    #[error("{0}")]
+    Auth(Box<AuthError>),
     /// The server answered with a status other than 2xx.
     #[error("{0}")]
     Api(Box<ApiError>),
@@ -39,17 +42,82 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// The HTTP status of the answer this error comes from: the API's, or
+    /// the token endpoint's.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Auth(e) => e.status,
+            _ => None,
+        }
+    }
+
+    /// The API's error, when the server answered with one.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The gRPC code of the API's error body.
+    pub fn code(&self) -> Option<Code> {
+        self.api_error().and_then(|e| e.code)
+    }
+
+    /// Whether the thing asked for does not exist (404, or the code `NOT_FOUND`).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404) || self.code() == Some(Code::NotFound)
+    }
+
+    /// Whether trying again later may succeed: connection failures,
+    /// timeouts, and the answers 429, 502, 503 and 504 (the API's or the
+    /// token endpoint's). Whether *this client* retried is up to the
+    /// [`RetryPolicy`](crate::RetryPolicy) and the operation.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
+            Error::Timeout(_) => true,
+            Error::Api(_) | Error::Auth(_) => {
+                self.status().is_some_and(crate::retry::retryable_status)
+            }
+            Error::Config(_) | Error::Encode(_) | Error::Decode { .. } => false,
+        }
+    }
+
+    /// The `x-request-id` of the API's answer, for support requests.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api_error().and_then(|e| e.request_id.as_deref())
+    }
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+impl From<AuthError> for Error {
+    fn from(e: AuthError) -> Self {
+        Error::Auth(Box::new(e))
+    }
+}
+
 /// How much of a body [`Error::Decode`] and [`ApiError::body`] keep.
 pub const SNIPPET_CHARS: usize = 512;
 
 /// A non-2xx answer from the API.
+///
+/// Build one in tests with [`ApiError::new`] (from a status and a body, as
+/// the client does) or [`ApiError::from_code`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status code.
     pub status: u16,
-    /// The error code of the server's JSON error body (a gRPC status code).
-    pub code: Option<i64>,
+    /// The code of the server's JSON error body.
+    pub code: Option<Code>,
     /// The message of the server's JSON error body.
     pub message: Option<String>,
     /// The details of the server's JSON error body.
@@ -87,14 +155,15 @@ struct ErrorBody {
 }
 
 impl ApiError {
-    /// Reads an error response: the JSON error body when there is one, the
-    /// raw text otherwise.
-    pub(crate) fn new(status: u16, body: &[u8], request_id: Option<String>) -> Self {
+    /// Reads an error response as the client does: the JSON error body
+    /// (`{"code": 5, "message": "..."}`) when there is one, the raw text
+    /// otherwise.
+    pub fn new(status: u16, body: &[u8], request_id: Option<String>) -> Self {
         let parsed = serde_json::from_slice::<ErrorBody>(body)
             .ok()
             .filter(|b| b.code.is_some() || b.message.is_some());
         let (code, message, details, body) = match parsed {
-            Some(b) => (b.code, b.message, b.details, String::new()),
+            Some(b) => (b.code.map(Code::from), b.message, b.details, String::new()),
             None => (None, None, Vec::new(), snippet(body)),
         };
         ApiError {
@@ -106,7 +175,206 @@ impl ApiError {
             request_id,
         }
     }
+
+    /// The error the API answers with for `code`: its usual HTTP status and
+    /// `message`.
+    pub fn from_code(code: Code, message: impl Into<String>) -> Self {
+        ApiError {
+            status: code.http_status(),
+            code: Some(code),
+            message: Some(message.into()),
+            details: Vec::new(),
+            body: String::new(),
+            request_id: None,
+        }
+    }
+
+    /// The same error with this request id.
+    pub fn with_request_id(mut self, request_id: impl Into<String>) -> Self {
+        self.request_id = Some(request_id.into());
+        self
+    }
 }
+
+/// The code of an API error body: a gRPC status code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Code {
+    /// 0: not an error.
+    Ok,
+    /// 1: the operation was cancelled.
+    Cancelled,
+    /// 2: an unknown error.
+    Unknown,
+    /// 3: the request is invalid.
+    InvalidArgument,
+    /// 4: the deadline passed first.
+    DeadlineExceeded,
+    /// 5: the thing asked for does not exist.
+    NotFound,
+    /// 6: it exists already.
+    AlreadyExists,
+    /// 7: the caller may not do this.
+    PermissionDenied,
+    /// 8: a quota or rate limit is used up.
+    ResourceExhausted,
+    /// 9: the system is not in a state that allows this.
+    FailedPrecondition,
+    /// 10: a concurrency conflict.
+    Aborted,
+    /// 11: past the valid range.
+    OutOfRange,
+    /// 12: not implemented or supported.
+    Unimplemented,
+    /// 13: an internal error.
+    Internal,
+    /// 14: the service is unavailable for now.
+    Unavailable,
+    /// 15: unrecoverable data loss.
+    DataLoss,
+    /// 16: the request has no valid credentials.
+    Unauthenticated,
+    /// A code outside the list.
+    Other(i64),
+}
+
+/// The codes in number order, from 0.
+const CODES: [Code; 17] = [
+    Code::Ok,
+    Code::Cancelled,
+    Code::Unknown,
+    Code::InvalidArgument,
+    Code::DeadlineExceeded,
+    Code::NotFound,
+    Code::AlreadyExists,
+    Code::PermissionDenied,
+    Code::ResourceExhausted,
+    Code::FailedPrecondition,
+    Code::Aborted,
+    Code::OutOfRange,
+    Code::Unimplemented,
+    Code::Internal,
+    Code::Unavailable,
+    Code::DataLoss,
+    Code::Unauthenticated,
+];
+
+impl From<i64> for Code {
+    fn from(n: i64) -> Self {
+        usize::try_from(n)
+            .ok()
+            .and_then(|i| CODES.get(i).copied())
+            .unwrap_or(Code::Other(n))
+    }
+}
+
+impl Code {
+    /// Its number.
+    pub fn number(self) -> i64 {
+        match self {
+            Code::Other(n) => n,
+            known => CODES.iter().position(|c| *c == known).unwrap_or(0) as i64,
+        }
+    }
+
+    /// Its name, as gRPC writes it (`NOT_FOUND`).
+    pub fn as_str(self) -> &'static str {
+        const NAMES: [&str; 17] = [
+            "OK",
+            "CANCELLED",
+            "UNKNOWN",
+            "INVALID_ARGUMENT",
+            "DEADLINE_EXCEEDED",
+            "NOT_FOUND",
+            "ALREADY_EXISTS",
+            "PERMISSION_DENIED",
+            "RESOURCE_EXHAUSTED",
+            "FAILED_PRECONDITION",
+            "ABORTED",
+            "OUT_OF_RANGE",
+            "UNIMPLEMENTED",
+            "INTERNAL",
+            "UNAVAILABLE",
+            "DATA_LOSS",
+            "UNAUTHENTICATED",
+        ];
+        match self {
+            Code::Other(_) => "OTHER",
+            known => NAMES[known.number() as usize],
+        }
+    }
+
+    /// The HTTP status gRPC-gateway answers with for this code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Code::Ok => 200,
+            Code::Cancelled => 499,
+            Code::InvalidArgument | Code::FailedPrecondition | Code::OutOfRange => 400,
+            Code::DeadlineExceeded => 504,
+            Code::NotFound => 404,
+            Code::AlreadyExists | Code::Aborted => 409,
+            Code::PermissionDenied => 403,
+            Code::ResourceExhausted => 429,
+            Code::Unimplemented => 501,
+            Code::Unavailable => 503,
+            Code::Unauthenticated => 401,
+            Code::Unknown | Code::Internal | Code::DataLoss | Code::Other(_) => 500,
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    /// `NOT_FOUND (5)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.as_str(), self.number())
+    }
+}
+
+/// Why no access token could be obtained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AuthError {
+    /// What went wrong.
+    pub message: String,
+    /// The token endpoint's HTTP status, when it answered.
+    pub status: Option<u16>,
+    /// The start of the token endpoint's answer (at most [`SNIPPET_CHARS`]
+    /// characters), when it was an error. It never holds the client secret,
+    /// which is never sent.
+    pub body: String,
+}
+
+impl AuthError {
+    /// An error with this message and no answer from the token endpoint.
+    pub fn new(message: impl Into<String>) -> Self {
+        AuthError {
+            message: message.into(),
+            status: None,
+            body: String::new(),
+        }
+    }
+
+    /// An error answer of the token endpoint.
+    pub fn rejected(status: u16, body: &[u8]) -> Self {
+        AuthError {
+            message: format!("the token endpoint answered {status}"),
+            status: Some(status),
+            body: snippet(body),
+        }
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "authentication failed: {}", self.message)?;
+        if !self.body.is_empty() {
+            write!(f, ": {}", self.body)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AuthError {}
 
 /// The start of `body` as text, at most [`SNIPPET_CHARS`] characters.
 pub(crate) fn snippet(body: &[u8]) -> String {
@@ -143,12 +411,18 @@ mod tests {
         );
         assert_eq!(
             (e.code, e.message.as_deref(), e.details.len()),
-            (Some(5), Some("not found"), 1)
+            (Some(Code::NotFound), Some("not found"), 1)
         );
         assert_eq!(e.body, "");
         assert_eq!(
             e.to_string(),
-            "the API answered 404: not found (code 5) [request id r-1]"
+            "the API answered 404: not found (code NOT_FOUND (5)) [request id r-1]"
+        );
+        let error = Error::from(e);
+        assert!(error.is_not_found() && !error.is_retryable());
+        assert_eq!(
+            (error.status(), error.request_id()),
+            (Some(404), Some("r-1"))
         );
     }
 
@@ -163,6 +437,37 @@ mod tests {
         );
         let e = ApiError::new(500, br#"{"unrelated": true}"#, None);
         assert_eq!(e.body, r#"{"unrelated": true}"#);
+    }
+
+    #[test]
+    fn codes_round_trip_and_map_to_statuses() {
+        for n in -1..=17 {
+            assert_eq!(Code::from(n).number(), n);
+        }
+        assert_eq!(Code::from(16), Code::Unauthenticated);
+        assert_eq!(Code::from(99), Code::Other(99));
+        assert_eq!(Code::Unavailable.to_string(), "UNAVAILABLE (14)");
+        let e = ApiError::from_code(Code::Unavailable, "later").with_request_id("r");
+        assert_eq!((e.status, e.request_id.as_deref()), (503, Some("r")));
+        assert!(Error::from(e).is_retryable());
+        let e = Error::from(ApiError::from_code(Code::NotFound, "gone"));
+        assert!(e.is_not_found());
+        assert_eq!(e.code(), Some(Code::NotFound));
+    }
+
+    #[test]
+    fn auth_errors_keep_the_token_endpoints_answer() {
+        let e = Error::from(AuthError::rejected(
+            503,
+            br#"{"error":"temporarily_unavailable"}"#,
+        ));
+        assert_eq!(e.status(), Some(503));
+        assert!(e.is_retryable());
+        assert_eq!(
+            e.to_string(),
+            r#"authentication failed: the token endpoint answered 503: {"error":"temporarily_unavailable"}"#
+        );
+        assert!(!Error::from(AuthError::new("bad key")).is_retryable());
     }
 
     #[test]

@@ -23,8 +23,10 @@
 //! from the generator's `runtime/` folder.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
+mod call;
 mod client;
 pub mod env;
 mod error;
@@ -32,6 +34,16 @@ mod pagination;
 mod retry;
 mod wire;
 
+pub use call::{Call, Operation, Response};
 pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT};
-pub use error::{ApiError, Error, Result, SNIPPET_CHARS};
+pub use error::{ApiError, AuthError, Code, Error, Result, SNIPPET_CHARS};
+pub use pagination::{Items, Pages, Paginated};
 pub use retry::RetryPolicy;
+
+/// What most programs use: `use c1_client::prelude::*;` brings the client,
+/// its errors and the stream traits that consume [`Call::pages`] and
+/// [`Call::items`] (`while let Some(item) = items.try_next().await? {}`).
+pub mod prelude {
+    pub use crate::{Client, Error, Response, Result, RetryPolicy};
+    pub use futures_util::{Stream, StreamExt, TryStreamExt};
+}

@@ -1,16 +1,107 @@
-//! Streams of pages for the paginated operations.
+//! Streams of pages and of items for the paginated operations.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
-use futures_util::Stream;
+use futures_util::stream::BoxStream;
+use futures_util::{Stream, StreamExt, TryStreamExt};
 
+use crate::call::{Call, Operation};
 use crate::error::Result;
+
+/// An operation that pages: the response has a `nextPageToken`, which the
+/// next request sends back.
+pub trait Paginated: Operation {
+    /// What one page lists.
+    type Item: Send + 'static;
+    /// Asks for the page of `token` (the first page for `None`).
+    #[doc(hidden)]
+    fn set_page_token(&mut self, token: Option<String>);
+    /// The token of the page after `page`.
+    #[doc(hidden)]
+    fn next_page_token(page: &<Self as Operation>::Output) -> Option<&str>;
+    /// The items of `page`.
+    #[doc(hidden)]
+    fn items(page: <Self as Operation>::Output) -> Vec<Self::Item>;
+}
+
+impl<Op: Paginated> Call<Op> {
+    /// Every page, as a stream: each page is asked for with the
+    /// `nextPageToken` of the one before, until that token is empty. An
+    /// error ends the stream after it is yielded.
+    ///
+    /// The stream holds its own handle to the client: it is `Send`,
+    /// `Unpin` and `'static`, so it can be spawned or kept in a struct.
+    pub fn pages(self) -> Pages<Op::Output> {
+        let Call {
+            client,
+            op,
+            options,
+        } = self;
+        let fetch = move |token: Option<String>| {
+            let mut op = op.clone();
+            if token.is_some() {
+                op.set_page_token(token);
+            }
+            Call {
+                client: client.clone(),
+                op,
+                options: options.clone(),
+            }
+            .send()
+        };
+        Pages(Box::pin(pages(fetch, Op::next_page_token)))
+    }
+
+    /// Every item of every page ([`pages`](Self::pages), flattened).
+    pub fn items(self) -> Items<Op::Item> {
+        let items = self
+            .pages()
+            .map_ok(|page| futures_util::stream::iter(Op::items(page).into_iter().map(Ok)))
+            .try_flatten();
+        Items(Box::pin(items))
+    }
+}
+
+/// The pages of a paginated call ([`Call::pages`]).
+pub struct Pages<T>(BoxStream<'static, Result<T>>);
+
+/// The items of a paginated call ([`Call::items`]).
+pub struct Items<T>(BoxStream<'static, Result<T>>);
+
+impl<T> Stream for Pages<T> {
+    type Item = Result<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_next_unpin(cx)
+    }
+}
+
+impl<T> Stream for Items<T> {
+    type Item = Result<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.poll_next_unpin(cx)
+    }
+}
+
+impl<T> std::fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pages")
+    }
+}
+
+impl<T> std::fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Items")
+    }
+}
 
 /// Every page: `fetch(None)` for the first, then `fetch(Some(token))` with
 /// the token `next_token` finds in the page before, until it is absent or
 /// empty. An error ends the stream after it is yielded.
-#[allow(dead_code)] // Used by paginated operations.
-pub(crate) fn pages<T, F, Fut>(
+fn pages<T, F, Fut>(
     mut fetch: F,
     next_token: fn(&T) -> Option<&str>,
 ) -> impl Stream<Item = Result<T>>
@@ -69,7 +160,7 @@ mod tests {
     async fn an_error_ends_the_stream() {
         let stream = pages(
             |_token: Option<String>| async {
-                Err::<(i32, Option<&'static str>), _>(crate::Error::Auth("no".into()))
+                Err::<(i32, Option<&'static str>), _>(crate::Error::Config("no".into()))
             },
             |page: &(i32, Option<&'static str>)| page.1,
         );

@@ -1,13 +1,20 @@
-//! The `apis` modules: one file per operation group, a method per operation
-//! and, for paginated operations, a stream of all pages.
+//! The `apis` modules: one file per operation group. Each operation is a
+//! method that returns a `Call` of the operation's parameters type (its
+//! required arguments set, its optional parameters set by the `Call`'s
+//! setters), the parameters type's `Operation` impl (the request it sends,
+//! how its answer is read) and, for operations that page, its `Paginated`
+//! impl.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, ident, rust, Emitter};
+use super::{doc, ident, prose, rust, Emitter};
 use crate::error::Result;
-use crate::model::{ArgSource, Group, Location, Operation, PageToken, Scalar, Segment, TypeRef};
-use crate::names::unraw;
+use crate::model::{
+    Arg, ArgSource, Group, Location, Operation, PageToken, Pagination, RustType, Scalar, Segment,
+    Signature, TypeRef,
+};
+use crate::names::{pascal, unraw};
 
 impl Emitter<'_> {
     /// `src/apis/mod.rs`: the group modules and their accessors on `Client`,
@@ -16,7 +23,11 @@ impl Emitter<'_> {
         let mods = self.api.groups.iter().map(|g| {
             let module = ident(&g.module);
             let feature = unraw(&g.module);
-            quote!(#[cfg(feature = #feature)] pub mod #module;)
+            quote! {
+                #[cfg(feature = #feature)]
+                #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
+                pub mod #module;
+            }
         });
         let accessors = self.api.groups.iter().map(|g| {
             let module = ident(&g.module);
@@ -26,6 +37,7 @@ impl Emitter<'_> {
             quote! {
                 #[doc = #text]
                 #[cfg(feature = #feature)]
+                #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
                 pub fn #module(&self) -> #module::#ty<'_> {
                     #module::#ty::new(self)
                 }
@@ -40,7 +52,8 @@ impl Emitter<'_> {
         }
     }
 
-    /// One group's module.
+    /// One group's module: its handle type with a method per operation,
+    /// and each operation's parameters type.
     pub(crate) fn group(&self, group: &Group) -> Result<TokenStream> {
         let ty = ident(&group.type_name);
         let module_doc = format!(" The `{}` operations.", group.tag);
@@ -56,27 +69,15 @@ impl Emitter<'_> {
             }
         };
         let mut methods = Vec::new();
+        let mut items = Vec::new();
         for op in &group.operations {
-            methods.push(self.operation(group, op)?);
-            if let Some(pages) = self.pages(op)? {
-                methods.push(pages);
-            }
+            let signature = op.signature.get("signatures")?;
+            methods.push(self.method(group, op, signature)?);
+            items.push(self.parameters_type(group, op, signature)?);
         }
-        let uses_models = group.operations.iter().any(|o| {
-            o.body.is_some()
-                || o.response.as_ref().is_some_and(|r| r.named().is_some())
-                || o.params.iter().any(|p| p.ty.named().is_some())
-        });
-        let models = uses_models.then(|| {
-            quote!(
-                use crate::models;
-            )
-        });
         Ok(quote! {
             #![doc = #module_doc]
-            use reqwest::Method;
-            use crate::client::{Client, Request};
-            #models
+            use crate::client::Client;
             #type_doc
             #[derive(Debug, Clone, Copy)]
             pub struct #ty<'a> {
@@ -88,155 +89,148 @@ impl Emitter<'_> {
                 }
                 #(#methods)*
             }
+            #(#items)*
         })
     }
 
-    /// The method's arguments, as the model's signature gives them: `(name, type)`.
-    fn arguments(&self, op: &Operation) -> Result<Vec<(Ident, TokenStream, ArgSource)>> {
-        let signature = op.signature.get("signatures")?;
-        Ok(signature
-            .args
-            .iter()
-            .map(|a| (ident(&a.name), rust(&a.ty, true), a.source))
-            .collect())
-    }
-
-    fn operation(&self, group: &Group, op: &Operation) -> Result<TokenStream> {
+    /// The group's method: takes the required arguments, returns the call.
+    fn method(&self, group: &Group, op: &Operation, signature: &Signature) -> Result<TokenStream> {
         let name = ident(&op.name);
-        let operation = format!("{}.{}", unraw(&group.module), unraw(&op.name));
-        let template = &op.path;
-        let method = format_ident!("{}", op.method.to_uppercase());
-        let mut docs = doc(op.doc.as_deref());
-        let endpoint = format!(" `{} {}`", op.method.to_uppercase(), op.path);
-        if op.doc.is_some() {
-            docs.extend(quote!(#[doc = ""]));
-        }
-        docs.extend(quote!(#[doc = #endpoint]));
+        let params = ident(&params_type(op));
+        let docs = prose(&self.method_doc(group, op, signature)?);
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-        let arguments = self.arguments(op)?;
-        let args = arguments.iter().map(|(arg, ty, _)| quote!(#arg: #ty));
-        // Path parameters that are not strings are written out first.
-        let converted = |i: usize| op.params[i].ty != TypeRef::Scalar(Scalar::String);
-        let conversions = op.segments.iter().filter_map(|s| match s {
-            Segment::Param(i) if converted(*i) => {
-                let arg = ident(&op.params[*i].name);
-                Some(quote!(let #arg = #arg.to_string();))
-            }
-            Segment::Param(_) | Segment::Literal(_) => None,
+        let args = signature.args.iter().map(|a| {
+            let (arg, ty) = (ident(&a.name), rust(&a.ty, true));
+            quote!(#arg: #ty)
         });
-        let segments = op.segments.iter().map(|s| match s {
-            Segment::Literal(text) => quote!(#text),
-            Segment::Param(i) => {
-                let arg = ident(&op.params[*i].name);
-                if converted(*i) {
-                    quote!(&#arg)
-                } else {
-                    quote!(#arg)
-                }
+        let fields = signature.args.iter().map(|a| {
+            let arg = ident(&a.name);
+            match a.ty {
+                RustType::Into(_) => quote!(#arg: #arg.into()),
+                _ => quote!(#arg),
             }
         });
-        let setters = op.params.iter().filter_map(|p| {
-            let arg = ident(&p.name);
-            let wire = &p.wire_name;
-            match p.location {
-                Location::Path => None,
-                Location::Query => Some(quote!(.query(#wire, &#arg))),
-                Location::Header => Some(quote!(.header(#wire, &#arg))),
-            }
+        let unset = signature.setters.iter().map(|a| {
+            let arg = ident(&a.name);
+            quote!(#arg: None)
         });
-        let body = self.body(op, &arguments)?;
-        let (ret, send) = match &op.response {
-            Some(ty) => (self.ty(ty, true), quote!(send)),
-            None => (quote!(()), quote!(send_no_content)),
-        };
         Ok(quote! {
             #docs
             #deprecated
-            pub async fn #name(&self, #(#args),*) -> crate::Result<#ret> {
-                #(#conversions)*
-                let path = [#(#segments),*];
-                let request = Request::new(#operation, Method::#method, #template, &path) #(#setters)* #body;
-                self.client.#send(request).await
+            pub fn #name(&self, #(#args),*) -> crate::Call<#params> {
+                crate::Call::new(self.client, #params { #(#fields,)* #(#unset,)* })
             }
         })
     }
 
-    /// `<op>_pages`: every page of a paginated operation, as a stream that
-    /// asks for the next page with the last `nextPageToken` and ends when it
-    /// is empty.
-    fn pages(&self, op: &Operation) -> Result<Option<TokenStream>> {
-        let Some(pagination) = op.pagination.get("pagination")? else {
-            return Ok(None);
-        };
-        let name = ident(&op.name);
-        let pages = format_ident!("{}_pages", unraw(&op.name));
-        let response = self.ty(
-            op.response
-                .as_ref()
-                .unwrap_or(&TypeRef::Scalar(Scalar::Any)),
-            true,
-        );
-        let next = ident(&pagination.next_field);
+    /// The operation's parameters type, its `Operation` impl, its setters
+    /// and, when it pages, its `Paginated` impl.
+    fn parameters_type(
+        &self,
+        group: &Group,
+        op: &Operation,
+        signature: &Signature,
+    ) -> Result<TokenStream> {
+        let params = ident(&params_type(op));
         let text = format!(
-            " Every page of [`{0}`](Self::{0}), as a stream: each page is asked for with the",
+            "The parameters of [`{0}::{1}`]: its arguments, and the optional parameters\nthat the [`Call`](crate::Call) it returns sets.",
+            group.type_name,
             unraw(&op.name)
         );
-        let deprecated = op
-            .deprecated
-            .then(|| quote!(#[deprecated] #[allow(deprecated)]));
-        let mut args = self.arguments(op)?;
-        let fetch = match &pagination.token {
-            PageToken::Query(index) => {
-                let token = ArgSource::Param(*index);
-                let call = args.iter().map(|(arg, _, source)| {
-                    if *source == token {
-                        quote!(token.as_deref())
-                    } else {
-                        quote!(#arg)
-                    }
-                });
-                let call: Vec<TokenStream> = call.collect();
-                args.retain(|(_, _, source)| *source != token);
-                quote!(move |token: Option<String>| async move { api.#name(#(#call),*).await })
+        let text = prose(&text);
+        let fields = signature.args.iter().map(|a| {
+            let (arg, ty) = (ident(&a.name), rust(&a.stored, true));
+            quote!(#arg: #ty)
+        });
+        let optional = signature.setters.iter().map(|a| {
+            let (arg, ty) = (ident(&a.name), rust(&a.stored, true));
+            quote!(#arg: Option<#ty>)
+        });
+        let operation = self.operation_impl(group, op, signature)?;
+        let setters = self.setters(op, signature);
+        let paginated = self.paginated(op)?;
+        Ok(quote! {
+            #text
+            #[derive(Debug, Clone)]
+            pub struct #params {
+                #(#fields,)*
+                #(#optional,)*
             }
-            PageToken::Body(field) => {
-                let field = ident(field);
-                let call = args.iter().map(|(arg, _, source)| {
-                    if *source == ArgSource::Body {
-                        quote!(&body)
-                    } else {
-                        quote!(#arg)
-                    }
-                });
-                let call: Vec<TokenStream> = call.collect();
-                quote! {{
-                    let body = body.clone();
-                    move |token: Option<String>| {
-                        let mut body = body.clone();
-                        body.#field = token;
-                        async move { api.#name(#(#call),*).await }
-                    }
-                }}
-            }
-        };
-        let params = args.iter().map(|(arg, ty, _)| quote!(#arg: #ty));
-        Ok(Some(quote! {
-            #[doc = #text]
-            #[doc = " `nextPageToken` of the one before, until that token is empty."]
-            #deprecated
-            pub fn #pages(&self, #(#params),*) -> impl futures_util::Stream<Item = crate::Result<#response>> {
-                let api = *self;
-                crate::pagination::pages(#fetch, |page: &#response| page.#next.as_deref())
-            }
-        }))
+            #operation
+            #setters
+            #paginated
+        })
     }
 
-    /// The `.json(..)` call: the body argument, or `{}` for bodies that are always empty.
-    fn body(
+    /// `impl Operation`: the request the call sends and how its answer is read.
+    fn operation_impl(
         &self,
+        group: &Group,
         op: &Operation,
-        args: &[(Ident, TokenStream, ArgSource)],
-    ) -> Result<Option<TokenStream>> {
+        signature: &Signature,
+    ) -> Result<TokenStream> {
+        let params = ident(&params_type(op));
+        let name = format!("{}.{}", unraw(&group.module), unraw(&op.name));
+        let idempotent = op.idempotent;
+        let template = &op.path;
+        let method = format_ident!("{}", op.method.to_uppercase());
+        let field_of = |index: usize| {
+            let arg = signature
+                .args
+                .iter()
+                .chain(&signature.setters)
+                .find(|a| a.source == ArgSource::Param(index));
+            ident(arg.map_or(op.params[index].name.as_str(), |a| a.name.as_str()))
+        };
+        let segments = op.segments.iter().map(|s| match s {
+            Segment::Literal(text) => quote!(#text),
+            Segment::Param(i) => {
+                let field = field_of(*i);
+                if op.params[*i].ty == TypeRef::Scalar(Scalar::String) {
+                    quote!(&self.#field)
+                } else {
+                    quote!(&self.#field.to_string())
+                }
+            }
+        });
+        let parameters = op.params.iter().enumerate().filter_map(|(i, p)| {
+            let field = field_of(i);
+            let wire = &p.wire_name;
+            match p.location {
+                Location::Path => None,
+                Location::Query => Some(quote!(.query(#wire, &self.#field))),
+                Location::Header => Some(quote!(.header(#wire, &self.#field))),
+            }
+        });
+        let body = self.body(op, signature)?;
+        let (output, decode) = match &op.response {
+            Some(ty) => (self.ty(ty, true), quote!(crate::error::decode(body))),
+            None => (
+                quote!(()),
+                quote!({
+                    let _ = body;
+                    Ok(())
+                }),
+            ),
+        };
+        Ok(quote! {
+            impl crate::Operation for #params {
+                type Output = #output;
+                const NAME: &'static str = #name;
+                const IDEMPOTENT: bool = #idempotent;
+                fn request(&self) -> crate::client::Request {
+                    crate::client::Request::new(reqwest::Method::#method, #template, &[#(#segments),*])
+                        #(#parameters)* #body
+                }
+                fn decode(body: &[u8]) -> crate::Result<Self::Output> {
+                    #decode
+                }
+            }
+        })
+    }
+
+    /// The `.json(..)` call: the body field, or `{}` for bodies that are always empty.
+    fn body(&self, op: &Operation, signature: &Signature) -> Result<Option<TokenStream>> {
         let Some(body) = &op.body else {
             return Ok(None);
         };
@@ -244,9 +238,245 @@ impl Emitter<'_> {
             let ty = self.ty(&body.ty, true);
             return Ok(Some(quote!(.json(&#ty::default()))));
         }
-        Ok(args
+        Ok(signature
+            .args
             .iter()
-            .find(|(_, _, source)| *source == ArgSource::Body)
-            .map(|(name, _, _)| quote!(.json(#name))))
+            .find(|a| a.source == ArgSource::Body)
+            .map(|a| {
+                let field = ident(&a.name);
+                quote!(.json(&self.#field))
+            }))
+    }
+
+    /// The setters of the optional parameters, on the operation's `Call`.
+    fn setters(&self, op: &Operation, signature: &Signature) -> Option<TokenStream> {
+        if signature.setters.is_empty() {
+            return None;
+        }
+        let params = ident(&params_type(op));
+        let setters = signature.setters.iter().map(|a| {
+            let (arg, ty) = (ident(&a.name), rust(&a.ty, true));
+            let docs = match a.source {
+                ArgSource::Param(i) => param_doc(&op.params[i]),
+                ArgSource::Body => String::new(),
+            };
+            let docs = doc(Some(&docs));
+            quote! {
+                #docs
+                pub fn #arg(mut self, #arg: #ty) -> Self {
+                    self.op.#arg = Some(#arg.into());
+                    self
+                }
+            }
+        });
+        Some(quote! {
+            impl crate::Call<#params> {
+                #(#setters)*
+            }
+        })
+    }
+
+    /// `impl Paginated`, for operations that page and list their items.
+    fn paginated(&self, op: &Operation) -> Result<Option<TokenStream>> {
+        let Some(Pagination {
+            token,
+            next_field,
+            items: Some(items),
+        }) = op.pagination.get("pagination")?
+        else {
+            return Ok(None);
+        };
+        let params = ident(&params_type(op));
+        let signature = op.signature.get("signatures")?;
+        let set = match token {
+            PageToken::Query(index) => {
+                let field = signature
+                    .setters
+                    .iter()
+                    .find(|a| a.source == ArgSource::Param(*index))
+                    .map_or(op.params[*index].name.as_str(), |a| a.name.as_str());
+                let field = ident(field);
+                quote!(self.#field = token;)
+            }
+            PageToken::Body(field) => {
+                let body = signature.args.iter().find(|a| a.source == ArgSource::Body);
+                let body = ident(body.map_or("body", |a| a.name.as_str()));
+                let field = ident(field);
+                quote!(self.#body.#field = token;)
+            }
+        };
+        let next = ident(next_field);
+        let item = self.ty(&items.item, true);
+        let list = ident(&items.field);
+        let take = if items.optional {
+            quote!(page.#list.unwrap_or_default())
+        } else {
+            quote!(page.#list)
+        };
+        Ok(Some(quote! {
+            impl crate::Paginated for #params {
+                type Item = #item;
+                fn set_page_token(&mut self, token: Option<String>) {
+                    #set
+                }
+                fn next_page_token(page: &Self::Output) -> Option<&str> {
+                    page.#next.as_deref()
+                }
+                fn items(page: Self::Output) -> Vec<Self::Item> {
+                    #take
+                }
+            }
+        }))
+    }
+
+    /// The method's rustdoc: the operation's text, its endpoint, arguments,
+    /// setters, paging and retries, and an example that compiles.
+    fn method_doc(&self, group: &Group, op: &Operation, signature: &Signature) -> Result<String> {
+        let mut out = String::new();
+        if let Some(text) = &op.doc {
+            for line in doc_lines(text) {
+                out.push_str(&line);
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        out.push_str(&format!("`{} {}`\n", op.method.to_uppercase(), op.path));
+        if !signature.args.is_empty() {
+            out.push_str("\n# Arguments\n\n");
+            for arg in &signature.args {
+                out.push_str(&format!(
+                    "- `{}`: {}\n",
+                    unraw(&arg.name),
+                    self.arg_doc(op, arg)
+                ));
+            }
+        }
+        if !signature.setters.is_empty() {
+            out.push_str("\n# Optional parameters\n\nSet on the returned [`Call`](crate::Call) before awaiting it:\n\n");
+            for arg in &signature.setters {
+                out.push_str(&format!(
+                    "- `.{}(..)`: {}\n",
+                    unraw(&arg.name),
+                    self.arg_doc(op, arg)
+                ));
+            }
+        }
+        let paged = matches!(
+            op.pagination.get("pagination")?,
+            Some(Pagination { items: Some(_), .. })
+        );
+        if paged {
+            out.push_str("\nIt pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.\n");
+        }
+        out.push_str(if op.idempotent {
+            "\nRetried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.\n"
+        } else {
+            "\nNot idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.\n"
+        });
+        out.push_str("\n# Example\n\n");
+        out.push_str(&self.example(group, op, signature, paged));
+        Ok(out)
+    }
+
+    /// What an argument is, for the method's docs.
+    fn arg_doc(&self, op: &Operation, arg: &Arg) -> String {
+        match arg.source {
+            ArgSource::Param(i) => param_doc(&op.params[i]).replace('\n', " "),
+            ArgSource::Body => format!("the request: [`{0}`](crate::models::{0}).", arg.stored),
+        }
+    }
+
+    /// A `no_run` doctest that calls the operation.
+    fn example(&self, group: &Group, op: &Operation, signature: &Signature, paged: bool) -> String {
+        let krate = self.crate_name.as_str();
+        let mut lines = vec![
+            "```no_run".to_string(),
+            format!("# async fn example(client: {krate}::Client) -> {krate}::Result<()> {{"),
+        ];
+        if paged {
+            lines.push(format!("use {krate}::prelude::*;"));
+        }
+        let mut args = Vec::new();
+        for arg in &signature.args {
+            match arg.source {
+                ArgSource::Body => {
+                    let ty = format!("{krate}::models::{}", arg.stored);
+                    let has_default = op
+                        .body
+                        .as_ref()
+                        .and_then(|b| b.ty.named())
+                        .is_some_and(|id| self.layout.default.get(id.0).copied().unwrap_or(false));
+                    lines.push(if has_default {
+                        format!("let {} = {ty}::default();", unraw(&arg.name))
+                    } else {
+                        format!("let {}: {ty} = todo!(\"the request\");", unraw(&arg.name))
+                    });
+                    args.push(unraw(&arg.name).to_string());
+                }
+                ArgSource::Param(i) => {
+                    args.push(example_value(&op.params[i].wire_name, &arg.stored))
+                }
+            }
+        }
+        let call = format!(
+            "client.{}().{}({})",
+            unraw(&group.module),
+            unraw(&op.name),
+            args.join(", ")
+        );
+        if paged {
+            lines.push(format!("let mut items = {call}.items();"));
+            lines.push("while let Some(item) = items.try_next().await? {".into());
+            lines.push("    println!(\"{item:?}\");".into());
+            lines.push("}".into());
+        } else if op.response.is_some() {
+            lines.push(format!("let response = {call}.await?;"));
+            lines.push("println!(\"{response:?}\");".into());
+        } else {
+            lines.push(format!("{call}.await?;"));
+        }
+        lines.push("# Ok(())".into());
+        lines.push("# }".into());
+        lines.push("```".into());
+        lines.join("\n")
+    }
+}
+
+/// The name of an operation's parameters type: its method name in
+/// PascalCase (`list` -> `List`).
+fn params_type(op: &Operation) -> String {
+    pascal(unraw(&op.name))
+}
+
+/// A parameter's description, or what it is.
+fn param_doc(p: &crate::model::Param) -> String {
+    let location = match p.location {
+        Location::Path => "path parameter",
+        Location::Query => "query parameter",
+        Location::Header => "header",
+    };
+    match &p.doc {
+        Some(text) => doc_lines(text).join("\n"),
+        None => format!("the `{}` {location}.", p.wire_name),
+    }
+}
+
+/// Description text as rustdoc lines (brackets escaped, URLs linked).
+fn doc_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| super::rustdoc_text(l.trim_end()))
+        .collect()
+}
+
+/// A value of an argument for the example: the parameter's name for text.
+fn example_value(wire_name: &str, ty: &RustType) -> String {
+    match ty {
+        RustType::Scalar(Scalar::String) => format!("{wire_name:?}"),
+        RustType::Scalar(Scalar::Bool) => "false".into(),
+        RustType::Scalar(Scalar::F32 | Scalar::F64) => "0.0".into(),
+        RustType::Scalar(
+            Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64 | Scalar::I64Str | Scalar::U64Str,
+        ) => "0".into(),
+        _ => "Default::default()".into(),
     }
 }

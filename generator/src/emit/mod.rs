@@ -61,6 +61,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
     let emitter = Emitter {
         api,
         layout: api.layout.get("the models layout")?,
+        crate_name: options.package.replace('-', "_"),
     };
     let modules = &emitter.layout.modules;
     let mut jobs = vec![Job::ApisMod, Job::Spec, Job::ModelsRoot];
@@ -234,7 +235,7 @@ pub(crate) fn prose(text: &str) -> TokenStream {
 /// Description text made safe for rustdoc: brackets that are not part of a
 /// Markdown link `[text](url)` are escaped (rustdoc would read `[string]` as
 /// an intra-doc link), and bare URLs are put in `<>` so they become links.
-fn rustdoc_text(line: &str) -> String {
+pub(crate) fn rustdoc_text(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut rest = line;
     while let Some(c) = rest.chars().next() {
@@ -283,6 +284,8 @@ fn markdown_link_len(s: &str) -> Option<usize> {
 pub(crate) struct Emitter<'a> {
     api: &'a Api,
     layout: &'a Layout,
+    /// The client crate's name in Rust (`c1_client`), for doctests.
+    crate_name: String,
 }
 
 impl Emitter<'_> {
@@ -296,7 +299,7 @@ impl Emitter<'_> {
     }
 }
 
-/// A [`RustType`] as tokens; `models` prefixes named types with `models::`.
+/// A [`RustType`] as tokens; `models` prefixes named types with `crate::models::`.
 pub(crate) fn rust(ty: &RustType, models: bool) -> TokenStream {
     let inner = |t: &RustType| rust(t, models);
     match ty {
@@ -304,7 +307,7 @@ pub(crate) fn rust(ty: &RustType, models: bool) -> TokenStream {
         RustType::Named(name) => {
             let name = ident(name);
             if models {
-                quote!(models::#name)
+                quote!(crate::models::#name)
             } else {
                 quote!(#name)
             }
@@ -325,15 +328,10 @@ pub(crate) fn rust(ty: &RustType, models: bool) -> TokenStream {
             let t = inner(t);
             quote!(Box<#t>)
         }
-        RustType::Ref(t) => {
+        RustType::Into(t) => {
             let t = inner(t);
-            quote!(&#t)
+            quote!(impl Into<#t>)
         }
-        RustType::Slice(t) => {
-            let t = inner(t);
-            quote!(&[#t])
-        }
-        RustType::Str => quote!(&str),
         RustType::Unit => quote!(()),
     }
 }

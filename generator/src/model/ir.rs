@@ -223,19 +223,6 @@ pub struct ScalarInfo {
     /// Whether it can be written as one path segment or header value (query
     /// parameters take every scalar).
     pub in_path: bool,
-    /// How an argument of this type is passed.
-    pub passed: Passed,
-}
-
-/// How a method takes an argument of some type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Passed {
-    /// By value (`i64`, `bool`).
-    Value,
-    /// As `&str`.
-    Str,
-    /// By reference (`&serde_json::Value`).
-    Ref,
 }
 
 /// The operations that share a group (`x-speakeasy-group`, or the first tag).
@@ -280,6 +267,10 @@ pub struct Operation {
     pub doc: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// Whether sending it twice does no harm, which decides what is retried:
+    /// its HTTP method is idempotent (GET, HEAD, PUT, DELETE, OPTIONS), or
+    /// it is a POST that only reads (see [`super::protobuf::reads_only`]).
+    pub idempotent: bool,
     /// How to ask for the next page, for operations whose response has a
     /// `nextPageToken` (the `pagination` pass; `None` when it does not page).
     pub pagination: Pending<Option<Pagination>>,
@@ -294,6 +285,20 @@ pub struct Pagination {
     pub token: PageToken,
     /// The Rust name of the response's `nextPageToken` field.
     pub next_field: String,
+    /// The response's list of items: the array field `list`, or else its
+    /// only array field other than `expanded` (`None` when there is none).
+    pub items: Option<Items>,
+}
+
+/// The field of a page that lists its items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Items {
+    /// The field's Rust name.
+    pub field: String,
+    /// The type of one item.
+    pub item: TypeRef,
+    /// Whether the field is an `Option` in Rust.
+    pub optional: bool,
 }
 
 /// Where a paginated operation takes its page token.
@@ -353,22 +358,30 @@ pub struct Body {
     pub implicit_empty: Pending<bool>,
 }
 
-/// An operation's method as a user calls it.
+/// An operation as a user calls it: `client.group().op(args)`, then
+/// setters, then `.await`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signature {
-    /// The arguments after `&self`, in order.
+    /// The method's arguments after `&self`: the required parameters (path
+    /// parameters first), then the body.
     pub args: Vec<Arg>,
-    /// The type of the `Ok` value.
+    /// The call's setters: one per optional parameter.
+    pub setters: Vec<Arg>,
+    /// The type of the `Ok` value of `.await`.
     pub returns: RustType,
 }
 
-/// One argument of an operation's method.
+/// One argument of an operation's method, or one setter of its call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Arg {
-    /// Its Rust name (possibly raw, `r#type`).
+    /// Its Rust name (possibly raw, `r#type`), also the name of the field
+    /// that keeps it.
     pub name: String,
-    /// Its Rust type.
+    /// The type the method or setter takes (`impl Into<String>`).
     pub ty: RustType,
+    /// The type the operation's parameters keep it as (`String`; a setter's
+    /// is kept in an `Option` of it).
+    pub stored: RustType,
     /// What it carries.
     pub source: ArgSource,
 }
@@ -398,12 +411,8 @@ pub enum RustType {
     Option(Box<RustType>),
     /// `Box<T>`.
     Box(Box<RustType>),
-    /// `&T`.
-    Ref(Box<RustType>),
-    /// `&[T]`.
-    Slice(Box<RustType>),
-    /// `&str`.
-    Str,
+    /// `impl Into<T>`.
+    Into(Box<RustType>),
     /// `()`.
     Unit,
 }

@@ -23,7 +23,7 @@ pub mod rust_types;
 pub mod schemas;
 
 pub use ir::*;
-pub use rust_types::{borrowed, field_type, param_type, rust_type};
+pub use rust_types::{field_type, rust_type};
 
 /// Builds the model of a merged API and runs every pass on it.
 pub fn build(merged: &Merged) -> Result<Api> {

@@ -9,6 +9,7 @@ use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Statu
 use super::clean_doc;
 use super::ir::{Body, Group, Location, Operation, Param, Pending, Scalar, Segment, TypeRef};
 use super::model_error;
+use super::protobuf;
 use super::schemas::{schema_doc, Origin, Schemas};
 use crate::error::{Error, Pointer, Result};
 use crate::names::{operation_group, operation_spec_name, pascal, snake};
@@ -107,6 +108,7 @@ impl Lowering<'_> {
         let mut params: Vec<Param> = crate::error::all(params)?.into_iter().flatten().collect();
         let segments = segments(self.path, &mut params, &self.at)?;
         Ok(Operation {
+            idempotent: idempotent(self.method, &name),
             spec_name,
             name,
             operation_id: self.op.operation_id.clone(),
@@ -387,4 +389,11 @@ fn segments(path: &str, params: &mut Vec<Param>, at: &Pointer) -> Result<Vec<Seg
     ordered.extend(others);
     *params = ordered;
     Ok(segments)
+}
+
+/// Whether an operation can be sent twice without harm: its HTTP method is
+/// idempotent, or it is a POST that only reads ([`protobuf::reads_only`]).
+fn idempotent(method: &str, name: &str) -> bool {
+    matches!(method, "get" | "head" | "put" | "delete" | "options")
+        || (method == "post" && protobuf::reads_only(name))
 }

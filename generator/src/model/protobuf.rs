@@ -9,6 +9,16 @@ use std::collections::BTreeMap;
 use super::ir::{Scalar, Variant};
 use crate::names::{pascal, snake, unique};
 
+/// Whether an operation named `name` (its Rust method name) only reads:
+/// protobuf APIs name their read methods `Search*`, `List*` and `Get*`, and
+/// send the searches as POST because their criteria are a message. In the
+/// C1 API, every POST named so reads (`search`, `search_grants`,
+/// `list_events`, `get_content`).
+pub fn reads_only(name: &str) -> bool {
+    let verb = name.split('_').next().unwrap_or(name);
+    matches!(verb, "search" | "list" | "get")
+}
+
 /// The response field that holds the next page's token.
 pub const NEXT_PAGE_TOKEN: &str = "nextPageToken";
 /// The query parameter that asks for a page.

@@ -5,39 +5,31 @@
 
 use std::fmt;
 
-use super::ir::{Encoding, Field, Param, Passed, RustType, Scalar, ScalarInfo, TypeDef, TypeRef};
+use super::ir::{Encoding, Field, RustType, Scalar, ScalarInfo, TypeDef, TypeRef};
 
 impl Scalar {
-    /// The table: Rust type, wire format, `Default`, use in a path, how it is passed.
+    /// The table: Rust type, wire format, `Default`, use in a path.
     pub const fn info(self) -> ScalarInfo {
-        use Passed::{Ref, Str, Value};
-        let (rust, wire_format, default, in_path, passed) = match self {
-            Scalar::Bool => ("bool", None, true, true, Value),
-            Scalar::I32 => ("i32", None, true, true, Value),
-            Scalar::I64 => ("i64", None, true, true, Value),
-            Scalar::U32 => ("u32", None, true, true, Value),
-            Scalar::U64 => ("u64", None, true, true, Value),
-            Scalar::F32 => ("f32", None, true, false, Value),
-            Scalar::F64 => ("f64", None, true, false, Value),
-            Scalar::String => ("String", None, true, true, Str),
-            Scalar::DateTime => (
-                "time::OffsetDateTime",
-                Some("Timestamp"),
-                false,
-                false,
-                Value,
-            ),
-            Scalar::I64Str => ("i64", Some("Int64"), true, true, Value),
-            Scalar::U64Str => ("u64", Some("Uint64"), true, true, Value),
-            Scalar::Duration => ("time::Duration", Some("Duration"), false, false, Value),
-            Scalar::Bytes => ("Vec<u8>", Some("Bytes"), true, false, Ref),
-            Scalar::Any => ("serde_json::Value", None, true, false, Ref),
+        let (rust, wire_format, default, in_path) = match self {
+            Scalar::Bool => ("bool", None, true, true),
+            Scalar::I32 => ("i32", None, true, true),
+            Scalar::I64 => ("i64", None, true, true),
+            Scalar::U32 => ("u32", None, true, true),
+            Scalar::U64 => ("u64", None, true, true),
+            Scalar::F32 => ("f32", None, true, false),
+            Scalar::F64 => ("f64", None, true, false),
+            Scalar::String => ("String", None, true, true),
+            Scalar::DateTime => ("time::OffsetDateTime", Some("Timestamp"), false, false),
+            Scalar::I64Str => ("i64", Some("Int64"), true, true),
+            Scalar::U64Str => ("u64", Some("Uint64"), true, true),
+            Scalar::Duration => ("time::Duration", Some("Duration"), false, false),
+            Scalar::Bytes => ("Vec<u8>", Some("Bytes"), true, false),
+            Scalar::Any => ("serde_json::Value", None, true, false),
             Scalar::Object => (
                 "serde_json::Map<String, serde_json::Value>",
                 None,
                 true,
                 false,
-                Ref,
             ),
         };
         ScalarInfo {
@@ -45,7 +37,6 @@ impl Scalar {
             wire_format,
             default,
             in_path,
-            passed,
         }
     }
 }
@@ -129,31 +120,6 @@ pub fn field_type(types: &[TypeDef], field: &Field, boxed: bool) -> RustType {
     ty
 }
 
-/// The type a method takes a value of `ty` as: `&str`, `&[T]`, `&T` or `T`.
-pub fn borrowed(types: &[TypeDef], ty: &TypeRef) -> RustType {
-    let owned = || Box::new(rust_type(types, ty));
-    match ty {
-        TypeRef::Scalar(s) => match s.info().passed {
-            Passed::Value => RustType::Scalar(*s),
-            Passed::Str => RustType::Str,
-            Passed::Ref => RustType::Ref(owned()),
-        },
-        TypeRef::Vec(inner) => RustType::Slice(Box::new(rust_type(types, inner))),
-        TypeRef::Map(_) | TypeRef::Named(_) => RustType::Ref(owned()),
-    }
-}
-
-/// The type of a parameter's argument: [`borrowed`], in an `Option` when
-/// the parameter may be left out.
-pub fn param_type(types: &[TypeDef], param: &Param) -> RustType {
-    let ty = borrowed(types, &param.ty);
-    if param.required {
-        ty
-    } else {
-        RustType::Option(Box::new(ty))
-    }
-}
-
 impl Field {
     /// Whether the Rust type is `Option<T>`: the property may be absent or null.
     pub fn optional(&self) -> bool {
@@ -161,7 +127,7 @@ impl Field {
     }
 }
 
-/// Short names, as a user reads them: `Option<&[OffsetDateTime]>`.
+/// Short names, as a user reads them: `Option<Vec<OffsetDateTime>>`.
 impl fmt::Display for RustType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -175,9 +141,7 @@ impl fmt::Display for RustType {
             RustType::Map(inner) => write!(f, "BTreeMap<String, {inner}>"),
             RustType::Option(inner) => write!(f, "Option<{inner}>"),
             RustType::Box(inner) => write!(f, "Box<{inner}>"),
-            RustType::Ref(inner) => write!(f, "&{inner}"),
-            RustType::Slice(inner) => write!(f, "&[{inner}]"),
-            RustType::Str => f.write_str("&str"),
+            RustType::Into(inner) => write!(f, "impl Into<{inner}>"),
             RustType::Unit => f.write_str("()"),
         }
     }
@@ -189,31 +153,16 @@ mod tests {
 
     #[test]
     fn types_read_with_short_names() {
-        let nested = RustType::Option(Box::new(RustType::Slice(Box::new(RustType::Scalar(
+        let nested = RustType::Option(Box::new(RustType::Vec(Box::new(RustType::Scalar(
             Scalar::DateTime,
         )))));
-        assert_eq!(nested.to_string(), "Option<&[OffsetDateTime]>");
+        assert_eq!(nested.to_string(), "Option<Vec<OffsetDateTime>>");
         assert_eq!(
-            RustType::Ref(Box::new(RustType::Scalar(Scalar::Object))).to_string(),
-            "&Map<String, Value>"
+            RustType::Into(Box::new(RustType::Scalar(Scalar::Object))).to_string(),
+            "impl Into<Map<String, Value>>"
         );
         assert_eq!(RustType::Scalar(Scalar::Bytes).to_string(), "Vec<u8>");
         assert_eq!(RustType::Scalar(Scalar::I64Str).to_string(), "i64");
-    }
-
-    #[test]
-    fn arguments_borrow_what_is_not_copied() {
-        let s = |s| TypeRef::Scalar(s);
-        assert_eq!(borrowed(&[], &s(Scalar::String)), RustType::Str);
-        assert_eq!(
-            borrowed(&[], &s(Scalar::I64Str)),
-            RustType::Scalar(Scalar::I64Str)
-        );
-        assert_eq!(borrowed(&[], &s(Scalar::Bytes)).to_string(), "&Vec<u8>");
-        assert_eq!(
-            borrowed(&[], &TypeRef::Vec(Box::new(s(Scalar::String)))).to_string(),
-            "&[String]"
-        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! query parameter or a body with a `pageToken` field.
 
 use crate::error::Result;
-use crate::model::ir::{Api, Location, Operation, PageToken, Pagination, Pending, Scalar};
+use crate::model::ir::{Api, Items, Location, Operation, PageToken, Pagination, Pending, Scalar};
 use crate::model::ir::{TypeDef, TypeKind, TypeRef};
 use crate::model::protobuf::{NEXT_PAGE_TOKEN, PAGE_TOKEN_FIELD, PAGE_TOKEN_PARAM};
 
@@ -38,7 +38,39 @@ fn pagination(op: &Operation, types: &[TypeDef]) -> Result<Option<Pagination>> {
         }
         (None, _) => None,
     };
-    Ok(token.map(|token| Pagination { token, next_field }))
+    let items = op.response.as_ref().and_then(|r| items(r, types));
+    Ok(token.map(|token| Pagination {
+        token,
+        next_field,
+        items,
+    }))
+}
+
+/// The field of a page that lists its items: the array `list`, or else the
+/// only array field other than `expanded`.
+fn items(ty: &TypeRef, types: &[TypeDef]) -> Option<Items> {
+    let TypeRef::Named(id) = ty else { return None };
+    let TypeKind::Struct(s) = &types[id.0].kind else {
+        return None;
+    };
+    let arrays: Vec<_> = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.ty, TypeRef::Vec(_)) && f.wire_name != "expanded")
+        .collect();
+    let field = match arrays.iter().find(|f| f.wire_name == "list") {
+        Some(list) => list,
+        None if arrays.len() == 1 => &arrays[0],
+        None => return None,
+    };
+    let TypeRef::Vec(item) = &field.ty else {
+        return None;
+    };
+    Some(Items {
+        field: field.name.clone(),
+        item: (**item).clone(),
+        optional: field.optional(),
+    })
 }
 
 /// The Rust name of the optional string field `wire` of the struct `ty`.
@@ -90,11 +122,17 @@ Unpaged: {type: object, properties: {query: {type: string}}}";
             op.pagination.get("pagination").unwrap().clone()
         };
         let next_field = "next_page_token".to_string();
+        let items = Some(Items {
+            field: "list".into(),
+            item: TypeRef::Scalar(Scalar::String),
+            optional: true,
+        });
         assert_eq!(
             by_name("list"),
             Some(Pagination {
                 token: PageToken::Query(2),
-                next_field: next_field.clone()
+                next_field: next_field.clone(),
+                items: items.clone(),
             }),
             "the index counts the path parameter before the query ones"
         );
@@ -102,7 +140,8 @@ Unpaged: {type: object, properties: {query: {type: string}}}";
             by_name("search"),
             Some(Pagination {
                 token: PageToken::Body("page_token".into()),
-                next_field
+                next_field,
+                items,
             })
         );
         assert_eq!(

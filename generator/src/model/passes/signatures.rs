@@ -1,14 +1,30 @@
 //! Each operation's method signature, computed once: the emitted method and
 //! the change report's summary both read it.
 //!
-//! Arguments: the parameters in [`Operation::params`] order (path, then
-//! query and header), then the body (`body`, or `request_body` when a
-//! parameter is named `body`) unless it is always `{}`.
+//! Arguments: the required parameters in [`Operation::params`] order (path,
+//! then query and header), then the body (`body`, or `request_body` when a
+//! parameter is named `body`) unless it is always `{}`. Setters: the
+//! optional parameters, renamed with a `_param` suffix where they would
+//! take the name of a method every call has ([`CALL_METHODS`]).
 
 use crate::error::Result;
-use crate::model::ir::{Api, Arg, ArgSource, Operation, Pending, RustType, Signature, TypeDef};
-use crate::model::rust_types::{param_type, rust_type};
+use crate::model::ir::{Api, Arg, ArgSource, Operation, Param, Pending, RustType, Signature};
+use crate::model::ir::{Scalar, TypeDef};
+use crate::model::rust_types::rust_type;
 use crate::names::unraw;
+
+/// The methods of the runtime's `Call` that setters must not shadow.
+pub const CALL_METHODS: &[&str] = &[
+    "timeout",
+    "retry_policy",
+    "header",
+    "with_response",
+    "send",
+    "pages",
+    "items",
+    "new",
+    "into_future",
+];
 
 /// Computes [`Operation::signature`] for every operation.
 pub fn run(api: &mut Api) -> Result<()> {
@@ -20,26 +36,41 @@ pub fn run(api: &mut Api) -> Result<()> {
 }
 
 fn signature(op: &Operation, types: &[TypeDef]) -> Result<Signature> {
-    let mut args: Vec<Arg> = op
-        .params
-        .iter()
-        .enumerate()
-        .map(|(i, p)| Arg {
-            name: p.name.clone(),
-            ty: param_type(types, p),
-            source: ArgSource::Param(i),
-        })
-        .collect();
+    let mut args = Vec::new();
+    let mut setters = Vec::new();
+    for (i, p) in op.params.iter().enumerate() {
+        let stored = rust_type(types, &p.ty);
+        let source = ArgSource::Param(i);
+        if p.required {
+            let ty = argument_type(&stored);
+            args.push(Arg {
+                name: p.name.clone(),
+                ty,
+                stored,
+                source,
+            });
+        } else {
+            setters.push(Arg {
+                name: setter_name(p),
+                ty: RustType::Into(Box::new(stored.clone())),
+                stored,
+                source,
+            });
+        }
+    }
     if let Some(body) = &op.body {
         if !*body.implicit_empty.get("which bodies are empty")? {
-            let name = if args.iter().any(|a| unraw(&a.name) == "body") {
+            let taken = |n: &str| op.params.iter().any(|p| unraw(&p.name) == n);
+            let name = if taken("body") {
                 "request_body"
             } else {
                 "body"
             };
+            let stored = rust_type(types, &body.ty);
             args.push(Arg {
                 name: name.to_string(),
-                ty: RustType::Ref(Box::new(rust_type(types, &body.ty))),
+                ty: stored.clone(),
+                stored,
                 source: ArgSource::Body,
             });
         }
@@ -48,11 +79,45 @@ fn signature(op: &Operation, types: &[TypeDef]) -> Result<Signature> {
         Some(ty) => rust_type(types, ty),
         None => RustType::Unit,
     };
-    Ok(Signature { args, returns })
+    Ok(Signature {
+        args,
+        setters,
+        returns,
+    })
+}
+
+/// How a method takes a required argument: text as `impl Into<String>`,
+/// anything else by value.
+fn argument_type(stored: &RustType) -> RustType {
+    match stored {
+        RustType::Scalar(Scalar::String) => RustType::Into(Box::new(stored.clone())),
+        _ => stored.clone(),
+    }
+}
+
+/// The setter of an optional parameter: its name, unless a method of every
+/// call has it.
+fn setter_name(p: &Param) -> String {
+    if CALL_METHODS.contains(&unraw(&p.name)) {
+        format!("{}_param", unraw(&p.name))
+    } else {
+        p.name.clone()
+    }
+}
+
+impl Signature {
+    /// The setters as the change report lists them: `page_size: impl Into<i32>`.
+    pub fn setter_lines(&self) -> Vec<String> {
+        self.setters
+            .iter()
+            .map(|a| format!("{}: {}", unraw(&a.name), a.ty))
+            .collect()
+    }
 }
 
 impl std::fmt::Display for Signature {
-    /// `(id: &str, body: &Thing) -> Thing`, as the change report shows it.
+    /// `(id: impl Into<String>, body: Thing) -> Thing`, as the change report
+    /// shows it (setters apart: [`Signature::setter_lines`]).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let args: Vec<String> = self
             .args
@@ -78,7 +143,11 @@ mod tests {
         api.groups
             .iter()
             .flat_map(|g| &g.operations)
-            .map(|o| o.signature.get("signature").unwrap().to_string())
+            .map(|o| {
+                let signature = o.signature.get("signature").unwrap();
+                let setters = signature.setter_lines();
+                format!("{signature} [{}]", setters.join(", "))
+            })
             .collect()
     }
 
@@ -87,13 +156,22 @@ mod tests {
         let ops = "/w/{id}:\n  post:\n    operationId: x.Search\n    parameters: [{name: id, in: path, required: true, schema: {type: string}}, {name: body, in: query, required: true, schema: {type: string}}, {name: X-Trace, in: header, schema: {type: integer, format: int32}}]\n    requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}\n    responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}}";
         assert_eq!(
             signatures(ops),
-            ["(id: &str, body: &str, x_trace: Option<i32>, request_body: &Thing) -> Thing"]
+            ["(id: impl Into<String>, body: impl Into<String>, request_body: Thing) -> Thing [x_trace: impl Into<i32>]"]
         );
     }
 
     #[test]
     fn always_empty_bodies_take_no_argument() {
         let ops = "/e:\n  post:\n    operationId: x.Touch\n    parameters: [{name: tags, in: query, schema: {type: array, items: {type: string}}}]\n    requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Empty'}}}}\n    responses: {'204': {description: done}}";
-        assert_eq!(signatures(ops), ["(tags: Option<&[String]>) -> ()"]);
+        assert_eq!(signatures(ops), ["() -> () [tags: impl Into<Vec<String>>]"]);
+    }
+
+    #[test]
+    fn setters_do_not_shadow_the_methods_of_every_call() {
+        let ops = "/t:\n  get:\n    operationId: x.Get\n    parameters: [{name: timeout, in: query, schema: {type: string}}, {name: items, in: query, schema: {type: string}}, {name: size, in: query, schema: {type: integer}}]\n    responses: {'204': {description: done}}";
+        assert_eq!(
+            signatures(ops),
+            ["() -> () [timeout_param: impl Into<String>, items_param: impl Into<String>, size: impl Into<i64>]"]
+        );
     }
 }

@@ -1,0 +1,206 @@
+//! One call of an operation: [`Call`], what it is awaited for, and the
+//! options a single call can change.
+
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::client::{Client, Request};
+use crate::error::{Error, Result};
+use crate::retry::RetryPolicy;
+
+/// An operation of the API: what one call sends and what it gives back.
+///
+/// The generated parameter types (`apis::apps::List`, ...) implement it;
+/// it is not meant to be implemented elsewhere.
+pub trait Operation: Clone + Send + Sync + 'static {
+    /// What awaiting a call gives.
+    type Output: Send + 'static;
+    /// The operation's name in traces (`apps.list`).
+    const NAME: &'static str;
+    /// Whether the operation can be sent twice without harm: it reads, or
+    /// its HTTP method is idempotent. Decides which failures are retried.
+    const IDEMPOTENT: bool;
+    /// The request this call sends.
+    #[doc(hidden)]
+    fn request(&self) -> Request;
+    /// Reads a successful response body.
+    #[doc(hidden)]
+    fn decode(body: &[u8]) -> Result<Self::Output>;
+}
+
+/// A call of one operation, ready to send: `.await` it, after setting the
+/// operation's optional parameters and, if need be, this call's
+/// [`timeout`](Self::timeout), [`retry_policy`](Self::retry_policy) or
+/// extra [`header`](Self::header)s.
+#[must_use = "a call does nothing until it is awaited"]
+#[derive(Clone)]
+pub struct Call<Op> {
+    pub(crate) client: Client,
+    pub(crate) op: Op,
+    pub(crate) options: Options,
+}
+
+/// What one call changes from the client's configuration.
+#[derive(Clone, Default)]
+pub(crate) struct Options {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    /// A header given that is not valid; reported when the call is sent.
+    pub(crate) error: Option<String>,
+}
+
+impl fmt::Debug for Options {
+    /// Header values are not shown: they may carry credentials.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("Options")
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("headers", &headers)
+            .finish()
+    }
+}
+
+impl<Op: fmt::Debug> fmt::Debug for Call<Op> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("op", &self.op)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl<Op> Call<Op> {
+    /// A call of `op` on `client`.
+    pub(crate) fn new(client: &Client, op: Op) -> Self {
+        Call {
+            client: client.clone(),
+            op,
+            options: Options::default(),
+        }
+    }
+
+    /// Gives up on this call (each attempt) after `timeout`, instead of the
+    /// client's timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Retries this call as `policy` says, instead of the client's policy.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Sends this header too. A name or value that is not valid in a header
+    /// fails the call with [`Error::Config`] (which does not repeat the value).
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        let name = name.as_ref();
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value.as_ref()),
+        ) {
+            (Ok(name), Ok(mut value)) => {
+                value.set_sensitive(true);
+                self.options.headers.push((name, value));
+            }
+            _ => {
+                self.options.error = Some(format!(
+                    "the header `{name}` given for this call is not a valid header"
+                ))
+            }
+        }
+        self
+    }
+}
+
+impl<Op: Operation> Call<Op> {
+    /// Sends the call; gives the decoded body with the response's status
+    /// and headers.
+    pub async fn with_response(self) -> Result<Response<Op::Output>> {
+        if let Some(message) = self.options.error {
+            return Err(Error::Config(message));
+        }
+        let raw = self
+            .client
+            .execute(self.op.request(), &self.options, Op::NAME, Op::IDEMPOTENT)
+            .await?;
+        let value = Op::decode(&raw.body)?;
+        Ok(Response {
+            status: StatusCode::from_u16(raw.status).unwrap_or(StatusCode::OK),
+            headers: raw.headers,
+            value,
+        })
+    }
+
+    /// Sends the call; gives the decoded body. The same as `.await`.
+    pub async fn send(self) -> Result<Op::Output> {
+        self.with_response().await.map(Response::into_inner)
+    }
+}
+
+impl<Op: Operation> IntoFuture for Call<Op> {
+    type Output = Result<Op::Output>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<Op::Output>> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A successful answer: the decoded body, with the status and headers it
+/// came with ([`Call::with_response`]).
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    value: T,
+}
+
+impl<T> Response<T> {
+    /// A response, for tests of code that takes one.
+    pub fn new(status: StatusCode, headers: HeaderMap, value: T) -> Self {
+        Response {
+            status,
+            headers,
+            value,
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The `x-request-id` header, which C1 support asks for.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+
+    /// The decoded body.
+    pub fn get_ref(&self) -> &T {
+        &self.value
+    }
+
+    /// The decoded body, by value.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+/// The `x-request-id` header.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    headers.get("x-request-id").and_then(|v| v.to_str().ok())
+}
