@@ -47,7 +47,7 @@ async fn execute(client: &Client, command: Command, out: &mut impl Write) -> Out
     let api = client.personal_client();
     match command {
         Command::List => {
-            let clients = api.list().await?.list.unwrap_or_default();
+            let clients = api.list().await?.list;
             if clients.is_empty() {
                 writeln!(out, "no personal clients")?;
             }
@@ -77,10 +77,11 @@ async fn execute(client: &Client, command: Command, out: &mut impl Write) -> Out
             let updated = api.update(&id, request).await?.client.unwrap_or_default();
             writeln!(out, "renamed {id} to {}", text(&updated.display_name))?;
         }
-        Command::Delete(id) => {
-            api.delete(&id).await?;
-            writeln!(out, "deleted {id}")?;
-        }
+        Command::Delete(id) => match api.delete(&id).await {
+            Ok(_) => writeln!(out, "deleted {id}")?,
+            Err(e) if e.is_not_found() => writeln!(out, "{id} does not exist")?,
+            Err(e) => return Err(e.into()),
+        },
     }
     Ok(())
 }
@@ -91,10 +92,12 @@ fn text(value: &Option<String>) -> &str {
 
 fn show(pc: &PersonalClient, out: &mut impl Write) -> std::io::Result<()> {
     let time = |t: &Option<time::OffsetDateTime>| t.map_or("-".to_string(), |t| t.to_string());
-    let list = |l: &Option<Vec<String>>| {
-        l.as_ref()
-            .filter(|l| !l.is_empty())
-            .map_or("-".to_string(), |l| l.join(", "))
+    let list = |l: &[String]| {
+        if l.is_empty() {
+            "-".to_string()
+        } else {
+            l.join(", ")
+        }
     };
     writeln!(out, "id:           {}", text(&pc.id))?;
     writeln!(out, "display name: {}", text(&pc.display_name))?;
@@ -248,5 +251,9 @@ mod tests {
             .await;
         let err = run(&server, Command::Get("x".into())).await.unwrap_err();
         assert_eq!(one_line(&err), "the API answered 404: not found");
+        assert_eq!(
+            run(&server, Command::Delete("x".into())).await.unwrap(),
+            "x does not exist\n"
+        );
     }
 }

@@ -41,7 +41,7 @@ fn round_trip<T: Serialize + DeserializeOwned>(payload: Value) -> T {
 fn list_response_round_trips() {
     let list: PersonalClientServiceListResponse =
         round_trip(json!({"list": [every_field(), {"id": "x"}], "nextPageToken": "page-2"}));
-    let items = list.list.unwrap();
+    let items = list.list;
     assert_eq!(items.len(), 2);
     assert_eq!(items[0].display_name.as_deref(), Some("CI robot"));
     assert_eq!(list.next_page_token.as_deref(), Some("page-2"));
@@ -59,9 +59,19 @@ fn get_response_round_trips_with_nanosecond_timestamps() {
 fn update_round_trips() {
     let _: PersonalClientServiceUpdateResponse = round_trip(json!({"client": every_field()}));
     let _: PersonalClientServiceUpdateRequest = round_trip(json!({
-        "client": {"displayName": "renamed", "scopedRoles": [], "expiresTime": "2025-01-01T00:00:00Z"},
+        "client": {"displayName": "renamed", "scopedRoles": ["r"], "expiresTime": "2025-01-01T00:00:00Z"},
         "updateMask": "displayName"
     }));
+    // An empty list is the same as none in protobuf JSON: read as empty, not sent.
+    let request: PersonalClientServiceUpdateRequest = serde_json::from_value(json!({
+        "client": {"displayName": "renamed", "scopedRoles": []}
+    }))
+    .unwrap();
+    assert!(request.client.as_ref().unwrap().scoped_roles.is_empty());
+    assert_eq!(
+        serde_json::to_value(&request).unwrap(),
+        json!({"client": {"displayName": "renamed"}})
+    );
 }
 
 #[test]

@@ -50,7 +50,7 @@ async fn list() {
     )
     .await;
     let page = client(&server).personal_client().list().await.unwrap();
-    let items = page.list.unwrap();
+    let items = page.list;
     assert_eq!(items.len(), 2);
     assert_eq!(items[0].display_name.as_deref(), Some("CI robot"));
     assert_eq!(items[0].created_at.unwrap().nanosecond(), 123_456_789);

@@ -164,6 +164,6 @@ async fn connection_failures_are_retried_until_the_server_is_up() {
         tokio::time::sleep(Duration::from_secs(5)).await;
     });
     let page = client.personal_client().list().await.unwrap();
-    assert_eq!(page.list.unwrap()[0].id.as_deref(), Some("up"));
+    assert_eq!(page.list[0].id.as_deref(), Some("up"));
     server_task.abort();
 }

@@ -218,7 +218,7 @@ impl crate::Paginated for Search {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -285,7 +285,7 @@ impl crate::Paginated for SearchAppEntitlementsForAppUser {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -351,7 +351,7 @@ impl crate::Paginated for SearchAppEntitlementsWithExpired {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -391,6 +391,6 @@ impl crate::Paginated for SearchGrants {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }

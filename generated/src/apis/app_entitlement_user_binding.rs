@@ -314,7 +314,7 @@ impl crate::Paginated for SearchGrantFeed {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -354,7 +354,7 @@ impl crate::Paginated for SearchPastGrants {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 

@@ -1009,7 +1009,7 @@ impl crate::Paginated for List {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -1112,7 +1112,7 @@ impl crate::Paginated for ListForAppResource {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -1178,7 +1178,7 @@ impl crate::Paginated for ListForAppUser {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -1244,7 +1244,7 @@ impl crate::Paginated for ListUsers {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 

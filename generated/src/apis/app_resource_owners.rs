@@ -410,7 +410,7 @@ impl crate::Paginated for List {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 

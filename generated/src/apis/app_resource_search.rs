@@ -120,7 +120,7 @@ impl crate::Paginated for SearchAppResourceTypes {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -160,6 +160,6 @@ impl crate::Paginated for SearchAppResources {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }

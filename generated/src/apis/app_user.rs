@@ -284,7 +284,7 @@ impl crate::Paginated for List {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -350,7 +350,7 @@ impl crate::Paginated for ListAppUserCredentials {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -408,7 +408,7 @@ impl crate::Paginated for ListAppUsersForUser {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -448,7 +448,7 @@ impl crate::Paginated for Search {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 

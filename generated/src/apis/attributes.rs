@@ -746,7 +746,7 @@ impl crate::Paginated for ListAttributeTypes {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -803,7 +803,7 @@ impl crate::Paginated for ListAttributeValues {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -859,7 +859,7 @@ impl crate::Paginated for ListComplianceFrameworks {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -915,6 +915,6 @@ impl crate::Paginated for ListRiskLevels {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }

@@ -125,7 +125,7 @@ impl crate::Paginated for SearchAutomationTemplateVersions {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -165,6 +165,6 @@ impl crate::Paginated for SearchAutomations {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }

@@ -93,6 +93,6 @@ impl crate::Paginated for Search {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }

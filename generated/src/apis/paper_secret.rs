@@ -492,7 +492,7 @@ impl crate::Paginated for SearchAuditEvents {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -532,7 +532,7 @@ impl crate::Paginated for SearchMySecrets {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 

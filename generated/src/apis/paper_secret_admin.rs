@@ -220,7 +220,7 @@ impl crate::Paginated for Search {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -260,6 +260,6 @@ impl crate::Paginated for SearchAuditEvents {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }

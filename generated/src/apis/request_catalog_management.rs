@@ -1202,7 +1202,7 @@ impl crate::Paginated for List {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -1283,7 +1283,7 @@ impl crate::Paginated for ListEntitlementsForAccess {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 
@@ -1340,7 +1340,7 @@ impl crate::Paginated for ListEntitlementsPerCatalog {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 

@@ -89,6 +89,6 @@ impl crate::Paginated for ListEvents {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }

@@ -699,7 +699,7 @@ impl crate::Paginated for SearchTrusts {
     }
 
     fn items(page: Self::Output) -> Vec<Self::Item> {
-        page.list.unwrap_or_default()
+        page.list
     }
 }
 

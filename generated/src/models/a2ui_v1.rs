@@ -353,15 +353,15 @@ impl wire::ReadFields for A2uiServiceCreateSurfaceFeedbackResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct A2uiServiceListSurfaceFeedbackResponse {
     /// The feedback field.
-    pub feedback: Option<Vec<A2uiSurfaceFeedback>>,
+    pub feedback: Vec<A2uiSurfaceFeedback>,
 }
 
 impl serde::Serialize for A2uiServiceListSurfaceFeedbackResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.feedback {
-            map.serialize_entry("feedback", value)?;
+        if !self.feedback.is_empty() {
+            map.serialize_entry("feedback", &self.feedback)?;
         }
         map.end()
     }
@@ -382,7 +382,9 @@ impl wire::ReadFields for A2uiServiceListSurfaceFeedbackResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "feedback" => self.feedback = map.next_value()?,
+            "feedback" => {
+                self.feedback = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -395,15 +397,15 @@ impl wire::ReadFields for A2uiServiceListSurfaceFeedbackResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct A2uiServiceListSurfacesResponse {
     /// The surfaces field.
-    pub surfaces: Option<Vec<A2uiSurface>>,
+    pub surfaces: Vec<A2uiSurface>,
 }
 
 impl serde::Serialize for A2uiServiceListSurfacesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.surfaces {
-            map.serialize_entry("surfaces", value)?;
+        if !self.surfaces.is_empty() {
+            map.serialize_entry("surfaces", &self.surfaces)?;
         }
         map.end()
     }
@@ -424,7 +426,9 @@ impl wire::ReadFields for A2uiServiceListSurfacesResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "surfaces" => self.surfaces = map.next_value()?,
+            "surfaces" => {
+                self.surfaces = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -441,7 +445,7 @@ pub struct A2uiServiceSubmitActionRequest {
     /// The `clientTimestamp` property.
     pub client_timestamp: Option<time::OffsetDateTime>,
     /// The context field.
-    pub context: Option<std::collections::BTreeMap<String, String>>,
+    pub context: std::collections::BTreeMap<String, String>,
     /// The conversationId field.
     pub conversation_id: Option<String>,
     /// The dataModelJson field.
@@ -463,8 +467,8 @@ impl serde::Serialize for A2uiServiceSubmitActionRequest {
                 &wire::Out::<wire::Timestamp>(value),
             )?;
         }
-        if let Some(value) = &self.context {
-            map.serialize_entry("context", value)?;
+        if !self.context.is_empty() {
+            map.serialize_entry("context", &self.context)?;
         }
         if let Some(value) = &self.conversation_id {
             map.serialize_entry("conversationId", value)?;
@@ -500,7 +504,9 @@ impl wire::ReadFields for A2uiServiceSubmitActionRequest {
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
                     .map(|v| v.0);
             }
-            "context" => self.context = map.next_value()?,
+            "context" => {
+                self.context = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "conversationId" => self.conversation_id = map.next_value()?,
             "dataModelJson" => self.data_model_json = map.next_value()?,
             "sourceComponentId" => self.source_component_id = map.next_value()?,
@@ -566,7 +572,7 @@ pub struct A2uiSurface {
     /// The catalogId field.
     pub catalog_id: Option<String>,
     /// The components field.
-    pub components: Option<Vec<A2uiComponent>>,
+    pub components: Vec<A2uiComponent>,
     /// The conversationId field.
     pub conversation_id: Option<String>,
     /// The `createdAt` property.
@@ -596,8 +602,8 @@ impl serde::Serialize for A2uiSurface {
         if let Some(value) = &self.catalog_id {
             map.serialize_entry("catalogId", value)?;
         }
-        if let Some(value) = &self.components {
-            map.serialize_entry("components", value)?;
+        if !self.components.is_empty() {
+            map.serialize_entry("components", &self.components)?;
         }
         if let Some(value) = &self.conversation_id {
             map.serialize_entry("conversationId", value)?;
@@ -649,7 +655,9 @@ impl wire::ReadFields for A2uiSurface {
     ) -> Result<(), A::Error> {
         match key {
             "catalogId" => self.catalog_id = map.next_value()?,
-            "components" => self.components = map.next_value()?,
+            "components" => {
+                self.components = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "conversationId" => self.conversation_id = map.next_value()?,
             "createdAt" => {
                 self.created_at = map
@@ -886,15 +894,15 @@ impl<'de> serde::Deserialize<'de> for A2uiSurfaceState {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AndCheck {
     /// The checks field.
-    pub checks: Option<Vec<ValidationCheck>>,
+    pub checks: Vec<ValidationCheck>,
 }
 
 impl serde::Serialize for AndCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.checks {
-            map.serialize_entry("checks", value)?;
+        if !self.checks.is_empty() {
+            map.serialize_entry("checks", &self.checks)?;
         }
         map.end()
     }
@@ -915,7 +923,7 @@ impl wire::ReadFields for AndCheck {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "checks" => self.checks = map.next_value()?,
+            "checks" => self.checks = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -930,7 +938,7 @@ pub struct ButtonComponent {
     /// The `action` property.
     pub action: Option<A2uiAction>,
     /// The checks field.
-    pub checks: Option<Vec<ValidationCheck>>,
+    pub checks: Vec<ValidationCheck>,
     /// The `disabled` property.
     pub disabled: Option<DynamicBool>,
     /// The `label` property.
@@ -946,8 +954,8 @@ impl serde::Serialize for ButtonComponent {
         if let Some(value) = &self.action {
             map.serialize_entry("action", value)?;
         }
-        if let Some(value) = &self.checks {
-            map.serialize_entry("checks", value)?;
+        if !self.checks.is_empty() {
+            map.serialize_entry("checks", &self.checks)?;
         }
         if let Some(value) = &self.disabled {
             map.serialize_entry("disabled", value)?;
@@ -978,7 +986,7 @@ impl wire::ReadFields for ButtonComponent {
     ) -> Result<(), A::Error> {
         match key {
             "action" => self.action = map.next_value()?,
-            "checks" => self.checks = map.next_value()?,
+            "checks" => self.checks = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "disabled" => self.disabled = map.next_value()?,
             "label" => self.label = map.next_value()?,
             "variant" => self.variant = map.next_value()?,
@@ -1316,15 +1324,15 @@ impl wire::ReadFields for CheckBoxComponent {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChildList {
     /// The ids field.
-    pub ids: Option<Vec<String>>,
+    pub ids: Vec<String>,
 }
 
 impl serde::Serialize for ChildList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ids {
-            map.serialize_entry("ids", value)?;
+        if !self.ids.is_empty() {
+            map.serialize_entry("ids", &self.ids)?;
         }
         map.end()
     }
@@ -1345,7 +1353,7 @@ impl wire::ReadFields for ChildList {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "ids" => self.ids = map.next_value()?,
+            "ids" => self.ids = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1412,7 +1420,7 @@ impl wire::ReadFields for Choice {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChoicePickerComponent {
     /// The choices field.
-    pub choices: Option<Vec<Choice>>,
+    pub choices: Vec<Choice>,
     /// The `label` property.
     pub label: Option<DynamicString>,
     /// The multiSelect field.
@@ -1425,8 +1433,8 @@ impl serde::Serialize for ChoicePickerComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.choices {
-            map.serialize_entry("choices", value)?;
+        if !self.choices.is_empty() {
+            map.serialize_entry("choices", &self.choices)?;
         }
         if let Some(value) = &self.label {
             map.serialize_entry("label", value)?;
@@ -1456,7 +1464,9 @@ impl wire::ReadFields for ChoicePickerComponent {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "choices" => self.choices = map.next_value()?,
+            "choices" => {
+                self.choices = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "label" => self.label = map.next_value()?,
             "multiSelect" => self.multi_select = map.next_value()?,
             "value" => self.value = map.next_value()?,
@@ -1893,7 +1903,7 @@ impl wire::ReadFields for DynamicString {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionCall {
     /// The args field.
-    pub args: Option<std::collections::BTreeMap<String, String>>,
+    pub args: std::collections::BTreeMap<String, String>,
     /// The call field.
     pub call: Option<String>,
     /// The message field.
@@ -1904,8 +1914,8 @@ impl serde::Serialize for FunctionCall {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.args {
-            map.serialize_entry("args", value)?;
+        if !self.args.is_empty() {
+            map.serialize_entry("args", &self.args)?;
         }
         if let Some(value) = &self.call {
             map.serialize_entry("call", value)?;
@@ -1932,7 +1942,7 @@ impl wire::ReadFields for FunctionCall {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "args" => self.args = map.next_value()?,
+            "args" => self.args = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "call" => self.call = map.next_value()?,
             "message" => self.message = map.next_value()?,
             _ => {
@@ -1947,15 +1957,15 @@ impl wire::ReadFields for FunctionCall {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrCheck {
     /// The checks field.
-    pub checks: Option<Vec<ValidationCheck>>,
+    pub checks: Vec<ValidationCheck>,
 }
 
 impl serde::Serialize for OrCheck {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.checks {
-            map.serialize_entry("checks", value)?;
+        if !self.checks.is_empty() {
+            map.serialize_entry("checks", &self.checks)?;
         }
         map.end()
     }
@@ -1976,7 +1986,7 @@ impl wire::ReadFields for OrCheck {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "checks" => self.checks = map.next_value()?,
+            "checks" => self.checks = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -2049,7 +2059,7 @@ impl wire::ReadFields for RowComponent {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServerEvent {
     /// The context field.
-    pub context: Option<std::collections::BTreeMap<String, String>>,
+    pub context: std::collections::BTreeMap<String, String>,
     /// The name field.
     pub name: Option<String>,
 }
@@ -2058,8 +2068,8 @@ impl serde::Serialize for ServerEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.context {
-            map.serialize_entry("context", value)?;
+        if !self.context.is_empty() {
+            map.serialize_entry("context", &self.context)?;
         }
         if let Some(value) = &self.name {
             map.serialize_entry("name", value)?;
@@ -2083,7 +2093,9 @@ impl wire::ReadFields for ServerEvent {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "context" => self.context = map.next_value()?,
+            "context" => {
+                self.context = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "name" => self.name = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2211,7 +2223,7 @@ impl wire::ReadFields for TextComponent {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TextFieldComponent {
     /// The checks field.
-    pub checks: Option<Vec<FunctionCall>>,
+    pub checks: Vec<FunctionCall>,
     /// The `label` property.
     pub label: Option<DynamicString>,
     /// The multiline field.
@@ -2226,8 +2238,8 @@ impl serde::Serialize for TextFieldComponent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.checks {
-            map.serialize_entry("checks", value)?;
+        if !self.checks.is_empty() {
+            map.serialize_entry("checks", &self.checks)?;
         }
         if let Some(value) = &self.label {
             map.serialize_entry("label", value)?;
@@ -2260,7 +2272,7 @@ impl wire::ReadFields for TextFieldComponent {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "checks" => self.checks = map.next_value()?,
+            "checks" => self.checks = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "label" => self.label = map.next_value()?,
             "multiline" => self.multiline = map.next_value()?,
             "placeholder" => self.placeholder = map.next_value()?,

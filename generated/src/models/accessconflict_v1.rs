@@ -775,7 +775,7 @@ pub struct EmailNotifications {
     /// The enabled field.
     pub enabled: Option<bool>,
     /// The identityUserIds field.
-    pub identity_user_ids: Option<Vec<String>>,
+    pub identity_user_ids: Vec<String>,
 }
 
 impl serde::Serialize for EmailNotifications {
@@ -785,8 +785,8 @@ impl serde::Serialize for EmailNotifications {
         if let Some(value) = &self.enabled {
             map.serialize_entry("enabled", value)?;
         }
-        if let Some(value) = &self.identity_user_ids {
-            map.serialize_entry("identityUserIds", value)?;
+        if !self.identity_user_ids.is_empty() {
+            map.serialize_entry("identityUserIds", &self.identity_user_ids)?;
         }
         map.end()
     }
@@ -808,7 +808,11 @@ impl wire::ReadFields for EmailNotifications {
     ) -> Result<(), A::Error> {
         match key {
             "enabled" => self.enabled = map.next_value()?,
-            "identityUserIds" => self.identity_user_ids = map.next_value()?,
+            "identityUserIds" => {
+                self.identity_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }

@@ -468,20 +468,20 @@ impl<'de> serde::Deserialize<'de> for AccessReviewDefaultView {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewExclusionScope {
     /// The appUserStatuses field.
-    pub app_user_statuses: Option<Vec<AccessReviewExclusionScopeAppUserStatusesItem>>,
+    pub app_user_statuses: Vec<AccessReviewExclusionScopeAppUserStatusesItem>,
     /// The appUserTypes field.
-    pub app_user_types: Option<Vec<AccessReviewExclusionScopeAppUserTypesItem>>,
+    pub app_user_types: Vec<AccessReviewExclusionScopeAppUserTypesItem>,
 }
 
 impl serde::Serialize for AccessReviewExclusionScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_user_statuses {
-            map.serialize_entry("appUserStatuses", value)?;
+        if !self.app_user_statuses.is_empty() {
+            map.serialize_entry("appUserStatuses", &self.app_user_statuses)?;
         }
-        if let Some(value) = &self.app_user_types {
-            map.serialize_entry("appUserTypes", value)?;
+        if !self.app_user_types.is_empty() {
+            map.serialize_entry("appUserTypes", &self.app_user_types)?;
         }
         map.end()
     }
@@ -502,8 +502,14 @@ impl wire::ReadFields for AccessReviewExclusionScope {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appUserStatuses" => self.app_user_statuses = map.next_value()?,
-            "appUserTypes" => self.app_user_types = map.next_value()?,
+            "appUserStatuses" => {
+                self.app_user_statuses = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "appUserTypes" => {
+                self.app_user_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -620,15 +626,15 @@ impl<'de> serde::Deserialize<'de> for AccessReviewExclusionScopeAppUserTypesItem
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewExpandMask {
     /// The paths field.
-    pub paths: Option<Vec<String>>,
+    pub paths: Vec<String>,
 }
 
 impl serde::Serialize for AccessReviewExpandMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.paths {
-            map.serialize_entry("paths", value)?;
+        if !self.paths.is_empty() {
+            map.serialize_entry("paths", &self.paths)?;
         }
         map.end()
     }
@@ -649,7 +655,7 @@ impl wire::ReadFields for AccessReviewExpandMask {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "paths" => self.paths = map.next_value()?,
+            "paths" => self.paths = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -662,47 +668,51 @@ impl wire::ReadFields for AccessReviewExpandMask {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewInclusionScope {
     /// The appUserStatuses field.
-    pub app_user_statuses: Option<Vec<AccessReviewInclusionScopeAppUserStatusesItem>>,
+    pub app_user_statuses: Vec<AccessReviewInclusionScopeAppUserStatusesItem>,
     /// The appUserTypes field.
-    pub app_user_types: Option<Vec<AccessReviewInclusionScopeAppUserTypesItem>>,
+    pub app_user_types: Vec<AccessReviewInclusionScopeAppUserTypesItem>,
     /// The managerIds field.
-    pub manager_ids: Option<Vec<String>>,
+    pub manager_ids: Vec<String>,
     /// The multiUserProfileAttributes field.
-    pub multi_user_profile_attributes: Option<
-        std::collections::BTreeMap<String, IncludedUserAttributeValues>,
+    pub multi_user_profile_attributes: std::collections::BTreeMap<
+        String,
+        IncludedUserAttributeValues,
     >,
     /// The noAccountOwners field.
     pub no_account_owners: Option<bool>,
     /// The userIds field.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
     /// The userStatuses field.
-    pub user_statuses: Option<Vec<AccessReviewInclusionScopeUserStatusesItem>>,
+    pub user_statuses: Vec<AccessReviewInclusionScopeUserStatusesItem>,
 }
 
 impl serde::Serialize for AccessReviewInclusionScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_user_statuses {
-            map.serialize_entry("appUserStatuses", value)?;
+        if !self.app_user_statuses.is_empty() {
+            map.serialize_entry("appUserStatuses", &self.app_user_statuses)?;
         }
-        if let Some(value) = &self.app_user_types {
-            map.serialize_entry("appUserTypes", value)?;
+        if !self.app_user_types.is_empty() {
+            map.serialize_entry("appUserTypes", &self.app_user_types)?;
         }
-        if let Some(value) = &self.manager_ids {
-            map.serialize_entry("managerIds", value)?;
+        if !self.manager_ids.is_empty() {
+            map.serialize_entry("managerIds", &self.manager_ids)?;
         }
-        if let Some(value) = &self.multi_user_profile_attributes {
-            map.serialize_entry("multiUserProfileAttributes", value)?;
+        if !self.multi_user_profile_attributes.is_empty() {
+            map.serialize_entry(
+                "multiUserProfileAttributes",
+                &self.multi_user_profile_attributes,
+            )?;
         }
         if let Some(value) = &self.no_account_owners {
             map.serialize_entry("noAccountOwners", value)?;
         }
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
-        if let Some(value) = &self.user_statuses {
-            map.serialize_entry("userStatuses", value)?;
+        if !self.user_statuses.is_empty() {
+            map.serialize_entry("userStatuses", &self.user_statuses)?;
         }
         map.end()
     }
@@ -723,15 +733,29 @@ impl wire::ReadFields for AccessReviewInclusionScope {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appUserStatuses" => self.app_user_statuses = map.next_value()?,
-            "appUserTypes" => self.app_user_types = map.next_value()?,
-            "managerIds" => self.manager_ids = map.next_value()?,
+            "appUserStatuses" => {
+                self.app_user_statuses = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "appUserTypes" => {
+                self.app_user_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "managerIds" => {
+                self.manager_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "multiUserProfileAttributes" => {
-                self.multi_user_profile_attributes = map.next_value()?;
+                self.multi_user_profile_attributes = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "noAccountOwners" => self.no_account_owners = map.next_value()?,
-            "userIds" => self.user_ids = map.next_value()?,
-            "userStatuses" => self.user_statuses = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "userStatuses" => {
+                self.user_statuses = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1232,20 +1256,20 @@ impl From<AccessReview> for AccessReviewInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewScope {
     /// The appUserStatuses field.
-    pub app_user_statuses: Option<Vec<AccessReviewScopeAppUserStatusesItem>>,
+    pub app_user_statuses: Vec<AccessReviewScopeAppUserStatusesItem>,
     /// The appUserTypes field.
-    pub app_user_types: Option<Vec<AccessReviewScopeAppUserTypesItem>>,
+    pub app_user_types: Vec<AccessReviewScopeAppUserTypesItem>,
 }
 
 impl serde::Serialize for AccessReviewScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_user_statuses {
-            map.serialize_entry("appUserStatuses", value)?;
+        if !self.app_user_statuses.is_empty() {
+            map.serialize_entry("appUserStatuses", &self.app_user_statuses)?;
         }
-        if let Some(value) = &self.app_user_types {
-            map.serialize_entry("appUserTypes", value)?;
+        if !self.app_user_types.is_empty() {
+            map.serialize_entry("appUserTypes", &self.app_user_types)?;
         }
         map.end()
     }
@@ -1266,8 +1290,14 @@ impl wire::ReadFields for AccessReviewScope {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appUserStatuses" => self.app_user_statuses = map.next_value()?,
-            "appUserTypes" => self.app_user_types = map.next_value()?,
+            "appUserStatuses" => {
+                self.app_user_statuses = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "appUserTypes" => {
+                self.app_user_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1601,7 +1631,7 @@ pub struct AccessReviewServiceCreateRequest {
     /// The `notificationConfig` property.
     pub notification_config: Option<AccessreviewNotificationConfig>,
     /// The ownerIds field.
-    pub owner_ids: Option<Vec<String>>,
+    pub owner_ids: Vec<String>,
     /// The policyId field.
     pub policy_id: Option<String>,
     /// The scopeType field.
@@ -1632,8 +1662,8 @@ impl serde::Serialize for AccessReviewServiceCreateRequest {
         if let Some(value) = &self.notification_config {
             map.serialize_entry("notificationConfig", value)?;
         }
-        if let Some(value) = &self.owner_ids {
-            map.serialize_entry("ownerIds", value)?;
+        if !self.owner_ids.is_empty() {
+            map.serialize_entry("ownerIds", &self.owner_ids)?;
         }
         if let Some(value) = &self.policy_id {
             map.serialize_entry("policyId", value)?;
@@ -1673,7 +1703,9 @@ impl wire::ReadFields for AccessReviewServiceCreateRequest {
             "duplicateFrom" => self.duplicate_from = map.next_value()?,
             "expandMask" => self.expand_mask = map.next_value()?,
             "notificationConfig" => self.notification_config = map.next_value()?,
-            "ownerIds" => self.owner_ids = map.next_value()?,
+            "ownerIds" => {
+                self.owner_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "policyId" => self.policy_id = map.next_value()?,
             "scopeType" => self.scope_type = map.next_value()?,
             "scopeV2" => self.scope_v2 = map.next_value()?,
@@ -1739,7 +1771,7 @@ pub struct AccessReviewServiceCreateResponse {
     /// The `accessReview` property.
     pub access_review: Option<AccessReviewView>,
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for AccessReviewServiceCreateResponse {
@@ -1749,8 +1781,8 @@ impl serde::Serialize for AccessReviewServiceCreateResponse {
         if let Some(value) = &self.access_review {
             map.serialize_entry("accessReview", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -1772,7 +1804,9 @@ impl wire::ReadFields for AccessReviewServiceCreateResponse {
     ) -> Result<(), A::Error> {
         match key {
             "accessReview" => self.access_review = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1845,7 +1879,7 @@ pub struct AccessReviewServiceGetResponse {
     /// The `accessReview` property.
     pub access_review: Option<AccessReviewView>,
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for AccessReviewServiceGetResponse {
@@ -1855,8 +1889,8 @@ impl serde::Serialize for AccessReviewServiceGetResponse {
         if let Some(value) = &self.access_review {
             map.serialize_entry("accessReview", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -1878,7 +1912,9 @@ impl wire::ReadFields for AccessReviewServiceGetResponse {
     ) -> Result<(), A::Error> {
         match key {
             "accessReview" => self.access_review = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1891,9 +1927,9 @@ impl wire::ReadFields for AccessReviewServiceGetResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewServiceListResponse {
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list field.
-    pub list: Option<Vec<AccessReviewView>>,
+    pub list: Vec<AccessReviewView>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -1902,11 +1938,11 @@ impl serde::Serialize for AccessReviewServiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -1930,8 +1966,10 @@ impl wire::ReadFields for AccessReviewServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2001,7 +2039,7 @@ pub struct AccessReviewServiceUpdateResponse {
     /// The `accessReview` property.
     pub access_review: Option<AccessReviewView>,
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for AccessReviewServiceUpdateResponse {
@@ -2011,8 +2049,8 @@ impl serde::Serialize for AccessReviewServiceUpdateResponse {
         if let Some(value) = &self.access_review {
             map.serialize_entry("accessReview", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -2034,7 +2072,9 @@ impl wire::ReadFields for AccessReviewServiceUpdateResponse {
     ) -> Result<(), A::Error> {
         match key {
             "accessReview" => self.access_review = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -2047,7 +2087,7 @@ impl wire::ReadFields for AccessReviewServiceUpdateResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewSetScopeByResourceTypeRequest {
     /// The resourceTypeSelections field.
-    pub resource_type_selections: Option<Vec<ResourceTypeIdRef>>,
+    pub resource_type_selections: Vec<ResourceTypeIdRef>,
     /// The `scopeV2` property.
     pub scope_v2: Option<AccessReviewScopeV2>,
 }
@@ -2056,8 +2096,11 @@ impl serde::Serialize for AccessReviewSetScopeByResourceTypeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.resource_type_selections {
-            map.serialize_entry("resourceTypeSelections", value)?;
+        if !self.resource_type_selections.is_empty() {
+            map.serialize_entry(
+                "resourceTypeSelections",
+                &self.resource_type_selections,
+            )?;
         }
         if let Some(value) = &self.scope_v2 {
             map.serialize_entry("scopeV2", value)?;
@@ -2081,7 +2124,11 @@ impl wire::ReadFields for AccessReviewSetScopeByResourceTypeRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "resourceTypeSelections" => self.resource_type_selections = map.next_value()?,
+            "resourceTypeSelections" => {
+                self.resource_type_selections = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "scopeV2" => self.scope_v2 = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2238,7 +2285,7 @@ impl wire::ReadFields for AccessReviewSetupEntitlement {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewSetupEntitlementAndScopeServiceSetRequest {
     /// The entitlements field.
-    pub entitlements: Option<Vec<AccessReviewSetupEntitlementInput>>,
+    pub entitlements: Vec<AccessReviewSetupEntitlementInput>,
     /// The `expandMask` property.
     pub expand_mask: Option<AccessReviewSetupEntitlementExpandMask>,
     /// The `scopeV2` property.
@@ -2249,8 +2296,8 @@ impl serde::Serialize for AccessReviewSetupEntitlementAndScopeServiceSetRequest 
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.entitlements {
-            map.serialize_entry("entitlements", value)?;
+        if !self.entitlements.is_empty() {
+            map.serialize_entry("entitlements", &self.entitlements)?;
         }
         if let Some(value) = &self.expand_mask {
             map.serialize_entry("expandMask", value)?;
@@ -2281,7 +2328,9 @@ impl wire::ReadFields for AccessReviewSetupEntitlementAndScopeServiceSetRequest 
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "entitlements" => self.entitlements = map.next_value()?,
+            "entitlements" => {
+                self.entitlements = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "expandMask" => self.expand_mask = map.next_value()?,
             "scopeV2" => self.scope_v2 = map.next_value()?,
             _ => {
@@ -2296,9 +2345,9 @@ impl wire::ReadFields for AccessReviewSetupEntitlementAndScopeServiceSetRequest 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewSetupEntitlementAndScopeServiceSetResponse {
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list field.
-    pub list: Option<Vec<AccessReviewSetupEntitlementView>>,
+    pub list: Vec<AccessReviewSetupEntitlementView>,
     /// The `scopeV2` property.
     pub scope_v2: Option<AccessReviewScopeV2>,
 }
@@ -2307,11 +2356,11 @@ impl serde::Serialize for AccessReviewSetupEntitlementAndScopeServiceSetResponse
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.scope_v2 {
             map.serialize_entry("scopeV2", value)?;
@@ -2339,8 +2388,10 @@ impl wire::ReadFields for AccessReviewSetupEntitlementAndScopeServiceSetResponse
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "scopeV2" => self.scope_v2 = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2354,15 +2405,15 @@ impl wire::ReadFields for AccessReviewSetupEntitlementAndScopeServiceSetResponse
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewSetupEntitlementExpandMask {
     /// The paths field.
-    pub paths: Option<Vec<String>>,
+    pub paths: Vec<String>,
 }
 
 impl serde::Serialize for AccessReviewSetupEntitlementExpandMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.paths {
-            map.serialize_entry("paths", value)?;
+        if !self.paths.is_empty() {
+            map.serialize_entry("paths", &self.paths)?;
         }
         map.end()
     }
@@ -2383,7 +2434,7 @@ impl wire::ReadFields for AccessReviewSetupEntitlementExpandMask {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "paths" => self.paths = map.next_value()?,
+            "paths" => self.paths = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3280,7 +3331,7 @@ pub struct AccessReviewTemplateServiceCreateRequest {
     /// The `notificationConfig` property.
     pub notification_config: Option<AccessreviewNotificationConfig>,
     /// The ownerIds field.
-    pub owner_ids: Option<Vec<String>>,
+    pub owner_ids: Vec<String>,
     /// The policyId field.
     pub policy_id: Option<String>,
     /// The `scope` property.
@@ -3308,8 +3359,8 @@ impl serde::Serialize for AccessReviewTemplateServiceCreateRequest {
         if let Some(value) = &self.notification_config {
             map.serialize_entry("notificationConfig", value)?;
         }
-        if let Some(value) = &self.owner_ids {
-            map.serialize_entry("ownerIds", value)?;
+        if !self.owner_ids.is_empty() {
+            map.serialize_entry("ownerIds", &self.owner_ids)?;
         }
         if let Some(value) = &self.policy_id {
             map.serialize_entry("policyId", value)?;
@@ -3347,7 +3398,9 @@ impl wire::ReadFields for AccessReviewTemplateServiceCreateRequest {
             "description" => self.description = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
             "notificationConfig" => self.notification_config = map.next_value()?,
-            "ownerIds" => self.owner_ids = map.next_value()?,
+            "ownerIds" => {
+                self.owner_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "policyId" => self.policy_id = map.next_value()?,
             "scope" => self.scope = map.next_value()?,
             "scopeType" => self.scope_type = map.next_value()?,
@@ -3643,7 +3696,7 @@ impl wire::ReadFields for AccessReviewTemplateServiceUpdateResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewTemplateSetScopeByResourceTypeRequest {
     /// The resourceTypeSelections field.
-    pub resource_type_selections: Option<Vec<ResourceTypeIdRef>>,
+    pub resource_type_selections: Vec<ResourceTypeIdRef>,
     /// The `scope` property.
     pub scope: Option<AccessReviewScopeV2>,
 }
@@ -3652,8 +3705,11 @@ impl serde::Serialize for AccessReviewTemplateSetScopeByResourceTypeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.resource_type_selections {
-            map.serialize_entry("resourceTypeSelections", value)?;
+        if !self.resource_type_selections.is_empty() {
+            map.serialize_entry(
+                "resourceTypeSelections",
+                &self.resource_type_selections,
+            )?;
         }
         if let Some(value) = &self.scope {
             map.serialize_entry("scope", value)?;
@@ -3680,7 +3736,11 @@ impl wire::ReadFields for AccessReviewTemplateSetScopeByResourceTypeRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "resourceTypeSelections" => self.resource_type_selections = map.next_value()?,
+            "resourceTypeSelections" => {
+                self.resource_type_selections = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "scope" => self.scope = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -3843,15 +3903,15 @@ impl wire::ReadFields for AccessReviewTemplateSetupEntitlement {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewTemplateSetupEntitlementExpandMask {
     /// The paths field.
-    pub paths: Option<Vec<String>>,
+    pub paths: Vec<String>,
 }
 
 impl serde::Serialize for AccessReviewTemplateSetupEntitlementExpandMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.paths {
-            map.serialize_entry("paths", value)?;
+        if !self.paths.is_empty() {
+            map.serialize_entry("paths", &self.paths)?;
         }
         map.end()
     }
@@ -3872,7 +3932,7 @@ impl wire::ReadFields for AccessReviewTemplateSetupEntitlementExpandMask {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "paths" => self.paths = map.next_value()?,
+            "paths" => self.paths = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3933,7 +3993,7 @@ impl wire::ReadFields for AccessReviewTemplateSetupEntitlementInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewTemplateSetupEntitlementServiceSetRequest {
     /// The entitlements field.
-    pub entitlements: Option<Vec<AccessReviewTemplateSetupEntitlementInput>>,
+    pub entitlements: Vec<AccessReviewTemplateSetupEntitlementInput>,
     /// The `expandMask` property.
     pub expand_mask: Option<AccessReviewTemplateSetupEntitlementExpandMask>,
     /// The `scope` property.
@@ -3944,8 +4004,8 @@ impl serde::Serialize for AccessReviewTemplateSetupEntitlementServiceSetRequest 
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.entitlements {
-            map.serialize_entry("entitlements", value)?;
+        if !self.entitlements.is_empty() {
+            map.serialize_entry("entitlements", &self.entitlements)?;
         }
         if let Some(value) = &self.expand_mask {
             map.serialize_entry("expandMask", value)?;
@@ -3976,7 +4036,9 @@ impl wire::ReadFields for AccessReviewTemplateSetupEntitlementServiceSetRequest 
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "entitlements" => self.entitlements = map.next_value()?,
+            "entitlements" => {
+                self.entitlements = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "expandMask" => self.expand_mask = map.next_value()?,
             "scope" => self.scope = map.next_value()?,
             _ => {
@@ -3991,9 +4053,9 @@ impl wire::ReadFields for AccessReviewTemplateSetupEntitlementServiceSetRequest 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewTemplateSetupEntitlementServiceSetResponse {
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list field.
-    pub list: Option<Vec<AccessReviewTemplateSetupEntitlementView>>,
+    pub list: Vec<AccessReviewTemplateSetupEntitlementView>,
     /// The `scope` property.
     pub scope: Option<AccessReviewScopeV2>,
 }
@@ -4002,11 +4064,11 @@ impl serde::Serialize for AccessReviewTemplateSetupEntitlementServiceSetResponse
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.scope {
             map.serialize_entry("scope", value)?;
@@ -4034,8 +4096,10 @@ impl wire::ReadFields for AccessReviewTemplateSetupEntitlementServiceSetResponse
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "scope" => self.scope = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -4227,9 +4291,9 @@ pub struct AccountCriteriaScope {
     /// The accountDomain field.
     pub account_domain: Option<AccountCriteriaScopeAccountDomain>,
     /// The accountTypes field.
-    pub account_types: Option<Vec<AccountCriteriaScopeAccountTypesItem>>,
+    pub account_types: Vec<AccountCriteriaScopeAccountTypesItem>,
     /// The appUserStatuses field.
-    pub app_user_statuses: Option<Vec<AccountCriteriaScopeAppUserStatusesItem>>,
+    pub app_user_statuses: Vec<AccountCriteriaScopeAppUserStatusesItem>,
     /// The noAccountOwner field.
     pub no_account_owner: Option<bool>,
 }
@@ -4241,11 +4305,11 @@ impl serde::Serialize for AccountCriteriaScope {
         if let Some(value) = &self.account_domain {
             map.serialize_entry("accountDomain", value)?;
         }
-        if let Some(value) = &self.account_types {
-            map.serialize_entry("accountTypes", value)?;
+        if !self.account_types.is_empty() {
+            map.serialize_entry("accountTypes", &self.account_types)?;
         }
-        if let Some(value) = &self.app_user_statuses {
-            map.serialize_entry("appUserStatuses", value)?;
+        if !self.app_user_statuses.is_empty() {
+            map.serialize_entry("appUserStatuses", &self.app_user_statuses)?;
         }
         if let Some(value) = &self.no_account_owner {
             map.serialize_entry("noAccountOwner", value)?;
@@ -4270,8 +4334,14 @@ impl wire::ReadFields for AccountCriteriaScope {
     ) -> Result<(), A::Error> {
         match key {
             "accountDomain" => self.account_domain = map.next_value()?,
-            "accountTypes" => self.account_types = map.next_value()?,
-            "appUserStatuses" => self.app_user_statuses = map.next_value()?,
+            "accountTypes" => {
+                self.account_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "appUserStatuses" => {
+                self.app_user_statuses = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "noAccountOwner" => self.no_account_owner = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -4736,8 +4806,9 @@ impl wire::ReadFields for CelExpressionScope {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EntitlementToDetails {
     /// The entitlementDetails field.
-    pub entitlement_details: Option<
-        std::collections::BTreeMap<String, CampaignEntitlementDetails>,
+    pub entitlement_details: std::collections::BTreeMap<
+        String,
+        CampaignEntitlementDetails,
     >,
 }
 
@@ -4745,8 +4816,8 @@ impl serde::Serialize for EntitlementToDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.entitlement_details {
-            map.serialize_entry("entitlementDetails", value)?;
+        if !self.entitlement_details.is_empty() {
+            map.serialize_entry("entitlementDetails", &self.entitlement_details)?;
         }
         map.end()
     }
@@ -4767,7 +4838,11 @@ impl wire::ReadFields for EntitlementToDetails {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "entitlementDetails" => self.entitlement_details = map.next_value()?,
+            "entitlementDetails" => {
+                self.entitlement_details = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4782,27 +4857,33 @@ pub struct GrantAccessProfileFilter {
     /// Access profile IDs to EXCLUDE from the campaign
     ///  Used when filter_type = EXCLUDE_SPECIFIC
     ///  Max 32 profile IDs
-    pub excluded_access_profile_ids: Option<Vec<String>>,
+    pub excluded_access_profile_ids: Vec<String>,
     /// The filterType field.
     pub filter_type: Option<GrantAccessProfileFilterFilterType>,
     /// Access profile IDs to INCLUDE in the campaign
     ///  Used when filter_type = INCLUDE_SPECIFIC
     ///  Max 32 profile IDs
-    pub included_access_profile_ids: Option<Vec<String>>,
+    pub included_access_profile_ids: Vec<String>,
 }
 
 impl serde::Serialize for GrantAccessProfileFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.excluded_access_profile_ids {
-            map.serialize_entry("excludedAccessProfileIds", value)?;
+        if !self.excluded_access_profile_ids.is_empty() {
+            map.serialize_entry(
+                "excludedAccessProfileIds",
+                &self.excluded_access_profile_ids,
+            )?;
         }
         if let Some(value) = &self.filter_type {
             map.serialize_entry("filterType", value)?;
         }
-        if let Some(value) = &self.included_access_profile_ids {
-            map.serialize_entry("includedAccessProfileIds", value)?;
+        if !self.included_access_profile_ids.is_empty() {
+            map.serialize_entry(
+                "includedAccessProfileIds",
+                &self.included_access_profile_ids,
+            )?;
         }
         map.end()
     }
@@ -4824,11 +4905,15 @@ impl wire::ReadFields for GrantAccessProfileFilter {
     ) -> Result<(), A::Error> {
         match key {
             "excludedAccessProfileIds" => {
-                self.excluded_access_profile_ids = map.next_value()?;
+                self.excluded_access_profile_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "filterType" => self.filter_type = map.next_value()?,
             "includedAccessProfileIds" => {
-                self.included_access_profile_ids = map.next_value()?;
+                self.included_access_profile_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -5193,15 +5278,15 @@ impl wire::ReadFields for IncludedUserAttributeValue {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IncludedUserAttributeValues {
     /// The values field.
-    pub values: Option<Vec<IncludedUserAttributeValue>>,
+    pub values: Vec<IncludedUserAttributeValue>,
 }
 
 impl serde::Serialize for IncludedUserAttributeValues {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.values {
-            map.serialize_entry("values", value)?;
+        if !self.values.is_empty() {
+            map.serialize_entry("values", &self.values)?;
         }
         map.end()
     }
@@ -5222,7 +5307,7 @@ impl wire::ReadFields for IncludedUserAttributeValues {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "values" => self.values = map.next_value()?,
+            "values" => self.values = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -5237,7 +5322,7 @@ pub struct MultiAppEntitlement {
     /// The appId field.
     pub app_id: Option<String>,
     /// The entitlementIds field.
-    pub entitlement_ids: Option<Vec<String>>,
+    pub entitlement_ids: Vec<String>,
 }
 
 impl serde::Serialize for MultiAppEntitlement {
@@ -5247,8 +5332,8 @@ impl serde::Serialize for MultiAppEntitlement {
         if let Some(value) = &self.app_id {
             map.serialize_entry("appId", value)?;
         }
-        if let Some(value) = &self.entitlement_ids {
-            map.serialize_entry("entitlementIds", value)?;
+        if !self.entitlement_ids.is_empty() {
+            map.serialize_entry("entitlementIds", &self.entitlement_ids)?;
         }
         map.end()
     }
@@ -5270,7 +5355,9 @@ impl wire::ReadFields for MultiAppEntitlement {
     ) -> Result<(), A::Error> {
         match key {
             "appId" => self.app_id = map.next_value()?,
-            "entitlementIds" => self.entitlement_ids = map.next_value()?,
+            "entitlementIds" => {
+                self.entitlement_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -5283,24 +5370,23 @@ impl wire::ReadFields for MultiAppEntitlement {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MultiAppSetup {
     /// The appEntitlementDetails field.
-    pub app_entitlement_details: Option<
-        std::collections::BTreeMap<String, EntitlementToDetails>,
+    pub app_entitlement_details: std::collections::BTreeMap<
+        String,
+        EntitlementToDetails,
     >,
     /// The appEntitlements field.
-    pub app_entitlements: Option<
-        std::collections::BTreeMap<String, MultiAppEntitlement>,
-    >,
+    pub app_entitlements: std::collections::BTreeMap<String, MultiAppEntitlement>,
 }
 
 impl serde::Serialize for MultiAppSetup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_entitlement_details {
-            map.serialize_entry("appEntitlementDetails", value)?;
+        if !self.app_entitlement_details.is_empty() {
+            map.serialize_entry("appEntitlementDetails", &self.app_entitlement_details)?;
         }
-        if let Some(value) = &self.app_entitlements {
-            map.serialize_entry("appEntitlements", value)?;
+        if !self.app_entitlements.is_empty() {
+            map.serialize_entry("appEntitlements", &self.app_entitlements)?;
         }
         map.end()
     }
@@ -5321,8 +5407,16 @@ impl wire::ReadFields for MultiAppSetup {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appEntitlementDetails" => self.app_entitlement_details = map.next_value()?,
-            "appEntitlements" => self.app_entitlements = map.next_value()?,
+            "appEntitlementDetails" => {
+                self.app_entitlement_details = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "appEntitlements" => {
+                self.app_entitlements = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -5614,15 +5708,15 @@ impl wire::ReadFields for ReviewSignatureConfig {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SelectedUsersScope {
     /// The userIds field.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for SelectedUsersScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -5643,7 +5737,9 @@ impl wire::ReadFields for SelectedUsersScope {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -5804,32 +5900,39 @@ impl wire::ReadFields for SpecificResourcesScope {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserCriteriaScope {
     /// The groupAppEntitlementsRef field.
-    pub group_app_entitlements_ref: Option<Vec<AppEntitlementRef>>,
+    pub group_app_entitlements_ref: Vec<AppEntitlementRef>,
     /// The managerUserIds field.
-    pub manager_user_ids: Option<Vec<String>>,
+    pub manager_user_ids: Vec<String>,
     /// The multiUserProfileAttributes field.
-    pub multi_user_profile_attributes: Option<
-        std::collections::BTreeMap<String, IncludedUserAttributeValues>,
+    pub multi_user_profile_attributes: std::collections::BTreeMap<
+        String,
+        IncludedUserAttributeValues,
     >,
     /// The userStatus field.
-    pub user_status: Option<Vec<UserCriteriaScopeUserStatusItem>>,
+    pub user_status: Vec<UserCriteriaScopeUserStatusItem>,
 }
 
 impl serde::Serialize for UserCriteriaScope {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.group_app_entitlements_ref {
-            map.serialize_entry("groupAppEntitlementsRef", value)?;
+        if !self.group_app_entitlements_ref.is_empty() {
+            map.serialize_entry(
+                "groupAppEntitlementsRef",
+                &self.group_app_entitlements_ref,
+            )?;
         }
-        if let Some(value) = &self.manager_user_ids {
-            map.serialize_entry("managerUserIds", value)?;
+        if !self.manager_user_ids.is_empty() {
+            map.serialize_entry("managerUserIds", &self.manager_user_ids)?;
         }
-        if let Some(value) = &self.multi_user_profile_attributes {
-            map.serialize_entry("multiUserProfileAttributes", value)?;
+        if !self.multi_user_profile_attributes.is_empty() {
+            map.serialize_entry(
+                "multiUserProfileAttributes",
+                &self.multi_user_profile_attributes,
+            )?;
         }
-        if let Some(value) = &self.user_status {
-            map.serialize_entry("userStatus", value)?;
+        if !self.user_status.is_empty() {
+            map.serialize_entry("userStatus", &self.user_status)?;
         }
         map.end()
     }
@@ -5851,13 +5954,23 @@ impl wire::ReadFields for UserCriteriaScope {
     ) -> Result<(), A::Error> {
         match key {
             "groupAppEntitlementsRef" => {
-                self.group_app_entitlements_ref = map.next_value()?;
+                self.group_app_entitlements_ref = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
-            "managerUserIds" => self.manager_user_ids = map.next_value()?,
+            "managerUserIds" => {
+                self.manager_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "multiUserProfileAttributes" => {
-                self.multi_user_profile_attributes = map.next_value()?;
+                self.multi_user_profile_attributes = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
-            "userStatus" => self.user_status = map.next_value()?,
+            "userStatus" => {
+                self.user_status = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }

@@ -209,15 +209,15 @@ impl wire::ReadFields for AddAppResourceOwnerResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddAutomationExclusionRequest {
     /// The userIds field.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for AddAutomationExclusionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -238,7 +238,9 @@ impl wire::ReadFields for AddAutomationExclusionRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -280,15 +282,15 @@ impl wire::ReadFields for AddAutomationExclusionResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddManuallyManagedUsersRequest {
     /// The userIds field.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for AddManuallyManagedUsersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -309,7 +311,9 @@ impl wire::ReadFields for AddManuallyManagedUsersRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -326,7 +330,7 @@ pub struct App {
     /// The AccountName of the app. For example, AWS is AccountID, Github is Org Name, and Okta is Okta Subdomain.
     pub app_account_name: Option<String>,
     /// The owners of the app.
-    pub app_owners: Option<Vec<User>>,
+    pub app_owners: Vec<User>,
     /// The ID of the Certify Policy associated with this App.
     pub certify_policy_id: Option<String>,
     /// The connectorVersion field.
@@ -385,8 +389,8 @@ impl serde::Serialize for App {
         if let Some(value) = &self.app_account_name {
             map.serialize_entry("appAccountName", value)?;
         }
-        if let Some(value) = &self.app_owners {
-            map.serialize_entry("appOwners", value)?;
+        if !self.app_owners.is_empty() {
+            map.serialize_entry("appOwners", &self.app_owners)?;
         }
         if let Some(value) = &self.certify_policy_id {
             map.serialize_entry("certifyPolicyId", value)?;
@@ -478,7 +482,9 @@ impl wire::ReadFields for App {
         match key {
             "appAccountId" => self.app_account_id = map.next_value()?,
             "appAccountName" => self.app_account_name = map.next_value()?,
-            "appOwners" => self.app_owners = map.next_value()?,
+            "appOwners" => {
+                self.app_owners = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "certifyPolicyId" => self.certify_policy_id = map.next_value()?,
             "connectorVersion" => self.connector_version = map.next_value()?,
             "createdAt" => {
@@ -778,15 +784,15 @@ impl wire::ReadFields for AppEditorValidateRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppEditorValidateResponse {
     /// The markers field.
-    pub markers: Option<Vec<EditorMarker>>,
+    pub markers: Vec<EditorMarker>,
 }
 
 impl serde::Serialize for AppEditorValidateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.markers {
-            map.serialize_entry("markers", value)?;
+        if !self.markers.is_empty() {
+            map.serialize_entry("markers", &self.markers)?;
         }
         map.end()
     }
@@ -807,7 +813,9 @@ impl wire::ReadFields for AppEditorValidateResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "markers" => self.markers = map.next_value()?,
+            "markers" => {
+                self.markers = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -834,7 +842,7 @@ pub struct AppEntitlement {
     /// The ID of the policy that will be used for certify tickets related to the app entitlement.
     pub certify_policy_id: Option<String>,
     /// The IDs of different compliance frameworks associated with this app entitlement ex (SOX, HIPAA, PCI, etc.)
-    pub compliance_framework_value_ids: Option<Vec<String>>,
+    pub compliance_framework_value_ids: Vec<String>,
     /// The `createdAt` property.
     pub created_at: Option<time::OffsetDateTime>,
     /// Flag to indicate if app-level access request defaults have been applied to the entitlement
@@ -882,7 +890,7 @@ pub struct AppEntitlement {
     /// The slug is displayed as an oval next to the name in the frontend of C1, it tells you what permission the entitlement grants. See <https://www.conductorone.com/docs/product/admin/entitlements/>
     pub slug: Option<String>,
     /// Map to tell us which connector the entitlement came from.
-    pub source_connector_ids: Option<std::collections::BTreeMap<String, String>>,
+    pub source_connector_ids: std::collections::BTreeMap<String, String>,
     /// This field indicates if this is a system builtin entitlement.
     pub system_builtin: Option<bool>,
     /// The `updatedAt` property.
@@ -910,8 +918,11 @@ impl serde::Serialize for AppEntitlement {
         if let Some(value) = &self.certify_policy_id {
             map.serialize_entry("certifyPolicyId", value)?;
         }
-        if let Some(value) = &self.compliance_framework_value_ids {
-            map.serialize_entry("complianceFrameworkValueIds", value)?;
+        if !self.compliance_framework_value_ids.is_empty() {
+            map.serialize_entry(
+                "complianceFrameworkValueIds",
+                &self.compliance_framework_value_ids,
+            )?;
         }
         if let Some(value) = &self.created_at {
             map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
@@ -982,8 +993,8 @@ impl serde::Serialize for AppEntitlement {
         if let Some(value) = &self.slug {
             map.serialize_entry("slug", value)?;
         }
-        if let Some(value) = &self.source_connector_ids {
-            map.serialize_entry("sourceConnectorIds", value)?;
+        if !self.source_connector_ids.is_empty() {
+            map.serialize_entry("sourceConnectorIds", &self.source_connector_ids)?;
         }
         if let Some(value) = &self.system_builtin {
             map.serialize_entry("systemBuiltin", value)?;
@@ -1019,7 +1030,9 @@ impl wire::ReadFields for AppEntitlement {
             "appResourceTypeId" => self.app_resource_type_id = map.next_value()?,
             "certifyPolicyId" => self.certify_policy_id = map.next_value()?,
             "complianceFrameworkValueIds" => {
-                self.compliance_framework_value_ids = map.next_value()?;
+                self.compliance_framework_value_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "createdAt" => {
                 self.created_at = map
@@ -1064,7 +1077,11 @@ impl wire::ReadFields for AppEntitlement {
             "revokePolicyId" => self.revoke_policy_id = map.next_value()?,
             "riskLevelValueId" => self.risk_level_value_id = map.next_value()?,
             "slug" => self.slug = map.next_value()?,
-            "sourceConnectorIds" => self.source_connector_ids = map.next_value()?,
+            "sourceConnectorIds" => {
+                self.source_connector_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "systemBuiltin" => self.system_builtin = map.next_value()?,
             "updatedAt" => {
                 self.updated_at = map
@@ -1547,15 +1564,15 @@ impl wire::ReadFields for AppEntitlementAutomationRuleCel {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppEntitlementAutomationRuleEntitlement {
     /// The entitlementRefs field.
-    pub entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    pub entitlement_refs: Vec<AppEntitlementRef>,
 }
 
 impl serde::Serialize for AppEntitlementAutomationRuleEntitlement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.entitlement_refs {
-            map.serialize_entry("entitlementRefs", value)?;
+        if !self.entitlement_refs.is_empty() {
+            map.serialize_entry("entitlementRefs", &self.entitlement_refs)?;
         }
         map.end()
     }
@@ -1576,7 +1593,11 @@ impl wire::ReadFields for AppEntitlementAutomationRuleEntitlement {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "entitlementRefs" => self.entitlement_refs = map.next_value()?,
+            "entitlementRefs" => {
+                self.entitlement_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1618,15 +1639,15 @@ impl wire::ReadFields for AppEntitlementAutomationRuleNone {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppEntitlementExpandMask {
     /// Array of strings to describe which items to expand on the return value. Can be any combination of "*", "app_id", "app_resource_type_id", or "app_resource_id".
-    pub paths: Option<Vec<String>>,
+    pub paths: Vec<String>,
 }
 
 impl serde::Serialize for AppEntitlementExpandMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.paths {
-            map.serialize_entry("paths", value)?;
+        if !self.paths.is_empty() {
+            map.serialize_entry("paths", &self.paths)?;
         }
         map.end()
     }
@@ -1647,7 +1668,7 @@ impl wire::ReadFields for AppEntitlementExpandMask {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "paths" => self.paths = map.next_value()?,
+            "paths" => self.paths = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1676,7 +1697,7 @@ pub struct AppEntitlementInput {
     /// The ID of the policy that will be used for certify tickets related to the app entitlement.
     pub certify_policy_id: Option<String>,
     /// The IDs of different compliance frameworks associated with this app entitlement ex (SOX, HIPAA, PCI, etc.)
-    pub compliance_framework_value_ids: Option<Vec<String>>,
+    pub compliance_framework_value_ids: Vec<String>,
     /// Flag to indicate if app-level access request defaults have been applied to the entitlement
     pub default_values_applied: Option<bool>,
     /// The `deprovisionerPolicy` property.
@@ -1714,7 +1735,7 @@ pub struct AppEntitlementInput {
     /// The slug is displayed as an oval next to the name in the frontend of C1, it tells you what permission the entitlement grants. See <https://www.conductorone.com/docs/product/admin/entitlements/>
     pub slug: Option<String>,
     /// Map to tell us which connector the entitlement came from.
-    pub source_connector_ids: Option<std::collections::BTreeMap<String, String>>,
+    pub source_connector_ids: std::collections::BTreeMap<String, String>,
     /// The `userEditedMask` property.
     pub user_edited_mask: Option<String>,
 }
@@ -1738,8 +1759,11 @@ impl serde::Serialize for AppEntitlementInput {
         if let Some(value) = &self.certify_policy_id {
             map.serialize_entry("certifyPolicyId", value)?;
         }
-        if let Some(value) = &self.compliance_framework_value_ids {
-            map.serialize_entry("complianceFrameworkValueIds", value)?;
+        if !self.compliance_framework_value_ids.is_empty() {
+            map.serialize_entry(
+                "complianceFrameworkValueIds",
+                &self.compliance_framework_value_ids,
+            )?;
         }
         if let Some(value) = &self.default_values_applied {
             map.serialize_entry("defaultValuesApplied", value)?;
@@ -1795,8 +1819,8 @@ impl serde::Serialize for AppEntitlementInput {
         if let Some(value) = &self.slug {
             map.serialize_entry("slug", value)?;
         }
-        if let Some(value) = &self.source_connector_ids {
-            map.serialize_entry("sourceConnectorIds", value)?;
+        if !self.source_connector_ids.is_empty() {
+            map.serialize_entry("sourceConnectorIds", &self.source_connector_ids)?;
         }
         if let Some(value) = &self.user_edited_mask {
             map.serialize_entry("userEditedMask", value)?;
@@ -1826,7 +1850,9 @@ impl wire::ReadFields for AppEntitlementInput {
             "appResourceTypeId" => self.app_resource_type_id = map.next_value()?,
             "certifyPolicyId" => self.certify_policy_id = map.next_value()?,
             "complianceFrameworkValueIds" => {
-                self.compliance_framework_value_ids = map.next_value()?;
+                self.compliance_framework_value_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "defaultValuesApplied" => self.default_values_applied = map.next_value()?,
             "deprovisionerPolicy" => self.deprovisioner_policy = map.next_value()?,
@@ -1854,7 +1880,11 @@ impl wire::ReadFields for AppEntitlementInput {
             "revokePolicyId" => self.revoke_policy_id = map.next_value()?,
             "riskLevelValueId" => self.risk_level_value_id = map.next_value()?,
             "slug" => self.slug = map.next_value()?,
-            "sourceConnectorIds" => self.source_connector_ids = map.next_value()?,
+            "sourceConnectorIds" => {
+                self.source_connector_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "userEditedMask" => self.user_edited_mask = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2022,15 +2052,15 @@ impl wire::ReadFields for AppEntitlementProxy {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppEntitlementProxyExpandMask {
     /// The paths field.
-    pub paths: Option<Vec<String>>,
+    pub paths: Vec<String>,
 }
 
 impl serde::Serialize for AppEntitlementProxyExpandMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.paths {
-            map.serialize_entry("paths", value)?;
+        if !self.paths.is_empty() {
+            map.serialize_entry("paths", &self.paths)?;
         }
         map.end()
     }
@@ -2051,7 +2081,7 @@ impl wire::ReadFields for AppEntitlementProxyExpandMask {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "paths" => self.paths = map.next_value()?,
+            "paths" => self.paths = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -2230,11 +2260,11 @@ impl wire::ReadFields for AppEntitlementRef {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppEntitlementSearchServiceSearchGrantsRequest {
     /// Search for grants contained in any of these apps.
-    pub app_ids: Option<Vec<String>>,
+    pub app_ids: Vec<String>,
     /// Search for grants that are granted to any of these app user ids.
-    pub app_user_ids: Option<Vec<String>>,
+    pub app_user_ids: Vec<String>,
     /// Search for grants of an entitlement
-    pub entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    pub entitlement_refs: Vec<AppEntitlementRef>,
     /// The `expandMask` property.
     pub expand_mask: Option<AppEntitlementExpandMask>,
     /// The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
@@ -2242,11 +2272,11 @@ pub struct AppEntitlementSearchServiceSearchGrantsRequest {
     /// The pageToken field.
     pub page_token: Option<String>,
     /// Filter for entitlements with these purposes (e.g., ASSIGNMENT for membership entitlements)
-    pub purpose: Option<Vec<AppEntitlementSearchServiceSearchGrantsRequestPurposeItem>>,
+    pub purpose: Vec<AppEntitlementSearchServiceSearchGrantsRequestPurposeItem>,
     /// Search for grants within a resource.
-    pub resource_ids: Option<Vec<String>>,
+    pub resource_ids: Vec<String>,
     /// Search grants for given resource types.
-    pub resource_type_ids: Option<Vec<String>>,
+    pub resource_type_ids: Vec<String>,
     /// Search for grants of a user
     pub user_id: Option<String>,
 }
@@ -2255,14 +2285,14 @@ impl serde::Serialize for AppEntitlementSearchServiceSearchGrantsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_ids {
-            map.serialize_entry("appIds", value)?;
+        if !self.app_ids.is_empty() {
+            map.serialize_entry("appIds", &self.app_ids)?;
         }
-        if let Some(value) = &self.app_user_ids {
-            map.serialize_entry("appUserIds", value)?;
+        if !self.app_user_ids.is_empty() {
+            map.serialize_entry("appUserIds", &self.app_user_ids)?;
         }
-        if let Some(value) = &self.entitlement_refs {
-            map.serialize_entry("entitlementRefs", value)?;
+        if !self.entitlement_refs.is_empty() {
+            map.serialize_entry("entitlementRefs", &self.entitlement_refs)?;
         }
         if let Some(value) = &self.expand_mask {
             map.serialize_entry("expandMask", value)?;
@@ -2273,14 +2303,14 @@ impl serde::Serialize for AppEntitlementSearchServiceSearchGrantsRequest {
         if let Some(value) = &self.page_token {
             map.serialize_entry("pageToken", value)?;
         }
-        if let Some(value) = &self.purpose {
-            map.serialize_entry("purpose", value)?;
+        if !self.purpose.is_empty() {
+            map.serialize_entry("purpose", &self.purpose)?;
         }
-        if let Some(value) = &self.resource_ids {
-            map.serialize_entry("resourceIds", value)?;
+        if !self.resource_ids.is_empty() {
+            map.serialize_entry("resourceIds", &self.resource_ids)?;
         }
-        if let Some(value) = &self.resource_type_ids {
-            map.serialize_entry("resourceTypeIds", value)?;
+        if !self.resource_type_ids.is_empty() {
+            map.serialize_entry("resourceTypeIds", &self.resource_type_ids)?;
         }
         if let Some(value) = &self.user_id {
             map.serialize_entry("userId", value)?;
@@ -2304,15 +2334,29 @@ impl wire::ReadFields for AppEntitlementSearchServiceSearchGrantsRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appIds" => self.app_ids = map.next_value()?,
-            "appUserIds" => self.app_user_ids = map.next_value()?,
-            "entitlementRefs" => self.entitlement_refs = map.next_value()?,
+            "appIds" => self.app_ids = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "appUserIds" => {
+                self.app_user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "entitlementRefs" => {
+                self.entitlement_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "expandMask" => self.expand_mask = map.next_value()?,
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
-            "purpose" => self.purpose = map.next_value()?,
-            "resourceIds" => self.resource_ids = map.next_value()?,
-            "resourceTypeIds" => self.resource_type_ids = map.next_value()?,
+            "purpose" => {
+                self.purpose = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "resourceIds" => {
+                self.resource_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "resourceTypeIds" => {
+                self.resource_type_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "userId" => self.user_id = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2379,9 +2423,9 @@ for AppEntitlementSearchServiceSearchGrantsRequestPurposeItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppEntitlementSearchServiceSearchGrantsResponse {
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list field.
-    pub list: Option<Vec<AppEntitlementWithUserBinding>>,
+    pub list: Vec<AppEntitlementWithUserBinding>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -2390,11 +2434,11 @@ impl serde::Serialize for AppEntitlementSearchServiceSearchGrantsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -2421,8 +2465,10 @@ impl wire::ReadFields for AppEntitlementSearchServiceSearchGrantsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2440,23 +2486,23 @@ pub struct AppEntitlementSearchServiceSearchRequest {
     /// Search for app entitlements that have this alias (exact match).
     pub alias: Option<String>,
     /// Search for app entitlements contained in any of these apps.
-    pub app_ids: Option<Vec<String>>,
+    pub app_ids: Vec<String>,
     /// Search for app entitlements that are granted to any of these app user ids.
-    pub app_user_ids: Option<Vec<String>>,
+    pub app_user_ids: Vec<String>,
     /// Search for app entitlements that are part of these compliace frameworks.
-    pub compliance_framework_ids: Option<Vec<String>>,
+    pub compliance_framework_ids: Vec<String>,
     /// The displayName field.
     pub display_name: Option<String>,
     /// Exclude app entitlements from the results that are in these app IDs.
-    pub exclude_app_ids: Option<Vec<String>>,
+    pub exclude_app_ids: Vec<String>,
     /// Exclude app entitlements from the results that these app users have granted.
-    pub exclude_app_user_ids: Option<Vec<String>>,
+    pub exclude_app_user_ids: Vec<String>,
     /// The excludeImmutable field.
     pub exclude_immutable: Option<bool>,
     /// The excludeResourceTypeIds field.
-    pub exclude_resource_type_ids: Option<Vec<String>>,
+    pub exclude_resource_type_ids: Vec<String>,
     /// The excludedEntitlementRefs field.
-    pub excluded_entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    pub excluded_entitlement_refs: Vec<AppEntitlementRef>,
     /// The `expandMask` property.
     pub expand_mask: Option<AppEntitlementExpandMask>,
     /// Include deleted app entitlements, this includes app entitlements that have a deleted parent object (app, app resource, app resource type)
@@ -2464,9 +2510,7 @@ pub struct AppEntitlementSearchServiceSearchRequest {
     /// The isAutomated field.
     pub is_automated: Option<bool>,
     /// The membershipType field.
-    pub membership_type: Option<
-        Vec<AppEntitlementSearchServiceSearchRequestMembershipTypeItem>,
-    >,
+    pub membership_type: Vec<AppEntitlementSearchServiceSearchRequestMembershipTypeItem>,
     /// Restrict results to only those who have expiring app entitlement user bindings.
     pub only_get_expiring: Option<bool>,
     /// The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
@@ -2474,19 +2518,19 @@ pub struct AppEntitlementSearchServiceSearchRequest {
     /// The pageToken field.
     pub page_token: Option<String>,
     /// Search for app entitlements that use any of these policies.
-    pub policy_refs: Option<Vec<PolicyRef>>,
+    pub policy_refs: Vec<PolicyRef>,
     /// Query the app entitlements with a fuzzy search on display name and description.
     pub query: Option<String>,
     /// The refs field.
-    pub refs: Option<Vec<AppEntitlementRef>>,
+    pub refs: Vec<AppEntitlementRef>,
     /// Search for app entitlements that belongs to these resources.
-    pub resource_ids: Option<Vec<String>>,
+    pub resource_ids: Vec<String>,
     /// The resourceTraitIds field.
-    pub resource_trait_ids: Option<Vec<String>>,
+    pub resource_trait_ids: Vec<String>,
     /// Search for app entitlements that are for items with resources types that have matching names. Example names are "group", "role", and "app".
-    pub resource_type_ids: Option<Vec<String>>,
+    pub resource_type_ids: Vec<String>,
     /// Search for app entitlements with these risk levels.
-    pub risk_level_ids: Option<Vec<String>>,
+    pub risk_level_ids: Vec<String>,
     /// The sourceConnectorId field.
     pub source_connector_id: Option<String>,
 }
@@ -2501,32 +2545,41 @@ impl serde::Serialize for AppEntitlementSearchServiceSearchRequest {
         if let Some(value) = &self.alias {
             map.serialize_entry("alias", value)?;
         }
-        if let Some(value) = &self.app_ids {
-            map.serialize_entry("appIds", value)?;
+        if !self.app_ids.is_empty() {
+            map.serialize_entry("appIds", &self.app_ids)?;
         }
-        if let Some(value) = &self.app_user_ids {
-            map.serialize_entry("appUserIds", value)?;
+        if !self.app_user_ids.is_empty() {
+            map.serialize_entry("appUserIds", &self.app_user_ids)?;
         }
-        if let Some(value) = &self.compliance_framework_ids {
-            map.serialize_entry("complianceFrameworkIds", value)?;
+        if !self.compliance_framework_ids.is_empty() {
+            map.serialize_entry(
+                "complianceFrameworkIds",
+                &self.compliance_framework_ids,
+            )?;
         }
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.exclude_app_ids {
-            map.serialize_entry("excludeAppIds", value)?;
+        if !self.exclude_app_ids.is_empty() {
+            map.serialize_entry("excludeAppIds", &self.exclude_app_ids)?;
         }
-        if let Some(value) = &self.exclude_app_user_ids {
-            map.serialize_entry("excludeAppUserIds", value)?;
+        if !self.exclude_app_user_ids.is_empty() {
+            map.serialize_entry("excludeAppUserIds", &self.exclude_app_user_ids)?;
         }
         if let Some(value) = &self.exclude_immutable {
             map.serialize_entry("excludeImmutable", value)?;
         }
-        if let Some(value) = &self.exclude_resource_type_ids {
-            map.serialize_entry("excludeResourceTypeIds", value)?;
+        if !self.exclude_resource_type_ids.is_empty() {
+            map.serialize_entry(
+                "excludeResourceTypeIds",
+                &self.exclude_resource_type_ids,
+            )?;
         }
-        if let Some(value) = &self.excluded_entitlement_refs {
-            map.serialize_entry("excludedEntitlementRefs", value)?;
+        if !self.excluded_entitlement_refs.is_empty() {
+            map.serialize_entry(
+                "excludedEntitlementRefs",
+                &self.excluded_entitlement_refs,
+            )?;
         }
         if let Some(value) = &self.expand_mask {
             map.serialize_entry("expandMask", value)?;
@@ -2537,8 +2590,8 @@ impl serde::Serialize for AppEntitlementSearchServiceSearchRequest {
         if let Some(value) = &self.is_automated {
             map.serialize_entry("isAutomated", value)?;
         }
-        if let Some(value) = &self.membership_type {
-            map.serialize_entry("membershipType", value)?;
+        if !self.membership_type.is_empty() {
+            map.serialize_entry("membershipType", &self.membership_type)?;
         }
         if let Some(value) = &self.only_get_expiring {
             map.serialize_entry("onlyGetExpiring", value)?;
@@ -2549,26 +2602,26 @@ impl serde::Serialize for AppEntitlementSearchServiceSearchRequest {
         if let Some(value) = &self.page_token {
             map.serialize_entry("pageToken", value)?;
         }
-        if let Some(value) = &self.policy_refs {
-            map.serialize_entry("policyRefs", value)?;
+        if !self.policy_refs.is_empty() {
+            map.serialize_entry("policyRefs", &self.policy_refs)?;
         }
         if let Some(value) = &self.query {
             map.serialize_entry("query", value)?;
         }
-        if let Some(value) = &self.refs {
-            map.serialize_entry("refs", value)?;
+        if !self.refs.is_empty() {
+            map.serialize_entry("refs", &self.refs)?;
         }
-        if let Some(value) = &self.resource_ids {
-            map.serialize_entry("resourceIds", value)?;
+        if !self.resource_ids.is_empty() {
+            map.serialize_entry("resourceIds", &self.resource_ids)?;
         }
-        if let Some(value) = &self.resource_trait_ids {
-            map.serialize_entry("resourceTraitIds", value)?;
+        if !self.resource_trait_ids.is_empty() {
+            map.serialize_entry("resourceTraitIds", &self.resource_trait_ids)?;
         }
-        if let Some(value) = &self.resource_type_ids {
-            map.serialize_entry("resourceTypeIds", value)?;
+        if !self.resource_type_ids.is_empty() {
+            map.serialize_entry("resourceTypeIds", &self.resource_type_ids)?;
         }
-        if let Some(value) = &self.risk_level_ids {
-            map.serialize_entry("riskLevelIds", value)?;
+        if !self.risk_level_ids.is_empty() {
+            map.serialize_entry("riskLevelIds", &self.risk_level_ids)?;
         }
         if let Some(value) = &self.source_connector_id {
             map.serialize_entry("sourceConnectorId", value)?;
@@ -2594,33 +2647,65 @@ impl wire::ReadFields for AppEntitlementSearchServiceSearchRequest {
         match key {
             "accessReviewId" => self.access_review_id = map.next_value()?,
             "alias" => self.alias = map.next_value()?,
-            "appIds" => self.app_ids = map.next_value()?,
-            "appUserIds" => self.app_user_ids = map.next_value()?,
-            "complianceFrameworkIds" => self.compliance_framework_ids = map.next_value()?,
+            "appIds" => self.app_ids = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "appUserIds" => {
+                self.app_user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "complianceFrameworkIds" => {
+                self.compliance_framework_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "displayName" => self.display_name = map.next_value()?,
-            "excludeAppIds" => self.exclude_app_ids = map.next_value()?,
-            "excludeAppUserIds" => self.exclude_app_user_ids = map.next_value()?,
+            "excludeAppIds" => {
+                self.exclude_app_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "excludeAppUserIds" => {
+                self.exclude_app_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "excludeImmutable" => self.exclude_immutable = map.next_value()?,
             "excludeResourceTypeIds" => {
-                self.exclude_resource_type_ids = map.next_value()?;
+                self.exclude_resource_type_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "excludedEntitlementRefs" => {
-                self.excluded_entitlement_refs = map.next_value()?;
+                self.excluded_entitlement_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "expandMask" => self.expand_mask = map.next_value()?,
             "includeDeleted" => self.include_deleted = map.next_value()?,
             "isAutomated" => self.is_automated = map.next_value()?,
-            "membershipType" => self.membership_type = map.next_value()?,
+            "membershipType" => {
+                self.membership_type = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "onlyGetExpiring" => self.only_get_expiring = map.next_value()?,
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
-            "policyRefs" => self.policy_refs = map.next_value()?,
+            "policyRefs" => {
+                self.policy_refs = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value()?,
-            "resourceIds" => self.resource_ids = map.next_value()?,
-            "resourceTraitIds" => self.resource_trait_ids = map.next_value()?,
-            "resourceTypeIds" => self.resource_type_ids = map.next_value()?,
-            "riskLevelIds" => self.risk_level_ids = map.next_value()?,
+            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "resourceIds" => {
+                self.resource_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "resourceTraitIds" => {
+                self.resource_trait_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "resourceTypeIds" => {
+                self.resource_type_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "riskLevelIds" => {
+                self.risk_level_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "sourceConnectorId" => self.source_connector_id = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2691,11 +2776,11 @@ for AppEntitlementSearchServiceSearchRequestMembershipTypeItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppEntitlementSearchServiceSearchResponse {
     /// List of related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `facets` property.
     pub facets: Option<Facets>,
     /// List of app entitlement view objects.
-    pub list: Option<Vec<AppEntitlementView>>,
+    pub list: Vec<AppEntitlementView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
     pub next_page_token: Option<String>,
 }
@@ -2704,14 +2789,14 @@ impl serde::Serialize for AppEntitlementSearchServiceSearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.facets {
             map.serialize_entry("facets", value)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -2735,9 +2820,11 @@ impl wire::ReadFields for AppEntitlementSearchServiceSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "facets" => self.facets = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2935,7 +3022,7 @@ pub struct AppEntitlementUserBinding {
     /// The `deprovisionAt` property.
     pub deprovision_at: Option<time::OffsetDateTime>,
     /// The grantSources field.
-    pub grant_sources: Option<Vec<AppEntitlementRef>>,
+    pub grant_sources: Vec<AppEntitlementRef>,
 }
 
 impl serde::Serialize for AppEntitlementUserBinding {
@@ -2960,8 +3047,8 @@ impl serde::Serialize for AppEntitlementUserBinding {
         if let Some(value) = &self.deprovision_at {
             map.serialize_entry("deprovisionAt", &wire::Out::<wire::Timestamp>(value))?;
         }
-        if let Some(value) = &self.grant_sources {
-            map.serialize_entry("grantSources", value)?;
+        if !self.grant_sources.is_empty() {
+            map.serialize_entry("grantSources", &self.grant_sources)?;
         }
         map.end()
     }
@@ -3000,7 +3087,9 @@ impl wire::ReadFields for AppEntitlementUserBinding {
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
                     .map(|v| v.0);
             }
-            "grantSources" => self.grant_sources = map.next_value()?,
+            "grantSources" => {
+                self.grant_sources = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3013,15 +3102,15 @@ impl wire::ReadFields for AppEntitlementUserBinding {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppEntitlementUserBindingExpandHistoryMask {
     /// The paths field.
-    pub paths: Option<Vec<String>>,
+    pub paths: Vec<String>,
 }
 
 impl serde::Serialize for AppEntitlementUserBindingExpandHistoryMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.paths {
-            map.serialize_entry("paths", value)?;
+        if !self.paths.is_empty() {
+            map.serialize_entry("paths", &self.paths)?;
         }
         map.end()
     }
@@ -3042,7 +3131,7 @@ impl wire::ReadFields for AppEntitlementUserBindingExpandHistoryMask {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "paths" => self.paths = map.next_value()?,
+            "paths" => self.paths = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3385,7 +3474,7 @@ pub struct AppEntitlementUserView {
     /// The `appUser` property.
     pub app_user: Option<AppUserView>,
     /// List of sources for the grant, ie. groups, roles, etc.
-    pub grant_sources: Option<Vec<AppEntitlementRef>>,
+    pub grant_sources: Vec<AppEntitlementRef>,
     /// The originating ticket ID for the grant (e.g. from a request ticket).
     pub originating_ticket_id: Option<String>,
 }
@@ -3409,8 +3498,8 @@ impl serde::Serialize for AppEntitlementUserView {
         if let Some(value) = &self.app_user {
             map.serialize_entry("appUser", value)?;
         }
-        if let Some(value) = &self.grant_sources {
-            map.serialize_entry("grantSources", value)?;
+        if !self.grant_sources.is_empty() {
+            map.serialize_entry("grantSources", &self.grant_sources)?;
         }
         if let Some(value) = &self.originating_ticket_id {
             map.serialize_entry("originatingTicketId", value)?;
@@ -3445,7 +3534,9 @@ impl wire::ReadFields for AppEntitlementUserView {
                     .map(|v| v.0);
             }
             "appUser" => self.app_user = map.next_value()?,
-            "grantSources" => self.grant_sources = map.next_value()?,
+            "grantSources" => {
+                self.grant_sources = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "originatingTicketId" => self.originating_ticket_id = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -3537,9 +3628,9 @@ pub struct AppEntitlementWithExpired {
     /// The `expired` property.
     pub expired: Option<time::OffsetDateTime>,
     /// The grantReasons field.
-    pub grant_reasons: Option<Vec<GrantReason>>,
+    pub grant_reasons: Vec<GrantReason>,
     /// The grantSources field.
-    pub grant_sources: Option<Vec<AppEntitlementRef>>,
+    pub grant_sources: Vec<AppEntitlementRef>,
     /// The `user` property.
     pub user: Option<User>,
 }
@@ -3566,11 +3657,11 @@ impl serde::Serialize for AppEntitlementWithExpired {
         if let Some(value) = &self.expired {
             map.serialize_entry("expired", &wire::Out::<wire::Timestamp>(value))?;
         }
-        if let Some(value) = &self.grant_reasons {
-            map.serialize_entry("grantReasons", value)?;
+        if !self.grant_reasons.is_empty() {
+            map.serialize_entry("grantReasons", &self.grant_reasons)?;
         }
-        if let Some(value) = &self.grant_sources {
-            map.serialize_entry("grantSources", value)?;
+        if !self.grant_sources.is_empty() {
+            map.serialize_entry("grantSources", &self.grant_sources)?;
         }
         if let Some(value) = &self.user {
             map.serialize_entry("user", value)?;
@@ -3608,8 +3699,12 @@ impl wire::ReadFields for AppEntitlementWithExpired {
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
                     .map(|v| v.0);
             }
-            "grantReasons" => self.grant_reasons = map.next_value()?,
-            "grantSources" => self.grant_sources = map.next_value()?,
+            "grantReasons" => {
+                self.grant_reasons = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "grantSources" => {
+                self.grant_sources = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "user" => self.user = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -3932,7 +4027,7 @@ pub struct AppPopulationReport {
     /// The downloadUrl is the url used for downloading the AppPopulationReport.
     pub download_url: Option<String>,
     /// The hashes field contains the file hashes of the report.
-    pub hashes: Option<std::collections::BTreeMap<String, String>>,
+    pub hashes: std::collections::BTreeMap<String, String>,
     /// The id field.
     pub id: Option<String>,
     /// The state field tracks the state of the AppPopulationReport. This state field can be one of REPORT_STATE_PENDING, REPORT_STATE_UNSPECIFIED, REPORT_STATE_OK, REPORT_STATE_ERROR.
@@ -3952,8 +4047,8 @@ impl serde::Serialize for AppPopulationReport {
         if let Some(value) = &self.download_url {
             map.serialize_entry("downloadUrl", value)?;
         }
-        if let Some(value) = &self.hashes {
-            map.serialize_entry("hashes", value)?;
+        if !self.hashes.is_empty() {
+            map.serialize_entry("hashes", &self.hashes)?;
         }
         if let Some(value) = &self.id {
             map.serialize_entry("id", value)?;
@@ -3987,7 +4082,7 @@ impl wire::ReadFields for AppPopulationReport {
                     .map(|v| v.0);
             }
             "downloadUrl" => self.download_url = map.next_value()?,
-            "hashes" => self.hashes = map.next_value()?,
+            "hashes" => self.hashes = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "id" => self.id = map.next_value()?,
             "state" => self.state = map.next_value()?,
             _ => {
@@ -4096,7 +4191,7 @@ impl wire::ReadFields for AppRef {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppReportServiceListResponse {
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<AppPopulationReport>>,
+    pub list: Vec<AppPopulationReport>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -4107,8 +4202,8 @@ impl serde::Serialize for AppReportServiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -4132,7 +4227,7 @@ impl wire::ReadFields for AppReportServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -4300,15 +4395,15 @@ impl wire::ReadFields for AppResource {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppResourceExpandMask {
     /// The app resource expanded fields. Maybe be any combination of "*", "app_id", "app_resource_type_id".
-    pub paths: Option<Vec<String>>,
+    pub paths: Vec<String>,
 }
 
 impl serde::Serialize for AppResourceExpandMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.paths {
-            map.serialize_entry("paths", value)?;
+        if !self.paths.is_empty() {
+            map.serialize_entry("paths", &self.paths)?;
         }
         map.end()
     }
@@ -4329,7 +4424,7 @@ impl wire::ReadFields for AppResourceExpandMask {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "paths" => self.paths = map.next_value()?,
+            "paths" => self.paths = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4538,7 +4633,7 @@ pub struct AppResourceServiceGetResponse {
     /// The `appResourceView` property.
     pub app_resource_view: Option<AppResourceView>,
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for AppResourceServiceGetResponse {
@@ -4548,8 +4643,8 @@ impl serde::Serialize for AppResourceServiceGetResponse {
         if let Some(value) = &self.app_resource_view {
             map.serialize_entry("appResourceView", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -4571,7 +4666,9 @@ impl wire::ReadFields for AppResourceServiceGetResponse {
     ) -> Result<(), A::Error> {
         match key {
             "appResourceView" => self.app_resource_view = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4584,9 +4681,9 @@ impl wire::ReadFields for AppResourceServiceGetResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppResourceServiceListResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<AppResourceView>>,
+    pub list: Vec<AppResourceView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -4597,11 +4694,11 @@ impl serde::Serialize for AppResourceServiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -4625,8 +4722,10 @@ impl wire::ReadFields for AppResourceServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -4696,7 +4795,7 @@ pub struct AppResourceServiceUpdateResponse {
     /// The `appResourceView` property.
     pub app_resource_view: Option<AppResourceView>,
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for AppResourceServiceUpdateResponse {
@@ -4706,8 +4805,8 @@ impl serde::Serialize for AppResourceServiceUpdateResponse {
         if let Some(value) = &self.app_resource_view {
             map.serialize_entry("appResourceView", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -4729,7 +4828,9 @@ impl wire::ReadFields for AppResourceServiceUpdateResponse {
     ) -> Result<(), A::Error> {
         match key {
             "appResourceView" => self.app_resource_view = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4752,7 +4853,7 @@ pub struct AppResourceType {
     /// The unique ID for the app resource type.
     pub id: Option<String>,
     /// Associated trait ids
-    pub trait_ids: Option<Vec<String>>,
+    pub trait_ids: Vec<String>,
     /// The `updatedAt` property.
     pub updated_at: Option<time::OffsetDateTime>,
 }
@@ -4776,8 +4877,8 @@ impl serde::Serialize for AppResourceType {
         if let Some(value) = &self.id {
             map.serialize_entry("id", value)?;
         }
-        if let Some(value) = &self.trait_ids {
-            map.serialize_entry("traitIds", value)?;
+        if !self.trait_ids.is_empty() {
+            map.serialize_entry("traitIds", &self.trait_ids)?;
         }
         if let Some(value) = &self.updated_at {
             map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
@@ -4814,7 +4915,9 @@ impl wire::ReadFields for AppResourceType {
             }
             "displayName" => self.display_name = map.next_value()?,
             "id" => self.id = map.next_value()?,
-            "traitIds" => self.trait_ids = map.next_value()?,
+            "traitIds" => {
+                self.trait_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "updatedAt" => {
                 self.updated_at = map
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
@@ -4836,7 +4939,7 @@ pub struct AppResourceTypeInput {
     /// The display name of the app resource type.
     pub display_name: Option<String>,
     /// Associated trait ids
-    pub trait_ids: Option<Vec<String>>,
+    pub trait_ids: Vec<String>,
 }
 
 impl serde::Serialize for AppResourceTypeInput {
@@ -4846,8 +4949,8 @@ impl serde::Serialize for AppResourceTypeInput {
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.trait_ids {
-            map.serialize_entry("traitIds", value)?;
+        if !self.trait_ids.is_empty() {
+            map.serialize_entry("traitIds", &self.trait_ids)?;
         }
         map.end()
     }
@@ -4869,7 +4972,9 @@ impl wire::ReadFields for AppResourceTypeInput {
     ) -> Result<(), A::Error> {
         match key {
             "displayName" => self.display_name = map.next_value()?,
-            "traitIds" => self.trait_ids = map.next_value()?,
+            "traitIds" => {
+                self.trait_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4895,7 +5000,7 @@ pub struct AppResourceTypeServiceGetResponse {
     /// The `appResourceTypeView` property.
     pub app_resource_type_view: Option<AppResourceTypeView>,
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for AppResourceTypeServiceGetResponse {
@@ -4905,8 +5010,8 @@ impl serde::Serialize for AppResourceTypeServiceGetResponse {
         if let Some(value) = &self.app_resource_type_view {
             map.serialize_entry("appResourceTypeView", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -4928,7 +5033,9 @@ impl wire::ReadFields for AppResourceTypeServiceGetResponse {
     ) -> Result<(), A::Error> {
         match key {
             "appResourceTypeView" => self.app_resource_type_view = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4941,9 +5048,9 @@ impl wire::ReadFields for AppResourceTypeServiceGetResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppResourceTypeServiceListResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<AppResourceTypeView>>,
+    pub list: Vec<AppResourceTypeView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -4954,11 +5061,11 @@ impl serde::Serialize for AppResourceTypeServiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -4982,8 +5089,10 @@ impl wire::ReadFields for AppResourceTypeServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -5197,9 +5306,9 @@ pub struct AppUser {
     /// The email field of the application user.
     pub email: Option<String>,
     /// The emails field of the application user.
-    pub emails: Option<Vec<String>>,
+    pub emails: Vec<String>,
     /// The employee IDs field of the application user.
-    pub employee_ids: Option<Vec<String>>,
+    pub employee_ids: Vec<String>,
     /// A unique idenditfier of the application user.
     pub id: Option<String>,
     /// The conductor one user ID of the account owner.
@@ -5215,7 +5324,7 @@ pub struct AppUser {
     /// The username field of the application user.
     pub username: Option<String>,
     /// The usernames field of the application user.
-    pub usernames: Option<Vec<String>>,
+    pub usernames: Vec<String>,
 }
 
 impl serde::Serialize for AppUser {
@@ -5240,11 +5349,11 @@ impl serde::Serialize for AppUser {
         if let Some(value) = &self.email {
             map.serialize_entry("email", value)?;
         }
-        if let Some(value) = &self.emails {
-            map.serialize_entry("emails", value)?;
+        if !self.emails.is_empty() {
+            map.serialize_entry("emails", &self.emails)?;
         }
-        if let Some(value) = &self.employee_ids {
-            map.serialize_entry("employeeIds", value)?;
+        if !self.employee_ids.is_empty() {
+            map.serialize_entry("employeeIds", &self.employee_ids)?;
         }
         if let Some(value) = &self.id {
             map.serialize_entry("id", value)?;
@@ -5267,8 +5376,8 @@ impl serde::Serialize for AppUser {
         if let Some(value) = &self.username {
             map.serialize_entry("username", value)?;
         }
-        if let Some(value) = &self.usernames {
-            map.serialize_entry("usernames", value)?;
+        if !self.usernames.is_empty() {
+            map.serialize_entry("usernames", &self.usernames)?;
         }
         map.end()
     }
@@ -5303,8 +5412,10 @@ impl wire::ReadFields for AppUser {
             }
             "displayName" => self.display_name = map.next_value()?,
             "email" => self.email = map.next_value()?,
-            "emails" => self.emails = map.next_value()?,
-            "employeeIds" => self.employee_ids = map.next_value()?,
+            "emails" => self.emails = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "employeeIds" => {
+                self.employee_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "id" => self.id = map.next_value()?,
             "identityUserId" => self.identity_user_id = map.next_value()?,
             "isExternal" => self.is_external = map.next_value()?,
@@ -5316,7 +5427,9 @@ impl wire::ReadFields for AppUser {
                     .map(|v| v.0);
             }
             "username" => self.username = map.next_value()?,
-            "usernames" => self.usernames = map.next_value()?,
+            "usernames" => {
+                self.usernames = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -5484,15 +5597,15 @@ impl wire::ReadFields for AppUserCredential {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppUserExpandMask {
     /// The paths to expand in the response. May be any combination of "*", "identity_user_id", "app_id", and "last_usage".
-    pub paths: Option<Vec<String>>,
+    pub paths: Vec<String>,
 }
 
 impl serde::Serialize for AppUserExpandMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.paths {
-            map.serialize_entry("paths", value)?;
+        if !self.paths.is_empty() {
+            map.serialize_entry("paths", &self.paths)?;
         }
         map.end()
     }
@@ -5513,7 +5626,7 @@ impl wire::ReadFields for AppUserExpandMask {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "paths" => self.paths = map.next_value()?,
+            "paths" => self.paths = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -5634,7 +5747,7 @@ impl wire::ReadFields for AppUserRef {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppUserServiceListCredentialsResponse {
     /// The list field.
-    pub list: Option<Vec<AppUserCredential>>,
+    pub list: Vec<AppUserCredential>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -5643,8 +5756,8 @@ impl serde::Serialize for AppUserServiceListCredentialsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -5668,7 +5781,7 @@ impl wire::ReadFields for AppUserServiceListCredentialsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -5682,9 +5795,9 @@ impl wire::ReadFields for AppUserServiceListCredentialsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppUserServiceListResponse {
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list field.
-    pub list: Option<Vec<AppUserView>>,
+    pub list: Vec<AppUserView>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -5693,11 +5806,11 @@ impl serde::Serialize for AppUserServiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -5721,8 +5834,10 @@ impl wire::ReadFields for AppUserServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -5738,17 +5853,17 @@ pub struct AppUserServiceSearchRequest {
     /// The app ID to restrict the search to.
     pub app_id: Option<String>,
     /// A list of account domains to restrict the search to.
-    pub app_user_domains: Option<Vec<AppUserServiceSearchRequestAppUserDomainsItem>>,
+    pub app_user_domains: Vec<AppUserServiceSearchRequestAppUserDomainsItem>,
     /// A list of app user IDs to restrict the search to.
-    pub app_user_ids: Option<Vec<String>>,
+    pub app_user_ids: Vec<String>,
     /// A list of app user status details to restrict the search to.
-    pub app_user_status_details: Option<Vec<String>>,
+    pub app_user_status_details: Vec<String>,
     /// A list of app user statuses to restrict the search to.
-    pub app_user_statuses: Option<Vec<AppUserServiceSearchRequestAppUserStatusesItem>>,
+    pub app_user_statuses: Vec<AppUserServiceSearchRequestAppUserStatusesItem>,
     /// A list of app user types to restrict the search to.
-    pub app_user_types: Option<Vec<AppUserServiceSearchRequestAppUserTypesItem>>,
+    pub app_user_types: Vec<AppUserServiceSearchRequestAppUserTypesItem>,
     /// A list of app user IDs to remove from the results.
-    pub exclude_app_user_ids: Option<Vec<String>>,
+    pub exclude_app_user_ids: Vec<String>,
     /// The `expandMask` property.
     pub expand_mask: Option<AppUserExpandMask>,
     /// The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
@@ -5758,9 +5873,9 @@ pub struct AppUserServiceSearchRequest {
     /// Query the apps with a fuzzy search on display name and description.
     pub query: Option<String>,
     /// A list of app users to limit the search to.
-    pub refs: Option<Vec<AppUserRef>>,
+    pub refs: Vec<AppUserRef>,
     /// A list of user IDs to restrict the search by.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for AppUserServiceSearchRequest {
@@ -5770,23 +5885,23 @@ impl serde::Serialize for AppUserServiceSearchRequest {
         if let Some(value) = &self.app_id {
             map.serialize_entry("appId", value)?;
         }
-        if let Some(value) = &self.app_user_domains {
-            map.serialize_entry("appUserDomains", value)?;
+        if !self.app_user_domains.is_empty() {
+            map.serialize_entry("appUserDomains", &self.app_user_domains)?;
         }
-        if let Some(value) = &self.app_user_ids {
-            map.serialize_entry("appUserIds", value)?;
+        if !self.app_user_ids.is_empty() {
+            map.serialize_entry("appUserIds", &self.app_user_ids)?;
         }
-        if let Some(value) = &self.app_user_status_details {
-            map.serialize_entry("appUserStatusDetails", value)?;
+        if !self.app_user_status_details.is_empty() {
+            map.serialize_entry("appUserStatusDetails", &self.app_user_status_details)?;
         }
-        if let Some(value) = &self.app_user_statuses {
-            map.serialize_entry("appUserStatuses", value)?;
+        if !self.app_user_statuses.is_empty() {
+            map.serialize_entry("appUserStatuses", &self.app_user_statuses)?;
         }
-        if let Some(value) = &self.app_user_types {
-            map.serialize_entry("appUserTypes", value)?;
+        if !self.app_user_types.is_empty() {
+            map.serialize_entry("appUserTypes", &self.app_user_types)?;
         }
-        if let Some(value) = &self.exclude_app_user_ids {
-            map.serialize_entry("excludeAppUserIds", value)?;
+        if !self.exclude_app_user_ids.is_empty() {
+            map.serialize_entry("excludeAppUserIds", &self.exclude_app_user_ids)?;
         }
         if let Some(value) = &self.expand_mask {
             map.serialize_entry("expandMask", value)?;
@@ -5800,11 +5915,11 @@ impl serde::Serialize for AppUserServiceSearchRequest {
         if let Some(value) = &self.query {
             map.serialize_entry("query", value)?;
         }
-        if let Some(value) = &self.refs {
-            map.serialize_entry("refs", value)?;
+        if !self.refs.is_empty() {
+            map.serialize_entry("refs", &self.refs)?;
         }
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -5826,18 +5941,40 @@ impl wire::ReadFields for AppUserServiceSearchRequest {
     ) -> Result<(), A::Error> {
         match key {
             "appId" => self.app_id = map.next_value()?,
-            "appUserDomains" => self.app_user_domains = map.next_value()?,
-            "appUserIds" => self.app_user_ids = map.next_value()?,
-            "appUserStatusDetails" => self.app_user_status_details = map.next_value()?,
-            "appUserStatuses" => self.app_user_statuses = map.next_value()?,
-            "appUserTypes" => self.app_user_types = map.next_value()?,
-            "excludeAppUserIds" => self.exclude_app_user_ids = map.next_value()?,
+            "appUserDomains" => {
+                self.app_user_domains = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "appUserIds" => {
+                self.app_user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "appUserStatusDetails" => {
+                self.app_user_status_details = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "appUserStatuses" => {
+                self.app_user_statuses = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "appUserTypes" => {
+                self.app_user_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "excludeAppUserIds" => {
+                self.exclude_app_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "expandMask" => self.expand_mask = map.next_value()?,
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value()?,
-            "userIds" => self.user_ids = map.next_value()?,
+            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -6002,9 +6139,9 @@ impl<'de> serde::Deserialize<'de> for AppUserServiceSearchRequestAppUserTypesIte
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppUserServiceSearchResponse {
     /// List of related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<AppUserView>>,
+    pub list: Vec<AppUserView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retrieved.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -6015,11 +6152,11 @@ impl serde::Serialize for AppUserServiceSearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -6043,8 +6180,10 @@ impl wire::ReadFields for AppUserServiceSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -6114,7 +6253,7 @@ pub struct AppUserServiceUpdateResponse {
     /// The `appUserView` property.
     pub app_user_view: Option<AppUserView>,
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for AppUserServiceUpdateResponse {
@@ -6124,8 +6263,8 @@ impl serde::Serialize for AppUserServiceUpdateResponse {
         if let Some(value) = &self.app_user_view {
             map.serialize_entry("appUserView", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -6147,7 +6286,9 @@ impl wire::ReadFields for AppUserServiceUpdateResponse {
     ) -> Result<(), A::Error> {
         match key {
             "appUserView" => self.app_user_view = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -6358,9 +6499,9 @@ impl wire::ReadFields for AppUserView {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppUsersForUserServiceListResponse {
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list field.
-    pub list: Option<Vec<AppUserView>>,
+    pub list: Vec<AppUserView>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -6369,11 +6510,11 @@ impl serde::Serialize for AppUsersForUserServiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -6397,8 +6538,10 @@ impl wire::ReadFields for AppUsersForUserServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -6418,7 +6561,7 @@ pub struct C1ApiAppAppAccessRequestDefaults {
     /// The app id for the app access request rule
     pub app_id: Option<String>,
     /// The request catalog ids for the app access request rule.
-    pub catalog_ids: Option<Vec<String>>,
+    pub catalog_ids: Vec<String>,
     /// If true the app level request configuration will be applied to specified resource types.
     pub defaults_enabled: Option<bool>,
     /// Part of the oneof `max_grant_duration`: set at most one of this and `durationUnset`.
@@ -6434,7 +6577,7 @@ pub struct C1ApiAppAppAccessRequestDefaults {
     /// The ID of the request schema to apply to entitlements matching this rule.
     pub request_schema_id: Option<String>,
     /// The app resource type ids for which the app access request defaults are applied.
-    pub resource_type_ids: Option<Vec<String>>,
+    pub resource_type_ids: Vec<String>,
     /// The last applied state of the app access request defaults.
     pub state: Option<C1ApiAppAppAccessRequestDefaultsState>,
 }
@@ -6446,8 +6589,8 @@ impl serde::Serialize for C1ApiAppAppAccessRequestDefaults {
         if let Some(value) = &self.app_id {
             map.serialize_entry("appId", value)?;
         }
-        if let Some(value) = &self.catalog_ids {
-            map.serialize_entry("catalogIds", value)?;
+        if !self.catalog_ids.is_empty() {
+            map.serialize_entry("catalogIds", &self.catalog_ids)?;
         }
         if let Some(value) = &self.defaults_enabled {
             map.serialize_entry("defaultsEnabled", value)?;
@@ -6470,8 +6613,8 @@ impl serde::Serialize for C1ApiAppAppAccessRequestDefaults {
         if let Some(value) = &self.request_schema_id {
             map.serialize_entry("requestSchemaId", value)?;
         }
-        if let Some(value) = &self.resource_type_ids {
-            map.serialize_entry("resourceTypeIds", value)?;
+        if !self.resource_type_ids.is_empty() {
+            map.serialize_entry("resourceTypeIds", &self.resource_type_ids)?;
         }
         if let Some(value) = &self.state {
             map.serialize_entry("state", value)?;
@@ -6496,7 +6639,9 @@ impl wire::ReadFields for C1ApiAppAppAccessRequestDefaults {
     ) -> Result<(), A::Error> {
         match key {
             "appId" => self.app_id = map.next_value()?,
-            "catalogIds" => self.catalog_ids = map.next_value()?,
+            "catalogIds" => {
+                self.catalog_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "defaultsEnabled" => self.defaults_enabled = map.next_value()?,
             "durationGrant" => {
                 self.duration_grant = map
@@ -6510,7 +6655,11 @@ impl wire::ReadFields for C1ApiAppAppAccessRequestDefaults {
             }
             "requestPolicyId" => self.request_policy_id = map.next_value()?,
             "requestSchemaId" => self.request_schema_id = map.next_value()?,
-            "resourceTypeIds" => self.resource_type_ids = map.next_value()?,
+            "resourceTypeIds" => {
+                self.resource_type_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "state" => self.state = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -6528,7 +6677,7 @@ impl wire::ReadFields for C1ApiAppAppAccessRequestDefaults {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct C1ApiAppAppAccessRequestDefaults2 {
     /// The request catalog ids for the app access request rule.
-    pub catalog_ids: Option<Vec<String>>,
+    pub catalog_ids: Vec<String>,
     /// If true the app level request configuration will be applied to specified resource types.
     pub defaults_enabled: Option<bool>,
     /// Part of the oneof `max_grant_duration`: set at most one of this and `durationUnset`.
@@ -6544,7 +6693,7 @@ pub struct C1ApiAppAppAccessRequestDefaults2 {
     /// The ID of the request schema to apply to entitlements matching this rule.
     pub request_schema_id: Option<String>,
     /// The app resource type ids for which the app access request defaults are applied.
-    pub resource_type_ids: Option<Vec<String>>,
+    pub resource_type_ids: Vec<String>,
     /// The last applied state of the app access request defaults.
     pub state: Option<C1ApiAppAppAccessRequestDefaults2State>,
 }
@@ -6553,8 +6702,8 @@ impl serde::Serialize for C1ApiAppAppAccessRequestDefaults2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.catalog_ids {
-            map.serialize_entry("catalogIds", value)?;
+        if !self.catalog_ids.is_empty() {
+            map.serialize_entry("catalogIds", &self.catalog_ids)?;
         }
         if let Some(value) = &self.defaults_enabled {
             map.serialize_entry("defaultsEnabled", value)?;
@@ -6577,8 +6726,8 @@ impl serde::Serialize for C1ApiAppAppAccessRequestDefaults2 {
         if let Some(value) = &self.request_schema_id {
             map.serialize_entry("requestSchemaId", value)?;
         }
-        if let Some(value) = &self.resource_type_ids {
-            map.serialize_entry("resourceTypeIds", value)?;
+        if !self.resource_type_ids.is_empty() {
+            map.serialize_entry("resourceTypeIds", &self.resource_type_ids)?;
         }
         if let Some(value) = &self.state {
             map.serialize_entry("state", value)?;
@@ -6602,7 +6751,9 @@ impl wire::ReadFields for C1ApiAppAppAccessRequestDefaults2 {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "catalogIds" => self.catalog_ids = map.next_value()?,
+            "catalogIds" => {
+                self.catalog_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "defaultsEnabled" => self.defaults_enabled = map.next_value()?,
             "durationGrant" => {
                 self.duration_grant = map
@@ -6616,7 +6767,11 @@ impl wire::ReadFields for C1ApiAppAppAccessRequestDefaults2 {
             }
             "requestPolicyId" => self.request_policy_id = map.next_value()?,
             "requestSchemaId" => self.request_schema_id = map.next_value()?,
-            "resourceTypeIds" => self.resource_type_ids = map.next_value()?,
+            "resourceTypeIds" => {
+                self.resource_type_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "state" => self.state = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -6899,9 +7054,9 @@ pub struct Connector {
     /// The `oauthAuthorizedAs` property.
     pub oauth_authorized_as: Option<OAuth2AuthorizedAs>,
     /// List of profile attributes to sync, when set only these attributes will be synced
-    pub profile_allow_list: Option<Vec<String>>,
+    pub profile_allow_list: Vec<String>,
     /// List of profile attributes to ignore (not sync), when set other attributes will be synced, but these will not.
-    pub profile_ignore_list: Option<Vec<String>>,
+    pub profile_ignore_list: Vec<String>,
     /// The `status` property.
     pub status: Option<ConnectorStatus>,
     /// The `syncConfig` property.
@@ -6915,7 +7070,7 @@ pub struct Connector {
     /// The `updatedAt` property.
     pub updated_at: Option<time::OffsetDateTime>,
     /// The userIds field is used to define the integration owners of the connector.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for Connector {
@@ -6961,11 +7116,11 @@ impl serde::Serialize for Connector {
         if let Some(value) = &self.oauth_authorized_as {
             map.serialize_entry("oauthAuthorizedAs", value)?;
         }
-        if let Some(value) = &self.profile_allow_list {
-            map.serialize_entry("profileAllowList", value)?;
+        if !self.profile_allow_list.is_empty() {
+            map.serialize_entry("profileAllowList", &self.profile_allow_list)?;
         }
-        if let Some(value) = &self.profile_ignore_list {
-            map.serialize_entry("profileIgnoreList", value)?;
+        if !self.profile_ignore_list.is_empty() {
+            map.serialize_entry("profileIgnoreList", &self.profile_ignore_list)?;
         }
         if let Some(value) = &self.status {
             map.serialize_entry("status", value)?;
@@ -6985,8 +7140,8 @@ impl serde::Serialize for Connector {
         if let Some(value) = &self.updated_at {
             map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
         }
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -7030,8 +7185,16 @@ impl wire::ReadFields for Connector {
             "downloadUrl" => self.download_url = map.next_value()?,
             "id" => self.id = map.next_value()?,
             "oauthAuthorizedAs" => self.oauth_authorized_as = map.next_value()?,
-            "profileAllowList" => self.profile_allow_list = map.next_value()?,
-            "profileIgnoreList" => self.profile_ignore_list = map.next_value()?,
+            "profileAllowList" => {
+                self.profile_allow_list = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "profileIgnoreList" => {
+                self.profile_ignore_list = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "status" => self.status = map.next_value()?,
             "syncConfig" => self.sync_config = map.next_value()?,
             "syncDisabledAt" => {
@@ -7046,7 +7209,9 @@ impl wire::ReadFields for Connector {
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
                     .map(|v| v.0);
             }
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -7181,15 +7346,15 @@ impl wire::ReadFields for ConnectorCredential {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorExpandMask {
     /// Paths that you want expanded in the response. Possible values are "app_id" and "*".
-    pub paths: Option<Vec<String>>,
+    pub paths: Vec<String>,
 }
 
 impl serde::Serialize for ConnectorExpandMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.paths {
-            map.serialize_entry("paths", value)?;
+        if !self.paths.is_empty() {
+            map.serialize_entry("paths", &self.paths)?;
         }
         map.end()
     }
@@ -7210,7 +7375,7 @@ impl wire::ReadFields for ConnectorExpandMask {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "paths" => self.paths = map.next_value()?,
+            "paths" => self.paths = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -7245,9 +7410,9 @@ pub struct ConnectorInput {
     /// The `oauthAuthorizedAs` property.
     pub oauth_authorized_as: Option<OAuth2AuthorizedAsInput>,
     /// List of profile attributes to sync, when set only these attributes will be synced
-    pub profile_allow_list: Option<Vec<String>>,
+    pub profile_allow_list: Vec<String>,
     /// List of profile attributes to ignore (not sync), when set other attributes will be synced, but these will not.
-    pub profile_ignore_list: Option<Vec<String>>,
+    pub profile_ignore_list: Vec<String>,
     /// The `status` property.
     pub status: Option<ConnectorStatus>,
     /// The `syncConfig` property.
@@ -7257,7 +7422,7 @@ pub struct ConnectorInput {
     /// The reason the connector sync was disabled.
     pub sync_disabled_reason: Option<String>,
     /// The userIds field is used to define the integration owners of the connector.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for ConnectorInput {
@@ -7294,11 +7459,11 @@ impl serde::Serialize for ConnectorInput {
         if let Some(value) = &self.oauth_authorized_as {
             map.serialize_entry("oauthAuthorizedAs", value)?;
         }
-        if let Some(value) = &self.profile_allow_list {
-            map.serialize_entry("profileAllowList", value)?;
+        if !self.profile_allow_list.is_empty() {
+            map.serialize_entry("profileAllowList", &self.profile_allow_list)?;
         }
-        if let Some(value) = &self.profile_ignore_list {
-            map.serialize_entry("profileIgnoreList", value)?;
+        if !self.profile_ignore_list.is_empty() {
+            map.serialize_entry("profileIgnoreList", &self.profile_ignore_list)?;
         }
         if let Some(value) = &self.status {
             map.serialize_entry("status", value)?;
@@ -7312,8 +7477,8 @@ impl serde::Serialize for ConnectorInput {
         if let Some(value) = &self.sync_disabled_reason {
             map.serialize_entry("syncDisabledReason", value)?;
         }
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -7346,13 +7511,23 @@ impl wire::ReadFields for ConnectorInput {
             "displayName" => self.display_name = map.next_value()?,
             "id" => self.id = map.next_value()?,
             "oauthAuthorizedAs" => self.oauth_authorized_as = map.next_value()?,
-            "profileAllowList" => self.profile_allow_list = map.next_value()?,
-            "profileIgnoreList" => self.profile_ignore_list = map.next_value()?,
+            "profileAllowList" => {
+                self.profile_allow_list = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "profileIgnoreList" => {
+                self.profile_ignore_list = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "status" => self.status = map.next_value()?,
             "syncConfig" => self.sync_config = map.next_value()?,
             "syncDisabledCategory" => self.sync_disabled_category = map.next_value()?,
             "syncDisabledReason" => self.sync_disabled_reason = map.next_value()?,
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -7496,7 +7671,7 @@ pub struct ConnectorServiceCreateDelegatedRequest {
     /// The `expandMask` property.
     pub expand_mask: Option<ConnectorExpandMask>,
     /// The userIds field is used to define the integration owners of the connector.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for ConnectorServiceCreateDelegatedRequest {
@@ -7518,8 +7693,8 @@ impl serde::Serialize for ConnectorServiceCreateDelegatedRequest {
         if let Some(value) = &self.expand_mask {
             map.serialize_entry("expandMask", value)?;
         }
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -7547,7 +7722,9 @@ impl wire::ReadFields for ConnectorServiceCreateDelegatedRequest {
             "description" => self.description = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
             "expandMask" => self.expand_mask = map.next_value()?,
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -7568,7 +7745,7 @@ pub struct ConnectorServiceCreateRequest {
     /// The `expandMask` property.
     pub expand_mask: Option<ConnectorExpandMask>,
     /// The userIds field.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for ConnectorServiceCreateRequest {
@@ -7587,8 +7764,8 @@ impl serde::Serialize for ConnectorServiceCreateRequest {
         if let Some(value) = &self.expand_mask {
             map.serialize_entry("expandMask", value)?;
         }
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -7613,7 +7790,9 @@ impl wire::ReadFields for ConnectorServiceCreateRequest {
             "config" => self.config = map.next_value()?,
             "description" => self.description = map.next_value()?,
             "expandMask" => self.expand_mask = map.next_value()?,
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -7628,7 +7807,7 @@ pub struct ConnectorServiceCreateResponse {
     /// The `connectorView` property.
     pub connector_view: Option<ConnectorView>,
     /// The array of expanded items indicated by the request.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for ConnectorServiceCreateResponse {
@@ -7638,8 +7817,8 @@ impl serde::Serialize for ConnectorServiceCreateResponse {
         if let Some(value) = &self.connector_view {
             map.serialize_entry("connectorView", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -7661,7 +7840,9 @@ impl wire::ReadFields for ConnectorServiceCreateResponse {
     ) -> Result<(), A::Error> {
         match key {
             "connectorView" => self.connector_view = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -7776,7 +7957,7 @@ pub struct ConnectorServiceGetResponse {
     /// The `connectorView` property.
     pub connector_view: Option<ConnectorView>,
     /// The array of expanded items indicated by the request.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for ConnectorServiceGetResponse {
@@ -7786,8 +7967,8 @@ impl serde::Serialize for ConnectorServiceGetResponse {
         if let Some(value) = &self.connector_view {
             map.serialize_entry("connectorView", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -7809,7 +7990,9 @@ impl wire::ReadFields for ConnectorServiceGetResponse {
     ) -> Result<(), A::Error> {
         match key {
             "connectorView" => self.connector_view = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -7822,9 +8005,9 @@ impl wire::ReadFields for ConnectorServiceGetResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorServiceListResponse {
     /// List of serialized related objects
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list of results containing up to X results, where X is the page size defined in the request
-    pub list: Option<Vec<ConnectorView>>,
+    pub list: Vec<ConnectorView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
     pub next_page_token: Option<String>,
 }
@@ -7833,11 +8016,11 @@ impl serde::Serialize for ConnectorServiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -7861,8 +8044,10 @@ impl wire::ReadFields for ConnectorServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -8134,7 +8319,7 @@ pub struct ConnectorServiceUpdateResponse {
     /// The `connectorView` property.
     pub connector_view: Option<ConnectorView>,
     /// The array of expanded items indicated by the request.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for ConnectorServiceUpdateResponse {
@@ -8144,8 +8329,8 @@ impl serde::Serialize for ConnectorServiceUpdateResponse {
         if let Some(value) = &self.connector_view {
             map.serialize_entry("connectorView", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -8167,7 +8352,9 @@ impl wire::ReadFields for ConnectorServiceUpdateResponse {
     ) -> Result<(), A::Error> {
         match key {
             "connectorView" => self.connector_view = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -8476,7 +8663,7 @@ pub struct CreateAppEntitlementProxyResponse {
     /// The `appProxyEntitlementView` property.
     pub app_proxy_entitlement_view: Option<AppEntitlementProxyView>,
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for CreateAppEntitlementProxyResponse {
@@ -8486,8 +8673,8 @@ impl serde::Serialize for CreateAppEntitlementProxyResponse {
         if let Some(value) = &self.app_proxy_entitlement_view {
             map.serialize_entry("appProxyEntitlementView", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -8511,7 +8698,9 @@ impl wire::ReadFields for CreateAppEntitlementProxyResponse {
             "appProxyEntitlementView" => {
                 self.app_proxy_entitlement_view = map.next_value()?;
             }
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -8530,7 +8719,7 @@ pub struct CreateAppEntitlementRequest {
     /// The alias field.
     pub alias: Option<String>,
     /// The appEntitlementOwnerIds field.
-    pub app_entitlement_owner_ids: Option<Vec<String>>,
+    pub app_entitlement_owner_ids: Vec<String>,
     /// The appResourceId field.
     pub app_resource_id: Option<String>,
     /// The appResourceTypeId field.
@@ -8538,7 +8727,7 @@ pub struct CreateAppEntitlementRequest {
     /// The certifyPolicyId field.
     pub certify_policy_id: Option<String>,
     /// The complianceFrameworkValueIds field.
-    pub compliance_framework_value_ids: Option<Vec<String>>,
+    pub compliance_framework_value_ids: Vec<String>,
     /// The description field.
     pub description: Option<String>,
     /// The displayName field.
@@ -8578,8 +8767,11 @@ impl serde::Serialize for CreateAppEntitlementRequest {
         if let Some(value) = &self.alias {
             map.serialize_entry("alias", value)?;
         }
-        if let Some(value) = &self.app_entitlement_owner_ids {
-            map.serialize_entry("appEntitlementOwnerIds", value)?;
+        if !self.app_entitlement_owner_ids.is_empty() {
+            map.serialize_entry(
+                "appEntitlementOwnerIds",
+                &self.app_entitlement_owner_ids,
+            )?;
         }
         if let Some(value) = &self.app_resource_id {
             map.serialize_entry("appResourceId", value)?;
@@ -8590,8 +8782,11 @@ impl serde::Serialize for CreateAppEntitlementRequest {
         if let Some(value) = &self.certify_policy_id {
             map.serialize_entry("certifyPolicyId", value)?;
         }
-        if let Some(value) = &self.compliance_framework_value_ids {
-            map.serialize_entry("complianceFrameworkValueIds", value)?;
+        if !self.compliance_framework_value_ids.is_empty() {
+            map.serialize_entry(
+                "complianceFrameworkValueIds",
+                &self.compliance_framework_value_ids,
+            )?;
         }
         if let Some(value) = &self.description {
             map.serialize_entry("description", value)?;
@@ -8720,11 +8915,13 @@ impl<'de> serde::Deserialize<'de> for CreateAppEntitlementRequest {
                 }
                 Ok(CreateAppEntitlementRequest {
                     alias,
-                    app_entitlement_owner_ids,
+                    app_entitlement_owner_ids: app_entitlement_owner_ids
+                        .unwrap_or_default(),
                     app_resource_id,
                     app_resource_type_id,
                     certify_policy_id,
-                    compliance_framework_value_ids,
+                    compliance_framework_value_ids: compliance_framework_value_ids
+                        .unwrap_or_default(),
                     description,
                     display_name: display_name
                         .ok_or_else(|| serde::de::Error::missing_field("displayName"))?,
@@ -8806,7 +9003,7 @@ pub struct CreateAppEntitlementResponse {
     /// The `appEntitlementView` property.
     pub app_entitlement_view: Option<AppEntitlementView>,
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for CreateAppEntitlementResponse {
@@ -8816,8 +9013,8 @@ impl serde::Serialize for CreateAppEntitlementResponse {
         if let Some(value) = &self.app_entitlement_view {
             map.serialize_entry("appEntitlementView", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -8839,7 +9036,9 @@ impl wire::ReadFields for CreateAppEntitlementResponse {
     ) -> Result<(), A::Error> {
         match key {
             "appEntitlementView" => self.app_entitlement_view = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -8866,7 +9065,7 @@ pub struct CreateAppRequest {
     /// Creates the app with this monthly cost per seat.
     pub monthly_cost_usd: Option<i32>,
     /// Creates the app with this array of owners.
-    pub owners: Option<Vec<String>>,
+    pub owners: Vec<String>,
     /// Creates the app with this revoke policy.
     pub revoke_policy_id: Option<String>,
     /// This flag enforces a provisioning mode where the access entitlement is always included in the provisioning flow, if the app user doesn't exist
@@ -8896,8 +9095,8 @@ impl serde::Serialize for CreateAppRequest {
         if let Some(value) = &self.monthly_cost_usd {
             map.serialize_entry("monthlyCostUsd", value)?;
         }
-        if let Some(value) = &self.owners {
-            map.serialize_entry("owners", value)?;
+        if !self.owners.is_empty() {
+            map.serialize_entry("owners", &self.owners)?;
         }
         if let Some(value) = &self.revoke_policy_id {
             map.serialize_entry("revokePolicyId", value)?;
@@ -8962,7 +9161,7 @@ impl<'de> serde::Deserialize<'de> for CreateAppRequest {
                     identity_matching,
                     instructions,
                     monthly_cost_usd,
-                    owners,
+                    owners: owners.unwrap_or_default(),
                     revoke_policy_id,
                     strict_access_entitlement_provisioning,
                 })
@@ -9072,7 +9271,7 @@ pub struct CreateManuallyManagedAppResourceRequest {
     /// If supplied, it's implied that the resource is created before sync and needs to be merged with connector resource.
     pub match_baton_id: Option<String>,
     /// The resourceOwnerUserIds field.
-    pub resource_owner_user_ids: Option<Vec<String>>,
+    pub resource_owner_user_ids: Vec<String>,
 }
 
 impl serde::Serialize for CreateManuallyManagedAppResourceRequest {
@@ -9086,8 +9285,8 @@ impl serde::Serialize for CreateManuallyManagedAppResourceRequest {
         if let Some(value) = &self.match_baton_id {
             map.serialize_entry("matchBatonId", value)?;
         }
-        if let Some(value) = &self.resource_owner_user_ids {
-            map.serialize_entry("resourceOwnerUserIds", value)?;
+        if !self.resource_owner_user_ids.is_empty() {
+            map.serialize_entry("resourceOwnerUserIds", &self.resource_owner_user_ids)?;
         }
         map.end()
     }
@@ -9130,7 +9329,7 @@ impl<'de> serde::Deserialize<'de> for CreateManuallyManagedAppResourceRequest {
                     display_name: display_name
                         .ok_or_else(|| serde::de::Error::missing_field("displayName"))?,
                     match_baton_id,
-                    resource_owner_user_ids,
+                    resource_owner_user_ids: resource_owner_user_ids.unwrap_or_default(),
                 })
             }
         }
@@ -9312,7 +9511,7 @@ pub struct CreateManuallyManagedResourceTypeResponse {
     /// The `appResourceType` property.
     pub app_resource_type: Option<AppResourceType>,
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for CreateManuallyManagedResourceTypeResponse {
@@ -9322,8 +9521,8 @@ impl serde::Serialize for CreateManuallyManagedResourceTypeResponse {
         if let Some(value) = &self.app_resource_type {
             map.serialize_entry("appResourceType", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -9345,7 +9544,9 @@ impl wire::ReadFields for CreateManuallyManagedResourceTypeResponse {
     ) -> Result<(), A::Error> {
         match key {
             "appResourceType" => self.app_resource_type = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -9532,15 +9733,15 @@ impl wire::ReadFields for DeleteAppEntitlementResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAppOwnersRequest {
     /// The user_ids field for the users to set as an owner of the app.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for DeleteAppOwnersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -9561,7 +9762,9 @@ impl wire::ReadFields for DeleteAppOwnersRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -9971,7 +10174,7 @@ pub struct GetAppEntitlementProxyResponse {
     /// The `appProxyEntitlementView` property.
     pub app_proxy_entitlement_view: Option<AppEntitlementProxyView>,
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for GetAppEntitlementProxyResponse {
@@ -9981,8 +10184,8 @@ impl serde::Serialize for GetAppEntitlementProxyResponse {
         if let Some(value) = &self.app_proxy_entitlement_view {
             map.serialize_entry("appProxyEntitlementView", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -10006,7 +10209,9 @@ impl wire::ReadFields for GetAppEntitlementProxyResponse {
             "appProxyEntitlementView" => {
                 self.app_proxy_entitlement_view = map.next_value()?;
             }
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -10021,7 +10226,7 @@ pub struct GetAppEntitlementResponse {
     /// The `appEntitlementView` property.
     pub app_entitlement_view: Option<AppEntitlementView>,
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for GetAppEntitlementResponse {
@@ -10031,8 +10236,8 @@ impl serde::Serialize for GetAppEntitlementResponse {
         if let Some(value) = &self.app_entitlement_view {
             map.serialize_entry("appEntitlementView", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -10054,7 +10259,9 @@ impl wire::ReadFields for GetAppEntitlementResponse {
     ) -> Result<(), A::Error> {
         match key {
             "appEntitlementView" => self.app_entitlement_view = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -10364,15 +10571,15 @@ impl<'de> serde::Deserialize<'de> for GrantReasonReferenceStrength {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppEntitlementOwnerIDsResponse {
     /// The list of owner IDs for the app entitlement.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for ListAppEntitlementOwnerIDsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -10393,7 +10600,9 @@ impl wire::ReadFields for ListAppEntitlementOwnerIDsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -10406,7 +10615,7 @@ impl wire::ReadFields for ListAppEntitlementOwnerIDsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppEntitlementOwnersResponse {
     /// The list of owners for the app entitlement.
-    pub list: Option<Vec<User>>,
+    pub list: Vec<User>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -10417,8 +10626,8 @@ impl serde::Serialize for ListAppEntitlementOwnersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -10442,7 +10651,7 @@ impl wire::ReadFields for ListAppEntitlementOwnersResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -10456,9 +10665,9 @@ impl wire::ReadFields for ListAppEntitlementOwnersResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppEntitlementUsersResponse {
     /// List of related objects
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<AppEntitlementUserView>>,
+    pub list: Vec<AppEntitlementUserView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
     pub next_page_token: Option<String>,
 }
@@ -10467,11 +10676,11 @@ impl serde::Serialize for ListAppEntitlementUsersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -10495,8 +10704,10 @@ impl wire::ReadFields for ListAppEntitlementUsersResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -10510,9 +10721,9 @@ impl wire::ReadFields for ListAppEntitlementUsersResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppEntitlementsResponse {
     /// List of related objects
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<AppEntitlementView>>,
+    pub list: Vec<AppEntitlementView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
     pub next_page_token: Option<String>,
 }
@@ -10521,11 +10732,11 @@ impl serde::Serialize for ListAppEntitlementsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -10549,8 +10760,10 @@ impl wire::ReadFields for ListAppEntitlementsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -10564,15 +10777,15 @@ impl wire::ReadFields for ListAppEntitlementsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppOwnerIDsResponse {
     /// The list of owner IDs for the app.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for ListAppOwnerIDsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -10593,7 +10806,9 @@ impl wire::ReadFields for ListAppOwnerIDsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -10606,7 +10821,7 @@ impl wire::ReadFields for ListAppOwnerIDsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppOwnersResponse {
     /// The list of results containing up to X results, where X is the page size defined in the request
-    pub list: Option<Vec<User>>,
+    pub list: Vec<User>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
     pub next_page_token: Option<String>,
 }
@@ -10615,8 +10830,8 @@ impl serde::Serialize for ListAppOwnersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -10640,7 +10855,7 @@ impl wire::ReadFields for ListAppOwnersResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -10654,15 +10869,15 @@ impl wire::ReadFields for ListAppOwnersResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppResourceOwnerIDsResponse {
     /// The list of owner IDs for the app resource.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for ListAppResourceOwnerIDsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -10683,7 +10898,9 @@ impl wire::ReadFields for ListAppResourceOwnerIDsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -10697,9 +10914,9 @@ impl wire::ReadFields for ListAppResourceOwnerIDsResponse {
 pub struct ListAppResourceOwnersResponse {
     /// User IDs of owners that are immutable and cannot be removed by the user.
     ///  These owners are managed by the system (e.g., connector-sourced) and will be updated automatically.
-    pub immutable_user_ids: Option<Vec<String>>,
+    pub immutable_user_ids: Vec<String>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<User>>,
+    pub list: Vec<User>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -10710,11 +10927,11 @@ impl serde::Serialize for ListAppResourceOwnersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.immutable_user_ids {
-            map.serialize_entry("immutableUserIds", value)?;
+        if !self.immutable_user_ids.is_empty() {
+            map.serialize_entry("immutableUserIds", &self.immutable_user_ids)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -10738,8 +10955,12 @@ impl wire::ReadFields for ListAppResourceOwnersResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "immutableUserIds" => self.immutable_user_ids = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "immutableUserIds" => {
+                self.immutable_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -10754,15 +10975,15 @@ impl wire::ReadFields for ListAppResourceOwnersResponse {
 pub struct ListAppUsersForIdentityWithGrantResponse {
     /// The list of app users that may also have grant information.
     ///  Without a grant, only the tenant, app, and app user ID will be set. With a grant, the whole struct is populated
-    pub bindings: Option<Vec<AppEntitlementUserBinding>>,
+    pub bindings: Vec<AppEntitlementUserBinding>,
 }
 
 impl serde::Serialize for ListAppUsersForIdentityWithGrantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.bindings {
-            map.serialize_entry("bindings", value)?;
+        if !self.bindings.is_empty() {
+            map.serialize_entry("bindings", &self.bindings)?;
         }
         map.end()
     }
@@ -10783,7 +11004,9 @@ impl wire::ReadFields for ListAppUsersForIdentityWithGrantResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "bindings" => self.bindings = map.next_value()?,
+            "bindings" => {
+                self.bindings = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -10796,7 +11019,7 @@ impl wire::ReadFields for ListAppUsersForIdentityWithGrantResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppsResponse {
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<App>>,
+    pub list: Vec<App>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -10807,8 +11030,8 @@ impl serde::Serialize for ListAppsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -10832,7 +11055,7 @@ impl wire::ReadFields for ListAppsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -10846,7 +11069,7 @@ impl wire::ReadFields for ListAppsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAutomationExclusionsResponse {
     /// The list field.
-    pub list: Option<Vec<UserWithAppEntitlementUserBindingView>>,
+    pub list: Vec<UserWithAppEntitlementUserBindingView>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -10855,8 +11078,8 @@ impl serde::Serialize for ListAutomationExclusionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -10880,7 +11103,7 @@ impl wire::ReadFields for ListAutomationExclusionsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -10894,15 +11117,15 @@ impl wire::ReadFields for ListAutomationExclusionsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ManuallyManagedUsersResponse {
     /// The failedUsersErrorMap field.
-    pub failed_users_error_map: Option<std::collections::BTreeMap<String, String>>,
+    pub failed_users_error_map: std::collections::BTreeMap<String, String>,
 }
 
 impl serde::Serialize for ManuallyManagedUsersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.failed_users_error_map {
-            map.serialize_entry("failedUsersErrorMap", value)?;
+        if !self.failed_users_error_map.is_empty() {
+            map.serialize_entry("failedUsersErrorMap", &self.failed_users_error_map)?;
         }
         map.end()
     }
@@ -10923,7 +11146,11 @@ impl wire::ReadFields for ManuallyManagedUsersResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "failedUsersErrorMap" => self.failed_users_error_map = map.next_value()?,
+            "failedUsersErrorMap" => {
+                self.failed_users_error_map = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -11271,15 +11498,15 @@ impl wire::ReadFields for RemoveAppResourceOwnerResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RemoveAutomationExclusionRequest {
     /// The userIds field.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for RemoveAutomationExclusionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -11300,7 +11527,9 @@ impl wire::ReadFields for RemoveAutomationExclusionRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -11556,7 +11785,7 @@ impl wire::ReadFields for ResumeSyncResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAppEntitlementsWithExpiredResponse {
     /// The list field.
-    pub list: Option<Vec<AppEntitlementWithExpired>>,
+    pub list: Vec<AppEntitlementWithExpired>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -11565,8 +11794,8 @@ impl serde::Serialize for SearchAppEntitlementsWithExpiredResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -11590,7 +11819,7 @@ impl wire::ReadFields for SearchAppEntitlementsWithExpiredResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -11604,15 +11833,15 @@ impl wire::ReadFields for SearchAppEntitlementsWithExpiredResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAppResourceTypesRequest {
     /// A list of app IDs to restrict the search by.
-    pub app_ids: Option<Vec<String>>,
+    pub app_ids: Vec<String>,
     /// A list of app user IDs to restrict the search by.
-    pub app_user_ids: Option<Vec<String>>,
+    pub app_user_ids: Vec<String>,
     /// Exact match on display name
     pub display_name: Option<String>,
     /// A list of resource type IDs to exclude from the search.
-    pub exclude_resource_type_ids: Option<Vec<String>>,
+    pub exclude_resource_type_ids: Vec<String>,
     /// A list of resource type trait IDs to exclude from the search.
-    pub exclude_resource_type_trait_ids: Option<Vec<String>>,
+    pub exclude_resource_type_trait_ids: Vec<String>,
     /// The pageSize where 10 <= pageSize <= 100, default 25.
     pub page_size: Option<i32>,
     /// The pageToken field.
@@ -11620,29 +11849,35 @@ pub struct SearchAppResourceTypesRequest {
     /// Fuzzy search the display name of resource types.
     pub query: Option<String>,
     /// A list of resource type IDs to restrict the search by.
-    pub resource_type_ids: Option<Vec<String>>,
+    pub resource_type_ids: Vec<String>,
     /// A list of resource type trait IDs to restrict the search by.
-    pub resource_type_trait_ids: Option<Vec<String>>,
+    pub resource_type_trait_ids: Vec<String>,
 }
 
 impl serde::Serialize for SearchAppResourceTypesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_ids {
-            map.serialize_entry("appIds", value)?;
+        if !self.app_ids.is_empty() {
+            map.serialize_entry("appIds", &self.app_ids)?;
         }
-        if let Some(value) = &self.app_user_ids {
-            map.serialize_entry("appUserIds", value)?;
+        if !self.app_user_ids.is_empty() {
+            map.serialize_entry("appUserIds", &self.app_user_ids)?;
         }
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.exclude_resource_type_ids {
-            map.serialize_entry("excludeResourceTypeIds", value)?;
+        if !self.exclude_resource_type_ids.is_empty() {
+            map.serialize_entry(
+                "excludeResourceTypeIds",
+                &self.exclude_resource_type_ids,
+            )?;
         }
-        if let Some(value) = &self.exclude_resource_type_trait_ids {
-            map.serialize_entry("excludeResourceTypeTraitIds", value)?;
+        if !self.exclude_resource_type_trait_ids.is_empty() {
+            map.serialize_entry(
+                "excludeResourceTypeTraitIds",
+                &self.exclude_resource_type_trait_ids,
+            )?;
         }
         if let Some(value) = &self.page_size {
             map.serialize_entry("pageSize", value)?;
@@ -11653,11 +11888,11 @@ impl serde::Serialize for SearchAppResourceTypesRequest {
         if let Some(value) = &self.query {
             map.serialize_entry("query", value)?;
         }
-        if let Some(value) = &self.resource_type_ids {
-            map.serialize_entry("resourceTypeIds", value)?;
+        if !self.resource_type_ids.is_empty() {
+            map.serialize_entry("resourceTypeIds", &self.resource_type_ids)?;
         }
-        if let Some(value) = &self.resource_type_trait_ids {
-            map.serialize_entry("resourceTypeTraitIds", value)?;
+        if !self.resource_type_trait_ids.is_empty() {
+            map.serialize_entry("resourceTypeTraitIds", &self.resource_type_trait_ids)?;
         }
         map.end()
     }
@@ -11678,20 +11913,34 @@ impl wire::ReadFields for SearchAppResourceTypesRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appIds" => self.app_ids = map.next_value()?,
-            "appUserIds" => self.app_user_ids = map.next_value()?,
+            "appIds" => self.app_ids = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "appUserIds" => {
+                self.app_user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "displayName" => self.display_name = map.next_value()?,
             "excludeResourceTypeIds" => {
-                self.exclude_resource_type_ids = map.next_value()?;
+                self.exclude_resource_type_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "excludeResourceTypeTraitIds" => {
-                self.exclude_resource_type_trait_ids = map.next_value()?;
+                self.exclude_resource_type_trait_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "resourceTypeIds" => self.resource_type_ids = map.next_value()?,
-            "resourceTypeTraitIds" => self.resource_type_trait_ids = map.next_value()?,
+            "resourceTypeIds" => {
+                self.resource_type_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "resourceTypeTraitIds" => {
+                self.resource_type_trait_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -11704,7 +11953,7 @@ impl wire::ReadFields for SearchAppResourceTypesRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAppResourceTypesResponse {
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<AppResourceType>>,
+    pub list: Vec<AppResourceType>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -11715,8 +11964,8 @@ impl serde::Serialize for SearchAppResourceTypesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -11740,7 +11989,7 @@ impl wire::ReadFields for SearchAppResourceTypesResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -11756,15 +12005,15 @@ pub struct SearchAppResourcesRequest {
     /// The appId field.
     pub app_id: Option<String>,
     /// The appUserIds field.
-    pub app_user_ids: Option<Vec<String>>,
+    pub app_user_ids: Vec<String>,
     /// The excludeDeletedResourceBindings field.
     pub exclude_deleted_resource_bindings: Option<bool>,
     /// The excludeResourceIds field.
-    pub exclude_resource_ids: Option<Vec<String>>,
+    pub exclude_resource_ids: Vec<String>,
     /// The excludeResourceTypeTraitIds field.
-    pub exclude_resource_type_trait_ids: Option<Vec<String>>,
+    pub exclude_resource_type_trait_ids: Vec<String>,
     /// The ownerUserIds field.
-    pub owner_user_ids: Option<Vec<String>>,
+    pub owner_user_ids: Vec<String>,
     /// The pageSize field.
     pub page_size: Option<i32>,
     /// The pageToken field.
@@ -11772,13 +12021,13 @@ pub struct SearchAppResourcesRequest {
     /// The query field.
     pub query: Option<String>,
     /// The refs field.
-    pub refs: Option<Vec<AppResourceRef>>,
+    pub refs: Vec<AppResourceRef>,
     /// The resourceIds field.
-    pub resource_ids: Option<Vec<String>>,
+    pub resource_ids: Vec<String>,
     /// The resourceTypeIds field.
-    pub resource_type_ids: Option<Vec<String>>,
+    pub resource_type_ids: Vec<String>,
     /// The resourceTypeTraitIds field.
-    pub resource_type_trait_ids: Option<Vec<String>>,
+    pub resource_type_trait_ids: Vec<String>,
 }
 
 impl serde::Serialize for SearchAppResourcesRequest {
@@ -11788,20 +12037,23 @@ impl serde::Serialize for SearchAppResourcesRequest {
         if let Some(value) = &self.app_id {
             map.serialize_entry("appId", value)?;
         }
-        if let Some(value) = &self.app_user_ids {
-            map.serialize_entry("appUserIds", value)?;
+        if !self.app_user_ids.is_empty() {
+            map.serialize_entry("appUserIds", &self.app_user_ids)?;
         }
         if let Some(value) = &self.exclude_deleted_resource_bindings {
             map.serialize_entry("excludeDeletedResourceBindings", value)?;
         }
-        if let Some(value) = &self.exclude_resource_ids {
-            map.serialize_entry("excludeResourceIds", value)?;
+        if !self.exclude_resource_ids.is_empty() {
+            map.serialize_entry("excludeResourceIds", &self.exclude_resource_ids)?;
         }
-        if let Some(value) = &self.exclude_resource_type_trait_ids {
-            map.serialize_entry("excludeResourceTypeTraitIds", value)?;
+        if !self.exclude_resource_type_trait_ids.is_empty() {
+            map.serialize_entry(
+                "excludeResourceTypeTraitIds",
+                &self.exclude_resource_type_trait_ids,
+            )?;
         }
-        if let Some(value) = &self.owner_user_ids {
-            map.serialize_entry("ownerUserIds", value)?;
+        if !self.owner_user_ids.is_empty() {
+            map.serialize_entry("ownerUserIds", &self.owner_user_ids)?;
         }
         if let Some(value) = &self.page_size {
             map.serialize_entry("pageSize", value)?;
@@ -11812,17 +12064,17 @@ impl serde::Serialize for SearchAppResourcesRequest {
         if let Some(value) = &self.query {
             map.serialize_entry("query", value)?;
         }
-        if let Some(value) = &self.refs {
-            map.serialize_entry("refs", value)?;
+        if !self.refs.is_empty() {
+            map.serialize_entry("refs", &self.refs)?;
         }
-        if let Some(value) = &self.resource_ids {
-            map.serialize_entry("resourceIds", value)?;
+        if !self.resource_ids.is_empty() {
+            map.serialize_entry("resourceIds", &self.resource_ids)?;
         }
-        if let Some(value) = &self.resource_type_ids {
-            map.serialize_entry("resourceTypeIds", value)?;
+        if !self.resource_type_ids.is_empty() {
+            map.serialize_entry("resourceTypeIds", &self.resource_type_ids)?;
         }
-        if let Some(value) = &self.resource_type_trait_ids {
-            map.serialize_entry("resourceTypeTraitIds", value)?;
+        if !self.resource_type_trait_ids.is_empty() {
+            map.serialize_entry("resourceTypeTraitIds", &self.resource_type_trait_ids)?;
         }
         map.end()
     }
@@ -11844,22 +12096,42 @@ impl wire::ReadFields for SearchAppResourcesRequest {
     ) -> Result<(), A::Error> {
         match key {
             "appId" => self.app_id = map.next_value()?,
-            "appUserIds" => self.app_user_ids = map.next_value()?,
+            "appUserIds" => {
+                self.app_user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "excludeDeletedResourceBindings" => {
                 self.exclude_deleted_resource_bindings = map.next_value()?;
             }
-            "excludeResourceIds" => self.exclude_resource_ids = map.next_value()?,
-            "excludeResourceTypeTraitIds" => {
-                self.exclude_resource_type_trait_ids = map.next_value()?;
+            "excludeResourceIds" => {
+                self.exclude_resource_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
-            "ownerUserIds" => self.owner_user_ids = map.next_value()?,
+            "excludeResourceTypeTraitIds" => {
+                self.exclude_resource_type_trait_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "ownerUserIds" => {
+                self.owner_user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value()?,
-            "resourceIds" => self.resource_ids = map.next_value()?,
-            "resourceTypeIds" => self.resource_type_ids = map.next_value()?,
-            "resourceTypeTraitIds" => self.resource_type_trait_ids = map.next_value()?,
+            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "resourceIds" => {
+                self.resource_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "resourceTypeIds" => {
+                self.resource_type_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "resourceTypeTraitIds" => {
+                self.resource_type_trait_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -11872,9 +12144,9 @@ impl wire::ReadFields for SearchAppResourcesRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAppResourcesResponse {
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list field.
-    pub list: Option<Vec<AppResourceView>>,
+    pub list: Vec<AppResourceView>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -11883,11 +12155,11 @@ impl serde::Serialize for SearchAppResourcesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -11911,8 +12183,10 @@ impl wire::ReadFields for SearchAppResourcesResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -11926,11 +12200,11 @@ impl wire::ReadFields for SearchAppResourcesResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAppsRequest {
     /// A list of app IDs to restrict the search to.
-    pub app_ids: Option<Vec<String>>,
+    pub app_ids: Vec<String>,
     /// Search for apps with a case insensitive match on the display name.
     pub display_name: Option<String>,
     /// A list of app IDs to remove from the results.
-    pub exclude_app_ids: Option<Vec<String>>,
+    pub exclude_app_ids: Vec<String>,
     /// Only return apps which are directories
     pub only_directories: Option<bool>,
     /// The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
@@ -11938,7 +12212,7 @@ pub struct SearchAppsRequest {
     /// The pageToken field.
     pub page_token: Option<String>,
     /// Search for apps that use any of these policies.
-    pub policy_refs: Option<Vec<PolicyRef>>,
+    pub policy_refs: Vec<PolicyRef>,
     /// Query the apps with a fuzzy search on display name and description.
     pub query: Option<String>,
 }
@@ -11947,14 +12221,14 @@ impl serde::Serialize for SearchAppsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_ids {
-            map.serialize_entry("appIds", value)?;
+        if !self.app_ids.is_empty() {
+            map.serialize_entry("appIds", &self.app_ids)?;
         }
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.exclude_app_ids {
-            map.serialize_entry("excludeAppIds", value)?;
+        if !self.exclude_app_ids.is_empty() {
+            map.serialize_entry("excludeAppIds", &self.exclude_app_ids)?;
         }
         if let Some(value) = &self.only_directories {
             map.serialize_entry("onlyDirectories", value)?;
@@ -11965,8 +12239,8 @@ impl serde::Serialize for SearchAppsRequest {
         if let Some(value) = &self.page_token {
             map.serialize_entry("pageToken", value)?;
         }
-        if let Some(value) = &self.policy_refs {
-            map.serialize_entry("policyRefs", value)?;
+        if !self.policy_refs.is_empty() {
+            map.serialize_entry("policyRefs", &self.policy_refs)?;
         }
         if let Some(value) = &self.query {
             map.serialize_entry("query", value)?;
@@ -11990,13 +12264,17 @@ impl wire::ReadFields for SearchAppsRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appIds" => self.app_ids = map.next_value()?,
+            "appIds" => self.app_ids = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "displayName" => self.display_name = map.next_value()?,
-            "excludeAppIds" => self.exclude_app_ids = map.next_value()?,
+            "excludeAppIds" => {
+                self.exclude_app_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "onlyDirectories" => self.only_directories = map.next_value()?,
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
-            "policyRefs" => self.policy_refs = map.next_value()?,
+            "policyRefs" => {
+                self.policy_refs = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "query" => self.query = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -12010,7 +12288,7 @@ impl wire::ReadFields for SearchAppsRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAppsResponse {
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<App>>,
+    pub list: Vec<App>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -12021,8 +12299,8 @@ impl serde::Serialize for SearchAppsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -12046,7 +12324,7 @@ impl wire::ReadFields for SearchAppsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -12062,11 +12340,11 @@ pub struct SearchGrantFeedRequest {
     /// The `after` property.
     pub after: Option<time::OffsetDateTime>,
     /// The list of app entitlements to limit the search to.
-    pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    pub app_entitlement_refs: Vec<AppEntitlementRef>,
     /// The list of apps to limit the search to.
-    pub app_refs: Option<Vec<AppRef>>,
+    pub app_refs: Vec<AppRef>,
     /// The list of app users to limit the search to.
-    pub app_user_refs: Option<Vec<AppUserRef>>,
+    pub app_user_refs: Vec<AppUserRef>,
     /// The `before` property.
     pub before: Option<time::OffsetDateTime>,
     /// The `expandMask` property.
@@ -12076,7 +12354,7 @@ pub struct SearchGrantFeedRequest {
     /// The page_token field for pagination.
     pub page_token: Option<String>,
     /// The list of C1 users to limit the search to.
-    pub user_refs: Option<Vec<UserRef>>,
+    pub user_refs: Vec<UserRef>,
 }
 
 impl serde::Serialize for SearchGrantFeedRequest {
@@ -12086,14 +12364,14 @@ impl serde::Serialize for SearchGrantFeedRequest {
         if let Some(value) = &self.after {
             map.serialize_entry("after", &wire::Out::<wire::Timestamp>(value))?;
         }
-        if let Some(value) = &self.app_entitlement_refs {
-            map.serialize_entry("appEntitlementRefs", value)?;
+        if !self.app_entitlement_refs.is_empty() {
+            map.serialize_entry("appEntitlementRefs", &self.app_entitlement_refs)?;
         }
-        if let Some(value) = &self.app_refs {
-            map.serialize_entry("appRefs", value)?;
+        if !self.app_refs.is_empty() {
+            map.serialize_entry("appRefs", &self.app_refs)?;
         }
-        if let Some(value) = &self.app_user_refs {
-            map.serialize_entry("appUserRefs", value)?;
+        if !self.app_user_refs.is_empty() {
+            map.serialize_entry("appUserRefs", &self.app_user_refs)?;
         }
         if let Some(value) = &self.before {
             map.serialize_entry("before", &wire::Out::<wire::Timestamp>(value))?;
@@ -12107,8 +12385,8 @@ impl serde::Serialize for SearchGrantFeedRequest {
         if let Some(value) = &self.page_token {
             map.serialize_entry("pageToken", value)?;
         }
-        if let Some(value) = &self.user_refs {
-            map.serialize_entry("userRefs", value)?;
+        if !self.user_refs.is_empty() {
+            map.serialize_entry("userRefs", &self.user_refs)?;
         }
         map.end()
     }
@@ -12134,9 +12412,17 @@ impl wire::ReadFields for SearchGrantFeedRequest {
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
                     .map(|v| v.0);
             }
-            "appEntitlementRefs" => self.app_entitlement_refs = map.next_value()?,
-            "appRefs" => self.app_refs = map.next_value()?,
-            "appUserRefs" => self.app_user_refs = map.next_value()?,
+            "appEntitlementRefs" => {
+                self.app_entitlement_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "appRefs" => {
+                self.app_refs = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "appUserRefs" => {
+                self.app_user_refs = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "before" => {
                 self.before = map
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
@@ -12145,7 +12431,9 @@ impl wire::ReadFields for SearchGrantFeedRequest {
             "expandMask" => self.expand_mask = map.next_value()?,
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
-            "userRefs" => self.user_refs = map.next_value()?,
+            "userRefs" => {
+                self.user_refs = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -12158,9 +12446,9 @@ impl wire::ReadFields for SearchGrantFeedRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchGrantFeedResponse {
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<AppEntitlementUserBindingFeedView>>,
+    pub list: Vec<AppEntitlementUserBindingFeedView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retrieved.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -12171,11 +12459,11 @@ impl serde::Serialize for SearchGrantFeedResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -12199,8 +12487,10 @@ impl wire::ReadFields for SearchGrantFeedResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -12214,11 +12504,11 @@ impl wire::ReadFields for SearchGrantFeedResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchPastGrantsRequest {
     /// The appEntitlementRefs field.
-    pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    pub app_entitlement_refs: Vec<AppEntitlementRef>,
     /// The appIds field.
-    pub app_ids: Option<Vec<String>>,
+    pub app_ids: Vec<String>,
     /// The appUserRefs field.
-    pub app_user_refs: Option<Vec<AppUserRef>>,
+    pub app_user_refs: Vec<AppUserRef>,
     /// The `expandMask` property.
     pub expand_mask: Option<AppEntitlementUserBindingExpandHistoryMask>,
     /// The pageSize field.
@@ -12231,14 +12521,14 @@ impl serde::Serialize for SearchPastGrantsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_entitlement_refs {
-            map.serialize_entry("appEntitlementRefs", value)?;
+        if !self.app_entitlement_refs.is_empty() {
+            map.serialize_entry("appEntitlementRefs", &self.app_entitlement_refs)?;
         }
-        if let Some(value) = &self.app_ids {
-            map.serialize_entry("appIds", value)?;
+        if !self.app_ids.is_empty() {
+            map.serialize_entry("appIds", &self.app_ids)?;
         }
-        if let Some(value) = &self.app_user_refs {
-            map.serialize_entry("appUserRefs", value)?;
+        if !self.app_user_refs.is_empty() {
+            map.serialize_entry("appUserRefs", &self.app_user_refs)?;
         }
         if let Some(value) = &self.expand_mask {
             map.serialize_entry("expandMask", value)?;
@@ -12268,9 +12558,15 @@ impl wire::ReadFields for SearchPastGrantsRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appEntitlementRefs" => self.app_entitlement_refs = map.next_value()?,
-            "appIds" => self.app_ids = map.next_value()?,
-            "appUserRefs" => self.app_user_refs = map.next_value()?,
+            "appEntitlementRefs" => {
+                self.app_entitlement_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "appIds" => self.app_ids = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "appUserRefs" => {
+                self.app_user_refs = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "expandMask" => self.expand_mask = map.next_value()?,
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
@@ -12286,9 +12582,9 @@ impl wire::ReadFields for SearchPastGrantsRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchPastGrantsResponse {
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<AppEntitlementUserBindingHistoryView>>,
+    pub list: Vec<AppEntitlementUserBindingHistoryView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retrieved.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -12299,11 +12595,11 @@ impl serde::Serialize for SearchPastGrantsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -12327,8 +12623,10 @@ impl wire::ReadFields for SearchPastGrantsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -12420,15 +12718,15 @@ impl wire::ReadFields for SecretTrait {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetAppEntitlementOwnersRequest {
     /// The user_ids field for the users to set as an owner of the app entitlement.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for SetAppEntitlementOwnersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -12449,7 +12747,9 @@ impl wire::ReadFields for SetAppEntitlementOwnersRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -12491,15 +12791,15 @@ impl wire::ReadFields for SetAppEntitlementOwnersResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetAppOwnersRequest {
     /// The user_ids field for the users to set as an owner of the app.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for SetAppOwnersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -12520,7 +12820,9 @@ impl wire::ReadFields for SetAppOwnersRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -12562,15 +12864,15 @@ impl wire::ReadFields for SetAppOwnersResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetAppResourceOwnersRequest {
     /// The userIds field.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for SetAppResourceOwnersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -12591,7 +12893,9 @@ impl wire::ReadFields for SetAppResourceOwnersRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -12633,15 +12937,15 @@ impl wire::ReadFields for SetAppResourceOwnersResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SyncConfig {
     /// The syncResourceTypeIds field.
-    pub sync_resource_type_ids: Option<Vec<String>>,
+    pub sync_resource_type_ids: Vec<String>,
 }
 
 impl serde::Serialize for SyncConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.sync_resource_type_ids {
-            map.serialize_entry("syncResourceTypeIds", value)?;
+        if !self.sync_resource_type_ids.is_empty() {
+            map.serialize_entry("syncResourceTypeIds", &self.sync_resource_type_ids)?;
         }
         map.end()
     }
@@ -12662,7 +12966,11 @@ impl wire::ReadFields for SyncConfig {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "syncResourceTypeIds" => self.sync_resource_type_ids = map.next_value()?,
+            "syncResourceTypeIds" => {
+                self.sync_resource_type_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -12756,15 +13064,15 @@ impl wire::ReadFields for TaskAuditErrorResult {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskAuditSuccessResult {
     /// The annotations field.
-    pub annotations: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub annotations: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for TaskAuditSuccessResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.annotations {
-            map.serialize_entry("annotations", value)?;
+        if !self.annotations.is_empty() {
+            map.serialize_entry("annotations", &self.annotations)?;
         }
         map.end()
     }
@@ -12785,7 +13093,9 @@ impl wire::ReadFields for TaskAuditSuccessResult {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "annotations" => self.annotations = map.next_value()?,
+            "annotations" => {
+                self.annotations = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -12862,7 +13172,7 @@ pub struct UpdateAppEntitlementResponse {
     /// The `appEntitlementView` property.
     pub app_entitlement_view: Option<AppEntitlementView>,
     /// List of related objects
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for UpdateAppEntitlementResponse {
@@ -12872,8 +13182,8 @@ impl serde::Serialize for UpdateAppEntitlementResponse {
         if let Some(value) = &self.app_entitlement_view {
             map.serialize_entry("appEntitlementView", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -12895,7 +13205,9 @@ impl wire::ReadFields for UpdateAppEntitlementResponse {
     ) -> Result<(), A::Error> {
         match key {
             "appEntitlementView" => self.app_entitlement_view = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -13303,7 +13615,7 @@ pub struct UpdateManuallyManagedResourceTypeResponse {
     /// The `appResourceType` property.
     pub app_resource_type: Option<AppResourceType>,
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for UpdateManuallyManagedResourceTypeResponse {
@@ -13313,8 +13625,8 @@ impl serde::Serialize for UpdateManuallyManagedResourceTypeResponse {
         if let Some(value) = &self.app_resource_type {
             map.serialize_entry("appResourceType", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -13336,7 +13648,9 @@ impl wire::ReadFields for UpdateManuallyManagedResourceTypeResponse {
     ) -> Result<(), A::Error> {
         match key {
             "appResourceType" => self.app_resource_type = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }

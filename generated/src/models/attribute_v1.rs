@@ -704,7 +704,7 @@ impl wire::ReadFields for GetRiskLevelAttributeValueResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAttributeTypesResponse {
     /// The list of AttributeTypes.
-    pub list: Option<Vec<AttributeType>>,
+    pub list: Vec<AttributeType>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -715,8 +715,8 @@ impl serde::Serialize for ListAttributeTypesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -740,7 +740,7 @@ impl wire::ReadFields for ListAttributeTypesResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -754,7 +754,7 @@ impl wire::ReadFields for ListAttributeTypesResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAttributeValuesResponse {
     /// The list of AttributeValues.
-    pub list: Option<Vec<AttributeValue>>,
+    pub list: Vec<AttributeValue>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -765,8 +765,8 @@ impl serde::Serialize for ListAttributeValuesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -790,7 +790,7 @@ impl wire::ReadFields for ListAttributeValuesResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -804,7 +804,7 @@ impl wire::ReadFields for ListAttributeValuesResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListComplianceFrameworksResponse {
     /// The list field.
-    pub list: Option<Vec<AttributeValue>>,
+    pub list: Vec<AttributeValue>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -813,8 +813,8 @@ impl serde::Serialize for ListComplianceFrameworksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -838,7 +838,7 @@ impl wire::ReadFields for ListComplianceFrameworksResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -852,7 +852,7 @@ impl wire::ReadFields for ListComplianceFrameworksResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRiskLevelsResponse {
     /// The list field.
-    pub list: Option<Vec<AttributeValue>>,
+    pub list: Vec<AttributeValue>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -861,8 +861,8 @@ impl serde::Serialize for ListRiskLevelsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -886,7 +886,7 @@ impl wire::ReadFields for ListRiskLevelsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -900,11 +900,11 @@ impl wire::ReadFields for ListRiskLevelsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAttributeValuesRequest {
     /// The attribute type ids for what type of attributes to search for.
-    pub attribute_type_ids: Option<Vec<String>>,
+    pub attribute_type_ids: Vec<String>,
     /// Exclude attributes with these ids from the search results.
-    pub exclude_ids: Option<Vec<String>>,
+    pub exclude_ids: Vec<String>,
     /// Include attributes with these ids in the search results.
-    pub ids: Option<Vec<String>>,
+    pub ids: Vec<String>,
     /// The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
     pub page_size: Option<i32>,
     /// The pageToken field.
@@ -919,14 +919,14 @@ impl serde::Serialize for SearchAttributeValuesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.attribute_type_ids {
-            map.serialize_entry("attributeTypeIds", value)?;
+        if !self.attribute_type_ids.is_empty() {
+            map.serialize_entry("attributeTypeIds", &self.attribute_type_ids)?;
         }
-        if let Some(value) = &self.exclude_ids {
-            map.serialize_entry("excludeIds", value)?;
+        if !self.exclude_ids.is_empty() {
+            map.serialize_entry("excludeIds", &self.exclude_ids)?;
         }
-        if let Some(value) = &self.ids {
-            map.serialize_entry("ids", value)?;
+        if !self.ids.is_empty() {
+            map.serialize_entry("ids", &self.ids)?;
         }
         if let Some(value) = &self.page_size {
             map.serialize_entry("pageSize", value)?;
@@ -959,9 +959,15 @@ impl wire::ReadFields for SearchAttributeValuesRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "attributeTypeIds" => self.attribute_type_ids = map.next_value()?,
-            "excludeIds" => self.exclude_ids = map.next_value()?,
-            "ids" => self.ids = map.next_value()?,
+            "attributeTypeIds" => {
+                self.attribute_type_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "excludeIds" => {
+                self.exclude_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "ids" => self.ids = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
@@ -978,7 +984,7 @@ impl wire::ReadFields for SearchAttributeValuesRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAttributeValuesResponse {
     /// The list of returned AttributeValues.
-    pub list: Option<Vec<AttributeValue>>,
+    pub list: Vec<AttributeValue>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -989,8 +995,8 @@ impl serde::Serialize for SearchAttributeValuesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -1014,7 +1020,7 @@ impl wire::ReadFields for SearchAttributeValuesResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

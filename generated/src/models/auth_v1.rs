@@ -8,13 +8,13 @@ use crate::wire;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IntrospectResponse {
     /// The list of feature flags enabled for the tenant the logged in user belongs to.
-    pub features: Option<Vec<String>>,
+    pub features: Vec<String>,
     /// The list of permissions that the current logged in user has.
-    pub permissions: Option<Vec<String>>,
+    pub permissions: Vec<String>,
     /// The principleID of the current logged in user.
     pub principle_id: Option<String>,
     /// The list of roles that the current logged in user has.
-    pub roles: Option<Vec<String>>,
+    pub roles: Vec<String>,
     /// The userID of the current logged in user.
     pub user_id: Option<String>,
 }
@@ -23,17 +23,17 @@ impl serde::Serialize for IntrospectResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.features {
-            map.serialize_entry("features", value)?;
+        if !self.features.is_empty() {
+            map.serialize_entry("features", &self.features)?;
         }
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
+        if !self.permissions.is_empty() {
+            map.serialize_entry("permissions", &self.permissions)?;
         }
         if let Some(value) = &self.principle_id {
             map.serialize_entry("principleId", value)?;
         }
-        if let Some(value) = &self.roles {
-            map.serialize_entry("roles", value)?;
+        if !self.roles.is_empty() {
+            map.serialize_entry("roles", &self.roles)?;
         }
         if let Some(value) = &self.user_id {
             map.serialize_entry("userId", value)?;
@@ -57,10 +57,14 @@ impl wire::ReadFields for IntrospectResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "features" => self.features = map.next_value()?,
-            "permissions" => self.permissions = map.next_value()?,
+            "features" => {
+                self.features = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "permissions" => {
+                self.permissions = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "principleId" => self.principle_id = map.next_value()?,
-            "roles" => self.roles = map.next_value()?,
+            "roles" => self.roles = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "userId" => self.user_id = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

@@ -431,7 +431,7 @@ pub struct Automation {
     /// the app id this workflow_template belongs to
     pub app_id: Option<String>,
     /// The automationSteps field.
-    pub automation_steps: Option<Vec<AutomationStep>>,
+    pub automation_steps: Vec<AutomationStep>,
     /// Part of the oneof `disabled_reason`: set at most one of this and .
     pub circuit_breaker: Option<DisabledReasonCircuitBreaker>,
     /// The `context` property.
@@ -445,9 +445,9 @@ pub struct Automation {
     /// The displayName field.
     pub display_name: Option<String>,
     /// The draftAutomationSteps field.
-    pub draft_automation_steps: Option<Vec<AutomationStep>>,
+    pub draft_automation_steps: Vec<AutomationStep>,
     /// The draftTriggers field.
-    pub draft_triggers: Option<Vec<AutomationTrigger>>,
+    pub draft_triggers: Vec<AutomationTrigger>,
     /// The enabled field.
     pub enabled: Option<bool>,
     /// The id field.
@@ -459,7 +459,7 @@ pub struct Automation {
     /// The primaryTriggerType field.
     pub primary_trigger_type: Option<AutomationPrimaryTriggerType>,
     /// The triggers field.
-    pub triggers: Option<Vec<AutomationTrigger>>,
+    pub triggers: Vec<AutomationTrigger>,
 }
 
 impl serde::Serialize for Automation {
@@ -469,8 +469,8 @@ impl serde::Serialize for Automation {
         if let Some(value) = &self.app_id {
             map.serialize_entry("appId", value)?;
         }
-        if let Some(value) = &self.automation_steps {
-            map.serialize_entry("automationSteps", value)?;
+        if !self.automation_steps.is_empty() {
+            map.serialize_entry("automationSteps", &self.automation_steps)?;
         }
         if let Some(value) = &self.circuit_breaker {
             map.serialize_entry("circuitBreaker", value)?;
@@ -490,11 +490,11 @@ impl serde::Serialize for Automation {
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.draft_automation_steps {
-            map.serialize_entry("draftAutomationSteps", value)?;
+        if !self.draft_automation_steps.is_empty() {
+            map.serialize_entry("draftAutomationSteps", &self.draft_automation_steps)?;
         }
-        if let Some(value) = &self.draft_triggers {
-            map.serialize_entry("draftTriggers", value)?;
+        if !self.draft_triggers.is_empty() {
+            map.serialize_entry("draftTriggers", &self.draft_triggers)?;
         }
         if let Some(value) = &self.enabled {
             map.serialize_entry("enabled", value)?;
@@ -511,8 +511,8 @@ impl serde::Serialize for Automation {
         if let Some(value) = &self.primary_trigger_type {
             map.serialize_entry("primaryTriggerType", value)?;
         }
-        if let Some(value) = &self.triggers {
-            map.serialize_entry("triggers", value)?;
+        if !self.triggers.is_empty() {
+            map.serialize_entry("triggers", &self.triggers)?;
         }
         map.end()
     }
@@ -534,7 +534,11 @@ impl wire::ReadFields for Automation {
     ) -> Result<(), A::Error> {
         match key {
             "appId" => self.app_id = map.next_value()?,
-            "automationSteps" => self.automation_steps = map.next_value()?,
+            "automationSteps" => {
+                self.automation_steps = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "circuitBreaker" => self.circuit_breaker = map.next_value()?,
             "context" => self.context = map.next_value()?,
             "createdAt" => {
@@ -549,8 +553,14 @@ impl wire::ReadFields for Automation {
             }
             "description" => self.description = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
-            "draftAutomationSteps" => self.draft_automation_steps = map.next_value()?,
-            "draftTriggers" => self.draft_triggers = map.next_value()?,
+            "draftAutomationSteps" => {
+                self.draft_automation_steps = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "draftTriggers" => {
+                self.draft_triggers = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "enabled" => self.enabled = map.next_value()?,
             "id" => self.id = map.next_value()?,
             "isDraft" => self.is_draft = map.next_value()?,
@@ -560,7 +570,9 @@ impl wire::ReadFields for Automation {
                     .map(|v| v.0);
             }
             "primaryTriggerType" => self.primary_trigger_type = map.next_value()?,
-            "triggers" => self.triggers = map.next_value()?,
+            "triggers" => {
+                self.triggers = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -739,15 +751,15 @@ impl wire::ReadFields for AutomationExecution {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutomationExecutionExpandMask {
     /// The paths field.
-    pub paths: Option<Vec<String>>,
+    pub paths: Vec<String>,
 }
 
 impl serde::Serialize for AutomationExecutionExpandMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.paths {
-            map.serialize_entry("paths", value)?;
+        if !self.paths.is_empty() {
+            map.serialize_entry("paths", &self.paths)?;
         }
         map.end()
     }
@@ -768,7 +780,7 @@ impl wire::ReadFields for AutomationExecutionExpandMask {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "paths" => self.paths = map.next_value()?,
+            "paths" => self.paths = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -964,7 +976,7 @@ pub struct AutomationInput {
     /// the app id this workflow_template belongs to
     pub app_id: Option<String>,
     /// The automationSteps field.
-    pub automation_steps: Option<Vec<AutomationStep>>,
+    pub automation_steps: Vec<AutomationStep>,
     /// Part of the oneof `disabled_reason`: set at most one of this and .
     pub circuit_breaker: Option<DisabledReasonCircuitBreaker>,
     /// The `context` property.
@@ -978,9 +990,9 @@ pub struct AutomationInput {
     /// The displayName field.
     pub display_name: Option<String>,
     /// The draftAutomationSteps field.
-    pub draft_automation_steps: Option<Vec<AutomationStep>>,
+    pub draft_automation_steps: Vec<AutomationStep>,
     /// The draftTriggers field.
-    pub draft_triggers: Option<Vec<AutomationTrigger>>,
+    pub draft_triggers: Vec<AutomationTrigger>,
     /// The enabled field.
     pub enabled: Option<bool>,
     /// The isDraft field.
@@ -990,7 +1002,7 @@ pub struct AutomationInput {
     /// The primaryTriggerType field.
     pub primary_trigger_type: Option<AutomationPrimaryTriggerType>,
     /// The triggers field.
-    pub triggers: Option<Vec<AutomationTrigger>>,
+    pub triggers: Vec<AutomationTrigger>,
 }
 
 impl serde::Serialize for AutomationInput {
@@ -1000,8 +1012,8 @@ impl serde::Serialize for AutomationInput {
         if let Some(value) = &self.app_id {
             map.serialize_entry("appId", value)?;
         }
-        if let Some(value) = &self.automation_steps {
-            map.serialize_entry("automationSteps", value)?;
+        if !self.automation_steps.is_empty() {
+            map.serialize_entry("automationSteps", &self.automation_steps)?;
         }
         if let Some(value) = &self.circuit_breaker {
             map.serialize_entry("circuitBreaker", value)?;
@@ -1021,11 +1033,11 @@ impl serde::Serialize for AutomationInput {
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.draft_automation_steps {
-            map.serialize_entry("draftAutomationSteps", value)?;
+        if !self.draft_automation_steps.is_empty() {
+            map.serialize_entry("draftAutomationSteps", &self.draft_automation_steps)?;
         }
-        if let Some(value) = &self.draft_triggers {
-            map.serialize_entry("draftTriggers", value)?;
+        if !self.draft_triggers.is_empty() {
+            map.serialize_entry("draftTriggers", &self.draft_triggers)?;
         }
         if let Some(value) = &self.enabled {
             map.serialize_entry("enabled", value)?;
@@ -1039,8 +1051,8 @@ impl serde::Serialize for AutomationInput {
         if let Some(value) = &self.primary_trigger_type {
             map.serialize_entry("primaryTriggerType", value)?;
         }
-        if let Some(value) = &self.triggers {
-            map.serialize_entry("triggers", value)?;
+        if !self.triggers.is_empty() {
+            map.serialize_entry("triggers", &self.triggers)?;
         }
         map.end()
     }
@@ -1062,7 +1074,11 @@ impl wire::ReadFields for AutomationInput {
     ) -> Result<(), A::Error> {
         match key {
             "appId" => self.app_id = map.next_value()?,
-            "automationSteps" => self.automation_steps = map.next_value()?,
+            "automationSteps" => {
+                self.automation_steps = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "circuitBreaker" => self.circuit_breaker = map.next_value()?,
             "context" => self.context = map.next_value()?,
             "createdAt" => {
@@ -1077,8 +1093,14 @@ impl wire::ReadFields for AutomationInput {
             }
             "description" => self.description = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
-            "draftAutomationSteps" => self.draft_automation_steps = map.next_value()?,
-            "draftTriggers" => self.draft_triggers = map.next_value()?,
+            "draftAutomationSteps" => {
+                self.draft_automation_steps = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "draftTriggers" => {
+                self.draft_triggers = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "enabled" => self.enabled = map.next_value()?,
             "isDraft" => self.is_draft = map.next_value()?,
             "lastExecutedAt" => {
@@ -1087,7 +1109,9 @@ impl wire::ReadFields for AutomationInput {
                     .map(|v| v.0);
             }
             "primaryTriggerType" => self.primary_trigger_type = map.next_value()?,
-            "triggers" => self.triggers = map.next_value()?,
+            "triggers" => {
+                self.triggers = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1444,7 +1468,7 @@ impl wire::ReadFields for AutomationTemplateRef {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutomationTemplateVersion {
     /// The automationSteps field.
-    pub automation_steps: Option<Vec<AutomationStep>>,
+    pub automation_steps: Vec<AutomationStep>,
     /// The automationTemplateId field.
     pub automation_template_id: Option<String>,
     /// The `createdAt` property.
@@ -1452,7 +1476,7 @@ pub struct AutomationTemplateVersion {
     /// The `deletedAt` property.
     pub deleted_at: Option<time::OffsetDateTime>,
     /// The triggers field.
-    pub triggers: Option<Vec<AutomationTrigger>>,
+    pub triggers: Vec<AutomationTrigger>,
     /// The `updatedAt` property.
     pub updated_at: Option<time::OffsetDateTime>,
     /// The version field.
@@ -1463,8 +1487,8 @@ impl serde::Serialize for AutomationTemplateVersion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.automation_steps {
-            map.serialize_entry("automationSteps", value)?;
+        if !self.automation_steps.is_empty() {
+            map.serialize_entry("automationSteps", &self.automation_steps)?;
         }
         if let Some(value) = &self.automation_template_id {
             map.serialize_entry("automationTemplateId", value)?;
@@ -1475,8 +1499,8 @@ impl serde::Serialize for AutomationTemplateVersion {
         if let Some(value) = &self.deleted_at {
             map.serialize_entry("deletedAt", &wire::Out::<wire::Timestamp>(value))?;
         }
-        if let Some(value) = &self.triggers {
-            map.serialize_entry("triggers", value)?;
+        if !self.triggers.is_empty() {
+            map.serialize_entry("triggers", &self.triggers)?;
         }
         if let Some(value) = &self.updated_at {
             map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
@@ -1503,7 +1527,11 @@ impl wire::ReadFields for AutomationTemplateVersion {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "automationSteps" => self.automation_steps = map.next_value()?,
+            "automationSteps" => {
+                self.automation_steps = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "automationTemplateId" => self.automation_template_id = map.next_value()?,
             "createdAt" => {
                 self.created_at = map
@@ -1515,7 +1543,9 @@ impl wire::ReadFields for AutomationTemplateVersion {
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
                     .map(|v| v.0);
             }
-            "triggers" => self.triggers = map.next_value()?,
+            "triggers" => {
+                self.triggers = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "updatedAt" => {
                 self.updated_at = map
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
@@ -1655,7 +1685,7 @@ pub struct AutomationsCreateAutomationRequest {
     /// the app id this workflow_template belongs to
     pub app_id: Option<String>,
     /// The automationSteps field.
-    pub automation_steps: Option<Vec<AutomationStep>>,
+    pub automation_steps: Vec<AutomationStep>,
     /// The `context` property.
     pub context: Option<AutomationContext>,
     /// The description field.
@@ -1663,15 +1693,15 @@ pub struct AutomationsCreateAutomationRequest {
     /// The displayName field.
     pub display_name: Option<String>,
     /// The draftAutomationSteps field.
-    pub draft_automation_steps: Option<Vec<AutomationStep>>,
+    pub draft_automation_steps: Vec<AutomationStep>,
     /// The draftTriggers field.
-    pub draft_triggers: Option<Vec<AutomationTrigger>>,
+    pub draft_triggers: Vec<AutomationTrigger>,
     /// The enabled field.
     pub enabled: Option<bool>,
     /// The isDraft field.
     pub is_draft: Option<bool>,
     /// The triggers field.
-    pub triggers: Option<Vec<AutomationTrigger>>,
+    pub triggers: Vec<AutomationTrigger>,
 }
 
 impl serde::Serialize for AutomationsCreateAutomationRequest {
@@ -1681,8 +1711,8 @@ impl serde::Serialize for AutomationsCreateAutomationRequest {
         if let Some(value) = &self.app_id {
             map.serialize_entry("appId", value)?;
         }
-        if let Some(value) = &self.automation_steps {
-            map.serialize_entry("automationSteps", value)?;
+        if !self.automation_steps.is_empty() {
+            map.serialize_entry("automationSteps", &self.automation_steps)?;
         }
         if let Some(value) = &self.context {
             map.serialize_entry("context", value)?;
@@ -1693,11 +1723,11 @@ impl serde::Serialize for AutomationsCreateAutomationRequest {
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.draft_automation_steps {
-            map.serialize_entry("draftAutomationSteps", value)?;
+        if !self.draft_automation_steps.is_empty() {
+            map.serialize_entry("draftAutomationSteps", &self.draft_automation_steps)?;
         }
-        if let Some(value) = &self.draft_triggers {
-            map.serialize_entry("draftTriggers", value)?;
+        if !self.draft_triggers.is_empty() {
+            map.serialize_entry("draftTriggers", &self.draft_triggers)?;
         }
         if let Some(value) = &self.enabled {
             map.serialize_entry("enabled", value)?;
@@ -1705,8 +1735,8 @@ impl serde::Serialize for AutomationsCreateAutomationRequest {
         if let Some(value) = &self.is_draft {
             map.serialize_entry("isDraft", value)?;
         }
-        if let Some(value) = &self.triggers {
-            map.serialize_entry("triggers", value)?;
+        if !self.triggers.is_empty() {
+            map.serialize_entry("triggers", &self.triggers)?;
         }
         map.end()
     }
@@ -1728,15 +1758,27 @@ impl wire::ReadFields for AutomationsCreateAutomationRequest {
     ) -> Result<(), A::Error> {
         match key {
             "appId" => self.app_id = map.next_value()?,
-            "automationSteps" => self.automation_steps = map.next_value()?,
+            "automationSteps" => {
+                self.automation_steps = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "context" => self.context = map.next_value()?,
             "description" => self.description = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
-            "draftAutomationSteps" => self.draft_automation_steps = map.next_value()?,
-            "draftTriggers" => self.draft_triggers = map.next_value()?,
+            "draftAutomationSteps" => {
+                self.draft_automation_steps = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "draftTriggers" => {
+                self.draft_triggers = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "enabled" => self.enabled = map.next_value()?,
             "isDraft" => self.is_draft = map.next_value()?,
-            "triggers" => self.triggers = map.next_value()?,
+            "triggers" => {
+                self.triggers = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1863,7 +1905,7 @@ pub struct AutomationsTaskAction {
     /// Part of the oneof `action`: set at most one of this and `close`.
     pub reassign: Option<ReassignAction>,
     /// The taskTypes field.
-    pub task_types: Option<Vec<AutomationsTaskActionTaskTypesItem>>,
+    pub task_types: Vec<AutomationsTaskActionTaskTypesItem>,
     /// The taskUserRelation field.
     pub task_user_relation: Option<AutomationsTaskActionTaskUserRelation>,
 }
@@ -1878,8 +1920,8 @@ impl serde::Serialize for AutomationsTaskAction {
         if let Some(value) = &self.reassign {
             map.serialize_entry("reassign", value)?;
         }
-        if let Some(value) = &self.task_types {
-            map.serialize_entry("taskTypes", value)?;
+        if !self.task_types.is_empty() {
+            map.serialize_entry("taskTypes", &self.task_types)?;
         }
         if let Some(value) = &self.task_user_relation {
             map.serialize_entry("taskUserRelation", value)?;
@@ -1905,7 +1947,9 @@ impl wire::ReadFields for AutomationsTaskAction {
         match key {
             "close" => self.close = map.next_value()?,
             "reassign" => self.reassign = map.next_value()?,
-            "taskTypes" => self.task_types = map.next_value()?,
+            "taskTypes" => {
+                self.task_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskUserRelation" => self.task_user_relation = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2085,7 +2129,7 @@ impl wire::ReadFields for AutomationsWebhook {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CallFunction {
     /// The args field.
-    pub args: Option<std::collections::BTreeMap<String, String>>,
+    pub args: std::collections::BTreeMap<String, String>,
     /// The functionId field.
     pub function_id: Option<String>,
 }
@@ -2094,8 +2138,8 @@ impl serde::Serialize for CallFunction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.args {
-            map.serialize_entry("args", value)?;
+        if !self.args.is_empty() {
+            map.serialize_entry("args", &self.args)?;
         }
         if let Some(value) = &self.function_id {
             map.serialize_entry("functionId", value)?;
@@ -2119,7 +2163,7 @@ impl wire::ReadFields for CallFunction {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "args" => self.args = map.next_value()?,
+            "args" => self.args = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "functionId" => self.function_id = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2195,15 +2239,15 @@ impl wire::ReadFields for CloseAction {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConflictMonitorRefs {
     /// The conflictMonitorRefs field.
-    pub conflict_monitor_refs: Option<Vec<ConflictMonitorRef>>,
+    pub conflict_monitor_refs: Vec<ConflictMonitorRef>,
 }
 
 impl serde::Serialize for ConflictMonitorRefs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.conflict_monitor_refs {
-            map.serialize_entry("conflictMonitorRefs", value)?;
+        if !self.conflict_monitor_refs.is_empty() {
+            map.serialize_entry("conflictMonitorRefs", &self.conflict_monitor_refs)?;
         }
         map.end()
     }
@@ -2224,7 +2268,11 @@ impl wire::ReadFields for ConflictMonitorRefs {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "conflictMonitorRefs" => self.conflict_monitor_refs = map.next_value()?,
+            "conflictMonitorRefs" => {
+                self.conflict_monitor_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -2372,7 +2420,7 @@ pub struct CreateAccessReview {
     /// The userIdsCel field.
     pub user_ids_cel: Option<String>,
     /// The userRefs field.
-    pub user_refs: Option<Vec<UserRef>>,
+    pub user_refs: Vec<UserRef>,
 }
 
 impl serde::Serialize for CreateAccessReview {
@@ -2394,8 +2442,8 @@ impl serde::Serialize for CreateAccessReview {
         if let Some(value) = &self.user_ids_cel {
             map.serialize_entry("userIdsCel", value)?;
         }
-        if let Some(value) = &self.user_refs {
-            map.serialize_entry("userRefs", value)?;
+        if !self.user_refs.is_empty() {
+            map.serialize_entry("userRefs", &self.user_refs)?;
         }
         map.end()
     }
@@ -2425,7 +2473,9 @@ impl wire::ReadFields for CreateAccessReview {
             "campaignName" => self.campaign_name = map.next_value()?,
             "useSubjectUser" => self.use_subject_user = map.next_value()?,
             "userIdsCel" => self.user_ids_cel = map.next_value()?,
-            "userRefs" => self.user_refs = map.next_value()?,
+            "userRefs" => {
+                self.user_refs = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -2438,11 +2488,11 @@ impl wire::ReadFields for CreateAccessReview {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateRevokeTasks {
     /// The appEntitlementRefs field.
-    pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    pub app_entitlement_refs: Vec<AppEntitlementRef>,
     /// The appEntitlementRefsCel field.
     pub app_entitlement_refs_cel: Option<String>,
     /// The excludedAppEntitlementRefs field.
-    pub excluded_app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    pub excluded_app_entitlement_refs: Vec<AppEntitlementRef>,
     /// The excludedAppEntitlementRefsCel field.
     pub excluded_app_entitlement_refs_cel: Option<String>,
     /// The revokeAll field.
@@ -2459,14 +2509,17 @@ impl serde::Serialize for CreateRevokeTasks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_entitlement_refs {
-            map.serialize_entry("appEntitlementRefs", value)?;
+        if !self.app_entitlement_refs.is_empty() {
+            map.serialize_entry("appEntitlementRefs", &self.app_entitlement_refs)?;
         }
         if let Some(value) = &self.app_entitlement_refs_cel {
             map.serialize_entry("appEntitlementRefsCel", value)?;
         }
-        if let Some(value) = &self.excluded_app_entitlement_refs {
-            map.serialize_entry("excludedAppEntitlementRefs", value)?;
+        if !self.excluded_app_entitlement_refs.is_empty() {
+            map.serialize_entry(
+                "excludedAppEntitlementRefs",
+                &self.excluded_app_entitlement_refs,
+            )?;
         }
         if let Some(value) = &self.excluded_app_entitlement_refs_cel {
             map.serialize_entry("excludedAppEntitlementRefsCel", value)?;
@@ -2502,10 +2555,16 @@ impl wire::ReadFields for CreateRevokeTasks {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appEntitlementRefs" => self.app_entitlement_refs = map.next_value()?,
+            "appEntitlementRefs" => {
+                self.app_entitlement_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "appEntitlementRefsCel" => self.app_entitlement_refs_cel = map.next_value()?,
             "excludedAppEntitlementRefs" => {
-                self.excluded_app_entitlement_refs = map.next_value()?;
+                self.excluded_app_entitlement_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "excludedAppEntitlementRefsCel" => {
                 self.excluded_app_entitlement_refs_cel = map.next_value()?;
@@ -2684,30 +2743,36 @@ impl wire::ReadFields for DisabledReasonCircuitBreaker {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EntitlementExclusionCriteria {
     /// The excludedAppIds field.
-    pub excluded_app_ids: Option<Vec<String>>,
+    pub excluded_app_ids: Vec<String>,
     /// The excludedComplianceFrameworkIds field.
-    pub excluded_compliance_framework_ids: Option<Vec<String>>,
+    pub excluded_compliance_framework_ids: Vec<String>,
     /// The excludedResourceTypeIds field.
-    pub excluded_resource_type_ids: Option<Vec<String>>,
+    pub excluded_resource_type_ids: Vec<String>,
     /// The excludedRiskLevelIds field.
-    pub excluded_risk_level_ids: Option<Vec<String>>,
+    pub excluded_risk_level_ids: Vec<String>,
 }
 
 impl serde::Serialize for EntitlementExclusionCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.excluded_app_ids {
-            map.serialize_entry("excludedAppIds", value)?;
+        if !self.excluded_app_ids.is_empty() {
+            map.serialize_entry("excludedAppIds", &self.excluded_app_ids)?;
         }
-        if let Some(value) = &self.excluded_compliance_framework_ids {
-            map.serialize_entry("excludedComplianceFrameworkIds", value)?;
+        if !self.excluded_compliance_framework_ids.is_empty() {
+            map.serialize_entry(
+                "excludedComplianceFrameworkIds",
+                &self.excluded_compliance_framework_ids,
+            )?;
         }
-        if let Some(value) = &self.excluded_resource_type_ids {
-            map.serialize_entry("excludedResourceTypeIds", value)?;
+        if !self.excluded_resource_type_ids.is_empty() {
+            map.serialize_entry(
+                "excludedResourceTypeIds",
+                &self.excluded_resource_type_ids,
+            )?;
         }
-        if let Some(value) = &self.excluded_risk_level_ids {
-            map.serialize_entry("excludedRiskLevelIds", value)?;
+        if !self.excluded_risk_level_ids.is_empty() {
+            map.serialize_entry("excludedRiskLevelIds", &self.excluded_risk_level_ids)?;
         }
         map.end()
     }
@@ -2728,14 +2793,26 @@ impl wire::ReadFields for EntitlementExclusionCriteria {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "excludedAppIds" => self.excluded_app_ids = map.next_value()?,
+            "excludedAppIds" => {
+                self.excluded_app_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "excludedComplianceFrameworkIds" => {
-                self.excluded_compliance_framework_ids = map.next_value()?;
+                self.excluded_compliance_framework_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "excludedResourceTypeIds" => {
-                self.excluded_resource_type_ids = map.next_value()?;
+                self.excluded_resource_type_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
-            "excludedRiskLevelIds" => self.excluded_risk_level_ids = map.next_value()?,
+            "excludedRiskLevelIds" => {
+                self.excluded_risk_level_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -2748,15 +2825,18 @@ impl wire::ReadFields for EntitlementExclusionCriteria {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EntitlementExclusionList {
     /// The excludedAppEntitlementRefs field.
-    pub excluded_app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    pub excluded_app_entitlement_refs: Vec<AppEntitlementRef>,
 }
 
 impl serde::Serialize for EntitlementExclusionList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.excluded_app_entitlement_refs {
-            map.serialize_entry("excludedAppEntitlementRefs", value)?;
+        if !self.excluded_app_entitlement_refs.is_empty() {
+            map.serialize_entry(
+                "excludedAppEntitlementRefs",
+                &self.excluded_app_entitlement_refs,
+            )?;
         }
         map.end()
     }
@@ -2778,7 +2858,9 @@ impl wire::ReadFields for EntitlementExclusionList {
     ) -> Result<(), A::Error> {
         match key {
             "excludedAppEntitlementRefs" => {
-                self.excluded_app_entitlement_refs = map.next_value()?;
+                self.excluded_app_entitlement_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2894,30 +2976,33 @@ impl wire::ReadFields for EntitlementInclusionAll {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EntitlementInclusionCriteria {
     /// The appIds field.
-    pub app_ids: Option<Vec<String>>,
+    pub app_ids: Vec<String>,
     /// The complianceFrameworkIds field.
-    pub compliance_framework_ids: Option<Vec<String>>,
+    pub compliance_framework_ids: Vec<String>,
     /// The resourceTypeIds field.
-    pub resource_type_ids: Option<Vec<String>>,
+    pub resource_type_ids: Vec<String>,
     /// The riskLevelIds field.
-    pub risk_level_ids: Option<Vec<String>>,
+    pub risk_level_ids: Vec<String>,
 }
 
 impl serde::Serialize for EntitlementInclusionCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_ids {
-            map.serialize_entry("appIds", value)?;
+        if !self.app_ids.is_empty() {
+            map.serialize_entry("appIds", &self.app_ids)?;
         }
-        if let Some(value) = &self.compliance_framework_ids {
-            map.serialize_entry("complianceFrameworkIds", value)?;
+        if !self.compliance_framework_ids.is_empty() {
+            map.serialize_entry(
+                "complianceFrameworkIds",
+                &self.compliance_framework_ids,
+            )?;
         }
-        if let Some(value) = &self.resource_type_ids {
-            map.serialize_entry("resourceTypeIds", value)?;
+        if !self.resource_type_ids.is_empty() {
+            map.serialize_entry("resourceTypeIds", &self.resource_type_ids)?;
         }
-        if let Some(value) = &self.risk_level_ids {
-            map.serialize_entry("riskLevelIds", value)?;
+        if !self.risk_level_ids.is_empty() {
+            map.serialize_entry("riskLevelIds", &self.risk_level_ids)?;
         }
         map.end()
     }
@@ -2938,10 +3023,20 @@ impl wire::ReadFields for EntitlementInclusionCriteria {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appIds" => self.app_ids = map.next_value()?,
-            "complianceFrameworkIds" => self.compliance_framework_ids = map.next_value()?,
-            "resourceTypeIds" => self.resource_type_ids = map.next_value()?,
-            "riskLevelIds" => self.risk_level_ids = map.next_value()?,
+            "appIds" => self.app_ids = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "complianceFrameworkIds" => {
+                self.compliance_framework_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "resourceTypeIds" => {
+                self.resource_type_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "riskLevelIds" => {
+                self.risk_level_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -2954,15 +3049,15 @@ impl wire::ReadFields for EntitlementInclusionCriteria {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EntitlementInclusionList {
     /// The appEntitlementRefs field.
-    pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    pub app_entitlement_refs: Vec<AppEntitlementRef>,
 }
 
 impl serde::Serialize for EntitlementInclusionList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_entitlement_refs {
-            map.serialize_entry("appEntitlementRefs", value)?;
+        if !self.app_entitlement_refs.is_empty() {
+            map.serialize_entry("appEntitlementRefs", &self.app_entitlement_refs)?;
         }
         map.end()
     }
@@ -2983,7 +3078,11 @@ impl wire::ReadFields for EntitlementInclusionList {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appEntitlementRefs" => self.app_entitlement_refs = map.next_value()?,
+            "appEntitlementRefs" => {
+                self.app_entitlement_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3038,15 +3137,15 @@ impl wire::ReadFields for EntitlementInclusionListCel {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvaluateExpressions {
     /// The expressions field.
-    pub expressions: Option<Vec<Expression>>,
+    pub expressions: Vec<Expression>,
 }
 
 impl serde::Serialize for EvaluateExpressions {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expressions {
-            map.serialize_entry("expressions", value)?;
+        if !self.expressions.is_empty() {
+            map.serialize_entry("expressions", &self.expressions)?;
         }
         map.end()
     }
@@ -3067,7 +3166,9 @@ impl wire::ReadFields for EvaluateExpressions {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expressions" => self.expressions = map.next_value()?,
+            "expressions" => {
+                self.expressions = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3253,7 +3354,7 @@ pub struct GetAutomationExecutionResponse {
     /// The `automationExecution` property.
     pub automation_execution: Option<AutomationExecution>,
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `view` property.
     pub view: Option<AutomationExecutionView>,
 }
@@ -3265,8 +3366,8 @@ impl serde::Serialize for GetAutomationExecutionResponse {
         if let Some(value) = &self.automation_execution {
             map.serialize_entry("automationExecution", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.view {
             map.serialize_entry("view", value)?;
@@ -3291,7 +3392,9 @@ impl wire::ReadFields for GetAutomationExecutionResponse {
     ) -> Result<(), A::Error> {
         match key {
             "automationExecution" => self.automation_execution = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "view" => self.view = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -3389,25 +3492,28 @@ impl wire::ReadFields for GrantDeletedTrigger {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GrantEntitlementExclusionCriteria {
     /// The excludedAppIds field.
-    pub excluded_app_ids: Option<Vec<String>>,
+    pub excluded_app_ids: Vec<String>,
     /// The excludedComplianceFrameworkIds field.
-    pub excluded_compliance_framework_ids: Option<Vec<String>>,
+    pub excluded_compliance_framework_ids: Vec<String>,
     /// The excludedRiskLevelIds field.
-    pub excluded_risk_level_ids: Option<Vec<String>>,
+    pub excluded_risk_level_ids: Vec<String>,
 }
 
 impl serde::Serialize for GrantEntitlementExclusionCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.excluded_app_ids {
-            map.serialize_entry("excludedAppIds", value)?;
+        if !self.excluded_app_ids.is_empty() {
+            map.serialize_entry("excludedAppIds", &self.excluded_app_ids)?;
         }
-        if let Some(value) = &self.excluded_compliance_framework_ids {
-            map.serialize_entry("excludedComplianceFrameworkIds", value)?;
+        if !self.excluded_compliance_framework_ids.is_empty() {
+            map.serialize_entry(
+                "excludedComplianceFrameworkIds",
+                &self.excluded_compliance_framework_ids,
+            )?;
         }
-        if let Some(value) = &self.excluded_risk_level_ids {
-            map.serialize_entry("excludedRiskLevelIds", value)?;
+        if !self.excluded_risk_level_ids.is_empty() {
+            map.serialize_entry("excludedRiskLevelIds", &self.excluded_risk_level_ids)?;
         }
         map.end()
     }
@@ -3428,11 +3534,21 @@ impl wire::ReadFields for GrantEntitlementExclusionCriteria {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "excludedAppIds" => self.excluded_app_ids = map.next_value()?,
-            "excludedComplianceFrameworkIds" => {
-                self.excluded_compliance_framework_ids = map.next_value()?;
+            "excludedAppIds" => {
+                self.excluded_app_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
-            "excludedRiskLevelIds" => self.excluded_risk_level_ids = map.next_value()?,
+            "excludedComplianceFrameworkIds" => {
+                self.excluded_compliance_framework_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "excludedRiskLevelIds" => {
+                self.excluded_risk_level_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3445,15 +3561,18 @@ impl wire::ReadFields for GrantEntitlementExclusionCriteria {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GrantEntitlementExclusionList {
     /// The excludedAppEntitlementRefs field.
-    pub excluded_app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    pub excluded_app_entitlement_refs: Vec<AppEntitlementRef>,
 }
 
 impl serde::Serialize for GrantEntitlementExclusionList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.excluded_app_entitlement_refs {
-            map.serialize_entry("excludedAppEntitlementRefs", value)?;
+        if !self.excluded_app_entitlement_refs.is_empty() {
+            map.serialize_entry(
+                "excludedAppEntitlementRefs",
+                &self.excluded_app_entitlement_refs,
+            )?;
         }
         map.end()
     }
@@ -3475,7 +3594,9 @@ impl wire::ReadFields for GrantEntitlementExclusionList {
     ) -> Result<(), A::Error> {
         match key {
             "excludedAppEntitlementRefs" => {
-                self.excluded_app_entitlement_refs = map.next_value()?;
+                self.excluded_app_entitlement_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -3562,25 +3683,28 @@ impl wire::ReadFields for GrantEntitlementExclusionNone {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GrantEntitlementInclusionCriteria {
     /// The appIds field.
-    pub app_ids: Option<Vec<String>>,
+    pub app_ids: Vec<String>,
     /// The complianceFrameworkIds field.
-    pub compliance_framework_ids: Option<Vec<String>>,
+    pub compliance_framework_ids: Vec<String>,
     /// The riskLevelIds field.
-    pub risk_level_ids: Option<Vec<String>>,
+    pub risk_level_ids: Vec<String>,
 }
 
 impl serde::Serialize for GrantEntitlementInclusionCriteria {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_ids {
-            map.serialize_entry("appIds", value)?;
+        if !self.app_ids.is_empty() {
+            map.serialize_entry("appIds", &self.app_ids)?;
         }
-        if let Some(value) = &self.compliance_framework_ids {
-            map.serialize_entry("complianceFrameworkIds", value)?;
+        if !self.compliance_framework_ids.is_empty() {
+            map.serialize_entry(
+                "complianceFrameworkIds",
+                &self.compliance_framework_ids,
+            )?;
         }
-        if let Some(value) = &self.risk_level_ids {
-            map.serialize_entry("riskLevelIds", value)?;
+        if !self.risk_level_ids.is_empty() {
+            map.serialize_entry("riskLevelIds", &self.risk_level_ids)?;
         }
         map.end()
     }
@@ -3601,9 +3725,15 @@ impl wire::ReadFields for GrantEntitlementInclusionCriteria {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appIds" => self.app_ids = map.next_value()?,
-            "complianceFrameworkIds" => self.compliance_framework_ids = map.next_value()?,
-            "riskLevelIds" => self.risk_level_ids = map.next_value()?,
+            "appIds" => self.app_ids = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "complianceFrameworkIds" => {
+                self.compliance_framework_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "riskLevelIds" => {
+                self.risk_level_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3616,15 +3746,15 @@ impl wire::ReadFields for GrantEntitlementInclusionCriteria {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GrantEntitlementInclusionList {
     /// The appEntitlementRefs field.
-    pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    pub app_entitlement_refs: Vec<AppEntitlementRef>,
 }
 
 impl serde::Serialize for GrantEntitlementInclusionList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_entitlement_refs {
-            map.serialize_entry("appEntitlementRefs", value)?;
+        if !self.app_entitlement_refs.is_empty() {
+            map.serialize_entry("appEntitlementRefs", &self.app_entitlement_refs)?;
         }
         map.end()
     }
@@ -3645,7 +3775,11 @@ impl wire::ReadFields for GrantEntitlementInclusionList {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appEntitlementRefs" => self.app_entitlement_refs = map.next_value()?,
+            "appEntitlementRefs" => {
+                self.app_entitlement_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4130,7 +4264,7 @@ impl wire::ReadFields for GrantTriggerFilter {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAutomationExecutionsResponse {
     /// The automationExecutions field.
-    pub automation_executions: Option<Vec<AutomationExecution>>,
+    pub automation_executions: Vec<AutomationExecution>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -4139,8 +4273,8 @@ impl serde::Serialize for ListAutomationExecutionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.automation_executions {
-            map.serialize_entry("automationExecutions", value)?;
+        if !self.automation_executions.is_empty() {
+            map.serialize_entry("automationExecutions", &self.automation_executions)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -4164,7 +4298,11 @@ impl wire::ReadFields for ListAutomationExecutionsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "automationExecutions" => self.automation_executions = map.next_value()?,
+            "automationExecutions" => {
+                self.automation_executions = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -4178,7 +4316,7 @@ impl wire::ReadFields for ListAutomationExecutionsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAutomationsResponse {
     /// The list field.
-    pub list: Option<Vec<Automation>>,
+    pub list: Vec<Automation>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -4187,8 +4325,8 @@ impl serde::Serialize for ListAutomationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -4212,7 +4350,7 @@ impl wire::ReadFields for ListAutomationsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -4684,8 +4822,8 @@ pub struct SearchAutomationExecutionsRequest {
     /// The executionId field.
     pub execution_id: Option<i64>,
     /// The executionStepStates field.
-    pub execution_step_states: Option<
-        Vec<SearchAutomationExecutionsRequestExecutionStepStatesItem>,
+    pub execution_step_states: Vec<
+        SearchAutomationExecutionsRequestExecutionStepStatesItem,
     >,
     /// The `expandMask` property.
     pub expand_mask: Option<AutomationExecutionExpandMask>,
@@ -4696,7 +4834,7 @@ pub struct SearchAutomationExecutionsRequest {
     /// The query field.
     pub query: Option<String>,
     /// The refs field.
-    pub refs: Option<Vec<AutomationExecutionRef>>,
+    pub refs: Vec<AutomationExecutionRef>,
 }
 
 impl serde::Serialize for SearchAutomationExecutionsRequest {
@@ -4709,8 +4847,8 @@ impl serde::Serialize for SearchAutomationExecutionsRequest {
         if let Some(value) = &self.execution_id {
             map.serialize_entry("executionId", &wire::Out::<wire::Int64>(value))?;
         }
-        if let Some(value) = &self.execution_step_states {
-            map.serialize_entry("executionStepStates", value)?;
+        if !self.execution_step_states.is_empty() {
+            map.serialize_entry("executionStepStates", &self.execution_step_states)?;
         }
         if let Some(value) = &self.expand_mask {
             map.serialize_entry("expandMask", value)?;
@@ -4724,8 +4862,8 @@ impl serde::Serialize for SearchAutomationExecutionsRequest {
         if let Some(value) = &self.query {
             map.serialize_entry("query", value)?;
         }
-        if let Some(value) = &self.refs {
-            map.serialize_entry("refs", value)?;
+        if !self.refs.is_empty() {
+            map.serialize_entry("refs", &self.refs)?;
         }
         map.end()
     }
@@ -4752,12 +4890,16 @@ impl wire::ReadFields for SearchAutomationExecutionsRequest {
                     .next_value::<Option<wire::In<wire::Int64>>>()?
                     .map(|v| v.0);
             }
-            "executionStepStates" => self.execution_step_states = map.next_value()?,
+            "executionStepStates" => {
+                self.execution_step_states = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "expandMask" => self.expand_mask = map.next_value()?,
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value()?,
+            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4847,9 +4989,9 @@ for SearchAutomationExecutionsRequestExecutionStepStatesItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAutomationExecutionsResponse {
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list field.
-    pub list: Option<Vec<AutomationExecutionView>>,
+    pub list: Vec<AutomationExecutionView>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -4858,11 +5000,11 @@ impl serde::Serialize for SearchAutomationExecutionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -4886,8 +5028,10 @@ impl wire::ReadFields for SearchAutomationExecutionsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -4955,7 +5099,7 @@ impl wire::ReadFields for SearchAutomationTemplateVersionsRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAutomationTemplateVersionsResponse {
     /// The list field.
-    pub list: Option<Vec<AutomationTemplateVersion>>,
+    pub list: Vec<AutomationTemplateVersion>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -4964,8 +5108,8 @@ impl serde::Serialize for SearchAutomationTemplateVersionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -4989,7 +5133,7 @@ impl wire::ReadFields for SearchAutomationTemplateVersionsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -5011,9 +5155,9 @@ pub struct SearchAutomationsRequest {
     /// The query field.
     pub query: Option<String>,
     /// The refs field.
-    pub refs: Option<Vec<AutomationTemplateRef>>,
+    pub refs: Vec<AutomationTemplateRef>,
     /// The triggerTypes field.
-    pub trigger_types: Option<Vec<SearchAutomationsRequestTriggerTypesItem>>,
+    pub trigger_types: Vec<SearchAutomationsRequestTriggerTypesItem>,
 }
 
 impl serde::Serialize for SearchAutomationsRequest {
@@ -5032,11 +5176,11 @@ impl serde::Serialize for SearchAutomationsRequest {
         if let Some(value) = &self.query {
             map.serialize_entry("query", value)?;
         }
-        if let Some(value) = &self.refs {
-            map.serialize_entry("refs", value)?;
+        if !self.refs.is_empty() {
+            map.serialize_entry("refs", &self.refs)?;
         }
-        if let Some(value) = &self.trigger_types {
-            map.serialize_entry("triggerTypes", value)?;
+        if !self.trigger_types.is_empty() {
+            map.serialize_entry("triggerTypes", &self.trigger_types)?;
         }
         map.end()
     }
@@ -5061,8 +5205,10 @@ impl wire::ReadFields for SearchAutomationsRequest {
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value()?,
-            "triggerTypes" => self.trigger_types = map.next_value()?,
+            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "triggerTypes" => {
+                self.trigger_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -5163,7 +5309,7 @@ impl<'de> serde::Deserialize<'de> for SearchAutomationsRequestTriggerTypesItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAutomationsResponse {
     /// The list field.
-    pub list: Option<Vec<Automation>>,
+    pub list: Vec<Automation>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -5172,8 +5318,8 @@ impl serde::Serialize for SearchAutomationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -5197,7 +5343,7 @@ impl wire::ReadFields for SearchAutomationsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -5221,7 +5367,7 @@ pub struct SendEmail {
     /// The userIdsCel field.
     pub user_ids_cel: Option<String>,
     /// The userRefs field.
-    pub user_refs: Option<Vec<UserRef>>,
+    pub user_refs: Vec<UserRef>,
 }
 
 impl serde::Serialize for SendEmail {
@@ -5243,8 +5389,8 @@ impl serde::Serialize for SendEmail {
         if let Some(value) = &self.user_ids_cel {
             map.serialize_entry("userIdsCel", value)?;
         }
-        if let Some(value) = &self.user_refs {
-            map.serialize_entry("userRefs", value)?;
+        if !self.user_refs.is_empty() {
+            map.serialize_entry("userRefs", &self.user_refs)?;
         }
         map.end()
     }
@@ -5270,7 +5416,9 @@ impl wire::ReadFields for SendEmail {
             "title" => self.title = map.next_value()?,
             "useSubjectUser" => self.use_subject_user = map.next_value()?,
             "userIdsCel" => self.user_ids_cel = map.next_value()?,
-            "userRefs" => self.user_refs = map.next_value()?,
+            "userRefs" => {
+                self.user_refs = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -5407,7 +5555,7 @@ impl wire::ReadFields for TerminateAutomationResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnenrollFromAllAccessProfiles {
     /// Optional list of catalog IDs to unenroll from. If empty, unenroll from all catalogs.
-    pub catalog_ids: Option<Vec<String>>,
+    pub catalog_ids: Vec<String>,
     /// CEL expression to dynamically select catalog IDs. If provided, overrides catalog_ids.
     pub catalog_ids_cel: Option<String>,
     /// If true, the step will use the subject user of the automation as the subject.
@@ -5415,15 +5563,15 @@ pub struct UnenrollFromAllAccessProfiles {
     /// The userIdsCel field.
     pub user_ids_cel: Option<String>,
     /// The userRefs field.
-    pub user_refs: Option<Vec<UserRef>>,
+    pub user_refs: Vec<UserRef>,
 }
 
 impl serde::Serialize for UnenrollFromAllAccessProfiles {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.catalog_ids {
-            map.serialize_entry("catalogIds", value)?;
+        if !self.catalog_ids.is_empty() {
+            map.serialize_entry("catalogIds", &self.catalog_ids)?;
         }
         if let Some(value) = &self.catalog_ids_cel {
             map.serialize_entry("catalogIdsCel", value)?;
@@ -5434,8 +5582,8 @@ impl serde::Serialize for UnenrollFromAllAccessProfiles {
         if let Some(value) = &self.user_ids_cel {
             map.serialize_entry("userIdsCel", value)?;
         }
-        if let Some(value) = &self.user_refs {
-            map.serialize_entry("userRefs", value)?;
+        if !self.user_refs.is_empty() {
+            map.serialize_entry("userRefs", &self.user_refs)?;
         }
         map.end()
     }
@@ -5456,11 +5604,15 @@ impl wire::ReadFields for UnenrollFromAllAccessProfiles {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "catalogIds" => self.catalog_ids = map.next_value()?,
+            "catalogIds" => {
+                self.catalog_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "catalogIdsCel" => self.catalog_ids_cel = map.next_value()?,
             "useSubjectUser" => self.use_subject_user = map.next_value()?,
             "userIdsCel" => self.user_ids_cel = map.next_value()?,
-            "userRefs" => self.user_refs = map.next_value()?,
+            "userRefs" => {
+                self.user_refs = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -5718,9 +5870,9 @@ pub struct UsageBasedRevocationTrigger {
     /// The `enabledAt` property.
     pub enabled_at: Option<time::OffsetDateTime>,
     /// The excludedGroupRefs field.
-    pub excluded_group_refs: Option<Vec<AppEntitlementRef>>,
+    pub excluded_group_refs: Vec<AppEntitlementRef>,
     /// The excludedUserRefs field.
-    pub excluded_user_refs: Option<Vec<UserRef>>,
+    pub excluded_user_refs: Vec<UserRef>,
     /// The includeUsersWithNoActivity field.
     pub include_users_with_no_activity: Option<bool>,
     /// Part of the oneof `cold_start_schedule`: set at most one of this and `runImmediately`.
@@ -5728,11 +5880,11 @@ pub struct UsageBasedRevocationTrigger {
     /// Part of the oneof `cold_start_schedule`: set at most one of this and `runDelayed`.
     pub run_immediately: Option<RunImmediately>,
     /// The targetedAppUserTypes field.
-    pub targeted_app_user_types: Option<
-        Vec<UsageBasedRevocationTriggerTargetedAppUserTypesItem>,
+    pub targeted_app_user_types: Vec<
+        UsageBasedRevocationTriggerTargetedAppUserTypesItem,
     >,
     /// The targetedEntitlementRefs field.
-    pub targeted_entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    pub targeted_entitlement_refs: Vec<AppEntitlementRef>,
     /// The unusedForDays field.
     pub unused_for_days: Option<u32>,
 }
@@ -5747,11 +5899,11 @@ impl serde::Serialize for UsageBasedRevocationTrigger {
         if let Some(value) = &self.enabled_at {
             map.serialize_entry("enabledAt", &wire::Out::<wire::Timestamp>(value))?;
         }
-        if let Some(value) = &self.excluded_group_refs {
-            map.serialize_entry("excludedGroupRefs", value)?;
+        if !self.excluded_group_refs.is_empty() {
+            map.serialize_entry("excludedGroupRefs", &self.excluded_group_refs)?;
         }
-        if let Some(value) = &self.excluded_user_refs {
-            map.serialize_entry("excludedUserRefs", value)?;
+        if !self.excluded_user_refs.is_empty() {
+            map.serialize_entry("excludedUserRefs", &self.excluded_user_refs)?;
         }
         if let Some(value) = &self.include_users_with_no_activity {
             map.serialize_entry("includeUsersWithNoActivity", value)?;
@@ -5762,11 +5914,14 @@ impl serde::Serialize for UsageBasedRevocationTrigger {
         if let Some(value) = &self.run_immediately {
             map.serialize_entry("runImmediately", value)?;
         }
-        if let Some(value) = &self.targeted_app_user_types {
-            map.serialize_entry("targetedAppUserTypes", value)?;
+        if !self.targeted_app_user_types.is_empty() {
+            map.serialize_entry("targetedAppUserTypes", &self.targeted_app_user_types)?;
         }
-        if let Some(value) = &self.targeted_entitlement_refs {
-            map.serialize_entry("targetedEntitlementRefs", value)?;
+        if !self.targeted_entitlement_refs.is_empty() {
+            map.serialize_entry(
+                "targetedEntitlementRefs",
+                &self.targeted_entitlement_refs,
+            )?;
         }
         if let Some(value) = &self.unused_for_days {
             map.serialize_entry("unusedForDays", value)?;
@@ -5796,16 +5951,30 @@ impl wire::ReadFields for UsageBasedRevocationTrigger {
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
                     .map(|v| v.0);
             }
-            "excludedGroupRefs" => self.excluded_group_refs = map.next_value()?,
-            "excludedUserRefs" => self.excluded_user_refs = map.next_value()?,
+            "excludedGroupRefs" => {
+                self.excluded_group_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "excludedUserRefs" => {
+                self.excluded_user_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "includeUsersWithNoActivity" => {
                 self.include_users_with_no_activity = map.next_value()?;
             }
             "runDelayed" => self.run_delayed = map.next_value()?,
             "runImmediately" => self.run_immediately = map.next_value()?,
-            "targetedAppUserTypes" => self.targeted_app_user_types = map.next_value()?,
+            "targetedAppUserTypes" => {
+                self.targeted_app_user_types = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "targetedEntitlementRefs" => {
-                self.targeted_entitlement_refs = map.next_value()?;
+                self.targeted_entitlement_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "unusedForDays" => self.unused_for_days = map.next_value()?,
             _ => {

@@ -167,15 +167,15 @@ impl wire::ReadFields for DirectoryAccountFilterCel {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DirectoryExpandMask {
     /// An array of fields to be included in the directory response.
-    pub paths: Option<Vec<String>>,
+    pub paths: Vec<String>,
 }
 
 impl serde::Serialize for DirectoryExpandMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.paths {
-            map.serialize_entry("paths", value)?;
+        if !self.paths.is_empty() {
+            map.serialize_entry("paths", &self.paths)?;
         }
         map.end()
     }
@@ -196,7 +196,7 @@ impl wire::ReadFields for DirectoryExpandMask {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "paths" => self.paths = map.next_value()?,
+            "paths" => self.paths = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -275,7 +275,7 @@ pub struct DirectoryServiceCreateResponse {
     /// The `directoryView` property.
     pub directory_view: Option<DirectoryView>,
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for DirectoryServiceCreateResponse {
@@ -285,8 +285,8 @@ impl serde::Serialize for DirectoryServiceCreateResponse {
         if let Some(value) = &self.directory_view {
             map.serialize_entry("directoryView", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -308,7 +308,9 @@ impl wire::ReadFields for DirectoryServiceCreateResponse {
     ) -> Result<(), A::Error> {
         match key {
             "directoryView" => self.directory_view = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -382,7 +384,7 @@ pub struct DirectoryServiceGetResponse {
     /// The `directoryView` property.
     pub directory_view: Option<DirectoryView>,
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for DirectoryServiceGetResponse {
@@ -392,8 +394,8 @@ impl serde::Serialize for DirectoryServiceGetResponse {
         if let Some(value) = &self.directory_view {
             map.serialize_entry("directoryView", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -415,7 +417,9 @@ impl wire::ReadFields for DirectoryServiceGetResponse {
     ) -> Result<(), A::Error> {
         match key {
             "directoryView" => self.directory_view = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -430,9 +434,9 @@ pub struct DirectoryServiceListResponse {
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<DirectoryView>>,
+    pub list: Vec<DirectoryView>,
     /// List of serialized related objects.
     pub next_page_token: Option<String>,
 }
@@ -441,11 +445,11 @@ impl serde::Serialize for DirectoryServiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -469,8 +473,10 @@ impl wire::ReadFields for DirectoryServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -544,7 +550,7 @@ pub struct DirectoryServiceUpdateResponse {
     /// The `directoryView` property.
     pub directory_view: Option<DirectoryView>,
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for DirectoryServiceUpdateResponse {
@@ -554,8 +560,8 @@ impl serde::Serialize for DirectoryServiceUpdateResponse {
         if let Some(value) = &self.directory_view {
             map.serialize_entry("directoryView", value)?;
         }
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         map.end()
     }
@@ -577,7 +583,9 @@ impl wire::ReadFields for DirectoryServiceUpdateResponse {
     ) -> Result<(), A::Error> {
         match key {
             "directoryView" => self.directory_view = map.next_value()?,
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }

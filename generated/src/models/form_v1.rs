@@ -304,15 +304,15 @@ impl wire::ReadFields for ChipsField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DependentOn {
     /// The fields that must be present for the primary field_names to be valid
-    pub dependency_field_names: Option<Vec<String>>,
+    pub dependency_field_names: Vec<String>,
 }
 
 impl serde::Serialize for DependentOn {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.dependency_field_names {
-            map.serialize_entry("dependencyFieldNames", value)?;
+        if !self.dependency_field_names.is_empty() {
+            map.serialize_entry("dependencyFieldNames", &self.dependency_field_names)?;
         }
         map.end()
     }
@@ -333,7 +333,11 @@ impl wire::ReadFields for DependentOn {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "dependencyFieldNames" => self.dependency_field_names = map.next_value()?,
+            "dependencyFieldNames" => {
+                self.dependency_field_names = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -357,7 +361,7 @@ pub struct FieldRelationship {
     /// Part of the oneof `kind`: set at most one of this and `requiredTogether`, `atLeastOne`, `mutuallyExclusive`.
     pub dependent_on: Option<DependentOn>,
     /// The names of the fields that share this relationship
-    pub field_names: Option<Vec<String>>,
+    pub field_names: Vec<String>,
     /// Part of the oneof `kind`: set at most one of this and `requiredTogether`, `atLeastOne`, `dependentOn`.
     pub mutually_exclusive: Option<MutuallyExclusive>,
     /// Part of the oneof `kind`: set at most one of this and `atLeastOne`, `mutuallyExclusive`, `dependentOn`.
@@ -374,8 +378,8 @@ impl serde::Serialize for FieldRelationship {
         if let Some(value) = &self.dependent_on {
             map.serialize_entry("dependentOn", value)?;
         }
-        if let Some(value) = &self.field_names {
-            map.serialize_entry("fieldNames", value)?;
+        if !self.field_names.is_empty() {
+            map.serialize_entry("fieldNames", &self.field_names)?;
         }
         if let Some(value) = &self.mutually_exclusive {
             map.serialize_entry("mutuallyExclusive", value)?;
@@ -404,7 +408,9 @@ impl wire::ReadFields for FieldRelationship {
         match key {
             "atLeastOne" => self.at_least_one = map.next_value()?,
             "dependentOn" => self.dependent_on = map.next_value()?,
-            "fieldNames" => self.field_names = map.next_value()?,
+            "fieldNames" => {
+                self.field_names = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "mutuallyExclusive" => self.mutually_exclusive = map.next_value()?,
             "requiredTogether" => self.required_together = map.next_value()?,
             _ => {
@@ -426,7 +432,7 @@ impl wire::ReadFields for FieldRelationship {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileField {
     /// The acceptedFileTypes field.
-    pub accepted_file_types: Option<Vec<String>>,
+    pub accepted_file_types: Vec<String>,
     /// Part of the oneof `view`: set at most one of this and .
     pub file_input_field: Option<FileInputField>,
     /// The maxFileSize field.
@@ -441,8 +447,8 @@ impl serde::Serialize for FileField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.accepted_file_types {
-            map.serialize_entry("acceptedFileTypes", value)?;
+        if !self.accepted_file_types.is_empty() {
+            map.serialize_entry("acceptedFileTypes", &self.accepted_file_types)?;
         }
         if let Some(value) = &self.file_input_field {
             map.serialize_entry("fileInputField", value)?;
@@ -469,7 +475,11 @@ impl wire::ReadFields for FileField {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "acceptedFileTypes" => self.accepted_file_types = map.next_value()?,
+            "acceptedFileTypes" => {
+                self.accepted_file_types = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "fileInputField" => self.file_input_field = map.next_value()?,
             "maxFileSize" => {
                 self.max_file_size = map
@@ -678,7 +688,7 @@ pub struct FormFieldGroup {
     /// The displayName field.
     pub display_name: Option<String>,
     /// The fields field.
-    pub fields: Option<Vec<String>>,
+    pub fields: Vec<String>,
     /// The helpText field.
     pub help_text: Option<String>,
     /// The name field.
@@ -695,8 +705,8 @@ impl serde::Serialize for FormFieldGroup {
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
+        if !self.fields.is_empty() {
+            map.serialize_entry("fields", &self.fields)?;
         }
         if let Some(value) = &self.help_text {
             map.serialize_entry("helpText", value)?;
@@ -725,7 +735,7 @@ impl wire::ReadFields for FormFieldGroup {
         match key {
             "default" => self.default = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
-            "fields" => self.fields = map.next_value()?,
+            "fields" => self.fields = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "helpText" => self.help_text = map.next_value()?,
             "name" => self.name = map.next_value()?,
             _ => {
@@ -744,11 +754,11 @@ pub struct FormForm {
     /// The displayName field.
     pub display_name: Option<String>,
     /// The fieldGroups field.
-    pub field_groups: Option<Vec<FormFieldGroup>>,
+    pub field_groups: Vec<FormFieldGroup>,
     /// The fieldRelationships field.
-    pub field_relationships: Option<Vec<FieldRelationship>>,
+    pub field_relationships: Vec<FieldRelationship>,
     /// The fields field.
-    pub fields: Option<Vec<FormField>>,
+    pub fields: Vec<FormField>,
     /// The id field.
     pub id: Option<String>,
 }
@@ -763,14 +773,14 @@ impl serde::Serialize for FormForm {
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.field_groups {
-            map.serialize_entry("fieldGroups", value)?;
+        if !self.field_groups.is_empty() {
+            map.serialize_entry("fieldGroups", &self.field_groups)?;
         }
-        if let Some(value) = &self.field_relationships {
-            map.serialize_entry("fieldRelationships", value)?;
+        if !self.field_relationships.is_empty() {
+            map.serialize_entry("fieldRelationships", &self.field_relationships)?;
         }
-        if let Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
+        if !self.fields.is_empty() {
+            map.serialize_entry("fields", &self.fields)?;
         }
         if let Some(value) = &self.id {
             map.serialize_entry("id", value)?;
@@ -796,9 +806,15 @@ impl wire::ReadFields for FormForm {
         match key {
             "description" => self.description = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
-            "fieldGroups" => self.field_groups = map.next_value()?,
-            "fieldRelationships" => self.field_relationships = map.next_value()?,
-            "fields" => self.fields = map.next_value()?,
+            "fieldGroups" => {
+                self.field_groups = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "fieldRelationships" => {
+                self.field_relationships = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "fields" => self.fields = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "id" => self.id = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -812,7 +828,7 @@ impl wire::ReadFields for FormForm {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FormSelectField {
     /// The options field.
-    pub options: Option<Vec<SelectOption>>,
+    pub options: Vec<SelectOption>,
     /// The type field.
     pub r#type: Option<FormSelectFieldType>,
 }
@@ -821,8 +837,8 @@ impl serde::Serialize for FormSelectField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.options {
-            map.serialize_entry("options", value)?;
+        if !self.options.is_empty() {
+            map.serialize_entry("options", &self.options)?;
         }
         if let Some(value) = &self.r#type {
             map.serialize_entry("type", value)?;
@@ -846,7 +862,9 @@ impl wire::ReadFields for FormSelectField {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "options" => self.options = map.next_value()?,
+            "options" => {
+                self.options = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "type" => self.r#type = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1525,7 +1543,7 @@ pub struct StringSliceField {
     /// Part of the oneof `view`: set at most one of this and `pickerField`.
     pub chips_field: Option<ChipsField>,
     /// The defaultValues field.
-    pub default_values: Option<Vec<String>>,
+    pub default_values: Vec<String>,
     /// Part of the oneof `view`: set at most one of this and `chipsField`.
     pub picker_field: Option<PickerField>,
     /// The placeholder field.
@@ -1541,8 +1559,8 @@ impl serde::Serialize for StringSliceField {
         if let Some(value) = &self.chips_field {
             map.serialize_entry("chipsField", value)?;
         }
-        if let Some(value) = &self.default_values {
-            map.serialize_entry("defaultValues", value)?;
+        if !self.default_values.is_empty() {
+            map.serialize_entry("defaultValues", &self.default_values)?;
         }
         if let Some(value) = &self.picker_field {
             map.serialize_entry("pickerField", value)?;
@@ -1573,7 +1591,9 @@ impl wire::ReadFields for StringSliceField {
     ) -> Result<(), A::Error> {
         match key {
             "chipsField" => self.chips_field = map.next_value()?,
-            "defaultValues" => self.default_values = map.next_value()?,
+            "defaultValues" => {
+                self.default_values = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "pickerField" => self.picker_field = map.next_value()?,
             "placeholder" => self.placeholder = map.next_value()?,
             "rules" => self.rules = map.next_value()?,

@@ -24,7 +24,7 @@ pub struct Function {
     /// The isDraft field.
     pub is_draft: Option<bool>,
     /// The outboundNetworkAllowlist field.
-    pub outbound_network_allowlist: Option<Vec<String>>,
+    pub outbound_network_allowlist: Vec<String>,
     /// The publishedCommitId field.
     pub published_commit_id: Option<String>,
     /// Scoped role IDs define the permissions granted to this function when calling
@@ -33,9 +33,9 @@ pub struct Function {
     ///
     ///  Currently only the "Read-Only Administrator" role (system:viewer) is supported.
     ///  The role ID can be obtained from the roles API.
-    pub scoped_role_ids: Option<Vec<String>>,
+    pub scoped_role_ids: Vec<String>,
     /// The secret field.
-    pub secret: Option<std::collections::BTreeMap<String, String>>,
+    pub secret: std::collections::BTreeMap<String, String>,
     /// The `updatedAt` property.
     pub updated_at: Option<time::OffsetDateTime>,
 }
@@ -68,17 +68,20 @@ impl serde::Serialize for Function {
         if let Some(value) = &self.is_draft {
             map.serialize_entry("isDraft", value)?;
         }
-        if let Some(value) = &self.outbound_network_allowlist {
-            map.serialize_entry("outboundNetworkAllowlist", value)?;
+        if !self.outbound_network_allowlist.is_empty() {
+            map.serialize_entry(
+                "outboundNetworkAllowlist",
+                &self.outbound_network_allowlist,
+            )?;
         }
         if let Some(value) = &self.published_commit_id {
             map.serialize_entry("publishedCommitId", value)?;
         }
-        if let Some(value) = &self.scoped_role_ids {
-            map.serialize_entry("scopedRoleIds", value)?;
+        if !self.scoped_role_ids.is_empty() {
+            map.serialize_entry("scopedRoleIds", &self.scoped_role_ids)?;
         }
-        if let Some(value) = &self.secret {
-            map.serialize_entry("secret", value)?;
+        if !self.secret.is_empty() {
+            map.serialize_entry("secret", &self.secret)?;
         }
         if let Some(value) = &self.updated_at {
             map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
@@ -119,11 +122,15 @@ impl wire::ReadFields for Function {
             "id" => self.id = map.next_value()?,
             "isDraft" => self.is_draft = map.next_value()?,
             "outboundNetworkAllowlist" => {
-                self.outbound_network_allowlist = map.next_value()?;
+                self.outbound_network_allowlist = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "publishedCommitId" => self.published_commit_id = map.next_value()?,
-            "scopedRoleIds" => self.scoped_role_ids = map.next_value()?,
-            "secret" => self.secret = map.next_value()?,
+            "scopedRoleIds" => {
+                self.scoped_role_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "secret" => self.secret = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "updatedAt" => {
                 self.updated_at = map
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
@@ -269,7 +276,7 @@ pub struct FunctionInput {
     /// The isDraft field.
     pub is_draft: Option<bool>,
     /// The outboundNetworkAllowlist field.
-    pub outbound_network_allowlist: Option<Vec<String>>,
+    pub outbound_network_allowlist: Vec<String>,
     /// The publishedCommitId field.
     pub published_commit_id: Option<String>,
     /// Scoped role IDs define the permissions granted to this function when calling
@@ -278,9 +285,9 @@ pub struct FunctionInput {
     ///
     ///  Currently only the "Read-Only Administrator" role (system:viewer) is supported.
     ///  The role ID can be obtained from the roles API.
-    pub scoped_role_ids: Option<Vec<String>>,
+    pub scoped_role_ids: Vec<String>,
     /// The secret field.
-    pub secret: Option<std::collections::BTreeMap<String, String>>,
+    pub secret: std::collections::BTreeMap<String, String>,
 }
 
 impl serde::Serialize for FunctionInput {
@@ -305,17 +312,20 @@ impl serde::Serialize for FunctionInput {
         if let Some(value) = &self.is_draft {
             map.serialize_entry("isDraft", value)?;
         }
-        if let Some(value) = &self.outbound_network_allowlist {
-            map.serialize_entry("outboundNetworkAllowlist", value)?;
+        if !self.outbound_network_allowlist.is_empty() {
+            map.serialize_entry(
+                "outboundNetworkAllowlist",
+                &self.outbound_network_allowlist,
+            )?;
         }
         if let Some(value) = &self.published_commit_id {
             map.serialize_entry("publishedCommitId", value)?;
         }
-        if let Some(value) = &self.scoped_role_ids {
-            map.serialize_entry("scopedRoleIds", value)?;
+        if !self.scoped_role_ids.is_empty() {
+            map.serialize_entry("scopedRoleIds", &self.scoped_role_ids)?;
         }
-        if let Some(value) = &self.secret {
-            map.serialize_entry("secret", value)?;
+        if !self.secret.is_empty() {
+            map.serialize_entry("secret", &self.secret)?;
         }
         map.end()
     }
@@ -343,11 +353,15 @@ impl wire::ReadFields for FunctionInput {
             "id" => self.id = map.next_value()?,
             "isDraft" => self.is_draft = map.next_value()?,
             "outboundNetworkAllowlist" => {
-                self.outbound_network_allowlist = map.next_value()?;
+                self.outbound_network_allowlist = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "publishedCommitId" => self.published_commit_id = map.next_value()?,
-            "scopedRoleIds" => self.scoped_role_ids = map.next_value()?,
-            "secret" => self.secret = map.next_value()?,
+            "scopedRoleIds" => {
+                self.scoped_role_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "secret" => self.secret = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -532,11 +546,11 @@ impl<'de> serde::Deserialize<'de> for FunctionInvocationStatus {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionTestResult {
     /// The assertions evaluated during the test.
-    pub assertions: Option<Vec<FunctionTestResultAssertion>>,
+    pub assertions: Vec<FunctionTestResultAssertion>,
     /// Error message if the test errored (distinct from assertion failure).
     pub error: Option<String>,
     /// The log entries captured during the test.
-    pub logs: Option<Vec<FunctionTestResultLog>>,
+    pub logs: Vec<FunctionTestResultLog>,
     /// The test name.
     pub name: Option<String>,
     /// The test result status.
@@ -547,14 +561,14 @@ impl serde::Serialize for FunctionTestResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.assertions {
-            map.serialize_entry("assertions", value)?;
+        if !self.assertions.is_empty() {
+            map.serialize_entry("assertions", &self.assertions)?;
         }
         if let Some(value) = &self.error {
             map.serialize_entry("error", value)?;
         }
-        if let Some(value) = &self.logs {
-            map.serialize_entry("logs", value)?;
+        if !self.logs.is_empty() {
+            map.serialize_entry("logs", &self.logs)?;
         }
         if let Some(value) = &self.name {
             map.serialize_entry("name", value)?;
@@ -581,9 +595,11 @@ impl wire::ReadFields for FunctionTestResult {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "assertions" => self.assertions = map.next_value()?,
+            "assertions" => {
+                self.assertions = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "error" => self.error = map.next_value()?,
-            "logs" => self.logs = map.next_value()?,
+            "logs" => self.logs = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "name" => self.name = map.next_value()?,
             "status" => self.status = map.next_value()?,
             _ => {
@@ -825,7 +841,7 @@ impl wire::ReadFields for FunctionsInvocationSearchRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionsInvocationSearchResponse {
     /// The list of function invocations, ordered by created_at descending.
-    pub list: Option<Vec<FunctionInvocation>>,
+    pub list: Vec<FunctionInvocation>,
     /// The pagination token for fetching the next page.
     pub next_page_token: Option<String>,
 }
@@ -834,8 +850,8 @@ impl serde::Serialize for FunctionsInvocationSearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -859,7 +875,7 @@ impl wire::ReadFields for FunctionsInvocationSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -915,7 +931,7 @@ impl wire::ReadFields for FunctionsInvocationServiceGetResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionsInvocationServiceListResponse {
     /// The list field.
-    pub list: Option<Vec<FunctionInvocation>>,
+    pub list: Vec<FunctionInvocation>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -924,8 +940,8 @@ impl serde::Serialize for FunctionsInvocationServiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -949,7 +965,7 @@ impl wire::ReadFields for FunctionsInvocationServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -963,7 +979,7 @@ impl wire::ReadFields for FunctionsInvocationServiceListResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionsSearchRequest {
     /// The functionTypes field.
-    pub function_types: Option<Vec<FunctionsSearchRequestFunctionTypesItem>>,
+    pub function_types: Vec<FunctionsSearchRequestFunctionTypesItem>,
     /// The pageSize field.
     pub page_size: Option<i32>,
     /// The pageToken field.
@@ -976,8 +992,8 @@ impl serde::Serialize for FunctionsSearchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.function_types {
-            map.serialize_entry("functionTypes", value)?;
+        if !self.function_types.is_empty() {
+            map.serialize_entry("functionTypes", &self.function_types)?;
         }
         if let Some(value) = &self.page_size {
             map.serialize_entry("pageSize", value)?;
@@ -1007,7 +1023,9 @@ impl wire::ReadFields for FunctionsSearchRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "functionTypes" => self.function_types = map.next_value()?,
+            "functionTypes" => {
+                self.function_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
@@ -1067,7 +1085,7 @@ impl<'de> serde::Deserialize<'de> for FunctionsSearchRequestFunctionTypesItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionsSearchResponse {
     /// The list field.
-    pub list: Option<Vec<Function>>,
+    pub list: Vec<Function>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -1076,8 +1094,8 @@ impl serde::Serialize for FunctionsSearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -1101,7 +1119,7 @@ impl wire::ReadFields for FunctionsSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1123,7 +1141,7 @@ pub struct FunctionsServiceCreateFunctionRequest {
     /// The functionType field.
     pub function_type: Option<FunctionsServiceCreateFunctionRequestFunctionType>,
     /// The initialContent field.
-    pub initial_content: Option<std::collections::BTreeMap<String, Vec<u8>>>,
+    pub initial_content: std::collections::BTreeMap<String, Vec<u8>>,
 }
 
 impl serde::Serialize for FunctionsServiceCreateFunctionRequest {
@@ -1142,8 +1160,11 @@ impl serde::Serialize for FunctionsServiceCreateFunctionRequest {
         if let Some(value) = &self.function_type {
             map.serialize_entry("functionType", value)?;
         }
-        if let Some(value) = &self.initial_content {
-            map.serialize_entry("initialContent", &wire::OutMap::<wire::Bytes>(value))?;
+        if !self.initial_content.is_empty() {
+            map.serialize_entry(
+                "initialContent",
+                &wire::OutMap::<wire::Bytes>(&self.initial_content),
+            )?;
         }
         map.end()
     }
@@ -1171,7 +1192,8 @@ impl wire::ReadFields for FunctionsServiceCreateFunctionRequest {
             "initialContent" => {
                 self.initial_content = map
                     .next_value::<Option<wire::InMap<wire::Bytes>>>()?
-                    .map(|v| v.0);
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1576,7 +1598,7 @@ impl wire::ReadFields for FunctionsServiceInvokeResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionsServiceListCommitsResponse {
     /// The list field.
-    pub list: Option<Vec<FunctionCommit>>,
+    pub list: Vec<FunctionCommit>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -1585,8 +1607,8 @@ impl serde::Serialize for FunctionsServiceListCommitsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -1610,7 +1632,7 @@ impl wire::ReadFields for FunctionsServiceListCommitsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1624,7 +1646,7 @@ impl wire::ReadFields for FunctionsServiceListCommitsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionsServiceListFunctionsResponse {
     /// The list field.
-    pub list: Option<Vec<Function>>,
+    pub list: Vec<Function>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -1633,8 +1655,8 @@ impl serde::Serialize for FunctionsServiceListFunctionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -1658,7 +1680,7 @@ impl wire::ReadFields for FunctionsServiceListFunctionsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1672,15 +1694,15 @@ impl wire::ReadFields for FunctionsServiceListFunctionsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionsServiceListTagsResponse {
     /// The tags field.
-    pub tags: Option<std::collections::BTreeMap<String, FunctionCommit>>,
+    pub tags: std::collections::BTreeMap<String, FunctionCommit>,
 }
 
 impl serde::Serialize for FunctionsServiceListTagsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.tags {
-            map.serialize_entry("tags", value)?;
+        if !self.tags.is_empty() {
+            map.serialize_entry("tags", &self.tags)?;
         }
         map.end()
     }
@@ -1701,7 +1723,7 @@ impl wire::ReadFields for FunctionsServiceListTagsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "tags" => self.tags = map.next_value()?,
+            "tags" => self.tags = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1758,7 +1780,7 @@ pub struct FunctionsServiceTestResponse {
     /// The `result` property.
     pub result: Option<FunctionTestResult>,
     /// All test results.
-    pub results: Option<Vec<FunctionTestResult>>,
+    pub results: Vec<FunctionTestResult>,
 }
 
 impl serde::Serialize for FunctionsServiceTestResponse {
@@ -1768,8 +1790,8 @@ impl serde::Serialize for FunctionsServiceTestResponse {
         if let Some(value) = &self.result {
             map.serialize_entry("result", value)?;
         }
-        if let Some(value) = &self.results {
-            map.serialize_entry("results", value)?;
+        if !self.results.is_empty() {
+            map.serialize_entry("results", &self.results)?;
         }
         map.end()
     }
@@ -1791,7 +1813,9 @@ impl wire::ReadFields for FunctionsServiceTestResponse {
     ) -> Result<(), A::Error> {
         match key {
             "result" => self.result = map.next_value()?,
-            "results" => self.results = map.next_value()?,
+            "results" => {
+                self.results = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }

@@ -17,7 +17,7 @@ pub struct Status {
     pub code: Option<i32>,
     /// A list of messages that carry the error details.  There is a common set of
     ///  message types for APIs to use.
-    pub details: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub details: Vec<serde_json::Map<String, serde_json::Value>>,
     /// A developer-facing error message, which should be in English. Any
     ///  user-facing error message should be localized and sent in the
     ///  \[google.rpc.Status.details\]\[google.rpc.Status.details\] field, or localized by the client.
@@ -31,8 +31,8 @@ impl serde::Serialize for Status {
         if let Some(value) = &self.code {
             map.serialize_entry("code", value)?;
         }
-        if let Some(value) = &self.details {
-            map.serialize_entry("details", value)?;
+        if !self.details.is_empty() {
+            map.serialize_entry("details", &self.details)?;
         }
         if let Some(value) = &self.message {
             map.serialize_entry("message", value)?;
@@ -57,7 +57,9 @@ impl wire::ReadFields for Status {
     ) -> Result<(), A::Error> {
         match key {
             "code" => self.code = map.next_value()?,
-            "details" => self.details = map.next_value()?,
+            "details" => {
+                self.details = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "message" => self.message = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

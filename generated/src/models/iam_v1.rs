@@ -13,7 +13,7 @@ pub struct ActorObjectPermissions {
     /// The edit field.
     pub edit: Option<bool>,
     /// The extra field.
-    pub extra: Option<std::collections::BTreeMap<String, bool>>,
+    pub extra: std::collections::BTreeMap<String, bool>,
     /// The read field.
     pub read: Option<bool>,
 }
@@ -28,8 +28,8 @@ impl serde::Serialize for ActorObjectPermissions {
         if let Some(value) = &self.edit {
             map.serialize_entry("edit", value)?;
         }
-        if let Some(value) = &self.extra {
-            map.serialize_entry("extra", value)?;
+        if !self.extra.is_empty() {
+            map.serialize_entry("extra", &self.extra)?;
         }
         if let Some(value) = &self.read {
             map.serialize_entry("read", value)?;
@@ -55,7 +55,7 @@ impl wire::ReadFields for ActorObjectPermissions {
         match key {
             "delete" => self.delete = map.next_value()?,
             "edit" => self.edit = map.next_value()?,
-            "extra" => self.extra = map.next_value()?,
+            "extra" => self.extra = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "read" => self.read = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -80,7 +80,7 @@ pub struct ExternalClientInfo {
     /// The `lastUsedAt` property.
     pub last_used_at: Option<time::OffsetDateTime>,
     /// Role IDs granted to this client - frontend can fetch display names via SearchRoles
-    pub role_ids: Option<Vec<String>>,
+    pub role_ids: Vec<String>,
     /// The user who approved this external client (always populated)
     pub user_id: Option<String>,
     /// The wellKnownClient field.
@@ -106,8 +106,8 @@ impl serde::Serialize for ExternalClientInfo {
         if let Some(value) = &self.last_used_at {
             map.serialize_entry("lastUsedAt", &wire::Out::<wire::Timestamp>(value))?;
         }
-        if let Some(value) = &self.role_ids {
-            map.serialize_entry("roleIds", value)?;
+        if !self.role_ids.is_empty() {
+            map.serialize_entry("roleIds", &self.role_ids)?;
         }
         if let Some(value) = &self.user_id {
             map.serialize_entry("userId", value)?;
@@ -147,7 +147,9 @@ impl wire::ReadFields for ExternalClientInfo {
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
                     .map(|v| v.0);
             }
-            "roleIds" => self.role_ids = map.next_value()?,
+            "roleIds" => {
+                self.role_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "userId" => self.user_id = map.next_value()?,
             "wellKnownClient" => self.well_known_client = map.next_value()?,
             _ => {
@@ -260,10 +262,10 @@ pub struct ExternalClientSearchServiceSearchRequest {
     /// Free-text search on client_name and user display name
     pub query: Option<String>,
     /// Filter by specific user IDs
-    pub users: Option<Vec<UserRef>>,
+    pub users: Vec<UserRef>,
     /// Filter by well-known client type (e.g., CLAUDE_CODE, CURSOR, etc.)
-    pub well_known_clients: Option<
-        Vec<ExternalClientSearchServiceSearchRequestWellKnownClientsItem>,
+    pub well_known_clients: Vec<
+        ExternalClientSearchServiceSearchRequestWellKnownClientsItem,
     >,
 }
 
@@ -280,11 +282,11 @@ impl serde::Serialize for ExternalClientSearchServiceSearchRequest {
         if let Some(value) = &self.query {
             map.serialize_entry("query", value)?;
         }
-        if let Some(value) = &self.users {
-            map.serialize_entry("users", value)?;
+        if !self.users.is_empty() {
+            map.serialize_entry("users", &self.users)?;
         }
-        if let Some(value) = &self.well_known_clients {
-            map.serialize_entry("wellKnownClients", value)?;
+        if !self.well_known_clients.is_empty() {
+            map.serialize_entry("wellKnownClients", &self.well_known_clients)?;
         }
         map.end()
     }
@@ -308,8 +310,12 @@ impl wire::ReadFields for ExternalClientSearchServiceSearchRequest {
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "users" => self.users = map.next_value()?,
-            "wellKnownClients" => self.well_known_clients = map.next_value()?,
+            "users" => self.users = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "wellKnownClients" => {
+                self.well_known_clients = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -415,7 +421,7 @@ for ExternalClientSearchServiceSearchRequestWellKnownClientsItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExternalClientSearchServiceSearchResponse {
     /// Uses ExternalClientInfo with user_id populated for admin views
-    pub list: Option<Vec<ExternalClientInfo>>,
+    pub list: Vec<ExternalClientInfo>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -424,8 +430,8 @@ impl serde::Serialize for ExternalClientSearchServiceSearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -449,7 +455,7 @@ impl wire::ReadFields for ExternalClientSearchServiceSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -505,7 +511,7 @@ impl wire::ReadFields for GetRolesResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListRolesResponse {
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<Role>>,
+    pub list: Vec<Role>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -516,8 +522,8 @@ impl serde::Serialize for ListRolesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -541,7 +547,7 @@ impl wire::ReadFields for ListRolesResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -556,7 +562,7 @@ impl wire::ReadFields for ListRolesResponse {
 pub struct PersonalClient {
     /// If set, only allows the CIDRs in the array to use the credential.
     ///  Accepts IPv4 (e.g. 10.0.0.0/24) or IPv6 (e.g. 2001:db8::/32) CIDRs.
-    pub allow_source_cidr: Option<Vec<String>>,
+    pub allow_source_cidr: Vec<String>,
     /// The clientID of the credential.
     pub client_id: Option<String>,
     /// The `createdAt` property.
@@ -575,7 +581,7 @@ pub struct PersonalClient {
     ///  that this OAuth2 Client's API permissions
     ///  are reduced to. The permissions granted to OAuth2 Client
     ///  are AND'ed against the owning User's own permissions.
-    pub scoped_roles: Option<Vec<String>>,
+    pub scoped_roles: Vec<String>,
     /// The `updatedAt` property.
     pub updated_at: Option<time::OffsetDateTime>,
     /// The ID of the user that this credential is created for.
@@ -586,8 +592,8 @@ impl serde::Serialize for PersonalClient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_source_cidr {
-            map.serialize_entry("allowSourceCidr", value)?;
+        if !self.allow_source_cidr.is_empty() {
+            map.serialize_entry("allowSourceCidr", &self.allow_source_cidr)?;
         }
         if let Some(value) = &self.client_id {
             map.serialize_entry("clientId", value)?;
@@ -610,8 +616,8 @@ impl serde::Serialize for PersonalClient {
         if let Some(value) = &self.last_used_at {
             map.serialize_entry("lastUsedAt", &wire::Out::<wire::Timestamp>(value))?;
         }
-        if let Some(value) = &self.scoped_roles {
-            map.serialize_entry("scopedRoles", value)?;
+        if !self.scoped_roles.is_empty() {
+            map.serialize_entry("scopedRoles", &self.scoped_roles)?;
         }
         if let Some(value) = &self.updated_at {
             map.serialize_entry("updatedAt", &wire::Out::<wire::Timestamp>(value))?;
@@ -638,7 +644,11 @@ impl wire::ReadFields for PersonalClient {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "allowSourceCidr" => self.allow_source_cidr = map.next_value()?,
+            "allowSourceCidr" => {
+                self.allow_source_cidr = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "clientId" => self.client_id = map.next_value()?,
             "createdAt" => {
                 self.created_at = map
@@ -662,7 +672,9 @@ impl wire::ReadFields for PersonalClient {
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
                     .map(|v| v.0);
             }
-            "scopedRoles" => self.scoped_roles = map.next_value()?,
+            "scopedRoles" => {
+                self.scoped_roles = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "updatedAt" => {
                 self.updated_at = map
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
@@ -684,7 +696,7 @@ impl wire::ReadFields for PersonalClient {
 pub struct PersonalClientInput {
     /// If set, only allows the CIDRs in the array to use the credential.
     ///  Accepts IPv4 (e.g. 10.0.0.0/24) or IPv6 (e.g. 2001:db8::/32) CIDRs.
-    pub allow_source_cidr: Option<Vec<String>>,
+    pub allow_source_cidr: Vec<String>,
     /// The display name of the personal client credential.
     pub display_name: Option<String>,
     /// The `expiresTime` property.
@@ -693,15 +705,15 @@ pub struct PersonalClientInput {
     ///  that this OAuth2 Client's API permissions
     ///  are reduced to. The permissions granted to OAuth2 Client
     ///  are AND'ed against the owning User's own permissions.
-    pub scoped_roles: Option<Vec<String>>,
+    pub scoped_roles: Vec<String>,
 }
 
 impl serde::Serialize for PersonalClientInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_source_cidr {
-            map.serialize_entry("allowSourceCidr", value)?;
+        if !self.allow_source_cidr.is_empty() {
+            map.serialize_entry("allowSourceCidr", &self.allow_source_cidr)?;
         }
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
@@ -709,8 +721,8 @@ impl serde::Serialize for PersonalClientInput {
         if let Some(value) = &self.expires_time {
             map.serialize_entry("expiresTime", &wire::Out::<wire::Timestamp>(value))?;
         }
-        if let Some(value) = &self.scoped_roles {
-            map.serialize_entry("scopedRoles", value)?;
+        if !self.scoped_roles.is_empty() {
+            map.serialize_entry("scopedRoles", &self.scoped_roles)?;
         }
         map.end()
     }
@@ -731,14 +743,20 @@ impl wire::ReadFields for PersonalClientInput {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "allowSourceCidr" => self.allow_source_cidr = map.next_value()?,
+            "allowSourceCidr" => {
+                self.allow_source_cidr = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "displayName" => self.display_name = map.next_value()?,
             "expiresTime" => {
                 self.expires_time = map
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
                     .map(|v| v.0);
             }
-            "scopedRoles" => self.scoped_roles = map.next_value()?,
+            "scopedRoles" => {
+                self.scoped_roles = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -769,7 +787,7 @@ pub struct PersonalClientSearchServiceSearchRequest {
     /// The query field.
     pub query: Option<String>,
     /// The users field.
-    pub users: Option<Vec<UserRef>>,
+    pub users: Vec<UserRef>,
 }
 
 impl serde::Serialize for PersonalClientSearchServiceSearchRequest {
@@ -785,8 +803,8 @@ impl serde::Serialize for PersonalClientSearchServiceSearchRequest {
         if let Some(value) = &self.query {
             map.serialize_entry("query", value)?;
         }
-        if let Some(value) = &self.users {
-            map.serialize_entry("users", value)?;
+        if !self.users.is_empty() {
+            map.serialize_entry("users", &self.users)?;
         }
         map.end()
     }
@@ -810,7 +828,7 @@ impl wire::ReadFields for PersonalClientSearchServiceSearchRequest {
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "users" => self.users = map.next_value()?,
+            "users" => self.users = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -823,7 +841,7 @@ impl wire::ReadFields for PersonalClientSearchServiceSearchRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonalClientSearchServiceSearchResponse {
     /// The list field.
-    pub list: Option<Vec<PersonalClient>>,
+    pub list: Vec<PersonalClient>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -832,8 +850,8 @@ impl serde::Serialize for PersonalClientSearchServiceSearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -857,7 +875,7 @@ impl wire::ReadFields for PersonalClientSearchServiceSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -871,21 +889,21 @@ impl wire::ReadFields for PersonalClientSearchServiceSearchResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonalClientServiceCreateRequest {
     /// A list of CIDRs to restrict this credential to.
-    pub allow_source_cidr: Option<Vec<String>>,
+    pub allow_source_cidr: Vec<String>,
     /// The display name for the new personal client.
     pub display_name: Option<String>,
     /// The `expires` property.
     pub expires: Option<time::Duration>,
     /// The list of roles to restrict the credential to.
-    pub scoped_roles: Option<Vec<String>>,
+    pub scoped_roles: Vec<String>,
 }
 
 impl serde::Serialize for PersonalClientServiceCreateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_source_cidr {
-            map.serialize_entry("allowSourceCidr", value)?;
+        if !self.allow_source_cidr.is_empty() {
+            map.serialize_entry("allowSourceCidr", &self.allow_source_cidr)?;
         }
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
@@ -893,8 +911,8 @@ impl serde::Serialize for PersonalClientServiceCreateRequest {
         if let Some(value) = &self.expires {
             map.serialize_entry("expires", &wire::Out::<wire::Duration>(value))?;
         }
-        if let Some(value) = &self.scoped_roles {
-            map.serialize_entry("scopedRoles", value)?;
+        if !self.scoped_roles.is_empty() {
+            map.serialize_entry("scopedRoles", &self.scoped_roles)?;
         }
         map.end()
     }
@@ -915,14 +933,20 @@ impl wire::ReadFields for PersonalClientServiceCreateRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "allowSourceCidr" => self.allow_source_cidr = map.next_value()?,
+            "allowSourceCidr" => {
+                self.allow_source_cidr = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "displayName" => self.display_name = map.next_value()?,
             "expires" => {
                 self.expires = map
                     .next_value::<Option<wire::In<wire::Duration>>>()?
                     .map(|v| v.0);
             }
-            "scopedRoles" => self.scoped_roles = map.next_value()?,
+            "scopedRoles" => {
+                self.scoped_roles = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1083,7 +1107,7 @@ impl wire::ReadFields for PersonalClientServiceGetResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonalClientServiceListResponse {
     /// The list of personal client credentials owned by the calling user.
-    pub list: Option<Vec<PersonalClient>>,
+    pub list: Vec<PersonalClient>,
     /// A token to retrieve the next page of results, or empty if there are no more results.
     pub next_page_token: Option<String>,
 }
@@ -1092,8 +1116,8 @@ impl serde::Serialize for PersonalClientServiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -1117,7 +1141,7 @@ impl wire::ReadFields for PersonalClientServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1231,9 +1255,9 @@ pub struct Role {
     /// The internal name of the role.
     pub name: Option<String>,
     /// The list of permissions this role has.
-    pub permissions: Option<Vec<String>>,
+    pub permissions: Vec<String>,
     /// The list of serviceRoles that this role has.
-    pub service_roles: Option<Vec<String>>,
+    pub service_roles: Vec<String>,
     /// This Role is intended for API keys usage only, and the user interface may not function as expected.
     pub system_api_only: Option<bool>,
     /// The system builtin field. If this field is set, the role is not editable.
@@ -1261,11 +1285,11 @@ impl serde::Serialize for Role {
         if let Some(value) = &self.name {
             map.serialize_entry("name", value)?;
         }
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
+        if !self.permissions.is_empty() {
+            map.serialize_entry("permissions", &self.permissions)?;
         }
-        if let Some(value) = &self.service_roles {
-            map.serialize_entry("serviceRoles", value)?;
+        if !self.service_roles.is_empty() {
+            map.serialize_entry("serviceRoles", &self.service_roles)?;
         }
         if let Some(value) = &self.system_api_only {
             map.serialize_entry("systemApiOnly", value)?;
@@ -1308,8 +1332,12 @@ impl wire::ReadFields for Role {
             "displayName" => self.display_name = map.next_value()?,
             "id" => self.id = map.next_value()?,
             "name" => self.name = map.next_value()?,
-            "permissions" => self.permissions = map.next_value()?,
-            "serviceRoles" => self.service_roles = map.next_value()?,
+            "permissions" => {
+                self.permissions = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "serviceRoles" => {
+                self.service_roles = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "systemApiOnly" => self.system_api_only = map.next_value()?,
             "systemBuiltin" => self.system_builtin = map.next_value()?,
             "updatedAt" => {
@@ -1333,9 +1361,9 @@ pub struct RoleInput {
     /// The display name of the role.
     pub display_name: Option<String>,
     /// The list of permissions this role has.
-    pub permissions: Option<Vec<String>>,
+    pub permissions: Vec<String>,
     /// The list of serviceRoles that this role has.
-    pub service_roles: Option<Vec<String>>,
+    pub service_roles: Vec<String>,
 }
 
 impl serde::Serialize for RoleInput {
@@ -1345,11 +1373,11 @@ impl serde::Serialize for RoleInput {
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.permissions {
-            map.serialize_entry("permissions", value)?;
+        if !self.permissions.is_empty() {
+            map.serialize_entry("permissions", &self.permissions)?;
         }
-        if let Some(value) = &self.service_roles {
-            map.serialize_entry("serviceRoles", value)?;
+        if !self.service_roles.is_empty() {
+            map.serialize_entry("serviceRoles", &self.service_roles)?;
         }
         map.end()
     }
@@ -1371,8 +1399,12 @@ impl wire::ReadFields for RoleInput {
     ) -> Result<(), A::Error> {
         match key {
             "displayName" => self.display_name = map.next_value()?,
-            "permissions" => self.permissions = map.next_value()?,
-            "serviceRoles" => self.service_roles = map.next_value()?,
+            "permissions" => {
+                self.permissions = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "serviceRoles" => {
+                self.service_roles = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }

@@ -12,9 +12,9 @@ pub struct ConfigSchema {
     /// The displayName field.
     pub display_name: Option<String>,
     /// Optional. Metadata for displaying fields in the UI.
-    pub field_groups: Option<Vec<ConnectorFieldGroup>>,
+    pub field_groups: Vec<ConnectorFieldGroup>,
     /// The fields field.
-    pub fields: Option<Vec<ConnectorField>>,
+    pub fields: Vec<ConnectorField>,
     /// The helpUrl field.
     pub help_url: Option<String>,
     /// The iconUrl field.
@@ -36,11 +36,11 @@ impl serde::Serialize for ConfigSchema {
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.field_groups {
-            map.serialize_entry("fieldGroups", value)?;
+        if !self.field_groups.is_empty() {
+            map.serialize_entry("fieldGroups", &self.field_groups)?;
         }
-        if let Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
+        if !self.fields.is_empty() {
+            map.serialize_entry("fields", &self.fields)?;
         }
         if let Some(value) = &self.help_url {
             map.serialize_entry("helpUrl", value)?;
@@ -78,8 +78,10 @@ impl wire::ReadFields for ConfigSchema {
     ) -> Result<(), A::Error> {
         match key {
             "displayName" => self.display_name = map.next_value()?,
-            "fieldGroups" => self.field_groups = map.next_value()?,
-            "fields" => self.fields = map.next_value()?,
+            "fieldGroups" => {
+                self.field_groups = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "fields" => self.fields = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "helpUrl" => self.help_url = map.next_value()?,
             "iconUrl" => self.icon_url = map.next_value()?,
             "isOauth2" => self.is_oauth2 = map.next_value()?,
@@ -272,7 +274,7 @@ pub struct ConnectorField {
     /// Part of the oneof `field`: set at most one of this and `str`, `select`, `random`, `import`, `oauth2`, `readOnly`, `options`, `secret`, `strList`, `text`, `keyValue`, `stringMap`.
     pub checkbox: Option<ConnectorCheckboxField>,
     /// The dependsOnFields field.
-    pub depends_on_fields: Option<Vec<String>>,
+    pub depends_on_fields: Vec<String>,
     /// Human-readable label for this Field
     pub display_name: Option<String>,
     /// empty or https URL
@@ -319,8 +321,8 @@ impl serde::Serialize for ConnectorField {
         if let Some(value) = &self.checkbox {
             map.serialize_entry("checkbox", value)?;
         }
-        if let Some(value) = &self.depends_on_fields {
-            map.serialize_entry("dependsOnFields", value)?;
+        if !self.depends_on_fields.is_empty() {
+            map.serialize_entry("dependsOnFields", &self.depends_on_fields)?;
         }
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
@@ -394,7 +396,11 @@ impl wire::ReadFields for ConnectorField {
         match key {
             "additionalPlaceholder" => self.additional_placeholder = map.next_value()?,
             "checkbox" => self.checkbox = map.next_value()?,
-            "dependsOnFields" => self.depends_on_fields = map.next_value()?,
+            "dependsOnFields" => {
+                self.depends_on_fields = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "displayName" => self.display_name = map.next_value()?,
             "helpUrl" => self.help_url = map.next_value()?,
             "import" => self.import = map.next_value()?,
@@ -428,7 +434,7 @@ pub struct ConnectorFieldGroup {
     /// Nice name this group (e.g. renders as a Tab label)
     pub display_name: Option<String>,
     /// Field names are "guaranteed" to be unique, but can be repeated in and between lists.
-    pub field_names: Option<Vec<String>>,
+    pub field_names: Vec<String>,
     /// Optional. User-facing help text.
     pub help_text: Option<String>,
     /// Unique ID.
@@ -445,8 +451,8 @@ impl serde::Serialize for ConnectorFieldGroup {
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.field_names {
-            map.serialize_entry("fieldNames", value)?;
+        if !self.field_names.is_empty() {
+            map.serialize_entry("fieldNames", &self.field_names)?;
         }
         if let Some(value) = &self.help_text {
             map.serialize_entry("helpText", value)?;
@@ -475,7 +481,9 @@ impl wire::ReadFields for ConnectorFieldGroup {
         match key {
             "default" => self.default = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
-            "fieldNames" => self.field_names = map.next_value()?,
+            "fieldNames" => {
+                self.field_names = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "helpText" => self.help_text = map.next_value()?,
             "name" => self.name = map.next_value()?,
             _ => {
@@ -490,15 +498,15 @@ impl wire::ReadFields for ConnectorFieldGroup {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorSelectField {
     /// list of items that are selected from
-    pub items: Option<Vec<Item>>,
+    pub items: Vec<Item>,
 }
 
 impl serde::Serialize for ConnectorSelectField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.items {
-            map.serialize_entry("items", value)?;
+        if !self.items.is_empty() {
+            map.serialize_entry("items", &self.items)?;
         }
         map.end()
     }
@@ -519,7 +527,7 @@ impl wire::ReadFields for ConnectorSelectField {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "items" => self.items = map.next_value()?,
+            "items" => self.items = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -628,7 +636,7 @@ impl wire::ReadFields for ConnectorTextField {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportField {
     /// The allowedExtensions field.
-    pub allowed_extensions: Option<Vec<String>>,
+    pub allowed_extensions: Vec<String>,
     /// The secret field.
     pub secret: Option<bool>,
     /// The `valueValidator` property.
@@ -639,8 +647,8 @@ impl serde::Serialize for ImportField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allowed_extensions {
-            map.serialize_entry("allowedExtensions", value)?;
+        if !self.allowed_extensions.is_empty() {
+            map.serialize_entry("allowedExtensions", &self.allowed_extensions)?;
         }
         if let Some(value) = &self.secret {
             map.serialize_entry("secret", value)?;
@@ -667,7 +675,11 @@ impl wire::ReadFields for ImportField {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "allowedExtensions" => self.allowed_extensions = map.next_value()?,
+            "allowedExtensions" => {
+                self.allowed_extensions = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "secret" => self.secret = map.next_value()?,
             "valueValidator" => self.value_validator = map.next_value()?,
             _ => {

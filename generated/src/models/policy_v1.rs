@@ -751,9 +751,9 @@ pub struct AgentApproval {
     /// Instructions for the agent.
     pub instructions: Option<String>,
     /// The allow list of policy IDs to re-route the task to.
-    pub policy_ids: Option<Vec<String>>,
+    pub policy_ids: Vec<String>,
     /// The users to reassign the task to if the agent failure action is reassign to users.
-    pub reassign_to_user_ids: Option<Vec<String>>,
+    pub reassign_to_user_ids: Vec<String>,
 }
 
 impl serde::Serialize for AgentApproval {
@@ -772,11 +772,11 @@ impl serde::Serialize for AgentApproval {
         if let Some(value) = &self.instructions {
             map.serialize_entry("instructions", value)?;
         }
-        if let Some(value) = &self.policy_ids {
-            map.serialize_entry("policyIds", value)?;
+        if !self.policy_ids.is_empty() {
+            map.serialize_entry("policyIds", &self.policy_ids)?;
         }
-        if let Some(value) = &self.reassign_to_user_ids {
-            map.serialize_entry("reassignToUserIds", value)?;
+        if !self.reassign_to_user_ids.is_empty() {
+            map.serialize_entry("reassignToUserIds", &self.reassign_to_user_ids)?;
         }
         map.end()
     }
@@ -801,8 +801,14 @@ impl wire::ReadFields for AgentApproval {
             "agentMode" => self.agent_mode = map.next_value()?,
             "agentUserId" => self.agent_user_id = map.next_value()?,
             "instructions" => self.instructions = map.next_value()?,
-            "policyIds" => self.policy_ids = map.next_value()?,
-            "reassignToUserIds" => self.reassign_to_user_ids = map.next_value()?,
+            "policyIds" => {
+                self.policy_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "reassignToUserIds" => {
+                self.reassign_to_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -981,9 +987,9 @@ pub struct AppGroupApproval {
     /// Configuration to allow a fallback if the group is empty.
     pub fallback: Option<bool>,
     /// Configuration to specify which groups to fallback to if fallback is enabled and the group is empty.
-    pub fallback_group_ids: Option<Vec<AppEntitlementReference>>,
+    pub fallback_group_ids: Vec<AppEntitlementReference>,
     /// Configuration to specific which users to fallback to if fallback is enabled and the group is empty.
-    pub fallback_user_ids: Option<Vec<String>>,
+    pub fallback_user_ids: Vec<String>,
     /// Configuration to enable fallback for group fallback.
     pub is_group_fallback_enabled: Option<bool>,
     /// Configuration to require distinct approvers across approval steps of a rule.
@@ -1006,11 +1012,11 @@ impl serde::Serialize for AppGroupApproval {
         if let Some(value) = &self.fallback {
             map.serialize_entry("fallback", value)?;
         }
-        if let Some(value) = &self.fallback_group_ids {
-            map.serialize_entry("fallbackGroupIds", value)?;
+        if !self.fallback_group_ids.is_empty() {
+            map.serialize_entry("fallbackGroupIds", &self.fallback_group_ids)?;
         }
-        if let Some(value) = &self.fallback_user_ids {
-            map.serialize_entry("fallbackUserIds", value)?;
+        if !self.fallback_user_ids.is_empty() {
+            map.serialize_entry("fallbackUserIds", &self.fallback_user_ids)?;
         }
         if let Some(value) = &self.is_group_fallback_enabled {
             map.serialize_entry("isGroupFallbackEnabled", value)?;
@@ -1041,8 +1047,16 @@ impl wire::ReadFields for AppGroupApproval {
             "appGroupId" => self.app_group_id = map.next_value()?,
             "appId" => self.app_id = map.next_value()?,
             "fallback" => self.fallback = map.next_value()?,
-            "fallbackGroupIds" => self.fallback_group_ids = map.next_value()?,
-            "fallbackUserIds" => self.fallback_user_ids = map.next_value()?,
+            "fallbackGroupIds" => {
+                self.fallback_group_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "fallbackUserIds" => {
+                self.fallback_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "isGroupFallbackEnabled" => {
                 self.is_group_fallback_enabled = map.next_value()?;
             }
@@ -1113,7 +1127,7 @@ pub struct AppOwnerProvisioner {
     /// Whether the provisioner can reassign the task.
     pub allow_reassignment: Option<bool>,
     /// Fallback user IDs if no app owners are found.
-    pub fallback_user_ids: Option<Vec<String>>,
+    pub fallback_user_ids: Vec<String>,
 }
 
 impl serde::Serialize for AppOwnerProvisioner {
@@ -1123,8 +1137,8 @@ impl serde::Serialize for AppOwnerProvisioner {
         if let Some(value) = &self.allow_reassignment {
             map.serialize_entry("allowReassignment", value)?;
         }
-        if let Some(value) = &self.fallback_user_ids {
-            map.serialize_entry("fallbackUserIds", value)?;
+        if !self.fallback_user_ids.is_empty() {
+            map.serialize_entry("fallbackUserIds", &self.fallback_user_ids)?;
         }
         map.end()
     }
@@ -1146,7 +1160,11 @@ impl wire::ReadFields for AppOwnerProvisioner {
     ) -> Result<(), A::Error> {
         match key {
             "allowReassignment" => self.allow_reassignment = map.next_value()?,
-            "fallbackUserIds" => self.fallback_user_ids = map.next_value()?,
+            "fallbackUserIds" => {
+                self.fallback_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1177,7 +1195,7 @@ pub struct Approval {
     /// Configuration to allow reassignment by reviewers during this step.
     pub allow_reassignment: Option<bool>,
     /// List of users for whom this step can be reassigned.
-    pub allowed_reassignees: Option<Vec<String>>,
+    pub allowed_reassignees: Vec<String>,
     /// Part of the oneof `typ`: set at most one of this and `users`, `manager`, `group`, `self`, `entitlementOwners`, `expression`, `webhook`, `resourceOwners`, `agent`.
     pub app_owners: Option<AppOwnerApproval>,
     /// A field indicating whether this step is assigned.
@@ -1226,8 +1244,8 @@ impl serde::Serialize for Approval {
         if let Some(value) = &self.allow_reassignment {
             map.serialize_entry("allowReassignment", value)?;
         }
-        if let Some(value) = &self.allowed_reassignees {
-            map.serialize_entry("allowedReassignees", value)?;
+        if !self.allowed_reassignees.is_empty() {
+            map.serialize_entry("allowedReassignees", &self.allowed_reassignees)?;
         }
         if let Some(value) = &self.app_owners {
             map.serialize_entry("appOwners", value)?;
@@ -1299,7 +1317,11 @@ impl wire::ReadFields for Approval {
             "agent" => self.agent = map.next_value()?,
             "allowDelegation" => self.allow_delegation = map.next_value()?,
             "allowReassignment" => self.allow_reassignment = map.next_value()?,
-            "allowedReassignees" => self.allowed_reassignees = map.next_value()?,
+            "allowedReassignees" => {
+                self.allowed_reassignees = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "appOwners" => self.app_owners = map.next_value()?,
             "assigned" => self.assigned = map.next_value()?,
             "entitlementOwners" => self.entitlement_owners = map.next_value()?,
@@ -1352,7 +1374,7 @@ pub struct ApprovalInput {
     /// Configuration to allow reassignment by reviewers during this step.
     pub allow_reassignment: Option<bool>,
     /// List of users for whom this step can be reassigned.
-    pub allowed_reassignees: Option<Vec<String>>,
+    pub allowed_reassignees: Vec<String>,
     /// Part of the oneof `typ`: set at most one of this and `users`, `manager`, `group`, `self`, `entitlementOwners`, `expression`, `webhook`, `resourceOwners`, `agent`.
     pub app_owners: Option<AppOwnerApproval>,
     /// Part of the oneof `typ`: set at most one of this and `users`, `manager`, `appOwners`, `group`, `self`, `expression`, `webhook`, `resourceOwners`, `agent`.
@@ -1399,8 +1421,8 @@ impl serde::Serialize for ApprovalInput {
         if let Some(value) = &self.allow_reassignment {
             map.serialize_entry("allowReassignment", value)?;
         }
-        if let Some(value) = &self.allowed_reassignees {
-            map.serialize_entry("allowedReassignees", value)?;
+        if !self.allowed_reassignees.is_empty() {
+            map.serialize_entry("allowedReassignees", &self.allowed_reassignees)?;
         }
         if let Some(value) = &self.app_owners {
             map.serialize_entry("appOwners", value)?;
@@ -1469,7 +1491,11 @@ impl wire::ReadFields for ApprovalInput {
             "agent" => self.agent = map.next_value()?,
             "allowDelegation" => self.allow_delegation = map.next_value()?,
             "allowReassignment" => self.allow_reassignment = map.next_value()?,
-            "allowedReassignees" => self.allowed_reassignees = map.next_value()?,
+            "allowedReassignees" => {
+                self.allowed_reassignees = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "appOwners" => self.app_owners = map.next_value()?,
             "entitlementOwners" => self.entitlement_owners = map.next_value()?,
             "escalation" => self.escalation = map.next_value()?,
@@ -1696,7 +1722,7 @@ pub struct ApprovedAction {
     /// The `approvedAt` property.
     pub approved_at: Option<time::OffsetDateTime>,
     /// The entitlements that were approved. This will only ever be a list of one entitlement.
-    pub entitlements: Option<Vec<AppEntitlementReference>>,
+    pub entitlements: Vec<AppEntitlementReference>,
     /// The ID of the step-up transaction that was used for this approval, if step-up was required.
     pub step_up_transaction_id: Option<String>,
     /// The UserID that approved this step.
@@ -1710,8 +1736,8 @@ impl serde::Serialize for ApprovedAction {
         if let Some(value) = &self.approved_at {
             map.serialize_entry("approvedAt", &wire::Out::<wire::Timestamp>(value))?;
         }
-        if let Some(value) = &self.entitlements {
-            map.serialize_entry("entitlements", value)?;
+        if !self.entitlements.is_empty() {
+            map.serialize_entry("entitlements", &self.entitlements)?;
         }
         if let Some(value) = &self.step_up_transaction_id {
             map.serialize_entry("stepUpTransactionId", value)?;
@@ -1743,7 +1769,9 @@ impl wire::ReadFields for ApprovedAction {
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
                     .map(|v| v.0);
             }
-            "entitlements" => self.entitlements = map.next_value()?,
+            "entitlements" => {
+                self.entitlements = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "stepUpTransactionId" => self.step_up_transaction_id = map.next_value()?,
             "userId" => self.user_id = map.next_value()?,
             _ => {
@@ -1812,7 +1840,7 @@ pub struct CompletedAction {
     /// The `completedAt` property.
     pub completed_at: Option<time::OffsetDateTime>,
     /// The list of entitlements that were provisioned. This is leftover from an older design, and is only ever going to be a single entitlement.
-    pub entitlements: Option<Vec<AppEntitlementReference>>,
+    pub entitlements: Vec<AppEntitlementReference>,
     /// The UserID of who completed provisioning. For connector provisioning this is the system user id, for manual provisioning this is who clicked "provision complete"
     pub user_id: Option<String>,
 }
@@ -1824,8 +1852,8 @@ impl serde::Serialize for CompletedAction {
         if let Some(value) = &self.completed_at {
             map.serialize_entry("completedAt", &wire::Out::<wire::Timestamp>(value))?;
         }
-        if let Some(value) = &self.entitlements {
-            map.serialize_entry("entitlements", value)?;
+        if !self.entitlements.is_empty() {
+            map.serialize_entry("entitlements", &self.entitlements)?;
         }
         if let Some(value) = &self.user_id {
             map.serialize_entry("userId", value)?;
@@ -1854,7 +1882,9 @@ impl wire::ReadFields for CompletedAction {
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
                     .map(|v| v.0);
             }
-            "entitlements" => self.entitlements = map.next_value()?,
+            "entitlements" => {
+                self.entitlements = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "userId" => self.user_id = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2024,16 +2054,16 @@ pub struct CreatePolicyRequest {
     /// The display name of the new policy.
     pub display_name: String,
     /// The map of policy type to policy steps. The key is the stringified version of the enum. See other policies for examples.
-    pub policy_steps: Option<std::collections::BTreeMap<String, PolicyStepsInput>>,
+    pub policy_steps: std::collections::BTreeMap<String, PolicyStepsInput>,
     /// The enum of the policy type.
     pub policy_type: Option<CreatePolicyRequestPolicyType>,
     /// Actions to occur after a policy finishes. As of now this is only valid on a certify policy to remediate a denied certification immediately.
-    pub post_actions: Option<Vec<PolicyPostActions>>,
+    pub post_actions: Vec<PolicyPostActions>,
     /// Deprecated. Use setting in policy step instead
     #[deprecated]
     pub reassign_tasks_to_delegates: Option<bool>,
     /// The rules field.
-    pub rules: Option<Vec<Rule>>,
+    pub rules: Vec<Rule>,
 }
 
 #[allow(deprecated)]
@@ -2045,20 +2075,20 @@ impl serde::Serialize for CreatePolicyRequest {
             map.serialize_entry("description", value)?;
         }
         map.serialize_entry("displayName", &self.display_name)?;
-        if let Some(value) = &self.policy_steps {
-            map.serialize_entry("policySteps", value)?;
+        if !self.policy_steps.is_empty() {
+            map.serialize_entry("policySteps", &self.policy_steps)?;
         }
         if let Some(value) = &self.policy_type {
             map.serialize_entry("policyType", value)?;
         }
-        if let Some(value) = &self.post_actions {
-            map.serialize_entry("postActions", value)?;
+        if !self.post_actions.is_empty() {
+            map.serialize_entry("postActions", &self.post_actions)?;
         }
         if let Some(value) = &self.reassign_tasks_to_delegates {
             map.serialize_entry("reassignTasksToDelegates", value)?;
         }
-        if let Some(value) = &self.rules {
-            map.serialize_entry("rules", value)?;
+        if !self.rules.is_empty() {
+            map.serialize_entry("rules", &self.rules)?;
         }
         map.end()
     }
@@ -2107,11 +2137,11 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyRequest {
                     description,
                     display_name: display_name
                         .ok_or_else(|| serde::de::Error::missing_field("displayName"))?,
-                    policy_steps,
+                    policy_steps: policy_steps.unwrap_or_default(),
                     policy_type,
-                    post_actions,
+                    post_actions: post_actions.unwrap_or_default(),
                     reassign_tasks_to_delegates,
-                    rules,
+                    rules: rules.unwrap_or_default(),
                 })
             }
         }
@@ -2507,9 +2537,9 @@ pub struct EntitlementOwnerApproval {
     /// Configuration to allow a fallback if the entitlement owner cannot be identified.
     pub fallback: Option<bool>,
     /// Configuration to specify which groups to fallback to if fallback is enabled and the entitlement owner cannot be identified.
-    pub fallback_group_ids: Option<Vec<AppEntitlementReference>>,
+    pub fallback_group_ids: Vec<AppEntitlementReference>,
     /// Configuration to specific which users to fallback to if fallback is enabled and the entitlement owner cannot be identified.
-    pub fallback_user_ids: Option<Vec<String>>,
+    pub fallback_user_ids: Vec<String>,
     /// Configuration to enable fallback for group fallback.
     pub is_group_fallback_enabled: Option<bool>,
     /// Configuration to require distinct approvers across approval steps of a rule.
@@ -2526,11 +2556,11 @@ impl serde::Serialize for EntitlementOwnerApproval {
         if let Some(value) = &self.fallback {
             map.serialize_entry("fallback", value)?;
         }
-        if let Some(value) = &self.fallback_group_ids {
-            map.serialize_entry("fallbackGroupIds", value)?;
+        if !self.fallback_group_ids.is_empty() {
+            map.serialize_entry("fallbackGroupIds", &self.fallback_group_ids)?;
         }
-        if let Some(value) = &self.fallback_user_ids {
-            map.serialize_entry("fallbackUserIds", value)?;
+        if !self.fallback_user_ids.is_empty() {
+            map.serialize_entry("fallbackUserIds", &self.fallback_user_ids)?;
         }
         if let Some(value) = &self.is_group_fallback_enabled {
             map.serialize_entry("isGroupFallbackEnabled", value)?;
@@ -2559,8 +2589,16 @@ impl wire::ReadFields for EntitlementOwnerApproval {
         match key {
             "allowSelfApproval" => self.allow_self_approval = map.next_value()?,
             "fallback" => self.fallback = map.next_value()?,
-            "fallbackGroupIds" => self.fallback_group_ids = map.next_value()?,
-            "fallbackUserIds" => self.fallback_user_ids = map.next_value()?,
+            "fallbackGroupIds" => {
+                self.fallback_group_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "fallbackUserIds" => {
+                self.fallback_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "isGroupFallbackEnabled" => {
                 self.is_group_fallback_enabled = map.next_value()?;
             }
@@ -2581,7 +2619,7 @@ pub struct EntitlementOwnerProvisioner {
     /// Whether the provisioner can reassign the task.
     pub allow_reassignment: Option<bool>,
     /// Fallback user IDs if no entitlement owners are found.
-    pub fallback_user_ids: Option<Vec<String>>,
+    pub fallback_user_ids: Vec<String>,
 }
 
 impl serde::Serialize for EntitlementOwnerProvisioner {
@@ -2591,8 +2629,8 @@ impl serde::Serialize for EntitlementOwnerProvisioner {
         if let Some(value) = &self.allow_reassignment {
             map.serialize_entry("allowReassignment", value)?;
         }
-        if let Some(value) = &self.fallback_user_ids {
-            map.serialize_entry("fallbackUserIds", value)?;
+        if !self.fallback_user_ids.is_empty() {
+            map.serialize_entry("fallbackUserIds", &self.fallback_user_ids)?;
         }
         map.end()
     }
@@ -2614,7 +2652,11 @@ impl wire::ReadFields for EntitlementOwnerProvisioner {
     ) -> Result<(), A::Error> {
         match key {
             "allowReassignment" => self.allow_reassignment = map.next_value()?,
-            "fallbackUserIds" => self.fallback_user_ids = map.next_value()?,
+            "fallbackUserIds" => {
+                self.fallback_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -2913,15 +2955,15 @@ impl wire::ReadFields for EscalationInstanceCancelTicket {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EscalationInstanceReassignToApprovers {
     /// The approverIds field.
-    pub approver_ids: Option<Vec<String>>,
+    pub approver_ids: Vec<String>,
 }
 
 impl serde::Serialize for EscalationInstanceReassignToApprovers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.approver_ids {
-            map.serialize_entry("approverIds", value)?;
+        if !self.approver_ids.is_empty() {
+            map.serialize_entry("approverIds", &self.approver_ids)?;
         }
         map.end()
     }
@@ -2942,7 +2984,9 @@ impl wire::ReadFields for EscalationInstanceReassignToApprovers {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "approverIds" => self.approver_ids = map.next_value()?,
+            "approverIds" => {
+                self.approver_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3026,15 +3070,15 @@ impl wire::ReadFields for EscalationInstanceSkipStep {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EscalationReassignToApprovers {
     /// The approverIds field.
-    pub approver_ids: Option<Vec<String>>,
+    pub approver_ids: Vec<String>,
 }
 
 impl serde::Serialize for EscalationReassignToApprovers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.approver_ids {
-            map.serialize_entry("approverIds", value)?;
+        if !self.approver_ids.is_empty() {
+            map.serialize_entry("approverIds", &self.approver_ids)?;
         }
         map.end()
     }
@@ -3055,7 +3099,9 @@ impl wire::ReadFields for EscalationReassignToApprovers {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "approverIds" => self.approver_ids = map.next_value()?,
+            "approverIds" => {
+                self.approver_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3141,15 +3187,15 @@ pub struct ExpressionApproval {
     /// Configuration to allow self approval of if the user is specified and also the target of the ticket.
     pub allow_self_approval: Option<bool>,
     /// The assignedUserIds field.
-    pub assigned_user_ids: Option<Vec<String>>,
+    pub assigned_user_ids: Vec<String>,
     /// Array of dynamic expressions to determine the approvers.  The first expression to return a non-empty list of users will be used.
-    pub expressions: Option<Vec<String>>,
+    pub expressions: Vec<String>,
     /// Configuration to allow a fallback if the expression does not return a valid list of users.
     pub fallback: Option<bool>,
     /// Configuration to specify which groups to fallback to if fallback is enabled and the expression does not return a valid list of users.
-    pub fallback_group_ids: Option<Vec<AppEntitlementReference>>,
+    pub fallback_group_ids: Vec<AppEntitlementReference>,
     /// Configuration to specific which users to fallback to if and the expression does not return a valid list of users.
-    pub fallback_user_ids: Option<Vec<String>>,
+    pub fallback_user_ids: Vec<String>,
     /// Configuration to enable fallback for group fallback.
     pub is_group_fallback_enabled: Option<bool>,
     /// Configuration to require distinct approvers across approval steps of a rule.
@@ -3163,20 +3209,20 @@ impl serde::Serialize for ExpressionApproval {
         if let Some(value) = &self.allow_self_approval {
             map.serialize_entry("allowSelfApproval", value)?;
         }
-        if let Some(value) = &self.assigned_user_ids {
-            map.serialize_entry("assignedUserIds", value)?;
+        if !self.assigned_user_ids.is_empty() {
+            map.serialize_entry("assignedUserIds", &self.assigned_user_ids)?;
         }
-        if let Some(value) = &self.expressions {
-            map.serialize_entry("expressions", value)?;
+        if !self.expressions.is_empty() {
+            map.serialize_entry("expressions", &self.expressions)?;
         }
         if let Some(value) = &self.fallback {
             map.serialize_entry("fallback", value)?;
         }
-        if let Some(value) = &self.fallback_group_ids {
-            map.serialize_entry("fallbackGroupIds", value)?;
+        if !self.fallback_group_ids.is_empty() {
+            map.serialize_entry("fallbackGroupIds", &self.fallback_group_ids)?;
         }
-        if let Some(value) = &self.fallback_user_ids {
-            map.serialize_entry("fallbackUserIds", value)?;
+        if !self.fallback_user_ids.is_empty() {
+            map.serialize_entry("fallbackUserIds", &self.fallback_user_ids)?;
         }
         if let Some(value) = &self.is_group_fallback_enabled {
             map.serialize_entry("isGroupFallbackEnabled", value)?;
@@ -3204,11 +3250,25 @@ impl wire::ReadFields for ExpressionApproval {
     ) -> Result<(), A::Error> {
         match key {
             "allowSelfApproval" => self.allow_self_approval = map.next_value()?,
-            "assignedUserIds" => self.assigned_user_ids = map.next_value()?,
-            "expressions" => self.expressions = map.next_value()?,
+            "assignedUserIds" => {
+                self.assigned_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "expressions" => {
+                self.expressions = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "fallback" => self.fallback = map.next_value()?,
-            "fallbackGroupIds" => self.fallback_group_ids = map.next_value()?,
-            "fallbackUserIds" => self.fallback_user_ids = map.next_value()?,
+            "fallbackGroupIds" => {
+                self.fallback_group_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "fallbackUserIds" => {
+                self.fallback_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "isGroupFallbackEnabled" => {
                 self.is_group_fallback_enabled = map.next_value()?;
             }
@@ -3231,13 +3291,13 @@ pub struct ExpressionApprovalInput {
     /// Configuration to allow self approval of if the user is specified and also the target of the ticket.
     pub allow_self_approval: Option<bool>,
     /// Array of dynamic expressions to determine the approvers.  The first expression to return a non-empty list of users will be used.
-    pub expressions: Option<Vec<String>>,
+    pub expressions: Vec<String>,
     /// Configuration to allow a fallback if the expression does not return a valid list of users.
     pub fallback: Option<bool>,
     /// Configuration to specify which groups to fallback to if fallback is enabled and the expression does not return a valid list of users.
-    pub fallback_group_ids: Option<Vec<AppEntitlementReference>>,
+    pub fallback_group_ids: Vec<AppEntitlementReference>,
     /// Configuration to specific which users to fallback to if and the expression does not return a valid list of users.
-    pub fallback_user_ids: Option<Vec<String>>,
+    pub fallback_user_ids: Vec<String>,
     /// Configuration to enable fallback for group fallback.
     pub is_group_fallback_enabled: Option<bool>,
     /// Configuration to require distinct approvers across approval steps of a rule.
@@ -3251,17 +3311,17 @@ impl serde::Serialize for ExpressionApprovalInput {
         if let Some(value) = &self.allow_self_approval {
             map.serialize_entry("allowSelfApproval", value)?;
         }
-        if let Some(value) = &self.expressions {
-            map.serialize_entry("expressions", value)?;
+        if !self.expressions.is_empty() {
+            map.serialize_entry("expressions", &self.expressions)?;
         }
         if let Some(value) = &self.fallback {
             map.serialize_entry("fallback", value)?;
         }
-        if let Some(value) = &self.fallback_group_ids {
-            map.serialize_entry("fallbackGroupIds", value)?;
+        if !self.fallback_group_ids.is_empty() {
+            map.serialize_entry("fallbackGroupIds", &self.fallback_group_ids)?;
         }
-        if let Some(value) = &self.fallback_user_ids {
-            map.serialize_entry("fallbackUserIds", value)?;
+        if !self.fallback_user_ids.is_empty() {
+            map.serialize_entry("fallbackUserIds", &self.fallback_user_ids)?;
         }
         if let Some(value) = &self.is_group_fallback_enabled {
             map.serialize_entry("isGroupFallbackEnabled", value)?;
@@ -3289,10 +3349,20 @@ impl wire::ReadFields for ExpressionApprovalInput {
     ) -> Result<(), A::Error> {
         match key {
             "allowSelfApproval" => self.allow_self_approval = map.next_value()?,
-            "expressions" => self.expressions = map.next_value()?,
+            "expressions" => {
+                self.expressions = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "fallback" => self.fallback = map.next_value()?,
-            "fallbackGroupIds" => self.fallback_group_ids = map.next_value()?,
-            "fallbackUserIds" => self.fallback_user_ids = map.next_value()?,
+            "fallbackGroupIds" => {
+                self.fallback_group_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "fallbackUserIds" => {
+                self.fallback_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "isGroupFallbackEnabled" => {
                 self.is_group_fallback_enabled = map.next_value()?;
             }
@@ -3328,9 +3398,9 @@ pub struct ExpressionProvisioner {
     /// Whether the provisioner can reassign the task.
     pub allow_reassignment: Option<bool>,
     /// The CEL expressions to evaluate.
-    pub expressions: Option<Vec<String>>,
+    pub expressions: Vec<String>,
     /// Fallback user IDs if expression evaluation yields no users.
-    pub fallback_user_ids: Option<Vec<String>>,
+    pub fallback_user_ids: Vec<String>,
 }
 
 impl serde::Serialize for ExpressionProvisioner {
@@ -3340,11 +3410,11 @@ impl serde::Serialize for ExpressionProvisioner {
         if let Some(value) = &self.allow_reassignment {
             map.serialize_entry("allowReassignment", value)?;
         }
-        if let Some(value) = &self.expressions {
-            map.serialize_entry("expressions", value)?;
+        if !self.expressions.is_empty() {
+            map.serialize_entry("expressions", &self.expressions)?;
         }
-        if let Some(value) = &self.fallback_user_ids {
-            map.serialize_entry("fallbackUserIds", value)?;
+        if !self.fallback_user_ids.is_empty() {
+            map.serialize_entry("fallbackUserIds", &self.fallback_user_ids)?;
         }
         map.end()
     }
@@ -3366,8 +3436,14 @@ impl wire::ReadFields for ExpressionProvisioner {
     ) -> Result<(), A::Error> {
         match key {
             "allowReassignment" => self.allow_reassignment = map.next_value()?,
-            "expressions" => self.expressions = map.next_value()?,
-            "fallbackUserIds" => self.fallback_user_ids = map.next_value()?,
+            "expressions" => {
+                self.expressions = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "fallbackUserIds" => {
+                self.fallback_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3674,7 +3750,7 @@ pub struct GroupProvisioner {
     /// The app ID containing the group.
     pub app_id: Option<String>,
     /// Fallback user IDs if no group members are found.
-    pub fallback_user_ids: Option<Vec<String>>,
+    pub fallback_user_ids: Vec<String>,
 }
 
 impl serde::Serialize for GroupProvisioner {
@@ -3690,8 +3766,8 @@ impl serde::Serialize for GroupProvisioner {
         if let Some(value) = &self.app_id {
             map.serialize_entry("appId", value)?;
         }
-        if let Some(value) = &self.fallback_user_ids {
-            map.serialize_entry("fallbackUserIds", value)?;
+        if !self.fallback_user_ids.is_empty() {
+            map.serialize_entry("fallbackUserIds", &self.fallback_user_ids)?;
         }
         map.end()
     }
@@ -3715,7 +3791,11 @@ impl wire::ReadFields for GroupProvisioner {
             "allowReassignment" => self.allow_reassignment = map.next_value()?,
             "appGroupId" => self.app_group_id = map.next_value()?,
             "appId" => self.app_id = map.next_value()?,
-            "fallbackUserIds" => self.fallback_user_ids = map.next_value()?,
+            "fallbackUserIds" => {
+                self.fallback_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3728,7 +3808,7 @@ impl wire::ReadFields for GroupProvisioner {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPolicyResponse {
     /// The list of results containing up to X results, where X is the page size defined in the request
-    pub list: Option<Vec<Policy>>,
+    pub list: Vec<Policy>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
     pub next_page_token: Option<String>,
 }
@@ -3737,8 +3817,8 @@ impl serde::Serialize for ListPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -3762,7 +3842,7 @@ impl wire::ReadFields for ListPolicyResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -3778,13 +3858,13 @@ pub struct ManagerApproval {
     /// Configuration to allow self approval if the target user is their own manager. This may occur if a service account has an identity user and manager specified as the same person.
     pub allow_self_approval: Option<bool>,
     /// The array of users determined to be the manager during processing time.
-    pub assigned_user_ids: Option<Vec<String>>,
+    pub assigned_user_ids: Vec<String>,
     /// Configuration to allow a fallback if no manager is found.
     pub fallback: Option<bool>,
     /// Configuration to specify which groups to fallback to if fallback is enabled and no manager is found.
-    pub fallback_group_ids: Option<Vec<AppEntitlementReference>>,
+    pub fallback_group_ids: Vec<AppEntitlementReference>,
     /// Configuration to specific which users to fallback to if fallback is enabled and no manager is found.
-    pub fallback_user_ids: Option<Vec<String>>,
+    pub fallback_user_ids: Vec<String>,
     /// Configuration to enable fallback for group fallback.
     pub is_group_fallback_enabled: Option<bool>,
     /// Configuration to require distinct approvers across approval steps of a rule.
@@ -3798,17 +3878,17 @@ impl serde::Serialize for ManagerApproval {
         if let Some(value) = &self.allow_self_approval {
             map.serialize_entry("allowSelfApproval", value)?;
         }
-        if let Some(value) = &self.assigned_user_ids {
-            map.serialize_entry("assignedUserIds", value)?;
+        if !self.assigned_user_ids.is_empty() {
+            map.serialize_entry("assignedUserIds", &self.assigned_user_ids)?;
         }
         if let Some(value) = &self.fallback {
             map.serialize_entry("fallback", value)?;
         }
-        if let Some(value) = &self.fallback_group_ids {
-            map.serialize_entry("fallbackGroupIds", value)?;
+        if !self.fallback_group_ids.is_empty() {
+            map.serialize_entry("fallbackGroupIds", &self.fallback_group_ids)?;
         }
-        if let Some(value) = &self.fallback_user_ids {
-            map.serialize_entry("fallbackUserIds", value)?;
+        if !self.fallback_user_ids.is_empty() {
+            map.serialize_entry("fallbackUserIds", &self.fallback_user_ids)?;
         }
         if let Some(value) = &self.is_group_fallback_enabled {
             map.serialize_entry("isGroupFallbackEnabled", value)?;
@@ -3836,10 +3916,22 @@ impl wire::ReadFields for ManagerApproval {
     ) -> Result<(), A::Error> {
         match key {
             "allowSelfApproval" => self.allow_self_approval = map.next_value()?,
-            "assignedUserIds" => self.assigned_user_ids = map.next_value()?,
+            "assignedUserIds" => {
+                self.assigned_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "fallback" => self.fallback = map.next_value()?,
-            "fallbackGroupIds" => self.fallback_group_ids = map.next_value()?,
-            "fallbackUserIds" => self.fallback_user_ids = map.next_value()?,
+            "fallbackGroupIds" => {
+                self.fallback_group_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "fallbackUserIds" => {
+                self.fallback_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "isGroupFallbackEnabled" => {
                 self.is_group_fallback_enabled = map.next_value()?;
             }
@@ -3864,9 +3956,9 @@ pub struct ManagerApprovalInput {
     /// Configuration to allow a fallback if no manager is found.
     pub fallback: Option<bool>,
     /// Configuration to specify which groups to fallback to if fallback is enabled and no manager is found.
-    pub fallback_group_ids: Option<Vec<AppEntitlementReference>>,
+    pub fallback_group_ids: Vec<AppEntitlementReference>,
     /// Configuration to specific which users to fallback to if fallback is enabled and no manager is found.
-    pub fallback_user_ids: Option<Vec<String>>,
+    pub fallback_user_ids: Vec<String>,
     /// Configuration to enable fallback for group fallback.
     pub is_group_fallback_enabled: Option<bool>,
     /// Configuration to require distinct approvers across approval steps of a rule.
@@ -3883,11 +3975,11 @@ impl serde::Serialize for ManagerApprovalInput {
         if let Some(value) = &self.fallback {
             map.serialize_entry("fallback", value)?;
         }
-        if let Some(value) = &self.fallback_group_ids {
-            map.serialize_entry("fallbackGroupIds", value)?;
+        if !self.fallback_group_ids.is_empty() {
+            map.serialize_entry("fallbackGroupIds", &self.fallback_group_ids)?;
         }
-        if let Some(value) = &self.fallback_user_ids {
-            map.serialize_entry("fallbackUserIds", value)?;
+        if !self.fallback_user_ids.is_empty() {
+            map.serialize_entry("fallbackUserIds", &self.fallback_user_ids)?;
         }
         if let Some(value) = &self.is_group_fallback_enabled {
             map.serialize_entry("isGroupFallbackEnabled", value)?;
@@ -3916,8 +4008,16 @@ impl wire::ReadFields for ManagerApprovalInput {
         match key {
             "allowSelfApproval" => self.allow_self_approval = map.next_value()?,
             "fallback" => self.fallback = map.next_value()?,
-            "fallbackGroupIds" => self.fallback_group_ids = map.next_value()?,
-            "fallbackUserIds" => self.fallback_user_ids = map.next_value()?,
+            "fallbackGroupIds" => {
+                self.fallback_group_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "fallbackUserIds" => {
+                self.fallback_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "isGroupFallbackEnabled" => {
                 self.is_group_fallback_enabled = map.next_value()?;
             }
@@ -3952,7 +4052,7 @@ pub struct ManagerProvisioner {
     /// Whether the provisioner can reassign the task.
     pub allow_reassignment: Option<bool>,
     /// Fallback user IDs if no manager is found.
-    pub fallback_user_ids: Option<Vec<String>>,
+    pub fallback_user_ids: Vec<String>,
 }
 
 impl serde::Serialize for ManagerProvisioner {
@@ -3962,8 +4062,8 @@ impl serde::Serialize for ManagerProvisioner {
         if let Some(value) = &self.allow_reassignment {
             map.serialize_entry("allowReassignment", value)?;
         }
-        if let Some(value) = &self.fallback_user_ids {
-            map.serialize_entry("fallbackUserIds", value)?;
+        if !self.fallback_user_ids.is_empty() {
+            map.serialize_entry("fallbackUserIds", &self.fallback_user_ids)?;
         }
         map.end()
     }
@@ -3985,7 +4085,11 @@ impl wire::ReadFields for ManagerProvisioner {
     ) -> Result<(), A::Error> {
         match key {
             "allowReassignment" => self.allow_reassignment = map.next_value()?,
-            "fallbackUserIds" => self.fallback_user_ids = map.next_value()?,
+            "fallbackUserIds" => {
+                self.fallback_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4003,7 +4107,7 @@ pub struct ManualProvision {
     pub instructions: Option<String>,
     /// An array of users that are required to provision during this step.
     ///  Deprecated: Use assignee field instead for dynamic provisioner assignment.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for ManualProvision {
@@ -4016,8 +4120,8 @@ impl serde::Serialize for ManualProvision {
         if let Some(value) = &self.instructions {
             map.serialize_entry("instructions", value)?;
         }
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -4040,7 +4144,9 @@ impl wire::ReadFields for ManualProvision {
         match key {
             "assignee" => self.assignee = map.next_value()?,
             "instructions" => self.instructions = map.next_value()?,
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4053,15 +4159,15 @@ impl wire::ReadFields for ManualProvision {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MultiStep {
     /// The array of provision steps to process.
-    pub provision_steps: Option<Vec<ProvisionPolicy>>,
+    pub provision_steps: Vec<ProvisionPolicy>,
 }
 
 impl serde::Serialize for MultiStep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.provision_steps {
-            map.serialize_entry("provisionSteps", value)?;
+        if !self.provision_steps.is_empty() {
+            map.serialize_entry("provisionSteps", &self.provision_steps)?;
         }
         map.end()
     }
@@ -4082,7 +4188,9 @@ impl wire::ReadFields for MultiStep {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "provisionSteps" => self.provision_steps = map.next_value()?,
+            "provisionSteps" => {
+                self.provision_steps = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4106,16 +4214,16 @@ pub struct Policy {
     /// The ID of the Policy.
     pub id: Option<String>,
     /// A map of string(policy type) to steps in a policy. This structure is leftover from a previous design, and should only ever have one key->value set.
-    pub policy_steps: Option<std::collections::BTreeMap<String, PolicySteps>>,
+    pub policy_steps: std::collections::BTreeMap<String, PolicySteps>,
     /// Indicates the type of this policy. Can also be used to get the value from policySteps.
     pub policy_type: Option<PolicyPolicyType>,
     /// An array of actions (ordered) to take place after a policy completes processing.
-    pub post_actions: Option<Vec<PolicyPostActions>>,
+    pub post_actions: Vec<PolicyPostActions>,
     /// Deprecated. Use setting in policy step instead
     #[deprecated]
     pub reassign_tasks_to_delegates: Option<bool>,
     /// The rules field.
-    pub rules: Option<Vec<Rule>>,
+    pub rules: Vec<Rule>,
     /// Whether this policy is a builtin system policy. Builtin system policies cannot be edited.
     pub system_builtin: Option<bool>,
     /// The `updatedAt` property.
@@ -4142,20 +4250,20 @@ impl serde::Serialize for Policy {
         if let Some(value) = &self.id {
             map.serialize_entry("id", value)?;
         }
-        if let Some(value) = &self.policy_steps {
-            map.serialize_entry("policySteps", value)?;
+        if !self.policy_steps.is_empty() {
+            map.serialize_entry("policySteps", &self.policy_steps)?;
         }
         if let Some(value) = &self.policy_type {
             map.serialize_entry("policyType", value)?;
         }
-        if let Some(value) = &self.post_actions {
-            map.serialize_entry("postActions", value)?;
+        if !self.post_actions.is_empty() {
+            map.serialize_entry("postActions", &self.post_actions)?;
         }
         if let Some(value) = &self.reassign_tasks_to_delegates {
             map.serialize_entry("reassignTasksToDelegates", value)?;
         }
-        if let Some(value) = &self.rules {
-            map.serialize_entry("rules", value)?;
+        if !self.rules.is_empty() {
+            map.serialize_entry("rules", &self.rules)?;
         }
         if let Some(value) = &self.system_builtin {
             map.serialize_entry("systemBuiltin", value)?;
@@ -4196,13 +4304,17 @@ impl wire::ReadFields for Policy {
             "description" => self.description = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
             "id" => self.id = map.next_value()?,
-            "policySteps" => self.policy_steps = map.next_value()?,
+            "policySteps" => {
+                self.policy_steps = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "policyType" => self.policy_type = map.next_value()?,
-            "postActions" => self.post_actions = map.next_value()?,
+            "postActions" => {
+                self.post_actions = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "reassignTasksToDelegates" => {
                 self.reassign_tasks_to_delegates = map.next_value()?;
             }
-            "rules" => self.rules = map.next_value()?,
+            "rules" => self.rules = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "systemBuiltin" => self.system_builtin = map.next_value()?,
             "updatedAt" => {
                 self.updated_at = map
@@ -4315,15 +4427,15 @@ impl wire::ReadFields for PolicyEditorValidateRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicyEditorValidateResponse {
     /// The markers field.
-    pub markers: Option<Vec<EditorMarker>>,
+    pub markers: Vec<EditorMarker>,
 }
 
 impl serde::Serialize for PolicyEditorValidateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.markers {
-            map.serialize_entry("markers", value)?;
+        if !self.markers.is_empty() {
+            map.serialize_entry("markers", &self.markers)?;
         }
         map.end()
     }
@@ -4344,7 +4456,9 @@ impl wire::ReadFields for PolicyEditorValidateResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "markers" => self.markers = map.next_value()?,
+            "markers" => {
+                self.markers = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4406,16 +4520,16 @@ pub struct PolicyInput {
     /// The display name of the Policy.
     pub display_name: Option<String>,
     /// A map of string(policy type) to steps in a policy. This structure is leftover from a previous design, and should only ever have one key->value set.
-    pub policy_steps: Option<std::collections::BTreeMap<String, PolicyStepsInput>>,
+    pub policy_steps: std::collections::BTreeMap<String, PolicyStepsInput>,
     /// Indicates the type of this policy. Can also be used to get the value from policySteps.
     pub policy_type: Option<PolicyPolicyType>,
     /// An array of actions (ordered) to take place after a policy completes processing.
-    pub post_actions: Option<Vec<PolicyPostActions>>,
+    pub post_actions: Vec<PolicyPostActions>,
     /// Deprecated. Use setting in policy step instead
     #[deprecated]
     pub reassign_tasks_to_delegates: Option<bool>,
     /// The rules field.
-    pub rules: Option<Vec<Rule>>,
+    pub rules: Vec<Rule>,
 }
 
 #[allow(deprecated)]
@@ -4429,20 +4543,20 @@ impl serde::Serialize for PolicyInput {
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.policy_steps {
-            map.serialize_entry("policySteps", value)?;
+        if !self.policy_steps.is_empty() {
+            map.serialize_entry("policySteps", &self.policy_steps)?;
         }
         if let Some(value) = &self.policy_type {
             map.serialize_entry("policyType", value)?;
         }
-        if let Some(value) = &self.post_actions {
-            map.serialize_entry("postActions", value)?;
+        if !self.post_actions.is_empty() {
+            map.serialize_entry("postActions", &self.post_actions)?;
         }
         if let Some(value) = &self.reassign_tasks_to_delegates {
             map.serialize_entry("reassignTasksToDelegates", value)?;
         }
-        if let Some(value) = &self.rules {
-            map.serialize_entry("rules", value)?;
+        if !self.rules.is_empty() {
+            map.serialize_entry("rules", &self.rules)?;
         }
         map.end()
     }
@@ -4466,13 +4580,17 @@ impl wire::ReadFields for PolicyInput {
         match key {
             "description" => self.description = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
-            "policySteps" => self.policy_steps = map.next_value()?,
+            "policySteps" => {
+                self.policy_steps = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "policyType" => self.policy_type = map.next_value()?,
-            "postActions" => self.post_actions = map.next_value()?,
+            "postActions" => {
+                self.post_actions = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "reassignTasksToDelegates" => {
                 self.reassign_tasks_to_delegates = map.next_value()?;
             }
-            "rules" => self.rules = map.next_value()?,
+            "rules" => self.rules = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4490,7 +4608,9 @@ impl From<Policy> for PolicyInput {
             display_name: value.display_name,
             policy_steps: value
                 .policy_steps
-                .map(|v| v.into_iter().map(|(k, v)| (k, v.into())).collect()),
+                .into_iter()
+                .map(|(k, v)| (k, v.into()))
+                .collect(),
             policy_type: value.policy_type,
             post_actions: value.post_actions,
             reassign_tasks_to_delegates: value.reassign_tasks_to_delegates,
@@ -4505,9 +4625,9 @@ pub struct PolicyInstance {
     /// The `current` property.
     pub current: Option<PolicyStepInstance>,
     /// An array of steps that were previously processed by the ticket with their outcomes set, in order.
-    pub history: Option<Vec<PolicyStepInstance>>,
+    pub history: Vec<PolicyStepInstance>,
     /// An array of steps that will be processed by the ticket, in order.
-    pub next: Option<Vec<PolicyStep>>,
+    pub next: Vec<PolicyStep>,
     /// The `policy` property.
     pub policy: Option<Policy>,
 }
@@ -4519,11 +4639,11 @@ impl serde::Serialize for PolicyInstance {
         if let Some(value) = &self.current {
             map.serialize_entry("current", value)?;
         }
-        if let Some(value) = &self.history {
-            map.serialize_entry("history", value)?;
+        if !self.history.is_empty() {
+            map.serialize_entry("history", &self.history)?;
         }
-        if let Some(value) = &self.next {
-            map.serialize_entry("next", value)?;
+        if !self.next.is_empty() {
+            map.serialize_entry("next", &self.next)?;
         }
         if let Some(value) = &self.policy {
             map.serialize_entry("policy", value)?;
@@ -4548,8 +4668,10 @@ impl wire::ReadFields for PolicyInstance {
     ) -> Result<(), A::Error> {
         match key {
             "current" => self.current = map.next_value()?,
-            "history" => self.history = map.next_value()?,
-            "next" => self.next = map.next_value()?,
+            "history" => {
+                self.history = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "next" => self.next = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "policy" => self.policy = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -5061,15 +5183,15 @@ impl<'de> serde::Deserialize<'de> for PolicyStepInstanceState {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicySteps {
     /// An array of policy steps indicating the processing flow of a policy. These steps are oneOfs, and only one property may be set for each array index at a time.
-    pub steps: Option<Vec<PolicyStep>>,
+    pub steps: Vec<PolicyStep>,
 }
 
 impl serde::Serialize for PolicySteps {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.steps {
-            map.serialize_entry("steps", value)?;
+        if !self.steps.is_empty() {
+            map.serialize_entry("steps", &self.steps)?;
         }
         map.end()
     }
@@ -5090,7 +5212,7 @@ impl wire::ReadFields for PolicySteps {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "steps" => self.steps = map.next_value()?,
+            "steps" => self.steps = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -5105,15 +5227,15 @@ impl wire::ReadFields for PolicySteps {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PolicyStepsInput {
     /// An array of policy steps indicating the processing flow of a policy. These steps are oneOfs, and only one property may be set for each array index at a time.
-    pub steps: Option<Vec<PolicyStepInput>>,
+    pub steps: Vec<PolicyStepInput>,
 }
 
 impl serde::Serialize for PolicyStepsInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.steps {
-            map.serialize_entry("steps", value)?;
+        if !self.steps.is_empty() {
+            map.serialize_entry("steps", &self.steps)?;
         }
         map.end()
     }
@@ -5134,7 +5256,7 @@ impl wire::ReadFields for PolicyStepsInput {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "steps" => self.steps = map.next_value()?,
+            "steps" => self.steps = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -5147,7 +5269,7 @@ impl From<PolicySteps> for PolicyStepsInput {
     /// Keeps the writable fields of a [`PolicySteps`], ready to send.
     fn from(value: PolicySteps) -> Self {
         Self {
-            steps: value.steps.map(|v| v.into_iter().map(Into::into).collect()),
+            steps: value.steps.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -5904,9 +6026,9 @@ pub struct ResourceOwnerApproval {
     /// Configuration to allow a fallback if the resource owner cannot be identified.
     pub fallback: Option<bool>,
     /// Configuration to specify which groups to fallback to if fallback is enabled and the resource owner cannot be identified.
-    pub fallback_group_ids: Option<Vec<AppEntitlementReference>>,
+    pub fallback_group_ids: Vec<AppEntitlementReference>,
     /// Configuration to specific which users to fallback to if fallback is enabled and the resource owner cannot be identified.
-    pub fallback_user_ids: Option<Vec<String>>,
+    pub fallback_user_ids: Vec<String>,
     /// Configuration to enable fallback for group fallback.
     pub is_group_fallback_enabled: Option<bool>,
     /// Configuration to require distinct approvers across approval steps of a rule.
@@ -5923,11 +6045,11 @@ impl serde::Serialize for ResourceOwnerApproval {
         if let Some(value) = &self.fallback {
             map.serialize_entry("fallback", value)?;
         }
-        if let Some(value) = &self.fallback_group_ids {
-            map.serialize_entry("fallbackGroupIds", value)?;
+        if !self.fallback_group_ids.is_empty() {
+            map.serialize_entry("fallbackGroupIds", &self.fallback_group_ids)?;
         }
-        if let Some(value) = &self.fallback_user_ids {
-            map.serialize_entry("fallbackUserIds", value)?;
+        if !self.fallback_user_ids.is_empty() {
+            map.serialize_entry("fallbackUserIds", &self.fallback_user_ids)?;
         }
         if let Some(value) = &self.is_group_fallback_enabled {
             map.serialize_entry("isGroupFallbackEnabled", value)?;
@@ -5956,8 +6078,16 @@ impl wire::ReadFields for ResourceOwnerApproval {
         match key {
             "allowSelfApproval" => self.allow_self_approval = map.next_value()?,
             "fallback" => self.fallback = map.next_value()?,
-            "fallbackGroupIds" => self.fallback_group_ids = map.next_value()?,
-            "fallbackUserIds" => self.fallback_user_ids = map.next_value()?,
+            "fallbackGroupIds" => {
+                self.fallback_group_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "fallbackUserIds" => {
+                self.fallback_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "isGroupFallbackEnabled" => {
                 self.is_group_fallback_enabled = map.next_value()?;
             }
@@ -6082,15 +6212,15 @@ impl wire::ReadFields for Rule {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SaveToVault {
     /// The vaultIds field.
-    pub vault_ids: Option<Vec<String>>,
+    pub vault_ids: Vec<String>,
 }
 
 impl serde::Serialize for SaveToVault {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.vault_ids {
-            map.serialize_entry("vaultIds", value)?;
+        if !self.vault_ids.is_empty() {
+            map.serialize_entry("vaultIds", &self.vault_ids)?;
         }
         map.end()
     }
@@ -6111,7 +6241,9 @@ impl wire::ReadFields for SaveToVault {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "vaultIds" => self.vault_ids = map.next_value()?,
+            "vaultIds" => {
+                self.vault_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -6126,7 +6258,7 @@ pub struct SearchPoliciesRequest {
     /// Search for policies with a case insensitive match on the display name.
     pub display_name: Option<String>,
     /// The policy IDs to exclude from the search.
-    pub exclude_policy_ids: Option<Vec<String>>,
+    pub exclude_policy_ids: Vec<String>,
     /// The includeDeleted field.
     pub include_deleted: Option<bool>,
     /// The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
@@ -6134,11 +6266,11 @@ pub struct SearchPoliciesRequest {
     /// The pageToken field.
     pub page_token: Option<String>,
     /// The policy type to search on. This can be POLICY_TYPE_GRANT, POLICY_TYPE_REVOKE, POLICY_TYPE_CERTIFY, POLICY_TYPE_ACCESS_REQUEST, or POLICY_TYPE_PROVISION.
-    pub policy_types: Option<Vec<SearchPoliciesRequestPolicyTypesItem>>,
+    pub policy_types: Vec<SearchPoliciesRequestPolicyTypesItem>,
     /// Query the policies with a fuzzy search on display name and description.
     pub query: Option<String>,
     /// The refs field.
-    pub refs: Option<Vec<PolicyRef>>,
+    pub refs: Vec<PolicyRef>,
 }
 
 impl serde::Serialize for SearchPoliciesRequest {
@@ -6148,8 +6280,8 @@ impl serde::Serialize for SearchPoliciesRequest {
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.exclude_policy_ids {
-            map.serialize_entry("excludePolicyIds", value)?;
+        if !self.exclude_policy_ids.is_empty() {
+            map.serialize_entry("excludePolicyIds", &self.exclude_policy_ids)?;
         }
         if let Some(value) = &self.include_deleted {
             map.serialize_entry("includeDeleted", value)?;
@@ -6160,14 +6292,14 @@ impl serde::Serialize for SearchPoliciesRequest {
         if let Some(value) = &self.page_token {
             map.serialize_entry("pageToken", value)?;
         }
-        if let Some(value) = &self.policy_types {
-            map.serialize_entry("policyTypes", value)?;
+        if !self.policy_types.is_empty() {
+            map.serialize_entry("policyTypes", &self.policy_types)?;
         }
         if let Some(value) = &self.query {
             map.serialize_entry("query", value)?;
         }
-        if let Some(value) = &self.refs {
-            map.serialize_entry("refs", value)?;
+        if !self.refs.is_empty() {
+            map.serialize_entry("refs", &self.refs)?;
         }
         map.end()
     }
@@ -6189,13 +6321,19 @@ impl wire::ReadFields for SearchPoliciesRequest {
     ) -> Result<(), A::Error> {
         match key {
             "displayName" => self.display_name = map.next_value()?,
-            "excludePolicyIds" => self.exclude_policy_ids = map.next_value()?,
+            "excludePolicyIds" => {
+                self.exclude_policy_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "includeDeleted" => self.include_deleted = map.next_value()?,
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
-            "policyTypes" => self.policy_types = map.next_value()?,
+            "policyTypes" => {
+                self.policy_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value()?,
+            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -6268,7 +6406,7 @@ impl<'de> serde::Deserialize<'de> for SearchPoliciesRequestPolicyTypesItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchPoliciesResponse {
     /// The list field.
-    pub list: Option<Vec<Policy>>,
+    pub list: Vec<Policy>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -6277,8 +6415,8 @@ impl serde::Serialize for SearchPoliciesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -6302,7 +6440,7 @@ impl wire::ReadFields for SearchPoliciesResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -6316,13 +6454,13 @@ impl wire::ReadFields for SearchPoliciesResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SelfApproval {
     /// The array of users determined to be themselves during approval. This should only ever be one person, but is saved because it may change if the owner of an app user changes while the ticket is open.
-    pub assigned_user_ids: Option<Vec<String>>,
+    pub assigned_user_ids: Vec<String>,
     /// Configuration to allow a fallback if the identity user of the target app user cannot be determined.
     pub fallback: Option<bool>,
     /// Configuration to specify which groups to fallback to if fallback is enabled and the identity user of the target app user cannot be determined.
-    pub fallback_group_ids: Option<Vec<AppEntitlementReference>>,
+    pub fallback_group_ids: Vec<AppEntitlementReference>,
     /// Configuration to specific which users to fallback to if fallback is enabled and the identity user of the target app user cannot be determined.
-    pub fallback_user_ids: Option<Vec<String>>,
+    pub fallback_user_ids: Vec<String>,
     /// Configuration to enable fallback for group fallback.
     pub is_group_fallback_enabled: Option<bool>,
 }
@@ -6331,17 +6469,17 @@ impl serde::Serialize for SelfApproval {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.assigned_user_ids {
-            map.serialize_entry("assignedUserIds", value)?;
+        if !self.assigned_user_ids.is_empty() {
+            map.serialize_entry("assignedUserIds", &self.assigned_user_ids)?;
         }
         if let Some(value) = &self.fallback {
             map.serialize_entry("fallback", value)?;
         }
-        if let Some(value) = &self.fallback_group_ids {
-            map.serialize_entry("fallbackGroupIds", value)?;
+        if !self.fallback_group_ids.is_empty() {
+            map.serialize_entry("fallbackGroupIds", &self.fallback_group_ids)?;
         }
-        if let Some(value) = &self.fallback_user_ids {
-            map.serialize_entry("fallbackUserIds", value)?;
+        if !self.fallback_user_ids.is_empty() {
+            map.serialize_entry("fallbackUserIds", &self.fallback_user_ids)?;
         }
         if let Some(value) = &self.is_group_fallback_enabled {
             map.serialize_entry("isGroupFallbackEnabled", value)?;
@@ -6365,10 +6503,22 @@ impl wire::ReadFields for SelfApproval {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "assignedUserIds" => self.assigned_user_ids = map.next_value()?,
+            "assignedUserIds" => {
+                self.assigned_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "fallback" => self.fallback = map.next_value()?,
-            "fallbackGroupIds" => self.fallback_group_ids = map.next_value()?,
-            "fallbackUserIds" => self.fallback_user_ids = map.next_value()?,
+            "fallbackGroupIds" => {
+                self.fallback_group_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "fallbackUserIds" => {
+                self.fallback_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "isGroupFallbackEnabled" => {
                 self.is_group_fallback_enabled = map.next_value()?;
             }
@@ -6388,9 +6538,9 @@ pub struct SelfApprovalInput {
     /// Configuration to allow a fallback if the identity user of the target app user cannot be determined.
     pub fallback: Option<bool>,
     /// Configuration to specify which groups to fallback to if fallback is enabled and the identity user of the target app user cannot be determined.
-    pub fallback_group_ids: Option<Vec<AppEntitlementReference>>,
+    pub fallback_group_ids: Vec<AppEntitlementReference>,
     /// Configuration to specific which users to fallback to if fallback is enabled and the identity user of the target app user cannot be determined.
-    pub fallback_user_ids: Option<Vec<String>>,
+    pub fallback_user_ids: Vec<String>,
     /// Configuration to enable fallback for group fallback.
     pub is_group_fallback_enabled: Option<bool>,
 }
@@ -6402,11 +6552,11 @@ impl serde::Serialize for SelfApprovalInput {
         if let Some(value) = &self.fallback {
             map.serialize_entry("fallback", value)?;
         }
-        if let Some(value) = &self.fallback_group_ids {
-            map.serialize_entry("fallbackGroupIds", value)?;
+        if !self.fallback_group_ids.is_empty() {
+            map.serialize_entry("fallbackGroupIds", &self.fallback_group_ids)?;
         }
-        if let Some(value) = &self.fallback_user_ids {
-            map.serialize_entry("fallbackUserIds", value)?;
+        if !self.fallback_user_ids.is_empty() {
+            map.serialize_entry("fallbackUserIds", &self.fallback_user_ids)?;
         }
         if let Some(value) = &self.is_group_fallback_enabled {
             map.serialize_entry("isGroupFallbackEnabled", value)?;
@@ -6431,8 +6581,16 @@ impl wire::ReadFields for SelfApprovalInput {
     ) -> Result<(), A::Error> {
         match key {
             "fallback" => self.fallback = map.next_value()?,
-            "fallbackGroupIds" => self.fallback_group_ids = map.next_value()?,
-            "fallbackUserIds" => self.fallback_user_ids = map.next_value()?,
+            "fallbackGroupIds" => {
+                self.fallback_group_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "fallbackUserIds" => {
+                self.fallback_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "isGroupFallbackEnabled" => {
                 self.is_group_fallback_enabled = map.next_value()?;
             }
@@ -6731,7 +6889,7 @@ pub struct UserApproval {
     /// Configuration to require distinct approvers across approval steps of a rule.
     pub require_distinct_approvers: Option<bool>,
     /// Array of users configured for approval.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for UserApproval {
@@ -6744,8 +6902,8 @@ impl serde::Serialize for UserApproval {
         if let Some(value) = &self.require_distinct_approvers {
             map.serialize_entry("requireDistinctApprovers", value)?;
         }
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -6770,7 +6928,9 @@ impl wire::ReadFields for UserApproval {
             "requireDistinctApprovers" => {
                 self.require_distinct_approvers = map.next_value()?;
             }
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -6785,7 +6945,7 @@ pub struct UserProvisioner {
     /// Whether the provisioner can reassign the task.
     pub allow_reassignment: Option<bool>,
     /// The user IDs to assign as provisioners.
-    pub user_ids: Option<Vec<String>>,
+    pub user_ids: Vec<String>,
 }
 
 impl serde::Serialize for UserProvisioner {
@@ -6795,8 +6955,8 @@ impl serde::Serialize for UserProvisioner {
         if let Some(value) = &self.allow_reassignment {
             map.serialize_entry("allowReassignment", value)?;
         }
-        if let Some(value) = &self.user_ids {
-            map.serialize_entry("userIds", value)?;
+        if !self.user_ids.is_empty() {
+            map.serialize_entry("userIds", &self.user_ids)?;
         }
         map.end()
     }
@@ -6818,7 +6978,9 @@ impl wire::ReadFields for UserProvisioner {
     ) -> Result<(), A::Error> {
         match key {
             "allowReassignment" => self.allow_reassignment = map.next_value()?,
-            "userIds" => self.user_ids = map.next_value()?,
+            "userIds" => {
+                self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }

@@ -20,7 +20,7 @@ pub struct ProfileType {
     /// The priority field.
     pub priority: Option<u32>,
     /// icon sizes
-    pub sizes: Option<Vec<i32>>,
+    pub sizes: Vec<i32>,
     /// Add this field to allow users to reference profile type in cel expressions
     pub slug: Option<String>,
 }
@@ -47,8 +47,8 @@ impl serde::Serialize for ProfileType {
         if let Some(value) = &self.priority {
             map.serialize_entry("priority", value)?;
         }
-        if let Some(value) = &self.sizes {
-            map.serialize_entry("sizes", value)?;
+        if !self.sizes.is_empty() {
+            map.serialize_entry("sizes", &self.sizes)?;
         }
         if let Some(value) = &self.slug {
             map.serialize_entry("slug", value)?;
@@ -78,7 +78,7 @@ impl wire::ReadFields for ProfileType {
             "id" => self.id = map.next_value()?,
             "name" => self.name = map.next_value()?,
             "priority" => self.priority = map.next_value()?,
-            "sizes" => self.sizes = map.next_value()?,
+            "sizes" => self.sizes = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "slug" => self.slug = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

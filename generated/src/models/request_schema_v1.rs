@@ -249,7 +249,7 @@ pub struct RequestSchemaServiceCreateRequest {
     /// The description field.
     pub description: Option<String>,
     /// The fields field.
-    pub fields: Option<Vec<FormField>>,
+    pub fields: Vec<FormField>,
     /// The name field.
     pub name: Option<String>,
 }
@@ -261,8 +261,8 @@ impl serde::Serialize for RequestSchemaServiceCreateRequest {
         if let Some(value) = &self.description {
             map.serialize_entry("description", value)?;
         }
-        if let Some(value) = &self.fields {
-            map.serialize_entry("fields", value)?;
+        if !self.fields.is_empty() {
+            map.serialize_entry("fields", &self.fields)?;
         }
         if let Some(value) = &self.name {
             map.serialize_entry("name", value)?;
@@ -287,7 +287,7 @@ impl wire::ReadFields for RequestSchemaServiceCreateRequest {
     ) -> Result<(), A::Error> {
         match key {
             "description" => self.description = map.next_value()?,
-            "fields" => self.fields = map.next_value()?,
+            "fields" => self.fields = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "name" => self.name = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

@@ -9,7 +9,7 @@ use crate::wire;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppEntitlementWithUserBindings {
     /// An array of AppEntitlementUserBinding objects which represent the relationships that give app users access to the specific app entitlement.
-    pub app_entitlement_user_bindings: Option<Vec<AppEntitlementUserBinding>>,
+    pub app_entitlement_user_bindings: Vec<AppEntitlementUserBinding>,
     /// The `entitlement` property.
     pub entitlement: Option<AppEntitlementView>,
 }
@@ -18,8 +18,11 @@ impl serde::Serialize for AppEntitlementWithUserBindings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_entitlement_user_bindings {
-            map.serialize_entry("appEntitlementUserBindings", value)?;
+        if !self.app_entitlement_user_bindings.is_empty() {
+            map.serialize_entry(
+                "appEntitlementUserBindings",
+                &self.app_entitlement_user_bindings,
+            )?;
         }
         if let Some(value) = &self.entitlement {
             map.serialize_entry("entitlement", value)?;
@@ -44,7 +47,9 @@ impl wire::ReadFields for AppEntitlementWithUserBindings {
     ) -> Result<(), A::Error> {
         match key {
             "appEntitlementUserBindings" => {
-                self.app_entitlement_user_bindings = map.next_value()?;
+                self.app_entitlement_user_bindings = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "entitlement" => self.entitlement = map.next_value()?,
             _ => {
@@ -413,15 +418,15 @@ impl<'de> serde::Deserialize<'de> for BundleAutomationLastRunStateStatus {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BundleAutomationRuleEntitlement {
     /// The entitlementRefs field.
-    pub entitlement_refs: Option<Vec<AppEntitlementRef>>,
+    pub entitlement_refs: Vec<AppEntitlementRef>,
 }
 
 impl serde::Serialize for BundleAutomationRuleEntitlement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.entitlement_refs {
-            map.serialize_entry("entitlementRefs", value)?;
+        if !self.entitlement_refs.is_empty() {
+            map.serialize_entry("entitlementRefs", &self.entitlement_refs)?;
         }
         map.end()
     }
@@ -442,7 +447,11 @@ impl wire::ReadFields for BundleAutomationRuleEntitlement {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "entitlementRefs" => self.entitlement_refs = map.next_value()?,
+            "entitlementRefs" => {
+                self.entitlement_refs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -576,15 +585,15 @@ impl wire::ReadFields for DeleteBundleAutomationResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ForceRunBundleAutomationRequest {
     /// The refs field.
-    pub refs: Option<Vec<AppEntitlementRef>>,
+    pub refs: Vec<AppEntitlementRef>,
 }
 
 impl serde::Serialize for ForceRunBundleAutomationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.refs {
-            map.serialize_entry("refs", value)?;
+        if !self.refs.is_empty() {
+            map.serialize_entry("refs", &self.refs)?;
         }
         map.end()
     }
@@ -605,7 +614,7 @@ impl wire::ReadFields for ForceRunBundleAutomationRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "refs" => self.refs = map.next_value()?,
+            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -647,7 +656,7 @@ impl wire::ReadFields for ForceRunBundleAutomationResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalog {
     /// An array of app entitlements that, if the user has, can view the contents of this catalog.
-    pub access_entitlements: Option<Vec<AppEntitlement>>,
+    pub access_entitlements: Vec<AppEntitlement>,
     /// The `createdAt` property.
     pub created_at: Option<time::OffsetDateTime>,
     /// The id of the user this request catalog was created by.
@@ -682,8 +691,8 @@ impl serde::Serialize for RequestCatalog {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.access_entitlements {
-            map.serialize_entry("accessEntitlements", value)?;
+        if !self.access_entitlements.is_empty() {
+            map.serialize_entry("accessEntitlements", &self.access_entitlements)?;
         }
         if let Some(value) = &self.created_at {
             map.serialize_entry("createdAt", &wire::Out::<wire::Timestamp>(value))?;
@@ -743,7 +752,11 @@ impl wire::ReadFields for RequestCatalog {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "accessEntitlements" => self.access_entitlements = map.next_value()?,
+            "accessEntitlements" => {
+                self.access_entitlements = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "createdAt" => {
                 self.created_at = map
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
@@ -839,15 +852,15 @@ impl<'de> serde::Deserialize<'de> for RequestCatalogEnrollmentBehavior {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogExpandMask {
     /// An array of paths to be expanded in the response. May be any combination of "*", "created_by_user_id", "app_ids", and "access_entitlements".
-    pub paths: Option<Vec<String>>,
+    pub paths: Vec<String>,
 }
 
 impl serde::Serialize for RequestCatalogExpandMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.paths {
-            map.serialize_entry("paths", value)?;
+        if !self.paths.is_empty() {
+            map.serialize_entry("paths", &self.paths)?;
         }
         map.end()
     }
@@ -868,7 +881,7 @@ impl wire::ReadFields for RequestCatalogExpandMask {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "paths" => self.paths = map.next_value()?,
+            "paths" => self.paths = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -883,7 +896,7 @@ impl wire::ReadFields for RequestCatalogExpandMask {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogInput {
     /// An array of app entitlements that, if the user has, can view the contents of this catalog.
-    pub access_entitlements: Option<Vec<AppEntitlementInput>>,
+    pub access_entitlements: Vec<AppEntitlementInput>,
     /// The id of the user this request catalog was created by.
     pub created_by_user_id: Option<String>,
     /// The description of the request catalog.
@@ -912,8 +925,8 @@ impl serde::Serialize for RequestCatalogInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.access_entitlements {
-            map.serialize_entry("accessEntitlements", value)?;
+        if !self.access_entitlements.is_empty() {
+            map.serialize_entry("accessEntitlements", &self.access_entitlements)?;
         }
         if let Some(value) = &self.created_by_user_id {
             map.serialize_entry("createdByUserId", value)?;
@@ -964,7 +977,11 @@ impl wire::ReadFields for RequestCatalogInput {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "accessEntitlements" => self.access_entitlements = map.next_value()?,
+            "accessEntitlements" => {
+                self.access_entitlements = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "createdByUserId" => self.created_by_user_id = map.next_value()?,
             "description" => self.description = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
@@ -991,7 +1008,9 @@ impl From<RequestCatalog> for RequestCatalogInput {
         Self {
             access_entitlements: value
                 .access_entitlements
-                .map(|v| v.into_iter().map(Into::into).collect()),
+                .into_iter()
+                .map(Into::into)
+                .collect(),
             created_by_user_id: value.created_by_user_id,
             description: value.description,
             display_name: value.display_name,
@@ -1011,14 +1030,16 @@ impl From<RequestCatalog> for RequestCatalogInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogManagementServiceAddAccessEntitlementsRequest {
     /// List of entitlements to add to the request catalog as access entitlements.
-    pub access_entitlements: Option<Vec<AppEntitlementRef>>,
+    pub access_entitlements: Vec<AppEntitlementRef>,
 }
 
 impl serde::Serialize for RequestCatalogManagementServiceAddAccessEntitlementsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("accessEntitlements", &self.access_entitlements)?;
+        if !self.access_entitlements.is_empty() {
+            map.serialize_entry("accessEntitlements", &self.access_entitlements)?;
+        }
         map.end()
     }
 }
@@ -1042,7 +1063,11 @@ impl wire::ReadFields for RequestCatalogManagementServiceAddAccessEntitlementsRe
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "accessEntitlements" => self.access_entitlements = map.next_value()?,
+            "accessEntitlements" => {
+                self.access_entitlements = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1088,7 +1113,7 @@ impl wire::ReadFields for RequestCatalogManagementServiceAddAccessEntitlementsRe
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogManagementServiceAddAppEntitlementsRequest {
     /// List of entitlements to add to the request catalog.
-    pub app_entitlements: Option<Vec<AppEntitlementRef>>,
+    pub app_entitlements: Vec<AppEntitlementRef>,
     /// Whether or not to create requests for newly added entitlements for users in the catalog.
     ///  By default, this is false and no requests are created.
     pub create_requests: Option<bool>,
@@ -1098,7 +1123,9 @@ impl serde::Serialize for RequestCatalogManagementServiceAddAppEntitlementsReque
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("appEntitlements", &self.app_entitlements)?;
+        if !self.app_entitlements.is_empty() {
+            map.serialize_entry("appEntitlements", &self.app_entitlements)?;
+        }
         if let Some(value) = &self.create_requests {
             map.serialize_entry("createRequests", value)?;
         }
@@ -1125,7 +1152,11 @@ impl wire::ReadFields for RequestCatalogManagementServiceAddAppEntitlementsReque
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appEntitlements" => self.app_entitlements = map.next_value()?,
+            "appEntitlements" => {
+                self.app_entitlements = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "createRequests" => self.create_requests = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1737,7 +1768,7 @@ impl wire::ReadFields for RequestCatalogManagementServiceGetRequestableEntryResp
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogManagementServiceGetResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `requestCatalogView` property.
     pub request_catalog_view: Option<RequestCatalogView>,
 }
@@ -1746,8 +1777,8 @@ impl serde::Serialize for RequestCatalogManagementServiceGetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.request_catalog_view {
             map.serialize_entry("requestCatalogView", value)?;
@@ -1771,7 +1802,9 @@ impl wire::ReadFields for RequestCatalogManagementServiceGetResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "requestCatalogView" => self.request_catalog_view = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1785,7 +1818,7 @@ impl wire::ReadFields for RequestCatalogManagementServiceGetResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse {
     /// The refs field.
-    pub refs: Option<Vec<AppEntitlementRef>>,
+    pub refs: Vec<AppEntitlementRef>,
 }
 
 impl serde::Serialize
@@ -1793,8 +1826,8 @@ for RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.refs {
-            map.serialize_entry("refs", value)?;
+        if !self.refs.is_empty() {
+            map.serialize_entry("refs", &self.refs)?;
         }
         map.end()
     }
@@ -1820,7 +1853,7 @@ for RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "refs" => self.refs = map.next_value()?,
+            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1833,9 +1866,9 @@ for RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogManagementServiceListEntitlementsForAccessResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<AppEntitlementView>>,
+    pub list: Vec<AppEntitlementView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -1847,11 +1880,11 @@ for RequestCatalogManagementServiceListEntitlementsForAccessResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -1880,8 +1913,10 @@ for RequestCatalogManagementServiceListEntitlementsForAccessResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1895,9 +1930,9 @@ for RequestCatalogManagementServiceListEntitlementsForAccessResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogManagementServiceListEntitlementsPerCatalogResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<AppEntitlementView>>,
+    pub list: Vec<AppEntitlementView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -1909,11 +1944,11 @@ for RequestCatalogManagementServiceListEntitlementsPerCatalogResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -1942,8 +1977,10 @@ for RequestCatalogManagementServiceListEntitlementsPerCatalogResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1957,9 +1994,9 @@ for RequestCatalogManagementServiceListEntitlementsPerCatalogResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogManagementServiceListResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list of request catalogs.
-    pub list: Option<Vec<RequestCatalogView>>,
+    pub list: Vec<RequestCatalogView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -1970,11 +2007,11 @@ impl serde::Serialize for RequestCatalogManagementServiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -1998,8 +2035,10 @@ impl wire::ReadFields for RequestCatalogManagementServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2014,7 +2053,7 @@ impl wire::ReadFields for RequestCatalogManagementServiceListResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogManagementServiceRemoveAccessEntitlementsRequest {
     /// The list of access entitlements to remove from the catalog.
-    pub access_entitlements: Option<Vec<AppEntitlementRef>>,
+    pub access_entitlements: Vec<AppEntitlementRef>,
 }
 
 impl serde::Serialize
@@ -2022,8 +2061,8 @@ for RequestCatalogManagementServiceRemoveAccessEntitlementsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.access_entitlements {
-            map.serialize_entry("accessEntitlements", value)?;
+        if !self.access_entitlements.is_empty() {
+            map.serialize_entry("accessEntitlements", &self.access_entitlements)?;
         }
         map.end()
     }
@@ -2049,7 +2088,11 @@ for RequestCatalogManagementServiceRemoveAccessEntitlementsRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "accessEntitlements" => self.access_entitlements = map.next_value()?,
+            "accessEntitlements" => {
+                self.access_entitlements = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -2097,15 +2140,15 @@ for RequestCatalogManagementServiceRemoveAccessEntitlementsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogManagementServiceRemoveAppEntitlementsRequest {
     /// The list of app entitlements to remove from the catalog.
-    pub app_entitlements: Option<Vec<AppEntitlementRef>>,
+    pub app_entitlements: Vec<AppEntitlementRef>,
 }
 
 impl serde::Serialize for RequestCatalogManagementServiceRemoveAppEntitlementsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.app_entitlements {
-            map.serialize_entry("appEntitlements", value)?;
+        if !self.app_entitlements.is_empty() {
+            map.serialize_entry("appEntitlements", &self.app_entitlements)?;
         }
         map.end()
     }
@@ -2130,7 +2173,11 @@ impl wire::ReadFields for RequestCatalogManagementServiceRemoveAppEntitlementsRe
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appEntitlements" => self.app_entitlements = map.next_value()?,
+            "appEntitlements" => {
+                self.app_entitlements = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -2176,14 +2223,16 @@ impl wire::ReadFields for RequestCatalogManagementServiceRemoveAppEntitlementsRe
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogManagementServiceUpdateAppEntitlementsRequest {
     /// The entitlement to get from the request catalog.
-    pub app_entitlements: Option<Vec<AppEntitlementRef>>,
+    pub app_entitlements: Vec<AppEntitlementRef>,
 }
 
 impl serde::Serialize for RequestCatalogManagementServiceUpdateAppEntitlementsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("appEntitlements", &self.app_entitlements)?;
+        if !self.app_entitlements.is_empty() {
+            map.serialize_entry("appEntitlements", &self.app_entitlements)?;
+        }
         map.end()
     }
 }
@@ -2207,7 +2256,11 @@ impl wire::ReadFields for RequestCatalogManagementServiceUpdateAppEntitlementsRe
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "appEntitlements" => self.app_entitlements = map.next_value()?,
+            "appEntitlements" => {
+                self.app_entitlements = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -2451,9 +2504,9 @@ for RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogSearchServiceSearchEntitlementsResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub list: Option<Vec<AppEntitlementWithUserBindings>>,
+    pub list: Vec<AppEntitlementWithUserBindings>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -2464,11 +2517,11 @@ impl serde::Serialize for RequestCatalogSearchServiceSearchEntitlementsResponse 
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -2496,8 +2549,10 @@ impl wire::ReadFields for RequestCatalogSearchServiceSearchEntitlementsResponse 
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

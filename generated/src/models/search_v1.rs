@@ -154,15 +154,15 @@ impl wire::ReadFields for FacetRange {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FacetRangeItem {
     /// An array of facet ranges.
-    pub ranges: Option<Vec<FacetRange>>,
+    pub ranges: Vec<FacetRange>,
 }
 
 impl serde::Serialize for FacetRangeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.ranges {
-            map.serialize_entry("ranges", value)?;
+        if !self.ranges.is_empty() {
+            map.serialize_entry("ranges", &self.ranges)?;
         }
         map.end()
     }
@@ -183,7 +183,7 @@ impl wire::ReadFields for FacetRangeItem {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "ranges" => self.ranges = map.next_value()?,
+            "ranges" => self.ranges = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -260,15 +260,15 @@ impl wire::ReadFields for FacetValue {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FacetValueItem {
     /// An array of facet values.
-    pub values: Option<Vec<FacetValue>>,
+    pub values: Vec<FacetValue>,
 }
 
 impl serde::Serialize for FacetValueItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.values {
-            map.serialize_entry("values", value)?;
+        if !self.values.is_empty() {
+            map.serialize_entry("values", &self.values)?;
         }
         map.end()
     }
@@ -289,7 +289,7 @@ impl wire::ReadFields for FacetValueItem {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "values" => self.values = map.next_value()?,
+            "values" => self.values = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -304,7 +304,7 @@ pub struct Facets {
     /// The count of items in this facet.
     pub count: Option<i64>,
     /// The facet being referenced.
-    pub facets: Option<Vec<FacetCategory>>,
+    pub facets: Vec<FacetCategory>,
 }
 
 impl serde::Serialize for Facets {
@@ -314,8 +314,8 @@ impl serde::Serialize for Facets {
         if let Some(value) = &self.count {
             map.serialize_entry("count", &wire::Out::<wire::Int64>(value))?;
         }
-        if let Some(value) = &self.facets {
-            map.serialize_entry("facets", value)?;
+        if !self.facets.is_empty() {
+            map.serialize_entry("facets", &self.facets)?;
         }
         map.end()
     }
@@ -341,7 +341,7 @@ impl wire::ReadFields for Facets {
                     .next_value::<Option<wire::In<wire::Int64>>>()?
                     .map(|v| v.0);
             }
-            "facets" => self.facets = map.next_value()?,
+            "facets" => self.facets = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }

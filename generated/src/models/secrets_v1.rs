@@ -9,9 +9,9 @@ use crate::wire;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaperSecret {
     /// The allowedEmails field.
-    pub allowed_emails: Option<Vec<String>>,
+    pub allowed_emails: Vec<String>,
     /// Access control
-    pub allowed_user_ids: Option<Vec<String>>,
+    pub allowed_user_ids: Vec<String>,
     /// The contentDeleted field.
     pub content_deleted: Option<bool>,
     /// The `contentExpiresAt` property.
@@ -56,11 +56,11 @@ impl serde::Serialize for PaperSecret {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allowed_emails {
-            map.serialize_entry("allowedEmails", value)?;
+        if !self.allowed_emails.is_empty() {
+            map.serialize_entry("allowedEmails", &self.allowed_emails)?;
         }
-        if let Some(value) = &self.allowed_user_ids {
-            map.serialize_entry("allowedUserIds", value)?;
+        if !self.allowed_user_ids.is_empty() {
+            map.serialize_entry("allowedUserIds", &self.allowed_user_ids)?;
         }
         if let Some(value) = &self.content_deleted {
             map.serialize_entry("contentDeleted", value)?;
@@ -141,8 +141,14 @@ impl wire::ReadFields for PaperSecret {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "allowedEmails" => self.allowed_emails = map.next_value()?,
-            "allowedUserIds" => self.allowed_user_ids = map.next_value()?,
+            "allowedEmails" => {
+                self.allowed_emails = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "allowedUserIds" => {
+                self.allowed_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "contentDeleted" => self.content_deleted = map.next_value()?,
             "contentExpiresAt" => {
                 self.content_expires_at = map
@@ -389,7 +395,7 @@ impl wire::ReadFields for PaperSecretAdminServiceSearchAuditEventsRequest {
 pub struct PaperSecretAdminServiceSearchAuditEventsResponse {
     /// List contains OCSF events directly as JSON structs.
     ///  Follows the same pattern as SystemLogServiceListEventsResponse.
-    pub list: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub list: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -398,8 +404,8 @@ impl serde::Serialize for PaperSecretAdminServiceSearchAuditEventsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -426,7 +432,7 @@ impl wire::ReadFields for PaperSecretAdminServiceSearchAuditEventsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -444,7 +450,7 @@ pub struct PaperSecretAdminServiceSearchRequest {
     /// The `createdBefore` property.
     pub created_before: Option<time::OffsetDateTime>,
     /// Filter by creator user ID (admin can see all users' secrets)
-    pub creator_user_ids: Option<Vec<String>>,
+    pub creator_user_ids: Vec<String>,
     /// Include deleted secrets
     pub include_deleted: Option<bool>,
     /// The pageSize field.
@@ -460,7 +466,7 @@ pub struct PaperSecretAdminServiceSearchRequest {
     /// Sort order
     pub sort_by: Option<PaperSecretAdminServiceSearchRequestSortBy>,
     /// Filter by status (optional)
-    pub statuses: Option<Vec<PaperSecretAdminServiceSearchRequestStatusesItem>>,
+    pub statuses: Vec<PaperSecretAdminServiceSearchRequestStatusesItem>,
 }
 
 impl serde::Serialize for PaperSecretAdminServiceSearchRequest {
@@ -473,8 +479,8 @@ impl serde::Serialize for PaperSecretAdminServiceSearchRequest {
         if let Some(value) = &self.created_before {
             map.serialize_entry("createdBefore", &wire::Out::<wire::Timestamp>(value))?;
         }
-        if let Some(value) = &self.creator_user_ids {
-            map.serialize_entry("creatorUserIds", value)?;
+        if !self.creator_user_ids.is_empty() {
+            map.serialize_entry("creatorUserIds", &self.creator_user_ids)?;
         }
         if let Some(value) = &self.include_deleted {
             map.serialize_entry("includeDeleted", value)?;
@@ -497,8 +503,8 @@ impl serde::Serialize for PaperSecretAdminServiceSearchRequest {
         if let Some(value) = &self.sort_by {
             map.serialize_entry("sortBy", value)?;
         }
-        if let Some(value) = &self.statuses {
-            map.serialize_entry("statuses", value)?;
+        if !self.statuses.is_empty() {
+            map.serialize_entry("statuses", &self.statuses)?;
         }
         map.end()
     }
@@ -529,7 +535,11 @@ impl wire::ReadFields for PaperSecretAdminServiceSearchRequest {
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
                     .map(|v| v.0);
             }
-            "creatorUserIds" => self.creator_user_ids = map.next_value()?,
+            "creatorUserIds" => {
+                self.creator_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "includeDeleted" => self.include_deleted = map.next_value()?,
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
@@ -537,7 +547,9 @@ impl wire::ReadFields for PaperSecretAdminServiceSearchRequest {
             "secretType" => self.secret_type = map.next_value()?,
             "sharingMode" => self.sharing_mode = map.next_value()?,
             "sortBy" => self.sort_by = map.next_value()?,
-            "statuses" => self.statuses = map.next_value()?,
+            "statuses" => {
+                self.statuses = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -762,7 +774,7 @@ impl<'de> serde::Deserialize<'de> for PaperSecretAdminServiceSearchRequestStatus
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaperSecretAdminServiceSearchResponse {
     /// The list field.
-    pub list: Option<Vec<PaperSecret>>,
+    pub list: Vec<PaperSecret>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -771,8 +783,8 @@ impl serde::Serialize for PaperSecretAdminServiceSearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -796,7 +808,7 @@ impl wire::ReadFields for PaperSecretAdminServiceSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -914,7 +926,7 @@ impl<'de> serde::Deserialize<'de> for PaperSecretSecretType {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaperSecretServiceCreateExternalRequest {
     /// External email addresses allowed to view this secret (1 to 64)
-    pub allowed_emails: Option<Vec<String>>,
+    pub allowed_emails: Vec<String>,
     /// The contentType field.
     pub content_type: Option<String>,
     /// Optional cleartext label for creator's "My Secrets" view
@@ -937,8 +949,8 @@ impl serde::Serialize for PaperSecretServiceCreateExternalRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allowed_emails {
-            map.serialize_entry("allowedEmails", value)?;
+        if !self.allowed_emails.is_empty() {
+            map.serialize_entry("allowedEmails", &self.allowed_emails)?;
         }
         if let Some(value) = &self.content_type {
             map.serialize_entry("contentType", value)?;
@@ -983,7 +995,9 @@ impl wire::ReadFields for PaperSecretServiceCreateExternalRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "allowedEmails" => self.allowed_emails = map.next_value()?,
+            "allowedEmails" => {
+                self.allowed_emails = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "contentType" => self.content_type = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
             "expiresIn" => {
@@ -1117,7 +1131,7 @@ impl<'de> serde::Deserialize<'de> for PaperSecretServiceCreateExternalRequestSec
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaperSecretServiceCreateInternalRequest {
     /// C1 User IDs allowed to view this secret (1 to 128)
-    pub allowed_user_ids: Option<Vec<String>>,
+    pub allowed_user_ids: Vec<String>,
     /// The contentType field.
     pub content_type: Option<String>,
     /// Optional cleartext label for creator's "My Secrets" view
@@ -1140,8 +1154,8 @@ impl serde::Serialize for PaperSecretServiceCreateInternalRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allowed_user_ids {
-            map.serialize_entry("allowedUserIds", value)?;
+        if !self.allowed_user_ids.is_empty() {
+            map.serialize_entry("allowedUserIds", &self.allowed_user_ids)?;
         }
         if let Some(value) = &self.content_type {
             map.serialize_entry("contentType", value)?;
@@ -1186,7 +1200,11 @@ impl wire::ReadFields for PaperSecretServiceCreateInternalRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "allowedUserIds" => self.allowed_user_ids = map.next_value()?,
+            "allowedUserIds" => {
+                self.allowed_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "contentType" => self.content_type = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
             "expiresIn" => {
@@ -1817,7 +1835,7 @@ impl wire::ReadFields for PaperSecretServiceSearchAuditEventsRequest {
 pub struct PaperSecretServiceSearchAuditEventsResponse {
     /// Sanitized OCSF events containing only time, event type, and actor fields.
     ///  Sensitive fields such as IP addresses, messages, and raw payloads are removed.
-    pub list: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub list: Vec<serde_json::Map<String, serde_json::Value>>,
     /// Token to retrieve the next page of results. Empty when no more pages exist.
     pub next_page_token: Option<String>,
 }
@@ -1826,8 +1844,8 @@ impl serde::Serialize for PaperSecretServiceSearchAuditEventsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -1851,7 +1869,7 @@ impl wire::ReadFields for PaperSecretServiceSearchAuditEventsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1878,7 +1896,7 @@ pub struct PaperSecretServiceSearchMySecretsRequest {
     /// Sort order
     pub sort_by: Option<PaperSecretServiceSearchMySecretsRequestSortBy>,
     /// Filter by status (optional)
-    pub statuses: Option<Vec<PaperSecretServiceSearchMySecretsRequestStatusesItem>>,
+    pub statuses: Vec<PaperSecretServiceSearchMySecretsRequestStatusesItem>,
 }
 
 impl serde::Serialize for PaperSecretServiceSearchMySecretsRequest {
@@ -1903,8 +1921,8 @@ impl serde::Serialize for PaperSecretServiceSearchMySecretsRequest {
         if let Some(value) = &self.sort_by {
             map.serialize_entry("sortBy", value)?;
         }
-        if let Some(value) = &self.statuses {
-            map.serialize_entry("statuses", value)?;
+        if !self.statuses.is_empty() {
+            map.serialize_entry("statuses", &self.statuses)?;
         }
         map.end()
     }
@@ -1931,7 +1949,9 @@ impl wire::ReadFields for PaperSecretServiceSearchMySecretsRequest {
             "secretType" => self.secret_type = map.next_value()?,
             "sharingMode" => self.sharing_mode = map.next_value()?,
             "sortBy" => self.sort_by = map.next_value()?,
-            "statuses" => self.statuses = map.next_value()?,
+            "statuses" => {
+                self.statuses = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -2159,7 +2179,7 @@ for PaperSecretServiceSearchMySecretsRequestStatusesItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaperSecretServiceSearchResponse {
     /// The list field.
-    pub list: Option<Vec<PaperSecret>>,
+    pub list: Vec<PaperSecret>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -2168,8 +2188,8 @@ impl serde::Serialize for PaperSecretServiceSearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -2193,7 +2213,7 @@ impl wire::ReadFields for PaperSecretServiceSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

@@ -83,7 +83,7 @@ impl wire::ReadFields for ServicePrincipal {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipalCredential {
     /// CIDR restrictions for this credential.
-    pub allow_source_cidrs: Option<Vec<String>>,
+    pub allow_source_cidrs: Vec<String>,
     /// The full client ID in format: ${cutename}@${tenant}.${installation}/spc
     pub client_id: Option<String>,
     /// The `createdAt` property.
@@ -99,7 +99,7 @@ pub struct ServicePrincipalCredential {
     /// Whether DPoP proof-of-possession is required for this credential.
     pub require_dpop: Option<bool>,
     /// Scoped role IDs for this credential (intersection with SP roles at token issuance).
-    pub scoped_role_ids: Option<Vec<String>>,
+    pub scoped_role_ids: Vec<String>,
     /// The service principal user ID this credential belongs to.
     pub service_principal_id: Option<String>,
 }
@@ -108,8 +108,8 @@ impl serde::Serialize for ServicePrincipalCredential {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_source_cidrs {
-            map.serialize_entry("allowSourceCidrs", value)?;
+        if !self.allow_source_cidrs.is_empty() {
+            map.serialize_entry("allowSourceCidrs", &self.allow_source_cidrs)?;
         }
         if let Some(value) = &self.client_id {
             map.serialize_entry("clientId", value)?;
@@ -132,8 +132,8 @@ impl serde::Serialize for ServicePrincipalCredential {
         if let Some(value) = &self.require_dpop {
             map.serialize_entry("requireDpop", value)?;
         }
-        if let Some(value) = &self.scoped_role_ids {
-            map.serialize_entry("scopedRoleIds", value)?;
+        if !self.scoped_role_ids.is_empty() {
+            map.serialize_entry("scopedRoleIds", &self.scoped_role_ids)?;
         }
         if let Some(value) = &self.service_principal_id {
             map.serialize_entry("servicePrincipalId", value)?;
@@ -157,7 +157,11 @@ impl wire::ReadFields for ServicePrincipalCredential {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "allowSourceCidrs" => self.allow_source_cidrs = map.next_value()?,
+            "allowSourceCidrs" => {
+                self.allow_source_cidrs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "clientId" => self.client_id = map.next_value()?,
             "createdAt" => {
                 self.created_at = map
@@ -177,7 +181,9 @@ impl wire::ReadFields for ServicePrincipalCredential {
                     .map(|v| v.0);
             }
             "requireDpop" => self.require_dpop = map.next_value()?,
-            "scopedRoleIds" => self.scoped_role_ids = map.next_value()?,
+            "scopedRoleIds" => {
+                self.scoped_role_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "servicePrincipalId" => self.service_principal_id = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -304,7 +310,7 @@ impl From<ServicePrincipal> for ServicePrincipalInput {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipalServiceCreateCredentialRequest {
     /// A list of CIDRs to restrict this credential to.
-    pub allow_source_cidrs: Option<Vec<String>>,
+    pub allow_source_cidrs: Vec<String>,
     /// The display name for the new credential.
     pub display_name: Option<String>,
     /// The `expires` property.
@@ -312,15 +318,15 @@ pub struct ServicePrincipalServiceCreateCredentialRequest {
     /// If true, requires DPoP proof-of-possession for token exchange using this credential.
     pub require_dpop: Option<bool>,
     /// The list of roles to restrict the credential to.
-    pub scoped_roles: Option<Vec<String>>,
+    pub scoped_roles: Vec<String>,
 }
 
 impl serde::Serialize for ServicePrincipalServiceCreateCredentialRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_source_cidrs {
-            map.serialize_entry("allowSourceCidrs", value)?;
+        if !self.allow_source_cidrs.is_empty() {
+            map.serialize_entry("allowSourceCidrs", &self.allow_source_cidrs)?;
         }
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
@@ -331,8 +337,8 @@ impl serde::Serialize for ServicePrincipalServiceCreateCredentialRequest {
         if let Some(value) = &self.require_dpop {
             map.serialize_entry("requireDpop", value)?;
         }
-        if let Some(value) = &self.scoped_roles {
-            map.serialize_entry("scopedRoles", value)?;
+        if !self.scoped_roles.is_empty() {
+            map.serialize_entry("scopedRoles", &self.scoped_roles)?;
         }
         map.end()
     }
@@ -353,7 +359,11 @@ impl wire::ReadFields for ServicePrincipalServiceCreateCredentialRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "allowSourceCidrs" => self.allow_source_cidrs = map.next_value()?,
+            "allowSourceCidrs" => {
+                self.allow_source_cidrs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "displayName" => self.display_name = map.next_value()?,
             "expires" => {
                 self.expires = map
@@ -361,7 +371,9 @@ impl wire::ReadFields for ServicePrincipalServiceCreateCredentialRequest {
                     .map(|v| v.0);
             }
             "requireDpop" => self.require_dpop = map.next_value()?,
-            "scopedRoles" => self.scoped_roles = map.next_value()?,
+            "scopedRoles" => {
+                self.scoped_roles = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -651,7 +663,7 @@ impl wire::ReadFields for ServicePrincipalServiceGetResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipalServiceListCredentialsResponse {
     /// The list field.
-    pub list: Option<Vec<ServicePrincipalCredential>>,
+    pub list: Vec<ServicePrincipalCredential>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -660,8 +672,8 @@ impl serde::Serialize for ServicePrincipalServiceListCredentialsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -685,7 +697,7 @@ impl wire::ReadFields for ServicePrincipalServiceListCredentialsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -699,7 +711,7 @@ impl wire::ReadFields for ServicePrincipalServiceListCredentialsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipalServiceListResponse {
     /// The list field.
-    pub list: Option<Vec<ServicePrincipal>>,
+    pub list: Vec<ServicePrincipal>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -708,8 +720,8 @@ impl serde::Serialize for ServicePrincipalServiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -733,7 +745,7 @@ impl wire::ReadFields for ServicePrincipalServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

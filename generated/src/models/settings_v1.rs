@@ -191,7 +191,7 @@ pub struct CidrRestriction {
     /// The enabled field.
     pub enabled: Option<bool>,
     /// The sourceCidr field.
-    pub source_cidr: Option<Vec<String>>,
+    pub source_cidr: Vec<String>,
 }
 
 impl serde::Serialize for CidrRestriction {
@@ -201,8 +201,8 @@ impl serde::Serialize for CidrRestriction {
         if let Some(value) = &self.enabled {
             map.serialize_entry("enabled", value)?;
         }
-        if let Some(value) = &self.source_cidr {
-            map.serialize_entry("sourceCidr", value)?;
+        if !self.source_cidr.is_empty() {
+            map.serialize_entry("sourceCidr", &self.source_cidr)?;
         }
         map.end()
     }
@@ -224,7 +224,9 @@ impl wire::ReadFields for CidrRestriction {
     ) -> Result<(), A::Error> {
         match key {
             "enabled" => self.enabled = map.next_value()?,
-            "sourceCidr" => self.source_cidr = map.next_value()?,
+            "sourceCidr" => {
+                self.source_cidr = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -849,7 +851,7 @@ impl wire::ReadFields for GetUserNotificationSettingsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOrgDomainsResponse {
     /// The list field.
-    pub list: Option<Vec<OrgDomain>>,
+    pub list: Vec<OrgDomain>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -858,8 +860,8 @@ impl serde::Serialize for ListOrgDomainsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -883,7 +885,7 @@ impl wire::ReadFields for ListOrgDomainsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1451,7 +1453,7 @@ impl wire::ReadFields for TaskRemindersPreference {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestSourceIpRequest {
     /// The allowCidr field.
-    pub allow_cidr: Option<Vec<String>>,
+    pub allow_cidr: Vec<String>,
     /// if unset, uses the source IP of the request
     pub source_ip: Option<String>,
 }
@@ -1460,8 +1462,8 @@ impl serde::Serialize for TestSourceIpRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_cidr {
-            map.serialize_entry("allowCidr", value)?;
+        if !self.allow_cidr.is_empty() {
+            map.serialize_entry("allowCidr", &self.allow_cidr)?;
         }
         if let Some(value) = &self.source_ip {
             map.serialize_entry("sourceIp", value)?;
@@ -1485,7 +1487,9 @@ impl wire::ReadFields for TestSourceIpRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "allowCidr" => self.allow_cidr = map.next_value()?,
+            "allowCidr" => {
+                self.allow_cidr = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "sourceIp" => self.source_ip = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1553,15 +1557,15 @@ impl wire::ReadFields for TestSourceIpResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateOrgDomainRequest {
     /// The newDomains field.
-    pub new_domains: Option<Vec<String>>,
+    pub new_domains: Vec<String>,
 }
 
 impl serde::Serialize for UpdateOrgDomainRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.new_domains {
-            map.serialize_entry("newDomains", value)?;
+        if !self.new_domains.is_empty() {
+            map.serialize_entry("newDomains", &self.new_domains)?;
         }
         map.end()
     }
@@ -1582,7 +1586,9 @@ impl wire::ReadFields for UpdateOrgDomainRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "newDomains" => self.new_domains = map.next_value()?,
+            "newDomains" => {
+                self.new_domains = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1595,15 +1601,15 @@ impl wire::ReadFields for UpdateOrgDomainRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateOrgDomainResponse {
     /// The list field.
-    pub list: Option<Vec<OrgDomain>>,
+    pub list: Vec<OrgDomain>,
 }
 
 impl serde::Serialize for UpdateOrgDomainResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         map.end()
     }
@@ -1624,7 +1630,7 @@ impl wire::ReadFields for UpdateOrgDomainResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }

@@ -268,7 +268,7 @@ impl wire::ReadFields for GetStepUpTransactionResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListStepUpProvidersResponse {
     /// The list field.
-    pub list: Option<Vec<StepUpProvider>>,
+    pub list: Vec<StepUpProvider>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -277,8 +277,8 @@ impl serde::Serialize for ListStepUpProvidersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -302,7 +302,7 @@ impl wire::ReadFields for ListStepUpProvidersResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -324,7 +324,7 @@ pub struct SearchStepUpProvidersRequest {
     /// Filter by name (partial match)
     pub query: Option<String>,
     /// The refs field.
-    pub refs: Option<Vec<StepUpProviderRef>>,
+    pub refs: Vec<StepUpProviderRef>,
 }
 
 impl serde::Serialize for SearchStepUpProvidersRequest {
@@ -343,8 +343,8 @@ impl serde::Serialize for SearchStepUpProvidersRequest {
         if let Some(value) = &self.query {
             map.serialize_entry("query", value)?;
         }
-        if let Some(value) = &self.refs {
-            map.serialize_entry("refs", value)?;
+        if !self.refs.is_empty() {
+            map.serialize_entry("refs", &self.refs)?;
         }
         map.end()
     }
@@ -369,7 +369,7 @@ impl wire::ReadFields for SearchStepUpProvidersRequest {
             "pageToken" => self.page_token = map.next_value()?,
             "providerType" => self.provider_type = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value()?,
+            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -430,7 +430,7 @@ impl<'de> serde::Deserialize<'de> for SearchStepUpProvidersRequestProviderType {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchStepUpProvidersResponse {
     /// List of providers matching the search criteria
-    pub list: Option<Vec<StepUpProvider>>,
+    pub list: Vec<StepUpProvider>,
     /// Token for retrieving the next page of results
     pub next_page_token: Option<String>,
 }
@@ -439,8 +439,8 @@ impl serde::Serialize for SearchStepUpProvidersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -464,7 +464,7 @@ impl wire::ReadFields for SearchStepUpProvidersResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -676,7 +676,7 @@ impl<'de> serde::Deserialize<'de> for SearchStepUpTransactionsRequestTargetType 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchStepUpTransactionsResponse {
     /// List of transactions matching the search criteria
-    pub list: Option<Vec<StepUpTransaction>>,
+    pub list: Vec<StepUpTransaction>,
     /// Token for retrieving the next page of results
     pub next_page_token: Option<String>,
 }
@@ -685,8 +685,8 @@ impl serde::Serialize for SearchStepUpTransactionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -710,7 +710,7 @@ impl wire::ReadFields for SearchStepUpTransactionsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -724,7 +724,7 @@ impl wire::ReadFields for SearchStepUpTransactionsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StepUpMicrosoftSettings {
     /// Authentication context IDs (C1-C99). Required for ACRS mode; ignored for OIDC mode.
-    pub conditional_access_ids: Option<Vec<String>>,
+    pub conditional_access_ids: Vec<String>,
     /// Microsoft Entra tenant ID (GUID or domain). Used for response validation.
     pub tenant: Option<String>,
     /// Validation approach. See MicrosoftValidationMode for details on each mode.
@@ -735,8 +735,8 @@ impl serde::Serialize for StepUpMicrosoftSettings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.conditional_access_ids {
-            map.serialize_entry("conditionalAccessIds", value)?;
+        if !self.conditional_access_ids.is_empty() {
+            map.serialize_entry("conditionalAccessIds", &self.conditional_access_ids)?;
         }
         if let Some(value) = &self.tenant {
             map.serialize_entry("tenant", value)?;
@@ -763,7 +763,11 @@ impl wire::ReadFields for StepUpMicrosoftSettings {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "conditionalAccessIds" => self.conditional_access_ids = map.next_value()?,
+            "conditionalAccessIds" => {
+                self.conditional_access_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "tenant" => self.tenant = map.next_value()?,
             "validationMode" => self.validation_mode = map.next_value()?,
             _ => {
@@ -834,15 +838,15 @@ impl<'de> serde::Deserialize<'de> for StepUpMicrosoftSettingsValidationMode {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StepUpOAuth2Settings {
     /// The acrValues field.
-    pub acr_values: Option<Vec<String>>,
+    pub acr_values: Vec<String>,
 }
 
 impl serde::Serialize for StepUpOAuth2Settings {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.acr_values {
-            map.serialize_entry("acrValues", value)?;
+        if !self.acr_values.is_empty() {
+            map.serialize_entry("acrValues", &self.acr_values)?;
         }
         map.end()
     }
@@ -863,7 +867,9 @@ impl wire::ReadFields for StepUpOAuth2Settings {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "acrValues" => self.acr_values = map.next_value()?,
+            "acrValues" => {
+                self.acr_values = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }

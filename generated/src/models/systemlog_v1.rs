@@ -249,7 +249,7 @@ impl wire::ReadFields for ExportServiceListEventsRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportServiceListEventsResponse {
     /// List contains an array of JSON OCSF events.
-    pub list: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub list: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -258,8 +258,8 @@ impl serde::Serialize for ExportServiceListEventsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -283,7 +283,7 @@ impl wire::ReadFields for ExportServiceListEventsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -297,7 +297,7 @@ impl wire::ReadFields for ExportServiceListEventsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportServiceListResponse {
     /// The list of results containing up to X results, where X is the page size defined in the request
-    pub list: Option<Vec<Exporter>>,
+    pub list: Vec<Exporter>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
     pub next_page_token: Option<String>,
 }
@@ -306,8 +306,8 @@ impl serde::Serialize for ExportServiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -331,7 +331,7 @@ impl wire::ReadFields for ExportServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -801,7 +801,7 @@ pub struct ExportsSearchServiceSearchRequest {
     /// The query field.
     pub query: Option<String>,
     /// The refs field.
-    pub refs: Option<Vec<ExporterRef>>,
+    pub refs: Vec<ExporterRef>,
 }
 
 impl serde::Serialize for ExportsSearchServiceSearchRequest {
@@ -820,8 +820,8 @@ impl serde::Serialize for ExportsSearchServiceSearchRequest {
         if let Some(value) = &self.query {
             map.serialize_entry("query", value)?;
         }
-        if let Some(value) = &self.refs {
-            map.serialize_entry("refs", value)?;
+        if !self.refs.is_empty() {
+            map.serialize_entry("refs", &self.refs)?;
         }
         map.end()
     }
@@ -846,7 +846,7 @@ impl wire::ReadFields for ExportsSearchServiceSearchRequest {
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value()?,
+            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -859,7 +859,7 @@ impl wire::ReadFields for ExportsSearchServiceSearchRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportsSearchServiceSearchResponse {
     /// The list field.
-    pub list: Option<Vec<Exporter>>,
+    pub list: Vec<Exporter>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -868,8 +868,8 @@ impl serde::Serialize for ExportsSearchServiceSearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -893,7 +893,7 @@ impl wire::ReadFields for ExportsSearchServiceSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1041,7 +1041,7 @@ impl<'de> serde::Deserialize<'de> for SystemLogServiceListEventsRequestSortDirec
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SystemLogServiceListEventsResponse {
     /// List contains an array of JSON OCSF events.
-    pub list: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub list: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -1050,8 +1050,8 @@ impl serde::Serialize for SystemLogServiceListEventsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -1075,7 +1075,7 @@ impl wire::ReadFields for SystemLogServiceListEventsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

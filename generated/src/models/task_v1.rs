@@ -107,13 +107,13 @@ impl<'de> serde::Deserialize<'de> for ExternalRefExternalRefSource {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Task {
     /// The actions that can be performed on the task by the current user.
-    pub actions: Option<Vec<TaskActionsItem>>,
+    pub actions: Vec<TaskActionsItem>,
     /// The ID of the analysis object associated with this task created by an analysis workflow if the analysis feature is enabled for your tenant.
     pub analysis_id: Option<String>,
     /// An array of `google.protobuf.Any` annotations with various base64-encoded data.
-    pub annotations: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub annotations: Vec<serde_json::Map<String, serde_json::Value>>,
     /// An array of IDs belonging to Identity Users that have approved or denied any step in this task.
-    pub approver_ids: Option<Vec<String>>,
+    pub approver_ids: Vec<String>,
     /// The count of comments.
     pub comment_count: Option<i32>,
     /// The `createdAt` property.
@@ -131,13 +131,13 @@ pub struct Task {
     /// A field indicating whether this task was created using an emergency access flow, or escalated to emergency access. On task creation, it will also use the app entitlement's emergency policy when possible.
     pub emergency_access: Option<bool>,
     /// An array of external references to the task. Historically that has been items like Jira task IDs. This is currently unused, but may come back in the future for integrations.
-    pub external_refs: Option<Vec<ExternalRef>>,
+    pub external_refs: Vec<ExternalRef>,
     /// The `form` property.
     pub form: Option<FormForm>,
     /// The ID of the task.
     pub id: Option<String>,
     /// The insightIds field.
-    pub insight_ids: Option<Vec<String>>,
+    pub insight_ids: Vec<String>,
     /// A human-usable numeric ID of a task which can be included in place of the fully qualified task id in path parmeters (but not search queries).
     pub numeric_id: Option<i64>,
     /// The origin field.
@@ -153,7 +153,7 @@ pub struct Task {
     /// The current state of the task as defined by the `state_enum`
     pub state: Option<TaskState>,
     /// An array of IDs belonging to Identity Users that are allowed to review this step in a task.
-    pub step_approver_ids: Option<Vec<String>>,
+    pub step_approver_ids: Vec<String>,
     /// The `type` property.
     pub r#type: Option<TaskType>,
     /// The `updatedAt` property.
@@ -166,17 +166,17 @@ impl serde::Serialize for Task {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.actions {
-            map.serialize_entry("actions", value)?;
+        if !self.actions.is_empty() {
+            map.serialize_entry("actions", &self.actions)?;
         }
         if let Some(value) = &self.analysis_id {
             map.serialize_entry("analysisId", value)?;
         }
-        if let Some(value) = &self.annotations {
-            map.serialize_entry("annotations", value)?;
+        if !self.annotations.is_empty() {
+            map.serialize_entry("annotations", &self.annotations)?;
         }
-        if let Some(value) = &self.approver_ids {
-            map.serialize_entry("approverIds", value)?;
+        if !self.approver_ids.is_empty() {
+            map.serialize_entry("approverIds", &self.approver_ids)?;
         }
         if let Some(value) = &self.comment_count {
             map.serialize_entry("commentCount", value)?;
@@ -202,8 +202,8 @@ impl serde::Serialize for Task {
         if let Some(value) = &self.emergency_access {
             map.serialize_entry("emergencyAccess", value)?;
         }
-        if let Some(value) = &self.external_refs {
-            map.serialize_entry("externalRefs", value)?;
+        if !self.external_refs.is_empty() {
+            map.serialize_entry("externalRefs", &self.external_refs)?;
         }
         if let Some(value) = &self.form {
             map.serialize_entry("form", value)?;
@@ -211,8 +211,8 @@ impl serde::Serialize for Task {
         if let Some(value) = &self.id {
             map.serialize_entry("id", value)?;
         }
-        if let Some(value) = &self.insight_ids {
-            map.serialize_entry("insightIds", value)?;
+        if !self.insight_ids.is_empty() {
+            map.serialize_entry("insightIds", &self.insight_ids)?;
         }
         if let Some(value) = &self.numeric_id {
             map.serialize_entry("numericId", &wire::Out::<wire::Int64>(value))?;
@@ -235,8 +235,8 @@ impl serde::Serialize for Task {
         if let Some(value) = &self.state {
             map.serialize_entry("state", value)?;
         }
-        if let Some(value) = &self.step_approver_ids {
-            map.serialize_entry("stepApproverIds", value)?;
+        if !self.step_approver_ids.is_empty() {
+            map.serialize_entry("stepApproverIds", &self.step_approver_ids)?;
         }
         if let Some(value) = &self.r#type {
             map.serialize_entry("type", value)?;
@@ -266,10 +266,16 @@ impl wire::ReadFields for Task {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "actions" => self.actions = map.next_value()?,
+            "actions" => {
+                self.actions = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "analysisId" => self.analysis_id = map.next_value()?,
-            "annotations" => self.annotations = map.next_value()?,
-            "approverIds" => self.approver_ids = map.next_value()?,
+            "annotations" => {
+                self.annotations = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "approverIds" => {
+                self.approver_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "commentCount" => self.comment_count = map.next_value()?,
             "createdAt" => {
                 self.created_at = map
@@ -286,10 +292,14 @@ impl wire::ReadFields for Task {
             "description" => self.description = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
             "emergencyAccess" => self.emergency_access = map.next_value()?,
-            "externalRefs" => self.external_refs = map.next_value()?,
+            "externalRefs" => {
+                self.external_refs = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "form" => self.form = map.next_value()?,
             "id" => self.id = map.next_value()?,
-            "insightIds" => self.insight_ids = map.next_value()?,
+            "insightIds" => {
+                self.insight_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "numericId" => {
                 self.numeric_id = map
                     .next_value::<Option<wire::In<wire::Int64>>>()?
@@ -301,7 +311,11 @@ impl wire::ReadFields for Task {
             "processing" => self.processing = map.next_value()?,
             "recommendation" => self.recommendation = map.next_value()?,
             "state" => self.state = map.next_value()?,
-            "stepApproverIds" => self.step_approver_ids = map.next_value()?,
+            "stepApproverIds" => {
+                self.step_approver_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "type" => self.r#type = map.next_value()?,
             "updatedAt" => {
                 self.updated_at = map
@@ -551,7 +565,7 @@ impl<'de> serde::Deserialize<'de> for TaskActionsServiceApproveRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceApproveResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
     /// The ID of the ticket (task) approve action created by this request.
@@ -562,8 +576,8 @@ impl serde::Serialize for TaskActionsServiceApproveResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_view {
             map.serialize_entry("taskView", value)?;
@@ -590,7 +604,9 @@ impl wire::ReadFields for TaskActionsServiceApproveResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskView" => self.task_view = map.next_value()?,
             "ticketActionId" => self.ticket_action_id = map.next_value()?,
             _ => {
@@ -684,7 +700,7 @@ impl<'de> serde::Deserialize<'de> for TaskActionsServiceApproveWithStepUpRequest
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceApproveWithStepUpResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The redirect URL the client must visit to complete the step-up authentication.
     pub redirect_url: Option<String>,
     /// The `taskView` property.
@@ -697,8 +713,8 @@ impl serde::Serialize for TaskActionsServiceApproveWithStepUpResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.redirect_url {
             map.serialize_entry("redirectUrl", value)?;
@@ -728,7 +744,9 @@ impl wire::ReadFields for TaskActionsServiceApproveWithStepUpResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "redirectUrl" => self.redirect_url = map.next_value()?,
             "taskView" => self.task_view = map.next_value()?,
             "ticketActionId" => self.ticket_action_id = map.next_value()?,
@@ -792,7 +810,7 @@ impl wire::ReadFields for TaskActionsServiceCloseRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceCloseResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The ID of the task close action created by this request.
     pub task_action_id: Option<String>,
     /// The `taskView` property.
@@ -803,8 +821,8 @@ impl serde::Serialize for TaskActionsServiceCloseResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_action_id {
             map.serialize_entry("taskActionId", value)?;
@@ -831,7 +849,9 @@ impl wire::ReadFields for TaskActionsServiceCloseResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskActionId" => self.task_action_id = map.next_value()?,
             "taskView" => self.task_view = map.next_value()?,
             _ => {
@@ -894,7 +914,7 @@ impl wire::ReadFields for TaskActionsServiceCommentRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceCommentResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -903,8 +923,8 @@ impl serde::Serialize for TaskActionsServiceCommentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_view {
             map.serialize_entry("taskView", value)?;
@@ -928,7 +948,9 @@ impl wire::ReadFields for TaskActionsServiceCommentResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -996,7 +1018,7 @@ impl wire::ReadFields for TaskActionsServiceDenyRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceDenyResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
     /// The ID of the ticket (task) deny action created by this request.
@@ -1007,8 +1029,8 @@ impl serde::Serialize for TaskActionsServiceDenyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_view {
             map.serialize_entry("taskView", value)?;
@@ -1035,7 +1057,9 @@ impl wire::ReadFields for TaskActionsServiceDenyResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskView" => self.task_view = map.next_value()?,
             "ticketActionId" => self.ticket_action_id = map.next_value()?,
             _ => {
@@ -1156,7 +1180,7 @@ impl wire::ReadFields for TaskActionsServiceHardResetRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceHardResetResponse {
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
     /// The ticketActionId field.
@@ -1167,8 +1191,8 @@ impl serde::Serialize for TaskActionsServiceHardResetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_view {
             map.serialize_entry("taskView", value)?;
@@ -1195,7 +1219,9 @@ impl wire::ReadFields for TaskActionsServiceHardResetResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskView" => self.task_view = map.next_value()?,
             "ticketActionId" => self.ticket_action_id = map.next_value()?,
             _ => {
@@ -1252,7 +1278,7 @@ impl wire::ReadFields for TaskActionsServiceProcessNowRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceProcessNowResponse {
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -1261,8 +1287,8 @@ impl serde::Serialize for TaskActionsServiceProcessNowResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_view {
             map.serialize_entry("taskView", value)?;
@@ -1286,7 +1312,9 @@ impl wire::ReadFields for TaskActionsServiceProcessNowResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1304,7 +1332,7 @@ pub struct TaskActionsServiceReassignRequest {
     /// The `expandMask` property.
     pub expand_mask: Option<TaskExpandMask>,
     /// The newStepUserIds field.
-    pub new_step_user_ids: Option<Vec<String>>,
+    pub new_step_user_ids: Vec<String>,
     /// The policyStepId field.
     pub policy_step_id: Option<String>,
 }
@@ -1319,8 +1347,8 @@ impl serde::Serialize for TaskActionsServiceReassignRequest {
         if let Some(value) = &self.expand_mask {
             map.serialize_entry("expandMask", value)?;
         }
-        if let Some(value) = &self.new_step_user_ids {
-            map.serialize_entry("newStepUserIds", value)?;
+        if !self.new_step_user_ids.is_empty() {
+            map.serialize_entry("newStepUserIds", &self.new_step_user_ids)?;
         }
         if let Some(value) = &self.policy_step_id {
             map.serialize_entry("policyStepId", value)?;
@@ -1346,7 +1374,11 @@ impl wire::ReadFields for TaskActionsServiceReassignRequest {
         match key {
             "comment" => self.comment = map.next_value()?,
             "expandMask" => self.expand_mask = map.next_value()?,
-            "newStepUserIds" => self.new_step_user_ids = map.next_value()?,
+            "newStepUserIds" => {
+                self.new_step_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "policyStepId" => self.policy_step_id = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1360,7 +1392,7 @@ impl wire::ReadFields for TaskActionsServiceReassignRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceReassignResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
     /// The ID of the ticket (task) deny action created by this request.
@@ -1371,8 +1403,8 @@ impl serde::Serialize for TaskActionsServiceReassignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_view {
             map.serialize_entry("taskView", value)?;
@@ -1399,7 +1431,9 @@ impl wire::ReadFields for TaskActionsServiceReassignResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskView" => self.task_view = map.next_value()?,
             "ticketActionId" => self.ticket_action_id = map.next_value()?,
             _ => {
@@ -1468,7 +1502,7 @@ impl wire::ReadFields for TaskActionsServiceRestartRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceRestartResponse {
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
     /// The ticketActionId field.
@@ -1479,8 +1513,8 @@ impl serde::Serialize for TaskActionsServiceRestartResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_view {
             map.serialize_entry("taskView", value)?;
@@ -1507,7 +1541,9 @@ impl wire::ReadFields for TaskActionsServiceRestartResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskView" => self.task_view = map.next_value()?,
             "ticketActionId" => self.ticket_action_id = map.next_value()?,
             _ => {
@@ -3267,7 +3303,7 @@ pub struct TaskAuditListRequest {
     /// The pageToken field.
     pub page_token: Option<String>,
     /// The refs field.
-    pub refs: Option<Vec<TaskAuditViewRef>>,
+    pub refs: Vec<TaskAuditViewRef>,
     /// The taskId field.
     pub task_id: Option<String>,
 }
@@ -3282,8 +3318,8 @@ impl serde::Serialize for TaskAuditListRequest {
         if let Some(value) = &self.page_token {
             map.serialize_entry("pageToken", value)?;
         }
-        if let Some(value) = &self.refs {
-            map.serialize_entry("refs", value)?;
+        if !self.refs.is_empty() {
+            map.serialize_entry("refs", &self.refs)?;
         }
         if let Some(value) = &self.task_id {
             map.serialize_entry("taskId", value)?;
@@ -3309,7 +3345,7 @@ impl wire::ReadFields for TaskAuditListRequest {
         match key {
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
-            "refs" => self.refs = map.next_value()?,
+            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "taskId" => self.task_id = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -3323,7 +3359,7 @@ impl wire::ReadFields for TaskAuditListRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskAuditListResponse {
     /// The list field.
-    pub list: Option<Vec<TaskAuditView>>,
+    pub list: Vec<TaskAuditView>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -3332,8 +3368,8 @@ impl serde::Serialize for TaskAuditListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -3357,7 +3393,7 @@ impl wire::ReadFields for TaskAuditListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -3501,11 +3537,11 @@ pub struct TaskAuditPolicyApprovalReassigned {
     /// The newPolicyStepId field.
     pub new_policy_step_id: Option<String>,
     /// The newUsers field.
-    pub new_users: Option<Vec<String>>,
+    pub new_users: Vec<String>,
     /// The oldPolicyStepId field.
     pub old_policy_step_id: Option<String>,
     /// The users field.
-    pub users: Option<Vec<User>>,
+    pub users: Vec<User>,
 }
 
 impl serde::Serialize for TaskAuditPolicyApprovalReassigned {
@@ -3515,14 +3551,14 @@ impl serde::Serialize for TaskAuditPolicyApprovalReassigned {
         if let Some(value) = &self.new_policy_step_id {
             map.serialize_entry("newPolicyStepId", value)?;
         }
-        if let Some(value) = &self.new_users {
-            map.serialize_entry("newUsers", value)?;
+        if !self.new_users.is_empty() {
+            map.serialize_entry("newUsers", &self.new_users)?;
         }
         if let Some(value) = &self.old_policy_step_id {
             map.serialize_entry("oldPolicyStepId", value)?;
         }
-        if let Some(value) = &self.users {
-            map.serialize_entry("users", value)?;
+        if !self.users.is_empty() {
+            map.serialize_entry("users", &self.users)?;
         }
         map.end()
     }
@@ -3544,9 +3580,11 @@ impl wire::ReadFields for TaskAuditPolicyApprovalReassigned {
     ) -> Result<(), A::Error> {
         match key {
             "newPolicyStepId" => self.new_policy_step_id = map.next_value()?,
-            "newUsers" => self.new_users = map.next_value()?,
+            "newUsers" => {
+                self.new_users = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "oldPolicyStepId" => self.old_policy_step_id = map.next_value()?,
-            "users" => self.users = map.next_value()?,
+            "users" => self.users = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3735,11 +3773,11 @@ pub struct TaskAuditPolicyProvisionReassigned {
     /// The newPolicyStepId field.
     pub new_policy_step_id: Option<String>,
     /// The newUsers field.
-    pub new_users: Option<Vec<String>>,
+    pub new_users: Vec<String>,
     /// The oldPolicyStepId field.
     pub old_policy_step_id: Option<String>,
     /// The users field.
-    pub users: Option<Vec<User>>,
+    pub users: Vec<User>,
 }
 
 impl serde::Serialize for TaskAuditPolicyProvisionReassigned {
@@ -3749,14 +3787,14 @@ impl serde::Serialize for TaskAuditPolicyProvisionReassigned {
         if let Some(value) = &self.new_policy_step_id {
             map.serialize_entry("newPolicyStepId", value)?;
         }
-        if let Some(value) = &self.new_users {
-            map.serialize_entry("newUsers", value)?;
+        if !self.new_users.is_empty() {
+            map.serialize_entry("newUsers", &self.new_users)?;
         }
         if let Some(value) = &self.old_policy_step_id {
             map.serialize_entry("oldPolicyStepId", value)?;
         }
-        if let Some(value) = &self.users {
-            map.serialize_entry("users", value)?;
+        if !self.users.is_empty() {
+            map.serialize_entry("users", &self.users)?;
         }
         map.end()
     }
@@ -3778,9 +3816,11 @@ impl wire::ReadFields for TaskAuditPolicyProvisionReassigned {
     ) -> Result<(), A::Error> {
         match key {
             "newPolicyStepId" => self.new_policy_step_id = map.next_value()?,
-            "newUsers" => self.new_users = map.next_value()?,
+            "newUsers" => {
+                self.new_users = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "oldPolicyStepId" => self.old_policy_step_id = map.next_value()?,
-            "users" => self.users = map.next_value()?,
+            "users" => self.users = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3859,20 +3899,20 @@ impl wire::ReadFields for TaskAuditReassignedToDelegate {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskAuditReassignmentFallbackToAdmin {
     /// The IDs of the system administrator users that the task is being assigned to
-    pub admin_user_ids: Option<Vec<String>>,
+    pub admin_user_ids: Vec<String>,
     /// The system administrator users (populated for display)
-    pub admin_users: Option<Vec<User>>,
+    pub admin_users: Vec<User>,
 }
 
 impl serde::Serialize for TaskAuditReassignmentFallbackToAdmin {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.admin_user_ids {
-            map.serialize_entry("adminUserIds", value)?;
+        if !self.admin_user_ids.is_empty() {
+            map.serialize_entry("adminUserIds", &self.admin_user_ids)?;
         }
-        if let Some(value) = &self.admin_users {
-            map.serialize_entry("adminUsers", value)?;
+        if !self.admin_users.is_empty() {
+            map.serialize_entry("adminUsers", &self.admin_users)?;
         }
         map.end()
     }
@@ -3893,8 +3933,12 @@ impl wire::ReadFields for TaskAuditReassignmentFallbackToAdmin {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "adminUserIds" => self.admin_user_ids = map.next_value()?,
-            "adminUsers" => self.admin_users = map.next_value()?,
+            "adminUserIds" => {
+                self.admin_user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "adminUsers" => {
+                self.admin_users = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -5962,15 +6006,15 @@ impl wire::ReadFields for TaskAuditWebhookTriggered {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskExpandMask {
     /// A list of paths to expand in the response. May be any combination of "*", "access_review_id", "user_id", "created_by_user_id", "app_id", "app_user_id", "app_entitlement_ids", "step_approver_ids", "approver_ids", "identity_user_id", "insight_ids", and "app_user_last_usage".
-    pub paths: Option<Vec<String>>,
+    pub paths: Vec<String>,
 }
 
 impl serde::Serialize for TaskExpandMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.paths {
-            map.serialize_entry("paths", value)?;
+        if !self.paths.is_empty() {
+            map.serialize_entry("paths", &self.paths)?;
         }
         map.end()
     }
@@ -5991,7 +6035,7 @@ impl wire::ReadFields for TaskExpandMask {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "paths" => self.paths = map.next_value()?,
+            "paths" => self.paths = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -6570,29 +6614,29 @@ impl wire::ReadFields for TaskRevokeSourceReview {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSearchRequest {
     /// Search tasks that belong to any of the access reviews included in this list.
-    pub access_review_ids: Option<Vec<String>>,
+    pub access_review_ids: Vec<String>,
     /// Search tasks that have any of these account owners.
-    pub account_owner_ids: Option<Vec<String>>,
+    pub account_owner_ids: Vec<String>,
     /// The accountTypes field.
-    pub account_types: Option<Vec<TaskSearchRequestAccountTypesItem>>,
+    pub account_types: Vec<TaskSearchRequestAccountTypesItem>,
     /// Search tasks that have this actor ID.
     pub actor_id: Option<String>,
     /// Search tasks that have any of these app entitlement IDs.
-    pub app_entitlement_ids: Option<Vec<String>>,
+    pub app_entitlement_ids: Vec<String>,
     /// Search tasks that have any of these app resource IDs.
-    pub app_resource_ids: Option<Vec<String>>,
+    pub app_resource_ids: Vec<String>,
     /// Search tasks that have any of these app resource type IDs.
-    pub app_resource_type_ids: Option<Vec<String>>,
+    pub app_resource_type_ids: Vec<String>,
     /// Search tasks that have any of these app users as subjects.
-    pub app_user_subject_ids: Option<Vec<String>>,
+    pub app_user_subject_ids: Vec<String>,
     /// Search tasks that have any of these apps as targets.
-    pub application_ids: Option<Vec<String>>,
+    pub application_ids: Vec<String>,
     /// Search tasks that are currently assigned to this user, or that are closed and were previously approved by this user.
     pub assigned_or_step_approver_user_id: Option<String>,
     /// Search tasks by  List of UserIDs which are currently assigned these Tasks
-    pub assignees_in_ids: Option<Vec<String>>,
+    pub assignees_in_ids: Vec<String>,
     /// Search tasks by certify outcome
-    pub certify_outcomes: Option<Vec<TaskSearchRequestCertifyOutcomesItem>>,
+    pub certify_outcomes: Vec<TaskSearchRequestCertifyOutcomesItem>,
     /// The `createdAfter` property.
     pub created_after: Option<time::OffsetDateTime>,
     /// The `createdBefore` property.
@@ -6602,27 +6646,27 @@ pub struct TaskSearchRequest {
     /// Search tasks that are or are not emergency access.
     pub emergency_status: Option<TaskSearchRequestEmergencyStatus>,
     /// Search tasks that do not have any of these app entitlement IDs.
-    pub exclude_app_entitlement_ids: Option<Vec<String>>,
+    pub exclude_app_entitlement_ids: Vec<String>,
     /// Search tasks that do not have any of these app resource type IDs.
-    pub exclude_app_resource_type_ids: Option<Vec<String>>,
+    pub exclude_app_resource_type_ids: Vec<String>,
     /// Search tasks that do NOT have any of these apps as targets.
-    pub exclude_application_ids: Option<Vec<String>>,
+    pub exclude_application_ids: Vec<String>,
     /// Exclude Specific TaskIDs from this serach result.
-    pub exclude_ids: Option<Vec<String>>,
+    pub exclude_ids: Vec<String>,
     /// The `expandMask` property.
     pub expand_mask: Option<TaskExpandMask>,
     /// Search tasks by grant outcome
-    pub grant_outcomes: Option<Vec<TaskSearchRequestGrantOutcomesItem>>,
+    pub grant_outcomes: Vec<TaskSearchRequestGrantOutcomesItem>,
     /// The `includeActedAfter` property.
     pub include_acted_after: Option<time::OffsetDateTime>,
     /// Whether or not to include deleted tasks.
     pub include_deleted: Option<bool>,
     /// Search tasks where the user would see this task in the My Work section
-    pub my_work_user_ids: Option<Vec<String>>,
+    pub my_work_user_ids: Vec<String>,
     /// The `olderThanDuration` property.
     pub older_than_duration: Option<time::Duration>,
     /// Search tasks that were created by any of the users in this array.
-    pub opener_ids: Option<Vec<String>>,
+    pub opener_ids: Vec<String>,
     /// Search tasks that were opened by this user, or that the user is the subject of.
     pub opener_or_subject_user_id: Option<String>,
     /// The `outcomeAfter` property.
@@ -6637,66 +6681,66 @@ pub struct TaskSearchRequest {
     ///  Requires the REVIEWS_PENDING_ACTIONS feature flag to be enabled.
     pub pending_action_filter: Option<TaskSearchRequestPendingActionFilter>,
     /// Search tasks that were acted on by any of these users.
-    pub previously_acted_on_ids: Option<Vec<String>>,
+    pub previously_acted_on_ids: Vec<String>,
     /// Fuzzy search tasks by display name, description, or ID.
     pub query: Option<String>,
     /// Query tasks by display name, description, or numeric ID.
-    pub refs: Option<Vec<TaskRef>>,
+    pub refs: Vec<TaskRef>,
     /// Search tasks by revoke outcome
-    pub revoke_outcomes: Option<Vec<TaskSearchRequestRevokeOutcomesItem>>,
+    pub revoke_outcomes: Vec<TaskSearchRequestRevokeOutcomesItem>,
     /// Sort tasks in a specific order.
     pub sort_by: Option<TaskSearchRequestSortBy>,
     /// Search tasks that have a current policy step of this type
-    pub step_approval_types: Option<Vec<TaskSearchRequestStepApprovalTypesItem>>,
+    pub step_approval_types: Vec<TaskSearchRequestStepApprovalTypesItem>,
     /// Search tasks where these users are the subject.
-    pub subject_ids: Option<Vec<String>>,
+    pub subject_ids: Vec<String>,
     /// Search tasks with this task state.
-    pub task_states: Option<Vec<TaskSearchRequestTaskStatesItem>>,
+    pub task_states: Vec<TaskSearchRequestTaskStatesItem>,
     /// Search tasks with this task type. This is a oneOf, and needs an object, which can be empty, to sort.
-    pub task_types: Option<Vec<TaskTypeInput>>,
+    pub task_types: Vec<TaskTypeInput>,
     /// The userEmploymentStatuses field.
-    pub user_employment_statuses: Option<Vec<String>>,
+    pub user_employment_statuses: Vec<String>,
 }
 
 impl serde::Serialize for TaskSearchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.access_review_ids {
-            map.serialize_entry("accessReviewIds", value)?;
+        if !self.access_review_ids.is_empty() {
+            map.serialize_entry("accessReviewIds", &self.access_review_ids)?;
         }
-        if let Some(value) = &self.account_owner_ids {
-            map.serialize_entry("accountOwnerIds", value)?;
+        if !self.account_owner_ids.is_empty() {
+            map.serialize_entry("accountOwnerIds", &self.account_owner_ids)?;
         }
-        if let Some(value) = &self.account_types {
-            map.serialize_entry("accountTypes", value)?;
+        if !self.account_types.is_empty() {
+            map.serialize_entry("accountTypes", &self.account_types)?;
         }
         if let Some(value) = &self.actor_id {
             map.serialize_entry("actorId", value)?;
         }
-        if let Some(value) = &self.app_entitlement_ids {
-            map.serialize_entry("appEntitlementIds", value)?;
+        if !self.app_entitlement_ids.is_empty() {
+            map.serialize_entry("appEntitlementIds", &self.app_entitlement_ids)?;
         }
-        if let Some(value) = &self.app_resource_ids {
-            map.serialize_entry("appResourceIds", value)?;
+        if !self.app_resource_ids.is_empty() {
+            map.serialize_entry("appResourceIds", &self.app_resource_ids)?;
         }
-        if let Some(value) = &self.app_resource_type_ids {
-            map.serialize_entry("appResourceTypeIds", value)?;
+        if !self.app_resource_type_ids.is_empty() {
+            map.serialize_entry("appResourceTypeIds", &self.app_resource_type_ids)?;
         }
-        if let Some(value) = &self.app_user_subject_ids {
-            map.serialize_entry("appUserSubjectIds", value)?;
+        if !self.app_user_subject_ids.is_empty() {
+            map.serialize_entry("appUserSubjectIds", &self.app_user_subject_ids)?;
         }
-        if let Some(value) = &self.application_ids {
-            map.serialize_entry("applicationIds", value)?;
+        if !self.application_ids.is_empty() {
+            map.serialize_entry("applicationIds", &self.application_ids)?;
         }
         if let Some(value) = &self.assigned_or_step_approver_user_id {
             map.serialize_entry("assignedOrStepApproverUserId", value)?;
         }
-        if let Some(value) = &self.assignees_in_ids {
-            map.serialize_entry("assigneesInIds", value)?;
+        if !self.assignees_in_ids.is_empty() {
+            map.serialize_entry("assigneesInIds", &self.assignees_in_ids)?;
         }
-        if let Some(value) = &self.certify_outcomes {
-            map.serialize_entry("certifyOutcomes", value)?;
+        if !self.certify_outcomes.is_empty() {
+            map.serialize_entry("certifyOutcomes", &self.certify_outcomes)?;
         }
         if let Some(value) = &self.created_after {
             map.serialize_entry("createdAfter", &wire::Out::<wire::Timestamp>(value))?;
@@ -6710,23 +6754,29 @@ impl serde::Serialize for TaskSearchRequest {
         if let Some(value) = &self.emergency_status {
             map.serialize_entry("emergencyStatus", value)?;
         }
-        if let Some(value) = &self.exclude_app_entitlement_ids {
-            map.serialize_entry("excludeAppEntitlementIds", value)?;
+        if !self.exclude_app_entitlement_ids.is_empty() {
+            map.serialize_entry(
+                "excludeAppEntitlementIds",
+                &self.exclude_app_entitlement_ids,
+            )?;
         }
-        if let Some(value) = &self.exclude_app_resource_type_ids {
-            map.serialize_entry("excludeAppResourceTypeIds", value)?;
+        if !self.exclude_app_resource_type_ids.is_empty() {
+            map.serialize_entry(
+                "excludeAppResourceTypeIds",
+                &self.exclude_app_resource_type_ids,
+            )?;
         }
-        if let Some(value) = &self.exclude_application_ids {
-            map.serialize_entry("excludeApplicationIds", value)?;
+        if !self.exclude_application_ids.is_empty() {
+            map.serialize_entry("excludeApplicationIds", &self.exclude_application_ids)?;
         }
-        if let Some(value) = &self.exclude_ids {
-            map.serialize_entry("excludeIds", value)?;
+        if !self.exclude_ids.is_empty() {
+            map.serialize_entry("excludeIds", &self.exclude_ids)?;
         }
         if let Some(value) = &self.expand_mask {
             map.serialize_entry("expandMask", value)?;
         }
-        if let Some(value) = &self.grant_outcomes {
-            map.serialize_entry("grantOutcomes", value)?;
+        if !self.grant_outcomes.is_empty() {
+            map.serialize_entry("grantOutcomes", &self.grant_outcomes)?;
         }
         if let Some(value) = &self.include_acted_after {
             map.serialize_entry(
@@ -6737,8 +6787,8 @@ impl serde::Serialize for TaskSearchRequest {
         if let Some(value) = &self.include_deleted {
             map.serialize_entry("includeDeleted", value)?;
         }
-        if let Some(value) = &self.my_work_user_ids {
-            map.serialize_entry("myWorkUserIds", value)?;
+        if !self.my_work_user_ids.is_empty() {
+            map.serialize_entry("myWorkUserIds", &self.my_work_user_ids)?;
         }
         if let Some(value) = &self.older_than_duration {
             map.serialize_entry(
@@ -6746,8 +6796,8 @@ impl serde::Serialize for TaskSearchRequest {
                 &wire::Out::<wire::Duration>(value),
             )?;
         }
-        if let Some(value) = &self.opener_ids {
-            map.serialize_entry("openerIds", value)?;
+        if !self.opener_ids.is_empty() {
+            map.serialize_entry("openerIds", &self.opener_ids)?;
         }
         if let Some(value) = &self.opener_or_subject_user_id {
             map.serialize_entry("openerOrSubjectUserId", value)?;
@@ -6767,35 +6817,38 @@ impl serde::Serialize for TaskSearchRequest {
         if let Some(value) = &self.pending_action_filter {
             map.serialize_entry("pendingActionFilter", value)?;
         }
-        if let Some(value) = &self.previously_acted_on_ids {
-            map.serialize_entry("previouslyActedOnIds", value)?;
+        if !self.previously_acted_on_ids.is_empty() {
+            map.serialize_entry("previouslyActedOnIds", &self.previously_acted_on_ids)?;
         }
         if let Some(value) = &self.query {
             map.serialize_entry("query", value)?;
         }
-        if let Some(value) = &self.refs {
-            map.serialize_entry("refs", value)?;
+        if !self.refs.is_empty() {
+            map.serialize_entry("refs", &self.refs)?;
         }
-        if let Some(value) = &self.revoke_outcomes {
-            map.serialize_entry("revokeOutcomes", value)?;
+        if !self.revoke_outcomes.is_empty() {
+            map.serialize_entry("revokeOutcomes", &self.revoke_outcomes)?;
         }
         if let Some(value) = &self.sort_by {
             map.serialize_entry("sortBy", value)?;
         }
-        if let Some(value) = &self.step_approval_types {
-            map.serialize_entry("stepApprovalTypes", value)?;
+        if !self.step_approval_types.is_empty() {
+            map.serialize_entry("stepApprovalTypes", &self.step_approval_types)?;
         }
-        if let Some(value) = &self.subject_ids {
-            map.serialize_entry("subjectIds", value)?;
+        if !self.subject_ids.is_empty() {
+            map.serialize_entry("subjectIds", &self.subject_ids)?;
         }
-        if let Some(value) = &self.task_states {
-            map.serialize_entry("taskStates", value)?;
+        if !self.task_states.is_empty() {
+            map.serialize_entry("taskStates", &self.task_states)?;
         }
-        if let Some(value) = &self.task_types {
-            map.serialize_entry("taskTypes", value)?;
+        if !self.task_types.is_empty() {
+            map.serialize_entry("taskTypes", &self.task_types)?;
         }
-        if let Some(value) = &self.user_employment_statuses {
-            map.serialize_entry("userEmploymentStatuses", value)?;
+        if !self.user_employment_statuses.is_empty() {
+            map.serialize_entry(
+                "userEmploymentStatuses",
+                &self.user_employment_statuses,
+            )?;
         }
         map.end()
     }
@@ -6816,20 +6869,56 @@ impl wire::ReadFields for TaskSearchRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "accessReviewIds" => self.access_review_ids = map.next_value()?,
-            "accountOwnerIds" => self.account_owner_ids = map.next_value()?,
-            "accountTypes" => self.account_types = map.next_value()?,
+            "accessReviewIds" => {
+                self.access_review_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "accountOwnerIds" => {
+                self.account_owner_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "accountTypes" => {
+                self.account_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "actorId" => self.actor_id = map.next_value()?,
-            "appEntitlementIds" => self.app_entitlement_ids = map.next_value()?,
-            "appResourceIds" => self.app_resource_ids = map.next_value()?,
-            "appResourceTypeIds" => self.app_resource_type_ids = map.next_value()?,
-            "appUserSubjectIds" => self.app_user_subject_ids = map.next_value()?,
-            "applicationIds" => self.application_ids = map.next_value()?,
+            "appEntitlementIds" => {
+                self.app_entitlement_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "appResourceIds" => {
+                self.app_resource_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "appResourceTypeIds" => {
+                self.app_resource_type_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "appUserSubjectIds" => {
+                self.app_user_subject_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "applicationIds" => {
+                self.application_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "assignedOrStepApproverUserId" => {
                 self.assigned_or_step_approver_user_id = map.next_value()?;
             }
-            "assigneesInIds" => self.assignees_in_ids = map.next_value()?,
-            "certifyOutcomes" => self.certify_outcomes = map.next_value()?,
+            "assigneesInIds" => {
+                self.assignees_in_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "certifyOutcomes" => {
+                self.certify_outcomes = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "createdAfter" => {
                 self.created_after = map
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
@@ -6843,28 +6932,46 @@ impl wire::ReadFields for TaskSearchRequest {
             "currentStep" => self.current_step = map.next_value()?,
             "emergencyStatus" => self.emergency_status = map.next_value()?,
             "excludeAppEntitlementIds" => {
-                self.exclude_app_entitlement_ids = map.next_value()?;
+                self.exclude_app_entitlement_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "excludeAppResourceTypeIds" => {
-                self.exclude_app_resource_type_ids = map.next_value()?;
+                self.exclude_app_resource_type_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
-            "excludeApplicationIds" => self.exclude_application_ids = map.next_value()?,
-            "excludeIds" => self.exclude_ids = map.next_value()?,
+            "excludeApplicationIds" => {
+                self.exclude_application_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "excludeIds" => {
+                self.exclude_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "expandMask" => self.expand_mask = map.next_value()?,
-            "grantOutcomes" => self.grant_outcomes = map.next_value()?,
+            "grantOutcomes" => {
+                self.grant_outcomes = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "includeActedAfter" => {
                 self.include_acted_after = map
                     .next_value::<Option<wire::In<wire::Timestamp>>>()?
                     .map(|v| v.0);
             }
             "includeDeleted" => self.include_deleted = map.next_value()?,
-            "myWorkUserIds" => self.my_work_user_ids = map.next_value()?,
+            "myWorkUserIds" => {
+                self.my_work_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "olderThanDuration" => {
                 self.older_than_duration = map
                     .next_value::<Option<wire::In<wire::Duration>>>()?
                     .map(|v| v.0);
             }
-            "openerIds" => self.opener_ids = map.next_value()?,
+            "openerIds" => {
+                self.opener_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "openerOrSubjectUserId" => self.opener_or_subject_user_id = map.next_value()?,
             "outcomeAfter" => {
                 self.outcome_after = map
@@ -6879,16 +6986,36 @@ impl wire::ReadFields for TaskSearchRequest {
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "pendingActionFilter" => self.pending_action_filter = map.next_value()?,
-            "previouslyActedOnIds" => self.previously_acted_on_ids = map.next_value()?,
+            "previouslyActedOnIds" => {
+                self.previously_acted_on_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value()?,
-            "revokeOutcomes" => self.revoke_outcomes = map.next_value()?,
+            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "revokeOutcomes" => {
+                self.revoke_outcomes = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "sortBy" => self.sort_by = map.next_value()?,
-            "stepApprovalTypes" => self.step_approval_types = map.next_value()?,
-            "subjectIds" => self.subject_ids = map.next_value()?,
-            "taskStates" => self.task_states = map.next_value()?,
-            "taskTypes" => self.task_types = map.next_value()?,
-            "userEmploymentStatuses" => self.user_employment_statuses = map.next_value()?,
+            "stepApprovalTypes" => {
+                self.step_approval_types = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "subjectIds" => {
+                self.subject_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "taskStates" => {
+                self.task_states = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "taskTypes" => {
+                self.task_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "userEmploymentStatuses" => {
+                self.user_employment_statuses = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -7486,9 +7613,9 @@ impl<'de> serde::Deserialize<'de> for TaskSearchRequestTaskStatesItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSearchResponse {
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// List of serialized related objects.
-    pub list: Option<Vec<TaskView>>,
+    pub list: Vec<TaskView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -7499,11 +7626,11 @@ impl serde::Serialize for TaskSearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -7527,8 +7654,10 @@ impl wire::ReadFields for TaskSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -7542,7 +7671,7 @@ impl wire::ReadFields for TaskSearchResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskServiceActionResponse {
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
     /// The ticketActionId field.
@@ -7553,8 +7682,8 @@ impl serde::Serialize for TaskServiceActionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_view {
             map.serialize_entry("taskView", value)?;
@@ -7581,7 +7710,9 @@ impl wire::ReadFields for TaskServiceActionResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskView" => self.task_view = map.next_value()?,
             "ticketActionId" => self.ticket_action_id = map.next_value()?,
             _ => {
@@ -7725,7 +7856,7 @@ impl<'de> serde::Deserialize<'de> for TaskServiceCreateGrantRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskServiceCreateGrantResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -7734,8 +7865,8 @@ impl serde::Serialize for TaskServiceCreateGrantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_view {
             map.serialize_entry("taskView", value)?;
@@ -7759,7 +7890,9 @@ impl wire::ReadFields for TaskServiceCreateGrantResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -7827,7 +7960,7 @@ impl wire::ReadFields for TaskServiceCreateOffboardingRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskServiceCreateOffboardingResponse {
     /// The expanded field.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -7836,8 +7969,8 @@ impl serde::Serialize for TaskServiceCreateOffboardingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_view {
             map.serialize_entry("taskView", value)?;
@@ -7861,7 +7994,9 @@ impl wire::ReadFields for TaskServiceCreateOffboardingResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -7968,7 +8103,7 @@ impl<'de> serde::Deserialize<'de> for TaskServiceCreateRevokeRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskServiceCreateRevokeResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -7977,8 +8112,8 @@ impl serde::Serialize for TaskServiceCreateRevokeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_view {
             map.serialize_entry("taskView", value)?;
@@ -8002,7 +8137,9 @@ impl wire::ReadFields for TaskServiceCreateRevokeResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -8016,7 +8153,7 @@ impl wire::ReadFields for TaskServiceCreateRevokeResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskServiceGetResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -8025,8 +8162,8 @@ impl serde::Serialize for TaskServiceGetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_view {
             map.serialize_entry("taskView", value)?;
@@ -8050,7 +8187,9 @@ impl wire::ReadFields for TaskServiceGetResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

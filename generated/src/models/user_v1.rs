@@ -107,15 +107,15 @@ impl wire::ReadFields for ExpiringUserDelegationBinding {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetUserProfileTypesResponse {
     /// The profileTypes field.
-    pub profile_types: Option<Vec<ProfileType>>,
+    pub profile_types: Vec<ProfileType>,
 }
 
 impl serde::Serialize for GetUserProfileTypesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.profile_types {
-            map.serialize_entry("profileTypes", value)?;
+        if !self.profile_types.is_empty() {
+            map.serialize_entry("profileTypes", &self.profile_types)?;
         }
         map.end()
     }
@@ -136,7 +136,9 @@ impl wire::ReadFields for GetUserProfileTypesResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "profileTypes" => self.profile_types = map.next_value()?,
+            "profileTypes" => {
+                self.profile_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -149,25 +151,25 @@ impl wire::ReadFields for GetUserProfileTypesResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUsersRequest {
     /// Search for users that have any of the departments on this list.
-    pub departments: Option<Vec<String>>,
+    pub departments: Vec<String>,
     /// Search for users based on their email (exact match).
     pub email: Option<String>,
     /// An array of users IDs to exclude from the results.
-    pub exclude_ids: Option<Vec<String>>,
+    pub exclude_ids: Vec<String>,
     /// Filter to exclude users with these origins.
-    pub exclude_origins: Option<Vec<SearchUsersRequestExcludeOriginsItem>>,
+    pub exclude_origins: Vec<SearchUsersRequestExcludeOriginsItem>,
     /// An array of types to exclude from the results.
-    pub exclude_types: Option<Vec<SearchUsersRequestExcludeTypesItem>>,
+    pub exclude_types: Vec<SearchUsersRequestExcludeTypesItem>,
     /// The `expandMask` property.
     pub expand_mask: Option<UserExpandMask>,
     /// Deprecated. Use refs array instead.
-    pub ids: Option<Vec<String>>,
+    pub ids: Vec<String>,
     /// Search for users that have any of the job titles on this list.
-    pub job_titles: Option<Vec<String>>,
+    pub job_titles: Vec<String>,
     /// Search for users that have any of the manager IDs on this list.
-    pub manager_ids: Option<Vec<String>>,
+    pub manager_ids: Vec<String>,
     /// Filter to include only users with these origins.
-    pub origins: Option<Vec<SearchUsersRequestOriginsItem>>,
+    pub origins: Vec<SearchUsersRequestOriginsItem>,
     /// The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
     pub page_size: Option<i32>,
     /// The pageToken field.
@@ -175,46 +177,46 @@ pub struct SearchUsersRequest {
     /// Query the apps with a fuzzy search on display name and emails.
     pub query: Option<String>,
     /// An array of user refs to restrict the return values to by ID.
-    pub refs: Option<Vec<UserRef>>,
+    pub refs: Vec<UserRef>,
     /// Search for users that have any of the role IDs on this list.
-    pub role_ids: Option<Vec<String>>,
+    pub role_ids: Vec<String>,
     /// Search for users that have any of the statuses on this list. This can only be ENABLED, DISABLED, and DELETED
-    pub user_statuses: Option<Vec<SearchUsersRequestUserStatusesItem>>,
+    pub user_statuses: Vec<SearchUsersRequestUserStatusesItem>,
 }
 
 impl serde::Serialize for SearchUsersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.departments {
-            map.serialize_entry("departments", value)?;
+        if !self.departments.is_empty() {
+            map.serialize_entry("departments", &self.departments)?;
         }
         if let Some(value) = &self.email {
             map.serialize_entry("email", value)?;
         }
-        if let Some(value) = &self.exclude_ids {
-            map.serialize_entry("excludeIds", value)?;
+        if !self.exclude_ids.is_empty() {
+            map.serialize_entry("excludeIds", &self.exclude_ids)?;
         }
-        if let Some(value) = &self.exclude_origins {
-            map.serialize_entry("excludeOrigins", value)?;
+        if !self.exclude_origins.is_empty() {
+            map.serialize_entry("excludeOrigins", &self.exclude_origins)?;
         }
-        if let Some(value) = &self.exclude_types {
-            map.serialize_entry("excludeTypes", value)?;
+        if !self.exclude_types.is_empty() {
+            map.serialize_entry("excludeTypes", &self.exclude_types)?;
         }
         if let Some(value) = &self.expand_mask {
             map.serialize_entry("expandMask", value)?;
         }
-        if let Some(value) = &self.ids {
-            map.serialize_entry("ids", value)?;
+        if !self.ids.is_empty() {
+            map.serialize_entry("ids", &self.ids)?;
         }
-        if let Some(value) = &self.job_titles {
-            map.serialize_entry("jobTitles", value)?;
+        if !self.job_titles.is_empty() {
+            map.serialize_entry("jobTitles", &self.job_titles)?;
         }
-        if let Some(value) = &self.manager_ids {
-            map.serialize_entry("managerIds", value)?;
+        if !self.manager_ids.is_empty() {
+            map.serialize_entry("managerIds", &self.manager_ids)?;
         }
-        if let Some(value) = &self.origins {
-            map.serialize_entry("origins", value)?;
+        if !self.origins.is_empty() {
+            map.serialize_entry("origins", &self.origins)?;
         }
         if let Some(value) = &self.page_size {
             map.serialize_entry("pageSize", value)?;
@@ -225,14 +227,14 @@ impl serde::Serialize for SearchUsersRequest {
         if let Some(value) = &self.query {
             map.serialize_entry("query", value)?;
         }
-        if let Some(value) = &self.refs {
-            map.serialize_entry("refs", value)?;
+        if !self.refs.is_empty() {
+            map.serialize_entry("refs", &self.refs)?;
         }
-        if let Some(value) = &self.role_ids {
-            map.serialize_entry("roleIds", value)?;
+        if !self.role_ids.is_empty() {
+            map.serialize_entry("roleIds", &self.role_ids)?;
         }
-        if let Some(value) = &self.user_statuses {
-            map.serialize_entry("userStatuses", value)?;
+        if !self.user_statuses.is_empty() {
+            map.serialize_entry("userStatuses", &self.user_statuses)?;
         }
         map.end()
     }
@@ -253,22 +255,40 @@ impl wire::ReadFields for SearchUsersRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "departments" => self.departments = map.next_value()?,
+            "departments" => {
+                self.departments = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "email" => self.email = map.next_value()?,
-            "excludeIds" => self.exclude_ids = map.next_value()?,
-            "excludeOrigins" => self.exclude_origins = map.next_value()?,
-            "excludeTypes" => self.exclude_types = map.next_value()?,
+            "excludeIds" => {
+                self.exclude_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "excludeOrigins" => {
+                self.exclude_origins = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "excludeTypes" => {
+                self.exclude_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "expandMask" => self.expand_mask = map.next_value()?,
-            "ids" => self.ids = map.next_value()?,
-            "jobTitles" => self.job_titles = map.next_value()?,
-            "managerIds" => self.manager_ids = map.next_value()?,
-            "origins" => self.origins = map.next_value()?,
+            "ids" => self.ids = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "jobTitles" => {
+                self.job_titles = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "managerIds" => {
+                self.manager_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "origins" => {
+                self.origins = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value()?,
-            "roleIds" => self.role_ids = map.next_value()?,
-            "userStatuses" => self.user_statuses = map.next_value()?,
+            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "roleIds" => {
+                self.role_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "userStatuses" => {
+                self.user_statuses = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -493,9 +513,9 @@ impl<'de> serde::Deserialize<'de> for SearchUsersRequestUserStatusesItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUsersResponse {
     /// List of related objects
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list of results containing up to X results, where X is the page size defined in the request
-    pub list: Option<Vec<UserView>>,
+    pub list: Vec<UserView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
     pub next_page_token: Option<String>,
 }
@@ -504,11 +524,11 @@ impl serde::Serialize for SearchUsersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -532,8 +552,10 @@ impl wire::ReadFields for SearchUsersResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -668,49 +690,49 @@ pub struct User {
     /// The department which the user belongs to in the organization.
     pub department: Option<String>,
     /// A list of objects mapped based on department attribute mappings configured in the system.
-    pub department_sources: Option<Vec<UserAttributeMappingSource>>,
+    pub department_sources: Vec<UserAttributeMappingSource>,
     /// A list of unique ids that represent different directories.
-    pub directory_ids: Option<Vec<String>>,
+    pub directory_ids: Vec<String>,
     /// The status of the user in the directory.
     pub directory_status: Option<UserDirectoryStatus>,
     /// A list of objects mapped based on directoryStatus attribute mappings configured in the system.
-    pub directory_status_sources: Option<Vec<UserAttributeMappingSource>>,
+    pub directory_status_sources: Vec<UserAttributeMappingSource>,
     /// The display name of the user.
     pub display_name: Option<String>,
     /// This is the user's email.
     pub email: Option<String>,
     /// A list of source data for the email attribute.
-    pub email_sources: Option<Vec<UserAttributeMappingSource>>,
+    pub email_sources: Vec<UserAttributeMappingSource>,
     /// This is a list of all of the user's emails from app users.
-    pub emails: Option<Vec<String>>,
+    pub emails: Vec<String>,
     /// A list of source data for the employee IDs attribute.
-    pub employee_id_sources: Option<Vec<UserAttributeMappingSource>>,
+    pub employee_id_sources: Vec<UserAttributeMappingSource>,
     /// This is a list of all of the user's employee IDs from app users.
-    pub employee_ids: Option<Vec<String>>,
+    pub employee_ids: Vec<String>,
     /// The users employment status.
     pub employment_status: Option<String>,
     /// A list of objects mapped based on employmentStatus attribute mappings configured in the system.
-    pub employment_status_sources: Option<Vec<UserAttributeMappingSource>>,
+    pub employment_status_sources: Vec<UserAttributeMappingSource>,
     /// The employment type of the user.
     pub employment_type: Option<String>,
     /// A list of objects mapped based on employmentType attribute mappings configured in the system.
-    pub employment_type_sources: Option<Vec<UserAttributeMappingSource>>,
+    pub employment_type_sources: Vec<UserAttributeMappingSource>,
     /// A unique identifier of the user.
     pub id: Option<String>,
     /// The job title of the user.
     pub job_title: Option<String>,
     /// A list of objects mapped based on jobTitle attribute mappings configured in the system.
-    pub job_title_sources: Option<Vec<UserAttributeMappingSource>>,
+    pub job_title_sources: Vec<UserAttributeMappingSource>,
     /// A list of ids of the user's managers.
-    pub manager_ids: Option<Vec<String>>,
+    pub manager_ids: Vec<String>,
     /// A list of objects mapped based on managerId attribute mappings configured in the system.
-    pub manager_sources: Option<Vec<UserAttributeMappingSource>>,
+    pub manager_sources: Vec<UserAttributeMappingSource>,
     /// The origin of the user, describing who owns the user's lifecycle.
     pub origin: Option<UserOrigin>,
     /// The `profile` property.
     pub profile: Option<serde_json::Map<String, serde_json::Value>>,
     /// A list of unique identifiers that maps to ConductorOne's user roles let you assign users permissions tailored to the work they do in the software.
-    pub role_ids: Option<Vec<String>>,
+    pub role_ids: Vec<String>,
     /// The status of the user in the system.
     pub status: Option<UserStatus>,
     /// The type of the user.
@@ -720,9 +742,9 @@ pub struct User {
     /// This is the user's primary username. Typically sourced from the primary directory.
     pub username: Option<String>,
     /// A list of source data for the usernames attribute.
-    pub username_sources: Option<Vec<UserAttributeMappingSource>>,
+    pub username_sources: Vec<UserAttributeMappingSource>,
     /// This is a list of all of the user's usernames from app users.
-    pub usernames: Option<Vec<String>>,
+    pub usernames: Vec<String>,
 }
 
 impl serde::Serialize for User {
@@ -741,17 +763,20 @@ impl serde::Serialize for User {
         if let Some(value) = &self.department {
             map.serialize_entry("department", value)?;
         }
-        if let Some(value) = &self.department_sources {
-            map.serialize_entry("departmentSources", value)?;
+        if !self.department_sources.is_empty() {
+            map.serialize_entry("departmentSources", &self.department_sources)?;
         }
-        if let Some(value) = &self.directory_ids {
-            map.serialize_entry("directoryIds", value)?;
+        if !self.directory_ids.is_empty() {
+            map.serialize_entry("directoryIds", &self.directory_ids)?;
         }
         if let Some(value) = &self.directory_status {
             map.serialize_entry("directoryStatus", value)?;
         }
-        if let Some(value) = &self.directory_status_sources {
-            map.serialize_entry("directoryStatusSources", value)?;
+        if !self.directory_status_sources.is_empty() {
+            map.serialize_entry(
+                "directoryStatusSources",
+                &self.directory_status_sources,
+            )?;
         }
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
@@ -759,29 +784,32 @@ impl serde::Serialize for User {
         if let Some(value) = &self.email {
             map.serialize_entry("email", value)?;
         }
-        if let Some(value) = &self.email_sources {
-            map.serialize_entry("emailSources", value)?;
+        if !self.email_sources.is_empty() {
+            map.serialize_entry("emailSources", &self.email_sources)?;
         }
-        if let Some(value) = &self.emails {
-            map.serialize_entry("emails", value)?;
+        if !self.emails.is_empty() {
+            map.serialize_entry("emails", &self.emails)?;
         }
-        if let Some(value) = &self.employee_id_sources {
-            map.serialize_entry("employeeIdSources", value)?;
+        if !self.employee_id_sources.is_empty() {
+            map.serialize_entry("employeeIdSources", &self.employee_id_sources)?;
         }
-        if let Some(value) = &self.employee_ids {
-            map.serialize_entry("employeeIds", value)?;
+        if !self.employee_ids.is_empty() {
+            map.serialize_entry("employeeIds", &self.employee_ids)?;
         }
         if let Some(value) = &self.employment_status {
             map.serialize_entry("employmentStatus", value)?;
         }
-        if let Some(value) = &self.employment_status_sources {
-            map.serialize_entry("employmentStatusSources", value)?;
+        if !self.employment_status_sources.is_empty() {
+            map.serialize_entry(
+                "employmentStatusSources",
+                &self.employment_status_sources,
+            )?;
         }
         if let Some(value) = &self.employment_type {
             map.serialize_entry("employmentType", value)?;
         }
-        if let Some(value) = &self.employment_type_sources {
-            map.serialize_entry("employmentTypeSources", value)?;
+        if !self.employment_type_sources.is_empty() {
+            map.serialize_entry("employmentTypeSources", &self.employment_type_sources)?;
         }
         if let Some(value) = &self.id {
             map.serialize_entry("id", value)?;
@@ -789,14 +817,14 @@ impl serde::Serialize for User {
         if let Some(value) = &self.job_title {
             map.serialize_entry("jobTitle", value)?;
         }
-        if let Some(value) = &self.job_title_sources {
-            map.serialize_entry("jobTitleSources", value)?;
+        if !self.job_title_sources.is_empty() {
+            map.serialize_entry("jobTitleSources", &self.job_title_sources)?;
         }
-        if let Some(value) = &self.manager_ids {
-            map.serialize_entry("managerIds", value)?;
+        if !self.manager_ids.is_empty() {
+            map.serialize_entry("managerIds", &self.manager_ids)?;
         }
-        if let Some(value) = &self.manager_sources {
-            map.serialize_entry("managerSources", value)?;
+        if !self.manager_sources.is_empty() {
+            map.serialize_entry("managerSources", &self.manager_sources)?;
         }
         if let Some(value) = &self.origin {
             map.serialize_entry("origin", value)?;
@@ -804,8 +832,8 @@ impl serde::Serialize for User {
         if let Some(value) = &self.profile {
             map.serialize_entry("profile", value)?;
         }
-        if let Some(value) = &self.role_ids {
-            map.serialize_entry("roleIds", value)?;
+        if !self.role_ids.is_empty() {
+            map.serialize_entry("roleIds", &self.role_ids)?;
         }
         if let Some(value) = &self.status {
             map.serialize_entry("status", value)?;
@@ -819,11 +847,11 @@ impl serde::Serialize for User {
         if let Some(value) = &self.username {
             map.serialize_entry("username", value)?;
         }
-        if let Some(value) = &self.username_sources {
-            map.serialize_entry("usernameSources", value)?;
+        if !self.username_sources.is_empty() {
+            map.serialize_entry("usernameSources", &self.username_sources)?;
         }
-        if let Some(value) = &self.usernames {
-            map.serialize_entry("usernames", value)?;
+        if !self.usernames.is_empty() {
+            map.serialize_entry("usernames", &self.usernames)?;
         }
         map.end()
     }
@@ -856,30 +884,64 @@ impl wire::ReadFields for User {
                     .map(|v| v.0);
             }
             "department" => self.department = map.next_value()?,
-            "departmentSources" => self.department_sources = map.next_value()?,
-            "directoryIds" => self.directory_ids = map.next_value()?,
+            "departmentSources" => {
+                self.department_sources = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "directoryIds" => {
+                self.directory_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "directoryStatus" => self.directory_status = map.next_value()?,
-            "directoryStatusSources" => self.directory_status_sources = map.next_value()?,
+            "directoryStatusSources" => {
+                self.directory_status_sources = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "displayName" => self.display_name = map.next_value()?,
             "email" => self.email = map.next_value()?,
-            "emailSources" => self.email_sources = map.next_value()?,
-            "emails" => self.emails = map.next_value()?,
-            "employeeIdSources" => self.employee_id_sources = map.next_value()?,
-            "employeeIds" => self.employee_ids = map.next_value()?,
+            "emailSources" => {
+                self.email_sources = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "emails" => self.emails = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "employeeIdSources" => {
+                self.employee_id_sources = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "employeeIds" => {
+                self.employee_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "employmentStatus" => self.employment_status = map.next_value()?,
             "employmentStatusSources" => {
-                self.employment_status_sources = map.next_value()?;
+                self.employment_status_sources = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
             }
             "employmentType" => self.employment_type = map.next_value()?,
-            "employmentTypeSources" => self.employment_type_sources = map.next_value()?,
+            "employmentTypeSources" => {
+                self.employment_type_sources = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "id" => self.id = map.next_value()?,
             "jobTitle" => self.job_title = map.next_value()?,
-            "jobTitleSources" => self.job_title_sources = map.next_value()?,
-            "managerIds" => self.manager_ids = map.next_value()?,
-            "managerSources" => self.manager_sources = map.next_value()?,
+            "jobTitleSources" => {
+                self.job_title_sources = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "managerIds" => {
+                self.manager_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "managerSources" => {
+                self.manager_sources = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "origin" => self.origin = map.next_value()?,
             "profile" => self.profile = map.next_value()?,
-            "roleIds" => self.role_ids = map.next_value()?,
+            "roleIds" => {
+                self.role_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "status" => self.status = map.next_value()?,
             "type" => self.r#type = map.next_value()?,
             "updatedAt" => {
@@ -888,8 +950,14 @@ impl wire::ReadFields for User {
                     .map(|v| v.0);
             }
             "username" => self.username = map.next_value()?,
-            "usernameSources" => self.username_sources = map.next_value()?,
-            "usernames" => self.usernames = map.next_value()?,
+            "usernameSources" => {
+                self.username_sources = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "usernames" => {
+                self.usernames = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1025,15 +1093,15 @@ impl<'de> serde::Deserialize<'de> for UserDirectoryStatus {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserExpandMask {
     /// An array of paths to be expanded in the response.
-    pub paths: Option<Vec<String>>,
+    pub paths: Vec<String>,
 }
 
 impl serde::Serialize for UserExpandMask {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.paths {
-            map.serialize_entry("paths", value)?;
+        if !self.paths.is_empty() {
+            map.serialize_entry("paths", &self.paths)?;
         }
         map.end()
     }
@@ -1054,7 +1122,7 @@ impl wire::ReadFields for UserExpandMask {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "paths" => self.paths = map.next_value()?,
+            "paths" => self.paths = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1071,7 +1139,7 @@ pub struct UserInput {
     /// The id of the user to whom tasks will be automatically reassigned to.
     pub delegated_user_id: Option<String>,
     /// A list of unique identifiers that maps to ConductorOne's user roles let you assign users permissions tailored to the work they do in the software.
-    pub role_ids: Option<Vec<String>>,
+    pub role_ids: Vec<String>,
     /// The status of the user in the system.
     pub status: Option<UserStatus>,
 }
@@ -1083,8 +1151,8 @@ impl serde::Serialize for UserInput {
         if let Some(value) = &self.delegated_user_id {
             map.serialize_entry("delegatedUserId", value)?;
         }
-        if let Some(value) = &self.role_ids {
-            map.serialize_entry("roleIds", value)?;
+        if !self.role_ids.is_empty() {
+            map.serialize_entry("roleIds", &self.role_ids)?;
         }
         if let Some(value) = &self.status {
             map.serialize_entry("status", value)?;
@@ -1109,7 +1177,9 @@ impl wire::ReadFields for UserInput {
     ) -> Result<(), A::Error> {
         match key {
             "delegatedUserId" => self.delegated_user_id = map.next_value()?,
-            "roleIds" => self.role_ids = map.next_value()?,
+            "roleIds" => {
+                self.role_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "status" => self.status = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1228,7 +1298,7 @@ impl wire::ReadFields for UserRef {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserServiceGetResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `userView` property.
     pub user_view: Option<UserView>,
 }
@@ -1237,8 +1307,8 @@ impl serde::Serialize for UserServiceGetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.user_view {
             map.serialize_entry("userView", value)?;
@@ -1262,7 +1332,9 @@ impl wire::ReadFields for UserServiceGetResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "userView" => self.user_view = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1276,9 +1348,9 @@ impl wire::ReadFields for UserServiceGetResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserServiceListResponse {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The list of results containing up to X results, where X is the page size defined in the request
-    pub list: Option<Vec<UserView>>,
+    pub list: Vec<UserView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -1289,11 +1361,11 @@ impl serde::Serialize for UserServiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -1317,8 +1389,10 @@ impl wire::ReadFields for UserServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
-            "list" => self.list = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

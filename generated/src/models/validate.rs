@@ -10,10 +10,10 @@ use crate::wire;
 pub struct AnyRules {
     /// In specifies that this field's `type_url` must be equal to one of the
     ///  specified values.
-    pub r#in: Option<Vec<String>>,
+    pub r#in: Vec<String>,
     /// NotIn specifies that this field's `type_url` must not be equal to any of
     ///  the specified values.
-    pub not_in: Option<Vec<String>>,
+    pub not_in: Vec<String>,
     /// Required specifies that this field must be set
     pub required: Option<bool>,
 }
@@ -22,11 +22,11 @@ impl serde::Serialize for AnyRules {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", value)?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &self.r#in)?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", value)?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &self.not_in)?;
         }
         if let Some(value) = &self.required {
             map.serialize_entry("required", value)?;
@@ -50,8 +50,8 @@ impl wire::ReadFields for AnyRules {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "in" => self.r#in = map.next_value()?,
-            "notIn" => self.not_in = map.next_value()?,
+            "in" => self.r#in = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "notIn" => self.not_in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "required" => self.required = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -121,7 +121,7 @@ pub struct BytesRules {
     pub ignore_empty: Option<bool>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<Vec<u8>>>,
+    pub r#in: Vec<Vec<u8>>,
     /// Ip specifies that the field must be a valid IP (v4 or v6) address in
     ///  byte format
     /// This field is part of the `well_known` oneof.
@@ -153,7 +153,7 @@ pub struct BytesRules {
     pub min_len: Option<u64>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<Vec<u8>>>,
+    pub not_in: Vec<Vec<u8>>,
     /// Pattern specifes that this field must match against the specified
     ///  regular expression (RE2 syntax). The included expression should elide
     ///  any delimiters.
@@ -179,8 +179,8 @@ impl serde::Serialize for BytesRules {
         if let Some(value) = &self.ignore_empty {
             map.serialize_entry("ignoreEmpty", value)?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", &wire::OutSeq::<wire::Bytes>(value))?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &wire::OutSeq::<wire::Bytes>(&self.r#in))?;
         }
         if let Some(value) = &self.ip {
             map.serialize_entry("ip", value)?;
@@ -200,8 +200,8 @@ impl serde::Serialize for BytesRules {
         if let Some(value) = &self.min_len {
             map.serialize_entry("minLen", &wire::Out::<wire::Uint64>(value))?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", &wire::OutSeq::<wire::Bytes>(value))?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &wire::OutSeq::<wire::Bytes>(&self.not_in))?;
         }
         if let Some(value) = &self.pattern {
             map.serialize_entry("pattern", value)?;
@@ -245,7 +245,8 @@ impl wire::ReadFields for BytesRules {
             "in" => {
                 self.r#in = map
                     .next_value::<Option<wire::InSeq<wire::Bytes>>>()?
-                    .map(|v| v.0);
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "ip" => self.ip = map.next_value()?,
             "ipv4" => self.ipv4 = map.next_value()?,
@@ -268,7 +269,8 @@ impl wire::ReadFields for BytesRules {
             "notIn" => {
                 self.not_in = map
                     .next_value::<Option<wire::InSeq<wire::Bytes>>>()?
-                    .map(|v| v.0);
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "pattern" => self.pattern = map.next_value()?,
             "prefix" => {
@@ -307,7 +309,7 @@ pub struct DoubleRules {
     pub ignore_empty: Option<bool>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<f64>>,
+    pub r#in: Vec<f64>,
     /// Lt specifies that this field must be less than the specified value,
     ///  exclusive
     pub lt: Option<f64>,
@@ -316,7 +318,7 @@ pub struct DoubleRules {
     pub lte: Option<f64>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<f64>>,
+    pub not_in: Vec<f64>,
 }
 
 impl serde::Serialize for DoubleRules {
@@ -335,8 +337,8 @@ impl serde::Serialize for DoubleRules {
         if let Some(value) = &self.ignore_empty {
             map.serialize_entry("ignoreEmpty", value)?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", value)?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &self.r#in)?;
         }
         if let Some(value) = &self.lt {
             map.serialize_entry("lt", value)?;
@@ -344,8 +346,8 @@ impl serde::Serialize for DoubleRules {
         if let Some(value) = &self.lte {
             map.serialize_entry("lte", value)?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", value)?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &self.not_in)?;
         }
         map.end()
     }
@@ -370,10 +372,10 @@ impl wire::ReadFields for DoubleRules {
             "gt" => self.gt = map.next_value()?,
             "gte" => self.gte = map.next_value()?,
             "ignoreEmpty" => self.ignore_empty = map.next_value()?,
-            "in" => self.r#in = map.next_value()?,
+            "in" => self.r#in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "lt" => self.lt = map.next_value()?,
             "lte" => self.lte = map.next_value()?,
-            "notIn" => self.not_in = map.next_value()?,
+            "notIn" => self.not_in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -394,14 +396,14 @@ pub struct DurationRules {
     pub gte: Option<time::Duration>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<time::Duration>>,
+    pub r#in: Vec<time::Duration>,
     /// The `lt` property.
     pub lt: Option<time::Duration>,
     /// The `lte` property.
     pub lte: Option<time::Duration>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<time::Duration>>,
+    pub not_in: Vec<time::Duration>,
     /// Required specifies that this field must be set
     pub required: Option<bool>,
 }
@@ -419,8 +421,8 @@ impl serde::Serialize for DurationRules {
         if let Some(value) = &self.gte {
             map.serialize_entry("gte", &wire::Out::<wire::Duration>(value))?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", &wire::OutSeq::<wire::Duration>(value))?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &wire::OutSeq::<wire::Duration>(&self.r#in))?;
         }
         if let Some(value) = &self.lt {
             map.serialize_entry("lt", &wire::Out::<wire::Duration>(value))?;
@@ -428,8 +430,8 @@ impl serde::Serialize for DurationRules {
         if let Some(value) = &self.lte {
             map.serialize_entry("lte", &wire::Out::<wire::Duration>(value))?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", &wire::OutSeq::<wire::Duration>(value))?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &wire::OutSeq::<wire::Duration>(&self.not_in))?;
         }
         if let Some(value) = &self.required {
             map.serialize_entry("required", value)?;
@@ -471,7 +473,8 @@ impl wire::ReadFields for DurationRules {
             "in" => {
                 self.r#in = map
                     .next_value::<Option<wire::InSeq<wire::Duration>>>()?
-                    .map(|v| v.0);
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "lt" => {
                 self.lt = map
@@ -486,7 +489,8 @@ impl wire::ReadFields for DurationRules {
             "notIn" => {
                 self.not_in = map
                     .next_value::<Option<wire::InSeq<wire::Duration>>>()?
-                    .map(|v| v.0);
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "required" => self.required = map.next_value()?,
             _ => {
@@ -507,10 +511,10 @@ pub struct EnumRules {
     pub defined_only: Option<bool>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<i32>>,
+    pub r#in: Vec<i32>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<i32>>,
+    pub not_in: Vec<i32>,
 }
 
 impl serde::Serialize for EnumRules {
@@ -523,11 +527,11 @@ impl serde::Serialize for EnumRules {
         if let Some(value) = &self.defined_only {
             map.serialize_entry("definedOnly", value)?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", value)?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &self.r#in)?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", value)?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &self.not_in)?;
         }
         map.end()
     }
@@ -550,8 +554,8 @@ impl wire::ReadFields for EnumRules {
         match key {
             "const" => self.r#const = map.next_value()?,
             "definedOnly" => self.defined_only = map.next_value()?,
-            "in" => self.r#in = map.next_value()?,
-            "notIn" => self.not_in = map.next_value()?,
+            "in" => self.r#in = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "notIn" => self.not_in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -770,7 +774,7 @@ pub struct Fixed32Rules {
     pub ignore_empty: Option<bool>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<u32>>,
+    pub r#in: Vec<u32>,
     /// Lt specifies that this field must be less than the specified value,
     ///  exclusive
     pub lt: Option<u32>,
@@ -779,7 +783,7 @@ pub struct Fixed32Rules {
     pub lte: Option<u32>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<u32>>,
+    pub not_in: Vec<u32>,
 }
 
 impl serde::Serialize for Fixed32Rules {
@@ -798,8 +802,8 @@ impl serde::Serialize for Fixed32Rules {
         if let Some(value) = &self.ignore_empty {
             map.serialize_entry("ignoreEmpty", value)?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", value)?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &self.r#in)?;
         }
         if let Some(value) = &self.lt {
             map.serialize_entry("lt", value)?;
@@ -807,8 +811,8 @@ impl serde::Serialize for Fixed32Rules {
         if let Some(value) = &self.lte {
             map.serialize_entry("lte", value)?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", value)?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &self.not_in)?;
         }
         map.end()
     }
@@ -833,10 +837,10 @@ impl wire::ReadFields for Fixed32Rules {
             "gt" => self.gt = map.next_value()?,
             "gte" => self.gte = map.next_value()?,
             "ignoreEmpty" => self.ignore_empty = map.next_value()?,
-            "in" => self.r#in = map.next_value()?,
+            "in" => self.r#in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "lt" => self.lt = map.next_value()?,
             "lte" => self.lte = map.next_value()?,
-            "notIn" => self.not_in = map.next_value()?,
+            "notIn" => self.not_in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -863,7 +867,7 @@ pub struct Fixed64Rules {
     pub ignore_empty: Option<bool>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<u64>>,
+    pub r#in: Vec<u64>,
     /// Lt specifies that this field must be less than the specified value,
     ///  exclusive
     pub lt: Option<u64>,
@@ -872,7 +876,7 @@ pub struct Fixed64Rules {
     pub lte: Option<u64>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<u64>>,
+    pub not_in: Vec<u64>,
 }
 
 impl serde::Serialize for Fixed64Rules {
@@ -891,8 +895,8 @@ impl serde::Serialize for Fixed64Rules {
         if let Some(value) = &self.ignore_empty {
             map.serialize_entry("ignoreEmpty", value)?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", &wire::OutSeq::<wire::Uint64>(value))?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &wire::OutSeq::<wire::Uint64>(&self.r#in))?;
         }
         if let Some(value) = &self.lt {
             map.serialize_entry("lt", &wire::Out::<wire::Uint64>(value))?;
@@ -900,8 +904,8 @@ impl serde::Serialize for Fixed64Rules {
         if let Some(value) = &self.lte {
             map.serialize_entry("lte", &wire::Out::<wire::Uint64>(value))?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", &wire::OutSeq::<wire::Uint64>(value))?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &wire::OutSeq::<wire::Uint64>(&self.not_in))?;
         }
         map.end()
     }
@@ -941,7 +945,8 @@ impl wire::ReadFields for Fixed64Rules {
             "in" => {
                 self.r#in = map
                     .next_value::<Option<wire::InSeq<wire::Uint64>>>()?
-                    .map(|v| v.0);
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "lt" => {
                 self.lt = map
@@ -956,7 +961,8 @@ impl wire::ReadFields for Fixed64Rules {
             "notIn" => {
                 self.not_in = map
                     .next_value::<Option<wire::InSeq<wire::Uint64>>>()?
-                    .map(|v| v.0);
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -984,7 +990,7 @@ pub struct FloatRules {
     pub ignore_empty: Option<bool>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<f64>>,
+    pub r#in: Vec<f64>,
     /// Lt specifies that this field must be less than the specified value,
     ///  exclusive
     pub lt: Option<f64>,
@@ -993,7 +999,7 @@ pub struct FloatRules {
     pub lte: Option<f64>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<f64>>,
+    pub not_in: Vec<f64>,
 }
 
 impl serde::Serialize for FloatRules {
@@ -1012,8 +1018,8 @@ impl serde::Serialize for FloatRules {
         if let Some(value) = &self.ignore_empty {
             map.serialize_entry("ignoreEmpty", value)?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", value)?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &self.r#in)?;
         }
         if let Some(value) = &self.lt {
             map.serialize_entry("lt", value)?;
@@ -1021,8 +1027,8 @@ impl serde::Serialize for FloatRules {
         if let Some(value) = &self.lte {
             map.serialize_entry("lte", value)?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", value)?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &self.not_in)?;
         }
         map.end()
     }
@@ -1047,10 +1053,10 @@ impl wire::ReadFields for FloatRules {
             "gt" => self.gt = map.next_value()?,
             "gte" => self.gte = map.next_value()?,
             "ignoreEmpty" => self.ignore_empty = map.next_value()?,
-            "in" => self.r#in = map.next_value()?,
+            "in" => self.r#in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "lt" => self.lt = map.next_value()?,
             "lte" => self.lte = map.next_value()?,
-            "notIn" => self.not_in = map.next_value()?,
+            "notIn" => self.not_in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1077,7 +1083,7 @@ pub struct Int32Rules {
     pub ignore_empty: Option<bool>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<i32>>,
+    pub r#in: Vec<i32>,
     /// Lt specifies that this field must be less than the specified value,
     ///  exclusive
     pub lt: Option<i32>,
@@ -1086,7 +1092,7 @@ pub struct Int32Rules {
     pub lte: Option<i32>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<i32>>,
+    pub not_in: Vec<i32>,
 }
 
 impl serde::Serialize for Int32Rules {
@@ -1105,8 +1111,8 @@ impl serde::Serialize for Int32Rules {
         if let Some(value) = &self.ignore_empty {
             map.serialize_entry("ignoreEmpty", value)?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", value)?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &self.r#in)?;
         }
         if let Some(value) = &self.lt {
             map.serialize_entry("lt", value)?;
@@ -1114,8 +1120,8 @@ impl serde::Serialize for Int32Rules {
         if let Some(value) = &self.lte {
             map.serialize_entry("lte", value)?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", value)?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &self.not_in)?;
         }
         map.end()
     }
@@ -1140,10 +1146,10 @@ impl wire::ReadFields for Int32Rules {
             "gt" => self.gt = map.next_value()?,
             "gte" => self.gte = map.next_value()?,
             "ignoreEmpty" => self.ignore_empty = map.next_value()?,
-            "in" => self.r#in = map.next_value()?,
+            "in" => self.r#in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "lt" => self.lt = map.next_value()?,
             "lte" => self.lte = map.next_value()?,
-            "notIn" => self.not_in = map.next_value()?,
+            "notIn" => self.not_in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1170,7 +1176,7 @@ pub struct Int64Rules {
     pub ignore_empty: Option<bool>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<i64>>,
+    pub r#in: Vec<i64>,
     /// Lt specifies that this field must be less than the specified value,
     ///  exclusive
     pub lt: Option<i64>,
@@ -1179,7 +1185,7 @@ pub struct Int64Rules {
     pub lte: Option<i64>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<i64>>,
+    pub not_in: Vec<i64>,
 }
 
 impl serde::Serialize for Int64Rules {
@@ -1198,8 +1204,8 @@ impl serde::Serialize for Int64Rules {
         if let Some(value) = &self.ignore_empty {
             map.serialize_entry("ignoreEmpty", value)?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", &wire::OutSeq::<wire::Int64>(value))?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &wire::OutSeq::<wire::Int64>(&self.r#in))?;
         }
         if let Some(value) = &self.lt {
             map.serialize_entry("lt", &wire::Out::<wire::Int64>(value))?;
@@ -1207,8 +1213,8 @@ impl serde::Serialize for Int64Rules {
         if let Some(value) = &self.lte {
             map.serialize_entry("lte", &wire::Out::<wire::Int64>(value))?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", &wire::OutSeq::<wire::Int64>(value))?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &wire::OutSeq::<wire::Int64>(&self.not_in))?;
         }
         map.end()
     }
@@ -1246,7 +1252,8 @@ impl wire::ReadFields for Int64Rules {
             "in" => {
                 self.r#in = map
                     .next_value::<Option<wire::InSeq<wire::Int64>>>()?
-                    .map(|v| v.0);
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "lt" => {
                 self.lt = map.next_value::<Option<wire::In<wire::Int64>>>()?.map(|v| v.0);
@@ -1259,7 +1266,8 @@ impl wire::ReadFields for Int64Rules {
             "notIn" => {
                 self.not_in = map
                     .next_value::<Option<wire::InSeq<wire::Int64>>>()?
-                    .map(|v| v.0);
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1500,7 +1508,7 @@ pub struct SFixed32Rules {
     pub ignore_empty: Option<bool>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<i32>>,
+    pub r#in: Vec<i32>,
     /// Lt specifies that this field must be less than the specified value,
     ///  exclusive
     pub lt: Option<i32>,
@@ -1509,7 +1517,7 @@ pub struct SFixed32Rules {
     pub lte: Option<i32>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<i32>>,
+    pub not_in: Vec<i32>,
 }
 
 impl serde::Serialize for SFixed32Rules {
@@ -1528,8 +1536,8 @@ impl serde::Serialize for SFixed32Rules {
         if let Some(value) = &self.ignore_empty {
             map.serialize_entry("ignoreEmpty", value)?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", value)?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &self.r#in)?;
         }
         if let Some(value) = &self.lt {
             map.serialize_entry("lt", value)?;
@@ -1537,8 +1545,8 @@ impl serde::Serialize for SFixed32Rules {
         if let Some(value) = &self.lte {
             map.serialize_entry("lte", value)?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", value)?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &self.not_in)?;
         }
         map.end()
     }
@@ -1563,10 +1571,10 @@ impl wire::ReadFields for SFixed32Rules {
             "gt" => self.gt = map.next_value()?,
             "gte" => self.gte = map.next_value()?,
             "ignoreEmpty" => self.ignore_empty = map.next_value()?,
-            "in" => self.r#in = map.next_value()?,
+            "in" => self.r#in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "lt" => self.lt = map.next_value()?,
             "lte" => self.lte = map.next_value()?,
-            "notIn" => self.not_in = map.next_value()?,
+            "notIn" => self.not_in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1593,7 +1601,7 @@ pub struct SFixed64Rules {
     pub ignore_empty: Option<bool>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<i64>>,
+    pub r#in: Vec<i64>,
     /// Lt specifies that this field must be less than the specified value,
     ///  exclusive
     pub lt: Option<i64>,
@@ -1602,7 +1610,7 @@ pub struct SFixed64Rules {
     pub lte: Option<i64>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<i64>>,
+    pub not_in: Vec<i64>,
 }
 
 impl serde::Serialize for SFixed64Rules {
@@ -1621,8 +1629,8 @@ impl serde::Serialize for SFixed64Rules {
         if let Some(value) = &self.ignore_empty {
             map.serialize_entry("ignoreEmpty", value)?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", &wire::OutSeq::<wire::Int64>(value))?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &wire::OutSeq::<wire::Int64>(&self.r#in))?;
         }
         if let Some(value) = &self.lt {
             map.serialize_entry("lt", &wire::Out::<wire::Int64>(value))?;
@@ -1630,8 +1638,8 @@ impl serde::Serialize for SFixed64Rules {
         if let Some(value) = &self.lte {
             map.serialize_entry("lte", &wire::Out::<wire::Int64>(value))?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", &wire::OutSeq::<wire::Int64>(value))?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &wire::OutSeq::<wire::Int64>(&self.not_in))?;
         }
         map.end()
     }
@@ -1669,7 +1677,8 @@ impl wire::ReadFields for SFixed64Rules {
             "in" => {
                 self.r#in = map
                     .next_value::<Option<wire::InSeq<wire::Int64>>>()?
-                    .map(|v| v.0);
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "lt" => {
                 self.lt = map.next_value::<Option<wire::In<wire::Int64>>>()?.map(|v| v.0);
@@ -1682,7 +1691,8 @@ impl wire::ReadFields for SFixed64Rules {
             "notIn" => {
                 self.not_in = map
                     .next_value::<Option<wire::InSeq<wire::Int64>>>()?
-                    .map(|v| v.0);
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1710,7 +1720,7 @@ pub struct SInt32Rules {
     pub ignore_empty: Option<bool>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<i32>>,
+    pub r#in: Vec<i32>,
     /// Lt specifies that this field must be less than the specified value,
     ///  exclusive
     pub lt: Option<i32>,
@@ -1719,7 +1729,7 @@ pub struct SInt32Rules {
     pub lte: Option<i32>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<i32>>,
+    pub not_in: Vec<i32>,
 }
 
 impl serde::Serialize for SInt32Rules {
@@ -1738,8 +1748,8 @@ impl serde::Serialize for SInt32Rules {
         if let Some(value) = &self.ignore_empty {
             map.serialize_entry("ignoreEmpty", value)?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", value)?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &self.r#in)?;
         }
         if let Some(value) = &self.lt {
             map.serialize_entry("lt", value)?;
@@ -1747,8 +1757,8 @@ impl serde::Serialize for SInt32Rules {
         if let Some(value) = &self.lte {
             map.serialize_entry("lte", value)?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", value)?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &self.not_in)?;
         }
         map.end()
     }
@@ -1773,10 +1783,10 @@ impl wire::ReadFields for SInt32Rules {
             "gt" => self.gt = map.next_value()?,
             "gte" => self.gte = map.next_value()?,
             "ignoreEmpty" => self.ignore_empty = map.next_value()?,
-            "in" => self.r#in = map.next_value()?,
+            "in" => self.r#in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "lt" => self.lt = map.next_value()?,
             "lte" => self.lte = map.next_value()?,
-            "notIn" => self.not_in = map.next_value()?,
+            "notIn" => self.not_in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1803,7 +1813,7 @@ pub struct SInt64Rules {
     pub ignore_empty: Option<bool>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<i64>>,
+    pub r#in: Vec<i64>,
     /// Lt specifies that this field must be less than the specified value,
     ///  exclusive
     pub lt: Option<i64>,
@@ -1812,7 +1822,7 @@ pub struct SInt64Rules {
     pub lte: Option<i64>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<i64>>,
+    pub not_in: Vec<i64>,
 }
 
 impl serde::Serialize for SInt64Rules {
@@ -1831,8 +1841,8 @@ impl serde::Serialize for SInt64Rules {
         if let Some(value) = &self.ignore_empty {
             map.serialize_entry("ignoreEmpty", value)?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", &wire::OutSeq::<wire::Int64>(value))?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &wire::OutSeq::<wire::Int64>(&self.r#in))?;
         }
         if let Some(value) = &self.lt {
             map.serialize_entry("lt", &wire::Out::<wire::Int64>(value))?;
@@ -1840,8 +1850,8 @@ impl serde::Serialize for SInt64Rules {
         if let Some(value) = &self.lte {
             map.serialize_entry("lte", &wire::Out::<wire::Int64>(value))?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", &wire::OutSeq::<wire::Int64>(value))?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &wire::OutSeq::<wire::Int64>(&self.not_in))?;
         }
         map.end()
     }
@@ -1879,7 +1889,8 @@ impl wire::ReadFields for SInt64Rules {
             "in" => {
                 self.r#in = map
                     .next_value::<Option<wire::InSeq<wire::Int64>>>()?
-                    .map(|v| v.0);
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "lt" => {
                 self.lt = map.next_value::<Option<wire::In<wire::Int64>>>()?.map(|v| v.0);
@@ -1892,7 +1903,8 @@ impl wire::ReadFields for SInt64Rules {
             "notIn" => {
                 self.not_in = map
                     .next_value::<Option<wire::InSeq<wire::Int64>>>()?
-                    .map(|v| v.0);
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1950,7 +1962,7 @@ pub struct StringRules {
     pub ignore_empty: Option<bool>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<String>>,
+    pub r#in: Vec<String>,
     /// Ip specifies that the field must be a valid IP (v4 or v6) address.
     ///  Valid IPv6 addresses should not include surrounding square brackets.
     /// This field is part of the `well_known` oneof.
@@ -1997,7 +2009,7 @@ pub struct StringRules {
     pub not_contains: Option<String>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<String>>,
+    pub not_in: Vec<String>,
     /// Pattern specifes that this field must match against the specified
     ///  regular expression (RE2 syntax). The included expression should elide
     ///  any delimiters.
@@ -2065,8 +2077,8 @@ impl serde::Serialize for StringRules {
         if let Some(value) = &self.ignore_empty {
             map.serialize_entry("ignoreEmpty", value)?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", value)?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &self.r#in)?;
         }
         if let Some(value) = &self.ip {
             map.serialize_entry("ip", value)?;
@@ -2098,8 +2110,8 @@ impl serde::Serialize for StringRules {
         if let Some(value) = &self.not_contains {
             map.serialize_entry("notContains", value)?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", value)?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &self.not_in)?;
         }
         if let Some(value) = &self.pattern {
             map.serialize_entry("pattern", value)?;
@@ -2150,7 +2162,7 @@ impl wire::ReadFields for StringRules {
             "email" => self.email = map.next_value()?,
             "hostname" => self.hostname = map.next_value()?,
             "ignoreEmpty" => self.ignore_empty = map.next_value()?,
-            "in" => self.r#in = map.next_value()?,
+            "in" => self.r#in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "ip" => self.ip = map.next_value()?,
             "ipv4" => self.ipv4 = map.next_value()?,
             "ipv6" => self.ipv6 = map.next_value()?,
@@ -2185,7 +2197,7 @@ impl wire::ReadFields for StringRules {
                     .map(|v| v.0);
             }
             "notContains" => self.not_contains = map.next_value()?,
-            "notIn" => self.not_in = map.next_value()?,
+            "notIn" => self.not_in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "pattern" => self.pattern = map.next_value()?,
             "prefix" => self.prefix = map.next_value()?,
             "strict" => self.strict = map.next_value()?,
@@ -2387,7 +2399,7 @@ pub struct UInt32Rules {
     pub ignore_empty: Option<bool>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<u32>>,
+    pub r#in: Vec<u32>,
     /// Lt specifies that this field must be less than the specified value,
     ///  exclusive
     pub lt: Option<u32>,
@@ -2396,7 +2408,7 @@ pub struct UInt32Rules {
     pub lte: Option<u32>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<u32>>,
+    pub not_in: Vec<u32>,
 }
 
 impl serde::Serialize for UInt32Rules {
@@ -2415,8 +2427,8 @@ impl serde::Serialize for UInt32Rules {
         if let Some(value) = &self.ignore_empty {
             map.serialize_entry("ignoreEmpty", value)?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", value)?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &self.r#in)?;
         }
         if let Some(value) = &self.lt {
             map.serialize_entry("lt", value)?;
@@ -2424,8 +2436,8 @@ impl serde::Serialize for UInt32Rules {
         if let Some(value) = &self.lte {
             map.serialize_entry("lte", value)?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", value)?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &self.not_in)?;
         }
         map.end()
     }
@@ -2450,10 +2462,10 @@ impl wire::ReadFields for UInt32Rules {
             "gt" => self.gt = map.next_value()?,
             "gte" => self.gte = map.next_value()?,
             "ignoreEmpty" => self.ignore_empty = map.next_value()?,
-            "in" => self.r#in = map.next_value()?,
+            "in" => self.r#in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "lt" => self.lt = map.next_value()?,
             "lte" => self.lte = map.next_value()?,
-            "notIn" => self.not_in = map.next_value()?,
+            "notIn" => self.not_in = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -2480,7 +2492,7 @@ pub struct UInt64Rules {
     pub ignore_empty: Option<bool>,
     /// In specifies that this field must be equal to one of the specified
     ///  values
-    pub r#in: Option<Vec<u64>>,
+    pub r#in: Vec<u64>,
     /// Lt specifies that this field must be less than the specified value,
     ///  exclusive
     pub lt: Option<u64>,
@@ -2489,7 +2501,7 @@ pub struct UInt64Rules {
     pub lte: Option<u64>,
     /// NotIn specifies that this field cannot be equal to one of the specified
     ///  values
-    pub not_in: Option<Vec<u64>>,
+    pub not_in: Vec<u64>,
 }
 
 impl serde::Serialize for UInt64Rules {
@@ -2508,8 +2520,8 @@ impl serde::Serialize for UInt64Rules {
         if let Some(value) = &self.ignore_empty {
             map.serialize_entry("ignoreEmpty", value)?;
         }
-        if let Some(value) = &self.r#in {
-            map.serialize_entry("in", &wire::OutSeq::<wire::Uint64>(value))?;
+        if !self.r#in.is_empty() {
+            map.serialize_entry("in", &wire::OutSeq::<wire::Uint64>(&self.r#in))?;
         }
         if let Some(value) = &self.lt {
             map.serialize_entry("lt", &wire::Out::<wire::Uint64>(value))?;
@@ -2517,8 +2529,8 @@ impl serde::Serialize for UInt64Rules {
         if let Some(value) = &self.lte {
             map.serialize_entry("lte", &wire::Out::<wire::Uint64>(value))?;
         }
-        if let Some(value) = &self.not_in {
-            map.serialize_entry("notIn", &wire::OutSeq::<wire::Uint64>(value))?;
+        if !self.not_in.is_empty() {
+            map.serialize_entry("notIn", &wire::OutSeq::<wire::Uint64>(&self.not_in))?;
         }
         map.end()
     }
@@ -2558,7 +2570,8 @@ impl wire::ReadFields for UInt64Rules {
             "in" => {
                 self.r#in = map
                     .next_value::<Option<wire::InSeq<wire::Uint64>>>()?
-                    .map(|v| v.0);
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "lt" => {
                 self.lt = map
@@ -2573,7 +2586,8 @@ impl wire::ReadFields for UInt64Rules {
             "notIn" => {
                 self.not_in = map
                     .next_value::<Option<wire::InSeq<wire::Uint64>>>()?
-                    .map(|v| v.0);
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

@@ -309,7 +309,7 @@ pub struct VaultServiceCreateRequest {
     /// Part of the oneof `vault`: set at most one of this and `groupAuthzVault`.
     pub magic_vault: Option<MagicVault>,
     /// The ownerIds field.
-    pub owner_ids: Option<Vec<String>>,
+    pub owner_ids: Vec<String>,
 }
 
 impl serde::Serialize for VaultServiceCreateRequest {
@@ -326,8 +326,8 @@ impl serde::Serialize for VaultServiceCreateRequest {
         if let Some(value) = &self.magic_vault {
             map.serialize_entry("magicVault", value)?;
         }
-        if let Some(value) = &self.owner_ids {
-            map.serialize_entry("ownerIds", value)?;
+        if !self.owner_ids.is_empty() {
+            map.serialize_entry("ownerIds", &self.owner_ids)?;
         }
         map.end()
     }
@@ -371,7 +371,7 @@ impl<'de> serde::Deserialize<'de> for VaultServiceCreateRequest {
                         .ok_or_else(|| serde::de::Error::missing_field("displayName"))?,
                     group_authz_vault,
                     magic_vault,
-                    owner_ids,
+                    owner_ids: owner_ids.unwrap_or_default(),
                 })
             }
         }

@@ -92,7 +92,7 @@ impl wire::ReadFields for Body {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PayloadPolicyApprovalStep {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -101,8 +101,8 @@ impl serde::Serialize for PayloadPolicyApprovalStep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_view {
             map.serialize_entry("taskView", value)?;
@@ -126,7 +126,9 @@ impl wire::ReadFields for PayloadPolicyApprovalStep {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -140,7 +142,7 @@ impl wire::ReadFields for PayloadPolicyApprovalStep {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PayloadPolicyPostAction {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -149,8 +151,8 @@ impl serde::Serialize for PayloadPolicyPostAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_view {
             map.serialize_entry("taskView", value)?;
@@ -174,7 +176,9 @@ impl wire::ReadFields for PayloadPolicyPostAction {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -188,7 +192,7 @@ impl wire::ReadFields for PayloadPolicyPostAction {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PayloadProvisionStep {
     /// List of serialized related objects.
-    pub expanded: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -197,8 +201,8 @@ impl serde::Serialize for PayloadProvisionStep {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.expanded {
-            map.serialize_entry("expanded", value)?;
+        if !self.expanded.is_empty() {
+            map.serialize_entry("expanded", &self.expanded)?;
         }
         if let Some(value) = &self.task_view {
             map.serialize_entry("taskView", value)?;
@@ -222,7 +226,9 @@ impl wire::ReadFields for PayloadProvisionStep {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "expanded" => self.expanded = map.next_value()?,
+            "expanded" => {
+                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -336,7 +342,7 @@ pub struct ResponsePolicyApprovalReplacePolicy {
     /// The comment field.
     pub comment: Option<String>,
     /// The policySteps field.
-    pub policy_steps: Option<Vec<PolicyStep>>,
+    pub policy_steps: Vec<PolicyStep>,
 }
 
 impl serde::Serialize for ResponsePolicyApprovalReplacePolicy {
@@ -346,8 +352,8 @@ impl serde::Serialize for ResponsePolicyApprovalReplacePolicy {
         if let Some(value) = &self.comment {
             map.serialize_entry("comment", value)?;
         }
-        if let Some(value) = &self.policy_steps {
-            map.serialize_entry("policySteps", value)?;
+        if !self.policy_steps.is_empty() {
+            map.serialize_entry("policySteps", &self.policy_steps)?;
         }
         map.end()
     }
@@ -369,7 +375,9 @@ impl wire::ReadFields for ResponsePolicyApprovalReplacePolicy {
     ) -> Result<(), A::Error> {
         match key {
             "comment" => self.comment = map.next_value()?,
-            "policySteps" => self.policy_steps = map.next_value()?,
+            "policySteps" => {
+                self.policy_steps = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -541,7 +549,7 @@ pub struct ResponsePolicyApprovalStepReassign {
     /// optional comment
     pub comment: Option<String>,
     /// The newStepUserIds field.
-    pub new_step_user_ids: Option<Vec<String>>,
+    pub new_step_user_ids: Vec<String>,
 }
 
 impl serde::Serialize for ResponsePolicyApprovalStepReassign {
@@ -551,8 +559,8 @@ impl serde::Serialize for ResponsePolicyApprovalStepReassign {
         if let Some(value) = &self.comment {
             map.serialize_entry("comment", value)?;
         }
-        if let Some(value) = &self.new_step_user_ids {
-            map.serialize_entry("newStepUserIds", value)?;
+        if !self.new_step_user_ids.is_empty() {
+            map.serialize_entry("newStepUserIds", &self.new_step_user_ids)?;
         }
         map.end()
     }
@@ -574,7 +582,11 @@ impl wire::ReadFields for ResponsePolicyApprovalStepReassign {
     ) -> Result<(), A::Error> {
         match key {
             "comment" => self.comment = map.next_value()?,
-            "newStepUserIds" => self.new_step_user_ids = map.next_value()?,
+            "newStepUserIds" => {
+                self.new_step_user_ids = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1431,7 +1443,7 @@ pub struct WebhooksSearchRequest {
     /// The query field.
     pub query: Option<String>,
     /// The refs field.
-    pub refs: Option<Vec<WebhookRef>>,
+    pub refs: Vec<WebhookRef>,
 }
 
 impl serde::Serialize for WebhooksSearchRequest {
@@ -1447,8 +1459,8 @@ impl serde::Serialize for WebhooksSearchRequest {
         if let Some(value) = &self.query {
             map.serialize_entry("query", value)?;
         }
-        if let Some(value) = &self.refs {
-            map.serialize_entry("refs", value)?;
+        if !self.refs.is_empty() {
+            map.serialize_entry("refs", &self.refs)?;
         }
         map.end()
     }
@@ -1472,7 +1484,7 @@ impl wire::ReadFields for WebhooksSearchRequest {
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value()?,
+            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1485,7 +1497,7 @@ impl wire::ReadFields for WebhooksSearchRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhooksSearchResponse {
     /// The list field.
-    pub list: Option<Vec<WebhooksWebhook>>,
+    pub list: Vec<WebhooksWebhook>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -1494,8 +1506,8 @@ impl serde::Serialize for WebhooksSearchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -1519,7 +1531,7 @@ impl wire::ReadFields for WebhooksSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1751,7 +1763,7 @@ impl wire::ReadFields for WebhooksServiceGetResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhooksServiceListResponse {
     /// The list field.
-    pub list: Option<Vec<WebhooksWebhook>>,
+    pub list: Vec<WebhooksWebhook>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -1760,8 +1772,8 @@ impl serde::Serialize for WebhooksServiceListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -1785,7 +1797,7 @@ impl wire::ReadFields for WebhooksServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

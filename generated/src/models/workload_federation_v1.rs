@@ -473,7 +473,7 @@ impl wire::ReadFields for WorkloadFederationServiceCreateProviderResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkloadFederationServiceCreateTrustRequest {
     /// IP allowlist for token exchange requests matching this trust.
-    pub allow_source_cidrs: Option<Vec<String>>,
+    pub allow_source_cidrs: Vec<String>,
     /// CEL expression evaluated against JWT claims. Must return bool.
     ///  Compiled and validated before storage.
     pub condition_expression: Option<String>,
@@ -482,19 +482,19 @@ pub struct WorkloadFederationServiceCreateTrustRequest {
     /// The display name for the trust.
     pub display_name: Option<String>,
     /// JWT claim names from the subject token to copy into the issued C1 token.
-    pub passthrough_claims: Option<Vec<String>>,
+    pub passthrough_claims: Vec<String>,
     /// The provider this trust references.
     pub provider_id: Option<String>,
     /// Scoped role IDs. Effective permissions = min(SP roles, trust.scoped_role_ids).
-    pub scoped_role_ids: Option<Vec<String>>,
+    pub scoped_role_ids: Vec<String>,
 }
 
 impl serde::Serialize for WorkloadFederationServiceCreateTrustRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_source_cidrs {
-            map.serialize_entry("allowSourceCidrs", value)?;
+        if !self.allow_source_cidrs.is_empty() {
+            map.serialize_entry("allowSourceCidrs", &self.allow_source_cidrs)?;
         }
         if let Some(value) = &self.condition_expression {
             map.serialize_entry("conditionExpression", value)?;
@@ -505,14 +505,14 @@ impl serde::Serialize for WorkloadFederationServiceCreateTrustRequest {
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.passthrough_claims {
-            map.serialize_entry("passthroughClaims", value)?;
+        if !self.passthrough_claims.is_empty() {
+            map.serialize_entry("passthroughClaims", &self.passthrough_claims)?;
         }
         if let Some(value) = &self.provider_id {
             map.serialize_entry("providerId", value)?;
         }
-        if let Some(value) = &self.scoped_role_ids {
-            map.serialize_entry("scopedRoleIds", value)?;
+        if !self.scoped_role_ids.is_empty() {
+            map.serialize_entry("scopedRoleIds", &self.scoped_role_ids)?;
         }
         map.end()
     }
@@ -533,13 +533,23 @@ impl wire::ReadFields for WorkloadFederationServiceCreateTrustRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "allowSourceCidrs" => self.allow_source_cidrs = map.next_value()?,
+            "allowSourceCidrs" => {
+                self.allow_source_cidrs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "conditionExpression" => self.condition_expression = map.next_value()?,
             "description" => self.description = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
-            "passthroughClaims" => self.passthrough_claims = map.next_value()?,
+            "passthroughClaims" => {
+                self.passthrough_claims = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "providerId" => self.provider_id = map.next_value()?,
-            "scopedRoleIds" => self.scoped_role_ids = map.next_value()?,
+            "scopedRoleIds" => {
+                self.scoped_role_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -797,7 +807,7 @@ impl wire::ReadFields for WorkloadFederationServiceGetTrustResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkloadFederationServiceListProvidersResponse {
     /// The list field.
-    pub list: Option<Vec<WorkloadFederationProvider>>,
+    pub list: Vec<WorkloadFederationProvider>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -806,8 +816,8 @@ impl serde::Serialize for WorkloadFederationServiceListProvidersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -831,7 +841,7 @@ impl wire::ReadFields for WorkloadFederationServiceListProvidersResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -845,7 +855,7 @@ impl wire::ReadFields for WorkloadFederationServiceListProvidersResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkloadFederationServiceListTrustsResponse {
     /// The list field.
-    pub list: Option<Vec<WorkloadFederationTrust>>,
+    pub list: Vec<WorkloadFederationTrust>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -854,8 +864,8 @@ impl serde::Serialize for WorkloadFederationServiceListTrustsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -879,7 +889,7 @@ impl wire::ReadFields for WorkloadFederationServiceListTrustsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -959,7 +969,7 @@ impl wire::ReadFields for WorkloadFederationServiceSearchTrustsRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkloadFederationServiceSearchTrustsResponse {
     /// The list field.
-    pub list: Option<Vec<WorkloadFederationTrust>>,
+    pub list: Vec<WorkloadFederationTrust>,
     /// The nextPageToken field.
     pub next_page_token: Option<String>,
 }
@@ -968,8 +978,8 @@ impl serde::Serialize for WorkloadFederationServiceSearchTrustsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.list {
-            map.serialize_entry("list", value)?;
+        if !self.list.is_empty() {
+            map.serialize_entry("list", &self.list)?;
         }
         if let Some(value) = &self.next_page_token {
             map.serialize_entry("nextPageToken", value)?;
@@ -993,7 +1003,7 @@ impl wire::ReadFields for WorkloadFederationServiceSearchTrustsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value()?,
+            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1434,7 +1444,7 @@ impl wire::ReadFields for WorkloadFederationServiceUpdateTrustResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkloadFederationTrust {
     /// IP allowlist for token exchange requests matching this trust.
-    pub allow_source_cidrs: Option<Vec<String>>,
+    pub allow_source_cidrs: Vec<String>,
     /// The full client ID of the trust (e.g., "clever-fox-42195@acme.conductorone.com/wfe").
     ///  Used as the client_id parameter in RFC 8693 token exchange requests.
     pub client_id: Option<String>,
@@ -1453,11 +1463,11 @@ pub struct WorkloadFederationTrust {
     ///  Values are placed in the "c1wfc" claim as a map\[string\]string.
     ///  Only string-valued claims are copied; non-string claims are silently skipped.
     ///  Example: \["repository", "repository_owner", "job_workflow_ref"\]
-    pub passthrough_claims: Option<Vec<String>>,
+    pub passthrough_claims: Vec<String>,
     /// The provider ID this trust references. Immutable after creation.
     pub provider_id: Option<String>,
     /// Scoped role IDs. Effective permissions = min(SP roles, trust.scoped_role_ids).
-    pub scoped_role_ids: Option<Vec<String>>,
+    pub scoped_role_ids: Vec<String>,
     /// The service principal user ID this trust belongs to.
     pub service_principal_id: Option<String>,
     /// The `updatedAt` property.
@@ -1468,8 +1478,8 @@ impl serde::Serialize for WorkloadFederationTrust {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_source_cidrs {
-            map.serialize_entry("allowSourceCidrs", value)?;
+        if !self.allow_source_cidrs.is_empty() {
+            map.serialize_entry("allowSourceCidrs", &self.allow_source_cidrs)?;
         }
         if let Some(value) = &self.client_id {
             map.serialize_entry("clientId", value)?;
@@ -1489,14 +1499,14 @@ impl serde::Serialize for WorkloadFederationTrust {
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.passthrough_claims {
-            map.serialize_entry("passthroughClaims", value)?;
+        if !self.passthrough_claims.is_empty() {
+            map.serialize_entry("passthroughClaims", &self.passthrough_claims)?;
         }
         if let Some(value) = &self.provider_id {
             map.serialize_entry("providerId", value)?;
         }
-        if let Some(value) = &self.scoped_role_ids {
-            map.serialize_entry("scopedRoleIds", value)?;
+        if !self.scoped_role_ids.is_empty() {
+            map.serialize_entry("scopedRoleIds", &self.scoped_role_ids)?;
         }
         if let Some(value) = &self.service_principal_id {
             map.serialize_entry("servicePrincipalId", value)?;
@@ -1523,7 +1533,11 @@ impl wire::ReadFields for WorkloadFederationTrust {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "allowSourceCidrs" => self.allow_source_cidrs = map.next_value()?,
+            "allowSourceCidrs" => {
+                self.allow_source_cidrs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "clientId" => self.client_id = map.next_value()?,
             "conditionExpression" => self.condition_expression = map.next_value()?,
             "createdAt" => {
@@ -1534,9 +1548,15 @@ impl wire::ReadFields for WorkloadFederationTrust {
             "description" => self.description = map.next_value()?,
             "disabled" => self.disabled = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
-            "passthroughClaims" => self.passthrough_claims = map.next_value()?,
+            "passthroughClaims" => {
+                self.passthrough_claims = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "providerId" => self.provider_id = map.next_value()?,
-            "scopedRoleIds" => self.scoped_role_ids = map.next_value()?,
+            "scopedRoleIds" => {
+                self.scoped_role_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             "servicePrincipalId" => self.service_principal_id = map.next_value()?,
             "updatedAt" => {
                 self.updated_at = map
@@ -1558,7 +1578,7 @@ impl wire::ReadFields for WorkloadFederationTrust {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkloadFederationTrustInput {
     /// IP allowlist for token exchange requests matching this trust.
-    pub allow_source_cidrs: Option<Vec<String>>,
+    pub allow_source_cidrs: Vec<String>,
     /// CEL expression evaluated against JWT claims. Must return bool.
     ///  Example: claims.sub.startsWith("repo:acme/infra:") && claims.environment == "production"
     pub condition_expression: Option<String>,
@@ -1572,17 +1592,17 @@ pub struct WorkloadFederationTrustInput {
     ///  Values are placed in the "c1wfc" claim as a map\[string\]string.
     ///  Only string-valued claims are copied; non-string claims are silently skipped.
     ///  Example: \["repository", "repository_owner", "job_workflow_ref"\]
-    pub passthrough_claims: Option<Vec<String>>,
+    pub passthrough_claims: Vec<String>,
     /// Scoped role IDs. Effective permissions = min(SP roles, trust.scoped_role_ids).
-    pub scoped_role_ids: Option<Vec<String>>,
+    pub scoped_role_ids: Vec<String>,
 }
 
 impl serde::Serialize for WorkloadFederationTrustInput {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if let Some(value) = &self.allow_source_cidrs {
-            map.serialize_entry("allowSourceCidrs", value)?;
+        if !self.allow_source_cidrs.is_empty() {
+            map.serialize_entry("allowSourceCidrs", &self.allow_source_cidrs)?;
         }
         if let Some(value) = &self.condition_expression {
             map.serialize_entry("conditionExpression", value)?;
@@ -1596,11 +1616,11 @@ impl serde::Serialize for WorkloadFederationTrustInput {
         if let Some(value) = &self.display_name {
             map.serialize_entry("displayName", value)?;
         }
-        if let Some(value) = &self.passthrough_claims {
-            map.serialize_entry("passthroughClaims", value)?;
+        if !self.passthrough_claims.is_empty() {
+            map.serialize_entry("passthroughClaims", &self.passthrough_claims)?;
         }
-        if let Some(value) = &self.scoped_role_ids {
-            map.serialize_entry("scopedRoleIds", value)?;
+        if !self.scoped_role_ids.is_empty() {
+            map.serialize_entry("scopedRoleIds", &self.scoped_role_ids)?;
         }
         map.end()
     }
@@ -1621,13 +1641,23 @@ impl wire::ReadFields for WorkloadFederationTrustInput {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "allowSourceCidrs" => self.allow_source_cidrs = map.next_value()?,
+            "allowSourceCidrs" => {
+                self.allow_source_cidrs = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
             "conditionExpression" => self.condition_expression = map.next_value()?,
             "description" => self.description = map.next_value()?,
             "disabled" => self.disabled = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
-            "passthroughClaims" => self.passthrough_claims = map.next_value()?,
-            "scopedRoleIds" => self.scoped_role_ids = map.next_value()?,
+            "passthroughClaims" => {
+                self.passthrough_claims = map
+                    .next_value::<Option<_>>()?
+                    .unwrap_or_default();
+            }
+            "scopedRoleIds" => {
+                self.scoped_role_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }

@@ -308,11 +308,6 @@ impl Emitter<'_> {
         let next = ident(next_field);
         let item = self.ty(&items.item, true);
         let list = ident(&items.field);
-        let take = if items.optional {
-            quote!(page.#list.unwrap_or_default())
-        } else {
-            quote!(page.#list)
-        };
         Ok(Some(quote! {
             impl crate::Paginated for #params {
                 type Item = #item;
@@ -323,7 +318,7 @@ impl Emitter<'_> {
                     page.#next.as_deref()
                 }
                 fn items(page: Self::Output) -> Vec<Self::Item> {
-                    #take
+                    page.#list
                 }
             }
         }))

@@ -271,10 +271,20 @@ impl SerdeField<'_> {
         Some(quote!(wire::#wrapper<wire::#f>))
     }
 
-    /// The statement that writes the entry (absent `None`s left out).
+    /// Whether it is read as an `Option`: it may be absent or null (lists
+    /// and maps too, which are empty then).
+    fn read_optional(&self) -> bool {
+        self.field.optional() || self.field.collection()
+    }
+
+    /// The statement that writes the entry (absent `None`s and empty lists
+    /// and maps left out).
     fn write(&self) -> TokenStream {
         let (key, field) = (&self.field.wire_name, &self.ident);
-        if !self.field.required {
+        if self.field.collection() {
+            let value = self.out(quote!(&self.#field));
+            quote!(if !self.#field.is_empty() { map.serialize_entry(#key, #value)?; })
+        } else if !self.field.required {
             let value = self.out(quote!(value));
             quote!(if let Some(value) = &self.#field { map.serialize_entry(#key, #value)?; })
         } else if self.field.optional() && self.field.encoding.is_some() {
@@ -294,7 +304,7 @@ impl SerdeField<'_> {
     /// The `match` arm that reads the entry into the local variable.
     fn read_local(&self) -> TokenStream {
         let (key, local) = (&self.field.wire_name, &self.local);
-        match (self.field.optional(), self.read_as()) {
+        match (self.read_optional(), self.read_as()) {
             (true, None) => quote!(#key => #local = map.next_value()?,),
             (false, None) => quote!(#key => #local = Some(map.next_value()?),),
             (true, Some(read)) => {
@@ -308,10 +318,17 @@ impl SerdeField<'_> {
     /// whose fields are all optional).
     fn read_into_self(&self) -> TokenStream {
         let (key, field) = (&self.field.wire_name, &self.ident);
+        let empty = self
+            .field
+            .collection()
+            .then(|| quote!(.unwrap_or_default()));
         match self.read_as() {
+            None if empty.is_some() => {
+                quote!(#key => self.#field = map.next_value::<Option<_>>()? #empty,)
+            }
             None => quote!(#key => self.#field = map.next_value()?,),
             Some(read) => {
-                quote!(#key => self.#field = map.next_value::<Option<#read>>()?.map(|v| v.0),)
+                quote!(#key => self.#field = map.next_value::<Option<#read>>()?.map(|v| v.0) #empty,)
             }
         }
     }
@@ -319,7 +336,9 @@ impl SerdeField<'_> {
     /// The field's initializer from its local variable.
     fn init(&self) -> TokenStream {
         let (key, field, local) = (&self.field.wire_name, &self.ident, &self.local);
-        if self.field.optional() && local == field {
+        if self.field.collection() {
+            quote!(#field: #local.unwrap_or_default())
+        } else if self.field.optional() && local == field {
             quote!(#field)
         } else if self.field.optional() {
             quote!(#field: #local)
@@ -367,7 +386,7 @@ fn serde_impls(def: &TypeDef, fields: &[SerdeField]) -> TokenStream {
     };
     // A struct whose fields are all optional starts from its default and
     // reads the fields present; the shared visitor is in the runtime.
-    if fields.iter().all(|f| f.field.optional()) {
+    if fields.iter().all(SerdeField::read_optional) {
         let read_field = if fields.is_empty() {
             quote! {
                 fn read_field<'de, A: serde::de::MapAccess<'de>>(&mut self, _key: &str, map: &mut A) -> Result<(), A::Error> {

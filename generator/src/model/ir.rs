@@ -297,8 +297,6 @@ pub struct Items {
     pub field: String,
     /// The type of one item.
     pub item: TypeRef,
-    /// Whether the field is an `Option` in Rust.
-    pub optional: bool,
 }
 
 /// Where a paginated operation takes its page token.

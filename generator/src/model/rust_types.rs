@@ -121,9 +121,17 @@ pub fn field_type(types: &[TypeDef], field: &Field, boxed: bool) -> RustType {
 }
 
 impl Field {
-    /// Whether the Rust type is `Option<T>`: the property may be absent or null.
+    /// Whether the Rust type is `Option<T>`: the property may be absent or
+    /// null, and is not a list or map (see [`Field::collection`]).
     pub fn optional(&self) -> bool {
-        !self.required || self.nullable
+        (!self.required || self.nullable) && !self.collection()
+    }
+
+    /// Whether it is a repeated or map field: never an `Option`, since in
+    /// protobuf JSON an absent or null list or map is an empty one. It
+    /// decodes absent or null as empty, and is not sent when empty.
+    pub fn collection(&self) -> bool {
+        matches!(self.ty, TypeRef::Vec(_) | TypeRef::Map(_))
     }
 }
 

@@ -69,7 +69,6 @@ fn items(ty: &TypeRef, types: &[TypeDef]) -> Option<Items> {
     Some(Items {
         field: field.name.clone(),
         item: (**item).clone(),
-        optional: field.optional(),
     })
 }
 
@@ -125,7 +124,6 @@ Unpaged: {type: object, properties: {query: {type: string}}}";
         let items = Some(Items {
             field: "list".into(),
             item: TypeRef::Scalar(Scalar::String),
-            optional: true,
         });
         assert_eq!(
             by_name("list"),
