@@ -161,6 +161,25 @@ pub(crate) fn read_object<'de, T: ReadFields, D: Deserializer<'de>>(
     deserializer.deserialize_map(ObjectVisitor(name, PhantomData))
 }
 
+/// Reads a string enum from its value, without copying the text when the
+/// input allows.
+#[allow(dead_code)] // Used by specs with enums.
+pub(crate) fn read_enum<'de, T: for<'a> From<&'a str>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    struct EnumVisitor<T>(PhantomData<T>);
+    impl<T: for<'a> From<&'a str>> Visitor<'_> for EnumVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+    deserializer.deserialize_str(EnumVisitor(PhantomData))
+}
+
 /// A 64-bit integer as a string; reads strings and numbers.
 pub(crate) struct Int64;
 /// An unsigned 64-bit integer as a string; reads strings and numbers.

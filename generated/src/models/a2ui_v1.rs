@@ -211,7 +211,7 @@ pub struct A2uiServiceCreateSurfaceFeedbackRequest {
     /// The conversationId field.
     pub conversation_id: Option<String>,
     /// The sentiment field.
-    pub sentiment: Option<A2uiServiceCreateSurfaceFeedbackRequestSentiment>,
+    pub sentiment: Option<A2uiSurfaceFeedbackSentiment>,
     /// The text field.
     pub text: Option<String>,
 }
@@ -256,54 +256,6 @@ impl wire::ReadFields for A2uiServiceCreateSurfaceFeedbackRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// The sentiment field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum A2uiServiceCreateSurfaceFeedbackRequestSentiment {
-    /// `A2UI_SURFACE_FEEDBACK_SENTIMENT_UNSPECIFIED`
-    Unspecified,
-    /// `A2UI_SURFACE_FEEDBACK_SENTIMENT_POSITIVE`
-    Positive,
-    /// `A2UI_SURFACE_FEEDBACK_SENTIMENT_NEGATIVE`
-    Negative,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl A2uiServiceCreateSurfaceFeedbackRequestSentiment {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "A2UI_SURFACE_FEEDBACK_SENTIMENT_UNSPECIFIED",
-            Self::Positive => "A2UI_SURFACE_FEEDBACK_SENTIMENT_POSITIVE",
-            Self::Negative => "A2UI_SURFACE_FEEDBACK_SENTIMENT_NEGATIVE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for A2uiServiceCreateSurfaceFeedbackRequestSentiment {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for A2uiServiceCreateSurfaceFeedbackRequestSentiment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "A2UI_SURFACE_FEEDBACK_SENTIMENT_UNSPECIFIED" => Self::Unspecified,
-                "A2UI_SURFACE_FEEDBACK_SENTIMENT_POSITIVE" => Self::Positive,
-                "A2UI_SURFACE_FEEDBACK_SENTIMENT_NEGATIVE" => Self::Negative,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -801,7 +753,7 @@ pub enum A2uiSurfaceFeedbackSentiment {
     /// `A2UI_SURFACE_FEEDBACK_SENTIMENT_NEGATIVE`
     Negative,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl A2uiSurfaceFeedbackSentiment {
@@ -811,8 +763,32 @@ impl A2uiSurfaceFeedbackSentiment {
             Self::Unspecified => "A2UI_SURFACE_FEEDBACK_SENTIMENT_UNSPECIFIED",
             Self::Positive => "A2UI_SURFACE_FEEDBACK_SENTIMENT_POSITIVE",
             Self::Negative => "A2UI_SURFACE_FEEDBACK_SENTIMENT_NEGATIVE",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for A2uiSurfaceFeedbackSentiment {
+    fn from(value: &str) -> Self {
+        match value {
+            "A2UI_SURFACE_FEEDBACK_SENTIMENT_UNSPECIFIED" => Self::Unspecified,
+            "A2UI_SURFACE_FEEDBACK_SENTIMENT_POSITIVE" => Self::Positive,
+            "A2UI_SURFACE_FEEDBACK_SENTIMENT_NEGATIVE" => Self::Negative,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for A2uiSurfaceFeedbackSentiment {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for A2uiSurfaceFeedbackSentiment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -826,15 +802,7 @@ impl<'de> serde::Deserialize<'de> for A2uiSurfaceFeedbackSentiment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "A2UI_SURFACE_FEEDBACK_SENTIMENT_UNSPECIFIED" => Self::Unspecified,
-                "A2UI_SURFACE_FEEDBACK_SENTIMENT_POSITIVE" => Self::Positive,
-                "A2UI_SURFACE_FEEDBACK_SENTIMENT_NEGATIVE" => Self::Negative,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -851,7 +819,7 @@ pub enum A2uiSurfaceState {
     /// `SURFACE_LIFECYCLE_STATE_DELETED`
     Deleted,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl A2uiSurfaceState {
@@ -862,8 +830,33 @@ impl A2uiSurfaceState {
             Self::Active => "SURFACE_LIFECYCLE_STATE_ACTIVE",
             Self::Complete => "SURFACE_LIFECYCLE_STATE_COMPLETE",
             Self::Deleted => "SURFACE_LIFECYCLE_STATE_DELETED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for A2uiSurfaceState {
+    fn from(value: &str) -> Self {
+        match value {
+            "SURFACE_LIFECYCLE_STATE_UNSPECIFIED" => Self::Unspecified,
+            "SURFACE_LIFECYCLE_STATE_ACTIVE" => Self::Active,
+            "SURFACE_LIFECYCLE_STATE_COMPLETE" => Self::Complete,
+            "SURFACE_LIFECYCLE_STATE_DELETED" => Self::Deleted,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for A2uiSurfaceState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for A2uiSurfaceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -877,16 +870,7 @@ impl<'de> serde::Deserialize<'de> for A2uiSurfaceState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SURFACE_LIFECYCLE_STATE_UNSPECIFIED" => Self::Unspecified,
-                "SURFACE_LIFECYCLE_STATE_ACTIVE" => Self::Active,
-                "SURFACE_LIFECYCLE_STATE_COMPLETE" => Self::Complete,
-                "SURFACE_LIFECYCLE_STATE_DELETED" => Self::Deleted,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -1011,7 +995,7 @@ pub enum ButtonComponentVariant {
     /// `BUTTON_VARIANT_TEXT`
     Text,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl ButtonComponentVariant {
@@ -1022,8 +1006,33 @@ impl ButtonComponentVariant {
             Self::Primary => "BUTTON_VARIANT_PRIMARY",
             Self::Secondary => "BUTTON_VARIANT_SECONDARY",
             Self::Text => "BUTTON_VARIANT_TEXT",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for ButtonComponentVariant {
+    fn from(value: &str) -> Self {
+        match value {
+            "BUTTON_VARIANT_UNSPECIFIED" => Self::Unspecified,
+            "BUTTON_VARIANT_PRIMARY" => Self::Primary,
+            "BUTTON_VARIANT_SECONDARY" => Self::Secondary,
+            "BUTTON_VARIANT_TEXT" => Self::Text,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for ButtonComponentVariant {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ButtonComponentVariant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1037,16 +1046,7 @@ impl<'de> serde::Deserialize<'de> for ButtonComponentVariant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "BUTTON_VARIANT_UNSPECIFIED" => Self::Unspecified,
-                "BUTTON_VARIANT_PRIMARY" => Self::Primary,
-                "BUTTON_VARIANT_SECONDARY" => Self::Secondary,
-                "BUTTON_VARIANT_TEXT" => Self::Text,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -1617,7 +1617,7 @@ pub enum DateTimeInputComponentInputType {
     /// `DATE_TIME_INPUT_TYPE_DATE_TIME`
     DateTime,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl DateTimeInputComponentInputType {
@@ -1628,8 +1628,33 @@ impl DateTimeInputComponentInputType {
             Self::Date => "DATE_TIME_INPUT_TYPE_DATE",
             Self::Time => "DATE_TIME_INPUT_TYPE_TIME",
             Self::DateTime => "DATE_TIME_INPUT_TYPE_DATE_TIME",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for DateTimeInputComponentInputType {
+    fn from(value: &str) -> Self {
+        match value {
+            "DATE_TIME_INPUT_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "DATE_TIME_INPUT_TYPE_DATE" => Self::Date,
+            "DATE_TIME_INPUT_TYPE_TIME" => Self::Time,
+            "DATE_TIME_INPUT_TYPE_DATE_TIME" => Self::DateTime,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for DateTimeInputComponentInputType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for DateTimeInputComponentInputType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1643,16 +1668,7 @@ impl<'de> serde::Deserialize<'de> for DateTimeInputComponentInputType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "DATE_TIME_INPUT_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "DATE_TIME_INPUT_TYPE_DATE" => Self::Date,
-                "DATE_TIME_INPUT_TYPE_TIME" => Self::Time,
-                "DATE_TIME_INPUT_TYPE_DATE_TIME" => Self::DateTime,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 

@@ -153,7 +153,7 @@ pub enum AppEntitlementMonitorBindingEntitlementGroup {
     /// `ENTITLEMENT_GROUP_B`
     B,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AppEntitlementMonitorBindingEntitlementGroup {
@@ -163,8 +163,32 @@ impl AppEntitlementMonitorBindingEntitlementGroup {
             Self::Unspecified => "ENTITLEMENT_GROUP_UNSPECIFIED",
             Self::A => "ENTITLEMENT_GROUP_A",
             Self::B => "ENTITLEMENT_GROUP_B",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AppEntitlementMonitorBindingEntitlementGroup {
+    fn from(value: &str) -> Self {
+        match value {
+            "ENTITLEMENT_GROUP_UNSPECIFIED" => Self::Unspecified,
+            "ENTITLEMENT_GROUP_A" => Self::A,
+            "ENTITLEMENT_GROUP_B" => Self::B,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AppEntitlementMonitorBindingEntitlementGroup {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AppEntitlementMonitorBindingEntitlementGroup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -178,15 +202,7 @@ impl<'de> serde::Deserialize<'de> for AppEntitlementMonitorBindingEntitlementGro
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ENTITLEMENT_GROUP_UNSPECIFIED" => Self::Unspecified,
-                "ENTITLEMENT_GROUP_A" => Self::A,
-                "ENTITLEMENT_GROUP_B" => Self::B,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -526,9 +542,7 @@ pub struct CreateAppEntitlementMonitorBindingRequest {
     /// The appId field.
     pub app_id: Option<String>,
     /// The entitlementGroup field.
-    pub entitlement_group: Option<
-        CreateAppEntitlementMonitorBindingRequestEntitlementGroup,
-    >,
+    pub entitlement_group: Option<AppEntitlementMonitorBindingEntitlementGroup>,
     /// The monitorId field.
     pub monitor_id: Option<String>,
 }
@@ -580,55 +594,6 @@ impl wire::ReadFields for CreateAppEntitlementMonitorBindingRequest {
     }
 }
 
-/// The entitlementGroup field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateAppEntitlementMonitorBindingRequestEntitlementGroup {
-    /// `ENTITLEMENT_GROUP_UNSPECIFIED`
-    Unspecified,
-    /// `ENTITLEMENT_GROUP_A`
-    A,
-    /// `ENTITLEMENT_GROUP_B`
-    B,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl CreateAppEntitlementMonitorBindingRequestEntitlementGroup {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "ENTITLEMENT_GROUP_UNSPECIFIED",
-            Self::A => "ENTITLEMENT_GROUP_A",
-            Self::B => "ENTITLEMENT_GROUP_B",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for CreateAppEntitlementMonitorBindingRequestEntitlementGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for CreateAppEntitlementMonitorBindingRequestEntitlementGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ENTITLEMENT_GROUP_UNSPECIFIED" => Self::Unspecified,
-                "ENTITLEMENT_GROUP_A" => Self::A,
-                "ENTITLEMENT_GROUP_B" => Self::B,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
 /// The DeleteAppEntitlementMonitorBindingRequest message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteAppEntitlementMonitorBindingRequest {
@@ -637,9 +602,7 @@ pub struct DeleteAppEntitlementMonitorBindingRequest {
     /// The appId field.
     pub app_id: Option<String>,
     /// The entitlementGroup field.
-    pub entitlement_group: Option<
-        DeleteAppEntitlementMonitorBindingRequestEntitlementGroup,
-    >,
+    pub entitlement_group: Option<AppEntitlementMonitorBindingEntitlementGroup>,
     /// The monitorId field.
     pub monitor_id: Option<String>,
 }
@@ -688,55 +651,6 @@ impl wire::ReadFields for DeleteAppEntitlementMonitorBindingRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// The entitlementGroup field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DeleteAppEntitlementMonitorBindingRequestEntitlementGroup {
-    /// `ENTITLEMENT_GROUP_UNSPECIFIED`
-    Unspecified,
-    /// `ENTITLEMENT_GROUP_A`
-    A,
-    /// `ENTITLEMENT_GROUP_B`
-    B,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl DeleteAppEntitlementMonitorBindingRequestEntitlementGroup {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "ENTITLEMENT_GROUP_UNSPECIFIED",
-            Self::A => "ENTITLEMENT_GROUP_A",
-            Self::B => "ENTITLEMENT_GROUP_B",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for DeleteAppEntitlementMonitorBindingRequestEntitlementGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for DeleteAppEntitlementMonitorBindingRequestEntitlementGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ENTITLEMENT_GROUP_UNSPECIFIED" => Self::Unspecified,
-                "ENTITLEMENT_GROUP_A" => Self::A,
-                "ENTITLEMENT_GROUP_B" => Self::B,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -829,9 +743,7 @@ pub struct GetAppEntitlementMonitorBindingRequest {
     /// The appId field.
     pub app_id: Option<String>,
     /// The entitlementGroup field.
-    pub entitlement_group: Option<
-        GetAppEntitlementMonitorBindingRequestEntitlementGroup,
-    >,
+    pub entitlement_group: Option<AppEntitlementMonitorBindingEntitlementGroup>,
     /// The monitorId field.
     pub monitor_id: Option<String>,
 }
@@ -880,55 +792,6 @@ impl wire::ReadFields for GetAppEntitlementMonitorBindingRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// The entitlementGroup field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GetAppEntitlementMonitorBindingRequestEntitlementGroup {
-    /// `ENTITLEMENT_GROUP_UNSPECIFIED`
-    Unspecified,
-    /// `ENTITLEMENT_GROUP_A`
-    A,
-    /// `ENTITLEMENT_GROUP_B`
-    B,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl GetAppEntitlementMonitorBindingRequestEntitlementGroup {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "ENTITLEMENT_GROUP_UNSPECIFIED",
-            Self::A => "ENTITLEMENT_GROUP_A",
-            Self::B => "ENTITLEMENT_GROUP_B",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for GetAppEntitlementMonitorBindingRequestEntitlementGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for GetAppEntitlementMonitorBindingRequestEntitlementGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ENTITLEMENT_GROUP_UNSPECIFIED" => Self::Unspecified,
-                "ENTITLEMENT_GROUP_A" => Self::A,
-                "ENTITLEMENT_GROUP_B" => Self::B,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 

@@ -323,7 +323,7 @@ pub enum AccessReviewAccuracyIssueAction {
     /// `ACCURACY_ISSUE_ACTION_WAIT`
     Wait,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AccessReviewAccuracyIssueAction {
@@ -333,8 +333,32 @@ impl AccessReviewAccuracyIssueAction {
             Self::Unspecified => "ACCURACY_ISSUE_ACTION_UNSPECIFIED",
             Self::Continue => "ACCURACY_ISSUE_ACTION_CONTINUE",
             Self::Wait => "ACCURACY_ISSUE_ACTION_WAIT",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AccessReviewAccuracyIssueAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCURACY_ISSUE_ACTION_UNSPECIFIED" => Self::Unspecified,
+            "ACCURACY_ISSUE_ACTION_CONTINUE" => Self::Continue,
+            "ACCURACY_ISSUE_ACTION_WAIT" => Self::Wait,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AccessReviewAccuracyIssueAction {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AccessReviewAccuracyIssueAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -348,15 +372,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewAccuracyIssueAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ACCURACY_ISSUE_ACTION_UNSPECIFIED" => Self::Unspecified,
-                "ACCURACY_ISSUE_ACTION_CONTINUE" => Self::Continue,
-                "ACCURACY_ISSUE_ACTION_WAIT" => Self::Wait,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -373,7 +389,7 @@ pub enum AccessReviewAutoCloseDecision {
     /// `CLOSE_DECISION_NO_ACTION`
     NoAction,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AccessReviewAutoCloseDecision {
@@ -384,8 +400,33 @@ impl AccessReviewAutoCloseDecision {
             Self::Revoked => "CLOSE_DECISION_REVOKED",
             Self::Skip => "CLOSE_DECISION_SKIP",
             Self::NoAction => "CLOSE_DECISION_NO_ACTION",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AccessReviewAutoCloseDecision {
+    fn from(value: &str) -> Self {
+        match value {
+            "CLOSE_DECISION_UNSPECIFIED" => Self::Unspecified,
+            "CLOSE_DECISION_REVOKED" => Self::Revoked,
+            "CLOSE_DECISION_SKIP" => Self::Skip,
+            "CLOSE_DECISION_NO_ACTION" => Self::NoAction,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AccessReviewAutoCloseDecision {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AccessReviewAutoCloseDecision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -399,16 +440,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewAutoCloseDecision {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "CLOSE_DECISION_UNSPECIFIED" => Self::Unspecified,
-                "CLOSE_DECISION_REVOKED" => Self::Revoked,
-                "CLOSE_DECISION_SKIP" => Self::Skip,
-                "CLOSE_DECISION_NO_ACTION" => Self::NoAction,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -425,7 +457,7 @@ pub enum AccessReviewDefaultView {
     /// `ACCESS_REVIEW_VIEW_TYPE_UNSTRUCTURED`
     Unstructured,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AccessReviewDefaultView {
@@ -436,8 +468,33 @@ impl AccessReviewDefaultView {
             Self::ByApp => "ACCESS_REVIEW_VIEW_TYPE_BY_APP",
             Self::ByUser => "ACCESS_REVIEW_VIEW_TYPE_BY_USER",
             Self::Unstructured => "ACCESS_REVIEW_VIEW_TYPE_UNSTRUCTURED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AccessReviewDefaultView {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCESS_REVIEW_VIEW_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "ACCESS_REVIEW_VIEW_TYPE_BY_APP" => Self::ByApp,
+            "ACCESS_REVIEW_VIEW_TYPE_BY_USER" => Self::ByUser,
+            "ACCESS_REVIEW_VIEW_TYPE_UNSTRUCTURED" => Self::Unstructured,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AccessReviewDefaultView {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AccessReviewDefaultView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -451,16 +508,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewDefaultView {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ACCESS_REVIEW_VIEW_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "ACCESS_REVIEW_VIEW_TYPE_BY_APP" => Self::ByApp,
-                "ACCESS_REVIEW_VIEW_TYPE_BY_USER" => Self::ByUser,
-                "ACCESS_REVIEW_VIEW_TYPE_UNSTRUCTURED" => Self::Unstructured,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -468,9 +516,9 @@ impl<'de> serde::Deserialize<'de> for AccessReviewDefaultView {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewExclusionScope {
     /// The appUserStatuses field.
-    pub app_user_statuses: Vec<AccessReviewExclusionScopeAppUserStatusesItem>,
+    pub app_user_statuses: Vec<AccessReviewScopeAppUserStatusesItem>,
     /// The appUserTypes field.
-    pub app_user_types: Vec<AccessReviewExclusionScopeAppUserTypesItem>,
+    pub app_user_types: Vec<AppUserAppUserType>,
 }
 
 impl serde::Serialize for AccessReviewExclusionScope {
@@ -515,110 +563,6 @@ impl wire::ReadFields for AccessReviewExclusionScope {
             }
         }
         Ok(())
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.accessreview.v1.AccessReviewExclusionScope/properties/appUserStatuses/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessReviewExclusionScopeAppUserStatusesItem {
-    /// `APP_USER_STATUS_UNSPECIFIED`
-    Unspecified,
-    /// `APP_USER_STATUS_ENABLED`
-    Enabled,
-    /// `APP_USER_STATUS_DISABLED`
-    Disabled,
-    /// `APP_USER_STATUS_DELETED`
-    Deleted,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AccessReviewExclusionScopeAppUserStatusesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "APP_USER_STATUS_UNSPECIFIED",
-            Self::Enabled => "APP_USER_STATUS_ENABLED",
-            Self::Disabled => "APP_USER_STATUS_DISABLED",
-            Self::Deleted => "APP_USER_STATUS_DELETED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AccessReviewExclusionScopeAppUserStatusesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccessReviewExclusionScopeAppUserStatusesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_STATUS_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_STATUS_ENABLED" => Self::Enabled,
-                "APP_USER_STATUS_DISABLED" => Self::Disabled,
-                "APP_USER_STATUS_DELETED" => Self::Deleted,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.accessreview.v1.AccessReviewExclusionScope/properties/appUserTypes/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessReviewExclusionScopeAppUserTypesItem {
-    /// `APP_USER_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `APP_USER_TYPE_USER`
-    User,
-    /// `APP_USER_TYPE_SERVICE_ACCOUNT`
-    ServiceAccount,
-    /// `APP_USER_TYPE_SYSTEM_ACCOUNT`
-    SystemAccount,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AccessReviewExclusionScopeAppUserTypesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "APP_USER_TYPE_UNSPECIFIED",
-            Self::User => "APP_USER_TYPE_USER",
-            Self::ServiceAccount => "APP_USER_TYPE_SERVICE_ACCOUNT",
-            Self::SystemAccount => "APP_USER_TYPE_SYSTEM_ACCOUNT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AccessReviewExclusionScopeAppUserTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccessReviewExclusionScopeAppUserTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_TYPE_USER" => Self::User,
-                "APP_USER_TYPE_SERVICE_ACCOUNT" => Self::ServiceAccount,
-                "APP_USER_TYPE_SYSTEM_ACCOUNT" => Self::SystemAccount,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -668,9 +612,9 @@ impl wire::ReadFields for AccessReviewExpandMask {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewInclusionScope {
     /// The appUserStatuses field.
-    pub app_user_statuses: Vec<AccessReviewInclusionScopeAppUserStatusesItem>,
+    pub app_user_statuses: Vec<AccessReviewScopeAppUserStatusesItem>,
     /// The appUserTypes field.
-    pub app_user_types: Vec<AccessReviewInclusionScopeAppUserTypesItem>,
+    pub app_user_types: Vec<AppUserAppUserType>,
     /// The managerIds field.
     pub manager_ids: Vec<String>,
     /// The multiUserProfileAttributes field.
@@ -764,136 +708,57 @@ impl wire::ReadFields for AccessReviewInclusionScope {
     }
 }
 
-/// The schema at `/components/schemas/c1.api.accessreview.v1.AccessReviewInclusionScope/properties/appUserStatuses/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessReviewInclusionScopeAppUserStatusesItem {
-    /// `APP_USER_STATUS_UNSPECIFIED`
-    Unspecified,
-    /// `APP_USER_STATUS_ENABLED`
-    Enabled,
-    /// `APP_USER_STATUS_DISABLED`
-    Disabled,
-    /// `APP_USER_STATUS_DELETED`
-    Deleted,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AccessReviewInclusionScopeAppUserStatusesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "APP_USER_STATUS_UNSPECIFIED",
-            Self::Enabled => "APP_USER_STATUS_ENABLED",
-            Self::Disabled => "APP_USER_STATUS_DISABLED",
-            Self::Deleted => "APP_USER_STATUS_DELETED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AccessReviewInclusionScopeAppUserStatusesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccessReviewInclusionScopeAppUserStatusesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_STATUS_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_STATUS_ENABLED" => Self::Enabled,
-                "APP_USER_STATUS_DISABLED" => Self::Disabled,
-                "APP_USER_STATUS_DELETED" => Self::Deleted,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.accessreview.v1.AccessReviewInclusionScope/properties/appUserTypes/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessReviewInclusionScopeAppUserTypesItem {
-    /// `APP_USER_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `APP_USER_TYPE_USER`
-    User,
-    /// `APP_USER_TYPE_SERVICE_ACCOUNT`
-    ServiceAccount,
-    /// `APP_USER_TYPE_SYSTEM_ACCOUNT`
-    SystemAccount,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AccessReviewInclusionScopeAppUserTypesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "APP_USER_TYPE_UNSPECIFIED",
-            Self::User => "APP_USER_TYPE_USER",
-            Self::ServiceAccount => "APP_USER_TYPE_SERVICE_ACCOUNT",
-            Self::SystemAccount => "APP_USER_TYPE_SYSTEM_ACCOUNT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AccessReviewInclusionScopeAppUserTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccessReviewInclusionScopeAppUserTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_TYPE_USER" => Self::User,
-                "APP_USER_TYPE_SERVICE_ACCOUNT" => Self::ServiceAccount,
-                "APP_USER_TYPE_SYSTEM_ACCOUNT" => Self::SystemAccount,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
 /// The schema at `/components/schemas/c1.api.accessreview.v1.AccessReviewInclusionScope/properties/userStatuses/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessReviewInclusionScopeUserStatusesItem {
     /// `USER_UNKNOWN`
-    UserUnknown,
+    Unknown,
     /// `USER_ENABLED`
-    UserEnabled,
+    Enabled,
     /// `USER_DISABLED`
-    UserDisabled,
+    Disabled,
     /// `USER_DELETED`
-    UserDeleted,
+    Deleted,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AccessReviewInclusionScopeUserStatusesItem {
     /// The value as the API spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::UserUnknown => "USER_UNKNOWN",
-            Self::UserEnabled => "USER_ENABLED",
-            Self::UserDisabled => "USER_DISABLED",
-            Self::UserDeleted => "USER_DELETED",
-            Self::Unknown(value) => value,
+            Self::Unknown => "USER_UNKNOWN",
+            Self::Enabled => "USER_ENABLED",
+            Self::Disabled => "USER_DISABLED",
+            Self::Deleted => "USER_DELETED",
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AccessReviewInclusionScopeUserStatusesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "USER_UNKNOWN" => Self::Unknown,
+            "USER_ENABLED" => Self::Enabled,
+            "USER_DISABLED" => Self::Disabled,
+            "USER_DELETED" => Self::Deleted,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AccessReviewInclusionScopeUserStatusesItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AccessReviewInclusionScopeUserStatusesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -907,16 +772,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewInclusionScopeUserStatusesItem
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "USER_UNKNOWN" => Self::UserUnknown,
-                "USER_ENABLED" => Self::UserEnabled,
-                "USER_DISABLED" => Self::UserDisabled,
-                "USER_DELETED" => Self::UserDeleted,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -1258,7 +1114,7 @@ pub struct AccessReviewScope {
     /// The appUserStatuses field.
     pub app_user_statuses: Vec<AccessReviewScopeAppUserStatusesItem>,
     /// The appUserTypes field.
-    pub app_user_types: Vec<AccessReviewScopeAppUserTypesItem>,
+    pub app_user_types: Vec<AppUserAppUserType>,
 }
 
 impl serde::Serialize for AccessReviewScope {
@@ -1319,7 +1175,7 @@ pub enum AccessReviewScopeAppUserStatusesItem {
     /// `APP_USER_STATUS_DELETED`
     Deleted,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AccessReviewScopeAppUserStatusesItem {
@@ -1330,8 +1186,33 @@ impl AccessReviewScopeAppUserStatusesItem {
             Self::Enabled => "APP_USER_STATUS_ENABLED",
             Self::Disabled => "APP_USER_STATUS_DISABLED",
             Self::Deleted => "APP_USER_STATUS_DELETED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AccessReviewScopeAppUserStatusesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "APP_USER_STATUS_UNSPECIFIED" => Self::Unspecified,
+            "APP_USER_STATUS_ENABLED" => Self::Enabled,
+            "APP_USER_STATUS_DISABLED" => Self::Disabled,
+            "APP_USER_STATUS_DELETED" => Self::Deleted,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AccessReviewScopeAppUserStatusesItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AccessReviewScopeAppUserStatusesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1345,68 +1226,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewScopeAppUserStatusesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_STATUS_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_STATUS_ENABLED" => Self::Enabled,
-                "APP_USER_STATUS_DISABLED" => Self::Disabled,
-                "APP_USER_STATUS_DELETED" => Self::Deleted,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.accessreview.v1.AccessReviewScope/properties/appUserTypes/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessReviewScopeAppUserTypesItem {
-    /// `APP_USER_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `APP_USER_TYPE_USER`
-    User,
-    /// `APP_USER_TYPE_SERVICE_ACCOUNT`
-    ServiceAccount,
-    /// `APP_USER_TYPE_SYSTEM_ACCOUNT`
-    SystemAccount,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AccessReviewScopeAppUserTypesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "APP_USER_TYPE_UNSPECIFIED",
-            Self::User => "APP_USER_TYPE_USER",
-            Self::ServiceAccount => "APP_USER_TYPE_SERVICE_ACCOUNT",
-            Self::SystemAccount => "APP_USER_TYPE_SYSTEM_ACCOUNT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AccessReviewScopeAppUserTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccessReviewScopeAppUserTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_TYPE_USER" => Self::User,
-                "APP_USER_TYPE_SERVICE_ACCOUNT" => Self::ServiceAccount,
-                "APP_USER_TYPE_SYSTEM_ACCOUNT" => Self::SystemAccount,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -1421,7 +1241,7 @@ pub enum AccessReviewScopeType {
     /// `ACCESS_REVIEW_SCOPE_TYPE_BY_ACCESS_CONFLICTS`
     ByAccessConflicts,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AccessReviewScopeType {
@@ -1431,8 +1251,32 @@ impl AccessReviewScopeType {
             Self::Unspecified => "ACCESS_REVIEW_SCOPE_TYPE_UNSPECIFIED",
             Self::ByEntitlements => "ACCESS_REVIEW_SCOPE_TYPE_BY_ENTITLEMENTS",
             Self::ByAccessConflicts => "ACCESS_REVIEW_SCOPE_TYPE_BY_ACCESS_CONFLICTS",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AccessReviewScopeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCESS_REVIEW_SCOPE_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "ACCESS_REVIEW_SCOPE_TYPE_BY_ENTITLEMENTS" => Self::ByEntitlements,
+            "ACCESS_REVIEW_SCOPE_TYPE_BY_ACCESS_CONFLICTS" => Self::ByAccessConflicts,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AccessReviewScopeType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AccessReviewScopeType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1446,15 +1290,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewScopeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ACCESS_REVIEW_SCOPE_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "ACCESS_REVIEW_SCOPE_TYPE_BY_ENTITLEMENTS" => Self::ByEntitlements,
-                "ACCESS_REVIEW_SCOPE_TYPE_BY_ACCESS_CONFLICTS" => Self::ByAccessConflicts,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -1635,7 +1471,7 @@ pub struct AccessReviewServiceCreateRequest {
     /// The policyId field.
     pub policy_id: Option<String>,
     /// The scopeType field.
-    pub scope_type: Option<AccessReviewServiceCreateRequestScopeType>,
+    pub scope_type: Option<AccessReviewScopeType>,
     /// The `scopeV2` property.
     pub scope_v2: Option<AccessReviewScopeV2>,
 }
@@ -1714,54 +1550,6 @@ impl wire::ReadFields for AccessReviewServiceCreateRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// The scopeType field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessReviewServiceCreateRequestScopeType {
-    /// `ACCESS_REVIEW_SCOPE_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `ACCESS_REVIEW_SCOPE_TYPE_BY_ENTITLEMENTS`
-    ByEntitlements,
-    /// `ACCESS_REVIEW_SCOPE_TYPE_BY_ACCESS_CONFLICTS`
-    ByAccessConflicts,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AccessReviewServiceCreateRequestScopeType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "ACCESS_REVIEW_SCOPE_TYPE_UNSPECIFIED",
-            Self::ByEntitlements => "ACCESS_REVIEW_SCOPE_TYPE_BY_ENTITLEMENTS",
-            Self::ByAccessConflicts => "ACCESS_REVIEW_SCOPE_TYPE_BY_ACCESS_CONFLICTS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AccessReviewServiceCreateRequestScopeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccessReviewServiceCreateRequestScopeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ACCESS_REVIEW_SCOPE_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "ACCESS_REVIEW_SCOPE_TYPE_BY_ENTITLEMENTS" => Self::ByEntitlements,
-                "ACCESS_REVIEW_SCOPE_TYPE_BY_ACCESS_CONFLICTS" => Self::ByAccessConflicts,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -2584,7 +2372,7 @@ pub enum AccessReviewState {
     /// `ACCESS_REVIEW_STATE_COPYING_RESOURCE_TYPE_SELECTIONS`
     CopyingResourceTypeSelections,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AccessReviewState {
@@ -2608,8 +2396,46 @@ impl AccessReviewState {
             Self::CopyingResourceTypeSelections => {
                 "ACCESS_REVIEW_STATE_COPYING_RESOURCE_TYPE_SELECTIONS"
             }
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AccessReviewState {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCESS_REVIEW_STATE_UNSPECIFIED" => Self::Unspecified,
+            "ACCESS_REVIEW_STATE_OPEN" => Self::Open,
+            "ACCESS_REVIEW_STATE_CLOSED" => Self::Closed,
+            "ACCESS_REVIEW_STATE_PENDING" => Self::Pending,
+            "ACCESS_REVIEW_STATE_REVIEW" => Self::Review,
+            "ACCESS_REVIEW_STATE_PREPARING" => Self::Preparing,
+            "ACCESS_REVIEW_STATE_STARTING" => Self::Starting,
+            "ACCESS_REVIEW_STATE_DRAFT" => Self::Draft,
+            "ACCESS_REVIEW_STATE_DELETING" => Self::Deleting,
+            "ACCESS_REVIEW_STATE_DELETED" => Self::Deleted,
+            "ACCESS_REVIEW_STATE_RESETTING_POLICIES" => Self::ResettingPolicies,
+            "ACCESS_REVIEW_STATE_COPYING_SETUP_ENTITLEMENTS" => {
+                Self::CopyingSetupEntitlements
+            }
+            "ACCESS_REVIEW_STATE_COPYING_RESOURCE_TYPE_SELECTIONS" => {
+                Self::CopyingResourceTypeSelections
+            }
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AccessReviewState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AccessReviewState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -2623,29 +2449,7 @@ impl<'de> serde::Deserialize<'de> for AccessReviewState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ACCESS_REVIEW_STATE_UNSPECIFIED" => Self::Unspecified,
-                "ACCESS_REVIEW_STATE_OPEN" => Self::Open,
-                "ACCESS_REVIEW_STATE_CLOSED" => Self::Closed,
-                "ACCESS_REVIEW_STATE_PENDING" => Self::Pending,
-                "ACCESS_REVIEW_STATE_REVIEW" => Self::Review,
-                "ACCESS_REVIEW_STATE_PREPARING" => Self::Preparing,
-                "ACCESS_REVIEW_STATE_STARTING" => Self::Starting,
-                "ACCESS_REVIEW_STATE_DRAFT" => Self::Draft,
-                "ACCESS_REVIEW_STATE_DELETING" => Self::Deleting,
-                "ACCESS_REVIEW_STATE_DELETED" => Self::Deleted,
-                "ACCESS_REVIEW_STATE_RESETTING_POLICIES" => Self::ResettingPolicies,
-                "ACCESS_REVIEW_STATE_COPYING_SETUP_ENTITLEMENTS" => {
-                    Self::CopyingSetupEntitlements
-                }
-                "ACCESS_REVIEW_STATE_COPYING_RESOURCE_TYPE_SELECTIONS" => {
-                    Self::CopyingResourceTypeSelections
-                }
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -2658,12 +2462,12 @@ pub struct AccessReviewTemplate {
     /// The `accessReviewDuration` property.
     pub access_review_duration: Option<time::Duration>,
     /// The accuracyIssueAction field.
-    pub accuracy_issue_action: Option<AccessReviewTemplateAccuracyIssueAction>,
+    pub accuracy_issue_action: Option<AccessReviewAccuracyIssueAction>,
     /// Auto-close configuration
     ///  start date and access_review_duration will be used to calculate the scheduled close date
     pub auto_close_campaign: Option<bool>,
     /// The autoCloseDecision field.
-    pub auto_close_decision: Option<AccessReviewTemplateAutoCloseDecision>,
+    pub auto_close_decision: Option<AccessReviewAutoCloseDecision>,
     /// auto generate report when campaign is closed
     pub auto_generate_report: Option<bool>,
     /// Auto-start configuration
@@ -2672,7 +2476,7 @@ pub struct AccessReviewTemplate {
     /// The `createdAt` property.
     pub created_at: Option<time::OffsetDateTime>,
     /// The defaultView field.
-    pub default_view: Option<AccessReviewTemplateDefaultView>,
+    pub default_view: Option<AccessReviewDefaultView>,
     /// The `deletedAt` property.
     pub deleted_at: Option<time::OffsetDateTime>,
     /// The description field.
@@ -2702,7 +2506,7 @@ pub struct AccessReviewTemplate {
     /// The `scope` property.
     pub scope: Option<AccessReviewScopeV2>,
     /// The scopeType field.
-    pub scope_type: Option<AccessReviewTemplateScopeType>,
+    pub scope_type: Option<AccessReviewScopeType>,
     /// The `signatureConfig` property.
     pub signature_config: Option<ReviewSignatureConfig>,
     /// Part of the oneof `slack_channel_details`: set at most one of this and .
@@ -2882,158 +2686,6 @@ impl wire::ReadFields for AccessReviewTemplate {
     }
 }
 
-/// The accuracyIssueAction field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessReviewTemplateAccuracyIssueAction {
-    /// `ACCURACY_ISSUE_ACTION_UNSPECIFIED`
-    Unspecified,
-    /// `ACCURACY_ISSUE_ACTION_CONTINUE`
-    Continue,
-    /// `ACCURACY_ISSUE_ACTION_WAIT`
-    Wait,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AccessReviewTemplateAccuracyIssueAction {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "ACCURACY_ISSUE_ACTION_UNSPECIFIED",
-            Self::Continue => "ACCURACY_ISSUE_ACTION_CONTINUE",
-            Self::Wait => "ACCURACY_ISSUE_ACTION_WAIT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AccessReviewTemplateAccuracyIssueAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccessReviewTemplateAccuracyIssueAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ACCURACY_ISSUE_ACTION_UNSPECIFIED" => Self::Unspecified,
-                "ACCURACY_ISSUE_ACTION_CONTINUE" => Self::Continue,
-                "ACCURACY_ISSUE_ACTION_WAIT" => Self::Wait,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The autoCloseDecision field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessReviewTemplateAutoCloseDecision {
-    /// `CLOSE_DECISION_UNSPECIFIED`
-    Unspecified,
-    /// `CLOSE_DECISION_REVOKED`
-    Revoked,
-    /// `CLOSE_DECISION_SKIP`
-    Skip,
-    /// `CLOSE_DECISION_NO_ACTION`
-    NoAction,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AccessReviewTemplateAutoCloseDecision {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "CLOSE_DECISION_UNSPECIFIED",
-            Self::Revoked => "CLOSE_DECISION_REVOKED",
-            Self::Skip => "CLOSE_DECISION_SKIP",
-            Self::NoAction => "CLOSE_DECISION_NO_ACTION",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AccessReviewTemplateAutoCloseDecision {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccessReviewTemplateAutoCloseDecision {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "CLOSE_DECISION_UNSPECIFIED" => Self::Unspecified,
-                "CLOSE_DECISION_REVOKED" => Self::Revoked,
-                "CLOSE_DECISION_SKIP" => Self::Skip,
-                "CLOSE_DECISION_NO_ACTION" => Self::NoAction,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The defaultView field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessReviewTemplateDefaultView {
-    /// `ACCESS_REVIEW_VIEW_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `ACCESS_REVIEW_VIEW_TYPE_BY_APP`
-    ByApp,
-    /// `ACCESS_REVIEW_VIEW_TYPE_BY_USER`
-    ByUser,
-    /// `ACCESS_REVIEW_VIEW_TYPE_UNSTRUCTURED`
-    Unstructured,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AccessReviewTemplateDefaultView {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "ACCESS_REVIEW_VIEW_TYPE_UNSPECIFIED",
-            Self::ByApp => "ACCESS_REVIEW_VIEW_TYPE_BY_APP",
-            Self::ByUser => "ACCESS_REVIEW_VIEW_TYPE_BY_USER",
-            Self::Unstructured => "ACCESS_REVIEW_VIEW_TYPE_UNSTRUCTURED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AccessReviewTemplateDefaultView {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccessReviewTemplateDefaultView {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ACCESS_REVIEW_VIEW_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "ACCESS_REVIEW_VIEW_TYPE_BY_APP" => Self::ByApp,
-                "ACCESS_REVIEW_VIEW_TYPE_BY_USER" => Self::ByUser,
-                "ACCESS_REVIEW_VIEW_TYPE_UNSTRUCTURED" => Self::Unstructured,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
 /// The AccessReviewTemplate message.
 ///
 /// This message contains a oneof named slack_channel_details. Only a single field of the following list may be set at a time:
@@ -3045,19 +2697,19 @@ pub struct AccessReviewTemplateInput {
     /// The `accessReviewDuration` property.
     pub access_review_duration: Option<time::Duration>,
     /// The accuracyIssueAction field.
-    pub accuracy_issue_action: Option<AccessReviewTemplateAccuracyIssueAction>,
+    pub accuracy_issue_action: Option<AccessReviewAccuracyIssueAction>,
     /// Auto-close configuration
     ///  start date and access_review_duration will be used to calculate the scheduled close date
     pub auto_close_campaign: Option<bool>,
     /// The autoCloseDecision field.
-    pub auto_close_decision: Option<AccessReviewTemplateAutoCloseDecision>,
+    pub auto_close_decision: Option<AccessReviewAutoCloseDecision>,
     /// auto generate report when campaign is closed
     pub auto_generate_report: Option<bool>,
     /// Auto-start configuration
     ///  next_scheduled_campaign_at will be used as the scheduled start date
     pub auto_start_campaign: Option<bool>,
     /// The defaultView field.
-    pub default_view: Option<AccessReviewTemplateDefaultView>,
+    pub default_view: Option<AccessReviewDefaultView>,
     /// The description field.
     pub description: Option<String>,
     /// The displayName field.
@@ -3085,7 +2737,7 @@ pub struct AccessReviewTemplateInput {
     /// The `scope` property.
     pub scope: Option<AccessReviewScopeV2>,
     /// The scopeType field.
-    pub scope_type: Option<AccessReviewTemplateScopeType>,
+    pub scope_type: Option<AccessReviewScopeType>,
     /// The `signatureConfig` property.
     pub signature_config: Option<ReviewSignatureConfig>,
     /// Part of the oneof `slack_channel_details`: set at most one of this and .
@@ -3271,54 +2923,6 @@ impl From<AccessReviewTemplate> for AccessReviewTemplateInput {
     }
 }
 
-/// The scopeType field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessReviewTemplateScopeType {
-    /// `ACCESS_REVIEW_SCOPE_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `ACCESS_REVIEW_SCOPE_TYPE_BY_ENTITLEMENTS`
-    ByEntitlements,
-    /// `ACCESS_REVIEW_SCOPE_TYPE_BY_ACCESS_CONFLICTS`
-    ByAccessConflicts,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AccessReviewTemplateScopeType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "ACCESS_REVIEW_SCOPE_TYPE_UNSPECIFIED",
-            Self::ByEntitlements => "ACCESS_REVIEW_SCOPE_TYPE_BY_ENTITLEMENTS",
-            Self::ByAccessConflicts => "ACCESS_REVIEW_SCOPE_TYPE_BY_ACCESS_CONFLICTS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AccessReviewTemplateScopeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccessReviewTemplateScopeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ACCESS_REVIEW_SCOPE_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "ACCESS_REVIEW_SCOPE_TYPE_BY_ENTITLEMENTS" => Self::ByEntitlements,
-                "ACCESS_REVIEW_SCOPE_TYPE_BY_ACCESS_CONFLICTS" => Self::ByAccessConflicts,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
 /// The AccessReviewTemplateServiceCreateRequest message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewTemplateServiceCreateRequest {
@@ -3337,7 +2941,7 @@ pub struct AccessReviewTemplateServiceCreateRequest {
     /// The `scope` property.
     pub scope: Option<AccessReviewScopeV2>,
     /// The scopeType field.
-    pub scope_type: Option<AccessReviewTemplateServiceCreateRequestScopeType>,
+    pub scope_type: Option<AccessReviewScopeType>,
 }
 
 impl serde::Serialize for AccessReviewTemplateServiceCreateRequest {
@@ -3409,54 +3013,6 @@ impl wire::ReadFields for AccessReviewTemplateServiceCreateRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// The scopeType field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccessReviewTemplateServiceCreateRequestScopeType {
-    /// `ACCESS_REVIEW_SCOPE_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `ACCESS_REVIEW_SCOPE_TYPE_BY_ENTITLEMENTS`
-    ByEntitlements,
-    /// `ACCESS_REVIEW_SCOPE_TYPE_BY_ACCESS_CONFLICTS`
-    ByAccessConflicts,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AccessReviewTemplateServiceCreateRequestScopeType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "ACCESS_REVIEW_SCOPE_TYPE_UNSPECIFIED",
-            Self::ByEntitlements => "ACCESS_REVIEW_SCOPE_TYPE_BY_ENTITLEMENTS",
-            Self::ByAccessConflicts => "ACCESS_REVIEW_SCOPE_TYPE_BY_ACCESS_CONFLICTS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AccessReviewTemplateServiceCreateRequestScopeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccessReviewTemplateServiceCreateRequestScopeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ACCESS_REVIEW_SCOPE_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "ACCESS_REVIEW_SCOPE_TYPE_BY_ENTITLEMENTS" => Self::ByEntitlements,
-                "ACCESS_REVIEW_SCOPE_TYPE_BY_ACCESS_CONFLICTS" => Self::ByAccessConflicts,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -4291,9 +3847,9 @@ pub struct AccountCriteriaScope {
     /// The accountDomain field.
     pub account_domain: Option<AccountCriteriaScopeAccountDomain>,
     /// The accountTypes field.
-    pub account_types: Vec<AccountCriteriaScopeAccountTypesItem>,
+    pub account_types: Vec<AppUserAppUserType>,
     /// The appUserStatuses field.
-    pub app_user_statuses: Vec<AccountCriteriaScopeAppUserStatusesItem>,
+    pub app_user_statuses: Vec<AccessReviewScopeAppUserStatusesItem>,
     /// The noAccountOwner field.
     pub no_account_owner: Option<bool>,
 }
@@ -4362,7 +3918,7 @@ pub enum AccountCriteriaScopeAccountDomain {
     /// `APP_USER_DOMAIN_TRUSTED`
     Trusted,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AccountCriteriaScopeAccountDomain {
@@ -4372,8 +3928,32 @@ impl AccountCriteriaScopeAccountDomain {
             Self::Unspecified => "APP_USER_DOMAIN_UNSPECIFIED",
             Self::External => "APP_USER_DOMAIN_EXTERNAL",
             Self::Trusted => "APP_USER_DOMAIN_TRUSTED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AccountCriteriaScopeAccountDomain {
+    fn from(value: &str) -> Self {
+        match value {
+            "APP_USER_DOMAIN_UNSPECIFIED" => Self::Unspecified,
+            "APP_USER_DOMAIN_EXTERNAL" => Self::External,
+            "APP_USER_DOMAIN_TRUSTED" => Self::Trusted,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AccountCriteriaScopeAccountDomain {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AccountCriteriaScopeAccountDomain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -4387,119 +3967,7 @@ impl<'de> serde::Deserialize<'de> for AccountCriteriaScopeAccountDomain {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_DOMAIN_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_DOMAIN_EXTERNAL" => Self::External,
-                "APP_USER_DOMAIN_TRUSTED" => Self::Trusted,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.accessreview.v1.AccountCriteriaScope/properties/accountTypes/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccountCriteriaScopeAccountTypesItem {
-    /// `APP_USER_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `APP_USER_TYPE_USER`
-    User,
-    /// `APP_USER_TYPE_SERVICE_ACCOUNT`
-    ServiceAccount,
-    /// `APP_USER_TYPE_SYSTEM_ACCOUNT`
-    SystemAccount,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AccountCriteriaScopeAccountTypesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "APP_USER_TYPE_UNSPECIFIED",
-            Self::User => "APP_USER_TYPE_USER",
-            Self::ServiceAccount => "APP_USER_TYPE_SERVICE_ACCOUNT",
-            Self::SystemAccount => "APP_USER_TYPE_SYSTEM_ACCOUNT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AccountCriteriaScopeAccountTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccountCriteriaScopeAccountTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_TYPE_USER" => Self::User,
-                "APP_USER_TYPE_SERVICE_ACCOUNT" => Self::ServiceAccount,
-                "APP_USER_TYPE_SYSTEM_ACCOUNT" => Self::SystemAccount,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.accessreview.v1.AccountCriteriaScope/properties/appUserStatuses/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccountCriteriaScopeAppUserStatusesItem {
-    /// `APP_USER_STATUS_UNSPECIFIED`
-    Unspecified,
-    /// `APP_USER_STATUS_ENABLED`
-    Enabled,
-    /// `APP_USER_STATUS_DISABLED`
-    Disabled,
-    /// `APP_USER_STATUS_DELETED`
-    Deleted,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AccountCriteriaScopeAppUserStatusesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "APP_USER_STATUS_UNSPECIFIED",
-            Self::Enabled => "APP_USER_STATUS_ENABLED",
-            Self::Disabled => "APP_USER_STATUS_DISABLED",
-            Self::Deleted => "APP_USER_STATUS_DELETED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AccountCriteriaScopeAppUserStatusesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccountCriteriaScopeAppUserStatusesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_STATUS_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_STATUS_ENABLED" => Self::Enabled,
-                "APP_USER_STATUS_DISABLED" => Self::Disabled,
-                "APP_USER_STATUS_DELETED" => Self::Deleted,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -4938,7 +4406,7 @@ pub enum GrantAccessProfileFilterFilterType {
     /// `ACCESS_PROFILE_FILTER_TYPE_INCLUDE_SPECIFIC`
     IncludeSpecific,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl GrantAccessProfileFilterFilterType {
@@ -4950,8 +4418,34 @@ impl GrantAccessProfileFilterFilterType {
             Self::ExcludeAll => "ACCESS_PROFILE_FILTER_TYPE_EXCLUDE_ALL",
             Self::ExcludeSpecific => "ACCESS_PROFILE_FILTER_TYPE_EXCLUDE_SPECIFIC",
             Self::IncludeSpecific => "ACCESS_PROFILE_FILTER_TYPE_INCLUDE_SPECIFIC",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for GrantAccessProfileFilterFilterType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCESS_PROFILE_FILTER_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "ACCESS_PROFILE_FILTER_TYPE_INCLUDE_ALL" => Self::IncludeAll,
+            "ACCESS_PROFILE_FILTER_TYPE_EXCLUDE_ALL" => Self::ExcludeAll,
+            "ACCESS_PROFILE_FILTER_TYPE_EXCLUDE_SPECIFIC" => Self::ExcludeSpecific,
+            "ACCESS_PROFILE_FILTER_TYPE_INCLUDE_SPECIFIC" => Self::IncludeSpecific,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for GrantAccessProfileFilterFilterType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for GrantAccessProfileFilterFilterType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -4965,17 +4459,7 @@ impl<'de> serde::Deserialize<'de> for GrantAccessProfileFilterFilterType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ACCESS_PROFILE_FILTER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "ACCESS_PROFILE_FILTER_TYPE_INCLUDE_ALL" => Self::IncludeAll,
-                "ACCESS_PROFILE_FILTER_TYPE_EXCLUDE_ALL" => Self::ExcludeAll,
-                "ACCESS_PROFILE_FILTER_TYPE_EXCLUDE_SPECIFIC" => Self::ExcludeSpecific,
-                "ACCESS_PROFILE_FILTER_TYPE_INCLUDE_SPECIFIC" => Self::IncludeSpecific,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -5054,9 +4538,9 @@ pub struct GrantsByCriteriaScope {
     /// Part of the oneof `criteria_filter`: set at most one of this and `daysSinceAdded`, `daysSinceReviewed`.
     pub grants_added_between: Option<GrantsAddedBetween>,
     /// The sourceFilter field.
-    pub source_filter: Option<GrantsByCriteriaScopeSourceFilter>,
+    pub source_filter: Option<GrantFilterGrantSourceFilter>,
     /// The typeFilter field.
-    pub type_filter: Option<GrantsByCriteriaScopeTypeFilter>,
+    pub type_filter: Option<GrantFilterGrantFilterType>,
 }
 
 impl serde::Serialize for GrantsByCriteriaScope {
@@ -5133,102 +4617,6 @@ impl wire::ReadFields for GrantsByCriteriaScope {
             }
         }
         Ok(())
-    }
-}
-
-/// The sourceFilter field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GrantsByCriteriaScopeSourceFilter {
-    /// `GRANT_SOURCE_FILTER_UNSPECIFIED`
-    Unspecified,
-    /// `GRANT_SOURCE_FILTER_DIRECT`
-    Direct,
-    /// `GRANT_SOURCE_FILTER_INHERITED`
-    Inherited,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl GrantsByCriteriaScopeSourceFilter {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "GRANT_SOURCE_FILTER_UNSPECIFIED",
-            Self::Direct => "GRANT_SOURCE_FILTER_DIRECT",
-            Self::Inherited => "GRANT_SOURCE_FILTER_INHERITED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for GrantsByCriteriaScopeSourceFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GrantsByCriteriaScopeSourceFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "GRANT_SOURCE_FILTER_UNSPECIFIED" => Self::Unspecified,
-                "GRANT_SOURCE_FILTER_DIRECT" => Self::Direct,
-                "GRANT_SOURCE_FILTER_INHERITED" => Self::Inherited,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The typeFilter field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum GrantsByCriteriaScopeTypeFilter {
-    /// `GRANT_FILTER_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `GRANT_FILTER_TYPE_PERMANENT`
-    Permanent,
-    /// `GRANT_FILTER_TYPE_TEMPORARY`
-    Temporary,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl GrantsByCriteriaScopeTypeFilter {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "GRANT_FILTER_TYPE_UNSPECIFIED",
-            Self::Permanent => "GRANT_FILTER_TYPE_PERMANENT",
-            Self::Temporary => "GRANT_FILTER_TYPE_TEMPORARY",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for GrantsByCriteriaScopeTypeFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GrantsByCriteriaScopeTypeFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "GRANT_FILTER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "GRANT_FILTER_TYPE_PERMANENT" => Self::Permanent,
-                "GRANT_FILTER_TYPE_TEMPORARY" => Self::Temporary,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -5524,7 +4912,7 @@ pub enum RecurrenceRuleFrequency {
     /// `FREQUENCY_YEARLY`
     Yearly,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl RecurrenceRuleFrequency {
@@ -5537,8 +4925,35 @@ impl RecurrenceRuleFrequency {
             Self::Weekly => "FREQUENCY_WEEKLY",
             Self::Monthly => "FREQUENCY_MONTHLY",
             Self::Yearly => "FREQUENCY_YEARLY",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for RecurrenceRuleFrequency {
+    fn from(value: &str) -> Self {
+        match value {
+            "FREQUENCY_UNSPECIFIED" => Self::Unspecified,
+            "FREQUENCY_NONE" => Self::None,
+            "FREQUENCY_DAILY" => Self::Daily,
+            "FREQUENCY_WEEKLY" => Self::Weekly,
+            "FREQUENCY_MONTHLY" => Self::Monthly,
+            "FREQUENCY_YEARLY" => Self::Yearly,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for RecurrenceRuleFrequency {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for RecurrenceRuleFrequency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -5552,18 +4967,7 @@ impl<'de> serde::Deserialize<'de> for RecurrenceRuleFrequency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "FREQUENCY_UNSPECIFIED" => Self::Unspecified,
-                "FREQUENCY_NONE" => Self::None,
-                "FREQUENCY_DAILY" => Self::Daily,
-                "FREQUENCY_WEEKLY" => Self::Weekly,
-                "FREQUENCY_MONTHLY" => Self::Monthly,
-                "FREQUENCY_YEARLY" => Self::Yearly,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -5909,7 +5313,7 @@ pub struct UserCriteriaScope {
         IncludedUserAttributeValues,
     >,
     /// The userStatus field.
-    pub user_status: Vec<UserCriteriaScopeUserStatusItem>,
+    pub user_status: Vec<UserStatus>,
 }
 
 impl serde::Serialize for UserCriteriaScope {
@@ -5976,57 +5380,5 @@ impl wire::ReadFields for UserCriteriaScope {
             }
         }
         Ok(())
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.accessreview.v1.UserCriteriaScope/properties/userStatus/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UserCriteriaScopeUserStatusItem {
-    /// `UNKNOWN`
-    Unknown2,
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// `DELETED`
-    Deleted,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl UserCriteriaScopeUserStatusItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown2 => "UNKNOWN",
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Deleted => "DELETED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for UserCriteriaScopeUserStatusItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserCriteriaScopeUserStatusItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "UNKNOWN" => Self::Unknown2,
-                "ENABLED" => Self::Enabled,
-                "DISABLED" => Self::Disabled,
-                "DELETED" => Self::Deleted,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }

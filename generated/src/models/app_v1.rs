@@ -1437,7 +1437,7 @@ pub enum AppEntitlementAutomationLastRunStatusStatus {
     /// `APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_IN_PROGRESS`
     InProgress,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AppEntitlementAutomationLastRunStatusStatus {
@@ -1448,8 +1448,33 @@ impl AppEntitlementAutomationLastRunStatusStatus {
             Self::Success => "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_SUCCESS",
             Self::Failed => "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_FAILED",
             Self::InProgress => "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_IN_PROGRESS",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AppEntitlementAutomationLastRunStatusStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_UNSPECIFIED" => Self::Unspecified,
+            "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_SUCCESS" => Self::Success,
+            "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_FAILED" => Self::Failed,
+            "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_IN_PROGRESS" => Self::InProgress,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AppEntitlementAutomationLastRunStatusStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AppEntitlementAutomationLastRunStatusStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1463,16 +1488,7 @@ impl<'de> serde::Deserialize<'de> for AppEntitlementAutomationLastRunStatusStatu
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_UNSPECIFIED" => Self::Unspecified,
-                "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_SUCCESS" => Self::Success,
-                "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_FAILED" => Self::Failed,
-                "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_IN_PROGRESS" => Self::InProgress,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -2169,7 +2185,7 @@ pub enum AppEntitlementPurpose {
     /// `APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP`
     Ownership,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AppEntitlementPurpose {
@@ -2180,8 +2196,33 @@ impl AppEntitlementPurpose {
             Self::Assignment => "APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT",
             Self::Permission => "APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION",
             Self::Ownership => "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AppEntitlementPurpose {
+    fn from(value: &str) -> Self {
+        match value {
+            "APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED" => Self::Unspecified,
+            "APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT" => Self::Assignment,
+            "APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION" => Self::Permission,
+            "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP" => Self::Ownership,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AppEntitlementPurpose {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AppEntitlementPurpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -2195,16 +2236,7 @@ impl<'de> serde::Deserialize<'de> for AppEntitlementPurpose {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED" => Self::Unspecified,
-                "APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT" => Self::Assignment,
-                "APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION" => Self::Permission,
-                "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP" => Self::Ownership,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -2272,7 +2304,7 @@ pub struct AppEntitlementSearchServiceSearchGrantsRequest {
     /// The pageToken field.
     pub page_token: Option<String>,
     /// Filter for entitlements with these purposes (e.g., ASSIGNMENT for membership entitlements)
-    pub purpose: Vec<AppEntitlementSearchServiceSearchGrantsRequestPurposeItem>,
+    pub purpose: Vec<AppEntitlementPurpose>,
     /// Search for grants within a resource.
     pub resource_ids: Vec<String>,
     /// Search grants for given resource types.
@@ -2363,59 +2395,6 @@ impl wire::ReadFields for AppEntitlementSearchServiceSearchGrantsRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.app.v1.AppEntitlementSearchServiceSearchGrantsRequest/properties/purpose/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AppEntitlementSearchServiceSearchGrantsRequestPurposeItem {
-    /// `APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED`
-    Unspecified,
-    /// `APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT`
-    Assignment,
-    /// `APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION`
-    Permission,
-    /// `APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP`
-    Ownership,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AppEntitlementSearchServiceSearchGrantsRequestPurposeItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED",
-            Self::Assignment => "APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT",
-            Self::Permission => "APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION",
-            Self::Ownership => "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AppEntitlementSearchServiceSearchGrantsRequestPurposeItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for AppEntitlementSearchServiceSearchGrantsRequestPurposeItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED" => Self::Unspecified,
-                "APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT" => Self::Assignment,
-                "APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION" => Self::Permission,
-                "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP" => Self::Ownership,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -2730,7 +2709,7 @@ pub enum AppEntitlementSearchServiceSearchRequestMembershipTypeItem {
     /// `APP_ENTITLEMENT_MEMBERSHIP_TYPE_ADMIN`
     Admin,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AppEntitlementSearchServiceSearchRequestMembershipTypeItem {
@@ -2742,8 +2721,34 @@ impl AppEntitlementSearchServiceSearchRequestMembershipTypeItem {
             Self::Owner => "APP_ENTITLEMENT_MEMBERSHIP_TYPE_OWNER",
             Self::Exclusion => "APP_ENTITLEMENT_MEMBERSHIP_TYPE_EXCLUSION",
             Self::Admin => "APP_ENTITLEMENT_MEMBERSHIP_TYPE_ADMIN",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AppEntitlementSearchServiceSearchRequestMembershipTypeItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "APP_ENTITLEMENT_MEMBERSHIP_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "APP_ENTITLEMENT_MEMBERSHIP_TYPE_MEMBER" => Self::Member,
+            "APP_ENTITLEMENT_MEMBERSHIP_TYPE_OWNER" => Self::Owner,
+            "APP_ENTITLEMENT_MEMBERSHIP_TYPE_EXCLUSION" => Self::Exclusion,
+            "APP_ENTITLEMENT_MEMBERSHIP_TYPE_ADMIN" => Self::Admin,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AppEntitlementSearchServiceSearchRequestMembershipTypeItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AppEntitlementSearchServiceSearchRequestMembershipTypeItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -2758,17 +2763,7 @@ for AppEntitlementSearchServiceSearchRequestMembershipTypeItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_ENTITLEMENT_MEMBERSHIP_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "APP_ENTITLEMENT_MEMBERSHIP_TYPE_MEMBER" => Self::Member,
-                "APP_ENTITLEMENT_MEMBERSHIP_TYPE_OWNER" => Self::Owner,
-                "APP_ENTITLEMENT_MEMBERSHIP_TYPE_EXCLUSION" => Self::Exclusion,
-                "APP_ENTITLEMENT_MEMBERSHIP_TYPE_ADMIN" => Self::Admin,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -3227,7 +3222,7 @@ pub enum AppEntitlementUserBindingFeedEventType {
     /// `GRANT_EVENT_TYPE_REMOVED`
     Removed,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AppEntitlementUserBindingFeedEventType {
@@ -3237,8 +3232,32 @@ impl AppEntitlementUserBindingFeedEventType {
             Self::Unspecified => "GRANT_EVENT_TYPE_UNSPECIFIED",
             Self::Added => "GRANT_EVENT_TYPE_ADDED",
             Self::Removed => "GRANT_EVENT_TYPE_REMOVED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AppEntitlementUserBindingFeedEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "GRANT_EVENT_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "GRANT_EVENT_TYPE_ADDED" => Self::Added,
+            "GRANT_EVENT_TYPE_REMOVED" => Self::Removed,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AppEntitlementUserBindingFeedEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AppEntitlementUserBindingFeedEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -3252,15 +3271,7 @@ impl<'de> serde::Deserialize<'de> for AppEntitlementUserBindingFeedEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "GRANT_EVENT_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "GRANT_EVENT_TYPE_ADDED" => Self::Added,
-                "GRANT_EVENT_TYPE_REMOVED" => Self::Removed,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -3775,7 +3786,7 @@ pub enum AppIdentityMatching {
     /// `APP_USER_IDENTITY_MATCHING_DISPLAY_NAME`
     DisplayName,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AppIdentityMatching {
@@ -3785,8 +3796,32 @@ impl AppIdentityMatching {
             Self::Unspecified => "APP_USER_IDENTITY_MATCHING_UNSPECIFIED",
             Self::Strict => "APP_USER_IDENTITY_MATCHING_STRICT",
             Self::DisplayName => "APP_USER_IDENTITY_MATCHING_DISPLAY_NAME",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AppIdentityMatching {
+    fn from(value: &str) -> Self {
+        match value {
+            "APP_USER_IDENTITY_MATCHING_UNSPECIFIED" => Self::Unspecified,
+            "APP_USER_IDENTITY_MATCHING_STRICT" => Self::Strict,
+            "APP_USER_IDENTITY_MATCHING_DISPLAY_NAME" => Self::DisplayName,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AppIdentityMatching {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AppIdentityMatching {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -3800,15 +3835,7 @@ impl<'de> serde::Deserialize<'de> for AppIdentityMatching {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_IDENTITY_MATCHING_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_IDENTITY_MATCHING_STRICT" => Self::Strict,
-                "APP_USER_IDENTITY_MATCHING_DISPLAY_NAME" => Self::DisplayName,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -4106,7 +4133,7 @@ pub enum AppPopulationReportState {
     /// `REPORT_STATE_ERROR`
     Error,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AppPopulationReportState {
@@ -4117,8 +4144,33 @@ impl AppPopulationReportState {
             Self::Pending => "REPORT_STATE_PENDING",
             Self::Ok => "REPORT_STATE_OK",
             Self::Error => "REPORT_STATE_ERROR",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AppPopulationReportState {
+    fn from(value: &str) -> Self {
+        match value {
+            "REPORT_STATE_UNSPECIFIED" => Self::Unspecified,
+            "REPORT_STATE_PENDING" => Self::Pending,
+            "REPORT_STATE_OK" => Self::Ok,
+            "REPORT_STATE_ERROR" => Self::Error,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AppPopulationReportState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AppPopulationReportState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -4132,16 +4184,7 @@ impl<'de> serde::Deserialize<'de> for AppPopulationReportState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "REPORT_STATE_UNSPECIFIED" => Self::Unspecified,
-                "REPORT_STATE_PENDING" => Self::Pending,
-                "REPORT_STATE_OK" => Self::Ok,
-                "REPORT_STATE_ERROR" => Self::Error,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -5451,7 +5494,7 @@ pub enum AppUserAppUserType {
     /// `APP_USER_TYPE_SYSTEM_ACCOUNT`
     SystemAccount,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AppUserAppUserType {
@@ -5462,8 +5505,33 @@ impl AppUserAppUserType {
             Self::User => "APP_USER_TYPE_USER",
             Self::ServiceAccount => "APP_USER_TYPE_SERVICE_ACCOUNT",
             Self::SystemAccount => "APP_USER_TYPE_SYSTEM_ACCOUNT",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AppUserAppUserType {
+    fn from(value: &str) -> Self {
+        match value {
+            "APP_USER_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "APP_USER_TYPE_USER" => Self::User,
+            "APP_USER_TYPE_SERVICE_ACCOUNT" => Self::ServiceAccount,
+            "APP_USER_TYPE_SYSTEM_ACCOUNT" => Self::SystemAccount,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AppUserAppUserType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AppUserAppUserType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -5477,16 +5545,7 @@ impl<'de> serde::Deserialize<'de> for AppUserAppUserType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_TYPE_USER" => Self::User,
-                "APP_USER_TYPE_SERVICE_ACCOUNT" => Self::ServiceAccount,
-                "APP_USER_TYPE_SYSTEM_ACCOUNT" => Self::SystemAccount,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -5853,15 +5912,15 @@ pub struct AppUserServiceSearchRequest {
     /// The app ID to restrict the search to.
     pub app_id: Option<String>,
     /// A list of account domains to restrict the search to.
-    pub app_user_domains: Vec<AppUserServiceSearchRequestAppUserDomainsItem>,
+    pub app_user_domains: Vec<AccountCriteriaScopeAccountDomain>,
     /// A list of app user IDs to restrict the search to.
     pub app_user_ids: Vec<String>,
     /// A list of app user status details to restrict the search to.
     pub app_user_status_details: Vec<String>,
     /// A list of app user statuses to restrict the search to.
-    pub app_user_statuses: Vec<AppUserServiceSearchRequestAppUserStatusesItem>,
+    pub app_user_statuses: Vec<AppUserStatusStatus>,
     /// A list of app user types to restrict the search to.
-    pub app_user_types: Vec<AppUserServiceSearchRequestAppUserTypesItem>,
+    pub app_user_types: Vec<AppUserAppUserType>,
     /// A list of app user IDs to remove from the results.
     pub exclude_app_user_ids: Vec<String>,
     /// The `expandMask` property.
@@ -5980,158 +6039,6 @@ impl wire::ReadFields for AppUserServiceSearchRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.app.v1.AppUserServiceSearchRequest/properties/appUserDomains/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AppUserServiceSearchRequestAppUserDomainsItem {
-    /// `APP_USER_DOMAIN_UNSPECIFIED`
-    Unspecified,
-    /// `APP_USER_DOMAIN_EXTERNAL`
-    External,
-    /// `APP_USER_DOMAIN_TRUSTED`
-    Trusted,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AppUserServiceSearchRequestAppUserDomainsItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "APP_USER_DOMAIN_UNSPECIFIED",
-            Self::External => "APP_USER_DOMAIN_EXTERNAL",
-            Self::Trusted => "APP_USER_DOMAIN_TRUSTED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AppUserServiceSearchRequestAppUserDomainsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AppUserServiceSearchRequestAppUserDomainsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_DOMAIN_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_DOMAIN_EXTERNAL" => Self::External,
-                "APP_USER_DOMAIN_TRUSTED" => Self::Trusted,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.app.v1.AppUserServiceSearchRequest/properties/appUserStatuses/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AppUserServiceSearchRequestAppUserStatusesItem {
-    /// `STATUS_UNSPECIFIED`
-    Unspecified,
-    /// `STATUS_ENABLED`
-    Enabled,
-    /// `STATUS_DISABLED`
-    Disabled,
-    /// `STATUS_DELETED`
-    Deleted,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AppUserServiceSearchRequestAppUserStatusesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "STATUS_UNSPECIFIED",
-            Self::Enabled => "STATUS_ENABLED",
-            Self::Disabled => "STATUS_DISABLED",
-            Self::Deleted => "STATUS_DELETED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AppUserServiceSearchRequestAppUserStatusesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AppUserServiceSearchRequestAppUserStatusesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "STATUS_UNSPECIFIED" => Self::Unspecified,
-                "STATUS_ENABLED" => Self::Enabled,
-                "STATUS_DISABLED" => Self::Disabled,
-                "STATUS_DELETED" => Self::Deleted,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.app.v1.AppUserServiceSearchRequest/properties/appUserTypes/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AppUserServiceSearchRequestAppUserTypesItem {
-    /// `APP_USER_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `APP_USER_TYPE_USER`
-    User,
-    /// `APP_USER_TYPE_SERVICE_ACCOUNT`
-    ServiceAccount,
-    /// `APP_USER_TYPE_SYSTEM_ACCOUNT`
-    SystemAccount,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AppUserServiceSearchRequestAppUserTypesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "APP_USER_TYPE_UNSPECIFIED",
-            Self::User => "APP_USER_TYPE_USER",
-            Self::ServiceAccount => "APP_USER_TYPE_SERVICE_ACCOUNT",
-            Self::SystemAccount => "APP_USER_TYPE_SYSTEM_ACCOUNT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AppUserServiceSearchRequestAppUserTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AppUserServiceSearchRequestAppUserTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_TYPE_USER" => Self::User,
-                "APP_USER_TYPE_SERVICE_ACCOUNT" => Self::ServiceAccount,
-                "APP_USER_TYPE_SYSTEM_ACCOUNT" => Self::SystemAccount,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -6396,7 +6303,7 @@ pub enum AppUserStatusStatus {
     /// `STATUS_DELETED`
     Deleted,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AppUserStatusStatus {
@@ -6407,8 +6314,33 @@ impl AppUserStatusStatus {
             Self::Enabled => "STATUS_ENABLED",
             Self::Disabled => "STATUS_DISABLED",
             Self::Deleted => "STATUS_DELETED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AppUserStatusStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "STATUS_UNSPECIFIED" => Self::Unspecified,
+            "STATUS_ENABLED" => Self::Enabled,
+            "STATUS_DISABLED" => Self::Disabled,
+            "STATUS_DELETED" => Self::Deleted,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AppUserStatusStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AppUserStatusStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -6422,16 +6354,7 @@ impl<'de> serde::Deserialize<'de> for AppUserStatusStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "STATUS_UNSPECIFIED" => Self::Unspecified,
-                "STATUS_ENABLED" => Self::Enabled,
-                "STATUS_DISABLED" => Self::Disabled,
-                "STATUS_DELETED" => Self::Deleted,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -6695,7 +6618,7 @@ pub struct C1ApiAppAppAccessRequestDefaults2 {
     /// The app resource type ids for which the app access request defaults are applied.
     pub resource_type_ids: Vec<String>,
     /// The last applied state of the app access request defaults.
-    pub state: Option<C1ApiAppAppAccessRequestDefaults2State>,
+    pub state: Option<C1ApiAppAppAccessRequestDefaultsState>,
 }
 
 impl serde::Serialize for C1ApiAppAppAccessRequestDefaults2 {
@@ -6784,84 +6707,6 @@ impl wire::ReadFields for C1ApiAppAppAccessRequestDefaults2 {
 /// The last applied state of the app access request defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum C1ApiAppAppAccessRequestDefaults2State {
-    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_UNSPECIFIED`
-    Unspecified,
-    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_RUNNING`
-    Running,
-    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_SUCCESS`
-    Success,
-    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_FAILED`
-    Failed,
-    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCELING`
-    Canceling,
-    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_SUCCESS`
-    CancelSuccess,
-    /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR`
-    CancelError,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl C1ApiAppAppAccessRequestDefaults2State {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => {
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_UNSPECIFIED"
-            }
-            Self::Running => "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_RUNNING",
-            Self::Success => "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_SUCCESS",
-            Self::Failed => "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_FAILED",
-            Self::Canceling => "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCELING",
-            Self::CancelSuccess => {
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_SUCCESS"
-            }
-            Self::CancelError => {
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for C1ApiAppAppAccessRequestDefaults2State {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for C1ApiAppAppAccessRequestDefaults2State {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_UNSPECIFIED" => {
-                    Self::Unspecified
-                }
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_RUNNING" => Self::Running,
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_SUCCESS" => Self::Success,
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_FAILED" => Self::Failed,
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCELING" => {
-                    Self::Canceling
-                }
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_SUCCESS" => {
-                    Self::CancelSuccess
-                }
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR" => {
-                    Self::CancelError
-                }
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The last applied state of the app access request defaults.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum C1ApiAppAppAccessRequestDefaultsState {
     /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_UNSPECIFIED`
     Unspecified,
@@ -6878,7 +6723,7 @@ pub enum C1ApiAppAppAccessRequestDefaultsState {
     /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR`
     CancelError,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl C1ApiAppAppAccessRequestDefaultsState {
@@ -6898,8 +6743,42 @@ impl C1ApiAppAppAccessRequestDefaultsState {
             Self::CancelError => {
                 "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR"
             }
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for C1ApiAppAppAccessRequestDefaultsState {
+    fn from(value: &str) -> Self {
+        match value {
+            "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_UNSPECIFIED" => {
+                Self::Unspecified
+            }
+            "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_RUNNING" => Self::Running,
+            "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_SUCCESS" => Self::Success,
+            "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_FAILED" => Self::Failed,
+            "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCELING" => Self::Canceling,
+            "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_SUCCESS" => {
+                Self::CancelSuccess
+            }
+            "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR" => {
+                Self::CancelError
+            }
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for C1ApiAppAppAccessRequestDefaultsState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for C1ApiAppAppAccessRequestDefaultsState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -6913,27 +6792,7 @@ impl<'de> serde::Deserialize<'de> for C1ApiAppAppAccessRequestDefaultsState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_UNSPECIFIED" => {
-                    Self::Unspecified
-                }
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_RUNNING" => Self::Running,
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_SUCCESS" => Self::Success,
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_FAILED" => Self::Failed,
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCELING" => {
-                    Self::Canceling
-                }
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_SUCCESS" => {
-                    Self::CancelSuccess
-                }
-                "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR" => {
-                    Self::CancelError
-                }
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -8456,7 +8315,7 @@ pub enum ConnectorStatusStatus {
     /// `SYNC_STATUS_DISABLED`
     Disabled,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl ConnectorStatusStatus {
@@ -8468,8 +8327,34 @@ impl ConnectorStatusStatus {
             Self::Done => "SYNC_STATUS_DONE",
             Self::Error => "SYNC_STATUS_ERROR",
             Self::Disabled => "SYNC_STATUS_DISABLED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for ConnectorStatusStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "SYNC_STATUS_UNSPECIFIED" => Self::Unspecified,
+            "SYNC_STATUS_RUNNING" => Self::Running,
+            "SYNC_STATUS_DONE" => Self::Done,
+            "SYNC_STATUS_ERROR" => Self::Error,
+            "SYNC_STATUS_DISABLED" => Self::Disabled,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for ConnectorStatusStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ConnectorStatusStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -8483,17 +8368,7 @@ impl<'de> serde::Deserialize<'de> for ConnectorStatusStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SYNC_STATUS_UNSPECIFIED" => Self::Unspecified,
-                "SYNC_STATUS_RUNNING" => Self::Running,
-                "SYNC_STATUS_DONE" => Self::Done,
-                "SYNC_STATUS_ERROR" => Self::Error,
-                "SYNC_STATUS_DISABLED" => Self::Disabled,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -8751,7 +8626,7 @@ pub struct CreateAppEntitlementRequest {
     /// The `provisionPolicy` property.
     pub provision_policy: Option<ProvisionPolicy>,
     /// The purpose field.
-    pub purpose: Option<CreateAppEntitlementRequestPurpose>,
+    pub purpose: Option<AppEntitlementPurpose>,
     /// The revokePolicyId field.
     pub revoke_policy_id: Option<String>,
     /// The riskLevelValueId field.
@@ -8945,58 +8820,6 @@ impl<'de> serde::Deserialize<'de> for CreateAppEntitlementRequest {
     }
 }
 
-/// The purpose field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateAppEntitlementRequestPurpose {
-    /// `APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED`
-    Unspecified,
-    /// `APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT`
-    Assignment,
-    /// `APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION`
-    Permission,
-    /// `APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP`
-    Ownership,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl CreateAppEntitlementRequestPurpose {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED",
-            Self::Assignment => "APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT",
-            Self::Permission => "APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION",
-            Self::Ownership => "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for CreateAppEntitlementRequestPurpose {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateAppEntitlementRequestPurpose {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED" => Self::Unspecified,
-                "APP_ENTITLEMENT_PURPOSE_VALUE_ASSIGNMENT" => Self::Assignment,
-                "APP_ENTITLEMENT_PURPOSE_VALUE_PERMISSION" => Self::Permission,
-                "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP" => Self::Ownership,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
 /// The CreateAppEntitlementResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAppEntitlementResponse {
@@ -9059,7 +8882,7 @@ pub struct CreateAppRequest {
     /// Creates the app with this grant policy.
     pub grant_policy_id: Option<String>,
     /// Define the app user identity matching strategy for this app.
-    pub identity_matching: Option<CreateAppRequestIdentityMatching>,
+    pub identity_matching: Option<AppIdentityMatching>,
     /// Instructions shown to users in the access request form when requesting access for this app.
     pub instructions: Option<String>,
     /// Creates the app with this monthly cost per seat.
@@ -9168,54 +8991,6 @@ impl<'de> serde::Deserialize<'de> for CreateAppRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
-    }
-}
-
-/// Define the app user identity matching strategy for this app.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreateAppRequestIdentityMatching {
-    /// `APP_USER_IDENTITY_MATCHING_UNSPECIFIED`
-    Unspecified,
-    /// `APP_USER_IDENTITY_MATCHING_STRICT`
-    Strict,
-    /// `APP_USER_IDENTITY_MATCHING_DISPLAY_NAME`
-    DisplayName,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl CreateAppRequestIdentityMatching {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "APP_USER_IDENTITY_MATCHING_UNSPECIFIED",
-            Self::Strict => "APP_USER_IDENTITY_MATCHING_STRICT",
-            Self::DisplayName => "APP_USER_IDENTITY_MATCHING_DISPLAY_NAME",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for CreateAppRequestIdentityMatching {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateAppRequestIdentityMatching {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_IDENTITY_MATCHING_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_IDENTITY_MATCHING_STRICT" => Self::Strict,
-                "APP_USER_IDENTITY_MATCHING_DISPLAY_NAME" => Self::DisplayName,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -9457,7 +9232,7 @@ pub enum CreateManuallyManagedResourceTypeRequestResourceType {
     /// `PROFILE_TYPE`
     ProfileType,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl CreateManuallyManagedResourceTypeRequestResourceType {
@@ -9472,8 +9247,37 @@ impl CreateManuallyManagedResourceTypeRequestResourceType {
             Self::Custom => "CUSTOM",
             Self::Vault => "VAULT",
             Self::ProfileType => "PROFILE_TYPE",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for CreateManuallyManagedResourceTypeRequestResourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ROLE" => Self::Role,
+            "GROUP" => Self::Group,
+            "LICENSE" => Self::License,
+            "PROJECT" => Self::Project,
+            "CATALOG" => Self::Catalog,
+            "CUSTOM" => Self::Custom,
+            "VAULT" => Self::Vault,
+            "PROFILE_TYPE" => Self::ProfileType,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for CreateManuallyManagedResourceTypeRequestResourceType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CreateManuallyManagedResourceTypeRequestResourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -9488,20 +9292,7 @@ for CreateManuallyManagedResourceTypeRequestResourceType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ROLE" => Self::Role,
-                "GROUP" => Self::Group,
-                "LICENSE" => Self::License,
-                "PROJECT" => Self::Project,
-                "CATALOG" => Self::Catalog,
-                "CUSTOM" => Self::Custom,
-                "VAULT" => Self::Vault,
-                "PROFILE_TYPE" => Self::ProfileType,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -10530,7 +10321,7 @@ pub enum GrantReasonReferenceStrength {
     /// `GRANT_REASON_REFERENCE_STRENGTH_STRONG`
     Strong,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl GrantReasonReferenceStrength {
@@ -10540,8 +10331,32 @@ impl GrantReasonReferenceStrength {
             Self::Unspecified => "GRANT_REASON_REFERENCE_STRENGTH_UNSPECIFIED",
             Self::Weak => "GRANT_REASON_REFERENCE_STRENGTH_WEAK",
             Self::Strong => "GRANT_REASON_REFERENCE_STRENGTH_STRONG",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for GrantReasonReferenceStrength {
+    fn from(value: &str) -> Self {
+        match value {
+            "GRANT_REASON_REFERENCE_STRENGTH_UNSPECIFIED" => Self::Unspecified,
+            "GRANT_REASON_REFERENCE_STRENGTH_WEAK" => Self::Weak,
+            "GRANT_REASON_REFERENCE_STRENGTH_STRONG" => Self::Strong,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for GrantReasonReferenceStrength {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for GrantReasonReferenceStrength {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -10555,15 +10370,7 @@ impl<'de> serde::Deserialize<'de> for GrantReasonReferenceStrength {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "GRANT_REASON_REFERENCE_STRENGTH_UNSPECIFIED" => Self::Unspecified,
-                "GRANT_REASON_REFERENCE_STRENGTH_WEAK" => Self::Weak,
-                "GRANT_REASON_REFERENCE_STRENGTH_STRONG" => Self::Strong,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 

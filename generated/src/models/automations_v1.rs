@@ -65,7 +65,7 @@ impl wire::ReadFields for AccessConflictTrigger {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountFilter {
     /// The accountType field.
-    pub account_type: Option<AccountFilterAccountType>,
+    pub account_type: Option<AppUserAppUserType>,
 }
 
 impl serde::Serialize for AccountFilter {
@@ -100,58 +100,6 @@ impl wire::ReadFields for AccountFilter {
             }
         }
         Ok(())
-    }
-}
-
-/// The accountType field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AccountFilterAccountType {
-    /// `APP_USER_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `APP_USER_TYPE_USER`
-    User,
-    /// `APP_USER_TYPE_SERVICE_ACCOUNT`
-    ServiceAccount,
-    /// `APP_USER_TYPE_SYSTEM_ACCOUNT`
-    SystemAccount,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl AccountFilterAccountType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "APP_USER_TYPE_UNSPECIFIED",
-            Self::User => "APP_USER_TYPE_USER",
-            Self::ServiceAccount => "APP_USER_TYPE_SERVICE_ACCOUNT",
-            Self::SystemAccount => "APP_USER_TYPE_SYSTEM_ACCOUNT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for AccountFilterAccountType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccountFilterAccountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_TYPE_USER" => Self::User,
-                "APP_USER_TYPE_SERVICE_ACCOUNT" => Self::ServiceAccount,
-                "APP_USER_TYPE_SYSTEM_ACCOUNT" => Self::SystemAccount,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -858,7 +806,7 @@ pub enum AutomationExecutionState {
     /// `AUTOMATION_EXECUTION_STATE_WAITING`
     Waiting,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AutomationExecutionState {
@@ -875,8 +823,39 @@ impl AutomationExecutionState {
             Self::Error => "AUTOMATION_EXECUTION_STATE_ERROR",
             Self::Terminate => "AUTOMATION_EXECUTION_STATE_TERMINATE",
             Self::Waiting => "AUTOMATION_EXECUTION_STATE_WAITING",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AutomationExecutionState {
+    fn from(value: &str) -> Self {
+        match value {
+            "AUTOMATION_EXECUTION_STATE_UNSPECIFIED" => Self::Unspecified,
+            "AUTOMATION_EXECUTION_STATE_PENDING" => Self::Pending,
+            "AUTOMATION_EXECUTION_STATE_CREATING" => Self::Creating,
+            "AUTOMATION_EXECUTION_STATE_GET_STEP" => Self::GetStep,
+            "AUTOMATION_EXECUTION_STATE_PROCESS_STEP" => Self::ProcessStep,
+            "AUTOMATION_EXECUTION_STATE_COMPLETE_STEP" => Self::CompleteStep,
+            "AUTOMATION_EXECUTION_STATE_DONE" => Self::Done,
+            "AUTOMATION_EXECUTION_STATE_ERROR" => Self::Error,
+            "AUTOMATION_EXECUTION_STATE_TERMINATE" => Self::Terminate,
+            "AUTOMATION_EXECUTION_STATE_WAITING" => Self::Waiting,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AutomationExecutionState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AutomationExecutionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -890,22 +869,7 @@ impl<'de> serde::Deserialize<'de> for AutomationExecutionState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "AUTOMATION_EXECUTION_STATE_UNSPECIFIED" => Self::Unspecified,
-                "AUTOMATION_EXECUTION_STATE_PENDING" => Self::Pending,
-                "AUTOMATION_EXECUTION_STATE_CREATING" => Self::Creating,
-                "AUTOMATION_EXECUTION_STATE_GET_STEP" => Self::GetStep,
-                "AUTOMATION_EXECUTION_STATE_PROCESS_STEP" => Self::ProcessStep,
-                "AUTOMATION_EXECUTION_STATE_COMPLETE_STEP" => Self::CompleteStep,
-                "AUTOMATION_EXECUTION_STATE_DONE" => Self::Done,
-                "AUTOMATION_EXECUTION_STATE_ERROR" => Self::Error,
-                "AUTOMATION_EXECUTION_STATE_TERMINATE" => Self::Terminate,
-                "AUTOMATION_EXECUTION_STATE_WAITING" => Self::Waiting,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -1174,7 +1138,7 @@ pub enum AutomationPrimaryTriggerType {
     /// `TRIGGER_TYPE_ACCESS_CONFLICT`
     AccessConflict,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AutomationPrimaryTriggerType {
@@ -1194,8 +1158,42 @@ impl AutomationPrimaryTriggerType {
             Self::Form => "TRIGGER_TYPE_FORM",
             Self::ScheduleAppUser => "TRIGGER_TYPE_SCHEDULE_APP_USER",
             Self::AccessConflict => "TRIGGER_TYPE_ACCESS_CONFLICT",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AutomationPrimaryTriggerType {
+    fn from(value: &str) -> Self {
+        match value {
+            "TRIGGER_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "TRIGGER_TYPE_USER_PROFILE_CHANGE" => Self::UserProfileChange,
+            "TRIGGER_TYPE_APP_USER_CREATE" => Self::AppUserCreate,
+            "TRIGGER_TYPE_APP_USER_UPDATE" => Self::AppUserUpdate,
+            "TRIGGER_TYPE_UNUSED_ACCESS" => Self::UnusedAccess,
+            "TRIGGER_TYPE_USER_CREATED" => Self::UserCreated,
+            "TRIGGER_TYPE_GRANT_FOUND" => Self::GrantFound,
+            "TRIGGER_TYPE_GRANT_DELETED" => Self::GrantDeleted,
+            "TRIGGER_TYPE_WEBHOOK" => Self::Webhook,
+            "TRIGGER_TYPE_SCHEDULE" => Self::Schedule,
+            "TRIGGER_TYPE_FORM" => Self::Form,
+            "TRIGGER_TYPE_SCHEDULE_APP_USER" => Self::ScheduleAppUser,
+            "TRIGGER_TYPE_ACCESS_CONFLICT" => Self::AccessConflict,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AutomationPrimaryTriggerType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AutomationPrimaryTriggerType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1209,25 +1207,7 @@ impl<'de> serde::Deserialize<'de> for AutomationPrimaryTriggerType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TRIGGER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "TRIGGER_TYPE_USER_PROFILE_CHANGE" => Self::UserProfileChange,
-                "TRIGGER_TYPE_APP_USER_CREATE" => Self::AppUserCreate,
-                "TRIGGER_TYPE_APP_USER_UPDATE" => Self::AppUserUpdate,
-                "TRIGGER_TYPE_UNUSED_ACCESS" => Self::UnusedAccess,
-                "TRIGGER_TYPE_USER_CREATED" => Self::UserCreated,
-                "TRIGGER_TYPE_GRANT_FOUND" => Self::GrantFound,
-                "TRIGGER_TYPE_GRANT_DELETED" => Self::GrantDeleted,
-                "TRIGGER_TYPE_WEBHOOK" => Self::Webhook,
-                "TRIGGER_TYPE_SCHEDULE" => Self::Schedule,
-                "TRIGGER_TYPE_FORM" => Self::Form,
-                "TRIGGER_TYPE_SCHEDULE_APP_USER" => Self::ScheduleAppUser,
-                "TRIGGER_TYPE_ACCESS_CONFLICT" => Self::AccessConflict,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -1972,7 +1952,7 @@ pub enum AutomationsTaskActionTaskTypesItem {
     /// `TASK_TYPE_REVIEW`
     Review,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AutomationsTaskActionTaskTypesItem {
@@ -1983,8 +1963,33 @@ impl AutomationsTaskActionTaskTypesItem {
             Self::Request => "TASK_TYPE_REQUEST",
             Self::Revoke => "TASK_TYPE_REVOKE",
             Self::Review => "TASK_TYPE_REVIEW",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AutomationsTaskActionTaskTypesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "TASK_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "TASK_TYPE_REQUEST" => Self::Request,
+            "TASK_TYPE_REVOKE" => Self::Revoke,
+            "TASK_TYPE_REVIEW" => Self::Review,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AutomationsTaskActionTaskTypesItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AutomationsTaskActionTaskTypesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1998,16 +2003,7 @@ impl<'de> serde::Deserialize<'de> for AutomationsTaskActionTaskTypesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TASK_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "TASK_TYPE_REQUEST" => Self::Request,
-                "TASK_TYPE_REVOKE" => Self::Revoke,
-                "TASK_TYPE_REVIEW" => Self::Review,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -2022,7 +2018,7 @@ pub enum AutomationsTaskActionTaskUserRelation {
     /// `TASK_USER_RELATION_SUBJECT`
     Subject,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AutomationsTaskActionTaskUserRelation {
@@ -2032,8 +2028,32 @@ impl AutomationsTaskActionTaskUserRelation {
             Self::Unspecified => "TASK_USER_RELATION_UNSPECIFIED",
             Self::Assignee => "TASK_USER_RELATION_ASSIGNEE",
             Self::Subject => "TASK_USER_RELATION_SUBJECT",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AutomationsTaskActionTaskUserRelation {
+    fn from(value: &str) -> Self {
+        match value {
+            "TASK_USER_RELATION_UNSPECIFIED" => Self::Unspecified,
+            "TASK_USER_RELATION_ASSIGNEE" => Self::Assignee,
+            "TASK_USER_RELATION_SUBJECT" => Self::Subject,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AutomationsTaskActionTaskUserRelation {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AutomationsTaskActionTaskUserRelation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -2047,15 +2067,7 @@ impl<'de> serde::Deserialize<'de> for AutomationsTaskActionTaskUserRelation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TASK_USER_RELATION_UNSPECIFIED" => Self::Unspecified,
-                "TASK_USER_RELATION_ASSIGNEE" => Self::Assignee,
-                "TASK_USER_RELATION_SUBJECT" => Self::Subject,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -4003,7 +4015,7 @@ pub enum GrantFilterGrantFilterType {
     /// `GRANT_FILTER_TYPE_TEMPORARY`
     Temporary,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl GrantFilterGrantFilterType {
@@ -4013,8 +4025,32 @@ impl GrantFilterGrantFilterType {
             Self::Unspecified => "GRANT_FILTER_TYPE_UNSPECIFIED",
             Self::Permanent => "GRANT_FILTER_TYPE_PERMANENT",
             Self::Temporary => "GRANT_FILTER_TYPE_TEMPORARY",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for GrantFilterGrantFilterType {
+    fn from(value: &str) -> Self {
+        match value {
+            "GRANT_FILTER_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "GRANT_FILTER_TYPE_PERMANENT" => Self::Permanent,
+            "GRANT_FILTER_TYPE_TEMPORARY" => Self::Temporary,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for GrantFilterGrantFilterType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for GrantFilterGrantFilterType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -4028,15 +4064,7 @@ impl<'de> serde::Deserialize<'de> for GrantFilterGrantFilterType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "GRANT_FILTER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "GRANT_FILTER_TYPE_PERMANENT" => Self::Permanent,
-                "GRANT_FILTER_TYPE_TEMPORARY" => Self::Temporary,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -4053,7 +4081,7 @@ pub enum GrantFilterGrantJustificationType {
     /// `GRANT_JUSTIFICATION_TYPE_DIRECT`
     Direct,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl GrantFilterGrantJustificationType {
@@ -4064,8 +4092,33 @@ impl GrantFilterGrantJustificationType {
             Self::All => "GRANT_JUSTIFICATION_TYPE_ALL",
             Self::ConductorOne => "GRANT_JUSTIFICATION_TYPE_CONDUCTOR_ONE",
             Self::Direct => "GRANT_JUSTIFICATION_TYPE_DIRECT",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for GrantFilterGrantJustificationType {
+    fn from(value: &str) -> Self {
+        match value {
+            "GRANT_JUSTIFICATION_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "GRANT_JUSTIFICATION_TYPE_ALL" => Self::All,
+            "GRANT_JUSTIFICATION_TYPE_CONDUCTOR_ONE" => Self::ConductorOne,
+            "GRANT_JUSTIFICATION_TYPE_DIRECT" => Self::Direct,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for GrantFilterGrantJustificationType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for GrantFilterGrantJustificationType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -4079,16 +4132,7 @@ impl<'de> serde::Deserialize<'de> for GrantFilterGrantJustificationType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "GRANT_JUSTIFICATION_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "GRANT_JUSTIFICATION_TYPE_ALL" => Self::All,
-                "GRANT_JUSTIFICATION_TYPE_CONDUCTOR_ONE" => Self::ConductorOne,
-                "GRANT_JUSTIFICATION_TYPE_DIRECT" => Self::Direct,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -4103,7 +4147,7 @@ pub enum GrantFilterGrantSourceFilter {
     /// `GRANT_SOURCE_FILTER_INHERITED`
     Inherited,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl GrantFilterGrantSourceFilter {
@@ -4113,8 +4157,32 @@ impl GrantFilterGrantSourceFilter {
             Self::Unspecified => "GRANT_SOURCE_FILTER_UNSPECIFIED",
             Self::Direct => "GRANT_SOURCE_FILTER_DIRECT",
             Self::Inherited => "GRANT_SOURCE_FILTER_INHERITED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for GrantFilterGrantSourceFilter {
+    fn from(value: &str) -> Self {
+        match value {
+            "GRANT_SOURCE_FILTER_UNSPECIFIED" => Self::Unspecified,
+            "GRANT_SOURCE_FILTER_DIRECT" => Self::Direct,
+            "GRANT_SOURCE_FILTER_INHERITED" => Self::Inherited,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for GrantFilterGrantSourceFilter {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for GrantFilterGrantSourceFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -4128,15 +4196,7 @@ impl<'de> serde::Deserialize<'de> for GrantFilterGrantSourceFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "GRANT_SOURCE_FILTER_UNSPECIFIED" => Self::Unspecified,
-                "GRANT_SOURCE_FILTER_DIRECT" => Self::Direct,
-                "GRANT_SOURCE_FILTER_INHERITED" => Self::Inherited,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -4822,9 +4882,7 @@ pub struct SearchAutomationExecutionsRequest {
     /// The executionId field.
     pub execution_id: Option<i64>,
     /// The executionStepStates field.
-    pub execution_step_states: Vec<
-        SearchAutomationExecutionsRequestExecutionStepStatesItem,
-    >,
+    pub execution_step_states: Vec<AutomationExecutionState>,
     /// The `expandMask` property.
     pub expand_mask: Option<AutomationExecutionExpandMask>,
     /// The pageSize field.
@@ -4905,83 +4963,6 @@ impl wire::ReadFields for SearchAutomationExecutionsRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.automations.v1.SearchAutomationExecutionsRequest/properties/executionStepStates/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SearchAutomationExecutionsRequestExecutionStepStatesItem {
-    /// `AUTOMATION_EXECUTION_STATE_UNSPECIFIED`
-    Unspecified,
-    /// `AUTOMATION_EXECUTION_STATE_PENDING`
-    Pending,
-    /// `AUTOMATION_EXECUTION_STATE_CREATING`
-    Creating,
-    /// `AUTOMATION_EXECUTION_STATE_GET_STEP`
-    GetStep,
-    /// `AUTOMATION_EXECUTION_STATE_PROCESS_STEP`
-    ProcessStep,
-    /// `AUTOMATION_EXECUTION_STATE_COMPLETE_STEP`
-    CompleteStep,
-    /// `AUTOMATION_EXECUTION_STATE_DONE`
-    Done,
-    /// `AUTOMATION_EXECUTION_STATE_ERROR`
-    Error,
-    /// `AUTOMATION_EXECUTION_STATE_TERMINATE`
-    Terminate,
-    /// `AUTOMATION_EXECUTION_STATE_WAITING`
-    Waiting,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl SearchAutomationExecutionsRequestExecutionStepStatesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "AUTOMATION_EXECUTION_STATE_UNSPECIFIED",
-            Self::Pending => "AUTOMATION_EXECUTION_STATE_PENDING",
-            Self::Creating => "AUTOMATION_EXECUTION_STATE_CREATING",
-            Self::GetStep => "AUTOMATION_EXECUTION_STATE_GET_STEP",
-            Self::ProcessStep => "AUTOMATION_EXECUTION_STATE_PROCESS_STEP",
-            Self::CompleteStep => "AUTOMATION_EXECUTION_STATE_COMPLETE_STEP",
-            Self::Done => "AUTOMATION_EXECUTION_STATE_DONE",
-            Self::Error => "AUTOMATION_EXECUTION_STATE_ERROR",
-            Self::Terminate => "AUTOMATION_EXECUTION_STATE_TERMINATE",
-            Self::Waiting => "AUTOMATION_EXECUTION_STATE_WAITING",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for SearchAutomationExecutionsRequestExecutionStepStatesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for SearchAutomationExecutionsRequestExecutionStepStatesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "AUTOMATION_EXECUTION_STATE_UNSPECIFIED" => Self::Unspecified,
-                "AUTOMATION_EXECUTION_STATE_PENDING" => Self::Pending,
-                "AUTOMATION_EXECUTION_STATE_CREATING" => Self::Creating,
-                "AUTOMATION_EXECUTION_STATE_GET_STEP" => Self::GetStep,
-                "AUTOMATION_EXECUTION_STATE_PROCESS_STEP" => Self::ProcessStep,
-                "AUTOMATION_EXECUTION_STATE_COMPLETE_STEP" => Self::CompleteStep,
-                "AUTOMATION_EXECUTION_STATE_DONE" => Self::Done,
-                "AUTOMATION_EXECUTION_STATE_ERROR" => Self::Error,
-                "AUTOMATION_EXECUTION_STATE_TERMINATE" => Self::Terminate,
-                "AUTOMATION_EXECUTION_STATE_WAITING" => Self::Waiting,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -5157,7 +5138,7 @@ pub struct SearchAutomationsRequest {
     /// The refs field.
     pub refs: Vec<AutomationTemplateRef>,
     /// The triggerTypes field.
-    pub trigger_types: Vec<SearchAutomationsRequestTriggerTypesItem>,
+    pub trigger_types: Vec<AutomationPrimaryTriggerType>,
 }
 
 impl serde::Serialize for SearchAutomationsRequest {
@@ -5214,94 +5195,6 @@ impl wire::ReadFields for SearchAutomationsRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.automations.v1.SearchAutomationsRequest/properties/triggerTypes/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SearchAutomationsRequestTriggerTypesItem {
-    /// `TRIGGER_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `TRIGGER_TYPE_USER_PROFILE_CHANGE`
-    UserProfileChange,
-    /// `TRIGGER_TYPE_APP_USER_CREATE`
-    AppUserCreate,
-    /// `TRIGGER_TYPE_APP_USER_UPDATE`
-    AppUserUpdate,
-    /// `TRIGGER_TYPE_UNUSED_ACCESS`
-    UnusedAccess,
-    /// `TRIGGER_TYPE_USER_CREATED`
-    UserCreated,
-    /// `TRIGGER_TYPE_GRANT_FOUND`
-    GrantFound,
-    /// `TRIGGER_TYPE_GRANT_DELETED`
-    GrantDeleted,
-    /// `TRIGGER_TYPE_WEBHOOK`
-    Webhook,
-    /// `TRIGGER_TYPE_SCHEDULE`
-    Schedule,
-    /// `TRIGGER_TYPE_FORM`
-    Form,
-    /// `TRIGGER_TYPE_SCHEDULE_APP_USER`
-    ScheduleAppUser,
-    /// `TRIGGER_TYPE_ACCESS_CONFLICT`
-    AccessConflict,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl SearchAutomationsRequestTriggerTypesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "TRIGGER_TYPE_UNSPECIFIED",
-            Self::UserProfileChange => "TRIGGER_TYPE_USER_PROFILE_CHANGE",
-            Self::AppUserCreate => "TRIGGER_TYPE_APP_USER_CREATE",
-            Self::AppUserUpdate => "TRIGGER_TYPE_APP_USER_UPDATE",
-            Self::UnusedAccess => "TRIGGER_TYPE_UNUSED_ACCESS",
-            Self::UserCreated => "TRIGGER_TYPE_USER_CREATED",
-            Self::GrantFound => "TRIGGER_TYPE_GRANT_FOUND",
-            Self::GrantDeleted => "TRIGGER_TYPE_GRANT_DELETED",
-            Self::Webhook => "TRIGGER_TYPE_WEBHOOK",
-            Self::Schedule => "TRIGGER_TYPE_SCHEDULE",
-            Self::Form => "TRIGGER_TYPE_FORM",
-            Self::ScheduleAppUser => "TRIGGER_TYPE_SCHEDULE_APP_USER",
-            Self::AccessConflict => "TRIGGER_TYPE_ACCESS_CONFLICT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for SearchAutomationsRequestTriggerTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SearchAutomationsRequestTriggerTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TRIGGER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "TRIGGER_TYPE_USER_PROFILE_CHANGE" => Self::UserProfileChange,
-                "TRIGGER_TYPE_APP_USER_CREATE" => Self::AppUserCreate,
-                "TRIGGER_TYPE_APP_USER_UPDATE" => Self::AppUserUpdate,
-                "TRIGGER_TYPE_UNUSED_ACCESS" => Self::UnusedAccess,
-                "TRIGGER_TYPE_USER_CREATED" => Self::UserCreated,
-                "TRIGGER_TYPE_GRANT_FOUND" => Self::GrantFound,
-                "TRIGGER_TYPE_GRANT_DELETED" => Self::GrantDeleted,
-                "TRIGGER_TYPE_WEBHOOK" => Self::Webhook,
-                "TRIGGER_TYPE_SCHEDULE" => Self::Schedule,
-                "TRIGGER_TYPE_FORM" => Self::Form,
-                "TRIGGER_TYPE_SCHEDULE_APP_USER" => Self::ScheduleAppUser,
-                "TRIGGER_TYPE_ACCESS_CONFLICT" => Self::AccessConflict,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -5750,7 +5643,7 @@ pub struct UpdateUser {
     /// See the documentation for `c1.api.automations.v1.UpdateUser` for more details.
     ///
     /// Part of the oneof `user_status`: set at most one of this and `userStatusCel`.
-    pub user_status_enum: Option<UpdateUserUserStatusEnum>,
+    pub user_status_enum: Option<UserStatus>,
 }
 
 impl serde::Serialize for UpdateUser {
@@ -5804,60 +5697,6 @@ impl wire::ReadFields for UpdateUser {
     }
 }
 
-/// The userStatusEnum field.
-/// This field is part of the `user_status` oneof.
-/// See the documentation for `c1.api.automations.v1.UpdateUser` for more details.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UpdateUserUserStatusEnum {
-    /// `UNKNOWN`
-    Unknown2,
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// `DELETED`
-    Deleted,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl UpdateUserUserStatusEnum {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown2 => "UNKNOWN",
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Deleted => "DELETED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for UpdateUserUserStatusEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UpdateUserUserStatusEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "UNKNOWN" => Self::Unknown2,
-                "ENABLED" => Self::Enabled,
-                "DISABLED" => Self::Disabled,
-                "DELETED" => Self::Deleted,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
 /// The UsageBasedRevocationTrigger message.
 ///
 /// This message contains a oneof named cold_start_schedule. Only a single field of the following list may be set at a time:
@@ -5880,9 +5719,7 @@ pub struct UsageBasedRevocationTrigger {
     /// Part of the oneof `cold_start_schedule`: set at most one of this and `runDelayed`.
     pub run_immediately: Option<RunImmediately>,
     /// The targetedAppUserTypes field.
-    pub targeted_app_user_types: Vec<
-        UsageBasedRevocationTriggerTargetedAppUserTypesItem,
-    >,
+    pub targeted_app_user_types: Vec<AppUserAppUserType>,
     /// The targetedEntitlementRefs field.
     pub targeted_entitlement_refs: Vec<AppEntitlementRef>,
     /// The unusedForDays field.
@@ -5982,59 +5819,6 @@ impl wire::ReadFields for UsageBasedRevocationTrigger {
             }
         }
         Ok(())
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.automations.v1.UsageBasedRevocationTrigger/properties/targetedAppUserTypes/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UsageBasedRevocationTriggerTargetedAppUserTypesItem {
-    /// `APP_USER_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `APP_USER_TYPE_USER`
-    User,
-    /// `APP_USER_TYPE_SERVICE_ACCOUNT`
-    ServiceAccount,
-    /// `APP_USER_TYPE_SYSTEM_ACCOUNT`
-    SystemAccount,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl UsageBasedRevocationTriggerTargetedAppUserTypesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "APP_USER_TYPE_UNSPECIFIED",
-            Self::User => "APP_USER_TYPE_USER",
-            Self::ServiceAccount => "APP_USER_TYPE_SERVICE_ACCOUNT",
-            Self::SystemAccount => "APP_USER_TYPE_SYSTEM_ACCOUNT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for UsageBasedRevocationTriggerTargetedAppUserTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for UsageBasedRevocationTriggerTargetedAppUserTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_TYPE_USER" => Self::User,
-                "APP_USER_TYPE_SERVICE_ACCOUNT" => Self::ServiceAccount,
-                "APP_USER_TYPE_SYSTEM_ACCOUNT" => Self::SystemAccount,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 

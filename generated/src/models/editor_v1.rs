@@ -81,7 +81,7 @@ impl wire::ReadFields for EditorMarker {
 #[non_exhaustive]
 pub enum EditorMarkerSeverity {
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `HINT`
     Hint,
     /// `INFO`
@@ -91,20 +91,46 @@ pub enum EditorMarkerSeverity {
     /// `ERROR`
     Error,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl EditorMarkerSeverity {
     /// The value as the API spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Hint => "HINT",
             Self::Info => "INFO",
             Self::Warning => "WARNING",
             Self::Error => "ERROR",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for EditorMarkerSeverity {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNKNOWN" => Self::Unknown,
+            "HINT" => Self::Hint,
+            "INFO" => Self::Info,
+            "WARNING" => Self::Warning,
+            "ERROR" => Self::Error,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for EditorMarkerSeverity {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for EditorMarkerSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -118,16 +144,6 @@ impl<'de> serde::Deserialize<'de> for EditorMarkerSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "UNKNOWN" => Self::Unknown2,
-                "HINT" => Self::Hint,
-                "INFO" => Self::Info,
-                "WARNING" => Self::Warning,
-                "ERROR" => Self::Error,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }

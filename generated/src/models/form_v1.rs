@@ -887,7 +887,7 @@ pub enum FormSelectFieldType {
     /// `SELECT_TYPE_BUTTONS`
     Buttons,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl FormSelectFieldType {
@@ -898,8 +898,33 @@ impl FormSelectFieldType {
             Self::Dropdown => "SELECT_TYPE_DROPDOWN",
             Self::Radio => "SELECT_TYPE_RADIO",
             Self::Buttons => "SELECT_TYPE_BUTTONS",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for FormSelectFieldType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SELECT_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "SELECT_TYPE_DROPDOWN" => Self::Dropdown,
+            "SELECT_TYPE_RADIO" => Self::Radio,
+            "SELECT_TYPE_BUTTONS" => Self::Buttons,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for FormSelectFieldType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for FormSelectFieldType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -913,16 +938,7 @@ impl<'de> serde::Deserialize<'de> for FormSelectFieldType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SELECT_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "SELECT_TYPE_DROPDOWN" => Self::Dropdown,
-                "SELECT_TYPE_RADIO" => Self::Radio,
-                "SELECT_TYPE_BUTTONS" => Self::Buttons,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 

@@ -223,7 +223,7 @@ pub enum FunctionFunctionType {
     /// `FUNCTION_TYPE_ANY`
     Any,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl FunctionFunctionType {
@@ -232,8 +232,31 @@ impl FunctionFunctionType {
         match self {
             Self::Unspecified => "FUNCTION_TYPE_UNSPECIFIED",
             Self::Any => "FUNCTION_TYPE_ANY",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for FunctionFunctionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "FUNCTION_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "FUNCTION_TYPE_ANY" => Self::Any,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for FunctionFunctionType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for FunctionFunctionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -247,14 +270,7 @@ impl<'de> serde::Deserialize<'de> for FunctionFunctionType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "FUNCTION_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "FUNCTION_TYPE_ANY" => Self::Any,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -501,7 +517,7 @@ pub enum FunctionInvocationStatus {
     /// `FUNCTION_INVOCATION_STATUS_ERROR`
     Error,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl FunctionInvocationStatus {
@@ -513,8 +529,34 @@ impl FunctionInvocationStatus {
             Self::Running => "FUNCTION_INVOCATION_STATUS_RUNNING",
             Self::Success => "FUNCTION_INVOCATION_STATUS_SUCCESS",
             Self::Error => "FUNCTION_INVOCATION_STATUS_ERROR",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for FunctionInvocationStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "FUNCTION_INVOCATION_STATUS_UNSPECIFIED" => Self::Unspecified,
+            "FUNCTION_INVOCATION_STATUS_PENDING" => Self::Pending,
+            "FUNCTION_INVOCATION_STATUS_RUNNING" => Self::Running,
+            "FUNCTION_INVOCATION_STATUS_SUCCESS" => Self::Success,
+            "FUNCTION_INVOCATION_STATUS_ERROR" => Self::Error,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for FunctionInvocationStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for FunctionInvocationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -528,17 +570,7 @@ impl<'de> serde::Deserialize<'de> for FunctionInvocationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "FUNCTION_INVOCATION_STATUS_UNSPECIFIED" => Self::Unspecified,
-                "FUNCTION_INVOCATION_STATUS_PENDING" => Self::Pending,
-                "FUNCTION_INVOCATION_STATUS_RUNNING" => Self::Running,
-                "FUNCTION_INVOCATION_STATUS_SUCCESS" => Self::Success,
-                "FUNCTION_INVOCATION_STATUS_ERROR" => Self::Error,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -749,7 +781,7 @@ pub enum FunctionTestResultStatus {
     /// `FUNCTION_TEST_RESULT_STATUS_SKIPPED`
     Skipped,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl FunctionTestResultStatus {
@@ -760,8 +792,33 @@ impl FunctionTestResultStatus {
             Self::Ok => "FUNCTION_TEST_RESULT_STATUS_OK",
             Self::Fail => "FUNCTION_TEST_RESULT_STATUS_FAIL",
             Self::Skipped => "FUNCTION_TEST_RESULT_STATUS_SKIPPED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for FunctionTestResultStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "FUNCTION_TEST_RESULT_STATUS_UNSPECIFIED" => Self::Unspecified,
+            "FUNCTION_TEST_RESULT_STATUS_OK" => Self::Ok,
+            "FUNCTION_TEST_RESULT_STATUS_FAIL" => Self::Fail,
+            "FUNCTION_TEST_RESULT_STATUS_SKIPPED" => Self::Skipped,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for FunctionTestResultStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for FunctionTestResultStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -775,16 +832,7 @@ impl<'de> serde::Deserialize<'de> for FunctionTestResultStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "FUNCTION_TEST_RESULT_STATUS_UNSPECIFIED" => Self::Unspecified,
-                "FUNCTION_TEST_RESULT_STATUS_OK" => Self::Ok,
-                "FUNCTION_TEST_RESULT_STATUS_FAIL" => Self::Fail,
-                "FUNCTION_TEST_RESULT_STATUS_SKIPPED" => Self::Skipped,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -979,7 +1027,7 @@ impl wire::ReadFields for FunctionsInvocationServiceListResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionsSearchRequest {
     /// The functionTypes field.
-    pub function_types: Vec<FunctionsSearchRequestFunctionTypesItem>,
+    pub function_types: Vec<FunctionFunctionType>,
     /// The pageSize field.
     pub page_size: Option<i32>,
     /// The pageToken field.
@@ -1034,50 +1082,6 @@ impl wire::ReadFields for FunctionsSearchRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.functions.v1.FunctionsSearchRequest/properties/functionTypes/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FunctionsSearchRequestFunctionTypesItem {
-    /// `FUNCTION_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `FUNCTION_TYPE_ANY`
-    Any,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl FunctionsSearchRequestFunctionTypesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "FUNCTION_TYPE_UNSPECIFIED",
-            Self::Any => "FUNCTION_TYPE_ANY",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for FunctionsSearchRequestFunctionTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FunctionsSearchRequestFunctionTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "FUNCTION_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "FUNCTION_TYPE_ANY" => Self::Any,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -1139,7 +1143,7 @@ pub struct FunctionsServiceCreateFunctionRequest {
     /// The displayName field.
     pub display_name: Option<String>,
     /// The functionType field.
-    pub function_type: Option<FunctionsServiceCreateFunctionRequestFunctionType>,
+    pub function_type: Option<FunctionFunctionType>,
     /// The initialContent field.
     pub initial_content: std::collections::BTreeMap<String, Vec<u8>>,
 }
@@ -1200,50 +1204,6 @@ impl wire::ReadFields for FunctionsServiceCreateFunctionRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// The functionType field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FunctionsServiceCreateFunctionRequestFunctionType {
-    /// `FUNCTION_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `FUNCTION_TYPE_ANY`
-    Any,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl FunctionsServiceCreateFunctionRequestFunctionType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "FUNCTION_TYPE_UNSPECIFIED",
-            Self::Any => "FUNCTION_TYPE_ANY",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for FunctionsServiceCreateFunctionRequestFunctionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FunctionsServiceCreateFunctionRequestFunctionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "FUNCTION_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "FUNCTION_TYPE_ANY" => Self::Any,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 

@@ -165,56 +165,88 @@ impl wire::ReadFields for ExternalClientInfo {
 #[non_exhaustive]
 pub enum ExternalClientInfoWellKnownClient {
     /// `WELL_KNOWN_CLIENT_UNSPECIFIED`
-    WellKnownClientUnspecified,
+    Unspecified,
     /// `WELL_KNOWN_CLIENT_UNKNOWN`
-    WellKnownClientUnknown,
+    Unknown,
     /// `WELL_KNOWN_CLIENT_CLAUDE_AI`
-    WellKnownClientClaudeAi,
+    ClaudeAi,
     /// `WELL_KNOWN_CLIENT_CLAUDE_DESKTOP`
-    WellKnownClientClaudeDesktop,
+    ClaudeDesktop,
     /// `WELL_KNOWN_CLIENT_CLAUDE_CODE`
-    WellKnownClientClaudeCode,
+    ClaudeCode,
     /// `WELL_KNOWN_CLIENT_MCP_INSPECTOR`
-    WellKnownClientMcpInspector,
+    McpInspector,
     /// `WELL_KNOWN_CLIENT_CHATGPT`
-    WellKnownClientChatgpt,
+    Chatgpt,
     /// `WELL_KNOWN_CLIENT_VSCODE`
-    WellKnownClientVscode,
+    Vscode,
     /// `WELL_KNOWN_CLIENT_CURSOR`
-    WellKnownClientCursor,
+    Cursor,
     /// `WELL_KNOWN_CLIENT_WINDSURF`
-    WellKnownClientWindsurf,
+    Windsurf,
     /// `WELL_KNOWN_CLIENT_ZED`
-    WellKnownClientZed,
+    Zed,
     /// `WELL_KNOWN_CLIENT_JETBRAINS`
-    WellKnownClientJetbrains,
+    Jetbrains,
     /// `WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT`
-    WellKnownClientDockerMcpToolkit,
+    DockerMcpToolkit,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl ExternalClientInfoWellKnownClient {
     /// The value as the API spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::WellKnownClientUnspecified => "WELL_KNOWN_CLIENT_UNSPECIFIED",
-            Self::WellKnownClientUnknown => "WELL_KNOWN_CLIENT_UNKNOWN",
-            Self::WellKnownClientClaudeAi => "WELL_KNOWN_CLIENT_CLAUDE_AI",
-            Self::WellKnownClientClaudeDesktop => "WELL_KNOWN_CLIENT_CLAUDE_DESKTOP",
-            Self::WellKnownClientClaudeCode => "WELL_KNOWN_CLIENT_CLAUDE_CODE",
-            Self::WellKnownClientMcpInspector => "WELL_KNOWN_CLIENT_MCP_INSPECTOR",
-            Self::WellKnownClientChatgpt => "WELL_KNOWN_CLIENT_CHATGPT",
-            Self::WellKnownClientVscode => "WELL_KNOWN_CLIENT_VSCODE",
-            Self::WellKnownClientCursor => "WELL_KNOWN_CLIENT_CURSOR",
-            Self::WellKnownClientWindsurf => "WELL_KNOWN_CLIENT_WINDSURF",
-            Self::WellKnownClientZed => "WELL_KNOWN_CLIENT_ZED",
-            Self::WellKnownClientJetbrains => "WELL_KNOWN_CLIENT_JETBRAINS",
-            Self::WellKnownClientDockerMcpToolkit => {
-                "WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT"
-            }
-            Self::Unknown(value) => value,
+            Self::Unspecified => "WELL_KNOWN_CLIENT_UNSPECIFIED",
+            Self::Unknown => "WELL_KNOWN_CLIENT_UNKNOWN",
+            Self::ClaudeAi => "WELL_KNOWN_CLIENT_CLAUDE_AI",
+            Self::ClaudeDesktop => "WELL_KNOWN_CLIENT_CLAUDE_DESKTOP",
+            Self::ClaudeCode => "WELL_KNOWN_CLIENT_CLAUDE_CODE",
+            Self::McpInspector => "WELL_KNOWN_CLIENT_MCP_INSPECTOR",
+            Self::Chatgpt => "WELL_KNOWN_CLIENT_CHATGPT",
+            Self::Vscode => "WELL_KNOWN_CLIENT_VSCODE",
+            Self::Cursor => "WELL_KNOWN_CLIENT_CURSOR",
+            Self::Windsurf => "WELL_KNOWN_CLIENT_WINDSURF",
+            Self::Zed => "WELL_KNOWN_CLIENT_ZED",
+            Self::Jetbrains => "WELL_KNOWN_CLIENT_JETBRAINS",
+            Self::DockerMcpToolkit => "WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT",
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for ExternalClientInfoWellKnownClient {
+    fn from(value: &str) -> Self {
+        match value {
+            "WELL_KNOWN_CLIENT_UNSPECIFIED" => Self::Unspecified,
+            "WELL_KNOWN_CLIENT_UNKNOWN" => Self::Unknown,
+            "WELL_KNOWN_CLIENT_CLAUDE_AI" => Self::ClaudeAi,
+            "WELL_KNOWN_CLIENT_CLAUDE_DESKTOP" => Self::ClaudeDesktop,
+            "WELL_KNOWN_CLIENT_CLAUDE_CODE" => Self::ClaudeCode,
+            "WELL_KNOWN_CLIENT_MCP_INSPECTOR" => Self::McpInspector,
+            "WELL_KNOWN_CLIENT_CHATGPT" => Self::Chatgpt,
+            "WELL_KNOWN_CLIENT_VSCODE" => Self::Vscode,
+            "WELL_KNOWN_CLIENT_CURSOR" => Self::Cursor,
+            "WELL_KNOWN_CLIENT_WINDSURF" => Self::Windsurf,
+            "WELL_KNOWN_CLIENT_ZED" => Self::Zed,
+            "WELL_KNOWN_CLIENT_JETBRAINS" => Self::Jetbrains,
+            "WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT" => Self::DockerMcpToolkit,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for ExternalClientInfoWellKnownClient {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ExternalClientInfoWellKnownClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -228,27 +260,7 @@ impl<'de> serde::Deserialize<'de> for ExternalClientInfoWellKnownClient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "WELL_KNOWN_CLIENT_UNSPECIFIED" => Self::WellKnownClientUnspecified,
-                "WELL_KNOWN_CLIENT_UNKNOWN" => Self::WellKnownClientUnknown,
-                "WELL_KNOWN_CLIENT_CLAUDE_AI" => Self::WellKnownClientClaudeAi,
-                "WELL_KNOWN_CLIENT_CLAUDE_DESKTOP" => Self::WellKnownClientClaudeDesktop,
-                "WELL_KNOWN_CLIENT_CLAUDE_CODE" => Self::WellKnownClientClaudeCode,
-                "WELL_KNOWN_CLIENT_MCP_INSPECTOR" => Self::WellKnownClientMcpInspector,
-                "WELL_KNOWN_CLIENT_CHATGPT" => Self::WellKnownClientChatgpt,
-                "WELL_KNOWN_CLIENT_VSCODE" => Self::WellKnownClientVscode,
-                "WELL_KNOWN_CLIENT_CURSOR" => Self::WellKnownClientCursor,
-                "WELL_KNOWN_CLIENT_WINDSURF" => Self::WellKnownClientWindsurf,
-                "WELL_KNOWN_CLIENT_ZED" => Self::WellKnownClientZed,
-                "WELL_KNOWN_CLIENT_JETBRAINS" => Self::WellKnownClientJetbrains,
-                "WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT" => {
-                    Self::WellKnownClientDockerMcpToolkit
-                }
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -264,9 +276,7 @@ pub struct ExternalClientSearchServiceSearchRequest {
     /// Filter by specific user IDs
     pub users: Vec<UserRef>,
     /// Filter by well-known client type (e.g., CLAUDE_CODE, CURSOR, etc.)
-    pub well_known_clients: Vec<
-        ExternalClientSearchServiceSearchRequestWellKnownClientsItem,
-    >,
+    pub well_known_clients: Vec<ExternalClientInfoWellKnownClient>,
 }
 
 impl serde::Serialize for ExternalClientSearchServiceSearchRequest {
@@ -321,99 +331,6 @@ impl wire::ReadFields for ExternalClientSearchServiceSearchRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.iam.v1.ExternalClientSearchServiceSearchRequest/properties/wellKnownClients/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ExternalClientSearchServiceSearchRequestWellKnownClientsItem {
-    /// `WELL_KNOWN_CLIENT_UNSPECIFIED`
-    WellKnownClientUnspecified,
-    /// `WELL_KNOWN_CLIENT_UNKNOWN`
-    WellKnownClientUnknown,
-    /// `WELL_KNOWN_CLIENT_CLAUDE_AI`
-    WellKnownClientClaudeAi,
-    /// `WELL_KNOWN_CLIENT_CLAUDE_DESKTOP`
-    WellKnownClientClaudeDesktop,
-    /// `WELL_KNOWN_CLIENT_CLAUDE_CODE`
-    WellKnownClientClaudeCode,
-    /// `WELL_KNOWN_CLIENT_MCP_INSPECTOR`
-    WellKnownClientMcpInspector,
-    /// `WELL_KNOWN_CLIENT_CHATGPT`
-    WellKnownClientChatgpt,
-    /// `WELL_KNOWN_CLIENT_VSCODE`
-    WellKnownClientVscode,
-    /// `WELL_KNOWN_CLIENT_CURSOR`
-    WellKnownClientCursor,
-    /// `WELL_KNOWN_CLIENT_WINDSURF`
-    WellKnownClientWindsurf,
-    /// `WELL_KNOWN_CLIENT_ZED`
-    WellKnownClientZed,
-    /// `WELL_KNOWN_CLIENT_JETBRAINS`
-    WellKnownClientJetbrains,
-    /// `WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT`
-    WellKnownClientDockerMcpToolkit,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl ExternalClientSearchServiceSearchRequestWellKnownClientsItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WellKnownClientUnspecified => "WELL_KNOWN_CLIENT_UNSPECIFIED",
-            Self::WellKnownClientUnknown => "WELL_KNOWN_CLIENT_UNKNOWN",
-            Self::WellKnownClientClaudeAi => "WELL_KNOWN_CLIENT_CLAUDE_AI",
-            Self::WellKnownClientClaudeDesktop => "WELL_KNOWN_CLIENT_CLAUDE_DESKTOP",
-            Self::WellKnownClientClaudeCode => "WELL_KNOWN_CLIENT_CLAUDE_CODE",
-            Self::WellKnownClientMcpInspector => "WELL_KNOWN_CLIENT_MCP_INSPECTOR",
-            Self::WellKnownClientChatgpt => "WELL_KNOWN_CLIENT_CHATGPT",
-            Self::WellKnownClientVscode => "WELL_KNOWN_CLIENT_VSCODE",
-            Self::WellKnownClientCursor => "WELL_KNOWN_CLIENT_CURSOR",
-            Self::WellKnownClientWindsurf => "WELL_KNOWN_CLIENT_WINDSURF",
-            Self::WellKnownClientZed => "WELL_KNOWN_CLIENT_ZED",
-            Self::WellKnownClientJetbrains => "WELL_KNOWN_CLIENT_JETBRAINS",
-            Self::WellKnownClientDockerMcpToolkit => {
-                "WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for ExternalClientSearchServiceSearchRequestWellKnownClientsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for ExternalClientSearchServiceSearchRequestWellKnownClientsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "WELL_KNOWN_CLIENT_UNSPECIFIED" => Self::WellKnownClientUnspecified,
-                "WELL_KNOWN_CLIENT_UNKNOWN" => Self::WellKnownClientUnknown,
-                "WELL_KNOWN_CLIENT_CLAUDE_AI" => Self::WellKnownClientClaudeAi,
-                "WELL_KNOWN_CLIENT_CLAUDE_DESKTOP" => Self::WellKnownClientClaudeDesktop,
-                "WELL_KNOWN_CLIENT_CLAUDE_CODE" => Self::WellKnownClientClaudeCode,
-                "WELL_KNOWN_CLIENT_MCP_INSPECTOR" => Self::WellKnownClientMcpInspector,
-                "WELL_KNOWN_CLIENT_CHATGPT" => Self::WellKnownClientChatgpt,
-                "WELL_KNOWN_CLIENT_VSCODE" => Self::WellKnownClientVscode,
-                "WELL_KNOWN_CLIENT_CURSOR" => Self::WellKnownClientCursor,
-                "WELL_KNOWN_CLIENT_WINDSURF" => Self::WellKnownClientWindsurf,
-                "WELL_KNOWN_CLIENT_ZED" => Self::WellKnownClientZed,
-                "WELL_KNOWN_CLIENT_JETBRAINS" => Self::WellKnownClientJetbrains,
-                "WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT" => {
-                    Self::WellKnownClientDockerMcpToolkit
-                }
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 

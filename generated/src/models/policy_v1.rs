@@ -272,7 +272,7 @@ pub enum ActionInstanceState {
     /// `ACTION_INSTANCE_STATE_ERROR`
     Error,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl ActionInstanceState {
@@ -284,8 +284,34 @@ impl ActionInstanceState {
             Self::Running => "ACTION_INSTANCE_STATE_RUNNING",
             Self::Done => "ACTION_INSTANCE_STATE_DONE",
             Self::Error => "ACTION_INSTANCE_STATE_ERROR",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for ActionInstanceState {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACTION_INSTANCE_STATE_UNSPECIFIED" => Self::Unspecified,
+            "ACTION_INSTANCE_STATE_INIT" => Self::Init,
+            "ACTION_INSTANCE_STATE_RUNNING" => Self::Running,
+            "ACTION_INSTANCE_STATE_DONE" => Self::Done,
+            "ACTION_INSTANCE_STATE_ERROR" => Self::Error,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for ActionInstanceState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ActionInstanceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -299,17 +325,7 @@ impl<'de> serde::Deserialize<'de> for ActionInstanceState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ACTION_INSTANCE_STATE_UNSPECIFIED" => Self::Unspecified,
-                "ACTION_INSTANCE_STATE_INIT" => Self::Init,
-                "ACTION_INSTANCE_STATE_RUNNING" => Self::Running,
-                "ACTION_INSTANCE_STATE_DONE" => Self::Done,
-                "ACTION_INSTANCE_STATE_ERROR" => Self::Error,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -830,7 +846,7 @@ pub enum AgentApprovalAgentFailureAction {
     /// `APPROVAL_AGENT_FAILURE_ACTION_SKIP_POLICY_STEP`
     SkipPolicyStep,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AgentApprovalAgentFailureAction {
@@ -843,8 +859,35 @@ impl AgentApprovalAgentFailureAction {
                 "APPROVAL_AGENT_FAILURE_ACTION_REASSIGN_TO_SUPER_ADMINS"
             }
             Self::SkipPolicyStep => "APPROVAL_AGENT_FAILURE_ACTION_SKIP_POLICY_STEP",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AgentApprovalAgentFailureAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "APPROVAL_AGENT_FAILURE_ACTION_UNSPECIFIED" => Self::Unspecified,
+            "APPROVAL_AGENT_FAILURE_ACTION_REASSIGN_TO_USERS" => Self::ReassignToUsers,
+            "APPROVAL_AGENT_FAILURE_ACTION_REASSIGN_TO_SUPER_ADMINS" => {
+                Self::ReassignToSuperAdmins
+            }
+            "APPROVAL_AGENT_FAILURE_ACTION_SKIP_POLICY_STEP" => Self::SkipPolicyStep,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AgentApprovalAgentFailureAction {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AgentApprovalAgentFailureAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -858,20 +901,7 @@ impl<'de> serde::Deserialize<'de> for AgentApprovalAgentFailureAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APPROVAL_AGENT_FAILURE_ACTION_UNSPECIFIED" => Self::Unspecified,
-                "APPROVAL_AGENT_FAILURE_ACTION_REASSIGN_TO_USERS" => {
-                    Self::ReassignToUsers
-                }
-                "APPROVAL_AGENT_FAILURE_ACTION_REASSIGN_TO_SUPER_ADMINS" => {
-                    Self::ReassignToSuperAdmins
-                }
-                "APPROVAL_AGENT_FAILURE_ACTION_SKIP_POLICY_STEP" => Self::SkipPolicyStep,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -888,7 +918,7 @@ pub enum AgentApprovalAgentMode {
     /// `APPROVAL_AGENT_MODE_COMMENT_ONLY`
     CommentOnly,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl AgentApprovalAgentMode {
@@ -899,8 +929,33 @@ impl AgentApprovalAgentMode {
             Self::FullControl => "APPROVAL_AGENT_MODE_FULL_CONTROL",
             Self::ChangePolicyOnly => "APPROVAL_AGENT_MODE_CHANGE_POLICY_ONLY",
             Self::CommentOnly => "APPROVAL_AGENT_MODE_COMMENT_ONLY",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for AgentApprovalAgentMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "APPROVAL_AGENT_MODE_UNSPECIFIED" => Self::Unspecified,
+            "APPROVAL_AGENT_MODE_FULL_CONTROL" => Self::FullControl,
+            "APPROVAL_AGENT_MODE_CHANGE_POLICY_ONLY" => Self::ChangePolicyOnly,
+            "APPROVAL_AGENT_MODE_COMMENT_ONLY" => Self::CommentOnly,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for AgentApprovalAgentMode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for AgentApprovalAgentMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -914,16 +969,7 @@ impl<'de> serde::Deserialize<'de> for AgentApprovalAgentMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APPROVAL_AGENT_MODE_UNSPECIFIED" => Self::Unspecified,
-                "APPROVAL_AGENT_MODE_FULL_CONTROL" => Self::FullControl,
-                "APPROVAL_AGENT_MODE_CHANGE_POLICY_ONLY" => Self::ChangePolicyOnly,
-                "APPROVAL_AGENT_MODE_COMMENT_ONLY" => Self::CommentOnly,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -1673,7 +1719,7 @@ pub enum ApprovalInstanceState {
     /// `APPROVAL_INSTANCE_STATE_DONE`
     Done,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl ApprovalInstanceState {
@@ -1685,8 +1731,34 @@ impl ApprovalInstanceState {
             Self::SendingNotifications => "APPROVAL_INSTANCE_STATE_SENDING_NOTIFICATIONS",
             Self::Waiting => "APPROVAL_INSTANCE_STATE_WAITING",
             Self::Done => "APPROVAL_INSTANCE_STATE_DONE",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for ApprovalInstanceState {
+    fn from(value: &str) -> Self {
+        match value {
+            "APPROVAL_INSTANCE_STATE_UNSPECIFIED" => Self::Unspecified,
+            "APPROVAL_INSTANCE_STATE_INIT" => Self::Init,
+            "APPROVAL_INSTANCE_STATE_SENDING_NOTIFICATIONS" => Self::SendingNotifications,
+            "APPROVAL_INSTANCE_STATE_WAITING" => Self::Waiting,
+            "APPROVAL_INSTANCE_STATE_DONE" => Self::Done,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for ApprovalInstanceState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ApprovalInstanceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1700,19 +1772,7 @@ impl<'de> serde::Deserialize<'de> for ApprovalInstanceState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APPROVAL_INSTANCE_STATE_UNSPECIFIED" => Self::Unspecified,
-                "APPROVAL_INSTANCE_STATE_INIT" => Self::Init,
-                "APPROVAL_INSTANCE_STATE_SENDING_NOTIFICATIONS" => {
-                    Self::SendingNotifications
-                }
-                "APPROVAL_INSTANCE_STATE_WAITING" => Self::Waiting,
-                "APPROVAL_INSTANCE_STATE_DONE" => Self::Done,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -2056,7 +2116,7 @@ pub struct CreatePolicyRequest {
     /// The map of policy type to policy steps. The key is the stringified version of the enum. See other policies for examples.
     pub policy_steps: std::collections::BTreeMap<String, PolicyStepsInput>,
     /// The enum of the policy type.
-    pub policy_type: Option<CreatePolicyRequestPolicyType>,
+    pub policy_type: Option<PolicyPolicyType>,
     /// Actions to occur after a policy finishes. As of now this is only valid on a certify policy to remediate a denied certification immediately.
     pub post_actions: Vec<PolicyPostActions>,
     /// Deprecated. Use setting in policy step instead
@@ -2146,66 +2206,6 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyRequest {
             }
         }
         deserializer.deserialize_map(Visitor)
-    }
-}
-
-/// The enum of the policy type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CreatePolicyRequestPolicyType {
-    /// `POLICY_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `POLICY_TYPE_GRANT`
-    Grant,
-    /// `POLICY_TYPE_REVOKE`
-    Revoke,
-    /// `POLICY_TYPE_CERTIFY`
-    Certify,
-    /// `POLICY_TYPE_ACCESS_REQUEST`
-    AccessRequest,
-    /// `POLICY_TYPE_PROVISION`
-    Provision,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl CreatePolicyRequestPolicyType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "POLICY_TYPE_UNSPECIFIED",
-            Self::Grant => "POLICY_TYPE_GRANT",
-            Self::Revoke => "POLICY_TYPE_REVOKE",
-            Self::Certify => "POLICY_TYPE_CERTIFY",
-            Self::AccessRequest => "POLICY_TYPE_ACCESS_REQUEST",
-            Self::Provision => "POLICY_TYPE_PROVISION",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for CreatePolicyRequestPolicyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreatePolicyRequestPolicyType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "POLICY_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "POLICY_TYPE_GRANT" => Self::Grant,
-                "POLICY_TYPE_REVOKE" => Self::Revoke,
-                "POLICY_TYPE_CERTIFY" => Self::Certify,
-                "POLICY_TYPE_ACCESS_REQUEST" => Self::AccessRequest,
-                "POLICY_TYPE_PROVISION" => Self::Provision,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -3661,7 +3661,7 @@ pub enum FormInstanceState {
     /// `FORM_INSTANCE_STATE_DONE`
     Done,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl FormInstanceState {
@@ -3671,8 +3671,32 @@ impl FormInstanceState {
             Self::Unspecified => "FORM_INSTANCE_STATE_UNSPECIFIED",
             Self::Waiting => "FORM_INSTANCE_STATE_WAITING",
             Self::Done => "FORM_INSTANCE_STATE_DONE",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for FormInstanceState {
+    fn from(value: &str) -> Self {
+        match value {
+            "FORM_INSTANCE_STATE_UNSPECIFIED" => Self::Unspecified,
+            "FORM_INSTANCE_STATE_WAITING" => Self::Waiting,
+            "FORM_INSTANCE_STATE_DONE" => Self::Done,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for FormInstanceState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for FormInstanceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -3686,15 +3710,7 @@ impl<'de> serde::Deserialize<'de> for FormInstanceState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "FORM_INSTANCE_STATE_UNSPECIFIED" => Self::Unspecified,
-                "FORM_INSTANCE_STATE_WAITING" => Self::Waiting,
-                "FORM_INSTANCE_STATE_DONE" => Self::Done,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -4698,7 +4714,7 @@ pub enum PolicyPolicyType {
     /// `POLICY_TYPE_PROVISION`
     Provision,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl PolicyPolicyType {
@@ -4711,8 +4727,35 @@ impl PolicyPolicyType {
             Self::Certify => "POLICY_TYPE_CERTIFY",
             Self::AccessRequest => "POLICY_TYPE_ACCESS_REQUEST",
             Self::Provision => "POLICY_TYPE_PROVISION",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for PolicyPolicyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "POLICY_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "POLICY_TYPE_GRANT" => Self::Grant,
+            "POLICY_TYPE_REVOKE" => Self::Revoke,
+            "POLICY_TYPE_CERTIFY" => Self::Certify,
+            "POLICY_TYPE_ACCESS_REQUEST" => Self::AccessRequest,
+            "POLICY_TYPE_PROVISION" => Self::Provision,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for PolicyPolicyType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for PolicyPolicyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -4726,18 +4769,7 @@ impl<'de> serde::Deserialize<'de> for PolicyPolicyType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "POLICY_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "POLICY_TYPE_GRANT" => Self::Grant,
-                "POLICY_TYPE_REVOKE" => Self::Revoke,
-                "POLICY_TYPE_CERTIFY" => Self::Certify,
-                "POLICY_TYPE_ACCESS_REQUEST" => Self::AccessRequest,
-                "POLICY_TYPE_PROVISION" => Self::Provision,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -5142,7 +5174,7 @@ pub enum PolicyStepInstanceState {
     /// `POLICY_STEP_STATE_DONE`
     Done,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl PolicyStepInstanceState {
@@ -5152,8 +5184,32 @@ impl PolicyStepInstanceState {
             Self::Unspecified => "POLICY_STEP_STATE_UNSPECIFIED",
             Self::Active => "POLICY_STEP_STATE_ACTIVE",
             Self::Done => "POLICY_STEP_STATE_DONE",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for PolicyStepInstanceState {
+    fn from(value: &str) -> Self {
+        match value {
+            "POLICY_STEP_STATE_UNSPECIFIED" => Self::Unspecified,
+            "POLICY_STEP_STATE_ACTIVE" => Self::Active,
+            "POLICY_STEP_STATE_DONE" => Self::Done,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for PolicyStepInstanceState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for PolicyStepInstanceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -5167,15 +5223,7 @@ impl<'de> serde::Deserialize<'de> for PolicyStepInstanceState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "POLICY_STEP_STATE_UNSPECIFIED" => Self::Unspecified,
-                "POLICY_STEP_STATE_ACTIVE" => Self::Active,
-                "POLICY_STEP_STATE_DONE" => Self::Done,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -5482,7 +5530,7 @@ pub enum ProvisionInstanceState {
     /// `PROVISION_INSTANCE_STATE_DONE`
     Done,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl ProvisionInstanceState {
@@ -5511,8 +5559,51 @@ impl ProvisionInstanceState {
                 "PROVISION_INSTANCE_STATE_ACCOUNT_LIFECYCLE_ACTIONS_WAITING"
             }
             Self::Done => "PROVISION_INSTANCE_STATE_DONE",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for ProvisionInstanceState {
+    fn from(value: &str) -> Self {
+        match value {
+            "PROVISION_INSTANCE_STATE_UNSPECIFIED" => Self::Unspecified,
+            "PROVISION_INSTANCE_STATE_INIT" => Self::Init,
+            "PROVISION_INSTANCE_STATE_CREATE_CONNECTOR_ACTIONS_FOR_TARGET" => {
+                Self::CreateConnectorActionsForTarget
+            }
+            "PROVISION_INSTANCE_STATE_SENDING_NOTIFICATIONS" => {
+                Self::SendingNotifications
+            }
+            "PROVISION_INSTANCE_STATE_WAITING" => Self::Waiting,
+            "PROVISION_INSTANCE_STATE_WEBHOOK" => Self::Webhook,
+            "PROVISION_INSTANCE_STATE_WEBHOOK_WAITING" => Self::WebhookWaiting,
+            "PROVISION_INSTANCE_STATE_EXTERNAL_TICKET" => Self::ExternalTicket,
+            "PROVISION_INSTANCE_STATE_EXTERNAL_TICKET_WAITING" => {
+                Self::ExternalTicketWaiting
+            }
+            "PROVISION_INSTANCE_STATE_ACCOUNT_LIFECYCLE_ACTIONS" => {
+                Self::AccountLifecycleActions
+            }
+            "PROVISION_INSTANCE_STATE_ACCOUNT_LIFECYCLE_ACTIONS_WAITING" => {
+                Self::AccountLifecycleActionsWaiting
+            }
+            "PROVISION_INSTANCE_STATE_DONE" => Self::Done,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for ProvisionInstanceState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ProvisionInstanceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -5526,34 +5617,7 @@ impl<'de> serde::Deserialize<'de> for ProvisionInstanceState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "PROVISION_INSTANCE_STATE_UNSPECIFIED" => Self::Unspecified,
-                "PROVISION_INSTANCE_STATE_INIT" => Self::Init,
-                "PROVISION_INSTANCE_STATE_CREATE_CONNECTOR_ACTIONS_FOR_TARGET" => {
-                    Self::CreateConnectorActionsForTarget
-                }
-                "PROVISION_INSTANCE_STATE_SENDING_NOTIFICATIONS" => {
-                    Self::SendingNotifications
-                }
-                "PROVISION_INSTANCE_STATE_WAITING" => Self::Waiting,
-                "PROVISION_INSTANCE_STATE_WEBHOOK" => Self::Webhook,
-                "PROVISION_INSTANCE_STATE_WEBHOOK_WAITING" => Self::WebhookWaiting,
-                "PROVISION_INSTANCE_STATE_EXTERNAL_TICKET" => Self::ExternalTicket,
-                "PROVISION_INSTANCE_STATE_EXTERNAL_TICKET_WAITING" => {
-                    Self::ExternalTicketWaiting
-                }
-                "PROVISION_INSTANCE_STATE_ACCOUNT_LIFECYCLE_ACTIONS" => {
-                    Self::AccountLifecycleActions
-                }
-                "PROVISION_INSTANCE_STATE_ACCOUNT_LIFECYCLE_ACTIONS_WAITING" => {
-                    Self::AccountLifecycleActionsWaiting
-                }
-                "PROVISION_INSTANCE_STATE_DONE" => Self::Done,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -6266,7 +6330,7 @@ pub struct SearchPoliciesRequest {
     /// The pageToken field.
     pub page_token: Option<String>,
     /// The policy type to search on. This can be POLICY_TYPE_GRANT, POLICY_TYPE_REVOKE, POLICY_TYPE_CERTIFY, POLICY_TYPE_ACCESS_REQUEST, or POLICY_TYPE_PROVISION.
-    pub policy_types: Vec<SearchPoliciesRequestPolicyTypesItem>,
+    pub policy_types: Vec<PolicyPolicyType>,
     /// Query the policies with a fuzzy search on display name and description.
     pub query: Option<String>,
     /// The refs field.
@@ -6339,66 +6403,6 @@ impl wire::ReadFields for SearchPoliciesRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.policy.v1.SearchPoliciesRequest/properties/policyTypes/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SearchPoliciesRequestPolicyTypesItem {
-    /// `POLICY_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `POLICY_TYPE_GRANT`
-    Grant,
-    /// `POLICY_TYPE_REVOKE`
-    Revoke,
-    /// `POLICY_TYPE_CERTIFY`
-    Certify,
-    /// `POLICY_TYPE_ACCESS_REQUEST`
-    AccessRequest,
-    /// `POLICY_TYPE_PROVISION`
-    Provision,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl SearchPoliciesRequestPolicyTypesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "POLICY_TYPE_UNSPECIFIED",
-            Self::Grant => "POLICY_TYPE_GRANT",
-            Self::Revoke => "POLICY_TYPE_REVOKE",
-            Self::Certify => "POLICY_TYPE_CERTIFY",
-            Self::AccessRequest => "POLICY_TYPE_ACCESS_REQUEST",
-            Self::Provision => "POLICY_TYPE_PROVISION",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for SearchPoliciesRequestPolicyTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SearchPoliciesRequestPolicyTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "POLICY_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "POLICY_TYPE_GRANT" => Self::Grant,
-                "POLICY_TYPE_REVOKE" => Self::Revoke,
-                "POLICY_TYPE_CERTIFY" => Self::Certify,
-                "POLICY_TYPE_ACCESS_REQUEST" => Self::AccessRequest,
-                "POLICY_TYPE_PROVISION" => Self::Provision,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -7352,7 +7356,7 @@ pub enum WaitInstanceState {
     /// `WAIT_INSTANCE_STATE_TIMED_OUT`
     TimedOut,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl WaitInstanceState {
@@ -7363,8 +7367,33 @@ impl WaitInstanceState {
             Self::Waiting => "WAIT_INSTANCE_STATE_WAITING",
             Self::Completed => "WAIT_INSTANCE_STATE_COMPLETED",
             Self::TimedOut => "WAIT_INSTANCE_STATE_TIMED_OUT",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for WaitInstanceState {
+    fn from(value: &str) -> Self {
+        match value {
+            "WAIT_INSTANCE_STATE_UNSPECIFIED" => Self::Unspecified,
+            "WAIT_INSTANCE_STATE_WAITING" => Self::Waiting,
+            "WAIT_INSTANCE_STATE_COMPLETED" => Self::Completed,
+            "WAIT_INSTANCE_STATE_TIMED_OUT" => Self::TimedOut,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for WaitInstanceState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for WaitInstanceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -7378,16 +7407,7 @@ impl<'de> serde::Deserialize<'de> for WaitInstanceState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "WAIT_INSTANCE_STATE_UNSPECIFIED" => Self::Unspecified,
-                "WAIT_INSTANCE_STATE_WAITING" => Self::Waiting,
-                "WAIT_INSTANCE_STATE_COMPLETED" => Self::Completed,
-                "WAIT_INSTANCE_STATE_TIMED_OUT" => Self::TimedOut,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 

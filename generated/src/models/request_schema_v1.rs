@@ -102,7 +102,7 @@ pub enum RequestSchemaJustificationVisibility {
     /// `JUSTIFICATION_VISIBILITY_HIDE`
     Hide,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl RequestSchemaJustificationVisibility {
@@ -112,8 +112,32 @@ impl RequestSchemaJustificationVisibility {
             Self::Unspecified => "JUSTIFICATION_VISIBILITY_UNSPECIFIED",
             Self::Show => "JUSTIFICATION_VISIBILITY_SHOW",
             Self::Hide => "JUSTIFICATION_VISIBILITY_HIDE",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for RequestSchemaJustificationVisibility {
+    fn from(value: &str) -> Self {
+        match value {
+            "JUSTIFICATION_VISIBILITY_UNSPECIFIED" => Self::Unspecified,
+            "JUSTIFICATION_VISIBILITY_SHOW" => Self::Show,
+            "JUSTIFICATION_VISIBILITY_HIDE" => Self::Hide,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for RequestSchemaJustificationVisibility {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for RequestSchemaJustificationVisibility {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -127,15 +151,7 @@ impl<'de> serde::Deserialize<'de> for RequestSchemaJustificationVisibility {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "JUSTIFICATION_VISIBILITY_UNSPECIFIED" => Self::Unspecified,
-                "JUSTIFICATION_VISIBILITY_SHOW" => Self::Show,
-                "JUSTIFICATION_VISIBILITY_HIDE" => Self::Hide,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 

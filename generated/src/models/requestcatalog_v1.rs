@@ -259,7 +259,7 @@ pub enum BundleAutomationCircuitBreakerState {
     /// `CIRCUIT_BREAKER_STATE_BYPASS`
     Bypass,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl BundleAutomationCircuitBreakerState {
@@ -269,8 +269,32 @@ impl BundleAutomationCircuitBreakerState {
             Self::Unspecified => "CIRCUIT_BREAKER_STATE_UNSPECIFIED",
             Self::Triggered => "CIRCUIT_BREAKER_STATE_TRIGGERED",
             Self::Bypass => "CIRCUIT_BREAKER_STATE_BYPASS",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for BundleAutomationCircuitBreakerState {
+    fn from(value: &str) -> Self {
+        match value {
+            "CIRCUIT_BREAKER_STATE_UNSPECIFIED" => Self::Unspecified,
+            "CIRCUIT_BREAKER_STATE_TRIGGERED" => Self::Triggered,
+            "CIRCUIT_BREAKER_STATE_BYPASS" => Self::Bypass,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for BundleAutomationCircuitBreakerState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for BundleAutomationCircuitBreakerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -284,15 +308,7 @@ impl<'de> serde::Deserialize<'de> for BundleAutomationCircuitBreakerState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "CIRCUIT_BREAKER_STATE_UNSPECIFIED" => Self::Unspecified,
-                "CIRCUIT_BREAKER_STATE_TRIGGERED" => Self::Triggered,
-                "CIRCUIT_BREAKER_STATE_BYPASS" => Self::Bypass,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -369,7 +385,7 @@ pub enum BundleAutomationLastRunStateStatus {
     /// `BUNDLE_AUTOMATION_RUN_STATUS_WAITING_FOR_APPROVAL`
     WaitingForApproval,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl BundleAutomationLastRunStateStatus {
@@ -383,8 +399,36 @@ impl BundleAutomationLastRunStateStatus {
             Self::WaitingForApproval => {
                 "BUNDLE_AUTOMATION_RUN_STATUS_WAITING_FOR_APPROVAL"
             }
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for BundleAutomationLastRunStateStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "BUNDLE_AUTOMATION_RUN_STATUS_UNSPECIFIED" => Self::Unspecified,
+            "BUNDLE_AUTOMATION_RUN_STATUS_SUCCESS" => Self::Success,
+            "BUNDLE_AUTOMATION_RUN_STATUS_FAILURE" => Self::Failure,
+            "BUNDLE_AUTOMATION_RUN_STATUS_IN_PROGRESS" => Self::InProgress,
+            "BUNDLE_AUTOMATION_RUN_STATUS_WAITING_FOR_APPROVAL" => {
+                Self::WaitingForApproval
+            }
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for BundleAutomationLastRunStateStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for BundleAutomationLastRunStateStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -398,19 +442,7 @@ impl<'de> serde::Deserialize<'de> for BundleAutomationLastRunStateStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "BUNDLE_AUTOMATION_RUN_STATUS_UNSPECIFIED" => Self::Unspecified,
-                "BUNDLE_AUTOMATION_RUN_STATUS_SUCCESS" => Self::Success,
-                "BUNDLE_AUTOMATION_RUN_STATUS_FAILURE" => Self::Failure,
-                "BUNDLE_AUTOMATION_RUN_STATUS_IN_PROGRESS" => Self::InProgress,
-                "BUNDLE_AUTOMATION_RUN_STATUS_WAITING_FOR_APPROVAL" => {
-                    Self::WaitingForApproval
-                }
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -803,7 +835,7 @@ pub enum RequestCatalogEnrollmentBehavior {
     /// `REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_ENFORCE_ENTITLEMENT_REQUEST_POLICY`
     EnforceEntitlementRequestPolicy,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl RequestCatalogEnrollmentBehavior {
@@ -817,8 +849,36 @@ impl RequestCatalogEnrollmentBehavior {
             Self::EnforceEntitlementRequestPolicy => {
                 "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_ENFORCE_ENTITLEMENT_REQUEST_POLICY"
             }
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for RequestCatalogEnrollmentBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_UNSPECIFIED" => Self::Unspecified,
+            "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_BYPASS_ENTITLEMENT_REQUEST_POLICY" => {
+                Self::BypassEntitlementRequestPolicy
+            }
+            "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_ENFORCE_ENTITLEMENT_REQUEST_POLICY" => {
+                Self::EnforceEntitlementRequestPolicy
+            }
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for RequestCatalogEnrollmentBehavior {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for RequestCatalogEnrollmentBehavior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -832,19 +892,7 @@ impl<'de> serde::Deserialize<'de> for RequestCatalogEnrollmentBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_UNSPECIFIED" => Self::Unspecified,
-                "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_BYPASS_ENTITLEMENT_REQUEST_POLICY" => {
-                    Self::BypassEntitlementRequestPolicy
-                }
-                "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_ENFORCE_ENTITLEMENT_REQUEST_POLICY" => {
-                    Self::EnforceEntitlementRequestPolicy
-                }
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -1207,9 +1255,7 @@ pub struct RequestCatalogManagementServiceCreateRequest {
     /// The display name of the new request catalog.
     pub display_name: String,
     /// Defines how to handle the request policies of the entitlements in the catalog during enrollment.
-    pub enrollment_behavior: Option<
-        RequestCatalogManagementServiceCreateRequestEnrollmentBehavior,
-    >,
+    pub enrollment_behavior: Option<RequestCatalogEnrollmentBehavior>,
     /// The `expandMask` property.
     pub expand_mask: Option<RequestCatalogExpandMask>,
     /// Whether or not the new catalog should be created as published.
@@ -1217,12 +1263,10 @@ pub struct RequestCatalogManagementServiceCreateRequest {
     /// Whether all the entitlements in the catalog can be requests at once. Your tenant must have the bundles feature to use this.
     pub request_bundle: Option<bool>,
     /// Defines how to handle the revocation of the entitlements in the catalog during unenrollment.
-    pub unenrollment_behavior: Option<
-        RequestCatalogManagementServiceCreateRequestUnenrollmentBehavior,
-    >,
+    pub unenrollment_behavior: Option<RequestCatalogUnenrollmentBehavior>,
     /// Defines how to handle the revoke policies of the entitlements in the catalog during unenrollment.
     pub unenrollment_entitlement_behavior: Option<
-        RequestCatalogManagementServiceCreateRequestUnenrollmentEntitlementBehavior,
+        RequestCatalogUnenrollmentEntitlementBehavior,
     >,
     /// Whether or not the new catalog is visible to everyone by default.
     pub visible_to_everyone: Option<bool>,
@@ -1320,184 +1364,6 @@ impl<'de> serde::Deserialize<'de> for RequestCatalogManagementServiceCreateReque
             }
         }
         deserializer.deserialize_map(Visitor)
-    }
-}
-
-/// Defines how to handle the request policies of the entitlements in the catalog during enrollment.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RequestCatalogManagementServiceCreateRequestEnrollmentBehavior {
-    /// `REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_UNSPECIFIED`
-    Unspecified,
-    /// `REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_BYPASS_ENTITLEMENT_REQUEST_POLICY`
-    BypassEntitlementRequestPolicy,
-    /// `REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_ENFORCE_ENTITLEMENT_REQUEST_POLICY`
-    EnforceEntitlementRequestPolicy,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl RequestCatalogManagementServiceCreateRequestEnrollmentBehavior {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_UNSPECIFIED",
-            Self::BypassEntitlementRequestPolicy => {
-                "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_BYPASS_ENTITLEMENT_REQUEST_POLICY"
-            }
-            Self::EnforceEntitlementRequestPolicy => {
-                "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_ENFORCE_ENTITLEMENT_REQUEST_POLICY"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize
-for RequestCatalogManagementServiceCreateRequestEnrollmentBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for RequestCatalogManagementServiceCreateRequestEnrollmentBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_UNSPECIFIED" => Self::Unspecified,
-                "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_BYPASS_ENTITLEMENT_REQUEST_POLICY" => {
-                    Self::BypassEntitlementRequestPolicy
-                }
-                "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_ENFORCE_ENTITLEMENT_REQUEST_POLICY" => {
-                    Self::EnforceEntitlementRequestPolicy
-                }
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// Defines how to handle the revocation of the entitlements in the catalog during unenrollment.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RequestCatalogManagementServiceCreateRequestUnenrollmentBehavior {
-    /// `REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_UNSPECIFIED`
-    Unspecified,
-    /// `REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_LEAVE_ACCESS_AS_IS`
-    LeaveAccessAsIs,
-    /// `REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_REVOKE_ALL`
-    RevokeAll,
-    /// `REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_REVOKE_UNJUSTIFIED`
-    RevokeUnjustified,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl RequestCatalogManagementServiceCreateRequestUnenrollmentBehavior {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_UNSPECIFIED",
-            Self::LeaveAccessAsIs => {
-                "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_LEAVE_ACCESS_AS_IS"
-            }
-            Self::RevokeAll => "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_REVOKE_ALL",
-            Self::RevokeUnjustified => {
-                "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_REVOKE_UNJUSTIFIED"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize
-for RequestCatalogManagementServiceCreateRequestUnenrollmentBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for RequestCatalogManagementServiceCreateRequestUnenrollmentBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_UNSPECIFIED" => Self::Unspecified,
-                "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_LEAVE_ACCESS_AS_IS" => {
-                    Self::LeaveAccessAsIs
-                }
-                "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_REVOKE_ALL" => Self::RevokeAll,
-                "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_REVOKE_UNJUSTIFIED" => {
-                    Self::RevokeUnjustified
-                }
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// Defines how to handle the revoke policies of the entitlements in the catalog during unenrollment.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RequestCatalogManagementServiceCreateRequestUnenrollmentEntitlementBehavior {
-    /// `REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_UNSPECIFIED`
-    Unspecified,
-    /// `REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_BYPASS`
-    Bypass,
-    /// `REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_ENFORCE`
-    Enforce,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl RequestCatalogManagementServiceCreateRequestUnenrollmentEntitlementBehavior {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => {
-                "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_UNSPECIFIED"
-            }
-            Self::Bypass => "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_BYPASS",
-            Self::Enforce => "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_ENFORCE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize
-for RequestCatalogManagementServiceCreateRequestUnenrollmentEntitlementBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for RequestCatalogManagementServiceCreateRequestUnenrollmentEntitlementBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_UNSPECIFIED" => {
-                    Self::Unspecified
-                }
-                "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_BYPASS" => {
-                    Self::Bypass
-                }
-                "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_ENFORCE" => {
-                    Self::Enforce
-                }
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -2459,7 +2325,7 @@ pub enum RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus {
     /// `NOT_GRANTED`
     NotGranted,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus {
@@ -2470,8 +2336,35 @@ impl RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus {
             Self::All => "ALL",
             Self::Granted => "GRANTED",
             Self::NotGranted => "NOT_GRANTED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "ALL" => Self::All,
+            "GRANTED" => Self::Granted,
+            "NOT_GRANTED" => Self::NotGranted,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr
+for RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display
+for RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -2487,16 +2380,7 @@ for RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "UNSPECIFIED" => Self::Unspecified,
-                "ALL" => Self::All,
-                "GRANTED" => Self::Granted,
-                "NOT_GRANTED" => Self::NotGranted,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -2575,7 +2459,7 @@ pub enum RequestCatalogUnenrollmentBehavior {
     /// `REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_REVOKE_UNJUSTIFIED`
     RevokeUnjustified,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl RequestCatalogUnenrollmentBehavior {
@@ -2590,8 +2474,37 @@ impl RequestCatalogUnenrollmentBehavior {
             Self::RevokeUnjustified => {
                 "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_REVOKE_UNJUSTIFIED"
             }
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for RequestCatalogUnenrollmentBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_UNSPECIFIED" => Self::Unspecified,
+            "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_LEAVE_ACCESS_AS_IS" => {
+                Self::LeaveAccessAsIs
+            }
+            "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_REVOKE_ALL" => Self::RevokeAll,
+            "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_REVOKE_UNJUSTIFIED" => {
+                Self::RevokeUnjustified
+            }
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for RequestCatalogUnenrollmentBehavior {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for RequestCatalogUnenrollmentBehavior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -2605,20 +2518,7 @@ impl<'de> serde::Deserialize<'de> for RequestCatalogUnenrollmentBehavior {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_UNSPECIFIED" => Self::Unspecified,
-                "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_LEAVE_ACCESS_AS_IS" => {
-                    Self::LeaveAccessAsIs
-                }
-                "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_REVOKE_ALL" => Self::RevokeAll,
-                "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_REVOKE_UNJUSTIFIED" => {
-                    Self::RevokeUnjustified
-                }
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -2633,7 +2533,7 @@ pub enum RequestCatalogUnenrollmentEntitlementBehavior {
     /// `REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_ENFORCE`
     Enforce,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl RequestCatalogUnenrollmentEntitlementBehavior {
@@ -2645,8 +2545,34 @@ impl RequestCatalogUnenrollmentEntitlementBehavior {
             }
             Self::Bypass => "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_BYPASS",
             Self::Enforce => "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_ENFORCE",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for RequestCatalogUnenrollmentEntitlementBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_UNSPECIFIED" => {
+                Self::Unspecified
+            }
+            "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_BYPASS" => Self::Bypass,
+            "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_ENFORCE" => Self::Enforce,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for RequestCatalogUnenrollmentEntitlementBehavior {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for RequestCatalogUnenrollmentEntitlementBehavior {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -2660,21 +2586,7 @@ impl<'de> serde::Deserialize<'de> for RequestCatalogUnenrollmentEntitlementBehav
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_UNSPECIFIED" => {
-                    Self::Unspecified
-                }
-                "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_BYPASS" => {
-                    Self::Bypass
-                }
-                "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_ENFORCE" => {
-                    Self::Enforce
-                }
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 

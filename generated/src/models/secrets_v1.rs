@@ -460,13 +460,13 @@ pub struct PaperSecretAdminServiceSearchRequest {
     /// Fuzzy search by display name
     pub query: Option<String>,
     /// Filter by secret type (optional)
-    pub secret_type: Option<PaperSecretAdminServiceSearchRequestSecretType>,
+    pub secret_type: Option<PaperSecretSecretType>,
     /// Filter by sharing mode (optional)
-    pub sharing_mode: Option<PaperSecretAdminServiceSearchRequestSharingMode>,
+    pub sharing_mode: Option<PaperSecretSharingMode>,
     /// Sort order
     pub sort_by: Option<PaperSecretAdminServiceSearchRequestSortBy>,
     /// Filter by status (optional)
-    pub statuses: Vec<PaperSecretAdminServiceSearchRequestStatusesItem>,
+    pub statuses: Vec<PaperSecretStatus>,
 }
 
 impl serde::Serialize for PaperSecretAdminServiceSearchRequest {
@@ -558,102 +558,6 @@ impl wire::ReadFields for PaperSecretAdminServiceSearchRequest {
     }
 }
 
-/// Filter by secret type (optional)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaperSecretAdminServiceSearchRequestSecretType {
-    /// `SECRET_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `SECRET_TYPE_TEXT`
-    Text,
-    /// `SECRET_TYPE_FILE`
-    File,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl PaperSecretAdminServiceSearchRequestSecretType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "SECRET_TYPE_UNSPECIFIED",
-            Self::Text => "SECRET_TYPE_TEXT",
-            Self::File => "SECRET_TYPE_FILE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for PaperSecretAdminServiceSearchRequestSecretType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaperSecretAdminServiceSearchRequestSecretType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SECRET_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "SECRET_TYPE_TEXT" => Self::Text,
-                "SECRET_TYPE_FILE" => Self::File,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// Filter by sharing mode (optional)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaperSecretAdminServiceSearchRequestSharingMode {
-    /// `PAPER_VAULT_SHARING_MODE_UNSPECIFIED`
-    Unspecified,
-    /// `PAPER_VAULT_SHARING_MODE_INTERNAL`
-    Internal,
-    /// `PAPER_VAULT_SHARING_MODE_EXTERNAL`
-    External,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl PaperSecretAdminServiceSearchRequestSharingMode {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "PAPER_VAULT_SHARING_MODE_UNSPECIFIED",
-            Self::Internal => "PAPER_VAULT_SHARING_MODE_INTERNAL",
-            Self::External => "PAPER_VAULT_SHARING_MODE_EXTERNAL",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for PaperSecretAdminServiceSearchRequestSharingMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaperSecretAdminServiceSearchRequestSharingMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "PAPER_VAULT_SHARING_MODE_UNSPECIFIED" => Self::Unspecified,
-                "PAPER_VAULT_SHARING_MODE_INTERNAL" => Self::Internal,
-                "PAPER_VAULT_SHARING_MODE_EXTERNAL" => Self::External,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
 /// Sort order
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -669,7 +573,7 @@ pub enum PaperSecretAdminServiceSearchRequestSortBy {
     /// `SEARCH_SORT_BY_NAME_ASC`
     NameAsc,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl PaperSecretAdminServiceSearchRequestSortBy {
@@ -681,8 +585,34 @@ impl PaperSecretAdminServiceSearchRequestSortBy {
             Self::CreatedAsc => "SEARCH_SORT_BY_CREATED_ASC",
             Self::ExpiresAsc => "SEARCH_SORT_BY_EXPIRES_ASC",
             Self::NameAsc => "SEARCH_SORT_BY_NAME_ASC",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for PaperSecretAdminServiceSearchRequestSortBy {
+    fn from(value: &str) -> Self {
+        match value {
+            "SEARCH_SORT_BY_UNSPECIFIED" => Self::Unspecified,
+            "SEARCH_SORT_BY_CREATED_DESC" => Self::CreatedDesc,
+            "SEARCH_SORT_BY_CREATED_ASC" => Self::CreatedAsc,
+            "SEARCH_SORT_BY_EXPIRES_ASC" => Self::ExpiresAsc,
+            "SEARCH_SORT_BY_NAME_ASC" => Self::NameAsc,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for PaperSecretAdminServiceSearchRequestSortBy {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for PaperSecretAdminServiceSearchRequestSortBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -696,77 +626,7 @@ impl<'de> serde::Deserialize<'de> for PaperSecretAdminServiceSearchRequestSortBy
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SEARCH_SORT_BY_UNSPECIFIED" => Self::Unspecified,
-                "SEARCH_SORT_BY_CREATED_DESC" => Self::CreatedDesc,
-                "SEARCH_SORT_BY_CREATED_ASC" => Self::CreatedAsc,
-                "SEARCH_SORT_BY_EXPIRES_ASC" => Self::ExpiresAsc,
-                "SEARCH_SORT_BY_NAME_ASC" => Self::NameAsc,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.secrets.v1.PaperSecretAdminServiceSearchRequest/properties/statuses/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaperSecretAdminServiceSearchRequestStatusesItem {
-    /// `SECRET_STATUS_UNSPECIFIED`
-    Unspecified,
-    /// `SECRET_STATUS_ACTIVE`
-    Active,
-    /// `SECRET_STATUS_EXPIRED`
-    Expired,
-    /// `SECRET_STATUS_BURNED`
-    Burned,
-    /// `SECRET_STATUS_REVOKED`
-    Revoked,
-    /// `SECRET_STATUS_DATA_DELETED`
-    DataDeleted,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl PaperSecretAdminServiceSearchRequestStatusesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "SECRET_STATUS_UNSPECIFIED",
-            Self::Active => "SECRET_STATUS_ACTIVE",
-            Self::Expired => "SECRET_STATUS_EXPIRED",
-            Self::Burned => "SECRET_STATUS_BURNED",
-            Self::Revoked => "SECRET_STATUS_REVOKED",
-            Self::DataDeleted => "SECRET_STATUS_DATA_DELETED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for PaperSecretAdminServiceSearchRequestStatusesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaperSecretAdminServiceSearchRequestStatusesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SECRET_STATUS_UNSPECIFIED" => Self::Unspecified,
-                "SECRET_STATUS_ACTIVE" => Self::Active,
-                "SECRET_STATUS_EXPIRED" => Self::Expired,
-                "SECRET_STATUS_BURNED" => Self::Burned,
-                "SECRET_STATUS_REVOKED" => Self::Revoked,
-                "SECRET_STATUS_DATA_DELETED" => Self::DataDeleted,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -833,7 +693,7 @@ pub enum PaperSecretInputFormat {
     /// `SECRET_INPUT_FORMAT_KEY_VALUE`
     KeyValue,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl PaperSecretInputFormat {
@@ -845,8 +705,34 @@ impl PaperSecretInputFormat {
             Self::Json => "SECRET_INPUT_FORMAT_JSON",
             Self::Yaml => "SECRET_INPUT_FORMAT_YAML",
             Self::KeyValue => "SECRET_INPUT_FORMAT_KEY_VALUE",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for PaperSecretInputFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "SECRET_INPUT_FORMAT_UNSPECIFIED" => Self::Unspecified,
+            "SECRET_INPUT_FORMAT_PLAINTEXT" => Self::Plaintext,
+            "SECRET_INPUT_FORMAT_JSON" => Self::Json,
+            "SECRET_INPUT_FORMAT_YAML" => Self::Yaml,
+            "SECRET_INPUT_FORMAT_KEY_VALUE" => Self::KeyValue,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for PaperSecretInputFormat {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for PaperSecretInputFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -860,17 +746,7 @@ impl<'de> serde::Deserialize<'de> for PaperSecretInputFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SECRET_INPUT_FORMAT_UNSPECIFIED" => Self::Unspecified,
-                "SECRET_INPUT_FORMAT_PLAINTEXT" => Self::Plaintext,
-                "SECRET_INPUT_FORMAT_JSON" => Self::Json,
-                "SECRET_INPUT_FORMAT_YAML" => Self::Yaml,
-                "SECRET_INPUT_FORMAT_KEY_VALUE" => Self::KeyValue,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -885,7 +761,7 @@ pub enum PaperSecretSecretType {
     /// `SECRET_TYPE_FILE`
     File,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl PaperSecretSecretType {
@@ -895,8 +771,32 @@ impl PaperSecretSecretType {
             Self::Unspecified => "SECRET_TYPE_UNSPECIFIED",
             Self::Text => "SECRET_TYPE_TEXT",
             Self::File => "SECRET_TYPE_FILE",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for PaperSecretSecretType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SECRET_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "SECRET_TYPE_TEXT" => Self::Text,
+            "SECRET_TYPE_FILE" => Self::File,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for PaperSecretSecretType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for PaperSecretSecretType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -910,15 +810,7 @@ impl<'de> serde::Deserialize<'de> for PaperSecretSecretType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SECRET_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "SECRET_TYPE_TEXT" => Self::Text,
-                "SECRET_TYPE_FILE" => Self::File,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -938,11 +830,11 @@ pub struct PaperSecretServiceCreateExternalRequest {
     /// For FILE secrets: original filename (sanitized server-side)
     pub filename: Option<String>,
     /// For TEXT secrets: input format hint (optional)
-    pub input_format: Option<PaperSecretServiceCreateExternalRequestInputFormat>,
+    pub input_format: Option<PaperSecretInputFormat>,
     /// Maximum number of views (0 = unlimited)
     pub max_views: Option<u32>,
     /// Secret type: TEXT or FILE
-    pub secret_type: Option<PaperSecretServiceCreateExternalRequestSecretType>,
+    pub secret_type: Option<PaperSecretSecretType>,
 }
 
 impl serde::Serialize for PaperSecretServiceCreateExternalRequest {
@@ -1022,111 +914,6 @@ impl wire::ReadFields for PaperSecretServiceCreateExternalRequest {
     }
 }
 
-/// For TEXT secrets: input format hint (optional)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaperSecretServiceCreateExternalRequestInputFormat {
-    /// `SECRET_INPUT_FORMAT_UNSPECIFIED`
-    Unspecified,
-    /// `SECRET_INPUT_FORMAT_PLAINTEXT`
-    Plaintext,
-    /// `SECRET_INPUT_FORMAT_JSON`
-    Json,
-    /// `SECRET_INPUT_FORMAT_YAML`
-    Yaml,
-    /// `SECRET_INPUT_FORMAT_KEY_VALUE`
-    KeyValue,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl PaperSecretServiceCreateExternalRequestInputFormat {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "SECRET_INPUT_FORMAT_UNSPECIFIED",
-            Self::Plaintext => "SECRET_INPUT_FORMAT_PLAINTEXT",
-            Self::Json => "SECRET_INPUT_FORMAT_JSON",
-            Self::Yaml => "SECRET_INPUT_FORMAT_YAML",
-            Self::KeyValue => "SECRET_INPUT_FORMAT_KEY_VALUE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for PaperSecretServiceCreateExternalRequestInputFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for PaperSecretServiceCreateExternalRequestInputFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SECRET_INPUT_FORMAT_UNSPECIFIED" => Self::Unspecified,
-                "SECRET_INPUT_FORMAT_PLAINTEXT" => Self::Plaintext,
-                "SECRET_INPUT_FORMAT_JSON" => Self::Json,
-                "SECRET_INPUT_FORMAT_YAML" => Self::Yaml,
-                "SECRET_INPUT_FORMAT_KEY_VALUE" => Self::KeyValue,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// Secret type: TEXT or FILE
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaperSecretServiceCreateExternalRequestSecretType {
-    /// `SECRET_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `SECRET_TYPE_TEXT`
-    Text,
-    /// `SECRET_TYPE_FILE`
-    File,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl PaperSecretServiceCreateExternalRequestSecretType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "SECRET_TYPE_UNSPECIFIED",
-            Self::Text => "SECRET_TYPE_TEXT",
-            Self::File => "SECRET_TYPE_FILE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for PaperSecretServiceCreateExternalRequestSecretType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaperSecretServiceCreateExternalRequestSecretType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SECRET_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "SECRET_TYPE_TEXT" => Self::Text,
-                "SECRET_TYPE_FILE" => Self::File,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
 /// The PaperSecretServiceCreateInternalRequest message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaperSecretServiceCreateInternalRequest {
@@ -1143,11 +930,11 @@ pub struct PaperSecretServiceCreateInternalRequest {
     /// For FILE secrets: original filename (sanitized server-side)
     pub filename: Option<String>,
     /// For TEXT secrets: input format hint (optional)
-    pub input_format: Option<PaperSecretServiceCreateInternalRequestInputFormat>,
+    pub input_format: Option<PaperSecretInputFormat>,
     /// Maximum number of views (0 = unlimited)
     pub max_views: Option<u32>,
     /// Secret type: TEXT or FILE
-    pub secret_type: Option<PaperSecretServiceCreateInternalRequestSecretType>,
+    pub secret_type: Option<PaperSecretSecretType>,
 }
 
 impl serde::Serialize for PaperSecretServiceCreateInternalRequest {
@@ -1226,111 +1013,6 @@ impl wire::ReadFields for PaperSecretServiceCreateInternalRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// For TEXT secrets: input format hint (optional)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaperSecretServiceCreateInternalRequestInputFormat {
-    /// `SECRET_INPUT_FORMAT_UNSPECIFIED`
-    Unspecified,
-    /// `SECRET_INPUT_FORMAT_PLAINTEXT`
-    Plaintext,
-    /// `SECRET_INPUT_FORMAT_JSON`
-    Json,
-    /// `SECRET_INPUT_FORMAT_YAML`
-    Yaml,
-    /// `SECRET_INPUT_FORMAT_KEY_VALUE`
-    KeyValue,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl PaperSecretServiceCreateInternalRequestInputFormat {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "SECRET_INPUT_FORMAT_UNSPECIFIED",
-            Self::Plaintext => "SECRET_INPUT_FORMAT_PLAINTEXT",
-            Self::Json => "SECRET_INPUT_FORMAT_JSON",
-            Self::Yaml => "SECRET_INPUT_FORMAT_YAML",
-            Self::KeyValue => "SECRET_INPUT_FORMAT_KEY_VALUE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for PaperSecretServiceCreateInternalRequestInputFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for PaperSecretServiceCreateInternalRequestInputFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SECRET_INPUT_FORMAT_UNSPECIFIED" => Self::Unspecified,
-                "SECRET_INPUT_FORMAT_PLAINTEXT" => Self::Plaintext,
-                "SECRET_INPUT_FORMAT_JSON" => Self::Json,
-                "SECRET_INPUT_FORMAT_YAML" => Self::Yaml,
-                "SECRET_INPUT_FORMAT_KEY_VALUE" => Self::KeyValue,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// Secret type: TEXT or FILE
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaperSecretServiceCreateInternalRequestSecretType {
-    /// `SECRET_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `SECRET_TYPE_TEXT`
-    Text,
-    /// `SECRET_TYPE_FILE`
-    File,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl PaperSecretServiceCreateInternalRequestSecretType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "SECRET_TYPE_UNSPECIFIED",
-            Self::Text => "SECRET_TYPE_TEXT",
-            Self::File => "SECRET_TYPE_FILE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for PaperSecretServiceCreateInternalRequestSecretType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaperSecretServiceCreateInternalRequestSecretType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SECRET_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "SECRET_TYPE_TEXT" => Self::Text,
-                "SECRET_TYPE_FILE" => Self::File,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -1472,9 +1154,9 @@ pub struct PaperSecretServiceGetContentResponse {
     /// Original filename (file secrets only)
     pub filename: Option<String>,
     /// Input format hint for rendering (text secrets only)
-    pub input_format: Option<PaperSecretServiceGetContentResponseInputFormat>,
+    pub input_format: Option<PaperSecretInputFormat>,
     /// Secret metadata
-    pub secret_type: Option<PaperSecretServiceGetContentResponseSecretType>,
+    pub secret_type: Option<PaperSecretSecretType>,
     /// Views remaining after this view (-1 = unlimited)
     pub views_remaining: Option<i32>,
 }
@@ -1547,110 +1229,6 @@ impl wire::ReadFields for PaperSecretServiceGetContentResponse {
             }
         }
         Ok(())
-    }
-}
-
-/// Input format hint for rendering (text secrets only)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaperSecretServiceGetContentResponseInputFormat {
-    /// `SECRET_INPUT_FORMAT_UNSPECIFIED`
-    Unspecified,
-    /// `SECRET_INPUT_FORMAT_PLAINTEXT`
-    Plaintext,
-    /// `SECRET_INPUT_FORMAT_JSON`
-    Json,
-    /// `SECRET_INPUT_FORMAT_YAML`
-    Yaml,
-    /// `SECRET_INPUT_FORMAT_KEY_VALUE`
-    KeyValue,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl PaperSecretServiceGetContentResponseInputFormat {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "SECRET_INPUT_FORMAT_UNSPECIFIED",
-            Self::Plaintext => "SECRET_INPUT_FORMAT_PLAINTEXT",
-            Self::Json => "SECRET_INPUT_FORMAT_JSON",
-            Self::Yaml => "SECRET_INPUT_FORMAT_YAML",
-            Self::KeyValue => "SECRET_INPUT_FORMAT_KEY_VALUE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for PaperSecretServiceGetContentResponseInputFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaperSecretServiceGetContentResponseInputFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SECRET_INPUT_FORMAT_UNSPECIFIED" => Self::Unspecified,
-                "SECRET_INPUT_FORMAT_PLAINTEXT" => Self::Plaintext,
-                "SECRET_INPUT_FORMAT_JSON" => Self::Json,
-                "SECRET_INPUT_FORMAT_YAML" => Self::Yaml,
-                "SECRET_INPUT_FORMAT_KEY_VALUE" => Self::KeyValue,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// Secret metadata
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaperSecretServiceGetContentResponseSecretType {
-    /// `SECRET_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `SECRET_TYPE_TEXT`
-    Text,
-    /// `SECRET_TYPE_FILE`
-    File,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl PaperSecretServiceGetContentResponseSecretType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "SECRET_TYPE_UNSPECIFIED",
-            Self::Text => "SECRET_TYPE_TEXT",
-            Self::File => "SECRET_TYPE_FILE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for PaperSecretServiceGetContentResponseSecretType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaperSecretServiceGetContentResponseSecretType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SECRET_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "SECRET_TYPE_TEXT" => Self::Text,
-                "SECRET_TYPE_FILE" => Self::File,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -1890,13 +1468,13 @@ pub struct PaperSecretServiceSearchMySecretsRequest {
     /// Fuzzy search by display name
     pub query: Option<String>,
     /// Filter by secret type (optional)
-    pub secret_type: Option<PaperSecretServiceSearchMySecretsRequestSecretType>,
+    pub secret_type: Option<PaperSecretSecretType>,
     /// Filter by sharing mode (optional)
-    pub sharing_mode: Option<PaperSecretServiceSearchMySecretsRequestSharingMode>,
+    pub sharing_mode: Option<PaperSecretSharingMode>,
     /// Sort order
-    pub sort_by: Option<PaperSecretServiceSearchMySecretsRequestSortBy>,
+    pub sort_by: Option<PaperSecretAdminServiceSearchRequestSortBy>,
     /// Filter by status (optional)
-    pub statuses: Vec<PaperSecretServiceSearchMySecretsRequestStatusesItem>,
+    pub statuses: Vec<PaperSecretStatus>,
 }
 
 impl serde::Serialize for PaperSecretServiceSearchMySecretsRequest {
@@ -1960,221 +1538,6 @@ impl wire::ReadFields for PaperSecretServiceSearchMySecretsRequest {
     }
 }
 
-/// Filter by secret type (optional)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaperSecretServiceSearchMySecretsRequestSecretType {
-    /// `SECRET_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `SECRET_TYPE_TEXT`
-    Text,
-    /// `SECRET_TYPE_FILE`
-    File,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl PaperSecretServiceSearchMySecretsRequestSecretType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "SECRET_TYPE_UNSPECIFIED",
-            Self::Text => "SECRET_TYPE_TEXT",
-            Self::File => "SECRET_TYPE_FILE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for PaperSecretServiceSearchMySecretsRequestSecretType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for PaperSecretServiceSearchMySecretsRequestSecretType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SECRET_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "SECRET_TYPE_TEXT" => Self::Text,
-                "SECRET_TYPE_FILE" => Self::File,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// Filter by sharing mode (optional)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaperSecretServiceSearchMySecretsRequestSharingMode {
-    /// `PAPER_VAULT_SHARING_MODE_UNSPECIFIED`
-    Unspecified,
-    /// `PAPER_VAULT_SHARING_MODE_INTERNAL`
-    Internal,
-    /// `PAPER_VAULT_SHARING_MODE_EXTERNAL`
-    External,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl PaperSecretServiceSearchMySecretsRequestSharingMode {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "PAPER_VAULT_SHARING_MODE_UNSPECIFIED",
-            Self::Internal => "PAPER_VAULT_SHARING_MODE_INTERNAL",
-            Self::External => "PAPER_VAULT_SHARING_MODE_EXTERNAL",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for PaperSecretServiceSearchMySecretsRequestSharingMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for PaperSecretServiceSearchMySecretsRequestSharingMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "PAPER_VAULT_SHARING_MODE_UNSPECIFIED" => Self::Unspecified,
-                "PAPER_VAULT_SHARING_MODE_INTERNAL" => Self::Internal,
-                "PAPER_VAULT_SHARING_MODE_EXTERNAL" => Self::External,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// Sort order
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaperSecretServiceSearchMySecretsRequestSortBy {
-    /// `SEARCH_SORT_BY_UNSPECIFIED`
-    Unspecified,
-    /// `SEARCH_SORT_BY_CREATED_DESC`
-    CreatedDesc,
-    /// `SEARCH_SORT_BY_CREATED_ASC`
-    CreatedAsc,
-    /// `SEARCH_SORT_BY_EXPIRES_ASC`
-    ExpiresAsc,
-    /// `SEARCH_SORT_BY_NAME_ASC`
-    NameAsc,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl PaperSecretServiceSearchMySecretsRequestSortBy {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "SEARCH_SORT_BY_UNSPECIFIED",
-            Self::CreatedDesc => "SEARCH_SORT_BY_CREATED_DESC",
-            Self::CreatedAsc => "SEARCH_SORT_BY_CREATED_ASC",
-            Self::ExpiresAsc => "SEARCH_SORT_BY_EXPIRES_ASC",
-            Self::NameAsc => "SEARCH_SORT_BY_NAME_ASC",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for PaperSecretServiceSearchMySecretsRequestSortBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaperSecretServiceSearchMySecretsRequestSortBy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SEARCH_SORT_BY_UNSPECIFIED" => Self::Unspecified,
-                "SEARCH_SORT_BY_CREATED_DESC" => Self::CreatedDesc,
-                "SEARCH_SORT_BY_CREATED_ASC" => Self::CreatedAsc,
-                "SEARCH_SORT_BY_EXPIRES_ASC" => Self::ExpiresAsc,
-                "SEARCH_SORT_BY_NAME_ASC" => Self::NameAsc,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.secrets.v1.PaperSecretServiceSearchMySecretsRequest/properties/statuses/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaperSecretServiceSearchMySecretsRequestStatusesItem {
-    /// `SECRET_STATUS_UNSPECIFIED`
-    Unspecified,
-    /// `SECRET_STATUS_ACTIVE`
-    Active,
-    /// `SECRET_STATUS_EXPIRED`
-    Expired,
-    /// `SECRET_STATUS_BURNED`
-    Burned,
-    /// `SECRET_STATUS_REVOKED`
-    Revoked,
-    /// `SECRET_STATUS_DATA_DELETED`
-    DataDeleted,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl PaperSecretServiceSearchMySecretsRequestStatusesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "SECRET_STATUS_UNSPECIFIED",
-            Self::Active => "SECRET_STATUS_ACTIVE",
-            Self::Expired => "SECRET_STATUS_EXPIRED",
-            Self::Burned => "SECRET_STATUS_BURNED",
-            Self::Revoked => "SECRET_STATUS_REVOKED",
-            Self::DataDeleted => "SECRET_STATUS_DATA_DELETED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for PaperSecretServiceSearchMySecretsRequestStatusesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for PaperSecretServiceSearchMySecretsRequestStatusesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SECRET_STATUS_UNSPECIFIED" => Self::Unspecified,
-                "SECRET_STATUS_ACTIVE" => Self::Active,
-                "SECRET_STATUS_EXPIRED" => Self::Expired,
-                "SECRET_STATUS_BURNED" => Self::Burned,
-                "SECRET_STATUS_REVOKED" => Self::Revoked,
-                "SECRET_STATUS_DATA_DELETED" => Self::DataDeleted,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
 /// Search response for user's own secrets
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaperSecretServiceSearchResponse {
@@ -2230,7 +1593,7 @@ pub struct PaperSecretServiceSetTextContentRequest {
     ///  Max 64KB - for larger content, use a file secret
     pub encrypted_content: Option<Vec<u8>>,
     /// Input format hint (for viewer rendering)
-    pub input_format: Option<PaperSecretServiceSetTextContentRequestInputFormat>,
+    pub input_format: Option<PaperSecretInputFormat>,
 }
 
 impl serde::Serialize for PaperSecretServiceSetTextContentRequest {
@@ -2273,63 +1636,6 @@ impl wire::ReadFields for PaperSecretServiceSetTextContentRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// Input format hint (for viewer rendering)
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PaperSecretServiceSetTextContentRequestInputFormat {
-    /// `SECRET_INPUT_FORMAT_UNSPECIFIED`
-    Unspecified,
-    /// `SECRET_INPUT_FORMAT_PLAINTEXT`
-    Plaintext,
-    /// `SECRET_INPUT_FORMAT_JSON`
-    Json,
-    /// `SECRET_INPUT_FORMAT_YAML`
-    Yaml,
-    /// `SECRET_INPUT_FORMAT_KEY_VALUE`
-    KeyValue,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl PaperSecretServiceSetTextContentRequestInputFormat {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "SECRET_INPUT_FORMAT_UNSPECIFIED",
-            Self::Plaintext => "SECRET_INPUT_FORMAT_PLAINTEXT",
-            Self::Json => "SECRET_INPUT_FORMAT_JSON",
-            Self::Yaml => "SECRET_INPUT_FORMAT_YAML",
-            Self::KeyValue => "SECRET_INPUT_FORMAT_KEY_VALUE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for PaperSecretServiceSetTextContentRequestInputFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for PaperSecretServiceSetTextContentRequestInputFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SECRET_INPUT_FORMAT_UNSPECIFIED" => Self::Unspecified,
-                "SECRET_INPUT_FORMAT_PLAINTEXT" => Self::Plaintext,
-                "SECRET_INPUT_FORMAT_JSON" => Self::Json,
-                "SECRET_INPUT_FORMAT_YAML" => Self::Yaml,
-                "SECRET_INPUT_FORMAT_KEY_VALUE" => Self::KeyValue,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -2386,7 +1692,7 @@ pub enum PaperSecretSharingMode {
     /// `PAPER_VAULT_SHARING_MODE_EXTERNAL`
     External,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl PaperSecretSharingMode {
@@ -2396,8 +1702,32 @@ impl PaperSecretSharingMode {
             Self::Unspecified => "PAPER_VAULT_SHARING_MODE_UNSPECIFIED",
             Self::Internal => "PAPER_VAULT_SHARING_MODE_INTERNAL",
             Self::External => "PAPER_VAULT_SHARING_MODE_EXTERNAL",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for PaperSecretSharingMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "PAPER_VAULT_SHARING_MODE_UNSPECIFIED" => Self::Unspecified,
+            "PAPER_VAULT_SHARING_MODE_INTERNAL" => Self::Internal,
+            "PAPER_VAULT_SHARING_MODE_EXTERNAL" => Self::External,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for PaperSecretSharingMode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for PaperSecretSharingMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -2411,15 +1741,7 @@ impl<'de> serde::Deserialize<'de> for PaperSecretSharingMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "PAPER_VAULT_SHARING_MODE_UNSPECIFIED" => Self::Unspecified,
-                "PAPER_VAULT_SHARING_MODE_INTERNAL" => Self::Internal,
-                "PAPER_VAULT_SHARING_MODE_EXTERNAL" => Self::External,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -2440,7 +1762,7 @@ pub enum PaperSecretStatus {
     /// `SECRET_STATUS_DATA_DELETED`
     DataDeleted,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl PaperSecretStatus {
@@ -2453,8 +1775,35 @@ impl PaperSecretStatus {
             Self::Burned => "SECRET_STATUS_BURNED",
             Self::Revoked => "SECRET_STATUS_REVOKED",
             Self::DataDeleted => "SECRET_STATUS_DATA_DELETED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for PaperSecretStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "SECRET_STATUS_UNSPECIFIED" => Self::Unspecified,
+            "SECRET_STATUS_ACTIVE" => Self::Active,
+            "SECRET_STATUS_EXPIRED" => Self::Expired,
+            "SECRET_STATUS_BURNED" => Self::Burned,
+            "SECRET_STATUS_REVOKED" => Self::Revoked,
+            "SECRET_STATUS_DATA_DELETED" => Self::DataDeleted,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for PaperSecretStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for PaperSecretStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -2468,17 +1817,6 @@ impl<'de> serde::Deserialize<'de> for PaperSecretStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SECRET_STATUS_UNSPECIFIED" => Self::Unspecified,
-                "SECRET_STATUS_ACTIVE" => Self::Active,
-                "SECRET_STATUS_EXPIRED" => Self::Expired,
-                "SECRET_STATUS_BURNED" => Self::Burned,
-                "SECRET_STATUS_REVOKED" => Self::Revoked,
-                "SECRET_STATUS_DATA_DELETED" => Self::DataDeleted,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }

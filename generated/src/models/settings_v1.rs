@@ -436,7 +436,7 @@ pub enum DigestPreferenceDayOfWeek {
     /// `WEEKDAY_SUNDAY`
     Sunday,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl DigestPreferenceDayOfWeek {
@@ -451,8 +451,37 @@ impl DigestPreferenceDayOfWeek {
             Self::Friday => "WEEKDAY_FRIDAY",
             Self::Saturday => "WEEKDAY_SATURDAY",
             Self::Sunday => "WEEKDAY_SUNDAY",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for DigestPreferenceDayOfWeek {
+    fn from(value: &str) -> Self {
+        match value {
+            "WEEKDAY_UNSPECIFIED" => Self::Unspecified,
+            "WEEKDAY_MONDAY" => Self::Monday,
+            "WEEKDAY_TUESDAY" => Self::Tuesday,
+            "WEEKDAY_WEDNESDAY" => Self::Wednesday,
+            "WEEKDAY_THURSDAY" => Self::Thursday,
+            "WEEKDAY_FRIDAY" => Self::Friday,
+            "WEEKDAY_SATURDAY" => Self::Saturday,
+            "WEEKDAY_SUNDAY" => Self::Sunday,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for DigestPreferenceDayOfWeek {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for DigestPreferenceDayOfWeek {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -466,20 +495,7 @@ impl<'de> serde::Deserialize<'de> for DigestPreferenceDayOfWeek {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "WEEKDAY_UNSPECIFIED" => Self::Unspecified,
-                "WEEKDAY_MONDAY" => Self::Monday,
-                "WEEKDAY_TUESDAY" => Self::Tuesday,
-                "WEEKDAY_WEDNESDAY" => Self::Wednesday,
-                "WEEKDAY_THURSDAY" => Self::Thursday,
-                "WEEKDAY_FRIDAY" => Self::Friday,
-                "WEEKDAY_SATURDAY" => Self::Saturday,
-                "WEEKDAY_SUNDAY" => Self::Sunday,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -494,7 +510,7 @@ pub enum DigestPreferenceFrequency {
     /// `DIGEST_FREQUENCY_WEEKLY`
     Weekly,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl DigestPreferenceFrequency {
@@ -504,8 +520,32 @@ impl DigestPreferenceFrequency {
             Self::Unspecified => "DIGEST_FREQUENCY_UNSPECIFIED",
             Self::Daily => "DIGEST_FREQUENCY_DAILY",
             Self::Weekly => "DIGEST_FREQUENCY_WEEKLY",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for DigestPreferenceFrequency {
+    fn from(value: &str) -> Self {
+        match value {
+            "DIGEST_FREQUENCY_UNSPECIFIED" => Self::Unspecified,
+            "DIGEST_FREQUENCY_DAILY" => Self::Daily,
+            "DIGEST_FREQUENCY_WEEKLY" => Self::Weekly,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for DigestPreferenceFrequency {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for DigestPreferenceFrequency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -519,15 +559,7 @@ impl<'de> serde::Deserialize<'de> for DigestPreferenceFrequency {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "DIGEST_FREQUENCY_UNSPECIFIED" => Self::Unspecified,
-                "DIGEST_FREQUENCY_DAILY" => Self::Daily,
-                "DIGEST_FREQUENCY_WEEKLY" => Self::Weekly,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 

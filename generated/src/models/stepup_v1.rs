@@ -389,7 +389,7 @@ pub enum SearchStepUpProvidersRequestProviderType {
     /// `PROVIDER_TYPE_MICROSOFT`
     Microsoft,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl SearchStepUpProvidersRequestProviderType {
@@ -399,8 +399,32 @@ impl SearchStepUpProvidersRequestProviderType {
             Self::Unspecified => "PROVIDER_TYPE_UNSPECIFIED",
             Self::Oauth2 => "PROVIDER_TYPE_OAUTH2",
             Self::Microsoft => "PROVIDER_TYPE_MICROSOFT",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for SearchStepUpProvidersRequestProviderType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PROVIDER_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "PROVIDER_TYPE_OAUTH2" => Self::Oauth2,
+            "PROVIDER_TYPE_MICROSOFT" => Self::Microsoft,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for SearchStepUpProvidersRequestProviderType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for SearchStepUpProvidersRequestProviderType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -414,15 +438,7 @@ impl<'de> serde::Deserialize<'de> for SearchStepUpProvidersRequestProviderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "PROVIDER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "PROVIDER_TYPE_OAUTH2" => Self::Oauth2,
-                "PROVIDER_TYPE_MICROSOFT" => Self::Microsoft,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -488,7 +504,7 @@ pub struct SearchStepUpTransactionsRequest {
     /// Filter by provider ID
     pub provider_id: Option<String>,
     /// Filter by transaction state
-    pub state: Option<SearchStepUpTransactionsRequestState>,
+    pub state: Option<StepUpTransactionState>,
     /// The targetType field.
     pub target_type: Option<SearchStepUpTransactionsRequestTargetType>,
     /// Filter by task ID (only applicable if target_type is TICKET)
@@ -572,58 +588,6 @@ impl wire::ReadFields for SearchStepUpTransactionsRequest {
     }
 }
 
-/// Filter by transaction state
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SearchStepUpTransactionsRequestState {
-    /// `STEP_UP_TRANSACTION_STATE_UNSPECIFIED`
-    Unspecified,
-    /// `STEP_UP_TRANSACTION_STATE_PENDING`
-    Pending,
-    /// `STEP_UP_TRANSACTION_STATE_VERIFIED`
-    Verified,
-    /// `STEP_UP_TRANSACTION_STATE_ERROR`
-    Error,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl SearchStepUpTransactionsRequestState {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "STEP_UP_TRANSACTION_STATE_UNSPECIFIED",
-            Self::Pending => "STEP_UP_TRANSACTION_STATE_PENDING",
-            Self::Verified => "STEP_UP_TRANSACTION_STATE_VERIFIED",
-            Self::Error => "STEP_UP_TRANSACTION_STATE_ERROR",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for SearchStepUpTransactionsRequestState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SearchStepUpTransactionsRequestState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "STEP_UP_TRANSACTION_STATE_UNSPECIFIED" => Self::Unspecified,
-                "STEP_UP_TRANSACTION_STATE_PENDING" => Self::Pending,
-                "STEP_UP_TRANSACTION_STATE_VERIFIED" => Self::Verified,
-                "STEP_UP_TRANSACTION_STATE_ERROR" => Self::Error,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
 /// The targetType field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -635,7 +599,7 @@ pub enum SearchStepUpTransactionsRequestTargetType {
     /// `TARGET_TYPE_TEST`
     Test,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl SearchStepUpTransactionsRequestTargetType {
@@ -645,8 +609,32 @@ impl SearchStepUpTransactionsRequestTargetType {
             Self::Unspecified => "TARGET_TYPE_UNSPECIFIED",
             Self::Ticket => "TARGET_TYPE_TICKET",
             Self::Test => "TARGET_TYPE_TEST",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for SearchStepUpTransactionsRequestTargetType {
+    fn from(value: &str) -> Self {
+        match value {
+            "TARGET_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "TARGET_TYPE_TICKET" => Self::Ticket,
+            "TARGET_TYPE_TEST" => Self::Test,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for SearchStepUpTransactionsRequestTargetType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for SearchStepUpTransactionsRequestTargetType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -660,15 +648,7 @@ impl<'de> serde::Deserialize<'de> for SearchStepUpTransactionsRequestTargetType 
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TARGET_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "TARGET_TYPE_TICKET" => Self::Ticket,
-                "TARGET_TYPE_TEST" => Self::Test,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -789,7 +769,7 @@ pub enum StepUpMicrosoftSettingsValidationMode {
     /// `MICROSOFT_VALIDATION_MODE_OIDC`
     Oidc,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl StepUpMicrosoftSettingsValidationMode {
@@ -799,8 +779,32 @@ impl StepUpMicrosoftSettingsValidationMode {
             Self::Unspecified => "MICROSOFT_VALIDATION_MODE_UNSPECIFIED",
             Self::Acrs => "MICROSOFT_VALIDATION_MODE_ACRS",
             Self::Oidc => "MICROSOFT_VALIDATION_MODE_OIDC",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for StepUpMicrosoftSettingsValidationMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "MICROSOFT_VALIDATION_MODE_UNSPECIFIED" => Self::Unspecified,
+            "MICROSOFT_VALIDATION_MODE_ACRS" => Self::Acrs,
+            "MICROSOFT_VALIDATION_MODE_OIDC" => Self::Oidc,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for StepUpMicrosoftSettingsValidationMode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StepUpMicrosoftSettingsValidationMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -814,15 +818,7 @@ impl<'de> serde::Deserialize<'de> for StepUpMicrosoftSettingsValidationMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "MICROSOFT_VALIDATION_MODE_UNSPECIFIED" => Self::Unspecified,
-                "MICROSOFT_VALIDATION_MODE_ACRS" => Self::Acrs,
-                "MICROSOFT_VALIDATION_MODE_OIDC" => Self::Oidc,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -1255,7 +1251,7 @@ pub enum StepUpTransactionState {
     /// `STEP_UP_TRANSACTION_STATE_ERROR`
     Error,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl StepUpTransactionState {
@@ -1266,8 +1262,33 @@ impl StepUpTransactionState {
             Self::Pending => "STEP_UP_TRANSACTION_STATE_PENDING",
             Self::Verified => "STEP_UP_TRANSACTION_STATE_VERIFIED",
             Self::Error => "STEP_UP_TRANSACTION_STATE_ERROR",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for StepUpTransactionState {
+    fn from(value: &str) -> Self {
+        match value {
+            "STEP_UP_TRANSACTION_STATE_UNSPECIFIED" => Self::Unspecified,
+            "STEP_UP_TRANSACTION_STATE_PENDING" => Self::Pending,
+            "STEP_UP_TRANSACTION_STATE_VERIFIED" => Self::Verified,
+            "STEP_UP_TRANSACTION_STATE_ERROR" => Self::Error,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for StepUpTransactionState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StepUpTransactionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1281,16 +1302,7 @@ impl<'de> serde::Deserialize<'de> for StepUpTransactionState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "STEP_UP_TRANSACTION_STATE_UNSPECIFIED" => Self::Unspecified,
-                "STEP_UP_TRANSACTION_STATE_PENDING" => Self::Pending,
-                "STEP_UP_TRANSACTION_STATE_VERIFIED" => Self::Verified,
-                "STEP_UP_TRANSACTION_STATE_ERROR" => Self::Error,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 

@@ -496,7 +496,7 @@ pub enum ExportToDatasourceFormat {
     /// `EXPORT_FORMAT_OCSF_JSON_GZIP`
     OcsfJsonGzip,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl ExportToDatasourceFormat {
@@ -506,8 +506,32 @@ impl ExportToDatasourceFormat {
             Self::Unspecified => "EXPORT_FORMAT_UNSPECIFIED",
             Self::OcsfJsonZstd => "EXPORT_FORMAT_OCSF_JSON_ZSTD",
             Self::OcsfJsonGzip => "EXPORT_FORMAT_OCSF_JSON_GZIP",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for ExportToDatasourceFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "EXPORT_FORMAT_UNSPECIFIED" => Self::Unspecified,
+            "EXPORT_FORMAT_OCSF_JSON_ZSTD" => Self::OcsfJsonZstd,
+            "EXPORT_FORMAT_OCSF_JSON_GZIP" => Self::OcsfJsonGzip,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for ExportToDatasourceFormat {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ExportToDatasourceFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -521,15 +545,7 @@ impl<'de> serde::Deserialize<'de> for ExportToDatasourceFormat {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "EXPORT_FORMAT_UNSPECIFIED" => Self::Unspecified,
-                "EXPORT_FORMAT_OCSF_JSON_ZSTD" => Self::OcsfJsonZstd,
-                "EXPORT_FORMAT_OCSF_JSON_GZIP" => Self::OcsfJsonGzip,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -750,7 +766,7 @@ pub enum ExporterState {
     /// `EXPORT_STATE_ERROR`
     Error,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl ExporterState {
@@ -761,8 +777,33 @@ impl ExporterState {
             Self::Exporting => "EXPORT_STATE_EXPORTING",
             Self::Waiting => "EXPORT_STATE_WAITING",
             Self::Error => "EXPORT_STATE_ERROR",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for ExporterState {
+    fn from(value: &str) -> Self {
+        match value {
+            "EXPORT_STATE_UNSPECIFIED" => Self::Unspecified,
+            "EXPORT_STATE_EXPORTING" => Self::Exporting,
+            "EXPORT_STATE_WAITING" => Self::Waiting,
+            "EXPORT_STATE_ERROR" => Self::Error,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for ExporterState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ExporterState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -776,16 +817,7 @@ impl<'de> serde::Deserialize<'de> for ExporterState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "EXPORT_STATE_UNSPECIFIED" => Self::Unspecified,
-                "EXPORT_STATE_EXPORTING" => Self::Exporting,
-                "EXPORT_STATE_WAITING" => Self::Waiting,
-                "EXPORT_STATE_ERROR" => Self::Error,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -1000,7 +1032,7 @@ pub enum SystemLogServiceListEventsRequestSortDirection {
     /// `SORT_DIRECTION_DESC`
     Desc,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl SystemLogServiceListEventsRequestSortDirection {
@@ -1010,8 +1042,32 @@ impl SystemLogServiceListEventsRequestSortDirection {
             Self::Unspecified => "SORT_DIRECTION_UNSPECIFIED",
             Self::Asc => "SORT_DIRECTION_ASC",
             Self::Desc => "SORT_DIRECTION_DESC",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for SystemLogServiceListEventsRequestSortDirection {
+    fn from(value: &str) -> Self {
+        match value {
+            "SORT_DIRECTION_UNSPECIFIED" => Self::Unspecified,
+            "SORT_DIRECTION_ASC" => Self::Asc,
+            "SORT_DIRECTION_DESC" => Self::Desc,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for SystemLogServiceListEventsRequestSortDirection {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for SystemLogServiceListEventsRequestSortDirection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1025,15 +1081,7 @@ impl<'de> serde::Deserialize<'de> for SystemLogServiceListEventsRequestSortDirec
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SORT_DIRECTION_UNSPECIFIED" => Self::Unspecified,
-                "SORT_DIRECTION_ASC" => Self::Asc,
-                "SORT_DIRECTION_DESC" => Self::Desc,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 

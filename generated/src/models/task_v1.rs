@@ -68,7 +68,7 @@ pub enum ExternalRefExternalRefSource {
     /// `JIRA`
     Jira,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl ExternalRefExternalRefSource {
@@ -77,8 +77,31 @@ impl ExternalRefExternalRefSource {
         match self {
             Self::Unspecified => "UNSPECIFIED",
             Self::Jira => "JIRA",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for ExternalRefExternalRefSource {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "JIRA" => Self::Jira,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for ExternalRefExternalRefSource {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for ExternalRefExternalRefSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -92,14 +115,7 @@ impl<'de> serde::Deserialize<'de> for ExternalRefExternalRefSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "UNSPECIFIED" => Self::Unspecified,
-                "JIRA" => Self::Jira,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -390,7 +406,7 @@ pub enum TaskActionsItem {
     /// `TASK_ACTION_TYPE_UPDATE_GRANT_DURATION`
     UpdateGrantDuration,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskActionsItem {
@@ -434,8 +450,66 @@ impl TaskActionsItem {
             Self::RollbackCancelled => "TASK_ACTION_TYPE_ROLLBACK_CANCELLED",
             Self::UpdateRequestData => "TASK_ACTION_TYPE_UPDATE_REQUEST_DATA",
             Self::UpdateGrantDuration => "TASK_ACTION_TYPE_UPDATE_GRANT_DURATION",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskActionsItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "TASK_ACTION_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "TASK_ACTION_TYPE_CLOSE" => Self::Close,
+            "TASK_ACTION_TYPE_APPROVE" => Self::Approve,
+            "TASK_ACTION_TYPE_DENY" => Self::Deny,
+            "TASK_ACTION_TYPE_COMMENT" => Self::Comment,
+            "TASK_ACTION_TYPE_DELETE" => Self::Delete,
+            "TASK_ACTION_TYPE_REASSIGN" => Self::Reassign,
+            "TASK_ACTION_TYPE_RESTART" => Self::Restart,
+            "TASK_ACTION_TYPE_SEND_REMINDER" => Self::SendReminder,
+            "TASK_ACTION_TYPE_PROVISION_COMPLETE" => Self::ProvisionComplete,
+            "TASK_ACTION_TYPE_PROVISION_CANCELLED" => Self::ProvisionCancelled,
+            "TASK_ACTION_TYPE_PROVISION_ERRORED" => Self::ProvisionErrored,
+            "TASK_ACTION_TYPE_ROLLBACK_SKIPPED" => Self::RollbackSkipped,
+            "TASK_ACTION_TYPE_PROVISION_APP_USER_TARGET_CREATED" => {
+                Self::ProvisionAppUserTargetCreated
+            }
+            "TASK_ACTION_TYPE_HARD_RESET" => Self::HardReset,
+            "TASK_ACTION_TYPE_ESCALATE_TO_EMERGENCY_ACCESS" => {
+                Self::EscalateToEmergencyAccess
+            }
+            "TASK_ACTION_TYPE_CHANGE_POLICY" => Self::ChangePolicy,
+            "TASK_ACTION_TYPE_RECALCULATE_DENIAL_FROM_BASE_POLICY_DECISIONS" => {
+                Self::RecalculateDenialFromBasePolicyDecisions
+            }
+            "TASK_ACTION_TYPE_SET_INSIGHTS_AND_RECOMMENDATION" => {
+                Self::SetInsightsAndRecommendation
+            }
+            "TASK_ACTION_TYPE_SET_ANALYSIS_ID" => Self::SetAnalysisId,
+            "TASK_ACTION_TYPE_RECALCULATE_APPROVERS_LIST" => {
+                Self::RecalculateApproversList
+            }
+            "TASK_ACTION_TYPE_PROCESS_NOW" => Self::ProcessNow,
+            "TASK_ACTION_TYPE_APPROVE_WITH_STEP_UP" => Self::ApproveWithStepUp,
+            "TASK_ACTION_TYPE_SKIP_STEP" => Self::SkipStep,
+            "TASK_ACTION_TYPE_ROLLBACK_CANCELLED" => Self::RollbackCancelled,
+            "TASK_ACTION_TYPE_UPDATE_REQUEST_DATA" => Self::UpdateRequestData,
+            "TASK_ACTION_TYPE_UPDATE_GRANT_DURATION" => Self::UpdateGrantDuration,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskActionsItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskActionsItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -449,49 +523,7 @@ impl<'de> serde::Deserialize<'de> for TaskActionsItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TASK_ACTION_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "TASK_ACTION_TYPE_CLOSE" => Self::Close,
-                "TASK_ACTION_TYPE_APPROVE" => Self::Approve,
-                "TASK_ACTION_TYPE_DENY" => Self::Deny,
-                "TASK_ACTION_TYPE_COMMENT" => Self::Comment,
-                "TASK_ACTION_TYPE_DELETE" => Self::Delete,
-                "TASK_ACTION_TYPE_REASSIGN" => Self::Reassign,
-                "TASK_ACTION_TYPE_RESTART" => Self::Restart,
-                "TASK_ACTION_TYPE_SEND_REMINDER" => Self::SendReminder,
-                "TASK_ACTION_TYPE_PROVISION_COMPLETE" => Self::ProvisionComplete,
-                "TASK_ACTION_TYPE_PROVISION_CANCELLED" => Self::ProvisionCancelled,
-                "TASK_ACTION_TYPE_PROVISION_ERRORED" => Self::ProvisionErrored,
-                "TASK_ACTION_TYPE_ROLLBACK_SKIPPED" => Self::RollbackSkipped,
-                "TASK_ACTION_TYPE_PROVISION_APP_USER_TARGET_CREATED" => {
-                    Self::ProvisionAppUserTargetCreated
-                }
-                "TASK_ACTION_TYPE_HARD_RESET" => Self::HardReset,
-                "TASK_ACTION_TYPE_ESCALATE_TO_EMERGENCY_ACCESS" => {
-                    Self::EscalateToEmergencyAccess
-                }
-                "TASK_ACTION_TYPE_CHANGE_POLICY" => Self::ChangePolicy,
-                "TASK_ACTION_TYPE_RECALCULATE_DENIAL_FROM_BASE_POLICY_DECISIONS" => {
-                    Self::RecalculateDenialFromBasePolicyDecisions
-                }
-                "TASK_ACTION_TYPE_SET_INSIGHTS_AND_RECOMMENDATION" => {
-                    Self::SetInsightsAndRecommendation
-                }
-                "TASK_ACTION_TYPE_SET_ANALYSIS_ID" => Self::SetAnalysisId,
-                "TASK_ACTION_TYPE_RECALCULATE_APPROVERS_LIST" => {
-                    Self::RecalculateApproversList
-                }
-                "TASK_ACTION_TYPE_PROCESS_NOW" => Self::ProcessNow,
-                "TASK_ACTION_TYPE_APPROVE_WITH_STEP_UP" => Self::ApproveWithStepUp,
-                "TASK_ACTION_TYPE_SKIP_STEP" => Self::SkipStep,
-                "TASK_ACTION_TYPE_ROLLBACK_CANCELLED" => Self::RollbackCancelled,
-                "TASK_ACTION_TYPE_UPDATE_REQUEST_DATA" => Self::UpdateRequestData,
-                "TASK_ACTION_TYPE_UPDATE_GRANT_DURATION" => Self::UpdateGrantDuration,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -1787,7 +1819,7 @@ pub enum TaskAuditAccessRequestOutcomeOutcome {
     /// `ACCESS_REQUEST_OUTCOME_CANCELLED`
     Cancelled,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskAuditAccessRequestOutcomeOutcome {
@@ -1799,8 +1831,34 @@ impl TaskAuditAccessRequestOutcomeOutcome {
             Self::Denied => "ACCESS_REQUEST_OUTCOME_DENIED",
             Self::Error => "ACCESS_REQUEST_OUTCOME_ERROR",
             Self::Cancelled => "ACCESS_REQUEST_OUTCOME_CANCELLED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskAuditAccessRequestOutcomeOutcome {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACCESS_REQUEST_OUTCOME_UNSPECIFIED" => Self::Unspecified,
+            "ACCESS_REQUEST_OUTCOME_APPROVED" => Self::Approved,
+            "ACCESS_REQUEST_OUTCOME_DENIED" => Self::Denied,
+            "ACCESS_REQUEST_OUTCOME_ERROR" => Self::Error,
+            "ACCESS_REQUEST_OUTCOME_CANCELLED" => Self::Cancelled,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskAuditAccessRequestOutcomeOutcome {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskAuditAccessRequestOutcomeOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1814,17 +1872,7 @@ impl<'de> serde::Deserialize<'de> for TaskAuditAccessRequestOutcomeOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ACCESS_REQUEST_OUTCOME_UNSPECIFIED" => Self::Unspecified,
-                "ACCESS_REQUEST_OUTCOME_APPROVED" => Self::Approved,
-                "ACCESS_REQUEST_OUTCOME_DENIED" => Self::Denied,
-                "ACCESS_REQUEST_OUTCOME_ERROR" => Self::Error,
-                "ACCESS_REQUEST_OUTCOME_CANCELLED" => Self::Cancelled,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -2317,7 +2365,7 @@ impl wire::ReadFields for TaskAuditBulkActionError {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskAuditCertifyOutcome {
     /// The outcome field.
-    pub outcome: Option<TaskAuditCertifyOutcomeOutcome>,
+    pub outcome: Option<TaskTypeCertifyOutcome>,
 }
 
 impl serde::Serialize for TaskAuditCertifyOutcome {
@@ -2352,66 +2400,6 @@ impl wire::ReadFields for TaskAuditCertifyOutcome {
             }
         }
         Ok(())
-    }
-}
-
-/// The outcome field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskAuditCertifyOutcomeOutcome {
-    /// `CERTIFY_OUTCOME_UNSPECIFIED`
-    Unspecified,
-    /// `CERTIFY_OUTCOME_CERTIFIED`
-    Certified,
-    /// `CERTIFY_OUTCOME_DECERTIFIED`
-    Decertified,
-    /// `CERTIFY_OUTCOME_ERROR`
-    Error,
-    /// `CERTIFY_OUTCOME_CANCELLED`
-    Cancelled,
-    /// `CERTIFY_OUTCOME_WAIT_TIMED_OUT`
-    WaitTimedOut,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl TaskAuditCertifyOutcomeOutcome {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "CERTIFY_OUTCOME_UNSPECIFIED",
-            Self::Certified => "CERTIFY_OUTCOME_CERTIFIED",
-            Self::Decertified => "CERTIFY_OUTCOME_DECERTIFIED",
-            Self::Error => "CERTIFY_OUTCOME_ERROR",
-            Self::Cancelled => "CERTIFY_OUTCOME_CANCELLED",
-            Self::WaitTimedOut => "CERTIFY_OUTCOME_WAIT_TIMED_OUT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for TaskAuditCertifyOutcomeOutcome {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskAuditCertifyOutcomeOutcome {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "CERTIFY_OUTCOME_UNSPECIFIED" => Self::Unspecified,
-                "CERTIFY_OUTCOME_CERTIFIED" => Self::Certified,
-                "CERTIFY_OUTCOME_DECERTIFIED" => Self::Decertified,
-                "CERTIFY_OUTCOME_ERROR" => Self::Error,
-                "CERTIFY_OUTCOME_CANCELLED" => Self::Cancelled,
-                "CERTIFY_OUTCOME_WAIT_TIMED_OUT" => Self::WaitTimedOut,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -3155,7 +3143,7 @@ impl wire::ReadFields for TaskAuditGrantDurationUpdated {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskAuditGrantOutcome {
     /// The outcome field.
-    pub outcome: Option<TaskAuditGrantOutcomeOutcome>,
+    pub outcome: Option<TaskTypeGrantOutcome>,
 }
 
 impl serde::Serialize for TaskAuditGrantOutcome {
@@ -3190,66 +3178,6 @@ impl wire::ReadFields for TaskAuditGrantOutcome {
             }
         }
         Ok(())
-    }
-}
-
-/// The outcome field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskAuditGrantOutcomeOutcome {
-    /// `GRANT_OUTCOME_UNSPECIFIED`
-    Unspecified,
-    /// `GRANT_OUTCOME_GRANTED`
-    Granted,
-    /// `GRANT_OUTCOME_DENIED`
-    Denied,
-    /// `GRANT_OUTCOME_ERROR`
-    Error,
-    /// `GRANT_OUTCOME_CANCELLED`
-    Cancelled,
-    /// `GRANT_OUTCOME_WAIT_TIMED_OUT`
-    WaitTimedOut,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl TaskAuditGrantOutcomeOutcome {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "GRANT_OUTCOME_UNSPECIFIED",
-            Self::Granted => "GRANT_OUTCOME_GRANTED",
-            Self::Denied => "GRANT_OUTCOME_DENIED",
-            Self::Error => "GRANT_OUTCOME_ERROR",
-            Self::Cancelled => "GRANT_OUTCOME_CANCELLED",
-            Self::WaitTimedOut => "GRANT_OUTCOME_WAIT_TIMED_OUT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for TaskAuditGrantOutcomeOutcome {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskAuditGrantOutcomeOutcome {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "GRANT_OUTCOME_UNSPECIFIED" => Self::Unspecified,
-                "GRANT_OUTCOME_GRANTED" => Self::Granted,
-                "GRANT_OUTCOME_DENIED" => Self::Denied,
-                "GRANT_OUTCOME_ERROR" => Self::Error,
-                "GRANT_OUTCOME_CANCELLED" => Self::Cancelled,
-                "GRANT_OUTCOME_WAIT_TIMED_OUT" => Self::WaitTimedOut,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -4035,7 +3963,7 @@ impl wire::ReadFields for TaskAuditRestart {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskAuditRevokeOutcome {
     /// The outcome field.
-    pub outcome: Option<TaskAuditRevokeOutcomeOutcome>,
+    pub outcome: Option<TaskTypeRevokeOutcome>,
 }
 
 impl serde::Serialize for TaskAuditRevokeOutcome {
@@ -4070,66 +3998,6 @@ impl wire::ReadFields for TaskAuditRevokeOutcome {
             }
         }
         Ok(())
-    }
-}
-
-/// The outcome field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskAuditRevokeOutcomeOutcome {
-    /// `REVOKE_OUTCOME_UNSPECIFIED`
-    Unspecified,
-    /// `REVOKE_OUTCOME_REVOKED`
-    Revoked,
-    /// `REVOKE_OUTCOME_DENIED`
-    Denied,
-    /// `REVOKE_OUTCOME_ERROR`
-    Error,
-    /// `REVOKE_OUTCOME_CANCELLED`
-    Cancelled,
-    /// `REVOKE_OUTCOME_WAIT_TIMED_OUT`
-    WaitTimedOut,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl TaskAuditRevokeOutcomeOutcome {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "REVOKE_OUTCOME_UNSPECIFIED",
-            Self::Revoked => "REVOKE_OUTCOME_REVOKED",
-            Self::Denied => "REVOKE_OUTCOME_DENIED",
-            Self::Error => "REVOKE_OUTCOME_ERROR",
-            Self::Cancelled => "REVOKE_OUTCOME_CANCELLED",
-            Self::WaitTimedOut => "REVOKE_OUTCOME_WAIT_TIMED_OUT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for TaskAuditRevokeOutcomeOutcome {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskAuditRevokeOutcomeOutcome {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "REVOKE_OUTCOME_UNSPECIFIED" => Self::Unspecified,
-                "REVOKE_OUTCOME_REVOKED" => Self::Revoked,
-                "REVOKE_OUTCOME_DENIED" => Self::Denied,
-                "REVOKE_OUTCOME_ERROR" => Self::Error,
-                "REVOKE_OUTCOME_CANCELLED" => Self::Cancelled,
-                "REVOKE_OUTCOME_WAIT_TIMED_OUT" => Self::WaitTimedOut,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -4221,7 +4089,7 @@ impl wire::ReadFields for TaskAuditStartedConnectorActions {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskAuditStateChange {
     /// The previousState field.
-    pub previous_state: Option<TaskAuditStateChangePreviousState>,
+    pub previous_state: Option<TaskState>,
 }
 
 impl serde::Serialize for TaskAuditStateChange {
@@ -4256,54 +4124,6 @@ impl wire::ReadFields for TaskAuditStateChange {
             }
         }
         Ok(())
-    }
-}
-
-/// The previousState field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskAuditStateChangePreviousState {
-    /// `TASK_STATE_UNSPECIFIED`
-    Unspecified,
-    /// `TASK_STATE_OPEN`
-    Open,
-    /// `TASK_STATE_CLOSED`
-    Closed,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl TaskAuditStateChangePreviousState {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "TASK_STATE_UNSPECIFIED",
-            Self::Open => "TASK_STATE_OPEN",
-            Self::Closed => "TASK_STATE_CLOSED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for TaskAuditStateChangePreviousState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskAuditStateChangePreviousState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TASK_STATE_UNSPECIFIED" => Self::Unspecified,
-                "TASK_STATE_OPEN" => Self::Open,
-                "TASK_STATE_CLOSED" => Self::Closed,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -4504,7 +4324,7 @@ pub struct TaskAuditView {
         TaskAuditCreatedReplacementExtensionGrantTask,
     >,
     /// The currentState field.
-    pub current_state: Option<TaskAuditViewCurrentState>,
+    pub current_state: Option<TaskState>,
     /// The eventType field.
     pub event_type: Option<TaskAuditViewEventType>,
     /// Part of the oneof `typ`: set at most one of this and `comment`, `stateChange`, `approvalInstanceChange`, `connectorActionsStart`, `connectorActionsEnd`, `actionResult`, `taskCreated`, `certifyOutcome`, `actionSubmitted`, `grantOutcome`, `revokeOutcome`, `approvalReassigned`, `taskRestarted`, `accessRequestOutcome`, `provisionReassigned`, `provisionError`, `approvedAutomatically`, `reassignedToDelegate`, `hardReset`, `taskEscalated`, `conditionalPolicyExecutionResult`, `approvalAutoAcceptedByPolicy`, `approvalAutoRejectedByPolicy`, `bulkActionError`, `webhookTriggered`, `webhookAttempt`, `webhookSuccess`, `policyEvaluationStep`, `waitStepSuccess`, `waitStepWaiting`, `waitStepTimedOut`, `webhookApprovalTriggered`, `webhookApprovalAttempt`, `webhookApprovalSuccess`, `webhookApprovalBadResponse`, `externalTicketTriggered`, `externalTicketCreated`, `externalTicketError`, `waitStepAnalysisSuccess`, `waitStepAnalysisWaiting`, `waitStepAnalysisTimedOut`, `stepUpApproval`, `externalTicketProvisionStepResolved`, `stepSkipped`, `reassignmentListError`, `slaEscalation`, `policyChanged`, `formInstanceChange`, `grantDurationUpdated`, `waitStepUntilTime`, `webhookApprovalFatalError`, `accountLifecycleActionCreated`, `accountLifecycleActionFailed`, `provisionCancelled`, `actionInstanceCreated`, `actionInstanceSucceeded`, `actionInstanceFailed`, `createdReplacementExtensionGrantTask`, `taskCreatedFrom`, `reassignmentFallbackToAdmin`.
@@ -4954,54 +4774,6 @@ impl wire::ReadFields for TaskAuditView {
     }
 }
 
-/// The currentState field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskAuditViewCurrentState {
-    /// `TASK_STATE_UNSPECIFIED`
-    Unspecified,
-    /// `TASK_STATE_OPEN`
-    Open,
-    /// `TASK_STATE_CLOSED`
-    Closed,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl TaskAuditViewCurrentState {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "TASK_STATE_UNSPECIFIED",
-            Self::Open => "TASK_STATE_OPEN",
-            Self::Closed => "TASK_STATE_CLOSED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for TaskAuditViewCurrentState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskAuditViewCurrentState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TASK_STATE_UNSPECIFIED" => Self::Unspecified,
-                "TASK_STATE_OPEN" => Self::Open,
-                "TASK_STATE_CLOSED" => Self::Closed,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
 /// The eventType field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -5013,7 +4785,7 @@ pub enum TaskAuditViewEventType {
     /// `TASK_AUDIT_EVENT_TYPE_ERROR`
     Error,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskAuditViewEventType {
@@ -5023,8 +4795,32 @@ impl TaskAuditViewEventType {
             Self::Unspecified => "TASK_AUDIT_EVENT_TYPE_UNSPECIFIED",
             Self::Neutral => "TASK_AUDIT_EVENT_TYPE_NEUTRAL",
             Self::Error => "TASK_AUDIT_EVENT_TYPE_ERROR",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskAuditViewEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "TASK_AUDIT_EVENT_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "TASK_AUDIT_EVENT_TYPE_NEUTRAL" => Self::Neutral,
+            "TASK_AUDIT_EVENT_TYPE_ERROR" => Self::Error,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskAuditViewEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskAuditViewEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -5038,15 +4834,7 @@ impl<'de> serde::Deserialize<'de> for TaskAuditViewEventType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TASK_AUDIT_EVENT_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "TASK_AUDIT_EVENT_TYPE_NEUTRAL" => Self::Neutral,
-                "TASK_AUDIT_EVENT_TYPE_ERROR" => Self::Error,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -5107,7 +4895,7 @@ pub enum TaskAuditViewSource {
     /// `SOURCE_COPILOT_AGENTS`
     CopilotAgents,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskAuditViewSource {
@@ -5119,8 +4907,34 @@ impl TaskAuditViewSource {
             Self::Jira => "SOURCE_JIRA",
             Self::Slack => "SOURCE_SLACK",
             Self::CopilotAgents => "SOURCE_COPILOT_AGENTS",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskAuditViewSource {
+    fn from(value: &str) -> Self {
+        match value {
+            "SOURCE_UNSPECIFIED" => Self::Unspecified,
+            "SOURCE_C1" => Self::C1,
+            "SOURCE_JIRA" => Self::Jira,
+            "SOURCE_SLACK" => Self::Slack,
+            "SOURCE_COPILOT_AGENTS" => Self::CopilotAgents,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskAuditViewSource {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskAuditViewSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -5134,17 +4948,7 @@ impl<'de> serde::Deserialize<'de> for TaskAuditViewSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "SOURCE_UNSPECIFIED" => Self::Unspecified,
-                "SOURCE_C1" => Self::C1,
-                "SOURCE_JIRA" => Self::Jira,
-                "SOURCE_SLACK" => Self::Slack,
-                "SOURCE_COPILOT_AGENTS" => Self::CopilotAgents,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -6143,7 +5947,7 @@ pub enum TaskOrigin {
     /// `TASK_ORIGIN_CASCADE_DELETE`
     CascadeDelete,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskOrigin {
@@ -6166,8 +5970,45 @@ impl TaskOrigin {
             Self::Automation => "TASK_ORIGIN_AUTOMATION",
             Self::AccessReview => "TASK_ORIGIN_ACCESS_REVIEW",
             Self::CascadeDelete => "TASK_ORIGIN_CASCADE_DELETE",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskOrigin {
+    fn from(value: &str) -> Self {
+        match value {
+            "TASK_ORIGIN_UNSPECIFIED" => Self::Unspecified,
+            "TASK_ORIGIN_PROFILE_MEMBERSHIP_AUTOMATION" => {
+                Self::ProfileMembershipAutomation
+            }
+            "TASK_ORIGIN_SLACK" => Self::Slack,
+            "TASK_ORIGIN_API" => Self::Api,
+            "TASK_ORIGIN_JIRA" => Self::Jira,
+            "TASK_ORIGIN_COPILOT" => Self::Copilot,
+            "TASK_ORIGIN_WEBAPP" => Self::Webapp,
+            "TASK_ORIGIN_TIME_REVOKE" => Self::TimeRevoke,
+            "TASK_ORIGIN_NON_USAGE_REVOKE" => Self::NonUsageRevoke,
+            "TASK_ORIGIN_PROFILE_MEMBERSHIP_MANUAL" => Self::ProfileMembershipManual,
+            "TASK_ORIGIN_PROFILE_MEMBERSHIP" => Self::ProfileMembership,
+            "TASK_ORIGIN_AUTOMATION" => Self::Automation,
+            "TASK_ORIGIN_ACCESS_REVIEW" => Self::AccessReview,
+            "TASK_ORIGIN_CASCADE_DELETE" => Self::CascadeDelete,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskOrigin {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -6181,28 +6022,7 @@ impl<'de> serde::Deserialize<'de> for TaskOrigin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TASK_ORIGIN_UNSPECIFIED" => Self::Unspecified,
-                "TASK_ORIGIN_PROFILE_MEMBERSHIP_AUTOMATION" => {
-                    Self::ProfileMembershipAutomation
-                }
-                "TASK_ORIGIN_SLACK" => Self::Slack,
-                "TASK_ORIGIN_API" => Self::Api,
-                "TASK_ORIGIN_JIRA" => Self::Jira,
-                "TASK_ORIGIN_COPILOT" => Self::Copilot,
-                "TASK_ORIGIN_WEBAPP" => Self::Webapp,
-                "TASK_ORIGIN_TIME_REVOKE" => Self::TimeRevoke,
-                "TASK_ORIGIN_NON_USAGE_REVOKE" => Self::NonUsageRevoke,
-                "TASK_ORIGIN_PROFILE_MEMBERSHIP_MANUAL" => Self::ProfileMembershipManual,
-                "TASK_ORIGIN_PROFILE_MEMBERSHIP" => Self::ProfileMembership,
-                "TASK_ORIGIN_AUTOMATION" => Self::Automation,
-                "TASK_ORIGIN_ACCESS_REVIEW" => Self::AccessReview,
-                "TASK_ORIGIN_CASCADE_DELETE" => Self::CascadeDelete,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -6219,7 +6039,7 @@ pub enum TaskProcessing {
     /// `TASK_PROCESSING_TYPE_DONE`
     Done,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskProcessing {
@@ -6230,8 +6050,33 @@ impl TaskProcessing {
             Self::Processing => "TASK_PROCESSING_TYPE_PROCESSING",
             Self::Waiting => "TASK_PROCESSING_TYPE_WAITING",
             Self::Done => "TASK_PROCESSING_TYPE_DONE",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskProcessing {
+    fn from(value: &str) -> Self {
+        match value {
+            "TASK_PROCESSING_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "TASK_PROCESSING_TYPE_PROCESSING" => Self::Processing,
+            "TASK_PROCESSING_TYPE_WAITING" => Self::Waiting,
+            "TASK_PROCESSING_TYPE_DONE" => Self::Done,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskProcessing {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskProcessing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -6245,16 +6090,7 @@ impl<'de> serde::Deserialize<'de> for TaskProcessing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TASK_PROCESSING_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "TASK_PROCESSING_TYPE_PROCESSING" => Self::Processing,
-                "TASK_PROCESSING_TYPE_WAITING" => Self::Waiting,
-                "TASK_PROCESSING_TYPE_DONE" => Self::Done,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -6271,7 +6107,7 @@ pub enum TaskRecommendation {
     /// `INSIGHT_RECOMMENDATION_REVIEW`
     Review,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskRecommendation {
@@ -6282,8 +6118,33 @@ impl TaskRecommendation {
             Self::Approve => "INSIGHT_RECOMMENDATION_APPROVE",
             Self::Deny => "INSIGHT_RECOMMENDATION_DENY",
             Self::Review => "INSIGHT_RECOMMENDATION_REVIEW",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskRecommendation {
+    fn from(value: &str) -> Self {
+        match value {
+            "INSIGHT_RECOMMENDATION_UNSPECIFIED" => Self::Unspecified,
+            "INSIGHT_RECOMMENDATION_APPROVE" => Self::Approve,
+            "INSIGHT_RECOMMENDATION_DENY" => Self::Deny,
+            "INSIGHT_RECOMMENDATION_REVIEW" => Self::Review,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskRecommendation {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskRecommendation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -6297,16 +6158,7 @@ impl<'de> serde::Deserialize<'de> for TaskRecommendation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "INSIGHT_RECOMMENDATION_UNSPECIFIED" => Self::Unspecified,
-                "INSIGHT_RECOMMENDATION_APPROVE" => Self::Approve,
-                "INSIGHT_RECOMMENDATION_DENY" => Self::Deny,
-                "INSIGHT_RECOMMENDATION_REVIEW" => Self::Review,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -6618,7 +6470,7 @@ pub struct TaskSearchRequest {
     /// Search tasks that have any of these account owners.
     pub account_owner_ids: Vec<String>,
     /// The accountTypes field.
-    pub account_types: Vec<TaskSearchRequestAccountTypesItem>,
+    pub account_types: Vec<AppUserAppUserType>,
     /// Search tasks that have this actor ID.
     pub actor_id: Option<String>,
     /// Search tasks that have any of these app entitlement IDs.
@@ -6636,7 +6488,7 @@ pub struct TaskSearchRequest {
     /// Search tasks by  List of UserIDs which are currently assigned these Tasks
     pub assignees_in_ids: Vec<String>,
     /// Search tasks by certify outcome
-    pub certify_outcomes: Vec<TaskSearchRequestCertifyOutcomesItem>,
+    pub certify_outcomes: Vec<TaskTypeCertifyOutcome>,
     /// The `createdAfter` property.
     pub created_after: Option<time::OffsetDateTime>,
     /// The `createdBefore` property.
@@ -6656,7 +6508,7 @@ pub struct TaskSearchRequest {
     /// The `expandMask` property.
     pub expand_mask: Option<TaskExpandMask>,
     /// Search tasks by grant outcome
-    pub grant_outcomes: Vec<TaskSearchRequestGrantOutcomesItem>,
+    pub grant_outcomes: Vec<TaskTypeGrantOutcome>,
     /// The `includeActedAfter` property.
     pub include_acted_after: Option<time::OffsetDateTime>,
     /// Whether or not to include deleted tasks.
@@ -6687,7 +6539,7 @@ pub struct TaskSearchRequest {
     /// Query tasks by display name, description, or numeric ID.
     pub refs: Vec<TaskRef>,
     /// Search tasks by revoke outcome
-    pub revoke_outcomes: Vec<TaskSearchRequestRevokeOutcomesItem>,
+    pub revoke_outcomes: Vec<TaskTypeRevokeOutcome>,
     /// Sort tasks in a specific order.
     pub sort_by: Option<TaskSearchRequestSortBy>,
     /// Search tasks that have a current policy step of this type
@@ -6695,7 +6547,7 @@ pub struct TaskSearchRequest {
     /// Search tasks where these users are the subject.
     pub subject_ids: Vec<String>,
     /// Search tasks with this task state.
-    pub task_states: Vec<TaskSearchRequestTaskStatesItem>,
+    pub task_states: Vec<TaskState>,
     /// Search tasks with this task type. This is a oneOf, and needs an object, which can be empty, to sort.
     pub task_types: Vec<TaskTypeInput>,
     /// The userEmploymentStatuses field.
@@ -7024,118 +6876,6 @@ impl wire::ReadFields for TaskSearchRequest {
     }
 }
 
-/// The schema at `/components/schemas/c1.api.task.v1.TaskSearchRequest/properties/accountTypes/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskSearchRequestAccountTypesItem {
-    /// `APP_USER_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `APP_USER_TYPE_USER`
-    User,
-    /// `APP_USER_TYPE_SERVICE_ACCOUNT`
-    ServiceAccount,
-    /// `APP_USER_TYPE_SYSTEM_ACCOUNT`
-    SystemAccount,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl TaskSearchRequestAccountTypesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "APP_USER_TYPE_UNSPECIFIED",
-            Self::User => "APP_USER_TYPE_USER",
-            Self::ServiceAccount => "APP_USER_TYPE_SERVICE_ACCOUNT",
-            Self::SystemAccount => "APP_USER_TYPE_SYSTEM_ACCOUNT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for TaskSearchRequestAccountTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskSearchRequestAccountTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "APP_USER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "APP_USER_TYPE_USER" => Self::User,
-                "APP_USER_TYPE_SERVICE_ACCOUNT" => Self::ServiceAccount,
-                "APP_USER_TYPE_SYSTEM_ACCOUNT" => Self::SystemAccount,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.task.v1.TaskSearchRequest/properties/certifyOutcomes/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskSearchRequestCertifyOutcomesItem {
-    /// `CERTIFY_OUTCOME_UNSPECIFIED`
-    Unspecified,
-    /// `CERTIFY_OUTCOME_CERTIFIED`
-    Certified,
-    /// `CERTIFY_OUTCOME_DECERTIFIED`
-    Decertified,
-    /// `CERTIFY_OUTCOME_ERROR`
-    Error,
-    /// `CERTIFY_OUTCOME_CANCELLED`
-    Cancelled,
-    /// `CERTIFY_OUTCOME_WAIT_TIMED_OUT`
-    WaitTimedOut,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl TaskSearchRequestCertifyOutcomesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "CERTIFY_OUTCOME_UNSPECIFIED",
-            Self::Certified => "CERTIFY_OUTCOME_CERTIFIED",
-            Self::Decertified => "CERTIFY_OUTCOME_DECERTIFIED",
-            Self::Error => "CERTIFY_OUTCOME_ERROR",
-            Self::Cancelled => "CERTIFY_OUTCOME_CANCELLED",
-            Self::WaitTimedOut => "CERTIFY_OUTCOME_WAIT_TIMED_OUT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for TaskSearchRequestCertifyOutcomesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskSearchRequestCertifyOutcomesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "CERTIFY_OUTCOME_UNSPECIFIED" => Self::Unspecified,
-                "CERTIFY_OUTCOME_CERTIFIED" => Self::Certified,
-                "CERTIFY_OUTCOME_DECERTIFIED" => Self::Decertified,
-                "CERTIFY_OUTCOME_ERROR" => Self::Error,
-                "CERTIFY_OUTCOME_CANCELLED" => Self::Cancelled,
-                "CERTIFY_OUTCOME_WAIT_TIMED_OUT" => Self::WaitTimedOut,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
 /// Search tasks that have this type of step as the current step.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -7147,7 +6887,7 @@ pub enum TaskSearchRequestCurrentStep {
     /// `TASK_SEARCH_CURRENT_STEP_PROVISION`
     Provision,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskSearchRequestCurrentStep {
@@ -7157,8 +6897,32 @@ impl TaskSearchRequestCurrentStep {
             Self::Unspecified => "TASK_SEARCH_CURRENT_STEP_UNSPECIFIED",
             Self::Approval => "TASK_SEARCH_CURRENT_STEP_APPROVAL",
             Self::Provision => "TASK_SEARCH_CURRENT_STEP_PROVISION",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskSearchRequestCurrentStep {
+    fn from(value: &str) -> Self {
+        match value {
+            "TASK_SEARCH_CURRENT_STEP_UNSPECIFIED" => Self::Unspecified,
+            "TASK_SEARCH_CURRENT_STEP_APPROVAL" => Self::Approval,
+            "TASK_SEARCH_CURRENT_STEP_PROVISION" => Self::Provision,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskSearchRequestCurrentStep {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskSearchRequestCurrentStep {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -7172,15 +6936,7 @@ impl<'de> serde::Deserialize<'de> for TaskSearchRequestCurrentStep {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TASK_SEARCH_CURRENT_STEP_UNSPECIFIED" => Self::Unspecified,
-                "TASK_SEARCH_CURRENT_STEP_APPROVAL" => Self::Approval,
-                "TASK_SEARCH_CURRENT_STEP_PROVISION" => Self::Provision,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -7197,7 +6953,7 @@ pub enum TaskSearchRequestEmergencyStatus {
     /// `EMERGENCY`
     Emergency,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskSearchRequestEmergencyStatus {
@@ -7208,8 +6964,33 @@ impl TaskSearchRequestEmergencyStatus {
             Self::All => "ALL",
             Self::NonEmergency => "NON_EMERGENCY",
             Self::Emergency => "EMERGENCY",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskSearchRequestEmergencyStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNSPECIFIED" => Self::Unspecified,
+            "ALL" => Self::All,
+            "NON_EMERGENCY" => Self::NonEmergency,
+            "EMERGENCY" => Self::Emergency,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskSearchRequestEmergencyStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskSearchRequestEmergencyStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -7223,76 +7004,7 @@ impl<'de> serde::Deserialize<'de> for TaskSearchRequestEmergencyStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "UNSPECIFIED" => Self::Unspecified,
-                "ALL" => Self::All,
-                "NON_EMERGENCY" => Self::NonEmergency,
-                "EMERGENCY" => Self::Emergency,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.task.v1.TaskSearchRequest/properties/grantOutcomes/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskSearchRequestGrantOutcomesItem {
-    /// `GRANT_OUTCOME_UNSPECIFIED`
-    Unspecified,
-    /// `GRANT_OUTCOME_GRANTED`
-    Granted,
-    /// `GRANT_OUTCOME_DENIED`
-    Denied,
-    /// `GRANT_OUTCOME_ERROR`
-    Error,
-    /// `GRANT_OUTCOME_CANCELLED`
-    Cancelled,
-    /// `GRANT_OUTCOME_WAIT_TIMED_OUT`
-    WaitTimedOut,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl TaskSearchRequestGrantOutcomesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "GRANT_OUTCOME_UNSPECIFIED",
-            Self::Granted => "GRANT_OUTCOME_GRANTED",
-            Self::Denied => "GRANT_OUTCOME_DENIED",
-            Self::Error => "GRANT_OUTCOME_ERROR",
-            Self::Cancelled => "GRANT_OUTCOME_CANCELLED",
-            Self::WaitTimedOut => "GRANT_OUTCOME_WAIT_TIMED_OUT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for TaskSearchRequestGrantOutcomesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskSearchRequestGrantOutcomesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "GRANT_OUTCOME_UNSPECIFIED" => Self::Unspecified,
-                "GRANT_OUTCOME_GRANTED" => Self::Granted,
-                "GRANT_OUTCOME_DENIED" => Self::Denied,
-                "GRANT_OUTCOME_ERROR" => Self::Error,
-                "GRANT_OUTCOME_CANCELLED" => Self::Cancelled,
-                "GRANT_OUTCOME_WAIT_TIMED_OUT" => Self::WaitTimedOut,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -7308,7 +7020,7 @@ pub enum TaskSearchRequestPendingActionFilter {
     /// `PENDING_ACTION_FILTER_WITHOUT_PENDING`
     WithoutPending,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskSearchRequestPendingActionFilter {
@@ -7318,8 +7030,32 @@ impl TaskSearchRequestPendingActionFilter {
             Self::Unspecified => "PENDING_ACTION_FILTER_UNSPECIFIED",
             Self::WithPending => "PENDING_ACTION_FILTER_WITH_PENDING",
             Self::WithoutPending => "PENDING_ACTION_FILTER_WITHOUT_PENDING",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskSearchRequestPendingActionFilter {
+    fn from(value: &str) -> Self {
+        match value {
+            "PENDING_ACTION_FILTER_UNSPECIFIED" => Self::Unspecified,
+            "PENDING_ACTION_FILTER_WITH_PENDING" => Self::WithPending,
+            "PENDING_ACTION_FILTER_WITHOUT_PENDING" => Self::WithoutPending,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskSearchRequestPendingActionFilter {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskSearchRequestPendingActionFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -7333,75 +7069,7 @@ impl<'de> serde::Deserialize<'de> for TaskSearchRequestPendingActionFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "PENDING_ACTION_FILTER_UNSPECIFIED" => Self::Unspecified,
-                "PENDING_ACTION_FILTER_WITH_PENDING" => Self::WithPending,
-                "PENDING_ACTION_FILTER_WITHOUT_PENDING" => Self::WithoutPending,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.task.v1.TaskSearchRequest/properties/revokeOutcomes/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskSearchRequestRevokeOutcomesItem {
-    /// `REVOKE_OUTCOME_UNSPECIFIED`
-    Unspecified,
-    /// `REVOKE_OUTCOME_REVOKED`
-    Revoked,
-    /// `REVOKE_OUTCOME_DENIED`
-    Denied,
-    /// `REVOKE_OUTCOME_ERROR`
-    Error,
-    /// `REVOKE_OUTCOME_CANCELLED`
-    Cancelled,
-    /// `REVOKE_OUTCOME_WAIT_TIMED_OUT`
-    WaitTimedOut,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl TaskSearchRequestRevokeOutcomesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "REVOKE_OUTCOME_UNSPECIFIED",
-            Self::Revoked => "REVOKE_OUTCOME_REVOKED",
-            Self::Denied => "REVOKE_OUTCOME_DENIED",
-            Self::Error => "REVOKE_OUTCOME_ERROR",
-            Self::Cancelled => "REVOKE_OUTCOME_CANCELLED",
-            Self::WaitTimedOut => "REVOKE_OUTCOME_WAIT_TIMED_OUT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for TaskSearchRequestRevokeOutcomesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskSearchRequestRevokeOutcomesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "REVOKE_OUTCOME_UNSPECIFIED" => Self::Unspecified,
-                "REVOKE_OUTCOME_REVOKED" => Self::Revoked,
-                "REVOKE_OUTCOME_DENIED" => Self::Denied,
-                "REVOKE_OUTCOME_ERROR" => Self::Error,
-                "REVOKE_OUTCOME_CANCELLED" => Self::Cancelled,
-                "REVOKE_OUTCOME_WAIT_TIMED_OUT" => Self::WaitTimedOut,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -7428,7 +7096,7 @@ pub enum TaskSearchRequestSortBy {
     /// `TASK_SEARCH_SORT_BY_APP_RESOURCE_ID_AND_APP_ENTITLEMENT`
     AppResourceIdAndAppEntitlement,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskSearchRequestSortBy {
@@ -7446,8 +7114,40 @@ impl TaskSearchRequestSortBy {
             Self::AppResourceIdAndAppEntitlement => {
                 "TASK_SEARCH_SORT_BY_APP_RESOURCE_ID_AND_APP_ENTITLEMENT"
             }
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskSearchRequestSortBy {
+    fn from(value: &str) -> Self {
+        match value {
+            "TASK_SEARCH_SORT_BY_UNSPECIFIED" => Self::Unspecified,
+            "TASK_SEARCH_SORT_BY_ACCOUNT" => Self::Account,
+            "TASK_SEARCH_SORT_BY_RESOURCE" => Self::Resource,
+            "TASK_SEARCH_SORT_BY_ACCOUNT_OWNER" => Self::AccountOwner,
+            "TASK_SEARCH_SORT_BY_REVERSE_TICKET_ID" => Self::ReverseTicketId,
+            "TASK_SEARCH_SORT_BY_TICKET_ID" => Self::TicketId,
+            "TASK_SEARCH_SORT_BY_CREATED_AT" => Self::CreatedAt,
+            "TASK_SEARCH_SORT_BY_REVERSE_CREATED_AT" => Self::ReverseCreatedAt,
+            "TASK_SEARCH_SORT_BY_APP_RESOURCE_ID_AND_APP_ENTITLEMENT" => {
+                Self::AppResourceIdAndAppEntitlement
+            }
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskSearchRequestSortBy {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskSearchRequestSortBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -7461,23 +7161,7 @@ impl<'de> serde::Deserialize<'de> for TaskSearchRequestSortBy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TASK_SEARCH_SORT_BY_UNSPECIFIED" => Self::Unspecified,
-                "TASK_SEARCH_SORT_BY_ACCOUNT" => Self::Account,
-                "TASK_SEARCH_SORT_BY_RESOURCE" => Self::Resource,
-                "TASK_SEARCH_SORT_BY_ACCOUNT_OWNER" => Self::AccountOwner,
-                "TASK_SEARCH_SORT_BY_REVERSE_TICKET_ID" => Self::ReverseTicketId,
-                "TASK_SEARCH_SORT_BY_TICKET_ID" => Self::TicketId,
-                "TASK_SEARCH_SORT_BY_CREATED_AT" => Self::CreatedAt,
-                "TASK_SEARCH_SORT_BY_REVERSE_CREATED_AT" => Self::ReverseCreatedAt,
-                "TASK_SEARCH_SORT_BY_APP_RESOURCE_ID_AND_APP_ENTITLEMENT" => {
-                    Self::AppResourceIdAndAppEntitlement
-                }
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -7508,7 +7192,7 @@ pub enum TaskSearchRequestStepApprovalTypesItem {
     /// `STEP_APPROVAL_TYPE_AGENT`
     Agent,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskSearchRequestStepApprovalTypesItem {
@@ -7526,8 +7210,40 @@ impl TaskSearchRequestStepApprovalTypesItem {
             Self::Webhook => "STEP_APPROVAL_TYPE_WEBHOOK",
             Self::ResourceOwners => "STEP_APPROVAL_TYPE_RESOURCE_OWNERS",
             Self::Agent => "STEP_APPROVAL_TYPE_AGENT",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskSearchRequestStepApprovalTypesItem {
+    fn from(value: &str) -> Self {
+        match value {
+            "STEP_APPROVAL_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "STEP_APPROVAL_TYPE_USERS" => Self::Users,
+            "STEP_APPROVAL_TYPE_MANAGER" => Self::Manager,
+            "STEP_APPROVAL_TYPE_APP_OWNERS" => Self::AppOwners,
+            "STEP_APPROVAL_TYPE_GROUP" => Self::Group,
+            "STEP_APPROVAL_TYPE_SELF" => Self::Self_,
+            "STEP_APPROVAL_TYPE_ENTITLEMENT_OWNERS" => Self::EntitlementOwners,
+            "STEP_APPROVAL_TYPE_EXPRESSION" => Self::Expression,
+            "STEP_APPROVAL_TYPE_WEBHOOK" => Self::Webhook,
+            "STEP_APPROVAL_TYPE_RESOURCE_OWNERS" => Self::ResourceOwners,
+            "STEP_APPROVAL_TYPE_AGENT" => Self::Agent,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskSearchRequestStepApprovalTypesItem {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskSearchRequestStepApprovalTypesItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -7541,71 +7257,7 @@ impl<'de> serde::Deserialize<'de> for TaskSearchRequestStepApprovalTypesItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "STEP_APPROVAL_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "STEP_APPROVAL_TYPE_USERS" => Self::Users,
-                "STEP_APPROVAL_TYPE_MANAGER" => Self::Manager,
-                "STEP_APPROVAL_TYPE_APP_OWNERS" => Self::AppOwners,
-                "STEP_APPROVAL_TYPE_GROUP" => Self::Group,
-                "STEP_APPROVAL_TYPE_SELF" => Self::Self_,
-                "STEP_APPROVAL_TYPE_ENTITLEMENT_OWNERS" => Self::EntitlementOwners,
-                "STEP_APPROVAL_TYPE_EXPRESSION" => Self::Expression,
-                "STEP_APPROVAL_TYPE_WEBHOOK" => Self::Webhook,
-                "STEP_APPROVAL_TYPE_RESOURCE_OWNERS" => Self::ResourceOwners,
-                "STEP_APPROVAL_TYPE_AGENT" => Self::Agent,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.task.v1.TaskSearchRequest/properties/taskStates/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskSearchRequestTaskStatesItem {
-    /// `TASK_STATE_UNSPECIFIED`
-    Unspecified,
-    /// `TASK_STATE_OPEN`
-    Open,
-    /// `TASK_STATE_CLOSED`
-    Closed,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl TaskSearchRequestTaskStatesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "TASK_STATE_UNSPECIFIED",
-            Self::Open => "TASK_STATE_OPEN",
-            Self::Closed => "TASK_STATE_CLOSED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for TaskSearchRequestTaskStatesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskSearchRequestTaskStatesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TASK_STATE_UNSPECIFIED" => Self::Unspecified,
-                "TASK_STATE_OPEN" => Self::Open,
-                "TASK_STATE_CLOSED" => Self::Closed,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -8210,7 +7862,7 @@ pub enum TaskState {
     /// `TASK_STATE_CLOSED`
     Closed,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskState {
@@ -8220,8 +7872,32 @@ impl TaskState {
             Self::Unspecified => "TASK_STATE_UNSPECIFIED",
             Self::Open => "TASK_STATE_OPEN",
             Self::Closed => "TASK_STATE_CLOSED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskState {
+    fn from(value: &str) -> Self {
+        match value {
+            "TASK_STATE_UNSPECIFIED" => Self::Unspecified,
+            "TASK_STATE_OPEN" => Self::Open,
+            "TASK_STATE_CLOSED" => Self::Closed,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -8235,15 +7911,7 @@ impl<'de> serde::Deserialize<'de> for TaskState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TASK_STATE_UNSPECIFIED" => Self::Unspecified,
-                "TASK_STATE_OPEN" => Self::Open,
-                "TASK_STATE_CLOSED" => Self::Closed,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -8251,7 +7919,7 @@ impl<'de> serde::Deserialize<'de> for TaskState {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskTaskAction {
     /// The actionType field.
-    pub action_type: Option<TaskTaskActionActionType>,
+    pub action_type: Option<TaskActionsItem>,
     /// The bulkActionId field.
     pub bulk_action_id: Option<String>,
     /// The `createdAt` property.
@@ -8340,170 +8008,6 @@ impl wire::ReadFields for TaskTaskAction {
             }
         }
         Ok(())
-    }
-}
-
-/// The actionType field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskTaskActionActionType {
-    /// `TASK_ACTION_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `TASK_ACTION_TYPE_CLOSE`
-    Close,
-    /// `TASK_ACTION_TYPE_APPROVE`
-    Approve,
-    /// `TASK_ACTION_TYPE_DENY`
-    Deny,
-    /// `TASK_ACTION_TYPE_COMMENT`
-    Comment,
-    /// `TASK_ACTION_TYPE_DELETE`
-    Delete,
-    /// `TASK_ACTION_TYPE_REASSIGN`
-    Reassign,
-    /// `TASK_ACTION_TYPE_RESTART`
-    Restart,
-    /// `TASK_ACTION_TYPE_SEND_REMINDER`
-    SendReminder,
-    /// `TASK_ACTION_TYPE_PROVISION_COMPLETE`
-    ProvisionComplete,
-    /// `TASK_ACTION_TYPE_PROVISION_CANCELLED`
-    ProvisionCancelled,
-    /// `TASK_ACTION_TYPE_PROVISION_ERRORED`
-    ProvisionErrored,
-    /// `TASK_ACTION_TYPE_ROLLBACK_SKIPPED`
-    RollbackSkipped,
-    /// `TASK_ACTION_TYPE_PROVISION_APP_USER_TARGET_CREATED`
-    ProvisionAppUserTargetCreated,
-    /// `TASK_ACTION_TYPE_HARD_RESET`
-    HardReset,
-    /// `TASK_ACTION_TYPE_ESCALATE_TO_EMERGENCY_ACCESS`
-    EscalateToEmergencyAccess,
-    /// `TASK_ACTION_TYPE_CHANGE_POLICY`
-    ChangePolicy,
-    /// `TASK_ACTION_TYPE_RECALCULATE_DENIAL_FROM_BASE_POLICY_DECISIONS`
-    RecalculateDenialFromBasePolicyDecisions,
-    /// `TASK_ACTION_TYPE_SET_INSIGHTS_AND_RECOMMENDATION`
-    SetInsightsAndRecommendation,
-    /// `TASK_ACTION_TYPE_SET_ANALYSIS_ID`
-    SetAnalysisId,
-    /// `TASK_ACTION_TYPE_RECALCULATE_APPROVERS_LIST`
-    RecalculateApproversList,
-    /// `TASK_ACTION_TYPE_PROCESS_NOW`
-    ProcessNow,
-    /// `TASK_ACTION_TYPE_APPROVE_WITH_STEP_UP`
-    ApproveWithStepUp,
-    /// `TASK_ACTION_TYPE_SKIP_STEP`
-    SkipStep,
-    /// `TASK_ACTION_TYPE_ROLLBACK_CANCELLED`
-    RollbackCancelled,
-    /// `TASK_ACTION_TYPE_UPDATE_REQUEST_DATA`
-    UpdateRequestData,
-    /// `TASK_ACTION_TYPE_UPDATE_GRANT_DURATION`
-    UpdateGrantDuration,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl TaskTaskActionActionType {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "TASK_ACTION_TYPE_UNSPECIFIED",
-            Self::Close => "TASK_ACTION_TYPE_CLOSE",
-            Self::Approve => "TASK_ACTION_TYPE_APPROVE",
-            Self::Deny => "TASK_ACTION_TYPE_DENY",
-            Self::Comment => "TASK_ACTION_TYPE_COMMENT",
-            Self::Delete => "TASK_ACTION_TYPE_DELETE",
-            Self::Reassign => "TASK_ACTION_TYPE_REASSIGN",
-            Self::Restart => "TASK_ACTION_TYPE_RESTART",
-            Self::SendReminder => "TASK_ACTION_TYPE_SEND_REMINDER",
-            Self::ProvisionComplete => "TASK_ACTION_TYPE_PROVISION_COMPLETE",
-            Self::ProvisionCancelled => "TASK_ACTION_TYPE_PROVISION_CANCELLED",
-            Self::ProvisionErrored => "TASK_ACTION_TYPE_PROVISION_ERRORED",
-            Self::RollbackSkipped => "TASK_ACTION_TYPE_ROLLBACK_SKIPPED",
-            Self::ProvisionAppUserTargetCreated => {
-                "TASK_ACTION_TYPE_PROVISION_APP_USER_TARGET_CREATED"
-            }
-            Self::HardReset => "TASK_ACTION_TYPE_HARD_RESET",
-            Self::EscalateToEmergencyAccess => {
-                "TASK_ACTION_TYPE_ESCALATE_TO_EMERGENCY_ACCESS"
-            }
-            Self::ChangePolicy => "TASK_ACTION_TYPE_CHANGE_POLICY",
-            Self::RecalculateDenialFromBasePolicyDecisions => {
-                "TASK_ACTION_TYPE_RECALCULATE_DENIAL_FROM_BASE_POLICY_DECISIONS"
-            }
-            Self::SetInsightsAndRecommendation => {
-                "TASK_ACTION_TYPE_SET_INSIGHTS_AND_RECOMMENDATION"
-            }
-            Self::SetAnalysisId => "TASK_ACTION_TYPE_SET_ANALYSIS_ID",
-            Self::RecalculateApproversList => {
-                "TASK_ACTION_TYPE_RECALCULATE_APPROVERS_LIST"
-            }
-            Self::ProcessNow => "TASK_ACTION_TYPE_PROCESS_NOW",
-            Self::ApproveWithStepUp => "TASK_ACTION_TYPE_APPROVE_WITH_STEP_UP",
-            Self::SkipStep => "TASK_ACTION_TYPE_SKIP_STEP",
-            Self::RollbackCancelled => "TASK_ACTION_TYPE_ROLLBACK_CANCELLED",
-            Self::UpdateRequestData => "TASK_ACTION_TYPE_UPDATE_REQUEST_DATA",
-            Self::UpdateGrantDuration => "TASK_ACTION_TYPE_UPDATE_GRANT_DURATION",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for TaskTaskActionActionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TaskTaskActionActionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "TASK_ACTION_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "TASK_ACTION_TYPE_CLOSE" => Self::Close,
-                "TASK_ACTION_TYPE_APPROVE" => Self::Approve,
-                "TASK_ACTION_TYPE_DENY" => Self::Deny,
-                "TASK_ACTION_TYPE_COMMENT" => Self::Comment,
-                "TASK_ACTION_TYPE_DELETE" => Self::Delete,
-                "TASK_ACTION_TYPE_REASSIGN" => Self::Reassign,
-                "TASK_ACTION_TYPE_RESTART" => Self::Restart,
-                "TASK_ACTION_TYPE_SEND_REMINDER" => Self::SendReminder,
-                "TASK_ACTION_TYPE_PROVISION_COMPLETE" => Self::ProvisionComplete,
-                "TASK_ACTION_TYPE_PROVISION_CANCELLED" => Self::ProvisionCancelled,
-                "TASK_ACTION_TYPE_PROVISION_ERRORED" => Self::ProvisionErrored,
-                "TASK_ACTION_TYPE_ROLLBACK_SKIPPED" => Self::RollbackSkipped,
-                "TASK_ACTION_TYPE_PROVISION_APP_USER_TARGET_CREATED" => {
-                    Self::ProvisionAppUserTargetCreated
-                }
-                "TASK_ACTION_TYPE_HARD_RESET" => Self::HardReset,
-                "TASK_ACTION_TYPE_ESCALATE_TO_EMERGENCY_ACCESS" => {
-                    Self::EscalateToEmergencyAccess
-                }
-                "TASK_ACTION_TYPE_CHANGE_POLICY" => Self::ChangePolicy,
-                "TASK_ACTION_TYPE_RECALCULATE_DENIAL_FROM_BASE_POLICY_DECISIONS" => {
-                    Self::RecalculateDenialFromBasePolicyDecisions
-                }
-                "TASK_ACTION_TYPE_SET_INSIGHTS_AND_RECOMMENDATION" => {
-                    Self::SetInsightsAndRecommendation
-                }
-                "TASK_ACTION_TYPE_SET_ANALYSIS_ID" => Self::SetAnalysisId,
-                "TASK_ACTION_TYPE_RECALCULATE_APPROVERS_LIST" => {
-                    Self::RecalculateApproversList
-                }
-                "TASK_ACTION_TYPE_PROCESS_NOW" => Self::ProcessNow,
-                "TASK_ACTION_TYPE_APPROVE_WITH_STEP_UP" => Self::ApproveWithStepUp,
-                "TASK_ACTION_TYPE_SKIP_STEP" => Self::SkipStep,
-                "TASK_ACTION_TYPE_ROLLBACK_CANCELLED" => Self::RollbackCancelled,
-                "TASK_ACTION_TYPE_UPDATE_REQUEST_DATA" => Self::UpdateRequestData,
-                "TASK_ACTION_TYPE_UPDATE_GRANT_DURATION" => Self::UpdateGrantDuration,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -8697,7 +8201,7 @@ pub enum TaskTypeActionOutcome {
     /// `ACTION_OUTCOME_CANCELLED`
     Cancelled,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskTypeActionOutcome {
@@ -8709,8 +8213,34 @@ impl TaskTypeActionOutcome {
             Self::Denied => "ACTION_OUTCOME_DENIED",
             Self::Error => "ACTION_OUTCOME_ERROR",
             Self::Cancelled => "ACTION_OUTCOME_CANCELLED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskTypeActionOutcome {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACTION_OUTCOME_UNSPECIFIED" => Self::Unspecified,
+            "ACTION_OUTCOME_SUCCESS" => Self::Success,
+            "ACTION_OUTCOME_DENIED" => Self::Denied,
+            "ACTION_OUTCOME_ERROR" => Self::Error,
+            "ACTION_OUTCOME_CANCELLED" => Self::Cancelled,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskTypeActionOutcome {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskTypeActionOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -8724,17 +8254,7 @@ impl<'de> serde::Deserialize<'de> for TaskTypeActionOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "ACTION_OUTCOME_UNSPECIFIED" => Self::Unspecified,
-                "ACTION_OUTCOME_SUCCESS" => Self::Success,
-                "ACTION_OUTCOME_DENIED" => Self::Denied,
-                "ACTION_OUTCOME_ERROR" => Self::Error,
-                "ACTION_OUTCOME_CANCELLED" => Self::Cancelled,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -8881,7 +8401,7 @@ pub enum TaskTypeCertifyOutcome {
     /// `CERTIFY_OUTCOME_WAIT_TIMED_OUT`
     WaitTimedOut,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskTypeCertifyOutcome {
@@ -8894,8 +8414,35 @@ impl TaskTypeCertifyOutcome {
             Self::Error => "CERTIFY_OUTCOME_ERROR",
             Self::Cancelled => "CERTIFY_OUTCOME_CANCELLED",
             Self::WaitTimedOut => "CERTIFY_OUTCOME_WAIT_TIMED_OUT",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskTypeCertifyOutcome {
+    fn from(value: &str) -> Self {
+        match value {
+            "CERTIFY_OUTCOME_UNSPECIFIED" => Self::Unspecified,
+            "CERTIFY_OUTCOME_CERTIFIED" => Self::Certified,
+            "CERTIFY_OUTCOME_DECERTIFIED" => Self::Decertified,
+            "CERTIFY_OUTCOME_ERROR" => Self::Error,
+            "CERTIFY_OUTCOME_CANCELLED" => Self::Cancelled,
+            "CERTIFY_OUTCOME_WAIT_TIMED_OUT" => Self::WaitTimedOut,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskTypeCertifyOutcome {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskTypeCertifyOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -8909,18 +8456,7 @@ impl<'de> serde::Deserialize<'de> for TaskTypeCertifyOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "CERTIFY_OUTCOME_UNSPECIFIED" => Self::Unspecified,
-                "CERTIFY_OUTCOME_CERTIFIED" => Self::Certified,
-                "CERTIFY_OUTCOME_DECERTIFIED" => Self::Decertified,
-                "CERTIFY_OUTCOME_ERROR" => Self::Error,
-                "CERTIFY_OUTCOME_CANCELLED" => Self::Cancelled,
-                "CERTIFY_OUTCOME_WAIT_TIMED_OUT" => Self::WaitTimedOut,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -9084,7 +8620,7 @@ pub enum TaskTypeGrantOutcome {
     /// `GRANT_OUTCOME_WAIT_TIMED_OUT`
     WaitTimedOut,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskTypeGrantOutcome {
@@ -9097,8 +8633,35 @@ impl TaskTypeGrantOutcome {
             Self::Error => "GRANT_OUTCOME_ERROR",
             Self::Cancelled => "GRANT_OUTCOME_CANCELLED",
             Self::WaitTimedOut => "GRANT_OUTCOME_WAIT_TIMED_OUT",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskTypeGrantOutcome {
+    fn from(value: &str) -> Self {
+        match value {
+            "GRANT_OUTCOME_UNSPECIFIED" => Self::Unspecified,
+            "GRANT_OUTCOME_GRANTED" => Self::Granted,
+            "GRANT_OUTCOME_DENIED" => Self::Denied,
+            "GRANT_OUTCOME_ERROR" => Self::Error,
+            "GRANT_OUTCOME_CANCELLED" => Self::Cancelled,
+            "GRANT_OUTCOME_WAIT_TIMED_OUT" => Self::WaitTimedOut,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskTypeGrantOutcome {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskTypeGrantOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -9112,18 +8675,7 @@ impl<'de> serde::Deserialize<'de> for TaskTypeGrantOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "GRANT_OUTCOME_UNSPECIFIED" => Self::Unspecified,
-                "GRANT_OUTCOME_GRANTED" => Self::Granted,
-                "GRANT_OUTCOME_DENIED" => Self::Denied,
-                "GRANT_OUTCOME_ERROR" => Self::Error,
-                "GRANT_OUTCOME_CANCELLED" => Self::Cancelled,
-                "GRANT_OUTCOME_WAIT_TIMED_OUT" => Self::WaitTimedOut,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -9326,7 +8878,7 @@ pub enum TaskTypeOffboardingOutcome {
     /// `OFFBOARDING_OUTCOME_CANCELLED`
     Cancelled,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskTypeOffboardingOutcome {
@@ -9338,8 +8890,34 @@ impl TaskTypeOffboardingOutcome {
             Self::Done => "OFFBOARDING_OUTCOME_DONE",
             Self::Error => "OFFBOARDING_OUTCOME_ERROR",
             Self::Cancelled => "OFFBOARDING_OUTCOME_CANCELLED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskTypeOffboardingOutcome {
+    fn from(value: &str) -> Self {
+        match value {
+            "OFFBOARDING_OUTCOME_UNSPECIFIED" => Self::Unspecified,
+            "OFFBOARDING_OUTCOME_IN_PROGRESS" => Self::InProgress,
+            "OFFBOARDING_OUTCOME_DONE" => Self::Done,
+            "OFFBOARDING_OUTCOME_ERROR" => Self::Error,
+            "OFFBOARDING_OUTCOME_CANCELLED" => Self::Cancelled,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskTypeOffboardingOutcome {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskTypeOffboardingOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -9353,17 +8931,7 @@ impl<'de> serde::Deserialize<'de> for TaskTypeOffboardingOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "OFFBOARDING_OUTCOME_UNSPECIFIED" => Self::Unspecified,
-                "OFFBOARDING_OUTCOME_IN_PROGRESS" => Self::InProgress,
-                "OFFBOARDING_OUTCOME_DONE" => Self::Done,
-                "OFFBOARDING_OUTCOME_ERROR" => Self::Error,
-                "OFFBOARDING_OUTCOME_CANCELLED" => Self::Cancelled,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -9517,7 +9085,7 @@ pub enum TaskTypeRevokeOutcome {
     /// `REVOKE_OUTCOME_WAIT_TIMED_OUT`
     WaitTimedOut,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl TaskTypeRevokeOutcome {
@@ -9530,8 +9098,35 @@ impl TaskTypeRevokeOutcome {
             Self::Error => "REVOKE_OUTCOME_ERROR",
             Self::Cancelled => "REVOKE_OUTCOME_CANCELLED",
             Self::WaitTimedOut => "REVOKE_OUTCOME_WAIT_TIMED_OUT",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for TaskTypeRevokeOutcome {
+    fn from(value: &str) -> Self {
+        match value {
+            "REVOKE_OUTCOME_UNSPECIFIED" => Self::Unspecified,
+            "REVOKE_OUTCOME_REVOKED" => Self::Revoked,
+            "REVOKE_OUTCOME_DENIED" => Self::Denied,
+            "REVOKE_OUTCOME_ERROR" => Self::Error,
+            "REVOKE_OUTCOME_CANCELLED" => Self::Cancelled,
+            "REVOKE_OUTCOME_WAIT_TIMED_OUT" => Self::WaitTimedOut,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for TaskTypeRevokeOutcome {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for TaskTypeRevokeOutcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -9545,18 +9140,7 @@ impl<'de> serde::Deserialize<'de> for TaskTypeRevokeOutcome {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "REVOKE_OUTCOME_UNSPECIFIED" => Self::Unspecified,
-                "REVOKE_OUTCOME_REVOKED" => Self::Revoked,
-                "REVOKE_OUTCOME_DENIED" => Self::Denied,
-                "REVOKE_OUTCOME_ERROR" => Self::Error,
-                "REVOKE_OUTCOME_CANCELLED" => Self::Cancelled,
-                "REVOKE_OUTCOME_WAIT_TIMED_OUT" => Self::WaitTimedOut,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 

@@ -157,9 +157,9 @@ pub struct SearchUsersRequest {
     /// An array of users IDs to exclude from the results.
     pub exclude_ids: Vec<String>,
     /// Filter to exclude users with these origins.
-    pub exclude_origins: Vec<SearchUsersRequestExcludeOriginsItem>,
+    pub exclude_origins: Vec<UserOrigin>,
     /// An array of types to exclude from the results.
-    pub exclude_types: Vec<SearchUsersRequestExcludeTypesItem>,
+    pub exclude_types: Vec<UserType>,
     /// The `expandMask` property.
     pub expand_mask: Option<UserExpandMask>,
     /// Deprecated. Use refs array instead.
@@ -169,7 +169,7 @@ pub struct SearchUsersRequest {
     /// Search for users that have any of the manager IDs on this list.
     pub manager_ids: Vec<String>,
     /// Filter to include only users with these origins.
-    pub origins: Vec<SearchUsersRequestOriginsItem>,
+    pub origins: Vec<UserOrigin>,
     /// The pageSize where 0 <= pageSize <= 100. Values < 10 will be set to 10. A value of 0 returns the default page size (currently 25)
     pub page_size: Option<i32>,
     /// The pageToken field.
@@ -181,7 +181,7 @@ pub struct SearchUsersRequest {
     /// Search for users that have any of the role IDs on this list.
     pub role_ids: Vec<String>,
     /// Search for users that have any of the statuses on this list. This can only be ENABLED, DISABLED, and DELETED
-    pub user_statuses: Vec<SearchUsersRequestUserStatusesItem>,
+    pub user_statuses: Vec<UserStatus>,
 }
 
 impl serde::Serialize for SearchUsersRequest {
@@ -294,218 +294,6 @@ impl wire::ReadFields for SearchUsersRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.user.v1.SearchUsersRequest/properties/excludeOrigins/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SearchUsersRequestExcludeOriginsItem {
-    /// `USER_ORIGIN_UNSPECIFIED`
-    Unspecified,
-    /// `USER_ORIGIN_DIRECTORY`
-    Directory,
-    /// `USER_ORIGIN_LOCAL`
-    Local,
-    /// `USER_ORIGIN_SYSTEM`
-    System,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl SearchUsersRequestExcludeOriginsItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "USER_ORIGIN_UNSPECIFIED",
-            Self::Directory => "USER_ORIGIN_DIRECTORY",
-            Self::Local => "USER_ORIGIN_LOCAL",
-            Self::System => "USER_ORIGIN_SYSTEM",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for SearchUsersRequestExcludeOriginsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SearchUsersRequestExcludeOriginsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "USER_ORIGIN_UNSPECIFIED" => Self::Unspecified,
-                "USER_ORIGIN_DIRECTORY" => Self::Directory,
-                "USER_ORIGIN_LOCAL" => Self::Local,
-                "USER_ORIGIN_SYSTEM" => Self::System,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.user.v1.SearchUsersRequest/properties/excludeTypes/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SearchUsersRequestExcludeTypesItem {
-    /// `USER_TYPE_UNSPECIFIED`
-    Unspecified,
-    /// `USER_TYPE_SYSTEM`
-    System,
-    /// `USER_TYPE_HUMAN`
-    Human,
-    /// `USER_TYPE_SERVICE`
-    Service,
-    /// `USER_TYPE_AGENT`
-    Agent,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl SearchUsersRequestExcludeTypesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "USER_TYPE_UNSPECIFIED",
-            Self::System => "USER_TYPE_SYSTEM",
-            Self::Human => "USER_TYPE_HUMAN",
-            Self::Service => "USER_TYPE_SERVICE",
-            Self::Agent => "USER_TYPE_AGENT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for SearchUsersRequestExcludeTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SearchUsersRequestExcludeTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "USER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "USER_TYPE_SYSTEM" => Self::System,
-                "USER_TYPE_HUMAN" => Self::Human,
-                "USER_TYPE_SERVICE" => Self::Service,
-                "USER_TYPE_AGENT" => Self::Agent,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.user.v1.SearchUsersRequest/properties/origins/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SearchUsersRequestOriginsItem {
-    /// `USER_ORIGIN_UNSPECIFIED`
-    Unspecified,
-    /// `USER_ORIGIN_DIRECTORY`
-    Directory,
-    /// `USER_ORIGIN_LOCAL`
-    Local,
-    /// `USER_ORIGIN_SYSTEM`
-    System,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl SearchUsersRequestOriginsItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "USER_ORIGIN_UNSPECIFIED",
-            Self::Directory => "USER_ORIGIN_DIRECTORY",
-            Self::Local => "USER_ORIGIN_LOCAL",
-            Self::System => "USER_ORIGIN_SYSTEM",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for SearchUsersRequestOriginsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SearchUsersRequestOriginsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "USER_ORIGIN_UNSPECIFIED" => Self::Unspecified,
-                "USER_ORIGIN_DIRECTORY" => Self::Directory,
-                "USER_ORIGIN_LOCAL" => Self::Local,
-                "USER_ORIGIN_SYSTEM" => Self::System,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
-/// The schema at `/components/schemas/c1.api.user.v1.SearchUsersRequest/properties/userStatuses/items`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SearchUsersRequestUserStatusesItem {
-    /// `UNKNOWN`
-    Unknown2,
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// `DELETED`
-    Deleted,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl SearchUsersRequestUserStatusesItem {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown2 => "UNKNOWN",
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Deleted => "DELETED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for SearchUsersRequestUserStatusesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SearchUsersRequestUserStatusesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "UNKNOWN" => Self::Unknown2,
-                "ENABLED" => Self::Enabled,
-                "DISABLED" => Self::Disabled,
-                "DELETED" => Self::Deleted,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 
@@ -694,7 +482,7 @@ pub struct User {
     /// A list of unique ids that represent different directories.
     pub directory_ids: Vec<String>,
     /// The status of the user in the directory.
-    pub directory_status: Option<UserDirectoryStatus>,
+    pub directory_status: Option<UserStatus>,
     /// A list of objects mapped based on directoryStatus attribute mappings configured in the system.
     pub directory_status_sources: Vec<UserAttributeMappingSource>,
     /// The display name of the user.
@@ -1036,58 +824,6 @@ impl wire::ReadFields for UserAttributeMappingSource {
     }
 }
 
-/// The status of the user in the directory.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UserDirectoryStatus {
-    /// `UNKNOWN`
-    Unknown2,
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// `DELETED`
-    Deleted,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl UserDirectoryStatus {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown2 => "UNKNOWN",
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Deleted => "DELETED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize for UserDirectoryStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for UserDirectoryStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "UNKNOWN" => Self::Unknown2,
-                "ENABLED" => Self::Enabled,
-                "DISABLED" => Self::Disabled,
-                "DELETED" => Self::Deleted,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-
 /// The user expand mask is used to indicate which related objects should be expanded in the response.
 ///  The supported paths are 'role_ids', 'manager_ids', 'delegated_user_id', 'directory_ids', and '*'.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -1213,7 +949,7 @@ pub enum UserOrigin {
     /// `USER_ORIGIN_SYSTEM`
     System,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl UserOrigin {
@@ -1224,8 +960,33 @@ impl UserOrigin {
             Self::Directory => "USER_ORIGIN_DIRECTORY",
             Self::Local => "USER_ORIGIN_LOCAL",
             Self::System => "USER_ORIGIN_SYSTEM",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for UserOrigin {
+    fn from(value: &str) -> Self {
+        match value {
+            "USER_ORIGIN_UNSPECIFIED" => Self::Unspecified,
+            "USER_ORIGIN_DIRECTORY" => Self::Directory,
+            "USER_ORIGIN_LOCAL" => Self::Local,
+            "USER_ORIGIN_SYSTEM" => Self::System,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for UserOrigin {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for UserOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1239,16 +1000,7 @@ impl<'de> serde::Deserialize<'de> for UserOrigin {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "USER_ORIGIN_UNSPECIFIED" => Self::Unspecified,
-                "USER_ORIGIN_DIRECTORY" => Self::Directory,
-                "USER_ORIGIN_LOCAL" => Self::Local,
-                "USER_ORIGIN_SYSTEM" => Self::System,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -1407,7 +1159,7 @@ impl wire::ReadFields for UserServiceListResponse {
 #[non_exhaustive]
 pub enum UserStatus {
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ENABLED`
     Enabled,
     /// `DISABLED`
@@ -1415,19 +1167,44 @@ pub enum UserStatus {
     /// `DELETED`
     Deleted,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl UserStatus {
     /// The value as the API spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Enabled => "ENABLED",
             Self::Disabled => "DISABLED",
             Self::Deleted => "DELETED",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for UserStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNKNOWN" => Self::Unknown,
+            "ENABLED" => Self::Enabled,
+            "DISABLED" => Self::Disabled,
+            "DELETED" => Self::Deleted,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for UserStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for UserStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1441,16 +1218,7 @@ impl<'de> serde::Deserialize<'de> for UserStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "UNKNOWN" => Self::Unknown2,
-                "ENABLED" => Self::Enabled,
-                "DISABLED" => Self::Disabled,
-                "DELETED" => Self::Deleted,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -1469,7 +1237,7 @@ pub enum UserType {
     /// `USER_TYPE_AGENT`
     Agent,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl UserType {
@@ -1481,8 +1249,34 @@ impl UserType {
             Self::Human => "USER_TYPE_HUMAN",
             Self::Service => "USER_TYPE_SERVICE",
             Self::Agent => "USER_TYPE_AGENT",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for UserType {
+    fn from(value: &str) -> Self {
+        match value {
+            "USER_TYPE_UNSPECIFIED" => Self::Unspecified,
+            "USER_TYPE_SYSTEM" => Self::System,
+            "USER_TYPE_HUMAN" => Self::Human,
+            "USER_TYPE_SERVICE" => Self::Service,
+            "USER_TYPE_AGENT" => Self::Agent,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for UserType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for UserType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1496,17 +1290,7 @@ impl<'de> serde::Deserialize<'de> for UserType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "USER_TYPE_UNSPECIFIED" => Self::Unspecified,
-                "USER_TYPE_SYSTEM" => Self::System,
-                "USER_TYPE_HUMAN" => Self::Human,
-                "USER_TYPE_SERVICE" => Self::Service,
-                "USER_TYPE_AGENT" => Self::Agent,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 

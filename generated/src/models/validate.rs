@@ -2221,24 +2221,48 @@ impl wire::ReadFields for StringRules {
 #[non_exhaustive]
 pub enum StringRulesWellKnownRegex {
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `HTTP_HEADER_NAME`
     HttpHeaderName,
     /// `HTTP_HEADER_VALUE`
     HttpHeaderValue,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl StringRulesWellKnownRegex {
     /// The value as the API spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::HttpHeaderName => "HTTP_HEADER_NAME",
             Self::HttpHeaderValue => "HTTP_HEADER_VALUE",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for StringRulesWellKnownRegex {
+    fn from(value: &str) -> Self {
+        match value {
+            "UNKNOWN" => Self::Unknown,
+            "HTTP_HEADER_NAME" => Self::HttpHeaderName,
+            "HTTP_HEADER_VALUE" => Self::HttpHeaderValue,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for StringRulesWellKnownRegex {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StringRulesWellKnownRegex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -2252,15 +2276,7 @@ impl<'de> serde::Deserialize<'de> for StringRulesWellKnownRegex {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "UNKNOWN" => Self::Unknown2,
-                "HTTP_HEADER_NAME" => Self::HttpHeaderName,
-                "HTTP_HEADER_VALUE" => Self::HttpHeaderValue,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 

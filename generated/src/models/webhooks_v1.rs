@@ -1019,7 +1019,7 @@ pub enum WebhookInstanceState {
     /// `WEBHOOK_STATE_FATAL_ERROR`
     FatalError,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl WebhookInstanceState {
@@ -1034,8 +1034,37 @@ impl WebhookInstanceState {
             Self::ProcessResponse => "WEBHOOK_STATE_PROCESS_RESPONSE",
             Self::Success => "WEBHOOK_STATE_SUCCESS",
             Self::FatalError => "WEBHOOK_STATE_FATAL_ERROR",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for WebhookInstanceState {
+    fn from(value: &str) -> Self {
+        match value {
+            "WEBHOOK_STATE_UNSPECIFIED" => Self::Unspecified,
+            "WEBHOOK_STATE_PENDING" => Self::Pending,
+            "WEBHOOK_STATE_RUNNING" => Self::Running,
+            "WEBHOOK_STATE_ERROR" => Self::Error,
+            "WEBHOOK_STATE_WAITING_CALLBACK" => Self::WaitingCallback,
+            "WEBHOOK_STATE_PROCESS_RESPONSE" => Self::ProcessResponse,
+            "WEBHOOK_STATE_SUCCESS" => Self::Success,
+            "WEBHOOK_STATE_FATAL_ERROR" => Self::FatalError,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for WebhookInstanceState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for WebhookInstanceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -1049,20 +1078,7 @@ impl<'de> serde::Deserialize<'de> for WebhookInstanceState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "WEBHOOK_STATE_UNSPECIFIED" => Self::Unspecified,
-                "WEBHOOK_STATE_PENDING" => Self::Pending,
-                "WEBHOOK_STATE_RUNNING" => Self::Running,
-                "WEBHOOK_STATE_ERROR" => Self::Error,
-                "WEBHOOK_STATE_WAITING_CALLBACK" => Self::WaitingCallback,
-                "WEBHOOK_STATE_PROCESS_RESPONSE" => Self::ProcessResponse,
-                "WEBHOOK_STATE_SUCCESS" => Self::Success,
-                "WEBHOOK_STATE_FATAL_ERROR" => Self::FatalError,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 

@@ -254,7 +254,7 @@ pub enum WorkloadFederationProviderWellKnownProvider {
     /// `WELL_KNOWN_WORKLOAD_PROVIDER_AWS_IAM_OUTBOUND`
     AwsIamOutbound,
     /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
+    UnknownValue(String),
 }
 
 impl WorkloadFederationProviderWellKnownProvider {
@@ -267,8 +267,35 @@ impl WorkloadFederationProviderWellKnownProvider {
             Self::GitlabCi => "WELL_KNOWN_WORKLOAD_PROVIDER_GITLAB_CI",
             Self::HcpTerraform => "WELL_KNOWN_WORKLOAD_PROVIDER_HCP_TERRAFORM",
             Self::AwsIamOutbound => "WELL_KNOWN_WORKLOAD_PROVIDER_AWS_IAM_OUTBOUND",
-            Self::Unknown(value) => value,
+            Self::UnknownValue(value) => value,
         }
+    }
+}
+
+impl From<&str> for WorkloadFederationProviderWellKnownProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "WELL_KNOWN_WORKLOAD_PROVIDER_UNSPECIFIED" => Self::Unspecified,
+            "WELL_KNOWN_WORKLOAD_PROVIDER_CUSTOM" => Self::Custom,
+            "WELL_KNOWN_WORKLOAD_PROVIDER_GITHUB_ACTIONS" => Self::GithubActions,
+            "WELL_KNOWN_WORKLOAD_PROVIDER_GITLAB_CI" => Self::GitlabCi,
+            "WELL_KNOWN_WORKLOAD_PROVIDER_HCP_TERRAFORM" => Self::HcpTerraform,
+            "WELL_KNOWN_WORKLOAD_PROVIDER_AWS_IAM_OUTBOUND" => Self::AwsIamOutbound,
+            _ => Self::UnknownValue(value.to_string()),
+        }
+    }
+}
+
+impl std::str::FromStr for WorkloadFederationProviderWellKnownProvider {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for WorkloadFederationProviderWellKnownProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -282,18 +309,7 @@ impl<'de> serde::Deserialize<'de> for WorkloadFederationProviderWellKnownProvide
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "WELL_KNOWN_WORKLOAD_PROVIDER_UNSPECIFIED" => Self::Unspecified,
-                "WELL_KNOWN_WORKLOAD_PROVIDER_CUSTOM" => Self::Custom,
-                "WELL_KNOWN_WORKLOAD_PROVIDER_GITHUB_ACTIONS" => Self::GithubActions,
-                "WELL_KNOWN_WORKLOAD_PROVIDER_GITLAB_CI" => Self::GitlabCi,
-                "WELL_KNOWN_WORKLOAD_PROVIDER_HCP_TERRAFORM" => Self::HcpTerraform,
-                "WELL_KNOWN_WORKLOAD_PROVIDER_AWS_IAM_OUTBOUND" => Self::AwsIamOutbound,
-                _ => Self::Unknown(value),
-            },
-        )
+        wire::read_enum(deserializer)
     }
 }
 
@@ -309,9 +325,7 @@ pub struct WorkloadFederationServiceCreateProviderRequest {
     pub issuer_url: Option<String>,
     /// Well-known provider type. Required -- UNSPECIFIED is rejected.
     ///  When set to a named source, the backend validates issuer_url consistency.
-    pub well_known_provider: Option<
-        WorkloadFederationServiceCreateProviderRequestWellKnownProvider,
-    >,
+    pub well_known_provider: Option<WorkloadFederationProviderWellKnownProvider>,
 }
 
 impl serde::Serialize for WorkloadFederationServiceCreateProviderRequest {
@@ -358,69 +372,6 @@ impl wire::ReadFields for WorkloadFederationServiceCreateProviderRequest {
             }
         }
         Ok(())
-    }
-}
-
-/// Well-known provider type. Required -- UNSPECIFIED is rejected.
-///  When set to a named source, the backend validates issuer_url consistency.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WorkloadFederationServiceCreateProviderRequestWellKnownProvider {
-    /// `WELL_KNOWN_WORKLOAD_PROVIDER_UNSPECIFIED`
-    Unspecified,
-    /// `WELL_KNOWN_WORKLOAD_PROVIDER_CUSTOM`
-    Custom,
-    /// `WELL_KNOWN_WORKLOAD_PROVIDER_GITHUB_ACTIONS`
-    GithubActions,
-    /// `WELL_KNOWN_WORKLOAD_PROVIDER_GITLAB_CI`
-    GitlabCi,
-    /// `WELL_KNOWN_WORKLOAD_PROVIDER_HCP_TERRAFORM`
-    HcpTerraform,
-    /// `WELL_KNOWN_WORKLOAD_PROVIDER_AWS_IAM_OUTBOUND`
-    AwsIamOutbound,
-    /// A value this version of the crate does not know, kept as received.
-    Unknown(String),
-}
-
-impl WorkloadFederationServiceCreateProviderRequestWellKnownProvider {
-    /// The value as the API spells it.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unspecified => "WELL_KNOWN_WORKLOAD_PROVIDER_UNSPECIFIED",
-            Self::Custom => "WELL_KNOWN_WORKLOAD_PROVIDER_CUSTOM",
-            Self::GithubActions => "WELL_KNOWN_WORKLOAD_PROVIDER_GITHUB_ACTIONS",
-            Self::GitlabCi => "WELL_KNOWN_WORKLOAD_PROVIDER_GITLAB_CI",
-            Self::HcpTerraform => "WELL_KNOWN_WORKLOAD_PROVIDER_HCP_TERRAFORM",
-            Self::AwsIamOutbound => "WELL_KNOWN_WORKLOAD_PROVIDER_AWS_IAM_OUTBOUND",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl serde::Serialize
-for WorkloadFederationServiceCreateProviderRequestWellKnownProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for WorkloadFederationServiceCreateProviderRequestWellKnownProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-        Ok(
-            match value.as_str() {
-                "WELL_KNOWN_WORKLOAD_PROVIDER_UNSPECIFIED" => Self::Unspecified,
-                "WELL_KNOWN_WORKLOAD_PROVIDER_CUSTOM" => Self::Custom,
-                "WELL_KNOWN_WORKLOAD_PROVIDER_GITHUB_ACTIONS" => Self::GithubActions,
-                "WELL_KNOWN_WORKLOAD_PROVIDER_GITLAB_CI" => Self::GitlabCi,
-                "WELL_KNOWN_WORKLOAD_PROVIDER_HCP_TERRAFORM" => Self::HcpTerraform,
-                "WELL_KNOWN_WORKLOAD_PROVIDER_AWS_IAM_OUTBOUND" => Self::AwsIamOutbound,
-                _ => Self::Unknown(value),
-            },
-        )
     }
 }
 

@@ -6,6 +6,7 @@ use quote::{format_ident, quote};
 
 use super::{doc, ident, prose, rust, type_doc, Emitter};
 use crate::error::{Pointer, Result};
+use crate::model::protobuf::catch_all;
 use crate::model::{field_type, Encoding, Features, Field, ModelModule, Struct, TypeDef, TypeId};
 use crate::model::{TypeKind, TypeRef, Variant};
 use crate::names::{unique, unraw};
@@ -458,9 +459,11 @@ fn serde_impls(def: &TypeDef, fields: &[SerdeField]) -> TokenStream {
     }
 }
 
-/// A string enum with an `Unknown` case for values added to the API later,
-/// and serde impls that read and write the value as a string.
+/// A string enum with a case for values added to the API later
+/// ([`catch_all`]), `as_str`, `Display`, `FromStr` and `From<&str>`, and
+/// serde impls that read and write the value as a string.
 fn enumeration(name: &Ident, docs: TokenStream, variants: &[Variant]) -> TokenStream {
+    let other = format_ident!("{}", catch_all(variants));
     let cases = variants.iter().map(|v| {
         let case = ident(&v.name);
         let text = format!(" `{}`", v.wire_name);
@@ -483,15 +486,34 @@ fn enumeration(name: &Ident, docs: TokenStream, variants: &[Variant]) -> TokenSt
         pub enum #name {
             #(#cases)*
             #[doc = " A value this version of the crate does not know, kept as received."]
-            Unknown(String),
+            #other(String),
         }
         impl #name {
             #[doc = " The value as the API spells it."]
             pub fn as_str(&self) -> &str {
                 match self {
                     #(#to_wire)*
-                    Self::Unknown(value) => value,
+                    Self::#other(value) => value,
                 }
+            }
+        }
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_wire)*
+                    _ => Self::#other(value.to_string()),
+                }
+            }
+        }
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
             }
         }
         impl serde::Serialize for #name {
@@ -501,11 +523,7 @@ fn enumeration(name: &Ident, docs: TokenStream, variants: &[Variant]) -> TokenSt
         }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <String as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(match value.as_str() {
-                    #(#from_wire)*
-                    _ => Self::Unknown(value),
-                })
+                wire::read_enum(deserializer)
             }
         }
     }

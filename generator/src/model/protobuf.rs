@@ -105,10 +105,7 @@ pub fn variants(values: &[Option<String>]) -> Vec<Variant> {
     let prefix = common_prefix(&wires);
     let stripped: Vec<String> = wires.iter().map(|w| pascal(&w[prefix.len()..])).collect();
     let usable = stripped.iter().enumerate().all(|(i, name)| {
-        !name.starts_with('_')
-            && !name.starts_with("r#")
-            && name != "Unknown"
-            && !stripped[..i].contains(name)
+        !name.starts_with('_') && !name.starts_with("r#") && !stripped[..i].contains(name)
     });
     let mut out: Vec<Variant> = Vec::new();
     for (i, wire) in wires.into_iter().enumerate() {
@@ -117,13 +114,21 @@ pub fn variants(values: &[Option<String>]) -> Vec<Variant> {
         } else {
             pascal(wire)
         };
-        let name = unique(base, |n| n == "Unknown" || out.iter().any(|v| v.name == n));
+        let name = unique(base, |n| out.iter().any(|v| v.name == n));
         out.push(Variant {
             name,
             wire_name: wire.clone(),
         });
     }
     out
+}
+
+/// The name of an enum's case for values added to the API later: one no
+/// variant has (`UnknownValue`, unless a value is spelled so).
+pub fn catch_all(variants: &[Variant]) -> String {
+    unique("UnknownValue".to_string(), |n| {
+        variants.iter().any(|v| v.name == n)
+    })
 }
 
 /// The longest prefix ending in `_` that all of at least two values share.

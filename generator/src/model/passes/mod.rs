@@ -7,15 +7,18 @@ use crate::error::Result;
 
 pub mod boxes;
 pub mod cycles;
+pub mod enums;
 pub mod inputs;
 pub mod layout;
 pub mod pagination;
 pub mod signatures;
 
-/// Runs every pass: reject alias cycles, derive input types (and which
-/// bodies are empty), box recursive fields, detect pagination, lay out the
-/// models modules, compute signatures.
+/// Runs every pass: merge the enums with the same values, reject alias
+/// cycles, derive input types (and which bodies are empty), box recursive
+/// fields, detect pagination, lay out the models modules, compute
+/// signatures.
 pub fn run_all(api: &mut Api) -> Result<()> {
+    enums::run(api)?;
     cycles::run(api)?;
     inputs::run(api)?;
     boxes::run(api)?;
