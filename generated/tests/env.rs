@@ -121,3 +121,38 @@ fn missing_or_contradictory_settings_name_the_variable() {
         "blank values count as unset"
     );
 }
+
+#[test]
+fn tenants_are_read_as_users_write_them() {
+    for tenant in ["acme", "acme.conductor.one", "https://acme.conductor.one/"] {
+        let client = build(&[(ACCESS_TOKEN, "t"), (TENANT_DOMAIN, tenant)]).unwrap();
+        assert_eq!(
+            client.base_url().as_str(),
+            "https://acme.conductor.one/",
+            "{tenant}"
+        );
+        let client = c1_client::Client::builder()
+            .tenant(tenant)
+            .bearer_token("t")
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url().as_str(), "https://acme.conductor.one/");
+    }
+    assert!(
+        error(&[(ACCESS_TOKEN, "t"), (TENANT_DOMAIN, "acme.example.com")])
+            .contains("is not a tenant of https://{tenantDomain}.conductor.one")
+    );
+}
+
+#[test]
+fn empty_credentials_fail_at_build() {
+    let empty = |builder: ClientBuilder| builder.tenant("acme").build().unwrap_err().to_string();
+    assert_eq!(
+        empty(c1_client::Client::builder().bearer_token("")),
+        "invalid client configuration: the bearer token is empty"
+    );
+    assert_eq!(
+        empty(c1_client::Client::builder().client_credentials("", secret())),
+        "invalid client configuration: the client id is empty"
+    );
+}

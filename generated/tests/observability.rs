@@ -57,7 +57,8 @@ impl Recorder {
 }
 
 #[tokio::test]
-async fn each_request_has_a_span_with_operation_method_template_status_retries_and_duration() {
+async fn each_request_has_a_span_with_operation_method_template_status_request_id_retries_and_duration()
+ {
     let recorder = Recorder::default();
     let _guard =
         tracing::subscriber::set_default(tracing_subscriber::registry().with(recorder.clone()));
@@ -69,7 +70,11 @@ async fn each_request_has_a_span_with_operation_method_template_status_retries_a
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"client": {"id": "x"}})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-request-id", "req-42")
+                .set_body_json(json!({"client": {"id": "x"}})),
+        )
         .mount(&server)
         .await;
     common::client(&server)
@@ -83,6 +88,10 @@ async fn each_request_has_a_span_with_operation_method_template_status_retries_a
         "{text}"
     );
     assert!(text.contains("record c1_request status=200"), "{text}");
+    assert!(
+        text.contains(r#"record c1_request request_id="req-42""#),
+        "{text}"
+    );
     assert!(text.contains("record c1_request retries=1"), "{text}");
     assert!(text.contains("record c1_request duration_ms="), "{text}");
     assert!(
