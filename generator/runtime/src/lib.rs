@@ -1,22 +1,53 @@
 //! A Rust client for the C1 (ConductorOne) API.
 //!
 //! The operations are grouped as in the API's documentation; each group has
-//! an accessor on [`Client`]:
+//! an accessor on [`Client`], and each operation a method that takes its
+//! required arguments (path parameters, the request body) and returns a
+//! [`Call`]. Set the optional parameters on the call, then `.await` it:
 //!
-//! `client.personal_client().list()` lists your personal client
-//! credentials; the repository's README and `examples/personal_clients.rs`
-//! show a whole program.
+//! `client.apps().list().page_size(50).await?` (each operation's docs have
+//! an example). The same options apply to every call:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! use c1_client::prelude::*;
+//! use c1_client::{Call, Operation, Paginated};
+//!
+//! /// Sends any call with a 10-second timeout; gives its body and request id.
+//! async fn timed<Op: Operation>(call: Call<Op>) -> Result<(Op::Output, Option<String>)> {
+//!     let response = call.timeout(Duration::from_secs(10)).with_response().await?;
+//!     let id = response.request_id().map(str::to_string);
+//!     Ok((response.into_inner(), id))
+//! }
+//!
+//! /// Every item of a paginated call, page after page.
+//! async fn all<Op: Paginated>(call: Call<Op>) -> Result<Vec<Op::Item>> {
+//!     call.items().try_collect().await
+//! }
+//! ```
+//!
+//! A call can also set its own [`timeout`](Call::timeout),
+//! [`retry_policy`](Call::retry_policy) and extra [`header`](Call::header)s,
+//! and [`with_response`](Call::with_response) gives the status, headers and
+//! request id with the body. Paginated operations stream their
+//! [`pages`](Call::pages) or [`items`](Call::items); the streams are
+//! `Unpin + Send + 'static`.
 //!
 //! Configure a client with [`Client::builder`] (tenant or server URL, bearer
 //! token or client credentials, user agent, timeout, [`RetryPolicy`]) or
-//! from the environment with [`Client::from_env`]. Each request runs in a
-//! `tracing` span named `c1_request` with the operation, method, path
-//! template, status, retries and duration; nothing secret is recorded.
+//! from the environment with [`Client::from_env`]. Retries respect
+//! idempotency: operations that only read are retried on more failures than
+//! creates and updates (see [`RetryPolicy`]). [`Error`] answers
+//! [`status`](Error::status), [`is_not_found`](Error::is_not_found),
+//! [`is_retryable`](Error::is_retryable) and
+//! [`request_id`](Error::request_id). Each request runs in a `tracing` span
+//! named `c1_request` with the operation, method, path template, status,
+//! request id, retries and duration; nothing secret is recorded.
 //!
 //! Each operation group is a cargo feature; `full`, the default, enables them
 //! all. With `default-features = false` and only the groups a program uses,
-//! the crate compiles just those groups and the models they need. Paginated
-//! operations also have an `<operation>_pages` method: a `Stream` of every page.
+//! the crate compiles just those groups and the models they need.
 //!
 //! [`models`], [`apis`] and [`spec`] are generated from the OpenAPI documents
 //! by `cargo xtask codegen`; the rest of the crate, the runtime, is copied

@@ -17,6 +17,11 @@ rust-version = "1.85"
 license = "MIT OR Apache-2.0"
 publish = false
 
+# docs.rs documents every group and marks the feature each one needs.
+[package.metadata.docs.rs]
+all-features = true
+rustdoc-args = ["--cfg", "docsrs"]
+
 "#;
 
 impl Emitter<'_> {

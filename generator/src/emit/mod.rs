@@ -107,7 +107,10 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
             })
             .collect()
     });
-    let mut files = vec![emitter.manifest(&options.package, &options.version), root()];
+    let mut files = vec![
+        emitter.manifest(&options.package, &options.version),
+        root(&emitter.crate_name),
+    ];
     for part in rendered {
         files.extend(part?);
     }
@@ -117,13 +120,14 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
 }
 
 /// `src/lib.rs`: the runtime's crate root, then the generated modules.
-fn root() -> GeneratedFile {
+/// The crate's examples name it by `crate_name` (the runtime's say `c1_client`).
+fn root(crate_name: &str) -> GeneratedFile {
     let modules = ["apis", "models", "spec"].map(|m| format!("#[rustfmt::skip]\npub mod {m};\n"));
     GeneratedFile {
         path: PathBuf::from("src/lib.rs"),
         contents: format!(
             "{HEADER}\n// The crate root: a copy of generator/runtime/src/lib.rs, then the generated modules.\n\n{}\n{}",
-            crate::runtime::ROOT,
+            crate::runtime::ROOT.replace("c1_client", crate_name),
             modules.concat()
         ),
     }
