@@ -21,7 +21,10 @@
 //! - `cargo check` of the generated full-API crate with its dependencies
 //!   already built (non-incremental, so the whole crate is checked): time
 //!   and peak memory, with all features and with `personal_client` alone;
-//! - the line count of its generated files.
+//! - the line count of its generated files;
+//! - decoding a 2 MB user search response into the models of the committed
+//!   crate, against decoding it into a `serde_json::Value`
+//!   (`generated/examples/decode_bench.rs`, in release mode).
 //!
 //! Peak memory comes from `getrusage` (Linux, `ru_maxrss`), taken in a helper
 //! process per measurement so that runs do not mix.
@@ -148,10 +151,37 @@ pub fn run(runs: usize, full: Option<PathBuf>, first_build: bool) -> anyhow::Res
     report.push_str(&format!(
         "| generated full crate | {lines} lines | generated files only |\n"
     ));
+    report.push_str(&decode_bench(runs)?);
     println!("{report}");
     std::fs::write(work.join("report.md"), &report)?;
     eprintln!("bench: written to {}", work.join("report.md").display());
     Ok(())
+}
+
+/// The decoding benchmark's line of the report (`generated/examples/decode_bench.rs`).
+fn decode_bench(runs: usize) -> anyhow::Result<String> {
+    eprintln!("bench: decoding (builds c1-client in release mode)");
+    let output = Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "c1-client",
+            "--example",
+            "decode_bench",
+            "--",
+        ])
+        .arg((runs * 4 + 1).to_string())
+        .current_dir(codegen::root())
+        .output()?;
+    if !output.status.success() {
+        bail!(
+            "the decoding benchmark failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(String::from_utf8(output.stdout)?)
 }
 
 /// The whole API: `full`, or the one vendored in `spec/`.

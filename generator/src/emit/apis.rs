@@ -174,14 +174,7 @@ impl Emitter<'_> {
         let idempotent = op.idempotent;
         let template = &op.path;
         let method = format_ident!("{}", op.method.to_uppercase());
-        let field_of = |index: usize| {
-            let arg = signature
-                .args
-                .iter()
-                .chain(&signature.setters)
-                .find(|a| a.source == ArgSource::Param(index));
-            ident(arg.map_or(op.params[index].name.as_str(), |a| a.name.as_str()))
-        };
+        let field_of = |index: usize| ident(signature.field(op, ArgSource::Param(index)));
         let segments = op.segments.iter().map(|s| match s {
             Segment::Literal(text) => quote!(#text),
             Segment::Param(i) => {
@@ -290,17 +283,11 @@ impl Emitter<'_> {
         let signature = op.signature.get("signatures")?;
         let set = match token {
             PageToken::Query(index) => {
-                let field = signature
-                    .setters
-                    .iter()
-                    .find(|a| a.source == ArgSource::Param(*index))
-                    .map_or(op.params[*index].name.as_str(), |a| a.name.as_str());
-                let field = ident(field);
+                let field = ident(signature.field(op, ArgSource::Param(*index)));
                 quote!(self.#field = token;)
             }
             PageToken::Body(field) => {
-                let body = signature.args.iter().find(|a| a.source == ArgSource::Body);
-                let body = ident(body.map_or("body", |a| a.name.as_str()));
+                let body = ident(signature.field(op, ArgSource::Body));
                 let field = ident(field);
                 quote!(self.#body.#field = token;)
             }
@@ -336,26 +323,22 @@ impl Emitter<'_> {
             out.push('\n');
         }
         out.push_str(&format!("`{} {}`\n", op.method.to_uppercase(), op.path));
-        if !signature.args.is_empty() {
-            out.push_str("\n# Arguments\n\n");
-            for arg in &signature.args {
-                out.push_str(&format!(
-                    "- `{}`: {}\n",
-                    unraw(&arg.name),
-                    self.arg_doc(op, arg)
-                ));
+        let mut section = |title: &str, args: &[Arg], item: fn(&str) -> String| {
+            if args.is_empty() {
+                return;
             }
-        }
-        if !signature.setters.is_empty() {
-            out.push_str("\n# Optional parameters\n\nSet on the returned [`Call`](crate::Call) before awaiting it:\n\n");
-            for arg in &signature.setters {
-                out.push_str(&format!(
-                    "- `.{}(..)`: {}\n",
-                    unraw(&arg.name),
-                    self.arg_doc(op, arg)
-                ));
+            out.push_str(&format!("\n# {title}\n\n"));
+            for arg in args {
+                let name = item(unraw(&arg.name));
+                out.push_str(&format!("- {name}: {}\n", self.arg_doc(op, arg)));
             }
-        }
+        };
+        section("Arguments", &signature.args, |n| format!("`{n}`"));
+        section(
+            "Optional parameters\n\nSet on the returned [`Call`](crate::Call) before awaiting it:",
+            &signature.setters,
+            |n| format!("`.{n}(..)`"),
+        );
         let paged = matches!(
             op.pagination.get("pagination")?,
             Some(Pagination { items: Some(_), .. })

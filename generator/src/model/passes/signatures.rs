@@ -106,6 +106,22 @@ fn setter_name(p: &Param) -> String {
 }
 
 impl Signature {
+    /// The name of the field of the operation's parameters type that keeps
+    /// `source` (the argument's or setter's name; for a body that is always
+    /// `{}` and so kept nowhere, `body`).
+    pub fn field<'a>(&'a self, op: &'a Operation, source: ArgSource) -> &'a str {
+        let arg = self
+            .args
+            .iter()
+            .chain(&self.setters)
+            .find(|a| a.source == source);
+        match (arg, source) {
+            (Some(arg), _) => &arg.name,
+            (None, ArgSource::Param(i)) => &op.params[i].name,
+            (None, ArgSource::Body) => "body",
+        }
+    }
+
     /// The setters as the change report lists them: `page_size: impl Into<i32>`.
     pub fn setter_lines(&self) -> Vec<String> {
         self.setters
