@@ -335,11 +335,12 @@ fn type_changes(name: &str, old: &TypeSummary, new: &TypeSummary) -> Vec<ApiChan
                 match before.get(field) {
                     None => changes.push(ApiChange {
                         text: format!("`{name}`: field `{field}: {ty}` added"),
-                        // A new required field must be given wherever the struct is built.
-                        breaking: !ty.starts_with("Option<"),
+                        // A new required field must be given wherever the
+                        // struct is built; `..Default::default()` fills the others.
+                        breaking: !may_be_absent(ty),
                     }),
                     Some(was) if was != ty => {
-                        let what = match (was.starts_with("Option<"), ty.starts_with("Option<")) {
+                        let what = match (may_be_absent(was), may_be_absent(ty)) {
                             (true, false) => "became required",
                             (false, true) => "became optional",
                             _ => "changed type",
@@ -387,6 +388,14 @@ fn type_changes(name: &str, old: &TypeSummary, new: &TypeSummary) -> Vec<ApiChan
         }),
     }
     changes
+}
+
+/// Whether a field of this Rust type may be absent on the wire: an
+/// `Option`, or a list or map (empty when absent).
+fn may_be_absent(ty: &str) -> bool {
+    ["Option<", "Vec<", "BTreeMap<"]
+        .iter()
+        .any(|p| ty.starts_with(p))
 }
 
 /// The next version after `version` for `bump`, by Cargo's rules: below

@@ -171,6 +171,19 @@ fn field_changes() {
         changes(&required),
         [("`Widget`: field `color: String` added".to_string(), true)]
     );
+    // Lists and maps are never `Option`, yet may be absent: adding one,
+    // even a required one, breaks no `..Default::default()`.
+    let list = report(
+        "      required: [name]\n      properties:\n        name: {type: string}",
+        "      required: [name, tags]\n      properties:\n        name: {type: string}\n        tags: {type: array, items: {type: string}}",
+    );
+    assert_eq!(
+        changes(&list),
+        [(
+            "`Widget`: field `tags: Vec<String>` added".to_string(),
+            false
+        )]
+    );
     let removed = report("        size: {type: integer, format: int32}\n", "");
     assert_eq!(
         changes(&removed),
