@@ -348,7 +348,7 @@ fn server_url(given: &[(String, String)]) -> Result<String> {
 
 /// A response read in full.
 pub(crate) struct RawResponse {
-    pub(crate) status: u16,
+    pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
 }
@@ -421,7 +421,7 @@ pub(crate) async fn send_with_retry(
             continue;
         }
         let response = outcome.map_err(|e| transport_error(e, sending.timeout))?;
-        let status = response.status().as_u16();
+        let status = response.status();
         let headers = response.headers().clone();
         let body = response
             .bytes()
@@ -524,20 +524,23 @@ impl Client {
             })
             .await?;
             let span = tracing::Span::current();
-            span.record("status", response.status);
+            span.record("status", response.status.as_u16());
             let id = request_id(&response.headers).map(str::to_string);
             if let Some(id) = &id {
                 span.record("request_id", id.as_str());
             }
-            if StatusCode::from_u16(response.status).is_ok_and(|s| s.is_success()) {
+            if response.status.is_success() {
                 return Ok(response);
             }
-            if response.status == 401 && inner.auth.rejected().await && !token_renewed {
+            if response.status == StatusCode::UNAUTHORIZED
+                && inner.auth.rejected().await
+                && !token_renewed
+            {
                 token_renewed = true;
                 tracing::debug!("token rejected; fetching a new one");
                 continue;
             }
-            return Err(ApiError::new(response.status, &response.body, id).into());
+            return Err(ApiError::new(response.status.as_u16(), &response.body, id).into());
         }
     }
 }
@@ -592,17 +595,9 @@ impl Request {
                 return self;
             }
         };
-        match (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(&text),
-        ) {
-            (Ok(name), Ok(value)) => self.headers.push((name, value)),
-            // The value is not repeated: a header may carry a secret.
-            _ => {
-                self.error = Some(Error::Config(format!(
-                    "the value of the `{name}` header is not a valid header value"
-                )))
-            }
+        match header_pair(name, &text) {
+            Ok(pair) => self.headers.push(pair),
+            Err(message) => self.error = Some(Error::Config(message)),
         }
         self
     }
@@ -614,6 +609,23 @@ impl Request {
             Err(e) => self.error = Some(Error::Encode(e)),
         }
         self
+    }
+}
+
+/// A header as sent, marked sensitive; when either part is not valid in a
+/// header, a message that does not repeat the value (it may be a secret).
+pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    match (
+        HeaderName::from_bytes(name.as_bytes()),
+        HeaderValue::from_str(value),
+    ) {
+        (Ok(name), Ok(mut value)) => {
+            value.set_sensitive(true);
+            Ok((name, value))
+        }
+        _ => Err(format!(
+            "the value of the `{name}` header is not a valid header value"
+        )),
     }
 }
 

@@ -71,7 +71,7 @@ mod wire;
 pub use call::{Call, Operation, Response};
 pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT};
 pub use error::{ApiError, AuthError, Code, Error, Result, SNIPPET_CHARS};
-pub use pagination::{Items, Pages, Paginated};
+pub use pagination::{CallStream, Items, Pages, Paginated};
 pub use retry::RetryPolicy;
 
 /// What most programs use: `use c1_client::prelude::*;` brings the client,

@@ -54,7 +54,7 @@ impl<Op: Paginated> Call<Op> {
             }
             .send()
         };
-        Pages(Box::pin(pages(fetch, Op::next_page_token)))
+        CallStream(Box::pin(pages(fetch, Op::next_page_token)))
     }
 
     /// Every item of every page ([`pages`](Self::pages), flattened).
@@ -63,17 +63,21 @@ impl<Op: Paginated> Call<Op> {
             .pages()
             .map_ok(|page| futures_util::stream::iter(Op::items(page).into_iter().map(Ok)))
             .try_flatten();
-        Items(Box::pin(items))
+        CallStream(Box::pin(items))
     }
 }
+
+/// A stream of a paginated call's pages or items, which holds its own
+/// handle to the client: `Unpin`, `Send` and `'static`.
+pub struct CallStream<T>(BoxStream<'static, Result<T>>);
 
 /// The pages of a paginated call ([`Call::pages`]).
-pub struct Pages<T>(BoxStream<'static, Result<T>>);
+pub type Pages<T> = CallStream<T>;
 
 /// The items of a paginated call ([`Call::items`]).
-pub struct Items<T>(BoxStream<'static, Result<T>>);
+pub type Items<T> = CallStream<T>;
 
-impl<T> Stream for Pages<T> {
+impl<T> Stream for CallStream<T> {
     type Item = Result<T>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -81,23 +85,9 @@ impl<T> Stream for Pages<T> {
     }
 }
 
-impl<T> Stream for Items<T> {
-    type Item = Result<T>;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.0.poll_next_unpin(cx)
-    }
-}
-
-impl<T> std::fmt::Debug for Pages<T> {
+impl<T> std::fmt::Debug for CallStream<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Pages")
-    }
-}
-
-impl<T> std::fmt::Debug for Items<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Items")
+        f.write_str("CallStream")
     }
 }
 

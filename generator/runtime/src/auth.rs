@@ -299,8 +299,8 @@ impl TokenSource {
                 .body(body.as_bytes().to_vec())
         })
         .await?;
-        if response.status != 200 {
-            return Err(AuthError::rejected(response.status, &response.body).into());
+        if response.status != reqwest::StatusCode::OK {
+            return Err(AuthError::rejected(response.status.as_u16(), &response.body).into());
         }
         let answer: TokenResponse = serde_json::from_slice(&response.body).map_err(|e| {
             AuthError::new(format!("the token endpoint's answer is not a token: {e}"))

@@ -9,7 +9,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::client::{Client, Request};
+use crate::client::{Client, Request, header_pair};
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 
@@ -102,20 +102,9 @@ impl<Op> Call<Op> {
     /// Sends this header too. A name or value that is not valid in a header
     /// fails the call with [`Error::Config`] (which does not repeat the value).
     pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-        let name = name.as_ref();
-        match (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(value.as_ref()),
-        ) {
-            (Ok(name), Ok(mut value)) => {
-                value.set_sensitive(true);
-                self.options.headers.push((name, value));
-            }
-            _ => {
-                self.options.error = Some(format!(
-                    "the header `{name}` given for this call is not a valid header"
-                ))
-            }
+        match header_pair(name.as_ref(), value.as_ref()) {
+            Ok(pair) => self.options.headers.push(pair),
+            Err(e) => self.options.error = Some(e),
         }
         self
     }
@@ -134,7 +123,7 @@ impl<Op: Operation> Call<Op> {
             .await?;
         let value = Op::decode(&raw.body)?;
         Ok(Response {
-            status: StatusCode::from_u16(raw.status).unwrap_or(StatusCode::OK),
+            status: raw.status,
             headers: raw.headers,
             value,
         })

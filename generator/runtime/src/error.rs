@@ -238,33 +238,33 @@ pub enum Code {
     Other(i64),
 }
 
-/// The codes in number order, from 0.
-const CODES: [Code; 17] = [
-    Code::Ok,
-    Code::Cancelled,
-    Code::Unknown,
-    Code::InvalidArgument,
-    Code::DeadlineExceeded,
-    Code::NotFound,
-    Code::AlreadyExists,
-    Code::PermissionDenied,
-    Code::ResourceExhausted,
-    Code::FailedPrecondition,
-    Code::Aborted,
-    Code::OutOfRange,
-    Code::Unimplemented,
-    Code::Internal,
-    Code::Unavailable,
-    Code::DataLoss,
-    Code::Unauthenticated,
+/// The codes in number order, from 0, with their gRPC names.
+const CODES: [(Code, &str); 17] = [
+    (Code::Ok, "OK"),
+    (Code::Cancelled, "CANCELLED"),
+    (Code::Unknown, "UNKNOWN"),
+    (Code::InvalidArgument, "INVALID_ARGUMENT"),
+    (Code::DeadlineExceeded, "DEADLINE_EXCEEDED"),
+    (Code::NotFound, "NOT_FOUND"),
+    (Code::AlreadyExists, "ALREADY_EXISTS"),
+    (Code::PermissionDenied, "PERMISSION_DENIED"),
+    (Code::ResourceExhausted, "RESOURCE_EXHAUSTED"),
+    (Code::FailedPrecondition, "FAILED_PRECONDITION"),
+    (Code::Aborted, "ABORTED"),
+    (Code::OutOfRange, "OUT_OF_RANGE"),
+    (Code::Unimplemented, "UNIMPLEMENTED"),
+    (Code::Internal, "INTERNAL"),
+    (Code::Unavailable, "UNAVAILABLE"),
+    (Code::DataLoss, "DATA_LOSS"),
+    (Code::Unauthenticated, "UNAUTHENTICATED"),
 ];
 
 impl From<i64> for Code {
     fn from(n: i64) -> Self {
         usize::try_from(n)
             .ok()
-            .and_then(|i| CODES.get(i).copied())
-            .unwrap_or(Code::Other(n))
+            .and_then(|i| CODES.get(i))
+            .map_or(Code::Other(n), |(code, _)| *code)
     }
 }
 
@@ -273,35 +273,16 @@ impl Code {
     pub fn number(self) -> i64 {
         match self {
             Code::Other(n) => n,
-            known => CODES.iter().position(|c| *c == known).unwrap_or(0) as i64,
+            known => CODES.iter().position(|(c, _)| *c == known).unwrap_or(0) as i64,
         }
     }
 
-    /// Its name, as gRPC writes it (`NOT_FOUND`).
+    /// Its name, as gRPC writes it (`NOT_FOUND`); `OTHER` for codes outside the list.
     pub fn as_str(self) -> &'static str {
-        const NAMES: [&str; 17] = [
-            "OK",
-            "CANCELLED",
-            "UNKNOWN",
-            "INVALID_ARGUMENT",
-            "DEADLINE_EXCEEDED",
-            "NOT_FOUND",
-            "ALREADY_EXISTS",
-            "PERMISSION_DENIED",
-            "RESOURCE_EXHAUSTED",
-            "FAILED_PRECONDITION",
-            "ABORTED",
-            "OUT_OF_RANGE",
-            "UNIMPLEMENTED",
-            "INTERNAL",
-            "UNAVAILABLE",
-            "DATA_LOSS",
-            "UNAUTHENTICATED",
-        ];
-        match self {
-            Code::Other(_) => "OTHER",
-            known => NAMES[known.number() as usize],
-        }
+        CODES
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map_or("OTHER", |(_, name)| name)
     }
 
     /// The HTTP status gRPC-gateway answers with for this code.

@@ -8,11 +8,11 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc, ident, prose, rust, Emitter};
+use super::{doc, doc_lines, ident, prose, rust, Emitter};
 use crate::error::Result;
 use crate::model::{
     Arg, ArgSource, Group, Location, Operation, PageToken, Pagination, RustType, Scalar, Segment,
-    Signature, TypeRef,
+    Signature, TypeKind, TypeRef,
 };
 use crate::names::{pascal, unraw};
 
@@ -364,6 +364,39 @@ impl Emitter<'_> {
         }
     }
 
+    /// A value of a required parameter for the example: its name for text,
+    /// zero for numbers, an enum's first value, `Default::default()` where
+    /// the type has one, else `todo!()`.
+    fn example_value(&self, param: &crate::model::Param, stored: &RustType) -> String {
+        let krate = self.crate_name.as_str();
+        match (&param.ty, stored) {
+            (_, RustType::Scalar(Scalar::String)) => format!("{:?}", param.wire_name),
+            (_, RustType::Scalar(Scalar::Bool)) => "false".into(),
+            (_, RustType::Scalar(Scalar::F32 | Scalar::F64)) => "0.0".into(),
+            (
+                _,
+                RustType::Scalar(
+                    Scalar::I32
+                    | Scalar::I64
+                    | Scalar::U32
+                    | Scalar::U64
+                    | Scalar::I64Str
+                    | Scalar::U64Str,
+                ),
+            ) => "0".into(),
+            (TypeRef::Named(id), _) => match &self.def(*id).kind {
+                TypeKind::Enum(variants) if !variants.is_empty() => {
+                    let def = self.def(*id);
+                    format!("{krate}::models::{}::{}", def.name, variants[0].name)
+                }
+                _ if self.layout.default[id.0] => "Default::default()".into(),
+                _ => "todo!()".into(),
+            },
+            (ty, _) if ty.has_default(&self.layout.default) => "Default::default()".into(),
+            _ => "todo!()".into(),
+        }
+    }
+
     /// A `no_run` doctest that calls the operation.
     fn example(&self, group: &Group, op: &Operation, signature: &Signature, paged: bool) -> String {
         let krate = self.crate_name.as_str();
@@ -391,9 +424,7 @@ impl Emitter<'_> {
                     });
                     args.push(unraw(&arg.name).to_string());
                 }
-                ArgSource::Param(i) => {
-                    args.push(example_value(&op.params[i].wire_name, &arg.stored))
-                }
+                ArgSource::Param(i) => args.push(self.example_value(&op.params[i], &arg.stored)),
             }
         }
         let call = format!(
@@ -436,25 +467,5 @@ fn param_doc(p: &crate::model::Param) -> String {
     match &p.doc {
         Some(text) => doc_lines(text).join("\n"),
         None => format!("the `{}` {location}.", p.wire_name),
-    }
-}
-
-/// Description text as rustdoc lines (brackets escaped, URLs linked).
-fn doc_lines(text: &str) -> Vec<String> {
-    text.lines()
-        .map(|l| super::rustdoc_text(l.trim_end()))
-        .collect()
-}
-
-/// A value of an argument for the example: the parameter's name for text.
-fn example_value(wire_name: &str, ty: &RustType) -> String {
-    match ty {
-        RustType::Scalar(Scalar::String) => format!("{wire_name:?}"),
-        RustType::Scalar(Scalar::Bool) => "false".into(),
-        RustType::Scalar(Scalar::F32 | Scalar::F64) => "0.0".into(),
-        RustType::Scalar(
-            Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64 | Scalar::I64Str | Scalar::U64Str,
-        ) => "0".into(),
-        _ => "Default::default()".into(),
     }
 }

@@ -219,11 +219,18 @@ pub(crate) fn doc(text: Option<&str>) -> TokenStream {
     let Some(text) = text else {
         return TokenStream::new();
     };
-    let lines = text.lines().map(|line| {
-        let line = format!(" {}", rustdoc_text(line.trim_end()));
+    let lines = doc_lines(text).into_iter().map(|line| {
+        let line = format!(" {line}");
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
+}
+
+/// Description text as rustdoc lines (brackets escaped, URLs linked).
+pub(crate) fn doc_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|line| rustdoc_text(line.trim_end()))
+        .collect()
 }
 
 /// `#[doc = "..."]` lines for the generator's own text, which may use
@@ -239,7 +246,7 @@ pub(crate) fn prose(text: &str) -> TokenStream {
 /// Description text made safe for rustdoc: brackets that are not part of a
 /// Markdown link `[text](url)` are escaped (rustdoc would read `[string]` as
 /// an intra-doc link), and bare URLs are put in `<>` so they become links.
-pub(crate) fn rustdoc_text(line: &str) -> String {
+fn rustdoc_text(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut rest = line;
     while let Some(c) = rest.chars().next() {

@@ -13,7 +13,8 @@ use crate::model::ir::{Scalar, TypeDef};
 use crate::model::rust_types::rust_type;
 use crate::names::unraw;
 
-/// The methods of the runtime's `Call` that setters must not shadow.
+/// The inherent methods of the runtime's `Call`, which a setter must not
+/// share a name with (a test reads them from the runtime's source).
 pub const CALL_METHODS: &[&str] = &[
     "timeout",
     "retry_policy",
@@ -23,7 +24,6 @@ pub const CALL_METHODS: &[&str] = &[
     "pages",
     "items",
     "new",
-    "into_future",
 ];
 
 /// Computes [`Operation::signature`] for every operation.
@@ -180,6 +180,44 @@ mod tests {
     fn always_empty_bodies_take_no_argument() {
         let ops = "/e:\n  post:\n    operationId: x.Touch\n    parameters: [{name: tags, in: query, schema: {type: array, items: {type: string}}}]\n    requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Empty'}}}}\n    responses: {'204': {description: done}}";
         assert_eq!(signatures(ops), ["() -> () [tags: impl Into<Vec<String>>]"]);
+    }
+
+    /// The methods the runtime's inherent `impl .. Call<..>` blocks declare.
+    fn runtime_call_methods() -> Vec<String> {
+        let mut found = Vec::new();
+        for (path, source) in crate::runtime::SOURCES {
+            let file = syn::parse_file(source).unwrap_or_else(|e| panic!("{path}: {e}"));
+            for item in file.items {
+                let syn::Item::Impl(block) = item else {
+                    continue;
+                };
+                if block.trait_.is_some() {
+                    continue;
+                }
+                let syn::Type::Path(ty) = &*block.self_ty else {
+                    continue;
+                };
+                if ty.path.segments.last().is_none_or(|s| s.ident != "Call") {
+                    continue;
+                }
+                for item in block.items {
+                    if let syn::ImplItem::Fn(f) = item {
+                        found.push(f.sig.ident.to_string());
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn call_methods_names_every_method_of_the_runtimes_call() {
+        // An inherent method and a setter of the same name would not compile.
+        let mut methods = runtime_call_methods();
+        methods.sort();
+        let mut listed: Vec<&str> = CALL_METHODS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(methods, listed);
     }
 
     #[test]
