@@ -180,6 +180,58 @@ pub(crate) fn read_enum<'de, T: for<'a> From<&'a str>, D: Deserializer<'de>>(
     deserializer.deserialize_str(EnumVisitor(PhantomData))
 }
 
+/// The key of a protobuf `Any` that names its message type.
+const ANY_TYPE_KEY: &str = "@type";
+
+/// What the API's `@type` URLs start with.
+const TYPE_URL_PREFIX: &str = "type.googleapis.com/";
+
+/// The message an `Any` holds, by full name: its `@type` URL after the last
+/// `/` (`c1.api.app.v1.App`).
+pub(crate) fn any_type_name(any: &serde_json::Map<String, serde_json::Value>) -> Option<&str> {
+    let url = any.get(ANY_TYPE_KEY)?.as_str()?;
+    url.rsplit('/').next()
+}
+
+/// Reads an `Any` as the message `T`; one that does not decode as `T` is
+/// given back as it came.
+pub(crate) fn read_any<T: serde::de::DeserializeOwned>(
+    any: serde_json::Map<String, serde_json::Value>,
+) -> Result<T, serde_json::Map<String, serde_json::Value>> {
+    let value = serde_json::Value::Object(any);
+    T::deserialize(&value).map_err(|_| match value {
+        serde_json::Value::Object(any) => any,
+        _ => serde_json::Map::new(),
+    })
+}
+
+/// Writes `message` as an `Any`: its fields, and its `@type` from its full
+/// name.
+pub(crate) fn write_any<T: Serialize, S: Serializer>(
+    serializer: S,
+    name: &str,
+    message: &T,
+) -> Result<S::Ok, S::Error> {
+    let mut any = match serde_json::to_value(message).map_err(serde::ser::Error::custom)? {
+        serde_json::Value::Object(fields) => fields,
+        _ => serde_json::Map::new(),
+    };
+    let url = format!("{TYPE_URL_PREFIX}{name}");
+    any.insert(ANY_TYPE_KEY.into(), serde_json::Value::String(url));
+    any.serialize(serializer)
+}
+
+/// The item of a response's `expanded` list that a JSONPath field points
+/// to: `$.expanded[8]` (or `$['expanded'][8]`) is its ninth.
+pub(crate) fn expanded_item<'a, T>(path: Option<&str>, expanded: &'a [T]) -> Option<&'a T> {
+    let path = path?.trim();
+    let rest = ["$.expanded[", "$['expanded'][", "$[\"expanded\"]["]
+        .iter()
+        .find_map(|prefix| path.strip_prefix(prefix))?;
+    let index = rest.strip_suffix(']')?.trim();
+    expanded.get(index.parse::<usize>().ok()?)
+}
+
 /// A 64-bit integer as a string; reads strings and numbers.
 pub(crate) struct Int64;
 /// An unsigned 64-bit integer as a string; reads strings and numbers.
@@ -431,6 +483,57 @@ mod tests {
             serde_json::to_value(OutMap::<Bytes>(&map)).unwrap(),
             json!({"a": "aGk="})
         );
+    }
+
+    #[test]
+    fn expanded_paths_give_their_item() {
+        let list = ["a", "b", "c"];
+        assert_eq!(expanded_item(Some("$.expanded[2]"), &list), Some(&"c"));
+        assert_eq!(
+            expanded_item(Some(" $['expanded'][ 0 ] "), &list),
+            Some(&"a")
+        );
+        assert_eq!(expanded_item(Some("$[\"expanded\"][1]"), &list), Some(&"b"));
+        for missing in [
+            "$.expanded[3]",
+            "$.expanded[-1]",
+            "$.other[0]",
+            "$.expanded[0",
+            "",
+        ] {
+            assert_eq!(expanded_item(Some(missing), &list), None, "{missing}");
+        }
+        assert_eq!(expanded_item(None, &list), None);
+    }
+
+    #[test]
+    fn anys_name_their_message_and_keep_what_does_not_decode() {
+        #[derive(Debug, serde::Deserialize, serde::Serialize, PartialEq)]
+        struct Thing {
+            n: u8,
+        }
+        let json = serde_json::json!({"@type": "type.googleapis.com/x.v1.Thing", "n": 300});
+        let serde_json::Value::Object(any) = json else {
+            panic!("an object")
+        };
+        assert_eq!(any_type_name(&any), Some("x.v1.Thing"));
+        let kept = read_any::<Thing>(any.clone()).unwrap_err();
+        assert_eq!(kept, any, "300 is no u8: the object is given back whole");
+        let mut fitting = any;
+        fitting.insert("n".into(), 7.into());
+        assert_eq!(read_any::<Thing>(fitting), Ok(Thing { n: 7 }));
+        let written = serde_json::to_value(AnyOut(Thing { n: 7 })).unwrap();
+        assert_eq!(
+            written,
+            serde_json::json!({"@type": "type.googleapis.com/x.v1.Thing", "n": 7})
+        );
+    }
+
+    struct AnyOut<T>(T);
+    impl<T: Serialize> Serialize for AnyOut<T> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            write_any(serializer, "x.v1.Thing", &self.0)
+        }
     }
 
     #[test]

@@ -102,6 +102,10 @@ impl Summary {
                 TypeKind::Enum(variants) => {
                     TypeSummary::Enum(variants.iter().map(|v| v.wire_name.clone()).collect())
                 }
+                // Like an enum's values: the `@type`s it reads, more of which break nobody.
+                TypeKind::AnyMessage(variants) => {
+                    TypeSummary::Enum(variants.iter().map(|v| v.full_name.clone()).collect())
+                }
                 TypeKind::Alias(target) => {
                     TypeSummary::Alias(rust_type(&api.types, target).to_string())
                 }

@@ -172,3 +172,107 @@ fn the_previous_and_the_current_api_merge_into_their_union() {
         assert!(notes.iter().any(|n| n.kind == kind), "{kind:?}");
     }
 }
+
+/// The whole API as vendored in `spec/` (always present).
+fn vendored() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/conductor_one_api.openapi.yaml")
+}
+
+/// The component schemas of the vendored spec, read as plain YAML.
+fn raw_schemas() -> serde_yaml::Mapping {
+    let text = std::fs::read_to_string(vendored()).expect("reads");
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text).expect("parses");
+    doc["components"]["schemas"]
+        .as_mapping()
+        .expect("schemas")
+        .clone()
+}
+
+/// The properties of a raw schema whose names pass `keep`.
+fn raw_properties(schema: &serde_yaml::Value, keep: impl Fn(&str) -> bool) -> Vec<String> {
+    let properties = schema["properties"]
+        .as_mapping()
+        .cloned()
+        .unwrap_or_default();
+    properties
+        .keys()
+        .filter_map(|k| k.as_str())
+        .filter(|k| keep(k))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_update_request_gets_from_changes() {
+    let update_requests = raw_schemas()
+        .values()
+        .filter(|s| !raw_properties(s, |p| p == "updateMask").is_empty())
+        .count();
+    assert_eq!(update_requests, 27, "the spec's count");
+    let api = build(&vendored());
+    let masked: BTreeSet<&str> = api
+        .types
+        .iter()
+        .filter(|t| matches!(&t.kind, TypeKind::Struct(s) if s.update_mask.is_some()))
+        .map(|t| t.schema.as_str())
+        .collect();
+    assert_eq!(masked.len(), update_requests, "{masked:?}");
+}
+
+#[test]
+fn every_path_field_of_a_view_gets_a_resolver_and_most_a_type() {
+    let path_fields = raw_schemas()
+        .values()
+        .map(|s| raw_properties(s, |p| p.len() > 4 && p.ends_with("Path")).len())
+        .sum::<usize>();
+    let api = build(&vendored());
+    let resolvers: Vec<&model::Resolver> = api
+        .types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some(&s.resolvers),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(resolvers.len(), path_fields);
+    let typed = resolvers.iter().filter(|r| r.target.is_some()).count();
+    // The 14 without a type: plurals (`managersPath`) and names no message
+    // has (`ticketPath`, `lastUsagePath`).
+    assert_eq!(typed, 39);
+    let expanded = api
+        .types
+        .iter()
+        .find(|t| t.name == "Expanded")
+        .expect("an Expanded type");
+    let TypeKind::AnyMessage(variants) = &expanded.kind else {
+        panic!("Expanded is an Any type");
+    };
+    let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "AccessReview",
+            "App",
+            "AppEntitlement",
+            "AppResource",
+            "AppResourceType",
+            "AppUser",
+            "Automation",
+            "Policy",
+            "User"
+        ]
+    );
+    let lists = api
+        .types
+        .iter()
+        .filter_map(|t| match &t.kind {
+            TypeKind::Struct(s) => Some(&s.fields),
+            _ => None,
+        })
+        .flatten()
+        .filter(|f| f.wire_name == "expanded")
+        .filter(|f| matches!(&f.ty, model::TypeRef::Vec(item) if item.named().is_some()))
+        .count();
+    assert_eq!(lists, 65, "every response's `expanded` list is typed");
+}

@@ -1559,7 +1559,7 @@ pub struct AccessReviewServiceCreateResponse {
     /// The `accessReview` property.
     pub access_review: Option<AccessReviewView>,
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for AccessReviewServiceCreateResponse {
@@ -1667,7 +1667,7 @@ pub struct AccessReviewServiceGetResponse {
     /// The `accessReview` property.
     pub access_review: Option<AccessReviewView>,
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for AccessReviewServiceGetResponse {
@@ -1715,7 +1715,7 @@ impl wire::ReadFields for AccessReviewServiceGetResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewServiceListResponse {
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list field.
     pub list: Vec<AccessReviewView>,
     /// The nextPageToken field.
@@ -1821,13 +1821,132 @@ impl wire::ReadFields for AccessReviewServiceUpdateRequest {
     }
 }
 
+impl AccessReviewServiceUpdateRequest {
+    /// An update with `accessReview` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &AccessReview, after: &AccessReview) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.access_review_template_id != after.access_review_template_id {
+            changed.push("accessReviewTemplateId");
+        }
+        if before.accuracy_issue_action != after.accuracy_issue_action {
+            changed.push("accuracyIssueAction");
+        }
+        if before.auto_close_campaign != after.auto_close_campaign {
+            changed.push("autoCloseCampaign");
+        }
+        if before.auto_close_decision != after.auto_close_decision {
+            changed.push("autoCloseDecision");
+        }
+        if before.auto_generate_report != after.auto_generate_report {
+            changed.push("autoGenerateReport");
+        }
+        if before.auto_resolve != after.auto_resolve {
+            changed.push("autoResolve");
+        }
+        if before.auto_start_campaign != after.auto_start_campaign {
+            changed.push("autoStartCampaign");
+        }
+        if before.bindings != after.bindings {
+            changed.push("bindings");
+        }
+        if before.closed_at != after.closed_at {
+            changed.push("closedAt");
+        }
+        if before.completion_date != after.completion_date {
+            changed.push("completionDate");
+        }
+        if before.connector_sources_frozen_at != after.connector_sources_frozen_at {
+            changed.push("connectorSourcesFrozenAt");
+        }
+        if before.created_by_id != after.created_by_id {
+            changed.push("createdById");
+        }
+        if before.default_view != after.default_view {
+            changed.push("defaultView");
+        }
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.exclusion_scope != after.exclusion_scope {
+            changed.push("exclusionScope");
+        }
+        if before.exempt_certified_access_conflicts
+            != after.exempt_certified_access_conflicts
+        {
+            changed.push("exemptCertifiedAccessConflicts");
+        }
+        if before.expected_ticket_count != after.expected_ticket_count {
+            changed.push("expectedTicketCount");
+        }
+        if before.has_accuracy_support != after.has_accuracy_support {
+            changed.push("hasAccuracySupport");
+        }
+        if before.id != after.id {
+            changed.push("id");
+        }
+        if before.inclusion_scope != after.inclusion_scope {
+            changed.push("inclusionScope");
+        }
+        if before.multi_app != after.multi_app {
+            changed.push("multiApp");
+        }
+        if before.notification_config != after.notification_config {
+            changed.push("notificationConfig");
+        }
+        if before.policy_id != after.policy_id {
+            changed.push("policyId");
+        }
+        if before.review_instructions != after.review_instructions {
+            changed.push("reviewInstructions");
+        }
+        if before.scheduled_start_date != after.scheduled_start_date {
+            changed.push("scheduledStartDate");
+        }
+        if before.scope != after.scope {
+            changed.push("scope");
+        }
+        if before.scope_type != after.scope_type {
+            changed.push("scopeType");
+        }
+        if before.scope_v2 != after.scope_v2 {
+            changed.push("scopeV2");
+        }
+        if before.scoping_version != after.scoping_version {
+            changed.push("scopingVersion");
+        }
+        if before.signature_config != after.signature_config {
+            changed.push("signatureConfig");
+        }
+        if before.single_app != after.single_app {
+            changed.push("singleApp");
+        }
+        if before.started_at != after.started_at {
+            changed.push("startedAt");
+        }
+        if before.state != after.state {
+            changed.push("state");
+        }
+        if before.use_policy_override != after.use_policy_override {
+            changed.push("usePolicyOverride");
+        }
+        Self {
+            access_review: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+            ..Self::default()
+        }
+    }
+}
+
 /// The AccessReviewServiceUpdateResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewServiceUpdateResponse {
     /// The `accessReview` property.
     pub access_review: Option<AccessReviewView>,
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for AccessReviewServiceUpdateResponse {
@@ -2133,7 +2252,7 @@ impl wire::ReadFields for AccessReviewSetupEntitlementAndScopeServiceSetRequest 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewSetupEntitlementAndScopeServiceSetResponse {
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list field.
     pub list: Vec<AccessReviewSetupEntitlementView>,
     /// The `scopeV2` property.
@@ -2338,6 +2457,35 @@ impl wire::ReadFields for AccessReviewSetupEntitlementView {
             }
         }
         Ok(())
+    }
+}
+
+impl AccessReviewSetupEntitlementView {
+    /// The [`App`] of the response's `expanded` list that `appPath` points to; `None` when the path is unset or its object is not one.
+    pub fn app<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a App> {
+        match wire::expanded_item(self.app_path.as_deref(), expanded)? {
+            Expanded::App(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`AppEntitlement`] of the response's `expanded` list that `entitlementPath` points to; `None` when the path is unset or its object is not one.
+    pub fn entitlement<'a>(
+        &self,
+        expanded: &'a [Expanded],
+    ) -> Option<&'a AppEntitlement> {
+        match wire::expanded_item(self.entitlement_path.as_deref(), expanded)? {
+            Expanded::AppEntitlement(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`Policy`] of the response's `expanded` list that `policyPath` points to; `None` when the path is unset or its object is not one.
+    pub fn policy<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a Policy> {
+        match wire::expanded_item(self.policy_path.as_deref(), expanded)? {
+            Expanded::Policy(message) => Some(message),
+            _ => None,
+        }
     }
 }
 
@@ -3206,6 +3354,94 @@ impl wire::ReadFields for AccessReviewTemplateServiceUpdateRequest {
     }
 }
 
+impl AccessReviewTemplateServiceUpdateRequest {
+    /// An update with `accessReviewTemplate` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(
+        before: &AccessReviewTemplate,
+        after: &AccessReviewTemplate,
+    ) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.access_review_duration != after.access_review_duration {
+            changed.push("accessReviewDuration");
+        }
+        if before.accuracy_issue_action != after.accuracy_issue_action {
+            changed.push("accuracyIssueAction");
+        }
+        if before.auto_close_campaign != after.auto_close_campaign {
+            changed.push("autoCloseCampaign");
+        }
+        if before.auto_close_decision != after.auto_close_decision {
+            changed.push("autoCloseDecision");
+        }
+        if before.auto_generate_report != after.auto_generate_report {
+            changed.push("autoGenerateReport");
+        }
+        if before.auto_start_campaign != after.auto_start_campaign {
+            changed.push("autoStartCampaign");
+        }
+        if before.default_view != after.default_view {
+            changed.push("defaultView");
+        }
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.exempt_certified_access_conflicts
+            != after.exempt_certified_access_conflicts
+        {
+            changed.push("exemptCertifiedAccessConflicts");
+        }
+        if before.id != after.id {
+            changed.push("id");
+        }
+        if before.inclusion_scope != after.inclusion_scope {
+            changed.push("inclusionScope");
+        }
+        if before.is_campaign_schedule_enabled != after.is_campaign_schedule_enabled {
+            changed.push("isCampaignScheduleEnabled");
+        }
+        if before.next_scheduled_campaign_at != after.next_scheduled_campaign_at {
+            changed.push("nextScheduledCampaignAt");
+        }
+        if before.notification_config != after.notification_config {
+            changed.push("notificationConfig");
+        }
+        if before.occurrences != after.occurrences {
+            changed.push("occurrences");
+        }
+        if before.policy_id != after.policy_id {
+            changed.push("policyId");
+        }
+        if before.recurrence_rule != after.recurrence_rule {
+            changed.push("recurrenceRule");
+        }
+        if before.review_instructions != after.review_instructions {
+            changed.push("reviewInstructions");
+        }
+        if before.scope != after.scope {
+            changed.push("scope");
+        }
+        if before.scope_type != after.scope_type {
+            changed.push("scopeType");
+        }
+        if before.signature_config != after.signature_config {
+            changed.push("signatureConfig");
+        }
+        if before.slack_channel != after.slack_channel {
+            changed.push("slackChannel");
+        }
+        if before.use_policy_override != after.use_policy_override {
+            changed.push("usePolicyOverride");
+        }
+        Self {
+            access_review_template: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
+    }
+}
+
 /// The AccessReviewTemplateServiceUpdateResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewTemplateServiceUpdateResponse {
@@ -3609,7 +3845,7 @@ impl wire::ReadFields for AccessReviewTemplateSetupEntitlementServiceSetRequest 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewTemplateSetupEntitlementServiceSetResponse {
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list field.
     pub list: Vec<AccessReviewTemplateSetupEntitlementView>,
     /// The `scope` property.
@@ -3727,6 +3963,35 @@ impl wire::ReadFields for AccessReviewTemplateSetupEntitlementView {
     }
 }
 
+impl AccessReviewTemplateSetupEntitlementView {
+    /// The [`App`] of the response's `expanded` list that `appPath` points to; `None` when the path is unset or its object is not one.
+    pub fn app<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a App> {
+        match wire::expanded_item(self.app_path.as_deref(), expanded)? {
+            Expanded::App(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`AppEntitlement`] of the response's `expanded` list that `entitlementPath` points to; `None` when the path is unset or its object is not one.
+    pub fn entitlement<'a>(
+        &self,
+        expanded: &'a [Expanded],
+    ) -> Option<&'a AppEntitlement> {
+        match wire::expanded_item(self.entitlement_path.as_deref(), expanded)? {
+            Expanded::AppEntitlement(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`Policy`] of the response's `expanded` list that `policyPath` points to; `None` when the path is unset or its object is not one.
+    pub fn policy<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a Policy> {
+        match wire::expanded_item(self.policy_path.as_deref(), expanded)? {
+            Expanded::Policy(message) => Some(message),
+            _ => None,
+        }
+    }
+}
+
 /// The AccessReviewView message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccessReviewView {
@@ -3784,6 +4049,24 @@ impl wire::ReadFields for AccessReviewView {
             }
         }
         Ok(())
+    }
+}
+
+impl AccessReviewView {
+    /// The [`User`] of the response's `expanded` list that `createdByUserPath` points to; `None` when the path is unset or its object is not one.
+    pub fn created_by_user<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a User> {
+        match wire::expanded_item(self.created_by_user_path.as_deref(), expanded)? {
+            Expanded::User(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`Policy`] of the response's `expanded` list that `policyPath` points to; `None` when the path is unset or its object is not one.
+    pub fn policy<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a Policy> {
+        match wire::expanded_item(self.policy_path.as_deref(), expanded)? {
+            Expanded::Policy(message) => Some(message),
+            _ => None,
+        }
     }
 }
 

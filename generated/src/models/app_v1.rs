@@ -2172,6 +2172,46 @@ impl wire::ReadFields for AppEntitlementProxyView {
     }
 }
 
+impl AppEntitlementProxyView {
+    /// The [`AppEntitlement`] of the response's `expanded` list that `dstAppEntitlementPath` points to; `None` when the path is unset or its object is not one.
+    pub fn dst_app_entitlement<'a>(
+        &self,
+        expanded: &'a [Expanded],
+    ) -> Option<&'a AppEntitlement> {
+        match wire::expanded_item(self.dst_app_entitlement_path.as_deref(), expanded)? {
+            Expanded::AppEntitlement(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`App`] of the response's `expanded` list that `dstAppPath` points to; `None` when the path is unset or its object is not one.
+    pub fn dst_app<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a App> {
+        match wire::expanded_item(self.dst_app_path.as_deref(), expanded)? {
+            Expanded::App(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`AppEntitlement`] of the response's `expanded` list that `srcAppEntitlementPath` points to; `None` when the path is unset or its object is not one.
+    pub fn src_app_entitlement<'a>(
+        &self,
+        expanded: &'a [Expanded],
+    ) -> Option<&'a AppEntitlement> {
+        match wire::expanded_item(self.src_app_entitlement_path.as_deref(), expanded)? {
+            Expanded::AppEntitlement(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`App`] of the response's `expanded` list that `srcAppPath` points to; `None` when the path is unset or its object is not one.
+    pub fn src_app<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a App> {
+        match wire::expanded_item(self.src_app_path.as_deref(), expanded)? {
+            Expanded::App(message) => Some(message),
+            _ => None,
+        }
+    }
+}
+
 /// The purpose field.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -2402,7 +2442,7 @@ impl wire::ReadFields for AppEntitlementSearchServiceSearchGrantsRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppEntitlementSearchServiceSearchGrantsResponse {
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list field.
     pub list: Vec<AppEntitlementWithUserBinding>,
     /// The nextPageToken field.
@@ -2771,7 +2811,7 @@ for AppEntitlementSearchServiceSearchRequestMembershipTypeItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppEntitlementSearchServiceSearchResponse {
     /// List of related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `facets` property.
     pub facets: Option<Facets>,
     /// List of app entitlement view objects.
@@ -2954,6 +2994,35 @@ impl wire::ReadFields for AppEntitlementServiceUpdateAutomationRequest {
             }
         }
         Ok(())
+    }
+}
+
+impl AppEntitlementServiceUpdateAutomationRequest {
+    /// An update with `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &Self, after: &Self) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.basic != after.basic {
+            changed.push("basic");
+        }
+        if before.cel != after.cel {
+            changed.push("cel");
+        }
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.entitlements != after.entitlements {
+            changed.push("entitlements");
+        }
+        if before.none != after.none {
+            changed.push("none");
+        }
+        Self {
+            update_mask: Some(changed.join(",")),
+            ..after.clone()
+        }
     }
 }
 
@@ -3341,6 +3410,40 @@ impl wire::ReadFields for AppEntitlementUserBindingFeedView {
     }
 }
 
+impl AppEntitlementUserBindingFeedView {
+    /// The [`App`] of the response's `expanded` list that `appPath` points to; `None` when the path is unset or its object is not one.
+    pub fn app<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a App> {
+        match wire::expanded_item(self.app_path.as_deref(), expanded)? {
+            Expanded::App(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`AppUser`] of the response's `expanded` list that `appUserPath` points to; `None` when the path is unset or its object is not one.
+    pub fn app_user<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a AppUser> {
+        match wire::expanded_item(self.app_user_path.as_deref(), expanded)? {
+            Expanded::AppUser(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`AppEntitlement`] of the response's `expanded` list that `entitlementPath` points to; `None` when the path is unset or its object is not one.
+    pub fn entitlement<'a>(
+        &self,
+        expanded: &'a [Expanded],
+    ) -> Option<&'a AppEntitlement> {
+        match wire::expanded_item(self.entitlement_path.as_deref(), expanded)? {
+            Expanded::AppEntitlement(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The object of the response's `expanded` list that `ticketPath` points to. The spec does not say which type it is.
+    pub fn ticket<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a Expanded> {
+        wire::expanded_item(self.ticket_path.as_deref(), expanded)
+    }
+}
+
 /// The AppEntitlementUserBindingHistory message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppEntitlementUserBindingHistory {
@@ -3472,6 +3575,35 @@ impl wire::ReadFields for AppEntitlementUserBindingHistoryView {
             }
         }
         Ok(())
+    }
+}
+
+impl AppEntitlementUserBindingHistoryView {
+    /// The [`App`] of the response's `expanded` list that `appPath` points to; `None` when the path is unset or its object is not one.
+    pub fn app<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a App> {
+        match wire::expanded_item(self.app_path.as_deref(), expanded)? {
+            Expanded::App(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`AppUser`] of the response's `expanded` list that `appUserPath` points to; `None` when the path is unset or its object is not one.
+    pub fn app_user<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a AppUser> {
+        match wire::expanded_item(self.app_user_path.as_deref(), expanded)? {
+            Expanded::AppUser(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`AppEntitlement`] of the response's `expanded` list that `entitlementPath` points to; `None` when the path is unset or its object is not one.
+    pub fn entitlement<'a>(
+        &self,
+        expanded: &'a [Expanded],
+    ) -> Option<&'a AppEntitlement> {
+        match wire::expanded_item(self.entitlement_path.as_deref(), expanded)? {
+            Expanded::AppEntitlement(message) => Some(message),
+            _ => None,
+        }
     }
 }
 
@@ -3620,6 +3752,35 @@ impl wire::ReadFields for AppEntitlementView {
             }
         }
         Ok(())
+    }
+}
+
+impl AppEntitlementView {
+    /// The [`App`] of the response's `expanded` list that `appPath` points to; `None` when the path is unset or its object is not one.
+    pub fn app<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a App> {
+        match wire::expanded_item(self.app_path.as_deref(), expanded)? {
+            Expanded::App(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`AppResource`] of the response's `expanded` list that `appResourcePath` points to; `None` when the path is unset or its object is not one.
+    pub fn app_resource<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a AppResource> {
+        match wire::expanded_item(self.app_resource_path.as_deref(), expanded)? {
+            Expanded::AppResource(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`AppResourceType`] of the response's `expanded` list that `appResourceTypePath` points to; `None` when the path is unset or its object is not one.
+    pub fn app_resource_type<'a>(
+        &self,
+        expanded: &'a [Expanded],
+    ) -> Option<&'a AppResourceType> {
+        match wire::expanded_item(self.app_resource_type_path.as_deref(), expanded)? {
+            Expanded::AppResourceType(message) => Some(message),
+            _ => None,
+        }
     }
 }
 
@@ -4676,7 +4837,7 @@ pub struct AppResourceServiceGetResponse {
     /// The `appResourceView` property.
     pub app_resource_view: Option<AppResourceView>,
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for AppResourceServiceGetResponse {
@@ -4724,7 +4885,7 @@ impl wire::ReadFields for AppResourceServiceGetResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppResourceServiceListResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
     pub list: Vec<AppResourceView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
@@ -4832,13 +4993,61 @@ impl wire::ReadFields for AppResourceServiceUpdateRequest {
     }
 }
 
+impl AppResourceServiceUpdateRequest {
+    /// An update with `appResource` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &AppResource, after: &AppResource) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.access_config_id != after.access_config_id {
+            changed.push("accessConfigId");
+        }
+        if before.app_id != after.app_id {
+            changed.push("appId");
+        }
+        if before.app_resource_type_id != after.app_resource_type_id {
+            changed.push("appResourceTypeId");
+        }
+        if before.custom_description != after.custom_description {
+            changed.push("customDescription");
+        }
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.grant_count != after.grant_count {
+            changed.push("grantCount");
+        }
+        if before.id != after.id {
+            changed.push("id");
+        }
+        if before.match_baton_id != after.match_baton_id {
+            changed.push("matchBatonId");
+        }
+        if before.parent_app_resource_id != after.parent_app_resource_id {
+            changed.push("parentAppResourceId");
+        }
+        if before.parent_app_resource_type_id != after.parent_app_resource_type_id {
+            changed.push("parentAppResourceTypeId");
+        }
+        if before.secret_trait != after.secret_trait {
+            changed.push("secretTrait");
+        }
+        Self {
+            app_resource: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+            ..Self::default()
+        }
+    }
+}
+
 /// The AppResourceServiceUpdateResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppResourceServiceUpdateResponse {
     /// The `appResourceView` property.
     pub app_resource_view: Option<AppResourceView>,
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for AppResourceServiceUpdateResponse {
@@ -5043,7 +5252,7 @@ pub struct AppResourceTypeServiceGetResponse {
     /// The `appResourceTypeView` property.
     pub app_resource_type_view: Option<AppResourceTypeView>,
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for AppResourceTypeServiceGetResponse {
@@ -5091,7 +5300,7 @@ impl wire::ReadFields for AppResourceTypeServiceGetResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppResourceTypeServiceListResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
     pub list: Vec<AppResourceTypeView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
@@ -5193,6 +5402,16 @@ impl wire::ReadFields for AppResourceTypeView {
     }
 }
 
+impl AppResourceTypeView {
+    /// The [`App`] of the response's `expanded` list that `appPath` points to; `None` when the path is unset or its object is not one.
+    pub fn app<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a App> {
+        match wire::expanded_item(self.app_path.as_deref(), expanded)? {
+            Expanded::App(message) => Some(message),
+            _ => None,
+        }
+    }
+}
+
 /// The app resource view returns an app resource with paths for items in the expand mask filled in when this response is returned and a request expand mask has "*" or "app_id" or "resource_type_id".
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppResourceView {
@@ -5264,6 +5483,49 @@ impl wire::ReadFields for AppResourceView {
             }
         }
         Ok(())
+    }
+}
+
+impl AppResourceView {
+    /// The [`App`] of the response's `expanded` list that `appPath` points to; `None` when the path is unset or its object is not one.
+    pub fn app<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a App> {
+        match wire::expanded_item(self.app_path.as_deref(), expanded)? {
+            Expanded::App(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`AppResource`] of the response's `expanded` list that `parentResourcePath` points to; `None` when the path is unset or its object is not one.
+    pub fn parent_resource<'a>(
+        &self,
+        expanded: &'a [Expanded],
+    ) -> Option<&'a AppResource> {
+        match wire::expanded_item(self.parent_resource_path.as_deref(), expanded)? {
+            Expanded::AppResource(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`AppResourceType`] of the response's `expanded` list that `parentResourceTypePath` points to; `None` when the path is unset or its object is not one.
+    pub fn parent_resource_type<'a>(
+        &self,
+        expanded: &'a [Expanded],
+    ) -> Option<&'a AppResourceType> {
+        match wire::expanded_item(self.parent_resource_type_path.as_deref(), expanded)? {
+            Expanded::AppResourceType(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`AppResourceType`] of the response's `expanded` list that `resourceTypePath` points to; `None` when the path is unset or its object is not one.
+    pub fn resource_type<'a>(
+        &self,
+        expanded: &'a [Expanded],
+    ) -> Option<&'a AppResourceType> {
+        match wire::expanded_item(self.resource_type_path.as_deref(), expanded)? {
+            Expanded::AppResourceType(message) => Some(message),
+            _ => None,
+        }
     }
 }
 
@@ -5854,7 +6116,7 @@ impl wire::ReadFields for AppUserServiceListCredentialsResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppUserServiceListResponse {
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list field.
     pub list: Vec<AppUserView>,
     /// The nextPageToken field.
@@ -6046,7 +6308,7 @@ impl wire::ReadFields for AppUserServiceSearchRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppUserServiceSearchResponse {
     /// List of related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
     pub list: Vec<AppUserView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
@@ -6154,13 +6416,31 @@ impl wire::ReadFields for AppUserServiceUpdateRequest {
     }
 }
 
+impl AppUserServiceUpdateRequest {
+    /// An update with `appUser` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &AppUser, after: &AppUser) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.app_user_type != after.app_user_type {
+            changed.push("appUserType");
+        }
+        if before.status != after.status {
+            changed.push("status");
+        }
+        Self {
+            app_user: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+            ..Self::default()
+        }
+    }
+}
+
 /// The AppUserServiceUpdateResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppUserServiceUpdateResponse {
     /// The `appUserView` property.
     pub app_user_view: Option<AppUserView>,
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for AppUserServiceUpdateResponse {
@@ -6418,11 +6698,34 @@ impl wire::ReadFields for AppUserView {
     }
 }
 
+impl AppUserView {
+    /// The [`App`] of the response's `expanded` list that `appPath` points to; `None` when the path is unset or its object is not one.
+    pub fn app<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a App> {
+        match wire::expanded_item(self.app_path.as_deref(), expanded)? {
+            Expanded::App(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`User`] of the response's `expanded` list that `identityUserPath` points to; `None` when the path is unset or its object is not one.
+    pub fn identity_user<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a User> {
+        match wire::expanded_item(self.identity_user_path.as_deref(), expanded)? {
+            Expanded::User(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The object of the response's `expanded` list that `lastUsagePath` points to. The spec does not say which type it is.
+    pub fn last_usage<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a Expanded> {
+        wire::expanded_item(self.last_usage_path.as_deref(), expanded)
+    }
+}
+
 /// The AppUsersForUserServiceListResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AppUsersForUserServiceListResponse {
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list field.
     pub list: Vec<AppUserView>,
     /// The nextPageToken field.
@@ -7666,7 +7969,7 @@ pub struct ConnectorServiceCreateResponse {
     /// The `connectorView` property.
     pub connector_view: Option<ConnectorView>,
     /// The array of expanded items indicated by the request.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for ConnectorServiceCreateResponse {
@@ -7816,7 +8119,7 @@ pub struct ConnectorServiceGetResponse {
     /// The `connectorView` property.
     pub connector_view: Option<ConnectorView>,
     /// The array of expanded items indicated by the request.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for ConnectorServiceGetResponse {
@@ -7864,7 +8167,7 @@ impl wire::ReadFields for ConnectorServiceGetResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorServiceListResponse {
     /// List of serialized related objects
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list of results containing up to X results, where X is the page size defined in the request
     pub list: Vec<ConnectorView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -8118,6 +8421,69 @@ impl wire::ReadFields for ConnectorServiceUpdateDelegatedRequest {
     }
 }
 
+impl ConnectorServiceUpdateDelegatedRequest {
+    /// An update with `connector` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &Connector, after: &Connector) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.app_id != after.app_id {
+            changed.push("appId");
+        }
+        if before.can_resume_sync != after.can_resume_sync {
+            changed.push("canResumeSync");
+        }
+        if before.catalog_id != after.catalog_id {
+            changed.push("catalogId");
+        }
+        if before.config != after.config {
+            changed.push("config");
+        }
+        if before.connector_sync_cron_schedule != after.connector_sync_cron_schedule {
+            changed.push("connectorSyncCronSchedule");
+        }
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.disable_check_bad_sync != after.disable_check_bad_sync {
+            changed.push("disableCheckBadSync");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.id != after.id {
+            changed.push("id");
+        }
+        if before.oauth_authorized_as != after.oauth_authorized_as {
+            changed.push("oauthAuthorizedAs");
+        }
+        if before.profile_allow_list != after.profile_allow_list {
+            changed.push("profileAllowList");
+        }
+        if before.profile_ignore_list != after.profile_ignore_list {
+            changed.push("profileIgnoreList");
+        }
+        if before.status != after.status {
+            changed.push("status");
+        }
+        if before.sync_config != after.sync_config {
+            changed.push("syncConfig");
+        }
+        if before.sync_disabled_category != after.sync_disabled_category {
+            changed.push("syncDisabledCategory");
+        }
+        if before.sync_disabled_reason != after.sync_disabled_reason {
+            changed.push("syncDisabledReason");
+        }
+        if before.user_ids != after.user_ids {
+            changed.push("userIds");
+        }
+        Self {
+            connector: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+            ..Self::default()
+        }
+    }
+}
+
 /// The ConnectorServiceUpdateRequest message contains the fields required to update a connector.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorServiceUpdateRequest {
@@ -8172,13 +8538,76 @@ impl wire::ReadFields for ConnectorServiceUpdateRequest {
     }
 }
 
+impl ConnectorServiceUpdateRequest {
+    /// An update with `connector` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &Connector, after: &Connector) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.app_id != after.app_id {
+            changed.push("appId");
+        }
+        if before.can_resume_sync != after.can_resume_sync {
+            changed.push("canResumeSync");
+        }
+        if before.catalog_id != after.catalog_id {
+            changed.push("catalogId");
+        }
+        if before.config != after.config {
+            changed.push("config");
+        }
+        if before.connector_sync_cron_schedule != after.connector_sync_cron_schedule {
+            changed.push("connectorSyncCronSchedule");
+        }
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.disable_check_bad_sync != after.disable_check_bad_sync {
+            changed.push("disableCheckBadSync");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.id != after.id {
+            changed.push("id");
+        }
+        if before.oauth_authorized_as != after.oauth_authorized_as {
+            changed.push("oauthAuthorizedAs");
+        }
+        if before.profile_allow_list != after.profile_allow_list {
+            changed.push("profileAllowList");
+        }
+        if before.profile_ignore_list != after.profile_ignore_list {
+            changed.push("profileIgnoreList");
+        }
+        if before.status != after.status {
+            changed.push("status");
+        }
+        if before.sync_config != after.sync_config {
+            changed.push("syncConfig");
+        }
+        if before.sync_disabled_category != after.sync_disabled_category {
+            changed.push("syncDisabledCategory");
+        }
+        if before.sync_disabled_reason != after.sync_disabled_reason {
+            changed.push("syncDisabledReason");
+        }
+        if before.user_ids != after.user_ids {
+            changed.push("userIds");
+        }
+        Self {
+            connector: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+            ..Self::default()
+        }
+    }
+}
+
 /// ConnectorServiceUpdateResponse is the response returned by the update method.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorServiceUpdateResponse {
     /// The `connectorView` property.
     pub connector_view: Option<ConnectorView>,
     /// The array of expanded items indicated by the request.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for ConnectorServiceUpdateResponse {
@@ -8490,6 +8919,26 @@ impl wire::ReadFields for ConnectorView {
     }
 }
 
+impl ConnectorView {
+    /// The [`App`] of the response's `expanded` list that `appPath` points to; `None` when the path is unset or its object is not one.
+    pub fn app<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a App> {
+        match wire::expanded_item(self.app_path.as_deref(), expanded)? {
+            Expanded::App(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The object of the response's `expanded` list that `capabilitiesPath` points to. The spec does not say which type it is.
+    pub fn capabilities<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a Expanded> {
+        wire::expanded_item(self.capabilities_path.as_deref(), expanded)
+    }
+
+    /// The object of the response's `expanded` list that `usersPath` points to. The spec does not say which type it is.
+    pub fn users<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a Expanded> {
+        wire::expanded_item(self.users_path.as_deref(), expanded)
+    }
+}
+
 /// The CreateAppEntitlementProxyRequest message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateAppEntitlementProxyRequest {
@@ -8538,7 +8987,7 @@ pub struct CreateAppEntitlementProxyResponse {
     /// The `appProxyEntitlementView` property.
     pub app_proxy_entitlement_view: Option<AppEntitlementProxyView>,
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for CreateAppEntitlementProxyResponse {
@@ -8826,7 +9275,7 @@ pub struct CreateAppEntitlementResponse {
     /// The `appEntitlementView` property.
     pub app_entitlement_view: Option<AppEntitlementView>,
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for CreateAppEntitlementResponse {
@@ -9302,7 +9751,7 @@ pub struct CreateManuallyManagedResourceTypeResponse {
     /// The `appResourceType` property.
     pub app_resource_type: Option<AppResourceType>,
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for CreateManuallyManagedResourceTypeResponse {
@@ -9965,7 +10414,7 @@ pub struct GetAppEntitlementProxyResponse {
     /// The `appProxyEntitlementView` property.
     pub app_proxy_entitlement_view: Option<AppEntitlementProxyView>,
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for GetAppEntitlementProxyResponse {
@@ -10017,7 +10466,7 @@ pub struct GetAppEntitlementResponse {
     /// The `appEntitlementView` property.
     pub app_entitlement_view: Option<AppEntitlementView>,
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for GetAppEntitlementResponse {
@@ -10472,7 +10921,7 @@ impl wire::ReadFields for ListAppEntitlementOwnersResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppEntitlementUsersResponse {
     /// List of related objects
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
     pub list: Vec<AppEntitlementUserView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -10528,7 +10977,7 @@ impl wire::ReadFields for ListAppEntitlementUsersResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListAppEntitlementsResponse {
     /// List of related objects
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
     pub list: Vec<AppEntitlementView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -11951,7 +12400,7 @@ impl wire::ReadFields for SearchAppResourcesRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAppResourcesResponse {
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list field.
     pub list: Vec<AppResourceView>,
     /// The nextPageToken field.
@@ -12253,7 +12702,7 @@ impl wire::ReadFields for SearchGrantFeedRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchGrantFeedResponse {
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
     pub list: Vec<AppEntitlementUserBindingFeedView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
@@ -12389,7 +12838,7 @@ impl wire::ReadFields for SearchPastGrantsRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchPastGrantsResponse {
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
     pub list: Vec<AppEntitlementUserBindingHistoryView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
@@ -12973,13 +13422,106 @@ impl wire::ReadFields for UpdateAppEntitlementRequest {
     }
 }
 
+impl UpdateAppEntitlementRequest {
+    /// An update with `entitlement` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &AppEntitlement, after: &AppEntitlement) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.alias != after.alias {
+            changed.push("alias");
+        }
+        if before.app_id != after.app_id {
+            changed.push("appId");
+        }
+        if before.app_resource_id != after.app_resource_id {
+            changed.push("appResourceId");
+        }
+        if before.app_resource_type_id != after.app_resource_type_id {
+            changed.push("appResourceTypeId");
+        }
+        if before.certify_policy_id != after.certify_policy_id {
+            changed.push("certifyPolicyId");
+        }
+        if before.compliance_framework_value_ids != after.compliance_framework_value_ids
+        {
+            changed.push("complianceFrameworkValueIds");
+        }
+        if before.default_values_applied != after.default_values_applied {
+            changed.push("defaultValuesApplied");
+        }
+        if before.deprovisioner_policy != after.deprovisioner_policy {
+            changed.push("deprovisionerPolicy");
+        }
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.duration_grant != after.duration_grant {
+            changed.push("durationGrant");
+        }
+        if before.duration_unset != after.duration_unset {
+            changed.push("durationUnset");
+        }
+        if before.emergency_grant_enabled != after.emergency_grant_enabled {
+            changed.push("emergencyGrantEnabled");
+        }
+        if before.emergency_grant_policy_id != after.emergency_grant_policy_id {
+            changed.push("emergencyGrantPolicyId");
+        }
+        if before.grant_policy_id != after.grant_policy_id {
+            changed.push("grantPolicyId");
+        }
+        if before.is_manually_managed != after.is_manually_managed {
+            changed.push("isManuallyManaged");
+        }
+        if before.match_baton_id != after.match_baton_id {
+            changed.push("matchBatonId");
+        }
+        if before.override_access_requests_defaults
+            != after.override_access_requests_defaults
+        {
+            changed.push("overrideAccessRequestsDefaults");
+        }
+        if before.provisioner_policy != after.provisioner_policy {
+            changed.push("provisionerPolicy");
+        }
+        if before.purpose != after.purpose {
+            changed.push("purpose");
+        }
+        if before.request_schema_id != after.request_schema_id {
+            changed.push("requestSchemaId");
+        }
+        if before.revoke_policy_id != after.revoke_policy_id {
+            changed.push("revokePolicyId");
+        }
+        if before.risk_level_value_id != after.risk_level_value_id {
+            changed.push("riskLevelValueId");
+        }
+        if before.slug != after.slug {
+            changed.push("slug");
+        }
+        if before.source_connector_ids != after.source_connector_ids {
+            changed.push("sourceConnectorIds");
+        }
+        if before.user_edited_mask != after.user_edited_mask {
+            changed.push("userEditedMask");
+        }
+        Self {
+            entitlement: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+            ..Self::default()
+        }
+    }
+}
+
 /// The UpdateAppEntitlementResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAppEntitlementResponse {
     /// The `appEntitlementView` property.
     pub app_entitlement_view: Option<AppEntitlementView>,
     /// List of related objects
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for UpdateAppEntitlementResponse {
@@ -13071,6 +13613,63 @@ impl wire::ReadFields for UpdateAppRequest {
     }
 }
 
+impl UpdateAppRequest {
+    /// An update with `app` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &App, after: &App) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.certify_policy_id != after.certify_policy_id {
+            changed.push("certifyPolicyId");
+        }
+        if before.connector_version != after.connector_version {
+            changed.push("connectorVersion");
+        }
+        if before.default_request_catalog_id != after.default_request_catalog_id {
+            changed.push("defaultRequestCatalogId");
+        }
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.enable_connector_sourced_ownership
+            != after.enable_connector_sourced_ownership
+        {
+            changed.push("enableConnectorSourcedOwnership");
+        }
+        if before.grant_policy_id != after.grant_policy_id {
+            changed.push("grantPolicyId");
+        }
+        if before.icon_url != after.icon_url {
+            changed.push("iconUrl");
+        }
+        if before.identity_matching != after.identity_matching {
+            changed.push("identityMatching");
+        }
+        if before.instructions != after.instructions {
+            changed.push("instructions");
+        }
+        if before.is_manually_managed != after.is_manually_managed {
+            changed.push("isManuallyManaged");
+        }
+        if before.monthly_cost_usd != after.monthly_cost_usd {
+            changed.push("monthlyCostUsd");
+        }
+        if before.revoke_policy_id != after.revoke_policy_id {
+            changed.push("revokePolicyId");
+        }
+        if before.strict_access_entitlement_provisioning
+            != after.strict_access_entitlement_provisioning
+        {
+            changed.push("strictAccessEntitlementProvisioning");
+        }
+        Self {
+            app: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
+    }
+}
+
 /// Returns the updated app's new values.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateAppResponse {
@@ -13158,6 +13757,32 @@ impl wire::ReadFields for UpdateAppUsageControlsRequest {
             }
         }
         Ok(())
+    }
+}
+
+impl UpdateAppUsageControlsRequest {
+    /// An update with `appUsageControls` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &AppUsageControls, after: &AppUsageControls) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.app_id != after.app_id {
+            changed.push("appId");
+        }
+        if before.notify != after.notify {
+            changed.push("notify");
+        }
+        if before.notify_after_days != after.notify_after_days {
+            changed.push("notifyAfterDays");
+        }
+        if before.revoke != after.revoke {
+            changed.push("revoke");
+        }
+        if before.revoke_after_days != after.revoke_after_days {
+            changed.push("revokeAfterDays");
+        }
+        Self {
+            app_usage_controls: Some(after.clone()),
+            update_mask: Some(changed.join(",")),
+        }
     }
 }
 
@@ -13416,13 +14041,30 @@ impl wire::ReadFields for UpdateManuallyManagedResourceTypeRequest {
     }
 }
 
+impl UpdateManuallyManagedResourceTypeRequest {
+    /// An update with `appResourceType` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &AppResourceType, after: &AppResourceType) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.trait_ids != after.trait_ids {
+            changed.push("traitIds");
+        }
+        Self {
+            app_resource_type: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
+    }
+}
+
 /// The UpdateManuallyManagedResourceTypeResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateManuallyManagedResourceTypeResponse {
     /// The `appResourceType` property.
     pub app_resource_type: Option<AppResourceType>,
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for UpdateManuallyManagedResourceTypeResponse {

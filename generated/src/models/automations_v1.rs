@@ -929,6 +929,24 @@ impl wire::ReadFields for AutomationExecutionView {
     }
 }
 
+impl AutomationExecutionView {
+    /// The object of the response's `expanded` list that `automationExecutionTriggerPath` points to. The spec does not say which type it is.
+    pub fn automation_execution_trigger<'a>(
+        &self,
+        expanded: &'a [Expanded],
+    ) -> Option<&'a Expanded> {
+        wire::expanded_item(self.automation_execution_trigger_path.as_deref(), expanded)
+    }
+
+    /// The [`Automation`] of the response's `expanded` list that `automationPath` points to; `None` when the path is unset or its object is not one.
+    pub fn automation<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a Automation> {
+        match wire::expanded_item(self.automation_path.as_deref(), expanded)? {
+            Expanded::Automation(message) => Some(message),
+            _ => None,
+        }
+    }
+}
+
 /// The Automation message.
 ///
 /// This message contains a oneof named disabled_reason. Only a single field of the following list may be set at a time:
@@ -3366,7 +3384,7 @@ pub struct GetAutomationExecutionResponse {
     /// The `automationExecution` property.
     pub automation_execution: Option<AutomationExecution>,
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `view` property.
     pub view: Option<AutomationExecutionView>,
 }
@@ -4970,7 +4988,7 @@ impl wire::ReadFields for SearchAutomationExecutionsRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchAutomationExecutionsResponse {
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list field.
     pub list: Vec<AutomationExecutionView>,
     /// The nextPageToken field.
@@ -5559,6 +5577,62 @@ impl wire::ReadFields for UpdateAutomationRequest {
             }
         }
         Ok(())
+    }
+}
+
+impl UpdateAutomationRequest {
+    /// An update with `automation` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &Automation, after: &Automation) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.app_id != after.app_id {
+            changed.push("appId");
+        }
+        if before.automation_steps != after.automation_steps {
+            changed.push("automationSteps");
+        }
+        if before.circuit_breaker != after.circuit_breaker {
+            changed.push("circuitBreaker");
+        }
+        if before.context != after.context {
+            changed.push("context");
+        }
+        if before.created_at != after.created_at {
+            changed.push("createdAt");
+        }
+        if before.current_version != after.current_version {
+            changed.push("currentVersion");
+        }
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.draft_automation_steps != after.draft_automation_steps {
+            changed.push("draftAutomationSteps");
+        }
+        if before.draft_triggers != after.draft_triggers {
+            changed.push("draftTriggers");
+        }
+        if before.enabled != after.enabled {
+            changed.push("enabled");
+        }
+        if before.is_draft != after.is_draft {
+            changed.push("isDraft");
+        }
+        if before.last_executed_at != after.last_executed_at {
+            changed.push("lastExecutedAt");
+        }
+        if before.primary_trigger_type != after.primary_trigger_type {
+            changed.push("primaryTriggerType");
+        }
+        if before.triggers != after.triggers {
+            changed.push("triggers");
+        }
+        Self {
+            automation: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 //! Types of the `c1.api.directory.v1` package.
 
+use super::*;
 use crate::wire;
 
 /// This object indicates that an app is also a directory.
@@ -275,7 +276,7 @@ pub struct DirectoryServiceCreateResponse {
     /// The `directoryView` property.
     pub directory_view: Option<DirectoryView>,
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for DirectoryServiceCreateResponse {
@@ -384,7 +385,7 @@ pub struct DirectoryServiceGetResponse {
     /// The `directoryView` property.
     pub directory_view: Option<DirectoryView>,
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for DirectoryServiceGetResponse {
@@ -434,7 +435,7 @@ pub struct DirectoryServiceListResponse {
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
     ///  The server returns one page of results and the nextPageToken until all results are retreived.
     ///  To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
     pub list: Vec<DirectoryView>,
     /// List of serialized related objects.
@@ -550,7 +551,7 @@ pub struct DirectoryServiceUpdateResponse {
     /// The `directoryView` property.
     pub directory_view: Option<DirectoryView>,
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
 }
 
 impl serde::Serialize for DirectoryServiceUpdateResponse {
@@ -639,5 +640,15 @@ impl wire::ReadFields for DirectoryView {
             }
         }
         Ok(())
+    }
+}
+
+impl DirectoryView {
+    /// The [`App`] of the response's `expanded` list that `appPath` points to; `None` when the path is unset or its object is not one.
+    pub fn app<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a App> {
+        match wire::expanded_item(self.app_path.as_deref(), expanded)? {
+            Expanded::App(message) => Some(message),
+            _ => None,
+        }
     }
 }

@@ -1832,6 +1832,47 @@ impl wire::ReadFields for FunctionsServiceUpdateFunctionRequest {
     }
 }
 
+impl FunctionsServiceUpdateFunctionRequest {
+    /// An update with `function` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &Function, after: &Function) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.function_type != after.function_type {
+            changed.push("functionType");
+        }
+        if before.head != after.head {
+            changed.push("head");
+        }
+        if before.id != after.id {
+            changed.push("id");
+        }
+        if before.is_draft != after.is_draft {
+            changed.push("isDraft");
+        }
+        if before.outbound_network_allowlist != after.outbound_network_allowlist {
+            changed.push("outboundNetworkAllowlist");
+        }
+        if before.published_commit_id != after.published_commit_id {
+            changed.push("publishedCommitId");
+        }
+        if before.scoped_role_ids != after.scoped_role_ids {
+            changed.push("scopedRoleIds");
+        }
+        if before.secret != after.secret {
+            changed.push("secret");
+        }
+        Self {
+            function: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
+    }
+}
+
 /// The FunctionsServiceUpdateFunctionResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FunctionsServiceUpdateFunctionResponse {

@@ -1116,6 +1116,29 @@ impl wire::ReadFields for PersonalClientServiceUpdateRequest {
     }
 }
 
+impl PersonalClientServiceUpdateRequest {
+    /// An update with `client` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &PersonalClient, after: &PersonalClient) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.allow_source_cidr != after.allow_source_cidr {
+            changed.push("allowSourceCidr");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.expires_time != after.expires_time {
+            changed.push("expiresTime");
+        }
+        if before.scoped_roles != after.scoped_roles {
+            changed.push("scopedRoles");
+        }
+        Self {
+            client: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
+    }
+}
+
 /// The PersonalClientServiceUpdateResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonalClientServiceUpdateResponse {
@@ -1386,6 +1409,26 @@ impl wire::ReadFields for UpdateRoleRequest {
             }
         }
         Ok(())
+    }
+}
+
+impl UpdateRoleRequest {
+    /// An update with `role` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &Role, after: &Role) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.permissions != after.permissions {
+            changed.push("permissions");
+        }
+        if before.service_roles != after.service_roles {
+            changed.push("serviceRoles");
+        }
+        Self {
+            role: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
     }
 }
 

@@ -6843,6 +6843,39 @@ impl wire::ReadFields for UpdatePolicyRequest {
     }
 }
 
+impl UpdatePolicyRequest {
+    /// An update with `policy` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    #[allow(deprecated)]
+    pub fn from_changes(before: &Policy, after: &Policy) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.policy_steps != after.policy_steps {
+            changed.push("policySteps");
+        }
+        if before.policy_type != after.policy_type {
+            changed.push("policyType");
+        }
+        if before.post_actions != after.post_actions {
+            changed.push("postActions");
+        }
+        if before.reassign_tasks_to_delegates != after.reassign_tasks_to_delegates {
+            changed.push("reassignTasksToDelegates");
+        }
+        if before.rules != after.rules {
+            changed.push("rules");
+        }
+        Self {
+            policy: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
+    }
+}
+
 /// The UpdatePolicyResponse message contains the updated policy object.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePolicyResponse {

@@ -686,6 +686,35 @@ impl wire::ReadFields for RequestSchemaServiceUpdateRequest {
     }
 }
 
+impl RequestSchemaServiceUpdateRequest {
+    /// An update with `requestSchema` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &RequestSchema, after: &RequestSchema) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.created_at != after.created_at {
+            changed.push("createdAt");
+        }
+        if before.deleted_at != after.deleted_at {
+            changed.push("deletedAt");
+        }
+        if before.form != after.form {
+            changed.push("form");
+        }
+        if before.id != after.id {
+            changed.push("id");
+        }
+        if before.justification_visibility != after.justification_visibility {
+            changed.push("justificationVisibility");
+        }
+        if before.modified_at != after.modified_at {
+            changed.push("modifiedAt");
+        }
+        Self {
+            request_schema: Some(after.clone()),
+            update_mask: Some(changed.join(",")),
+        }
+    }
+}
+
 /// The RequestSchemaServiceUpdateResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestSchemaServiceUpdateResponse {

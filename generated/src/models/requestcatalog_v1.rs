@@ -1634,7 +1634,7 @@ impl wire::ReadFields for RequestCatalogManagementServiceGetRequestableEntryResp
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogManagementServiceGetResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `requestCatalogView` property.
     pub request_catalog_view: Option<RequestCatalogView>,
 }
@@ -1732,7 +1732,7 @@ for RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogManagementServiceListEntitlementsForAccessResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
     pub list: Vec<AppEntitlementView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
@@ -1796,7 +1796,7 @@ for RequestCatalogManagementServiceListEntitlementsForAccessResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogManagementServiceListEntitlementsPerCatalogResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
     pub list: Vec<AppEntitlementView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
@@ -1860,7 +1860,7 @@ for RequestCatalogManagementServiceListEntitlementsPerCatalogResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogManagementServiceListResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list of request catalogs.
     pub list: Vec<RequestCatalogView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
@@ -2222,6 +2222,53 @@ impl wire::ReadFields for RequestCatalogManagementServiceUpdateRequest {
     }
 }
 
+impl RequestCatalogManagementServiceUpdateRequest {
+    /// An update with `catalog` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &RequestCatalog, after: &RequestCatalog) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.access_entitlements != after.access_entitlements {
+            changed.push("accessEntitlements");
+        }
+        if before.created_by_user_id != after.created_by_user_id {
+            changed.push("createdByUserId");
+        }
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.enrollment_behavior != after.enrollment_behavior {
+            changed.push("enrollmentBehavior");
+        }
+        if before.id != after.id {
+            changed.push("id");
+        }
+        if before.published != after.published {
+            changed.push("published");
+        }
+        if before.request_bundle != after.request_bundle {
+            changed.push("requestBundle");
+        }
+        if before.unenrollment_behavior != after.unenrollment_behavior {
+            changed.push("unenrollmentBehavior");
+        }
+        if before.unenrollment_entitlement_behavior
+            != after.unenrollment_entitlement_behavior
+        {
+            changed.push("unenrollmentEntitlementBehavior");
+        }
+        if before.visible_to_everyone != after.visible_to_everyone {
+            changed.push("visibleToEveryone");
+        }
+        Self {
+            catalog: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+            ..Self::default()
+        }
+    }
+}
+
 /// The RequestCatalogSearchServiceSearchEntitlementsRequest searches entitlements, but only ones that are available to you through the open catalogs.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogSearchServiceSearchEntitlementsRequest {
@@ -2388,7 +2435,7 @@ for RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequestCatalogSearchServiceSearchEntitlementsResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list of results containing up to X results, where X is the page size defined in the request.
     pub list: Vec<AppEntitlementWithUserBindings>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
@@ -2651,6 +2698,24 @@ impl wire::ReadFields for RequestCatalogView {
             }
         }
         Ok(())
+    }
+}
+
+impl RequestCatalogView {
+    /// The object of the response's `expanded` list that `accessEntitlementsPath` points to. The spec does not say which type it is.
+    pub fn access_entitlements<'a>(
+        &self,
+        expanded: &'a [Expanded],
+    ) -> Option<&'a Expanded> {
+        wire::expanded_item(self.access_entitlements_path.as_deref(), expanded)
+    }
+
+    /// The [`User`] of the response's `expanded` list that `createdByUserPath` points to; `None` when the path is unset or its object is not one.
+    pub fn created_by_user<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a User> {
+        match wire::expanded_item(self.created_by_user_path.as_deref(), expanded)? {
+            Expanded::User(message) => Some(message),
+            _ => None,
+        }
     }
 }
 

@@ -864,6 +864,23 @@ impl wire::ReadFields for ServicePrincipalServiceUpdateCredentialRequest {
     }
 }
 
+impl ServicePrincipalServiceUpdateCredentialRequest {
+    /// An update with `credential` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(
+        before: &ServicePrincipalCredential,
+        after: &ServicePrincipalCredential,
+    ) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        Self {
+            credential: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
+    }
+}
+
 /// The ServicePrincipalServiceUpdateCredentialResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePrincipalServiceUpdateCredentialResponse {
@@ -954,6 +971,23 @@ impl wire::ReadFields for ServicePrincipalServiceUpdateRequest {
             }
         }
         Ok(())
+    }
+}
+
+impl ServicePrincipalServiceUpdateRequest {
+    /// An update with `servicePrincipal` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &ServicePrincipal, after: &ServicePrincipal) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.user != after.user {
+            changed.push("user");
+        }
+        Self {
+            service_principal: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
     }
 }
 

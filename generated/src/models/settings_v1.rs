@@ -1805,6 +1805,41 @@ impl wire::ReadFields for UpdateSessionSettingsRequest {
     }
 }
 
+impl UpdateSessionSettingsRequest {
+    /// An update with `sessionSettings` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &SessionSettings, after: &SessionSettings) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.connector_source != after.connector_source {
+            changed.push("connectorSource");
+        }
+        if before.external_client_source != after.external_client_source {
+            changed.push("externalClientSource");
+        }
+        if before.external_clients_enabled != after.external_clients_enabled {
+            changed.push("externalClientsEnabled");
+        }
+        if before.max_session_length != after.max_session_length {
+            changed.push("maxSessionLength");
+        }
+        if before.pcc_admin_source != after.pcc_admin_source {
+            changed.push("pccAdminSource");
+        }
+        if before.pcc_user_source != after.pcc_user_source {
+            changed.push("pccUserSource");
+        }
+        if before.sso_admin_source != after.sso_admin_source {
+            changed.push("ssoAdminSource");
+        }
+        if before.sso_user_source != after.sso_user_source {
+            changed.push("ssoUserSource");
+        }
+        Self {
+            session_settings: Some(after.clone()),
+            update_mask: Some(changed.join(",")),
+        }
+    }
+}
+
 /// The UpdateSessionSettingsResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSessionSettingsResponse {

@@ -1502,6 +1502,35 @@ impl wire::ReadFields for UpdateStepUpProviderRequest {
     }
 }
 
+impl UpdateStepUpProviderRequest {
+    /// An update with `stepUpProvider` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &StepUpProvider, after: &StepUpProvider) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.client_id != after.client_id {
+            changed.push("clientId");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.enabled != after.enabled {
+            changed.push("enabled");
+        }
+        if before.issuer_url != after.issuer_url {
+            changed.push("issuerUrl");
+        }
+        if before.microsoft != after.microsoft {
+            changed.push("microsoft");
+        }
+        if before.oauth2 != after.oauth2 {
+            changed.push("oauth2");
+        }
+        Self {
+            step_up_provider: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
+    }
+}
+
 /// The UpdateStepUpProviderResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateStepUpProviderResponse {

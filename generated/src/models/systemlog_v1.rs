@@ -389,6 +389,23 @@ impl wire::ReadFields for ExportServiceUpdateRequest {
     }
 }
 
+impl ExportServiceUpdateRequest {
+    /// An update with `exporter` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &Exporter, after: &Exporter) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.datasource != after.datasource {
+            changed.push("datasource");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        Self {
+            exporter: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
+    }
+}
+
 /// The ExportServiceUpdateResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportServiceUpdateResponse {

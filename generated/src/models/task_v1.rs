@@ -597,7 +597,7 @@ impl<'de> serde::Deserialize<'de> for TaskActionsServiceApproveRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceApproveResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
     /// The ID of the ticket (task) approve action created by this request.
@@ -732,7 +732,7 @@ impl<'de> serde::Deserialize<'de> for TaskActionsServiceApproveWithStepUpRequest
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceApproveWithStepUpResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The redirect URL the client must visit to complete the step-up authentication.
     pub redirect_url: Option<String>,
     /// The `taskView` property.
@@ -842,7 +842,7 @@ impl wire::ReadFields for TaskActionsServiceCloseRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceCloseResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The ID of the task close action created by this request.
     pub task_action_id: Option<String>,
     /// The `taskView` property.
@@ -946,7 +946,7 @@ impl wire::ReadFields for TaskActionsServiceCommentRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceCommentResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -1050,7 +1050,7 @@ impl wire::ReadFields for TaskActionsServiceDenyRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceDenyResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
     /// The ID of the ticket (task) deny action created by this request.
@@ -1212,7 +1212,7 @@ impl wire::ReadFields for TaskActionsServiceHardResetRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceHardResetResponse {
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
     /// The ticketActionId field.
@@ -1310,7 +1310,7 @@ impl wire::ReadFields for TaskActionsServiceProcessNowRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceProcessNowResponse {
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -1424,7 +1424,7 @@ impl wire::ReadFields for TaskActionsServiceReassignRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceReassignResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
     /// The ID of the ticket (task) deny action created by this request.
@@ -1534,7 +1534,7 @@ impl wire::ReadFields for TaskActionsServiceRestartRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskActionsServiceRestartResponse {
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
     /// The ticketActionId field.
@@ -7265,7 +7265,7 @@ impl<'de> serde::Deserialize<'de> for TaskSearchRequestStepApprovalTypesItem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskSearchResponse {
     /// The list of results containing up to X results, where X is the page size defined in the request.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// List of serialized related objects.
     pub list: Vec<TaskView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
@@ -7323,7 +7323,7 @@ impl wire::ReadFields for TaskSearchResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskServiceActionResponse {
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
     /// The ticketActionId field.
@@ -7508,7 +7508,7 @@ impl<'de> serde::Deserialize<'de> for TaskServiceCreateGrantRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskServiceCreateGrantResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -7612,7 +7612,7 @@ impl wire::ReadFields for TaskServiceCreateOffboardingRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskServiceCreateOffboardingResponse {
     /// The expanded field.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -7755,7 +7755,7 @@ impl<'de> serde::Deserialize<'de> for TaskServiceCreateRevokeRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskServiceCreateRevokeResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -7805,7 +7805,7 @@ impl wire::ReadFields for TaskServiceCreateRevokeResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskServiceGetResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -9249,5 +9249,86 @@ impl wire::ReadFields for TaskView {
             }
         }
         Ok(())
+    }
+}
+
+impl TaskView {
+    /// The [`AccessReview`] of the response's `expanded` list that `accessReviewPath` points to; `None` when the path is unset or its object is not one.
+    pub fn access_review<'a>(
+        &self,
+        expanded: &'a [Expanded],
+    ) -> Option<&'a AccessReview> {
+        match wire::expanded_item(self.access_review_path.as_deref(), expanded)? {
+            Expanded::AccessReview(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The [`App`] of the response's `expanded` list that `appPath` points to; `None` when the path is unset or its object is not one.
+    pub fn app<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a App> {
+        match wire::expanded_item(self.app_path.as_deref(), expanded)? {
+            Expanded::App(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The object of the response's `expanded` list that `appUserLastUsagePath` points to. The spec does not say which type it is.
+    pub fn app_user_last_usage<'a>(
+        &self,
+        expanded: &'a [Expanded],
+    ) -> Option<&'a Expanded> {
+        wire::expanded_item(self.app_user_last_usage_path.as_deref(), expanded)
+    }
+
+    /// The [`AppUser`] of the response's `expanded` list that `appUserPath` points to; `None` when the path is unset or its object is not one.
+    pub fn app_user<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a AppUser> {
+        match wire::expanded_item(self.app_user_path.as_deref(), expanded)? {
+            Expanded::AppUser(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The object of the response's `expanded` list that `approversPath` points to. The spec does not say which type it is.
+    pub fn approvers<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a Expanded> {
+        wire::expanded_item(self.approvers_path.as_deref(), expanded)
+    }
+
+    /// The [`User`] of the response's `expanded` list that `createdByUserPath` points to; `None` when the path is unset or its object is not one.
+    pub fn created_by_user<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a User> {
+        match wire::expanded_item(self.created_by_user_path.as_deref(), expanded)? {
+            Expanded::User(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The object of the response's `expanded` list that `entitlementsPath` points to. The spec does not say which type it is.
+    pub fn entitlements<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a Expanded> {
+        wire::expanded_item(self.entitlements_path.as_deref(), expanded)
+    }
+
+    /// The [`User`] of the response's `expanded` list that `identityUserPath` points to; `None` when the path is unset or its object is not one.
+    pub fn identity_user<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a User> {
+        match wire::expanded_item(self.identity_user_path.as_deref(), expanded)? {
+            Expanded::User(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The object of the response's `expanded` list that `insightsPath` points to. The spec does not say which type it is.
+    pub fn insights<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a Expanded> {
+        wire::expanded_item(self.insights_path.as_deref(), expanded)
+    }
+
+    /// The object of the response's `expanded` list that `stepApproversPath` points to. The spec does not say which type it is.
+    pub fn step_approvers<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a Expanded> {
+        wire::expanded_item(self.step_approvers_path.as_deref(), expanded)
+    }
+
+    /// The [`User`] of the response's `expanded` list that `userPath` points to; `None` when the path is unset or its object is not one.
+    pub fn user<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a User> {
+        match wire::expanded_item(self.user_path.as_deref(), expanded)? {
+            Expanded::User(message) => Some(message),
+            _ => None,
+        }
     }
 }

@@ -301,7 +301,7 @@ impl wire::ReadFields for SearchUsersRequest {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchUsersResponse {
     /// List of related objects
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list of results containing up to X results, where X is the page size defined in the request
     pub list: Vec<UserView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size. The server returns one page of results and the nextPageToken until all results are retreived. To retrieve the next page, use the same request and append a pageToken field with the value of nextPageToken shown on the previous page.
@@ -1050,7 +1050,7 @@ impl wire::ReadFields for UserRef {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserServiceGetResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `userView` property.
     pub user_view: Option<UserView>,
 }
@@ -1100,7 +1100,7 @@ impl wire::ReadFields for UserServiceGetResponse {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserServiceListResponse {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The list of results containing up to X results, where X is the page size defined in the request
     pub list: Vec<UserView>,
     /// The nextPageToken is shown for the next page if the number of results is larger than the max page size.
@@ -1357,5 +1357,30 @@ impl wire::ReadFields for UserView {
             }
         }
         Ok(())
+    }
+}
+
+impl UserView {
+    /// The [`User`] of the response's `expanded` list that `delegatedUserPath` points to; `None` when the path is unset or its object is not one.
+    pub fn delegated_user<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a User> {
+        match wire::expanded_item(self.delegated_user_path.as_deref(), expanded)? {
+            Expanded::User(message) => Some(message),
+            _ => None,
+        }
+    }
+
+    /// The object of the response's `expanded` list that `directoriesPath` points to. The spec does not say which type it is.
+    pub fn directories<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a Expanded> {
+        wire::expanded_item(self.directories_path.as_deref(), expanded)
+    }
+
+    /// The object of the response's `expanded` list that `managersPath` points to. The spec does not say which type it is.
+    pub fn managers<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a Expanded> {
+        wire::expanded_item(self.managers_path.as_deref(), expanded)
+    }
+
+    /// The object of the response's `expanded` list that `rolesPath` points to. The spec does not say which type it is.
+    pub fn roles<'a>(&self, expanded: &'a [Expanded]) -> Option<&'a Expanded> {
+        wire::expanded_item(self.roles_path.as_deref(), expanded)
     }
 }

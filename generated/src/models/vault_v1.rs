@@ -569,6 +569,36 @@ impl wire::ReadFields for VaultServiceUpdateRequest {
     }
 }
 
+impl VaultServiceUpdateRequest {
+    /// An update with `vault` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &Vault, after: &Vault) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.credential_expiration_duration != after.credential_expiration_duration
+        {
+            changed.push("credentialExpirationDuration");
+        }
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.group_authz_vault != after.group_authz_vault {
+            changed.push("groupAuthzVault");
+        }
+        if before.id != after.id {
+            changed.push("id");
+        }
+        if before.magic_vault != after.magic_vault {
+            changed.push("magicVault");
+        }
+        Self {
+            vault: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
+    }
+}
+
 /// The VaultServiceUpdateResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VaultServiceUpdateResponse {

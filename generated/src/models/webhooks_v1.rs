@@ -92,7 +92,7 @@ impl wire::ReadFields for Body {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PayloadPolicyApprovalStep {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -142,7 +142,7 @@ impl wire::ReadFields for PayloadPolicyApprovalStep {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PayloadPolicyPostAction {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -192,7 +192,7 @@ impl wire::ReadFields for PayloadPolicyPostAction {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PayloadProvisionStep {
     /// List of serialized related objects.
-    pub expanded: Vec<serde_json::Map<String, serde_json::Value>>,
+    pub expanded: Vec<Expanded>,
     /// The `taskView` property.
     pub task_view: Option<TaskView>,
 }
@@ -1939,6 +1939,32 @@ impl wire::ReadFields for WebhooksServiceUpdateRequest {
             }
         }
         Ok(())
+    }
+}
+
+impl WebhooksServiceUpdateRequest {
+    /// An update with `webhook` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(before: &WebhooksWebhook, after: &WebhooksWebhook) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.callback_timeout != after.callback_timeout {
+            changed.push("callbackTimeout");
+        }
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.id != after.id {
+            changed.push("id");
+        }
+        if before.url != after.url {
+            changed.push("url");
+        }
+        Self {
+            webhook: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
     }
 }
 

@@ -1255,6 +1255,29 @@ impl wire::ReadFields for WorkloadFederationServiceUpdateProviderRequest {
     }
 }
 
+impl WorkloadFederationServiceUpdateProviderRequest {
+    /// An update with `provider` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(
+        before: &WorkloadFederationProvider,
+        after: &WorkloadFederationProvider,
+    ) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.disabled != after.disabled {
+            changed.push("disabled");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        Self {
+            provider: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
+    }
+}
+
 /// The WorkloadFederationServiceUpdateProviderResponse message.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkloadFederationServiceUpdateProviderResponse {
@@ -1345,6 +1368,41 @@ impl wire::ReadFields for WorkloadFederationServiceUpdateTrustRequest {
             }
         }
         Ok(())
+    }
+}
+
+impl WorkloadFederationServiceUpdateTrustRequest {
+    /// An update with `trust` set to `after` and its `updateMask` naming the writable fields in which `after` differs from `before` (in field order; a nested message by its own field), so that only those change. When nothing differs the mask is empty, which the API may read as "every field": compare before sending if that matters.
+    pub fn from_changes(
+        before: &WorkloadFederationTrust,
+        after: &WorkloadFederationTrust,
+    ) -> Self {
+        let mut changed: Vec<&str> = Vec::new();
+        if before.allow_source_cidrs != after.allow_source_cidrs {
+            changed.push("allowSourceCidrs");
+        }
+        if before.condition_expression != after.condition_expression {
+            changed.push("conditionExpression");
+        }
+        if before.description != after.description {
+            changed.push("description");
+        }
+        if before.disabled != after.disabled {
+            changed.push("disabled");
+        }
+        if before.display_name != after.display_name {
+            changed.push("displayName");
+        }
+        if before.passthrough_claims != after.passthrough_claims {
+            changed.push("passthroughClaims");
+        }
+        if before.scoped_role_ids != after.scoped_role_ids {
+            changed.push("scopedRoleIds");
+        }
+        Self {
+            trust: Some(after.clone().into()),
+            update_mask: Some(changed.join(",")),
+        }
     }
 }
 

@@ -17,6 +17,7 @@ use crate::model::{rust_type, Api, Layout, RustType, Scalar, TypeDef, TypeId, Ty
 
 mod apis;
 mod manifest;
+mod messages;
 mod models;
 
 /// The first line of every generated file; files that start with it belong
@@ -244,12 +245,20 @@ pub(crate) fn prose(text: &str) -> TokenStream {
 }
 
 /// Description text made safe for rustdoc: brackets that are not part of a
-/// Markdown link `[text](url)` are escaped (rustdoc would read `[string]` as
-/// an intra-doc link), and bare URLs are put in `<>` so they become links.
+/// Markdown link `[text](url)` or a code span are escaped (rustdoc would
+/// read `[string]` as an intra-doc link), and bare URLs are put in `<>` so
+/// they become links.
 fn rustdoc_text(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let mut rest = line;
     while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            if let Some(end) = rest[1..].find('`') {
+                out.push_str(&rest[..end + 2]);
+                rest = &rest[end + 2..];
+                continue;
+            }
+        }
         if c == '[' {
             if let Some(len) = markdown_link_len(rest) {
                 out.push_str(&rest[..len]);

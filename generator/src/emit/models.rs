@@ -62,10 +62,12 @@ impl Emitter<'_> {
                 use super::*;
             )
         });
-        let structs = module
-            .types
-            .iter()
-            .any(|id| matches!(&self.def(*id).kind, TypeKind::Struct(_)));
+        let structs = module.types.iter().any(|id| {
+            matches!(
+                &self.def(*id).kind,
+                TypeKind::Struct(_) | TypeKind::AnyMessage(_)
+            )
+        });
         let uses_wire = structs.then(|| {
             quote!(
                 use crate::wire;
@@ -89,6 +91,7 @@ impl Emitter<'_> {
                 quote!(#docs pub type #name = #ty;)
             }
             TypeKind::Enum(variants) => enumeration(&name, docs, variants),
+            TypeKind::AnyMessage(variants) => self.any_message(&name, docs, variants),
             TypeKind::Struct(s) => {
                 let fields = self.serde_fields(s)?;
                 let tokens = self.structure(def, s, &fields, self.layout.default[id.0]);
@@ -96,7 +99,8 @@ impl Emitter<'_> {
                     .input_of
                     .map(|full| self.input_from(&name, &fields, full))
                     .transpose()?;
-                quote!(#tokens #from)
+                let methods = self.message_methods(&name, s)?;
+                quote!(#tokens #from #methods)
             }
         })
     }

@@ -71,6 +71,10 @@ fn descriptions_are_made_safe_for_rustdoc() {
         "(<https://example.com>), <https://a.b>"
     );
     assert_eq!(rustdoc_text("plain ünïcode text"), "plain ünïcode text");
+    assert_eq!(
+        rustdoc_text("a path `$.expanded[8]` in code, [x] outside, `unclosed [y]"),
+        "a path `$.expanded[8]` in code, \\[x\\] outside, `unclosed \\[y\\]"
+    );
 }
 
 #[test]

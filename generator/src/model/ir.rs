@@ -102,6 +102,21 @@ pub enum TypeKind {
     Enum(Vec<Variant>),
     /// Another name for a type.
     Alias(TypeRef),
+    /// A protobuf `Any` that holds one of these message types, chosen by its
+    /// `@type` (the `expanded` pass); any other object is kept as it came.
+    AnyMessage(Vec<MessageVariant>),
+}
+
+/// A message type an [`TypeKind::AnyMessage`] may hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageVariant {
+    /// Rust name of the variant: the type's.
+    pub name: String,
+    /// The message's full name, which ends its `@type` URL
+    /// (`c1.api.app.v1.App` in `type.googleapis.com/c1.api.app.v1.App`).
+    pub full_name: String,
+    /// The type.
+    pub ty: TypeId,
 }
 
 /// An object type.
@@ -112,6 +127,43 @@ pub struct Struct {
     /// For a request-body variant without read-only fields: the full type it
     /// converts from (made by the `inputs` pass).
     pub input_of: Option<TypeId>,
+    /// Methods that find the objects its JSONPath fields (`appPath:
+    /// "$.expanded[3]"`) point to (the `expanded` pass).
+    pub resolvers: Vec<Resolver>,
+    /// For an update request with an `updateMask`: how to build one from
+    /// two versions of a message (the `masks` pass).
+    pub update_mask: Option<UpdateMask>,
+}
+
+/// A method of a view that resolves one of its JSONPath fields against the
+/// response's `expanded` list: `view.app(&response.expanded)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolver {
+    /// The method's Rust name (`app`).
+    pub method: String,
+    /// The Rust name of the path field (`app_path`).
+    pub field: String,
+    /// The `expanded` list's item type.
+    pub expanded: TypeId,
+    /// The message type the path points to, where the spec tells; `None`
+    /// gives the list's item as it is.
+    pub target: Option<TypeId>,
+}
+
+/// What `from_changes(before, after)` of an update request compares and sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdateMask {
+    /// The Rust name of the `updateMask` field.
+    pub mask_field: String,
+    /// The field that carries the message, and the message's full type;
+    /// `None` when the request's own fields are the message.
+    pub message: Option<(String, TypeId)>,
+    /// The type `before` and `after` are: the message's full type, or the
+    /// request itself.
+    pub compared: TypeId,
+    /// The compared type's fields that the mask may name, by Rust name and
+    /// wire name, in field order.
+    pub fields: Vec<(String, String)>,
 }
 
 /// A property of an object.
@@ -208,6 +260,8 @@ pub enum Scalar {
     Any,
     /// Any JSON object.
     Object,
+    /// A protobuf `Any`: a JSON object whose `@type` names its message type.
+    AnyMessage,
 }
 
 /// What the table says about a [`Scalar`].

@@ -19,6 +19,25 @@ pub fn reads_only(name: &str) -> bool {
     matches!(verb, "search" | "list" | "get")
 }
 
+/// Whether an object schema is a protobuf `Any` in JSON: any properties,
+/// and a string `@type` that names the message.
+pub fn is_any(obj: &openapiv3::ObjectType) -> bool {
+    let type_url = obj.properties.get(ANY_TYPE_KEY).and_then(|p| p.as_item());
+    let is_string = |s: &openapiv3::Schema| {
+        matches!(
+            s.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(_))
+        )
+    };
+    obj.properties.len() == 1 && type_url.is_some_and(|s| is_string(s))
+}
+
+/// The key of a protobuf `Any` that names its message type.
+pub const ANY_TYPE_KEY: &str = "@type";
+
+/// The response field that lists the objects other fields point to.
+pub const EXPANDED: &str = "expanded";
+
 /// The response field that holds the next page's token.
 pub const NEXT_PAGE_TOKEN: &str = "nextPageToken";
 /// The query parameter that asks for a page.

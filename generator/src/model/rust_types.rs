@@ -25,7 +25,7 @@ impl Scalar {
             Scalar::Duration => ("time::Duration", Some("Duration"), false, false),
             Scalar::Bytes => ("Vec<u8>", Some("Bytes"), true, false),
             Scalar::Any => ("serde_json::Value", None, true, false),
-            Scalar::Object => (
+            Scalar::Object | Scalar::AnyMessage => (
                 "serde_json::Map<String, serde_json::Value>",
                 None,
                 true,
@@ -139,7 +139,9 @@ impl Field {
 impl fmt::Display for RustType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RustType::Scalar(Scalar::Object) => f.write_str("Map<String, Value>"),
+            RustType::Scalar(Scalar::Object | Scalar::AnyMessage) => {
+                f.write_str("Map<String, Value>")
+            }
             RustType::Scalar(s) => {
                 let rust = s.info().rust;
                 f.write_str(rust.rsplit("::").next().unwrap_or(rust))
@@ -196,7 +198,7 @@ mod tests {
         assert_eq!(without, [Scalar::DateTime, Scalar::Duration]);
     }
 
-    const ALL: [Scalar; 15] = [
+    const ALL: [Scalar; 16] = [
         Scalar::Bool,
         Scalar::I32,
         Scalar::I64,
@@ -212,5 +214,6 @@ mod tests {
         Scalar::Bytes,
         Scalar::Any,
         Scalar::Object,
+        Scalar::AnyMessage,
     ];
 }

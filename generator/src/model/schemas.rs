@@ -168,7 +168,7 @@ impl<'a> Schemas<'a> {
         Ok(match &schema.schema_kind {
             SchemaKind::Type(Type::Object(obj)) if is_struct(obj) => TypeKind::Struct(Struct {
                 fields: self.fields(schema, obj, origin, at)?,
-                input_of: None,
+                ..Struct::default()
             }),
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
                 TypeKind::Enum(variants(&s.enumeration))
@@ -372,13 +372,18 @@ impl<'a> Schemas<'a> {
                 Some(items) => self.type_ref(items, &origin.inner("Item"), &at.push("items"))?,
                 None => TypeRef::Scalar(Scalar::Any),
             }))),
-            SchemaKind::Type(Type::Object(obj)) if is_free_form(obj) => scalar(Scalar::Object),
+            SchemaKind::Type(Type::Object(obj)) if is_free_form(obj) => {
+                scalar(match protobuf::is_any(obj) {
+                    true => Scalar::AnyMessage,
+                    false => Scalar::Object,
+                })
+            }
             SchemaKind::Type(Type::Object(obj)) if !obj.properties.is_empty() => {
                 let id = self.reserve_at(origin, at);
                 let fields = self.fields(schema, obj, origin, at)?;
                 let kind = TypeKind::Struct(Struct {
                     fields,
-                    input_of: None,
+                    ..Struct::default()
                 });
                 self.define(id, schema_doc(schema), kind);
                 Ok(TypeRef::Named(id))

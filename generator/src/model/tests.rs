@@ -427,23 +427,32 @@ fn protobuf_json_scalars_have_their_own_types() {
 }
 
 #[test]
-fn objects_with_additional_properties_true_are_free_form() {
+fn objects_with_additional_properties_true_are_free_form_or_protobuf_anys() {
     let api = model(&doc(
         "S:\n  type: object\n  properties:\n    expanded:\n      type: array\n      items:\n        type: object\n        \
          properties: {'@type': {type: string}}\n        additionalProperties: true\nAny:\n  type: object\n  \
-         properties: {'@type': {type: string}}\n  additionalProperties: true",
+         properties: {'@type': {type: string}}\n  additionalProperties: true\nFree: {type: object, additionalProperties: true}",
         "{}",
     ))
     .unwrap();
+    let expanded = api.types.iter().position(|t| t.name == "Expanded");
     assert_eq!(
         field(&api, "S", "expanded").ty,
-        TypeRef::Vec(Box::new(TypeRef::Scalar(Scalar::Object)))
+        TypeRef::Vec(Box::new(TypeRef::Named(TypeId(expanded.unwrap()))))
     );
     assert!(matches!(
         ty(&api, "Any").kind,
+        TypeKind::Alias(TypeRef::Scalar(Scalar::AnyMessage))
+    ));
+    assert!(matches!(
+        ty(&api, "Free").kind,
         TypeKind::Alias(TypeRef::Scalar(Scalar::Object))
     ));
-    assert_eq!(api.types.len(), 2, "no struct for the @type item");
+    assert_eq!(
+        api.types.len(),
+        4,
+        "no struct for the @type item, one Expanded"
+    );
 }
 
 #[test]

@@ -13,7 +13,7 @@ pub fn run(api: &mut Api) -> Result<()> {
                 .iter()
                 .map(|f| plain_named(&f.ty).is_some_and(|t| reaches(&api.types, t, id)))
                 .collect(),
-            TypeKind::Enum(_) | TypeKind::Alias(_) => Vec::new(),
+            TypeKind::Enum(_) | TypeKind::Alias(_) | TypeKind::AnyMessage(_) => Vec::new(),
         })
         .collect();
     for (def, boxed) in api.types.iter_mut().zip(boxed) {
@@ -40,7 +40,7 @@ fn reaches(types: &[TypeDef], from: usize, target: usize) -> bool {
         match &types[id].kind {
             TypeKind::Struct(s) => s.fields.iter().filter_map(|f| plain_named(&f.ty)).collect(),
             TypeKind::Alias(ty) => plain_named(ty).into_iter().collect(),
-            TypeKind::Enum(_) => Vec::new(),
+            TypeKind::Enum(_) | TypeKind::AnyMessage(_) => Vec::new(),
         }
     };
     let mut seen = vec![false; types.len()];

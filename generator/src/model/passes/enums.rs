@@ -93,6 +93,11 @@ fn redirect(def: &mut TypeDef, remap: &impl Fn(TypeId) -> TypeId) {
             s.input_of = s.input_of.map(remap);
         }
         TypeKind::Alias(ty) => *ty = ty.map_named(remap),
+        TypeKind::AnyMessage(variants) => {
+            for v in variants {
+                v.ty = remap(v.ty);
+            }
+        }
         TypeKind::Enum(_) => {}
     }
 }

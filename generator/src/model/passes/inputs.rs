@@ -83,7 +83,7 @@ fn derive_inputs(api: &mut Api) {
                 }
             }
             TypeKind::Alias(ty) => *ty = ty.map_named(&map),
-            TypeKind::Enum(_) => {}
+            TypeKind::Enum(_) | TypeKind::AnyMessage(_) => {}
         }
     }
     for body in bodies(&mut api.groups) {

@@ -47,15 +47,18 @@ pub fn run(api: &mut Api) -> Result<()> {
     Ok(())
 }
 
-/// The named types a type refers to: its fields', its alias target, and the
-/// full type an input type converts from.
+/// The named types a type refers to: its fields', its alias target, the
+/// full type an input type converts from, and what its resolvers return.
 fn references(def: &TypeDef) -> Vec<TypeId> {
-    let input_of = match &def.kind {
-        TypeKind::Struct(s) => s.input_of,
-        TypeKind::Alias(_) | TypeKind::Enum(_) => None,
-    };
-    let direct = direct_refs(def).into_iter().map(|(t, _)| t);
-    direct.chain(input_of).collect()
+    let mut found: Vec<TypeId> = direct_refs(def).into_iter().map(|(t, _)| t).collect();
+    if let TypeKind::Struct(s) = &def.kind {
+        found.extend(s.input_of);
+        for r in &s.resolvers {
+            found.push(r.expanded);
+            found.extend(r.target);
+        }
+    }
+    found
 }
 
 /// For each module, the modules its types refer to.
@@ -117,7 +120,7 @@ fn defaults(types: &[TypeDef]) -> Vec<bool> {
                     .iter()
                     .all(|f| f.optional() || f.ty.has_default(&has)),
                 TypeKind::Alias(ty) => ty.has_default(&has),
-                TypeKind::Enum(_) => false,
+                TypeKind::Enum(_) | TypeKind::AnyMessage(_) => false,
             };
             if now && !has[i] {
                 has[i] = true;

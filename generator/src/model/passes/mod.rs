@@ -8,19 +8,24 @@ use crate::error::Result;
 pub mod boxes;
 pub mod cycles;
 pub mod enums;
+pub mod expanded;
 pub mod inputs;
 pub mod layout;
+pub mod masks;
 pub mod pagination;
 pub mod signatures;
 
 /// Runs every pass: merge the enums with the same values, reject alias
-/// cycles, derive input types (and which bodies are empty), box recursive
+/// cycles, derive input types (and which bodies are empty), type the
+/// `expanded` lists and their paths, find the update masks, box recursive
 /// fields, detect pagination, lay out the models modules, compute
 /// signatures.
 pub fn run_all(api: &mut Api) -> Result<()> {
     enums::run(api)?;
     cycles::run(api)?;
     inputs::run(api)?;
+    expanded::run(api)?;
+    masks::run(api)?;
     boxes::run(api)?;
     pagination::run(api)?;
     layout::run(api)?;
@@ -37,6 +42,7 @@ pub(crate) fn direct_refs(def: &TypeDef) -> Vec<(TypeId, bool)> {
             .filter_map(|f| f.ty.named().map(|t| (t, !f.read_only)))
             .collect(),
         TypeKind::Alias(ty) => ty.named().map(|t| (t, true)).into_iter().collect(),
+        TypeKind::AnyMessage(variants) => variants.iter().map(|v| (v.ty, true)).collect(),
         TypeKind::Enum(_) => Vec::new(),
     }
 }
