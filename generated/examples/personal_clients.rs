@@ -64,16 +64,14 @@ async fn execute(client: &Client, command: Command, out: &mut impl Write) -> Out
             show(&pc, out)?;
         }
         Command::Rename(id, name) => {
-            let mut pc = api
+            let fetched = api
                 .get(&id)
                 .await?
                 .client
                 .ok_or(format!("the API returned no client for `{id}`"))?;
-            pc.display_name = Some(name);
-            let request = PersonalClientServiceUpdateRequest {
-                client: Some(pc.into()),
-                update_mask: Some("displayName".into()),
-            };
+            let mut edited = fetched.clone();
+            edited.display_name = Some(name);
+            let request = PersonalClientServiceUpdateRequest::from_changes(&fetched, &edited);
             let updated = api.update(&id, request).await?.client.unwrap_or_default();
             writeln!(out, "renamed {id} to {}", text(&updated.display_name))?;
         }

@@ -612,6 +612,45 @@ impl Request {
     }
 }
 
+/// What the mock server (the `testing` feature) reads of a request.
+#[cfg(feature = "testing")]
+impl Request {
+    /// Why the request cannot be sent, if it cannot.
+    pub(crate) fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+
+    /// Its HTTP method.
+    pub(crate) fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// Its URL on `client`'s server.
+    pub(crate) fn url(&self, client: &Client) -> Url {
+        endpoint(client.base_url(), &self.segments, &self.query)
+    }
+
+    /// Its query parameters, in order.
+    pub(crate) fn query_pairs(&self) -> Vec<(String, String)> {
+        let pairs = self.query.iter();
+        pairs.map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    /// Its headers, as text.
+    pub(crate) fn header_pairs(&self) -> Vec<(String, String)> {
+        let text = |v: &HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned();
+        let pairs = self.headers.iter();
+        pairs
+            .map(|(k, v)| (k.as_str().to_string(), text(v)))
+            .collect()
+    }
+
+    /// Its body.
+    pub(crate) fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+}
+
 /// A header as sent, marked sensitive; when either part is not valid in a
 /// header, a message that does not repeat the value (it may be a secret).
 pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {

@@ -288,6 +288,20 @@ impl Code {
             .map_or("OTHER", |(_, name)| name)
     }
 
+    /// The code of an error answered with an HTTP `status`: the first code
+    /// gRPC-gateway answers with it, [`Internal`](Code::Internal) for 500,
+    /// [`Unknown`](Code::Unknown) for statuses it does not use.
+    pub fn for_http_status(status: u16) -> Code {
+        if status == Code::Internal.http_status() {
+            return Code::Internal;
+        }
+        CODES
+            .iter()
+            .map(|(code, _)| *code)
+            .find(|code| code.http_status() == status)
+            .unwrap_or(Code::Unknown)
+    }
+
     /// The HTTP status gRPC-gateway answers with for this code.
     pub fn http_status(self) -> u16 {
         match self {
@@ -421,6 +435,33 @@ mod tests {
         );
         let e = ApiError::new(500, br#"{"unrelated": true}"#, None);
         assert_eq!(e.body, r#"{"unrelated": true}"#);
+    }
+
+    #[test]
+    fn statuses_map_back_to_codes() {
+        let codes =
+            [400, 401, 403, 404, 409, 429, 499, 500, 501, 503, 504, 418].map(Code::for_http_status);
+        assert_eq!(
+            codes,
+            [
+                Code::InvalidArgument,
+                Code::Unauthenticated,
+                Code::PermissionDenied,
+                Code::NotFound,
+                Code::AlreadyExists,
+                Code::ResourceExhausted,
+                Code::Cancelled,
+                Code::Internal,
+                Code::Unimplemented,
+                Code::Unavailable,
+                Code::DeadlineExceeded,
+                Code::Unknown,
+            ]
+        );
+        // Each code but the fallback is answered with a status that gives it back.
+        for code in &codes[..codes.len() - 1] {
+            assert_eq!(Code::for_http_status(code.http_status()), *code);
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub const DEPENDENCIES: &str = include_str!("../runtime/dependencies.toml");
 pub const ROOT: &str = include_str!("../runtime/src/lib.rs");
 
 /// The runtime's modules, as `(path in the crate, source)`.
-pub const SOURCES: [(&str, &str); 8] = [
+pub const SOURCES: [(&str, &str); 9] = [
     ("src/auth.rs", include_str!("../runtime/src/auth.rs")),
     ("src/call.rs", include_str!("../runtime/src/call.rs")),
     ("src/client.rs", include_str!("../runtime/src/client.rs")),
@@ -30,6 +30,7 @@ pub const SOURCES: [(&str, &str); 8] = [
         include_str!("../runtime/src/pagination.rs"),
     ),
     ("src/retry.rs", include_str!("../runtime/src/retry.rs")),
+    ("src/testing.rs", include_str!("../runtime/src/testing.rs")),
     ("src/wire.rs", include_str!("../runtime/src/wire.rs")),
 ];
 

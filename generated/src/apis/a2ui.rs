@@ -255,3 +255,56 @@ impl crate::Operation for SubmitAction {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `A2UI` operations, one method per method of [`A2uiApi`], with the same arguments: `mock.a2ui()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct A2uiMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> A2uiMock<'a> {
+    /// Expects [`A2uiApi::create_surface_feedback`] with these arguments.
+    pub fn create_surface_feedback(
+        &self,
+        surface_id: impl Into<String>,
+        body: crate::models::A2uiServiceCreateSurfaceFeedbackRequest,
+    ) -> crate::testing::Expectation<'a, CreateSurfaceFeedback> {
+        self.mock
+            .expect(self.mock.calls().a2ui().create_surface_feedback(surface_id, body))
+    }
+
+    /// Expects [`A2uiApi::list_surface_feedback`] with these arguments.
+    pub fn list_surface_feedback(
+        &self,
+        surface_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListSurfaceFeedback> {
+        self.mock.expect(self.mock.calls().a2ui().list_surface_feedback(surface_id))
+    }
+
+    /// Expects [`A2uiApi::list_surfaces`] with these arguments.
+    pub fn list_surfaces(
+        &self,
+        conversation_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListSurfaces> {
+        self.mock.expect(self.mock.calls().a2ui().list_surfaces(conversation_id))
+    }
+
+    /// Expects [`A2uiApi::submit_action`] with these arguments.
+    pub fn submit_action(
+        &self,
+        surface_id: impl Into<String>,
+        body: crate::models::A2uiServiceSubmitActionRequest,
+    ) -> crate::testing::Expectation<'a, SubmitAction> {
+        self.mock.expect(self.mock.calls().a2ui().submit_action(surface_id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `A2UI` operations.
+    pub fn a2ui(&self) -> A2uiMock<'_> {
+        A2uiMock { mock: self }
+    }
+}

@@ -231,3 +231,54 @@ impl crate::Operation for UpdateMonitor {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AccessConflict` operations, one method per method of [`AccessConflictApi`], with the same arguments: `mock.access_conflict()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AccessConflictMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AccessConflictMock<'a> {
+    /// Expects [`AccessConflictApi::create_monitor`] with these arguments.
+    pub fn create_monitor(
+        &self,
+        body: crate::models::ConflictMonitorCreateRequest,
+    ) -> crate::testing::Expectation<'a, CreateMonitor> {
+        self.mock.expect(self.mock.calls().access_conflict().create_monitor(body))
+    }
+
+    /// Expects [`AccessConflictApi::delete_monitor`] with these arguments.
+    pub fn delete_monitor(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, DeleteMonitor> {
+        self.mock.expect(self.mock.calls().access_conflict().delete_monitor(id))
+    }
+
+    /// Expects [`AccessConflictApi::get_monitor`] with these arguments.
+    pub fn get_monitor(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetMonitor> {
+        self.mock.expect(self.mock.calls().access_conflict().get_monitor(id))
+    }
+
+    /// Expects [`AccessConflictApi::update_monitor`] with these arguments.
+    pub fn update_monitor(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::ConflictMonitorUpdateRequest,
+    ) -> crate::testing::Expectation<'a, UpdateMonitor> {
+        self.mock.expect(self.mock.calls().access_conflict().update_monitor(id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AccessConflict` operations.
+    pub fn access_conflict(&self) -> AccessConflictMock<'_> {
+        AccessConflictMock { mock: self }
+    }
+}

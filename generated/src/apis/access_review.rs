@@ -320,3 +320,56 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AccessReview` operations, one method per method of [`AccessReviewApi`], with the same arguments: `mock.access_review()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AccessReviewMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AccessReviewMock<'a> {
+    /// Expects [`AccessReviewApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        body: crate::models::AccessReviewServiceCreateRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock.expect(self.mock.calls().access_review().create(body))
+    }
+
+    /// Expects [`AccessReviewApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().access_review().delete(id))
+    }
+
+    /// Expects [`AccessReviewApi::get`] with these arguments.
+    pub fn get(&self, id: impl Into<String>) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().access_review().get(id))
+    }
+
+    /// Expects [`AccessReviewApi::list`] with these arguments.
+    pub fn list(&self) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().access_review().list())
+    }
+
+    /// Expects [`AccessReviewApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::AccessReviewServiceUpdateRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().access_review().update(id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AccessReview` operations.
+    pub fn access_review(&self) -> AccessReviewMock<'_> {
+        AccessReviewMock { mock: self }
+    }
+}

@@ -153,3 +153,57 @@ impl crate::Operation for SetCampaignScopeByResourceType {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AccessReviewSetupEntitlement` operations, one method per method of [`AccessReviewSetupEntitlementApi`], with the same arguments: `mock.access_review_setup_entitlement()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AccessReviewSetupEntitlementMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AccessReviewSetupEntitlementMock<'a> {
+    /// Expects [`AccessReviewSetupEntitlementApi::set_campaign_scope_and_entitlements`] with these arguments.
+    pub fn set_campaign_scope_and_entitlements(
+        &self,
+        access_review_id: impl Into<String>,
+        body: crate::models::AccessReviewSetupEntitlementAndScopeServiceSetRequest,
+    ) -> crate::testing::Expectation<'a, SetCampaignScopeAndEntitlements> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .access_review_setup_entitlement()
+                    .set_campaign_scope_and_entitlements(access_review_id, body),
+            )
+    }
+
+    /// Expects [`AccessReviewSetupEntitlementApi::set_campaign_scope_by_resource_type`] with these arguments.
+    pub fn set_campaign_scope_by_resource_type(
+        &self,
+        access_review_id: impl Into<String>,
+        body: crate::models::AccessReviewSetScopeByResourceTypeRequest,
+    ) -> crate::testing::Expectation<'a, SetCampaignScopeByResourceType> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .access_review_setup_entitlement()
+                    .set_campaign_scope_by_resource_type(access_review_id, body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AccessReviewSetupEntitlement` operations.
+    pub fn access_review_setup_entitlement(
+        &self,
+    ) -> AccessReviewSetupEntitlementMock<'_> {
+        AccessReviewSetupEntitlementMock {
+            mock: self,
+        }
+    }
+}

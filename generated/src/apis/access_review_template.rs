@@ -225,3 +225,53 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AccessReviewTemplate` operations, one method per method of [`AccessReviewTemplateApi`], with the same arguments: `mock.access_review_template()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AccessReviewTemplateMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AccessReviewTemplateMock<'a> {
+    /// Expects [`AccessReviewTemplateApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        body: crate::models::AccessReviewTemplateServiceCreateRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock.expect(self.mock.calls().access_review_template().create(body))
+    }
+
+    /// Expects [`AccessReviewTemplateApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().access_review_template().delete(id))
+    }
+
+    /// Expects [`AccessReviewTemplateApi::get`] with these arguments.
+    pub fn get(&self, id: impl Into<String>) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().access_review_template().get(id))
+    }
+
+    /// Expects [`AccessReviewTemplateApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::AccessReviewTemplateServiceUpdateRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().access_review_template().update(id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AccessReviewTemplate` operations.
+    pub fn access_review_template(&self) -> AccessReviewTemplateMock<'_> {
+        AccessReviewTemplateMock {
+            mock: self,
+        }
+    }
+}

@@ -153,3 +153,57 @@ impl crate::Operation for SetScopeByResourceType {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AccessReviewTemplateSetupEntitlement` operations, one method per method of [`AccessReviewTemplateSetupEntitlementApi`], with the same arguments: `mock.access_review_template_setup_entitlement()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AccessReviewTemplateSetupEntitlementMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AccessReviewTemplateSetupEntitlementMock<'a> {
+    /// Expects [`AccessReviewTemplateSetupEntitlementApi::set_scope_and_entitlements`] with these arguments.
+    pub fn set_scope_and_entitlements(
+        &self,
+        access_review_template_id: impl Into<String>,
+        body: crate::models::AccessReviewTemplateSetupEntitlementServiceSetRequest,
+    ) -> crate::testing::Expectation<'a, SetScopeAndEntitlements> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .access_review_template_setup_entitlement()
+                    .set_scope_and_entitlements(access_review_template_id, body),
+            )
+    }
+
+    /// Expects [`AccessReviewTemplateSetupEntitlementApi::set_scope_by_resource_type`] with these arguments.
+    pub fn set_scope_by_resource_type(
+        &self,
+        access_review_template_id: impl Into<String>,
+        body: crate::models::AccessReviewTemplateSetScopeByResourceTypeRequest,
+    ) -> crate::testing::Expectation<'a, SetScopeByResourceType> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .access_review_template_setup_entitlement()
+                    .set_scope_by_resource_type(access_review_template_id, body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AccessReviewTemplateSetupEntitlement` operations.
+    pub fn access_review_template_setup_entitlement(
+        &self,
+    ) -> AccessReviewTemplateSetupEntitlementMock<'_> {
+        AccessReviewTemplateSetupEntitlementMock {
+            mock: self,
+        }
+    }
+}

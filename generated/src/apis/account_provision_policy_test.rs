@@ -69,3 +69,31 @@ impl crate::Operation for Test {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AccountProvisionPolicyTest` operations, one method per method of [`AccountProvisionPolicyTestApi`], with the same arguments: `mock.account_provision_policy_test()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AccountProvisionPolicyTestMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AccountProvisionPolicyTestMock<'a> {
+    /// Expects [`AccountProvisionPolicyTestApi::test`] with these arguments.
+    pub fn test(
+        &self,
+        body: crate::models::TestAccountProvisionPolicyRequest,
+    ) -> crate::testing::Expectation<'a, Test> {
+        self.mock.expect(self.mock.calls().account_provision_policy_test().test(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AccountProvisionPolicyTest` operations.
+    pub fn account_provision_policy_test(&self) -> AccountProvisionPolicyTestMock<'_> {
+        AccountProvisionPolicyTestMock {
+            mock: self,
+        }
+    }
+}

@@ -193,3 +193,69 @@ impl crate::Operation for GetAppAccessRequestsDefaults {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AppAccessRequestsDefaults` operations, one method per method of [`AppAccessRequestsDefaultsApi`], with the same arguments: `mock.app_access_requests_defaults()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppAccessRequestsDefaultsMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppAccessRequestsDefaultsMock<'a> {
+    /// Expects [`AppAccessRequestsDefaultsApi::cancel_app_access_requests_defaults`] with these arguments.
+    pub fn cancel_app_access_requests_defaults(
+        &self,
+        app_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, CancelAppAccessRequestsDefaults> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_access_requests_defaults()
+                    .cancel_app_access_requests_defaults(app_id),
+            )
+    }
+
+    /// Expects [`AppAccessRequestsDefaultsApi::create_app_access_requests_defaults`] with these arguments.
+    pub fn create_app_access_requests_defaults(
+        &self,
+        app_id: impl Into<String>,
+        body: crate::models::C1ApiAppAppAccessRequestDefaults2,
+    ) -> crate::testing::Expectation<'a, CreateAppAccessRequestsDefaults> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_access_requests_defaults()
+                    .create_app_access_requests_defaults(app_id, body),
+            )
+    }
+
+    /// Expects [`AppAccessRequestsDefaultsApi::get_app_access_requests_defaults`] with these arguments.
+    pub fn get_app_access_requests_defaults(
+        &self,
+        app_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetAppAccessRequestsDefaults> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_access_requests_defaults()
+                    .get_app_access_requests_defaults(app_id),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppAccessRequestsDefaults` operations.
+    pub fn app_access_requests_defaults(&self) -> AppAccessRequestsDefaultsMock<'_> {
+        AppAccessRequestsDefaultsMock {
+            mock: self,
+        }
+    }
+}

@@ -192,3 +192,70 @@ impl crate::Operation for GetAppEntitlementMonitorBinding {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AppEntitlementMonitorBinding` operations, one method per method of [`AppEntitlementMonitorBindingApi`], with the same arguments: `mock.app_entitlement_monitor_binding()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppEntitlementMonitorBindingMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppEntitlementMonitorBindingMock<'a> {
+    /// Expects [`AppEntitlementMonitorBindingApi::create_app_entitlement_monitor_binding`] with these arguments.
+    pub fn create_app_entitlement_monitor_binding(
+        &self,
+        body: crate::models::CreateAppEntitlementMonitorBindingRequest,
+    ) -> crate::testing::Expectation<'a, CreateAppEntitlementMonitorBinding> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlement_monitor_binding()
+                    .create_app_entitlement_monitor_binding(body),
+            )
+    }
+
+    /// Expects [`AppEntitlementMonitorBindingApi::delete_app_entitlement_monitor_binding`] with these arguments.
+    pub fn delete_app_entitlement_monitor_binding(
+        &self,
+        body: crate::models::DeleteAppEntitlementMonitorBindingRequest,
+    ) -> crate::testing::Expectation<'a, DeleteAppEntitlementMonitorBinding> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlement_monitor_binding()
+                    .delete_app_entitlement_monitor_binding(body),
+            )
+    }
+
+    /// Expects [`AppEntitlementMonitorBindingApi::get_app_entitlement_monitor_binding`] with these arguments.
+    pub fn get_app_entitlement_monitor_binding(
+        &self,
+        body: crate::models::GetAppEntitlementMonitorBindingRequest,
+    ) -> crate::testing::Expectation<'a, GetAppEntitlementMonitorBinding> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlement_monitor_binding()
+                    .get_app_entitlement_monitor_binding(body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppEntitlementMonitorBinding` operations.
+    pub fn app_entitlement_monitor_binding(
+        &self,
+    ) -> AppEntitlementMonitorBindingMock<'_> {
+        AppEntitlementMonitorBindingMock {
+            mock: self,
+        }
+    }
+}

@@ -485,3 +485,114 @@ impl crate::Operation for Set {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AppEntitlementOwners` operations, one method per method of [`AppEntitlementOwnersApi`], with the same arguments: `mock.app_entitlement_owners()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppEntitlementOwnersMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppEntitlementOwnersMock<'a> {
+    /// Expects [`AppEntitlementOwnersApi::add`] with these arguments.
+    pub fn add(
+        &self,
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+        body: crate::models::AddAppEntitlementOwnerRequest,
+    ) -> crate::testing::Expectation<'a, Add> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlement_owners()
+                    .add(app_id, entitlement_id, body),
+            )
+    }
+
+    /// Expects [`AppEntitlementOwnersApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock
+            .expect(
+                self.mock.calls().app_entitlement_owners().delete(app_id, entitlement_id),
+            )
+    }
+
+    /// Expects [`AppEntitlementOwnersApi::list`] with these arguments.
+    pub fn list(
+        &self,
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, List> {
+        self.mock
+            .expect(
+                self.mock.calls().app_entitlement_owners().list(app_id, entitlement_id),
+            )
+    }
+
+    /// Expects [`AppEntitlementOwnersApi::list_owner_i_ds`] with these arguments.
+    pub fn list_owner_i_ds(
+        &self,
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListOwnerIDs> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlement_owners()
+                    .list_owner_i_ds(app_id, entitlement_id),
+            )
+    }
+
+    /// Expects [`AppEntitlementOwnersApi::remove`] with these arguments.
+    pub fn remove(
+        &self,
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Remove> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlement_owners()
+                    .remove(app_id, entitlement_id, user_id),
+            )
+    }
+
+    /// Expects [`AppEntitlementOwnersApi::set`] with these arguments.
+    pub fn set(
+        &self,
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+        body: crate::models::SetAppEntitlementOwnersRequest,
+    ) -> crate::testing::Expectation<'a, Set> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlement_owners()
+                    .set(app_id, entitlement_id, body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppEntitlementOwners` operations.
+    pub fn app_entitlement_owners(&self) -> AppEntitlementOwnersMock<'_> {
+        AppEntitlementOwnersMock {
+            mock: self,
+        }
+    }
+}

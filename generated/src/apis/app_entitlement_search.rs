@@ -394,3 +394,71 @@ impl crate::Paginated for SearchGrants {
         page.list
     }
 }
+
+/// Expectations of the `AppEntitlementSearch` operations, one method per method of [`AppEntitlementSearchApi`], with the same arguments: `mock.app_entitlement_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppEntitlementSearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppEntitlementSearchMock<'a> {
+    /// Expects [`AppEntitlementSearchApi::search`] with these arguments.
+    pub fn search(
+        &self,
+        body: crate::models::AppEntitlementSearchServiceSearchRequest,
+    ) -> crate::testing::Expectation<'a, Search> {
+        self.mock.expect(self.mock.calls().app_entitlement_search().search(body))
+    }
+
+    /// Expects [`AppEntitlementSearchApi::search_app_entitlements_for_app_user`] with these arguments.
+    pub fn search_app_entitlements_for_app_user(
+        &self,
+        app_id: impl Into<String>,
+        app_user_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, SearchAppEntitlementsForAppUser> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlement_search()
+                    .search_app_entitlements_for_app_user(app_id, app_user_id),
+            )
+    }
+
+    /// Expects [`AppEntitlementSearchApi::search_app_entitlements_with_expired`] with these arguments.
+    pub fn search_app_entitlements_with_expired(
+        &self,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, SearchAppEntitlementsWithExpired> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlement_search()
+                    .search_app_entitlements_with_expired(app_id, app_entitlement_id),
+            )
+    }
+
+    /// Expects [`AppEntitlementSearchApi::search_grants`] with these arguments.
+    pub fn search_grants(
+        &self,
+        body: crate::models::AppEntitlementSearchServiceSearchGrantsRequest,
+    ) -> crate::testing::Expectation<'a, SearchGrants> {
+        self.mock.expect(self.mock.calls().app_entitlement_search().search_grants(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppEntitlementSearch` operations.
+    pub fn app_entitlement_search(&self) -> AppEntitlementSearchMock<'_> {
+        AppEntitlementSearchMock {
+            mock: self,
+        }
+    }
+}

@@ -395,3 +395,101 @@ impl crate::Operation for UpdateGrantDuration {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AppEntitlementUserBinding` operations, one method per method of [`AppEntitlementUserBindingApi`], with the same arguments: `mock.app_entitlement_user_binding()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppEntitlementUserBindingMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppEntitlementUserBindingMock<'a> {
+    /// Expects [`AppEntitlementUserBindingApi::list_app_users_for_identity_with_grant`] with these arguments.
+    pub fn list_app_users_for_identity_with_grant(
+        &self,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        identity_user_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListAppUsersForIdentityWithGrant> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlement_user_binding()
+                    .list_app_users_for_identity_with_grant(
+                        app_id,
+                        app_entitlement_id,
+                        identity_user_id,
+                    ),
+            )
+    }
+
+    /// Expects [`AppEntitlementUserBindingApi::remove_grant_duration`] with these arguments.
+    pub fn remove_grant_duration(
+        &self,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        app_user_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, RemoveGrantDuration> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlement_user_binding()
+                    .remove_grant_duration(app_id, app_entitlement_id, app_user_id),
+            )
+    }
+
+    /// Expects [`AppEntitlementUserBindingApi::search_grant_feed`] with these arguments.
+    pub fn search_grant_feed(
+        &self,
+        body: crate::models::SearchGrantFeedRequest,
+    ) -> crate::testing::Expectation<'a, SearchGrantFeed> {
+        self.mock
+            .expect(
+                self.mock.calls().app_entitlement_user_binding().search_grant_feed(body),
+            )
+    }
+
+    /// Expects [`AppEntitlementUserBindingApi::search_past_grants`] with these arguments.
+    pub fn search_past_grants(
+        &self,
+        body: crate::models::SearchPastGrantsRequest,
+    ) -> crate::testing::Expectation<'a, SearchPastGrants> {
+        self.mock
+            .expect(
+                self.mock.calls().app_entitlement_user_binding().search_past_grants(body),
+            )
+    }
+
+    /// Expects [`AppEntitlementUserBindingApi::update_grant_duration`] with these arguments.
+    pub fn update_grant_duration(
+        &self,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        app_user_id: impl Into<String>,
+        body: crate::models::UpdateGrantDurationRequest,
+    ) -> crate::testing::Expectation<'a, UpdateGrantDuration> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlement_user_binding()
+                    .update_grant_duration(app_id, app_entitlement_id, app_user_id, body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppEntitlementUserBinding` operations.
+    pub fn app_entitlement_user_binding(&self) -> AppEntitlementUserBindingMock<'_> {
+        AppEntitlementUserBindingMock {
+            mock: self,
+        }
+    }
+}

@@ -1381,3 +1381,266 @@ impl crate::Operation for UpdateAutomation {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AppEntitlements` operations, one method per method of [`AppEntitlementsApi`], with the same arguments: `mock.app_entitlements()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppEntitlementsMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppEntitlementsMock<'a> {
+    /// Expects [`AppEntitlementsApi::add_automation_exclusion`] with these arguments.
+    pub fn add_automation_exclusion(
+        &self,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        body: crate::models::AddAutomationExclusionRequest,
+    ) -> crate::testing::Expectation<'a, AddAutomationExclusion> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlements()
+                    .add_automation_exclusion(app_id, app_entitlement_id, body),
+            )
+    }
+
+    /// Expects [`AppEntitlementsApi::add_manually_managed_members`] with these arguments.
+    pub fn add_manually_managed_members(
+        &self,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        body: crate::models::AddManuallyManagedUsersRequest,
+    ) -> crate::testing::Expectation<'a, AddManuallyManagedMembers> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlements()
+                    .add_manually_managed_members(app_id, app_entitlement_id, body),
+            )
+    }
+
+    /// Expects [`AppEntitlementsApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        app_id: impl Into<String>,
+        body: crate::models::CreateAppEntitlementRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock.expect(self.mock.calls().app_entitlements().create(app_id, body))
+    }
+
+    /// Expects [`AppEntitlementsApi::create_automation`] with these arguments.
+    pub fn create_automation(
+        &self,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        body: crate::models::AppCreateAutomationRequest,
+    ) -> crate::testing::Expectation<'a, CreateAutomation> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlements()
+                    .create_automation(app_id, app_entitlement_id, body),
+            )
+    }
+
+    /// Expects [`AppEntitlementsApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().app_entitlements().delete(app_id, id))
+    }
+
+    /// Expects [`AppEntitlementsApi::delete_automation`] with these arguments.
+    pub fn delete_automation(
+        &self,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, DeleteAutomation> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlements()
+                    .delete_automation(app_id, app_entitlement_id),
+            )
+    }
+
+    /// Expects [`AppEntitlementsApi::get`] with these arguments.
+    pub fn get(
+        &self,
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().app_entitlements().get(app_id, id))
+    }
+
+    /// Expects [`AppEntitlementsApi::get_automation`] with these arguments.
+    pub fn get_automation(
+        &self,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetAutomation> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlements()
+                    .get_automation(app_id, app_entitlement_id),
+            )
+    }
+
+    /// Expects [`AppEntitlementsApi::list`] with these arguments.
+    pub fn list(
+        &self,
+        app_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().app_entitlements().list(app_id))
+    }
+
+    /// Expects [`AppEntitlementsApi::list_automation_exclusions`] with these arguments.
+    pub fn list_automation_exclusions(
+        &self,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListAutomationExclusions> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlements()
+                    .list_automation_exclusions(app_id, app_entitlement_id),
+            )
+    }
+
+    /// Expects [`AppEntitlementsApi::list_for_app_resource`] with these arguments.
+    pub fn list_for_app_resource(
+        &self,
+        app_id: impl Into<String>,
+        app_resource_type_id: impl Into<String>,
+        app_resource_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListForAppResource> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlements()
+                    .list_for_app_resource(app_id, app_resource_type_id, app_resource_id),
+            )
+    }
+
+    /// Expects [`AppEntitlementsApi::list_for_app_user`] with these arguments.
+    pub fn list_for_app_user(
+        &self,
+        app_id: impl Into<String>,
+        app_user_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListForAppUser> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlements()
+                    .list_for_app_user(app_id, app_user_id),
+            )
+    }
+
+    /// Expects [`AppEntitlementsApi::list_users`] with these arguments.
+    #[allow(deprecated)]
+    pub fn list_users(
+        &self,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListUsers> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlements()
+                    .list_users(app_id, app_entitlement_id),
+            )
+    }
+
+    /// Expects [`AppEntitlementsApi::remove_automation_exclusion`] with these arguments.
+    pub fn remove_automation_exclusion(
+        &self,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        body: crate::models::RemoveAutomationExclusionRequest,
+    ) -> crate::testing::Expectation<'a, RemoveAutomationExclusion> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlements()
+                    .remove_automation_exclusion(app_id, app_entitlement_id, body),
+            )
+    }
+
+    /// Expects [`AppEntitlementsApi::remove_entitlement_membership`] with these arguments.
+    pub fn remove_entitlement_membership(
+        &self,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        body: crate::models::RemoveEntitlementMembershipRequest,
+    ) -> crate::testing::Expectation<'a, RemoveEntitlementMembership> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlements()
+                    .remove_entitlement_membership(app_id, app_entitlement_id, body),
+            )
+    }
+
+    /// Expects [`AppEntitlementsApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+        body: crate::models::UpdateAppEntitlementRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().app_entitlements().update(app_id, id, body))
+    }
+
+    /// Expects [`AppEntitlementsApi::update_automation`] with these arguments.
+    pub fn update_automation(
+        &self,
+        app_id: impl Into<String>,
+        app_entitlement_id: impl Into<String>,
+        body: crate::models::AppEntitlementServiceUpdateAutomationRequest,
+    ) -> crate::testing::Expectation<'a, UpdateAutomation> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlements()
+                    .update_automation(app_id, app_entitlement_id, body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppEntitlements` operations.
+    pub fn app_entitlements(&self) -> AppEntitlementsMock<'_> {
+        AppEntitlementsMock { mock: self }
+    }
+}

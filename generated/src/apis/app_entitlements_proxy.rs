@@ -256,3 +256,94 @@ impl crate::Operation for Get {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AppEntitlementsProxy` operations, one method per method of [`AppEntitlementsProxyApi`], with the same arguments: `mock.app_entitlements_proxy()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppEntitlementsProxyMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppEntitlementsProxyMock<'a> {
+    /// Expects [`AppEntitlementsProxyApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        src_app_id: impl Into<String>,
+        src_app_entitlement_id: impl Into<String>,
+        dst_app_id: impl Into<String>,
+        dst_app_entitlement_id: impl Into<String>,
+        body: crate::models::CreateAppEntitlementProxyRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlements_proxy()
+                    .create(
+                        src_app_id,
+                        src_app_entitlement_id,
+                        dst_app_id,
+                        dst_app_entitlement_id,
+                        body,
+                    ),
+            )
+    }
+
+    /// Expects [`AppEntitlementsProxyApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        src_app_id: impl Into<String>,
+        src_app_entitlement_id: impl Into<String>,
+        dst_app_id: impl Into<String>,
+        dst_app_entitlement_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlements_proxy()
+                    .delete(
+                        src_app_id,
+                        src_app_entitlement_id,
+                        dst_app_id,
+                        dst_app_entitlement_id,
+                    ),
+            )
+    }
+
+    /// Expects [`AppEntitlementsProxyApi::get`] with these arguments.
+    pub fn get(
+        &self,
+        src_app_id: impl Into<String>,
+        src_app_entitlement_id: impl Into<String>,
+        dst_app_id: impl Into<String>,
+        dst_app_entitlement_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Get> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_entitlements_proxy()
+                    .get(
+                        src_app_id,
+                        src_app_entitlement_id,
+                        dst_app_id,
+                        dst_app_entitlement_id,
+                    ),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppEntitlementsProxy` operations.
+    pub fn app_entitlements_proxy(&self) -> AppEntitlementsProxyMock<'_> {
+        AppEntitlementsProxyMock {
+            mock: self,
+        }
+    }
+}

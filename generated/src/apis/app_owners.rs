@@ -407,3 +407,73 @@ impl crate::Operation for Set {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AppOwners` operations, one method per method of [`AppOwnersApi`], with the same arguments: `mock.app_owners()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppOwnersMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppOwnersMock<'a> {
+    /// Expects [`AppOwnersApi::add`] with these arguments.
+    pub fn add(
+        &self,
+        app_id: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Add> {
+        self.mock.expect(self.mock.calls().app_owners().add(app_id, user_id))
+    }
+
+    /// Expects [`AppOwnersApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        app_id: impl Into<String>,
+        body: crate::models::DeleteAppOwnersRequest,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().app_owners().delete(app_id, body))
+    }
+
+    /// Expects [`AppOwnersApi::list`] with these arguments.
+    pub fn list(
+        &self,
+        app_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().app_owners().list(app_id))
+    }
+
+    /// Expects [`AppOwnersApi::list_owner_i_ds`] with these arguments.
+    pub fn list_owner_i_ds(
+        &self,
+        app_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListOwnerIDs> {
+        self.mock.expect(self.mock.calls().app_owners().list_owner_i_ds(app_id))
+    }
+
+    /// Expects [`AppOwnersApi::remove`] with these arguments.
+    pub fn remove(
+        &self,
+        app_id: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Remove> {
+        self.mock.expect(self.mock.calls().app_owners().remove(app_id, user_id))
+    }
+
+    /// Expects [`AppOwnersApi::set`] with these arguments.
+    pub fn set(
+        &self,
+        app_id: impl Into<String>,
+        body: crate::models::SetAppOwnersRequest,
+    ) -> crate::testing::Expectation<'a, Set> {
+        self.mock.expect(self.mock.calls().app_owners().set(app_id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppOwners` operations.
+    pub fn app_owners(&self) -> AppOwnersMock<'_> {
+        AppOwnersMock { mock: self }
+    }
+}

@@ -116,3 +116,29 @@ impl crate::Paginated for List {
         page.list
     }
 }
+
+/// Expectations of the `AppReport` operations, one method per method of [`AppReportApi`], with the same arguments: `mock.app_report()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppReportMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppReportMock<'a> {
+    /// Expects [`AppReportApi::list`] with these arguments.
+    pub fn list(
+        &self,
+        app_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().app_report().list(app_id))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppReport` operations.
+    pub fn app_report(&self) -> AppReportMock<'_> {
+        AppReportMock { mock: self }
+    }
+}

@@ -73,3 +73,29 @@ impl crate::Operation for GenerateReport {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AppReportAction` operations, one method per method of [`AppReportActionApi`], with the same arguments: `mock.app_report_action()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppReportActionMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppReportActionMock<'a> {
+    /// Expects [`AppReportActionApi::generate_report`] with these arguments.
+    pub fn generate_report(
+        &self,
+        app_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GenerateReport> {
+        self.mock.expect(self.mock.calls().app_report_action().generate_report(app_id))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppReportAction` operations.
+    pub fn app_report_action(&self) -> AppReportActionMock<'_> {
+        AppReportActionMock { mock: self }
+    }
+}

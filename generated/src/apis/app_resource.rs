@@ -435,3 +435,104 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AppResource` operations, one method per method of [`AppResourceApi`], with the same arguments: `mock.app_resource()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppResourceMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppResourceMock<'a> {
+    /// Expects [`AppResourceApi::create_manually_managed_app_resource`] with these arguments.
+    pub fn create_manually_managed_app_resource(
+        &self,
+        app_id: impl Into<String>,
+        app_resource_type_id: impl Into<String>,
+        body: crate::models::CreateManuallyManagedAppResourceRequest,
+    ) -> crate::testing::Expectation<'a, CreateManuallyManagedAppResource> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_resource()
+                    .create_manually_managed_app_resource(
+                        app_id,
+                        app_resource_type_id,
+                        body,
+                    ),
+            )
+    }
+
+    /// Expects [`AppResourceApi::delete_manually_managed_app_resource`] with these arguments.
+    pub fn delete_manually_managed_app_resource(
+        &self,
+        app_id: impl Into<String>,
+        app_resource_type_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, DeleteManuallyManagedAppResource> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_resource()
+                    .delete_manually_managed_app_resource(
+                        app_id,
+                        app_resource_type_id,
+                        id,
+                    ),
+            )
+    }
+
+    /// Expects [`AppResourceApi::get`] with these arguments.
+    pub fn get(
+        &self,
+        app_id: impl Into<String>,
+        app_resource_type_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Get> {
+        self.mock
+            .expect(
+                self.mock.calls().app_resource().get(app_id, app_resource_type_id, id),
+            )
+    }
+
+    /// Expects [`AppResourceApi::list`] with these arguments.
+    pub fn list(
+        &self,
+        app_id: impl Into<String>,
+        app_resource_type_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, List> {
+        self.mock
+            .expect(self.mock.calls().app_resource().list(app_id, app_resource_type_id))
+    }
+
+    /// Expects [`AppResourceApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        app_id: impl Into<String>,
+        app_resource_type_id: impl Into<String>,
+        id: impl Into<String>,
+        body: crate::models::AppResourceServiceUpdateRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_resource()
+                    .update(app_id, app_resource_type_id, id, body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppResource` operations.
+    pub fn app_resource(&self) -> AppResourceMock<'_> {
+        AppResourceMock { mock: self }
+    }
+}

@@ -525,3 +525,128 @@ impl crate::Operation for Set {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AppResourceOwners` operations, one method per method of [`AppResourceOwnersApi`], with the same arguments: `mock.app_resource_owners()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppResourceOwnersMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppResourceOwnersMock<'a> {
+    /// Expects [`AppResourceOwnersApi::add`] with these arguments.
+    pub fn add(
+        &self,
+        app_id: impl Into<String>,
+        resource_type_id: impl Into<String>,
+        resource_id: impl Into<String>,
+        body: crate::models::AddAppResourceOwnerRequest,
+    ) -> crate::testing::Expectation<'a, Add> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_resource_owners()
+                    .add(app_id, resource_type_id, resource_id, body),
+            )
+    }
+
+    /// Expects [`AppResourceOwnersApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        app_id: impl Into<String>,
+        resource_type_id: impl Into<String>,
+        resource_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_resource_owners()
+                    .delete(app_id, resource_type_id, resource_id),
+            )
+    }
+
+    /// Expects [`AppResourceOwnersApi::list`] with these arguments.
+    pub fn list(
+        &self,
+        app_id: impl Into<String>,
+        resource_type_id: impl Into<String>,
+        resource_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, List> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_resource_owners()
+                    .list(app_id, resource_type_id, resource_id),
+            )
+    }
+
+    /// Expects [`AppResourceOwnersApi::list_owner_i_ds`] with these arguments.
+    pub fn list_owner_i_ds(
+        &self,
+        app_id: impl Into<String>,
+        resource_type_id: impl Into<String>,
+        resource_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListOwnerIDs> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_resource_owners()
+                    .list_owner_i_ds(app_id, resource_type_id, resource_id),
+            )
+    }
+
+    /// Expects [`AppResourceOwnersApi::remove`] with these arguments.
+    pub fn remove(
+        &self,
+        app_id: impl Into<String>,
+        resource_type_id: impl Into<String>,
+        resource_id: impl Into<String>,
+        body: crate::models::RemoveAppResourceOwnerRequest,
+    ) -> crate::testing::Expectation<'a, Remove> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_resource_owners()
+                    .remove(app_id, resource_type_id, resource_id, body),
+            )
+    }
+
+    /// Expects [`AppResourceOwnersApi::set`] with these arguments.
+    pub fn set(
+        &self,
+        app_id: impl Into<String>,
+        resource_type_id: impl Into<String>,
+        resource_id: impl Into<String>,
+        body: crate::models::SetAppResourceOwnersRequest,
+    ) -> crate::testing::Expectation<'a, Set> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_resource_owners()
+                    .set(app_id, resource_type_id, resource_id, body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppResourceOwners` operations.
+    pub fn app_resource_owners(&self) -> AppResourceOwnersMock<'_> {
+        AppResourceOwnersMock {
+            mock: self,
+        }
+    }
+}

@@ -163,3 +163,43 @@ impl crate::Paginated for SearchAppResources {
         page.list
     }
 }
+
+/// Expectations of the `AppResourceSearch` operations, one method per method of [`AppResourceSearchApi`], with the same arguments: `mock.app_resource_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppResourceSearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppResourceSearchMock<'a> {
+    /// Expects [`AppResourceSearchApi::search_app_resource_types`] with these arguments.
+    pub fn search_app_resource_types(
+        &self,
+        body: crate::models::SearchAppResourceTypesRequest,
+    ) -> crate::testing::Expectation<'a, SearchAppResourceTypes> {
+        self.mock
+            .expect(
+                self.mock.calls().app_resource_search().search_app_resource_types(body),
+            )
+    }
+
+    /// Expects [`AppResourceSearchApi::search_app_resources`] with these arguments.
+    pub fn search_app_resources(
+        &self,
+        body: crate::models::SearchAppResourcesRequest,
+    ) -> crate::testing::Expectation<'a, SearchAppResources> {
+        self.mock
+            .expect(self.mock.calls().app_resource_search().search_app_resources(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppResourceSearch` operations.
+    pub fn app_resource_search(&self) -> AppResourceSearchMock<'_> {
+        AppResourceSearchMock {
+            mock: self,
+        }
+    }
+}

@@ -365,3 +365,87 @@ impl crate::Operation for UpdateManuallyManagedResourceType {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AppResourceType` operations, one method per method of [`AppResourceTypeApi`], with the same arguments: `mock.app_resource_type()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppResourceTypeMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppResourceTypeMock<'a> {
+    /// Expects [`AppResourceTypeApi::create_manually_managed_resource_type`] with these arguments.
+    pub fn create_manually_managed_resource_type(
+        &self,
+        app_id: impl Into<String>,
+        body: crate::models::CreateManuallyManagedResourceTypeRequest,
+    ) -> crate::testing::Expectation<'a, CreateManuallyManagedResourceType> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_resource_type()
+                    .create_manually_managed_resource_type(app_id, body),
+            )
+    }
+
+    /// Expects [`AppResourceTypeApi::delete_manually_managed_resource_type`] with these arguments.
+    pub fn delete_manually_managed_resource_type(
+        &self,
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, DeleteManuallyManagedResourceType> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_resource_type()
+                    .delete_manually_managed_resource_type(app_id, id),
+            )
+    }
+
+    /// Expects [`AppResourceTypeApi::get`] with these arguments.
+    pub fn get(
+        &self,
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().app_resource_type().get(app_id, id))
+    }
+
+    /// Expects [`AppResourceTypeApi::list`] with these arguments.
+    pub fn list(
+        &self,
+        app_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().app_resource_type().list(app_id))
+    }
+
+    /// Expects [`AppResourceTypeApi::update_manually_managed_resource_type`] with these arguments.
+    pub fn update_manually_managed_resource_type(
+        &self,
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+        body: crate::models::UpdateManuallyManagedResourceTypeRequest,
+    ) -> crate::testing::Expectation<'a, UpdateManuallyManagedResourceType> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_resource_type()
+                    .update_manually_managed_resource_type(app_id, id, body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppResourceType` operations.
+    pub fn app_resource_type(&self) -> AppResourceTypeMock<'_> {
+        AppResourceTypeMock { mock: self }
+    }
+}

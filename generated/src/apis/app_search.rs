@@ -84,3 +84,29 @@ impl crate::Paginated for Search {
         page.list
     }
 }
+
+/// Expectations of the `AppSearch` operations, one method per method of [`AppSearchApi`], with the same arguments: `mock.app_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppSearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppSearchMock<'a> {
+    /// Expects [`AppSearchApi::search`] with these arguments.
+    pub fn search(
+        &self,
+        body: crate::models::SearchAppsRequest,
+    ) -> crate::testing::Expectation<'a, Search> {
+        self.mock.expect(self.mock.calls().app_search().search(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppSearch` operations.
+    pub fn app_search(&self) -> AppSearchMock<'_> {
+        AppSearchMock { mock: self }
+    }
+}

@@ -123,3 +123,38 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AppUsageControls` operations, one method per method of [`AppUsageControlsApi`], with the same arguments: `mock.app_usage_controls()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppUsageControlsMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppUsageControlsMock<'a> {
+    /// Expects [`AppUsageControlsApi::get`] with these arguments.
+    pub fn get(
+        &self,
+        app_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().app_usage_controls().get(app_id))
+    }
+
+    /// Expects [`AppUsageControlsApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        app_id: impl Into<String>,
+        body: crate::models::UpdateAppUsageControlsRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().app_usage_controls().update(app_id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppUsageControls` operations.
+    pub fn app_usage_controls(&self) -> AppUsageControlsMock<'_> {
+        AppUsageControlsMock { mock: self }
+    }
+}

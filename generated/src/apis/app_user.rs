@@ -485,3 +485,78 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AppUser` operations, one method per method of [`AppUserApi`], with the same arguments: `mock.app_user()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppUserMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppUserMock<'a> {
+    /// Expects [`AppUserApi::list`] with these arguments.
+    pub fn list(
+        &self,
+        app_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().app_user().list(app_id))
+    }
+
+    /// Expects [`AppUserApi::list_app_user_credentials`] with these arguments.
+    pub fn list_app_user_credentials(
+        &self,
+        app_id: impl Into<String>,
+        app_user_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListAppUserCredentials> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .app_user()
+                    .list_app_user_credentials(app_id, app_user_id),
+            )
+    }
+
+    /// Expects [`AppUserApi::list_app_users_for_user`] with these arguments.
+    pub fn list_app_users_for_user(
+        &self,
+        app_id: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListAppUsersForUser> {
+        self.mock
+            .expect(
+                self.mock.calls().app_user().list_app_users_for_user(app_id, user_id),
+            )
+    }
+
+    /// Expects [`AppUserApi::search`] with these arguments.
+    pub fn search(
+        &self,
+        body: crate::models::AppUserServiceSearchRequest,
+    ) -> crate::testing::Expectation<'a, Search> {
+        self.mock.expect(self.mock.calls().app_user().search(body))
+    }
+
+    /// Expects [`AppUserApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        app_user_app_id: impl Into<String>,
+        app_user_id: impl Into<String>,
+        body: crate::models::AppUserServiceUpdateRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock
+            .expect(
+                self.mock.calls().app_user().update(app_user_app_id, app_user_id, body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AppUser` operations.
+    pub fn app_user(&self) -> AppUserMock<'_> {
+        AppUserMock { mock: self }
+    }
+}

@@ -307,3 +307,56 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `Apps` operations, one method per method of [`AppsApi`], with the same arguments: `mock.apps()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AppsMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AppsMock<'a> {
+    /// Expects [`AppsApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        body: crate::models::CreateAppRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock.expect(self.mock.calls().apps().create(body))
+    }
+
+    /// Expects [`AppsApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().apps().delete(id))
+    }
+
+    /// Expects [`AppsApi::get`] with these arguments.
+    pub fn get(&self, id: impl Into<String>) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().apps().get(id))
+    }
+
+    /// Expects [`AppsApi::list`] with these arguments.
+    pub fn list(&self) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().apps().list())
+    }
+
+    /// Expects [`AppsApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::UpdateAppRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().apps().update(id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `Apps` operations.
+    pub fn apps(&self) -> AppsMock<'_> {
+        AppsMock { mock: self }
+    }
+}

@@ -89,3 +89,30 @@ impl crate::Paginated for SearchAttributeValues {
         page.list
     }
 }
+
+/// Expectations of the `AttributeSearch` operations, one method per method of [`AttributeSearchApi`], with the same arguments: `mock.attribute_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AttributeSearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AttributeSearchMock<'a> {
+    /// Expects [`AttributeSearchApi::search_attribute_values`] with these arguments.
+    pub fn search_attribute_values(
+        &self,
+        body: crate::models::SearchAttributeValuesRequest,
+    ) -> crate::testing::Expectation<'a, SearchAttributeValues> {
+        self.mock
+            .expect(self.mock.calls().attribute_search().search_attribute_values(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AttributeSearch` operations.
+    pub fn attribute_search(&self) -> AttributeSearchMock<'_> {
+        AttributeSearchMock { mock: self }
+    }
+}

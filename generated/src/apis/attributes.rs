@@ -918,3 +918,149 @@ impl crate::Paginated for ListRiskLevels {
         page.list
     }
 }
+
+/// Expectations of the `Attributes` operations, one method per method of [`AttributesApi`], with the same arguments: `mock.attributes()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AttributesMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AttributesMock<'a> {
+    /// Expects [`AttributesApi::create_attribute_value`] with these arguments.
+    pub fn create_attribute_value(
+        &self,
+        body: crate::models::CreateAttributeValueRequest,
+    ) -> crate::testing::Expectation<'a, CreateAttributeValue> {
+        self.mock.expect(self.mock.calls().attributes().create_attribute_value(body))
+    }
+
+    /// Expects [`AttributesApi::create_compliance_framework_attribute_value`] with these arguments.
+    pub fn create_compliance_framework_attribute_value(
+        &self,
+        body: crate::models::CreateComplianceFrameworkAttributeValueRequest,
+    ) -> crate::testing::Expectation<'a, CreateComplianceFrameworkAttributeValue> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .attributes()
+                    .create_compliance_framework_attribute_value(body),
+            )
+    }
+
+    /// Expects [`AttributesApi::create_risk_level_attribute_value`] with these arguments.
+    pub fn create_risk_level_attribute_value(
+        &self,
+        body: crate::models::CreateRiskLevelAttributeValueRequest,
+    ) -> crate::testing::Expectation<'a, CreateRiskLevelAttributeValue> {
+        self.mock
+            .expect(
+                self.mock.calls().attributes().create_risk_level_attribute_value(body),
+            )
+    }
+
+    /// Expects [`AttributesApi::delete_attribute_value`] with these arguments.
+    pub fn delete_attribute_value(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, DeleteAttributeValue> {
+        self.mock.expect(self.mock.calls().attributes().delete_attribute_value(id))
+    }
+
+    /// Expects [`AttributesApi::delete_compliance_framework_attribute_value`] with these arguments.
+    pub fn delete_compliance_framework_attribute_value(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, DeleteComplianceFrameworkAttributeValue> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .attributes()
+                    .delete_compliance_framework_attribute_value(id),
+            )
+    }
+
+    /// Expects [`AttributesApi::delete_risk_level_attribute_value`] with these arguments.
+    pub fn delete_risk_level_attribute_value(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, DeleteRiskLevelAttributeValue> {
+        self.mock
+            .expect(self.mock.calls().attributes().delete_risk_level_attribute_value(id))
+    }
+
+    /// Expects [`AttributesApi::get_attribute_value`] with these arguments.
+    pub fn get_attribute_value(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetAttributeValue> {
+        self.mock.expect(self.mock.calls().attributes().get_attribute_value(id))
+    }
+
+    /// Expects [`AttributesApi::get_compliance_framework_attribute_value`] with these arguments.
+    pub fn get_compliance_framework_attribute_value(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetComplianceFrameworkAttributeValue> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .attributes()
+                    .get_compliance_framework_attribute_value(id),
+            )
+    }
+
+    /// Expects [`AttributesApi::get_risk_level_attribute_value`] with these arguments.
+    pub fn get_risk_level_attribute_value(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetRiskLevelAttributeValue> {
+        self.mock
+            .expect(self.mock.calls().attributes().get_risk_level_attribute_value(id))
+    }
+
+    /// Expects [`AttributesApi::list_attribute_types`] with these arguments.
+    pub fn list_attribute_types(
+        &self,
+    ) -> crate::testing::Expectation<'a, ListAttributeTypes> {
+        self.mock.expect(self.mock.calls().attributes().list_attribute_types())
+    }
+
+    /// Expects [`AttributesApi::list_attribute_values`] with these arguments.
+    pub fn list_attribute_values(
+        &self,
+        attribute_type_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListAttributeValues> {
+        self.mock
+            .expect(
+                self.mock.calls().attributes().list_attribute_values(attribute_type_id),
+            )
+    }
+
+    /// Expects [`AttributesApi::list_compliance_frameworks`] with these arguments.
+    pub fn list_compliance_frameworks(
+        &self,
+    ) -> crate::testing::Expectation<'a, ListComplianceFrameworks> {
+        self.mock.expect(self.mock.calls().attributes().list_compliance_frameworks())
+    }
+
+    /// Expects [`AttributesApi::list_risk_levels`] with these arguments.
+    pub fn list_risk_levels(&self) -> crate::testing::Expectation<'a, ListRiskLevels> {
+        self.mock.expect(self.mock.calls().attributes().list_risk_levels())
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `Attributes` operations.
+    pub fn attributes(&self) -> AttributesMock<'_> {
+        AttributesMock { mock: self }
+    }
+}

@@ -56,3 +56,26 @@ impl crate::Operation for Introspect {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `Auth` operations, one method per method of [`AuthApi`], with the same arguments: `mock.auth()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AuthMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AuthMock<'a> {
+    /// Expects [`AuthApi::introspect`] with these arguments.
+    pub fn introspect(&self) -> crate::testing::Expectation<'a, Introspect> {
+        self.mock.expect(self.mock.calls().auth().introspect())
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `Auth` operations.
+    pub fn auth(&self) -> AuthMock<'_> {
+        AuthMock { mock: self }
+    }
+}

@@ -340,3 +340,68 @@ impl crate::Operation for UpdateAutomation {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `Automation` operations, one method per method of [`AutomationApi`], with the same arguments: `mock.automation()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AutomationMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AutomationMock<'a> {
+    /// Expects [`AutomationApi::create_automation`] with these arguments.
+    pub fn create_automation(
+        &self,
+        body: crate::models::AutomationsCreateAutomationRequest,
+    ) -> crate::testing::Expectation<'a, CreateAutomation> {
+        self.mock.expect(self.mock.calls().automation().create_automation(body))
+    }
+
+    /// Expects [`AutomationApi::delete_automation`] with these arguments.
+    pub fn delete_automation(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, DeleteAutomation> {
+        self.mock.expect(self.mock.calls().automation().delete_automation(id))
+    }
+
+    /// Expects [`AutomationApi::execute_automation`] with these arguments.
+    pub fn execute_automation(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::ExecuteAutomationRequest,
+    ) -> crate::testing::Expectation<'a, ExecuteAutomation> {
+        self.mock.expect(self.mock.calls().automation().execute_automation(id, body))
+    }
+
+    /// Expects [`AutomationApi::get_automation`] with these arguments.
+    pub fn get_automation(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetAutomation> {
+        self.mock.expect(self.mock.calls().automation().get_automation(id))
+    }
+
+    /// Expects [`AutomationApi::list_automations`] with these arguments.
+    pub fn list_automations(&self) -> crate::testing::Expectation<'a, ListAutomations> {
+        self.mock.expect(self.mock.calls().automation().list_automations())
+    }
+
+    /// Expects [`AutomationApi::update_automation`] with these arguments.
+    pub fn update_automation(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::UpdateAutomationRequest,
+    ) -> crate::testing::Expectation<'a, UpdateAutomation> {
+        self.mock.expect(self.mock.calls().automation().update_automation(id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `Automation` operations.
+    pub fn automation(&self) -> AutomationMock<'_> {
+        AutomationMock { mock: self }
+    }
+}

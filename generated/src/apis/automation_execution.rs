@@ -110,3 +110,44 @@ impl crate::Operation for ListAutomationExecutions {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AutomationExecution` operations, one method per method of [`AutomationExecutionApi`], with the same arguments: `mock.automation_execution()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AutomationExecutionMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AutomationExecutionMock<'a> {
+    /// Expects [`AutomationExecutionApi::get_automation_execution`] with these arguments.
+    pub fn get_automation_execution(
+        &self,
+        id: i64,
+    ) -> crate::testing::Expectation<'a, GetAutomationExecution> {
+        self.mock
+            .expect(
+                self.mock.calls().automation_execution().get_automation_execution(id),
+            )
+    }
+
+    /// Expects [`AutomationExecutionApi::list_automation_executions`] with these arguments.
+    pub fn list_automation_executions(
+        &self,
+    ) -> crate::testing::Expectation<'a, ListAutomationExecutions> {
+        self.mock
+            .expect(
+                self.mock.calls().automation_execution().list_automation_executions(),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AutomationExecution` operations.
+    pub fn automation_execution(&self) -> AutomationExecutionMock<'_> {
+        AutomationExecutionMock {
+            mock: self,
+        }
+    }
+}

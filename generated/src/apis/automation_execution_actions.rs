@@ -72,3 +72,34 @@ impl crate::Operation for TerminateAutomation {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AutomationExecutionActions` operations, one method per method of [`AutomationExecutionActionsApi`], with the same arguments: `mock.automation_execution_actions()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AutomationExecutionActionsMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AutomationExecutionActionsMock<'a> {
+    /// Expects [`AutomationExecutionActionsApi::terminate_automation`] with these arguments.
+    pub fn terminate_automation(
+        &self,
+        id: i64,
+    ) -> crate::testing::Expectation<'a, TerminateAutomation> {
+        self.mock
+            .expect(
+                self.mock.calls().automation_execution_actions().terminate_automation(id),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AutomationExecutionActions` operations.
+    pub fn automation_execution_actions(&self) -> AutomationExecutionActionsMock<'_> {
+        AutomationExecutionActionsMock {
+            mock: self,
+        }
+    }
+}

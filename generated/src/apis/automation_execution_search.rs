@@ -89,3 +89,38 @@ impl crate::Paginated for SearchAutomationExecutions {
         page.list
     }
 }
+
+/// Expectations of the `AutomationExecutionSearch` operations, one method per method of [`AutomationExecutionSearchApi`], with the same arguments: `mock.automation_execution_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AutomationExecutionSearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AutomationExecutionSearchMock<'a> {
+    /// Expects [`AutomationExecutionSearchApi::search_automation_executions`] with these arguments.
+    pub fn search_automation_executions(
+        &self,
+        body: crate::models::SearchAutomationExecutionsRequest,
+    ) -> crate::testing::Expectation<'a, SearchAutomationExecutions> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .automation_execution_search()
+                    .search_automation_executions(body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AutomationExecutionSearch` operations.
+    pub fn automation_execution_search(&self) -> AutomationExecutionSearchMock<'_> {
+        AutomationExecutionSearchMock {
+            mock: self,
+        }
+    }
+}

@@ -168,3 +168,44 @@ impl crate::Paginated for SearchAutomations {
         page.list
     }
 }
+
+/// Expectations of the `AutomationSearch` operations, one method per method of [`AutomationSearchApi`], with the same arguments: `mock.automation_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AutomationSearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AutomationSearchMock<'a> {
+    /// Expects [`AutomationSearchApi::search_automation_template_versions`] with these arguments.
+    pub fn search_automation_template_versions(
+        &self,
+        body: crate::models::SearchAutomationTemplateVersionsRequest,
+    ) -> crate::testing::Expectation<'a, SearchAutomationTemplateVersions> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .automation_search()
+                    .search_automation_template_versions(body),
+            )
+    }
+
+    /// Expects [`AutomationSearchApi::search_automations`] with these arguments.
+    pub fn search_automations(
+        &self,
+        body: crate::models::SearchAutomationsRequest,
+    ) -> crate::testing::Expectation<'a, SearchAutomations> {
+        self.mock.expect(self.mock.calls().automation_search().search_automations(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AutomationSearch` operations.
+    pub fn automation_search(&self) -> AutomationSearchMock<'_> {
+        AutomationSearchMock { mock: self }
+    }
+}

@@ -58,3 +58,28 @@ impl crate::Operation for Get {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `AWSExternalIDSettings` operations, one method per method of [`AwsExternalIdSettingsApi`], with the same arguments: `mock.aws_external_id_settings()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct AwsExternalIdSettingsMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> AwsExternalIdSettingsMock<'a> {
+    /// Expects [`AwsExternalIdSettingsApi::get`] with these arguments.
+    pub fn get(&self) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().aws_external_id_settings().get())
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `AWSExternalIDSettings` operations.
+    pub fn aws_external_id_settings(&self) -> AwsExternalIdSettingsMock<'_> {
+        AwsExternalIdSettingsMock {
+            mock: self,
+        }
+    }
+}

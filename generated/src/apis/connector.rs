@@ -1194,3 +1194,213 @@ impl crate::Operation for ValidateHttpConnectorConfig {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `Connector` operations, one method per method of [`ConnectorApi`], with the same arguments: `mock.connector()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectorMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> ConnectorMock<'a> {
+    /// Expects [`ConnectorApi::confirm_sync_valid`] with these arguments.
+    pub fn confirm_sync_valid(
+        &self,
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+        sync_lifecycle_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ConfirmSyncValid> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .connector()
+                    .confirm_sync_valid(app_id, connector_id, sync_lifecycle_id),
+            )
+    }
+
+    /// Expects [`ConnectorApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        app_id: impl Into<String>,
+        body: crate::models::ConnectorServiceCreateRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock.expect(self.mock.calls().connector().create(app_id, body))
+    }
+
+    /// Expects [`ConnectorApi::create_delegated`] with these arguments.
+    pub fn create_delegated(
+        &self,
+        app_id: impl Into<String>,
+        body: crate::models::ConnectorServiceCreateDelegatedRequest,
+    ) -> crate::testing::Expectation<'a, CreateDelegated> {
+        self.mock.expect(self.mock.calls().connector().create_delegated(app_id, body))
+    }
+
+    /// Expects [`ConnectorApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().connector().delete(app_id, id))
+    }
+
+    /// Expects [`ConnectorApi::force_sync`] with these arguments.
+    pub fn force_sync(
+        &self,
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ForceSync> {
+        self.mock.expect(self.mock.calls().connector().force_sync(app_id, connector_id))
+    }
+
+    /// Expects [`ConnectorApi::get`] with these arguments.
+    pub fn get(
+        &self,
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().connector().get(app_id, id))
+    }
+
+    /// Expects [`ConnectorApi::get_connector_sync_download_url`] with these arguments.
+    pub fn get_connector_sync_download_url(
+        &self,
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+        sync_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetConnectorSyncDownloadUrl> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .connector()
+                    .get_connector_sync_download_url(app_id, connector_id, sync_id),
+            )
+    }
+
+    /// Expects [`ConnectorApi::get_credentials`] with these arguments.
+    pub fn get_credentials(
+        &self,
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetCredentials> {
+        self.mock
+            .expect(
+                self.mock.calls().connector().get_credentials(app_id, connector_id, id),
+            )
+    }
+
+    /// Expects [`ConnectorApi::list`] with these arguments.
+    pub fn list(
+        &self,
+        app_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().connector().list(app_id))
+    }
+
+    /// Expects [`ConnectorApi::pause_sync`] with these arguments.
+    pub fn pause_sync(
+        &self,
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, PauseSync> {
+        self.mock.expect(self.mock.calls().connector().pause_sync(app_id, connector_id))
+    }
+
+    /// Expects [`ConnectorApi::resume_sync`] with these arguments.
+    pub fn resume_sync(
+        &self,
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ResumeSync> {
+        self.mock.expect(self.mock.calls().connector().resume_sync(app_id, connector_id))
+    }
+
+    /// Expects [`ConnectorApi::revoke_credential`] with these arguments.
+    pub fn revoke_credential(
+        &self,
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, RevokeCredential> {
+        self.mock
+            .expect(
+                self.mock.calls().connector().revoke_credential(app_id, connector_id, id),
+            )
+    }
+
+    /// Expects [`ConnectorApi::rotate_credential`] with these arguments.
+    pub fn rotate_credential(
+        &self,
+        body: crate::models::ConnectorServiceRotateCredentialRequest,
+    ) -> crate::testing::Expectation<'a, RotateCredential> {
+        self.mock.expect(self.mock.calls().connector().rotate_credential(body))
+    }
+
+    /// Expects [`ConnectorApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        app_id: impl Into<String>,
+        id: impl Into<String>,
+        body: crate::models::ConnectorServiceUpdateRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().connector().update(app_id, id, body))
+    }
+
+    /// Expects [`ConnectorApi::update_connector_schedule`] with these arguments.
+    pub fn update_connector_schedule(
+        &self,
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+        body: crate::models::UpdateConnectorScheduleRequest,
+    ) -> crate::testing::Expectation<'a, UpdateConnectorSchedule> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .connector()
+                    .update_connector_schedule(app_id, connector_id, body),
+            )
+    }
+
+    /// Expects [`ConnectorApi::update_delegated`] with these arguments.
+    pub fn update_delegated(
+        &self,
+        connector_app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+        body: crate::models::ConnectorServiceUpdateDelegatedRequest,
+    ) -> crate::testing::Expectation<'a, UpdateDelegated> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .connector()
+                    .update_delegated(connector_app_id, connector_id, body),
+            )
+    }
+
+    /// Expects [`ConnectorApi::validate_http_connector_config`] with these arguments.
+    pub fn validate_http_connector_config(
+        &self,
+        body: crate::models::AppEditorValidateRequest,
+    ) -> crate::testing::Expectation<'a, ValidateHttpConnectorConfig> {
+        self.mock
+            .expect(self.mock.calls().connector().validate_http_connector_config(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `Connector` operations.
+    pub fn connector(&self) -> ConnectorMock<'_> {
+        ConnectorMock { mock: self }
+    }
+}

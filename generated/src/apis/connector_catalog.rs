@@ -69,3 +69,30 @@ impl crate::Operation for ConfigurationSchema {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `ConnectorCatalog` operations, one method per method of [`ConnectorCatalogApi`], with the same arguments: `mock.connector_catalog()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectorCatalogMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> ConnectorCatalogMock<'a> {
+    /// Expects [`ConnectorCatalogApi::configuration_schema`] with these arguments.
+    pub fn configuration_schema(
+        &self,
+        body: crate::models::ConnectorCatalogServiceConfigurationSchemaRequest,
+    ) -> crate::testing::Expectation<'a, ConfigurationSchema> {
+        self.mock
+            .expect(self.mock.calls().connector_catalog().configuration_schema(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `ConnectorCatalog` operations.
+    pub fn connector_catalog(&self) -> ConnectorCatalogMock<'_> {
+        ConnectorCatalogMock { mock: self }
+    }
+}

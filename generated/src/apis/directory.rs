@@ -316,3 +316,59 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `Directory` operations, one method per method of [`DirectoryApi`], with the same arguments: `mock.directory()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct DirectoryMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> DirectoryMock<'a> {
+    /// Expects [`DirectoryApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        body: crate::models::DirectoryServiceCreateRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock.expect(self.mock.calls().directory().create(body))
+    }
+
+    /// Expects [`DirectoryApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        app_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().directory().delete(app_id))
+    }
+
+    /// Expects [`DirectoryApi::get`] with these arguments.
+    pub fn get(
+        &self,
+        app_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().directory().get(app_id))
+    }
+
+    /// Expects [`DirectoryApi::list`] with these arguments.
+    pub fn list(&self) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().directory().list())
+    }
+
+    /// Expects [`DirectoryApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        app_id: impl Into<String>,
+        body: crate::models::DirectoryServiceUpdateRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().directory().update(app_id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `Directory` operations.
+    pub fn directory(&self) -> DirectoryMock<'_> {
+        DirectoryMock { mock: self }
+    }
+}

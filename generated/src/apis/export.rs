@@ -404,3 +404,68 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `Export` operations, one method per method of [`ExportApi`], with the same arguments: `mock.export()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct ExportMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> ExportMock<'a> {
+    /// Expects [`ExportApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        body: crate::models::ExportServiceCreateRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock.expect(self.mock.calls().export().create(body))
+    }
+
+    /// Expects [`ExportApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        export_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().export().delete(export_id))
+    }
+
+    /// Expects [`ExportApi::get`] with these arguments.
+    pub fn get(
+        &self,
+        export_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().export().get(export_id))
+    }
+
+    /// Expects [`ExportApi::list`] with these arguments.
+    pub fn list(&self) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().export().list())
+    }
+
+    /// Expects [`ExportApi::list_events`] with these arguments.
+    pub fn list_events(
+        &self,
+        export_id: impl Into<String>,
+        body: crate::models::ExportServiceListEventsRequest,
+    ) -> crate::testing::Expectation<'a, ListEvents> {
+        self.mock.expect(self.mock.calls().export().list_events(export_id, body))
+    }
+
+    /// Expects [`ExportApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        export_id: impl Into<String>,
+        body: crate::models::ExportServiceUpdateRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().export().update(export_id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `Export` operations.
+    pub fn export(&self) -> ExportMock<'_> {
+        ExportMock { mock: self }
+    }
+}

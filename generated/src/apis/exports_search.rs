@@ -89,3 +89,29 @@ impl crate::Paginated for Search {
         page.list
     }
 }
+
+/// Expectations of the `ExportsSearch` operations, one method per method of [`ExportsSearchApi`], with the same arguments: `mock.exports_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct ExportsSearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> ExportsSearchMock<'a> {
+    /// Expects [`ExportsSearchApi::search`] with these arguments.
+    pub fn search(
+        &self,
+        body: crate::models::ExportsSearchServiceSearchRequest,
+    ) -> crate::testing::Expectation<'a, Search> {
+        self.mock.expect(self.mock.calls().exports_search().search(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `ExportsSearch` operations.
+    pub fn exports_search(&self) -> ExportsSearchMock<'_> {
+        ExportsSearchMock { mock: self }
+    }
+}

@@ -89,3 +89,31 @@ impl crate::Paginated for Search {
         page.list
     }
 }
+
+/// Expectations of the `ExternalClientSearch` operations, one method per method of [`ExternalClientSearchApi`], with the same arguments: `mock.external_client_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct ExternalClientSearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> ExternalClientSearchMock<'a> {
+    /// Expects [`ExternalClientSearchApi::search`] with these arguments.
+    pub fn search(
+        &self,
+        body: crate::models::ExternalClientSearchServiceSearchRequest,
+    ) -> crate::testing::Expectation<'a, Search> {
+        self.mock.expect(self.mock.calls().external_client_search().search(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `ExternalClientSearch` operations.
+    pub fn external_client_search(&self) -> ExternalClientSearchMock<'_> {
+        ExternalClientSearchMock {
+            mock: self,
+        }
+    }
+}

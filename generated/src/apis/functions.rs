@@ -563,3 +563,101 @@ impl crate::Operation for UpdateFunction {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `Functions` operations, one method per method of [`FunctionsApi`], with the same arguments: `mock.functions()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct FunctionsMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> FunctionsMock<'a> {
+    /// Expects [`FunctionsApi::create_function`] with these arguments.
+    pub fn create_function(
+        &self,
+        body: crate::models::FunctionsServiceCreateFunctionRequest,
+    ) -> crate::testing::Expectation<'a, CreateFunction> {
+        self.mock.expect(self.mock.calls().functions().create_function(body))
+    }
+
+    /// Expects [`FunctionsApi::create_tag`] with these arguments.
+    pub fn create_tag(
+        &self,
+        function_id: impl Into<String>,
+        body: crate::models::FunctionsServiceCreateTagRequest,
+    ) -> crate::testing::Expectation<'a, CreateTag> {
+        self.mock.expect(self.mock.calls().functions().create_tag(function_id, body))
+    }
+
+    /// Expects [`FunctionsApi::delete_function`] with these arguments.
+    pub fn delete_function(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, DeleteFunction> {
+        self.mock.expect(self.mock.calls().functions().delete_function(id))
+    }
+
+    /// Expects [`FunctionsApi::get_function`] with these arguments.
+    pub fn get_function(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetFunction> {
+        self.mock.expect(self.mock.calls().functions().get_function(id))
+    }
+
+    /// Expects [`FunctionsApi::invoke`] with these arguments.
+    pub fn invoke(
+        &self,
+        function_id: impl Into<String>,
+        body: crate::models::FunctionsServiceInvokeRequest,
+    ) -> crate::testing::Expectation<'a, Invoke> {
+        self.mock.expect(self.mock.calls().functions().invoke(function_id, body))
+    }
+
+    /// Expects [`FunctionsApi::list_commits`] with these arguments.
+    pub fn list_commits(
+        &self,
+        function_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListCommits> {
+        self.mock.expect(self.mock.calls().functions().list_commits(function_id))
+    }
+
+    /// Expects [`FunctionsApi::list_functions`] with these arguments.
+    pub fn list_functions(&self) -> crate::testing::Expectation<'a, ListFunctions> {
+        self.mock.expect(self.mock.calls().functions().list_functions())
+    }
+
+    /// Expects [`FunctionsApi::list_tags`] with these arguments.
+    pub fn list_tags(
+        &self,
+        function_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListTags> {
+        self.mock.expect(self.mock.calls().functions().list_tags(function_id))
+    }
+
+    /// Expects [`FunctionsApi::test`] with these arguments.
+    pub fn test(
+        &self,
+        function_id: impl Into<String>,
+        body: crate::models::FunctionsServiceTestRequest,
+    ) -> crate::testing::Expectation<'a, Test> {
+        self.mock.expect(self.mock.calls().functions().test(function_id, body))
+    }
+
+    /// Expects [`FunctionsApi::update_function`] with these arguments.
+    pub fn update_function(
+        &self,
+        body: crate::models::FunctionsServiceUpdateFunctionRequest,
+    ) -> crate::testing::Expectation<'a, UpdateFunction> {
+        self.mock.expect(self.mock.calls().functions().update_function(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `Functions` operations.
+    pub fn functions(&self) -> FunctionsMock<'_> {
+        FunctionsMock { mock: self }
+    }
+}

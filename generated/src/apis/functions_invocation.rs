@@ -126,3 +126,40 @@ impl crate::Operation for List {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `FunctionsInvocation` operations, one method per method of [`FunctionsInvocationApi`], with the same arguments: `mock.functions_invocation()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct FunctionsInvocationMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> FunctionsInvocationMock<'a> {
+    /// Expects [`FunctionsInvocationApi::get`] with these arguments.
+    pub fn get(
+        &self,
+        function_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().functions_invocation().get(function_id, id))
+    }
+
+    /// Expects [`FunctionsInvocationApi::list`] with these arguments.
+    pub fn list(
+        &self,
+        function_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().functions_invocation().list(function_id))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `FunctionsInvocation` operations.
+    pub fn functions_invocation(&self) -> FunctionsInvocationMock<'_> {
+        FunctionsInvocationMock {
+            mock: self,
+        }
+    }
+}

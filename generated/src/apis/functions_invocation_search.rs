@@ -96,3 +96,35 @@ impl crate::Paginated for Search {
         page.list
     }
 }
+
+/// Expectations of the `FunctionsInvocationSearch` operations, one method per method of [`FunctionsInvocationSearchApi`], with the same arguments: `mock.functions_invocation_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct FunctionsInvocationSearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> FunctionsInvocationSearchMock<'a> {
+    /// Expects [`FunctionsInvocationSearchApi::search`] with these arguments.
+    pub fn search(
+        &self,
+        function_id: impl Into<String>,
+        body: crate::models::FunctionsInvocationSearchRequest,
+    ) -> crate::testing::Expectation<'a, Search> {
+        self.mock
+            .expect(
+                self.mock.calls().functions_invocation_search().search(function_id, body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `FunctionsInvocationSearch` operations.
+    pub fn functions_invocation_search(&self) -> FunctionsInvocationSearchMock<'_> {
+        FunctionsInvocationSearchMock {
+            mock: self,
+        }
+    }
+}

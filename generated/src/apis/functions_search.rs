@@ -87,3 +87,29 @@ impl crate::Paginated for Search {
         page.list
     }
 }
+
+/// Expectations of the `FunctionsSearch` operations, one method per method of [`FunctionsSearchApi`], with the same arguments: `mock.functions_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct FunctionsSearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> FunctionsSearchMock<'a> {
+    /// Expects [`FunctionsSearchApi::search`] with these arguments.
+    pub fn search(
+        &self,
+        body: crate::models::FunctionsSearchRequest,
+    ) -> crate::testing::Expectation<'a, Search> {
+        self.mock.expect(self.mock.calls().functions_search().search(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `FunctionsSearch` operations.
+    pub fn functions_search(&self) -> FunctionsSearchMock<'_> {
+        FunctionsSearchMock { mock: self }
+    }
+}

@@ -854,3 +854,1568 @@ impl crate::Client {
         workload_federation::WorkloadFederationApi::new(self)
     }
 }
+
+/// Every operation's route, by which the mock server names the calls it receives.
+#[cfg(feature = "testing")]
+pub(crate) const ROUTES: &[crate::testing::Route] = &[
+    crate::testing::Route {
+        name: "a2ui.create_surface_feedback",
+        method: "POST",
+        template: "/api/v1/a2ui/surfaces/{surface_id}/feedback",
+    },
+    crate::testing::Route {
+        name: "a2ui.list_surface_feedback",
+        method: "GET",
+        template: "/api/v1/a2ui/surfaces/{surface_id}/feedback",
+    },
+    crate::testing::Route {
+        name: "a2ui.list_surfaces",
+        method: "GET",
+        template: "/api/v1/a2ui/conversations/{conversation_id}/surfaces",
+    },
+    crate::testing::Route {
+        name: "a2ui.submit_action",
+        method: "POST",
+        template: "/api/v1/a2ui/surfaces/{surface_id}/actions",
+    },
+    crate::testing::Route {
+        name: "access_conflict.create_monitor",
+        method: "POST",
+        template: "/api/v1/accessconflict",
+    },
+    crate::testing::Route {
+        name: "access_conflict.delete_monitor",
+        method: "DELETE",
+        template: "/api/v1/accessconflict/{id}",
+    },
+    crate::testing::Route {
+        name: "access_conflict.get_monitor",
+        method: "GET",
+        template: "/api/v1/accessconflict/{id}",
+    },
+    crate::testing::Route {
+        name: "access_conflict.update_monitor",
+        method: "POST",
+        template: "/api/v1/accessconflict/{id}",
+    },
+    crate::testing::Route {
+        name: "access_review.create",
+        method: "POST",
+        template: "/api/v1/access_review",
+    },
+    crate::testing::Route {
+        name: "access_review.delete",
+        method: "DELETE",
+        template: "/api/v1/access_review/{id}",
+    },
+    crate::testing::Route {
+        name: "access_review.get",
+        method: "GET",
+        template: "/api/v1/access_review/{id}",
+    },
+    crate::testing::Route {
+        name: "access_review.list",
+        method: "GET",
+        template: "/api/v1/access_reviews",
+    },
+    crate::testing::Route {
+        name: "access_review.update",
+        method: "POST",
+        template: "/api/v1/access_review/{id}",
+    },
+    crate::testing::Route {
+        name: "access_review_setup_entitlement.set_campaign_scope_and_entitlements",
+        method: "POST",
+        template: "/api/v1/access_review/{access_review_id}/scope_and_entitlements",
+    },
+    crate::testing::Route {
+        name: "access_review_setup_entitlement.set_campaign_scope_by_resource_type",
+        method: "POST",
+        template: "/api/v1/access_review/{access_review_id}/scope_by_resource_type",
+    },
+    crate::testing::Route {
+        name: "access_review_template.create",
+        method: "POST",
+        template: "/api/v1/access_review_template",
+    },
+    crate::testing::Route {
+        name: "access_review_template.delete",
+        method: "DELETE",
+        template: "/api/v1/access_review_template/{id}",
+    },
+    crate::testing::Route {
+        name: "access_review_template.get",
+        method: "GET",
+        template: "/api/v1/access_review_template/{id}",
+    },
+    crate::testing::Route {
+        name: "access_review_template.update",
+        method: "POST",
+        template: "/api/v1/access_review_template/{id}",
+    },
+    crate::testing::Route {
+        name: "access_review_template_setup_entitlement.set_scope_and_entitlements",
+        method: "POST",
+        template: "/api/v1/access_review_template/{access_review_template_id}/scope_and_entitlements",
+    },
+    crate::testing::Route {
+        name: "access_review_template_setup_entitlement.set_scope_by_resource_type",
+        method: "POST",
+        template: "/api/v1/access_review_template/{access_review_template_id}/scope_by_resource_type",
+    },
+    crate::testing::Route {
+        name: "account_provision_policy_test.test",
+        method: "POST",
+        template: "/api/v1/policies/test-account-provision-policy",
+    },
+    crate::testing::Route {
+        name: "app_access_requests_defaults.cancel_app_access_requests_defaults",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/access_request_defaults/cancel",
+    },
+    crate::testing::Route {
+        name: "app_access_requests_defaults.create_app_access_requests_defaults",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/access_request_defaults",
+    },
+    crate::testing::Route {
+        name: "app_access_requests_defaults.get_app_access_requests_defaults",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/access_request_defaults",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_monitor_binding.create_app_entitlement_monitor_binding",
+        method: "POST",
+        template: "/api/v1/appentitlementmonitorbinding",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_monitor_binding.delete_app_entitlement_monitor_binding",
+        method: "DELETE",
+        template: "/api/v1/appentitlementmonitorbinding",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_monitor_binding.get_app_entitlement_monitor_binding",
+        method: "POST",
+        template: "/api/v1/appentitlementmonitorbinding/get",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_owners.add",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_owners.delete",
+        method: "DELETE",
+        template: "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_owners.list",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_owners.list_owner_i_ds",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/ownerids",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_owners.remove",
+        method: "DELETE",
+        template: "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners/{user_id}",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_owners.set",
+        method: "PUT",
+        template: "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_search.search",
+        method: "POST",
+        template: "/api/v1/search/entitlements",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_search.search_app_entitlements_for_app_user",
+        method: "GET",
+        template: "/api/v1/search/apps/{app_id}/entitlements/users/{app_user_id}",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_search.search_app_entitlements_with_expired",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/grants",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_search.search_grants",
+        method: "POST",
+        template: "/api/v1/search/grants",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_user_binding.list_app_users_for_identity_with_grant",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users/{identity_user_id}/grants",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_user_binding.remove_grant_duration",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users/{app_user_id}/remove-grant-duration",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_user_binding.search_grant_feed",
+        method: "POST",
+        template: "/api/v1/grants/feed",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_user_binding.search_past_grants",
+        method: "POST",
+        template: "/api/v1/search/past-grants",
+    },
+    crate::testing::Route {
+        name: "app_entitlement_user_binding.update_grant_duration",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users/{app_user_id}/update-grant-duration",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.add_automation_exclusion",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/exclusions",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.add_manually_managed_members",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/add-manual-user",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.create",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/entitlements",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.create_automation",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/create",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.delete",
+        method: "DELETE",
+        template: "/api/v1/apps/{app_id}/entitlements/{id}",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.delete_automation",
+        method: "DELETE",
+        template: "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.get",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/entitlements/{id}",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.get_automation",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.list",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/entitlements",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.list_automation_exclusions",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/exclusions",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.list_for_app_resource",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/entitlements/resource_types/{app_resource_type_id}/resources/{app_resource_id}",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.list_for_app_user",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/entitlements/users/{app_user_id}",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.list_users",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.remove_automation_exclusion",
+        method: "DELETE",
+        template: "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/exclusions",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.remove_entitlement_membership",
+        method: "DELETE",
+        template: "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/remove-membership",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.update",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/entitlements/{id}",
+    },
+    crate::testing::Route {
+        name: "app_entitlements.update_automation",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/update",
+    },
+    crate::testing::Route {
+        name: "app_entitlements_proxy.create",
+        method: "POST",
+        template: "/api/v1/apps/{src_app_id}/{src_app_entitlement_id}/bindings/{dst_app_id}/{dst_app_entitlement_id}",
+    },
+    crate::testing::Route {
+        name: "app_entitlements_proxy.delete",
+        method: "DELETE",
+        template: "/api/v1/apps/{src_app_id}/{src_app_entitlement_id}/bindings/{dst_app_id}/{dst_app_entitlement_id}",
+    },
+    crate::testing::Route {
+        name: "app_entitlements_proxy.get",
+        method: "GET",
+        template: "/api/v1/apps/{src_app_id}/{src_app_entitlement_id}/bindings/{dst_app_id}/{dst_app_entitlement_id}",
+    },
+    crate::testing::Route {
+        name: "app_owners.add",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/owners/{user_id}",
+    },
+    crate::testing::Route {
+        name: "app_owners.delete",
+        method: "DELETE",
+        template: "/api/v1/apps/{app_id}/owners",
+    },
+    crate::testing::Route {
+        name: "app_owners.list",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/owners",
+    },
+    crate::testing::Route {
+        name: "app_owners.list_owner_i_ds",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/ownerids",
+    },
+    crate::testing::Route {
+        name: "app_owners.remove",
+        method: "DELETE",
+        template: "/api/v1/apps/{app_id}/owners/{user_id}",
+    },
+    crate::testing::Route {
+        name: "app_owners.set",
+        method: "PUT",
+        template: "/api/v1/apps/{app_id}/owners",
+    },
+    crate::testing::Route {
+        name: "app_report.list",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/report",
+    },
+    crate::testing::Route {
+        name: "app_report_action.generate_report",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/report",
+    },
+    crate::testing::Route {
+        name: "app_resource.create_manually_managed_app_resource",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources",
+    },
+    crate::testing::Route {
+        name: "app_resource.delete_manually_managed_app_resource",
+        method: "DELETE",
+        template: "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources/{id}",
+    },
+    crate::testing::Route {
+        name: "app_resource.get",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources/{id}",
+    },
+    crate::testing::Route {
+        name: "app_resource.list",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources",
+    },
+    crate::testing::Route {
+        name: "app_resource.update",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources/{id}",
+    },
+    crate::testing::Route {
+        name: "app_resource_owners.add",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
+    },
+    crate::testing::Route {
+        name: "app_resource_owners.delete",
+        method: "DELETE",
+        template: "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/ownerids",
+    },
+    crate::testing::Route {
+        name: "app_resource_owners.list",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
+    },
+    crate::testing::Route {
+        name: "app_resource_owners.list_owner_i_ds",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/ownerids",
+    },
+    crate::testing::Route {
+        name: "app_resource_owners.remove",
+        method: "DELETE",
+        template: "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
+    },
+    crate::testing::Route {
+        name: "app_resource_owners.set",
+        method: "PUT",
+        template: "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
+    },
+    crate::testing::Route {
+        name: "app_resource_search.search_app_resource_types",
+        method: "POST",
+        template: "/api/v1/search/app_resource_types",
+    },
+    crate::testing::Route {
+        name: "app_resource_search.search_app_resources",
+        method: "POST",
+        template: "/api/v1/search/app_resources",
+    },
+    crate::testing::Route {
+        name: "app_resource_type.create_manually_managed_resource_type",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/resource_types",
+    },
+    crate::testing::Route {
+        name: "app_resource_type.delete_manually_managed_resource_type",
+        method: "DELETE",
+        template: "/api/v1/apps/{app_id}/resource_types/{id}",
+    },
+    crate::testing::Route {
+        name: "app_resource_type.get",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/resource_types/{id}",
+    },
+    crate::testing::Route {
+        name: "app_resource_type.list",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/resource_types",
+    },
+    crate::testing::Route {
+        name: "app_resource_type.update_manually_managed_resource_type",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/resource_types/{id}",
+    },
+    crate::testing::Route {
+        name: "app_search.search",
+        method: "POST",
+        template: "/api/v1/search/apps",
+    },
+    crate::testing::Route {
+        name: "app_usage_controls.get",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/usage_controls",
+    },
+    crate::testing::Route {
+        name: "app_usage_controls.update",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/usage_controls",
+    },
+    crate::testing::Route {
+        name: "app_user.list",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/app_users",
+    },
+    crate::testing::Route {
+        name: "app_user.list_app_user_credentials",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/app_users/{app_user_id}/credentials",
+    },
+    crate::testing::Route {
+        name: "app_user.list_app_users_for_user",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/users/{user_id}/app_users",
+    },
+    crate::testing::Route {
+        name: "app_user.search",
+        method: "POST",
+        template: "/api/v1/search/app_users",
+    },
+    crate::testing::Route {
+        name: "app_user.update",
+        method: "POST",
+        template: "/api/v1/apps/{app_user_app_id}/app_users/{app_user_id}",
+    },
+    crate::testing::Route {
+        name: "apps.create",
+        method: "POST",
+        template: "/api/v1/apps",
+    },
+    crate::testing::Route {
+        name: "apps.delete",
+        method: "DELETE",
+        template: "/api/v1/apps/{id}",
+    },
+    crate::testing::Route {
+        name: "apps.get",
+        method: "GET",
+        template: "/api/v1/apps/{id}",
+    },
+    crate::testing::Route {
+        name: "apps.list",
+        method: "GET",
+        template: "/api/v1/apps",
+    },
+    crate::testing::Route {
+        name: "apps.update",
+        method: "POST",
+        template: "/api/v1/apps/{id}",
+    },
+    crate::testing::Route {
+        name: "attribute_search.search_attribute_values",
+        method: "POST",
+        template: "/api/v1/search/attributes",
+    },
+    crate::testing::Route {
+        name: "attributes.create_attribute_value",
+        method: "POST",
+        template: "/api/v1/attributes",
+    },
+    crate::testing::Route {
+        name: "attributes.create_compliance_framework_attribute_value",
+        method: "POST",
+        template: "/api/v1/attributes/compliance_frameworks",
+    },
+    crate::testing::Route {
+        name: "attributes.create_risk_level_attribute_value",
+        method: "POST",
+        template: "/api/v1/attributes/risk_levels",
+    },
+    crate::testing::Route {
+        name: "attributes.delete_attribute_value",
+        method: "DELETE",
+        template: "/api/v1/attribute/{id}",
+    },
+    crate::testing::Route {
+        name: "attributes.delete_compliance_framework_attribute_value",
+        method: "DELETE",
+        template: "/api/v1/attributes/compliance_frameworks/{id}",
+    },
+    crate::testing::Route {
+        name: "attributes.delete_risk_level_attribute_value",
+        method: "DELETE",
+        template: "/api/v1/attributes/risk_levels/{id}",
+    },
+    crate::testing::Route {
+        name: "attributes.get_attribute_value",
+        method: "GET",
+        template: "/api/v1/attributes/{id}",
+    },
+    crate::testing::Route {
+        name: "attributes.get_compliance_framework_attribute_value",
+        method: "GET",
+        template: "/api/v1/attributes/compliance_frameworks/{id}",
+    },
+    crate::testing::Route {
+        name: "attributes.get_risk_level_attribute_value",
+        method: "GET",
+        template: "/api/v1/attributes/risk_levels/{id}",
+    },
+    crate::testing::Route {
+        name: "attributes.list_attribute_types",
+        method: "GET",
+        template: "/api/v1/attributes/types",
+    },
+    crate::testing::Route {
+        name: "attributes.list_attribute_values",
+        method: "GET",
+        template: "/api/v1/attributes/types/{attribute_type_id}/values",
+    },
+    crate::testing::Route {
+        name: "attributes.list_compliance_frameworks",
+        method: "GET",
+        template: "/api/v1/attributes/compliance_frameworks",
+    },
+    crate::testing::Route {
+        name: "attributes.list_risk_levels",
+        method: "GET",
+        template: "/api/v1/attributes/risk_levels",
+    },
+    crate::testing::Route {
+        name: "auth.introspect",
+        method: "GET",
+        template: "/api/v1/auth/introspect",
+    },
+    crate::testing::Route {
+        name: "automation.create_automation",
+        method: "POST",
+        template: "/api/v1/automations",
+    },
+    crate::testing::Route {
+        name: "automation.delete_automation",
+        method: "DELETE",
+        template: "/api/v1/automations/{id}",
+    },
+    crate::testing::Route {
+        name: "automation.execute_automation",
+        method: "POST",
+        template: "/api/v1/automations/{id}/execute",
+    },
+    crate::testing::Route {
+        name: "automation.get_automation",
+        method: "GET",
+        template: "/api/v1/automations/{id}",
+    },
+    crate::testing::Route {
+        name: "automation.list_automations",
+        method: "GET",
+        template: "/api/v1/automations",
+    },
+    crate::testing::Route {
+        name: "automation.update_automation",
+        method: "POST",
+        template: "/api/v1/automations/{id}",
+    },
+    crate::testing::Route {
+        name: "automation_execution.get_automation_execution",
+        method: "GET",
+        template: "/api/v1/automation_executions/{id}",
+    },
+    crate::testing::Route {
+        name: "automation_execution.list_automation_executions",
+        method: "GET",
+        template: "/api/v1/automation_executions",
+    },
+    crate::testing::Route {
+        name: "automation_execution_actions.terminate_automation",
+        method: "POST",
+        template: "/api/v1/automation_executions/{id}/actions/terminate",
+    },
+    crate::testing::Route {
+        name: "automation_execution_search.search_automation_executions",
+        method: "POST",
+        template: "/api/v1/search/automation_executions",
+    },
+    crate::testing::Route {
+        name: "automation_search.search_automation_template_versions",
+        method: "POST",
+        template: "/api/v1/search/automation_versions",
+    },
+    crate::testing::Route {
+        name: "automation_search.search_automations",
+        method: "POST",
+        template: "/api/v1/search/automations",
+    },
+    crate::testing::Route {
+        name: "aws_external_id_settings.get",
+        method: "GET",
+        template: "/api/v1/settings/aws-external-id",
+    },
+    crate::testing::Route {
+        name: "connector.confirm_sync_valid",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/connectors/{connector_id}/confirm_sync_valid/{sync_lifecycle_id}",
+    },
+    crate::testing::Route {
+        name: "connector.create",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/connectors/create",
+    },
+    crate::testing::Route {
+        name: "connector.create_delegated",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/connectors",
+    },
+    crate::testing::Route {
+        name: "connector.delete",
+        method: "DELETE",
+        template: "/api/v1/apps/{app_id}/connectors/{id}",
+    },
+    crate::testing::Route {
+        name: "connector.force_sync",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/connectors/{connector_id}/force_sync",
+    },
+    crate::testing::Route {
+        name: "connector.get",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/connectors/{id}",
+    },
+    crate::testing::Route {
+        name: "connector.get_connector_sync_download_url",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/connectors/{connector_id}/syncs/{sync_id}/download_url",
+    },
+    crate::testing::Route {
+        name: "connector.get_credentials",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/connectors/{connector_id}/credentials/{id}",
+    },
+    crate::testing::Route {
+        name: "connector.list",
+        method: "GET",
+        template: "/api/v1/apps/{app_id}/connectors",
+    },
+    crate::testing::Route {
+        name: "connector.pause_sync",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/connectors/{connector_id}/pause",
+    },
+    crate::testing::Route {
+        name: "connector.resume_sync",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/connectors/{connector_id}/resume",
+    },
+    crate::testing::Route {
+        name: "connector.revoke_credential",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/connectors/{connector_id}/credentials/{id}",
+    },
+    crate::testing::Route {
+        name: "connector.rotate_credential",
+        method: "POST",
+        template: "/api/v1/apps/connectors/credentials",
+    },
+    crate::testing::Route {
+        name: "connector.update",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/connectors/{id}",
+    },
+    crate::testing::Route {
+        name: "connector.update_connector_schedule",
+        method: "POST",
+        template: "/api/v1/apps/{app_id}/connectors/{connector_id}/schedule",
+    },
+    crate::testing::Route {
+        name: "connector.update_delegated",
+        method: "POST",
+        template: "/api/v1/apps/{connector_app_id}/connectors/{connector_id}/delegated",
+    },
+    crate::testing::Route {
+        name: "connector.validate_http_connector_config",
+        method: "POST",
+        template: "/api/v1/apps/connectors/validate_config/http",
+    },
+    crate::testing::Route {
+        name: "connector_catalog.configuration_schema",
+        method: "POST",
+        template: "/api/v1/connectorcatalog",
+    },
+    crate::testing::Route {
+        name: "directory.create",
+        method: "POST",
+        template: "/api/v1/directories",
+    },
+    crate::testing::Route {
+        name: "directory.delete",
+        method: "DELETE",
+        template: "/api/v1/directories/{app_id}",
+    },
+    crate::testing::Route {
+        name: "directory.get",
+        method: "GET",
+        template: "/api/v1/directories/{app_id}",
+    },
+    crate::testing::Route {
+        name: "directory.list",
+        method: "GET",
+        template: "/api/v1/directories",
+    },
+    crate::testing::Route {
+        name: "directory.update",
+        method: "PUT",
+        template: "/api/v1/directories/{app_id}",
+    },
+    crate::testing::Route {
+        name: "export.create",
+        method: "POST",
+        template: "/api/v1/systemlog/exports",
+    },
+    crate::testing::Route {
+        name: "export.delete",
+        method: "DELETE",
+        template: "/api/v1/systemlog/exports/{export_id}",
+    },
+    crate::testing::Route {
+        name: "export.get",
+        method: "GET",
+        template: "/api/v1/systemlog/exports/{export_id}",
+    },
+    crate::testing::Route {
+        name: "export.list",
+        method: "GET",
+        template: "/api/v1/systemlog/exports",
+    },
+    crate::testing::Route {
+        name: "export.list_events",
+        method: "POST",
+        template: "/api/v1/systemlog/exports/{export_id}/events",
+    },
+    crate::testing::Route {
+        name: "export.update",
+        method: "POST",
+        template: "/api/v1/systemlog/exports/{export_id}",
+    },
+    crate::testing::Route {
+        name: "exports_search.search",
+        method: "POST",
+        template: "/api/v1/search/systemlog/exports",
+    },
+    crate::testing::Route {
+        name: "external_client_search.search",
+        method: "POST",
+        template: "/api/v1/search/iam/external_clients",
+    },
+    crate::testing::Route {
+        name: "functions.create_function",
+        method: "POST",
+        template: "/api/v1/functions",
+    },
+    crate::testing::Route {
+        name: "functions.create_tag",
+        method: "POST",
+        template: "/api/v1/functions/{function_id}/tags",
+    },
+    crate::testing::Route {
+        name: "functions.delete_function",
+        method: "DELETE",
+        template: "/api/v1/functions/{id}",
+    },
+    crate::testing::Route {
+        name: "functions.get_function",
+        method: "GET",
+        template: "/api/v1/functions/{id}",
+    },
+    crate::testing::Route {
+        name: "functions.invoke",
+        method: "POST",
+        template: "/api/v1/functions/{function_id}/invoke",
+    },
+    crate::testing::Route {
+        name: "functions.list_commits",
+        method: "GET",
+        template: "/api/v1/functions/{function_id}/commits",
+    },
+    crate::testing::Route {
+        name: "functions.list_functions",
+        method: "GET",
+        template: "/api/v1/functions",
+    },
+    crate::testing::Route {
+        name: "functions.list_tags",
+        method: "GET",
+        template: "/api/v1/functions/{function_id}/tags",
+    },
+    crate::testing::Route {
+        name: "functions.test",
+        method: "POST",
+        template: "/api/v1/functions/{function_id}/test",
+    },
+    crate::testing::Route {
+        name: "functions.update_function",
+        method: "POST",
+        template: "/api/v1/functions/update",
+    },
+    crate::testing::Route {
+        name: "functions_invocation.get",
+        method: "GET",
+        template: "/api/v1/functions/{function_id}/invocations/{id}",
+    },
+    crate::testing::Route {
+        name: "functions_invocation.list",
+        method: "GET",
+        template: "/api/v1/functions/{function_id}/invocations",
+    },
+    crate::testing::Route {
+        name: "functions_invocation_search.search",
+        method: "POST",
+        template: "/api/v1/functions/{function_id}/invocations/search",
+    },
+    crate::testing::Route {
+        name: "functions_search.search",
+        method: "POST",
+        template: "/api/v1/search/functions",
+    },
+    crate::testing::Route {
+        name: "org_domain.list",
+        method: "GET",
+        template: "/api/v1/settings/domains",
+    },
+    crate::testing::Route {
+        name: "org_domain.update",
+        method: "PUT",
+        template: "/api/v1/settings/domains",
+    },
+    crate::testing::Route {
+        name: "org_notification_settings.get",
+        method: "GET",
+        template: "/api/v1/settings/notifications/org",
+    },
+    crate::testing::Route {
+        name: "org_notification_settings.update",
+        method: "POST",
+        template: "/api/v1/settings/notifications/org",
+    },
+    crate::testing::Route {
+        name: "paper_secret.create_external",
+        method: "POST",
+        template: "/api/v1/secrets/external",
+    },
+    crate::testing::Route {
+        name: "paper_secret.create_internal",
+        method: "POST",
+        template: "/api/v1/secrets/internal",
+    },
+    crate::testing::Route {
+        name: "paper_secret.get",
+        method: "GET",
+        template: "/api/v1/secrets/{vault_id}",
+    },
+    crate::testing::Route {
+        name: "paper_secret.get_by_share_code",
+        method: "GET",
+        template: "/api/v1/secrets/code/{share_code}",
+    },
+    crate::testing::Route {
+        name: "paper_secret.get_content",
+        method: "POST",
+        template: "/api/v1/secrets/{vault_id}/view",
+    },
+    crate::testing::Route {
+        name: "paper_secret.revoke",
+        method: "DELETE",
+        template: "/api/v1/secrets/{vault_id}",
+    },
+    crate::testing::Route {
+        name: "paper_secret.search_audit_events",
+        method: "POST",
+        template: "/api/v1/search/secrets/audit_events",
+    },
+    crate::testing::Route {
+        name: "paper_secret.search_my_secrets",
+        method: "POST",
+        template: "/api/v1/search/secrets/mine",
+    },
+    crate::testing::Route {
+        name: "paper_secret.set_text_content",
+        method: "POST",
+        template: "/api/v1/secrets/{vault_id}/content",
+    },
+    crate::testing::Route {
+        name: "paper_secret_admin.get",
+        method: "GET",
+        template: "/api/v1/secrets_admin/{vault_id}",
+    },
+    crate::testing::Route {
+        name: "paper_secret_admin.revoke",
+        method: "DELETE",
+        template: "/api/v1/secrets_admin/{vault_id}",
+    },
+    crate::testing::Route {
+        name: "paper_secret_admin.search",
+        method: "POST",
+        template: "/api/v1/search/secrets_admin",
+    },
+    crate::testing::Route {
+        name: "paper_secret_admin.search_audit_events",
+        method: "POST",
+        template: "/api/v1/search/secrets_admin/audit_events",
+    },
+    crate::testing::Route {
+        name: "personal_client.create",
+        method: "POST",
+        template: "/api/v1/iam/personal_clients",
+    },
+    crate::testing::Route {
+        name: "personal_client.delete",
+        method: "DELETE",
+        template: "/api/v1/iam/personal_clients/{id}",
+    },
+    crate::testing::Route {
+        name: "personal_client.get",
+        method: "GET",
+        template: "/api/v1/iam/personal_clients/{id}",
+    },
+    crate::testing::Route {
+        name: "personal_client.list",
+        method: "GET",
+        template: "/api/v1/iam/personal_clients",
+    },
+    crate::testing::Route {
+        name: "personal_client.update",
+        method: "POST",
+        template: "/api/v1/iam/personal_clients/{id}",
+    },
+    crate::testing::Route {
+        name: "personal_client_search.search",
+        method: "POST",
+        template: "/api/v1/search/iam/personal_clients",
+    },
+    crate::testing::Route {
+        name: "policies.create",
+        method: "POST",
+        template: "/api/v1/policies",
+    },
+    crate::testing::Route {
+        name: "policies.delete",
+        method: "DELETE",
+        template: "/api/v1/policies/{id}",
+    },
+    crate::testing::Route {
+        name: "policies.get",
+        method: "GET",
+        template: "/api/v1/policies/{id}",
+    },
+    crate::testing::Route {
+        name: "policies.list",
+        method: "GET",
+        template: "/api/v1/policies",
+    },
+    crate::testing::Route {
+        name: "policies.update",
+        method: "POST",
+        template: "/api/v1/policies/{id}",
+    },
+    crate::testing::Route {
+        name: "policy_search.search",
+        method: "POST",
+        template: "/api/v1/search/policies",
+    },
+    crate::testing::Route {
+        name: "policy_validate.validate_cel",
+        method: "POST",
+        template: "/api/v1/policies/validate/cel",
+    },
+    crate::testing::Route {
+        name: "principal.create",
+        method: "POST",
+        template: "/api/v1/service_principals",
+    },
+    crate::testing::Route {
+        name: "principal.create_credential",
+        method: "POST",
+        template: "/api/v1/service_principals/{service_principal_id}/credentials",
+    },
+    crate::testing::Route {
+        name: "principal.delete",
+        method: "DELETE",
+        template: "/api/v1/service_principals/{id}",
+    },
+    crate::testing::Route {
+        name: "principal.get",
+        method: "GET",
+        template: "/api/v1/service_principals/{id}",
+    },
+    crate::testing::Route {
+        name: "principal.get_credential",
+        method: "GET",
+        template: "/api/v1/service_principals/{service_principal_id}/credentials/{id}",
+    },
+    crate::testing::Route {
+        name: "principal.list",
+        method: "GET",
+        template: "/api/v1/service_principals",
+    },
+    crate::testing::Route {
+        name: "principal.list_credentials",
+        method: "GET",
+        template: "/api/v1/service_principals/{service_principal_id}/credentials",
+    },
+    crate::testing::Route {
+        name: "principal.revoke_credential",
+        method: "DELETE",
+        template: "/api/v1/service_principals/{service_principal_id}/credentials/{id}",
+    },
+    crate::testing::Route {
+        name: "principal.update",
+        method: "PATCH",
+        template: "/api/v1/service_principals/{id}",
+    },
+    crate::testing::Route {
+        name: "principal.update_credential",
+        method: "PATCH",
+        template: "/api/v1/service_principals/{service_principal_id}/credentials/{id}",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.add_access_entitlements",
+        method: "POST",
+        template: "/api/v1/catalogs/{catalog_id}/visibility_bindings",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.add_app_entitlements",
+        method: "POST",
+        template: "/api/v1/catalogs/{catalog_id}/requestable_entries",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.create",
+        method: "POST",
+        template: "/api/v1/catalogs",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.create_bundle_automation",
+        method: "POST",
+        template: "/api/v1/catalogs/{request_catalog_id}/bundle_automation/create",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.create_requestable_entry",
+        method: "PUT",
+        template: "/api/v1/catalogs/{catalog_id}/requestable_entries/{app_id}/{entitlement_id}",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.delete",
+        method: "DELETE",
+        template: "/api/v1/catalogs/{id}",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.delete_bundle_automation",
+        method: "DELETE",
+        template: "/api/v1/catalogs/{request_catalog_id}/bundle_automation",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.delete_requestable_entry",
+        method: "DELETE",
+        template: "/api/v1/catalogs/{catalog_id}/requestable_entries/{app_id}/{entitlement_id}",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.force_run_bundle_automation",
+        method: "POST",
+        template: "/api/v1/catalogs/{request_catalog_id}/bundle_automation/run",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.get",
+        method: "GET",
+        template: "/api/v1/catalogs/{id}",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.get_bundle_automation",
+        method: "GET",
+        template: "/api/v1/catalogs/{request_catalog_id}/bundle_automation",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.get_requestable_entry",
+        method: "GET",
+        template: "/api/v1/catalogs/{catalog_id}/requestable_entries/{app_id}/{entitlement_id}",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.list",
+        method: "GET",
+        template: "/api/v1/catalogs",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.list_all_entitlement_ids_per_app",
+        method: "GET",
+        template: "/api/v1/catalogs/{catalog_id}/requestable_entitlementIDs",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.list_entitlements_for_access",
+        method: "GET",
+        template: "/api/v1/catalogs/{catalog_id}/visibility_entitlements",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.list_entitlements_per_catalog",
+        method: "GET",
+        template: "/api/v1/catalogs/{catalog_id}/requestable_entitlements",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.remove_access_entitlements",
+        method: "DELETE",
+        template: "/api/v1/catalogs/{catalog_id}/visibility_bindings",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.remove_app_entitlements",
+        method: "DELETE",
+        template: "/api/v1/catalogs/{catalog_id}/requestable_entries",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.resume_paused_bundle_automation",
+        method: "POST",
+        template: "/api/v1/catalogs/{request_catalog_id}/bundle_automation/resume",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.set_bundle_automation",
+        method: "POST",
+        template: "/api/v1/catalogs/{request_catalog_id}/bundle_automation",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.update",
+        method: "POST",
+        template: "/api/v1/catalogs/{id}",
+    },
+    crate::testing::Route {
+        name: "request_catalog_management.update_app_entitlements",
+        method: "POST",
+        template: "/api/v1/catalogs/{catalog_id}/requestable_entitlements/update",
+    },
+    crate::testing::Route {
+        name: "request_catalog_search.search_entitlements",
+        method: "POST",
+        template: "/api/v1/search/request_catalog/entitlements",
+    },
+    crate::testing::Route {
+        name: "request_schema.create",
+        method: "POST",
+        template: "/api/v1/request_schemas",
+    },
+    crate::testing::Route {
+        name: "request_schema.create_entitlement_binding",
+        method: "POST",
+        template: "/api/v1/request_schema_entitlement_binding",
+    },
+    crate::testing::Route {
+        name: "request_schema.delete",
+        method: "DELETE",
+        template: "/api/v1/request_schemas/{request_schema_id}",
+    },
+    crate::testing::Route {
+        name: "request_schema.find_binding_for_app_entitlement",
+        method: "PUT",
+        template: "/api/v1/request_schema_entitlement_binding",
+    },
+    crate::testing::Route {
+        name: "request_schema.get",
+        method: "GET",
+        template: "/api/v1/request_schemas/{request_schema_id}",
+    },
+    crate::testing::Route {
+        name: "request_schema.remove_entitlement_binding",
+        method: "DELETE",
+        template: "/api/v1/request_schema_entitlement_binding",
+    },
+    crate::testing::Route {
+        name: "request_schema.update",
+        method: "POST",
+        template: "/api/v1/request_schemas/{request_schema_id}",
+    },
+    crate::testing::Route {
+        name: "roles.get",
+        method: "GET",
+        template: "/api/v1/iam/roles/{role_id}",
+    },
+    crate::testing::Route {
+        name: "roles.list",
+        method: "GET",
+        template: "/api/v1/iam/roles",
+    },
+    crate::testing::Route {
+        name: "roles.update",
+        method: "POST",
+        template: "/api/v1/iam/roles/{role_id}",
+    },
+    crate::testing::Route {
+        name: "session_settings.get",
+        method: "GET",
+        template: "/api/v1/settings/session",
+    },
+    crate::testing::Route {
+        name: "session_settings.test_source_ip",
+        method: "POST",
+        template: "/api/v1/settings/session/test-source-ip",
+    },
+    crate::testing::Route {
+        name: "session_settings.update",
+        method: "POST",
+        template: "/api/v1/settings/session",
+    },
+    crate::testing::Route {
+        name: "step_up_provider.create",
+        method: "POST",
+        template: "/api/v1/step-up/providers",
+    },
+    crate::testing::Route {
+        name: "step_up_provider.delete",
+        method: "DELETE",
+        template: "/api/v1/step-up/providers/{id}",
+    },
+    crate::testing::Route {
+        name: "step_up_provider.get",
+        method: "GET",
+        template: "/api/v1/step-up/providers/{id}",
+    },
+    crate::testing::Route {
+        name: "step_up_provider.list",
+        method: "GET",
+        template: "/api/v1/step-up/providers",
+    },
+    crate::testing::Route {
+        name: "step_up_provider.search",
+        method: "POST",
+        template: "/api/v1/search/step-up/providers",
+    },
+    crate::testing::Route {
+        name: "step_up_provider.test",
+        method: "POST",
+        template: "/api/v1/step-up/providers/{id}/test",
+    },
+    crate::testing::Route {
+        name: "step_up_provider.update",
+        method: "POST",
+        template: "/api/v1/step-up/providers/{id}",
+    },
+    crate::testing::Route {
+        name: "step_up_provider.update_secret",
+        method: "POST",
+        template: "/api/v1/step-up/providers/{id}/secret",
+    },
+    crate::testing::Route {
+        name: "step_up_transaction.get",
+        method: "GET",
+        template: "/api/v1/step-up/transactions/{id}",
+    },
+    crate::testing::Route {
+        name: "step_up_transaction.search",
+        method: "POST",
+        template: "/api/v1/search/step-up/transactions",
+    },
+    crate::testing::Route {
+        name: "system_log.list_events",
+        method: "POST",
+        template: "/api/v1/systemlog/events",
+    },
+    crate::testing::Route {
+        name: "task.create_grant_task",
+        method: "POST",
+        template: "/api/v1/task/grant",
+    },
+    crate::testing::Route {
+        name: "task.create_offboarding_task",
+        method: "POST",
+        template: "/api/v1/task/offboarding",
+    },
+    crate::testing::Route {
+        name: "task.create_revoke_task",
+        method: "POST",
+        template: "/api/v1/task/revoke",
+    },
+    crate::testing::Route {
+        name: "task.get",
+        method: "GET",
+        template: "/api/v1/tasks/{id}",
+    },
+    crate::testing::Route {
+        name: "task_actions.approve",
+        method: "POST",
+        template: "/api/v1/tasks/{task_id}/action/approve",
+    },
+    crate::testing::Route {
+        name: "task_actions.approve_with_step_up",
+        method: "POST",
+        template: "/api/v1/tasks/{task_id}/action/approve-with-step-up",
+    },
+    crate::testing::Route {
+        name: "task_actions.close",
+        method: "POST",
+        template: "/api/v1/tasks/{task_id}/action/close",
+    },
+    crate::testing::Route {
+        name: "task_actions.comment",
+        method: "POST",
+        template: "/api/v1/tasks/{task_id}/action/comment",
+    },
+    crate::testing::Route {
+        name: "task_actions.deny",
+        method: "POST",
+        template: "/api/v1/tasks/{task_id}/action/deny",
+    },
+    crate::testing::Route {
+        name: "task_actions.escalate_to_emergency_access",
+        method: "POST",
+        template: "/api/v1/tasks/{task_id}/action/escalate",
+    },
+    crate::testing::Route {
+        name: "task_actions.hard_reset",
+        method: "POST",
+        template: "/api/v1/tasks/{task_id}/action/reset",
+    },
+    crate::testing::Route {
+        name: "task_actions.process_now",
+        method: "POST",
+        template: "/api/v1/tasks/{task_id}/action/process",
+    },
+    crate::testing::Route {
+        name: "task_actions.reassign",
+        method: "POST",
+        template: "/api/v1/tasks/{task_id}/action/reassign",
+    },
+    crate::testing::Route {
+        name: "task_actions.restart",
+        method: "POST",
+        template: "/api/v1/tasks/{task_id}/action/restart",
+    },
+    crate::testing::Route {
+        name: "task_actions.skip_step",
+        method: "POST",
+        template: "/api/v1/tasks/{task_id}/action/skip-step",
+    },
+    crate::testing::Route {
+        name: "task_actions.update_grant_duration",
+        method: "POST",
+        template: "/api/v1/tasks/{task_id}/action/update-grant-duration",
+    },
+    crate::testing::Route {
+        name: "task_actions.update_request_data",
+        method: "POST",
+        template: "/api/v1/tasks/{task_id}/action/update-request-data",
+    },
+    crate::testing::Route {
+        name: "task_audit.list",
+        method: "POST",
+        template: "/api/v1/task/audits",
+    },
+    crate::testing::Route {
+        name: "task_search.search",
+        method: "POST",
+        template: "/api/v1/search/tasks",
+    },
+    crate::testing::Route {
+        name: "user.get",
+        method: "GET",
+        template: "/api/v1/users/{id}",
+    },
+    crate::testing::Route {
+        name: "user.get_user_profile_types",
+        method: "GET",
+        template: "/api/v1/users/{user_id}/profile-types",
+    },
+    crate::testing::Route {
+        name: "user.list",
+        method: "GET",
+        template: "/api/v1/users",
+    },
+    crate::testing::Route {
+        name: "user.set_expiring_user_delegation_binding_by_admin",
+        method: "POST",
+        template: "/api/v1/users/{user_id}/set-delegation-by-admin",
+    },
+    crate::testing::Route {
+        name: "user_notification_settings.get",
+        method: "GET",
+        template: "/api/v1/settings/notifications/user",
+    },
+    crate::testing::Route {
+        name: "user_notification_settings.update",
+        method: "POST",
+        template: "/api/v1/settings/notifications/user",
+    },
+    crate::testing::Route {
+        name: "user_search.search",
+        method: "POST",
+        template: "/api/v1/search/users",
+    },
+    crate::testing::Route {
+        name: "vault.create",
+        method: "POST",
+        template: "/api/v1/vaults",
+    },
+    crate::testing::Route {
+        name: "vault.delete",
+        method: "DELETE",
+        template: "/api/v1/vaults/{id}",
+    },
+    crate::testing::Route {
+        name: "vault.get",
+        method: "GET",
+        template: "/api/v1/vaults/{id}",
+    },
+    crate::testing::Route {
+        name: "vault.update",
+        method: "POST",
+        template: "/api/v1/vaults/{id}",
+    },
+    crate::testing::Route {
+        name: "webhooks.create",
+        method: "POST",
+        template: "/api/v1/webhooks",
+    },
+    crate::testing::Route {
+        name: "webhooks.delete",
+        method: "DELETE",
+        template: "/api/v1/webhooks/{id}",
+    },
+    crate::testing::Route {
+        name: "webhooks.get",
+        method: "GET",
+        template: "/api/v1/webhooks/{id}",
+    },
+    crate::testing::Route {
+        name: "webhooks.list",
+        method: "GET",
+        template: "/api/v1/webhooks",
+    },
+    crate::testing::Route {
+        name: "webhooks.test",
+        method: "POST",
+        template: "/api/v1/webhooks/{id}/test",
+    },
+    crate::testing::Route {
+        name: "webhooks.update",
+        method: "POST",
+        template: "/api/v1/webhooks/{id}",
+    },
+    crate::testing::Route {
+        name: "webhooks_search.search",
+        method: "POST",
+        template: "/api/v1/search/webhooks",
+    },
+    crate::testing::Route {
+        name: "workload_federation.create_provider",
+        method: "POST",
+        template: "/api/v1/workload_federation/providers",
+    },
+    crate::testing::Route {
+        name: "workload_federation.create_trust",
+        method: "POST",
+        template: "/api/v1/service_principals/{service_principal_id}/trusts",
+    },
+    crate::testing::Route {
+        name: "workload_federation.delete_provider",
+        method: "DELETE",
+        template: "/api/v1/workload_federation/providers/{id}",
+    },
+    crate::testing::Route {
+        name: "workload_federation.delete_trust",
+        method: "DELETE",
+        template: "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}",
+    },
+    crate::testing::Route {
+        name: "workload_federation.get_provider",
+        method: "GET",
+        template: "/api/v1/workload_federation/providers/{id}",
+    },
+    crate::testing::Route {
+        name: "workload_federation.get_trust",
+        method: "GET",
+        template: "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}",
+    },
+    crate::testing::Route {
+        name: "workload_federation.list_providers",
+        method: "GET",
+        template: "/api/v1/workload_federation/providers",
+    },
+    crate::testing::Route {
+        name: "workload_federation.list_trusts",
+        method: "GET",
+        template: "/api/v1/service_principals/{service_principal_id}/trusts",
+    },
+    crate::testing::Route {
+        name: "workload_federation.search_trusts",
+        method: "POST",
+        template: "/api/v1/search/workload_federation_trusts",
+    },
+    crate::testing::Route {
+        name: "workload_federation.test_cel",
+        method: "POST",
+        template: "/api/v1/workload_federation/test-cel",
+    },
+    crate::testing::Route {
+        name: "workload_federation.test_token",
+        method: "POST",
+        template: "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}/test",
+    },
+    crate::testing::Route {
+        name: "workload_federation.update_provider",
+        method: "PATCH",
+        template: "/api/v1/workload_federation/providers/{id}",
+    },
+    crate::testing::Route {
+        name: "workload_federation.update_trust",
+        method: "PATCH",
+        template: "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}",
+    },
+];

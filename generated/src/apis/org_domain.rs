@@ -164,3 +164,34 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `OrgDomain` operations, one method per method of [`OrgDomainApi`], with the same arguments: `mock.org_domain()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct OrgDomainMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> OrgDomainMock<'a> {
+    /// Expects [`OrgDomainApi::list`] with these arguments.
+    pub fn list(&self) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().org_domain().list())
+    }
+
+    /// Expects [`OrgDomainApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        body: crate::models::UpdateOrgDomainRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().org_domain().update(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `OrgDomain` operations.
+    pub fn org_domain(&self) -> OrgDomainMock<'_> {
+        OrgDomainMock { mock: self }
+    }
+}

@@ -112,3 +112,36 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `OrgNotificationSettings` operations, one method per method of [`OrgNotificationSettingsApi`], with the same arguments: `mock.org_notification_settings()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct OrgNotificationSettingsMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> OrgNotificationSettingsMock<'a> {
+    /// Expects [`OrgNotificationSettingsApi::get`] with these arguments.
+    pub fn get(&self) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().org_notification_settings().get())
+    }
+
+    /// Expects [`OrgNotificationSettingsApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        body: crate::models::UpdateOrgNotificationSettingsRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().org_notification_settings().update(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `OrgNotificationSettings` operations.
+    pub fn org_notification_settings(&self) -> OrgNotificationSettingsMock<'_> {
+        OrgNotificationSettingsMock {
+            mock: self,
+        }
+    }
+}

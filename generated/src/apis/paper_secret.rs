@@ -561,3 +561,96 @@ impl crate::Operation for SetTextContent {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `PaperSecret` operations, one method per method of [`PaperSecretApi`], with the same arguments: `mock.paper_secret()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct PaperSecretMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> PaperSecretMock<'a> {
+    /// Expects [`PaperSecretApi::create_external`] with these arguments.
+    pub fn create_external(
+        &self,
+        body: crate::models::PaperSecretServiceCreateExternalRequest,
+    ) -> crate::testing::Expectation<'a, CreateExternal> {
+        self.mock.expect(self.mock.calls().paper_secret().create_external(body))
+    }
+
+    /// Expects [`PaperSecretApi::create_internal`] with these arguments.
+    pub fn create_internal(
+        &self,
+        body: crate::models::PaperSecretServiceCreateInternalRequest,
+    ) -> crate::testing::Expectation<'a, CreateInternal> {
+        self.mock.expect(self.mock.calls().paper_secret().create_internal(body))
+    }
+
+    /// Expects [`PaperSecretApi::get`] with these arguments.
+    pub fn get(
+        &self,
+        vault_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().paper_secret().get(vault_id))
+    }
+
+    /// Expects [`PaperSecretApi::get_by_share_code`] with these arguments.
+    pub fn get_by_share_code(
+        &self,
+        share_code: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetByShareCode> {
+        self.mock.expect(self.mock.calls().paper_secret().get_by_share_code(share_code))
+    }
+
+    /// Expects [`PaperSecretApi::get_content`] with these arguments.
+    pub fn get_content(
+        &self,
+        vault_id: impl Into<String>,
+        body: crate::models::PaperSecretServiceGetContentRequest,
+    ) -> crate::testing::Expectation<'a, GetContent> {
+        self.mock.expect(self.mock.calls().paper_secret().get_content(vault_id, body))
+    }
+
+    /// Expects [`PaperSecretApi::revoke`] with these arguments.
+    pub fn revoke(
+        &self,
+        vault_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Revoke> {
+        self.mock.expect(self.mock.calls().paper_secret().revoke(vault_id))
+    }
+
+    /// Expects [`PaperSecretApi::search_audit_events`] with these arguments.
+    pub fn search_audit_events(
+        &self,
+        body: crate::models::PaperSecretServiceSearchAuditEventsRequest,
+    ) -> crate::testing::Expectation<'a, SearchAuditEvents> {
+        self.mock.expect(self.mock.calls().paper_secret().search_audit_events(body))
+    }
+
+    /// Expects [`PaperSecretApi::search_my_secrets`] with these arguments.
+    pub fn search_my_secrets(
+        &self,
+        body: crate::models::PaperSecretServiceSearchMySecretsRequest,
+    ) -> crate::testing::Expectation<'a, SearchMySecrets> {
+        self.mock.expect(self.mock.calls().paper_secret().search_my_secrets(body))
+    }
+
+    /// Expects [`PaperSecretApi::set_text_content`] with these arguments.
+    pub fn set_text_content(
+        &self,
+        vault_id: impl Into<String>,
+        body: crate::models::PaperSecretServiceSetTextContentRequest,
+    ) -> crate::testing::Expectation<'a, SetTextContent> {
+        self.mock
+            .expect(self.mock.calls().paper_secret().set_text_content(vault_id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `PaperSecret` operations.
+    pub fn paper_secret(&self) -> PaperSecretMock<'_> {
+        PaperSecretMock { mock: self }
+    }
+}

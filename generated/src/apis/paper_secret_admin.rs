@@ -263,3 +263,54 @@ impl crate::Paginated for SearchAuditEvents {
         page.list
     }
 }
+
+/// Expectations of the `PaperSecretAdmin` operations, one method per method of [`PaperSecretAdminApi`], with the same arguments: `mock.paper_secret_admin()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct PaperSecretAdminMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> PaperSecretAdminMock<'a> {
+    /// Expects [`PaperSecretAdminApi::get`] with these arguments.
+    pub fn get(
+        &self,
+        vault_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().paper_secret_admin().get(vault_id))
+    }
+
+    /// Expects [`PaperSecretAdminApi::revoke`] with these arguments.
+    pub fn revoke(
+        &self,
+        vault_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Revoke> {
+        self.mock.expect(self.mock.calls().paper_secret_admin().revoke(vault_id))
+    }
+
+    /// Expects [`PaperSecretAdminApi::search`] with these arguments.
+    pub fn search(
+        &self,
+        body: crate::models::PaperSecretAdminServiceSearchRequest,
+    ) -> crate::testing::Expectation<'a, Search> {
+        self.mock.expect(self.mock.calls().paper_secret_admin().search(body))
+    }
+
+    /// Expects [`PaperSecretAdminApi::search_audit_events`] with these arguments.
+    pub fn search_audit_events(
+        &self,
+        body: crate::models::PaperSecretAdminServiceSearchAuditEventsRequest,
+    ) -> crate::testing::Expectation<'a, SearchAuditEvents> {
+        self.mock
+            .expect(self.mock.calls().paper_secret_admin().search_audit_events(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `PaperSecretAdmin` operations.
+    pub fn paper_secret_admin(&self) -> PaperSecretAdminMock<'_> {
+        PaperSecretAdminMock { mock: self }
+    }
+}

@@ -260,3 +260,56 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `PersonalClient` operations, one method per method of [`PersonalClientApi`], with the same arguments: `mock.personal_client()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct PersonalClientMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> PersonalClientMock<'a> {
+    /// Expects [`PersonalClientApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        body: crate::models::PersonalClientServiceCreateRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock.expect(self.mock.calls().personal_client().create(body))
+    }
+
+    /// Expects [`PersonalClientApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().personal_client().delete(id))
+    }
+
+    /// Expects [`PersonalClientApi::get`] with these arguments.
+    pub fn get(&self, id: impl Into<String>) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().personal_client().get(id))
+    }
+
+    /// Expects [`PersonalClientApi::list`] with these arguments.
+    pub fn list(&self) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().personal_client().list())
+    }
+
+    /// Expects [`PersonalClientApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::PersonalClientServiceUpdateRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().personal_client().update(id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `PersonalClient` operations.
+    pub fn personal_client(&self) -> PersonalClientMock<'_> {
+        PersonalClientMock { mock: self }
+    }
+}

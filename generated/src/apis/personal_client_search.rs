@@ -89,3 +89,31 @@ impl crate::Paginated for Search {
         page.list
     }
 }
+
+/// Expectations of the `PersonalClientSearch` operations, one method per method of [`PersonalClientSearchApi`], with the same arguments: `mock.personal_client_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct PersonalClientSearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> PersonalClientSearchMock<'a> {
+    /// Expects [`PersonalClientSearchApi::search`] with these arguments.
+    pub fn search(
+        &self,
+        body: crate::models::PersonalClientSearchServiceSearchRequest,
+    ) -> crate::testing::Expectation<'a, Search> {
+        self.mock.expect(self.mock.calls().personal_client_search().search(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `PersonalClientSearch` operations.
+    pub fn personal_client_search(&self) -> PersonalClientSearchMock<'_> {
+        PersonalClientSearchMock {
+            mock: self,
+        }
+    }
+}

@@ -310,3 +310,56 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `Policies` operations, one method per method of [`PoliciesApi`], with the same arguments: `mock.policies()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct PoliciesMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> PoliciesMock<'a> {
+    /// Expects [`PoliciesApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        body: crate::models::CreatePolicyRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock.expect(self.mock.calls().policies().create(body))
+    }
+
+    /// Expects [`PoliciesApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().policies().delete(id))
+    }
+
+    /// Expects [`PoliciesApi::get`] with these arguments.
+    pub fn get(&self, id: impl Into<String>) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().policies().get(id))
+    }
+
+    /// Expects [`PoliciesApi::list`] with these arguments.
+    pub fn list(&self) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().policies().list())
+    }
+
+    /// Expects [`PoliciesApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::UpdatePolicyRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().policies().update(id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `Policies` operations.
+    pub fn policies(&self) -> PoliciesMock<'_> {
+        PoliciesMock { mock: self }
+    }
+}

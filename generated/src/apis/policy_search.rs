@@ -87,3 +87,29 @@ impl crate::Paginated for Search {
         page.list
     }
 }
+
+/// Expectations of the `PolicySearch` operations, one method per method of [`PolicySearchApi`], with the same arguments: `mock.policy_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct PolicySearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> PolicySearchMock<'a> {
+    /// Expects [`PolicySearchApi::search`] with these arguments.
+    pub fn search(
+        &self,
+        body: crate::models::SearchPoliciesRequest,
+    ) -> crate::testing::Expectation<'a, Search> {
+        self.mock.expect(self.mock.calls().policy_search().search(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `PolicySearch` operations.
+    pub fn policy_search(&self) -> PolicySearchMock<'_> {
+        PolicySearchMock { mock: self }
+    }
+}

@@ -69,3 +69,29 @@ impl crate::Operation for ValidateCel {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `PolicyValidate` operations, one method per method of [`PolicyValidateApi`], with the same arguments: `mock.policy_validate()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct PolicyValidateMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> PolicyValidateMock<'a> {
+    /// Expects [`PolicyValidateApi::validate_cel`] with these arguments.
+    pub fn validate_cel(
+        &self,
+        body: crate::models::PolicyEditorValidateRequest,
+    ) -> crate::testing::Expectation<'a, ValidateCel> {
+        self.mock.expect(self.mock.calls().policy_validate().validate_cel(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `PolicyValidate` operations.
+    pub fn policy_validate(&self) -> PolicyValidateMock<'_> {
+        PolicyValidateMock { mock: self }
+    }
+}

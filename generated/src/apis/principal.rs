@@ -603,3 +603,122 @@ impl crate::Operation for UpdateCredential {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `Principal` operations, one method per method of [`PrincipalApi`], with the same arguments: `mock.principal()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct PrincipalMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> PrincipalMock<'a> {
+    /// Expects [`PrincipalApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        body: crate::models::ServicePrincipalServiceCreateRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock.expect(self.mock.calls().principal().create(body))
+    }
+
+    /// Expects [`PrincipalApi::create_credential`] with these arguments.
+    pub fn create_credential(
+        &self,
+        service_principal_id: impl Into<String>,
+        body: crate::models::ServicePrincipalServiceCreateCredentialRequest,
+    ) -> crate::testing::Expectation<'a, CreateCredential> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .principal()
+                    .create_credential(service_principal_id, body),
+            )
+    }
+
+    /// Expects [`PrincipalApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().principal().delete(id))
+    }
+
+    /// Expects [`PrincipalApi::get`] with these arguments.
+    pub fn get(&self, id: impl Into<String>) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().principal().get(id))
+    }
+
+    /// Expects [`PrincipalApi::get_credential`] with these arguments.
+    pub fn get_credential(
+        &self,
+        service_principal_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetCredential> {
+        self.mock
+            .expect(
+                self.mock.calls().principal().get_credential(service_principal_id, id),
+            )
+    }
+
+    /// Expects [`PrincipalApi::list`] with these arguments.
+    pub fn list(&self) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().principal().list())
+    }
+
+    /// Expects [`PrincipalApi::list_credentials`] with these arguments.
+    pub fn list_credentials(
+        &self,
+        service_principal_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListCredentials> {
+        self.mock
+            .expect(self.mock.calls().principal().list_credentials(service_principal_id))
+    }
+
+    /// Expects [`PrincipalApi::revoke_credential`] with these arguments.
+    pub fn revoke_credential(
+        &self,
+        service_principal_id: impl Into<String>,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, RevokeCredential> {
+        self.mock
+            .expect(
+                self.mock.calls().principal().revoke_credential(service_principal_id, id),
+            )
+    }
+
+    /// Expects [`PrincipalApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::ServicePrincipalServiceUpdateRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().principal().update(id, body))
+    }
+
+    /// Expects [`PrincipalApi::update_credential`] with these arguments.
+    pub fn update_credential(
+        &self,
+        service_principal_id: impl Into<String>,
+        id: impl Into<String>,
+        body: crate::models::ServicePrincipalServiceUpdateCredentialRequest,
+    ) -> crate::testing::Expectation<'a, UpdateCredential> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .principal()
+                    .update_credential(service_principal_id, id, body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `Principal` operations.
+    pub fn principal(&self) -> PrincipalMock<'_> {
+        PrincipalMock { mock: self }
+    }
+}

@@ -1512,3 +1512,328 @@ impl crate::Operation for UpdateAppEntitlements {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `RequestCatalogManagement` operations, one method per method of [`RequestCatalogManagementApi`], with the same arguments: `mock.request_catalog_management()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct RequestCatalogManagementMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> RequestCatalogManagementMock<'a> {
+    /// Expects [`RequestCatalogManagementApi::add_access_entitlements`] with these arguments.
+    pub fn add_access_entitlements(
+        &self,
+        catalog_id: impl Into<String>,
+        body: crate::models::RequestCatalogManagementServiceAddAccessEntitlementsRequest,
+    ) -> crate::testing::Expectation<'a, AddAccessEntitlements> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .add_access_entitlements(catalog_id, body),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::add_app_entitlements`] with these arguments.
+    pub fn add_app_entitlements(
+        &self,
+        catalog_id: impl Into<String>,
+        body: crate::models::RequestCatalogManagementServiceAddAppEntitlementsRequest,
+    ) -> crate::testing::Expectation<'a, AddAppEntitlements> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .add_app_entitlements(catalog_id, body),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        body: crate::models::RequestCatalogManagementServiceCreateRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock.expect(self.mock.calls().request_catalog_management().create(body))
+    }
+
+    /// Expects [`RequestCatalogManagementApi::create_bundle_automation`] with these arguments.
+    pub fn create_bundle_automation(
+        &self,
+        request_catalog_id: impl Into<String>,
+        body: crate::models::CreateBundleAutomationRequest,
+    ) -> crate::testing::Expectation<'a, CreateBundleAutomation> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .create_bundle_automation(request_catalog_id, body),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::create_requestable_entry`] with these arguments.
+    pub fn create_requestable_entry(
+        &self,
+        catalog_id: impl Into<String>,
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+        body: crate::models::RequestCatalogManagementServiceCreateRequestableEntryRequest,
+    ) -> crate::testing::Expectation<'a, CreateRequestableEntry> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .create_requestable_entry(catalog_id, app_id, entitlement_id, body),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().request_catalog_management().delete(id))
+    }
+
+    /// Expects [`RequestCatalogManagementApi::delete_bundle_automation`] with these arguments.
+    pub fn delete_bundle_automation(
+        &self,
+        request_catalog_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, DeleteBundleAutomation> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .delete_bundle_automation(request_catalog_id),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::delete_requestable_entry`] with these arguments.
+    pub fn delete_requestable_entry(
+        &self,
+        catalog_id: impl Into<String>,
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, DeleteRequestableEntry> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .delete_requestable_entry(catalog_id, app_id, entitlement_id),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::force_run_bundle_automation`] with these arguments.
+    pub fn force_run_bundle_automation(
+        &self,
+        request_catalog_id: impl Into<String>,
+        body: crate::models::ForceRunBundleAutomationRequest,
+    ) -> crate::testing::Expectation<'a, ForceRunBundleAutomation> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .force_run_bundle_automation(request_catalog_id, body),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::get`] with these arguments.
+    pub fn get(&self, id: impl Into<String>) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().request_catalog_management().get(id))
+    }
+
+    /// Expects [`RequestCatalogManagementApi::get_bundle_automation`] with these arguments.
+    pub fn get_bundle_automation(
+        &self,
+        request_catalog_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetBundleAutomation> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .get_bundle_automation(request_catalog_id),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::get_requestable_entry`] with these arguments.
+    pub fn get_requestable_entry(
+        &self,
+        catalog_id: impl Into<String>,
+        app_id: impl Into<String>,
+        entitlement_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetRequestableEntry> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .get_requestable_entry(catalog_id, app_id, entitlement_id),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::list`] with these arguments.
+    pub fn list(&self) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().request_catalog_management().list())
+    }
+
+    /// Expects [`RequestCatalogManagementApi::list_all_entitlement_ids_per_app`] with these arguments.
+    pub fn list_all_entitlement_ids_per_app(
+        &self,
+        catalog_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListAllEntitlementIdsPerApp> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .list_all_entitlement_ids_per_app(catalog_id),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::list_entitlements_for_access`] with these arguments.
+    pub fn list_entitlements_for_access(
+        &self,
+        catalog_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListEntitlementsForAccess> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .list_entitlements_for_access(catalog_id),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::list_entitlements_per_catalog`] with these arguments.
+    pub fn list_entitlements_per_catalog(
+        &self,
+        catalog_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListEntitlementsPerCatalog> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .list_entitlements_per_catalog(catalog_id),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::remove_access_entitlements`] with these arguments.
+    pub fn remove_access_entitlements(
+        &self,
+        catalog_id: impl Into<String>,
+        body: crate::models::RequestCatalogManagementServiceRemoveAccessEntitlementsRequest,
+    ) -> crate::testing::Expectation<'a, RemoveAccessEntitlements> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .remove_access_entitlements(catalog_id, body),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::remove_app_entitlements`] with these arguments.
+    pub fn remove_app_entitlements(
+        &self,
+        catalog_id: impl Into<String>,
+        body: crate::models::RequestCatalogManagementServiceRemoveAppEntitlementsRequest,
+    ) -> crate::testing::Expectation<'a, RemoveAppEntitlements> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .remove_app_entitlements(catalog_id, body),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::resume_paused_bundle_automation`] with these arguments.
+    pub fn resume_paused_bundle_automation(
+        &self,
+        request_catalog_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ResumePausedBundleAutomation> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .resume_paused_bundle_automation(request_catalog_id),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::set_bundle_automation`] with these arguments.
+    pub fn set_bundle_automation(
+        &self,
+        request_catalog_id: impl Into<String>,
+        body: crate::models::SetBundleAutomationRequest,
+    ) -> crate::testing::Expectation<'a, SetBundleAutomation> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .set_bundle_automation(request_catalog_id, body),
+            )
+    }
+
+    /// Expects [`RequestCatalogManagementApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::RequestCatalogManagementServiceUpdateRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().request_catalog_management().update(id, body))
+    }
+
+    /// Expects [`RequestCatalogManagementApi::update_app_entitlements`] with these arguments.
+    pub fn update_app_entitlements(
+        &self,
+        catalog_id: impl Into<String>,
+        body: crate::models::RequestCatalogManagementServiceUpdateAppEntitlementsRequest,
+    ) -> crate::testing::Expectation<'a, UpdateAppEntitlements> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .request_catalog_management()
+                    .update_app_entitlements(catalog_id, body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `RequestCatalogManagement` operations.
+    pub fn request_catalog_management(&self) -> RequestCatalogManagementMock<'_> {
+        RequestCatalogManagementMock {
+            mock: self,
+        }
+    }
+}

@@ -89,3 +89,32 @@ impl crate::Paginated for SearchEntitlements {
         page.list
     }
 }
+
+/// Expectations of the `RequestCatalogSearch` operations, one method per method of [`RequestCatalogSearchApi`], with the same arguments: `mock.request_catalog_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct RequestCatalogSearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> RequestCatalogSearchMock<'a> {
+    /// Expects [`RequestCatalogSearchApi::search_entitlements`] with these arguments.
+    pub fn search_entitlements(
+        &self,
+        body: crate::models::RequestCatalogSearchServiceSearchEntitlementsRequest,
+    ) -> crate::testing::Expectation<'a, SearchEntitlements> {
+        self.mock
+            .expect(self.mock.calls().request_catalog_search().search_entitlements(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `RequestCatalogSearch` operations.
+    pub fn request_catalog_search(&self) -> RequestCatalogSearchMock<'_> {
+        RequestCatalogSearchMock {
+            mock: self,
+        }
+    }
+}

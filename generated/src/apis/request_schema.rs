@@ -408,3 +408,84 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `RequestSchema` operations, one method per method of [`RequestSchemaApi`], with the same arguments: `mock.request_schema()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct RequestSchemaMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> RequestSchemaMock<'a> {
+    /// Expects [`RequestSchemaApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        body: crate::models::RequestSchemaServiceCreateRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock.expect(self.mock.calls().request_schema().create(body))
+    }
+
+    /// Expects [`RequestSchemaApi::create_entitlement_binding`] with these arguments.
+    pub fn create_entitlement_binding(
+        &self,
+        body: crate::models::RequestSchemaServiceCreateEntitlementBindingRequest,
+    ) -> crate::testing::Expectation<'a, CreateEntitlementBinding> {
+        self.mock
+            .expect(self.mock.calls().request_schema().create_entitlement_binding(body))
+    }
+
+    /// Expects [`RequestSchemaApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        request_schema_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().request_schema().delete(request_schema_id))
+    }
+
+    /// Expects [`RequestSchemaApi::find_binding_for_app_entitlement`] with these arguments.
+    pub fn find_binding_for_app_entitlement(
+        &self,
+        body: crate::models::RequestSchemaServiceFindBindingForAppEntitlementRequest,
+    ) -> crate::testing::Expectation<'a, FindBindingForAppEntitlement> {
+        self.mock
+            .expect(
+                self.mock.calls().request_schema().find_binding_for_app_entitlement(body),
+            )
+    }
+
+    /// Expects [`RequestSchemaApi::get`] with these arguments.
+    pub fn get(
+        &self,
+        request_schema_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().request_schema().get(request_schema_id))
+    }
+
+    /// Expects [`RequestSchemaApi::remove_entitlement_binding`] with these arguments.
+    pub fn remove_entitlement_binding(
+        &self,
+        body: crate::models::RequestSchemaServiceRemoveEntitlementBindingRequest,
+    ) -> crate::testing::Expectation<'a, RemoveEntitlementBinding> {
+        self.mock
+            .expect(self.mock.calls().request_schema().remove_entitlement_binding(body))
+    }
+
+    /// Expects [`RequestSchemaApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        request_schema_id: impl Into<String>,
+        body: crate::models::RequestSchemaServiceUpdateRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock
+            .expect(self.mock.calls().request_schema().update(request_schema_id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `RequestSchema` operations.
+    pub fn request_schema(&self) -> RequestSchemaMock<'_> {
+        RequestSchemaMock { mock: self }
+    }
+}

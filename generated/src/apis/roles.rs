@@ -216,3 +216,43 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `Roles` operations, one method per method of [`RolesApi`], with the same arguments: `mock.roles()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct RolesMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> RolesMock<'a> {
+    /// Expects [`RolesApi::get`] with these arguments.
+    pub fn get(
+        &self,
+        role_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().roles().get(role_id))
+    }
+
+    /// Expects [`RolesApi::list`] with these arguments.
+    pub fn list(&self) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().roles().list())
+    }
+
+    /// Expects [`RolesApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        role_id: impl Into<String>,
+        body: crate::models::UpdateRoleRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().roles().update(role_id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `Roles` operations.
+    pub fn roles(&self) -> RolesMock<'_> {
+        RolesMock { mock: self }
+    }
+}

@@ -166,3 +166,42 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `SessionSettings` operations, one method per method of [`SessionSettingsApi`], with the same arguments: `mock.session_settings()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct SessionSettingsMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> SessionSettingsMock<'a> {
+    /// Expects [`SessionSettingsApi::get`] with these arguments.
+    pub fn get(&self) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().session_settings().get())
+    }
+
+    /// Expects [`SessionSettingsApi::test_source_ip`] with these arguments.
+    pub fn test_source_ip(
+        &self,
+        body: crate::models::TestSourceIpRequest,
+    ) -> crate::testing::Expectation<'a, TestSourceIp> {
+        self.mock.expect(self.mock.calls().session_settings().test_source_ip(body))
+    }
+
+    /// Expects [`SessionSettingsApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        body: crate::models::UpdateSessionSettingsRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().session_settings().update(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `SessionSettings` operations.
+    pub fn session_settings(&self) -> SessionSettingsMock<'_> {
+        SessionSettingsMock { mock: self }
+    }
+}

@@ -453,3 +453,78 @@ impl crate::Operation for UpdateSecret {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `StepUpProvider` operations, one method per method of [`StepUpProviderApi`], with the same arguments: `mock.step_up_provider()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct StepUpProviderMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> StepUpProviderMock<'a> {
+    /// Expects [`StepUpProviderApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        body: crate::models::CreateStepUpProviderRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock.expect(self.mock.calls().step_up_provider().create(body))
+    }
+
+    /// Expects [`StepUpProviderApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().step_up_provider().delete(id))
+    }
+
+    /// Expects [`StepUpProviderApi::get`] with these arguments.
+    pub fn get(&self, id: impl Into<String>) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().step_up_provider().get(id))
+    }
+
+    /// Expects [`StepUpProviderApi::list`] with these arguments.
+    pub fn list(&self) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().step_up_provider().list())
+    }
+
+    /// Expects [`StepUpProviderApi::search`] with these arguments.
+    pub fn search(
+        &self,
+        body: crate::models::SearchStepUpProvidersRequest,
+    ) -> crate::testing::Expectation<'a, Search> {
+        self.mock.expect(self.mock.calls().step_up_provider().search(body))
+    }
+
+    /// Expects [`StepUpProviderApi::test`] with these arguments.
+    pub fn test(&self, id: impl Into<String>) -> crate::testing::Expectation<'a, Test> {
+        self.mock.expect(self.mock.calls().step_up_provider().test(id))
+    }
+
+    /// Expects [`StepUpProviderApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::UpdateStepUpProviderRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().step_up_provider().update(id, body))
+    }
+
+    /// Expects [`StepUpProviderApi::update_secret`] with these arguments.
+    pub fn update_secret(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::UpdateStepUpProviderSecretRequest,
+    ) -> crate::testing::Expectation<'a, UpdateSecret> {
+        self.mock.expect(self.mock.calls().step_up_provider().update_secret(id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `StepUpProvider` operations.
+    pub fn step_up_provider(&self) -> StepUpProviderMock<'_> {
+        StepUpProviderMock { mock: self }
+    }
+}

@@ -134,3 +134,36 @@ impl crate::Paginated for Search {
         page.list
     }
 }
+
+/// Expectations of the `StepUpTransaction` operations, one method per method of [`StepUpTransactionApi`], with the same arguments: `mock.step_up_transaction()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct StepUpTransactionMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> StepUpTransactionMock<'a> {
+    /// Expects [`StepUpTransactionApi::get`] with these arguments.
+    pub fn get(&self, id: impl Into<String>) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().step_up_transaction().get(id))
+    }
+
+    /// Expects [`StepUpTransactionApi::search`] with these arguments.
+    pub fn search(
+        &self,
+        body: crate::models::SearchStepUpTransactionsRequest,
+    ) -> crate::testing::Expectation<'a, Search> {
+        self.mock.expect(self.mock.calls().step_up_transaction().search(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `StepUpTransaction` operations.
+    pub fn step_up_transaction(&self) -> StepUpTransactionMock<'_> {
+        StepUpTransactionMock {
+            mock: self,
+        }
+    }
+}

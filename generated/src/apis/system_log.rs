@@ -92,3 +92,29 @@ impl crate::Paginated for ListEvents {
         page.list
     }
 }
+
+/// Expectations of the `SystemLog` operations, one method per method of [`SystemLogApi`], with the same arguments: `mock.system_log()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct SystemLogMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> SystemLogMock<'a> {
+    /// Expects [`SystemLogApi::list_events`] with these arguments.
+    pub fn list_events(
+        &self,
+        body: crate::models::SystemLogServiceListEventsRequest,
+    ) -> crate::testing::Expectation<'a, ListEvents> {
+        self.mock.expect(self.mock.calls().system_log().list_events(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `SystemLog` operations.
+    pub fn system_log(&self) -> SystemLogMock<'_> {
+        SystemLogMock { mock: self }
+    }
+}

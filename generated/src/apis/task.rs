@@ -224,3 +224,50 @@ impl crate::Operation for Get {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `Task` operations, one method per method of [`TaskApi`], with the same arguments: `mock.task()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct TaskMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> TaskMock<'a> {
+    /// Expects [`TaskApi::create_grant_task`] with these arguments.
+    pub fn create_grant_task(
+        &self,
+        body: crate::models::TaskServiceCreateGrantRequest,
+    ) -> crate::testing::Expectation<'a, CreateGrantTask> {
+        self.mock.expect(self.mock.calls().task().create_grant_task(body))
+    }
+
+    /// Expects [`TaskApi::create_offboarding_task`] with these arguments.
+    pub fn create_offboarding_task(
+        &self,
+        body: crate::models::TaskServiceCreateOffboardingRequest,
+    ) -> crate::testing::Expectation<'a, CreateOffboardingTask> {
+        self.mock.expect(self.mock.calls().task().create_offboarding_task(body))
+    }
+
+    /// Expects [`TaskApi::create_revoke_task`] with these arguments.
+    pub fn create_revoke_task(
+        &self,
+        body: crate::models::TaskServiceCreateRevokeRequest,
+    ) -> crate::testing::Expectation<'a, CreateRevokeTask> {
+        self.mock.expect(self.mock.calls().task().create_revoke_task(body))
+    }
+
+    /// Expects [`TaskApi::get`] with these arguments.
+    pub fn get(&self, id: impl Into<String>) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().task().get(id))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `Task` operations.
+    pub fn task(&self) -> TaskMock<'_> {
+        TaskMock { mock: self }
+    }
+}

@@ -834,3 +834,150 @@ impl crate::Operation for UpdateRequestData {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `TaskActions` operations, one method per method of [`TaskActionsApi`], with the same arguments: `mock.task_actions()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct TaskActionsMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> TaskActionsMock<'a> {
+    /// Expects [`TaskActionsApi::approve`] with these arguments.
+    pub fn approve(
+        &self,
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceApproveRequest,
+    ) -> crate::testing::Expectation<'a, Approve> {
+        self.mock.expect(self.mock.calls().task_actions().approve(task_id, body))
+    }
+
+    /// Expects [`TaskActionsApi::approve_with_step_up`] with these arguments.
+    pub fn approve_with_step_up(
+        &self,
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceApproveWithStepUpRequest,
+    ) -> crate::testing::Expectation<'a, ApproveWithStepUp> {
+        self.mock
+            .expect(self.mock.calls().task_actions().approve_with_step_up(task_id, body))
+    }
+
+    /// Expects [`TaskActionsApi::close`] with these arguments.
+    pub fn close(
+        &self,
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceCloseRequest,
+    ) -> crate::testing::Expectation<'a, Close> {
+        self.mock.expect(self.mock.calls().task_actions().close(task_id, body))
+    }
+
+    /// Expects [`TaskActionsApi::comment`] with these arguments.
+    pub fn comment(
+        &self,
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceCommentRequest,
+    ) -> crate::testing::Expectation<'a, Comment> {
+        self.mock.expect(self.mock.calls().task_actions().comment(task_id, body))
+    }
+
+    /// Expects [`TaskActionsApi::deny`] with these arguments.
+    pub fn deny(
+        &self,
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceDenyRequest,
+    ) -> crate::testing::Expectation<'a, Deny> {
+        self.mock.expect(self.mock.calls().task_actions().deny(task_id, body))
+    }
+
+    /// Expects [`TaskActionsApi::escalate_to_emergency_access`] with these arguments.
+    pub fn escalate_to_emergency_access(
+        &self,
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceEscalateToEmergencyAccessRequest,
+    ) -> crate::testing::Expectation<'a, EscalateToEmergencyAccess> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .task_actions()
+                    .escalate_to_emergency_access(task_id, body),
+            )
+    }
+
+    /// Expects [`TaskActionsApi::hard_reset`] with these arguments.
+    pub fn hard_reset(
+        &self,
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceHardResetRequest,
+    ) -> crate::testing::Expectation<'a, HardReset> {
+        self.mock.expect(self.mock.calls().task_actions().hard_reset(task_id, body))
+    }
+
+    /// Expects [`TaskActionsApi::process_now`] with these arguments.
+    pub fn process_now(
+        &self,
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceProcessNowRequest,
+    ) -> crate::testing::Expectation<'a, ProcessNow> {
+        self.mock.expect(self.mock.calls().task_actions().process_now(task_id, body))
+    }
+
+    /// Expects [`TaskActionsApi::reassign`] with these arguments.
+    pub fn reassign(
+        &self,
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceReassignRequest,
+    ) -> crate::testing::Expectation<'a, Reassign> {
+        self.mock.expect(self.mock.calls().task_actions().reassign(task_id, body))
+    }
+
+    /// Expects [`TaskActionsApi::restart`] with these arguments.
+    pub fn restart(
+        &self,
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceRestartRequest,
+    ) -> crate::testing::Expectation<'a, Restart> {
+        self.mock.expect(self.mock.calls().task_actions().restart(task_id, body))
+    }
+
+    /// Expects [`TaskActionsApi::skip_step`] with these arguments.
+    pub fn skip_step(
+        &self,
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceSkipStepRequest,
+    ) -> crate::testing::Expectation<'a, SkipStep> {
+        self.mock.expect(self.mock.calls().task_actions().skip_step(task_id, body))
+    }
+
+    /// Expects [`TaskActionsApi::update_grant_duration`] with these arguments.
+    pub fn update_grant_duration(
+        &self,
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceUpdateGrantDurationRequest,
+    ) -> crate::testing::Expectation<'a, UpdateGrantDuration> {
+        self.mock
+            .expect(
+                self.mock.calls().task_actions().update_grant_duration(task_id, body),
+            )
+    }
+
+    /// Expects [`TaskActionsApi::update_request_data`] with these arguments.
+    pub fn update_request_data(
+        &self,
+        task_id: impl Into<String>,
+        body: crate::models::TaskActionsServiceUpdateRequestDataRequest,
+    ) -> crate::testing::Expectation<'a, UpdateRequestData> {
+        self.mock
+            .expect(self.mock.calls().task_actions().update_request_data(task_id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `TaskActions` operations.
+    pub fn task_actions(&self) -> TaskActionsMock<'_> {
+        TaskActionsMock { mock: self }
+    }
+}

@@ -86,3 +86,29 @@ impl crate::Paginated for List {
         page.list
     }
 }
+
+/// Expectations of the `TaskAudit` operations, one method per method of [`TaskAuditApi`], with the same arguments: `mock.task_audit()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct TaskAuditMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> TaskAuditMock<'a> {
+    /// Expects [`TaskAuditApi::list`] with these arguments.
+    pub fn list(
+        &self,
+        body: crate::models::TaskAuditListRequest,
+    ) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().task_audit().list(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `TaskAudit` operations.
+    pub fn task_audit(&self) -> TaskAuditMock<'_> {
+        TaskAuditMock { mock: self }
+    }
+}

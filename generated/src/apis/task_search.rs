@@ -84,3 +84,29 @@ impl crate::Paginated for Search {
         page.list
     }
 }
+
+/// Expectations of the `TaskSearch` operations, one method per method of [`TaskSearchApi`], with the same arguments: `mock.task_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct TaskSearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> TaskSearchMock<'a> {
+    /// Expects [`TaskSearchApi::search`] with these arguments.
+    pub fn search(
+        &self,
+        body: crate::models::TaskSearchRequest,
+    ) -> crate::testing::Expectation<'a, Search> {
+        self.mock.expect(self.mock.calls().task_search().search(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `TaskSearch` operations.
+    pub fn task_search(&self) -> TaskSearchMock<'_> {
+        TaskSearchMock { mock: self }
+    }
+}

@@ -275,3 +275,55 @@ impl crate::Operation for SetExpiringUserDelegationBindingByAdmin {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `User` operations, one method per method of [`UserApi`], with the same arguments: `mock.user()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct UserMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> UserMock<'a> {
+    /// Expects [`UserApi::get`] with these arguments.
+    pub fn get(&self, id: impl Into<String>) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().user().get(id))
+    }
+
+    /// Expects [`UserApi::get_user_profile_types`] with these arguments.
+    pub fn get_user_profile_types(
+        &self,
+        user_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetUserProfileTypes> {
+        self.mock.expect(self.mock.calls().user().get_user_profile_types(user_id))
+    }
+
+    /// Expects [`UserApi::list`] with these arguments.
+    pub fn list(&self) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().user().list())
+    }
+
+    /// Expects [`UserApi::set_expiring_user_delegation_binding_by_admin`] with these arguments.
+    pub fn set_expiring_user_delegation_binding_by_admin(
+        &self,
+        user_id: impl Into<String>,
+        body: crate::models::SetExpiringUserDelegationBindingByAdminRequest,
+    ) -> crate::testing::Expectation<'a, SetExpiringUserDelegationBindingByAdmin> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .user()
+                    .set_expiring_user_delegation_binding_by_admin(user_id, body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `User` operations.
+    pub fn user(&self) -> UserMock<'_> {
+        UserMock { mock: self }
+    }
+}

@@ -112,3 +112,36 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `UserNotificationSettings` operations, one method per method of [`UserNotificationSettingsApi`], with the same arguments: `mock.user_notification_settings()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct UserNotificationSettingsMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> UserNotificationSettingsMock<'a> {
+    /// Expects [`UserNotificationSettingsApi::get`] with these arguments.
+    pub fn get(&self) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().user_notification_settings().get())
+    }
+
+    /// Expects [`UserNotificationSettingsApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        body: crate::models::UpdateUserNotificationSettingsRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().user_notification_settings().update(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `UserNotificationSettings` operations.
+    pub fn user_notification_settings(&self) -> UserNotificationSettingsMock<'_> {
+        UserNotificationSettingsMock {
+            mock: self,
+        }
+    }
+}

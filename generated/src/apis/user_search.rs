@@ -87,3 +87,29 @@ impl crate::Paginated for Search {
         page.list
     }
 }
+
+/// Expectations of the `UserSearch` operations, one method per method of [`UserSearchApi`], with the same arguments: `mock.user_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct UserSearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> UserSearchMock<'a> {
+    /// Expects [`UserSearchApi::search`] with these arguments.
+    pub fn search(
+        &self,
+        body: crate::models::SearchUsersRequest,
+    ) -> crate::testing::Expectation<'a, Search> {
+        self.mock.expect(self.mock.calls().user_search().search(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `UserSearch` operations.
+    pub fn user_search(&self) -> UserSearchMock<'_> {
+        UserSearchMock { mock: self }
+    }
+}

@@ -225,3 +225,51 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `Vault` operations, one method per method of [`VaultApi`], with the same arguments: `mock.vault()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct VaultMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> VaultMock<'a> {
+    /// Expects [`VaultApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        body: crate::models::VaultServiceCreateRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock.expect(self.mock.calls().vault().create(body))
+    }
+
+    /// Expects [`VaultApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().vault().delete(id))
+    }
+
+    /// Expects [`VaultApi::get`] with these arguments.
+    pub fn get(&self, id: impl Into<String>) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().vault().get(id))
+    }
+
+    /// Expects [`VaultApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::VaultServiceUpdateRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().vault().update(id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `Vault` operations.
+    pub fn vault(&self) -> VaultMock<'_> {
+        VaultMock { mock: self }
+    }
+}

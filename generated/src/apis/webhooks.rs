@@ -370,3 +370,61 @@ impl crate::Operation for Update {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `Webhooks` operations, one method per method of [`WebhooksApi`], with the same arguments: `mock.webhooks()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct WebhooksMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> WebhooksMock<'a> {
+    /// Expects [`WebhooksApi::create`] with these arguments.
+    pub fn create(
+        &self,
+        body: crate::models::WebhooksServiceCreateRequest,
+    ) -> crate::testing::Expectation<'a, Create> {
+        self.mock.expect(self.mock.calls().webhooks().create(body))
+    }
+
+    /// Expects [`WebhooksApi::delete`] with these arguments.
+    pub fn delete(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, Delete> {
+        self.mock.expect(self.mock.calls().webhooks().delete(id))
+    }
+
+    /// Expects [`WebhooksApi::get`] with these arguments.
+    pub fn get(&self, id: impl Into<String>) -> crate::testing::Expectation<'a, Get> {
+        self.mock.expect(self.mock.calls().webhooks().get(id))
+    }
+
+    /// Expects [`WebhooksApi::list`] with these arguments.
+    pub fn list(&self) -> crate::testing::Expectation<'a, List> {
+        self.mock.expect(self.mock.calls().webhooks().list())
+    }
+
+    /// Expects [`WebhooksApi::test`] with these arguments.
+    pub fn test(&self, id: impl Into<String>) -> crate::testing::Expectation<'a, Test> {
+        self.mock.expect(self.mock.calls().webhooks().test(id))
+    }
+
+    /// Expects [`WebhooksApi::update`] with these arguments.
+    pub fn update(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::WebhooksServiceUpdateRequest,
+    ) -> crate::testing::Expectation<'a, Update> {
+        self.mock.expect(self.mock.calls().webhooks().update(id, body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `Webhooks` operations.
+    pub fn webhooks(&self) -> WebhooksMock<'_> {
+        WebhooksMock { mock: self }
+    }
+}

@@ -89,3 +89,29 @@ impl crate::Paginated for Search {
         page.list
     }
 }
+
+/// Expectations of the `WebhooksSearch` operations, one method per method of [`WebhooksSearchApi`], with the same arguments: `mock.webhooks_search()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct WebhooksSearchMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> WebhooksSearchMock<'a> {
+    /// Expects [`WebhooksSearchApi::search`] with these arguments.
+    pub fn search(
+        &self,
+        body: crate::models::WebhooksSearchRequest,
+    ) -> crate::testing::Expectation<'a, Search> {
+        self.mock.expect(self.mock.calls().webhooks_search().search(body))
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `WebhooksSearch` operations.
+    pub fn webhooks_search(&self) -> WebhooksSearchMock<'_> {
+        WebhooksSearchMock { mock: self }
+    }
+}

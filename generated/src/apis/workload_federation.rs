@@ -822,3 +822,171 @@ impl crate::Operation for UpdateTrust {
         crate::error::decode(body)
     }
 }
+
+/// Expectations of the `WorkloadFederation` operations, one method per method of [`WorkloadFederationApi`], with the same arguments: `mock.workload_federation()`.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy)]
+pub struct WorkloadFederationMock<'a> {
+    mock: &'a crate::testing::MockServer,
+}
+
+#[cfg(feature = "testing")]
+impl<'a> WorkloadFederationMock<'a> {
+    /// Expects [`WorkloadFederationApi::create_provider`] with these arguments.
+    pub fn create_provider(
+        &self,
+        body: crate::models::WorkloadFederationServiceCreateProviderRequest,
+    ) -> crate::testing::Expectation<'a, CreateProvider> {
+        self.mock.expect(self.mock.calls().workload_federation().create_provider(body))
+    }
+
+    /// Expects [`WorkloadFederationApi::create_trust`] with these arguments.
+    pub fn create_trust(
+        &self,
+        service_principal_id: impl Into<String>,
+        body: crate::models::WorkloadFederationServiceCreateTrustRequest,
+    ) -> crate::testing::Expectation<'a, CreateTrust> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .workload_federation()
+                    .create_trust(service_principal_id, body),
+            )
+    }
+
+    /// Expects [`WorkloadFederationApi::delete_provider`] with these arguments.
+    pub fn delete_provider(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, DeleteProvider> {
+        self.mock.expect(self.mock.calls().workload_federation().delete_provider(id))
+    }
+
+    /// Expects [`WorkloadFederationApi::delete_trust`] with these arguments.
+    pub fn delete_trust(
+        &self,
+        service_principal_id: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, DeleteTrust> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .workload_federation()
+                    .delete_trust(service_principal_id, client_id),
+            )
+    }
+
+    /// Expects [`WorkloadFederationApi::get_provider`] with these arguments.
+    pub fn get_provider(
+        &self,
+        id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetProvider> {
+        self.mock.expect(self.mock.calls().workload_federation().get_provider(id))
+    }
+
+    /// Expects [`WorkloadFederationApi::get_trust`] with these arguments.
+    pub fn get_trust(
+        &self,
+        service_principal_id: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, GetTrust> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .workload_federation()
+                    .get_trust(service_principal_id, client_id),
+            )
+    }
+
+    /// Expects [`WorkloadFederationApi::list_providers`] with these arguments.
+    pub fn list_providers(&self) -> crate::testing::Expectation<'a, ListProviders> {
+        self.mock.expect(self.mock.calls().workload_federation().list_providers())
+    }
+
+    /// Expects [`WorkloadFederationApi::list_trusts`] with these arguments.
+    pub fn list_trusts(
+        &self,
+        service_principal_id: impl Into<String>,
+    ) -> crate::testing::Expectation<'a, ListTrusts> {
+        self.mock
+            .expect(
+                self.mock.calls().workload_federation().list_trusts(service_principal_id),
+            )
+    }
+
+    /// Expects [`WorkloadFederationApi::search_trusts`] with these arguments.
+    pub fn search_trusts(
+        &self,
+        body: crate::models::WorkloadFederationServiceSearchTrustsRequest,
+    ) -> crate::testing::Expectation<'a, SearchTrusts> {
+        self.mock.expect(self.mock.calls().workload_federation().search_trusts(body))
+    }
+
+    /// Expects [`WorkloadFederationApi::test_cel`] with these arguments.
+    pub fn test_cel(
+        &self,
+        body: crate::models::WorkloadFederationServiceTestCelRequest,
+    ) -> crate::testing::Expectation<'a, TestCel> {
+        self.mock.expect(self.mock.calls().workload_federation().test_cel(body))
+    }
+
+    /// Expects [`WorkloadFederationApi::test_token`] with these arguments.
+    pub fn test_token(
+        &self,
+        service_principal_id: impl Into<String>,
+        client_id: impl Into<String>,
+        body: crate::models::WorkloadFederationServiceTestTokenRequest,
+    ) -> crate::testing::Expectation<'a, TestToken> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .workload_federation()
+                    .test_token(service_principal_id, client_id, body),
+            )
+    }
+
+    /// Expects [`WorkloadFederationApi::update_provider`] with these arguments.
+    pub fn update_provider(
+        &self,
+        id: impl Into<String>,
+        body: crate::models::WorkloadFederationServiceUpdateProviderRequest,
+    ) -> crate::testing::Expectation<'a, UpdateProvider> {
+        self.mock
+            .expect(self.mock.calls().workload_federation().update_provider(id, body))
+    }
+
+    /// Expects [`WorkloadFederationApi::update_trust`] with these arguments.
+    pub fn update_trust(
+        &self,
+        service_principal_id: impl Into<String>,
+        client_id: impl Into<String>,
+        body: crate::models::WorkloadFederationServiceUpdateTrustRequest,
+    ) -> crate::testing::Expectation<'a, UpdateTrust> {
+        self.mock
+            .expect(
+                self
+                    .mock
+                    .calls()
+                    .workload_federation()
+                    .update_trust(service_principal_id, client_id, body),
+            )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl crate::testing::MockServer {
+    /// Expectations of the `WorkloadFederation` operations.
+    pub fn workload_federation(&self) -> WorkloadFederationMock<'_> {
+        WorkloadFederationMock {
+            mock: self,
+        }
+    }
+}

@@ -47,7 +47,10 @@
 //!
 //! Each operation group is a cargo feature; `full`, the default, enables them
 //! all. With `default-features = false` and only the groups a program uses,
-//! the crate compiles just those groups and the models they need.
+//! the crate compiles just those groups and the models they need. The
+//! `testing` feature (off by default; enable it in `[dev-dependencies]`)
+//! adds `testing::MockServer`, a local stand-in for the API with typed
+//! expectations, for the tests of programs that use the client.
 //!
 //! [`models`], [`apis`] and [`spec`] are generated from the OpenAPI documents
 //! by `cargo xtask codegen`; the rest of the crate, the runtime, is copied
@@ -63,6 +66,9 @@ pub mod env;
 mod error;
 mod pagination;
 mod retry;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 mod wire;
 
 pub use call::{Call, Operation, Response};

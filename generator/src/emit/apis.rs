@@ -43,12 +43,22 @@ impl Emitter<'_> {
                 }
             }
         });
+        let routes = self.api.groups.iter().flat_map(|g| {
+            g.operations.iter().map(move |op| {
+                let name = operation_name(g, op);
+                let (method, template) = (op.method.to_uppercase(), &op.path);
+                quote!(crate::testing::Route { name: #name, method: #method, template: #template },)
+            })
+        });
         quote! {
             #![doc = " API operations, one module per group; each group is a cargo feature."]
             #(#mods)*
             impl crate::Client {
                 #(#accessors)*
             }
+            #[doc = " Every operation's route, by which the mock server names the calls it receives."]
+            #[cfg(feature = "testing")]
+            pub(crate) const ROUTES: &[crate::testing::Route] = &[#(#routes)*];
         }
     }
 
@@ -70,11 +80,14 @@ impl Emitter<'_> {
         };
         let mut methods = Vec::new();
         let mut items = Vec::new();
+        let mut expectations = Vec::new();
         for op in &group.operations {
             let signature = op.signature.get("signatures")?;
             methods.push(self.method(group, op, signature)?);
             items.push(self.parameters_type(group, op, signature)?);
+            expectations.push(expectation(group, op, signature));
         }
+        let mock = mock_type(group, &expectations);
         Ok(quote! {
             #![doc = #module_doc]
             use crate::client::Client;
@@ -90,6 +103,7 @@ impl Emitter<'_> {
                 #(#methods)*
             }
             #(#items)*
+            #mock
         })
     }
 
@@ -170,7 +184,7 @@ impl Emitter<'_> {
         signature: &Signature,
     ) -> Result<TokenStream> {
         let params = ident(&params_type(op));
-        let name = format!("{}.{}", unraw(&group.module), unraw(&op.name));
+        let name = operation_name(group, op);
         let idempotent = op.idempotent;
         let template = &op.path;
         let method = format_ident!("{}", op.method.to_uppercase());
@@ -453,6 +467,71 @@ impl Emitter<'_> {
 
 /// The name of an operation's parameters type: its method name in
 /// PascalCase (`list` -> `List`).
+/// An operation's name in traces and in the mock server (`apps.list`).
+fn operation_name(group: &Group, op: &Operation) -> String {
+    format!("{}.{}", unraw(&group.module), unraw(&op.name))
+}
+
+/// The group's expectations type (`AppsMock`, from `AppsApi`), its
+/// methods, and its accessor on the mock server; all with the `testing`
+/// feature only.
+fn mock_type(group: &Group, expectations: &[TokenStream]) -> TokenStream {
+    let api = &group.type_name;
+    let mock = format_ident!("{}Mock", api.strip_suffix("Api").unwrap_or(api));
+    let accessor = ident(&group.module);
+    let type_doc = format!(
+        " Expectations of the `{}` operations, one method per method of [`{api}`], with the same arguments: `mock.{}()`.",
+        group.tag,
+        unraw(&group.module)
+    );
+    let accessor_doc = format!(" Expectations of the `{}` operations.", group.tag);
+    quote! {
+        #[doc = #type_doc]
+        #[cfg(feature = "testing")]
+        #[derive(Debug, Clone, Copy)]
+        pub struct #mock<'a> {
+            mock: &'a crate::testing::MockServer,
+        }
+        #[cfg(feature = "testing")]
+        impl<'a> #mock<'a> {
+            #(#expectations)*
+        }
+        #[cfg(feature = "testing")]
+        impl crate::testing::MockServer {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #mock<'_> {
+                #mock { mock: self }
+            }
+        }
+    }
+}
+
+/// The expectation method of an operation: the client method's arguments,
+/// passed to it to build the call the server expects.
+fn expectation(group: &Group, op: &Operation, signature: &Signature) -> TokenStream {
+    let name = ident(&op.name);
+    let params = ident(&params_type(op));
+    let accessor = ident(&group.module);
+    let args = signature.args.iter().map(|a| {
+        let (arg, ty) = (ident(&a.name), rust(&a.ty, true));
+        quote!(#arg: #ty)
+    });
+    let passed = signature.args.iter().map(|a| ident(&a.name));
+    let text = format!(
+        " Expects [`{}::{}`] with these arguments.",
+        group.type_name,
+        unraw(&op.name)
+    );
+    let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #[doc = #text]
+        #allow
+        pub fn #name(&self, #(#args),*) -> crate::testing::Expectation<'a, #params> {
+            self.mock.expect(self.mock.calls().#accessor().#name(#(#passed),*))
+        }
+    }
+}
+
 fn params_type(op: &Operation) -> String {
     pascal(unraw(&op.name))
 }

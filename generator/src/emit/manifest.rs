@@ -79,14 +79,19 @@ impl Emitter<'_> {
         let quoted: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
         let mut features = String::from("\n# One feature per operation group, each with the models its operations use.\n[features]\n");
         features.push_str("default = [\"full\"]\n");
+        features
+            .push_str("# `testing::MockServer`, for the tests of programs that use the client.\n");
+        features.push_str("testing = [\"dep:wiremock\"]\n");
         features.push_str(&format!("full = [{}]\n", quoted.join(", ")));
         for group in groups {
             features.push_str(&format!("{group} = []\n"));
         }
+        // The crate's own tests use the mock server too.
+        let itself = format!("{package} = {{ path = \".\", features = [\"testing\"] }}\n");
         GeneratedFile {
             path: PathBuf::from("Cargo.toml"),
             contents: format!(
-                "{TOML_HEADER}\n\n[package]\nname = \"{package}\"\nversion = \"{version}\"\n{MANIFEST}{}{features}",
+                "{TOML_HEADER}\n\n[package]\nname = \"{package}\"\nversion = \"{version}\"\n{MANIFEST}{}{itself}{features}",
                 crate::runtime::DEPENDENCIES
             ),
         }
