@@ -34,6 +34,7 @@ fn emitted_signatures(generated: &Generated) -> BTreeMap<String, (String, Vec<St
         let mut outputs = BTreeMap::new();
         let mut setters: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut methods = Vec::new();
+        let mut mocks = BTreeMap::new();
         for item in &ast.items {
             let Item::Impl(block) = item else { continue };
             let self_ty = short(&block.self_ty);
@@ -57,6 +58,11 @@ fn emitted_signatures(generated: &Generated) -> BTreeMap<String, (String, Vec<St
                             .or_default()
                             .push(format!("{name}: {ty}"));
                     }
+                    // The mock server's accessor for the group.
+                    ImplItem::Fn(_) if self_ty == "MockServer" => {}
+                    ImplItem::Fn(method) if trait_name.is_none() && self_ty.ends_with("Mock") => {
+                        mocks.insert(method.sig.ident.to_string(), arguments(&method.sig));
+                    }
                     ImplItem::Fn(method) if trait_name.is_none() && method.sig.ident != "new" => {
                         methods.push(&method.sig);
                     }
@@ -70,6 +76,15 @@ fn emitted_signatures(generated: &Generated) -> BTreeMap<String, (String, Vec<St
                 .strip_prefix("Call<")
                 .and_then(|r| r.strip_suffix('>'))
                 .unwrap_or_else(|| panic!("{group}.{}: returns {returns}, not a Call", sig.ident));
+            // The mock's expectation mirrors the method: the same arguments,
+            // an expectation of the same operation.
+            let expectation = (args.clone(), format!("Expectation<{params}>"));
+            assert_eq!(
+                mocks.remove(&sig.ident.to_string()),
+                Some(expectation),
+                "{group}.{}: the mock's method",
+                sig.ident
+            );
             let output = &outputs[params];
             let name = sig.ident.to_string();
             let name = name.trim_start_matches("r#");
@@ -79,6 +94,10 @@ fn emitted_signatures(generated: &Generated) -> BTreeMap<String, (String, Vec<St
                 (format!("({}) -> {output}", args.join(", ")), set),
             );
         }
+        assert!(
+            mocks.is_empty(),
+            "{group}: mock methods of no operation: {mocks:?}"
+        );
     }
     found
 }
