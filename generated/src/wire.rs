@@ -193,6 +193,15 @@ pub(crate) fn any_type_name(any: &serde_json::Map<String, serde_json::Value>) ->
     url.rsplit('/').next()
 }
 
+/// An `expanded` item as an object: a value that is not one (which the API
+/// never sends) is kept under the key `value`.
+pub(crate) fn any_object(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    match value {
+        serde_json::Value::Object(any) => any,
+        other => serde_json::Map::from_iter([("value".to_string(), other)]),
+    }
+}
+
 /// Reads an `Any` as the message `T`; one that does not decode as `T` is
 /// given back as it came.
 pub(crate) fn read_any<T: serde::de::DeserializeOwned>(

@@ -160,6 +160,7 @@ async fn unknown_types_and_objects_that_do_not_decode_are_kept_as_they_came() {
     let broken = json!({"@type": "type.googleapis.com/c1.api.app.v1.App", "id": "x", "createdAt": "yesterday"});
     body["expanded"][3] = unknown.clone();
     body["expanded"][4] = broken.clone();
+    body["expanded"][6] = json!("not an object");
     let page = search(body).await;
     assert_eq!(page.expanded.len(), APPS + RESOURCE_TYPES + RESOURCES);
     let (Expanded::Other(kept_unknown), Expanded::Other(kept_broken)) =
@@ -172,6 +173,13 @@ async fn unknown_types_and_objects_that_do_not_decode_are_kept_as_they_came() {
     assert_eq!(
         page.expanded[3].type_name(),
         Some("c1.api.future.v1.Gadget")
+    );
+    let Expanded::Other(text) = &page.expanded[6] else {
+        panic!("kept: {:?}", page.expanded[6])
+    };
+    assert_eq!(
+        Value::Object(text.clone()),
+        json!({"value": "not an object"})
     );
     // Item 3 points at the unknown object: no `App` there; item 5 still resolves.
     assert!(page.list[3].app(&page.expanded).is_none());

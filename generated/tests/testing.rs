@@ -137,3 +137,12 @@ async fn reqwest_get(url: &str) -> String {
     assert_eq!(response.status(), 501);
     response.text().await.unwrap()
 }
+
+#[tokio::test]
+#[should_panic(expected = "Verifications failed")]
+async fn times_zero_expects_no_call() {
+    let mock = MockServer::start().await;
+    mock.apps().delete("a").times(0).await;
+    let _ = mock.client().apps().delete("a").await;
+    mock.verify().await;
+}

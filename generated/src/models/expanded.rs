@@ -28,7 +28,8 @@ pub enum Expanded {
     Policy(Policy),
     /// A `c1.api.user.v1.User`.
     User(User),
-    /// An object of another type, or one that did not decode as its type, as it came.
+    /// An object of another type, or one that did not decode as its type, as it came
+    /// (anything but an object is kept under the key `value`).
     Other(serde_json::Map<String, serde_json::Value>),
 }
 
@@ -93,10 +94,9 @@ impl<'de> serde::Deserialize<'de> for Expanded {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let any = <serde_json::Map<
-            String,
-            serde_json::Value,
-        > as serde::Deserialize>::deserialize(deserializer)?;
+        let any = wire::any_object(
+            <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?,
+        );
         Ok(
             match wire::any_type_name(&any) {
                 Some("c1.api.accessreview.v1.AccessReview") => {

@@ -268,7 +268,8 @@ impl<'m, Op: Operation> Expectation<'m, Op> {
 
     /// Answers `n` calls, and expects exactly `n`: later calls go to the
     /// next expectation that matches; fewer fail the test when the server
-    /// is dropped or [verified](MockServer::verify).
+    /// is dropped or [verified](MockServer::verify). `times(0)` expects no
+    /// call at all.
     pub fn times(mut self, n: u64) -> Self {
         self.times = Some(n);
         self
@@ -313,8 +314,11 @@ impl<'m, Op: Operation> Expectation<'m, Op> {
                 answered,
             })
             .named(Op::NAME);
-        if let Some(n) = self.times {
-            mock = mock.up_to_n_times(n).expect(n);
+        match self.times {
+            // Expects no call: one that comes is answered, and fails the test.
+            Some(0) => mock = mock.expect(0),
+            Some(n) => mock = mock.up_to_n_times(n).expect(n),
+            None => {}
         }
         mock.mount(&self.mock.server).await;
         lock(&self.mock.expected).push(expected);

@@ -48,7 +48,8 @@ impl Emitter<'_> {
             #[allow(clippy::large_enum_variant)]
             pub enum #name {
                 #(#cases)*
-                #[doc = " An object of another type, or one that did not decode as its type, as it came."]
+                #[doc = " An object of another type, or one that did not decode as its type, as it came"]
+                #[doc = " (anything but an object is kept under the key `value`)."]
                 #other(serde_json::Map<String, serde_json::Value>),
             }
             impl #name {
@@ -70,7 +71,7 @@ impl Emitter<'_> {
             }
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let any = <serde_json::Map<String, serde_json::Value> as serde::Deserialize>::deserialize(deserializer)?;
+                    let any = wire::any_object(<serde_json::Value as serde::Deserialize>::deserialize(deserializer)?);
                     Ok(match wire::any_type_name(&any) {
                         #(#reads)*
                         _ => Self::#other(any),
