@@ -33,7 +33,9 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Pointer, Result};
-use crate::names::{component_type_name, operation_group, operation_spec_name, snake};
+use crate::names::{
+    component_type_name, group_module, operation_group, operation_spec_name, snake,
+};
 use crate::normalize::{parse_openapi, wrap_ref_with_annotations, NormalizedDocument, METHODS};
 
 /// How the merged document is named in messages.
@@ -731,7 +733,7 @@ impl Merger {
         let module = |p: &Part| {
             let group = text(p, "x-speakeasy-group");
             let tag = p.value.pointer("/tags/0").and_then(Value::as_str);
-            snake(&operation_group(group.as_deref(), tag))
+            group_module(&operation_group(group.as_deref(), tag))
         };
         self.same_name(at, parts, "method", method_name);
         self.same_name(at, parts, "module", module);

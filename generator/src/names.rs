@@ -68,9 +68,36 @@ pub fn operation_spec_name(
 }
 
 /// An operation's group: its `x-speakeasy-group`, else its first tag, else
-/// `default`. Its module is the group in snake case.
+/// `default`. Its module is [`group_module`].
 pub fn operation_group(x_group: Option<&str>, first_tag: Option<&str>) -> String {
     x_group.or(first_tag).unwrap_or("default").to_string()
+}
+
+/// The methods of the runtime's `Client` and `testing::MockServer`, which a
+/// group's module, also its accessor on both, may not be named.
+pub const ACCESSOR_RESERVED: [&str; 12] = [
+    "base_url",
+    "builder",
+    "calls",
+    "client",
+    "execute",
+    "execute_in_span",
+    "expect",
+    "from_env",
+    "received",
+    "start",
+    "uri",
+    "verify",
+];
+
+/// A group's module: the group in snake case, with `_api` added where that
+/// is a method of the client or of the mock server (`Client` -> `client_api`).
+pub fn group_module(group: &str) -> String {
+    let module = snake(group);
+    match ACCESSOR_RESERVED.contains(&unraw(&module)) {
+        true => format!("{}_api", unraw(&module)),
+        false => module,
+    }
 }
 
 /// The Rust name a component schema asks for (before collisions are

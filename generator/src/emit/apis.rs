@@ -465,8 +465,6 @@ impl Emitter<'_> {
     }
 }
 
-/// The name of an operation's parameters type: its method name in
-/// PascalCase (`list` -> `List`).
 /// An operation's name in traces and in the mock server (`apps.list`).
 fn operation_name(group: &Group, op: &Operation) -> String {
     format!("{}.{}", unraw(&group.module), unraw(&op.name))
@@ -532,6 +530,8 @@ fn expectation(group: &Group, op: &Operation, signature: &Signature) -> TokenStr
     }
 }
 
+/// The name of an operation's parameters type: its method name in
+/// PascalCase (`list` -> `List`).
 fn params_type(op: &Operation) -> String {
     pascal(unraw(&op.name))
 }

@@ -115,6 +115,7 @@ impl Emitter<'_> {
             false => quote!(Some(self.#path.as_str())),
         };
         let item = quote!(wire::expanded_item(#path_value, expanded));
+        let allow = field.deprecated.then(|| quote!(#[allow(deprecated)]));
         let Some(target) = r.target else {
             let text = format!(
                 "The object of the response's `expanded` list that `{}` points to. The spec does not say which type it is.",
@@ -123,18 +124,20 @@ impl Emitter<'_> {
             let docs = prose(&text);
             return Ok(quote! {
                 #docs
+                #allow
                 pub fn #method<'a>(&self, expanded: &'a [#list]) -> Option<&'a #list> {
                     #item
                 }
             });
         };
         let target_def = self.def(target);
-        let (ty, case) = (ident(&target_def.name), ident(&target_def.name));
         let TypeKind::AnyMessage(variants) = &self.def(r.expanded).kind else {
             return Err(internal("a resolver's list is no Any type"));
         };
-        let variant = variants.iter().find(|v| v.ty == target);
-        let case = variant.map_or(case, |v| ident(&v.name));
+        let Some(variant) = variants.iter().find(|v| v.ty == target) else {
+            return Err(internal("a resolver's type is no variant of its list"));
+        };
+        let (ty, case) = (ident(&target_def.name), ident(&variant.name));
         let text = format!(
             "The [`{}`] of the response's `expanded` list that `{}` points to; `None` when the path is unset or its object is not one.",
             target_def.name, field.wire_name
@@ -142,6 +145,7 @@ impl Emitter<'_> {
         let docs = prose(&text);
         Ok(quote! {
             #docs
+            #allow
             pub fn #method<'a>(&self, expanded: &'a [#list]) -> Option<&'a #ty> {
                 match #item? {
                     #list::#case(message) => Some(message),

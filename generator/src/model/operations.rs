@@ -12,7 +12,7 @@ use super::model_error;
 use super::protobuf;
 use super::schemas::{schema_doc, Origin, Schemas};
 use crate::error::{Error, Pointer, Result};
-use crate::names::{operation_group, operation_spec_name, pascal, snake};
+use crate::names::{group_module, operation_group, operation_spec_name, pascal, snake};
 
 /// Header parameters OpenAPI says to ignore: the client sets these itself.
 const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
@@ -36,7 +36,7 @@ pub fn groups(api: &OpenAPI, schemas: &mut Schemas) -> Result<Vec<Group>> {
         for (method, op) in item.iter() {
             let at = Pointer::root().push("paths").push(path).push(method);
             let tag = group_of(op);
-            let module = snake(&tag);
+            let module = group_module(&tag);
             let group = groups.entry(module.clone()).or_insert_with(|| Group {
                 doc: tag_doc(api, &tag),
                 type_name: format!("{}Api", pascal(&tag)),

@@ -19,8 +19,9 @@ pub fn reads_only(name: &str) -> bool {
     matches!(verb, "search" | "list" | "get")
 }
 
-/// Whether an object schema is a protobuf `Any` in JSON: any properties,
-/// and a string `@type` that names the message.
+/// Whether a free-form object schema (`additionalProperties: true`) is a
+/// protobuf `Any` in JSON: its one declared property is a string `@type`,
+/// which names the message.
 pub fn is_any(obj: &openapiv3::ObjectType) -> bool {
     let type_url = obj.properties.get(ANY_TYPE_KEY).and_then(|p| p.as_item());
     let is_string = |s: &openapiv3::Schema| {

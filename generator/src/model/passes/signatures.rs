@@ -184,6 +184,11 @@ mod tests {
 
     /// The methods the runtime's inherent `impl .. Call<..>` blocks declare.
     fn runtime_call_methods() -> Vec<String> {
+        runtime_methods("Call")
+    }
+
+    /// The methods the runtime's inherent impls of `ty` declare.
+    fn runtime_methods(ty_name: &str) -> Vec<String> {
         let mut found = Vec::new();
         for (path, source) in crate::runtime::SOURCES {
             let file = syn::parse_file(source).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -197,7 +202,7 @@ mod tests {
                 let syn::Type::Path(ty) = &*block.self_ty else {
                     continue;
                 };
-                if ty.path.segments.last().is_none_or(|s| s.ident != "Call") {
+                if ty.path.segments.last().is_none_or(|s| s.ident != ty_name) {
                     continue;
                 }
                 for item in block.items {
@@ -218,6 +223,22 @@ mod tests {
         let mut listed: Vec<&str> = CALL_METHODS.to_vec();
         listed.sort_unstable();
         assert_eq!(methods, listed);
+    }
+
+    #[test]
+    fn group_accessors_avoid_every_method_of_the_client_and_the_mock_server() {
+        // A group accessor and an inherent method of the same name would not compile.
+        let mut methods = runtime_methods("Client");
+        methods.extend(runtime_methods("MockServer"));
+        methods.sort();
+        let mut listed: Vec<&str> = crate::names::ACCESSOR_RESERVED.to_vec();
+        listed.sort_unstable();
+        assert_eq!(methods, listed);
+        assert_eq!(crate::names::group_module("Client"), "client_api");
+        assert_eq!(
+            crate::names::group_module("Personal Client"),
+            "personal_client"
+        );
     }
 
     #[test]
