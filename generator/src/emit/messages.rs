@@ -179,12 +179,12 @@ impl Emitter<'_> {
             false => quote!(changed.join(",")),
         };
         let (ty, build, what) = match &m.message {
-            Some((message, full)) => {
+            Some(message) => {
                 let message_field = field(s, message)?;
                 let name = ident(&message_field.name);
                 let boxed = *message_field.boxed.get("boxed fields")?;
                 // An input type converts from the full one; the full one is it.
-                let value = match message_field.ty.named() == Some(*full) {
+                let value = match message_field.ty.named() == Some(m.compared) {
                     true => quote!(after.clone()),
                     false => quote!(after.clone().into()),
                 };

@@ -62,13 +62,13 @@ impl Emitter<'_> {
                 use super::*;
             )
         });
-        let structs = module.types.iter().any(|id| {
+        let reads_json = module.types.iter().any(|id| {
             matches!(
                 &self.def(*id).kind,
                 TypeKind::Struct(_) | TypeKind::AnyMessage(_)
             )
         });
-        let uses_wire = structs.then(|| {
+        let uses_wire = reads_json.then(|| {
             quote!(
                 use crate::wire;
             )

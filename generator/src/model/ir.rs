@@ -155,9 +155,9 @@ pub struct Resolver {
 pub struct UpdateMask {
     /// The Rust name of the `updateMask` field.
     pub mask_field: String,
-    /// The field that carries the message, and the message's full type;
-    /// `None` when the request's own fields are the message.
-    pub message: Option<(String, TypeId)>,
+    /// The Rust name of the field that carries the message; `None` when the
+    /// request's own fields are the message.
+    pub message: Option<String>,
     /// The type `before` and `after` are: the message's full type, or the
     /// request itself.
     pub compared: TypeId,

@@ -52,7 +52,7 @@ fn update_mask(types: &[TypeDef], id: TypeId) -> Option<UpdateMask> {
                 return None;
             };
             let fields: Vec<&Field> = m.fields.iter().collect();
-            (Some((field.name.clone(), full)), full, fields)
+            (Some(field.name.clone()), full, fields)
         }
         [] | [_, _, ..] => (None, id, others),
         [_] => return None,
@@ -111,10 +111,8 @@ c1.api.iam.v1.NoMask: {type: object, properties: {client: {$ref: '#/components/s
             .iter()
             .filter_map(|t| match &t.kind {
                 TypeKind::Struct(s) => s.update_mask.as_ref().map(|m| {
-                    let message = m
-                        .message
-                        .as_ref()
-                        .map(|(f, ty)| format!("{f}: {}", api.types[ty.0].name));
+                    let compared = &api.types[m.compared.0].name;
+                    let message = m.message.as_ref().map(|f| format!("{f}: {compared}"));
                     let wires = m.fields.iter().map(|(_, w)| w.clone()).collect();
                     (t.name.clone(), message, wires)
                 }),
