@@ -23,22 +23,26 @@ impl SourceDocument {
     pub fn parse(name: &str, text: &str) -> Result<Self> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let value = if name.ends_with(".json") {
-            serde_json::from_str(text).map_err(|e| Error::Syntax {
-                file: name.to_string(),
-                line: Some(e.line()),
-                column: Some(e.column()),
-                message: e.to_string(),
-            })?
-        } else {
-            serde_yaml::from_str(text).map_err(|e| {
-                let at = e.location();
-                Error::Syntax {
+            serde_json::from_str::<Lenient>(text)
+                .map(|v| v.0)
+                .map_err(|e| Error::Syntax {
                     file: name.to_string(),
-                    line: at.as_ref().map(|l| l.line()),
-                    column: at.as_ref().map(|l| l.column()),
+                    line: Some(e.line()),
+                    column: Some(e.column()),
                     message: e.to_string(),
-                }
-            })?
+                })?
+        } else {
+            serde_yaml::from_str::<Lenient>(text)
+                .map(|v| v.0)
+                .map_err(|e| {
+                    let at = e.location();
+                    Error::Syntax {
+                        file: name.to_string(),
+                        line: at.as_ref().map(|l| l.line()),
+                        column: at.as_ref().map(|l| l.column()),
+                        message: e.to_string(),
+                    }
+                })?
         };
         Ok(SourceDocument {
             name: name.to_string(),
@@ -46,6 +50,85 @@ impl SourceDocument {
             text: text.to_string(),
         })
     }
+}
+
+/// A JSON value read from YAML or JSON, where an integer too large for
+/// `i64`/`u64` (`minimum: -9223372036854776000`, as 3.1 documents write the
+/// bounds of an int64) becomes the nearest `f64` instead of failing the load.
+struct Lenient(Value);
+
+impl<'de> serde::Deserialize<'de> for Lenient {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(LenientVisitor).map(Lenient)
+    }
+}
+
+struct LenientVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LenientVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML or JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i128<E>(self, v: i128) -> std::result::Result<Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+    fn visit_u128<E>(self, v: u128) -> std::result::Result<Value, E> {
+        Ok(u64::try_from(v).map_or_else(|_| float(v as f64), Value::from))
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Lenient(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some((key, Lenient(value))) = map.next_entry::<String, Lenient>()? {
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// A float as JSON holds it; infinities and NaN (`.inf` in YAML) are `null`.
+fn float(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
 }
 
 /// Whether `path` names a file this stage reads.
@@ -180,6 +263,17 @@ mod tests {
         assert_eq!(b.value["info"]["description"], "two\nlines\n");
         let json = SourceDocument::parse("c.json", "\u{feff}{\"openapi\": \"3.0.3\"}\r\n").unwrap();
         assert_eq!(json.value["openapi"], "3.0.3");
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_load_as_floats() {
+        let text = "minimum: -9223372036854776000\nmaximum: 99999999999999999999999\nsmall: -3\n";
+        for (name, text) in [("a.yaml", text.to_string()), ("a.json", r#"{"minimum": -9223372036854776000, "maximum": 99999999999999999999999, "small": -3}"#.to_string())] {
+            let doc = SourceDocument::parse(name, &text).unwrap();
+            assert_eq!(doc.value["minimum"].as_f64(), Some(-9223372036854776000.0), "{name}");
+            assert_eq!(doc.value["maximum"].as_f64(), Some(1e23), "{name}");
+            assert_eq!(doc.value["small"].as_i64(), Some(-3), "{name}");
+        }
     }
 
     #[test]
