@@ -63,6 +63,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
+mod body;
 mod call;
 mod client;
 pub mod env;
@@ -74,6 +75,7 @@ mod retry;
 pub mod testing;
 mod wire;
 
+pub use body::File;
 pub use call::{Call, Operation, Response};
 pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT};
 pub use error::{ApiError, AuthError, Code, Error, Result, SNIPPET_CHARS};

@@ -19,8 +19,9 @@ pub const DEPENDENCIES: &str = include_str!("../runtime/dependencies.toml");
 pub const ROOT: &str = include_str!("../runtime/src/lib.rs");
 
 /// The runtime's modules, as `(path in the crate, source)`.
-pub const SOURCES: [(&str, &str); 9] = [
+pub const SOURCES: [(&str, &str); 10] = [
     ("src/auth.rs", include_str!("../runtime/src/auth.rs")),
+    ("src/body.rs", include_str!("../runtime/src/body.rs")),
     ("src/call.rs", include_str!("../runtime/src/call.rs")),
     ("src/client.rs", include_str!("../runtime/src/client.rs")),
     ("src/env.rs", include_str!("../runtime/src/env.rs")),

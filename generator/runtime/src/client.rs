@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -497,6 +497,7 @@ impl Client {
             sending.retry = retry;
         }
         let url = endpoint(&inner.base_url, &request.segments, &request.query);
+        let cookie = request.cookie_header()?;
         // With client credentials, a 401 may mean the cached token was
         // revoked: drop it, get a new one and try once more.
         let mut token_renewed = false;
@@ -505,16 +506,19 @@ impl Client {
             let response = send_with_retry(&sending, || {
                 let mut builder = inner
                     .request(request.method.clone(), url.clone(), sending.timeout)
-                    .header(ACCEPT, HeaderValue::from_static("application/json"));
+                    .header(ACCEPT, HeaderValue::from_static(request.accept));
                 if let Some(value) = &authorization {
                     builder = builder.header(AUTHORIZATION, value.clone());
                 }
                 for (name, value) in request.headers.iter().chain(&options.headers) {
                     builder = builder.header(name.clone(), value.clone());
                 }
-                if let Some(body) = &request.body {
+                if let Some(cookie) = &cookie {
+                    builder = builder.header(COOKIE, cookie.clone());
+                }
+                if let Some((media, body)) = &request.body {
                     builder = builder
-                        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                        .header(CONTENT_TYPE, media.clone())
                         .body(body.clone());
                 }
                 builder
@@ -550,7 +554,12 @@ pub struct Request {
     segments: Vec<String>,
     query: Vec<(&'static str, String)>,
     headers: Vec<(HeaderName, HeaderValue)>,
-    body: Option<Vec<u8>>,
+    /// The `Cookie` header's pairs.
+    cookies: Vec<String>,
+    /// The body's content type and bytes.
+    body: Option<(HeaderValue, Vec<u8>)>,
+    /// The media type asked for.
+    accept: &'static str,
     error: Option<Error>,
 }
 
@@ -564,7 +573,9 @@ impl Request {
             segments: segments.iter().map(|s| s.to_string()).collect(),
             query: Vec::new(),
             headers: Vec::new(),
+            cookies: Vec::new(),
             body: None,
+            accept: "application/json",
             error: None,
         }
     }
@@ -580,13 +591,14 @@ impl Request {
     }
 
     /// Adds a header parameter; `None` adds nothing. The value is sent as
-    /// text (numbers and booleans as JSON writes them).
+    /// text (numbers and booleans as JSON writes them, a list's items
+    /// separated by commas).
     #[allow(dead_code)] // Used by operations with header parameters.
     pub(crate) fn header(mut self, name: &'static str, value: &impl Serialize) -> Self {
         let text = match serde_json::to_value(value) {
             Ok(serde_json::Value::Null) => return self,
-            Ok(serde_json::Value::String(text)) => text,
-            Ok(other) => other.to_string(),
+            Ok(serde_json::Value::Array(items)) if items.is_empty() => return self,
+            Ok(value) => plain_text(value),
             Err(e) => {
                 self.error = Some(Error::Encode(e));
                 return self;
@@ -599,12 +611,70 @@ impl Request {
         self
     }
 
-    /// Sets a JSON body.
-    pub(crate) fn json(mut self, body: &impl Serialize) -> Self {
-        match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(bytes),
+    /// Adds a cookie parameter; `None` adds nothing.
+    #[allow(dead_code)] // Used by operations with cookie parameters.
+    pub(crate) fn cookie(mut self, name: &'static str, value: &impl Serialize) -> Self {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) => {}
+            Ok(value) => self.cookies.push(format!("{name}={}", plain_text(value))),
             Err(e) => self.error = Some(Error::Encode(e)),
         }
+        self
+    }
+
+    /// Sets a JSON body.
+    pub(crate) fn json(self, body: &impl Serialize) -> Self {
+        self.json_as("application/json", body)
+    }
+
+    /// Sets a JSON body sent as another JSON media type (`application/merge-patch+json`).
+    pub(crate) fn json_as(mut self, media: &'static str, body: &impl Serialize) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some((HeaderValue::from_static(media), bytes)),
+            Err(e) => self.error = Some(Error::Encode(e)),
+        }
+        self
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body: the fields of `body`.
+    #[allow(dead_code)] // Used by operations with form bodies.
+    pub(crate) fn form(mut self, body: &impl Serialize) -> Self {
+        match crate::body::form(body) {
+            Ok(bytes) => {
+                let media = HeaderValue::from_static("application/x-www-form-urlencoded");
+                self.body = Some((media, bytes));
+            }
+            Err(e) => self.error = Some(Error::Encode(e)),
+        }
+        self
+    }
+
+    /// Sets a `multipart/form-data` body.
+    #[allow(dead_code)] // Used by operations with multipart bodies.
+    pub(crate) fn multipart(mut self, body: crate::body::Multipart) -> Self {
+        match body.finish() {
+            Ok((media, bytes)) => match HeaderValue::from_str(&media) {
+                Ok(media) => self.body = Some((media, bytes)),
+                Err(_) => {
+                    self.error = Some(Error::Config(format!("invalid content type `{media}`")))
+                }
+            },
+            Err(e) => self.error = Some(Error::Encode(e)),
+        }
+        self
+    }
+
+    /// Sets a body of bytes (or text) of the media type `media`.
+    #[allow(dead_code)] // Used by operations with binary or text bodies.
+    pub(crate) fn bytes(mut self, media: &'static str, body: impl Into<Vec<u8>>) -> Self {
+        self.body = Some((HeaderValue::from_static(media), body.into()));
+        self
+    }
+
+    /// Asks for a response of the media type `media` rather than JSON.
+    #[allow(dead_code)] // Used by operations that answer with bytes or text.
+    pub(crate) fn accept(mut self, media: &'static str) -> Self {
+        self.accept = media;
         self
     }
 }
@@ -644,7 +714,18 @@ impl Request {
 
     /// Its body.
     pub(crate) fn body(&self) -> Option<&[u8]> {
-        self.body.as_deref()
+        self.body.as_ref().map(|(_, bytes)| bytes.as_slice())
+    }
+}
+
+impl Request {
+    /// The `Cookie` header of its cookie parameters, if it has any.
+    fn cookie_header(&self) -> Result<Option<HeaderValue>> {
+        if self.cookies.is_empty() {
+            return Ok(None);
+        }
+        let (_, value) = header_pair("cookie", &self.cookies.join("; ")).map_err(Error::Config)?;
+        Ok(Some(value))
     }
 }
 
@@ -662,6 +743,19 @@ pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, Header
         _ => Err(format!(
             "the value of the `{name}` header is not a valid header value"
         )),
+    }
+}
+
+/// A header or cookie value as text: a string as it is, a list's items
+/// separated by commas (OpenAPI's `simple` style), anything else as JSON.
+fn plain_text(value: serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text,
+        serde_json::Value::Array(items) => {
+            let items: Vec<String> = items.into_iter().map(plain_text).collect();
+            items.join(",")
+        }
+        other => other.to_string(),
     }
 }
 

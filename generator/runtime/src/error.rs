@@ -390,6 +390,19 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
     })
 }
 
+/// Decodes a text response, which must be UTF-8.
+#[allow(dead_code)] // Used by operations that answer with text.
+pub(crate) fn decode_text(body: &[u8]) -> Result<String> {
+    String::from_utf8(body.to_vec()).map_err(|e| Error::Decode {
+        path: String::new(),
+        message: format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ),
+        snippet: snippet(body),
+    })
+}
+
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

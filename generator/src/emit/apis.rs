@@ -11,8 +11,8 @@ use quote::{format_ident, quote};
 use super::{doc, doc_lines, ident, prose, rust, Emitter};
 use crate::error::Result;
 use crate::model::{
-    Arg, ArgSource, Group, Location, Operation, PageToken, Pagination, RustType, Scalar, Segment,
-    Signature, TypeKind, TypeRef,
+    field_type, Arg, ArgSource, Group, Location, Media, Operation, PageToken, Pagination, RustType,
+    Scalar, Segment, Signature, TypeKind, TypeRef,
 };
 use crate::names::{pascal, unraw};
 
@@ -199,7 +199,27 @@ impl Emitter<'_> {
                     quote!(&self.#field.to_string())
                 }
             }
+            Segment::Mixed(pieces) => {
+                let mut format = String::new();
+                let mut args = Vec::new();
+                for piece in pieces {
+                    match piece {
+                        Segment::Param(i) => {
+                            format.push_str("{}");
+                            let field = field_of(*i);
+                            args.push(quote!(self.#field));
+                        }
+                        Segment::Literal(text) => {
+                            format.push_str(&text.replace('{', "{{").replace('}', "}}"))
+                        }
+                        // The model never nests them.
+                        Segment::Mixed(_) => {}
+                    }
+                }
+                quote!(&format!(#format, #(#args),*))
+            }
         });
+        let fixed = op.fixed_query.iter().map(|(k, v)| quote!(.query(#k, &#v)));
         let parameters = op.params.iter().enumerate().filter_map(|(i, p)| {
             let field = field_of(i);
             let wire = &p.wire_name;
@@ -207,12 +227,23 @@ impl Emitter<'_> {
                 Location::Path => None,
                 Location::Query => Some(quote!(.query(#wire, &self.#field))),
                 Location::Header => Some(quote!(.header(#wire, &self.#field))),
+                Location::Cookie => Some(quote!(.cookie(#wire, &self.#field))),
             }
         });
         let body = self.body(op, signature)?;
-        let (output, decode) = match &op.response {
-            Some(ty) => (self.ty(ty, true), quote!(crate::error::decode(body))),
-            None => (
+        let accept = match (&op.response, &op.response_media) {
+            (Some(_), Media::Text(media) | Media::Binary(media)) => Some(quote!(.accept(#media))),
+            _ => None,
+        };
+        let (output, decode) = match (&op.response, &op.response_media) {
+            (Some(ty), Media::Text(_)) => {
+                (self.ty(ty, true), quote!(crate::error::decode_text(body)))
+            }
+            (Some(ty), Media::Binary(_) | Media::Multipart) => {
+                (self.ty(ty, true), quote!(Ok(body.to_vec())))
+            }
+            (Some(ty), _) => (self.ty(ty, true), quote!(crate::error::decode(body))),
+            (None, _) => (
                 quote!(()),
                 quote!({
                     let _ = body;
@@ -227,7 +258,7 @@ impl Emitter<'_> {
                 const IDEMPOTENT: bool = #idempotent;
                 fn request(&self) -> crate::client::Request {
                     crate::client::Request::new(reqwest::Method::#method, #template, &[#(#segments),*])
-                        #(#parameters)* #body
+                        #(#fixed)* #(#parameters)* #body #accept
                 }
                 fn decode(body: &[u8]) -> crate::Result<Self::Output> {
                     #decode
@@ -236,7 +267,8 @@ impl Emitter<'_> {
         })
     }
 
-    /// The `.json(..)` call: the body field, or `{}` for bodies that are always empty.
+    /// The call that sets the body: the body field as its media type has
+    /// it, or `{}` for JSON bodies that are always empty.
     fn body(&self, op: &Operation, signature: &Signature) -> Result<Option<TokenStream>> {
         let Some(body) = &op.body else {
             return Ok(None);
@@ -245,14 +277,48 @@ impl Emitter<'_> {
             let ty = self.ty(&body.ty, true);
             return Ok(Some(quote!(.json(&#ty::default()))));
         }
-        Ok(signature
-            .args
-            .iter()
-            .find(|a| a.source == ArgSource::Body)
-            .map(|a| {
-                let field = ident(&a.name);
-                quote!(.json(&self.#field))
-            }))
+        let field = ident(signature.field(op, ArgSource::Body));
+        Ok(Some(match &body.media {
+            Media::Json(media) if media == "application/json" => quote!(.json(&self.#field)),
+            Media::Json(media) => quote!(.json_as(#media, &self.#field)),
+            Media::Form => quote!(.form(&self.#field)),
+            Media::Multipart => {
+                let parts = self.multipart_parts(&body.ty, &field);
+                quote!(.multipart(crate::body::Multipart::new() #parts))
+            }
+            Media::Text(media) | Media::Binary(media) => {
+                let media = if media.contains('*') {
+                    "application/octet-stream"
+                } else {
+                    media
+                };
+                quote!(.bytes(#media, self.#field.clone()))
+            }
+        }))
+    }
+
+    /// The parts of a multipart body: a struct's fields one by one (files
+    /// as file parts), or any other object's fields as text.
+    fn multipart_parts(&self, ty: &TypeRef, field: &proc_macro2::Ident) -> TokenStream {
+        let TypeRef::Named(id) = ty else {
+            return quote!(.fields(&self.#field));
+        };
+        let TypeKind::Struct(st) = &self.api.types[id.0].kind else {
+            return quote!(.fields(&self.#field));
+        };
+        let parts = st.fields.iter().map(|f| {
+            let (name, wire) = (ident(&f.name), &f.wire_name);
+            let file = RustType::Scalar(Scalar::File);
+            match field_type(&self.api.types, f, false) {
+                t if t == file => quote!(.files(#wire, std::slice::from_ref(&self.#field.#name))),
+                RustType::Option(t) if *t == file => {
+                    quote!(.files(#wire, self.#field.#name.as_slice()))
+                }
+                RustType::Vec(t) if *t == file => quote!(.files(#wire, &self.#field.#name)),
+                _ => quote!(.text(#wire, &self.#field.#name)),
+            }
+        });
+        quote!(#(#parts)*)
     }
 
     /// The setters of the optional parameters, on the operation's `Call`.
@@ -542,6 +608,7 @@ fn param_doc(p: &crate::model::Param) -> String {
         Location::Path => "path parameter",
         Location::Query => "query parameter",
         Location::Header => "header",
+        Location::Cookie => "cookie",
     };
     match &p.doc {
         Some(text) => doc_lines(text).join("\n"),

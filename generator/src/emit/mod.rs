@@ -227,11 +227,57 @@ pub(crate) fn doc(text: Option<&str>) -> TokenStream {
     quote!(#(#lines)*)
 }
 
-/// Description text as rustdoc lines (brackets escaped, URLs linked).
+/// Description text as rustdoc lines (brackets escaped, URLs linked, the
+/// continuation lines of a list item indented to its text).
 pub(crate) fn doc_lines(text: &str) -> Vec<String> {
+    let mut item_indent: Option<usize> = None;
+    let mut fenced = false;
     text.lines()
-        .map(|line| rustdoc_text(line.trim_end()))
+        .map(|line| {
+            let line = line.trim_end();
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("```") {
+                fenced = !fenced;
+            }
+            if fenced || trimmed.starts_with("```") {
+                item_indent = None;
+                return line.to_string();
+            }
+            let line = match (list_item_indent(line), item_indent) {
+                (Some(indent), _) => {
+                    item_indent = Some(indent);
+                    line.to_string()
+                }
+                (None, _) if trimmed.is_empty() => {
+                    item_indent = None;
+                    String::new()
+                }
+                (None, Some(indent)) => format!("{:indent$}{trimmed}", ""),
+                (None, None) => line.to_string(),
+            };
+            rustdoc_text(&line)
+        })
         .collect()
+}
+
+/// For a line that starts a Markdown list item (`* a`, `- a`, `1. a`), the
+/// column its text starts at.
+fn list_item_indent(line: &str) -> Option<usize> {
+    let lead = line.len() - line.trim_start().len();
+    let rest = &line[lead..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match rest.as_bytes() {
+        [b'*' | b'-' | b'+', b' ', ..] => 1,
+        _ if (1..=9).contains(&digits)
+            && matches!(rest.as_bytes().get(digits), Some(b'.' | b')')) =>
+        {
+            digits + 1
+        }
+        _ => return None,
+    };
+    let after = &rest[marker..];
+    let spaces = after.len() - after.trim_start().len();
+    (spaces >= 1 && !after.trim().is_empty()).then_some(lead + marker + spaces.min(4))
 }
 
 /// `#[doc = "..."]` lines for the generator's own text, which may use

@@ -256,6 +256,9 @@ pub enum Scalar {
     Duration,
     /// Bytes, base64 in JSON.
     Bytes,
+    /// A file (`format: binary`): bytes with a file name and content type;
+    /// a file part of a multipart body, base64 in JSON.
+    File,
     /// Any JSON value.
     Any,
     /// Any JSON object.
@@ -306,17 +309,22 @@ pub struct Operation {
     pub spec_name: String,
     /// HTTP method, lower case.
     pub method: String,
-    /// The path template.
+    /// The path template (without a fragment or fixed query its key in the
+    /// spec may have).
     pub path: String,
     /// The path split into segments.
     pub segments: Vec<Segment>,
+    /// Query pairs the spec's path key fixes (`/responses?beta=true`).
+    pub fixed_query: Vec<(String, String)>,
     /// Every parameter: path parameters in template order, then query and
     /// header parameters in spec order.
     pub params: Vec<Param>,
-    /// The JSON request body.
+    /// The request body.
     pub body: Option<Body>,
-    /// The JSON success response, `None` for no content.
+    /// The success response's type, `None` for no content.
     pub response: Option<TypeRef>,
+    /// How the success response is read (JSON for no content).
+    pub response_media: Media,
     /// Rustdoc: summary and description.
     pub doc: Option<String>,
     /// `deprecated: true`.
@@ -369,6 +377,9 @@ pub enum Segment {
     Literal(String),
     /// The parameter at this index of [`Operation::params`].
     Param(usize),
+    /// Text and parameters in one segment (`{sid}.json`): its pieces, each a
+    /// `Literal` or a `Param`.
+    Mixed(Vec<Segment>),
 }
 
 /// An operation's parameter.
@@ -388,8 +399,7 @@ pub struct Param {
     pub doc: Option<String>,
 }
 
-/// Where a parameter goes. (Cookie parameters are rejected when the model
-/// is built.)
+/// Where a parameter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
     /// A segment of the path.
@@ -398,16 +408,37 @@ pub enum Location {
     Query,
     /// A request header.
     Header,
+    /// A cookie, sent in the `Cookie` header.
+    Cookie,
 }
 
-/// A JSON request body.
+/// A request body.
 #[derive(Debug, Clone)]
 pub struct Body {
     /// Its type.
     pub ty: TypeRef,
+    /// How it is sent.
+    pub media: Media,
     /// The body is an object with no fields: the caller passes nothing and
     /// `{}` is sent (the `inputs` pass, which drops read-only fields).
     pub implicit_empty: Pending<bool>,
+}
+
+/// How a body is written or read: of the content types an operation offers,
+/// JSON first, else the first (every media type is one of these).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Media {
+    /// JSON under this media type (`application/json`, `application/merge-patch+json`).
+    Json(String),
+    /// `application/x-www-form-urlencoded`: an object's fields as form pairs.
+    Form,
+    /// `multipart/form-data`: an object's fields as parts, files
+    /// ([`Scalar::File`]) as file parts.
+    Multipart,
+    /// Text of this media type (`text/plain`, `application/xml`).
+    Text(String),
+    /// Bytes of this media type (`application/octet-stream`, `image/png`, `*/*`).
+    Binary(String),
 }
 
 /// An operation as a user calls it: `client.group().op(args)`, then

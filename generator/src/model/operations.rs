@@ -4,10 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use indexmap::IndexMap;
+use openapiv3::{MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
 use super::clean_doc;
-use super::ir::{Body, Group, Location, Operation, Param, Pending, Scalar, Segment, TypeRef};
+use super::ir::{
+    Body, Group, Location, Media, Operation, Param, Pending, Scalar, Segment, TypeRef,
+};
 use super::model_error;
 use super::protobuf;
 use super::schemas::{schema_doc, Origin, Schemas};
@@ -106,18 +109,22 @@ impl Lowering<'_> {
             .iter()
             .map(|(param, at)| self.param(param, &origin, at, schemas));
         let mut params: Vec<Param> = crate::error::all(params)?.into_iter().flatten().collect();
-        let segments = segments(self.path, &mut params, &self.at)?;
+        let template = Template::parse(self.path);
+        let segments = segments(template.path, &mut params, &self.at)?;
+        let (response, response_media) = self.response(&origin, schemas)?;
         Ok(Operation {
             idempotent: idempotent(self.method, &name),
             spec_name,
             name,
             operation_id: self.op.operation_id.clone(),
             method: self.method.to_string(),
-            path: self.path.to_string(),
+            path: template.path.to_string(),
             segments,
+            fixed_query: template.query,
             params,
             body: self.body(&origin, schemas)?,
-            response: self.response(&origin, schemas)?,
+            response,
+            response_media,
             doc: operation_doc(self.op),
             deprecated: self.op.deprecated,
             pagination: Pending::Unknown,
@@ -153,12 +160,11 @@ impl Lowering<'_> {
     fn resolve(&self, param: &ReferenceOr<Parameter>, at: &Pointer) -> Result<Parameter> {
         match param {
             ReferenceOr::Item(p) => Ok(p.clone()),
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/parameters/")
-                .and_then(|name| self.api.components.as_ref()?.parameters.get(name))
-                .and_then(|p| p.as_item())
+            ReferenceOr::Reference { reference } => {
+                component(self.api, reference, "parameters", |c| &c.parameters)
                 .cloned()
-                .ok_or_else(|| model_error(at, format!("reference `{reference}` does not name a parameter in `components/parameters`"))),
+                .ok_or_else(|| model_error(at, format!("reference `{reference}` does not name a parameter in `components/parameters`")))
+            }
         }
     }
 
@@ -187,10 +193,14 @@ impl Lowering<'_> {
                 return Err(model_error(at, message));
             }
             Parameter::Header { .. } => (Location::Header, data.required),
-            Parameter::Cookie { .. } => {
-                let message = format!("cookie parameter `{}` is not supported", data.name);
+            Parameter::Cookie { .. } if !is_token(&data.name) => {
+                let message = format!(
+                    "cookie parameter `{}` is not a valid cookie name",
+                    data.name
+                );
                 return Err(model_error(at, message));
             }
+            Parameter::Cookie { .. } => (Location::Cookie, data.required),
         };
         let ty = match &data.format {
             ParameterSchemaOrContent::Schema(s) => {
@@ -198,12 +208,20 @@ impl Lowering<'_> {
             }
             ParameterSchemaOrContent::Content(_) => TypeRef::Scalar(Scalar::String),
         };
-        let plain = matches!(&ty, TypeRef::Scalar(s) if s.info().in_path);
-        if location != Location::Query && !plain {
+        let plain = match (&ty, location) {
+            (_, Location::Query) => true,
+            (TypeRef::Vec(item), Location::Header | Location::Cookie) => schemas.is_plain(item),
+            (ty, _) => schemas.is_plain(ty),
+        };
+        if !plain {
             let message = format!(
-                "{} parameter `{}` must be a string, integer or boolean",
+                "{} parameter `{}` must be a string, integer, boolean or string enum{}",
                 location_name(param),
-                data.name
+                data.name,
+                match location {
+                    Location::Path => "",
+                    _ => ", or a list of them",
+                }
             );
             return Err(model_error(at, message));
         }
@@ -228,33 +246,35 @@ impl Lowering<'_> {
         let at = self.at.push("requestBody");
         let body = match body {
             ReferenceOr::Item(b) => b,
-            ReferenceOr::Reference { reference } => reference
-                .strip_prefix("#/components/requestBodies/")
-                .and_then(|name| self.api.components.as_ref()?.request_bodies.get(name)?.as_item())
-                .ok_or_else(|| model_error(&at, format!("reference `{reference}` does not name a request body in `components/requestBodies`")))?,
-        };
-        let Some(media) = body.content.get("application/json") else {
-            let types: Vec<&str> = body.content.keys().map(String::as_str).collect();
-            let message = format!(
-                "only application/json request bodies are supported, found: {}",
-                types.join(", ")
-            );
-            return Err(model_error(&at.push("content"), message));
-        };
-        let ty = match &media.schema {
-            Some(s) => {
-                let at = at.push("content").push("application/json").push("schema");
-                schemas.type_ref(s, &origin.inner("Request"), &at)?
+            ReferenceOr::Reference { reference } => {
+                component(self.api, reference, "requestBodies", |c| &c.request_bodies)
+                    .ok_or_else(|| model_error(&at, format!("reference `{reference}` does not name a request body in `components/requestBodies`")))?
             }
-            None => TypeRef::Scalar(Scalar::Any),
         };
+        let Some((key, media)) = choose(&body.content) else {
+            return Err(model_error(
+                &at.push("content"),
+                "the request body lists no content type".into(),
+            ));
+        };
+        let at = at.push("content").push(key);
+        let ty = payload_type(
+            &media,
+            &body.content[key],
+            &origin.inner("Request"),
+            &at,
+            schemas,
+        )?;
         Ok(Some(Body {
             ty,
+            media,
             implicit_empty: Pending::Unknown,
         }))
     }
 
-    fn response(&self, origin: &Origin, schemas: &mut Schemas) -> Result<Option<TypeRef>> {
+    /// The success response's type and how it is read.
+    fn response(&self, origin: &Origin, schemas: &mut Schemas) -> Result<(Option<TypeRef>, Media)> {
+        let json = Media::Json("application/json".into());
         let success = self
             .op
             .responses
@@ -265,28 +285,94 @@ impl Lowering<'_> {
                 StatusCode::Range(r) => *r == 2,
             });
         let Some((code, response)) = success else {
-            return Ok(None);
+            return Ok((None, json));
         };
         let at = self.at.push("responses").push(&code.to_string());
-        let ReferenceOr::Item(response) = response else {
-            return Err(model_error(
-                &at,
-                "response references are not supported".into(),
-            ));
+        let response = match response {
+            ReferenceOr::Item(r) => r,
+            ReferenceOr::Reference { reference } => {
+                component(self.api, reference, "responses", |c| &c.responses)
+                    .ok_or_else(|| model_error(&at, format!("reference `{reference}` does not name a response in `components/responses`")))?
+            }
         };
-        let Some(schema) = response
-            .content
-            .get("application/json")
-            .and_then(|m| m.schema.as_ref())
-        else {
-            return Ok(None);
+        let Some((key, media)) = choose(&response.content) else {
+            return Ok((None, json));
         };
-        let at = at.push("content").push("application/json").push("schema");
-        Ok(Some(schemas.type_ref(
-            schema,
-            &origin.inner("Response"),
-            &at,
-        )?))
+        let at = at.push("content").push(key);
+        let content = &response.content[key];
+        if matches!(media, Media::Json(_)) && content.schema.is_none() {
+            return Ok((None, json));
+        }
+        let ty = payload_type(&media, content, &origin.inner("Response"), &at, schemas)?;
+        Ok((Some(ty), media))
+    }
+}
+
+/// The component `reference` names in the section `section` of `components`
+/// (`#/components/responses/NotFound`), when it is there and not itself a
+/// reference.
+fn component<'a, T>(
+    api: &'a OpenAPI,
+    reference: &str,
+    section: &str,
+    of: impl Fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+) -> Option<&'a T> {
+    let name = reference
+        .strip_prefix("#/components/")?
+        .strip_prefix(section)?
+        .strip_prefix('/')?
+        .replace("~1", "/")
+        .replace("~0", "~");
+    of(api.components.as_ref()?).get(&name)?.as_item()
+}
+
+/// The content type a body is written or read as: JSON first (any
+/// `application/json` or `+json` type), else the first listed.
+fn choose(content: &IndexMap<String, MediaType>) -> Option<(&str, Media)> {
+    let media = |key: &str| media_of(key);
+    content
+        .keys()
+        .find(|k| matches!(media(k), Media::Json(_)))
+        .or_else(|| content.keys().next())
+        .map(|k| (k.as_str(), media(k)))
+}
+
+/// What a media type is, by its essence (parameters such as `charset` dropped).
+fn media_of(key: &str) -> Media {
+    let essence = key
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let (kind, sub) = essence.split_once('/').unwrap_or((&essence, ""));
+    match (kind, sub) {
+        ("application", "json") => Media::Json(essence.clone()),
+        ("application", s) if s.ends_with("+json") => Media::Json(essence.clone()),
+        ("application", "x-www-form-urlencoded") => Media::Form,
+        ("multipart", "form-data") => Media::Multipart,
+        ("text", _) => Media::Text(essence.clone()),
+        ("application", "xml" | "yaml" | "x-yaml" | "sdp") => Media::Text(essence.clone()),
+        _ => Media::Binary(essence.clone()),
+    }
+}
+
+/// The type of a body as `media` carries it: JSON, form and multipart bodies
+/// have their schema's type (an object with no schema is a free-form
+/// object); text is a `String` and binary content `Vec<u8>`.
+fn payload_type(
+    media: &Media,
+    content: &MediaType,
+    origin: &Origin,
+    at: &Pointer,
+    schemas: &mut Schemas,
+) -> Result<TypeRef> {
+    match (media, &content.schema) {
+        (Media::Text(_), _) => Ok(TypeRef::Scalar(Scalar::String)),
+        (Media::Binary(_), _) => Ok(TypeRef::Scalar(Scalar::Bytes)),
+        (Media::Json(_), None) => Ok(TypeRef::Scalar(Scalar::Any)),
+        (Media::Form | Media::Multipart, None) => Ok(TypeRef::Scalar(Scalar::Object)),
+        (_, Some(schema)) => schemas.type_ref(schema, origin, &at.push("schema")),
     }
 }
 
@@ -347,9 +433,32 @@ fn operation_doc(op: &openapiv3::Operation) -> Option<String> {
     }
 }
 
+/// A path as the spec's key writes it, split into what is sent: Box keys
+/// operations that share a path with a fragment (`/files/{id}#copy`), which
+/// is never sent; OpenAI keys variants with a fixed query
+/// (`/responses?beta=true`), which is.
+struct Template<'a> {
+    /// The path template proper.
+    path: &'a str,
+    /// The fixed query pairs.
+    query: Vec<(String, String)>,
+}
+
+impl<'a> Template<'a> {
+    fn parse(key: &'a str) -> Self {
+        let key = key.split_once('#').map_or(key, |(path, _)| path);
+        let (path, query) = key.split_once('?').unwrap_or((key, ""));
+        let query = url::form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        Template { path, query }
+    }
+}
+
 /// Splits a path template into segments and puts the path parameters first,
 /// in template order (the others keep theirs); each must be declared exactly
-/// once and used.
+/// once and used. A segment that mixes text and parameters (`{sid}.json`,
+/// `{name}:cancel`) is a [`Segment::Mixed`].
 fn segments(path: &str, params: &mut Vec<Param>, at: &Pointer) -> Result<Vec<Segment>> {
     let (mut declared, others): (Vec<Param>, Vec<Param>) = std::mem::take(params)
         .into_iter()
@@ -358,27 +467,37 @@ fn segments(path: &str, params: &mut Vec<Param>, at: &Pointer) -> Result<Vec<Seg
     let mut ordered: Vec<Param> = Vec::new();
     let mut segments = Vec::new();
     for part in path.split('/').filter(|s| !s.is_empty()) {
-        let Some(name) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) else {
-            if part.contains(['{', '}']) {
+        let mut pieces = Vec::new();
+        for piece in pieces_of(part) {
+            let name = match piece {
+                Ok(text) => {
+                    pieces.push(Segment::Literal(text.to_string()));
+                    continue;
+                }
+                Err(name) => name,
+            };
+            if name.is_empty() || name.contains(['{', '}']) {
                 return error(format!(
-                    "path segment `{part}` mixes text and parameters, which is not supported"
+                    "path segment `{part}` has an unbalanced or empty `{{}}`"
                 ));
             }
-            segments.push(Segment::Literal(part.to_string()));
-            continue;
-        };
-        if ordered.iter().any(|p| p.wire_name == name) {
-            return error(format!(
-                "path parameter `{name}` appears twice in the path template `{path}`"
-            ));
+            if ordered.iter().any(|p| p.wire_name == name) {
+                return error(format!(
+                    "path parameter `{name}` appears twice in the path template `{path}`"
+                ));
+            }
+            let Some(i) = declared.iter().position(|p| p.wire_name == name) else {
+                return error(format!(
+                    "path parameter `{name}` is in the path template but not declared"
+                ));
+            };
+            pieces.push(Segment::Param(ordered.len()));
+            ordered.push(declared.remove(i));
         }
-        let Some(i) = declared.iter().position(|p| p.wire_name == name) else {
-            return error(format!(
-                "path parameter `{name}` is in the path template but not declared"
-            ));
-        };
-        segments.push(Segment::Param(ordered.len()));
-        ordered.push(declared.remove(i));
+        segments.push(match <[Segment; 1]>::try_from(pieces) {
+            Ok([one]) => one,
+            Err(pieces) => Segment::Mixed(pieces),
+        });
     }
     if let Some(extra) = declared.first() {
         return error(format!(
@@ -389,6 +508,37 @@ fn segments(path: &str, params: &mut Vec<Param>, at: &Pointer) -> Result<Vec<Seg
     ordered.extend(others);
     *params = ordered;
     Ok(segments)
+}
+
+/// The pieces of one path segment: `Ok(text)` for literal text, `Err(name)`
+/// for a `{name}` (an unbalanced brace gives a name with a brace in it).
+fn pieces_of(part: &str) -> Vec<std::result::Result<&str, &str>> {
+    let mut pieces = Vec::new();
+    let mut rest = part;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            pieces.push(Ok(&rest[..open]));
+        }
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                pieces.push(Err(&after[..close]));
+                rest = &after[close + 1..];
+            }
+            None => {
+                pieces.push(Err(&rest[open..]));
+                rest = "";
+            }
+        }
+    }
+    if !rest.is_empty() {
+        pieces.push(if rest.contains('}') {
+            Err(rest)
+        } else {
+            Ok(rest)
+        });
+    }
+    pieces
 }
 
 /// Whether an operation can be sent twice without harm: its HTTP method is

@@ -55,6 +55,7 @@ pub fn string_format(format: &str) -> Scalar {
         "uint64" => Scalar::U64Str,
         "duration" => Scalar::Duration,
         "base64" | "byte" => Scalar::Bytes,
+        "binary" => Scalar::File,
         _ => Scalar::String,
     }
 }

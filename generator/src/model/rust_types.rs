@@ -24,6 +24,7 @@ impl Scalar {
             Scalar::U64Str => ("u64", Some("Uint64"), true, true),
             Scalar::Duration => ("time::Duration", Some("Duration"), false, false),
             Scalar::Bytes => ("Vec<u8>", Some("Bytes"), true, false),
+            Scalar::File => ("crate::File", None, true, false),
             Scalar::Any => ("serde_json::Value", None, true, false),
             Scalar::Object | Scalar::AnyMessage => (
                 "serde_json::Map<String, serde_json::Value>",

@@ -236,6 +236,26 @@ impl<'a> Schemas<'a> {
         })
     }
 
+    /// Whether a value of `ty` is written as plain text in a path segment,
+    /// header or cookie: a scalar that can be, a string enum, or another name
+    /// for either.
+    pub fn is_plain(&self, ty: &TypeRef) -> bool {
+        let mut ty = ty;
+        // An alias chain is at most as long as the list of types.
+        for _ in 0..=self.types.len() {
+            match ty {
+                TypeRef::Scalar(s) => return s.info().in_path,
+                TypeRef::Named(id) => match &self.types[id.0].kind {
+                    Some(TypeKind::Enum(_)) => return true,
+                    Some(TypeKind::Alias(inner)) => ty = inner,
+                    _ => return false,
+                },
+                TypeRef::Vec(_) | TypeRef::Map(_) => return false,
+            }
+        }
+        false
+    }
+
     /// The type of a schema or reference used at `at`.
     pub fn type_ref<S: std::borrow::Borrow<Schema>>(
         &mut self,

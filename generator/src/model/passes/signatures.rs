@@ -9,7 +9,7 @@
 
 use crate::error::Result;
 use crate::model::ir::{Api, Arg, ArgSource, Operation, Param, Pending, RustType, Signature};
-use crate::model::ir::{Scalar, TypeDef};
+use crate::model::ir::{Media, Scalar, TypeDef};
 use crate::model::rust_types::rust_type;
 use crate::names::unraw;
 
@@ -67,9 +67,14 @@ fn signature(op: &Operation, types: &[TypeDef]) -> Result<Signature> {
                 "body"
             };
             let stored = rust_type(types, &body.ty);
+            // Bytes and text are taken as anything that converts into them.
+            let ty = match body.media {
+                Media::Binary(_) | Media::Text(_) => RustType::Into(Box::new(stored.clone())),
+                _ => stored.clone(),
+            };
             args.push(Arg {
                 name: name.to_string(),
-                ty: stored.clone(),
+                ty,
                 stored,
                 source: ArgSource::Body,
             });
