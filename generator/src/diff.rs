@@ -109,6 +109,15 @@ impl Summary {
                 TypeKind::Alias(target) => {
                     TypeSummary::Alias(rust_type(&api.types, target).to_string())
                 }
+                // A union's members by variant and type: a new one breaks
+                // exhaustive matches, like a new struct field breaks literals.
+                TypeKind::Union(u) => {
+                    let mut variants = BTreeMap::new();
+                    for v in &u.variants {
+                        variants.insert(v.name.clone(), rust_type(&api.types, &v.ty).to_string());
+                    }
+                    TypeSummary::Struct(variants)
+                }
             };
             types.insert(def.name.clone(), shape);
         }

@@ -90,11 +90,17 @@ pub const ACCESSOR_RESERVED: [&str; 12] = [
     "verify",
 ];
 
+/// The generated crate's own cargo features, which a group's module, also
+/// its feature, may not be named.
+pub const FEATURE_RESERVED: [&str; 3] = ["default", "full", "testing"];
+
 /// A group's module: the group in snake case, with `_api` added where that
-/// is a method of the client or of the mock server (`Client` -> `client_api`).
+/// is a method of the client or of the mock server (`Client` -> `client_api`)
+/// or one of the crate's own features (`default` -> `default_api`).
 pub fn group_module(group: &str) -> String {
     let module = snake(group);
-    match ACCESSOR_RESERVED.contains(&unraw(&module)) {
+    let name = unraw(&module);
+    match ACCESSOR_RESERVED.contains(&name) || FEATURE_RESERVED.contains(&name) {
         true => format!("{}_api", unraw(&module)),
         false => module,
     }

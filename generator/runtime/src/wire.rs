@@ -227,6 +227,43 @@ pub(crate) fn write_any<T: Serialize, S: Serializer>(
     any.serialize(serializer)
 }
 
+/// The value of a tagged union's tag property, if it is a string.
+#[allow(dead_code)] // Used by tagged unions.
+pub(crate) fn union_tag<'v>(value: &'v serde_json::Value, tag: &str) -> Option<&'v str> {
+    value.get(tag)?.as_str()
+}
+
+/// The error of a value that matches no member of the union `name`: each
+/// member's reason, in the order they were tried.
+#[allow(dead_code)] // Used by untagged unions.
+pub(crate) fn no_member<E: de::Error>(name: &str, tried: &[(&str, serde_json::Error)]) -> E {
+    let reasons: Vec<String> = tried.iter().map(|(m, e)| format!("{m}: {e}")).collect();
+    E::custom(format!(
+        "the value matches no member of `{name}` ({})",
+        reasons.join("; ")
+    ))
+}
+
+/// Writes a tagged union's member: its fields, with the tag set to `value`
+/// when the member leaves it out.
+#[allow(dead_code)] // Used by tagged unions.
+pub(crate) fn write_tagged<T: Serialize, S: Serializer>(
+    serializer: S,
+    tag: &str,
+    value: &str,
+    member: &T,
+) -> Result<S::Ok, S::Error> {
+    match serde_json::to_value(member).map_err(serde::ser::Error::custom)? {
+        serde_json::Value::Object(mut fields) => {
+            if fields.get(tag).is_none_or(serde_json::Value::is_null) {
+                fields.insert(tag.into(), serde_json::Value::String(value.into()));
+            }
+            fields.serialize(serializer)
+        }
+        other => other.serialize(serializer),
+    }
+}
+
 /// The item of a response's `expanded` list that a JSONPath field points
 /// to: `$.expanded[8]` (or `$['expanded'][8]`) is its ninth.
 pub(crate) fn expanded_item<'a, T>(path: Option<&str>, expanded: &'a [T]) -> Option<&'a T> {

@@ -19,6 +19,7 @@ mod apis;
 mod manifest;
 mod messages;
 mod models;
+mod unions;
 
 /// The first line of every generated file; files that start with it belong
 /// to the generator, all others are hand-written and never touched.

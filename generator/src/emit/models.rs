@@ -65,7 +65,7 @@ impl Emitter<'_> {
         let reads_json = module.types.iter().any(|id| {
             matches!(
                 &self.def(*id).kind,
-                TypeKind::Struct(_) | TypeKind::AnyMessage(_)
+                TypeKind::Struct(_) | TypeKind::AnyMessage(_) | TypeKind::Union(_)
             )
         });
         let uses_wire = reads_json.then(|| {
@@ -92,6 +92,7 @@ impl Emitter<'_> {
             }
             TypeKind::Enum(variants) => enumeration(&name, docs, variants),
             TypeKind::AnyMessage(variants) => self.any_message(&name, docs, variants),
+            TypeKind::Union(u) => self.union(&name, docs, u)?,
             TypeKind::Struct(s) => {
                 let fields = self.serde_fields(s)?;
                 let tokens = self.structure(def, s, &fields, self.layout.default[id.0]);
@@ -248,32 +249,12 @@ impl SerdeField<'_> {
 
     /// `value` as written: through the field's wire format, if it has one.
     fn out(&self, value: TokenStream) -> TokenStream {
-        match self.field.encoding {
-            None => value,
-            Some(Encoding::Scalar(f)) => {
-                let f = format_ident!("{f}");
-                quote!(&wire::Out::<wire::#f>(#value))
-            }
-            Some(Encoding::Seq(f)) => {
-                let f = format_ident!("{f}");
-                quote!(&wire::OutSeq::<wire::#f>(#value))
-            }
-            Some(Encoding::Map(f)) => {
-                let f = format_ident!("{f}");
-                quote!(&wire::OutMap::<wire::#f>(#value))
-            }
-        }
+        wire_out(self.field.encoding, value)
     }
 
     /// The type a value is read as, when it has a wire format.
     fn read_as(&self) -> Option<TokenStream> {
-        let (wrapper, f) = match self.field.encoding? {
-            Encoding::Scalar(f) => ("In", f),
-            Encoding::Seq(f) => ("InSeq", f),
-            Encoding::Map(f) => ("InMap", f),
-        };
-        let (wrapper, f) = (format_ident!("{wrapper}"), format_ident!("{f}"));
-        Some(quote!(wire::#wrapper<wire::#f>))
+        wire_in(self.field.encoding)
     }
 
     /// Whether it is read as an `Option`: it may be absent or null (lists
@@ -354,6 +335,29 @@ impl SerdeField<'_> {
 }
 
 /// `#[allow(deprecated)]` where some field is deprecated.
+/// `value` as written in `encoding`: through its wire format, if it has one.
+pub(super) fn wire_out(encoding: Option<Encoding>, value: TokenStream) -> TokenStream {
+    let (wrapper, f) = match encoding {
+        None => return value,
+        Some(Encoding::Scalar(f)) => ("Out", f),
+        Some(Encoding::Seq(f)) => ("OutSeq", f),
+        Some(Encoding::Map(f)) => ("OutMap", f),
+    };
+    let (wrapper, f) = (format_ident!("{wrapper}"), format_ident!("{f}"));
+    quote!(&wire::#wrapper::<wire::#f>(#value))
+}
+
+/// The type a value in `encoding` is read as, when it has a wire format.
+pub(super) fn wire_in(encoding: Option<Encoding>) -> Option<TokenStream> {
+    let (wrapper, f) = match encoding? {
+        Encoding::Scalar(f) => ("In", f),
+        Encoding::Seq(f) => ("InSeq", f),
+        Encoding::Map(f) => ("InMap", f),
+    };
+    let (wrapper, f) = (format_ident!("{wrapper}"), format_ident!("{f}"));
+    Some(quote!(wire::#wrapper<wire::#f>))
+}
+
 fn allow_deprecated(fields: &[SerdeField]) -> Option<TokenStream> {
     fields
         .iter()

@@ -105,6 +105,40 @@ pub enum TypeKind {
     /// A protobuf `Any` that holds one of these message types, chosen by its
     /// `@type` (the `expanded` pass); any other object is kept as it came.
     AnyMessage(Vec<MessageVariant>),
+    /// A `oneOf`/`anyOf`: a value of one of several types.
+    Union(Union),
+}
+
+/// A value of one of several types, told apart by a tag property or, with
+/// no tag, by trying each member in turn.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// The property whose value names the member (`type`): the
+    /// discriminator's, or a property every member fixes to its own value.
+    /// `None` for an untagged union.
+    pub tag: Option<String>,
+    /// The members; an untagged union tries them in this order.
+    pub variants: Vec<UnionVariant>,
+    /// For a tagged union, the Rust name of the variant that keeps a value
+    /// with a tag no member has, as it came.
+    pub other: Option<String>,
+}
+
+/// One member of a [`Union`].
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// Rust name of the variant.
+    pub name: String,
+    /// The member's type.
+    pub ty: TypeRef,
+    /// How the value is written in JSON, where serde's default is not it.
+    pub encoding: Option<Encoding>,
+    /// The tag values that select it (empty for an untagged union).
+    pub tags: Vec<String>,
+    /// Boxed, because the member contains the union (the `boxes` pass).
+    pub boxed: Pending<bool>,
+    /// Rustdoc.
+    pub doc: Option<String>,
 }
 
 /// A message type an [`TypeKind::AnyMessage`] may hold.

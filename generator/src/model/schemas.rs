@@ -6,18 +6,26 @@
 
 use std::collections::{HashMap, HashSet};
 
+use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ObjectType, OpenAPI, ReferenceOr, Schema,
-    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ObjectType, OpenAPI, ReferenceOr,
+    Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
-use super::ir::{Field, Pending, Scalar, Struct, TypeDef, TypeId, TypeKind, TypeRef, Warning};
+use super::ir::{
+    Field, Pending, Scalar, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant,
+    Warning,
+};
 use super::protobuf::{self, oneofs, package_of, qualify, variants, with_oneof_note};
 use super::{clean_doc, model_error};
 use crate::error::{Error, Pointer, Result};
 use crate::names::{component_type_name, pascal, snake, unique, RESERVED_TYPES};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// How deep `allOf`s may nest, and how many references may lead to
+/// references, before the schema is taken to include itself.
+const MAX_DEPTH: usize = 64;
 
 /// Where a schema is used: the name a type made of it gets, and the package
 /// that type goes in.
@@ -173,8 +181,382 @@ impl<'a> Schemas<'a> {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
                 TypeKind::Enum(variants(&s.enumeration))
             }
+            SchemaKind::Any(any) if is_object_like(any) => TypeKind::Struct(Struct {
+                fields: self.any_fields(any, origin, at)?,
+                ..Struct::default()
+            }),
+            SchemaKind::OneOf { one_of: members } => {
+                self.union(schema, members, "oneOf", origin, at)?
+            }
+            SchemaKind::AnyOf { any_of: members } => {
+                self.union(schema, members, "anyOf", origin, at)?
+            }
+            SchemaKind::AllOf { all_of } if meaningful(all_of).len() > 1 => {
+                self.all_of_kind(all_of, None, origin, at)?
+            }
+            SchemaKind::Any(any) if has_all_of(any) => {
+                self.all_of_kind(&any.all_of, Some(any), origin, at)?
+            }
+            SchemaKind::Any(any) if has_union(any) => {
+                let (keyword, members) = match any.one_of.is_empty() {
+                    true => ("anyOf", &any.any_of),
+                    false => ("oneOf", &any.one_of),
+                };
+                self.union(schema, members, keyword, origin, at)?
+            }
             _ => TypeKind::Alias(self.inline(schema, origin, at)?),
         })
+    }
+
+    /// The fields of an object schema written without `type: object`.
+    fn any_fields(&mut self, any: &AnySchema, origin: &Origin, at: &Pointer) -> Result<Vec<Field>> {
+        let parts = ObjectParts {
+            properties: any
+                .properties
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone(), at.push("properties").push(k)))
+                .collect(),
+            required: any.required.clone(),
+        };
+        self.parts_fields(parts, origin)
+    }
+
+    /// The struct of an `allOf` of objects (and of the properties written
+    /// beside it, `own`): every member's properties, in member order (a
+    /// later member's restatement of a property refines the earlier one in
+    /// place), required when any member requires them. An `allOf` with a
+    /// union among its members is `serde_json::Value`, with a warning.
+    fn all_of_kind(
+        &mut self,
+        members: &[ReferenceOr<Schema>],
+        own: Option<&AnySchema>,
+        origin: &Origin,
+        at: &Pointer,
+    ) -> Result<TypeKind> {
+        if self.includes_union(members, at, 0) {
+            let what = "an `allOf` that includes a union (each member would need the other members' fields)";
+            return Ok(TypeKind::Alias(self.untyped(at, what.into())?));
+        }
+        let mut parts = ObjectParts::default();
+        self.collect_all_of(members, at, 0, &mut parts)?;
+        if let Some(own) = own {
+            parts.add(self, &own.properties, &own.required, at)?;
+        }
+        Ok(TypeKind::Struct(Struct {
+            fields: self.parts_fields(parts, origin)?,
+            ..Struct::default()
+        }))
+    }
+
+    /// Whether an `allOf` member (or a member of a nested `allOf`) is a union.
+    fn includes_union(&self, members: &[ReferenceOr<Schema>], at: &Pointer, depth: usize) -> bool {
+        depth <= MAX_DEPTH
+            && members.iter().enumerate().any(|(i, member)| {
+                let member_at = at.push("allOf").index(i);
+                match self.deref(member, &member_at) {
+                    Ok((schema, schema_at)) => match &schema.schema_kind {
+                        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+                        SchemaKind::Any(any) => {
+                            has_union(any)
+                                || self.includes_union(&any.all_of, &schema_at, depth + 1)
+                        }
+                        SchemaKind::AllOf { all_of } => {
+                            self.includes_union(all_of, &schema_at, depth + 1)
+                        }
+                        _ => false,
+                    },
+                    Err(_) => false,
+                }
+            })
+    }
+
+    fn parts_fields(&mut self, parts: ObjectParts, origin: &Origin) -> Result<Vec<Field>> {
+        let mut fields: Vec<Field> = Vec::new();
+        let mut errors = Vec::new();
+        for (wire, prop, at) in &parts.properties {
+            match self.field(prop, wire, &fields, origin, at) {
+                Ok(mut field) => {
+                    field.required = parts.required.contains(wire);
+                    fields.push(field);
+                }
+                Err(e) => errors.extend(e.into_list()),
+            }
+        }
+        if errors.is_empty() {
+            Ok(fields)
+        } else {
+            Err(Error::from_many(errors))
+        }
+    }
+
+    /// Adds the properties of each `allOf` member (following references and
+    /// nested `allOf`s) to `parts`; a member that is not an object, or that
+    /// gives a property a type of another kind, is an error.
+    fn collect_all_of(
+        &self,
+        members: &[ReferenceOr<Schema>],
+        at: &Pointer,
+        depth: usize,
+        parts: &mut ObjectParts,
+    ) -> Result<()> {
+        if depth > MAX_DEPTH {
+            return Err(model_error(
+                at,
+                "`allOf` members nest too deeply (does a member include itself?)".into(),
+            ));
+        }
+        for (i, member) in members.iter().enumerate() {
+            let member_at = at.push("allOf").index(i);
+            let (schema, schema_at) = self.deref(member, &member_at)?;
+            match &schema.schema_kind {
+                SchemaKind::AllOf { all_of } => {
+                    self.collect_all_of(all_of, &schema_at, depth + 1, parts)?
+                }
+                SchemaKind::Type(Type::Object(obj)) => {
+                    parts.add(self, &obj.properties, &obj.required, &schema_at)?
+                }
+                SchemaKind::Any(any) if is_object_like(any) => {
+                    parts.add(self, &any.properties, &any.required, &schema_at)?
+                }
+                SchemaKind::Any(any) if is_annotation(any) => {}
+                SchemaKind::Any(any) if has_all_of(any) => {
+                    self.collect_all_of(&any.all_of, &schema_at, depth + 1, parts)?;
+                    parts.add(self, &any.properties, &any.required, &schema_at)?
+                }
+                other => {
+                    let message = format!(
+                        "`allOf` member {i} is {}, which cannot be combined with objects into one struct",
+                        kind_name(other)
+                    );
+                    return Err(model_error(&member_at, message));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A schema or the schema a reference points to (following references
+    /// to references), with the pointer of where it is written.
+    fn deref(&self, schema: &ReferenceOr<Schema>, at: &Pointer) -> Result<(Schema, Pointer)> {
+        let mut current = schema.clone();
+        let mut current_at = at.clone();
+        for _ in 0..MAX_DEPTH {
+            let reference = match current {
+                ReferenceOr::Item(schema) => return Ok((schema, current_at)),
+                ReferenceOr::Reference { reference } => reference,
+            };
+            let target = reference
+                .strip_prefix('#')
+                .and_then(|pointer| Some((self.document.pointer(pointer)?, pointer)));
+            let Some((value, pointer)) = target else {
+                return Err(model_error(
+                    at,
+                    format!("reference `{reference}` does not name a schema in the document"),
+                ));
+            };
+            current = serde_json::from_value(value.clone()).map_err(|e| {
+                model_error(
+                    at,
+                    format!("reference `{reference}` does not point at a schema: {e}"),
+                )
+            })?;
+            current_at = Pointer::parse(pointer);
+        }
+        Err(model_error(
+            at,
+            "references lead to references too many times (a cycle?)".into(),
+        ))
+    }
+
+    /// The enum of a `oneOf`/`anyOf`: tagged by its discriminator, else by a
+    /// property every member fixes to a value of its own, else untagged.
+    fn union(
+        &mut self,
+        schema: &Schema,
+        members: &[ReferenceOr<Schema>],
+        keyword: &str,
+        origin: &Origin,
+        at: &Pointer,
+    ) -> Result<TypeKind> {
+        let mut resolved = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let member_at = at.push(keyword).index(i);
+            let (schema, schema_at) = self.deref(member, &member_at)?;
+            resolved.push((member, member_at, schema, schema_at));
+        }
+        let (tag, tags) = self.union_tags(schema, &resolved);
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        let mut required = Vec::new();
+        for ((member, member_at, target, target_at), tags) in resolved.iter().zip(tags) {
+            let base = variant_name(member, target, tags.first());
+            let name = unique(base, |n| variants.iter().any(|v| v.name == n));
+            let ty = self.type_ref(member, &origin.inner(&name), member_at)?;
+            let encoding = ty.encoding().map_err(|_| {
+                model_error(
+                    member_at,
+                    "nested arrays or maps of protobuf-encoded values are not supported".into(),
+                )
+            })?;
+            required.push(self.required_count(target, target_at));
+            variants.push(UnionVariant {
+                name,
+                ty,
+                encoding,
+                tags,
+                boxed: Pending::Unknown,
+                doc: member.as_item().and_then(schema_doc),
+            });
+        }
+        if tag.is_none() {
+            // Untagged: the most specific members are tried first.
+            let mut order: Vec<usize> = (0..variants.len()).collect();
+            order.sort_by_key(|&i| {
+                (
+                    untagged_rank(&variants[i].ty),
+                    std::cmp::Reverse(required[i]),
+                )
+            });
+            let mut slots: Vec<Option<UnionVariant>> = variants.into_iter().map(Some).collect();
+            variants = order.iter().filter_map(|&i| slots[i].take()).collect();
+        }
+        let other = tag
+            .as_ref()
+            .map(|_| unique("Other".into(), |n| variants.iter().any(|v| v.name == n)));
+        Ok(TypeKind::Union(Union {
+            tag,
+            variants,
+            other,
+        }))
+    }
+
+    /// How many properties a member requires (0 for one that is not an object).
+    fn required_count(&self, schema: &Schema, at: &Pointer) -> usize {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(obj)) => obj.required.len(),
+            SchemaKind::Any(any) => any.required.len(),
+            SchemaKind::AllOf { all_of } => {
+                let mut parts = ObjectParts::default();
+                match self.collect_all_of(all_of, at, 0, &mut parts) {
+                    Ok(()) => parts.required.len(),
+                    Err(_) => 0,
+                }
+            }
+            _ => 0,
+        }
+    }
+
+    /// The union's tag property and each member's tag values: the
+    /// discriminator's (its `mapping`, else the member's component name),
+    /// else a property that every member fixes to one value of its own
+    /// (`type: {enum: [message]}`, `type` preferred); `None` and no values
+    /// when neither exists.
+    fn union_tags(
+        &self,
+        schema: &Schema,
+        members: &[(&ReferenceOr<Schema>, Pointer, Schema, Pointer)],
+    ) -> (Option<String>, Vec<Vec<String>>) {
+        let untagged = || (None, vec![Vec::new(); members.len()]);
+        if let Some(d) = &schema.schema_data.discriminator {
+            let tags: Vec<Vec<String>> = members
+                .iter()
+                .map(|(member, _, target, target_at)| {
+                    let mut tags: Vec<String> = match member {
+                        ReferenceOr::Reference { reference } => d
+                            .mapping
+                            .iter()
+                            .filter(|(_, to)| {
+                                *to == reference
+                                    || reference.rsplit('/').next() == Some(to.as_str())
+                            })
+                            .map(|(value, _)| value.clone())
+                            .collect(),
+                        ReferenceOr::Item(_) => Vec::new(),
+                    };
+                    if tags.is_empty() {
+                        tags.extend(self.fixed_value(target, target_at, &d.property_name));
+                    }
+                    if tags.is_empty() {
+                        if let ReferenceOr::Reference { reference } = member {
+                            tags.extend(reference.rsplit('/').next().map(str::to_string));
+                        }
+                    }
+                    tags
+                })
+                .collect();
+            if tags.iter().all(|t| !t.is_empty()) {
+                return (Some(d.property_name.clone()), tags);
+            }
+            return untagged();
+        }
+        let Some((_, _, first, first_at)) = members.first() else {
+            return untagged();
+        };
+        let mut candidates = self.object_property_names(first, first_at);
+        candidates.sort_by_key(|name| name != "type");
+        for name in candidates {
+            let values: Option<Vec<String>> = members
+                .iter()
+                .map(|(_, _, target, at)| self.fixed_value(target, at, &name))
+                .collect();
+            let Some(values) = values else { continue };
+            let distinct: HashSet<&String> = values.iter().collect();
+            if distinct.len() == values.len() {
+                return (Some(name), values.into_iter().map(|v| vec![v]).collect());
+            }
+        }
+        untagged()
+    }
+
+    /// The property names of an object schema (through `allOf`).
+    fn object_property_names(&self, schema: &Schema, at: &Pointer) -> Vec<String> {
+        self.object_parts(schema, at)
+            .map(|p| p.properties.into_iter().map(|(name, _, _)| name).collect())
+            .unwrap_or_default()
+    }
+
+    /// An object schema's properties and required names (through `allOf`).
+    fn object_parts(&self, schema: &Schema, at: &Pointer) -> Option<ObjectParts> {
+        let mut parts = ObjectParts::default();
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(obj)) => {
+                parts.add(self, &obj.properties, &obj.required, at).ok()?
+            }
+            SchemaKind::Any(any) if is_object_like(any) => {
+                parts.add(self, &any.properties, &any.required, at).ok()?
+            }
+            SchemaKind::AllOf { all_of } => self.collect_all_of(all_of, at, 0, &mut parts).ok()?,
+            SchemaKind::Any(any) if has_all_of(any) => {
+                self.collect_all_of(&any.all_of, at, 0, &mut parts).ok()?;
+                parts.add(self, &any.properties, &any.required, at).ok()?
+            }
+            _ => return None,
+        }
+        Some(parts)
+    }
+
+    /// The one string value an object schema fixes its property `name` to
+    /// (`{enum: [message]}`, or `const`, which normalization made an enum).
+    fn fixed_value(&self, schema: &Schema, at: &Pointer, name: &str) -> Option<String> {
+        let parts = self.object_parts(schema, at)?;
+        let (_, prop, prop_at) = parts.properties.iter().rev().find(|(n, _, _)| n == name)?;
+        let prop = match prop {
+            ReferenceOr::Item(s) => ReferenceOr::Item((**s).clone()),
+            ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+                reference: reference.clone(),
+            },
+        };
+        let (prop, _) = self.deref(&prop, prop_at).ok()?;
+        let values: Vec<&str> = match &prop.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                s.enumeration.iter().flatten().map(String::as_str).collect()
+            }
+            SchemaKind::Any(any) => any.enumeration.iter().filter_map(|v| v.as_str()).collect(),
+            _ => return None,
+        };
+        match values[..] {
+            [one] => Some(one.to_string()),
+            _ => None,
+        }
     }
 
     fn fields(
@@ -416,23 +798,58 @@ impl<'a> Schemas<'a> {
                 }
                 _ => scalar(Scalar::Object),
             },
-            SchemaKind::OneOf { one_of: members } => self.untyped(
-                at,
-                format!("a union (`oneOf` of {} schemas)", members.len()),
-            ),
-            SchemaKind::AnyOf { any_of: members } => self.untyped(
-                at,
-                format!("a union (`anyOf` of {} schemas)", members.len()),
-            ),
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                self.type_ref(&all_of[0], origin, &at.push("allOf").index(0))
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                let id = self.reserve_at(origin, at);
+                let kind = self.kind_of(schema, origin, at)?;
+                self.define(id, schema_doc(schema), kind);
+                Ok(TypeRef::Named(id))
             }
-            SchemaKind::AllOf { all_of } if all_of.len() > 1 => {
-                self.untyped(at, format!("`allOf` of {} schemas", all_of.len()))
+            SchemaKind::AllOf { all_of } => match meaningful(all_of)[..] {
+                [] => scalar(Scalar::Any),
+                [i] => self.type_ref(&all_of[i], origin, &at.push("allOf").index(i)),
+                _ => {
+                    let id = self.reserve_at(origin, at);
+                    let kind = self.kind_of(schema, origin, at)?;
+                    self.define(id, schema_doc(schema), kind);
+                    Ok(TypeRef::Named(id))
+                }
+            },
+            SchemaKind::Any(any) if is_object_like(any) || has_all_of(any) || has_union(any) => {
+                let id = self.reserve_at(origin, at);
+                let kind = self.kind_of(schema, origin, at)?;
+                self.define(id, schema_doc(schema), kind);
+                Ok(TypeRef::Named(id))
             }
             SchemaKind::Not { .. } => self.untyped(at, "`not`".into()),
-            SchemaKind::AllOf { .. } | SchemaKind::Any(_) => scalar(Scalar::Any),
+            SchemaKind::Any(any) if is_annotation(any) => scalar(Scalar::Any),
+            SchemaKind::Any(any) => self.any_schema(any, origin, at),
         }
+    }
+
+    /// A schema without a `type` that is not an object: typed by what it
+    /// has (an enum of strings, `items`, a `format`), else `serde_json::Value`
+    /// with a warning.
+    fn any_schema(&mut self, any: &AnySchema, origin: &Origin, at: &Pointer) -> Result<TypeRef> {
+        if let Some(items) = &any.items {
+            let item = self.type_ref(items, &origin.inner("Item"), &at.push("items"))?;
+            return Ok(TypeRef::Vec(Box::new(item)));
+        }
+        match any.typ.as_deref() {
+            Some("string") => {
+                return Ok(TypeRef::Scalar(protobuf::string_format(
+                    any.format.as_deref().unwrap_or(""),
+                )))
+            }
+            Some("integer") => return Ok(TypeRef::Scalar(Scalar::I64)),
+            Some("number") => return Ok(TypeRef::Scalar(Scalar::F64)),
+            Some("boolean") => return Ok(TypeRef::Scalar(Scalar::Bool)),
+            _ => {}
+        }
+        let keywords = any_keywords(any);
+        self.untyped(
+            at,
+            format!("a schema with no type and {}", keywords.join(", ")),
+        )
     }
 
     /// `serde_json::Value` for a construct the model cannot type, with a warning.
@@ -526,4 +943,219 @@ fn component_names<'s>(schemas: &[(&'s str, &ReferenceOr<Schema>)]) -> Vec<(&'s 
             (*key, qualify(key, name, &rivals))
         })
         .collect()
+}
+
+/// The properties of an object schema gathered from one or more schemas,
+/// each with the pointer of where it is written.
+#[derive(Default)]
+struct ObjectParts {
+    properties: Vec<(String, ReferenceOr<Box<Schema>>, Pointer)>,
+    required: Vec<String>,
+}
+
+impl ObjectParts {
+    /// Adds an object's properties: a property already there keeps its
+    /// place and takes the new schema, unless the two are of different
+    /// kinds (a string and an object), which is an error.
+    fn add(
+        &mut self,
+        schemas: &Schemas,
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        at: &Pointer,
+    ) -> Result<()> {
+        for (name, prop) in properties {
+            let prop_at = at.push("properties").push(name);
+            match self.properties.iter_mut().find(|(n, _, _)| n == name) {
+                Some((_, earlier, earlier_at)) => {
+                    let (old, new) = (
+                        schemas.kind_of_prop(earlier, earlier_at),
+                        schemas.kind_of_prop(prop, &prop_at),
+                    );
+                    if let (Some(old), Some(new)) = (old, new) {
+                        if old != new {
+                            let message = format!("property `{name}` is {new} here but {old} at {earlier_at}, so the `allOf` members cannot be one struct");
+                            return Err(model_error(&prop_at, message));
+                        }
+                    }
+                    if !is_annotation_only(prop) {
+                        *earlier = prop.clone();
+                        *earlier_at = prop_at;
+                    }
+                }
+                None => self.properties.push((name.clone(), prop.clone(), prop_at)),
+            }
+        }
+        for name in required {
+            if !self.required.contains(name) {
+                self.required.push(name.clone());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Schemas<'_> {
+    /// The JSON kind of a property's schema (`string`, `object`, ...), if
+    /// it says one.
+    fn kind_of_prop(&self, prop: &ReferenceOr<Box<Schema>>, at: &Pointer) -> Option<&'static str> {
+        let prop = match prop {
+            ReferenceOr::Item(s) => ReferenceOr::Item((**s).clone()),
+            ReferenceOr::Reference { reference } => ReferenceOr::Reference {
+                reference: reference.clone(),
+            },
+        };
+        let (schema, _) = self.deref(&prop, at).ok()?;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(_)) => Some("a string"),
+            SchemaKind::Type(Type::Integer(_) | Type::Number(_)) => Some("a number"),
+            SchemaKind::Type(Type::Boolean(_)) => Some("a boolean"),
+            SchemaKind::Type(Type::Array(_)) => Some("an array"),
+            SchemaKind::Type(Type::Object(_)) => Some("an object"),
+            _ => None,
+        }
+    }
+}
+
+/// A property schema that only annotates (`{description: ...}`).
+fn is_annotation_only(prop: &ReferenceOr<Box<Schema>>) -> bool {
+    matches!(prop, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(any) if is_annotation(any)))
+}
+
+/// The indexes of the `allOf` members that say something about the value
+/// (not only `description`, `nullable`, ...).
+fn meaningful(members: &[ReferenceOr<Schema>]) -> Vec<usize> {
+    members
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| !matches!(m, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(any) if is_annotation(any))))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// A schema with no keyword that constrains the value.
+fn is_annotation(any: &AnySchema) -> bool {
+    *any == AnySchema::default()
+}
+
+/// A schema without `type: object` that has properties (or says `object`
+/// in a form the model parses as untyped).
+fn is_object_like(any: &AnySchema) -> bool {
+    !has_union(any)
+        && any.all_of.is_empty()
+        && (!any.properties.is_empty()
+            || any.typ.as_deref() == Some("object")
+            || any.additional_properties.is_some())
+}
+
+/// A schema without a `type` keyword openapiv3 reads (`type: object`
+/// beside `allOf`) that combines objects.
+fn has_all_of(any: &AnySchema) -> bool {
+    !any.all_of.is_empty() && !has_union(any)
+}
+
+/// A schema without a `type` keyword openapiv3 reads that is a union (not
+/// only a constraint on which properties are set, see [`constrains_only`]).
+fn has_union(any: &AnySchema) -> bool {
+    let members = any.one_of.iter().chain(&any.any_of);
+    members.clone().next().is_some() && !members.into_iter().all(constrains_only)
+}
+
+/// A union member that only says which properties are required
+/// (`anyOf: [{required: [a]}, {required: [b]}]`): it constrains the object
+/// it sits in, whose properties stay optional, and is otherwise ignored.
+fn constrains_only(member: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(schema) = member else {
+        return false;
+    };
+    let SchemaKind::Any(any) = &schema.schema_kind else {
+        return false;
+    };
+    let bare = AnySchema {
+        required: Vec::new(),
+        min_properties: None,
+        max_properties: None,
+        ..any.clone()
+    };
+    is_annotation(&bare)
+}
+
+/// The keywords an untyped schema has, for a warning.
+fn any_keywords(any: &AnySchema) -> Vec<&'static str> {
+    let mut found = Vec::new();
+    let checks: [(&'static str, bool); 6] = [
+        ("`oneOf`", !any.one_of.is_empty()),
+        ("`anyOf`", !any.any_of.is_empty()),
+        ("`allOf`", !any.all_of.is_empty()),
+        ("`enum`", !any.enumeration.is_empty()),
+        ("`not`", any.not.is_some()),
+        ("`format`", any.format.is_some()),
+    ];
+    for (name, present) in checks {
+        if present {
+            found.push(name);
+        }
+    }
+    if found.is_empty() {
+        found.push("only constraints");
+    }
+    found
+}
+
+/// What a schema is, for messages.
+fn kind_name(kind: &SchemaKind) -> &'static str {
+    match kind {
+        SchemaKind::Type(Type::String(_)) => "a string",
+        SchemaKind::Type(Type::Number(_) | Type::Integer(_)) => "a number",
+        SchemaKind::Type(Type::Boolean(_)) => "a boolean",
+        SchemaKind::Type(Type::Array(_)) => "an array",
+        SchemaKind::Type(Type::Object(_)) => "an object",
+        SchemaKind::OneOf { .. } => "a `oneOf`",
+        SchemaKind::AnyOf { .. } => "an `anyOf`",
+        SchemaKind::AllOf { .. } => "an `allOf`",
+        SchemaKind::Not { .. } => "a `not`",
+        SchemaKind::Any(_) => "an untyped schema",
+    }
+}
+
+/// A union member's variant name: its component's name, its title, its
+/// tag value, or what it is (`String`, `List`, ...).
+fn variant_name(member: &ReferenceOr<Schema>, target: &Schema, tag: Option<&String>) -> String {
+    if let ReferenceOr::Reference { reference } = member {
+        let last = reference.rsplit('/').next().unwrap_or(reference);
+        let last = last.replace("~1", "/").replace("~0", "~");
+        return component_type_name(None, &last);
+    }
+    if let Some(title) = target
+        .schema_data
+        .title
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+    {
+        return pascal(title);
+    }
+    if let Some(tag) = tag {
+        return pascal(tag);
+    }
+    match &target.schema_kind {
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => "Known".into(),
+        SchemaKind::Type(Type::String(_)) => "String".into(),
+        SchemaKind::Type(Type::Integer(_)) => "Integer".into(),
+        SchemaKind::Type(Type::Number(_)) => "Number".into(),
+        SchemaKind::Type(Type::Boolean(_)) => "Bool".into(),
+        SchemaKind::Type(Type::Array(_)) => "List".into(),
+        _ => "Object".into(),
+    }
+}
+
+/// The order an untagged union tries a member in: types that accept less
+/// first (structs, enums, numbers), then strings, then free-form objects and
+/// any value.
+fn untagged_rank(ty: &TypeRef) -> u8 {
+    match ty {
+        TypeRef::Scalar(Scalar::String) => 1,
+        TypeRef::Scalar(Scalar::Object | Scalar::Any | Scalar::AnyMessage) => 2,
+        TypeRef::Map(_) => 2,
+        _ => 0,
+    }
 }

@@ -13,14 +13,27 @@ pub fn run(api: &mut Api) -> Result<()> {
                 .iter()
                 .map(|f| plain_named(&f.ty).is_some_and(|t| reaches(&api.types, t, id)))
                 .collect(),
+            TypeKind::Union(u) => u
+                .variants
+                .iter()
+                .map(|v| plain_named(&v.ty).is_some_and(|t| reaches(&api.types, t, id)))
+                .collect(),
             TypeKind::Enum(_) | TypeKind::Alias(_) | TypeKind::AnyMessage(_) => Vec::new(),
         })
         .collect();
     for (def, boxed) in api.types.iter_mut().zip(boxed) {
-        if let TypeKind::Struct(s) = &mut def.kind {
-            for (f, b) in s.fields.iter_mut().zip(boxed) {
-                f.boxed = Pending::Known(b);
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                for (f, b) in s.fields.iter_mut().zip(boxed) {
+                    f.boxed = Pending::Known(b);
+                }
             }
+            TypeKind::Union(u) => {
+                for (v, b) in u.variants.iter_mut().zip(boxed) {
+                    v.boxed = Pending::Known(b);
+                }
+            }
+            TypeKind::Enum(_) | TypeKind::Alias(_) | TypeKind::AnyMessage(_) => {}
         }
     }
     Ok(())
@@ -40,6 +53,11 @@ fn reaches(types: &[TypeDef], from: usize, target: usize) -> bool {
         match &types[id].kind {
             TypeKind::Struct(s) => s.fields.iter().filter_map(|f| plain_named(&f.ty)).collect(),
             TypeKind::Alias(ty) => plain_named(ty).into_iter().collect(),
+            TypeKind::Union(u) => u
+                .variants
+                .iter()
+                .filter_map(|v| plain_named(&v.ty))
+                .collect(),
             TypeKind::Enum(_) | TypeKind::AnyMessage(_) => Vec::new(),
         }
     };

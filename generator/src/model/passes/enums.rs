@@ -98,6 +98,11 @@ fn redirect(def: &mut TypeDef, remap: &impl Fn(TypeId) -> TypeId) {
                 v.ty = remap(v.ty);
             }
         }
+        TypeKind::Union(u) => {
+            for v in &mut u.variants {
+                v.ty = v.ty.map_named(remap);
+            }
+        }
         TypeKind::Enum(_) => {}
     }
 }

@@ -83,6 +83,11 @@ fn derive_inputs(api: &mut Api) {
                 }
             }
             TypeKind::Alias(ty) => *ty = ty.map_named(&map),
+            TypeKind::Union(u) => {
+                for v in &mut u.variants {
+                    v.ty = v.ty.map_named(&map);
+                }
+            }
             TypeKind::Enum(_) | TypeKind::AnyMessage(_) => {}
         }
     }

@@ -120,7 +120,7 @@ fn defaults(types: &[TypeDef]) -> Vec<bool> {
                     .iter()
                     .all(|f| f.optional() || f.ty.has_default(&has)),
                 TypeKind::Alias(ty) => ty.has_default(&has),
-                TypeKind::Enum(_) | TypeKind::AnyMessage(_) => false,
+                TypeKind::Enum(_) | TypeKind::AnyMessage(_) | TypeKind::Union(_) => false,
             };
             if now && !has[i] {
                 has[i] = true;

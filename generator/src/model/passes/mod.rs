@@ -43,6 +43,11 @@ pub(crate) fn direct_refs(def: &TypeDef) -> Vec<(TypeId, bool)> {
             .collect(),
         TypeKind::Alias(ty) => ty.named().map(|t| (t, true)).into_iter().collect(),
         TypeKind::AnyMessage(variants) => variants.iter().map(|v| (v.ty, true)).collect(),
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .filter_map(|v| v.ty.named().map(|t| (t, true)))
+            .collect(),
         TypeKind::Enum(_) => Vec::new(),
     }
 }

@@ -240,6 +240,12 @@ mod tests {
         listed.sort_unstable();
         assert_eq!(methods, listed);
         assert_eq!(crate::names::group_module("Client"), "client_api");
+        for feature in crate::names::FEATURE_RESERVED {
+            assert_eq!(
+                crate::names::group_module(feature),
+                format!("{feature}_api")
+            );
+        }
         assert_eq!(
             crate::names::group_module("Personal Client"),
             "personal_client"

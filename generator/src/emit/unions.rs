@@ -1,0 +1,185 @@
+//! Unions (`oneOf`/`anyOf`): an enum with a variant per member. A tagged
+//! union reads its tag and decodes the member it names (an unknown tag is
+//! kept whole); an untagged one tries its members in the model's order.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::models::{wire_in, wire_out};
+use super::{doc, ident, rust, Emitter};
+use crate::error::Result;
+use crate::model::{rust_type, Encoding, RustType, Union, UnionVariant};
+
+impl Emitter<'_> {
+    /// The enum of a union, with its serde impls and a `From` per member
+    /// type that only one member has.
+    pub(crate) fn union(&self, name: &Ident, docs: TokenStream, u: &Union) -> Result<TokenStream> {
+        let mut cases = Vec::new();
+        let mut writes = Vec::new();
+        let mut froms = Vec::new();
+        for v in &u.variants {
+            let case = ident(&v.name);
+            let ty = self.variant_type(v)?;
+            let text = match (&v.doc, v.tags.first()) {
+                (Some(text), _) => text.clone(),
+                (None, Some(tag)) => format!("`{tag}`."),
+                (None, None) => format!("A `{}`.", rust_type(&self.api.types, &v.ty)),
+            };
+            let docs = doc(Some(&text));
+            cases.push(quote!(#docs #case(#ty),));
+            let value = wire_out(v.encoding, quote!(value));
+            writes.push(match (&u.tag, v.tags.first()) {
+                (Some(tag), Some(first)) => {
+                    quote!(Self::#case(value) => wire::write_tagged(serializer, #tag, #first, #value),)
+                }
+                _ => quote!(Self::#case(value) => serde::Serialize::serialize(#value, serializer),),
+            });
+            let once = u.variants.iter().filter(|o| o.ty == v.ty).count() == 1;
+            if once && v.encoding.is_none() {
+                let wrap = if *v.boxed.get("boxed variants")? {
+                    quote!(Box::new(value))
+                } else {
+                    quote!(value)
+                };
+                let inner = self.ty(&v.ty, true);
+                froms.push(quote! {
+                    impl From<#inner> for #name {
+                        fn from(value: #inner) -> Self {
+                            Self::#case(#wrap)
+                        }
+                    }
+                });
+            }
+        }
+        let read = match &u.tag {
+            Some(tag) => self.read_tagged(name, tag, u)?,
+            None => read_untagged(name, u)?,
+        };
+        let other = u.other.as_ref().map(|other| {
+            let other = ident(other);
+            let text = format!(
+                " A value whose `{}` no member of this crate has, as it came.",
+                u.tag.as_deref().unwrap_or("")
+            );
+            writes.push(
+                quote!(Self::#other(value) => serde::Serialize::serialize(value, serializer),),
+            );
+            quote!(#[doc = #text] #other(serde_json::Value),)
+        });
+        Ok(quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq)]
+            // Variants hold their members whole, as users match on them.
+            #[allow(clippy::large_enum_variant)]
+            pub enum #name {
+                #(#cases)*
+                #other
+            }
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(#writes)*
+                    }
+                }
+            }
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                    #read
+                }
+            }
+            #(#froms)*
+        })
+    }
+
+    /// The Rust type a variant holds (boxed where the member contains the union).
+    fn variant_type(&self, v: &UnionVariant) -> Result<TokenStream> {
+        let mut ty = rust_type(&self.api.types, &v.ty);
+        if *v.boxed.get("boxed variants")? {
+            ty = RustType::Box(Box::new(ty));
+        }
+        Ok(rust(&ty, true))
+    }
+
+    /// Reads the tag and decodes the member it names; members that share a
+    /// tag value are tried in order.
+    fn read_tagged(&self, name: &Ident, tag: &str, u: &Union) -> Result<TokenStream> {
+        let other = u.other.as_ref().map(|o| ident(o));
+        let mut by_tag: Vec<(&str, Vec<&UnionVariant>)> = Vec::new();
+        for v in &u.variants {
+            for value in &v.tags {
+                match by_tag.iter_mut().find(|(t, _)| t == value) {
+                    Some((_, members)) => members.push(v),
+                    None => by_tag.push((value, vec![v])),
+                }
+            }
+        }
+        let arms = by_tag.iter().map(|(value, members)| match &members[..] {
+            [v] => {
+                let case = ident(&v.name);
+                let read = read_value(v.encoding);
+                quote!(Some(#value) => #read.map(Self::#case),)
+            }
+            several => {
+                let tries = try_each(several);
+                let label = name.to_string();
+                quote!(Some(#value) => {
+                    let mut tried = Vec::new();
+                    #tries
+                    Err(wire::no_member(#label, &tried))
+                })
+            }
+        });
+        let fallback = match other {
+            Some(other) => quote!(_ => Ok(Self::#other(value)),),
+            None => {
+                let text = format!("no member of `{name}` has this `{tag}`");
+                quote!(_ => Err(serde::de::Error::custom(#text)),)
+            }
+        };
+        Ok(quote! {
+            let member = match wire::union_tag(&value, #tag) {
+                #(#arms)*
+                #fallback
+            };
+            member.map_err(serde::de::Error::custom)
+        })
+    }
+}
+
+/// Statements that return the first member `value` decodes as, and push
+/// each failure's reason onto `tried`.
+fn try_each(members: &[&UnionVariant]) -> TokenStream {
+    let tries = members.iter().map(|v| {
+        let case = ident(&v.name);
+        let label = &v.name;
+        let read = read_value(v.encoding);
+        quote! {
+            match #read {
+                Ok(member) => return Ok(Self::#case(member)),
+                Err(e) => tried.push((#label, e)),
+            }
+        }
+    });
+    quote!(#(#tries)*)
+}
+
+/// Tries each member in order; the error names every member's reason.
+fn read_untagged(name: &Ident, u: &Union) -> Result<TokenStream> {
+    let members: Vec<&UnionVariant> = u.variants.iter().collect();
+    let tries = try_each(&members);
+    let label = name.to_string();
+    Ok(quote! {
+        let mut tried = Vec::new();
+        #tries
+        Err(wire::no_member(#label, &tried))
+    })
+}
+
+/// Decodes `value` as a member (through its wire format, if it has one).
+fn read_value(encoding: Option<Encoding>) -> TokenStream {
+    match wire_in(encoding) {
+        Some(wrapper) => quote!(<#wrapper as serde::Deserialize>::deserialize(&value).map(|v| v.0)),
+        None => quote!(serde::Deserialize::deserialize(&value)),
+    }
+}
