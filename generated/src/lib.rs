@@ -76,7 +76,7 @@ pub mod testing;
 mod wire;
 
 pub use body::File;
-pub use call::{Call, Operation, Response};
+pub use call::{ByteStream, Call, Operation, Response};
 pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT};
 pub use error::{ApiError, AuthError, Code, Error, Result, SNIPPET_CHARS};
 pub use pagination::{CallStream, Items, Pages, Paginated};

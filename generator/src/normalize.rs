@@ -130,6 +130,13 @@ pub fn normalize_document(root: &mut Value) {
     };
     root.insert("openapi".into(), Value::from(CANONICAL_VERSION));
     root.shift_remove("jsonSchemaDialect");
+    // 3.1 documents of webhooks or models only may have no `paths`.
+    if !root.contains_key("paths") {
+        root.insert("paths".into(), Value::Object(Map::new()));
+    }
+    if let Some(defs) = root.get_mut("$defs").and_then(Value::as_object_mut) {
+        defs.values_mut().for_each(schema);
+    }
     if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
         paths.values_mut().for_each(path_item);
     }
@@ -240,6 +247,7 @@ pub fn schema(value: &mut Value) {
     }
     split_type_array(obj);
     drop_false_defaults(obj);
+    json_schema_keywords(obj);
     const_to_enum(obj);
     exclusive_bounds(obj);
     examples_to_example(obj);
@@ -259,8 +267,54 @@ fn normalize_children(obj: &mut Map<String, Value>) {
             each_in_array(list, schema);
         }
     }
-    if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
-        props.values_mut().for_each(schema);
+    for key in ["properties", "$defs"] {
+        if let Some(map) = obj.get_mut(key).and_then(Value::as_object_mut) {
+            map.values_mut().for_each(schema);
+        }
+    }
+    if let Some(list) = obj.get_mut("prefixItems") {
+        each_in_array(list, schema);
+    }
+}
+
+/// The extension that lists the 3.1 keywords of a schema that the model
+/// ignores, so that it can warn where the schema is used.
+pub const IGNORED_KEYWORDS: &str = "x-c1-ignored-keywords";
+
+/// JSON Schema keywords 3.0 does not have:
+/// - `unevaluatedProperties` becomes `additionalProperties` (where that is
+///   not given), which is what it means for a schema without `allOf`;
+/// - `contentEncoding: base64` on a string becomes `format: byte`;
+/// - `prefixItems` (a tuple) whose items all have one schema becomes
+///   `items`;
+/// - any other `prefixItems` or `contentEncoding` is removed and named in
+///   [`IGNORED_KEYWORDS`].
+fn json_schema_keywords(obj: &mut Map<String, Value>) {
+    let mut ignored = Vec::new();
+    if let Some(unevaluated) = obj.shift_remove("unevaluatedProperties") {
+        if !obj.contains_key("additionalProperties") {
+            obj.insert("additionalProperties".into(), unevaluated);
+        }
+    }
+    if let Some(encoding) = obj.shift_remove("contentEncoding") {
+        let base64 = matches!(encoding.as_str(), Some("base64" | "base64url"));
+        if base64 && !obj.contains_key("format") {
+            obj.insert("format".into(), Value::from("byte"));
+        } else if !base64 {
+            ignored.push(Value::from("contentEncoding"));
+        }
+    }
+    if let Some(Value::Array(items)) = obj.shift_remove("prefixItems") {
+        let same = items.first().filter(|first| items.iter().all(|i| i == *first));
+        match same {
+            Some(item) if !obj.contains_key("items") => {
+                obj.insert("items".into(), item.clone());
+            }
+            _ => ignored.push(Value::from("prefixItems")),
+        }
+    }
+    if !ignored.is_empty() {
+        obj.insert(IGNORED_KEYWORDS.into(), Value::Array(ignored));
     }
 }
 

@@ -6,6 +6,7 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::time::Duration;
 
+use futures_util::Stream;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
@@ -53,6 +54,8 @@ pub(crate) struct Options {
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     /// A header given that is not valid; reported when the call is sent.
     pub(crate) error: Option<String>,
+    /// Leave a successful response's body unread, for [`Call::stream`].
+    pub(crate) stream: bool,
 }
 
 impl fmt::Debug for Options {
@@ -78,6 +81,7 @@ impl<Op: fmt::Debug> fmt::Debug for Call<Op> {
 
 impl<Op> Call<Op> {
     /// A call of `op` on `client`.
+    #[allow(dead_code)] // Unused in a crate of models only (no operations).
     pub(crate) fn new(client: &Client, op: Op) -> Self {
         Call {
             client: client.clone(),
@@ -132,6 +136,44 @@ impl<Op: Operation> Call<Op> {
     /// Sends the call; gives the decoded body. The same as `.await`.
     pub async fn send(self) -> Result<Op::Output> {
         self.with_response().await.map(Response::into_inner)
+    }
+}
+
+/// A response body read chunk by chunk as it arrives ([`Call::stream`]).
+pub type ByteStream = Pin<Box<dyn Stream<Item = Result<bytes::Bytes>> + Send>>;
+
+impl<Op: Operation<Output = Vec<u8>>> Call<Op> {
+    /// Sends a call that answers with bytes (a download) and gives the body
+    /// as a stream of chunks as they arrive, rather than in one `Vec`, with
+    /// the response's status and headers. The call is retried as usual until
+    /// an answer comes; a failure while reading the body ends the stream with
+    /// its error. The call's timeout covers the whole body: give a long one
+    /// ([`Call::timeout`]) for large downloads.
+    pub async fn stream(mut self) -> Result<Response<ByteStream>> {
+        if let Some(message) = self.options.error {
+            return Err(Error::Config(message));
+        }
+        self.options.stream = true;
+        let raw = self
+            .client
+            .execute(self.op.request(), &self.options, Op::NAME, Op::IDEMPOTENT)
+            .await?;
+        let timeout = self.options.timeout;
+        let chunks = futures_util::stream::try_unfold(raw.unread, move |response| async move {
+            let Some(mut response) = response else {
+                return Ok(None);
+            };
+            match response.chunk().await {
+                Ok(Some(chunk)) => Ok(Some((chunk, Some(response)))),
+                Ok(None) => Ok(None),
+                Err(e) => Err(crate::client::transport_error(e, timeout)),
+            }
+        });
+        Ok(Response {
+            status: raw.status,
+            headers: raw.headers,
+            value: Box::pin(chunks),
+        })
     }
 }
 

@@ -343,11 +343,13 @@ fn server_url(given: &[(String, String)]) -> Result<String> {
     Ok(url)
 }
 
-/// A response read in full.
+/// A response: read in full, or with its body left unread for streaming.
 pub(crate) struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
+    /// A successful response whose body is left to read, when streaming.
+    pub(crate) unread: Option<reqwest::Response>,
 }
 
 /// How one request is sent: the client's settings, or a call's.
@@ -355,6 +357,8 @@ pub(crate) struct Sending<'a> {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: &'a RetryPolicy,
     pub(crate) idempotent: bool,
+    /// Leave a successful response's body unread.
+    pub(crate) stream: bool,
 }
 
 impl Inner {
@@ -381,11 +385,12 @@ impl Inner {
             timeout: self.timeout,
             retry: &self.retry,
             idempotent,
+            stream: false,
         }
     }
 }
 
-fn transport_error(e: reqwest::Error, timeout: Option<Duration>) -> Error {
+pub(crate) fn transport_error(e: reqwest::Error, timeout: Option<Duration>) -> Error {
     match timeout {
         Some(timeout) if e.is_timeout() => Error::Timeout(timeout),
         _ => Error::Transport(e),
@@ -420,16 +425,25 @@ pub(crate) async fn send_with_retry(
         let response = outcome.map_err(|e| transport_error(e, sending.timeout))?;
         let status = response.status();
         let headers = response.headers().clone();
+        tracing::Span::current().record("retries", retries);
+        if sending.stream && status.is_success() {
+            return Ok(RawResponse {
+                status,
+                headers,
+                body: Vec::new(),
+                unread: Some(response),
+            });
+        }
         let body = response
             .bytes()
             .await
             .map_err(|e| transport_error(e, sending.timeout))?
             .to_vec();
-        tracing::Span::current().record("retries", retries);
         return Ok(RawResponse {
             status,
             headers,
             body,
+            unread: None,
         });
     }
 }
@@ -496,6 +510,7 @@ impl Client {
         if let Some(retry) = &options.retry {
             sending.retry = retry;
         }
+        sending.stream = options.stream;
         let url = endpoint(&inner.base_url, &request.segments, &request.query);
         let cookie = request.cookie_header()?;
         // With client credentials, a 401 may mean the cached token was
@@ -566,6 +581,7 @@ pub struct Request {
 impl Request {
     /// A request to the path `template`, filled in as `segments`, each
     /// percent-encoded as one path segment.
+    #[allow(dead_code)] // Unused in a crate of models only (no operations).
     pub(crate) fn new(method: Method, template: &'static str, segments: &[&str]) -> Self {
         Request {
             method,
@@ -623,11 +639,13 @@ impl Request {
     }
 
     /// Sets a JSON body.
+    #[allow(dead_code)] // Used by operations with JSON bodies.
     pub(crate) fn json(self, body: &impl Serialize) -> Self {
         self.json_as("application/json", body)
     }
 
     /// Sets a JSON body sent as another JSON media type (`application/merge-patch+json`).
+    #[allow(dead_code)] // Used by operations with JSON bodies.
     pub(crate) fn json_as(mut self, media: &'static str, body: &impl Serialize) -> Self {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.body = Some((HeaderValue::from_static(media), bytes)),

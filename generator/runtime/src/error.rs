@@ -381,6 +381,7 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 }
 
 /// Decodes a JSON response, naming the path that failed.
+#[allow(dead_code)] // Used by operations that answer with JSON.
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::Decode {

@@ -426,6 +426,9 @@ impl Emitter<'_> {
         if paged {
             out.push_str("\nIt pages: [`Call::pages`](crate::Call::pages) streams every page, [`Call::items`](crate::Call::items) every item.\n");
         }
+        if op.response.is_some() && matches!(op.response_media, Media::Binary(_)) {
+            out.push_str("\nIt answers with bytes: [`Call::stream`](crate::Call::stream) reads them chunk by chunk as they arrive, for downloads too large to hold in memory.\n");
+        }
         out.push_str(if op.idempotent {
             "\nRetried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.\n"
         } else {
@@ -490,6 +493,15 @@ impl Emitter<'_> {
         let mut args = Vec::new();
         for arg in &signature.args {
             match arg.source {
+                ArgSource::Body if !matches!(arg.stored, RustType::Named(_)) => {
+                    let value = match &arg.stored {
+                        RustType::Scalar(Scalar::Bytes) => "b\"file contents\".to_vec()",
+                        RustType::Scalar(Scalar::String) => "String::from(\"text\")",
+                        _ => "Default::default()",
+                    };
+                    lines.push(format!("let {} = {value};", unraw(&arg.name)));
+                    args.push(unraw(&arg.name).to_string());
+                }
                 ArgSource::Body => {
                     let ty = format!("{krate}::models::{}", arg.stored);
                     let has_default = op

@@ -20,10 +20,13 @@ impl Emitter<'_> {
         for v in &u.variants {
             let case = ident(&v.name);
             let ty = self.variant_type(v)?;
-            let text = match (&v.doc, v.tags.first()) {
+            let text = match (&v.doc, &u.tag) {
                 (Some(text), _) => text.clone(),
-                (None, Some(tag)) => format!("`{tag}`."),
-                (None, None) => format!("A `{}`.", rust_type(&self.api.types, &v.ty)),
+                (None, Some(tag)) if !v.tags.is_empty() => {
+                    let values: Vec<String> = v.tags.iter().map(|t| format!("`\"{t}\"`")).collect();
+                    format!("`{tag}` is {}.", values.join(" or "))
+                }
+                (None, _) => format!("A value of type `{}`.", rust_type(&self.api.types, &v.ty)),
             };
             let docs = doc(Some(&text));
             cases.push(quote!(#docs #case(#ty),));

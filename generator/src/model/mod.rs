@@ -48,6 +48,10 @@ pub fn lower(merged: &Merged) -> Result<Api> {
         }
     };
     let (types, warnings) = schemas.finish()?;
+    if groups.is_empty() && types.is_empty() {
+        let message = "nothing to generate: the API has no operations under `paths` and no schemas under `components/schemas` (webhooks are not generated)";
+        return Err(model_error(&Pointer::root(), message.into()));
+    }
     Ok(Api {
         title: spec.info.title.clone(),
         version: spec.info.version.clone(),

@@ -171,8 +171,28 @@ impl<'a> Schemas<'a> {
         Ok(())
     }
 
+    /// Warns of the 3.1 keywords normalization could not express
+    /// ([`crate::normalize::IGNORED_KEYWORDS`]).
+    fn warn_ignored(&mut self, schema: &Schema, at: &Pointer) {
+        let ignored = schema.schema_data.extensions.get(crate::normalize::IGNORED_KEYWORDS);
+        for keyword in ignored.and_then(|v| v.as_array()).into_iter().flatten() {
+            let message = match keyword.as_str() {
+                Some("prefixItems") => "`prefixItems` (a tuple of different types) is ignored: the list's items are typed by `items`, else as serde_json::Value".to_string(),
+                Some(other) => format!("`{other}` is ignored"),
+                None => continue,
+            };
+            self.warnings.push(Warning {
+                file: None,
+                line: None,
+                pointer: at.to_string(),
+                message,
+            });
+        }
+    }
+
     /// The kind of a schema that has a name of its own.
     fn kind_of(&mut self, schema: &Schema, origin: &Origin, at: &Pointer) -> Result<TypeKind> {
+        self.warn_ignored(schema, at);
         Ok(match &schema.schema_kind {
             SchemaKind::Type(Type::Object(obj)) if is_struct(obj) => TypeKind::Struct(Struct {
                 fields: self.fields(schema, obj, origin, at)?,
@@ -604,13 +624,22 @@ impl<'a> Schemas<'a> {
             )
         })?;
         let data = prop.as_item().map(|s| &s.schema_data);
+        // A reference to a nullable schema (`anyOf: [A, B, {type: 'null'}]`
+        // as a component) may be null too.
+        let nullable_target = match prop {
+            ReferenceOr::Reference { reference } => reference
+                .strip_prefix('#')
+                .and_then(|pointer| self.document.pointer(pointer))
+                .is_some_and(|target| target.get("nullable") == Some(&serde_json::Value::Bool(true))),
+            ReferenceOr::Item(_) => false,
+        };
         Ok(Field {
             name: unique(snake(wire), |n| siblings.iter().any(|f| f.name == n)),
             wire_name: wire.to_string(),
             ty,
             encoding,
             required: false,
-            nullable: data.is_some_and(|d| d.nullable),
+            nullable: data.is_some_and(|d| d.nullable) || nullable_target,
             read_only: data.is_some_and(|d| d.read_only),
             boxed: Pending::Unknown,
             deprecated: data.is_some_and(|d| d.deprecated),
@@ -745,6 +774,7 @@ impl<'a> Schemas<'a> {
         if let Some(id) = self.by_pointer.get(at.as_str()) {
             return Ok(TypeRef::Named(*id));
         }
+        self.warn_ignored(schema, at);
         let scalar = |s: Scalar| Ok(TypeRef::Scalar(s));
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
@@ -880,7 +910,20 @@ fn string_format_name(format: &VariantOrUnknownOrEmpty<StringFormat>) -> String 
 /// Rustdoc for a schema: its description, else its title.
 pub fn schema_doc(schema: &Schema) -> Option<String> {
     let data = &schema.schema_data;
-    clean_doc(data.description.as_deref()).or_else(|| clean_doc(data.title.as_deref()))
+    let own = clean_doc(data.description.as_deref()).or_else(|| clean_doc(data.title.as_deref()));
+    // An `allOf` may carry its description in a member of its own.
+    let members = match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => all_of.as_slice(),
+        _ => &[],
+    };
+    own.or_else(|| {
+        members.iter().find_map(|m| match m {
+            ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(any) if is_annotation(any)) => {
+                clean_doc(s.schema_data.description.as_deref())
+            }
+            _ => None,
+        })
+    })
 }
 
 /// Objects with properties, and empty objects without `additionalProperties`,
