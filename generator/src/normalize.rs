@@ -305,7 +305,9 @@ fn json_schema_keywords(obj: &mut Map<String, Value>) {
         }
     }
     if let Some(Value::Array(items)) = obj.shift_remove("prefixItems") {
-        let same = items.first().filter(|first| items.iter().all(|i| i == *first));
+        let same = items
+            .first()
+            .filter(|first| items.iter().all(|i| i == *first));
         match same {
             Some(item) if !obj.contains_key("items") => {
                 obj.insert("items".into(), item.clone());

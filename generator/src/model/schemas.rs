@@ -174,7 +174,10 @@ impl<'a> Schemas<'a> {
     /// Warns of the 3.1 keywords normalization could not express
     /// ([`crate::normalize::IGNORED_KEYWORDS`]).
     fn warn_ignored(&mut self, schema: &Schema, at: &Pointer) {
-        let ignored = schema.schema_data.extensions.get(crate::normalize::IGNORED_KEYWORDS);
+        let ignored = schema
+            .schema_data
+            .extensions
+            .get(crate::normalize::IGNORED_KEYWORDS);
         for keyword in ignored.and_then(|v| v.as_array()).into_iter().flatten() {
             let message = match keyword.as_str() {
                 Some("prefixItems") => "`prefixItems` (a tuple of different types) is ignored: the list's items are typed by `items`, else as serde_json::Value".to_string(),
@@ -630,7 +633,9 @@ impl<'a> Schemas<'a> {
             ReferenceOr::Reference { reference } => reference
                 .strip_prefix('#')
                 .and_then(|pointer| self.document.pointer(pointer))
-                .is_some_and(|target| target.get("nullable") == Some(&serde_json::Value::Bool(true))),
+                .is_some_and(|target| {
+                    target.get("nullable") == Some(&serde_json::Value::Bool(true))
+                }),
             ReferenceOr::Item(_) => false,
         };
         Ok(Field {
