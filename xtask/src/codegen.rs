@@ -160,6 +160,16 @@ pub fn run(spec: &Path, out: &Path, package: &str, mode: &Mode) -> anyhow::Resul
     for warning in &warnings {
         eprintln!("warning: {warning}");
     }
+    if !warnings.is_empty() {
+        let fallbacks = warnings
+            .iter()
+            .filter(|w| w.contains("serde_json::Value"))
+            .count();
+        eprintln!(
+            "{} warning(s); {fallbacks} construct(s) typed as serde_json::Value",
+            warnings.len()
+        );
+    }
     if mode.deny_warnings && !warnings.is_empty() {
         anyhow::bail!(
             "{} warning(s) with --deny-warnings; {} was not changed",
