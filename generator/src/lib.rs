@@ -188,7 +188,11 @@ impl<'a> Lines<'a> {
 
 /// The document that holds the most of the path `pointer` names (the first
 /// by name on a tie): where a problem found in the merged API comes from.
+/// With one document, that one, even for a pointer it does not hold.
 fn holder<'a>(docs: &'a [load::SourceDocument], pointer: &str) -> Option<&'a load::SourceDocument> {
+    if let [only] = docs {
+        return Some(only);
+    }
     let depth = |doc: &load::SourceDocument| {
         let mut prefix = pointer;
         loop {

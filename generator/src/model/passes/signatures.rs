@@ -24,6 +24,7 @@ pub const CALL_METHODS: &[&str] = &[
     "pages",
     "items",
     "new",
+    "stream",
 ];
 
 /// Computes [`Operation::signature`] for every operation.
