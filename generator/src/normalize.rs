@@ -526,6 +526,47 @@ mod tests {
     }
 
     #[test]
+    fn json_schema_keywords_are_used_where_3_0_can_say_them() {
+        assert_eq!(
+            norm(
+                json!({"type": "object", "unevaluatedProperties": false, "properties": {"b": {"type": "string", "contentEncoding": "base64"}}})
+            ),
+            json!({"type": "object", "properties": {"b": {"type": "string", "format": "byte"}}, "additionalProperties": false})
+        );
+        assert_eq!(
+            norm(
+                json!({"type": "array", "prefixItems": [{"type": ["string", "null"]}, {"type": ["null", "string"]}]})
+            ),
+            json!({"type": "array", "items": {"type": "string", "nullable": true}})
+        );
+        assert_eq!(
+            norm(
+                json!({"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}]})
+            ),
+            json!({"type": "array", "x-c1-ignored-keywords": ["prefixItems"]})
+        );
+        assert_eq!(
+            norm(json!({"type": "string", "contentEncoding": "quoted-printable"})),
+            json!({"type": "string", "x-c1-ignored-keywords": ["contentEncoding"]})
+        );
+        assert_eq!(
+            norm(json!({"$defs": {"a": {"const": 3}}, "properties": {"x": {"$ref": "#/$defs/a"}}})),
+            json!({"$defs": {"a": {"type": "integer", "enum": [3]}}, "properties": {"x": {"$ref": "#/$defs/a"}}})
+        );
+    }
+
+    #[test]
+    fn a_document_without_paths_gets_empty_ones_and_root_defs_are_normalized() {
+        let mut doc = json!({"openapi": "3.1.0", "$defs": {"n": {"type": ["integer", "null"]}}});
+        normalize_document(&mut doc);
+        assert_eq!(doc["paths"], json!({}));
+        assert_eq!(
+            doc["$defs"]["n"],
+            json!({"type": "integer", "nullable": true})
+        );
+    }
+
+    #[test]
     fn type_array_with_null_becomes_nullable() {
         assert_eq!(
             norm(json!({"type": ["string", "null"], "format": "date-time"})),

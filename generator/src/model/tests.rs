@@ -553,3 +553,141 @@ fn speakeasy_group_and_name_override_name_operations() {
         ("apps", "AppsApi", "list")
     );
 }
+
+fn union<'a>(api: &'a Api, name: &str) -> &'a Union {
+    match &ty(api, name).kind {
+        TypeKind::Union(u) => u,
+        other => panic!("{name} is not a union: {other:?}"),
+    }
+}
+
+fn variants(u: &Union) -> Vec<(&str, Vec<&str>)> {
+    let names = u.variants.iter();
+    names
+        .map(|v| (v.name.as_str(), v.tags.iter().map(String::as_str).collect()))
+        .collect()
+}
+
+#[test]
+fn a_property_every_member_fixes_tags_a_union_and_type_is_preferred() {
+    let schemas = "U:\n  oneOf:\n    - {type: object, properties: {kind: {const: a}, type: {const: x}}}\n    - {type: object, properties: {kind: {const: b}, type: {const: y}}}\nSame:\n  oneOf:\n    - {type: object, properties: {type: {const: x}}}\n    - {type: object, properties: {type: {const: x}}}";
+    let api = model(&doc(schemas, "{}")).unwrap();
+    let u = union(&api, "U");
+    assert_eq!(u.tag.as_deref(), Some("type"));
+    assert_eq!(variants(u), [("X", vec!["x"]), ("Y", vec!["y"])]);
+    assert_eq!(u.other.as_deref(), Some("Other"));
+    // Members that share their value are told apart by trying them: untagged,
+    // and their variant names stay distinct.
+    let same = union(&api, "Same");
+    assert_eq!(same.tag, None);
+    assert_eq!(variants(same), [("Object", vec![]), ("Object2", vec![])]);
+}
+
+#[test]
+fn a_discriminator_takes_its_mapping_else_the_component_names() {
+    let schemas = "Pet:\n  oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]\n  discriminator: {propertyName: pet, mapping: {kitty: '#/components/schemas/Cat', cat: Cat}}\nCat: {type: object, properties: {pet: {type: string}}}\nDog: {type: object, properties: {pet: {type: string}}}";
+    let api = model(&doc(schemas, "{}")).unwrap();
+    let u = union(&api, "Pet");
+    assert_eq!(u.tag.as_deref(), Some("pet"));
+    assert_eq!(
+        variants(u),
+        [("Cat", vec!["kitty", "cat"]), ("Dog", vec!["Dog"])]
+    );
+}
+
+#[test]
+fn untagged_members_are_tried_most_specific_first() {
+    let schemas = "U:\n  anyOf:\n    - {type: object, additionalProperties: true}\n    - {type: string}\n    - {type: object, properties: {a: {type: string}}}\n    - {type: object, required: [a, b], properties: {a: {type: string}, b: {type: string}}}\n    - {type: integer}\n    - {type: 'null'}";
+    let api = model(&doc(schemas, "{}")).unwrap();
+    let u = union(&api, "U");
+    assert_eq!(u.tag, None);
+    let order: Vec<&str> = u.variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(order, ["Object3", "Object2", "Integer", "String", "Object"]);
+    // The null member made the union nullable: fields of it are `Option`s.
+    let with =
+        "W: {type: object, required: [u], properties: {u: {$ref: '#/components/schemas/U'}}}\n";
+    let api = model(&doc(&format!("{with}{schemas}"), "{}")).unwrap();
+    assert!(field(&api, "W", "u").optional());
+}
+
+#[test]
+fn all_of_objects_are_one_struct_with_every_property() {
+    let schemas = "Base: {type: object, required: [id], properties: {id: {type: string}, note: {type: string}}}\nD:\n  allOf:\n    - $ref: '#/components/schemas/Base'\n    - {type: object, required: [note], properties: {size: {type: integer}, note: {type: string, maxLength: 3}}}\n    - {description: Both.}";
+    let api = model(&doc(schemas, "{}")).unwrap();
+    let names: Vec<(&str, bool)> = fields(&api, "D")
+        .iter()
+        .map(|f| (f.wire_name.as_str(), f.required))
+        .collect();
+    assert_eq!(names, [("id", true), ("note", true), ("size", false)]);
+    assert_eq!(ty(&api, "D").doc.as_deref(), Some("Both."));
+}
+
+#[test]
+fn path_keys_with_fragments_queries_and_mixed_segments() {
+    let paths = "/a/{id}.json#one:\n  get:\n    operationId: x.A.One\n    parameters: [{name: id, in: path, required: true, schema: {type: integer}}]\n    responses: {'204': {description: ok}}\n/a/{id}:cancel?beta=true&v=2:\n  post:\n    operationId: x.A.Two\n    parameters: [{name: id, in: path, required: true, schema: {$ref: '#/components/schemas/K'}}]\n    responses: {'204': {description: ok}}";
+    let api = model(&doc("K: {type: string, enum: [a, b]}", paths)).unwrap();
+    let ops = &api.groups[0].operations;
+    assert_eq!(ops[0].path, "/a/{id}.json");
+    assert_eq!(
+        ops[0].segments,
+        [
+            Segment::Literal("a".into()),
+            Segment::Mixed(vec![Segment::Param(0), Segment::Literal(".json".into())])
+        ]
+    );
+    assert!(ops[0].fixed_query.is_empty());
+    assert_eq!(ops[1].path, "/a/{id}:cancel");
+    assert_eq!(
+        ops[1].fixed_query,
+        [
+            ("beta".to_string(), "true".to_string()),
+            ("v".into(), "2".into())
+        ]
+    );
+    let bad = "'/a/{id':\n  get:\n    parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n    responses: {'204': {description: ok}}";
+    let error = model(&doc("{}", bad)).unwrap_err().to_string();
+    assert!(
+        error.contains("path segment `{id` has an unbalanced or empty `{}`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn bodies_are_json_first_then_the_first_offered() {
+    let op = |name: &str, content: &str| {
+        format!("/{name}:\n  post:\n    operationId: x.A.{name}\n    requestBody: {{content: {content}}}\n    responses: {{'200': {{description: ok, content: {{'text/plain; charset=utf-8': {{schema: {{type: string}}}}}}}}}}\n")
+    };
+    let paths = [
+        op("Json", "{application/xml: {schema: {type: string}}, application/merge-patch+json: {schema: {type: object}}}"),
+        op("Form", "{application/x-www-form-urlencoded: {schema: {type: object, properties: {a: {type: string}}}}, multipart/form-data: {}}"),
+        op("Bytes", "{image/png: {}, text/plain: {}}"),
+        op("Text", "{text/csv: {}}"),
+    ]
+    .concat();
+    let api = model(&doc("{}", &paths)).unwrap();
+    let media: Vec<(&str, Media, Media)> = api.groups[0]
+        .operations
+        .iter()
+        .map(|o| {
+            (
+                o.spec_name.as_str(),
+                o.body.as_ref().unwrap().media.clone(),
+                o.response_media.clone(),
+            )
+        })
+        .collect();
+    let text = || Media::Text("text/plain".into());
+    assert_eq!(
+        media,
+        [
+            ("Bytes", Media::Binary("image/png".into()), text()),
+            ("Form", Media::Form, text()),
+            (
+                "Json",
+                Media::Json("application/merge-patch+json".into()),
+                text()
+            ),
+            ("Text", Media::Text("text/csv".into()), text()),
+        ]
+    );
+}
