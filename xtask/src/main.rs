@@ -3,10 +3,12 @@
 //! - `codegen [--check] [--notes] [--spec DIR] [--out DIR] [--package NAME]`: regenerate the client crates.
 //! - `diff [--report FILE] OLD NEW`: the API change report between two specs.
 //! - `bench [--runs N] [--full FILE] [--first-build]`: measure the generator and its output.
+//! - `fuzz-seeds OUT DOCUMENT...`: small whole documents cut from large ones, to seed the fuzzer.
 //! - `vendor [--spec DIR] INPUT...`: copy OpenAPI documents, or the one embedded in documentation pages, into the spec directory.
 
 mod bench;
 mod codegen;
+mod seeds;
 mod vendor;
 
 use std::path::PathBuf;
@@ -36,6 +38,10 @@ usage:
       optimizations. Then, in release: codegen next to a bare YAML parse, its
       peak memory, and cargo check time and memory of the generated crate.
       Medians of N runs (default 10).
+  cargo xtask fuzz-seeds OUT DOCUMENT...
+      Write small whole documents cut from each DOCUMENT (one per path and
+      per component schema, with the components they refer to; at most 400
+      each) into OUT, to seed the fuzzer (see fuzz/README.md).
   cargo xtask vendor [--spec DIR] INPUT...
       Copy each OpenAPI document (*.yaml, *.yml, *.json) byte for byte into
       the spec directory as <title>.openapi.<ext>, and extract the one
@@ -106,6 +112,18 @@ fn run() -> anyhow::Result<ExitCode> {
                 anyhow::bail!("usage: bench-codegen-once SPEC OUT");
             };
             bench::codegen_in_process(spec, out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("fuzz-seeds") => {
+            let rest: Vec<PathBuf> = args.finish().into_iter().map(PathBuf::from).collect();
+            let [out, documents @ ..] = rest.as_slice() else {
+                anyhow::bail!("fuzz-seeds needs OUT and DOCUMENT...\n{USAGE}");
+            };
+            anyhow::ensure!(
+                !documents.is_empty(),
+                "fuzz-seeds needs at least one DOCUMENT\n{USAGE}"
+            );
+            seeds::run(out, documents)?;
             Ok(ExitCode::SUCCESS)
         }
         Some("vendor") => {
