@@ -5,7 +5,7 @@
 //! README.md lists and justifies. Without the variable these tests say so
 //! and check nothing else.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use c1_codegen::model::{Api, Media, TypeKind};
 use c1_codegen::{load, merge, model, normalize};
@@ -23,7 +23,7 @@ fn document(name: &str) -> Option<PathBuf> {
 }
 
 /// The document as JSON, and its model.
-fn model(path: &PathBuf) -> (Value, Api) {
+fn model(path: &Path) -> (Value, Api) {
     let docs = load::load_dir(path).expect("loads");
     let raw = docs[0].value.clone();
     let normalized: Vec<_> = docs
