@@ -183,7 +183,13 @@ impl Multipart {
     }
 
     fn part(&mut self, name: &str, file: Option<&str>, content_type: Option<&str>, data: &[u8]) {
-        let quoted = |text: &str| text.replace('\\', "\\\\").replace('"', "\\\"");
+        // As browsers write them (WHATWG): a quote or line break in a name
+        // cannot end the header or start another.
+        let quoted = |text: &str| {
+            text.replace('"', "%22")
+                .replace('\r', "%0D")
+                .replace('\n', "%0A")
+        };
         let mut head = format!(
             "--{}\r\nContent-Disposition: form-data; name=\"{}\"",
             self.boundary,
@@ -239,7 +245,7 @@ mod tests {
     #[test]
     fn multipart_bodies_have_text_and_file_parts() {
         let file = File::new(b"\x89PNG".to_vec())
-            .file_name("a \"b\".png")
+            .file_name("a \"b\".png\r\nX-Injected: 1")
             .content_type("image/png");
         let mut multipart = Multipart::new();
         assert_eq!(multipart.boundary.len(), "c1-boundary-".len() + 32);
@@ -256,7 +262,7 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("unset"), "{text}");
-        assert!(text.contains("name=\"file\"; filename=\"a \\\"b\\\".png\"\r\nContent-Type: image/png\r\n\r\n\u{fffd}PNG\r\n"), "{text}");
+        assert!(text.contains("name=\"file\"; filename=\"a %22b%22.png%0D%0AX-Injected: 1\"\r\nContent-Type: image/png\r\n\r\n\u{fffd}PNG\r\n"), "{text}");
         assert!(text.starts_with("--B\r\n"), "{text}");
         assert!(text.ends_with("\r\n--B--\r\n"), "{text}");
     }
