@@ -8,11 +8,11 @@ use quote::quote;
 use super::models::{wire_in, wire_out};
 use super::{doc, ident, rust, Emitter};
 use crate::error::Result;
-use crate::model::{rust_type, Encoding, RustType, Union, UnionVariant};
+use crate::model::{rust_type, Encoding, RustType, TypeKind, TypeRef, Union, UnionVariant};
 
 impl Emitter<'_> {
     /// The enum of a union, with its serde impls and a `From` per member
-    /// type that only one member has.
+    /// whose type is a struct, enum or union no other member has.
     pub(crate) fn union(&self, name: &Ident, docs: TokenStream, u: &Union) -> Result<TokenStream> {
         let mut cases = Vec::new();
         let mut writes = Vec::new();
@@ -37,8 +37,11 @@ impl Emitter<'_> {
                 }
                 _ => quote!(Self::#case(value) => serde::Serialize::serialize(#value, serializer),),
             });
+            // Only for named types other than aliases: two of those are
+            // never the same Rust type, so the impls cannot overlap.
+            let named = matches!(v.ty, TypeRef::Named(id) if !matches!(self.def(id).kind, TypeKind::Alias(_)));
             let once = u.variants.iter().filter(|o| o.ty == v.ty).count() == 1;
-            if once && v.encoding.is_none() {
+            if named && once {
                 let wrap = if *v.boxed.get("boxed variants")? {
                     quote!(Box::new(value))
                 } else {

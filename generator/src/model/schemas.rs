@@ -411,7 +411,10 @@ impl<'a> Schemas<'a> {
         let mut variants: Vec<UnionVariant> = Vec::new();
         let mut required = Vec::new();
         for ((member, member_at, target, target_at), tags) in resolved.iter().zip(tags) {
-            let base = variant_name(member, target, tags.first());
+            let base = match self.component_of(member) {
+                Some(id) => self.types[id.0].name.clone(),
+                None => variant_name(member, target, tags.first()),
+            };
             let name = unique(base, |n| variants.iter().any(|v| v.name == n));
             let ty = self.type_ref(member, &origin.inner(&name), member_at)?;
             let encoding = ty.encoding().map_err(|_| {
@@ -450,6 +453,21 @@ impl<'a> Schemas<'a> {
             variants,
             other,
         }))
+    }
+
+    /// The component a schema refers to, if it is a reference to one.
+    fn component_of(&self, schema: &ReferenceOr<Schema>) -> Option<TypeId> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.component_id(reference),
+            ReferenceOr::Item(_) => None,
+        }
+    }
+
+    /// The type of the component `#/components/schemas/<name>` names.
+    fn component_id(&self, reference: &str) -> Option<TypeId> {
+        let name = reference.strip_prefix(SCHEMA_PREFIX)?;
+        let name = name.replace("~1", "/").replace("~0", "~");
+        self.by_component.get(name.as_str()).copied()
     }
 
     /// How many properties a member requires (0 for one that is not an object).
@@ -686,11 +704,7 @@ impl<'a> Schemas<'a> {
     }
 
     fn resolve(&mut self, reference: &str, origin: &Origin, at: &Pointer) -> Result<TypeRef> {
-        let id = reference
-            .strip_prefix(SCHEMA_PREFIX)
-            .map(|name| name.replace("~1", "/").replace("~0", "~"))
-            .and_then(|name| self.by_component.get(name.as_str()).copied());
-        match id {
+        match self.component_id(reference) {
             Some(id) => Ok(TypeRef::Named(id)),
             None if !reference.starts_with('#') => Err(model_error(at, format!("reference `{reference}` points outside the document; only local references (`#/...`) are supported"))),
             None if reference
