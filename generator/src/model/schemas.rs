@@ -233,14 +233,7 @@ impl<'a> Schemas<'a> {
 
     /// The fields of an object schema written without `type: object`.
     fn any_fields(&mut self, any: &AnySchema, origin: &Origin, at: &Pointer) -> Result<Vec<Field>> {
-        let parts = ObjectParts {
-            properties: any
-                .properties
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone(), at.push("properties").push(k)))
-                .collect(),
-            required: any.required.clone(),
-        };
+        let parts = ObjectParts::of(&any.properties, &any.required, at);
         self.parts_fields(parts, origin)
     }
 
@@ -293,6 +286,8 @@ impl<'a> Schemas<'a> {
             })
     }
 
+    /// The fields of an object's properties, in order; the problems of all
+    /// of them are reported together.
     fn parts_fields(&mut self, parts: ObjectParts, origin: &Origin) -> Result<Vec<Field>> {
         let mut fields: Vec<Field> = Vec::new();
         let mut errors = Vec::new();
@@ -608,24 +603,12 @@ impl<'a> Schemas<'a> {
         at: &Pointer,
     ) -> Result<Vec<Field>> {
         let oneofs = oneofs(schema.schema_data.description.as_deref().unwrap_or(""));
-        let mut fields: Vec<Field> = Vec::new();
-        let mut errors = Vec::new();
-        for (wire, prop) in &obj.properties {
-            let at = at.push("properties").push(wire);
-            match self.field(prop, wire, &fields, origin, &at) {
-                Ok(mut field) => {
-                    field.required = obj.required.contains(wire);
-                    field.doc = with_oneof_note(field.doc, wire, &oneofs);
-                    fields.push(field);
-                }
-                Err(e) => errors.extend(e.into_list()),
-            }
+        let parts = ObjectParts::of(&obj.properties, &obj.required, at);
+        let mut fields = self.parts_fields(parts, origin)?;
+        for field in &mut fields {
+            field.doc = with_oneof_note(field.doc.take(), &field.wire_name, &oneofs);
         }
-        if errors.is_empty() {
-            Ok(fields)
-        } else {
-            Err(Error::from_many(errors))
-        }
+        Ok(fields)
     }
 
     /// The field for property `wire` (not yet marked required).
@@ -1016,6 +999,22 @@ struct ObjectParts {
 }
 
 impl ObjectParts {
+    /// The properties of one object schema at `at`.
+    fn of(
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        at: &Pointer,
+    ) -> Self {
+        let properties = properties.iter().map(|(name, prop)| {
+            let prop_at = at.push("properties").push(name);
+            (name.clone(), prop.clone(), prop_at)
+        });
+        ObjectParts {
+            properties: properties.collect(),
+            required: required.to_vec(),
+        }
+    }
+
     /// Adds an object's properties: a property already there keeps its
     /// place and takes the new schema, unless the two are of different
     /// kinds (a string and an object), which is an error.
