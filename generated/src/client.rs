@@ -657,10 +657,10 @@ impl Request {
         self
     }
 
-    /// Sets an `application/x-www-form-urlencoded` body: the fields of `body`.
+    /// Sets an `application/x-www-form-urlencoded` body.
     #[allow(dead_code)] // Used by operations with form bodies.
-    pub(crate) fn form(mut self, body: &impl Serialize) -> Self {
-        match crate::body::form(body) {
+    pub(crate) fn form(mut self, body: crate::body::Form) -> Self {
+        match body.finish() {
             Ok(bytes) => {
                 let media = HeaderValue::from_static("application/x-www-form-urlencoded");
                 self.body = Some((media, bytes));

@@ -93,18 +93,62 @@ fn texts(value: Value, out: &mut Vec<String>) {
     }
 }
 
-/// The fields of `body` (an object) as `application/x-www-form-urlencoded`.
+/// An `application/x-www-form-urlencoded` body being built, field by field
+/// (in the order the spec lists them).
+#[derive(Debug)]
 #[allow(dead_code)] // Used by operations with form bodies.
-pub(crate) fn form(body: &impl Serialize) -> serde_json::Result<Vec<u8>> {
-    let mut form = url::form_urlencoded::Serializer::new(String::new());
-    for (name, value) in object(body)? {
-        let mut values = Vec::new();
-        texts(value, &mut values);
-        for value in values {
-            form.append_pair(&name, &value);
+pub(crate) struct Form {
+    pairs: Vec<(String, String)>,
+    error: Option<serde_json::Error>,
+}
+
+#[allow(dead_code)] // Used by operations with form bodies.
+impl Form {
+    /// An empty body.
+    pub(crate) fn new() -> Self {
+        Form {
+            pairs: Vec::new(),
+            error: None,
         }
     }
-    Ok(form.finish().into_bytes())
+
+    /// Adds a field (nothing for `None`, one pair per item of a list).
+    pub(crate) fn field(mut self, name: &str, value: &impl Serialize) -> Self {
+        match serde_json::to_value(value) {
+            Ok(value) => {
+                let mut values = Vec::new();
+                texts(value, &mut values);
+                for value in values {
+                    self.pairs.push((name.to_string(), value));
+                }
+            }
+            Err(e) => self.error = Some(e),
+        }
+        self
+    }
+
+    /// Adds each field of an object (a body with no declared fields).
+    pub(crate) fn fields(mut self, body: &impl Serialize) -> Self {
+        match object(body) {
+            Ok(fields) => {
+                for (name, value) in fields {
+                    self = self.field(&name, &value);
+                }
+            }
+            Err(e) => self.error = Some(e),
+        }
+        self
+    }
+
+    /// The body's bytes.
+    pub(crate) fn finish(self) -> serde_json::Result<Vec<u8>> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        form.extend_pairs(&self.pairs);
+        Ok(form.finish().into_bytes())
+    }
 }
 
 fn object(body: &impl Serialize) -> serde_json::Result<serde_json::Map<String, Value>> {
@@ -223,20 +267,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn forms_encode_each_field_and_each_item() {
-        let body = serde_json::json!({
-            "grant_type": "client_credentials",
-            "scope": ["a b", "c&d"],
-            "count": 3,
-            "unset": null,
-            "nested": {"x": 1}
-        });
-        let text = String::from_utf8(form(&body).unwrap()).unwrap();
+    fn forms_encode_each_field_in_order_and_each_item() {
+        let form = Form::new()
+            .field("grant_type", &"client_credentials")
+            .field("scope", &["a b", "c&d"])
+            .field("count", &3)
+            .field("unset", &None::<String>)
+            .field("nested", &serde_json::json!({"x": 1}));
+        let text = String::from_utf8(form.finish().unwrap()).unwrap();
         assert_eq!(
             text,
             "grant_type=client_credentials&scope=a+b&scope=c%26d&count=3&nested=%7B%22x%22%3A1%7D"
         );
-        assert!(form(&3).is_err());
+        let free = Form::new().fields(&serde_json::json!({"a": 1}));
+        assert_eq!(free.finish().unwrap(), b"a=1");
+        assert!(Form::new().fields(&3).finish().is_err());
     }
 
     #[test]

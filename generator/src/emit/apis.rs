@@ -281,7 +281,10 @@ impl Emitter<'_> {
         Ok(Some(match &body.media {
             Media::Json(media) if media == "application/json" => quote!(.json(&self.#field)),
             Media::Json(media) => quote!(.json_as(#media, &self.#field)),
-            Media::Form => quote!(.form(&self.#field)),
+            Media::Form => {
+                let fields = self.form_fields(&body.ty, &field);
+                quote!(.form(crate::body::Form::new() #fields))
+            }
             Media::Multipart => {
                 let parts = self.multipart_parts(&body.ty, &field);
                 quote!(.multipart(crate::body::Multipart::new() #parts))
@@ -297,13 +300,34 @@ impl Emitter<'_> {
         }))
     }
 
+    /// The struct a form or multipart body is, if it is one (else its
+    /// fields are read from its JSON object when the call is sent).
+    fn body_struct(&self, ty: &TypeRef) -> Option<&crate::model::Struct> {
+        match ty {
+            TypeRef::Named(id) => match &self.api.types[id.0].kind {
+                TypeKind::Struct(st) => Some(st),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The fields of a form body, in spec order.
+    fn form_fields(&self, ty: &TypeRef, field: &proc_macro2::Ident) -> TokenStream {
+        let Some(st) = self.body_struct(ty) else {
+            return quote!(.fields(&self.#field));
+        };
+        let fields = st.fields.iter().map(|f| {
+            let (name, wire) = (ident(&f.name), &f.wire_name);
+            quote!(.field(#wire, &self.#field.#name))
+        });
+        quote!(#(#fields)*)
+    }
+
     /// The parts of a multipart body: a struct's fields one by one (files
     /// as file parts), or any other object's fields as text.
     fn multipart_parts(&self, ty: &TypeRef, field: &proc_macro2::Ident) -> TokenStream {
-        let TypeRef::Named(id) = ty else {
-            return quote!(.fields(&self.#field));
-        };
-        let TypeKind::Struct(st) = &self.api.types[id.0].kind else {
+        let Some(st) = self.body_struct(ty) else {
             return quote!(.fields(&self.#field));
         };
         let parts = st.fields.iter().map(|f| {
