@@ -467,7 +467,15 @@ impl Emitter<'_> {
     fn arg_doc(&self, op: &Operation, arg: &Arg) -> String {
         match arg.source {
             ArgSource::Param(i) => param_doc(&op.params[i]).replace('\n', " "),
-            ArgSource::Body => format!("the request: [`{0}`](crate::models::{0}).", arg.stored),
+            ArgSource::Body => match (&arg.stored, op.body.as_ref().map(|b| &b.media)) {
+                (RustType::Named(name), _) => {
+                    format!("the request: [`{name}`](crate::models::{name}).")
+                }
+                (_, Some(Media::Binary(media) | Media::Text(media))) => {
+                    format!("the request body, sent as `{media}`.")
+                }
+                (stored, _) => format!("the request: `{stored}`."),
+            },
         }
     }
 
