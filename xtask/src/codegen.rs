@@ -427,7 +427,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             format!(
-                "2 warning(s) with --deny-warnings; {} was not changed",
+                "3 warning(s) with --deny-warnings; {} was not changed",
                 out.display()
             )
         );

@@ -108,3 +108,45 @@ fn refs(node: &Value, found: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seed_holds_its_path_and_what_it_refers_to_only() {
+        let doc = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/responses/R"}}}}},
+            "components": {
+                "responses": {"R": {"description": "r", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}},
+                "schemas": {
+                    "A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
+                    "B": {"type": "string"},
+                    "Unused": {"type": "integer"}
+                }
+            }
+        });
+        let seeds = seeds(&doc);
+        // One per path, then one per schema.
+        assert_eq!(seeds.len(), 4);
+        let first = &seeds[0];
+        assert_eq!(first["paths"], doc["paths"]);
+        assert_eq!(
+            first["components"]["responses"],
+            doc["components"]["responses"]
+        );
+        let schemas: Vec<&String> = first["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(schemas, ["A", "B"]);
+        assert_eq!(
+            seeds[3]["components"]["schemas"],
+            json!({"Unused": {"type": "integer"}})
+        );
+        assert_eq!(seeds[3]["paths"], json!({}));
+    }
+}
