@@ -521,7 +521,7 @@ impl Client {
             let response = send_with_retry(&sending, || {
                 let mut builder = inner
                     .request(request.method.clone(), url.clone(), sending.timeout)
-                    .header(ACCEPT, HeaderValue::from_static(request.accept));
+                    .header(ACCEPT, request.accept.clone());
                 if let Some(value) = &authorization {
                     builder = builder.header(AUTHORIZATION, value.clone());
                 }
@@ -574,7 +574,7 @@ pub struct Request {
     /// The body's content type and bytes.
     body: Option<(HeaderValue, Vec<u8>)>,
     /// The media type asked for.
-    accept: &'static str,
+    accept: HeaderValue,
     error: Option<Error>,
 }
 
@@ -591,7 +591,7 @@ impl Request {
             headers: Vec::new(),
             cookies: Vec::new(),
             body: None,
-            accept: "application/json",
+            accept: HeaderValue::from_static("application/json"),
             error: None,
         }
     }
@@ -648,7 +648,10 @@ impl Request {
     #[allow(dead_code)] // Used by operations with JSON bodies.
     pub(crate) fn json_as(mut self, media: &'static str, body: &impl Serialize) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some((HeaderValue::from_static(media), bytes)),
+            Ok(bytes) => match media_type(media) {
+                Ok(media) => self.body = Some((media, bytes)),
+                Err(e) => self.error = Some(e),
+            },
             Err(e) => self.error = Some(Error::Encode(e)),
         }
         self
@@ -685,14 +688,20 @@ impl Request {
     /// Sets a body of bytes (or text) of the media type `media`.
     #[allow(dead_code)] // Used by operations with binary or text bodies.
     pub(crate) fn bytes(mut self, media: &'static str, body: impl Into<Vec<u8>>) -> Self {
-        self.body = Some((HeaderValue::from_static(media), body.into()));
+        match media_type(media) {
+            Ok(media) => self.body = Some((media, body.into())),
+            Err(e) => self.error = Some(e),
+        }
         self
     }
 
     /// Asks for a response of the media type `media` rather than JSON.
     #[allow(dead_code)] // Used by operations that answer with bytes or text.
     pub(crate) fn accept(mut self, media: &'static str) -> Self {
-        self.accept = media;
+        match media_type(media) {
+            Ok(media) => self.accept = media,
+            Err(e) => self.error = Some(e),
+        }
         self
     }
 }
@@ -762,6 +771,16 @@ pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, Header
             "the value of the `{name}` header is not a valid header value"
         )),
     }
+}
+
+/// A media type from the spec as a header value; one that cannot be (the
+/// spec's content type is not valid in a header) fails the call.
+fn media_type(media: &str) -> Result<HeaderValue> {
+    HeaderValue::from_str(media).map_err(|_| {
+        Error::Config(format!(
+            "the content type `{media}` is not a valid header value"
+        ))
+    })
 }
 
 /// A header or cookie value as text: a string as it is, a list's items
@@ -836,6 +855,16 @@ mod tests {
             url("http://127.0.0.1:8080", &["api"]),
             "http://127.0.0.1:8080/api"
         );
+    }
+
+    #[test]
+    fn a_content_type_that_is_no_header_value_fails_the_call_without_a_panic() {
+        let request = Request::new(Method::POST, "/p", &[]).bytes("text/\u{1}plain", b"x".to_vec());
+        assert!(matches!(request.error, Some(Error::Config(_))));
+        let request = Request::new(Method::GET, "/p", &[]).accept("a\nb");
+        assert!(matches!(request.error, Some(Error::Config(_))));
+        let request = Request::new(Method::GET, "/p", &[]).accept("image/png");
+        assert_eq!(request.accept, "image/png");
     }
 
     #[test]
