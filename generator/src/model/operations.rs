@@ -258,6 +258,7 @@ impl Lowering<'_> {
             ));
         };
         let at = at.push("content").push(key);
+        check_media_type(key, &at)?;
         let ty = payload_type(
             &media,
             &body.content[key],
@@ -299,6 +300,7 @@ impl Lowering<'_> {
             return Ok((None, json));
         };
         let at = at.push("content").push(key);
+        check_media_type(key, &at)?;
         let content = &response.content[key];
         if matches!(media, Media::Json(_)) && content.schema.is_none() {
             return Ok((None, json));
@@ -335,6 +337,21 @@ fn choose(content: &IndexMap<String, MediaType>) -> Option<(&str, Media)> {
         .find(|k| matches!(media(k), Media::Json(_)))
         .or_else(|| content.keys().next())
         .map(|k| (k.as_str(), media(k)))
+}
+
+/// A content type that can be sent in a header: `type/subtype`, each a
+/// token (`*` is one), then parameters, which are not sent.
+fn check_media_type(key: &str, at: &Pointer) -> Result<()> {
+    let essence = key.split(';').next().unwrap_or("").trim();
+    let valid = essence
+        .split_once('/')
+        .is_some_and(|(kind, sub)| is_token(kind) && is_token(sub));
+    if valid {
+        Ok(())
+    } else {
+        let message = format!("content type `{key}` is not a media type (`type/subtype`)");
+        Err(model_error(at, message))
+    }
 }
 
 /// What a media type is, by its essence (parameters such as `charset` dropped).
