@@ -239,9 +239,7 @@ impl Emitter<'_> {
             (Some(ty), Media::Text(_)) => {
                 (self.ty(ty, true), quote!(crate::error::decode_text(body)))
             }
-            (Some(ty), Media::Binary(_) | Media::Multipart) => {
-                (self.ty(ty, true), quote!(Ok(body.to_vec())))
-            }
+            (Some(ty), Media::Binary(_)) => (self.ty(ty, true), quote!(Ok(body.to_vec()))),
             (Some(ty), _) => (self.ty(ty, true), quote!(crate::error::decode(body))),
             (None, _) => (
                 quote!(()),
@@ -290,11 +288,6 @@ impl Emitter<'_> {
                 quote!(.multipart(crate::body::Multipart::new() #parts))
             }
             Media::Text(media) | Media::Binary(media) => {
-                let media = if media.contains('*') {
-                    "application/octet-stream"
-                } else {
-                    media
-                };
                 quote!(.bytes(#media, self.#field.clone()))
             }
         }))

@@ -459,7 +459,9 @@ pub struct Body {
 }
 
 /// How a body is written or read: of the content types an operation offers,
-/// JSON first, else the first (every media type is one of these).
+/// JSON first, else the first (every media type is one of these; a form or
+/// multipart answer is read as `Binary`, a wildcard body sent as
+/// `application/octet-stream`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Media {
     /// JSON under this media type (`application/json`, `application/merge-patch+json`).

@@ -259,6 +259,11 @@ impl Lowering<'_> {
         };
         let at = at.push("content").push(key);
         check_media_type(key, &at)?;
+        // A body the spec accepts as anything (`*/*`, `image/*`) is sent as bytes.
+        let media = match media {
+            Media::Binary(m) if m.contains('*') => Media::Binary("application/octet-stream".into()),
+            media => media,
+        };
         let ty = payload_type(
             &media,
             &body.content[key],
@@ -305,6 +310,11 @@ impl Lowering<'_> {
         if matches!(media, Media::Json(_)) && content.schema.is_none() {
             return Ok((None, json));
         }
+        // Form and multipart answers are not decoded: the caller gets their bytes.
+        let media = match media {
+            Media::Form | Media::Multipart => Media::Binary(essence(key)),
+            media => media,
+        };
         let ty = payload_type(&media, content, &origin.inner("Response"), &at, schemas)?;
         Ok((Some(ty), media))
     }
@@ -331,19 +341,17 @@ fn component<'a, T>(
 /// The content type a body is written or read as: JSON first (any
 /// `application/json` or `+json` type), else the first listed.
 fn choose(content: &IndexMap<String, MediaType>) -> Option<(&str, Media)> {
-    let media = |key: &str| media_of(key);
     content
         .keys()
-        .find(|k| matches!(media(k), Media::Json(_)))
+        .find(|k| matches!(media_of(k), Media::Json(_)))
         .or_else(|| content.keys().next())
-        .map(|k| (k.as_str(), media(k)))
+        .map(|k| (k.as_str(), media_of(k)))
 }
 
 /// A content type that can be sent in a header: `type/subtype`, each a
 /// token (`*` is one), then parameters, which are not sent.
 fn check_media_type(key: &str, at: &Pointer) -> Result<()> {
-    let essence = key.split(';').next().unwrap_or("").trim();
-    let valid = essence
+    let valid = essence(key)
         .split_once('/')
         .is_some_and(|(kind, sub)| is_token(kind) && is_token(sub));
     if valid {
@@ -354,14 +362,15 @@ fn check_media_type(key: &str, at: &Pointer) -> Result<()> {
     }
 }
 
-/// What a media type is, by its essence (parameters such as `charset` dropped).
+/// A content type without its parameters (`charset`), in lower case.
+fn essence(key: &str) -> String {
+    let essence = key.split(';').next().unwrap_or("");
+    essence.trim().to_ascii_lowercase()
+}
+
+/// What a media type is, by its [`essence`].
 fn media_of(key: &str) -> Media {
-    let essence = key
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = essence(key);
     let (kind, sub) = essence.split_once('/').unwrap_or((&essence, ""));
     match (kind, sub) {
         ("application", "json") => Media::Json(essence.clone()),

@@ -691,3 +691,14 @@ fn bodies_are_json_first_then_the_first_offered() {
         ]
     );
 }
+
+#[test]
+fn form_and_multipart_answers_are_bytes_and_wildcard_bodies_octet_streams() {
+    let paths = "/parts:\n  post:\n    operationId: x.A.Parts\n    requestBody: {content: {'*/*': {schema: {type: string, format: binary}}}}\n    responses: {'200': {description: ok, content: {'multipart/form-data; boundary=x': {schema: {type: object, properties: {a: {type: string}}}}}}}";
+    let api = model(&doc("{}", paths)).unwrap();
+    let op = &api.groups[0].operations[0];
+    let body = op.body.as_ref().unwrap();
+    assert_eq!(body.media, Media::Binary("application/octet-stream".into()));
+    assert_eq!(op.response_media, Media::Binary("multipart/form-data".into()));
+    assert_eq!(op.response, Some(TypeRef::Scalar(Scalar::Bytes)));
+}
