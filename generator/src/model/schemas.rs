@@ -355,14 +355,16 @@ impl<'a> Schemas<'a> {
 
     /// A schema or the schema a reference points to (following references
     /// to references), with the pointer of where it is written.
-    fn deref(&self, schema: &ReferenceOr<Schema>, at: &Pointer) -> Result<(Schema, Pointer)> {
-        let mut current = schema.clone();
-        let mut current_at = at.clone();
+    fn deref<S: std::borrow::Borrow<Schema>>(
+        &self,
+        schema: &ReferenceOr<S>,
+        at: &Pointer,
+    ) -> Result<(Schema, Pointer)> {
+        let mut reference = match schema {
+            ReferenceOr::Item(schema) => return Ok((schema.borrow().clone(), at.clone())),
+            ReferenceOr::Reference { reference } => reference.clone(),
+        };
         for _ in 0..MAX_DEPTH {
-            let reference = match current {
-                ReferenceOr::Item(schema) => return Ok((schema, current_at)),
-                ReferenceOr::Reference { reference } => reference,
-            };
             let target = reference
                 .strip_prefix('#')
                 .and_then(|pointer| Some((self.document.pointer(pointer)?, pointer)));
@@ -372,13 +374,17 @@ impl<'a> Schemas<'a> {
                     format!("reference `{reference}` does not name a schema in the document"),
                 ));
             };
-            current = serde_json::from_value(value.clone()).map_err(|e| {
-                model_error(
-                    at,
-                    format!("reference `{reference}` does not point at a schema: {e}"),
-                )
-            })?;
-            current_at = Pointer::parse(pointer);
+            let target: ReferenceOr<Schema> =
+                serde_json::from_value(value.clone()).map_err(|e| {
+                    model_error(
+                        at,
+                        format!("reference `{reference}` does not point at a schema: {e}"),
+                    )
+                })?;
+            match target {
+                ReferenceOr::Item(schema) => return Ok((schema, Pointer::parse(pointer))),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
         }
         Err(model_error(
             at,
@@ -575,13 +581,7 @@ impl<'a> Schemas<'a> {
     fn fixed_value(&self, schema: &Schema, at: &Pointer, name: &str) -> Option<String> {
         let parts = self.object_parts(schema, at)?;
         let (_, prop, prop_at) = parts.properties.iter().rev().find(|(n, _, _)| n == name)?;
-        let prop = match prop {
-            ReferenceOr::Item(s) => ReferenceOr::Item((**s).clone()),
-            ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-                reference: reference.clone(),
-            },
-        };
-        let (prop, _) = self.deref(&prop, prop_at).ok()?;
+        let (prop, _) = self.deref(prop, prop_at).ok()?;
         let values: Vec<&str> = match &prop.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 s.enumeration.iter().flatten().map(String::as_str).collect()
@@ -920,7 +920,7 @@ pub fn schema_doc(schema: &Schema) -> Option<String> {
     };
     own.or_else(|| {
         members.iter().find_map(|m| match m {
-            ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(any) if is_annotation(any)) => {
+            ReferenceOr::Item(s) if annotates_only(m) => {
                 clean_doc(s.schema_data.description.as_deref())
             }
             _ => None,
@@ -1039,7 +1039,7 @@ impl ObjectParts {
                             return Err(model_error(&prop_at, message));
                         }
                     }
-                    if !is_annotation_only(prop) {
+                    if !annotates_only(prop) {
                         *earlier = prop.clone();
                         *earlier_at = prop_at;
                     }
@@ -1060,27 +1060,22 @@ impl Schemas<'_> {
     /// The JSON kind of a property's schema (`string`, `object`, ...), if
     /// it says one.
     fn kind_of_prop(&self, prop: &ReferenceOr<Box<Schema>>, at: &Pointer) -> Option<&'static str> {
-        let prop = match prop {
-            ReferenceOr::Item(s) => ReferenceOr::Item((**s).clone()),
-            ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-                reference: reference.clone(),
-            },
-        };
-        let (schema, _) = self.deref(&prop, at).ok()?;
+        let (schema, _) = self.deref(prop, at).ok()?;
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(_)) => Some("a string"),
-            SchemaKind::Type(Type::Integer(_) | Type::Number(_)) => Some("a number"),
-            SchemaKind::Type(Type::Boolean(_)) => Some("a boolean"),
-            SchemaKind::Type(Type::Array(_)) => Some("an array"),
-            SchemaKind::Type(Type::Object(_)) => Some("an object"),
+            kind @ SchemaKind::Type(_) => Some(kind_name(kind)),
             _ => None,
         }
     }
 }
 
-/// A property schema that only annotates (`{description: ...}`).
-fn is_annotation_only(prop: &ReferenceOr<Box<Schema>>) -> bool {
-    matches!(prop, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(any) if is_annotation(any)))
+/// A schema that only annotates (`{description: ...}`), written in place.
+fn annotates_only<S: std::borrow::Borrow<Schema>>(schema: &ReferenceOr<S>) -> bool {
+    match schema {
+        ReferenceOr::Item(s) => {
+            matches!(&s.borrow().schema_kind, SchemaKind::Any(any) if is_annotation(any))
+        }
+        ReferenceOr::Reference { .. } => false,
+    }
 }
 
 /// The indexes of the `allOf` members that say something about the value
@@ -1089,7 +1084,7 @@ fn meaningful(members: &[ReferenceOr<Schema>]) -> Vec<usize> {
     members
         .iter()
         .enumerate()
-        .filter(|(_, m)| !matches!(m, ReferenceOr::Item(s) if matches!(&s.schema_kind, SchemaKind::Any(any) if is_annotation(any))))
+        .filter(|(_, m)| !annotates_only(*m))
         .map(|(i, _)| i)
         .collect()
 }

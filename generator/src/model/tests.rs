@@ -699,6 +699,9 @@ fn form_and_multipart_answers_are_bytes_and_wildcard_bodies_octet_streams() {
     let op = &api.groups[0].operations[0];
     let body = op.body.as_ref().unwrap();
     assert_eq!(body.media, Media::Binary("application/octet-stream".into()));
-    assert_eq!(op.response_media, Media::Binary("multipart/form-data".into()));
+    assert_eq!(
+        op.response_media,
+        Media::Binary("multipart/form-data".into())
+    );
     assert_eq!(op.response, Some(TypeRef::Scalar(Scalar::Bytes)));
 }
