@@ -20,15 +20,7 @@ impl Emitter<'_> {
         for v in &u.variants {
             let case = ident(&v.name);
             let ty = self.variant_type(v)?;
-            let text = match (&v.doc, &u.tag) {
-                (Some(text), _) => text.clone(),
-                (None, Some(tag)) if !v.tags.is_empty() => {
-                    let values: Vec<String> = v.tags.iter().map(|t| format!("`\"{t}\"`")).collect();
-                    format!("`{tag}` is {}.", values.join(" or "))
-                }
-                (None, _) => format!("A value of type `{}`.", rust_type(&self.api.types, &v.ty)),
-            };
-            let docs = doc(Some(&text));
+            let docs = doc(Some(&self.variant_doc(u, v)));
             cases.push(quote!(#docs #case(#ty),));
             let value = wire_out(v.encoding, quote!(value));
             writes.push(match (&u.tag, v.tags.first()) {
@@ -37,29 +29,11 @@ impl Emitter<'_> {
                 }
                 _ => quote!(Self::#case(value) => serde::Serialize::serialize(#value, serializer),),
             });
-            // Only for named types other than aliases: two of those are
-            // never the same Rust type, so the impls cannot overlap.
-            let named = matches!(v.ty, TypeRef::Named(id) if !matches!(self.def(id).kind, TypeKind::Alias(_)));
-            let once = u.variants.iter().filter(|o| o.ty == v.ty).count() == 1;
-            if named && once {
-                let wrap = if *v.boxed.get("boxed variants")? {
-                    quote!(Box::new(value))
-                } else {
-                    quote!(value)
-                };
-                let inner = self.ty(&v.ty, true);
-                froms.push(quote! {
-                    impl From<#inner> for #name {
-                        fn from(value: #inner) -> Self {
-                            Self::#case(#wrap)
-                        }
-                    }
-                });
-            }
+            froms.extend(self.from_impl(name, u, v)?);
         }
         let read = match &u.tag {
-            Some(tag) => self.read_tagged(name, tag, u)?,
-            None => read_untagged(name, u)?,
+            Some(tag) => read_tagged(name, tag, u),
+            None => try_each(name, &u.variants.iter().collect::<Vec<_>>()),
         };
         let other = u.other.as_ref().map(|other| {
             let other = ident(other);
@@ -98,6 +72,44 @@ impl Emitter<'_> {
         })
     }
 
+    /// A variant's rustdoc: the member's description, else the tag values
+    /// that select it, else its type.
+    fn variant_doc(&self, u: &Union, v: &UnionVariant) -> String {
+        match (&v.doc, &u.tag) {
+            (Some(text), _) => text.clone(),
+            (None, Some(tag)) if !v.tags.is_empty() => {
+                let values: Vec<String> = v.tags.iter().map(|t| format!("`\"{t}\"`")).collect();
+                format!("`{tag}` is {}.", values.join(" or "))
+            }
+            (None, _) => format!("A value of type `{}`.", rust_type(&self.api.types, &v.ty)),
+        }
+    }
+
+    /// `impl From<Member> for Union`, for a member whose type is a named
+    /// type other than an alias (two of those are never the same Rust type,
+    /// so the impls cannot overlap) that no other member has.
+    fn from_impl(&self, name: &Ident, u: &Union, v: &UnionVariant) -> Result<Option<TokenStream>> {
+        let named =
+            matches!(v.ty, TypeRef::Named(id) if !matches!(self.def(id).kind, TypeKind::Alias(_)));
+        let once = u.variants.iter().filter(|o| o.ty == v.ty).count() == 1;
+        if !(named && once) {
+            return Ok(None);
+        }
+        let case = ident(&v.name);
+        let wrap = match *v.boxed.get("boxed variants")? {
+            true => quote!(Box::new(value)),
+            false => quote!(value),
+        };
+        let inner = self.ty(&v.ty, true);
+        Ok(Some(quote! {
+            impl From<#inner> for #name {
+                fn from(value: #inner) -> Self {
+                    Self::#case(#wrap)
+                }
+            }
+        }))
+    }
+
     /// The Rust type a variant holds (boxed where the member contains the union).
     fn variant_type(&self, v: &UnionVariant) -> Result<TokenStream> {
         let mut ty = rust_type(&self.api.types, &v.ty);
@@ -106,56 +118,53 @@ impl Emitter<'_> {
         }
         Ok(rust(&ty, true))
     }
+}
 
-    /// Reads the tag and decodes the member it names; members that share a
-    /// tag value are tried in order.
-    fn read_tagged(&self, name: &Ident, tag: &str, u: &Union) -> Result<TokenStream> {
-        let other = u.other.as_ref().map(|o| ident(o));
-        let mut by_tag: Vec<(&str, Vec<&UnionVariant>)> = Vec::new();
-        for v in &u.variants {
-            for value in &v.tags {
-                match by_tag.iter_mut().find(|(t, _)| t == value) {
-                    Some((_, members)) => members.push(v),
-                    None => by_tag.push((value, vec![v])),
-                }
+/// Reads the tag and decodes the member it names; members that share a
+/// tag value are tried in order.
+fn read_tagged(name: &Ident, tag: &str, u: &Union) -> TokenStream {
+    let mut by_tag: Vec<(&str, Vec<&UnionVariant>)> = Vec::new();
+    for v in &u.variants {
+        for value in &v.tags {
+            match by_tag.iter_mut().find(|(t, _)| t == value) {
+                Some((_, members)) => members.push(v),
+                None => by_tag.push((value, vec![v])),
             }
         }
-        let arms = by_tag.iter().map(|(value, members)| match &members[..] {
-            [v] => {
-                let case = ident(&v.name);
-                let read = read_value(v.encoding);
-                quote!(Some(#value) => #read.map(Self::#case),)
-            }
-            several => {
-                let tries = try_each(several);
-                let label = name.to_string();
-                quote!(Some(#value) => {
-                    let mut tried = Vec::new();
-                    #tries
-                    Err(wire::no_member(#label, &tried))
-                })
-            }
-        });
-        let fallback = match other {
-            Some(other) => quote!(_ => Ok(Self::#other(value)),),
-            None => {
-                let text = format!("no member of `{name}` has this `{tag}`");
-                quote!(_ => Err(serde::de::Error::custom(#text)),)
-            }
+    }
+    let arms = by_tag.iter().map(|(value, members)| match &members[..] {
+        [v] => {
+            let case = ident(&v.name);
+            let read = read_value(v.encoding);
+            quote!(Some(#value) => #read.map(Self::#case),)
+        }
+        several => {
+            let tries = try_each(name, several);
+            quote!(Some(#value) => { #tries })
+        }
+    });
+    let fallback = match &u.other {
+        Some(other) => {
+            let other = ident(other);
+            quote!(_ => Ok(Self::#other(value)),)
+        }
+        None => {
+            let text = format!("no member of `{name}` has this `{tag}`");
+            quote!(_ => Err(serde::de::Error::custom(#text)),)
+        }
+    };
+    quote! {
+        let member = match wire::union_tag(&value, #tag) {
+            #(#arms)*
+            #fallback
         };
-        Ok(quote! {
-            let member = match wire::union_tag(&value, #tag) {
-                #(#arms)*
-                #fallback
-            };
-            member.map_err(serde::de::Error::custom)
-        })
+        member.map_err(serde::de::Error::custom)
     }
 }
 
-/// Statements that return the first member `value` decodes as, and push
-/// each failure's reason onto `tried`.
-fn try_each(members: &[&UnionVariant]) -> TokenStream {
+/// Statements that return the first member `value` decodes as, trying them
+/// in order, ending in an error naming each member's reason.
+fn try_each(name: &Ident, members: &[&UnionVariant]) -> TokenStream {
     let tries = members.iter().map(|v| {
         let case = ident(&v.name);
         let label = &v.name;
@@ -167,19 +176,12 @@ fn try_each(members: &[&UnionVariant]) -> TokenStream {
             }
         }
     });
-    quote!(#(#tries)*)
-}
-
-/// Tries each member in order; the error names every member's reason.
-fn read_untagged(name: &Ident, u: &Union) -> Result<TokenStream> {
-    let members: Vec<&UnionVariant> = u.variants.iter().collect();
-    let tries = try_each(&members);
     let label = name.to_string();
-    Ok(quote! {
+    quote! {
         let mut tried = Vec::new();
-        #tries
+        #(#tries)*
         Err(wire::no_member(#label, &tried))
-    })
+    }
 }
 
 /// Decodes `value` as a member (through its wire format, if it has one).
