@@ -10,7 +10,7 @@ use futures_util::Stream;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::client::{Client, Request, header_pair};
+use crate::client::{Client, RawResponse, Request, header_pair};
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 
@@ -118,19 +118,25 @@ impl<Op: Operation> Call<Op> {
     /// Sends the call; gives the decoded body with the response's status
     /// and headers.
     pub async fn with_response(self) -> Result<Response<Op::Output>> {
-        if let Some(message) = self.options.error {
-            return Err(Error::Config(message));
-        }
-        let raw = self
-            .client
-            .execute(self.op.request(), &self.options, Op::NAME, Op::IDEMPOTENT)
-            .await?;
+        let raw = self.send_raw().await?;
         let value = Op::decode(&raw.body)?;
         Ok(Response {
             status: raw.status,
             headers: raw.headers,
             value,
         })
+    }
+
+    /// Sends the call; gives the raw answer.
+    async fn send_raw(self) -> Result<RawResponse> {
+        if let Some(message) = self.options.error {
+            return Err(Error::Config(message));
+        }
+        let request = self.op.request();
+        let client = &self.client;
+        client
+            .execute(request, &self.options, Op::NAME, Op::IDEMPOTENT)
+            .await
     }
 
     /// Sends the call; gives the decoded body. The same as `.await`.
@@ -150,15 +156,9 @@ impl<Op: Operation<Output = Vec<u8>>> Call<Op> {
     /// its error. The call's timeout covers the whole body: give a long one
     /// ([`Call::timeout`]) for large downloads.
     pub async fn stream(mut self) -> Result<Response<ByteStream>> {
-        if let Some(message) = self.options.error {
-            return Err(Error::Config(message));
-        }
         self.options.stream = true;
-        let raw = self
-            .client
-            .execute(self.op.request(), &self.options, Op::NAME, Op::IDEMPOTENT)
-            .await?;
         let timeout = self.options.timeout;
+        let raw = self.send_raw().await?;
         let chunks = futures_util::stream::try_unfold(raw.unread, move |response| async move {
             let Some(mut response) = response else {
                 return Ok(None);

@@ -25,6 +25,7 @@ pub const CALL_METHODS: &[&str] = &[
     "items",
     "new",
     "stream",
+    "send_raw",
 ];
 
 /// Computes [`Operation::signature`] for every operation.
