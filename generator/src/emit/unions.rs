@@ -29,7 +29,7 @@ impl Emitter<'_> {
                 }
                 _ => quote!(Self::#case(value) => serde::Serialize::serialize(#value, serializer),),
             });
-            froms.extend(self.from_impl(name, u, v)?);
+            froms.extend(self.conversion(name, u, v)?);
         }
         let read = match &u.tag {
             Some(tag) => read_tagged(name, tag, u),
@@ -88,7 +88,7 @@ impl Emitter<'_> {
     /// `impl From<Member> for Union`, for a member whose type is a named
     /// type other than an alias (two of those are never the same Rust type,
     /// so the impls cannot overlap) that no other member has.
-    fn from_impl(&self, name: &Ident, u: &Union, v: &UnionVariant) -> Result<Option<TokenStream>> {
+    fn conversion(&self, name: &Ident, u: &Union, v: &UnionVariant) -> Result<Option<TokenStream>> {
         let named =
             matches!(v.ty, TypeRef::Named(id) if !matches!(self.def(id).kind, TypeKind::Alias(_)));
         let once = u.variants.iter().filter(|o| o.ty == v.ty).count() == 1;
