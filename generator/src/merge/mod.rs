@@ -28,15 +28,10 @@
 //! reported at once. Documents are taken in file-name order and every rule
 //! is independent of the order they are given in.
 
-use std::borrow::Cow;
-
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Pointer, Result};
-use crate::names::{
-    component_type_name, group_module, operation_group, operation_spec_name, snake,
-};
-use crate::normalize::{parse_openapi, wrap_ref_with_annotations, NormalizedDocument, METHODS};
+use crate::normalize::{parse_openapi, NormalizedDocument, METHODS};
 
 /// How the merged document is named in messages.
 pub const MERGED: &str = "merged document";
@@ -50,110 +45,6 @@ pub struct Merged {
     pub api: openapiv3::OpenAPI,
     /// Reconciliations made along the way.
     pub notes: Vec<Note>,
-}
-
-/// A difference between documents that the merge reconciled.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Note {
-    /// What kind of difference it was.
-    pub kind: NoteKind,
-    /// Where the documents differed.
-    pub pointer: String,
-    /// What was reconciled, naming the files.
-    pub message: String,
-}
-
-impl std::fmt::Display for Note {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.pointer, self.message)
-    }
-}
-
-/// The kinds of reconciliation, for counting notes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum NoteKind {
-    /// A schema nullable in some documents only.
-    Nullability,
-    /// `readOnly` in some documents only.
-    ReadOnly,
-    /// `writeOnly` in some documents only.
-    WriteOnly,
-    /// `deprecated` in some documents only.
-    Deprecation,
-    /// A property in some documents only.
-    Properties,
-    /// A property required in some documents only.
-    Required,
-    /// Enum values in some documents only.
-    EnumValues,
-    /// A parameter, or its being required, in some documents only.
-    Parameters,
-    /// A request body, or its being required, in some documents only.
-    RequestBodies,
-    /// A response or response header in some documents only.
-    Responses,
-    /// A media type in some documents only.
-    MediaTypes,
-    /// Operation tags that differ.
-    Tags,
-    /// Descriptions, titles and summaries that differ.
-    Descriptions,
-    /// Examples that differ.
-    Examples,
-    /// `x-` extensions that differ.
-    Extensions,
-    /// `info.version` that differs.
-    Versions,
-    /// An operation (one `operationId`) at different endpoints.
-    Endpoints,
-    /// Spellings of a name that give the same Rust name (`operationId`,
-    /// `x-speakeasy-name-override`, `x-speakeasy-group`).
-    Names,
-}
-
-impl NoteKind {
-    /// How a count of these notes is labelled (`280 nullability`).
-    pub fn label(self) -> &'static str {
-        match self {
-            NoteKind::Nullability => "nullability",
-            NoteKind::ReadOnly => "read-only",
-            NoteKind::WriteOnly => "write-only",
-            NoteKind::Deprecation => "deprecations",
-            NoteKind::Properties => "properties",
-            NoteKind::Required => "required",
-            NoteKind::EnumValues => "enum values",
-            NoteKind::Parameters => "parameters",
-            NoteKind::RequestBodies => "request bodies",
-            NoteKind::Responses => "responses",
-            NoteKind::MediaTypes => "media types",
-            NoteKind::Tags => "tags",
-            NoteKind::Descriptions => "descriptions",
-            NoteKind::Examples => "examples",
-            NoteKind::Extensions => "extensions",
-            NoteKind::Versions => "versions",
-            NoteKind::Names => "names",
-            NoteKind::Endpoints => "moved operations",
-        }
-    }
-}
-
-/// One line per kind of note, most frequent first:
-/// `312 notes: 280 nullability, 32 descriptions`.
-pub fn summarize(notes: &[Note]) -> String {
-    let mut counts: Vec<(NoteKind, usize)> = Vec::new();
-    for note in notes {
-        match counts.iter_mut().find(|(k, _)| *k == note.kind) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((note.kind, 1)),
-        }
-    }
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let kinds: Vec<String> = counts
-        .iter()
-        .map(|(kind, n)| format!("{n} {}", kind.label()))
-        .collect();
-    let noun = if notes.len() == 1 { "note" } else { "notes" };
-    format!("{} {noun}: {}", notes.len(), kinds.join(", "))
 }
 
 /// Merges normalized documents into one API.
@@ -433,29 +324,6 @@ impl Merger {
         merged
     }
 
-    /// A schema: a reference with annotations is compared as the reference
-    /// and its annotations (`{$ref, nullable}`), then wrapped again.
-    fn schema(&mut self, at: &Pointer, parts: &[Part]) -> Value {
-        let opened: Vec<Cow<Value>> = parts.iter().map(|p| open_reference(p.value)).collect();
-        if opened.iter().all(|v| *v == opened[0]) {
-            return parts[0].value.clone();
-        }
-        let opened: Vec<Part> = parts
-            .iter()
-            .zip(&opened)
-            .map(|(p, value)| Part {
-                file: p.file,
-                value: value.as_ref(),
-            })
-            .collect();
-        if !opened.iter().all(|p| p.value.is_object()) {
-            return self.node(Kind::Strict, at, &opened);
-        }
-        let mut merged = self.object(Kind::Schema, at, &opened);
-        wrap_ref_with_annotations(&mut merged);
-        Value::Object(merged)
-    }
-
     /// Text that may differ: keeps the longest (ties: the smaller) and notes it.
     fn prose(&mut self, kind: NoteKind, at: &Pointer, key: &str, with: &[Part]) -> Value {
         let rank = |v: &Value| {
@@ -540,224 +408,6 @@ impl Merger {
         result.then_some(Value::Bool(true))
     }
 
-    /// A schema's `required`: the names every document requires.
-    fn required(&mut self, at: &Pointer, parts: &[Part]) -> Option<Value> {
-        let lists: Vec<Vec<&Value>> = parts
-            .iter()
-            .map(|p| items(p.value.get("required")))
-            .collect();
-        let mut kept = Vec::new();
-        for name in ordered_union(lists.clone(), |v| v.to_string()) {
-            let mut with = Vec::new();
-            let mut without = Vec::new();
-            for (part, list) in parts.iter().zip(&lists) {
-                if list.contains(&name) {
-                    with.push(*part);
-                } else {
-                    without.push(*part);
-                }
-            }
-            if without.is_empty() {
-                kept.push(name.clone());
-                continue;
-            }
-            self.notes.push(Note {
-                kind: NoteKind::Required,
-                pointer: at.to_string(),
-                message: format!(
-                    "{} is required in {} but not in {}; merged as optional",
-                    show(name),
-                    files(&with),
-                    files(&without)
-                ),
-            });
-        }
-        (!kept.is_empty()).then_some(Value::Array(kept))
-    }
-
-    /// A schema's `enum`: every value of every document.
-    fn enum_values(&mut self, at: &Pointer, with: &[Part]) -> Value {
-        let lists: Vec<Vec<&Value>> = with.iter().map(|p| items(Some(p.value))).collect();
-        let union: Vec<&Value> = ordered_union(lists.clone(), |v| v.to_string());
-        // One note per set of documents that lack some values.
-        let mut groups: Vec<(Vec<&str>, Vec<&Value>)> = Vec::new();
-        for value in &union {
-            let lacking: Vec<&str> = with
-                .iter()
-                .zip(&lists)
-                .filter(|(_, list)| !list.contains(value))
-                .map(|(p, _)| p.file)
-                .collect();
-            if lacking.is_empty() {
-                continue;
-            }
-            match groups.iter_mut().find(|(files, _)| *files == lacking) {
-                Some((_, values)) => values.push(value),
-                None => groups.push((lacking, vec![value])),
-            }
-        }
-        for (lacking, values) in groups {
-            let having: Vec<&str> = with
-                .iter()
-                .map(|p| p.file)
-                .filter(|f| !lacking.contains(f))
-                .collect();
-            let shown: Vec<String> = values.iter().map(|v| show(v)).collect();
-            self.notes.push(Note {
-                kind: NoteKind::EnumValues,
-                pointer: at.to_string(),
-                message: format!(
-                    "{} in {} but not in {}; merged as the union",
-                    shown.join(", "),
-                    having.join(", "),
-                    lacking.join(", ")
-                ),
-            });
-        }
-        Value::Array(union.into_iter().cloned().collect())
-    }
-
-    /// Parameters matched by name and location; one missing from some
-    /// documents is optional (a path parameter stays required: the path
-    /// template names it).
-    fn parameters(&mut self, at: &Pointer, key: &str, parts: &[Part]) -> Option<Value> {
-        let lists: Vec<Vec<&Value>> = parts.iter().map(|p| items(p.value.get(key))).collect();
-        let mut merged = Vec::new();
-        for (i, (id, with, without)) in match_items(parts, &lists, parameter_key)
-            .into_iter()
-            .enumerate()
-        {
-            let child = at.index(i);
-            let mut value = self.node(Kind::Parameter, &child, &with);
-            if !without.is_empty() && id.0 != "path" {
-                if let Some(obj) = value.as_object_mut() {
-                    obj.shift_remove("required");
-                }
-                self.notes.push(Note {
-                    kind: NoteKind::Parameters,
-                    pointer: child.to_string(),
-                    message: format!(
-                        "parameter `{}` ({}) is in {} but not in {}; merged as optional",
-                        id.1,
-                        id.0,
-                        files(&with),
-                        without.join(", ")
-                    ),
-                });
-            }
-            merged.push(value);
-        }
-        let present = parts.iter().any(|p| p.value.get(key).is_some());
-        present.then_some(Value::Array(merged))
-    }
-
-    /// A request body some documents lack is optional.
-    fn optional_body(&mut self, at: &Pointer, parts: &[Part], merged: &mut Map<String, Value>) {
-        let (with, without) = split(parts, |v| v.get("requestBody"));
-        if with.is_empty() || without.is_empty() {
-            return;
-        }
-        if let Some(body) = merged.get_mut("requestBody").and_then(Value::as_object_mut) {
-            body.shift_remove("required");
-        }
-        self.notes.push(Note {
-            kind: NoteKind::RequestBodies,
-            pointer: at.push("requestBody").to_string(),
-            message: format!(
-                "a request body is in {} but not in {}; merged as optional",
-                files(&with),
-                without.join(", ")
-            ),
-        });
-    }
-
-    /// The document's tags, united by name.
-    fn tags(&mut self, at: &Pointer, with: &[Part]) -> Value {
-        let lists: Vec<Vec<&Value>> = with.iter().map(|p| items(Some(p.value))).collect();
-        let name = |tag: &Value| tag.get("name").map(Value::to_string);
-        let tags = match_items(with, &lists, name);
-        let merged = tags
-            .into_iter()
-            .enumerate()
-            .map(|(i, (_, tags, _))| self.node(Kind::Tag, &at.index(i), &tags))
-            .collect();
-        Value::Array(merged)
-    }
-
-    /// An operation's tags: the union (the group they may name is checked
-    /// by [`Merger::check_operation_names`]).
-    fn tag_names(&mut self, at: &Pointer, with: &[Part], without: &[&str]) -> Value {
-        let lists: Vec<Vec<&Value>> = with.iter().map(|p| items(Some(p.value))).collect();
-        let union: Vec<Value> = ordered_union(lists.clone(), |v| v.to_string())
-            .into_iter()
-            .cloned()
-            .collect();
-        if lists.iter().any(|l| l.len() != union.len()) || !without.is_empty() {
-            let all: Vec<&str> = with
-                .iter()
-                .map(|p| p.file)
-                .chain(without.iter().copied())
-                .collect();
-            self.notes.push(Note {
-                kind: NoteKind::Tags,
-                pointer: at.to_string(),
-                message: format!(
-                    "tags differ between {}; merged as the union",
-                    all.join(", ")
-                ),
-            });
-        }
-        Value::Array(union)
-    }
-
-    /// The Rust method an operation becomes, and the module of its group,
-    /// must be the same in every document: they cannot have two names.
-    fn check_operation_names(&mut self, at: &Pointer, parts: &[Part]) {
-        let tokens = at.tokens();
-        let (path, method) = match tokens.as_slice() {
-            [_, path, method] => (path.as_str(), method.as_str()),
-            _ => ("", ""),
-        };
-        let text =
-            |p: &Part, key: &str| p.value.get(key).and_then(Value::as_str).map(str::to_string);
-        let method_name = |p: &Part| {
-            let id = text(p, "operationId");
-            let name = text(p, "x-speakeasy-name-override");
-            snake(&operation_spec_name(
-                name.as_deref(),
-                id.as_deref(),
-                method,
-                path,
-            ))
-        };
-        let module = |p: &Part| {
-            let group = text(p, "x-speakeasy-group");
-            let tag = p.value.pointer("/tags/0").and_then(Value::as_str);
-            group_module(&operation_group(group.as_deref(), tag))
-        };
-        self.same_name(at, parts, "method", method_name);
-        self.same_name(at, parts, "module", module);
-    }
-
-    /// A component schema's Rust type name must be the same in every document.
-    fn check_type_name(&mut self, at: &Pointer, parts: &[Part]) {
-        let tokens = at.tokens();
-        let [first, second, key] = tokens.as_slice() else {
-            return;
-        };
-        if (first.as_str(), second.as_str()) != ("components", "schemas") {
-            return;
-        }
-        let type_name = |p: &Part| {
-            let name = p
-                .value
-                .get("x-speakeasy-name-override")
-                .and_then(Value::as_str);
-            component_type_name(name, key)
-        };
-        self.same_name(at, parts, "type", type_name);
-    }
-
     /// Records a conflict when `name` differs between documents.
     fn same_name(
         &mut self,
@@ -804,46 +454,6 @@ impl Merger {
             second: second.to_string(),
             message,
         });
-    }
-}
-
-/// `{allOf: [{$ref: X}], ...annotations}` as `{$ref: X, ...annotations}`, so
-/// that a reference compares with the same reference written bare.
-fn open_reference(value: &Value) -> Cow<'_, Value> {
-    let Some(obj) = value.as_object() else {
-        return Cow::Borrowed(value);
-    };
-    let reference = match obj
-        .get("allOf")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-    {
-        Some([Value::Object(member)]) if member.len() == 1 => member.get("$ref"),
-        _ => None,
-    };
-    let Some(reference) = reference else {
-        return Cow::Borrowed(value);
-    };
-    let mut opened = Map::new();
-    opened.insert("$ref".into(), reference.clone());
-    for (key, v) in obj.iter().filter(|(k, _)| *k != "allOf") {
-        opened.insert(key.clone(), v.clone());
-    }
-    Cow::Owned(Value::Object(opened))
-}
-
-/// How parameters are matched: location and name (or the reference).
-fn parameter_key(param: &Value) -> (String, String) {
-    let text = |key: &str| {
-        param
-            .get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
-    match param.get("$ref") {
-        Some(reference) => ("$ref".into(), reference.to_string()),
-        None => (text("in"), text("name")),
     }
 }
 
@@ -992,7 +602,12 @@ fn show(value: &Value) -> String {
     }
 }
 
+mod documents;
 mod moves;
+mod notes;
+mod schemas;
+
+pub use notes::{summarize, Note, NoteKind};
 
 #[cfg(test)]
 mod tests;

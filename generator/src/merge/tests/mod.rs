@@ -1,0 +1,119 @@
+//! One test per merge rule, each asserting the exact note or error; a file
+//! per room of the merge (`schemas`, `documents`, `references`), the rules
+//! of the whole merge here.
+
+use super::*;
+use serde_json::json;
+
+pub(super) fn doc(name: &str, value: Value) -> NormalizedDocument {
+    NormalizedDocument {
+        name: name.into(),
+        value,
+    }
+}
+
+pub(super) fn base(components: Value) -> Value {
+    json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": components}})
+}
+
+pub(super) fn merge_two(a: Value, b: Value) -> Result<Merged> {
+    merge(&[doc("a.yaml", base(a)), doc("b.yaml", base(b))])
+}
+
+/// Merges two documents with one operation each, `GET /x/{id}`.
+pub(super) fn merge_ops(a: Value, b: Value) -> Result<Merged> {
+    let with = |op: Value| {
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x/{id}": {"get": op}}})
+    };
+    merge(&[doc("a.yaml", with(a)), doc("b.yaml", with(b))])
+}
+
+pub(super) fn op(extra: Value) -> Value {
+    let mut op = json!({"operationId": "svc.Get", "responses": {"200": {"description": "ok"}}});
+    if let (Some(op), Value::Object(extra)) = (op.as_object_mut(), extra) {
+        op.extend(extra);
+    }
+    op
+}
+
+pub(super) fn notes(m: &Merged) -> Vec<String> {
+    m.notes.iter().map(ToString::to_string).collect()
+}
+
+pub(super) fn at<'a>(m: &'a Merged, pointer: &str) -> &'a Value {
+    m.value
+        .pointer(pointer)
+        .unwrap_or_else(|| panic!("{pointer} is in the merged document"))
+}
+
+#[test]
+fn every_conflict_is_reported_at_once() {
+    let err = merge_two(
+        json!({"A": {"type": "string"}, "B": {"type": "object", "properties": {"x": {"type": "string"}}}}),
+        json!({"A": {"type": "integer"}, "B": {"type": "object", "properties": {"x": {"type": "boolean"}}}}),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "a.yaml and b.yaml disagree at /components/schemas/A/type: \"string\" vs \"integer\"\n\
+         a.yaml and b.yaml disagree at /components/schemas/B/properties/x/type: \"string\" vs \"boolean\""
+    );
+}
+
+#[test]
+fn input_order_does_not_matter() {
+    let a = doc(
+        "a.yaml",
+        base(
+            json!({"A": {"type": "object", "required": ["x"], "properties": {"x": {"type": "string", "nullable": true}, "y": {"type": "string", "enum": ["P", "Q"]}}}}),
+        ),
+    );
+    let b = doc(
+        "b.yaml",
+        base(
+            json!({"A": {"type": "object", "properties": {"y": {"type": "string", "description": "why", "enum": ["Q", "R"]}, "x": {"type": "string"}, "z": {"type": "string"}}}}),
+        ),
+    );
+    let ab = merge(&[a.clone(), b.clone()]).unwrap();
+    let ba = merge(&[b, a]).unwrap();
+    assert_eq!(
+        serde_json::to_string(&ab.value).unwrap(),
+        serde_json::to_string(&ba.value).unwrap()
+    );
+    assert_eq!(ab.notes, ba.notes);
+}
+
+#[test]
+fn ordered_union_keeps_each_lists_order() {
+    let union = |lists: Vec<Vec<&'static str>>| ordered_union(lists, |s| *s);
+    assert_eq!(
+        union(vec![vec!["a", "b", "d"], vec!["a", "b", "c", "d"]]),
+        ["a", "b", "c", "d"]
+    );
+    // An item with no predecessor goes before the item it precedes, in
+    // either order of the lists.
+    assert_eq!(union(vec![vec!["b", "c"], vec!["a", "c"]]), ["a", "b", "c"]);
+    assert_eq!(union(vec![vec!["a", "c"], vec!["b", "c"]]), ["a", "b", "c"]);
+    assert_eq!(union(vec![vec!["x"], vec!["y"]]), ["x", "y"]);
+    assert_eq!(union(vec![vec![], vec![]]), Vec::<&str>::new());
+}
+
+#[test]
+fn notes_are_summarized_by_kind() {
+    let note = |kind| Note {
+        kind,
+        pointer: String::new(),
+        message: String::new(),
+    };
+    let notes = [
+        note(NoteKind::Descriptions),
+        note(NoteKind::Nullability),
+        note(NoteKind::Nullability),
+    ];
+    assert_eq!(summarize(&notes), "3 notes: 2 nullability, 1 descriptions");
+    assert_eq!(summarize(&notes[..1]), "1 note: 1 descriptions");
+}
+
+mod documents;
+mod schemas;
