@@ -246,6 +246,7 @@ pub fn schema(value: &mut Value) {
         obj.shift_remove(key);
     }
     split_type_array(obj);
+    integer_formats(obj);
     drop_false_defaults(obj);
     json_schema_keywords(obj);
     const_to_enum(obj);
@@ -346,6 +347,23 @@ fn split_type_array(obj: &mut Map<String, Value>) {
     }
     if has_null {
         obj.insert("nullable".into(), Value::Bool(true));
+    }
+}
+
+/// The formats that make a number an integer.
+const INTEGER_FORMATS: [&str; 8] = [
+    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+];
+
+/// `type: number` with an integer format (`int32`, `uint64`, ...), as older
+/// protobuf generators wrote page sizes and counts, is `type: integer`.
+fn integer_formats(obj: &mut Map<String, Value>) {
+    let integer_format = obj
+        .get("format")
+        .and_then(Value::as_str)
+        .is_some_and(|f| INTEGER_FORMATS.contains(&f));
+    if integer_format && obj.get("type").and_then(Value::as_str) == Some("number") {
+        obj.insert("type".into(), Value::from("integer"));
     }
 }
 
@@ -523,6 +541,26 @@ mod tests {
     fn norm(mut v: Value) -> Value {
         schema(&mut v);
         v
+    }
+
+    #[test]
+    fn a_number_with_an_integer_format_is_an_integer() {
+        for format in ["int32", "int64", "uint32", "uint64"] {
+            assert_eq!(
+                norm(json!({"type": "number", "format": format})),
+                json!({"type": "integer", "format": format})
+            );
+        }
+        assert_eq!(
+            norm(json!({"type": ["number", "null"], "format": "int32"})),
+            json!({"type": "integer", "format": "int32", "nullable": true})
+        );
+        for other in [
+            json!({"type": "number", "format": "double"}),
+            json!({"type": "number"}),
+        ] {
+            assert_eq!(norm(other.clone()), other);
+        }
     }
 
     #[test]

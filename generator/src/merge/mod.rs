@@ -446,6 +446,14 @@ impl Merger {
         );
     }
 
+    fn note(&mut self, kind: NoteKind, at: Pointer, message: String) {
+        self.notes.push(Note {
+            kind,
+            pointer: at.to_string(),
+            message,
+        });
+    }
+
     fn conflict(&mut self, at: &Pointer, first: &str, second: &str, message: String) {
         self.errors.push(Error::Conflict {
             pointer: at.to_string(),

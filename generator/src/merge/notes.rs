@@ -50,6 +50,9 @@ pub enum NoteKind {
     Examples,
     /// `x-` extensions that differ.
     Extensions,
+    /// A kind one document writes narrower than another (`integer` beside
+    /// `number`, a map's schema beside any value), merged as the wider.
+    Widened,
     /// `info.version` that differs.
     Versions,
     /// An operation (one `operationId`) at different endpoints.
@@ -78,6 +81,7 @@ impl NoteKind {
             NoteKind::Descriptions => "descriptions",
             NoteKind::Examples => "examples",
             NoteKind::Extensions => "extensions",
+            NoteKind::Widened => "widened types",
             NoteKind::Versions => "versions",
             NoteKind::Names => "names",
             NoteKind::Endpoints => "moved operations",

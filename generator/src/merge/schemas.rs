@@ -28,9 +28,78 @@ impl Merger {
         if !opened.iter().all(|p| p.value.is_object()) {
             return self.node(Kind::Strict, at, &opened);
         }
+        let widened = self.widen(at, &opened);
+        let opened: Vec<Part> = match &widened {
+            Some(values) => opened
+                .iter()
+                .zip(values)
+                .map(|(p, value)| Part {
+                    file: p.file,
+                    value,
+                })
+                .collect(),
+            None => opened,
+        };
         let mut merged = self.object(Kind::Schema, at, &opened);
         wrap_ref_with_annotations(&mut merged);
         Value::Object(merged)
+    }
+
+    /// The schemas with what some documents write narrower made as wide as
+    /// the widest (`None`: nothing to widen), each widening noted:
+    /// - `integer` beside `number` is a `number` (the integer's format
+    ///   dropped): a later version that allows fractions;
+    /// - `additionalProperties: true` beside a schema is `true`: any value
+    ///   is what the schema allows at most (C1's SDK documents spell "any
+    ///   JSON value" as an `anyOf` of every kind).
+    fn widen(&mut self, at: &Pointer, parts: &[Part]) -> Option<Vec<Value>> {
+        let integers = with_type(parts, "integer");
+        let numbers = with_type(parts, "number");
+        let typed = parts
+            .iter()
+            .filter(|p| p.value.get("type").is_some())
+            .count();
+        // Only where nothing else (a string, an object) stands beside them.
+        let widen_numbers =
+            !integers.is_empty() && !numbers.is_empty() && integers.len() + numbers.len() == typed;
+        let (any, maps) = additional_properties(parts);
+        let widen_maps = !any.is_empty() && !maps.is_empty();
+        if !widen_numbers && !widen_maps {
+            return None;
+        }
+        let mut values: Vec<Value> = parts.iter().map(|p| p.value.clone()).collect();
+        for obj in values.iter_mut().filter_map(Value::as_object_mut) {
+            if widen_numbers && obj.get("type").and_then(Value::as_str) == Some("integer") {
+                obj.insert("type".into(), Value::from("number"));
+                obj.shift_remove("format");
+            }
+            if widen_maps && obj.contains_key(ADDITIONAL) {
+                obj.insert(ADDITIONAL.into(), Value::Bool(true));
+            }
+        }
+        if widen_numbers {
+            self.note(
+                NoteKind::Widened,
+                at.push("type"),
+                format!(
+                    "integer in {} but number in {}; merged as number",
+                    files(&integers),
+                    files(&numbers)
+                ),
+            );
+        }
+        if widen_maps {
+            self.note(
+                NoteKind::Widened,
+                at.push(ADDITIONAL),
+                format!(
+                    "{ADDITIONAL} is true (any value) in {} but a schema in {}; merged as true",
+                    files(&any),
+                    files(&maps)
+                ),
+            );
+        }
+        Some(values)
     }
 
     /// A schema's `required`: the names every document requires.
@@ -128,6 +197,25 @@ impl Merger {
         };
         self.same_name(at, parts, "type", type_name);
     }
+}
+
+const ADDITIONAL: &str = "additionalProperties";
+
+/// The parts whose schema has `type: kind`.
+fn with_type<'a>(parts: &[Part<'a>], kind: &str) -> Vec<Part<'a>> {
+    parts
+        .iter()
+        .filter(|p| p.value.get("type").and_then(Value::as_str) == Some(kind))
+        .copied()
+        .collect()
+}
+
+/// The parts whose `additionalProperties` is `true`, and those whose is a schema.
+fn additional_properties<'a>(parts: &[Part<'a>]) -> (Vec<Part<'a>>, Vec<Part<'a>>) {
+    let of = |p: &Part<'a>| p.value.get(ADDITIONAL);
+    let any = parts.iter().filter(|p| of(p) == Some(&Value::Bool(true)));
+    let maps = parts.iter().filter(|p| of(p).is_some_and(Value::is_object));
+    (any.copied().collect(), maps.copied().collect())
 }
 
 /// `{allOf: [{$ref: X}], ...annotations}` as `{$ref: X, ...annotations}`, so

@@ -37,6 +37,103 @@ pub(super) fn op(extra: Value) -> Value {
     op
 }
 
+/// Merges documents named `a.yaml`, `b.yaml`, ... holding `values`, and
+/// checks that every other assignment of the values to the names (so every
+/// order the merge takes them in) gives the same document, the same notes
+/// and the same conflicts, up to the names of the files.
+pub(super) fn merge_each_order(values: &[Value]) -> Result<Merged> {
+    let names: Vec<String> = (0..values.len())
+        .map(|i| format!("{}.yaml", char::from(b'a' + i as u8)))
+        .collect();
+    let run = |order: &[usize]| {
+        let docs: Vec<NormalizedDocument> = order
+            .iter()
+            .zip(&names)
+            .map(|(&i, name)| doc(name, base_or_whole(&values[i])))
+            .collect();
+        merge(&docs)
+    };
+    let identity: Vec<usize> = (0..values.len()).collect();
+    let expected = run(&identity);
+    for order in permutations(&identity) {
+        // The file named names[k] holds values[order[k]]: call it by that name.
+        let rename = |text: &str| {
+            let mut text = text.to_string();
+            for (k, name) in names.iter().enumerate() {
+                text = text.replace(name.as_str(), &format!("<{}>", order[k]));
+            }
+            for (i, name) in names.iter().enumerate() {
+                text = text.replace(&format!("<{i}>"), name);
+            }
+            text
+        };
+        match (&expected, run(&order)) {
+            (Ok(want), Ok(got)) => {
+                assert_eq!(got.value, want.value, "order {order:?}");
+                let mut renamed: Vec<String> = notes(&got).iter().map(|n| rename(n)).collect();
+                let mut wanted = notes(want);
+                renamed.sort();
+                wanted.sort();
+                assert_eq!(renamed, wanted, "order {order:?}");
+            }
+            (Err(want), Err(got)) => {
+                assert_eq!(
+                    conflict_pointers(got),
+                    conflict_pointers_of(want),
+                    "order {order:?}"
+                );
+            }
+            (want, got) => panic!("order {order:?}: {want:?} but {got:?}"),
+        }
+    }
+    expected
+}
+
+/// A whole document as it is, or component schemas in a document.
+fn base_or_whole(value: &Value) -> Value {
+    if value.get("openapi").is_some() {
+        value.clone()
+    } else {
+        base(value.clone())
+    }
+}
+
+fn conflict_pointers(error: Error) -> Vec<String> {
+    conflict_pointers_of(&error)
+}
+
+fn conflict_pointers_of(error: &Error) -> Vec<String> {
+    let list = match error {
+        Error::Many(list) => list.iter().collect(),
+        one => vec![one],
+    };
+    let mut pointers: Vec<String> = list
+        .iter()
+        .map(|e| match e {
+            Error::Conflict { pointer, .. } | Error::Invalid { pointer, .. } => pointer.clone(),
+            other => other.to_string(),
+        })
+        .collect();
+    pointers.sort();
+    pointers
+}
+
+fn permutations(items: &[usize]) -> Vec<Vec<usize>> {
+    if items.len() <= 1 {
+        return vec![items.to_vec()];
+    }
+    let mut all = Vec::new();
+    for (i, first) in items.iter().enumerate() {
+        let mut rest = items.to_vec();
+        rest.remove(i);
+        for mut tail in permutations(&rest) {
+            tail.insert(0, *first);
+            all.push(tail);
+        }
+    }
+    all
+}
+
 pub(super) fn notes(m: &Merged) -> Vec<String> {
     m.notes.iter().map(ToString::to_string).collect()
 }

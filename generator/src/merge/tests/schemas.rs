@@ -317,3 +317,70 @@ fn a_schema_name_override_is_a_rust_name() {
         &json!("A")
     );
 }
+
+#[test]
+fn an_integer_beside_a_number_is_a_number() {
+    let m = merge_each_order(&[
+        json!({"A": {"type": "object", "properties": {"n": {"type": "integer", "format": "int32"}}}}),
+        json!({"A": {"type": "object", "properties": {"n": {"type": "number"}}}}),
+    ])
+    .unwrap();
+    assert_eq!(
+        at(&m, "/components/schemas/A/properties/n"),
+        &json!({"type": "number"})
+    );
+    assert_eq!(m.notes[0].kind, NoteKind::Widened);
+    assert_eq!(
+        notes(&m),
+        ["/components/schemas/A/properties/n/type: integer in a.yaml but number in b.yaml; merged as number"]
+    );
+}
+
+#[test]
+fn a_number_with_an_integer_format_merges_with_an_integer_without_a_note() {
+    // Normalize reads the old spelling as an integer, so nothing differs.
+    let old = {
+        let mut value = base(json!({"A": {"type": "number", "format": "int32"}}));
+        crate::normalize::normalize_document(&mut value);
+        value["components"]["schemas"].clone()
+    };
+    let m = merge_each_order(&[old, json!({"A": {"type": "integer", "format": "int32"}})]).unwrap();
+    assert_eq!(
+        at(&m, "/components/schemas/A"),
+        &json!({"type": "integer", "format": "int32"})
+    );
+    assert!(m.notes.is_empty(), "{:?}", notes(&m));
+}
+
+#[test]
+fn any_value_beside_a_map_schema_is_any_value() {
+    let any_json = json!({"nullable": true, "anyOf": [{"type": "string"}, {"type": "number"},
+        {"type": "object"}, {"type": "array"}, {"type": "boolean"}]});
+    let m = merge_each_order(&[
+        json!({"A": {"type": "object", "additionalProperties": true}}),
+        json!({"A": {"type": "object", "additionalProperties": any_json}}),
+    ])
+    .unwrap();
+    assert_eq!(
+        at(&m, "/components/schemas/A"),
+        &json!({"type": "object", "additionalProperties": true})
+    );
+    assert_eq!(
+        notes(&m),
+        ["/components/schemas/A/additionalProperties: additionalProperties is true (any value) in a.yaml but a schema in b.yaml; merged as true"]
+    );
+}
+
+#[test]
+fn a_string_beside_an_integer_stays_a_conflict_in_any_order() {
+    let err = merge_each_order(&[
+        json!({"A": {"type": "string"}}),
+        json!({"A": {"type": "integer"}}),
+        json!({"A": {"type": "number"}}),
+    ])
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "a.yaml and b.yaml disagree at /components/schemas/A/type: \"string\" vs \"integer\""
+    );
+}
