@@ -3,7 +3,10 @@
 
 use serde_json::{Map, Value};
 
-use super::{files, items, match_items, ordered_union, split, Kind, Merger, Note, NoteKind, Part};
+use super::moves::operation_count;
+use super::{
+    files, items, match_items, ordered_union, show, split, Kind, Merger, Note, NoteKind, Part,
+};
 use crate::error::Pointer;
 use crate::names::{group_module, operation_group, operation_spec_name, snake};
 
@@ -65,6 +68,60 @@ impl Merger {
                 without.join(", ")
             ),
         });
+    }
+
+    /// The document's servers (`docs` are the documents): the list most
+    /// documents give; on a tie, the one of the document with more
+    /// operations (the fuller, usually newer, spec), then the smaller. A
+    /// document generated against another server (a development host)
+    /// disagrees with a note; the client's builder overrides the server
+    /// anyway.
+    pub(super) fn servers(&mut self, at: &Pointer, docs: &[Part]) -> Value {
+        // Each list of servers, the documents that give it, and the most
+        // operations one of them describes.
+        let mut groups: Vec<(&Value, Vec<&str>, usize)> = Vec::new();
+        for doc in docs {
+            let Some(servers) = doc.value.get("servers") else {
+                continue;
+            };
+            let size = operation_count(doc.value);
+            match groups.iter_mut().find(|(v, ..)| *v == servers) {
+                Some((_, files, largest)) => {
+                    files.push(doc.file);
+                    *largest = (*largest).max(size);
+                }
+                None => groups.push((servers, vec![doc.file], size)),
+            }
+        }
+        groups.sort_by_cached_key(|(value, files, largest)| {
+            (
+                std::cmp::Reverse(files.len()),
+                std::cmp::Reverse(*largest),
+                value.to_string(),
+            )
+        });
+        let Some(((kept, kept_in, _), others)) = groups.split_first() else {
+            return Value::Array(Vec::new());
+        };
+        if !others.is_empty() {
+            let url = |v: &Value| show(v.pointer("/0/url").unwrap_or(v));
+            let others: Vec<String> = others
+                .iter()
+                .map(|(v, files, _)| format!("{} in {}", url(v), files.join(", ")))
+                .collect();
+            self.note(
+                NoteKind::Servers,
+                at.clone(),
+                format!(
+                    "servers differ: {} in {}, {}; kept {}",
+                    url(kept),
+                    kept_in.join(", "),
+                    others.join(", "),
+                    url(kept)
+                ),
+            );
+        }
+        (*kept).clone()
     }
 
     /// The document's tags, united by name.

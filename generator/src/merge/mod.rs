@@ -130,6 +130,8 @@ enum Rule {
     Parameters,
     /// The document's tags, matched by name.
     Tags,
+    /// The document's servers: the list most documents give.
+    Servers,
     /// An operation's tags: the union.
     TagNames,
 }
@@ -141,7 +143,8 @@ fn rule(kind: Kind, key: &str) -> Rule {
         (Kind::Document, "components") => Some(Rule::Present(Kind::Components)),
         (Kind::Document, "tags") => Some(Rule::Tags),
         // A document that names no servers or security does not disagree.
-        (Kind::Document, "servers" | "security") => Some(Rule::Present(Kind::Strict)),
+        (Kind::Document, "servers") => Some(Rule::Servers),
+        (Kind::Document, "security") => Some(Rule::Present(Kind::Strict)),
         (Kind::Info, "version") => Some(Rule::Prose(NoteKind::Versions)),
         (Kind::PathItem, "parameters") | (Kind::Operation, "parameters") => Some(Rule::Parameters),
         (Kind::PathItem, method) if METHODS.contains(&method) => {
@@ -286,6 +289,7 @@ impl Merger {
             Rule::EnumValues => Some(self.enum_values(at, &with)),
             Rule::Parameters => self.parameters(at, key, parts),
             Rule::Tags => Some(self.tags(at, &with)),
+            Rule::Servers => Some(self.servers(at, parts)),
             Rule::TagNames => Some(self.tag_names(at, &with, &without)),
         }
     }

@@ -113,8 +113,14 @@ fn operations(doc: &Value) -> Vec<(String, Endpoint)> {
     found
 }
 
+/// How many operations (with an `operationId`) a document describes: the
+/// fuller document wins ties between documents.
+pub(super) fn operation_count(doc: &Value) -> usize {
+    operations(doc).len()
+}
+
 fn kept_endpoint(docs: &[Cow<NormalizedDocument>], places: &[(usize, Endpoint)]) -> Endpoint {
-    let size = |i: usize| operations(&docs[i].value).len();
+    let size = |i: usize| operation_count(&docs[i].value);
     let rank = |endpoint: &Endpoint| {
         let with: Vec<usize> = places
             .iter()

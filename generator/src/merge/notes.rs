@@ -53,6 +53,8 @@ pub enum NoteKind {
     /// A kind one document writes narrower than another (`integer` beside
     /// `number`, a map's schema beside any value), merged as the wider.
     Widened,
+    /// Servers that differ.
+    Servers,
     /// `info.version` that differs.
     Versions,
     /// An operation (one `operationId`) at different endpoints.
@@ -82,6 +84,7 @@ impl NoteKind {
             NoteKind::Examples => "examples",
             NoteKind::Extensions => "extensions",
             NoteKind::Widened => "widened types",
+            NoteKind::Servers => "servers",
             NoteKind::Versions => "versions",
             NoteKind::Names => "names",
             NoteKind::Endpoints => "moved operations",

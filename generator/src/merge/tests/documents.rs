@@ -241,17 +241,41 @@ fn same_path_with_different_methods_merges() {
 }
 
 #[test]
-fn differing_servers_are_a_conflict() {
-    let with = |url: &str| json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "servers": [{"url": url}]});
-    let err = merge(&[
-        doc("a.yaml", with("https://a")),
-        doc("b.yaml", with("https://b")),
-    ])
-    .unwrap_err();
+fn differing_servers_keep_the_ones_most_documents_give() {
+    let with = |url: &str, ops: usize| {
+        let paths: Map<String, Value> = (0..ops)
+            .map(|i| {
+                (
+                    format!("/x{i}"),
+                    json!({"get": op(json!({"operationId": format!("svc.Op{i}")}))}),
+                )
+            })
+            .collect();
+        json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths,
+            "servers": [{"url": url, "variables": {"tenantDomain": {"default": "example"}}}]})
+    };
+    let tenant = "https://{tenantDomain}.conductor.one";
+    let dev = "https://{tenantDomain}.example-dev.com:2443";
+    // Two documents against one: the two win, however large the one.
+    let m = merge_each_order(&[with(tenant, 1), with(dev, 3), with(tenant, 1)]).unwrap();
+    assert_eq!(m.value["servers"][0]["url"], json!(tenant));
     assert_eq!(
-        err.to_string(),
-        "a.yaml and b.yaml disagree at /servers/0/url: \"https://a\" vs \"https://b\""
+        notes(&m)
+            .into_iter()
+            .filter(|n| n.starts_with("/servers"))
+            .collect::<Vec<_>>(),
+        [format!("/servers: servers differ: \"{tenant}\" in a.yaml, c.yaml, \"{dev}\" in b.yaml; kept \"{tenant}\"")]
     );
+    assert_eq!(
+        m.notes
+            .iter()
+            .filter(|n| n.kind == NoteKind::Servers)
+            .count(),
+        1
+    );
+    // One against one: the document with more operations wins.
+    let m = merge_each_order(&[with(dev, 1), with(tenant, 2)]).unwrap();
+    assert_eq!(m.value["servers"][0]["url"], json!(tenant));
 }
 
 #[test]

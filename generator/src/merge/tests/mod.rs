@@ -65,13 +65,14 @@ pub(super) fn merge_each_order(values: &[Value]) -> Result<Merged> {
             for (i, name) in names.iter().enumerate() {
                 text = text.replace(&format!("<{i}>"), name);
             }
-            text
+            sort_file_lists(&text)
         };
         match (&expected, run(&order)) {
             (Ok(want), Ok(got)) => {
                 assert_eq!(got.value, want.value, "order {order:?}");
                 let mut renamed: Vec<String> = notes(&got).iter().map(|n| rename(n)).collect();
-                let mut wanted = notes(want);
+                let mut wanted: Vec<String> =
+                    notes(want).iter().map(|n| sort_file_lists(n)).collect();
                 renamed.sort();
                 wanted.sort();
                 assert_eq!(renamed, wanted, "order {order:?}");
@@ -87,6 +88,49 @@ pub(super) fn merge_each_order(values: &[Value]) -> Result<Merged> {
         }
     }
     expected
+}
+
+/// Lists of files (`in c.yaml, a.yaml; merged`) in sorted order, as the
+/// merge names them: renamed files may list out of order.
+fn sort_file_lists(text: &str) -> String {
+    let words: Vec<&str> = text.split(", ").collect();
+    // A piece that is `[head ]X.yaml[tail]`, split so.
+    let file_in = |w: &str| -> Option<(String, String, String)> {
+        let start = w.rfind(' ').map_or(0, |i| i + 1);
+        let file = w.get(start..start + 6).filter(|f| f.ends_with(".yaml"))?;
+        Some((
+            w[..start].to_string(),
+            file.to_string(),
+            w[start + 6..].to_string(),
+        ))
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let Some((head, first, mut tail)) =
+            file_in(words[i]).filter(|(_, _, t)| t.is_empty() || i + 1 == words.len())
+        else {
+            out.push(words[i].to_string());
+            i += 1;
+            continue;
+        };
+        let mut run = vec![first];
+        let mut j = i + 1;
+        while tail.is_empty() && j < words.len() {
+            match file_in(words[j]).filter(|(h, ..)| h.is_empty()) {
+                Some((_, file, rest)) => {
+                    run.push(file);
+                    tail = rest;
+                    j += 1;
+                }
+                None => break,
+            }
+        }
+        run.sort();
+        out.push(format!("{head}{}{tail}", run.join(", ")));
+        i = j;
+    }
+    out.join(", ")
 }
 
 /// A whole document as it is, or component schemas in a document.
