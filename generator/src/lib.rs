@@ -176,13 +176,15 @@ impl<'a> Lines<'a> {
         }
     }
 
-    /// The line of the node at `pointer` in the document named `file`.
+    /// The line of the node at `pointer` in the document named `file` (or
+    /// labelled so: a schema the merge kept under another name).
     fn line(&mut self, file: &str, pointer: &str) -> Option<usize> {
+        let (file, pointer) = merge::source(file, pointer);
         let doc = self.docs.iter().find(|d| d.name == file)?;
         self.built
             .entry(&doc.name)
             .or_insert_with(|| locate::LineIndex::new(&doc.text))
-            .line_of(pointer)
+            .line_of(&pointer)
     }
 }
 

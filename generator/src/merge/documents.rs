@@ -70,58 +70,56 @@ impl Merger {
         });
     }
 
-    /// The document's servers (`docs` are the documents): the list most
-    /// documents give; on a tie, the one of the document with more
-    /// operations (the fuller, usually newer, spec), then the smaller. A
-    /// document generated against another server (a development host)
-    /// disagrees with a note; the client's builder overrides the server
-    /// anyway.
+    /// The document's servers (`docs` are the documents): the URLs most
+    /// documents give; on a tie, those of the document with more operations
+    /// (the fuller, usually newer, spec), then the smaller. Of the documents
+    /// giving those URLs, the fullest's servers are kept whole (descriptions,
+    /// variables). A document generated against another server (a
+    /// development host) disagrees with a note; the client's builder
+    /// overrides the server anyway.
     pub(super) fn servers(&mut self, at: &Pointer, docs: &[Part]) -> Value {
-        // Each list of servers, the documents that give it, and the most
-        // operations one of them describes.
-        let mut groups: Vec<(&Value, Vec<&str>, usize)> = Vec::new();
-        for doc in docs {
-            let Some(servers) = doc.value.get("servers") else {
-                continue;
-            };
-            let size = operation_count(doc.value);
-            match groups.iter_mut().find(|(v, ..)| *v == servers) {
-                Some((_, files, largest)) => {
-                    files.push(doc.file);
-                    *largest = (*largest).max(size);
-                }
-                None => groups.push((servers, vec![doc.file], size)),
-            }
-        }
-        groups.sort_by_cached_key(|(value, files, largest)| {
-            (
-                std::cmp::Reverse(files.len()),
-                std::cmp::Reverse(*largest),
-                value.to_string(),
-            )
-        });
-        let Some(((kept, kept_in, _), others)) = groups.split_first() else {
+        let groups = server_groups(docs);
+        let Some((kept, others)) = groups.split_first() else {
             return Value::Array(Vec::new());
         };
+        let fullest = kept
+            .docs
+            .iter()
+            .max_by_key(|(part, size)| (*size, std::cmp::Reverse(part.value.to_string())))
+            .map_or(docs[0], |(part, _)| *part);
+        let urls = |g: &ServerGroup| show(&Value::from(g.urls.clone()));
+        let files = |g: &ServerGroup| {
+            let files: Vec<&str> = g.docs.iter().map(|(p, _)| p.file).collect();
+            files.join(", ")
+        };
         if !others.is_empty() {
-            let url = |v: &Value| show(v.pointer("/0/url").unwrap_or(v));
             let others: Vec<String> = others
                 .iter()
-                .map(|(v, files, _)| format!("{} in {}", url(v), files.join(", ")))
+                .map(|g| format!("{} in {}", urls(g), files(g)))
                 .collect();
             self.note(
                 NoteKind::Servers,
                 at.clone(),
                 format!(
                     "servers differ: {} in {}, {}; kept {}",
-                    url(kept),
-                    kept_in.join(", "),
+                    urls(kept),
+                    files(kept),
                     others.join(", "),
-                    url(kept)
+                    urls(kept)
+                ),
+            );
+        } else if kept.docs.iter().any(|(p, _)| p.value != fullest.value) {
+            self.note(
+                NoteKind::Servers,
+                at.clone(),
+                format!(
+                    "the servers' descriptions or variables differ between {}; kept those of {}, which describes the most operations",
+                    files(kept),
+                    fullest.file
                 ),
             );
         }
-        (*kept).clone()
+        fullest.value.clone()
     }
 
     /// The document's tags, united by name.
@@ -206,4 +204,47 @@ fn parameter_key(param: &Value) -> (String, String) {
         Some(reference) => ("$ref".into(), reference.to_string()),
         None => (text("in"), text("name")),
     }
+}
+
+/// Documents that give the same server URLs.
+struct ServerGroup<'a> {
+    urls: Vec<Value>,
+    /// Each document's servers, and how many operations it describes.
+    docs: Vec<(Part<'a>, usize)>,
+}
+
+/// The documents' servers grouped by their URLs, the kept group first (see
+/// [`Merger::servers`]).
+fn server_groups<'a>(docs: &[Part<'a>]) -> Vec<ServerGroup<'a>> {
+    let mut groups: Vec<ServerGroup> = Vec::new();
+    for doc in docs {
+        let Some(servers) = doc.value.get("servers") else {
+            continue;
+        };
+        let urls: Vec<Value> = items(Some(servers))
+            .iter()
+            .map(|s| s.get("url").cloned().unwrap_or(Value::Null))
+            .collect();
+        let part = Part {
+            file: doc.file,
+            value: servers,
+        };
+        let size = operation_count(doc.value);
+        match groups.iter_mut().find(|g| g.urls == urls) {
+            Some(group) => group.docs.push((part, size)),
+            None => groups.push(ServerGroup {
+                urls,
+                docs: vec![(part, size)],
+            }),
+        }
+    }
+    groups.sort_by_cached_key(|g| {
+        let largest = g.docs.iter().map(|(_, size)| *size).max().unwrap_or(0);
+        (
+            std::cmp::Reverse(g.docs.len()),
+            std::cmp::Reverse(largest),
+            Value::from(g.urls.clone()).to_string(),
+        )
+    });
+    groups
 }

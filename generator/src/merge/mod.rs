@@ -52,31 +52,46 @@ pub fn merge(docs: &[NormalizedDocument]) -> Result<Merged> {
     let mut sorted: Vec<&NormalizedDocument> = docs.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
     let (relocated, moves) = moves::relocate(&sorted);
-    let parts: Vec<Part> = relocated
-        .iter()
-        .map(|d| Part {
-            file: &d.name,
-            value: &d.value,
-        })
-        .collect();
-    let mut merger = Merger {
-        notes: moves,
-        errors: Vec::new(),
-    };
-    let value = match parts.as_slice() {
-        [] => Value::Object(Map::new()),
-        [one] => one.value.clone(),
-        _ => merger.node(Kind::Document, &Pointer::root(), &parts),
-    };
-    if !merger.errors.is_empty() {
-        return Err(Error::from_many(merger.errors));
+    let mut renames = Renames::default();
+    // Each round links the schemas referenced at the same place under
+    // different names; the next merges each class as one (see `references`).
+    // Every round joins two classes at least, so this ends.
+    loop {
+        let renamed = renames.apply(&relocated);
+        let parts: Vec<Part> = renamed
+            .iter()
+            .map(|d| Part {
+                file: &d.name,
+                value: &d.value,
+            })
+            .collect();
+        let mut merger = Merger {
+            notes: moves.clone(),
+            errors: Vec::new(),
+            renames,
+            found: Vec::new(),
+        };
+        let value = match parts.as_slice() {
+            [] => Value::Object(Map::new()),
+            [one] => one.value.clone(),
+            _ => merger.node(Kind::Document, &Pointer::root(), &parts),
+        };
+        if !merger.found.is_empty() {
+            renames = merger.renames;
+            renames.link(merger.found, &relocated);
+            continue;
+        }
+        if !merger.errors.is_empty() {
+            return Err(Error::from_many(merger.errors));
+        }
+        merger.rename_notes();
+        let api = parse_openapi(MERGED, &value)?;
+        return Ok(Merged {
+            value,
+            api,
+            notes: merger.notes,
+        });
     }
-    let api = parse_openapi(MERGED, &value)?;
-    Ok(Merged {
-        value,
-        api,
-        notes: merger.notes,
-    })
 }
 
 /// One document's version of a node.
@@ -132,6 +147,10 @@ enum Rule {
     Tags,
     /// The document's servers: the list most documents give.
     Servers,
+    /// A schema's `$ref`: different component schemas are linked as one.
+    Reference,
+    /// The component schemas, linked ones merged under one name.
+    ComponentSchemas,
     /// An operation's tags: the union.
     TagNames,
 }
@@ -167,7 +186,7 @@ fn rule(kind: Kind, key: &str) -> Rule {
         (Kind::Response, "headers") => {
             Some(Rule::Named(Kind::Parameter, Some(NoteKind::Responses)))
         }
-        (Kind::Components, "schemas") => Some(Rule::Named(Kind::Schema, None)),
+        (Kind::Components, "schemas") => Some(Rule::ComponentSchemas),
         (Kind::Components, "parameters" | "headers") => Some(Rule::Named(Kind::Parameter, None)),
         (Kind::Components, "requestBodies") => Some(Rule::Named(Kind::RequestBody, None)),
         (Kind::Components, "responses") => Some(Rule::Named(Kind::Response, None)),
@@ -175,6 +194,7 @@ fn rule(kind: Kind, key: &str) -> Rule {
         (Kind::Schema, "properties") => Some(Rule::Named(Kind::Schema, Some(NoteKind::Properties))),
         (Kind::Schema, "required") => Some(Rule::Required),
         (Kind::Schema, "enum") => Some(Rule::EnumValues),
+        (Kind::Schema, "$ref") => Some(Rule::Reference),
         (Kind::Schema, "items" | "not" | "additionalProperties") => Some(Rule::Same(Kind::Schema)),
         (Kind::Schema, "allOf" | "oneOf" | "anyOf") => Some(Rule::Same(Kind::Schemas)),
         (Kind::Schema, "x-speakeasy-name-override") => Some(Rule::Prose(NoteKind::Names)),
@@ -198,6 +218,11 @@ struct Merger {
     notes: Vec<Note>,
     /// Conflicts found so far; the merge goes on to find the others.
     errors: Vec<Error>,
+    /// The schemas merged under another name, from earlier rounds.
+    renames: Renames,
+    /// Places found in this round where documents reference different
+    /// schemas: the next round merges them as one.
+    found: Vec<Link>,
 }
 
 impl Merger {
@@ -290,6 +315,14 @@ impl Merger {
             Rule::Parameters => self.parameters(at, key, parts),
             Rule::Tags => Some(self.tags(at, &with)),
             Rule::Servers => Some(self.servers(at, parts)),
+            Rule::Reference if without.is_empty() => self
+                .reference(at, &with)
+                .or_else(|| Some(self.node(Kind::Strict, at, &with))),
+            Rule::Reference => {
+                self.missing(at, with[0].file, without[0]);
+                Some(with[0].value.clone())
+            }
+            Rule::ComponentSchemas => Some(Value::Object(self.component_schemas(at, parts))),
             Rule::TagNames => Some(self.tag_names(at, &with, &without)),
         }
     }
@@ -617,9 +650,12 @@ fn show(value: &Value) -> String {
 mod documents;
 mod moves;
 mod notes;
+mod references;
 mod schemas;
 
 pub use notes::{summarize, Note, NoteKind};
+pub use references::source;
+use references::{Link, Renames};
 
 #[cfg(test)]
 mod tests;

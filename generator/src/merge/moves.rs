@@ -40,8 +40,18 @@ pub(super) fn relocate<'a>(
         let kept = kept_endpoint(&docs, &places);
         let mut moved_from = Vec::new();
         for (doc_index, endpoint) in &places {
-            if *endpoint != kept && move_operation(docs[*doc_index].to_mut(), endpoint, &kept) {
-                moved_from.push(format!("{endpoint} in {}", docs[*doc_index].name));
+            if *endpoint == kept {
+                continue;
+            }
+            if let Some(dropped) = move_operation(docs[*doc_index].to_mut(), endpoint, &kept) {
+                let mut from = format!("{endpoint} in {}", docs[*doc_index].name);
+                if !dropped.is_empty() {
+                    from.push_str(&format!(
+                        " (whose path parameters {} the path at {kept} does not name, so dropped)",
+                        dropped.join(", ")
+                    ));
+                }
+                moved_from.push(from);
             }
         }
         if moved_from.is_empty() {
@@ -139,24 +149,24 @@ fn kept_endpoint(docs: &[Cow<NormalizedDocument>], places: &[(usize, Endpoint)])
 }
 
 /// Moves the operation at `from` to `to` in `doc`, taking along the path
-/// item's parameters. Returns false, changing nothing, where `to` is taken.
-fn move_operation(doc: &mut NormalizedDocument, from: &Endpoint, to: &Endpoint) -> bool {
-    let Some(paths) = doc.value.get_mut("paths").and_then(Value::as_object_mut) else {
-        return false;
-    };
+/// item's parameters, less the path parameters `to` does not name (an API
+/// that moved an id from the path into the body): those are returned,
+/// quoted. Returns `None`, changing nothing, where `to` is taken.
+fn move_operation(
+    doc: &mut NormalizedDocument,
+    from: &Endpoint,
+    to: &Endpoint,
+) -> Option<Vec<String>> {
+    let paths = doc.value.get_mut("paths").and_then(Value::as_object_mut)?;
     if paths
         .get(&to.path)
         .and_then(|item| item.get(&to.method))
         .is_some()
     {
-        return false;
+        return None;
     }
-    let Some(item) = paths.get_mut(&from.path).and_then(Value::as_object_mut) else {
-        return false;
-    };
-    let Some(mut op) = item.shift_remove(&from.method) else {
-        return false;
-    };
+    let item = paths.get_mut(&from.path).and_then(Value::as_object_mut)?;
+    let mut op = item.shift_remove(&from.method)?;
     let shared = item.get("parameters").cloned();
     if !item.keys().any(|k| METHODS.contains(&k.as_str())) {
         paths.shift_remove(&from.path);
@@ -164,13 +174,36 @@ fn move_operation(doc: &mut NormalizedDocument, from: &Endpoint, to: &Endpoint) 
     if let (Some(Value::Array(shared)), Some(op)) = (shared, op.as_object_mut()) {
         take_shared_parameters(op, shared);
     }
+    let dropped = op
+        .as_object_mut()
+        .map(|op| drop_unnamed_path_parameters(op, &to.path))
+        .unwrap_or_default();
     let target = paths
         .entry(to.path.clone())
         .or_insert_with(|| Value::Object(Map::new()));
     if let Some(target) = target.as_object_mut() {
         target.insert(to.method.clone(), op);
     }
-    true
+    Some(dropped)
+}
+
+/// Removes the path parameters that `path` has no `{name}` for, and
+/// returns their names, quoted.
+fn drop_unnamed_path_parameters(op: &mut Map<String, Value>, path: &str) -> Vec<String> {
+    let Some(Value::Array(params)) = op.get_mut("parameters") else {
+        return Vec::new();
+    };
+    let mut dropped = Vec::new();
+    params.retain(|p| {
+        let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
+        let unnamed = p.get("in").and_then(Value::as_str) == Some("path")
+            && !path.contains(&format!("{{{name}}}"));
+        if unnamed {
+            dropped.push(format!("`{name}`"));
+        }
+        !unnamed
+    });
+    dropped
 }
 
 /// Adds the path item's parameters to the operation's own, where the

@@ -53,6 +53,8 @@ pub enum NoteKind {
     /// A kind one document writes narrower than another (`integer` beside
     /// `number`, a map's schema beside any value), merged as the wider.
     Widened,
+    /// Different schemas referenced at the same place, merged as one type.
+    Renames,
     /// Servers that differ.
     Servers,
     /// `info.version` that differs.
@@ -84,6 +86,7 @@ impl NoteKind {
             NoteKind::Examples => "examples",
             NoteKind::Extensions => "extensions",
             NoteKind::Widened => "widened types",
+            NoteKind::Renames => "renamed schemas",
             NoteKind::Servers => "servers",
             NoteKind::Versions => "versions",
             NoteKind::Names => "names",

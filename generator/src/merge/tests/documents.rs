@@ -264,7 +264,7 @@ fn differing_servers_keep_the_ones_most_documents_give() {
             .into_iter()
             .filter(|n| n.starts_with("/servers"))
             .collect::<Vec<_>>(),
-        [format!("/servers: servers differ: \"{tenant}\" in a.yaml, c.yaml, \"{dev}\" in b.yaml; kept \"{tenant}\"")]
+        [format!("/servers: servers differ: [\"{tenant}\"] in a.yaml, c.yaml, [\"{dev}\"] in b.yaml; kept [\"{tenant}\"]")]
     );
     assert_eq!(
         m.notes
@@ -276,6 +276,15 @@ fn differing_servers_keep_the_ones_most_documents_give() {
     // One against one: the document with more operations wins.
     let m = merge_each_order(&[with(dev, 1), with(tenant, 2)]).unwrap();
     assert_eq!(m.value["servers"][0]["url"], json!(tenant));
+    // The same URL with other variables: the fullest document's, noted.
+    let mut example = with(tenant, 1);
+    example["servers"][0]["variables"]["tenantDomain"]["default"] = json!("invalid-example");
+    let m = merge_each_order(&[example, with(tenant, 2)]).unwrap();
+    assert_eq!(m.value["servers"], with(tenant, 2)["servers"]);
+    assert_eq!(
+        notes(&m).into_iter().filter(|n| n.starts_with("/servers")).collect::<Vec<_>>(),
+        ["/servers: the servers' descriptions or variables differ between a.yaml, b.yaml; kept those of b.yaml, which describes the most operations"]
+    );
 }
 
 #[test]

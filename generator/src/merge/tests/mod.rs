@@ -93,44 +93,44 @@ pub(super) fn merge_each_order(values: &[Value]) -> Result<Merged> {
 /// Lists of files (`in c.yaml, a.yaml; merged`) in sorted order, as the
 /// merge names them: renamed files may list out of order.
 fn sort_file_lists(text: &str) -> String {
-    let words: Vec<&str> = text.split(", ").collect();
-    // A piece that is `[head ]X.yaml[tail]`, split so.
-    let file_in = |w: &str| -> Option<(String, String, String)> {
-        let start = w.rfind(' ').map_or(0, |i| i + 1);
-        let file = w.get(start..start + 6).filter(|f| f.ends_with(".yaml"))?;
-        Some((
-            w[..start].to_string(),
-            file.to_string(),
-            w[start + 6..].to_string(),
-        ))
-    };
+    let is_file = |w: &str| w.len() == 6 && w.ends_with(".yaml");
+    let pieces: Vec<&str> = text.split(", ").collect();
     let mut out: Vec<String> = Vec::new();
     let mut i = 0;
-    while i < words.len() {
-        let Some((head, first, mut tail)) =
-            file_in(words[i]).filter(|(_, _, t)| t.is_empty() || i + 1 == words.len())
-        else {
-            out.push(words[i].to_string());
+    while i < pieces.len() {
+        // A run starts with a piece ending in a file name (`in c.yaml`) and
+        // goes on with pieces that start with one (`a.yaml; merged`).
+        let start = pieces[i].rfind(' ').map_or(0, |k| k + 1);
+        if !is_file(&pieces[i][start..]) {
+            out.push(pieces[i].to_string());
             i += 1;
             continue;
-        };
-        let mut run = vec![first];
+        }
+        let mut run = vec![&pieces[i][start..]];
+        let mut tail = "";
         let mut j = i + 1;
-        while tail.is_empty() && j < words.len() {
-            match file_in(words[j]).filter(|(h, ..)| h.is_empty()) {
-                Some((_, file, rest)) => {
-                    run.push(file);
-                    tail = rest;
-                    j += 1;
-                }
-                None => break,
+        while tail.is_empty() && j < pieces.len() && pieces[j].get(..6).is_some_and(is_file) {
+            let rest = &pieces[j][6..];
+            if !rest.is_empty() && !rest.starts_with([';', ' ', ')']) {
+                break;
             }
+            run.push(&pieces[j][..6]);
+            tail = rest;
+            j += 1;
         }
         run.sort();
-        out.push(format!("{head}{}{tail}", run.join(", ")));
+        out.push(format!("{}{}{tail}", &pieces[i][..start], run.join(", ")));
         i = j;
     }
     out.join(", ")
+}
+
+#[test]
+fn file_lists_sort() {
+    assert_eq!(
+        sort_file_lists("x in c.yaml, a.yaml; kept b.yaml, d in b.yaml, a.yaml"),
+        "x in a.yaml, c.yaml; kept b.yaml, d in a.yaml, b.yaml"
+    );
 }
 
 /// A whole document as it is, or component schemas in a document.
@@ -257,4 +257,5 @@ fn notes_are_summarized_by_kind() {
 }
 
 mod documents;
+mod references;
 mod schemas;

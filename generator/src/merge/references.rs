@@ -1,0 +1,337 @@
+//! References and renames: two documents that reference different schemas
+//! at the same place describe the same JSON under two names.
+//!
+//! That happens when a message is renamed between versions
+//! (`FooEditorValidateRequest` then `ValidateFooRequest`), moved to another
+//! protobuf package (`c1.api.a.v1.Widget` then `c1.api.b.v1.Widget`), or
+//! copied by an SDK generator into an `XInput` schema without its read-only
+//! properties. The names so linked form one class (linked again where they
+//! are found, transitively); each class is merged as one schema, by the
+//! schema rules, under one name, and every reference to any of its names
+//! ends up at that one. Shapes that cannot be one type (an object and an
+//! array) are still conflicts, found when the schemas merge.
+//!
+//! The name kept is the one more documents define; on a tie, the one of the
+//! document describing more operations (the fuller, usually newer, spec);
+//! then the smaller name. None of this depends on document order.
+//!
+//! The merge runs again after each round of links found, until a round
+//! finds none (documents that agree on their references merge once).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::moves::operation_count;
+use super::{all_keys, Kind, Merger, NoteKind, Part};
+use crate::error::Pointer;
+use crate::normalize::NormalizedDocument;
+
+/// How a reference to a component schema starts.
+const SCHEMAS: &str = "#/components/schemas/";
+
+/// Two documents referencing different schemas at one place.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Link {
+    /// Where the references are.
+    pub pointer: String,
+    /// Each side's files and schema name, by name.
+    pub sides: [(String, String); 2],
+}
+
+/// The classes of schema names found to be one type, and the links that
+/// joined them.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Renames {
+    /// Each linked name's class, as the smallest name in it (union-find
+    /// parents; a root points at itself).
+    parent: BTreeMap<String, String>,
+    /// The name each linked name is merged under.
+    kept: BTreeMap<String, String>,
+    links: Vec<Link>,
+}
+
+impl Renames {
+    /// The name `name` is merged under.
+    pub(super) fn kept<'a>(&'a self, name: &'a str) -> &'a str {
+        self.kept.get(name).map_or(name, String::as_str)
+    }
+
+    /// Whether any schema is merged under another name.
+    pub(super) fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    fn root(&self, name: &str) -> String {
+        let mut at = name.to_string();
+        while let Some(parent) = self.parent.get(&at).filter(|p| **p != at) {
+            at = parent.clone();
+        }
+        at
+    }
+
+    /// Adds the links found in a round and chooses the kept names again.
+    pub(super) fn link(&mut self, found: Vec<Link>, docs: &[Cow<NormalizedDocument>]) {
+        for link in found {
+            let [a, b] = [self.root(&link.sides[0].1), self.root(&link.sides[1].1)];
+            let (small, large) = if a <= b { (a, b) } else { (b, a) };
+            self.parent.insert(small.clone(), small.clone());
+            self.parent.insert(large, small);
+            for (_, name) in &link.sides {
+                self.parent
+                    .entry(name.clone())
+                    .or_insert_with(|| name.clone());
+            }
+            if !self.links.contains(&link) {
+                self.links.push(link);
+            }
+        }
+        self.links.sort();
+        let mut classes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for name in self.parent.keys() {
+            classes
+                .entry(self.root(name))
+                .or_default()
+                .push(name.clone());
+        }
+        self.kept = classes
+            .into_values()
+            .flat_map(|names| {
+                let kept = kept_name(&names, docs);
+                names.into_iter().map(move |n| (n, kept.clone()))
+            })
+            .collect();
+    }
+
+    /// The documents with every reference to a linked schema pointing at
+    /// the name it is kept under (only the documents that change are copied).
+    pub(super) fn apply<'a>(
+        &self,
+        docs: &[Cow<'a, NormalizedDocument>],
+    ) -> Vec<Cow<'a, NormalizedDocument>> {
+        docs.iter()
+            .map(|doc| {
+                if self.is_empty() || !self.refers_to_renamed(&doc.value) {
+                    return doc.clone();
+                }
+                let mut doc = doc.clone().into_owned();
+                self.rewrite(&mut doc.value);
+                Cow::Owned(doc)
+            })
+            .collect()
+    }
+
+    fn refers_to_renamed(&self, value: &Value) -> bool {
+        match value {
+            Value::Object(obj) => obj.iter().any(|(key, v)| match (key.as_str(), v) {
+                ("$ref", Value::String(r)) => self.renamed_reference(r).is_some(),
+                _ => self.refers_to_renamed(v),
+            }),
+            Value::Array(items) => items.iter().any(|v| self.refers_to_renamed(v)),
+            _ => false,
+        }
+    }
+
+    fn rewrite(&self, value: &mut Value) {
+        match value {
+            Value::Object(obj) => {
+                for (key, v) in obj.iter_mut() {
+                    match (key.as_str(), &*v) {
+                        ("$ref", Value::String(r)) => {
+                            if let Some(kept) = self.renamed_reference(r) {
+                                *v = Value::String(kept);
+                            }
+                        }
+                        _ => self.rewrite(v),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.rewrite(v)),
+            _ => {}
+        }
+    }
+
+    /// The reference to the kept name, where `reference` names a schema
+    /// kept under another.
+    fn renamed_reference(&self, reference: &str) -> Option<String> {
+        let name = reference.strip_prefix(SCHEMAS)?;
+        let kept = self.kept.get(name).filter(|k| *k != name)?;
+        Some(format!("{SCHEMAS}{kept}"))
+    }
+}
+
+/// The name a class of linked schemas is kept under (see the module docs).
+fn kept_name(names: &[String], docs: &[Cow<NormalizedDocument>]) -> String {
+    let rank = |name: &String| {
+        let defining: Vec<&Cow<NormalizedDocument>> = docs
+            .iter()
+            .filter(|d| {
+                d.value
+                    .pointer("/components/schemas")
+                    .and_then(|s| s.get(name))
+                    .is_some()
+            })
+            .collect();
+        let largest = defining
+            .iter()
+            .map(|d| operation_count(&d.value))
+            .max()
+            .unwrap_or(0);
+        (defining.len(), largest, std::cmp::Reverse(name.clone()))
+    };
+    names
+        .iter()
+        .max_by_key(|n| rank(n))
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The label of a schema merged under another name, in notes and errors:
+/// its file and where it is there (`b.yaml#/components/schemas/B`).
+fn label(file: &str, name: &str) -> String {
+    format!(
+        "{file}#{}",
+        Pointer::root()
+            .push("components")
+            .push("schemas")
+            .push(name)
+    )
+}
+
+/// The file and the pointer in it that `label` and `pointer` (a node of a
+/// merged schema, `/components/schemas/A/...`) stand for: for a schema
+/// merged under another name, where the node is under its own name.
+pub fn source<'a>(label: &'a str, pointer: &'a str) -> (&'a str, Cow<'a, str>) {
+    let Some((file, schema)) = label.split_once('#') else {
+        return (label, Cow::Borrowed(pointer));
+    };
+    // The merged schema's pointer is `/components/schemas/A`: three tokens.
+    let rest = pointer
+        .match_indices('/')
+        .nth(3)
+        .map_or("", |(i, _)| &pointer[i..]);
+    (file, Cow::Owned(format!("{schema}{rest}")))
+}
+
+impl Merger {
+    /// A schema reference (`$ref`) that differs between documents: where
+    /// every side names a component schema, a link between each two names
+    /// for the next round (the first side's reference stands for now);
+    /// otherwise `None`, for the strict rule to report.
+    pub(super) fn reference(&mut self, at: &Pointer, with: &[Part]) -> Option<Value> {
+        // Each name referenced, and the files that reference it.
+        let mut names: Vec<(String, Vec<&str>)> = Vec::new();
+        for part in with {
+            let name = part.value.as_str()?.strip_prefix(SCHEMAS)?;
+            match names.iter_mut().find(|(n, _)| n == name) {
+                Some((_, files)) => files.push(part.file),
+                None => names.push((name.to_string(), vec![part.file])),
+            }
+        }
+        names.sort();
+        for (i, (a, files_a)) in names.iter().enumerate() {
+            for (b, files_b) in &names[i + 1..] {
+                self.found.push(Link {
+                    pointer: at.to_string(),
+                    sides: [
+                        (files_a.join(", "), a.clone()),
+                        (files_b.join(", "), b.clone()),
+                    ],
+                });
+            }
+        }
+        with.first().map(|p| p.value.clone())
+    }
+
+    /// The component schemas (`parts`: each document's `components`), each
+    /// class of linked names merged as one schema under its kept name.
+    pub(super) fn component_schemas(&mut self, at: &Pointer, parts: &[Part]) -> Map<String, Value> {
+        let empty = Value::Object(Map::new());
+        let all: Vec<Part> = parts
+            .iter()
+            .map(|p| Part {
+                file: p.file,
+                value: p.value.get("schemas").unwrap_or(&empty),
+            })
+            .collect();
+        if self.renames.is_empty() {
+            return self.named(Kind::Schema, None, at, &all);
+        }
+        let mut kept_names: Vec<&str> = Vec::new();
+        for name in all_keys(&all) {
+            let kept = self.renames.kept(name);
+            if !kept_names.contains(&kept) {
+                kept_names.push(kept);
+            }
+        }
+        let kept_names: Vec<String> = kept_names.into_iter().map(str::to_string).collect();
+        let mut merged = Map::new();
+        for kept in kept_names {
+            let value = self.class(&at.push(&kept), &kept, &all);
+            merged.insert(kept, value);
+        }
+        merged
+    }
+
+    /// One class of schemas merged under `kept`: each document's schema of
+    /// that name, then those of the other names (labelled by where they
+    /// are), without their own Rust name (the kept schema's names the type).
+    fn class(&mut self, at: &Pointer, kept: &str, all: &[Part]) -> Value {
+        let mut members: Vec<(String, Cow<Value>)> = Vec::new();
+        for part in all {
+            if let Some(value) = part.value.get(kept) {
+                members.push((part.file.to_string(), Cow::Borrowed(value)));
+            }
+        }
+        let same_name = members.len();
+        for part in all {
+            let Some(schemas) = part.value.as_object() else {
+                continue;
+            };
+            for (name, value) in schemas {
+                if name != kept && self.renames.kept(name) == kept {
+                    let mut value = value.clone();
+                    if let Some(obj) = value.as_object_mut() {
+                        obj.shift_remove("x-speakeasy-name-override");
+                    }
+                    members.push((label(part.file, name), Cow::Owned(value)));
+                }
+            }
+        }
+        let parts: Vec<Part> = members
+            .iter()
+            .map(|(file, value)| Part {
+                file,
+                value: value.as_ref(),
+            })
+            .collect();
+        if parts.is_empty() {
+            return Value::Object(Map::new());
+        }
+        if parts.iter().all(|p| p.value == parts[0].value) {
+            return parts[0].value.clone();
+        }
+        if same_name > 0 {
+            self.check_type_name(at, &parts[..same_name]);
+        }
+        self.schema(at, &parts)
+    }
+
+    /// A note per place where documents referenced different schemas.
+    pub(super) fn rename_notes(&mut self) {
+        let links = std::mem::take(&mut self.renames.links);
+        for link in &links {
+            let [(file_a, a), (file_b, b)] = &link.sides;
+            let kept = self.renames.kept(a).to_string();
+            self.note(
+                NoteKind::Renames,
+                Pointer::parse(&link.pointer),
+                format!(
+                    "{file_a} references `{a}` and {file_b} `{b}` here; merged as one type, `{kept}`"
+                ),
+            );
+        }
+        self.renames.links = links;
+    }
+}
