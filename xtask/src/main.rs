@@ -42,11 +42,14 @@ usage:
       Write small whole documents cut from each DOCUMENT (one per path and
       per component schema, with the components they refer to; at most 400
       each) into OUT, to seed the fuzzer (see fuzz/README.md).
-  cargo xtask vendor [--spec DIR] INPUT...
+  cargo xtask vendor [--spec DIR] [--from SOURCE]... INPUT...
       Copy each OpenAPI document (*.yaml, *.yml, *.json) byte for byte into
       the spec directory as <title>.openapi.<ext>, and extract the one
       ```yaml block of each documentation page as <group>.<operation>.yaml;
-      spec/README.md lists each vendored file with its source and sha256.";
+      spec/README.md lists each vendored file with its source and sha256.
+      --from, once per INPUT and in order, is the source to list (where the
+      public can fetch it: a repository, commit and path, a page's URL);
+      without it, the path as given.";
 
 fn main() -> ExitCode {
     match run() {
@@ -130,12 +133,13 @@ fn run() -> anyhow::Result<ExitCode> {
             let spec: PathBuf = args
                 .opt_value_from_str("--spec")?
                 .unwrap_or_else(|| codegen::relative(&codegen::root().join("spec")));
+            let origins: Vec<String> = args.values_from_str("--from")?;
             let inputs: Vec<PathBuf> = args.finish().into_iter().map(PathBuf::from).collect();
             anyhow::ensure!(
                 !inputs.is_empty(),
                 "vendor needs at least one INPUT\n{USAGE}"
             );
-            vendor::run(&spec, &inputs)?;
+            vendor::run(&spec, &inputs, &origins)?;
             Ok(ExitCode::SUCCESS)
         }
         _ => {

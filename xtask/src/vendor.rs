@@ -23,8 +23,11 @@ use sha2::{Digest, Sha256};
 
 /// One file to write into the spec directory.
 struct Vendored {
-    /// Where it comes from, as given.
+    /// Where it is read from, as given.
     source: PathBuf,
+    /// Where it comes from, for the index: its public source where one is
+    /// given, else the path as given.
+    origin: String,
     /// Its file name in the spec directory.
     name: String,
     /// Its bytes.
@@ -32,10 +35,21 @@ struct Vendored {
 }
 
 /// Vendors every input into `spec`, or nothing if any is refused.
-pub fn run(spec: &Path, inputs: &[PathBuf]) -> anyhow::Result<()> {
+/// `origins` are the inputs' public sources, one per input, or none.
+pub fn run(spec: &Path, inputs: &[PathBuf], origins: &[String]) -> anyhow::Result<()> {
+    if !origins.is_empty() && origins.len() != inputs.len() {
+        bail!(
+            "{} --from for {} inputs: give one per input, in order, or none",
+            origins.len(),
+            inputs.len()
+        );
+    }
     let mut outputs: Vec<Vendored> = Vec::new();
-    for input in inputs {
-        let vendored = read(input).with_context(|| format!("{}", input.display()))?;
+    for (i, input) in inputs.iter().enumerate() {
+        let mut vendored = read(input).with_context(|| format!("{}", input.display()))?;
+        if let Some(origin) = origins.get(i) {
+            vendored.origin = origin.clone();
+        }
         if let Some(other) = outputs.iter().find(|o| o.name == vendored.name) {
             bail!(
                 "{} and {} would both be {}",
@@ -73,6 +87,7 @@ fn read(input: &Path) -> anyhow::Result<Vendored> {
     };
     Ok(Vendored {
         source: input.to_path_buf(),
+        origin: input.display().to_string().replace('\\', "/"),
         name,
         bytes,
     })
@@ -120,7 +135,7 @@ fn index(readme: &str, outputs: &[Vendored]) -> String {
         .filter(|(name, _)| !outputs.iter().any(|o| o.name == *name))
         .collect();
     for out in outputs {
-        let source = out.source.display().to_string().replace('\\', "/");
+        let source = &out.origin;
         let sha = format!("{:x}", Sha256::digest(&out.bytes));
         table.push((
             out.name.clone(),
@@ -266,13 +281,13 @@ mod tests {
         std::fs::write(&good, format!("```yaml\n{DOC}```\n")).unwrap();
         std::fs::write(&bad, "no block").unwrap();
         let spec = dir.join("spec");
-        let err = run(&spec, &[good.clone(), bad]).unwrap_err();
+        let err = run(&spec, &[good.clone(), bad], &[]).unwrap_err();
         assert!(
             format!("{err:#}").contains("bad.md: no ```yaml block found"),
             "{err:#}"
         );
         assert!(!spec.exists());
-        run(&spec, &[good]).unwrap();
+        run(&spec, &[good], &[]).unwrap();
         assert_eq!(
             std::fs::read_to_string(spec.join("personal_client.get.yaml")).unwrap(),
             DOC
@@ -295,7 +310,7 @@ mod tests {
         let spec = dir.join("spec");
         std::fs::create_dir_all(&spec).unwrap();
         std::fs::write(spec.join("README.md"), "# spec/\n\nSome text.\n").unwrap();
-        run(&spec, &[source.clone(), page]).unwrap();
+        run(&spec, &[source.clone(), page], &[]).unwrap();
         let copied = spec.join("conductor_one_api.openapi.yaml");
         assert_eq!(std::fs::read(&copied).unwrap(), WHOLE.as_bytes());
         let readme = std::fs::read_to_string(spec.join("README.md")).unwrap();
@@ -317,7 +332,12 @@ mod tests {
         );
         // A newer version of the same API replaces the file and its row.
         std::fs::write(&source, WHOLE.replace("version: '1'", "version: '2'")).unwrap();
-        run(&spec, &[source]).unwrap();
+        run(
+            &spec,
+            &[source],
+            &["example/api@0123abc:openapi.yaml".to_string()],
+        )
+        .unwrap();
         let again = std::fs::read_to_string(spec.join("README.md")).unwrap();
         assert_eq!(
             again.matches("conductor_one_api.openapi.yaml").count(),
@@ -325,6 +345,12 @@ mod tests {
             "{again}"
         );
         assert!(!again.contains(&sha), "{again}");
+        assert!(
+            again.contains(
+                "| `conductor_one_api.openapi.yaml` | `example/api@0123abc:openapi.yaml` |"
+            ),
+            "the public source given with --from: {again}"
+        );
         assert!(
             again.contains("| `personal_client.get.yaml` |"),
             "the other rows stay: {again}"
@@ -339,7 +365,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let source = dir.join("x.json");
         std::fs::write(&source, "{\"name\": 1}").unwrap();
-        let err = run(&dir.join("spec"), &[source]).unwrap_err();
+        let err = run(&dir.join("spec"), &[source], &[]).unwrap_err();
         assert!(
             format!("{err:#}").ends_with("x.json: not an OpenAPI document (no `openapi` version)"),
             "{err:#}"

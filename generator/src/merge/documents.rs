@@ -108,16 +108,24 @@ impl Merger {
                     urls(kept)
                 ),
             );
-        } else if kept.docs.iter().any(|(p, _)| p.value != fullest.value) {
-            self.note(
-                NoteKind::Servers,
-                at.clone(),
-                format!(
-                    "the servers' descriptions or variables differ between {}; kept those of {}, which describes the most operations",
-                    files(kept),
-                    fullest.file
-                ),
-            );
+        } else {
+            let differing: Vec<&str> = kept
+                .docs
+                .iter()
+                .filter(|(p, _)| p.value != fullest.value)
+                .map(|(p, _)| p.file)
+                .collect();
+            if !differing.is_empty() {
+                self.note(
+                    NoteKind::Servers,
+                    at.clone(),
+                    format!(
+                        "the servers' descriptions or variables differ; kept those of {}, which describes the most operations, over {}",
+                        fullest.file,
+                        differing.join(", ")
+                    ),
+                );
+            }
         }
         fullest.value.clone()
     }

@@ -283,7 +283,7 @@ fn differing_servers_keep_the_ones_most_documents_give() {
     assert_eq!(m.value["servers"], with(tenant, 2)["servers"]);
     assert_eq!(
         notes(&m).into_iter().filter(|n| n.starts_with("/servers")).collect::<Vec<_>>(),
-        ["/servers: the servers' descriptions or variables differ between a.yaml, b.yaml; kept those of b.yaml, which describes the most operations"]
+        ["/servers: the servers' descriptions or variables differ; kept those of b.yaml, which describes the most operations, over a.yaml"]
     );
 }
 
