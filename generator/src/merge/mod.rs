@@ -78,8 +78,15 @@ pub fn merge(docs: &[NormalizedDocument]) -> Result<Merged> {
         };
         if !merger.found.is_empty() {
             renames = merger.renames;
-            renames.link(merger.found, &relocated);
-            continue;
+            let links = merger.found.clone();
+            if renames.link(merger.found, &relocated) {
+                continue;
+            }
+            // Nothing joined: the references cannot be made one.
+            let conflicts = links.iter().map(Link::conflict);
+            return Err(Error::from_many(
+                merger.errors.into_iter().chain(conflicts).collect(),
+            ));
         }
         if !merger.errors.is_empty() {
             return Err(Error::from_many(merger.errors));

@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 
 use super::moves::operation_count;
 use super::{all_keys, Kind, Merger, NoteKind, Part};
-use crate::error::Pointer;
+use crate::error::{Error, Pointer};
 use crate::normalize::NormalizedDocument;
 
 /// How a reference to a component schema starts.
@@ -72,9 +72,13 @@ impl Renames {
     }
 
     /// Adds the links found in a round and chooses the kept names again.
-    pub(super) fn link(&mut self, found: Vec<Link>, docs: &[Cow<NormalizedDocument>]) {
+    /// Returns whether any two classes were joined (if not, another round
+    /// would find the same links again).
+    pub(super) fn link(&mut self, found: Vec<Link>, docs: &[Cow<NormalizedDocument>]) -> bool {
+        let mut joined = false;
         for link in found {
             let [a, b] = [self.root(&link.sides[0].1), self.root(&link.sides[1].1)];
+            joined |= a != b;
             let (small, large) = if a <= b { (a, b) } else { (b, a) };
             self.parent.insert(small.clone(), small.clone());
             self.parent.insert(large, small);
@@ -102,6 +106,7 @@ impl Renames {
                 names.into_iter().map(move |n| (n, kept.clone()))
             })
             .collect();
+        joined
     }
 
     /// The documents with every reference to a linked schema pointing at
@@ -155,10 +160,20 @@ impl Renames {
     /// The reference to the kept name, where `reference` names a schema
     /// kept under another.
     fn renamed_reference(&self, reference: &str) -> Option<String> {
-        let name = reference.strip_prefix(SCHEMAS)?;
-        let kept = self.kept.get(name).filter(|k| *k != name)?;
-        Some(format!("{SCHEMAS}{kept}"))
+        let name = schema_name(reference)?;
+        let kept = self.kept.get(&name).filter(|k| **k != name)?;
+        Some(format!(
+            "{SCHEMAS}{}",
+            kept.replace('~', "~0").replace('/', "~1")
+        ))
     }
+}
+
+/// The component schema a reference names (`#/components/schemas/a~1b`:
+/// `a/b`), if it names one.
+fn schema_name(reference: &str) -> Option<String> {
+    let token = reference.strip_prefix(SCHEMAS)?;
+    (!token.contains('/')).then(|| token.replace("~1", "/").replace("~0", "~"))
 }
 
 /// The name a class of linked schemas is kept under (see the module docs).
@@ -203,15 +218,31 @@ fn label(file: &str, name: &str) -> String {
 /// merged schema, `/components/schemas/A/...`) stand for: for a schema
 /// merged under another name, where the node is under its own name.
 pub fn source<'a>(label: &'a str, pointer: &'a str) -> (&'a str, Cow<'a, str>) {
-    let Some((file, schema)) = label.split_once('#') else {
+    let Some(at) = label.rfind("#/components/schemas/") else {
         return (label, Cow::Borrowed(pointer));
     };
+    let (file, schema) = (&label[..at], &label[at + 1..]);
     // The merged schema's pointer is `/components/schemas/A`: three tokens.
     let rest = pointer
         .match_indices('/')
         .nth(3)
         .map_or("", |(i, _)| &pointer[i..]);
     (file, Cow::Owned(format!("{schema}{rest}")))
+}
+
+impl Link {
+    /// The conflict a link is when merging its schemas as one changes
+    /// nothing (the references still differ).
+    pub(super) fn conflict(&self) -> Error {
+        let [(first, a), (second, b)] = &self.sides;
+        Error::Conflict {
+            pointer: self.pointer.clone(),
+            lines: (None, None),
+            first: first.clone(),
+            second: second.clone(),
+            message: format!("\"{SCHEMAS}{a}\" vs \"{SCHEMAS}{b}\""),
+        }
+    }
 }
 
 impl Merger {
@@ -223,10 +254,10 @@ impl Merger {
         // Each name referenced, and the files that reference it.
         let mut names: Vec<(String, Vec<&str>)> = Vec::new();
         for part in with {
-            let name = part.value.as_str()?.strip_prefix(SCHEMAS)?;
-            match names.iter_mut().find(|(n, _)| n == name) {
+            let name = schema_name(part.value.as_str()?)?;
+            match names.iter_mut().find(|(n, _)| *n == name) {
                 Some((_, files)) => files.push(part.file),
-                None => names.push((name.to_string(), vec![part.file])),
+                None => names.push((name, vec![part.file])),
             }
         }
         names.sort();

@@ -208,4 +208,25 @@ fn a_merged_schemas_node_is_found_under_its_own_name() {
         ("b.yaml", "/components/schemas/a~1b".into())
     );
     assert_eq!(source("b.yaml", "/paths"), ("b.yaml", "/paths".into()));
+    assert_eq!(source("a#b.yaml", "/paths"), ("a#b.yaml", "/paths".into()));
+}
+
+#[test]
+fn names_with_slashes_and_tildes_are_linked_by_their_escaped_references() {
+    let with = |name: &str, reference: &str| {
+        let mut doc = api(&[], json!({name: {"type": "object"}}));
+        doc["components"]["schemas"]["Holder"] =
+            json!({"type": "object", "properties": {"x": {"$ref": reference}}});
+        doc
+    };
+    let m = merge_each_order(&[
+        with("v1/Widget~old", "#/components/schemas/v1~1Widget~0old"),
+        with("v2/Widget", "#/components/schemas/v2~1Widget"),
+    ])
+    .unwrap();
+    assert_eq!(schema_names(&m), ["v1/Widget~old", "Holder"]);
+    assert_eq!(
+        at(&m, "/components/schemas/Holder/properties/x/$ref"),
+        "#/components/schemas/v1~1Widget~0old"
+    );
 }
