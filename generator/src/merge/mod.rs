@@ -1,29 +1,32 @@
 //! Stage 3, merge: combine the normalized documents into one API.
 //!
 //! The documents may describe one API at different times (documentation
-//! pages fetched months apart, a newer full spec). The merged API is the one
-//! a client needs to talk to any of those servers:
+//! pages fetched months apart, older published versions, an SDK's
+//! spelling). The merged API is the one a client needs to talk to any of
+//! those servers. A room per kind of node, each with its tests under
+//! `tests/`:
 //!
-//! - paths, methods, components and tags are united by name;
-//! - schemas: properties are united, and one missing from some document is
-//!   optional; `required` is the intersection; enum values are the union;
-//!   `nullable`, `deprecated`, `readOnly` and `writeOnly` hold if any
-//!   document says so;
-//! - operations merge node by node: parameters are matched by name and
-//!   location (one missing from some document is optional), request bodies
-//!   and responses by the schema rules;
-//! - descriptions, titles, summaries, examples and `x-` extensions may
-//!   differ: the longest text wins, ties going to the smaller one;
-//! - the names of a Rust method (`operationId`, `x-speakeasy-name-override`,
-//!   the group) and of a Rust type (a schema's `x-speakeasy-name-override`)
-//!   must agree, and so must anything else that changes a type (`type`,
-//!   `format`, `$ref`, `items`, servers, security schemes, ...).
+//! - here: the walk, and the rule (`rule`) for each key of each kind of node;
+//!   descriptions, titles, summaries, examples and `x-` extensions may
+//!   differ (the longest text wins, ties going to the smaller one); flags;
+//! - `documents`: paths, operations (parameters matched by name and
+//!   location, one missing from some document optional), request bodies,
+//!   responses, tags, servers (the ones most documents give), and the
+//!   names of a Rust method (`operationId`, `x-speakeasy-name-override`,
+//!   the group), which must agree;
+//! - `schemas`: properties united (one missing from some document is
+//!   optional), `required` the intersection, enum values the union,
+//!   `nullable`, `deprecated`, `readOnly` and `writeOnly` if any document
+//!   says so, `integer` beside `number` and a map's schema beside `true`
+//!   widened; a type's Rust name must agree;
+//! - `references`: different component schemas referenced at one place
+//!   are one type under one name (merged in rounds until no new link);
+//! - `moves`: an operation (one `operationId`) at different endpoints is
+//!   merged at one of them.
 //!
-//! An operation (one `operationId`) at different endpoints in different
-//! documents moved: it is merged at one of them (the `moves` module says
-//! which).
-//!
-//! Every reconciliation is a [`Note`] naming the files; every disagreement an
+//! Anything else that changes a type (`type`, `format`, `items`, other
+//! references, security schemes, ...) must be the same. Every
+//! reconciliation is a [`Note`] naming the files; every disagreement an
 //! [`Error::Conflict`] naming two files and the JSON pointer, all of them
 //! reported at once. Documents are taken in file-name order and every rule
 //! is independent of the order they are given in.
