@@ -21,10 +21,13 @@ fn schema() -> impl Strategy<Value = Value> {
         Just(json!({"const": "x"})),
         Just(json!({"type": "string", "enum": ["A_ONE", "A_TWO"]})),
         Just(json!({"type": "number", "exclusiveMinimum": 0})),
+        Just(json!({"type": "number", "format": "int32"})),
+        Just(json!({"type": "number"})),
         Just(json!({"type": "string", "examples": ["e"]})),
         Just(json!({"$ref": "#/components/schemas/S0"})),
         Just(json!({"$ref": "#/components/schemas/S1", "description": "d"})),
         Just(json!({"$ref": "#/components/schemas/Missing"})),
+        Just(json!({"$ref": "#/components/schemas/S2"})),
         Just(json!({"type": "object", "additionalProperties": true})),
         Just(json!({})),
     ];

@@ -249,7 +249,7 @@ impl<'a> Schemas<'a> {
         origin: &Origin,
         at: &Pointer,
     ) -> Result<TypeKind> {
-        if self.includes_union(members, at, 0) {
+        if self.includes_union(members, at, 0, &mut HashSet::new()) {
             let what = "an `allOf` that includes a union (each member would need the other members' fields)";
             return Ok(TypeKind::Alias(self.untyped(at, what.into())?));
         }
@@ -265,23 +265,34 @@ impl<'a> Schemas<'a> {
     }
 
     /// Whether an `allOf` member (or a member of a nested `allOf`) is a union.
-    fn includes_union(&self, members: &[ReferenceOr<Schema>], at: &Pointer, depth: usize) -> bool {
+    /// Each schema is looked at once (`seen`): members that include each
+    /// other, or one schema twice, cost no more than the schemas there are.
+    fn includes_union(
+        &self,
+        members: &[ReferenceOr<Schema>],
+        at: &Pointer,
+        depth: usize,
+        seen: &mut HashSet<String>,
+    ) -> bool {
         depth <= MAX_DEPTH
             && members.iter().enumerate().any(|(i, member)| {
                 let member_at = at.push("allOf").index(i);
-                match self.deref(member, &member_at) {
-                    Ok((schema, schema_at)) => match &schema.schema_kind {
-                        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
-                        SchemaKind::Any(any) => {
-                            has_union(any)
-                                || self.includes_union(&any.all_of, &schema_at, depth + 1)
-                        }
-                        SchemaKind::AllOf { all_of } => {
-                            self.includes_union(all_of, &schema_at, depth + 1)
-                        }
-                        _ => false,
-                    },
-                    Err(_) => false,
+                let Ok((schema, schema_at)) = self.deref(member, &member_at) else {
+                    return false;
+                };
+                if !seen.insert(schema_at.to_string()) {
+                    return false;
+                }
+                match &schema.schema_kind {
+                    SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+                    SchemaKind::Any(any) => {
+                        has_union(any)
+                            || self.includes_union(&any.all_of, &schema_at, depth + 1, seen)
+                    }
+                    SchemaKind::AllOf { all_of } => {
+                        self.includes_union(all_of, &schema_at, depth + 1, seen)
+                    }
+                    _ => false,
                 }
             })
     }
@@ -326,6 +337,10 @@ impl<'a> Schemas<'a> {
         for (i, member) in members.iter().enumerate() {
             let member_at = at.push("allOf").index(i);
             let (schema, schema_at) = self.deref(member, &member_at)?;
+            // A schema included twice (not by itself) adds nothing new.
+            if parts.collected.contains(schema_at.as_str()) {
+                continue;
+            }
             match &schema.schema_kind {
                 SchemaKind::AllOf { all_of } => {
                     self.collect_all_of(all_of, &schema_at, depth + 1, parts)?
@@ -349,6 +364,7 @@ impl<'a> Schemas<'a> {
                     return Err(model_error(&member_at, message));
                 }
             }
+            parts.collected.insert(schema_at.to_string());
         }
         Ok(())
     }
@@ -996,6 +1012,8 @@ fn component_names<'s>(schemas: &[(&'s str, &ReferenceOr<Schema>)]) -> Vec<(&'s 
 struct ObjectParts {
     properties: Vec<(String, ReferenceOr<Box<Schema>>, Pointer)>,
     required: Vec<String>,
+    /// The `allOf` members whose properties are in already (by pointer).
+    collected: HashSet<String>,
 }
 
 impl ObjectParts {
@@ -1012,6 +1030,7 @@ impl ObjectParts {
         ObjectParts {
             properties: properties.collect(),
             required: required.to_vec(),
+            collected: HashSet::new(),
         }
     }
 

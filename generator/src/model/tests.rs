@@ -623,6 +623,29 @@ fn all_of_objects_are_one_struct_with_every_property() {
 }
 
 #[test]
+fn all_of_members_included_twice_are_read_once() {
+    // Each level includes the next twice: 2^40 paths, 41 schemas.
+    let mut schemas: Vec<String> = (0..40)
+        .map(|i| {
+            let next = format!("'#/components/schemas/S{}'", i + 1);
+            format!("S{i}: {{allOf: [{{$ref: {next}}}, {{$ref: {next}}}, {{type: object, properties: {{p{i}: {{type: string}}}}}}]}}")
+        })
+        .collect();
+    schemas.push("S40: {type: object, properties: {last: {type: integer}}}".into());
+    let api = model(&doc(&schemas.join("\n"), "{}")).unwrap();
+    let names: Vec<&str> = fields(&api, "S0")
+        .iter()
+        .map(|f| f.wire_name.as_str())
+        .collect();
+    assert_eq!(names.len(), 41);
+    assert_eq!((names[0], names[40]), ("last", "p0"));
+    // Members that include each other are still an error, found at once.
+    let cycle = "A: {allOf: [{$ref: '#/components/schemas/B'}, {$ref: '#/components/schemas/B'}]}\nB: {allOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/A'}]}";
+    let err = model(&doc(cycle, "{}")).unwrap_err().to_string();
+    assert!(err.contains("nest too deeply"), "{err}");
+}
+
+#[test]
 fn path_keys_with_fragments_queries_and_mixed_segments() {
     let paths = "/a/{id}.json#one:\n  get:\n    operationId: x.A.One\n    parameters: [{name: id, in: path, required: true, schema: {type: integer}}]\n    responses: {'204': {description: ok}}\n/a/{id}:cancel?beta=true&v=2:\n  post:\n    operationId: x.A.Two\n    parameters: [{name: id, in: path, required: true, schema: {$ref: '#/components/schemas/K'}}]\n    responses: {'204': {description: ok}}";
     let api = model(&doc("K: {type: string, enum: [a, b]}", paths)).unwrap();
