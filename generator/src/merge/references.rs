@@ -127,10 +127,17 @@ impl Renames {
             .collect()
     }
 
+    /// Whether `value` holds a reference (a `$ref`, or a discriminator's
+    /// `mapping` value) to a schema kept under another name.
     fn refers_to_renamed(&self, value: &Value) -> bool {
         match value {
             Value::Object(obj) => obj.iter().any(|(key, v)| match (key.as_str(), v) {
                 ("$ref", Value::String(r)) => self.renamed_reference(r).is_some(),
+                // A discriminator's, or a property named so (a schema).
+                ("mapping", Value::Object(map)) => map.values().any(|r| {
+                    r.as_str().and_then(|r| self.renamed_reference(r)).is_some()
+                        || self.refers_to_renamed(r)
+                }),
                 _ => self.refers_to_renamed(v),
             }),
             Value::Array(items) => items.iter().any(|v| self.refers_to_renamed(v)),
@@ -138,14 +145,28 @@ impl Renames {
         }
     }
 
+    /// Points every reference in `value` (see [`Renames::refers_to_renamed`])
+    /// at the kept name.
     fn rewrite(&self, value: &mut Value) {
+        let renamed = |v: &Value| v.as_str().and_then(|r| self.renamed_reference(r));
         match value {
             Value::Object(obj) => {
                 for (key, v) in obj.iter_mut() {
-                    match (key.as_str(), &*v) {
-                        ("$ref", Value::String(r)) => {
-                            if let Some(kept) = self.renamed_reference(r) {
+                    match key.as_str() {
+                        "$ref" if v.is_string() => {
+                            if let Some(kept) = renamed(v) {
                                 *v = Value::String(kept);
+                            }
+                        }
+                        "mapping" if v.is_object() => {
+                            let targets =
+                                v.as_object_mut().into_iter().flat_map(|m| m.values_mut());
+                            for target in targets {
+                                match renamed(target) {
+                                    Some(kept) => *target = Value::String(kept),
+                                    // A property named `mapping`: a schema.
+                                    None => self.rewrite(target),
+                                }
                             }
                         }
                         _ => self.rewrite(v),

@@ -230,3 +230,34 @@ fn names_with_slashes_and_tildes_are_linked_by_their_escaped_references() {
         "#/components/schemas/v1~1Widget~0old"
     );
 }
+
+#[test]
+fn a_discriminators_mapping_follows_the_kept_name() {
+    let with = |cat: &str| {
+        let mut doc = api(
+            &[("pets", "Pet")],
+            json!({
+            "Pet": {"oneOf": [{"$ref": format!("#/components/schemas/{cat}")}],
+                "discriminator": {"propertyName": "kind",
+                    "mapping": {"cat": format!("#/components/schemas/{cat}")}}},
+            cat: {"type": "object", "properties": {"kind": {"type": "string"},
+                // A property named like the discriminator's key holds a schema.
+                "mapping": {"type": "array", "items": {"$ref": format!("#/components/schemas/{cat}")}}}}}),
+        );
+        doc["info"]["version"] = json!(cat);
+        doc
+    };
+    let mut newer = with("Cat");
+    newer["paths"]["/more"] = json!({"post": {"operationId": "svc.more",
+        "responses": {"200": {"description": "ok"}}}});
+    let m = merge_each_order(&[with("Kitty"), newer]).unwrap();
+    assert_eq!(schema_names(&m), ["Pet", "Cat"]);
+    assert_eq!(
+        at(&m, "/components/schemas/Pet/discriminator/mapping/cat"),
+        "#/components/schemas/Cat"
+    );
+    assert_eq!(
+        at(&m, "/components/schemas/Cat/properties/mapping/items/$ref"),
+        "#/components/schemas/Cat"
+    );
+}
