@@ -5,7 +5,8 @@ use serde_json::{Map, Value};
 
 use super::moves::operation_count;
 use super::{
-    files, items, match_items, ordered_union, show, split, Kind, Merger, Note, NoteKind, Part,
+    files, items, match_items, ordered_union, show, split, support, Kind, Merger, Note, NoteKind,
+    Part,
 };
 use crate::error::Pointer;
 use crate::names::{group_module, operation_group, operation_spec_name, snake};
@@ -85,7 +86,12 @@ impl Merger {
         let fullest = kept
             .docs
             .iter()
-            .max_by_key(|(part, size)| (*size, std::cmp::Reverse(part.value.to_string())))
+            .max_by_key(|(part, doc)| {
+                (
+                    operation_count(doc),
+                    std::cmp::Reverse(part.value.to_string()),
+                )
+            })
             .map_or(docs[0], |(part, _)| *part);
         let urls = |g: &ServerGroup| show(&Value::from(g.urls.clone()));
         let files = |g: &ServerGroup| {
@@ -217,8 +223,8 @@ fn parameter_key(param: &Value) -> (String, String) {
 /// Documents that give the same server URLs.
 struct ServerGroup<'a> {
     urls: Vec<Value>,
-    /// Each document's servers, and how many operations it describes.
-    docs: Vec<(Part<'a>, usize)>,
+    /// Each document's servers, and the document.
+    docs: Vec<(Part<'a>, &'a Value)>,
 }
 
 /// The documents' servers grouped by their URLs, the kept group first (see
@@ -237,20 +243,17 @@ fn server_groups<'a>(docs: &[Part<'a>]) -> Vec<ServerGroup<'a>> {
             file: doc.file,
             value: servers,
         };
-        let size = operation_count(doc.value);
         match groups.iter_mut().find(|g| g.urls == urls) {
-            Some(group) => group.docs.push((part, size)),
+            Some(group) => group.docs.push((part, doc.value)),
             None => groups.push(ServerGroup {
                 urls,
-                docs: vec![(part, size)],
+                docs: vec![(part, doc.value)],
             }),
         }
     }
     groups.sort_by_cached_key(|g| {
-        let largest = g.docs.iter().map(|(_, size)| *size).max().unwrap_or(0);
         (
-            std::cmp::Reverse(g.docs.len()),
-            std::cmp::Reverse(largest),
+            std::cmp::Reverse(support(g.docs.iter().map(|(_, doc)| *doc))),
             Value::from(g.urls.clone()).to_string(),
         )
     });

@@ -81,12 +81,11 @@ pub fn merge(docs: &[NormalizedDocument]) -> Result<Merged> {
         };
         if !merger.found.is_empty() {
             renames = merger.renames;
-            let links = merger.found.clone();
-            if renames.link(merger.found, &relocated) {
+            if renames.link(&merger.found, &relocated) {
                 continue;
             }
             // Nothing joined: the references cannot be made one.
-            let conflicts = links.iter().map(Link::conflict);
+            let conflicts = merger.found.iter().map(Link::conflict);
             return Err(Error::from_many(
                 merger.errors.into_iter().chain(conflicts).collect(),
             ));
@@ -297,7 +296,8 @@ impl Merger {
     fn key(&mut self, kind: Kind, at: &Pointer, key: &str, parts: &[Part]) -> Option<Value> {
         let (with, without) = split(parts, |v| v.get(key));
         match rule(kind, key) {
-            Rule::Same(_) if !without.is_empty() => {
+            // Must be in every document that has the node.
+            Rule::Same(_) | Rule::EnumValues | Rule::Reference if !without.is_empty() => {
                 self.missing(at, with[0].file, without[0]);
                 Some(with[0].value.clone())
             }
@@ -317,21 +317,13 @@ impl Merger {
             Rule::Any(note) => self.flag(note, at, key, parts, true),
             Rule::Every(note) => self.flag(note, at, key, parts, false),
             Rule::Required => self.required(at, parts),
-            Rule::EnumValues if !without.is_empty() => {
-                self.missing(at, with[0].file, without[0]);
-                Some(with[0].value.clone())
-            }
             Rule::EnumValues => Some(self.enum_values(at, &with)),
             Rule::Parameters => self.parameters(at, key, parts),
             Rule::Tags => Some(self.tags(at, &with)),
             Rule::Servers => Some(self.servers(at, parts)),
-            Rule::Reference if without.is_empty() => self
+            Rule::Reference => self
                 .reference(at, &with)
                 .or_else(|| Some(self.node(Kind::Strict, at, &with))),
-            Rule::Reference => {
-                self.missing(at, with[0].file, without[0]);
-                Some(with[0].value.clone())
-            }
             Rule::ComponentSchemas => Some(Value::Object(self.component_schemas(at, parts))),
             Rule::TagNames => Some(self.tag_names(at, &with, &without)),
         }
@@ -545,6 +537,18 @@ fn ordered_union<T: PartialEq + Clone, K: Ord>(
         }
     }
     out
+}
+
+/// How well documents support a spelling of one thing (an endpoint, a
+/// schema's name, servers), `docs` being those that give it: by how many
+/// give it, then by the most operations one of them describes (the fuller,
+/// usually newer, document). The merge keeps the best supported, and breaks
+/// what ties remain by the smaller spelling, so that document order never
+/// matters.
+fn support<'a>(docs: impl IntoIterator<Item = &'a Value>) -> (usize, usize) {
+    docs.into_iter().fold((0, 0), |(count, largest), doc| {
+        (count + 1, largest.max(moves::operation_count(doc)))
+    })
 }
 
 /// The parts whose node has the child `get` finds, and the files of the others.

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::{Note, NoteKind};
+use super::{support, Note, NoteKind};
 use crate::error::Pointer;
 use crate::normalize::{NormalizedDocument, METHODS};
 
@@ -123,22 +123,19 @@ fn operations(doc: &Value) -> Vec<(String, Endpoint)> {
     found
 }
 
-/// How many operations (with an `operationId`) a document describes: the
-/// fuller document wins ties between documents.
+/// How many operations (with an `operationId`) a document describes (see
+/// [`support`]).
 pub(super) fn operation_count(doc: &Value) -> usize {
     operations(doc).len()
 }
 
 fn kept_endpoint(docs: &[Cow<NormalizedDocument>], places: &[(usize, Endpoint)]) -> Endpoint {
-    let size = |i: usize| operation_count(&docs[i].value);
     let rank = |endpoint: &Endpoint| {
-        let with: Vec<usize> = places
+        let giving = places
             .iter()
             .filter(|(_, e)| e == endpoint)
-            .map(|(i, _)| *i)
-            .collect();
-        let largest = with.iter().map(|i| size(*i)).max().unwrap_or(0);
-        (with.len(), largest, std::cmp::Reverse(endpoint.clone()))
+            .map(|(i, _)| &docs[*i].value);
+        (support(giving), std::cmp::Reverse(endpoint.clone()))
     };
     places
         .iter()

@@ -23,8 +23,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::moves::operation_count;
-use super::{all_keys, Kind, Merger, NoteKind, Part};
+use super::{all_keys, support, Kind, Merger, NoteKind, Part};
 use crate::error::{Error, Pointer};
 use crate::normalize::NormalizedDocument;
 
@@ -74,21 +73,17 @@ impl Renames {
     /// Adds the links found in a round and chooses the kept names again.
     /// Returns whether any two classes were joined (if not, another round
     /// would find the same links again).
-    pub(super) fn link(&mut self, found: Vec<Link>, docs: &[Cow<NormalizedDocument>]) -> bool {
+    pub(super) fn link(&mut self, found: &[Link], docs: &[Cow<NormalizedDocument>]) -> bool {
         let mut joined = false;
         for link in found {
+            // A name not yet linked is a root of its own.
             let [a, b] = [self.root(&link.sides[0].1), self.root(&link.sides[1].1)];
             joined |= a != b;
             let (small, large) = if a <= b { (a, b) } else { (b, a) };
             self.parent.insert(small.clone(), small.clone());
             self.parent.insert(large, small);
-            for (_, name) in &link.sides {
-                self.parent
-                    .entry(name.clone())
-                    .or_insert_with(|| name.clone());
-            }
-            if !self.links.contains(&link) {
-                self.links.push(link);
+            if !self.links.contains(link) {
+                self.links.push(link.clone());
             }
         }
         self.links.sort();
@@ -200,21 +195,12 @@ fn schema_name(reference: &str) -> Option<String> {
 /// The name a class of linked schemas is kept under (see the module docs).
 fn kept_name(names: &[String], docs: &[Cow<NormalizedDocument>]) -> String {
     let rank = |name: &String| {
-        let defining: Vec<&Cow<NormalizedDocument>> = docs
-            .iter()
-            .filter(|d| {
-                d.value
-                    .pointer("/components/schemas")
-                    .and_then(|s| s.get(name))
-                    .is_some()
-            })
-            .collect();
-        let largest = defining
-            .iter()
-            .map(|d| operation_count(&d.value))
-            .max()
-            .unwrap_or(0);
-        (defining.len(), largest, std::cmp::Reverse(name.clone()))
+        let defining = docs.iter().map(|d| &d.value).filter(|d| {
+            d.pointer("/components/schemas")
+                .and_then(|s| s.get(name))
+                .is_some()
+        });
+        (support(defining), std::cmp::Reverse(name.clone()))
     };
     names
         .iter()
@@ -249,6 +235,37 @@ pub fn source<'a>(label: &'a str, pointer: &'a str) -> (&'a str, Cow<'a, str>) {
         .nth(3)
         .map_or("", |(i, _)| &pointer[i..]);
     (file, Cow::Owned(format!("{schema}{rest}")))
+}
+
+/// One document's schema in a class of linked names.
+struct Member<'a> {
+    /// Its file, or for a schema of another name its label (see [`label`]).
+    label: String,
+    /// Whether its name is not the kept one.
+    renamed: bool,
+    /// The schema; one of another name without its Rust name.
+    value: Cow<'a, Value>,
+}
+
+impl<'a> Member<'a> {
+    fn new(file: &str, name: &str, kept: &str, value: &'a Value) -> Self {
+        if name == kept {
+            return Member {
+                label: file.to_string(),
+                renamed: false,
+                value: Cow::Borrowed(value),
+            };
+        }
+        let mut value = value.clone();
+        if let Some(obj) = value.as_object_mut() {
+            obj.shift_remove("x-speakeasy-name-override");
+        }
+        Member {
+            label: label(file, name),
+            renamed: true,
+            value: Cow::Owned(value),
+        }
+    }
 }
 
 impl Link {
@@ -297,7 +314,8 @@ impl Merger {
     }
 
     /// The component schemas (`parts`: each document's `components`), each
-    /// class of linked names merged as one schema under its kept name.
+    /// class of linked names merged as one schema under its kept name, in
+    /// the order of the names.
     pub(super) fn component_schemas(&mut self, at: &Pointer, parts: &[Part]) -> Map<String, Value> {
         let empty = Value::Object(Map::new());
         let all: Vec<Part> = parts
@@ -307,83 +325,76 @@ impl Merger {
                 value: p.value.get("schemas").unwrap_or(&empty),
             })
             .collect();
-        if self.renames.is_empty() {
-            return self.named(Kind::Schema, None, at, &all);
-        }
-        let mut kept_names: Vec<&str> = Vec::new();
+        let mut classes: Vec<(&str, Vec<Member>)> = Vec::new();
+        let mut index: BTreeMap<&str, usize> = BTreeMap::new();
         for name in all_keys(&all) {
             let kept = self.renames.kept(name);
-            if !kept_names.contains(&kept) {
-                kept_names.push(kept);
+            index.entry(kept).or_insert_with(|| {
+                classes.push((kept, Vec::new()));
+                classes.len() - 1
+            });
+        }
+        for part in &all {
+            for (name, value) in part.value.as_object().into_iter().flatten() {
+                let kept = self.renames.kept(name);
+                if let Some(&i) = index.get(kept) {
+                    classes[i].1.push(Member::new(part.file, name, kept, value));
+                }
             }
         }
-        let kept_names: Vec<String> = kept_names.into_iter().map(str::to_string).collect();
+        let classes: Vec<(String, Vec<Member>)> = classes
+            .into_iter()
+            .map(|(kept, members)| (kept.to_string(), members))
+            .collect();
         let mut merged = Map::new();
-        for kept in kept_names {
-            let value = self.class(&at.push(&kept), &kept, &all);
+        for (kept, mut members) in classes {
+            // Each document's schema of the kept name first.
+            members.sort_by_key(|m| m.renamed);
+            let value = self.class(&at.push(&kept), &members);
             merged.insert(kept, value);
         }
         merged
     }
 
-    /// One class of schemas merged under `kept`: each document's schema of
-    /// that name, then those of the other names (labelled by where they
-    /// are), without their own Rust name (the kept schema's names the type).
-    fn class(&mut self, at: &Pointer, kept: &str, all: &[Part]) -> Value {
-        let mut members: Vec<(String, Cow<Value>)> = Vec::new();
-        for part in all {
-            if let Some(value) = part.value.get(kept) {
-                members.push((part.file.to_string(), Cow::Borrowed(value)));
-            }
-        }
-        let same_name = members.len();
-        for part in all {
-            let Some(schemas) = part.value.as_object() else {
-                continue;
-            };
-            for (name, value) in schemas {
-                if name != kept && self.renames.kept(name) == kept {
-                    let mut value = value.clone();
-                    if let Some(obj) = value.as_object_mut() {
-                        obj.shift_remove("x-speakeasy-name-override");
-                    }
-                    members.push((label(part.file, name), Cow::Owned(value)));
-                }
-            }
-        }
+    /// One class of schemas merged under one name; the schemas of other
+    /// names (labelled by where they are) without their own Rust name: the
+    /// kept schema's names the type.
+    fn class(&mut self, at: &Pointer, members: &[Member]) -> Value {
         let parts: Vec<Part> = members
             .iter()
-            .map(|(file, value)| Part {
-                file,
-                value: value.as_ref(),
+            .map(|m| Part {
+                file: &m.label,
+                value: m.value.as_ref(),
             })
             .collect();
-        if parts.is_empty() {
-            return Value::Object(Map::new());
+        let same_name = members.iter().filter(|m| !m.renamed).count();
+        if same_name == parts.len() {
+            return self.node(Kind::Schema, at, &parts);
         }
         if parts.iter().all(|p| p.value == parts[0].value) {
             return parts[0].value.clone();
         }
-        if same_name > 0 {
-            self.check_type_name(at, &parts[..same_name]);
-        }
+        self.check_type_name(at, &parts[..same_name]);
         self.schema(at, &parts)
     }
 
     /// A note per place where documents referenced different schemas.
     pub(super) fn rename_notes(&mut self) {
-        let links = std::mem::take(&mut self.renames.links);
-        for link in &links {
-            let [(file_a, a), (file_b, b)] = &link.sides;
-            let kept = self.renames.kept(a).to_string();
-            self.note(
-                NoteKind::Renames,
-                Pointer::parse(&link.pointer),
-                format!(
+        let notes: Vec<(Pointer, String)> = self
+            .renames
+            .links
+            .iter()
+            .map(|link| {
+                let [(file_a, a), (file_b, b)] = &link.sides;
+                let kept = self.renames.kept(a);
+                let message = format!(
                     "{file_a} references `{a}` and {file_b} `{b}` here; merged as one type, `{kept}`"
-                ),
-            );
+                );
+                (Pointer::parse(&link.pointer), message)
+            })
+            .collect();
+        for (at, message) in notes {
+            self.note(NoteKind::Renames, at, message);
         }
-        self.renames.links = links;
     }
 }
