@@ -17,27 +17,13 @@ impl Merger {
         if opened.iter().all(|v| *v == opened[0]) {
             return parts[0].value.clone();
         }
-        let opened: Vec<Part> = parts
-            .iter()
-            .zip(&opened)
-            .map(|(p, value)| Part {
-                file: p.file,
-                value: value.as_ref(),
-            })
-            .collect();
+        let opened = with_values(parts, &opened);
         if !opened.iter().all(|p| p.value.is_object()) {
             return self.node(Kind::Strict, at, &opened);
         }
         let widened = self.widen(at, &opened);
-        let opened: Vec<Part> = match &widened {
-            Some(values) => opened
-                .iter()
-                .zip(values)
-                .map(|(p, value)| Part {
-                    file: p.file,
-                    value,
-                })
-                .collect(),
+        let opened = match &widened {
+            Some(values) => with_values(&opened, values),
             None => opened,
         };
         let mut merged = self.object(Kind::Schema, at, &opened);
@@ -200,6 +186,21 @@ impl Merger {
 }
 
 const ADDITIONAL: &str = "additionalProperties";
+
+/// The parts with other values (one per part, in order).
+fn with_values<'a, V: std::borrow::Borrow<Value>>(
+    parts: &[Part<'a>],
+    values: &'a [V],
+) -> Vec<Part<'a>> {
+    parts
+        .iter()
+        .zip(values)
+        .map(|(p, value)| Part {
+            file: p.file,
+            value: value.borrow(),
+        })
+        .collect()
+}
 
 /// The parts whose schema has `type: kind`.
 fn with_type<'a>(parts: &[Part<'a>], kind: &str) -> Vec<Part<'a>> {
