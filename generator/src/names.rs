@@ -1,5 +1,7 @@
 //! Rust names for spec names: types, fields, modules, functions.
 
+use std::collections::HashSet;
+
 use heck::{ToPascalCase, ToSnakeCase};
 
 /// Rust keywords, strict and reserved (2024 edition).
@@ -30,16 +32,41 @@ fn valid_start(word: String, fallback: &str) -> String {
     }
 }
 
+/// Comparison operators that end filter parameters (`DateCreated<`,
+/// `StartTime>=`), spelled as words so that each filter keeps a name of its
+/// own: `date_created_lt`, `start_time_gte`. Longest first.
+const OPERATORS: [(&str, &str); 6] = [
+    ("<=", " lte "),
+    (">=", " gte "),
+    ("!=", " ne "),
+    ("<", " lt "),
+    (">", " gt "),
+    ("=", " eq "),
+];
+
+/// `name` with its comparison operators spelled as words.
+fn spell_operators(name: &str) -> String {
+    if !name.contains(['<', '>', '=']) {
+        return name.to_string();
+    }
+    let mut text = name.to_string();
+    for (operator, word) in OPERATORS {
+        text = text.replace(operator, word);
+    }
+    text
+}
+
 /// The snake_case identifier for a spec name (a field, parameter or
-/// function); keywords become raw identifiers (`r#type`) or get a `_` suffix.
+/// function); keywords become raw identifiers (`r#type`) or get a `_` suffix,
+/// comparison operators words (`DateCreated<` -> `date_created_lt`).
 pub fn snake(name: &str) -> String {
-    let word = valid_start(name.to_snake_case(), "field");
+    let word = valid_start(spell_operators(name).to_snake_case(), "field");
     escape_keyword(word)
 }
 
 /// The PascalCase identifier for a spec name (a type or variant).
 pub fn pascal(name: &str) -> String {
-    let word = valid_start(name.to_pascal_case(), "Unnamed");
+    let word = valid_start(spell_operators(name).to_pascal_case(), "Unnamed");
     escape_keyword(word)
 }
 
@@ -90,20 +117,30 @@ pub const ACCESSOR_RESERVED: [&str; 12] = [
     "verify",
 ];
 
+/// The inherent methods a generated model may have besides its resolvers,
+/// and the methods of the traits it derives, which a resolver may not take.
+pub const STRUCT_METHODS: [&str; 9] = [
+    "clone",
+    "default",
+    "deserialize",
+    "eq",
+    "fmt",
+    "from",
+    "from_changes",
+    "into",
+    "serialize",
+];
+
 /// The generated crate's own cargo features, which a group's module, also
 /// its feature, may not be named.
 pub const FEATURE_RESERVED: [&str; 3] = ["default", "full", "testing"];
 
-/// A group's module: the group in snake case, with `_api` added where that
-/// is a method of the client or of the mock server (`Client` -> `client_api`)
-/// or one of the crate's own features (`default` -> `default_api`).
+/// A group's module as the group asks for it: the group in snake case
+/// (operations whose groups give one module are one group). The `names`
+/// pass keeps it off the client's methods and the crate's features
+/// (`Client` -> `client_api`).
 pub fn group_module(group: &str) -> String {
-    let module = snake(group);
-    let name = unraw(&module);
-    match ACCESSOR_RESERVED.contains(&name) || FEATURE_RESERVED.contains(&name) {
-        true => format!("{}_api", unraw(&module)),
-        false => module,
-    }
+    snake(group)
 }
 
 /// The Rust name a component schema asks for (before collisions are
@@ -118,15 +155,70 @@ pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
-/// Appends the smallest number that makes `name` unused, if it is used.
-pub fn unique(name: String, taken: impl Fn(&str) -> bool) -> String {
-    if !taken(&name) {
-        return name;
+/// One Rust namespace (a struct's fields, a group's methods, the crate's
+/// types, ...): every name it hands out is unique in it, and none is a name
+/// it reserves. The one way the generator makes names unique.
+///
+/// A name that is taken gets, in turn: the namespace's suffix if the name
+/// is reserved (`client` -> `client_api`), each alternative the caller
+/// offers, then the smallest number that frees it (`list2`). Names compare
+/// without their `r#` prefix, and a numbered keyword is no longer raw
+/// (`r#type`, then `type2`).
+#[derive(Debug, Clone, Default)]
+pub struct Namespace {
+    taken: HashSet<String>,
+    reserved: HashSet<String>,
+    suffix: String,
+}
+
+impl Namespace {
+    /// A namespace where `reserved` are taken from the start; a wanted name
+    /// that is reserved gets `suffix` (`_api`, `_param`) before a number.
+    pub fn new<'a>(reserved: impl IntoIterator<Item = &'a str>, suffix: &str) -> Self {
+        Namespace {
+            taken: HashSet::new(),
+            reserved: reserved.into_iter().map(str::to_string).collect(),
+            suffix: suffix.to_string(),
+        }
     }
-    (2..)
-        .map(|n| format!("{name}{n}"))
-        .find(|candidate| !taken(candidate))
-        .unwrap_or(name)
+
+    /// Whether `name` is taken or reserved.
+    pub fn contains(&self, name: &str) -> bool {
+        let name = unraw(name);
+        self.taken.contains(name) || self.reserved.contains(name)
+    }
+
+    /// Takes `name` as it is, whether or not it was free: for names given
+    /// before this namespace was made.
+    pub fn insert(&mut self, name: &str) {
+        self.taken.insert(unraw(name).to_string());
+    }
+
+    /// The first free name of: `wanted`, `wanted` with the suffix (when
+    /// `wanted` is reserved), each of `alternatives`, `wanted` numbered; it
+    /// is taken from now on.
+    pub fn claim_any(&mut self, wanted: &str, alternatives: &[String]) -> String {
+        let suffixed = (!self.suffix.is_empty() && self.reserved.contains(unraw(wanted)))
+            .then(|| format!("{}{}", unraw(wanted), self.suffix));
+        let free = std::iter::once(wanted.to_string())
+            .chain(suffixed)
+            .chain(alternatives.iter().cloned())
+            .find(|name| !self.contains(name));
+        let name = free.unwrap_or_else(|| {
+            let base = unraw(wanted).trim_end_matches('_');
+            (2..)
+                .map(|n| format!("{base}{n}"))
+                .find(|name| !self.contains(name))
+                .unwrap_or_else(|| wanted.to_string())
+        });
+        self.insert(&name);
+        name
+    }
+
+    /// [`Namespace::claim_any`] with no alternatives.
+    pub fn claim(&mut self, wanted: &str) -> String {
+        self.claim_any(wanted, &[])
+    }
 }
 
 #[cfg(test)]
@@ -157,9 +249,45 @@ mod tests {
     }
 
     #[test]
-    fn unique_appends_a_number() {
-        let taken = ["A", "A2"];
-        assert_eq!(unique("A".into(), |n| taken.contains(&n)), "A3");
-        assert_eq!(unique("B".into(), |n| taken.contains(&n)), "B");
+    fn comparison_operators_are_words() {
+        assert_eq!(snake("DateCreated"), "date_created");
+        assert_eq!(snake("DateCreated<"), "date_created_lt");
+        assert_eq!(snake("DateCreated>"), "date_created_gt");
+        assert_eq!(snake("StartTime<="), "start_time_lte");
+        assert_eq!(snake("StartTime>="), "start_time_gte");
+        assert_eq!(snake("a!=b"), "a_ne_b");
+        assert_eq!(pascal(">"), "Gt");
+    }
+
+    #[test]
+    fn a_namespace_numbers_what_is_taken() {
+        let mut names = Namespace::default();
+        assert_eq!(names.claim("a"), "a");
+        assert_eq!(names.claim("a"), "a2");
+        assert_eq!(names.claim("a2"), "a22");
+        assert_eq!(names.claim("a"), "a3");
+    }
+
+    #[test]
+    fn a_namespace_compares_without_raw_prefixes() {
+        let mut names = Namespace::default();
+        assert_eq!(names.claim("r#type"), "r#type");
+        assert_eq!(names.claim("type"), "type2");
+        assert_eq!(names.claim("r#type"), "type3");
+        assert_eq!(names.claim("self_"), "self_");
+        assert_eq!(names.claim("self_"), "self2");
+    }
+
+    #[test]
+    fn a_reserved_name_gets_the_suffix_then_alternatives_then_a_number() {
+        let mut names = Namespace::new(["timeout", "send"], "_param");
+        assert_eq!(names.claim("timeout"), "timeout_param");
+        assert_eq!(names.claim("timeout"), "timeout2");
+        assert!(names.contains("send"));
+        let mut bodies = Namespace::default();
+        bodies.claim("body");
+        let alternatives = ["request_body".to_string()];
+        assert_eq!(bodies.claim_any("body", &alternatives), "request_body");
+        assert_eq!(bodies.claim_any("body", &alternatives), "body2");
     }
 }

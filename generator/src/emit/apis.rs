@@ -14,7 +14,7 @@ use crate::model::{
     field_type, Arg, ArgSource, Group, Location, Media, Operation, PageToken, Pagination, RustType,
     Scalar, Segment, Signature, TypeKind, TypeRef,
 };
-use crate::names::{pascal, unraw};
+use crate::names::unraw;
 
 impl Emitter<'_> {
     /// `src/apis/mod.rs`: the group modules and their accessors on `Client`,
@@ -110,7 +110,7 @@ impl Emitter<'_> {
     /// The group's method: takes the required arguments, returns the call.
     fn method(&self, group: &Group, op: &Operation, signature: &Signature) -> Result<TokenStream> {
         let name = ident(&op.name);
-        let params = ident(&params_type(op));
+        let params = ident(&op.params_type);
         let docs = prose(&self.method_doc(group, op, signature)?);
         let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
         let args = signature.args.iter().map(|a| {
@@ -145,7 +145,7 @@ impl Emitter<'_> {
         op: &Operation,
         signature: &Signature,
     ) -> Result<TokenStream> {
-        let params = ident(&params_type(op));
+        let params = ident(&op.params_type);
         let text = format!(
             "The parameters of [`{0}::{1}`]: its arguments, and the optional parameters\nthat the [`Call`](crate::Call) it returns sets.",
             group.type_name,
@@ -183,7 +183,7 @@ impl Emitter<'_> {
         op: &Operation,
         signature: &Signature,
     ) -> Result<TokenStream> {
-        let params = ident(&params_type(op));
+        let params = ident(&op.params_type);
         let name = operation_name(group, op);
         let idempotent = op.idempotent;
         let template = &op.path;
@@ -343,7 +343,7 @@ impl Emitter<'_> {
         if signature.setters.is_empty() {
             return None;
         }
-        let params = ident(&params_type(op));
+        let params = ident(&op.params_type);
         let setters = signature.setters.iter().map(|a| {
             let (arg, ty) = (ident(&a.name), rust(&a.ty, true));
             let docs = match a.source {
@@ -376,7 +376,7 @@ impl Emitter<'_> {
         else {
             return Ok(None);
         };
-        let params = ident(&params_type(op));
+        let params = ident(&op.params_type);
         let signature = op.signature.get("signatures")?;
         let set = match token {
             PageToken::Query(index) => {
@@ -578,7 +578,7 @@ fn operation_name(group: &Group, op: &Operation) -> String {
 /// feature only.
 fn mock_type(group: &Group, expectations: &[TokenStream]) -> TokenStream {
     let api = &group.type_name;
-    let mock = format_ident!("{}Mock", api.strip_suffix("Api").unwrap_or(api));
+    let mock = ident(&group.mock_type);
     let accessor = ident(&group.module);
     let type_doc = format!(
         " Expectations of the `{}` operations, one method per method of [`{api}`], with the same arguments: `mock.{}()`.",
@@ -611,7 +611,7 @@ fn mock_type(group: &Group, expectations: &[TokenStream]) -> TokenStream {
 /// passed to it to build the call the server expects.
 fn expectation(group: &Group, op: &Operation, signature: &Signature) -> TokenStream {
     let name = ident(&op.name);
-    let params = ident(&params_type(op));
+    let params = ident(&op.params_type);
     let accessor = ident(&group.module);
     let args = signature.args.iter().map(|a| {
         let (arg, ty) = (ident(&a.name), rust(&a.ty, true));
@@ -631,12 +631,6 @@ fn expectation(group: &Group, op: &Operation, signature: &Signature) -> TokenStr
             self.mock.expect(self.mock.calls().#accessor().#name(#(#passed),*))
         }
     }
-}
-
-/// The name of an operation's parameters type: its method name in
-/// PascalCase (`list` -> `List`).
-fn params_type(op: &Operation) -> String {
-    pascal(unraw(&op.name))
 }
 
 /// A parameter's description, or what it is.

@@ -8,7 +8,6 @@ use quote::{format_ident, quote};
 use super::{ident, prose, Emitter};
 use crate::error::Result;
 use crate::model::{Field, MessageVariant, Resolver, Struct, TypeKind, UpdateMask};
-use crate::names::unique;
 
 impl Emitter<'_> {
     /// The enum of an `expanded` list's items: one variant per message, and
@@ -19,10 +18,7 @@ impl Emitter<'_> {
         docs: TokenStream,
         variants: &[MessageVariant],
     ) -> TokenStream {
-        let other = format_ident!(
-            "{}",
-            unique("Other".into(), |n| variants.iter().any(|v| v.name == n))
-        );
+        let other = format_ident!("{}", crate::model::protobuf::any_other(variants));
         let cases = variants.iter().map(|v| {
             let (case, ty) = (ident(&v.name), ident(&self.def(v.ty).name));
             let text = format!(" A `{}`.", v.full_name);

@@ -9,7 +9,7 @@ use crate::error::{Pointer, Result};
 use crate::model::protobuf::catch_all;
 use crate::model::{field_type, Encoding, Features, Field, ModelModule, Struct, TypeDef, TypeId};
 use crate::model::{TypeKind, TypeRef, Variant};
-use crate::names::{unique, unraw};
+use crate::names::{unraw, Namespace};
 
 /// `#[cfg(...)]` for a module built with `features`.
 pub(crate) fn cfg(features: &Features) -> TokenStream {
@@ -109,16 +109,16 @@ impl Emitter<'_> {
     /// The one description of each field that the struct, both serde
     /// directions and the input conversion are rendered from.
     fn serde_fields<'f>(&self, s: &'f Struct) -> Result<Vec<SerdeField<'f>>> {
-        let taken =
-            |n: &str| RESERVED_LOCALS.contains(&n) || s.fields.iter().any(|f| unraw(&f.name) == n);
+        let mut locals = Namespace::new(RESERVED_LOCALS, "_");
+        for f in &s.fields {
+            locals.insert(&f.name);
+        }
         s.fields
             .iter()
             .map(|f| {
                 let boxed = *f.boxed.get("boxed fields")?;
                 let local = match unraw(&f.name) {
-                    name if RESERVED_LOCALS.contains(&name) => {
-                        format_ident!("{}", unique(format!("{name}_"), taken))
-                    }
+                    name if RESERVED_LOCALS.contains(&name) => ident(&locals.claim(name)),
                     _ => ident(&f.name),
                 };
                 Ok(SerdeField {

@@ -79,7 +79,8 @@ pub struct TypeId(pub usize);
 /// A named type.
 #[derive(Debug, Clone)]
 pub struct TypeDef {
-    /// The Rust name, unique in the crate.
+    /// The Rust name, unique in the crate (every name the model gives is
+    /// unique where it must be: the `names` pass).
     pub name: String,
     /// The schema it comes from: a component's key (`c1.api.app.v1.App`), or
     /// the JSON pointer of an inline schema.
@@ -325,6 +326,8 @@ pub struct Group {
     pub module: String,
     /// Rust name of the handle type (`PersonalClientApi`).
     pub type_name: String,
+    /// Rust name of the mock server's expectations type (`PersonalClientMock`).
+    pub mock_type: String,
     /// Rustdoc, from the tag's description.
     pub doc: Option<String>,
     /// Operations, sorted by name.
@@ -336,6 +339,9 @@ pub struct Group {
 pub struct Operation {
     /// Rust method name.
     pub name: String,
+    /// Rust name of its parameters type, in its group's module (`List`):
+    /// its method's name in PascalCase, unless taken (the `names` pass).
+    pub params_type: String,
     /// `operationId`.
     pub operation_id: Option<String>,
     /// The operation's name in the spec: `x-speakeasy-name-override`, or the
@@ -449,6 +455,8 @@ pub enum Location {
 /// A request body.
 #[derive(Debug, Clone)]
 pub struct Body {
+    /// The Rust name of the argument and field that carry it (`body`).
+    pub name: String,
     /// Its type.
     pub ty: TypeRef,
     /// How it is sent.

@@ -43,6 +43,7 @@ pub fn groups(api: &OpenAPI, schemas: &mut Schemas) -> Result<Vec<Group>> {
             let group = groups.entry(module.clone()).or_insert_with(|| Group {
                 doc: tag_doc(api, &tag),
                 type_name: format!("{}Api", pascal(&tag)),
+                mock_type: format!("{}Mock", pascal(&tag)),
                 module,
                 tag: tag.clone(),
                 operations: Vec::new(),
@@ -55,32 +56,17 @@ pub fn groups(api: &OpenAPI, schemas: &mut Schemas) -> Result<Vec<Group>> {
                 shared: &item.parameters,
                 at,
             };
-            let operation = match lowering.operation(&group.type_name, schemas) {
-                Ok(operation) => operation,
-                Err(e) => {
-                    errors.extend(e.into_list());
-                    continue;
-                }
-            };
-            if let Some(other) = group.operations.iter().find(|o| o.name == operation.name) {
-                let message = format!(
-                    "two operations in group `{tag}` are both named `{}` ({} {} and {} {})",
-                    operation.name, other.method, other.path, method, path
-                );
-                errors.push(model_error(&lowering.at, message));
-                continue;
+            match lowering.operation(&group.type_name, schemas) {
+                Ok(operation) => group.operations.push(operation),
+                Err(e) => errors.extend(e.into_list()),
             }
-            group.operations.push(operation);
         }
     }
     if !errors.is_empty() {
         return Err(Error::from_many(errors));
     }
-    let mut groups: Vec<Group> = groups.into_values().collect();
-    for group in &mut groups {
-        group.operations.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-    Ok(groups)
+    // Sorted by name once the `names` pass has made the names unique.
+    Ok(groups.into_values().collect())
 }
 
 /// One operation being turned into its model.
@@ -114,6 +100,7 @@ impl Lowering<'_> {
         let (response, response_media) = self.response(&origin, schemas)?;
         Ok(Operation {
             idempotent: idempotent(self.method, &name),
+            params_type: String::new(),
             spec_name,
             name,
             operation_id: self.op.operation_id.clone(),
@@ -272,6 +259,7 @@ impl Lowering<'_> {
             schemas,
         )?;
         Ok(Some(Body {
+            name: "body".to_string(),
             ty,
             media,
             implicit_empty: Pending::Unknown,

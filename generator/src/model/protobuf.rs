@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use super::ir::{Scalar, Variant};
-use crate::names::{pascal, snake, unique};
+use super::ir::{MessageVariant, Scalar, Variant};
+use crate::names::{pascal, snake, Namespace};
 
 /// Whether an operation named `name` (its Rust method name) only reads:
 /// protobuf APIs name their read methods `Search*`, `List*` and `Get*`, and
@@ -135,9 +135,8 @@ pub fn variants(values: &[Option<String>]) -> Vec<Variant> {
         } else {
             pascal(wire)
         };
-        let name = unique(base, |n| out.iter().any(|v| v.name == n));
         out.push(Variant {
-            name,
+            name: base,
             wire_name: wire.clone(),
         });
     }
@@ -147,9 +146,17 @@ pub fn variants(values: &[Option<String>]) -> Vec<Variant> {
 /// The name of an enum's case for values added to the API later: one no
 /// variant has (`UnknownValue`, unless a value is spelled so).
 pub fn catch_all(variants: &[Variant]) -> String {
-    unique("UnknownValue".to_string(), |n| {
-        variants.iter().any(|v| v.name == n)
-    })
+    let mut names = Namespace::default();
+    variants.iter().for_each(|v| names.insert(&v.name));
+    names.claim("UnknownValue")
+}
+
+/// The name of a protobuf `Any`'s case for a message of no listed type:
+/// one no variant has (`Other`, unless a message type is named so).
+pub fn any_other(variants: &[MessageVariant]) -> String {
+    let mut names = Namespace::default();
+    variants.iter().for_each(|v| names.insert(&v.name));
+    names.claim("Other")
 }
 
 /// The longest prefix ending in `_` that all of at least two values share.

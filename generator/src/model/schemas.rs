@@ -19,7 +19,7 @@ use super::ir::{
 use super::protobuf::{self, oneofs, package_of, qualify, variants, with_oneof_note};
 use super::{clean_doc, model_error};
 use crate::error::{Error, Pointer, Result};
-use crate::names::{component_type_name, pascal, snake, unique, RESERVED_TYPES};
+use crate::names::{component_type_name, pascal, snake, Namespace, RESERVED_TYPES};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -71,7 +71,8 @@ pub struct Schemas<'a> {
     /// and those being resolved (to catch a reference that contains itself).
     deep: HashMap<String, TypeRef>,
     resolving: HashSet<String>,
-    names: HashSet<String>,
+    /// The crate's type names.
+    names: Namespace,
     warnings: Vec<Warning>,
 }
 
@@ -86,7 +87,7 @@ impl<'a> Schemas<'a> {
             by_pointer: HashMap::new(),
             deep: HashMap::new(),
             resolving: HashSet::new(),
-            names: RESERVED_TYPES.iter().map(|s| s.to_string()).collect(),
+            names: Namespace::new(RESERVED_TYPES, ""),
             warnings: Vec::new(),
         };
         for (key, name) in component_names(&component_schemas(api)) {
@@ -117,8 +118,7 @@ impl<'a> Schemas<'a> {
     }
 
     fn reserve(&mut self, name: String, schema: String, package: String) -> TypeId {
-        let name = unique(name, |n| self.names.contains(n));
-        self.names.insert(name.clone());
+        let name = self.names.claim(&name);
         self.types.push(Draft {
             name,
             schema,
@@ -303,7 +303,7 @@ impl<'a> Schemas<'a> {
         let mut fields: Vec<Field> = Vec::new();
         let mut errors = Vec::new();
         for (wire, prop, at) in &parts.properties {
-            match self.field(prop, wire, &fields, origin, at) {
+            match self.field(prop, wire, origin, at) {
                 Ok(mut field) => {
                     field.required = parts.required.contains(wire);
                     fields.push(field);
@@ -426,13 +426,16 @@ impl<'a> Schemas<'a> {
         }
         let (tag, tags) = self.union_tags(schema, &resolved);
         let mut variants: Vec<UnionVariant> = Vec::new();
+        // Named in spec order, before the untagged are sorted; the `names`
+        // pass keeps them so and adds the catch-all.
+        let mut names = Namespace::default();
         let mut required = Vec::new();
         for ((member, member_at, target, target_at), tags) in resolved.iter().zip(tags) {
             let base = match self.component_of(member) {
                 Some(id) => self.types[id.0].name.clone(),
                 None => variant_name(member, target, tags.first()),
             };
-            let name = unique(base, |n| variants.iter().any(|v| v.name == n));
+            let name = names.claim(&base);
             let ty = self.type_ref(member, &origin.inner(&name), member_at)?;
             let encoding = ty.encoding().map_err(|_| {
                 model_error(
@@ -462,9 +465,7 @@ impl<'a> Schemas<'a> {
             let mut slots: Vec<Option<UnionVariant>> = variants.into_iter().map(Some).collect();
             variants = order.iter().filter_map(|&i| slots[i].take()).collect();
         }
-        let other = tag
-            .as_ref()
-            .map(|_| unique("Other".into(), |n| variants.iter().any(|v| v.name == n)));
+        let other = tag.as_ref().map(|_| "Other".to_string());
         Ok(TypeKind::Union(Union {
             tag,
             variants,
@@ -632,7 +633,6 @@ impl<'a> Schemas<'a> {
         &mut self,
         prop: &ReferenceOr<Box<Schema>>,
         wire: &str,
-        siblings: &[Field],
         origin: &Origin,
         at: &Pointer,
     ) -> Result<Field> {
@@ -656,7 +656,7 @@ impl<'a> Schemas<'a> {
             ReferenceOr::Item(_) => false,
         };
         Ok(Field {
-            name: unique(snake(wire), |n| siblings.iter().any(|f| f.name == n)),
+            name: snake(wire),
             wire_name: wire.to_string(),
             ty,
             encoding,

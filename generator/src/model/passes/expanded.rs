@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use crate::error::Result;
 use crate::model::ir::{Api, MessageVariant, Resolver, Scalar, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::model::protobuf::EXPANDED;
-use crate::names::{pascal, snake, unique};
+use crate::names::{pascal, snake, Namespace, STRUCT_METHODS};
 
 /// The suffix of a JSONPath field's JSON name.
 const PATH_SUFFIX: &str = "Path";
@@ -50,7 +50,7 @@ pub fn run(api: &mut Api) -> Result<()> {
         })
         .collect();
     variants.sort_by(|a, b| a.name.cmp(&b.name));
-    let name = unique("Expanded".into(), |n| api.types.iter().any(|t| t.name == n));
+    let name = super::names::type_names(&api.types).claim("Expanded");
     api.types.push(TypeDef {
         name,
         schema: format!("#/{EXPANDED}"),
@@ -130,13 +130,12 @@ fn path_fields(def: &TypeDef) -> Vec<(&str, &str)> {
 fn view_resolvers(types: &[TypeDef], view: TypeId, expanded: TypeId) -> Vec<Resolver> {
     let def = &types[view.0];
     let fields = path_fields(def);
-    let mut taken: Vec<String> = Vec::new();
+    let mut methods = Namespace::new(STRUCT_METHODS, "_target");
     fields
         .into_iter()
         .map(|(field, wire)| {
             let stem = &wire[..wire.len() - PATH_SUFFIX.len()];
-            let method = unique(snake(stem), |n| taken.iter().any(|t| t == n));
-            taken.push(method.clone());
+            let method = methods.claim(&snake(stem));
             Resolver {
                 method,
                 field: field.to_string(),

@@ -7,12 +7,9 @@
 //! conversion from the full one; where the type is only ever sent, it is
 //! itself rewritten without its read-only fields.
 
-use std::collections::HashSet;
-
 use super::direct_refs;
 use crate::error::Result;
 use crate::model::ir::{Api, Body, Group, Pending, TypeDef, TypeId, TypeKind, TypeRef};
-use crate::names::{unique, RESERVED_TYPES};
 
 /// Derives the input types, points request bodies at them, and decides
 /// [`crate::model::Body::implicit_empty`].
@@ -47,14 +44,12 @@ fn derive_inputs(api: &mut Api) {
     let needs = needs_input(&api.types);
 
     let originals = api.types.len();
-    let mut names: HashSet<String> = api.types.iter().map(|t| t.name.clone()).collect();
-    names.extend(RESERVED_TYPES.iter().map(|s| s.to_string()));
+    let mut names = super::names::type_names(&api.types);
     let mut input: Vec<TypeId> = (0..originals).map(TypeId).collect();
     for id in 0..originals {
         if needs[id] && sent[id] && full[id] {
             let def = &api.types[id];
-            let name = unique(format!("{}Input", def.name), |n| names.contains(n));
-            names.insert(name.clone());
+            let name = names.claim(&format!("{}Input", def.name));
             let mut kind = def.kind.clone();
             if let TypeKind::Struct(s) = &mut kind {
                 s.input_of = Some(TypeId(id));

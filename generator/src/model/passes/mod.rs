@@ -12,15 +12,17 @@ pub mod expanded;
 pub mod inputs;
 pub mod layout;
 pub mod masks;
+pub mod names;
 pub mod pagination;
 pub mod signatures;
 
-/// Runs every pass: merge the enums with the same values, reject alias
+/// Runs every pass: make every namespace's names unique, merge the enums with the same values, reject alias
 /// cycles, derive input types (and which bodies are empty), type the
 /// `expanded` lists and their paths, find the update masks, box recursive
 /// fields, detect pagination, lay out the models modules, compute
 /// signatures.
 pub fn run_all(api: &mut Api) -> Result<()> {
+    names::run(api)?;
     enums::run(api)?;
     cycles::run(api)?;
     inputs::run(api)?;
@@ -60,10 +62,13 @@ pub(crate) mod testing {
     use crate::model::{lower, Api};
     use crate::{merge, normalize};
 
-    /// The model of one YAML document, before any pass.
+    /// The model of one YAML document, before any pass but the `names`
+    /// pass, which every other needs.
     pub fn lowered(yaml: &str) -> Result<Api> {
         let doc = SourceDocument::parse("t.yaml", yaml)?;
-        lower(&merge::merge(&[normalize::normalize(&doc)?])?)
+        let mut api = lower(&merge::merge(&[normalize::normalize(&doc)?])?)?;
+        super::names::run(&mut api)?;
+        Ok(api)
     }
 
     /// A document with these component schemas (YAML, indented as a map)

@@ -2,13 +2,13 @@
 //! the change report's summary both read it.
 //!
 //! Arguments: the required parameters in [`Operation::params`] order (path,
-//! then query and header), then the body (`body`, or `request_body` when a
-//! parameter is named `body`) unless it is always `{}`. Setters: the
-//! optional parameters, renamed with a `_param` suffix where they would
-//! take the name of a method every call has ([`CALL_METHODS`]).
+//! then query and header), then the body unless it is always `{}`. Setters:
+//! the optional parameters. Their names are the parameters' and the body's,
+//! which the `names` pass made unique and kept off the methods every call
+//! has ([`CALL_METHODS`]).
 
 use crate::error::Result;
-use crate::model::ir::{Api, Arg, ArgSource, Operation, Param, Pending, RustType, Signature};
+use crate::model::ir::{Api, Arg, ArgSource, Operation, Pending, RustType, Signature};
 use crate::model::ir::{Media, Scalar, TypeDef};
 use crate::model::rust_types::rust_type;
 use crate::names::unraw;
@@ -53,7 +53,7 @@ fn signature(op: &Operation, types: &[TypeDef]) -> Result<Signature> {
             });
         } else {
             setters.push(Arg {
-                name: setter_name(p),
+                name: p.name.clone(),
                 ty: RustType::Into(Box::new(stored.clone())),
                 stored,
                 source,
@@ -62,12 +62,6 @@ fn signature(op: &Operation, types: &[TypeDef]) -> Result<Signature> {
     }
     if let Some(body) = &op.body {
         if !*body.implicit_empty.get("which bodies are empty")? {
-            let taken = |n: &str| op.params.iter().any(|p| unraw(&p.name) == n);
-            let name = if taken("body") {
-                "request_body"
-            } else {
-                "body"
-            };
             let stored = rust_type(types, &body.ty);
             // Bytes and text are taken as anything that converts into them.
             let ty = match body.media {
@@ -75,7 +69,7 @@ fn signature(op: &Operation, types: &[TypeDef]) -> Result<Signature> {
                 _ => stored.clone(),
             };
             args.push(Arg {
-                name: name.to_string(),
+                name: body.name.clone(),
                 ty,
                 stored,
                 source: ArgSource::Body,
@@ -102,30 +96,14 @@ fn argument_type(stored: &RustType) -> RustType {
     }
 }
 
-/// The setter of an optional parameter: its name, unless a method of every
-/// call has it.
-fn setter_name(p: &Param) -> String {
-    if CALL_METHODS.contains(&unraw(&p.name)) {
-        format!("{}_param", unraw(&p.name))
-    } else {
-        p.name.clone()
-    }
-}
-
 impl Signature {
     /// The name of the field of the operation's parameters type that keeps
-    /// `source` (the argument's or setter's name; for a body that is always
-    /// `{}` and so kept nowhere, `body`).
+    /// `source`: the parameter's or the body's name.
     pub fn field<'a>(&'a self, op: &'a Operation, source: ArgSource) -> &'a str {
-        let arg = self
-            .args
-            .iter()
-            .chain(&self.setters)
-            .find(|a| a.source == source);
-        match (arg, source) {
-            (Some(arg), _) => &arg.name,
-            (None, ArgSource::Param(i)) => &op.params[i].name,
-            (None, ArgSource::Body) => "body",
+        match (source, &op.body) {
+            (ArgSource::Param(i), _) => &op.params[i].name,
+            (ArgSource::Body, Some(body)) => &body.name,
+            (ArgSource::Body, None) => "body",
         }
     }
 
@@ -241,17 +219,6 @@ mod tests {
         let mut listed: Vec<&str> = crate::names::ACCESSOR_RESERVED.to_vec();
         listed.sort_unstable();
         assert_eq!(methods, listed);
-        assert_eq!(crate::names::group_module("Client"), "client_api");
-        for feature in crate::names::FEATURE_RESERVED {
-            assert_eq!(
-                crate::names::group_module(feature),
-                format!("{feature}_api")
-            );
-        }
-        assert_eq!(
-            crate::names::group_module("Personal Client"),
-            "personal_client"
-        );
     }
 
     #[test]
