@@ -191,10 +191,12 @@ fn space_items(code: &str) -> String {
             continue;
         };
         let indent = line.len() - line.trim_start().len();
+        // A comment that ends like an item (`/// a;`) closes nothing.
         let closes = line.trim_start() == "}"
             || (indent == 0
                 && (line.ends_with(';') || line.ends_with("{}"))
-                && !line.starts_with("use "));
+                && !line.starts_with("use ")
+                && !line.starts_with("//"));
         let opens = next.len() - next.trim_start().len() == indent
             && ITEM_STARTS.iter().any(|s| next.trim_start().starts_with(s));
         let after_inner_docs = line.starts_with("//!") && !next.starts_with("//!");

@@ -560,7 +560,13 @@ fn callable(full: &TypeRef, input: &TypeRef, boxes: (bool, bool)) -> TokenStream
     quote!(|v| #body)
 }
 
-fn apply(value: TokenStream, full: &TypeRef, input: &TypeRef, boxes: (bool, bool)) -> TokenStream {
+/// `value` of type `full` converted to `input`, with the boxes of each.
+pub(super) fn apply(
+    value: TokenStream,
+    full: &TypeRef,
+    input: &TypeRef,
+    boxes: (bool, bool),
+) -> TokenStream {
     match (full, input) {
         _ if full == input && boxes.0 == boxes.1 => value,
         (TypeRef::Vec(f), TypeRef::Vec(i)) => {

@@ -10,6 +10,12 @@ fn items_are_separated_by_blank_lines() {
 }
 
 #[test]
+fn doc_lines_that_end_like_items_are_not_split() {
+    let code = "/// Options:\n/// * a;\n/// * b {}\n/// c\npub enum G {}\n";
+    assert_eq!(space_items(code), code);
+}
+
+#[test]
 fn doc_lines_become_doc_attributes() {
     let tokens = doc(Some("First line.\n indented second  "));
     assert_eq!(

@@ -5,9 +5,9 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::models::{wire_in, wire_out};
+use super::models::{apply, wire_in, wire_out};
 use super::{doc, ident, rust, Emitter};
-use crate::error::Result;
+use crate::error::{Pointer, Result};
 use crate::model::{rust_type, Encoding, RustType, TypeKind, TypeRef, Union, UnionVariant};
 
 impl Emitter<'_> {
@@ -46,6 +46,7 @@ impl Emitter<'_> {
             );
             quote!(#[doc = #text] #other(serde_json::Value),)
         });
+        let input_from = self.union_input_from(name, u)?;
         Ok(quote! {
             #docs
             #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +70,50 @@ impl Emitter<'_> {
                 }
             }
             #(#froms)*
+            #input_from
         })
+    }
+
+    /// `impl From<Full> for FullInput` of a union's request-body variant:
+    /// each member converted to its input.
+    fn union_input_from(&self, name: &Ident, u: &Union) -> Result<Option<TokenStream>> {
+        let Some(full_id) = u.input_of else {
+            return Ok(None);
+        };
+        let full = self.def(full_id);
+        let full_name = ident(&full.name);
+        let TypeKind::Union(full_union) = &full.kind else {
+            let message = format!(
+                "internal error: `{name}` is the input of `{}`, which is no union",
+                full.name
+            );
+            return Err(crate::model::model_error(&Pointer::root(), message));
+        };
+        let mut arms = Vec::new();
+        for (source, v) in full_union.variants.iter().zip(&u.variants) {
+            let case = ident(&v.name);
+            let boxes = (
+                *source.boxed.get("boxed variants")?,
+                *v.boxed.get("boxed variants")?,
+            );
+            let value = apply(quote!(value), &source.ty, &v.ty, boxes);
+            arms.push(quote!(#full_name::#case(value) => Self::#case(#value),));
+        }
+        if let Some(other) = &u.other {
+            let other = ident(other);
+            arms.push(quote!(#full_name::#other(value) => Self::#other(value),));
+        }
+        let doc = format!(" The member of a [`{}`], ready to send.", full.name);
+        Ok(Some(quote! {
+            impl From<#full_name> for #name {
+                #[doc = #doc]
+                fn from(value: #full_name) -> Self {
+                    match value {
+                        #(#arms)*
+                    }
+                }
+            }
+        }))
     }
 
     /// A variant's rustdoc: the member's description, else the tag values

@@ -123,6 +123,9 @@ pub struct Union {
     /// For a tagged union, the Rust name of the variant that keeps a value
     /// with a tag no member has, as it came.
     pub other: Option<String>,
+    /// For a request-body variant: the full union it converts from (made by
+    /// the `inputs` pass).
+    pub input_of: Option<TypeId>,
 }
 
 /// One member of a [`Union`].

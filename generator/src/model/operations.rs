@@ -5,7 +5,11 @@
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use openapiv3::{MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use openapiv3::{
+    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response,
+    StatusCode,
+};
+use serde::de::DeserializeOwned;
 
 use super::clean_doc;
 use super::ir::{
@@ -49,7 +53,6 @@ pub fn groups(api: &OpenAPI, schemas: &mut Schemas) -> Result<Vec<Group>> {
                 operations: Vec::new(),
             });
             let lowering = Lowering {
-                api,
                 path,
                 method,
                 op,
@@ -71,7 +74,6 @@ pub fn groups(api: &OpenAPI, schemas: &mut Schemas) -> Result<Vec<Group>> {
 
 /// One operation being turned into its model.
 struct Lowering<'a> {
-    api: &'a OpenAPI,
     path: &'a str,
     method: &'a str,
     op: &'a openapiv3::Operation,
@@ -90,7 +92,7 @@ impl Lowering<'_> {
             package: String::new(),
         };
         // Every parameter's problem is reported, not only the first.
-        let params = self.parameters()?;
+        let params = self.parameters(schemas)?;
         let params = params
             .iter()
             .map(|(param, at)| self.param(param, &origin, at, schemas));
@@ -122,17 +124,24 @@ impl Lowering<'_> {
     /// The path item's parameters that the operation does not override (an
     /// operation's own parameter replaces the path's of the same name and
     /// location), then the operation's own; each with its pointer.
-    fn parameters(&self) -> Result<Vec<(Parameter, Pointer)>> {
+    fn parameters(&self, schemas: &mut Schemas) -> Result<Vec<(Parameter, Pointer)>> {
         let shared_at = Pointer::root()
             .push("paths")
             .push(self.path)
             .push("parameters");
         let own_at = self.at.push("parameters");
-        let resolve = |list: &[ReferenceOr<Parameter>], at: &Pointer| {
-            crate::error::all(list.iter().enumerate().map(|(i, p)| {
+        let mut resolve = |list: &[ReferenceOr<Parameter>], at: &Pointer| {
+            let resolved = list.iter().enumerate().map(|(i, p)| {
                 let at = at.index(i);
-                Ok((self.resolve(p, &at)?, at))
-            }))
+                let p = match p {
+                    ReferenceOr::Item(p) => p.clone(),
+                    ReferenceOr::Reference { reference } => {
+                        self.referenced(reference, &PARAMETER, &at, schemas)?
+                    }
+                };
+                Ok((p, at))
+            });
+            crate::error::all(resolved.collect::<Vec<_>>())
         };
         let own = resolve(&self.op.parameters, &own_at)?;
         let key = |p: &Parameter| (p.parameter_data_ref().name.clone(), location_name(p));
@@ -144,13 +153,59 @@ impl Lowering<'_> {
         Ok(all)
     }
 
-    fn resolve(&self, param: &ReferenceOr<Parameter>, at: &Pointer) -> Result<Parameter> {
-        match param {
-            ReferenceOr::Item(p) => Ok(p.clone()),
-            ReferenceOr::Reference { reference } => {
-                component(self.api, reference, "parameters", |c| &c.parameters)
-                .cloned()
-                .ok_or_else(|| model_error(at, format!("reference `{reference}` does not name a parameter in `components/parameters`")))
+    /// The component a reference at `at` names: in its section of
+    /// `components`, or, misfiled in another section, read as what the
+    /// place needs when it has that shape (with a warning); else a located
+    /// error.
+    fn referenced<T: DeserializeOwned>(
+        &self,
+        reference: &str,
+        place: &Place,
+        at: &Pointer,
+        schemas: &mut Schemas,
+    ) -> Result<T> {
+        let own = reference.starts_with(&format!("#/components/{}/", place.section));
+        // A reference to a reference is not followed.
+        let node = schemas
+            .node(reference)
+            .filter(|node| node.is_object() && node.get("$ref").is_none());
+        let missing: Vec<&str> = match node {
+            Some(node) if !own => place
+                .needs
+                .iter()
+                .copied()
+                .filter(|k| node.get(k).is_none())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let read = node
+            .filter(|_| missing.is_empty())
+            .and_then(|node| serde_json::from_value::<T>(node.clone()).ok());
+        match (read, own) {
+            (Some(value), true) => Ok(value),
+            (Some(value), false) => {
+                let message = format!(
+                    "reference `{reference}` is not in `components/{}`; read as a {}, which it has the shape of",
+                    place.section, place.what
+                );
+                schemas.warn(at, message);
+                Ok(value)
+            }
+            (None, _) => {
+                let why = match (node, missing.as_slice()) {
+                    (None, _) => String::new(),
+                    (Some(_), []) => format!(": what it names is not a {}", place.what),
+                    (Some(_), keys) => format!(
+                        ": what it names has no `{}`, which a {} needs",
+                        keys.join("`, `"),
+                        place.what
+                    ),
+                };
+                let message = format!(
+                    "reference `{reference}` does not name a {} in `components/{}`{why}",
+                    place.what, place.section
+                );
+                Err(model_error(at, message))
             }
         }
     }
@@ -195,6 +250,11 @@ impl Lowering<'_> {
             }
             ParameterSchemaOrContent::Content(_) => TypeRef::Scalar(Scalar::String),
         };
+        // A union of strings (an id or a name) is taken and sent as its text.
+        let ty = match schemas.is_string_union(&ty) {
+            true => TypeRef::Scalar(Scalar::String),
+            false => ty,
+        };
         let plain = match (&ty, location) {
             (_, Location::Query) => true,
             (TypeRef::Vec(item), Location::Header | Location::Cookie) => schemas.is_plain(item),
@@ -231,11 +291,10 @@ impl Lowering<'_> {
             return Ok(None);
         };
         let at = self.at.push("requestBody");
-        let body = match body {
-            ReferenceOr::Item(b) => b,
+        let body: RequestBody = match body {
+            ReferenceOr::Item(b) => b.clone(),
             ReferenceOr::Reference { reference } => {
-                component(self.api, reference, "requestBodies", |c| &c.request_bodies)
-                    .ok_or_else(|| model_error(&at, format!("reference `{reference}` does not name a request body in `components/requestBodies`")))?
+                self.referenced(reference, &REQUEST_BODY, &at, schemas)?
             }
         };
         let Some((key, media)) = choose(&body.content) else {
@@ -282,11 +341,10 @@ impl Lowering<'_> {
             return Ok((None, json));
         };
         let at = self.at.push("responses").push(&code.to_string());
-        let response = match response {
-            ReferenceOr::Item(r) => r,
+        let response: Response = match response {
+            ReferenceOr::Item(r) => r.clone(),
             ReferenceOr::Reference { reference } => {
-                component(self.api, reference, "responses", |c| &c.responses)
-                    .ok_or_else(|| model_error(&at, format!("reference `{reference}` does not name a response in `components/responses`")))?
+                self.referenced(reference, &RESPONSE, &at, schemas)?
             }
         };
         let Some((key, media)) = choose(&response.content) else {
@@ -308,23 +366,36 @@ impl Lowering<'_> {
     }
 }
 
-/// The component `reference` names in the section `section` of `components`
-/// (`#/components/responses/NotFound`), when it is there and not itself a
-/// reference.
-fn component<'a, T>(
-    api: &'a OpenAPI,
-    reference: &str,
-    section: &str,
-    of: impl Fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
-) -> Option<&'a T> {
-    let name = reference
-        .strip_prefix("#/components/")?
-        .strip_prefix(section)?
-        .strip_prefix('/')?
-        .replace("~1", "/")
-        .replace("~0", "~");
-    of(api.components.as_ref()?).get(&name)?.as_item()
+/// A place a reference may stand: what it needs, and where in
+/// `components` its kind is kept.
+struct Place {
+    /// What it needs (`response`).
+    what: &'static str,
+    /// The section of `components` (`responses`).
+    section: &'static str,
+    /// The keys a component must have to be read as one.
+    needs: &'static [&'static str],
 }
+
+const PARAMETER: Place = Place {
+    what: "parameter",
+    section: "parameters",
+    needs: &["name", "in"],
+};
+
+const REQUEST_BODY: Place = Place {
+    what: "request body",
+    section: "requestBodies",
+    needs: &["content"],
+};
+
+/// A response needs only a description; one read from another section
+/// must have content too, or any object would pass.
+const RESPONSE: Place = Place {
+    what: "response",
+    section: "responses",
+    needs: &["content"],
+};
 
 /// The content type a body is written or read as: JSON first (any
 /// `application/json` or `+json` type), else the first listed.

@@ -171,6 +171,22 @@ impl<'a> Schemas<'a> {
         Ok(())
     }
 
+    /// Records a warning about the node at `at`.
+    pub fn warn(&mut self, at: &Pointer, message: String) {
+        self.warnings.push(Warning {
+            file: None,
+            line: None,
+            pointer: at.to_string(),
+            message,
+        });
+    }
+
+    /// The node of the merged document a local reference (`#/...`) names.
+    pub fn node(&self, reference: &str) -> Option<&'a serde_json::Value> {
+        let pointer = reference.strip_prefix('#')?;
+        self.document.pointer(pointer)
+    }
+
     /// Warns of the 3.1 keywords normalization could not express
     /// ([`crate::normalize::IGNORED_KEYWORDS`]).
     fn warn_ignored(&mut self, schema: &Schema, at: &Pointer) {
@@ -470,6 +486,7 @@ impl<'a> Schemas<'a> {
             tag,
             variants,
             other,
+            input_of: None,
         }))
     }
 
@@ -687,6 +704,58 @@ impl<'a> Schemas<'a> {
             }
         }
         false
+    }
+
+    /// Whether `ty` is a union whose members are all text on the wire
+    /// (strings of any format or pattern, string enums, such unions): an
+    /// id or a name (`NameOrId`), written as its text where a parameter is.
+    pub fn is_string_union(&self, ty: &TypeRef) -> bool {
+        matches!(self.target(ty), Some(TypeKind::Union(_))) && self.is_text(ty, MAX_DEPTH)
+    }
+
+    /// Whether `ty` is a string, a string enum or an untagged union of them
+    /// (unions nested `depth` deep at most, so one that contains itself
+    /// is not text).
+    fn is_text(&self, ty: &TypeRef, depth: usize) -> bool {
+        match self.unaliased(ty) {
+            TypeRef::Scalar(s) => matches!(s, Scalar::String | Scalar::DateTime),
+            TypeRef::Named(id) => match &self.types[id.0].kind {
+                Some(TypeKind::Enum(_)) => true,
+                Some(TypeKind::Union(u)) => {
+                    depth > 0
+                        && u.tag.is_none()
+                        && !u.variants.is_empty()
+                        && u.variants.iter().all(|v| self.is_text(&v.ty, depth - 1))
+                }
+                _ => false,
+            },
+            TypeRef::Vec(_) | TypeRef::Map(_) => false,
+        }
+    }
+
+    /// `ty` without the aliases that lead to it (itself if an alias chain
+    /// does not end).
+    fn unaliased<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
+        let mut current = ty;
+        for _ in 0..=self.types.len() {
+            match current {
+                TypeRef::Named(id) => match &self.types[id.0].kind {
+                    Some(TypeKind::Alias(inner)) => current = inner,
+                    _ => return current,
+                },
+                _ => return current,
+            }
+        }
+        ty
+    }
+
+    /// The kind of the named type `ty` is, through aliases; `None` for a
+    /// scalar, list or map (or a type not converted yet).
+    fn target(&self, ty: &TypeRef) -> Option<&TypeKind> {
+        match self.unaliased(ty) {
+            TypeRef::Named(id) => self.types[id.0].kind.as_ref(),
+            _ => None,
+        }
     }
 
     /// The type of a schema or reference used at `at`.

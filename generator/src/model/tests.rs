@@ -730,3 +730,131 @@ fn form_and_multipart_answers_are_bytes_and_wildcard_bodies_octet_streams() {
     );
     assert_eq!(op.response, Some(TypeRef::Scalar(Scalar::Bytes)));
 }
+
+#[test]
+fn a_union_of_strings_is_a_string_parameter() {
+    let schemas = "\
+Name: {type: string, pattern: '^[a-z]+$'}
+NameOrId:
+  oneOf:
+    - {type: string, format: uuid}
+    - {$ref: '#/components/schemas/Name'}
+Shape: {oneOf: [{type: string}, {type: object, properties: {a: {type: string}}}]}";
+    let ops = "\
+/vpcs/{vpc}:
+  get:
+    operationId: x.Get
+    parameters:
+      - {name: vpc, in: path, required: true, schema: {$ref: '#/components/schemas/NameOrId'}}
+      - {name: owner, in: query, schema: {anyOf: [{type: string}, {type: string, enum: [me]}]}}
+      - {name: X-Project, in: header, schema: {$ref: '#/components/schemas/NameOrId'}}
+    responses: {'204': {description: done}}";
+    let api = model(&doc(schemas, ops)).unwrap();
+    let params = &api.groups[0].operations[0].params;
+    let types: Vec<(&str, &TypeRef)> = params
+        .iter()
+        .map(|p| (p.wire_name.as_str(), &p.ty))
+        .collect();
+    let string = TypeRef::Scalar(Scalar::String);
+    assert_eq!(
+        types,
+        [("vpc", &string), ("owner", &string), ("X-Project", &string)]
+    );
+    // A union with a member that is not text stays refused in a path.
+    let refused = ops.replace(
+        "schemas/NameOrId'}}\n      - {name: owner",
+        "schemas/Shape'}}\n      - {name: owner",
+    );
+    let err = model(&doc(schemas, &refused)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("path parameter `vpc` must be a string"),
+        "{err}"
+    );
+}
+
+/// A document with one operation answering `response` and taking `body`
+/// and `parameter`, and a component of each kind to point them at.
+fn misfiled(response: &str, body: &str, parameter: &str) -> String {
+    format!(
+        "openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  /data:
+    put:
+      operationId: x.Put
+      parameters: [{{$ref: '{parameter}'}}]
+      requestBody: {{$ref: '{body}'}}
+      responses:
+        '200': {{$ref: '{response}'}}
+components:
+  schemas:
+    Data: {{type: object, properties: {{value: {{type: string}}}}}}
+  parameters:
+    Limit: {{name: limit, in: query, schema: {{type: integer, format: int32}}}}
+  headers:
+    Trace: {{schema: {{type: string}}}}
+  requestBodies:
+    DataPutResponse:
+      description: The data.
+      content: {{application/json: {{schema: {{$ref: '#/components/schemas/Data'}}}}}}
+  responses:
+    DataBody:
+      description: The data to put.
+      content: {{application/json: {{schema: {{$ref: '#/components/schemas/Data'}}}}}}
+"
+    )
+}
+
+#[test]
+fn references_into_another_section_are_read_when_they_fit_with_a_warning() {
+    let yaml = misfiled(
+        "#/components/requestBodies/DataPutResponse",
+        "#/components/responses/DataBody",
+        "#/components/parameters/Limit",
+    );
+    let api = model(&yaml).unwrap();
+    let op = &api.groups[0].operations[0];
+    let data = TypeRef::Named(super::passes::testing::id(&api, "Data"));
+    assert_eq!(op.response.as_ref(), Some(&data));
+    assert_eq!(op.body.as_ref().map(|b| &b.ty), Some(&data));
+    assert_eq!(op.params[0].wire_name, "limit");
+    let warnings: Vec<String> = api.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "/paths/~1data/put/responses/200: reference `#/components/requestBodies/DataPutResponse` is not in `components/responses`; read as a response, which it has the shape of",
+            "/paths/~1data/put/requestBody: reference `#/components/responses/DataBody` is not in `components/requestBodies`; read as a request body, which it has the shape of",
+        ]
+    );
+}
+
+#[test]
+fn references_into_another_section_that_do_not_fit_are_errors() {
+    let yaml = misfiled(
+        "#/components/schemas/Data",
+        "#/components/responses/Nope",
+        "#/components/headers/Trace",
+    );
+    let err = model(&yaml).unwrap_err().to_string();
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        [
+            "/paths/~1data/put/parameters/0: reference `#/components/headers/Trace` does not name a parameter in `components/parameters`: what it names has no `name`, `in`, which a parameter needs",
+        ]
+    );
+    let yaml = misfiled(
+        "#/components/requestBodies/DataPutResponse",
+        "#/components/responses/Nope",
+        "#/components/parameters/Limit",
+    );
+    let err = model(&yaml).unwrap_err().to_string();
+    assert!(err.contains("/paths/~1data/put/requestBody: reference `#/components/responses/Nope` does not name a request body in `components/requestBodies`"), "{err}");
+    let yaml = misfiled(
+        "#/components/schemas/Data",
+        "#/components/responses/DataBody",
+        "#/components/parameters/Limit",
+    );
+    let err = model(&yaml).unwrap_err().to_string();
+    assert_eq!(err, "/paths/~1data/put/responses/200: reference `#/components/schemas/Data` does not name a response in `components/responses`: what it names has no `content`, which a response needs");
+}

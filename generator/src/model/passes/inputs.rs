@@ -51,8 +51,10 @@ fn derive_inputs(api: &mut Api) {
             let def = &api.types[id];
             let name = names.claim(&format!("{}Input", def.name));
             let mut kind = def.kind.clone();
-            if let TypeKind::Struct(s) = &mut kind {
-                s.input_of = Some(TypeId(id));
+            match &mut kind {
+                TypeKind::Struct(s) => s.input_of = Some(TypeId(id)),
+                TypeKind::Union(u) => u.input_of = Some(TypeId(id)),
+                _ => {}
             }
             api.types.push(TypeDef {
                 name,
