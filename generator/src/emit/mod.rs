@@ -231,10 +231,12 @@ pub(crate) fn doc(text: Option<&str>) -> TokenStream {
 }
 
 /// Description text as rustdoc lines (brackets escaped, URLs linked, the
-/// continuation lines of a list item indented to its text).
+/// continuation lines of a list item indented to its text, and of a block
+/// quote marked with its `>`).
 pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     let mut item_indent: Option<usize> = None;
     let mut fenced = false;
+    let mut quoted = false;
     text.lines()
         .map(|line| {
             let line = line.trim_end();
@@ -246,6 +248,14 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
                 item_indent = None;
                 return line.to_string();
             }
+            // A line that goes on a block quote is part of it (Markdown's
+            // lazy continuation), said with a `>` as rustdoc's lints want.
+            quoted = match (trimmed.starts_with('>'), trimmed.is_empty()) {
+                (true, _) => true,
+                (false, true) => false,
+                (false, false) if quoted => return rustdoc_text(&format!("> {trimmed}")),
+                (false, false) => false,
+            };
             let line = match (list_item_indent(line), item_indent) {
                 (Some(indent), _) => {
                     item_indent = Some(indent);

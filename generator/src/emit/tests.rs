@@ -16,6 +16,20 @@ fn doc_lines_that_end_like_items_are_not_split() {
 }
 
 #[test]
+fn lines_that_go_on_a_block_quote_are_marked_as_quoted() {
+    let text = "> **Note:** slow.\nScoped OAuth requires: `read`\n\nAfter.";
+    assert_eq!(
+        doc_lines(text),
+        [
+            "> **Note:** slow.",
+            "> Scoped OAuth requires: `read`",
+            "",
+            "After."
+        ]
+    );
+}
+
+#[test]
 fn doc_lines_become_doc_attributes() {
     let tokens = doc(Some("First line.\n indented second  "));
     assert_eq!(
