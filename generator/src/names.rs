@@ -150,6 +150,12 @@ pub fn component_type_name(name_override: Option<&str>, key: &str) -> String {
     pascal(name_override.unwrap_or_else(|| key.rsplit('.').next().unwrap_or(key)))
 }
 
+/// A PascalCase identifier as the start or end of a longer one: without the
+/// `_` that escaped a keyword (`Self_` + `Api` is `SelfApi`, not `Self_Api`).
+pub fn stem(ident: &str) -> &str {
+    unraw(ident).trim_end_matches('_')
+}
+
 /// The name an identifier has without its `r#` prefix.
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)

@@ -19,7 +19,9 @@ use super::model_error;
 use super::protobuf;
 use super::schemas::{schema_doc, Origin, Schemas};
 use crate::error::{Error, Pointer, Result};
-use crate::names::{group_module, operation_group, operation_spec_name, pascal, snake};
+use crate::names::{
+    group_module, operation_group, operation_spec_name, pascal, snake, stem, unraw,
+};
 
 /// Header parameters OpenAPI says to ignore: the client sets these itself.
 const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
@@ -46,8 +48,8 @@ pub fn groups(api: &OpenAPI, schemas: &mut Schemas) -> Result<Vec<Group>> {
             let module = group_module(&tag);
             let group = groups.entry(module.clone()).or_insert_with(|| Group {
                 doc: tag_doc(api, &tag),
-                type_name: format!("{}Api", pascal(&tag)),
-                mock_type: format!("{}Mock", pascal(&tag)),
+                type_name: format!("{}Api", stem(&pascal(&tag))),
+                mock_type: format!("{}Mock", stem(&pascal(&tag))),
                 module,
                 tag: tag.clone(),
                 operations: Vec::new(),
@@ -88,7 +90,11 @@ impl Lowering<'_> {
         let name = snake(&spec_name);
         // Types made of inline schemas of an operation belong to no package.
         let origin = Origin {
-            hint: format!("{}{}", group_type.trim_end_matches("Api"), pascal(&name)),
+            hint: format!(
+                "{}{}",
+                group_type.trim_end_matches("Api"),
+                stem(&pascal(unraw(&name)))
+            ),
             package: String::new(),
         };
         // Every parameter's problem is reported, not only the first.

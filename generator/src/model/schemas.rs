@@ -19,7 +19,7 @@ use super::ir::{
 use super::protobuf::{self, oneofs, package_of, qualify, variants, with_oneof_note};
 use super::{clean_doc, model_error};
 use crate::error::{Error, Pointer, Result};
-use crate::names::{component_type_name, pascal, snake, Namespace, RESERVED_TYPES};
+use crate::names::{component_type_name, pascal, snake, stem, Namespace, RESERVED_TYPES};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -41,7 +41,7 @@ impl Origin {
     /// The origin of a schema inside this one, named `hint` + `suffix`.
     pub fn inner(&self, suffix: &str) -> Origin {
         Origin {
-            hint: format!("{}{suffix}", self.hint),
+            hint: format!("{}{}", stem(&self.hint), stem(suffix)),
             package: self.package.clone(),
         }
     }
@@ -438,7 +438,18 @@ impl<'a> Schemas<'a> {
         for (i, member) in members.iter().enumerate() {
             let member_at = at.push(keyword).index(i);
             let (schema, schema_at) = self.deref(member, &member_at)?;
+            // Reading the value as the union again would never end.
+            if schema_at.to_string() == at.to_string() {
+                let message = "this member is the union itself, which adds no values: left out";
+                self.warn(&member_at, message.into());
+                continue;
+            }
             resolved.push((member, member_at, schema, schema_at));
+        }
+        if resolved.is_empty() {
+            let message = "a union with no member but itself is typed as serde_json::Value";
+            self.warn(at, message.into());
+            return Ok(TypeKind::Alias(TypeRef::Scalar(Scalar::Any)));
         }
         let (tag, tags) = self.union_tags(schema, &resolved);
         let mut variants: Vec<UnionVariant> = Vec::new();

@@ -858,3 +858,26 @@ fn references_into_another_section_that_do_not_fit_are_errors() {
     let err = model(&yaml).unwrap_err().to_string();
     assert_eq!(err, "/paths/~1data/put/responses/200: reference `#/components/schemas/Data` does not name a response in `components/responses`: what it names has no `content`, which a response needs");
 }
+
+#[test]
+fn a_union_member_that_is_the_union_itself_is_left_out() {
+    let schemas = "\
+A: {type: object, properties: {a: {type: string}}}
+U: {oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/U'}]}
+V: {oneOf: [{$ref: '#/components/schemas/V'}]}";
+    let api = model(&doc(schemas, "{}")).unwrap();
+    assert_eq!(union(&api, "U").variants.len(), 1);
+    assert!(matches!(
+        ty(&api, "V").kind,
+        TypeKind::Alias(TypeRef::Scalar(Scalar::Any))
+    ));
+    let warnings: Vec<String> = api.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "/components/schemas/U/oneOf/1: this member is the union itself, which adds no values: left out",
+            "/components/schemas/V/oneOf/0: this member is the union itself, which adds no values: left out",
+            "/components/schemas/V: a union with no member but itself is typed as serde_json::Value",
+        ]
+    );
+}

@@ -49,7 +49,7 @@ fn derive_inputs(api: &mut Api) {
     for id in 0..originals {
         if needs[id] && sent[id] && full[id] {
             let def = &api.types[id];
-            let name = names.claim(&format!("{}Input", def.name));
+            let name = names.claim(&format!("{}Input", crate::names::stem(&def.name)));
             let mut kind = def.kind.clone();
             match &mut kind {
                 TypeKind::Struct(s) => s.input_of = Some(TypeId(id)),

@@ -12,7 +12,7 @@
 //! | a union's variants, and its catch-all `Other` | | |
 //! | group modules (also `Client` methods, mock accessors, features) | [`ACCESSOR_RESERVED`], [`FEATURE_RESERVED`] | `client_api` |
 //! | a group's methods | `new` | `new_op` |
-//! | a group module's types | `Client` | `ClientParams` |
+//! | a group module's types | `Client`, [`RESERVED_TYPES`] | `ClientParams` |
 //! | an operation's arguments, setters and parameters fields | [`CALL_METHODS`] | `timeout_param` |
 //!
 //! A later name that is taken gets an alternative where there is a better
@@ -107,7 +107,7 @@ fn members(kind: &mut TypeKind) {
 /// A group's methods, its module's types and each operation's arguments.
 fn group_items(group: &mut Group) {
     let mut methods = Namespace::new(["new"], "_op");
-    let mut types = Namespace::new(["Client"], "Params");
+    let mut types = Namespace::new(["Client"].into_iter().chain(RESERVED_TYPES), "Params");
     group.type_name = types.claim(&group.type_name);
     group.mock_type = types.claim(&group.mock_type);
     for op in &mut group.operations {
