@@ -268,7 +268,7 @@ impl Lowering<'_> {
         };
         if !plain {
             let message = format!(
-                "{} parameter `{}` must be a string, integer, boolean or string enum{}",
+                "{} parameter `{}` must be a string, integer, boolean, string enum or union of strings{}",
                 location_name(param),
                 data.name,
                 match location {
