@@ -339,6 +339,21 @@ c1.api.app.v1.Status: {{type: object, properties: {{details: {ANY}}}}}"
     }
 
     #[test]
+    fn resolvers_keep_off_the_methods_models_have() {
+        let schemas = format!(
+            "c1.api.app.v1.App: {{type: object, properties: {{id: {{type: string, readOnly: true}}}}}}\n\
+c1.api.app.v1.View: {{type: object, properties: {{clonePath: {{type: string}}, fromChangesPath: {{type: string}}, ClonePath: {{type: string}}}}}}\n\
+c1.api.app.v1.SearchResponse: {{type: object, properties: {{list: {{type: array, items: {{$ref: '#/components/schemas/c1.api.app.v1.View'}}}}, expanded: {ANY}}}}}"
+        );
+        let api = run_on(&schemas);
+        let TypeKind::Struct(s) = &api.types[id(&api, "View").0].kind else {
+            panic!("a struct")
+        };
+        let methods: Vec<&str> = s.resolvers.iter().map(|r| r.method.as_str()).collect();
+        assert_eq!(methods, ["clone_target", "from_changes_target", "clone2"]);
+    }
+
+    #[test]
     fn an_api_without_expanded_lists_gets_nothing() {
         let api = run_on(
             "c1.api.app.v1.App: {type: object, properties: {id: {type: string, readOnly: true}}}\n\
