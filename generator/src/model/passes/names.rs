@@ -1,19 +1,20 @@
 //! Unique Rust names in every namespace the generated crate has. Lowering
 //! gives each item the name its spec name asks for (`date_created`,
 //! `UnknownValue`); this pass, the first, makes them unique where Rust needs
-//! them to be, all by one [`Namespace`] each, so that no later pass copies a
-//! name that is about to change:
+//! them to be, all by one `Namespace` (`crate::names`) each, so that no
+//! later pass copies a name that is about to change:
 //!
 //! | namespace | reserved (the generated code's own names) | a reserved name becomes |
 //! |---|---|---|
-//! | the crate's types (made unique as lowering names them) | [`RESERVED_TYPES`] | a number |
+//! | the crate's types (made unique as lowering names them) | `RESERVED_TYPES` | a number |
 //! | a struct's fields | | |
 //! | an enum's variants | | |
 //! | a union's variants, and its catch-all `Other` | | |
-//! | group modules (also `Client` methods, mock accessors, features) | [`ACCESSOR_RESERVED`], [`FEATURE_RESERVED`] | `client_api` |
+//! | group modules (also `Client` methods, mock accessors, features) | `ACCESSOR_RESERVED`, `FEATURE_RESERVED` | `client_api` |
 //! | a group's methods | `new` | `new_op` |
-//! | a group module's types | `Client`, [`RESERVED_TYPES`] | `ClientParams` |
-//! | an operation's arguments, setters and parameters fields | [`CALL_METHODS`] | `timeout_param` |
+//! | a group module's types | `Client`, `RESERVED_TYPES` | `ClientParams` |
+//! | an operation's arguments, setters and parameters fields | `CALL_METHODS` | `timeout_param` |
+//! | a model's resolvers (named by the `expanded` pass, by a `Namespace` too) | `STRUCT_METHODS` | `clone_target` |
 //!
 //! A later name that is taken gets an alternative where there is a better
 //! one (an operation's whole `operationId`, `request_body` for the body),

@@ -4,8 +4,8 @@
 //! after where they appear and put in the package of the schema that holds
 //! them.
 //!
-//! Here: components, references and scalars; objects in [`objects`],
-//! `allOf` in [`all_of`], unions in [`unions`]; string enums are
+//! Here: components, references and scalars; objects in `objects.rs`,
+//! `allOf` in `all_of.rs`, unions in `unions.rs`; string enums are
 //! [`super::protobuf::variants`].
 
 mod all_of;
