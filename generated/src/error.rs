@@ -18,8 +18,10 @@ pub enum Error {
     /// The client was configured with something unusable.
     #[error("invalid client configuration: {0}")]
     Config(String),
-    /// The request could not be sent or the response not read.
-    #[error("request failed: {0}")]
+    /// The request could not be sent or the response not read. The
+    /// message says why: connection refused, DNS lookup failed, TLS
+    /// problem, timed out...
+    #[error("{}", transport_message(.0))]
     Transport(#[source] reqwest::Error),
     /// No complete response arrived within the configured timeout.
     #[error("request timed out after {0:?}")]
@@ -30,6 +32,29 @@ pub enum Error {
     /// The server answered with a status other than 2xx.
     #[error("{0}")]
     Api(Box<ApiError>),
+    /// A paginated operation answered with a page token it had given
+    /// before: following it would repeat pages forever, so the page stream
+    /// ends with this error (after the pages already read).
+    #[error(
+        "`{operation}` answered with the page token `{token}` a second time; paging stopped, as the server would repeat its pages forever"
+    )]
+    RepeatedPageToken {
+        /// The operation, such as `apps.list`.
+        operation: &'static str,
+        /// The repeated token (at most 100 characters of it).
+        token: String,
+    },
+    /// [`Call::poll_until`](crate::Call::poll_until) timed out (its
+    /// [`WaitError`](crate::WaitError) holds the last answer).
+    #[error("{}", Error::timed_out_waiting(operation, *waited, *calls))]
+    WaitTimedOut {
+        /// The operation, such as `task.get`.
+        operation: &'static str,
+        /// How long it waited.
+        waited: Duration,
+        /// How many calls were sent.
+        calls: u32,
+    },
     /// The request body could not be encoded as JSON.
     #[error("cannot encode the request body: {0}")]
     Encode(#[source] serde_json::Error),
@@ -85,13 +110,98 @@ impl Error {
             Error::Api(_) | Error::Auth(_) => {
                 self.status().is_some_and(crate::retry::retryable_status)
             }
-            Error::Config(_) | Error::Encode(_) | Error::Decode { .. } => false,
+            Error::Config(_)
+            | Error::Encode(_)
+            | Error::Decode { .. }
+            | Error::RepeatedPageToken { .. }
+            | Error::WaitTimedOut { .. } => false,
         }
+    }
+
+    /// The message of a wait that timed out.
+    pub(crate) fn timed_out_waiting(operation: &str, waited: Duration, calls: u32) -> String {
+        format!(
+            "waited {:.1} s for `{operation}` to give the awaited answer; {calls} calls, none did",
+            waited.as_secs_f64()
+        )
     }
 
     /// The `x-request-id` of the API's answer, for support requests.
     pub fn request_id(&self) -> Option<&str> {
         self.api_error().and_then(|e| e.request_id.as_deref())
+    }
+}
+
+/// `request to <url> failed: <why> (<the innermost cause>)`. reqwest's own
+/// message names only the URL; the cause is at the end of its source chain.
+fn transport_message(e: &reqwest::Error) -> String {
+    let target = e.url().map(|url| {
+        let mut url = url.clone();
+        url.set_query(None);
+        url.set_fragment(None);
+        format!(" to {url}")
+    });
+    let mut causes: Vec<String> = Vec::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !text.is_empty() && !causes.iter().any(|c| c.contains(&text)) {
+            causes.push(text);
+        }
+        source = cause.source();
+    }
+    let innermost = causes.last().cloned().unwrap_or_else(|| e.to_string());
+    let target = target.unwrap_or_default();
+    match transport_kind(e, &causes) {
+        Some(kind) => format!("request{target} failed: {kind} ({innermost})"),
+        None => format!("request{target} failed: {innermost}"),
+    }
+}
+
+/// What kind of failure a transport error is, in a few words.
+fn transport_kind(e: &reqwest::Error, causes: &[String]) -> Option<&'static str> {
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return Some("connection refused"),
+                std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted => {
+                    return Some("connection reset");
+                }
+                std::io::ErrorKind::TimedOut => return Some("timed out"),
+                _ => {}
+            }
+        }
+        source = cause.source();
+    }
+    let said = |words: &[&str]| {
+        causes.iter().any(|c| {
+            let c = c.to_ascii_lowercase();
+            words.iter().any(|w| c.contains(w))
+        })
+    };
+    if e.is_timeout() {
+        Some("timed out")
+    } else if said(&[
+        "dns error",
+        "failed to lookup address",
+        "name or service not known",
+    ]) {
+        Some("DNS lookup failed")
+    } else if said(&[
+        "certificate",
+        "tls",
+        "handshake",
+        "corrupt message",
+        "invalidcontenttype",
+    ]) {
+        Some("TLS problem")
+    } else if e.is_connect() {
+        Some("cannot connect")
+    } else if e.is_body() || e.is_decode() {
+        Some("the response could not be read")
+    } else {
+        None
     }
 }
 

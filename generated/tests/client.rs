@@ -9,6 +9,19 @@ fn tenant_fills_the_server_url() {
 }
 
 #[test]
+fn eu_tenants_and_hosts_are_their_own_server() {
+    for (tenant, expected) in [
+        ("acme.c1eu.ai", "https://acme.c1eu.ai/"),
+        ("https://ACME.c1eu.ai/", "https://acme.c1eu.ai/"),
+        ("acme.conductor.one", "https://acme.conductor.one/"),
+        ("https://acme.conductor.one/some/page", "https://acme.conductor.one/"),
+    ] {
+        let client = Client::builder().tenant(tenant).build().unwrap();
+        assert_eq!(client.base_url().as_str(), expected, "{tenant}");
+    }
+}
+
+#[test]
 fn server_variables_default_to_the_spec() {
     let client = Client::builder().build().unwrap();
     assert_eq!(client.base_url().as_str(), "https://example.conductor.one/");
@@ -25,10 +38,27 @@ fn contradictory_or_bad_settings_are_errors() {
         err.to_string(),
         "invalid client configuration: give a base URL or server variables (such as the tenant), not both"
     );
-    let err = Client::builder().tenant("evil.com/x").build().unwrap_err();
+    let err = Client::builder().tenant("acme corp").build().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid client configuration: `acme corp` is not a tenant (a name has only letters, digits and `-`): give its name (`acme`), its host (`acme.conductor.one`, or `acme.c1eu.ai` for an EU tenant) or its URL (`https://acme.conductor.one`)"
+    );
+    let err = Client::builder()
+        .server_variable("tenantDomain", "evil.com/x")
+        .build()
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid client configuration: `evil.com/x` is not a valid value for the server variable `tenantDomain`"
+    );
+    let err = Client::builder()
+        .tenant("acme.c1eu.ai")
+        .base_url("http://127.0.0.1:1")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid client configuration: give a base URL or a tenant, not both"
     );
     let err = Client::builder()
         .server_variable("nope", "x")

@@ -78,11 +78,11 @@ fn missing_or_contradictory_settings_name_the_variable() {
     let secret = secret();
     assert_eq!(
         error(&[]),
-        "invalid client configuration: no credentials: set CONDUCTORONE_ACCESS_TOKEN, or CONDUCTORONE_CLIENT_ID and CONDUCTORONE_CLIENT_SECRET"
+        "invalid client configuration: no credentials: set CONDUCTORONE_ACCESS_TOKEN; or CONDUCTORONE_OIDC_TOKEN (or CONDUCTORONE_OIDC_TOKEN_FILE) and CONDUCTORONE_CLIENT_ID; or CONDUCTORONE_CLIENT_ID and CONDUCTORONE_CLIENT_SECRET"
     );
     assert_eq!(
         error(&[(CLIENT_ID, "a@b.conductor.one")]),
-        "invalid client configuration: CONDUCTORONE_CLIENT_SECRET is not set (CONDUCTORONE_CLIENT_ID is)"
+        "invalid client configuration: CONDUCTORONE_CLIENT_SECRET is not set (CONDUCTORONE_CLIENT_ID is); or set CONDUCTORONE_OIDC_TOKEN for workload federation"
     );
     assert_eq!(
         error(&[(CLIENT_SECRET, &secret)]),
@@ -138,9 +138,63 @@ fn tenants_are_read_as_users_write_them() {
             .unwrap();
         assert_eq!(client.base_url().as_str(), "https://acme.conductor.one/");
     }
+    let client = build(&[(ACCESS_TOKEN, "t"), (TENANT_DOMAIN, "acme.c1eu.ai")]).unwrap();
+    assert_eq!(client.base_url().as_str(), "https://acme.c1eu.ai/");
     assert!(
-        error(&[(ACCESS_TOKEN, "t"), (TENANT_DOMAIN, "acme.example.com")])
-            .contains("is not a tenant of https://{tenantDomain}.conductor.one")
+        error(&[(ACCESS_TOKEN, "t"), (TENANT_DOMAIN, "acme corp")])
+            .contains("`acme corp` is not a tenant"),
+    );
+}
+
+/// Which credentials win when several are set: the order of every official
+/// C1 tool (access token, then OIDC token, then client credentials).
+#[test]
+fn credentials_follow_the_priority_of_the_official_tools() {
+    let secret = secret();
+    let id = "fox@acme.conductor.one/wfe";
+    let table: [(&[(&str, &str)], &str); 7] = [
+        (
+            &[(ACCESS_TOKEN, "t"), (OIDC_TOKEN, "jwt"), (CLIENT_ID, id), (CLIENT_SECRET, &secret)],
+            "bearer token <redacted>",
+        ),
+        (
+            &[(OIDC_TOKEN, "jwt"), (CLIENT_ID, id), (CLIENT_SECRET, &secret)],
+            "workload federation as fox@acme.conductor.one/wfe (OIDC token <redacted>)",
+        ),
+        (
+            &[(OIDC_TOKEN, "jwt"), (OIDC_TOKEN_FILE, "/run/token"), (CLIENT_ID, id)],
+            "workload federation as fox@acme.conductor.one/wfe (OIDC token <redacted>)",
+        ),
+        (
+            &[(OIDC_TOKEN_FILE, "/run/token"), (CLIENT_ID, id), (CLIENT_SECRET, &secret)],
+            "workload federation as fox@acme.conductor.one/wfe (OIDC token read from /run/token)",
+        ),
+        (
+            &[(OIDC_TOKEN, " "), (CLIENT_ID, id), (CLIENT_SECRET, &secret)],
+            "client credentials of fox@acme.conductor.one/wfe",
+        ),
+        (
+            &[(CLIENT_ID, id), (CLIENT_SECRET, &secret)],
+            "client credentials of fox@acme.conductor.one/wfe",
+        ),
+        (&[(ACCESS_TOKEN, "t"), (TENANT_DOMAIN, "acme")], "bearer token <redacted>"),
+    ];
+    for (vars, expected) in table {
+        let client = build(vars).unwrap();
+        let shown = format!("{client:?}");
+        assert!(shown.contains(&format!("auth: \"{expected}\"")), "{vars:?}: {shown}");
+        assert!(!shown.contains("jwt\"") && !shown.contains("secret-token"), "{shown}");
+        assert_eq!(client.base_url().as_str(), "https://acme.conductor.one/");
+    }
+    let eu = build(&[(OIDC_TOKEN, "jwt"), (CLIENT_ID, "fox@acme.c1eu.ai/wfe")]).unwrap();
+    assert_eq!(eu.base_url().as_str(), "https://acme.c1eu.ai/", "the tenant comes from the client id");
+    assert_eq!(
+        error(&[(OIDC_TOKEN, "jwt"), (CLIENT_SECRET, &secret)]),
+        "invalid client configuration: CONDUCTORONE_OIDC_TOKEN needs CONDUCTORONE_CLIENT_ID, the federation client"
+    );
+    assert_eq!(
+        error(&[(OIDC_TOKEN_FILE, "/run/token"), (TENANT_DOMAIN, "acme")]),
+        "invalid client configuration: CONDUCTORONE_OIDC_TOKEN_FILE needs CONDUCTORONE_CLIENT_ID, the federation client"
     );
 }
 

@@ -111,14 +111,10 @@ async fn slow_answers_time_out() {
     assert_eq!(err.to_string(), "request timed out after 200ms");
 }
 
-#[tokio::test]
-async fn refused_connections_are_transport_errors() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+/// The error of a list call to `base_url`, which cannot be reached.
+async fn unreachable(base_url: String) -> Error {
     let client = c1_client::Client::builder()
-        .base_url(format!("http://127.0.0.1:{port}"))
+        .base_url(base_url)
         .retry_policy(
             RetryPolicy::default()
                 .with_max_retries(1)
@@ -126,9 +122,46 @@ async fn refused_connections_are_transport_errors() {
         )
         .build()
         .unwrap();
-    let err = client.personal_client().list().await.unwrap_err();
+    client.personal_client().list().await.unwrap_err()
+}
+
+#[tokio::test]
+async fn a_refused_connection_says_so() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let err = unreachable(format!("http://127.0.0.1:{port}")).await;
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
-    assert!(err.to_string().starts_with("request failed: "), "{err}");
+    assert!(err.is_retryable());
+    let expected = format!(
+        "request to http://127.0.0.1:{port}/api/v1/iam/personal_clients failed: connection refused ("
+    );
+    assert!(err.to_string().starts_with(&expected), "{err}");
+}
+
+#[tokio::test]
+async fn an_unknown_host_says_the_dns_lookup_failed() {
+    let err = unreachable("https://no-such-tenant.invalid".into()).await;
+    assert!(
+        err.to_string().starts_with(
+            "request to https://no-such-tenant.invalid/api/v1/iam/personal_clients failed: DNS lookup failed ("
+        ),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_server_that_does_not_speak_tls_is_a_tls_problem() {
+    let server = MockServer::start().await;
+    let https = server.uri().replace("http://", "https://");
+    let err = unreachable(https.clone()).await;
+    assert!(
+        err.to_string().starts_with(&format!(
+            "request to {https}/api/v1/iam/personal_clients failed: TLS problem ("
+        )),
+        "{err}"
+    );
 }
 
 /// The error of a list call when the token endpoint answers `answer`.

@@ -19,30 +19,43 @@ pub const DEPENDENCIES: &str = include_str!("../runtime/dependencies.toml");
 pub const ROOT: &str = include_str!("../runtime/src/lib.rs");
 
 /// The runtime's modules, as `(path in the crate, source)`.
-pub const SOURCES: [(&str, &str); 10] = [
+pub const SOURCES: [(&str, &str); 15] = [
     ("src/auth.rs", include_str!("../runtime/src/auth.rs")),
     ("src/body.rs", include_str!("../runtime/src/body.rs")),
     ("src/call.rs", include_str!("../runtime/src/call.rs")),
     ("src/client.rs", include_str!("../runtime/src/client.rs")),
+    (
+        "src/credentials.rs",
+        include_str!("../runtime/src/credentials.rs"),
+    ),
+    ("src/dpop.rs", include_str!("../runtime/src/dpop.rs")),
     ("src/env.rs", include_str!("../runtime/src/env.rs")),
     ("src/error.rs", include_str!("../runtime/src/error.rs")),
+    ("src/login.rs", include_str!("../runtime/src/login.rs")),
     (
         "src/pagination.rs",
         include_str!("../runtime/src/pagination.rs"),
     ),
     ("src/retry.rs", include_str!("../runtime/src/retry.rs")),
+    ("src/tenant.rs", include_str!("../runtime/src/tenant.rs")),
     ("src/testing.rs", include_str!("../runtime/src/testing.rs")),
+    ("src/wait.rs", include_str!("../runtime/src/wait.rs")),
     ("src/wire.rs", include_str!("../runtime/src/wire.rs")),
 ];
 
 /// The runtime's modules as files of the output crate, each marked with
-/// [`HEADER`] and the source it is a copy of.
-pub fn files() -> Vec<GeneratedFile> {
+/// [`HEADER`] and the source it is a copy of. Their examples name the crate
+/// `crate_name` (the sources say `c1_client`).
+pub fn files(crate_name: &str) -> Vec<GeneratedFile> {
     SOURCES
         .iter()
         .map(|(path, source)| GeneratedFile {
             path: PathBuf::from(path),
-            contents: format!("{HEADER}\n{}\n\n{source}", copy_note(path)),
+            contents: format!(
+                "{HEADER}\n{}\n\n{}",
+                copy_note(path),
+                source.replace("c1_client", crate_name)
+            ),
         })
         .collect()
 }
@@ -72,7 +85,7 @@ mod tests {
 
     #[test]
     fn copies_are_marked_and_whole() {
-        for (file, (path, source)) in files().iter().zip(SOURCES) {
+        for (file, (path, source)) in files("c1_client").iter().zip(SOURCES) {
             assert_eq!(file.path, PathBuf::from(path));
             assert!(file.contents.starts_with(HEADER));
             assert!(file.contents.ends_with(source));

@@ -2,22 +2,25 @@
 //! authentication, retries and tracing.
 
 use std::fmt;
-use std::net::IpAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use reqwest::header::{
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
+    ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, USER_AGENT,
 };
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use tracing::Instrument;
 use url::Url;
 
-use crate::auth::{Auth, ClientCredentials, Secret, TokenSource};
+use crate::auth::{Auth, Grant, OidcToken, Secret, TokenSource};
 use crate::call::{Options, request_id};
+use crate::credentials::ClientCredentials;
+use crate::dpop::{Audience, DpopKey, api_wants_nonce};
 use crate::error::{ApiError, Error, Result};
 use crate::retry::{RetryPolicy, retry_after, retry_status, retry_transport};
+use crate::tenant::{Server, check_base_url, parse_tenant, server_from_client_id};
 
 /// The `User-Agent` sent unless another is configured.
 pub const DEFAULT_USER_AGENT: &str =
@@ -44,16 +47,9 @@ pub(crate) struct Inner {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let auth = match &self.inner.auth {
-            Auth::None => "none".to_string(),
-            Auth::Bearer(_) => "bearer token <redacted>".to_string(),
-            Auth::ClientCredentials(source) => {
-                format!("client credentials of {}", source.client_id())
-            }
-        };
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url.as_str())
-            .field("auth", &auth)
+            .field("auth", &self.inner.auth.describe())
             .field("user_agent", &self.inner.user_agent)
             .field("timeout", &self.inner.timeout)
             .field("retry", &self.inner.retry)
@@ -66,14 +62,37 @@ enum Credentials {
     None,
     Bearer(Secret),
     Client { id: String, secret: Secret },
+    Federation { id: String, oidc: OidcToken },
+}
+
+impl Credentials {
+    /// The client id, which names the tenant when nothing else does.
+    fn client_id(&self) -> Option<&str> {
+        match self {
+            Credentials::Client { id, .. } | Credentials::Federation { id, .. } => Some(id),
+            Credentials::None | Credentials::Bearer(_) => None,
+        }
+    }
+
+    /// What `Debug` shows: nothing secret.
+    fn describe(&self) -> String {
+        match self {
+            Credentials::None => "none".into(),
+            Credentials::Bearer(_) => "bearer token <redacted>".into(),
+            Credentials::Client { id, .. } => format!("client credentials of {id}"),
+            Credentials::Federation { id, .. } => format!("workload federation as {id}"),
+        }
+    }
 }
 
 /// Configures a [`Client`].
 pub struct ClientBuilder {
     base_url: Option<String>,
+    tenant: Option<String>,
     variables: Vec<(String, String)>,
     http: Option<reqwest::Client>,
     credentials: Credentials,
+    dpop: bool,
     user_agent: String,
     timeout: Option<Duration>,
     retry: RetryPolicy,
@@ -83,9 +102,11 @@ impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
             base_url: None,
+            tenant: None,
             variables: Vec::new(),
             http: None,
             credentials: Credentials::None,
+            dpop: false,
             user_agent: DEFAULT_USER_AGENT.to_string(),
             timeout: None,
             retry: RetryPolicy::default(),
@@ -95,17 +116,12 @@ impl Default for ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let credentials = match &self.credentials {
-            Credentials::None => "none".to_string(),
-            Credentials::Bearer(_) => "bearer token <redacted>".to_string(),
-            Credentials::Client { id: client_id, .. } => {
-                format!("client credentials of {client_id}")
-            }
-        };
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
+            .field("tenant", &self.tenant)
             .field("variables", &self.variables)
-            .field("credentials", &credentials)
+            .field("credentials", &self.credentials.describe())
+            .field("dpop", &self.dpop)
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
@@ -114,14 +130,17 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Talks to the tenant's server: `acme`, `acme.conductor.one` and
-    /// `https://acme.conductor.one` all mean `https://acme.conductor.one`.
-    ///
-    /// Sets the `tenantDomain` variable of [`SERVER_URL`](crate::spec::SERVER_URL).
-    pub fn tenant(self, tenant: impl Into<String>) -> Self {
-        let tenant = tenant.into();
-        let name = tenant_name(crate::spec::SERVER_URL, &tenant).to_string();
-        self.server_variable("tenantDomain", name)
+    /// Talks to the tenant's server, written as the official tools accept
+    /// it: `acme`, `acme.conductor.one` and `https://acme.conductor.one/`
+    /// all mean `https://acme.conductor.one` (the `tenantDomain` variable of
+    /// [`SERVER_URL`](crate::spec::SERVER_URL)); a host of another domain,
+    /// such as an EU tenant's `acme.c1eu.ai`, is that server
+    /// (`https://acme.c1eu.ai`). Case, a trailing `/` and a path are
+    /// ignored. Anything else fails [`build`](Self::build) with an error
+    /// naming these forms.
+    pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
+        self.tenant = Some(tenant.into());
+        self
     }
 
     /// Sets a placeholder of [`SERVER_URL`](crate::spec::SERVER_URL); the
@@ -162,6 +181,59 @@ impl ClientBuilder {
         self
     }
 
+    /// Authenticates with workload federation: the OIDC token `oidc_token`
+    /// (from GitHub Actions, a Kubernetes service account, HCP Terraform...)
+    /// is exchanged (RFC 8693) for access tokens as the federation client
+    /// `client_id` (`name@acme.conductor.one/wfe`). Tokens are cached and
+    /// exchanged again shortly before they expire, or after a 401. Without
+    /// a tenant or base URL, the server is taken from the client id.
+    ///
+    /// A token that is rotated (most are, hourly) needs
+    /// [`oidc_token_file`](Self::oidc_token_file) instead.
+    pub fn oidc_token(
+        mut self,
+        client_id: impl Into<String>,
+        oidc_token: impl Into<String>,
+    ) -> Self {
+        self.credentials = Credentials::Federation {
+            id: client_id.into(),
+            oidc: OidcToken::Fixed(Secret::new(oidc_token.into())),
+        };
+        self
+    }
+
+    /// [`oidc_token`](Self::oidc_token), with the OIDC token read from the
+    /// file at `path` each time one is exchanged, so that a token the
+    /// platform rotates (Kubernetes projected service-account tokens, CI
+    /// runners) is picked up.
+    pub fn oidc_token_file(
+        mut self,
+        client_id: impl Into<String>,
+        path: impl Into<PathBuf>,
+    ) -> Self {
+        self.credentials = Credentials::Federation {
+            id: client_id.into(),
+            oidc: OidcToken::File(path.into()),
+        };
+        self
+    }
+
+    /// Binds access tokens to a key with DPoP (RFC 9449), as a credential
+    /// with `requireDpop` demands: each token request and each API request
+    /// carries a proof signed with a key made for this client, and a token
+    /// the server binds (`token_type: DPoP`) is sent as `Authorization:
+    /// DPoP <token>`. When a server asks for a nonce (`use_dpop_nonce`), the
+    /// request is sent once more with it, and the nonce is kept for later
+    /// proofs. Needs client credentials or workload federation.
+    ///
+    /// The key is a new Ed25519 key, made by [`build`](Self::build) and
+    /// kept in memory only: not the client secret's long-lived key, since
+    /// proofs travel with every request.
+    pub fn dpop(mut self, enabled: bool) -> Self {
+        self.dpop = enabled;
+        self
+    }
+
     /// Uses this `reqwest` client (for its proxy or TLS settings). By default
     /// a new one is made, with rustls.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
@@ -188,60 +260,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client. An empty token, client id or secret is an
-    /// [`Error::Config`].
+    /// Builds the client. An empty token, client id or secret, or a tenant
+    /// that is none, is an [`Error::Config`].
     pub fn build(self) -> Result<Client> {
-        match &self.credentials {
-            Credentials::Bearer(token) if token.expose().trim().is_empty() => {
-                return Err(Error::Config("the bearer token is empty".into()));
-            }
-            Credentials::Client { id, .. } if id.trim().is_empty() => {
-                return Err(Error::Config("the client id is empty".into()));
-            }
-            Credentials::Client { secret, .. } if secret.expose().trim().is_empty() => {
-                return Err(Error::Config("the client secret is empty".into()));
-            }
-            _ => {}
-        }
-        let url = match self.base_url {
-            Some(_) if !self.variables.is_empty() => {
-                return Err(Error::Config(
-                    "give a base URL or server variables (such as the tenant), not both".into(),
-                ));
-            }
-            Some(url) => url,
-            None if self.variables.is_empty() => match &self.credentials {
-                Credentials::Client { id: client_id, .. } => {
-                    match server_from_client_id(client_id) {
-                        Some(Server::Tenant(tenant)) => {
-                            server_url(&[("tenantDomain".into(), tenant)])?
-                        }
-                        Some(Server::Url(url)) => url,
-                        None => server_url(&[])?,
-                    }
-                }
-                _ => server_url(&[])?,
-            },
-            None => server_url(&self.variables)?,
-        };
-        let base_url = check_base_url(&url).map_err(Error::Config)?;
+        check_credentials(&self.credentials)?;
+        let base_url = self.server()?;
         let user_agent = HeaderValue::try_from(self.user_agent)
             .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
-        let auth = match self.credentials {
-            Credentials::None => Auth::None,
-            Credentials::Bearer(token) => Auth::Bearer(token),
-            Credentials::Client { id, secret } => {
-                let credentials = ClientCredentials::parse(&id, secret.expose())
-                    .map_err(|e| Error::Config(format!("invalid client secret: {e}")))?;
-                let token_path = crate::spec::TOKEN_URL.ok_or_else(|| {
-                    Error::Config("the API describes no client-credentials token URL".into())
-                })?;
-                let token_url = base_url
-                    .join(token_path)
-                    .map_err(|e| Error::Config(format!("invalid token URL `{token_path}`: {e}")))?;
-                Auth::ClientCredentials(Box::new(TokenSource::new(credentials, token_url)?))
-            }
-        };
+        let auth = auth(self.credentials, self.dpop, &base_url)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 base_url,
@@ -253,63 +279,98 @@ impl ClientBuilder {
             }),
         })
     }
-}
 
-/// The tenant's name in what a user calls a tenant: `acme`,
-/// `acme.conductor.one`, `https://acme.conductor.one/` all give `acme`. The
-/// scheme and host suffix are those of the server URL `template`
-/// (`https://{tenantDomain}.conductor.one`); text it does not fit is
-/// returned as it is, and rejected by the builder when it is not a tenant.
-pub(crate) fn tenant_name<'a>(template: &str, given: &'a str) -> &'a str {
-    let (prefix, suffix) = template
-        .split_once("{tenantDomain}")
-        .unwrap_or((template, ""));
-    let suffix = suffix.split('/').next().unwrap_or("");
-    let trimmed = given.trim().trim_end_matches('/');
-    let host = trimmed.strip_prefix(prefix).unwrap_or(trimmed);
-    match host.strip_suffix(suffix) {
-        Some(name) if !suffix.is_empty() && !name.is_empty() => name,
-        _ => host,
+    /// The server: the base URL, the tenant or the server variables (one of
+    /// them), or else the host in the client id, or else the default.
+    fn server(&self) -> Result<Url> {
+        let mut variables = self.variables.clone();
+        let mut base_url = self.base_url.clone();
+        if let Some(tenant) = &self.tenant {
+            match parse_tenant(crate::spec::SERVER_URL, tenant).map_err(Error::Config)? {
+                Server::Tenant(name) => variables.push(("tenantDomain".into(), name)),
+                Server::Url(_) if base_url.is_some() => {
+                    return Err(Error::Config(
+                        "give a base URL or a tenant, not both".into(),
+                    ));
+                }
+                Server::Url(url) => base_url = Some(url),
+            }
+        }
+        let url = match base_url {
+            Some(_) if !variables.is_empty() => {
+                return Err(Error::Config(
+                    "give a base URL or server variables (such as the tenant), not both".into(),
+                ));
+            }
+            Some(url) => url,
+            None if !variables.is_empty() => server_url(&variables)?,
+            None => match self
+                .credentials
+                .client_id()
+                .and_then(|id| server_from_client_id(crate::spec::SERVER_URL, id))
+            {
+                Some(Server::Tenant(tenant)) => server_url(&[("tenantDomain".into(), tenant)])?,
+                Some(Server::Url(url)) => url,
+                None => server_url(&[])?,
+            },
+        };
+        check_base_url(&url).map_err(Error::Config)
     }
 }
 
-/// Where a client id says the API is.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Server {
-    /// A tenant of `conductor.one`.
-    Tenant(String),
-    /// Another host.
-    Url(String),
-}
-
-/// The server named by a client id `name@acme.conductor.one/pcc`: tenant
-/// `acme`; a host outside `conductor.one` is the server URL itself.
-pub(crate) fn server_from_client_id(client_id: &str) -> Option<Server> {
-    let (_, rest) = client_id.split_once('@')?;
-    let host = rest.split('/').next().filter(|h| !h.is_empty())?;
-    match host.strip_suffix(".conductor.one") {
-        Some(tenant) if !tenant.is_empty() => Some(Server::Tenant(tenant.to_string())),
-        _ => Some(Server::Url(format!("https://{host}"))),
+/// An empty token, client id, secret or OIDC token is a configuration error.
+fn check_credentials(credentials: &Credentials) -> Result<()> {
+    let empty = |what: &str| Err(Error::Config(format!("the {what} is empty")));
+    match credentials {
+        Credentials::Bearer(token) if token.expose().trim().is_empty() => empty("bearer token"),
+        Credentials::Client { id, .. } | Credentials::Federation { id, .. }
+            if id.trim().is_empty() =>
+        {
+            empty("client id")
+        }
+        Credentials::Client { secret, .. } if secret.expose().trim().is_empty() => {
+            empty("client secret")
+        }
+        Credentials::Federation {
+            oidc: OidcToken::Fixed(token),
+            ..
+        } if token.expose().trim().is_empty() => empty("OIDC token"),
+        _ => Ok(()),
     }
 }
 
-/// Parses a server URL: `https`, or `http` only on a loopback host.
-pub(crate) fn check_base_url(url: &str) -> Result<Url, String> {
-    let parsed = Url::parse(url).map_err(|e| format!("invalid server URL `{url}`: {e}"))?;
-    let loopback = match parsed.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    };
-    match parsed.scheme() {
-        "https" if parsed.host().is_some() => Ok(parsed),
-        "http" if loopback => Ok(parsed),
-        "http" => Err(format!(
-            "invalid server URL `{url}`: http is allowed only for loopback hosts; use https"
+/// How a client of `base_url` authenticates.
+fn auth(credentials: Credentials, dpop: bool, base_url: &Url) -> Result<Auth> {
+    let grant = match credentials {
+        Credentials::None | Credentials::Bearer(_) if dpop => {
+            return Err(Error::Config(
+                "DPoP binds tokens from the token endpoint: use it with client credentials or workload federation".into(),
+            ));
+        }
+        Credentials::None => return Ok(Auth::None),
+        Credentials::Bearer(token) => return Ok(Auth::Bearer(token)),
+        Credentials::Client { id, secret } => Grant::ClientCredentials(Box::new(
+            ClientCredentials::parse(&id, secret.expose())
+                .map_err(|e| Error::Config(format!("invalid client secret: {e}")))?,
         )),
-        _ => Err(format!("invalid server URL `{url}`: expected an https URL")),
-    }
+        Credentials::Federation { id, oidc } => Grant::Federation {
+            client_id: id.trim().to_string(),
+            oidc,
+        },
+    };
+    let token_path = crate::spec::TOKEN_URL
+        .ok_or_else(|| Error::Config("the API describes no token URL".into()))?;
+    let token_url = base_url
+        .join(token_path)
+        .map_err(|e| Error::Config(format!("invalid token URL `{token_path}`: {e}")))?;
+    let key = if dpop {
+        Some(DpopKey::generate()?)
+    } else {
+        None
+    };
+    Ok(Auth::Token(Box::new(TokenSource::new(
+        grant, token_url, key,
+    )?)))
 }
 
 /// [`SERVER_URL`](crate::spec::SERVER_URL) with its placeholders filled in.
@@ -397,17 +458,18 @@ pub(crate) fn transport_error(e: reqwest::Error, timeout: Option<Duration>) -> E
     }
 }
 
-/// Sends the request `build` makes, again after a backoff when the retry
+/// Sends the request `build` makes (anew for each attempt, so that each
+/// carries a fresh DPoP proof), again after a backoff when the retry
 /// policy and the operation's idempotency allow it (see
 /// [`RetryPolicy`]); reads the final response in full.
 pub(crate) async fn send_with_retry(
     sending: &Sending<'_>,
-    build: impl Fn() -> reqwest::RequestBuilder,
+    build: impl Fn() -> Result<reqwest::RequestBuilder>,
 ) -> Result<RawResponse> {
     let mut backoff = sending.retry.backoff();
     let mut retries = 0u32;
     loop {
-        let outcome = build().send().await;
+        let outcome = build()?.send().await;
         let wait = match &outcome {
             Ok(response) if retry_status(response.status().as_u16(), sending.idempotent) => {
                 Some(retry_after(response.headers()))
@@ -464,6 +526,11 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// What every clone shares.
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
     /// Sends `request` for the operation `name` with a call's `options`.
     pub(crate) async fn execute(
         &self,
@@ -513,17 +580,17 @@ impl Client {
         sending.stream = options.stream;
         let url = endpoint(&inner.base_url, &request.segments, &request.query);
         let cookie = request.cookie_header()?;
-        // With client credentials, a 401 may mean the cached token was
-        // revoked: drop it, get a new one and try once more.
-        let mut token_renewed = false;
+        // A 401 may ask for a DPoP nonce (send again with it), or mean that
+        // the cached token was revoked (get a new one, send again). Once each.
+        let (mut nonce_retried, mut token_renewed) = (false, false);
         loop {
-            let authorization = inner.auth.header(inner).await?;
+            let credential = inner.auth.credential(inner).await?;
             let response = send_with_retry(&sending, || {
                 let mut builder = inner
                     .request(request.method.clone(), url.clone(), sending.timeout)
                     .header(ACCEPT, request.accept.clone());
-                if let Some(value) = &authorization {
-                    builder = builder.header(AUTHORIZATION, value.clone());
+                if let Some(credential) = &credential {
+                    builder = credential.apply(builder, &request.method, &url)?;
                 }
                 for (name, value) in request.headers.iter().chain(&options.headers) {
                     builder = builder.header(name.clone(), value.clone());
@@ -536,7 +603,7 @@ impl Client {
                         .header(CONTENT_TYPE, media.clone())
                         .body(body.clone());
                 }
-                builder
+                Ok(builder)
             })
             .await?;
             let span = tracing::Span::current();
@@ -545,16 +612,24 @@ impl Client {
             if let Some(id) = &id {
                 span.record("request_id", id.as_str());
             }
+            let new_nonce = inner
+                .auth
+                .dpop()
+                .is_some_and(|key| key.remember_nonce(Audience::Api, &response.headers));
             if response.status.is_success() {
                 return Ok(response);
             }
-            if response.status == StatusCode::UNAUTHORIZED
-                && inner.auth.rejected().await
-                && !token_renewed
-            {
-                token_renewed = true;
-                tracing::debug!("token rejected; fetching a new one");
-                continue;
+            if response.status == StatusCode::UNAUTHORIZED {
+                if new_nonce && !nonce_retried && api_wants_nonce(&response.headers) {
+                    nonce_retried = true;
+                    tracing::debug!("the API asked for a DPoP nonce; sending again");
+                    continue;
+                }
+                if !token_renewed && inner.auth.rejected().await {
+                    token_renewed = true;
+                    tracing::debug!("token rejected; fetching a new one");
+                    continue;
+                }
             }
             return Err(ApiError::new(response.status.as_u16(), &response.body, id).into());
         }
@@ -892,68 +967,6 @@ mod tests {
     }
 
     #[test]
-    fn http_is_only_for_loopback() {
-        for ok in [
-            "http://127.0.0.1:1",
-            "http://127.8.9.1",
-            "http://[::1]:80/x",
-            "http://localhost:3000",
-            "https://acme.conductor.one",
-        ] {
-            assert!(check_base_url(ok).is_ok(), "{ok}");
-        }
-        assert_eq!(
-            check_base_url("http://acme.conductor.one").unwrap_err(),
-            "invalid server URL `http://acme.conductor.one`: http is allowed only for loopback hosts; use https"
-        );
-        assert_eq!(
-            check_base_url("http://10.0.0.1").unwrap_err(),
-            "invalid server URL `http://10.0.0.1`: http is allowed only for loopback hosts; use https"
-        );
-        assert_eq!(
-            check_base_url("ftp://x").unwrap_err(),
-            "invalid server URL `ftp://x`: expected an https URL"
-        );
-        assert!(
-            check_base_url("not a url")
-                .unwrap_err()
-                .starts_with("invalid server URL `not a url`: ")
-        );
-    }
-
-    #[test]
-    fn tenants_are_read_as_users_write_them() {
-        const TEMPLATE: &str = "https://{tenantDomain}.conductor.one";
-        for given in [
-            "acme",
-            "acme.conductor.one",
-            "https://acme.conductor.one",
-            "https://acme.conductor.one/",
-            " acme ",
-        ] {
-            assert_eq!(tenant_name(TEMPLATE, given), "acme", "{given}");
-        }
-        assert_eq!(
-            tenant_name(TEMPLATE, "acme.example.com"),
-            "acme.example.com"
-        );
-        if crate::spec::SERVER_URL == TEMPLATE {
-            let client = Client::builder()
-                .tenant("https://acme.conductor.one")
-                .bearer_token("t")
-                .build()
-                .unwrap();
-            assert_eq!(client.base_url().as_str(), "https://acme.conductor.one/");
-            let err = Client::builder()
-                .tenant("acme.example.com")
-                .bearer_token("t")
-                .build()
-                .unwrap_err();
-            assert!(err.to_string().contains("acme.example.com"), "{err}");
-        }
-    }
-
-    #[test]
     fn empty_credentials_are_configuration_errors() {
         let err = Client::builder().tenant("acme").bearer_token("").build();
         assert_eq!(
@@ -965,20 +978,6 @@ mod tests {
             err.unwrap_err().to_string(),
             "invalid client configuration: the client id is empty"
         );
-    }
-
-    #[test]
-    fn client_ids_name_the_server() {
-        assert_eq!(
-            server_from_client_id("robot@acme.conductor.one/pcc"),
-            Some(Server::Tenant("acme".into()))
-        );
-        assert_eq!(
-            server_from_client_id("robot@c1.example.com/pcc"),
-            Some(Server::Url("https://c1.example.com".into()))
-        );
-        assert_eq!(server_from_client_id("robot"), None);
-        assert_eq!(server_from_client_id("robot@/pcc"), None);
     }
 
     #[test]

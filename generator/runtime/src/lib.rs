@@ -63,21 +63,28 @@ mod auth;
 mod body;
 mod call;
 mod client;
+mod credentials;
+mod dpop;
 pub mod env;
 mod error;
+mod login;
 mod pagination;
 mod retry;
+mod tenant;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
+mod wait;
 mod wire;
 
 pub use body::File;
 pub use call::{ByteStream, Call, Operation, Response};
 pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT};
 pub use error::{ApiError, AuthError, Code, Error, Result, SNIPPET_CHARS};
+pub use login::{DeviceCode, DeviceLogin, PersonalClient};
 pub use pagination::{CallStream, Items, Pages, Paginated};
 pub use retry::RetryPolicy;
+pub use wait::WaitError;
 
 /// What most programs use: `use c1_client::prelude::*;` brings the client,
 /// its errors and the stream traits that consume [`Call::pages`] and

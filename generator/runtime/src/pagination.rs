@@ -1,5 +1,6 @@
 //! Streams of pages and of items for the paginated operations.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -8,7 +9,7 @@ use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt, TryStreamExt};
 
 use crate::call::{Call, Operation};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// An operation that pages: the response has a `nextPageToken`, which the
 /// next request sends back.
@@ -29,7 +30,9 @@ pub trait Paginated: Operation {
 impl<Op: Paginated> Call<Op> {
     /// Every page, as a stream: each page is asked for with the
     /// `nextPageToken` of the one before, until that token is empty. An
-    /// error ends the stream after it is yielded.
+    /// error ends the stream after it is yielded. A token the server gave
+    /// before ends the stream with [`Error::RepeatedPageToken`](crate::Error::RepeatedPageToken)
+    /// rather than asking for the same pages forever.
     ///
     /// The stream holds its own handle to the client: it is `Send`,
     /// `Unpin` and `'static`, so it can be spawned or kept in a struct.
@@ -51,7 +54,7 @@ impl<Op: Paginated> Call<Op> {
             }
             .send()
         };
-        CallStream(Box::pin(pages(fetch, Op::next_page_token)))
+        CallStream(Box::pin(pages(Op::NAME, fetch, Op::next_page_token)))
     }
 
     /// Every item of every page ([`pages`](Self::pages), flattened).
@@ -88,10 +91,21 @@ impl<T> std::fmt::Debug for CallStream<T> {
     }
 }
 
+/// Where a page stream is.
+enum State {
+    /// The next page to fetch: the first for `None`.
+    Fetch(Option<String>),
+    /// The server gave this token before.
+    Repeated(String),
+    Done,
+}
+
 /// Every page: `fetch(None)` for the first, then `fetch(Some(token))` with
 /// the token `next_token` finds in the page before, until it is absent or
-/// empty. An error ends the stream after it is yielded.
+/// empty. An error ends the stream after it is yielded; so does a token
+/// seen before, with [`Error::RepeatedPageToken`] naming `operation`.
 fn pages<T, F, Fut>(
+    operation: &'static str,
     mut fetch: F,
     next_token: fn(&T) -> Option<&str>,
 ) -> impl Stream<Item = Result<T>>
@@ -99,18 +113,29 @@ where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<T>>,
 {
-    // The state is the token of the next page to fetch; `None` once done.
-    futures_util::stream::try_unfold(Some(None::<String>), move |state| {
-        let request = state.map(&mut fetch);
+    let start = (State::Fetch(None), HashSet::new());
+    futures_util::stream::try_unfold(start, move |(state, mut seen)| {
+        let request = match state {
+            State::Fetch(token) => Ok(fetch(token)),
+            State::Repeated(token) => Err(Some(token)),
+            State::Done => Err(None),
+        };
         async move {
-            let Some(request) = request else {
-                return Ok(None);
+            let request = match request {
+                Ok(request) => request,
+                Err(None) => return Ok(None),
+                Err(Some(token)) => {
+                    let token = token.chars().take(100).collect();
+                    return Err(Error::RepeatedPageToken { operation, token });
+                }
             };
             let page = request.await?;
-            let next = next_token(&page)
-                .filter(|t| !t.is_empty())
-                .map(|t| Some(t.to_string()));
-            Ok(Some((page, next)))
+            let next = match next_token(&page).filter(|t| !t.is_empty()) {
+                None => State::Done,
+                Some(token) if !seen.insert(token.to_string()) => State::Repeated(token.into()),
+                Some(token) => State::Fetch(Some(token.into())),
+            };
+            Ok(Some((page, (next, seen))))
         }
     })
 }
@@ -126,6 +151,7 @@ mod tests {
         let asked = Arc::new(Mutex::new(Vec::new()));
         let log = asked.clone();
         let stream = pages(
+            "test.list",
             move |token: Option<String>| {
                 log.lock().unwrap().push(token.clone());
                 async move {
@@ -149,6 +175,7 @@ mod tests {
     #[tokio::test]
     async fn an_error_ends_the_stream() {
         let stream = pages(
+            "test.list",
             |_token: Option<String>| async {
                 Err::<(i32, Option<&'static str>), _>(crate::Error::Config("no".into()))
             },
@@ -157,5 +184,47 @@ mod tests {
         let results: Vec<_> = stream.collect().await;
         assert_eq!(results.len(), 1);
         assert!(results[0].is_err());
+    }
+
+    #[tokio::test]
+    async fn a_token_given_before_ends_the_stream_after_the_pages_read() {
+        // Tokens a, b, then a again: the third page is read, then the error.
+        let asked = Arc::new(Mutex::new(0));
+        let count = asked.clone();
+        let stream = pages(
+            "test.list",
+            move |token: Option<String>| {
+                *count.lock().unwrap() += 1;
+                async move {
+                    Ok(match token.as_deref() {
+                        None => (1, Some("a")),
+                        Some("a") => (2, Some("b")),
+                        _ => (3, Some("a")),
+                    })
+                }
+            },
+            |page: &(i32, Option<&'static str>)| page.1,
+        );
+        let results: Vec<_> = stream.collect().await;
+        let pages: Vec<i32> = results
+            .iter()
+            .filter_map(|r| r.as_ref().ok())
+            .map(|p| p.0)
+            .collect();
+        assert_eq!(pages, [1, 2, 3]);
+        assert_eq!(results.len(), 4);
+        let error = results[3].as_ref().unwrap_err();
+        assert!(
+            matches!(error, Error::RepeatedPageToken { operation: "test.list", token } if token == "a")
+        );
+        assert_eq!(
+            error.to_string(),
+            "`test.list` answered with the page token `a` a second time; paging stopped, as the server would repeat its pages forever"
+        );
+        assert_eq!(
+            *asked.lock().unwrap(),
+            3,
+            "no request for the repeated token"
+        );
     }
 }

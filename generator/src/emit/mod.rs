@@ -116,7 +116,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
     for part in rendered {
         files.extend(part?);
     }
-    files.extend(crate::runtime::files());
+    files.extend(crate::runtime::files(&emitter.crate_name));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
