@@ -14,7 +14,10 @@ fn eu_tenants_and_hosts_are_their_own_server() {
         ("acme.c1eu.ai", "https://acme.c1eu.ai/"),
         ("https://ACME.c1eu.ai/", "https://acme.c1eu.ai/"),
         ("acme.conductor.one", "https://acme.conductor.one/"),
-        ("https://acme.conductor.one/some/page", "https://acme.conductor.one/"),
+        (
+            "https://acme.conductor.one/some/page",
+            "https://acme.conductor.one/",
+        ),
     ] {
         let client = Client::builder().tenant(tenant).build().unwrap();
         assert_eq!(client.base_url().as_str(), expected, "{tenant}");

@@ -154,19 +154,36 @@ fn credentials_follow_the_priority_of_the_official_tools() {
     let id = "fox@acme.conductor.one/wfe";
     let table: [(&[(&str, &str)], &str); 7] = [
         (
-            &[(ACCESS_TOKEN, "t"), (OIDC_TOKEN, "jwt"), (CLIENT_ID, id), (CLIENT_SECRET, &secret)],
+            &[
+                (ACCESS_TOKEN, "t"),
+                (OIDC_TOKEN, "jwt"),
+                (CLIENT_ID, id),
+                (CLIENT_SECRET, &secret),
+            ],
             "bearer token <redacted>",
         ),
         (
-            &[(OIDC_TOKEN, "jwt"), (CLIENT_ID, id), (CLIENT_SECRET, &secret)],
+            &[
+                (OIDC_TOKEN, "jwt"),
+                (CLIENT_ID, id),
+                (CLIENT_SECRET, &secret),
+            ],
             "workload federation as fox@acme.conductor.one/wfe (OIDC token <redacted>)",
         ),
         (
-            &[(OIDC_TOKEN, "jwt"), (OIDC_TOKEN_FILE, "/run/token"), (CLIENT_ID, id)],
+            &[
+                (OIDC_TOKEN, "jwt"),
+                (OIDC_TOKEN_FILE, "/run/token"),
+                (CLIENT_ID, id),
+            ],
             "workload federation as fox@acme.conductor.one/wfe (OIDC token <redacted>)",
         ),
         (
-            &[(OIDC_TOKEN_FILE, "/run/token"), (CLIENT_ID, id), (CLIENT_SECRET, &secret)],
+            &[
+                (OIDC_TOKEN_FILE, "/run/token"),
+                (CLIENT_ID, id),
+                (CLIENT_SECRET, &secret),
+            ],
             "workload federation as fox@acme.conductor.one/wfe (OIDC token read from /run/token)",
         ),
         (
@@ -177,17 +194,30 @@ fn credentials_follow_the_priority_of_the_official_tools() {
             &[(CLIENT_ID, id), (CLIENT_SECRET, &secret)],
             "client credentials of fox@acme.conductor.one/wfe",
         ),
-        (&[(ACCESS_TOKEN, "t"), (TENANT_DOMAIN, "acme")], "bearer token <redacted>"),
+        (
+            &[(ACCESS_TOKEN, "t"), (TENANT_DOMAIN, "acme")],
+            "bearer token <redacted>",
+        ),
     ];
     for (vars, expected) in table {
         let client = build(vars).unwrap();
         let shown = format!("{client:?}");
-        assert!(shown.contains(&format!("auth: \"{expected}\"")), "{vars:?}: {shown}");
-        assert!(!shown.contains("jwt\"") && !shown.contains("secret-token"), "{shown}");
+        assert!(
+            shown.contains(&format!("auth: \"{expected}\"")),
+            "{vars:?}: {shown}"
+        );
+        assert!(
+            !shown.contains("jwt\"") && !shown.contains("secret-token"),
+            "{shown}"
+        );
         assert_eq!(client.base_url().as_str(), "https://acme.conductor.one/");
     }
     let eu = build(&[(OIDC_TOKEN, "jwt"), (CLIENT_ID, "fox@acme.c1eu.ai/wfe")]).unwrap();
-    assert_eq!(eu.base_url().as_str(), "https://acme.c1eu.ai/", "the tenant comes from the client id");
+    assert_eq!(
+        eu.base_url().as_str(),
+        "https://acme.c1eu.ai/",
+        "the tenant comes from the client id"
+    );
     assert_eq!(
         error(&[(OIDC_TOKEN, "jwt"), (CLIENT_SECRET, &secret)]),
         "invalid client configuration: CONDUCTORONE_OIDC_TOKEN needs CONDUCTORONE_CLIENT_ID, the federation client"

@@ -102,15 +102,17 @@ pub fn operation_group(x_group: Option<&str>, first_tag: Option<&str>) -> String
 
 /// The methods of the runtime's `Client` and `testing::MockServer`, which a
 /// group's module, also its accessor on both, may not be named.
-pub const ACCESSOR_RESERVED: [&str; 12] = [
+pub const ACCESSOR_RESERVED: [&str; 14] = [
     "base_url",
     "builder",
     "calls",
     "client",
+    "device_login",
     "execute",
     "execute_in_span",
     "expect",
     "from_env",
+    "inner",
     "received",
     "start",
     "uri",

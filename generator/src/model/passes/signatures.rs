@@ -26,6 +26,7 @@ pub const CALL_METHODS: &[&str] = &[
     "new",
     "stream",
     "send_raw",
+    "poll_until",
 ];
 
 /// Computes [`Operation::signature`] for every operation.
