@@ -195,3 +195,73 @@ async fn no_secret_reaches_spans_events_debug_or_errors() {
         "the client id, not secret, is shown"
     );
 }
+
+#[tokio::test]
+async fn no_oidc_token_access_token_or_dpop_proof_reaches_spans_events_debug_or_errors() {
+    let recorder = Recorder::default();
+    let _guard =
+        tracing::subscriber::set_default(tracing_subscriber::registry().with(recorder.clone()));
+    let server = MockServer::start().await;
+    Mock::given(path("/auth/v1/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "federated-access-token",
+            "token_type": "DPoP",
+            "expires_in": 3600,
+        })))
+        .mount(&server)
+        .await;
+    // A 401 asking for a nonce, then a 403: both paths log.
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("DPoP-Nonce", "n1")
+                .insert_header("WWW-Authenticate", r#"DPoP error="use_dpop_nonce""#),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_json(json!({"code": 7, "message": "denied"})),
+        )
+        .mount(&server)
+        .await;
+    let builder = common::builder(&server)
+        .oidc_token("fox@acme.conductor.one/wfe", "eyJ.oidc-subject.sig")
+        .dpop(true);
+    let builder_debug = format!("{builder:?}");
+    let client = builder.build().unwrap();
+    let err = client.personal_client().list().await.unwrap_err();
+    assert_eq!(err.status(), Some(403));
+
+    let shown = [
+        builder_debug,
+        format!("{client:?}"),
+        format!("{err}"),
+        format!("{err:?}"),
+        recorder.text(),
+    ]
+    .join("\n");
+    let received = server.received_requests().await.unwrap();
+    let proofs: Vec<String> = received
+        .iter()
+        .filter_map(|r| r.headers.get("dpop"))
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    assert_eq!(proofs.len(), 3, "the token request and two API requests");
+    assert!(
+        text_contains_none(&shown, &["oidc-subject", "federated-access-token"]),
+        "{shown}"
+    );
+    for proof in &proofs {
+        let signature = proof.rsplit('.').next().unwrap();
+        assert!(!shown.contains(signature), "a proof is shown:\n{shown}");
+    }
+    assert!(shown.contains("fox@acme.conductor.one/wfe"), "{shown}");
+    assert!(shown.contains("the API asked for a DPoP nonce"), "{shown}");
+}
+
+fn text_contains_none(text: &str, secrets: &[&str]) -> bool {
+    secrets.iter().all(|secret| !text.contains(secret))
+}
