@@ -8,7 +8,8 @@
 //! ```
 //!
 //! Configured from the environment: `CONDUCTORONE_ACCESS_TOKEN`, or
-//! `CONDUCTORONE_CLIENT_ID` and `CONDUCTORONE_CLIENT_SECRET`; the tenant
+//! `CONDUCTORONE_CLIENT_ID` with `CONDUCTORONE_OIDC_TOKEN` (or
+//! `CONDUCTORONE_OIDC_TOKEN_FILE`) or `CONDUCTORONE_CLIENT_SECRET`; the tenant
 //! comes from the client id unless `CONDUCTORONE_TENANT_DOMAIN` or
 //! `CONDUCTORONE_SERVER_URL` is set. Errors are printed as one line, with
 //! exit status 1.
