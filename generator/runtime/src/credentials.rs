@@ -129,17 +129,27 @@ impl ClientCredentials {
             "nbf": seconds.saturating_sub(120),
             "exp": seconds + 120,
         });
-        let signing_input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
-        let signature = self.key.sign(signing_input.as_bytes());
-        Ok(format!(
-            "{signing_input}.{}",
-            URL_SAFE_NO_PAD.encode(signature.to_bytes())
-        ))
+        Ok(compact_jws(&self.key, &header, &claims))
     }
+}
+
+/// A JWS in compact form (`header.claims.signature`, base64url), signed
+/// with `key` (EdDSA): client assertions and DPoP proofs.
+pub(crate) fn compact_jws(
+    key: &SigningKey,
+    header: &serde_json::Value,
+    claims: &serde_json::Value,
+) -> String {
+    let signing_input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let signature = key.sign(signing_input.as_bytes());
+    format!(
+        "{signing_input}.{}",
+        URL_SAFE_NO_PAD.encode(signature.to_bytes())
+    )
 }
 
 #[cfg(test)]

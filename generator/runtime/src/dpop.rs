@@ -15,12 +15,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ed25519_dalek::{Signer, SigningKey};
+use ed25519_dalek::SigningKey;
 use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderValue, WWW_AUTHENTICATE};
 use sha2::{Digest, Sha256};
 use url::Url;
 
+use crate::credentials::compact_jws;
 use crate::error::{AuthError, Result};
 
 /// The header a proof is sent in, and the header a server sends a nonce in.
@@ -132,16 +133,7 @@ impl DpopKey {
                 .encode(Sha256::digest(token.as_bytes()))
                 .into();
         }
-        let signing_input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
-        let signature = self.key.sign(signing_input.as_bytes());
-        Ok(format!(
-            "{signing_input}.{}",
-            URL_SAFE_NO_PAD.encode(signature.to_bytes())
-        ))
+        Ok(compact_jws(&self.key, &header, &claims))
     }
 
     fn slot(&self, audience: Audience) -> &Mutex<Option<String>> {
