@@ -35,11 +35,15 @@
 //! and [`with_response`](Call::with_response) gives the status, headers and
 //! request id with the body. Paginated operations stream their
 //! [`pages`](Call::pages) or [`items`](Call::items); the streams are
-//! `Unpin + Send + 'static`.
+//! `Unpin + Send + 'static`, and end with [`Error::RepeatedPageToken`] if
+//! the server repeats a page token. [`poll_until`](Call::poll_until) sends a
+//! call again until its answer is the awaited one (a task closed).
 //!
-//! Configure a client with [`Client::builder`] (tenant or server URL, bearer
-//! token or client credentials, user agent, timeout, [`RetryPolicy`]) or
-//! from the environment with [`Client::from_env`]. Retries respect
+//! Configure a client with [`Client::builder`] (tenant or server URL; a
+//! bearer token, client credentials or workload federation's OIDC token,
+//! optionally DPoP-bound; user agent, timeout, [`RetryPolicy`]) or from the
+//! environment with [`Client::from_env`]. [`Client::device_login`] signs a
+//! person in and creates client credentials for them. Retries respect
 //! idempotency: operations that only read are retried on more failures than
 //! creates and updates (see [`RetryPolicy`]). [`Error`] answers
 //! [`status`](Error::status), [`is_not_found`](Error::is_not_found),
