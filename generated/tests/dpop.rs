@@ -199,14 +199,19 @@ async fn serve(bind: bool) -> (MockServer, Server) {
     (server, state)
 }
 
+/// A federation client of `server` with DPoP.
+fn dpop_client(server: &MockServer) -> c1_client::Client {
+    common::builder(server)
+        .oidc_token(common::FEDERATION_ID, "eyJ.jwt")
+        .dpop(true)
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn bound_tokens_are_sent_with_a_proof_and_nonces_are_asked_for_once() {
     let (server, state) = serve(true).await;
-    let client = common::builder(&server)
-        .oidc_token("fox@acme.conductor.one/wfe", "eyJ.jwt")
-        .dpop(true)
-        .build()
-        .unwrap();
+    let client = dpop_client(&server);
     for _ in 0..3 {
         client.personal_client().list().await.unwrap();
     }
@@ -239,11 +244,7 @@ async fn client_credentials_get_bound_tokens_too() {
 #[tokio::test]
 async fn a_token_the_server_did_not_bind_is_sent_as_bearer_without_a_proof() {
     let (server, state) = serve(false).await;
-    let client = common::builder(&server)
-        .oidc_token("fox@acme.conductor.one/wfe", "eyJ.jwt")
-        .dpop(true)
-        .build()
-        .unwrap();
+    let client = dpop_client(&server);
     client.personal_client().list().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     let api = requests.iter().find(|r| r.url.path() == API).unwrap();
@@ -257,14 +258,7 @@ async fn a_token_the_server_did_not_bind_is_sent_as_bearer_without_a_proof() {
 #[tokio::test]
 async fn each_client_has_its_own_key_and_debug_says_dpop_without_tokens() {
     let (server, state) = serve(true).await;
-    let build = || {
-        common::builder(&server)
-            .oidc_token("fox@acme.conductor.one/wfe", "eyJ.jwt")
-            .dpop(true)
-            .build()
-            .unwrap()
-    };
-    let (first, second) = (build(), build());
+    let (first, second) = (dpop_client(&server), dpop_client(&server));
     first.personal_client().list().await.unwrap();
     second.personal_client().list().await.unwrap();
     let jkts = state.0.lock().unwrap().jkts.clone();

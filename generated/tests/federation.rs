@@ -8,12 +8,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use c1_client::Client;
+use common::FEDERATION_ID;
 use serde_json::json;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const API: &str = "/api/v1/iam/personal_clients";
-const FEDERATION_ID: &str = "fox@acme.conductor.one/wfe";
 
 /// The token endpoint: answers each exchange whose form is exactly right
 /// with a new token, and records the OIDC tokens it was given.
@@ -114,6 +115,22 @@ async fn api_answers(server: &MockServer, status: u16, authorization: Option<&st
     mock.mount(server).await;
 }
 
+/// A federation client of `server` exchanging the OIDC token `jwt`.
+fn federated(server: &MockServer, jwt: &str) -> Client {
+    common::builder(server)
+        .oidc_token(FEDERATION_ID, jwt)
+        .build()
+        .unwrap()
+}
+
+/// A federation client of `server` reading its OIDC token from `file`.
+fn from_file(server: &MockServer, file: &std::path::Path) -> Client {
+    common::builder(server)
+        .oidc_token_file(FEDERATION_ID, file)
+        .build()
+        .unwrap()
+}
+
 /// A file of the temporary directory, unique to `name`.
 fn token_file(name: &str, token: &str) -> PathBuf {
     let path = std::env::temp_dir().join(format!("c1-oidc-{}-{name}", std::process::id()));
@@ -125,10 +142,7 @@ fn token_file(name: &str, token: &str) -> PathBuf {
 async fn the_oidc_token_is_exchanged_once_and_the_access_token_sent_as_bearer() {
     let (server, exchanges) = serve(3600).await;
     api_answers(&server, 200, None).await;
-    let client = common::builder(&server)
-        .oidc_token(FEDERATION_ID, "eyJ.github.jwt")
-        .build()
-        .unwrap();
+    let client = federated(&server, "eyJ.github.jwt");
     for _ in 0..3 {
         client.personal_client().list().await.unwrap();
     }
@@ -144,10 +158,7 @@ async fn the_oidc_token_is_exchanged_once_and_the_access_token_sent_as_bearer() 
 async fn concurrent_calls_wait_for_one_exchange() {
     let (server, exchanges) = serve(3600).await;
     api_answers(&server, 200, None).await;
-    let client = common::builder(&server)
-        .oidc_token(FEDERATION_ID, "eyJ.jwt")
-        .build()
-        .unwrap();
+    let client = federated(&server, "eyJ.jwt");
     let calls = (0..8).map(|_| {
         let client = client.clone();
         tokio::spawn(async move { client.personal_client().list().await })
@@ -163,10 +174,7 @@ async fn a_rejected_access_token_is_exchanged_for_again_once() {
     let (server, exchanges) = serve(3600).await;
     api_answers(&server, 401, Some("Bearer fed-token-1")).await;
     api_answers(&server, 200, None).await;
-    let client = common::builder(&server)
-        .oidc_token(FEDERATION_ID, "eyJ.jwt")
-        .build()
-        .unwrap();
+    let client = federated(&server, "eyJ.jwt");
     client.personal_client().list().await.unwrap();
     assert_eq!(exchanges.exchanged().len(), 2);
     assert_eq!(
@@ -177,10 +185,7 @@ async fn a_rejected_access_token_is_exchanged_for_again_once() {
     // A server that rejects every token gets one new exchange, not a loop.
     let (server, exchanges) = serve(3600).await;
     api_answers(&server, 401, None).await;
-    let client = common::builder(&server)
-        .oidc_token(FEDERATION_ID, "eyJ.jwt")
-        .build()
-        .unwrap();
+    let client = federated(&server, "eyJ.jwt");
     let error = client.personal_client().list().await.unwrap_err();
     assert_eq!(error.status(), Some(401));
     assert_eq!(exchanges.exchanged().len(), 2);
@@ -192,10 +197,7 @@ async fn a_token_file_is_read_again_for_each_exchange() {
     let (server, exchanges) = serve(1).await;
     api_answers(&server, 200, None).await;
     let file = token_file("rotated", "eyJ.first\n");
-    let client = common::builder(&server)
-        .oidc_token_file(FEDERATION_ID, &file)
-        .build()
-        .unwrap();
+    let client = from_file(&server, &file);
     client.personal_client().list().await.unwrap();
     std::fs::write(&file, "eyJ.second").unwrap();
     tokio::time::sleep(Duration::from_millis(700)).await;
@@ -213,10 +215,7 @@ async fn a_missing_or_empty_token_file_is_an_error_that_names_it() {
     let (server, exchanges) = serve(3600).await;
     api_answers(&server, 200, None).await;
     let missing = std::env::temp_dir().join("c1-oidc-no-such-file");
-    let client = common::builder(&server)
-        .oidc_token_file(FEDERATION_ID, &missing)
-        .build()
-        .unwrap();
+    let client = from_file(&server, &missing);
     let error = client.personal_client().list().await.unwrap_err();
     let shown = error.to_string();
     assert!(
@@ -228,10 +227,7 @@ async fn a_missing_or_empty_token_file_is_an_error_that_names_it() {
     );
 
     let empty = token_file("empty", " \n");
-    let client = common::builder(&server)
-        .oidc_token_file(FEDERATION_ID, &empty)
-        .build()
-        .unwrap();
+    let client = from_file(&server, &empty);
     let shown = client
         .personal_client()
         .list()
@@ -260,10 +256,7 @@ async fn a_refused_exchange_says_what_the_token_endpoint_said() {
         })))
         .mount(&server)
         .await;
-    let client = common::builder(&server)
-        .oidc_token(FEDERATION_ID, "eyJ.secret-oidc.jwt")
-        .build()
-        .unwrap();
+    let client = federated(&server, "eyJ.secret-oidc.jwt");
     let shown = client
         .personal_client()
         .list()

@@ -148,6 +148,8 @@ async fn a_repeated_page_token_ends_the_items_with_an_error_after_every_item() {
     let mut ids = Vec::new();
     let error = loop {
         match items.try_next().await {
+            // Bounded, so that a stream that loops fails instead of hanging.
+            Ok(Some(_)) if ids.len() == 10 => panic!("the stream goes on: {ids:?}"),
             Ok(Some(app)) => ids.push(app.id.unwrap_or_default()),
             Ok(None) => panic!("the stream ended without an error after {ids:?}"),
             Err(error) => break error,

@@ -14,6 +14,8 @@ use wiremock::{Request, Respond, ResponseTemplate};
 
 pub const TOKEN: &str = "test-bearer-token";
 pub const CLIENT_ID: &str = "robot@acme.conductor.one/pcc";
+/// A workload federation client id.
+pub const FEDERATION_ID: &str = "fox@acme.conductor.one/wfe";
 
 /// A builder for a client of `server` with a fast retry policy.
 pub fn builder(server: &wiremock::MockServer) -> ClientBuilder {
