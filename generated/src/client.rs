@@ -639,6 +639,106 @@ impl Client {
     }
 }
 
+impl Client {
+    /// What `request` would send with a call's `options`, without sending
+    /// it ([`Call::dry_run`](crate::Call::dry_run)): credentials and other
+    /// sensitive header values are shown as `<redacted>`, and no token is
+    /// fetched.
+    pub(crate) fn dry_run(&self, request: Request, options: &Options) -> Result<DryRun> {
+        if let Some(error) = request.error {
+            return Err(error);
+        }
+        if let Some(message) = &options.error {
+            return Err(Error::Config(message.clone()));
+        }
+        let inner = &*self.inner;
+        let url = endpoint(&inner.base_url, &request.segments, &request.query);
+        let text = |v: &HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned();
+        let mut headers = vec![
+            ("accept".to_string(), text(&request.accept)),
+            ("user-agent".to_string(), text(&inner.user_agent)),
+        ];
+        match &inner.auth {
+            Auth::None => {}
+            Auth::Token(_) if inner.auth.dpop().is_some() => {
+                headers.push(("authorization".into(), "DPoP <redacted>".into()));
+                headers.push(("dpop".into(), REDACTED.into()));
+            }
+            Auth::Bearer(_) | Auth::Token(_) => {
+                headers.push(("authorization".into(), "Bearer <redacted>".into()));
+            }
+        }
+        for (name, value) in request.headers.iter().chain(&options.headers) {
+            let shown = if sensitive(name.as_str()) {
+                REDACTED.to_string()
+            } else {
+                text(value)
+            };
+            headers.push((name.as_str().to_string(), shown));
+        }
+        if request.cookie_header()?.is_some() {
+            headers.push(("cookie".into(), REDACTED.into()));
+        }
+        let body = request.body.map(|(media, bytes)| {
+            headers.push(("content-type".into(), text(&media)));
+            bytes
+        });
+        Ok(DryRun {
+            method: request.method.to_string(),
+            url: url.to_string(),
+            headers,
+            body,
+        })
+    }
+}
+
+/// How a secret is shown.
+const REDACTED: &str = "<redacted>";
+
+/// Headers whose values are credentials, whatever the caller marked.
+fn sensitive(name: &str) -> bool {
+    [
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "dpop",
+        "x-api-key",
+    ]
+    .contains(&name)
+}
+
+/// A request as it would be sent ([`Call::dry_run`](crate::Call::dry_run)):
+/// credentials are `<redacted>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DryRun {
+    /// The HTTP method (`GET`).
+    pub method: String,
+    /// The whole URL, query included.
+    pub url: String,
+    /// The headers, by lower-case name, in the order they would be sent.
+    pub headers: Vec<(String, String)>,
+    /// The body's bytes, if it has one.
+    pub body: Option<Vec<u8>>,
+}
+
+impl fmt::Display for DryRun {
+    /// As HTTP writes it: the request line, the headers, a blank line and
+    /// the body (as text, where it is text).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} {}", self.method, self.url)?;
+        for (name, value) in &self.headers {
+            writeln!(f, "{name}: {value}")?;
+        }
+        if let Some(body) = &self.body {
+            match std::str::from_utf8(body) {
+                Ok(text) => write!(f, "\n{text}")?,
+                Err(_) => write!(f, "\n<{} bytes>", body.len())?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// One request, as the generated operations describe it.
 #[doc(hidden)]
 pub struct Request {

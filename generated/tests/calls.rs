@@ -274,3 +274,44 @@ fn calls_and_streams_can_cross_tasks() {
     assert_stream::<c1_client::Items<c1_client::models::App>>();
     assert_stream::<c1_client::Pages<c1_client::models::ListAppsResponse>>();
 }
+
+#[tokio::test]
+async fn dry_run_shows_the_request_with_credentials_redacted_and_sends_nothing() {
+    let server = MockServer::start().await;
+    let client = common::client(&server);
+    let body = CreateAppRequest {
+        display_name: "Payroll".into(),
+        ..Default::default()
+    };
+    let call = client
+        .apps()
+        .create(body)
+        .header("x-trace", "t1")
+        .header("authorization", "Bearer stolen");
+    let request = call.dry_run().unwrap();
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.url, format!("{}/api/v1/apps", server.uri()));
+    let header = |name: &str| -> Vec<&str> {
+        let found = request.headers.iter().filter(|(n, _)| n == name);
+        found.map(|(_, v)| v.as_str()).collect()
+    };
+    assert_eq!(header("authorization"), ["Bearer <redacted>", "<redacted>"]);
+    assert_eq!(header("x-trace"), ["t1"]);
+    assert_eq!(header("content-type"), ["application/json"]);
+    let sent: Value = serde_json::from_slice(request.body.as_deref().unwrap()).unwrap();
+    assert_eq!(sent, json!({"displayName": "Payroll"}));
+    let text = request.to_string();
+    assert!(
+        !text.contains(common::TOKEN) && !text.contains("stolen"),
+        "{text}"
+    );
+    assert!(text.starts_with("POST http://127.0.0.1:"), "{text}");
+    let get = client.personal_client().get("a b/c").dry_run().unwrap();
+    assert!(
+        get.url.ends_with("/api/v1/iam/personal_clients/a%20b%2Fc"),
+        "{}",
+        get.url
+    );
+    assert!(get.body.is_none());
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

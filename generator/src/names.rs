@@ -102,12 +102,13 @@ pub fn operation_group(x_group: Option<&str>, first_tag: Option<&str>) -> String
 
 /// The methods of the runtime's `Client` and `testing::MockServer`, which a
 /// group's module, also its accessor on both, may not be named.
-pub const ACCESSOR_RESERVED: [&str; 14] = [
+pub const ACCESSOR_RESERVED: [&str; 15] = [
     "base_url",
     "builder",
     "calls",
     "client",
     "device_login",
+    "dry_run",
     "execute",
     "execute_in_span",
     "expect",

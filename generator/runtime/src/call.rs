@@ -10,7 +10,7 @@ use futures_util::Stream;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::client::{Client, RawResponse, Request, header_pair};
+use crate::client::{Client, DryRun, RawResponse, Request, header_pair};
 use crate::error::{Error, Result};
 use crate::retry::RetryPolicy;
 
@@ -137,6 +137,14 @@ impl<Op: Operation> Call<Op> {
         client
             .execute(request, &self.options, Op::NAME, Op::IDEMPOTENT)
             .await
+    }
+
+    /// The request this call would send, without sending it: method, URL,
+    /// headers and body, with credentials shown as `<redacted>` (no token
+    /// is fetched). An argument that cannot be encoded is the same error
+    /// sending would give.
+    pub fn dry_run(&self) -> Result<DryRun> {
+        self.client.dry_run(self.op.request(), &self.options)
     }
 
     /// Sends the call; gives the decoded body. The same as `.await`.

@@ -83,7 +83,7 @@ mod wire;
 
 pub use body::File;
 pub use call::{ByteStream, Call, Operation, Response};
-pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT};
+pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT, DryRun};
 pub use error::{ApiError, AuthError, Code, Error, Result, SNIPPET_CHARS};
 pub use login::{DeviceCode, DeviceLogin, PersonalClient};
 pub use pagination::{CallStream, Items, Pages, Paginated};

@@ -27,6 +27,7 @@ pub const CALL_METHODS: &[&str] = &[
     "stream",
     "send_raw",
     "poll_until",
+    "dry_run",
 ];
 
 /// Computes [`Operation::signature`] for every operation.
