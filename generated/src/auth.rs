@@ -204,6 +204,11 @@ pub(crate) struct Credential<'a> {
 }
 
 impl Credential<'_> {
+    /// The access token itself.
+    pub(crate) fn token(&self) -> &str {
+        self.token.expose()
+    }
+
     /// Adds `Authorization: Bearer <token>`, or `Authorization: DPoP
     /// <token>` and a new proof for `method` and `url`.
     pub(crate) fn apply(

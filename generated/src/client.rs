@@ -524,6 +524,24 @@ impl Client {
         ClientBuilder::from_env()?.build()
     }
 
+    /// An access token for this client's credentials, fetched (and cached)
+    /// as a call would; for tools that send requests of their own, such as
+    /// curl. A client without credentials has none (a [`Error::Config`]).
+    /// A DPoP-bound token is useless without a proof, so DPoP clients get
+    /// an error too.
+    pub async fn access_token(&self) -> Result<String> {
+        let inner = &*self.inner;
+        if inner.auth.dpop().is_some() {
+            return Err(Error::Config(
+                "a DPoP client's tokens are bound to its key; they cannot be used alone".into(),
+            ));
+        }
+        match inner.auth.credential(inner).await? {
+            Some(credential) => Ok(credential.token().to_string()),
+            None => Err(Error::Config("the client has no credentials".into())),
+        }
+    }
+
     /// The server this client talks to.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url

@@ -41,6 +41,9 @@ pub use merge::Note;
 pub struct Generated {
     /// Every generated file, sorted by path.
     pub files: Vec<GeneratedFile>,
+    /// Every file of the command-line crate, when [`Options::cli`] asks
+    /// for it (else none), sorted by path.
+    pub cli: Vec<GeneratedFile>,
     /// Differences between documents that the merge reconciled.
     pub notes: Vec<Note>,
     /// Constructs typed less precisely than the spec describes (each once,
@@ -95,8 +98,13 @@ fn generate_unlocated(docs: &[load::SourceDocument], options: &Options) -> Resul
         })?,
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    let cli = match &options.cli {
+        Some(cli) => emit::cli::emit(&api, cli)?,
+        None => Vec::new(),
+    };
     Ok(Generated {
         files,
+        cli,
         notes: merged.notes,
         summary,
         warnings: api.warnings,

@@ -102,7 +102,8 @@ pub fn operation_group(x_group: Option<&str>, first_tag: Option<&str>) -> String
 
 /// The methods of the runtime's `Client` and `testing::MockServer`, which a
 /// group's module, also its accessor on both, may not be named.
-pub const ACCESSOR_RESERVED: [&str; 15] = [
+pub const ACCESSOR_RESERVED: [&str; 16] = [
+    "access_token",
     "base_url",
     "builder",
     "calls",

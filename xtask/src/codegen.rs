@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use c1_codegen::diff::{self, Report, Summary};
+use c1_codegen::emit::cli::CliOptions;
 use c1_codegen::write::{self, FileChange};
 use c1_codegen::{GeneratedFile, Note, Options};
 
@@ -20,6 +21,9 @@ pub struct Target {
     /// Whether its spec is warning-free, so that `--deny-warnings` holds it
     /// to that (the fixture has warned constructs on purpose).
     pub warning_free: bool,
+    /// The command-line crate generated beside it, if any: its directory,
+    /// relative to the workspace root.
+    pub cli: Option<&'static str>,
 }
 
 /// The client crate, and the crate of the fixture that shows every construct.
@@ -29,12 +33,14 @@ pub const TARGETS: [Target; 2] = [
         out: "generated",
         package: "c1-client",
         warning_free: true,
+        cli: Some("cli"),
     },
     Target {
         spec: "generator/tests/fixtures/constructs/spec",
         out: "generator/tests/fixtures/constructs/client",
         package: "constructs-client",
         warning_free: false,
+        cli: None,
     },
 ];
 
@@ -49,6 +55,8 @@ pub fn root() -> &'static Path {
 pub struct Rendered {
     /// Every file of the crate: the generated modules and the runtime's copies.
     pub files: Vec<GeneratedFile>,
+    /// Every file of the command-line crate, if one was asked for.
+    pub cli: Vec<GeneratedFile>,
     /// What the merge reconciled.
     pub notes: Vec<Note>,
     /// Constructs typed less precisely than the spec describes.
@@ -58,15 +66,25 @@ pub struct Rendered {
 }
 
 /// Renders the whole crate for `spec`, in memory.
-pub fn render(spec: &Path, package: &str, version: &str) -> anyhow::Result<Rendered> {
+pub fn render(
+    spec: &Path,
+    package: &str,
+    version: &str,
+    cli: Option<&Path>,
+) -> anyhow::Result<Rendered> {
     let options = Options {
         package: package.to_string(),
         version: version.to_string(),
+        cli: cli.map(|_| CliOptions {
+            client_package: package.to_string(),
+            client_path: "../generated".to_string(),
+        }),
     };
     let generated = c1_codegen::generate(spec, &options)
         .with_context(|| format!("cannot generate from {}", spec.display()))?;
     Ok(Rendered {
         files: generated.files,
+        cli: generated.cli,
         notes: generated.notes,
         warnings: generated.warnings.iter().map(ToString::to_string).collect(),
         summary: generated.summary,
@@ -94,6 +112,9 @@ pub struct Plan {
     pub changes: Vec<FileChange>,
     /// How many files are generated in all.
     pub total: usize,
+    /// The command-line crate's directory, changes and file count, if it
+    /// is generated too.
+    pub cli: Option<(PathBuf, Vec<FileChange>, usize)>,
     /// What the merge reconciled.
     pub notes: Vec<Note>,
     /// Constructs typed less precisely than the spec describes.
@@ -107,26 +128,42 @@ pub struct Plan {
 
 /// What `out` needs to match `spec`; with `bump`, with the crate's version
 /// raised as the API changes require.
-pub fn plan(spec: &Path, out: &Path, package: &str, bump: bool) -> anyhow::Result<Plan> {
+pub fn plan(
+    spec: &Path,
+    out: &Path,
+    package: &str,
+    bump: bool,
+    cli: Option<&Path>,
+) -> anyhow::Result<Plan> {
     let version = current_version(out);
-    let mut rendered = render(spec, package, &version)?;
+    let mut rendered = render(spec, package, &version, cli)?;
     let report = previous_summary(out).map(|old| diff::diff(&old, &rendered.summary));
     let mut next = version.clone();
     if let Some(level) = report.as_ref().and_then(Report::bump).filter(|_| bump) {
         next = diff::bumped(&version, level)
             .with_context(|| format!("cannot bump version `{version}`"))?;
-        rendered = render(spec, package, &next)?;
+        rendered = render(spec, package, &next, cli)?;
     }
     let Rendered {
         files,
+        cli: cli_files,
         notes,
         warnings,
         ..
     } = rendered;
     let changes = write::plan(out, &files)?;
+    let cli = match cli {
+        Some(dir) => Some((
+            dir.to_path_buf(),
+            write::plan(dir, &cli_files)?,
+            cli_files.len(),
+        )),
+        None => None,
+    };
     Ok(Plan {
         changes,
         total: files.len(),
+        cli,
         notes,
         warnings,
         report,
@@ -152,15 +189,22 @@ pub struct Mode {
 /// Generates from `spec` into `out`; with `check`, only reports what would
 /// change. Nothing is written unless every step succeeded. Ends with the
 /// report of API changes. Returns whether `out` is (now) up to date.
-pub fn run(spec: &Path, out: &Path, package: &str, mode: &Mode) -> anyhow::Result<bool> {
+pub fn run(
+    spec: &Path,
+    out: &Path,
+    package: &str,
+    mode: &Mode,
+    cli: Option<&Path>,
+) -> anyhow::Result<bool> {
     let Plan {
         changes,
         total,
+        cli,
         notes,
         warnings,
         report,
         version,
-    } = plan(spec, out, package, mode.bump)?;
+    } = plan(spec, out, package, mode.bump, cli)?;
     print_notes(&notes, mode.notes);
     for warning in &warnings {
         eprintln!("warning: {warning}");
@@ -182,36 +226,10 @@ pub fn run(spec: &Path, out: &Path, package: &str, mode: &Mode) -> anyhow::Resul
             out.display()
         );
     }
-    let up_to_date = if mode.check {
-        for change in &changes {
-            eprintln!(
-                "stale: {} (would {})",
-                out.join(change.path()).display(),
-                change.verb()
-            );
-        }
-        if changes.is_empty() {
-            eprintln!("{} is up to date ({total} generated files)", out.display());
-        } else {
-            eprintln!("{} is stale: run `cargo xtask codegen`", out.display());
-        }
-        changes.is_empty()
-    } else {
-        write::apply(out, &changes)?;
-        for change in &changes {
-            eprintln!("{} {}", change.verb(), out.join(change.path()).display());
-        }
-        let count = |verb: &str| changes.iter().filter(|c| c.verb() == verb).count();
-        eprintln!(
-            "{}: {} created, {} updated, {} removed, {} unchanged",
-            out.display(),
-            count("create"),
-            count("update"),
-            count("remove"),
-            total - count("create") - count("update")
-        );
-        true
-    };
+    let mut up_to_date = settle(out, &changes, total, mode.check)?;
+    if let Some((dir, changes, total)) = &cli {
+        up_to_date &= settle(dir, changes, *total, mode.check)?;
+    }
     if version.0 != version.1 {
         eprintln!("{}: version {} -> {}", out.display(), version.0, version.1);
     }
@@ -230,6 +248,40 @@ pub fn run(spec: &Path, out: &Path, package: &str, mode: &Mode) -> anyhow::Resul
         ),
     }
     Ok(up_to_date)
+}
+
+/// With `check`, reports how `out` is stale (returns whether it is up to
+/// date); else applies `changes` and says what changed.
+fn settle(out: &Path, changes: &[FileChange], total: usize, check: bool) -> anyhow::Result<bool> {
+    if check {
+        for change in changes {
+            eprintln!(
+                "stale: {} (would {})",
+                out.join(change.path()).display(),
+                change.verb()
+            );
+        }
+        if changes.is_empty() {
+            eprintln!("{} is up to date ({total} generated files)", out.display());
+        } else {
+            eprintln!("{} is stale: run `cargo xtask codegen`", out.display());
+        }
+        return Ok(changes.is_empty());
+    }
+    write::apply(out, changes)?;
+    for change in changes {
+        eprintln!("{} {}", change.verb(), out.join(change.path()).display());
+    }
+    let count = |verb: &str| changes.iter().filter(|c| c.verb() == verb).count();
+    eprintln!(
+        "{}: {} created, {} updated, {} removed, {} unchanged",
+        out.display(),
+        count("create"),
+        count("update"),
+        count("remove"),
+        total - count("create") - count("update")
+    );
+    Ok(true)
 }
 
 /// What the merge reconciled: one line per kind, or with `all` every note.
@@ -293,11 +345,13 @@ pub fn main(
                 deny_warnings: mode.deny_warnings && target.warning_free,
                 ..mode.clone()
             };
+            let cli = target.cli.map(|dir| relative(&root().join(dir)));
             ok &= run(
                 &spec,
                 &out,
                 package.as_deref().unwrap_or(target.package),
                 &mode,
+                cli.as_deref(),
             )?;
         }
         ok
@@ -309,6 +363,7 @@ pub fn main(
             &out,
             package.as_deref().unwrap_or("c1-client"),
             &mode,
+            None,
         )?
     };
     Ok(if ok {
@@ -339,17 +394,24 @@ mod tests {
     #[test]
     fn generated_crates_are_up_to_date() {
         for target in TARGETS {
+            let cli = target.cli.map(|dir| root().join(dir));
             let plan = plan(
                 &root().join(target.spec),
                 &root().join(target.out),
                 target.package,
                 false,
+                cli.as_deref(),
             )
             .unwrap();
+            let cli_changes = plan.cli.iter().flat_map(|(dir, changes, _)| {
+                changes.iter().map(move |c| (dir.join(c.path()), c.verb()))
+            });
             let stale: Vec<String> = plan
                 .changes
                 .iter()
-                .map(|c| format!("  {} (would {})", c.path().display(), c.verb()))
+                .map(|c| (PathBuf::from(c.path()), c.verb()))
+                .chain(cli_changes)
+                .map(|(path, verb)| format!("  {} (would {verb})", path.display()))
                 .collect();
             assert!(
                 stale.is_empty(),
@@ -402,7 +464,7 @@ mod tests {
     fn a_failing_spec_leaves_the_generated_crate_untouched() {
         let out = temp_out("atomic");
         let good = root().join(TARGETS[1].spec);
-        assert!(run(&good, &out, "constructs-client", &Mode::default()).unwrap());
+        assert!(run(&good, &out, "constructs-client", &Mode::default(), None).unwrap());
         let before = snapshot(&out);
         assert!(before.len() > 10);
         for bad in [
@@ -414,6 +476,7 @@ mod tests {
                 &out,
                 "constructs-client",
                 &Mode::default(),
+                None,
             )
             .unwrap_err();
             assert!(
@@ -431,6 +494,7 @@ mod tests {
             &out,
             "constructs-client",
             &deny,
+            None,
         )
         .unwrap_err();
         assert_eq!(
@@ -455,7 +519,8 @@ mod tests {
             &root().join(TARGETS[1].spec),
             &out,
             "constructs-client",
-            &check
+            &check,
+            None,
         )
         .unwrap());
         assert!(!out.exists(), "--check created the output directory");
@@ -488,7 +553,7 @@ paths:
             report: Some(report.clone()),
             ..Mode::default()
         };
-        assert!(run(&spec_dir("bump-1", SPEC), &out, "c1-client", &bump).unwrap());
+        assert!(run(&spec_dir("bump-1", SPEC), &out, "c1-client", &bump, None).unwrap());
         assert_eq!(
             version(&out),
             "0.1.0",
@@ -497,7 +562,14 @@ paths:
         assert!(!report.exists());
 
         let removed = SPEC.replace("  /b:\n    get: {tags: [G], operationId: x.B, responses: {'200': {description: ok}}}\n", "");
-        assert!(run(&spec_dir("bump-2", &removed), &out, "c1-client", &bump).unwrap());
+        assert!(run(
+            &spec_dir("bump-2", &removed),
+            &out,
+            "c1-client",
+            &bump,
+            None
+        )
+        .unwrap());
         assert_eq!(version(&out), "0.2.0", "a removed operation is breaking");
         let markdown = std::fs::read_to_string(&report).unwrap();
         assert!(
@@ -509,10 +581,10 @@ paths:
             "{markdown}"
         );
 
-        assert!(run(&spec_dir("bump-3", SPEC), &out, "c1-client", &bump).unwrap());
+        assert!(run(&spec_dir("bump-3", SPEC), &out, "c1-client", &bump, None).unwrap());
         assert_eq!(version(&out), "0.2.1", "an added operation is not");
 
-        assert!(run(&spec_dir("bump-4", SPEC), &out, "c1-client", &bump).unwrap());
+        assert!(run(&spec_dir("bump-4", SPEC), &out, "c1-client", &bump, None).unwrap());
         assert_eq!(version(&out), "0.2.1", "no change, no bump");
         for dir in ["bump", "bump-1", "bump-2", "bump-3", "bump-4"] {
             let _ = std::fs::remove_dir_all(temp_out(dir));

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::model::{rust_type, Api, Layout, RustType, Scalar, TypeDef, TypeId, TypeRef};
 
 mod apis;
+pub mod cli;
 mod manifest;
 mod messages;
 mod models;
@@ -44,6 +45,9 @@ pub struct Options {
     pub package: String,
     /// The client crate's version (default `0.1.0`).
     pub version: String,
+    /// The command-line crate too, depending on the client as this says
+    /// (`None`: the client alone).
+    pub cli: Option<cli::CliOptions>,
 }
 
 impl Default for Options {
@@ -51,6 +55,7 @@ impl Default for Options {
         Options {
             package: "c1-client".to_string(),
             version: "0.1.0".to_string(),
+            cli: None,
         }
     }
 }
@@ -380,15 +385,19 @@ impl Emitter<'_> {
 
 /// A [`RustType`] as tokens; `models` prefixes named types with `crate::models::`.
 pub(crate) fn rust(ty: &RustType, models: bool) -> TokenStream {
-    let inner = |t: &RustType| rust(t, models);
+    rust_at(ty, models.then(|| quote!(crate::models)).as_ref())
+}
+
+/// A [`RustType`] as tokens, named types prefixed with `models` (a path).
+pub(crate) fn rust_at(ty: &RustType, models: Option<&TokenStream>) -> TokenStream {
+    let inner = |t: &RustType| rust_at(t, models);
     match ty {
         RustType::Scalar(s) => scalar(*s),
         RustType::Named(name) => {
             let name = ident(name);
-            if models {
-                quote!(crate::models::#name)
-            } else {
-                quote!(#name)
+            match models {
+                Some(path) => quote!(#path::#name),
+                None => quote!(#name),
             }
         }
         RustType::Vec(t) => {

@@ -1,0 +1,336 @@
+//! `c1`: the C1 API from the shell. Every operation of the client is a
+//! command (`c1 <group> <operation> [arguments] [--flags]`), from the
+//! generated table in `commands.rs`; this file, `input.rs`, `output.rs`
+//! and `config.rs` are written by hand.
+
+#[rustfmt::skip]
+mod commands;
+mod config;
+mod input;
+mod output;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use clap_complete::Shell;
+
+use crate::output::{Ctx, Format, write_line};
+
+/// The exit statuses scripts can tell apart.
+pub mod exit {
+    /// The command did what it was asked.
+    pub const OK: u8 = 0;
+    /// The command line was wrong.
+    pub const USAGE: u8 = 2;
+    /// Configuration or sign-in failed.
+    pub const CONFIG: u8 = 3;
+    /// The API answered "not found".
+    pub const NOT_FOUND: u8 = 4;
+    /// The API answered with any other error.
+    pub const API: u8 = 5;
+    /// No answer came: the connection failed or timed out.
+    pub const CONNECTION: u8 = 6;
+}
+
+/// Why a command failed, and the exit status that says so.
+#[derive(Debug)]
+pub struct Failure {
+    /// The exit status ([`exit`]).
+    pub code: u8,
+    /// One line that says the cause.
+    pub message: String,
+    /// The HTTP status of the answer, if one came.
+    pub status: Option<u16>,
+    /// The answer's request id, if it had one.
+    pub request_id: Option<String>,
+}
+
+impl Failure {
+    fn new(code: u8, message: String) -> Self {
+        Failure {
+            code,
+            message,
+            status: None,
+            request_id: None,
+        }
+    }
+
+    /// A wrong command line.
+    pub fn usage(message: String) -> Self {
+        Failure::new(exit::USAGE, message)
+    }
+
+    /// Missing or unusable configuration.
+    pub fn config(message: String) -> Self {
+        Failure::new(exit::CONFIG, message)
+    }
+
+    /// An answer that cannot be used.
+    pub fn api(message: String) -> Self {
+        Failure::new(exit::API, message)
+    }
+
+    /// Standard output was closed by its reader: nothing more to say.
+    pub fn closed_pipe() -> Self {
+        Failure::new(exit::OK, String::new())
+    }
+
+    /// Prints the failure on standard error: one line, JSON with `-o json`.
+    fn print(&self, format: Format) {
+        if self.message.is_empty() {
+            return;
+        }
+        if format == Format::Json {
+            let line = serde_json::json!({
+                "error": self.message,
+                "exit_status": self.code,
+                "http_status": self.status,
+                "request_id": self.request_id,
+            });
+            eprintln!("{line}");
+        } else {
+            eprintln!("c1: {}", self.message);
+        }
+    }
+}
+
+impl From<c1_client::Error> for Failure {
+    fn from(error: c1_client::Error) -> Self {
+        use c1_client::Error as E;
+        let code = match &error {
+            E::Config(_) | E::Auth(_) => exit::CONFIG,
+            E::Transport(_) | E::Timeout(_) | E::WaitTimedOut { .. } => exit::CONNECTION,
+            _ if error.is_not_found() => exit::NOT_FOUND,
+            E::Api(api) if api.status == 401 => exit::CONFIG,
+            _ => exit::API,
+        };
+        Failure {
+            code,
+            message: error.to_string(),
+            status: error.status(),
+            request_id: error.request_id().map(str::to_string),
+        }
+    }
+}
+
+impl From<c1_client::WaitError<c1_client::models::TaskServiceGetResponse>> for Failure {
+    fn from(error: c1_client::WaitError<c1_client::models::TaskServiceGetResponse>) -> Self {
+        c1_client::Error::from(error).into()
+    }
+}
+
+fn main() -> ExitCode {
+    let matches = match cli().try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
+        }
+    };
+    let format = match matches.get_one::<String>("output").map(String::as_str) {
+        Some("json") => Format::Json,
+        Some("table") => Format::Table,
+        _ => Format::Auto,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    let result = match runtime {
+        Ok(runtime) => runtime.block_on(run(&matches, format)),
+        Err(e) => Err(Failure::config(format!("cannot start: {e}"))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            failure.print(format);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// The whole command line: the API's groups with the built-in commands.
+fn cli() -> Command {
+    let root = Command::new("c1")
+        .about("The C1 (ConductorOne) API from the shell: every operation is a command")
+        .version(env!("CARGO_PKG_VERSION"))
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .args(global_args())
+        .subcommands(commands::groups())
+        .subcommand(
+            Command::new("completion")
+                .about("Print shell completions: c1 completion bash > /etc/bash_completion.d/c1")
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(clap::value_parser!(Shell)),
+                ),
+        );
+    root.mut_subcommand("auth", |auth| auth.subcommands(config::commands()))
+        .mut_subcommand("task", |task| task.subcommand(wait_command()))
+}
+
+fn global_args() -> [Arg; 4] {
+    [
+        Arg::new("profile")
+            .long("profile")
+            .global(true)
+            .value_name("NAME")
+            .help_heading("Global options")
+            .help("Sign in with this profile of ~/.config/c1/config.toml (default: the environment's CONDUCTORONE_* credentials, else `default`)"),
+        Arg::new("output")
+            .short('o')
+            .long("output")
+            .global(true)
+            .value_name("FORMAT")
+            .value_parser(["json", "table"])
+            .help_heading("Global options")
+            .help("json (errors as JSON too) or table; default: JSON, indented on a terminal"),
+        Arg::new("fields")
+            .long("fields")
+            .global(true)
+            .value_name("NAMES")
+            .value_delimiter(',')
+            .help_heading("Global options")
+            .help("Keep only these fields of each item: wire names, dotted for nested (id,displayName,app.id)"),
+        Arg::new("dry-run")
+            .long("dry-run")
+            .global(true)
+            .action(ArgAction::SetTrue)
+            .help_heading("Global options")
+            .help("Print the request instead of sending it (credentials redacted)"),
+    ]
+}
+
+fn wait_command() -> Command {
+    Command::new("wait")
+        .about("Wait until a task is closed; prints the closed task")
+        .arg(
+            Arg::new("id")
+                .required(true)
+                .value_name("ID")
+                .help("The task's id"),
+        )
+        .arg(duration_arg(
+            "timeout",
+            "10m",
+            "Give up after this long (exit status 6)",
+        ))
+        .arg(duration_arg("interval", "5s", "Ask again after this long"))
+}
+
+fn duration_arg(id: &'static str, default: &'static str, help: &'static str) -> Arg {
+    Arg::new(id)
+        .long(id)
+        .value_name("DURATION")
+        .default_value(default)
+        .value_parser(|text: &str| humantime::parse_duration(text))
+        .help(help)
+}
+
+/// Runs the command `matches` names.
+async fn run(matches: &ArgMatches, format: Format) -> Result<(), Failure> {
+    let profile = matches.get_one::<String>("profile").cloned();
+    let Some((group, group_matches)) = matches.subcommand() else {
+        return Err(Failure::usage("no command given".into()));
+    };
+    if group == "completion" {
+        return completion(group_matches);
+    }
+    let Some((operation, op_matches)) = group_matches.subcommand() else {
+        return Err(Failure::usage(format!("`c1 {group}` needs an operation")));
+    };
+    if let ("auth", "login" | "status" | "token") = (group, operation) {
+        return config::run(operation, op_matches, profile.as_deref()).await;
+    }
+    let fields: Vec<String> = matches
+        .get_many::<String>("fields")
+        .into_iter()
+        .flatten()
+        .filter(|f| !f.is_empty())
+        .cloned()
+        .collect();
+    let connect = Box::new(move || config::connect(profile.as_deref()));
+    let ctx = Ctx::new(format, fields, matches.get_flag("dry-run"), connect);
+    if (group, operation) == ("task", "wait") {
+        return wait(&ctx, op_matches).await;
+    }
+    let result = commands::run(group, operation, op_matches, &ctx).await;
+    result.map_err(|mut failure| {
+        if failure.code == exit::NOT_FOUND {
+            let what = subject(group, operation, op_matches);
+            failure.message = format!("not found: {what} ({})", failure.message);
+        }
+        failure
+    })
+}
+
+/// What a command asked for, in words: `personal client blue-whale-12345`.
+fn subject(group: &str, operation: &str, matches: &ArgMatches) -> String {
+    let mut words = vec![group.replace('-', " ")];
+    let command = cli();
+    let op = command
+        .find_subcommand(group)
+        .and_then(|g| g.find_subcommand(operation));
+    if let Some(first) = op.and_then(|op| op.get_positionals().next()) {
+        if let Some(value) = matches.get_one::<String>(first.get_id().as_str()) {
+            words.push(value.clone());
+        }
+    }
+    words.join(" ")
+}
+
+fn completion(matches: &ArgMatches) -> Result<(), Failure> {
+    let shell = matches
+        .get_one::<Shell>("shell")
+        .copied()
+        .ok_or_else(|| Failure::usage("which shell?".into()))?;
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cli(), "c1", &mut out);
+    write_line(String::from_utf8_lossy(&out).trim_end())
+}
+
+/// `c1 task wait ID`: asks for the task until it is closed.
+async fn wait(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
+    use c1_client::models::{TaskServiceGetResponse, TaskState};
+    let id = input::one::<String>(matches, "id")?;
+    let duration = |name: &str| {
+        matches
+            .get_one::<Duration>(name)
+            .copied()
+            .unwrap_or_default()
+    };
+    let closed = |answer: &TaskServiceGetResponse| {
+        let task = answer
+            .task_view
+            .as_ref()
+            .and_then(|view| view.task.as_ref());
+        task.and_then(|task| task.state.as_ref()) == Some(&TaskState::Closed)
+    };
+    let call = ctx.client()?.task().get(id);
+    if ctx.dry_run {
+        return ctx.show(call).await;
+    }
+    let answer = call
+        .poll_until(closed, duration("interval"), duration("timeout"))
+        .await?;
+    let shown = serde_json::to_value(&answer).unwrap_or_default();
+    write_line(&output::select(shown, &ctx.fields).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// clap's own checks of every command: no two arguments share an id or
+    /// a flag, and every command is well formed.
+    #[test]
+    fn every_command_is_well_formed() {
+        cli().debug_assert();
+    }
+}

@@ -1,0 +1,339 @@
+//! What a command prints: the answer as JSON (indented on a terminal, one
+//! line otherwise), items as JSON lines, `--fields` and `-o table`; and the
+//! request instead with `--dry-run`.
+
+use std::io::{IsTerminal, Write};
+
+use c1_client::{Call, Client, Operation, Paginated};
+use clap::ArgMatches;
+use futures_util::StreamExt;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::Failure;
+
+/// How answers are printed (`-o`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JSON; errors as plain text.
+    Auto,
+    /// JSON; errors as JSON too.
+    Json,
+    /// A table of the items (or of the one object).
+    Table,
+}
+
+/// What every command shares: the client, and how to print.
+pub struct Ctx {
+    /// How answers are printed.
+    pub format: Format,
+    /// `--fields`: the wire names to keep, dotted for nested ones.
+    pub fields: Vec<String>,
+    /// `--dry-run`: print the request instead of sending it.
+    pub dry_run: bool,
+    /// The signed-in client, made when a command first needs it.
+    client: std::sync::OnceLock<Client>,
+    /// How to make it.
+    pub(crate) connect: Box<dyn Fn() -> Result<Client, Failure>>,
+}
+
+impl Ctx {
+    /// A context that makes its client with `connect`.
+    pub fn new(
+        format: Format,
+        fields: Vec<String>,
+        dry_run: bool,
+        connect: Box<dyn Fn() -> Result<Client, Failure>>,
+    ) -> Self {
+        Ctx {
+            format,
+            fields,
+            dry_run,
+            client: std::sync::OnceLock::new(),
+            connect,
+        }
+    }
+
+    /// The signed-in client.
+    pub fn client(&self) -> Result<&Client, Failure> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
+        let client = (self.connect)()?;
+        Ok(self.client.get_or_init(|| client))
+    }
+
+    /// Sends `call` and prints its answer (or, with `--dry-run`, the request).
+    pub async fn show<Op>(&self, call: Call<Op>) -> Result<(), Failure>
+    where
+        Op: Operation,
+        Op::Output: Serialize,
+    {
+        if self.dry_run {
+            return print_request(&call);
+        }
+        let answer = call.send().await?;
+        self.print(to_json(&answer)?, None)
+    }
+
+    /// Sends a call that pages: one page as [`Ctx::show`] does, or with
+    /// `--all` or `--limit` every item (up to the limit), one per line, as
+    /// pages arrive. `list` is the JSON name of the page's items.
+    pub async fn show_paged<Op>(
+        &self,
+        call: Call<Op>,
+        matches: &ArgMatches,
+        list: &str,
+    ) -> Result<(), Failure>
+    where
+        Op: Paginated,
+        Op::Output: Serialize,
+        Op::Item: Serialize,
+    {
+        let limit = matches.get_one::<u64>("limit").copied();
+        if self.dry_run || !(matches.get_flag("all") || limit.is_some()) {
+            if self.dry_run {
+                return print_request(&call);
+            }
+            let answer = call.send().await?;
+            return self.print(to_json(&answer)?, Some(list));
+        }
+        let mut items = call.items().take(limit.map_or(usize::MAX, saturating));
+        let mut rows = Vec::new();
+        while let Some(item) = items.next().await {
+            let item = select(to_json(&item?)?, &self.fields);
+            if self.format == Format::Table {
+                rows.push(item);
+            } else {
+                write_line(&serde_json::to_string(&item).unwrap_or_default())?;
+            }
+        }
+        if self.format == Format::Table {
+            write_line(&table(&rows, &self.fields))?;
+        }
+        Ok(())
+    }
+
+    /// Prints one answer; `list` names its items, if it is a page.
+    fn print(&self, answer: Value, list: Option<&str>) -> Result<(), Failure> {
+        if answer.is_null() {
+            return Ok(());
+        }
+        let items = list.and_then(|name| answer.get(name)?.as_array().cloned());
+        match (self.format, items) {
+            (Format::Table, Some(items)) => {
+                let rows: Vec<Value> = items.into_iter().map(|i| select(i, &self.fields)).collect();
+                write_line(&table(&rows, &self.fields))
+            }
+            (Format::Table, None) => {
+                write_line(&table(&[select(answer, &self.fields)], &self.fields))
+            }
+            (_, Some(items)) if !self.fields.is_empty() => {
+                let kept: Vec<Value> = items.into_iter().map(|i| select(i, &self.fields)).collect();
+                let mut page = answer;
+                if let (Some(object), Some(name)) = (page.as_object_mut(), list) {
+                    object.insert(name.to_string(), Value::Array(kept));
+                }
+                write_json(&page)
+            }
+            _ => write_json(&select(answer, &self.fields)),
+        }
+    }
+}
+
+fn saturating(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+/// The request `call` would send, as JSON, credentials redacted.
+fn print_request<Op: Operation>(call: &Call<Op>) -> Result<(), Failure> {
+    let request = call.dry_run()?;
+    let headers: Map<String, Value> = request
+        .headers
+        .iter()
+        .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+        .collect();
+    let body = request.body.as_deref().map(|bytes| {
+        serde_json::from_slice(bytes)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()))
+    });
+    let shown = serde_json::json!({
+        "method": request.method,
+        "url": request.url,
+        "headers": headers,
+        "body": body,
+    });
+    write_json(&shown)
+}
+
+fn to_json(value: &impl Serialize) -> Result<Value, Failure> {
+    serde_json::to_value(value).map_err(|e| Failure::api(format!("cannot show the answer: {e}")))
+}
+
+/// Keeps the fields named by `fields` (wire names, dotted for nested ones),
+/// or everything when none are named.
+pub fn select(value: Value, fields: &[String]) -> Value {
+    if fields.is_empty() {
+        return value;
+    }
+    let mut kept = Map::new();
+    for field in fields {
+        if let Some(found) = lookup(&value, field) {
+            insert(&mut kept, field, found.clone());
+        }
+    }
+    Value::Object(kept)
+}
+
+fn lookup<'a>(value: &'a Value, dotted: &str) -> Option<&'a Value> {
+    dotted.split('.').try_fold(value, |v, key| v.get(key))
+}
+
+fn insert(object: &mut Map<String, Value>, dotted: &str, value: Value) {
+    match dotted.split_once('.') {
+        None => {
+            object.insert(dotted.to_string(), value);
+        }
+        Some((head, rest)) => {
+            let inner = object
+                .entry(head)
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Some(inner) = inner.as_object_mut() {
+                insert(inner, rest, value);
+            }
+        }
+    }
+}
+
+/// How many columns a table has when `--fields` does not say.
+const DEFAULT_COLUMNS: usize = 6;
+/// The widest a cell is shown.
+const MAX_CELL: usize = 60;
+
+/// Rows as a table: the columns `fields`, or else the first few leaf fields
+/// of the first row (nested objects flattened to dotted names).
+pub fn table(rows: &[Value], fields: &[String]) -> String {
+    let columns: Vec<String> = if fields.is_empty() {
+        let mut leaves = Vec::new();
+        if let Some(first) = rows.first() {
+            flatten("", first, &mut leaves);
+        }
+        leaves.into_iter().take(DEFAULT_COLUMNS).collect()
+    } else {
+        fields.to_vec()
+    };
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| columns.iter().map(|c| cell(lookup(row, c))).collect())
+        .collect();
+    let widths: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let widest = cells
+                .iter()
+                .map(|r| r[i].chars().count())
+                .max()
+                .unwrap_or(0);
+            widest.max(c.chars().count())
+        })
+        .collect();
+    let line = |values: &[String]| {
+        let padded: Vec<String> = values
+            .iter()
+            .zip(&widths)
+            .map(|(v, w)| format!("{v:<w$}"))
+            .collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    let mut lines = vec![line(&columns)];
+    lines.extend(cells.iter().map(|r| line(r)));
+    lines.join("\n")
+}
+
+/// The dotted names of `value`'s leaves, in order.
+fn flatten(prefix: &str, value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(object) if !object.is_empty() => {
+            for (key, inner) in object {
+                let name = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                flatten(&name, inner, out);
+            }
+        }
+        _ if !prefix.is_empty() => out.push(prefix.to_string()),
+        _ => {}
+    }
+}
+
+fn cell(value: Option<&Value>) -> String {
+    let text = match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.replace(['\n', '\t'], " "),
+        Some(other) => other.to_string(),
+    };
+    if text.chars().count() > MAX_CELL {
+        let cut: String = text.chars().take(MAX_CELL - 1).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+/// Writes JSON: indented on a terminal, one line otherwise.
+fn write_json(value: &Value) -> Result<(), Failure> {
+    let text = if std::io::stdout().is_terminal() {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    };
+    write_line(&text.unwrap_or_default())
+}
+
+/// Writes a line to standard output. A closed pipe (`c1 ... | head`) ends
+/// the command quietly.
+pub fn write_line(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::closed_pipe()),
+        Err(e) => Err(Failure::api(format!("cannot write the answer: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fields_keep_dotted_paths_nested() {
+        let item =
+            json!({"id": "a", "displayName": "A", "app": {"id": "x", "name": "n"}, "extra": 1});
+        let fields = [
+            "id".to_string(),
+            "app.id".to_string(),
+            "missing".to_string(),
+        ];
+        assert_eq!(
+            select(item, &fields),
+            json!({"id": "a", "app": {"id": "x"}})
+        );
+    }
+
+    #[test]
+    fn tables_flatten_nested_objects_and_align_columns() {
+        let rows = [
+            json!({"id": "a", "app": {"name": "Payroll"}, "tags": ["x"]}),
+            json!({"id": "bbbb", "app": {"name": "HR"}}),
+        ];
+        assert_eq!(
+            table(&rows, &[]),
+            "id    app.name  tags\na     Payroll   [\"x\"]\nbbbb  HR"
+        );
+        assert_eq!(table(&rows, &["app.name".into()]), "app.name\nPayroll\nHR");
+    }
+}

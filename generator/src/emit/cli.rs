@@ -1,0 +1,522 @@
+//! The command-line crate (`c1-cli`, binary `c1`): its hand-written sources
+//! (`generator/cli/src`, copied like the runtime) and the generated command
+//! table, `src/commands.rs`, read from the same model as the client.
+//!
+//! Every operation is `c1 <group> <operation>`, group and operation in
+//! kebab-case from the client's names. The method's arguments are the
+//! command's positional arguments, its setters are flags, and a JSON body
+//! is `--body` with a flag per top-level scalar or enum field (and, for an
+//! update request, per field of the message it updates). Names are made
+//! unique per command by one [`Namespace`], which also keeps off the
+//! built-in flags.
+
+use std::path::PathBuf;
+
+use heck::{ToKebabCase, ToShoutySnakeCase};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, render, rust_at, GeneratedFile, HEADER, TOML_HEADER};
+use crate::error::Result;
+use crate::model::{
+    Api, Arg, ArgSource, Field, Group, Media, Operation, RustType, Scalar, Signature, Struct,
+    TypeDef, TypeKind, TypeRef,
+};
+use crate::names::{unraw, Namespace};
+
+/// The hand-written sources, as `(path in the crate, source)`.
+pub const SOURCES: [(&str, &str); 4] = [
+    ("src/config.rs", include_str!("../../cli/src/config.rs")),
+    ("src/input.rs", include_str!("../../cli/src/input.rs")),
+    ("src/main.rs", include_str!("../../cli/src/main.rs")),
+    ("src/output.rs", include_str!("../../cli/src/output.rs")),
+];
+
+/// The command line's dependencies, as `Cargo.toml` lines.
+const DEPENDENCIES: &str = include_str!("../../cli/dependencies.toml");
+
+/// Flags every command has, or that the hand-written part gives, which no
+/// generated flag may take (snake case, as the namespace compares).
+const RESERVED_FLAGS: [&str; 10] = [
+    "body", "all", "limit", "profile", "output", "fields", "dry_run", "help", "version", "o",
+];
+
+/// Commands the hand-written part adds: top-level, and within a group.
+const RESERVED_GROUPS: [&str; 2] = ["completion", "help"];
+const RESERVED_OPERATIONS: [(&str, &[&str]); 2] =
+    [("auth", &["login", "status", "token"]), ("task", &["wait"])];
+
+/// Where the command-line crate goes and what it depends on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliOptions {
+    /// The client crate's package name (`c1-client`).
+    pub client_package: String,
+    /// The path from the command-line crate to the client crate (`../generated`).
+    pub client_path: String,
+}
+
+/// Every file of the command-line crate.
+pub fn emit(api: &Api, options: &CliOptions) -> Result<Vec<GeneratedFile>> {
+    let krate = ident(&options.client_package.replace('-', "_"));
+    let commands = Commands {
+        api,
+        krate: quote!(#krate),
+    };
+    let mut files = vec![
+        render("src/commands.rs", commands.file()?)?,
+        manifest(options),
+    ];
+    let crate_name = options.client_package.replace('-', "_");
+    files.extend(SOURCES.iter().map(|(path, source)| GeneratedFile {
+        path: PathBuf::from(path),
+        contents: format!(
+            "{HEADER}\n// A copy of generator/cli/{path}, the command line's hand-written part.\n\n{}",
+            source.replace("c1_client", &crate_name)
+        ),
+    }));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn manifest(options: &CliOptions) -> GeneratedFile {
+    let contents = format!(
+        "{TOML_HEADER}\n\n[package]\nname = \"c1-cli\"\nversion = \"0.1.0\"\ndescription = \"The C1 (ConductorOne) API from the shell, generated from its OpenAPI documents.\"\nedition = \"2024\"\nrust-version = \"1.85\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n\n[[bin]]\nname = \"c1\"\npath = \"src/main.rs\"\n\n[dependencies]\n{} = {{ path = \"{}\" }}\n{}",
+        options.client_package,
+        options.client_path,
+        DEPENDENCIES.trim_start()
+    );
+    GeneratedFile {
+        path: PathBuf::from("Cargo.toml"),
+        contents,
+    }
+}
+
+/// Renders `commands.rs` from the model.
+struct Commands<'a> {
+    api: &'a Api,
+    /// The client crate's path in Rust (`c1_client`).
+    krate: TokenStream,
+}
+
+/// How a value's text is read (the `input::Kind` of the hand-written part),
+/// and the values an enum takes.
+struct Reading {
+    kind: TokenStream,
+    values: Vec<String>,
+}
+
+impl Commands<'_> {
+    fn file(&self) -> Result<TokenStream> {
+        let mut names = Namespace::new(RESERVED_GROUPS, "_api");
+        let mut modules = Vec::new();
+        let mut arms = Vec::new();
+        let mut commands = Vec::new();
+        for group in &self.api.groups {
+            let command = names.claim(unraw(&group.module)).to_kebab_case();
+            let module = ident(&group.module);
+            modules.push(self.group(group, &command)?);
+            arms.push(quote!(#command => #module::run(operation, matches, ctx).await,));
+            commands.push(quote!(#module::command()));
+        }
+        Ok(quote! {
+            //! The command table: a command per operation of the client, read
+            //! from the model the client is generated from.
+
+            use clap::{ArgMatches, Command};
+
+            use crate::input::{self, Kind};
+            use crate::output::Ctx;
+            use crate::Failure;
+
+            /// Every group's command.
+            pub fn groups() -> Vec<Command> {
+                vec![#(#commands),*]
+            }
+
+            /// Runs `c1 <group> <operation>`.
+            pub async fn run(group: &str, operation: &str, matches: &ArgMatches, ctx: &Ctx) -> Result<(), Failure> {
+                match group {
+                    #(#arms)*
+                    _ => Err(Failure::usage(format!("unknown command `{group}`"))),
+                }
+            }
+
+            #(#modules)*
+        })
+    }
+
+    fn group(&self, group: &Group, command: &str) -> Result<TokenStream> {
+        let reserved = RESERVED_OPERATIONS
+            .iter()
+            .filter(|(name, _)| *name == command)
+            .flat_map(|(_, ops)| ops.iter().copied())
+            .chain(["help"]);
+        let mut names = Namespace::new(reserved, "_op");
+        let mut subcommands = Vec::new();
+        let mut arms = Vec::new();
+        let mut statics = Vec::new();
+        let mut reads = false;
+        for op in &group.operations {
+            let name = names.claim(unraw(&op.name)).to_kebab_case();
+            let signature = op.signature.get("signature")?;
+            let parts = self.operation(op, signature, &name);
+            reads |= parts.reads;
+            subcommands.push(parts.command);
+            arms.push(parts.arm);
+            statics.extend(parts.body_static);
+        }
+        let module = ident(&group.module);
+        let about = first_paragraph(group.doc.as_deref().unwrap_or(&group.tag));
+        let accessor = ident(&group.module);
+        let matches = ident(if reads { "matches" } else { "_matches" });
+        Ok(quote! {
+            mod #module {
+                use super::*;
+
+                #(#statics)*
+
+                pub fn command() -> Command {
+                    Command::new(#command)
+                        .about(#about)
+                        .subcommand_required(true)
+                        .arg_required_else_help(true)
+                        .subcommands([#(#subcommands),*])
+                }
+
+                pub async fn run(operation: &str, #matches: &ArgMatches, ctx: &Ctx) -> Result<(), Failure> {
+                    let api = ctx.client()?.#accessor();
+                    match operation {
+                        #(#arms)*
+                        _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
+                    }
+                }
+            }
+        })
+    }
+
+    fn operation(&self, op: &Operation, sig: &Signature, name: &str) -> OpParts {
+        let mut flags = Namespace::new(RESERVED_FLAGS, "_param");
+        let mut args = Vec::new();
+        let mut values = Vec::new();
+        let mut body_static = None;
+        for arg in &sig.args {
+            match arg.source {
+                ArgSource::Param(i) => {
+                    let id = flags.claim(unraw(&arg.name)).to_kebab_case();
+                    let reading = self.reading_of(&arg.stored);
+                    let (kind, allowed) = (&reading.kind, &reading.values);
+                    let help = op.params[i].doc.clone().unwrap_or_default();
+                    let shown = id.to_shouty_snake_case();
+                    args.push(quote!(.arg(input::positional(#id, #shown, #kind, &[#(#allowed),*], #help))));
+                    let ty = rust_in(&arg.stored, &self.krate);
+                    values.push(quote!(input::one::<#ty>(matches, #id)?));
+                }
+                ArgSource::Body => {
+                    let (arg_tokens, value, statik) = self.body(op, arg, name, &mut flags);
+                    args.push(arg_tokens);
+                    values.push(value);
+                    body_static = statik;
+                }
+            }
+        }
+        let mut setters = Vec::new();
+        for arg in &sig.setters {
+            let id = flags.claim(unraw(&arg.name)).to_kebab_case();
+            let (item, list) = match &arg.stored {
+                RustType::Vec(item) => (&**item, true),
+                other => (other, false),
+            };
+            let reading = self.reading_of(item);
+            let (kind, allowed) = (&reading.kind, &reading.values);
+            let help = match arg.source {
+                ArgSource::Param(i) => op.params[i].doc.clone().unwrap_or_default(),
+                ArgSource::Body => String::new(),
+            };
+            args.push(quote!(.arg(input::flag(#id, #kind, &[#(#allowed),*], #list, #help))));
+            let setter = ident(&arg.name);
+            let ty = rust_in(item, &self.krate);
+            setters.push(if list {
+                quote! {
+                    let given = input::many::<#ty>(matches, #id)?;
+                    if !given.is_empty() {
+                        call = call.#setter(given);
+                    }
+                }
+            } else {
+                quote! {
+                    if let Some(given) = input::opt::<#ty>(matches, #id)? {
+                        call = call.#setter(given);
+                    }
+                }
+            });
+        }
+        let list = self.paged_list(op);
+        if list.is_some() {
+            args.push(quote!(.args(input::paging())));
+        }
+        let show = match &list {
+            Some(list) => quote!(ctx.show_paged(call, matches, #list).await),
+            None => quote!(ctx.show(call).await),
+        };
+        let method = ident(&op.name);
+        let mutable = (!setters.is_empty()).then(|| quote!(mut));
+        let doc = op.doc.as_deref().unwrap_or_default();
+        let mut about = first_paragraph(doc);
+        if op.deprecated {
+            about = format!("(deprecated) {about}");
+        }
+        let long = format!("{doc}\n\n`{} {}`", op.method.to_uppercase(), op.path);
+        let long = long.trim().to_string();
+        let reads = !args.is_empty();
+        let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+        OpParts {
+            command: quote!(input::operation(#name, #about, #long) #(#args)*),
+            reads,
+            arm: quote! {
+                #allow
+                #name => {
+                    let #mutable call = api.#method(#(#values),*);
+                    #(#setters)*
+                    #show
+                }
+            },
+            body_static,
+        }
+    }
+
+    /// The body's argument, value and flag table.
+    fn body(
+        &self,
+        op: &Operation,
+        arg: &Arg,
+        command: &str,
+        flags: &mut Namespace,
+    ) -> (TokenStream, TokenStream, Option<TokenStream>) {
+        let media = op.body.as_ref().map(|b| &b.media);
+        if let Some(Media::Binary(_) | Media::Text(_)) = media {
+            let value = match media {
+                Some(Media::Text(_)) => {
+                    quote!(String::from_utf8_lossy(&input::raw_body(matches)?).into_owned())
+                }
+                _ => quote!(input::raw_body(matches)?),
+            };
+            let none = Body::default();
+            let table = none.tokens(None);
+            let statik = ident(&format!("{}_BODY", command.to_shouty_snake_case()));
+            return (
+                quote!(.args(input::body_args(&#statik))),
+                value,
+                Some(quote!(static #statik: input::Body = #table;)),
+            );
+        }
+        let def = self.struct_of(&arg.stored);
+        let mut body = Body::default();
+        if let Some((_, st)) = def {
+            for field in self.flag_fields(st) {
+                let flag = flags.claim(unraw(&field.name)).to_kebab_case();
+                body.fields.push(self.field_entry(field, &flag));
+            }
+            if let Some(mask) = &st.update_mask {
+                let wire = |rust: &str| {
+                    st.fields
+                        .iter()
+                        .find(|f| f.name == rust)
+                        .map(|f| f.wire_name.clone())
+                };
+                let compared = match &self.api.types[mask.compared.0].kind {
+                    TypeKind::Struct(s) => Some(s),
+                    _ => None,
+                };
+                let mut entries = Vec::new();
+                for field in compared.into_iter().flat_map(|s| self.flag_fields(s)) {
+                    if mask.fields.iter().any(|(rust, _)| *rust == field.name) {
+                        let flag = flags.claim(unraw(&field.name)).to_kebab_case();
+                        entries.push(self.field_entry(field, &flag));
+                    }
+                }
+                body.mask = wire(&mask.mask_field).map(|mask_wire| MaskEntry {
+                    mask: mask_wire,
+                    message: mask.message.as_deref().and_then(wire),
+                    fields: entries,
+                });
+            }
+        }
+        let ty = rust_in(&arg.stored, &self.krate);
+        let statik = ident(&format!("{}_BODY", command.to_shouty_snake_case()));
+        let table = body.tokens(body.mask.as_ref());
+        (
+            quote!(.args(input::body_args(&#statik))),
+            quote!(input::body::<#ty>(matches, &#statik)?),
+            Some(quote!(static #statik: input::Body = #table;)),
+        )
+    }
+
+    /// The fields of `st` that a flag can set: sent (not read-only), and a
+    /// scalar or an enum.
+    fn flag_fields<'s>(&self, st: &'s Struct) -> Vec<&'s Field> {
+        st.fields
+            .iter()
+            .filter(|f| !f.read_only && self.scalar_reading(&f.ty).is_some())
+            .collect()
+    }
+
+    fn field_entry(&self, field: &Field, flag: &str) -> FieldEntry {
+        let reading = self.scalar_reading(&field.ty).unwrap_or(Reading {
+            kind: quote!(Kind::Json),
+            values: Vec::new(),
+        });
+        FieldEntry {
+            flag: flag.to_string(),
+            wire: field.wire_name.clone(),
+            reading,
+            help: field
+                .doc
+                .clone()
+                .unwrap_or_else(|| format!("Sets `{}`.", field.wire_name)),
+        }
+    }
+
+    /// The struct a body type names, if it is one.
+    fn struct_of(&self, ty: &RustType) -> Option<(&TypeDef, &Struct)> {
+        let RustType::Named(name) = ty else {
+            return None;
+        };
+        let def = self.api.types.iter().find(|t| &t.name == name)?;
+        match &def.kind {
+            TypeKind::Struct(st) => Some((def, st)),
+            _ => None,
+        }
+    }
+
+    /// How a value of a type the client keeps is read.
+    fn reading_of(&self, ty: &RustType) -> Reading {
+        let json = || Reading {
+            kind: quote!(Kind::Json),
+            values: Vec::new(),
+        };
+        match ty {
+            RustType::Scalar(s) => scalar_reading(*s).unwrap_or_else(json),
+            RustType::Named(name) => {
+                let def = self.api.types.iter().find(|t| &t.name == name);
+                def.and_then(|d| self.def_reading(d)).unwrap_or_else(json)
+            }
+            _ => json(),
+        }
+    }
+
+    /// How a field's value is read, if it is a scalar or an enum.
+    fn scalar_reading(&self, ty: &TypeRef) -> Option<Reading> {
+        match ty {
+            TypeRef::Scalar(s) => scalar_reading(*s),
+            TypeRef::Named(id) => self.def_reading(&self.api.types[id.0]),
+            TypeRef::Vec(_) | TypeRef::Map(_) => None,
+        }
+    }
+
+    fn def_reading(&self, def: &TypeDef) -> Option<Reading> {
+        match &def.kind {
+            TypeKind::Enum(variants) => Some(Reading {
+                kind: quote!(Kind::Text),
+                values: variants.iter().map(|v| v.wire_name.clone()).collect(),
+            }),
+            TypeKind::Alias(inner) => self.scalar_reading(inner),
+            _ => None,
+        }
+    }
+
+    /// The JSON name of a paginated operation's list of items.
+    fn paged_list(&self, op: &Operation) -> Option<String> {
+        let pagination = op.pagination.get("pagination").ok()?.as_ref()?;
+        let items = pagination.items.as_ref()?;
+        let TypeRef::Named(id) = op.response.as_ref()? else {
+            return None;
+        };
+        let TypeKind::Struct(st) = &self.api.types[id.0].kind else {
+            return None;
+        };
+        let field = st.fields.iter().find(|f| f.name == items.field)?;
+        Some(field.wire_name.clone())
+    }
+}
+
+fn scalar_reading(s: Scalar) -> Option<Reading> {
+    let kind = match s {
+        Scalar::Bool => quote!(Kind::Bool),
+        Scalar::I32 | Scalar::I64 | Scalar::U32 | Scalar::U64 => quote!(Kind::Integer),
+        Scalar::F32 | Scalar::F64 => quote!(Kind::Number),
+        Scalar::DateTime => quote!(Kind::Timestamp),
+        Scalar::Duration => quote!(Kind::Duration),
+        Scalar::String | Scalar::I64Str | Scalar::U64Str | Scalar::Bytes => quote!(Kind::Text),
+        Scalar::File | Scalar::Any | Scalar::Object | Scalar::AnyMessage => return None,
+    };
+    Some(Reading {
+        kind,
+        values: Vec::new(),
+    })
+}
+
+/// A type as the command line names it: the client crate's models by path.
+fn rust_in(ty: &RustType, krate: &TokenStream) -> TokenStream {
+    rust_at(ty, Some(&quote!(#krate::models)))
+}
+
+/// The text up to the first blank line, as one line.
+fn first_paragraph(text: &str) -> String {
+    let first = text.trim().split("\n\n").next().unwrap_or_default();
+    first.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What one operation adds to its group.
+struct OpParts {
+    command: TokenStream,
+    /// Whether it reads arguments or flags of its own.
+    reads: bool,
+    arm: TokenStream,
+    body_static: Option<TokenStream>,
+}
+
+#[derive(Default)]
+struct Body {
+    fields: Vec<FieldEntry>,
+    mask: Option<MaskEntry>,
+}
+
+struct FieldEntry {
+    flag: String,
+    wire: String,
+    reading: Reading,
+    help: String,
+}
+
+struct MaskEntry {
+    mask: String,
+    message: Option<String>,
+    fields: Vec<FieldEntry>,
+}
+
+impl FieldEntry {
+    fn tokens(&self) -> TokenStream {
+        let (flag, wire, help) = (&self.flag, &self.wire, &self.help);
+        let (kind, values) = (&self.reading.kind, &self.reading.values);
+        quote!(input::Field { flag: #flag, wire: #wire, kind: #kind, values: &[#(#values),*], help: #help })
+    }
+}
+
+impl Body {
+    fn tokens(&self, mask: Option<&MaskEntry>) -> TokenStream {
+        let fields = self.fields.iter().map(FieldEntry::tokens);
+        let mask = match mask {
+            Some(m) => {
+                let name = &m.mask;
+                let message = match &m.message {
+                    Some(wire) => quote!(Some(#wire)),
+                    None => quote!(None),
+                };
+                let fields = m.fields.iter().map(FieldEntry::tokens);
+                quote!(Some(input::Mask { mask: #name, message: #message, fields: &[#(#fields),*] }))
+            }
+            None => quote!(None),
+        };
+        quote!(input::Body { fields: &[#(#fields),*], mask: #mask })
+    }
+}
