@@ -336,4 +336,30 @@ mod tests {
     fn every_command_is_well_formed() {
         cli().debug_assert();
     }
+
+    /// Every operation of the client beside this crate (its `api.json`) is
+    /// a command, and every setter of its calls is a flag.
+    #[test]
+    fn every_operation_is_a_command_and_every_setter_a_flag() {
+        let api = concat!(env!("CARGO_MANIFEST_DIR"), "/../generated/api.json");
+        let text = std::fs::read_to_string(api).unwrap();
+        let summary: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let operations = summary["operations"].as_object().unwrap();
+        let kebab = |name: &str| name.trim_start_matches("r#").replace('_', "-");
+        let root = cli();
+        for (key, op) in operations {
+            let (group, method) = key.split_once('.').unwrap();
+            let command = root
+                .find_subcommand(kebab(group))
+                .and_then(|g| g.find_subcommand(kebab(method)))
+                .unwrap_or_else(|| panic!("no command for {key}"));
+            let setters = op["setters"].as_array().into_iter().flatten();
+            for setter in setters.filter_map(|s| s.as_str()?.split(':').next()) {
+                let flag = kebab(setter);
+                let found = command.get_arguments().any(|a| a.get_long() == Some(&flag));
+                assert!(found, "{key}: no --{flag}");
+            }
+        }
+        assert_eq!(operations.len(), 312);
+    }
 }

@@ -26,6 +26,11 @@
 //!   crate, against decoding it into a `serde_json::Value`
 //!   (`generated/examples/decode_bench.rs`, in release mode).
 //!
+//! - the command line (`cli/`, binary `c1`, release): the binary's size,
+//!   `c1 --help`, `c1 personal-client list` against a loopback server that
+//!   answers at once, and `cargo check` of the crate with its dependencies
+//!   already built.
+//!
 //! Peak memory comes from `getrusage` (Linux, `ru_maxrss`), taken in a helper
 //! process per measurement so that runs do not mix.
 
@@ -39,9 +44,24 @@ use crate::codegen;
 
 /// Runs the benchmark: in a debug build, what users run, then itself again
 /// in release for the rest.
-pub fn run(runs: usize, full: Option<PathBuf>, first_build: bool) -> anyhow::Result<()> {
+pub fn run(
+    runs: usize,
+    full: Option<PathBuf>,
+    first_build: bool,
+    cli_only: bool,
+) -> anyhow::Result<()> {
+    if cfg!(not(debug_assertions)) && cli_only {
+        let report = format!(
+            "| measure | median | notes |\n| --- | --- | --- |\n{}",
+            cli_bench(runs, &std::env::current_exe()?)?
+        );
+        println!("{report}");
+        return Ok(());
+    }
     if cfg!(debug_assertions) {
-        as_users_run_it(runs, full.as_deref(), first_build)?;
+        if !cli_only {
+            as_users_run_it(runs, full.as_deref(), first_build)?;
+        }
         eprintln!("bench: building xtask in release mode");
         let mut command = Command::new(env!("CARGO"));
         command.args([
@@ -57,6 +77,9 @@ pub fn run(runs: usize, full: Option<PathBuf>, first_build: bool) -> anyhow::Res
         ]);
         if let Some(full) = &full {
             command.arg("--full").arg(full);
+        }
+        if cli_only {
+            command.arg("--cli");
         }
         let status = command.current_dir(codegen::root()).status()?;
         if !status.success() {
@@ -152,6 +175,7 @@ pub fn run(runs: usize, full: Option<PathBuf>, first_build: bool) -> anyhow::Res
         "| generated full crate | {lines} lines | generated files only |\n"
     ));
     report.push_str(&decode_bench(runs)?);
+    report.push_str(&cli_bench(runs, &exe)?);
     println!("{report}");
     std::fs::write(work.join("report.md"), &report)?;
     eprintln!("bench: written to {}", work.join("report.md").display());
@@ -537,4 +561,72 @@ fn secs(d: Duration) -> String {
 
 fn mb(kib: u64) -> String {
     format!("{:.0} MB", kib as f64 / 1024.0)
+}
+
+/// The command line: binary size, start-up (`--help`), one call against a
+/// loopback server, and `cargo check` of the crate.
+fn cli_bench(runs: usize, exe: &Path) -> anyhow::Result<String> {
+    eprintln!("bench: the command line (builds c1-cli in release mode)");
+    let root = codegen::root();
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--release", "--package", "c1-cli"])
+        .current_dir(root)
+        .status()?;
+    if !status.success() {
+        bail!("cannot build c1-cli");
+    }
+    let c1 = root.join("target/release/c1");
+    let size = std::fs::metadata(&c1)?.len();
+    let help = median_of(runs, |_| timed(Command::new(&c1).arg("--help")))?;
+    let server = loopback_server()?;
+    let list = median_of(runs, |_| {
+        timed(
+            Command::new(&c1)
+                .args(["personal-client", "list"])
+                .env("CONDUCTORONE_ACCESS_TOKEN", "bench")
+                .env("CONDUCTORONE_SERVER_URL", &server),
+        )
+    })?;
+    let crate_dir = root.join("cli");
+    cargo_check(&crate_dir, &[])?; // dependencies
+    let mut samples = Vec::new();
+    for _ in 0..runs.clamp(1, 5) {
+        touch(&crate_dir.join("src/main.rs"))?;
+        samples.push(helper(&mut check_command(exe, &crate_dir, &[]))?.0);
+    }
+    samples.sort();
+    let check = samples[samples.len() / 2];
+    Ok(format!(
+        "| c1 binary (release) | {:.1} MB | target/release/c1 |\n\
+         | c1 --help | {} | budget 20 ms |\n\
+         | c1 personal-client list, loopback | {} | budget 50 ms |\n\
+         | cargo check of cli/ | {} | dependencies built, {} runs |\n",
+        size as f64 / 1e6,
+        ms(help),
+        ms(list),
+        secs(check),
+        samples.len()
+    ))
+}
+
+/// A server on 127.0.0.1 that answers every request with an empty list, in
+/// a thread of its own; its URL.
+fn loopback_server() -> anyhow::Result<String> {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://{}", listener.local_addr()?);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buffer = [0u8; 4096];
+            let _ = stream.read(&mut buffer);
+            let body = r#"{"list":[]}"#;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    Ok(url)
 }

@@ -32,13 +32,16 @@ usage:
       Markdown; --bump raises the crate's version accordingly.
   cargo xtask diff [--report FILE] OLD NEW
       The same report between two spec files or directories; writes no crate.
-  cargo xtask bench [--runs N] [--full FILE] [--first-build]
+  cargo xtask bench [--runs N] [--full FILE] [--first-build] [--cli]
       Measure, as users run it (this debug build): whole-API codegen (FILE,
       default spec/conductor_one_api.openapi.yaml), `cargo xtask codegen
       --check`, and 2,000+ conflicts located and printed; with --first-build
       also a first build of xtask with and without the dev profile's
       optimizations. Then, in release: codegen next to a bare YAML parse, its
-      peak memory, and cargo check time and memory of the generated crate.
+      peak memory, and cargo check time and memory of the generated crate;
+      and the c1 command line: binary size, `c1 --help`, one call against a
+      loopback server, cargo check of cli/. --cli measures the command line
+      only.
       Medians of N runs (default 10).
   cargo xtask fuzz-seeds OUT DOCUMENT...
       Write small whole documents cut from each DOCUMENT (one per path and
@@ -98,8 +101,9 @@ fn run() -> anyhow::Result<ExitCode> {
             let runs: usize = args.opt_value_from_str("--runs")?.unwrap_or(10);
             let full: Option<PathBuf> = args.opt_value_from_str("--full")?;
             let first_build = args.contains("--first-build");
+            let cli_only = args.contains("--cli");
             finish(args)?;
-            bench::run(runs, full, first_build)?;
+            bench::run(runs, full, first_build, cli_only)?;
             Ok(ExitCode::SUCCESS)
         }
         Some("bench-exec") => {
