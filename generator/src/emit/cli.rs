@@ -7,7 +7,7 @@
 //! command's positional arguments, its setters are flags, and a JSON body
 //! is `--body` with a flag per top-level scalar or enum field (and, for an
 //! update request, per field of the message it updates). Names are made
-//! unique per command by one [`Namespace`], which also keeps off the
+//! unique per command by one `Namespace` (`crate::names`), which also keeps off the
 //! built-in flags.
 
 use std::path::PathBuf;
