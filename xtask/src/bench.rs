@@ -454,7 +454,7 @@ fn fresh(path: &Path) -> anyhow::Result<()> {
 
 /// Generates `spec` into `out`: render in memory, then write.
 pub fn codegen_once(spec: &Path, out: &Path) -> anyhow::Result<()> {
-    let files = codegen::render(spec, "c1-client", "0.1.0", None)?.files;
+    let files = codegen::render(spec, out, "c1-client", "0.1.0", None)?.files;
     let changes = c1_codegen::write::plan(out, &files)?;
     c1_codegen::write::apply(out, &changes)?;
     Ok(())

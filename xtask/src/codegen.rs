@@ -68,6 +68,7 @@ pub struct Rendered {
 /// Renders the whole crate for `spec`, in memory.
 pub fn render(
     spec: &Path,
+    out: &Path,
     package: &str,
     version: &str,
     cli: Option<&Path>,
@@ -75,9 +76,9 @@ pub fn render(
     let options = Options {
         package: package.to_string(),
         version: version.to_string(),
-        cli: cli.map(|_| CliOptions {
+        cli: cli.map(|dir| CliOptions {
             client_package: package.to_string(),
-            client_path: "../generated".to_string(),
+            client_path: client_path(dir, out),
         }),
     };
     let generated = c1_codegen::generate(spec, &options)
@@ -89,6 +90,19 @@ pub fn render(
         warnings: generated.warnings.iter().map(ToString::to_string).collect(),
         summary: generated.summary,
     })
+}
+
+/// The client crate `out` as the command-line crate in `cli` names it in
+/// its manifest: `../generated` when they are siblings, else absolute.
+fn client_path(cli: &Path, out: &Path) -> String {
+    let siblings = cli.parent() == out.parent();
+    match out.file_name() {
+        Some(name) if siblings => format!("../{}", name.to_string_lossy()),
+        _ => std::path::absolute(out)
+            .unwrap_or_else(|_| out.to_path_buf())
+            .display()
+            .to_string(),
+    }
 }
 
 /// The version in `out/Cargo.toml`, or `0.1.0` for a new crate.
@@ -136,13 +150,13 @@ pub fn plan(
     cli: Option<&Path>,
 ) -> anyhow::Result<Plan> {
     let version = current_version(out);
-    let mut rendered = render(spec, package, &version, cli)?;
+    let mut rendered = render(spec, out, package, &version, cli)?;
     let report = previous_summary(out).map(|old| diff::diff(&old, &rendered.summary));
     let mut next = version.clone();
     if let Some(level) = report.as_ref().and_then(Report::bump).filter(|_| bump) {
         next = diff::bumped(&version, level)
             .with_context(|| format!("cannot bump version `{version}`"))?;
-        rendered = render(spec, package, &next, cli)?;
+        rendered = render(spec, out, package, &next, cli)?;
     }
     let Rendered {
         files,

@@ -90,11 +90,11 @@ impl Ctx {
         Op::Output: Serialize,
         Op::Item: Serialize,
     {
+        if self.dry_run {
+            return print_request(&call);
+        }
         let limit = matches.get_one::<u64>("limit").copied();
-        if self.dry_run || !(matches.get_flag("all") || limit.is_some()) {
-            if self.dry_run {
-                return print_request(&call);
-            }
+        if !matches.get_flag("all") && limit.is_none() {
             let answer = call.send().await?;
             return self.print(to_json(&answer)?, Some(list));
         }

@@ -167,7 +167,6 @@ impl Commands<'_> {
         }
         let module = ident(&group.module);
         let about = first_paragraph(group.doc.as_deref().unwrap_or(&group.tag));
-        let accessor = ident(&group.module);
         let matches = ident(if reads { "matches" } else { "_matches" });
         Ok(quote! {
             mod #module {
@@ -184,7 +183,7 @@ impl Commands<'_> {
                 }
 
                 pub async fn run(operation: &str, #matches: &ArgMatches, ctx: &Ctx) -> Result<(), Failure> {
-                    let api = ctx.client()?.#accessor();
+                    let api = ctx.client()?.#module();
                     match operation {
                         #(#arms)*
                         _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -284,7 +283,9 @@ impl Commands<'_> {
         }
     }
 
-    /// The body's argument, value and flag table.
+    /// The body's argument, value and flag table: `--body` read as the
+    /// body's type (or as bytes, for a binary or text body), with a flag per
+    /// field a flag can set.
     fn body(
         &self,
         op: &Operation,
@@ -292,63 +293,56 @@ impl Commands<'_> {
         command: &str,
         flags: &mut Namespace,
     ) -> (TokenStream, TokenStream, Option<TokenStream>) {
-        let media = op.body.as_ref().map(|b| &b.media);
-        if let Some(Media::Binary(_) | Media::Text(_)) = media {
-            let value = match media {
-                Some(Media::Text(_)) => {
-                    quote!(String::from_utf8_lossy(&input::raw_body(matches)?).into_owned())
-                }
-                _ => quote!(input::raw_body(matches)?),
-            };
-            let none = Body::default();
-            let table = none.tokens(None);
-            let statik = ident(&format!("{}_BODY", command.to_shouty_snake_case()));
-            return (
-                quote!(.args(input::body_args(&#statik))),
-                value,
-                Some(quote!(static #statik: input::Body = #table;)),
-            );
-        }
-        let def = self.struct_of(&arg.stored);
-        let mut body = Body::default();
-        if let Some((_, st)) = def {
-            for field in self.flag_fields(st) {
-                let flag = flags.claim(unraw(&field.name)).to_kebab_case();
-                body.fields.push(self.field_entry(field, &flag));
-            }
-            if let Some(mask) = &st.update_mask {
-                let wire = |rust: &str| {
-                    st.fields
-                        .iter()
-                        .find(|f| f.name == rust)
-                        .map(|f| f.wire_name.clone())
-                };
-                let compared = match &self.api.types[mask.compared.0].kind {
-                    TypeKind::Struct(s) => Some(s),
-                    _ => None,
-                };
-                let mut entries = Vec::new();
-                for field in compared.into_iter().flat_map(|s| self.flag_fields(s)) {
-                    if mask.fields.iter().any(|(rust, _)| *rust == field.name) {
-                        let flag = flags.claim(unraw(&field.name)).to_kebab_case();
-                        entries.push(self.field_entry(field, &flag));
-                    }
-                }
-                body.mask = wire(&mask.mask_field).map(|mask_wire| MaskEntry {
-                    mask: mask_wire,
-                    message: mask.message.as_deref().and_then(wire),
-                    fields: entries,
-                });
-            }
-        }
-        let ty = rust_in(&arg.stored, &self.krate);
         let statik = ident(&format!("{}_BODY", command.to_shouty_snake_case()));
-        let table = body.tokens(body.mask.as_ref());
+        let body = op.body.as_ref();
+        let (value, table) = match body.map(|b| &b.media) {
+            Some(Media::Text(_)) => (
+                quote!(String::from_utf8_lossy(&input::raw_body(matches)?).into_owned()),
+                Body::default(),
+            ),
+            Some(Media::Binary(_)) => (quote!(input::raw_body(matches)?), Body::default()),
+            _ => {
+                let ty = rust_in(&arg.stored, &self.krate);
+                let st = body.and_then(|b| self.struct_of(&b.ty));
+                (
+                    quote!(input::body::<#ty>(matches, &#statik)?),
+                    st.map(|st| self.body_flags(st, flags)).unwrap_or_default(),
+                )
+            }
+        };
+        let table = table.tokens();
         (
             quote!(.args(input::body_args(&#statik))),
-            quote!(input::body::<#ty>(matches, &#statik)?),
+            value,
             Some(quote!(static #statik: input::Body = #table;)),
         )
+    }
+
+    /// The flags of a JSON body's fields, and of the message an update
+    /// request updates.
+    fn body_flags(&self, st: &Struct, flags: &mut Namespace) -> Body {
+        let mut claim = |field: &Field| {
+            let flag = flags.claim(unraw(&field.name)).to_kebab_case();
+            self.field_entry(field, &flag)
+        };
+        let fields = self.flag_fields(st).into_iter().map(&mut claim).collect();
+        let mask = st.update_mask.as_ref().and_then(|mask| {
+            let wire = |rust: &str| {
+                let field = st.fields.iter().find(|f| f.name == rust)?;
+                Some(field.wire_name.clone())
+            };
+            let TypeKind::Struct(compared) = &self.api.types[mask.compared.0].kind else {
+                return None;
+            };
+            let named = |f: &&Field| mask.fields.iter().any(|(rust, _)| *rust == f.name);
+            let message_fields = self.flag_fields(compared).into_iter().filter(named);
+            Some(MaskEntry {
+                mask: wire(&mask.mask_field)?,
+                message: mask.message.as_deref().and_then(wire),
+                fields: message_fields.map(&mut claim).collect(),
+            })
+        });
+        Body { fields, mask }
     }
 
     /// The fields of `st` that a flag can set: sent (not read-only), and a
@@ -377,13 +371,12 @@ impl Commands<'_> {
     }
 
     /// The struct a body type names, if it is one.
-    fn struct_of(&self, ty: &RustType) -> Option<(&TypeDef, &Struct)> {
-        let RustType::Named(name) = ty else {
+    fn struct_of(&self, ty: &TypeRef) -> Option<&Struct> {
+        let TypeRef::Named(id) = ty else {
             return None;
         };
-        let def = self.api.types.iter().find(|t| &t.name == name)?;
-        match &def.kind {
-            TypeKind::Struct(st) => Some((def, st)),
+        match &self.api.types[id.0].kind {
+            TypeKind::Struct(st) => Some(st),
             _ => None,
         }
     }
@@ -503,9 +496,9 @@ impl FieldEntry {
 }
 
 impl Body {
-    fn tokens(&self, mask: Option<&MaskEntry>) -> TokenStream {
+    fn tokens(&self) -> TokenStream {
         let fields = self.fields.iter().map(FieldEntry::tokens);
-        let mask = match mask {
+        let mask = match &self.mask {
             Some(m) => {
                 let name = &m.mask;
                 let message = match &m.message {
