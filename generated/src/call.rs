@@ -11,11 +11,13 @@ use std::time::Duration;
 
 use futures_util::Stream;
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::HeaderMap;
 
-use crate::client::{Client, DryRun, RawResponse, Request, header_pair};
+use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::request::{DryRun, Options, Request, header_pair};
 use crate::retry::RetryPolicy;
+use crate::send::{RawResponse, request_id, transport_error};
 
 /// An operation of the API: what one call sends and what it gives back.
 ///
@@ -47,30 +49,6 @@ pub struct Call<Op> {
     pub(crate) client: Client,
     pub(crate) op: Op,
     pub(crate) options: Options,
-}
-
-/// What one call changes from the client's configuration.
-#[derive(Clone, Default)]
-pub(crate) struct Options {
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) retry: Option<RetryPolicy>,
-    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
-    /// A header given that is not valid; reported when the call is sent.
-    pub(crate) error: Option<String>,
-    /// Leave a successful response's body unread, for [`Call::stream`].
-    pub(crate) stream: bool,
-}
-
-impl fmt::Debug for Options {
-    /// Header values are not shown: they may carry credentials.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
-        f.debug_struct("Options")
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
-            .field("headers", &headers)
-            .finish()
-    }
 }
 
 impl<Op: fmt::Debug> fmt::Debug for Call<Op> {
@@ -177,7 +155,7 @@ impl<Op: Operation<Output = Vec<u8>>> Call<Op> {
             match response.chunk().await {
                 Ok(Some(chunk)) => Ok(Some((chunk, Some(response)))),
                 Ok(None) => Ok(None),
-                Err(e) => Err(crate::client::transport_error(e, timeout)),
+                Err(e) => Err(transport_error(e, timeout)),
             }
         });
         Ok(Response {
@@ -240,9 +218,4 @@ impl<T> Response<T> {
     pub fn into_inner(self) -> T {
         self.value
     }
-}
-
-/// The `x-request-id` header.
-pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok())
 }

@@ -110,14 +110,18 @@ impl ClientCredentials {
     }
 
     /// A signed JWT client assertion (EdDSA) for `audience`, valid from two
-    /// minutes before `now` to two minutes after, with a random nonce in its header.
+    /// minutes before `now` to two minutes after, with a random nonce in
+    /// its header and a random `jti`: each assertion is single-use, so
+    /// every token request (each retry too) signs a new one.
     pub(crate) fn assertion(&self, audience: &str, now: SystemTime) -> Result<String> {
         let seconds = now
             .duration_since(UNIX_EPOCH)
             .map_err(|_| AuthError::new("the system clock is before 1970"))?
             .as_secs();
         let mut nonce = [0u8; 16];
+        let mut jti = [0u8; 16];
         getrandom::getrandom(&mut nonce)
+            .and_then(|()| getrandom::getrandom(&mut jti))
             .map_err(|e| AuthError::new(format!("no randomness for the assertion nonce: {e}")))?;
         let mut header =
             serde_json::json!({"alg": "EdDSA", "nonce": URL_SAFE_NO_PAD.encode(nonce)});
@@ -130,7 +134,8 @@ impl ClientCredentials {
             "aud": audience,
             "iat": seconds,
             "nbf": seconds.saturating_sub(120),
-            "exp": seconds + 120,
+            "exp": seconds.saturating_add(120),
+            "jti": URL_SAFE_NO_PAD.encode(jti),
         });
         Ok(compact_jws(&self.key, &header, &claims))
     }
@@ -282,10 +287,12 @@ mod tests {
                 .len(),
             16
         );
+        let jti = claims["jti"].as_str().unwrap();
+        assert_eq!(URL_SAFE_NO_PAD.decode(jti).unwrap().len(), 16);
         assert_eq!(
             claims,
             serde_json::json!({"iss": "robot@acme", "sub": "robot@acme", "aud": "acme.conductor.one",
-                "iat": 1_700_000_000u64, "nbf": 1_699_999_880u64, "exp": 1_700_000_120u64})
+                "iat": 1_700_000_000u64, "nbf": 1_699_999_880u64, "exp": 1_700_000_120u64, "jti": jti})
         );
         let signature =
             ed25519_dalek::Signature::from_slice(&URL_SAFE_NO_PAD.decode(parts[2]).unwrap())
@@ -301,5 +308,12 @@ mod tests {
             again.split('.').next(),
             "each assertion has a new nonce"
         );
+        let again_claims: serde_json::Value = serde_json::from_slice(
+            &URL_SAFE_NO_PAD
+                .decode(again.split('.').nth(1).unwrap())
+                .unwrap(),
+        )
+        .unwrap();
+        assert_ne!(again_claims["jti"], claims["jti"], "and a new jti");
     }
 }

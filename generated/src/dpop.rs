@@ -189,15 +189,6 @@ pub(crate) fn api_wants_nonce(headers: &HeaderMap) -> bool {
     })
 }
 
-/// Whether a token endpoint's error body is `{"error": "use_dpop_nonce"}`.
-pub(crate) fn token_endpoint_wants_nonce(body: &[u8]) -> bool {
-    #[derive(serde::Deserialize)]
-    struct OAuthError {
-        error: String,
-    }
-    serde_json::from_slice::<OAuthError>(body).is_ok_and(|e| e.error == "use_dpop_nonce")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,8 +284,5 @@ mod tests {
             HeaderValue::from_static(r#"Bearer error="invalid_token""#),
         );
         assert!(!api_wants_nonce(&headers));
-        assert!(token_endpoint_wants_nonce(br#"{"error":"use_dpop_nonce"}"#));
-        assert!(!token_endpoint_wants_nonce(br#"{"error":"invalid_grant"}"#));
-        assert!(!token_endpoint_wants_nonce(b"oops"));
     }
 }

@@ -4,9 +4,11 @@
 //! Configuration from environment variables, read as every official C1
 //! tool reads them.
 
-use crate::client::ClientBuilder;
-use crate::credentials::ClientCredentials;
+use crate::auth::Credentials;
+use crate::builder::ClientBuilder;
+use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 use crate::tenant::{Server, check_base_url, server_from_client_id};
 
 /// A static access token; used first when set.
@@ -25,6 +27,13 @@ pub const CLIENT_SECRET: &str = "CONDUCTORONE_CLIENT_SECRET";
 pub const TENANT_DOMAIN: &str = "CONDUCTORONE_TENANT_DOMAIN";
 /// The full server URL, instead of a tenant.
 pub const SERVER_URL: &str = "CONDUCTORONE_SERVER_URL";
+
+impl Client {
+    /// A client configured from the environment; see [`ClientBuilder::from_env`].
+    pub fn from_env() -> Result<Self> {
+        ClientBuilder::from_env()?.build()
+    }
+}
 
 impl ClientBuilder {
     /// A builder configured from the environment:
@@ -71,9 +80,11 @@ impl ClientBuilder {
                 ClientBuilder::default().oidc_token_file(id, path)
             }
             (None, (None, None), Some(id), Some(secret)) => {
-                ClientCredentials::parse(id, &secret)
-                    .map_err(|e| config(format!("{CLIENT_SECRET}: invalid client secret: {e}")))?;
-                ClientBuilder::default().client_credentials(id.clone(), secret)
+                let credentials = Credentials::client(id, &Secret::new(secret))
+                    .map_err(|e| config(format!("{CLIENT_SECRET}: {e}")))?;
+                let mut builder = ClientBuilder::default();
+                builder.credentials = Ok(credentials);
+                builder
             }
             (None, (None, None), Some(_), None) => {
                 return Err(config(format!(

@@ -21,8 +21,11 @@ pub enum Error {
     /// The request could not be sent or the response not read. The
     /// message says why: connection refused, DNS lookup failed, TLS
     /// problem, timed out...
+    ///
+    /// The message names the cause, so `source()` is `None`: error chains
+    /// (`{:#}`, anyhow) show each cause once.
     #[error("{}", transport_message(.0))]
-    Transport(#[source] reqwest::Error),
+    Transport(reqwest::Error),
     /// No complete response arrived within the configured timeout.
     #[error("request timed out after {0:?}")]
     Timeout(Duration),
@@ -56,8 +59,9 @@ pub enum Error {
         calls: u32,
     },
     /// The request body could not be encoded as JSON.
+    /// The message names the cause (`source()` is `None`).
     #[error("cannot encode the request body: {0}")]
-    Encode(#[source] serde_json::Error),
+    Encode(serde_json::Error),
     /// The response body was not the JSON the spec describes.
     #[error("cannot decode the response body at `{path}`: {message} (body starts: {snippet})")]
     Decode {
@@ -71,12 +75,19 @@ pub enum Error {
 }
 
 impl Error {
-    /// The HTTP status of the answer this error comes from: the API's, or
-    /// the token endpoint's.
+    /// The HTTP status of the API's answer this error comes from. A
+    /// sign-in that failed has none here, even when the token endpoint
+    /// answered (a wrong tenant's 404 is not "the object is absent"): see
+    /// [`auth_error`](Self::auth_error).
     pub fn status(&self) -> Option<u16> {
+        self.api_error().map(|e| e.status)
+    }
+
+    /// Why signing in failed, when it did: its message and the token
+    /// endpoint's status and answer.
+    pub fn auth_error(&self) -> Option<&AuthError> {
         match self {
-            Error::Api(e) => Some(e.status),
-            Error::Auth(e) => e.status,
+            Error::Auth(e) => Some(e),
             _ => None,
         }
     }
@@ -94,7 +105,8 @@ impl Error {
         self.api_error().and_then(|e| e.code)
     }
 
-    /// Whether the thing asked for does not exist (404, or the code `NOT_FOUND`).
+    /// Whether the API answered that the thing asked for does not exist
+    /// (404, or the code `NOT_FOUND`). Never true of a failed sign-in.
     pub fn is_not_found(&self) -> bool {
         self.status() == Some(404) || self.code() == Some(Code::NotFound)
     }
@@ -107,9 +119,8 @@ impl Error {
         match self {
             Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
             Error::Timeout(_) => true,
-            Error::Api(_) | Error::Auth(_) => {
-                self.status().is_some_and(crate::retry::retryable_status)
-            }
+            Error::Api(e) => crate::retry::retryable_status(e.status),
+            Error::Auth(e) => e.status.is_some_and(crate::retry::retryable_status),
             Error::Config(_)
             | Error::Encode(_)
             | Error::Decode { .. }
@@ -610,13 +621,34 @@ mod tests {
             503,
             br#"{"error":"temporarily_unavailable"}"#,
         ));
-        assert_eq!(e.status(), Some(503));
+        assert_eq!(e.auth_error().and_then(|a| a.status), Some(503));
+        assert_eq!(e.status(), None, "the API did not answer");
         assert!(e.is_retryable());
+        let wrong_tenant = Error::from(AuthError::rejected(404, b"no such tenant"));
+        assert!(
+            !wrong_tenant.is_not_found(),
+            "a sign-in failure is not an absent object"
+        );
+        assert_eq!(wrong_tenant.status(), None);
         assert_eq!(
             e.to_string(),
             r#"authentication failed: the token endpoint answered 503: {"error":"temporarily_unavailable"}"#
         );
         assert!(!Error::from(AuthError::new("bad key")).is_retryable());
+    }
+
+    #[test]
+    fn an_encoding_failure_names_its_cause_once() {
+        let map = std::collections::HashMap::from([((1, 2), 3)]);
+        let e = Error::Encode(serde_json::to_vec(&map).unwrap_err());
+        assert_eq!(
+            e.to_string(),
+            "cannot encode the request body: key must be a string"
+        );
+        assert!(
+            std::error::Error::source(&e).is_none(),
+            "said in the message"
+        );
     }
 
     #[test]

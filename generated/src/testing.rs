@@ -293,7 +293,7 @@ impl<'m, Op: Operation> Expectation<'m, Op> {
         let expected = Expected {
             name: Op::NAME,
             method: request.method().as_str().to_string(),
-            path: request.url(&self.mock.client).path().to_string(),
+            path: request.url(self.mock.client.base_url()).path().to_string(),
             query: request.query_pairs(),
             headers: request.header_pairs(),
             body: request.body().and_then(|b| serde_json::from_slice(b).ok()),

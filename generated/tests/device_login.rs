@@ -227,6 +227,7 @@ async fn an_unknown_oauth_client_is_an_error_with_the_servers_words() {
         .run(|_| Ok(()))
         .await
         .unwrap_err();
-    assert_eq!(error.status(), Some(401));
+    assert_eq!(error.status(), None, "a sign-in failure, not an API answer");
+    assert_eq!(error.auth_error().and_then(|a| a.status), Some(401));
     assert!(format!("{error:?}").contains("invalid_client"), "{error:?}");
 }

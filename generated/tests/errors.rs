@@ -138,6 +138,7 @@ async fn a_refused_connection_says_so() {
         "request to http://127.0.0.1:{port}/api/v1/iam/personal_clients failed: connection refused ("
     );
     assert!(err.to_string().starts_with(&expected), "{err}");
+    common::assert_each_cause_once(&err);
 }
 
 #[tokio::test]

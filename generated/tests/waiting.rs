@@ -186,3 +186,25 @@ async fn a_repeated_page_token_ends_the_pages_too() {
         Err(c1_client::Error::RepeatedPageToken { .. })
     ));
 }
+
+#[tokio::test]
+async fn a_failed_wait_shows_each_cause_once() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let client = c1_client::Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(c1_client::RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let error = client
+        .task()
+        .get("t1")
+        .poll_until(closed, Duration::from_millis(10), Duration::from_secs(1))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, WaitError::Failed(_)), "{error:?}");
+    assert!(error.to_string().contains("connection refused"), "{error}");
+    common::assert_each_cause_once(&error);
+}

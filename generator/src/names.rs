@@ -102,7 +102,7 @@ pub fn operation_group(x_group: Option<&str>, first_tag: Option<&str>) -> String
 
 /// The methods of the runtime's `Client` and `testing::MockServer`, which a
 /// group's module, also its accessor on both, may not be named.
-pub const ACCESSOR_RESERVED: [&str; 16] = [
+pub const ACCESSOR_RESERVED: [&str; 17] = [
     "access_token",
     "base_url",
     "builder",
@@ -114,9 +114,10 @@ pub const ACCESSOR_RESERVED: [&str; 16] = [
     "execute_in_span",
     "expect",
     "from_env",
-    "inner",
+    "from_parts",
     "received",
     "start",
+    "transport",
     "uri",
     "verify",
 ];

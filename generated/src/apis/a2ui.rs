@@ -168,8 +168,8 @@ impl crate::Operation for CreateSurfaceFeedback {
     type Output = crate::models::A2uiServiceCreateSurfaceFeedbackResponse;
     const NAME: &'static str = "a2ui.create_surface_feedback";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/a2ui/surfaces/{surface_id}/feedback",
                 &["api", "v1", "a2ui", "surfaces", &self.surface_id, "feedback"],
@@ -193,8 +193,8 @@ impl crate::Operation for ListSurfaceFeedback {
     type Output = crate::models::A2uiServiceListSurfaceFeedbackResponse;
     const NAME: &'static str = "a2ui.list_surface_feedback";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/a2ui/surfaces/{surface_id}/feedback",
             &["api", "v1", "a2ui", "surfaces", &self.surface_id, "feedback"],
@@ -217,8 +217,8 @@ impl crate::Operation for ListSurfaces {
     type Output = crate::models::A2uiServiceListSurfacesResponse;
     const NAME: &'static str = "a2ui.list_surfaces";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/a2ui/conversations/{conversation_id}/surfaces",
             &["api", "v1", "a2ui", "conversations", &self.conversation_id, "surfaces"],
@@ -242,8 +242,8 @@ impl crate::Operation for SubmitAction {
     type Output = crate::models::A2uiServiceSubmitActionResponse;
     const NAME: &'static str = "a2ui.submit_action";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/a2ui/surfaces/{surface_id}/actions",
                 &["api", "v1", "a2ui", "surfaces", &self.surface_id, "actions"],

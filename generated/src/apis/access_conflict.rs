@@ -143,8 +143,8 @@ impl crate::Operation for CreateMonitor {
     type Output = crate::models::ConflictMonitor;
     const NAME: &'static str = "access_conflict.create_monitor";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/accessconflict",
                 &["api", "v1", "accessconflict"],
@@ -168,8 +168,8 @@ impl crate::Operation for DeleteMonitor {
     type Output = crate::models::ConflictMonitorDeleteResponse;
     const NAME: &'static str = "access_conflict.delete_monitor";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/accessconflict/{id}",
                 &["api", "v1", "accessconflict", &self.id],
@@ -193,8 +193,8 @@ impl crate::Operation for GetMonitor {
     type Output = crate::models::ConflictMonitor;
     const NAME: &'static str = "access_conflict.get_monitor";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/accessconflict/{id}",
             &["api", "v1", "accessconflict", &self.id],
@@ -218,8 +218,8 @@ impl crate::Operation for UpdateMonitor {
     type Output = crate::models::ConflictMonitor;
     const NAME: &'static str = "access_conflict.update_monitor";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/accessconflict/{id}",
                 &["api", "v1", "accessconflict", &self.id],

@@ -176,8 +176,8 @@ impl crate::Operation for Create {
     type Output = crate::models::AccessReviewServiceCreateResponse;
     const NAME: &'static str = "access_review.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/access_review",
                 &["api", "v1", "access_review"],
@@ -201,8 +201,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::AccessReviewServiceDeleteResponse;
     const NAME: &'static str = "access_review.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/access_review/{id}",
                 &["api", "v1", "access_review", &self.id],
@@ -226,8 +226,8 @@ impl crate::Operation for Get {
     type Output = crate::models::AccessReviewServiceGetResponse;
     const NAME: &'static str = "access_review.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/access_review/{id}",
             &["api", "v1", "access_review", &self.id],
@@ -251,8 +251,8 @@ impl crate::Operation for List {
     type Output = crate::models::AccessReviewServiceListResponse;
     const NAME: &'static str = "access_review.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/access_reviews",
                 &["api", "v1", "access_reviews"],
@@ -307,8 +307,8 @@ impl crate::Operation for Update {
     type Output = crate::models::AccessReviewServiceUpdateResponse;
     const NAME: &'static str = "access_review.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/access_review/{id}",
                 &["api", "v1", "access_review", &self.id],

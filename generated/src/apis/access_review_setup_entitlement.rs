@@ -102,8 +102,8 @@ impl crate::Operation for SetCampaignScopeAndEntitlements {
     type Output = crate::models::AccessReviewSetupEntitlementAndScopeServiceSetResponse;
     const NAME: &'static str = "access_review_setup_entitlement.set_campaign_scope_and_entitlements";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/access_review/{access_review_id}/scope_and_entitlements",
                 &[
@@ -134,8 +134,8 @@ impl crate::Operation for SetCampaignScopeByResourceType {
     type Output = crate::models::AccessReviewSetScopeByResourceTypeResponse;
     const NAME: &'static str = "access_review_setup_entitlement.set_campaign_scope_by_resource_type";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/access_review/{access_review_id}/scope_by_resource_type",
                 &[

@@ -137,8 +137,8 @@ impl crate::Operation for Create {
     type Output = crate::models::AccessReviewTemplateServiceCreateResponse;
     const NAME: &'static str = "access_review_template.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/access_review_template",
                 &["api", "v1", "access_review_template"],
@@ -162,8 +162,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::AccessReviewTemplateServiceDeleteResponse;
     const NAME: &'static str = "access_review_template.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/access_review_template/{id}",
                 &["api", "v1", "access_review_template", &self.id],
@@ -187,8 +187,8 @@ impl crate::Operation for Get {
     type Output = crate::models::AccessReviewTemplateServiceGetResponse;
     const NAME: &'static str = "access_review_template.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/access_review_template/{id}",
             &["api", "v1", "access_review_template", &self.id],
@@ -212,8 +212,8 @@ impl crate::Operation for Update {
     type Output = crate::models::AccessReviewTemplateServiceUpdateResponse;
     const NAME: &'static str = "access_review_template.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/access_review_template/{id}",
                 &["api", "v1", "access_review_template", &self.id],

@@ -102,8 +102,8 @@ impl crate::Operation for SetScopeAndEntitlements {
     type Output = crate::models::AccessReviewTemplateSetupEntitlementServiceSetResponse;
     const NAME: &'static str = "access_review_template_setup_entitlement.set_scope_and_entitlements";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/access_review_template/{access_review_template_id}/scope_and_entitlements",
                 &[
@@ -134,8 +134,8 @@ impl crate::Operation for SetScopeByResourceType {
     type Output = crate::models::AccessReviewTemplateSetScopeByResourceTypeResponse;
     const NAME: &'static str = "access_review_template_setup_entitlement.set_scope_by_resource_type";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/access_review_template/{access_review_template_id}/scope_by_resource_type",
                 &[

@@ -56,8 +56,8 @@ impl crate::Operation for Test {
     type Output = crate::models::TestAccountProvisionPolicyResponse;
     const NAME: &'static str = "account_provision_policy_test.test";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/policies/test-account-provision-policy",
                 &["api", "v1", "policies", "test-account-provision-policy"],

@@ -130,8 +130,8 @@ impl crate::Operation for CancelAppAccessRequestsDefaults {
     type Output = crate::models::C1ApiAppAppAccessRequestDefaults;
     const NAME: &'static str = "app_access_requests_defaults.cancel_app_access_requests_defaults";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/access_request_defaults/cancel",
                 &["api", "v1", "apps", &self.app_id, "access_request_defaults", "cancel"],
@@ -156,8 +156,8 @@ impl crate::Operation for CreateAppAccessRequestsDefaults {
     type Output = crate::models::C1ApiAppAppAccessRequestDefaults;
     const NAME: &'static str = "app_access_requests_defaults.create_app_access_requests_defaults";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/access_request_defaults",
                 &["api", "v1", "apps", &self.app_id, "access_request_defaults"],
@@ -181,8 +181,8 @@ impl crate::Operation for GetAppAccessRequestsDefaults {
     type Output = crate::models::C1ApiAppAppAccessRequestDefaults;
     const NAME: &'static str = "app_access_requests_defaults.get_app_access_requests_defaults";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{app_id}/access_request_defaults",
             &["api", "v1", "apps", &self.app_id, "access_request_defaults"],

@@ -129,8 +129,8 @@ impl crate::Operation for CreateAppEntitlementMonitorBinding {
     type Output = crate::models::AppEntitlementMonitorBinding;
     const NAME: &'static str = "app_entitlement_monitor_binding.create_app_entitlement_monitor_binding";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/appentitlementmonitorbinding",
                 &["api", "v1", "appentitlementmonitorbinding"],
@@ -154,8 +154,8 @@ impl crate::Operation for DeleteAppEntitlementMonitorBinding {
     type Output = crate::models::DeleteAppEntitlementMonitorBindingResponse;
     const NAME: &'static str = "app_entitlement_monitor_binding.delete_app_entitlement_monitor_binding";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/appentitlementmonitorbinding",
                 &["api", "v1", "appentitlementmonitorbinding"],
@@ -179,8 +179,8 @@ impl crate::Operation for GetAppEntitlementMonitorBinding {
     type Output = crate::models::AppEntitlementMonitorBinding;
     const NAME: &'static str = "app_entitlement_monitor_binding.get_app_entitlement_monitor_binding";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/appentitlementmonitorbinding/get",
                 &["api", "v1", "appentitlementmonitorbinding", "get"],

@@ -260,8 +260,8 @@ impl crate::Operation for Add {
     type Output = crate::models::AddAppEntitlementOwnerResponse;
     const NAME: &'static str = "app_entitlement_owners.add";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
                 &[
@@ -294,8 +294,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::DeleteAppEntitlementOwnersResponse;
     const NAME: &'static str = "app_entitlement_owners.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
                 &[
@@ -330,8 +330,8 @@ impl crate::Operation for List {
     type Output = crate::models::ListAppEntitlementOwnersResponse;
     const NAME: &'static str = "app_entitlement_owners.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
                 &[
@@ -394,8 +394,8 @@ impl crate::Operation for ListOwnerIDs {
     type Output = crate::models::ListAppEntitlementOwnerIDsResponse;
     const NAME: &'static str = "app_entitlement_owners.list_owner_i_ds";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/ownerids",
             &[
@@ -428,8 +428,8 @@ impl crate::Operation for Remove {
     type Output = crate::models::RemoveAppEntitlementOwnerResponse;
     const NAME: &'static str = "app_entitlement_owners.remove";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners/{user_id}",
                 &[
@@ -464,8 +464,8 @@ impl crate::Operation for Set {
     type Output = crate::models::SetAppEntitlementOwnersResponse;
     const NAME: &'static str = "app_entitlement_owners.set";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::PUT,
                 "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
                 &[

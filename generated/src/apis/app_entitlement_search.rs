@@ -193,8 +193,8 @@ impl crate::Operation for Search {
     type Output = crate::models::AppEntitlementSearchServiceSearchResponse;
     const NAME: &'static str = "app_entitlement_search.search";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/entitlements",
                 &["api", "v1", "search", "entitlements"],
@@ -236,8 +236,8 @@ impl crate::Operation for SearchAppEntitlementsForAppUser {
     type Output = crate::models::ListAppEntitlementsResponse;
     const NAME: &'static str = "app_entitlement_search.search_app_entitlements_for_app_user";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/search/apps/{app_id}/entitlements/users/{app_user_id}",
                 &[
@@ -303,8 +303,8 @@ impl crate::Operation for SearchAppEntitlementsWithExpired {
     type Output = crate::models::SearchAppEntitlementsWithExpiredResponse;
     const NAME: &'static str = "app_entitlement_search.search_app_entitlements_with_expired";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/grants",
                 &[
@@ -366,8 +366,8 @@ impl crate::Operation for SearchGrants {
     type Output = crate::models::AppEntitlementSearchServiceSearchGrantsResponse;
     const NAME: &'static str = "app_entitlement_search.search_grants";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/grants",
                 &["api", "v1", "search", "grants"],

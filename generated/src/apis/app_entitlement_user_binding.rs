@@ -218,8 +218,8 @@ impl crate::Operation for ListAppUsersForIdentityWithGrant {
     type Output = crate::models::ListAppUsersForIdentityWithGrantResponse;
     const NAME: &'static str = "app_entitlement_user_binding.list_app_users_for_identity_with_grant";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users/{identity_user_id}/grants",
             &[
@@ -254,8 +254,8 @@ impl crate::Operation for RemoveGrantDuration {
     type Output = crate::models::RemoveGrantDurationResponse;
     const NAME: &'static str = "app_entitlement_user_binding.remove_grant_duration";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users/{app_user_id}/remove-grant-duration",
                 &[
@@ -289,8 +289,8 @@ impl crate::Operation for SearchGrantFeed {
     type Output = crate::models::SearchGrantFeedResponse;
     const NAME: &'static str = "app_entitlement_user_binding.search_grant_feed";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/grants/feed",
                 &["api", "v1", "grants", "feed"],
@@ -329,8 +329,8 @@ impl crate::Operation for SearchPastGrants {
     type Output = crate::models::SearchPastGrantsResponse;
     const NAME: &'static str = "app_entitlement_user_binding.search_past_grants";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/past-grants",
                 &["api", "v1", "search", "past-grants"],
@@ -372,8 +372,8 @@ impl crate::Operation for UpdateGrantDuration {
     type Output = crate::models::UpdateGrantDurationResponse;
     const NAME: &'static str = "app_entitlement_user_binding.update_grant_duration";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users/{app_user_id}/update-grant-duration",
                 &[

@@ -718,8 +718,8 @@ impl crate::Operation for AddAutomationExclusion {
     type Output = crate::models::AddAutomationExclusionResponse;
     const NAME: &'static str = "app_entitlements.add_automation_exclusion";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/exclusions",
                 &[
@@ -754,8 +754,8 @@ impl crate::Operation for AddManuallyManagedMembers {
     type Output = crate::models::ManuallyManagedUsersResponse;
     const NAME: &'static str = "app_entitlements.add_manually_managed_members";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/add-manual-user",
                 &[
@@ -788,8 +788,8 @@ impl crate::Operation for Create {
     type Output = crate::models::CreateAppEntitlementResponse;
     const NAME: &'static str = "app_entitlements.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/entitlements",
                 &["api", "v1", "apps", &self.app_id, "entitlements"],
@@ -815,8 +815,8 @@ impl crate::Operation for CreateAutomation {
     type Output = crate::models::AppCreateAutomationResponse;
     const NAME: &'static str = "app_entitlements.create_automation";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/create",
                 &[
@@ -850,8 +850,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::DeleteAppEntitlementResponse;
     const NAME: &'static str = "app_entitlements.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/apps/{app_id}/entitlements/{id}",
                 &["api", "v1", "apps", &self.app_id, "entitlements", &self.id],
@@ -876,8 +876,8 @@ impl crate::Operation for DeleteAutomation {
     type Output = crate::models::AppDeleteAutomationResponse;
     const NAME: &'static str = "app_entitlements.delete_automation";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation",
                 &[
@@ -910,8 +910,8 @@ impl crate::Operation for Get {
     type Output = crate::models::GetAppEntitlementResponse;
     const NAME: &'static str = "app_entitlements.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{app_id}/entitlements/{id}",
             &["api", "v1", "apps", &self.app_id, "entitlements", &self.id],
@@ -935,8 +935,8 @@ impl crate::Operation for GetAutomation {
     type Output = crate::models::AppEntitlementServiceGetAutomationResponse;
     const NAME: &'static str = "app_entitlements.get_automation";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation",
             &[
@@ -969,8 +969,8 @@ impl crate::Operation for List {
     type Output = crate::models::ListAppEntitlementsResponse;
     const NAME: &'static str = "app_entitlements.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps/{app_id}/entitlements",
                 &["api", "v1", "apps", &self.app_id, "entitlements"],
@@ -1025,8 +1025,8 @@ impl crate::Operation for ListAutomationExclusions {
     type Output = crate::models::ListAutomationExclusionsResponse;
     const NAME: &'static str = "app_entitlements.list_automation_exclusions";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/exclusions",
             &[
@@ -1062,8 +1062,8 @@ impl crate::Operation for ListForAppResource {
     type Output = crate::models::ListAppEntitlementsResponse;
     const NAME: &'static str = "app_entitlements.list_for_app_resource";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps/{app_id}/entitlements/resource_types/{app_resource_type_id}/resources/{app_resource_id}",
                 &[
@@ -1130,8 +1130,8 @@ impl crate::Operation for ListForAppUser {
     type Output = crate::models::ListAppEntitlementsResponse;
     const NAME: &'static str = "app_entitlements.list_for_app_user";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps/{app_id}/entitlements/users/{app_user_id}",
                 &[
@@ -1196,8 +1196,8 @@ impl crate::Operation for ListUsers {
     type Output = crate::models::ListAppEntitlementUsersResponse;
     const NAME: &'static str = "app_entitlements.list_users";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/users",
                 &[
@@ -1261,8 +1261,8 @@ impl crate::Operation for RemoveAutomationExclusion {
     type Output = crate::models::RemoveAutomationExclusionResponse;
     const NAME: &'static str = "app_entitlements.remove_automation_exclusion";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/exclusions",
                 &[
@@ -1297,8 +1297,8 @@ impl crate::Operation for RemoveEntitlementMembership {
     type Output = crate::models::RemoveEntitlementMembershipResponse;
     const NAME: &'static str = "app_entitlements.remove_entitlement_membership";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/remove-membership",
                 &[
@@ -1332,8 +1332,8 @@ impl crate::Operation for Update {
     type Output = crate::models::UpdateAppEntitlementResponse;
     const NAME: &'static str = "app_entitlements.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/entitlements/{id}",
                 &["api", "v1", "apps", &self.app_id, "entitlements", &self.id],
@@ -1359,8 +1359,8 @@ impl crate::Operation for UpdateAutomation {
     type Output = crate::models::AppEntitlementServiceUpdateAutomationResponse;
     const NAME: &'static str = "app_entitlements.update_automation";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/entitlements/{app_entitlement_id}/automation/update",
                 &[

@@ -161,8 +161,8 @@ impl crate::Operation for Create {
     type Output = crate::models::CreateAppEntitlementProxyResponse;
     const NAME: &'static str = "app_entitlements_proxy.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{src_app_id}/{src_app_entitlement_id}/bindings/{dst_app_id}/{dst_app_entitlement_id}",
                 &[
@@ -198,8 +198,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::DeleteAppEntitlementProxyResponse;
     const NAME: &'static str = "app_entitlements_proxy.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/apps/{src_app_id}/{src_app_entitlement_id}/bindings/{dst_app_id}/{dst_app_entitlement_id}",
                 &[
@@ -235,8 +235,8 @@ impl crate::Operation for Get {
     type Output = crate::models::GetAppEntitlementProxyResponse;
     const NAME: &'static str = "app_entitlements_proxy.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{src_app_id}/{src_app_entitlement_id}/bindings/{dst_app_id}/{dst_app_entitlement_id}",
             &[

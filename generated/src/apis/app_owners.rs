@@ -235,8 +235,8 @@ impl crate::Operation for Add {
     type Output = crate::models::AddAppOwnerResponse;
     const NAME: &'static str = "app_owners.add";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/owners/{user_id}",
                 &["api", "v1", "apps", &self.app_id, "owners", &self.user_id],
@@ -261,8 +261,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::DeleteAppOwnersResponse;
     const NAME: &'static str = "app_owners.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/apps/{app_id}/owners",
                 &["api", "v1", "apps", &self.app_id, "owners"],
@@ -288,8 +288,8 @@ impl crate::Operation for List {
     type Output = crate::models::ListAppOwnersResponse;
     const NAME: &'static str = "app_owners.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps/{app_id}/owners",
                 &["api", "v1", "apps", &self.app_id, "owners"],
@@ -343,8 +343,8 @@ impl crate::Operation for ListOwnerIDs {
     type Output = crate::models::ListAppOwnerIDsResponse;
     const NAME: &'static str = "app_owners.list_owner_i_ds";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{app_id}/ownerids",
             &["api", "v1", "apps", &self.app_id, "ownerids"],
@@ -368,8 +368,8 @@ impl crate::Operation for Remove {
     type Output = crate::models::RemoveAppOwnerResponse;
     const NAME: &'static str = "app_owners.remove";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/apps/{app_id}/owners/{user_id}",
                 &["api", "v1", "apps", &self.app_id, "owners", &self.user_id],
@@ -394,8 +394,8 @@ impl crate::Operation for Set {
     type Output = crate::models::SetAppOwnersResponse;
     const NAME: &'static str = "app_owners.set";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::PUT,
                 "/api/v1/apps/{app_id}/owners",
                 &["api", "v1", "apps", &self.app_id, "owners"],

@@ -73,8 +73,8 @@ impl crate::Operation for List {
     type Output = crate::models::AppReportServiceListResponse;
     const NAME: &'static str = "app_report.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps/{app_id}/report",
                 &["api", "v1", "apps", &self.app_id, "report"],

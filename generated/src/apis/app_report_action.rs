@@ -60,8 +60,8 @@ impl crate::Operation for GenerateReport {
     type Output = crate::models::AppActionsServiceGenerateReportResponse;
     const NAME: &'static str = "app_report_action.generate_report";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/report",
                 &["api", "v1", "apps", &self.app_id, "report"],

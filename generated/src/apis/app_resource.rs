@@ -240,8 +240,8 @@ impl crate::Operation for CreateManuallyManagedAppResource {
     type Output = crate::models::CreateManuallyManagedAppResourceResponse;
     const NAME: &'static str = "app_resource.create_manually_managed_app_resource";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources",
                 &[
@@ -275,8 +275,8 @@ impl crate::Operation for DeleteManuallyManagedAppResource {
     type Output = crate::models::DeleteManuallyManagedAppResourceResponse;
     const NAME: &'static str = "app_resource.delete_manually_managed_app_resource";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources/{id}",
                 &[
@@ -311,8 +311,8 @@ impl crate::Operation for Get {
     type Output = crate::models::AppResourceServiceGetResponse;
     const NAME: &'static str = "app_resource.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources/{id}",
             &[
@@ -347,8 +347,8 @@ impl crate::Operation for List {
     type Output = crate::models::AppResourceServiceListResponse;
     const NAME: &'static str = "app_resource.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources",
                 &[
@@ -413,8 +413,8 @@ impl crate::Operation for Update {
     type Output = crate::models::AppResourceServiceUpdateResponse;
     const NAME: &'static str = "app_resource.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/resource_types/{app_resource_type_id}/resources/{id}",
                 &[

@@ -284,8 +284,8 @@ impl crate::Operation for Add {
     type Output = crate::models::AddAppResourceOwnerResponse;
     const NAME: &'static str = "app_resource_owners.add";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
                 &[
@@ -321,8 +321,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::DeleteAppResourceOwnersResponse;
     const NAME: &'static str = "app_resource_owners.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/ownerids",
                 &[
@@ -360,8 +360,8 @@ impl crate::Operation for List {
     type Output = crate::models::ListAppResourceOwnersResponse;
     const NAME: &'static str = "app_resource_owners.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
                 &[
@@ -427,8 +427,8 @@ impl crate::Operation for ListOwnerIDs {
     type Output = crate::models::ListAppResourceOwnerIDsResponse;
     const NAME: &'static str = "app_resource_owners.list_owner_i_ds";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/ownerids",
             &[
@@ -464,8 +464,8 @@ impl crate::Operation for Remove {
     type Output = crate::models::RemoveAppResourceOwnerResponse;
     const NAME: &'static str = "app_resource_owners.remove";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
                 &[
@@ -502,8 +502,8 @@ impl crate::Operation for Set {
     type Output = crate::models::SetAppResourceOwnersResponse;
     const NAME: &'static str = "app_resource_owners.set";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::PUT,
                 "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
                 &[

@@ -95,8 +95,8 @@ impl crate::Operation for SearchAppResourceTypes {
     type Output = crate::models::SearchAppResourceTypesResponse;
     const NAME: &'static str = "app_resource_search.search_app_resource_types";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/app_resource_types",
                 &["api", "v1", "search", "app_resource_types"],
@@ -135,8 +135,8 @@ impl crate::Operation for SearchAppResources {
     type Output = crate::models::SearchAppResourcesResponse;
     const NAME: &'static str = "app_resource_search.search_app_resources";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/app_resources",
                 &["api", "v1", "search", "app_resources"],

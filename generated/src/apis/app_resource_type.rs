@@ -217,8 +217,8 @@ impl crate::Operation for CreateManuallyManagedResourceType {
     type Output = crate::models::CreateManuallyManagedResourceTypeResponse;
     const NAME: &'static str = "app_resource_type.create_manually_managed_resource_type";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/resource_types",
                 &["api", "v1", "apps", &self.app_id, "resource_types"],
@@ -243,8 +243,8 @@ impl crate::Operation for DeleteManuallyManagedResourceType {
     type Output = crate::models::DeleteManuallyManagedResourceTypeResponse;
     const NAME: &'static str = "app_resource_type.delete_manually_managed_resource_type";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/apps/{app_id}/resource_types/{id}",
                 &["api", "v1", "apps", &self.app_id, "resource_types", &self.id],
@@ -269,8 +269,8 @@ impl crate::Operation for Get {
     type Output = crate::models::AppResourceTypeServiceGetResponse;
     const NAME: &'static str = "app_resource_type.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{app_id}/resource_types/{id}",
             &["api", "v1", "apps", &self.app_id, "resource_types", &self.id],
@@ -295,8 +295,8 @@ impl crate::Operation for List {
     type Output = crate::models::AppResourceTypeServiceListResponse;
     const NAME: &'static str = "app_resource_type.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps/{app_id}/resource_types",
                 &["api", "v1", "apps", &self.app_id, "resource_types"],
@@ -352,8 +352,8 @@ impl crate::Operation for UpdateManuallyManagedResourceType {
     type Output = crate::models::UpdateManuallyManagedResourceTypeResponse;
     const NAME: &'static str = "app_resource_type.update_manually_managed_resource_type";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/resource_types/{id}",
                 &["api", "v1", "apps", &self.app_id, "resource_types", &self.id],

@@ -56,8 +56,8 @@ impl crate::Operation for Search {
     type Output = crate::models::SearchAppsResponse;
     const NAME: &'static str = "app_search.search";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/apps",
                 &["api", "v1", "search", "apps"],

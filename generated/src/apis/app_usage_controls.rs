@@ -85,8 +85,8 @@ impl crate::Operation for Get {
     type Output = crate::models::GetAppUsageControlsResponse;
     const NAME: &'static str = "app_usage_controls.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{app_id}/usage_controls",
             &["api", "v1", "apps", &self.app_id, "usage_controls"],
@@ -110,8 +110,8 @@ impl crate::Operation for Update {
     type Output = crate::models::UpdateAppUsageControlsResponse;
     const NAME: &'static str = "app_usage_controls.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/usage_controls",
                 &["api", "v1", "apps", &self.app_id, "usage_controls"],

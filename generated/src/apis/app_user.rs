@@ -244,8 +244,8 @@ impl crate::Operation for List {
     type Output = crate::models::AppUserServiceListResponse;
     const NAME: &'static str = "app_user.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps/{app_id}/app_users",
                 &["api", "v1", "apps", &self.app_id, "app_users"],
@@ -302,8 +302,8 @@ impl crate::Operation for ListAppUserCredentials {
     type Output = crate::models::AppUserServiceListCredentialsResponse;
     const NAME: &'static str = "app_user.list_app_user_credentials";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps/{app_id}/app_users/{app_user_id}/credentials",
                 &[
@@ -368,8 +368,8 @@ impl crate::Operation for ListAppUsersForUser {
     type Output = crate::models::AppUsersForUserServiceListResponse;
     const NAME: &'static str = "app_user.list_app_users_for_user";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps/{app_id}/users/{user_id}/app_users",
                 &["api", "v1", "apps", &self.app_id, "users", &self.user_id, "app_users"],
@@ -423,8 +423,8 @@ impl crate::Operation for Search {
     type Output = crate::models::AppUserServiceSearchResponse;
     const NAME: &'static str = "app_user.search";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/app_users",
                 &["api", "v1", "search", "app_users"],
@@ -465,8 +465,8 @@ impl crate::Operation for Update {
     type Output = crate::models::AppUserServiceUpdateResponse;
     const NAME: &'static str = "app_user.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_user_app_id}/app_users/{app_user_id}",
                 &[

@@ -163,8 +163,8 @@ impl crate::Operation for Create {
     type Output = crate::models::CreateAppResponse;
     const NAME: &'static str = "apps.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps",
                 &["api", "v1", "apps"],
@@ -188,8 +188,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::DeleteAppResponse;
     const NAME: &'static str = "apps.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/apps/{id}",
                 &["api", "v1", "apps", &self.id],
@@ -213,8 +213,8 @@ impl crate::Operation for Get {
     type Output = crate::models::GetAppResponse;
     const NAME: &'static str = "apps.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{id}",
             &["api", "v1", "apps", &self.id],
@@ -238,8 +238,8 @@ impl crate::Operation for List {
     type Output = crate::models::ListAppsResponse;
     const NAME: &'static str = "apps.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps",
                 &["api", "v1", "apps"],
@@ -294,8 +294,8 @@ impl crate::Operation for Update {
     type Output = crate::models::UpdateAppResponse;
     const NAME: &'static str = "apps.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{id}",
                 &["api", "v1", "apps", &self.id],

@@ -61,8 +61,8 @@ impl crate::Operation for SearchAttributeValues {
     type Output = crate::models::SearchAttributeValuesResponse;
     const NAME: &'static str = "attribute_search.search_attribute_values";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/attributes",
                 &["api", "v1", "search", "attributes"],

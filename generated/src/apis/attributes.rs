@@ -481,8 +481,8 @@ impl crate::Operation for CreateAttributeValue {
     type Output = crate::models::CreateAttributeValueResponse;
     const NAME: &'static str = "attributes.create_attribute_value";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/attributes",
                 &["api", "v1", "attributes"],
@@ -506,8 +506,8 @@ impl crate::Operation for CreateComplianceFrameworkAttributeValue {
     type Output = crate::models::CreateComplianceFrameworkAttributeValueResponse;
     const NAME: &'static str = "attributes.create_compliance_framework_attribute_value";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/attributes/compliance_frameworks",
                 &["api", "v1", "attributes", "compliance_frameworks"],
@@ -531,8 +531,8 @@ impl crate::Operation for CreateRiskLevelAttributeValue {
     type Output = crate::models::CreateRiskLevelAttributeValueResponse;
     const NAME: &'static str = "attributes.create_risk_level_attribute_value";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/attributes/risk_levels",
                 &["api", "v1", "attributes", "risk_levels"],
@@ -556,8 +556,8 @@ impl crate::Operation for DeleteAttributeValue {
     type Output = crate::models::DeleteAttributeValueResponse;
     const NAME: &'static str = "attributes.delete_attribute_value";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/attribute/{id}",
                 &["api", "v1", "attribute", &self.id],
@@ -581,8 +581,8 @@ impl crate::Operation for DeleteComplianceFrameworkAttributeValue {
     type Output = crate::models::DeleteComplianceFrameworkAttributeValueResponse;
     const NAME: &'static str = "attributes.delete_compliance_framework_attribute_value";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/attributes/compliance_frameworks/{id}",
                 &["api", "v1", "attributes", "compliance_frameworks", &self.id],
@@ -608,8 +608,8 @@ impl crate::Operation for DeleteRiskLevelAttributeValue {
     type Output = crate::models::DeleteRiskLevelAttributeValueResponse;
     const NAME: &'static str = "attributes.delete_risk_level_attribute_value";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/attributes/risk_levels/{id}",
                 &["api", "v1", "attributes", "risk_levels", &self.id],
@@ -633,8 +633,8 @@ impl crate::Operation for GetAttributeValue {
     type Output = crate::models::GetAttributeValueResponse;
     const NAME: &'static str = "attributes.get_attribute_value";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/attributes/{id}",
             &["api", "v1", "attributes", &self.id],
@@ -657,8 +657,8 @@ impl crate::Operation for GetComplianceFrameworkAttributeValue {
     type Output = crate::models::GetComplianceFrameworkAttributeValueResponse;
     const NAME: &'static str = "attributes.get_compliance_framework_attribute_value";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/attributes/compliance_frameworks/{id}",
             &["api", "v1", "attributes", "compliance_frameworks", &self.id],
@@ -681,8 +681,8 @@ impl crate::Operation for GetRiskLevelAttributeValue {
     type Output = crate::models::GetRiskLevelAttributeValueResponse;
     const NAME: &'static str = "attributes.get_risk_level_attribute_value";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/attributes/risk_levels/{id}",
             &["api", "v1", "attributes", "risk_levels", &self.id],
@@ -706,8 +706,8 @@ impl crate::Operation for ListAttributeTypes {
     type Output = crate::models::ListAttributeTypesResponse;
     const NAME: &'static str = "attributes.list_attribute_types";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/attributes/types",
                 &["api", "v1", "attributes", "types"],
@@ -763,8 +763,8 @@ impl crate::Operation for ListAttributeValues {
     type Output = crate::models::ListAttributeValuesResponse;
     const NAME: &'static str = "attributes.list_attribute_values";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/attributes/types/{attribute_type_id}/values",
                 &["api", "v1", "attributes", "types", &self.attribute_type_id, "values"],
@@ -819,8 +819,8 @@ impl crate::Operation for ListComplianceFrameworks {
     type Output = crate::models::ListComplianceFrameworksResponse;
     const NAME: &'static str = "attributes.list_compliance_frameworks";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/attributes/compliance_frameworks",
                 &["api", "v1", "attributes", "compliance_frameworks"],
@@ -875,8 +875,8 @@ impl crate::Operation for ListRiskLevels {
     type Output = crate::models::ListRiskLevelsResponse;
     const NAME: &'static str = "attributes.list_risk_levels";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/attributes/risk_levels",
                 &["api", "v1", "attributes", "risk_levels"],

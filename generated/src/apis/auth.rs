@@ -44,8 +44,8 @@ impl crate::Operation for Introspect {
     type Output = crate::models::IntrospectResponse;
     const NAME: &'static str = "auth.introspect";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/auth/introspect",
             &["api", "v1", "auth", "introspect"],

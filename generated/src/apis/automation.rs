@@ -204,8 +204,8 @@ impl crate::Operation for CreateAutomation {
     type Output = crate::models::AutomationsCreateAutomationResponse;
     const NAME: &'static str = "automation.create_automation";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/automations",
                 &["api", "v1", "automations"],
@@ -229,8 +229,8 @@ impl crate::Operation for DeleteAutomation {
     type Output = crate::models::AutomationsDeleteAutomationResponse;
     const NAME: &'static str = "automation.delete_automation";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/automations/{id}",
                 &["api", "v1", "automations", &self.id],
@@ -255,8 +255,8 @@ impl crate::Operation for ExecuteAutomation {
     type Output = crate::models::ExecuteAutomationResponse;
     const NAME: &'static str = "automation.execute_automation";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/automations/{id}/execute",
                 &["api", "v1", "automations", &self.id, "execute"],
@@ -280,8 +280,8 @@ impl crate::Operation for GetAutomation {
     type Output = crate::models::GetAutomationResponse;
     const NAME: &'static str = "automation.get_automation";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/automations/{id}",
             &["api", "v1", "automations", &self.id],
@@ -302,8 +302,8 @@ impl crate::Operation for ListAutomations {
     type Output = crate::models::ListAutomationsResponse;
     const NAME: &'static str = "automation.list_automations";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/automations",
             &["api", "v1", "automations"],
@@ -327,8 +327,8 @@ impl crate::Operation for UpdateAutomation {
     type Output = crate::models::UpdateAutomationResponse;
     const NAME: &'static str = "automation.update_automation";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/automations/{id}",
                 &["api", "v1", "automations", &self.id],

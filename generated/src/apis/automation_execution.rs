@@ -76,8 +76,8 @@ impl crate::Operation for GetAutomationExecution {
     type Output = crate::models::GetAutomationExecutionResponse;
     const NAME: &'static str = "automation_execution.get_automation_execution";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/automation_executions/{id}",
             &["api", "v1", "automation_executions", &self.id.to_string()],
@@ -98,8 +98,8 @@ impl crate::Operation for ListAutomationExecutions {
     type Output = crate::models::ListAutomationExecutionsResponse;
     const NAME: &'static str = "automation_execution.list_automation_executions";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/automation_executions",
             &["api", "v1", "automation_executions"],

@@ -52,8 +52,8 @@ impl crate::Operation for TerminateAutomation {
     type Output = crate::models::TerminateAutomationResponse;
     const NAME: &'static str = "automation_execution_actions.terminate_automation";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/automation_executions/{id}/actions/terminate",
                 &[

@@ -61,8 +61,8 @@ impl crate::Operation for SearchAutomationExecutions {
     type Output = crate::models::SearchAutomationExecutionsResponse;
     const NAME: &'static str = "automation_execution_search.search_automation_executions";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/automation_executions",
                 &["api", "v1", "search", "automation_executions"],

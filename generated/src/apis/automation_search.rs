@@ -100,8 +100,8 @@ impl crate::Operation for SearchAutomationTemplateVersions {
     type Output = crate::models::SearchAutomationTemplateVersionsResponse;
     const NAME: &'static str = "automation_search.search_automation_template_versions";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/automation_versions",
                 &["api", "v1", "search", "automation_versions"],
@@ -140,8 +140,8 @@ impl crate::Operation for SearchAutomations {
     type Output = crate::models::SearchAutomationsResponse;
     const NAME: &'static str = "automation_search.search_automations";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/automations",
                 &["api", "v1", "search", "automations"],

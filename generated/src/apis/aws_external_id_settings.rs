@@ -46,8 +46,8 @@ impl crate::Operation for Get {
     type Output = crate::models::GetAwsExternalIdResponse;
     const NAME: &'static str = "aws_external_id_settings.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/settings/aws-external-id",
             &["api", "v1", "settings", "aws-external-id"],

@@ -656,8 +656,8 @@ impl crate::Operation for ConfirmSyncValid {
     type Output = crate::models::ConfirmSyncValidResponse;
     const NAME: &'static str = "connector.confirm_sync_valid";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/connectors/{connector_id}/confirm_sync_valid/{sync_lifecycle_id}",
                 &[
@@ -691,8 +691,8 @@ impl crate::Operation for Create {
     type Output = crate::models::ConnectorServiceCreateResponse;
     const NAME: &'static str = "connector.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/connectors/create",
                 &["api", "v1", "apps", &self.app_id, "connectors", "create"],
@@ -717,8 +717,8 @@ impl crate::Operation for CreateDelegated {
     type Output = crate::models::ConnectorServiceCreateResponse;
     const NAME: &'static str = "connector.create_delegated";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/connectors",
                 &["api", "v1", "apps", &self.app_id, "connectors"],
@@ -743,8 +743,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::ConnectorServiceDeleteResponse;
     const NAME: &'static str = "connector.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/apps/{app_id}/connectors/{id}",
                 &["api", "v1", "apps", &self.app_id, "connectors", &self.id],
@@ -769,8 +769,8 @@ impl crate::Operation for ForceSync {
     type Output = crate::models::ForceSyncResponse;
     const NAME: &'static str = "connector.force_sync";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/connectors/{connector_id}/force_sync",
                 &[
@@ -803,8 +803,8 @@ impl crate::Operation for Get {
     type Output = crate::models::ConnectorServiceGetResponse;
     const NAME: &'static str = "connector.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{app_id}/connectors/{id}",
             &["api", "v1", "apps", &self.app_id, "connectors", &self.id],
@@ -829,8 +829,8 @@ impl crate::Operation for GetConnectorSyncDownloadUrl {
     type Output = crate::models::GetConnectorSyncDownloadUrlResponse;
     const NAME: &'static str = "connector.get_connector_sync_download_url";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{app_id}/connectors/{connector_id}/syncs/{sync_id}/download_url",
             &[
@@ -865,8 +865,8 @@ impl crate::Operation for GetCredentials {
     type Output = crate::models::ConnectorServiceGetCredentialsResponse;
     const NAME: &'static str = "connector.get_credentials";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/apps/{app_id}/connectors/{connector_id}/credentials/{id}",
             &[
@@ -900,8 +900,8 @@ impl crate::Operation for List {
     type Output = crate::models::ConnectorServiceListResponse;
     const NAME: &'static str = "connector.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/apps/{app_id}/connectors",
                 &["api", "v1", "apps", &self.app_id, "connectors"],
@@ -956,8 +956,8 @@ impl crate::Operation for PauseSync {
     type Output = crate::models::PauseSyncResponse;
     const NAME: &'static str = "connector.pause_sync";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/connectors/{connector_id}/pause",
                 &[
@@ -990,8 +990,8 @@ impl crate::Operation for ResumeSync {
     type Output = crate::models::ResumeSyncResponse;
     const NAME: &'static str = "connector.resume_sync";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/connectors/{connector_id}/resume",
                 &[
@@ -1025,8 +1025,8 @@ impl crate::Operation for RevokeCredential {
     type Output = crate::models::ConnectorServiceRevokeCredentialResponse;
     const NAME: &'static str = "connector.revoke_credential";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/connectors/{connector_id}/credentials/{id}",
                 &[
@@ -1059,8 +1059,8 @@ impl crate::Operation for RotateCredential {
     type Output = crate::models::ConnectorServiceRotateCredentialResponse;
     const NAME: &'static str = "connector.rotate_credential";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/connectors/credentials",
                 &["api", "v1", "apps", "connectors", "credentials"],
@@ -1086,8 +1086,8 @@ impl crate::Operation for Update {
     type Output = crate::models::ConnectorServiceUpdateResponse;
     const NAME: &'static str = "connector.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/connectors/{id}",
                 &["api", "v1", "apps", &self.app_id, "connectors", &self.id],
@@ -1113,8 +1113,8 @@ impl crate::Operation for UpdateConnectorSchedule {
     type Output = crate::models::UpdateConnectorScheduleResponse;
     const NAME: &'static str = "connector.update_connector_schedule";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{app_id}/connectors/{connector_id}/schedule",
                 &[
@@ -1148,8 +1148,8 @@ impl crate::Operation for UpdateDelegated {
     type Output = crate::models::ConnectorServiceUpdateResponse;
     const NAME: &'static str = "connector.update_delegated";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/{connector_app_id}/connectors/{connector_id}/delegated",
                 &[
@@ -1181,8 +1181,8 @@ impl crate::Operation for ValidateHttpConnectorConfig {
     type Output = crate::models::AppEditorValidateResponse;
     const NAME: &'static str = "connector.validate_http_connector_config";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/apps/connectors/validate_config/http",
                 &["api", "v1", "apps", "connectors", "validate_config", "http"],

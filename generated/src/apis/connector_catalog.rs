@@ -56,8 +56,8 @@ impl crate::Operation for ConfigurationSchema {
     type Output = crate::models::ConnectorCatalogServiceConfigurationSchemaResponse;
     const NAME: &'static str = "connector_catalog.configuration_schema";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/connectorcatalog",
                 &["api", "v1", "connectorcatalog"],

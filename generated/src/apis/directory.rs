@@ -172,8 +172,8 @@ impl crate::Operation for Create {
     type Output = crate::models::DirectoryServiceCreateResponse;
     const NAME: &'static str = "directory.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/directories",
                 &["api", "v1", "directories"],
@@ -197,8 +197,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::DirectoryServiceDeleteResponse;
     const NAME: &'static str = "directory.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/directories/{app_id}",
                 &["api", "v1", "directories", &self.app_id],
@@ -222,8 +222,8 @@ impl crate::Operation for Get {
     type Output = crate::models::DirectoryServiceGetResponse;
     const NAME: &'static str = "directory.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/directories/{app_id}",
             &["api", "v1", "directories", &self.app_id],
@@ -247,8 +247,8 @@ impl crate::Operation for List {
     type Output = crate::models::DirectoryServiceListResponse;
     const NAME: &'static str = "directory.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/directories",
                 &["api", "v1", "directories"],
@@ -303,8 +303,8 @@ impl crate::Operation for Update {
     type Output = crate::models::DirectoryServiceUpdateResponse;
     const NAME: &'static str = "directory.update";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::PUT,
                 "/api/v1/directories/{app_id}",
                 &["api", "v1", "directories", &self.app_id],

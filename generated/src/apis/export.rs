@@ -219,8 +219,8 @@ impl crate::Operation for Create {
     type Output = crate::models::ExportServiceCreateResponse;
     const NAME: &'static str = "export.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/systemlog/exports",
                 &["api", "v1", "systemlog", "exports"],
@@ -244,8 +244,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::ExportServiceDeleteResponse;
     const NAME: &'static str = "export.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/systemlog/exports/{export_id}",
                 &["api", "v1", "systemlog", "exports", &self.export_id],
@@ -269,8 +269,8 @@ impl crate::Operation for Get {
     type Output = crate::models::ExportServiceGetResponse;
     const NAME: &'static str = "export.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/systemlog/exports/{export_id}",
             &["api", "v1", "systemlog", "exports", &self.export_id],
@@ -294,8 +294,8 @@ impl crate::Operation for List {
     type Output = crate::models::ExportServiceListResponse;
     const NAME: &'static str = "export.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/systemlog/exports",
                 &["api", "v1", "systemlog", "exports"],
@@ -350,8 +350,8 @@ impl crate::Operation for ListEvents {
     type Output = crate::models::ExportServiceListEventsResponse;
     const NAME: &'static str = "export.list_events";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/systemlog/exports/{export_id}/events",
                 &["api", "v1", "systemlog", "exports", &self.export_id, "events"],
@@ -391,8 +391,8 @@ impl crate::Operation for Update {
     type Output = crate::models::ExportServiceUpdateResponse;
     const NAME: &'static str = "export.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/systemlog/exports/{export_id}",
                 &["api", "v1", "systemlog", "exports", &self.export_id],

@@ -61,8 +61,8 @@ impl crate::Operation for Search {
     type Output = crate::models::ExportsSearchServiceSearchResponse;
     const NAME: &'static str = "exports_search.search";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/systemlog/exports",
                 &["api", "v1", "search", "systemlog", "exports"],

@@ -328,8 +328,8 @@ impl crate::Operation for CreateFunction {
     type Output = crate::models::FunctionsServiceCreateFunctionResponse;
     const NAME: &'static str = "functions.create_function";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/functions",
                 &["api", "v1", "functions"],
@@ -354,8 +354,8 @@ impl crate::Operation for CreateTag {
     type Output = crate::models::FunctionsServiceCreateTagResponse;
     const NAME: &'static str = "functions.create_tag";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/functions/{function_id}/tags",
                 &["api", "v1", "functions", &self.function_id, "tags"],
@@ -379,8 +379,8 @@ impl crate::Operation for DeleteFunction {
     type Output = crate::models::FunctionsServiceDeleteFunctionResponse;
     const NAME: &'static str = "functions.delete_function";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/functions/{id}",
                 &["api", "v1", "functions", &self.id],
@@ -404,8 +404,8 @@ impl crate::Operation for GetFunction {
     type Output = crate::models::FunctionsServiceGetFunctionResponse;
     const NAME: &'static str = "functions.get_function";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/functions/{id}",
             &["api", "v1", "functions", &self.id],
@@ -429,8 +429,8 @@ impl crate::Operation for Invoke {
     type Output = crate::models::FunctionsServiceInvokeResponse;
     const NAME: &'static str = "functions.invoke";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/functions/{function_id}/invoke",
                 &["api", "v1", "functions", &self.function_id, "invoke"],
@@ -454,8 +454,8 @@ impl crate::Operation for ListCommits {
     type Output = crate::models::FunctionsServiceListCommitsResponse;
     const NAME: &'static str = "functions.list_commits";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/functions/{function_id}/commits",
             &["api", "v1", "functions", &self.function_id, "commits"],
@@ -476,8 +476,8 @@ impl crate::Operation for ListFunctions {
     type Output = crate::models::FunctionsServiceListFunctionsResponse;
     const NAME: &'static str = "functions.list_functions";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/functions",
             &["api", "v1", "functions"],
@@ -500,8 +500,8 @@ impl crate::Operation for ListTags {
     type Output = crate::models::FunctionsServiceListTagsResponse;
     const NAME: &'static str = "functions.list_tags";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/functions/{function_id}/tags",
             &["api", "v1", "functions", &self.function_id, "tags"],
@@ -525,8 +525,8 @@ impl crate::Operation for Test {
     type Output = crate::models::FunctionsServiceTestResponse;
     const NAME: &'static str = "functions.test";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/functions/{function_id}/test",
                 &["api", "v1", "functions", &self.function_id, "test"],
@@ -550,8 +550,8 @@ impl crate::Operation for UpdateFunction {
     type Output = crate::models::FunctionsServiceUpdateFunctionResponse;
     const NAME: &'static str = "functions.update_function";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/functions/update",
                 &["api", "v1", "functions", "update"],

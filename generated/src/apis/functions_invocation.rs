@@ -90,8 +90,8 @@ impl crate::Operation for Get {
     type Output = crate::models::FunctionsInvocationServiceGetResponse;
     const NAME: &'static str = "functions_invocation.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/functions/{function_id}/invocations/{id}",
             &["api", "v1", "functions", &self.function_id, "invocations", &self.id],
@@ -114,8 +114,8 @@ impl crate::Operation for List {
     type Output = crate::models::FunctionsInvocationServiceListResponse;
     const NAME: &'static str = "functions_invocation.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/functions/{function_id}/invocations",
             &["api", "v1", "functions", &self.function_id, "invocations"],

@@ -68,8 +68,8 @@ impl crate::Operation for Search {
     type Output = crate::models::FunctionsInvocationSearchResponse;
     const NAME: &'static str = "functions_invocation_search.search";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/functions/{function_id}/invocations/search",
                 &["api", "v1", "functions", &self.function_id, "invocations", "search"],

@@ -96,8 +96,8 @@ impl crate::Operation for List {
     type Output = crate::models::ListOrgDomainsResponse;
     const NAME: &'static str = "org_domain.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/settings/domains",
                 &["api", "v1", "settings", "domains"],
@@ -151,8 +151,8 @@ impl crate::Operation for Update {
     type Output = crate::models::UpdateOrgDomainResponse;
     const NAME: &'static str = "org_domain.update";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::PUT,
                 "/api/v1/settings/domains",
                 &["api", "v1", "settings", "domains"],

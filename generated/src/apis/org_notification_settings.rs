@@ -75,8 +75,8 @@ impl crate::Operation for Get {
     type Output = crate::models::GetOrgNotificationSettingsResponse;
     const NAME: &'static str = "org_notification_settings.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/settings/notifications/org",
             &["api", "v1", "settings", "notifications", "org"],
@@ -99,8 +99,8 @@ impl crate::Operation for Update {
     type Output = crate::models::UpdateOrgNotificationSettingsResponse;
     const NAME: &'static str = "org_notification_settings.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/settings/notifications/org",
                 &["api", "v1", "settings", "notifications", "org"],

@@ -318,8 +318,8 @@ impl crate::Operation for CreateExternal {
     type Output = crate::models::PaperSecretServiceCreateResponse;
     const NAME: &'static str = "paper_secret.create_external";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/secrets/external",
                 &["api", "v1", "secrets", "external"],
@@ -343,8 +343,8 @@ impl crate::Operation for CreateInternal {
     type Output = crate::models::PaperSecretServiceCreateResponse;
     const NAME: &'static str = "paper_secret.create_internal";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/secrets/internal",
                 &["api", "v1", "secrets", "internal"],
@@ -368,8 +368,8 @@ impl crate::Operation for Get {
     type Output = crate::models::PaperSecretServiceGetResponse;
     const NAME: &'static str = "paper_secret.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/secrets/{vault_id}",
             &["api", "v1", "secrets", &self.vault_id],
@@ -392,8 +392,8 @@ impl crate::Operation for GetByShareCode {
     type Output = crate::models::PaperSecretServiceGetResponse;
     const NAME: &'static str = "paper_secret.get_by_share_code";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/secrets/code/{share_code}",
             &["api", "v1", "secrets", "code", &self.share_code],
@@ -417,8 +417,8 @@ impl crate::Operation for GetContent {
     type Output = crate::models::PaperSecretServiceGetContentResponse;
     const NAME: &'static str = "paper_secret.get_content";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/secrets/{vault_id}/view",
                 &["api", "v1", "secrets", &self.vault_id, "view"],
@@ -442,8 +442,8 @@ impl crate::Operation for Revoke {
     type Output = crate::models::PaperSecretServiceRevokeResponse;
     const NAME: &'static str = "paper_secret.revoke";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/secrets/{vault_id}",
                 &["api", "v1", "secrets", &self.vault_id],
@@ -467,8 +467,8 @@ impl crate::Operation for SearchAuditEvents {
     type Output = crate::models::PaperSecretServiceSearchAuditEventsResponse;
     const NAME: &'static str = "paper_secret.search_audit_events";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/secrets/audit_events",
                 &["api", "v1", "search", "secrets", "audit_events"],
@@ -507,8 +507,8 @@ impl crate::Operation for SearchMySecrets {
     type Output = crate::models::PaperSecretServiceSearchResponse;
     const NAME: &'static str = "paper_secret.search_my_secrets";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/secrets/mine",
                 &["api", "v1", "search", "secrets", "mine"],
@@ -548,8 +548,8 @@ impl crate::Operation for SetTextContent {
     type Output = crate::models::PaperSecretServiceSetTextContentResponse;
     const NAME: &'static str = "paper_secret.set_text_content";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/secrets/{vault_id}/content",
                 &["api", "v1", "secrets", &self.vault_id, "content"],

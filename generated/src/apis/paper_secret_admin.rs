@@ -146,8 +146,8 @@ impl crate::Operation for Get {
     type Output = crate::models::PaperSecretAdminServiceGetResponse;
     const NAME: &'static str = "paper_secret_admin.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/secrets_admin/{vault_id}",
             &["api", "v1", "secrets_admin", &self.vault_id],
@@ -170,8 +170,8 @@ impl crate::Operation for Revoke {
     type Output = crate::models::PaperSecretAdminServiceRevokeResponse;
     const NAME: &'static str = "paper_secret_admin.revoke";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/secrets_admin/{vault_id}",
                 &["api", "v1", "secrets_admin", &self.vault_id],
@@ -195,8 +195,8 @@ impl crate::Operation for Search {
     type Output = crate::models::PaperSecretAdminServiceSearchResponse;
     const NAME: &'static str = "paper_secret_admin.search";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/secrets_admin",
                 &["api", "v1", "search", "secrets_admin"],
@@ -235,8 +235,8 @@ impl crate::Operation for SearchAuditEvents {
     type Output = crate::models::PaperSecretAdminServiceSearchAuditEventsResponse;
     const NAME: &'static str = "paper_secret_admin.search_audit_events";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/secrets_admin/audit_events",
                 &["api", "v1", "search", "secrets_admin", "audit_events"],

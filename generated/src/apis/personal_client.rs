@@ -150,8 +150,8 @@ impl crate::Operation for Create {
     type Output = crate::models::PersonalClientServiceCreateResponse;
     const NAME: &'static str = "personal_client.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/iam/personal_clients",
                 &["api", "v1", "iam", "personal_clients"],
@@ -175,8 +175,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::PersonalClientServiceDeleteResponse;
     const NAME: &'static str = "personal_client.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/iam/personal_clients/{id}",
                 &["api", "v1", "iam", "personal_clients", &self.id],
@@ -200,8 +200,8 @@ impl crate::Operation for Get {
     type Output = crate::models::PersonalClientServiceGetResponse;
     const NAME: &'static str = "personal_client.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/iam/personal_clients/{id}",
             &["api", "v1", "iam", "personal_clients", &self.id],
@@ -222,8 +222,8 @@ impl crate::Operation for List {
     type Output = crate::models::PersonalClientServiceListResponse;
     const NAME: &'static str = "personal_client.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/iam/personal_clients",
             &["api", "v1", "iam", "personal_clients"],
@@ -247,8 +247,8 @@ impl crate::Operation for Update {
     type Output = crate::models::PersonalClientServiceUpdateResponse;
     const NAME: &'static str = "personal_client.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/iam/personal_clients/{id}",
                 &["api", "v1", "iam", "personal_clients", &self.id],

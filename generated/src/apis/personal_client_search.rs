@@ -61,8 +61,8 @@ impl crate::Operation for Search {
     type Output = crate::models::PersonalClientSearchServiceSearchResponse;
     const NAME: &'static str = "personal_client_search.search";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/iam/personal_clients",
                 &["api", "v1", "search", "iam", "personal_clients"],

@@ -166,8 +166,8 @@ impl crate::Operation for Create {
     type Output = crate::models::CreatePolicyResponse;
     const NAME: &'static str = "policies.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/policies",
                 &["api", "v1", "policies"],
@@ -191,8 +191,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::DeletePolicyResponse;
     const NAME: &'static str = "policies.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/policies/{id}",
                 &["api", "v1", "policies", &self.id],
@@ -216,8 +216,8 @@ impl crate::Operation for Get {
     type Output = crate::models::GetPolicyResponse;
     const NAME: &'static str = "policies.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/policies/{id}",
             &["api", "v1", "policies", &self.id],
@@ -241,8 +241,8 @@ impl crate::Operation for List {
     type Output = crate::models::ListPolicyResponse;
     const NAME: &'static str = "policies.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/policies",
                 &["api", "v1", "policies"],
@@ -297,8 +297,8 @@ impl crate::Operation for Update {
     type Output = crate::models::UpdatePolicyResponse;
     const NAME: &'static str = "policies.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/policies/{id}",
                 &["api", "v1", "policies", &self.id],

@@ -56,8 +56,8 @@ impl crate::Operation for ValidateCel {
     type Output = crate::models::PolicyEditorValidateResponse;
     const NAME: &'static str = "policy_validate.validate_cel";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/policies/validate/cel",
                 &["api", "v1", "policies", "validate", "cel"],

@@ -330,8 +330,8 @@ impl crate::Operation for Create {
     type Output = crate::models::ServicePrincipalServiceCreateResponse;
     const NAME: &'static str = "principal.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/service_principals",
                 &["api", "v1", "service_principals"],
@@ -356,8 +356,8 @@ impl crate::Operation for CreateCredential {
     type Output = crate::models::ServicePrincipalServiceCreateCredentialResponse;
     const NAME: &'static str = "principal.create_credential";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/service_principals/{service_principal_id}/credentials",
                 &[
@@ -387,8 +387,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::ServicePrincipalServiceDeleteResponse;
     const NAME: &'static str = "principal.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/service_principals/{id}",
                 &["api", "v1", "service_principals", &self.id],
@@ -412,8 +412,8 @@ impl crate::Operation for Get {
     type Output = crate::models::ServicePrincipalServiceGetResponse;
     const NAME: &'static str = "principal.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/service_principals/{id}",
             &["api", "v1", "service_principals", &self.id],
@@ -437,8 +437,8 @@ impl crate::Operation for GetCredential {
     type Output = crate::models::ServicePrincipalServiceGetCredentialResponse;
     const NAME: &'static str = "principal.get_credential";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/service_principals/{service_principal_id}/credentials/{id}",
             &[
@@ -466,8 +466,8 @@ impl crate::Operation for List {
     type Output = crate::models::ServicePrincipalServiceListResponse;
     const NAME: &'static str = "principal.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/service_principals",
             &["api", "v1", "service_principals"],
@@ -490,8 +490,8 @@ impl crate::Operation for ListCredentials {
     type Output = crate::models::ServicePrincipalServiceListCredentialsResponse;
     const NAME: &'static str = "principal.list_credentials";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/service_principals/{service_principal_id}/credentials",
             &[
@@ -521,8 +521,8 @@ impl crate::Operation for RevokeCredential {
     type Output = crate::models::ServicePrincipalServiceRevokeCredentialResponse;
     const NAME: &'static str = "principal.revoke_credential";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/service_principals/{service_principal_id}/credentials/{id}",
                 &[
@@ -556,8 +556,8 @@ impl crate::Operation for Update {
     type Output = crate::models::ServicePrincipalServiceUpdateResponse;
     const NAME: &'static str = "principal.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::PATCH,
                 "/api/v1/service_principals/{id}",
                 &["api", "v1", "service_principals", &self.id],
@@ -583,8 +583,8 @@ impl crate::Operation for UpdateCredential {
     type Output = crate::models::ServicePrincipalServiceUpdateCredentialResponse;
     const NAME: &'static str = "principal.update_credential";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::PATCH,
                 "/api/v1/service_principals/{service_principal_id}/credentials/{id}",
                 &[

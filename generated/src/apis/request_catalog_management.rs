@@ -812,8 +812,8 @@ impl crate::Operation for AddAccessEntitlements {
     type Output = crate::models::RequestCatalogManagementServiceAddAccessEntitlementsResponse;
     const NAME: &'static str = "request_catalog_management.add_access_entitlements";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/catalogs/{catalog_id}/visibility_bindings",
                 &["api", "v1", "catalogs", &self.catalog_id, "visibility_bindings"],
@@ -838,8 +838,8 @@ impl crate::Operation for AddAppEntitlements {
     type Output = crate::models::RequestCatalogManagementServiceAddAppEntitlementsResponse;
     const NAME: &'static str = "request_catalog_management.add_app_entitlements";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/catalogs/{catalog_id}/requestable_entries",
                 &["api", "v1", "catalogs", &self.catalog_id, "requestable_entries"],
@@ -863,8 +863,8 @@ impl crate::Operation for Create {
     type Output = crate::models::RequestCatalogManagementServiceGetResponse;
     const NAME: &'static str = "request_catalog_management.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/catalogs",
                 &["api", "v1", "catalogs"],
@@ -889,8 +889,8 @@ impl crate::Operation for CreateBundleAutomation {
     type Output = crate::models::BundleAutomation;
     const NAME: &'static str = "request_catalog_management.create_bundle_automation";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/catalogs/{request_catalog_id}/bundle_automation/create",
                 &[
@@ -924,8 +924,8 @@ impl crate::Operation for CreateRequestableEntry {
     type Output = crate::models::RequestCatalogManagementServiceCreateRequestableEntryResponse;
     const NAME: &'static str = "request_catalog_management.create_requestable_entry";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::PUT,
                 "/api/v1/catalogs/{catalog_id}/requestable_entries/{app_id}/{entitlement_id}",
                 &[
@@ -957,8 +957,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::RequestCatalogManagementServiceDeleteResponse;
     const NAME: &'static str = "request_catalog_management.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/catalogs/{id}",
                 &["api", "v1", "catalogs", &self.id],
@@ -984,8 +984,8 @@ impl crate::Operation for DeleteBundleAutomation {
     type Output = crate::models::DeleteBundleAutomationResponse;
     const NAME: &'static str = "request_catalog_management.delete_bundle_automation";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/catalogs/{request_catalog_id}/bundle_automation",
                 &["api", "v1", "catalogs", &self.request_catalog_id, "bundle_automation"],
@@ -1011,8 +1011,8 @@ impl crate::Operation for DeleteRequestableEntry {
     type Output = crate::models::RequestCatalogManagementServiceDeleteRequestableEntryResponse;
     const NAME: &'static str = "request_catalog_management.delete_requestable_entry";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/catalogs/{catalog_id}/requestable_entries/{app_id}/{entitlement_id}",
                 &[
@@ -1047,8 +1047,8 @@ impl crate::Operation for ForceRunBundleAutomation {
     type Output = crate::models::ForceRunBundleAutomationResponse;
     const NAME: &'static str = "request_catalog_management.force_run_bundle_automation";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/catalogs/{request_catalog_id}/bundle_automation/run",
                 &[
@@ -1079,8 +1079,8 @@ impl crate::Operation for Get {
     type Output = crate::models::RequestCatalogManagementServiceGetResponse;
     const NAME: &'static str = "request_catalog_management.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/catalogs/{id}",
             &["api", "v1", "catalogs", &self.id],
@@ -1103,8 +1103,8 @@ impl crate::Operation for GetBundleAutomation {
     type Output = crate::models::BundleAutomation;
     const NAME: &'static str = "request_catalog_management.get_bundle_automation";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/catalogs/{request_catalog_id}/bundle_automation",
             &["api", "v1", "catalogs", &self.request_catalog_id, "bundle_automation"],
@@ -1129,8 +1129,8 @@ impl crate::Operation for GetRequestableEntry {
     type Output = crate::models::RequestCatalogManagementServiceGetRequestableEntryResponse;
     const NAME: &'static str = "request_catalog_management.get_requestable_entry";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/catalogs/{catalog_id}/requestable_entries/{app_id}/{entitlement_id}",
             &[
@@ -1162,8 +1162,8 @@ impl crate::Operation for List {
     type Output = crate::models::RequestCatalogManagementServiceListResponse;
     const NAME: &'static str = "request_catalog_management.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/catalogs",
                 &["api", "v1", "catalogs"],
@@ -1217,8 +1217,8 @@ impl crate::Operation for ListAllEntitlementIdsPerApp {
     type Output = crate::models::RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse;
     const NAME: &'static str = "request_catalog_management.list_all_entitlement_ids_per_app";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/catalogs/{catalog_id}/requestable_entitlementIDs",
             &["api", "v1", "catalogs", &self.catalog_id, "requestable_entitlementIDs"],
@@ -1243,8 +1243,8 @@ impl crate::Operation for ListEntitlementsForAccess {
     type Output = crate::models::RequestCatalogManagementServiceListEntitlementsForAccessResponse;
     const NAME: &'static str = "request_catalog_management.list_entitlements_for_access";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/catalogs/{catalog_id}/visibility_entitlements",
                 &["api", "v1", "catalogs", &self.catalog_id, "visibility_entitlements"],
@@ -1300,8 +1300,8 @@ impl crate::Operation for ListEntitlementsPerCatalog {
     type Output = crate::models::RequestCatalogManagementServiceListEntitlementsPerCatalogResponse;
     const NAME: &'static str = "request_catalog_management.list_entitlements_per_catalog";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/catalogs/{catalog_id}/requestable_entitlements",
                 &["api", "v1", "catalogs", &self.catalog_id, "requestable_entitlements"],
@@ -1356,8 +1356,8 @@ impl crate::Operation for RemoveAccessEntitlements {
     type Output = crate::models::RequestCatalogManagementServiceRemoveAccessEntitlementsResponse;
     const NAME: &'static str = "request_catalog_management.remove_access_entitlements";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/catalogs/{catalog_id}/visibility_bindings",
                 &["api", "v1", "catalogs", &self.catalog_id, "visibility_bindings"],
@@ -1382,8 +1382,8 @@ impl crate::Operation for RemoveAppEntitlements {
     type Output = crate::models::RequestCatalogManagementServiceRemoveAppEntitlementsResponse;
     const NAME: &'static str = "request_catalog_management.remove_app_entitlements";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/catalogs/{catalog_id}/requestable_entries",
                 &["api", "v1", "catalogs", &self.catalog_id, "requestable_entries"],
@@ -1407,8 +1407,8 @@ impl crate::Operation for ResumePausedBundleAutomation {
     type Output = crate::models::ResumePausedBundleAutomationResponse;
     const NAME: &'static str = "request_catalog_management.resume_paused_bundle_automation";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/catalogs/{request_catalog_id}/bundle_automation/resume",
                 &[
@@ -1440,8 +1440,8 @@ impl crate::Operation for SetBundleAutomation {
     type Output = crate::models::BundleAutomation;
     const NAME: &'static str = "request_catalog_management.set_bundle_automation";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/catalogs/{request_catalog_id}/bundle_automation",
                 &["api", "v1", "catalogs", &self.request_catalog_id, "bundle_automation"],
@@ -1466,8 +1466,8 @@ impl crate::Operation for Update {
     type Output = crate::models::RequestCatalogManagementServiceGetResponse;
     const NAME: &'static str = "request_catalog_management.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/catalogs/{id}",
                 &["api", "v1", "catalogs", &self.id],
@@ -1492,8 +1492,8 @@ impl crate::Operation for UpdateAppEntitlements {
     type Output = crate::models::RequestCatalogManagementServiceUpdateAppEntitlementsResponse;
     const NAME: &'static str = "request_catalog_management.update_app_entitlements";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/catalogs/{catalog_id}/requestable_entitlements/update",
                 &[

@@ -61,8 +61,8 @@ impl crate::Operation for SearchEntitlements {
     type Output = crate::models::RequestCatalogSearchServiceSearchEntitlementsResponse;
     const NAME: &'static str = "request_catalog_search.search_entitlements";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/request_catalog/entitlements",
                 &["api", "v1", "search", "request_catalog", "entitlements"],

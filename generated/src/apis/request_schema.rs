@@ -245,8 +245,8 @@ impl crate::Operation for Create {
     type Output = crate::models::RequestSchemaServiceCreateResponse;
     const NAME: &'static str = "request_schema.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/request_schemas",
                 &["api", "v1", "request_schemas"],
@@ -270,8 +270,8 @@ impl crate::Operation for CreateEntitlementBinding {
     type Output = crate::models::RequestSchemaServiceCreateEntitlementBindingResponse;
     const NAME: &'static str = "request_schema.create_entitlement_binding";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/request_schema_entitlement_binding",
                 &["api", "v1", "request_schema_entitlement_binding"],
@@ -295,8 +295,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::RequestSchemaServiceDeleteResponse;
     const NAME: &'static str = "request_schema.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/request_schemas/{request_schema_id}",
                 &["api", "v1", "request_schemas", &self.request_schema_id],
@@ -320,8 +320,8 @@ impl crate::Operation for FindBindingForAppEntitlement {
     type Output = crate::models::RequestSchemaServiceFindBindingForAppEntitlementResponse;
     const NAME: &'static str = "request_schema.find_binding_for_app_entitlement";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::PUT,
                 "/api/v1/request_schema_entitlement_binding",
                 &["api", "v1", "request_schema_entitlement_binding"],
@@ -345,8 +345,8 @@ impl crate::Operation for Get {
     type Output = crate::models::RequestSchemaServiceGetResponse;
     const NAME: &'static str = "request_schema.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/request_schemas/{request_schema_id}",
             &["api", "v1", "request_schemas", &self.request_schema_id],
@@ -369,8 +369,8 @@ impl crate::Operation for RemoveEntitlementBinding {
     type Output = crate::models::RequestSchemaServiceRemoveEntitlementBindingResponse;
     const NAME: &'static str = "request_schema.remove_entitlement_binding";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/request_schema_entitlement_binding",
                 &["api", "v1", "request_schema_entitlement_binding"],
@@ -395,8 +395,8 @@ impl crate::Operation for Update {
     type Output = crate::models::RequestSchemaServiceUpdateResponse;
     const NAME: &'static str = "request_schema.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/request_schemas/{request_schema_id}",
                 &["api", "v1", "request_schemas", &self.request_schema_id],

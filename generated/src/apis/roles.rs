@@ -122,8 +122,8 @@ impl crate::Operation for Get {
     type Output = crate::models::GetRolesResponse;
     const NAME: &'static str = "roles.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/iam/roles/{role_id}",
             &["api", "v1", "iam", "roles", &self.role_id],
@@ -147,8 +147,8 @@ impl crate::Operation for List {
     type Output = crate::models::ListRolesResponse;
     const NAME: &'static str = "roles.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/iam/roles",
                 &["api", "v1", "iam", "roles"],
@@ -203,8 +203,8 @@ impl crate::Operation for Update {
     type Output = crate::models::UpdateRolesResponse;
     const NAME: &'static str = "roles.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/iam/roles/{role_id}",
                 &["api", "v1", "iam", "roles", &self.role_id],

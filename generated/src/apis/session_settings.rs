@@ -104,8 +104,8 @@ impl crate::Operation for Get {
     type Output = crate::models::GetSessionSettingsResponse;
     const NAME: &'static str = "session_settings.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/settings/session",
             &["api", "v1", "settings", "session"],
@@ -128,8 +128,8 @@ impl crate::Operation for TestSourceIp {
     type Output = crate::models::TestSourceIpResponse;
     const NAME: &'static str = "session_settings.test_source_ip";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/settings/session/test-source-ip",
                 &["api", "v1", "settings", "session", "test-source-ip"],
@@ -153,8 +153,8 @@ impl crate::Operation for Update {
     type Output = crate::models::UpdateSessionSettingsResponse;
     const NAME: &'static str = "session_settings.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/settings/session",
                 &["api", "v1", "settings", "session"],

@@ -252,8 +252,8 @@ impl crate::Operation for Create {
     type Output = crate::models::CreateStepUpProviderResponse;
     const NAME: &'static str = "step_up_provider.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/step-up/providers",
                 &["api", "v1", "step-up", "providers"],
@@ -277,8 +277,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::DeleteStepUpProviderResponse;
     const NAME: &'static str = "step_up_provider.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/step-up/providers/{id}",
                 &["api", "v1", "step-up", "providers", &self.id],
@@ -302,8 +302,8 @@ impl crate::Operation for Get {
     type Output = crate::models::GetStepUpProviderResponse;
     const NAME: &'static str = "step_up_provider.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/step-up/providers/{id}",
             &["api", "v1", "step-up", "providers", &self.id],
@@ -324,8 +324,8 @@ impl crate::Operation for List {
     type Output = crate::models::ListStepUpProvidersResponse;
     const NAME: &'static str = "step_up_provider.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/step-up/providers",
             &["api", "v1", "step-up", "providers"],
@@ -348,8 +348,8 @@ impl crate::Operation for Search {
     type Output = crate::models::SearchStepUpProvidersResponse;
     const NAME: &'static str = "step_up_provider.search";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/step-up/providers",
                 &["api", "v1", "search", "step-up", "providers"],
@@ -388,8 +388,8 @@ impl crate::Operation for Test {
     type Output = crate::models::TestStepUpProviderResponse;
     const NAME: &'static str = "step_up_provider.test";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/step-up/providers/{id}/test",
                 &["api", "v1", "step-up", "providers", &self.id, "test"],
@@ -414,8 +414,8 @@ impl crate::Operation for Update {
     type Output = crate::models::UpdateStepUpProviderResponse;
     const NAME: &'static str = "step_up_provider.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/step-up/providers/{id}",
                 &["api", "v1", "step-up", "providers", &self.id],
@@ -440,8 +440,8 @@ impl crate::Operation for UpdateSecret {
     type Output = crate::models::UpdateStepUpProviderSecretResponse;
     const NAME: &'static str = "step_up_provider.update_secret";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/step-up/providers/{id}/secret",
                 &["api", "v1", "step-up", "providers", &self.id, "secret"],

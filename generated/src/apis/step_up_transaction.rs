@@ -82,8 +82,8 @@ impl crate::Operation for Get {
     type Output = crate::models::GetStepUpTransactionResponse;
     const NAME: &'static str = "step_up_transaction.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/step-up/transactions/{id}",
             &["api", "v1", "step-up", "transactions", &self.id],
@@ -106,8 +106,8 @@ impl crate::Operation for Search {
     type Output = crate::models::SearchStepUpTransactionsResponse;
     const NAME: &'static str = "step_up_transaction.search";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/step-up/transactions",
                 &["api", "v1", "search", "step-up", "transactions"],

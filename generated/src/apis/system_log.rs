@@ -64,8 +64,8 @@ impl crate::Operation for ListEvents {
     type Output = crate::models::SystemLogServiceListEventsResponse;
     const NAME: &'static str = "system_log.list_events";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/systemlog/events",
                 &["api", "v1", "systemlog", "events"],

@@ -137,8 +137,8 @@ impl crate::Operation for CreateGrantTask {
     type Output = crate::models::TaskServiceCreateGrantResponse;
     const NAME: &'static str = "task.create_grant_task";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/task/grant",
                 &["api", "v1", "task", "grant"],
@@ -162,8 +162,8 @@ impl crate::Operation for CreateOffboardingTask {
     type Output = crate::models::TaskServiceCreateOffboardingResponse;
     const NAME: &'static str = "task.create_offboarding_task";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/task/offboarding",
                 &["api", "v1", "task", "offboarding"],
@@ -187,8 +187,8 @@ impl crate::Operation for CreateRevokeTask {
     type Output = crate::models::TaskServiceCreateRevokeResponse;
     const NAME: &'static str = "task.create_revoke_task";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/task/revoke",
                 &["api", "v1", "task", "revoke"],
@@ -212,8 +212,8 @@ impl crate::Operation for Get {
     type Output = crate::models::TaskServiceGetResponse;
     const NAME: &'static str = "task.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/tasks/{id}",
             &["api", "v1", "tasks", &self.id],

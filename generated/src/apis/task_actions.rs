@@ -509,8 +509,8 @@ impl crate::Operation for Approve {
     type Output = crate::models::TaskActionsServiceApproveResponse;
     const NAME: &'static str = "task_actions.approve";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/tasks/{task_id}/action/approve",
                 &["api", "v1", "tasks", &self.task_id, "action", "approve"],
@@ -535,8 +535,8 @@ impl crate::Operation for ApproveWithStepUp {
     type Output = crate::models::TaskActionsServiceApproveWithStepUpResponse;
     const NAME: &'static str = "task_actions.approve_with_step_up";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/tasks/{task_id}/action/approve-with-step-up",
                 &["api", "v1", "tasks", &self.task_id, "action", "approve-with-step-up"],
@@ -561,8 +561,8 @@ impl crate::Operation for Close {
     type Output = crate::models::TaskActionsServiceCloseResponse;
     const NAME: &'static str = "task_actions.close";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/tasks/{task_id}/action/close",
                 &["api", "v1", "tasks", &self.task_id, "action", "close"],
@@ -587,8 +587,8 @@ impl crate::Operation for Comment {
     type Output = crate::models::TaskActionsServiceCommentResponse;
     const NAME: &'static str = "task_actions.comment";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/tasks/{task_id}/action/comment",
                 &["api", "v1", "tasks", &self.task_id, "action", "comment"],
@@ -613,8 +613,8 @@ impl crate::Operation for Deny {
     type Output = crate::models::TaskActionsServiceDenyResponse;
     const NAME: &'static str = "task_actions.deny";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/tasks/{task_id}/action/deny",
                 &["api", "v1", "tasks", &self.task_id, "action", "deny"],
@@ -639,8 +639,8 @@ impl crate::Operation for EscalateToEmergencyAccess {
     type Output = crate::models::TaskServiceActionResponse;
     const NAME: &'static str = "task_actions.escalate_to_emergency_access";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/tasks/{task_id}/action/escalate",
                 &["api", "v1", "tasks", &self.task_id, "action", "escalate"],
@@ -665,8 +665,8 @@ impl crate::Operation for HardReset {
     type Output = crate::models::TaskActionsServiceHardResetResponse;
     const NAME: &'static str = "task_actions.hard_reset";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/tasks/{task_id}/action/reset",
                 &["api", "v1", "tasks", &self.task_id, "action", "reset"],
@@ -691,8 +691,8 @@ impl crate::Operation for ProcessNow {
     type Output = crate::models::TaskActionsServiceProcessNowResponse;
     const NAME: &'static str = "task_actions.process_now";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/tasks/{task_id}/action/process",
                 &["api", "v1", "tasks", &self.task_id, "action", "process"],
@@ -717,8 +717,8 @@ impl crate::Operation for Reassign {
     type Output = crate::models::TaskActionsServiceReassignResponse;
     const NAME: &'static str = "task_actions.reassign";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/tasks/{task_id}/action/reassign",
                 &["api", "v1", "tasks", &self.task_id, "action", "reassign"],
@@ -743,8 +743,8 @@ impl crate::Operation for Restart {
     type Output = crate::models::TaskActionsServiceRestartResponse;
     const NAME: &'static str = "task_actions.restart";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/tasks/{task_id}/action/restart",
                 &["api", "v1", "tasks", &self.task_id, "action", "restart"],
@@ -769,8 +769,8 @@ impl crate::Operation for SkipStep {
     type Output = crate::models::TaskServiceActionResponse;
     const NAME: &'static str = "task_actions.skip_step";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/tasks/{task_id}/action/skip-step",
                 &["api", "v1", "tasks", &self.task_id, "action", "skip-step"],
@@ -795,8 +795,8 @@ impl crate::Operation for UpdateGrantDuration {
     type Output = crate::models::TaskServiceActionResponse;
     const NAME: &'static str = "task_actions.update_grant_duration";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/tasks/{task_id}/action/update-grant-duration",
                 &["api", "v1", "tasks", &self.task_id, "action", "update-grant-duration"],
@@ -821,8 +821,8 @@ impl crate::Operation for UpdateRequestData {
     type Output = crate::models::TaskServiceActionResponse;
     const NAME: &'static str = "task_actions.update_request_data";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/tasks/{task_id}/action/update-request-data",
                 &["api", "v1", "tasks", &self.task_id, "action", "update-request-data"],

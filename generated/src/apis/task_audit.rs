@@ -58,8 +58,8 @@ impl crate::Operation for List {
     type Output = crate::models::TaskAuditListResponse;
     const NAME: &'static str = "task_audit.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/task/audits",
                 &["api", "v1", "task", "audits"],

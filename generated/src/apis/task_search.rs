@@ -56,8 +56,8 @@ impl crate::Operation for Search {
     type Output = crate::models::TaskSearchResponse;
     const NAME: &'static str = "task_search.search";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/tasks",
                 &["api", "v1", "search", "tasks"],

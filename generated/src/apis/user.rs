@@ -157,8 +157,8 @@ impl crate::Operation for Get {
     type Output = crate::models::UserServiceGetResponse;
     const NAME: &'static str = "user.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/users/{id}",
             &["api", "v1", "users", &self.id],
@@ -181,8 +181,8 @@ impl crate::Operation for GetUserProfileTypes {
     type Output = crate::models::GetUserProfileTypesResponse;
     const NAME: &'static str = "user.get_user_profile_types";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/users/{user_id}/profile-types",
             &["api", "v1", "users", &self.user_id, "profile-types"],
@@ -206,8 +206,8 @@ impl crate::Operation for List {
     type Output = crate::models::UserServiceListResponse;
     const NAME: &'static str = "user.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/users",
                 &["api", "v1", "users"],
@@ -262,8 +262,8 @@ impl crate::Operation for SetExpiringUserDelegationBindingByAdmin {
     type Output = crate::models::SetExpiringUserDelegationBindingByAdminResponse;
     const NAME: &'static str = "user.set_expiring_user_delegation_binding_by_admin";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/users/{user_id}/set-delegation-by-admin",
                 &["api", "v1", "users", &self.user_id, "set-delegation-by-admin"],

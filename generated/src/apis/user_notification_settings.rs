@@ -75,8 +75,8 @@ impl crate::Operation for Get {
     type Output = crate::models::GetUserNotificationSettingsResponse;
     const NAME: &'static str = "user_notification_settings.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/settings/notifications/user",
             &["api", "v1", "settings", "notifications", "user"],
@@ -99,8 +99,8 @@ impl crate::Operation for Update {
     type Output = crate::models::UpdateUserNotificationSettingsResponse;
     const NAME: &'static str = "user_notification_settings.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/settings/notifications/user",
                 &["api", "v1", "settings", "notifications", "user"],

@@ -59,8 +59,8 @@ impl crate::Operation for Search {
     type Output = crate::models::SearchUsersResponse;
     const NAME: &'static str = "user_search.search";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/users",
                 &["api", "v1", "search", "users"],

@@ -137,8 +137,8 @@ impl crate::Operation for Create {
     type Output = crate::models::VaultServiceCreateResponse;
     const NAME: &'static str = "vault.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/vaults",
                 &["api", "v1", "vaults"],
@@ -162,8 +162,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::VaultServiceDeleteResponse;
     const NAME: &'static str = "vault.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/vaults/{id}",
                 &["api", "v1", "vaults", &self.id],
@@ -187,8 +187,8 @@ impl crate::Operation for Get {
     type Output = crate::models::VaultServiceGetResponse;
     const NAME: &'static str = "vault.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/vaults/{id}",
             &["api", "v1", "vaults", &self.id],
@@ -212,8 +212,8 @@ impl crate::Operation for Update {
     type Output = crate::models::VaultServiceUpdateResponse;
     const NAME: &'static str = "vault.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/vaults/{id}",
                 &["api", "v1", "vaults", &self.id],

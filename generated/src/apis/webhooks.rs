@@ -201,8 +201,8 @@ impl crate::Operation for Create {
     type Output = crate::models::WebhooksServiceCreateResponse;
     const NAME: &'static str = "webhooks.create";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/webhooks",
                 &["api", "v1", "webhooks"],
@@ -226,8 +226,8 @@ impl crate::Operation for Delete {
     type Output = crate::models::WebhooksServiceDeleteResponse;
     const NAME: &'static str = "webhooks.delete";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/webhooks/{id}",
                 &["api", "v1", "webhooks", &self.id],
@@ -251,8 +251,8 @@ impl crate::Operation for Get {
     type Output = crate::models::WebhooksServiceGetResponse;
     const NAME: &'static str = "webhooks.get";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/webhooks/{id}",
             &["api", "v1", "webhooks", &self.id],
@@ -276,8 +276,8 @@ impl crate::Operation for List {
     type Output = crate::models::WebhooksServiceListResponse;
     const NAME: &'static str = "webhooks.list";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::GET,
                 "/api/v1/webhooks",
                 &["api", "v1", "webhooks"],
@@ -331,8 +331,8 @@ impl crate::Operation for Test {
     type Output = crate::models::WebhooksServiceTestResponse;
     const NAME: &'static str = "webhooks.test";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/webhooks/{id}/test",
                 &["api", "v1", "webhooks", &self.id, "test"],
@@ -357,8 +357,8 @@ impl crate::Operation for Update {
     type Output = crate::models::WebhooksServiceUpdateResponse;
     const NAME: &'static str = "webhooks.update";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/webhooks/{id}",
                 &["api", "v1", "webhooks", &self.id],

@@ -61,8 +61,8 @@ impl crate::Operation for Search {
     type Output = crate::models::WebhooksSearchResponse;
     const NAME: &'static str = "webhooks_search.search";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/webhooks",
                 &["api", "v1", "search", "webhooks"],

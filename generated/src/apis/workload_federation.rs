@@ -455,8 +455,8 @@ impl crate::Operation for CreateProvider {
     type Output = crate::models::WorkloadFederationServiceCreateProviderResponse;
     const NAME: &'static str = "workload_federation.create_provider";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/workload_federation/providers",
                 &["api", "v1", "workload_federation", "providers"],
@@ -481,8 +481,8 @@ impl crate::Operation for CreateTrust {
     type Output = crate::models::WorkloadFederationServiceCreateTrustResponse;
     const NAME: &'static str = "workload_federation.create_trust";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/service_principals/{service_principal_id}/trusts",
                 &[
@@ -512,8 +512,8 @@ impl crate::Operation for DeleteProvider {
     type Output = crate::models::WorkloadFederationServiceDeleteProviderResponse;
     const NAME: &'static str = "workload_federation.delete_provider";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/workload_federation/providers/{id}",
                 &["api", "v1", "workload_federation", "providers", &self.id],
@@ -540,8 +540,8 @@ impl crate::Operation for DeleteTrust {
     type Output = crate::models::WorkloadFederationServiceDeleteTrustResponse;
     const NAME: &'static str = "workload_federation.delete_trust";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::DELETE,
                 "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}",
                 &[
@@ -572,8 +572,8 @@ impl crate::Operation for GetProvider {
     type Output = crate::models::WorkloadFederationServiceGetProviderResponse;
     const NAME: &'static str = "workload_federation.get_provider";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/workload_federation/providers/{id}",
             &["api", "v1", "workload_federation", "providers", &self.id],
@@ -597,8 +597,8 @@ impl crate::Operation for GetTrust {
     type Output = crate::models::WorkloadFederationServiceGetTrustResponse;
     const NAME: &'static str = "workload_federation.get_trust";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}",
             &[
@@ -626,8 +626,8 @@ impl crate::Operation for ListProviders {
     type Output = crate::models::WorkloadFederationServiceListProvidersResponse;
     const NAME: &'static str = "workload_federation.list_providers";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/workload_federation/providers",
             &["api", "v1", "workload_federation", "providers"],
@@ -650,8 +650,8 @@ impl crate::Operation for ListTrusts {
     type Output = crate::models::WorkloadFederationServiceListTrustsResponse;
     const NAME: &'static str = "workload_federation.list_trusts";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
             reqwest::Method::GET,
             "/api/v1/service_principals/{service_principal_id}/trusts",
             &["api", "v1", "service_principals", &self.service_principal_id, "trusts"],
@@ -674,8 +674,8 @@ impl crate::Operation for SearchTrusts {
     type Output = crate::models::WorkloadFederationServiceSearchTrustsResponse;
     const NAME: &'static str = "workload_federation.search_trusts";
     const IDEMPOTENT: bool = true;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/search/workload_federation_trusts",
                 &["api", "v1", "search", "workload_federation_trusts"],
@@ -714,8 +714,8 @@ impl crate::Operation for TestCel {
     type Output = crate::models::WorkloadFederationServiceTestCelResponse;
     const NAME: &'static str = "workload_federation.test_cel";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/workload_federation/test-cel",
                 &["api", "v1", "workload_federation", "test-cel"],
@@ -741,8 +741,8 @@ impl crate::Operation for TestToken {
     type Output = crate::models::WorkloadFederationServiceTestTokenResponse;
     const NAME: &'static str = "workload_federation.test_token";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::POST,
                 "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}/test",
                 &[
@@ -775,8 +775,8 @@ impl crate::Operation for UpdateProvider {
     type Output = crate::models::WorkloadFederationServiceUpdateProviderResponse;
     const NAME: &'static str = "workload_federation.update_provider";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::PATCH,
                 "/api/v1/workload_federation/providers/{id}",
                 &["api", "v1", "workload_federation", "providers", &self.id],
@@ -802,8 +802,8 @@ impl crate::Operation for UpdateTrust {
     type Output = crate::models::WorkloadFederationServiceUpdateTrustResponse;
     const NAME: &'static str = "workload_federation.update_trust";
     const IDEMPOTENT: bool = false;
-    fn request(&self) -> crate::client::Request {
-        crate::client::Request::new(
+    fn request(&self) -> crate::request::Request {
+        crate::request::Request::new(
                 reqwest::Method::PATCH,
                 "/api/v1/service_principals/{service_principal_id}/trusts/{client_id}",
                 &[

@@ -221,3 +221,28 @@ pub fn full_client() -> Value {
         "addedNextYear": {"nested": [1, 2]}
     })
 }
+
+/// The messages of `error` and of each of its sources, outermost first.
+pub fn chain(error: &dyn std::error::Error) -> Vec<String> {
+    let mut messages = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(cause) = source {
+        messages.push(cause.to_string());
+        source = cause.source();
+    }
+    messages
+}
+
+/// Fails when a cause's message is repeated by an error above it in the
+/// chain, as `{:#}` and anyhow would then print it twice.
+pub fn assert_each_cause_once(error: &dyn std::error::Error) {
+    let messages = chain(error);
+    for (i, outer) in messages.iter().enumerate() {
+        for inner in &messages[i + 1..] {
+            assert!(
+                inner.is_empty() || !outer.contains(inner.as_str()),
+                "`{inner}` is shown twice in the chain {messages:#?}"
+            );
+        }
+    }
+}

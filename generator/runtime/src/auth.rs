@@ -1,53 +1,27 @@
 //! Authentication: how each request proves who sends it.
 //!
-//! A static bearer token, or access tokens from the API's token endpoint
-//! (client credentials, or workload federation's OIDC token exchange),
-//! cached until shortly before they expire and, on request, bound to a
-//! DPoP key.
+//! [`Credentials`] are what a client was given, checked once when given;
+//! [`Auth`] is what they become when the client is built: nothing, a static
+//! bearer token, or a [`TokenSource`] that gets access tokens from the
+//! token endpoint (client credentials, or workload federation's OIDC token
+//! exchange), caches them until shortly before they expire and, on
+//! request, binds them to a DPoP key. Tokens are fetched through
+//! [`send`](crate::send), never through the client.
 
-use std::fmt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::AUTHORIZATION;
 use reqwest::{Method, RequestBuilder, StatusCode};
-use serde::Deserialize;
 use url::Url;
 use zeroize::Zeroizing;
 
-use crate::client::{Inner, send_with_retry};
 use crate::credentials::ClientCredentials;
-use crate::dpop::{Audience, DPOP, DpopKey, token_endpoint_wants_nonce};
+use crate::dpop::{Audience, DPOP, DpopKey};
 use crate::error::{AuthError, Error, Result};
-
-/// Text that must never be shown: `Debug` prints `<redacted>`, and the
-/// memory is wiped on drop.
-#[derive(Clone)]
-pub(crate) struct Secret(Zeroizing<String>);
-
-impl Secret {
-    pub(crate) fn new(text: String) -> Self {
-        Secret(Zeroizing::new(text))
-    }
-
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// `<scheme> <token>` as an `Authorization` value marked sensitive.
-    fn authorization(&self, scheme: &str) -> Result<HeaderValue> {
-        let mut value = HeaderValue::try_from(format!("{scheme} {}", self.expose()))
-            .map_err(|_| AuthError::new("the access token is not a valid header value"))?;
-        value.set_sensitive(true);
-        Ok(value)
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
+use crate::oauth::{MAX_TOKEN_LIFETIME, TokenAnswer, post_form, token_url, wants_dpop_nonce};
+use crate::secret::Secret;
+use crate::send::Transport;
 
 /// Where workload federation's OIDC token comes from.
 #[derive(Debug, Clone)]
@@ -81,6 +55,18 @@ impl OidcToken {
     }
 }
 
+/// The credentials a client was given ([`ClientBuilder`](crate::ClientBuilder)),
+/// checked when given: a client secret is parsed once, here.
+#[derive(Debug)]
+pub(crate) enum Credentials {
+    /// No `Authorization` header.
+    None,
+    /// A static access token.
+    Bearer(Secret),
+    /// Access tokens from the token endpoint.
+    Grant(Grant),
+}
+
 /// How the token endpoint is asked for a token.
 #[derive(Debug)]
 pub(crate) enum Grant {
@@ -91,11 +77,98 @@ pub(crate) enum Grant {
     Federation { client_id: String, oidc: OidcToken },
 }
 
+impl Credentials {
+    /// A static bearer token.
+    pub(crate) fn bearer(token: Secret) -> Result<Self, String> {
+        match token.is_blank() {
+            true => Err("the bearer token is empty".into()),
+            false => Ok(Credentials::Bearer(token)),
+        }
+    }
+
+    /// A client id and its C1 client secret, parsed.
+    pub(crate) fn client(id: &str, secret: &Secret) -> Result<Self, String> {
+        if id.trim().is_empty() {
+            return Err("the client id is empty".into());
+        }
+        if secret.is_blank() {
+            return Err("the client secret is empty".into());
+        }
+        let credentials = ClientCredentials::parse(id, secret.expose())
+            .map_err(|e| format!("invalid client secret: {e}"))?;
+        Ok(Credentials::Grant(Grant::ClientCredentials(Box::new(
+            credentials,
+        ))))
+    }
+
+    /// A workload federation client and where its OIDC token comes from.
+    pub(crate) fn federation(id: &str, oidc: OidcToken) -> Result<Self, String> {
+        if id.trim().is_empty() {
+            return Err("the client id is empty".into());
+        }
+        if let OidcToken::Fixed(token) = &oidc {
+            if token.is_blank() {
+                return Err("the OIDC token is empty".into());
+            }
+        }
+        Ok(Credentials::Grant(Grant::Federation {
+            client_id: id.trim().to_string(),
+            oidc,
+        }))
+    }
+
+    /// The client id, which names the tenant when nothing else does.
+    pub(crate) fn client_id(&self) -> Option<&str> {
+        match self {
+            Credentials::Grant(grant) => Some(grant.client_id()),
+            Credentials::None | Credentials::Bearer(_) => None,
+        }
+    }
+
+    /// What `Debug` shows: nothing secret.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Credentials::None => "none".into(),
+            Credentials::Bearer(_) => "bearer token <redacted>".into(),
+            Credentials::Grant(grant) => grant.describe(),
+        }
+    }
+
+    /// How a client of `base_url` authenticates; `dpop` binds its tokens
+    /// to a new key.
+    pub(crate) fn into_auth(self, dpop: bool, base_url: &Url) -> Result<Auth> {
+        let grant = match self {
+            Credentials::None | Credentials::Bearer(_) if dpop => {
+                return Err(Error::Config(
+                    "DPoP binds tokens from the token endpoint: use it with client credentials or workload federation".into(),
+                ));
+            }
+            Credentials::None => return Ok(Auth::None),
+            Credentials::Bearer(token) => return Ok(Auth::Bearer(token)),
+            Credentials::Grant(grant) => grant,
+        };
+        let key = if dpop {
+            Some(DpopKey::generate()?)
+        } else {
+            None
+        };
+        let source = TokenSource::new(grant, token_url(base_url)?, key)?;
+        Ok(Auth::Token(Box::new(source)))
+    }
+}
+
 const TOKEN_EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
 const JWT_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:jwt";
 const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 impl Grant {
+    fn client_id(&self) -> &str {
+        match self {
+            Grant::ClientCredentials(credentials) => &credentials.client_id,
+            Grant::Federation { client_id, .. } => client_id,
+        }
+    }
+
     /// What the client's `Debug` shows: nothing secret.
     fn describe(&self) -> String {
         match self {
@@ -162,23 +235,27 @@ impl Auth {
     }
 
     /// What authenticates the next request, fetching a token first if needed.
-    pub(crate) async fn credential(&self, inner: &Inner) -> Result<Option<Credential<'_>>> {
+    pub(crate) async fn credential(&self, transport: &Transport) -> Result<Option<Credential<'_>>> {
         match self {
             Auth::None => Ok(None),
             Auth::Bearer(token) => Ok(Some(Credential {
                 token: token.clone(),
                 dpop: None,
             })),
-            Auth::Token(source) => source.credential(inner).await.map(Some),
+            Auth::Token(source) => source.credential(transport).await.map(Some),
         }
     }
 
-    /// Forgets a cached token the server no longer accepts; whether a new
-    /// one can be fetched.
-    pub(crate) async fn rejected(&self) -> bool {
+    /// Forgets `refused`, a token the server no longer accepts, if it is
+    /// still the cached one (a newer token fetched meanwhile is kept);
+    /// whether a new one can be fetched.
+    pub(crate) async fn rejected(&self, refused: &Credential<'_>) -> bool {
         match self {
             Auth::Token(source) => {
-                *source.cache.lock().await = None;
+                let mut cache = source.cache.lock().await;
+                if cache.as_ref().is_some_and(|c| c.token == refused.token) {
+                    *cache = None;
+                }
                 true
             }
             Auth::None | Auth::Bearer(_) => false,
@@ -225,6 +302,7 @@ impl Credential<'_> {
 }
 
 /// Gets access tokens from the token endpoint and caches them.
+#[derive(Debug)]
 pub(crate) struct TokenSource {
     grant: Grant,
     token_url: Url,
@@ -233,16 +311,7 @@ pub(crate) struct TokenSource {
     cache: tokio::sync::Mutex<Option<CachedToken>>,
 }
 
-impl fmt::Debug for TokenSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenSource")
-            .field("grant", &self.grant.describe())
-            .field("token_url", &self.token_url.as_str())
-            .field("dpop", &self.dpop)
-            .finish_non_exhaustive()
-    }
-}
-
+#[derive(Debug)]
 struct CachedToken {
     token: Secret,
     /// Whether the token is DPoP-bound (`token_type: DPoP`).
@@ -250,21 +319,11 @@ struct CachedToken {
     refresh_at: Instant,
 }
 
-/// The token endpoint's answer.
-#[derive(Deserialize)]
-struct TokenResponse {
-    access_token: String,
-    #[serde(default)]
-    token_type: String,
-    #[serde(default)]
-    expires_in: u64,
-}
-
 impl TokenSource {
     /// Gets tokens from `token_url` as `grant` says; a client assertion's
     /// audience is the URL's host. With a DPoP key, each token request
     /// carries a proof.
-    pub(crate) fn new(grant: Grant, token_url: Url, dpop: Option<DpopKey>) -> Result<Self> {
+    fn new(grant: Grant, token_url: Url, dpop: Option<DpopKey>) -> Result<Self> {
         let audience = token_url
             .host_str()
             .ok_or_else(|| Error::Config(format!("the token URL `{token_url}` has no host")))?
@@ -282,11 +341,11 @@ impl TokenSource {
 
     /// A valid token. Callers that arrive while a token is being fetched
     /// wait for that one: one token request, however many callers.
-    async fn credential(&self, inner: &Inner) -> Result<Credential<'_>> {
+    async fn credential(&self, transport: &Transport) -> Result<Credential<'_>> {
         let mut cache = self.cache.lock().await;
         let cached = match cache.take() {
             Some(cached) if Instant::now() < cached.refresh_at => cached,
-            _ => self.fetch(inner).await?,
+            _ => self.fetch(transport).await?,
         };
         let credential = Credential {
             token: cached.token.clone(),
@@ -298,30 +357,23 @@ impl TokenSource {
 
     /// Asks the token endpoint for a token; once more with the server's
     /// nonce when it answers `use_dpop_nonce`.
-    async fn fetch(&self, inner: &Inner) -> Result<CachedToken> {
+    async fn fetch(&self, transport: &Transport) -> Result<CachedToken> {
         let mut nonce_retried = false;
         loop {
-            let form = self.grant.form(&self.audience)?;
             // Asking for a token twice does no harm.
-            let sending = inner.sending(true);
-            let response = send_with_retry(&sending, || {
-                let mut builder = inner
-                    .request(Method::POST, self.token_url.clone(), sending.timeout)
-                    .header(
-                        CONTENT_TYPE,
-                        HeaderValue::from_static("application/x-www-form-urlencoded"),
-                    )
-                    .body(form.as_bytes().to_vec());
-                if let Some(key) = &self.dpop {
-                    let proof = key.proof(
-                        &Method::POST,
-                        &self.token_url,
-                        None,
-                        Audience::TokenEndpoint,
-                    )?;
-                    builder = builder.header(DPOP, proof);
-                }
-                Ok(builder)
+            let sending = transport.sending(true);
+            let form = || self.grant.form(&self.audience);
+            let response = post_form(&sending, &self.token_url, form, |builder| {
+                let Some(key) = &self.dpop else {
+                    return Ok(builder);
+                };
+                let proof = key.proof(
+                    &Method::POST,
+                    &self.token_url,
+                    None,
+                    Audience::TokenEndpoint,
+                )?;
+                Ok(builder.header(DPOP, proof))
             })
             .await?;
             let new_nonce = self
@@ -331,7 +383,7 @@ impl TokenSource {
             if response.status == StatusCode::BAD_REQUEST
                 && new_nonce
                 && !nonce_retried
-                && token_endpoint_wants_nonce(&response.body)
+                && wants_dpop_nonce(&response.body)
             {
                 nonce_retried = true;
                 tracing::debug!("the token endpoint asked for a DPoP nonce; asking again");
@@ -340,28 +392,30 @@ impl TokenSource {
             if response.status != StatusCode::OK {
                 return Err(AuthError::rejected(response.status.as_u16(), &response.body).into());
             }
-            return self.cached(&response.body);
+            return self.cached(TokenAnswer::parse(&response.body)?, Instant::now());
         }
     }
 
-    /// Reads the token endpoint's answer.
-    fn cached(&self, body: &[u8]) -> Result<CachedToken> {
-        let answer: TokenResponse = serde_json::from_slice(body).map_err(|e| {
-            AuthError::new(format!("the token endpoint's answer is not a token: {e}"))
-        })?;
-        let token = Secret::new(answer.access_token);
-        if token.expose().is_empty() {
-            return Err(AuthError::new("the token endpoint returned an empty access token").into());
-        }
-        let lifetime = Duration::from_secs(answer.expires_in);
-        // Refresh a minute early, or halfway through a short lifetime.
-        let margin = (lifetime / 2).min(Duration::from_secs(60));
+    /// The token of `answer`, received at `now`, as cached.
+    fn cached(&self, answer: TokenAnswer, now: Instant) -> Result<CachedToken> {
         Ok(CachedToken {
-            token,
             bound: self.dpop.is_some() && answer.token_type.eq_ignore_ascii_case("dpop"),
-            refresh_at: Instant::now() + lifetime - margin,
+            refresh_at: refresh_at(now, answer.lifetime),
+            token: answer.access_token,
         })
     }
+}
+
+/// When a token received at `now` and valid for `lifetime` is replaced: a
+/// minute early, or halfway through a short lifetime. A token whose
+/// lifetime the server did not give is kept until a 401 refuses it, for
+/// [`MAX_TOKEN_LIFETIME`] at most.
+fn refresh_at(now: Instant, lifetime: Option<Duration>) -> Instant {
+    let lifetime = lifetime
+        .unwrap_or(MAX_TOKEN_LIFETIME)
+        .min(MAX_TOKEN_LIFETIME);
+    let margin = (lifetime / 2).min(Duration::from_secs(60));
+    now.checked_add(lifetime - margin).unwrap_or(now)
 }
 
 #[cfg(test)]
@@ -370,7 +424,6 @@ mod tests {
 
     #[test]
     fn secrets_are_never_shown() {
-        assert_eq!(format!("{:?}", Secret::new("s3cr3t".into())), "<redacted>");
         let oidc = OidcToken::Fixed(Secret::new("eyJ.oidc.jwt".into()));
         assert!(!format!("{oidc:?}").contains("eyJ"));
         let grant = Grant::Federation {
@@ -420,5 +473,26 @@ mod tests {
         let error = OidcToken::File(dir.clone()).read().unwrap_err().to_string();
         std::fs::remove_file(&dir).unwrap();
         assert!(error.ends_with("` is empty"), "{error}");
+    }
+
+    #[test]
+    fn refresh_times_never_overflow_and_are_at_most_a_day_away() {
+        let now = Instant::now();
+        let day = MAX_TOKEN_LIFETIME - Duration::from_secs(60);
+        assert_eq!(refresh_at(now, Some(Duration::MAX)), now + day);
+        assert_eq!(
+            refresh_at(now, None),
+            now + day,
+            "absent: until a 401, a day at most"
+        );
+        assert_eq!(refresh_at(now, Some(Duration::ZERO)), now);
+        assert_eq!(
+            refresh_at(now, Some(Duration::from_secs(3600))),
+            now + Duration::from_secs(3540)
+        );
+        assert_eq!(
+            refresh_at(now, Some(Duration::from_secs(30))),
+            now + Duration::from_secs(15)
+        );
     }
 }

@@ -65,6 +65,7 @@
 
 mod auth;
 mod body;
+mod builder;
 mod call;
 mod client;
 mod credentials;
@@ -72,8 +73,12 @@ mod dpop;
 pub mod env;
 mod error;
 mod login;
+mod oauth;
 mod pagination;
+mod request;
 mod retry;
+mod secret;
+mod send;
 mod tenant;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
@@ -82,11 +87,13 @@ mod wait;
 mod wire;
 
 pub use body::File;
+pub use builder::{ClientBuilder, DEFAULT_USER_AGENT};
 pub use call::{ByteStream, Call, Operation, Response};
-pub use client::{Client, ClientBuilder, DEFAULT_USER_AGENT, DryRun};
+pub use client::Client;
 pub use error::{ApiError, AuthError, Code, Error, Result, SNIPPET_CHARS};
 pub use login::{DeviceCode, DeviceLogin, PersonalClient};
 pub use pagination::{CallStream, Items, Pages, Paginated};
+pub use request::DryRun;
 pub use retry::RetryPolicy;
 pub use wait::WaitError;
 

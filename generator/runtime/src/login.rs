@@ -11,9 +11,13 @@ use serde::Deserialize;
 use url::Url;
 use zeroize::Zeroizing;
 
-use crate::auth::Secret;
-use crate::client::{Client, RawResponse, send_with_retry};
+use crate::client::Client;
 use crate::error::{ApiError, AuthError, Error, Result};
+use crate::oauth::{
+    MAX_TOKEN_LIFETIME, TokenAnswer, clamp_seconds, oauth_error, post_form, token_url,
+};
+use crate::secret::Secret;
+use crate::send::{RawResponse, request_id};
 
 /// Where a device login starts, on the API's server.
 const DEVICE_AUTHORIZATION_PATH: &str = "/auth/v1/device_authorization";
@@ -24,6 +28,11 @@ const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 /// How much slower to poll after `slow_down` (RFC 8628, 3.5).
 const SLOW_DOWN: Duration = Duration::from_secs(5);
+/// The slowest polling: a longer `interval` is read as this.
+const MAX_INTERVAL: Duration = Duration::from_secs(60);
+/// How long a device code is taken to be valid when the server gives no
+/// `expires_in`; a longer one is read as a day.
+const DEFAULT_CODE_LIFETIME: Duration = Duration::from_secs(10 * 60);
 
 /// What to show the person signing in ([`DeviceLogin::run`]).
 #[derive(Clone, Deserialize)]
@@ -36,11 +45,14 @@ pub struct DeviceCode {
     pub verification_uri: Option<String>,
     /// The code the page shows; the person checks that the two match.
     pub user_code: String,
-    /// How many seconds the code stays valid.
-    #[serde(default)]
+    /// How many seconds the code stays valid (0 when the server did not
+    /// say: the login then gives up after 10 minutes). At most a day is
+    /// waited, whatever it says.
+    #[serde(default, deserialize_with = "crate::oauth::seconds_or_zero")]
     pub expires_in: u64,
-    /// How many seconds to wait between polls.
-    #[serde(default)]
+    /// How many seconds to wait between polls (0 when the server did not
+    /// say: 5). At most a minute is waited, whatever it says.
+    #[serde(default, deserialize_with = "crate::oauth::seconds_or_zero")]
     pub interval: u64,
     /// The code exchanged for a token: not shown, not printed.
     device_code: Secret,
@@ -54,12 +66,6 @@ impl fmt::Debug for DeviceCode {
             .field("expires_in", &self.expires_in)
             .field("interval", &self.interval)
             .finish_non_exhaustive()
-    }
-}
-
-impl<'de> Deserialize<'de> for Secret {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Secret::new)
     }
 }
 
@@ -164,18 +170,9 @@ impl DeviceLogin<'_> {
 
     /// Posts a form; asking twice does no harm.
     async fn post_form(&self, url: &Url, form: &str) -> Result<RawResponse> {
-        let inner = self.client.inner();
-        let sending = inner.sending(true);
-        send_with_retry(&sending, || {
-            Ok(inner
-                .request(Method::POST, url.clone(), sending.timeout)
-                .header(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static("application/x-www-form-urlencoded"),
-                )
-                .body(form.as_bytes().to_vec()))
-        })
-        .await
+        let sending = self.client.transport().sending(true);
+        let form = || Ok(Zeroizing::new(form.to_string()));
+        post_form(&sending, url, form, Ok).await
     }
 
     async fn device_code(&self) -> Result<DeviceCode> {
@@ -203,9 +200,7 @@ impl DeviceLogin<'_> {
 
     /// Polls the token endpoint until the person approves.
     async fn poll(&self, code: &DeviceCode) -> Result<Secret> {
-        let token_path = crate::spec::TOKEN_URL
-            .ok_or_else(|| Error::Config("the API describes no token URL".into()))?;
-        let url = self.url(token_path)?;
+        let url = token_url(self.client.base_url())?;
         let form = Zeroizing::new(
             url::form_urlencoded::Serializer::new(String::new())
                 .append_pair("grant_type", DEVICE_CODE_GRANT)
@@ -213,21 +208,17 @@ impl DeviceLogin<'_> {
                 .append_pair("client_id", &self.oauth_client_id)
                 .finish(),
         );
-        let mut interval = match code.interval {
-            0 => DEFAULT_INTERVAL,
-            seconds => Duration::from_secs(seconds),
-        };
-        let expires = (code.expires_in > 0).then(|| Duration::from_secs(code.expires_in));
+        let mut schedule = Schedule::of(code);
         let started = tokio::time::Instant::now();
         loop {
-            tokio::time::sleep(interval).await;
+            tokio::time::sleep(schedule.interval).await;
             let response = self.post_form(&url, &form).await?;
             if response.status == StatusCode::OK {
-                return token(&response.body);
+                return Ok(TokenAnswer::parse(&response.body)?.access_token);
             }
             match oauth_error(&response.body).as_deref() {
                 Some("authorization_pending") => {}
-                Some("slow_down") => interval += SLOW_DOWN,
+                Some("slow_down") => schedule.slow_down(),
                 Some("expired_token") => return Err(expired()),
                 Some("access_denied") => {
                     return Err(AuthError::new("the device login was denied in the browser").into());
@@ -238,7 +229,7 @@ impl DeviceLogin<'_> {
                     );
                 }
             }
-            if expires.is_some_and(|expires| started.elapsed() + interval > expires) {
+            if schedule.expired(started.elapsed()) {
                 return Err(expired());
             }
         }
@@ -251,20 +242,20 @@ impl DeviceLogin<'_> {
         let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.expose()))
             .map_err(|_| AuthError::new("the access token is not a valid header value"))?;
         authorization.set_sensitive(true);
-        let inner = self.client.inner();
         // A create: sent again only when it surely did not arrive.
-        let sending = inner.sending(false);
-        let response = send_with_retry(&sending, || {
-            Ok(inner
-                .request(Method::POST, url.clone(), sending.timeout)
-                .header(AUTHORIZATION, authorization.clone())
-                .header(ACCEPT, HeaderValue::from_static("application/json"))
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(body.clone()))
-        })
-        .await?;
+        let sending = self.client.transport().sending(false);
+        let response = sending
+            .send(|| {
+                Ok(sending
+                    .request(Method::POST, url.clone())
+                    .header(AUTHORIZATION, authorization.clone())
+                    .header(ACCEPT, HeaderValue::from_static("application/json"))
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .body(body.clone()))
+            })
+            .await?;
         if !response.status.is_success() {
-            let id = crate::call::request_id(&response.headers).map(str::to_string);
+            let id = request_id(&response.headers).map(str::to_string);
             return Err(ApiError::new(response.status.as_u16(), &response.body, id).into());
         }
         personal_client(&response.body)
@@ -276,29 +267,37 @@ fn expired() -> Error {
         .into()
 }
 
-/// The `error` of an OAuth error body.
-fn oauth_error(body: &[u8]) -> Option<String> {
-    #[derive(Deserialize)]
-    struct OAuthError {
-        error: String,
-    }
-    serde_json::from_slice::<OAuthError>(body)
-        .ok()
-        .map(|e| e.error)
+/// When to poll and when to give up, from what the server said, clamped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Schedule {
+    interval: Duration,
+    lifetime: Duration,
 }
 
-/// The access token of the token endpoint's answer.
-fn token(body: &[u8]) -> Result<Secret> {
-    #[derive(Deserialize)]
-    struct Answer {
-        access_token: Secret,
+impl Schedule {
+    fn of(code: &DeviceCode) -> Self {
+        Schedule {
+            interval: match code.interval {
+                0 => DEFAULT_INTERVAL,
+                seconds => clamp_seconds(seconds, MAX_INTERVAL),
+            },
+            lifetime: match code.expires_in {
+                0 => DEFAULT_CODE_LIFETIME,
+                seconds => clamp_seconds(seconds, MAX_TOKEN_LIFETIME),
+            },
+        }
     }
-    let answer: Answer = serde_json::from_slice(body)
-        .map_err(|e| AuthError::new(format!("the token endpoint's answer is not a token: {e}")))?;
-    if answer.access_token.expose().is_empty() {
-        return Err(AuthError::new("the token endpoint returned an empty access token").into());
+
+    /// Polls more slowly, as `slow_down` asks.
+    fn slow_down(&mut self) {
+        self.interval = (self.interval + SLOW_DOWN).min(MAX_INTERVAL);
     }
-    Ok(answer.access_token)
+
+    /// Whether the code will have expired by the next poll, `elapsed`
+    /// after the first.
+    fn expired(&self, elapsed: Duration) -> bool {
+        elapsed.saturating_add(self.interval) > self.lifetime
+    }
 }
 
 /// The client id and secret of the personal client just created.
@@ -330,5 +329,72 @@ fn personal_client(body: &[u8]) -> Result<PersonalClient> {
             client_secret,
         }),
         _ => Err(AuthError::new("the created personal client has no client id or secret").into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn code(json: serde_json::Value) -> DeviceCode {
+        let mut code = serde_json::json!({
+            "verification_uri_complete": "https://acme.conductor.one/device?code=X",
+            "user_code": "X",
+            "device_code": "d",
+        });
+        if let (Some(code), Some(extra)) = (code.as_object_mut(), json.as_object()) {
+            code.extend(extra.clone());
+        }
+        serde_json::from_value(code).unwrap()
+    }
+
+    #[test]
+    fn absurd_intervals_and_lifetimes_are_clamped() {
+        let schedule = Schedule::of(&code(serde_json::json!({})));
+        assert_eq!(schedule.interval, DEFAULT_INTERVAL);
+        assert_eq!(schedule.lifetime, DEFAULT_CODE_LIFETIME);
+        let huge = serde_json::json!({"interval": u64::MAX, "expires_in": u64::MAX});
+        let mut schedule = Schedule::of(&code(huge));
+        assert_eq!(
+            (schedule.interval, schedule.lifetime),
+            (MAX_INTERVAL, MAX_TOKEN_LIFETIME)
+        );
+        schedule.slow_down();
+        assert_eq!(schedule.interval, MAX_INTERVAL);
+        assert!(schedule.expired(Duration::MAX));
+        let odd = serde_json::json!({"interval": -3, "expires_in": "600"});
+        let schedule = Schedule::of(&code(odd));
+        assert_eq!(schedule.interval, DEFAULT_INTERVAL);
+        assert_eq!(schedule.lifetime, Duration::from_secs(600));
+    }
+
+    fn any_seconds() -> impl Strategy<Value = serde_json::Value> {
+        prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<u64>().prop_map(Into::into),
+            any::<i64>().prop_map(Into::into),
+            any::<f64>().prop_map(|f| serde_json::json!(f)),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn no_device_answer_panics(
+            interval in any_seconds(),
+            expires_in in any_seconds(),
+            slow_downs in 0..40usize,
+            elapsed in any::<u64>(),
+        ) {
+            let mut schedule = Schedule::of(&code(serde_json::json!({
+                "interval": interval, "expires_in": expires_in,
+            })));
+            for _ in 0..slow_downs {
+                schedule.slow_down();
+            }
+            prop_assert!(schedule.interval <= MAX_INTERVAL && schedule.interval > Duration::ZERO);
+            prop_assert!(schedule.lifetime <= MAX_TOKEN_LIFETIME);
+            let _ = schedule.expired(Duration::from_secs(elapsed));
+        }
     }
 }

@@ -126,10 +126,12 @@ impl<T> fmt::Display for WaitError<T> {
 }
 
 impl<T: fmt::Debug> std::error::Error for WaitError<T> {
+    /// `Failed` is transparent: it shows the call's error, and gives that
+    /// error's source, so that chains show each cause once.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             WaitError::TimedOut { .. } => None,
-            WaitError::Failed(e) => Some(e),
+            WaitError::Failed(e) => std::error::Error::source(e),
         }
     }
 }

@@ -254,8 +254,8 @@ impl Emitter<'_> {
                 type Output = #output;
                 const NAME: &'static str = #name;
                 const IDEMPOTENT: bool = #idempotent;
-                fn request(&self) -> crate::client::Request {
-                    crate::client::Request::new(reqwest::Method::#method, #template, &[#(#segments),*])
+                fn request(&self) -> crate::request::Request {
+                    crate::request::Request::new(reqwest::Method::#method, #template, &[#(#segments),*])
                         #(#fixed)* #(#parameters)* #body #accept
                 }
                 fn decode(body: &[u8]) -> crate::Result<Self::Output> {
