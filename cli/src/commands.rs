@@ -249,7 +249,9 @@ mod a2ui {
     };
     pub fn command() -> Command {
         Command::new("a2ui")
-            .about("A2UI")
+            .about(
+                "A2ui: create-surface-feedback, list-surface-feedback, list-surfaces, submit-action",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -319,36 +321,31 @@ mod a2ui {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.a2ui();
         match operation {
             "create-surface-feedback" => {
-                let call = api
-                    .create_surface_feedback(
-                        input::one::<String>(matches, "surface-id")?,
-                        input::body::<
-                            c1_client::models::A2uiServiceCreateSurfaceFeedbackRequest,
-                        >(matches, &CREATE_SURFACE_FEEDBACK_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "surface-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::A2uiServiceCreateSurfaceFeedbackRequest,
+                >(matches, &CREATE_SURFACE_FEEDBACK_BODY)?;
+                let call = ctx.client()?.a2ui().create_surface_feedback(arg0, arg1);
                 ctx.show(call).await
             }
             "list-surface-feedback" => {
-                let call = api
-                    .list_surface_feedback(input::one::<String>(matches, "surface-id")?);
+                let arg0 = input::one::<String>(matches, "surface-id", Kind::Text)?;
+                let call = ctx.client()?.a2ui().list_surface_feedback(arg0);
                 ctx.show(call).await
             }
             "list-surfaces" => {
-                let call = api
-                    .list_surfaces(input::one::<String>(matches, "conversation-id")?);
+                let arg0 = input::one::<String>(matches, "conversation-id", Kind::Text)?;
+                let call = ctx.client()?.a2ui().list_surfaces(arg0);
                 ctx.show(call).await
             }
             "submit-action" => {
-                let call = api
-                    .submit_action(
-                        input::one::<String>(matches, "surface-id")?,
-                        input::body::<
-                            c1_client::models::A2uiServiceSubmitActionRequest,
-                        >(matches, &SUBMIT_ACTION_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "surface-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::A2uiServiceSubmitActionRequest,
+                >(matches, &SUBMIT_ACTION_BODY)?;
+                let call = ctx.client()?.a2ui().submit_action(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -398,7 +395,9 @@ mod access_conflict {
     };
     pub fn command() -> Command {
         Command::new("access-conflict")
-            .about("AccessConflict")
+            .about(
+                "Access conflict: create-monitor, delete-monitor, get-monitor, update-monitor",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -439,33 +438,30 @@ mod access_conflict {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.access_conflict();
         match operation {
             "create-monitor" => {
-                let call = api
-                    .create_monitor(
-                        input::body::<
-                            c1_client::models::ConflictMonitorCreateRequest,
-                        >(matches, &CREATE_MONITOR_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::ConflictMonitorCreateRequest,
+                >(matches, &CREATE_MONITOR_BODY)?;
+                let call = ctx.client()?.access_conflict().create_monitor(arg0);
                 ctx.show(call).await
             }
             "delete-monitor" => {
-                let call = api.delete_monitor(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.access_conflict().delete_monitor(arg0);
                 ctx.show(call).await
             }
             "get-monitor" => {
-                let call = api.get_monitor(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.access_conflict().get_monitor(arg0);
                 ctx.show(call).await
             }
             "update-monitor" => {
-                let call = api
-                    .update_monitor(
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::ConflictMonitorUpdateRequest,
-                        >(matches, &UPDATE_MONITOR_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::ConflictMonitorUpdateRequest,
+                >(matches, &UPDATE_MONITOR_BODY)?;
+                let call = ctx.client()?.access_conflict().update_monitor(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -759,7 +755,7 @@ mod access_review {
     };
     pub fn command() -> Command {
         Command::new("access-review")
-            .about("AccessReview")
+            .about("Access review: create, delete, get, list, update")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -824,43 +820,46 @@ mod access_review {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.access_review();
         match operation {
             "create" => {
-                let call = api
-                    .create(
-                        input::body::<
-                            c1_client::models::AccessReviewServiceCreateRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::AccessReviewServiceCreateRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx.client()?.access_review().create(arg0);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api.delete(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.access_review().delete(arg0);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api.get(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.access_review().get(arg0);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api.list();
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.access_review().list();
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::AccessReviewServiceUpdateRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::AccessReviewServiceUpdateRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.access_review().update(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -880,7 +879,9 @@ mod access_review_setup_entitlement {
     };
     pub fn command() -> Command {
         Command::new("access-review-setup-entitlement")
-            .about("AccessReviewSetupEntitlement")
+            .about(
+                "Access review setup entitlement: set-campaign-scope-and-entitlements, set-campaign-scope-by-resource-type",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -922,26 +923,31 @@ mod access_review_setup_entitlement {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.access_review_setup_entitlement();
         match operation {
             "set-campaign-scope-and-entitlements" => {
-                let call = api
-                    .set_campaign_scope_and_entitlements(
-                        input::one::<String>(matches, "access-review-id")?,
-                        input::body::<
-                            c1_client::models::AccessReviewSetupEntitlementAndScopeServiceSetRequest,
-                        >(matches, &SET_CAMPAIGN_SCOPE_AND_ENTITLEMENTS_BODY)?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "access-review-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::AccessReviewSetupEntitlementAndScopeServiceSetRequest,
+                >(matches, &SET_CAMPAIGN_SCOPE_AND_ENTITLEMENTS_BODY)?;
+                let call = ctx
+                    .client()?
+                    .access_review_setup_entitlement()
+                    .set_campaign_scope_and_entitlements(arg0, arg1);
                 ctx.show(call).await
             }
             "set-campaign-scope-by-resource-type" => {
-                let call = api
-                    .set_campaign_scope_by_resource_type(
-                        input::one::<String>(matches, "access-review-id")?,
-                        input::body::<
-                            c1_client::models::AccessReviewSetScopeByResourceTypeRequest,
-                        >(matches, &SET_CAMPAIGN_SCOPE_BY_RESOURCE_TYPE_BODY)?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "access-review-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::AccessReviewSetScopeByResourceTypeRequest,
+                >(matches, &SET_CAMPAIGN_SCOPE_BY_RESOURCE_TYPE_BODY)?;
+                let call = ctx
+                    .client()?
+                    .access_review_setup_entitlement()
+                    .set_campaign_scope_by_resource_type(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -1158,7 +1164,7 @@ mod access_review_template {
     };
     pub fn command() -> Command {
         Command::new("access-review-template")
-            .about("AccessReviewTemplate")
+            .about("Access review template: create, delete, get, update")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -1199,33 +1205,30 @@ mod access_review_template {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.access_review_template();
         match operation {
             "create" => {
-                let call = api
-                    .create(
-                        input::body::<
-                            c1_client::models::AccessReviewTemplateServiceCreateRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::AccessReviewTemplateServiceCreateRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx.client()?.access_review_template().create(arg0);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api.delete(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.access_review_template().delete(arg0);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api.get(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.access_review_template().get(arg0);
                 ctx.show(call).await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::AccessReviewTemplateServiceUpdateRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::AccessReviewTemplateServiceUpdateRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.access_review_template().update(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -1245,7 +1248,9 @@ mod access_review_template_setup_entitlement {
     };
     pub fn command() -> Command {
         Command::new("access-review-template-setup-entitlement")
-            .about("AccessReviewTemplateSetupEntitlement")
+            .about(
+                "Access review template setup entitlement: set-scope-and-entitlements, set-scope-by-resource-type",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -1287,26 +1292,31 @@ mod access_review_template_setup_entitlement {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.access_review_template_setup_entitlement();
         match operation {
             "set-scope-and-entitlements" => {
-                let call = api
-                    .set_scope_and_entitlements(
-                        input::one::<String>(matches, "access-review-template-id")?,
-                        input::body::<
-                            c1_client::models::AccessReviewTemplateSetupEntitlementServiceSetRequest,
-                        >(matches, &SET_SCOPE_AND_ENTITLEMENTS_BODY)?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "access-review-template-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::AccessReviewTemplateSetupEntitlementServiceSetRequest,
+                >(matches, &SET_SCOPE_AND_ENTITLEMENTS_BODY)?;
+                let call = ctx
+                    .client()?
+                    .access_review_template_setup_entitlement()
+                    .set_scope_and_entitlements(arg0, arg1);
                 ctx.show(call).await
             }
             "set-scope-by-resource-type" => {
-                let call = api
-                    .set_scope_by_resource_type(
-                        input::one::<String>(matches, "access-review-template-id")?,
-                        input::body::<
-                            c1_client::models::AccessReviewTemplateSetScopeByResourceTypeRequest,
-                        >(matches, &SET_SCOPE_BY_RESOURCE_TYPE_BODY)?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "access-review-template-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::AccessReviewTemplateSetScopeByResourceTypeRequest,
+                >(matches, &SET_SCOPE_BY_RESOURCE_TYPE_BODY)?;
+                let call = ctx
+                    .client()?
+                    .access_review_template_setup_entitlement()
+                    .set_scope_by_resource_type(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -1330,7 +1340,7 @@ mod account_provision_policy_test {
     };
     pub fn command() -> Command {
         Command::new("account-provision-policy-test")
-            .about("AccountProvisionPolicyTest")
+            .about("Account provision policy test: test")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -1348,15 +1358,12 @@ mod account_provision_policy_test {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.account_provision_policy_test();
         match operation {
             "test" => {
-                let call = api
-                    .test(
-                        input::body::<
-                            c1_client::models::TestAccountProvisionPolicyRequest,
-                        >(matches, &TEST_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::TestAccountProvisionPolicyRequest,
+                >(matches, &TEST_BODY)?;
+                let call = ctx.client()?.account_provision_policy_test().test(arg0);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -1430,7 +1437,9 @@ mod app_access_requests_defaults {
     };
     pub fn command() -> Command {
         Command::new("app-access-requests-defaults")
-            .about("AppAccessRequestsDefaults")
+            .about(
+                "App access requests defaults: cancel-app-access-requests-defaults, create-app-access-requests-defaults, get-app-access-requests-defaults",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -1485,30 +1494,32 @@ mod app_access_requests_defaults {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_access_requests_defaults();
         match operation {
             "cancel-app-access-requests-defaults" => {
-                let call = api
-                    .cancel_app_access_requests_defaults(
-                        input::one::<String>(matches, "app-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .app_access_requests_defaults()
+                    .cancel_app_access_requests_defaults(arg0);
                 ctx.show(call).await
             }
             "create-app-access-requests-defaults" => {
-                let call = api
-                    .create_app_access_requests_defaults(
-                        input::one::<String>(matches, "app-id")?,
-                        input::body::<
-                            c1_client::models::C1ApiAppAppAccessRequestDefaults2,
-                        >(matches, &CREATE_APP_ACCESS_REQUESTS_DEFAULTS_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::C1ApiAppAppAccessRequestDefaults2,
+                >(matches, &CREATE_APP_ACCESS_REQUESTS_DEFAULTS_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_access_requests_defaults()
+                    .create_app_access_requests_defaults(arg0, arg1);
                 ctx.show(call).await
             }
             "get-app-access-requests-defaults" => {
-                let call = api
-                    .get_app_access_requests_defaults(
-                        input::one::<String>(matches, "app-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .app_access_requests_defaults()
+                    .get_app_access_requests_defaults(arg0);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -1631,7 +1642,9 @@ mod app_entitlement_monitor_binding {
     };
     pub fn command() -> Command {
         Command::new("app-entitlement-monitor-binding")
-            .about("AppEntitlementMonitorBinding")
+            .about(
+                "App entitlement monitor binding: create-app-entitlement-monitor-binding, delete-app-entitlement-monitor-binding, get-app-entitlement-monitor-binding",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -1665,33 +1678,35 @@ mod app_entitlement_monitor_binding {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_entitlement_monitor_binding();
         match operation {
             "create-app-entitlement-monitor-binding" => {
-                let call = api
-                    .create_app_entitlement_monitor_binding(
-                        input::body::<
-                            c1_client::models::CreateAppEntitlementMonitorBindingRequest,
-                        >(matches, &CREATE_APP_ENTITLEMENT_MONITOR_BINDING_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::CreateAppEntitlementMonitorBindingRequest,
+                >(matches, &CREATE_APP_ENTITLEMENT_MONITOR_BINDING_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlement_monitor_binding()
+                    .create_app_entitlement_monitor_binding(arg0);
                 ctx.show(call).await
             }
             "delete-app-entitlement-monitor-binding" => {
-                let call = api
-                    .delete_app_entitlement_monitor_binding(
-                        input::body::<
-                            c1_client::models::DeleteAppEntitlementMonitorBindingRequest,
-                        >(matches, &DELETE_APP_ENTITLEMENT_MONITOR_BINDING_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::DeleteAppEntitlementMonitorBindingRequest,
+                >(matches, &DELETE_APP_ENTITLEMENT_MONITOR_BINDING_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlement_monitor_binding()
+                    .delete_app_entitlement_monitor_binding(arg0);
                 ctx.show(call).await
             }
             "get-app-entitlement-monitor-binding" => {
-                let call = api
-                    .get_app_entitlement_monitor_binding(
-                        input::body::<
-                            c1_client::models::GetAppEntitlementMonitorBindingRequest,
-                        >(matches, &GET_APP_ENTITLEMENT_MONITOR_BINDING_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::GetAppEntitlementMonitorBindingRequest,
+                >(matches, &GET_APP_ENTITLEMENT_MONITOR_BINDING_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlement_monitor_binding()
+                    .get_app_entitlement_monitor_binding(arg0);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -1719,7 +1734,9 @@ mod app_entitlement_owners {
     };
     pub fn command() -> Command {
         Command::new("app-entitlement-owners")
-            .about("AppEntitlementOwners")
+            .about(
+                "App entitlement owners: add, delete, list, list-owner-i-ds, remove, set",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -1899,67 +1916,66 @@ mod app_entitlement_owners {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_entitlement_owners();
         match operation {
             "add" => {
-                let call = api
-                    .add(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "entitlement-id")?,
-                        input::body::<
-                            c1_client::models::AddAppEntitlementOwnerRequest,
-                        >(matches, &ADD_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "entitlement-id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::AddAppEntitlementOwnerRequest,
+                >(matches, &ADD_BODY)?;
+                let call = ctx.client()?.app_entitlement_owners().add(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api
-                    .delete(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "entitlement-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "entitlement-id", Kind::Text)?;
+                let call = ctx.client()?.app_entitlement_owners().delete(arg0, arg1);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api
-                    .list(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "entitlement-id")?,
-                    );
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "entitlement-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.app_entitlement_owners().list(arg0, arg1);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "list-owner-i-ds" => {
-                let call = api
-                    .list_owner_i_ds(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "entitlement-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "entitlement-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlement_owners()
+                    .list_owner_i_ds(arg0, arg1);
                 ctx.show(call).await
             }
             "remove" => {
-                let call = api
-                    .remove(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "entitlement-id")?,
-                        input::one::<String>(matches, "user-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "entitlement-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "user-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlement_owners()
+                    .remove(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "set" => {
-                let call = api
-                    .set(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "entitlement-id")?,
-                        input::body::<
-                            c1_client::models::SetAppEntitlementOwnersRequest,
-                        >(matches, &SET_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "entitlement-id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::SetAppEntitlementOwnersRequest,
+                >(matches, &SET_BODY)?;
+                let call = ctx.client()?.app_entitlement_owners().set(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -2079,7 +2095,9 @@ mod app_entitlement_search {
     };
     pub fn command() -> Command {
         Command::new("app-entitlement-search")
-            .about("AppEntitlementSearch")
+            .about(
+                "App entitlement search: search, search-app-entitlements-for-app-user, search-app-entitlements-with-expired, search-grants",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -2189,52 +2207,63 @@ mod app_entitlement_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_entitlement_search();
         match operation {
             "search" => {
-                let call = api
-                    .search(
-                        input::body::<
-                            c1_client::models::AppEntitlementSearchServiceSearchRequest,
-                        >(matches, &SEARCH_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::AppEntitlementSearchServiceSearchRequest,
+                >(matches, &SEARCH_BODY)?;
+                let call = ctx.client()?.app_entitlement_search().search(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             "search-app-entitlements-for-app-user" => {
-                let mut call = api
-                    .search_app_entitlements_for_app_user(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-user-id")?,
-                    );
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "app-user-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx
+                    .client()?
+                    .app_entitlement_search()
+                    .search_app_entitlements_for_app_user(arg0, arg1);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "search-app-entitlements-with-expired" => {
-                let mut call = api
-                    .search_app_entitlements_with_expired(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-entitlement-id")?,
-                    );
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-entitlement-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx
+                    .client()?
+                    .app_entitlement_search()
+                    .search_app_entitlements_with_expired(arg0, arg1);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "search-grants" => {
-                let call = api
-                    .search_grants(
-                        input::body::<
-                            c1_client::models::AppEntitlementSearchServiceSearchGrantsRequest,
-                        >(matches, &SEARCH_GRANTS_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::AppEntitlementSearchServiceSearchGrantsRequest,
+                >(matches, &SEARCH_GRANTS_BODY)?;
+                let call = ctx.client()?.app_entitlement_search().search_grants(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -2310,7 +2339,9 @@ mod app_entitlement_user_binding {
     };
     pub fn command() -> Command {
         Command::new("app-entitlement-user-binding")
-            .about("AppEntitlementUserBinding")
+            .about(
+                "App entitlement user binding: list-app-users-for-identity-with-grant, remove-grant-duration, search-grant-feed, search-past-grants, update-grant-duration",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -2433,54 +2464,66 @@ mod app_entitlement_user_binding {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_entitlement_user_binding();
         match operation {
             "list-app-users-for-identity-with-grant" => {
-                let call = api
-                    .list_app_users_for_identity_with_grant(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-entitlement-id")?,
-                        input::one::<String>(matches, "identity-user-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-entitlement-id", Kind::Text)?;
+                let arg2 = input::one::<
+                    String,
+                >(matches, "identity-user-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlement_user_binding()
+                    .list_app_users_for_identity_with_grant(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "remove-grant-duration" => {
-                let call = api
-                    .remove_grant_duration(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-entitlement-id")?,
-                        input::one::<String>(matches, "app-user-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-entitlement-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "app-user-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlement_user_binding()
+                    .remove_grant_duration(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "search-grant-feed" => {
-                let call = api
-                    .search_grant_feed(
-                        input::body::<
-                            c1_client::models::SearchGrantFeedRequest,
-                        >(matches, &SEARCH_GRANT_FEED_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::SearchGrantFeedRequest,
+                >(matches, &SEARCH_GRANT_FEED_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlement_user_binding()
+                    .search_grant_feed(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             "search-past-grants" => {
-                let call = api
-                    .search_past_grants(
-                        input::body::<
-                            c1_client::models::SearchPastGrantsRequest,
-                        >(matches, &SEARCH_PAST_GRANTS_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::SearchPastGrantsRequest,
+                >(matches, &SEARCH_PAST_GRANTS_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlement_user_binding()
+                    .search_past_grants(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             "update-grant-duration" => {
-                let call = api
-                    .update_grant_duration(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-entitlement-id")?,
-                        input::one::<String>(matches, "app-user-id")?,
-                        input::body::<
-                            c1_client::models::UpdateGrantDurationRequest,
-                        >(matches, &UPDATE_GRANT_DURATION_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-entitlement-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "app-user-id", Kind::Text)?;
+                let arg3 = input::body::<
+                    c1_client::models::UpdateGrantDurationRequest,
+                >(matches, &UPDATE_GRANT_DURATION_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlement_user_binding()
+                    .update_grant_duration(arg0, arg1, arg2, arg3);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -2863,7 +2906,9 @@ mod app_entitlements {
     };
     pub fn command() -> Command {
         Command::new("app-entitlements")
-            .about("AppEntitlements")
+            .about(
+                "App entitlements: add-automation-exclusion, add-manually-managed-members, create, create-automation, delete, delete-automation, get, get-automation, list, list-automation-exclusions, list-for-app-resource, list-for-app-user, list-users, remove-automation-exclusion, remove-entitlement-membership, update, update-automation",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -3329,126 +3374,157 @@ mod app_entitlements {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_entitlements();
         match operation {
             "add-automation-exclusion" => {
-                let call = api
-                    .add_automation_exclusion(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-entitlement-id")?,
-                        input::body::<
-                            c1_client::models::AddAutomationExclusionRequest,
-                        >(matches, &ADD_AUTOMATION_EXCLUSION_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-entitlement-id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::AddAutomationExclusionRequest,
+                >(matches, &ADD_AUTOMATION_EXCLUSION_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlements()
+                    .add_automation_exclusion(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "add-manually-managed-members" => {
-                let call = api
-                    .add_manually_managed_members(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-entitlement-id")?,
-                        input::body::<
-                            c1_client::models::AddManuallyManagedUsersRequest,
-                        >(matches, &ADD_MANUALLY_MANAGED_MEMBERS_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-entitlement-id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::AddManuallyManagedUsersRequest,
+                >(matches, &ADD_MANUALLY_MANAGED_MEMBERS_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlements()
+                    .add_manually_managed_members(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "create" => {
-                let call = api
-                    .create(
-                        input::one::<String>(matches, "app-id")?,
-                        input::body::<
-                            c1_client::models::CreateAppEntitlementRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::CreateAppEntitlementRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx.client()?.app_entitlements().create(arg0, arg1);
                 ctx.show(call).await
             }
             "create-automation" => {
-                let call = api
-                    .create_automation(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-entitlement-id")?,
-                        input::body::<
-                            c1_client::models::AppCreateAutomationRequest,
-                        >(matches, &CREATE_AUTOMATION_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-entitlement-id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::AppCreateAutomationRequest,
+                >(matches, &CREATE_AUTOMATION_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlements()
+                    .create_automation(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api
-                    .delete(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.app_entitlements().delete(arg0, arg1);
                 ctx.show(call).await
             }
             "delete-automation" => {
-                let call = api
-                    .delete_automation(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-entitlement-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-entitlement-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlements()
+                    .delete_automation(arg0, arg1);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api
-                    .get(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.app_entitlements().get(arg0, arg1);
                 ctx.show(call).await
             }
             "get-automation" => {
-                let call = api
-                    .get_automation(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-entitlement-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-entitlement-id", Kind::Text)?;
+                let call = ctx.client()?.app_entitlements().get_automation(arg0, arg1);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api.list(input::one::<String>(matches, "app-id")?);
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.app_entitlements().list(arg0);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "list-automation-exclusions" => {
-                let call = api
-                    .list_automation_exclusions(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-entitlement-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-entitlement-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlements()
+                    .list_automation_exclusions(arg0, arg1);
                 ctx.show(call).await
             }
             "list-for-app-resource" => {
-                let mut call = api
-                    .list_for_app_resource(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-resource-type-id")?,
-                        input::one::<String>(matches, "app-resource-id")?,
-                    );
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-resource-type-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "app-resource-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx
+                    .client()?
+                    .app_entitlements()
+                    .list_for_app_resource(arg0, arg1, arg2);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "list-for-app-user" => {
-                let mut call = api
-                    .list_for_app_user(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-user-id")?,
-                    );
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "app-user-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx
+                    .client()?
+                    .app_entitlements()
+                    .list_for_app_user(arg0, arg1);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
@@ -3456,61 +3532,74 @@ mod app_entitlements {
 
             #[allow(deprecated)]
             "list-users" => {
-                let mut call = api
-                    .list_users(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-entitlement-id")?,
-                    );
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-entitlement-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.app_entitlements().list_users(arg0, arg1);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "remove-automation-exclusion" => {
-                let call = api
-                    .remove_automation_exclusion(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-entitlement-id")?,
-                        input::body::<
-                            c1_client::models::RemoveAutomationExclusionRequest,
-                        >(matches, &REMOVE_AUTOMATION_EXCLUSION_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-entitlement-id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::RemoveAutomationExclusionRequest,
+                >(matches, &REMOVE_AUTOMATION_EXCLUSION_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlements()
+                    .remove_automation_exclusion(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "remove-entitlement-membership" => {
-                let call = api
-                    .remove_entitlement_membership(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-entitlement-id")?,
-                        input::body::<
-                            c1_client::models::RemoveEntitlementMembershipRequest,
-                        >(matches, &REMOVE_ENTITLEMENT_MEMBERSHIP_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-entitlement-id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::RemoveEntitlementMembershipRequest,
+                >(matches, &REMOVE_ENTITLEMENT_MEMBERSHIP_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlements()
+                    .remove_entitlement_membership(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::UpdateAppEntitlementRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::UpdateAppEntitlementRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.app_entitlements().update(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "update-automation" => {
-                let call = api
-                    .update_automation(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-entitlement-id")?,
-                        input::body::<
-                            c1_client::models::AppEntitlementServiceUpdateAutomationRequest,
-                        >(matches, &UPDATE_AUTOMATION_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-entitlement-id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::AppEntitlementServiceUpdateAutomationRequest,
+                >(matches, &UPDATE_AUTOMATION_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlements()
+                    .update_automation(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -3526,7 +3615,7 @@ mod app_entitlements_proxy {
     };
     pub fn command() -> Command {
         Command::new("app-entitlements-proxy")
-            .about("AppEntitlementsProxy")
+            .about("App entitlements proxy: create, delete, get")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -3662,39 +3751,53 @@ mod app_entitlements_proxy {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_entitlements_proxy();
         match operation {
             "create" => {
-                let call = api
-                    .create(
-                        input::one::<String>(matches, "src-app-id")?,
-                        input::one::<String>(matches, "src-app-entitlement-id")?,
-                        input::one::<String>(matches, "dst-app-id")?,
-                        input::one::<String>(matches, "dst-app-entitlement-id")?,
-                        input::body::<
-                            c1_client::models::CreateAppEntitlementProxyRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "src-app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "src-app-entitlement-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "dst-app-id", Kind::Text)?;
+                let arg3 = input::one::<
+                    String,
+                >(matches, "dst-app-entitlement-id", Kind::Text)?;
+                let arg4 = input::body::<
+                    c1_client::models::CreateAppEntitlementProxyRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlements_proxy()
+                    .create(arg0, arg1, arg2, arg3, arg4);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api
-                    .delete(
-                        input::one::<String>(matches, "src-app-id")?,
-                        input::one::<String>(matches, "src-app-entitlement-id")?,
-                        input::one::<String>(matches, "dst-app-id")?,
-                        input::one::<String>(matches, "dst-app-entitlement-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "src-app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "src-app-entitlement-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "dst-app-id", Kind::Text)?;
+                let arg3 = input::one::<
+                    String,
+                >(matches, "dst-app-entitlement-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlements_proxy()
+                    .delete(arg0, arg1, arg2, arg3);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api
-                    .get(
-                        input::one::<String>(matches, "src-app-id")?,
-                        input::one::<String>(matches, "src-app-entitlement-id")?,
-                        input::one::<String>(matches, "dst-app-id")?,
-                        input::one::<String>(matches, "dst-app-entitlement-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "src-app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "src-app-entitlement-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "dst-app-id", Kind::Text)?;
+                let arg3 = input::one::<
+                    String,
+                >(matches, "dst-app-entitlement-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .app_entitlements_proxy()
+                    .get(arg0, arg1, arg2, arg3);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -3714,7 +3817,7 @@ mod app_owners {
     };
     pub fn command() -> Command {
         Command::new("app-owners")
-            .about("AppOwners")
+            .about("App owners: add, delete, list, list-owner-i-ds, remove, set")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -3849,56 +3952,55 @@ mod app_owners {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_owners();
         match operation {
             "add" => {
-                let call = api
-                    .add(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "user-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "user-id", Kind::Text)?;
+                let call = ctx.client()?.app_owners().add(arg0, arg1);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api
-                    .delete(
-                        input::one::<String>(matches, "app-id")?,
-                        input::body::<
-                            c1_client::models::DeleteAppOwnersRequest,
-                        >(matches, &DELETE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::DeleteAppOwnersRequest,
+                >(matches, &DELETE_BODY)?;
+                let call = ctx.client()?.app_owners().delete(arg0, arg1);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api.list(input::one::<String>(matches, "app-id")?);
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.app_owners().list(arg0);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "list-owner-i-ds" => {
-                let call = api.list_owner_i_ds(input::one::<String>(matches, "app-id")?);
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let call = ctx.client()?.app_owners().list_owner_i_ds(arg0);
                 ctx.show(call).await
             }
             "remove" => {
-                let call = api
-                    .remove(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "user-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "user-id", Kind::Text)?;
+                let call = ctx.client()?.app_owners().remove(arg0, arg1);
                 ctx.show(call).await
             }
             "set" => {
-                let call = api
-                    .set(
-                        input::one::<String>(matches, "app-id")?,
-                        input::body::<
-                            c1_client::models::SetAppOwnersRequest,
-                        >(matches, &SET_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::SetAppOwnersRequest,
+                >(matches, &SET_BODY)?;
+                let call = ctx.client()?.app_owners().set(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -3910,7 +4012,7 @@ mod app_report {
     use super::*;
     pub fn command() -> Command {
         Command::new("app-report")
-            .about("AppReport")
+            .about("App report: list")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -3955,14 +4057,20 @@ mod app_report {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_report();
         match operation {
             "list" => {
-                let mut call = api.list(input::one::<String>(matches, "app-id")?);
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.app_report().list(arg0);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
@@ -3976,7 +4084,7 @@ mod app_report_action {
     use super::*;
     pub fn command() -> Command {
         Command::new("app-report-action")
-            .about("AppReportAction")
+            .about("App report action: generate-report")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -4002,10 +4110,10 @@ mod app_report_action {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_report_action();
         match operation {
             "generate-report" => {
-                let call = api.generate_report(input::one::<String>(matches, "app-id")?);
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let call = ctx.client()?.app_report_action().generate_report(arg0);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -4137,7 +4245,9 @@ mod app_resource {
     };
     pub fn command() -> Command {
         Command::new("app-resource")
-            .about("AppResource")
+            .about(
+                "App resource: create-manually-managed-app-resource, delete-manually-managed-app-resource, get, list, update",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -4306,61 +4416,72 @@ mod app_resource {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_resource();
         match operation {
             "create-manually-managed-app-resource" => {
-                let call = api
-                    .create_manually_managed_app_resource(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-resource-type-id")?,
-                        input::body::<
-                            c1_client::models::CreateManuallyManagedAppResourceRequest,
-                        >(matches, &CREATE_MANUALLY_MANAGED_APP_RESOURCE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-resource-type-id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::CreateManuallyManagedAppResourceRequest,
+                >(matches, &CREATE_MANUALLY_MANAGED_APP_RESOURCE_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_resource()
+                    .create_manually_managed_app_resource(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "delete-manually-managed-app-resource" => {
-                let call = api
-                    .delete_manually_managed_app_resource(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-resource-type-id")?,
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-resource-type-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .app_resource()
+                    .delete_manually_managed_app_resource(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api
-                    .get(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-resource-type-id")?,
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-resource-type-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.app_resource().get(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api
-                    .list(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-resource-type-id")?,
-                    );
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-resource-type-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.app_resource().list(arg0, arg1);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-resource-type-id")?,
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::AppResourceServiceUpdateRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "app-resource-type-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg3 = input::body::<
+                    c1_client::models::AppResourceServiceUpdateRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.app_resource().update(arg0, arg1, arg2, arg3);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -4400,7 +4521,9 @@ mod app_resource_owners {
     };
     pub fn command() -> Command {
         Command::new("app-resource-owners")
-            .about("AppResourceOwners")
+            .about(
+                "App resource owners: add, delete, list, list-owner-i-ds, remove, set",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -4626,75 +4749,95 @@ mod app_resource_owners {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_resource_owners();
         match operation {
             "add" => {
-                let call = api
-                    .add(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "resource-type-id")?,
-                        input::one::<String>(matches, "resource-id")?,
-                        input::body::<
-                            c1_client::models::AddAppResourceOwnerRequest,
-                        >(matches, &ADD_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "resource-type-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "resource-id", Kind::Text)?;
+                let arg3 = input::body::<
+                    c1_client::models::AddAppResourceOwnerRequest,
+                >(matches, &ADD_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_resource_owners()
+                    .add(arg0, arg1, arg2, arg3);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api
-                    .delete(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "resource-type-id")?,
-                        input::one::<String>(matches, "resource-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "resource-type-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "resource-id", Kind::Text)?;
+                let call = ctx.client()?.app_resource_owners().delete(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api
-                    .list(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "resource-type-id")?,
-                        input::one::<String>(matches, "resource-id")?,
-                    );
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "resource-type-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "resource-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx
+                    .client()?
+                    .app_resource_owners()
+                    .list(arg0, arg1, arg2);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "list-owner-i-ds" => {
-                let call = api
-                    .list_owner_i_ds(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "resource-type-id")?,
-                        input::one::<String>(matches, "resource-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "resource-type-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "resource-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .app_resource_owners()
+                    .list_owner_i_ds(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "remove" => {
-                let call = api
-                    .remove(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "resource-type-id")?,
-                        input::one::<String>(matches, "resource-id")?,
-                        input::body::<
-                            c1_client::models::RemoveAppResourceOwnerRequest,
-                        >(matches, &REMOVE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "resource-type-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "resource-id", Kind::Text)?;
+                let arg3 = input::body::<
+                    c1_client::models::RemoveAppResourceOwnerRequest,
+                >(matches, &REMOVE_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_resource_owners()
+                    .remove(arg0, arg1, arg2, arg3);
                 ctx.show(call).await
             }
             "set" => {
-                let call = api
-                    .set(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "resource-type-id")?,
-                        input::one::<String>(matches, "resource-id")?,
-                        input::body::<
-                            c1_client::models::SetAppResourceOwnersRequest,
-                        >(matches, &SET_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<
+                    String,
+                >(matches, "resource-type-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "resource-id", Kind::Text)?;
+                let arg3 = input::body::<
+                    c1_client::models::SetAppResourceOwnersRequest,
+                >(matches, &SET_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_resource_owners()
+                    .set(arg0, arg1, arg2, arg3);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -4779,7 +4922,9 @@ mod app_resource_search {
     };
     pub fn command() -> Command {
         Command::new("app-resource-search")
-            .about("AppResourceSearch")
+            .about(
+                "App resource search: search-app-resource-types, search-app-resources",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -4805,24 +4950,25 @@ mod app_resource_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_resource_search();
         match operation {
             "search-app-resource-types" => {
-                let call = api
-                    .search_app_resource_types(
-                        input::body::<
-                            c1_client::models::SearchAppResourceTypesRequest,
-                        >(matches, &SEARCH_APP_RESOURCE_TYPES_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::SearchAppResourceTypesRequest,
+                >(matches, &SEARCH_APP_RESOURCE_TYPES_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_resource_search()
+                    .search_app_resource_types(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             "search-app-resources" => {
-                let call = api
-                    .search_app_resources(
-                        input::body::<
-                            c1_client::models::SearchAppResourcesRequest,
-                        >(matches, &SEARCH_APP_RESOURCES_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::SearchAppResourcesRequest,
+                >(matches, &SEARCH_APP_RESOURCES_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_resource_search()
+                    .search_app_resources(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -4886,7 +5032,9 @@ mod app_resource_type {
     };
     pub fn command() -> Command {
         Command::new("app-resource-type")
-            .about("AppResourceType")
+            .about(
+                "App resource type: create-manually-managed-resource-type, delete-manually-managed-resource-type, get, list, update-manually-managed-resource-type",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -5010,53 +5158,60 @@ mod app_resource_type {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_resource_type();
         match operation {
             "create-manually-managed-resource-type" => {
-                let call = api
-                    .create_manually_managed_resource_type(
-                        input::one::<String>(matches, "app-id")?,
-                        input::body::<
-                            c1_client::models::CreateManuallyManagedResourceTypeRequest,
-                        >(matches, &CREATE_MANUALLY_MANAGED_RESOURCE_TYPE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::CreateManuallyManagedResourceTypeRequest,
+                >(matches, &CREATE_MANUALLY_MANAGED_RESOURCE_TYPE_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_resource_type()
+                    .create_manually_managed_resource_type(arg0, arg1);
                 ctx.show(call).await
             }
             "delete-manually-managed-resource-type" => {
-                let call = api
-                    .delete_manually_managed_resource_type(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .app_resource_type()
+                    .delete_manually_managed_resource_type(arg0, arg1);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api
-                    .get(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.app_resource_type().get(arg0, arg1);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api.list(input::one::<String>(matches, "app-id")?);
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.app_resource_type().list(arg0);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "update-manually-managed-resource-type" => {
-                let call = api
-                    .update_manually_managed_resource_type(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::UpdateManuallyManagedResourceTypeRequest,
-                        >(matches, &UPDATE_MANUALLY_MANAGED_RESOURCE_TYPE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::UpdateManuallyManagedResourceTypeRequest,
+                >(matches, &UPDATE_MANUALLY_MANAGED_RESOURCE_TYPE_BODY)?;
+                let call = ctx
+                    .client()?
+                    .app_resource_type()
+                    .update_manually_managed_resource_type(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -5108,7 +5263,7 @@ mod app_search {
     };
     pub fn command() -> Command {
         Command::new("app-search")
-            .about("AppSearch")
+            .about("App search: search")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -5127,15 +5282,12 @@ mod app_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_search();
         match operation {
             "search" => {
-                let call = api
-                    .search(
-                        input::body::<
-                            c1_client::models::SearchAppsRequest,
-                        >(matches, &SEARCH_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::SearchAppsRequest,
+                >(matches, &SEARCH_BODY)?;
+                let call = ctx.client()?.app_search().search(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -5199,7 +5351,7 @@ mod app_usage_controls {
     };
     pub fn command() -> Command {
         Command::new("app-usage-controls")
-            .about("AppUsageControls")
+            .about("App usage controls: get, update")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -5240,20 +5392,18 @@ mod app_usage_controls {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_usage_controls();
         match operation {
             "get" => {
-                let call = api.get(input::one::<String>(matches, "app-id")?);
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let call = ctx.client()?.app_usage_controls().get(arg0);
                 ctx.show(call).await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "app-id")?,
-                        input::body::<
-                            c1_client::models::UpdateAppUsageControlsRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::UpdateAppUsageControlsRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.app_usage_controls().update(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -5327,7 +5477,9 @@ mod app_user {
     };
     pub fn command() -> Command {
         Command::new("app-user")
-            .about("AppUser")
+            .about(
+                "App user: list, list-app-user-credentials, list-app-users-for-user, search, update",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -5487,64 +5639,80 @@ mod app_user {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.app_user();
         match operation {
             "list" => {
-                let mut call = api.list(input::one::<String>(matches, "app-id")?);
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.app_user().list(arg0);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "list-app-user-credentials" => {
-                let mut call = api
-                    .list_app_user_credentials(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "app-user-id")?,
-                    );
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "app-user-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx
+                    .client()?
+                    .app_user()
+                    .list_app_user_credentials(arg0, arg1);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "list-app-users-for-user" => {
-                let mut call = api
-                    .list_app_users_for_user(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "user-id")?,
-                    );
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "user-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx
+                    .client()?
+                    .app_user()
+                    .list_app_users_for_user(arg0, arg1);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "search" => {
-                let call = api
-                    .search(
-                        input::body::<
-                            c1_client::models::AppUserServiceSearchRequest,
-                        >(matches, &SEARCH_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::AppUserServiceSearchRequest,
+                >(matches, &SEARCH_BODY)?;
+                let call = ctx.client()?.app_user().search(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "app-user-app-id")?,
-                        input::one::<String>(matches, "app-user-id")?,
-                        input::body::<
-                            c1_client::models::AppUserServiceUpdateRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-user-app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "app-user-id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::AppUserServiceUpdateRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.app_user().update(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -5747,7 +5915,7 @@ mod apps {
     };
     pub fn command() -> Command {
         Command::new("apps")
-            .about("Apps")
+            .about("Apps: create, delete, get, list, update")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -5820,43 +5988,46 @@ mod apps {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.apps();
         match operation {
             "create" => {
-                let call = api
-                    .create(
-                        input::body::<
-                            c1_client::models::CreateAppRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::CreateAppRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx.client()?.apps().create(arg0);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api.delete(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.apps().delete(arg0);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api.get(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.apps().get(arg0);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api.list();
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.apps().list();
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::UpdateAppRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::UpdateAppRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.apps().update(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -5901,7 +6072,7 @@ mod attribute_search {
     };
     pub fn command() -> Command {
         Command::new("attribute-search")
-            .about("AttributeSearch")
+            .about("Attribute search: search-attribute-values")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -5920,15 +6091,15 @@ mod attribute_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.attribute_search();
         match operation {
             "search-attribute-values" => {
-                let call = api
-                    .search_attribute_values(
-                        input::body::<
-                            c1_client::models::SearchAttributeValuesRequest,
-                        >(matches, &SEARCH_ATTRIBUTE_VALUES_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::SearchAttributeValuesRequest,
+                >(matches, &SEARCH_ATTRIBUTE_VALUES_BODY)?;
+                let call = ctx
+                    .client()?
+                    .attribute_search()
+                    .search_attribute_values(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -5983,7 +6154,9 @@ mod attributes {
     };
     pub fn command() -> Command {
         Command::new("attributes")
-            .about("Attributes")
+            .about(
+                "Attributes: create-attribute-value, create-compliance-framework-attribute-value, create-risk-level-attribute-value, delete-attribute-value, delete-compliance-framework-attribute-value, delete-risk-level-attribute-value, get-attribute-value, get-compliance-framework-attribute-value, get-risk-level-attribute-value, list-attribute-types, list-attribute-values, list-compliance-frameworks, list-risk-levels",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -6170,111 +6343,139 @@ mod attributes {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.attributes();
         match operation {
             "create-attribute-value" => {
-                let call = api
-                    .create_attribute_value(
-                        input::body::<
-                            c1_client::models::CreateAttributeValueRequest,
-                        >(matches, &CREATE_ATTRIBUTE_VALUE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::CreateAttributeValueRequest,
+                >(matches, &CREATE_ATTRIBUTE_VALUE_BODY)?;
+                let call = ctx.client()?.attributes().create_attribute_value(arg0);
                 ctx.show(call).await
             }
             "create-compliance-framework-attribute-value" => {
-                let call = api
-                    .create_compliance_framework_attribute_value(
-                        input::body::<
-                            c1_client::models::CreateComplianceFrameworkAttributeValueRequest,
-                        >(matches, &CREATE_COMPLIANCE_FRAMEWORK_ATTRIBUTE_VALUE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::CreateComplianceFrameworkAttributeValueRequest,
+                >(matches, &CREATE_COMPLIANCE_FRAMEWORK_ATTRIBUTE_VALUE_BODY)?;
+                let call = ctx
+                    .client()?
+                    .attributes()
+                    .create_compliance_framework_attribute_value(arg0);
                 ctx.show(call).await
             }
             "create-risk-level-attribute-value" => {
-                let call = api
-                    .create_risk_level_attribute_value(
-                        input::body::<
-                            c1_client::models::CreateRiskLevelAttributeValueRequest,
-                        >(matches, &CREATE_RISK_LEVEL_ATTRIBUTE_VALUE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::CreateRiskLevelAttributeValueRequest,
+                >(matches, &CREATE_RISK_LEVEL_ATTRIBUTE_VALUE_BODY)?;
+                let call = ctx
+                    .client()?
+                    .attributes()
+                    .create_risk_level_attribute_value(arg0);
                 ctx.show(call).await
             }
             "delete-attribute-value" => {
-                let call = api
-                    .delete_attribute_value(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.attributes().delete_attribute_value(arg0);
                 ctx.show(call).await
             }
             "delete-compliance-framework-attribute-value" => {
-                let call = api
-                    .delete_compliance_framework_attribute_value(
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .attributes()
+                    .delete_compliance_framework_attribute_value(arg0);
                 ctx.show(call).await
             }
             "delete-risk-level-attribute-value" => {
-                let call = api
-                    .delete_risk_level_attribute_value(
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .attributes()
+                    .delete_risk_level_attribute_value(arg0);
                 ctx.show(call).await
             }
             "get-attribute-value" => {
-                let call = api.get_attribute_value(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.attributes().get_attribute_value(arg0);
                 ctx.show(call).await
             }
             "get-compliance-framework-attribute-value" => {
-                let call = api
-                    .get_compliance_framework_attribute_value(
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .attributes()
+                    .get_compliance_framework_attribute_value(arg0);
                 ctx.show(call).await
             }
             "get-risk-level-attribute-value" => {
-                let call = api
-                    .get_risk_level_attribute_value(
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .attributes()
+                    .get_risk_level_attribute_value(arg0);
                 ctx.show(call).await
             }
             "list-attribute-types" => {
-                let mut call = api.list_attribute_types();
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.attributes().list_attribute_types();
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "list-attribute-values" => {
-                let mut call = api
-                    .list_attribute_values(
-                        input::one::<String>(matches, "attribute-type-id")?,
-                    );
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<
+                    String,
+                >(matches, "attribute-type-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.attributes().list_attribute_values(arg0);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "list-compliance-frameworks" => {
-                let mut call = api.list_compliance_frameworks();
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.attributes().list_compliance_frameworks();
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "list-risk-levels" => {
-                let mut call = api.list_risk_levels();
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.attributes().list_risk_levels();
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
@@ -6288,7 +6489,7 @@ mod auth {
     use super::*;
     pub fn command() -> Command {
         Command::new("auth")
-            .about("Auth")
+            .about("Auth: introspect")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -6305,10 +6506,9 @@ mod auth {
         _matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.auth();
         match operation {
             "introspect" => {
-                let call = api.introspect();
+                let call = ctx.client()?.auth().introspect();
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -6458,7 +6658,9 @@ mod automation {
     };
     pub fn command() -> Command {
         Command::new("automation")
-            .about("Automation")
+            .about(
+                "Automation: create-automation, delete-automation, execute-automation, get-automation, list-automations, update-automation",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -6511,47 +6713,42 @@ mod automation {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.automation();
         match operation {
             "create-automation" => {
-                let call = api
-                    .create_automation(
-                        input::body::<
-                            c1_client::models::AutomationsCreateAutomationRequest,
-                        >(matches, &CREATE_AUTOMATION_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::AutomationsCreateAutomationRequest,
+                >(matches, &CREATE_AUTOMATION_BODY)?;
+                let call = ctx.client()?.automation().create_automation(arg0);
                 ctx.show(call).await
             }
             "delete-automation" => {
-                let call = api.delete_automation(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.automation().delete_automation(arg0);
                 ctx.show(call).await
             }
             "execute-automation" => {
-                let call = api
-                    .execute_automation(
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::ExecuteAutomationRequest,
-                        >(matches, &EXECUTE_AUTOMATION_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::ExecuteAutomationRequest,
+                >(matches, &EXECUTE_AUTOMATION_BODY)?;
+                let call = ctx.client()?.automation().execute_automation(arg0, arg1);
                 ctx.show(call).await
             }
             "get-automation" => {
-                let call = api.get_automation(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.automation().get_automation(arg0);
                 ctx.show(call).await
             }
             "list-automations" => {
-                let call = api.list_automations();
+                let call = ctx.client()?.automation().list_automations();
                 ctx.show(call).await
             }
             "update-automation" => {
-                let call = api
-                    .update_automation(
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::UpdateAutomationRequest,
-                        >(matches, &UPDATE_AUTOMATION_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::UpdateAutomationRequest,
+                >(matches, &UPDATE_AUTOMATION_BODY)?;
+                let call = ctx.client()?.automation().update_automation(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -6563,7 +6760,9 @@ mod automation_execution {
     use super::*;
     pub fn command() -> Command {
         Command::new("automation-execution")
-            .about("AutomationExecution")
+            .about(
+                "Automation execution: get-automation-execution, list-automation-executions",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -6588,15 +6787,20 @@ mod automation_execution {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.automation_execution();
         match operation {
             "get-automation-execution" => {
-                let call = api
-                    .get_automation_execution(input::one::<i64>(matches, "id")?);
+                let arg0 = input::one::<i64>(matches, "id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .automation_execution()
+                    .get_automation_execution(arg0);
                 ctx.show(call).await
             }
             "list-automation-executions" => {
-                let call = api.list_automation_executions();
+                let call = ctx
+                    .client()?
+                    .automation_execution()
+                    .list_automation_executions();
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -6608,7 +6812,7 @@ mod automation_execution_actions {
     use super::*;
     pub fn command() -> Command {
         Command::new("automation-execution-actions")
-            .about("AutomationExecutionActions")
+            .about("Automation execution actions: terminate-automation")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -6626,10 +6830,13 @@ mod automation_execution_actions {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.automation_execution_actions();
         match operation {
             "terminate-automation" => {
-                let call = api.terminate_automation(input::one::<i64>(matches, "id")?);
+                let arg0 = input::one::<i64>(matches, "id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .automation_execution_actions()
+                    .terminate_automation(arg0);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -6681,7 +6888,7 @@ mod automation_execution_search {
     };
     pub fn command() -> Command {
         Command::new("automation-execution-search")
-            .about("AutomationExecutionSearch")
+            .about("Automation execution search: search-automation-executions")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -6700,15 +6907,15 @@ mod automation_execution_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.automation_execution_search();
         match operation {
             "search-automation-executions" => {
-                let call = api
-                    .search_automation_executions(
-                        input::body::<
-                            c1_client::models::SearchAutomationExecutionsRequest,
-                        >(matches, &SEARCH_AUTOMATION_EXECUTIONS_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::SearchAutomationExecutionsRequest,
+                >(matches, &SEARCH_AUTOMATION_EXECUTIONS_BODY)?;
+                let call = ctx
+                    .client()?
+                    .automation_execution_search()
+                    .search_automation_executions(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -6779,7 +6986,9 @@ mod automation_search {
     };
     pub fn command() -> Command {
         Command::new("automation-search")
-            .about("AutomationSearch")
+            .about(
+                "Automation search: search-automation-template-versions, search-automations",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -6805,24 +7014,22 @@ mod automation_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.automation_search();
         match operation {
             "search-automation-template-versions" => {
-                let call = api
-                    .search_automation_template_versions(
-                        input::body::<
-                            c1_client::models::SearchAutomationTemplateVersionsRequest,
-                        >(matches, &SEARCH_AUTOMATION_TEMPLATE_VERSIONS_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::SearchAutomationTemplateVersionsRequest,
+                >(matches, &SEARCH_AUTOMATION_TEMPLATE_VERSIONS_BODY)?;
+                let call = ctx
+                    .client()?
+                    .automation_search()
+                    .search_automation_template_versions(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             "search-automations" => {
-                let call = api
-                    .search_automations(
-                        input::body::<
-                            c1_client::models::SearchAutomationsRequest,
-                        >(matches, &SEARCH_AUTOMATIONS_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::SearchAutomationsRequest,
+                >(matches, &SEARCH_AUTOMATIONS_BODY)?;
+                let call = ctx.client()?.automation_search().search_automations(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -6834,7 +7041,7 @@ mod aws_external_id_settings {
     use super::*;
     pub fn command() -> Command {
         Command::new("aws-external-id-settings")
-            .about("AWSExternalIDSettings")
+            .about("Aws external id settings: get")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -6851,10 +7058,9 @@ mod aws_external_id_settings {
         _matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.aws_external_id_settings();
         match operation {
             "get" => {
-                let call = api.get();
+                let call = ctx.client()?.aws_external_id_settings().get();
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -7106,7 +7312,9 @@ mod connector {
     };
     pub fn command() -> Command {
         Command::new("connector")
-            .about("Connector")
+            .about(
+                "Connector: confirm-sync-valid, create, create-delegated, delete, force-sync, get, get-connector-sync-download-url, get-credentials, list, pause-sync, resume-sync, revoke-credential, rotate-credential, update, update-connector-schedule, update-delegated, validate-http-connector-config",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -7508,163 +7716,153 @@ mod connector {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.connector();
         match operation {
             "confirm-sync-valid" => {
-                let call = api
-                    .confirm_sync_valid(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "connector-id")?,
-                        input::one::<String>(matches, "sync-lifecycle-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "connector-id", Kind::Text)?;
+                let arg2 = input::one::<
+                    String,
+                >(matches, "sync-lifecycle-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .connector()
+                    .confirm_sync_valid(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "create" => {
-                let call = api
-                    .create(
-                        input::one::<String>(matches, "app-id")?,
-                        input::body::<
-                            c1_client::models::ConnectorServiceCreateRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::ConnectorServiceCreateRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx.client()?.connector().create(arg0, arg1);
                 ctx.show(call).await
             }
             "create-delegated" => {
-                let call = api
-                    .create_delegated(
-                        input::one::<String>(matches, "app-id")?,
-                        input::body::<
-                            c1_client::models::ConnectorServiceCreateDelegatedRequest,
-                        >(matches, &CREATE_DELEGATED_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::ConnectorServiceCreateDelegatedRequest,
+                >(matches, &CREATE_DELEGATED_BODY)?;
+                let call = ctx.client()?.connector().create_delegated(arg0, arg1);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api
-                    .delete(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.connector().delete(arg0, arg1);
                 ctx.show(call).await
             }
             "force-sync" => {
-                let call = api
-                    .force_sync(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "connector-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "connector-id", Kind::Text)?;
+                let call = ctx.client()?.connector().force_sync(arg0, arg1);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api
-                    .get(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.connector().get(arg0, arg1);
                 ctx.show(call).await
             }
             "get-connector-sync-download-url" => {
-                let call = api
-                    .get_connector_sync_download_url(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "connector-id")?,
-                        input::one::<String>(matches, "sync-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "connector-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "sync-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .connector()
+                    .get_connector_sync_download_url(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "get-credentials" => {
-                let call = api
-                    .get_credentials(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "connector-id")?,
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "connector-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.connector().get_credentials(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api.list(input::one::<String>(matches, "app-id")?);
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.connector().list(arg0);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "pause-sync" => {
-                let call = api
-                    .pause_sync(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "connector-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "connector-id", Kind::Text)?;
+                let call = ctx.client()?.connector().pause_sync(arg0, arg1);
                 ctx.show(call).await
             }
             "resume-sync" => {
-                let call = api
-                    .resume_sync(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "connector-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "connector-id", Kind::Text)?;
+                let call = ctx.client()?.connector().resume_sync(arg0, arg1);
                 ctx.show(call).await
             }
             "revoke-credential" => {
-                let call = api
-                    .revoke_credential(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "connector-id")?,
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "connector-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.connector().revoke_credential(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "rotate-credential" => {
-                let call = api
-                    .rotate_credential(
-                        input::body::<
-                            c1_client::models::ConnectorServiceRotateCredentialRequest,
-                        >(matches, &ROTATE_CREDENTIAL_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::ConnectorServiceRotateCredentialRequest,
+                >(matches, &ROTATE_CREDENTIAL_BODY)?;
+                let call = ctx.client()?.connector().rotate_credential(arg0);
                 ctx.show(call).await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::ConnectorServiceUpdateRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::ConnectorServiceUpdateRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.connector().update(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "update-connector-schedule" => {
-                let call = api
-                    .update_connector_schedule(
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "connector-id")?,
-                        input::body::<
-                            c1_client::models::UpdateConnectorScheduleRequest,
-                        >(matches, &UPDATE_CONNECTOR_SCHEDULE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "connector-id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::UpdateConnectorScheduleRequest,
+                >(matches, &UPDATE_CONNECTOR_SCHEDULE_BODY)?;
+                let call = ctx
+                    .client()?
+                    .connector()
+                    .update_connector_schedule(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "update-delegated" => {
-                let call = api
-                    .update_delegated(
-                        input::one::<String>(matches, "connector-app-id")?,
-                        input::one::<String>(matches, "connector-id")?,
-                        input::body::<
-                            c1_client::models::ConnectorServiceUpdateDelegatedRequest,
-                        >(matches, &UPDATE_DELEGATED_BODY)?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "connector-app-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "connector-id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::ConnectorServiceUpdateDelegatedRequest,
+                >(matches, &UPDATE_DELEGATED_BODY)?;
+                let call = ctx.client()?.connector().update_delegated(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "validate-http-connector-config" => {
-                let call = api
-                    .validate_http_connector_config(
-                        input::body::<
-                            c1_client::models::AppEditorValidateRequest,
-                        >(matches, &VALIDATE_HTTP_CONNECTOR_CONFIG_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::AppEditorValidateRequest,
+                >(matches, &VALIDATE_HTTP_CONNECTOR_CONFIG_BODY)?;
+                let call = ctx
+                    .client()?
+                    .connector()
+                    .validate_http_connector_config(arg0);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -7702,7 +7900,7 @@ mod connector_catalog {
     };
     pub fn command() -> Command {
         Command::new("connector-catalog")
-            .about("ConnectorCatalog")
+            .about("Connector catalog: configuration-schema")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -7720,15 +7918,12 @@ mod connector_catalog {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.connector_catalog();
         match operation {
             "configuration-schema" => {
-                let call = api
-                    .configuration_schema(
-                        input::body::<
-                            c1_client::models::ConnectorCatalogServiceConfigurationSchemaRequest,
-                        >(matches, &CONFIGURATION_SCHEMA_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::ConnectorCatalogServiceConfigurationSchemaRequest,
+                >(matches, &CONFIGURATION_SCHEMA_BODY)?;
+                let call = ctx.client()?.connector_catalog().configuration_schema(arg0);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -7756,7 +7951,7 @@ mod directory {
     };
     pub fn command() -> Command {
         Command::new("directory")
-            .about("Directory")
+            .about("Directory: create, delete, get, list, update")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -7841,43 +8036,46 @@ mod directory {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.directory();
         match operation {
             "create" => {
-                let call = api
-                    .create(
-                        input::body::<
-                            c1_client::models::DirectoryServiceCreateRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::DirectoryServiceCreateRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx.client()?.directory().create(arg0);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api.delete(input::one::<String>(matches, "app-id")?);
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let call = ctx.client()?.directory().delete(arg0);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api.get(input::one::<String>(matches, "app-id")?);
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let call = ctx.client()?.directory().get(arg0);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api.list();
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.directory().list();
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "app-id")?,
-                        input::body::<
-                            c1_client::models::DirectoryServiceUpdateRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::DirectoryServiceUpdateRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.directory().update(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -7944,7 +8142,7 @@ mod export {
     };
     pub fn command() -> Command {
         Command::new("export")
-            .about("Export")
+            .about("Export: create, delete, get, list, list-events, update")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -8045,53 +8243,54 @@ mod export {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.export();
         match operation {
             "create" => {
-                let call = api
-                    .create(
-                        input::body::<
-                            c1_client::models::ExportServiceCreateRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::ExportServiceCreateRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx.client()?.export().create(arg0);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api.delete(input::one::<String>(matches, "export-id")?);
+                let arg0 = input::one::<String>(matches, "export-id", Kind::Text)?;
+                let call = ctx.client()?.export().delete(arg0);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api.get(input::one::<String>(matches, "export-id")?);
+                let arg0 = input::one::<String>(matches, "export-id", Kind::Text)?;
+                let call = ctx.client()?.export().get(arg0);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api.list();
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.export().list();
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "list-events" => {
-                let call = api
-                    .list_events(
-                        input::one::<String>(matches, "export-id")?,
-                        input::body::<
-                            c1_client::models::ExportServiceListEventsRequest,
-                        >(matches, &LIST_EVENTS_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "export-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::ExportServiceListEventsRequest,
+                >(matches, &LIST_EVENTS_BODY)?;
+                let call = ctx.client()?.export().list_events(arg0, arg1);
                 ctx.show_paged(call, matches, "list").await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "export-id")?,
-                        input::body::<
-                            c1_client::models::ExportServiceUpdateRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "export-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::ExportServiceUpdateRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.export().update(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -8136,7 +8335,7 @@ mod exports_search {
     };
     pub fn command() -> Command {
         Command::new("exports-search")
-            .about("ExportsSearch")
+            .about("Exports search: search")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -8155,15 +8354,12 @@ mod exports_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.exports_search();
         match operation {
             "search" => {
-                let call = api
-                    .search(
-                        input::body::<
-                            c1_client::models::ExportsSearchServiceSearchRequest,
-                        >(matches, &SEARCH_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::ExportsSearchServiceSearchRequest,
+                >(matches, &SEARCH_BODY)?;
+                let call = ctx.client()?.exports_search().search(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -8201,7 +8397,7 @@ mod external_client_search {
     };
     pub fn command() -> Command {
         Command::new("external-client-search")
-            .about("ExternalClientSearch")
+            .about("External client search: search")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -8220,15 +8416,12 @@ mod external_client_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.external_client_search();
         match operation {
             "search" => {
-                let call = api
-                    .search(
-                        input::body::<
-                            c1_client::models::ExternalClientSearchServiceSearchRequest,
-                        >(matches, &SEARCH_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::ExternalClientSearchServiceSearchRequest,
+                >(matches, &SEARCH_BODY)?;
+                let call = ctx.client()?.external_client_search().search(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -8389,7 +8582,9 @@ mod functions {
     };
     pub fn command() -> Command {
         Command::new("functions")
-            .about("Functions")
+            .about(
+                "Functions: create-function, create-tag, delete-function, get-function, invoke, list-commits, list-functions, list-tags, test, update-function",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -8507,75 +8702,67 @@ mod functions {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.functions();
         match operation {
             "create-function" => {
-                let call = api
-                    .create_function(
-                        input::body::<
-                            c1_client::models::FunctionsServiceCreateFunctionRequest,
-                        >(matches, &CREATE_FUNCTION_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::FunctionsServiceCreateFunctionRequest,
+                >(matches, &CREATE_FUNCTION_BODY)?;
+                let call = ctx.client()?.functions().create_function(arg0);
                 ctx.show(call).await
             }
             "create-tag" => {
-                let call = api
-                    .create_tag(
-                        input::one::<String>(matches, "function-id")?,
-                        input::body::<
-                            c1_client::models::FunctionsServiceCreateTagRequest,
-                        >(matches, &CREATE_TAG_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::FunctionsServiceCreateTagRequest,
+                >(matches, &CREATE_TAG_BODY)?;
+                let call = ctx.client()?.functions().create_tag(arg0, arg1);
                 ctx.show(call).await
             }
             "delete-function" => {
-                let call = api.delete_function(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.functions().delete_function(arg0);
                 ctx.show(call).await
             }
             "get-function" => {
-                let call = api.get_function(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.functions().get_function(arg0);
                 ctx.show(call).await
             }
             "invoke" => {
-                let call = api
-                    .invoke(
-                        input::one::<String>(matches, "function-id")?,
-                        input::body::<
-                            c1_client::models::FunctionsServiceInvokeRequest,
-                        >(matches, &INVOKE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::FunctionsServiceInvokeRequest,
+                >(matches, &INVOKE_BODY)?;
+                let call = ctx.client()?.functions().invoke(arg0, arg1);
                 ctx.show(call).await
             }
             "list-commits" => {
-                let call = api
-                    .list_commits(input::one::<String>(matches, "function-id")?);
+                let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
+                let call = ctx.client()?.functions().list_commits(arg0);
                 ctx.show(call).await
             }
             "list-functions" => {
-                let call = api.list_functions();
+                let call = ctx.client()?.functions().list_functions();
                 ctx.show(call).await
             }
             "list-tags" => {
-                let call = api.list_tags(input::one::<String>(matches, "function-id")?);
+                let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
+                let call = ctx.client()?.functions().list_tags(arg0);
                 ctx.show(call).await
             }
             "test" => {
-                let call = api
-                    .test(
-                        input::one::<String>(matches, "function-id")?,
-                        input::body::<
-                            c1_client::models::FunctionsServiceTestRequest,
-                        >(matches, &TEST_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::FunctionsServiceTestRequest,
+                >(matches, &TEST_BODY)?;
+                let call = ctx.client()?.functions().test(arg0, arg1);
                 ctx.show(call).await
             }
             "update-function" => {
-                let call = api
-                    .update_function(
-                        input::body::<
-                            c1_client::models::FunctionsServiceUpdateFunctionRequest,
-                        >(matches, &UPDATE_FUNCTION_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::FunctionsServiceUpdateFunctionRequest,
+                >(matches, &UPDATE_FUNCTION_BODY)?;
+                let call = ctx.client()?.functions().update_function(arg0);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -8587,7 +8774,7 @@ mod functions_invocation {
     use super::*;
     pub fn command() -> Command {
         Command::new("functions-invocation")
-            .about("FunctionsInvocation")
+            .about("Functions invocation: get, list")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -8630,18 +8817,16 @@ mod functions_invocation {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.functions_invocation();
         match operation {
             "get" => {
-                let call = api
-                    .get(
-                        input::one::<String>(matches, "function-id")?,
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.functions_invocation().get(arg0, arg1);
                 ctx.show(call).await
             }
             "list" => {
-                let call = api.list(input::one::<String>(matches, "function-id")?);
+                let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
+                let call = ctx.client()?.functions_invocation().list(arg0);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -8672,7 +8857,7 @@ mod functions_invocation_search {
     };
     pub fn command() -> Command {
         Command::new("functions-invocation-search")
-            .about("FunctionsInvocationSearch")
+            .about("Functions invocation search: search")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -8700,16 +8885,16 @@ mod functions_invocation_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.functions_invocation_search();
         match operation {
             "search" => {
-                let call = api
-                    .search(
-                        input::one::<String>(matches, "function-id")?,
-                        input::body::<
-                            c1_client::models::FunctionsInvocationSearchRequest,
-                        >(matches, &SEARCH_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::FunctionsInvocationSearchRequest,
+                >(matches, &SEARCH_BODY)?;
+                let call = ctx
+                    .client()?
+                    .functions_invocation_search()
+                    .search(arg0, arg1);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -8747,7 +8932,7 @@ mod functions_search {
     };
     pub fn command() -> Command {
         Command::new("functions-search")
-            .about("FunctionsSearch")
+            .about("Functions search: search")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -8766,15 +8951,12 @@ mod functions_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.functions_search();
         match operation {
             "search" => {
-                let call = api
-                    .search(
-                        input::body::<
-                            c1_client::models::FunctionsSearchRequest,
-                        >(matches, &SEARCH_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::FunctionsSearchRequest,
+                >(matches, &SEARCH_BODY)?;
+                let call = ctx.client()?.functions_search().search(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -8790,7 +8972,7 @@ mod org_domain {
     };
     pub fn command() -> Command {
         Command::new("org-domain")
-            .about("OrgDomain")
+            .about("Org domain: list, update")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -8832,25 +9014,28 @@ mod org_domain {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.org_domain();
         match operation {
             "list" => {
-                let mut call = api.list();
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.org_domain().list();
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::body::<
-                            c1_client::models::UpdateOrgDomainRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::UpdateOrgDomainRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.org_domain().update(arg0);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -8866,7 +9051,7 @@ mod org_notification_settings {
     };
     pub fn command() -> Command {
         Command::new("org-notification-settings")
-            .about("OrgNotificationSettings")
+            .about("Org notification settings: get, update")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -8889,19 +9074,16 @@ mod org_notification_settings {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.org_notification_settings();
         match operation {
             "get" => {
-                let call = api.get();
+                let call = ctx.client()?.org_notification_settings().get();
                 ctx.show(call).await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::body::<
-                            c1_client::models::UpdateOrgNotificationSettingsRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::UpdateOrgNotificationSettingsRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.org_notification_settings().update(arg0);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -9179,7 +9361,9 @@ mod paper_secret {
     };
     pub fn command() -> Command {
         Command::new("paper-secret")
-            .about("PaperSecret")
+            .about(
+                "Paper secret: create-external, create-internal, get, get-by-share-code, get-content, revoke, search-audit-events, search-my-secrets, set-text-content",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -9289,75 +9473,64 @@ mod paper_secret {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.paper_secret();
         match operation {
             "create-external" => {
-                let call = api
-                    .create_external(
-                        input::body::<
-                            c1_client::models::PaperSecretServiceCreateExternalRequest,
-                        >(matches, &CREATE_EXTERNAL_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::PaperSecretServiceCreateExternalRequest,
+                >(matches, &CREATE_EXTERNAL_BODY)?;
+                let call = ctx.client()?.paper_secret().create_external(arg0);
                 ctx.show(call).await
             }
             "create-internal" => {
-                let call = api
-                    .create_internal(
-                        input::body::<
-                            c1_client::models::PaperSecretServiceCreateInternalRequest,
-                        >(matches, &CREATE_INTERNAL_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::PaperSecretServiceCreateInternalRequest,
+                >(matches, &CREATE_INTERNAL_BODY)?;
+                let call = ctx.client()?.paper_secret().create_internal(arg0);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api.get(input::one::<String>(matches, "vault-id")?);
+                let arg0 = input::one::<String>(matches, "vault-id", Kind::Text)?;
+                let call = ctx.client()?.paper_secret().get(arg0);
                 ctx.show(call).await
             }
             "get-by-share-code" => {
-                let call = api
-                    .get_by_share_code(input::one::<String>(matches, "share-code")?);
+                let arg0 = input::one::<String>(matches, "share-code", Kind::Text)?;
+                let call = ctx.client()?.paper_secret().get_by_share_code(arg0);
                 ctx.show(call).await
             }
             "get-content" => {
-                let call = api
-                    .get_content(
-                        input::one::<String>(matches, "vault-id")?,
-                        input::body::<
-                            c1_client::models::PaperSecretServiceGetContentRequest,
-                        >(matches, &GET_CONTENT_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "vault-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::PaperSecretServiceGetContentRequest,
+                >(matches, &GET_CONTENT_BODY)?;
+                let call = ctx.client()?.paper_secret().get_content(arg0, arg1);
                 ctx.show(call).await
             }
             "revoke" => {
-                let call = api.revoke(input::one::<String>(matches, "vault-id")?);
+                let arg0 = input::one::<String>(matches, "vault-id", Kind::Text)?;
+                let call = ctx.client()?.paper_secret().revoke(arg0);
                 ctx.show(call).await
             }
             "search-audit-events" => {
-                let call = api
-                    .search_audit_events(
-                        input::body::<
-                            c1_client::models::PaperSecretServiceSearchAuditEventsRequest,
-                        >(matches, &SEARCH_AUDIT_EVENTS_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::PaperSecretServiceSearchAuditEventsRequest,
+                >(matches, &SEARCH_AUDIT_EVENTS_BODY)?;
+                let call = ctx.client()?.paper_secret().search_audit_events(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             "search-my-secrets" => {
-                let call = api
-                    .search_my_secrets(
-                        input::body::<
-                            c1_client::models::PaperSecretServiceSearchMySecretsRequest,
-                        >(matches, &SEARCH_MY_SECRETS_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::PaperSecretServiceSearchMySecretsRequest,
+                >(matches, &SEARCH_MY_SECRETS_BODY)?;
+                let call = ctx.client()?.paper_secret().search_my_secrets(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             "set-text-content" => {
-                let call = api
-                    .set_text_content(
-                        input::one::<String>(matches, "vault-id")?,
-                        input::body::<
-                            c1_client::models::PaperSecretServiceSetTextContentRequest,
-                        >(matches, &SET_TEXT_CONTENT_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "vault-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::PaperSecretServiceSetTextContentRequest,
+                >(matches, &SET_TEXT_CONTENT_BODY)?;
+                let call = ctx.client()?.paper_secret().set_text_content(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -9498,7 +9671,7 @@ mod paper_secret_admin {
     };
     pub fn command() -> Command {
         Command::new("paper-secret-admin")
-            .about("PaperSecretAdmin")
+            .about("Paper secret admin: get, revoke, search, search-audit-events")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -9552,32 +9725,29 @@ mod paper_secret_admin {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.paper_secret_admin();
         match operation {
             "get" => {
-                let call = api.get(input::one::<String>(matches, "vault-id")?);
+                let arg0 = input::one::<String>(matches, "vault-id", Kind::Text)?;
+                let call = ctx.client()?.paper_secret_admin().get(arg0);
                 ctx.show(call).await
             }
             "revoke" => {
-                let call = api.revoke(input::one::<String>(matches, "vault-id")?);
+                let arg0 = input::one::<String>(matches, "vault-id", Kind::Text)?;
+                let call = ctx.client()?.paper_secret_admin().revoke(arg0);
                 ctx.show(call).await
             }
             "search" => {
-                let call = api
-                    .search(
-                        input::body::<
-                            c1_client::models::PaperSecretAdminServiceSearchRequest,
-                        >(matches, &SEARCH_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::PaperSecretAdminServiceSearchRequest,
+                >(matches, &SEARCH_BODY)?;
+                let call = ctx.client()?.paper_secret_admin().search(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             "search-audit-events" => {
-                let call = api
-                    .search_audit_events(
-                        input::body::<
-                            c1_client::models::PaperSecretAdminServiceSearchAuditEventsRequest,
-                        >(matches, &SEARCH_AUDIT_EVENTS_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::PaperSecretAdminServiceSearchAuditEventsRequest,
+                >(matches, &SEARCH_AUDIT_EVENTS_BODY)?;
+                let call = ctx.client()?.paper_secret_admin().search_audit_events(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -9639,7 +9809,7 @@ mod personal_client {
     };
     pub fn command() -> Command {
         Command::new("personal-client")
-            .about("PersonalClient")
+            .about("Personal client: create, delete, get, list, update")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -9705,37 +9875,34 @@ mod personal_client {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.personal_client();
         match operation {
             "create" => {
-                let call = api
-                    .create(
-                        input::body::<
-                            c1_client::models::PersonalClientServiceCreateRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::PersonalClientServiceCreateRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx.client()?.personal_client().create(arg0);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api.delete(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.personal_client().delete(arg0);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api.get(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.personal_client().get(arg0);
                 ctx.show(call).await
             }
             "list" => {
-                let call = api.list();
+                let call = ctx.client()?.personal_client().list();
                 ctx.show(call).await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::PersonalClientServiceUpdateRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::PersonalClientServiceUpdateRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.personal_client().update(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -9773,7 +9940,7 @@ mod personal_client_search {
     };
     pub fn command() -> Command {
         Command::new("personal-client-search")
-            .about("PersonalClientSearch")
+            .about("Personal client search: search")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -9792,15 +9959,12 @@ mod personal_client_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.personal_client_search();
         match operation {
             "search" => {
-                let call = api
-                    .search(
-                        input::body::<
-                            c1_client::models::PersonalClientSearchServiceSearchRequest,
-                        >(matches, &SEARCH_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::PersonalClientSearchServiceSearchRequest,
+                >(matches, &SEARCH_BODY)?;
+                let call = ctx.client()?.personal_client_search().search(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -9904,7 +10068,7 @@ mod policies {
     };
     pub fn command() -> Command {
         Command::new("policies")
-            .about("Policies")
+            .about("Policies: create, delete, get, list, update")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -9983,43 +10147,46 @@ mod policies {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.policies();
         match operation {
             "create" => {
-                let call = api
-                    .create(
-                        input::body::<
-                            c1_client::models::CreatePolicyRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::CreatePolicyRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx.client()?.policies().create(arg0);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api.delete(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.policies().delete(arg0);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api.get(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.policies().get(arg0);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api.list();
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.policies().list();
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::UpdatePolicyRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::UpdatePolicyRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.policies().update(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -10071,7 +10238,7 @@ mod policy_search {
     };
     pub fn command() -> Command {
         Command::new("policy-search")
-            .about("PolicySearch")
+            .about("Policy search: search")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -10090,15 +10257,12 @@ mod policy_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.policy_search();
         match operation {
             "search" => {
-                let call = api
-                    .search(
-                        input::body::<
-                            c1_client::models::SearchPoliciesRequest,
-                        >(matches, &SEARCH_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::SearchPoliciesRequest,
+                >(matches, &SEARCH_BODY)?;
+                let call = ctx.client()?.policy_search().search(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -10122,7 +10286,7 @@ mod policy_validate {
     };
     pub fn command() -> Command {
         Command::new("policy-validate")
-            .about("PolicyValidate")
+            .about("Policy validate: validate-cel")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -10140,15 +10304,12 @@ mod policy_validate {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.policy_validate();
         match operation {
             "validate-cel" => {
-                let call = api
-                    .validate_cel(
-                        input::body::<
-                            c1_client::models::PolicyEditorValidateRequest,
-                        >(matches, &VALIDATE_CEL_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::PolicyEditorValidateRequest,
+                >(matches, &VALIDATE_CEL_BODY)?;
+                let call = ctx.client()?.policy_validate().validate_cel(arg0);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -10246,7 +10407,9 @@ mod principal {
     };
     pub fn command() -> Command {
         Command::new("principal")
-            .about("Principal")
+            .about(
+                "Principal: create, create-credential, delete, get, get-credential, list, list-credentials, revoke-credential, update, update-credential",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -10399,81 +10562,78 @@ mod principal {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.principal();
         match operation {
             "create" => {
-                let call = api
-                    .create(
-                        input::body::<
-                            c1_client::models::ServicePrincipalServiceCreateRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::ServicePrincipalServiceCreateRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx.client()?.principal().create(arg0);
                 ctx.show(call).await
             }
             "create-credential" => {
-                let call = api
-                    .create_credential(
-                        input::one::<String>(matches, "service-principal-id")?,
-                        input::body::<
-                            c1_client::models::ServicePrincipalServiceCreateCredentialRequest,
-                        >(matches, &CREATE_CREDENTIAL_BODY)?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "service-principal-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::ServicePrincipalServiceCreateCredentialRequest,
+                >(matches, &CREATE_CREDENTIAL_BODY)?;
+                let call = ctx.client()?.principal().create_credential(arg0, arg1);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api.delete(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.principal().delete(arg0);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api.get(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.principal().get(arg0);
                 ctx.show(call).await
             }
             "get-credential" => {
-                let call = api
-                    .get_credential(
-                        input::one::<String>(matches, "service-principal-id")?,
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "service-principal-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.principal().get_credential(arg0, arg1);
                 ctx.show(call).await
             }
             "list" => {
-                let call = api.list();
+                let call = ctx.client()?.principal().list();
                 ctx.show(call).await
             }
             "list-credentials" => {
-                let call = api
-                    .list_credentials(
-                        input::one::<String>(matches, "service-principal-id")?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "service-principal-id", Kind::Text)?;
+                let call = ctx.client()?.principal().list_credentials(arg0);
                 ctx.show(call).await
             }
             "revoke-credential" => {
-                let call = api
-                    .revoke_credential(
-                        input::one::<String>(matches, "service-principal-id")?,
-                        input::one::<String>(matches, "id")?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "service-principal-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.principal().revoke_credential(arg0, arg1);
                 ctx.show(call).await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::ServicePrincipalServiceUpdateRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::ServicePrincipalServiceUpdateRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.principal().update(arg0, arg1);
                 ctx.show(call).await
             }
             "update-credential" => {
-                let call = api
-                    .update_credential(
-                        input::one::<String>(matches, "service-principal-id")?,
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::ServicePrincipalServiceUpdateCredentialRequest,
-                        >(matches, &UPDATE_CREDENTIAL_BODY)?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "service-principal-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::ServicePrincipalServiceUpdateCredentialRequest,
+                >(matches, &UPDATE_CREDENTIAL_BODY)?;
+                let call = ctx.client()?.principal().update_credential(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -10755,7 +10915,9 @@ mod request_catalog_management {
     };
     pub fn command() -> Command {
         Command::new("request-catalog-management")
-            .about("RequestCatalogManagement")
+            .about(
+                "Request catalog management: add-access-entitlements, add-app-entitlements, create, create-bundle-automation, create-requestable-entry, delete, delete-bundle-automation, delete-requestable-entry, force-run-bundle-automation, get, get-bundle-automation, get-requestable-entry, list, list-all-entitlement-ids-per-app, list-entitlements-for-access, list-entitlements-per-catalog, remove-access-entitlements, remove-app-entitlements, resume-paused-bundle-automation, set-bundle-automation, update, update-app-entitlements",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -11173,207 +11335,251 @@ mod request_catalog_management {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.request_catalog_management();
         match operation {
             "add-access-entitlements" => {
-                let call = api
-                    .add_access_entitlements(
-                        input::one::<String>(matches, "catalog-id")?,
-                        input::body::<
-                            c1_client::models::RequestCatalogManagementServiceAddAccessEntitlementsRequest,
-                        >(matches, &ADD_ACCESS_ENTITLEMENTS_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::RequestCatalogManagementServiceAddAccessEntitlementsRequest,
+                >(matches, &ADD_ACCESS_ENTITLEMENTS_BODY)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .add_access_entitlements(arg0, arg1);
                 ctx.show(call).await
             }
             "add-app-entitlements" => {
-                let call = api
-                    .add_app_entitlements(
-                        input::one::<String>(matches, "catalog-id")?,
-                        input::body::<
-                            c1_client::models::RequestCatalogManagementServiceAddAppEntitlementsRequest,
-                        >(matches, &ADD_APP_ENTITLEMENTS_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::RequestCatalogManagementServiceAddAppEntitlementsRequest,
+                >(matches, &ADD_APP_ENTITLEMENTS_BODY)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .add_app_entitlements(arg0, arg1);
                 ctx.show(call).await
             }
             "create" => {
-                let call = api
-                    .create(
-                        input::body::<
-                            c1_client::models::RequestCatalogManagementServiceCreateRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::RequestCatalogManagementServiceCreateRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx.client()?.request_catalog_management().create(arg0);
                 ctx.show(call).await
             }
             "create-bundle-automation" => {
-                let call = api
-                    .create_bundle_automation(
-                        input::one::<String>(matches, "request-catalog-id")?,
-                        input::body::<
-                            c1_client::models::CreateBundleAutomationRequest,
-                        >(matches, &CREATE_BUNDLE_AUTOMATION_BODY)?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "request-catalog-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::CreateBundleAutomationRequest,
+                >(matches, &CREATE_BUNDLE_AUTOMATION_BODY)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .create_bundle_automation(arg0, arg1);
                 ctx.show(call).await
             }
             "create-requestable-entry" => {
-                let call = api
-                    .create_requestable_entry(
-                        input::one::<String>(matches, "catalog-id")?,
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "entitlement-id")?,
-                        input::body::<
-                            c1_client::models::RequestCatalogManagementServiceCreateRequestableEntryRequest,
-                        >(matches, &CREATE_REQUESTABLE_ENTRY_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "entitlement-id", Kind::Text)?;
+                let arg3 = input::body::<
+                    c1_client::models::RequestCatalogManagementServiceCreateRequestableEntryRequest,
+                >(matches, &CREATE_REQUESTABLE_ENTRY_BODY)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .create_requestable_entry(arg0, arg1, arg2, arg3);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api.delete(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.request_catalog_management().delete(arg0);
                 ctx.show(call).await
             }
             "delete-bundle-automation" => {
-                let call = api
-                    .delete_bundle_automation(
-                        input::one::<String>(matches, "request-catalog-id")?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "request-catalog-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .delete_bundle_automation(arg0);
                 ctx.show(call).await
             }
             "delete-requestable-entry" => {
-                let call = api
-                    .delete_requestable_entry(
-                        input::one::<String>(matches, "catalog-id")?,
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "entitlement-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "entitlement-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .delete_requestable_entry(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "force-run-bundle-automation" => {
-                let call = api
-                    .force_run_bundle_automation(
-                        input::one::<String>(matches, "request-catalog-id")?,
-                        input::body::<
-                            c1_client::models::ForceRunBundleAutomationRequest,
-                        >(matches, &FORCE_RUN_BUNDLE_AUTOMATION_BODY)?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "request-catalog-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::ForceRunBundleAutomationRequest,
+                >(matches, &FORCE_RUN_BUNDLE_AUTOMATION_BODY)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .force_run_bundle_automation(arg0, arg1);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api.get(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.request_catalog_management().get(arg0);
                 ctx.show(call).await
             }
             "get-bundle-automation" => {
-                let call = api
-                    .get_bundle_automation(
-                        input::one::<String>(matches, "request-catalog-id")?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "request-catalog-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .get_bundle_automation(arg0);
                 ctx.show(call).await
             }
             "get-requestable-entry" => {
-                let call = api
-                    .get_requestable_entry(
-                        input::one::<String>(matches, "catalog-id")?,
-                        input::one::<String>(matches, "app-id")?,
-                        input::one::<String>(matches, "entitlement-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "app-id", Kind::Text)?;
+                let arg2 = input::one::<String>(matches, "entitlement-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .get_requestable_entry(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api.list();
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.request_catalog_management().list();
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "list-all-entitlement-ids-per-app" => {
-                let call = api
-                    .list_all_entitlement_ids_per_app(
-                        input::one::<String>(matches, "catalog-id")?,
-                    );
+                let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .list_all_entitlement_ids_per_app(arg0);
                 ctx.show(call).await
             }
             "list-entitlements-for-access" => {
-                let mut call = api
-                    .list_entitlements_for_access(
-                        input::one::<String>(matches, "catalog-id")?,
-                    );
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .list_entitlements_for_access(arg0);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "list-entitlements-per-catalog" => {
-                let mut call = api
-                    .list_entitlements_per_catalog(
-                        input::one::<String>(matches, "catalog-id")?,
-                    );
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .list_entitlements_per_catalog(arg0);
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "remove-access-entitlements" => {
-                let call = api
-                    .remove_access_entitlements(
-                        input::one::<String>(matches, "catalog-id")?,
-                        input::body::<
-                            c1_client::models::RequestCatalogManagementServiceRemoveAccessEntitlementsRequest,
-                        >(matches, &REMOVE_ACCESS_ENTITLEMENTS_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::RequestCatalogManagementServiceRemoveAccessEntitlementsRequest,
+                >(matches, &REMOVE_ACCESS_ENTITLEMENTS_BODY)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .remove_access_entitlements(arg0, arg1);
                 ctx.show(call).await
             }
             "remove-app-entitlements" => {
-                let call = api
-                    .remove_app_entitlements(
-                        input::one::<String>(matches, "catalog-id")?,
-                        input::body::<
-                            c1_client::models::RequestCatalogManagementServiceRemoveAppEntitlementsRequest,
-                        >(matches, &REMOVE_APP_ENTITLEMENTS_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::RequestCatalogManagementServiceRemoveAppEntitlementsRequest,
+                >(matches, &REMOVE_APP_ENTITLEMENTS_BODY)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .remove_app_entitlements(arg0, arg1);
                 ctx.show(call).await
             }
             "resume-paused-bundle-automation" => {
-                let call = api
-                    .resume_paused_bundle_automation(
-                        input::one::<String>(matches, "request-catalog-id")?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "request-catalog-id", Kind::Text)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .resume_paused_bundle_automation(arg0);
                 ctx.show(call).await
             }
             "set-bundle-automation" => {
-                let call = api
-                    .set_bundle_automation(
-                        input::one::<String>(matches, "request-catalog-id")?,
-                        input::body::<
-                            c1_client::models::SetBundleAutomationRequest,
-                        >(matches, &SET_BUNDLE_AUTOMATION_BODY)?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "request-catalog-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::SetBundleAutomationRequest,
+                >(matches, &SET_BUNDLE_AUTOMATION_BODY)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .set_bundle_automation(arg0, arg1);
                 ctx.show(call).await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::RequestCatalogManagementServiceUpdateRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::RequestCatalogManagementServiceUpdateRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.request_catalog_management().update(arg0, arg1);
                 ctx.show(call).await
             }
             "update-app-entitlements" => {
-                let call = api
-                    .update_app_entitlements(
-                        input::one::<String>(matches, "catalog-id")?,
-                        input::body::<
-                            c1_client::models::RequestCatalogManagementServiceUpdateAppEntitlementsRequest,
-                        >(matches, &UPDATE_APP_ENTITLEMENTS_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::RequestCatalogManagementServiceUpdateAppEntitlementsRequest,
+                >(matches, &UPDATE_APP_ENTITLEMENTS_BODY)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_management()
+                    .update_app_entitlements(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -11439,7 +11645,7 @@ mod request_catalog_search {
     };
     pub fn command() -> Command {
         Command::new("request-catalog-search")
-            .about("RequestCatalogSearch")
+            .about("Request catalog search: search-entitlements")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -11458,15 +11664,15 @@ mod request_catalog_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.request_catalog_search();
         match operation {
             "search-entitlements" => {
-                let call = api
-                    .search_entitlements(
-                        input::body::<
-                            c1_client::models::RequestCatalogSearchServiceSearchEntitlementsRequest,
-                        >(matches, &SEARCH_ENTITLEMENTS_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::RequestCatalogSearchServiceSearchEntitlementsRequest,
+                >(matches, &SEARCH_ENTITLEMENTS_BODY)?;
+                let call = ctx
+                    .client()?
+                    .request_catalog_search()
+                    .search_entitlements(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -11581,7 +11787,9 @@ mod request_schema {
     };
     pub fn command() -> Command {
         Command::new("request-schema")
-            .about("RequestSchema")
+            .about(
+                "Request schema: create, create-entitlement-binding, delete, find-binding-for-app-entitlement, get, remove-entitlement-binding, update",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -11660,61 +11868,66 @@ mod request_schema {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.request_schema();
         match operation {
             "create" => {
-                let call = api
-                    .create(
-                        input::body::<
-                            c1_client::models::RequestSchemaServiceCreateRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::RequestSchemaServiceCreateRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx.client()?.request_schema().create(arg0);
                 ctx.show(call).await
             }
             "create-entitlement-binding" => {
-                let call = api
-                    .create_entitlement_binding(
-                        input::body::<
-                            c1_client::models::RequestSchemaServiceCreateEntitlementBindingRequest,
-                        >(matches, &CREATE_ENTITLEMENT_BINDING_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::RequestSchemaServiceCreateEntitlementBindingRequest,
+                >(matches, &CREATE_ENTITLEMENT_BINDING_BODY)?;
+                let call = ctx
+                    .client()?
+                    .request_schema()
+                    .create_entitlement_binding(arg0);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api
-                    .delete(input::one::<String>(matches, "request-schema-id")?);
+                let arg0 = input::one::<
+                    String,
+                >(matches, "request-schema-id", Kind::Text)?;
+                let call = ctx.client()?.request_schema().delete(arg0);
                 ctx.show(call).await
             }
             "find-binding-for-app-entitlement" => {
-                let call = api
-                    .find_binding_for_app_entitlement(
-                        input::body::<
-                            c1_client::models::RequestSchemaServiceFindBindingForAppEntitlementRequest,
-                        >(matches, &FIND_BINDING_FOR_APP_ENTITLEMENT_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::RequestSchemaServiceFindBindingForAppEntitlementRequest,
+                >(matches, &FIND_BINDING_FOR_APP_ENTITLEMENT_BODY)?;
+                let call = ctx
+                    .client()?
+                    .request_schema()
+                    .find_binding_for_app_entitlement(arg0);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api.get(input::one::<String>(matches, "request-schema-id")?);
+                let arg0 = input::one::<
+                    String,
+                >(matches, "request-schema-id", Kind::Text)?;
+                let call = ctx.client()?.request_schema().get(arg0);
                 ctx.show(call).await
             }
             "remove-entitlement-binding" => {
-                let call = api
-                    .remove_entitlement_binding(
-                        input::body::<
-                            c1_client::models::RequestSchemaServiceRemoveEntitlementBindingRequest,
-                        >(matches, &REMOVE_ENTITLEMENT_BINDING_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::RequestSchemaServiceRemoveEntitlementBindingRequest,
+                >(matches, &REMOVE_ENTITLEMENT_BINDING_BODY)?;
+                let call = ctx
+                    .client()?
+                    .request_schema()
+                    .remove_entitlement_binding(arg0);
                 ctx.show(call).await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "request-schema-id")?,
-                        input::body::<
-                            c1_client::models::RequestSchemaServiceUpdateRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "request-schema-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::RequestSchemaServiceUpdateRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.request_schema().update(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -11750,7 +11963,7 @@ mod roles {
     };
     pub fn command() -> Command {
         Command::new("roles")
-            .about("Roles")
+            .about("Roles: get, list, update")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -11815,30 +12028,34 @@ mod roles {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.roles();
         match operation {
             "get" => {
-                let call = api.get(input::one::<String>(matches, "role-id")?);
+                let arg0 = input::one::<String>(matches, "role-id", Kind::Text)?;
+                let call = ctx.client()?.roles().get(arg0);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api.list();
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.roles().list();
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "role-id")?,
-                        input::body::<
-                            c1_client::models::UpdateRoleRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "role-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::UpdateRoleRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.roles().update(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -11893,7 +12110,7 @@ mod session_settings {
     };
     pub fn command() -> Command {
         Command::new("session-settings")
-            .about("SessionSettings")
+            .about("Session settings: get, test-source-ip, update")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -11922,28 +12139,23 @@ mod session_settings {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.session_settings();
         match operation {
             "get" => {
-                let call = api.get();
+                let call = ctx.client()?.session_settings().get();
                 ctx.show(call).await
             }
             "test-source-ip" => {
-                let call = api
-                    .test_source_ip(
-                        input::body::<
-                            c1_client::models::TestSourceIpRequest,
-                        >(matches, &TEST_SOURCE_IP_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::TestSourceIpRequest,
+                >(matches, &TEST_SOURCE_IP_BODY)?;
+                let call = ctx.client()?.session_settings().test_source_ip(arg0);
                 ctx.show(call).await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::body::<
-                            c1_client::models::UpdateSessionSettingsRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::UpdateSessionSettingsRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.session_settings().update(arg0);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -12082,7 +12294,9 @@ mod step_up_provider {
     };
     pub fn command() -> Command {
         Command::new("step-up-provider")
-            .about("StepUpProvider")
+            .about(
+                "Step up provider: create, delete, get, list, search, test, update, update-secret",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -12150,60 +12364,54 @@ mod step_up_provider {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.step_up_provider();
         match operation {
             "create" => {
-                let call = api
-                    .create(
-                        input::body::<
-                            c1_client::models::CreateStepUpProviderRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::CreateStepUpProviderRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx.client()?.step_up_provider().create(arg0);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api.delete(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.step_up_provider().delete(arg0);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api.get(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.step_up_provider().get(arg0);
                 ctx.show(call).await
             }
             "list" => {
-                let call = api.list();
+                let call = ctx.client()?.step_up_provider().list();
                 ctx.show(call).await
             }
             "search" => {
-                let call = api
-                    .search(
-                        input::body::<
-                            c1_client::models::SearchStepUpProvidersRequest,
-                        >(matches, &SEARCH_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::SearchStepUpProvidersRequest,
+                >(matches, &SEARCH_BODY)?;
+                let call = ctx.client()?.step_up_provider().search(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             "test" => {
-                let call = api.test(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.step_up_provider().test(arg0);
                 ctx.show(call).await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::UpdateStepUpProviderRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::UpdateStepUpProviderRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.step_up_provider().update(arg0, arg1);
                 ctx.show(call).await
             }
             "update-secret" => {
-                let call = api
-                    .update_secret(
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::UpdateStepUpProviderSecretRequest,
-                        >(matches, &UPDATE_SECRET_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::UpdateStepUpProviderSecretRequest,
+                >(matches, &UPDATE_SECRET_BODY)?;
+                let call = ctx.client()?.step_up_provider().update_secret(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -12292,7 +12500,7 @@ mod step_up_transaction {
     };
     pub fn command() -> Command {
         Command::new("step-up-transaction")
-            .about("StepUpTransaction")
+            .about("Step up transaction: get, search")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -12325,19 +12533,17 @@ mod step_up_transaction {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.step_up_transaction();
         match operation {
             "get" => {
-                let call = api.get(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.step_up_transaction().get(arg0);
                 ctx.show(call).await
             }
             "search" => {
-                let call = api
-                    .search(
-                        input::body::<
-                            c1_client::models::SearchStepUpTransactionsRequest,
-                        >(matches, &SEARCH_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::SearchStepUpTransactionsRequest,
+                >(matches, &SEARCH_BODY)?;
+                let call = ctx.client()?.step_up_transaction().search(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -12407,7 +12613,7 @@ mod system_log {
     };
     pub fn command() -> Command {
         Command::new("system-log")
-            .about("SystemLog")
+            .about("System log: list-events")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -12426,15 +12632,12 @@ mod system_log {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.system_log();
         match operation {
             "list-events" => {
-                let call = api
-                    .list_events(
-                        input::body::<
-                            c1_client::models::SystemLogServiceListEventsRequest,
-                        >(matches, &LIST_EVENTS_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::SystemLogServiceListEventsRequest,
+                >(matches, &LIST_EVENTS_BODY)?;
+                let call = ctx.client()?.system_log().list_events(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -12559,7 +12762,9 @@ mod task {
     };
     pub fn command() -> Command {
         Command::new("task")
-            .about("Task")
+            .about(
+                "Task: create-grant-task, create-offboarding-task, create-revoke-task, get",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -12595,37 +12800,31 @@ mod task {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.task();
         match operation {
             "create-grant-task" => {
-                let call = api
-                    .create_grant_task(
-                        input::body::<
-                            c1_client::models::TaskServiceCreateGrantRequest,
-                        >(matches, &CREATE_GRANT_TASK_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::TaskServiceCreateGrantRequest,
+                >(matches, &CREATE_GRANT_TASK_BODY)?;
+                let call = ctx.client()?.task().create_grant_task(arg0);
                 ctx.show(call).await
             }
             "create-offboarding-task" => {
-                let call = api
-                    .create_offboarding_task(
-                        input::body::<
-                            c1_client::models::TaskServiceCreateOffboardingRequest,
-                        >(matches, &CREATE_OFFBOARDING_TASK_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::TaskServiceCreateOffboardingRequest,
+                >(matches, &CREATE_OFFBOARDING_TASK_BODY)?;
+                let call = ctx.client()?.task().create_offboarding_task(arg0);
                 ctx.show(call).await
             }
             "create-revoke-task" => {
-                let call = api
-                    .create_revoke_task(
-                        input::body::<
-                            c1_client::models::TaskServiceCreateRevokeRequest,
-                        >(matches, &CREATE_REVOKE_TASK_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::TaskServiceCreateRevokeRequest,
+                >(matches, &CREATE_REVOKE_TASK_BODY)?;
+                let call = ctx.client()?.task().create_revoke_task(arg0);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api.get(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.task().get(arg0);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -12833,7 +13032,9 @@ mod task_actions {
     };
     pub fn command() -> Command {
         Command::new("task-actions")
-            .about("TaskActions")
+            .about(
+                "Task actions: approve, approve-with-step-up, close, comment, deny, escalate-to-emergency-access, hard-reset, process-now, reassign, restart, skip-step, update-grant-duration, update-request-data",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -13040,136 +13241,115 @@ mod task_actions {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.task_actions();
         match operation {
             "approve" => {
-                let call = api
-                    .approve(
-                        input::one::<String>(matches, "task-id")?,
-                        input::body::<
-                            c1_client::models::TaskActionsServiceApproveRequest,
-                        >(matches, &APPROVE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::TaskActionsServiceApproveRequest,
+                >(matches, &APPROVE_BODY)?;
+                let call = ctx.client()?.task_actions().approve(arg0, arg1);
                 ctx.show(call).await
             }
             "approve-with-step-up" => {
-                let call = api
-                    .approve_with_step_up(
-                        input::one::<String>(matches, "task-id")?,
-                        input::body::<
-                            c1_client::models::TaskActionsServiceApproveWithStepUpRequest,
-                        >(matches, &APPROVE_WITH_STEP_UP_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::TaskActionsServiceApproveWithStepUpRequest,
+                >(matches, &APPROVE_WITH_STEP_UP_BODY)?;
+                let call = ctx.client()?.task_actions().approve_with_step_up(arg0, arg1);
                 ctx.show(call).await
             }
             "close" => {
-                let call = api
-                    .close(
-                        input::one::<String>(matches, "task-id")?,
-                        input::body::<
-                            c1_client::models::TaskActionsServiceCloseRequest,
-                        >(matches, &CLOSE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::TaskActionsServiceCloseRequest,
+                >(matches, &CLOSE_BODY)?;
+                let call = ctx.client()?.task_actions().close(arg0, arg1);
                 ctx.show(call).await
             }
             "comment" => {
-                let call = api
-                    .comment(
-                        input::one::<String>(matches, "task-id")?,
-                        input::body::<
-                            c1_client::models::TaskActionsServiceCommentRequest,
-                        >(matches, &COMMENT_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::TaskActionsServiceCommentRequest,
+                >(matches, &COMMENT_BODY)?;
+                let call = ctx.client()?.task_actions().comment(arg0, arg1);
                 ctx.show(call).await
             }
             "deny" => {
-                let call = api
-                    .deny(
-                        input::one::<String>(matches, "task-id")?,
-                        input::body::<
-                            c1_client::models::TaskActionsServiceDenyRequest,
-                        >(matches, &DENY_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::TaskActionsServiceDenyRequest,
+                >(matches, &DENY_BODY)?;
+                let call = ctx.client()?.task_actions().deny(arg0, arg1);
                 ctx.show(call).await
             }
             "escalate-to-emergency-access" => {
-                let call = api
-                    .escalate_to_emergency_access(
-                        input::one::<String>(matches, "task-id")?,
-                        input::body::<
-                            c1_client::models::TaskActionsServiceEscalateToEmergencyAccessRequest,
-                        >(matches, &ESCALATE_TO_EMERGENCY_ACCESS_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::TaskActionsServiceEscalateToEmergencyAccessRequest,
+                >(matches, &ESCALATE_TO_EMERGENCY_ACCESS_BODY)?;
+                let call = ctx
+                    .client()?
+                    .task_actions()
+                    .escalate_to_emergency_access(arg0, arg1);
                 ctx.show(call).await
             }
             "hard-reset" => {
-                let call = api
-                    .hard_reset(
-                        input::one::<String>(matches, "task-id")?,
-                        input::body::<
-                            c1_client::models::TaskActionsServiceHardResetRequest,
-                        >(matches, &HARD_RESET_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::TaskActionsServiceHardResetRequest,
+                >(matches, &HARD_RESET_BODY)?;
+                let call = ctx.client()?.task_actions().hard_reset(arg0, arg1);
                 ctx.show(call).await
             }
             "process-now" => {
-                let call = api
-                    .process_now(
-                        input::one::<String>(matches, "task-id")?,
-                        input::body::<
-                            c1_client::models::TaskActionsServiceProcessNowRequest,
-                        >(matches, &PROCESS_NOW_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::TaskActionsServiceProcessNowRequest,
+                >(matches, &PROCESS_NOW_BODY)?;
+                let call = ctx.client()?.task_actions().process_now(arg0, arg1);
                 ctx.show(call).await
             }
             "reassign" => {
-                let call = api
-                    .reassign(
-                        input::one::<String>(matches, "task-id")?,
-                        input::body::<
-                            c1_client::models::TaskActionsServiceReassignRequest,
-                        >(matches, &REASSIGN_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::TaskActionsServiceReassignRequest,
+                >(matches, &REASSIGN_BODY)?;
+                let call = ctx.client()?.task_actions().reassign(arg0, arg1);
                 ctx.show(call).await
             }
             "restart" => {
-                let call = api
-                    .restart(
-                        input::one::<String>(matches, "task-id")?,
-                        input::body::<
-                            c1_client::models::TaskActionsServiceRestartRequest,
-                        >(matches, &RESTART_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::TaskActionsServiceRestartRequest,
+                >(matches, &RESTART_BODY)?;
+                let call = ctx.client()?.task_actions().restart(arg0, arg1);
                 ctx.show(call).await
             }
             "skip-step" => {
-                let call = api
-                    .skip_step(
-                        input::one::<String>(matches, "task-id")?,
-                        input::body::<
-                            c1_client::models::TaskActionsServiceSkipStepRequest,
-                        >(matches, &SKIP_STEP_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::TaskActionsServiceSkipStepRequest,
+                >(matches, &SKIP_STEP_BODY)?;
+                let call = ctx.client()?.task_actions().skip_step(arg0, arg1);
                 ctx.show(call).await
             }
             "update-grant-duration" => {
-                let call = api
-                    .update_grant_duration(
-                        input::one::<String>(matches, "task-id")?,
-                        input::body::<
-                            c1_client::models::TaskActionsServiceUpdateGrantDurationRequest,
-                        >(matches, &UPDATE_GRANT_DURATION_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::TaskActionsServiceUpdateGrantDurationRequest,
+                >(matches, &UPDATE_GRANT_DURATION_BODY)?;
+                let call = ctx
+                    .client()?
+                    .task_actions()
+                    .update_grant_duration(arg0, arg1);
                 ctx.show(call).await
             }
             "update-request-data" => {
-                let call = api
-                    .update_request_data(
-                        input::one::<String>(matches, "task-id")?,
-                        input::body::<
-                            c1_client::models::TaskActionsServiceUpdateRequestDataRequest,
-                        >(matches, &UPDATE_REQUEST_DATA_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::TaskActionsServiceUpdateRequestDataRequest,
+                >(matches, &UPDATE_REQUEST_DATA_BODY)?;
+                let call = ctx.client()?.task_actions().update_request_data(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -13207,7 +13387,7 @@ mod task_audit {
     };
     pub fn command() -> Command {
         Command::new("task-audit")
-            .about("TaskAudit")
+            .about("Task audit: list")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -13226,15 +13406,12 @@ mod task_audit {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.task_audit();
         match operation {
             "list" => {
-                let call = api
-                    .list(
-                        input::body::<
-                            c1_client::models::TaskAuditListRequest,
-                        >(matches, &LIST_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::TaskAuditListRequest,
+                >(matches, &LIST_BODY)?;
+                let call = ctx.client()?.task_audit().list(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -13388,7 +13565,7 @@ mod task_search {
     };
     pub fn command() -> Command {
         Command::new("task-search")
-            .about("TaskSearch")
+            .about("Task search: search")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -13407,15 +13584,12 @@ mod task_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.task_search();
         match operation {
             "search" => {
-                let call = api
-                    .search(
-                        input::body::<
-                            c1_client::models::TaskSearchRequest,
-                        >(matches, &SEARCH_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::TaskSearchRequest,
+                >(matches, &SEARCH_BODY)?;
+                let call = ctx.client()?.task_search().search(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -13453,7 +13627,9 @@ mod user {
     };
     pub fn command() -> Command {
         Command::new("user")
-            .about("User")
+            .about(
+                "User: get, get-user-profile-types, list, set-expiring-user-delegation-binding-by-admin",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -13530,35 +13706,42 @@ mod user {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.user();
         match operation {
             "get" => {
-                let call = api.get(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.user().get(arg0);
                 ctx.show(call).await
             }
             "get-user-profile-types" => {
-                let call = api
-                    .get_user_profile_types(input::one::<String>(matches, "user-id")?);
+                let arg0 = input::one::<String>(matches, "user-id", Kind::Text)?;
+                let call = ctx.client()?.user().get_user_profile_types(arg0);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api.list();
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.user().list();
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "set-expiring-user-delegation-binding-by-admin" => {
-                let call = api
-                    .set_expiring_user_delegation_binding_by_admin(
-                        input::one::<String>(matches, "user-id")?,
-                        input::body::<
-                            c1_client::models::SetExpiringUserDelegationBindingByAdminRequest,
-                        >(matches, &SET_EXPIRING_USER_DELEGATION_BINDING_BY_ADMIN_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "user-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::SetExpiringUserDelegationBindingByAdminRequest,
+                >(matches, &SET_EXPIRING_USER_DELEGATION_BINDING_BY_ADMIN_BODY)?;
+                let call = ctx
+                    .client()?
+                    .user()
+                    .set_expiring_user_delegation_binding_by_admin(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -13574,7 +13757,7 @@ mod user_notification_settings {
     };
     pub fn command() -> Command {
         Command::new("user-notification-settings")
-            .about("UserNotificationSettings")
+            .about("User notification settings: get, update")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -13597,19 +13780,16 @@ mod user_notification_settings {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.user_notification_settings();
         match operation {
             "get" => {
-                let call = api.get();
+                let call = ctx.client()?.user_notification_settings().get();
                 ctx.show(call).await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::body::<
-                            c1_client::models::UpdateUserNotificationSettingsRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::UpdateUserNotificationSettingsRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.user_notification_settings().update(arg0);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -13654,7 +13834,7 @@ mod user_search {
     };
     pub fn command() -> Command {
         Command::new("user-search")
-            .about("UserSearch")
+            .about("User search: search")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -13673,15 +13853,12 @@ mod user_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.user_search();
         match operation {
             "search" => {
-                let call = api
-                    .search(
-                        input::body::<
-                            c1_client::models::SearchUsersRequest,
-                        >(matches, &SEARCH_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::SearchUsersRequest,
+                >(matches, &SEARCH_BODY)?;
+                let call = ctx.client()?.user_search().search(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -13757,7 +13934,7 @@ mod vault {
     };
     pub fn command() -> Command {
         Command::new("vault")
-            .about("Vault")
+            .about("Vault: create, delete, get, update")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -13798,33 +13975,30 @@ mod vault {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.vault();
         match operation {
             "create" => {
-                let call = api
-                    .create(
-                        input::body::<
-                            c1_client::models::VaultServiceCreateRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::VaultServiceCreateRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx.client()?.vault().create(arg0);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api.delete(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.vault().delete(arg0);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api.get(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.vault().get(arg0);
                 ctx.show(call).await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::VaultServiceUpdateRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::VaultServiceUpdateRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.vault().update(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -13921,7 +14095,7 @@ mod webhooks {
     };
     pub fn command() -> Command {
         Command::new("webhooks")
-            .about("Webhooks")
+            .about("Webhooks: create, delete, get, list, test, update")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -13994,47 +14168,51 @@ mod webhooks {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.webhooks();
         match operation {
             "create" => {
-                let call = api
-                    .create(
-                        input::body::<
-                            c1_client::models::WebhooksServiceCreateRequest,
-                        >(matches, &CREATE_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::WebhooksServiceCreateRequest,
+                >(matches, &CREATE_BODY)?;
+                let call = ctx.client()?.webhooks().create(arg0);
                 ctx.show(call).await
             }
             "delete" => {
-                let call = api.delete(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.webhooks().delete(arg0);
                 ctx.show(call).await
             }
             "get" => {
-                let call = api.get(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.webhooks().get(arg0);
                 ctx.show(call).await
             }
             "list" => {
-                let mut call = api.list();
-                if let Some(given) = input::opt::<i32>(matches, "page-size")? {
+                let page_size_flag = input::opt::<
+                    i32,
+                >(matches, "page-size", Kind::Integer)?;
+                let page_token_flag = input::opt::<
+                    String,
+                >(matches, "page-token", Kind::Text)?;
+                let mut call = ctx.client()?.webhooks().list();
+                if let Some(given) = page_size_flag {
                     call = call.page_size(given);
                 }
-                if let Some(given) = input::opt::<String>(matches, "page-token")? {
+                if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
                 ctx.show_paged(call, matches, "list").await
             }
             "test" => {
-                let call = api.test(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.webhooks().test(arg0);
                 ctx.show(call).await
             }
             "update" => {
-                let call = api
-                    .update(
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::WebhooksServiceUpdateRequest,
-                        >(matches, &UPDATE_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::WebhooksServiceUpdateRequest,
+                >(matches, &UPDATE_BODY)?;
+                let call = ctx.client()?.webhooks().update(arg0, arg1);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -14072,7 +14250,7 @@ mod webhooks_search {
     };
     pub fn command() -> Command {
         Command::new("webhooks-search")
-            .about("WebhooksSearch")
+            .about("Webhooks search: search")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -14091,15 +14269,12 @@ mod webhooks_search {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.webhooks_search();
         match operation {
             "search" => {
-                let call = api
-                    .search(
-                        input::body::<
-                            c1_client::models::WebhooksSearchRequest,
-                        >(matches, &SEARCH_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::WebhooksSearchRequest,
+                >(matches, &SEARCH_BODY)?;
+                let call = ctx.client()?.webhooks_search().search(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -14345,7 +14520,9 @@ mod workload_federation {
     };
     pub fn command() -> Command {
         Command::new("workload-federation")
-            .about("WorkloadFederation")
+            .about(
+                "Workload federation: create-provider, create-trust, delete-provider, delete-trust, get-provider, get-trust, list-providers, list-trusts, search-trusts, test-cel, test-token, update-provider, update-trust",
+            )
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -14535,108 +14712,112 @@ mod workload_federation {
         matches: &ArgMatches,
         ctx: &Ctx,
     ) -> Result<(), Failure> {
-        let api = ctx.client()?.workload_federation();
         match operation {
             "create-provider" => {
-                let call = api
-                    .create_provider(
-                        input::body::<
-                            c1_client::models::WorkloadFederationServiceCreateProviderRequest,
-                        >(matches, &CREATE_PROVIDER_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::WorkloadFederationServiceCreateProviderRequest,
+                >(matches, &CREATE_PROVIDER_BODY)?;
+                let call = ctx.client()?.workload_federation().create_provider(arg0);
                 ctx.show(call).await
             }
             "create-trust" => {
-                let call = api
-                    .create_trust(
-                        input::one::<String>(matches, "service-principal-id")?,
-                        input::body::<
-                            c1_client::models::WorkloadFederationServiceCreateTrustRequest,
-                        >(matches, &CREATE_TRUST_BODY)?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "service-principal-id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::WorkloadFederationServiceCreateTrustRequest,
+                >(matches, &CREATE_TRUST_BODY)?;
+                let call = ctx.client()?.workload_federation().create_trust(arg0, arg1);
                 ctx.show(call).await
             }
             "delete-provider" => {
-                let call = api.delete_provider(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.workload_federation().delete_provider(arg0);
                 ctx.show(call).await
             }
             "delete-trust" => {
-                let call = api
-                    .delete_trust(
-                        input::one::<String>(matches, "service-principal-id")?,
-                        input::one::<String>(matches, "client-id")?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "service-principal-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "client-id", Kind::Text)?;
+                let call = ctx.client()?.workload_federation().delete_trust(arg0, arg1);
                 ctx.show(call).await
             }
             "get-provider" => {
-                let call = api.get_provider(input::one::<String>(matches, "id")?);
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let call = ctx.client()?.workload_federation().get_provider(arg0);
                 ctx.show(call).await
             }
             "get-trust" => {
-                let call = api
-                    .get_trust(
-                        input::one::<String>(matches, "service-principal-id")?,
-                        input::one::<String>(matches, "client-id")?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "service-principal-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "client-id", Kind::Text)?;
+                let call = ctx.client()?.workload_federation().get_trust(arg0, arg1);
                 ctx.show(call).await
             }
             "list-providers" => {
-                let call = api.list_providers();
+                let call = ctx.client()?.workload_federation().list_providers();
                 ctx.show(call).await
             }
             "list-trusts" => {
-                let call = api
-                    .list_trusts(input::one::<String>(matches, "service-principal-id")?);
+                let arg0 = input::one::<
+                    String,
+                >(matches, "service-principal-id", Kind::Text)?;
+                let call = ctx.client()?.workload_federation().list_trusts(arg0);
                 ctx.show(call).await
             }
             "search-trusts" => {
-                let call = api
-                    .search_trusts(
-                        input::body::<
-                            c1_client::models::WorkloadFederationServiceSearchTrustsRequest,
-                        >(matches, &SEARCH_TRUSTS_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::WorkloadFederationServiceSearchTrustsRequest,
+                >(matches, &SEARCH_TRUSTS_BODY)?;
+                let call = ctx.client()?.workload_federation().search_trusts(arg0);
                 ctx.show_paged(call, matches, "list").await
             }
             "test-cel" => {
-                let call = api
-                    .test_cel(
-                        input::body::<
-                            c1_client::models::WorkloadFederationServiceTestCelRequest,
-                        >(matches, &TEST_CEL_BODY)?,
-                    );
+                let arg0 = input::body::<
+                    c1_client::models::WorkloadFederationServiceTestCelRequest,
+                >(matches, &TEST_CEL_BODY)?;
+                let call = ctx.client()?.workload_federation().test_cel(arg0);
                 ctx.show(call).await
             }
             "test-token" => {
-                let call = api
-                    .test_token(
-                        input::one::<String>(matches, "service-principal-id")?,
-                        input::one::<String>(matches, "client-id")?,
-                        input::body::<
-                            c1_client::models::WorkloadFederationServiceTestTokenRequest,
-                        >(matches, &TEST_TOKEN_BODY)?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "service-principal-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "client-id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::WorkloadFederationServiceTestTokenRequest,
+                >(matches, &TEST_TOKEN_BODY)?;
+                let call = ctx
+                    .client()?
+                    .workload_federation()
+                    .test_token(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             "update-provider" => {
-                let call = api
-                    .update_provider(
-                        input::one::<String>(matches, "id")?,
-                        input::body::<
-                            c1_client::models::WorkloadFederationServiceUpdateProviderRequest,
-                        >(matches, &UPDATE_PROVIDER_BODY)?,
-                    );
+                let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
+                let arg1 = input::body::<
+                    c1_client::models::WorkloadFederationServiceUpdateProviderRequest,
+                >(matches, &UPDATE_PROVIDER_BODY)?;
+                let call = ctx
+                    .client()?
+                    .workload_federation()
+                    .update_provider(arg0, arg1);
                 ctx.show(call).await
             }
             "update-trust" => {
-                let call = api
-                    .update_trust(
-                        input::one::<String>(matches, "service-principal-id")?,
-                        input::one::<String>(matches, "client-id")?,
-                        input::body::<
-                            c1_client::models::WorkloadFederationServiceUpdateTrustRequest,
-                        >(matches, &UPDATE_TRUST_BODY)?,
-                    );
+                let arg0 = input::one::<
+                    String,
+                >(matches, "service-principal-id", Kind::Text)?;
+                let arg1 = input::one::<String>(matches, "client-id", Kind::Text)?;
+                let arg2 = input::body::<
+                    c1_client::models::WorkloadFederationServiceUpdateTrustRequest,
+                >(matches, &UPDATE_TRUST_BODY)?;
+                let call = ctx
+                    .client()?
+                    .workload_federation()
+                    .update_trust(arg0, arg1, arg2);
                 ctx.show(call).await
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),

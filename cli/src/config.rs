@@ -13,7 +13,10 @@ use clap::{Arg, ArgMatches, Command};
 use serde::{Deserialize, Serialize};
 
 use crate::Failure;
-use crate::output::write_line;
+use crate::output::{Ctx, Format, write_line};
+
+/// The `User-Agent` the command line sends.
+pub const USER_AGENT: &str = concat!("c1/", env!("CARGO_PKG_VERSION"));
 
 /// The profile used when none is named.
 pub const DEFAULT_PROFILE: &str = "default";
@@ -112,7 +115,7 @@ fn env_has_credentials() -> bool {
 /// credentials; else the default profile.
 pub fn connect(profile: Option<&str>) -> Result<Client, Failure> {
     if profile.is_none() && env_has_credentials() {
-        return Ok(ClientBuilder::from_env()?.build()?);
+        return Ok(ClientBuilder::from_env()?.user_agent(USER_AGENT).build()?);
     }
     let path = path()?;
     let config = load(&path)?;
@@ -132,7 +135,24 @@ pub fn connect(profile: Option<&str>) -> Result<Client, Failure> {
     Ok(Client::builder()
         .tenant(&found.tenant)
         .client_credentials(&found.client_id, &found.client_secret)
+        .user_agent(USER_AGENT)
         .build()?)
+}
+
+/// A client that is not signed in, for `--dry-run` without credentials: the
+/// environment's server if it names one, else the API's default server.
+/// It sends nothing; a dry run shows its credential as `<redacted>`.
+pub fn signed_out() -> Result<Client, Failure> {
+    let get = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let builder = Client::builder()
+        .bearer_token("signed-out")
+        .user_agent(USER_AGENT);
+    let builder = match (get(env::TENANT_DOMAIN), get(env::SERVER_URL)) {
+        (Some(tenant), _) => builder.tenant(tenant),
+        (None, Some(url)) => builder.base_url(url),
+        (None, None) => builder,
+    };
+    Ok(builder.build()?)
 }
 
 /// The `auth` commands, added to the API's own `auth` group.
@@ -148,16 +168,9 @@ pub fn commands() -> [Command; 3] {
     ]
 }
 
-/// Runs `c1 auth login|status|token`.
-pub async fn run(name: &str, matches: &ArgMatches, profile: Option<&str>) -> Result<(), Failure> {
-    match name {
-        "login" => login(matches, profile).await,
-        "status" => status(profile).await,
-        _ => token(profile).await,
-    }
-}
-
-async fn login(matches: &ArgMatches, profile: Option<&str>) -> Result<(), Failure> {
+/// `c1 auth login TENANT`: a device login whose personal client is kept as
+/// the profile.
+pub async fn login(matches: &ArgMatches, profile: Option<&str>) -> Result<(), Failure> {
     let tenant = matches
         .get_one::<String>("tenant")
         .cloned()
@@ -175,7 +188,10 @@ async fn login(matches: &ArgMatches, profile: Option<&str>) -> Result<(), Failur
                 std::env::var("USER").unwrap_or_default()
             )
         });
-    let client = Client::builder().tenant(&tenant).build()?;
+    let client = Client::builder()
+        .tenant(&tenant)
+        .user_agent(USER_AGENT)
+        .build()?;
     let created = client
         .device_login(oauth)
         .display_name(name)
@@ -207,9 +223,15 @@ async fn login(matches: &ArgMatches, profile: Option<&str>) -> Result<(), Failur
     Ok(())
 }
 
-async fn status(profile: Option<&str>) -> Result<(), Failure> {
-    let client = connect(profile)?;
-    let who = client.auth().introspect().await?;
+/// `c1 auth status`: who is signed in, where, and how; with `--dry-run`,
+/// the request that asks.
+pub async fn status(ctx: &Ctx, profile: Option<&str>) -> Result<(), Failure> {
+    let client = ctx.client()?;
+    let call = client.auth().introspect();
+    if ctx.dry_run {
+        return ctx.show(call).await;
+    }
+    let who = call.await?;
     let how = if profile.is_none() && env_has_credentials() {
         "environment".to_string()
     } else {
@@ -222,11 +244,14 @@ async fn status(profile: Option<&str>) -> Result<(), Failure> {
         "principal_id": who.principle_id,
         "roles": who.roles,
     });
-    write_line(&shown.to_string())
+    ctx.print_answer(&shown)
 }
 
-async fn token(profile: Option<&str>) -> Result<(), Failure> {
-    let client = connect(profile)?;
-    let token = client.access_token().await?;
-    write_line(&token)
+/// `c1 auth token`: an access token, as text (as JSON with `-o json`).
+pub async fn token(ctx: &Ctx) -> Result<(), Failure> {
+    let token = ctx.client()?.access_token().await?;
+    match ctx.format {
+        Format::Json => write_line(&serde_json::json!({ "access_token": token }).to_string()),
+        Format::Auto | Format::Table => write_line(&token),
+    }
 }

@@ -49,8 +49,21 @@ impl Kind {
         }
     }
 
-    /// The JSON value of a flag's text.
-    fn json(self, flag: &str, text: &str) -> Result<Value, Failure> {
+    /// What a value of this kind is, for messages: `a whole number`.
+    fn expected(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Timestamp => "an RFC 3339 timestamp (2030-01-01T00:00:00Z)",
+            Kind::Duration => "a duration in seconds (3600s)",
+            Kind::Integer => "a whole number",
+            Kind::Number => "a number",
+            Kind::Bool => "true or false",
+            Kind::Json => "JSON",
+        }
+    }
+
+    /// The JSON value of a flag's text, given as `name`.
+    fn json(self, name: &str, text: &str) -> Result<Value, Failure> {
         let parsed = match self {
             Kind::Text | Kind::Timestamp | Kind::Duration => {
                 return Ok(Value::String(text.to_string()));
@@ -60,16 +73,18 @@ impl Kind {
             Kind::Bool => serde_json::from_str(text).ok().filter(Value::is_boolean),
             Kind::Json => serde_json::from_str(text).ok(),
         };
-        parsed.ok_or_else(|| {
-            let expected = match self {
-                Kind::Integer => "a whole number",
-                Kind::Number => "a number",
-                Kind::Bool => "true or false",
-                Kind::Text | Kind::Timestamp | Kind::Duration | Kind::Json => "JSON",
-            };
-            Failure::usage(format!("--{flag}: `{text}` is not {expected}"))
-        })
+        parsed.ok_or_else(|| invalid(name, text, self, None))
     }
+}
+
+/// The one message of a value that cannot be read: ``--page-size: `abc`
+/// is not a whole number``, with why the type refused it when that says more.
+fn invalid(name: &str, text: &str, kind: Kind, why: Option<&str>) -> Failure {
+    let expected = kind.expected();
+    Failure::usage(match why {
+        Some(why) => format!("{name}: `{text}` is not {expected} ({why})"),
+        None => format!("{name}: `{text}` is not {expected}"),
+    })
 }
 
 /// A flag that sets one field of a JSON request body.
@@ -217,35 +232,52 @@ pub fn body_args(body: &Body) -> Vec<Arg> {
     args
 }
 
-/// The required argument `id`, as the type `T`.
-pub fn one<T: DeserializeOwned>(matches: &ArgMatches, id: &str) -> Result<T, Failure> {
+/// The required argument `id`, as the type `T` (read as `kind`).
+pub fn one<T: DeserializeOwned>(matches: &ArgMatches, id: &str, kind: Kind) -> Result<T, Failure> {
+    let name = format!("<{}>", id.replace('-', "_").to_uppercase());
     let text = matches
         .get_one::<String>(id)
-        .ok_or_else(|| Failure::usage(format!("missing argument {id}")))?;
-    convert(id, text)
+        .ok_or_else(|| Failure::usage(format!("missing argument {name}")))?;
+    convert(&name, text, kind)
 }
 
-/// The flag `id`, as the type `T`, if given.
-pub fn opt<T: DeserializeOwned>(matches: &ArgMatches, id: &str) -> Result<Option<T>, Failure> {
+/// The flag `id`, as the type `T` (read as `kind`), if given.
+pub fn opt<T: DeserializeOwned>(
+    matches: &ArgMatches,
+    id: &str,
+    kind: Kind,
+) -> Result<Option<T>, Failure> {
     matches
         .get_one::<String>(id)
-        .map(|text| convert(id, text))
+        .map(|text| convert(&format!("--{id}"), text, kind))
         .transpose()
 }
 
-/// Every value of the flag `id`, each as the type `T`.
+/// Every value of the flag `id`, each as the type `T` (read as `kind`).
 #[allow(dead_code)] // Used by APIs with list parameters.
-pub fn many<T: DeserializeOwned>(matches: &ArgMatches, id: &str) -> Result<Vec<T>, Failure> {
+pub fn many<T: DeserializeOwned>(
+    matches: &ArgMatches,
+    id: &str,
+    kind: Kind,
+) -> Result<Vec<T>, Failure> {
     let values = matches.get_many::<String>(id).into_iter().flatten();
-    values.map(|text| convert(id, text)).collect()
+    values
+        .map(|text| convert(&format!("--{id}"), text, kind))
+        .collect()
 }
 
-/// The text of an argument as the type `T`: as a JSON string first (text,
-/// enums, timestamps), else as JSON (numbers, booleans, lists).
-fn convert<T: DeserializeOwned>(id: &str, text: &str) -> Result<T, Failure> {
+/// The text of the argument `name` as the type `T`: as a JSON string
+/// first (text, enums, timestamps), else as JSON (numbers, booleans,
+/// lists). A value that is neither is refused with [`invalid`]'s message.
+fn convert<T: DeserializeOwned>(name: &str, text: &str, kind: Kind) -> Result<T, Failure> {
     serde_json::from_value(Value::String(text.to_string()))
         .or_else(|first| serde_json::from_str(text).map_err(|_| first))
-        .map_err(|e| Failure::usage(format!("{id}: `{text}` is not valid: {e}")))
+        .map_err(|e| {
+            let why = e.to_string();
+            // The type's words add to "JSON" only; the others say it all.
+            let why = (kind == Kind::Json).then_some(why.as_str());
+            invalid(name, text, kind, why)
+        })
 }
 
 /// The request body of the type `T`: `--body`, with the field flags merged
@@ -300,7 +332,8 @@ fn set_fields(body: &mut Value, flags: &Body, matches: &ArgMatches) -> Result<()
         .ok_or_else(|| Failure::usage("--body must be a JSON object".to_string()))?;
     for field in flags.fields {
         if let Some(text) = matches.get_one::<String>(field.flag) {
-            object.insert(field.wire.to_string(), field.kind.json(field.flag, text)?);
+            let name = format!("--{}", field.flag);
+            object.insert(field.wire.to_string(), field.kind.json(&name, text)?);
         }
     }
     let Some(mask) = &flags.mask else {
@@ -309,7 +342,7 @@ fn set_fields(body: &mut Value, flags: &Body, matches: &ArgMatches) -> Result<()
     let mut named = Vec::new();
     for field in mask.fields {
         if let Some(text) = matches.get_one::<String>(field.flag) {
-            let value = field.kind.json(field.flag, text)?;
+            let value = field.kind.json(&format!("--{}", field.flag), text)?;
             let message = match mask.message {
                 Some(name) => object
                     .entry(name)
@@ -412,9 +445,11 @@ mod tests {
 
     #[test]
     fn text_becomes_the_type_asked_for() {
-        assert_eq!(convert::<String>("id", "123").unwrap(), "123");
-        assert_eq!(convert::<i32>("n", "123").unwrap(), 123);
-        assert!(convert::<bool>("b", "true").unwrap());
-        assert!(convert::<i32>("n", "x").is_err());
+        assert_eq!(convert::<String>("<ID>", "123", Kind::Text).unwrap(), "123");
+        assert_eq!(convert::<i32>("--n", "123", Kind::Integer).unwrap(), 123);
+        assert!(convert::<bool>("--b", "true", Kind::Bool).unwrap());
+        let error = convert::<i32>("--page-size", "abc", Kind::Integer).unwrap_err();
+        assert_eq!(error.message, "--page-size: `abc` is not a whole number");
+        assert_eq!(error.code, crate::exit::USAGE);
     }
 }

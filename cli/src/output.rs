@@ -57,13 +57,24 @@ impl Ctx {
         }
     }
 
-    /// The signed-in client.
+    /// The signed-in client. With `--dry-run` and no sign-in, a client that
+    /// is not signed in: a dry run needs none, and sends nothing.
     pub fn client(&self) -> Result<&Client, Failure> {
         if let Some(client) = self.client.get() {
             return Ok(client);
         }
-        let client = (self.connect)()?;
+        let client = match (self.connect)() {
+            Err(failure) if self.dry_run && failure.code == crate::exit::CONFIG => {
+                crate::config::signed_out()?
+            }
+            connected => connected?,
+        };
         Ok(self.client.get_or_init(|| client))
+    }
+
+    /// Prints one answer as `-o` and `--fields` say.
+    pub fn print_answer(&self, answer: &impl Serialize) -> Result<(), Failure> {
+        self.print(to_json(answer)?, None)
     }
 
     /// Sends `call` and prints its answer (or, with `--dry-run`, the request).
@@ -213,14 +224,25 @@ const DEFAULT_COLUMNS: usize = 6;
 /// The widest a cell is shown.
 const MAX_CELL: usize = 60;
 
+/// The columns a table starts with when the rows have them, in this order.
+const FIRST_COLUMNS: [&str; 3] = ["id", "displayName", "name"];
+
 /// Rows as a table: the columns `fields`, or else the first few leaf fields
-/// of the first row (nested objects flattened to dotted names).
+/// of the first row (nested objects flattened to dotted names): `id`, then
+/// `displayName` and `name` (at any depth), then the others in the
+/// answer's order.
 pub fn table(rows: &[Value], fields: &[String]) -> String {
     let columns: Vec<String> = if fields.is_empty() {
         let mut leaves = Vec::new();
         if let Some(first) = rows.first() {
             flatten("", first, &mut leaves);
         }
+        let rank = |leaf: &String| {
+            let name = leaf.rsplit('.').next().unwrap_or(leaf);
+            let at = FIRST_COLUMNS.iter().position(|c| *c == name);
+            at.unwrap_or(FIRST_COLUMNS.len())
+        };
+        leaves.sort_by_key(rank);
         leaves.into_iter().take(DEFAULT_COLUMNS).collect()
     } else {
         fields.to_vec()
@@ -338,5 +360,14 @@ mod tests {
             "id    app.name  tags\na     Payroll   [\"x\"]\nbbbb  HR"
         );
         assert_eq!(table(&rows, &["app.name".into()]), "app.name\nPayroll\nHR");
+    }
+
+    #[test]
+    fn tables_start_with_the_id_then_the_names() {
+        let rows = [json!({"createdAt": "t", "name": "n", "a": 1, "displayName": "D", "id": "x"})];
+        assert_eq!(
+            table(&rows, &[]).lines().next(),
+            Some("id  displayName  name  createdAt  a")
+        );
     }
 }

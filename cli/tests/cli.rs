@@ -228,7 +228,7 @@ async fn fields_keep_dotted_names_and_tables_show_the_items() {
     let output = c1(&server, &[&get[..], &["-o", "table"]].concat()).await;
     assert_eq!(
         stdout(&output),
-        "client.displayName  client.id         client.userId\nCI robot            blue-whale-12345  u1\n"
+        "client.id         client.displayName  client.userId\nblue-whale-12345  CI robot            u1\n"
     );
 }
 
@@ -474,4 +474,105 @@ async fn completions_name_the_commands() {
     let output = c1(&server, &["completion", "bash"]).await;
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("personal-client"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn arguments_are_checked_before_signing_in_and_dry_runs_need_no_sign_in() {
+    let signed_out = home("signed-out");
+    let output = c1_with(&["apps", "list", "--page-size", "abc"], &[], &signed_out).await;
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "c1: --page-size: `abc` is not a whole number\n"
+    );
+    let output = c1_with(
+        &["personal-client", "get", "x", "--dry-run"],
+        &[],
+        &signed_out,
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    let shown = &lines(&output)[0];
+    assert_eq!(shown["headers"]["authorization"], "Bearer <redacted>");
+    assert!(
+        shown["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/api/v1/iam/personal_clients/x")
+    );
+    let output = c1_with(&["apps", "list"], &[], &signed_out).await;
+    assert_eq!(
+        output.status.code(),
+        Some(3),
+        "signed out, with good arguments"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn built_in_commands_honour_or_refuse_the_global_flags() {
+    let server = MockServer::start().await;
+    let who = json!({"userId": "u1", "principleId": "p1", "roles": ["admin"]});
+    answer(&server, "GET", "/api/v1/auth/introspect", who).await;
+    for args in [
+        &["auth", "token", "--dry-run"][..],
+        &["auth", "token", "-o", "table"],
+        &["auth", "token", "--fields", "x"],
+        &["auth", "login", "acme", "--dry-run"],
+        &["completion", "bash", "--dry-run"],
+    ] {
+        let output = c1(&server, args).await;
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("does not take"),
+            "{}",
+            stderr(&output)
+        );
+        assert!(!stdout(&output).contains(TOKEN), "{args:?}");
+    }
+    let output = c1(&server, &["auth", "status", "--dry-run"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("/api/v1/auth/introspect"));
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "nothing sent"
+    );
+
+    let output = c1(&server, &["auth", "status", "--fields", "user_id,roles"]).await;
+    assert_eq!(
+        lines(&output),
+        [json!({"user_id": "u1", "roles": ["admin"]})]
+    );
+    let output = c1(&server, &["auth", "token", "-o", "json"]).await;
+    assert_eq!(lines(&output), [json!({"access_token": TOKEN})]);
+
+    let tasks = task_server(true).await;
+    let output = c1(
+        &tasks,
+        &["task", "wait", "t1", "--interval", "10ms", "-o", "table"],
+    )
+    .await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "taskView.task.id  taskView.task.state\nt1                TASK_STATE_CLOSED\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_command_line_names_itself_in_the_user_agent() {
+    let server = MockServer::start().await;
+    let agent = concat!("c1/", env!("CARGO_PKG_VERSION"));
+    Mock::given(method("GET"))
+        .and(path("/api/v1/apps"))
+        .and(header("user-agent", agent))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"list": []})))
+        .mount(&server)
+        .await;
+    let output = c1(&server, &["apps", "list"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
 }

@@ -248,3 +248,26 @@ fn normalizing_a_normalized_document_changes_nothing() {
         assert_eq!(yaml(&again.value), yaml(&doc.value), "{}", doc.name);
     }
 }
+
+/// The five pages have no `auth.introspect` or `task.get`, which the
+/// command line's built-in commands call: asking for a command line is an
+/// error that says so, not a crate that fails to compile or panics.
+#[test]
+fn a_command_line_is_refused_for_an_api_without_what_its_built_ins_call() {
+    let options = c1_codegen::Options {
+        cli: Some(c1_codegen::emit::cli::CliOptions {
+            client_package: "c1-client".into(),
+            client_path: "../generated".into(),
+        }),
+        ..c1_codegen::Options::default()
+    };
+    let Err(error) = c1_codegen::generate_documents(&sources(), &options) else {
+        panic!("a command line was generated");
+    };
+    let message = error.to_string();
+    assert!(
+        message.contains("no command line can be generated")
+            && message.contains("the operation `auth.introspect`"),
+        "{message}"
+    );
+}

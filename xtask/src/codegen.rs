@@ -372,6 +372,10 @@ pub fn main(
     } else {
         let spec = spec.unwrap_or_else(|| relative(&root().join("spec")));
         let out = out.unwrap_or_else(|| relative(&root().join("generated")));
+        eprintln!(
+            "{}: the client crate only; no command line is written with --spec or --out (`c1`, in cli/, is generated from spec/ by `cargo xtask codegen` alone: its built-in commands call C1's `auth.introspect` and `task.get`)",
+            out.display()
+        );
         run(
             &spec,
             &out,

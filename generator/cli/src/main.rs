@@ -105,10 +105,13 @@ impl From<c1_client::Error> for Failure {
             E::Api(api) if api.status == 401 => exit::CONFIG,
             _ => exit::API,
         };
+        let status = error
+            .status()
+            .or_else(|| error.auth_error().and_then(|e| e.status));
         Failure {
             code,
             message: error.to_string(),
-            status: error.status(),
+            status,
             request_id: error.request_id().map(str::to_string),
         }
     }
@@ -153,15 +156,23 @@ fn main() -> ExitCode {
     }
 }
 
-/// The whole command line: the API's groups with the built-in commands.
+/// The whole command line: the API's groups with the built-in commands
+/// (`auth login|status|token` in the `auth` group, `task wait` in `task`).
 fn cli() -> Command {
-    let root = Command::new("c1")
+    let groups = commands::groups().into_iter().map(|group| {
+        match group.get_name() {
+            "auth" => group.subcommands(config::commands()),
+            "task" => group.subcommand(wait_command()),
+            _ => group,
+        }
+    });
+    Command::new("c1")
         .about("The C1 (ConductorOne) API from the shell: every operation is a command")
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
         .arg_required_else_help(true)
         .args(global_args())
-        .subcommands(commands::groups())
+        .subcommands(groups)
         .subcommand(
             Command::new("completion")
                 .about("Print shell completions: c1 completion bash > /etc/bash_completion.d/c1")
@@ -170,9 +181,25 @@ fn cli() -> Command {
                         .required(true)
                         .value_parser(clap::value_parser!(Shell)),
                 ),
-        );
-    root.mut_subcommand("auth", |auth| auth.subcommands(config::commands()))
-        .mut_subcommand("task", |task| task.subcommand(wait_command()))
+        )
+}
+
+/// The global options a built-in command does not honour are usage errors
+/// rather than ignored: `--dry-run` must never send anything.
+fn refuse(matches: &ArgMatches, command: &str, refused: &[&str]) -> Result<(), Failure> {
+    let given = |flag: &str| match flag {
+        "dry-run" => matches.get_flag("dry-run"),
+        "fields" => matches.get_many::<String>("fields").is_some(),
+        "-o table" => matches.get_one::<String>("output").map(String::as_str) == Some("table"),
+        _ => matches.get_one::<String>("output").is_some(),
+    };
+    match refused.iter().find(|flag| given(flag)) {
+        Some(flag) => {
+            let flag = if flag.starts_with('-') { flag.to_string() } else { format!("--{flag}") };
+            Err(Failure::usage(format!("`c1 {command}` does not take {flag}")))
+        }
+        None => Ok(()),
+    }
 }
 
 fn global_args() -> [Arg; 4] {
@@ -240,14 +267,12 @@ async fn run(matches: &ArgMatches, format: Format) -> Result<(), Failure> {
         return Err(Failure::usage("no command given".into()));
     };
     if group == "completion" {
+        refuse(matches, "completion", &["dry-run", "output", "fields"])?;
         return completion(group_matches);
     }
     let Some((operation, op_matches)) = group_matches.subcommand() else {
         return Err(Failure::usage(format!("`c1 {group}` needs an operation")));
     };
-    if let ("auth", "login" | "status" | "token") = (group, operation) {
-        return config::run(operation, op_matches, profile.as_deref()).await;
-    }
     let fields: Vec<String> = matches
         .get_many::<String>("fields")
         .into_iter()
@@ -255,10 +280,22 @@ async fn run(matches: &ArgMatches, format: Format) -> Result<(), Failure> {
         .filter(|f| !f.is_empty())
         .cloned()
         .collect();
-    let connect = Box::new(move || config::connect(profile.as_deref()));
-    let ctx = Ctx::new(format, fields, matches.get_flag("dry-run"), connect);
-    if (group, operation) == ("task", "wait") {
-        return wait(&ctx, op_matches).await;
+    let dry_run = matches.get_flag("dry-run");
+    let signed_in = profile.clone();
+    let connect = Box::new(move || config::connect(signed_in.as_deref()));
+    let ctx = Ctx::new(format, fields, dry_run, connect);
+    match (group, operation) {
+        ("auth", "login") => {
+            refuse(matches, "auth login", &["dry-run", "-o table", "fields"])?;
+            return config::login(op_matches, profile.as_deref()).await;
+        }
+        ("auth", "token") => {
+            refuse(matches, "auth token", &["dry-run", "-o table", "fields"])?;
+            return config::token(&ctx).await;
+        }
+        ("auth", "status") => return config::status(&ctx, profile.as_deref()).await,
+        ("task", "wait") => return wait(&ctx, op_matches).await,
+        _ => {}
     }
     let result = commands::run(group, operation, op_matches, &ctx).await;
     result.map_err(|mut failure| {
@@ -298,7 +335,7 @@ fn completion(matches: &ArgMatches) -> Result<(), Failure> {
 /// `c1 task wait ID`: asks for the task until it is closed.
 async fn wait(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
     use c1_client::models::{TaskServiceGetResponse, TaskState};
-    let id = input::one::<String>(matches, "id")?;
+    let id = input::one::<String>(matches, "id", input::Kind::Text)?;
     let duration = |name: &str| {
         matches
             .get_one::<Duration>(name)
@@ -319,8 +356,7 @@ async fn wait(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
     let answer = call
         .poll_until(closed, duration("interval"), duration("timeout"))
         .await?;
-    let shown = serde_json::to_value(&answer).unwrap_or_default();
-    write_line(&output::select(shown, &ctx.fields).to_string())
+    ctx.print_answer(&answer)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 
 use std::path::PathBuf;
 
-use heck::{ToKebabCase, ToShoutySnakeCase};
+use heck::{ToKebabCase, ToShoutySnakeCase, ToTitleCase};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -55,8 +55,21 @@ pub struct CliOptions {
     pub client_path: String,
 }
 
-/// Every file of the command-line crate.
+/// What the hand-written part calls by name, as `(group module, method)`
+/// and model types: `auth status` and `task wait`.
+const NEEDED_OPERATIONS: [(&str, &str); 2] = [("auth", "introspect"), ("task", "get")];
+const NEEDED_TYPES: [&str; 2] = ["TaskServiceGetResponse", "TaskState"];
+
+/// Every file of the command-line crate. An API without what the built-in
+/// commands call (see [`missing`]) gets none: an error says what is missing,
+/// rather than a command line that does not compile.
 pub fn emit(api: &Api, options: &CliOptions) -> Result<Vec<GeneratedFile>> {
+    if let Some(what) = missing(api) {
+        return Err(crate::model::model_error(
+            &crate::error::Pointer::root(),
+            format!("no command line can be generated: its built-in commands (`auth status`, `task wait`) need {what}, which the API does not have"),
+        ));
+    }
     let krate = ident(&options.client_package.replace('-', "_"));
     let commands = Commands {
         api,
@@ -76,6 +89,21 @@ pub fn emit(api: &Api, options: &CliOptions) -> Result<Vec<GeneratedFile>> {
     }));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The first operation or type the built-in commands need that `api` lacks.
+pub fn missing(api: &Api) -> Option<String> {
+    for (module, method) in NEEDED_OPERATIONS {
+        let group = api.groups.iter().find(|g| g.module == module);
+        if !group.is_some_and(|g| g.operations.iter().any(|op| op.name == method)) {
+            return Some(format!("the operation `{module}.{method}`"));
+        }
+    }
+    let has = |name: &str| api.types.iter().any(|def| def.name == name);
+    NEEDED_TYPES
+        .iter()
+        .find(|name| !has(name))
+        .map(|name| format!("the type `{name}`"))
 }
 
 fn manifest(options: &CliOptions) -> GeneratedFile {
@@ -156,17 +184,22 @@ impl Commands<'_> {
         let mut arms = Vec::new();
         let mut statics = Vec::new();
         let mut reads = false;
+        let module = ident(&group.module);
+        let mut operation_names = Vec::new();
         for op in &group.operations {
             let name = names.claim(unraw(&op.name)).to_kebab_case();
             let signature = op.signature.get("signature")?;
-            let parts = self.operation(op, signature, &name);
+            let parts = self.operation(op, signature, &name, &module);
+            operation_names.push(name);
             reads |= parts.reads;
             subcommands.push(parts.command);
             arms.push(parts.arm);
             statics.extend(parts.body_static);
         }
-        let module = ident(&group.module);
-        let about = first_paragraph(group.doc.as_deref().unwrap_or(&group.tag));
+        let about = match group.doc.as_deref() {
+            Some(doc) => first_paragraph(doc),
+            None => group_about(&group.tag, &operation_names),
+        };
         let matches = ident(if reads { "matches" } else { "_matches" });
         Ok(quote! {
             mod #module {
@@ -183,7 +216,6 @@ impl Commands<'_> {
                 }
 
                 pub async fn run(operation: &str, #matches: &ArgMatches, ctx: &Ctx) -> Result<(), Failure> {
-                    let api = ctx.client()?.#module();
                     match operation {
                         #(#arms)*
                         _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -193,7 +225,13 @@ impl Commands<'_> {
         })
     }
 
-    fn operation(&self, op: &Operation, sig: &Signature, name: &str) -> OpParts {
+    fn operation(
+        &self,
+        op: &Operation,
+        sig: &Signature,
+        name: &str,
+        module: &proc_macro2::Ident,
+    ) -> OpParts {
         let mut flags = Namespace::new(RESERVED_FLAGS, "_param");
         let mut args = Vec::new();
         let mut values = Vec::new();
@@ -208,7 +246,7 @@ impl Commands<'_> {
                     let shown = id.to_shouty_snake_case();
                     args.push(quote!(.arg(input::positional(#id, #shown, #kind, &[#(#allowed),*], #help))));
                     let ty = rust_in(&arg.stored, &self.krate);
-                    values.push(quote!(input::one::<#ty>(matches, #id)?));
+                    values.push(quote!(input::one::<#ty>(matches, #id, #kind)?));
                 }
                 ArgSource::Body => {
                     let (arg_tokens, value, statik) = self.body(op, arg, name, &mut flags);
@@ -219,6 +257,7 @@ impl Commands<'_> {
             }
         }
         let mut setters = Vec::new();
+        let mut reads_flags = Vec::new();
         for arg in &sig.setters {
             let id = flags.claim(unraw(&arg.name)).to_kebab_case();
             let (item, list) = match &arg.stored {
@@ -234,16 +273,21 @@ impl Commands<'_> {
             args.push(quote!(.arg(input::flag(#id, #kind, &[#(#allowed),*], #list, #help))));
             let setter = ident(&arg.name);
             let ty = rust_in(item, &self.krate);
+            let local = ident(&format!("{}_flag", unraw(&arg.name)));
+            reads_flags.push(if list {
+                quote!(let #local = input::many::<#ty>(matches, #id, #kind)?;)
+            } else {
+                quote!(let #local = input::opt::<#ty>(matches, #id, #kind)?;)
+            });
             setters.push(if list {
                 quote! {
-                    let given = input::many::<#ty>(matches, #id)?;
-                    if !given.is_empty() {
-                        call = call.#setter(given);
+                    if !#local.is_empty() {
+                        call = call.#setter(#local);
                     }
                 }
             } else {
                 quote! {
-                    if let Some(given) = input::opt::<#ty>(matches, #id)? {
+                    if let Some(given) = #local {
                         call = call.#setter(given);
                     }
                 }
@@ -268,13 +312,19 @@ impl Commands<'_> {
         let long = long.trim().to_string();
         let reads = !args.is_empty();
         let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+        // Every argument is read (and a bad one refused) before signing in.
+        let locals: Vec<_> = (0..values.len())
+            .map(|i| ident(&format!("arg{i}")))
+            .collect();
         OpParts {
             command: quote!(input::operation(#name, #about, #long) #(#args)*),
             reads,
             arm: quote! {
                 #allow
                 #name => {
-                    let #mutable call = api.#method(#(#values),*);
+                    #(let #locals = #values;)*
+                    #(#reads_flags)*
+                    let #mutable call = ctx.client()?.#module().#method(#(#locals),*);
                     #(#setters)*
                     #show
                 }
@@ -451,6 +501,21 @@ fn scalar_reading(s: Scalar) -> Option<Reading> {
 /// A type as the command line names it: the client crate's models by path.
 fn rust_in(ty: &RustType, krate: &TokenStream) -> TokenStream {
     rust_at(ty, Some(&quote!(#krate::models)))
+}
+
+/// A group's help when the document does not describe its tag: the tag in
+/// words, then what its operations are (`Personal client: create, delete,
+/// get, list, update`).
+fn group_about(tag: &str, operations: &[String]) -> String {
+    let words = tag.to_title_case();
+    let mut words = words.split(' ');
+    let first = words.next().unwrap_or_default().to_string();
+    let rest: Vec<String> = words.map(str::to_lowercase).collect();
+    let name = std::iter::once(first)
+        .chain(rest)
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!("{name}: {}", operations.join(", "))
 }
 
 /// The text up to the first blank line, as one line.
