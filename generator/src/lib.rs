@@ -102,12 +102,19 @@ fn generate_unlocated(docs: &[load::SourceDocument], options: &Options) -> Resul
         Some(cli) => emit::cli::emit(&api, cli)?,
         None => Vec::new(),
     };
+    let mut warnings = api.warnings;
+    warnings.extend(merged.warnings.into_iter().map(|note| model::Warning {
+        file: None,
+        line: None,
+        pointer: note.pointer,
+        message: note.message,
+    }));
     Ok(Generated {
         files,
         cli,
         notes: merged.notes,
         summary,
-        warnings: api.warnings,
+        warnings,
     })
 }
 

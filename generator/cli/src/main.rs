@@ -159,13 +159,13 @@ fn main() -> ExitCode {
 /// The whole command line: the API's groups with the built-in commands
 /// (`auth login|status|token` in the `auth` group, `task wait` in `task`).
 fn cli() -> Command {
-    let groups = commands::groups().into_iter().map(|group| {
-        match group.get_name() {
+    let groups = commands::groups()
+        .into_iter()
+        .map(|group| match group.get_name() {
             "auth" => group.subcommands(config::commands()),
             "task" => group.subcommand(wait_command()),
             _ => group,
-        }
-    });
+        });
     Command::new("c1")
         .about("The C1 (ConductorOne) API from the shell: every operation is a command")
         .version(env!("CARGO_PKG_VERSION"))
@@ -195,8 +195,14 @@ fn refuse(matches: &ArgMatches, command: &str, refused: &[&str]) -> Result<(), F
     };
     match refused.iter().find(|flag| given(flag)) {
         Some(flag) => {
-            let flag = if flag.starts_with('-') { flag.to_string() } else { format!("--{flag}") };
-            Err(Failure::usage(format!("`c1 {command}` does not take {flag}")))
+            let flag = if flag.starts_with('-') {
+                flag.to_string()
+            } else {
+                format!("--{flag}")
+            };
+            Err(Failure::usage(format!(
+                "`c1 {command}` does not take {flag}"
+            )))
         }
         None => Ok(()),
     }

@@ -48,6 +48,10 @@ pub struct Merged {
     pub api: openapiv3::OpenAPI,
     /// Reconciliations made along the way.
     pub notes: Vec<Note>,
+    /// Differences reconciled by choosing one document's side, which a
+    /// user should look at (`--deny-warnings` refuses them): a field whose
+    /// type changed between versions.
+    pub warnings: Vec<Note>,
 }
 
 /// Merges normalized documents into one API.
@@ -55,6 +59,7 @@ pub fn merge(docs: &[NormalizedDocument]) -> Result<Merged> {
     let mut sorted: Vec<&NormalizedDocument> = docs.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
     let (relocated, moves) = moves::relocate(&sorted);
+    let defined = std::rc::Rc::new(Defined::of(&relocated));
     let mut renames = Renames::default();
     // Each round links the schemas referenced at the same place under
     // different names; the next merges each class as one (see `references`).
@@ -70,9 +75,12 @@ pub fn merge(docs: &[NormalizedDocument]) -> Result<Merged> {
             .collect();
         let mut merger = Merger {
             notes: moves.clone(),
+            warnings: Vec::new(),
             errors: Vec::new(),
             renames,
             found: Vec::new(),
+            changed_types: Vec::new(),
+            defined: defined.clone(),
         };
         let value = match parts.as_slice() {
             [] => Value::Object(Map::new()),
@@ -94,11 +102,13 @@ pub fn merge(docs: &[NormalizedDocument]) -> Result<Merged> {
             return Err(Error::from_many(merger.errors));
         }
         merger.rename_notes();
+        merger.changed_type_warnings();
         let api = parse_openapi(MERGED, &value)?;
         return Ok(Merged {
             value,
             api,
             notes: merger.notes,
+            warnings: merger.warnings,
         });
     }
 }
@@ -225,6 +235,8 @@ fn rule(kind: Kind, key: &str) -> Rule {
 #[derive(Default)]
 struct Merger {
     notes: Vec<Note>,
+    /// Differences settled by taking one side (see [`Merged::warnings`]).
+    warnings: Vec<Note>,
     /// Conflicts found so far; the merge goes on to find the others.
     errors: Vec<Error>,
     /// The schemas merged under another name, from earlier rounds.
@@ -232,6 +244,11 @@ struct Merger {
     /// Places found in this round where documents reference different
     /// schemas: the next round merges them as one.
     found: Vec<Link>,
+    /// Places where documents that define both schemas reference
+    /// different ones, and the name kept there: changed types, warned about.
+    changed_types: Vec<(Link, String)>,
+    /// What each document defines, for telling a rename from a changed type.
+    defined: std::rc::Rc<Defined>,
 }
 
 impl Merger {
@@ -669,7 +686,7 @@ mod schemas;
 
 pub use notes::{summarize, Note, NoteKind};
 pub use references::source;
-use references::{Link, Renames};
+use references::{Defined, Link, Renames};
 
 #[cfg(test)]
 mod tests;

@@ -55,6 +55,9 @@ pub enum NoteKind {
     Widened,
     /// Different schemas referenced at the same place, merged as one type.
     Renames,
+    /// Different schemas referenced at the same place by documents that
+    /// define both: a changed type, kept as two (a warning).
+    ChangedTypes,
     /// Servers that differ.
     Servers,
     /// `info.version` that differs.
@@ -87,6 +90,7 @@ impl NoteKind {
             NoteKind::Extensions => "extensions",
             NoteKind::Widened => "widened types",
             NoteKind::Renames => "renamed schemas",
+            NoteKind::ChangedTypes => "changed types",
             NoteKind::Servers => "servers",
             NoteKind::Versions => "versions",
             NoteKind::Names => "names",

@@ -5,11 +5,19 @@
 //! (`FooEditorValidateRequest` then `ValidateFooRequest`), moved to another
 //! protobuf package (`c1.api.a.v1.Widget` then `c1.api.b.v1.Widget`), or
 //! copied by an SDK generator into an `XInput` schema without its read-only
-//! properties. The names so linked form one class (linked again where they
-//! are found, transitively); each class is merged as one schema, by the
-//! schema rules, under one name, and every reference to any of its names
-//! ends up at that one. Shapes that cannot be one type (an object and an
-//! array) are still conflicts, found when the schemas merge.
+//! properties. In each case one of the names is absent from a document that
+//! uses the other: that is the evidence two names are linked on. The names
+//! so linked form one class (linked again where they are found,
+//! transitively); each class is merged as one schema, by the schema rules,
+//! under one name, and every reference to any of its names ends up at that
+//! one. Shapes that cannot be one type (an object and an array) are still
+//! conflicts, found when the schemas merge.
+//!
+//! When every document that references one name also defines the other,
+//! and the other way round, nothing was renamed: the field changed its type
+//! between versions. The two stay two types, the place takes the reference
+//! of the best-supported documents (as for endpoints and names), and a
+//! warning names both files.
 //!
 //! The name kept is the one more documents define; on a tie, the one of the
 //! document describing more operations (the fuller, usually newer, spec);
@@ -19,16 +27,68 @@
 //! finds none (documents that agree on their references merge once).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::{all_keys, support, Kind, Merger, NoteKind, Part};
+use super::{all_keys, support, Kind, Merger, Note, NoteKind, Part};
 use crate::error::{Error, Pointer};
 use crate::normalize::NormalizedDocument;
 
 /// How a reference to a component schema starts.
 const SCHEMAS: &str = "#/components/schemas/";
+
+/// What each document defines and how much it describes, by file: what
+/// tells a rename (a name absent from a document) from a changed type.
+#[derive(Debug, Default)]
+pub(super) struct Defined {
+    /// Each file's component schema names, and its operation count.
+    files: BTreeMap<String, (BTreeSet<String>, usize)>,
+}
+
+impl Defined {
+    pub(super) fn of(docs: &[Cow<NormalizedDocument>]) -> Self {
+        let files = docs
+            .iter()
+            .map(|doc| {
+                let names = doc
+                    .value
+                    .pointer("/components/schemas")
+                    .and_then(Value::as_object)
+                    .map(|s| s.keys().cloned().collect())
+                    .unwrap_or_default();
+                let count = super::moves::operation_count(&doc.value);
+                (doc.name.clone(), (names, count))
+            })
+            .collect();
+        Defined { files }
+    }
+
+    /// Whether some file of `files` does not define `name`. A part of a
+    /// schema merged under another name is labelled by where it is
+    /// (`b.yaml#/components/schemas/B`): its file is before the `#`.
+    fn absent_from_any(&self, name: &str, files: &[&str]) -> bool {
+        files.iter().any(|label| {
+            let file = label
+                .rfind("#/components/schemas/")
+                .map_or(*label, |at| &label[..at]);
+            self.files
+                .get(file)
+                .is_none_or(|(names, _)| !names.contains(name))
+        })
+    }
+
+    /// The support of the files in `files` (see [`support`]).
+    fn support(&self, files: &[&str]) -> (usize, usize) {
+        files.iter().fold((0, 0), |(count, largest), label| {
+            let file = label
+                .rfind("#/components/schemas/")
+                .map_or(*label, |at| &label[..at]);
+            let ops = self.files.get(file).map_or(0, |(_, ops)| *ops);
+            (count + 1, largest.max(ops))
+        })
+    }
+}
 
 /// Two documents referencing different schemas at one place.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -284,10 +344,12 @@ impl Link {
 }
 
 impl Merger {
-    /// A schema reference (`$ref`) that differs between documents: where
-    /// every side names a component schema, a link between each two names
-    /// for the next round (the first side's reference stands for now);
-    /// otherwise `None`, for the strict rule to report.
+    /// A schema reference (`$ref`) that differs between documents, where
+    /// every side names a component schema: a link between each two names
+    /// for the next round when one is absent from a document using the
+    /// other (a rename or a copy); otherwise a changed type, warned about.
+    /// The best-supported reference stands. `None` when a side names no
+    /// component schema, for the strict rule to report.
     pub(super) fn reference(&mut self, at: &Pointer, with: &[Part]) -> Option<Value> {
         // Each name referenced, and the files that reference it.
         let mut names: Vec<(String, Vec<&str>)> = Vec::new();
@@ -299,18 +361,46 @@ impl Merger {
             }
         }
         names.sort();
+        let (kept, kept_files) = names.iter().max_by_key(|(name, files)| {
+            (self.defined.support(files), std::cmp::Reverse(name.clone()))
+        })?;
         for (i, (a, files_a)) in names.iter().enumerate() {
             for (b, files_b) in &names[i + 1..] {
-                self.found.push(Link {
+                let sides = [
+                    (files_a.join(", "), a.clone()),
+                    (files_b.join(", "), b.clone()),
+                ];
+                let link = Link {
                     pointer: at.to_string(),
-                    sides: [
-                        (files_a.join(", "), a.clone()),
-                        (files_b.join(", "), b.clone()),
-                    ],
-                });
+                    sides,
+                };
+                if self.defined.absent_from_any(b, files_a)
+                    || self.defined.absent_from_any(a, files_b)
+                {
+                    self.found.push(link);
+                } else {
+                    self.changed_types.push((link, kept.clone()));
+                }
             }
         }
-        with.first().map(|p| p.value.clone())
+        let kept = with.iter().find(|p| p.file == kept_files[0])?;
+        Some(kept.value.clone())
+    }
+
+    /// A warning per place where documents that define both schemas
+    /// reference different ones: a changed type, kept as two.
+    pub(super) fn changed_type_warnings(&mut self) {
+        let warnings = self.changed_types.iter().map(|(link, kept)| {
+            let [(file_a, a), (file_b, b)] = &link.sides;
+            Note {
+                kind: NoteKind::ChangedTypes,
+                pointer: link.pointer.clone(),
+                message: format!(
+                    "{file_a} references `{a}` and {file_b} `{b}` here, and each defines both: the type changed, so `{a}` and `{b}` stay two types; kept `{kept}`, the best-supported"
+                ),
+            }
+        });
+        self.warnings.extend(warnings.collect::<Vec<_>>());
     }
 
     /// The component schemas (`parts`: each document's `components`), each

@@ -76,6 +76,15 @@ pub(super) fn merge_each_order(values: &[Value]) -> Result<Merged> {
                 renamed.sort();
                 wanted.sort();
                 assert_eq!(renamed, wanted, "order {order:?}");
+                let shown = |m: &Merged| -> Vec<String> {
+                    let mut warnings: Vec<String> =
+                        m.warnings.iter().map(|w| w.to_string()).collect();
+                    warnings.sort();
+                    warnings
+                };
+                let renamed: Vec<String> = shown(&got).iter().map(|w| rename(w)).collect();
+                let wanted: Vec<String> = shown(want).iter().map(|w| sort_file_lists(w)).collect();
+                assert_eq!(renamed, wanted, "warnings, order {order:?}");
             }
             (Err(want), Err(got)) => {
                 assert_eq!(

@@ -261,3 +261,40 @@ fn a_discriminators_mapping_follows_the_kept_name() {
         "#/components/schemas/Cat"
     );
 }
+
+#[test]
+fn a_field_that_changed_its_type_keeps_two_types_and_is_warned_about() {
+    // Both versions define both messages; the new one's `owner` became a
+    // `Group` where the old one's was a `User`.
+    let schemas = |owner: &str| {
+        json!({
+            "Widget": {"type": "object", "properties": {
+                "owner": {"$ref": format!("#/components/schemas/{owner}")}}},
+            "User": {"type": "object", "properties": {"email": {"type": "string"}}},
+            "Group": {"type": "object", "properties": {"members": {"type": "integer"}}}})
+    };
+    let old = api(&[("widgets", "Widget")], schemas("User"));
+    let new = api(
+        &[("widgets", "Widget"), ("users", "User")],
+        schemas("Group"),
+    );
+    let m = merge_each_order(&[old, new]).unwrap();
+    assert_eq!(schema_names(&m), ["Widget", "User", "Group"]);
+    assert_eq!(
+        at(&m, "/components/schemas/Widget/properties/owner/$ref"),
+        "#/components/schemas/Group",
+        "the fuller document's reference"
+    );
+    assert_eq!(
+        at(&m, "/components/schemas/User"),
+        &json!({"type": "object", "properties": {"email": {"type": "string"}}}),
+        "not merged with Group"
+    );
+    let warnings: Vec<String> = m.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        ["/components/schemas/Widget/properties/owner/$ref: b.yaml references `Group` and a.yaml `User` here, and each defines both: the type changed, so `Group` and `User` stay two types; kept `Group`, the best-supported"]
+    );
+    assert_eq!(m.warnings[0].kind, NoteKind::ChangedTypes);
+    assert!(notes(&m).iter().all(|n| !n.contains("merged as one type")));
+}
