@@ -194,6 +194,16 @@ async fn authentication_failures_are_auth_errors() {
 }
 
 #[tokio::test]
+async fn a_wrong_tenants_404_at_the_token_endpoint_is_not_an_absent_object() {
+    let (err, _) = error_with_token_answer(ResponseTemplate::new(404)).await;
+    assert!(!err.is_not_found(), "delete-if-present must not succeed silently");
+    assert_eq!(err.status(), None, "the API did not answer");
+    let auth = err.auth_error().expect("a sign-in failure");
+    assert_eq!(auth.status, Some(404));
+    assert!(!err.is_retryable());
+}
+
+#[tokio::test]
 async fn empty_tokens_are_auth_errors() {
     let body = json!({"access_token": "", "token_type": "Bearer", "expires_in": 3600});
     let (err, _) = error_with_token_answer(ResponseTemplate::new(200).set_body_json(body)).await;
