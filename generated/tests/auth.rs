@@ -74,10 +74,8 @@ async fn expired_tokens_are_refreshed() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_calls_share_one_token_request() {
-    let (server, tokens) = serve(3600).await;
-    let client = client(&server);
+/// Sends 50 list calls at the same moment; each must succeed.
+async fn fifty_calls_at_once(client: &c1_client::Client) {
     let barrier = Arc::new(tokio::sync::Barrier::new(50));
     let calls = (0..50).map(|_| {
         let (client, barrier) = (client.clone(), barrier.clone());
@@ -89,6 +87,13 @@ async fn concurrent_calls_share_one_token_request() {
     for call in calls.collect::<Vec<_>>() {
         call.await.unwrap().unwrap();
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_calls_share_one_token_request() {
+    let (server, tokens) = serve(3600).await;
+    let client = client(&server);
+    fifty_calls_at_once(&client).await;
     assert_eq!(tokens.problems(), Vec::<String>::new());
     assert_eq!(tokens.issued(), 1, "50 concurrent calls, one token request");
     let token_requests = server
@@ -263,17 +268,7 @@ async fn concurrent_calls_refused_with_a_revoked_token_make_one_token_request() 
     let client = client(&server);
     client.personal_client().list().await.unwrap();
     revoked.store(true, std::sync::atomic::Ordering::SeqCst);
-    let barrier = Arc::new(tokio::sync::Barrier::new(50));
-    let calls = (0..50).map(|_| {
-        let (client, barrier) = (client.clone(), barrier.clone());
-        tokio::spawn(async move {
-            barrier.wait().await;
-            client.personal_client().list().await
-        })
-    });
-    for call in calls.collect::<Vec<_>>() {
-        call.await.unwrap().unwrap();
-    }
+    fifty_calls_at_once(&client).await;
     assert_eq!(tokens.problems(), Vec::<String>::new());
     assert_eq!(
         tokens.issued(),

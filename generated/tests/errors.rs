@@ -196,7 +196,10 @@ async fn authentication_failures_are_auth_errors() {
 #[tokio::test]
 async fn a_wrong_tenants_404_at_the_token_endpoint_is_not_an_absent_object() {
     let (err, _) = error_with_token_answer(ResponseTemplate::new(404)).await;
-    assert!(!err.is_not_found(), "delete-if-present must not succeed silently");
+    assert!(
+        !err.is_not_found(),
+        "delete-if-present must not succeed silently"
+    );
     assert_eq!(err.status(), None, "the API did not answer");
     let auth = err.auth_error().expect("a sign-in failure");
     assert_eq!(auth.status, Some(404));
