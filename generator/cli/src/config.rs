@@ -136,20 +136,19 @@ pub fn connect(profile: Option<&str>) -> Result<Client, Failure> {
         .build()?)
 }
 
-/// A client that is not signed in, for `--dry-run` without credentials: the
-/// environment's server if it names one, else the API's default server.
-/// It sends nothing; a dry run shows its credential as `<redacted>`.
+/// A client that is not signed in, for `--dry-run` without credentials:
+/// the server the environment names (as [`ClientBuilder::from_env`] reads
+/// it), else the API's default server. It sends nothing; a dry run shows
+/// its credential as `<redacted>`.
 pub fn signed_out() -> Result<Client, Failure> {
-    let get = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    let builder = Client::builder()
-        .bearer_token("signed-out")
-        .user_agent(USER_AGENT);
-    let builder = match (get(env::TENANT_DOMAIN), get(env::SERVER_URL)) {
-        (Some(tenant), _) => builder.tenant(tenant),
-        (None, Some(url)) => builder.base_url(url),
-        (None, None) => builder,
+    const PLACEHOLDER: &str = "signed-out";
+    let lookup = |name: &str| match name {
+        env::ACCESS_TOKEN => Some(PLACEHOLDER.to_string()),
+        _ => std::env::var(name).ok(),
     };
-    Ok(builder.build()?)
+    let builder = ClientBuilder::from_lookup(lookup)
+        .unwrap_or_else(|_| Client::builder().bearer_token(PLACEHOLDER));
+    Ok(builder.user_agent(USER_AGENT).build()?)
 }
 
 /// The `auth` commands, added to the API's own `auth` group.

@@ -184,26 +184,46 @@ fn cli() -> Command {
         )
 }
 
+/// A global option a built-in command may refuse.
+#[derive(Debug, Clone, Copy)]
+enum Global {
+    DryRun,
+    /// `-o` of any format.
+    Output,
+    /// `-o table` only.
+    Table,
+    Fields,
+}
+
+impl Global {
+    fn given(self, matches: &ArgMatches) -> bool {
+        let output = matches.get_one::<String>("output").map(String::as_str);
+        match self {
+            Global::DryRun => matches.get_flag("dry-run"),
+            Global::Output => output.is_some(),
+            Global::Table => output == Some("table"),
+            Global::Fields => matches.get_many::<String>("fields").is_some(),
+        }
+    }
+
+    fn flag(self) -> &'static str {
+        match self {
+            Global::DryRun => "--dry-run",
+            Global::Output => "--output",
+            Global::Table => "-o table",
+            Global::Fields => "--fields",
+        }
+    }
+}
+
 /// The global options a built-in command does not honour are usage errors
 /// rather than ignored: `--dry-run` must never send anything.
-fn refuse(matches: &ArgMatches, command: &str, refused: &[&str]) -> Result<(), Failure> {
-    let given = |flag: &str| match flag {
-        "dry-run" => matches.get_flag("dry-run"),
-        "fields" => matches.get_many::<String>("fields").is_some(),
-        "-o table" => matches.get_one::<String>("output").map(String::as_str) == Some("table"),
-        _ => matches.get_one::<String>("output").is_some(),
-    };
-    match refused.iter().find(|flag| given(flag)) {
-        Some(flag) => {
-            let flag = if flag.starts_with('-') {
-                flag.to_string()
-            } else {
-                format!("--{flag}")
-            };
-            Err(Failure::usage(format!(
-                "`c1 {command}` does not take {flag}"
-            )))
-        }
+fn refuse(matches: &ArgMatches, command: &str, refused: &[Global]) -> Result<(), Failure> {
+    match refused.iter().find(|global| global.given(matches)) {
+        Some(global) => Err(Failure::usage(format!(
+            "`c1 {command}` does not take {}",
+            global.flag()
+        ))),
         None => Ok(()),
     }
 }
@@ -273,7 +293,11 @@ async fn run(matches: &ArgMatches, format: Format) -> Result<(), Failure> {
         return Err(Failure::usage("no command given".into()));
     };
     if group == "completion" {
-        refuse(matches, "completion", &["dry-run", "output", "fields"])?;
+        refuse(
+            matches,
+            "completion",
+            &[Global::DryRun, Global::Output, Global::Fields],
+        )?;
         return completion(group_matches);
     }
     let Some((operation, op_matches)) = group_matches.subcommand() else {
@@ -292,11 +316,19 @@ async fn run(matches: &ArgMatches, format: Format) -> Result<(), Failure> {
     let ctx = Ctx::new(format, fields, dry_run, connect);
     match (group, operation) {
         ("auth", "login") => {
-            refuse(matches, "auth login", &["dry-run", "-o table", "fields"])?;
+            refuse(
+                matches,
+                "auth login",
+                &[Global::DryRun, Global::Table, Global::Fields],
+            )?;
             return config::login(op_matches, profile.as_deref()).await;
         }
         ("auth", "token") => {
-            refuse(matches, "auth token", &["dry-run", "-o table", "fields"])?;
+            refuse(
+                matches,
+                "auth token",
+                &[Global::DryRun, Global::Table, Global::Fields],
+            )?;
             return config::token(&ctx).await;
         }
         ("auth", "status") => return config::status(&ctx, profile.as_deref()).await,

@@ -64,27 +64,26 @@ impl Defined {
         Defined { files }
     }
 
-    /// Whether some file of `files` does not define `name`. A part of a
-    /// schema merged under another name is labelled by where it is
-    /// (`b.yaml#/components/schemas/B`): its file is before the `#`.
+    /// What the file of `label` defines, and its operation count. A part of
+    /// a schema merged under another name is labelled by where it is
+    /// (`b.yaml#/components/schemas/B`, see [`source`]).
+    fn of_label(&self, label: &str) -> Option<&(BTreeSet<String>, usize)> {
+        self.files.get(source(label, "").0)
+    }
+
+    /// Whether some file of `files` does not define `name`.
     fn absent_from_any(&self, name: &str, files: &[&str]) -> bool {
-        files.iter().any(|label| {
-            let file = label
-                .rfind("#/components/schemas/")
-                .map_or(*label, |at| &label[..at]);
-            self.files
-                .get(file)
-                .is_none_or(|(names, _)| !names.contains(name))
-        })
+        let defines = |label: &&str| {
+            self.of_label(label)
+                .is_some_and(|(names, _)| names.contains(name))
+        };
+        !files.iter().all(defines)
     }
 
     /// The support of the files in `files` (see [`support`]).
     fn support(&self, files: &[&str]) -> (usize, usize) {
         files.iter().fold((0, 0), |(count, largest), label| {
-            let file = label
-                .rfind("#/components/schemas/")
-                .map_or(*label, |at| &label[..at]);
-            let ops = self.files.get(file).map_or(0, |(_, ops)| *ops);
+            let ops = self.of_label(label).map_or(0, |(_, ops)| *ops);
             (count + 1, largest.max(ops))
         })
     }
