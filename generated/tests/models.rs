@@ -134,3 +134,26 @@ fn input_conversion_keeps_only_writable_fields() {
     assert_eq!(serde_json::to_value(&fetched).unwrap(), every_field());
     let _: PersonalClientInput = PersonalClientInput::from(fetched);
 }
+
+/// A required list is sent even when empty (the document requires the
+/// property, and a server that checks it refuses a body without it); an
+/// optional one is left out.
+#[test]
+fn required_lists_are_sent_empty_and_optional_ones_left_out() {
+    use c1_client::models::{
+        RequestCatalogManagementServiceAddAppEntitlementsRequest,
+        RequestCatalogManagementServiceUpdateAppEntitlementsRequest,
+    };
+    let add = RequestCatalogManagementServiceAddAppEntitlementsRequest::default();
+    assert_eq!(
+        serde_json::to_value(&add).unwrap(),
+        json!({"appEntitlements": []})
+    );
+    let update = RequestCatalogManagementServiceUpdateAppEntitlementsRequest::default();
+    assert_eq!(
+        serde_json::to_value(&update).unwrap(),
+        json!({"appEntitlements": []})
+    );
+    let list = PersonalClientServiceListResponse::default();
+    assert_eq!(serde_json::to_value(&list).unwrap(), json!({}));
+}

@@ -1085,9 +1085,7 @@ impl serde::Serialize for RequestCatalogManagementServiceAddAccessEntitlementsRe
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if !self.access_entitlements.is_empty() {
-            map.serialize_entry("accessEntitlements", &self.access_entitlements)?;
-        }
+        map.serialize_entry("accessEntitlements", &self.access_entitlements)?;
         map.end()
     }
 }
@@ -1171,9 +1169,7 @@ impl serde::Serialize for RequestCatalogManagementServiceAddAppEntitlementsReque
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if !self.app_entitlements.is_empty() {
-            map.serialize_entry("appEntitlements", &self.app_entitlements)?;
-        }
+        map.serialize_entry("appEntitlements", &self.app_entitlements)?;
         if let Some(value) = &self.create_requests {
             map.serialize_entry("createRequests", value)?;
         }
@@ -2096,9 +2092,7 @@ impl serde::Serialize for RequestCatalogManagementServiceUpdateAppEntitlementsRe
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        if !self.app_entitlements.is_empty() {
-            map.serialize_entry("appEntitlements", &self.app_entitlements)?;
-        }
+        map.serialize_entry("appEntitlements", &self.app_entitlements)?;
         map.end()
     }
 }

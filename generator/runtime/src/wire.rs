@@ -329,9 +329,14 @@ impl Format for Duration {
 
     fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<time::Duration, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        parse_duration(&text).ok_or_else(|| {
-            de::Error::invalid_value(de::Unexpected::Str(&text), &"a duration such as \"3.5s\"")
-        })
+        parse_duration(&text)
+            .or_else(|| parse_iso_duration(&text))
+            .ok_or_else(|| {
+                de::Error::invalid_value(
+                    de::Unexpected::Str(&text),
+                    &"a duration such as \"3.5s\" or \"PT1H30M\"",
+                )
+            })
     }
 }
 
@@ -373,6 +378,71 @@ pub(crate) fn parse_duration(text: &str) -> Option<time::Duration> {
     };
     let value = time::Duration::new(seconds, nanos);
     Some(if negative { -value } else { value })
+}
+
+/// Reads an ISO 8601 duration, as JSON Schema's `format: duration` spells
+/// it: `"PT1H"`, `"P1DT2H30M"`, `"PT0.5S"`, `"P2W"`, with an optional `-`.
+/// Weeks are 7 days and days 24 hours; years and months, which have no fixed
+/// length, are refused. Only the last number may have a fraction (up to
+/// nine decimals).
+pub(crate) fn parse_iso_duration(text: &str) -> Option<time::Duration> {
+    let text = text.trim();
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let rest = text.strip_prefix('P')?;
+    let (date, clock) = match rest.split_once('T') {
+        Some((date, clock)) if !clock.is_empty() => (date, Some(clock)),
+        Some(_) => return None,
+        None => (rest, None),
+    };
+    let mut total = time::Duration::ZERO;
+    let mut fraction_seen = false;
+    let mut units = 0;
+    for (part, table) in [
+        (date, &[('W', 604_800), ('D', 86_400)][..]),
+        (
+            clock.unwrap_or(""),
+            &[('H', 3_600), ('M', 60), ('S', 1)][..],
+        ),
+    ] {
+        let mut rest = part;
+        let mut allowed = table;
+        while !rest.is_empty() {
+            if fraction_seen {
+                return None;
+            }
+            let end = rest.find(|c: char| !c.is_ascii_digit() && c != '.' && c != ',')?;
+            let (number, unit) = (&rest[..end], rest[end..].chars().next()?);
+            let position = allowed.iter().position(|(u, _)| *u == unit)?;
+            let seconds = allowed[position].1;
+            allowed = &allowed[position + 1..];
+            rest = &rest[end + unit.len_utf8()..];
+            let (whole, fraction) = number.split_once(['.', ',']).unwrap_or((number, ""));
+            fraction_seen = !fraction.is_empty();
+            if whole.is_empty()
+                || fraction.len() > 9
+                || !fraction.bytes().all(|b| b.is_ascii_digit())
+            {
+                return None;
+            }
+            let whole: i64 = whole.parse().ok()?;
+            let nanos: i64 = if fraction.is_empty() {
+                0
+            } else {
+                format!("{fraction:0<9}").parse().ok()?
+            };
+            let part = time::Duration::seconds(whole.checked_mul(seconds)?)
+                .checked_add(time::Duration::nanoseconds(nanos.checked_mul(seconds)?))?;
+            total = total.checked_add(part)?;
+            units += 1;
+        }
+    }
+    if units == 0 {
+        return None;
+    }
+    Some(if negative { -total } else { total })
 }
 
 /// Bytes as base64.
@@ -485,6 +555,50 @@ mod tests {
             (time::Duration::milliseconds(2500), json!("2.500s"))
         );
         assert!(read::<Duration>(json!("soon")).is_err());
+    }
+
+    #[test]
+    fn durations_read_iso_8601_as_the_document_spells_them() {
+        let d = |s: i64, n: i32| Some(time::Duration::new(s, n));
+        for (text, expected) in [
+            ("PT1H", d(3_600, 0)),
+            ("P1DT2H", d(93_600, 0)),
+            ("PT1H30M", d(5_400, 0)),
+            ("PT0.5S", d(0, 500_000_000)),
+            ("PT1.000000001S", d(1, 1)),
+            ("P2W", d(1_209_600, 0)),
+            ("P1D", d(86_400, 0)),
+            ("-PT90S", d(-90, 0)),
+            ("PT1,5M", d(90, 0)),
+            ("P0D", d(0, 0)),
+        ] {
+            assert_eq!(parse_iso_duration(text), expected, "{text}");
+        }
+        for bad in [
+            "P",
+            "PT",
+            "P1Y",
+            "P1M",
+            "PT1H1H",
+            "PT1M1H",
+            "P1DT",
+            "PT0.5H1M",
+            "1H",
+            "PT1.0000000001S",
+            "PTH",
+            "P1.5W2D",
+            "PT99999999999999999999S",
+        ] {
+            assert_eq!(parse_iso_duration(bad), None, "{bad}");
+        }
+        assert_eq!(
+            round_trip::<Duration>(json!("PT1H")),
+            (time::Duration::hours(1), json!("3600s"))
+        );
+        assert_eq!(
+            read::<Duration>(json!("P1Y")).unwrap_err(),
+            "invalid value: string \"P1Y\", expected a duration such as \"3.5s\" or \"PT1H30M\""
+        );
     }
 
     #[test]

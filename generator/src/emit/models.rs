@@ -263,11 +263,12 @@ impl SerdeField<'_> {
         self.field.optional() || self.field.collection()
     }
 
-    /// The statement that writes the entry (absent `None`s and empty lists
-    /// and maps left out).
+    /// The statement that writes the entry: absent `None`s, and empty lists
+    /// and maps, are left out unless the property is required (a required
+    /// list is sent empty, `[]`).
     fn write(&self) -> TokenStream {
         let (key, field) = (&self.field.wire_name, &self.ident);
-        if self.field.collection() {
+        if self.field.collection() && !self.field.required {
             let value = self.out(quote!(&self.#field));
             quote!(if !self.#field.is_empty() { map.serialize_entry(#key, #value)?; })
         } else if !self.field.required {
