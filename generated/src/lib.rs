@@ -114,3 +114,7 @@ pub mod apis;
 pub mod models;
 #[rustfmt::skip]
 pub mod spec;
+#[cfg(feature = "conformance")]
+#[doc(hidden)]
+#[rustfmt::skip]
+pub mod conformance;

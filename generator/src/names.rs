@@ -138,7 +138,7 @@ pub const STRUCT_METHODS: [&str; 9] = [
 
 /// The generated crate's own cargo features, which a group's module, also
 /// its feature, may not be named.
-pub const FEATURE_RESERVED: [&str; 3] = ["default", "full", "testing"];
+pub const FEATURE_RESERVED: [&str; 4] = ["conformance", "default", "full", "testing"];
 
 /// A group's module as the group asks for it: the group in snake case
 /// (operations whose groups give one module are one group). The `names`

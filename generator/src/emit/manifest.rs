@@ -82,6 +82,10 @@ impl Emitter<'_> {
         features
             .push_str("# `testing::MockServer`, for the tests of programs that use the client.\n");
         features.push_str("testing = [\"dep:wiremock\"]\n");
+        features.push_str(
+            "# `conformance`: the table the conformance suite drives every operation through (tests only).\n",
+        );
+        features.push_str("conformance = [\"full\"]\n");
         features.push_str(&format!("full = [{}]\n", quoted.join(", ")));
         for group in groups {
             features.push_str(&format!("{group} = []\n"));

@@ -17,6 +17,7 @@ use crate::model::{rust_type, Api, Layout, RustType, Scalar, TypeDef, TypeId, Ty
 
 mod apis;
 pub mod cli;
+mod conformance;
 mod manifest;
 mod messages;
 mod models;
@@ -71,7 +72,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
         crate_name: options.package.replace('-', "_"),
     };
     let modules = &emitter.layout.modules;
-    let mut jobs = vec![Job::ApisMod, Job::Spec, Job::ModelsRoot];
+    let mut jobs = vec![Job::ApisMod, Job::Spec, Job::ModelsRoot, Job::Conformance];
     jobs.extend((0..modules.len()).map(Job::Models));
     jobs.extend((0..api.groups.len()).map(Job::Group));
     // Largest files first, each worker taking the next one left: the work
@@ -79,6 +80,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
     let weight = |job: &Job| match job {
         Job::Models(i) => modules[*i].types.len() * 4,
         Job::Group(i) => api.groups[*i].operations.len(),
+        Job::Conformance => api.groups.iter().map(|g| g.operations.len()).sum::<usize>() / 4,
         Job::ApisMod | Job::Spec | Job::ModelsRoot => 0,
     };
     jobs.sort_by_key(|job| std::cmp::Reverse(weight(job)));
@@ -130,12 +132,15 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
 /// The crate's examples name it by `crate_name` (the runtime's say `c1_client`).
 fn root(crate_name: &str) -> GeneratedFile {
     let modules = ["apis", "models", "spec"].map(|m| format!("#[rustfmt::skip]\npub mod {m};\n"));
+    // The conformance suite's table, for the crate's own tests.
+    let conformance =
+        "#[cfg(feature = \"conformance\")]\n#[doc(hidden)]\n#[rustfmt::skip]\npub mod conformance;\n";
     GeneratedFile {
         path: PathBuf::from("src/lib.rs"),
         contents: format!(
             "{HEADER}\n// The crate root: a copy of generator/runtime/src/lib.rs, then the generated modules.\n\n{}\n{}",
             crate::runtime::ROOT.replace("c1_client", crate_name),
-            modules.concat()
+            modules.concat() + conformance
         ),
     }
 }
@@ -145,6 +150,7 @@ enum Job {
     ApisMod,
     Spec,
     ModelsRoot,
+    Conformance,
     Models(usize),
     Group(usize),
 }
@@ -155,6 +161,7 @@ impl Emitter<'_> {
             Job::ApisMod => render("src/apis/mod.rs", self.apis_mod()),
             Job::Spec => render("src/spec.rs", self.spec()),
             Job::ModelsRoot => render("src/models/mod.rs", self.models_root()),
+            Job::Conformance => render("src/conformance.rs", self.conformance()?),
             Job::Models(i) => {
                 let module = &self.layout.modules[*i];
                 let path = format!("src/models/{}.rs", crate::names::unraw(&module.name));

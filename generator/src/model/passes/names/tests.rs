@@ -155,6 +155,7 @@ fn group_modules_keep_off_the_clients_methods_and_the_features() {
         op("/d", "testing"),
         op("/e", "Builder"),
         op("/f", "Personal Client"),
+        op("/g", "conformance"),
     ]
     .concat();
     let api = named("{}", &paths);
@@ -169,6 +170,7 @@ fn group_modules_keep_off_the_clients_methods_and_the_features() {
             ("Builder", "builder_api"),
             ("Client", "client_api"),
             ("client_api", "client_api2"),
+            ("conformance", "conformance_api"),
             ("default", "default_api"),
             ("Personal Client", "personal_client"),
             ("testing", "testing_api"),
