@@ -335,7 +335,10 @@ impl wire::ReadFields for A2uiServiceListSurfaceFeedbackResponse {
     ) -> Result<(), A::Error> {
         match key {
             "feedback" => {
-                self.feedback = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.feedback = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -379,7 +382,10 @@ impl wire::ReadFields for A2uiServiceListSurfacesResponse {
     ) -> Result<(), A::Error> {
         match key {
             "surfaces" => {
-                self.surfaces = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.surfaces = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -608,7 +614,10 @@ impl wire::ReadFields for A2uiSurface {
         match key {
             "catalogId" => self.catalog_id = map.next_value()?,
             "components" => {
-                self.components = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.components = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "conversationId" => self.conversation_id = map.next_value()?,
             "createdAt" => {
@@ -907,7 +916,12 @@ impl wire::ReadFields for AndCheck {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "checks" => self.checks = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "checks" => {
+                self.checks = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -970,7 +984,12 @@ impl wire::ReadFields for ButtonComponent {
     ) -> Result<(), A::Error> {
         match key {
             "action" => self.action = map.next_value()?,
-            "checks" => self.checks = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "checks" => {
+                self.checks = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "disabled" => self.disabled = map.next_value()?,
             "label" => self.label = map.next_value()?,
             "variant" => self.variant = map.next_value()?,
@@ -1465,7 +1484,10 @@ impl wire::ReadFields for ChoicePickerComponent {
     ) -> Result<(), A::Error> {
         match key {
             "choices" => {
-                self.choices = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.choices = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "label" => self.label = map.next_value()?,
             "multiSelect" => self.multi_select = map.next_value()?,
@@ -2002,7 +2024,12 @@ impl wire::ReadFields for OrCheck {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "checks" => self.checks = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "checks" => {
+                self.checks = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -2288,7 +2315,12 @@ impl wire::ReadFields for TextFieldComponent {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "checks" => self.checks = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "checks" => {
+                self.checks = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "label" => self.label = map.next_value()?,
             "multiline" => self.multiline = map.next_value()?,
             "placeholder" => self.placeholder = map.next_value()?,

@@ -552,11 +552,15 @@ impl wire::ReadFields for AccessReviewExclusionScope {
         match key {
             "appUserStatuses" => {
                 self.app_user_statuses = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "appUserTypes" => {
-                self.app_user_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.app_user_types = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -679,18 +683,23 @@ impl wire::ReadFields for AccessReviewInclusionScope {
         match key {
             "appUserStatuses" => {
                 self.app_user_statuses = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "appUserTypes" => {
-                self.app_user_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.app_user_types = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "managerIds" => {
                 self.manager_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
             }
             "multiUserProfileAttributes" => {
                 self.multi_user_profile_attributes = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Entries<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "noAccountOwners" => self.no_account_owners = map.next_value()?,
@@ -698,7 +707,10 @@ impl wire::ReadFields for AccessReviewInclusionScope {
                 self.user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
             }
             "userStatuses" => {
-                self.user_statuses = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.user_statuses = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1148,11 +1160,15 @@ impl wire::ReadFields for AccessReviewScope {
         match key {
             "appUserStatuses" => {
                 self.app_user_statuses = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "appUserTypes" => {
-                self.app_user_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.app_user_types = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1593,7 +1609,10 @@ impl wire::ReadFields for AccessReviewServiceCreateResponse {
         match key {
             "accessReview" => self.access_review = map.next_value()?,
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1701,7 +1720,10 @@ impl wire::ReadFields for AccessReviewServiceGetResponse {
         match key {
             "accessReview" => self.access_review = map.next_value()?,
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1755,9 +1777,17 @@ impl wire::ReadFields for AccessReviewServiceListResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1980,7 +2010,10 @@ impl wire::ReadFields for AccessReviewServiceUpdateResponse {
         match key {
             "accessReview" => self.access_review = map.next_value()?,
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2033,7 +2066,8 @@ impl wire::ReadFields for AccessReviewSetScopeByResourceTypeRequest {
         match key {
             "resourceTypeSelections" => {
                 self.resource_type_selections = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "scopeV2" => self.scope_v2 = map.next_value()?,
@@ -2236,7 +2270,10 @@ impl wire::ReadFields for AccessReviewSetupEntitlementAndScopeServiceSetRequest 
     ) -> Result<(), A::Error> {
         match key {
             "entitlements" => {
-                self.entitlements = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.entitlements = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "expandMask" => self.expand_mask = map.next_value()?,
             "scopeV2" => self.scope_v2 = map.next_value()?,
@@ -2296,9 +2333,17 @@ impl wire::ReadFields for AccessReviewSetupEntitlementAndScopeServiceSetResponse
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "scopeV2" => self.scope_v2 = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -3530,7 +3575,8 @@ impl wire::ReadFields for AccessReviewTemplateSetScopeByResourceTypeRequest {
         match key {
             "resourceTypeSelections" => {
                 self.resource_type_selections = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "scope" => self.scope = map.next_value()?,
@@ -3829,7 +3875,10 @@ impl wire::ReadFields for AccessReviewTemplateSetupEntitlementServiceSetRequest 
     ) -> Result<(), A::Error> {
         match key {
             "entitlements" => {
-                self.entitlements = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.entitlements = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "expandMask" => self.expand_mask = map.next_value()?,
             "scope" => self.scope = map.next_value()?,
@@ -3889,9 +3938,17 @@ impl wire::ReadFields for AccessReviewTemplateSetupEntitlementServiceSetResponse
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "scope" => self.scope = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -4174,11 +4231,15 @@ impl wire::ReadFields for AccountCriteriaScope {
         match key {
             "accountDomain" => self.account_domain = map.next_value()?,
             "accountTypes" => {
-                self.account_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.account_types = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "appUserStatuses" => {
                 self.app_user_statuses = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "noAccountOwner" => self.no_account_owner = map.next_value()?,
@@ -4591,7 +4652,8 @@ impl wire::ReadFields for EntitlementToDetails {
         match key {
             "entitlementDetails" => {
                 self.entitlement_details = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Entries<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             _ => {
@@ -4978,7 +5040,12 @@ impl wire::ReadFields for IncludedUserAttributeValues {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "values" => self.values = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "values" => {
+                self.values = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -5080,12 +5147,14 @@ impl wire::ReadFields for MultiAppSetup {
         match key {
             "appEntitlementDetails" => {
                 self.app_entitlement_details = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Entries<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "appEntitlements" => {
                 self.app_entitlements = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Entries<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             _ => {
@@ -5642,7 +5711,8 @@ impl wire::ReadFields for UserCriteriaScope {
         match key {
             "groupAppEntitlementsRef" => {
                 self.group_app_entitlements_ref = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "managerUserIds" => {
@@ -5652,11 +5722,15 @@ impl wire::ReadFields for UserCriteriaScope {
             }
             "multiUserProfileAttributes" => {
                 self.multi_user_profile_attributes = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Entries<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "userStatus" => {
-                self.user_status = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.user_status = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

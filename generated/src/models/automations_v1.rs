@@ -484,7 +484,8 @@ impl wire::ReadFields for Automation {
             "appId" => self.app_id = map.next_value()?,
             "automationSteps" => {
                 self.automation_steps = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "circuitBreaker" => self.circuit_breaker = map.next_value()?,
@@ -503,11 +504,15 @@ impl wire::ReadFields for Automation {
             "displayName" => self.display_name = map.next_value()?,
             "draftAutomationSteps" => {
                 self.draft_automation_steps = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "draftTriggers" => {
-                self.draft_triggers = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.draft_triggers = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "enabled" => self.enabled = map.next_value()?,
             "id" => self.id = map.next_value()?,
@@ -519,7 +524,10 @@ impl wire::ReadFields for Automation {
             }
             "primaryTriggerType" => self.primary_trigger_type = map.next_value()?,
             "triggers" => {
-                self.triggers = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.triggers = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1058,7 +1066,8 @@ impl wire::ReadFields for AutomationInput {
             "appId" => self.app_id = map.next_value()?,
             "automationSteps" => {
                 self.automation_steps = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "circuitBreaker" => self.circuit_breaker = map.next_value()?,
@@ -1077,11 +1086,15 @@ impl wire::ReadFields for AutomationInput {
             "displayName" => self.display_name = map.next_value()?,
             "draftAutomationSteps" => {
                 self.draft_automation_steps = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "draftTriggers" => {
-                self.draft_triggers = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.draft_triggers = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "enabled" => self.enabled = map.next_value()?,
             "isDraft" => self.is_draft = map.next_value()?,
@@ -1092,7 +1105,10 @@ impl wire::ReadFields for AutomationInput {
             }
             "primaryTriggerType" => self.primary_trigger_type = map.next_value()?,
             "triggers" => {
-                self.triggers = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.triggers = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1527,7 +1543,8 @@ impl wire::ReadFields for AutomationTemplateVersion {
         match key {
             "automationSteps" => {
                 self.automation_steps = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "automationTemplateId" => self.automation_template_id = map.next_value()?,
@@ -1542,7 +1559,10 @@ impl wire::ReadFields for AutomationTemplateVersion {
                     .map(|v| v.0);
             }
             "triggers" => {
-                self.triggers = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.triggers = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "updatedAt" => {
                 self.updated_at = map
@@ -1758,7 +1778,8 @@ impl wire::ReadFields for AutomationsCreateAutomationRequest {
             "appId" => self.app_id = map.next_value()?,
             "automationSteps" => {
                 self.automation_steps = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "context" => self.context = map.next_value()?,
@@ -1766,16 +1787,23 @@ impl wire::ReadFields for AutomationsCreateAutomationRequest {
             "displayName" => self.display_name = map.next_value()?,
             "draftAutomationSteps" => {
                 self.draft_automation_steps = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "draftTriggers" => {
-                self.draft_triggers = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.draft_triggers = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "enabled" => self.enabled = map.next_value()?,
             "isDraft" => self.is_draft = map.next_value()?,
             "triggers" => {
-                self.triggers = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.triggers = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1946,7 +1974,10 @@ impl wire::ReadFields for AutomationsTaskAction {
             "close" => self.close = map.next_value()?,
             "reassign" => self.reassign = map.next_value()?,
             "taskTypes" => {
-                self.task_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.task_types = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskUserRelation" => self.task_user_relation = map.next_value()?,
             _ => {
@@ -2300,7 +2331,8 @@ impl wire::ReadFields for ConflictMonitorRefs {
         match key {
             "conflictMonitorRefs" => {
                 self.conflict_monitor_refs = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             _ => {
@@ -2504,7 +2536,10 @@ impl wire::ReadFields for CreateAccessReview {
             "useSubjectUser" => self.use_subject_user = map.next_value()?,
             "userIdsCel" => self.user_ids_cel = map.next_value()?,
             "userRefs" => {
-                self.user_refs = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.user_refs = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -2587,13 +2622,15 @@ impl wire::ReadFields for CreateRevokeTasks {
         match key {
             "appEntitlementRefs" => {
                 self.app_entitlement_refs = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "appEntitlementRefsCel" => self.app_entitlement_refs_cel = map.next_value()?,
             "excludedAppEntitlementRefs" => {
                 self.excluded_app_entitlement_refs = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "excludedAppEntitlementRefsCel" => {
@@ -2889,7 +2926,8 @@ impl wire::ReadFields for EntitlementExclusionList {
         match key {
             "excludedAppEntitlementRefs" => {
                 self.excluded_app_entitlement_refs = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             _ => {
@@ -3110,7 +3148,8 @@ impl wire::ReadFields for EntitlementInclusionList {
         match key {
             "appEntitlementRefs" => {
                 self.app_entitlement_refs = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             _ => {
@@ -3197,7 +3236,10 @@ impl wire::ReadFields for EvaluateExpressions {
     ) -> Result<(), A::Error> {
         match key {
             "expressions" => {
-                self.expressions = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expressions = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -3423,7 +3465,10 @@ impl wire::ReadFields for GetAutomationExecutionResponse {
         match key {
             "automationExecution" => self.automation_execution = map.next_value()?,
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "view" => self.view = map.next_value()?,
             _ => {
@@ -3625,7 +3670,8 @@ impl wire::ReadFields for GrantEntitlementExclusionList {
         match key {
             "excludedAppEntitlementRefs" => {
                 self.excluded_app_entitlement_refs = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             _ => {
@@ -3807,7 +3853,8 @@ impl wire::ReadFields for GrantEntitlementInclusionList {
         match key {
             "appEntitlementRefs" => {
                 self.app_entitlement_refs = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             _ => {
@@ -4378,7 +4425,8 @@ impl wire::ReadFields for ListAutomationExecutionsResponse {
         match key {
             "automationExecutions" => {
                 self.automation_executions = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "nextPageToken" => self.next_page_token = map.next_value()?,
@@ -4428,7 +4476,12 @@ impl wire::ReadFields for ListAutomationsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -4968,14 +5021,20 @@ impl wire::ReadFields for SearchAutomationExecutionsRequest {
             }
             "executionStepStates" => {
                 self.execution_step_states = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "expandMask" => self.expand_mask = map.next_value()?,
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "refs" => {
+                self.refs = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -5028,9 +5087,17 @@ impl wire::ReadFields for SearchAutomationExecutionsResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -5132,7 +5199,12 @@ impl wire::ReadFields for SearchAutomationTemplateVersionsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -5204,9 +5276,17 @@ impl wire::ReadFields for SearchAutomationsRequest {
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "refs" => {
+                self.refs = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "triggerTypes" => {
-                self.trigger_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.trigger_types = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -5254,7 +5334,12 @@ impl wire::ReadFields for SearchAutomationsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -5328,7 +5413,10 @@ impl wire::ReadFields for SendEmail {
             "useSubjectUser" => self.use_subject_user = map.next_value()?,
             "userIdsCel" => self.user_ids_cel = map.next_value()?,
             "userRefs" => {
-                self.user_refs = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.user_refs = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -5522,7 +5610,10 @@ impl wire::ReadFields for UnenrollFromAllAccessProfiles {
             "useSubjectUser" => self.use_subject_user = map.next_value()?,
             "userIdsCel" => self.user_ids_cel = map.next_value()?,
             "userRefs" => {
-                self.user_refs = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.user_refs = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -5864,12 +5955,14 @@ impl wire::ReadFields for UsageBasedRevocationTrigger {
             }
             "excludedGroupRefs" => {
                 self.excluded_group_refs = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "excludedUserRefs" => {
                 self.excluded_user_refs = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "includeUsersWithNoActivity" => {
@@ -5879,12 +5972,14 @@ impl wire::ReadFields for UsageBasedRevocationTrigger {
             "runImmediately" => self.run_immediately = map.next_value()?,
             "targetedAppUserTypes" => {
                 self.targeted_app_user_types = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "targetedEntitlementRefs" => {
                 self.targeted_entitlement_refs = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "unusedForDays" => self.unused_for_days = map.next_value()?,

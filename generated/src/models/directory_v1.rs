@@ -310,7 +310,10 @@ impl wire::ReadFields for DirectoryServiceCreateResponse {
         match key {
             "directoryView" => self.directory_view = map.next_value()?,
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -419,7 +422,10 @@ impl wire::ReadFields for DirectoryServiceGetResponse {
         match key {
             "directoryView" => self.directory_view = map.next_value()?,
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -475,9 +481,17 @@ impl wire::ReadFields for DirectoryServiceListResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -585,7 +599,10 @@ impl wire::ReadFields for DirectoryServiceUpdateResponse {
         match key {
             "directoryView" => self.directory_view = map.next_value()?,
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

@@ -807,14 +807,23 @@ impl wire::ReadFields for FormForm {
             "description" => self.description = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
             "fieldGroups" => {
-                self.field_groups = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.field_groups = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "fieldRelationships" => {
                 self.field_relationships = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
-            "fields" => self.fields = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "fields" => {
+                self.fields = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "id" => self.id = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -863,7 +872,10 @@ impl wire::ReadFields for FormSelectField {
     ) -> Result<(), A::Error> {
         match key {
             "options" => {
-                self.options = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.options = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "type" => self.r#type = map.next_value()?,
             _ => {

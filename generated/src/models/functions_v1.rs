@@ -628,10 +628,18 @@ impl wire::ReadFields for FunctionTestResult {
     ) -> Result<(), A::Error> {
         match key {
             "assertions" => {
-                self.assertions = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.assertions = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "error" => self.error = map.next_value()?,
-            "logs" => self.logs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "logs" => {
+                self.logs = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "name" => self.name = map.next_value()?,
             "status" => self.status = map.next_value()?,
             _ => {
@@ -923,7 +931,12 @@ impl wire::ReadFields for FunctionsInvocationSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1013,7 +1026,12 @@ impl wire::ReadFields for FunctionsInvocationServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1072,7 +1090,10 @@ impl wire::ReadFields for FunctionsSearchRequest {
     ) -> Result<(), A::Error> {
         match key {
             "functionTypes" => {
-                self.function_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.function_types = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
@@ -1123,7 +1144,12 @@ impl wire::ReadFields for FunctionsSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1592,7 +1618,12 @@ impl wire::ReadFields for FunctionsServiceListCommitsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1640,7 +1671,12 @@ impl wire::ReadFields for FunctionsServiceListFunctionsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1683,7 +1719,12 @@ impl wire::ReadFields for FunctionsServiceListTagsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "tags" => self.tags = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "tags" => {
+                self.tags = map
+                    .next_value::<Option<wire::Entries<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1774,7 +1815,10 @@ impl wire::ReadFields for FunctionsServiceTestResponse {
         match key {
             "result" => self.result = map.next_value()?,
             "results" => {
-                self.results = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.results = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

@@ -320,10 +320,16 @@ impl wire::ReadFields for ExternalClientSearchServiceSearchRequest {
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "users" => self.users = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "users" => {
+                self.users = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "wellKnownClients" => {
                 self.well_known_clients = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             _ => {
@@ -372,7 +378,12 @@ impl wire::ReadFields for ExternalClientSearchServiceSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -464,7 +475,12 @@ impl wire::ReadFields for ListRolesResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -745,7 +761,12 @@ impl wire::ReadFields for PersonalClientSearchServiceSearchRequest {
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "users" => self.users = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "users" => {
+                self.users = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -792,7 +813,12 @@ impl wire::ReadFields for PersonalClientSearchServiceSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1058,7 +1084,12 @@ impl wire::ReadFields for PersonalClientServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

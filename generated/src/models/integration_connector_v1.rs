@@ -79,9 +79,17 @@ impl wire::ReadFields for ConfigSchema {
         match key {
             "displayName" => self.display_name = map.next_value()?,
             "fieldGroups" => {
-                self.field_groups = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.field_groups = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
-            "fields" => self.fields = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "fields" => {
+                self.fields = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "helpUrl" => self.help_url = map.next_value()?,
             "iconUrl" => self.icon_url = map.next_value()?,
             "isOauth2" => self.is_oauth2 = map.next_value()?,
@@ -527,7 +535,12 @@ impl wire::ReadFields for ConnectorSelectField {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "items" => self.items = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "items" => {
+                self.items = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }

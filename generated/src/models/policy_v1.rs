@@ -1095,7 +1095,8 @@ impl wire::ReadFields for AppGroupApproval {
             "fallback" => self.fallback = map.next_value()?,
             "fallbackGroupIds" => {
                 self.fallback_group_ids = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "fallbackUserIds" => {
@@ -1830,7 +1831,10 @@ impl wire::ReadFields for ApprovedAction {
                     .map(|v| v.0);
             }
             "entitlements" => {
-                self.entitlements = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.entitlements = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "stepUpTransactionId" => self.step_up_transaction_id = map.next_value()?,
             "userId" => self.user_id = map.next_value()?,
@@ -1943,7 +1947,10 @@ impl wire::ReadFields for CompletedAction {
                     .map(|v| v.0);
             }
             "entitlements" => {
-                self.entitlements = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.entitlements = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "userId" => self.user_id = map.next_value()?,
             _ => {
@@ -2181,13 +2188,25 @@ impl<'de> serde::Deserialize<'de> for CreatePolicyRequest {
                     match key.as_str() {
                         "description" => description = map.next_value()?,
                         "displayName" => display_name = Some(map.next_value()?),
-                        "policySteps" => policy_steps = map.next_value()?,
+                        "policySteps" => {
+                            policy_steps = map
+                                .next_value::<Option<wire::Entries<_>>>()?
+                                .map(|v| v.0);
+                        }
                         "policyType" => policy_type = map.next_value()?,
-                        "postActions" => post_actions = map.next_value()?,
+                        "postActions" => {
+                            post_actions = map
+                                .next_value::<Option<wire::Items<_>>>()?
+                                .map(|v| v.0);
+                        }
                         "reassignTasksToDelegates" => {
                             reassign_tasks_to_delegates = map.next_value()?;
                         }
-                        "rules" => rules = map.next_value()?,
+                        "rules" => {
+                            rules = map
+                                .next_value::<Option<wire::Items<_>>>()?
+                                .map(|v| v.0);
+                        }
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
@@ -2591,7 +2610,8 @@ impl wire::ReadFields for EntitlementOwnerApproval {
             "fallback" => self.fallback = map.next_value()?,
             "fallbackGroupIds" => {
                 self.fallback_group_ids = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "fallbackUserIds" => {
@@ -3261,7 +3281,8 @@ impl wire::ReadFields for ExpressionApproval {
             "fallback" => self.fallback = map.next_value()?,
             "fallbackGroupIds" => {
                 self.fallback_group_ids = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "fallbackUserIds" => {
@@ -3355,7 +3376,8 @@ impl wire::ReadFields for ExpressionApprovalInput {
             "fallback" => self.fallback = map.next_value()?,
             "fallbackGroupIds" => {
                 self.fallback_group_ids = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "fallbackUserIds" => {
@@ -3858,7 +3880,12 @@ impl wire::ReadFields for ListPolicyResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -3940,7 +3967,8 @@ impl wire::ReadFields for ManagerApproval {
             "fallback" => self.fallback = map.next_value()?,
             "fallbackGroupIds" => {
                 self.fallback_group_ids = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "fallbackUserIds" => {
@@ -4026,7 +4054,8 @@ impl wire::ReadFields for ManagerApprovalInput {
             "fallback" => self.fallback = map.next_value()?,
             "fallbackGroupIds" => {
                 self.fallback_group_ids = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "fallbackUserIds" => {
@@ -4205,7 +4234,10 @@ impl wire::ReadFields for MultiStep {
     ) -> Result<(), A::Error> {
         match key {
             "provisionSteps" => {
-                self.provision_steps = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.provision_steps = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -4321,16 +4353,27 @@ impl wire::ReadFields for Policy {
             "displayName" => self.display_name = map.next_value()?,
             "id" => self.id = map.next_value()?,
             "policySteps" => {
-                self.policy_steps = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.policy_steps = map
+                    .next_value::<Option<wire::Entries<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "policyType" => self.policy_type = map.next_value()?,
             "postActions" => {
-                self.post_actions = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.post_actions = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "reassignTasksToDelegates" => {
                 self.reassign_tasks_to_delegates = map.next_value()?;
             }
-            "rules" => self.rules = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "rules" => {
+                self.rules = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "systemBuiltin" => self.system_builtin = map.next_value()?,
             "updatedAt" => {
                 self.updated_at = map
@@ -4473,7 +4516,10 @@ impl wire::ReadFields for PolicyEditorValidateResponse {
     ) -> Result<(), A::Error> {
         match key {
             "markers" => {
-                self.markers = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.markers = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -4597,16 +4643,27 @@ impl wire::ReadFields for PolicyInput {
             "description" => self.description = map.next_value()?,
             "displayName" => self.display_name = map.next_value()?,
             "policySteps" => {
-                self.policy_steps = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.policy_steps = map
+                    .next_value::<Option<wire::Entries<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "policyType" => self.policy_type = map.next_value()?,
             "postActions" => {
-                self.post_actions = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.post_actions = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "reassignTasksToDelegates" => {
                 self.reassign_tasks_to_delegates = map.next_value()?;
             }
-            "rules" => self.rules = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "rules" => {
+                self.rules = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -4685,9 +4742,17 @@ impl wire::ReadFields for PolicyInstance {
         match key {
             "current" => self.current = map.next_value()?,
             "history" => {
-                self.history = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.history = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
-            "next" => self.next = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "next" => {
+                self.next = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "policy" => self.policy = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -5260,7 +5325,12 @@ impl wire::ReadFields for PolicySteps {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "steps" => self.steps = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "steps" => {
+                self.steps = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -5304,7 +5374,12 @@ impl wire::ReadFields for PolicyStepsInput {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "steps" => self.steps = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "steps" => {
+                self.steps = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -6144,7 +6219,8 @@ impl wire::ReadFields for ResourceOwnerApproval {
             "fallback" => self.fallback = map.next_value()?,
             "fallbackGroupIds" => {
                 self.fallback_group_ids = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "fallbackUserIds" => {
@@ -6394,10 +6470,18 @@ impl wire::ReadFields for SearchPoliciesRequest {
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "policyTypes" => {
-                self.policy_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.policy_types = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "refs" => {
+                self.refs = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -6444,7 +6528,12 @@ impl wire::ReadFields for SearchPoliciesResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -6515,7 +6604,8 @@ impl wire::ReadFields for SelfApproval {
             "fallback" => self.fallback = map.next_value()?,
             "fallbackGroupIds" => {
                 self.fallback_group_ids = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "fallbackUserIds" => {
@@ -6587,7 +6677,8 @@ impl wire::ReadFields for SelfApprovalInput {
             "fallback" => self.fallback = map.next_value()?,
             "fallbackGroupIds" => {
                 self.fallback_group_ids = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "fallbackUserIds" => {

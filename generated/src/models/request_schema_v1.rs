@@ -303,7 +303,12 @@ impl wire::ReadFields for RequestSchemaServiceCreateRequest {
     ) -> Result<(), A::Error> {
         match key {
             "description" => self.description = map.next_value()?,
-            "fields" => self.fields = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "fields" => {
+                self.fields = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "name" => self.name = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

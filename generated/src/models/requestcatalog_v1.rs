@@ -48,7 +48,8 @@ impl wire::ReadFields for AppEntitlementWithUserBindings {
         match key {
             "appEntitlementUserBindings" => {
                 self.app_entitlement_user_bindings = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "entitlement" => self.entitlement = map.next_value()?,
@@ -481,7 +482,8 @@ impl wire::ReadFields for BundleAutomationRuleEntitlement {
         match key {
             "entitlementRefs" => {
                 self.entitlement_refs = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             _ => {
@@ -646,7 +648,12 @@ impl wire::ReadFields for ForceRunBundleAutomationRequest {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "refs" => {
+                self.refs = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -786,7 +793,8 @@ impl wire::ReadFields for RequestCatalog {
         match key {
             "accessEntitlements" => {
                 self.access_entitlements = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "createdAt" => {
@@ -1027,7 +1035,8 @@ impl wire::ReadFields for RequestCatalogInput {
         match key {
             "accessEntitlements" => {
                 self.access_entitlements = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "createdByUserId" => self.created_by_user_id = map.next_value()?,
@@ -1111,7 +1120,8 @@ impl wire::ReadFields for RequestCatalogManagementServiceAddAccessEntitlementsRe
         match key {
             "accessEntitlements" => {
                 self.access_entitlements = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             _ => {
@@ -1198,7 +1208,8 @@ impl wire::ReadFields for RequestCatalogManagementServiceAddAppEntitlementsReque
         match key {
             "appEntitlements" => {
                 self.app_entitlements = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "createRequests" => self.create_requests = map.next_value()?,
@@ -1665,7 +1676,10 @@ impl wire::ReadFields for RequestCatalogManagementServiceGetResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "requestCatalogView" => self.request_catalog_view = map.next_value()?,
             _ => {
@@ -1715,7 +1729,12 @@ for RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "refs" => {
+                self.refs = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1776,9 +1795,17 @@ for RequestCatalogManagementServiceListEntitlementsForAccessResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1840,9 +1867,17 @@ for RequestCatalogManagementServiceListEntitlementsPerCatalogResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1898,9 +1933,17 @@ impl wire::ReadFields for RequestCatalogManagementServiceListResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1952,7 +1995,8 @@ for RequestCatalogManagementServiceRemoveAccessEntitlementsRequest {
         match key {
             "accessEntitlements" => {
                 self.access_entitlements = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             _ => {
@@ -2037,7 +2081,8 @@ impl wire::ReadFields for RequestCatalogManagementServiceRemoveAppEntitlementsRe
         match key {
             "appEntitlements" => {
                 self.app_entitlements = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             _ => {
@@ -2118,7 +2163,8 @@ impl wire::ReadFields for RequestCatalogManagementServiceUpdateAppEntitlementsRe
         match key {
             "appEntitlements" => {
                 self.app_entitlements = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             _ => {
@@ -2475,9 +2521,17 @@ impl wire::ReadFields for RequestCatalogSearchServiceSearchEntitlementsResponse 
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

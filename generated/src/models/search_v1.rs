@@ -183,7 +183,12 @@ impl wire::ReadFields for FacetRangeItem {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "ranges" => self.ranges = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "ranges" => {
+                self.ranges = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -289,7 +294,12 @@ impl wire::ReadFields for FacetValueItem {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "values" => self.values = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "values" => {
+                self.values = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -341,7 +351,12 @@ impl wire::ReadFields for Facets {
                     .next_value::<Option<wire::In<wire::Int64>>>()?
                     .map(|v| v.0);
             }
-            "facets" => self.facets = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "facets" => {
+                self.facets = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }

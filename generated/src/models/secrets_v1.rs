@@ -548,7 +548,10 @@ impl wire::ReadFields for PaperSecretAdminServiceSearchRequest {
             "sharingMode" => self.sharing_mode = map.next_value()?,
             "sortBy" => self.sort_by = map.next_value()?,
             "statuses" => {
-                self.statuses = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.statuses = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -668,7 +671,12 @@ impl wire::ReadFields for PaperSecretAdminServiceSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1528,7 +1536,10 @@ impl wire::ReadFields for PaperSecretServiceSearchMySecretsRequest {
             "sharingMode" => self.sharing_mode = map.next_value()?,
             "sortBy" => self.sort_by = map.next_value()?,
             "statuses" => {
-                self.statuses = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.statuses = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1576,7 +1587,12 @@ impl wire::ReadFields for PaperSecretServiceSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

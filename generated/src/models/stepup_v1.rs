@@ -302,7 +302,12 @@ impl wire::ReadFields for ListStepUpProvidersResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -369,7 +374,12 @@ impl wire::ReadFields for SearchStepUpProvidersRequest {
             "pageToken" => self.page_token = map.next_value()?,
             "providerType" => self.provider_type = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "refs" => {
+                self.refs = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -480,7 +490,12 @@ impl wire::ReadFields for SearchStepUpProvidersResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -690,7 +705,12 @@ impl wire::ReadFields for SearchStepUpTransactionsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

@@ -283,7 +283,10 @@ impl wire::ReadFields for Task {
     ) -> Result<(), A::Error> {
         match key {
             "actions" => {
-                self.actions = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.actions = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "analysisId" => self.analysis_id = map.next_value()?,
             "annotations" => {
@@ -309,7 +312,10 @@ impl wire::ReadFields for Task {
             "displayName" => self.display_name = map.next_value()?,
             "emergencyAccess" => self.emergency_access = map.next_value()?,
             "externalRefs" => {
-                self.external_refs = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.external_refs = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "form" => self.form = map.next_value()?,
             "id" => self.id = map.next_value()?,
@@ -637,7 +643,10 @@ impl wire::ReadFields for TaskActionsServiceApproveResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskView" => self.task_view = map.next_value()?,
             "ticketActionId" => self.ticket_action_id = map.next_value()?,
@@ -777,7 +786,10 @@ impl wire::ReadFields for TaskActionsServiceApproveWithStepUpResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "redirectUrl" => self.redirect_url = map.next_value()?,
             "taskView" => self.task_view = map.next_value()?,
@@ -882,7 +894,10 @@ impl wire::ReadFields for TaskActionsServiceCloseResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskActionId" => self.task_action_id = map.next_value()?,
             "taskView" => self.task_view = map.next_value()?,
@@ -981,7 +996,10 @@ impl wire::ReadFields for TaskActionsServiceCommentResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
@@ -1090,7 +1108,10 @@ impl wire::ReadFields for TaskActionsServiceDenyResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskView" => self.task_view = map.next_value()?,
             "ticketActionId" => self.ticket_action_id = map.next_value()?,
@@ -1252,7 +1273,10 @@ impl wire::ReadFields for TaskActionsServiceHardResetResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskView" => self.task_view = map.next_value()?,
             "ticketActionId" => self.ticket_action_id = map.next_value()?,
@@ -1345,7 +1369,10 @@ impl wire::ReadFields for TaskActionsServiceProcessNowResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
@@ -1464,7 +1491,10 @@ impl wire::ReadFields for TaskActionsServiceReassignResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskView" => self.task_view = map.next_value()?,
             "ticketActionId" => self.ticket_action_id = map.next_value()?,
@@ -1574,7 +1604,10 @@ impl wire::ReadFields for TaskActionsServiceRestartResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskView" => self.task_view = map.next_value()?,
             "ticketActionId" => self.ticket_action_id = map.next_value()?,
@@ -3273,7 +3306,12 @@ impl wire::ReadFields for TaskAuditListRequest {
         match key {
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
-            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "refs" => {
+                self.refs = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "taskId" => self.task_id = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -3321,7 +3359,12 @@ impl wire::ReadFields for TaskAuditListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -3512,7 +3555,12 @@ impl wire::ReadFields for TaskAuditPolicyApprovalReassigned {
                 self.new_users = map.next_value::<Option<_>>()?.unwrap_or_default();
             }
             "oldPolicyStepId" => self.old_policy_step_id = map.next_value()?,
-            "users" => self.users = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "users" => {
+                self.users = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3748,7 +3796,12 @@ impl wire::ReadFields for TaskAuditPolicyProvisionReassigned {
                 self.new_users = map.next_value::<Option<_>>()?.unwrap_or_default();
             }
             "oldPolicyStepId" => self.old_policy_step_id = map.next_value()?,
-            "users" => self.users = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "users" => {
+                self.users = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -3865,7 +3918,10 @@ impl wire::ReadFields for TaskAuditReassignmentFallbackToAdmin {
                 self.admin_user_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
             }
             "adminUsers" => {
-                self.admin_users = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.admin_users = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -6732,7 +6788,10 @@ impl wire::ReadFields for TaskSearchRequest {
                     .unwrap_or_default();
             }
             "accountTypes" => {
-                self.account_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.account_types = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "actorId" => self.actor_id = map.next_value()?,
             "appEntitlementIds" => {
@@ -6768,7 +6827,8 @@ impl wire::ReadFields for TaskSearchRequest {
             }
             "certifyOutcomes" => {
                 self.certify_outcomes = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "createdAfter" => {
@@ -6803,7 +6863,10 @@ impl wire::ReadFields for TaskSearchRequest {
             }
             "expandMask" => self.expand_mask = map.next_value()?,
             "grantOutcomes" => {
-                self.grant_outcomes = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.grant_outcomes = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "includeActedAfter" => {
                 self.include_acted_after = map
@@ -6844,24 +6907,39 @@ impl wire::ReadFields for TaskSearchRequest {
                     .unwrap_or_default();
             }
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "refs" => {
+                self.refs = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "revokeOutcomes" => {
-                self.revoke_outcomes = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.revoke_outcomes = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "sortBy" => self.sort_by = map.next_value()?,
             "stepApprovalTypes" => {
                 self.step_approval_types = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "subjectIds" => {
                 self.subject_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
             }
             "taskStates" => {
-                self.task_states = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.task_states = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskTypes" => {
-                self.task_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.task_types = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "userEmploymentStatuses" => {
                 self.user_employment_statuses = map
@@ -7307,9 +7385,17 @@ impl wire::ReadFields for TaskSearchResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -7363,7 +7449,10 @@ impl wire::ReadFields for TaskServiceActionResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskView" => self.task_view = map.next_value()?,
             "ticketActionId" => self.ticket_action_id = map.next_value()?,
@@ -7543,7 +7632,10 @@ impl wire::ReadFields for TaskServiceCreateGrantResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
@@ -7647,7 +7739,10 @@ impl wire::ReadFields for TaskServiceCreateOffboardingResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
@@ -7790,7 +7885,10 @@ impl wire::ReadFields for TaskServiceCreateRevokeResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
@@ -7840,7 +7938,10 @@ impl wire::ReadFields for TaskServiceGetResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskView" => self.task_view = map.next_value()?,
             _ => {

@@ -137,7 +137,10 @@ impl wire::ReadFields for GetUserProfileTypesResponse {
     ) -> Result<(), A::Error> {
         match key {
             "profileTypes" => {
-                self.profile_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.profile_types = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -263,10 +266,16 @@ impl wire::ReadFields for SearchUsersRequest {
                 self.exclude_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
             }
             "excludeOrigins" => {
-                self.exclude_origins = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.exclude_origins = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "excludeTypes" => {
-                self.exclude_types = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.exclude_types = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "expandMask" => self.expand_mask = map.next_value()?,
             "ids" => self.ids = map.next_value::<Option<_>>()?.unwrap_or_default(),
@@ -277,17 +286,28 @@ impl wire::ReadFields for SearchUsersRequest {
                 self.manager_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
             }
             "origins" => {
-                self.origins = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.origins = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "refs" => {
+                self.refs = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "roleIds" => {
                 self.role_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
             }
             "userStatuses" => {
-                self.user_statuses = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.user_statuses = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -341,9 +361,17 @@ impl wire::ReadFields for SearchUsersResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -674,7 +702,8 @@ impl wire::ReadFields for User {
             "department" => self.department = map.next_value()?,
             "departmentSources" => {
                 self.department_sources = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "directoryIds" => {
@@ -683,18 +712,23 @@ impl wire::ReadFields for User {
             "directoryStatus" => self.directory_status = map.next_value()?,
             "directoryStatusSources" => {
                 self.directory_status_sources = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "displayName" => self.display_name = map.next_value()?,
             "email" => self.email = map.next_value()?,
             "emailSources" => {
-                self.email_sources = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.email_sources = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "emails" => self.emails = map.next_value::<Option<_>>()?.unwrap_or_default(),
             "employeeIdSources" => {
                 self.employee_id_sources = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "employeeIds" => {
@@ -703,27 +737,33 @@ impl wire::ReadFields for User {
             "employmentStatus" => self.employment_status = map.next_value()?,
             "employmentStatusSources" => {
                 self.employment_status_sources = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "employmentType" => self.employment_type = map.next_value()?,
             "employmentTypeSources" => {
                 self.employment_type_sources = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "id" => self.id = map.next_value()?,
             "jobTitle" => self.job_title = map.next_value()?,
             "jobTitleSources" => {
                 self.job_title_sources = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "managerIds" => {
                 self.manager_ids = map.next_value::<Option<_>>()?.unwrap_or_default();
             }
             "managerSources" => {
-                self.manager_sources = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.manager_sources = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "origin" => self.origin = map.next_value()?,
             "profile" => self.profile = map.next_value()?,
@@ -740,7 +780,8 @@ impl wire::ReadFields for User {
             "username" => self.username = map.next_value()?,
             "usernameSources" => {
                 self.username_sources = map
-                    .next_value::<Option<_>>()?
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
                     .unwrap_or_default();
             }
             "usernames" => {
@@ -1085,7 +1126,10 @@ impl wire::ReadFields for UserServiceGetResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "userView" => self.user_view = map.next_value()?,
             _ => {
@@ -1142,9 +1186,17 @@ impl wire::ReadFields for UserServiceListResponse {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

@@ -127,7 +127,10 @@ impl wire::ReadFields for PayloadPolicyApprovalStep {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
@@ -177,7 +180,10 @@ impl wire::ReadFields for PayloadPolicyPostAction {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
@@ -227,7 +233,10 @@ impl wire::ReadFields for PayloadProvisionStep {
     ) -> Result<(), A::Error> {
         match key {
             "expanded" => {
-                self.expanded = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.expanded = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             "taskView" => self.task_view = map.next_value()?,
             _ => {
@@ -376,7 +385,10 @@ impl wire::ReadFields for ResponsePolicyApprovalReplacePolicy {
         match key {
             "comment" => self.comment = map.next_value()?,
             "policySteps" => {
-                self.policy_steps = map.next_value::<Option<_>>()?.unwrap_or_default();
+                self.policy_steps = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
             }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1500,7 +1512,12 @@ impl wire::ReadFields for WebhooksSearchRequest {
             "pageSize" => self.page_size = map.next_value()?,
             "pageToken" => self.page_token = map.next_value()?,
             "query" => self.query = map.next_value()?,
-            "refs" => self.refs = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "refs" => {
+                self.refs = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
@@ -1547,7 +1564,12 @@ impl wire::ReadFields for WebhooksSearchResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -1813,7 +1835,12 @@ impl wire::ReadFields for WebhooksServiceListResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

@@ -792,7 +792,12 @@ impl wire::ReadFields for WorkloadFederationServiceListProvidersResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -840,7 +845,12 @@ impl wire::ReadFields for WorkloadFederationServiceListTrustsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;
@@ -954,7 +964,12 @@ impl wire::ReadFields for WorkloadFederationServiceSearchTrustsResponse {
         map: &mut A,
     ) -> Result<(), A::Error> {
         match key {
-            "list" => self.list = map.next_value::<Option<_>>()?.unwrap_or_default(),
+            "list" => {
+                self.list = map
+                    .next_value::<Option<wire::Items<_>>>()?
+                    .map(|v| v.0)
+                    .unwrap_or_default();
+            }
             "nextPageToken" => self.next_page_token = map.next_value()?,
             _ => {
                 map.next_value::<serde::de::IgnoredAny>()?;

@@ -94,6 +94,29 @@ impl<'de, F: Format> Deserialize<'de> for InMap<F> {
     }
 }
 
+/// A list of messages read without its `null` items. The document marks
+/// messages nullable, so it allows `[null]`; protobuf has no null in a
+/// repeated field, so a `null` item is no item.
+pub(crate) struct Items<T>(pub(crate) Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Items<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let items = Vec::<Option<T>>::deserialize(deserializer)?;
+        Ok(Items(items.into_iter().flatten().collect()))
+    }
+}
+
+/// A map of messages read without its `null` values (as [`Items`]).
+pub(crate) struct Entries<T>(pub(crate) BTreeMap<String, T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let entries = BTreeMap::<String, Option<T>>::deserialize(deserializer)?;
+        let kept = entries.into_iter().filter_map(|(k, v)| Some((k, v?)));
+        Ok(Entries(kept.collect()))
+    }
+}
+
 /// An object key, borrowed from the input when it can be.
 pub(crate) struct Key<'de>(Cow<'de, str>);
 
@@ -640,6 +663,19 @@ mod tests {
             serde_json::to_value(OutMap::<Bytes>(&map)).unwrap(),
             json!({"a": "aGk="})
         );
+    }
+
+    #[test]
+    fn null_items_and_values_of_messages_are_left_out() {
+        let items = serde_json::from_value::<Items<String>>(json!(["a", null, "b"])).unwrap();
+        assert_eq!(items.0, ["a", "b"]);
+        let entries =
+            serde_json::from_value::<Entries<String>>(json!({"a": "x", "b": null})).unwrap();
+        assert_eq!(
+            entries.0.into_iter().collect::<Vec<_>>(),
+            [("a".to_string(), "x".to_string())]
+        );
+        assert!(serde_json::from_value::<Items<String>>(json!([1])).is_err());
     }
 
     #[test]

@@ -252,9 +252,15 @@ impl SerdeField<'_> {
         wire_out(self.field.encoding, value)
     }
 
-    /// The type a value is read as, when it has a wire format.
+    /// The type a value is read as, when it has a wire format or is a list
+    /// or map of named types (read without their `null` items).
     fn read_as(&self) -> Option<TokenStream> {
-        wire_in(self.field.encoding)
+        let named = |t: &TypeRef| matches!(t, TypeRef::Named(_));
+        wire_in(self.field.encoding).or_else(|| match &self.field.ty {
+            TypeRef::Vec(item) if named(item) => Some(quote!(wire::Items<_>)),
+            TypeRef::Map(value) if named(value) => Some(quote!(wire::Entries<_>)),
+            _ => None,
+        })
     }
 
     /// Whether it is read as an `Option`: it may be absent or null (lists

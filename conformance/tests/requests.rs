@@ -1,0 +1,123 @@
+//! Every request the client builds conforms to the document: for each of
+//! the document's operations, in three seeded rounds, the client builds the
+//! request with every path, query and header parameter and a body holding
+//! every property it may send (generated from the schemas), and the request
+//! is validated against the document, and compared with what was given.
+
+mod common;
+
+use c1_conformance::generate::{Generator, Mode};
+use c1_conformance::validate::Schemas;
+use c1_conformance::{compare::compare, Operation, Problem};
+use serde_json::{json, Map, Value};
+
+use common::{document, request_of, Failures, ROUNDS};
+
+/// The arguments of one request, generated from the operation's schemas:
+/// every parameter and the body, as `c1_client::conformance::request` takes
+/// them.
+fn arguments(generator: &mut Generator<'_>, op: &Operation) -> Value {
+    let mut places: Map<String, Value> = Map::new();
+    for param in &op.params {
+        let text = generator.text(&param.schema);
+        let place = places
+            .entry(param.location.clone())
+            .or_insert_with(|| json!({}));
+        place[&param.name] = Value::String(text);
+    }
+    if let Some(schema) = &op.body {
+        places.insert("body".into(), generator.value(schema));
+    }
+    Value::Object(places)
+}
+
+/// The problems of one operation's request in one round.
+fn check(
+    schemas: &mut Schemas,
+    doc: &c1_conformance::Document,
+    client: &c1_client::Client,
+    op: &Operation,
+    seed: u64,
+) -> Vec<Problem> {
+    let mut generator = Generator::new(doc, Mode::Request, seed);
+    let args = arguments(&mut generator, op);
+    let built = match c1_client::conformance::request(client, &op.id, &args) {
+        Ok(built) => built,
+        Err(message) => {
+            return vec![Problem {
+                pointer: String::new(),
+                message: format!("the client did not build the request: {message}"),
+            }];
+        }
+    };
+    let request = match request_of(&built) {
+        Ok(request) => request,
+        Err(problem) => return vec![problem],
+    };
+    let mut problems = schemas
+        .check_request(op, &common::base(), &request)
+        .unwrap_or_else(|e| panic!("{}: {e}", op.id));
+    // What was given is what was sent.
+    let path = c1_conformance::validate::match_path(&op.path, &common::base(), &request.url)
+        .unwrap_or_default();
+    for (name, sent) in path {
+        if args["path"][&name] != Value::String(sent.clone()) {
+            problems.push(Problem {
+                pointer: format!("/path/{name}"),
+                message: format!("{} was sent as {sent:?}", args["path"][&name]),
+            });
+        }
+    }
+    for (name, given) in args["query"].as_object().into_iter().flatten() {
+        let sent: Vec<String> = request
+            .url
+            .query_pairs()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+            .collect();
+        if sent != [given.as_str().unwrap_or_default()] {
+            problems.push(Problem {
+                pointer: format!("/query/{name}"),
+                message: format!("{given} was sent as {sent:?}"),
+            });
+        }
+    }
+    if let (Some(schema), Some(body)) = (&op.body, &request.body) {
+        for mut p in compare(doc, schema, &args["body"], body) {
+            p.pointer = format!("/body{}", p.pointer);
+            problems.push(p);
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_request_the_client_builds_conforms_to_the_document() {
+    let doc = document();
+    let mut schemas = Schemas::new(&doc).expect("the document's schemas compile");
+    let client = common::client();
+    let operations = doc.operations();
+    assert_eq!(operations.len(), 312, "the whole API");
+    let mut failures = Failures::default();
+    for round in 0..ROUNDS {
+        for (i, op) in operations.iter().enumerate() {
+            let seed = round * 10_000 + i as u64;
+            for problem in check(&mut schemas, &doc, &client, op, seed) {
+                failures.add(&op.id, seed, problem);
+            }
+        }
+    }
+    failures.assert_none("requests");
+}
+
+#[test]
+fn the_client_builds_every_operation_of_the_document() {
+    let doc = document();
+    let missing: Vec<String> = doc
+        .operations()
+        .into_iter()
+        .map(|op| op.id)
+        .filter(|id| !c1_client::conformance::OPERATIONS.contains(&id.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "not built by the client: {missing:?}");
+}
