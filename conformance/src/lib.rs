@@ -21,6 +21,8 @@ pub mod generate;
 pub mod validate;
 
 pub use document::{Document, Operation, Param};
+/// The URL type requests are read with.
+pub use url;
 
 /// What can go wrong before a check starts.
 #[derive(Debug, thiserror::Error)]

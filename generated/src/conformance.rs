@@ -329,6 +329,7 @@ pub const OPERATIONS: &[&str] = &[
 /// {..}, "query": {..}, "header": {..}, "body": ..}`: parameters by
 /// wire name, as text (a list parameter as a list of texts), and
 /// the body as JSON. Every parameter given is set.
+#[allow(unused_variables)]
 pub fn request(
     client: &crate::Client,
     operation_id: &str,
@@ -3610,6 +3611,7 @@ pub fn request(
 }
 
 /// Reads `json` as the response of `operation_id`, and writes it again.
+#[allow(unused_variables)]
 pub fn response_again(operation_id: &str, json: &[u8]) -> Result<Vec<u8>, String> {
     #[allow(deprecated)]
     match operation_id {
@@ -4579,6 +4581,7 @@ pub fn response_again(operation_id: &str, json: &[u8]) -> Result<Vec<u8>, String
 
 /// Reads `json` as the type of the component schema `schema`, and
 /// writes it again.
+#[allow(unused_variables)]
 pub fn model_again(schema: &str, json: &[u8]) -> Result<Vec<u8>, String> {
     #[allow(deprecated)]
     match schema {

@@ -79,6 +79,7 @@ pub fn render(
         cli: cli.map(|dir| CliOptions {
             client_package: package.to_string(),
             client_path: client_path(dir, out),
+            conformance_path: conformance_path(dir),
         }),
     };
     let generated = c1_codegen::generate(spec, &options)
@@ -90,6 +91,16 @@ pub fn render(
         warnings: generated.warnings.iter().map(ToString::to_string).collect(),
         summary: generated.summary,
     })
+}
+
+/// The conformance harness beside the command-line crate `cli`, if there
+/// is one (the workspace's `conformance/`), as its manifest names it.
+fn conformance_path(cli: &Path) -> Option<String> {
+    let harness = cli.parent()?.join("conformance");
+    harness
+        .join("Cargo.toml")
+        .is_file()
+        .then(|| "../conformance".to_string())
 }
 
 /// The client crate `out` as the command-line crate in `cli` names it in

@@ -19,8 +19,8 @@ use quote::quote;
 use super::{ident, render, rust_at, GeneratedFile, HEADER, TOML_HEADER};
 use crate::error::Result;
 use crate::model::{
-    Api, Arg, ArgSource, Field, Group, Media, Operation, RustType, Scalar, Signature, Struct,
-    TypeDef, TypeKind, TypeRef,
+    Api, Arg, ArgSource, Field, Group, Location, Media, Operation, RustType, Scalar, Signature,
+    Struct, TypeDef, TypeKind, TypeRef,
 };
 use crate::names::{unraw, Namespace};
 
@@ -53,6 +53,10 @@ pub struct CliOptions {
     pub client_package: String,
     /// The path from the command-line crate to the client crate (`../generated`).
     pub client_path: String,
+    /// The path from the command-line crate to the conformance harness
+    /// (`../conformance`), whose suite runs every command's `--dry-run`;
+    /// `None` where there is none.
+    pub conformance_path: Option<String>,
 }
 
 /// What the hand-written part calls by name, as `(group module, method)`
@@ -75,8 +79,10 @@ pub fn emit(api: &Api, options: &CliOptions) -> Result<Vec<GeneratedFile>> {
         api,
         krate: quote!(#krate),
     };
+    let (table, entries) = commands.file()?;
     let mut files = vec![
-        render("src/commands.rs", commands.file()?)?,
+        render("src/commands.rs", table)?,
+        render("tests/support/commands.rs", commands_table(&entries))?,
         manifest(options),
     ];
     let crate_name = options.client_package.replace('-', "_");
@@ -107,12 +113,17 @@ pub fn missing(api: &Api) -> Option<String> {
 }
 
 fn manifest(options: &CliOptions) -> GeneratedFile {
-    let contents = format!(
+    let mut contents = format!(
         "{TOML_HEADER}\n\n[package]\nname = \"c1-cli\"\nversion = \"0.1.0\"\ndescription = \"The C1 (ConductorOne) API from the shell, generated from its OpenAPI documents.\"\nedition = \"2024\"\nrust-version = \"1.85\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n\n[[bin]]\nname = \"c1\"\npath = \"src/main.rs\"\n\n[dependencies]\n{} = {{ path = \"{}\" }}\n{}",
         options.client_package,
         options.client_path,
         DEPENDENCIES.trim_start()
     );
+    if let Some(path) = &options.conformance_path {
+        contents.push_str(&format!(
+            "# The conformance suite's harness (tests/conformance.rs).\nc1-conformance = {{ path = \"{path}\" }}\n"
+        ));
+    }
     GeneratedFile {
         path: PathBuf::from("Cargo.toml"),
         contents,
@@ -134,19 +145,23 @@ struct Reading {
 }
 
 impl Commands<'_> {
-    fn file(&self) -> Result<TokenStream> {
+    /// `commands.rs`, and an entry of the test table per operation.
+    fn file(&self) -> Result<(TokenStream, Vec<TokenStream>)> {
         let mut names = Namespace::new(RESERVED_GROUPS, "_api");
         let mut modules = Vec::new();
         let mut arms = Vec::new();
         let mut commands = Vec::new();
+        let mut entries = Vec::new();
         for group in &self.api.groups {
             let command = names.claim(unraw(&group.module)).to_kebab_case();
             let module = ident(&group.module);
-            modules.push(self.group(group, &command)?);
+            let (tokens, group_entries) = self.group(group, &command)?;
+            modules.push(tokens);
+            entries.extend(group_entries);
             arms.push(quote!(#command => #module::run(operation, matches, ctx).await,));
             commands.push(quote!(#module::command()));
         }
-        Ok(quote! {
+        let file = quote! {
             //! The command table: a command per operation of the client, read
             //! from the model the client is generated from.
 
@@ -170,10 +185,11 @@ impl Commands<'_> {
             }
 
             #(#modules)*
-        })
+        };
+        Ok((file, entries))
     }
 
-    fn group(&self, group: &Group, command: &str) -> Result<TokenStream> {
+    fn group(&self, group: &Group, command: &str) -> Result<(TokenStream, Vec<TokenStream>)> {
         let reserved = RESERVED_OPERATIONS
             .iter()
             .filter(|(name, _)| *name == command)
@@ -186,10 +202,14 @@ impl Commands<'_> {
         let mut reads = false;
         let module = ident(&group.module);
         let mut operation_names = Vec::new();
+        let mut entries = Vec::new();
         for op in &group.operations {
             let name = names.claim(unraw(&op.name)).to_kebab_case();
             let signature = op.signature.get("signature")?;
             let parts = self.operation(op, signature, &name, &module);
+            let (id, params) = (op.operation_id.as_deref().unwrap_or_default(), &parts.entry);
+            let body = signature.args.iter().any(|a| a.source == ArgSource::Body);
+            entries.push(quote!(Command { operation: #id, words: [#command, #name], params: &[#(#params),*], body: #body }));
             operation_names.push(name);
             reads |= parts.reads;
             subcommands.push(parts.command);
@@ -201,7 +221,7 @@ impl Commands<'_> {
             None => group_about(&group.tag, &operation_names),
         };
         let matches = ident(if reads { "matches" } else { "_matches" });
-        Ok(quote! {
+        let tokens = quote! {
             mod #module {
                 use super::*;
 
@@ -222,7 +242,8 @@ impl Commands<'_> {
                     }
                 }
             }
-        })
+        };
+        Ok((tokens, entries))
     }
 
     fn operation(
@@ -236,10 +257,12 @@ impl Commands<'_> {
         let mut args = Vec::new();
         let mut values = Vec::new();
         let mut body_static = None;
+        let mut entry = Vec::new();
         for arg in &sig.args {
             match arg.source {
                 ArgSource::Param(i) => {
                     let id = flags.claim(unraw(&arg.name)).to_kebab_case();
+                    entry.push(param_entry(&op.params[i], None, false));
                     let reading = self.reading_of(&arg.stored);
                     let (kind, allowed) = (&reading.kind, &reading.values);
                     let help = op.params[i].doc.clone().unwrap_or_default();
@@ -264,6 +287,9 @@ impl Commands<'_> {
                 RustType::Vec(item) => (&**item, true),
                 other => (other, false),
             };
+            if let ArgSource::Param(i) = arg.source {
+                entry.push(param_entry(&op.params[i], Some(&id), list));
+            }
             let reading = self.reading_of(item);
             let (kind, allowed) = (&reading.kind, &reading.values);
             let help = match arg.source {
@@ -330,6 +356,7 @@ impl Commands<'_> {
                 }
             },
             body_static,
+            entry,
         }
     }
 
@@ -531,6 +558,64 @@ struct OpParts {
     reads: bool,
     arm: TokenStream,
     body_static: Option<TokenStream>,
+    /// How each parameter is given, for the test table.
+    entry: Vec<TokenStream>,
+}
+
+/// One parameter of the test table: where it goes, its wire name, and its
+/// flag (`None`: a positional argument, in order).
+fn param_entry(param: &crate::model::Param, flag: Option<&str>, list: bool) -> TokenStream {
+    let location = match param.location {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+        Location::Cookie => "cookie",
+    };
+    let name = &param.wire_name;
+    let flag = match flag {
+        Some(flag) => quote!(Some(#flag)),
+        None => quote!(None),
+    };
+    quote!(Param { location: #location, name: #name, flag: #flag, list: #list })
+}
+
+/// `tests/support/commands.rs`: for the conformance suite, each command's
+/// operation, words and parameters, from the decisions that made the
+/// command table.
+fn commands_table(entries: &[TokenStream]) -> TokenStream {
+    quote! {
+        //! Every command of `c1`: the operation it sends, the words that run
+        //! it, and how each parameter is given. The conformance suite runs
+        //! each with `--dry-run` (`tests/conformance.rs`).
+        #![allow(dead_code)]
+
+        /// One command.
+        pub struct Command {
+            /// The `operationId` it sends.
+            pub operation: &'static str,
+            /// `c1 <group> <operation>`.
+            pub words: [&'static str; 2],
+            /// Its parameters: positional arguments in order, then flags.
+            pub params: &'static [Param],
+            /// Whether it takes `--body`.
+            pub body: bool,
+        }
+
+        /// How one parameter is given.
+        pub struct Param {
+            /// `path`, `query`, `header` or `cookie`.
+            pub location: &'static str,
+            /// Its wire name.
+            pub name: &'static str,
+            /// Its flag, without `--`; `None` for a positional argument.
+            pub flag: Option<&'static str>,
+            /// A flag given once per item.
+            pub list: bool,
+        }
+
+        /// Every command, in the order of the command table.
+        pub const COMMANDS: &[Command] = &[#(#entries),*];
+    }
 }
 
 #[derive(Default)]

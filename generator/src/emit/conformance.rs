@@ -54,6 +54,7 @@ impl Emitter<'_> {
             /// {..}, "query": {..}, "header": {..}, "body": ..}`: parameters by
             /// wire name, as text (a list parameter as a list of texts), and
             /// the body as JSON. Every parameter given is set.
+            #[allow(unused_variables)] // An API may have none of these.
             pub fn request(client: &crate::Client, operation_id: &str, args: &Value) -> Result<crate::DryRun, String> {
                 #[allow(deprecated)]
                 match operation_id {
@@ -63,6 +64,7 @@ impl Emitter<'_> {
             }
 
             /// Reads `json` as the response of `operation_id`, and writes it again.
+            #[allow(unused_variables)] // An API may have none of these.
             pub fn response_again(operation_id: &str, json: &[u8]) -> Result<Vec<u8>, String> {
                 #[allow(deprecated)]
                 match operation_id {
@@ -73,6 +75,7 @@ impl Emitter<'_> {
 
             /// Reads `json` as the type of the component schema `schema`, and
             /// writes it again.
+            #[allow(unused_variables)] // An API may have none of these.
             pub fn model_again(schema: &str, json: &[u8]) -> Result<Vec<u8>, String> {
                 #[allow(deprecated)]
                 match schema {

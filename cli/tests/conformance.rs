@@ -1,0 +1,224 @@
+//! Every command's `--dry-run` request conforms to the document: each
+//! command of `c1`, in three seeded rounds, is run with every parameter
+//! (positional arguments and flags) and a `--body` holding every property it
+//! may send, generated from the document's schemas; the request it prints
+//! is validated against the document as the client's own requests are
+//! (`conformance/tests/requests.rs`), and compared with what was given.
+
+#[path = "support/commands.rs"]
+mod support;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use c1_conformance::compare::compare;
+use c1_conformance::generate::{Generator, Mode};
+use c1_conformance::validate::{Request, Schemas};
+use c1_conformance::{Document, Operation, Problem};
+use serde_json::Value;
+
+use support::{COMMANDS, Command};
+
+const ROUNDS: u64 = 3;
+/// The server the commands are pointed at (nothing is sent).
+const SERVER: &str = "https://acme.conductor.one";
+
+fn document() -> Document {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/conductor_one_api.openapi.yaml");
+    Document::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The arguments of one run: flags as `--flag=value`, the body, then the
+/// positional arguments after `--` (so that no value reads as a flag); and
+/// what was given, by place and name, to compare with what was sent.
+fn arguments(
+    generator: &mut Generator<'_>,
+    command: &Command,
+    op: &Operation,
+) -> (Vec<String>, Vec<(String, String, String)>, Option<Value>) {
+    let mut flags = Vec::new();
+    let mut positional = Vec::new();
+    let mut given = Vec::new();
+    for param in command.params {
+        let Some(doc_param) = op
+            .params
+            .iter()
+            .find(|p| p.location == param.location && p.name == param.name)
+        else {
+            continue;
+        };
+        let text = generator.text(&doc_param.schema);
+        given.push((
+            param.location.to_string(),
+            param.name.to_string(),
+            text.clone(),
+        ));
+        match param.flag {
+            Some(flag) => flags.push(format!("--{flag}={text}")),
+            None => positional.push(text),
+        }
+    }
+    let body = match (&op.body, command.body) {
+        (Some(schema), true) => {
+            let body = generator.value(schema);
+            flags.push(format!("--body={body}"));
+            Some(body)
+        }
+        _ => None,
+    };
+    let mut args: Vec<String> = command.words.iter().map(|w| w.to_string()).collect();
+    args.extend(flags);
+    args.push("--dry-run".into());
+    args.push("--".into());
+    args.extend(positional);
+    (args, given, body)
+}
+
+/// Runs `c1 args` signed in with a token, with nothing else from the
+/// environment.
+fn run(args: &[String], home: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_c1"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("CONDUCTORONE_ACCESS_TOKEN", "conformance")
+        .env("CONDUCTORONE_SERVER_URL", SERVER)
+        .output()
+        .expect("c1 runs")
+}
+
+/// The problems of one command in one round.
+fn check(
+    doc: &Document,
+    operations: &[Operation],
+    schemas: &Mutex<Schemas>,
+    command: &Command,
+    seed: u64,
+    home: &std::path::Path,
+) -> Vec<Problem> {
+    let problem = |message: String| {
+        vec![Problem {
+            pointer: String::new(),
+            message,
+        }]
+    };
+    let Some(op) = operations.iter().find(|op| op.id == command.operation) else {
+        return problem("the document has no such operation".into());
+    };
+    let mut generator = Generator::new(doc, Mode::Request, seed);
+    let (args, given, body) = arguments(&mut generator, command, op);
+    let output = run(&args, home);
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return problem(format!("`c1 {}` failed: {stderr}", args.join(" ")));
+    }
+    let Ok(shown) = serde_json::from_slice::<Value>(&output.stdout) else {
+        return problem("the dry run printed no JSON".into());
+    };
+    let url = match c1_conformance::url::Url::parse(shown["url"].as_str().unwrap_or_default()) {
+        Ok(url) => url,
+        Err(e) => return problem(format!("the URL: {e}")),
+    };
+    let headers = shown["headers"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+        .collect();
+    let request = Request {
+        method: shown["method"].as_str().unwrap_or_default().to_string(),
+        url,
+        headers,
+        body: Some(shown["body"].clone()).filter(|b| !b.is_null()),
+    };
+    let base = c1_conformance::url::Url::parse(SERVER).expect("a URL");
+    let mut problems = schemas
+        .lock()
+        .expect("the validators")
+        .check_request(op, &base, &request)
+        .unwrap_or_else(|e| panic!("{}: {e}", op.id));
+    let path =
+        c1_conformance::validate::match_path(&op.path, &base, &request.url).unwrap_or_default();
+    for (place, name, text) in &given {
+        let sent: Vec<String> = match place.as_str() {
+            "path" => path
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .collect(),
+            "query" => request
+                .url
+                .query_pairs()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+                .collect(),
+            _ => continue,
+        };
+        if sent != [text.clone()] {
+            problems.push(Problem {
+                pointer: format!("/{place}/{name}"),
+                message: format!("{text:?} was sent as {sent:?}"),
+            });
+        }
+    }
+    if let (Some(schema), Some(before), Some(after)) = (&op.body, &body, &request.body) {
+        for mut p in compare(doc, schema, before, after) {
+            p.pointer = format!("/body{}", p.pointer);
+            problems.push(p);
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_commands_dry_run_conforms_to_the_document() {
+    let doc = document();
+    let schemas = Mutex::new(Schemas::new(&doc).expect("the document's schemas compile"));
+    let operations = doc.operations();
+    assert_eq!(COMMANDS.len(), 312, "a command per operation");
+    let home = std::env::temp_dir().join(format!("c1-conformance-{}", std::process::id()));
+    std::fs::create_dir_all(&home).expect("a home directory");
+    let jobs: Vec<(u64, &Command)> = (0..ROUNDS)
+        .flat_map(|round| {
+            COMMANDS
+                .iter()
+                .enumerate()
+                .map(move |(i, c)| (round * 10_000 + i as u64, c))
+        })
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failures = Mutex::new(Vec::new());
+    let threads = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(2, 8);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                while let Some((seed, command)) =
+                    jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                {
+                    for problem in check(&doc, &operations, &schemas, command, *seed, &home) {
+                        let line =
+                            format!("c1 {} (seed {seed}): {problem}", command.words.join(" "));
+                        failures.lock().expect("the failures").push(line);
+                    }
+                }
+            });
+        }
+    });
+    let _ = std::fs::remove_dir_all(&home);
+    let mut failures = failures.into_inner().expect("the failures");
+    failures.sort();
+    let shown: Vec<&String> = failures.iter().take(40).collect();
+    assert!(
+        failures.is_empty(),
+        "{} dry runs failed:\n{}",
+        failures.len(),
+        shown
+            .iter()
+            .map(|l| format!("  {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
