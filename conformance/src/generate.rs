@@ -34,6 +34,8 @@ pub struct Generator<'d> {
     doc: &'d Document,
     rng: TestRng,
     mode: Mode,
+    /// Every list and map empty (a required one is still there, `[]`).
+    empty_lists: bool,
 }
 
 impl<'d> Generator<'d> {
@@ -45,7 +47,15 @@ impl<'d> Generator<'d> {
             doc,
             rng: TestRng::from_seed(RngAlgorithm::ChaCha, &bytes),
             mode,
+            empty_lists: false,
         }
+    }
+
+    /// The same generator, making every list and map empty: a round that
+    /// checks that required ones are sent even then.
+    pub fn with_empty_lists(mut self) -> Self {
+        self.empty_lists = true;
+        self
     }
 
     /// A value of `schema`. A whole value (a body, an answer) is never
@@ -146,7 +156,7 @@ impl<'d> Generator<'d> {
             Some(Value::Bool(true)) if depth < MAX_DEPTH && self.chance(0.5) => {
                 out.insert("extra".into(), self.any());
             }
-            Some(values @ Value::Object(_)) if depth < MAX_DEPTH => {
+            Some(values @ Value::Object(_)) if depth < MAX_DEPTH && !self.empty_lists => {
                 for _ in 0..self.rng.random_range(0..3) {
                     let key = self.word();
                     out.insert(key, self.at(values, depth + 1));
@@ -162,7 +172,7 @@ impl<'d> Generator<'d> {
 
     fn array(&mut self, schema: &Value, depth: usize) -> Value {
         let items = schema.get("items").cloned().unwrap_or(Value::Bool(true));
-        let count = if depth >= MAX_DEPTH {
+        let count = if depth >= MAX_DEPTH || self.empty_lists {
             0
         } else {
             self.rng.random_range(0..3)

@@ -34,45 +34,53 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.a2ui.v1.A2UIService.CreateSurfaceFeedback",
         words: ["a2ui", "create-surface-feedback"],
-        params: &[Param {
-            location: "path",
-            name: "surface_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "surface_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.a2ui.v1.A2UIService.ListSurfaceFeedback",
         words: ["a2ui", "list-surface-feedback"],
-        params: &[Param {
-            location: "path",
-            name: "surface_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "surface_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.a2ui.v1.A2UIService.ListSurfaces",
         words: ["a2ui", "list-surfaces"],
-        params: &[Param {
-            location: "path",
-            name: "conversation_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "conversation_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.a2ui.v1.A2UIService.SubmitAction",
         words: ["a2ui", "submit-action"],
-        params: &[Param {
-            location: "path",
-            name: "surface_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "surface_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -84,34 +92,40 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.accessconflict.v1.AccessConflictService.DeleteMonitor",
         words: ["access-conflict", "delete-monitor"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.accessconflict.v1.AccessConflictService.GetMonitor",
         words: ["access-conflict", "get-monitor"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.accessconflict.v1.AccessConflictService.UpdateMonitor",
         words: ["access-conflict", "update-monitor"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -123,23 +137,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.accessreview.v1.AccessReviewService.Delete",
         words: ["access-review", "delete"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.accessreview.v1.AccessReviewService.Get",
         words: ["access-review", "get"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -164,12 +182,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.accessreview.v1.AccessReviewService.Update",
         words: ["access-review", "update"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -178,12 +198,14 @@ pub const COMMANDS: &[Command] = &[
             "access-review-setup-entitlement",
             "set-campaign-scope-and-entitlements",
         ],
-        params: &[Param {
-            location: "path",
-            name: "access_review_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "access_review_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -192,12 +214,14 @@ pub const COMMANDS: &[Command] = &[
             "access-review-setup-entitlement",
             "set-campaign-scope-by-resource-type",
         ],
-        params: &[Param {
-            location: "path",
-            name: "access_review_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "access_review_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -209,34 +233,40 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.accessreview.v1.AccessReviewTemplateService.Delete",
         words: ["access-review-template", "delete"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.accessreview.v1.AccessReviewTemplateService.Get",
         words: ["access-review-template", "get"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.accessreview.v1.AccessReviewTemplateService.Update",
         words: ["access-review-template", "update"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -245,12 +275,14 @@ pub const COMMANDS: &[Command] = &[
             "access-review-template-setup-entitlement",
             "set-scope-and-entitlements",
         ],
-        params: &[Param {
-            location: "path",
-            name: "access_review_template_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "access_review_template_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -259,12 +291,14 @@ pub const COMMANDS: &[Command] = &[
             "access-review-template-setup-entitlement",
             "set-scope-by-resource-type",
         ],
-        params: &[Param {
-            location: "path",
-            name: "access_review_template_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "access_review_template_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -275,44 +309,41 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         operation: "c1.api.app.v1.AppAccessRequestsDefaultsService.CancelAppAccessRequestsDefaults",
-        words: [
-            "app-access-requests-defaults",
-            "cancel-app-access-requests-defaults",
+        words: ["app-access-requests-defaults", "cancel-app-access-requests-defaults"],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
         ],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
         body: false,
     },
     Command {
         operation: "c1.api.app.v1.AppAccessRequestsDefaultsService.CreateAppAccessRequestsDefaults",
-        words: [
-            "app-access-requests-defaults",
-            "create-app-access-requests-defaults",
+        words: ["app-access-requests-defaults", "create-app-access-requests-defaults"],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
         ],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
         body: true,
     },
     Command {
         operation: "c1.api.app.v1.AppAccessRequestsDefaultsService.GetAppAccessRequestsDefaults",
-        words: [
-            "app-access-requests-defaults",
-            "get-app-access-requests-defaults",
+        words: ["app-access-requests-defaults", "get-app-access-requests-defaults"],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
         ],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
         body: false,
     },
     Command {
@@ -482,10 +513,7 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         operation: "c1.api.app.v1.AppEntitlementSearchService.SearchAppEntitlementsForAppUser",
-        words: [
-            "app-entitlement-search",
-            "search-app-entitlements-for-app-user",
-        ],
+        words: ["app-entitlement-search", "search-app-entitlements-for-app-user"],
         params: &[
             Param {
                 location: "path",
@@ -516,10 +544,7 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         operation: "c1.api.app.v1.AppEntitlementSearchService.SearchAppEntitlementsWithExpired",
-        words: [
-            "app-entitlement-search",
-            "search-app-entitlements-with-expired",
-        ],
+        words: ["app-entitlement-search", "search-app-entitlements-with-expired"],
         params: &[
             Param {
                 location: "path",
@@ -685,12 +710,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.app.v1.AppEntitlements.Create",
         words: ["app-entitlements", "create"],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -1122,12 +1149,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.app.v1.AppOwners.Delete",
         words: ["app-owners", "delete"],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -1158,12 +1187,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.app.v1.AppOwners.ListOwnerIDs",
         words: ["app-owners", "list-owner-i-ds"],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -1188,12 +1219,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.app.v1.AppOwners.Set",
         words: ["app-owners", "set"],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -1224,12 +1257,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.app.v1.AppReportActionService.GenerateReport",
         words: ["app-report-action", "generate-report"],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -1534,12 +1569,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.app.v1.AppResourceTypeService.CreateManuallyManagedResourceType",
         words: ["app-resource-type", "create-manually-managed-resource-type"],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -1633,23 +1670,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.app.v1.AppUsageControlsService.Get",
         words: ["app-usage-controls", "get"],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.app.v1.AppUsageControlsService.Update",
         words: ["app-usage-controls", "update"],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -1773,23 +1814,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.app.v1.Apps.Delete",
         words: ["apps", "delete"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.app.v1.Apps.Get",
         words: ["apps", "get"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -1814,12 +1859,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.app.v1.Apps.Update",
         words: ["apps", "update"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -1849,67 +1896,79 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.attribute.v1.Attributes.DeleteAttributeValue",
         words: ["attributes", "delete-attribute-value"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.attribute.v1.Attributes.DeleteComplianceFrameworkAttributeValue",
         words: ["attributes", "delete-compliance-framework-attribute-value"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.attribute.v1.Attributes.DeleteRiskLevelAttributeValue",
         words: ["attributes", "delete-risk-level-attribute-value"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.attribute.v1.Attributes.GetAttributeValue",
         words: ["attributes", "get-attribute-value"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.attribute.v1.Attributes.GetComplianceFrameworkAttributeValue",
         words: ["attributes", "get-compliance-framework-attribute-value"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.attribute.v1.Attributes.GetRiskLevelAttributeValue",
         words: ["attributes", "get-risk-level-attribute-value"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -2009,34 +2068,40 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.automations.v1.AutomationService.DeleteAutomation",
         words: ["automation", "delete-automation"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.automations.v1.AutomationService.ExecuteAutomation",
         words: ["automation", "execute-automation"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.automations.v1.AutomationService.GetAutomation",
         words: ["automation", "get-automation"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -2048,23 +2113,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.automations.v1.AutomationService.UpdateAutomation",
         words: ["automation", "update-automation"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.automations.v1.AutomationExecutionService.GetAutomationExecution",
         words: ["automation-execution", "get-automation-execution"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -2076,20 +2145,19 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.automations.v1.AutomationExecutionActionsService.TerminateAutomation",
         words: ["automation-execution-actions", "terminate-automation"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.automations.v1.AutomationExecutionSearchService.SearchAutomationExecutions",
-        words: [
-            "automation-execution-search",
-            "search-automation-executions",
-        ],
+        words: ["automation-execution-search", "search-automation-executions"],
         params: &[],
         body: true,
     },
@@ -2139,23 +2207,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.app.v1.ConnectorService.Create",
         words: ["connector", "create"],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.app.v1.ConnectorService.CreateDelegated",
         words: ["connector", "create-delegated"],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -2437,23 +2509,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.directory.v1.DirectoryService.Delete",
         words: ["directory", "delete"],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.directory.v1.DirectoryService.Get",
         words: ["directory", "get"],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -2478,12 +2554,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.directory.v1.DirectoryService.Update",
         words: ["directory", "update"],
-        params: &[Param {
-            location: "path",
-            name: "app_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "app_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -2495,23 +2573,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.systemlog.v1.ExportService.Delete",
         words: ["export", "delete"],
-        params: &[Param {
-            location: "path",
-            name: "export_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "export_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.systemlog.v1.ExportService.Get",
         words: ["export", "get"],
-        params: &[Param {
-            location: "path",
-            name: "export_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "export_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -2536,23 +2618,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.systemlog.v1.ExportService.ListEvents",
         words: ["export", "list-events"],
-        params: &[Param {
-            location: "path",
-            name: "export_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "export_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.systemlog.v1.ExportService.Update",
         words: ["export", "update"],
-        params: &[Param {
-            location: "path",
-            name: "export_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "export_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -2576,56 +2662,66 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.functions.v1.FunctionsService.CreateTag",
         words: ["functions", "create-tag"],
-        params: &[Param {
-            location: "path",
-            name: "function_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "function_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.functions.v1.FunctionsService.DeleteFunction",
         words: ["functions", "delete-function"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.functions.v1.FunctionsService.GetFunction",
         words: ["functions", "get-function"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.functions.v1.FunctionsService.Invoke",
         words: ["functions", "invoke"],
-        params: &[Param {
-            location: "path",
-            name: "function_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "function_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.functions.v1.FunctionsService.ListCommits",
         words: ["functions", "list-commits"],
-        params: &[Param {
-            location: "path",
-            name: "function_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "function_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -2637,23 +2733,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.functions.v1.FunctionsService.ListTags",
         words: ["functions", "list-tags"],
-        params: &[Param {
-            location: "path",
-            name: "function_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "function_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.functions.v1.FunctionsService.Test",
         words: ["functions", "test"],
-        params: &[Param {
-            location: "path",
-            name: "function_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "function_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -2684,23 +2784,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.functions.v1.FunctionsInvocationService.List",
         words: ["functions-invocation", "list"],
-        params: &[Param {
-            location: "path",
-            name: "function_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "function_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.functions.v1.FunctionsInvocationSearchService.Search",
         words: ["functions-invocation-search", "search"],
-        params: &[Param {
-            location: "path",
-            name: "function_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "function_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -2761,45 +2865,53 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.secrets.v1.PaperSecretService.Get",
         words: ["paper-secret", "get"],
-        params: &[Param {
-            location: "path",
-            name: "vault_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "vault_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.secrets.v1.PaperSecretService.GetByShareCode",
         words: ["paper-secret", "get-by-share-code"],
-        params: &[Param {
-            location: "path",
-            name: "share_code",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "share_code",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.secrets.v1.PaperSecretService.GetContent",
         words: ["paper-secret", "get-content"],
-        params: &[Param {
-            location: "path",
-            name: "vault_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "vault_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.secrets.v1.PaperSecretService.Revoke",
         words: ["paper-secret", "revoke"],
-        params: &[Param {
-            location: "path",
-            name: "vault_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "vault_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -2817,34 +2929,40 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.secrets.v1.PaperSecretService.SetTextContent",
         words: ["paper-secret", "set-text-content"],
-        params: &[Param {
-            location: "path",
-            name: "vault_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "vault_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.secrets.v1.PaperSecretAdminService.Get",
         words: ["paper-secret-admin", "get"],
-        params: &[Param {
-            location: "path",
-            name: "vault_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "vault_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.secrets.v1.PaperSecretAdminService.Revoke",
         words: ["paper-secret-admin", "revoke"],
-        params: &[Param {
-            location: "path",
-            name: "vault_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "vault_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -2868,23 +2986,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.iam.v1.PersonalClientService.Delete",
         words: ["personal-client", "delete"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.iam.v1.PersonalClientService.Get",
         words: ["personal-client", "get"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -2896,12 +3018,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.iam.v1.PersonalClientService.Update",
         words: ["personal-client", "update"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -2919,23 +3043,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.policy.v1.Policies.Delete",
         words: ["policies", "delete"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.policy.v1.Policies.Get",
         words: ["policies", "get"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -2960,12 +3088,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.policy.v1.Policies.Update",
         words: ["policies", "update"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -2989,34 +3119,40 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.service_principal.v1.ServicePrincipalService.CreateCredential",
         words: ["principal", "create-credential"],
-        params: &[Param {
-            location: "path",
-            name: "service_principal_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "service_principal_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.service_principal.v1.ServicePrincipalService.Delete",
         words: ["principal", "delete"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.service_principal.v1.ServicePrincipalService.Get",
         words: ["principal", "get"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -3047,12 +3183,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.service_principal.v1.ServicePrincipalService.ListCredentials",
         words: ["principal", "list-credentials"],
-        params: &[Param {
-            location: "path",
-            name: "service_principal_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "service_principal_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -3077,12 +3215,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.service_principal.v1.ServicePrincipalService.Update",
         words: ["principal", "update"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -3107,23 +3247,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.AddAccessEntitlements",
         words: ["request-catalog-management", "add-access-entitlements"],
-        params: &[Param {
-            location: "path",
-            name: "catalog_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "catalog_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.AddAppEntitlements",
         words: ["request-catalog-management", "add-app-entitlements"],
-        params: &[Param {
-            location: "path",
-            name: "catalog_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "catalog_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -3135,12 +3279,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.CreateBundleAutomation",
         words: ["request-catalog-management", "create-bundle-automation"],
-        params: &[Param {
-            location: "path",
-            name: "request_catalog_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "request_catalog_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -3171,23 +3317,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.Delete",
         words: ["request-catalog-management", "delete"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.DeleteBundleAutomation",
         words: ["request-catalog-management", "delete-bundle-automation"],
-        params: &[Param {
-            location: "path",
-            name: "request_catalog_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "request_catalog_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -3218,34 +3368,40 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.ForceRunBundleAutomation",
         words: ["request-catalog-management", "force-run-bundle-automation"],
-        params: &[Param {
-            location: "path",
-            name: "request_catalog_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "request_catalog_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.Get",
         words: ["request-catalog-management", "get"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.GetBundleAutomation",
         words: ["request-catalog-management", "get-bundle-automation"],
-        params: &[Param {
-            location: "path",
-            name: "request_catalog_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "request_catalog_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -3294,16 +3450,15 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.ListAllEntitlementIdsPerApp",
-        words: [
-            "request-catalog-management",
-            "list-all-entitlement-ids-per-app",
+        words: ["request-catalog-management", "list-all-entitlement-ids-per-app"],
+        params: &[
+            Param {
+                location: "path",
+                name: "catalog_id",
+                flag: None,
+                list: false,
+            },
         ],
-        params: &[Param {
-            location: "path",
-            name: "catalog_id",
-            flag: None,
-            list: false,
-        }],
         body: false,
     },
     Command {
@@ -3333,10 +3488,7 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.ListEntitlementsPerCatalog",
-        words: [
-            "request-catalog-management",
-            "list-entitlements-per-catalog",
-        ],
+        words: ["request-catalog-management", "list-entitlements-per-catalog"],
         params: &[
             Param {
                 location: "path",
@@ -3362,70 +3514,79 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.RemoveAccessEntitlements",
         words: ["request-catalog-management", "remove-access-entitlements"],
-        params: &[Param {
-            location: "path",
-            name: "catalog_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "catalog_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.RemoveAppEntitlements",
         words: ["request-catalog-management", "remove-app-entitlements"],
-        params: &[Param {
-            location: "path",
-            name: "catalog_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "catalog_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.ResumePausedBundleAutomation",
-        words: [
-            "request-catalog-management",
-            "resume-paused-bundle-automation",
+        words: ["request-catalog-management", "resume-paused-bundle-automation"],
+        params: &[
+            Param {
+                location: "path",
+                name: "request_catalog_id",
+                flag: None,
+                list: false,
+            },
         ],
-        params: &[Param {
-            location: "path",
-            name: "request_catalog_id",
-            flag: None,
-            list: false,
-        }],
         body: false,
     },
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.SetBundleAutomation",
         words: ["request-catalog-management", "set-bundle-automation"],
-        params: &[Param {
-            location: "path",
-            name: "request_catalog_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "request_catalog_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.Update",
         words: ["request-catalog-management", "update"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.requestcatalog.v1.RequestCatalogManagementService.UpdateAppEntitlements",
         words: ["request-catalog-management", "update-app-entitlements"],
-        params: &[Param {
-            location: "path",
-            name: "catalog_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "catalog_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -3449,12 +3610,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.request_schema.v1.RequestSchemaService.Delete",
         words: ["request-schema", "delete"],
-        params: &[Param {
-            location: "path",
-            name: "request_schema_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "request_schema_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -3466,12 +3629,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.request_schema.v1.RequestSchemaService.Get",
         words: ["request-schema", "get"],
-        params: &[Param {
-            location: "path",
-            name: "request_schema_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "request_schema_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -3483,23 +3648,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.request_schema.v1.RequestSchemaService.Update",
         words: ["request-schema", "update"],
-        params: &[Param {
-            location: "path",
-            name: "request_schema_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "request_schema_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.iam.v1.Roles.Get",
         words: ["roles", "get"],
-        params: &[Param {
-            location: "path",
-            name: "role_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "role_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -3524,12 +3693,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.iam.v1.Roles.Update",
         words: ["roles", "update"],
-        params: &[Param {
-            location: "path",
-            name: "role_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "role_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -3559,23 +3730,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.stepup.v1.StepUpProviderService.Delete",
         words: ["step-up-provider", "delete"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.stepup.v1.StepUpProviderService.Get",
         words: ["step-up-provider", "get"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -3593,45 +3768,53 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.stepup.v1.StepUpProviderService.Test",
         words: ["step-up-provider", "test"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.stepup.v1.StepUpProviderService.Update",
         words: ["step-up-provider", "update"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.stepup.v1.StepUpProviderService.UpdateSecret",
         words: ["step-up-provider", "update-secret"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.stepup.v1.StepUpTransactionService.Get",
         words: ["step-up-transaction", "get"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -3667,155 +3850,183 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.task.v1.TaskService.Get",
         words: ["task", "get"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.task.v1.TaskActionsService.Approve",
         words: ["task-actions", "approve"],
-        params: &[Param {
-            location: "path",
-            name: "task_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "task_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.task.v1.TaskActionsService.ApproveWithStepUp",
         words: ["task-actions", "approve-with-step-up"],
-        params: &[Param {
-            location: "path",
-            name: "task_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "task_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.task.v1.TaskActionsService.Close",
         words: ["task-actions", "close"],
-        params: &[Param {
-            location: "path",
-            name: "task_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "task_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.task.v1.TaskActionsService.Comment",
         words: ["task-actions", "comment"],
-        params: &[Param {
-            location: "path",
-            name: "task_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "task_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.task.v1.TaskActionsService.Deny",
         words: ["task-actions", "deny"],
-        params: &[Param {
-            location: "path",
-            name: "task_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "task_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.task.v1.TaskActionsService.EscalateToEmergencyAccess",
         words: ["task-actions", "escalate-to-emergency-access"],
-        params: &[Param {
-            location: "path",
-            name: "task_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "task_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.task.v1.TaskActionsService.HardReset",
         words: ["task-actions", "hard-reset"],
-        params: &[Param {
-            location: "path",
-            name: "task_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "task_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.task.v1.TaskActionsService.ProcessNow",
         words: ["task-actions", "process-now"],
-        params: &[Param {
-            location: "path",
-            name: "task_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "task_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.task.v1.TaskActionsService.Reassign",
         words: ["task-actions", "reassign"],
-        params: &[Param {
-            location: "path",
-            name: "task_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "task_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.task.v1.TaskActionsService.Restart",
         words: ["task-actions", "restart"],
-        params: &[Param {
-            location: "path",
-            name: "task_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "task_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.task.v1.TaskActionsService.SkipStep",
         words: ["task-actions", "skip-step"],
-        params: &[Param {
-            location: "path",
-            name: "task_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "task_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.task.v1.TaskActionsService.UpdateGrantDuration",
         words: ["task-actions", "update-grant-duration"],
-        params: &[Param {
-            location: "path",
-            name: "task_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "task_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.task.v1.TaskActionsService.UpdateRequestData",
         words: ["task-actions", "update-request-data"],
-        params: &[Param {
-            location: "path",
-            name: "task_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "task_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -3833,23 +4044,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.user.v1.UserService.Get",
         words: ["user", "get"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.user.v1.UserService.GetUserProfileTypes",
         words: ["user", "get-user-profile-types"],
-        params: &[Param {
-            location: "path",
-            name: "user_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "user_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -3874,12 +4089,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.user.v1.UserService.SetExpiringUserDelegationBindingByAdmin",
         words: ["user", "set-expiring-user-delegation-binding-by-admin"],
-        params: &[Param {
-            location: "path",
-            name: "user_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "user_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -3909,34 +4126,40 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.vault.v1.VaultService.Delete",
         words: ["vault", "delete"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.vault.v1.VaultService.Get",
         words: ["vault", "get"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.vault.v1.VaultService.Update",
         words: ["vault", "update"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -3948,23 +4171,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.webhooks.v1.WebhooksService.Delete",
         words: ["webhooks", "delete"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.webhooks.v1.WebhooksService.Get",
         words: ["webhooks", "get"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -3989,23 +4216,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.webhooks.v1.WebhooksService.Test",
         words: ["webhooks", "test"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
         operation: "c1.api.webhooks.v1.WebhooksService.Update",
         words: ["webhooks", "update"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
@@ -4023,23 +4254,27 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.workload_federation.v1.WorkloadFederationService.CreateTrust",
         words: ["workload-federation", "create-trust"],
-        params: &[Param {
-            location: "path",
-            name: "service_principal_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "service_principal_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
         operation: "c1.api.workload_federation.v1.WorkloadFederationService.DeleteProvider",
         words: ["workload-federation", "delete-provider"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -4064,12 +4299,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.workload_federation.v1.WorkloadFederationService.GetProvider",
         words: ["workload-federation", "get-provider"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -4100,12 +4337,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.workload_federation.v1.WorkloadFederationService.ListTrusts",
         words: ["workload-federation", "list-trusts"],
-        params: &[Param {
-            location: "path",
-            name: "service_principal_id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "service_principal_id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: false,
     },
     Command {
@@ -4142,12 +4381,14 @@ pub const COMMANDS: &[Command] = &[
     Command {
         operation: "c1.api.workload_federation.v1.WorkloadFederationService.UpdateProvider",
         words: ["workload-federation", "update-provider"],
-        params: &[Param {
-            location: "path",
-            name: "id",
-            flag: None,
-            list: false,
-        }],
+        params: &[
+            Param {
+                location: "path",
+                name: "id",
+                flag: None,
+                list: false,
+            },
+        ],
         body: true,
     },
     Command {
