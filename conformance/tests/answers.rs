@@ -33,13 +33,46 @@ fn round_trip(
     };
     let written = match again(&bytes) {
         Ok(written) => written,
-        Err(message) => return problem(format!("does not decode: {message}")),
+        Err(message) => {
+            return vec![Problem {
+                pointer: pointer_in(&message),
+                message: format!("does not decode: {message}"),
+            }];
+        }
     };
     match serde_json::from_slice::<Value>(&written) {
         Ok(after) if sent => compare_sent(doc, schema, &before, &after),
         Ok(after) => compare(doc, schema, &before, &after),
         Err(e) => problem(format!("written as something other than JSON: {e}")),
     }
+}
+
+/// The JSON pointer of the place a decode error names (the client's
+/// ``at `list[0].id` ``): `/list/0/id`.
+fn pointer_in(message: &str) -> String {
+    let Some(path) = message
+        .split_once("at `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(path, _)| path)
+    else {
+        return String::new();
+    };
+    path.split(['.', '['])
+        .filter(|part| !part.is_empty())
+        .map(|part| format!("/{}", part.trim_end_matches(']')))
+        .collect()
+}
+
+#[test]
+fn decode_errors_are_located_by_json_pointer() {
+    assert_eq!(
+        pointer_in("cannot decode the response body at `list[0].id`: bad"),
+        "/list/0/id"
+    );
+    assert_eq!(
+        pointer_in("cannot decode the response body at `.`: bad"),
+        ""
+    );
 }
 
 #[test]

@@ -31,6 +31,10 @@
 //!   answers at once, and `cargo check` of the crate with its dependencies
 //!   already built.
 //!
+//! `--conformance` measures only the conformance suite, as CI runs it (the
+//! debug test builds of `c1-conformance` and of `c1-cli`'s
+//! `tests/conformance.rs`, built once first): each part's wall time.
+//!
 //! Peak memory comes from `getrusage` (Linux, `ru_maxrss`), taken in a helper
 //! process per measurement so that runs do not mix.
 
@@ -369,6 +373,58 @@ fn first_builds(full: &Path, work: &Path, report: &mut String) -> anyhow::Result
         ));
     }
     Ok(())
+}
+
+/// The conformance suite's parts, as CI runs them (debug test builds, built
+/// before timing): the median wall time of `runs` runs of each, cargo's own
+/// start included.
+pub fn conformance(runs: usize) -> anyhow::Result<String> {
+    let parts: [(&str, &[&str]); 3] = [
+        (
+            "requests: 312 operations x 3 rounds, through the client",
+            &["-p", "c1-conformance", "--test", "requests"],
+        ),
+        (
+            "answers: 312 responses and every component schema x 3 rounds",
+            &["-p", "c1-conformance", "--test", "answers"],
+        ),
+        (
+            "command line: 312 commands' --dry-run x 3 rounds",
+            &["-p", "c1-cli", "--test", "conformance"],
+        ),
+    ];
+    let test = |args: &[&str]| {
+        let mut command = Command::new(env!("CARGO"));
+        command
+            .current_dir(codegen::root())
+            .args(["test", "--quiet"])
+            .args(args);
+        command
+    };
+    eprintln!("bench: building the conformance suite");
+    for (_, args) in parts {
+        let mut build = test(args);
+        build.arg("--no-run");
+        timed(&mut build)?;
+    }
+    let mut report = String::from(
+        "| conformance suite (debug test build) | median | notes |\n| --- | --- | --- |\n",
+    );
+    let mut total = Duration::ZERO;
+    for (name, args) in parts {
+        let median = median_of(runs, |_| timed(&mut test(args)))?;
+        total += median;
+        report.push_str(&format!(
+            "| {name} | {} | `cargo test {}` |\n",
+            ms(median),
+            args.join(" ")
+        ));
+    }
+    report.push_str(&format!(
+        "| the whole suite | {} | sum of the medians |\n",
+        ms(total)
+    ));
+    Ok(report)
 }
 
 /// The median time of `runs` runs of `exe codegen --spec SPEC --out DIR`,

@@ -2,7 +2,7 @@
 //!
 //! - `codegen [--check] [--notes] [--spec DIR] [--out DIR] [--package NAME]`: regenerate the client crates.
 //! - `diff [--report FILE] OLD NEW`: the API change report between two specs.
-//! - `bench [--runs N] [--full FILE] [--first-build]`: measure the generator and its output.
+//! - `bench [--runs N] [--full FILE] [--first-build] [--cli] [--conformance]`: measure the generator and its output.
 //! - `fuzz-seeds OUT DOCUMENT...`: small whole documents cut from large ones, to seed the fuzzer.
 //! - `vendor [--spec DIR] INPUT...`: copy OpenAPI documents, or the one embedded in documentation pages, into the spec directory.
 
@@ -32,7 +32,7 @@ usage:
       Markdown; --bump raises the crate's version accordingly.
   cargo xtask diff [--report FILE] OLD NEW
       The same report between two spec files or directories; writes no crate.
-  cargo xtask bench [--runs N] [--full FILE] [--first-build] [--cli]
+  cargo xtask bench [--runs N] [--full FILE] [--first-build] [--cli] [--conformance]
       Measure, as users run it (this debug build): whole-API codegen (FILE,
       default spec/conductor_one_api.openapi.yaml), `cargo xtask codegen
       --check`, and 2,000+ conflicts located and printed; with --first-build
@@ -41,7 +41,9 @@ usage:
       peak memory, and cargo check time and memory of the generated crate;
       and the c1 command line: binary size, `c1 --help`, one call against a
       loopback server, cargo check of cli/. --cli measures the command line
-      only.
+      only. --conformance measures only the conformance suite as CI runs
+      it (debug test builds, already built): requests, answers and the
+      command line's dry runs.
       Medians of N runs (default 10).
   cargo xtask fuzz-seeds OUT DOCUMENT...
       Write small whole documents cut from each DOCUMENT (one per path and
@@ -102,7 +104,12 @@ fn run() -> anyhow::Result<ExitCode> {
             let full: Option<PathBuf> = args.opt_value_from_str("--full")?;
             let first_build = args.contains("--first-build");
             let cli_only = args.contains("--cli");
+            let conformance = args.contains("--conformance");
             finish(args)?;
+            if conformance {
+                println!("{}", bench::conformance(runs)?);
+                return Ok(ExitCode::SUCCESS);
+            }
             bench::run(runs, full, first_build, cli_only)?;
             Ok(ExitCode::SUCCESS)
         }
