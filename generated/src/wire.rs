@@ -8,7 +8,7 @@
 //! | format | Rust type | JSON |
 //! | --- | --- | --- |
 //! | [`Int64`], [`Uint64`] | `i64`, `u64` | a string (`"123"`); numbers are accepted too |
-//! | [`Duration`] | [`time::Duration`] | seconds with an `s`: `"3.5s"`, `"-0.000000001s"` |
+//! | [`Duration`] | [`time::Duration`] | seconds with an `s`: `"3.5s"`, `"-0.000000001s"` (ISO 8601 `"PT1H"` read too) |
 //! | [`Bytes`] | `Vec<u8>` | base64 (standard alphabet; URL-safe and unpadded accepted) |
 //! | [`Timestamp`] | [`time::OffsetDateTime`] | RFC 3339, nanoseconds kept |
 //!
