@@ -13,7 +13,7 @@ mod support;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use c1_conformance::compare::compare;
+use c1_conformance::compare::{Given, sent_as_given};
 use c1_conformance::generate::{Generator, Mode};
 use c1_conformance::validate::{Request, Schemas};
 use c1_conformance::{Document, Operation, Problem};
@@ -38,7 +38,7 @@ fn arguments(
     generator: &mut Generator<'_>,
     command: &Command,
     op: &Operation,
-) -> (Vec<String>, Vec<(String, String, String)>, Option<Value>) {
+) -> (Vec<String>, Given) {
     let mut flags = Vec::new();
     let mut positional = Vec::new();
     let mut given = Vec::new();
@@ -74,7 +74,11 @@ fn arguments(
     args.push("--dry-run".into());
     args.push("--".into());
     args.extend(positional);
-    (args, given, body)
+    let given = Given {
+        params: given,
+        body,
+    };
+    (args, given)
 }
 
 /// Runs `c1 args` signed in with a token, with nothing else from the
@@ -113,7 +117,7 @@ fn check(
         // The first round: every list empty, required ones still sent.
         generator = generator.with_empty_lists();
     }
-    let (args, given, body) = arguments(&mut generator, command, op);
+    let (args, given) = arguments(&mut generator, command, op);
     let output = run(&args, home);
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -144,36 +148,7 @@ fn check(
         .expect("the validators")
         .check_request(op, &base, &request)
         .unwrap_or_else(|e| panic!("{}: {e}", op.id));
-    let path =
-        c1_conformance::validate::match_path(&op.path, &base, &request.url).unwrap_or_default();
-    for (place, name, text) in &given {
-        let sent: Vec<String> = match place.as_str() {
-            "path" => path
-                .iter()
-                .filter(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
-                .collect(),
-            "query" => request
-                .url
-                .query_pairs()
-                .filter(|(k, _)| k == name)
-                .map(|(_, v)| v.into_owned())
-                .collect(),
-            _ => continue,
-        };
-        if sent != [text.clone()] {
-            problems.push(Problem {
-                pointer: format!("/{place}/{name}"),
-                message: format!("{text:?} was sent as {sent:?}"),
-            });
-        }
-    }
-    if let (Some(schema), Some(before), Some(after)) = (&op.body, &body, &request.body) {
-        for mut p in compare(doc, schema, before, after) {
-            p.pointer = format!("/body{}", p.pointer);
-            problems.push(p);
-        }
-    }
+    problems.extend(sent_as_given(doc, op, &base, &request, &given));
     problems
 }
 

@@ -13,9 +13,63 @@
 
 use serde_json::Value;
 
-use crate::document::Document;
+use crate::document::{Document, Operation};
 use crate::formats::{self, Format};
+use crate::validate::{match_path, Request};
 use crate::{child, Problem};
+
+/// What a request was built from: each parameter's text by place (`path`,
+/// `query`, ...) and wire name, and the body.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    /// `(place, wire name, text)`.
+    pub params: Vec<(String, String, String)>,
+    /// The body, as given.
+    pub body: Option<Value>,
+}
+
+/// The problems where `request`, built for `op` against `base`, does not
+/// carry what was `given`: a path or query parameter sent otherwise, or a
+/// body that does not come back the same ([`compare`]).
+pub fn sent_as_given(
+    doc: &Document,
+    op: &Operation,
+    base: &url::Url,
+    request: &Request,
+    given: &Given,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let path = match_path(&op.path, base, &request.url).unwrap_or_default();
+    for (place, name, text) in &given.params {
+        let sent: Vec<String> = match place.as_str() {
+            "path" => path
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .collect(),
+            "query" => request
+                .url
+                .query_pairs()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+                .collect(),
+            _ => continue,
+        };
+        if sent != [text.clone()] {
+            problems.push(Problem {
+                pointer: child(&format!("/{place}"), name),
+                message: format!("{text:?} was sent as {sent:?}"),
+            });
+        }
+    }
+    if let (Some(schema), Some(before), Some(after)) = (&op.body, &given.body, &request.body) {
+        for mut p in compare(doc, schema, before, after) {
+            p.pointer = format!("/body{}", p.pointer);
+            problems.push(p);
+        }
+    }
+    problems
+}
 
 /// The differences between `before` and `after`, both values of `schema`.
 pub fn compare(doc: &Document, schema: &Value, before: &Value, after: &Value) -> Vec<Problem> {

@@ -6,9 +6,10 @@
 
 mod common;
 
+use c1_conformance::compare::{sent_as_given, Given};
 use c1_conformance::generate::{Generator, Mode};
 use c1_conformance::validate::Schemas;
-use c1_conformance::{compare::compare, Operation, Problem};
+use c1_conformance::{Operation, Problem};
 use serde_json::{json, Map, Value};
 
 use common::{document, request_of, Failures, ROUNDS};
@@ -61,37 +62,20 @@ fn check(
     let mut problems = schemas
         .check_request(op, &common::base(), &request)
         .unwrap_or_else(|e| panic!("{}: {e}", op.id));
-    // What was given is what was sent.
-    let path = c1_conformance::validate::match_path(&op.path, &common::base(), &request.url)
-        .unwrap_or_default();
-    for (name, sent) in path {
-        if args["path"][&name] != Value::String(sent.clone()) {
-            problems.push(Problem {
-                pointer: format!("/path/{name}"),
-                message: format!("{} was sent as {sent:?}", args["path"][&name]),
-            });
-        }
-    }
-    for (name, given) in args["query"].as_object().into_iter().flatten() {
-        let sent: Vec<String> = request
-            .url
-            .query_pairs()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.into_owned())
-            .collect();
-        if sent != [given.as_str().unwrap_or_default()] {
-            problems.push(Problem {
-                pointer: format!("/query/{name}"),
-                message: format!("{given} was sent as {sent:?}"),
-            });
-        }
-    }
-    if let (Some(schema), Some(body)) = (&op.body, &request.body) {
-        for mut p in compare(doc, schema, &args["body"], body) {
-            p.pointer = format!("/body{}", p.pointer);
-            problems.push(p);
-        }
-    }
+    let given = Given {
+        params: ["path", "query"]
+            .iter()
+            .flat_map(|place| {
+                let texts = args[*place].as_object().cloned().unwrap_or_default();
+                texts.into_iter().map(move |(name, text)| {
+                    let text = text.as_str().unwrap_or_default().to_string();
+                    (place.to_string(), name, text)
+                })
+            })
+            .collect(),
+        body: args.get("body").cloned(),
+    };
+    problems.extend(sent_as_given(doc, op, &common::base(), &request, &given));
     problems
 }
 
