@@ -10,26 +10,18 @@
 #[path = "support/commands.rs"]
 mod support;
 
-use std::path::PathBuf;
 use std::sync::Mutex;
 
 use c1_conformance::compare::{Given, sent_as_given};
 use c1_conformance::generate::{Generator, Mode};
 use c1_conformance::validate::{Request, Schemas};
-use c1_conformance::{Document, Operation, Problem};
+use c1_conformance::{Document, Failures, Operation, Problem, ROUNDS};
 use serde_json::Value;
 
 use support::{COMMANDS, Command};
 
-const ROUNDS: u64 = 3;
 /// The server the commands are pointed at (nothing is sent).
 const SERVER: &str = "https://acme.conductor.one";
-
-fn document() -> Document {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/conductor_one_api.openapi.yaml");
-    Document::load(&path).unwrap_or_else(|e| panic!("{e}"))
-}
 
 /// The arguments of one run: flags as `--flag=value`, the body, then the
 /// positional arguments after `--` (so that no value reads as a flag); and
@@ -154,7 +146,7 @@ fn check(
 
 #[test]
 fn every_commands_dry_run_conforms_to_the_document() {
-    let doc = document();
+    let doc = Document::whole_api().unwrap_or_else(|e| panic!("{e}"));
     let schemas = Mutex::new(Schemas::new(&doc).expect("the document's schemas compile"));
     let operations = doc.operations();
     assert_eq!(COMMANDS.len(), 312, "a command per operation");
@@ -169,7 +161,7 @@ fn every_commands_dry_run_conforms_to_the_document() {
         })
         .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let failures = Mutex::new(Vec::new());
+    let failures = Mutex::new(Failures::default());
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(2, 8);
@@ -180,26 +172,19 @@ fn every_commands_dry_run_conforms_to_the_document() {
                     jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
                 {
                     for problem in check(&doc, &operations, &schemas, command, *seed, &home) {
-                        let line =
-                            format!("c1 {} (seed {seed}): {problem}", command.words.join(" "));
-                        failures.lock().expect("the failures").push(line);
+                        let what = format!("c1 {}", command.words.join(" "));
+                        failures
+                            .lock()
+                            .expect("the failures")
+                            .add(&what, *seed, problem);
                     }
                 }
             });
         }
     });
     let _ = std::fs::remove_dir_all(&home);
-    let mut failures = failures.into_inner().expect("the failures");
-    failures.sort();
-    let shown: Vec<&String> = failures.iter().take(40).collect();
-    assert!(
-        failures.is_empty(),
-        "{} dry runs failed:\n{}",
-        failures.len(),
-        shown
-            .iter()
-            .map(|l| format!("  {l}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    failures
+        .into_inner()
+        .expect("the failures")
+        .assert_none("dry runs");
 }

@@ -169,12 +169,13 @@ impl Walk<'_> {
     }
 
     fn array(&mut self, schema: &Value, before: &Value, after: &Value, at: &str, depth: usize) {
-        let none = Vec::new();
-        let list = |v: &Value| v.as_array().cloned();
-        let (Some(b), Some(a)) = (
-            list(before).or(before.is_null().then(|| none.clone())),
-            list(after).or(after.is_null().then(|| none.clone())),
-        ) else {
+        // `null` is an empty list.
+        let list = |v: &Value| match v {
+            Value::Array(items) => Some(items.clone()),
+            Value::Null => Some(Vec::new()),
+            _ => None,
+        };
+        let (Some(b), Some(a)) = (list(before), list(after)) else {
             self.problem(at, format!("{before} came back as {after}"));
             return;
         };

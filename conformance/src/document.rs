@@ -64,6 +64,14 @@ impl Document {
         Ok(Document { root })
     }
 
+    /// The whole-API document vendored in the workspace's `spec/`, the one
+    /// the conformance suite holds the client to.
+    pub fn whole_api() -> Result<Document, Error> {
+        let spec =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/conductor_one_api.openapi.yaml");
+        Document::load(&spec)
+    }
+
     /// The component schema `name`.
     pub fn component(&self, name: &str) -> Option<&Value> {
         self.root

@@ -70,3 +70,43 @@ impl std::fmt::Display for Problem {
 pub fn child(pointer: &str, key: &str) -> String {
     format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"))
 }
+
+/// Seeded rounds of every operation, schema and command.
+pub const ROUNDS: u64 = 3;
+
+/// The failures of one suite, each named by what failed, its seed and
+/// where.
+#[derive(Debug, Default)]
+pub struct Failures {
+    lines: Vec<String>,
+}
+
+impl Failures {
+    /// Records `problem` of `what` (an operation, a schema, a command) in
+    /// the round of `seed`.
+    pub fn add(&mut self, what: &str, seed: u64, problem: Problem) {
+        self.lines.push(format!("{what} (seed {seed}): {problem}"));
+    }
+
+    /// Panics with every failure counted and the first ones shown (40, or
+    /// as many as `C1_CONFORMANCE_SHOW` says), sorted; does nothing when
+    /// there are none.
+    pub fn assert_none(mut self, what: &str) {
+        if self.lines.is_empty() {
+            return;
+        }
+        self.lines.sort();
+        let shown = std::env::var("C1_CONFORMANCE_SHOW")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(40);
+        let mut report = format!("{} {what} failed:\n", self.lines.len());
+        for line in self.lines.iter().take(shown) {
+            report.push_str(&format!("  {line}\n"));
+        }
+        if self.lines.len() > shown {
+            report.push_str(&format!("  ... and {} more\n", self.lines.len() - shown));
+        }
+        panic!("{report}");
+    }
+}

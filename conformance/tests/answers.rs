@@ -10,10 +10,10 @@ mod common;
 
 use c1_conformance::compare::{compare, compare_sent};
 use c1_conformance::generate::{Generator, Mode};
-use c1_conformance::{Document, Problem};
+use c1_conformance::{Document, Failures, Problem, ROUNDS};
 use serde_json::Value;
 
-use common::{document, Failures, ROUNDS};
+use common::document;
 
 /// The problems of one value of `schema` read and written again by `again`.
 fn round_trip(

@@ -9,10 +9,10 @@ mod common;
 use c1_conformance::compare::{sent_as_given, Given};
 use c1_conformance::generate::{Generator, Mode};
 use c1_conformance::validate::Schemas;
-use c1_conformance::{Operation, Problem};
+use c1_conformance::{Failures, Operation, Problem, ROUNDS};
 use serde_json::{json, Map, Value};
 
-use common::{document, request_of, Failures, ROUNDS};
+use common::{document, request_of};
 
 /// The arguments of one request, generated from the operation's schemas:
 /// every parameter and the body, as `c1_client::conformance::request` takes

@@ -19,8 +19,8 @@ use quote::quote;
 use super::{ident, render, rust_at, GeneratedFile, HEADER, TOML_HEADER};
 use crate::error::Result;
 use crate::model::{
-    Api, Arg, ArgSource, Field, Group, Location, Media, Operation, RustType, Scalar, Signature,
-    Struct, TypeDef, TypeKind, TypeRef,
+    Api, Arg, ArgSource, Field, Group, Media, Operation, RustType, Scalar, Signature, Struct,
+    TypeDef, TypeKind, TypeRef,
 };
 use crate::names::{unraw, Namespace};
 
@@ -565,12 +565,7 @@ struct OpParts {
 /// One parameter of the test table: where it goes, its wire name, and its
 /// flag (`None`: a positional argument, in order).
 fn param_entry(param: &crate::model::Param, flag: Option<&str>, list: bool) -> TokenStream {
-    let location = match param.location {
-        Location::Path => "path",
-        Location::Query => "query",
-        Location::Header => "header",
-        Location::Cookie => "cookie",
-    };
+    let location = param.location.spec_name();
     let name = &param.wire_name;
     let flag = match flag {
         Some(flag) => quote!(Some(#flag)),

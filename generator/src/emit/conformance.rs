@@ -10,9 +10,7 @@ use quote::quote;
 
 use super::{ident, rust_at, Emitter};
 use crate::error::Result;
-use crate::model::ir::{
-    ArgSource, Location, Media, Operation, RustType, Scalar, Signature, TypeKind,
-};
+use crate::model::ir::{ArgSource, Media, Operation, RustType, Scalar, Signature, TypeKind};
 
 impl Emitter<'_> {
     /// The conformance table.
@@ -156,7 +154,7 @@ impl Emitter<'_> {
             values.push(match arg.source {
                 ArgSource::Param(i) => {
                     let param = &op.params[i];
-                    let (place, name) = (place(param.location), &param.wire_name);
+                    let (place, name) = (param.location.spec_name(), &param.wire_name);
                     let ty = self.text_type(&arg.stored)?;
                     quote!(given(text::<#ty>(args, #place, #name)?, #place, #name)?)
                 }
@@ -176,7 +174,7 @@ impl Emitter<'_> {
                 return None;
             };
             let param = &op.params[i];
-            let (place, name) = (place(param.location), &param.wire_name);
+            let (place, name) = (param.location.spec_name(), &param.wire_name);
             let setter = ident(&arg.name);
             setters.push(match &arg.stored {
                 RustType::Vec(item) => {
@@ -257,15 +255,5 @@ impl Emitter<'_> {
 
     fn tokens(&self, ty: &RustType) -> TokenStream {
         rust_at(ty, Some(&quote!(crate::models)))
-    }
-}
-
-/// The key of `args` that holds parameters of this location.
-fn place(location: Location) -> &'static str {
-    match location {
-        Location::Path => "path",
-        Location::Query => "query",
-        Location::Header => "header",
-        Location::Cookie => "cookie",
     }
 }

@@ -475,6 +475,18 @@ fn is_token(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
+impl Location {
+    /// Where the parameter goes, as the spec's `in` says it (`path`).
+    pub fn spec_name(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Cookie => "cookie",
+        }
+    }
+}
+
 /// Where a parameter goes, as the spec says it.
 fn location_name(param: &Parameter) -> &'static str {
     match param {
