@@ -10,6 +10,7 @@
 mod commands;
 mod config;
 mod input;
+mod jobs;
 mod output;
 
 use std::process::ExitCode;
@@ -24,6 +25,8 @@ use crate::output::{Ctx, Format, write_line};
 pub mod exit {
     /// The command did what it was asked.
     pub const OK: u8 = 0;
+    /// `c1 has`: you do not have the entitlement.
+    pub const NOT_GRANTED: u8 = 1;
     /// The command line was wrong.
     pub const USAGE: u8 = 2;
     /// Configuration or sign-in failed.
@@ -34,6 +37,9 @@ pub mod exit {
     pub const API: u8 = 5;
     /// No answer came: the connection failed or timed out.
     pub const CONNECTION: u8 = 6;
+    /// A task waited for (`--wait`) closed without doing what was asked:
+    /// denied, cancelled, failed or expired.
+    pub const CLOSED: u8 = 7;
 }
 
 /// Why a command failed, and the exit status that says so.
@@ -50,7 +56,8 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn new(code: u8, message: String) -> Self {
+    /// A failure with exit status `code` (an empty message prints nothing).
+    pub fn new(code: u8, message: String) -> Self {
         Failure {
             code,
             message,
@@ -160,13 +167,17 @@ fn main() -> ExitCode {
 }
 
 /// The whole command line: the API's groups with the built-in commands
-/// (`auth login|status|token` in the `auth` group, `task wait` in `task`).
+/// (`auth login|status|token` in the `auth` group, `task wait` and the task
+/// jobs in `task`), and the jobs (`whoami`, `catalog`, `request`, `revoke`,
+/// `has`).
 fn cli() -> Command {
     let groups = commands::groups()
         .into_iter()
         .map(|group| match group.get_name() {
             "auth" => group.subcommands(config::commands()),
-            "task" => group.subcommand(wait_command()),
+            "task" => group
+                .subcommand(wait_command())
+                .subcommands(jobs::task_commands()),
             _ => group,
         });
     Command::new("c1")
@@ -176,6 +187,7 @@ fn cli() -> Command {
         .arg_required_else_help(true)
         .args(global_args())
         .subcommands(groups)
+        .subcommands(jobs::commands())
         .subcommand(
             Command::new("completion")
                 .about("Print shell completions: c1 completion bash > /etc/bash_completion.d/c1")
@@ -303,9 +315,6 @@ async fn run(matches: &ArgMatches, format: Format) -> Result<(), Failure> {
         )?;
         return completion(group_matches);
     }
-    let Some((operation, op_matches)) = group_matches.subcommand() else {
-        return Err(Failure::usage(format!("`c1 {group}` needs an operation")));
-    };
     let fields: Vec<String> = matches
         .get_many::<String>("fields")
         .into_iter()
@@ -317,6 +326,14 @@ async fn run(matches: &ArgMatches, format: Format) -> Result<(), Failure> {
     let signed_in = profile.clone();
     let connect = Box::new(move || config::connect(signed_in.as_deref()));
     let ctx = Ctx::new(format, fields, dry_run, connect);
+    let operation = group_matches.subcommand();
+    let job_matches = operation.map_or(group_matches, |(_, m)| m);
+    if let Some(done) = jobs::run(group, operation.map(|(o, _)| o), job_matches, &ctx).await {
+        return done;
+    }
+    let Some((operation, op_matches)) = operation else {
+        return Err(Failure::usage(format!("`c1 {group}` needs an operation")));
+    };
     match (group, operation) {
         ("auth", "login") => {
             refuse(

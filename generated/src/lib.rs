@@ -118,3 +118,20 @@ pub mod spec;
 #[doc(hidden)]
 #[rustfmt::skip]
 pub mod conformance;
+#[cfg(all(
+    feature = "app_entitlement_search",
+    feature = "app_entitlement_user_binding",
+    feature = "app_entitlements",
+    feature = "app_search",
+    feature = "app_user",
+    feature = "apps",
+    feature = "auth",
+    feature = "request_catalog_search",
+    feature = "request_schema",
+    feature = "task",
+    feature = "task_actions",
+    feature = "task_search",
+    feature = "user"
+))]
+#[cfg_attr(docsrs, doc(cfg(feature = "jobs")))]
+pub mod jobs;

@@ -100,9 +100,11 @@ pub fn operation_group(x_group: Option<&str>, first_tag: Option<&str>) -> String
     x_group.or(first_tag).unwrap_or("default").to_string()
 }
 
-/// The methods of the runtime's `Client` and `testing::MockServer`, which a
+/// The methods of the runtime's `Client` (and the jobs layer's `access`, `me`,
+/// `tasks`) and of `testing::MockServer`, which a
 /// group's module, also its accessor on both, may not be named.
-pub const ACCESSOR_RESERVED: [&str; 17] = [
+pub const ACCESSOR_RESERVED: [&str; 20] = [
+    "access",
     "access_token",
     "base_url",
     "builder",
@@ -115,8 +117,10 @@ pub const ACCESSOR_RESERVED: [&str; 17] = [
     "expect",
     "from_env",
     "from_parts",
+    "me",
     "received",
     "start",
+    "tasks",
     "transport",
     "uri",
     "verify",
@@ -138,7 +142,7 @@ pub const STRUCT_METHODS: [&str; 9] = [
 
 /// The generated crate's own cargo features, which a group's module, also
 /// its feature, may not be named.
-pub const FEATURE_RESERVED: [&str; 4] = ["conformance", "default", "full", "testing"];
+pub const FEATURE_RESERVED: [&str; 5] = ["conformance", "default", "full", "jobs", "testing"];
 
 /// A group's module as the group asks for it: the group in snake case
 /// (operations whose groups give one module are one group). The `names`

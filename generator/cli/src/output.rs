@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 
 use c1_client::{Call, Client, Operation, Paginated};
 use clap::ArgMatches;
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -81,7 +81,7 @@ impl Ctx {
         Op::Output: Serialize,
     {
         if self.dry_run {
-            return print_request(&call);
+            return show_request(&call);
         }
         let answer = call.send().await?;
         self.print(to_json(&answer)?, None)
@@ -102,14 +102,51 @@ impl Ctx {
         Op::Item: Serialize,
     {
         if self.dry_run {
-            return print_request(&call);
+            return show_request(&call);
         }
         let limit = matches.get_one::<u64>("limit").copied();
         if !matches.get_flag("all") && limit.is_none() {
             let answer = call.send().await?;
             return self.print(to_json(&answer)?, Some(list));
         }
-        let mut items = call.items().take(limit.map_or(usize::MAX, saturating));
+        self.write_items(call.items(), limit).await
+    }
+
+    /// Prints every item of `items`: with `--all` or `--limit` one JSON
+    /// object per line (up to the limit) as they arrive, else all of them
+    /// as one JSON array; `-o table` as a table either way.
+    pub async fn show_items<T, E>(
+        &self,
+        items: impl Stream<Item = Result<T, E>> + Unpin,
+        matches: &ArgMatches,
+    ) -> Result<(), Failure>
+    where
+        T: Serialize,
+        Failure: From<E>,
+    {
+        let limit = matches.get_one::<u64>("limit").copied();
+        if matches.get_flag("all") || limit.is_some() || self.format == Format::Table {
+            return self.write_items(items, limit).await;
+        }
+        let mut all = Vec::new();
+        let mut items = items;
+        while let Some(item) = items.next().await {
+            all.push(select(to_json(&item?)?, &self.fields));
+        }
+        write_json(&Value::Array(all))
+    }
+
+    /// Items one per line as they arrive, at most `limit`, or a table of them.
+    async fn write_items<T, E>(
+        &self,
+        items: impl Stream<Item = Result<T, E>> + Unpin,
+        limit: Option<u64>,
+    ) -> Result<(), Failure>
+    where
+        T: Serialize,
+        Failure: From<E>,
+    {
+        let mut items = items.take(limit.map_or(usize::MAX, saturating));
         let mut rows = Vec::new();
         while let Some(item) = items.next().await {
             let item = select(to_json(&item?)?, &self.fields);
@@ -156,8 +193,8 @@ fn saturating(n: u64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
 
-/// The request `call` would send, as JSON, credentials redacted.
-fn print_request<Op: Operation>(call: &Call<Op>) -> Result<(), Failure> {
+/// Prints the request `call` would send, as JSON, credentials redacted.
+pub fn show_request<Op: Operation>(call: &Call<Op>) -> Result<(), Failure> {
     let request = call.dry_run()?;
     let headers: Map<String, Value> = request
         .headers
@@ -177,7 +214,8 @@ fn print_request<Op: Operation>(call: &Call<Op>) -> Result<(), Failure> {
     write_json(&shown)
 }
 
-fn to_json(value: &impl Serialize) -> Result<Value, Failure> {
+/// `value` as JSON.
+pub fn to_json(value: &impl Serialize) -> Result<Value, Failure> {
     serde_json::to_value(value).map_err(|e| Failure::api(format!("cannot show the answer: {e}")))
 }
 

@@ -25,9 +25,10 @@ use crate::model::{
 use crate::names::{unraw, Namespace};
 
 /// The hand-written sources, as `(path in the crate, source)`.
-pub const SOURCES: [(&str, &str); 4] = [
+pub const SOURCES: [(&str, &str); 5] = [
     ("src/config.rs", include_str!("../../cli/src/config.rs")),
     ("src/input.rs", include_str!("../../cli/src/input.rs")),
+    ("src/jobs.rs", include_str!("../../cli/src/jobs.rs")),
     ("src/main.rs", include_str!("../../cli/src/main.rs")),
     ("src/output.rs", include_str!("../../cli/src/output.rs")),
 ];
@@ -42,9 +43,22 @@ const RESERVED_FLAGS: [&str; 10] = [
 ];
 
 /// Commands the hand-written part adds: top-level, and within a group.
-const RESERVED_GROUPS: [&str; 2] = ["completion", "help"];
-const RESERVED_OPERATIONS: [(&str, &[&str]); 2] =
-    [("auth", &["login", "status", "token"]), ("task", &["wait"])];
+const RESERVED_GROUPS: [&str; 7] = [
+    "catalog",
+    "completion",
+    "has",
+    "help",
+    "request",
+    "revoke",
+    "whoami",
+];
+const RESERVED_OPERATIONS: [(&str, &[&str]); 2] = [
+    ("auth", &["login", "status", "token"]),
+    (
+        "task",
+        &["approve", "comment", "deny", "escalate", "inbox", "wait"],
+    ),
+];
 
 /// Where the command-line crate goes and what it depends on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +86,12 @@ pub fn emit(api: &Api, options: &CliOptions) -> Result<Vec<GeneratedFile>> {
         return Err(crate::model::model_error(
             &crate::error::Pointer::root(),
             format!("no command line can be generated: its built-in commands (`auth status`, `task wait`) need {what}, which the API does not have"),
+        ));
+    }
+    if !super::jobs::included(api)? {
+        return Err(crate::model::model_error(
+            &crate::error::Pointer::root(),
+            "no command line can be generated: its job commands (`c1 request`, `c1 task approve`) call the jobs layer, which the API has none of the operations of".into(),
         ));
     }
     let krate = ident(&options.client_package.replace('-', "_"));

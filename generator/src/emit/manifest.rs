@@ -74,7 +74,8 @@ impl Emitter<'_> {
 
     /// `Cargo.toml`: [`MANIFEST`] and a feature per operation group;
     /// `full`, the default, enables them all.
-    pub(crate) fn manifest(&self, package: &str, version: &str) -> GeneratedFile {
+    /// With the jobs layer, `jobs` enables the groups it calls.
+    pub(crate) fn manifest(&self, package: &str, version: &str, jobs: bool) -> GeneratedFile {
         let groups: Vec<&str> = self.api.groups.iter().map(|g| unraw(&g.module)).collect();
         let quoted: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
         let mut features = String::from("\n# One feature per operation group, each with the models its operations use.\n[features]\n");
@@ -87,6 +88,14 @@ impl Emitter<'_> {
         );
         features.push_str("conformance = [\"full\"]\n");
         features.push_str(&format!("full = [{}]\n", quoted.join(", ")));
+        if jobs {
+            let needed: Vec<String> = super::jobs::groups()
+                .iter()
+                .map(|g| format!("\"{g}\""))
+                .collect();
+            features.push_str("# `jobs`: the jobs layer (request and revoke access, decide tasks) and the groups it calls.\n");
+            features.push_str(&format!("jobs = [{}]\n", needed.join(", ")));
+        }
         for group in groups {
             features.push_str(&format!("{group} = []\n"));
         }

@@ -177,7 +177,11 @@ mod tests {
     /// The methods the runtime's inherent impls of `ty` declare.
     fn runtime_methods(ty_name: &str) -> Vec<String> {
         let mut found = Vec::new();
-        for (path, source) in crate::runtime::SOURCES {
+        // The jobs layer adds methods to the client too (`client.access()`).
+        let sources = crate::runtime::SOURCES
+            .iter()
+            .chain(&crate::emit::jobs::SOURCES);
+        for (path, source) in sources {
             let file = syn::parse_file(source).unwrap_or_else(|e| panic!("{path}: {e}"));
             for item in file.items {
                 let syn::Item::Impl(block) = item else {

@@ -1,0 +1,465 @@
+//! The jobs C1 users do, as commands: `whoami`, `catalog search`,
+//! `request`, `revoke`, `has`, and `task inbox|approve|deny|comment|escalate`.
+//! Each calls the client's jobs layer (`c1_client::jobs`): the command line
+//! only reads flags, prints, and says what each refusal means as an exit
+//! status.
+
+use std::time::Duration;
+
+use c1_client::Operation;
+use c1_client::jobs::{Check, Closed, Entitlement, Error, Outcome, Planned, TaskAnswer, Ticket};
+use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
+use serde_json::{Map, Value};
+
+use crate::output::{Ctx, show_request, to_json};
+use crate::{Failure, exit};
+
+/// The top-level job commands.
+pub fn commands() -> [Command; 5] {
+    [
+        Command::new("whoami").about("The signed-in user, as JSON"),
+        Command::new("catalog")
+            .about("The request catalog: what you can ask for")
+            .subcommand_required(true)
+            .subcommand(
+                Command::new("search")
+                    .about("The entitlements you can request, every page")
+                    .arg(Arg::new("query").value_name("QUERY").help("Words to find in names and descriptions"))
+                    .arg(Arg::new("alias").long("alias").value_name("ALIAS").help("Only the entitlement with this alias"))
+                    .arg(Arg::new("app").long("app").value_name("NAME").help("Only entitlements of the app with this display name"))
+                    .arg(flag("granted", "Only those you have"))
+                    .arg(flag("not-granted", "Only those you do not have").conflicts_with("granted"))
+                    .args(crate::input::paging()),
+            ),
+        target(
+            Command::new("request")
+                .about("Ask for access to an entitlement; prints the created task and its URL")
+                .long_about("Ask for access to an entitlement, named by its alias or by --app and --entitlement (ids or display names). Nothing is created when you already have it (exit 0, unless --force), when the duration is over its maximum, when you have several accounts in the app and gave no --app-user, or when its request form's required fields are not given (exit 2). With --wait, exit 0 when granted, 7 when the task closed any other way."),
+        )
+        .arg(
+            Arg::new("justification")
+                .long("justification")
+                .value_name("TEXT")
+                .required(true)
+                .help("Why you need it"),
+        )
+        .arg(duration("duration", None, "For how long (default: the entitlement's maximum, if it has one)"))
+        .arg(app_user())
+        .arg(
+            Arg::new("form")
+                .long("form")
+                .value_name("NAME=VALUE")
+                .action(ArgAction::Append)
+                .help("A field of the request form (repeat for several)"),
+        )
+        .arg(
+            Arg::new("form-data")
+                .long("form-data")
+                .value_name("JSON")
+                .help("Fields of the request form as a JSON object"),
+        )
+        .arg(flag("emergency", "Ask for emergency access"))
+        .arg(flag("force", "Ask even if you already have it"))
+        .args(waiting()),
+        target(
+            Command::new("revoke")
+                .about("Give access back; prints the created task and its URL")
+                .long_about("Give access to an entitlement back. When you do not have it, nothing is sent (exit 0, with a note). With --wait, exit 0 when revoked, 7 when the task closed any other way."),
+        )
+        .arg(Arg::new("justification").long("justification").value_name("TEXT").help("Why"))
+        .arg(app_user())
+        .args(waiting()),
+        target(
+            Command::new("has").about("Whether you have an entitlement: exit 0 when you do, 1 when you do not"),
+        ),
+    ]
+}
+
+/// The job commands of the `task` group.
+pub fn task_commands() -> [Command; 5] {
+    let task = || {
+        Arg::new("task")
+            .required(true)
+            .value_name("TASK")
+            .help("The task's id or numeric id")
+    };
+    let comment = || {
+        Arg::new("comment")
+            .long("comment")
+            .value_name("TEXT")
+            .help("A comment to go with it")
+    };
+    [
+        Command::new("inbox")
+            .about("The open tasks waiting on you, every page")
+            .args(crate::input::paging()),
+        Command::new("approve")
+            .about("Approve a task at its current policy step")
+            .arg(task())
+            .arg(comment())
+            .args(waiting()),
+        Command::new("deny")
+            .about("Deny a task at its current policy step")
+            .arg(task())
+            .arg(comment()),
+        Command::new("comment")
+            .about("Comment on a task")
+            .arg(task())
+            .arg(
+                Arg::new("text")
+                    .required(true)
+                    .value_name("TEXT")
+                    .help("The comment"),
+            ),
+        Command::new("escalate")
+            .about("Escalate an access request to emergency access")
+            .arg(task()),
+    ]
+}
+
+/// The entitlement arguments: an alias, or `--app` and `--entitlement`.
+fn target(command: Command) -> Command {
+    command
+        .arg(
+            Arg::new("alias")
+                .value_name("ENTITLEMENT")
+                .help("The entitlement's alias"),
+        )
+        .arg(
+            Arg::new("app")
+                .long("app")
+                .value_name("APP")
+                .requires("entitlement")
+                .help("The app: its id or display name"),
+        )
+        .arg(
+            Arg::new("entitlement")
+                .long("entitlement")
+                .value_name("ENT")
+                .requires("app")
+                .help("The entitlement: its id or display name (with --app)"),
+        )
+        .group(
+            ArgGroup::new("target")
+                .args(["alias", "app"])
+                .required(true),
+        )
+}
+
+fn flag(name: &'static str, help: &'static str) -> Arg {
+    Arg::new(name)
+        .long(name)
+        .action(ArgAction::SetTrue)
+        .help(help)
+}
+
+fn app_user() -> Arg {
+    Arg::new("app-user")
+        .long("app-user")
+        .value_name("ID")
+        .help("Your account in the app (needed when you have several)")
+}
+
+fn duration(id: &'static str, default: Option<&'static str>, help: &'static str) -> Arg {
+    let arg = Arg::new(id)
+        .long(id)
+        .value_name("DURATION")
+        .value_parser(|text: &str| humantime::parse_duration(text))
+        .help(help);
+    match default {
+        Some(default) => arg.default_value(default),
+        None => arg,
+    }
+}
+
+fn waiting() -> [Arg; 3] {
+    [
+        flag("wait", "Wait until the task is closed"),
+        duration(
+            "timeout",
+            Some("10m"),
+            "With --wait: give up after this long (exit 6)",
+        ),
+        duration(
+            "interval",
+            Some("5s"),
+            "With --wait: ask again after this long",
+        ),
+    ]
+}
+
+/// Runs a job command, if `group` (and `operation`) names one.
+pub async fn run(
+    group: &str,
+    operation: Option<&str>,
+    matches: &ArgMatches,
+    ctx: &Ctx,
+) -> Option<Result<(), Failure>> {
+    Some(match (group, operation) {
+        ("whoami", None) => whoami(ctx).await,
+        ("catalog", Some("search")) => catalog(ctx, matches).await,
+        ("request", None) => request(ctx, matches).await,
+        ("revoke", None) => revoke(ctx, matches).await,
+        ("has", None) => has(ctx, matches).await,
+        ("task", Some("inbox")) => inbox(ctx, matches).await,
+        ("task", Some("approve")) => approve(ctx, matches).await,
+        ("task", Some("deny")) => deny(ctx, matches).await,
+        ("task", Some("comment")) => comment(ctx, matches).await,
+        ("task", Some("escalate")) => escalate(ctx, matches).await,
+        _ => return None,
+    })
+}
+
+/// What each refusal means as an exit status.
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        let code = match &error {
+            Error::NotFound { .. } => exit::NOT_FOUND,
+            Error::NotAwaitingDecision { .. } | Error::Incomplete(_) => exit::API,
+            _ => exit::USAGE,
+        };
+        let message = match error {
+            Error::Client(error) => return error.into(),
+            Error::SeveralAccounts { .. } => format!("{error} (--app-user ID)"),
+            error => error.to_string(),
+        };
+        Failure::new(code, message)
+    }
+}
+
+fn entitlement(matches: &ArgMatches) -> Result<Entitlement, Failure> {
+    let get = |id: &str| matches.get_one::<String>(id).cloned();
+    match (get("alias"), get("app"), get("entitlement")) {
+        (Some(alias), None, None) => Ok(Entitlement::alias(alias)),
+        (None, Some(app), Some(entitlement)) => Ok(Entitlement::in_app(app, entitlement)),
+        _ => Err(Failure::usage(
+            "name the entitlement by its alias, or by --app and --entitlement".into(),
+        )),
+    }
+}
+
+fn string(matches: &ArgMatches, id: &str) -> Option<String> {
+    matches.get_one::<String>(id).cloned()
+}
+
+fn time(matches: &ArgMatches, id: &str) -> Duration {
+    matches.get_one::<Duration>(id).copied().unwrap_or_default()
+}
+
+async fn whoami(ctx: &Ctx) -> Result<(), Failure> {
+    let me = ctx.client()?.me().await?;
+    ctx.print_answer(&me)
+}
+
+async fn catalog(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut search = ctx.client()?.access().catalog();
+    if let Some(query) = string(matches, "query") {
+        search = search.query(query);
+    }
+    if let Some(alias) = string(matches, "alias") {
+        search = search.alias(alias);
+    }
+    if let Some(app) = string(matches, "app") {
+        search = search.app(app);
+    }
+    if matches.get_flag("granted") || matches.get_flag("not-granted") {
+        search = search.granted(matches.get_flag("granted"));
+    }
+    ctx.show_items(search.items(), matches).await
+}
+
+/// `--form NAME=VALUE` (repeated) and `--form-data JSON`, as one object.
+fn form(matches: &ArgMatches) -> Result<Map<String, Value>, Failure> {
+    let mut data = match string(matches, "form-data") {
+        Some(text) => match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Object(data)) => data,
+            Ok(_) => return Err(Failure::usage("--form-data must be a JSON object".into())),
+            Err(e) => return Err(Failure::usage(format!("--form-data is not JSON: {e}"))),
+        },
+        None => Map::new(),
+    };
+    for pair in matches.get_many::<String>("form").into_iter().flatten() {
+        let Some((name, value)) = pair.split_once('=') else {
+            return Err(Failure::usage(format!("--form {pair}: write NAME=VALUE")));
+        };
+        data.insert(name.to_string(), Value::String(value.to_string()));
+    }
+    Ok(data)
+}
+
+async fn request(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut request = ctx.client()?.access().request(entitlement(matches)?);
+    if let Some(text) = string(matches, "justification") {
+        request = request.justification(text);
+    }
+    if let Some(duration) = matches.get_one::<Duration>("duration") {
+        request = request.duration(*duration);
+    }
+    if let Some(id) = string(matches, "app-user") {
+        request = request.app_user(id);
+    }
+    let request = request
+        .form_data(form(matches)?)
+        .emergency(matches.get_flag("emergency"))
+        .force(matches.get_flag("force"));
+    match request.prepare().await {
+        Ok(planned) => change(ctx, matches, planned, Outcome::Granted).await,
+        Err(Error::AlreadyGranted {
+            entitlement,
+            grants,
+        }) => {
+            eprintln!(
+                "c1: you already have {entitlement}: nothing was requested (--force asks again)"
+            );
+            let check = Check {
+                granted: true,
+                entitlement: *entitlement,
+                grants,
+            };
+            ctx.print_answer(&check)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+async fn revoke(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut revoke = ctx.client()?.access().revoke(entitlement(matches)?);
+    if let Some(text) = string(matches, "justification") {
+        revoke = revoke.justification(text);
+    }
+    if let Some(id) = string(matches, "app-user") {
+        revoke = revoke.app_user(id);
+    }
+    match revoke.prepare().await {
+        Ok(planned) => change(ctx, matches, planned, Outcome::Revoked).await,
+        Err(Error::NotGranted { entitlement }) => {
+            eprintln!("c1: you do not have {entitlement}: nothing was sent");
+            let check = Check {
+                granted: false,
+                entitlement: *entitlement,
+                grants: Vec::new(),
+            };
+            ctx.print_answer(&check)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+async fn has(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
+    let check = ctx.client()?.access().check(entitlement(matches)?).await?;
+    ctx.print_answer(&check)?;
+    if check.granted {
+        Ok(())
+    } else {
+        Err(Failure::new(exit::NOT_GRANTED, String::new()))
+    }
+}
+
+async fn inbox(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
+    let tasks = ctx.client()?.tasks().inbox().await?;
+    ctx.show_items(tasks, matches).await
+}
+
+async fn approve(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut approve = ctx.client()?.tasks().approve(task(matches)?);
+    if let Some(text) = string(matches, "comment") {
+        approve = approve.comment(text);
+    }
+    change(ctx, matches, approve.prepare().await?, Outcome::Done).await
+}
+
+async fn deny(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut deny = ctx.client()?.tasks().deny(task(matches)?);
+    if let Some(text) = string(matches, "comment") {
+        deny = deny.comment(text);
+    }
+    change(ctx, matches, deny.prepare().await?, Outcome::Done).await
+}
+
+async fn comment(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
+    let text = string(matches, "text").unwrap_or_default();
+    let planned = ctx.client()?.tasks().comment(&task(matches)?, text).await?;
+    change(ctx, matches, planned, Outcome::Done).await
+}
+
+async fn escalate(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
+    let planned = ctx.client()?.tasks().escalate(&task(matches)?).await?;
+    change(ctx, matches, planned, Outcome::Done).await
+}
+
+fn task(matches: &ArgMatches) -> Result<String, Failure> {
+    string(matches, "task").ok_or_else(|| Failure::usage("which task?".into()))
+}
+
+/// Shows (`--dry-run`) or sends the change a job planned, prints the task,
+/// and with `--wait` waits for it to close: exit 7 unless it ended as
+/// `wanted` (any success, for [`Outcome::Done`]).
+async fn change<Op>(
+    ctx: &Ctx,
+    matches: &ArgMatches,
+    planned: Planned<'_, Op>,
+    wanted: Outcome,
+) -> Result<(), Failure>
+where
+    Op: Operation,
+    Op::Output: TaskAnswer,
+{
+    if ctx.dry_run {
+        return show_request(planned.call());
+    }
+    let ticket = planned.send().await?;
+    let waits = matches.try_get_one::<bool>("wait").ok().flatten() == Some(&true);
+    if !waits {
+        return ctx.print_answer(&ticket);
+    }
+    if let Some(url) = &ticket.url {
+        eprintln!("c1: {url}: waiting until the task is closed");
+    }
+    let closed = ticket
+        .wait_every(time(matches, "interval"), time(matches, "timeout"))
+        .await?;
+    ctx.print_answer(&closed_answer(&ticket, &closed)?)?;
+    let succeeded = match wanted {
+        Outcome::Done => closed.succeeded(),
+        wanted => closed.outcome == wanted,
+    };
+    if succeeded {
+        return Ok(());
+    }
+    let id = ticket.task.numeric_id.map_or_else(
+        || ticket.task.id.clone().unwrap_or_default(),
+        |n| n.to_string(),
+    );
+    let outcome = closed.outcome.as_str();
+    Err(Failure::new(
+        exit::CLOSED,
+        format!("task {id} closed: {outcome}"),
+    ))
+}
+
+/// The closed task as printed: the task, its URL and its outcome.
+fn closed_answer(ticket: &Ticket, closed: &Closed) -> Result<Value, Failure> {
+    let mut answer = to_json(&closed.task)?;
+    if let Some(object) = answer.as_object_mut() {
+        object.insert("url".into(), ticket.url.clone().into());
+        object.insert("outcome".into(), closed.outcome.as_str().into());
+    }
+    Ok(answer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_fields_join_form_data() {
+        let command = Command::new("t")
+            .arg(Arg::new("form").long("form").action(ArgAction::Append))
+            .arg(Arg::new("form-data").long("form-data"));
+        let matches = command
+            .try_get_matches_from(["t", "--form-data", r#"{"a": 1}"#, "--form", "b=x=y"])
+            .unwrap();
+        let data = form(&matches).unwrap();
+        assert_eq!(Value::Object(data), serde_json::json!({"a": 1, "b": "x=y"}));
+    }
+}

@@ -1,0 +1,635 @@
+//! Access jobs: the request catalog, and requesting, revoking and checking
+//! an entitlement.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures_util::stream::BoxStream;
+use futures_util::{StreamExt, TryStreamExt};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::tasks::{Planned, Ticket};
+use super::{Candidate, Entitlement, Error, FormField, Result, me_id};
+use crate::Client;
+use crate::apis::task::{CreateGrantTask, CreateRevokeTask};
+use crate::models::{
+    AppEntitlement, AppEntitlementSearchServiceSearchRequest, AppEntitlementUserBinding,
+    AppEntitlementWithUserBindings, RequestCatalogSearchServiceSearchEntitlementsRequest,
+    RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus as GrantedStatus,
+    SearchAppsRequest, TaskServiceCreateGrantRequest, TaskServiceCreateRevokeRequest,
+};
+
+/// Access jobs: `client.access()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Access<'a> {
+    client: &'a Client,
+}
+
+impl<'a> Access<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Access { client }
+    }
+
+    /// The entitlements you can request, every page: narrow it with the
+    /// builder's methods, then read [`CatalogSearch::items`].
+    pub fn catalog(&self) -> CatalogSearch<'a> {
+        CatalogSearch {
+            client: self.client,
+            body: RequestCatalogSearchServiceSearchEntitlementsRequest::default(),
+        }
+    }
+
+    /// Asks for `entitlement` for yourself: set a justification, then
+    /// `.await` it (or [`Request::prepare`] it to see the request first).
+    pub fn request(&self, entitlement: Entitlement) -> Request<'a> {
+        Request {
+            client: self.client,
+            entitlement,
+            justification: String::new(),
+            duration: None,
+            app_user: None,
+            form: Map::new(),
+            emergency: false,
+            force: false,
+        }
+    }
+
+    /// Gives `entitlement` back: `.await` it (or [`Revoke::prepare`] it).
+    pub fn revoke(&self, entitlement: Entitlement) -> Revoke<'a> {
+        Revoke {
+            client: self.client,
+            entitlement,
+            justification: None,
+            app_user: None,
+        }
+    }
+
+    /// Whether you hold `entitlement`.
+    pub async fn check(&self, entitlement: Entitlement) -> Result<Check> {
+        let me = me_id(self.client).await?;
+        let entitlement = self.resolve(&entitlement).await?;
+        let grants = grants(self.client, &entitlement, &me).await?;
+        Ok(Check {
+            granted: !grants.is_empty(),
+            entitlement,
+            grants,
+        })
+    }
+
+    /// The app and entitlement a name means: an alias through the request
+    /// catalog, an app and entitlement by id, else by display name.
+    pub async fn resolve(&self, entitlement: &Entitlement) -> Result<Resolved> {
+        match entitlement {
+            Entitlement::Alias(alias) => self.by_alias(alias).await,
+            Entitlement::InApp { app, entitlement } => {
+                let app_id = self.app_id(app).await?;
+                let entitlement = self.in_app(&app_id, entitlement).await?;
+                Resolved::new(entitlement)
+            }
+        }
+    }
+
+    async fn by_alias(&self, alias: &str) -> Result<Resolved> {
+        let found: Vec<AppEntitlement> = self
+            .catalog()
+            .alias(alias)
+            .items()
+            .map_ok(|entry| entry.entitlement)
+            .try_filter(|e| {
+                let same = e
+                    .alias
+                    .as_deref()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(alias));
+                std::future::ready(same)
+            })
+            .try_collect()
+            .await?;
+        one("entitlement alias", alias, found, entitlement_candidate).and_then(Resolved::new)
+    }
+
+    /// The id of the app `app` names: an id, else a display name.
+    async fn app_id(&self, app: &str) -> Result<String> {
+        match self.client.apps().get(app).await {
+            Ok(answer) => {
+                let id = answer.app.and_then(|app| app.id);
+                return id.ok_or(Error::Incomplete("app id"));
+            }
+            Err(error) if error.is_not_found() => {}
+            Err(error) => return Err(error.into()),
+        }
+        let body = SearchAppsRequest {
+            display_name: Some(app.to_string()),
+            ..SearchAppsRequest::default()
+        };
+        let apps: Vec<_> = self
+            .client
+            .app_search()
+            .search(body)
+            .items()
+            .try_collect()
+            .await?;
+        let named = apps
+            .into_iter()
+            .filter(|a| same_name(a.display_name.as_deref(), app));
+        let candidate = |a: &crate::models::App| Candidate {
+            id: a.id.clone().unwrap_or_default(),
+            display_name: a.display_name.clone().unwrap_or_default(),
+        };
+        one("app", app, named.collect(), candidate)?
+            .id
+            .ok_or(Error::Incomplete("app id"))
+    }
+
+    /// The entitlement of app `app_id` that `name` names: an id, else a
+    /// display name.
+    async fn in_app(&self, app_id: &str, name: &str) -> Result<AppEntitlement> {
+        match self.client.app_entitlements().get(app_id, name).await {
+            Ok(answer) => {
+                let found = answer.app_entitlement_view.and_then(|v| v.app_entitlement);
+                return found.ok_or(Error::Incomplete("entitlement"));
+            }
+            Err(error) if error.is_not_found() => {}
+            Err(error) => return Err(error.into()),
+        }
+        let body = AppEntitlementSearchServiceSearchRequest {
+            app_ids: vec![app_id.to_string()],
+            display_name: Some(name.to_string()),
+            ..AppEntitlementSearchServiceSearchRequest::default()
+        };
+        let search = self.client.app_entitlement_search().search(body);
+        let views: Vec<_> = search.items().try_collect().await?;
+        let named = views
+            .into_iter()
+            .filter_map(|view| view.app_entitlement)
+            .filter(|e| same_name(e.display_name.as_deref(), name));
+        one("entitlement", name, named.collect(), entitlement_candidate)
+    }
+}
+
+/// Names match case-insensitively, and exactly otherwise.
+fn same_name(name: Option<&str>, wanted: &str) -> bool {
+    name.is_some_and(|name| name.to_lowercase() == wanted.to_lowercase())
+}
+
+fn entitlement_candidate(e: &AppEntitlement) -> Candidate {
+    Candidate {
+        id: e.id.clone().unwrap_or_default(),
+        display_name: e.display_name.clone().unwrap_or_default(),
+    }
+}
+
+/// The one thing found: none is [`Error::NotFound`], several [`Error::Ambiguous`].
+fn one<T>(
+    what: &'static str,
+    name: &str,
+    mut found: Vec<T>,
+    candidate: impl Fn(&T) -> Candidate,
+) -> Result<T> {
+    match found.len() {
+        0 => Err(Error::NotFound {
+            what,
+            name: name.to_string(),
+        }),
+        1 => Ok(found.remove(0)),
+        _ => Err(Error::Ambiguous {
+            what,
+            name: name.to_string(),
+            candidates: found.iter().map(candidate).collect(),
+        }),
+    }
+}
+
+/// Your grants of `entitlement`: bindings with an entitlement id and no
+/// `deletedAt` (the endpoint lists every account of yours, granted or not).
+async fn grants(
+    client: &Client,
+    entitlement: &Resolved,
+    me: &str,
+) -> Result<Vec<AppEntitlementUserBinding>> {
+    let answer = client
+        .app_entitlement_user_binding()
+        .list_app_users_for_identity_with_grant(&entitlement.app_id, &entitlement.id, me)
+        .await?;
+    let granted = |b: &AppEntitlementUserBinding| {
+        b.app_entitlement_id
+            .as_deref()
+            .is_some_and(|id| !id.is_empty())
+            && b.deleted_at.is_none()
+    };
+    Ok(answer.bindings.into_iter().filter(granted).collect())
+}
+
+/// An entitlement found by name: its app, its id and the entitlement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resolved {
+    /// The app's id.
+    pub app_id: String,
+    /// The entitlement's id.
+    pub id: String,
+    /// The entitlement.
+    #[serde(skip)]
+    pub entitlement: AppEntitlement,
+    /// Its display name.
+    pub display_name: Option<String>,
+    /// Its alias.
+    pub alias: Option<String>,
+}
+
+impl Resolved {
+    fn new(entitlement: AppEntitlement) -> Result<Self> {
+        let app_id = entitlement.app_id.clone().filter(|id| !id.is_empty());
+        let id = entitlement.id.clone().filter(|id| !id.is_empty());
+        Ok(Resolved {
+            app_id: app_id.ok_or(Error::Incomplete("entitlement's app id"))?,
+            id: id.ok_or(Error::Incomplete("entitlement id"))?,
+            display_name: entitlement.display_name.clone(),
+            alias: entitlement.alias.clone(),
+            entitlement,
+        })
+    }
+
+    /// The longest grant the entitlement allows, if it has a maximum.
+    pub fn maximum(&self) -> Option<Duration> {
+        let maximum = self.entitlement.duration_grant?;
+        Duration::try_from(maximum).ok().filter(|d| !d.is_zero())
+    }
+}
+
+impl std::fmt::Display for Resolved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = self.display_name.as_deref().unwrap_or(&self.id);
+        write!(f, "`{name}` (app {}, entitlement {})", self.app_id, self.id)
+    }
+}
+
+/// Whether you hold an entitlement: [`Access::check`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    /// Whether you hold it on any account.
+    pub granted: bool,
+    /// The entitlement.
+    pub entitlement: Resolved,
+    /// Your grants of it, one per account.
+    pub grants: Vec<AppEntitlementUserBinding>,
+}
+
+/// The request catalog's search: [`Access::catalog`].
+#[derive(Debug, Clone)]
+pub struct CatalogSearch<'a> {
+    client: &'a Client,
+    body: RequestCatalogSearchServiceSearchEntitlementsRequest,
+}
+
+impl CatalogSearch<'_> {
+    /// Entitlements matching `query` (names and descriptions).
+    pub fn query(mut self, query: impl Into<String>) -> Self {
+        self.body.query = Some(query.into());
+        self
+    }
+
+    /// The entitlement with this alias.
+    pub fn alias(mut self, alias: impl Into<String>) -> Self {
+        self.body.entitlement_alias = Some(alias.into());
+        self
+    }
+
+    /// Entitlements of the app with this display name.
+    pub fn app(mut self, app: impl Into<String>) -> Self {
+        self.body.app_display_name = Some(app.into());
+        self
+    }
+
+    /// Only those you hold (`true`) or do not hold (`false`).
+    pub fn granted(mut self, granted: bool) -> Self {
+        self.body.granted_status = Some(if granted {
+            GrantedStatus::Granted
+        } else {
+            GrantedStatus::NotGranted
+        });
+        self
+    }
+
+    /// Every entitlement found, page after page.
+    pub fn items(self) -> BoxStream<'static, Result<CatalogEntry>> {
+        let search = self
+            .client
+            .request_catalog_search()
+            .search_entitlements(self.body);
+        search
+            .items()
+            .map_ok(CatalogEntry::from)
+            .map_err(Error::from)
+            .boxed()
+    }
+}
+
+/// An entitlement of the request catalog, and whether you hold it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CatalogEntry {
+    /// The entitlement.
+    #[serde(flatten)]
+    pub entitlement: AppEntitlement,
+    /// Whether you hold it.
+    pub granted: bool,
+}
+
+impl From<AppEntitlementWithUserBindings> for CatalogEntry {
+    fn from(found: AppEntitlementWithUserBindings) -> Self {
+        let granted = found
+            .app_entitlement_user_bindings
+            .iter()
+            .any(|b| b.app_entitlement_id.is_some() && b.deleted_at.is_none());
+        CatalogEntry {
+            entitlement: found
+                .entitlement
+                .and_then(|v| v.app_entitlement)
+                .unwrap_or_default(),
+            granted,
+        }
+    }
+}
+
+/// A request for access: [`Access::request`]. `.await` it to send it.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Request<'a> {
+    client: &'a Client,
+    entitlement: Entitlement,
+    justification: String,
+    duration: Option<Duration>,
+    app_user: Option<String>,
+    form: Map<String, Value>,
+    emergency: bool,
+    force: bool,
+}
+
+impl<'a> Request<'a> {
+    /// Why you need it (required).
+    pub fn justification(mut self, text: impl Into<String>) -> Self {
+        self.justification = text.into();
+        self
+    }
+
+    /// For how long (default: the entitlement's maximum, if it has one).
+    pub fn duration(mut self, duration: Duration) -> Self {
+        self.duration = Some(duration);
+        self
+    }
+
+    /// On this account of yours in the app (needed when you have several).
+    pub fn app_user(mut self, id: impl Into<String>) -> Self {
+        self.app_user = Some(id.into());
+        self
+    }
+
+    /// A field of the entitlement's request form.
+    pub fn form(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.form.insert(name.into(), value.into());
+        self
+    }
+
+    /// Fields of the request form, all at once.
+    pub fn form_data(mut self, data: Map<String, Value>) -> Self {
+        self.form.extend(data);
+        self
+    }
+
+    /// Ask for emergency access.
+    pub fn emergency(mut self, emergency: bool) -> Self {
+        self.emergency = emergency;
+        self
+    }
+
+    /// Ask even if you already hold it.
+    pub fn force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+
+    /// Everything but sending: who you are, the entitlement, your grants,
+    /// the maximum duration, your accounts in the app and the request form
+    /// are read and checked; the task that would be created is returned
+    /// unsent.
+    pub async fn prepare(self) -> Result<Planned<'a, CreateGrantTask>> {
+        if self.justification.trim().is_empty() {
+            return Err(Error::Invalid("a request needs a justification".into()));
+        }
+        if self.duration.is_some_and(|d| d.is_zero()) {
+            return Err(Error::Invalid(
+                "a grant's duration must be more than zero".into(),
+            ));
+        }
+        let access = Access::new(self.client);
+        let me = me_id(self.client).await?;
+        let target = access.resolve(&self.entitlement).await?;
+        if !self.force {
+            let held = grants(self.client, &target, &me).await?;
+            if !held.is_empty() {
+                let entitlement = Box::new(target);
+                return Err(Error::AlreadyGranted {
+                    entitlement,
+                    grants: held,
+                });
+            }
+        }
+        let duration = self.duration_for(&target)?;
+        let app_user = match self.app_user {
+            Some(id) => Some(id),
+            None => account(self.client, &target.app_id, &me).await?,
+        };
+        check_form(self.client, &target, &self.form).await?;
+        let grant_duration = duration
+            .map(time::Duration::try_from)
+            .transpose()
+            .map_err(|_| Error::Invalid("the duration is too long".into()))?;
+        let body = TaskServiceCreateGrantRequest {
+            app_entitlement_id: target.id.clone(),
+            app_id: target.app_id.clone(),
+            app_user_id: app_user,
+            description: Some(self.justification),
+            emergency_access: self.emergency.then_some(true),
+            grant_duration,
+            identity_user_id: Some(me),
+            request_data: (!self.form.is_empty()).then_some(self.form),
+            ..TaskServiceCreateGrantRequest::default()
+        };
+        Ok(Planned::new(
+            self.client,
+            self.client.task().create_grant_task(body),
+        ))
+    }
+
+    /// The duration to ask for: the one given, at most the maximum; the
+    /// maximum when none is given.
+    fn duration_for(&self, target: &Resolved) -> Result<Option<Duration>> {
+        match (self.duration, target.maximum()) {
+            (Some(requested), Some(maximum)) if requested > maximum => Err(Error::OverMaximum {
+                entitlement: Box::new(target.entitlement.clone()),
+                requested,
+                maximum,
+            }),
+            (Some(requested), _) => Ok(Some(requested)),
+            (None, maximum) => Ok(maximum),
+        }
+    }
+}
+
+impl<'a> IntoFuture for Request<'a> {
+    type Output = Result<Ticket>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<Ticket>> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.prepare().await?.send().await })
+    }
+}
+
+/// Your account in app `app_id`: none (the app makes one), the one you
+/// have, or [`Error::SeveralAccounts`].
+async fn account(client: &Client, app_id: &str, me: &str) -> Result<Option<String>> {
+    let call = client.app_user().list_app_users_for_user(app_id, me);
+    let views: Vec<_> = call.items().try_collect().await?;
+    let mut accounts: Vec<Candidate> = views
+        .into_iter()
+        .filter_map(|view| view.app_user)
+        .filter(|user| user.deleted_at.is_none())
+        .filter_map(|user| {
+            let name = [&user.display_name, &user.username, &user.email]
+                .into_iter()
+                .find_map(|n| n.clone().filter(|n| !n.is_empty()));
+            Some(Candidate {
+                id: user.id.filter(|id| !id.is_empty())?,
+                display_name: name.unwrap_or_default(),
+            })
+        })
+        .collect();
+    match accounts.len() {
+        0 => Ok(None),
+        1 => Ok(Some(accounts.remove(0).id)),
+        _ => Err(Error::SeveralAccounts {
+            app_id: app_id.to_string(),
+            accounts,
+        }),
+    }
+}
+
+/// Checks the given form fields against the entitlement's request form:
+/// every required field given, no field it does not have.
+async fn check_form(client: &Client, target: &Resolved, given: &Map<String, Value>) -> Result<()> {
+    let Some(schema) = target
+        .entitlement
+        .request_schema_id
+        .as_deref()
+        .filter(|s| !s.is_empty())
+    else {
+        return Ok(());
+    };
+    let answer = client.request_schema().get(schema).await?;
+    let form = answer
+        .request_schema
+        .and_then(|s| s.form)
+        .unwrap_or_default();
+    let known: Vec<String> = form.fields.iter().filter_map(|f| f.name.clone()).collect();
+    if let Some(name) = given.keys().find(|name| !known.contains(name)) {
+        return Err(Error::UnknownFormField {
+            name: name.clone(),
+            known,
+        });
+    }
+    let missing: Vec<FormField> = form
+        .fields
+        .into_iter()
+        .filter(|f| f.required == Some(true))
+        .filter_map(|f| {
+            let name = f.name?;
+            (!given.contains_key(&name)).then(|| FormField {
+                display_name: f.display_name.unwrap_or_else(|| name.clone()),
+                description: f.description.unwrap_or_default(),
+                name,
+            })
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::MissingFormFields { fields: missing })
+    }
+}
+
+/// Giving access back: [`Access::revoke`]. `.await` it to send it.
+#[derive(Debug, Clone)]
+#[must_use = "a revocation does nothing until it is awaited"]
+pub struct Revoke<'a> {
+    client: &'a Client,
+    entitlement: Entitlement,
+    justification: Option<String>,
+    app_user: Option<String>,
+}
+
+impl<'a> Revoke<'a> {
+    /// Why.
+    pub fn justification(mut self, text: impl Into<String>) -> Self {
+        self.justification = Some(text.into());
+        self
+    }
+
+    /// On this account of yours (needed when several hold it).
+    pub fn app_user(mut self, id: impl Into<String>) -> Self {
+        self.app_user = Some(id.into());
+        self
+    }
+
+    /// Everything but sending: you must hold the entitlement
+    /// ([`Error::NotGranted`] otherwise), on one account or the one named.
+    pub async fn prepare(self) -> Result<Planned<'a, CreateRevokeTask>> {
+        let me = me_id(self.client).await?;
+        let target = Access::new(self.client).resolve(&self.entitlement).await?;
+        let mut held = grants(self.client, &target, &me).await?;
+        if let Some(wanted) = &self.app_user {
+            held.retain(|b| b.app_user_id.as_ref() == Some(wanted));
+        }
+        let mut accounts: Vec<String> = held.iter().filter_map(|b| b.app_user_id.clone()).collect();
+        accounts.sort();
+        accounts.dedup();
+        if held.is_empty() {
+            return Err(Error::NotGranted {
+                entitlement: Box::new(target),
+            });
+        }
+        if accounts.len() > 1 {
+            return Err(Error::SeveralAccounts {
+                app_id: target.app_id,
+                accounts: accounts
+                    .into_iter()
+                    .map(|id| Candidate {
+                        display_name: id.clone(),
+                        id,
+                    })
+                    .collect(),
+            });
+        }
+        let body = TaskServiceCreateRevokeRequest {
+            app_entitlement_id: target.id,
+            app_id: target.app_id,
+            app_user_id: accounts.pop(),
+            description: self.justification,
+            identity_user_id: Some(me),
+            ..TaskServiceCreateRevokeRequest::default()
+        };
+        Ok(Planned::new(
+            self.client,
+            self.client.task().create_revoke_task(body),
+        ))
+    }
+}
+
+impl<'a> IntoFuture for Revoke<'a> {
+    type Output = Result<Ticket>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<Ticket>> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.prepare().await?.send().await })
+    }
+}

@@ -1,0 +1,392 @@
+//! Task jobs: your inbox, deciding a task, commenting, escalating, and
+//! waiting for a task to close.
+
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures_util::stream::BoxStream;
+use futures_util::{StreamExt, TryStreamExt};
+use serde::Serialize;
+
+use super::{Error, Result, me_id, task_of};
+use crate::apis::task_actions::{Approve, Comment, Deny, EscalateToEmergencyAccess};
+use crate::models::{
+    Task, TaskActionsServiceApproveRequest, TaskActionsServiceCommentRequest,
+    TaskActionsServiceDenyRequest, TaskActionsServiceEscalateToEmergencyAccessRequest,
+    TaskSearchRequest, TaskServiceGetResponse, TaskState, TaskTypeGrantOutcome,
+    TaskTypeRevokeOutcome, TaskView,
+};
+use crate::{Call, Client, DryRun, Operation};
+
+/// How often [`Ticket::wait`] asks whether the task is closed.
+pub const WAIT_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Task jobs: `client.tasks()`.
+#[derive(Debug, Clone, Copy)]
+pub struct Tasks<'a> {
+    client: &'a Client,
+}
+
+impl<'a> Tasks<'a> {
+    pub(super) fn new(client: &'a Client) -> Self {
+        Tasks { client }
+    }
+
+    /// The open tasks assigned to you, every page.
+    pub async fn inbox(&self) -> Result<BoxStream<'static, Result<TaskView>>> {
+        let me = me_id(self.client).await?;
+        let body = TaskSearchRequest {
+            assignees_in_ids: vec![me],
+            task_states: vec![TaskState::Open],
+            ..TaskSearchRequest::default()
+        };
+        let items = self.client.task_search().search(body).items();
+        Ok(items.map_err(Error::from).boxed())
+    }
+
+    /// The task `task` names: its id or its numeric id (the number in its
+    /// URL), which the API answers for alike.
+    pub async fn get(&self, task: &str) -> Result<Task> {
+        let answer = self.client.task().get(task).await?;
+        task_of(answer.task_view)
+    }
+
+    /// Approves the task at its current policy step: `.await` it.
+    pub fn approve(&self, task: impl Into<String>) -> Decide<'a, Approve> {
+        Decide::new(self.client, task.into())
+    }
+
+    /// Denies the task at its current policy step: `.await` it.
+    pub fn deny(&self, task: impl Into<String>) -> Decide<'a, Deny> {
+        Decide::new(self.client, task.into())
+    }
+
+    /// Comments on the task.
+    pub async fn comment(
+        &self,
+        task: &str,
+        text: impl Into<String>,
+    ) -> Result<Planned<'a, Comment>> {
+        let id = self.id(task).await?;
+        let body = TaskActionsServiceCommentRequest {
+            comment: Some(text.into()),
+            ..TaskActionsServiceCommentRequest::default()
+        };
+        Ok(Planned::new(
+            self.client,
+            self.client.task_actions().comment(id, body),
+        ))
+    }
+
+    /// Escalates an access request to emergency access.
+    pub async fn escalate(&self, task: &str) -> Result<Planned<'a, EscalateToEmergencyAccess>> {
+        let found = self.get(task).await?;
+        let id = found.id.clone().ok_or(Error::Incomplete("task id"))?;
+        let body = TaskActionsServiceEscalateToEmergencyAccessRequest {
+            policy_step_id: current_step(&found),
+            ..TaskActionsServiceEscalateToEmergencyAccessRequest::default()
+        };
+        let call = self
+            .client
+            .task_actions()
+            .escalate_to_emergency_access(id, body);
+        Ok(Planned::new(self.client, call))
+    }
+
+    /// Waits until the task is closed, asking every `interval`; gives up
+    /// after `timeout` with [`crate::Error::WaitTimedOut`].
+    pub async fn wait(&self, task: &str, interval: Duration, timeout: Duration) -> Result<Closed> {
+        let closed = |answer: &TaskServiceGetResponse| {
+            let task = answer.task_view.as_ref().and_then(|v| v.task.as_ref());
+            task.and_then(|t| t.state.as_ref()) == Some(&TaskState::Closed)
+        };
+        let call = self.client.task().get(task);
+        let answer = call.poll_until(closed, interval, timeout).await?;
+        Ok(Closed::new(task_of(answer.task_view)?))
+    }
+
+    async fn id(&self, task: &str) -> Result<String> {
+        self.get(task).await?.id.ok_or(Error::Incomplete("task id"))
+    }
+}
+
+/// The task's current policy step, if it has one.
+fn current_step(task: &Task) -> Option<String> {
+    let step = task.policy.as_ref()?.current.as_ref()?;
+    step.id.clone().filter(|id| !id.is_empty())
+}
+
+/// A decision on a task ([`Tasks::approve`], [`Tasks::deny`]): `.await` it.
+#[derive(Debug, Clone)]
+#[must_use = "a decision does nothing until it is awaited"]
+pub struct Decide<'a, Op> {
+    client: &'a Client,
+    task: String,
+    comment: Option<String>,
+    op: std::marker::PhantomData<Op>,
+}
+
+/// The decisions [`Decide`] makes: approve or deny, at a policy step.
+pub trait Decision: Operation<Output: TaskAnswer> + Sized {
+    /// The call that decides task `id` at step `step`.
+    #[doc(hidden)]
+    fn call(client: &Client, id: String, step: String, comment: Option<String>) -> Call<Self>;
+}
+
+impl Decision for Approve {
+    fn call(client: &Client, id: String, step: String, comment: Option<String>) -> Call<Self> {
+        let body = TaskActionsServiceApproveRequest {
+            comment,
+            policy_step_id: step,
+            ..TaskActionsServiceApproveRequest::default()
+        };
+        client.task_actions().approve(id, body)
+    }
+}
+
+impl Decision for Deny {
+    fn call(client: &Client, id: String, step: String, comment: Option<String>) -> Call<Self> {
+        let body = TaskActionsServiceDenyRequest {
+            comment,
+            policy_step_id: Some(step),
+            ..TaskActionsServiceDenyRequest::default()
+        };
+        client.task_actions().deny(id, body)
+    }
+}
+
+impl<'a, Op: Decision> Decide<'a, Op> {
+    fn new(client: &'a Client, task: String) -> Self {
+        Decide {
+            client,
+            task,
+            comment: None,
+            op: std::marker::PhantomData,
+        }
+    }
+
+    /// A comment to go with the decision.
+    pub fn comment(mut self, text: impl Into<String>) -> Self {
+        self.comment = Some(text.into());
+        self
+    }
+
+    /// Everything but sending: reads the task and its current policy step
+    /// ([`Error::NotAwaitingDecision`] when it has none, or is closed).
+    pub async fn prepare(self) -> Result<Planned<'a, Op>> {
+        let task = Tasks::new(self.client).get(&self.task).await?;
+        let id = task.id.clone().ok_or(Error::Incomplete("task id"))?;
+        let closed = task.state == Some(TaskState::Closed);
+        let Some(step) = current_step(&task).filter(|_| !closed) else {
+            return Err(Error::NotAwaitingDecision { task: id });
+        };
+        Ok(Planned::new(
+            self.client,
+            Op::call(self.client, id, step, self.comment),
+        ))
+    }
+}
+
+impl<'a, Op> IntoFuture for Decide<'a, Op>
+where
+    Op: Decision + Send + 'a,
+    Op::Output: TaskAnswer,
+{
+    type Output = Result<Ticket>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<Ticket>> + Send + 'a>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.prepare().await?.send().await })
+    }
+}
+
+/// The answers that carry the task they changed.
+pub trait TaskAnswer {
+    /// The task.
+    #[doc(hidden)]
+    fn task_view(self) -> Option<TaskView>;
+}
+
+macro_rules! task_answers {
+    ($($answer:ident),*) => {$(
+        impl TaskAnswer for crate::models::$answer {
+            fn task_view(self) -> Option<TaskView> {
+                self.task_view
+            }
+        }
+    )*};
+}
+
+task_answers!(
+    TaskServiceCreateGrantResponse,
+    TaskServiceCreateRevokeResponse,
+    TaskActionsServiceApproveResponse,
+    TaskActionsServiceDenyResponse,
+    TaskActionsServiceCommentResponse,
+    TaskServiceActionResponse
+);
+
+/// A change a job has checked and not yet sent: [`Planned::dry_run`] shows
+/// it, [`Planned::send`] makes it.
+#[derive(Debug)]
+#[must_use = "a planned change does nothing until it is sent"]
+pub struct Planned<'a, Op> {
+    client: &'a Client,
+    call: Call<Op>,
+}
+
+impl<'a, Op: Operation> Planned<'a, Op>
+where
+    Op::Output: TaskAnswer,
+{
+    pub(super) fn new(client: &'a Client, call: Call<Op>) -> Self {
+        Planned { client, call }
+    }
+
+    /// The call that makes the change.
+    pub fn call(&self) -> &Call<Op> {
+        &self.call
+    }
+
+    /// The request it would send, credentials redacted.
+    pub fn dry_run(&self) -> Result<DryRun> {
+        Ok(self.call.dry_run()?)
+    }
+
+    /// Sends it: the task it created or changed.
+    pub async fn send(self) -> Result<Ticket> {
+        let answer = self.call.send().await?;
+        Ok(Ticket::new(self.client, task_of(answer.task_view())?))
+    }
+}
+
+/// A task a job created or changed, its ticket URL, and how to wait for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ticket {
+    /// The task.
+    #[serde(flatten)]
+    pub task: Task,
+    /// Where people see it: `https://<tenant>/task/<numericId>`.
+    pub url: Option<String>,
+    #[serde(skip)]
+    client: Client,
+}
+
+impl Ticket {
+    fn new(client: &Client, task: Task) -> Self {
+        let url = task.numeric_id.map(|n| {
+            let mut url = client.base_url().clone();
+            url.set_path(&format!("task/{n}"));
+            url.set_query(None);
+            url.to_string()
+        });
+        Ticket {
+            task,
+            url,
+            client: client.clone(),
+        }
+    }
+
+    /// Waits until the task is closed (asking every five seconds), at most
+    /// `timeout`.
+    pub async fn wait(&self, timeout: Duration) -> Result<Closed> {
+        self.wait_every(WAIT_INTERVAL, timeout).await
+    }
+
+    /// [`Ticket::wait`], asking every `interval`.
+    pub async fn wait_every(&self, interval: Duration, timeout: Duration) -> Result<Closed> {
+        let id = self
+            .task
+            .id
+            .as_deref()
+            .ok_or(Error::Incomplete("task id"))?;
+        Tasks::new(&self.client).wait(id, interval, timeout).await
+    }
+}
+
+/// A closed task and how it ended.
+#[derive(Debug, Clone, Serialize)]
+pub struct Closed {
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The task.
+    pub task: Task,
+}
+
+impl Closed {
+    fn new(task: Task) -> Self {
+        Closed {
+            outcome: Outcome::of(&task),
+            task,
+        }
+    }
+
+    /// Whether it ended as asked: granted or revoked, or any other task
+    /// closed without being denied, cancelled or failing.
+    pub fn succeeded(&self) -> bool {
+        matches!(
+            self.outcome,
+            Outcome::Granted | Outcome::Revoked | Outcome::Done
+        )
+    }
+}
+
+/// How a closed task ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The access was granted.
+    Granted,
+    /// The access was revoked.
+    Revoked,
+    /// Someone denied it.
+    Denied,
+    /// It was cancelled.
+    Cancelled,
+    /// Provisioning failed.
+    Failed,
+    /// It waited too long for someone and expired.
+    Expired,
+    /// A task of another kind, closed.
+    Done,
+}
+
+impl Outcome {
+    fn of(task: &Task) -> Outcome {
+        let kind = task.r#type.as_ref();
+        if let Some(outcome) = kind.and_then(|k| k.grant.as_ref()?.outcome.as_ref()) {
+            return match outcome {
+                TaskTypeGrantOutcome::Granted => Outcome::Granted,
+                TaskTypeGrantOutcome::Denied => Outcome::Denied,
+                TaskTypeGrantOutcome::Cancelled => Outcome::Cancelled,
+                TaskTypeGrantOutcome::WaitTimedOut => Outcome::Expired,
+                _ => Outcome::Failed,
+            };
+        }
+        if let Some(outcome) = kind.and_then(|k| k.revoke.as_ref()?.outcome.as_ref()) {
+            return match outcome {
+                TaskTypeRevokeOutcome::Revoked => Outcome::Revoked,
+                TaskTypeRevokeOutcome::Denied => Outcome::Denied,
+                TaskTypeRevokeOutcome::Cancelled => Outcome::Cancelled,
+                TaskTypeRevokeOutcome::WaitTimedOut => Outcome::Expired,
+                _ => Outcome::Failed,
+            };
+        }
+        Outcome::Done
+    }
+
+    /// The outcome in words: `granted`, `denied`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Granted => "granted",
+            Outcome::Revoked => "revoked",
+            Outcome::Denied => "denied",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Failed => "failed",
+            Outcome::Expired => "expired",
+            Outcome::Done => "done",
+        }
+    }
+}
