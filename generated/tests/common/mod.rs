@@ -12,6 +12,8 @@ use ed25519_dalek::{Signature, SigningKey, Verifier, VerifyingKey};
 use serde_json::{Value, json};
 use wiremock::{Request, Respond, ResponseTemplate};
 
+pub mod fake_c1;
+
 pub const TOKEN: &str = "test-bearer-token";
 pub const CLIENT_ID: &str = "robot@acme.conductor.one/pcc";
 /// A workload federation client id.

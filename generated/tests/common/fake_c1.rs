@@ -1,0 +1,545 @@
+//! A loopback server that behaves as C1 does for the jobs layer: a request
+//! catalog over several pages, apps and entitlements found by id or by
+//! name, grants that come and go as tasks close, accounts, a request form,
+//! and tasks that close after a few polls. The client's tests
+//! (`tests/jobs.rs`) and the command line's (`cli/tests/jobs.rs`) both run
+//! against it.
+#![allow(dead_code)] // Each test file uses its own part of this.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde_json::{Value, json};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// The signed-in user.
+pub const ME: &str = "u-me";
+/// How many times a task is read before it closes.
+pub const POLLS_TO_CLOSE: usize = 3;
+/// Items per page of every search.
+const PAGE: usize = 2;
+
+/// The apps: `(id, display name)`. Two are named `Jira`.
+const APPS: [(&str, &str); 5] = [
+    ("app-aws", "AWS"),
+    ("app-gh", "GitHub"),
+    ("app-okta", "Okta"),
+    ("app-jira-1", "Jira"),
+    ("app-jira-2", "Jira"),
+];
+
+/// An entitlement of the catalog.
+struct Ent {
+    id: &'static str,
+    app: &'static str,
+    name: &'static str,
+    alias: &'static str,
+    /// The longest grant, as protobuf JSON writes it.
+    max: Option<&'static str>,
+    schema: Option<&'static str>,
+    /// What approvers decide when it is requested.
+    outcome: &'static str,
+}
+
+const ENTS: [Ent; 7] = [
+    ent(
+        "ent-admin",
+        "app-aws",
+        "Prod Admin",
+        "aws-prod-admin",
+        Some("28800s"),
+        None,
+        "GRANTED",
+    ),
+    ent(
+        "ent-read",
+        "app-aws",
+        "Read Only",
+        "aws-read",
+        None,
+        None,
+        "GRANTED",
+    ),
+    ent(
+        "ent-bill-1",
+        "app-aws",
+        "Billing",
+        "aws-billing-1",
+        None,
+        None,
+        "GRANTED",
+    ),
+    ent(
+        "ent-bill-2",
+        "app-aws",
+        "billing",
+        "aws-billing-2",
+        None,
+        None,
+        "GRANTED",
+    ),
+    ent(
+        "ent-owner",
+        "app-gh",
+        "Owner",
+        "gh-owner",
+        None,
+        None,
+        "DENIED",
+    ),
+    ent(
+        "ent-maintain",
+        "app-gh",
+        "Maintainer",
+        "gh-maintain",
+        None,
+        Some("rs-1"),
+        "GRANTED",
+    ),
+    ent(
+        "ent-member",
+        "app-okta",
+        "Member",
+        "okta-member",
+        None,
+        None,
+        "GRANTED",
+    ),
+];
+
+#[allow(clippy::too_many_arguments)]
+const fn ent(
+    id: &'static str,
+    app: &'static str,
+    name: &'static str,
+    alias: &'static str,
+    max: Option<&'static str>,
+    schema: Option<&'static str>,
+    outcome: &'static str,
+) -> Ent {
+    Ent {
+        id,
+        app,
+        name,
+        alias,
+        max,
+        schema,
+        outcome,
+    }
+}
+
+/// Your accounts: `(app, account id, username)`; two in Okta.
+const ACCOUNTS: [(&str, &str, &str); 3] = [
+    ("app-aws", "au-aws", "me-aws"),
+    ("app-okta", "au-okta-1", "me"),
+    ("app-okta", "au-okta-2", "me-admin"),
+];
+
+/// A task the fake keeps.
+#[derive(Clone)]
+struct Task {
+    id: String,
+    numeric: i64,
+    kind: &'static str,
+    app: String,
+    ent: String,
+    account: Option<String>,
+    /// Its current policy step, while it awaits a decision.
+    step: Option<String>,
+    open: bool,
+    /// Reads left before it closes, once decided.
+    closes_in: Option<usize>,
+    outcome: &'static str,
+    comments: usize,
+    emergency: bool,
+}
+
+impl Task {
+    fn json(&self) -> Value {
+        let mut kind =
+            json!({"appId": self.app, "appEntitlementId": self.ent, "identityUserId": ME});
+        if let Some(account) = &self.account {
+            kind["appUserId"] = json!(account);
+        }
+        if !self.open {
+            let prefix = if self.kind == "grant" {
+                "GRANT"
+            } else {
+                "REVOKE"
+            };
+            kind["outcome"] = json!(format!("{prefix}_OUTCOME_{}", self.outcome));
+        }
+        let mut policy = json!({"history": []});
+        if let Some(step) = &self.step {
+            policy["current"] = json!({"id": step, "state": "ACTIVE"});
+        }
+        json!({
+            "id": self.id,
+            "numericId": self.numeric.to_string(),
+            "displayName": format!("{} {}", self.kind, self.ent),
+            "state": if self.open { "TASK_STATE_OPEN" } else { "TASK_STATE_CLOSED" },
+            "type": {self.kind: kind},
+            "policy": policy,
+            "commentCount": self.comments,
+            "emergencyAccess": self.emergency,
+        })
+    }
+}
+
+/// What the fake knows and remembers.
+struct State {
+    tasks: Vec<Task>,
+    /// `(entitlement, account)` you hold.
+    grants: Vec<(String, String)>,
+}
+
+/// The fake C1, behind a wiremock server.
+#[derive(Clone)]
+pub struct FakeC1 {
+    state: Arc<Mutex<State>>,
+}
+
+impl FakeC1 {
+    /// A server playing C1: you hold `aws-read` on your AWS account, and
+    /// three tasks wait on you (two to decide, one past its decision).
+    pub async fn start() -> (MockServer, FakeC1) {
+        let server = MockServer::start().await;
+        let waiting = |id: &str, numeric: i64, step: Option<&str>| Task {
+            id: id.to_string(),
+            numeric,
+            kind: "grant",
+            app: "app-aws".into(),
+            ent: "ent-admin".into(),
+            account: Some("au-colleague".into()),
+            step: step.map(str::to_string),
+            open: true,
+            closes_in: None,
+            outcome: "GRANTED",
+            comments: 0,
+            emergency: false,
+        };
+        let state = State {
+            tasks: vec![
+                waiting("t-100", 100, Some("step-100")),
+                waiting("t-101", 101, Some("step-101")),
+                waiting("t-102", 102, None),
+            ],
+            grants: vec![("ent-read".into(), "au-aws".into())],
+        };
+        let fake = FakeC1 {
+            state: Arc::new(Mutex::new(state)),
+        };
+        Mock::given(any())
+            .respond_with(fake.clone())
+            .mount(&server)
+            .await;
+        (server, fake)
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether you hold `ent` on any account.
+    pub fn holds(&self, ent: &str) -> bool {
+        self.state().grants.iter().any(|(e, _)| e == ent)
+    }
+}
+
+fn ok(body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(body)
+}
+
+fn not_found(what: &str) -> ResponseTemplate {
+    ResponseTemplate::new(404)
+        .set_body_json(json!({"code": 5, "message": format!("{what} not found")}))
+}
+
+fn bad(message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(400).set_body_json(json!({"code": 3, "message": message}))
+}
+
+fn ent_json(e: &Ent) -> Value {
+    let mut value = json!({"id": e.id, "appId": e.app, "displayName": e.name, "alias": e.alias});
+    if let Some(max) = e.max {
+        value["durationGrant"] = json!(max);
+    }
+    if let Some(schema) = e.schema {
+        value["requestSchemaId"] = json!(schema);
+    }
+    value
+}
+
+fn contains(text: &str, part: Option<&str>) -> bool {
+    part.is_none_or(|p| text.to_lowercase().contains(&p.to_lowercase()))
+}
+
+/// One page of `items`, after the page `token` names.
+fn page(items: Vec<Value>, token: Option<&str>) -> Value {
+    let start: usize = token
+        .and_then(|t| t.strip_prefix("page-")?.parse().ok())
+        .unwrap_or(0);
+    let end = (start + PAGE).min(items.len());
+    let next = if end < items.len() {
+        format!("page-{end}")
+    } else {
+        String::new()
+    };
+    json!({"list": items.get(start..end).unwrap_or_default(), "nextPageToken": next})
+}
+
+impl Respond for FakeC1 {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        let path = request.url.path().to_string();
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let text = |key: &str| body.get(key).and_then(Value::as_str);
+        match (request.method.as_str(), segments.as_slice()) {
+            ("GET", ["api", "v1", "auth", "introspect"]) => {
+                ok(json!({"userId": ME, "principleId": ME}))
+            }
+            ("GET", ["api", "v1", "users", ME]) => ok(json!({"userView": {"user": {
+                "id": ME, "displayName": "Me Myself", "email": "me@acme.test"}}})),
+            ("POST", ["api", "v1", "search", "request_catalog", "entitlements"]) => {
+                let state = self.state();
+                let granted = |e: &Ent| state.grants.iter().any(|(g, _)| g == e.id);
+                let wanted = text("grantedStatus");
+                let items = ENTS
+                    .iter()
+                    .filter(|e| text("entitlementAlias").is_none_or(|a| a == e.alias))
+                    .filter(|e| contains(e.name, text("query")))
+                    .filter(|e| {
+                        let app = APPS.iter().find(|(id, _)| *id == e.app).map_or("", |a| a.1);
+                        text("appDisplayName").is_none_or(|n| n.eq_ignore_ascii_case(app))
+                    })
+                    .filter(|e| match wanted {
+                        Some("GRANTED") => granted(e),
+                        Some("NOT_GRANTED") => !granted(e),
+                        _ => true,
+                    })
+                    .map(|e| {
+                        let bindings: Vec<Value> = state
+                            .grants
+                            .iter()
+                            .filter(|(g, _)| g == e.id)
+                            .map(|(g, account)| json!({"appEntitlementId": g, "appId": e.app, "appUserId": account}))
+                            .collect();
+                        json!({"entitlement": {"appEntitlement": ent_json(e)}, "appEntitlementUserBindings": bindings})
+                    })
+                    .collect();
+                ok(page(items, text("pageToken")))
+            }
+            ("GET", ["api", "v1", "apps", id]) => match APPS.iter().find(|(app, _)| app == id) {
+                Some((id, name)) => ok(json!({"app": {"id": id, "displayName": name}})),
+                None => not_found("app"),
+            },
+            ("POST", ["api", "v1", "search", "apps"]) => {
+                let items = APPS
+                    .iter()
+                    .filter(|(_, name)| contains(name, text("displayName")))
+                    .map(|(id, name)| json!({"id": id, "displayName": name}))
+                    .collect();
+                ok(page(items, text("pageToken")))
+            }
+            ("GET", ["api", "v1", "apps", app, "entitlements", id]) => {
+                match ENTS.iter().find(|e| e.app == *app && e.id == *id) {
+                    Some(e) => ok(json!({"appEntitlementView": {"appEntitlement": ent_json(e)}})),
+                    None => not_found("entitlement"),
+                }
+            }
+            ("POST", ["api", "v1", "search", "entitlements"]) => {
+                let apps: Vec<&str> = body["appIds"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
+                let items = ENTS
+                    .iter()
+                    .filter(|e| apps.is_empty() || apps.contains(&e.app))
+                    .filter(|e| contains(e.name, text("displayName")))
+                    .map(|e| json!({"appEntitlement": ent_json(e)}))
+                    .collect();
+                ok(page(items, text("pageToken")))
+            }
+            (
+                "GET",
+                [
+                    "api",
+                    "v1",
+                    "apps",
+                    app,
+                    "entitlements",
+                    ent,
+                    "users",
+                    ME,
+                    "grants",
+                ],
+            ) => {
+                // Every account of yours in the app, granted or not, and a
+                // grant that was taken away.
+                let state = self.state();
+                let mut bindings: Vec<Value> = ACCOUNTS
+                    .iter()
+                    .filter(|(a, ..)| a == app)
+                    .map(|(_, account, _)| {
+                        let held = state.grants.iter().any(|(g, h)| g == ent && h == account);
+                        let id = if held { *ent } else { "" };
+                        json!({"appId": app, "appUserId": account, "appEntitlementId": id})
+                    })
+                    .collect();
+                let elsewhere = state.grants.iter().filter(|(g, h)| {
+                    g == ent && !ACCOUNTS.iter().any(|(_, account, _)| account == h)
+                });
+                for (_, account) in elsewhere {
+                    bindings
+                        .push(json!({"appId": app, "appUserId": account, "appEntitlementId": ent}));
+                }
+                bindings.push(
+                    json!({"appId": app, "appUserId": "au-old", "appEntitlementId": ent,
+                    "deletedAt": "2026-01-01T00:00:00Z"}),
+                );
+                ok(json!({"bindings": bindings}))
+            }
+            ("GET", ["api", "v1", "apps", app, "users", ME, "app_users"]) => {
+                let items = ACCOUNTS
+                    .iter()
+                    .filter(|(a, ..)| a == app)
+                    .map(|(a, id, name)| json!({"appUser": {"id": id, "appId": a, "username": name}}))
+                    .collect();
+                ok(page(
+                    items,
+                    request
+                        .url
+                        .query_pairs()
+                        .find(|(k, _)| k == "page_token")
+                        .map(|(_, v)| v.into_owned())
+                        .as_deref(),
+                ))
+            }
+            ("GET", ["api", "v1", "request_schemas", "rs-1"]) => {
+                ok(json!({"requestSchema": {"id": "rs-1", "form": {
+                "displayName": "Access form",
+                "fields": [
+                    {"name": "ticket", "displayName": "Ticket", "description": "The change ticket", "required": true, "stringField": {}},
+                    {"name": "note", "displayName": "Note", "stringField": {}}
+                ]}}}))
+            }
+            ("POST", ["api", "v1", "task", "grant"]) => self.create("grant", &body),
+            ("POST", ["api", "v1", "task", "revoke"]) => self.create("revoke", &body),
+            ("GET", ["api", "v1", "tasks", id]) => self.read(id),
+            ("POST", ["api", "v1", "search", "tasks"]) => {
+                let assigned = body["assigneesInIds"]
+                    .as_array()
+                    .is_some_and(|ids| ids.contains(&json!(ME)));
+                let open = body["taskStates"]
+                    .as_array()
+                    .is_some_and(|s| s.contains(&json!("TASK_STATE_OPEN")));
+                let items = self
+                    .state()
+                    .tasks
+                    .iter()
+                    .filter(|t| {
+                        assigned && open && t.open && t.account.as_deref() == Some("au-colleague")
+                    })
+                    .map(|t| json!({"task": t.json()}))
+                    .collect();
+                ok(page(items, text("pageToken")))
+            }
+            ("POST", ["api", "v1", "tasks", id, "action", action]) => self.act(id, action, &body),
+            _ => not_found(&format!("{} {path}", request.method)),
+        }
+    }
+}
+
+impl FakeC1 {
+    fn create(&self, kind: &'static str, body: &Value) -> ResponseTemplate {
+        let text = |key: &str| body.get(key).and_then(Value::as_str).map(str::to_string);
+        let Some(ent) = ENTS
+            .iter()
+            .find(|e| Some(e.id) == text("appEntitlementId").as_deref())
+        else {
+            return bad("no such entitlement");
+        };
+        let mut state = self.state();
+        let numeric = 200 + state.tasks.len() as i64;
+        let task = Task {
+            id: format!("t-{numeric}"),
+            numeric,
+            kind,
+            app: ent.app.into(),
+            ent: ent.id.into(),
+            account: text("appUserId"),
+            step: None,
+            open: true,
+            closes_in: Some(POLLS_TO_CLOSE),
+            outcome: if kind == "grant" {
+                ent.outcome
+            } else {
+                "REVOKED"
+            },
+            comments: 0,
+            emergency: body["emergencyAccess"] == json!(true),
+        };
+        let answer = json!({"taskView": {"task": task.json()}});
+        state.tasks.push(task);
+        ok(answer)
+    }
+
+    /// A task by id or numeric id; a decided task closes after a few reads,
+    /// and a granted or revoked one changes your grants.
+    fn read(&self, id: &str) -> ResponseTemplate {
+        let mut state = self.state();
+        let Some(at) = state
+            .tasks
+            .iter()
+            .position(|t| t.id == id || t.numeric.to_string() == id)
+        else {
+            return not_found("task");
+        };
+        let task = &mut state.tasks[at];
+        if let Some(left) = task.closes_in.as_mut() {
+            *left = left.saturating_sub(1);
+            if *left == 0 && task.open {
+                task.open = false;
+            }
+        }
+        let task = task.clone();
+        // The tasks waiting on you are a colleague's requests.
+        if !task.open && task.account.as_deref() != Some("au-colleague") {
+            let account = task.account.clone().unwrap_or_else(|| "au-new".into());
+            match task.outcome {
+                "GRANTED" if !state.grants.contains(&(task.ent.clone(), account.clone())) => {
+                    state.grants.push((task.ent.clone(), account));
+                }
+                "REVOKED" => state.grants.retain(|(e, _)| *e != task.ent),
+                _ => {}
+            }
+        }
+        ok(json!({"taskView": {"task": task.json()}}))
+    }
+
+    fn act(&self, id: &str, action: &str, body: &Value) -> ResponseTemplate {
+        let mut state = self.state();
+        let Some(task) = state.tasks.iter_mut().find(|t| t.id == id) else {
+            return not_found("task");
+        };
+        let step = body.get("policyStepId").and_then(Value::as_str);
+        match action {
+            "approve" | "deny" => {
+                if step.is_none() || step != task.step.as_deref() {
+                    return bad("policy step is not the task's current step");
+                }
+                task.step = None;
+                task.closes_in = Some(POLLS_TO_CLOSE);
+                if action == "deny" {
+                    task.outcome = "DENIED";
+                }
+            }
+            "comment" => task.comments += 1,
+            "escalate" => task.emergency = true,
+            _ => return not_found("action"),
+        }
+        ok(json!({"taskView": {"task": task.json()}, "ticketActionId": "ta-1"}))
+    }
+}
