@@ -131,7 +131,7 @@ pub mod conformance;
     feature = "task",
     feature = "task_actions",
     feature = "task_search",
-    feature = "user"
+    feature = "user",
 ))]
 #[cfg_attr(docsrs, doc(cfg(feature = "jobs")))]
 pub mod jobs;

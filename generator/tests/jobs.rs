@@ -48,8 +48,8 @@ fn the_c1_client_has_the_jobs_layer_behind_its_features_and_other_apis_do_not() 
     let file = |path: &str| generated.files.iter().find(|f| f.path == Path::new(path));
     let root = file("src/lib.rs").expect("a crate root");
     assert!(
-        root.contents.contains("#[cfg(all(feature = \"app_entitlement_search\",")
-            && root.contents.contains("feature = \"user\"))]\n#[cfg_attr(docsrs, doc(cfg(feature = \"jobs\")))]\npub mod jobs;"),
+        root.contents.contains("#[cfg(all(\n    feature = \"app_entitlement_search\",\n")
+            && root.contents.contains("    feature = \"user\",\n))]\n#[cfg_attr(docsrs, doc(cfg(feature = \"jobs\")))]\npub mod jobs;"),
         "{}",
         root.contents
     );

@@ -165,13 +165,13 @@ pub fn files(crate_name: &str) -> Vec<GeneratedFile> {
 
 /// The crate root's declaration of the module, behind its groups' features.
 pub fn declaration() -> String {
-    let features: Vec<String> = groups()
+    // One feature a line, as rustfmt writes it (`cargo fmt` leaves it be).
+    let features: String = groups()
         .iter()
-        .map(|g| format!("feature = \"{g}\""))
+        .map(|g| format!("    feature = \"{g}\",\n"))
         .collect();
     format!(
-        "#[cfg(all({}))]\n#[cfg_attr(docsrs, doc(cfg(feature = \"jobs\")))]\npub mod jobs;\n",
-        features.join(", ")
+        "#[cfg(all(\n{features}))]\n#[cfg_attr(docsrs, doc(cfg(feature = \"jobs\")))]\npub mod jobs;\n"
     )
 }
 
