@@ -554,3 +554,14 @@ async fn a_request_needs_a_justification() {
         "refused before any call"
     );
 }
+
+#[test]
+fn the_readme_example_is_examples_jobs_rs() {
+    let file = include_str!("../examples/jobs.rs");
+    let example = file.split_once("\n\n").map(|(_, code)| code).unwrap();
+    let readme = include_str!("../../README.md");
+    assert!(
+        readme.contains(&format!("```rust\n{example}```")),
+        "README.md's jobs example differs from examples/jobs.rs"
+    );
+}
