@@ -52,13 +52,24 @@ pub const SOURCES: [(&str, &str); 20] = [
 /// [`HEADER`] and the source it is a copy of. Their examples name the crate
 /// `crate_name` (the sources say `c1_client`).
 pub fn files(crate_name: &str) -> Vec<GeneratedFile> {
-    SOURCES
+    marked_copies(&SOURCES, copy_note, crate_name)
+}
+
+/// Hand-written `sources` as files of the output crate: each marked with
+/// [`HEADER`] and the line `note` gives its path, and naming the crate
+/// `crate_name` where the source says `c1_client`.
+pub(crate) fn marked_copies(
+    sources: &[(&str, &str)],
+    note: impl Fn(&str) -> String,
+    crate_name: &str,
+) -> Vec<GeneratedFile> {
+    sources
         .iter()
         .map(|(path, source)| GeneratedFile {
             path: PathBuf::from(path),
             contents: format!(
                 "{HEADER}\n{}\n\n{}",
-                copy_note(path),
+                note(path),
                 source.replace("c1_client", crate_name)
             ),
         })

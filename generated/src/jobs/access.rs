@@ -114,13 +114,11 @@ impl<'a> Access<'a> {
 
     /// The id of the app `app` names: an id, else a display name.
     async fn app_id(&self, app: &str) -> Result<String> {
-        match self.client.apps().get(app).await {
-            Ok(answer) => {
-                let id = answer.app.and_then(|app| app.id);
-                return id.ok_or(Error::Incomplete("app id"));
-            }
-            Err(error) if error.is_not_found() => {}
-            Err(error) => return Err(error.into()),
+        if let Some(answer) = unless_not_found(self.client.apps().get(app).await)? {
+            return answer
+                .app
+                .and_then(|app| app.id)
+                .ok_or(Error::Incomplete("app id"));
         }
         let body = SearchAppsRequest {
             display_name: Some(app.to_string()),
@@ -148,13 +146,10 @@ impl<'a> Access<'a> {
     /// The entitlement of app `app_id` that `name` names: an id, else a
     /// display name.
     async fn in_app(&self, app_id: &str, name: &str) -> Result<AppEntitlement> {
-        match self.client.app_entitlements().get(app_id, name).await {
-            Ok(answer) => {
-                let found = answer.app_entitlement_view.and_then(|v| v.app_entitlement);
-                return found.ok_or(Error::Incomplete("entitlement"));
-            }
-            Err(error) if error.is_not_found() => {}
-            Err(error) => return Err(error.into()),
+        let by_id = self.client.app_entitlements().get(app_id, name).await;
+        if let Some(answer) = unless_not_found(by_id)? {
+            let found = answer.app_entitlement_view.and_then(|v| v.app_entitlement);
+            return found.ok_or(Error::Incomplete("entitlement"));
         }
         let body = AppEntitlementSearchServiceSearchRequest {
             app_ids: vec![app_id.to_string()],
@@ -168,6 +163,15 @@ impl<'a> Access<'a> {
             .filter_map(|view| view.app_entitlement)
             .filter(|e| same_name(e.display_name.as_deref(), name));
         one("entitlement", name, named.collect(), entitlement_candidate)
+    }
+}
+
+/// The answer, `None` for "not found" (a name rather than an id), or the error.
+fn unless_not_found<T>(answer: crate::Result<T>) -> Result<Option<T>> {
+    match answer {
+        Ok(answer) => Ok(Some(answer)),
+        Err(error) if error.is_not_found() => Ok(None),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -204,8 +208,8 @@ fn one<T>(
     }
 }
 
-/// Your grants of `entitlement`: bindings with an entitlement id and no
-/// `deletedAt` (the endpoint lists every account of yours, granted or not).
+/// Your grants of `entitlement` (the endpoint lists every account of
+/// yours, granted or not: see [`is_grant`]).
 async fn grants(
     client: &Client,
     entitlement: &Resolved,
@@ -215,13 +219,14 @@ async fn grants(
         .app_entitlement_user_binding()
         .list_app_users_for_identity_with_grant(&entitlement.app_id, &entitlement.id, me)
         .await?;
-    let granted = |b: &AppEntitlementUserBinding| {
-        b.app_entitlement_id
-            .as_deref()
-            .is_some_and(|id| !id.is_empty())
-            && b.deleted_at.is_none()
-    };
-    Ok(answer.bindings.into_iter().filter(granted).collect())
+    Ok(answer.bindings.into_iter().filter(is_grant).collect())
+}
+
+/// Whether a binding is a grant: it has an entitlement id and no
+/// `deletedAt` (bindings also list accounts that hold nothing).
+fn is_grant(binding: &AppEntitlementUserBinding) -> bool {
+    let entitlement = binding.app_entitlement_id.as_deref();
+    entitlement.is_some_and(|id| !id.is_empty()) && binding.deleted_at.is_none()
 }
 
 /// An entitlement found by name: its app, its id and the entitlement.
@@ -341,10 +346,7 @@ pub struct CatalogEntry {
 
 impl From<AppEntitlementWithUserBindings> for CatalogEntry {
     fn from(found: AppEntitlementWithUserBindings) -> Self {
-        let granted = found
-            .app_entitlement_user_bindings
-            .iter()
-            .any(|b| b.app_entitlement_id.is_some() && b.deleted_at.is_none());
+        let granted = found.app_entitlement_user_bindings.iter().any(is_grant);
         CatalogEntry {
             entitlement: found
                 .entitlement

@@ -8,9 +8,7 @@
 //! all (C1 after an operation was removed or renamed) is an error naming
 //! each missing operation, rather than a crate that does not compile.
 
-use std::path::PathBuf;
-
-use super::{GeneratedFile, HEADER};
+use super::GeneratedFile;
 use crate::error::{Pointer, Result};
 use crate::model::Api;
 
@@ -150,17 +148,11 @@ pub fn included(api: &Api) -> Result<bool> {
 /// The jobs layer as files of the output crate, marked as copies. Their
 /// examples name the crate `crate_name` (the sources say `c1_client`).
 pub fn files(crate_name: &str) -> Vec<GeneratedFile> {
-    SOURCES
-        .iter()
-        .map(|(path, source)| GeneratedFile {
-            path: PathBuf::from(path),
-            contents: format!(
-                "{HEADER}\n// A copy of generator/jobs/{}, the jobs layer (written by hand).\n\n{}",
-                path.trim_start_matches("src/jobs/"),
-                source.replace("c1_client", crate_name)
-            ),
-        })
-        .collect()
+    let note = |path: &str| {
+        let file = path.trim_start_matches("src/jobs/");
+        format!("// A copy of generator/jobs/{file}, the jobs layer (written by hand).")
+    };
+    crate::runtime::marked_copies(&SOURCES, note, crate_name)
 }
 
 /// The crate root's declaration of the module, behind its groups' features.
