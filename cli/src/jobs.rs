@@ -14,6 +14,7 @@ use c1_client::jobs::{Check, Closed, Entitlement, Error, Outcome, Planned, TaskA
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use serde_json::{Map, Value};
 
+use crate::input;
 use crate::output::{Ctx, show_request, to_json};
 use crate::{Failure, exit};
 
@@ -46,7 +47,7 @@ pub fn commands() -> [Command; 5] {
                 .required(true)
                 .help("Why you need it"),
         )
-        .arg(duration("duration", None, "For how long (default: the entitlement's maximum, if it has one)"))
+        .arg(input::duration_arg("duration", None, "For how long (default: the entitlement's maximum, if it has one)"))
         .arg(app_user())
         .arg(
             Arg::new("form")
@@ -163,31 +164,12 @@ fn app_user() -> Arg {
         .help("Your account in the app (needed when you have several)")
 }
 
-fn duration(id: &'static str, default: Option<&'static str>, help: &'static str) -> Arg {
-    let arg = Arg::new(id)
-        .long(id)
-        .value_name("DURATION")
-        .value_parser(|text: &str| humantime::parse_duration(text))
-        .help(help);
-    match default {
-        Some(default) => arg.default_value(default),
-        None => arg,
-    }
-}
-
 fn waiting() -> [Arg; 3] {
+    let [timeout, interval] = input::waiting();
     [
         flag("wait", "Wait until the task is closed"),
-        duration(
-            "timeout",
-            Some("10m"),
-            "With --wait: give up after this long (exit 6)",
-        ),
-        duration(
-            "interval",
-            Some("5s"),
-            "With --wait: ask again after this long",
-        ),
+        timeout,
+        interval,
     ]
 }
 
@@ -245,10 +227,6 @@ fn string(matches: &ArgMatches, id: &str) -> Option<String> {
     matches.get_one::<String>(id).cloned()
 }
 
-fn time(matches: &ArgMatches, id: &str) -> Duration {
-    matches.get_one::<Duration>(id).copied().unwrap_or_default()
-}
-
 async fn whoami(ctx: &Ctx) -> Result<(), Failure> {
     let me = ctx.client()?.me().await?;
     ctx.print_answer(&me)
@@ -291,7 +269,9 @@ fn form(matches: &ArgMatches) -> Result<Map<String, Value>, Failure> {
 }
 
 async fn request(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
-    let mut request = ctx.client()?.access().request(entitlement(matches)?);
+    // Every argument is read before signing in: a bad one is exit 2 either way.
+    let (target, form) = (entitlement(matches)?, form(matches)?);
+    let mut request = ctx.client()?.access().request(target);
     if let Some(text) = string(matches, "justification") {
         request = request.justification(text);
     }
@@ -302,7 +282,7 @@ async fn request(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
         request = request.app_user(id);
     }
     let request = request
-        .form_data(form(matches)?)
+        .form_data(form)
         .emergency(matches.get_flag("emergency"))
         .force(matches.get_flag("force"));
     match request.prepare().await {
@@ -326,7 +306,8 @@ async fn request(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
 }
 
 async fn revoke(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
-    let mut revoke = ctx.client()?.access().revoke(entitlement(matches)?);
+    let target = entitlement(matches)?;
+    let mut revoke = ctx.client()?.access().revoke(target);
     if let Some(text) = string(matches, "justification") {
         revoke = revoke.justification(text);
     }
@@ -349,7 +330,8 @@ async fn revoke(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
 }
 
 async fn has(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
-    let check = ctx.client()?.access().check(entitlement(matches)?).await?;
+    let target = entitlement(matches)?;
+    let check = ctx.client()?.access().check(target).await?;
     ctx.print_answer(&check)?;
     if check.granted {
         Ok(())
@@ -364,7 +346,8 @@ async fn inbox(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
 }
 
 async fn approve(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
-    let mut approve = ctx.client()?.tasks().approve(task(matches)?);
+    let task = task(matches)?;
+    let mut approve = ctx.client()?.tasks().approve(task);
     if let Some(text) = string(matches, "comment") {
         approve = approve.comment(text);
     }
@@ -372,7 +355,8 @@ async fn approve(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
 }
 
 async fn deny(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
-    let mut deny = ctx.client()?.tasks().deny(task(matches)?);
+    let task = task(matches)?;
+    let mut deny = ctx.client()?.tasks().deny(task);
     if let Some(text) = string(matches, "comment") {
         deny = deny.comment(text);
     }
@@ -381,12 +365,14 @@ async fn deny(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
 
 async fn comment(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
     let text = string(matches, "text").unwrap_or_default();
-    let planned = ctx.client()?.tasks().comment(&task(matches)?, text).await?;
+    let task = task(matches)?;
+    let planned = ctx.client()?.tasks().comment(&task, text).await?;
     change(ctx, matches, planned, Outcome::Done).await
 }
 
 async fn escalate(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
-    let planned = ctx.client()?.tasks().escalate(&task(matches)?).await?;
+    let task = task(matches)?;
+    let planned = ctx.client()?.tasks().escalate(&task).await?;
     change(ctx, matches, planned, Outcome::Done).await
 }
 
@@ -419,7 +405,10 @@ where
         eprintln!("c1: {url}: waiting until the task is closed");
     }
     let closed = ticket
-        .wait_every(time(matches, "interval"), time(matches, "timeout"))
+        .wait_every(
+            input::duration(matches, "interval"),
+            input::duration(matches, "timeout"),
+        )
         .await?;
     ctx.print_answer(&closed_answer(&ticket, &closed)?)?;
     let succeeded = match wanted {

@@ -14,7 +14,6 @@ mod jobs;
 mod output;
 
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use clap_complete::Shell;
@@ -284,21 +283,7 @@ fn wait_command() -> Command {
                 .value_name("ID")
                 .help("The task's id"),
         )
-        .arg(duration_arg(
-            "timeout",
-            "10m",
-            "Give up after this long (exit status 6)",
-        ))
-        .arg(duration_arg("interval", "5s", "Ask again after this long"))
-}
-
-fn duration_arg(id: &'static str, default: &'static str, help: &'static str) -> Arg {
-    Arg::new(id)
-        .long(id)
-        .value_name("DURATION")
-        .default_value(default)
-        .value_parser(|text: &str| humantime::parse_duration(text))
-        .help(help)
+        .args(input::waiting())
 }
 
 /// Runs the command `matches` names.
@@ -392,29 +377,17 @@ fn completion(matches: &ArgMatches) -> Result<(), Failure> {
 
 /// `c1 task wait ID`: asks for the task until it is closed.
 async fn wait(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
-    use c1_client::models::{TaskServiceGetResponse, TaskState};
     let id = input::one::<String>(matches, "id", input::Kind::Text)?;
-    let duration = |name: &str| {
-        matches
-            .get_one::<Duration>(name)
-            .copied()
-            .unwrap_or_default()
-    };
-    let closed = |answer: &TaskServiceGetResponse| {
-        let task = answer
-            .task_view
-            .as_ref()
-            .and_then(|view| view.task.as_ref());
-        task.and_then(|task| task.state.as_ref()) == Some(&TaskState::Closed)
-    };
     let call = ctx.client()?.task().get(id);
     if ctx.dry_run {
         return ctx.show(call).await;
     }
-    let answer = call
-        .poll_until(closed, duration("interval"), duration("timeout"))
-        .await?;
-    ctx.print_answer(&answer)
+    let (interval, timeout) = (
+        input::duration(matches, "interval"),
+        input::duration(matches, "timeout"),
+    );
+    let closed = c1_client::jobs::is_closed;
+    ctx.print_answer(&call.poll_until(closed, interval, timeout).await?)
 }
 
 #[cfg(test)]

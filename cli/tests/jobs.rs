@@ -14,15 +14,26 @@ use wiremock::MockServer;
 
 /// Runs `c1 args` signed in to `server`, without a config file.
 async fn c1(server: &MockServer, args: &[&str]) -> Output {
+    let uri = server.uri();
+    let env = [
+        ("CONDUCTORONE_ACCESS_TOKEN", "jobs-test-token"),
+        ("CONDUCTORONE_SERVER_URL", uri.as_str()),
+    ];
+    c1_with(args, &env).await
+}
+
+/// Runs `c1 args` with only `env` (and no config file).
+async fn c1_with(args: &[&str], env: &[(&str, &str)]) -> Output {
     let home = std::env::temp_dir().join(format!("c1-jobs-test-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&home);
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_c1"));
     command.args(args).env_clear();
     command
         .env("HOME", home)
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("CONDUCTORONE_ACCESS_TOKEN", "jobs-test-token")
-        .env("CONDUCTORONE_SERVER_URL", server.uri());
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    for (name, value) in env {
+        command.env(name, value);
+    }
     tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
         .unwrap()
@@ -467,4 +478,42 @@ async fn the_task_jobs() {
         sent(&server, "POST /api/v1/tasks/t-102/action/escalate").await,
         [json!({})]
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn arguments_are_read_before_signing_in() {
+    // Signed out: a bad argument is still a usage error (2), not a sign-in one (3).
+    let bad = [
+        [
+            "request",
+            "aws-prod-admin",
+            "--justification",
+            "x",
+            "--form-data",
+            "[1]",
+        ]
+        .as_slice(),
+        &[
+            "request",
+            "aws-prod-admin",
+            "--justification",
+            "x",
+            "--form",
+            "ticket",
+        ],
+        &[
+            "revoke",
+            "--app",
+            "AWS",
+            "--entitlement",
+            "Root",
+            "aws-read",
+        ],
+    ];
+    for args in bad {
+        let out = c1_with(args, &[]).await;
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+    }
+    let out = c1_with(&["request", "aws-prod-admin", "--justification", "x"], &[]).await;
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
 }

@@ -205,7 +205,7 @@ async fn an_entitlement_already_held_is_not_requested_again_unless_forced() {
     else {
         panic!("{error:?}");
     };
-    assert_eq!(entitlement.id, "ent-read");
+    assert_eq!(entitlement.id(), "ent-read");
     // The account without the grant and the deleted binding are not grants.
     let accounts: Vec<_> = grants
         .iter()
@@ -231,10 +231,7 @@ async fn names_resolve_by_id_or_case_insensitive_display_name_and_ambiguity_list
         .resolve(&Entitlement::in_app("aws", "PROD admin"))
         .await
         .unwrap();
-    assert_eq!(
-        (by_ids.app_id.as_str(), by_ids.id.as_str()),
-        ("app-aws", "ent-admin")
-    );
+    assert_eq!((by_ids.app_id(), by_ids.id()), ("app-aws", "ent-admin"));
     assert_eq!(by_names, by_ids);
 
     let error = access

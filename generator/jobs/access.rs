@@ -214,7 +214,7 @@ async fn grants(
 ) -> Result<Vec<AppEntitlementUserBinding>> {
     let answer = client
         .app_entitlement_user_binding()
-        .list_app_users_for_identity_with_grant(&entitlement.app_id, &entitlement.id, me)
+        .list_app_users_for_identity_with_grant(entitlement.app_id(), entitlement.id(), me)
         .await?;
     Ok(answer.bindings.into_iter().filter(is_grant).collect())
 }
@@ -226,34 +226,47 @@ fn is_grant(binding: &AppEntitlementUserBinding) -> bool {
     entitlement.is_some_and(|id| !id.is_empty()) && binding.deleted_at.is_none()
 }
 
-/// An entitlement found by name: its app, its id and the entitlement.
+/// An entitlement found by name, with its id and its app's id (checked
+/// present). It is written as the entitlement it is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(transparent)]
 pub struct Resolved {
-    /// The app's id.
-    pub app_id: String,
-    /// The entitlement's id.
-    pub id: String,
-    /// The entitlement.
-    #[serde(skip)]
-    pub entitlement: AppEntitlement,
-    /// Its display name.
-    pub display_name: Option<String>,
-    /// Its alias.
-    pub alias: Option<String>,
+    entitlement: AppEntitlement,
 }
 
 impl Resolved {
     fn new(entitlement: AppEntitlement) -> Result<Self> {
-        let app_id = entitlement.app_id.clone().filter(|id| !id.is_empty());
-        let id = entitlement.id.clone().filter(|id| !id.is_empty());
-        Ok(Resolved {
-            app_id: app_id.ok_or(Error::Incomplete("entitlement's app id"))?,
-            id: id.ok_or(Error::Incomplete("entitlement id"))?,
-            display_name: entitlement.display_name.clone(),
-            alias: entitlement.alias.clone(),
-            entitlement,
-        })
+        let present = |id: &Option<String>| id.as_deref().is_some_and(|id| !id.is_empty());
+        if !present(&entitlement.app_id) {
+            return Err(Error::Incomplete("entitlement's app id"));
+        }
+        if !present(&entitlement.id) {
+            return Err(Error::Incomplete("entitlement id"));
+        }
+        Ok(Resolved { entitlement })
+    }
+
+    /// The app's id.
+    pub fn app_id(&self) -> &str {
+        self.entitlement.app_id.as_deref().unwrap_or_default()
+    }
+
+    /// The entitlement's id.
+    pub fn id(&self) -> &str {
+        self.entitlement.id.as_deref().unwrap_or_default()
+    }
+
+    /// Its display name, or its id when it has none.
+    pub fn name(&self) -> &str {
+        self.entitlement
+            .display_name
+            .as_deref()
+            .unwrap_or(self.id())
+    }
+
+    /// The entitlement.
+    pub fn entitlement(&self) -> &AppEntitlement {
+        &self.entitlement
     }
 
     /// The longest grant the entitlement allows, if it has a maximum.
@@ -265,8 +278,8 @@ impl Resolved {
 
 impl std::fmt::Display for Resolved {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let name = self.display_name.as_deref().unwrap_or(&self.id);
-        write!(f, "`{name}` (app {}, entitlement {})", self.app_id, self.id)
+        let (name, app, id) = (self.name(), self.app_id(), self.id());
+        write!(f, "`{name}` (app {app}, entitlement {id})")
     }
 }
 
@@ -440,7 +453,7 @@ impl<'a> Request<'a> {
         let duration = self.duration_for(&target)?;
         let app_user = match self.app_user {
             Some(id) => Some(id),
-            None => account(self.client, &target.app_id, &me).await?,
+            None => account(self.client, target.app_id(), &me).await?,
         };
         check_form(self.client, &target, &self.form).await?;
         let grant_duration = duration
@@ -448,8 +461,8 @@ impl<'a> Request<'a> {
             .transpose()
             .map_err(|_| Error::Invalid("the duration is too long".into()))?;
         let body = TaskServiceCreateGrantRequest {
-            app_entitlement_id: target.id.clone(),
-            app_id: target.app_id.clone(),
+            app_entitlement_id: target.id().to_string(),
+            app_id: target.app_id().to_string(),
             app_user_id: app_user,
             description: Some(self.justification),
             emergency_access: self.emergency.then_some(true),
@@ -469,7 +482,7 @@ impl<'a> Request<'a> {
     fn duration_for(&self, target: &Resolved) -> Result<Option<Duration>> {
         match (self.duration, target.maximum()) {
             (Some(requested), Some(maximum)) if requested > maximum => Err(Error::OverMaximum {
-                entitlement: Box::new(target.entitlement.clone()),
+                entitlement: Box::new(target.clone()),
                 requested,
                 maximum,
             }),
@@ -602,7 +615,7 @@ impl<'a> Revoke<'a> {
         }
         if accounts.len() > 1 {
             return Err(Error::SeveralAccounts {
-                app_id: target.app_id,
+                app_id: target.app_id().to_string(),
                 accounts: accounts
                     .into_iter()
                     .map(|id| Candidate {
@@ -613,8 +626,8 @@ impl<'a> Revoke<'a> {
             });
         }
         let body = TaskServiceCreateRevokeRequest {
-            app_entitlement_id: target.id,
-            app_id: target.app_id,
+            app_entitlement_id: target.id().to_string(),
+            app_id: target.app_id().to_string(),
             app_user_id: accounts.pop(),
             description: self.justification,
             identity_user_id: Some(me),

@@ -40,11 +40,11 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::Client;
-use crate::models::{AppEntitlement, AppEntitlementUserBinding, Task, User};
+use crate::models::{AppEntitlementUserBinding, Task, User};
 
 pub use access::{Access, CatalogEntry, CatalogSearch, Check, Request, Resolved, Revoke};
 pub use tasks::{
-    Closed, Decide, Decision, Outcome, Planned, TaskAnswer, Tasks, Ticket, WAIT_INTERVAL,
+    Closed, Decide, Decision, Outcome, Planned, TaskAnswer, Tasks, Ticket, WAIT_INTERVAL, is_closed,
 };
 
 /// What this module's jobs return.
@@ -194,10 +194,10 @@ pub enum Error {
         entitlement: Box<Resolved>,
     },
     /// The duration asked for is longer than the entitlement allows.
-    #[error("a grant of {} is longer than the maximum of {}, {}", human(*requested), entitlement_name(entitlement), human(*maximum))]
+    #[error("a grant of {} is longer than the maximum of `{}`, {}", human(*requested), entitlement.name(), human(*maximum))]
     OverMaximum {
         /// The entitlement.
-        entitlement: Box<AppEntitlement>,
+        entitlement: Box<Resolved>,
         /// The duration asked for.
         requested: Duration,
         /// The longest grant it allows.
@@ -248,12 +248,6 @@ impl<T> From<crate::WaitError<T>> for Error {
 fn list(candidates: &[Candidate]) -> String {
     let items: Vec<String> = candidates.iter().map(ToString::to_string).collect();
     items.join(", ")
-}
-
-fn entitlement_name(entitlement: &AppEntitlement) -> String {
-    let name = entitlement.display_name.as_deref();
-    let id = entitlement.id.as_deref().unwrap_or_default();
-    format!("`{}`", name.unwrap_or(id))
 }
 
 /// `2h30m`, `45s`, `3d`: a duration as a person writes it.

@@ -97,18 +97,21 @@ impl<'a> Tasks<'a> {
     /// Waits until the task is closed, asking every `interval`; gives up
     /// after `timeout` with [`crate::Error::WaitTimedOut`].
     pub async fn wait(&self, task: &str, interval: Duration, timeout: Duration) -> Result<Closed> {
-        let closed = |answer: &TaskServiceGetResponse| {
-            let task = answer.task_view.as_ref().and_then(|v| v.task.as_ref());
-            task.and_then(|t| t.state.as_ref()) == Some(&TaskState::Closed)
-        };
         let call = self.client.task().get(task);
-        let answer = call.poll_until(closed, interval, timeout).await?;
+        let answer = call.poll_until(is_closed, interval, timeout).await?;
         Ok(Closed::new(task_of(answer.task_view)?))
     }
 
     async fn id(&self, task: &str) -> Result<String> {
         self.get(task).await?.id.ok_or(Error::Incomplete("task id"))
     }
+}
+
+/// Whether `task.get` answered with a closed task: what waiting waits for
+/// (here and in `c1 task wait`).
+pub fn is_closed(answer: &TaskServiceGetResponse) -> bool {
+    let task = answer.task_view.as_ref().and_then(|v| v.task.as_ref());
+    task.and_then(|t| t.state.as_ref()) == Some(&TaskState::Closed)
 }
 
 /// The task's current policy step, if it has one.

@@ -196,6 +196,39 @@ fn long(help: &str, kind: Kind) -> String {
         .join("\n\n")
 }
 
+/// A flag whose value is a duration (`10m`, `2h30m`, `500ms`).
+pub fn duration_arg(id: &'static str, default: Option<&'static str>, help: &'static str) -> Arg {
+    let arg = Arg::new(id)
+        .long(id)
+        .value_name("DURATION")
+        .value_parser(|text: &str| humantime::parse_duration(text))
+        .help(help);
+    match default {
+        Some(default) => arg.default_value(default),
+        None => arg,
+    }
+}
+
+/// `--timeout` and `--interval`, for a command that waits for a task to close.
+pub fn waiting() -> [Arg; 2] {
+    [
+        duration_arg(
+            "timeout",
+            Some("10m"),
+            "Give up after this long (exit status 6)",
+        ),
+        duration_arg("interval", Some("5s"), "Ask again after this long"),
+    ]
+}
+
+/// The value of a duration flag, zero when it has none.
+pub fn duration(matches: &ArgMatches, id: &str) -> std::time::Duration {
+    matches
+        .get_one::<std::time::Duration>(id)
+        .copied()
+        .unwrap_or_default()
+}
+
 /// `--all` and `--limit`, for an operation that pages.
 pub fn paging() -> [Arg; 2] {
     [
