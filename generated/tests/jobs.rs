@@ -562,3 +562,38 @@ fn the_readme_example_is_examples_jobs_rs() {
         "README.md's jobs example differs from examples/jobs.rs"
     );
 }
+
+#[tokio::test]
+async fn answers_without_what_a_job_needs_are_errors_not_panics() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    let server = MockServer::start().await;
+    let empty = || ResponseTemplate::new(200).set_body_json(json!({}));
+    Mock::given(method("GET"))
+        .and(path("/api/v1/auth/introspect"))
+        .respond_with(empty())
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/tasks/t-1"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"taskView": {"task": {
+            "state": "TASK_STATE_OPEN", "policy": {"current": {"id": "s"}}}}})),
+        )
+        .mount(&server)
+        .await;
+    let client = common::client(&server);
+    let error = client.me().await.unwrap_err();
+    assert!(
+        matches!(error, Error::Incomplete("the signed-in user's id")),
+        "{error:?}"
+    );
+    let error = client.tasks().approve("t-1").await.unwrap_err();
+    assert!(matches!(error, Error::Incomplete("task id")), "{error:?}");
+    let error = client
+        .access()
+        .check(Entitlement::alias("a"))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Incomplete(_)), "{error:?}");
+}
