@@ -644,9 +644,23 @@ fn pieces_of(part: &str) -> Vec<std::result::Result<&str, &str>> {
     pieces
 }
 
-/// Whether an operation can be sent twice without harm: its HTTP method is
-/// idempotent, or it is a POST that only reads ([`protobuf::reads_only`]).
+/// Whether an operation can be sent twice without harm: it only reads
+/// ([`reads`]), or its HTTP method is idempotent (PUT, DELETE, OPTIONS).
 fn idempotent(method: &str, name: &str) -> bool {
-    matches!(method, "get" | "head" | "put" | "delete" | "options")
-        || (method == "post" && protobuf::reads_only(name))
+    reads(method, name) || matches!(method, "put" | "delete" | "options")
+}
+
+/// Whether an operation only reads: a GET or HEAD, or a POST named as a
+/// read ([`protobuf::reads_only`]: the searches, lists and gets that send
+/// their criteria as a message).
+fn reads(method: &str, name: &str) -> bool {
+    matches!(method, "get" | "head") || (method == "post" && protobuf::reads_only(name))
+}
+
+impl Operation {
+    /// Whether it only reads, changing nothing: what an agent may call
+    /// without being allowed to write (`c1 mcp serve`).
+    pub fn reads(&self) -> bool {
+        reads(&self.method, &self.name)
+    }
 }
