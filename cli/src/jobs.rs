@@ -291,9 +291,9 @@ async fn request(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
             entitlement,
             grants,
         }) => {
-            eprintln!(
-                "c1: you already have {entitlement}: nothing was requested (--force asks again)"
-            );
+            ctx.note(format!(
+                "you already have {entitlement}: nothing was requested (--force asks again)"
+            ));
             let check = Check {
                 granted: true,
                 entitlement: *entitlement,
@@ -317,7 +317,7 @@ async fn revoke(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
     match revoke.prepare().await {
         Ok(planned) => change(ctx, matches, planned, Outcome::Revoked).await,
         Err(Error::NotGranted { entitlement }) => {
-            eprintln!("c1: you do not have {entitlement}: nothing was sent");
+            ctx.note(format!("you do not have {entitlement}: nothing was sent"));
             let check = Check {
                 granted: false,
                 entitlement: *entitlement,
@@ -402,7 +402,7 @@ where
         return ctx.print_answer(&ticket);
     }
     if let Some(url) = &ticket.url {
-        eprintln!("c1: {url}: waiting until the task is closed");
+        ctx.note(format!("{url}: waiting until the task is closed"));
     }
     let closed = ticket
         .wait_every(

@@ -11,7 +11,9 @@ mod commands;
 mod config;
 mod input;
 mod jobs;
+mod mcp;
 mod output;
+mod tools;
 
 use std::process::ExitCode;
 
@@ -167,8 +169,8 @@ fn main() -> ExitCode {
 
 /// The whole command line: the API's groups with the built-in commands
 /// (`auth login|status|token` in the `auth` group, `task wait` and the task
-/// jobs in `task`), and the jobs (`whoami`, `catalog`, `request`, `revoke`,
-/// `has`).
+/// jobs in `task`), the jobs (`whoami`, `catalog`, `request`, `revoke`,
+/// `has`), and `mcp` for agents.
 fn cli() -> Command {
     let groups = commands::groups()
         .into_iter()
@@ -187,6 +189,7 @@ fn cli() -> Command {
         .args(global_args())
         .subcommands(groups)
         .subcommands(jobs::commands())
+        .subcommand(mcp::command())
         .subcommand(
             Command::new("completion")
                 .about("Print shell completions: c1 completion bash > /etc/bash_completion.d/c1")
@@ -299,6 +302,15 @@ async fn run(matches: &ArgMatches, format: Format) -> Result<(), Failure> {
             &[Global::DryRun, Global::Output, Global::Fields],
         )?;
         return completion(group_matches);
+    }
+    if group == "mcp" {
+        refuse(matches, "mcp", &[Global::Output, Global::Fields])?;
+        let serving = group_matches.subcommand_name() == Some("serve");
+        if serving {
+            refuse(matches, "mcp serve", &[Global::DryRun])?;
+        }
+        let dry_run = matches.get_flag("dry-run");
+        return mcp::run(group_matches, profile.as_deref(), dry_run).await;
     }
     let fields: Vec<String> = matches
         .get_many::<String>("fields")

@@ -6,6 +6,7 @@
 //! request instead with `--dry-run`.
 
 use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
 
 use c1_client::{Call, Client, Operation, Paginated};
 use clap::ArgMatches;
@@ -37,24 +38,81 @@ pub struct Ctx {
     /// The signed-in client, made when a command first needs it.
     client: std::sync::OnceLock<Client>,
     /// How to make it.
-    pub(crate) connect: Box<dyn Fn() -> Result<Client, Failure>>,
+    pub(crate) connect: Connect,
+    /// Where answers go instead of standard output (`c1 mcp serve`).
+    captured: Option<Mutex<Captured>>,
+}
+
+/// How a context signs in.
+pub type Connect = Box<dyn Fn() -> Result<Client, Failure> + Send + Sync>;
+
+/// What a command said, kept instead of printed.
+#[derive(Debug, Default)]
+pub struct Captured {
+    /// Its answers: one answer, or one value per item of a list.
+    pub values: Vec<Value>,
+    /// Whether `values` are the items of a list.
+    pub items: bool,
+    /// What it would have said on standard error.
+    pub notes: Vec<String>,
+    /// The request id of the answer, when one came.
+    pub request_id: Option<String>,
 }
 
 impl Ctx {
     /// A context that makes its client with `connect`.
-    pub fn new(
-        format: Format,
-        fields: Vec<String>,
-        dry_run: bool,
-        connect: Box<dyn Fn() -> Result<Client, Failure>>,
-    ) -> Self {
+    pub fn new(format: Format, fields: Vec<String>, dry_run: bool, connect: Connect) -> Self {
         Ctx {
             format,
             fields,
             dry_run,
             client: std::sync::OnceLock::new(),
             connect,
+            captured: None,
         }
+    }
+
+    /// A context that keeps what commands say (see [`Ctx::take`]) and
+    /// calls with `client`.
+    pub fn capturing(client: Client) -> Self {
+        let ctx = Ctx {
+            captured: Some(Mutex::new(Captured::default())),
+            ..Ctx::new(
+                Format::Json,
+                Vec::new(),
+                false,
+                Box::new(|| Err(Failure::config("not signed in".into()))),
+            )
+        };
+        let _ = ctx.client.set(client);
+        ctx
+    }
+
+    /// What the commands run with a capturing context said.
+    pub fn take(&self) -> Captured {
+        self.captured
+            .as_ref()
+            .map(|c| std::mem::take(&mut *lock(c)))
+            .unwrap_or_default()
+    }
+
+    /// Says `text` on standard error (`c1: text`), or keeps it.
+    pub fn note(&self, text: String) {
+        match &self.captured {
+            Some(captured) => lock(captured).notes.push(text),
+            None => eprintln!("c1: {text}"),
+        }
+    }
+
+    /// Keeps `value` when capturing; gives it back otherwise.
+    fn keep(&self, value: Value, item: bool) -> Option<Value> {
+        let Some(captured) = &self.captured else {
+            return Some(value);
+        };
+        let mut captured = lock(captured);
+        captured.values.push(value);
+        captured.items |= item;
+        None
     }
 
     /// The signed-in client. With `--dry-run` and no sign-in, a client that
@@ -86,8 +144,18 @@ impl Ctx {
         if self.dry_run {
             return show_request(&call);
         }
-        let answer = call.send().await?;
+        let answer = self.send(call).await?;
         self.print(to_json(&answer)?, None)
+    }
+
+    /// Sends `call`; when capturing, keeps the answer's request id.
+    async fn send<Op: Operation>(&self, call: Call<Op>) -> Result<Op::Output, Failure> {
+        let Some(captured) = &self.captured else {
+            return Ok(call.send().await?);
+        };
+        let response = call.with_response().await?;
+        lock(captured).request_id = response.request_id().map(str::to_string);
+        Ok(response.into_inner())
     }
 
     /// Sends a call that pages: one page as [`Ctx::show`] does, or with
@@ -109,7 +177,7 @@ impl Ctx {
         }
         let limit = matches.get_one::<u64>("limit").copied();
         if !matches.get_flag("all") && limit.is_none() {
-            let answer = call.send().await?;
+            let answer = self.send(call).await?;
             return self.print(to_json(&answer)?, Some(list));
         }
         self.write_items(call.items(), limit).await
@@ -136,7 +204,10 @@ impl Ctx {
         while let Some(item) = items.next().await {
             all.push(select(to_json(&item?)?, &self.fields));
         }
-        write_json(&Value::Array(all))
+        match self.keep(Value::Array(all), false) {
+            Some(all) => write_json(&all),
+            None => Ok(()),
+        }
     }
 
     /// Items one per line as they arrive, at most `limit`, or a table of them.
@@ -153,6 +224,9 @@ impl Ctx {
         let mut rows = Vec::new();
         while let Some(item) = items.next().await {
             let item = select(to_json(&item?)?, &self.fields);
+            let Some(item) = self.keep(item, true) else {
+                continue;
+            };
             if self.format == Format::Table {
                 rows.push(item);
             } else {
@@ -170,6 +244,9 @@ impl Ctx {
         if answer.is_null() {
             return Ok(());
         }
+        let Some(answer) = self.keep(answer, false) else {
+            return Ok(());
+        };
         let items = list.and_then(|name| answer.get(name)?.as_array().cloned());
         match (self.format, items) {
             (Format::Table, Some(items)) => {
@@ -190,6 +267,13 @@ impl Ctx {
             _ => write_json(&select(answer, &self.fields)),
         }
     }
+}
+
+/// The lock of `captured`, even if a command panicked holding it.
+fn lock(captured: &Mutex<Captured>) -> std::sync::MutexGuard<'_, Captured> {
+    captured
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn saturating(n: u64) -> usize {

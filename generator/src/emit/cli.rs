@@ -16,6 +16,7 @@ use heck::{ToKebabCase, ToShoutySnakeCase, ToTitleCase};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::tools::{self, ToolArg};
 use super::{ident, render, rust_at, GeneratedFile, HEADER, TOML_HEADER};
 use crate::error::Result;
 use crate::model::{
@@ -25,12 +26,14 @@ use crate::model::{
 use crate::names::{unraw, Namespace};
 
 /// The hand-written sources, as `(path in the crate, source)`.
-pub const SOURCES: [(&str, &str); 5] = [
+pub const SOURCES: [(&str, &str); 7] = [
     ("src/config.rs", include_str!("../../cli/src/config.rs")),
     ("src/input.rs", include_str!("../../cli/src/input.rs")),
     ("src/jobs.rs", include_str!("../../cli/src/jobs.rs")),
     ("src/main.rs", include_str!("../../cli/src/main.rs")),
+    ("src/mcp.rs", include_str!("../../cli/src/mcp.rs")),
     ("src/output.rs", include_str!("../../cli/src/output.rs")),
+    ("src/tools.rs", include_str!("../../cli/src/tools.rs")),
 ];
 
 /// The command line's dependencies, as `Cargo.toml` lines.
@@ -43,11 +46,12 @@ const RESERVED_FLAGS: [&str; 10] = [
 ];
 
 /// Commands the hand-written part adds: top-level, and within a group.
-const RESERVED_GROUPS: [&str; 7] = [
+const RESERVED_GROUPS: [&str; 8] = [
     "catalog",
     "completion",
     "has",
     "help",
+    "mcp",
     "request",
     "revoke",
     "whoami",
@@ -99,10 +103,11 @@ pub fn emit(api: &Api, options: &CliOptions) -> Result<Vec<GeneratedFile>> {
         api,
         krate: quote!(#krate),
     };
-    let (table, entries) = commands.file()?;
+    let (table, entries, catalog) = commands.file()?;
     let mut files = vec![
         render("src/commands.rs", table)?,
         render("tests/support/commands.rs", commands_table(&entries))?,
+        tools::file(api, &catalog)?,
         manifest(options),
     ];
     let crate_name = options.client_package.replace('-', "_");
@@ -164,20 +169,28 @@ struct Reading {
     values: Vec<String>,
 }
 
-impl Commands<'_> {
-    /// `commands.rs`, and an entry of the test table per operation.
-    fn file(&self) -> Result<(TokenStream, Vec<TokenStream>)> {
+/// `commands.rs`, an entry of the test table per operation, and the
+/// agents' catalog.
+type Table<'a> = (TokenStream, Vec<TokenStream>, Vec<tools::Entry<'a>>);
+
+impl<'a> Commands<'a> {
+    /// `commands.rs`, and an entry of the test table and of the agents'
+    /// catalog per operation.
+    fn file(&self) -> Result<Table<'a>> {
         let mut names = Namespace::new(RESERVED_GROUPS, "_api");
         let mut modules = Vec::new();
         let mut arms = Vec::new();
         let mut commands = Vec::new();
         let mut entries = Vec::new();
-        for group in &self.api.groups {
+        let mut catalog = Vec::new();
+        let api: &'a Api = self.api;
+        for group in &api.groups {
             let command = names.claim(unraw(&group.module)).to_kebab_case();
             let module = ident(&group.module);
-            let (tokens, group_entries) = self.group(group, &command)?;
+            let (tokens, group_entries, tools) = self.group(group, &command)?;
             modules.push(tokens);
             entries.extend(group_entries);
+            catalog.extend(tools);
             arms.push(quote!(#command => #module::run(operation, matches, ctx).await,));
             commands.push(quote!(#module::command()));
         }
@@ -206,10 +219,10 @@ impl Commands<'_> {
 
             #(#modules)*
         };
-        Ok((file, entries))
+        Ok((file, entries, catalog))
     }
 
-    fn group(&self, group: &Group, command: &str) -> Result<(TokenStream, Vec<TokenStream>)> {
+    fn group(&self, group: &'a Group, command: &str) -> Result<Table<'a>> {
         let reserved = RESERVED_OPERATIONS
             .iter()
             .filter(|(name, _)| *name == command)
@@ -223,10 +236,19 @@ impl Commands<'_> {
         let module = ident(&group.module);
         let mut operation_names = Vec::new();
         let mut entries = Vec::new();
+        let mut catalog = Vec::new();
         for op in &group.operations {
             let name = names.claim(unraw(&op.name)).to_kebab_case();
             let signature = op.signature.get("signature")?;
             let parts = self.operation(op, signature, &name, &module);
+            catalog.push(tools::Entry {
+                key: format!("{}.{}", unraw(&group.module), unraw(&op.name)),
+                command: [command.to_string(), name.clone()],
+                op,
+                signature,
+                args: parts.tool_args.clone(),
+                list: self.paged_list(op),
+            });
             let (id, params) = (op.operation_id.as_deref().unwrap_or_default(), &parts.entry);
             let body = signature.args.iter().any(|a| a.source == ArgSource::Body);
             entries.push(quote!(Command { operation: #id, words: [#command, #name], params: &[#(#params),*], body: #body }));
@@ -263,7 +285,7 @@ impl Commands<'_> {
                 }
             }
         };
-        Ok((tokens, entries))
+        Ok((tokens, entries, catalog))
     }
 
     fn operation(
@@ -278,10 +300,12 @@ impl Commands<'_> {
         let mut values = Vec::new();
         let mut body_static = None;
         let mut entry = Vec::new();
+        let mut tool_args = Vec::new();
         for arg in &sig.args {
             match arg.source {
                 ArgSource::Param(i) => {
                     let id = flags.claim(unraw(&arg.name)).to_kebab_case();
+                    tool_args.push(tool_arg(arg, &id, true, false));
                     entry.push(param_entry(&op.params[i], None, false));
                     let reading = self.reading_of(&arg.stored);
                     let (kind, allowed) = (&reading.kind, &reading.values);
@@ -292,6 +316,7 @@ impl Commands<'_> {
                     values.push(quote!(input::one::<#ty>(matches, #id, #kind)?));
                 }
                 ArgSource::Body => {
+                    tool_args.push(tool_arg(arg, "body", false, false));
                     let (arg_tokens, value, statik) = self.body(op, arg, name, &mut flags);
                     args.push(arg_tokens);
                     values.push(value);
@@ -307,6 +332,7 @@ impl Commands<'_> {
                 RustType::Vec(item) => (&**item, true),
                 other => (other, false),
             };
+            tool_args.push(tool_arg(arg, &id, false, list));
             if let ArgSource::Param(i) = arg.source {
                 entry.push(param_entry(&op.params[i], Some(&id), list));
             }
@@ -377,6 +403,7 @@ impl Commands<'_> {
             },
             body_static,
             entry,
+            tool_args,
         }
     }
 
@@ -566,7 +593,7 @@ fn group_about(tag: &str, operations: &[String]) -> String {
 }
 
 /// The text up to the first blank line, as one line.
-fn first_paragraph(text: &str) -> String {
+pub(super) fn first_paragraph(text: &str) -> String {
     let first = text.trim().split("\n\n").next().unwrap_or_default();
     first.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -580,6 +607,18 @@ struct OpParts {
     body_static: Option<TokenStream>,
     /// How each parameter is given, for the test table.
     entry: Vec<TokenStream>,
+    /// How each argument and setter is given, for the agents' catalog.
+    tool_args: Vec<ToolArg>,
+}
+
+/// How an argument is given to its command (`id`), for the agents' catalog.
+fn tool_arg(arg: &Arg, id: &str, positional: bool, list: bool) -> ToolArg {
+    ToolArg {
+        name: unraw(&arg.name).to_string(),
+        id: id.to_string(),
+        positional,
+        list,
+    }
 }
 
 /// One parameter of the test table: where it goes, its wire name, and its

@@ -22,6 +22,7 @@ pub mod jobs;
 mod manifest;
 mod messages;
 mod models;
+pub mod tools;
 mod unions;
 
 /// The first line of every generated file; files that start with it belong

@@ -1,0 +1,587 @@
+//! `c1 mcp serve` as an agent meets it: the built binary driven by an MCP
+//! client (rmcp's) over stdio and over HTTP, signed in to a loopback server
+//! that behaves as C1 does. And `c1 mcp install`, on the files agents read.
+
+#[path = "../../generated/tests/common/fake_c1.rs"]
+mod fake_c1;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use fake_c1::{FakeC1, ME};
+use rmcp::ServiceExt;
+use rmcp::model::{CallToolRequestParams, CallToolResult, Tool};
+use rmcp::service::{RoleClient, RunningService};
+use rmcp::transport::TokioChildProcess;
+use serde_json::{Map, Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+type Client = RunningService<RoleClient, ()>;
+
+/// The token the tests sign in with: it must never reach the log.
+const TOKEN: &str = "mcp-test-secret-token";
+
+/// A directory of this test's own, empty.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("c1-mcp-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `c1 args` signed in to `server` by the environment alone, in `dir`.
+fn c1_command(server: &str, dir: &Path, args: &[&str]) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_c1"));
+    command
+        .args(args)
+        .env_clear()
+        .env("HOME", dir)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("CONDUCTORONE_ACCESS_TOKEN", TOKEN)
+        .env("CONDUCTORONE_SERVER_URL", server)
+        .current_dir(dir);
+    command
+}
+
+/// An MCP client of `c1 mcp serve ARGS` over stdio.
+async fn serve(server: &MockServer, name: &str, args: &[&str]) -> Client {
+    let dir = scratch(name);
+    let mut all = vec!["mcp", "serve"];
+    all.extend(args);
+    let command = c1_command(&server.uri(), &dir, &all);
+    let (transport, _stderr) = TokioChildProcess::builder(command)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    ().serve(transport).await.unwrap()
+}
+
+async fn call(client: &Client, tool: &str, args: Value) -> CallToolResult {
+    let Value::Object(args) = args else {
+        panic!("arguments must be an object");
+    };
+    let params = CallToolRequestParams::new(tool.to_string()).with_arguments(args);
+    client.call_tool(params).await.unwrap()
+}
+
+/// The structured answer of a call that succeeded.
+fn answer(result: &CallToolResult) -> &Value {
+    assert_ne!(result.is_error, Some(true), "{result:?}");
+    result.structured_content.as_ref().unwrap()
+}
+
+/// The error of a call that failed as a tool error.
+fn error(result: &CallToolResult) -> &Value {
+    assert_eq!(result.is_error, Some(true), "{result:?}");
+    result.structured_content.as_ref().unwrap()
+}
+
+/// The text lines after the JSON answer.
+fn notes(result: &CallToolResult) -> Vec<String> {
+    result
+        .content
+        .iter()
+        .skip(1)
+        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+        .collect()
+}
+
+fn names(tools: &[Tool]) -> Vec<&str> {
+    tools.iter().map(|t| t.name.as_ref()).collect()
+}
+
+/// Whether a schema is one an agent's client takes whole: an object at the
+/// top, no `$ref` anywhere, no `anyOf`/`oneOf`/`allOf` at the top, and
+/// every array with `items`.
+fn self_contained(schema: &Map<String, Value>) -> Result<(), String> {
+    if schema.get("type") != Some(&json!("object")) {
+        return Err("no `type: object` at the top".into());
+    }
+    if let Some(key) = ["anyOf", "oneOf", "allOf"]
+        .iter()
+        .find(|k| schema.contains_key(**k))
+    {
+        return Err(format!("`{key}` at the top"));
+    }
+    fn walk(value: &Value, at: &str) -> Result<(), String> {
+        match value {
+            Value::Object(object) => {
+                if object.contains_key("$ref") {
+                    return Err(format!("a $ref at {at}"));
+                }
+                if object.get("type") == Some(&json!("array")) && !object.contains_key("items") {
+                    return Err(format!("an array without items at {at}"));
+                }
+                object
+                    .iter()
+                    .try_for_each(|(k, v)| walk(v, &format!("{at}/{k}")))
+            }
+            Value::Array(items) => items.iter().try_for_each(|v| walk(v, at)),
+            _ => Ok(()),
+        }
+    }
+    walk(&Value::Object(schema.clone()), "")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn few_tools_whose_schemas_clients_take_whole() {
+    let (server, _) = FakeC1::start().await;
+    let name_ok = |name: &str| {
+        (1..=64).contains(&name.len())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    };
+    for (allow, expected) in [("read", 7), ("request", 10), ("write", 12)] {
+        let client = serve(&server, &format!("tools-{allow}"), &["--allow", allow]).await;
+        let tools = client.list_all_tools().await.unwrap();
+        assert_eq!(
+            tools.len(),
+            expected,
+            "--allow {allow}: {:?}",
+            names(&tools)
+        );
+        for tool in &tools {
+            assert!(name_ok(&tool.name), "bad tool name {}", tool.name);
+            self_contained(&tool.input_schema).unwrap_or_else(|e| panic!("{}: {e}", tool.name));
+            assert!(
+                tool.description.as_deref().is_some_and(|d| d.len() > 30),
+                "{}",
+                tool.name
+            );
+        }
+        // What an agent's context pays for the list: under 8k tokens, at
+        // (a generous) 4 characters a token.
+        let size = serde_json::to_string(&tools).unwrap().len();
+        eprintln!(
+            "tools/list with --allow {allow}: {} tools, {size} characters",
+            tools.len()
+        );
+        assert!(size < 8_000 * 4, "{size} characters");
+        let read_only = |name: &str| {
+            let tool = tools.iter().find(|t| t.name == name).unwrap();
+            tool.annotations.as_ref().and_then(|a| a.read_only_hint)
+        };
+        assert_eq!(read_only("whoami"), Some(true));
+        assert_eq!(read_only("call_operation"), Some(allow != "write"));
+        if allow == "read" {
+            let listed = names(&tools);
+            assert!(!listed.contains(&"request_access") && !listed.contains(&"approve_task"));
+        }
+        client.cancel().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_operation_is_described_by_a_self_contained_schema() {
+    let (server, _) = FakeC1::start().await;
+    let client = serve(&server, "describe", &["--allow", "write"]).await;
+    let catalog: Value = serde_json::from_str(include_str!("../src/tools.json")).unwrap();
+    let operations = catalog["operations"].as_object().unwrap();
+    let mut largest = (0, String::new());
+    for name in operations.keys() {
+        let described = call(&client, "describe_operation", json!({"operation": name})).await;
+        let arguments = answer(&described)["arguments"].as_object().unwrap().clone();
+        self_contained(&arguments).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let size = serde_json::to_string(&arguments).unwrap().len();
+        if size > largest.0 {
+            largest = (size, name.clone());
+        }
+    }
+    eprintln!(
+        "{} operations; the largest schema: {} ({} characters)",
+        operations.len(),
+        largest.1,
+        largest.0
+    );
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_searches_describes_and_reads() {
+    let (server, _) = FakeC1::start().await;
+    let client = serve(&server, "read", &[]).await;
+    let found = call(&client, "search_operations", json!({"query": "get app"})).await;
+    let operations = answer(&found)["operations"].as_array().unwrap().clone();
+    assert_eq!(operations[0]["name"], "apps.get", "{operations:?}");
+    assert_eq!(operations[0]["access"], "read");
+    assert!(
+        operations.iter().all(|o| o["access"] == "read"),
+        "a write was listed: {operations:?}"
+    );
+
+    let described = call(
+        &client,
+        "describe_operation",
+        json!({"operation": "apps.get"}),
+    )
+    .await;
+    let described = answer(&described);
+    assert_eq!(described["endpoint"], "GET /api/v1/apps/{id}");
+    assert_eq!(described["arguments"]["required"], json!(["id"]));
+
+    let got = call(
+        &client,
+        "call_operation",
+        json!({"operation": "apps.get", "arguments": {"id": "app-aws"}, "fields": ["app.displayName"]}),
+    )
+    .await;
+    assert_eq!(answer(&got), &json!({"app": {"displayName": "AWS"}}));
+    // The structured answer is also the text.
+    let text = got.content[0].as_text().unwrap().text.clone();
+    assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), *answer(&got));
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_is_refused_by_default_and_allowed_with_allow_write() {
+    let (server, _) = FakeC1::start().await;
+    let grant = json!({
+        "operation": "task.create_grant_task",
+        "arguments": {"body": {"appEntitlementId": "ent-read", "appId": "app-aws", "identityUserId": ME, "justification": "on call"}},
+    });
+    let client = serve(&server, "refused", &[]).await;
+    let refused = call(&client, "call_operation", grant.clone()).await;
+    let message = error(&refused)["error"].as_str().unwrap().to_string();
+    assert!(message.contains("--allow write"), "{message}");
+    let approve = call(&client, "approve_task", json!({"task": "t-1"})).await;
+    let message = error(&approve)["error"].as_str().unwrap().to_string();
+    assert!(message.contains("--allow write"), "{message}");
+    client.cancel().await.unwrap();
+    let grants = |requests: &[wiremock::Request]| {
+        requests
+            .iter()
+            .filter(|r| r.url.path() == "/api/v1/task/grant")
+            .count()
+    };
+    assert_eq!(
+        grants(&server.received_requests().await.unwrap()),
+        0,
+        "a refused call was sent"
+    );
+
+    let client = serve(&server, "allowed", &["--allow", "write"]).await;
+    let created = call(&client, "call_operation", grant).await;
+    let task = &answer(&created)["taskView"]["task"];
+    assert!(
+        task["id"].as_str().is_some_and(|id| id.starts_with("t-")),
+        "{task}"
+    );
+    assert_eq!(grants(&server.received_requests().await.unwrap()), 1);
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_workflows_request_access_and_say_what_they_did() {
+    let (server, fake) = FakeC1::start().await;
+    let client = serve(&server, "request", &["--allow", "request"]).await;
+    let me = call(&client, "whoami", json!({})).await;
+    assert_eq!(answer(&me)["id"], ME);
+
+    let found = call(
+        &client,
+        "search_catalog",
+        json!({"query": "member", "fields": ["alias", "granted"]}),
+    )
+    .await;
+    let items = answer(&found)["items"].as_array().unwrap().clone();
+    assert_eq!(items, [json!({"alias": "okta-member", "granted": false})]);
+
+    let mut request = json!({"entitlement": "okta-member", "justification": "on call this week"});
+    let two_accounts = call(&client, "request_access", request.clone()).await;
+    let message = error(&two_accounts)["error"].as_str().unwrap().to_string();
+    assert!(
+        message.contains("au-okta-1") && message.contains("`app_user`"),
+        "{message}"
+    );
+    request["app_user"] = json!("au-okta-1");
+    let requested = call(&client, "request_access", request).await;
+    let ticket = answer(&requested);
+    let id = ticket["id"].as_str().unwrap().to_string();
+    let number = ticket["numericId"].as_str().unwrap().to_string();
+    assert!(
+        ticket["url"].as_str().is_some_and(|u| u.ends_with(&number)),
+        "{ticket}"
+    );
+    let by_name = call(
+        &client,
+        "has_access",
+        json!({"app": "Okta", "entitlement": "Member"}),
+    )
+    .await;
+    assert_eq!(
+        answer(&by_name)["granted"],
+        false,
+        "not granted until the task closes"
+    );
+
+    // Asking for what one has creates nothing, and says so.
+    let again = call(
+        &client,
+        "request_access",
+        json!({"entitlement": "aws-read", "justification": "x"}),
+    )
+    .await;
+    assert_eq!(answer(&again)["granted"], true);
+    assert!(
+        notes(&again).join(" ").contains("you already have"),
+        "{again:?}"
+    );
+    let grants = server.received_requests().await.unwrap();
+    let grants = grants
+        .iter()
+        .filter(|r| r.url.path() == "/api/v1/task/grant")
+        .count();
+    assert_eq!(grants, 1);
+    let commented = call(
+        &client,
+        "comment_task",
+        json!({"task": id, "comment": "thanks"}),
+    )
+    .await;
+    answer(&commented);
+    assert!(!fake.holds("ent-member"));
+
+    let missing = call(
+        &client,
+        "request_access",
+        json!({"entitlement": "aws-read"}),
+    )
+    .await;
+    assert!(
+        error(&missing)["error"]
+            .as_str()
+            .unwrap()
+            .contains("`justification` is required")
+    );
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_list_is_cut_with_its_page_token_and_the_next_call_goes_on() {
+    let (server, _) = FakeC1::start().await;
+    let client = serve(&server, "pages", &[]).await;
+    let search = |body: Value| json!({"operation": "request_catalog_search.search_entitlements", "arguments": {"body": body}, "limit": 1});
+    let first = call(&client, "call_operation", search(json!({}))).await;
+    assert_eq!(answer(&first)["list"].as_array().unwrap().len(), 1);
+    let notes = notes(&first).join("\n");
+    assert!(notes.contains("Showing 1 of the 2 items"), "{notes}");
+    assert!(notes.contains("`body.pageToken` = \"page-2\""), "{notes}");
+    // The page size asked for is the limit.
+    let requests = server.received_requests().await.unwrap();
+    let sent: Value = serde_json::from_slice(&requests.last().unwrap().body).unwrap();
+    assert_eq!(sent["pageSize"], 1);
+
+    let next = call(
+        &client,
+        "call_operation",
+        search(json!({"pageToken": "page-2"})),
+    )
+    .await;
+    let next = answer(&next)["list"].as_array().unwrap().clone();
+    assert_eq!(next[0]["entitlement"]["appEntitlement"]["id"], "ent-bill-1");
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_api_error_is_a_tool_error_with_status_and_request_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/apps/app-x"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .insert_header("x-request-id", "req-403")
+                .set_body_json(json!({"code": 7, "message": "not an admin"})),
+        )
+        .mount(&server)
+        .await;
+    let client = serve(&server, "error", &[]).await;
+    let failed = call(
+        &client,
+        "call_operation",
+        json!({"operation": "apps.get", "arguments": {"id": "app-x"}}),
+    )
+    .await;
+    let failed = error(&failed);
+    assert_eq!(failed["http_status"], 403);
+    assert_eq!(failed["request_id"], "req-403");
+    assert!(
+        failed["error"].as_str().unwrap().contains("not an admin"),
+        "{failed}"
+    );
+
+    let bad = call(
+        &client,
+        "call_operation",
+        json!({"operation": "apps.get", "arguments": {"nope": 1}}),
+    )
+    .await;
+    assert!(
+        error(&bad)["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown argument `nope`")
+    );
+    let unknown = call(
+        &client,
+        "call_operation",
+        json!({"operation": "apps.steal"}),
+    )
+    .await;
+    assert!(
+        error(&unknown)["error"]
+            .as_str()
+            .unwrap()
+            .contains("search_operations")
+    );
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_call_is_logged_without_the_token() {
+    let (server, _) = FakeC1::start().await;
+    let dir = scratch("log");
+    let log = dir.join("calls.log");
+    let log_arg = log.to_string_lossy().into_owned();
+    let client = serve(&server, "log-serve", &["--log", &log_arg]).await;
+    call(
+        &client,
+        "call_operation",
+        json!({"operation": "apps.get", "arguments": {"id": "app-gh"}}),
+    )
+    .await;
+    call(
+        &client,
+        "call_operation",
+        json!({"operation": "apps.get", "arguments": {"id": "no-such-app"}}),
+    )
+    .await;
+    client.cancel().await.unwrap();
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("tool=\"call_operation\""))
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].contains("operation=\"apps.get\"") && lines[0].contains("outcome=\"ok\""),
+        "{text}"
+    );
+    assert!(
+        lines[1].contains("outcome=\"error\"") && lines[1].contains("status=\"404\""),
+        "{text}"
+    );
+    assert!(!text.contains(TOKEN), "the token is in the log:\n{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn streamable_http_serves_the_same_tools_on_loopback_only() {
+    use rmcp::transport::StreamableHttpClientTransport;
+    let (server, _) = FakeC1::start().await;
+    let dir = scratch("http");
+    let mut child = c1_command(
+        &server.uri(),
+        &dir,
+        &["mcp", "serve", "--http", "127.0.0.1:0"],
+    )
+    .stderr(Stdio::piped())
+    .kill_on_drop(true)
+    .spawn()
+    .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let url = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("c1 mcp serve said nothing");
+        if let Some(url) = line.strip_prefix("c1 mcp: serving ") {
+            break url.to_string();
+        }
+    };
+    let client = ().serve(StreamableHttpClientTransport::from_uri(url)).await.unwrap();
+    let tools = client.list_all_tools().await.unwrap();
+    assert_eq!(tools.len(), 7);
+    let me = call(&client, "whoami", json!({})).await;
+    assert_eq!(answer(&me)["id"], ME);
+    client.cancel().await.unwrap();
+    child.kill().await.unwrap();
+
+    let refused = c1_command(
+        &server.uri(),
+        &dir,
+        &["mcp", "serve", "--http", "0.0.0.0:0"],
+    )
+    .output()
+    .await
+    .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--listen-any"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn install_adds_c1_and_keeps_the_other_servers() {
+    let dir = scratch("install");
+    let file = dir.join(".vscode/mcp.json");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let before = json!({"servers": {"other": {"type": "stdio", "command": "other"}}, "inputs": []});
+    std::fs::write(&file, before.to_string()).unwrap();
+    let run = |args: &[&str]| {
+        let mut command = c1_command("http://127.0.0.1:9", &dir, args);
+        async move { command.output().await.unwrap() }
+    };
+
+    let dry = run(&["mcp", "install", "--client", "vscode", "--dry-run"]).await;
+    assert_eq!(dry.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        before.to_string(),
+        "--dry-run wrote"
+    );
+
+    let done = run(&[
+        "--profile",
+        "work",
+        "mcp",
+        "install",
+        "--client",
+        "vscode",
+        "--allow",
+        "request",
+    ])
+    .await;
+    assert_eq!(
+        done.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let after: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(after["servers"]["other"], before["servers"]["other"]);
+    assert_eq!(after["inputs"], json!([]));
+    let c1 = &after["servers"]["c1"];
+    assert_eq!(c1["type"], "stdio");
+    assert_eq!(
+        c1["args"],
+        json!(["--profile", "work", "mcp", "serve", "--allow", "request"])
+    );
+    assert!(c1["command"].as_str().unwrap().ends_with("c1"), "{c1}");
+
+    let claude = run(&["mcp", "install", "--client", "claude-code"]).await;
+    assert_eq!(claude.status.code(), Some(0));
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(".mcp.json")).unwrap()).unwrap();
+    assert_eq!(written["mcpServers"]["c1"]["args"], json!(["mcp", "serve"]));
+
+    std::fs::write(dir.join(".mcp.json"), "{ not json").unwrap();
+    let broken = run(&["mcp", "install", "--client", "claude-code"]).await;
+    assert_eq!(broken.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("not JSON"));
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".mcp.json")).unwrap(),
+        "{ not json"
+    );
+}

@@ -1,0 +1,1472 @@
+//! The tools `c1 mcp serve` offers agents: a small fixed set, whatever the
+//! API's size. `search_operations`, `describe_operation` and
+//! `call_operation` reach every operation of the catalog generated beside
+//! this file (`tools.json`, from the model the client and the commands come
+//! from); one tool per job (`request_access`, `approve_task`, ...) calls the
+//! jobs layer. Every call runs the command `c1` would run for it, its answer
+//! kept instead of printed, so an agent's call and a shell's are one path.
+
+use std::collections::BTreeMap;
+
+use clap::ArgMatches;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::output::{Captured, Ctx, select};
+use crate::{Failure, commands, exit, jobs};
+
+/// What an agent may do (`c1 mcp serve --allow`), each level with the ones before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Allow {
+    /// Operations that only read, and the jobs that only read.
+    Read,
+    /// Also the self-service jobs: request and revoke access, comment on tasks.
+    Request,
+    /// Also every operation, and approving and denying tasks.
+    Write,
+}
+
+impl Allow {
+    /// The levels' names, as `--allow` takes them.
+    pub const NAMES: [&'static str; 3] = ["read", "request", "write"];
+
+    /// The level named `name`.
+    pub fn named(name: &str) -> Option<Allow> {
+        match name {
+            "read" => Some(Allow::Read),
+            "request" => Some(Allow::Request),
+            "write" => Some(Allow::Write),
+            _ => None,
+        }
+    }
+
+    /// Its name, as `--allow` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Allow::Read => "read",
+            Allow::Request => "request",
+            Allow::Write => "write",
+        }
+    }
+}
+
+/// Items a list answer holds unless `limit` says otherwise.
+pub const DEFAULT_ITEMS: usize = 50;
+/// The most items `limit` may ask for.
+pub const MAX_ITEMS: usize = 500;
+/// The most characters of JSON a list answer takes.
+pub const MAX_CHARS: usize = 20_000;
+
+/// The operations, as `tools.json` describes them.
+#[derive(Debug, Deserialize)]
+pub struct Catalog {
+    /// By name (`personal_client.list`).
+    pub operations: BTreeMap<String, Entry>,
+    /// The schemas the operations' arguments refer to, by name.
+    pub definitions: Map<String, Value>,
+}
+
+/// One operation of the catalog.
+#[derive(Debug, Deserialize)]
+pub struct Entry {
+    /// `c1 <group> <operation>`.
+    pub command: [String; 2],
+    /// One line.
+    pub summary: String,
+    /// Its whole description.
+    pub description: String,
+    /// `GET /api/v1/...`.
+    pub endpoint: String,
+    /// Whether it only reads.
+    pub reads: bool,
+    /// Whether the document deprecates it.
+    pub deprecated: bool,
+    /// How its pages are asked for, if it pages.
+    pub page: Option<Page>,
+    /// How each argument is given to the command, in order.
+    pub args: Vec<ArgEntry>,
+    /// The schema of its arguments, with `$ref`s into the definitions.
+    pub input: Value,
+}
+
+/// How an operation's pages are asked for.
+#[derive(Debug, Deserialize)]
+pub struct Page {
+    /// The JSON name of the page's items.
+    pub list: String,
+    /// The argument that takes the page token (`page_token`, `body.pageToken`).
+    pub token: Option<String>,
+    /// The argument that takes the page size.
+    pub size: Option<String>,
+}
+
+/// How one argument is given to the command.
+#[derive(Debug, Deserialize)]
+pub struct ArgEntry {
+    /// Its Rust name: the argument's name for agents.
+    pub name: String,
+    /// The command's argument id (`page-size`, `body`).
+    pub id: String,
+    /// Given in order, not as a flag.
+    pub positional: bool,
+    /// A flag given once per item.
+    pub list: bool,
+}
+
+impl Catalog {
+    /// The catalog generated with this crate.
+    pub fn load() -> Result<Self, Failure> {
+        serde_json::from_str(include_str!("tools.json"))
+            .map_err(|e| Failure::config(format!("the operations' catalog is unreadable: {e}")))
+    }
+
+    /// The operation's arguments as one schema: every `$ref` inlined, a
+    /// type that contains itself cut where it repeats, with a note. A
+    /// schema over [`MAX_CHARS`] loses its nested descriptions, then its
+    /// deepest types (each cut with a note), until it fits.
+    pub fn input_schema(&self, entry: &Entry) -> Value {
+        let mut limits = Limits {
+            depth: usize::MAX,
+            described: usize::MAX,
+        };
+        let mut schema = self.inline(&entry.input, limits);
+        limits.described = 5;
+        while schema.to_string().len() > MAX_CHARS && limits.depth > 1 {
+            schema = self.inline(&entry.input, limits);
+            limits.depth = match limits.depth {
+                usize::MAX => 8,
+                depth => depth - 1,
+            };
+        }
+        schema
+    }
+
+    fn inline(&self, schema: &Value, limits: Limits) -> Value {
+        let mut inliner = Inliner {
+            definitions: &self.definitions,
+            within: Vec::new(),
+            limits,
+        };
+        inliner.inline(schema, 0)
+    }
+}
+
+/// How deep [`Inliner`] goes.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// Types nested deeper than this are cut.
+    depth: usize,
+    /// Descriptions are kept down to this depth.
+    described: usize,
+}
+
+/// Replaces every `$ref` of a schema with the definition it names.
+struct Inliner<'a> {
+    definitions: &'a Map<String, Value>,
+    /// The definitions being inlined, outermost first.
+    within: Vec<String>,
+    limits: Limits,
+}
+
+impl Inliner<'_> {
+    fn inline(&mut self, schema: &Value, depth: usize) -> Value {
+        match schema {
+            Value::Object(object) => {
+                if let Some(name) = object.get("$ref").and_then(Value::as_str) {
+                    let name = name.trim_start_matches("#/$defs/").to_string();
+                    let mut inlined = self.definition(&name, depth);
+                    let description = object
+                        .get("description")
+                        .filter(|_| depth < self.limits.described);
+                    if let (Some(target), Some(description)) =
+                        (inlined.as_object_mut(), description)
+                    {
+                        target.insert("description".into(), description.clone());
+                    }
+                    return inlined;
+                }
+                let described = self.limits.described;
+                let inlined = object
+                    .iter()
+                    .filter(|(key, _)| *key != "description" || depth < described)
+                    .map(|(key, value)| (key.clone(), self.inline(value, depth + 1)))
+                    .collect();
+                Value::Object(inlined)
+            }
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|item| self.inline(item, depth)).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// The definition `name`, inlined, or a note where it is cut.
+    fn definition(&mut self, name: &str, depth: usize) -> Value {
+        if self.within.iter().any(|n| n == name) {
+            return json!({
+                "type": "object",
+                "description": format!("A {name} again: the schema repeats itself here and is cut; its fields are those of the enclosing {name}"),
+            });
+        }
+        if depth > self.limits.depth {
+            return json!({
+                "type": "object",
+                "description": format!("A {name}: its fields are left out to keep this schema under {MAX_CHARS} characters"),
+            });
+        }
+        let Some(definition) = self.definitions.get(name) else {
+            return json!({});
+        };
+        self.within.push(name.to_string());
+        let inlined = self.inline(definition, depth);
+        self.within.pop();
+        inlined
+    }
+}
+
+/// A tool as `tools/list` shows it.
+#[derive(Debug, Clone)]
+pub struct ToolInfo {
+    /// Its name.
+    pub name: &'static str,
+    /// What it does, for an agent deciding whether to call it.
+    pub description: String,
+    /// Its arguments' schema.
+    pub input: Value,
+    /// It changes nothing.
+    pub read_only: bool,
+    /// It may take something away (revoke, deny, delete).
+    pub destructive: bool,
+    /// Calling it twice does what calling it once does.
+    pub idempotent: bool,
+}
+
+/// How a job tool's argument is given to its command.
+#[derive(Debug, Clone, Copy)]
+enum Given {
+    /// The command's next positional argument.
+    Positional,
+    /// `--flag=value`.
+    Flag(&'static str),
+    /// `--flag` when true.
+    Switch(&'static str),
+    /// `--granted` when true, `--not-granted` when false.
+    Granted,
+    /// An alias (positional), or with `app` the entitlement's `--entitlement`.
+    Entitlement,
+    /// An object, as `--form-data JSON`.
+    FormData,
+}
+
+/// One argument of a job tool.
+struct Param {
+    name: &'static str,
+    given: Given,
+    schema: Value,
+    required: bool,
+}
+
+fn text(name: &'static str, given: Given, about: &str, required: bool) -> Param {
+    Param {
+        name,
+        given,
+        schema: json!({"type": "string", "description": about}),
+        required,
+    }
+}
+
+/// A job as a tool: the `c1` command it runs and its arguments.
+struct Job {
+    name: &'static str,
+    words: &'static [&'static str],
+    allow: Allow,
+    description: &'static str,
+    params: Vec<Param>,
+    /// A list answer.
+    lists: bool,
+    destructive: bool,
+    idempotent: bool,
+}
+
+const ENTITLEMENT: &str =
+    "The entitlement: its alias (alone), or with `app` its id or display name";
+const APP: &str = "The app the entitlement belongs to: its id or display name (with `entitlement`)";
+
+/// The job tools, each with the command it runs.
+fn jobs() -> Vec<Job> {
+    let entitlement = || text("entitlement", Given::Entitlement, ENTITLEMENT, true);
+    let app = || text("app", Given::Flag("app"), APP, false);
+    let task = || {
+        text(
+            "task",
+            Given::Positional,
+            "The task's id or numeric id",
+            true,
+        )
+    };
+    let app_user = || {
+        text(
+            "app_user",
+            Given::Flag("app-user"),
+            "The user's account in the app, by id: needed when they have several (the error lists them)",
+            false,
+        )
+    };
+    vec![
+        Job {
+            name: "whoami",
+            words: &["whoami"],
+            allow: Allow::Read,
+            description: "The signed-in C1 user (id, email, display name). Call it first to know who the other tools act as.",
+            params: Vec::new(),
+            lists: false,
+            destructive: false,
+            idempotent: true,
+        },
+        Job {
+            name: "search_catalog",
+            words: &["catalog", "search"],
+            allow: Allow::Read,
+            description: "Search the request catalog: the entitlements the signed-in user can request, each with its alias, app and whether they have it. Use one with request_access or has_access.",
+            params: vec![
+                text(
+                    "query",
+                    Given::Positional,
+                    "Words to find in names and descriptions",
+                    false,
+                ),
+                text(
+                    "app",
+                    Given::Flag("app"),
+                    "Only entitlements of the app with this display name",
+                    false,
+                ),
+                Param {
+                    name: "granted",
+                    given: Given::Granted,
+                    schema: json!({"type": "boolean", "description": "true: only those the user has; false: only those they do not"}),
+                    required: false,
+                },
+            ],
+            lists: true,
+            destructive: false,
+            idempotent: true,
+        },
+        Job {
+            name: "has_access",
+            words: &["has"],
+            allow: Allow::Read,
+            description: "Whether the signed-in user has an entitlement: `granted` true or false, with their grants.",
+            params: vec![entitlement(), app()],
+            lists: false,
+            destructive: false,
+            idempotent: true,
+        },
+        Job {
+            name: "request_access",
+            words: &["request"],
+            allow: Allow::Request,
+            description: "Ask for access to an entitlement for the signed-in user: creates an access request task and returns it with its URL, for the approvers to decide. Nothing is created when the user already has it (the answer says so), when `duration` is over the entitlement's maximum, when they have several accounts in the app and no `app_user` is given, or when the request form's required fields are missing from `form`; the error says which.",
+            params: vec![
+                entitlement(),
+                app(),
+                text(
+                    "justification",
+                    Given::Flag("justification"),
+                    "Why the user needs it, for the approvers",
+                    true,
+                ),
+                text(
+                    "duration",
+                    Given::Flag("duration"),
+                    "For how long: `8h`, `30m`, `7d` (default: the entitlement's maximum, if it has one)",
+                    false,
+                ),
+                app_user(),
+                Param {
+                    name: "form",
+                    given: Given::FormData,
+                    schema: json!({"type": "object", "description": "The request form's fields, by name, when the entitlement has a form"}),
+                    required: false,
+                },
+                Param {
+                    name: "force",
+                    given: Given::Switch("force"),
+                    schema: json!({"type": "boolean", "description": "Ask even when the user already has it"}),
+                    required: false,
+                },
+                Param {
+                    name: "emergency",
+                    given: Given::Switch("emergency"),
+                    schema: json!({"type": "boolean", "description": "Ask for emergency access, where the entitlement allows it"}),
+                    required: false,
+                },
+            ],
+            lists: false,
+            destructive: false,
+            idempotent: false,
+        },
+        Job {
+            name: "revoke_access",
+            words: &["revoke"],
+            allow: Allow::Request,
+            description: "Give back the signed-in user's access to an entitlement: creates a revoke task and returns it with its URL. When they do not have it, nothing is sent and the answer says so.",
+            params: vec![
+                entitlement(),
+                app(),
+                text("justification", Given::Flag("justification"), "Why", false),
+                app_user(),
+            ],
+            lists: false,
+            destructive: true,
+            idempotent: false,
+        },
+        Job {
+            name: "task_inbox",
+            words: &["task", "inbox"],
+            allow: Allow::Read,
+            description: "The open tasks waiting on the signed-in user's decision (access requests, reviews), newest first. Decide one with approve_task or deny_task.",
+            params: Vec::new(),
+            lists: true,
+            destructive: false,
+            idempotent: true,
+        },
+        Job {
+            name: "approve_task",
+            words: &["task", "approve"],
+            allow: Allow::Write,
+            description: "Approve a task at its current policy step, as the signed-in user. Returns the task and its URL. Refused when the task is not waiting on a decision.",
+            params: vec![
+                task(),
+                text(
+                    "comment",
+                    Given::Flag("comment"),
+                    "A comment to go with the approval",
+                    false,
+                ),
+            ],
+            lists: false,
+            destructive: false,
+            idempotent: false,
+        },
+        Job {
+            name: "deny_task",
+            words: &["task", "deny"],
+            allow: Allow::Write,
+            description: "Deny a task at its current policy step, as the signed-in user. Returns the task and its URL. Refused when the task is not waiting on a decision.",
+            params: vec![
+                task(),
+                text("comment", Given::Flag("comment"), "Why it is denied", false),
+            ],
+            lists: false,
+            destructive: true,
+            idempotent: false,
+        },
+        Job {
+            name: "comment_task",
+            words: &["task", "comment"],
+            allow: Allow::Request,
+            description: "Add a comment to a task, as the signed-in user.",
+            params: vec![
+                task(),
+                text("comment", Given::Positional, "The comment", true),
+            ],
+            lists: false,
+            destructive: false,
+            idempotent: false,
+        },
+    ]
+}
+
+impl Job {
+    fn info(&self) -> ToolInfo {
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        for param in &self.params {
+            properties.insert(param.name.into(), param.schema.clone());
+            if param.required {
+                required.push(param.name);
+            }
+        }
+        if self.lists {
+            properties.insert("limit".into(), limit_schema());
+        }
+        properties.insert("fields".into(), fields_schema());
+        let mut input =
+            json!({"type": "object", "properties": properties, "additionalProperties": false});
+        if !required.is_empty() {
+            input["required"] = json!(required);
+        }
+        ToolInfo {
+            name: self.name,
+            description: self.description.to_string(),
+            input,
+            read_only: self.allow == Allow::Read,
+            destructive: self.destructive,
+            idempotent: self.idempotent,
+        }
+    }
+
+    /// `text` with the command's flags named as this tool's arguments:
+    /// `--app-user` as `app_user`.
+    fn in_its_words(&self, text: &str) -> String {
+        let mut flags: Vec<(&str, &str)> = self
+            .params
+            .iter()
+            .filter_map(|param| match param.given {
+                Given::Flag(flag) | Given::Switch(flag) => Some((flag, param.name)),
+                _ => None,
+            })
+            .collect();
+        // The longest first: `--app-user` is not `--app` followed by `-user`.
+        flags.sort_by_key(|(flag, _)| std::cmp::Reverse(flag.len()));
+        flags.iter().fold(text.to_string(), |text, (flag, name)| {
+            text.replace(&format!("--{flag}"), &format!("`{name}`"))
+        })
+    }
+
+    /// The command line for `args`: the words, then flags, then `--` and the
+    /// positional arguments.
+    fn argv(&self, args: &Map<String, Value>) -> Result<Vec<String>, String> {
+        known(
+            args,
+            self.params
+                .iter()
+                .map(|p| p.name)
+                .chain(["limit", "fields"]),
+        )?;
+        let mut flags = Vec::new();
+        let mut positional = Vec::new();
+        for param in &self.params {
+            let Some(value) = args.get(param.name).filter(|v| !v.is_null()) else {
+                if param.required {
+                    return Err(format!("`{}` is required", param.name));
+                }
+                continue;
+            };
+            let text = || plain(param.name, value);
+            match param.given {
+                Given::Positional => positional.push(text()?),
+                Given::Flag(flag) => flags.push(format!("--{flag}={}", text()?)),
+                Given::Switch(flag) => {
+                    if boolean(param.name, value)? {
+                        flags.push(format!("--{flag}"));
+                    }
+                }
+                Given::Granted => flags.push(if boolean(param.name, value)? {
+                    "--granted".into()
+                } else {
+                    "--not-granted".into()
+                }),
+                Given::Entitlement if args.contains_key("app") => {
+                    flags.push(format!("--entitlement={}", text()?));
+                }
+                Given::Entitlement => positional.push(text()?),
+                Given::FormData => {
+                    if !value.is_object() {
+                        return Err(format!("`{}` must be an object", param.name));
+                    }
+                    flags.push(format!("--form-data={value}"));
+                }
+            }
+        }
+        if self.lists {
+            // One item more than is kept tells whether there are more.
+            flags.push(format!("--limit={}", limit(args)? + 1));
+        }
+        let mut argv: Vec<String> = self.words.iter().map(|w| w.to_string()).collect();
+        argv.extend(flags);
+        argv.push("--".into());
+        argv.extend(positional);
+        Ok(argv)
+    }
+}
+
+fn limit_schema() -> Value {
+    json!({"type": "integer", "minimum": 1, "maximum": MAX_ITEMS, "description": format!("At most this many items (default {DEFAULT_ITEMS}); answers are also cut to {MAX_CHARS} characters")})
+}
+
+fn fields_schema() -> Value {
+    json!({"type": "array", "items": {"type": "string"}, "description": "Keep only these fields of each item (or of the answer): JSON names, dotted for nested ones (`id`, `displayName`, `app.id`)"})
+}
+
+/// Refuses an argument not in `names`.
+fn known<'a>(
+    args: &Map<String, Value>,
+    names: impl Iterator<Item = &'a str> + Clone,
+) -> Result<(), String> {
+    match args
+        .keys()
+        .find(|key| !names.clone().any(|n| n == key.as_str()))
+    {
+        Some(key) => {
+            let names: Vec<&str> = names.collect();
+            Err(format!(
+                "unknown argument `{key}`; the arguments are: {}",
+                names.join(", ")
+            ))
+        }
+        None => Ok(()),
+    }
+}
+
+/// A value as a command line writes it: a string as it is, any other JSON as JSON.
+fn plain(name: &str, value: &Value) -> Result<String, String> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(_) | Value::Bool(_) => Ok(value.to_string()),
+        _ => Err(format!("`{name}` must be a string")),
+    }
+}
+
+fn boolean(name: &str, value: &Value) -> Result<bool, String> {
+    value
+        .as_bool()
+        .ok_or_else(|| format!("`{name}` must be true or false"))
+}
+
+/// The `limit` argument, or the default.
+fn limit(args: &Map<String, Value>) -> Result<usize, String> {
+    match args.get("limit") {
+        None | Some(Value::Null) => Ok(DEFAULT_ITEMS),
+        Some(value) => value
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|n| (1..=MAX_ITEMS).contains(n))
+            .ok_or_else(|| format!("`limit` must be a whole number from 1 to {MAX_ITEMS}")),
+    }
+}
+
+/// The `fields` argument.
+fn fields(args: &Map<String, Value>) -> Result<Vec<String>, String> {
+    match args.get("fields") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(names)) => names
+            .iter()
+            .map(|n| n.as_str().map(str::to_string))
+            .collect::<Option<_>>()
+            .ok_or_else(|| "`fields` must be a list of names".to_string()),
+        Some(_) => Err("`fields` must be a list of names".into()),
+    }
+}
+
+/// What a tool call gave: its answer or its error, and what the log says of it.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The answer (an object), or the error.
+    pub result: Result<Answer, Refusal>,
+    /// The operation or command it ran (`personal_client.list`, `c1 request`).
+    pub operation: Option<String>,
+}
+
+/// A tool's answer.
+#[derive(Debug)]
+pub struct Answer {
+    /// The answer as structured JSON (always an object).
+    pub value: Value,
+    /// Lines for the agent: what was cut and how to get more, what a job said.
+    pub notes: Vec<String>,
+    /// The API's request id for it, when one came.
+    pub request_id: Option<String>,
+}
+
+/// A tool call that failed: the message and what the API said.
+#[derive(Debug)]
+pub struct Refusal {
+    /// One line that says why.
+    pub message: String,
+    /// The HTTP status of the API's answer, if one came.
+    pub status: Option<u16>,
+    /// The API's request id, if it gave one.
+    pub request_id: Option<String>,
+}
+
+impl Refusal {
+    fn new(message: String) -> Self {
+        Refusal {
+            message,
+            status: None,
+            request_id: None,
+        }
+    }
+
+    /// The error as an agent reads it.
+    pub fn json(&self) -> Value {
+        json!({"error": self.message, "http_status": self.status, "request_id": self.request_id})
+    }
+}
+
+impl From<Failure> for Refusal {
+    fn from(failure: Failure) -> Self {
+        Refusal {
+            message: failure.message,
+            status: failure.status,
+            request_id: failure.request_id,
+        }
+    }
+}
+
+/// The tools of one server: the catalog, what it allows, and the signed-in client.
+pub struct Tools {
+    catalog: Catalog,
+    allow: Allow,
+    client: c1_client::Client,
+    /// `c1`'s command line, which every call is read by.
+    cli: clap::Command,
+}
+
+impl Tools {
+    /// The tools allowed by `allow`, calling with `client`.
+    pub fn new(allow: Allow, client: c1_client::Client) -> Result<Self, Failure> {
+        Ok(Tools {
+            catalog: Catalog::load()?,
+            allow,
+            client,
+            cli: crate::cli(),
+        })
+    }
+
+    /// The tools allowed, in the order an agent should meet them.
+    pub fn list(&self) -> Vec<ToolInfo> {
+        let writes = self.allow == Allow::Write;
+        let call_about = if writes {
+            "Call any C1 API operation by name (from search_operations), with the arguments describe_operation lists. Returns the API's answer as JSON; lists are cut to `limit` items (default 50) or 20000 characters, with the next page's token and how to ask for it."
+        } else {
+            "Call a C1 API operation that reads (from search_operations), with the arguments describe_operation lists. Returns the API's answer as JSON; lists are cut to `limit` items (default 50) or 20000 characters, with the next page's token and how to ask for it. Operations that change anything are not allowed by this server."
+        };
+        let mut tools = vec![
+            ToolInfo {
+                name: "search_operations",
+                description: "Find C1 API operations by words (`list apps`, `user email`, `access review`). Returns each one's name, one-line summary and whether it reads or writes. Describe one with describe_operation, then run it with call_operation.".into(),
+                input: json!({
+                    "type": "object",
+                    "properties": {
+                        "query": {"type": "string", "description": "Words to look for in the operations' names, summaries and paths"},
+                        "limit": {"type": "integer", "minimum": 1, "maximum": 50, "description": "At most this many operations (default 15)"},
+                    },
+                    "required": ["query"],
+                    "additionalProperties": false,
+                }),
+                read_only: true,
+                destructive: false,
+                idempotent: true,
+            },
+            ToolInfo {
+                name: "describe_operation",
+                description: "One C1 API operation: what it does, its HTTP method and path, whether it pages, and the JSON Schema of the `arguments` call_operation takes for it.".into(),
+                input: json!({
+                    "type": "object",
+                    "properties": {"operation": {"type": "string", "description": "The operation's name, as search_operations gives it (`personal_client.list`)"}},
+                    "required": ["operation"],
+                    "additionalProperties": false,
+                }),
+                read_only: true,
+                destructive: false,
+                idempotent: true,
+            },
+            ToolInfo {
+                name: "call_operation",
+                description: call_about.into(),
+                input: json!({
+                    "type": "object",
+                    "properties": {
+                        "operation": {"type": "string", "description": "The operation's name (`personal_client.list`)"},
+                        "arguments": {"type": "object", "description": "Its arguments, as describe_operation gives their schema: path and query parameters by name, and `body` for the request body"},
+                        "fields": fields_schema(),
+                        "limit": limit_schema(),
+                    },
+                    "required": ["operation"],
+                    "additionalProperties": false,
+                }),
+                read_only: !writes,
+                destructive: writes,
+                idempotent: !writes,
+            },
+        ];
+        let jobs = jobs().into_iter().filter(|job| job.allow <= self.allow);
+        tools.extend(jobs.map(|job| job.info()));
+        tools
+    }
+
+    /// Calls the tool `name` with `args`.
+    pub async fn call(&self, name: &str, args: Map<String, Value>) -> Outcome {
+        let outcome = |operation: Option<String>, result| Outcome { result, operation };
+        match name {
+            "search_operations" => outcome(None, self.search(&args).map_err(Refusal::new)),
+            "describe_operation" => {
+                let name = args
+                    .get("operation")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                outcome(name, self.describe(&args).map_err(Refusal::new))
+            }
+            "call_operation" => {
+                let name = args
+                    .get("operation")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                outcome(name, self.call_operation(&args).await)
+            }
+            _ => match jobs().into_iter().find(|job| job.name == name) {
+                Some(job) => outcome(
+                    Some(format!("c1 {}", job.words.join(" "))),
+                    self.job(&job, &args).await,
+                ),
+                None => outcome(
+                    None,
+                    Err(Refusal::new(format!("no tool is named `{name}`"))),
+                ),
+            },
+        }
+    }
+
+    fn allowed(&self, entry: &Entry) -> bool {
+        entry.reads || self.allow == Allow::Write
+    }
+
+    /// `search_operations`: the allowed operations that match the most words.
+    fn search(&self, args: &Map<String, Value>) -> Result<Answer, String> {
+        known(args, ["query", "limit"].into_iter())?;
+        let query = args
+            .get("query")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let most = match args.get("limit") {
+            Some(v) => v
+                .as_u64()
+                .filter(|n| (1..=50).contains(n))
+                .ok_or("`limit` must be from 1 to 50")?,
+            None => 15,
+        };
+        let words: Vec<String> = words(query).collect();
+        if words.is_empty() {
+            return Err(
+                "`query` needs a word: what the operation is about (`apps`, `review`, `user`)"
+                    .into(),
+            );
+        }
+        let mut scored: Vec<(usize, usize, &String, &Entry)> = self
+            .catalog
+            .operations
+            .iter()
+            .filter_map(|(name, entry)| {
+                let (matched, score) = score(&words, name, entry);
+                (matched > 0).then_some((matched, score, name, entry))
+            })
+            .collect();
+        scored.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)).then(a.2.cmp(b.2)));
+        let (allowed, refused): (Vec<_>, Vec<_>) =
+            scored.into_iter().partition(|s| self.allowed(s.3));
+        let shown: Vec<Value> = allowed
+            .iter()
+            .take(usize::try_from(most).unwrap_or(15))
+            .map(|(_, _, name, entry)| {
+                json!({"name": name, "summary": entry.summary, "access": if entry.reads { "read" } else { "write" }})
+            })
+            .collect();
+        let mut notes = Vec::new();
+        if shown.is_empty() {
+            notes.push(format!(
+                "No operation matches `{query}`: try other words, or fewer."
+            ));
+        }
+        if !refused.is_empty() {
+            notes.push(format!(
+                "{} more operations match but change things; this server does not allow them (`c1 mcp serve --allow write` does).",
+                refused.len()
+            ));
+        }
+        Ok(Answer {
+            value: json!({"operations": shown}),
+            notes,
+            request_id: None,
+        })
+    }
+
+    /// The entry of an allowed operation.
+    fn entry(&self, args: &Map<String, Value>) -> Result<(&String, &Entry), String> {
+        let name = args
+            .get("operation")
+            .and_then(Value::as_str)
+            .ok_or("`operation` is required: a name from search_operations")?;
+        let (name, entry) = self.catalog.operations.get_key_value(name).ok_or_else(|| {
+            format!("no operation is named `{name}`: search_operations finds names")
+        })?;
+        if !self.allowed(entry) {
+            return Err(format!(
+                "`{name}` changes things ({}); this server allows only operations that read: `c1 mcp serve --allow write` allows it",
+                entry.endpoint
+            ));
+        }
+        Ok((name, entry))
+    }
+
+    /// `describe_operation`: the operation, and its arguments' schema.
+    fn describe(&self, args: &Map<String, Value>) -> Result<Answer, String> {
+        known(args, ["operation"].into_iter())?;
+        let (name, entry) = self.entry(args)?;
+        let mut value = json!({
+            "name": name,
+            "summary": entry.summary,
+            "description": entry.description,
+            "endpoint": entry.endpoint,
+            "access": if entry.reads { "read" } else { "write" },
+            "arguments": self.catalog.input_schema(entry),
+        });
+        if entry.deprecated {
+            value["deprecated"] = Value::Bool(true);
+        }
+        if let Some(page) = &entry.page {
+            value["pages"] = json!({
+                "items": page.list,
+                "page_token_argument": page.token,
+                "page_size_argument": page.size,
+            });
+        }
+        Ok(Answer {
+            value,
+            notes: Vec::new(),
+            request_id: None,
+        })
+    }
+
+    /// `call_operation`: runs the operation's command, and cuts its answer.
+    async fn call_operation(&self, args: &Map<String, Value>) -> Result<Answer, Refusal> {
+        known(
+            args,
+            ["operation", "arguments", "fields", "limit"].into_iter(),
+        )
+        .map_err(Refusal::new)?;
+        let (_, entry) = self.entry(args).map_err(Refusal::new)?;
+        let (limit, fields) = (
+            limit(args).map_err(Refusal::new)?,
+            fields(args).map_err(Refusal::new)?,
+        );
+        let given = match args.get("arguments") {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(given)) => given.clone(),
+            Some(_) => return Err(Refusal::new("`arguments` must be an object".into())),
+        };
+        let argv = operation_argv(entry, given, limit).map_err(Refusal::new)?;
+        let captured = self.run(argv).await?;
+        let shape = Shape {
+            page: entry.page.as_ref(),
+            lists: false,
+            limit,
+            fields: &fields,
+        };
+        Ok(shape.answer(captured))
+    }
+
+    /// A job tool: runs its command, and cuts its answer.
+    async fn job(&self, job: &Job, args: &Map<String, Value>) -> Result<Answer, Refusal> {
+        if job.allow > self.allow {
+            return Err(Refusal::new(format!(
+                "`{}` is not allowed by this server: `c1 mcp serve --allow {}` allows it",
+                job.name,
+                job.allow.name()
+            )));
+        }
+        let argv = job.argv(args).map_err(Refusal::new)?;
+        let (limit, fields) = (
+            limit(args).map_err(Refusal::new)?,
+            fields(args).map_err(Refusal::new)?,
+        );
+        let mut captured = self.run(argv).await.map_err(|mut refusal| {
+            refusal.message = job.in_its_words(&refusal.message);
+            refusal
+        })?;
+        for note in &mut captured.notes {
+            *note = job.in_its_words(note);
+        }
+        let shape = Shape {
+            page: None,
+            lists: job.lists,
+            limit,
+            fields: &fields,
+        };
+        Ok(shape.answer(captured))
+    }
+
+    /// Runs `c1 ARGV` with its answers kept.
+    async fn run(&self, argv: Vec<String>) -> Result<Captured, Refusal> {
+        let words = std::iter::once("c1".to_string()).chain(argv);
+        let matches = self
+            .cli
+            .clone()
+            .try_get_matches_from(words)
+            .map_err(|e| Refusal::new(clap_message(&e)))?;
+        let ctx = Ctx::capturing(self.client.clone());
+        let ran = dispatch(&matches, &ctx).await;
+        let captured = ctx.take();
+        match ran {
+            Ok(()) => Ok(captured),
+            // `has`: "no" is an answer, not an error.
+            Err(failure) if failure.code == exit::NOT_GRANTED => Ok(captured),
+            Err(failure) => Err(failure.into()),
+        }
+    }
+}
+
+/// Runs the API operation or job command `matches` names.
+async fn dispatch(matches: &ArgMatches, ctx: &Ctx) -> Result<(), Failure> {
+    let Some((group, group_matches)) = matches.subcommand() else {
+        return Err(Failure::usage("no command".into()));
+    };
+    let operation = group_matches.subcommand();
+    let job_matches = operation.map_or(group_matches, |(_, m)| m);
+    if let Some(done) = jobs::run(group, operation.map(|(o, _)| o), job_matches, ctx).await {
+        return done;
+    }
+    match operation {
+        Some((operation, op_matches)) => commands::run(group, operation, op_matches, ctx).await,
+        None => Err(Failure::usage(format!("`{group}` needs an operation"))),
+    }
+}
+
+/// clap's complaint, as one line without its usage lines.
+fn clap_message(error: &clap::Error) -> String {
+    let text = error.render().to_string();
+    let first = text.lines().next().unwrap_or_default();
+    first.trim_start_matches("error: ").to_string()
+}
+
+/// The command line of an operation's call: its words, a flag per setter
+/// given, `--body`, then `--` and the method's arguments in order. A
+/// paginated call gets the page size `limit` unless it gives one.
+fn operation_argv(
+    entry: &Entry,
+    mut given: Map<String, Value>,
+    limit: usize,
+) -> Result<Vec<String>, String> {
+    known(&given, entry.args.iter().map(|a| a.name.as_str()))?;
+    if let Some(size) = entry.page.as_ref().and_then(|p| p.size.as_deref()) {
+        set_default(&mut given, size, limit)?;
+    }
+    let mut argv: Vec<String> = entry.command.to_vec();
+    let mut positional = Vec::new();
+    for arg in &entry.args {
+        let Some(value) = given.get(&arg.name).filter(|v| !v.is_null()) else {
+            if arg.positional {
+                return Err(format!("`{}` is required", arg.name));
+            }
+            continue;
+        };
+        if arg.id == "body" {
+            let body = match value {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            argv.push(format!("--body={body}"));
+        } else if arg.positional {
+            positional.push(plain(&arg.name, value)?);
+        } else if let (true, Value::Array(items)) = (arg.list, value) {
+            for item in items {
+                argv.push(format!("--{}={}", arg.id, flag_text(item)));
+            }
+        } else {
+            argv.push(format!("--{}={}", arg.id, flag_text(value)));
+        }
+    }
+    argv.push("--".into());
+    argv.extend(positional);
+    Ok(argv)
+}
+
+/// A flag's text: a string as it is, any other JSON as JSON.
+fn flag_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Sets the page size `limit` at `at` (`page_size`, `body.pageSize`) unless given.
+fn set_default(given: &mut Map<String, Value>, at: &str, limit: usize) -> Result<(), String> {
+    let (object, key) = match at.strip_prefix("body.") {
+        Some(key) => {
+            let body = given
+                .entry("body")
+                .or_insert_with(|| Value::Object(Map::new()));
+            let Value::Object(body) = body else {
+                return Err("`body` must be an object".into());
+            };
+            (body, key)
+        }
+        None => (&mut *given, at),
+    };
+    object.entry(key).or_insert_with(|| json!(limit));
+    Ok(())
+}
+
+/// How an answer is cut for an agent.
+struct Shape<'a> {
+    /// The page, for an operation that pages.
+    page: Option<&'a Page>,
+    /// A job whose answers are list items.
+    lists: bool,
+    limit: usize,
+    fields: &'a [String],
+}
+
+impl Shape<'_> {
+    fn answer(&self, captured: Captured) -> Answer {
+        let Captured {
+            mut values,
+            items,
+            notes,
+            request_id,
+        } = captured;
+        let listed = items || self.lists;
+        let mut answer = Answer {
+            value: Value::Null,
+            notes,
+            request_id,
+        };
+        let value = match (listed, values.len()) {
+            (false, 0) => Value::Null,
+            (false, 1) => values.pop().unwrap_or_default(),
+            _ => Value::Array(values),
+        };
+        answer.value = match (self.page, value) {
+            (Some(page), Value::Object(mut object)) => {
+                let list = object
+                    .remove(&page.list)
+                    .unwrap_or(Value::Array(Vec::new()));
+                let token = object
+                    .get("nextPageToken")
+                    .and_then(Value::as_str)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string);
+                let items = self.items(list, &mut answer.notes, page, token.as_deref());
+                object.insert(page.list.clone(), items);
+                Value::Object(object)
+            }
+            (_, Value::Array(all)) if listed => {
+                let list = Value::Array(all);
+                json!({"items": self.job_items(list, &mut answer.notes)})
+            }
+            (_, Value::Array(all)) => json!({"items": all}),
+            (_, Value::Null) => json!({}),
+            (_, other) => select(other, self.fields),
+        };
+        answer
+    }
+
+    /// A page's items, cut, with how to get the rest.
+    fn items(
+        &self,
+        list: Value,
+        notes: &mut Vec<String>,
+        page: &Page,
+        token: Option<&str>,
+    ) -> Value {
+        let all = match list {
+            Value::Array(all) => all,
+            other => return other,
+        };
+        let total = all.len();
+        let kept = self.cut(all);
+        let how = page.token.as_deref().unwrap_or("page_token");
+        if kept.len() < total {
+            notes.push(format!(
+                "Showing {} of the {total} items of this page, to stay under {} items and {MAX_CHARS} characters. The page token skips the rest of this page: to see every item, ask again with a page size of {} (`{}`) or fewer `fields`.",
+                kept.len(),
+                self.limit,
+                kept.len().max(1),
+                page.size.as_deref().unwrap_or("page_size"),
+            ));
+        }
+        if let Some(token) = token {
+            notes.push(format!(
+                "More items: call again with the same arguments and `{how}` = \"{token}\"."
+            ));
+        }
+        Value::Array(kept)
+    }
+
+    /// A job's items (asked for one more than `limit`), cut.
+    fn job_items(&self, list: Value, notes: &mut Vec<String>) -> Value {
+        let Value::Array(all) = list else {
+            return list;
+        };
+        let total = all.len();
+        let kept = self.cut(all);
+        if kept.len() < total {
+            notes.push(format!(
+                "Showing {} items; there are more. Narrow the search, raise `limit` (at most {MAX_ITEMS}) or keep fewer `fields`.",
+                kept.len()
+            ));
+        }
+        Value::Array(kept)
+    }
+
+    /// At most `limit` items, each with `fields` only, within [`MAX_CHARS`].
+    fn cut(&self, all: Vec<Value>) -> Vec<Value> {
+        let mut kept = Vec::new();
+        let mut chars = 2;
+        for item in all.into_iter().take(self.limit) {
+            let item = select(item, self.fields);
+            let size = item.to_string().len() + 1;
+            if chars + size > MAX_CHARS && !kept.is_empty() {
+                break;
+            }
+            chars += size;
+            kept.push(item);
+        }
+        kept
+    }
+}
+
+/// The lowercase words of `text`, without a plural `s`.
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = w.to_lowercase();
+            match w.strip_suffix('s') {
+                Some(stem) if stem.len() > 2 && !stem.ends_with('s') => stem.to_string(),
+                _ => w,
+            }
+        })
+}
+
+/// How many of `words` an operation matches, and how well: a word of its
+/// name counts most, then a part of one, then the summary and the path; of
+/// two that match as well, the one with the shorter name is the likelier.
+fn score(words: &[String], name: &str, entry: &Entry) -> (usize, usize) {
+    let own: Vec<String> = self::words(name).collect();
+    let name = name.replace(['_', '.'], " ");
+    let summary = entry.summary.to_lowercase();
+    let path = entry.endpoint.to_lowercase();
+    let (mut matched, mut score) = (0, 0);
+    for word in words {
+        let word = word.as_str();
+        let weight = 6 * usize::from(own.iter().any(|w| w == word))
+            + 3 * usize::from(name.contains(word))
+            + usize::from(summary.contains(word))
+            + usize::from(path.contains(word));
+        matched += usize::from(weight > 0);
+        score += weight;
+    }
+    (matched, (score * 10).saturating_sub(own.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_loads_and_every_schema_inlines_to_an_object() {
+        let catalog = Catalog::load().unwrap();
+        assert!(!catalog.operations.is_empty());
+        for (name, entry) in &catalog.operations {
+            let schema = catalog.input_schema(entry);
+            assert_eq!(schema["type"], "object", "{name}");
+            assert!(
+                !schema.to_string().contains("$ref"),
+                "{name}: a $ref is left"
+            );
+            assert!(
+                schema.to_string().len() <= MAX_CHARS,
+                "{name}: over {MAX_CHARS} characters"
+            );
+        }
+    }
+
+    /// The catalog's argument ids are its commands' own: an agent's call
+    /// and the shell's are read by one command line.
+    #[test]
+    fn every_catalog_argument_is_its_commands_argument() {
+        let catalog = Catalog::load().unwrap();
+        let root = crate::cli();
+        for (name, entry) in &catalog.operations {
+            let [group, operation] = &entry.command;
+            let command = root
+                .find_subcommand(group)
+                .and_then(|g| g.find_subcommand(operation))
+                .unwrap_or_else(|| panic!("{name}: no command `c1 {group} {operation}`"));
+            for arg in &entry.args {
+                let found = command
+                    .get_arguments()
+                    .find(|a| a.get_id() == arg.id.as_str());
+                let found = found.unwrap_or_else(|| panic!("{name}: no argument `{}`", arg.id));
+                assert_eq!(found.is_positional(), arg.positional, "{name}: {}", arg.id);
+            }
+            assert_eq!(
+                entry.page.is_some(),
+                command.get_arguments().any(|a| a.get_id() == "limit"),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_job_tool_runs_a_command_that_exists() {
+        let root = crate::cli();
+        for job in jobs() {
+            let mut command = &root;
+            for word in job.words {
+                command = command
+                    .find_subcommand(word)
+                    .unwrap_or_else(|| panic!("{}: no `{word}`", job.name));
+            }
+            for param in &job.params {
+                if let Given::Flag(flag) | Given::Switch(flag) = param.given {
+                    assert!(
+                        command.get_arguments().any(|a| a.get_long() == Some(flag)),
+                        "{}: no --{flag}",
+                        job.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_type_that_contains_itself_is_cut_with_a_note() {
+        let definitions =
+            json!({"Node": {"type": "object", "properties": {"next": {"$ref": "#/$defs/Node"}}}});
+        let catalog = Catalog {
+            operations: BTreeMap::new(),
+            definitions: definitions.as_object().unwrap().clone(),
+        };
+        let limits = Limits {
+            depth: usize::MAX,
+            described: usize::MAX,
+        };
+        let inlined = catalog.inline(&json!({"$ref": "#/$defs/Node"}), limits);
+        let cut = &inlined["properties"]["next"];
+        assert_eq!(cut["type"], "object");
+        assert!(
+            cut["description"].as_str().unwrap().contains("repeats"),
+            "{cut}"
+        );
+        assert!(cut.get("properties").is_none());
+    }
+
+    #[test]
+    fn a_page_is_cut_to_the_limit_and_says_how_to_get_more() {
+        let page = Page {
+            list: "list".into(),
+            token: Some("page_token".into()),
+            size: Some("page_size".into()),
+        };
+        let items: Vec<Value> = (0..10)
+            .map(|i| json!({"id": i, "big": "x".repeat(10)}))
+            .collect();
+        let captured = Captured {
+            values: vec![json!({"list": items, "nextPageToken": "T"})],
+            ..Captured::default()
+        };
+        let fields = vec!["id".to_string()];
+        let shape = Shape {
+            page: Some(&page),
+            lists: false,
+            limit: 3,
+            fields: &fields,
+        };
+        let answer = shape.answer(captured);
+        assert_eq!(
+            answer.value["list"],
+            json!([{"id": 0}, {"id": 1}, {"id": 2}])
+        );
+        assert!(
+            answer
+                .notes
+                .iter()
+                .any(|n| n.contains("`page_token` = \"T\"")),
+            "{:?}",
+            answer.notes
+        );
+        assert!(
+            answer
+                .notes
+                .iter()
+                .any(|n| n.contains("Showing 3 of the 10")),
+            "{:?}",
+            answer.notes
+        );
+    }
+
+    #[test]
+    fn a_list_is_cut_to_the_characters_allowed() {
+        let items: Vec<Value> = (0..100)
+            .map(|i| json!({"id": i, "text": "y".repeat(1_000)}))
+            .collect();
+        let shape = Shape {
+            page: None,
+            lists: true,
+            limit: 100,
+            fields: &[],
+        };
+        let answer = shape.answer(Captured {
+            values: items,
+            items: true,
+            ..Captured::default()
+        });
+        let text = answer.value.to_string();
+        assert!(text.len() <= MAX_CHARS + 20, "{}", text.len());
+        assert!(answer.value["items"].as_array().unwrap().len() < 100);
+        assert!(
+            answer.notes[0].contains("there are more"),
+            "{:?}",
+            answer.notes
+        );
+    }
+
+    #[test]
+    fn arguments_become_the_command_line() {
+        let entry = Entry {
+            command: ["personal-client".into(), "list".into()],
+            summary: String::new(),
+            description: String::new(),
+            endpoint: String::new(),
+            reads: true,
+            deprecated: false,
+            page: Some(Page {
+                list: "list".into(),
+                token: Some("page_token".into()),
+                size: Some("page_size".into()),
+            }),
+            args: vec![
+                ArgEntry {
+                    name: "id".into(),
+                    id: "id".into(),
+                    positional: true,
+                    list: false,
+                },
+                ArgEntry {
+                    name: "page_size".into(),
+                    id: "page-size".into(),
+                    positional: false,
+                    list: false,
+                },
+                ArgEntry {
+                    name: "refs".into(),
+                    id: "refs".into(),
+                    positional: false,
+                    list: true,
+                },
+            ],
+            input: json!({}),
+        };
+        let given = json!({"id": "-x", "refs": ["a", "b"]});
+        let argv = operation_argv(&entry, given.as_object().unwrap().clone(), 7).unwrap();
+        assert_eq!(
+            argv,
+            [
+                "personal-client",
+                "list",
+                "--page-size=7",
+                "--refs=a",
+                "--refs=b",
+                "--",
+                "-x"
+            ]
+        );
+        let unknown = json!({"id": "x", "nope": 1});
+        let error = operation_argv(&entry, unknown.as_object().unwrap().clone(), 7).unwrap_err();
+        assert!(error.contains("unknown argument `nope`"), "{error}");
+    }
+}
