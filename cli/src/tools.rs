@@ -823,6 +823,12 @@ impl Tools {
         }
     }
 
+    /// Whether a tool is named `name`, allowed or not.
+    pub fn knows(&self, name: &str) -> bool {
+        ["search_operations", "describe_operation", "call_operation"].contains(&name)
+            || jobs().iter().any(|job| job.name == name)
+    }
+
     fn allowed(&self, entry: &Entry) -> bool {
         entry.reads || self.allow == Allow::Write
     }

@@ -424,6 +424,12 @@ async fn an_api_error_is_a_tool_error_with_status_and_request_id() {
             .unwrap()
             .contains("unknown argument `nope`")
     );
+    let params = CallToolRequestParams::new("steal_everything");
+    let no_tool = client.call_tool(params).await;
+    assert!(
+        no_tool.is_err(),
+        "a tool no one has is a protocol error: {no_tool:?}"
+    );
     let unknown = call(
         &client,
         "call_operation",

@@ -233,6 +233,13 @@ impl ServerHandler for Server {
         request: CallToolRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        // A name no tool has is the protocol's error; anything a tool says,
+        // refusals included, is a tool error the agent reads.
+        if !self.tools.knows(&request.name) {
+            let message = format!("no tool is named `{}`", request.name);
+            tracing::info!(target: "c1::mcp", tool = %request.name, outcome = "unknown tool");
+            return Err(ErrorData::invalid_params(message, None));
+        }
         let started = Instant::now();
         let arguments = request.arguments.unwrap_or_default();
         let outcome = self.tools.call(&request.name, arguments).await;
