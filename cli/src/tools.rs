@@ -999,14 +999,19 @@ impl Tools {
 
     /// Runs `c1 ARGV` with its answers kept.
     async fn run(&self, argv: Vec<String>) -> Result<Captured, Refusal> {
-        let words = std::iter::once("c1".to_string()).chain(argv);
-        let matches = self
+        // Only the group's command is read (its first word stands where the
+        // program's name would): building all of `c1` for each call is waste.
+        let group = argv.first().map_or("", String::as_str).to_string();
+        let command = self
             .cli
+            .find_subcommand(&group)
+            .ok_or_else(|| Refusal::new(format!("`c1` has no command `{group}`")))?;
+        let matches = command
             .clone()
-            .try_get_matches_from(words)
+            .try_get_matches_from(argv)
             .map_err(|e| Refusal::new(clap_message(&e)))?;
         let ctx = Ctx::capturing(self.client.clone());
-        let ran = dispatch(&matches, &ctx).await;
+        let ran = dispatch(&group, &matches, &ctx).await;
         let captured = ctx.take();
         match ran {
             Ok(()) => Ok(captured),
@@ -1017,13 +1022,10 @@ impl Tools {
     }
 }
 
-/// Runs the API operation or job command `matches` names.
-async fn dispatch(matches: &ArgMatches, ctx: &Ctx) -> Result<(), Failure> {
-    let Some((group, group_matches)) = matches.subcommand() else {
-        return Err(Failure::usage("no command".into()));
-    };
-    let operation = group_matches.subcommand();
-    let job_matches = operation.map_or(group_matches, |(_, m)| m);
+/// Runs the API operation or job command `group` and its `matches` name.
+async fn dispatch(group: &str, matches: &ArgMatches, ctx: &Ctx) -> Result<(), Failure> {
+    let operation = matches.subcommand();
+    let job_matches = operation.map_or(matches, |(_, m)| m);
     if let Some(done) = jobs::run(group, operation.map(|(o, _)| o), job_matches, ctx).await {
         return done;
     }
@@ -1062,11 +1064,7 @@ fn operation_argv(
             continue;
         };
         if arg.id == "body" {
-            let body = match value {
-                Value::String(text) => text.clone(),
-                other => other.to_string(),
-            };
-            argv.push(format!("--body={body}"));
+            argv.push(format!("--body={}", body_text(entry, value)?));
         } else if arg.positional {
             positional.push(plain(&arg.name, value)?);
         } else if let (true, Value::Array(items)) = (arg.list, value) {
@@ -1080,6 +1078,24 @@ fn operation_argv(
     argv.push("--".into());
     argv.extend(positional);
     Ok(argv)
+}
+
+/// `--body`'s text: JSON for a JSON body; for a text body, the text,
+/// which may not name a file (`@FILE`) or standard input (`-`) as the
+/// shell's `--body` may: an agent's call reads nothing on this machine.
+fn body_text(entry: &Entry, value: &Value) -> Result<String, String> {
+    let text_body = entry.input["properties"]["body"]["type"] == "string";
+    match value {
+        Value::String(text) if text_body => {
+            if text == "-" || text.starts_with('@') {
+                return Err(
+                    "a text `body` may not be `-` or start with `@`: give the text itself".into(),
+                );
+            }
+            Ok(text.clone())
+        }
+        other => Ok(other.to_string()),
+    }
 }
 
 /// A flag's text: a string as it is, any other JSON as JSON.
@@ -1424,6 +1440,25 @@ mod tests {
         );
     }
 
+    fn entry_with_body(schema: Value) -> Entry {
+        Entry {
+            command: ["g".into(), "op".into()],
+            summary: String::new(),
+            description: String::new(),
+            endpoint: String::new(),
+            reads: false,
+            deprecated: false,
+            page: None,
+            args: vec![ArgEntry {
+                name: "body".into(),
+                id: "body".into(),
+                positional: false,
+                list: false,
+            }],
+            input: json!({"type": "object", "properties": {"body": schema}}),
+        }
+    }
+
     #[test]
     fn arguments_become_the_command_line() {
         let entry = Entry {
@@ -1474,6 +1509,24 @@ mod tests {
                 "-x"
             ]
         );
+        // A body is JSON: a string is a JSON string, never a file or stdin.
+        let mut with_body = entry_with_body(json!({"$ref": "#/$defs/X"}));
+        let argv = operation_argv(
+            &with_body,
+            json!({"body": "@/etc/passwd"}).as_object().unwrap().clone(),
+            7,
+        )
+        .unwrap();
+        assert_eq!(argv, ["g", "op", "--body=\"@/etc/passwd\"", "--"]);
+        with_body = entry_with_body(json!({"type": "string"}));
+        for given in ["-", "@/etc/passwd"] {
+            let args = json!({"body": given}).as_object().unwrap().clone();
+            let error = operation_argv(&with_body, args, 7).unwrap_err();
+            assert!(
+                error.contains("may not be `-` or start with `@`"),
+                "{error}"
+            );
+        }
         let unknown = json!({"id": "x", "nope": 1});
         let error = operation_argv(&entry, unknown.as_object().unwrap().clone(), 7).unwrap_err();
         assert!(error.contains("unknown argument `nope`"), "{error}");
