@@ -8,6 +8,8 @@
 
 #[rustfmt::skip]
 mod commands;
+mod answers;
+mod catalog;
 mod config;
 mod input;
 mod jobs;

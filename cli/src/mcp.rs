@@ -21,7 +21,8 @@ use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{ErrorData, ServerHandler, ServiceExt};
 use serde_json::{Map, Value, json};
 
-use crate::tools::{Allow, Outcome, ToolInfo, Tools};
+use crate::answers::Outcome;
+use crate::tools::{Allow, ToolInfo, Tools};
 use crate::{Failure, config};
 
 /// The `mcp` command: `serve` and `install`.

@@ -78,6 +78,12 @@ fn error(result: &CallToolResult) -> &Value {
     result.structured_content.as_ref().unwrap()
 }
 
+/// What a call that failed as a tool error says.
+fn message(result: &CallToolResult) -> String {
+    let said = error(result)["error"].as_str();
+    said.unwrap_or_default().to_string()
+}
+
 /// The text lines after the JSON answer.
 fn notes(result: &CallToolResult) -> Vec<String> {
     result
@@ -244,11 +250,11 @@ async fn a_write_is_refused_by_default_and_allowed_with_allow_write() {
     });
     let client = serve(&server, "refused", &[]).await;
     let refused = call(&client, "call_operation", grant.clone()).await;
-    let message = error(&refused)["error"].as_str().unwrap().to_string();
-    assert!(message.contains("--allow write"), "{message}");
+    let said = message(&refused);
+    assert!(said.contains("--allow write"), "{said}");
     let approve = call(&client, "approve_task", json!({"task": "t-1"})).await;
-    let message = error(&approve)["error"].as_str().unwrap().to_string();
-    assert!(message.contains("--allow write"), "{message}");
+    let said = message(&approve);
+    assert!(said.contains("--allow write"), "{said}");
     client.cancel().await.unwrap();
     let grants = |requests: &[wiremock::Request]| {
         requests
@@ -291,10 +297,10 @@ async fn the_workflows_request_access_and_say_what_they_did() {
 
     let mut request = json!({"entitlement": "okta-member", "justification": "on call this week"});
     let two_accounts = call(&client, "request_access", request.clone()).await;
-    let message = error(&two_accounts)["error"].as_str().unwrap().to_string();
+    let said = message(&two_accounts);
     assert!(
-        message.contains("au-okta-1") && message.contains("`app_user`"),
-        "{message}"
+        said.contains("au-okta-1") && said.contains("`app_user`"),
+        "{said}"
     );
     request["app_user"] = json!("au-okta-1");
     let requested = call(&client, "request_access", request).await;
@@ -350,12 +356,7 @@ async fn the_workflows_request_access_and_say_what_they_did() {
         json!({"entitlement": "aws-read"}),
     )
     .await;
-    assert!(
-        error(&missing)["error"]
-            .as_str()
-            .unwrap()
-            .contains("`justification` is required")
-    );
+    assert!(message(&missing).contains("`justification` is required"));
     client.cancel().await.unwrap();
 }
 
@@ -418,12 +419,7 @@ async fn an_api_error_is_a_tool_error_with_status_and_request_id() {
         json!({"operation": "apps.get", "arguments": {"nope": 1}}),
     )
     .await;
-    assert!(
-        error(&bad)["error"]
-            .as_str()
-            .unwrap()
-            .contains("unknown argument `nope`")
-    );
+    assert!(message(&bad).contains("unknown argument `nope`"));
     let params = CallToolRequestParams::new("steal_everything");
     let no_tool = client.call_tool(params).await;
     assert!(
@@ -436,12 +432,7 @@ async fn an_api_error_is_a_tool_error_with_status_and_request_id() {
         json!({"operation": "apps.steal"}),
     )
     .await;
-    assert!(
-        error(&unknown)["error"]
-            .as_str()
-            .unwrap()
-            .contains("search_operations")
-    );
+    assert!(message(&unknown).contains("search_operations"));
     client.cancel().await.unwrap();
 }
 

@@ -26,7 +26,9 @@ use crate::model::{
 use crate::names::{unraw, Namespace};
 
 /// The hand-written sources, as `(path in the crate, source)`.
-pub const SOURCES: [(&str, &str); 7] = [
+pub const SOURCES: [(&str, &str); 9] = [
+    ("src/answers.rs", include_str!("../../cli/src/answers.rs")),
+    ("src/catalog.rs", include_str!("../../cli/src/catalog.rs")),
     ("src/config.rs", include_str!("../../cli/src/config.rs")),
     ("src/input.rs", include_str!("../../cli/src/input.rs")),
     ("src/jobs.rs", include_str!("../../cli/src/jobs.rs")),
