@@ -4,6 +4,7 @@
 //! from the model the client is generated from.
 
 use clap::{ArgMatches, Command};
+use futures_util::future::BoxFuture;
 use crate::input::{self, Kind};
 use crate::output::Ctx;
 use crate::Failure;
@@ -46,133 +47,150 @@ pub fn groups() -> Vec<Command> {
     ]
 }
 
-/// Runs `c1 <group> <operation>`.
-pub async fn run(
-    group: &str,
-    operation: &str,
-    matches: &ArgMatches,
-    ctx: &Ctx,
-) -> Result<(), Failure> {
-    match group {
-        "a2ui" => a2ui::run(operation, matches, ctx).await,
-        "access-conflict" => access_conflict::run(operation, matches, ctx).await,
-        "access-review" => access_review::run(operation, matches, ctx).await,
-        "access-review-setup-entitlement" => {
-            access_review_setup_entitlement::run(operation, matches, ctx).await
+/// Runs `c1 <group> <operation>`. The future is boxed here so
+/// that the binary holds one copy of every command's code, however
+/// many places run commands (the shell's and the agents').
+pub fn run<'a>(
+    group: &'a str,
+    operation: &'a str,
+    matches: &'a ArgMatches,
+    ctx: &'a Ctx,
+) -> BoxFuture<'a, Result<(), Failure>> {
+    Box::pin(async move {
+        match group {
+            "a2ui" => a2ui::run(operation, matches, ctx).await,
+            "access-conflict" => access_conflict::run(operation, matches, ctx).await,
+            "access-review" => access_review::run(operation, matches, ctx).await,
+            "access-review-setup-entitlement" => {
+                access_review_setup_entitlement::run(operation, matches, ctx).await
+            }
+            "access-review-template" => {
+                access_review_template::run(operation, matches, ctx).await
+            }
+            "access-review-template-setup-entitlement" => {
+                access_review_template_setup_entitlement::run(operation, matches, ctx)
+                    .await
+            }
+            "account-provision-policy-test" => {
+                account_provision_policy_test::run(operation, matches, ctx).await
+            }
+            "app-access-requests-defaults" => {
+                app_access_requests_defaults::run(operation, matches, ctx).await
+            }
+            "app-entitlement-monitor-binding" => {
+                app_entitlement_monitor_binding::run(operation, matches, ctx).await
+            }
+            "app-entitlement-owners" => {
+                app_entitlement_owners::run(operation, matches, ctx).await
+            }
+            "app-entitlement-search" => {
+                app_entitlement_search::run(operation, matches, ctx).await
+            }
+            "app-entitlement-user-binding" => {
+                app_entitlement_user_binding::run(operation, matches, ctx).await
+            }
+            "app-entitlements" => app_entitlements::run(operation, matches, ctx).await,
+            "app-entitlements-proxy" => {
+                app_entitlements_proxy::run(operation, matches, ctx).await
+            }
+            "app-owners" => app_owners::run(operation, matches, ctx).await,
+            "app-report" => app_report::run(operation, matches, ctx).await,
+            "app-report-action" => app_report_action::run(operation, matches, ctx).await,
+            "app-resource" => app_resource::run(operation, matches, ctx).await,
+            "app-resource-owners" => {
+                app_resource_owners::run(operation, matches, ctx).await
+            }
+            "app-resource-search" => {
+                app_resource_search::run(operation, matches, ctx).await
+            }
+            "app-resource-type" => app_resource_type::run(operation, matches, ctx).await,
+            "app-search" => app_search::run(operation, matches, ctx).await,
+            "app-usage-controls" => {
+                app_usage_controls::run(operation, matches, ctx).await
+            }
+            "app-user" => app_user::run(operation, matches, ctx).await,
+            "apps" => apps::run(operation, matches, ctx).await,
+            "attribute-search" => attribute_search::run(operation, matches, ctx).await,
+            "attributes" => attributes::run(operation, matches, ctx).await,
+            "auth" => auth::run(operation, matches, ctx).await,
+            "automation" => automation::run(operation, matches, ctx).await,
+            "automation-execution" => {
+                automation_execution::run(operation, matches, ctx).await
+            }
+            "automation-execution-actions" => {
+                automation_execution_actions::run(operation, matches, ctx).await
+            }
+            "automation-execution-search" => {
+                automation_execution_search::run(operation, matches, ctx).await
+            }
+            "automation-search" => automation_search::run(operation, matches, ctx).await,
+            "aws-external-id-settings" => {
+                aws_external_id_settings::run(operation, matches, ctx).await
+            }
+            "connector" => connector::run(operation, matches, ctx).await,
+            "connector-catalog" => connector_catalog::run(operation, matches, ctx).await,
+            "directory" => directory::run(operation, matches, ctx).await,
+            "export" => export::run(operation, matches, ctx).await,
+            "exports-search" => exports_search::run(operation, matches, ctx).await,
+            "external-client-search" => {
+                external_client_search::run(operation, matches, ctx).await
+            }
+            "functions" => functions::run(operation, matches, ctx).await,
+            "functions-invocation" => {
+                functions_invocation::run(operation, matches, ctx).await
+            }
+            "functions-invocation-search" => {
+                functions_invocation_search::run(operation, matches, ctx).await
+            }
+            "functions-search" => functions_search::run(operation, matches, ctx).await,
+            "org-domain" => org_domain::run(operation, matches, ctx).await,
+            "org-notification-settings" => {
+                org_notification_settings::run(operation, matches, ctx).await
+            }
+            "paper-secret" => paper_secret::run(operation, matches, ctx).await,
+            "paper-secret-admin" => {
+                paper_secret_admin::run(operation, matches, ctx).await
+            }
+            "personal-client" => personal_client::run(operation, matches, ctx).await,
+            "personal-client-search" => {
+                personal_client_search::run(operation, matches, ctx).await
+            }
+            "policies" => policies::run(operation, matches, ctx).await,
+            "policy-search" => policy_search::run(operation, matches, ctx).await,
+            "policy-validate" => policy_validate::run(operation, matches, ctx).await,
+            "principal" => principal::run(operation, matches, ctx).await,
+            "request-catalog-management" => {
+                request_catalog_management::run(operation, matches, ctx).await
+            }
+            "request-catalog-search" => {
+                request_catalog_search::run(operation, matches, ctx).await
+            }
+            "request-schema" => request_schema::run(operation, matches, ctx).await,
+            "roles" => roles::run(operation, matches, ctx).await,
+            "session-settings" => session_settings::run(operation, matches, ctx).await,
+            "step-up-provider" => step_up_provider::run(operation, matches, ctx).await,
+            "step-up-transaction" => {
+                step_up_transaction::run(operation, matches, ctx).await
+            }
+            "system-log" => system_log::run(operation, matches, ctx).await,
+            "task" => task::run(operation, matches, ctx).await,
+            "task-actions" => task_actions::run(operation, matches, ctx).await,
+            "task-audit" => task_audit::run(operation, matches, ctx).await,
+            "task-search" => task_search::run(operation, matches, ctx).await,
+            "user" => user::run(operation, matches, ctx).await,
+            "user-notification-settings" => {
+                user_notification_settings::run(operation, matches, ctx).await
+            }
+            "user-search" => user_search::run(operation, matches, ctx).await,
+            "vault" => vault::run(operation, matches, ctx).await,
+            "webhooks" => webhooks::run(operation, matches, ctx).await,
+            "webhooks-search" => webhooks_search::run(operation, matches, ctx).await,
+            "workload-federation" => {
+                workload_federation::run(operation, matches, ctx).await
+            }
+            _ => Err(Failure::usage(format!("unknown command `{group}`"))),
         }
-        "access-review-template" => {
-            access_review_template::run(operation, matches, ctx).await
-        }
-        "access-review-template-setup-entitlement" => {
-            access_review_template_setup_entitlement::run(operation, matches, ctx).await
-        }
-        "account-provision-policy-test" => {
-            account_provision_policy_test::run(operation, matches, ctx).await
-        }
-        "app-access-requests-defaults" => {
-            app_access_requests_defaults::run(operation, matches, ctx).await
-        }
-        "app-entitlement-monitor-binding" => {
-            app_entitlement_monitor_binding::run(operation, matches, ctx).await
-        }
-        "app-entitlement-owners" => {
-            app_entitlement_owners::run(operation, matches, ctx).await
-        }
-        "app-entitlement-search" => {
-            app_entitlement_search::run(operation, matches, ctx).await
-        }
-        "app-entitlement-user-binding" => {
-            app_entitlement_user_binding::run(operation, matches, ctx).await
-        }
-        "app-entitlements" => app_entitlements::run(operation, matches, ctx).await,
-        "app-entitlements-proxy" => {
-            app_entitlements_proxy::run(operation, matches, ctx).await
-        }
-        "app-owners" => app_owners::run(operation, matches, ctx).await,
-        "app-report" => app_report::run(operation, matches, ctx).await,
-        "app-report-action" => app_report_action::run(operation, matches, ctx).await,
-        "app-resource" => app_resource::run(operation, matches, ctx).await,
-        "app-resource-owners" => app_resource_owners::run(operation, matches, ctx).await,
-        "app-resource-search" => app_resource_search::run(operation, matches, ctx).await,
-        "app-resource-type" => app_resource_type::run(operation, matches, ctx).await,
-        "app-search" => app_search::run(operation, matches, ctx).await,
-        "app-usage-controls" => app_usage_controls::run(operation, matches, ctx).await,
-        "app-user" => app_user::run(operation, matches, ctx).await,
-        "apps" => apps::run(operation, matches, ctx).await,
-        "attribute-search" => attribute_search::run(operation, matches, ctx).await,
-        "attributes" => attributes::run(operation, matches, ctx).await,
-        "auth" => auth::run(operation, matches, ctx).await,
-        "automation" => automation::run(operation, matches, ctx).await,
-        "automation-execution" => {
-            automation_execution::run(operation, matches, ctx).await
-        }
-        "automation-execution-actions" => {
-            automation_execution_actions::run(operation, matches, ctx).await
-        }
-        "automation-execution-search" => {
-            automation_execution_search::run(operation, matches, ctx).await
-        }
-        "automation-search" => automation_search::run(operation, matches, ctx).await,
-        "aws-external-id-settings" => {
-            aws_external_id_settings::run(operation, matches, ctx).await
-        }
-        "connector" => connector::run(operation, matches, ctx).await,
-        "connector-catalog" => connector_catalog::run(operation, matches, ctx).await,
-        "directory" => directory::run(operation, matches, ctx).await,
-        "export" => export::run(operation, matches, ctx).await,
-        "exports-search" => exports_search::run(operation, matches, ctx).await,
-        "external-client-search" => {
-            external_client_search::run(operation, matches, ctx).await
-        }
-        "functions" => functions::run(operation, matches, ctx).await,
-        "functions-invocation" => {
-            functions_invocation::run(operation, matches, ctx).await
-        }
-        "functions-invocation-search" => {
-            functions_invocation_search::run(operation, matches, ctx).await
-        }
-        "functions-search" => functions_search::run(operation, matches, ctx).await,
-        "org-domain" => org_domain::run(operation, matches, ctx).await,
-        "org-notification-settings" => {
-            org_notification_settings::run(operation, matches, ctx).await
-        }
-        "paper-secret" => paper_secret::run(operation, matches, ctx).await,
-        "paper-secret-admin" => paper_secret_admin::run(operation, matches, ctx).await,
-        "personal-client" => personal_client::run(operation, matches, ctx).await,
-        "personal-client-search" => {
-            personal_client_search::run(operation, matches, ctx).await
-        }
-        "policies" => policies::run(operation, matches, ctx).await,
-        "policy-search" => policy_search::run(operation, matches, ctx).await,
-        "policy-validate" => policy_validate::run(operation, matches, ctx).await,
-        "principal" => principal::run(operation, matches, ctx).await,
-        "request-catalog-management" => {
-            request_catalog_management::run(operation, matches, ctx).await
-        }
-        "request-catalog-search" => {
-            request_catalog_search::run(operation, matches, ctx).await
-        }
-        "request-schema" => request_schema::run(operation, matches, ctx).await,
-        "roles" => roles::run(operation, matches, ctx).await,
-        "session-settings" => session_settings::run(operation, matches, ctx).await,
-        "step-up-provider" => step_up_provider::run(operation, matches, ctx).await,
-        "step-up-transaction" => step_up_transaction::run(operation, matches, ctx).await,
-        "system-log" => system_log::run(operation, matches, ctx).await,
-        "task" => task::run(operation, matches, ctx).await,
-        "task-actions" => task_actions::run(operation, matches, ctx).await,
-        "task-audit" => task_audit::run(operation, matches, ctx).await,
-        "task-search" => task_search::run(operation, matches, ctx).await,
-        "user" => user::run(operation, matches, ctx).await,
-        "user-notification-settings" => {
-            user_notification_settings::run(operation, matches, ctx).await
-        }
-        "user-search" => user_search::run(operation, matches, ctx).await,
-        "vault" => vault::run(operation, matches, ctx).await,
-        "webhooks" => webhooks::run(operation, matches, ctx).await,
-        "webhooks-search" => webhooks_search::run(operation, matches, ctx).await,
-        "workload-federation" => workload_federation::run(operation, matches, ctx).await,
-        _ => Err(Failure::usage(format!("unknown command `{group}`"))),
-    }
+    })
 }
 
 mod a2ui {

@@ -12,6 +12,7 @@ use std::time::Duration;
 use c1_client::Operation;
 use c1_client::jobs::{Check, Closed, Entitlement, Error, Outcome, Planned, TaskAnswer, Ticket};
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
+use futures_util::future::BoxFuture;
 use serde_json::{Map, Value};
 
 use crate::input;
@@ -173,25 +174,28 @@ fn waiting() -> [Arg; 3] {
     ]
 }
 
-/// Runs a job command, if `group` (and `operation`) names one.
-pub async fn run(
-    group: &str,
-    operation: Option<&str>,
-    matches: &ArgMatches,
-    ctx: &Ctx,
-) -> Option<Result<(), Failure>> {
-    Some(match (group, operation) {
-        ("whoami", None) => whoami(ctx).await,
-        ("catalog", Some("search")) => catalog(ctx, matches).await,
-        ("request", None) => request(ctx, matches).await,
-        ("revoke", None) => revoke(ctx, matches).await,
-        ("has", None) => has(ctx, matches).await,
-        ("task", Some("inbox")) => inbox(ctx, matches).await,
-        ("task", Some("approve")) => approve(ctx, matches).await,
-        ("task", Some("deny")) => deny(ctx, matches).await,
-        ("task", Some("comment")) => comment(ctx, matches).await,
-        ("task", Some("escalate")) => escalate(ctx, matches).await,
-        _ => return None,
+/// Runs a job command, if `group` (and `operation`) names one. Boxed, as
+/// the API's commands are (`commands::run`): one copy of each job's code.
+pub fn run<'a>(
+    group: &'a str,
+    operation: Option<&'a str>,
+    matches: &'a ArgMatches,
+    ctx: &'a Ctx,
+) -> BoxFuture<'a, Option<Result<(), Failure>>> {
+    Box::pin(async move {
+        Some(match (group, operation) {
+            ("whoami", None) => whoami(ctx).await,
+            ("catalog", Some("search")) => catalog(ctx, matches).await,
+            ("request", None) => request(ctx, matches).await,
+            ("revoke", None) => revoke(ctx, matches).await,
+            ("has", None) => has(ctx, matches).await,
+            ("task", Some("inbox")) => inbox(ctx, matches).await,
+            ("task", Some("approve")) => approve(ctx, matches).await,
+            ("task", Some("deny")) => deny(ctx, matches).await,
+            ("task", Some("comment")) => comment(ctx, matches).await,
+            ("task", Some("escalate")) => escalate(ctx, matches).await,
+            _ => return None,
+        })
     })
 }
 

@@ -145,13 +145,13 @@ impl Ctx {
         self.print(to_json(&answer)?, None)
     }
 
-    /// Sends `call`; when capturing, keeps the answer's request id.
+    /// Sends `call`; when capturing, keeps the answer's request id. One
+    /// way of sending for both, so each operation's sending is built once.
     async fn send<Op: Operation>(&self, call: Call<Op>) -> Result<Op::Output, Failure> {
-        let Some(captured) = &self.captured else {
-            return Ok(call.send().await?);
-        };
         let response = call.with_response().await?;
-        lock(captured).request_id = response.request_id().map(str::to_string);
+        if let Some(captured) = &self.captured {
+            lock(captured).request_id = response.request_id().map(str::to_string);
+        }
         Ok(response.into_inner())
     }
 

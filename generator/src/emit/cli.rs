@@ -201,6 +201,7 @@ impl<'a> Commands<'a> {
             //! from the model the client is generated from.
 
             use clap::{ArgMatches, Command};
+            use futures_util::future::BoxFuture;
 
             use crate::input::{self, Kind};
             use crate::output::Ctx;
@@ -211,12 +212,16 @@ impl<'a> Commands<'a> {
                 vec![#(#commands),*]
             }
 
-            /// Runs `c1 <group> <operation>`.
-            pub async fn run(group: &str, operation: &str, matches: &ArgMatches, ctx: &Ctx) -> Result<(), Failure> {
-                match group {
-                    #(#arms)*
-                    _ => Err(Failure::usage(format!("unknown command `{group}`"))),
-                }
+            /// Runs `c1 <group> <operation>`. The future is boxed here so
+            /// that the binary holds one copy of every command's code, however
+            /// many places run commands (the shell's and the agents').
+            pub fn run<'a>(group: &'a str, operation: &'a str, matches: &'a ArgMatches, ctx: &'a Ctx) -> BoxFuture<'a, Result<(), Failure>> {
+                Box::pin(async move {
+                    match group {
+                        #(#arms)*
+                        _ => Err(Failure::usage(format!("unknown command `{group}`"))),
+                    }
+                })
             }
 
             #(#modules)*
