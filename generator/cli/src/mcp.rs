@@ -59,6 +59,7 @@ pub fn command() -> Command {
                 .arg(
                     Arg::new("client")
                         .long("client")
+                        .value_name("AGENT")
                         .required(true)
                         .value_parser(["claude-code", "cursor", "vscode"])
                         .help("The agent: claude-code (.mcp.json), cursor (.cursor/mcp.json) or vscode (.vscode/mcp.json)"),
