@@ -71,7 +71,7 @@ impl Summary {
         let mut operations = BTreeMap::new();
         for group in &api.groups {
             for op in &group.operations {
-                let key = format!("{}.{}", unraw(&group.module), unraw(&op.name));
+                let key = group.operation_name(op);
                 let signature = op.signature.get("signatures")?;
                 let summary = OperationSummary {
                     name: format!("{}.{}", group.tag, op.spec_name),

@@ -45,7 +45,7 @@ impl Emitter<'_> {
         });
         let routes = self.api.groups.iter().flat_map(|g| {
             g.operations.iter().map(move |op| {
-                let name = operation_name(g, op);
+                let name = g.operation_name(op);
                 let (method, template) = (op.method.to_uppercase(), &op.path);
                 quote!(crate::testing::Route { name: #name, method: #method, template: #template },)
             })
@@ -184,7 +184,7 @@ impl Emitter<'_> {
         signature: &Signature,
     ) -> Result<TokenStream> {
         let params = ident(&op.params_type);
-        let name = operation_name(group, op);
+        let name = group.operation_name(op);
         let idempotent = op.idempotent;
         let template = &op.path;
         let method = format_ident!("{}", op.method.to_uppercase());
@@ -566,11 +566,6 @@ impl Emitter<'_> {
         lines.push("```".into());
         lines.join("\n")
     }
-}
-
-/// An operation's name in traces and in the mock server (`apps.list`).
-fn operation_name(group: &Group, op: &Operation) -> String {
-    format!("{}.{}", unraw(&group.module), unraw(&op.name))
 }
 
 /// The group's expectations type (`AppsMock`, from `AppsApi`), its

@@ -249,11 +249,11 @@ impl<'a> Commands<'a> {
             let signature = op.signature.get("signature")?;
             let parts = self.operation(op, signature, &name, &module);
             catalog.push(tools::Entry {
-                key: format!("{}.{}", unraw(&group.module), unraw(&op.name)),
+                key: group.operation_name(op),
                 command: [command.to_string(), name.clone()],
                 op,
                 signature,
-                args: parts.tool_args.clone(),
+                args: parts.tool_args,
                 list: self.paged_list(op),
             });
             let (id, params) = (op.operation_id.as_deref().unwrap_or_default(), &parts.entry);

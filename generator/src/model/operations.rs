@@ -664,3 +664,11 @@ impl Operation {
         reads(&self.method, &self.name)
     }
 }
+
+impl Group {
+    /// The name of its operation `op` as traces, the mock server,
+    /// `api.json` and the agents' tools spell it: `apps.list`.
+    pub fn operation_name(&self, op: &Operation) -> String {
+        format!("{}.{}", unraw(&self.module), unraw(&op.name))
+    }
+}
