@@ -22,7 +22,7 @@ pub const MAX_CHARS: usize = 20_000;
 #[derive(Debug)]
 pub struct Outcome {
     /// The answer (an object), or the error.
-    pub result: Result<Answer, Refusal>,
+    pub result: Result<Answer, Failure>,
     /// The operation or command it ran (`personal_client.list`, `c1 request`).
     pub operation: Option<String>,
 }
@@ -38,41 +38,10 @@ pub struct Answer {
     pub request_id: Option<String>,
 }
 
-/// A tool call that failed: the message and what the API said.
-#[derive(Debug)]
-pub struct Refusal {
-    /// One line that says why.
-    pub message: String,
-    /// The HTTP status of the API's answer, if one came.
-    pub status: Option<u16>,
-    /// The API's request id, if it gave one.
-    pub request_id: Option<String>,
-}
-
-impl Refusal {
-    /// A refusal that says `message`.
-    pub fn new(message: String) -> Self {
-        Refusal {
-            message,
-            status: None,
-            request_id: None,
-        }
-    }
-
-    /// The error as an agent reads it.
-    pub fn json(&self) -> Value {
-        json!({"error": self.message, "http_status": self.status, "request_id": self.request_id})
-    }
-}
-
-impl From<Failure> for Refusal {
-    fn from(failure: Failure) -> Self {
-        Refusal {
-            message: failure.message,
-            status: failure.status,
-            request_id: failure.request_id,
-        }
-    }
+/// A failed call as an agent reads it: the message, and the HTTP status
+/// and request id of the API's answer when one came.
+pub fn error_json(failure: &Failure) -> Value {
+    json!({"error": failure.message, "http_status": failure.status, "request_id": failure.request_id})
 }
 
 /// How an answer is cut for an agent.

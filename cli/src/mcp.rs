@@ -21,7 +21,7 @@ use rmcp::service::{RequestContext, RoleServer};
 use rmcp::{ErrorData, ServerHandler, ServiceExt};
 use serde_json::{Map, Value, json};
 
-use crate::answers::Outcome;
+use crate::answers::{Outcome, error_json};
 use crate::tools::{Allow, ToolInfo, Tools};
 use crate::{Failure, config};
 
@@ -281,7 +281,7 @@ fn result(outcome: Outcome) -> CallToolResult {
                 .extend(answer.notes.into_iter().map(ContentBlock::text));
             result
         }
-        Err(refusal) => CallToolResult::structured_error(refusal.json()),
+        Err(refusal) => CallToolResult::structured_error(error_json(&refusal)),
     }
 }
 

@@ -420,6 +420,14 @@ async fn an_api_error_is_a_tool_error_with_status_and_request_id() {
     )
     .await;
     assert!(message(&bad).contains("unknown argument `nope`"));
+    // A value the command refuses is named as the agent named it.
+    let args = json!({"operation": "apps.list", "arguments": {"page_size": "many"}});
+    let refused = message(&call(&client, "call_operation", args).await);
+    assert!(
+        refused.contains("`page_size`: `many` is not a whole number"),
+        "{refused}"
+    );
+    assert!(!refused.contains("--page-size"), "{refused}");
     let params = CallToolRequestParams::new("steal_everything");
     let no_tool = client.call_tool(params).await;
     assert!(

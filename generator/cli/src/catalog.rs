@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::Failure;
 use crate::answers::MAX_CHARS;
-use crate::tools::{known, plain};
+use crate::tools::{flag_text, known, plain};
 
 /// The operations, as `tools.json` describes them.
 #[derive(Debug, Deserialize)]
@@ -81,18 +81,20 @@ impl Catalog {
     /// schema over [`MAX_CHARS`] loses its nested descriptions, then its
     /// deepest types (each cut with a note), until it fits.
     pub fn input_schema(&self, entry: &Entry) -> Value {
-        let mut limits = Limits {
+        let whole = Limits {
             depth: usize::MAX,
             described: usize::MAX,
         };
-        let mut schema = self.inline(&entry.input, limits);
-        limits.described = 5;
-        while schema.to_string().len() > MAX_CHARS && limits.depth > 1 {
+        let shorter = [usize::MAX, 8, 7, 6, 5, 4, 3, 2].map(|depth| Limits {
+            depth,
+            described: 5,
+        });
+        let mut schema = self.inline(&entry.input, whole);
+        for limits in shorter {
+            if schema.to_string().len() <= MAX_CHARS {
+                break;
+            }
             schema = self.inline(&entry.input, limits);
-            limits.depth = match limits.depth {
-                usize::MAX => 8,
-                depth => depth - 1,
-            };
         }
         schema
     }
@@ -233,14 +235,6 @@ fn body_text(entry: &Entry, value: &Value) -> Result<String, String> {
             Ok(text.clone())
         }
         other => Ok(other.to_string()),
-    }
-}
-
-/// A flag's text: a string as it is, any other JSON as JSON.
-fn flag_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 

@@ -322,36 +322,44 @@ async fn run(matches: &ArgMatches, format: Format) -> Result<(), Failure> {
     let signed_in = profile.clone();
     let connect = Box::new(move || config::connect(signed_in.as_deref()));
     let ctx = Ctx::new(format, fields, dry_run, connect);
-    let operation = group_matches.subcommand();
-    let job_matches = operation.map_or(group_matches, |(_, m)| m);
-    if let Some(done) = jobs::run(group, operation.map(|(o, _)| o), job_matches, &ctx).await {
+    if let Some((operation, op_matches)) = group_matches.subcommand() {
+        match (group, operation) {
+            ("auth", "login") => {
+                refuse(
+                    matches,
+                    "auth login",
+                    &[Global::DryRun, Global::Table, Global::Fields],
+                )?;
+                return config::login(op_matches, profile.as_deref()).await;
+            }
+            ("auth", "token") => {
+                refuse(
+                    matches,
+                    "auth token",
+                    &[Global::DryRun, Global::Table, Global::Fields],
+                )?;
+                return config::token(&ctx).await;
+            }
+            ("auth", "status") => return config::status(&ctx, profile.as_deref()).await,
+            ("task", "wait") => return wait(&ctx, op_matches).await,
+            _ => {}
+        }
+    }
+    dispatch(group, group_matches, &ctx).await
+}
+
+/// Runs the job or API command that `group` and its `matches` name: the
+/// one way in for the shell and for the agents' tools (`tools.rs`).
+pub(crate) async fn dispatch(group: &str, matches: &ArgMatches, ctx: &Ctx) -> Result<(), Failure> {
+    let operation = matches.subcommand();
+    let job_matches = operation.map_or(matches, |(_, m)| m);
+    if let Some(done) = jobs::run(group, operation.map(|(o, _)| o), job_matches, ctx).await {
         return done;
     }
     let Some((operation, op_matches)) = operation else {
         return Err(Failure::usage(format!("`c1 {group}` needs an operation")));
     };
-    match (group, operation) {
-        ("auth", "login") => {
-            refuse(
-                matches,
-                "auth login",
-                &[Global::DryRun, Global::Table, Global::Fields],
-            )?;
-            return config::login(op_matches, profile.as_deref()).await;
-        }
-        ("auth", "token") => {
-            refuse(
-                matches,
-                "auth token",
-                &[Global::DryRun, Global::Table, Global::Fields],
-            )?;
-            return config::token(&ctx).await;
-        }
-        ("auth", "status") => return config::status(&ctx, profile.as_deref()).await,
-        ("task", "wait") => return wait(&ctx, op_matches).await,
-        _ => {}
-    }
-    let result = commands::run(group, operation, op_matches, &ctx).await;
+    let result = commands::run(group, operation, op_matches, ctx).await;
     result.map_err(|mut failure| {
         if failure.code == exit::NOT_FOUND {
             let what = subject(group, operation, op_matches);

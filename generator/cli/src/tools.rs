@@ -6,13 +6,12 @@
 //! kept instead of printed (`answers.rs` cuts it for the agent), so an
 //! agent's call and a shell's are one path.
 
-use clap::ArgMatches;
 use serde_json::{Map, Value, json};
 
-use crate::answers::{Answer, DEFAULT_ITEMS, MAX_CHARS, MAX_ITEMS, Outcome, Refusal, Shape};
+use crate::answers::{Answer, DEFAULT_ITEMS, MAX_CHARS, MAX_ITEMS, Outcome, Shape};
 use crate::catalog::{Catalog, Entry, operation_argv, score, words};
 use crate::output::{Captured, Ctx};
-use crate::{Failure, commands, exit, jobs};
+use crate::{Failure, exit};
 
 /// What an agent may do (`c1 mcp serve --allow`), each level with the ones before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -27,20 +26,21 @@ pub enum Allow {
 
 impl Allow {
     /// The levels' names, as `--allow` takes them.
-    pub const NAMES: [&'static str; 3] = ["read", "request", "write"];
+    pub const NAMES: [&'static str; 3] = [
+        Allow::Read.name(),
+        Allow::Request.name(),
+        Allow::Write.name(),
+    ];
 
     /// The level named `name`.
     pub fn named(name: &str) -> Option<Allow> {
-        match name {
-            "read" => Some(Allow::Read),
-            "request" => Some(Allow::Request),
-            "write" => Some(Allow::Write),
-            _ => None,
-        }
+        [Allow::Read, Allow::Request, Allow::Write]
+            .into_iter()
+            .find(|level| level.name() == name)
     }
 
     /// Its name, as `--allow` takes it.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Allow::Read => "read",
             Allow::Request => "request",
@@ -332,22 +332,13 @@ impl Job {
         }
     }
 
-    /// `text` with the command's flags named as this tool's arguments:
-    /// `--app-user` as `app_user`.
-    fn in_its_words(&self, text: &str) -> String {
-        let mut flags: Vec<(&str, &str)> = self
-            .params
-            .iter()
-            .filter_map(|param| match param.given {
-                Given::Flag(flag) | Given::Switch(flag) => Some((flag, param.name)),
-                _ => None,
-            })
-            .collect();
-        // The longest first: `--app-user` is not `--app` followed by `-user`.
-        flags.sort_by_key(|(flag, _)| std::cmp::Reverse(flag.len()));
-        flags.iter().fold(text.to_string(), |text, (flag, name)| {
-            text.replace(&format!("--{flag}"), &format!("`{name}`"))
-        })
+    /// Its command's flags and the arguments that give them.
+    fn flags(&self) -> Vec<(&'static str, &'static str)> {
+        let flag = |param: &Param| match param.given {
+            Given::Flag(flag) | Given::Switch(flag) => Some((flag, param.name)),
+            _ => None,
+        };
+        self.params.iter().filter_map(flag).collect()
     }
 
     /// The command line for `args`: the words, then flags, then `--` and the
@@ -438,9 +429,16 @@ pub fn known<'a>(
 /// A value as a command line writes it: a string as it is, any other JSON as JSON.
 pub fn plain(name: &str, value: &Value) -> Result<String, String> {
     match value {
-        Value::String(s) => Ok(s.clone()),
-        Value::Number(_) | Value::Bool(_) => Ok(value.to_string()),
+        Value::String(_) | Value::Number(_) | Value::Bool(_) => Ok(flag_text(value)),
         _ => Err(format!("`{name}` must be a string")),
+    }
+}
+
+/// A flag's text: a string as it is, any other JSON as JSON.
+pub fn flag_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -561,13 +559,13 @@ impl Tools {
     pub async fn call(&self, name: &str, args: Map<String, Value>) -> Outcome {
         let outcome = |operation: Option<String>, result| Outcome { result, operation };
         match name {
-            "search_operations" => outcome(None, self.search(&args).map_err(Refusal::new)),
+            "search_operations" => outcome(None, self.search(&args).map_err(Failure::usage)),
             "describe_operation" => {
                 let name = args
                     .get("operation")
                     .and_then(Value::as_str)
                     .map(str::to_string);
-                outcome(name, self.describe(&args).map_err(Refusal::new))
+                outcome(name, self.describe(&args).map_err(Failure::usage))
             }
             "call_operation" => {
                 let name = args
@@ -583,7 +581,7 @@ impl Tools {
                 ),
                 None => outcome(
                     None,
-                    Err(Refusal::new(format!("no tool is named `{name}`"))),
+                    Err(Failure::usage(format!("no tool is named `{name}`"))),
                 ),
             },
         }
@@ -706,24 +704,30 @@ impl Tools {
     }
 
     /// `call_operation`: runs the operation's command, and cuts its answer.
-    async fn call_operation(&self, args: &Map<String, Value>) -> Result<Answer, Refusal> {
+    async fn call_operation(&self, args: &Map<String, Value>) -> Result<Answer, Failure> {
         known(
             args,
             ["operation", "arguments", "fields", "limit"].into_iter(),
         )
-        .map_err(Refusal::new)?;
-        let (_, entry) = self.entry(args).map_err(Refusal::new)?;
+        .map_err(Failure::usage)?;
+        let (_, entry) = self.entry(args).map_err(Failure::usage)?;
         let (limit, fields) = (
-            limit(args).map_err(Refusal::new)?,
-            fields(args).map_err(Refusal::new)?,
+            limit(args).map_err(Failure::usage)?,
+            fields(args).map_err(Failure::usage)?,
         );
         let given = match args.get("arguments") {
             None | Some(Value::Null) => Map::new(),
             Some(Value::Object(given)) => given.clone(),
-            Some(_) => return Err(Refusal::new("`arguments` must be an object".into())),
+            Some(_) => return Err(Failure::usage("`arguments` must be an object".into())),
         };
-        let argv = operation_argv(entry, given, limit).map_err(Refusal::new)?;
-        let captured = self.run(argv).await?;
+        let argv = operation_argv(entry, given, limit).map_err(Failure::usage)?;
+        let flags: Vec<(&str, &str)> = entry
+            .args
+            .iter()
+            .filter(|arg| !arg.positional)
+            .map(|arg| (arg.id.as_str(), arg.name.as_str()))
+            .collect();
+        let captured = self.run(argv, &flags).await?;
         let shape = Shape {
             page: entry.page.as_ref(),
             lists: false,
@@ -734,26 +738,20 @@ impl Tools {
     }
 
     /// A job tool: runs its command, and cuts its answer.
-    async fn job(&self, job: &Job, args: &Map<String, Value>) -> Result<Answer, Refusal> {
+    async fn job(&self, job: &Job, args: &Map<String, Value>) -> Result<Answer, Failure> {
         if job.allow > self.allow {
-            return Err(Refusal::new(format!(
+            return Err(Failure::usage(format!(
                 "`{}` is not allowed by this server: `c1 mcp serve --allow {}` allows it",
                 job.name,
                 job.allow.name()
             )));
         }
-        let argv = job.argv(args).map_err(Refusal::new)?;
+        let argv = job.argv(args).map_err(Failure::usage)?;
         let (limit, fields) = (
-            limit(args).map_err(Refusal::new)?,
-            fields(args).map_err(Refusal::new)?,
+            limit(args).map_err(Failure::usage)?,
+            fields(args).map_err(Failure::usage)?,
         );
-        let mut captured = self.run(argv).await.map_err(|mut refusal| {
-            refusal.message = job.in_its_words(&refusal.message);
-            refusal
-        })?;
-        for note in &mut captured.notes {
-            *note = job.in_its_words(note);
-        }
+        let captured = self.run(argv, &job.flags()).await?;
         let shape = Shape {
             page: None,
             lists: job.lists,
@@ -763,42 +761,47 @@ impl Tools {
         Ok(shape.answer(captured))
     }
 
-    /// Runs `c1 ARGV` with its answers kept.
-    async fn run(&self, argv: Vec<String>) -> Result<Captured, Refusal> {
+    /// Runs `c1 ARGV` with its answers kept, and says what it said in the
+    /// tool's words: each of `flags`, `(flag, argument)`, by its argument.
+    async fn run(&self, argv: Vec<String>, flags: &[(&str, &str)]) -> Result<Captured, Failure> {
         // Only the group's command is read (its first word stands where the
         // program's name would): building all of `c1` for each call is waste.
         let group = argv.first().map_or("", String::as_str).to_string();
         let command = self
             .cli
             .find_subcommand(&group)
-            .ok_or_else(|| Refusal::new(format!("`c1` has no command `{group}`")))?;
+            .ok_or_else(|| Failure::usage(format!("`c1` has no command `{group}`")))?;
         let matches = command
             .clone()
             .try_get_matches_from(argv)
-            .map_err(|e| Refusal::new(clap_message(&e)))?;
+            .map_err(|e| Failure::usage(clap_message(&e)))?;
         let ctx = Ctx::capturing(self.client.clone());
-        let ran = dispatch(&group, &matches, &ctx).await;
-        let captured = ctx.take();
+        let ran = crate::dispatch(&group, &matches, &ctx).await;
+        let mut captured = ctx.take();
+        for note in &mut captured.notes {
+            *note = in_words(note, flags);
+        }
         match ran {
             Ok(()) => Ok(captured),
             // `has`: "no" is an answer, not an error.
             Err(failure) if failure.code == exit::NOT_GRANTED => Ok(captured),
-            Err(failure) => Err(failure.into()),
+            Err(mut failure) => {
+                failure.message = in_words(&failure.message, flags);
+                Err(failure)
+            }
         }
     }
 }
 
-/// Runs the API operation or job command `group` and its `matches` name.
-async fn dispatch(group: &str, matches: &ArgMatches, ctx: &Ctx) -> Result<(), Failure> {
-    let operation = matches.subcommand();
-    let job_matches = operation.map_or(matches, |(_, m)| m);
-    if let Some(done) = jobs::run(group, operation.map(|(o, _)| o), job_matches, ctx).await {
-        return done;
-    }
-    match operation {
-        Some((operation, op_matches)) => commands::run(group, operation, op_matches, ctx).await,
-        None => Err(Failure::usage(format!("`{group}` needs an operation"))),
-    }
+/// `text` with each command flag of `flags` named as the argument that
+/// gives it: `--app-user` as `` `app_user` ``.
+fn in_words(text: &str, flags: &[(&str, &str)]) -> String {
+    let mut flags = flags.to_vec();
+    // The longest first: `--app-user` is not `--app` followed by `-user`.
+    flags.sort_by_key(|(flag, _)| std::cmp::Reverse(flag.len()));
+    flags.iter().fold(text.to_string(), |text, (flag, name)| {
+        text.replace(&format!("--{flag}"), &format!("`{name}`"))
+    })
 }
 
 /// clap's complaint, as one line without its usage lines.
