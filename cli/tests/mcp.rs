@@ -581,6 +581,15 @@ async fn install_adds_c1_and_keeps_the_other_servers() {
         serde_json::from_str(&std::fs::read_to_string(dir.join(".mcp.json")).unwrap()).unwrap();
     assert_eq!(written["mcpServers"]["c1"]["args"], json!(["mcp", "serve"]));
 
+    // The global options `mcp` does not honour are refused, not ignored.
+    for refused in [
+        &["mcp", "serve", "--dry-run"][..],
+        &["mcp", "install", "--client", "cursor", "-o", "json"],
+    ] {
+        assert_eq!(run(refused).await.status.code(), Some(2), "{refused:?}");
+    }
+    assert!(!dir.join(".cursor").exists());
+
     std::fs::write(dir.join(".mcp.json"), "{ not json").unwrap();
     let broken = run(&["mcp", "install", "--client", "claude-code"]).await;
     assert_eq!(broken.status.code(), Some(3));
