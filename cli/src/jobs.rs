@@ -398,7 +398,7 @@ where
     Op::Output: TaskAnswer,
 {
     if ctx.dry_run {
-        return show_request(planned.call());
+        return show_request(planned.call().dry_run());
     }
     let ticket = planned.send().await?;
     let waits = matches.try_get_one::<bool>("wait").ok().flatten() == Some(&true);

@@ -190,6 +190,63 @@ async fn all_writes_every_item_as_a_line_across_an_empty_page_and_limit_stops() 
     assert_eq!(requests[3].url.query(), Some("page_size=2"));
 }
 
+/// The answer is printed as the server sent it (in its order, with fields
+/// the models do not know and its nulls), once it decodes as the document
+/// says; one that does not is an API failure naming where, paging included.
+#[tokio::test(flavor = "multi_thread")]
+async fn answers_print_as_sent_once_they_decode() {
+    let server = MockServer::start().await;
+    let sent =
+        json!({"app": {"monthlyCostUsd": 12, "id": "x", "addedLater": [1], "description": null}});
+    answer(&server, "GET", "/api/v1/apps/x", sent.clone()).await;
+    answer(
+        &server,
+        "GET",
+        "/api/v1/apps/bad",
+        json!({"app": {"id": 7}}),
+    )
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/apps"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "list": [{"id": "a", "extra": true}, {"id": ["not", "a", "string"]}],
+        })))
+        .mount(&server)
+        .await;
+
+    let output = c1(&server, &["apps", "get", "x"]).await;
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&output)).unwrap(),
+        sent
+    );
+    assert_eq!(
+        stdout(&output).trim(),
+        serde_json::to_string(&sent).unwrap(),
+        "in the server's order"
+    );
+
+    for args in [&["apps", "get", "bad"][..], &["apps", "list", "--all"]] {
+        let output = c1(&server, args).await;
+        assert_eq!(
+            output.status.code(),
+            Some(5),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("cannot decode the response body at `"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(
+            stdout(&output),
+            "",
+            "{args:?}: nothing of a page that does not decode"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn fields_keep_dotted_names_and_tables_show_the_items() {
     let server = MockServer::start().await;

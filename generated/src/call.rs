@@ -108,16 +108,31 @@ impl<Op: Operation> Call<Op> {
         })
     }
 
-    /// Sends the call; gives the raw answer.
-    async fn send_raw(self) -> Result<RawResponse> {
-        if let Some(message) = self.options.error {
-            return Err(Error::Config(message));
-        }
+    /// Sends the call; gives the answer as the JSON the server sent, once
+    /// it has been checked to decode as the operation's output (so a body
+    /// the document does not allow is the same [`Error::Decode`] awaiting
+    /// the call gives). Fields the client's models do not know are kept.
+    /// An empty body is `null`; a text answer is a JSON string.
+    ///
+    /// For programs that pass answers on rather than read them (a command
+    /// line, a proxy); the future is the same type for every operation.
+    pub fn json(self) -> JsonFuture {
         let request = self.op.request();
-        let client = &self.client;
-        client
-            .execute(request, &self.options, Op::NAME, Op::IDEMPOTENT)
-            .await
+        Box::pin(send_json(
+            self.client,
+            request,
+            self.options,
+            Op::NAME,
+            Op::IDEMPOTENT,
+            check::<Op>,
+        ))
+    }
+
+    /// Sends the call; gives the raw answer. Generic only in what it takes
+    /// from the operation: the sending is one function for all of them.
+    fn send_raw(self) -> impl Future<Output = Result<RawResponse>> + Send + 'static {
+        let request = self.op.request();
+        send(self.client, request, self.options, Op::NAME, Op::IDEMPOTENT)
     }
 
     /// The request this call would send, without sending it: method, URL,
@@ -132,6 +147,55 @@ impl<Op: Operation> Call<Op> {
     pub async fn send(self) -> Result<Op::Output> {
         self.with_response().await.map(Response::into_inner)
     }
+}
+
+/// The answer of [`Call::json`].
+pub type JsonFuture = Pin<Box<dyn Future<Output = Result<Response<serde_json::Value>>> + Send>>;
+
+/// Checks that `body` decodes as `Op`'s output.
+fn check<Op: Operation>(body: &[u8]) -> Result<()> {
+    Op::decode(body).map(drop)
+}
+
+/// Sends `request` as `client` and `options` say.
+pub(crate) async fn send(
+    client: Client,
+    request: Request,
+    options: Options,
+    name: &'static str,
+    idempotent: bool,
+) -> Result<RawResponse> {
+    if let Some(message) = options.error {
+        return Err(Error::Config(message));
+    }
+    client.execute(request, &options, name, idempotent).await
+}
+
+/// Sends `request`, checks the answer with `check`, and gives it as JSON.
+async fn send_json(
+    client: Client,
+    request: Request,
+    options: Options,
+    name: &'static str,
+    idempotent: bool,
+    check: fn(&[u8]) -> Result<()>,
+) -> Result<Response<serde_json::Value>> {
+    let raw = send(client, request, options, name, idempotent).await?;
+    check(&raw.body)?;
+    Ok(Response {
+        value: json_value(&raw.body),
+        status: raw.status,
+        headers: raw.headers,
+    })
+}
+
+/// `body` as JSON: `null` when empty, a string when it is text, not JSON.
+pub(crate) fn json_value(body: &[u8]) -> serde_json::Value {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return serde_json::Value::Null;
+    }
+    serde_json::from_slice(body)
+        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(body).into_owned()))
 }
 
 /// A response body read chunk by chunk as it arrives ([`Call::stream`]).

@@ -91,7 +91,7 @@ mod wire;
 
 pub use body::File;
 pub use builder::{ClientBuilder, DEFAULT_USER_AGENT};
-pub use call::{ByteStream, Call, Operation, Response};
+pub use call::{ByteStream, Call, JsonFuture, Operation, Response};
 pub use client::Client;
 pub use error::{ApiError, AuthError, Code, Error, Result, SNIPPET_CHARS};
 pub use login::{DeviceCode, DeviceLogin, PersonalClient};

@@ -11,8 +11,10 @@ use std::task::{Context, Poll};
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt, TryStreamExt};
 
-use crate::call::{Call, Operation};
+use crate::call::{Call, Operation, json_value, send};
+use crate::client::Client;
 use crate::error::{Error, Result};
+use crate::request::{Options, Request};
 
 /// An operation that pages: the response has a `nextPageToken`, which the
 /// next request sends back.
@@ -68,6 +70,75 @@ impl<Op: Paginated> Call<Op> {
             .try_flatten();
         CallStream(Box::pin(items))
     }
+}
+
+impl<Op: Paginated> Call<Op> {
+    /// Every page as the JSON the server sent ([`Call::json`]), each
+    /// checked as [`pages`](Self::pages) would decode it, following the
+    /// page tokens as `pages` does. The stream is the same type for every
+    /// operation.
+    pub fn json_pages(self) -> Pages<serde_json::Value> {
+        let Call {
+            client,
+            op,
+            options,
+        } = self;
+        let request = move |token: Option<String>| {
+            let mut op = op.clone();
+            if token.is_some() {
+                op.set_page_token(token);
+            }
+            op.request()
+        };
+        json_pages(
+            client,
+            options,
+            (Op::NAME, Op::IDEMPOTENT),
+            Box::new(request),
+            next_token::<Op>,
+        )
+    }
+}
+
+/// The next page's token in a page of `Op`, which must decode.
+fn next_token<Op: Paginated>(body: &[u8]) -> Result<Option<String>> {
+    let page = Op::decode(body)?;
+    Ok(Op::next_page_token(&page).map(str::to_string))
+}
+
+/// A page as JSON, with the token of the page after it.
+struct JsonPage {
+    value: serde_json::Value,
+    next: Option<String>,
+}
+
+/// The pages of [`Call::json_pages`]: `request` makes the request for a
+/// token, and `next` checks a page and finds the token after it.
+fn json_pages(
+    client: Client,
+    options: Options,
+    (name, idempotent): (&'static str, bool),
+    request: Box<dyn Fn(Option<String>) -> Request + Send + Sync>,
+    next: fn(&[u8]) -> Result<Option<String>>,
+) -> Pages<serde_json::Value> {
+    let fetch = move |token: Option<String>| {
+        let sent = send(
+            client.clone(),
+            request(token),
+            options.clone(),
+            name,
+            idempotent,
+        );
+        async move {
+            let raw = sent.await?;
+            Ok(JsonPage {
+                next: next(&raw.body)?,
+                value: json_value(&raw.body),
+            })
+        }
+    };
+    let pages = pages(name, fetch, |page: &JsonPage| page.next.as_deref());
+    CallStream(Box::pin(pages.map_ok(|page| page.value)))
 }
 
 /// A stream of a paginated call's pages or items, which holds its own

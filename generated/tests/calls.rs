@@ -86,6 +86,53 @@ async fn items_follow_the_page_tokens_and_can_be_spawned() {
     assert_eq!(queries, ["page_size=2", "page_size=2&page_token=p2"]);
 }
 
+/// `json` and `json_pages` give the answers as sent (fields the models do
+/// not know kept), each checked as the typed call would decode it, and
+/// follow the page tokens as `pages` does.
+#[tokio::test]
+async fn json_answers_are_as_sent_and_checked_against_the_document() {
+    let server = MockServer::start().await;
+    let first = json!({"list": [{"id": "a", "new": 1}], "nextPageToken": "p2"});
+    Mock::given(method("GET"))
+        .and(path("/api/v1/apps"))
+        .and(query_param("page_token", "p2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"list": [{"id": 7}]})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/apps"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-request-id", "req-j")
+                .set_body_json(first.clone()),
+        )
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    let client = common::client(&server);
+
+    // One type of future for every operation.
+    let call: c1_client::JsonFuture = client.apps().list().json();
+    let response = call.await.unwrap();
+    assert_eq!(response.request_id(), Some("req-j"));
+    assert_eq!(response.into_inner(), first);
+
+    let pages: Vec<_> = client.apps().list().json_pages().collect().await;
+    assert_eq!(pages.len(), 2);
+    assert_eq!(pages[0].as_ref().unwrap(), &first);
+    let error = pages[1].as_ref().unwrap_err();
+    assert!(
+        matches!(error, c1_client::Error::Decode { path, .. } if path == "list[0].id"),
+        "{error}"
+    );
+    let typed = client.apps().list().page_token("p2").await.unwrap_err();
+    assert_eq!(
+        typed.to_string(),
+        error.to_string(),
+        "the typed call's error"
+    );
+}
+
 #[tokio::test]
 async fn searches_page_through_the_body_and_enums_are_shared() {
     let server = MockServer::start().await;

@@ -5,9 +5,11 @@
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 
-use c1_client::{Call, Client, Operation, Paginated};
+use std::future::Future;
+
+use c1_client::{Call, Client, DryRun, JsonFuture, Operation, Pages, Paginated};
 use clap::ArgMatches;
-use futures_util::{Stream, StreamExt};
+use futures_util::{Stream, StreamExt, TryStreamExt};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -133,51 +135,63 @@ impl Ctx {
     }
 
     /// Sends `call` and prints its answer (or, with `--dry-run`, the request).
-    pub async fn show<Op>(&self, call: Call<Op>) -> Result<(), Failure>
-    where
-        Op: Operation,
-        Op::Output: Serialize,
-    {
-        if self.dry_run {
-            return show_request(&call);
-        }
-        let answer = self.send(call).await?;
-        self.print(to_json(&answer)?, None)
-    }
-
-    /// Sends `call`; when capturing, keeps the answer's request id. One
-    /// way of sending for both, so each operation's sending is built once.
-    async fn send<Op: Operation>(&self, call: Call<Op>) -> Result<Op::Output, Failure> {
-        let response = call.with_response().await?;
-        if let Some(captured) = &self.captured {
-            lock(captured).request_id = response.request_id().map(str::to_string);
-        }
-        Ok(response.into_inner())
+    /// The answer is printed as the server sent it, once the client has
+    /// checked that it decodes as the document says ([`Call::json`]). Only
+    /// this shell is generic: the sending and printing are one function
+    /// for every operation.
+    pub fn show<Op: Operation>(&self, call: Call<Op>) -> impl Future<Output = Result<(), Failure>> {
+        let sending = match self.dry_run {
+            true => Sending::DryRun(call.dry_run()),
+            false => Sending::One(call.json()),
+        };
+        self.answer(sending, None)
     }
 
     /// Sends a call that pages: one page as [`Ctx::show`] does, or with
     /// `--all` or `--limit` every item (up to the limit), one per line, as
     /// pages arrive. `list` is the JSON name of the page's items.
-    pub async fn show_paged<Op>(
+    pub fn show_paged<Op: Paginated>(
         &self,
         call: Call<Op>,
         matches: &ArgMatches,
-        list: &str,
-    ) -> Result<(), Failure>
-    where
-        Op: Paginated,
-        Op::Output: Serialize,
-        Op::Item: Serialize,
-    {
-        if self.dry_run {
-            return show_request(&call);
-        }
+        list: &'static str,
+    ) -> impl Future<Output = Result<(), Failure>> {
         let limit = matches.get_one::<u64>("limit").copied();
-        if !matches.get_flag("all") && limit.is_none() {
-            let answer = self.send(call).await?;
-            return self.print(to_json(&answer)?, Some(list));
+        let sending = if self.dry_run {
+            Sending::DryRun(call.dry_run())
+        } else if matches.get_flag("all") || limit.is_some() {
+            Sending::Every(call.json_pages(), limit)
+        } else {
+            Sending::One(call.json())
+        };
+        self.answer(sending, Some(list))
+    }
+
+    /// Sends and prints; `list` names a page's items.
+    async fn answer(&self, sending: Sending, list: Option<&str>) -> Result<(), Failure> {
+        match sending {
+            Sending::DryRun(request) => show_request(request),
+            Sending::One(call) => {
+                let response = call.await?;
+                if let Some(captured) = &self.captured {
+                    lock(captured).request_id = response.request_id().map(str::to_string);
+                }
+                self.print(response.into_inner(), list)
+            }
+            Sending::Every(pages, limit) => {
+                let name = list.unwrap_or_default().to_string();
+                let items = pages
+                    .map_ok(move |mut page| {
+                        let items = match page.get_mut(&name).map(Value::take) {
+                            Some(Value::Array(items)) => items,
+                            _ => Vec::new(),
+                        };
+                        futures_util::stream::iter(items.into_iter().map(Ok::<_, c1_client::Error>))
+                    })
+                    .try_flatten();
+                self.write_items(Box::pin(items), limit).await
+            }
         }
-        self.write_items(call.items(), limit).await
     }
 
     /// Prints every item of `items`: with `--all` or `--limit` one JSON
@@ -266,6 +280,13 @@ impl Ctx {
     }
 }
 
+/// What a command sends: nothing (`--dry-run`), one call, or every page.
+enum Sending {
+    DryRun(c1_client::Result<DryRun>),
+    One(JsonFuture),
+    Every(Pages<Value>, Option<u64>),
+}
+
 /// The lock of `captured`, even if a command panicked holding it.
 fn lock(captured: &Mutex<Captured>) -> std::sync::MutexGuard<'_, Captured> {
     captured
@@ -277,9 +298,10 @@ fn saturating(n: u64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
 
-/// Prints the request `call` would send, as JSON, credentials redacted.
-pub fn show_request<Op: Operation>(call: &Call<Op>) -> Result<(), Failure> {
-    let request = call.dry_run()?;
+/// Prints the request a call would send (`Call::dry_run`), as JSON,
+/// credentials redacted.
+pub fn show_request(request: c1_client::Result<DryRun>) -> Result<(), Failure> {
+    let request = request?;
     let headers: Map<String, Value> = request
         .headers
         .iter()
