@@ -2,7 +2,7 @@
 //! against decoding the same bytes into a `serde_json::Value`.
 //!
 //! `cargo xtask bench` runs it in release mode; by hand:
-//! `cargo run --release -p c1-client --example decode_bench -- [RUNS]`.
+//! `cargo run --profile fast -p c1-client --example decode_bench -- [RUNS]`.
 //!
 //! The response is shaped like the API's user search: 2,000 users with
 //! every kind of field the API sends (ids, RFC 3339 timestamps with

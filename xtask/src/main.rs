@@ -2,11 +2,12 @@
 //!
 //! - `codegen [--check] [--notes] [--spec DIR] [--out DIR] [--package NAME]`: regenerate the client crates.
 //! - `diff [--report FILE] OLD NEW`: the API change report between two specs.
-//! - `bench [--runs N] [--full FILE] [--first-build] [--cli] [--conformance]`: measure the generator and its output.
+//! - `bench [--runs N] [--full FILE] [--first-build] [--cli] [--conformance] [--builds [--against REV] [--tests]]`: measure the generator and its output.
 //! - `fuzz-seeds OUT DOCUMENT...`: small whole documents cut from large ones, to seed the fuzzer.
 //! - `vendor [--spec DIR] INPUT...`: copy OpenAPI documents, or the one embedded in documentation pages, into the spec directory.
 
 mod bench;
+mod builds;
 mod codegen;
 mod seeds;
 mod vendor;
@@ -33,6 +34,7 @@ usage:
   cargo xtask diff [--report FILE] OLD NEW
       The same report between two spec files or directories; writes no crate.
   cargo xtask bench [--runs N] [--full FILE] [--first-build] [--cli] [--conformance]
+                    [--builds [--against REV] [--tests]]
       Measure, as users run it (this debug build): whole-API codegen (FILE,
       default spec/conductor_one_api.openapi.yaml), `cargo xtask codegen
       --check`, and 2,000+ conflicts located and printed; with --first-build
@@ -43,7 +45,12 @@ usage:
       loopback server, cargo check of cli/. --cli measures the command line
       only. --conformance measures only the conformance suite as CI runs
       it (debug test builds, already built): requests, answers and the
-      command line's dry runs.
+      command line's dry runs. --builds measures only what users wait for,
+      on fresh clones of HEAD (and of REV, the two alternately): `cargo
+      install --path cli`, the binary's size and `c1 --help`, c1-cli and
+      c1-client alone in release, and with --tests the first `cargo xtask
+      codegen` and `cargo test --workspace`; wall and CPU time, 3 runs
+      unless --runs says (each takes minutes).
       Medians of N runs (default 10).
   cargo xtask fuzz-seeds OUT DOCUMENT...
       Write small whole documents cut from each DOCUMENT (one per path and
@@ -100,12 +107,23 @@ fn run() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some("bench") => {
-            let runs: usize = args.opt_value_from_str("--runs")?.unwrap_or(10);
+            let runs_given: Option<usize> = args.opt_value_from_str("--runs")?;
+            let runs = runs_given.unwrap_or(10);
             let full: Option<PathBuf> = args.opt_value_from_str("--full")?;
             let first_build = args.contains("--first-build");
             let cli_only = args.contains("--cli");
             let conformance = args.contains("--conformance");
+            let builds = args.contains("--builds");
+            let against: Option<String> = args.opt_value_from_str("--against")?;
+            let tests = args.contains("--tests");
             finish(args)?;
+            if builds {
+                println!(
+                    "{}",
+                    builds::run(runs_given.unwrap_or(3), against.as_deref(), tests)?
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             if conformance {
                 println!("{}", bench::conformance(runs)?);
                 return Ok(ExitCode::SUCCESS);
