@@ -70,7 +70,7 @@ pub fn run(runs: usize, against: Option<&str>, tests: bool) -> anyhow::Result<St
 /// A fresh clone of `rev` in `work`.
 fn side(work: &Path, rev: &str) -> anyhow::Result<Side> {
     let root = codegen::root();
-    let sha = git(&root, &["rev-parse", "--short", rev])?;
+    let sha = git(root, &["rev-parse", "--short", rev])?;
     let dir = work.join(format!("clone-{sha}"));
     if dir.exists() {
         std::fs::remove_dir_all(&dir)?;
@@ -78,7 +78,7 @@ fn side(work: &Path, rev: &str) -> anyhow::Result<Side> {
     let mut clone = Command::new("git");
     clone
         .args(["clone", "--quiet", "--no-checkout"])
-        .arg(&root)
+        .arg(root)
         .arg(&dir);
     run_quietly(&mut clone)?;
     git(&dir, &["checkout", "--quiet", &sha])?;
