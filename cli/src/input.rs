@@ -321,9 +321,17 @@ pub fn body<T: DeserializeOwned>(matches: &ArgMatches, flags: &Body) -> Result<T
         None => Value::Object(Map::new()),
     };
     set_fields(&mut body, flags, matches)?;
-    serde_path_to_error::deserialize(&body).map_err(|e| {
-        let at = e.path().to_string();
-        Failure::usage(format!("--body: at `{at}`: {}", e.into_inner()))
+    // As the client decodes answers: a failure names where it was.
+    let json = serde_json::to_vec(&body).unwrap_or_default();
+    c1_client::decode_json(&json).map_err(|e| match e {
+        c1_client::Error::Decode { path, message, .. } => {
+            // The position is in the merged body's text, not in the user's.
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(&*message, |(m, _)| m);
+            Failure::usage(format!("--body: at `{path}`: {message}"))
+        }
+        other => Failure::usage(format!("--body: {other}")),
     })
 }
 

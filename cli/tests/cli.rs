@@ -542,6 +542,16 @@ async fn arguments_are_checked_before_signing_in_and_dry_runs_need_no_sign_in() 
         stderr(&output),
         "c1: --page-size: `abc` is not a whole number\n"
     );
+    // A body that does not fit its type is refused naming where, and
+    // without a position in a text the user never wrote.
+    let body = r#"--body={"client": {"displayName": "x", "allowSourceCidr": ["a", 7]}}"#;
+    let args = ["personal-client", "update", "x", "--dry-run", body];
+    let output = c1_with(&args, &[], &signed_out).await;
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "c1: --body: at `client.allowSourceCidr[1]`: invalid type: integer `7`, expected a string\n"
+    );
     let output = c1_with(
         &["personal-client", "get", "x", "--dry-run"],
         &[],

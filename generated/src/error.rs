@@ -507,12 +507,109 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 /// Decodes a JSON response, naming the path that failed.
 #[allow(dead_code)] // Used by operations that answer with JSON.
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| Error::Decode {
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
+    decode_json(body)
+}
+
+/// Decodes `json` as `T` the way the client decodes answers: a failure is
+/// [`Error::Decode`], which names the path where decoding stopped
+/// (`list[0].createdAt`, `.` for the whole value).
+///
+/// The path is read back from the text at the position serde_json gives,
+/// rather than tracked while decoding: tracking it would be a second copy
+/// of every model's decoding in each binary.
+pub fn decode_json<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<T> {
+    serde_json::from_slice(json).map_err(|e| decode_error(json, &e))
+}
+
+/// The [`Error::Decode`] of `error`, met decoding `body`.
+fn decode_error(body: &[u8], error: &serde_json::Error) -> Error {
+    Error::Decode {
+        path: json_path(body, offset(body, error.line(), error.column())),
+        message: error.to_string(),
         snippet: snippet(body),
-    })
+    }
+}
+
+/// The byte offset of serde_json's 1-based `line` and its `column` (the
+/// bytes of that line read before the error).
+fn offset(body: &[u8], line: usize, column: usize) -> usize {
+    let start = match line {
+        0 | 1 => 0,
+        n => body
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .nth(n - 2)
+            .map_or(body.len(), |(i, _)| i + 1),
+    };
+    (start + column).min(body.len())
+}
+
+/// One level of JSON being read: an object and its current key, or an
+/// array and its current index.
+enum Level {
+    Object(Option<String>),
+    Array(usize),
+}
+
+/// The path (`list[0].id`) of the value being read at byte `end` of the
+/// JSON text `body`: its text is scanned up to there, keeping the key or
+/// index of each open object and array.
+fn json_path(body: &[u8], end: usize) -> String {
+    let mut levels: Vec<Level> = Vec::new();
+    let mut key_next = false;
+    let mut i = 0;
+    while i < end {
+        match body[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < body.len() && body[i] != b'"' {
+                    i += if body[i] == b'\\' { 2 } else { 1 };
+                }
+                if key_next {
+                    let quoted = &body[start..(i + 1).min(body.len())];
+                    let key = serde_json::from_slice::<String>(quoted)
+                        .unwrap_or_else(|_| String::from_utf8_lossy(quoted).into_owned());
+                    if let Some(Level::Object(current)) = levels.last_mut() {
+                        *current = Some(key);
+                    }
+                    key_next = false;
+                }
+            }
+            b'{' => {
+                levels.push(Level::Object(None));
+                key_next = true;
+            }
+            b'[' => levels.push(Level::Array(0)),
+            b'}' | b']' => {
+                levels.pop();
+            }
+            b',' => match levels.last_mut() {
+                Some(Level::Object(_)) => key_next = true,
+                Some(Level::Array(index)) => *index += 1,
+                None => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for level in &levels {
+        match level {
+            Level::Object(Some(key)) if path.is_empty() => path.push_str(key),
+            Level::Object(Some(key)) => {
+                path.push('.');
+                path.push_str(key);
+            }
+            Level::Object(None) => {}
+            Level::Array(index) => path.push_str(&format!("[{index}]")),
+        }
+    }
+    if path.is_empty() {
+        path.push('.');
+    }
+    path
 }
 
 /// Decodes a text response, which must be UTF-8.
@@ -534,6 +631,51 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The path read back from the text is the one of the value that failed,
+    /// at any depth, after strings holding brackets, commas and escapes,
+    /// and on later lines.
+    #[test]
+    fn decode_errors_name_the_path_read_back_from_the_text() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Page {
+            list: Vec<Item>,
+            #[serde(default)]
+            tags: std::collections::BTreeMap<String, u8>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Item {
+            id: String,
+            #[serde(default)]
+            n: u8,
+        }
+        let path = |json: &str| match decode_json::<Page>(json.as_bytes()) {
+            Err(Error::Decode { path, .. }) => path,
+            other => panic!("{json}: {other:?}"),
+        };
+        assert_eq!(path(r#"{"list": [{"id": 7}]}"#), "list[0].id");
+        assert_eq!(
+            path(r#"{"list": [{"id": "a,[{\"}"}, {"id": "b", "n": 300}]}"#),
+            "list[1].n"
+        );
+        assert_eq!(
+            path("{\n  \"list\": [\n    {\"id\": \"a\"},\n    {}\n  ]\n}"),
+            "list[1]"
+        );
+        assert_eq!(path(r#"{"list": [], "tags": {"x.y": -1}}"#), "tags.x.y");
+        assert_eq!(
+            path(r#"{"list": [], "tags": {"a": 1, "b\u0041": "no"}}"#),
+            "tags.bA"
+        );
+        assert_eq!(path(r#"{"tags": {}}"#), ".");
+        assert_eq!(path(r#""page""#), ".");
+        assert!(
+            path(r#"{"list": [{"id": "a"}"#).starts_with("list"),
+            "a cut answer"
+        );
+    }
 
     #[test]
     fn json_error_bodies_are_decoded() {

@@ -93,7 +93,7 @@ pub use body::File;
 pub use builder::{ClientBuilder, DEFAULT_USER_AGENT};
 pub use call::{ByteStream, Call, JsonFuture, Operation, Response};
 pub use client::Client;
-pub use error::{ApiError, AuthError, Code, Error, Result, SNIPPET_CHARS};
+pub use error::{ApiError, AuthError, Code, Error, Result, SNIPPET_CHARS, decode_json};
 pub use login::{DeviceCode, DeviceLogin, PersonalClient};
 pub use pagination::{CallStream, Items, Pages, Paginated};
 pub use request::DryRun;
