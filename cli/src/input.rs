@@ -314,16 +314,26 @@ fn convert<T: DeserializeOwned>(name: &str, text: &str, kind: Kind) -> Result<T,
 }
 
 /// The request body of the type `T`: `--body`, with the field flags merged
-/// over it, and the mask naming the message fields given.
+/// over it, and the mask naming the message fields given. Decoded as the
+/// client decodes answers, so a failure names where it was; only the
+/// decoding is generic.
 pub fn body<T: DeserializeOwned>(matches: &ArgMatches, flags: &Body) -> Result<T, Failure> {
+    c1_client::decode_json(&body_json(matches, flags)?).map_err(body_failure)
+}
+
+/// The body's JSON text: `--body` with the field flags merged over it.
+fn body_json(matches: &ArgMatches, flags: &Body) -> Result<Vec<u8>, Failure> {
     let mut body = match matches.get_one::<String>("body") {
         Some(given) => read_json(given)?,
         None => Value::Object(Map::new()),
     };
     set_fields(&mut body, flags, matches)?;
-    // As the client decodes answers: a failure names where it was.
-    let json = serde_json::to_vec(&body).unwrap_or_default();
-    c1_client::decode_json(&json).map_err(|e| match e {
+    Ok(serde_json::to_vec(&body).unwrap_or_default())
+}
+
+/// A body that does not decode as its type, said with the path.
+fn body_failure(error: c1_client::Error) -> Failure {
+    match error {
         c1_client::Error::Decode { path, message, .. } => {
             // The position is in the merged body's text, not in the user's.
             let message = message
@@ -332,7 +342,7 @@ pub fn body<T: DeserializeOwned>(matches: &ArgMatches, flags: &Body) -> Result<T
             Failure::usage(format!("--body: at `{path}`: {message}"))
         }
         other => Failure::usage(format!("--body: {other}")),
-    })
+    }
 }
 
 /// The body as bytes (for a binary or text body): `--body` as given, from a

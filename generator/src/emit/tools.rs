@@ -66,20 +66,37 @@ pub fn file(api: &Api, entries: &[Entry]) -> Result<GeneratedFile> {
     for entry in entries {
         operations.insert(entry.key.clone(), schemas.operation(entry));
     }
-    let catalog = json!({
-        "generated_by": "cargo xtask codegen: the operations `c1 mcp serve` offers agents, read from the model the client and the commands come from",
-        "operations": operations,
-        "definitions": schemas.definitions(),
-    });
-    let contents = serde_json::to_string_pretty(&catalog).map_err(|e| {
+    let definitions = schemas.definitions();
+    let generated_by = "cargo xtask codegen: the operations `c1 mcp serve` offers agents, read from the model the client and the commands come from";
+    // One operation and one definition per line: compact in the binary
+    // that embeds it, and its diffs still name what changed.
+    let contents = format!(
+        "{{\n\"generated_by\": {},\n\"operations\": {{\n{}\n}},\n\"definitions\": {{\n{}\n}}\n}}\n",
+        compact(&json!(generated_by))?,
+        per_line(&operations)?,
+        per_line(&definitions)?,
+    );
+    Ok(GeneratedFile {
+        path: PathBuf::from(PATH),
+        contents,
+    })
+}
+
+/// The entries of a map, one `"key": value` per line.
+fn per_line<'a>(entries: impl IntoIterator<Item = (&'a String, &'a Value)>) -> Result<String> {
+    let lines = entries
+        .into_iter()
+        .map(|(key, value)| Ok(format!("{}: {}", compact(&json!(key))?, compact(value)?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(lines.join(",\n"))
+}
+
+fn compact(value: &Value) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| {
         crate::model::model_error(
             &crate::error::Pointer::root(),
             format!("cannot write {PATH}: {e}"),
         )
-    })?;
-    Ok(GeneratedFile {
-        path: PathBuf::from(PATH),
-        contents: contents + "\n",
     })
 }
 
