@@ -4,9 +4,8 @@
 //! from the model the client is generated from.
 
 use clap::{ArgMatches, Command};
-use futures_util::future::BoxFuture;
 use crate::input::{self, Kind};
-use crate::output::Ctx;
+use crate::output::{Ctx, Sending};
 use crate::Failure;
 
 /// Every group's command.
@@ -47,150 +46,117 @@ pub fn groups() -> Vec<Command> {
     ]
 }
 
-/// Runs `c1 <group> <operation>`. The future is boxed here so
-/// that the binary holds one copy of every command's code, however
-/// many places run commands (the shell's and the agents').
-pub fn run<'a>(
-    group: &'a str,
-    operation: &'a str,
-    matches: &'a ArgMatches,
-    ctx: &'a Ctx,
-) -> BoxFuture<'a, Result<(), Failure>> {
-    Box::pin(async move {
-        match group {
-            "a2ui" => a2ui::run(operation, matches, ctx).await,
-            "access-conflict" => access_conflict::run(operation, matches, ctx).await,
-            "access-review" => access_review::run(operation, matches, ctx).await,
-            "access-review-setup-entitlement" => {
-                access_review_setup_entitlement::run(operation, matches, ctx).await
-            }
-            "access-review-template" => {
-                access_review_template::run(operation, matches, ctx).await
-            }
-            "access-review-template-setup-entitlement" => {
-                access_review_template_setup_entitlement::run(operation, matches, ctx)
-                    .await
-            }
-            "account-provision-policy-test" => {
-                account_provision_policy_test::run(operation, matches, ctx).await
-            }
-            "app-access-requests-defaults" => {
-                app_access_requests_defaults::run(operation, matches, ctx).await
-            }
-            "app-entitlement-monitor-binding" => {
-                app_entitlement_monitor_binding::run(operation, matches, ctx).await
-            }
-            "app-entitlement-owners" => {
-                app_entitlement_owners::run(operation, matches, ctx).await
-            }
-            "app-entitlement-search" => {
-                app_entitlement_search::run(operation, matches, ctx).await
-            }
-            "app-entitlement-user-binding" => {
-                app_entitlement_user_binding::run(operation, matches, ctx).await
-            }
-            "app-entitlements" => app_entitlements::run(operation, matches, ctx).await,
-            "app-entitlements-proxy" => {
-                app_entitlements_proxy::run(operation, matches, ctx).await
-            }
-            "app-owners" => app_owners::run(operation, matches, ctx).await,
-            "app-report" => app_report::run(operation, matches, ctx).await,
-            "app-report-action" => app_report_action::run(operation, matches, ctx).await,
-            "app-resource" => app_resource::run(operation, matches, ctx).await,
-            "app-resource-owners" => {
-                app_resource_owners::run(operation, matches, ctx).await
-            }
-            "app-resource-search" => {
-                app_resource_search::run(operation, matches, ctx).await
-            }
-            "app-resource-type" => app_resource_type::run(operation, matches, ctx).await,
-            "app-search" => app_search::run(operation, matches, ctx).await,
-            "app-usage-controls" => {
-                app_usage_controls::run(operation, matches, ctx).await
-            }
-            "app-user" => app_user::run(operation, matches, ctx).await,
-            "apps" => apps::run(operation, matches, ctx).await,
-            "attribute-search" => attribute_search::run(operation, matches, ctx).await,
-            "attributes" => attributes::run(operation, matches, ctx).await,
-            "auth" => auth::run(operation, matches, ctx).await,
-            "automation" => automation::run(operation, matches, ctx).await,
-            "automation-execution" => {
-                automation_execution::run(operation, matches, ctx).await
-            }
-            "automation-execution-actions" => {
-                automation_execution_actions::run(operation, matches, ctx).await
-            }
-            "automation-execution-search" => {
-                automation_execution_search::run(operation, matches, ctx).await
-            }
-            "automation-search" => automation_search::run(operation, matches, ctx).await,
-            "aws-external-id-settings" => {
-                aws_external_id_settings::run(operation, matches, ctx).await
-            }
-            "connector" => connector::run(operation, matches, ctx).await,
-            "connector-catalog" => connector_catalog::run(operation, matches, ctx).await,
-            "directory" => directory::run(operation, matches, ctx).await,
-            "export" => export::run(operation, matches, ctx).await,
-            "exports-search" => exports_search::run(operation, matches, ctx).await,
-            "external-client-search" => {
-                external_client_search::run(operation, matches, ctx).await
-            }
-            "functions" => functions::run(operation, matches, ctx).await,
-            "functions-invocation" => {
-                functions_invocation::run(operation, matches, ctx).await
-            }
-            "functions-invocation-search" => {
-                functions_invocation_search::run(operation, matches, ctx).await
-            }
-            "functions-search" => functions_search::run(operation, matches, ctx).await,
-            "org-domain" => org_domain::run(operation, matches, ctx).await,
-            "org-notification-settings" => {
-                org_notification_settings::run(operation, matches, ctx).await
-            }
-            "paper-secret" => paper_secret::run(operation, matches, ctx).await,
-            "paper-secret-admin" => {
-                paper_secret_admin::run(operation, matches, ctx).await
-            }
-            "personal-client" => personal_client::run(operation, matches, ctx).await,
-            "personal-client-search" => {
-                personal_client_search::run(operation, matches, ctx).await
-            }
-            "policies" => policies::run(operation, matches, ctx).await,
-            "policy-search" => policy_search::run(operation, matches, ctx).await,
-            "policy-validate" => policy_validate::run(operation, matches, ctx).await,
-            "principal" => principal::run(operation, matches, ctx).await,
-            "request-catalog-management" => {
-                request_catalog_management::run(operation, matches, ctx).await
-            }
-            "request-catalog-search" => {
-                request_catalog_search::run(operation, matches, ctx).await
-            }
-            "request-schema" => request_schema::run(operation, matches, ctx).await,
-            "roles" => roles::run(operation, matches, ctx).await,
-            "session-settings" => session_settings::run(operation, matches, ctx).await,
-            "step-up-provider" => step_up_provider::run(operation, matches, ctx).await,
-            "step-up-transaction" => {
-                step_up_transaction::run(operation, matches, ctx).await
-            }
-            "system-log" => system_log::run(operation, matches, ctx).await,
-            "task" => task::run(operation, matches, ctx).await,
-            "task-actions" => task_actions::run(operation, matches, ctx).await,
-            "task-audit" => task_audit::run(operation, matches, ctx).await,
-            "task-search" => task_search::run(operation, matches, ctx).await,
-            "user" => user::run(operation, matches, ctx).await,
-            "user-notification-settings" => {
-                user_notification_settings::run(operation, matches, ctx).await
-            }
-            "user-search" => user_search::run(operation, matches, ctx).await,
-            "vault" => vault::run(operation, matches, ctx).await,
-            "webhooks" => webhooks::run(operation, matches, ctx).await,
-            "webhooks-search" => webhooks_search::run(operation, matches, ctx).await,
-            "workload-federation" => {
-                workload_federation::run(operation, matches, ctx).await
-            }
-            _ => Err(Failure::usage(format!("unknown command `{group}`"))),
+/// What `c1 <group> <operation>` sends, its arguments read;
+/// [`Ctx::answer`] sends it. Commands are plain functions, and
+/// the one future that sends and prints is the same for all.
+pub fn run(
+    group: &str,
+    operation: &str,
+    matches: &ArgMatches,
+    ctx: &Ctx,
+) -> Result<Sending, Failure> {
+    match group {
+        "a2ui" => a2ui::run(operation, matches, ctx),
+        "access-conflict" => access_conflict::run(operation, matches, ctx),
+        "access-review" => access_review::run(operation, matches, ctx),
+        "access-review-setup-entitlement" => {
+            access_review_setup_entitlement::run(operation, matches, ctx)
         }
-    })
+        "access-review-template" => access_review_template::run(operation, matches, ctx),
+        "access-review-template-setup-entitlement" => {
+            access_review_template_setup_entitlement::run(operation, matches, ctx)
+        }
+        "account-provision-policy-test" => {
+            account_provision_policy_test::run(operation, matches, ctx)
+        }
+        "app-access-requests-defaults" => {
+            app_access_requests_defaults::run(operation, matches, ctx)
+        }
+        "app-entitlement-monitor-binding" => {
+            app_entitlement_monitor_binding::run(operation, matches, ctx)
+        }
+        "app-entitlement-owners" => app_entitlement_owners::run(operation, matches, ctx),
+        "app-entitlement-search" => app_entitlement_search::run(operation, matches, ctx),
+        "app-entitlement-user-binding" => {
+            app_entitlement_user_binding::run(operation, matches, ctx)
+        }
+        "app-entitlements" => app_entitlements::run(operation, matches, ctx),
+        "app-entitlements-proxy" => app_entitlements_proxy::run(operation, matches, ctx),
+        "app-owners" => app_owners::run(operation, matches, ctx),
+        "app-report" => app_report::run(operation, matches, ctx),
+        "app-report-action" => app_report_action::run(operation, matches, ctx),
+        "app-resource" => app_resource::run(operation, matches, ctx),
+        "app-resource-owners" => app_resource_owners::run(operation, matches, ctx),
+        "app-resource-search" => app_resource_search::run(operation, matches, ctx),
+        "app-resource-type" => app_resource_type::run(operation, matches, ctx),
+        "app-search" => app_search::run(operation, matches, ctx),
+        "app-usage-controls" => app_usage_controls::run(operation, matches, ctx),
+        "app-user" => app_user::run(operation, matches, ctx),
+        "apps" => apps::run(operation, matches, ctx),
+        "attribute-search" => attribute_search::run(operation, matches, ctx),
+        "attributes" => attributes::run(operation, matches, ctx),
+        "auth" => auth::run(operation, matches, ctx),
+        "automation" => automation::run(operation, matches, ctx),
+        "automation-execution" => automation_execution::run(operation, matches, ctx),
+        "automation-execution-actions" => {
+            automation_execution_actions::run(operation, matches, ctx)
+        }
+        "automation-execution-search" => {
+            automation_execution_search::run(operation, matches, ctx)
+        }
+        "automation-search" => automation_search::run(operation, matches, ctx),
+        "aws-external-id-settings" => {
+            aws_external_id_settings::run(operation, matches, ctx)
+        }
+        "connector" => connector::run(operation, matches, ctx),
+        "connector-catalog" => connector_catalog::run(operation, matches, ctx),
+        "directory" => directory::run(operation, matches, ctx),
+        "export" => export::run(operation, matches, ctx),
+        "exports-search" => exports_search::run(operation, matches, ctx),
+        "external-client-search" => external_client_search::run(operation, matches, ctx),
+        "functions" => functions::run(operation, matches, ctx),
+        "functions-invocation" => functions_invocation::run(operation, matches, ctx),
+        "functions-invocation-search" => {
+            functions_invocation_search::run(operation, matches, ctx)
+        }
+        "functions-search" => functions_search::run(operation, matches, ctx),
+        "org-domain" => org_domain::run(operation, matches, ctx),
+        "org-notification-settings" => {
+            org_notification_settings::run(operation, matches, ctx)
+        }
+        "paper-secret" => paper_secret::run(operation, matches, ctx),
+        "paper-secret-admin" => paper_secret_admin::run(operation, matches, ctx),
+        "personal-client" => personal_client::run(operation, matches, ctx),
+        "personal-client-search" => personal_client_search::run(operation, matches, ctx),
+        "policies" => policies::run(operation, matches, ctx),
+        "policy-search" => policy_search::run(operation, matches, ctx),
+        "policy-validate" => policy_validate::run(operation, matches, ctx),
+        "principal" => principal::run(operation, matches, ctx),
+        "request-catalog-management" => {
+            request_catalog_management::run(operation, matches, ctx)
+        }
+        "request-catalog-search" => request_catalog_search::run(operation, matches, ctx),
+        "request-schema" => request_schema::run(operation, matches, ctx),
+        "roles" => roles::run(operation, matches, ctx),
+        "session-settings" => session_settings::run(operation, matches, ctx),
+        "step-up-provider" => step_up_provider::run(operation, matches, ctx),
+        "step-up-transaction" => step_up_transaction::run(operation, matches, ctx),
+        "system-log" => system_log::run(operation, matches, ctx),
+        "task" => task::run(operation, matches, ctx),
+        "task-actions" => task_actions::run(operation, matches, ctx),
+        "task-audit" => task_audit::run(operation, matches, ctx),
+        "task-search" => task_search::run(operation, matches, ctx),
+        "user" => user::run(operation, matches, ctx),
+        "user-notification-settings" => {
+            user_notification_settings::run(operation, matches, ctx)
+        }
+        "user-search" => user_search::run(operation, matches, ctx),
+        "vault" => vault::run(operation, matches, ctx),
+        "webhooks" => webhooks::run(operation, matches, ctx),
+        "webhooks-search" => webhooks_search::run(operation, matches, ctx),
+        "workload-federation" => workload_federation::run(operation, matches, ctx),
+        _ => Err(Failure::usage(format!("unknown command `{group}`"))),
+    }
 }
 
 mod a2ui {
@@ -334,11 +300,11 @@ mod a2ui {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create-surface-feedback" => {
                 let arg0 = input::one::<String>(matches, "surface-id", Kind::Text)?;
@@ -346,17 +312,17 @@ mod a2ui {
                     c1_client::models::A2uiServiceCreateSurfaceFeedbackRequest,
                 >(matches, &CREATE_SURFACE_FEEDBACK_BODY)?;
                 let call = ctx.client()?.a2ui().create_surface_feedback(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list-surface-feedback" => {
                 let arg0 = input::one::<String>(matches, "surface-id", Kind::Text)?;
                 let call = ctx.client()?.a2ui().list_surface_feedback(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list-surfaces" => {
                 let arg0 = input::one::<String>(matches, "conversation-id", Kind::Text)?;
                 let call = ctx.client()?.a2ui().list_surfaces(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "submit-action" => {
                 let arg0 = input::one::<String>(matches, "surface-id", Kind::Text)?;
@@ -364,7 +330,7 @@ mod a2ui {
                     c1_client::models::A2uiServiceSubmitActionRequest,
                 >(matches, &SUBMIT_ACTION_BODY)?;
                 let call = ctx.client()?.a2ui().submit_action(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -451,28 +417,28 @@ mod access_conflict {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create-monitor" => {
                 let arg0 = input::body::<
                     c1_client::models::ConflictMonitorCreateRequest,
                 >(matches, &CREATE_MONITOR_BODY)?;
                 let call = ctx.client()?.access_conflict().create_monitor(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete-monitor" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.access_conflict().delete_monitor(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-monitor" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.access_conflict().get_monitor(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update-monitor" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -480,7 +446,7 @@ mod access_conflict {
                     c1_client::models::ConflictMonitorUpdateRequest,
                 >(matches, &UPDATE_MONITOR_BODY)?;
                 let call = ctx.client()?.access_conflict().update_monitor(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -833,28 +799,28 @@ mod access_review {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create" => {
                 let arg0 = input::body::<
                     c1_client::models::AccessReviewServiceCreateRequest,
                 >(matches, &CREATE_BODY)?;
                 let call = ctx.client()?.access_review().create(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.access_review().delete(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.access_review().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let page_size_flag = input::opt::<
@@ -870,7 +836,7 @@ mod access_review {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -878,7 +844,7 @@ mod access_review {
                     c1_client::models::AccessReviewServiceUpdateRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.access_review().update(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -936,11 +902,11 @@ mod access_review_setup_entitlement {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "set-campaign-scope-and-entitlements" => {
                 let arg0 = input::one::<
@@ -953,7 +919,7 @@ mod access_review_setup_entitlement {
                     .client()?
                     .access_review_setup_entitlement()
                     .set_campaign_scope_and_entitlements(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "set-campaign-scope-by-resource-type" => {
                 let arg0 = input::one::<
@@ -966,7 +932,7 @@ mod access_review_setup_entitlement {
                     .client()?
                     .access_review_setup_entitlement()
                     .set_campaign_scope_by_resource_type(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -1218,28 +1184,28 @@ mod access_review_template {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create" => {
                 let arg0 = input::body::<
                     c1_client::models::AccessReviewTemplateServiceCreateRequest,
                 >(matches, &CREATE_BODY)?;
                 let call = ctx.client()?.access_review_template().create(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.access_review_template().delete(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.access_review_template().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -1247,7 +1213,7 @@ mod access_review_template {
                     c1_client::models::AccessReviewTemplateServiceUpdateRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.access_review_template().update(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -1305,11 +1271,11 @@ mod access_review_template_setup_entitlement {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "set-scope-and-entitlements" => {
                 let arg0 = input::one::<
@@ -1322,7 +1288,7 @@ mod access_review_template_setup_entitlement {
                     .client()?
                     .access_review_template_setup_entitlement()
                     .set_scope_and_entitlements(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "set-scope-by-resource-type" => {
                 let arg0 = input::one::<
@@ -1335,7 +1301,7 @@ mod access_review_template_setup_entitlement {
                     .client()?
                     .access_review_template_setup_entitlement()
                     .set_scope_by_resource_type(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -1371,18 +1337,18 @@ mod account_provision_policy_test {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "test" => {
                 let arg0 = input::body::<
                     c1_client::models::TestAccountProvisionPolicyRequest,
                 >(matches, &TEST_BODY)?;
                 let call = ctx.client()?.account_provision_policy_test().test(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -1507,11 +1473,11 @@ mod app_access_requests_defaults {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "cancel-app-access-requests-defaults" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -1519,7 +1485,7 @@ mod app_access_requests_defaults {
                     .client()?
                     .app_access_requests_defaults()
                     .cancel_app_access_requests_defaults(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create-app-access-requests-defaults" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -1530,7 +1496,7 @@ mod app_access_requests_defaults {
                     .client()?
                     .app_access_requests_defaults()
                     .create_app_access_requests_defaults(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-app-access-requests-defaults" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -1538,7 +1504,7 @@ mod app_access_requests_defaults {
                     .client()?
                     .app_access_requests_defaults()
                     .get_app_access_requests_defaults(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -1691,11 +1657,11 @@ mod app_entitlement_monitor_binding {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create-app-entitlement-monitor-binding" => {
                 let arg0 = input::body::<
@@ -1705,7 +1671,7 @@ mod app_entitlement_monitor_binding {
                     .client()?
                     .app_entitlement_monitor_binding()
                     .create_app_entitlement_monitor_binding(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete-app-entitlement-monitor-binding" => {
                 let arg0 = input::body::<
@@ -1715,7 +1681,7 @@ mod app_entitlement_monitor_binding {
                     .client()?
                     .app_entitlement_monitor_binding()
                     .delete_app_entitlement_monitor_binding(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-app-entitlement-monitor-binding" => {
                 let arg0 = input::body::<
@@ -1725,7 +1691,7 @@ mod app_entitlement_monitor_binding {
                     .client()?
                     .app_entitlement_monitor_binding()
                     .get_app_entitlement_monitor_binding(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -1929,11 +1895,11 @@ mod app_entitlement_owners {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "add" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -1942,13 +1908,13 @@ mod app_entitlement_owners {
                     c1_client::models::AddAppEntitlementOwnerRequest,
                 >(matches, &ADD_BODY)?;
                 let call = ctx.client()?.app_entitlement_owners().add(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "entitlement-id", Kind::Text)?;
                 let call = ctx.client()?.app_entitlement_owners().delete(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -1966,7 +1932,7 @@ mod app_entitlement_owners {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "list-owner-i-ds" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -1975,7 +1941,7 @@ mod app_entitlement_owners {
                     .client()?
                     .app_entitlement_owners()
                     .list_owner_i_ds(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "remove" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -1985,7 +1951,7 @@ mod app_entitlement_owners {
                     .client()?
                     .app_entitlement_owners()
                     .remove(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "set" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -1994,7 +1960,7 @@ mod app_entitlement_owners {
                     c1_client::models::SetAppEntitlementOwnersRequest,
                 >(matches, &SET_BODY)?;
                 let call = ctx.client()?.app_entitlement_owners().set(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -2220,18 +2186,18 @@ mod app_entitlement_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search" => {
                 let arg0 = input::body::<
                     c1_client::models::AppEntitlementSearchServiceSearchRequest,
                 >(matches, &SEARCH_BODY)?;
                 let call = ctx.client()?.app_entitlement_search().search(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "search-app-entitlements-for-app-user" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -2252,7 +2218,7 @@ mod app_entitlement_search {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "search-app-entitlements-with-expired" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -2275,14 +2241,14 @@ mod app_entitlement_search {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "search-grants" => {
                 let arg0 = input::body::<
                     c1_client::models::AppEntitlementSearchServiceSearchGrantsRequest,
                 >(matches, &SEARCH_GRANTS_BODY)?;
                 let call = ctx.client()?.app_entitlement_search().search_grants(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -2477,11 +2443,11 @@ mod app_entitlement_user_binding {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "list-app-users-for-identity-with-grant" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -2495,7 +2461,7 @@ mod app_entitlement_user_binding {
                     .client()?
                     .app_entitlement_user_binding()
                     .list_app_users_for_identity_with_grant(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "remove-grant-duration" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -2507,7 +2473,7 @@ mod app_entitlement_user_binding {
                     .client()?
                     .app_entitlement_user_binding()
                     .remove_grant_duration(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "search-grant-feed" => {
                 let arg0 = input::body::<
@@ -2517,7 +2483,7 @@ mod app_entitlement_user_binding {
                     .client()?
                     .app_entitlement_user_binding()
                     .search_grant_feed(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "search-past-grants" => {
                 let arg0 = input::body::<
@@ -2527,7 +2493,7 @@ mod app_entitlement_user_binding {
                     .client()?
                     .app_entitlement_user_binding()
                     .search_past_grants(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "update-grant-duration" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -2542,7 +2508,7 @@ mod app_entitlement_user_binding {
                     .client()?
                     .app_entitlement_user_binding()
                     .update_grant_duration(arg0, arg1, arg2, arg3);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -3387,11 +3353,11 @@ mod app_entitlements {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "add-automation-exclusion" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -3405,7 +3371,7 @@ mod app_entitlements {
                     .client()?
                     .app_entitlements()
                     .add_automation_exclusion(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "add-manually-managed-members" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -3419,7 +3385,7 @@ mod app_entitlements {
                     .client()?
                     .app_entitlements()
                     .add_manually_managed_members(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -3427,7 +3393,7 @@ mod app_entitlements {
                     c1_client::models::CreateAppEntitlementRequest,
                 >(matches, &CREATE_BODY)?;
                 let call = ctx.client()?.app_entitlements().create(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create-automation" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -3441,13 +3407,13 @@ mod app_entitlements {
                     .client()?
                     .app_entitlements()
                     .create_automation(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.app_entitlements().delete(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete-automation" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -3458,13 +3424,13 @@ mod app_entitlements {
                     .client()?
                     .app_entitlements()
                     .delete_automation(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.app_entitlements().get(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-automation" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -3472,7 +3438,7 @@ mod app_entitlements {
                     String,
                 >(matches, "app-entitlement-id", Kind::Text)?;
                 let call = ctx.client()?.app_entitlements().get_automation(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -3489,7 +3455,7 @@ mod app_entitlements {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "list-automation-exclusions" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -3500,7 +3466,7 @@ mod app_entitlements {
                     .client()?
                     .app_entitlements()
                     .list_automation_exclusions(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list-for-app-resource" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -3524,7 +3490,7 @@ mod app_entitlements {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "list-for-app-user" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -3545,7 +3511,7 @@ mod app_entitlements {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
 
             #[allow(deprecated)]
@@ -3567,7 +3533,7 @@ mod app_entitlements {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "remove-automation-exclusion" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -3581,7 +3547,7 @@ mod app_entitlements {
                     .client()?
                     .app_entitlements()
                     .remove_automation_exclusion(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "remove-entitlement-membership" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -3595,7 +3561,7 @@ mod app_entitlements {
                     .client()?
                     .app_entitlements()
                     .remove_entitlement_membership(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -3604,7 +3570,7 @@ mod app_entitlements {
                     c1_client::models::UpdateAppEntitlementRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.app_entitlements().update(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update-automation" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -3618,7 +3584,7 @@ mod app_entitlements {
                     .client()?
                     .app_entitlements()
                     .update_automation(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -3764,11 +3730,11 @@ mod app_entitlements_proxy {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create" => {
                 let arg0 = input::one::<String>(matches, "src-app-id", Kind::Text)?;
@@ -3786,7 +3752,7 @@ mod app_entitlements_proxy {
                     .client()?
                     .app_entitlements_proxy()
                     .create(arg0, arg1, arg2, arg3, arg4);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "src-app-id", Kind::Text)?;
@@ -3801,7 +3767,7 @@ mod app_entitlements_proxy {
                     .client()?
                     .app_entitlements_proxy()
                     .delete(arg0, arg1, arg2, arg3);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "src-app-id", Kind::Text)?;
@@ -3816,7 +3782,7 @@ mod app_entitlements_proxy {
                     .client()?
                     .app_entitlements_proxy()
                     .get(arg0, arg1, arg2, arg3);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -3965,17 +3931,17 @@ mod app_owners {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "add" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "user-id", Kind::Text)?;
                 let call = ctx.client()?.app_owners().add(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -3983,7 +3949,7 @@ mod app_owners {
                     c1_client::models::DeleteAppOwnersRequest,
                 >(matches, &DELETE_BODY)?;
                 let call = ctx.client()?.app_owners().delete(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -4000,18 +3966,18 @@ mod app_owners {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "list-owner-i-ds" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let call = ctx.client()?.app_owners().list_owner_i_ds(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "remove" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "user-id", Kind::Text)?;
                 let call = ctx.client()?.app_owners().remove(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "set" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -4019,7 +3985,7 @@ mod app_owners {
                     c1_client::models::SetAppOwnersRequest,
                 >(matches, &SET_BODY)?;
                 let call = ctx.client()?.app_owners().set(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -4070,11 +4036,11 @@ mod app_report {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "list" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -4091,7 +4057,7 @@ mod app_report {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -4123,16 +4089,16 @@ mod app_report_action {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "generate-report" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let call = ctx.client()?.app_report_action().generate_report(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -4429,11 +4395,11 @@ mod app_resource {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create-manually-managed-app-resource" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -4447,7 +4413,7 @@ mod app_resource {
                     .client()?
                     .app_resource()
                     .create_manually_managed_app_resource(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete-manually-managed-app-resource" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -4459,7 +4425,7 @@ mod app_resource {
                     .client()?
                     .app_resource()
                     .delete_manually_managed_app_resource(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -4468,7 +4434,7 @@ mod app_resource {
                 >(matches, "app-resource-type-id", Kind::Text)?;
                 let arg2 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.app_resource().get(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -4488,7 +4454,7 @@ mod app_resource {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -4500,7 +4466,7 @@ mod app_resource {
                     c1_client::models::AppResourceServiceUpdateRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.app_resource().update(arg0, arg1, arg2, arg3);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -4762,11 +4728,11 @@ mod app_resource_owners {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "add" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -4781,7 +4747,7 @@ mod app_resource_owners {
                     .client()?
                     .app_resource_owners()
                     .add(arg0, arg1, arg2, arg3);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -4790,7 +4756,7 @@ mod app_resource_owners {
                 >(matches, "resource-type-id", Kind::Text)?;
                 let arg2 = input::one::<String>(matches, "resource-id", Kind::Text)?;
                 let call = ctx.client()?.app_resource_owners().delete(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -4814,7 +4780,7 @@ mod app_resource_owners {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "list-owner-i-ds" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -4826,7 +4792,7 @@ mod app_resource_owners {
                     .client()?
                     .app_resource_owners()
                     .list_owner_i_ds(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "remove" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -4841,7 +4807,7 @@ mod app_resource_owners {
                     .client()?
                     .app_resource_owners()
                     .remove(arg0, arg1, arg2, arg3);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "set" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -4856,7 +4822,7 @@ mod app_resource_owners {
                     .client()?
                     .app_resource_owners()
                     .set(arg0, arg1, arg2, arg3);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -4963,11 +4929,11 @@ mod app_resource_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search-app-resource-types" => {
                 let arg0 = input::body::<
@@ -4977,7 +4943,7 @@ mod app_resource_search {
                     .client()?
                     .app_resource_search()
                     .search_app_resource_types(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "search-app-resources" => {
                 let arg0 = input::body::<
@@ -4987,7 +4953,7 @@ mod app_resource_search {
                     .client()?
                     .app_resource_search()
                     .search_app_resources(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -5171,11 +5137,11 @@ mod app_resource_type {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create-manually-managed-resource-type" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -5186,7 +5152,7 @@ mod app_resource_type {
                     .client()?
                     .app_resource_type()
                     .create_manually_managed_resource_type(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete-manually-managed-resource-type" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -5195,13 +5161,13 @@ mod app_resource_type {
                     .client()?
                     .app_resource_type()
                     .delete_manually_managed_resource_type(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.app_resource_type().get(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -5218,7 +5184,7 @@ mod app_resource_type {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "update-manually-managed-resource-type" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -5230,7 +5196,7 @@ mod app_resource_type {
                     .client()?
                     .app_resource_type()
                     .update_manually_managed_resource_type(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -5295,18 +5261,18 @@ mod app_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search" => {
                 let arg0 = input::body::<
                     c1_client::models::SearchAppsRequest,
                 >(matches, &SEARCH_BODY)?;
                 let call = ctx.client()?.app_search().search(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -5405,16 +5371,16 @@ mod app_usage_controls {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "get" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let call = ctx.client()?.app_usage_controls().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -5422,7 +5388,7 @@ mod app_usage_controls {
                     c1_client::models::UpdateAppUsageControlsRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.app_usage_controls().update(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -5652,11 +5618,11 @@ mod app_user {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "list" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -5673,7 +5639,7 @@ mod app_user {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "list-app-user-credentials" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -5694,7 +5660,7 @@ mod app_user {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "list-app-users-for-user" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -5715,14 +5681,14 @@ mod app_user {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "search" => {
                 let arg0 = input::body::<
                     c1_client::models::AppUserServiceSearchRequest,
                 >(matches, &SEARCH_BODY)?;
                 let call = ctx.client()?.app_user().search(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "app-user-app-id", Kind::Text)?;
@@ -5731,7 +5697,7 @@ mod app_user {
                     c1_client::models::AppUserServiceUpdateRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.app_user().update(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -6001,28 +5967,28 @@ mod apps {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create" => {
                 let arg0 = input::body::<
                     c1_client::models::CreateAppRequest,
                 >(matches, &CREATE_BODY)?;
                 let call = ctx.client()?.apps().create(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.apps().delete(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.apps().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let page_size_flag = input::opt::<
@@ -6038,7 +6004,7 @@ mod apps {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -6046,7 +6012,7 @@ mod apps {
                     c1_client::models::UpdateAppRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.apps().update(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -6104,11 +6070,11 @@ mod attribute_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search-attribute-values" => {
                 let arg0 = input::body::<
@@ -6118,7 +6084,7 @@ mod attribute_search {
                     .client()?
                     .attribute_search()
                     .search_attribute_values(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -6356,18 +6322,18 @@ mod attributes {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create-attribute-value" => {
                 let arg0 = input::body::<
                     c1_client::models::CreateAttributeValueRequest,
                 >(matches, &CREATE_ATTRIBUTE_VALUE_BODY)?;
                 let call = ctx.client()?.attributes().create_attribute_value(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create-compliance-framework-attribute-value" => {
                 let arg0 = input::body::<
@@ -6377,7 +6343,7 @@ mod attributes {
                     .client()?
                     .attributes()
                     .create_compliance_framework_attribute_value(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create-risk-level-attribute-value" => {
                 let arg0 = input::body::<
@@ -6387,12 +6353,12 @@ mod attributes {
                     .client()?
                     .attributes()
                     .create_risk_level_attribute_value(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete-attribute-value" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.attributes().delete_attribute_value(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete-compliance-framework-attribute-value" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -6400,7 +6366,7 @@ mod attributes {
                     .client()?
                     .attributes()
                     .delete_compliance_framework_attribute_value(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete-risk-level-attribute-value" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -6408,12 +6374,12 @@ mod attributes {
                     .client()?
                     .attributes()
                     .delete_risk_level_attribute_value(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-attribute-value" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.attributes().get_attribute_value(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-compliance-framework-attribute-value" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -6421,7 +6387,7 @@ mod attributes {
                     .client()?
                     .attributes()
                     .get_compliance_framework_attribute_value(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-risk-level-attribute-value" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -6429,7 +6395,7 @@ mod attributes {
                     .client()?
                     .attributes()
                     .get_risk_level_attribute_value(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list-attribute-types" => {
                 let page_size_flag = input::opt::<
@@ -6445,7 +6411,7 @@ mod attributes {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "list-attribute-values" => {
                 let arg0 = input::one::<
@@ -6464,7 +6430,7 @@ mod attributes {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "list-compliance-frameworks" => {
                 let page_size_flag = input::opt::<
@@ -6480,7 +6446,7 @@ mod attributes {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "list-risk-levels" => {
                 let page_size_flag = input::opt::<
@@ -6496,7 +6462,7 @@ mod attributes {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -6519,15 +6485,15 @@ mod auth {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         _matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "introspect" => {
                 let call = ctx.client()?.auth().introspect();
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -6726,23 +6692,23 @@ mod automation {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create-automation" => {
                 let arg0 = input::body::<
                     c1_client::models::AutomationsCreateAutomationRequest,
                 >(matches, &CREATE_AUTOMATION_BODY)?;
                 let call = ctx.client()?.automation().create_automation(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete-automation" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.automation().delete_automation(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "execute-automation" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -6750,16 +6716,16 @@ mod automation {
                     c1_client::models::ExecuteAutomationRequest,
                 >(matches, &EXECUTE_AUTOMATION_BODY)?;
                 let call = ctx.client()?.automation().execute_automation(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-automation" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.automation().get_automation(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list-automations" => {
                 let call = ctx.client()?.automation().list_automations();
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update-automation" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -6767,7 +6733,7 @@ mod automation {
                     c1_client::models::UpdateAutomationRequest,
                 >(matches, &UPDATE_AUTOMATION_BODY)?;
                 let call = ctx.client()?.automation().update_automation(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -6800,11 +6766,11 @@ mod automation_execution {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "get-automation-execution" => {
                 let arg0 = input::one::<i64>(matches, "id", Kind::Text)?;
@@ -6812,14 +6778,14 @@ mod automation_execution {
                     .client()?
                     .automation_execution()
                     .get_automation_execution(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list-automation-executions" => {
                 let call = ctx
                     .client()?
                     .automation_execution()
                     .list_automation_executions();
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -6843,11 +6809,11 @@ mod automation_execution_actions {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "terminate-automation" => {
                 let arg0 = input::one::<i64>(matches, "id", Kind::Text)?;
@@ -6855,7 +6821,7 @@ mod automation_execution_actions {
                     .client()?
                     .automation_execution_actions()
                     .terminate_automation(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -6920,11 +6886,11 @@ mod automation_execution_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search-automation-executions" => {
                 let arg0 = input::body::<
@@ -6934,7 +6900,7 @@ mod automation_execution_search {
                     .client()?
                     .automation_execution_search()
                     .search_automation_executions(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -7027,11 +6993,11 @@ mod automation_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search-automation-template-versions" => {
                 let arg0 = input::body::<
@@ -7041,14 +7007,14 @@ mod automation_search {
                     .client()?
                     .automation_search()
                     .search_automation_template_versions(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "search-automations" => {
                 let arg0 = input::body::<
                     c1_client::models::SearchAutomationsRequest,
                 >(matches, &SEARCH_AUTOMATIONS_BODY)?;
                 let call = ctx.client()?.automation_search().search_automations(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -7071,15 +7037,15 @@ mod aws_external_id_settings {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         _matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "get" => {
                 let call = ctx.client()?.aws_external_id_settings().get();
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -7729,11 +7695,11 @@ mod connector {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "confirm-sync-valid" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -7745,7 +7711,7 @@ mod connector {
                     .client()?
                     .connector()
                     .confirm_sync_valid(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -7753,7 +7719,7 @@ mod connector {
                     c1_client::models::ConnectorServiceCreateRequest,
                 >(matches, &CREATE_BODY)?;
                 let call = ctx.client()?.connector().create(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create-delegated" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -7761,25 +7727,25 @@ mod connector {
                     c1_client::models::ConnectorServiceCreateDelegatedRequest,
                 >(matches, &CREATE_DELEGATED_BODY)?;
                 let call = ctx.client()?.connector().create_delegated(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.connector().delete(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "force-sync" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "connector-id", Kind::Text)?;
                 let call = ctx.client()?.connector().force_sync(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.connector().get(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-connector-sync-download-url" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -7789,14 +7755,14 @@ mod connector {
                     .client()?
                     .connector()
                     .get_connector_sync_download_url(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-credentials" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "connector-id", Kind::Text)?;
                 let arg2 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.connector().get_credentials(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -7813,33 +7779,33 @@ mod connector {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "pause-sync" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "connector-id", Kind::Text)?;
                 let call = ctx.client()?.connector().pause_sync(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "resume-sync" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "connector-id", Kind::Text)?;
                 let call = ctx.client()?.connector().resume_sync(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "revoke-credential" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "connector-id", Kind::Text)?;
                 let arg2 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.connector().revoke_credential(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "rotate-credential" => {
                 let arg0 = input::body::<
                     c1_client::models::ConnectorServiceRotateCredentialRequest,
                 >(matches, &ROTATE_CREDENTIAL_BODY)?;
                 let call = ctx.client()?.connector().rotate_credential(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -7848,7 +7814,7 @@ mod connector {
                     c1_client::models::ConnectorServiceUpdateRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.connector().update(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update-connector-schedule" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -7860,7 +7826,7 @@ mod connector {
                     .client()?
                     .connector()
                     .update_connector_schedule(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update-delegated" => {
                 let arg0 = input::one::<
@@ -7871,7 +7837,7 @@ mod connector {
                     c1_client::models::ConnectorServiceUpdateDelegatedRequest,
                 >(matches, &UPDATE_DELEGATED_BODY)?;
                 let call = ctx.client()?.connector().update_delegated(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "validate-http-connector-config" => {
                 let arg0 = input::body::<
@@ -7881,7 +7847,7 @@ mod connector {
                     .client()?
                     .connector()
                     .validate_http_connector_config(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -7931,18 +7897,18 @@ mod connector_catalog {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "configuration-schema" => {
                 let arg0 = input::body::<
                     c1_client::models::ConnectorCatalogServiceConfigurationSchemaRequest,
                 >(matches, &CONFIGURATION_SCHEMA_BODY)?;
                 let call = ctx.client()?.connector_catalog().configuration_schema(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -8049,28 +8015,28 @@ mod directory {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create" => {
                 let arg0 = input::body::<
                     c1_client::models::DirectoryServiceCreateRequest,
                 >(matches, &CREATE_BODY)?;
                 let call = ctx.client()?.directory().create(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let call = ctx.client()?.directory().delete(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let call = ctx.client()?.directory().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let page_size_flag = input::opt::<
@@ -8086,7 +8052,7 @@ mod directory {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
@@ -8094,7 +8060,7 @@ mod directory {
                     c1_client::models::DirectoryServiceUpdateRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.directory().update(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -8256,28 +8222,28 @@ mod export {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create" => {
                 let arg0 = input::body::<
                     c1_client::models::ExportServiceCreateRequest,
                 >(matches, &CREATE_BODY)?;
                 let call = ctx.client()?.export().create(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "export-id", Kind::Text)?;
                 let call = ctx.client()?.export().delete(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "export-id", Kind::Text)?;
                 let call = ctx.client()?.export().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let page_size_flag = input::opt::<
@@ -8293,7 +8259,7 @@ mod export {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "list-events" => {
                 let arg0 = input::one::<String>(matches, "export-id", Kind::Text)?;
@@ -8301,7 +8267,7 @@ mod export {
                     c1_client::models::ExportServiceListEventsRequest,
                 >(matches, &LIST_EVENTS_BODY)?;
                 let call = ctx.client()?.export().list_events(arg0, arg1);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "export-id", Kind::Text)?;
@@ -8309,7 +8275,7 @@ mod export {
                     c1_client::models::ExportServiceUpdateRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.export().update(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -8367,18 +8333,18 @@ mod exports_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search" => {
                 let arg0 = input::body::<
                     c1_client::models::ExportsSearchServiceSearchRequest,
                 >(matches, &SEARCH_BODY)?;
                 let call = ctx.client()?.exports_search().search(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -8429,18 +8395,18 @@ mod external_client_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search" => {
                 let arg0 = input::body::<
                     c1_client::models::ExternalClientSearchServiceSearchRequest,
                 >(matches, &SEARCH_BODY)?;
                 let call = ctx.client()?.external_client_search().search(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -8715,18 +8681,18 @@ mod functions {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create-function" => {
                 let arg0 = input::body::<
                     c1_client::models::FunctionsServiceCreateFunctionRequest,
                 >(matches, &CREATE_FUNCTION_BODY)?;
                 let call = ctx.client()?.functions().create_function(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create-tag" => {
                 let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
@@ -8734,17 +8700,17 @@ mod functions {
                     c1_client::models::FunctionsServiceCreateTagRequest,
                 >(matches, &CREATE_TAG_BODY)?;
                 let call = ctx.client()?.functions().create_tag(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete-function" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.functions().delete_function(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-function" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.functions().get_function(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "invoke" => {
                 let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
@@ -8752,21 +8718,21 @@ mod functions {
                     c1_client::models::FunctionsServiceInvokeRequest,
                 >(matches, &INVOKE_BODY)?;
                 let call = ctx.client()?.functions().invoke(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list-commits" => {
                 let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
                 let call = ctx.client()?.functions().list_commits(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list-functions" => {
                 let call = ctx.client()?.functions().list_functions();
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list-tags" => {
                 let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
                 let call = ctx.client()?.functions().list_tags(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "test" => {
                 let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
@@ -8774,14 +8740,14 @@ mod functions {
                     c1_client::models::FunctionsServiceTestRequest,
                 >(matches, &TEST_BODY)?;
                 let call = ctx.client()?.functions().test(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update-function" => {
                 let arg0 = input::body::<
                     c1_client::models::FunctionsServiceUpdateFunctionRequest,
                 >(matches, &UPDATE_FUNCTION_BODY)?;
                 let call = ctx.client()?.functions().update_function(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -8830,22 +8796,22 @@ mod functions_invocation {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "get" => {
                 let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.functions_invocation().get(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
                 let call = ctx.client()?.functions_invocation().list(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -8898,11 +8864,11 @@ mod functions_invocation_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search" => {
                 let arg0 = input::one::<String>(matches, "function-id", Kind::Text)?;
@@ -8913,7 +8879,7 @@ mod functions_invocation_search {
                     .client()?
                     .functions_invocation_search()
                     .search(arg0, arg1);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -8964,18 +8930,18 @@ mod functions_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search" => {
                 let arg0 = input::body::<
                     c1_client::models::FunctionsSearchRequest,
                 >(matches, &SEARCH_BODY)?;
                 let call = ctx.client()?.functions_search().search(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -9027,11 +8993,11 @@ mod org_domain {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "list" => {
                 let page_size_flag = input::opt::<
@@ -9047,14 +9013,14 @@ mod org_domain {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "update" => {
                 let arg0 = input::body::<
                     c1_client::models::UpdateOrgDomainRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.org_domain().update(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -9087,22 +9053,22 @@ mod org_notification_settings {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "get" => {
                 let call = ctx.client()?.org_notification_settings().get();
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update" => {
                 let arg0 = input::body::<
                     c1_client::models::UpdateOrgNotificationSettingsRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.org_notification_settings().update(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -9486,35 +9452,35 @@ mod paper_secret {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create-external" => {
                 let arg0 = input::body::<
                     c1_client::models::PaperSecretServiceCreateExternalRequest,
                 >(matches, &CREATE_EXTERNAL_BODY)?;
                 let call = ctx.client()?.paper_secret().create_external(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create-internal" => {
                 let arg0 = input::body::<
                     c1_client::models::PaperSecretServiceCreateInternalRequest,
                 >(matches, &CREATE_INTERNAL_BODY)?;
                 let call = ctx.client()?.paper_secret().create_internal(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "vault-id", Kind::Text)?;
                 let call = ctx.client()?.paper_secret().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-by-share-code" => {
                 let arg0 = input::one::<String>(matches, "share-code", Kind::Text)?;
                 let call = ctx.client()?.paper_secret().get_by_share_code(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-content" => {
                 let arg0 = input::one::<String>(matches, "vault-id", Kind::Text)?;
@@ -9522,26 +9488,26 @@ mod paper_secret {
                     c1_client::models::PaperSecretServiceGetContentRequest,
                 >(matches, &GET_CONTENT_BODY)?;
                 let call = ctx.client()?.paper_secret().get_content(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "revoke" => {
                 let arg0 = input::one::<String>(matches, "vault-id", Kind::Text)?;
                 let call = ctx.client()?.paper_secret().revoke(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "search-audit-events" => {
                 let arg0 = input::body::<
                     c1_client::models::PaperSecretServiceSearchAuditEventsRequest,
                 >(matches, &SEARCH_AUDIT_EVENTS_BODY)?;
                 let call = ctx.client()?.paper_secret().search_audit_events(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "search-my-secrets" => {
                 let arg0 = input::body::<
                     c1_client::models::PaperSecretServiceSearchMySecretsRequest,
                 >(matches, &SEARCH_MY_SECRETS_BODY)?;
                 let call = ctx.client()?.paper_secret().search_my_secrets(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "set-text-content" => {
                 let arg0 = input::one::<String>(matches, "vault-id", Kind::Text)?;
@@ -9549,7 +9515,7 @@ mod paper_secret {
                     c1_client::models::PaperSecretServiceSetTextContentRequest,
                 >(matches, &SET_TEXT_CONTENT_BODY)?;
                 let call = ctx.client()?.paper_secret().set_text_content(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -9738,35 +9704,35 @@ mod paper_secret_admin {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "get" => {
                 let arg0 = input::one::<String>(matches, "vault-id", Kind::Text)?;
                 let call = ctx.client()?.paper_secret_admin().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "revoke" => {
                 let arg0 = input::one::<String>(matches, "vault-id", Kind::Text)?;
                 let call = ctx.client()?.paper_secret_admin().revoke(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "search" => {
                 let arg0 = input::body::<
                     c1_client::models::PaperSecretAdminServiceSearchRequest,
                 >(matches, &SEARCH_BODY)?;
                 let call = ctx.client()?.paper_secret_admin().search(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "search-audit-events" => {
                 let arg0 = input::body::<
                     c1_client::models::PaperSecretAdminServiceSearchAuditEventsRequest,
                 >(matches, &SEARCH_AUDIT_EVENTS_BODY)?;
                 let call = ctx.client()?.paper_secret_admin().search_audit_events(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -9888,32 +9854,32 @@ mod personal_client {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create" => {
                 let arg0 = input::body::<
                     c1_client::models::PersonalClientServiceCreateRequest,
                 >(matches, &CREATE_BODY)?;
                 let call = ctx.client()?.personal_client().create(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.personal_client().delete(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.personal_client().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let call = ctx.client()?.personal_client().list();
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -9921,7 +9887,7 @@ mod personal_client {
                     c1_client::models::PersonalClientServiceUpdateRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.personal_client().update(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -9972,18 +9938,18 @@ mod personal_client_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search" => {
                 let arg0 = input::body::<
                     c1_client::models::PersonalClientSearchServiceSearchRequest,
                 >(matches, &SEARCH_BODY)?;
                 let call = ctx.client()?.personal_client_search().search(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -10160,28 +10126,28 @@ mod policies {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create" => {
                 let arg0 = input::body::<
                     c1_client::models::CreatePolicyRequest,
                 >(matches, &CREATE_BODY)?;
                 let call = ctx.client()?.policies().create(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.policies().delete(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.policies().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let page_size_flag = input::opt::<
@@ -10197,7 +10163,7 @@ mod policies {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -10205,7 +10171,7 @@ mod policies {
                     c1_client::models::UpdatePolicyRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.policies().update(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -10270,18 +10236,18 @@ mod policy_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search" => {
                 let arg0 = input::body::<
                     c1_client::models::SearchPoliciesRequest,
                 >(matches, &SEARCH_BODY)?;
                 let call = ctx.client()?.policy_search().search(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -10317,18 +10283,18 @@ mod policy_validate {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "validate-cel" => {
                 let arg0 = input::body::<
                     c1_client::models::PolicyEditorValidateRequest,
                 >(matches, &VALIDATE_CEL_BODY)?;
                 let call = ctx.client()?.policy_validate().validate_cel(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -10575,18 +10541,18 @@ mod principal {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create" => {
                 let arg0 = input::body::<
                     c1_client::models::ServicePrincipalServiceCreateRequest,
                 >(matches, &CREATE_BODY)?;
                 let call = ctx.client()?.principal().create(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create-credential" => {
                 let arg0 = input::one::<
@@ -10596,17 +10562,17 @@ mod principal {
                     c1_client::models::ServicePrincipalServiceCreateCredentialRequest,
                 >(matches, &CREATE_CREDENTIAL_BODY)?;
                 let call = ctx.client()?.principal().create_credential(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.principal().delete(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.principal().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-credential" => {
                 let arg0 = input::one::<
@@ -10614,18 +10580,18 @@ mod principal {
                 >(matches, "service-principal-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.principal().get_credential(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let call = ctx.client()?.principal().list();
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list-credentials" => {
                 let arg0 = input::one::<
                     String,
                 >(matches, "service-principal-id", Kind::Text)?;
                 let call = ctx.client()?.principal().list_credentials(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "revoke-credential" => {
                 let arg0 = input::one::<
@@ -10633,7 +10599,7 @@ mod principal {
                 >(matches, "service-principal-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.principal().revoke_credential(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -10641,7 +10607,7 @@ mod principal {
                     c1_client::models::ServicePrincipalServiceUpdateRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.principal().update(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update-credential" => {
                 let arg0 = input::one::<
@@ -10652,7 +10618,7 @@ mod principal {
                     c1_client::models::ServicePrincipalServiceUpdateCredentialRequest,
                 >(matches, &UPDATE_CREDENTIAL_BODY)?;
                 let call = ctx.client()?.principal().update_credential(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -11348,11 +11314,11 @@ mod request_catalog_management {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "add-access-entitlements" => {
                 let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
@@ -11363,7 +11329,7 @@ mod request_catalog_management {
                     .client()?
                     .request_catalog_management()
                     .add_access_entitlements(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "add-app-entitlements" => {
                 let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
@@ -11374,14 +11340,14 @@ mod request_catalog_management {
                     .client()?
                     .request_catalog_management()
                     .add_app_entitlements(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create" => {
                 let arg0 = input::body::<
                     c1_client::models::RequestCatalogManagementServiceCreateRequest,
                 >(matches, &CREATE_BODY)?;
                 let call = ctx.client()?.request_catalog_management().create(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create-bundle-automation" => {
                 let arg0 = input::one::<
@@ -11394,7 +11360,7 @@ mod request_catalog_management {
                     .client()?
                     .request_catalog_management()
                     .create_bundle_automation(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create-requestable-entry" => {
                 let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
@@ -11407,12 +11373,12 @@ mod request_catalog_management {
                     .client()?
                     .request_catalog_management()
                     .create_requestable_entry(arg0, arg1, arg2, arg3);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.request_catalog_management().delete(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete-bundle-automation" => {
                 let arg0 = input::one::<
@@ -11422,7 +11388,7 @@ mod request_catalog_management {
                     .client()?
                     .request_catalog_management()
                     .delete_bundle_automation(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete-requestable-entry" => {
                 let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
@@ -11432,7 +11398,7 @@ mod request_catalog_management {
                     .client()?
                     .request_catalog_management()
                     .delete_requestable_entry(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "force-run-bundle-automation" => {
                 let arg0 = input::one::<
@@ -11445,12 +11411,12 @@ mod request_catalog_management {
                     .client()?
                     .request_catalog_management()
                     .force_run_bundle_automation(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.request_catalog_management().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-bundle-automation" => {
                 let arg0 = input::one::<
@@ -11460,7 +11426,7 @@ mod request_catalog_management {
                     .client()?
                     .request_catalog_management()
                     .get_bundle_automation(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-requestable-entry" => {
                 let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
@@ -11470,7 +11436,7 @@ mod request_catalog_management {
                     .client()?
                     .request_catalog_management()
                     .get_requestable_entry(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let page_size_flag = input::opt::<
@@ -11486,7 +11452,7 @@ mod request_catalog_management {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "list-all-entitlement-ids-per-app" => {
                 let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
@@ -11494,7 +11460,7 @@ mod request_catalog_management {
                     .client()?
                     .request_catalog_management()
                     .list_all_entitlement_ids_per_app(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list-entitlements-for-access" => {
                 let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
@@ -11514,7 +11480,7 @@ mod request_catalog_management {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "list-entitlements-per-catalog" => {
                 let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
@@ -11534,7 +11500,7 @@ mod request_catalog_management {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "remove-access-entitlements" => {
                 let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
@@ -11545,7 +11511,7 @@ mod request_catalog_management {
                     .client()?
                     .request_catalog_management()
                     .remove_access_entitlements(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "remove-app-entitlements" => {
                 let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
@@ -11556,7 +11522,7 @@ mod request_catalog_management {
                     .client()?
                     .request_catalog_management()
                     .remove_app_entitlements(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "resume-paused-bundle-automation" => {
                 let arg0 = input::one::<
@@ -11566,7 +11532,7 @@ mod request_catalog_management {
                     .client()?
                     .request_catalog_management()
                     .resume_paused_bundle_automation(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "set-bundle-automation" => {
                 let arg0 = input::one::<
@@ -11579,7 +11545,7 @@ mod request_catalog_management {
                     .client()?
                     .request_catalog_management()
                     .set_bundle_automation(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -11587,7 +11553,7 @@ mod request_catalog_management {
                     c1_client::models::RequestCatalogManagementServiceUpdateRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.request_catalog_management().update(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update-app-entitlements" => {
                 let arg0 = input::one::<String>(matches, "catalog-id", Kind::Text)?;
@@ -11598,7 +11564,7 @@ mod request_catalog_management {
                     .client()?
                     .request_catalog_management()
                     .update_app_entitlements(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -11677,11 +11643,11 @@ mod request_catalog_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search-entitlements" => {
                 let arg0 = input::body::<
@@ -11691,7 +11657,7 @@ mod request_catalog_search {
                     .client()?
                     .request_catalog_search()
                     .search_entitlements(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -11881,18 +11847,18 @@ mod request_schema {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create" => {
                 let arg0 = input::body::<
                     c1_client::models::RequestSchemaServiceCreateRequest,
                 >(matches, &CREATE_BODY)?;
                 let call = ctx.client()?.request_schema().create(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create-entitlement-binding" => {
                 let arg0 = input::body::<
@@ -11902,14 +11868,14 @@ mod request_schema {
                     .client()?
                     .request_schema()
                     .create_entitlement_binding(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<
                     String,
                 >(matches, "request-schema-id", Kind::Text)?;
                 let call = ctx.client()?.request_schema().delete(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "find-binding-for-app-entitlement" => {
                 let arg0 = input::body::<
@@ -11919,14 +11885,14 @@ mod request_schema {
                     .client()?
                     .request_schema()
                     .find_binding_for_app_entitlement(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<
                     String,
                 >(matches, "request-schema-id", Kind::Text)?;
                 let call = ctx.client()?.request_schema().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "remove-entitlement-binding" => {
                 let arg0 = input::body::<
@@ -11936,7 +11902,7 @@ mod request_schema {
                     .client()?
                     .request_schema()
                     .remove_entitlement_binding(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update" => {
                 let arg0 = input::one::<
@@ -11946,7 +11912,7 @@ mod request_schema {
                     c1_client::models::RequestSchemaServiceUpdateRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.request_schema().update(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -12041,16 +12007,16 @@ mod roles {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "get" => {
                 let arg0 = input::one::<String>(matches, "role-id", Kind::Text)?;
                 let call = ctx.client()?.roles().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let page_size_flag = input::opt::<
@@ -12066,7 +12032,7 @@ mod roles {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "role-id", Kind::Text)?;
@@ -12074,7 +12040,7 @@ mod roles {
                     c1_client::models::UpdateRoleRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.roles().update(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -12152,29 +12118,29 @@ mod session_settings {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "get" => {
                 let call = ctx.client()?.session_settings().get();
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "test-source-ip" => {
                 let arg0 = input::body::<
                     c1_client::models::TestSourceIpRequest,
                 >(matches, &TEST_SOURCE_IP_BODY)?;
                 let call = ctx.client()?.session_settings().test_source_ip(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update" => {
                 let arg0 = input::body::<
                     c1_client::models::UpdateSessionSettingsRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.session_settings().update(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -12377,44 +12343,44 @@ mod step_up_provider {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create" => {
                 let arg0 = input::body::<
                     c1_client::models::CreateStepUpProviderRequest,
                 >(matches, &CREATE_BODY)?;
                 let call = ctx.client()?.step_up_provider().create(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.step_up_provider().delete(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.step_up_provider().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let call = ctx.client()?.step_up_provider().list();
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "search" => {
                 let arg0 = input::body::<
                     c1_client::models::SearchStepUpProvidersRequest,
                 >(matches, &SEARCH_BODY)?;
                 let call = ctx.client()?.step_up_provider().search(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "test" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.step_up_provider().test(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -12422,7 +12388,7 @@ mod step_up_provider {
                     c1_client::models::UpdateStepUpProviderRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.step_up_provider().update(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update-secret" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -12430,7 +12396,7 @@ mod step_up_provider {
                     c1_client::models::UpdateStepUpProviderSecretRequest,
                 >(matches, &UPDATE_SECRET_BODY)?;
                 let call = ctx.client()?.step_up_provider().update_secret(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -12546,23 +12512,23 @@ mod step_up_transaction {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "get" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.step_up_transaction().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "search" => {
                 let arg0 = input::body::<
                     c1_client::models::SearchStepUpTransactionsRequest,
                 >(matches, &SEARCH_BODY)?;
                 let call = ctx.client()?.step_up_transaction().search(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -12645,18 +12611,18 @@ mod system_log {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "list-events" => {
                 let arg0 = input::body::<
                     c1_client::models::SystemLogServiceListEventsRequest,
                 >(matches, &LIST_EVENTS_BODY)?;
                 let call = ctx.client()?.system_log().list_events(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -12813,37 +12779,37 @@ mod task {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create-grant-task" => {
                 let arg0 = input::body::<
                     c1_client::models::TaskServiceCreateGrantRequest,
                 >(matches, &CREATE_GRANT_TASK_BODY)?;
                 let call = ctx.client()?.task().create_grant_task(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create-offboarding-task" => {
                 let arg0 = input::body::<
                     c1_client::models::TaskServiceCreateOffboardingRequest,
                 >(matches, &CREATE_OFFBOARDING_TASK_BODY)?;
                 let call = ctx.client()?.task().create_offboarding_task(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create-revoke-task" => {
                 let arg0 = input::body::<
                     c1_client::models::TaskServiceCreateRevokeRequest,
                 >(matches, &CREATE_REVOKE_TASK_BODY)?;
                 let call = ctx.client()?.task().create_revoke_task(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.task().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -13254,11 +13220,11 @@ mod task_actions {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "approve" => {
                 let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
@@ -13266,7 +13232,7 @@ mod task_actions {
                     c1_client::models::TaskActionsServiceApproveRequest,
                 >(matches, &APPROVE_BODY)?;
                 let call = ctx.client()?.task_actions().approve(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "approve-with-step-up" => {
                 let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
@@ -13274,7 +13240,7 @@ mod task_actions {
                     c1_client::models::TaskActionsServiceApproveWithStepUpRequest,
                 >(matches, &APPROVE_WITH_STEP_UP_BODY)?;
                 let call = ctx.client()?.task_actions().approve_with_step_up(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "close" => {
                 let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
@@ -13282,7 +13248,7 @@ mod task_actions {
                     c1_client::models::TaskActionsServiceCloseRequest,
                 >(matches, &CLOSE_BODY)?;
                 let call = ctx.client()?.task_actions().close(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "comment" => {
                 let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
@@ -13290,7 +13256,7 @@ mod task_actions {
                     c1_client::models::TaskActionsServiceCommentRequest,
                 >(matches, &COMMENT_BODY)?;
                 let call = ctx.client()?.task_actions().comment(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "deny" => {
                 let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
@@ -13298,7 +13264,7 @@ mod task_actions {
                     c1_client::models::TaskActionsServiceDenyRequest,
                 >(matches, &DENY_BODY)?;
                 let call = ctx.client()?.task_actions().deny(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "escalate-to-emergency-access" => {
                 let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
@@ -13309,7 +13275,7 @@ mod task_actions {
                     .client()?
                     .task_actions()
                     .escalate_to_emergency_access(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "hard-reset" => {
                 let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
@@ -13317,7 +13283,7 @@ mod task_actions {
                     c1_client::models::TaskActionsServiceHardResetRequest,
                 >(matches, &HARD_RESET_BODY)?;
                 let call = ctx.client()?.task_actions().hard_reset(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "process-now" => {
                 let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
@@ -13325,7 +13291,7 @@ mod task_actions {
                     c1_client::models::TaskActionsServiceProcessNowRequest,
                 >(matches, &PROCESS_NOW_BODY)?;
                 let call = ctx.client()?.task_actions().process_now(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "reassign" => {
                 let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
@@ -13333,7 +13299,7 @@ mod task_actions {
                     c1_client::models::TaskActionsServiceReassignRequest,
                 >(matches, &REASSIGN_BODY)?;
                 let call = ctx.client()?.task_actions().reassign(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "restart" => {
                 let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
@@ -13341,7 +13307,7 @@ mod task_actions {
                     c1_client::models::TaskActionsServiceRestartRequest,
                 >(matches, &RESTART_BODY)?;
                 let call = ctx.client()?.task_actions().restart(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "skip-step" => {
                 let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
@@ -13349,7 +13315,7 @@ mod task_actions {
                     c1_client::models::TaskActionsServiceSkipStepRequest,
                 >(matches, &SKIP_STEP_BODY)?;
                 let call = ctx.client()?.task_actions().skip_step(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update-grant-duration" => {
                 let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
@@ -13360,7 +13326,7 @@ mod task_actions {
                     .client()?
                     .task_actions()
                     .update_grant_duration(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update-request-data" => {
                 let arg0 = input::one::<String>(matches, "task-id", Kind::Text)?;
@@ -13368,7 +13334,7 @@ mod task_actions {
                     c1_client::models::TaskActionsServiceUpdateRequestDataRequest,
                 >(matches, &UPDATE_REQUEST_DATA_BODY)?;
                 let call = ctx.client()?.task_actions().update_request_data(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -13419,18 +13385,18 @@ mod task_audit {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "list" => {
                 let arg0 = input::body::<
                     c1_client::models::TaskAuditListRequest,
                 >(matches, &LIST_BODY)?;
                 let call = ctx.client()?.task_audit().list(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -13597,18 +13563,18 @@ mod task_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search" => {
                 let arg0 = input::body::<
                     c1_client::models::TaskSearchRequest,
                 >(matches, &SEARCH_BODY)?;
                 let call = ctx.client()?.task_search().search(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -13719,21 +13685,21 @@ mod user {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "get" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.user().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-user-profile-types" => {
                 let arg0 = input::one::<String>(matches, "user-id", Kind::Text)?;
                 let call = ctx.client()?.user().get_user_profile_types(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let page_size_flag = input::opt::<
@@ -13749,7 +13715,7 @@ mod user {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "set-expiring-user-delegation-binding-by-admin" => {
                 let arg0 = input::one::<String>(matches, "user-id", Kind::Text)?;
@@ -13760,7 +13726,7 @@ mod user {
                     .client()?
                     .user()
                     .set_expiring_user_delegation_binding_by_admin(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -13793,22 +13759,22 @@ mod user_notification_settings {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "get" => {
                 let call = ctx.client()?.user_notification_settings().get();
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update" => {
                 let arg0 = input::body::<
                     c1_client::models::UpdateUserNotificationSettingsRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.user_notification_settings().update(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -13866,18 +13832,18 @@ mod user_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search" => {
                 let arg0 = input::body::<
                     c1_client::models::SearchUsersRequest,
                 >(matches, &SEARCH_BODY)?;
                 let call = ctx.client()?.user_search().search(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -13988,28 +13954,28 @@ mod vault {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create" => {
                 let arg0 = input::body::<
                     c1_client::models::VaultServiceCreateRequest,
                 >(matches, &CREATE_BODY)?;
                 let call = ctx.client()?.vault().create(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.vault().delete(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.vault().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -14017,7 +13983,7 @@ mod vault {
                     c1_client::models::VaultServiceUpdateRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.vault().update(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -14181,28 +14147,28 @@ mod webhooks {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create" => {
                 let arg0 = input::body::<
                     c1_client::models::WebhooksServiceCreateRequest,
                 >(matches, &CREATE_BODY)?;
                 let call = ctx.client()?.webhooks().create(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.webhooks().delete(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.webhooks().get(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list" => {
                 let page_size_flag = input::opt::<
@@ -14218,12 +14184,12 @@ mod webhooks {
                 if let Some(given) = page_token_flag {
                     call = call.page_token(given);
                 }
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "test" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.webhooks().test(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -14231,7 +14197,7 @@ mod webhooks {
                     c1_client::models::WebhooksServiceUpdateRequest,
                 >(matches, &UPDATE_BODY)?;
                 let call = ctx.client()?.webhooks().update(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -14282,18 +14248,18 @@ mod webhooks_search {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "search" => {
                 let arg0 = input::body::<
                     c1_client::models::WebhooksSearchRequest,
                 >(matches, &SEARCH_BODY)?;
                 let call = ctx.client()?.webhooks_search().search(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }
@@ -14725,18 +14691,18 @@ mod workload_federation {
             ])
     }
 
-    pub async fn run(
+    pub fn run(
         operation: &str,
         matches: &ArgMatches,
         ctx: &Ctx,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sending, Failure> {
         match operation {
             "create-provider" => {
                 let arg0 = input::body::<
                     c1_client::models::WorkloadFederationServiceCreateProviderRequest,
                 >(matches, &CREATE_PROVIDER_BODY)?;
                 let call = ctx.client()?.workload_federation().create_provider(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "create-trust" => {
                 let arg0 = input::one::<
@@ -14746,12 +14712,12 @@ mod workload_federation {
                     c1_client::models::WorkloadFederationServiceCreateTrustRequest,
                 >(matches, &CREATE_TRUST_BODY)?;
                 let call = ctx.client()?.workload_federation().create_trust(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete-provider" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.workload_federation().delete_provider(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "delete-trust" => {
                 let arg0 = input::one::<
@@ -14759,12 +14725,12 @@ mod workload_federation {
                 >(matches, "service-principal-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "client-id", Kind::Text)?;
                 let call = ctx.client()?.workload_federation().delete_trust(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-provider" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
                 let call = ctx.client()?.workload_federation().get_provider(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "get-trust" => {
                 let arg0 = input::one::<
@@ -14772,32 +14738,32 @@ mod workload_federation {
                 >(matches, "service-principal-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "client-id", Kind::Text)?;
                 let call = ctx.client()?.workload_federation().get_trust(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list-providers" => {
                 let call = ctx.client()?.workload_federation().list_providers();
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "list-trusts" => {
                 let arg0 = input::one::<
                     String,
                 >(matches, "service-principal-id", Kind::Text)?;
                 let call = ctx.client()?.workload_federation().list_trusts(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "search-trusts" => {
                 let arg0 = input::body::<
                     c1_client::models::WorkloadFederationServiceSearchTrustsRequest,
                 >(matches, &SEARCH_TRUSTS_BODY)?;
                 let call = ctx.client()?.workload_federation().search_trusts(arg0);
-                ctx.show_paged(call, matches, "list").await
+                Ok(ctx.send_paged(call, matches, "list"))
             }
             "test-cel" => {
                 let arg0 = input::body::<
                     c1_client::models::WorkloadFederationServiceTestCelRequest,
                 >(matches, &TEST_CEL_BODY)?;
                 let call = ctx.client()?.workload_federation().test_cel(arg0);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "test-token" => {
                 let arg0 = input::one::<
@@ -14811,7 +14777,7 @@ mod workload_federation {
                     .client()?
                     .workload_federation()
                     .test_token(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update-provider" => {
                 let arg0 = input::one::<String>(matches, "id", Kind::Text)?;
@@ -14822,7 +14788,7 @@ mod workload_federation {
                     .client()?
                     .workload_federation()
                     .update_provider(arg0, arg1);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             "update-trust" => {
                 let arg0 = input::one::<
@@ -14836,7 +14802,7 @@ mod workload_federation {
                     .client()?
                     .workload_federation()
                     .update_trust(arg0, arg1, arg2);
-                ctx.show(call).await
+                Ok(ctx.send(call))
             }
             _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
         }

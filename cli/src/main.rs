@@ -362,7 +362,10 @@ pub(crate) async fn dispatch(group: &str, matches: &ArgMatches, ctx: &Ctx) -> Re
     let Some((operation, op_matches)) = operation else {
         return Err(Failure::usage(format!("`c1 {group}` needs an operation")));
     };
-    let result = commands::run(group, operation, op_matches, ctx).await;
+    let result = match commands::run(group, operation, op_matches, ctx) {
+        Ok(sending) => ctx.answer(sending).await,
+        Err(failure) => Err(failure),
+    };
     result.map_err(|mut failure| {
         if failure.code == exit::NOT_FOUND {
             let what = subject(group, operation, op_matches);

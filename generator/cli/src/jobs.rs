@@ -171,8 +171,9 @@ fn waiting() -> [Arg; 3] {
     ]
 }
 
-/// Runs a job command, if `group` (and `operation`) names one. Boxed, as
-/// the API's commands are (`commands::run`): one copy of each job's code.
+/// Runs a job command, if `group` (and `operation`) names one. Boxed here:
+/// one copy of each job's code, however many places run jobs (the shell's
+/// and the agents').
 pub fn run<'a>(
     group: &'a str,
     operation: Option<&'a str>,

@@ -5,8 +5,6 @@
 use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 
-use std::future::Future;
-
 use c1_client::{Call, Client, DryRun, JsonFuture, Operation, Pages, Paginated};
 use clap::ArgMatches;
 use futures_util::{Stream, StreamExt, TryStreamExt};
@@ -135,54 +133,63 @@ impl Ctx {
     }
 
     /// Sends `call` and prints its answer (or, with `--dry-run`, the request).
-    /// The answer is printed as the server sent it, once the client has
-    /// checked that it decodes as the document says ([`Call::json`]). Only
-    /// this shell is generic: the sending and printing are one function
-    /// for every operation.
-    pub fn show<Op: Operation>(&self, call: Call<Op>) -> impl Future<Output = Result<(), Failure>> {
-        let sending = match self.dry_run {
-            true => Sending::DryRun(call.dry_run()),
-            false => Sending::One(call.json()),
-        };
-        self.answer(sending, None)
+    pub async fn show<Op: Operation>(&self, call: Call<Op>) -> Result<(), Failure> {
+        self.answer(self.send(call)).await
     }
 
-    /// Sends a call that pages: one page as [`Ctx::show`] does, or with
-    /// `--all` or `--limit` every item (up to the limit), one per line, as
-    /// pages arrive. `list` is the JSON name of the page's items.
-    pub fn show_paged<Op: Paginated>(
+    /// What sending `call` is: with `--dry-run` its request, else the call
+    /// whose answer is printed as the server sent it, once the client has
+    /// checked that it decodes as the document says ([`Call::json`]). The
+    /// only generic step: the sending and printing ([`Ctx::answer`]) are
+    /// one function for every operation.
+    pub fn send<Op: Operation>(&self, call: Call<Op>) -> Sending {
+        let what = match self.dry_run {
+            true => What::DryRun(call.dry_run()),
+            false => What::One(call.json()),
+        };
+        Sending { what, list: None }
+    }
+
+    /// What sending a call that pages is: one page as [`Ctx::send`], or
+    /// with `--all` or `--limit` every item (up to the limit), one per
+    /// line, as pages arrive. `list` is the JSON name of the page's items.
+    pub fn send_paged<Op: Paginated>(
         &self,
         call: Call<Op>,
         matches: &ArgMatches,
         list: &'static str,
-    ) -> impl Future<Output = Result<(), Failure>> {
+    ) -> Sending {
         let limit = matches.get_one::<u64>("limit").copied();
-        let sending = if self.dry_run {
-            Sending::DryRun(call.dry_run())
+        let what = if self.dry_run {
+            What::DryRun(call.dry_run())
         } else if matches.get_flag("all") || limit.is_some() {
-            Sending::Every(call.json_pages(), limit)
+            What::Every(call.json_pages(), limit)
         } else {
-            Sending::One(call.json())
+            What::One(call.json())
         };
-        self.answer(sending, Some(list))
+        Sending {
+            what,
+            list: Some(list),
+        }
     }
 
-    /// Sends and prints; `list` names a page's items.
-    async fn answer(&self, sending: Sending, list: Option<&str>) -> Result<(), Failure> {
-        match sending {
-            Sending::DryRun(request) => show_request(request),
-            Sending::One(call) => {
+    /// Sends and prints.
+    pub async fn answer(&self, sending: Sending) -> Result<(), Failure> {
+        let list = sending.list;
+        match sending.what {
+            What::DryRun(request) => show_request(request),
+            What::One(call) => {
                 let response = call.await?;
                 if let Some(captured) = &self.captured {
                     lock(captured).request_id = response.request_id().map(str::to_string);
                 }
                 self.print(response.into_inner(), list)
             }
-            Sending::Every(pages, limit) => {
-                let name = list.unwrap_or_default().to_string();
+            What::Every(pages, limit) => {
+                let name = list.unwrap_or_default();
                 let items = pages
                     .map_ok(move |mut page| {
-                        let items = match page.get_mut(&name).map(Value::take) {
+                        let items = match page.get_mut(name).map(Value::take) {
                             Some(Value::Array(items)) => items,
                             _ => Vec::new(),
                         };
@@ -280,8 +287,16 @@ impl Ctx {
     }
 }
 
-/// What a command sends: nothing (`--dry-run`), one call, or every page.
-enum Sending {
+/// What a command sends, and how its answer is printed: made by
+/// [`Ctx::send`] or [`Ctx::send_paged`], done by [`Ctx::answer`].
+pub struct Sending {
+    what: What,
+    /// The JSON name of a page's items.
+    list: Option<&'static str>,
+}
+
+/// Nothing (`--dry-run`), one call, or every page.
+enum What {
     DryRun(c1_client::Result<DryRun>),
     One(JsonFuture),
     Every(Pages<Value>, Option<u64>),

@@ -193,7 +193,7 @@ impl<'a> Commands<'a> {
             modules.push(tokens);
             entries.extend(group_entries);
             catalog.extend(tools);
-            arms.push(quote!(#command => #module::run(operation, matches, ctx).await,));
+            arms.push(quote!(#command => #module::run(operation, matches, ctx),));
             commands.push(quote!(#module::command()));
         }
         let file = quote! {
@@ -201,10 +201,9 @@ impl<'a> Commands<'a> {
             //! from the model the client is generated from.
 
             use clap::{ArgMatches, Command};
-            use futures_util::future::BoxFuture;
 
             use crate::input::{self, Kind};
-            use crate::output::Ctx;
+            use crate::output::{Ctx, Sending};
             use crate::Failure;
 
             /// Every group's command.
@@ -212,16 +211,14 @@ impl<'a> Commands<'a> {
                 vec![#(#commands),*]
             }
 
-            /// Runs `c1 <group> <operation>`. The future is boxed here so
-            /// that the binary holds one copy of every command's code, however
-            /// many places run commands (the shell's and the agents').
-            pub fn run<'a>(group: &'a str, operation: &'a str, matches: &'a ArgMatches, ctx: &'a Ctx) -> BoxFuture<'a, Result<(), Failure>> {
-                Box::pin(async move {
-                    match group {
-                        #(#arms)*
-                        _ => Err(Failure::usage(format!("unknown command `{group}`"))),
-                    }
-                })
+            /// What `c1 <group> <operation>` sends, its arguments read;
+            /// [`Ctx::answer`] sends it. Commands are plain functions, and
+            /// the one future that sends and prints is the same for all.
+            pub fn run(group: &str, operation: &str, matches: &ArgMatches, ctx: &Ctx) -> Result<Sending, Failure> {
+                match group {
+                    #(#arms)*
+                    _ => Err(Failure::usage(format!("unknown command `{group}`"))),
+                }
             }
 
             #(#modules)*
@@ -284,7 +281,7 @@ impl<'a> Commands<'a> {
                         .subcommands([#(#subcommands),*])
                 }
 
-                pub async fn run(operation: &str, #matches: &ArgMatches, ctx: &Ctx) -> Result<(), Failure> {
+                pub fn run(operation: &str, #matches: &ArgMatches, ctx: &Ctx) -> Result<Sending, Failure> {
                     match operation {
                         #(#arms)*
                         _ => Err(Failure::usage(format!("unknown operation `{operation}`"))),
@@ -377,8 +374,8 @@ impl<'a> Commands<'a> {
             args.push(quote!(.args(input::paging())));
         }
         let show = match &list {
-            Some(list) => quote!(ctx.show_paged(call, matches, #list).await),
-            None => quote!(ctx.show(call).await),
+            Some(list) => quote!(Ok(ctx.send_paged(call, matches, #list))),
+            None => quote!(Ok(ctx.send(call))),
         };
         let method = ident(&op.name);
         let mutable = (!setters.is_empty()).then(|| quote!(mut));
