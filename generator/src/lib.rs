@@ -99,7 +99,7 @@ fn generate_unlocated(docs: &[load::SourceDocument], options: &Options) -> Resul
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let cli = match &options.cli {
-        Some(cli) => emit::cli::emit(&api, cli)?,
+        Some(cli) => emit::cli::emit(&api, cli, options.format_cache.as_deref())?,
         None => Vec::new(),
     };
     let mut warnings = api.warnings;

@@ -46,6 +46,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 
+use c1_codegen::emit::FormatCache;
+
 use crate::codegen;
 
 /// Runs the benchmark: in a debug build, what users run, then itself again
@@ -120,17 +122,39 @@ pub fn run(
             let out = work.join(format!("codegen-out-{run}"));
             fresh(&out)?;
             let started = Instant::now();
-            codegen_once(&spec, &out)?;
+            codegen_once(&spec, &out, None)?;
             Ok(started.elapsed())
         })?;
-        let ratio = generate.as_secs_f64() / parse.as_secs_f64();
+        // As a second run finds it: the cache the first one saved, loaded.
+        let cache_file = work.join("format-cache");
+        let first = FormatCache::new("bench");
+        let first = Some(std::sync::Arc::new(first));
+        codegen_once(&spec, &work.join("codegen-out-cache"), first.clone())?;
+        if let Some(first) = first {
+            first.save(&cache_file)?;
+        }
+        let cached = median_of(runs, |run| {
+            let out = work.join(format!("codegen-out-{run}"));
+            fresh(&out)?;
+            let started = Instant::now();
+            let cache = FormatCache::load(&cache_file, "bench");
+            codegen_once(&spec, &out, Some(std::sync::Arc::new(cache)))?;
+            Ok(started.elapsed())
+        })?;
+        let ratio = |d: Duration| d.as_secs_f64() / parse.as_secs_f64();
         report.push_str(&format!(
             "| parse YAML only, {name} | {} | serde_yaml::Value |\n",
             ms(parse)
         ));
         report.push_str(&format!(
-            "| codegen end to end, {name} | {} | {ratio:.2}x the bare parse |\n",
-            ms(generate)
+            "| codegen end to end, {name}, every file formatted | {} | {:.2}x the bare parse |\n",
+            ms(generate),
+            ratio(generate)
+        ));
+        report.push_str(&format!(
+            "| the same, unchanged files from the format cache | {} | {:.2}x the bare parse |\n",
+            ms(cached),
+            ratio(cached)
         ));
     }
     let exe = std::env::current_exe()?;
@@ -149,7 +173,7 @@ pub fn run(
 
     let crate_dir = work.join("c1-full");
     fresh(&crate_dir)?;
-    codegen_once(&full, &crate_dir)?;
+    codegen_once(&full, &crate_dir, None)?;
     std::fs::copy(
         codegen::root().join("Cargo.lock"),
         crate_dir.join("Cargo.lock"),
@@ -245,22 +269,29 @@ fn as_users_run_it(runs: usize, full: Option<&Path>, first_build: bool) -> anyho
             codegen::root().join("spec"),
         ),
     ] {
-        let time = codegen_runs(&exe, &spec, &work, runs)?;
+        let cold = codegen_runs(&exe, &spec, &work, runs, &["--no-format-cache"])?;
+        let warm = codegen_runs(&exe, &spec, &work, runs, &[])?;
         report.push_str(&format!(
-            "| {name} | {} | `xtask codegen --spec ... --out ...` |\n",
-            ms(time)
+            "| {name} | {} / {} | `xtask codegen --spec ... --out ...`: every file formatted / the format cache |\n",
+            ms(cold),
+            ms(warm)
         ));
     }
-    let check = median_of(runs, |_| {
-        let mut command = Command::new(env!("CARGO"));
-        command
-            .args(["xtask", "codegen", "--check"])
-            .current_dir(codegen::root());
-        timed(&mut command)
-    })?;
+    let check = |args: &'static [&'static str]| {
+        median_of(runs, |_| {
+            let mut command = Command::new(env!("CARGO"));
+            command
+                .args(["xtask", "codegen", "--check"])
+                .args(args)
+                .current_dir(codegen::root());
+            timed(&mut command)
+        })
+    };
+    let (cold, warm) = (check(&["--no-format-cache"])?, check(&[])?);
     report.push_str(&format!(
-        "| `cargo xtask codegen --check`, crates up to date | {} | cargo's own start included |\n",
-        ms(check)
+        "| `cargo xtask codegen --check`, crates up to date | {} / {} | every file formatted / the format cache; cargo's own start included |\n",
+        ms(cold),
+        ms(warm)
     ));
     let conflicts = conflicting_spec(&full, &work.join("conflicts"))?;
     let mut printed = 0;
@@ -364,7 +395,7 @@ fn first_builds(full: &Path, work: &Path, report: &mut String) -> anyhow::Result
         }
         let built = timed(&mut build)?;
         let exe = target.join("debug/xtask");
-        let codegen = codegen_runs(&exe, full, work, 3)?;
+        let codegen = codegen_runs(&exe, full, work, 3, &["--no-format-cache"])?;
         let label = if optimized {
             "with the dev profile's optimizations"
         } else {
@@ -431,15 +462,23 @@ pub fn conformance(runs: usize) -> anyhow::Result<String> {
     Ok(report)
 }
 
-/// The median time of `runs` runs of `exe codegen --spec SPEC --out DIR`,
-/// each into an empty directory: codegen as the build `exe` is runs it.
-fn codegen_runs(exe: &Path, spec: &Path, work: &Path, runs: usize) -> anyhow::Result<Duration> {
+/// The median time of `runs` runs of `exe codegen --spec SPEC --out DIR
+/// [ARGS]`, each into an empty directory: codegen as the build `exe` is
+/// runs it.
+fn codegen_runs(
+    exe: &Path,
+    spec: &Path,
+    work: &Path,
+    runs: usize,
+    args: &[&str],
+) -> anyhow::Result<Duration> {
     median_of(runs, |run| {
         let out = work.join(format!("exe-out-{run}"));
         fresh(&out)?;
         let mut command = Command::new(exe);
         command
             .arg("codegen")
+            .args(args)
             .arg("--spec")
             .arg(spec)
             .arg("--out")
@@ -512,9 +551,14 @@ fn fresh(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Generates `spec` into `out`: render in memory, then write.
-pub fn codegen_once(spec: &Path, out: &Path) -> anyhow::Result<()> {
-    let files = codegen::render(spec, out, "c1-client", "0.1.0", None)?.files;
+/// Generates `spec` into `out` (through `cache`, if given): render in
+/// memory, then write.
+pub fn codegen_once(
+    spec: &Path,
+    out: &Path,
+    cache: Option<std::sync::Arc<FormatCache>>,
+) -> anyhow::Result<()> {
+    let files = codegen::render(spec, out, "c1-client", "0.1.0", None, cache)?.files;
     let changes = c1_codegen::write::plan(out, &files)?;
     c1_codegen::write::apply(out, &changes)?;
     Ok(())
@@ -560,7 +604,7 @@ pub fn exec(args: &[String]) -> anyhow::Result<()> {
 /// this process's peak memory.
 pub fn codegen_in_process(spec: &Path, out: &Path) -> anyhow::Result<()> {
     let started = Instant::now();
-    codegen_once(spec, out)?;
+    codegen_once(spec, out, None)?;
     println!(
         "{} {}",
         started.elapsed().as_secs_f64(),

@@ -9,7 +9,7 @@
 //! - the installed binary's size, and `c1 --help`;
 //! - the `c1-cli` crate alone in release (its `main.rs` touched), then the
 //!   `c1-client` crate alone (its `lib.rs` touched);
-//! - with `--tests`: from another empty target directory, the first
+//! - with `--tests`, instead: from an empty target directory, the first
 //!   `cargo xtask codegen`, then `cargo test --workspace`.
 //!
 //! Every figure is the median of the runs, as wall time and CPU time (user
@@ -90,9 +90,24 @@ fn side(work: &Path, rev: &str) -> anyhow::Result<Side> {
     })
 }
 
-/// One run of every measure on `side`.
+/// One run of the measures on `side`: the build ones, or with `tests`
+/// the first codegen and the test suite.
 fn measure(side: &mut Side, tests: bool) -> anyhow::Result<()> {
-    let dir = side.dir.clone();
+    let taken = if tests {
+        measure_tests(&side.dir)?
+    } else {
+        let (taken, size) = measure_builds(&side.dir)?;
+        side.sizes.push(size);
+        taken
+    };
+    for (samples, timing) in side.samples.iter_mut().zip(taken) {
+        samples.push(timing);
+    }
+    Ok(())
+}
+
+/// Install, each crate alone, `c1 --help`; and the binary's size.
+fn measure_builds(dir: &Path) -> anyhow::Result<(Vec<Timing>, u64)> {
     let target = dir.join("target-install");
     let root = dir.join("installed");
     for path in [&target, &root] {
@@ -100,48 +115,45 @@ fn measure(side: &mut Side, tests: bool) -> anyhow::Result<()> {
             std::fs::remove_dir_all(path)?;
         }
     }
-    let install = cargo(&dir, &target)
+    let install = cargo(dir, &target)
         .args(["install", "--locked", "--path", "cli", "--root"])
         .args([&root])
         .timed()?;
     let binary = root.join("bin/c1");
-    side.sizes.push(std::fs::metadata(&binary)?.len());
+    let size = std::fs::metadata(&binary)?.len();
     // Warm: the same units as a plain release build of the command line.
-    cargo(&dir, &target)
-        .args(["build", "--locked", "--release", "-p", "c1-cli"])
-        .timed()?;
+    let release = ["build", "--locked", "--release", "-p"];
+    cargo(dir, &target).args(release).args(["c1-cli"]).timed()?;
     touch(&dir.join("cli/src/main.rs"))?;
-    let cli = cargo(&dir, &target)
-        .args(["build", "--locked", "--release", "-p", "c1-cli"])
-        .timed()?;
+    let cli = cargo(dir, &target).args(release).args(["c1-cli"]).timed()?;
     touch(&dir.join("generated/src/lib.rs"))?;
-    let client = cargo(&dir, &target)
-        .args(["build", "--locked", "--release", "-p", "c1-client"])
+    let client = cargo(dir, &target)
+        .args(release)
+        .args(["c1-client"])
         .timed()?;
     let help = median((0..10).map(|_| {
         let mut command = Command::new(&binary);
         command.arg("--help");
         Measured(command).timed().map(|t| t.wall)
     }))?;
-    let mut taken = vec![install, cli, client];
-    if tests {
-        let target = dir.join("target-tests");
-        if target.exists() {
-            std::fs::remove_dir_all(&target)?;
-        }
-        taken.push(cargo(&dir, &target).args(["xtask", "codegen"]).timed()?);
-        taken.push(cargo(&dir, &target).args(["test", "--workspace"]).timed()?);
-    } else {
-        taken.extend([Timing::default(); 2]);
-    }
-    taken.push(Timing {
+    let help = Timing {
         wall: help,
         cpu: Duration::ZERO,
-    });
-    for (samples, timing) in side.samples.iter_mut().zip(taken) {
-        samples.push(timing);
+    };
+    let none = Timing::default();
+    Ok((vec![install, cli, client, none, none, help], size))
+}
+
+/// From an empty target directory: the first codegen, then the tests.
+fn measure_tests(dir: &Path) -> anyhow::Result<Vec<Timing>> {
+    let target = dir.join("target-tests");
+    if target.exists() {
+        std::fs::remove_dir_all(&target)?;
     }
-    Ok(())
+    let codegen = cargo(dir, &target).args(["xtask", "codegen"]).timed()?;
+    let tests = cargo(dir, &target).args(["test", "--workspace"]).timed()?;
+    let none = Timing::default();
+    Ok(vec![none, none, none, codegen, tests, none])
 }
 
 /// The report: a row per measure, a column per side, and the ratio of the
@@ -159,7 +171,7 @@ fn report(sides: &[Side], tests: bool) -> String {
         "---|".repeat(sides.len() + usize::from(sides.len() == 2))
     ));
     for (i, name) in MEASURES.iter().enumerate() {
-        if !tests && (3..5).contains(&i) {
+        if tests != (3..5).contains(&i) {
             continue;
         }
         let medians: Vec<Timing> = sides.iter().map(|s| median_timing(&s.samples[i])).collect();
@@ -180,19 +192,20 @@ fn report(sides: &[Side], tests: bool) -> String {
         }
         text.push('\n');
     }
+    let runs = sides.first().map_or(0, |s| s.samples[0].len());
+    let footer = format!("\n\nMedians of {runs} run(s), the sides measured alternately.\n");
+    if tests {
+        return text + &footer;
+    }
     text.push_str("| binary size (`bin/c1`) |");
     let sizes: Vec<u64> = sides.iter().map(|s| median_size(&s.sizes)).collect();
     for size in &sizes {
-        text.push_str(&format!(" {:.1} MB |", *size as f64 / 1e6));
+        text.push_str(&format!(" {:.2} MB |", *size as f64 / 1e6));
     }
     if let [a, b] = sizes.as_slice() {
         text.push_str(&format!(" {:.2}x |", *a as f64 / (*b).max(1) as f64));
     }
-    let runs = sides.first().map_or(0, |s| s.sizes.len());
-    text.push_str(&format!(
-        "\n\nMedians of {runs} run(s), the sides measured alternately.\n"
-    ));
-    text
+    text + &footer
 }
 
 fn ratio(a: Duration, b: Duration) -> f64 {

@@ -3,10 +3,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, OnceLock};
+use std::time::UNIX_EPOCH;
 
 use anyhow::Context;
 use c1_codegen::diff::{self, Report, Summary};
 use c1_codegen::emit::cli::CliOptions;
+use c1_codegen::emit::FormatCache;
 use c1_codegen::write::{self, FileChange};
 use c1_codegen::{GeneratedFile, Note, Options};
 
@@ -72,8 +75,10 @@ pub fn render(
     package: &str,
     version: &str,
     cli: Option<&Path>,
+    format_cache: Option<Arc<FormatCache>>,
 ) -> anyhow::Result<Rendered> {
     let options = Options {
+        format_cache,
         package: package.to_string(),
         version: version.to_string(),
         cli: cli.map(|dir| CliOptions {
@@ -159,15 +164,16 @@ pub fn plan(
     package: &str,
     bump: bool,
     cli: Option<&Path>,
+    cache: Option<Arc<FormatCache>>,
 ) -> anyhow::Result<Plan> {
     let version = current_version(out);
-    let mut rendered = render(spec, out, package, &version, cli)?;
+    let mut rendered = render(spec, out, package, &version, cli, cache.clone())?;
     let report = previous_summary(out).map(|old| diff::diff(&old, &rendered.summary));
     let mut next = version.clone();
     if let Some(level) = report.as_ref().and_then(Report::bump).filter(|_| bump) {
         next = diff::bumped(&version, level)
             .with_context(|| format!("cannot bump version `{version}`"))?;
-        rendered = render(spec, out, package, &next, cli)?;
+        rendered = render(spec, out, package, &next, cli, cache)?;
     }
     let Rendered {
         files,
@@ -209,6 +215,8 @@ pub struct Mode {
     pub report: Option<PathBuf>,
     /// List every note of the merge, not only their count by kind.
     pub notes: bool,
+    /// Take files whose tokens did not change from the format cache.
+    pub format_cache: bool,
 }
 
 /// Generates from `spec` into `out`; with `check`, only reports what would
@@ -229,7 +237,7 @@ pub fn run(
         warnings,
         report,
         version,
-    } = plan(spec, out, package, mode.bump, cli)?;
+    } = plan(spec, out, package, mode.bump, cli, cache_for(mode))?;
     print_notes(&notes, mode.notes);
     for warning in &warnings {
         eprintln!("warning: {warning}");
@@ -395,11 +403,52 @@ pub fn main(
             None,
         )?
     };
+    save_format_cache();
     Ok(if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// The files this build of xtask formatted before ([`FormatCache`]),
+/// loaded once per run.
+static CACHE: OnceLock<Option<Arc<FormatCache>>> = OnceLock::new();
+
+/// The format cache, unless `mode` says not to use one: formatting is most
+/// of codegen, and most files keep their tokens from one run to the next.
+fn cache_for(mode: &Mode) -> Option<Arc<FormatCache>> {
+    if !mode.format_cache {
+        return None;
+    }
+    CACHE
+        .get_or_init(|| {
+            let (path, identity) = format_cache_file()?;
+            Some(Arc::new(FormatCache::load(&path, &identity)))
+        })
+        .clone()
+}
+
+/// Keeps what this run formatted for the next, if it used the cache;
+/// failing to is only said.
+fn save_format_cache() {
+    let (Some(Some(cache)), Some((path, _))) = (CACHE.get(), format_cache_file()) else {
+        return;
+    };
+    if let Err(e) = cache.save(&path) {
+        eprintln!("note: cannot keep the format cache {}: {e}", path.display());
+    }
+}
+
+/// The format cache's file, beside this binary in the target directory, and
+/// the binary's identity (path, size, time): a rebuilt generator, which may
+/// format otherwise, does not use what the one before formatted.
+fn format_cache_file() -> Option<(PathBuf, String)> {
+    let exe = std::env::current_exe().ok()?;
+    let meta = std::fs::metadata(&exe).ok()?;
+    let built = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+    let identity = format!("{} {} {}", exe.display(), meta.len(), built.as_nanos());
+    Some((exe.parent()?.join("codegen-format-cache"), identity))
 }
 
 /// `path` relative to the current directory where possible, so that
@@ -430,6 +479,7 @@ mod tests {
                 target.package,
                 false,
                 cli.as_deref(),
+                None,
             )
             .unwrap();
             let cli_changes = plan.cli.iter().flat_map(|(dir, changes, _)| {

@@ -1,6 +1,6 @@
 //! Project automation, run as `cargo xtask <command>`.
 //!
-//! - `codegen [--check] [--notes] [--spec DIR] [--out DIR] [--package NAME]`: regenerate the client crates.
+//! - `codegen [--check] [--notes] [--no-format-cache] [--spec DIR] [--out DIR] [--package NAME]`: regenerate the client crates.
 //! - `diff [--report FILE] OLD NEW`: the API change report between two specs.
 //! - `bench [--runs N] [--full FILE] [--first-build] [--cli] [--conformance] [--builds [--against REV] [--tests]]`: measure the generator and its output.
 //! - `fuzz-seeds OUT DOCUMENT...`: small whole documents cut from large ones, to seed the fuzzer.
@@ -18,7 +18,8 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage:
   cargo xtask codegen [--check] [--deny-warnings] [--notes] [--bump]
-                      [--report FILE] [--spec DIR] [--out DIR] [--package NAME]
+                      [--no-format-cache] [--report FILE] [--spec DIR]
+                      [--out DIR] [--package NAME]
       Regenerate the client crate generated/ from spec/, and the constructs
       fixture's crate; or, with --spec and/or --out, one crate from DIR
       (default spec/) into DIR (default generated/), named NAME (default
@@ -31,6 +32,10 @@ usage:
       Ends with the API changes since the crate's api.json (breaking ones
       marked, and the semver bump they need); --report writes them as
       Markdown; --bump raises the crate's version accordingly.
+      Files whose tokens did not change since the last run are taken from
+      the format cache (target/debug/codegen-format-cache, made by this
+      build of xtask) rather than formatted again; --no-format-cache
+      formats every file. The output is the same either way.
   cargo xtask diff [--report FILE] OLD NEW
       The same report between two spec files or directories; writes no crate.
   cargo xtask bench [--runs N] [--full FILE] [--first-build] [--cli] [--conformance]
@@ -48,7 +53,7 @@ usage:
       command line's dry runs. --builds measures only what users wait for,
       on fresh clones of HEAD (and of REV, the two alternately): `cargo
       install --path cli`, the binary's size and `c1 --help`, c1-cli and
-      c1-client alone in release, and with --tests the first `cargo xtask
+      c1-client alone in release, or with --tests the first `cargo xtask
       codegen` and `cargo test --workspace`; wall and CPU time, 3 runs
       unless --runs says (each takes minutes).
       Medians of N runs (default 10).
@@ -90,6 +95,7 @@ fn run() -> anyhow::Result<ExitCode> {
                 bump: args.contains("--bump"),
                 report: args.opt_value_from_str("--report")?,
                 notes: args.contains("--notes"),
+                format_cache: !args.contains("--no-format-cache"),
             };
             let spec: Option<PathBuf> = args.opt_value_from_str("--spec")?;
             let out: Option<PathBuf> = args.opt_value_from_str("--out")?;

@@ -87,7 +87,11 @@ const NEEDED_TYPES: [&str; 2] = ["TaskServiceGetResponse", "TaskState"];
 /// Every file of the command-line crate. An API without what the built-in
 /// commands call (see [`missing`]) gets none: an error says what is missing,
 /// rather than a command line that does not compile.
-pub fn emit(api: &Api, options: &CliOptions) -> Result<Vec<GeneratedFile>> {
+pub fn emit(
+    api: &Api,
+    options: &CliOptions,
+    cache: Option<&super::FormatCache>,
+) -> Result<Vec<GeneratedFile>> {
     if let Some(what) = missing(api) {
         return Err(crate::model::model_error(
             &crate::error::Pointer::root(),
@@ -107,8 +111,8 @@ pub fn emit(api: &Api, options: &CliOptions) -> Result<Vec<GeneratedFile>> {
     };
     let (table, entries, catalog) = commands.file()?;
     let mut files = vec![
-        render("src/commands.rs", table)?,
-        render("tests/support/commands.rs", commands_table(&entries))?,
+        render(cache, "src/commands.rs", table)?,
+        render(cache, "tests/support/commands.rs", commands_table(&entries))?,
         tools::file(api, &catalog)?,
         manifest(options),
     ];

@@ -1,3 +1,4 @@
+use super::format::space_items;
 use super::*;
 
 #[test]
@@ -48,6 +49,7 @@ fn raw_identifiers_are_kept_raw() {
 #[test]
 fn every_file_starts_with_the_header() {
     let file = render(
+        None,
         "src/x.rs",
         quote!(
             pub struct X;
@@ -60,7 +62,7 @@ fn every_file_starts_with_the_header() {
 
 #[test]
 fn tokens_that_are_not_rust_are_an_internal_error() {
-    let err = render("src/x.rs", quote!(pub struct)).unwrap_err();
+    let err = render(None, "src/x.rs", quote!(pub struct)).unwrap_err();
     assert!(
         err.to_string()
             .starts_with("internal error: emitted code for src/x.rs does not parse"),
