@@ -45,13 +45,9 @@ impl<Op: Paginated> Call<Op> {
             options,
         } = self;
         let fetch = move |token: Option<String>| {
-            let mut op = op.clone();
-            if token.is_some() {
-                op.set_page_token(token);
-            }
             Call {
                 client: client.clone(),
-                op,
+                op: at_page(&op, token),
                 options: options.clone(),
             }
             .send()
@@ -80,13 +76,7 @@ impl<Op: Paginated> Call<Op> {
             op,
             options,
         } = self;
-        let request = move |token: Option<String>| {
-            let mut op = op.clone();
-            if token.is_some() {
-                op.set_page_token(token);
-            }
-            op.request()
-        };
+        let request = move |token: Option<String>| at_page(&op, token).request();
         json_pages(
             client,
             options,
@@ -95,6 +85,15 @@ impl<Op: Paginated> Call<Op> {
             next_token::<Op>,
         )
     }
+}
+
+/// `op` asking for the page of `token` (as it is for `None`: the first).
+fn at_page<Op: Paginated>(op: &Op, token: Option<String>) -> Op {
+    let mut op = op.clone();
+    if token.is_some() {
+        op.set_page_token(token);
+    }
+    op
 }
 
 /// The next page's token in a page of `Op`, which must decode.
