@@ -127,12 +127,9 @@ pub fn run(
         })?;
         // As a second run finds it: the cache the first one saved, loaded.
         let cache_file = work.join("format-cache");
-        let first = FormatCache::new("bench");
-        let first = Some(std::sync::Arc::new(first));
-        codegen_once(&spec, &work.join("codegen-out-cache"), first.clone())?;
-        if let Some(first) = first {
-            first.save(&cache_file)?;
-        }
+        let first = std::sync::Arc::new(FormatCache::new("bench"));
+        codegen_once(&spec, &work.join("codegen-out-cache"), Some(first.clone()))?;
+        first.save(&cache_file)?;
         let cached = median_of(runs, |run| {
             let out = work.join(format!("codegen-out-{run}"));
             fresh(&out)?;
@@ -488,7 +485,7 @@ fn codegen_runs(
 }
 
 /// Runs `command` (its output discarded) and times it; fails when it fails.
-fn timed(command: &mut Command) -> anyhow::Result<Duration> {
+pub(crate) fn timed(command: &mut Command) -> anyhow::Result<Duration> {
     let started = Instant::now();
     let output = command.output()?;
     let elapsed = started.elapsed();
@@ -502,7 +499,7 @@ fn timed(command: &mut Command) -> anyhow::Result<Duration> {
 }
 
 /// The median of `runs` timed calls of `f` (given the run's number).
-fn median_of(
+pub(crate) fn median_of(
     runs: usize,
     mut f: impl FnMut(usize) -> anyhow::Result<Duration>,
 ) -> anyhow::Result<Duration> {

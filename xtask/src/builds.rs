@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 
-use crate::bench::touch;
+use crate::bench::{median_of, timed, touch};
 use crate::codegen;
 
 /// Wall and CPU time of one measured command.
@@ -80,7 +80,7 @@ fn side(work: &Path, rev: &str) -> anyhow::Result<Side> {
         .args(["clone", "--quiet", "--no-checkout"])
         .arg(root)
         .arg(&dir);
-    run_quietly(&mut clone)?;
+    timed(&mut clone)?;
     git(&dir, &["checkout", "--quiet", &sha])?;
     Ok(Side {
         label: format!("{rev} ({sha})"),
@@ -137,11 +137,7 @@ fn measure_builds(dir: &Path) -> anyhow::Result<(Vec<Timing>, u64)> {
         .args(release)
         .args(["c1-client"])
         .timed()?;
-    let help = median((0..10).map(|_| {
-        let mut command = Command::new(&binary);
-        command.arg("--help");
-        Measured(command).timed().map(|t| t.wall)
-    }))?;
+    let help = median_of(10, |_| timed(Command::new(&binary).arg("--help")))?;
     let help = Timing {
         wall: help,
         cpu: Duration::ZERO,
@@ -236,12 +232,6 @@ fn median_size(sizes: &[u64]) -> u64 {
     sorted.get(sorted.len() / 2).copied().unwrap_or_default()
 }
 
-fn median(samples: impl Iterator<Item = anyhow::Result<Duration>>) -> anyhow::Result<Duration> {
-    let mut all = samples.collect::<anyhow::Result<Vec<_>>>()?;
-    all.sort();
-    all.get(all.len() / 2).copied().context("no samples")
-}
-
 /// `cargo` in `dir` with `target` as its target directory, quiet.
 fn cargo(dir: &Path, target: &Path) -> Measured {
     let mut command = Command::new(env!("CARGO"));
@@ -313,15 +303,4 @@ fn git(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
         );
     }
     Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
-}
-
-fn run_quietly(command: &mut Command) -> anyhow::Result<()> {
-    let output = command.output()?;
-    if !output.status.success() {
-        bail!(
-            "{command:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(())
 }
