@@ -10,6 +10,8 @@ mod bench;
 mod builds;
 mod codegen;
 mod seeds;
+#[cfg(test)]
+mod unify;
 mod vendor;
 
 use std::path::PathBuf;
