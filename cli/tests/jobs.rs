@@ -3,7 +3,7 @@
 //! them: the built binary, against a server that behaves as C1 does, with
 //! the exit status, what was printed and the requests the server received.
 
-#[path = "../../generated/tests/common/fake_c1.rs"]
+#[path = "../../generated/tests/integration/common/fake_c1.rs"]
 mod fake_c1;
 
 use std::process::Output;

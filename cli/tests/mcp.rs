@@ -2,7 +2,7 @@
 //! client (rmcp's) over stdio and over HTTP, signed in to a loopback server
 //! that behaves as C1 does. And `c1 mcp install`, on the files agents read.
 
-#[path = "../../generated/tests/common/fake_c1.rs"]
+#[path = "../../generated/tests/integration/common/fake_c1.rs"]
 mod fake_c1;
 
 use std::path::{Path, PathBuf};

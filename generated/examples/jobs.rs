@@ -1,5 +1,5 @@
 //! The README's jobs example, compiled by `cargo test --workspace` (a test
-//! in `tests/jobs.rs` checks that the README shows exactly this code).
+//! in `tests/integration/jobs.rs` checks that the README shows exactly this code).
 
 use std::time::Duration;
 

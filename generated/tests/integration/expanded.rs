@@ -1,7 +1,7 @@
 //! Typed `expanded` lists and their path resolvers, against a loopback
 //! server answering a search shaped like the real API's.
 
-mod common;
+use crate::common;
 
 use c1_client::models::{
     App, AppEntitlementSearchServiceSearchRequest, AppEntitlementView, Expanded,

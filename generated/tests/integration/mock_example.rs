@@ -1,5 +1,5 @@
 //! The README's example of the `testing` feature, word for word below this
-//! comment (`tests/testing.rs` checks that the two stay the same).
+//! comment (`tests/integration/testing.rs` checks that the two stay the same).
 
 use c1_client::models::{
     PersonalClient, PersonalClientServiceGetResponse, PersonalClientServiceUpdateRequest,

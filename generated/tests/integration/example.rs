@@ -2,5 +2,5 @@
 //! command against a fake server, one-line errors) with `cargo test`.
 
 #[allow(dead_code)] // `main` is the example's entry point, not called here.
-#[path = "../examples/personal_clients.rs"]
+#[path = "../../examples/personal_clients.rs"]
 mod personal_clients;

@@ -1,7 +1,7 @@
 //! `from_changes(before, after)` of the update requests: what goes over the
 //! wire to a loopback server.
 
-mod common;
+use crate::common;
 
 use c1_client::models::{
     App, AppEntitlementAutomationRuleCel, AppEntitlementServiceUpdateAutomationRequest,

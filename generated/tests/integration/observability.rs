@@ -2,7 +2,7 @@
 //! that no token, secret or assertion appears in spans, events, `Debug` or
 //! errors.
 
-mod common;
+use crate::common;
 
 use std::fmt::Write;
 use std::sync::{Arc, Mutex};

@@ -2,7 +2,7 @@
 //! through `authorization_pending` and `slow_down`, the ways a login ends
 //! without approval, and the personal client created at the end.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! optional parameters, per-call options, the response with its status and
 //! request id, page and item streams, and which failures are retried.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! its header, `htm`, `htu`, `iat`, a fresh `jti`, `ath`, the nonce it
 //! last gave) and asks for a nonce the first time each is reached.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};

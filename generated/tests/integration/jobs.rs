@@ -2,7 +2,7 @@
 //! does (`common/fake_c1.rs`): every job and every refusal, with the
 //! requests the server received.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
@@ -554,9 +554,9 @@ async fn a_request_needs_a_justification() {
 
 #[test]
 fn the_readme_example_is_examples_jobs_rs() {
-    let file = include_str!("../examples/jobs.rs");
+    let file = include_str!("../../examples/jobs.rs");
     let example = file.split_once("\n\n").map(|(_, code)| code).unwrap();
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../../README.md");
     assert!(
         readme.contains(&format!("```rust\n{example}```")),
         "README.md's jobs example differs from examples/jobs.rs"

@@ -3,7 +3,7 @@
 //! spellings, and independence from document order. (`spec/` also holds the
 //! whole API, which `spellings.rs` and `full_spec.rs` test.)
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

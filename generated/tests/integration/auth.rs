@@ -2,7 +2,7 @@
 //! each assertion's signature with the public key from the client's JWK and
 //! checks every claim.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! Streams that end: waiting for a task to close with `poll_until`, and
 //! paging that stops when the server repeats a page token.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

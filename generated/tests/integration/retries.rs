@@ -1,6 +1,6 @@
 //! Retries: which answers are retried, how often, and how long in between.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! endpoint for access tokens, against a fake endpoint that checks the
 //! exchange form field by field.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
 //! Every generated operation against a fake API on 127.0.0.1: method, path,
 //! headers and body sent, response decoded.
 
-mod common;
+use crate::common;
 
 use c1_client::models::{PersonalClient, PersonalClientServiceUpdateRequest};
 use common::{TOKEN, client, full_client};

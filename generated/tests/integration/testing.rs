@@ -9,11 +9,11 @@ use c1_client::testing::MockServer;
 fn the_readme_example_is_mock_example_rs() {
     let file = include_str!("mock_example.rs");
     let example = file.split_once("\n\n").map(|(_, code)| code).unwrap();
-    let readme = include_str!("../../README.md");
+    let readme = include_str!("../../../README.md");
     let block = format!("```rust\n{example}```");
     assert!(
         readme.contains(&block),
-        "README.md's testing example differs from tests/mock_example.rs"
+        "README.md's testing example differs from tests/integration/mock_example.rs"
     );
 }
 
