@@ -35,7 +35,7 @@
 //!
 //! `--conformance` measures only the conformance suite, as CI runs it (the
 //! debug test builds of `c1-conformance` and of `c1-cli`'s
-//! `tests/conformance.rs`, built once first): each part's wall time.
+//! `tests/integration/conformance.rs`, built once first): each part's wall time.
 //!
 //! Peak memory comes from `getrusage` (Linux, `ru_maxrss`), taken in a helper
 //! process per measurement so that runs do not mix.
@@ -422,7 +422,7 @@ pub fn conformance(runs: usize) -> anyhow::Result<String> {
         ),
         (
             "command line: 312 commands' --dry-run x 3 rounds",
-            &["-p", "c1-cli", "--test", "conformance"],
+            &["-p", "c1-cli", "--test", "integration", "conformance::"],
         ),
     ];
     let test = |args: &[&str]| {

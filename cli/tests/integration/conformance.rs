@@ -7,7 +7,7 @@
 
 // Generated, and formatted by the generator: rustfmt leaves it as it is.
 #[rustfmt::skip]
-#[path = "support/commands.rs"]
+#[path = "../support/commands.rs"]
 mod support;
 
 use std::sync::Mutex;

@@ -3,12 +3,9 @@
 //! them: the built binary, against a server that behaves as C1 does, with
 //! the exit status, what was printed and the requests the server received.
 
-#[path = "../../generated/tests/integration/common/fake_c1.rs"]
-mod fake_c1;
-
 use std::process::Output;
 
-use fake_c1::{FakeC1, ME};
+use crate::fake_c1::{FakeC1, ME};
 use serde_json::{Value, json};
 use wiremock::MockServer;
 
@@ -452,7 +449,7 @@ async fn the_task_jobs() {
         [json!({"comment": "ok", "policyStepId": "step-100"})]
     );
     let polls = sent(&server, "GET /api/v1/tasks/t-100").await.len();
-    assert_eq!(polls, fake_c1::POLLS_TO_CLOSE, "polled until closed");
+    assert_eq!(polls, crate::fake_c1::POLLS_TO_CLOSE, "polled until closed");
 
     let out = c1(&server, &["task", "deny", "t-101", "--comment", "no"]).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));

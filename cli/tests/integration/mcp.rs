@@ -2,13 +2,10 @@
 //! client (rmcp's) over stdio and over HTTP, signed in to a loopback server
 //! that behaves as C1 does. And `c1 mcp install`, on the files agents read.
 
-#[path = "../../generated/tests/integration/common/fake_c1.rs"]
-mod fake_c1;
-
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use fake_c1::{FakeC1, ME};
+use crate::fake_c1::{FakeC1, ME};
 use rmcp::ServiceExt;
 use rmcp::model::{CallToolRequestParams, CallToolResult, Tool};
 use rmcp::service::{RoleClient, RunningService};
@@ -184,7 +181,7 @@ async fn few_tools_whose_schemas_clients_take_whole() {
 async fn every_operation_is_described_by_a_self_contained_schema() {
     let (server, _) = FakeC1::start().await;
     let client = serve(&server, "describe", &["--allow", "write"]).await;
-    let catalog: Value = serde_json::from_str(include_str!("../src/tools.json")).unwrap();
+    let catalog: Value = serde_json::from_str(include_str!("../../src/tools.json")).unwrap();
     let operations = catalog["operations"].as_object().unwrap();
     let mut largest = (0, String::new());
     for name in operations.keys() {

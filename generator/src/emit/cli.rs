@@ -152,7 +152,7 @@ fn manifest(options: &CliOptions) -> GeneratedFile {
     );
     if let Some(path) = &options.conformance_path {
         contents.push_str(&format!(
-            "# The conformance suite's harness (tests/conformance.rs).\nc1-conformance = {{ path = \"{path}\" }}\n"
+            "# The conformance suite's harness (tests/integration/conformance.rs).\nc1-conformance = {{ path = \"{path}\" }}\n"
         ));
     }
     GeneratedFile {
@@ -648,7 +648,7 @@ fn commands_table(entries: &[TokenStream]) -> TokenStream {
     quote! {
         //! Every command of `c1`: the operation it sends, the words that run
         //! it, and how each parameter is given. The conformance suite runs
-        //! each with `--dry-run` (`tests/conformance.rs`).
+        //! each with `--dry-run` (`tests/integration/conformance.rs`).
         #![allow(dead_code)]
 
         /// One command.

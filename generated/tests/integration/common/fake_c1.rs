@@ -2,7 +2,7 @@
 //! catalog over several pages, apps and entitlements found by id or by
 //! name, grants that come and go as tasks close, accounts, a request form,
 //! and tasks that close after a few polls. The client's tests
-//! (`tests/jobs.rs`) and the command line's (`cli/tests/jobs.rs`) both run
+//! (`tests/integration/jobs.rs`) and the command line's (`cli/tests/integration/jobs.rs`) both run
 //! against it.
 #![allow(dead_code)] // Each test file uses its own part of this.
 
