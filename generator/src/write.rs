@@ -124,7 +124,7 @@ fn generated_files(out: &Path) -> Result<Vec<PathBuf>> {
 
 /// Writes through a temporary file in the same directory and a rename, so
 /// the file is either old or new, never half-written.
-fn write_atomically(path: &Path, contents: &str) -> Result<()> {
+pub(crate) fn write_atomically(path: &Path, contents: &str) -> Result<()> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| Error::Io { path, source }

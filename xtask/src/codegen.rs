@@ -436,7 +436,7 @@ fn save_format_cache() {
         return;
     };
     if let Err(e) = cache.save(&path) {
-        eprintln!("note: cannot keep the format cache {}: {e}", path.display());
+        eprintln!("note: cannot keep the format cache: {e}");
     }
 }
 

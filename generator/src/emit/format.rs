@@ -64,27 +64,23 @@ impl FormatCache {
         cache
     }
 
-    /// Writes what this run used to `path` (through a temporary file, so a
-    /// reader never sees half of it).
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+    /// Writes what this run used to `path`, atomically (a reader never
+    /// sees half of it).
+    pub fn save(&self, path: &Path) -> Result<()> {
         let used = lock(&self.used);
-        let mut out = format!("{MAGIC}\n{}\n", self.identity).into_bytes();
+        let mut out = format!("{MAGIC}\n{}\n", self.identity);
         let mut entries: Vec<_> = used.iter().collect();
         entries.sort_by_key(|(key, _)| **key);
         for (key, text) in entries {
-            out.extend_from_slice(format!("{} {}\n", hex(key), text.len()).as_bytes());
-            out.extend_from_slice(text.as_bytes());
+            out.push_str(&format!("{} {}\n", hex(key), text.len()));
+            out.push_str(text);
         }
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let partial = PathBuf::from(format!("{}.partial", path.display()));
-        std::fs::write(&partial, out)?;
-        std::fs::rename(&partial, path)
+        crate::write::write_atomically(path, &out)
     }
 
     /// How many files this run took from the cache, and how many it formatted.
-    pub fn hits(&self) -> (usize, usize) {
+    #[cfg(test)]
+    fn hits(&self) -> (usize, usize) {
         let used = lock(&self.used);
         let hits = used
             .keys()
