@@ -22,7 +22,7 @@ fn home(name: &str) -> PathBuf {
 }
 
 /// Runs `c1 args` with only `env` set of the variables that matter.
-async fn c1_with(args: &[&str], env: &[(&str, &str)], home: &Path) -> Output {
+pub(crate) async fn c1_with(args: &[&str], env: &[(&str, &str)], home: &Path) -> Output {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_c1"));
     command.args(args).env_clear();
     command

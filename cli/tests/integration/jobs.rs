@@ -23,17 +23,7 @@ async fn c1(server: &MockServer, args: &[&str]) -> Output {
 async fn c1_with(args: &[&str], env: &[(&str, &str)]) -> Output {
     let home = std::env::temp_dir().join(format!("c1-jobs-test-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&home);
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_c1"));
-    command.args(args).env_clear();
-    command
-        .env("HOME", home)
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap()
+    crate::cli::c1_with(args, env, &home).await
 }
 
 fn code(output: &Output) -> i32 {
