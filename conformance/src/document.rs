@@ -6,6 +6,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use c1_codegen::load::SourceDocument;
+
 use crate::Error;
 
 /// The methods an OpenAPI path item may hold operations under.
@@ -64,12 +66,41 @@ impl Document {
         Ok(Document { root })
     }
 
-    /// The whole-API document vendored in the workspace's `spec/`, the one
-    /// the conformance suite holds the client to.
+    /// The whole-API document vendored in the workspace's `spec/`, with the
+    /// rules of the overlays there applied (fields that cannot both be set,
+    /// page sizes, effects): the contract the conformance suite and the test
+    /// servers hold the client to.
     pub fn whole_api() -> Result<Document, Error> {
-        let spec =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/conductor_one_api.openapi.yaml");
-        Document::load(&spec)
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec");
+        Document::with_overlays(&dir.join("conductor_one_api.openapi.yaml"), &dir)
+    }
+
+    /// The document at `path`, with every overlay (`overlay: 1.0.0`) found
+    /// under `dir` applied as codegen applies them.
+    pub fn with_overlays(path: &Path, dir: &Path) -> Result<Document, Error> {
+        let read = |path: &Path, message: String| Error::Read {
+            path: path.display().to_string(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| read(path, e.to_string()))?;
+        let name = path.display().to_string();
+        let doc = SourceDocument::parse(&name, &text).map_err(|e| read(path, e.to_string()))?;
+        let mut docs = vec![doc];
+        let found = c1_codegen::load::document_paths(dir).map_err(|e| read(dir, e.to_string()))?;
+        for other in found.iter().filter(|p| p.as_path() != path) {
+            let text = std::fs::read_to_string(other).map_err(|e| read(other, e.to_string()))?;
+            let name = other.display().to_string();
+            let parsed =
+                SourceDocument::parse(&name, &text).map_err(|e| read(other, e.to_string()))?;
+            if c1_codegen::overlay::is_overlay(&parsed) {
+                docs.push(parsed);
+            }
+        }
+        let (mut applied, _) =
+            c1_codegen::overlay::apply(&docs).map_err(|e| read(dir, e.to_string()))?;
+        Ok(Document {
+            root: applied.remove(0).value,
+        })
     }
 
     /// The component schema `name`.

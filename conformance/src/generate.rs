@@ -167,7 +167,27 @@ impl<'d> Generator<'d> {
         if self.mode == Mode::Answer && schema.get("properties").is_some() && self.chance(0.1) {
             out.insert("zzPropertyAddedLater".into(), self.any());
         }
+        self.keep_apart(schema, &mut out);
         Value::Object(out)
+    }
+
+    /// Drops fields the schema says cannot be set together (`not: {required:
+    /// [a, b]}`, from the overlay's prose rules) until they are not: one of
+    /// them, picked at random, stays.
+    fn keep_apart(&mut self, schema: &Value, out: &mut Map<String, Value>) {
+        let Some(apart) = schema["not"]["required"].as_array() else {
+            return;
+        };
+        let names: Vec<&str> = apart.iter().filter_map(Value::as_str).collect();
+        if !names.iter().all(|n| out.contains_key(*n)) {
+            return;
+        }
+        let kept = self.rng.random_range(0..names.len());
+        for (i, name) in names.iter().enumerate() {
+            if i != kept {
+                out.shift_remove(*name);
+            }
+        }
     }
 
     fn array(&mut self, schema: &Value, depth: usize) -> Value {
@@ -187,7 +207,17 @@ impl<'d> Generator<'d> {
             Some(Format::Uint64) => self.rng.random_range(0..=i64::MAX),
             _ => i64::from(self.rng.random_range(i32::MIN..=i32::MAX)),
         };
-        Value::from(n)
+        // The document's bounds (page sizes: the overlay's), as whole numbers.
+        let bound = |key: &str| schema.get(key).and_then(Value::as_f64);
+        match (bound("minimum"), bound("maximum")) {
+            (Some(low), Some(high)) if low <= high => Value::from(
+                self.rng
+                    .random_range(low.ceil() as i64..=high.floor() as i64),
+            ),
+            (Some(low), None) => Value::from(n.max(low.ceil() as i64)),
+            (None, Some(high)) => Value::from(n.min(high.floor() as i64)),
+            _ => Value::from(n),
+        }
     }
 
     fn string(&mut self, schema: &Value) -> Value {

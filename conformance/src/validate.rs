@@ -340,9 +340,11 @@ pub fn to_json_schema(schema: &Value, components: bool) -> Value {
             Some(Format::Uint64) => Some((0, u64::MAX.into())),
             _ => None,
         };
+        // The format's range, unless the document bounds it more tightly
+        // (page sizes: the overlay's `0 <= pageSize <= 100`).
         if let Some((min, max)) = bounds {
-            out.insert("minimum".into(), json_number(min));
-            out.insert("maximum".into(), json_number(max));
+            out.entry("minimum").or_insert_with(|| json_number(min));
+            out.entry("maximum").or_insert_with(|| json_number(max));
         }
         // The format is checked by the bounds; as a string format it would
         // be ignored on a number anyway.

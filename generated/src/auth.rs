@@ -23,6 +23,7 @@ use crate::credentials::ClientCredentials;
 use crate::dpop::{Audience, DPOP, DpopKey};
 use crate::error::{AuthError, Error, Result};
 use crate::oauth::{MAX_TOKEN_LIFETIME, TokenAnswer, post_form, token_url, wants_dpop_nonce};
+use crate::retry::Retries;
 use crate::secret::Secret;
 use crate::send::Transport;
 
@@ -364,7 +365,7 @@ impl TokenSource {
         let mut nonce_retried = false;
         loop {
             // Asking for a token twice does no harm.
-            let sending = transport.sending(true);
+            let sending = transport.sending(Retries::Idempotent);
             let form = || self.grant.form(&self.audience);
             let response = post_form(&sending, &self.token_url, form, |builder| {
                 let Some(key) = &self.dpop else {

@@ -18,6 +18,7 @@ use crate::auth::Auth;
 use crate::dpop::{Audience, api_wants_nonce};
 use crate::error::{ApiError, Error, Result};
 use crate::request::{DryRun, Options, Request};
+use crate::retry::Retries;
 use crate::send::{RawResponse, Transport, request_id};
 
 /// A client for the API.
@@ -95,7 +96,7 @@ impl Client {
         request: Request,
         options: &Options,
         name: &'static str,
-        idempotent: bool,
+        retries: Retries,
     ) -> Result<RawResponse> {
         let span = tracing::info_span!(
             "c1_request",
@@ -109,7 +110,7 @@ impl Client {
         );
         let started = Instant::now();
         let result = self
-            .execute_in_span(request, options, idempotent)
+            .execute_in_span(request, options, retries)
             .instrument(span.clone())
             .await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -124,11 +125,11 @@ impl Client {
         &self,
         request: Request,
         options: &Options,
-        idempotent: bool,
+        retries: Retries,
     ) -> Result<RawResponse> {
         let request = request.checked()?;
         let inner = &*self.inner;
-        let mut sending = inner.transport.sending(idempotent);
+        let mut sending = inner.transport.sending(retries);
         sending.timeout = options.timeout.or(sending.timeout);
         if let Some(retry) = &options.retry {
             sending.retry = retry;

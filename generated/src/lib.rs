@@ -97,7 +97,7 @@ pub use error::{ApiError, AuthError, Code, Error, Result, SNIPPET_CHARS, decode_
 pub use login::{DeviceCode, DeviceLogin, PersonalClient};
 pub use pagination::{CallStream, Items, Pages, Paginated};
 pub use request::DryRun;
-pub use retry::RetryPolicy;
+pub use retry::{Retries, RetryPolicy};
 pub use wait::WaitError;
 
 /// What most programs use: `use c1_client::prelude::*;` brings the client,

@@ -14,7 +14,7 @@ use std::fmt::Write;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::model::{field_type, rust_type, Api, TypeKind};
+use crate::model::{field_type, rust_type, Api, Effect, Retries, TypeKind};
 use crate::names::unraw;
 
 /// The public surface of a generated crate.
@@ -42,15 +42,39 @@ pub struct OperationSummary {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub setters: Vec<String>,
     /// How failures are retried: `idempotent` (connection errors, 429,
-    /// 502, 503, 504) or `not idempotent` (429, 503, unsent requests).
+    /// 502, 503, 504), `not idempotent` (429, 503, unsent requests) or
+    /// `never` (it uses something up).
     #[serde(default)]
     pub retries: String,
+    /// What it does, from the effects table: `read`, `write` or
+    /// `destructive`, then `idempotent`, `consumes` and `sensitive` where
+    /// they hold (`write, idempotent`), or `unreviewed` when the table does
+    /// not list it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub effect: String,
 }
 
 /// [`OperationSummary::retries`] of an idempotent operation.
 pub const IDEMPOTENT: &str = "idempotent";
-/// [`OperationSummary::retries`] of the others.
+/// [`OperationSummary::retries`] of an operation retried only when unsent.
 pub const NOT_IDEMPOTENT: &str = "not idempotent";
+/// [`OperationSummary::retries`] of an operation never retried.
+pub const NEVER: &str = "never";
+
+/// How `api.json` writes an effect: `write, idempotent, sensitive`.
+fn effect_text(effect: &Effect) -> String {
+    if !effect.reviewed {
+        return "unreviewed".into();
+    }
+    let mut words = vec![effect.kind.name()];
+    let flags = [
+        (effect.idempotent && !effect.reads(), "idempotent"),
+        (effect.consumes, "consumes"),
+        (effect.sensitive, "sensitive"),
+    ];
+    words.extend(flags.iter().filter(|(on, _)| *on).map(|(_, word)| *word));
+    words.join(", ")
+}
 
 /// A type's shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,12 +102,13 @@ impl Summary {
                     endpoint: format!("{} {}", op.method.to_uppercase(), op.path),
                     signature: signature.to_string(),
                     setters: signature.setter_lines(),
-                    retries: if op.idempotent {
-                        IDEMPOTENT
-                    } else {
-                        NOT_IDEMPOTENT
+                    retries: match op.effect.retries() {
+                        Retries::Idempotent => IDEMPOTENT,
+                        Retries::Unsent => NOT_IDEMPOTENT,
+                        Retries::Never => NEVER,
                     }
                     .into(),
+                    effect: effect_text(&op.effect),
                 };
                 operations.insert(key, summary);
             }
@@ -319,10 +344,16 @@ fn operation_changes(key: &str, old: &OperationSummary, new: &OperationSummary) 
             });
         }
     }
+    if !old.effect.is_empty() && old.effect != new.effect {
+        changes.push(ApiChange {
+            text: format!("{line}: now does `{}` (was `{}`)", new.effect, old.effect),
+            breaking: false,
+        });
+    }
     if !old.retries.is_empty() && old.retries != new.retries {
         changes.push(ApiChange {
             text: format!(
-                "{line}: now retried as {} (was {})",
+                "{line}: retries now `{}` (was `{}`)",
                 new.retries, old.retries
             ),
             breaking: false,

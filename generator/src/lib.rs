@@ -2,7 +2,8 @@
 //!
 //! The pipeline has one module per stage:
 //!
-//! 1. [`load`]: read every document under the spec directory;
+//! 1. [`load`]: read every document under the spec directory, and apply
+//!    the [`overlay`]s among them (rules the documents state in prose);
 //! 2. [`normalize`]: rewrite each into one canonical OpenAPI 3.0 form;
 //! 3. [`merge`]: combine them into one API, reconciling or rejecting differences;
 //! 4. [`model`]: build a typed model of the types and operations to emit,
@@ -26,6 +27,7 @@ pub mod merge;
 pub mod model;
 mod names;
 pub mod normalize;
+pub mod overlay;
 pub mod runtime;
 pub mod write;
 
@@ -53,6 +55,13 @@ pub struct Generated {
     pub summary: diff::Summary,
 }
 
+/// The OpenAPI documents under `spec_dir` as the pipeline reads them: loaded,
+/// with the overlays among them applied (and not returned themselves).
+pub fn documents(spec_dir: &Path) -> Result<Vec<load::SourceDocument>> {
+    let loaded = load::load_dir(spec_dir)?;
+    overlay::apply(&loaded).map(|(docs, _)| docs)
+}
+
 /// Loads, normalizes, merges, models and emits the documents under `spec_dir`.
 pub fn generate(spec_dir: &Path, options: &Options) -> Result<Generated> {
     let (docs, mut errors) = load::load_each(spec_dir)?;
@@ -61,7 +70,7 @@ pub fn generate(spec_dir: &Path, options: &Options) -> Result<Generated> {
     }
     // Some files did not parse: check the others on their own too, so that
     // one run reports every problem it can, but merge nothing.
-    for doc in &docs {
+    for doc in docs.iter().filter(|d| !overlay::is_overlay(d)) {
         if let Err(e) = normalize::normalize(doc) {
             errors.extend(locate_errors(e, &docs).into_list());
         }
@@ -75,7 +84,10 @@ pub fn generate_documents(docs: &[load::SourceDocument], options: &Options) -> R
     let mut generated = generate_unlocated(docs, options).map_err(|e| locate_errors(e, docs))?;
     let mut lines = Lines::new(docs);
     for warning in &mut generated.warnings {
-        if let Some(doc) = holder(docs, &warning.pointer) {
+        if let Some(file) = &warning.file {
+            // Already placed (an overlay's own): find its line there.
+            warning.line = lines.line(file, &warning.pointer);
+        } else if let Some(doc) = holder(docs, &warning.pointer) {
             warning.line = lines.line(&doc.name, &warning.pointer);
             warning.file = Some(doc.name.clone());
         }
@@ -85,6 +97,7 @@ pub fn generate_documents(docs: &[load::SourceDocument], options: &Options) -> R
 }
 
 fn generate_unlocated(docs: &[load::SourceDocument], options: &Options) -> Result<Generated> {
+    let (docs, overlay_warnings) = overlay::apply(docs)?;
     let normalized = error::all(docs.iter().map(normalize::normalize))?;
     let merged = merge::merge(&normalized)?;
     let api = model::build(&merged)?;
@@ -102,7 +115,8 @@ fn generate_unlocated(docs: &[load::SourceDocument], options: &Options) -> Resul
         Some(cli) => emit::cli::emit(&api, cli, options.format_cache.as_deref())?,
         None => Vec::new(),
     };
-    let mut warnings = api.warnings;
+    let mut warnings = overlay_warnings;
+    warnings.extend(api.warnings);
     warnings.extend(merged.warnings.into_iter().map(|note| model::Warning {
         file: None,
         line: None,

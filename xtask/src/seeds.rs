@@ -22,7 +22,7 @@ const MAX_SEED_BYTES: usize = 64 * 1024;
 pub fn run(out: &Path, documents: &[std::path::PathBuf]) -> anyhow::Result<()> {
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
     for path in documents {
-        let docs = c1_codegen::load::load_dir(path)?;
+        let docs = c1_codegen::documents(path)?;
         for doc in docs {
             let stem = Path::new(&doc.name)
                 .file_stem()

@@ -167,7 +167,7 @@ pub struct CreateSurfaceFeedback {
 impl crate::Operation for CreateSurfaceFeedback {
     type Output = crate::models::A2uiServiceCreateSurfaceFeedbackResponse;
     const NAME: &'static str = "a2ui.create_surface_feedback";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -192,7 +192,7 @@ pub struct ListSurfaceFeedback {
 impl crate::Operation for ListSurfaceFeedback {
     type Output = crate::models::A2uiServiceListSurfaceFeedbackResponse;
     const NAME: &'static str = "a2ui.list_surface_feedback";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -216,7 +216,7 @@ pub struct ListSurfaces {
 impl crate::Operation for ListSurfaces {
     type Output = crate::models::A2uiServiceListSurfacesResponse;
     const NAME: &'static str = "a2ui.list_surfaces";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -241,7 +241,7 @@ pub struct SubmitAction {
 impl crate::Operation for SubmitAction {
     type Output = crate::models::A2uiServiceSubmitActionResponse;
     const NAME: &'static str = "a2ui.submit_action";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

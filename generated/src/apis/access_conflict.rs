@@ -142,7 +142,7 @@ pub struct CreateMonitor {
 impl crate::Operation for CreateMonitor {
     type Output = crate::models::ConflictMonitor;
     const NAME: &'static str = "access_conflict.create_monitor";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -167,7 +167,7 @@ pub struct DeleteMonitor {
 impl crate::Operation for DeleteMonitor {
     type Output = crate::models::ConflictMonitorDeleteResponse;
     const NAME: &'static str = "access_conflict.delete_monitor";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -192,7 +192,7 @@ pub struct GetMonitor {
 impl crate::Operation for GetMonitor {
     type Output = crate::models::ConflictMonitor;
     const NAME: &'static str = "access_conflict.get_monitor";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -217,7 +217,7 @@ pub struct UpdateMonitor {
 impl crate::Operation for UpdateMonitor {
     type Output = crate::models::ConflictMonitor;
     const NAME: &'static str = "access_conflict.update_monitor";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

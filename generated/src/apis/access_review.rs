@@ -175,7 +175,7 @@ pub struct Create {
 impl crate::Operation for Create {
     type Output = crate::models::AccessReviewServiceCreateResponse;
     const NAME: &'static str = "access_review.create";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -200,7 +200,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::AccessReviewServiceDeleteResponse;
     const NAME: &'static str = "access_review.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -225,7 +225,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::AccessReviewServiceGetResponse;
     const NAME: &'static str = "access_review.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -250,7 +250,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::AccessReviewServiceListResponse;
     const NAME: &'static str = "access_review.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -306,7 +306,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::AccessReviewServiceUpdateResponse;
     const NAME: &'static str = "access_review.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -101,7 +101,7 @@ pub struct SetCampaignScopeAndEntitlements {
 impl crate::Operation for SetCampaignScopeAndEntitlements {
     type Output = crate::models::AccessReviewSetupEntitlementAndScopeServiceSetResponse;
     const NAME: &'static str = "access_review_setup_entitlement.set_campaign_scope_and_entitlements";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -133,7 +133,7 @@ pub struct SetCampaignScopeByResourceType {
 impl crate::Operation for SetCampaignScopeByResourceType {
     type Output = crate::models::AccessReviewSetScopeByResourceTypeResponse;
     const NAME: &'static str = "access_review_setup_entitlement.set_campaign_scope_by_resource_type";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -101,7 +101,7 @@ pub struct SetScopeAndEntitlements {
 impl crate::Operation for SetScopeAndEntitlements {
     type Output = crate::models::AccessReviewTemplateSetupEntitlementServiceSetResponse;
     const NAME: &'static str = "access_review_template_setup_entitlement.set_scope_and_entitlements";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -133,7 +133,7 @@ pub struct SetScopeByResourceType {
 impl crate::Operation for SetScopeByResourceType {
     type Output = crate::models::AccessReviewTemplateSetScopeByResourceTypeResponse;
     const NAME: &'static str = "access_review_template_setup_entitlement.set_scope_by_resource_type";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

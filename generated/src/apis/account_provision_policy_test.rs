@@ -25,7 +25,7 @@ impl<'a> AccountProvisionPolicyTestApi<'a> {
     ///
     /// - `body`: the request: [`TestAccountProvisionPolicyRequest`](crate::models::TestAccountProvisionPolicyRequest).
     ///
-    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
     ///
     /// # Example
     ///
@@ -55,7 +55,7 @@ pub struct Test {
 impl crate::Operation for Test {
     type Output = crate::models::TestAccountProvisionPolicyResponse;
     const NAME: &'static str = "account_provision_policy_test.test";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -129,7 +129,7 @@ pub struct CancelAppAccessRequestsDefaults {
 impl crate::Operation for CancelAppAccessRequestsDefaults {
     type Output = crate::models::C1ApiAppAppAccessRequestDefaults;
     const NAME: &'static str = "app_access_requests_defaults.cancel_app_access_requests_defaults";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -155,7 +155,7 @@ pub struct CreateAppAccessRequestsDefaults {
 impl crate::Operation for CreateAppAccessRequestsDefaults {
     type Output = crate::models::C1ApiAppAppAccessRequestDefaults;
     const NAME: &'static str = "app_access_requests_defaults.create_app_access_requests_defaults";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -180,7 +180,7 @@ pub struct GetAppAccessRequestsDefaults {
 impl crate::Operation for GetAppAccessRequestsDefaults {
     type Output = crate::models::C1ApiAppAppAccessRequestDefaults;
     const NAME: &'static str = "app_access_requests_defaults.get_app_access_requests_defaults";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,

@@ -128,7 +128,7 @@ pub struct CreateAppEntitlementMonitorBinding {
 impl crate::Operation for CreateAppEntitlementMonitorBinding {
     type Output = crate::models::AppEntitlementMonitorBinding;
     const NAME: &'static str = "app_entitlement_monitor_binding.create_app_entitlement_monitor_binding";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -153,7 +153,7 @@ pub struct DeleteAppEntitlementMonitorBinding {
 impl crate::Operation for DeleteAppEntitlementMonitorBinding {
     type Output = crate::models::DeleteAppEntitlementMonitorBindingResponse;
     const NAME: &'static str = "app_entitlement_monitor_binding.delete_app_entitlement_monitor_binding";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -178,7 +178,7 @@ pub struct GetAppEntitlementMonitorBinding {
 impl crate::Operation for GetAppEntitlementMonitorBinding {
     type Output = crate::models::AppEntitlementMonitorBinding;
     const NAME: &'static str = "app_entitlement_monitor_binding.get_app_entitlement_monitor_binding";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -259,7 +259,7 @@ pub struct Add {
 impl crate::Operation for Add {
     type Output = crate::models::AddAppEntitlementOwnerResponse;
     const NAME: &'static str = "app_entitlement_owners.add";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -293,7 +293,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::DeleteAppEntitlementOwnersResponse;
     const NAME: &'static str = "app_entitlement_owners.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -329,7 +329,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::ListAppEntitlementOwnersResponse;
     const NAME: &'static str = "app_entitlement_owners.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -393,7 +393,7 @@ pub struct ListOwnerIDs {
 impl crate::Operation for ListOwnerIDs {
     type Output = crate::models::ListAppEntitlementOwnerIDsResponse;
     const NAME: &'static str = "app_entitlement_owners.list_owner_i_ds";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -427,7 +427,7 @@ pub struct Remove {
 impl crate::Operation for Remove {
     type Output = crate::models::RemoveAppEntitlementOwnerResponse;
     const NAME: &'static str = "app_entitlement_owners.remove";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -463,7 +463,7 @@ pub struct Set {
 impl crate::Operation for Set {
     type Output = crate::models::SetAppEntitlementOwnersResponse;
     const NAME: &'static str = "app_entitlement_owners.set";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::PUT,

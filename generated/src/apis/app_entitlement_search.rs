@@ -192,7 +192,7 @@ pub struct Search {
 impl crate::Operation for Search {
     type Output = crate::models::AppEntitlementSearchServiceSearchResponse;
     const NAME: &'static str = "app_entitlement_search.search";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -235,7 +235,7 @@ pub struct SearchAppEntitlementsForAppUser {
 impl crate::Operation for SearchAppEntitlementsForAppUser {
     type Output = crate::models::ListAppEntitlementsResponse;
     const NAME: &'static str = "app_entitlement_search.search_app_entitlements_for_app_user";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -302,7 +302,7 @@ pub struct SearchAppEntitlementsWithExpired {
 impl crate::Operation for SearchAppEntitlementsWithExpired {
     type Output = crate::models::SearchAppEntitlementsWithExpiredResponse;
     const NAME: &'static str = "app_entitlement_search.search_app_entitlements_with_expired";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -365,7 +365,7 @@ pub struct SearchGrants {
 impl crate::Operation for SearchGrants {
     type Output = crate::models::AppEntitlementSearchServiceSearchGrantsResponse;
     const NAME: &'static str = "app_entitlement_search.search_grants";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

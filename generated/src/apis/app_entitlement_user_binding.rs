@@ -217,7 +217,7 @@ pub struct ListAppUsersForIdentityWithGrant {
 impl crate::Operation for ListAppUsersForIdentityWithGrant {
     type Output = crate::models::ListAppUsersForIdentityWithGrantResponse;
     const NAME: &'static str = "app_entitlement_user_binding.list_app_users_for_identity_with_grant";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -253,7 +253,7 @@ pub struct RemoveGrantDuration {
 impl crate::Operation for RemoveGrantDuration {
     type Output = crate::models::RemoveGrantDurationResponse;
     const NAME: &'static str = "app_entitlement_user_binding.remove_grant_duration";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -288,7 +288,7 @@ pub struct SearchGrantFeed {
 impl crate::Operation for SearchGrantFeed {
     type Output = crate::models::SearchGrantFeedResponse;
     const NAME: &'static str = "app_entitlement_user_binding.search_grant_feed";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -328,7 +328,7 @@ pub struct SearchPastGrants {
 impl crate::Operation for SearchPastGrants {
     type Output = crate::models::SearchPastGrantsResponse;
     const NAME: &'static str = "app_entitlement_user_binding.search_past_grants";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -371,7 +371,7 @@ pub struct UpdateGrantDuration {
 impl crate::Operation for UpdateGrantDuration {
     type Output = crate::models::UpdateGrantDurationResponse;
     const NAME: &'static str = "app_entitlement_user_binding.update_grant_duration";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -717,7 +717,7 @@ pub struct AddAutomationExclusion {
 impl crate::Operation for AddAutomationExclusion {
     type Output = crate::models::AddAutomationExclusionResponse;
     const NAME: &'static str = "app_entitlements.add_automation_exclusion";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -753,7 +753,7 @@ pub struct AddManuallyManagedMembers {
 impl crate::Operation for AddManuallyManagedMembers {
     type Output = crate::models::ManuallyManagedUsersResponse;
     const NAME: &'static str = "app_entitlements.add_manually_managed_members";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -787,7 +787,7 @@ pub struct Create {
 impl crate::Operation for Create {
     type Output = crate::models::CreateAppEntitlementResponse;
     const NAME: &'static str = "app_entitlements.create";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -814,7 +814,7 @@ pub struct CreateAutomation {
 impl crate::Operation for CreateAutomation {
     type Output = crate::models::AppCreateAutomationResponse;
     const NAME: &'static str = "app_entitlements.create_automation";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -849,7 +849,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::DeleteAppEntitlementResponse;
     const NAME: &'static str = "app_entitlements.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -875,7 +875,7 @@ pub struct DeleteAutomation {
 impl crate::Operation for DeleteAutomation {
     type Output = crate::models::AppDeleteAutomationResponse;
     const NAME: &'static str = "app_entitlements.delete_automation";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -909,7 +909,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::GetAppEntitlementResponse;
     const NAME: &'static str = "app_entitlements.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -934,7 +934,7 @@ pub struct GetAutomation {
 impl crate::Operation for GetAutomation {
     type Output = crate::models::AppEntitlementServiceGetAutomationResponse;
     const NAME: &'static str = "app_entitlements.get_automation";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -968,7 +968,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::ListAppEntitlementsResponse;
     const NAME: &'static str = "app_entitlements.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -1024,7 +1024,7 @@ pub struct ListAutomationExclusions {
 impl crate::Operation for ListAutomationExclusions {
     type Output = crate::models::ListAutomationExclusionsResponse;
     const NAME: &'static str = "app_entitlements.list_automation_exclusions";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -1061,7 +1061,7 @@ pub struct ListForAppResource {
 impl crate::Operation for ListForAppResource {
     type Output = crate::models::ListAppEntitlementsResponse;
     const NAME: &'static str = "app_entitlements.list_for_app_resource";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -1129,7 +1129,7 @@ pub struct ListForAppUser {
 impl crate::Operation for ListForAppUser {
     type Output = crate::models::ListAppEntitlementsResponse;
     const NAME: &'static str = "app_entitlements.list_for_app_user";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -1195,7 +1195,7 @@ pub struct ListUsers {
 impl crate::Operation for ListUsers {
     type Output = crate::models::ListAppEntitlementUsersResponse;
     const NAME: &'static str = "app_entitlements.list_users";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -1260,7 +1260,7 @@ pub struct RemoveAutomationExclusion {
 impl crate::Operation for RemoveAutomationExclusion {
     type Output = crate::models::RemoveAutomationExclusionResponse;
     const NAME: &'static str = "app_entitlements.remove_automation_exclusion";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -1296,7 +1296,7 @@ pub struct RemoveEntitlementMembership {
 impl crate::Operation for RemoveEntitlementMembership {
     type Output = crate::models::RemoveEntitlementMembershipResponse;
     const NAME: &'static str = "app_entitlements.remove_entitlement_membership";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -1331,7 +1331,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::UpdateAppEntitlementResponse;
     const NAME: &'static str = "app_entitlements.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -1358,7 +1358,7 @@ pub struct UpdateAutomation {
 impl crate::Operation for UpdateAutomation {
     type Output = crate::models::AppEntitlementServiceUpdateAutomationResponse;
     const NAME: &'static str = "app_entitlements.update_automation";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -160,7 +160,7 @@ pub struct Create {
 impl crate::Operation for Create {
     type Output = crate::models::CreateAppEntitlementProxyResponse;
     const NAME: &'static str = "app_entitlements_proxy.create";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -197,7 +197,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::DeleteAppEntitlementProxyResponse;
     const NAME: &'static str = "app_entitlements_proxy.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -234,7 +234,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::GetAppEntitlementProxyResponse;
     const NAME: &'static str = "app_entitlements_proxy.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,

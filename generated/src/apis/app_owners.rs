@@ -234,7 +234,7 @@ pub struct Add {
 impl crate::Operation for Add {
     type Output = crate::models::AddAppOwnerResponse;
     const NAME: &'static str = "app_owners.add";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -260,7 +260,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::DeleteAppOwnersResponse;
     const NAME: &'static str = "app_owners.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -287,7 +287,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::ListAppOwnersResponse;
     const NAME: &'static str = "app_owners.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -342,7 +342,7 @@ pub struct ListOwnerIDs {
 impl crate::Operation for ListOwnerIDs {
     type Output = crate::models::ListAppOwnerIDsResponse;
     const NAME: &'static str = "app_owners.list_owner_i_ds";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -367,7 +367,7 @@ pub struct Remove {
 impl crate::Operation for Remove {
     type Output = crate::models::RemoveAppOwnerResponse;
     const NAME: &'static str = "app_owners.remove";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -393,7 +393,7 @@ pub struct Set {
 impl crate::Operation for Set {
     type Output = crate::models::SetAppOwnersResponse;
     const NAME: &'static str = "app_owners.set";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::PUT,

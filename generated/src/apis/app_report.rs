@@ -72,7 +72,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::AppReportServiceListResponse;
     const NAME: &'static str = "app_report.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,

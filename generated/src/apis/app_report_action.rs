@@ -59,7 +59,7 @@ pub struct GenerateReport {
 impl crate::Operation for GenerateReport {
     type Output = crate::models::AppActionsServiceGenerateReportResponse;
     const NAME: &'static str = "app_report_action.generate_report";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -239,7 +239,7 @@ pub struct CreateManuallyManagedAppResource {
 impl crate::Operation for CreateManuallyManagedAppResource {
     type Output = crate::models::CreateManuallyManagedAppResourceResponse;
     const NAME: &'static str = "app_resource.create_manually_managed_app_resource";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -274,7 +274,7 @@ pub struct DeleteManuallyManagedAppResource {
 impl crate::Operation for DeleteManuallyManagedAppResource {
     type Output = crate::models::DeleteManuallyManagedAppResourceResponse;
     const NAME: &'static str = "app_resource.delete_manually_managed_app_resource";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -310,7 +310,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::AppResourceServiceGetResponse;
     const NAME: &'static str = "app_resource.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -346,7 +346,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::AppResourceServiceListResponse;
     const NAME: &'static str = "app_resource.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -412,7 +412,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::AppResourceServiceUpdateResponse;
     const NAME: &'static str = "app_resource.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -283,7 +283,7 @@ pub struct Add {
 impl crate::Operation for Add {
     type Output = crate::models::AddAppResourceOwnerResponse;
     const NAME: &'static str = "app_resource_owners.add";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -320,7 +320,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::DeleteAppResourceOwnersResponse;
     const NAME: &'static str = "app_resource_owners.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -359,7 +359,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::ListAppResourceOwnersResponse;
     const NAME: &'static str = "app_resource_owners.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -426,7 +426,7 @@ pub struct ListOwnerIDs {
 impl crate::Operation for ListOwnerIDs {
     type Output = crate::models::ListAppResourceOwnerIDsResponse;
     const NAME: &'static str = "app_resource_owners.list_owner_i_ds";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -463,7 +463,7 @@ pub struct Remove {
 impl crate::Operation for Remove {
     type Output = crate::models::RemoveAppResourceOwnerResponse;
     const NAME: &'static str = "app_resource_owners.remove";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -501,7 +501,7 @@ pub struct Set {
 impl crate::Operation for Set {
     type Output = crate::models::SetAppResourceOwnersResponse;
     const NAME: &'static str = "app_resource_owners.set";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::PUT,

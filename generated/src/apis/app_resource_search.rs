@@ -94,7 +94,7 @@ pub struct SearchAppResourceTypes {
 impl crate::Operation for SearchAppResourceTypes {
     type Output = crate::models::SearchAppResourceTypesResponse;
     const NAME: &'static str = "app_resource_search.search_app_resource_types";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -134,7 +134,7 @@ pub struct SearchAppResources {
 impl crate::Operation for SearchAppResources {
     type Output = crate::models::SearchAppResourcesResponse;
     const NAME: &'static str = "app_resource_search.search_app_resources";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

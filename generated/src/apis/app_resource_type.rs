@@ -216,7 +216,7 @@ pub struct CreateManuallyManagedResourceType {
 impl crate::Operation for CreateManuallyManagedResourceType {
     type Output = crate::models::CreateManuallyManagedResourceTypeResponse;
     const NAME: &'static str = "app_resource_type.create_manually_managed_resource_type";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -242,7 +242,7 @@ pub struct DeleteManuallyManagedResourceType {
 impl crate::Operation for DeleteManuallyManagedResourceType {
     type Output = crate::models::DeleteManuallyManagedResourceTypeResponse;
     const NAME: &'static str = "app_resource_type.delete_manually_managed_resource_type";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -268,7 +268,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::AppResourceTypeServiceGetResponse;
     const NAME: &'static str = "app_resource_type.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -294,7 +294,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::AppResourceTypeServiceListResponse;
     const NAME: &'static str = "app_resource_type.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -351,7 +351,7 @@ pub struct UpdateManuallyManagedResourceType {
 impl crate::Operation for UpdateManuallyManagedResourceType {
     type Output = crate::models::UpdateManuallyManagedResourceTypeResponse;
     const NAME: &'static str = "app_resource_type.update_manually_managed_resource_type";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -84,7 +84,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::GetAppUsageControlsResponse;
     const NAME: &'static str = "app_usage_controls.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -109,7 +109,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::UpdateAppUsageControlsResponse;
     const NAME: &'static str = "app_usage_controls.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -243,7 +243,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::AppUserServiceListResponse;
     const NAME: &'static str = "app_user.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -301,7 +301,7 @@ pub struct ListAppUserCredentials {
 impl crate::Operation for ListAppUserCredentials {
     type Output = crate::models::AppUserServiceListCredentialsResponse;
     const NAME: &'static str = "app_user.list_app_user_credentials";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -367,7 +367,7 @@ pub struct ListAppUsersForUser {
 impl crate::Operation for ListAppUsersForUser {
     type Output = crate::models::AppUsersForUserServiceListResponse;
     const NAME: &'static str = "app_user.list_app_users_for_user";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -422,7 +422,7 @@ pub struct Search {
 impl crate::Operation for Search {
     type Output = crate::models::AppUserServiceSearchResponse;
     const NAME: &'static str = "app_user.search";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -464,7 +464,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::AppUserServiceUpdateResponse;
     const NAME: &'static str = "app_user.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -162,7 +162,7 @@ pub struct Create {
 impl crate::Operation for Create {
     type Output = crate::models::CreateAppResponse;
     const NAME: &'static str = "apps.create";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -187,7 +187,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::DeleteAppResponse;
     const NAME: &'static str = "apps.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -212,7 +212,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::GetAppResponse;
     const NAME: &'static str = "apps.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -237,7 +237,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::ListAppsResponse;
     const NAME: &'static str = "apps.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -293,7 +293,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::UpdateAppResponse;
     const NAME: &'static str = "apps.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -60,7 +60,7 @@ pub struct SearchAttributeValues {
 impl crate::Operation for SearchAttributeValues {
     type Output = crate::models::SearchAttributeValuesResponse;
     const NAME: &'static str = "attribute_search.search_attribute_values";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

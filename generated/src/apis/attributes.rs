@@ -480,7 +480,7 @@ pub struct CreateAttributeValue {
 impl crate::Operation for CreateAttributeValue {
     type Output = crate::models::CreateAttributeValueResponse;
     const NAME: &'static str = "attributes.create_attribute_value";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -505,7 +505,7 @@ pub struct CreateComplianceFrameworkAttributeValue {
 impl crate::Operation for CreateComplianceFrameworkAttributeValue {
     type Output = crate::models::CreateComplianceFrameworkAttributeValueResponse;
     const NAME: &'static str = "attributes.create_compliance_framework_attribute_value";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -530,7 +530,7 @@ pub struct CreateRiskLevelAttributeValue {
 impl crate::Operation for CreateRiskLevelAttributeValue {
     type Output = crate::models::CreateRiskLevelAttributeValueResponse;
     const NAME: &'static str = "attributes.create_risk_level_attribute_value";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -555,7 +555,7 @@ pub struct DeleteAttributeValue {
 impl crate::Operation for DeleteAttributeValue {
     type Output = crate::models::DeleteAttributeValueResponse;
     const NAME: &'static str = "attributes.delete_attribute_value";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -580,7 +580,7 @@ pub struct DeleteComplianceFrameworkAttributeValue {
 impl crate::Operation for DeleteComplianceFrameworkAttributeValue {
     type Output = crate::models::DeleteComplianceFrameworkAttributeValueResponse;
     const NAME: &'static str = "attributes.delete_compliance_framework_attribute_value";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -607,7 +607,7 @@ pub struct DeleteRiskLevelAttributeValue {
 impl crate::Operation for DeleteRiskLevelAttributeValue {
     type Output = crate::models::DeleteRiskLevelAttributeValueResponse;
     const NAME: &'static str = "attributes.delete_risk_level_attribute_value";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -632,7 +632,7 @@ pub struct GetAttributeValue {
 impl crate::Operation for GetAttributeValue {
     type Output = crate::models::GetAttributeValueResponse;
     const NAME: &'static str = "attributes.get_attribute_value";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -656,7 +656,7 @@ pub struct GetComplianceFrameworkAttributeValue {
 impl crate::Operation for GetComplianceFrameworkAttributeValue {
     type Output = crate::models::GetComplianceFrameworkAttributeValueResponse;
     const NAME: &'static str = "attributes.get_compliance_framework_attribute_value";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -680,7 +680,7 @@ pub struct GetRiskLevelAttributeValue {
 impl crate::Operation for GetRiskLevelAttributeValue {
     type Output = crate::models::GetRiskLevelAttributeValueResponse;
     const NAME: &'static str = "attributes.get_risk_level_attribute_value";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -705,7 +705,7 @@ pub struct ListAttributeTypes {
 impl crate::Operation for ListAttributeTypes {
     type Output = crate::models::ListAttributeTypesResponse;
     const NAME: &'static str = "attributes.list_attribute_types";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -762,7 +762,7 @@ pub struct ListAttributeValues {
 impl crate::Operation for ListAttributeValues {
     type Output = crate::models::ListAttributeValuesResponse;
     const NAME: &'static str = "attributes.list_attribute_values";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -818,7 +818,7 @@ pub struct ListComplianceFrameworks {
 impl crate::Operation for ListComplianceFrameworks {
     type Output = crate::models::ListComplianceFrameworksResponse;
     const NAME: &'static str = "attributes.list_compliance_frameworks";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -874,7 +874,7 @@ pub struct ListRiskLevels {
 impl crate::Operation for ListRiskLevels {
     type Output = crate::models::ListRiskLevelsResponse;
     const NAME: &'static str = "attributes.list_risk_levels";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,

@@ -43,7 +43,7 @@ pub struct Introspect {}
 impl crate::Operation for Introspect {
     type Output = crate::models::IntrospectResponse;
     const NAME: &'static str = "auth.introspect";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,

@@ -27,6 +27,8 @@ impl<'a> AutomationApi<'a> {
     ///
     /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
     ///
+    /// Its answer carries a secret: keep it out of logs.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -168,6 +170,8 @@ impl<'a> AutomationApi<'a> {
     ///
     /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
     ///
+    /// Its answer carries a secret: keep it out of logs.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -203,7 +207,7 @@ pub struct CreateAutomation {
 impl crate::Operation for CreateAutomation {
     type Output = crate::models::AutomationsCreateAutomationResponse;
     const NAME: &'static str = "automation.create_automation";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -228,7 +232,7 @@ pub struct DeleteAutomation {
 impl crate::Operation for DeleteAutomation {
     type Output = crate::models::AutomationsDeleteAutomationResponse;
     const NAME: &'static str = "automation.delete_automation";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -254,7 +258,7 @@ pub struct ExecuteAutomation {
 impl crate::Operation for ExecuteAutomation {
     type Output = crate::models::ExecuteAutomationResponse;
     const NAME: &'static str = "automation.execute_automation";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -279,7 +283,7 @@ pub struct GetAutomation {
 impl crate::Operation for GetAutomation {
     type Output = crate::models::GetAutomationResponse;
     const NAME: &'static str = "automation.get_automation";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -301,7 +305,7 @@ pub struct ListAutomations {}
 impl crate::Operation for ListAutomations {
     type Output = crate::models::ListAutomationsResponse;
     const NAME: &'static str = "automation.list_automations";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -326,7 +330,7 @@ pub struct UpdateAutomation {
 impl crate::Operation for UpdateAutomation {
     type Output = crate::models::UpdateAutomationResponse;
     const NAME: &'static str = "automation.update_automation";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

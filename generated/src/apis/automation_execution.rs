@@ -75,7 +75,7 @@ pub struct GetAutomationExecution {
 impl crate::Operation for GetAutomationExecution {
     type Output = crate::models::GetAutomationExecutionResponse;
     const NAME: &'static str = "automation_execution.get_automation_execution";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -97,7 +97,7 @@ pub struct ListAutomationExecutions {}
 impl crate::Operation for ListAutomationExecutions {
     type Output = crate::models::ListAutomationExecutionsResponse;
     const NAME: &'static str = "automation_execution.list_automation_executions";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,

@@ -51,7 +51,7 @@ pub struct TerminateAutomation {
 impl crate::Operation for TerminateAutomation {
     type Output = crate::models::TerminateAutomationResponse;
     const NAME: &'static str = "automation_execution_actions.terminate_automation";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -60,7 +60,7 @@ pub struct SearchAutomationExecutions {
 impl crate::Operation for SearchAutomationExecutions {
     type Output = crate::models::SearchAutomationExecutionsResponse;
     const NAME: &'static str = "automation_execution_search.search_automation_executions";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

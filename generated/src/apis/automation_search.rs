@@ -99,7 +99,7 @@ pub struct SearchAutomationTemplateVersions {
 impl crate::Operation for SearchAutomationTemplateVersions {
     type Output = crate::models::SearchAutomationTemplateVersionsResponse;
     const NAME: &'static str = "automation_search.search_automation_template_versions";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -139,7 +139,7 @@ pub struct SearchAutomations {
 impl crate::Operation for SearchAutomations {
     type Output = crate::models::SearchAutomationsResponse;
     const NAME: &'static str = "automation_search.search_automations";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -45,7 +45,7 @@ pub struct Get {}
 impl crate::Operation for Get {
     type Output = crate::models::GetAwsExternalIdResponse;
     const NAME: &'static str = "aws_external_id_settings.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,

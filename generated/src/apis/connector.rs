@@ -244,6 +244,8 @@ impl<'a> ConnectorApi<'a> {
     ///
     /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
     ///
+    /// Its answer carries a secret: keep it out of logs.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -282,6 +284,8 @@ impl<'a> ConnectorApi<'a> {
     /// - `id`: The id of the ConnectorCredential.
     ///
     /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// Its answer carries a secret: keep it out of logs.
     ///
     /// # Example
     ///
@@ -473,6 +477,8 @@ impl<'a> ConnectorApi<'a> {
     ///
     /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
     ///
+    /// Its answer carries a secret: keep it out of logs.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -618,7 +624,7 @@ impl<'a> ConnectorApi<'a> {
     ///
     /// - `body`: the request: [`AppEditorValidateRequest`](crate::models::AppEditorValidateRequest).
     ///
-    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
     ///
     /// # Example
     ///
@@ -655,7 +661,7 @@ pub struct ConfirmSyncValid {
 impl crate::Operation for ConfirmSyncValid {
     type Output = crate::models::ConfirmSyncValidResponse;
     const NAME: &'static str = "connector.confirm_sync_valid";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -690,7 +696,7 @@ pub struct Create {
 impl crate::Operation for Create {
     type Output = crate::models::ConnectorServiceCreateResponse;
     const NAME: &'static str = "connector.create";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -716,7 +722,7 @@ pub struct CreateDelegated {
 impl crate::Operation for CreateDelegated {
     type Output = crate::models::ConnectorServiceCreateResponse;
     const NAME: &'static str = "connector.create_delegated";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -742,7 +748,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::ConnectorServiceDeleteResponse;
     const NAME: &'static str = "connector.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -768,7 +774,7 @@ pub struct ForceSync {
 impl crate::Operation for ForceSync {
     type Output = crate::models::ForceSyncResponse;
     const NAME: &'static str = "connector.force_sync";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -802,7 +808,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::ConnectorServiceGetResponse;
     const NAME: &'static str = "connector.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -828,7 +834,7 @@ pub struct GetConnectorSyncDownloadUrl {
 impl crate::Operation for GetConnectorSyncDownloadUrl {
     type Output = crate::models::GetConnectorSyncDownloadUrlResponse;
     const NAME: &'static str = "connector.get_connector_sync_download_url";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -864,7 +870,7 @@ pub struct GetCredentials {
 impl crate::Operation for GetCredentials {
     type Output = crate::models::ConnectorServiceGetCredentialsResponse;
     const NAME: &'static str = "connector.get_credentials";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -899,7 +905,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::ConnectorServiceListResponse;
     const NAME: &'static str = "connector.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -955,7 +961,7 @@ pub struct PauseSync {
 impl crate::Operation for PauseSync {
     type Output = crate::models::PauseSyncResponse;
     const NAME: &'static str = "connector.pause_sync";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -989,7 +995,7 @@ pub struct ResumeSync {
 impl crate::Operation for ResumeSync {
     type Output = crate::models::ResumeSyncResponse;
     const NAME: &'static str = "connector.resume_sync";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -1024,7 +1030,7 @@ pub struct RevokeCredential {
 impl crate::Operation for RevokeCredential {
     type Output = crate::models::ConnectorServiceRevokeCredentialResponse;
     const NAME: &'static str = "connector.revoke_credential";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -1058,7 +1064,7 @@ pub struct RotateCredential {
 impl crate::Operation for RotateCredential {
     type Output = crate::models::ConnectorServiceRotateCredentialResponse;
     const NAME: &'static str = "connector.rotate_credential";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -1085,7 +1091,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::ConnectorServiceUpdateResponse;
     const NAME: &'static str = "connector.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -1112,7 +1118,7 @@ pub struct UpdateConnectorSchedule {
 impl crate::Operation for UpdateConnectorSchedule {
     type Output = crate::models::UpdateConnectorScheduleResponse;
     const NAME: &'static str = "connector.update_connector_schedule";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -1147,7 +1153,7 @@ pub struct UpdateDelegated {
 impl crate::Operation for UpdateDelegated {
     type Output = crate::models::ConnectorServiceUpdateResponse;
     const NAME: &'static str = "connector.update_delegated";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -1180,7 +1186,7 @@ pub struct ValidateHttpConnectorConfig {
 impl crate::Operation for ValidateHttpConnectorConfig {
     type Output = crate::models::AppEditorValidateResponse;
     const NAME: &'static str = "connector.validate_http_connector_config";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

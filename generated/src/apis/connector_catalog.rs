@@ -25,7 +25,7 @@ impl<'a> ConnectorCatalogApi<'a> {
     ///
     /// - `body`: the request: [`ConnectorCatalogServiceConfigurationSchemaRequest`](crate::models::ConnectorCatalogServiceConfigurationSchemaRequest).
     ///
-    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
     ///
     /// # Example
     ///
@@ -55,7 +55,7 @@ pub struct ConfigurationSchema {
 impl crate::Operation for ConfigurationSchema {
     type Output = crate::models::ConnectorCatalogServiceConfigurationSchemaResponse;
     const NAME: &'static str = "connector_catalog.configuration_schema";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

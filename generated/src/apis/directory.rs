@@ -171,7 +171,7 @@ pub struct Create {
 impl crate::Operation for Create {
     type Output = crate::models::DirectoryServiceCreateResponse;
     const NAME: &'static str = "directory.create";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -196,7 +196,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::DirectoryServiceDeleteResponse;
     const NAME: &'static str = "directory.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -221,7 +221,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::DirectoryServiceGetResponse;
     const NAME: &'static str = "directory.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -246,7 +246,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::DirectoryServiceListResponse;
     const NAME: &'static str = "directory.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -302,7 +302,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::DirectoryServiceUpdateResponse;
     const NAME: &'static str = "directory.update";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::PUT,

@@ -218,7 +218,7 @@ pub struct Create {
 impl crate::Operation for Create {
     type Output = crate::models::ExportServiceCreateResponse;
     const NAME: &'static str = "export.create";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -243,7 +243,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::ExportServiceDeleteResponse;
     const NAME: &'static str = "export.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -268,7 +268,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::ExportServiceGetResponse;
     const NAME: &'static str = "export.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -293,7 +293,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::ExportServiceListResponse;
     const NAME: &'static str = "export.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -349,7 +349,7 @@ pub struct ListEvents {
 impl crate::Operation for ListEvents {
     type Output = crate::models::ExportServiceListEventsResponse;
     const NAME: &'static str = "export.list_events";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -390,7 +390,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::ExportServiceUpdateResponse;
     const NAME: &'static str = "export.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -60,7 +60,7 @@ pub struct Search {
 impl crate::Operation for Search {
     type Output = crate::models::ExternalClientSearchServiceSearchResponse;
     const NAME: &'static str = "external_client_search.search";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

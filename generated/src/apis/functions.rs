@@ -27,6 +27,8 @@ impl<'a> FunctionsApi<'a> {
     ///
     /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
     ///
+    /// Its answer carries a secret: keep it out of logs.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -118,6 +120,8 @@ impl<'a> FunctionsApi<'a> {
     ///
     /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
     ///
+    /// Its answer carries a secret: keep it out of logs.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -206,6 +210,8 @@ impl<'a> FunctionsApi<'a> {
     /// `GET /api/v1/functions`
     ///
     /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    ///
+    /// Its answer carries a secret: keep it out of logs.
     ///
     /// # Example
     ///
@@ -299,6 +305,8 @@ impl<'a> FunctionsApi<'a> {
     ///
     /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
     ///
+    /// Its answer carries a secret: keep it out of logs.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -327,7 +335,7 @@ pub struct CreateFunction {
 impl crate::Operation for CreateFunction {
     type Output = crate::models::FunctionsServiceCreateFunctionResponse;
     const NAME: &'static str = "functions.create_function";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -353,7 +361,7 @@ pub struct CreateTag {
 impl crate::Operation for CreateTag {
     type Output = crate::models::FunctionsServiceCreateTagResponse;
     const NAME: &'static str = "functions.create_tag";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -378,7 +386,7 @@ pub struct DeleteFunction {
 impl crate::Operation for DeleteFunction {
     type Output = crate::models::FunctionsServiceDeleteFunctionResponse;
     const NAME: &'static str = "functions.delete_function";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -403,7 +411,7 @@ pub struct GetFunction {
 impl crate::Operation for GetFunction {
     type Output = crate::models::FunctionsServiceGetFunctionResponse;
     const NAME: &'static str = "functions.get_function";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -428,7 +436,7 @@ pub struct Invoke {
 impl crate::Operation for Invoke {
     type Output = crate::models::FunctionsServiceInvokeResponse;
     const NAME: &'static str = "functions.invoke";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -453,7 +461,7 @@ pub struct ListCommits {
 impl crate::Operation for ListCommits {
     type Output = crate::models::FunctionsServiceListCommitsResponse;
     const NAME: &'static str = "functions.list_commits";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -475,7 +483,7 @@ pub struct ListFunctions {}
 impl crate::Operation for ListFunctions {
     type Output = crate::models::FunctionsServiceListFunctionsResponse;
     const NAME: &'static str = "functions.list_functions";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -499,7 +507,7 @@ pub struct ListTags {
 impl crate::Operation for ListTags {
     type Output = crate::models::FunctionsServiceListTagsResponse;
     const NAME: &'static str = "functions.list_tags";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -524,7 +532,7 @@ pub struct Test {
 impl crate::Operation for Test {
     type Output = crate::models::FunctionsServiceTestResponse;
     const NAME: &'static str = "functions.test";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -549,7 +557,7 @@ pub struct UpdateFunction {
 impl crate::Operation for UpdateFunction {
     type Output = crate::models::FunctionsServiceUpdateFunctionResponse;
     const NAME: &'static str = "functions.update_function";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -89,7 +89,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::FunctionsInvocationServiceGetResponse;
     const NAME: &'static str = "functions_invocation.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -113,7 +113,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::FunctionsInvocationServiceListResponse;
     const NAME: &'static str = "functions_invocation.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,

@@ -67,7 +67,7 @@ pub struct Search {
 impl crate::Operation for Search {
     type Output = crate::models::FunctionsInvocationSearchResponse;
     const NAME: &'static str = "functions_invocation_search.search";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

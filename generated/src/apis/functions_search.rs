@@ -27,6 +27,8 @@ impl<'a> FunctionsSearchApi<'a> {
     ///
     /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
     ///
+    /// Its answer carries a secret: keep it out of logs.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -58,7 +60,7 @@ pub struct Search {
 impl crate::Operation for Search {
     type Output = crate::models::FunctionsSearchResponse;
     const NAME: &'static str = "functions_search.search";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

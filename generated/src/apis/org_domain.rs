@@ -95,7 +95,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::ListOrgDomainsResponse;
     const NAME: &'static str = "org_domain.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -150,7 +150,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::UpdateOrgDomainResponse;
     const NAME: &'static str = "org_domain.update";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::PUT,

@@ -74,7 +74,7 @@ pub struct Get {}
 impl crate::Operation for Get {
     type Output = crate::models::GetOrgNotificationSettingsResponse;
     const NAME: &'static str = "org_notification_settings.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -98,7 +98,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::UpdateOrgNotificationSettingsResponse;
     const NAME: &'static str = "org_notification_settings.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -110,6 +110,8 @@ impl<'a> PaperSecretApi<'a> {
     ///
     /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
     ///
+    /// Its answer carries a secret: keep it out of logs.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -144,7 +146,9 @@ impl<'a> PaperSecretApi<'a> {
     /// - `vault_id`: The vaultId field.
     /// - `body`: the request: [`PaperSecretServiceGetContentRequest`](crate::models::PaperSecretServiceGetContentRequest).
     ///
-    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
+    /// Never retried: each call uses something up, so a second try could spend what the first did.
+    ///
+    /// Its answer carries a secret: keep it out of logs.
     ///
     /// # Example
     ///
@@ -317,7 +321,7 @@ pub struct CreateExternal {
 impl crate::Operation for CreateExternal {
     type Output = crate::models::PaperSecretServiceCreateResponse;
     const NAME: &'static str = "paper_secret.create_external";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -342,7 +346,7 @@ pub struct CreateInternal {
 impl crate::Operation for CreateInternal {
     type Output = crate::models::PaperSecretServiceCreateResponse;
     const NAME: &'static str = "paper_secret.create_internal";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -367,7 +371,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::PaperSecretServiceGetResponse;
     const NAME: &'static str = "paper_secret.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -391,7 +395,7 @@ pub struct GetByShareCode {
 impl crate::Operation for GetByShareCode {
     type Output = crate::models::PaperSecretServiceGetResponse;
     const NAME: &'static str = "paper_secret.get_by_share_code";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -416,7 +420,7 @@ pub struct GetContent {
 impl crate::Operation for GetContent {
     type Output = crate::models::PaperSecretServiceGetContentResponse;
     const NAME: &'static str = "paper_secret.get_content";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Never;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -441,7 +445,7 @@ pub struct Revoke {
 impl crate::Operation for Revoke {
     type Output = crate::models::PaperSecretServiceRevokeResponse;
     const NAME: &'static str = "paper_secret.revoke";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -466,7 +470,7 @@ pub struct SearchAuditEvents {
 impl crate::Operation for SearchAuditEvents {
     type Output = crate::models::PaperSecretServiceSearchAuditEventsResponse;
     const NAME: &'static str = "paper_secret.search_audit_events";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -506,7 +510,7 @@ pub struct SearchMySecrets {
 impl crate::Operation for SearchMySecrets {
     type Output = crate::models::PaperSecretServiceSearchResponse;
     const NAME: &'static str = "paper_secret.search_my_secrets";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -547,7 +551,7 @@ pub struct SetTextContent {
 impl crate::Operation for SetTextContent {
     type Output = crate::models::PaperSecretServiceSetTextContentResponse;
     const NAME: &'static str = "paper_secret.set_text_content";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -145,7 +145,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::PaperSecretAdminServiceGetResponse;
     const NAME: &'static str = "paper_secret_admin.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -169,7 +169,7 @@ pub struct Revoke {
 impl crate::Operation for Revoke {
     type Output = crate::models::PaperSecretAdminServiceRevokeResponse;
     const NAME: &'static str = "paper_secret_admin.revoke";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -194,7 +194,7 @@ pub struct Search {
 impl crate::Operation for Search {
     type Output = crate::models::PaperSecretAdminServiceSearchResponse;
     const NAME: &'static str = "paper_secret_admin.search";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -234,7 +234,7 @@ pub struct SearchAuditEvents {
 impl crate::Operation for SearchAuditEvents {
     type Output = crate::models::PaperSecretAdminServiceSearchAuditEventsResponse;
     const NAME: &'static str = "paper_secret_admin.search_audit_events";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -25,6 +25,8 @@ impl<'a> PersonalClientApi<'a> {
     ///
     /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
     ///
+    /// Its answer carries a secret: keep it out of logs.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -149,7 +151,7 @@ pub struct Create {
 impl crate::Operation for Create {
     type Output = crate::models::PersonalClientServiceCreateResponse;
     const NAME: &'static str = "personal_client.create";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -174,7 +176,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::PersonalClientServiceDeleteResponse;
     const NAME: &'static str = "personal_client.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -199,7 +201,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::PersonalClientServiceGetResponse;
     const NAME: &'static str = "personal_client.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -221,7 +223,7 @@ pub struct List {}
 impl crate::Operation for List {
     type Output = crate::models::PersonalClientServiceListResponse;
     const NAME: &'static str = "personal_client.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -246,7 +248,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::PersonalClientServiceUpdateResponse;
     const NAME: &'static str = "personal_client.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -165,7 +165,7 @@ pub struct Create {
 impl crate::Operation for Create {
     type Output = crate::models::CreatePolicyResponse;
     const NAME: &'static str = "policies.create";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -190,7 +190,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::DeletePolicyResponse;
     const NAME: &'static str = "policies.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -215,7 +215,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::GetPolicyResponse;
     const NAME: &'static str = "policies.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -240,7 +240,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::ListPolicyResponse;
     const NAME: &'static str = "policies.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -296,7 +296,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::UpdatePolicyResponse;
     const NAME: &'static str = "policies.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

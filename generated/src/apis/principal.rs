@@ -55,6 +55,8 @@ impl<'a> PrincipalApi<'a> {
     ///
     /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
     ///
+    /// Its answer carries a secret: keep it out of logs.
+    ///
     /// # Example
     ///
     /// ```no_run
@@ -329,7 +331,7 @@ pub struct Create {
 impl crate::Operation for Create {
     type Output = crate::models::ServicePrincipalServiceCreateResponse;
     const NAME: &'static str = "principal.create";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -355,7 +357,7 @@ pub struct CreateCredential {
 impl crate::Operation for CreateCredential {
     type Output = crate::models::ServicePrincipalServiceCreateCredentialResponse;
     const NAME: &'static str = "principal.create_credential";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -386,7 +388,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::ServicePrincipalServiceDeleteResponse;
     const NAME: &'static str = "principal.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -411,7 +413,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::ServicePrincipalServiceGetResponse;
     const NAME: &'static str = "principal.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -436,7 +438,7 @@ pub struct GetCredential {
 impl crate::Operation for GetCredential {
     type Output = crate::models::ServicePrincipalServiceGetCredentialResponse;
     const NAME: &'static str = "principal.get_credential";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -465,7 +467,7 @@ pub struct List {}
 impl crate::Operation for List {
     type Output = crate::models::ServicePrincipalServiceListResponse;
     const NAME: &'static str = "principal.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -489,7 +491,7 @@ pub struct ListCredentials {
 impl crate::Operation for ListCredentials {
     type Output = crate::models::ServicePrincipalServiceListCredentialsResponse;
     const NAME: &'static str = "principal.list_credentials";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -520,7 +522,7 @@ pub struct RevokeCredential {
 impl crate::Operation for RevokeCredential {
     type Output = crate::models::ServicePrincipalServiceRevokeCredentialResponse;
     const NAME: &'static str = "principal.revoke_credential";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -555,7 +557,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::ServicePrincipalServiceUpdateResponse;
     const NAME: &'static str = "principal.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::PATCH,
@@ -582,7 +584,7 @@ pub struct UpdateCredential {
 impl crate::Operation for UpdateCredential {
     type Output = crate::models::ServicePrincipalServiceUpdateCredentialResponse;
     const NAME: &'static str = "principal.update_credential";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::PATCH,

@@ -811,7 +811,7 @@ pub struct AddAccessEntitlements {
 impl crate::Operation for AddAccessEntitlements {
     type Output = crate::models::RequestCatalogManagementServiceAddAccessEntitlementsResponse;
     const NAME: &'static str = "request_catalog_management.add_access_entitlements";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -837,7 +837,7 @@ pub struct AddAppEntitlements {
 impl crate::Operation for AddAppEntitlements {
     type Output = crate::models::RequestCatalogManagementServiceAddAppEntitlementsResponse;
     const NAME: &'static str = "request_catalog_management.add_app_entitlements";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -862,7 +862,7 @@ pub struct Create {
 impl crate::Operation for Create {
     type Output = crate::models::RequestCatalogManagementServiceGetResponse;
     const NAME: &'static str = "request_catalog_management.create";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -888,7 +888,7 @@ pub struct CreateBundleAutomation {
 impl crate::Operation for CreateBundleAutomation {
     type Output = crate::models::BundleAutomation;
     const NAME: &'static str = "request_catalog_management.create_bundle_automation";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -923,7 +923,7 @@ pub struct CreateRequestableEntry {
 impl crate::Operation for CreateRequestableEntry {
     type Output = crate::models::RequestCatalogManagementServiceCreateRequestableEntryResponse;
     const NAME: &'static str = "request_catalog_management.create_requestable_entry";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::PUT,
@@ -956,7 +956,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::RequestCatalogManagementServiceDeleteResponse;
     const NAME: &'static str = "request_catalog_management.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -983,7 +983,7 @@ pub struct DeleteBundleAutomation {
 impl crate::Operation for DeleteBundleAutomation {
     type Output = crate::models::DeleteBundleAutomationResponse;
     const NAME: &'static str = "request_catalog_management.delete_bundle_automation";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -1010,7 +1010,7 @@ pub struct DeleteRequestableEntry {
 impl crate::Operation for DeleteRequestableEntry {
     type Output = crate::models::RequestCatalogManagementServiceDeleteRequestableEntryResponse;
     const NAME: &'static str = "request_catalog_management.delete_requestable_entry";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -1046,7 +1046,7 @@ pub struct ForceRunBundleAutomation {
 impl crate::Operation for ForceRunBundleAutomation {
     type Output = crate::models::ForceRunBundleAutomationResponse;
     const NAME: &'static str = "request_catalog_management.force_run_bundle_automation";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -1078,7 +1078,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::RequestCatalogManagementServiceGetResponse;
     const NAME: &'static str = "request_catalog_management.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -1102,7 +1102,7 @@ pub struct GetBundleAutomation {
 impl crate::Operation for GetBundleAutomation {
     type Output = crate::models::BundleAutomation;
     const NAME: &'static str = "request_catalog_management.get_bundle_automation";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -1128,7 +1128,7 @@ pub struct GetRequestableEntry {
 impl crate::Operation for GetRequestableEntry {
     type Output = crate::models::RequestCatalogManagementServiceGetRequestableEntryResponse;
     const NAME: &'static str = "request_catalog_management.get_requestable_entry";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -1161,7 +1161,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::RequestCatalogManagementServiceListResponse;
     const NAME: &'static str = "request_catalog_management.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -1216,7 +1216,7 @@ pub struct ListAllEntitlementIdsPerApp {
 impl crate::Operation for ListAllEntitlementIdsPerApp {
     type Output = crate::models::RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse;
     const NAME: &'static str = "request_catalog_management.list_all_entitlement_ids_per_app";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -1242,7 +1242,7 @@ pub struct ListEntitlementsForAccess {
 impl crate::Operation for ListEntitlementsForAccess {
     type Output = crate::models::RequestCatalogManagementServiceListEntitlementsForAccessResponse;
     const NAME: &'static str = "request_catalog_management.list_entitlements_for_access";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -1299,7 +1299,7 @@ pub struct ListEntitlementsPerCatalog {
 impl crate::Operation for ListEntitlementsPerCatalog {
     type Output = crate::models::RequestCatalogManagementServiceListEntitlementsPerCatalogResponse;
     const NAME: &'static str = "request_catalog_management.list_entitlements_per_catalog";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -1355,7 +1355,7 @@ pub struct RemoveAccessEntitlements {
 impl crate::Operation for RemoveAccessEntitlements {
     type Output = crate::models::RequestCatalogManagementServiceRemoveAccessEntitlementsResponse;
     const NAME: &'static str = "request_catalog_management.remove_access_entitlements";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -1381,7 +1381,7 @@ pub struct RemoveAppEntitlements {
 impl crate::Operation for RemoveAppEntitlements {
     type Output = crate::models::RequestCatalogManagementServiceRemoveAppEntitlementsResponse;
     const NAME: &'static str = "request_catalog_management.remove_app_entitlements";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -1406,7 +1406,7 @@ pub struct ResumePausedBundleAutomation {
 impl crate::Operation for ResumePausedBundleAutomation {
     type Output = crate::models::ResumePausedBundleAutomationResponse;
     const NAME: &'static str = "request_catalog_management.resume_paused_bundle_automation";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -1439,7 +1439,7 @@ pub struct SetBundleAutomation {
 impl crate::Operation for SetBundleAutomation {
     type Output = crate::models::BundleAutomation;
     const NAME: &'static str = "request_catalog_management.set_bundle_automation";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -1465,7 +1465,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::RequestCatalogManagementServiceGetResponse;
     const NAME: &'static str = "request_catalog_management.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -1491,7 +1491,7 @@ pub struct UpdateAppEntitlements {
 impl crate::Operation for UpdateAppEntitlements {
     type Output = crate::models::RequestCatalogManagementServiceUpdateAppEntitlementsResponse;
     const NAME: &'static str = "request_catalog_management.update_app_entitlements";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

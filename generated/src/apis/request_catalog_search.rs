@@ -60,7 +60,7 @@ pub struct SearchEntitlements {
 impl crate::Operation for SearchEntitlements {
     type Output = crate::models::RequestCatalogSearchServiceSearchEntitlementsResponse;
     const NAME: &'static str = "request_catalog_search.search_entitlements";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

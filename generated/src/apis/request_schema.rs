@@ -244,7 +244,7 @@ pub struct Create {
 impl crate::Operation for Create {
     type Output = crate::models::RequestSchemaServiceCreateResponse;
     const NAME: &'static str = "request_schema.create";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -269,7 +269,7 @@ pub struct CreateEntitlementBinding {
 impl crate::Operation for CreateEntitlementBinding {
     type Output = crate::models::RequestSchemaServiceCreateEntitlementBindingResponse;
     const NAME: &'static str = "request_schema.create_entitlement_binding";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -294,7 +294,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::RequestSchemaServiceDeleteResponse;
     const NAME: &'static str = "request_schema.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -319,7 +319,7 @@ pub struct FindBindingForAppEntitlement {
 impl crate::Operation for FindBindingForAppEntitlement {
     type Output = crate::models::RequestSchemaServiceFindBindingForAppEntitlementResponse;
     const NAME: &'static str = "request_schema.find_binding_for_app_entitlement";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::PUT,
@@ -344,7 +344,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::RequestSchemaServiceGetResponse;
     const NAME: &'static str = "request_schema.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -368,7 +368,7 @@ pub struct RemoveEntitlementBinding {
 impl crate::Operation for RemoveEntitlementBinding {
     type Output = crate::models::RequestSchemaServiceRemoveEntitlementBindingResponse;
     const NAME: &'static str = "request_schema.remove_entitlement_binding";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -394,7 +394,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::RequestSchemaServiceUpdateResponse;
     const NAME: &'static str = "request_schema.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

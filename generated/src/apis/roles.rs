@@ -121,7 +121,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::GetRolesResponse;
     const NAME: &'static str = "roles.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -146,7 +146,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::ListRolesResponse;
     const NAME: &'static str = "roles.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -202,7 +202,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::UpdateRolesResponse;
     const NAME: &'static str = "roles.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

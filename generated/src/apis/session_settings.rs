@@ -46,7 +46,7 @@ impl<'a> SessionSettingsApi<'a> {
     ///
     /// - `body`: the request: [`TestSourceIpRequest`](crate::models::TestSourceIpRequest).
     ///
-    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
     ///
     /// # Example
     ///
@@ -103,7 +103,7 @@ pub struct Get {}
 impl crate::Operation for Get {
     type Output = crate::models::GetSessionSettingsResponse;
     const NAME: &'static str = "session_settings.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -127,7 +127,7 @@ pub struct TestSourceIp {
 impl crate::Operation for TestSourceIp {
     type Output = crate::models::TestSourceIpResponse;
     const NAME: &'static str = "session_settings.test_source_ip";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -152,7 +152,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::UpdateSessionSettingsResponse;
     const NAME: &'static str = "session_settings.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

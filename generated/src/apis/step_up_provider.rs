@@ -251,7 +251,7 @@ pub struct Create {
 impl crate::Operation for Create {
     type Output = crate::models::CreateStepUpProviderResponse;
     const NAME: &'static str = "step_up_provider.create";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -276,7 +276,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::DeleteStepUpProviderResponse;
     const NAME: &'static str = "step_up_provider.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -301,7 +301,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::GetStepUpProviderResponse;
     const NAME: &'static str = "step_up_provider.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -323,7 +323,7 @@ pub struct List {}
 impl crate::Operation for List {
     type Output = crate::models::ListStepUpProvidersResponse;
     const NAME: &'static str = "step_up_provider.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -347,7 +347,7 @@ pub struct Search {
 impl crate::Operation for Search {
     type Output = crate::models::SearchStepUpProvidersResponse;
     const NAME: &'static str = "step_up_provider.search";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -387,7 +387,7 @@ pub struct Test {
 impl crate::Operation for Test {
     type Output = crate::models::TestStepUpProviderResponse;
     const NAME: &'static str = "step_up_provider.test";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -413,7 +413,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::UpdateStepUpProviderResponse;
     const NAME: &'static str = "step_up_provider.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -439,7 +439,7 @@ pub struct UpdateSecret {
 impl crate::Operation for UpdateSecret {
     type Output = crate::models::UpdateStepUpProviderSecretResponse;
     const NAME: &'static str = "step_up_provider.update_secret";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

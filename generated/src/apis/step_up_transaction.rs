@@ -81,7 +81,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::GetStepUpTransactionResponse;
     const NAME: &'static str = "step_up_transaction.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -105,7 +105,7 @@ pub struct Search {
 impl crate::Operation for Search {
     type Output = crate::models::SearchStepUpTransactionsResponse;
     const NAME: &'static str = "step_up_transaction.search";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -63,7 +63,7 @@ pub struct ListEvents {
 impl crate::Operation for ListEvents {
     type Output = crate::models::SystemLogServiceListEventsResponse;
     const NAME: &'static str = "system_log.list_events";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -136,7 +136,7 @@ pub struct CreateGrantTask {
 impl crate::Operation for CreateGrantTask {
     type Output = crate::models::TaskServiceCreateGrantResponse;
     const NAME: &'static str = "task.create_grant_task";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -161,7 +161,7 @@ pub struct CreateOffboardingTask {
 impl crate::Operation for CreateOffboardingTask {
     type Output = crate::models::TaskServiceCreateOffboardingResponse;
     const NAME: &'static str = "task.create_offboarding_task";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -186,7 +186,7 @@ pub struct CreateRevokeTask {
 impl crate::Operation for CreateRevokeTask {
     type Output = crate::models::TaskServiceCreateRevokeResponse;
     const NAME: &'static str = "task.create_revoke_task";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -211,7 +211,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::TaskServiceGetResponse;
     const NAME: &'static str = "task.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,

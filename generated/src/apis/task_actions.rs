@@ -508,7 +508,7 @@ pub struct Approve {
 impl crate::Operation for Approve {
     type Output = crate::models::TaskActionsServiceApproveResponse;
     const NAME: &'static str = "task_actions.approve";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -534,7 +534,7 @@ pub struct ApproveWithStepUp {
 impl crate::Operation for ApproveWithStepUp {
     type Output = crate::models::TaskActionsServiceApproveWithStepUpResponse;
     const NAME: &'static str = "task_actions.approve_with_step_up";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -560,7 +560,7 @@ pub struct Close {
 impl crate::Operation for Close {
     type Output = crate::models::TaskActionsServiceCloseResponse;
     const NAME: &'static str = "task_actions.close";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -586,7 +586,7 @@ pub struct Comment {
 impl crate::Operation for Comment {
     type Output = crate::models::TaskActionsServiceCommentResponse;
     const NAME: &'static str = "task_actions.comment";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -612,7 +612,7 @@ pub struct Deny {
 impl crate::Operation for Deny {
     type Output = crate::models::TaskActionsServiceDenyResponse;
     const NAME: &'static str = "task_actions.deny";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -638,7 +638,7 @@ pub struct EscalateToEmergencyAccess {
 impl crate::Operation for EscalateToEmergencyAccess {
     type Output = crate::models::TaskServiceActionResponse;
     const NAME: &'static str = "task_actions.escalate_to_emergency_access";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -664,7 +664,7 @@ pub struct HardReset {
 impl crate::Operation for HardReset {
     type Output = crate::models::TaskActionsServiceHardResetResponse;
     const NAME: &'static str = "task_actions.hard_reset";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -690,7 +690,7 @@ pub struct ProcessNow {
 impl crate::Operation for ProcessNow {
     type Output = crate::models::TaskActionsServiceProcessNowResponse;
     const NAME: &'static str = "task_actions.process_now";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -716,7 +716,7 @@ pub struct Reassign {
 impl crate::Operation for Reassign {
     type Output = crate::models::TaskActionsServiceReassignResponse;
     const NAME: &'static str = "task_actions.reassign";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -742,7 +742,7 @@ pub struct Restart {
 impl crate::Operation for Restart {
     type Output = crate::models::TaskActionsServiceRestartResponse;
     const NAME: &'static str = "task_actions.restart";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -768,7 +768,7 @@ pub struct SkipStep {
 impl crate::Operation for SkipStep {
     type Output = crate::models::TaskServiceActionResponse;
     const NAME: &'static str = "task_actions.skip_step";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -794,7 +794,7 @@ pub struct UpdateGrantDuration {
 impl crate::Operation for UpdateGrantDuration {
     type Output = crate::models::TaskServiceActionResponse;
     const NAME: &'static str = "task_actions.update_grant_duration";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -820,7 +820,7 @@ pub struct UpdateRequestData {
 impl crate::Operation for UpdateRequestData {
     type Output = crate::models::TaskServiceActionResponse;
     const NAME: &'static str = "task_actions.update_request_data";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -57,7 +57,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::TaskAuditListResponse;
     const NAME: &'static str = "task_audit.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

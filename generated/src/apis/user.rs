@@ -156,7 +156,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::UserServiceGetResponse;
     const NAME: &'static str = "user.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -180,7 +180,7 @@ pub struct GetUserProfileTypes {
 impl crate::Operation for GetUserProfileTypes {
     type Output = crate::models::GetUserProfileTypesResponse;
     const NAME: &'static str = "user.get_user_profile_types";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -205,7 +205,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::UserServiceListResponse;
     const NAME: &'static str = "user.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -261,7 +261,7 @@ pub struct SetExpiringUserDelegationBindingByAdmin {
 impl crate::Operation for SetExpiringUserDelegationBindingByAdmin {
     type Output = crate::models::SetExpiringUserDelegationBindingByAdminResponse;
     const NAME: &'static str = "user.set_expiring_user_delegation_binding_by_admin";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

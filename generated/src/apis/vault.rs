@@ -136,7 +136,7 @@ pub struct Create {
 impl crate::Operation for Create {
     type Output = crate::models::VaultServiceCreateResponse;
     const NAME: &'static str = "vault.create";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -161,7 +161,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::VaultServiceDeleteResponse;
     const NAME: &'static str = "vault.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -186,7 +186,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::VaultServiceGetResponse;
     const NAME: &'static str = "vault.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -211,7 +211,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::VaultServiceUpdateResponse;
     const NAME: &'static str = "vault.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

@@ -200,7 +200,7 @@ pub struct Create {
 impl crate::Operation for Create {
     type Output = crate::models::WebhooksServiceCreateResponse;
     const NAME: &'static str = "webhooks.create";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -225,7 +225,7 @@ pub struct Delete {
 impl crate::Operation for Delete {
     type Output = crate::models::WebhooksServiceDeleteResponse;
     const NAME: &'static str = "webhooks.delete";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -250,7 +250,7 @@ pub struct Get {
 impl crate::Operation for Get {
     type Output = crate::models::WebhooksServiceGetResponse;
     const NAME: &'static str = "webhooks.get";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -275,7 +275,7 @@ pub struct List {
 impl crate::Operation for List {
     type Output = crate::models::WebhooksServiceListResponse;
     const NAME: &'static str = "webhooks.list";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::GET,
@@ -330,7 +330,7 @@ pub struct Test {
 impl crate::Operation for Test {
     type Output = crate::models::WebhooksServiceTestResponse;
     const NAME: &'static str = "webhooks.test";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -356,7 +356,7 @@ pub struct Update {
 impl crate::Operation for Update {
     type Output = crate::models::WebhooksServiceUpdateResponse;
     const NAME: &'static str = "webhooks.update";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,

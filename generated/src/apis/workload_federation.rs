@@ -305,7 +305,7 @@ impl<'a> WorkloadFederationApi<'a> {
     ///
     /// - `body`: the request: [`WorkloadFederationServiceTestCelRequest`](crate::models::WorkloadFederationServiceTestCelRequest).
     ///
-    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
     ///
     /// # Example
     ///
@@ -454,7 +454,7 @@ pub struct CreateProvider {
 impl crate::Operation for CreateProvider {
     type Output = crate::models::WorkloadFederationServiceCreateProviderResponse;
     const NAME: &'static str = "workload_federation.create_provider";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -480,7 +480,7 @@ pub struct CreateTrust {
 impl crate::Operation for CreateTrust {
     type Output = crate::models::WorkloadFederationServiceCreateTrustResponse;
     const NAME: &'static str = "workload_federation.create_trust";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -511,7 +511,7 @@ pub struct DeleteProvider {
 impl crate::Operation for DeleteProvider {
     type Output = crate::models::WorkloadFederationServiceDeleteProviderResponse;
     const NAME: &'static str = "workload_federation.delete_provider";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -539,7 +539,7 @@ pub struct DeleteTrust {
 impl crate::Operation for DeleteTrust {
     type Output = crate::models::WorkloadFederationServiceDeleteTrustResponse;
     const NAME: &'static str = "workload_federation.delete_trust";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::DELETE,
@@ -571,7 +571,7 @@ pub struct GetProvider {
 impl crate::Operation for GetProvider {
     type Output = crate::models::WorkloadFederationServiceGetProviderResponse;
     const NAME: &'static str = "workload_federation.get_provider";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -596,7 +596,7 @@ pub struct GetTrust {
 impl crate::Operation for GetTrust {
     type Output = crate::models::WorkloadFederationServiceGetTrustResponse;
     const NAME: &'static str = "workload_federation.get_trust";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -625,7 +625,7 @@ pub struct ListProviders {}
 impl crate::Operation for ListProviders {
     type Output = crate::models::WorkloadFederationServiceListProvidersResponse;
     const NAME: &'static str = "workload_federation.list_providers";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -649,7 +649,7 @@ pub struct ListTrusts {
 impl crate::Operation for ListTrusts {
     type Output = crate::models::WorkloadFederationServiceListTrustsResponse;
     const NAME: &'static str = "workload_federation.list_trusts";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
             reqwest::Method::GET,
@@ -673,7 +673,7 @@ pub struct SearchTrusts {
 impl crate::Operation for SearchTrusts {
     type Output = crate::models::WorkloadFederationServiceSearchTrustsResponse;
     const NAME: &'static str = "workload_federation.search_trusts";
-    const IDEMPOTENT: bool = true;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -713,7 +713,7 @@ pub struct TestCel {
 impl crate::Operation for TestCel {
     type Output = crate::models::WorkloadFederationServiceTestCelResponse;
     const NAME: &'static str = "workload_federation.test_cel";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -740,7 +740,7 @@ pub struct TestToken {
 impl crate::Operation for TestToken {
     type Output = crate::models::WorkloadFederationServiceTestTokenResponse;
     const NAME: &'static str = "workload_federation.test_token";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
@@ -774,7 +774,7 @@ pub struct UpdateProvider {
 impl crate::Operation for UpdateProvider {
     type Output = crate::models::WorkloadFederationServiceUpdateProviderResponse;
     const NAME: &'static str = "workload_federation.update_provider";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::PATCH,
@@ -801,7 +801,7 @@ pub struct UpdateTrust {
 impl crate::Operation for UpdateTrust {
     type Output = crate::models::WorkloadFederationServiceUpdateTrustResponse;
     const NAME: &'static str = "workload_federation.update_trust";
-    const IDEMPOTENT: bool = false;
+    const RETRIES: crate::Retries = crate::Retries::Unsent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::PATCH,

@@ -33,8 +33,8 @@ pub struct Entry {
     pub description: String,
     /// `GET /api/v1/...`.
     pub endpoint: String,
-    /// Whether it only reads.
-    pub reads: bool,
+    /// What it does, from the effects table.
+    pub effect: Effect,
     /// Whether the document deprecates it.
     pub deprecated: bool,
     /// How its pages are asked for, if it pages.
@@ -43,6 +43,49 @@ pub struct Entry {
     pub args: Vec<ArgEntry>,
     /// The schema of its arguments, with `$ref`s into the definitions.
     pub input: Value,
+}
+
+/// What an operation does (the spec's effects table, `x-c1-effect`).
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct Effect {
+    /// Read, write or destructive.
+    pub kind: Kind,
+    /// Sending it twice does what sending it once does.
+    pub idempotent: bool,
+    /// Each call uses something up (a secret's view).
+    pub consumes: bool,
+    /// Its answer carries a secret.
+    pub sensitive: bool,
+}
+
+/// Whether an operation changes anything, and how much.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Changes nothing.
+    Read,
+    /// Creates or changes something.
+    Write,
+    /// Deletes, revokes, ends or replaces something.
+    Destructive,
+}
+
+impl Kind {
+    /// Its name: `read`, `write`, `destructive`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Read => "read",
+            Kind::Write => "write",
+            Kind::Destructive => "destructive",
+        }
+    }
+}
+
+impl Entry {
+    /// Whether it only reads.
+    pub fn reads(&self) -> bool {
+        self.effect.kind == Kind::Read
+    }
 }
 
 /// How an operation's pages are asked for.
@@ -367,7 +410,12 @@ mod tests {
             summary: String::new(),
             description: String::new(),
             endpoint: String::new(),
-            reads: false,
+            effect: Effect {
+                kind: Kind::Write,
+                idempotent: false,
+                consumes: false,
+                sensitive: false,
+            },
             deprecated: false,
             page: None,
             args: vec![ArgEntry {
@@ -387,7 +435,12 @@ mod tests {
             summary: String::new(),
             description: String::new(),
             endpoint: String::new(),
-            reads: true,
+            effect: Effect {
+                kind: Kind::Read,
+                idempotent: true,
+                consumes: false,
+                sensitive: false,
+            },
             deprecated: false,
             page: Some(Page {
                 list: "list".into(),

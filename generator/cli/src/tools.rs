@@ -594,7 +594,7 @@ impl Tools {
     }
 
     fn allowed(&self, entry: &Entry) -> bool {
-        entry.reads || self.allow == Allow::Write
+        entry.reads() || self.allow == Allow::Write
     }
 
     /// `search_operations`: the allowed operations that match the most words.
@@ -634,7 +634,7 @@ impl Tools {
             .iter()
             .take(usize::try_from(most).unwrap_or(15))
             .map(|(_, _, name, entry)| {
-                json!({"name": name, "summary": entry.summary, "access": if entry.reads { "read" } else { "write" }})
+                json!({"name": name, "summary": entry.summary, "access": entry.effect.kind.name()})
             })
             .collect();
         let mut notes = Vec::new();
@@ -683,9 +683,18 @@ impl Tools {
             "summary": entry.summary,
             "description": entry.description,
             "endpoint": entry.endpoint,
-            "access": if entry.reads { "read" } else { "write" },
+            "access": entry.effect.kind.name(),
+            "idempotent": entry.effect.idempotent,
             "arguments": self.catalog.input_schema(entry),
         });
+        for (on, flag) in [
+            (entry.effect.consumes, "consumes"),
+            (entry.effect.sensitive, "sensitive"),
+        ] {
+            if on {
+                value[flag] = Value::Bool(true);
+            }
+        }
         if entry.deprecated {
             value["deprecated"] = Value::Bool(true);
         }

@@ -13,7 +13,7 @@ use reqwest::header::HeaderMap;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::request::{DryRun, Options, Request, header_pair};
-use crate::retry::RetryPolicy;
+use crate::retry::{Retries, RetryPolicy};
 use crate::send::{RawResponse, request_id, transport_error};
 
 /// An operation of the API: what one call sends and what it gives back.
@@ -25,9 +25,9 @@ pub trait Operation: Clone + Send + Sync + 'static {
     type Output: Send + 'static;
     /// The operation's name in traces (`apps.list`).
     const NAME: &'static str;
-    /// Whether the operation can be sent twice without harm: it reads, or
-    /// its HTTP method is idempotent. Decides which failures are retried.
-    const IDEMPOTENT: bool;
+    /// Which failures a call is tried again after: what the operation
+    /// does decides (it reads, writes idempotently, or uses something up).
+    const RETRIES: Retries;
     /// The request this call sends.
     #[doc(hidden)]
     fn request(&self) -> Request;
@@ -120,7 +120,7 @@ impl<Op: Operation> Call<Op> {
             request,
             self.options,
             Op::NAME,
-            Op::IDEMPOTENT,
+            Op::RETRIES,
             check::<Op>,
         ))
     }
@@ -129,7 +129,7 @@ impl<Op: Operation> Call<Op> {
     /// from the operation: the sending is one function for all of them.
     fn send_raw(self) -> impl Future<Output = Result<RawResponse>> + Send + 'static {
         let request = self.op.request();
-        send(self.client, request, self.options, Op::NAME, Op::IDEMPOTENT)
+        send(self.client, request, self.options, Op::NAME, Op::RETRIES)
     }
 
     /// The request this call would send, without sending it: method, URL,
@@ -160,12 +160,12 @@ pub(crate) async fn send(
     request: Request,
     options: Options,
     name: &'static str,
-    idempotent: bool,
+    retries: Retries,
 ) -> Result<RawResponse> {
     if let Some(message) = options.error {
         return Err(Error::Config(message));
     }
-    client.execute(request, &options, name, idempotent).await
+    client.execute(request, &options, name, retries).await
 }
 
 /// Sends `request`, checks the answer with `check`, and gives it as JSON.
@@ -174,10 +174,10 @@ async fn send_json(
     request: Request,
     options: Options,
     name: &'static str,
-    idempotent: bool,
+    retries: Retries,
     check: fn(&[u8]) -> Result<()>,
 ) -> Result<Response<serde_json::Value>> {
-    let raw = send(client, request, options, name, idempotent).await?;
+    let raw = send(client, request, options, name, retries).await?;
     check(&raw.body)?;
     Ok(Response {
         value: json_value(&raw.body),

@@ -16,6 +16,7 @@ use crate::error::{ApiError, AuthError, Error, Result};
 use crate::oauth::{
     MAX_TOKEN_LIFETIME, TokenAnswer, clamp_seconds, oauth_error, post_form, token_url,
 };
+use crate::retry::Retries;
 use crate::secret::Secret;
 use crate::send::{RawResponse, request_id};
 
@@ -170,7 +171,7 @@ impl DeviceLogin<'_> {
 
     /// Posts a form; asking twice does no harm.
     async fn post_form(&self, url: &Url, form: &str) -> Result<RawResponse> {
-        let sending = self.client.transport().sending(true);
+        let sending = self.client.transport().sending(Retries::Idempotent);
         let form = || Ok(Zeroizing::new(form.to_string()));
         post_form(&sending, url, form, Ok).await
     }
@@ -243,7 +244,7 @@ impl DeviceLogin<'_> {
             .map_err(|_| AuthError::new("the access token is not a valid header value"))?;
         authorization.set_sensitive(true);
         // A create: sent again only when it surely did not arrive.
-        let sending = self.client.transport().sending(false);
+        let sending = self.client.transport().sending(Retries::Unsent);
         let response = sending
             .send(|| {
                 Ok(sending

@@ -12,6 +12,7 @@ use crate::call::{Call, Operation, json_value, send};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::request::{Options, Request};
+use crate::retry::Retries;
 
 /// An operation that pages: the response has a `nextPageToken`, which the
 /// next request sends back.
@@ -80,7 +81,7 @@ impl<Op: Paginated> Call<Op> {
         json_pages(
             client,
             options,
-            (Op::NAME, Op::IDEMPOTENT),
+            (Op::NAME, Op::RETRIES),
             Box::new(request),
             next_token::<Op>,
         )
@@ -113,7 +114,7 @@ struct JsonPage {
 fn json_pages(
     client: Client,
     options: Options,
-    (name, idempotent): (&'static str, bool),
+    (name, retries): (&'static str, Retries),
     request: Box<dyn Fn(Option<String>) -> Request + Send + Sync>,
     next: fn(&[u8]) -> Result<Option<String>>,
 ) -> Pages<serde_json::Value> {
@@ -123,7 +124,7 @@ fn json_pages(
             request(token),
             options.clone(),
             name,
-            idempotent,
+            retries,
         );
         async move {
             let raw = sent.await?;

@@ -72,6 +72,21 @@ impl RetryPolicy {
     }
 }
 
+/// Which failures an operation is tried again after, from what it does
+/// (the effects table of the spec's overlay, `x-c1-effect`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retries {
+    /// Sending it twice does what sending it once does (it reads, or it is
+    /// an idempotent write): every failure worth another try.
+    Idempotent,
+    /// Only failures that say the request was not acted on: 429, 503, and
+    /// a connection that could not be made.
+    Unsent,
+    /// Never: each call uses something up (a secret's view), so a second
+    /// try could spend what the first already did.
+    Never,
+}
+
 /// Whether an answer with this status is worth another try, in general.
 pub(crate) fn retryable_status(status: u16) -> bool {
     matches!(status, 429 | 502 | 503 | 504)
@@ -80,19 +95,26 @@ pub(crate) fn retryable_status(status: u16) -> bool {
 /// Whether this client tries again after an answer with this status: 429
 /// and 503 say the request was not acted on; after 502 and 504 it may have
 /// been, so only idempotent operations are retried.
-pub(crate) fn retry_status(status: u16, idempotent: bool) -> bool {
-    match status {
-        429 | 503 => true,
-        502 | 504 => idempotent,
+pub(crate) fn retry_status(status: u16, retries: Retries) -> bool {
+    match (status, retries) {
+        (_, Retries::Never) => false,
+        (429 | 503, _) => true,
+        (502 | 504, Retries::Idempotent) => true,
         _ => false,
     }
 }
 
-/// Whether this client tries again after a transport failure: always when
-/// the connection could not be made (nothing was sent); for idempotent
-/// operations, also when it broke while sending. Timeouts are not retried.
-pub(crate) fn retry_transport(e: &reqwest::Error, idempotent: bool) -> bool {
-    !e.is_timeout() && (e.is_connect() || (idempotent && e.is_request()))
+/// Whether this client tries again after a transport failure: when the
+/// connection could not be made (nothing was sent), unless it never
+/// retries; for idempotent operations, also when it broke while sending.
+/// Timeouts are not retried.
+pub(crate) fn retry_transport(e: &reqwest::Error, retries: Retries) -> bool {
+    let sent = match retries {
+        Retries::Never => return false,
+        Retries::Unsent => false,
+        Retries::Idempotent => e.is_request(),
+    };
+    !e.is_timeout() && (e.is_connect() || sent)
 }
 
 /// The `Retry-After` header: a number of seconds or an HTTP date.
@@ -117,10 +139,11 @@ mod tests {
     fn only_throttling_and_gateway_errors_are_retryable() {
         let retryable: Vec<u16> = (400..600).filter(|s| retryable_status(*s)).collect();
         assert_eq!(retryable, [429, 502, 503, 504]);
-        let idempotent: Vec<u16> = (400..600).filter(|s| retry_status(*s, true)).collect();
-        assert_eq!(idempotent, retryable);
-        let other: Vec<u16> = (400..600).filter(|s| retry_status(*s, false)).collect();
-        assert_eq!(other, [429, 503]);
+        let each =
+            |retries| -> Vec<u16> { (400..600).filter(|s| retry_status(*s, retries)).collect() };
+        assert_eq!(each(Retries::Idempotent), retryable);
+        assert_eq!(each(Retries::Unsent), [429, 503]);
+        assert!(each(Retries::Never).is_empty());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode};
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::retry::{RetryPolicy, retry_after, retry_status, retry_transport};
+use crate::retry::{Retries, RetryPolicy, retry_after, retry_status, retry_transport};
 
 /// The HTTP client and the settings every request of a client shares.
 pub(crate) struct Transport {
@@ -33,20 +33,20 @@ pub(crate) struct Sending<'a> {
     pub(crate) transport: &'a Transport,
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: &'a RetryPolicy,
-    pub(crate) idempotent: bool,
+    pub(crate) retries: Retries,
     /// Leave a successful response's body unread.
     pub(crate) stream: bool,
 }
 
 impl Transport {
-    /// How requests are sent unless a call says otherwise; `idempotent`
-    /// says whether sending twice does no harm.
-    pub(crate) fn sending(&self, idempotent: bool) -> Sending<'_> {
+    /// How requests are sent unless a call says otherwise; `retries` says
+    /// which failures are tried again.
+    pub(crate) fn sending(&self, retries: Retries) -> Sending<'_> {
         Sending {
             transport: self,
             timeout: self.timeout,
             retry: &self.retry,
-            idempotent,
+            retries,
             stream: false,
         }
     }
@@ -79,10 +79,10 @@ impl Sending<'_> {
         loop {
             let outcome = build()?.send().await;
             let wait = match &outcome {
-                Ok(response) if retry_status(response.status().as_u16(), self.idempotent) => {
+                Ok(response) if retry_status(response.status().as_u16(), self.retries) => {
                     Some(retry_after(response.headers()))
                 }
-                Err(e) if retry_transport(e, self.idempotent) => Some(None),
+                Err(e) if retry_transport(e, self.retries) => Some(None),
                 _ => None,
             };
             if let (Some(retry_after), Some(backoff)) = (wait, backoff.next()) {

@@ -11,8 +11,8 @@ use quote::{format_ident, quote};
 use super::{doc, doc_lines, ident, prose, rust, Emitter};
 use crate::error::Result;
 use crate::model::{
-    field_type, Arg, ArgSource, Group, Location, Media, Operation, PageToken, Pagination, RustType,
-    Scalar, Segment, Signature, TypeKind, TypeRef,
+    field_type, Arg, ArgSource, Group, Location, Media, Operation, PageToken, Pagination, Retries,
+    RustType, Scalar, Segment, Signature, TypeKind, TypeRef,
 };
 use crate::names::unraw;
 
@@ -185,7 +185,14 @@ impl Emitter<'_> {
     ) -> Result<TokenStream> {
         let params = ident(&op.params_type);
         let name = group.operation_name(op);
-        let idempotent = op.idempotent;
+        let retries = format_ident!(
+            "{}",
+            match op.effect.retries() {
+                Retries::Idempotent => "Idempotent",
+                Retries::Unsent => "Unsent",
+                Retries::Never => "Never",
+            }
+        );
         let template = &op.path;
         let method = format_ident!("{}", op.method.to_uppercase());
         let field_of = |index: usize| ident(signature.field(op, ArgSource::Param(index)));
@@ -253,7 +260,7 @@ impl Emitter<'_> {
             impl crate::Operation for #params {
                 type Output = #output;
                 const NAME: &'static str = #name;
-                const IDEMPOTENT: bool = #idempotent;
+                const RETRIES: crate::Retries = crate::Retries::#retries;
                 fn request(&self) -> crate::request::Request {
                     crate::request::Request::new(reqwest::Method::#method, #template, &[#(#segments),*])
                         #(#fixed)* #(#parameters)* #body #accept
@@ -446,11 +453,14 @@ impl Emitter<'_> {
         if op.response.is_some() && matches!(op.response_media, Media::Binary(_)) {
             out.push_str("\nIt answers with bytes: [`Call::stream`](crate::Call::stream) reads them chunk by chunk as they arrive, for downloads too large to hold in memory.\n");
         }
-        out.push_str(if op.idempotent {
-            "\nRetried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.\n"
-        } else {
-            "\nNot idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.\n"
+        out.push_str(match op.effect.retries() {
+            Retries::Idempotent => "\nRetried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.\n",
+            Retries::Unsent => "\nNot idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.\n",
+            Retries::Never => "\nNever retried: each call uses something up, so a second try could spend what the first did.\n",
         });
+        if op.effect.sensitive {
+            out.push_str("\nIts answer carries a secret: keep it out of logs.\n");
+        }
         out.push_str("\n# Example\n\n");
         out.push_str(&self.example(group, op, signature, paged));
         Ok(out)

@@ -161,7 +161,12 @@ impl<'a> Schemas<'a> {
             "summary": summary(doc),
             "description": doc,
             "endpoint": format!("{} {}", op.method.to_uppercase(), op.path),
-            "reads": op.reads(),
+            "effect": {
+                "kind": op.effect.kind.name(),
+                "idempotent": op.effect.idempotent,
+                "consumes": op.effect.consumes,
+                "sensitive": op.effect.sensitive,
+            },
             "deprecated": op.deprecated,
             "page": self.page(entry),
             "args": args,

@@ -172,6 +172,9 @@ enum Rule {
     ComponentSchemas,
     /// An operation's tags: the union.
     TagNames,
+    /// A schema's `minimum` (false) or `maximum` (true): the tightest given,
+    /// which every server accepts.
+    Bound(bool),
 }
 
 fn rule(kind: Kind, key: &str) -> Rule {
@@ -214,7 +217,11 @@ fn rule(kind: Kind, key: &str) -> Rule {
         (Kind::Schema, "required") => Some(Rule::Required),
         (Kind::Schema, "enum") => Some(Rule::EnumValues),
         (Kind::Schema, "$ref") => Some(Rule::Reference),
-        (Kind::Schema, "items" | "not" | "additionalProperties") => Some(Rule::Same(Kind::Schema)),
+        (Kind::Schema, "items" | "additionalProperties") => Some(Rule::Same(Kind::Schema)),
+        // A rule some documents state (the overlay's "cannot both be set").
+        (Kind::Schema, "not") => Some(Rule::Present(Kind::Schema)),
+        (Kind::Schema, "minimum") => Some(Rule::Bound(false)),
+        (Kind::Schema, "maximum") => Some(Rule::Bound(true)),
         (Kind::Schema, "allOf" | "oneOf" | "anyOf") => Some(Rule::Same(Kind::Schemas)),
         (Kind::Schema, "x-speakeasy-name-override") => Some(Rule::Prose(NoteKind::Names)),
         _ => None,
@@ -343,7 +350,50 @@ impl Merger {
                 .or_else(|| Some(self.node(Kind::Strict, at, &with))),
             Rule::ComponentSchemas => Some(Value::Object(self.component_schemas(at, parts))),
             Rule::TagNames => Some(self.tag_names(at, &with, &without)),
+            Rule::Bound(upper) => self.bound(at, key, upper, &with, &without),
         }
+    }
+
+    /// A numeric bound: the tightest of those given (the greatest minimum,
+    /// the least maximum), noted when the documents differ.
+    fn bound(
+        &mut self,
+        at: &Pointer,
+        key: &str,
+        upper: bool,
+        with: &[Part],
+        without: &[&str],
+    ) -> Option<Value> {
+        let number = |p: &Part| p.value.as_f64();
+        if let Some(odd) = with.iter().find(|p| number(p).is_none()) {
+            self.errors.push(Error::Invalid {
+                file: odd.file.to_string(),
+                line: None,
+                pointer: at.to_string(),
+                message: format!("`{key}` is not a number"),
+            });
+            return None;
+        }
+        let tightest = with.iter().copied().reduce(|a, b| {
+            let (x, y) = (number(&a).unwrap_or(0.0), number(&b).unwrap_or(0.0));
+            if (upper && y < x) || (!upper && y > x) {
+                b
+            } else {
+                a
+            }
+        })?;
+        let differ = !without.is_empty() || with.iter().any(|p| p.value != tightest.value);
+        if differ {
+            self.notes.push(Note {
+                kind: NoteKind::Bounds,
+                pointer: at.to_string(),
+                message: format!(
+                    "{key} differs or is in some documents only; kept the tightest, {}, from {}",
+                    tightest.value, tightest.file
+                ),
+            });
+        }
+        Some(tightest.value.clone())
     }
 
     /// Named things (a map): each name merged from the documents that have it.

@@ -67,6 +67,9 @@ pub enum NoteKind {
     /// Spellings of a name that give the same Rust name (`operationId`,
     /// `x-speakeasy-name-override`, `x-speakeasy-group`).
     Names,
+    /// A numeric bound (`minimum`, `maximum`) that differs or is in some
+    /// documents only: the tightest is kept.
+    Bounds,
 }
 
 impl NoteKind {
@@ -95,6 +98,7 @@ impl NoteKind {
             NoteKind::Versions => "versions",
             NoteKind::Names => "names",
             NoteKind::Endpoints => "moved operations",
+            NoteKind::Bounds => "bounds",
         }
     }
 }

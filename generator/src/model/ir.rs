@@ -372,15 +372,90 @@ pub struct Operation {
     pub doc: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
-    /// Whether sending it twice does no harm, which decides what is retried:
-    /// its HTTP method is idempotent (GET, HEAD, PUT, DELETE, OPTIONS), or
-    /// it is a POST that only reads (see [`super::protobuf::reads_only`]).
-    pub idempotent: bool,
+    /// What it does: read, write or destroy, and whether it is idempotent,
+    /// uses something up or answers a secret (the overlay's `x-c1-effect`).
+    /// Decides what is retried and what an agent may call.
+    pub effect: Effect,
     /// How to ask for the next page, for operations whose response has a
     /// `nextPageToken` (the `pagination` pass; `None` when it does not page).
     pub pagination: Pending<Option<Pagination>>,
     /// The method's arguments and result (the `signatures` pass).
     pub signature: Pending<Signature>,
+}
+
+/// What an operation does, as the spec's effects table (`x-c1-effect`, in
+/// the overlay) says after review; never guessed from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Effect {
+    /// Read, write or destructive.
+    pub kind: EffectKind,
+    /// Sending it twice does what sending it once does (every read is).
+    pub idempotent: bool,
+    /// Each call uses something up (a secret's view): never retried.
+    pub consumes: bool,
+    /// Its answer carries a secret (a client secret, a secret's content).
+    pub sensitive: bool,
+    /// Whether the table lists it: one it does not is assumed a write that
+    /// is neither idempotent nor retried after it may have been acted on.
+    pub reviewed: bool,
+}
+
+/// Whether an operation changes anything, and how much.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EffectKind {
+    /// Changes nothing.
+    Read,
+    /// Creates or changes something.
+    Write,
+    /// Deletes, revokes, ends or replaces something.
+    Destructive,
+}
+
+impl EffectKind {
+    /// Its name in the effects table and in `api.json`: `read`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EffectKind::Read => "read",
+            EffectKind::Write => "write",
+            EffectKind::Destructive => "destructive",
+        }
+    }
+}
+
+/// Which failures a call is tried again after (the runtime's `Retries`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retries {
+    /// Every failure worth another try.
+    Idempotent,
+    /// Only those that say the request was not acted on.
+    Unsent,
+    /// None.
+    Never,
+}
+
+impl Effect {
+    /// What an operation the table does not list is taken to be.
+    pub const UNREVIEWED: Effect = Effect {
+        kind: EffectKind::Write,
+        idempotent: false,
+        consumes: false,
+        sensitive: false,
+        reviewed: false,
+    };
+
+    /// Whether it only reads.
+    pub fn reads(&self) -> bool {
+        self.kind == EffectKind::Read
+    }
+
+    /// Which failures are retried: none when it uses something up.
+    pub fn retries(&self) -> Retries {
+        match (self.consumes, self.idempotent) {
+            (true, _) => Retries::Never,
+            (false, true) => Retries::Idempotent,
+            (false, false) => Retries::Unsent,
+        }
+    }
 }
 
 /// How a paginated operation takes the token of the page it wants.

@@ -13,10 +13,10 @@ use serde::de::DeserializeOwned;
 
 use super::clean_doc;
 use super::ir::{
-    Body, Group, Location, Media, Operation, Param, Pending, Scalar, Segment, TypeRef,
+    Body, Effect, EffectKind, Group, Location, Media, Operation, Param, Pending, Scalar, Segment,
+    TypeRef,
 };
 use super::model_error;
-use super::protobuf;
 use super::schemas::{schema_doc, Origin, Schemas};
 use crate::error::{Error, Pointer, Result};
 use crate::names::{
@@ -31,6 +31,7 @@ const IGNORED_HEADERS: [&str; 3] = ["accept", "content-type", "authorization"];
 pub fn groups(api: &OpenAPI, schemas: &mut Schemas) -> Result<Vec<Group>> {
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     let mut errors = Vec::new();
+    let mut unreviewed = Vec::new();
     let mut paths: Vec<_> = api.paths.paths.iter().collect();
     paths.sort_by(|a, b| a.0.cmp(b.0));
     for (path, item) in paths {
@@ -62,7 +63,12 @@ pub fn groups(api: &OpenAPI, schemas: &mut Schemas) -> Result<Vec<Group>> {
                 at,
             };
             match lowering.operation(&group.type_name, schemas) {
-                Ok(operation) => group.operations.push(operation),
+                Ok(operation) => {
+                    if !operation.effect.reviewed {
+                        unreviewed.push((lowering.at.clone(), lowering.described()));
+                    }
+                    group.operations.push(operation);
+                }
                 Err(e) => errors.extend(e.into_list()),
             }
         }
@@ -70,6 +76,8 @@ pub fn groups(api: &OpenAPI, schemas: &mut Schemas) -> Result<Vec<Group>> {
     if !errors.is_empty() {
         return Err(Error::from_many(errors));
     }
+    let total = groups.values().map(|g| g.operations.len()).sum();
+    warn_unreviewed(&unreviewed, total, schemas);
     // Sorted by name once the `names` pass has made the names unique.
     Ok(groups.into_values().collect())
 }
@@ -107,7 +115,7 @@ impl Lowering<'_> {
         let segments = segments(template.path, &mut params, &self.at)?;
         let (response, response_media) = self.response(&origin, schemas)?;
         Ok(Operation {
-            idempotent: idempotent(self.method, &name),
+            effect: self.effect()?,
             params_type: String::new(),
             spec_name,
             name,
@@ -644,24 +652,96 @@ fn pieces_of(part: &str) -> Vec<std::result::Result<&str, &str>> {
     pieces
 }
 
-/// Whether an operation can be sent twice without harm: it only reads
-/// ([`reads`]), or its HTTP method is idempotent (PUT, DELETE, OPTIONS).
-fn idempotent(method: &str, name: &str) -> bool {
-    reads(method, name) || matches!(method, "put" | "delete" | "options")
+/// The key of an operation's entry in the effects table.
+pub const EFFECT: &str = "x-c1-effect";
+
+impl Lowering<'_> {
+    /// What the operation does, as its `x-c1-effect` says (the overlay's
+    /// reviewed table); [`Effect::UNREVIEWED`] when it has none.
+    fn effect(&self) -> Result<Effect> {
+        let Some(entry) = self.op.extensions.get(EFFECT) else {
+            return Ok(Effect::UNREVIEWED);
+        };
+        let at = self.at.push(EFFECT);
+        read_effect(entry).map_err(|message| model_error(&at, message))
+    }
+
+    /// The operation as a warning names it: `Apps.List (GET /api/v1/apps)`.
+    fn described(&self) -> String {
+        let id = self.op.operation_id.as_deref().unwrap_or("an operation");
+        format!("`{id}` ({} {})", self.method.to_uppercase(), self.path)
+    }
 }
 
-/// Whether an operation only reads: a GET or HEAD, or a POST named as a
-/// read ([`protobuf::reads_only`]: the searches, lists and gets that send
-/// their criteria as a message).
-fn reads(method: &str, name: &str) -> bool {
-    matches!(method, "get" | "head") || (method == "post" && protobuf::reads_only(name))
+/// Reads one entry of the effects table: `{kind: read|write|destructive,
+/// idempotent, consumes, sensitive}` (a read is always idempotent).
+fn read_effect(entry: &serde_json::Value) -> std::result::Result<Effect, String> {
+    let fields = entry.as_object().ok_or(
+        "an effect is an object: {kind: read|write|destructive, idempotent, consumes, sensitive}",
+    )?;
+    if let Some(key) = fields
+        .keys()
+        .find(|k| !["kind", "idempotent", "consumes", "sensitive"].contains(&k.as_str()))
+    {
+        return Err(format!(
+            "`{key}` is not a field of an effect (kind, idempotent, consumes, sensitive)"
+        ));
+    }
+    let kind = match fields.get("kind").and_then(|k| k.as_str()) {
+        Some("read") => EffectKind::Read,
+        Some("write") => EffectKind::Write,
+        Some("destructive") => EffectKind::Destructive,
+        _ => return Err("an effect's `kind` is `read`, `write` or `destructive`".into()),
+    };
+    let flag = |name: &str| match fields.get(name) {
+        None => Ok(None),
+        Some(serde_json::Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(format!("an effect's `{name}` is true or false")),
+    };
+    let idempotent = match (kind, flag("idempotent")?) {
+        (EffectKind::Read, Some(false)) => {
+            return Err("a read is idempotent: say `kind: write` for one that is not".into())
+        }
+        (EffectKind::Read, _) => true,
+        (_, Some(idempotent)) => idempotent,
+        (_, None) => return Err(format!("a {} says whether it is `idempotent`", kind.name())),
+    };
+    Ok(Effect {
+        kind,
+        idempotent,
+        consumes: flag("consumes")?.unwrap_or(false),
+        sensitive: flag("sensitive")?.unwrap_or(false),
+        reviewed: true,
+    })
+}
+
+/// One warning for each operation the effects table does not list, or one
+/// for them all when it lists none (a spec directory without the table).
+fn warn_unreviewed(unreviewed: &[(Pointer, String)], total: usize, schemas: &mut Schemas) {
+    const TREATED: &str =
+        "treated as a write that is neither idempotent nor retried once it may have been sent";
+    let all = unreviewed.len() > 1 && unreviewed.len() == total;
+    if all {
+        let message = format!(
+            "no operation has an effect (`{EFFECT}`): the spec directory has no effects table (spec/c1.overlay.yaml), so all {} are {TREATED}",
+            unreviewed.len()
+        );
+        schemas.warn(&Pointer::root().push("paths"), message);
+        return;
+    }
+    for (at, described) in unreviewed {
+        let message = format!(
+            "{described} is not in the effects table (`{EFFECT}`, spec/c1.overlay.yaml): {TREATED}; review what it does and add it"
+        );
+        schemas.warn(at, message);
+    }
 }
 
 impl Operation {
     /// Whether it only reads, changing nothing: what an agent may call
     /// without being allowed to write (`c1 mcp serve`).
     pub fn reads(&self) -> bool {
-        reads(&self.method, &self.name)
+        self.effect.reads()
     }
 }
 

@@ -9,16 +9,6 @@ use std::collections::BTreeMap;
 use super::ir::{MessageVariant, Scalar, Variant};
 use crate::names::{pascal, snake, Namespace};
 
-/// Whether an operation named `name` (its Rust method name) only reads:
-/// protobuf APIs name their read methods `Search*`, `List*` and `Get*`, and
-/// send the searches as POST because their criteria are a message. In the
-/// C1 API, every POST named so reads (`search`, `search_grants`,
-/// `list_events`, `get_content`).
-pub fn reads_only(name: &str) -> bool {
-    let verb = name.split('_').next().unwrap_or(name);
-    matches!(verb, "search" | "list" | "get")
-}
-
 /// Whether a free-form object schema (`additionalProperties: true`) is a
 /// protobuf `Any` in JSON: its one declared property is a string `@type`,
 /// which names the message.

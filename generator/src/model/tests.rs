@@ -825,8 +825,98 @@ fn references_into_another_section_are_read_when_they_fit_with_a_warning() {
         [
             "/paths/~1data/put/responses/200: reference `#/components/requestBodies/DataPutResponse` is not in `components/responses`; read as a response, which it has the shape of",
             "/paths/~1data/put/requestBody: reference `#/components/responses/DataBody` is not in `components/requestBodies`; read as a request body, which it has the shape of",
+            "/paths/~1data/put: `x.Put` (PUT /data) is not in the effects table (`x-c1-effect`, spec/c1.overlay.yaml): treated as a write that is neither idempotent nor retried once it may have been sent; review what it does and add it",
         ]
     );
+}
+
+/// A document of three operations, each with the `x-c1-effect` given
+/// (`None`: none).
+fn with_effects(effects: [Option<&str>; 3]) -> String {
+    let op = |id: &str, effect: Option<&str>| {
+        let effect = effect.map_or(String::new(), |e| format!("\n      x-c1-effect: {e}"));
+        format!("\n    post:\n      operationId: s.{id}{effect}\n      responses: {{'200': {{description: ok}}}}")
+    };
+    format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:{}\n  /b:{}\n  /c:{}\n",
+        op("GetA", effects[0]),
+        op("GetB", effects[1]),
+        op("Make", effects[2])
+    )
+}
+
+#[test]
+fn effects_come_from_the_table_never_from_names() {
+    let api = model(&with_effects([
+        Some("{kind: read}"),
+        Some("{kind: write, idempotent: false, consumes: true, sensitive: true}"),
+        None,
+    ]))
+    .unwrap();
+    let ops = &api.groups[0].operations;
+    let by = |name: &str| ops.iter().find(|o| o.name == name).unwrap();
+    let (a, b, make) = (by("get_a"), by("get_b"), by("make"));
+    assert!(a.reads() && a.effect.idempotent);
+    assert_eq!(a.effect.retries(), Retries::Idempotent);
+    // Named `get`, but it uses something up: a write, never retried.
+    assert!(!b.reads() && b.effect.consumes && b.effect.sensitive);
+    assert_eq!(b.effect.retries(), Retries::Never);
+    // Not in the table: a write, retried only when unsent, and a warning.
+    assert_eq!(make.effect, Effect::UNREVIEWED);
+    assert_eq!(make.effect.retries(), Retries::Unsent);
+    let warnings: Vec<String> = api.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("/paths/~1c/post: `s.Make` (POST /c) is not in the effects table"),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn a_document_without_the_table_gets_one_warning_for_all() {
+    let api = model(&with_effects([None, None, None])).unwrap();
+    let warnings: Vec<String> = api.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("no operation has an effect"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[0].contains("all 3 are treated as a write"),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn a_malformed_effect_is_an_error_at_its_pointer() {
+    for (effect, message) in [
+        (
+            "{kind: maybe}",
+            "an effect's `kind` is `read`, `write` or `destructive`",
+        ),
+        ("{kind: write}", "a write says whether it is `idempotent`"),
+        ("{kind: read, idempotent: false}", "a read is idempotent"),
+        (
+            "{kind: read, safe: true}",
+            "`safe` is not a field of an effect",
+        ),
+        (
+            "{kind: read, consumes: 'yes'}",
+            "an effect's `consumes` is true or false",
+        ),
+        ("read", "an effect is an object"),
+    ] {
+        let err = model(&with_effects([
+            Some(effect),
+            Some("{kind: read}"),
+            Some("{kind: read}"),
+        ]))
+        .err()
+        .unwrap_or_else(|| panic!("{effect} was accepted"))
+        .to_string();
+        assert!(err.contains("/paths/~1a/post/x-c1-effect"), "{err}");
+        assert!(err.contains(message), "{effect}: {err}");
+    }
 }
 
 #[test]

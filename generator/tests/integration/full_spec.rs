@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use c1_codegen::model::{self, Pending, TypeKind};
-use c1_codegen::{load, merge, normalize};
+use c1_codegen::{merge, normalize};
 
 /// `$C1_SPECS_DIR/<name>`, or `None` (after saying so) when it is not set.
 fn spec(name: &str) -> Option<PathBuf> {
@@ -35,7 +35,7 @@ fn build(path: &Path) -> model::Api {
 fn build_all(paths: &[&Path]) -> (model::Api, Vec<merge::Note>) {
     let docs: Vec<_> = paths
         .iter()
-        .flat_map(|p| load::load_dir(p).expect("loads"))
+        .flat_map(|p| c1_codegen::documents(p).expect("loads"))
         .collect();
     let normalized: Vec<_> = docs
         .iter()

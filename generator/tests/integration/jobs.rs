@@ -5,12 +5,12 @@
 
 use std::path::Path;
 
-use c1_codegen::load::{self, SourceDocument};
+use c1_codegen::load::SourceDocument;
 use c1_codegen::{generate_documents, Options};
 
 /// The vendored documents: the whole API and the five pages.
 fn vendored() -> Vec<SourceDocument> {
-    load::load_dir(Path::new("../spec")).expect("spec/ loads")
+    c1_codegen::documents(Path::new("../spec")).expect("spec/ loads")
 }
 
 fn whole_api(docs: &mut [SourceDocument]) -> &mut serde_json::Value {

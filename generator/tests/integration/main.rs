@@ -7,6 +7,7 @@ mod compiles;
 mod diff;
 mod full_spec;
 mod jobs;
+mod overlay;
 mod properties;
 mod seeds;
 mod signatures;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use c1_codegen::merge::{Note, NoteKind};
 use c1_codegen::model::{self, Scalar, TypeRef};
-use c1_codegen::{load, merge, normalize};
+use c1_codegen::{merge, normalize};
 
 fn dir(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
@@ -18,7 +18,7 @@ fn dir(relative: &str) -> PathBuf {
 fn build() -> (model::Api, Vec<Note>) {
     let docs: Vec<_> = [dir("../spec"), dir("tests/fixtures/versions")]
         .iter()
-        .flat_map(|d| load::load_dir(d).expect("loads"))
+        .flat_map(|d| c1_codegen::documents(d).expect("loads"))
         .collect();
     let normalized: Vec<_> = docs
         .iter()

@@ -371,3 +371,30 @@ fn a_string_beside_an_integer_stays_a_conflict_in_any_order() {
         "a.yaml and b.yaml disagree at /components/schemas/A/type: \"string\" vs \"integer\""
     );
 }
+
+#[test]
+fn bounds_keep_the_tightest_given_and_a_rule_in_one_document_stays() {
+    let m = merge_two(
+        json!({"A": {"type": "object", "not": {"required": ["x", "y"]},
+            "properties": {"n": {"type": "integer", "minimum": 0, "maximum": 100}}}}),
+        json!({"A": {"type": "object",
+            "properties": {"n": {"type": "integer", "minimum": 10}}}}),
+    )
+    .unwrap();
+    let n = at(&m, "/components/schemas/A/properties/n");
+    assert_eq!(
+        n,
+        &json!({"type": "integer", "minimum": 10, "maximum": 100})
+    );
+    assert_eq!(
+        at(&m, "/components/schemas/A/not"),
+        &json!({"required": ["x", "y"]})
+    );
+    assert_eq!(
+        notes(&m),
+        [
+            "/components/schemas/A/properties/n/minimum: minimum differs or is in some documents only; kept the tightest, 10, from b.yaml",
+            "/components/schemas/A/properties/n/maximum: maximum differs or is in some documents only; kept the tightest, 100, from a.yaml",
+        ]
+    );
+}
