@@ -9,6 +9,7 @@
 //! - [`validate`] checks a value against a schema with a JSON Schema
 //!   validator (draft 2020-12, formats asserted as this API writes them),
 //!   and a request (path, query, headers, body) against its operation.
+//! - [`strict`] checks every request a test server receives, as C1 would.
 //! - [`compare`] compares a value with the same value after a round trip
 //!   through the client, up to the normalizations the README lists.
 //!
@@ -18,6 +19,7 @@ pub mod compare;
 pub mod document;
 pub mod formats;
 pub mod generate;
+pub mod strict;
 pub mod validate;
 
 pub use document::{Document, Operation, Param};

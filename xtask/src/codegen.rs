@@ -79,6 +79,7 @@ pub fn render(
 ) -> anyhow::Result<Rendered> {
     let options = Options {
         format_cache,
+        conformance_path: conformance_path(out),
         package: package.to_string(),
         version: version.to_string(),
         cli: cli.map(|dir| CliOptions {
@@ -98,10 +99,11 @@ pub fn render(
     })
 }
 
-/// The conformance harness beside the command-line crate `cli`, if there
-/// is one (the workspace's `conformance/`), as its manifest names it.
-fn conformance_path(cli: &Path) -> Option<String> {
-    let harness = cli.parent()?.join("conformance");
+/// The conformance harness beside the crate `dir` (the client or the
+/// command line), if there is one (the workspace's `conformance/`), as its
+/// manifest names it.
+fn conformance_path(dir: &Path) -> Option<String> {
+    let harness = dir.parent()?.join("conformance");
     harness
         .join("Cargo.toml")
         .is_file()

@@ -463,14 +463,16 @@ impl<'a> Request<'a> {
             .map(time::Duration::try_from)
             .transpose()
             .map_err(|_| Error::Invalid("the duration is too long".into()))?;
+        // The document: appUserId "and identityUserId cannot both be set".
+        let (app_user_id, identity_user_id) = account_or_me(app_user, me);
         let body = TaskServiceCreateGrantRequest {
             app_entitlement_id: target.id().to_string(),
             app_id: target.app_id().to_string(),
-            app_user_id: app_user,
+            app_user_id,
             description: Some(self.justification),
             emergency_access: self.emergency.then_some(true),
             grant_duration,
-            identity_user_id: Some(me),
+            identity_user_id,
             request_data: (!self.form.is_empty()).then_some(self.form),
             ..TaskServiceCreateGrantRequest::default()
         };
@@ -501,6 +503,16 @@ impl<'a> IntoFuture for Request<'a> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move { self.prepare().await?.send().await })
+    }
+}
+
+/// Who a grant or revoke task is for, as the document allows it: the
+/// account when one is known, else you (`appUserId` "and identityUserId
+/// cannot both be set for a given request"; the overlay makes it a rule).
+fn account_or_me(account: Option<String>, me: String) -> (Option<String>, Option<String>) {
+    match account {
+        Some(account) => (Some(account), None),
+        None => (None, Some(me)),
     }
 }
 
@@ -628,12 +640,13 @@ impl<'a> Revoke<'a> {
                     .collect(),
             });
         }
+        let (app_user_id, identity_user_id) = account_or_me(accounts.pop(), me);
         let body = TaskServiceCreateRevokeRequest {
             app_entitlement_id: target.id().to_string(),
             app_id: target.app_id().to_string(),
-            app_user_id: accounts.pop(),
+            app_user_id,
             description: self.justification,
-            identity_user_id: Some(me),
+            identity_user_id,
             ..TaskServiceCreateRevokeRequest::default()
         };
         Ok(Planned::new(

@@ -125,8 +125,8 @@ async fn a_request_is_created_with_what_it_needs_and_waited_for_until_granted() 
             "appUserId": "au-aws",
             "description": "incident 4211",
             "grantDuration": "7200s",
-            "identityUserId": ME,
-        })]
+        })],
+        "the account, not also the user: the document says they cannot both be set"
     );
     let before = received(&server).await.len();
     let closed = ticket.wait_every(FAST, LONG).await.unwrap();
@@ -330,10 +330,11 @@ async fn a_denied_request_closes_denied() {
         .emergency(true)
         .await
         .unwrap();
-    assert_eq!(
-        sent(&server, GRANT).await[0]["emergencyAccess"],
-        json!(true)
-    );
+    let grant = &sent(&server, GRANT).await[0];
+    assert_eq!(grant["emergencyAccess"], json!(true));
+    // No account of yours in GitHub: the task names you, and no account.
+    assert_eq!(grant["identityUserId"], json!(ME));
+    assert_eq!(grant.get("appUserId"), None);
     let closed = ticket.wait_every(FAST, LONG).await.unwrap();
     assert_eq!(closed.outcome, Outcome::Denied);
     assert!(!closed.succeeded());
@@ -397,7 +398,7 @@ async fn revoking_what_you_hold_waits_until_revoked_and_nothing_held_sends_nothi
         sent(&server, REVOKE).await,
         [
             json!({"appEntitlementId": "ent-read", "appId": "app-aws", "appUserId": "au-aws",
-            "description": "done", "identityUserId": ME})
+            "description": "done"})
         ]
     );
     let closed = ticket.wait_every(FAST, LONG).await.unwrap();

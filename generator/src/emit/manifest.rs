@@ -75,7 +75,8 @@ impl Emitter<'_> {
     /// `Cargo.toml`: [`MANIFEST`] and a feature per operation group;
     /// `full`, the default, enables them all.
     /// With the jobs layer, `jobs` enables the groups it calls.
-    pub(crate) fn manifest(&self, package: &str, version: &str, jobs: bool) -> GeneratedFile {
+    pub(crate) fn manifest(&self, options: &super::Options, jobs: bool) -> GeneratedFile {
+        let (package, version) = (&options.package, &options.version);
         let groups: Vec<&str> = self.api.groups.iter().map(|g| unraw(&g.module)).collect();
         let quoted: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
         let mut features = String::from("\n# One feature per operation group, each with the models its operations use.\n[features]\n");
@@ -100,7 +101,10 @@ impl Emitter<'_> {
             features.push_str(&format!("{group} = []\n"));
         }
         // The crate's own tests use the mock server too.
-        let itself = format!("{package} = {{ path = \".\", features = [\"testing\"] }}\n");
+        let mut itself = format!("{package} = {{ path = \".\", features = [\"testing\"] }}\n");
+        if let Some(path) = &options.conformance_path {
+            itself.push_str(&format!("# The conformance harness: the tests' fake C1 checks every request against the document.\nc1-conformance = {{ path = \"{path}\" }}\n"));
+        }
         GeneratedFile {
             path: PathBuf::from("Cargo.toml"),
             contents: format!(

@@ -57,6 +57,10 @@ pub struct Options {
     /// Files formatted by an earlier run, to take rather than format again
     /// (the output is the same with it or without it).
     pub format_cache: Option<std::sync::Arc<FormatCache>>,
+    /// The path from the client crate to the conformance harness
+    /// (`../conformance`), a dev-dependency of its tests, whose fake C1
+    /// checks every request against the document; `None` where there is none.
+    pub conformance_path: Option<String>,
 }
 
 impl Default for Options {
@@ -66,6 +70,7 @@ impl Default for Options {
             version: "0.1.0".to_string(),
             cli: None,
             format_cache: None,
+            conformance_path: None,
         }
     }
 }
@@ -128,7 +133,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
     });
     let jobs = jobs::included(api)?;
     let mut files = vec![
-        emitter.manifest(&options.package, &options.version, jobs),
+        emitter.manifest(options, jobs),
         root(&emitter.crate_name, jobs),
     ];
     for part in rendered {

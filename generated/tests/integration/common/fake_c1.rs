@@ -1,7 +1,9 @@
 //! A loopback server that behaves as C1 does for the jobs layer: a request
 //! catalog over several pages, apps and entitlements found by id or by
 //! name, grants that come and go as tasks close, accounts, a request form,
-//! and tasks that close after a few polls. The client's tests
+//! and tasks that close after a few polls. Every request is first checked
+//! against the document and its overlay's rules, as C1 checks it, and
+//! refused with a 400 that names the rule. The client's tests
 //! (`tests/integration/jobs.rs`) and the command line's (`cli/tests/integration/jobs.rs`) both run
 //! against it.
 #![allow(dead_code)] // Each test file uses its own part of this.
@@ -290,6 +292,18 @@ fn page(items: Vec<Value>, token: Option<&str>) -> Value {
 
 impl Respond for FakeC1 {
     fn respond(&self, request: &Request) -> ResponseTemplate {
+        // As strict as the document: what C1 would refuse is refused here,
+        // 400 naming the rule, before the fake plays its part.
+        let headers: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .filter_map(|(k, v)| Some((k.to_string(), v.to_str().ok()?.to_string())))
+            .collect();
+        let strict = c1_conformance::strict::Strict::whole_api();
+        let method = request.method.as_str();
+        if let Some(refusal) = strict.refusal(method, &request.url, &headers, &request.body) {
+            return bad(&refusal);
+        }
         let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
         let path = request.url.path().to_string();
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
