@@ -167,3 +167,73 @@ async fn connection_failures_are_retried_until_the_server_is_up() {
     assert_eq!(page.list[0].id.as_deref(), Some("up"));
     server_task.abort();
 }
+
+/// `paper_secret.get_content`: a POST named `get` that spends one of the
+/// secret's views each call (the effects table's `consumes`).
+async fn view_secret(client: &c1_client::Client) -> c1_client::Result<()> {
+    let body = c1_client::models::PaperSecretServiceGetContentRequest::default();
+    client
+        .paper_secret()
+        .get_content("v-1", body)
+        .await
+        .map(drop)
+}
+
+#[tokio::test]
+async fn what_uses_something_up_is_never_retried() {
+    for status in [429, 502, 503, 504] {
+        let server = MockServer::start().await;
+        flaky(&server, status, 1, None).await;
+        let err = view_secret(&common::client(&server)).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Api(api) if api.status == status),
+            "{err:?}"
+        );
+        assert_eq!(
+            requests(&server).await,
+            1,
+            "status {status}: one view spent, no retry"
+        );
+    }
+}
+
+#[tokio::test]
+async fn what_uses_something_up_is_not_retried_on_a_refused_connection() {
+    // The server comes up while a retried call would still be trying.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let client = c1_client::Client::builder()
+        .base_url(format!("http://{addr}"))
+        .retry_policy(
+            RetryPolicy::default()
+                .with_max_retries(20)
+                .with_delays(Duration::from_millis(50), Duration::from_millis(100)),
+        )
+        .build()
+        .unwrap();
+    let server_task = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let listener = std::net::TcpListener::bind(addr).unwrap();
+        let server = MockServer::builder().listener(listener).start().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+            .mount(&server)
+            .await;
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    });
+    let err = view_secret(&client).await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    server_task.abort();
+}
+
+#[tokio::test]
+async fn writes_that_are_not_idempotent_are_retried_only_when_not_acted_on() {
+    for (status, sent) in [(429, 2), (503, 2), (502, 1), (504, 1)] {
+        let server = MockServer::start().await;
+        flaky(&server, status, 1, None).await;
+        let body = c1_client::models::PersonalClientServiceCreateRequest::default();
+        let _ = common::client(&server).personal_client().create(body).await;
+        assert_eq!(requests(&server).await, sent, "status {status}");
+    }
+}

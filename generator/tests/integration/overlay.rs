@@ -221,3 +221,29 @@ fn every_operation_of_the_whole_api_is_in_the_effects_table() {
         missing.join("\n")
     );
 }
+
+#[test]
+fn an_operation_left_out_of_the_effects_table_is_an_unreviewed_write_with_a_warning() {
+    let mut all = load::load_dir(Path::new(SPEC)).expect("spec/ loads");
+    let overlay = all.iter_mut().find(|d| overlay::is_overlay(d)).unwrap();
+    let actions = overlay.value["actions"].as_array_mut().unwrap();
+    let view = "$.paths['/api/v1/secrets/{vault_id}/view'].post";
+    actions.retain(|a| a["target"] != view);
+    let generated =
+        c1_codegen::generate_documents(&all, &c1_codegen::Options::default()).expect("generates");
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].contains("`c1.api.secrets.v1.PaperSecretService.GetContent` (POST /api/v1/secrets/{vault_id}/view) is not in the effects table"),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        warnings[0].starts_with("../spec/conductor_one_api.openapi.yaml:"),
+        "{}",
+        warnings[0]
+    );
+    let op = &generated.summary.operations["paper_secret.get_content"];
+    assert_eq!(op.effect, "unreviewed");
+    assert_eq!(op.retries, c1_codegen::diff::NOT_IDEMPOTENT);
+}
