@@ -18,6 +18,10 @@ pub enum Error {
     /// The client was configured with something unusable.
     #[error("invalid client configuration: {0}")]
     Config(String),
+    /// An argument of the call cannot be sent as it is (a path parameter
+    /// that would change the path: empty, `.` or `..`). Nothing was sent.
+    #[error("invalid argument: {0}")]
+    Argument(String),
     /// The request could not be sent or the response not read. The
     /// message says why: connection refused, DNS lookup failed, TLS
     /// problem, timed out...
@@ -122,6 +126,7 @@ impl Error {
             Error::Api(e) => crate::retry::retryable_status(e.status),
             Error::Auth(e) => e.status.is_some_and(crate::retry::retryable_status),
             Error::Config(_)
+            | Error::Argument(_)
             | Error::Encode(_)
             | Error::Decode { .. }
             | Error::RepeatedPageToken { .. }

@@ -106,9 +106,12 @@ pub struct Request {
 
 impl Request {
     /// A request to the path `template`, filled in as `segments`, each
-    /// percent-encoded as one path segment.
+    /// percent-encoded as one path segment. A parameter that would not stay
+    /// one segment (empty, `.` or `..`, which URLs drop or read as a step
+    /// up, even percent-encoded) fails the call before anything is sent.
     #[allow(dead_code)] // Unused in a crate of models only (no operations).
     pub(crate) fn new(method: Method, template: &'static str, segments: &[&str]) -> Self {
+        let error = moved_segment(template, segments).map(Error::Argument);
         Request {
             method,
             template,
@@ -118,7 +121,7 @@ impl Request {
             cookies: Vec::new(),
             body: None,
             accept: HeaderValue::from_static("application/json"),
-            error: None,
+            error,
         }
     }
 
@@ -415,6 +418,25 @@ fn push_query(
     }
 }
 
+/// Why a path parameter of `segments` would not reach the server as the one
+/// segment `template` has for it: empty (`/apps/` is another path), `.` or
+/// `..` (a URL drops them or steps up, and `%2E` is the same to every URL
+/// parser and most servers). `None` when every segment stays.
+fn moved_segment(template: &str, segments: &[&str]) -> Option<String> {
+    let names = template.trim_start_matches('/').split('/');
+    names.zip(segments).find_map(|(name, value)| {
+        let name = name.strip_prefix('{')?.strip_suffix('}')?;
+        let why = match *value {
+            "" => "is empty",
+            "." | ".." => "would move the request to another path",
+            _ => return None,
+        };
+        Some(format!(
+            "the path parameter `{name}` is `{value}`, which {why}; refused before anything was sent"
+        ))
+    })
+}
+
 /// The URL of `segments` under `base`; every segment is percent-encoded, so
 /// an id with `/`, `?`, `#` or `%` stays one segment.
 fn endpoint(base: &Url, segments: &[String], query: &[(&str, String)]) -> Url {
@@ -447,6 +469,28 @@ mod tests {
             ),
             "https://acme.conductor.one/api/v1/iam/personal_clients/a%2Fb%3Fc%23d%25e%20f-%C3%BC"
         );
+    }
+
+    #[test]
+    fn a_path_parameter_that_would_not_stay_one_segment_is_refused() {
+        for value in ["", ".", ".."] {
+            let request = Request::new(
+                Method::GET,
+                "/api/v1/apps/{id}",
+                &["api", "v1", "apps", value],
+            );
+            let Some(Error::Argument(message)) = request.error else {
+                panic!("`{value}` was not refused");
+            };
+            assert!(message.contains(&format!("`id` is `{value}`")), "{message}");
+        }
+        for value in ["...", ".a", "a.", "%2E"] {
+            let request = Request::new(Method::GET, "/apps/{id}", &["apps", value]);
+            assert!(request.error.is_none(), "{value}");
+        }
+        // Part of a segment, they stay in it.
+        let request = Request::new(Method::GET, "/files/{id}.json", &["files", "..json"]);
+        assert!(request.error.is_none());
     }
 
     #[test]

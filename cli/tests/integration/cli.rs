@@ -84,6 +84,23 @@ async fn a_get_encodes_its_id_as_one_path_segment() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_path_parameter_that_would_change_the_path_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    for id in ["..", ".", ""] {
+        let output = c1(&server, &["apps", "get", id]).await;
+        assert_eq!(output.status.code(), Some(2), "`{id}`: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains("the path parameter `id`"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let output = c1(&server, &["apps", "get", "..", "--dry-run"]).await;
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn field_flags_merge_over_the_body_and_name_the_mask() {
     let server = MockServer::start().await;
     answer(

@@ -438,6 +438,20 @@ async fn an_api_error_is_a_tool_error_with_status_and_request_id() {
     )
     .await;
     assert!(message(&unknown).contains("search_operations"));
+    // A path parameter that would move the call to another path (here to
+    // export.update's, which writes) is refused; nothing is sent.
+    let before = server.received_requests().await.unwrap_or_default().len();
+    for id in ["..", ".", ""] {
+        let args =
+            json!({"operation": "export.list_events", "arguments": {"export_id": id, "body": {}}});
+        let refused = message(&call(&client, "call_operation", args).await);
+        assert!(
+            refused.contains("the path parameter `export_id`"),
+            "{id}: {refused}"
+        );
+    }
+    let after = server.received_requests().await.unwrap_or_default().len();
+    assert_eq!(after, before, "nothing was sent");
     client.cancel().await.unwrap();
 }
 

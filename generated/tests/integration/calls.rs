@@ -362,3 +362,22 @@ async fn dry_run_shows_the_request_with_credentials_redacted_and_sends_nothing()
     assert!(get.body.is_none());
     assert!(server.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_path_parameter_that_would_change_the_path_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    let client = common::client(&server);
+    for id in ["..", ".", ""] {
+        let err = client.apps().get(id).await.unwrap_err();
+        assert!(
+            matches!(&err, c1_client::Error::Argument(m) if m.contains(&format!("`id` is `{id}`"))),
+            "{err:?}"
+        );
+        // `export.list_events` with `..` would post to `export.update`'s path.
+        let body = Default::default();
+        let err = client.export().list_events(id, body).await.unwrap_err();
+        assert!(matches!(err, c1_client::Error::Argument(_)), "{err:?}");
+        assert!(client.apps().get(id).dry_run().is_err());
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}

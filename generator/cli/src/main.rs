@@ -109,6 +109,7 @@ impl From<c1_client::Error> for Failure {
     fn from(error: c1_client::Error) -> Self {
         use c1_client::Error as E;
         let code = match &error {
+            E::Argument(_) => exit::USAGE,
             E::Config(_) | E::Auth(_) => exit::CONFIG,
             E::Transport(_) | E::Timeout(_) | E::WaitTimedOut { .. } => exit::CONNECTION,
             _ if error.is_not_found() => exit::NOT_FOUND,
