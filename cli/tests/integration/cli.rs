@@ -71,7 +71,7 @@ async fn answer(server: &MockServer, verb: &str, at: &str, body: Value) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_get_encodes_its_id_as_one_path_segment() {
-    let server = MockServer::start().await;
+    let server = crate::fake_c1::strict_server().await;
     Mock::given(method("GET"))
         .and(path("/api/v1/iam/personal_clients/a%20b%2Fc"))
         .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
@@ -85,7 +85,7 @@ async fn a_get_encodes_its_id_as_one_path_segment() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_path_parameter_that_would_change_the_path_is_refused_before_sending() {
-    let server = MockServer::start().await;
+    let server = crate::fake_c1::strict_server().await;
     for id in ["..", ".", ""] {
         let output = c1(&server, &["apps", "get", id]).await;
         assert_eq!(output.status.code(), Some(2), "`{id}`: {}", stderr(&output));
@@ -102,7 +102,7 @@ async fn a_path_parameter_that_would_change_the_path_is_refused_before_sending()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn field_flags_merge_over_the_body_and_name_the_mask() {
-    let server = MockServer::start().await;
+    let server = crate::fake_c1::strict_server().await;
     answer(
         &server,
         "POST",
@@ -183,7 +183,7 @@ async fn three_pages(server: &MockServer) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn all_writes_every_item_as_a_line_across_an_empty_page_and_limit_stops() {
-    let server = MockServer::start().await;
+    let server = crate::fake_c1::strict_server().await;
     three_pages(&server).await;
     let output = c1(&server, &["apps", "list", "--all", "--fields", "id"]).await;
     assert!(output.status.success(), "{}", stderr(&output));
@@ -212,7 +212,7 @@ async fn all_writes_every_item_as_a_line_across_an_empty_page_and_limit_stops() 
 /// says; one that does not is an API failure naming where, paging included.
 #[tokio::test(flavor = "multi_thread")]
 async fn answers_print_as_sent_once_they_decode() {
-    let server = MockServer::start().await;
+    let server = crate::fake_c1::strict_server().await;
     let sent =
         json!({"app": {"monthlyCostUsd": 12, "id": "x", "addedLater": [1], "description": null}});
     answer(&server, "GET", "/api/v1/apps/x", sent.clone()).await;
@@ -266,7 +266,7 @@ async fn answers_print_as_sent_once_they_decode() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn fields_keep_dotted_names_and_tables_show_the_items() {
-    let server = MockServer::start().await;
+    let server = crate::fake_c1::strict_server().await;
     three_pages(&server).await;
     let client =
         json!({"client": {"id": "blue-whale-12345", "displayName": "CI robot", "userId": "u1"}});
@@ -308,7 +308,7 @@ async fn fields_keep_dotted_names_and_tables_show_the_items() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dry_run_prints_the_request_and_sends_nothing() {
-    let server = MockServer::start().await;
+    let server = crate::fake_c1::strict_server().await;
     let output = c1(&server, &["apps", "list", "--page-size", "5", "--dry-run"]).await;
     assert!(output.status.success(), "{}", stderr(&output));
     let shown = &lines(&output)[0];
@@ -324,7 +324,7 @@ async fn dry_run_prints_the_request_and_sends_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn exit_statuses_tell_failures_apart() {
-    let server = MockServer::start().await;
+    let server = crate::fake_c1::strict_server().await;
     Mock::given(method("GET"))
         .and(path("/api/v1/iam/personal_clients/gone"))
         .respond_with(
@@ -393,7 +393,7 @@ async fn exit_statuses_tell_failures_apart() {
 /// The device login endpoints, a token endpoint for the created client,
 /// and the API.
 async fn login_server() -> MockServer {
-    let server = MockServer::start().await;
+    let server = crate::fake_c1::strict_server().await;
     answer(
         &server,
         "POST",
@@ -485,7 +485,7 @@ async fn login_keeps_a_profile_readable_by_its_owner_only_and_later_commands_use
 }
 
 async fn task_server(closed: bool) -> MockServer {
-    let server = MockServer::start().await;
+    let server = crate::fake_c1::strict_server().await;
     let state = if closed {
         "TASK_STATE_CLOSED"
     } else {
@@ -536,7 +536,7 @@ async fn task_wait_ends_when_closed_and_times_out_with_status_6() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn help_shows_the_operation_its_arguments_and_flags() {
-    let server = MockServer::start().await;
+    let server = crate::fake_c1::strict_server().await;
     let output = c1(&server, &["personal-client", "update", "--help"]).await;
     assert!(output.status.success());
     insta::assert_snapshot!(stdout(&output));
@@ -544,7 +544,7 @@ async fn help_shows_the_operation_its_arguments_and_flags() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn completions_name_the_commands() {
-    let server = MockServer::start().await;
+    let server = crate::fake_c1::strict_server().await;
     let output = c1(&server, &["completion", "bash"]).await;
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("personal-client"));
@@ -594,7 +594,7 @@ async fn arguments_are_checked_before_signing_in_and_dry_runs_need_no_sign_in() 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn built_in_commands_honour_or_refuse_the_global_flags() {
-    let server = MockServer::start().await;
+    let server = crate::fake_c1::strict_server().await;
     let who = json!({"userId": "u1", "principleId": "p1", "roles": ["admin"]});
     answer(&server, "GET", "/api/v1/auth/introspect", who).await;
     for args in [
@@ -649,7 +649,7 @@ async fn built_in_commands_honour_or_refuse_the_global_flags() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_command_line_names_itself_in_the_user_agent() {
-    let server = MockServer::start().await;
+    let server = crate::fake_c1::strict_server().await;
     let agent = concat!("c1/", env!("CARGO_PKG_VERSION"));
     Mock::given(method("GET"))
         .and(path("/api/v1/apps"))

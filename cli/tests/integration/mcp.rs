@@ -385,7 +385,7 @@ async fn a_list_is_cut_with_its_page_token_and_the_next_call_goes_on() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_api_error_is_a_tool_error_with_status_and_request_id() {
-    let server = MockServer::start().await;
+    let server = crate::fake_c1::strict_server().await;
     Mock::given(method("GET"))
         .and(path("/api/v1/apps/app-x"))
         .respond_with(

@@ -290,18 +290,50 @@ fn page(items: Vec<Value>, token: Option<&str>) -> Value {
     json!({"list": items.get(start..end).unwrap_or_default(), "nextPageToken": next})
 }
 
+/// Why C1 would refuse `request`: it is for no operation of the document,
+/// or departs from it (the overlay's prose rules included). The sign-in
+/// endpoints (`/auth/v1/...`), which the document does not describe as
+/// operations, are not checked.
+pub fn refusal(request: &Request) -> Option<String> {
+    if request.url.path().starts_with("/auth/") {
+        return None;
+    }
+    let headers: Vec<(String, String)> = request
+        .headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    let strict = c1_conformance::strict::Strict::whole_api();
+    let method = request.method.as_str();
+    strict.refusal(method, &request.url, &headers, &request.body)
+}
+
+/// A loopback server as strict as the document: a request C1 would refuse
+/// is answered 400 naming the rule, before any mock a test mounts sees it.
+pub async fn strict_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(Refused)
+        .respond_with(|request: &Request| bad(&refusal(request).unwrap_or_default()))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// Matches the requests C1 would refuse.
+struct Refused;
+
+impl wiremock::Match for Refused {
+    fn matches(&self, request: &Request) -> bool {
+        refusal(request).is_some()
+    }
+}
+
 impl Respond for FakeC1 {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         // As strict as the document: what C1 would refuse is refused here,
         // 400 naming the rule, before the fake plays its part.
-        let headers: Vec<(String, String)> = request
-            .headers
-            .iter()
-            .filter_map(|(k, v)| Some((k.to_string(), v.to_str().ok()?.to_string())))
-            .collect();
-        let strict = c1_conformance::strict::Strict::whole_api();
-        let method = request.method.as_str();
-        if let Some(refusal) = strict.refusal(method, &request.url, &headers, &request.body) {
+        if let Some(refusal) = refusal(request) {
             return bad(&refusal);
         }
         let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
