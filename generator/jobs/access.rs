@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::tasks::{Planned, Ticket};
-use super::{Candidate, Entitlement, Error, FormField, Result, me_id};
+use super::{Candidate, Entitlement, Error, Result, me_id};
 use crate::Client;
 use crate::apis::task::{CreateGrantTask, CreateRevokeTask};
 use crate::models::{
@@ -148,9 +148,11 @@ impl<'a> Access<'a> {
             let found = answer.app_entitlement_view.and_then(|v| v.app_entitlement);
             return found.ok_or(Error::Incomplete("entitlement"));
         }
+        // `query` (names and descriptions, which every version of the API
+        // has), then the exact name below.
         let body = AppEntitlementSearchServiceSearchRequest {
             app_ids: vec![app_id.to_string()],
-            display_name: Some(name.to_string()),
+            query: Some(name.to_string()),
             ..AppEntitlementSearchServiceSearchRequest::default()
         };
         let search = self.client.app_entitlement_search().search(body);
@@ -453,16 +455,16 @@ impl<'a> Request<'a> {
         let duration = self.duration_for(&target)?;
         let app_user = match self.app_user {
             Some(id) => Some(id),
-            None => account(self.client, target.app_id(), &me).await?,
+            None => super::accounts::account(self.client, target.app_id(), &me).await?,
         };
-        check_form(self.client, &target, &self.form).await?;
+        let form = super::form::check(self.client, target.entitlement(), &self.form).await?;
         let grant_duration = duration
             .map(time::Duration::try_from)
             .transpose()
             .map_err(|_| Error::Invalid("the duration is too long".into()))?;
         // The document: appUserId "and identityUserId cannot both be set".
         let (app_user_id, identity_user_id) = account_or_me(app_user, me);
-        let body = TaskServiceCreateGrantRequest {
+        let mut body = TaskServiceCreateGrantRequest {
             app_entitlement_id: target.id().to_string(),
             app_id: target.app_id().to_string(),
             app_user_id,
@@ -470,9 +472,9 @@ impl<'a> Request<'a> {
             emergency_access: self.emergency.then_some(true),
             grant_duration,
             identity_user_id,
-            request_data: (!self.form.is_empty()).then_some(self.form),
             ..TaskServiceCreateGrantRequest::default()
         };
+        super::form::attach(&mut body, form);
         Ok(Planned::new(
             self.client,
             self.client.task().create_grant_task(body),
@@ -510,78 +512,6 @@ fn account_or_me(account: Option<String>, me: String) -> (Option<String>, Option
     match account {
         Some(account) => (Some(account), None),
         None => (None, Some(me)),
-    }
-}
-
-/// Your account in app `app_id`: none (the app makes one), the one you
-/// have, or [`Error::SeveralAccounts`].
-async fn account(client: &Client, app_id: &str, me: &str) -> Result<Option<String>> {
-    let call = client.app_user().list_app_users_for_user(app_id, me);
-    let views: Vec<_> = call.items().try_collect().await?;
-    let mut accounts: Vec<Candidate> = views
-        .into_iter()
-        .filter_map(|view| view.app_user)
-        .filter(|user| user.deleted_at.is_none())
-        .filter_map(|user| {
-            let name = [&user.display_name, &user.username, &user.email]
-                .into_iter()
-                .find_map(|n| n.clone().filter(|n| !n.is_empty()));
-            Some(Candidate {
-                id: user.id.filter(|id| !id.is_empty())?,
-                display_name: name.unwrap_or_default(),
-            })
-        })
-        .collect();
-    match accounts.len() {
-        0 => Ok(None),
-        1 => Ok(Some(accounts.remove(0).id)),
-        _ => Err(Error::SeveralAccounts {
-            app_id: app_id.to_string(),
-            accounts,
-        }),
-    }
-}
-
-/// Checks the given form fields against the entitlement's request form:
-/// every required field given, no field it does not have.
-async fn check_form(client: &Client, target: &Resolved, given: &Map<String, Value>) -> Result<()> {
-    let Some(schema) = target
-        .entitlement
-        .request_schema_id
-        .as_deref()
-        .filter(|s| !s.is_empty())
-    else {
-        return Ok(());
-    };
-    let answer = client.request_schema().get(schema).await?;
-    let form = answer
-        .request_schema
-        .and_then(|s| s.form)
-        .unwrap_or_default();
-    let known: Vec<String> = form.fields.iter().filter_map(|f| f.name.clone()).collect();
-    if let Some(name) = given.keys().find(|name| !known.contains(name)) {
-        return Err(Error::UnknownFormField {
-            name: name.clone(),
-            known,
-        });
-    }
-    let missing: Vec<FormField> = form
-        .fields
-        .into_iter()
-        .filter(|f| f.required == Some(true))
-        .filter_map(|f| {
-            let name = f.name?;
-            (!given.contains_key(&name)).then(|| FormField {
-                display_name: f.display_name.unwrap_or_else(|| name.clone()),
-                description: f.description.unwrap_or_default(),
-                name,
-            })
-        })
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::MissingFormFields { fields: missing })
     }
 }
 

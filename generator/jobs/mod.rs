@@ -32,6 +32,8 @@
 //! them all on). `c1` runs these same jobs (`c1 request`, `c1 task approve`).
 
 mod access;
+mod accounts;
+mod form;
 mod tasks;
 
 use std::fmt;
@@ -217,8 +219,9 @@ pub enum Error {
         /// The fields not given.
         fields: Vec<FormField>,
     },
-    /// A form field was given that the entitlement's request form does not have.
-    #[error("the request form has no field `{name}`; its fields: {}", known.join(", "))]
+    /// A form field was given that the entitlement's request form does not
+    /// have (`known` is empty when it has no form).
+    #[error("{}", unknown_field(name, known))]
     UnknownFormField {
         /// The name given.
         name: String,
@@ -242,6 +245,17 @@ pub enum Error {
 impl<T> From<crate::WaitError<T>> for Error {
     fn from(error: crate::WaitError<T>) -> Self {
         Error::Client(error.into())
+    }
+}
+
+fn unknown_field(name: &str, known: &[String]) -> String {
+    if known.is_empty() {
+        format!("the entitlement has no request form, so no field `{name}`")
+    } else {
+        format!(
+            "the request form has no field `{name}`; its fields: {}",
+            known.join(", ")
+        )
     }
 }
 

@@ -116,6 +116,7 @@ fn generate_unlocated(docs: &[load::SourceDocument], options: &Options) -> Resul
         None => Vec::new(),
     };
     let mut warnings = overlay_warnings;
+    warnings.extend(emit::jobs::plan(&api).warnings());
     warnings.extend(api.warnings);
     warnings.extend(merged.warnings.into_iter().map(|note| model::Warning {
         file: None,

@@ -17,8 +17,7 @@ use crate::apis::task_actions::{Approve, Comment, Deny, EscalateToEmergencyAcces
 use crate::models::{
     Task, TaskActionsServiceApproveRequest, TaskActionsServiceCommentRequest,
     TaskActionsServiceDenyRequest, TaskActionsServiceEscalateToEmergencyAccessRequest,
-    TaskSearchRequest, TaskServiceGetResponse, TaskState, TaskTypeGrantOutcome,
-    TaskTypeRevokeOutcome, TaskView,
+    TaskSearchRequest, TaskServiceGetResponse, TaskState, TaskView,
 };
 use crate::{Call, Client, DryRun, Operation};
 
@@ -361,22 +360,25 @@ pub enum Outcome {
 
 impl Outcome {
     fn of(task: &Task) -> Outcome {
+        // By the values as sent, which every version of the API spells the
+        // same, rather than by the enums' variants, which older documents
+        // lack some of (`WAIT_TIMED_OUT`).
         let kind = task.r#type.as_ref();
         if let Some(outcome) = kind.and_then(|k| k.grant.as_ref()?.outcome.as_ref()) {
-            return match outcome {
-                TaskTypeGrantOutcome::Granted => Outcome::Granted,
-                TaskTypeGrantOutcome::Denied => Outcome::Denied,
-                TaskTypeGrantOutcome::Cancelled => Outcome::Cancelled,
-                TaskTypeGrantOutcome::WaitTimedOut => Outcome::Expired,
+            return match outcome.as_str().trim_start_matches("GRANT_OUTCOME_") {
+                "GRANTED" => Outcome::Granted,
+                "DENIED" => Outcome::Denied,
+                "CANCELLED" => Outcome::Cancelled,
+                "WAIT_TIMED_OUT" => Outcome::Expired,
                 _ => Outcome::Failed,
             };
         }
         if let Some(outcome) = kind.and_then(|k| k.revoke.as_ref()?.outcome.as_ref()) {
-            return match outcome {
-                TaskTypeRevokeOutcome::Revoked => Outcome::Revoked,
-                TaskTypeRevokeOutcome::Denied => Outcome::Denied,
-                TaskTypeRevokeOutcome::Cancelled => Outcome::Cancelled,
-                TaskTypeRevokeOutcome::WaitTimedOut => Outcome::Expired,
+            return match outcome.as_str().trim_start_matches("REVOKE_OUTCOME_") {
+                "REVOKED" => Outcome::Revoked,
+                "DENIED" => Outcome::Denied,
+                "CANCELLED" => Outcome::Cancelled,
+                "WAIT_TIMED_OUT" => Outcome::Expired,
                 _ => Outcome::Failed,
             };
         }

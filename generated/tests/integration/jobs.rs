@@ -369,11 +369,46 @@ async fn required_form_fields_are_named_before_anything_is_created() {
     );
     assert!(sent(&server, GRANT).await.is_empty());
 
-    ask().form("ticket", "CHG-1").await.unwrap();
+    // As the command line gives them: text, read as each field's type.
+    let error = ask()
+        .form("ticket", "CHG-1")
+        .form("urgent", "maybe")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the form field `urgent` is a checkbox: give `true` or `false`"
+    );
+    assert!(sent(&server, GRANT).await.is_empty());
+
+    ask()
+        .form("ticket", "CHG-1")
+        .form("urgent", "true")
+        .form("hours", "4")
+        .await
+        .unwrap();
     assert_eq!(
         sent(&server, GRANT).await[0]["requestData"],
-        json!({"ticket": "CHG-1"})
+        json!({"ticket": "CHG-1", "urgent": true, "hours": 4})
     );
+}
+
+#[tokio::test]
+async fn form_fields_for_an_entitlement_without_a_form_are_refused() {
+    let (server, _) = FakeC1::start().await;
+    let client = common::client(&server);
+    let error = client
+        .access()
+        .request(Entitlement::alias("gh-owner"))
+        .justification("x")
+        .form("ticket", "CHG-1")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the entitlement has no request form, so no field `ticket`"
+    );
+    assert!(sent(&server, GRANT).await.is_empty());
 }
 
 #[tokio::test]

@@ -98,10 +98,10 @@ pub fn emit(
             format!("no command line can be generated: its built-in commands (`auth status`, `task wait`) need {what}, which the API does not have"),
         ));
     }
-    if !super::jobs::included(api)? {
+    if !super::jobs::plan(api).included {
         return Err(crate::model::model_error(
             &crate::error::Pointer::root(),
-            "no command line can be generated: its job commands (`c1 request`, `c1 task approve`) call the jobs layer, which the API has none of the operations of".into(),
+            "no command line can be generated: its job commands (`c1 request`, `c1 task approve`) call the jobs layer, which this API does not get (see the warning that says why)".into(),
         ));
     }
     let krate = ident(&options.client_package.replace('-', "_"));

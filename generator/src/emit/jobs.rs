@@ -3,25 +3,31 @@
 //! generated operations and copied into the client crate like the runtime,
 //! as `src/jobs/`.
 //!
-//! It is part of a crate whose API has the operations it calls. An API with
-//! none of them (another API) gets no jobs layer; an API with some but not
-//! all (C1 after an operation was removed or renamed) is an error naming
-//! each missing operation, rather than a crate that does not compile.
+//! What goes in depends on the API ([`plan`]): an API with none of its
+//! operations (another API) gets no jobs layer; one with all of them gets
+//! all of it. Each [`Part`] that needs operations some real C1 documents
+//! lack (the request form, listing your accounts) is copied from its
+//! `without/` twin when they are missing; when an operation every job needs
+//! is missing, the layer is left out. Either way the crate compiles, and a
+//! warning says what was left out and why (`--deny-warnings` refuses it).
 
 use super::GeneratedFile;
-use crate::error::{Pointer, Result};
-use crate::model::Api;
+use crate::error::Pointer;
+use crate::model::{Api, TypeKind, Warning};
 
-/// The hand-written sources, as `(path in the crate, source)`.
+/// An operation the jobs layer calls: `(group module, method, HTTP
+/// method, path)`; the path finds an operation that was renamed.
+pub type Called = (&'static str, &'static str, &'static str, &'static str);
+
+/// The hand-written sources every job needs, as `(path in the crate, source)`.
 pub const SOURCES: [(&str, &str); 3] = [
     ("src/jobs/access.rs", include_str!("../../jobs/access.rs")),
     ("src/jobs/mod.rs", include_str!("../../jobs/mod.rs")),
     ("src/jobs/tasks.rs", include_str!("../../jobs/tasks.rs")),
 ];
 
-/// Every operation the jobs layer calls, as `(group module, method, HTTP
-/// method, path)`: the path finds an operation that was renamed.
-pub const OPERATIONS: [(&str, &str, &str, &str); 18] = [
+/// The operations [`SOURCES`] call.
+pub const OPERATIONS: [Called; 16] = [
     (
         "app_entitlement_search",
         "search",
@@ -41,12 +47,6 @@ pub const OPERATIONS: [(&str, &str, &str, &str); 18] = [
         "/api/v1/apps/{app_id}/entitlements/{id}",
     ),
     ("app_search", "search", "post", "/api/v1/search/apps"),
-    (
-        "app_user",
-        "list_app_users_for_user",
-        "get",
-        "/api/v1/apps/{app_id}/users/{user_id}/app_users",
-    ),
     ("apps", "get", "get", "/api/v1/apps/{id}"),
     ("auth", "introspect", "get", "/api/v1/auth/introspect"),
     (
@@ -54,12 +54,6 @@ pub const OPERATIONS: [(&str, &str, &str, &str); 18] = [
         "search_entitlements",
         "post",
         "/api/v1/search/request_catalog/entitlements",
-    ),
-    (
-        "request_schema",
-        "get",
-        "get",
-        "/api/v1/request_schemas/{request_schema_id}",
     ),
     ("task", "create_grant_task", "post", "/api/v1/task/grant"),
     ("task", "create_revoke_task", "post", "/api/v1/task/revoke"),
@@ -92,96 +86,254 @@ pub const OPERATIONS: [(&str, &str, &str, &str); 18] = [
     ("user", "get", "get", "/api/v1/users/{id}"),
 ];
 
-/// The groups the jobs layer calls, which are its features (sorted, once each).
-pub fn groups() -> Vec<&'static str> {
-    let mut groups: Vec<&str> = OPERATIONS.iter().map(|(group, ..)| *group).collect();
-    groups.dedup();
-    groups
+/// A part of the jobs layer that some real C1 documents cannot serve: its
+/// source needs `operations`; `without` is its twin for an API that lacks
+/// them (same functions, doing without).
+#[derive(Debug)]
+pub struct Part {
+    /// Its module: `src/jobs/{module}.rs`.
+    pub module: &'static str,
+    /// What it does, as the warning names it.
+    pub what: &'static str,
+    /// What the crate does instead, as the warning says.
+    pub instead: &'static str,
+    /// Its source, with the operations.
+    pub source: &'static str,
+    /// Its source without them.
+    pub without: &'static str,
+    /// The operations `source` calls.
+    pub operations: &'static [Called],
+    /// The fields of models it sets or reads, as `(Rust type, Rust field)`.
+    pub fields: &'static [(&'static str, &'static str)],
 }
 
-/// Whether `api` gets the jobs layer: `false` for an API with none of its
-/// operations, `true` with all; an error naming the missing ones otherwise.
-pub fn included(api: &Api) -> Result<bool> {
-    let found = |group: &str, method: &str| {
-        let group = api.groups.iter().find(|g| g.module == group)?;
-        group.operations.iter().find(|op| op.name == method)
-    };
-    let at = |verb: &str, path: &str| {
-        api.groups.iter().find_map(|g| {
-            let op = g
-                .operations
+/// The parts, each with its twin in `generator/jobs/without/`.
+pub const PARTS: [Part; 2] = [
+    Part {
+        module: "accounts",
+        what: "finding your account in the app for a request",
+        instead: "a request that names no account names you, and C1 picks the account",
+        source: include_str!("../../jobs/accounts.rs"),
+        without: include_str!("../../jobs/without/accounts.rs"),
+        operations: &[(
+            "app_user",
+            "list_app_users_for_user",
+            "get",
+            "/api/v1/apps/{app_id}/users/{user_id}/app_users",
+        )],
+        fields: &[],
+    },
+    Part {
+        module: "form",
+        what: "request forms",
+        instead: "a request with form fields is refused",
+        source: include_str!("../../jobs/form.rs"),
+        without: include_str!("../../jobs/without/form.rs"),
+        operations: &[(
+            "request_schema",
+            "get",
+            "get",
+            "/api/v1/request_schemas/{request_schema_id}",
+        )],
+        fields: &[("TaskServiceCreateGrantRequest", "request_data")],
+    },
+];
+
+/// What of the jobs layer an API gets.
+#[derive(Debug)]
+pub struct Plan {
+    /// Whether the crate has a jobs layer at all.
+    pub included: bool,
+    /// The operations every job needs that the API lacks (the layer is
+    /// left out), as the warning names them.
+    pub missing: Vec<String>,
+    /// Each part, and whether the API has what it calls.
+    pub parts: Vec<(&'static Part, bool)>,
+}
+
+/// What of the jobs layer `api` gets: nothing for an API with none of its
+/// operations; without a [`Part`] whose operations it lacks; nothing, with
+/// a warning, when it lacks one that every job needs.
+pub fn plan(api: &Api) -> Plan {
+    let missing: Vec<String> = OPERATIONS.iter().filter_map(|op| absent(api, op)).collect();
+    let parts: Vec<(&Part, bool)> = PARTS.iter().map(|part| (part, served(api, part))).collect();
+    let unknown = |(_, _, verb, path): &Called| at(api, verb, path).is_none();
+    let another_api = missing.len() == OPERATIONS.len() && OPERATIONS.iter().all(unknown);
+    Plan {
+        included: missing.is_empty(),
+        missing: if another_api { Vec::new() } else { missing },
+        parts,
+    }
+}
+
+impl Plan {
+    /// The groups the jobs layer calls, which are its features (sorted,
+    /// once each).
+    pub fn groups(&self) -> Vec<&'static str> {
+        let present = self.parts.iter().filter(|(_, has)| *has);
+        let parts = present.flat_map(|(part, _)| part.operations.iter());
+        let mut groups: Vec<&str> = OPERATIONS.iter().chain(parts).map(|op| op.0).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        groups
+    }
+
+    /// One warning naming what was left out and why, if anything was.
+    pub fn warnings(&self) -> Vec<Warning> {
+        let message = if !self.missing.is_empty() {
+            format!(
+                "the jobs layer (generator/jobs/) is left out: this API lacks operations every job calls: {}",
+                self.missing.join(", ")
+            )
+        } else if self.included && self.parts.iter().any(|(_, has)| !has) {
+            let left: Vec<String> = self
+                .parts
                 .iter()
-                .find(|op| op.method.eq_ignore_ascii_case(verb) && op.path == path)?;
-            Some(format!("{}.{}", g.module, op.name))
+                .filter(|(_, has)| !has)
+                .map(|(part, _)| {
+                    let ops = part.operations.iter().map(name);
+                    let fields = part.fields.iter().map(|(ty, f)| format!("`{ty}.{f}`"));
+                    let needs: Vec<String> = ops.chain(fields).collect();
+                    format!(
+                        "{} (it needs {}: {})",
+                        part.what,
+                        needs.join(" and "),
+                        part.instead
+                    )
+                })
+                .collect();
+            format!("the jobs layer is generated without {}", left.join("; "))
+        } else {
+            return Vec::new();
+        };
+        vec![Warning {
+            file: None,
+            line: None,
+            pointer: Pointer::root().push("paths").to_string(),
+            message,
+        }]
+    }
+
+    /// The jobs layer as files of the output crate, marked as copies. Their
+    /// examples name the crate `crate_name` (the sources say `c1_client`).
+    pub fn files(&self, crate_name: &str) -> Vec<GeneratedFile> {
+        let note = |path: &str| {
+            let file = path.trim_start_matches("src/jobs/");
+            format!("// A copy of generator/jobs/{file}, the jobs layer (written by hand).")
+        };
+        let mut files = crate::runtime::marked_copies(&SOURCES, note, crate_name);
+        for (part, has) in &self.parts {
+            let path = format!("src/jobs/{}.rs", part.module);
+            let (source, from) = if *has {
+                (part.source, format!("generator/jobs/{}.rs", part.module))
+            } else {
+                (
+                    part.without,
+                    format!("generator/jobs/without/{}.rs", part.module),
+                )
+            };
+            let note = |_: &str| format!("// A copy of {from}, the jobs layer (written by hand).");
+            files.extend(crate::runtime::marked_copies(
+                &[(&path, source)],
+                note,
+                crate_name,
+            ));
+        }
+        files
+    }
+
+    /// The crate root's declaration of the module, behind its groups' features.
+    pub fn declaration(&self) -> String {
+        // One feature a line, as rustfmt writes it (`cargo fmt` leaves it be).
+        let features: String = self
+            .groups()
+            .iter()
+            .map(|g| format!("    feature = \"{g}\",\n"))
+            .collect();
+        format!(
+            "#[cfg(all(\n{features}))]\n#[cfg_attr(docsrs, doc(cfg(feature = \"jobs\")))]\npub mod jobs;\n"
+        )
+    }
+}
+
+/// Whether `api` has every operation and field `part` uses.
+fn served(api: &Api, part: &Part) -> bool {
+    let has_field = |(ty, field): &(&str, &str)| {
+        api.types.iter().any(|def| match &def.kind {
+            TypeKind::Struct(s) => def.name == *ty && s.fields.iter().any(|f| f.name == *field),
+            _ => false,
         })
     };
-    let mut missing = Vec::new();
-    let mut present = 0;
-    for (group, method, verb, path) in OPERATIONS {
-        if found(group, method).is_some() {
-            present += 1;
-            continue;
-        }
-        missing.push(match at(verb, path) {
-            Some(now) => format!(
-                "`{group}.{method}` ({} {path}, now `{now}`)",
-                verb.to_uppercase()
-            ),
-            None => format!("`{group}.{method}` ({} {path})", verb.to_uppercase()),
-        });
-    }
-    match (present, missing.is_empty()) {
-        (_, true) => Ok(true),
-        (0, false) if OPERATIONS.iter().all(|(_, _, verb, path)| at(verb, path).is_none()) => {
-            Ok(false)
-        }
-        _ => Err(crate::model::model_error(
-            &Pointer::root(),
-            format!(
-                "the jobs layer (generator/jobs/) calls operations the API no longer has: {}; change generator/jobs/ to match the API",
-                missing.join(", ")
-            ),
-        )),
-    }
+    part.operations.iter().all(|op| absent(api, op).is_none()) && part.fields.iter().all(has_field)
 }
 
-/// The jobs layer as files of the output crate, marked as copies. Their
-/// examples name the crate `crate_name` (the sources say `c1_client`).
-pub fn files(crate_name: &str) -> Vec<GeneratedFile> {
-    let note = |path: &str| {
-        let file = path.trim_start_matches("src/jobs/");
-        format!("// A copy of generator/jobs/{file}, the jobs layer (written by hand).")
-    };
-    crate::runtime::marked_copies(&SOURCES, note, crate_name)
+/// `group.method` (`request_schema.get`).
+fn name((group, method, ..): &Called) -> String {
+    format!("`{group}.{method}`")
 }
 
-/// The crate root's declaration of the module, behind its groups' features.
-pub fn declaration() -> String {
-    // One feature a line, as rustfmt writes it (`cargo fmt` leaves it be).
-    let features: String = groups()
+/// How a missing operation is named: `group.method (GET /path)`, and what
+/// is at that endpoint now, if anything (a renamed operation).
+fn absent(api: &Api, op: &Called) -> Option<String> {
+    let (group, method, verb, path) = *op;
+    let found = api
+        .groups
         .iter()
-        .map(|g| format!("    feature = \"{g}\",\n"))
-        .collect();
-    format!(
-        "#[cfg(all(\n{features}))]\n#[cfg_attr(docsrs, doc(cfg(feature = \"jobs\")))]\npub mod jobs;\n"
-    )
+        .find(|g| g.module == group)
+        .and_then(|g| g.operations.iter().find(|op| op.name == method));
+    if found.is_some() {
+        return None;
+    }
+    let endpoint = format!("{} {path}", verb.to_uppercase());
+    Some(match at(api, verb, path) {
+        Some(now) => format!("`{group}.{method}` ({endpoint}, now `{now}`)"),
+        None => format!("`{group}.{method}` ({endpoint})"),
+    })
+}
+
+/// The operation at `verb path`, as `group.method`.
+fn at(api: &Api, verb: &str, path: &str) -> Option<String> {
+    api.groups.iter().find_map(|g| {
+        let op = g
+            .operations
+            .iter()
+            .find(|op| op.method.eq_ignore_ascii_case(verb) && op.path == path)?;
+        Some(format!("{}.{}", g.module, op.name))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every file in `jobs/` is emitted.
+    /// Every file in `jobs/` is emitted: a source, or a part (with its
+    /// twin in `jobs/without/`, and nothing else there).
     #[test]
     fn every_source_is_emitted() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("jobs");
-        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| format!("src/jobs/{}", e.unwrap().file_name().to_string_lossy()))
+        let names = |dir: &std::path::Path| -> Vec<String> {
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|name| name.ends_with(".rs"))
+                .collect();
+            names.sort();
+            names
+        };
+        let mut listed: Vec<String> = SOURCES
+            .iter()
+            .map(|(p, _)| p.trim_start_matches("src/jobs/").to_string())
+            .chain(PARTS.iter().map(|p| format!("{}.rs", p.module)))
             .collect();
-        on_disk.sort();
-        let listed: Vec<String> = SOURCES.iter().map(|(p, _)| p.to_string()).collect();
-        assert_eq!(listed, on_disk);
+        listed.sort();
+        assert_eq!(listed, names(&dir));
+        let mut parts: Vec<String> = PARTS.iter().map(|p| format!("{}.rs", p.module)).collect();
+        parts.sort();
+        assert_eq!(parts, names(&dir.join("without")));
+        // The twins do without: they call nothing.
+        for part in &PARTS {
+            assert!(!part.without.contains("client."), "{}", part.module);
+        }
     }
 
     /// [`OPERATIONS`] lists exactly the operations the sources call
@@ -189,11 +341,18 @@ mod tests {
     #[test]
     fn the_list_is_what_the_sources_call() {
         // Without whitespace: a call may be split over lines.
-        let source: String = SOURCES
-            .iter()
-            .flat_map(|(_, s)| s.split_whitespace())
+        let sources = SOURCES.iter().map(|(_, s)| *s);
+        let source: String = sources
+            .chain(PARTS.iter().map(|p| p.source))
+            .flat_map(|s| s.split_whitespace())
             .collect();
-        let listed: Vec<(&str, &str)> = OPERATIONS.iter().map(|(g, m, ..)| (*g, *m)).collect();
+        let parts = PARTS.iter().flat_map(|p| p.operations.iter());
+        let mut listed: Vec<(&str, &str)> = OPERATIONS
+            .iter()
+            .chain(parts)
+            .map(|(g, m, ..)| (*g, *m))
+            .collect();
+        listed.sort_unstable();
         // Every group of the C1 client, from its public surface.
         let api = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/api.json");
         let summary: serde_json::Value =

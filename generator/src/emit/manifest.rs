@@ -75,7 +75,11 @@ impl Emitter<'_> {
     /// `Cargo.toml`: [`MANIFEST`] and a feature per operation group;
     /// `full`, the default, enables them all.
     /// With the jobs layer, `jobs` enables the groups it calls.
-    pub(crate) fn manifest(&self, options: &super::Options, jobs: bool) -> GeneratedFile {
+    pub(crate) fn manifest(
+        &self,
+        options: &super::Options,
+        jobs: &super::jobs::Plan,
+    ) -> GeneratedFile {
         let (package, version) = (&options.package, &options.version);
         let groups: Vec<&str> = self.api.groups.iter().map(|g| unraw(&g.module)).collect();
         let quoted: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
@@ -89,11 +93,8 @@ impl Emitter<'_> {
         );
         features.push_str("conformance = [\"full\"]\n");
         features.push_str(&format!("full = [{}]\n", quoted.join(", ")));
-        if jobs {
-            let needed: Vec<String> = super::jobs::groups()
-                .iter()
-                .map(|g| format!("\"{g}\""))
-                .collect();
+        if jobs.included {
+            let needed: Vec<String> = jobs.groups().iter().map(|g| format!("\"{g}\"")).collect();
             features.push_str("# `jobs`: the jobs layer (request and revoke access, decide tasks) and the groups it calls.\n");
             features.push_str(&format!("jobs = [{}]\n", needed.join(", ")));
         }

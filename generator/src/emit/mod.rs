@@ -131,26 +131,26 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>> {
             })
             .collect()
     });
-    let jobs = jobs::included(api)?;
+    let jobs = jobs::plan(api);
     let mut files = vec![
-        emitter.manifest(options, jobs),
-        root(&emitter.crate_name, jobs),
+        emitter.manifest(options, &jobs),
+        root(&emitter.crate_name, &jobs),
     ];
     for part in rendered {
         files.extend(part?);
     }
     files.extend(crate::runtime::files(&emitter.crate_name));
-    if jobs {
-        files.extend(jobs::files(&emitter.crate_name));
+    if jobs.included {
+        files.extend(jobs.files(&emitter.crate_name));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
 /// `src/lib.rs`: the runtime's crate root, then the generated modules (and
-/// the jobs layer, when `jobs`). The crate's examples name it by
+/// the jobs layer, when it has one). The crate's examples name it by
 /// `crate_name` (the runtime's say `c1_client`).
-fn root(crate_name: &str, jobs: bool) -> GeneratedFile {
+fn root(crate_name: &str, jobs: &jobs::Plan) -> GeneratedFile {
     let modules = ["apis", "models", "spec"].map(|m| format!("#[rustfmt::skip]\npub mod {m};\n"));
     // The conformance suite's table, for the crate's own tests.
     let conformance =
@@ -160,7 +160,7 @@ fn root(crate_name: &str, jobs: bool) -> GeneratedFile {
         contents: format!(
             "{HEADER}\n// The crate root: a copy of generator/runtime/src/lib.rs, then the generated modules.\n\n{}\n{}",
             crate::runtime::ROOT.replace("c1_client", crate_name),
-            modules.concat() + conformance + &if jobs { jobs::declaration() } else { String::new() }
+            modules.concat() + conformance + &if jobs.included { jobs.declaration() } else { String::new() }
         ),
     }
 }

@@ -1,7 +1,8 @@
 //! The jobs layer (`generator/jobs/`) is hand-written against operations of
-//! the C1 API: a spec that loses one it calls must fail codegen with a
-//! message naming the operation, never produce a crate that does not
-//! compile; another API gets no jobs layer at all.
+//! the C1 API: a spec that lacks one it calls gets the layer without the
+//! part that calls it, or no layer, with a warning naming what was left out
+//! and why, never a crate that does not compile; another API gets no jobs
+//! layer at all.
 
 use std::path::Path;
 
@@ -18,28 +19,65 @@ fn whole_api(docs: &mut [SourceDocument]) -> &mut serde_json::Value {
     &mut doc.expect("the whole API is vendored").value
 }
 
+/// The warnings of a generated crate, as messages.
+fn warnings(generated: &c1_codegen::Generated) -> Vec<String> {
+    generated
+        .warnings
+        .iter()
+        .map(|w| w.message.clone())
+        .collect()
+}
+
 #[test]
-fn a_renamed_or_removed_operation_the_jobs_call_fails_codegen_naming_it() {
+fn an_operation_every_job_calls_renamed_leaves_the_jobs_layer_out_with_a_warning() {
     let mut docs = vendored();
     let paths = &mut whole_api(&mut docs)["paths"];
     let approve = &mut paths["/api/v1/tasks/{task_id}/action/approve"]["post"];
     approve["operationId"] = "c1.api.task.v1.TaskActionsService.ApproveTask".into();
     approve["x-speakeasy-name-override"] = "ApproveTask".into();
+    let generated = generate_documents(&docs, &Options::default()).expect("generates");
+    assert!(generated
+        .files
+        .iter()
+        .all(|f| !f.path.starts_with("src/jobs")));
+    let manifest = generated
+        .files
+        .iter()
+        .find(|f| f.path == Path::new("Cargo.toml"));
+    assert!(!manifest
+        .expect("a manifest")
+        .contents
+        .contains("\njobs = ["));
+    assert_eq!(
+        warnings(&generated),
+        ["the jobs layer (generator/jobs/) is left out: this API lacks operations every job calls: `task_actions.approve` (POST /api/v1/tasks/{task_id}/action/approve, now `task_actions.approve_task`)"]
+    );
+}
+
+#[test]
+fn an_api_without_the_request_forms_gets_the_jobs_layer_without_them_and_a_warning() {
+    let mut docs = vendored();
+    let paths = &mut whole_api(&mut docs)["paths"];
     let removed = paths
         .as_object_mut()
         .and_then(|p| p.remove("/api/v1/request_schemas/{request_schema_id}"));
     assert!(removed.is_some(), "the request schema path is in the spec");
-    let Err(error) = generate_documents(&docs, &Options::default()) else {
-        panic!("a client was generated whose jobs layer calls operations it lacks");
-    };
-    let message = error.to_string();
-    for expected in [
-        "the jobs layer (generator/jobs/) calls operations the API no longer has",
-        "`task_actions.approve` (POST /api/v1/tasks/{task_id}/action/approve, now `task_actions.approve_task`)",
-        "`request_schema.get` (GET /api/v1/request_schemas/{request_schema_id})",
-    ] {
-        assert!(message.contains(expected), "{expected}\nnot in: {message}");
-    }
+    let generated = generate_documents(&docs, &Options::default()).expect("generates");
+    let file = |path: &str| generated.files.iter().find(|f| f.path == Path::new(path));
+    let form = file("src/jobs/form.rs").expect("the form part is there");
+    assert!(form
+        .contents
+        .contains("// A copy of generator/jobs/without/form.rs"));
+    let accounts = file("src/jobs/accounts.rs").expect("the accounts part is there");
+    assert!(accounts
+        .contents
+        .contains("// A copy of generator/jobs/accounts.rs"));
+    let manifest = file("Cargo.toml").expect("a manifest");
+    assert!(!manifest.contents.contains("\"request_schema\", \"task\""));
+    assert_eq!(
+        warnings(&generated),
+        ["the jobs layer is generated without request forms (it needs `request_schema.get` and `TaskServiceCreateGrantRequest.request_data`: a request with form fields is refused)"]
+    );
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod full_spec;
 mod jobs;
 mod overlay;
 mod properties;
+mod releases;
 mod seeds;
 mod signatures;
 mod spellings;

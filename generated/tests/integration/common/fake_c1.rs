@@ -404,6 +404,7 @@ impl Respond for FakeC1 {
                     .iter()
                     .filter(|e| apps.is_empty() || apps.contains(&e.app))
                     .filter(|e| contains(e.name, text("displayName")))
+                    .filter(|e| contains(e.name, text("query")))
                     .map(|e| json!({"appEntitlement": ent_json(e)}))
                     .collect();
                 ok(page(items, text("pageToken")))
@@ -468,7 +469,9 @@ impl Respond for FakeC1 {
                 "displayName": "Access form",
                 "fields": [
                     {"name": "ticket", "displayName": "Ticket", "description": "The change ticket", "required": true, "stringField": {}},
-                    {"name": "note", "displayName": "Note", "stringField": {}}
+                    {"name": "note", "displayName": "Note", "stringField": {}},
+                    {"name": "urgent", "displayName": "Urgent", "boolField": {}},
+                    {"name": "hours", "displayName": "Hours", "int64Field": {}}
                 ]}}}))
             }
             ("POST", ["api", "v1", "task", "grant"]) => self.create("grant", &body),
