@@ -100,6 +100,32 @@ pub struct Page {
     pub token: Option<String>,
     /// The argument that takes the page size.
     pub size: Option<String>,
+    /// The least page size the API takes (`minimum`).
+    #[serde(default)]
+    pub size_min: Option<u64>,
+    /// The greatest page size the API takes (`maximum`).
+    #[serde(default)]
+    pub size_max: Option<u64>,
+    /// The least page the API serves: a smaller page size gets pages this long.
+    #[serde(default)]
+    pub least: Option<u64>,
+}
+
+impl Page {
+    /// The page size to ask for to get `limit` items: `limit`, within the
+    /// sizes the API takes and at least the least page it serves (the
+    /// answer is then cut to `limit`).
+    pub fn size_for(&self, limit: usize) -> u64 {
+        let floor = self.size_min.unwrap_or(1).max(self.least.unwrap_or(1));
+        let wanted = u64::try_from(limit).unwrap_or(u64::MAX).max(floor);
+        self.size_max.map_or(wanted, |max| wanted.min(max))
+    }
+
+    /// The least page size that gets exactly that many items (a smaller
+    /// one is served as the least page).
+    pub fn smallest(&self) -> u64 {
+        self.size_min.unwrap_or(1).max(self.least.unwrap_or(1))
+    }
 }
 
 /// How one argument is given to the command.
@@ -237,8 +263,10 @@ pub fn operation_argv(
     limit: usize,
 ) -> Result<Vec<String>, String> {
     known(&given, entry.args.iter().map(|a| a.name.as_str()))?;
-    if let Some(size) = entry.page.as_ref().and_then(|p| p.size.as_deref()) {
-        set_default(&mut given, size, limit)?;
+    if let Some(page) = &entry.page {
+        if let Some(size) = page.size.as_deref() {
+            set_default(&mut given, size, page.size_for(limit))?;
+        }
     }
     let mut argv: Vec<String> = entry.command.to_vec();
     let mut positional = Vec::new();
@@ -285,7 +313,7 @@ fn body_text(entry: &Entry, value: &Value) -> Result<String, String> {
 }
 
 /// Sets the page size `limit` at `at` (`page_size`, `body.pageSize`) unless given.
-fn set_default(given: &mut Map<String, Value>, at: &str, limit: usize) -> Result<(), String> {
+fn set_default(given: &mut Map<String, Value>, at: &str, size: u64) -> Result<(), String> {
     let (object, key) = match at.strip_prefix("body.") {
         Some(key) => {
             let body = given
@@ -298,7 +326,7 @@ fn set_default(given: &mut Map<String, Value>, at: &str, limit: usize) -> Result
         }
         None => (&mut *given, at),
     };
-    object.entry(key).or_insert_with(|| json!(limit));
+    object.entry(key).or_insert_with(|| json!(size));
     Ok(())
 }
 
@@ -449,6 +477,9 @@ mod tests {
                 list: "list".into(),
                 token: Some("page_token".into()),
                 size: Some("page_size".into()),
+                size_min: Some(0),
+                size_max: Some(100),
+                least: Some(5),
             }),
             args: vec![
                 ArgEntry {
@@ -472,6 +503,10 @@ mod tests {
             ],
             input: json!({}),
         };
+        // A limit below the least page asks for the least page; above
+        // the greatest, the greatest.
+        let page = entry.page.as_ref().unwrap();
+        assert_eq!((page.size_for(3), page.size_for(500)), (5, 100));
         let given = json!({"id": "-x", "refs": ["a", "b"]});
         let argv = operation_argv(&entry, given.as_object().unwrap().clone(), 7).unwrap();
         assert_eq!(

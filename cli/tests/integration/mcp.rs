@@ -367,10 +367,14 @@ async fn a_list_is_cut_with_its_page_token_and_the_next_call_goes_on() {
     let notes = notes(&first).join("\n");
     assert!(notes.contains("Showing 1 of the 2 items"), "{notes}");
     assert!(notes.contains("`body.pageToken` = \"page-2\""), "{notes}");
-    // The page size asked for is the limit.
+    // Advice the agent can follow: the API serves no page under 10.
+    assert!(notes.contains("raise `limit` to 2"), "{notes}");
+    assert!(!notes.contains("page size of"), "{notes}");
+    // The page size asked for is the limit, within what the document
+    // allows: at least the least page (`Values < 10 will be set to 10`).
     let requests = server.received_requests().await.unwrap();
     let sent: Value = serde_json::from_slice(&requests.last().unwrap().body).unwrap();
-    assert_eq!(sent["pageSize"], 1);
+    assert_eq!(sent["pageSize"], 10);
 
     let next = call(
         &client,
@@ -609,4 +613,43 @@ async fn install_adds_c1_and_keeps_the_other_servers() {
         std::fs::read_to_string(dir.join(".mcp.json")).unwrap(),
         "{ not json"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_answer_is_capped_lists_that_do_not_page_and_single_answers_too() {
+    let server = crate::fake_c1::strict_server().await;
+    let clients: Vec<Value> = (0..80)
+        .map(|i| json!({"id": format!("pc-{i}"), "displayName": "laptop"}))
+        .collect();
+    Mock::given(method("GET"))
+        .and(path("/api/v1/iam/personal_clients"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"list": clients})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/apps/app-big"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"app": {"id": "app-big", "description": "d".repeat(60_000)}}),
+            ),
+        )
+        .mount(&server)
+        .await;
+    let client = serve(&server, "capped", &[]).await;
+    let args = json!({"operation": "personal_client.list", "limit": 5});
+    let listed = call(&client, "call_operation", args).await;
+    assert_eq!(answer(&listed)["list"].as_array().unwrap().len(), 5);
+    let said = notes(&listed).join("\n");
+    assert!(
+        said.contains("Showing 5 of the 80 items of `list`"),
+        "{said}"
+    );
+
+    let args = json!({"operation": "apps.get", "arguments": {"id": "app-big"}});
+    let one = call(&client, "call_operation", args).await;
+    assert!(answer(&one).to_string().len() <= 20_000);
+    assert_eq!(answer(&one)["app"]["id"], "app-big");
+    let said = notes(&one).join("\n");
+    assert!(said.contains("`/app/description` to "), "{said}");
+    client.cancel().await.unwrap();
 }

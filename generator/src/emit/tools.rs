@@ -16,8 +16,8 @@ use super::cli::first_paragraph;
 use super::GeneratedFile;
 use crate::error::Result;
 use crate::model::{
-    Api, ArgSource, Media, Operation, PageToken, RustType, Scalar, Signature, TypeDef, TypeId,
-    TypeKind, TypeRef,
+    Api, ArgSource, Field, Media, Operation, PageToken, Range, RustType, Scalar, Signature,
+    TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::names::unraw;
 
@@ -204,21 +204,42 @@ impl<'a> Schemas<'a> {
             PageToken::Query(i) => setter(&|a| a.source == ArgSource::Param(*i)),
             PageToken::Body(field) => self.body_wire(op, field).map(|w| format!("body.{w}")),
         };
-        let size = setter(&|a| unraw(&a.name) == "page_size")
-            .or_else(|| self.body_wire(op, "page_size").map(|w| format!("body.{w}")));
-        json!({"list": list, "token": token, "size": size})
+        let query = op.params.iter().find(|p| unraw(&p.name) == "page_size");
+        let (size, range) = match (setter(&|a| unraw(&a.name) == "page_size"), query) {
+            (Some(size), Some(param)) => (Some(size), param.range),
+            _ => match self.body_field(op, "page_size") {
+                Some(field) => (Some(format!("body.{}", field.wire_name)), field.range),
+                None => (None, Range::default()),
+            },
+        };
+        let mut page = json!({"list": list, "token": token, "size": size});
+        // The page sizes a server takes, and the least page it serves.
+        for (key, bound) in [
+            ("size_min", range.min),
+            ("size_max", range.max),
+            ("least", range.least),
+        ] {
+            if let Some(bound) = bound {
+                page[key] = json!(bound);
+            }
+        }
+        page
     }
 
     /// The wire name of the body field with Rust name `field`.
     fn body_wire(&self, op: &Operation, field: &str) -> Option<String> {
+        self.body_field(op, field).map(|f| f.wire_name.clone())
+    }
+
+    /// The body field with Rust name `field`.
+    fn body_field(&self, op: &Operation, field: &str) -> Option<&'a Field> {
         let TypeRef::Named(id) = &op.body.as_ref()?.ty else {
             return None;
         };
         let TypeKind::Struct(st) = &self.api.types[id.0].kind else {
             return None;
         };
-        let found = st.fields.iter().find(|f| f.name == field)?;
-        Some(found.wire_name.clone())
+        st.fields.iter().find(|f| f.name == field)
     }
 
     /// The schema of a type as the client keeps it.

@@ -226,8 +226,23 @@ pub struct Field {
     pub boxed: Pending<bool>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// The whole numbers it takes, where the document bounds them.
+    pub range: Range,
     /// Rustdoc.
     pub doc: Option<String>,
+}
+
+/// The whole numbers an integer field or parameter takes, as the document
+/// (or its overlay) bounds them: page sizes' `0 <= pageSize <= 100`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Range {
+    /// `minimum`.
+    pub min: Option<i64>,
+    /// `maximum`.
+    pub max: Option<i64>,
+    /// The least page a server serves (`x-c1-page-size.least`): it answers
+    /// a smaller page size with pages this long.
+    pub least: Option<i64>,
 }
 
 /// A protobuf JSON encoding ([`ScalarInfo::wire_format`]) applied to a value,
@@ -513,6 +528,8 @@ pub struct Param {
     pub ty: TypeRef,
     /// Whether it must be given.
     pub required: bool,
+    /// The whole numbers it takes, where the document bounds them.
+    pub range: Range,
     /// Rustdoc.
     pub doc: Option<String>,
 }

@@ -13,8 +13,8 @@ use serde::de::DeserializeOwned;
 
 use super::clean_doc;
 use super::ir::{
-    Body, Effect, EffectKind, Group, Location, Media, Operation, Param, Pending, Scalar, Segment,
-    TypeRef,
+    Body, Effect, EffectKind, Group, Location, Media, Operation, Param, Pending, Range, Scalar,
+    Segment, TypeRef,
 };
 use super::model_error;
 use super::schemas::{schema_doc, Origin, Schemas};
@@ -290,12 +290,19 @@ impl Lowering<'_> {
             ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => schema_doc(s),
             _ => None,
         });
+        let range = match &data.format {
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => {
+                super::schemas::range(Some(s))
+            }
+            _ => Range::default(),
+        };
         Ok(Some(Param {
             name: snake(&data.name),
             wire_name: data.name.clone(),
             location,
             ty,
             required,
+            range,
             doc,
         }))
     }

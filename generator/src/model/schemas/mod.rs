@@ -718,3 +718,22 @@ fn kind_name(kind: &SchemaKind) -> &'static str {
         SchemaKind::Any(_) => "an untyped schema",
     }
 }
+
+/// The whole numbers an integer schema takes: its `minimum` and `maximum`,
+/// and the least page size served (`x-c1-page-size.least`, the overlay's).
+pub fn range(schema: Option<&Schema>) -> super::ir::Range {
+    let Some(schema) = schema else {
+        return super::ir::Range::default();
+    };
+    let (min, max) = match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(i)) => (i.minimum, i.maximum),
+        _ => (None, None),
+    };
+    let least = schema
+        .schema_data
+        .extensions
+        .get("x-c1-page-size")
+        .and_then(|p| p.get("least"))
+        .and_then(serde_json::Value::as_i64);
+    super::ir::Range { min, max, least }
+}

@@ -139,6 +139,7 @@ impl Schemas<'_> {
             read_only: data.is_some_and(|d| d.read_only),
             boxed: Pending::Unknown,
             deprecated: data.is_some_and(|d| d.deprecated),
+            range: super::range(prop.as_item().map(|s| &**s)),
             doc: prop.as_item().and_then(|s| schema_doc(s)),
         })
     }
