@@ -1719,7 +1719,7 @@ mod app_entitlement_owners {
     pub fn command() -> Command {
         Command::new("app-entitlement-owners")
             .about(
-                "App entitlement owners: add, delete, list, list-owner-i-ds, remove, set",
+                "App entitlement owners: add, delete, list, list-owner-ids, remove, set",
             )
             .subcommand_required(true)
             .arg_required_else_help(true)
@@ -1814,7 +1814,7 @@ mod app_entitlement_owners {
                     )
                     .args(input::paging()),
                 input::operation(
-                        "list-owner-i-ds",
+                        "list-owner-ids",
                         "List Owner I Ds",
                         "List Owner I Ds\n\nListUserIDs lists owner IDs for a given app entitlement.\n\n`GET /api/v1/apps/{app_id}/entitlements/{entitlement_id}/ownerids`",
                     )
@@ -1934,13 +1934,13 @@ mod app_entitlement_owners {
                 }
                 Ok(ctx.send_paged(call, matches, "list"))
             }
-            "list-owner-i-ds" => {
+            "list-owner-ids" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let arg1 = input::one::<String>(matches, "entitlement-id", Kind::Text)?;
                 let call = ctx
                     .client()?
                     .app_entitlement_owners()
-                    .list_owner_i_ds(arg0, arg1);
+                    .list_owner_ids(arg0, arg1);
                 Ok(ctx.send(call))
             }
             "remove" => {
@@ -3801,7 +3801,7 @@ mod app_owners {
     };
     pub fn command() -> Command {
         Command::new("app-owners")
-            .about("App owners: add, delete, list, list-owner-i-ds, remove, set")
+            .about("App owners: add, delete, list, list-owner-ids, remove, set")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -3877,7 +3877,7 @@ mod app_owners {
                     )
                     .args(input::paging()),
                 input::operation(
-                        "list-owner-i-ds",
+                        "list-owner-ids",
                         "List Owner I Ds",
                         "List Owner I Ds\n\nListOwnerIDs lists owner IDs for a given app.\n\n`GET /api/v1/apps/{app_id}/ownerids`",
                     )
@@ -3968,9 +3968,9 @@ mod app_owners {
                 }
                 Ok(ctx.send_paged(call, matches, "list"))
             }
-            "list-owner-i-ds" => {
+            "list-owner-ids" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
-                let call = ctx.client()?.app_owners().list_owner_i_ds(arg0);
+                let call = ctx.client()?.app_owners().list_owner_ids(arg0);
                 Ok(ctx.send(call))
             }
             "remove" => {
@@ -4505,9 +4505,7 @@ mod app_resource_owners {
     };
     pub fn command() -> Command {
         Command::new("app-resource-owners")
-            .about(
-                "App resource owners: add, delete, list, list-owner-i-ds, remove, set",
-            )
+            .about("App resource owners: add, delete, list, list-owner-ids, remove, set")
             .subcommand_required(true)
             .arg_required_else_help(true)
             .subcommands([
@@ -4628,7 +4626,7 @@ mod app_resource_owners {
                     )
                     .args(input::paging()),
                 input::operation(
-                        "list-owner-i-ds",
+                        "list-owner-ids",
                         "List Owner I Ds",
                         "List Owner I Ds\n\nListOwnerIDs lists owner IDs for a given app resource.\n\n`GET /api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/ownerids`",
                     )
@@ -4782,7 +4780,7 @@ mod app_resource_owners {
                 }
                 Ok(ctx.send_paged(call, matches, "list"))
             }
-            "list-owner-i-ds" => {
+            "list-owner-ids" => {
                 let arg0 = input::one::<String>(matches, "app-id", Kind::Text)?;
                 let arg1 = input::one::<
                     String,
@@ -4791,7 +4789,7 @@ mod app_resource_owners {
                 let call = ctx
                     .client()?
                     .app_resource_owners()
-                    .list_owner_i_ds(arg0, arg1, arg2);
+                    .list_owner_ids(arg0, arg1, arg2);
                 Ok(ctx.send(call))
             }
             "remove" => {

@@ -559,7 +559,9 @@ impl Tools {
     }
 
     /// Calls the tool `name` with `args`.
-    pub async fn call(&self, name: &str, args: Map<String, Value>) -> Outcome {
+    pub async fn call(&self, name: &str, mut args: Map<String, Value>) -> Outcome {
+        // For every tool, an argument given as `null` is one not given.
+        args.retain(|_, value| !value.is_null());
         let outcome = |operation: Option<String>, result| Outcome { result, operation };
         match name {
             "search_operations" => outcome(None, self.search(&args).map_err(Failure::usage)),
@@ -786,7 +788,7 @@ impl Tools {
         let matches = command
             .clone()
             .try_get_matches_from(argv)
-            .map_err(|e| Failure::usage(clap_message(&e)))?;
+            .map_err(|e| Failure::usage(in_words(&clap_message(&e), flags)))?;
         let ctx = Ctx::capturing(self.client.clone());
         let ran = crate::dispatch(&group, &matches, &ctx).await;
         let mut captured = ctx.take();
@@ -816,16 +818,38 @@ fn in_words(text: &str, flags: &[(&str, &str)]) -> String {
     })
 }
 
-/// clap's complaint, as one line without its usage lines.
+/// What clap says of arguments it refuses, whole (the missing arguments'
+/// names, an invalid value's possible values), without its usage lines
+/// and its pointer to `--help`, which name the shell's flags.
 fn clap_message(error: &clap::Error) -> String {
     let text = error.render().to_string();
-    let first = text.lines().next().unwrap_or_default();
-    first.trim_start_matches("error: ").to_string()
+    let kept: Vec<&str> = text
+        .lines()
+        .take_while(|line| !line.starts_with("Usage:"))
+        .map(str::trim_end)
+        .filter(|line| !line.is_empty() && !line.starts_with("For more information"))
+        .collect();
+    kept.join("\n").trim_start_matches("error: ").to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clap_errors_keep_what_they_name_without_the_usage() {
+        let missing = crate::cli().try_get_matches_from(["c1", "apps", "get"]);
+        let message = clap_message(&missing.unwrap_err());
+        assert!(
+            message.starts_with("the following required arguments were not provided:\n"),
+            "{message}"
+        );
+        assert!(message.contains("<ID>"), "{message}");
+        assert!(
+            !message.contains("Usage:") && !message.contains("--help"),
+            "{message}"
+        );
+    }
 
     #[test]
     fn every_job_tool_runs_a_command_that_exists() {

@@ -656,7 +656,7 @@ pub fn request(
         "c1.api.app.v1.AppEntitlementOwners.ListOwnerIDs" => {
             let call = client
                 .app_entitlement_owners()
-                .list_owner_i_ds(
+                .list_owner_ids(
                     given(text::<String>(args, "path", "app_id")?, "path", "app_id")?,
                     given(
                         text::<String>(args, "path", "entitlement_id")?,
@@ -1172,7 +1172,7 @@ pub fn request(
         "c1.api.app.v1.AppOwners.ListOwnerIDs" => {
             let call = client
                 .app_owners()
-                .list_owner_i_ds(
+                .list_owner_ids(
                     given(text::<String>(args, "path", "app_id")?, "path", "app_id")?,
                 );
             call.dry_run().map_err(|e| e.to_string())
@@ -1355,7 +1355,7 @@ pub fn request(
         "c1.api.app.v1.AppResourceOwners.ListOwnerIDs" => {
             let call = client
                 .app_resource_owners()
-                .list_owner_i_ds(
+                .list_owner_ids(
                     given(text::<String>(args, "path", "app_id")?, "path", "app_id")?,
                     given(
                         text::<String>(args, "path", "resource_type_id")?,
@@ -3715,7 +3715,7 @@ pub fn response_again(operation_id: &str, json: &[u8]) -> Result<Vec<u8>, String
             again::<crate::models::ListAppEntitlementOwnersResponse>(json)
         }
         "c1.api.app.v1.AppEntitlementOwners.ListOwnerIDs" => {
-            again::<crate::models::ListAppEntitlementOwnerIDsResponse>(json)
+            again::<crate::models::ListAppEntitlementOwnerIdsResponse>(json)
         }
         "c1.api.app.v1.AppEntitlementOwners.Remove" => {
             again::<crate::models::RemoveAppEntitlementOwnerResponse>(json)
@@ -3820,7 +3820,7 @@ pub fn response_again(operation_id: &str, json: &[u8]) -> Result<Vec<u8>, String
             again::<crate::models::ListAppOwnersResponse>(json)
         }
         "c1.api.app.v1.AppOwners.ListOwnerIDs" => {
-            again::<crate::models::ListAppOwnerIDsResponse>(json)
+            again::<crate::models::ListAppOwnerIdsResponse>(json)
         }
         "c1.api.app.v1.AppOwners.Remove" => {
             again::<crate::models::RemoveAppOwnerResponse>(json)
@@ -3859,7 +3859,7 @@ pub fn response_again(operation_id: &str, json: &[u8]) -> Result<Vec<u8>, String
             again::<crate::models::ListAppResourceOwnersResponse>(json)
         }
         "c1.api.app.v1.AppResourceOwners.ListOwnerIDs" => {
-            again::<crate::models::ListAppResourceOwnerIDsResponse>(json)
+            again::<crate::models::ListAppResourceOwnerIdsResponse>(json)
         }
         "c1.api.app.v1.AppResourceOwners.Remove" => {
             again::<crate::models::RemoveAppResourceOwnerResponse>(json)
@@ -5292,7 +5292,7 @@ pub fn model_again(schema: &str, json: &[u8]) -> Result<Vec<u8>, String> {
         }
         "c1.api.app.v1.GrantReason" => again::<crate::models::GrantReason>(json),
         "c1.api.app.v1.ListAppEntitlementOwnerIDsResponse" => {
-            again::<crate::models::ListAppEntitlementOwnerIDsResponse>(json)
+            again::<crate::models::ListAppEntitlementOwnerIdsResponse>(json)
         }
         "c1.api.app.v1.ListAppEntitlementOwnersResponse" => {
             again::<crate::models::ListAppEntitlementOwnersResponse>(json)
@@ -5304,13 +5304,13 @@ pub fn model_again(schema: &str, json: &[u8]) -> Result<Vec<u8>, String> {
             again::<crate::models::ListAppEntitlementsResponse>(json)
         }
         "c1.api.app.v1.ListAppOwnerIDsResponse" => {
-            again::<crate::models::ListAppOwnerIDsResponse>(json)
+            again::<crate::models::ListAppOwnerIdsResponse>(json)
         }
         "c1.api.app.v1.ListAppOwnersResponse" => {
             again::<crate::models::ListAppOwnersResponse>(json)
         }
         "c1.api.app.v1.ListAppResourceOwnerIDsResponse" => {
-            again::<crate::models::ListAppResourceOwnerIDsResponse>(json)
+            again::<crate::models::ListAppResourceOwnerIdsResponse>(json)
         }
         "c1.api.app.v1.ListAppResourceOwnersResponse" => {
             again::<crate::models::ListAppResourceOwnersResponse>(json)

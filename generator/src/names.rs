@@ -58,16 +58,53 @@ fn spell_operators(name: &str) -> String {
 
 /// The snake_case identifier for a spec name (a field, parameter or
 /// function); keywords become raw identifiers (`r#type`) or get a `_` suffix,
-/// comparison operators words (`DateCreated<` -> `date_created_lt`).
+/// comparison operators words (`DateCreated<` -> `date_created_lt`), and a
+/// plural acronym one word (`ListOwnerIDs` -> `list_owner_ids`).
 pub fn snake(name: &str) -> String {
-    let word = valid_start(spell_operators(name).to_snake_case(), "field");
+    let word = valid_start(
+        plural_acronyms(&spell_operators(name)).to_snake_case(),
+        "field",
+    );
     escape_keyword(word)
 }
 
 /// The PascalCase identifier for a spec name (a type or variant).
 pub fn pascal(name: &str) -> String {
-    let word = valid_start(spell_operators(name).to_pascal_case(), "Unnamed");
+    let word = valid_start(
+        plural_acronyms(&spell_operators(name)).to_pascal_case(),
+        "Unnamed",
+    );
     escape_keyword(word)
+}
+
+/// Plural acronyms as people write them, one word: `IDs` -> `Ids`,
+/// `URLs` -> `Urls` (case conversion would split `IDs` into `i_ds`). An
+/// acronym is two or more capitals; its plural `s` ends a word (the name
+/// ends, or a capital, digit or separator follows).
+fn plural_acronyms(name: &str) -> std::borrow::Cow<'_, str> {
+    let chars: Vec<char> = name.chars().collect();
+    let plural_at = |i: usize| {
+        chars[i] == 's'
+            && i >= 2
+            && chars[i - 1].is_ascii_uppercase()
+            && chars[i - 2].is_ascii_uppercase()
+            && chars.get(i + 1).is_none_or(|c| !c.is_ascii_lowercase())
+    };
+    if !(0..chars.len()).any(plural_at) {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut out = chars.clone();
+    for i in (0..chars.len()).filter(|i| plural_at(*i)) {
+        // The capitals before the `s`, but the first, become lowercase.
+        let mut j = i - 1;
+        while j > 0 && chars[j - 1].is_ascii_uppercase() {
+            out[j] = chars[j].to_ascii_lowercase();
+            j -= 1;
+        }
+        out[j] = chars[j];
+        out[i - 1] = chars[i - 1].to_ascii_lowercase();
+    }
+    std::borrow::Cow::Owned(out.into_iter().collect())
 }
 
 fn escape_keyword(word: String) -> String {
@@ -248,6 +285,15 @@ mod tests {
         assert_eq!(snake("@type"), "r#type");
         assert_eq!(snake("self"), "self_");
         assert_eq!(snake("x-request.id"), "x_request_id");
+        assert_eq!(snake("ListOwnerIDs"), "list_owner_ids");
+        assert_eq!(snake("appUserIDs"), "app_user_ids");
+        assert_eq!(snake("IDsFor"), "ids_for");
+        assert_eq!(snake("GetURLs2"), "get_urls2");
+        assert_eq!(pascal("ListOwnerIDs"), "ListOwnerIds");
+        // Not a plural acronym: `IDs` inside a word, `IDS`, a lone capital.
+        assert_eq!(snake("userIDset"), "user_i_dset");
+        assert_eq!(snake("LIST_IDS"), "list_ids");
+        assert_eq!(snake("Ds"), "ds");
         assert_eq!(snake("2fa"), "_2fa");
         assert_eq!(snake("@@"), "field");
     }

@@ -543,6 +543,16 @@ async fn help_shows_the_operation_its_arguments_and_flags() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn plural_acronyms_are_one_word_in_command_names() {
+    let server = crate::fake_c1::strict_server().await;
+    let output = c1(&server, &["app-owners", "--help"]).await;
+    assert!(output.status.success());
+    let help = stdout(&output);
+    assert!(help.contains("list-owner-ids"), "{help}");
+    assert!(!help.contains("i-ds"), "{help}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn completions_name_the_commands() {
     let server = crate::fake_c1::strict_server().await;
     let output = c1(&server, &["completion", "bash"]).await;

@@ -653,3 +653,45 @@ async fn every_answer_is_capped_lists_that_do_not_page_and_single_answers_too() 
     assert!(said.contains("`/app/description` to "), "{said}");
     client.cancel().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_null_argument_is_one_not_given_for_every_tool() {
+    let (server, _) = FakeC1::start().await;
+    let client = serve(&server, "nulls", &[]).await;
+    for (tool, args) in [
+        ("search_operations", json!({"query": "apps", "limit": null})),
+        (
+            "search_catalog",
+            json!({"query": "admin", "app": null, "limit": null, "fields": null}),
+        ),
+        (
+            "has_access",
+            json!({"entitlement": "aws-read", "app": null}),
+        ),
+        (
+            "call_operation",
+            json!({"operation": "apps.get", "arguments": {"id": "app-gh"}, "limit": null}),
+        ),
+    ] {
+        let result = call(&client, tool, args.clone()).await;
+        assert_ne!(
+            result.is_error,
+            Some(true),
+            "{tool} {args}: {}",
+            message(&result)
+        );
+    }
+    // A missing argument is named whole, as the agent names it.
+    let missing = call(
+        &client,
+        "call_operation",
+        json!({"operation": "apps.get", "arguments": {}}),
+    )
+    .await;
+    assert!(
+        message(&missing).contains("`id` is required"),
+        "{}",
+        message(&missing)
+    );
+    client.cancel().await.unwrap();
+}

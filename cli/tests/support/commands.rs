@@ -444,7 +444,7 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         operation: "c1.api.app.v1.AppEntitlementOwners.ListOwnerIDs",
-        words: ["app-entitlement-owners", "list-owner-i-ds"],
+        words: ["app-entitlement-owners", "list-owner-ids"],
         params: &[
             Param {
                 location: "path",
@@ -1186,7 +1186,7 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         operation: "c1.api.app.v1.AppOwners.ListOwnerIDs",
-        words: ["app-owners", "list-owner-i-ds"],
+        words: ["app-owners", "list-owner-ids"],
         params: &[
             Param {
                 location: "path",
@@ -1481,7 +1481,7 @@ pub const COMMANDS: &[Command] = &[
     },
     Command {
         operation: "c1.api.app.v1.AppResourceOwners.ListOwnerIDs",
-        words: ["app-resource-owners", "list-owner-i-ds"],
+        words: ["app-resource-owners", "list-owner-ids"],
         params: &[
             Param {
                 location: "path",

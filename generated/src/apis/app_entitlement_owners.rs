@@ -152,19 +152,19 @@ impl<'a> AppEntitlementOwnersApi<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
-    /// let response = client.app_entitlement_owners().list_owner_i_ds("app_id", "entitlement_id").await?;
+    /// let response = client.app_entitlement_owners().list_owner_ids("app_id", "entitlement_id").await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_owner_i_ds(
+    pub fn list_owner_ids(
         &self,
         app_id: impl Into<String>,
         entitlement_id: impl Into<String>,
-    ) -> crate::Call<ListOwnerIDs> {
+    ) -> crate::Call<ListOwnerIds> {
         crate::Call::new(
             self.client,
-            ListOwnerIDs {
+            ListOwnerIds {
                 app_id: app_id.into(),
                 entitlement_id: entitlement_id.into(),
             },
@@ -382,17 +382,17 @@ impl crate::Paginated for List {
     }
 }
 
-/// The parameters of [`AppEntitlementOwnersApi::list_owner_i_ds`]: its arguments, and the optional parameters
+/// The parameters of [`AppEntitlementOwnersApi::list_owner_ids`]: its arguments, and the optional parameters
 /// that the [`Call`](crate::Call) it returns sets.
 #[derive(Debug, Clone)]
-pub struct ListOwnerIDs {
+pub struct ListOwnerIds {
     app_id: String,
     entitlement_id: String,
 }
 
-impl crate::Operation for ListOwnerIDs {
-    type Output = crate::models::ListAppEntitlementOwnerIDsResponse;
-    const NAME: &'static str = "app_entitlement_owners.list_owner_i_ds";
+impl crate::Operation for ListOwnerIds {
+    type Output = crate::models::ListAppEntitlementOwnerIdsResponse;
+    const NAME: &'static str = "app_entitlement_owners.list_owner_ids";
     const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
@@ -536,19 +536,19 @@ impl<'a> AppEntitlementOwnersMock<'a> {
             )
     }
 
-    /// Expects [`AppEntitlementOwnersApi::list_owner_i_ds`] with these arguments.
-    pub fn list_owner_i_ds(
+    /// Expects [`AppEntitlementOwnersApi::list_owner_ids`] with these arguments.
+    pub fn list_owner_ids(
         &self,
         app_id: impl Into<String>,
         entitlement_id: impl Into<String>,
-    ) -> crate::testing::Expectation<'a, ListOwnerIDs> {
+    ) -> crate::testing::Expectation<'a, ListOwnerIds> {
         self.mock
             .expect(
                 self
                     .mock
                     .calls()
                     .app_entitlement_owners()
-                    .list_owner_i_ds(app_id, entitlement_id),
+                    .list_owner_ids(app_id, entitlement_id),
             )
     }
 

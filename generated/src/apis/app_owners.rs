@@ -142,18 +142,18 @@ impl<'a> AppOwnersApi<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
-    /// let response = client.app_owners().list_owner_i_ds("app_id").await?;
+    /// let response = client.app_owners().list_owner_ids("app_id").await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_owner_i_ds(
+    pub fn list_owner_ids(
         &self,
         app_id: impl Into<String>,
-    ) -> crate::Call<ListOwnerIDs> {
+    ) -> crate::Call<ListOwnerIds> {
         crate::Call::new(
             self.client,
-            ListOwnerIDs {
+            ListOwnerIds {
                 app_id: app_id.into(),
             },
         )
@@ -332,16 +332,16 @@ impl crate::Paginated for List {
     }
 }
 
-/// The parameters of [`AppOwnersApi::list_owner_i_ds`]: its arguments, and the optional parameters
+/// The parameters of [`AppOwnersApi::list_owner_ids`]: its arguments, and the optional parameters
 /// that the [`Call`](crate::Call) it returns sets.
 #[derive(Debug, Clone)]
-pub struct ListOwnerIDs {
+pub struct ListOwnerIds {
     app_id: String,
 }
 
-impl crate::Operation for ListOwnerIDs {
-    type Output = crate::models::ListAppOwnerIDsResponse;
-    const NAME: &'static str = "app_owners.list_owner_i_ds";
+impl crate::Operation for ListOwnerIds {
+    type Output = crate::models::ListAppOwnerIdsResponse;
+    const NAME: &'static str = "app_owners.list_owner_ids";
     const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
@@ -443,12 +443,12 @@ impl<'a> AppOwnersMock<'a> {
         self.mock.expect(self.mock.calls().app_owners().list(app_id))
     }
 
-    /// Expects [`AppOwnersApi::list_owner_i_ds`] with these arguments.
-    pub fn list_owner_i_ds(
+    /// Expects [`AppOwnersApi::list_owner_ids`] with these arguments.
+    pub fn list_owner_ids(
         &self,
         app_id: impl Into<String>,
-    ) -> crate::testing::Expectation<'a, ListOwnerIDs> {
-        self.mock.expect(self.mock.calls().app_owners().list_owner_i_ds(app_id))
+    ) -> crate::testing::Expectation<'a, ListOwnerIds> {
+        self.mock.expect(self.mock.calls().app_owners().list_owner_ids(app_id))
     }
 
     /// Expects [`AppOwnersApi::remove`] with these arguments.

@@ -164,20 +164,20 @@ impl<'a> AppResourceOwnersApi<'a> {
     ///
     /// ```no_run
     /// # async fn example(client: c1_client::Client) -> c1_client::Result<()> {
-    /// let response = client.app_resource_owners().list_owner_i_ds("app_id", "resource_type_id", "resource_id").await?;
+    /// let response = client.app_resource_owners().list_owner_ids("app_id", "resource_type_id", "resource_id").await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
     /// ```
-    pub fn list_owner_i_ds(
+    pub fn list_owner_ids(
         &self,
         app_id: impl Into<String>,
         resource_type_id: impl Into<String>,
         resource_id: impl Into<String>,
-    ) -> crate::Call<ListOwnerIDs> {
+    ) -> crate::Call<ListOwnerIds> {
         crate::Call::new(
             self.client,
-            ListOwnerIDs {
+            ListOwnerIds {
                 app_id: app_id.into(),
                 resource_type_id: resource_type_id.into(),
                 resource_id: resource_id.into(),
@@ -414,18 +414,18 @@ impl crate::Paginated for List {
     }
 }
 
-/// The parameters of [`AppResourceOwnersApi::list_owner_i_ds`]: its arguments, and the optional parameters
+/// The parameters of [`AppResourceOwnersApi::list_owner_ids`]: its arguments, and the optional parameters
 /// that the [`Call`](crate::Call) it returns sets.
 #[derive(Debug, Clone)]
-pub struct ListOwnerIDs {
+pub struct ListOwnerIds {
     app_id: String,
     resource_type_id: String,
     resource_id: String,
 }
 
-impl crate::Operation for ListOwnerIDs {
-    type Output = crate::models::ListAppResourceOwnerIDsResponse;
-    const NAME: &'static str = "app_resource_owners.list_owner_i_ds";
+impl crate::Operation for ListOwnerIds {
+    type Output = crate::models::ListAppResourceOwnerIdsResponse;
+    const NAME: &'static str = "app_resource_owners.list_owner_ids";
     const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
@@ -587,20 +587,20 @@ impl<'a> AppResourceOwnersMock<'a> {
             )
     }
 
-    /// Expects [`AppResourceOwnersApi::list_owner_i_ds`] with these arguments.
-    pub fn list_owner_i_ds(
+    /// Expects [`AppResourceOwnersApi::list_owner_ids`] with these arguments.
+    pub fn list_owner_ids(
         &self,
         app_id: impl Into<String>,
         resource_type_id: impl Into<String>,
         resource_id: impl Into<String>,
-    ) -> crate::testing::Expectation<'a, ListOwnerIDs> {
+    ) -> crate::testing::Expectation<'a, ListOwnerIds> {
         self.mock
             .expect(
                 self
                     .mock
                     .calls()
                     .app_resource_owners()
-                    .list_owner_i_ds(app_id, resource_type_id, resource_id),
+                    .list_owner_ids(app_id, resource_type_id, resource_id),
             )
     }
 

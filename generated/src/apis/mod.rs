@@ -1014,7 +1014,7 @@ pub(crate) const ROUTES: &[crate::testing::Route] = &[
         template: "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/owners",
     },
     crate::testing::Route {
-        name: "app_entitlement_owners.list_owner_i_ds",
+        name: "app_entitlement_owners.list_owner_ids",
         method: "GET",
         template: "/api/v1/apps/{app_id}/entitlements/{entitlement_id}/ownerids",
     },
@@ -1189,7 +1189,7 @@ pub(crate) const ROUTES: &[crate::testing::Route] = &[
         template: "/api/v1/apps/{app_id}/owners",
     },
     crate::testing::Route {
-        name: "app_owners.list_owner_i_ds",
+        name: "app_owners.list_owner_ids",
         method: "GET",
         template: "/api/v1/apps/{app_id}/ownerids",
     },
@@ -1254,7 +1254,7 @@ pub(crate) const ROUTES: &[crate::testing::Route] = &[
         template: "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/owners",
     },
     crate::testing::Route {
-        name: "app_resource_owners.list_owner_i_ds",
+        name: "app_resource_owners.list_owner_ids",
         method: "GET",
         template: "/api/v1/apps/{app_id}/resource_types/{resource_type_id}/resource/{resource_id}/ownerids",
     },

@@ -81,9 +81,21 @@ impl<'a> Access<'a> {
         })
     }
 
-    /// The app and entitlement a name means: an alias through the request
-    /// catalog, an app and entitlement by id, else by display name.
+    /// The app and entitlement a name means: an alias (through the request
+    /// catalog, else among every entitlement: one you hold may not be
+    /// requestable), an app and entitlement by id, else by display name.
+    /// An empty name is refused before anything is read.
     pub async fn resolve(&self, entitlement: &Entitlement) -> Result<Resolved> {
+        let empty = |name: &str| name.trim().is_empty();
+        let named = match entitlement {
+            Entitlement::Alias(alias) => !empty(alias),
+            Entitlement::InApp { app, entitlement } => !empty(app) && !empty(entitlement),
+        };
+        if !named {
+            return Err(Error::Invalid(
+                "an entitlement needs a name: an alias, or an app and an entitlement".into(),
+            ));
+        }
         match entitlement {
             Entitlement::Alias(alias) => self.by_alias(alias).await,
             Entitlement::InApp { app, entitlement } => {
@@ -95,21 +107,42 @@ impl<'a> Access<'a> {
     }
 
     async fn by_alias(&self, alias: &str) -> Result<Resolved> {
-        let found: Vec<AppEntitlement> = self
+        let aliased = |e: &AppEntitlement| same_name(e.alias.as_deref(), alias);
+        let requestable: Vec<AppEntitlement> = self
             .catalog()
             .alias(alias)
             .items()
             .map_ok(|entry| entry.entitlement)
-            .try_filter(|e| {
-                let same = e
-                    .alias
-                    .as_deref()
-                    .is_some_and(|a| a.eq_ignore_ascii_case(alias));
-                std::future::ready(same)
-            })
+            .try_filter(|e| std::future::ready(aliased(e)))
             .try_collect()
             .await?;
-        one("entitlement alias", alias, found, entitlement_candidate).and_then(Resolved::new)
+        if !requestable.is_empty() {
+            return one(
+                "entitlement alias",
+                alias,
+                requestable,
+                entitlement_candidate,
+            )
+            .and_then(Resolved::new);
+        }
+        // Not requestable (yet held, perhaps): every entitlement.
+        let body = AppEntitlementSearchServiceSearchRequest {
+            alias: Some(alias.to_string()),
+            ..AppEntitlementSearchServiceSearchRequest::default()
+        };
+        let search = self.client.app_entitlement_search().search(body);
+        let views: Vec<_> = search.items().try_collect().await?;
+        let found = views
+            .into_iter()
+            .filter_map(|view| view.app_entitlement)
+            .filter(aliased);
+        one(
+            "entitlement alias",
+            alias,
+            found.collect(),
+            entitlement_candidate,
+        )
+        .and_then(Resolved::new)
     }
 
     /// The id of the app `app` names: an id, else a display name.
@@ -177,7 +210,8 @@ fn unless_not_found<T>(answer: crate::Result<T>) -> Result<Option<T>> {
     }
 }
 
-/// Names match case-insensitively, and exactly otherwise.
+/// Names and aliases match case-insensitively (Unicode's lower case), and
+/// exactly otherwise.
 fn same_name(name: Option<&str>, wanted: &str) -> bool {
     name.is_some_and(|name| name.to_lowercase() == wanted.to_lowercase())
 }
@@ -189,13 +223,16 @@ fn entitlement_candidate(e: &AppEntitlement) -> Candidate {
     }
 }
 
-/// The one thing found: none is [`Error::NotFound`], several [`Error::Ambiguous`].
+/// The one thing found: none is [`Error::NotFound`], several (with
+/// different ids: the same one found on two pages is one) [`Error::Ambiguous`].
 fn one<T>(
     what: &'static str,
     name: &str,
     mut found: Vec<T>,
     candidate: impl Fn(&T) -> Candidate,
 ) -> Result<T> {
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|item| seen.insert(candidate(item).id));
     match found.len() {
         0 => Err(Error::NotFound {
             what,
@@ -592,5 +629,40 @@ impl<'a> IntoFuture for Revoke<'a> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move { self.prepare().await?.send().await })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(id: &&str) -> Candidate {
+        Candidate {
+            id: id.to_string(),
+            display_name: "Billing".into(),
+        }
+    }
+
+    #[test]
+    fn the_same_one_found_twice_is_one_and_two_are_ambiguous() {
+        let found = one("entitlement", "billing", vec!["e-1", "e-1"], candidate);
+        assert_eq!(found.unwrap(), "e-1");
+        let two = one(
+            "entitlement",
+            "billing",
+            vec!["e-1", "e-2", "e-1"],
+            candidate,
+        );
+        let Err(Error::Ambiguous { candidates, .. }) = two else {
+            panic!("{two:?}");
+        };
+        assert_eq!(candidates.len(), 2);
+    }
+
+    #[test]
+    fn names_and_aliases_compare_alike() {
+        assert!(same_name(Some("ÉQUIPE-Admin"), "équipe-admin"));
+        assert!(!same_name(Some("team"), "teams"));
+        assert!(!same_name(None, ""));
     }
 }

@@ -17,7 +17,7 @@ use crate::apis::task_actions::{Approve, Comment, Deny, EscalateToEmergencyAcces
 use crate::models::{
     Task, TaskActionsServiceApproveRequest, TaskActionsServiceCommentRequest,
     TaskActionsServiceDenyRequest, TaskActionsServiceEscalateToEmergencyAccessRequest,
-    TaskSearchRequest, TaskServiceGetResponse, TaskState, TaskView,
+    TaskSearchRequest, TaskSearchRequestSortBy, TaskServiceGetResponse, TaskState, TaskView,
 };
 use crate::{Call, Client, DryRun, Operation};
 
@@ -35,12 +35,14 @@ impl<'a> Tasks<'a> {
         Tasks { client }
     }
 
-    /// The open tasks assigned to you, every page.
+    /// The open tasks assigned to you, every page, newest first (by ticket
+    /// number, which every version of the API sorts by).
     pub async fn inbox(&self) -> Result<BoxStream<'static, Result<TaskView>>> {
         let me = me_id(self.client).await?;
         let body = TaskSearchRequest {
             assignees_in_ids: vec![me],
             task_states: vec![TaskState::Open],
+            sort_by: Some(TaskSearchRequestSortBy::ReverseTicketId),
             ..TaskSearchRequest::default()
         };
         let items = self.client.task_search().search(body).items();

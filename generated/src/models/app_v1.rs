@@ -10980,12 +10980,12 @@ impl<'de> serde::Deserialize<'de> for GrantReasonReferenceStrength {
 
 /// The response message for listing app entitlement owners IDs.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAppEntitlementOwnerIDsResponse {
+pub struct ListAppEntitlementOwnerIdsResponse {
     /// The list of owner IDs for the app entitlement.
     pub user_ids: Vec<String>,
 }
 
-impl serde::Serialize for ListAppEntitlementOwnerIDsResponse {
+impl serde::Serialize for ListAppEntitlementOwnerIdsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
@@ -10996,15 +10996,15 @@ impl serde::Serialize for ListAppEntitlementOwnerIDsResponse {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ListAppEntitlementOwnerIDsResponse {
+impl<'de> serde::Deserialize<'de> for ListAppEntitlementOwnerIdsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        wire::read_object(deserializer, "ListAppEntitlementOwnerIDsResponse")
+        wire::read_object(deserializer, "ListAppEntitlementOwnerIdsResponse")
     }
 }
 
-impl wire::ReadFields for ListAppEntitlementOwnerIDsResponse {
+impl wire::ReadFields for ListAppEntitlementOwnerIdsResponse {
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -11207,12 +11207,12 @@ impl wire::ReadFields for ListAppEntitlementsResponse {
 
 /// The response message for listing app owners IDs.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAppOwnerIDsResponse {
+pub struct ListAppOwnerIdsResponse {
     /// The list of owner IDs for the app.
     pub user_ids: Vec<String>,
 }
 
-impl serde::Serialize for ListAppOwnerIDsResponse {
+impl serde::Serialize for ListAppOwnerIdsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
@@ -11223,15 +11223,15 @@ impl serde::Serialize for ListAppOwnerIDsResponse {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ListAppOwnerIDsResponse {
+impl<'de> serde::Deserialize<'de> for ListAppOwnerIdsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        wire::read_object(deserializer, "ListAppOwnerIDsResponse")
+        wire::read_object(deserializer, "ListAppOwnerIdsResponse")
     }
 }
 
-impl wire::ReadFields for ListAppOwnerIDsResponse {
+impl wire::ReadFields for ListAppOwnerIdsResponse {
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,
@@ -11304,12 +11304,12 @@ impl wire::ReadFields for ListAppOwnersResponse {
 
 /// The response message for listing app resource owners IDs.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ListAppResourceOwnerIDsResponse {
+pub struct ListAppResourceOwnerIdsResponse {
     /// The list of owner IDs for the app resource.
     pub user_ids: Vec<String>,
 }
 
-impl serde::Serialize for ListAppResourceOwnerIDsResponse {
+impl serde::Serialize for ListAppResourceOwnerIdsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
@@ -11320,15 +11320,15 @@ impl serde::Serialize for ListAppResourceOwnerIDsResponse {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ListAppResourceOwnerIDsResponse {
+impl<'de> serde::Deserialize<'de> for ListAppResourceOwnerIdsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        wire::read_object(deserializer, "ListAppResourceOwnerIDsResponse")
+        wire::read_object(deserializer, "ListAppResourceOwnerIdsResponse")
     }
 }
 
-impl wire::ReadFields for ListAppResourceOwnerIDsResponse {
+impl wire::ReadFields for ListAppResourceOwnerIdsResponse {
     fn read_field<'de, A: serde::de::MapAccess<'de>>(
         &mut self,
         key: &str,

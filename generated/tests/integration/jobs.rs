@@ -468,7 +468,7 @@ async fn the_inbox_is_every_open_task_assigned_to_you() {
     assert_eq!(searches.len(), 2);
     assert_eq!(
         searches[0],
-        json!({"assigneesInIds": [ME], "taskStates": ["TASK_STATE_OPEN"]})
+        json!({"assigneesInIds": [ME], "sortBy": "TASK_SEARCH_SORT_BY_REVERSE_TICKET_ID", "taskStates": ["TASK_STATE_OPEN"]})
     );
 }
 
@@ -632,4 +632,35 @@ async fn answers_without_what_a_job_needs_are_errors_not_panics() {
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Incomplete(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn an_alias_you_hold_but_cannot_request_is_found_and_an_empty_name_is_refused() {
+    let (server, _) = FakeC1::start().await;
+    let client = common::client(&server);
+    let check = client
+        .access()
+        .check(Entitlement::alias("aws-break-glass"))
+        .await
+        .unwrap();
+    assert!(check.granted);
+    assert_eq!(check.entitlement.id(), "ent-break-glass");
+    client
+        .access()
+        .revoke(Entitlement::alias("aws-break-glass"))
+        .await
+        .unwrap();
+    assert_eq!(
+        sent(&server, REVOKE).await[0]["appEntitlementId"],
+        "ent-break-glass"
+    );
+
+    let catalog = "POST /api/v1/search/request_catalog/entitlements";
+    let before = sent(&server, catalog).await.len();
+    for empty in [Entitlement::alias(""), Entitlement::alias("  ")] {
+        let error = client.access().check(empty).await.unwrap_err();
+        assert!(matches!(error, Error::Invalid(_)), "{error:?}");
+    }
+    let searched = sent(&server, catalog).await.len();
+    assert_eq!(searched, before, "the catalog was not paged through");
 }

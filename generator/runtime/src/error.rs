@@ -165,9 +165,15 @@ fn transport_message(e: &reqwest::Error) -> String {
     }
     let innermost = causes.last().cloned().unwrap_or_else(|| e.to_string());
     let target = target.unwrap_or_default();
-    match transport_kind(e, &causes) {
-        Some(kind) => format!("request{target} failed: {kind} ({innermost})"),
-        None => format!("request{target} failed: {innermost}"),
+    // The kind in a few words, then the innermost cause, unless that
+    // already says it (`connection refused (os error 111)`): once each.
+    let Some(kind) = transport_kind(e, &causes) else {
+        return format!("request{target} failed: {innermost}");
+    };
+    let said = innermost.to_lowercase().starts_with(kind);
+    match innermost.get(kind.len()..).filter(|_| said) {
+        Some(rest) => format!("request{target} failed: {kind}{rest}"),
+        None => format!("request{target} failed: {kind} ({innermost})"),
     }
 }
 

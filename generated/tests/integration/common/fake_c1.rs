@@ -130,6 +130,23 @@ const fn ent(
     }
 }
 
+/// An entitlement you hold (on your AWS account) but cannot request: it
+/// is in no request catalog.
+const HIDDEN: Ent = ent(
+    "ent-break-glass",
+    "app-aws",
+    "Break Glass",
+    "aws-break-glass",
+    None,
+    None,
+    "GRANTED",
+);
+
+/// Every entitlement, requestable or not.
+fn every_ent() -> impl Iterator<Item = &'static Ent> {
+    ENTS.iter().chain(std::iter::once(&HIDDEN))
+}
+
 /// Your accounts: `(app, account id, username)`; two in Okta.
 const ACCOUNTS: [(&str, &str, &str); 3] = [
     ("app-aws", "au-aws", "me-aws"),
@@ -226,7 +243,10 @@ impl FakeC1 {
                 waiting("t-101", 101, Some("step-101")),
                 waiting("t-102", 102, None),
             ],
-            grants: vec![("ent-read".into(), "au-aws".into())],
+            grants: vec![
+                ("ent-read".into(), "au-aws".into()),
+                ("ent-break-glass".into(), "au-aws".into()),
+            ],
         };
         let fake = FakeC1 {
             state: Arc::new(Mutex::new(state)),
@@ -388,7 +408,7 @@ impl Respond for FakeC1 {
                 ok(page(items, text("pageToken")))
             }
             ("GET", ["api", "v1", "apps", app, "entitlements", id]) => {
-                match ENTS.iter().find(|e| e.app == *app && e.id == *id) {
+                match every_ent().find(|e| e.app == *app && e.id == *id) {
                     Some(e) => ok(json!({"appEntitlementView": {"appEntitlement": ent_json(e)}})),
                     None => not_found("entitlement"),
                 }
@@ -400,9 +420,9 @@ impl Respond for FakeC1 {
                     .flatten()
                     .filter_map(Value::as_str)
                     .collect();
-                let items = ENTS
-                    .iter()
+                let items = every_ent()
                     .filter(|e| apps.is_empty() || apps.contains(&e.app))
+                    .filter(|e| text("alias").is_none_or(|a| a == e.alias))
                     .filter(|e| contains(e.name, text("displayName")))
                     .filter(|e| contains(e.name, text("query")))
                     .map(|e| json!({"appEntitlement": ent_json(e)}))
@@ -504,9 +524,7 @@ impl Respond for FakeC1 {
 impl FakeC1 {
     fn create(&self, kind: &'static str, body: &Value) -> ResponseTemplate {
         let text = |key: &str| body.get(key).and_then(Value::as_str).map(str::to_string);
-        let Some(ent) = ENTS
-            .iter()
-            .find(|e| Some(e.id) == text("appEntitlementId").as_deref())
+        let Some(ent) = every_ent().find(|e| Some(e.id) == text("appEntitlementId").as_deref())
         else {
             return bad("no such entitlement");
         };
