@@ -139,8 +139,9 @@ async fn request_bodies_are_sent_again_on_retry() {
     assert_eq!(received[1].body, br#"{"updateMask":"displayName"}"#);
 }
 
-#[tokio::test]
-async fn connection_failures_are_retried_until_the_server_is_up() {
+/// A client of a server that is not up yet, retrying for seconds, and the
+/// server, which comes up after 300 ms answering `answer` to everything.
+fn late_server(answer: serde_json::Value) -> (c1_client::Client, tokio::task::JoinHandle<()>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
@@ -158,11 +159,17 @@ async fn connection_failures_are_retried_until_the_server_is_up() {
         let listener = std::net::TcpListener::bind(addr).unwrap();
         let server = MockServer::builder().listener(listener).start().await;
         Mock::given(wiremock::matchers::any())
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"list": [{"id": "up"}]})))
+            .respond_with(ResponseTemplate::new(200).set_body_json(answer))
             .mount(&server)
             .await;
         tokio::time::sleep(Duration::from_secs(5)).await;
     });
+    (client, server_task)
+}
+
+#[tokio::test]
+async fn connection_failures_are_retried_until_the_server_is_up() {
+    let (client, server_task) = late_server(json!({"list": [{"id": "up"}]}));
     let page = client.personal_client().list().await.unwrap();
     assert_eq!(page.list[0].id.as_deref(), Some("up"));
     server_task.abort();
@@ -200,28 +207,7 @@ async fn what_uses_something_up_is_never_retried() {
 #[tokio::test]
 async fn what_uses_something_up_is_not_retried_on_a_refused_connection() {
     // The server comes up while a retried call would still be trying.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    let client = c1_client::Client::builder()
-        .base_url(format!("http://{addr}"))
-        .retry_policy(
-            RetryPolicy::default()
-                .with_max_retries(20)
-                .with_delays(Duration::from_millis(50), Duration::from_millis(100)),
-        )
-        .build()
-        .unwrap();
-    let server_task = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let listener = std::net::TcpListener::bind(addr).unwrap();
-        let server = MockServer::builder().listener(listener).start().await;
-        Mock::given(wiremock::matchers::any())
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-            .mount(&server)
-            .await;
-        tokio::time::sleep(Duration::from_secs(5)).await;
-    });
+    let (client, server_task) = late_server(json!({}));
     let err = view_secret(&client).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     server_task.abort();
