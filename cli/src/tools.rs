@@ -639,7 +639,7 @@ impl Tools {
             .iter()
             .take(usize::try_from(most).unwrap_or(15))
             .map(|(_, _, name, entry)| {
-                json!({"name": name, "summary": entry.summary, "access": entry.effect.kind.name()})
+                json!({"name": name, "summary": entry.summary(), "access": entry.effect.kind.name()})
             })
             .collect();
         let mut notes = Vec::new();
@@ -685,11 +685,11 @@ impl Tools {
         let (name, entry) = self.entry(args)?;
         let mut value = json!({
             "name": name,
-            "summary": entry.summary,
+            "summary": entry.summary(),
             "description": entry.description,
             "endpoint": entry.endpoint,
             "access": entry.effect.kind.name(),
-            "idempotent": entry.effect.idempotent,
+            "idempotent": entry.idempotent(),
             "arguments": self.catalog.input_schema(entry),
         });
         for (on, flag) in [

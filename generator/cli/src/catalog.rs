@@ -27,8 +27,10 @@ pub struct Catalog {
 pub struct Entry {
     /// `c1 <group> <operation>`.
     pub command: [String; 2],
-    /// One line.
-    pub summary: String,
+    /// One line, when it is not the description's first paragraph (see
+    /// [`Entry::summary`]).
+    #[serde(default)]
+    summary: Option<String>,
     /// Its whole description.
     pub description: String,
     /// `GET /api/v1/...`.
@@ -36,8 +38,10 @@ pub struct Entry {
     /// What it does, from the effects table.
     pub effect: Effect,
     /// Whether the document deprecates it.
+    #[serde(default)]
     pub deprecated: bool,
     /// How its pages are asked for, if it pages.
+    #[serde(default)]
     pub page: Option<Page>,
     /// How each argument is given to the command, in order.
     pub args: Vec<ArgEntry>,
@@ -50,11 +54,16 @@ pub struct Entry {
 pub struct Effect {
     /// Read, write or destructive.
     pub kind: Kind,
-    /// Sending it twice does what sending it once does.
+    /// A write that sending twice does what sending once does (the
+    /// catalog says it of writes only: every read is; see
+    /// [`Entry::idempotent`]).
+    #[serde(default)]
     pub idempotent: bool,
     /// Each call uses something up (a secret's view).
+    #[serde(default)]
     pub consumes: bool,
     /// Its answer carries a secret.
+    #[serde(default)]
     pub sensitive: bool,
 }
 
@@ -85,6 +94,19 @@ impl Entry {
     /// Whether it only reads.
     pub fn reads(&self) -> bool {
         self.effect.kind == Kind::Read
+    }
+
+    /// One line: the catalog's, or the description's first paragraph.
+    pub fn summary(&self) -> &str {
+        match &self.summary {
+            Some(summary) => summary,
+            None => self.description.split("\n\n").next().unwrap_or_default(),
+        }
+    }
+
+    /// Whether sending it twice does what sending it once does.
+    pub fn idempotent(&self) -> bool {
+        self.reads() || self.effect.idempotent
     }
 }
 
@@ -133,8 +155,10 @@ pub struct ArgEntry {
     /// The command's argument id (`page-size`, `body`).
     pub id: String,
     /// Given in order, not as a flag.
+    #[serde(default)]
     pub positional: bool,
     /// A flag given once per item.
+    #[serde(default)]
     pub list: bool,
 }
 
@@ -346,7 +370,7 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
 pub fn score(words: &[String], name: &str, entry: &Entry) -> (usize, usize) {
     let own: Vec<String> = self::words(name).collect();
     let name = name.replace(['_', '.'], " ");
-    let summary = entry.summary.to_lowercase();
+    let summary = entry.summary().to_lowercase();
     let path = entry.endpoint.to_lowercase();
     let (mut matched, mut score) = (0, 0);
     for word in words {
@@ -435,7 +459,7 @@ mod tests {
     fn entry_with_body(schema: Value) -> Entry {
         Entry {
             command: ["g".into(), "op".into()],
-            summary: String::new(),
+            summary: None,
             description: String::new(),
             endpoint: String::new(),
             effect: Effect {
@@ -460,7 +484,7 @@ mod tests {
     fn arguments_become_the_command_line() {
         let entry = Entry {
             command: ["personal-client".into(), "list".into()],
-            summary: String::new(),
+            summary: None,
             description: String::new(),
             endpoint: String::new(),
             effect: Effect {

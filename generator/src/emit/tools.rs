@@ -149,29 +149,46 @@ impl<'a> Schemas<'a> {
             input["required"] = Value::Array(required);
         }
         input["additionalProperties"] = Value::Bool(false);
+        // Flags that are false, and a page that is not, are left out (the
+        // catalog is in the binary: every byte of it is in every install).
         let args: Vec<Value> = entry
             .args
             .iter()
-            .map(
-                |a| json!({"name": a.name, "id": a.id, "positional": a.positional, "list": a.list}),
-            )
+            .map(|a| {
+                let mut arg = json!({"name": a.name, "id": a.id});
+                set_if(&mut arg, "positional", a.positional);
+                set_if(&mut arg, "list", a.list);
+                arg
+            })
             .collect();
-        json!({
+        let mut effect = json!({"kind": op.effect.kind.name()});
+        set_if(
+            &mut effect,
+            "idempotent",
+            op.effect.idempotent && !op.reads(),
+        );
+        set_if(&mut effect, "consumes", op.effect.consumes);
+        set_if(&mut effect, "sensitive", op.effect.sensitive);
+        let mut entry_json = json!({
             "command": entry.command,
-            "summary": summary(doc),
             "description": doc,
             "endpoint": format!("{} {}", op.method.to_uppercase(), op.path),
-            "effect": {
-                "kind": op.effect.kind.name(),
-                "idempotent": op.effect.idempotent,
-                "consumes": op.effect.consumes,
-                "sensitive": op.effect.sensitive,
-            },
-            "deprecated": op.deprecated,
-            "page": self.page(entry),
+            "effect": effect,
             "args": args,
             "input": input,
-        })
+        });
+        // The summary, unless it is the description's first paragraph (as
+        // the command line reads it back: up to the first blank line).
+        let summary = summary(doc);
+        if summary != doc.split("\n\n").next().unwrap_or_default() {
+            entry_json["summary"] = Value::String(summary);
+        }
+        set_if(&mut entry_json, "deprecated", op.deprecated);
+        let page = self.page(entry);
+        if !page.is_null() {
+            entry_json["page"] = page;
+        }
+        entry_json
     }
 
     /// A body argument's schema: its type's, or text for a text or binary body.
@@ -340,11 +357,20 @@ impl<'a> Schemas<'a> {
     }
 }
 
-/// `schema` with `doc`'s first paragraph as its description, unless it has one.
+/// `schema` with `doc`'s first paragraph as its description, unless it has
+/// one or the paragraph only names the field (`The appId field.`, as
+/// protobuf generators write it: 843 of them, which tell an agent nothing
+/// the property's name does not).
 fn described(mut schema: Value, doc: Option<&str>) -> Value {
     let text = doc.map(|d| cut(&first_paragraph(d), DESCRIPTION_CHARS));
+    let names_only = |text: &str| {
+        let name = text
+            .strip_prefix("The ")
+            .and_then(|t| t.strip_suffix(" field."));
+        name.is_some_and(|name| !name.contains(char::is_whitespace))
+    };
     if let (Some(object), Some(text)) = (schema.as_object_mut(), text) {
-        if !text.is_empty() && !object.contains_key("description") {
+        if !text.is_empty() && !names_only(&text) && !object.contains_key("description") {
             object.insert("description".into(), Value::String(text));
         }
     }
@@ -387,6 +413,13 @@ fn summary(doc: &str) -> String {
     cut(sentence, 160)
 }
 
+/// Sets `key` to `true` on `object` when `on`; a false flag is left out.
+fn set_if(object: &mut Value, key: &str, on: bool) {
+    if on {
+        object[key] = Value::Bool(true);
+    }
+}
+
 /// `text`, cut at a word to at most `max` characters (with `…`).
 fn cut(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -395,4 +428,24 @@ fn cut(text: &str, max: usize) -> String {
     let kept: String = text.chars().take(max).collect();
     let at_word = kept.rfind(' ').map_or(kept.as_str(), |i| &kept[..i]);
     format!("{}…", at_word.trim_end_matches([',', ';', ':']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_description_that_only_names_the_field_is_left_out() {
+        let plain = json!({"type": "string"});
+        let empty = described(plain.clone(), Some("The appId field."));
+        assert_eq!(empty, plain);
+        let said = described(plain.clone(), Some("The ID of the app field."));
+        assert_eq!(said["description"], "The ID of the app field.");
+        let said = described(plain, Some("The appId field.\n\nMore words."));
+        assert_eq!(
+            said.get("description"),
+            None,
+            "the first paragraph names it only"
+        );
+    }
 }
