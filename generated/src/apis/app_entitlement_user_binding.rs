@@ -66,7 +66,7 @@ impl<'a> AppEntitlementUserBindingApi<'a> {
     /// - `app_entitlement_id`: The appEntitlementId field.
     /// - `app_user_id`: The appUserId field.
     ///
-    /// Not idempotent: retried only on 429 and 503 and when the connection could not be made, so it never runs twice.
+    /// Retried (as the [`RetryPolicy`](crate::RetryPolicy) allows) on connection errors and on 429, 502, 503 and 504: sending it twice does no harm.
     ///
     /// # Example
     ///
@@ -253,7 +253,7 @@ pub struct RemoveGrantDuration {
 impl crate::Operation for RemoveGrantDuration {
     type Output = crate::models::RemoveGrantDurationResponse;
     const NAME: &'static str = "app_entitlement_user_binding.remove_grant_duration";
-    const RETRIES: crate::Retries = crate::Retries::Unsent;
+    const RETRIES: crate::Retries = crate::Retries::Idempotent;
     fn request(&self) -> crate::request::Request {
         crate::request::Request::new(
                 reqwest::Method::POST,
