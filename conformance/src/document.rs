@@ -6,8 +6,6 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use c1_codegen::load::SourceDocument;
-
 use crate::Error;
 
 /// The methods an OpenAPI path item may hold operations under.
@@ -75,32 +73,18 @@ impl Document {
         Document::with_overlays(&dir.join("conductor_one_api.openapi.yaml"), &dir)
     }
 
-    /// The document at `path`, with every overlay (`overlay: 1.0.0`) found
-    /// under `dir` applied as codegen applies them.
+    /// The document at `path`, one of the spec directory `dir`, as codegen
+    /// reads it: with every overlay (`overlay: 1.0.0`) there applied.
     pub fn with_overlays(path: &Path, dir: &Path) -> Result<Document, Error> {
-        let read = |path: &Path, message: String| Error::Read {
+        let read = |message: String| Error::Read {
             path: path.display().to_string(),
             message,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| read(path, e.to_string()))?;
         let name = path.display().to_string();
-        let doc = SourceDocument::parse(&name, &text).map_err(|e| read(path, e.to_string()))?;
-        let mut docs = vec![doc];
-        let found = c1_codegen::load::document_paths(dir).map_err(|e| read(dir, e.to_string()))?;
-        for other in found.iter().filter(|p| p.as_path() != path) {
-            let text = std::fs::read_to_string(other).map_err(|e| read(other, e.to_string()))?;
-            let name = other.display().to_string();
-            let parsed =
-                SourceDocument::parse(&name, &text).map_err(|e| read(other, e.to_string()))?;
-            if c1_codegen::overlay::is_overlay(&parsed) {
-                docs.push(parsed);
-            }
-        }
-        let (mut applied, _) =
-            c1_codegen::overlay::apply(&docs).map_err(|e| read(dir, e.to_string()))?;
-        Ok(Document {
-            root: applied.remove(0).value,
-        })
+        let docs = c1_codegen::documents(dir).map_err(|e| read(e.to_string()))?;
+        let doc = docs.into_iter().find(|d| d.name == name);
+        let doc = doc.ok_or_else(|| read(format!("not a document of {}", dir.display())))?;
+        Ok(Document { root: doc.value })
     }
 
     /// The component schema `name`.

@@ -271,10 +271,8 @@ pub fn fit(value: &mut Value, max: usize) -> Vec<Cut> {
     let mut cuts: Vec<Cut> = Vec::new();
     // Each round halves something, so this ends; the bound is a backstop.
     for _ in 0..10_000 {
-        if value.to_string().len() <= max {
-            break;
-        }
-        let Some((pointer, _)) = largest(value, String::new()) else {
+        let (size, pick) = sized(value, String::new());
+        let Some((pointer, _)) = pick.filter(|_| size > max) else {
             break;
         };
         let Some(node) = value.pointer_mut(&pointer) else {
@@ -315,34 +313,56 @@ pub fn fit(value: &mut Value, max: usize) -> Vec<Cut> {
     cuts
 }
 
-/// The pointer and size of the largest node worth halving under `at`: a
-/// string longer than 64 characters, or a list or object whose own items
-/// are each smaller than a quarter of it (else one of those is the one to
-/// cut into).
-fn largest(value: &Value, at: String) -> Option<(String, usize)> {
-    let size = value.to_string().len();
+/// `value`'s length as JSON, and the node worth halving under `at` (its
+/// pointer and length): a string longer than 64 characters, or a list or
+/// object whose own items are each smaller than a quarter of it (else the
+/// pick inside the largest of those). One walk: each node's length is
+/// summed from its children's.
+fn sized(value: &Value, at: String) -> (usize, Option<(String, usize)>) {
     let child = |key: &str| format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
-    let children: Vec<(String, &Value)> = match value {
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (child(&i.to_string()), v))
-            .collect(),
-        Value::Object(fields) => fields.iter().map(|(k, v)| (child(k), v)).collect(),
-        Value::String(text) if text.chars().count() > 64 => return Some((at, size)),
-        _ => return None,
+    let (mut size, children): (usize, Vec<(String, &Value)>) = match value {
+        Value::Array(items) => {
+            let children = items.iter().enumerate();
+            (
+                2,
+                children.map(|(i, v)| (child(&i.to_string()), v)).collect(),
+            )
+        }
+        Value::Object(fields) => {
+            // Each key as JSON, and its colon.
+            let keys: usize = fields
+                .keys()
+                .map(|k| Value::from(k.as_str()).to_string().len() + 1)
+                .sum();
+            (
+                2 + keys,
+                fields.iter().map(|(k, v)| (child(k), v)).collect(),
+            )
+        }
+        Value::String(text) => {
+            let size = value.to_string().len();
+            let pick = (text.chars().count() > 64).then_some((at, size));
+            return (size, pick);
+        }
+        other => return (other.to_string().len(), None),
     };
-    let best = children
-        .into_iter()
-        .filter_map(|(pointer, v)| largest(v, pointer))
-        .max_by_key(|(_, size)| *size);
-    match best {
+    size += children.len().saturating_sub(1);
+    let mut best: Option<(String, usize)> = None;
+    for (pointer, v) in children {
+        let (inner, pick) = sized(v, pointer);
+        size += inner;
+        if let Some(pick) = pick.filter(|p| best.as_ref().is_none_or(|b| p.1 > b.1)) {
+            best = Some(pick);
+        }
+    }
+    let pick = match best {
         Some((pointer, inner)) if inner * 4 >= size || value_len(value) < 2 => {
             Some((pointer, inner))
         }
         _ if value_len(value) >= 2 => Some((at, size)),
         best => best,
-    }
+    };
+    (size, pick)
 }
 
 /// How many items or keys a list or object has.
@@ -556,6 +576,13 @@ mod tests {
             "{:?}",
             answer.notes
         );
+    }
+
+    #[test]
+    fn sizes_are_the_lengths_of_the_json() {
+        let value = json!({"a": [1, "two", {"k~/": null}], "b": "x".repeat(70), "c": true});
+        assert_eq!(sized(&value, String::new()).0, value.to_string().len());
+        assert_eq!(sized(&value, String::new()).1, Some(("/b".into(), 72)));
     }
 
     #[test]

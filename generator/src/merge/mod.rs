@@ -366,13 +366,7 @@ impl Merger {
     ) -> Option<Value> {
         let number = |p: &Part| p.value.as_f64();
         if let Some(odd) = with.iter().find(|p| number(p).is_none()) {
-            self.errors.push(Error::Invalid {
-                file: odd.file.to_string(),
-                line: None,
-                pointer: at.to_string(),
-                message: format!("`{key}` is not a number"),
-            });
-            return None;
+            return self.not_a(odd, at, key, "number");
         }
         let tightest = with.iter().copied().reduce(|a, b| {
             let (x, y) = (number(&a).unwrap_or(0.0), number(&b).unwrap_or(0.0));
@@ -394,6 +388,18 @@ impl Merger {
             });
         }
         Some(tightest.value.clone())
+    }
+
+    /// Records that `key` of `part` is not the kind of value it must be;
+    /// the key is left out.
+    fn not_a(&mut self, part: &Part, at: &Pointer, key: &str, kind: &str) -> Option<Value> {
+        self.errors.push(Error::Invalid {
+            file: part.file.to_string(),
+            line: None,
+            pointer: at.to_string(),
+            message: format!("`{key}` is not a {kind}"),
+        });
+        None
     }
 
     /// Named things (a map): each name merged from the documents that have it.
@@ -477,13 +483,7 @@ impl Merger {
             .iter()
             .find(|p| p.value.get(key).is_some_and(|v| !v.is_boolean()))
         {
-            self.errors.push(Error::Invalid {
-                file: odd.file.to_string(),
-                line: None,
-                pointer: at.to_string(),
-                message: format!("`{key}` is not a boolean"),
-            });
-            return None;
+            return self.not_a(odd, at, key, "boolean");
         }
         let result = if any {
             !set.is_empty()

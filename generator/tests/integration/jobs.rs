@@ -19,6 +19,14 @@ fn whole_api(docs: &mut [SourceDocument]) -> &mut serde_json::Value {
     &mut doc.expect("the whole API is vendored").value
 }
 
+/// The generated file at `path`, if there is one.
+fn file<'a>(
+    generated: &'a c1_codegen::Generated,
+    path: &str,
+) -> Option<&'a c1_codegen::GeneratedFile> {
+    generated.files.iter().find(|f| f.path == Path::new(path))
+}
+
 /// The warnings of a generated crate, as messages.
 fn warnings(generated: &c1_codegen::Generated) -> Vec<String> {
     generated
@@ -40,14 +48,8 @@ fn an_operation_every_job_calls_renamed_leaves_the_jobs_layer_out_with_a_warning
         .files
         .iter()
         .all(|f| !f.path.starts_with("src/jobs")));
-    let manifest = generated
-        .files
-        .iter()
-        .find(|f| f.path == Path::new("Cargo.toml"));
-    assert!(!manifest
-        .expect("a manifest")
-        .contents
-        .contains("\njobs = ["));
+    let manifest = file(&generated, "Cargo.toml").expect("a manifest");
+    assert!(!manifest.contents.contains("\njobs = ["));
     assert_eq!(
         warnings(&generated),
         ["the jobs layer (generator/jobs/) is left out: this API lacks operations every job calls: `task_actions.approve` (POST /api/v1/tasks/{task_id}/action/approve, now `task_actions.approve_task`)"]
@@ -63,7 +65,7 @@ fn an_api_without_the_request_forms_gets_the_jobs_layer_without_them_and_a_warni
         .and_then(|p| p.remove("/api/v1/request_schemas/{request_schema_id}"));
     assert!(removed.is_some(), "the request schema path is in the spec");
     let generated = generate_documents(&docs, &Options::default()).expect("generates");
-    let file = |path: &str| generated.files.iter().find(|f| f.path == Path::new(path));
+    let file = |path: &str| file(&generated, path);
     let form = file("src/jobs/form.rs").expect("the form part is there");
     assert!(form
         .contents
@@ -83,19 +85,18 @@ fn an_api_without_the_request_forms_gets_the_jobs_layer_without_them_and_a_warni
 #[test]
 fn the_c1_client_has_the_jobs_layer_behind_its_features_and_other_apis_do_not() {
     let generated = generate_documents(&vendored(), &Options::default()).expect("generates");
-    let file = |path: &str| generated.files.iter().find(|f| f.path == Path::new(path));
-    let root = file("src/lib.rs").expect("a crate root");
+    let root = file(&generated, "src/lib.rs").expect("a crate root");
     assert!(
         root.contents.contains("#[cfg(all(\n    feature = \"app_entitlement_search\",\n")
             && root.contents.contains("    feature = \"user\",\n))]\n#[cfg_attr(docsrs, doc(cfg(feature = \"jobs\")))]\npub mod jobs;"),
         "{}",
         root.contents
     );
-    let copy = file("src/jobs/access.rs").expect("the jobs layer is copied");
+    let copy = file(&generated, "src/jobs/access.rs").expect("the jobs layer is copied");
     assert!(copy
         .contents
         .contains("// A copy of generator/jobs/access.rs"));
-    let manifest = file("Cargo.toml").expect("a manifest");
+    let manifest = file(&generated, "Cargo.toml").expect("a manifest");
     assert!(manifest
         .contents
         .contains("\njobs = [\"app_entitlement_search\", "));
@@ -108,9 +109,6 @@ fn the_c1_client_has_the_jobs_layer_behind_its_features_and_other_apis_do_not() 
         .files
         .iter()
         .all(|f| !f.path.starts_with("src/jobs")));
-    let root = generated
-        .files
-        .iter()
-        .find(|f| f.path == Path::new("src/lib.rs"));
-    assert!(!root.expect("a crate root").contents.contains("mod jobs"));
+    let root = file(&generated, "src/lib.rs").expect("a crate root");
+    assert!(!root.contents.contains("mod jobs"));
 }
