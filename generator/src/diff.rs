@@ -67,12 +67,7 @@ fn effect_text(effect: &Effect) -> String {
         return "unreviewed".into();
     }
     let mut words = vec![effect.kind.name()];
-    let flags = [
-        (effect.idempotent && !effect.reads(), "idempotent"),
-        (effect.consumes, "consumes"),
-        (effect.sensitive, "sensitive"),
-    ];
-    words.extend(flags.iter().filter(|(on, _)| *on).map(|(_, word)| *word));
+    words.extend(effect.flags());
     words.join(", ")
 }
 

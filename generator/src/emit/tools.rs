@@ -162,13 +162,9 @@ impl<'a> Schemas<'a> {
             })
             .collect();
         let mut effect = json!({"kind": op.effect.kind.name()});
-        set_if(
-            &mut effect,
-            "idempotent",
-            op.effect.idempotent && !op.reads(),
-        );
-        set_if(&mut effect, "consumes", op.effect.consumes);
-        set_if(&mut effect, "sensitive", op.effect.sensitive);
+        for flag in op.effect.flags() {
+            set_if(&mut effect, flag, true);
+        }
         let mut entry_json = json!({
             "command": entry.command,
             "description": doc,

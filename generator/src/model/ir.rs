@@ -426,17 +426,6 @@ pub enum EffectKind {
     Destructive,
 }
 
-impl EffectKind {
-    /// Its name in the effects table and in `api.json`: `read`.
-    pub fn name(self) -> &'static str {
-        match self {
-            EffectKind::Read => "read",
-            EffectKind::Write => "write",
-            EffectKind::Destructive => "destructive",
-        }
-    }
-}
-
 /// Which failures a call is tried again after (the runtime's `Retries`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Retries {
@@ -446,31 +435,6 @@ pub enum Retries {
     Unsent,
     /// None.
     Never,
-}
-
-impl Effect {
-    /// What an operation the table does not list is taken to be.
-    pub const UNREVIEWED: Effect = Effect {
-        kind: EffectKind::Write,
-        idempotent: false,
-        consumes: false,
-        sensitive: false,
-        reviewed: false,
-    };
-
-    /// Whether it only reads.
-    pub fn reads(&self) -> bool {
-        self.kind == EffectKind::Read
-    }
-
-    /// Which failures are retried: none when it uses something up.
-    pub fn retries(&self) -> Retries {
-        match (self.consumes, self.idempotent) {
-            (true, _) => Retries::Never,
-            (false, true) => Retries::Idempotent,
-            (false, false) => Retries::Unsent,
-        }
-    }
 }
 
 /// How a paginated operation takes the token of the page it wants.

@@ -13,8 +13,8 @@ use serde::de::DeserializeOwned;
 
 use super::clean_doc;
 use super::ir::{
-    Body, Effect, EffectKind, Group, Location, Media, Operation, Param, Pending, Range, Scalar,
-    Segment, TypeRef,
+    Body, Effect, EffectKind, Group, Location, Media, Operation, Param, Pending, Range, Retries,
+    Scalar, Segment, TypeRef,
 };
 use super::model_error;
 use super::schemas::{schema_doc, Origin, Schemas};
@@ -694,12 +694,12 @@ fn read_effect(entry: &serde_json::Value) -> std::result::Result<Effect, String>
             "`{key}` is not a field of an effect (kind, idempotent, consumes, sensitive)"
         ));
     }
-    let kind = match fields.get("kind").and_then(|k| k.as_str()) {
-        Some("read") => EffectKind::Read,
-        Some("write") => EffectKind::Write,
-        Some("destructive") => EffectKind::Destructive,
-        _ => return Err("an effect's `kind` is `read`, `write` or `destructive`".into()),
-    };
+    let named = fields.get("kind").and_then(|k| k.as_str());
+    let kinds = [EffectKind::Read, EffectKind::Write, EffectKind::Destructive];
+    let kind = kinds
+        .into_iter()
+        .find(|kind| named == Some(kind.name()))
+        .ok_or("an effect's `kind` is `read`, `write` or `destructive`")?;
     let flag = |name: &str| match fields.get(name) {
         None => Ok(None),
         Some(serde_json::Value::Bool(b)) => Ok(Some(*b)),
@@ -741,6 +741,57 @@ fn warn_unreviewed(unreviewed: &[(Pointer, String)], total: usize, schemas: &mut
             "{described} is not in the effects table (`{EFFECT}`, spec/c1.overlay.yaml): {TREATED}; review what it does and add it"
         );
         schemas.warn(at, message);
+    }
+}
+
+impl EffectKind {
+    /// Its name in the effects table and in `api.json`: `read`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EffectKind::Read => "read",
+            EffectKind::Write => "write",
+            EffectKind::Destructive => "destructive",
+        }
+    }
+}
+
+impl Effect {
+    /// What an operation the table does not list is taken to be.
+    pub const UNREVIEWED: Effect = Effect {
+        kind: EffectKind::Write,
+        idempotent: false,
+        consumes: false,
+        sensitive: false,
+        reviewed: false,
+    };
+
+    /// Whether it only reads.
+    pub fn reads(&self) -> bool {
+        self.kind == EffectKind::Read
+    }
+
+    /// The flags that hold, by name: `idempotent` (of a write: every read
+    /// is), `consumes`, `sensitive`.
+    pub fn flags(&self) -> Vec<&'static str> {
+        let flags = [
+            (self.idempotent && !self.reads(), "idempotent"),
+            (self.consumes, "consumes"),
+            (self.sensitive, "sensitive"),
+        ];
+        flags
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, name)| *name)
+            .collect()
+    }
+
+    /// Which failures are retried: none when it uses something up.
+    pub fn retries(&self) -> Retries {
+        match (self.consumes, self.idempotent) {
+            (true, _) => Retries::Never,
+            (false, true) => Retries::Idempotent,
+            (false, false) => Retries::Unsent,
+        }
     }
 }
 
