@@ -49,6 +49,9 @@ pub fn error_json(failure: &Failure) -> Value {
     if !cuts.is_empty() {
         error["cut"] = Value::String(cut_note(&cuts));
     }
+    if let Some(task) = &failure.task {
+        error["task"] = (**task).clone();
+    }
     error
 }
 
@@ -74,7 +77,22 @@ impl Shape<'_> {
             items,
             notes,
             request_id,
+            summary,
         } = captured;
+        // A job that says its answer in brief (a task and where it
+        // stands) answers with that: what its tool's output schema says.
+        if let Some(mut value) = summary {
+            let mut notes = notes;
+            let cuts = fit(&mut value, MAX_CHARS);
+            if !cuts.is_empty() {
+                notes.push(cut_note(&cuts));
+            }
+            return Answer {
+                value,
+                notes,
+                request_id,
+            };
+        }
         let listed = items || self.lists;
         let mut answer = Answer {
             value: Value::Null,

@@ -214,14 +214,30 @@ pub fn duration_arg(id: &'static str, default: Option<&'static str>, help: &'sta
 
 /// `--timeout` and `--interval`, for a command that waits for a task to close.
 pub fn waiting() -> [Arg; 2] {
+    let interval = Arg::new("interval")
+        .long("interval")
+        .value_name("DURATION")
+        .value_parser(interval)
+        .default_value("5s")
+        .help("Ask again after this long (at least 1s)");
     [
         duration_arg(
             "timeout",
             Some("10m"),
-            "Give up after this long (exit status 6)",
+            "Give up after this long, a call in flight included (exit status 6)",
         ),
-        duration_arg("interval", Some("5s"), "Ask again after this long"),
+        interval,
     ]
+}
+
+/// A wait's interval: a second at least, so that a wait never asks
+/// without a pause.
+fn interval(text: &str) -> Result<std::time::Duration, String> {
+    let interval = humantime::parse_duration(text).map_err(|e| e.to_string())?;
+    if interval < std::time::Duration::from_secs(1) {
+        return Err("a wait asks at most once a second: give 1s or more".into());
+    }
+    Ok(interval)
 }
 
 /// The value of a duration flag, zero when it has none.

@@ -56,6 +56,9 @@ pub struct Failure {
     pub status: Option<u16>,
     /// The answer's request id, if it had one.
     pub request_id: Option<String>,
+    /// The task the command left behind (created, then not waited out):
+    /// its id, number and URL, to wait for it again.
+    pub task: Option<Box<serde_json::Value>>,
 }
 
 impl Failure {
@@ -66,6 +69,7 @@ impl Failure {
             message,
             status: None,
             request_id: None,
+            task: None,
         }
     }
 
@@ -95,12 +99,15 @@ impl Failure {
             return;
         }
         if format == Format::Json {
-            let line = serde_json::json!({
+            let mut line = serde_json::json!({
                 "error": self.message,
                 "exit_status": self.code,
                 "http_status": self.status,
                 "request_id": self.request_id,
             });
+            if let Some(task) = &self.task {
+                line["task"] = (**task).clone();
+            }
             eprintln!("{line}");
         } else {
             eprintln!("c1: {}", self.message);
@@ -127,13 +134,8 @@ impl From<c1_client::Error> for Failure {
             message: error.to_string(),
             status,
             request_id: error.request_id().map(str::to_string),
+            task: None,
         }
-    }
-}
-
-impl From<c1_client::WaitError<c1_client::models::TaskServiceGetResponse>> for Failure {
-    fn from(error: c1_client::WaitError<c1_client::models::TaskServiceGetResponse>) -> Self {
-        c1_client::Error::from(error).into()
     }
 }
 
@@ -170,27 +172,52 @@ fn main() -> ExitCode {
     }
 }
 
-/// The whole command line: the API's groups with the built-in commands
-/// (`auth login|status|token` in the `auth` group, `task wait` and the task
-/// jobs in `task`), the jobs (`whoami`, `catalog`, `request`, `revoke`,
-/// `has`), and `mcp` for agents.
+/// The commands for people, as `c1 --help` lists them first: each with
+/// one line. (A test checks that these are the commands that are not the
+/// API's groups, with `task` and `auth`, which are both.)
+const JOBS: [(&str, &str); 9] = [
+    ("whoami", "Who you are signed in as"),
+    ("catalog", "What you can ask for: c1 catalog search [WORDS]"),
+    (
+        "request",
+        "Ask for access to an entitlement (--wait: until it is decided)",
+    ),
+    ("revoke", "Give access back"),
+    (
+        "has",
+        "Whether you have an entitlement: exit 0 if you do, 1 if not",
+    ),
+    (
+        "task",
+        "Tasks: inbox, approve, deny, comment, escalate, wait, and the API's",
+    ),
+    ("auth", "Sign in: login, status, token"),
+    ("mcp", "Serve C1 to AI agents: serve, install"),
+    ("completion", "Print shell completions"),
+];
+
+/// What `c1 --help` ends with: the common request.
+const EXAMPLE: &str = "Example: ask for access, and wait until it is decided:
+  c1 request aws-prod-admin --justification \"incident 4211\" --duration 2h --wait";
+
+/// The whole command line: the jobs (`whoami`, `catalog`, `request`,
+/// `revoke`, `has`, and `task inbox|approve|deny|...|wait` and `auth
+/// login|status|token` in the API's `task` and `auth` groups), the API's
+/// groups, and `mcp` for agents.
 fn cli() -> Command {
     let groups = commands::groups()
         .into_iter()
         .map(|group| match group.get_name() {
-            "auth" => group.subcommands(config::commands()),
-            "task" => group
-                .subcommand(wait_command())
-                .subcommands(jobs::task_commands()),
+            "auth" => with_jobs(group, config::commands().into()),
+            "task" => with_jobs(group, jobs::task_commands().into()),
             _ => group,
         });
-    Command::new("c1")
+    let root = Command::new("c1")
         .about("The C1 (ConductorOne) API from the shell: every operation is a command")
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
         .arg_required_else_help(true)
         .args(global_args())
-        .subcommands(groups)
         .subcommands(jobs::commands())
         .subcommand(mcp::command())
         .subcommand(
@@ -202,6 +229,61 @@ fn cli() -> Command {
                         .value_parser(clap::value_parser!(Shell)),
                 ),
         )
+        .subcommands(groups);
+    let template = root_help(&root);
+    root.help_template(template).after_help(EXAMPLE)
+}
+
+/// The API group `group` with the built-in commands `jobs` first: listed
+/// first in its help, and named first in its one line.
+fn with_jobs(group: Command, jobs: Vec<Command>) -> Command {
+    let operations: Vec<String> = group
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    let mut names: Vec<String> = jobs.iter().map(|c| c.get_name().to_string()).collect();
+    names.extend(operations.iter().cloned());
+    let about = group
+        .get_about()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let title = about.split(':').next().unwrap_or_default().to_string();
+    let mut group = group.about(format!("{title}: {}", names.join(", ")));
+    for (order, name) in operations.iter().enumerate() {
+        group = group.mut_subcommand(name, |c| c.display_order(jobs.len() + order));
+    }
+    let jobs = jobs
+        .into_iter()
+        .enumerate()
+        .map(|(order, c)| c.display_order(order));
+    group.subcommands(jobs)
+}
+
+/// `c1 --help`: the jobs first, a line each, then the API's groups by name
+/// (each group's help lists its operations), then the options.
+fn root_help(root: &Command) -> String {
+    let width = JOBS.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let mut text = String::from("{about-with-newline}\n{usage-heading} {usage}\n\nJobs:\n");
+    for (name, about) in JOBS {
+        text.push_str(&format!("  {name:<width$}  {about}\n"));
+    }
+    text.push_str("\nThe API, by group (`c1 GROUP --help` lists its operations):\n");
+    let groups = root
+        .get_subcommands()
+        .map(|c| c.get_name())
+        .filter(|name| !JOBS.iter().any(|(job, _)| job == name) || ["task", "auth"].contains(name));
+    let mut line = String::from(" ");
+    for name in groups {
+        if line.len() + name.len() + 2 > 100 {
+            text.push_str(&line);
+            text.push('\n');
+            line = String::from(" ");
+        }
+        line.push_str(&format!(" {name},"));
+    }
+    text.push_str(line.trim_end_matches(','));
+    text.push_str("\n\nGlobal options:\n{options}{after-help}");
+    text
 }
 
 /// A global option a built-in command may refuse.
@@ -280,18 +362,6 @@ fn global_args() -> [Arg; 4] {
     ]
 }
 
-fn wait_command() -> Command {
-    Command::new("wait")
-        .about("Wait until a task is closed; prints the closed task")
-        .arg(
-            Arg::new("id")
-                .required(true)
-                .value_name("ID")
-                .help("The task's id"),
-        )
-        .args(input::waiting())
-}
-
 /// Runs the command `matches` names.
 async fn run(matches: &ArgMatches, format: Format) -> Result<(), Failure> {
     let profile = matches.get_one::<String>("profile").cloned();
@@ -345,7 +415,6 @@ async fn run(matches: &ArgMatches, format: Format) -> Result<(), Failure> {
                 return config::token(&ctx).await;
             }
             ("auth", "status") => return config::status(&ctx, profile.as_deref()).await,
-            ("task", "wait") => return wait(&ctx, op_matches).await,
             _ => {}
         }
     }
@@ -401,21 +470,6 @@ fn completion(matches: &ArgMatches) -> Result<(), Failure> {
     write_line(String::from_utf8_lossy(&out).trim_end())
 }
 
-/// `c1 task wait ID`: asks for the task until it is closed.
-async fn wait(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
-    let id = input::one::<String>(matches, "id", input::Kind::Text)?;
-    let call = ctx.client()?.task().get(id);
-    if ctx.dry_run {
-        return ctx.show(call).await;
-    }
-    let (interval, timeout) = (
-        input::duration(matches, "interval"),
-        input::duration(matches, "timeout"),
-    );
-    let closed = c1_client::jobs::is_closed;
-    ctx.print_answer(&call.poll_until(closed, interval, timeout).await?)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,6 +479,29 @@ mod tests {
     #[test]
     fn every_command_is_well_formed() {
         cli().debug_assert();
+    }
+
+    /// `c1 --help` lists each command that is not an API group among the
+    /// jobs, and only commands that exist.
+    #[test]
+    fn the_jobs_listed_first_are_the_commands_for_people() {
+        let api: Vec<String> = commands::groups()
+            .iter()
+            .map(|g| g.get_name().to_string())
+            .collect();
+        let root = cli();
+        for command in root.get_subcommands() {
+            let name = command.get_name();
+            let listed = JOBS.iter().any(|(job, _)| *job == name);
+            assert_eq!(
+                listed,
+                !api.iter().any(|g| g == name) || ["task", "auth"].contains(&name),
+                "{name}"
+            );
+        }
+        for (job, _) in JOBS {
+            assert!(root.find_subcommand(job).is_some(), "{job}");
+        }
     }
 
     /// Every operation of the client beside this crate (its `api.json`) is

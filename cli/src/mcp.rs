@@ -9,15 +9,16 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
-    ToolAnnotations,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CancelTaskParams, ContentBlock,
+    CreateTaskResult, GetTaskParams, GetTaskResult, Implementation, ListToolsResult,
+    PaginatedRequestParams, Resource, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
 };
 use rmcp::service::{RequestContext, RoleServer};
+use rmcp::task_manager::{TaskContext, TaskExit, TaskManager, TaskOptions};
 use rmcp::{ErrorData, ServerHandler, ServiceExt};
 use serde_json::{Map, Value, json};
 
@@ -112,6 +113,7 @@ async fn serve(matches: &ArgMatches, profile: Option<&str>) -> Result<(), Failur
     let tools = Tools::new(allow(matches), config::connect(profile)?)?;
     let server = Server {
         tools: Arc::new(tools),
+        tasks: TaskManager::new(),
     };
     match http {
         None => stdio(server).await,
@@ -203,15 +205,25 @@ fn start_log(file: Option<&Path>) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The MCP server: the tools, shared by every session.
+/// The MCP server: the tools, and the MCP tasks running (a
+/// `request_access` that waits for its decision), shared by every session.
 #[derive(Clone)]
 struct Server {
     tools: Arc<Tools>,
+    tasks: TaskManager,
 }
+
+/// The longest an MCP task waits for an access request's decision; then
+/// it completes with the request still open, and wait_task goes on.
+const TASK_WAIT: Duration = Duration::from_secs(3600);
 
 impl ServerHandler for Server {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        let capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_tasks()
+            .build();
+        ServerConfig::new(capabilities)
             .with_server_info(Implementation::new("c1", env!("CARGO_PKG_VERSION")))
             .with_instructions(INSTRUCTIONS)
     }
@@ -236,7 +248,7 @@ impl ServerHandler for Server {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         // A name no tool has is the protocol's error; anything a tool says,
         // refusals included, is a tool error the agent reads.
@@ -245,16 +257,102 @@ impl ServerHandler for Server {
             tracing::info!(target: "c1::mcp", tool = %request.name, outcome = "unknown tool");
             return Err(ErrorData::invalid_params(message, None));
         }
-        let started = Instant::now();
         let arguments = request.arguments.unwrap_or_default();
+        let waits =
+            request.name == "request_access" && arguments.get("wait") == Some(&Value::Bool(true));
+        let tasks = context
+            .client_capabilities()
+            .is_some_and(|caps| caps.supports_tasks());
+        if waits && tasks {
+            let tools = self.tools.clone();
+            let options = TaskOptions::new()
+                .with_poll_interval_ms(5_000)
+                .with_status_message("requesting access");
+            let task = self.tasks.spawn(options, move |context| {
+                Box::pin(async move { request_and_wait(&tools, arguments, &context).await })
+            });
+            return Ok(CallToolResponse::Task(CreateTaskResult::new(task)));
+        }
+        let started = Instant::now();
         let outcome = self.tools.call(&request.name, arguments).await;
         log(&request.name, &outcome, started);
-        Ok(result(outcome).into())
+        let mut result = result(outcome);
+        if waits && result.is_error != Some(true) {
+            result.content.push(ContentBlock::text(
+                "Not waited for: this client does not run MCP tasks. Call wait_task with the task's `id` to wait for the decision.",
+            ));
+        }
+        Ok(result.into())
+    }
+
+    async fn get_task(
+        &self,
+        request: GetTaskParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetTaskResult, ErrorData> {
+        Ok(GetTaskResult::new(self.tasks.get_task(&request.task_id)?))
+    }
+
+    async fn cancel_task(
+        &self,
+        request: CancelTaskParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.tasks.cancel_task(&request.task_id)
     }
 }
 
+/// `request_access` with `wait: true`, as an MCP task: the request (or the
+/// open one already asking), then `wait_task` until it closes, its status
+/// message saying where it stands, for at most [`TASK_WAIT`]. Cancelling
+/// the MCP task stops the wait, not the request.
+async fn request_and_wait(
+    tools: &Tools,
+    arguments: Map<String, Value>,
+    context: &TaskContext,
+) -> Result<CallToolResult, TaskExit> {
+    let started = Instant::now();
+    let mut outcome = tools.call("request_access", arguments).await;
+    log("request_access", &outcome, started);
+    loop {
+        let open = match &outcome.result {
+            Ok(answer) if answer.value["state"] == "open" => answer.value["id"].as_str(),
+            _ => None,
+        };
+        let Some(id) = open.map(str::to_string) else {
+            return Ok(result(outcome));
+        };
+        if started.elapsed() >= TASK_WAIT {
+            return Ok(result(outcome));
+        }
+        if let Ok(answer) = &outcome.result {
+            context.set_status_message(status_message(&answer.value));
+        }
+        let args = Map::from_iter([("task".to_string(), Value::String(id))]);
+        let waited = Instant::now();
+        outcome = tokio::select! {
+            () = context.cancelled() => return Err(TaskExit::Cancelled),
+            outcome = tools.call("wait_task", args) => outcome,
+        };
+        log("wait_task", &outcome, waited);
+    }
+}
+
+/// An open task in a few words: `task 1234 open, approval step, waiting on u-1`.
+fn status_message(task: &Value) -> String {
+    let mut message = format!("task {} open", task["number"]);
+    if let Some(step) = task["step"].as_str() {
+        message.push_str(&format!(", {step} step"));
+    }
+    if let Some(who) = task["waitsOn"].as_array().filter(|w| !w.is_empty()) {
+        let who: Vec<&str> = who.iter().filter_map(Value::as_str).collect();
+        message.push_str(&format!(", waiting on {}", who.join(", ")));
+    }
+    message
+}
+
 /// What the server tells an agent when it connects.
-const INSTRUCTIONS: &str = "C1 (ConductorOne) identity governance, as the signed-in user. For access: search_catalog, has_access, request_access, revoke_access. For decisions: task_inbox, approve_task, deny_task, comment_task. For anything else in the C1 API: search_operations, then describe_operation, then call_operation. Lists come in pages of at most 50 items; each answer says how to get more.";
+const INSTRUCTIONS: &str = "C1 (ConductorOne) identity governance, as the signed-in user. For access: search_catalog, has_access, request_access, revoke_access, then wait_task for the decision. For decisions: task_inbox, approve_task, deny_task, comment_task. For anything else in the C1 API: search_operations, then describe_operation, then call_operation. Lists come in pages of at most 50 items; each answer says how to get more.";
 
 /// A tool as MCP lists it.
 fn tool(info: ToolInfo) -> Tool {
@@ -267,7 +365,12 @@ fn tool(info: ToolInfo) -> Tool {
         .destructive(info.destructive)
         .idempotent(info.idempotent)
         .open_world(true);
-    Tool::new(info.name, info.description, Arc::new(schema)).with_annotations(annotations)
+    let mut tool =
+        Tool::new(info.name, info.description, Arc::new(schema)).with_annotations(annotations);
+    if let Some(Value::Object(output)) = info.output {
+        tool.output_schema = Some(Arc::new(output));
+    }
+    tool
 }
 
 /// A tool call's answer: structured JSON (also as text) and a line per
@@ -275,10 +378,16 @@ fn tool(info: ToolInfo) -> Tool {
 fn result(outcome: Outcome) -> CallToolResult {
     match outcome.result {
         Ok(answer) => {
+            // A task's URL, as a link the agent's client can show.
+            let link = answer.value["url"].as_str().map(|url| {
+                let name = format!("task {}", answer.value["number"]);
+                ContentBlock::resource_link(Resource::new(url, name).with_mime_type("text/html"))
+            });
             let mut result = CallToolResult::structured(answer.value);
             result
                 .content
                 .extend(answer.notes.into_iter().map(ContentBlock::text));
+            result.content.extend(link);
             result
         }
         Err(refusal) => CallToolResult::structured_error(error_json(&refusal)),

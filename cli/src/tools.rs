@@ -67,6 +67,8 @@ pub struct ToolInfo {
     pub destructive: bool,
     /// Calling it twice does what calling it once does.
     pub idempotent: bool,
+    /// Its answers' schema, for tools whose answer is a task in brief.
+    pub output: Option<Value>,
 }
 
 /// How a job tool's argument is given to its command.
@@ -84,6 +86,10 @@ enum Given {
     Entitlement,
     /// An object, as `--form-data JSON`.
     FormData,
+    /// Whole seconds, as `--flag=Ns`.
+    Seconds(&'static str),
+    /// Read by the server itself, not by the command (`wait`).
+    Server,
 }
 
 /// One argument of a job tool.
@@ -114,6 +120,8 @@ struct Job {
     lists: bool,
     destructive: bool,
     idempotent: bool,
+    /// Its answer is a task in brief ([`task_schema`]).
+    task: bool,
 }
 
 const ENTITLEMENT: &str =
@@ -150,6 +158,7 @@ fn jobs() -> Vec<Job> {
             lists: false,
             destructive: false,
             idempotent: true,
+            task: false,
         },
         Job {
             name: "search_catalog",
@@ -179,6 +188,7 @@ fn jobs() -> Vec<Job> {
             lists: true,
             destructive: false,
             idempotent: true,
+            task: false,
         },
         Job {
             name: "has_access",
@@ -189,12 +199,13 @@ fn jobs() -> Vec<Job> {
             lists: false,
             destructive: false,
             idempotent: true,
+            task: false,
         },
         Job {
             name: "request_access",
             words: &["request"],
             allow: Allow::Request,
-            description: "Ask for access to an entitlement for the signed-in user: creates an access request task and returns it with its URL, for the approvers to decide. Nothing is created when the user already has it (the answer says so), when `duration` is over the entitlement's maximum, when they have several accounts in the app and no `app_user` is given, or when the request form's required fields are missing from `form`; the error says which.",
+            description: "Ask for access to an entitlement for the signed-in user: creates an access request task for the approvers to decide, and returns it in brief (id, number, URL, state, current step). Calling it again returns the same open task instead of a second one (`existing`). Nothing is created when the user already has it (`granted: true`), when `duration` is over the entitlement's maximum, when they have several accounts in the app and no `app_user` is given, or when the request form's required fields are missing from `form`; the error says which. Wait for the decision with wait_task.",
             params: vec![
                 entitlement(),
                 app(),
@@ -229,16 +240,23 @@ fn jobs() -> Vec<Job> {
                     schema: json!({"type": "boolean", "description": "Ask for emergency access, where the entitlement allows it"}),
                     required: false,
                 },
+                Param {
+                    name: "wait",
+                    given: Given::Server,
+                    schema: json!({"type": "boolean", "description": "Wait for the decision (up to an hour) as an MCP task, where the client runs tasks; otherwise the answer comes at once and wait_task waits"}),
+                    required: false,
+                },
             ],
             lists: false,
             destructive: false,
             idempotent: false,
+            task: true,
         },
         Job {
             name: "revoke_access",
             words: &["revoke"],
             allow: Allow::Request,
-            description: "Give back the signed-in user's access to an entitlement: creates a revoke task and returns it with its URL. When they do not have it, nothing is sent and the answer says so.",
+            description: "Give back the signed-in user's access to an entitlement: creates a revoke task and returns it in brief (id, number, URL, state). Calling it again returns the same open task. When they do not have it, nothing is sent (`granted: false`).",
             params: vec![
                 entitlement(),
                 app(),
@@ -248,6 +266,7 @@ fn jobs() -> Vec<Job> {
             lists: false,
             destructive: true,
             idempotent: false,
+            task: true,
         },
         Job {
             name: "task_inbox",
@@ -258,12 +277,13 @@ fn jobs() -> Vec<Job> {
             lists: true,
             destructive: false,
             idempotent: true,
+            task: false,
         },
         Job {
             name: "approve_task",
             words: &["task", "approve"],
             allow: Allow::Write,
-            description: "Approve a task at its current policy step, as the signed-in user. Returns the task and its URL. Refused when the task is not waiting on a decision.",
+            description: "Approve a task at its current policy step, as the signed-in user. Returns the task in brief (id, number, URL, state, current step). Refused when the task is not waiting on a decision.",
             params: vec![
                 task(),
                 text(
@@ -276,12 +296,13 @@ fn jobs() -> Vec<Job> {
             lists: false,
             destructive: false,
             idempotent: false,
+            task: true,
         },
         Job {
             name: "deny_task",
             words: &["task", "deny"],
             allow: Allow::Write,
-            description: "Deny a task at its current policy step, as the signed-in user. Returns the task and its URL. Refused when the task is not waiting on a decision.",
+            description: "Deny a task at its current policy step, as the signed-in user. Returns the task in brief (id, number, URL, state). Refused when the task is not waiting on a decision.",
             params: vec![
                 task(),
                 text("comment", Given::Flag("comment"), "Why it is denied", false),
@@ -289,6 +310,7 @@ fn jobs() -> Vec<Job> {
             lists: false,
             destructive: true,
             idempotent: false,
+            task: true,
         },
         Job {
             name: "comment_task",
@@ -302,8 +324,52 @@ fn jobs() -> Vec<Job> {
             lists: false,
             destructive: false,
             idempotent: false,
+            task: true,
+        },
+        Job {
+            name: "wait_task",
+            words: &["task", "wait"],
+            allow: Allow::Read,
+            description: "Wait up to `timeout` seconds for a task to close (an access request to be decided), and return it in brief: `state` closed with its `outcome` (granted, denied...), or open with its current step and who it waits on. While it is open, call again to keep waiting.",
+            params: vec![
+                task(),
+                Param {
+                    name: "timeout",
+                    given: Given::Seconds("timeout"),
+                    schema: json!({"type": "integer", "minimum": 1, "maximum": MAX_WAIT, "description": format!("At most this many seconds (default {MAX_WAIT})")}),
+                    required: false,
+                },
+            ],
+            lists: false,
+            destructive: false,
+            idempotent: true,
+            task: true,
         },
     ]
+}
+
+/// The longest a `wait_task` call waits, in seconds: agents' clients give
+/// up on calls that take much longer.
+const MAX_WAIT: u64 = 60;
+
+/// The schema of a task in brief: what the task tools answer with
+/// (`jobs.rs` makes it).
+fn task_schema() -> Value {
+    let text = |about: &str| json!({"type": "string", "description": about});
+    json!({
+        "type": "object",
+        "properties": {
+            "id": text("The task's id: give it to wait_task, approve_task, deny_task"),
+            "number": {"type": "integer", "description": "The task's number, as people see it"},
+            "url": text("Where people see the task"),
+            "state": {"type": "string", "enum": ["open", "closed"], "description": "Whether it is still open"},
+            "outcome": text("How it ended, once closed: granted, revoked, denied, cancelled, failed, expired, unknown (closed without an outcome), done"),
+            "step": text("Its current policy step, while open: approval, provision, form, wait, accept, reject, action"),
+            "waitsOn": {"type": "array", "items": {"type": "string"}, "description": "Who the current step waits on (user ids)"},
+            "existing": {"type": "boolean", "description": "true: an open task already asked for this, and is returned instead of a new one"},
+            "granted": {"type": "boolean", "description": "When no task was needed: whether the user has the entitlement"},
+        },
+    })
 }
 
 impl Job {
@@ -332,13 +398,16 @@ impl Job {
             read_only: self.allow == Allow::Read,
             destructive: self.destructive,
             idempotent: self.idempotent,
+            output: self.task.then(task_schema),
         }
     }
 
     /// Its command's flags and the arguments that give them.
     fn flags(&self) -> Vec<(&'static str, &'static str)> {
         let flag = |param: &Param| match param.given {
-            Given::Flag(flag) | Given::Switch(flag) => Some((flag, param.name)),
+            Given::Flag(flag) | Given::Switch(flag) | Given::Seconds(flag) => {
+                Some((flag, param.name))
+            }
             _ => None,
         };
         self.params.iter().filter_map(flag).collect()
@@ -360,6 +429,10 @@ impl Job {
             let Some(value) = args.get(param.name).filter(|v| !v.is_null()) else {
                 if param.required {
                     return Err(format!("`{}` is required", param.name));
+                }
+                // A wait not given its length waits the longest a call may.
+                if let Given::Seconds(flag) = param.given {
+                    flags.push(format!("--{flag}={MAX_WAIT}s"));
                 }
                 continue;
             };
@@ -386,6 +459,19 @@ impl Job {
                         return Err(format!("`{}` must be an object", param.name));
                     }
                     flags.push(format!("--form-data={value}"));
+                }
+                Given::Seconds(flag) => {
+                    let seconds = value.as_u64().filter(|n| (1..=MAX_WAIT).contains(n));
+                    let Some(seconds) = seconds else {
+                        return Err(format!(
+                            "`{}` must be a whole number of seconds from 1 to {MAX_WAIT}",
+                            param.name
+                        ));
+                    };
+                    flags.push(format!("--{flag}={seconds}s"));
+                }
+                Given::Server => {
+                    boolean(param.name, value)?;
                 }
             }
         }
@@ -520,6 +606,7 @@ impl Tools {
                 read_only: true,
                 destructive: false,
                 idempotent: true,
+                output: None,
             },
             ToolInfo {
                 name: "describe_operation",
@@ -533,6 +620,7 @@ impl Tools {
                 read_only: true,
                 destructive: false,
                 idempotent: true,
+                output: None,
             },
             ToolInfo {
                 name: "call_operation",
@@ -551,6 +639,7 @@ impl Tools {
                 read_only: !writes,
                 destructive: writes,
                 idempotent: !writes,
+                output: None,
             },
         ];
         let jobs = jobs().into_iter().filter(|job| job.allow <= self.allow);
@@ -799,6 +888,21 @@ impl Tools {
             Ok(()) => Ok(captured),
             // `has`: "no" is an answer, not an error.
             Err(failure) if failure.code == exit::NOT_GRANTED => Ok(captured),
+            // A task that closed not as asked (denied) is an answer too.
+            Err(failure) if failure.code == exit::CLOSED => {
+                captured.notes.push(failure.message);
+                Ok(captured)
+            }
+            // A wait that ended before its task closed: the task, still
+            // open, and what to do.
+            Err(failure) if failure.task.is_some() => {
+                let cause = failure.message.split("; task ").next().unwrap_or_default();
+                captured.notes.push(format!(
+                    "Not closed yet ({cause}): call wait_task again with its `id` to keep waiting."
+                ));
+                captured.summary = failure.task.map(|task| *task);
+                Ok(captured)
+            }
             Err(mut failure) => {
                 failure.message = in_words(&failure.message, flags);
                 Err(failure)

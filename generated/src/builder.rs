@@ -24,6 +24,16 @@ use crate::tenant::{Server, check_base_url, parse_tenant, server_from_client_id}
 pub const DEFAULT_USER_AGENT: &str =
     concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 
+/// How long a request may take, each attempt, unless the client or the
+/// call says otherwise ([`ClientBuilder::timeout`], [`Call::timeout`](crate::Call::timeout)):
+/// long enough for the largest page C1 sends, short enough that a server
+/// that stops answering does not hold a program for ever.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long connecting to the server may take, unless the client says
+/// otherwise ([`ClientBuilder::connect_timeout`]).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Configures a [`Client`].
 pub struct ClientBuilder {
     base_url: Option<String>,
@@ -35,6 +45,7 @@ pub struct ClientBuilder {
     dpop: bool,
     user_agent: String,
     timeout: Option<Duration>,
+    connect_timeout: Duration,
     retry: RetryPolicy,
 }
 
@@ -48,7 +59,8 @@ impl Default for ClientBuilder {
             credentials: Ok(Credentials::None),
             dpop: false,
             user_agent: DEFAULT_USER_AGENT.to_string(),
-            timeout: None,
+            timeout: Some(DEFAULT_TIMEOUT),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
         }
     }
@@ -68,6 +80,7 @@ impl fmt::Debug for ClientBuilder {
             .field("dpop", &self.dpop)
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .finish()
     }
@@ -179,8 +192,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this `reqwest` client (for its proxy or TLS settings). By default
-    /// a new one is made, with rustls.
+    /// Uses this `reqwest` client (for its proxy or TLS settings), with its
+    /// own connect timeout. By default a new one is made, with rustls and
+    /// [`connect_timeout`](Self::connect_timeout).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -192,9 +206,27 @@ impl ClientBuilder {
         self
     }
 
-    /// Gives up on a request (each attempt) after this long.
+    /// Gives up on a request (each attempt: connecting, sending, reading
+    /// the whole answer) after this long, with [`Error::Timeout`]
+    /// (default: [`DEFAULT_TIMEOUT`]). A call can set its own
+    /// ([`Call::timeout`](crate::Call::timeout)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Lets requests take as long as the server does: no timeout but the
+    /// connect timeout. For programs that bound their calls themselves.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
+        self
+    }
+
+    /// Gives up connecting to the server after this long (default:
+    /// [`DEFAULT_CONNECT_TIMEOUT`]). Not used with
+    /// [`http_client`](Self::http_client), whose own setting holds.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
         self
     }
 
@@ -218,8 +250,15 @@ impl ClientBuilder {
         let user_agent = HeaderValue::try_from(self.user_agent)
             .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
         let auth = credentials.into_auth(self.dpop, &base_url)?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|e| Error::Config(format!("cannot make an HTTP client: {e}")))?,
+        };
         let transport = Transport {
-            http: self.http.unwrap_or_default(),
+            http,
             user_agent,
             timeout: self.timeout,
             retry: self.retry,

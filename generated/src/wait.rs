@@ -18,8 +18,10 @@ impl<Op: Operation> Call<Op> {
     /// stops it with [`WaitError::Failed`] (each call is retried first, as
     /// the call's [`RetryPolicy`](crate::RetryPolicy) says).
     ///
-    /// The timeout is checked between calls; each call keeps its own
-    /// [`timeout`](Self::timeout). A task, for one, is done when closed:
+    /// The timeout bounds the whole wait, a call in flight included: a
+    /// server that stops answering ends the wait on time, not when the
+    /// call's own [`timeout`](Self::timeout) passes. A task, for one, is
+    /// done when closed:
     ///
     /// ```no_run
     /// # #[cfg(feature = "task")]
@@ -49,24 +51,32 @@ impl<Op: Operation> Call<Op> {
         timeout: Duration,
     ) -> Result<Op::Output, WaitError<Op::Output>> {
         let started = tokio::time::Instant::now();
+        let deadline = started + timeout;
         let mut calls = 0;
+        let mut last = None;
         loop {
-            let answer = self.clone().send().await.map_err(WaitError::Failed)?;
             calls += 1;
+            let sent = tokio::time::timeout_at(deadline, self.clone().send()).await;
+            let answer = match sent {
+                Ok(answer) => answer.map_err(WaitError::Failed)?,
+                // The deadline passed with the call in flight.
+                Err(_) => break,
+            };
             if done(&answer) {
                 return Ok(answer);
             }
-            let waited = started.elapsed();
-            if waited >= timeout {
-                return Err(WaitError::TimedOut {
-                    operation: Op::NAME,
-                    waited,
-                    calls,
-                    last: Box::new(answer),
-                });
+            last = Some(Box::new(answer));
+            if tokio::time::Instant::now() >= deadline {
+                break;
             }
-            tokio::time::sleep(interval.min(timeout - waited)).await;
+            tokio::time::sleep_until(deadline.min(tokio::time::Instant::now() + interval)).await;
         }
+        Err(WaitError::TimedOut {
+            operation: Op::NAME,
+            waited: started.elapsed(),
+            calls,
+            last,
+        })
     }
 }
 
@@ -85,18 +95,18 @@ pub enum WaitError<T> {
         waited: Duration,
         /// How many calls were sent.
         calls: u32,
-        /// The last answer.
-        last: Box<T>,
+        /// The last answer, if one came before the timeout.
+        last: Option<Box<T>>,
     },
     /// A call failed.
     Failed(Error),
 }
 
 impl<T> WaitError<T> {
-    /// The last answer, when the wait timed out.
+    /// The last answer, when the wait timed out after one came.
     pub fn last(&self) -> Option<&T> {
         match self {
-            WaitError::TimedOut { last, .. } => Some(last),
+            WaitError::TimedOut { last, .. } => last.as_deref(),
             WaitError::Failed(_) => None,
         }
     }
@@ -104,7 +114,7 @@ impl<T> WaitError<T> {
     /// The last answer, by value, when the wait timed out.
     pub fn into_last(self) -> Option<T> {
         match self {
-            WaitError::TimedOut { last, .. } => Some(*last),
+            WaitError::TimedOut { last, .. } => last.map(|last| *last),
             WaitError::Failed(_) => None,
         }
     }

@@ -1,18 +1,19 @@
-//! Your accounts in an app, for a request that does not name one
-//! (`app_user.list_app_users_for_user`). An API without that operation
-//! gets `without/accounts.rs` instead.
+//! Your accounts in an app, each with its name
+//! (`app_user.list_app_users_for_user`): to pick the account of a request
+//! that names none, and to name accounts in messages. An API without that
+//! operation gets `without/accounts.rs` instead.
 
 use futures_util::TryStreamExt;
 
-use super::{Candidate, Error, Result};
+use super::{Candidate, Result};
 use crate::Client;
 
-/// Your account in app `app_id`: none (the app makes one), the one you
-/// have, or [`Error::SeveralAccounts`], each account with its name.
-pub(super) async fn account(client: &Client, app_id: &str, me: &str) -> Result<Option<String>> {
+/// Your accounts in app `app_id`, each with its id and name (its display
+/// name, else its username, else its email).
+pub(super) async fn yours(client: &Client, app_id: &str, me: &str) -> Result<Vec<Candidate>> {
     let call = client.app_user().list_app_users_for_user(app_id, me);
     let views: Vec<_> = call.items().try_collect().await?;
-    let mut accounts: Vec<Candidate> = views
+    let accounts = views
         .into_iter()
         .filter_map(|view| view.app_user)
         .filter(|user| user.deleted_at.is_none())
@@ -26,12 +27,5 @@ pub(super) async fn account(client: &Client, app_id: &str, me: &str) -> Result<O
             })
         })
         .collect();
-    match accounts.len() {
-        0 => Ok(None),
-        1 => Ok(Some(accounts.remove(0).id)),
-        _ => Err(Error::SeveralAccounts {
-            app_id: app_id.to_string(),
-            accounts,
-        }),
-    }
+    Ok(accounts)
 }

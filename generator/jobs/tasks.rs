@@ -53,6 +53,11 @@ impl<'a> Tasks<'a> {
         task_of(answer.task_view)
     }
 
+    /// The task `task` names, as a [`Ticket`]: to wait for it.
+    pub async fn ticket(&self, task: &str) -> Result<Ticket> {
+        Ok(Ticket::new(self.client, self.get(task).await?))
+    }
+
     /// Approves the task at its current policy step: `.await` it.
     pub fn approve(&self, task: impl Into<String>) -> Decide<'a, Approve> {
         Decide::new(self.client, task.into())
@@ -74,10 +79,8 @@ impl<'a> Tasks<'a> {
             comment: Some(text.into()),
             ..TaskActionsServiceCommentRequest::default()
         };
-        Ok(Planned::new(
-            self.client,
-            self.client.task_actions().comment(id, body),
-        ))
+        let call = self.client.task_actions().comment(id.clone(), body);
+        Ok(Planned::new(self.client, call, Recover::Read(id)))
     }
 
     /// Escalates an access request to emergency access.
@@ -91,15 +94,34 @@ impl<'a> Tasks<'a> {
         let call = self
             .client
             .task_actions()
-            .escalate_to_emergency_access(id, body);
-        Ok(Planned::new(self.client, call))
+            .escalate_to_emergency_access(id.clone(), body);
+        Ok(Planned::new(self.client, call, Recover::Read(id)))
     }
 
     /// Waits until the task is closed, asking every `interval`; gives up
-    /// after `timeout` with [`crate::Error::WaitTimedOut`].
+    /// after `timeout` (a call in flight included) with
+    /// [`crate::Error::WaitTimedOut`].
     pub async fn wait(&self, task: &str, interval: Duration, timeout: Duration) -> Result<Closed> {
+        self.wait_watching(task, interval, timeout, |_| {}).await
+    }
+
+    /// [`Tasks::wait`], showing `watch` the task each time it is read (for
+    /// a status line).
+    pub async fn wait_watching(
+        &self,
+        task: &str,
+        interval: Duration,
+        timeout: Duration,
+        mut watch: impl FnMut(&Task) + Send,
+    ) -> Result<Closed> {
         let call = self.client.task().get(task);
-        let answer = call.poll_until(is_closed, interval, timeout).await?;
+        let done = |answer: &TaskServiceGetResponse| {
+            if let Some(task) = answer.task_view.as_ref().and_then(|v| v.task.as_ref()) {
+                watch(task);
+            }
+            is_closed(answer)
+        };
+        let answer = call.poll_until(done, interval, timeout).await?;
         Ok(Closed::new(task_of(answer.task_view)?))
     }
 
@@ -185,10 +207,8 @@ impl<'a, Op: Decision> Decide<'a, Op> {
         let Some(step) = current_step(&task).filter(|_| !closed) else {
             return Err(Error::NotAwaitingDecision { task: id });
         };
-        Ok(Planned::new(
-            self.client,
-            Op::call(self.client, id, step, self.comment),
-        ))
+        let call = Op::call(self.client, id.clone(), step, self.comment);
+        Ok(Planned::new(self.client, call, Recover::Read(id)))
     }
 }
 
@@ -232,20 +252,44 @@ task_answers!(
 );
 
 /// A change a job has checked and not yet sent: [`Planned::dry_run`] shows
-/// it, [`Planned::send`] makes it.
+/// it, [`Planned::send`] makes it, unless an open task already asks for
+/// the same ([`Planned::existing`]): then sending returns that task.
 #[derive(Debug)]
 #[must_use = "a planned change does nothing until it is sent"]
 pub struct Planned<'a, Op> {
     client: &'a Client,
     call: Call<Op>,
+    existing: Option<Task>,
+    recover: Recover,
+}
+
+/// How to find the task a change made when its answer lacks it.
+#[derive(Debug, Clone)]
+pub(super) enum Recover {
+    /// It is the task with this id (a decision, a comment).
+    Read(String),
+    /// It is your open task asking for the same thing (a create).
+    Same(super::access::Same),
 }
 
 impl<'a, Op: Operation> Planned<'a, Op>
 where
     Op::Output: TaskAnswer,
 {
-    pub(super) fn new(client: &'a Client, call: Call<Op>) -> Self {
-        Planned { client, call }
+    pub(super) fn new(client: &'a Client, call: Call<Op>, recover: Recover) -> Self {
+        Planned {
+            client,
+            call,
+            existing: None,
+            recover,
+        }
+    }
+
+    /// This change, already asked for by the open task `task`: sending it
+    /// returns that task and sends nothing.
+    pub(super) fn already(mut self, task: Task) -> Self {
+        self.existing = Some(task);
+        self
     }
 
     /// The call that makes the change.
@@ -253,15 +297,45 @@ where
         &self.call
     }
 
+    /// The open task that already asks for this change, if one was found:
+    /// [`Planned::send`] returns it instead of sending anything.
+    pub fn existing(&self) -> Option<&Task> {
+        self.existing.as_ref()
+    }
+
     /// The request it would send, credentials redacted.
     pub fn dry_run(&self) -> Result<DryRun> {
         Ok(self.call.dry_run()?)
     }
 
-    /// Sends it: the task it created or changed.
+    /// Sends it: the task it created or changed. With an
+    /// [`existing`](Self::existing) task, that task (its ticket marked
+    /// [`existing`](Ticket::existing)), and nothing is sent. An answer
+    /// without its task is completed by finding the task (by its id, or
+    /// as your open task for the same thing).
     pub async fn send(self) -> Result<Ticket> {
+        if let Some(task) = self.existing {
+            let mut ticket = Ticket::new(self.client, task);
+            ticket.existing = true;
+            return Ok(ticket);
+        }
         let answer = self.call.send().await?;
-        Ok(Ticket::new(self.client, task_of(answer.task_view())?))
+        let task = match answer.task_view().and_then(|view| view.task) {
+            Some(task) => task,
+            None => recover(self.client, &self.recover, Op::NAME).await?,
+        };
+        Ok(Ticket::new(self.client, task))
+    }
+}
+
+/// The task a change made, found again when its answer lacked it.
+async fn recover(client: &Client, recover: &Recover, operation: &'static str) -> Result<Task> {
+    match recover {
+        Recover::Read(id) => Tasks::new(client).get(id).await,
+        Recover::Same(same) => same
+            .find(client)
+            .await?
+            .ok_or(Error::Unconfirmed { operation }),
     }
 }
 
@@ -273,6 +347,10 @@ pub struct Ticket {
     pub task: Task,
     /// Where people see it: `https://<tenant>/task/<numericId>`.
     pub url: Option<String>,
+    /// The task was already open, asking for the same thing: nothing new
+    /// was created.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub existing: bool,
     #[serde(skip)]
     client: Client,
 }
@@ -288,24 +366,104 @@ impl Ticket {
         Ticket {
             task,
             url,
+            existing: false,
             client: client.clone(),
         }
     }
 
+    /// The task's number (the one in its URL), else its id.
+    pub fn reference(&self) -> String {
+        match self.task.numeric_id {
+            Some(number) => number.to_string(),
+            None => self.task.id.clone().unwrap_or_default(),
+        }
+    }
+
     /// Waits until the task is closed (asking every five seconds), at most
-    /// `timeout`.
+    /// `timeout`. A wait that fails is [`Error::Waiting`], which holds
+    /// this ticket.
     pub async fn wait(&self, timeout: Duration) -> Result<Closed> {
         self.wait_every(WAIT_INTERVAL, timeout).await
     }
 
     /// [`Ticket::wait`], asking every `interval`.
     pub async fn wait_every(&self, interval: Duration, timeout: Duration) -> Result<Closed> {
-        let id = self
-            .task
-            .id
-            .as_deref()
-            .ok_or(Error::Incomplete("task id"))?;
-        Tasks::new(&self.client).wait(id, interval, timeout).await
+        self.wait_watching(interval, timeout, |_| {}).await
+    }
+
+    /// [`Ticket::wait_every`], showing `watch` the task each time it is
+    /// read (for a status line).
+    pub async fn wait_watching(
+        &self,
+        interval: Duration,
+        timeout: Duration,
+        watch: impl FnMut(&Task) + Send,
+    ) -> Result<Closed> {
+        let waited = match self.task.id.as_deref() {
+            Some(id) => {
+                let tasks = Tasks::new(&self.client);
+                tasks.wait_watching(id, interval, timeout, watch).await
+            }
+            None => Err(Error::Incomplete("task id")),
+        };
+        waited.map_err(|error| Error::Waiting {
+            ticket: Box::new(self.clone()),
+            error: Box::new(error),
+        })
+    }
+
+    /// Where the task stands.
+    pub fn progress(&self) -> Progress {
+        Progress::of(&self.task)
+    }
+}
+
+/// Where a task stands, in a few words: for a status line, and for an
+/// agent deciding whether to wait again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    /// `open` or `closed`.
+    pub state: &'static str,
+    /// How it ended, once closed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// The kind of its current policy step, while open: `approval`,
+    /// `provision`, `form`, `wait`, `accept`, `reject` or `action`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<&'static str>,
+    /// Who its current step waits on (user ids), where the task says.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub waits_on: Vec<String>,
+}
+
+impl Progress {
+    /// Where `task` stands.
+    pub fn of(task: &Task) -> Progress {
+        let closed = task.state == Some(TaskState::Closed);
+        let current = task.policy.as_ref().and_then(|p| p.current.as_ref());
+        let step = current.filter(|_| !closed).and_then(|step| {
+            let kinds = [
+                (step.approval.is_some(), "approval"),
+                (step.provision.is_some(), "provision"),
+                (step.form.is_some(), "form"),
+                (step.wait.is_some(), "wait"),
+                (step.accept.is_some(), "accept"),
+                (step.reject.is_some(), "reject"),
+                (step.action.is_some(), "action"),
+            ];
+            kinds.into_iter().find(|(is, _)| *is).map(|(_, kind)| kind)
+        });
+        Progress {
+            state: if closed { "closed" } else { "open" },
+            outcome: closed.then(|| Outcome::of(task)),
+            step,
+            waits_on: if closed {
+                Vec::new()
+            } else {
+                task.step_approver_ids.clone()
+            },
+        }
     }
 }
 
@@ -327,7 +485,7 @@ impl Closed {
     }
 
     /// Whether it ended as asked: granted or revoked, or any other task
-    /// closed without being denied, cancelled or failing.
+    /// closed (a grant or revoke task without an outcome did not).
     pub fn succeeded(&self) -> bool {
         matches!(
             self.outcome,
@@ -353,33 +511,40 @@ pub enum Outcome {
     Failed,
     /// It waited too long for someone and expired.
     Expired,
+    /// A grant or revoke task closed without an outcome (or with one this
+    /// crate does not know): not known to be granted or revoked.
+    Unknown,
     /// A task of another kind, closed.
     Done,
 }
 
 impl Outcome {
-    fn of(task: &Task) -> Outcome {
+    /// How `task` ended, read as if it were closed.
+    pub fn of(task: &Task) -> Outcome {
         // By the values as sent, which every version of the API spells the
         // same, rather than by the enums' variants, which older documents
         // lack some of (`WAIT_TIMED_OUT`).
         let kind = task.r#type.as_ref();
-        if let Some(outcome) = kind.and_then(|k| k.grant.as_ref()?.outcome.as_ref()) {
-            return match outcome.as_str().trim_start_matches("GRANT_OUTCOME_") {
-                "GRANTED" => Outcome::Granted,
-                "DENIED" => Outcome::Denied,
-                "CANCELLED" => Outcome::Cancelled,
-                "WAIT_TIMED_OUT" => Outcome::Expired,
-                _ => Outcome::Failed,
+        // A grant or revoke task without an outcome (absent, or the
+        // protobuf zero value `..._UNSPECIFIED`) is not known to have done
+        // anything: `Unknown`, never a success.
+        let outcome =
+            |value: Option<&str>, prefix: &str| match value.map(|v| v.trim_start_matches(prefix)) {
+                Some("GRANTED") => Outcome::Granted,
+                Some("REVOKED") => Outcome::Revoked,
+                Some("DENIED") => Outcome::Denied,
+                Some("CANCELLED") => Outcome::Cancelled,
+                Some("WAIT_TIMED_OUT") => Outcome::Expired,
+                Some("ERROR") => Outcome::Failed,
+                _ => Outcome::Unknown,
             };
+        if let Some(grant) = kind.and_then(|k| k.grant.as_ref()) {
+            let value = grant.outcome.as_ref().map(|o| o.as_str());
+            return outcome(value, "GRANT_OUTCOME_");
         }
-        if let Some(outcome) = kind.and_then(|k| k.revoke.as_ref()?.outcome.as_ref()) {
-            return match outcome.as_str().trim_start_matches("REVOKE_OUTCOME_") {
-                "REVOKED" => Outcome::Revoked,
-                "DENIED" => Outcome::Denied,
-                "CANCELLED" => Outcome::Cancelled,
-                "WAIT_TIMED_OUT" => Outcome::Expired,
-                _ => Outcome::Failed,
-            };
+        if let Some(revoke) = kind.and_then(|k| k.revoke.as_ref()) {
+            let value = revoke.outcome.as_ref().map(|o| o.as_str());
+            return outcome(value, "REVOKE_OUTCOME_");
         }
         Outcome::Done
     }
@@ -393,6 +558,7 @@ impl Outcome {
             Outcome::Cancelled => "cancelled",
             Outcome::Failed => "failed",
             Outcome::Expired => "expired",
+            Outcome::Unknown => "unknown",
             Outcome::Done => "done",
         }
     }

@@ -13,7 +13,7 @@ use futures_util::{StreamExt, TryStreamExt};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::tasks::{Planned, Ticket};
+use super::tasks::{Planned, Recover, Ticket};
 use super::{Candidate, Entitlement, Error, Result, me_id};
 use crate::Client;
 use crate::apis::task::{CreateGrantTask, CreateRevokeTask};
@@ -21,7 +21,8 @@ use crate::models::{
     AppEntitlement, AppEntitlementSearchServiceSearchRequest, AppEntitlementUserBinding,
     AppEntitlementWithUserBindings, RequestCatalogSearchServiceSearchEntitlementsRequest,
     RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus as GrantedStatus,
-    SearchAppsRequest, TaskServiceCreateGrantRequest, TaskServiceCreateRevokeRequest,
+    SearchAppsRequest, Task, TaskSearchRequest, TaskServiceCreateGrantRequest,
+    TaskServiceCreateRevokeRequest, TaskState,
 };
 
 /// Access jobs: `client.access()`.
@@ -66,6 +67,7 @@ impl<'a> Access<'a> {
             entitlement,
             justification: None,
             app_user: None,
+            force: false,
         }
     }
 
@@ -268,6 +270,11 @@ fn is_grant(binding: &AppEntitlementUserBinding) -> bool {
     entitlement.is_some_and(|id| !id.is_empty()) && binding.deleted_at.is_none()
 }
 
+/// An id that is there: neither absent nor empty.
+fn present(id: &Option<String>) -> Option<&str> {
+    id.as_deref().filter(|id| !id.is_empty())
+}
+
 /// An entitlement found by name, with its id and its app's id (checked
 /// present). It is written as the entitlement it is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -278,11 +285,10 @@ pub struct Resolved {
 
 impl Resolved {
     fn new(entitlement: AppEntitlement) -> Result<Self> {
-        let present = |id: &Option<String>| id.as_deref().is_some_and(|id| !id.is_empty());
-        if !present(&entitlement.app_id) {
+        if present(&entitlement.app_id).is_none() {
             return Err(Error::Incomplete("entitlement's app id"));
         }
-        if !present(&entitlement.id) {
+        if present(&entitlement.id).is_none() {
             return Err(Error::Incomplete("entitlement id"));
         }
         Ok(Resolved { entitlement })
@@ -460,7 +466,9 @@ impl<'a> Request<'a> {
         self
     }
 
-    /// Ask even if you already hold it.
+    /// Ask even if you already hold it, or an open request of yours
+    /// already asks for it (by default that request is returned instead of
+    /// creating another).
     pub fn force(mut self, force: bool) -> Self {
         self.force = force;
         self
@@ -468,8 +476,9 @@ impl<'a> Request<'a> {
 
     /// Everything but sending: who you are, the entitlement, your grants,
     /// the maximum duration, your accounts in the app and the request form
-    /// are read and checked; the task that would be created is returned
-    /// unsent.
+    /// are read and checked, and your open requests searched for one that
+    /// already asks for it ([`Planned::existing`]); the task that would be
+    /// created is returned unsent.
     pub async fn prepare(self) -> Result<Planned<'a, CreateGrantTask>> {
         if self.justification.trim().is_empty() {
             return Err(Error::Invalid("a request needs a justification".into()));
@@ -483,7 +492,11 @@ impl<'a> Request<'a> {
         let me = me_id(self.client).await?;
         let target = access.resolve(&self.entitlement).await?;
         if !self.force {
-            let held = grants(self.client, &target, &me).await?;
+            let mut held = grants(self.client, &target, &me).await?;
+            // Held on another account is not held on the one asked for.
+            if let Some(wanted) = &self.app_user {
+                held.retain(|b| b.app_user_id.as_ref() == Some(wanted));
+            }
             if !held.is_empty() {
                 let entitlement = Box::new(target);
                 return Err(Error::AlreadyGranted {
@@ -495,13 +508,23 @@ impl<'a> Request<'a> {
         let duration = self.duration_for(&target)?;
         let app_user = match self.app_user {
             Some(id) => Some(id),
-            None => super::accounts::account(self.client, target.app_id(), &me).await?,
+            None => super::account(self.client, target.app_id(), &me).await?,
         };
         let form = super::form::check(self.client, target.entitlement(), &self.form).await?;
         let grant_duration = duration
             .map(time::Duration::try_from)
             .transpose()
             .map_err(|_| Error::Invalid("the duration is too long".into()))?;
+        let same = Same {
+            kind: Kind::Grant,
+            me: me.clone(),
+            entitlement_id: target.id().to_string(),
+            account: app_user.clone(),
+        };
+        let existing = match self.force {
+            true => None,
+            false => same.find(self.client).await?,
+        };
         // The document: appUserId "and identityUserId cannot both be set".
         let (app_user_id, identity_user_id) = account_or_me(app_user, me);
         let mut body = TaskServiceCreateGrantRequest {
@@ -515,10 +538,12 @@ impl<'a> Request<'a> {
             ..TaskServiceCreateGrantRequest::default()
         };
         super::form::attach(&mut body, form);
-        Ok(Planned::new(
-            self.client,
-            self.client.task().create_grant_task(body),
-        ))
+        let call = self.client.task().create_grant_task(body);
+        let planned = Planned::new(self.client, call, Recover::Same(same));
+        Ok(match existing {
+            Some(task) => planned.already(task),
+            None => planned,
+        })
     }
 
     /// The duration to ask for: the one given, at most the maximum; the
@@ -563,6 +588,7 @@ pub struct Revoke<'a> {
     entitlement: Entitlement,
     justification: Option<String>,
     app_user: Option<String>,
+    force: bool,
 }
 
 impl<'a> Revoke<'a> {
@@ -578,15 +604,21 @@ impl<'a> Revoke<'a> {
         self
     }
 
+    /// Send a revocation even if an open one of yours already asks for it
+    /// (by default that one is returned instead of creating another).
+    pub fn force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+
     /// Everything but sending: you must hold the entitlement
-    /// ([`Error::NotGranted`] otherwise), on one account or the one named.
+    /// ([`Error::NotGranted`] otherwise), on one account or the one named
+    /// ([`Error::NotOnAccount`] when that one does not hold it), and your
+    /// open revocations are searched for one that already asks for it.
     pub async fn prepare(self) -> Result<Planned<'a, CreateRevokeTask>> {
         let me = me_id(self.client).await?;
         let target = Access::new(self.client).resolve(&self.entitlement).await?;
-        let mut held = grants(self.client, &target, &me).await?;
-        if let Some(wanted) = &self.app_user {
-            held.retain(|b| b.app_user_id.as_ref() == Some(wanted));
-        }
+        let held = grants(self.client, &target, &me).await?;
         let mut accounts: Vec<String> = held.iter().filter_map(|b| b.app_user_id.clone()).collect();
         accounts.sort();
         accounts.dedup();
@@ -595,19 +627,39 @@ impl<'a> Revoke<'a> {
                 entitlement: Box::new(target),
             });
         }
-        if accounts.len() > 1 {
-            return Err(Error::SeveralAccounts {
-                app_id: target.app_id().to_string(),
-                accounts: accounts
+        let account = match (&self.app_user, accounts.len()) {
+            (Some(wanted), _) if accounts.contains(wanted) => Some(wanted.clone()),
+            (Some(_), _) | (None, 2..) => {
+                let named = super::accounts::yours(self.client, target.app_id(), &me).await?;
+                let held = accounts
                     .into_iter()
-                    .map(|id| Candidate {
-                        display_name: id.clone(),
-                        id,
-                    })
-                    .collect(),
-            });
-        }
-        let (app_user_id, identity_user_id) = account_or_me(accounts.pop(), me);
+                    .map(|id| Candidate::named(id, &named))
+                    .collect();
+                return Err(match self.app_user {
+                    Some(account) => Error::NotOnAccount {
+                        entitlement: Box::new(target),
+                        account,
+                        held,
+                    },
+                    None => Error::SeveralAccounts {
+                        app_id: target.app_id().to_string(),
+                        accounts: held,
+                    },
+                });
+            }
+            (None, _) => accounts.pop(),
+        };
+        let same = Same {
+            kind: Kind::Revoke,
+            me: me.clone(),
+            entitlement_id: target.id().to_string(),
+            account: account.clone(),
+        };
+        let existing = match self.force {
+            true => None,
+            false => same.find(self.client).await?,
+        };
+        let (app_user_id, identity_user_id) = account_or_me(account, me);
         let body = TaskServiceCreateRevokeRequest {
             app_entitlement_id: target.id().to_string(),
             app_id: target.app_id().to_string(),
@@ -616,10 +668,84 @@ impl<'a> Revoke<'a> {
             identity_user_id,
             ..TaskServiceCreateRevokeRequest::default()
         };
-        Ok(Planned::new(
-            self.client,
-            self.client.task().create_revoke_task(body),
-        ))
+        let call = self.client.task().create_revoke_task(body);
+        let planned = Planned::new(self.client, call, Recover::Same(same));
+        Ok(match existing {
+            Some(task) => planned.already(task),
+            None => planned,
+        })
+    }
+}
+
+/// Which kind of task asks for a change of access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Grant,
+    Revoke,
+}
+
+/// What your open task asking for the same change looks like: what a
+/// request (or a revocation) looks for before creating one, so that a
+/// retry returns the first task instead of making approvers decide twice,
+/// and after a create whose answer lacks its task.
+#[derive(Debug, Clone)]
+pub(super) struct Same {
+    pub(super) kind: Kind,
+    pub(super) me: String,
+    pub(super) entitlement_id: String,
+    /// The account, when one is named or picked.
+    pub(super) account: Option<String>,
+}
+
+impl Same {
+    /// Your newest open task of this kind for the entitlement (and the
+    /// account), through the task search's filters (the subject, the
+    /// entitlement, the state), each task checked again here.
+    pub(super) async fn find(&self, client: &Client) -> Result<Option<Task>> {
+        let body = TaskSearchRequest {
+            subject_ids: vec![self.me.clone()],
+            app_entitlement_ids: vec![self.entitlement_id.clone()],
+            task_states: vec![TaskState::Open],
+            ..TaskSearchRequest::default()
+        };
+        let mut items = client.task_search().search(body).items();
+        let mut found: Option<Task> = None;
+        while let Some(view) = items.try_next().await? {
+            let Some(task) = view.task.filter(|task| self.matches(task)) else {
+                continue;
+            };
+            let newer = found
+                .as_ref()
+                .is_none_or(|f| task.numeric_id > f.numeric_id);
+            if newer {
+                found = Some(task);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Whether `task` is an open task of this kind for the entitlement and
+    /// the account (one that names no account is for any of yours).
+    fn matches(&self, task: &Task) -> bool {
+        let kind = task.r#type.as_ref();
+        let (entitlement, account, user) = match self.kind {
+            Kind::Grant => match kind.and_then(|k| k.grant.as_ref()) {
+                Some(g) => (&g.app_entitlement_id, &g.app_user_id, &g.identity_user_id),
+                None => return false,
+            },
+            Kind::Revoke => match kind.and_then(|k| k.revoke.as_ref()) {
+                Some(r) => (&r.app_entitlement_id, &r.app_user_id, &r.identity_user_id),
+                None => return false,
+            },
+        };
+        let same_account = match (&self.account, present(account)) {
+            (Some(wanted), Some(account)) => wanted == account,
+            _ => true,
+        };
+        task.state == Some(TaskState::Open)
+            && present(entitlement) == Some(self.entitlement_id.as_str())
+            && present(user).is_none_or(|user| user == self.me)
+            && same_account
     }
 }
 

@@ -49,7 +49,8 @@ use crate::models::{AppEntitlementUserBinding, Task, User};
 
 pub use access::{Access, CatalogEntry, CatalogSearch, Check, Request, Resolved, Revoke};
 pub use tasks::{
-    Closed, Decide, Decision, Outcome, Planned, TaskAnswer, Tasks, Ticket, WAIT_INTERVAL, is_closed,
+    Closed, Decide, Decision, Outcome, Planned, Progress, TaskAnswer, Tasks, Ticket, WAIT_INTERVAL,
+    is_closed,
 };
 
 /// What this module's jobs return.
@@ -140,8 +141,25 @@ pub struct Candidate {
 }
 
 impl fmt::Display for Candidate {
+    /// `au-1 (alice)`, or the id alone when it has no other name.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.id, self.display_name)
+        let name = self.display_name.trim();
+        if name.is_empty() || name == self.id {
+            write!(f, "{}", self.id)
+        } else {
+            write!(f, "{} ({name})", self.id)
+        }
+    }
+}
+
+impl Candidate {
+    /// `id` with its name among `named`, if it has one there.
+    fn named(id: String, named: &[Candidate]) -> Candidate {
+        let name = named.iter().find(|c| c.id == id);
+        Candidate {
+            display_name: name.map(|c| c.display_name.clone()).unwrap_or_default(),
+            id,
+        }
     }
 }
 
@@ -198,6 +216,20 @@ pub enum Error {
         /// The entitlement.
         entitlement: Box<Resolved>,
     },
+    /// You hold the entitlement, but not on the account named: nothing was
+    /// revoked.
+    #[error(
+        "you do not have {entitlement} on account {account}; you have it on {}",
+        list(held)
+    )]
+    NotOnAccount {
+        /// The entitlement.
+        entitlement: Box<Resolved>,
+        /// The account named.
+        account: String,
+        /// The accounts that hold it.
+        held: Vec<Candidate>,
+    },
     /// The duration asked for is longer than the entitlement allows.
     #[error("a grant of {} is longer than the maximum of `{}`, {}", human(*requested), entitlement.name(), human(*maximum))]
     OverMaximum {
@@ -243,6 +275,46 @@ pub enum Error {
     /// The API's answer lacks something the job needs.
     #[error("the API's answer has no {0}")]
     Incomplete(&'static str),
+    /// A create was sent and accepted, but its answer has no task, and no
+    /// open task of yours was found for it: it may exist all the same.
+    #[error(
+        "`{operation}` was accepted, but its answer has no task and no open task of yours was found for it: look for one before asking again"
+    )]
+    Unconfirmed {
+        /// The operation sent: `task.create_grant_task`.
+        operation: &'static str,
+    },
+    /// Waiting for a task failed (the wait timed out, a call failed): the
+    /// task is still there, and can be waited for again. `ticket` is the
+    /// task as last seen.
+    #[error("{error} (task {}{}: wait for it again rather than asking again)", ticket.reference(), ticket.url.as_deref().map(|url| format!(", {url}")).unwrap_or_default())]
+    Waiting {
+        /// The task.
+        ticket: Box<Ticket>,
+        /// Why the wait ended.
+        #[source]
+        error: Box<Error>,
+    },
+}
+
+impl Error {
+    /// The task this error leaves behind, to wait for or look at: the one
+    /// a wait was for ([`Error::Waiting`]).
+    pub fn ticket(&self) -> Option<&Ticket> {
+        match self {
+            Error::Waiting { ticket, .. } => Some(ticket),
+            _ => None,
+        }
+    }
+
+    /// The client's error under this one, if any: a wait's cause included.
+    pub fn client_error(&self) -> Option<&crate::Error> {
+        match self {
+            Error::Client(error) => Some(error),
+            Error::Waiting { error, .. } => error.client_error(),
+            _ => None,
+        }
+    }
 }
 
 impl<T> From<crate::WaitError<T>> for Error {
@@ -281,6 +353,21 @@ pub(crate) fn human(duration: Duration) -> String {
         }
     }
     text
+}
+
+/// Your account in app `app_id` for a request that names none: none (the
+/// app makes one, or C1 picks it), the one you have, or
+/// [`Error::SeveralAccounts`], each account with its name.
+async fn account(client: &Client, app_id: &str, me: &str) -> Result<Option<String>> {
+    let mut accounts = accounts::yours(client, app_id, me).await?;
+    match accounts.len() {
+        0 => Ok(None),
+        1 => Ok(Some(accounts.remove(0).id)),
+        _ => Err(Error::SeveralAccounts {
+            app_id: app_id.to_string(),
+            accounts,
+        }),
+    }
 }
 
 /// The task in an answer that carries one.

@@ -7,7 +7,7 @@ use crate::common;
 use std::time::Duration;
 
 use c1_client::jobs::{Entitlement, Error, Outcome};
-use common::fake_c1::{FakeC1, ME, POLLS_TO_CLOSE};
+use common::fake_c1::{APPROVER, FakeC1, ME, POLLS_TO_CLOSE, Trouble};
 use futures_util::TryStreamExt;
 use serde_json::{Value, json};
 use wiremock::MockServer;
@@ -663,4 +663,251 @@ async fn an_alias_you_hold_but_cannot_request_is_found_and_an_empty_name_is_refu
     }
     let searched = sent(&server, catalog).await.len();
     assert_eq!(searched, before, "the catalog was not paged through");
+}
+
+#[tokio::test]
+async fn a_second_request_returns_the_open_one_unless_forced() {
+    let (server, fake) = FakeC1::start().await;
+    let client = common::client(&server);
+    let ask = || {
+        client
+            .access()
+            .request(Entitlement::alias("aws-prod-admin"))
+            .justification("incident 4211")
+    };
+    let first = ask().await.unwrap();
+    assert!(!first.existing);
+    let again = ask().await.unwrap();
+    assert!(again.existing, "the retry gets the open task");
+    assert_eq!(again.task.id, first.task.id);
+    assert_eq!(again.url, first.url);
+    assert_eq!(
+        sent(&server, GRANT).await.len(),
+        1,
+        "one task for the approvers"
+    );
+    // The search asked for your open tasks for that entitlement.
+    let search = &sent(&server, "POST /api/v1/search/tasks").await[0];
+    assert_eq!(search["subjectIds"], json!([ME]));
+    assert_eq!(search["appEntitlementIds"], json!(["ent-admin"]));
+    assert_eq!(search["taskStates"], json!(["TASK_STATE_OPEN"]));
+
+    let forced = ask().force(true).await.unwrap();
+    assert!(!forced.existing);
+    assert_ne!(forced.task.id, first.task.id);
+    assert_eq!(fake.created(), 2);
+
+    // A revocation is looked for alike.
+    let revoke = || client.access().revoke(Entitlement::alias("aws-read"));
+    let first = revoke().await.unwrap();
+    let again = revoke().await.unwrap();
+    assert!(again.existing && again.task.id == first.task.id);
+    assert_eq!(sent(&server, REVOKE).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_create_answered_without_its_task_finds_the_task_it_made() {
+    let (server, fake) = FakeC1::start().await;
+    fake.set(Trouble {
+        bare_create: true,
+        ..Trouble::default()
+    });
+    let client = common::client(&server);
+    let ticket = client
+        .access()
+        .request(Entitlement::alias("aws-prod-admin"))
+        .justification("x")
+        .await
+        .unwrap();
+    assert_eq!(ticket.task.id.as_deref(), Some("t-203"));
+    assert!(!ticket.existing, "it is the one this request created");
+    assert!(
+        ticket
+            .url
+            .as_deref()
+            .is_some_and(|u| u.ends_with("/task/203"))
+    );
+    assert_eq!(fake.created(), 1);
+}
+
+#[tokio::test]
+async fn a_wait_ends_on_time_with_a_call_in_flight_and_keeps_the_ticket() {
+    let (server, fake) = FakeC1::start().await;
+    let client = common::client(&server);
+    let ticket = client
+        .access()
+        .request(Entitlement::alias("aws-prod-admin"))
+        .justification("x")
+        .await
+        .unwrap();
+    fake.set(Trouble {
+        stall_reads: true,
+        ..Trouble::default()
+    });
+    let started = std::time::Instant::now();
+    let error = ticket
+        .wait_every(FAST, Duration::from_millis(300))
+        .await
+        .unwrap_err();
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_secs(2), "waited {waited:?}");
+    let Error::Waiting {
+        ticket: kept,
+        error,
+    } = &error
+    else {
+        panic!("{error:?}");
+    };
+    assert_eq!(kept.task.id, ticket.task.id);
+    assert!(
+        matches!(
+            **error,
+            Error::Client(c1_client::Error::WaitTimedOut { calls: 1, .. })
+        ),
+        "{error:?}"
+    );
+    assert_eq!(
+        error_ticket_id(&error_of(&ticket, 300).await),
+        ticket.task.id
+    );
+}
+
+/// The task named by the error of a wait of `ms` on `ticket`.
+async fn error_of(ticket: &c1_client::jobs::Ticket, ms: u64) -> Error {
+    let wait = ticket.wait_every(FAST, Duration::from_millis(ms));
+    wait.await.unwrap_err()
+}
+
+fn error_ticket_id(error: &Error) -> Option<String> {
+    error.ticket().and_then(|t| t.task.id.clone())
+}
+
+#[tokio::test]
+async fn a_task_that_never_closes_says_where_it_stands() {
+    let (server, fake) = FakeC1::start().await;
+    fake.set(Trouble {
+        never_close: true,
+        ..Trouble::default()
+    });
+    let client = common::client(&server);
+    let ticket = client
+        .access()
+        .request(Entitlement::alias("aws-prod-admin"))
+        .justification("x")
+        .await
+        .unwrap();
+    let error = ticket
+        .wait_every(FAST, Duration::from_millis(60))
+        .await
+        .unwrap_err();
+    let kept = error.ticket().unwrap();
+    let progress = kept.progress();
+    assert_eq!(progress.state, "open");
+    assert_eq!(progress.step, Some("approval"));
+    assert_eq!(progress.waits_on, [APPROVER]);
+    assert!(
+        matches!(
+            error.client_error(),
+            Some(c1_client::Error::WaitTimedOut { .. })
+        ),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn accounts_count_in_both_directions_and_are_named() {
+    let (server, _) = FakeC1::start().await;
+    let client = common::client(&server);
+    let ask = |account: &str| {
+        client
+            .access()
+            .request(Entitlement::alias("okta-member"))
+            .justification("x")
+            .app_user(account)
+    };
+    let ticket = ask("au-okta-1").await.unwrap();
+    ticket.wait_every(FAST, LONG).await.unwrap();
+    // Held on one account is not held on the other.
+    let other = ask("au-okta-2").await.unwrap();
+    assert!(!other.existing);
+    assert_eq!(
+        sent(&server, GRANT).await[1]["appUserId"],
+        json!("au-okta-2")
+    );
+    let error = ask("au-okta-1").await.unwrap_err();
+    assert!(matches!(error, Error::AlreadyGranted { .. }), "{error:?}");
+
+    // Revoking on the account without it names the one with it.
+    let revoke = |account: &str| {
+        client
+            .access()
+            .revoke(Entitlement::alias("okta-member"))
+            .app_user(account)
+    };
+    let error = revoke("au-okta-2").await.unwrap_err();
+    let Error::NotOnAccount { account, held, .. } = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(account, "au-okta-2");
+    assert_eq!(held[0].id, "au-okta-1");
+    assert!(
+        error.to_string().contains("you have it on au-okta-1 (me)"),
+        "{error}"
+    );
+
+    // Held on both: revoking names each account with its name.
+    other.wait_every(FAST, LONG).await.unwrap();
+    let error = client
+        .access()
+        .revoke(Entitlement::alias("okta-member"))
+        .await
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .ends_with("au-okta-1 (me), au-okta-2 (me-admin)"),
+        "{error}"
+    );
+    assert!(sent(&server, REVOKE).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_grant_task_closed_without_an_outcome_is_not_granted() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+    let server = MockServer::start().await;
+    for (id, outcome) in [("t-1", None), ("t-2", Some("GRANT_OUTCOME_UNSPECIFIED"))] {
+        let mut grant = json!({"appEntitlementId": "ent-admin"});
+        if let Some(outcome) = outcome {
+            grant["outcome"] = json!(outcome);
+        }
+        let task = json!({"id": id, "state": "TASK_STATE_CLOSED", "type": {"grant": grant}});
+        Mock::given(method("GET"))
+            .and(path(format!("/api/v1/tasks/{id}")))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"taskView": {"task": task}})),
+            )
+            .mount(&server)
+            .await;
+    }
+    let client = common::client(&server);
+    for id in ["t-1", "t-2"] {
+        let closed = client.tasks().wait(id, FAST, LONG).await.unwrap();
+        assert_eq!(closed.outcome, Outcome::Unknown, "{id}");
+        assert!(!closed.succeeded(), "{id}");
+    }
+}
+
+#[test]
+fn every_request_has_a_timeout_unless_one_says_otherwise() {
+    let built = c1_client::Client::builder()
+        .base_url("https://acme.conductor.one")
+        .build();
+    let shown = format!("{:?}", built.unwrap());
+    assert!(shown.contains("timeout: Some(60s)"), "{shown}");
+    let none = c1_client::Client::builder()
+        .base_url("https://acme.conductor.one")
+        .no_timeout()
+        .build();
+    assert!(format!("{:?}", none.unwrap()).contains("timeout: None"));
 }

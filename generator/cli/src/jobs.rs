@@ -7,10 +7,13 @@
 use std::time::Duration;
 
 use c1_client::Operation;
-use c1_client::jobs::{Check, Closed, Entitlement, Error, Outcome, Planned, TaskAnswer, Ticket};
+use c1_client::jobs::{
+    Check, Closed, Entitlement, Error, Outcome, Planned, Progress, TaskAnswer, Ticket,
+};
+use c1_client::models::Task;
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use futures_util::future::BoxFuture;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::input;
 use crate::output::{Ctx, show_request, to_json};
@@ -36,7 +39,7 @@ pub fn commands() -> [Command; 5] {
         target(
             Command::new("request")
                 .about("Ask for access to an entitlement; prints the created task and its URL")
-                .long_about("Ask for access to an entitlement, named by its alias or by --app and --entitlement (ids or display names). Nothing is created when you already have it (exit 0, unless --force), when the duration is over its maximum, when you have several accounts in the app and gave no --app-user, or when its request form's required fields are not given (exit 2). With --wait, exit 0 when granted, 7 when the task closed any other way."),
+                .long_about("Ask for access to an entitlement, named by its alias or by --app and --entitlement (ids or display names). Nothing is created when you already have it (exit 0, unless --force), when an open request of yours already asks for it (that task is printed, exit 0, unless --force), when the duration is over its maximum, when you have several accounts in the app and gave no --app-user, or when its request form's required fields are not given (exit 2). The task is printed as soon as it exists; with --wait, the closed task follows: exit 0 when granted, 7 when the task closed any other way (a task closed without an outcome included), 6 when the wait timed out (the error names the task: `c1 task wait ID` waits again)."),
         )
         .arg(
             Arg::new("justification")
@@ -61,15 +64,16 @@ pub fn commands() -> [Command; 5] {
                 .help("Fields of the request form as a JSON object"),
         )
         .arg(flag("emergency", "Ask for emergency access"))
-        .arg(flag("force", "Ask even if you already have it"))
+        .arg(flag("force", "Ask even if you already have it, or an open request of yours asks for it"))
         .args(waiting()),
         target(
             Command::new("revoke")
                 .about("Give access back; prints the created task and its URL")
-                .long_about("Give access to an entitlement back. When you do not have it, nothing is sent (exit 0, with a note). With --wait, exit 0 when revoked, 7 when the task closed any other way."),
+                .long_about("Give access to an entitlement back. When you do not have it, nothing is sent (exit 0, with a note); when an open revocation of yours already asks for it, that task is printed (exit 0, unless --force). With --wait, exit 0 when revoked, 7 when the task closed any other way, 6 when the wait timed out."),
         )
         .arg(Arg::new("justification").long("justification").value_name("TEXT").help("Why"))
         .arg(app_user())
+        .arg(flag("force", "Send it even if an open revocation of yours asks for it"))
         .args(waiting()),
         target(
             Command::new("has").about("Whether you have an entitlement: exit 0 when you do, 1 when you do not"),
@@ -78,7 +82,7 @@ pub fn commands() -> [Command; 5] {
 }
 
 /// The job commands of the `task` group.
-pub fn task_commands() -> [Command; 5] {
+pub fn task_commands() -> [Command; 6] {
     let task = || {
         Arg::new("task")
             .required(true)
@@ -116,6 +120,10 @@ pub fn task_commands() -> [Command; 5] {
         Command::new("escalate")
             .about("Escalate an access request to emergency access")
             .arg(task()),
+        Command::new("wait")
+            .about("Wait until a task is closed; prints the closed task (exit 0 when it did what was asked, 7 when not)")
+            .arg(task())
+            .args(input::waiting()),
     ]
 }
 
@@ -192,6 +200,7 @@ pub fn run<'a>(
             ("task", Some("deny")) => deny(ctx, matches).await,
             ("task", Some("comment")) => comment(ctx, matches).await,
             ("task", Some("escalate")) => escalate(ctx, matches).await,
+            ("task", Some("wait")) => wait(ctx, matches).await,
             _ => return None,
         })
     })
@@ -202,16 +211,59 @@ impl From<Error> for Failure {
     fn from(error: Error) -> Self {
         let code = match &error {
             Error::NotFound { .. } => exit::NOT_FOUND,
-            Error::NotAwaitingDecision { .. } | Error::Incomplete(_) => exit::API,
+            Error::NotAwaitingDecision { .. }
+            | Error::Incomplete(_)
+            | Error::Unconfirmed { .. } => exit::API,
             _ => exit::USAGE,
         };
         let message = match error {
             Error::Client(error) => return error.into(),
-            Error::SeveralAccounts { .. } => format!("{error} (--app-user ID)"),
+            Error::Waiting { ticket, error } => return unfinished(&ticket, *error),
+            Error::SeveralAccounts { .. } | Error::NotOnAccount { .. } => {
+                format!("{error} (--app-user ID)")
+            }
             error => error.to_string(),
         };
         Failure::new(code, message)
     }
+}
+
+/// A wait that ended before its task closed: the wait's failure, naming
+/// the task (in the message, and in `-o json`'s `task`) so that it is
+/// waited for again rather than asked for again.
+fn unfinished(ticket: &Ticket, error: Error) -> Failure {
+    let mut failure = Failure::from(error);
+    let reference = ticket.reference();
+    let url = ticket
+        .url
+        .as_deref()
+        .map(|u| format!(" ({u})"))
+        .unwrap_or_default();
+    failure.message = format!(
+        "{}; task {reference}{url} is still there: `c1 task wait {reference}` waits again",
+        failure.message
+    );
+    failure.task = Some(Box::new(summary(ticket, &ticket.progress())));
+    failure
+}
+
+/// The task as agents get it (and `-o json` errors name it): its id,
+/// number and URL, and where it stands.
+fn summary(ticket: &Ticket, progress: &Progress) -> Value {
+    let mut value = json!({
+        "id": ticket.task.id,
+        "number": ticket.task.numeric_id,
+        "url": ticket.url,
+    });
+    if ticket.existing {
+        value["existing"] = Value::Bool(true);
+    }
+    if let (Some(object), Ok(Value::Object(progress))) =
+        (value.as_object_mut(), serde_json::to_value(progress))
+    {
+        object.extend(progress);
+    }
+    value
 }
 
 fn entitlement(matches: &ArgMatches) -> Result<Entitlement, Failure> {
@@ -296,6 +348,7 @@ async fn request(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
             ctx.note(format!(
                 "you already have {entitlement}: nothing was requested (--force asks again)"
             ));
+            ctx.summarize(json!({"granted": true}));
             let check = Check {
                 granted: true,
                 entitlement: *entitlement,
@@ -313,6 +366,7 @@ async fn revoke(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
     if let Some(text) = string(matches, "justification") {
         revoke = revoke.justification(text);
     }
+    revoke = revoke.force(matches.get_flag("force"));
     if let Some(id) = string(matches, "app-user") {
         revoke = revoke.app_user(id);
     }
@@ -320,6 +374,7 @@ async fn revoke(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
         Ok(planned) => change(ctx, matches, planned, Outcome::Revoked).await,
         Err(Error::NotGranted { entitlement }) => {
             ctx.note(format!("you do not have {entitlement}: nothing was sent"));
+            ctx.summarize(json!({"granted": false}));
             let check = Check {
                 granted: false,
                 entitlement: *entitlement,
@@ -382,9 +437,9 @@ fn task(matches: &ArgMatches) -> Result<String, Failure> {
     string(matches, "task").ok_or_else(|| Failure::usage("which task?".into()))
 }
 
-/// Shows (`--dry-run`) or sends the change a job planned, prints the task,
-/// and with `--wait` waits for it to close: exit 7 unless it ended as
-/// `wanted` (any success, for [`Outcome::Done`]).
+/// Shows (`--dry-run`) or sends the change a job planned, and prints the
+/// task at once (the one already open, when one asks for the same); with
+/// `--wait`, waits for it to close and prints it again, closed.
 async fn change<Op>(
     ctx: &Ctx,
     matches: &ArgMatches,
@@ -396,23 +451,78 @@ where
     Op::Output: TaskAnswer,
 {
     if ctx.dry_run {
+        if let Some(task) = planned.existing() {
+            let id = task.id.as_deref().unwrap_or_default();
+            ctx.note(format!(
+                "task {id} is open and already asks for this: nothing would be sent (--force sends it)"
+            ));
+        }
         return show_request(planned.call().dry_run());
     }
     let ticket = planned.send().await?;
+    if ticket.existing {
+        let url = ticket
+            .url
+            .as_deref()
+            .map(|u| format!(" ({u})"))
+            .unwrap_or_default();
+        ctx.note(format!(
+            "task {}{url} is open and already asks for this: nothing new was created (--force asks again)",
+            ticket.reference()
+        ));
+    }
+    ctx.summarize(summary(&ticket, &ticket.progress()));
+    ctx.print_answer(&ticket)?;
     let waits = matches.try_get_one::<bool>("wait").ok().flatten() == Some(&true);
     if !waits {
-        return ctx.print_answer(&ticket);
+        return Ok(());
     }
-    if let Some(url) = &ticket.url {
-        ctx.note(format!("{url}: waiting until the task is closed"));
+    wait_for(ctx, matches, &ticket, wanted).await
+}
+
+/// `c1 task wait TASK`: the task, then the wait for it to close.
+async fn wait(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
+    let task = task(matches)?;
+    let tasks = ctx.client()?.tasks();
+    if ctx.dry_run {
+        return ctx.show(ctx.client()?.task().get(task)).await;
     }
+    let ticket = tasks.ticket(&task).await?;
+    wait_for(ctx, matches, &ticket, Outcome::Done).await
+}
+
+/// Waits for `ticket` to close (a status line on a terminal meanwhile) and
+/// prints it closed: exit 7 unless it ended as `wanted` (any success, for
+/// [`Outcome::Done`]).
+async fn wait_for(
+    ctx: &Ctx,
+    matches: &ArgMatches,
+    ticket: &Ticket,
+    wanted: Outcome,
+) -> Result<(), Failure> {
+    let status = Status::start(ctx, ticket);
+    if status.is_none() {
+        if let Some(url) = &ticket.url {
+            ctx.note(format!("{url}: waiting until the task is closed"));
+        }
+    }
+    let (interval, timeout) = (
+        input::duration(matches, "interval"),
+        input::duration(matches, "timeout"),
+    );
     let closed = ticket
-        .wait_every(
-            input::duration(matches, "interval"),
-            input::duration(matches, "timeout"),
-        )
-        .await?;
-    ctx.print_answer(&closed_answer(&ticket, &closed)?)?;
+        .wait_watching(interval, timeout, |task| {
+            if let Some(status) = &status {
+                status.show(task);
+            }
+        })
+        .await;
+    if let Some(status) = status {
+        status.bar.finish_and_clear();
+    }
+    let closed = closed?;
+    ctx.summarize(summary(ticket, &Progress::of(&closed.task)));
+    ctx.print_answer(&closed_answer(ticket, &closed)?)?;
     let succeeded = match wanted {
         Outcome::Done => closed.succeeded(),
         wanted => closed.outcome == wanted,
@@ -420,15 +530,59 @@ where
     if succeeded {
         return Ok(());
     }
-    let id = ticket.task.numeric_id.map_or_else(
-        || ticket.task.id.clone().unwrap_or_default(),
-        |n| n.to_string(),
-    );
     let outcome = closed.outcome.as_str();
     Err(Failure::new(
         exit::CLOSED,
-        format!("task {id} closed: {outcome}"),
+        format!("task {} closed: {outcome}", ticket.reference()),
     ))
+}
+
+/// The live status line of a wait, on standard error when it is a
+/// terminal: the task's state, step and who it waits on, the time waited,
+/// its URL.
+struct Status {
+    bar: indicatif::ProgressBar,
+    reference: String,
+    url: String,
+}
+
+impl Status {
+    /// A status line for `ticket`, if standard error is a terminal (and
+    /// the command's output is not kept for an agent).
+    fn start(ctx: &Ctx, ticket: &Ticket) -> Option<Status> {
+        use std::io::IsTerminal;
+        if ctx.captures() || !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        let style = indicatif::ProgressStyle::with_template("{spinner} {msg} · {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+        bar.set_style(style);
+        bar.enable_steady_tick(Duration::from_millis(250));
+        let status = Status {
+            bar,
+            reference: ticket.reference(),
+            url: ticket.url.clone().unwrap_or_default(),
+        };
+        status.show(&ticket.task);
+        Some(status)
+    }
+
+    /// Shows where `task` stands.
+    fn show(&self, task: &Task) {
+        let progress = Progress::of(task);
+        let mut line = format!("task {} {}", self.reference, progress.state);
+        if let Some(step) = progress.step {
+            line.push_str(&format!(", {step} step"));
+        }
+        if !progress.waits_on.is_empty() {
+            line.push_str(&format!(", waiting on {}", progress.waits_on.join(", ")));
+        }
+        if !self.url.is_empty() {
+            line.push_str(&format!(" · {}", self.url));
+        }
+        self.bar.set_message(line);
+    }
 }
 
 /// The closed task as printed: the task, its URL and its outcome.

@@ -54,6 +54,9 @@ pub struct Captured {
     pub notes: Vec<String>,
     /// The request id of the answer, when one came.
     pub request_id: Option<String>,
+    /// A job's answer in brief, for an agent: the task and where it stands
+    /// (`request_access`, `wait_task`), or whether access is held.
+    pub summary: Option<Value>,
 }
 
 impl Ctx {
@@ -98,6 +101,19 @@ impl Ctx {
         match &self.captured {
             Some(captured) => lock(captured).notes.push(text),
             None => eprintln!("c1: {text}"),
+        }
+    }
+
+    /// Whether what commands say is kept (for an agent) rather than printed.
+    pub fn captures(&self) -> bool {
+        self.captured.is_some()
+    }
+
+    /// Keeps a job's answer in brief (see [`Captured::summary`]), when
+    /// capturing; the shell prints the whole answer instead.
+    pub fn summarize(&self, summary: Value) {
+        if let Some(captured) = &self.captured {
+            lock(captured).summary = Some(summary);
         }
     }
 

@@ -38,8 +38,10 @@
 //!
 //! Configure a client with [`Client::builder`] (tenant or server URL; a
 //! bearer token, client credentials or workload federation's OIDC token,
-//! optionally DPoP-bound; user agent, timeout, [`RetryPolicy`]) or from the
-//! environment with [`Client::from_env`]. [`Client::device_login`] signs a
+//! optionally DPoP-bound; user agent, timeouts, [`RetryPolicy`]) or from the
+//! environment with [`Client::from_env`]. Every request has a timeout:
+//! [`DEFAULT_TIMEOUT`] and [`DEFAULT_CONNECT_TIMEOUT`] unless the client or
+//! the call sets its own. [`Client::device_login`] signs a
 //! person in and creates client credentials for them. Retries respect
 //! idempotency: operations that only read are retried on more failures than
 //! creates and updates (see [`RetryPolicy`]). [`Error`] answers
@@ -87,7 +89,7 @@ mod wait;
 mod wire;
 
 pub use body::File;
-pub use builder::{ClientBuilder, DEFAULT_USER_AGENT};
+pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT};
 pub use call::{ByteStream, Call, JsonFuture, Operation, Response};
 pub use client::Client;
 pub use error::{ApiError, AuthError, Code, Error, Result, SNIPPET_CHARS, decode_json};

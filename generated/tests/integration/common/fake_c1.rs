@@ -16,6 +16,8 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 /// The signed-in user.
 pub const ME: &str = "u-me";
+/// Who approves your requests.
+pub const APPROVER: &str = "u-approver";
 /// How many times a task is read before it closes.
 pub const POLLS_TO_CLOSE: usize = 3;
 /// Items per page of every search.
@@ -189,8 +191,13 @@ impl Task {
             kind["outcome"] = json!(format!("{prefix}_OUTCOME_{}", self.outcome));
         }
         let mut policy = json!({"history": []});
+        let mut approvers = Vec::new();
         if let Some(step) = &self.step {
             policy["current"] = json!({"id": step, "state": "ACTIVE"});
+        } else if self.open && self.account.as_deref() != Some("au-colleague") {
+            // Yours, waiting on an approver.
+            policy["current"] = json!({"id": "step-approval", "state": "ACTIVE", "approval": {}});
+            approvers.push(APPROVER);
         }
         json!({
             "id": self.id,
@@ -201,6 +208,7 @@ impl Task {
             "policy": policy,
             "commentCount": self.comments,
             "emergencyAccess": self.emergency,
+            "stepApproverIds": approvers,
         })
     }
 }
@@ -210,6 +218,19 @@ struct State {
     tasks: Vec<Task>,
     /// `(entitlement, account)` you hold.
     grants: Vec<(String, String)>,
+    /// How it misbehaves.
+    trouble: Trouble,
+}
+
+/// The ways C1 fails at the worst moment, for [`FakeC1::set`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Trouble {
+    /// A task's reads (`task.get`) are accepted and never answered.
+    pub stall_reads: bool,
+    /// Tasks created stay open for ever.
+    pub never_close: bool,
+    /// A create answers 200 without the task it created.
+    pub bare_create: bool,
 }
 
 /// The fake C1, behind a wiremock server.
@@ -247,6 +268,7 @@ impl FakeC1 {
                 ("ent-read".into(), "au-aws".into()),
                 ("ent-break-glass".into(), "au-aws".into()),
             ],
+            trouble: Trouble::default(),
         };
         let fake = FakeC1 {
             state: Arc::new(Mutex::new(state)),
@@ -260,6 +282,20 @@ impl FakeC1 {
 
     fn state(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Makes it misbehave as `trouble` says, from now on.
+    pub fn set(&self, trouble: Trouble) {
+        self.state().trouble = trouble;
+    }
+
+    /// How many tasks were created.
+    pub fn created(&self) -> usize {
+        let tasks = &self.state().tasks;
+        tasks
+            .iter()
+            .filter(|t| t.account.as_deref() != Some("au-colleague"))
+            .count()
     }
 
     /// Whether you hold `ent` on any account.
@@ -496,20 +532,42 @@ impl Respond for FakeC1 {
             }
             ("POST", ["api", "v1", "task", "grant"]) => self.create("grant", &body),
             ("POST", ["api", "v1", "task", "revoke"]) => self.create("revoke", &body),
-            ("GET", ["api", "v1", "tasks", id]) => self.read(id),
+            ("GET", ["api", "v1", "tasks", id]) => {
+                if self.state().trouble.stall_reads {
+                    return ok(json!({})).set_delay(std::time::Duration::from_secs(3600));
+                }
+                self.read(id)
+            }
             ("POST", ["api", "v1", "search", "tasks"]) => {
-                let assigned = body["assigneesInIds"]
-                    .as_array()
-                    .is_some_and(|ids| ids.contains(&json!(ME)));
-                let open = body["taskStates"]
-                    .as_array()
-                    .is_some_and(|s| s.contains(&json!("TASK_STATE_OPEN")));
+                // The filters the jobs use, as C1 reads them: each given
+                // list narrows; the tasks waiting on you are a colleague's
+                // requests, the others are yours.
+                let given = |key: &str| -> Option<Vec<String>> {
+                    let list = body[key].as_array()?;
+                    Some(
+                        list.iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect(),
+                    )
+                };
+                let within = |key: &str, value: &str| {
+                    given(key).is_none_or(|l| l.iter().any(|v| v == value))
+                };
                 let items = self
                     .state()
                     .tasks
                     .iter()
                     .filter(|t| {
-                        assigned && open && t.open && t.account.as_deref() == Some("au-colleague")
+                        let theirs = t.account.as_deref() == Some("au-colleague");
+                        let state = if t.open {
+                            "TASK_STATE_OPEN"
+                        } else {
+                            "TASK_STATE_CLOSED"
+                        };
+                        within("taskStates", state)
+                            && within("appEntitlementIds", &t.ent)
+                            && within("assigneesInIds", if theirs { ME } else { APPROVER })
+                            && within("subjectIds", if theirs { "u-colleague" } else { ME })
                     })
                     .map(|t| json!({"task": t.json()}))
                     .collect();
@@ -539,7 +597,7 @@ impl FakeC1 {
             account: text("appUserId"),
             step: None,
             open: true,
-            closes_in: Some(POLLS_TO_CLOSE),
+            closes_in: (!state.trouble.never_close).then_some(POLLS_TO_CLOSE),
             outcome: if kind == "grant" {
                 ent.outcome
             } else {
@@ -548,7 +606,10 @@ impl FakeC1 {
             comments: 0,
             emergency: body["emergencyAccess"] == json!(true),
         };
-        let answer = json!({"taskView": {"task": task.json()}});
+        let answer = match state.trouble.bare_create {
+            true => json!({}),
+            false => json!({"taskView": {"task": task.json()}}),
+        };
         state.tasks.push(task);
         ok(answer)
     }
