@@ -53,9 +53,15 @@ impl<'a> Tasks<'a> {
         task_of(answer.task_view)
     }
 
-    /// The task `task` names, as a [`Ticket`]: to wait for it.
-    pub async fn ticket(&self, task: &str) -> Result<Ticket> {
-        Ok(Ticket::new(self.client, self.get(task).await?))
+    /// The task `task` names (its id or number), as a [`Ticket`] to wait
+    /// for, unread: the wait reads it, within its timeout.
+    pub fn ticket(&self, task: &str) -> Ticket {
+        let task = Task {
+            id: Some(task.to_string()),
+            numeric_id: task.parse().ok(),
+            ..Task::default()
+        };
+        Ticket::new(self.client, task)
     }
 
     /// Approves the task at its current policy step: `.await` it.
@@ -122,7 +128,7 @@ impl<'a> Tasks<'a> {
             is_closed(answer)
         };
         let answer = call.poll_until(done, interval, timeout).await?;
-        Ok(Closed::new(task_of(answer.task_view)?))
+        Ok(Closed::new(self.client, task_of(answer.task_view)?))
     }
 
     async fn id(&self, task: &str) -> Result<String> {
@@ -357,12 +363,7 @@ pub struct Ticket {
 
 impl Ticket {
     fn new(client: &Client, task: Task) -> Self {
-        let url = task.numeric_id.map(|n| {
-            let mut url = client.base_url().clone();
-            url.set_path(&format!("task/{n}"));
-            url.set_query(None);
-            url.to_string()
-        });
+        let url = url_of(client, &task);
         Ticket {
             task,
             url,
@@ -381,7 +382,7 @@ impl Ticket {
 
     /// Waits until the task is closed (asking every five seconds), at most
     /// `timeout`. A wait that fails is [`Error::Waiting`], which holds
-    /// this ticket.
+    /// this ticket as last seen.
     pub async fn wait(&self, timeout: Duration) -> Result<Closed> {
         self.wait_every(WAIT_INTERVAL, timeout).await
     }
@@ -397,18 +398,31 @@ impl Ticket {
         &self,
         interval: Duration,
         timeout: Duration,
-        watch: impl FnMut(&Task) + Send,
+        mut watch: impl FnMut(&Task) + Send,
     ) -> Result<Closed> {
+        let mut seen: Option<Task> = None;
         let waited = match self.task.id.as_deref() {
             Some(id) => {
                 let tasks = Tasks::new(&self.client);
-                tasks.wait_watching(id, interval, timeout, watch).await
+                let watching = |task: &Task| {
+                    seen = Some(task.clone());
+                    watch(task);
+                };
+                tasks.wait_watching(id, interval, timeout, watching).await
             }
             None => Err(Error::Incomplete("task id")),
         };
-        waited.map_err(|error| Error::Waiting {
-            ticket: Box::new(self.clone()),
-            error: Box::new(error),
+        waited.map_err(|error| {
+            // The task as last seen, where it stands now.
+            let mut ticket = match seen {
+                Some(task) => Ticket::new(&self.client, task),
+                None => self.clone(),
+            };
+            ticket.existing = self.existing;
+            Error::Waiting {
+                ticket: Box::new(ticket),
+                error: Box::new(error),
+            }
         })
     }
 
@@ -467,6 +481,16 @@ impl Progress {
     }
 }
 
+/// Where people see `task`: `https://<tenant>/task/<numericId>`.
+fn url_of(client: &Client, task: &Task) -> Option<String> {
+    task.numeric_id.map(|n| {
+        let mut url = client.base_url().clone();
+        url.set_path(&format!("task/{n}"));
+        url.set_query(None);
+        url.to_string()
+    })
+}
+
 /// A closed task and how it ended.
 #[derive(Debug, Clone, Serialize)]
 pub struct Closed {
@@ -474,12 +498,15 @@ pub struct Closed {
     pub outcome: Outcome,
     /// The task.
     pub task: Task,
+    /// Where people see it.
+    pub url: Option<String>,
 }
 
 impl Closed {
-    fn new(task: Task) -> Self {
+    fn new(client: &Client, task: Task) -> Self {
         Closed {
             outcome: Outcome::of(&task),
+            url: url_of(client, &task),
             task,
         }
     }

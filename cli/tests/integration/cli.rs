@@ -501,37 +501,28 @@ async fn task_wait_ends_when_closed_and_times_out_with_status_6() {
     let server = task_server(true).await;
     let output = c1(
         &server,
-        &[
-            "task",
-            "wait",
-            "t1",
-            "--interval",
-            "10ms",
-            "--fields",
-            "taskView.task.state",
-        ],
+        &["task", "wait", "t1", "--fields", "state,outcome"],
     )
     .await;
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         lines(&output),
-        [json!({"taskView": {"task": {"state": "TASK_STATE_CLOSED"}}})]
+        [json!({"state": "TASK_STATE_CLOSED", "outcome": "done"})]
     );
 
     let server = task_server(false).await;
-    let args = [
-        "task",
-        "wait",
-        "t1",
-        "--interval",
-        "20ms",
-        "--timeout",
-        "100ms",
-    ];
+    let args = ["task", "wait", "t1", "--timeout", "100ms", "-o", "json"];
     let output = c1(&server, &args).await;
     assert_eq!(output.status.code(), Some(6), "{}", stderr(&output));
-    assert!(stderr(&output).contains("task.get"), "{}", stderr(&output));
-    assert!(server.received_requests().await.unwrap().len() >= 2);
+    let error: Value = serde_json::from_str(stderr(&output).trim()).unwrap();
+    assert!(
+        error["error"].as_str().unwrap().contains("task.get"),
+        "{error}"
+    );
+    assert_eq!(error["task"]["id"], "t1", "{error}");
+    assert_eq!(error["task"]["state"], "open", "{error}");
+    // One read: the next (a second later) would come after the timeout.
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -645,15 +636,11 @@ async fn built_in_commands_honour_or_refuse_the_global_flags() {
     assert_eq!(lines(&output), [json!({"access_token": TOKEN})]);
 
     let tasks = task_server(true).await;
-    let output = c1(
-        &tasks,
-        &["task", "wait", "t1", "--interval", "10ms", "-o", "table"],
-    )
-    .await;
+    let output = c1(&tasks, &["task", "wait", "t1", "-o", "table"]).await;
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stdout(&output),
-        "taskView.task.id  taskView.task.state\nt1                TASK_STATE_CLOSED\n"
+        "id  state              url  outcome\nt1  TASK_STATE_CLOSED       done\n"
     );
 }
 

@@ -5,7 +5,9 @@
 
 use std::process::Output;
 
-use crate::fake_c1::{FakeC1, ME};
+use std::time::{Duration, Instant};
+
+use crate::fake_c1::{APPROVER, FakeC1, ME, Trouble};
 use serde_json::{Value, json};
 use wiremock::MockServer;
 
@@ -38,8 +40,21 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
+/// Each JSON answer printed: one, or with `--wait` the task as created
+/// then as closed.
+fn printed(output: &Output) -> Vec<Value> {
+    let text = stdout(output);
+    let values = serde_json::Deserializer::from_str(&text).into_iter::<Value>();
+    values
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// The last JSON answer printed.
 fn json_out(output: &Output) -> Value {
-    serde_json::from_str(&stdout(output)).unwrap_or_else(|e| panic!("{e}: {}", stdout(output)))
+    let mut all = printed(output);
+    all.pop()
+        .unwrap_or_else(|| panic!("nothing printed: {}", stderr(output)))
 }
 
 /// The bodies the server received at `at` (`POST /api/v1/task/grant`).
@@ -168,7 +183,7 @@ async fn request_prints_the_task_and_its_url_then_wait_ends_granted() {
         "x",
         "--wait",
         "--interval",
-        "10ms",
+        "1s",
     ];
     let out = c1(&server, &args).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -297,7 +312,7 @@ async fn a_denied_request_is_exit_7_and_a_timeout_exit_6() {
         "x",
         "--wait",
         "--interval",
-        "10ms",
+        "1s",
         "-o",
         "json",
     ];
@@ -397,7 +412,7 @@ async fn revoke_and_has() {
             "done",
             "--wait",
             "--interval",
-            "10ms",
+            "1s",
         ],
     )
     .await;
@@ -428,7 +443,7 @@ async fn the_task_jobs() {
             "ok",
             "--wait",
             "--interval",
-            "10ms",
+            "1s",
         ],
     )
     .await;
@@ -503,4 +518,181 @@ async fn arguments_are_read_before_signing_in() {
     }
     let out = c1_with(&["request", "aws-prod-admin", "--justification", "x"], &[]).await;
     assert_eq!(code(&out), 3, "{}", stderr(&out));
+}
+
+/// `c1 request` for `aws-prod-admin`, with `more` arguments.
+fn ask<'a>(more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "request",
+        "aws-prod-admin",
+        "--justification",
+        "incident 4211",
+    ];
+    args.extend(more);
+    args
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_never_answers_ends_a_wait_on_time_and_the_task_is_kept() {
+    let (server, fake) = FakeC1::start().await;
+    let created = c1(&server, &ask(&[])).await;
+    assert_eq!(code(&created), 0, "{}", stderr(&created));
+    let id = json_out(&created)["id"].as_str().unwrap().to_string();
+    fake.set(Trouble {
+        stall_reads: true,
+        ..Trouble::default()
+    });
+
+    let started = Instant::now();
+    let out = c1(&server, &["task", "wait", &id, "--timeout", "2s"]).await;
+    let waited = started.elapsed();
+    assert_eq!(code(&out), 6, "{}", stderr(&out));
+    assert!(waited < Duration::from_secs(3), "exit 6 after {waited:?}");
+
+    // A request that waits: the task is on standard output before the
+    // wait, and the error names it, so that nobody asks again.
+    let started = Instant::now();
+    let out = c1(
+        &server,
+        &ask(&["--force", "--wait", "--timeout", "2s", "-o", "json"]),
+    )
+    .await;
+    let waited = started.elapsed();
+    assert_eq!(code(&out), 6, "{}", stderr(&out));
+    assert!(waited < Duration::from_secs(3), "exit 6 after {waited:?}");
+    let printed = printed(&out);
+    assert_eq!(printed.len(), 1, "the created task, and no closed one");
+    let created = &printed[0];
+    assert_eq!(created["state"], "TASK_STATE_OPEN");
+    let error: Value = serde_json::from_str(stderr(&out).lines().last().unwrap()).unwrap();
+    assert_eq!(error["exit_status"], 6);
+    assert_eq!(error["task"]["id"], created["id"]);
+    assert_eq!(error["task"]["url"], created["url"]);
+    let number = created["numericId"].as_str().unwrap();
+    let said = error["error"].as_str().unwrap();
+    assert!(
+        said.contains(&format!("`c1 task wait {number}` waits again")),
+        "{said}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_task_that_never_closes_times_out_with_exit_6_naming_it() {
+    let (server, fake) = FakeC1::start().await;
+    fake.set(Trouble {
+        never_close: true,
+        ..Trouble::default()
+    });
+    let out = c1(&server, &ask(&["--wait", "--timeout", "1500ms"])).await;
+    assert_eq!(code(&out), 6, "{}", stderr(&out));
+    let created = &printed(&out)[0];
+    assert!(
+        created["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/task/203"))
+    );
+    let said = stderr(&out);
+    assert!(said.contains("task 203 ("), "{said}");
+    // Not on a terminal: a note, and no status line.
+    assert!(
+        !said.contains('\r') && !said.contains("\u{1b}["),
+        "{said:?}"
+    );
+    // Resuming waits on the same task.
+    let out = c1(
+        &server,
+        &["task", "wait", "203", "--timeout", "1s", "-o", "json"],
+    )
+    .await;
+    assert_eq!(code(&out), 6);
+    let error: Value = serde_json::from_str(stderr(&out).lines().last().unwrap()).unwrap();
+    assert_eq!(error["task"]["id"], "t-203");
+    assert_eq!(error["task"]["step"], "approval");
+    assert_eq!(error["task"]["waitsOn"], json!([APPROVER]));
+    assert_eq!(fake.created(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_request_already_there_is_returned_not_doubled() {
+    let (server, fake) = FakeC1::start().await;
+    let first = c1(&server, &ask(&[])).await;
+    assert_eq!(code(&first), 0, "{}", stderr(&first));
+    let again = c1(&server, &ask(&[])).await;
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    let (first, again_task) = (json_out(&first), json_out(&again));
+    assert_eq!(again_task["id"], first["id"]);
+    assert_eq!(again_task["existing"], true);
+    assert!(
+        stderr(&again).contains("is open and already asks for this"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(sent(&server, GRANT).await.len(), 1);
+    // --wait waits on it.
+    let out = c1(&server, &ask(&["--wait", "--interval", "1s"])).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json_out(&out)["outcome"], "granted");
+    assert_eq!(fake.created(), 1);
+
+    let forced = c1(&server, &ask(&["--force"])).await;
+    assert_eq!(code(&forced), 0, "{}", stderr(&forced));
+    assert_eq!(fake.created(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_answered_without_its_task_prints_the_task_it_made() {
+    let (server, fake) = FakeC1::start().await;
+    fake.set(Trouble {
+        bare_create: true,
+        ..Trouble::default()
+    });
+    let out = c1(&server, &ask(&[])).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json_out(&out)["id"], "t-203");
+    assert_eq!(fake.created(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interval_under_a_second_is_refused_before_signing_in() {
+    let (server, _) = FakeC1::start().await;
+    for args in [
+        ask(&["--wait", "--interval", "0s"]),
+        vec!["task", "wait", "t-1", "--interval", "500ms"],
+    ] {
+        let out = c1(&server, &args).await;
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(stderr(&out).contains("give 1s or more"), "{}", stderr(&out));
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn help_puts_the_jobs_first_and_a_group_lists_all_it_has() {
+    let (server, _) = FakeC1::start().await;
+    let out = c1(&server, &["--help"]).await;
+    let help = stdout(&out);
+    let jobs = help.find("Jobs:").unwrap();
+    let api = help.find("The API, by group").unwrap();
+    assert!(jobs < api, "{help}");
+    for job in [
+        "whoami", "catalog", "request", "revoke", "has", "task", "auth", "mcp",
+    ] {
+        let at = help
+            .find(&format!("\n  {job} "))
+            .unwrap_or_else(|| panic!("{job}: {help}"));
+        assert!(at < api, "{job} is not among the jobs: {help}");
+    }
+    assert!(
+        help.contains("c1 request aws-prod-admin --justification"),
+        "{help}"
+    );
+    let out = c1(&server, &["task", "--help"]).await;
+    let help = stdout(&out);
+    let first_line = help.lines().next().unwrap();
+    for job in ["inbox", "approve", "deny", "wait", "create-grant-task"] {
+        assert!(first_line.contains(job), "{first_line}");
+    }
+    let inbox = help.find("\n  inbox").unwrap();
+    let get = help.find("\n  get").unwrap();
+    assert!(inbox < get, "the jobs lead: {help}");
 }

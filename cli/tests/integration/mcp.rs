@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use crate::fake_c1::{FakeC1, ME};
+use std::time::{Duration, Instant};
+
+use crate::fake_c1::{APPROVER, FakeC1, ME, Trouble};
 use rmcp::ServiceExt;
 use rmcp::model::{CallToolRequestParams, CallToolResult, Tool};
 use rmcp::service::{RoleClient, RunningService};
@@ -137,7 +139,7 @@ async fn few_tools_whose_schemas_clients_take_whole() {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
     };
-    for (allow, expected) in [("read", 7), ("request", 10), ("write", 12)] {
+    for (allow, expected) in [("read", 8), ("request", 11), ("write", 13)] {
         let client = serve(&server, &format!("tools-{allow}"), &["--allow", allow]).await;
         let tools = client.list_all_tools().await.unwrap();
         assert_eq!(
@@ -149,6 +151,9 @@ async fn few_tools_whose_schemas_clients_take_whole() {
         for tool in &tools {
             assert!(name_ok(&tool.name), "bad tool name {}", tool.name);
             self_contained(&tool.input_schema).unwrap_or_else(|e| panic!("{}: {e}", tool.name));
+            if let Some(output) = &tool.output_schema {
+                self_contained(output).unwrap_or_else(|e| panic!("{} output: {e}", tool.name));
+            }
             assert!(
                 tool.description.as_deref().is_some_and(|d| d.len() > 30),
                 "{}",
@@ -173,6 +178,29 @@ async fn few_tools_whose_schemas_clients_take_whole() {
             let listed = names(&tools);
             assert!(!listed.contains(&"request_access") && !listed.contains(&"approve_task"));
         }
+        let with_output: Vec<&str> = tools
+            .iter()
+            .filter(|t| t.output_schema.is_some())
+            .map(|t| t.name.as_ref())
+            .collect();
+        let expected: &[&str] = match allow {
+            "read" => &["wait_task"],
+            "request" => &[
+                "request_access",
+                "revoke_access",
+                "comment_task",
+                "wait_task",
+            ],
+            _ => &[
+                "request_access",
+                "revoke_access",
+                "approve_task",
+                "deny_task",
+                "comment_task",
+                "wait_task",
+            ],
+        };
+        assert_eq!(with_output, expected, "--allow {allow}");
         client.cancel().await.unwrap();
     }
 }
@@ -303,7 +331,7 @@ async fn the_workflows_request_access_and_say_what_they_did() {
     let requested = call(&client, "request_access", request).await;
     let ticket = answer(&requested);
     let id = ticket["id"].as_str().unwrap().to_string();
-    let number = ticket["numericId"].as_str().unwrap().to_string();
+    let number = ticket["number"].as_i64().unwrap().to_string();
     assert!(
         ticket["url"].as_str().is_some_and(|u| u.ends_with(&number)),
         "{ticket}"
@@ -524,7 +552,7 @@ async fn streamable_http_serves_the_same_tools_on_loopback_only() {
     };
     let client = ().serve(StreamableHttpClientTransport::from_uri(url)).await.unwrap();
     let tools = client.list_all_tools().await.unwrap();
-    assert_eq!(tools.len(), 7);
+    assert_eq!(tools.len(), 8);
     let me = call(&client, "whoami", json!({})).await;
     assert_eq!(answer(&me)["id"], ME);
     client.cancel().await.unwrap();
@@ -692,6 +720,178 @@ async fn a_null_argument_is_one_not_given_for_every_tool() {
         message(&missing).contains("`id` is required"),
         "{}",
         message(&missing)
+    );
+    client.cancel().await.unwrap();
+}
+
+/// The task tools' answer is what their output schema says.
+fn conforms(tools: &[Tool], name: &str, result: &CallToolResult) {
+    let tool = tools.iter().find(|t| t.name == name).unwrap();
+    let schema = Value::Object((**tool.output_schema.as_ref().unwrap()).clone());
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let value = answer(result);
+    if let Err(error) = validator.validate(value) {
+        panic!("{name}: {error}: {value}");
+    }
+}
+
+/// The link a task tool's answer carries to its ticket.
+fn link(result: &CallToolResult) -> Option<String> {
+    result.content.iter().find_map(|c| match c {
+        rmcp::model::ContentBlock::ResourceLink(resource) => Some(resource.uri.clone()),
+        _ => None,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn task_tools_answer_in_brief_under_their_schema_and_a_retry_gets_the_same_task() {
+    let (server, fake) = FakeC1::start().await;
+    let client = serve(&server, "brief", &["--allow", "write"]).await;
+    let tools = client.list_all_tools().await.unwrap();
+    let request = json!({"entitlement": "aws-prod-admin", "justification": "incident 4211"});
+    let requested = call(&client, "request_access", request.clone()).await;
+    conforms(&tools, "request_access", &requested);
+    let task = answer(&requested).clone();
+    assert_eq!(task["state"], "open");
+    assert_eq!(task["step"], "approval");
+    assert_eq!(task["waitsOn"], json!([APPROVER]));
+    assert_eq!(link(&requested).as_deref(), task["url"].as_str());
+    assert!(
+        requested.content[0].as_text().is_some(),
+        "a text copy for older clients"
+    );
+
+    // An agent that retries gets the same task, not a second request.
+    let again = call(&client, "request_access", request).await;
+    assert_eq!(answer(&again)["id"], task["id"]);
+    assert_eq!(answer(&again)["existing"], true);
+    assert_eq!(fake.created(), 1);
+
+    // wait_task: open while it is, closed with its outcome at the end.
+    let id = task["id"].clone();
+    let mut waits = 0;
+    let closed = loop {
+        waits += 1;
+        let waited = call(&client, "wait_task", json!({"task": id, "timeout": 1})).await;
+        conforms(&tools, "wait_task", &waited);
+        if answer(&waited)["state"] == "closed" {
+            break waited;
+        }
+        assert!(
+            notes(&waited).join(" ").contains("call wait_task again"),
+            "{waited:?}"
+        );
+        assert!(waits < 5, "{waited:?}");
+    };
+    assert_eq!(answer(&closed)["outcome"], "granted");
+    assert_eq!(link(&closed).as_deref(), task["url"].as_str());
+
+    let approved = call(&client, "approve_task", json!({"task": "t-100"})).await;
+    conforms(&tools, "approve_task", &approved);
+    let denied = call(
+        &client,
+        "deny_task",
+        json!({"task": "t-101", "comment": "no"}),
+    )
+    .await;
+    conforms(&tools, "deny_task", &denied);
+    let held = call(
+        &client,
+        "revoke_access",
+        json!({"entitlement": "aws-prod-admin"}),
+    )
+    .await;
+    conforms(&tools, "revoke_access", &held);
+    let bad = call(&client, "wait_task", json!({"task": id, "timeout": 600})).await;
+    assert!(message(&bad).contains("from 1 to 60"), "{bad:?}");
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wait_task_ends_on_time_against_a_server_that_never_answers() {
+    let (server, fake) = FakeC1::start().await;
+    let client = serve(&server, "stalled", &["--allow", "request"]).await;
+    let request = json!({"entitlement": "aws-prod-admin", "justification": "x"});
+    let requested = call(&client, "request_access", request).await;
+    let id = answer(&requested)["id"].clone();
+    fake.set(Trouble {
+        stall_reads: true,
+        ..Trouble::default()
+    });
+    let started = Instant::now();
+    let waited = call(&client, "wait_task", json!({"task": id, "timeout": 2})).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(answer(&waited)["id"], id);
+    assert_eq!(answer(&waited)["state"], "open");
+    let said = notes(&waited).join(" ");
+    assert!(said.contains("Not closed yet (waited"), "{said}");
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn request_access_that_waits_runs_as_an_mcp_task_where_the_client_runs_tasks() {
+    use rmcp::model::{
+        CallToolResponse, ClientCapabilities, ClientConfig, GetTaskParams, Implementation,
+        TaskPayload,
+    };
+    let (server, fake) = FakeC1::start().await;
+    fake.set(Trouble {
+        close_at_once: true,
+        ..Trouble::default()
+    });
+    let dir = scratch("mcp-task");
+    let command = c1_command(&server.uri(), &dir, &["mcp", "serve", "--allow", "request"]);
+    let (transport, _) = TokioChildProcess::builder(command)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let capabilities = ClientCapabilities::builder().enable_tasks().build();
+    let info = ClientConfig::new(capabilities, Implementation::new("test", "1"));
+    let client = info.serve(transport).await.unwrap();
+    let args = json!({"entitlement": "aws-prod-admin", "justification": "x", "wait": true});
+    let Value::Object(args) = args else {
+        unreachable!()
+    };
+    let params = CallToolRequestParams::new("request_access").with_arguments(args);
+    let created = match client.call_tool_once(params).await.unwrap() {
+        CallToolResponse::Task(created) => created,
+        other => panic!("not a task: {other:?}"),
+    };
+    let started = Instant::now();
+    let done = loop {
+        let got = client
+            .peer()
+            .get_task(GetTaskParams::new(created.task.task_id.clone()))
+            .await
+            .unwrap();
+        if got.task.status().is_terminal() {
+            break got.task;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{got:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let TaskPayload::Completed { result } = done.payload else {
+        panic!("{done:?}");
+    };
+    let result: CallToolResult = serde_json::from_value(Value::Object(result)).unwrap();
+    assert_eq!(answer(&result)["state"], "closed");
+    assert_eq!(answer(&result)["outcome"], "granted");
+    assert_eq!(fake.created(), 1);
+    client.cancel().await.unwrap();
+
+    // A client without tasks gets the answer at once, and how to wait.
+    let client = serve(&server, "mcp-no-task", &["--allow", "request"]).await;
+    let args =
+        json!({"entitlement": "aws-read", "justification": "x", "wait": true, "force": true});
+    let answered = call(&client, "request_access", args).await;
+    assert_eq!(answer(&answered)["state"], "open");
+    assert!(
+        notes(&answered).join(" ").contains("Call wait_task"),
+        "{answered:?}"
     );
     client.cancel().await.unwrap();
 }

@@ -243,27 +243,29 @@ fn unfinished(ticket: &Ticket, error: Error) -> Failure {
         "{}; task {reference}{url} is still there: `c1 task wait {reference}` waits again",
         failure.message
     );
-    failure.task = Some(Box::new(summary(ticket, &ticket.progress())));
+    failure.task = Some(Box::new(ticket_summary(ticket)));
     failure
 }
 
 /// The task as agents get it (and `-o json` errors name it): its id,
 /// number and URL, and where it stands.
-fn summary(ticket: &Ticket, progress: &Progress) -> Value {
-    let mut value = json!({
-        "id": ticket.task.id,
-        "number": ticket.task.numeric_id,
-        "url": ticket.url,
-    });
-    if ticket.existing {
+fn summary(task: &Task, url: Option<&str>, existing: bool) -> Value {
+    let mut value = json!({"id": task.id, "number": task.numeric_id, "url": url});
+    if existing {
         value["existing"] = Value::Bool(true);
     }
-    if let (Some(object), Ok(Value::Object(progress))) =
-        (value.as_object_mut(), serde_json::to_value(progress))
-    {
+    if let (Some(object), Ok(Value::Object(progress))) = (
+        value.as_object_mut(),
+        serde_json::to_value(Progress::of(task)),
+    ) {
         object.extend(progress);
     }
     value
+}
+
+/// [`summary`] of a ticket.
+fn ticket_summary(ticket: &Ticket) -> Value {
+    summary(&ticket.task, ticket.url.as_deref(), ticket.existing)
 }
 
 fn entitlement(matches: &ArgMatches) -> Result<Entitlement, Failure> {
@@ -471,7 +473,7 @@ where
             ticket.reference()
         ));
     }
-    ctx.summarize(summary(&ticket, &ticket.progress()));
+    ctx.summarize(ticket_summary(&ticket));
     ctx.print_answer(&ticket)?;
     let waits = matches.try_get_one::<bool>("wait").ok().flatten() == Some(&true);
     if !waits {
@@ -487,8 +489,7 @@ async fn wait(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
     if ctx.dry_run {
         return ctx.show(ctx.client()?.task().get(task)).await;
     }
-    let ticket = tasks.ticket(&task).await?;
-    wait_for(ctx, matches, &ticket, Outcome::Done).await
+    wait_for(ctx, matches, &tasks.ticket(&task), Outcome::Done).await
 }
 
 /// Waits for `ticket` to close (a status line on a terminal meanwhile) and
@@ -521,8 +522,12 @@ async fn wait_for(
         status.bar.finish_and_clear();
     }
     let closed = closed?;
-    ctx.summarize(summary(ticket, &Progress::of(&closed.task)));
-    ctx.print_answer(&closed_answer(ticket, &closed)?)?;
+    ctx.summarize(summary(
+        &closed.task,
+        closed.url.as_deref(),
+        ticket.existing,
+    ));
+    ctx.print_answer(&closed_answer(&closed)?)?;
     let succeeded = match wanted {
         Outcome::Done => closed.succeeded(),
         wanted => closed.outcome == wanted,
@@ -586,10 +591,10 @@ impl Status {
 }
 
 /// The closed task as printed: the task, its URL and its outcome.
-fn closed_answer(ticket: &Ticket, closed: &Closed) -> Result<Value, Failure> {
+fn closed_answer(closed: &Closed) -> Result<Value, Failure> {
     let mut answer = to_json(&closed.task)?;
     if let Some(object) = answer.as_object_mut() {
-        object.insert("url".into(), ticket.url.clone().into());
+        object.insert("url".into(), closed.url.clone().into());
         object.insert("outcome".into(), closed.outcome.as_str().into());
     }
     Ok(answer)

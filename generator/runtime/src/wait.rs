@@ -63,10 +63,12 @@ impl<Op: Operation> Call<Op> {
                 return Ok(answer);
             }
             last = Some(Box::new(answer));
-            if tokio::time::Instant::now() >= deadline {
+            // The next call, unless the deadline comes first.
+            let next = tokio::time::Instant::now() + interval;
+            tokio::time::sleep_until(next.min(deadline)).await;
+            if next >= deadline {
                 break;
             }
-            tokio::time::sleep_until(deadline.min(tokio::time::Instant::now() + interval)).await;
         }
         Err(WaitError::TimedOut {
             operation: Op::NAME,

@@ -231,6 +231,8 @@ pub struct Trouble {
     pub never_close: bool,
     /// A create answers 200 without the task it created.
     pub bare_create: bool,
+    /// Tasks created close at their first read.
+    pub close_at_once: bool,
 }
 
 /// The fake C1, behind a wiremock server.
@@ -597,7 +599,16 @@ impl FakeC1 {
             account: text("appUserId"),
             step: None,
             open: true,
-            closes_in: (!state.trouble.never_close).then_some(POLLS_TO_CLOSE),
+            closes_in: match state.trouble {
+                Trouble {
+                    never_close: true, ..
+                } => None,
+                Trouble {
+                    close_at_once: true,
+                    ..
+                } => Some(1),
+                _ => Some(POLLS_TO_CLOSE),
+            },
             outcome: if kind == "grant" {
                 ent.outcome
             } else {
