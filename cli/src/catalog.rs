@@ -168,8 +168,13 @@ pub struct ArgEntry {
 impl Catalog {
     /// The catalog generated with this crate.
     pub fn load() -> Result<Self, Failure> {
-        serde_json::from_str(include_str!("tools.json"))
-            .map_err(|e| Failure::config(format!("the operations' catalog is unreadable: {e}")))
+        // `tools.json`, deflated by build.rs.
+        let deflated = include_bytes!(concat!(env!("OUT_DIR"), "/tools.json.deflate"));
+        let unreadable =
+            |e: String| Failure::config(format!("the operations' catalog is unreadable: {e}"));
+        let text = miniz_oxide::inflate::decompress_to_vec_with_limit(deflated, 16 << 20)
+            .map_err(|e| unreadable(e.to_string()))?;
+        serde_json::from_slice(&text).map_err(|e| unreadable(e.to_string()))
     }
 
     /// The operation's arguments as one schema: every `$ref` inlined, a

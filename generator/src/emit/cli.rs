@@ -26,7 +26,8 @@ use crate::model::{
 use crate::names::{unraw, Namespace};
 
 /// The hand-written sources, as `(path in the crate, source)`.
-pub const SOURCES: [(&str, &str); 9] = [
+pub const SOURCES: [(&str, &str); 10] = [
+    ("build.rs", include_str!("../../cli/build.rs")),
     ("src/answers.rs", include_str!("../../cli/src/answers.rs")),
     ("src/catalog.rs", include_str!("../../cli/src/catalog.rs")),
     ("src/config.rs", include_str!("../../cli/src/config.rs")),
