@@ -236,15 +236,10 @@ impl From<Error> for Failure {
 /// waited for again rather than asked for again.
 fn unfinished(ticket: &Ticket, error: Error) -> Failure {
     let mut failure = Failure::from(error);
-    let reference = ticket.reference();
-    let url = ticket
-        .url
-        .as_deref()
-        .map(|u| format!(" ({u})"))
-        .unwrap_or_default();
     failure.message = format!(
-        "{}; task {reference}{url} is still there: `c1 task wait {reference}` waits again",
-        failure.message
+        "{}; {ticket} is still there: `c1 task wait {}` waits again",
+        failure.message,
+        ticket.reference()
     );
     failure.task = Some(Box::new(ticket_summary(ticket)));
     failure
@@ -466,14 +461,8 @@ where
     }
     let ticket = planned.send().await?;
     if ticket.existing {
-        let url = ticket
-            .url
-            .as_deref()
-            .map(|u| format!(" ({u})"))
-            .unwrap_or_default();
         ctx.note(format!(
-            "task {}{url} is open and already asks for this: nothing new was created (--force asks again)",
-            ticket.reference()
+            "{ticket} is open and already asks for this: nothing new was created (--force asks again)"
         ));
     }
     ctx.summarize(ticket_summary(&ticket));
@@ -578,19 +567,34 @@ impl Status {
 
     /// Shows where `task` stands.
     fn show(&self, task: &Task) {
-        let progress = Progress::of(task);
-        let mut line = format!("task {} {}", self.reference, progress.state);
-        if let Some(step) = progress.step {
-            line.push_str(&format!(", {step} step"));
-        }
-        if !progress.waits_on.is_empty() {
-            line.push_str(&format!(", waiting on {}", progress.waits_on.join(", ")));
-        }
+        let brief = summary(task, None, false);
+        let mut line = status_line(&brief, &self.reference);
         if !self.url.is_empty() {
             line.push_str(&format!(" · {}", self.url));
         }
         self.bar.set_message(line);
     }
+}
+
+/// Where a task in brief ([`summary`]) stands, in a few words: `task 4211
+/// open, approval step, waiting on u-1`. The status line of a wait, and
+/// an MCP task's status message.
+pub fn status_line(brief: &Value, reference: &str) -> String {
+    let state = brief["state"].as_str().unwrap_or("open");
+    let mut line = format!("task {reference} {state}");
+    if let Some(step) = brief["step"].as_str() {
+        line.push_str(&format!(", {step} step"));
+    }
+    let waits_on: Vec<&str> = brief["waitsOn"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if !waits_on.is_empty() {
+        line.push_str(&format!(", waiting on {}", waits_on.join(", ")));
+    }
+    line
 }
 
 /// The closed task as printed: the task, its URL and its outcome.
@@ -606,6 +610,17 @@ fn closed_answer(closed: &Closed) -> Result<Value, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_status_line_says_the_state_the_step_and_who_it_waits_on() {
+        let brief = json!({"state": "open", "step": "approval", "waitsOn": ["u-1", "u-2"]});
+        assert_eq!(
+            status_line(&brief, "4211"),
+            "task 4211 open, approval step, waiting on u-1, u-2"
+        );
+        let closed = json!({"state": "closed", "outcome": "granted"});
+        assert_eq!(status_line(&closed, "4211"), "task 4211 closed");
+    }
 
     #[test]
     fn form_fields_join_form_data() {

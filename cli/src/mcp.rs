@@ -326,7 +326,8 @@ async fn request_and_wait(
             return Ok(result(outcome));
         }
         if let Ok(answer) = &outcome.result {
-            context.set_status_message(status_message(&answer.value));
+            let number = answer.value["number"].to_string();
+            context.set_status_message(crate::jobs::status_line(&answer.value, &number));
         }
         let args = Map::from_iter([("task".to_string(), Value::String(id))]);
         let waited = Instant::now();
@@ -336,19 +337,6 @@ async fn request_and_wait(
         };
         log("wait_task", &outcome, waited);
     }
-}
-
-/// An open task in a few words: `task 1234 open, approval step, waiting on u-1`.
-fn status_message(task: &Value) -> String {
-    let mut message = format!("task {} open", task["number"]);
-    if let Some(step) = task["step"].as_str() {
-        message.push_str(&format!(", {step} step"));
-    }
-    if let Some(who) = task["waitsOn"].as_array().filter(|w| !w.is_empty()) {
-        let who: Vec<&str> = who.iter().filter_map(Value::as_str).collect();
-        message.push_str(&format!(", waiting on {}", who.join(", ")));
-    }
-    message
 }
 
 /// What the server tells an agent when it connects.

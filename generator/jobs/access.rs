@@ -10,9 +10,8 @@ use futures_util::{StreamExt, TryStreamExt};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::tasks::{Planned, Recover, Ticket};
+use super::tasks::{Planned, Recover, TaskAnswer, Ticket};
 use super::{Candidate, Entitlement, Error, Result, me_id};
-use crate::Client;
 use crate::apis::task::{CreateGrantTask, CreateRevokeTask};
 use crate::models::{
     AppEntitlement, AppEntitlementSearchServiceSearchRequest, AppEntitlementUserBinding,
@@ -21,6 +20,7 @@ use crate::models::{
     SearchAppsRequest, Task, TaskSearchRequest, TaskServiceCreateGrantRequest,
     TaskServiceCreateRevokeRequest, TaskState,
 };
+use crate::{Call, Client, Operation};
 
 /// Access jobs: `client.access()`.
 #[derive(Debug, Clone, Copy)]
@@ -518,10 +518,6 @@ impl<'a> Request<'a> {
             entitlement_id: target.id().to_string(),
             account: app_user.clone(),
         };
-        let existing = match self.force {
-            true => None,
-            false => same.find(self.client).await?,
-        };
         // The document: appUserId "and identityUserId cannot both be set".
         let (app_user_id, identity_user_id) = account_or_me(app_user, me);
         let mut body = TaskServiceCreateGrantRequest {
@@ -536,11 +532,7 @@ impl<'a> Request<'a> {
         };
         super::form::attach(&mut body, form);
         let call = self.client.task().create_grant_task(body);
-        let planned = Planned::new(self.client, call, Recover::Same(same));
-        Ok(match existing {
-            Some(task) => planned.already(task),
-            None => planned,
-        })
+        unless_open(self.client, call, same, self.force).await
     }
 
     /// The duration to ask for: the one given, at most the maximum; the
@@ -652,10 +644,6 @@ impl<'a> Revoke<'a> {
             entitlement_id: target.id().to_string(),
             account: account.clone(),
         };
-        let existing = match self.force {
-            true => None,
-            false => same.find(self.client).await?,
-        };
         let (app_user_id, identity_user_id) = account_or_me(account, me);
         let body = TaskServiceCreateRevokeRequest {
             app_entitlement_id: target.id().to_string(),
@@ -666,12 +654,30 @@ impl<'a> Revoke<'a> {
             ..TaskServiceCreateRevokeRequest::default()
         };
         let call = self.client.task().create_revoke_task(body);
-        let planned = Planned::new(self.client, call, Recover::Same(same));
-        Ok(match existing {
-            Some(task) => planned.already(task),
-            None => planned,
-        })
+        unless_open(self.client, call, same, self.force).await
     }
+}
+
+/// The create `call`, planned; unless `force`d, your open task that
+/// `same` describes is looked for first, and sending returns it instead.
+async fn unless_open<'a, Op>(
+    client: &'a Client,
+    call: Call<Op>,
+    same: Same,
+    force: bool,
+) -> Result<Planned<'a, Op>>
+where
+    Op: Operation<Output: TaskAnswer>,
+{
+    let existing = match force {
+        true => None,
+        false => same.find(client).await?,
+    };
+    let planned = Planned::new(client, call, Recover::Same(same));
+    Ok(match existing {
+        Some(task) => planned.already(task),
+        None => planned,
+    })
 }
 
 /// Which kind of task asks for a change of access.

@@ -24,7 +24,10 @@
 //! grants and accounts, the request form, the task's current step) and
 //! refuses with a typed [`Error`] before anything is changed. The change
 //! itself is a [`Planned`] call: `.await` on a job sends it, `prepare()`
-//! stops before, for a dry run.
+//! stops before, for a dry run. A request (or a revocation) that an open
+//! task of yours already asks for returns that task ([`Ticket::existing`])
+//! instead of making approvers decide twice, and a wait that ends before
+//! its task closes says which task it was ([`Error::Waiting`]).
 //!
 //! This layer is written by hand on top of the generated operations (its
 //! source is `generator/jobs/`, copied into the crate like the runtime), and
@@ -284,7 +287,7 @@ pub enum Error {
     /// Waiting for a task failed (the wait timed out, a call failed): the
     /// task is still there, and can be waited for again. `ticket` is the
     /// task as last seen.
-    #[error("{error} (task {}{}: wait for it again rather than asking again)", ticket.reference(), ticket.url.as_deref().map(|url| format!(", {url}")).unwrap_or_default())]
+    #[error("{error}; {ticket} is still there: wait for it again rather than asking again")]
     Waiting {
         /// The task.
         ticket: Box<Ticket>,

@@ -375,7 +375,8 @@ impl Ticket {
         }
     }
 
-    /// The task's number (the one in its URL), else its id.
+    /// The task's number (the one in its URL), else its id: what to wait
+    /// for it again by.
     pub fn reference(&self) -> String {
         match self.task.numeric_id {
             Some(number) => number.to_string(),
@@ -432,6 +433,17 @@ impl Ticket {
     /// Where the task stands.
     pub fn progress(&self) -> Progress {
         Progress::of(&self.task)
+    }
+}
+
+impl std::fmt::Display for Ticket {
+    /// `task 4211 (https://acme.conductor.one/task/4211)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "task {}", self.reference())?;
+        match &self.url {
+            Some(url) => write!(f, " ({url})"),
+            None => Ok(()),
+        }
     }
 }
 

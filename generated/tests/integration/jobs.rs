@@ -705,20 +705,26 @@ async fn a_second_request_returns_the_open_one_unless_forced() {
     assert_eq!(sent(&server, REVOKE).await.len(), 1);
 }
 
+/// A fake C1 in `trouble`, a client of it, and your request for
+/// `aws-prod-admin` sent.
+async fn admin_requested(trouble: Trouble) -> (MockServer, FakeC1, c1_client::jobs::Ticket) {
+    let (server, fake) = FakeC1::start().await;
+    fake.set(trouble);
+    let client = common::client(&server);
+    let ask = client
+        .access()
+        .request(Entitlement::alias("aws-prod-admin"));
+    let ticket = ask.justification("x").await.unwrap();
+    (server, fake, ticket)
+}
+
 #[tokio::test]
 async fn a_create_answered_without_its_task_finds_the_task_it_made() {
-    let (server, fake) = FakeC1::start().await;
-    fake.set(Trouble {
+    let bare = Trouble {
         bare_create: true,
         ..Trouble::default()
-    });
-    let client = common::client(&server);
-    let ticket = client
-        .access()
-        .request(Entitlement::alias("aws-prod-admin"))
-        .justification("x")
-        .await
-        .unwrap();
+    };
+    let (_server, fake, ticket) = admin_requested(bare).await;
     assert_eq!(ticket.task.id.as_deref(), Some("t-203"));
     assert!(!ticket.existing, "it is the one this request created");
     assert!(
@@ -732,14 +738,7 @@ async fn a_create_answered_without_its_task_finds_the_task_it_made() {
 
 #[tokio::test]
 async fn a_wait_ends_on_time_with_a_call_in_flight_and_keeps_the_ticket() {
-    let (server, fake) = FakeC1::start().await;
-    let client = common::client(&server);
-    let ticket = client
-        .access()
-        .request(Entitlement::alias("aws-prod-admin"))
-        .justification("x")
-        .await
-        .unwrap();
+    let (_server, fake, ticket) = admin_requested(Trouble::default()).await;
     fake.set(Trouble {
         stall_reads: true,
         ..Trouble::default()
@@ -751,14 +750,10 @@ async fn a_wait_ends_on_time_with_a_call_in_flight_and_keeps_the_ticket() {
         .unwrap_err();
     let waited = started.elapsed();
     assert!(waited < Duration::from_secs(2), "waited {waited:?}");
-    let Error::Waiting {
-        ticket: kept,
-        error,
-    } = &error
-    else {
+    assert_eq!(error.ticket().map(|t| &t.task.id), Some(&ticket.task.id));
+    let Error::Waiting { error, .. } = &error else {
         panic!("{error:?}");
     };
-    assert_eq!(kept.task.id, ticket.task.id);
     assert!(
         matches!(
             **error,
@@ -766,36 +761,15 @@ async fn a_wait_ends_on_time_with_a_call_in_flight_and_keeps_the_ticket() {
         ),
         "{error:?}"
     );
-    assert_eq!(
-        error_ticket_id(&error_of(&ticket, 300).await),
-        ticket.task.id
-    );
-}
-
-/// The task named by the error of a wait of `ms` on `ticket`.
-async fn error_of(ticket: &c1_client::jobs::Ticket, ms: u64) -> Error {
-    let wait = ticket.wait_every(FAST, Duration::from_millis(ms));
-    wait.await.unwrap_err()
-}
-
-fn error_ticket_id(error: &Error) -> Option<String> {
-    error.ticket().and_then(|t| t.task.id.clone())
 }
 
 #[tokio::test]
 async fn a_task_that_never_closes_says_where_it_stands() {
-    let (server, fake) = FakeC1::start().await;
-    fake.set(Trouble {
+    let open = Trouble {
         never_close: true,
         ..Trouble::default()
-    });
-    let client = common::client(&server);
-    let ticket = client
-        .access()
-        .request(Entitlement::alias("aws-prod-admin"))
-        .justification("x")
-        .await
-        .unwrap();
+    };
+    let (_server, _fake, ticket) = admin_requested(open).await;
     let error = ticket
         .wait_every(FAST, Duration::from_millis(60))
         .await

@@ -96,6 +96,66 @@ async fn a_timed_out_wait_keeps_the_last_answer_and_says_how_long() {
 }
 
 #[tokio::test]
+async fn the_timeout_bounds_a_call_in_flight() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/tasks/t1"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(3600)))
+        .mount(&server)
+        .await;
+    let client = common::client(&server);
+    let started = std::time::Instant::now();
+    let error = client
+        .task()
+        .get("t1")
+        .poll_until(
+            closed,
+            Duration::from_millis(10),
+            Duration::from_millis(200),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    let WaitError::TimedOut { calls, last, .. } = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(
+        (*calls, last.is_none()),
+        (1, true),
+        "cut in flight, no answer"
+    );
+}
+
+#[tokio::test]
+async fn a_timeout_or_interval_past_the_clock_waits_without_overflowing() {
+    let server = task_server(1).await;
+    let client = common::client(&server);
+    let call = client.task().get("t1");
+    let answer = call
+        .clone()
+        .poll_until(closed, Duration::from_millis(5), Duration::MAX)
+        .await
+        .unwrap();
+    assert!(closed(&answer));
+    let open = task_server(usize::MAX).await;
+    let client = common::client(&open);
+    let error = client
+        .task()
+        .get("t1")
+        .poll_until(closed, Duration::MAX, Duration::from_millis(50))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, WaitError::TimedOut { calls: 1, .. }),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_failed_call_stops_the_wait() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -48,7 +48,12 @@ impl<Op: Operation> Call<Op> {
         timeout: Duration,
     ) -> Result<Op::Output, WaitError<Op::Output>> {
         let started = tokio::time::Instant::now();
-        let deadline = started + timeout;
+        // A timeout past what the clock can count waits as long as it can.
+        let far = |from: tokio::time::Instant, by: Duration| {
+            from.checked_add(by)
+                .unwrap_or_else(|| from + Duration::from_secs(100 * 365 * 86_400))
+        };
+        let deadline = far(started, timeout);
         let mut calls = 0;
         let mut last = None;
         loop {
@@ -64,7 +69,7 @@ impl<Op: Operation> Call<Op> {
             }
             last = Some(Box::new(answer));
             // The next call, unless the deadline comes first.
-            let next = tokio::time::Instant::now() + interval;
+            let next = far(tokio::time::Instant::now(), interval);
             tokio::time::sleep_until(next.min(deadline)).await;
             if next >= deadline {
                 break;
