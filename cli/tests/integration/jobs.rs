@@ -696,3 +696,76 @@ async fn help_puts_the_jobs_first_and_a_group_lists_all_it_has() {
     let get = help.find("\n  get").unwrap();
     assert!(inbox < get, "the jobs lead: {help}");
 }
+
+/// Runs `c1 args` signed in to the server at `uri` with standard error on
+/// a terminal (a pseudo-terminal of 120 columns): what it drew there.
+fn c1_on_a_terminal(uri: &str, args: &[String]) -> (i32, String) {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut leader, mut follower) = (0, 0);
+    let size = libc::winsize {
+        ws_row: 40,
+        ws_col: 120,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty writes two descriptors it opened, which are then
+    // owned here and closed once.
+    let opened = unsafe {
+        libc::openpty(
+            &mut leader,
+            &mut follower,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &size,
+        )
+    };
+    assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+    let (leader, follower) =
+        unsafe { (OwnedFd::from_raw_fd(leader), OwnedFd::from_raw_fd(follower)) };
+    let home = std::env::temp_dir().join(format!("c1-tty-test-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&home);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_c1"))
+        .args(args)
+        .env_clear()
+        .env("HOME", &home)
+        .env("TERM", "xterm")
+        .env("CONDUCTORONE_ACCESS_TOKEN", "jobs-test-token")
+        .env("CONDUCTORONE_SERVER_URL", uri)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::from(follower))
+        .spawn()
+        .unwrap();
+    let mut drawn = Vec::new();
+    let mut terminal = std::fs::File::from(leader);
+    let reader = std::thread::spawn(move || {
+        // Until the last writer is gone (EIO on Linux).
+        let _ = terminal.read_to_end(&mut drawn);
+        drawn
+    });
+    let status = child.wait().unwrap();
+    drop(child);
+    let drawn = reader.join().unwrap();
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&drawn).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_terminal_a_wait_shows_where_the_task_stands() {
+    let (server, _) = FakeC1::start().await;
+    let uri = server.uri();
+    let args: Vec<String> = ask(&["--wait", "--interval", "1s"])
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let (code, drawn) = tokio::task::spawn_blocking(move || c1_on_a_terminal(&uri, &args))
+        .await
+        .unwrap();
+    assert_eq!(code, 0, "{drawn}");
+    assert!(
+        drawn.contains("task 203 open, approval step, waiting on u-approver · http://127.0.0.1:"),
+        "{drawn:?}"
+    );
+}
