@@ -471,17 +471,21 @@ impl Progress {
     pub fn of(task: &Task) -> Progress {
         let closed = task.state == Some(TaskState::Closed);
         let current = task.policy.as_ref().and_then(|p| p.current.as_ref());
+        // By the step's fields as sent, which every version of the API
+        // names alike, rather than by the model's, which older documents
+        // lack some of (`form`, `wait`, `action`).
         let step = current.filter(|_| !closed).and_then(|step| {
+            let sent = serde_json::to_value(step).ok()?;
             let kinds = [
-                (step.approval.is_some(), "approval"),
-                (step.provision.is_some(), "provision"),
-                (step.form.is_some(), "form"),
-                (step.wait.is_some(), "wait"),
-                (step.accept.is_some(), "accept"),
-                (step.reject.is_some(), "reject"),
-                (step.action.is_some(), "action"),
+                "approval",
+                "provision",
+                "form",
+                "wait",
+                "accept",
+                "reject",
+                "action",
             ];
-            kinds.into_iter().find(|(is, _)| *is).map(|(_, kind)| kind)
+            kinds.into_iter().find(|kind| !sent[*kind].is_null())
         });
         Progress {
             state: if closed { "closed" } else { "open" },
