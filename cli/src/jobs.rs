@@ -9,6 +9,8 @@
 
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use c1_client::Operation;
 use c1_client::jobs::{
     Check, Closed, Entitlement, Error, Outcome, Planned, Progress, TaskAnswer, Ticket,
@@ -339,8 +341,9 @@ async fn request(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
         .form_data(form)
         .emergency(matches.get_flag("emergency"))
         .force(matches.get_flag("force"));
-    match request.prepare().await {
-        Ok(planned) => change(ctx, matches, planned, Outcome::Granted).await,
+    let deadline = deadline(matches);
+    match within(deadline, request.prepare()).await? {
+        Ok(planned) => change(ctx, matches, planned, Outcome::Granted, deadline).await,
         Err(Error::AlreadyGranted {
             entitlement,
             grants,
@@ -370,8 +373,9 @@ async fn revoke(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
     if let Some(id) = string(matches, "app-user") {
         revoke = revoke.app_user(id);
     }
-    match revoke.prepare().await {
-        Ok(planned) => change(ctx, matches, planned, Outcome::Revoked).await,
+    let deadline = deadline(matches);
+    match within(deadline, revoke.prepare()).await? {
+        Ok(planned) => change(ctx, matches, planned, Outcome::Revoked, deadline).await,
         Err(Error::NotGranted { entitlement }) => {
             ctx.note(format!("you do not have {entitlement}: nothing was sent"));
             ctx.summarize(json!({"granted": false}));
@@ -408,7 +412,9 @@ async fn approve(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
     if let Some(text) = string(matches, "comment") {
         approve = approve.comment(text);
     }
-    change(ctx, matches, approve.prepare().await?, Outcome::Done).await
+    let deadline = deadline(matches);
+    let planned = within(deadline, approve.prepare()).await??;
+    change(ctx, matches, planned, Outcome::Done, deadline).await
 }
 
 async fn deny(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
@@ -417,20 +423,21 @@ async fn deny(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
     if let Some(text) = string(matches, "comment") {
         deny = deny.comment(text);
     }
-    change(ctx, matches, deny.prepare().await?, Outcome::Done).await
+    let planned = deny.prepare().await?;
+    change(ctx, matches, planned, Outcome::Done, None).await
 }
 
 async fn comment(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
     let text = string(matches, "text").unwrap_or_default();
     let task = task(matches)?;
     let planned = ctx.client()?.tasks().comment(&task, text).await?;
-    change(ctx, matches, planned, Outcome::Done).await
+    change(ctx, matches, planned, Outcome::Done, None).await
 }
 
 async fn escalate(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
     let task = task(matches)?;
     let planned = ctx.client()?.tasks().escalate(&task).await?;
-    change(ctx, matches, planned, Outcome::Done).await
+    change(ctx, matches, planned, Outcome::Done, None).await
 }
 
 fn task(matches: &ArgMatches) -> Result<String, Failure> {
@@ -445,6 +452,7 @@ async fn change<Op>(
     matches: &ArgMatches,
     planned: Planned<'_, Op>,
     wanted: Outcome,
+    deadline: Option<Instant>,
 ) -> Result<(), Failure>
 where
     Op: Operation,
@@ -467,11 +475,10 @@ where
     }
     ctx.summarize(ticket_summary(&ticket));
     ctx.print_answer(&ticket)?;
-    let waits = matches.try_get_one::<bool>("wait").ok().flatten() == Some(&true);
-    if !waits {
-        return Ok(());
+    match deadline {
+        Some(deadline) => wait_for(ctx, matches, &ticket, wanted, deadline).await,
+        None => Ok(()),
     }
-    wait_for(ctx, matches, &ticket, wanted).await
 }
 
 /// `c1 task wait TASK`: the task, then the wait for it to close.
@@ -481,17 +488,44 @@ async fn wait(ctx: &Ctx, matches: &ArgMatches) -> Result<(), Failure> {
     if ctx.dry_run {
         return ctx.show(ctx.client()?.task().get(task)).await;
     }
-    wait_for(ctx, matches, &tasks.ticket(&task), Outcome::Done).await
+    let deadline = Instant::now() + input::duration(matches, "timeout");
+    wait_for(ctx, matches, &tasks.ticket(&task), Outcome::Done, deadline).await
 }
 
-/// Waits for `ticket` to close (a status line on a terminal meanwhile) and
-/// prints it closed: exit 7 unless it ended as `wanted` (any success, for
-/// [`Outcome::Done`]).
+/// When a command that waits (`--wait`) gives up: its `--timeout` from
+/// now. It bounds the whole command (the reads before the change too),
+/// but for the change itself, which is never cut in flight: that could
+/// leave a task that nobody knows of.
+fn deadline(matches: &ArgMatches) -> Option<Instant> {
+    let waits = matches.try_get_one::<bool>("wait").ok().flatten() == Some(&true);
+    waits.then(|| Instant::now() + input::duration(matches, "timeout"))
+}
+
+/// A job's reads, before it changes anything, given up at `deadline`.
+async fn within<T>(
+    deadline: Option<Instant>,
+    reads: impl std::future::Future<Output = T>,
+) -> Result<T, Failure> {
+    let Some(deadline) = deadline else {
+        return Ok(reads.await);
+    };
+    tokio::time::timeout_at(deadline, reads).await.map_err(|_| {
+        Failure::new(
+            exit::CONNECTION,
+            "--timeout passed before the server answered: nothing was sent".into(),
+        )
+    })
+}
+
+/// Waits for `ticket` to close, until `deadline` (a status line on a
+/// terminal meanwhile), and prints it closed: exit 7 unless it ended as
+/// `wanted` (any success, for [`Outcome::Done`]).
 async fn wait_for(
     ctx: &Ctx,
     matches: &ArgMatches,
     ticket: &Ticket,
     wanted: Outcome,
+    deadline: Instant,
 ) -> Result<(), Failure> {
     let status = Status::start(ctx, ticket);
     if status.is_none() {
@@ -499,10 +533,8 @@ async fn wait_for(
             ctx.note(format!("{url}: waiting until the task is closed"));
         }
     }
-    let (interval, timeout) = (
-        input::duration(matches, "interval"),
-        input::duration(matches, "timeout"),
-    );
+    let interval = input::duration(matches, "interval");
+    let timeout = deadline.saturating_duration_since(Instant::now());
     let closed = ticket
         .wait_watching(interval, timeout, |task| {
             if let Some(status) = &status {

@@ -136,8 +136,12 @@ impl Error {
 
     /// The message of a wait that timed out.
     pub(crate) fn timed_out_waiting(operation: &str, waited: Duration, calls: u32) -> String {
+        let calls = match calls {
+            1 => "1 call, which did not".to_string(),
+            n => format!("{n} calls, none did"),
+        };
         format!(
-            "waited {:.1} s for `{operation}` to give the awaited answer; {calls} calls, none did",
+            "waited {:.1} s for `{operation}` to give the awaited answer; {calls}",
             waited.as_secs_f64()
         )
     }

@@ -577,6 +577,36 @@ async fn a_server_that_never_answers_ends_a_wait_on_time_and_the_task_is_kept() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_accepts_and_never_answers_anything_is_exit_6_on_time() {
+    // Connections are accepted (by the kernel) and never read or answered.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let uri = format!("http://{}", silent.local_addr().unwrap());
+    let env = [
+        ("CONDUCTORONE_ACCESS_TOKEN", "jobs-test-token"),
+        ("CONDUCTORONE_SERVER_URL", uri.as_str()),
+    ];
+    for args in [
+        ask(&["--wait", "--timeout", "2s"]),
+        vec!["task", "wait", "4211", "--timeout", "2s"],
+    ] {
+        let started = Instant::now();
+        let out = c1_with(&args, &env).await;
+        let waited = started.elapsed();
+        assert_eq!(code(&out), 6, "{:?}: {}", args, stderr(&out));
+        assert!(
+            waited < Duration::from_secs(3),
+            "{args:?}: exit 6 after {waited:?}"
+        );
+        assert!(
+            stdout(&out).is_empty(),
+            "nothing was created: {}",
+            stdout(&out)
+        );
+    }
+    drop(silent);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_task_that_never_closes_times_out_with_exit_6_naming_it() {
     let (server, fake) = FakeC1::start().await;
     fake.set(Trouble {
