@@ -517,6 +517,7 @@ impl<'a> Request<'a> {
             me: me.clone(),
             entitlement_id: target.id().to_string(),
             account: app_user.clone(),
+            before: Vec::new(),
         };
         // The document: appUserId "and identityUserId cannot both be set".
         let (app_user_id, identity_user_id) = account_or_me(app_user, me);
@@ -643,6 +644,7 @@ impl<'a> Revoke<'a> {
             me: me.clone(),
             entitlement_id: target.id().to_string(),
             account: account.clone(),
+            before: Vec::new(),
         };
         let (app_user_id, identity_user_id) = account_or_me(account, me);
         let body = TaskServiceCreateRevokeRequest {
@@ -669,12 +671,14 @@ async fn unless_open<'a, Op>(
 where
     Op: Operation<Output: TaskAnswer>,
 {
-    let existing = match force {
-        true => None,
-        false => same.find(client).await?,
-    };
+    let mut same = same;
+    let open = same.open(client).await?;
+    // Forced or not, the tasks open before are known: the one this create
+    // makes, if its answer is lost, is found as none of them.
+    same.before = open.iter().filter_map(|task| task.id.clone()).collect();
+    let newest = open.into_iter().next().filter(|_| !force);
     let planned = Planned::new(client, call, Recover::Same(same));
-    Ok(match existing {
+    Ok(match newest {
         Some(task) => planned.already(task),
         None => planned,
     })
@@ -698,33 +702,42 @@ pub(super) struct Same {
     pub(super) entitlement_id: String,
     /// The account, when one is named or picked.
     pub(super) account: Option<String>,
+    /// The ids of those tasks open before the create was sent.
+    pub(super) before: Vec<String>,
 }
 
 impl Same {
-    /// Your newest open task of this kind for the entitlement (and the
-    /// account), through the task search's filters (the subject, the
+    /// Your open tasks of this kind for the entitlement (and the account),
+    /// newest first, through the task search's filters (the subject, the
     /// entitlement, the state), each task checked again here.
-    pub(super) async fn find(&self, client: &Client) -> Result<Option<Task>> {
+    pub(super) async fn open(&self, client: &Client) -> Result<Vec<Task>> {
         let body = TaskSearchRequest {
             subject_ids: vec![self.me.clone()],
             app_entitlement_ids: vec![self.entitlement_id.clone()],
             task_states: vec![TaskState::Open],
             ..TaskSearchRequest::default()
         };
-        let mut items = client.task_search().search(body).items();
-        let mut found: Option<Task> = None;
-        while let Some(view) = items.try_next().await? {
-            let Some(task) = view.task.filter(|task| self.matches(task)) else {
-                continue;
-            };
-            let newer = found
-                .as_ref()
-                .is_none_or(|f| task.numeric_id > f.numeric_id);
-            if newer {
-                found = Some(task);
-            }
-        }
-        Ok(found)
+        let found: Vec<_> = client
+            .task_search()
+            .search(body)
+            .items()
+            .try_collect()
+            .await?;
+        let mut open: Vec<Task> = found
+            .into_iter()
+            .filter_map(|view| view.task)
+            .filter(|task| self.matches(task))
+            .collect();
+        open.sort_by_key(|task| std::cmp::Reverse(task.numeric_id));
+        Ok(open)
+    }
+
+    /// The task the create made, when its answer did not say: your open
+    /// task for the same thing that was not open before.
+    pub(super) async fn made(&self, client: &Client) -> Result<Option<Task>> {
+        let open = self.open(client).await?;
+        let new = |task: &Task| task.id.as_ref().is_none_or(|id| !self.before.contains(id));
+        Ok(open.into_iter().find(new))
     }
 
     /// Whether `task` is an open task of this kind for the entitlement and

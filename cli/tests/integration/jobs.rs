@@ -670,16 +670,23 @@ async fn an_open_request_already_there_is_returned_not_doubled() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_create_answered_without_its_task_prints_the_task_it_made() {
-    let (server, fake) = FakeC1::start().await;
-    fake.set(Trouble {
+async fn a_create_answered_without_its_task_or_lost_prints_the_task_it_made() {
+    let bare = Trouble {
         bare_create: true,
         ..Trouble::default()
-    });
-    let out = c1(&server, &ask(&[])).await;
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(json_out(&out)["id"], "t-203");
-    assert_eq!(fake.created(), 1);
+    };
+    let lost = Trouble {
+        lost_create: true,
+        ..Trouble::default()
+    };
+    for trouble in [bare, lost] {
+        let (server, fake) = FakeC1::start().await;
+        fake.set(trouble);
+        let out = c1(&server, &ask(&[])).await;
+        assert_eq!(code(&out), 0, "{trouble:?}: {}", stderr(&out));
+        assert_eq!(json_out(&out)["id"], "t-203", "{trouble:?}");
+        assert_eq!(fake.created(), 1);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

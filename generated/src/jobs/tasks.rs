@@ -321,31 +321,51 @@ where
     /// [`existing`](Self::existing) task, that task (its ticket marked
     /// [`existing`](Ticket::existing)), and nothing is sent. An answer
     /// without its task is completed by finding the task (by its id, or
-    /// as your open task for the same thing).
+    /// as your open task for the same thing that was not open before); so
+    /// is a create whose answer never came (a lost connection, a timeout,
+    /// a gateway's 502 to 504), when the task it made is there.
     pub async fn send(self) -> Result<Ticket> {
         if let Some(task) = self.existing {
             let mut ticket = Ticket::new(self.client, task);
             ticket.existing = true;
             return Ok(ticket);
         }
-        let answer = self.call.send().await?;
-        let task = match answer.task_view().and_then(|view| view.task) {
-            Some(task) => task,
-            None => recover(self.client, &self.recover, Op::NAME).await?,
+        let (client, operation) = (self.client, Op::NAME);
+        let task = match self.call.send().await {
+            Ok(answer) => match answer.task_view().and_then(|view| view.task) {
+                Some(task) => task,
+                None => made(client, &self.recover)
+                    .await?
+                    .ok_or(Error::Unconfirmed { operation })?,
+            },
+            // No answer came, or a gateway's: a create may have been made
+            // all the same, and is reported if it was.
+            Err(error) if unanswered(&error) => match &self.recover {
+                Recover::Same(same) => match same.made(client).await {
+                    Ok(Some(task)) => task,
+                    _ => return Err(error.into()),
+                },
+                Recover::Read(_) => return Err(error.into()),
+            },
+            Err(error) => return Err(error.into()),
         };
-        Ok(Ticket::new(self.client, task))
+        Ok(Ticket::new(client, task))
     }
 }
 
 /// The task a change made, found again when its answer lacked it.
-async fn recover(client: &Client, recover: &Recover, operation: &'static str) -> Result<Task> {
+async fn made(client: &Client, recover: &Recover) -> Result<Option<Task>> {
     match recover {
-        Recover::Read(id) => Tasks::new(client).get(id).await,
-        Recover::Same(same) => same
-            .find(client)
-            .await?
-            .ok_or(Error::Unconfirmed { operation }),
+        Recover::Read(id) => Tasks::new(client).get(id).await.map(Some),
+        Recover::Same(same) => same.made(client).await,
     }
+}
+
+/// Whether a call that failed may have been carried out all the same: no
+/// answer came (the connection, a timeout), or a gateway's (502, 503, 504).
+fn unanswered(error: &crate::Error) -> bool {
+    let gateway = matches!(error.status(), Some(502..=504));
+    gateway || matches!(error, crate::Error::Transport(_) | crate::Error::Timeout(_))
 }
 
 /// A task a job created or changed, its ticket URL, and how to wait for it.

@@ -764,6 +764,43 @@ async fn a_wait_ends_on_time_with_a_call_in_flight_and_keeps_the_ticket() {
 }
 
 #[tokio::test]
+async fn a_create_whose_answer_is_lost_reports_the_task_it_made() {
+    let lost = Trouble {
+        lost_create: true,
+        ..Trouble::default()
+    };
+    let (server, fake, ticket) = admin_requested(lost).await;
+    assert_eq!(ticket.task.id.as_deref(), Some("t-203"));
+    assert_eq!(fake.created(), 1);
+    assert_eq!(
+        sent(&server, GRANT).await.len(),
+        1,
+        "a create is not sent twice"
+    );
+}
+
+#[tokio::test]
+async fn a_forced_create_that_failed_is_not_mistaken_for_the_open_one() {
+    let (server, fake, first) = admin_requested(Trouble::default()).await;
+    fake.set(Trouble {
+        failed_create: true,
+        ..Trouble::default()
+    });
+    let client = common::client(&server);
+    let ask = client
+        .access()
+        .request(Entitlement::alias("aws-prod-admin"));
+    let error = ask.justification("x").force(true).await.unwrap_err();
+    assert_eq!(
+        error.client_error().and_then(|e| e.status()),
+        Some(502),
+        "{error:?}"
+    );
+    assert_eq!(first.task.id.as_deref(), Some("t-203"));
+    assert_eq!(fake.created(), 1);
+}
+
+#[tokio::test]
 async fn a_task_that_never_closes_says_where_it_stands() {
     let open = Trouble {
         never_close: true,

@@ -233,6 +233,11 @@ pub struct Trouble {
     pub bare_create: bool,
     /// Tasks created close at their first read.
     pub close_at_once: bool,
+    /// A create is carried out and answered 504, as by a gateway that
+    /// gave up waiting.
+    pub lost_create: bool,
+    /// A create is not carried out, and answered 502 by a gateway.
+    pub failed_create: bool,
 }
 
 /// The fake C1, behind a wiremock server.
@@ -589,6 +594,9 @@ impl FakeC1 {
             return bad("no such entitlement");
         };
         let mut state = self.state();
+        if state.trouble.failed_create {
+            return ResponseTemplate::new(502).set_body_string("bad gateway");
+        }
         let numeric = 200 + state.tasks.len() as i64;
         let task = Task {
             id: format!("t-{numeric}"),
@@ -621,8 +629,12 @@ impl FakeC1 {
             true => json!({}),
             false => json!({"taskView": {"task": task.json()}}),
         };
+        let lost = state.trouble.lost_create;
         state.tasks.push(task);
-        ok(answer)
+        match lost {
+            true => ResponseTemplate::new(504).set_body_string("upstream request timeout"),
+            false => ok(answer),
+        }
     }
 
     /// A task by id or numeric id; a decided task closes after a few reads,
