@@ -39,6 +39,9 @@ pub(crate) struct Sending<'a> {
     pub(crate) retries: Retries,
     /// Leave a successful response's body unread.
     pub(crate) stream: bool,
+    /// The timeout bounds the wait for the answer, not the reading of its
+    /// body (a streamed download, whose reader bounds each pause instead).
+    pub(crate) idle: bool,
 }
 
 impl Transport {
@@ -51,6 +54,7 @@ impl Transport {
             retry: &self.retry,
             retries,
             stream: false,
+            idle: false,
         }
     }
 }
@@ -63,7 +67,7 @@ impl Sending<'_> {
             .http
             .request(method, url)
             .header(USER_AGENT, self.transport.user_agent.clone());
-        match self.timeout {
+        match self.timeout.filter(|_| !self.idle) {
             Some(timeout) => builder.timeout(timeout),
             None => builder,
         }
@@ -80,7 +84,14 @@ impl Sending<'_> {
         let mut backoff = self.retry.backoff();
         let mut retries = 0u32;
         loop {
-            let outcome = build()?.send().await;
+            let sent = build()?.send();
+            let outcome = match self.timeout.filter(|_| self.idle) {
+                Some(timeout) => match tokio::time::timeout(timeout, sent).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => return Err(Error::Timeout(timeout)),
+                },
+                None => sent.await,
+            };
             let wait = match &outcome {
                 Ok(response) if retry_status(response.status().as_u16(), self.retries) => {
                     Some(retry_after(response.headers()))

@@ -203,17 +203,29 @@ impl<Op: Operation<Output = Vec<u8>>> Call<Op> {
     /// as a stream of chunks as they arrive, rather than in one `Vec`, with
     /// the response's status and headers. The call is retried as usual until
     /// an answer comes; a failure while reading the body ends the stream with
-    /// its error. The call's timeout covers the whole body: give a long one
-    /// ([`Call::timeout`]) for large downloads.
+    /// its error. The client's timeout bounds the wait for the answer and
+    /// each pause in the body ([`Error::Timeout`] when no chunk comes for
+    /// that long), not the whole download; a call's own
+    /// [`timeout`](Call::timeout) bounds the whole of it.
     pub async fn stream(mut self) -> Result<Response<ByteStream>> {
         self.options.stream = true;
         let timeout = self.options.timeout;
+        let pause = match timeout {
+            Some(_) => None,
+            None => self.client.transport().timeout,
+        };
         let raw = self.send_raw().await?;
         let chunks = futures_util::stream::try_unfold(raw.unread, move |response| async move {
             let Some(mut response) = response else {
                 return Ok(None);
             };
-            match response.chunk().await {
+            let chunk = match pause {
+                Some(pause) => tokio::time::timeout(pause, response.chunk())
+                    .await
+                    .map_err(|_| Error::Timeout(pause))?,
+                None => response.chunk().await,
+            };
+            match chunk {
                 Ok(Some(chunk)) => Ok(Some((chunk, Some(response)))),
                 Ok(None) => Ok(None),
                 Err(e) => Err(transport_error(e, timeout)),

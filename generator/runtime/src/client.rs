@@ -127,6 +127,9 @@ impl Client {
         let request = request.checked()?;
         let inner = &*self.inner;
         let mut sending = inner.transport.sending(retries);
+        // A streamed download is not cut at the client's timeout, only
+        // when it stops (see `Call::stream`); its own timeout cuts it.
+        sending.idle = options.stream && options.timeout.is_none();
         sending.timeout = options.timeout.or(sending.timeout);
         if let Some(retry) = &options.retry {
             sending.retry = retry;
