@@ -85,18 +85,8 @@ pub fn load(path: &Path) -> Result<Config, Failure> {
 pub fn save(path: &Path, config: &Config) -> Result<(), Failure> {
     let fail = |e: std::io::Error| Failure::config(format!("cannot write {}: {e}", path.display()));
     let text = toml::to_string(config).map_err(|e| Failure::config(e.to_string()))?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(fail)?;
-    }
-    let temp = path.with_extension(format!("toml.tmp{}", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&temp).map_err(fail)?;
-    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(fail)?;
-    drop(file);
-    std::fs::rename(&temp, path).map_err(fail)
+    crate::files::write_atomically(path, text.as_bytes(), crate::files::Mode::Exactly(0o600))
+        .map_err(fail)
 }
 
 /// Whether the environment names credentials of its own.

@@ -8,3 +8,4 @@ mod conformance;
 mod fake_c1;
 mod jobs;
 mod mcp;
+mod mcp_security;

@@ -5,14 +5,12 @@
 
 #[rustfmt::skip]
 mod commands;
-mod answers;
-mod catalog;
 mod config;
+mod files;
 mod input;
 mod jobs;
 mod mcp;
 mod output;
-mod tools;
 
 use std::process::ExitCode;
 

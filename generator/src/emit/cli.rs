@@ -26,17 +26,49 @@ use crate::model::{
 use crate::names::{unraw, Namespace};
 
 /// The hand-written sources, as `(path in the crate, source)`.
-pub const SOURCES: [(&str, &str); 10] = [
+pub const SOURCES: [(&str, &str); 18] = [
     ("build.rs", include_str!("../../cli/build.rs")),
-    ("src/answers.rs", include_str!("../../cli/src/answers.rs")),
-    ("src/catalog.rs", include_str!("../../cli/src/catalog.rs")),
     ("src/config.rs", include_str!("../../cli/src/config.rs")),
+    ("src/files.rs", include_str!("../../cli/src/files.rs")),
     ("src/input.rs", include_str!("../../cli/src/input.rs")),
     ("src/jobs.rs", include_str!("../../cli/src/jobs.rs")),
     ("src/main.rs", include_str!("../../cli/src/main.rs")),
-    ("src/mcp.rs", include_str!("../../cli/src/mcp.rs")),
+    (
+        "src/mcp/allow.rs",
+        include_str!("../../cli/src/mcp/allow.rs"),
+    ),
+    (
+        "src/mcp/answers.rs",
+        include_str!("../../cli/src/mcp/answers.rs"),
+    ),
+    (
+        "src/mcp/arguments.rs",
+        include_str!("../../cli/src/mcp/arguments.rs"),
+    ),
+    (
+        "src/mcp/catalog.rs",
+        include_str!("../../cli/src/mcp/catalog.rs"),
+    ),
+    ("src/mcp/http.rs", include_str!("../../cli/src/mcp/http.rs")),
+    (
+        "src/mcp/install.rs",
+        include_str!("../../cli/src/mcp/install.rs"),
+    ),
+    ("src/mcp/log.rs", include_str!("../../cli/src/mcp/log.rs")),
+    ("src/mcp/mod.rs", include_str!("../../cli/src/mcp/mod.rs")),
+    (
+        "src/mcp/server.rs",
+        include_str!("../../cli/src/mcp/server.rs"),
+    ),
+    (
+        "src/mcp/table.rs",
+        include_str!("../../cli/src/mcp/table.rs"),
+    ),
+    (
+        "src/mcp/tools.rs",
+        include_str!("../../cli/src/mcp/tools.rs"),
+    ),
     ("src/output.rs", include_str!("../../cli/src/output.rs")),
-    ("src/tools.rs", include_str!("../../cli/src/tools.rs")),
 ];
 
 /// The command line's dependencies, as `Cargo.toml` lines.

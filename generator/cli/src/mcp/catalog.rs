@@ -9,9 +9,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use super::arguments::{MAX_CHARS, flag_text, known, plain};
 use crate::Failure;
-use crate::answers::MAX_CHARS;
-use crate::tools::{flag_text, known, plain};
 
 /// The operations, as `tools.json` describes them.
 #[derive(Debug, Deserialize)]
@@ -324,7 +323,7 @@ pub fn operation_argv(
 /// which may not name a file (`@FILE`) or standard input (`-`) as the
 /// shell's `--body` may: an agent's call reads nothing on this machine.
 fn body_text(entry: &Entry, value: &Value) -> Result<String, String> {
-    let text_body = entry.input["properties"]["body"]["type"] == "string";
+    let text_body = entry.input.pointer("/properties/body/type") == Some(&json!("string"));
     match value {
         Value::String(text) if text_body => {
             if text == "-" || text.starts_with('@') {
@@ -391,6 +390,12 @@ pub fn score(words: &[String], name: &str, entry: &Entry) -> (usize, usize) {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod tests {
     use super::*;
 

@@ -1,0 +1,74 @@
+//! What a server lets an agent do (`c1 mcp serve --allow LEVEL
+//! --allow-secrets`): a level, each with the ones before, and apart from
+//! it whether answers may carry secrets.
+
+use super::catalog::Entry;
+
+/// What an agent may do (`c1 mcp serve --allow`), each level with the ones before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Allow {
+    /// Operations that only read, and the jobs that only read.
+    Read,
+    /// Also the self-service jobs: request and revoke access, comment on tasks.
+    Request,
+    /// Also every operation, and approving and denying tasks.
+    Write,
+}
+
+impl Allow {
+    /// The levels' names, as `--allow` takes them.
+    pub const NAMES: [&'static str; 3] = [
+        Allow::Read.name(),
+        Allow::Request.name(),
+        Allow::Write.name(),
+    ];
+
+    /// The level named `name`.
+    pub fn named(name: &str) -> Option<Allow> {
+        [Allow::Read, Allow::Request, Allow::Write]
+            .into_iter()
+            .find(|level| level.name() == name)
+    }
+
+    /// Its name, as `--allow` takes it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Allow::Read => "read",
+            Allow::Request => "request",
+            Allow::Write => "write",
+        }
+    }
+}
+
+/// A server's allowance: its level, and whether it serves secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Allowance {
+    /// What an agent may change.
+    pub level: Allow,
+    /// Whether operations whose answers carry a secret (a credential, a
+    /// paper secret, a function's code) are listed and served.
+    pub secrets: bool,
+}
+
+impl Allowance {
+    /// Whether an operation of the catalog is listed and served: one that
+    /// only reads, or any at `write`; one whose answer carries a secret
+    /// only with `--allow-secrets`, whatever the level.
+    pub fn operation(self, entry: &Entry) -> bool {
+        (entry.reads() || self.level == Allow::Write) && (self.secrets || !entry.effect.sensitive)
+    }
+
+    /// Why an operation it does not allow is refused, and what allows it.
+    pub fn refusal(self, name: &str, entry: &Entry) -> String {
+        if entry.effect.sensitive && !self.secrets {
+            format!(
+                "`{name}` answers with a secret; this server does not serve secrets: `c1 mcp serve --allow-secrets` does"
+            )
+        } else {
+            format!(
+                "`{name}` changes things ({}); this server allows only operations that read: `c1 mcp serve --allow write` allows it",
+                entry.endpoint
+            )
+        }
+    }
+}
