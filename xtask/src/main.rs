@@ -4,11 +4,13 @@
 //! - `diff [--report FILE] OLD NEW`: the API change report between two specs.
 //! - `bench [--runs N] [--full FILE] [--first-build] [--cli] [--conformance] [--builds [--against REV] [--tests]]`: measure the generator and its output.
 //! - `fuzz-seeds OUT DOCUMENT...`: small whole documents cut from large ones, to seed the fuzzer.
+//! - `mcp-conformance`: the official MCP conformance suite against `c1 mcp serve --http`.
 //! - `vendor [--spec DIR] INPUT...`: copy OpenAPI documents, or the one embedded in documentation pages, into the spec directory.
 
 mod bench;
 mod builds;
 mod codegen;
+mod mcp_conformance;
 mod seeds;
 #[cfg(test)]
 mod unify;
@@ -63,6 +65,13 @@ usage:
       Write small whole documents cut from each DOCUMENT (one per path and
       per component schema, with the components they refer to; at most 400
       each) into OUT, to seed the fuzzer (see fuzz/README.md).
+  cargo xtask mcp-conformance
+      Run the official MCP conformance suite (an npm package, installed
+      with Node 22 under target/mcp-conformance: needs npm) against
+      `c1 mcp serve --http` with its token, for the requirements of MCP
+      2025-11-25 and 2026-07-28. What does not apply to a tools-only server
+      is in cli/tests/mcp-conformance/baseline.yml, each with why; any
+      other failure fails, and so does a listed scenario that passes.
   cargo xtask vendor [--spec DIR] [--from SOURCE]... INPUT...
       Copy each OpenAPI document (*.yaml, *.yml, *.json) byte for byte into
       the spec directory as <title>.openapi.<ext>, and extract the one
@@ -167,6 +176,14 @@ fn run() -> anyhow::Result<ExitCode> {
             );
             seeds::run(out, documents)?;
             Ok(ExitCode::SUCCESS)
+        }
+        Some("mcp-conformance") => {
+            finish(args)?;
+            Ok(if mcp_conformance::run()? {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Some("vendor") => {
             let spec: PathBuf = args

@@ -5,6 +5,9 @@
 //! --allow-secrets`): a level, each with the ones before, and apart from
 //! it whether answers may carry secrets.
 
+use clap::parser::ValueSource;
+use clap::{Arg, ArgAction, ArgMatches};
+
 use super::catalog::Entry;
 
 /// What an agent may do (`c1 mcp serve --allow`), each level with the ones before.
@@ -74,4 +77,35 @@ impl Allowance {
             )
         }
     }
+}
+
+/// `--allow LEVEL` and `--allow-secrets`.
+pub fn args() -> [Arg; 2] {
+    [
+        Arg::new("allow")
+            .long("allow")
+            .value_name("LEVEL")
+            .value_parser(Allow::NAMES)
+            .default_value("read")
+            .help("read: operations that read; request: also request and revoke access and comment on tasks; write: every operation, approving and denying tasks, and emergency access requests"),
+        Arg::new("allow-secrets")
+            .long("allow-secrets")
+            .action(ArgAction::SetTrue)
+            .help("Also list and serve the operations whose answers carry secrets (credentials, paper secrets, functions' code), at any level"),
+    ]
+}
+
+/// The allowance `--allow` and `--allow-secrets` give.
+pub fn given(matches: &ArgMatches) -> Allowance {
+    let name = matches.get_one::<String>("allow");
+    Allowance {
+        level: name.and_then(|n| Allow::named(n)).unwrap_or(Allow::Read),
+        secrets: matches.get_flag("allow-secrets"),
+    }
+}
+
+/// Whether `--allow` or `--allow-secrets` was given (not defaulted).
+pub fn on_command_line(matches: &ArgMatches) -> bool {
+    matches.value_source("allow") == Some(ValueSource::CommandLine)
+        || matches.get_flag("allow-secrets")
 }

@@ -23,7 +23,7 @@ const CLIENTS: [&str; 3] = ["claude-code", "cursor", "vscode"];
 /// VS Code's input that asks for the token, once, and keeps it secret.
 const VSCODE_INPUT: &str = "c1-mcp-token";
 
-/// The `install` command, without `--allow` (see `mcp::allow_args`).
+/// The `install` command, without `--allow` (see `allow::args`).
 pub fn command() -> Command {
     Command::new("install")
         .about("Set an agent up to run `c1 mcp serve` (or reach one over HTTP): writes its configuration, keeping its other servers")
@@ -58,7 +58,7 @@ pub fn run(matches: &ArgMatches, profile: Option<&str>, dry_run: bool) -> Result
     let (path, key) = file(client, matches.get_flag("user"))?;
     let (server, says) = match matches.get_one::<String>("http") {
         Some(url) => {
-            if super::allowance_given(matches) {
+            if super::allow::on_command_line(matches) {
                 return Err(Failure::usage(
                     "--allow and --allow-secrets are the server's: give them to `c1 mcp serve --http`, not with --http here".into(),
                 ));
@@ -104,7 +104,7 @@ fn stdio_server(
         args.extend(["--profile".into(), profile.into()]);
     }
     args.extend(["mcp".into(), "serve".into()]);
-    let allowance = super::allowance(matches);
+    let allowance = super::allow::given(matches);
     if allowance.level != Allow::Read {
         args.extend(["--allow".into(), allowance.level.name().into()]);
     }

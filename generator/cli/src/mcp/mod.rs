@@ -32,11 +32,9 @@ mod tools;
 
 use std::net::SocketAddr;
 
-use clap::parser::ValueSource;
-use clap::{Arg, ArgAction, ArgMatches, Command};
+use clap::{Arg, ArgMatches, Command};
 
-pub use self::allow::{Allow, Allowance};
-pub use self::tools::Tools;
+use self::tools::Tools;
 use crate::{Failure, config};
 
 /// The `mcp` command: `serve` and `install`.
@@ -46,13 +44,13 @@ pub fn command() -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .subcommand(serve_command())
-        .subcommand(install::command().args(allow_args()))
+        .subcommand(install::command().args(allow::args()))
 }
 
 fn serve_command() -> Command {
     Command::new("serve")
         .about("Serve the C1 API to an agent over stdio (default) or HTTP; only reads unless --allow says more")
-        .args(allow_args())
+        .args(allow::args())
         .args(http::args())
         .arg(
             Arg::new("log")
@@ -60,37 +58,6 @@ fn serve_command() -> Command {
                 .value_name("FILE")
                 .help("Append the log of calls to FILE (default: standard error); it never holds what an agent sent"),
         )
-}
-
-/// `--allow LEVEL` and `--allow-secrets`.
-fn allow_args() -> [Arg; 2] {
-    [
-        Arg::new("allow")
-            .long("allow")
-            .value_name("LEVEL")
-            .value_parser(Allow::NAMES)
-            .default_value("read")
-            .help("read: operations that read; request: also request and revoke access and comment on tasks; write: every operation, approving and denying tasks, and emergency access requests"),
-        Arg::new("allow-secrets")
-            .long("allow-secrets")
-            .action(ArgAction::SetTrue)
-            .help("Also list and serve the operations whose answers carry secrets (credentials, paper secrets, functions' code), at any level"),
-    ]
-}
-
-/// The allowance `--allow` and `--allow-secrets` give.
-fn allowance(matches: &ArgMatches) -> Allowance {
-    let name = matches.get_one::<String>("allow");
-    Allowance {
-        level: name.and_then(|n| Allow::named(n)).unwrap_or(Allow::Read),
-        secrets: matches.get_flag("allow-secrets"),
-    }
-}
-
-/// Whether `--allow` or `--allow-secrets` was given (not defaulted).
-fn allowance_given(matches: &ArgMatches) -> bool {
-    matches.value_source("allow") == Some(ValueSource::CommandLine)
-        || matches.get_flag("allow-secrets")
 }
 
 /// Runs `c1 mcp serve` or `c1 mcp install`.
@@ -115,10 +82,44 @@ async fn serve(matches: &ArgMatches, profile: Option<&str>) -> Result<(), Failur
         .transpose()
         .map_err(Failure::usage)?;
     log::start(matches.get_one::<String>("log").map(std::path::Path::new))?;
-    let tools = Tools::new(allowance(matches), config::connect(profile)?)?;
+    let tools = Tools::new(allow::given(matches), config::connect(profile)?)?;
     let server = server::Server::new(tools);
     match listen {
         None => server.stdio().await,
         Some(listen) => http::serve(server, listen).await,
+    }
+}
+
+/// Every tool, called in this process as a server calls it: what the fuzz
+/// target (`fuzz/fuzz_targets/mcp_tools.rs`) sends arbitrary arguments to.
+pub struct Fuzzing {
+    tools: Tools,
+}
+
+impl Fuzzing {
+    /// The tools at the widest allowance (`--allow write --allow-secrets`),
+    /// calling with `client`.
+    pub fn new(client: c1_client::Client) -> Result<Self, Failure> {
+        let widest = allow::Allowance {
+            level: allow::Allow::Write,
+            secrets: true,
+        };
+        Ok(Fuzzing {
+            tools: Tools::new(widest, client)?,
+        })
+    }
+
+    /// The tools' names, as `tools/list` gives them.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.tools
+            .list()
+            .into_iter()
+            .map(|tool| tool.name)
+            .collect()
+    }
+
+    /// Calls `tool` with `args`; whether it answered (not an error).
+    pub async fn call(&self, tool: &str, args: serde_json::Map<String, serde_json::Value>) -> bool {
+        self.tools.call(tool, args).await.result.is_ok()
     }
 }
