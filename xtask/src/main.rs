@@ -215,6 +215,27 @@ fn finish(args: pico_args::Arguments) -> anyhow::Result<()> {
 mod tests {
     use std::path::Path;
 
+    /// The MCP fuzz target builds the command line's sources itself
+    /// (fuzz/mcp, outside the workspace): its dependencies must be the
+    /// command line's, or it stops building unseen.
+    #[test]
+    fn the_mcp_fuzz_target_depends_on_what_the_command_line_does() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let cli = std::fs::read_to_string(root.join("generator/cli/dependencies.toml")).unwrap();
+        let fuzz = std::fs::read_to_string(root.join("fuzz/mcp/Cargo.toml")).unwrap();
+        let dependencies = cli.split("[build-dependencies]").next().unwrap();
+        for line in dependencies.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            assert!(
+                fuzz.lines().any(|l| l.trim() == line),
+                "fuzz/mcp/Cargo.toml lacks `{line}`"
+            );
+        }
+    }
+
     /// The README's usage example is `generated/examples/readme.rs`, which
     /// `cargo test` compiles: the README cannot show code that does not build.
     #[test]

@@ -94,11 +94,13 @@ async fn serve(matches: &ArgMatches, profile: Option<&str>) -> Result<(), Failur
 }
 
 /// Every tool, called in this process as a server calls it: what the fuzz
-/// target (`fuzz/fuzz_targets/mcp_tools.rs`) sends arbitrary arguments to.
+/// target (`fuzz/mcp/fuzz_targets/mcp_tools.rs`) sends arbitrary arguments to.
+#[cfg(fuzzing)]
 pub struct Fuzzing {
     tools: Tools,
 }
 
+#[cfg(fuzzing)]
 impl Fuzzing {
     /// The tools at the widest allowance (`--allow write --allow-secrets`),
     /// calling with `client`.

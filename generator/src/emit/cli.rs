@@ -26,13 +26,12 @@ use crate::model::{
 use crate::names::{unraw, Namespace};
 
 /// The hand-written sources, as `(path in the crate, source)`.
-pub const SOURCES: [(&str, &str); 19] = [
+pub const SOURCES: [(&str, &str); 18] = [
     ("build.rs", include_str!("../../cli/build.rs")),
     ("src/config.rs", include_str!("../../cli/src/config.rs")),
     ("src/files.rs", include_str!("../../cli/src/files.rs")),
     ("src/input.rs", include_str!("../../cli/src/input.rs")),
     ("src/jobs.rs", include_str!("../../cli/src/jobs.rs")),
-    ("src/lib.rs", include_str!("../../cli/src/lib.rs")),
     ("src/main.rs", include_str!("../../cli/src/main.rs")),
     (
         "src/mcp/allow.rs",
@@ -179,7 +178,7 @@ pub fn missing(api: &Api) -> Option<String> {
 
 fn manifest(options: &CliOptions) -> GeneratedFile {
     let mut contents = format!(
-        "{TOML_HEADER}\n\n[package]\nname = \"c1-cli\"\nversion = \"0.1.0\"\ndescription = \"The C1 (ConductorOne) API from the shell, generated from its OpenAPI documents.\"\nedition = \"2024\"\nrust-version = \"1.85\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n\n# The command line, a library for its binary and the fuzz target; no doctests.\n[lib]\npath = \"src/lib.rs\"\ndoctest = false\n\n[[bin]]\nname = \"c1\"\npath = \"src/main.rs\"\ntest = false\n\n[dependencies]\n{} = {{ path = \"{}\" }}\n{}",
+        "{TOML_HEADER}\n\n[package]\nname = \"c1-cli\"\nversion = \"0.1.0\"\ndescription = \"The C1 (ConductorOne) API from the shell, generated from its OpenAPI documents.\"\nedition = \"2024\"\nrust-version = \"1.85\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n\n[[bin]]\nname = \"c1\"\npath = \"src/main.rs\"\n\n# `cfg(fuzzing)`: the MCP fuzz target builds these sources as a library (fuzz/mcp).\n[lints.rust]\nunexpected_cfgs = {{ level = \"warn\", check-cfg = [\"cfg(fuzzing)\"] }}\n\n[dependencies]\n{} = {{ path = \"{}\" }}\n{}",
         options.client_package,
         options.client_path,
         DEPENDENCIES.trim_start()

@@ -8,7 +8,7 @@
 
 use std::sync::LazyLock;
 
-use c1_cli::mcp::Fuzzing;
+use c1_cli::Fuzzing;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
