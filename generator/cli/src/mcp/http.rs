@@ -33,12 +33,22 @@ use crate::Failure;
 pub const TOKEN_VAR: &str = "C1_MCP_TOKEN";
 /// The shortest token `C1_MCP_TOKEN` may give.
 const MIN_TOKEN: usize = 16;
-/// How long a client has to send a request's headers.
-const HEADER_READ: Duration = Duration::from_secs(10);
-/// How long a connection may send and receive nothing before it is
-/// closed: longer than the longest call (60 s), and than the 15 s between
-/// an event stream's keep-alive pings.
-const IDLE: Duration = Duration::from_secs(300);
+/// How long a connection may take, and wait.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// To send a request's headers.
+    header_read: Duration,
+    /// Sending and receiving nothing, before it is closed.
+    idle: Duration,
+}
+
+/// A client has 10 s to send a request's headers; a connection idle for 5
+/// minutes (longer than the longest call, 60 s, and than the 15 s between
+/// an event stream's keep-alive pings) is closed.
+const LIMITS: Limits = Limits {
+    header_read: Duration::from_secs(10),
+    idle: Duration::from_secs(300),
+};
 /// The longest pause after accepting a connection failed (out of file
 /// descriptors): the first is 10 ms, each next one twice as long.
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
@@ -326,7 +336,7 @@ where
             }
         };
         let handle = handle.clone();
-        tokio::spawn(connection(stream, move |request| {
+        tokio::spawn(connection(stream, LIMITS, move |request| {
             let handle = handle.clone();
             async move { Ok::<_, Infallible>(handle(request).await) }
         }));
@@ -334,8 +344,8 @@ where
 }
 
 /// Serves one connection until it closes, sends no header in time, or
-/// stays idle for [`IDLE`].
-async fn connection<F, R>(stream: tokio::net::TcpStream, handle: F)
+/// stays idle, as `limits` say.
+async fn connection<F, R>(stream: tokio::net::TcpStream, limits: Limits, handle: F)
 where
     F: Fn(Request<hyper::body::Incoming>) -> R + Send + 'static,
     R: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
@@ -347,18 +357,18 @@ where
     });
     let served = hyper::server::conn::http1::Builder::new()
         .timer(hyper_util::rt::TokioTimer::new())
-        .header_read_timeout(HEADER_READ)
+        .header_read_timeout(limits.header_read)
         .serve_connection(io, hyper::service::service_fn(handle));
     tokio::pin!(served);
     loop {
-        match tokio::time::timeout(IDLE / 10, served.as_mut()).await {
+        match tokio::time::timeout(limits.idle / 10, served.as_mut()).await {
             Ok(result) => {
                 if let Err(e) = result {
                     tracing::debug!(target: "c1::mcp", error = %e, "connection closed");
                 }
                 return;
             }
-            Err(_) if activity.idle() >= IDLE => {
+            Err(_) if activity.idle() >= limits.idle => {
                 tracing::debug!(target: "c1::mcp", "idle connection closed");
                 return;
             }
@@ -561,5 +571,84 @@ mod tests {
         let token = Token("0123456789abcdef0123".into());
         assert_eq!(format!("{token:?}"), "Token(<redacted>)");
         assert!(!format!("{:?}", guard(Some("0123456789abcdef0123"), &[])).contains("0123"));
+    }
+
+    /// A connection served with `limits` (a loopback socket), answering 200
+    /// at once, or (`answers` false) never; the client's end.
+    async fn served(limits: Limits, answers: bool) -> tokio::net::TcpStream {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (stream, _) = listener.accept().await.unwrap();
+            connection(stream, limits, move |_request| async move {
+                if !answers {
+                    std::future::pending::<()>().await;
+                }
+                Ok::<_, Infallible>(refusal(StatusCode::OK, "ok"))
+            })
+            .await;
+        });
+        tokio::net::TcpStream::connect(addr).await.unwrap()
+    }
+
+    /// Reads until the server closes the connection; what it sent, and when.
+    async fn until_closed(stream: &mut tokio::net::TcpStream) -> (String, Duration) {
+        use tokio::io::AsyncReadExt;
+        let started = Instant::now();
+        let mut sent = Vec::new();
+        let read = stream.read_to_end(&mut sent);
+        tokio::time::timeout(Duration::from_secs(10), read)
+            .await
+            .expect("the connection was not closed")
+            .unwrap();
+        (
+            String::from_utf8_lossy(&sent).into_owned(),
+            started.elapsed(),
+        )
+    }
+
+    const SHORT: Limits = Limits {
+        header_read: Duration::from_millis(200),
+        idle: Duration::from_millis(400),
+    };
+    const REQUEST: &[u8] = b"GET /mcp HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+    #[tokio::test]
+    async fn a_client_that_never_finishes_its_headers_is_cut_off() {
+        use tokio::io::AsyncWriteExt;
+        let mut stream = served(SHORT, true).await;
+        stream
+            .write_all(b"POST /mcp HTTP/1.1\r\nHost: localhost\r\n")
+            .await
+            .unwrap();
+        let (sent, after) = until_closed(&mut stream).await;
+        assert!(!sent.contains("200 OK"), "{sent}");
+        assert!(after < Duration::from_secs(5), "{after:?}");
+    }
+
+    #[tokio::test]
+    async fn a_connection_where_nothing_moves_is_closed() {
+        use tokio::io::AsyncWriteExt;
+        let mut stream = served(SHORT, false).await;
+        stream.write_all(REQUEST).await.unwrap();
+        let (sent, after) = until_closed(&mut stream).await;
+        assert!(sent.is_empty(), "{sent}");
+        assert!(
+            after >= Duration::from_millis(350),
+            "closed after {after:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_busy_connection_is_not_closed() {
+        use tokio::io::AsyncWriteExt;
+        let mut stream = served(SHORT, true).await;
+        // A request every 100 ms for a second, past the idle limit.
+        for _ in 0..10 {
+            stream.write_all(REQUEST).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let (sent, _) = until_closed(&mut stream).await;
+        assert_eq!(sent.matches("200 OK").count(), 10, "{sent}");
     }
 }
