@@ -396,12 +396,6 @@ pub fn score(words: &[String], name: &str, entry: &Entry) -> (usize, usize) {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 mod tests {
     use super::*;
 
