@@ -175,7 +175,7 @@ impl Catalog {
         .map_err(|e| unreadable(e.to_string()))?;
         // The fuzz target builds these sources without build.rs.
         #[cfg(fuzzing)]
-        let text = include_bytes!("../tools.json");
+        let text: &[u8] = include_bytes!("../tools.json");
         serde_json::from_slice(&text).map_err(|e| unreadable(e.to_string()))
     }
 
