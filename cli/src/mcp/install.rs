@@ -187,31 +187,23 @@ fn file(client: &str, user: bool) -> Result<(PathBuf, &'static str), Failure> {
     };
     let path = match client {
         "cursor" => home()?.join(".cursor").join("mcp.json"),
-        "vscode" => vscode_user_dir(home()?).join("mcp.json"),
+        "vscode" => vscode_user_dir(home()?)?.join("mcp.json"),
         _ => home()?.join(".claude.json"),
     };
     Ok((path, key))
 }
 
 /// VS Code's user settings directory on this system.
-fn vscode_user_dir(home: PathBuf) -> PathBuf {
+fn vscode_user_dir(home: PathBuf) -> Result<PathBuf, Failure> {
     if cfg!(target_os = "macos") {
-        return home.join("Library/Application Support/Code/User");
+        return Ok(home.join("Library/Application Support/Code/User"));
     }
     if cfg!(windows) {
-        if let Some(appdata) = std::env::var_os("APPDATA").filter(|a| !a.is_empty()) {
-            return PathBuf::from(appdata).join("Code").join("User");
-        }
-        return home
-            .join("AppData")
-            .join("Roaming")
-            .join("Code")
-            .join("User");
+        let appdata = std::env::var_os("APPDATA").filter(|a| !a.is_empty());
+        let roaming = appdata.map_or_else(|| home.join("AppData").join("Roaming"), PathBuf::from);
+        return Ok(roaming.join("Code").join("User"));
     }
-    let config = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|c| !c.is_empty())
-        .map_or_else(|| home.join(".config"), PathBuf::from);
-    config.join("Code").join("User")
+    Ok(crate::config::user_config()?.join("Code").join("User"))
 }
 
 /// The agent's configuration file as an object: empty when there is none.

@@ -451,6 +451,11 @@ async fn secrets_are_neither_listed_nor_served_without_allow_secrets() {
             message(&call(&client, "call_operation", secret.clone()).await)
                 .contains("--allow-secrets")
         );
+        // A secret that writes names each flag it lacks.
+        let rotate = json!({"operation": "connector.rotate_credential"});
+        let said = message(&call(&client, "describe_operation", rotate).await);
+        assert!(said.contains("--allow-secrets"), "{said}");
+        assert_eq!(said.contains("--allow write"), level == "read", "{said}");
         client.cancel().await.unwrap();
     }
     assert_eq!(

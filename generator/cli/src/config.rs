@@ -56,12 +56,22 @@ impl std::fmt::Debug for Profile {
 /// Where the profiles are: `$XDG_CONFIG_HOME/c1/config.toml`, else
 /// `$HOME/.config/c1/config.toml`.
 pub fn path() -> Result<PathBuf, Failure> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
+    Ok(dir()?.join("config.toml"))
+}
+
+/// `c1`'s own directory: `$XDG_CONFIG_HOME/c1`, else `$HOME/.config/c1`.
+pub fn dir() -> Result<PathBuf, Failure> {
+    Ok(user_config()?.join("c1"))
+}
+
+/// Where programs keep their users' configuration: `$XDG_CONFIG_HOME`,
+/// else `$HOME/.config`.
+pub fn user_config() -> Result<PathBuf, Failure> {
+    std::env::var_os("XDG_CONFIG_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-        .ok_or_else(|| Failure::config("neither XDG_CONFIG_HOME nor HOME is set".into()))?;
-    Ok(base.join("c1").join("config.toml"))
+        .ok_or_else(|| Failure::config("neither XDG_CONFIG_HOME nor HOME is set".into()))
 }
 
 /// The profiles in `path`; none when the file does not exist.

@@ -58,23 +58,47 @@ impl Allowance {
     /// only reads, or any at `write`; one whose answer carries a secret
     /// only with `--allow-secrets`, whatever the level.
     pub fn operation(self, entry: &Entry) -> bool {
-        (entry.reads() || self.level == Allow::Write) && (self.secrets || !entry.effect.sensitive)
+        self.missing(entry).is_empty()
     }
 
     /// Why an operation it does not allow is refused, and what allows it.
     pub fn refusal(self, name: &str, entry: &Entry) -> String {
-        if entry.effect.sensitive && !self.secrets {
-            format!(
-                "`{name}` answers with a secret; this server does not serve secrets: `c1 mcp serve --allow-secrets` does"
-            )
-        } else {
-            format!(
-                "`{name}` changes things ({}); this server allows only operations that read: `c1 mcp serve --allow write` allows it",
-                entry.endpoint
-            )
+        let mut why = Vec::new();
+        let mut flags = Vec::new();
+        for flag in self.missing(entry) {
+            flags.push(flag);
+            why.push(match flag {
+                SECRETS => "answers with a secret, and this server serves none".to_string(),
+                _ => format!(
+                    "changes things ({}), and this server allows only operations that read",
+                    entry.endpoint
+                ),
+            });
         }
+        format!(
+            "`{name}` {}: `c1 mcp serve {}` allows it",
+            why.join("; it "),
+            flags.join(" ")
+        )
+    }
+
+    /// The flags an operation needs that this allowance lacks.
+    fn missing(self, entry: &Entry) -> Vec<&'static str> {
+        let mut missing = Vec::new();
+        if !entry.reads() && self.level != Allow::Write {
+            missing.push(WRITE);
+        }
+        if entry.effect.sensitive && !self.secrets {
+            missing.push(SECRETS);
+        }
+        missing
     }
 }
+
+/// The flag that allows every operation.
+const WRITE: &str = "--allow write";
+/// The flag that allows operations whose answers carry a secret.
+const SECRETS: &str = "--allow-secrets";
 
 /// `--allow LEVEL` and `--allow-secrets`.
 pub fn args() -> [Arg; 2] {

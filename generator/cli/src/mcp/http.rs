@@ -165,11 +165,7 @@ impl Token {
         getrandom::fill(&mut bytes)
             .map_err(|e| Failure::config(format!("cannot make a token: {e}")))?;
         let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let dir = crate::config::path()?
-            .parent()
-            .map(std::path::Path::to_path_buf)
-            .unwrap_or_default();
-        let path = dir.join(format!("mcp-{port}.token"));
+        let path = crate::config::dir()?.join(format!("mcp-{port}.token"));
         crate::files::write_atomically(&path, token.as_bytes(), crate::files::Mode::Exactly(0o600))
             .map_err(|e| Failure::config(format!("{}: cannot write: {e}", path.display())))?;
         Ok((Token(token.into()), Some(path)))
@@ -335,11 +331,7 @@ where
                 continue;
             }
         };
-        let handle = handle.clone();
-        tokio::spawn(connection(stream, LIMITS, move |request| {
-            let handle = handle.clone();
-            async move { Ok::<_, Infallible>(handle(request).await) }
-        }));
+        tokio::spawn(connection(stream, LIMITS, handle.clone()));
     }
 }
 
@@ -348,8 +340,12 @@ where
 async fn connection<F, R>(stream: tokio::net::TcpStream, limits: Limits, handle: F)
 where
     F: Fn(Request<hyper::body::Incoming>) -> R + Send + 'static,
-    R: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
+    R: Future<Output = Response<Body>> + Send + 'static,
 {
+    let service = hyper::service::service_fn(move |request| {
+        let answer = handle(request);
+        async move { Ok::<_, Infallible>(answer.await) }
+    });
     let activity = Arc::new(Activity::new());
     let io = hyper_util::rt::TokioIo::new(Watched {
         inner: stream,
@@ -358,7 +354,7 @@ where
     let served = hyper::server::conn::http1::Builder::new()
         .timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(limits.header_read)
-        .serve_connection(io, hyper::service::service_fn(handle));
+        .serve_connection(io, service);
     tokio::pin!(served);
     loop {
         match tokio::time::timeout(limits.idle / 10, served.as_mut()).await {
@@ -578,7 +574,7 @@ mod tests {
                 if !answers {
                     std::future::pending::<()>().await;
                 }
-                Ok::<_, Infallible>(refusal(StatusCode::OK, "ok"))
+                refusal(StatusCode::OK, "ok")
             })
             .await;
         });
