@@ -12,6 +12,9 @@
 //!    with the client [`runtime`] copied in;
 //! 6. [`write`](mod@write): bring the output crate up to date, or report how it differs.
 //!
+//! Stages 5 and 6 and the runtime share [`file`](mod@file): a [`GeneratedFile`] and
+//! the header that marks it.
+//!
 //! [`generate`] runs stages 1 to 5 in memory; errors carry the file, JSON
 //! pointer and line of what they are about. [`diff`] reads the public
 //! surface of the crate from the model (`api.json`) and compares two of
@@ -21,6 +24,7 @@
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod file;
 pub mod load;
 mod locate;
 pub mod merge;
@@ -33,8 +37,9 @@ pub mod write;
 
 use std::path::Path;
 
-pub use emit::{GeneratedFile, Options};
+pub use emit::Options;
 pub use error::{Error, Result};
+pub use file::GeneratedFile;
 pub use merge::Note;
 
 /// The rendered crate, what the merge reconciled on the way, and the crate's

@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 
-use crate::emit::{GeneratedFile, HEADER};
+use crate::file::{GeneratedFile, HEADER};
 
 /// The runtime's dependencies and dev-dependencies, as `Cargo.toml` lines.
 pub const DEPENDENCIES: &str = include_str!("../runtime/dependencies.toml");

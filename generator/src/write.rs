@@ -9,8 +9,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::emit::{GeneratedFile, HEADER};
 use crate::error::{Error, Result};
+use crate::file::{GeneratedFile, HEADER};
 
 /// One difference between the output directory and what was rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -635,7 +635,7 @@ fn generated_lines(dir: &Path) -> anyhow::Result<usize> {
                 pending.push(path);
             } else {
                 let text = std::fs::read_to_string(&path)?;
-                if text.starts_with(c1_codegen::emit::HEADER)
+                if text.starts_with(c1_codegen::file::HEADER)
                     && !text.contains("// A copy of generated/")
                 {
                     total += text.lines().count();

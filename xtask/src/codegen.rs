@@ -510,7 +510,7 @@ mod tests {
     fn every_source_file_of_the_client_crate_is_generated() {
         for (path, bytes) in snapshot(&root().join("generated/src")) {
             assert!(
-                bytes.starts_with(c1_codegen::emit::HEADER.as_bytes()),
+                bytes.starts_with(c1_codegen::file::HEADER.as_bytes()),
                 "{} is not generated; the runtime lives in generator/runtime/",
                 path.display()
             );

@@ -17,8 +17,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::tools::{self, ToolArg};
-use super::{ident, render, rust_at, GeneratedFile, HEADER, TOML_HEADER};
+use super::{ident, render, rust_at};
 use crate::error::Result;
+use crate::file::{GeneratedFile, HEADER, TOML_HEADER};
 use crate::model::{
     Api, Arg, ArgSource, Field, Group, Media, Operation, RustType, Scalar, Signature, Struct,
     TypeDef, TypeKind, TypeRef,

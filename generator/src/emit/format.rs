@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex};
 use proc_macro2::TokenStream;
 use sha2::{Digest, Sha256};
 
-use super::{GeneratedFile, HEADER};
 use crate::error::{Error, Result};
+use crate::file::{GeneratedFile, HEADER};
 
 /// A file's key: the SHA-256 of its path and its tokens' text.
 type Key = [u8; 32];

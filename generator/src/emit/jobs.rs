@@ -11,8 +11,8 @@
 //! is missing, the layer is left out. Either way the crate compiles, and a
 //! warning says what was left out and why (`--deny-warnings` refuses it).
 
-use super::GeneratedFile;
 use crate::error::Pointer;
+use crate::file::GeneratedFile;
 use crate::model::{Api, TypeKind, Warning};
 
 /// An operation the jobs layer calls: `(group module, method, HTTP

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{doc, prose, Emitter, GeneratedFile, TOML_HEADER};
+use super::{doc, prose, Emitter};
+use crate::file::{GeneratedFile, TOML_HEADER};
 use crate::names::unraw;
 
 /// The client crate's manifest, but for its features.

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 use serde_json::{json, Map, Value};
 
 use super::cli::first_paragraph;
-use super::GeneratedFile;
 use crate::error::Result;
+use crate::file::GeneratedFile;
 use crate::model::{
     Api, ArgSource, Field, Media, Operation, PageToken, Range, RustType, Scalar, Signature,
     TypeDef, TypeId, TypeKind, TypeRef,
