@@ -48,8 +48,9 @@ pub use merge::Note;
 pub struct Generated {
     /// Every generated file, sorted by path.
     pub files: Vec<GeneratedFile>,
-    /// Every file of the command-line crate, when [`Options::cli`] asks
-    /// for it (else none), sorted by path.
+    /// The command line's generated files (under
+    /// [`emit::cli::DIR`] of its crate), when [`Options::cli`] asks for
+    /// them (else none), sorted by path.
     pub cli: Vec<GeneratedFile>,
     /// Differences between documents that the merge reconciled.
     pub notes: Vec<Note>,

@@ -24,8 +24,9 @@ pub struct Target {
     /// Whether its spec is warning-free, so that `--deny-warnings` holds it
     /// to that (the fixture has warned constructs on purpose).
     pub warning_free: bool,
-    /// The command-line crate generated beside it, if any: its directory,
-    /// relative to the workspace root.
+    /// The command-line crate whose generated part (`src/generated/`) is
+    /// written beside it, if any: its directory, relative to the workspace
+    /// root.
     pub cli: Option<&'static str>,
 }
 
@@ -58,7 +59,7 @@ pub fn root() -> &'static Path {
 pub struct Rendered {
     /// Every file of the crate: the generated modules and the runtime's copies.
     pub files: Vec<GeneratedFile>,
-    /// Every file of the command-line crate, if one was asked for.
+    /// The command line's generated files, if they were asked for.
     pub cli: Vec<GeneratedFile>,
     /// What the merge reconciled.
     pub notes: Vec<Note>,
@@ -82,10 +83,8 @@ pub fn render(
         conformance_path: conformance_path(out),
         package: package.to_string(),
         version: version.to_string(),
-        cli: cli.map(|dir| CliOptions {
+        cli: cli.map(|_| CliOptions {
             client_package: package.to_string(),
-            client_path: client_path(dir, out),
-            conformance_path: conformance_path(dir),
         }),
     };
     let generated = c1_codegen::generate(spec, &options)
@@ -99,28 +98,14 @@ pub fn render(
     })
 }
 
-/// The conformance harness beside the crate `dir` (the client or the
-/// command line), if there is one (the workspace's `conformance/`), as its
-/// manifest names it.
+/// The conformance harness beside the client crate `dir`, if there is one
+/// (the workspace's `conformance/`), as its manifest names it.
 fn conformance_path(dir: &Path) -> Option<String> {
     let harness = dir.parent()?.join("conformance");
     harness
         .join("Cargo.toml")
         .is_file()
         .then(|| "../conformance".to_string())
-}
-
-/// The client crate `out` as the command-line crate in `cli` names it in
-/// its manifest: `../generated` when they are siblings, else absolute.
-fn client_path(cli: &Path, out: &Path) -> String {
-    let siblings = cli.parent() == out.parent();
-    match out.file_name() {
-        Some(name) if siblings => format!("../{}", name.to_string_lossy()),
-        _ => std::path::absolute(out)
-            .unwrap_or_else(|_| out.to_path_buf())
-            .display()
-            .to_string(),
-    }
 }
 
 /// The version in `out/Cargo.toml`, or `0.1.0` for a new crate.
@@ -144,8 +129,8 @@ pub struct Plan {
     pub changes: Vec<FileChange>,
     /// How many files are generated in all.
     pub total: usize,
-    /// The command-line crate's directory, changes and file count, if it
-    /// is generated too.
+    /// The command-line crate's directory, and the changes to and count of
+    /// its generated files, if they are generated too.
     pub cli: Option<(PathBuf, Vec<FileChange>, usize)>,
     /// What the merge reconciled.
     pub notes: Vec<Note>,
@@ -394,7 +379,7 @@ pub fn main(
         let spec = spec.unwrap_or_else(|| relative(&root().join("spec")));
         let out = out.unwrap_or_else(|| relative(&root().join("generated")));
         eprintln!(
-            "{}: the client crate only; no command line is written with --spec or --out (`c1`, in cli/, is generated from spec/ by `cargo xtask codegen` alone: its built-in commands call C1's `auth.introspect` and `task.get`)",
+            "{}: the client crate only; no command line is written with --spec or --out (`c1`'s command table, cli/src/generated/, comes from spec/ and `cargo xtask codegen` alone: the commands written by hand beside it call C1's `auth.introspect` and `task.get`)",
             out.display()
         );
         run(
@@ -517,9 +502,36 @@ mod tests {
         }
     }
 
-    /// Every file under `dir` with its bytes.
+    /// The command line is written by hand where it is built, but for
+    /// `cli/src/generated/`: every file there is the generator's (marked,
+    /// or for the JSON catalog naming it), and no file elsewhere in `cli/`
+    /// is, so nothing hand-written says not to edit it.
+    #[test]
+    fn the_command_line_is_hand_written_but_for_its_generated_directory() {
+        let cli = root().join("cli");
+        let generated = cli.join(c1_codegen::emit::cli::DIR);
+        let marked = |bytes: &[u8]| {
+            bytes.starts_with(c1_codegen::file::HEADER.as_bytes())
+                || bytes.starts_with(c1_codegen::file::TOML_HEADER.as_bytes())
+                || bytes.starts_with(b"{\n\"generated_by\": \"cargo xtask codegen")
+        };
+        let mut inside = 0;
+        for dir in ["src", "tests", "build.rs", "Cargo.toml"] {
+            for (path, bytes) in snapshot(&cli.join(dir)) {
+                let is_generated = path.starts_with(&generated);
+                inside += usize::from(is_generated);
+                assert_eq!(marked(&bytes), is_generated, "{}", path.display());
+            }
+        }
+        assert_eq!(inside, 3, "commands.rs, conformance.rs and tools.json");
+    }
+
+    /// Every file under `dir` (or `dir` itself, a file) with its bytes.
     fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         let mut files = Vec::new();
+        if dir.is_file() {
+            return vec![(dir.to_path_buf(), std::fs::read(dir).unwrap())];
+        }
         let mut pending = vec![dir.to_path_buf()];
         while let Some(current) = pending.pop() {
             for entry in std::fs::read_dir(&current).unwrap() {

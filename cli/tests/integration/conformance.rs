@@ -7,8 +7,8 @@
 
 // Generated, and formatted by the generator: rustfmt leaves it as it is.
 #[rustfmt::skip]
-#[path = "../support/commands.rs"]
-mod support;
+#[path = "../../src/generated/conformance.rs"]
+mod table;
 
 use std::sync::Mutex;
 
@@ -18,7 +18,7 @@ use c1_conformance::validate::{Request, Schemas};
 use c1_conformance::{Document, Failures, Operation, Problem, ROUNDS};
 use serde_json::Value;
 
-use support::{COMMANDS, Command};
+use table::{COMMANDS, Command};
 
 /// The server the commands are pointed at (nothing is sent).
 const SERVER: &str = "https://acme.conductor.one";

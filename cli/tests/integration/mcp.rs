@@ -213,7 +213,8 @@ async fn every_operation_is_described_by_a_self_contained_schema() {
         &["--allow", "write", "--allow-secrets"],
     )
     .await;
-    let catalog: Value = serde_json::from_str(include_str!("../../src/tools.json")).unwrap();
+    let catalog: Value =
+        serde_json::from_str(include_str!("../../src/generated/tools.json")).unwrap();
     let operations = catalog["operations"].as_object().unwrap();
     let mut largest = (0, String::new());
     for name in operations.keys() {

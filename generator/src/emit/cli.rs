@@ -1,6 +1,13 @@
-//! The command-line crate (`c1-cli`, binary `c1`): its hand-written sources
-//! (`generator/cli/src`, copied like the runtime) and the generated command
-//! table, `src/commands.rs`, read from the same model as the client.
+//! The command line's generated part: what `cargo xtask codegen` writes
+//! into `cli/src/generated/` of the command-line crate (`c1-cli`, binary
+//! `c1`), read from the same model as the client. The rest of that crate is
+//! written by hand, where it is built; this module knows what it must keep
+//! free for it (the reserved names below, which the table repeats for the
+//! crate's test that its own commands are among them).
+//!
+//! - `commands.rs`: the command table;
+//! - `conformance.rs`: the same table as the conformance suite reads it;
+//! - `tools.json`: the agents' catalog (`tools.rs`).
 //!
 //! Every operation is `c1 <group> <operation>`, group and operation in
 //! kebab-case from the client's names. The method's arguments are the
@@ -10,8 +17,6 @@
 //! unique per command by one `Namespace` (`crate::names`), which also keeps off the
 //! built-in flags.
 
-use std::path::PathBuf;
-
 use heck::{ToKebabCase, ToShoutySnakeCase, ToTitleCase};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -19,64 +24,16 @@ use quote::quote;
 use super::tools::{self, ToolArg};
 use super::{ident, render, rust_at};
 use crate::error::Result;
-use crate::file::{GeneratedFile, HEADER, TOML_HEADER};
+use crate::file::GeneratedFile;
 use crate::model::{
     Api, Arg, ArgSource, Field, Group, Media, Operation, RustType, Scalar, Signature, Struct,
     TypeDef, TypeKind, TypeRef,
 };
 use crate::names::{unraw, Namespace};
 
-/// The hand-written sources, as `(path in the crate, source)`.
-pub const SOURCES: [(&str, &str); 18] = [
-    ("build.rs", include_str!("../../cli/build.rs")),
-    ("src/config.rs", include_str!("../../cli/src/config.rs")),
-    ("src/files.rs", include_str!("../../cli/src/files.rs")),
-    ("src/input.rs", include_str!("../../cli/src/input.rs")),
-    ("src/jobs.rs", include_str!("../../cli/src/jobs.rs")),
-    ("src/main.rs", include_str!("../../cli/src/main.rs")),
-    (
-        "src/mcp/allow.rs",
-        include_str!("../../cli/src/mcp/allow.rs"),
-    ),
-    (
-        "src/mcp/answers.rs",
-        include_str!("../../cli/src/mcp/answers.rs"),
-    ),
-    (
-        "src/mcp/arguments.rs",
-        include_str!("../../cli/src/mcp/arguments.rs"),
-    ),
-    (
-        "src/mcp/catalog.rs",
-        include_str!("../../cli/src/mcp/catalog.rs"),
-    ),
-    ("src/mcp/http.rs", include_str!("../../cli/src/mcp/http.rs")),
-    (
-        "src/mcp/install.rs",
-        include_str!("../../cli/src/mcp/install.rs"),
-    ),
-    ("src/mcp/log.rs", include_str!("../../cli/src/mcp/log.rs")),
-    ("src/mcp/mod.rs", include_str!("../../cli/src/mcp/mod.rs")),
-    (
-        "src/mcp/server.rs",
-        include_str!("../../cli/src/mcp/server.rs"),
-    ),
-    (
-        "src/mcp/table.rs",
-        include_str!("../../cli/src/mcp/table.rs"),
-    ),
-    (
-        "src/mcp/tools.rs",
-        include_str!("../../cli/src/mcp/tools.rs"),
-    ),
-    ("src/output.rs", include_str!("../../cli/src/output.rs")),
-];
-
-/// The command line's dependencies, as `Cargo.toml` lines.
-const DEPENDENCIES: &str = include_str!("../../cli/dependencies.toml");
-
 /// Flags every command has, or that the hand-written part gives, which no
-/// generated flag may take (snake case, as the namespace compares).
+/// generated flag may take (snake case, as the namespace compares; `o` is
+/// `-o`).
 const RESERVED_FLAGS: [&str; 10] = [
     "body", "all", "limit", "profile", "output", "fields", "dry_run", "help", "version", "o",
 ];
@@ -100,25 +57,24 @@ const RESERVED_OPERATIONS: [(&str, &[&str]); 2] = [
     ),
 ];
 
-/// Where the command-line crate goes and what it depends on.
+/// What the command table is generated for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CliOptions {
-    /// The client crate's package name (`c1-client`).
+    /// The client crate's package name (`c1-client`), as the table names it.
     pub client_package: String,
-    /// The path from the command-line crate to the client crate (`../generated`).
-    pub client_path: String,
-    /// The path from the command-line crate to the conformance harness
-    /// (`../conformance`), whose suite runs every command's `--dry-run`;
-    /// `None` where there is none.
-    pub conformance_path: Option<String>,
 }
+
+/// Where the generated files go in the command-line crate: the one
+/// directory of `cli/` that `cargo xtask codegen` writes.
+pub const DIR: &str = "src/generated";
 
 /// What the hand-written part calls by name, as `(group module, method)`
 /// and model types: `auth status` and `task wait`.
 const NEEDED_OPERATIONS: [(&str, &str); 2] = [("auth", "introspect"), ("task", "get")];
 const NEEDED_TYPES: [&str; 2] = ["TaskServiceGetResponse", "TaskState"];
 
-/// Every file of the command-line crate. An API without what the built-in
+/// Every generated file of the command-line crate, under [`DIR`]. An API
+/// without what the built-in
 /// commands call (see [`missing`]) gets none: an error says what is missing,
 /// rather than a command line that does not compile.
 pub fn emit(
@@ -145,19 +101,14 @@ pub fn emit(
     };
     let (table, entries, catalog) = commands.file()?;
     let mut files = vec![
-        render(cache, "src/commands.rs", table)?,
-        render(cache, "tests/support/commands.rs", commands_table(&entries))?,
+        render(cache, &format!("{DIR}/commands.rs"), table)?,
+        render(
+            cache,
+            &format!("{DIR}/conformance.rs"),
+            commands_table(&entries),
+        )?,
         tools::file(api, &catalog)?,
-        manifest(options),
     ];
-    let crate_name = options.client_package.replace('-', "_");
-    files.extend(SOURCES.iter().map(|(path, source)| GeneratedFile {
-        path: PathBuf::from(path),
-        contents: format!(
-            "{HEADER}\n// A copy of generator/cli/{path}, the command line's hand-written part.\n\n{}",
-            source.replace("c1_client", &crate_name)
-        ),
-    }));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
@@ -175,24 +126,6 @@ pub fn missing(api: &Api) -> Option<String> {
         .iter()
         .find(|name| !has(name))
         .map(|name| format!("the type `{name}`"))
-}
-
-fn manifest(options: &CliOptions) -> GeneratedFile {
-    let mut contents = format!(
-        "{TOML_HEADER}\n\n[package]\nname = \"c1-cli\"\nversion = \"0.1.0\"\ndescription = \"The C1 (ConductorOne) API from the shell, generated from its OpenAPI documents.\"\nedition = \"2024\"\nrust-version = \"1.85\"\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n\n[[bin]]\nname = \"c1\"\npath = \"src/main.rs\"\n\n# `cfg(fuzzing)`: the MCP fuzz target builds these sources as a library (fuzz/mcp).\n[lints.rust]\nunexpected_cfgs = {{ level = \"warn\", check-cfg = [\"cfg(fuzzing)\"] }}\n\n[dependencies]\n{} = {{ path = \"{}\" }}\n{}",
-        options.client_package,
-        options.client_path,
-        DEPENDENCIES.trim_start()
-    );
-    if let Some(path) = &options.conformance_path {
-        contents.push_str(&format!(
-            "# The conformance suite's harness (tests/integration/conformance.rs).\nc1-conformance = {{ path = \"{path}\" }}\n"
-        ));
-    }
-    GeneratedFile {
-        path: PathBuf::from("Cargo.toml"),
-        contents,
-    }
 }
 
 /// Renders `commands.rs` from the model.
@@ -234,6 +167,11 @@ impl<'a> Commands<'a> {
             arms.push(quote!(#command => #module::run(operation, matches, ctx),));
             commands.push(quote!(#module::command()));
         }
+        let reserved_groups = RESERVED_GROUPS;
+        let reserved_flags = RESERVED_FLAGS;
+        let reserved_operations = RESERVED_OPERATIONS
+            .iter()
+            .map(|(group, operations)| quote!((#group, &[#(#operations),*])));
         let file = quote! {
             //! The command table: a command per operation of the client, read
             //! from the model the client is generated from.
@@ -247,6 +185,18 @@ impl<'a> Commands<'a> {
             /// Every group's command.
             pub fn groups() -> Vec<Command> {
                 vec![#(#commands),*]
+            }
+
+            /// The names the table keeps free for the commands written by
+            /// hand, which the crate's tests hold them to.
+            #[cfg(test)]
+            pub mod reserved {
+                /// Top-level commands.
+                pub const GROUPS: &[&str] = &[#(#reserved_groups),*];
+                /// Commands within an API group.
+                pub const OPERATIONS: &[(&str, &[&str])] = &[#(#reserved_operations),*];
+                /// Flags, in snake case (`o` is `-o`).
+                pub const FLAGS: &[&str] = &[#(#reserved_flags),*];
             }
 
             /// What `c1 <group> <operation>` sends, its arguments read;
@@ -675,14 +625,15 @@ fn param_entry(param: &crate::model::Param, flag: Option<&str>, list: bool) -> T
     quote!(Param { location: #location, name: #name, flag: #flag, list: #list })
 }
 
-/// `tests/support/commands.rs`: for the conformance suite, each command's
+/// `conformance.rs`: for the conformance suite, each command's
 /// operation, words and parameters, from the decisions that made the
 /// command table.
 fn commands_table(entries: &[TokenStream]) -> TokenStream {
     quote! {
         //! Every command of `c1`: the operation it sends, the words that run
         //! it, and how each parameter is given. The conformance suite runs
-        //! each with `--dry-run` (`tests/integration/conformance.rs`).
+        //! each with `--dry-run` (`tests/integration/conformance.rs`, which
+        //! includes this file).
         #![allow(dead_code)]
 
         /// One command.

@@ -36,8 +36,9 @@ pub struct Options {
     pub package: String,
     /// The client crate's version (default `0.1.0`).
     pub version: String,
-    /// The command-line crate too, depending on the client as this says
-    /// (`None`: the client alone).
+    /// The command line's generated files too (its command table, the
+    /// conformance suite's copy of it and the agents' catalog), for the
+    /// client this names (`None`: the client alone).
     pub cli: Option<cli::CliOptions>,
     /// Files formatted by an earlier run, to take rather than format again
     /// (the output is the same with it or without it).

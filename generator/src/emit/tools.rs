@@ -1,5 +1,5 @@
 //! The operations `c1 mcp serve` offers agents: the command-line crate's
-//! `src/tools.json`. For each operation, its name as the client spells it
+//! `src/generated/tools.json`. For each operation, its name as the client spells it
 //! (`personal_client.list`), the command that runs it, a one-line summary,
 //! whether it only reads, how its pages are asked for, and the JSON Schema
 //! of its arguments (the method's arguments and setters by their Rust
@@ -21,8 +21,8 @@ use crate::model::{
 };
 use crate::names::unraw;
 
-/// Where the catalog goes in the command-line crate.
-pub const PATH: &str = "src/tools.json";
+/// The catalog's name in the command line's generated directory.
+const NAME: &str = "tools.json";
 
 /// Descriptions in schemas are cut to this many characters: an agent reads
 /// every one of them in the schema it asks for.
@@ -77,7 +77,7 @@ pub fn file(api: &Api, entries: &[Entry]) -> Result<GeneratedFile> {
         per_line(&definitions)?,
     );
     Ok(GeneratedFile {
-        path: PathBuf::from(PATH),
+        path: PathBuf::from(super::cli::DIR).join(NAME),
         contents,
     })
 }
@@ -95,7 +95,7 @@ fn compact(value: &Value) -> Result<String> {
     serde_json::to_string(value).map_err(|e| {
         crate::model::model_error(
             &crate::error::Pointer::root(),
-            format!("cannot write {PATH}: {e}"),
+            format!("cannot write {NAME}: {e}"),
         )
     })
 }

@@ -258,8 +258,6 @@ fn a_command_line_is_refused_for_an_api_without_what_its_built_ins_call() {
     let options = c1_codegen::Options {
         cli: Some(c1_codegen::emit::cli::CliOptions {
             client_package: "c1-client".into(),
-            client_path: "../generated".into(),
-            conformance_path: None,
         }),
         ..c1_codegen::Options::default()
     };

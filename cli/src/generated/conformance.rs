@@ -2,7 +2,8 @@
 
 //! Every command of `c1`: the operation it sends, the words that run
 //! it, and how each parameter is given. The conformance suite runs
-//! each with `--dry-run` (`tests/integration/conformance.rs`).
+//! each with `--dry-run` (`tests/integration/conformance.rs`, which
+//! includes this file).
 
 #![allow(dead_code)]
 /// One command.

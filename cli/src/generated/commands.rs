@@ -46,6 +46,41 @@ pub fn groups() -> Vec<Command> {
     ]
 }
 
+/// The names the table keeps free for the commands written by
+/// hand, which the crate's tests hold them to.
+#[cfg(test)]
+pub mod reserved {
+    /// Top-level commands.
+    pub const GROUPS: &[&str] = &[
+        "catalog",
+        "completion",
+        "has",
+        "help",
+        "mcp",
+        "request",
+        "revoke",
+        "whoami",
+    ];
+    /// Commands within an API group.
+    pub const OPERATIONS: &[(&str, &[&str])] = &[
+        ("auth", &["login", "status", "token"]),
+        ("task", &["approve", "comment", "deny", "escalate", "inbox", "wait"]),
+    ];
+    /// Flags, in snake case (`o` is `-o`).
+    pub const FLAGS: &[&str] = &[
+        "body",
+        "all",
+        "limit",
+        "profile",
+        "output",
+        "fields",
+        "dry_run",
+        "help",
+        "version",
+        "o",
+    ];
+}
+
 /// What `c1 <group> <operation>` sends, its arguments read;
 /// [`Ctx::answer`] sends it. Commands are plain functions, and
 /// the one future that sends and prints is the same for all.
