@@ -58,7 +58,7 @@ pub struct Entry<'a> {
     pub list: Option<String>,
 }
 
-/// `src/tools.json`: every operation of `entries`, and the definitions of
+/// `tools.json`: every operation of `entries`, and the definitions of
 /// the types their arguments use.
 pub fn file(api: &Api, entries: &[Entry]) -> Result<GeneratedFile> {
     let mut schemas = Schemas::new(api);
