@@ -117,9 +117,9 @@ fn generate_unlocated(docs: &[load::SourceDocument], options: &Options) -> Resul
         })?,
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let cli = match &options.cli {
-        Some(cli) => emit::cli::emit(&api, cli, options.format_cache.as_deref())?,
-        None => Vec::new(),
+    let cli = match options.cli {
+        true => emit::cli::emit(&api, &options.package, options.format_cache.as_deref())?,
+        false => Vec::new(),
     };
     let mut warnings = overlay_warnings;
     warnings.extend(emit::jobs::plan(&api).warnings());

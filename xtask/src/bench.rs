@@ -555,7 +555,7 @@ pub fn codegen_once(
     out: &Path,
     cache: Option<std::sync::Arc<FormatCache>>,
 ) -> anyhow::Result<()> {
-    let files = codegen::render(spec, out, "c1-client", "0.1.0", None, cache)?.files;
+    let files = codegen::render(spec, out, "c1-client", "0.1.0", false, cache)?.files;
     let changes = c1_codegen::write::plan(out, &files)?;
     c1_codegen::write::apply(out, &changes)?;
     Ok(())

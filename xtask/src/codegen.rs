@@ -8,7 +8,6 @@ use std::time::UNIX_EPOCH;
 
 use anyhow::Context;
 use c1_codegen::diff::{self, Report, Summary};
-use c1_codegen::emit::cli::CliOptions;
 use c1_codegen::emit::FormatCache;
 use c1_codegen::write::{self, FileChange};
 use c1_codegen::{GeneratedFile, Note, Options};
@@ -69,13 +68,14 @@ pub struct Rendered {
     pub summary: Summary,
 }
 
-/// Renders the whole crate for `spec`, in memory.
+/// Renders the whole crate for `spec`, in memory; with `cli`, the command
+/// line's generated files too.
 pub fn render(
     spec: &Path,
     out: &Path,
     package: &str,
     version: &str,
-    cli: Option<&Path>,
+    cli: bool,
     format_cache: Option<Arc<FormatCache>>,
 ) -> anyhow::Result<Rendered> {
     let options = Options {
@@ -83,9 +83,7 @@ pub fn render(
         conformance_path: conformance_path(out),
         package: package.to_string(),
         version: version.to_string(),
-        cli: cli.map(|_| CliOptions {
-            client_package: package.to_string(),
-        }),
+        cli,
     };
     let generated = c1_codegen::generate(spec, &options)
         .with_context(|| format!("cannot generate from {}", spec.display()))?;
@@ -154,13 +152,13 @@ pub fn plan(
     cache: Option<Arc<FormatCache>>,
 ) -> anyhow::Result<Plan> {
     let version = current_version(out);
-    let mut rendered = render(spec, out, package, &version, cli, cache.clone())?;
+    let mut rendered = render(spec, out, package, &version, cli.is_some(), cache.clone())?;
     let report = previous_summary(out).map(|old| diff::diff(&old, &rendered.summary));
     let mut next = version.clone();
     if let Some(level) = report.as_ref().and_then(Report::bump).filter(|_| bump) {
         next = diff::bumped(&version, level)
             .with_context(|| format!("cannot bump version `{version}`"))?;
-        rendered = render(spec, out, package, &next, cli, cache)?;
+        rendered = render(spec, out, package, &next, cli.is_some(), cache)?;
     }
     let Rendered {
         files,

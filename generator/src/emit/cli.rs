@@ -57,13 +57,6 @@ const RESERVED_OPERATIONS: [(&str, &[&str]); 2] = [
     ),
 ];
 
-/// What the command table is generated for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CliOptions {
-    /// The client crate's package name (`c1-client`), as the table names it.
-    pub client_package: String,
-}
-
 /// Where the generated files go in the command-line crate: the one
 /// directory of `cli/` that `cargo xtask codegen` writes.
 pub const DIR: &str = "src/generated";
@@ -73,13 +66,14 @@ pub const DIR: &str = "src/generated";
 const NEEDED_OPERATIONS: [(&str, &str); 2] = [("auth", "introspect"), ("task", "get")];
 const NEEDED_TYPES: [&str; 2] = ["TaskServiceGetResponse", "TaskState"];
 
-/// Every generated file of the command-line crate, under [`DIR`]. An API
+/// Every generated file of the command-line crate, under [`DIR`], calling
+/// the client named `client_package` (`c1-client`). An API
 /// without what the built-in
 /// commands call (see [`missing`]) gets none: an error says what is missing,
 /// rather than a command line that does not compile.
 pub fn emit(
     api: &Api,
-    options: &CliOptions,
+    client_package: &str,
     cache: Option<&super::FormatCache>,
 ) -> Result<Vec<GeneratedFile>> {
     if let Some(what) = missing(api) {
@@ -94,7 +88,7 @@ pub fn emit(
             "no command line can be generated: its job commands (`c1 request`, `c1 task approve`) call the jobs layer, which this API does not get (see the warning that says why)".into(),
         ));
     }
-    let krate = ident(&options.client_package.replace('-', "_"));
+    let krate = ident(&client_package.replace('-', "_"));
     let commands = Commands {
         api,
         krate: quote!(#krate),

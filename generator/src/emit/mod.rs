@@ -37,9 +37,9 @@ pub struct Options {
     /// The client crate's version (default `0.1.0`).
     pub version: String,
     /// The command line's generated files too (its command table, the
-    /// conformance suite's copy of it and the agents' catalog), for the
-    /// client this names (`None`: the client alone).
-    pub cli: Option<cli::CliOptions>,
+    /// conformance suite's copy of it and the agents' catalog), calling the
+    /// client [`Options::package`] names (`false`: the client alone).
+    pub cli: bool,
     /// Files formatted by an earlier run, to take rather than format again
     /// (the output is the same with it or without it).
     pub format_cache: Option<std::sync::Arc<FormatCache>>,
@@ -54,7 +54,7 @@ impl Default for Options {
         Options {
             package: "c1-client".to_string(),
             version: "0.1.0".to_string(),
-            cli: None,
+            cli: false,
             format_cache: None,
             conformance_path: None,
         }

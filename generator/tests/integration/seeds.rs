@@ -256,9 +256,7 @@ fn normalizing_a_normalized_document_changes_nothing() {
 #[test]
 fn a_command_line_is_refused_for_an_api_without_what_its_built_ins_call() {
     let options = c1_codegen::Options {
-        cli: Some(c1_codegen::emit::cli::CliOptions {
-            client_package: "c1-client".into(),
-        }),
+        cli: true,
         ..c1_codegen::Options::default()
     };
     let Err(error) = c1_codegen::generate_documents(&sources(), &options) else {
