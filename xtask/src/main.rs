@@ -3,6 +3,7 @@
 //! - `codegen [--check] [--notes] [--no-format-cache] [--spec DIR] [--out DIR] [--package NAME]`: regenerate the client crates.
 //! - `diff [--report FILE] OLD NEW`: the API change report between two specs.
 //! - `bench [--runs N] [--full FILE] [--first-build] [--cli] [--conformance] [--builds [--against REV] [--tests]]`: measure the generator and its output.
+//! - `dist [--target TARGET]... [--download-url URL] [--test]`: a release of `c1` into `target/dist/`.
 //! - `fuzz-seeds OUT DOCUMENT...`: small whole documents cut from large ones, to seed the fuzzer.
 //! - `mcp-conformance`: the official MCP conformance suite against `c1 mcp serve --http`.
 //! - `vendor [--spec DIR] INPUT...`: copy OpenAPI documents, or the one embedded in documentation pages, into the spec directory.
@@ -10,6 +11,7 @@
 mod bench;
 mod builds;
 mod codegen;
+mod dist;
 mod mcp_conformance;
 mod seeds;
 #[cfg(test)]
@@ -61,6 +63,18 @@ usage:
       codegen` and `cargo test --workspace`; wall and CPU time, 3 runs
       unless --runs says (each takes minutes).
       Medians of N runs (default 10).
+  cargo xtask dist [--target TARGET]... [--download-url URL] [--test]
+      Build a release of c1 into target/dist/ (whole or not at all): per
+      target (default: this machine's; each one of cli/Cargo.toml's
+      [package.metadata.dist] targets), an archive with the binary, the
+      licenses, the README's sections on c1 and shell completions, the npm
+      package of the binary and an MCP bundle; once, the npm launcher
+      package (c1-cli) and install.sh, which downloads from URL (default:
+      target/dist itself; $C1_DOWNLOAD_URL overrides it). A .sha256 file
+      beside each. Needs npm (npm pack). --test then installs each into an
+      empty folder (install.sh, npm install, the bundle with the official
+      mcpb tool) and runs c1 --version and an MCP handshake from each, and
+      checks the size budgets.
   cargo xtask fuzz-seeds OUT DOCUMENT...
       Write small whole documents cut from each DOCUMENT (one per path and
       per component schema, with the components they refer to; at most 400
@@ -163,6 +177,16 @@ fn run() -> anyhow::Result<ExitCode> {
                 anyhow::bail!("usage: bench-codegen-once SPEC OUT");
             };
             bench::codegen_in_process(spec, out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("dist") => {
+            let options = dist::Options {
+                targets: args.values_from_str("--target")?,
+                download_url: args.opt_value_from_str("--download-url")?,
+                test: args.contains("--test"),
+            };
+            finish(args)?;
+            dist::run(options)?;
             Ok(ExitCode::SUCCESS)
         }
         Some("fuzz-seeds") => {

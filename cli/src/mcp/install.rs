@@ -2,7 +2,10 @@
 //! (stdio) or reach one already serving (`--http URL`), in this project
 //! (default) or for the user (`--user`), where each agent documents it.
 //! The file keeps everything else: other servers and settings, its mode,
-//! and, when it is a symlink, the link (its target is written).
+//! and, when it is a symlink, the link (its target is written). `--npx`
+//! writes the entry as `npx -y c1-cli@VERSION mcp serve` (the npm package
+//! `cargo xtask dist` makes, named after this crate), for a configuration
+//! shared with people who have Node but not `c1`.
 
 use std::path::PathBuf;
 
@@ -37,6 +40,13 @@ pub fn command() -> Command {
                 .long("user")
                 .action(ArgAction::SetTrue)
                 .help("Write the agent's user-level file (every project of yours) instead of this directory's: ~/.claude.json, ~/.cursor/mcp.json, VS Code's user mcp.json"),
+        )
+        .arg(
+            Arg::new("npx")
+                .long("npx")
+                .action(ArgAction::SetTrue)
+                .conflicts_with("http")
+                .help("Run the server as `npx -y c1-cli@VERSION mcp serve` (this version, from npm) rather than this c1 by its path: for a configuration shared with people who have Node but not c1"),
         )
         .arg(
             Arg::new("http")
@@ -94,8 +104,6 @@ fn stdio_server(
     matches: &ArgMatches,
     profile: Option<&str>,
 ) -> Result<(Value, String), Failure> {
-    let exe = std::env::current_exe()
-        .map_err(|e| Failure::config(format!("cannot tell where c1 is: {e}")))?;
     let mut args: Vec<String> = Vec::new();
     if let Some(profile) = profile {
         args.extend(["--profile".into(), profile.into()]);
@@ -108,15 +116,39 @@ fn stdio_server(
     if allowance.secrets {
         args.push("--allow-secrets".into());
     }
-    let says = format!("runs `c1 {}`", args.join(" "));
+    let (command, args, says) = if matches.get_flag("npx") {
+        let (command, args) = npx(args);
+        let says = format!("runs `{command} {}`", args.join(" "));
+        (command.to_string(), args, says)
+    } else {
+        let exe = std::env::current_exe()
+            .map_err(|e| Failure::config(format!("cannot tell where c1 is: {e}")))?;
+        let says = format!("runs `c1 {}`", args.join(" "));
+        (exe.to_string_lossy().into_owned(), args, says)
+    };
     let mut server = Map::from_iter([
-        ("command".to_string(), json!(exe.to_string_lossy())),
+        ("command".to_string(), json!(command)),
         ("args".to_string(), json!(args)),
     ]);
     if client != "cursor" {
         server.insert("type".into(), json!("stdio"));
     }
     Ok((Value::Object(server), says))
+}
+
+/// The command and arguments that run `c1 ARGS` from npm, this version:
+/// `npx -y` (which never stops to ask, as it would on the agent's stdio),
+/// through `cmd /c` on Windows, where `npx` is a batch file agents cannot
+/// start themselves.
+fn npx(args: Vec<String>) -> (&'static str, Vec<String>) {
+    let package = format!("{}@{}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"));
+    let npx = ["npx".to_string(), "-y".into(), package];
+    if cfg!(windows) {
+        let cmd = ["/c".to_string()].into_iter().chain(npx).chain(args);
+        ("cmd", cmd.collect())
+    } else {
+        ("npx", npx.into_iter().skip(1).chain(args).collect())
+    }
 }
 
 /// The server entry that reaches `url` with the token, as the agent

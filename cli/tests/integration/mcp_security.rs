@@ -637,6 +637,47 @@ async fn install_writes_user_files_and_http_servers_as_each_agent_documents() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// `--npx` runs the npm package of this very version (`cargo xtask dist`
+/// makes it, named after this crate), never stopping to ask (`-y`), with
+/// the same arguments as the path form; it is the stdio form, so `--http`
+/// is refused beside it.
+#[tokio::test(flavor = "multi_thread")]
+async fn install_npx_runs_this_version_from_npm() {
+    let dir = scratch("install-npx");
+    let out = install(&dir, &["--client", "cursor", "--npx", "--allow", "request"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let package = format!("c1-cli@{}", env!("CARGO_PKG_VERSION"));
+    let npx = if cfg!(windows) {
+        vec!["/c", "npx", "-y", &package]
+    } else {
+        vec!["-y", &package]
+    };
+    let args = [npx, vec!["mcp", "serve", "--allow", "request"]].concat();
+    let command = if cfg!(windows) { "cmd" } else { "npx" };
+    let expected = json!({"command": command, "args": args});
+    assert_eq!(
+        read_json(&dir.join(".cursor/mcp.json"))["mcpServers"]["c1"],
+        expected
+    );
+    let out = install(
+        &dir,
+        &[
+            "--client",
+            "cursor",
+            "--npx",
+            "--http",
+            "http://127.0.0.1:8787/mcp",
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+}
+
 /// The most memory (resident, at its peak) `pid` has used, in KiB.
 #[cfg(target_os = "linux")]
 fn peak_kib(pid: u32) -> u64 {
