@@ -9,20 +9,23 @@
 const { spawnSync } = require("node:child_process");
 const { name } = require("../package.json");
 
-function musl() {
-  if (process.platform !== "linux") return false;
-  const report = process.report && process.report.getReport();
-  return Boolean(report && report.header && !report.header.glibcVersionRuntime);
-}
-
-const target = `${name}-${process.platform}-${process.arch}${musl() ? "-musl" : ""}`;
+// npm installed the one package whose os, cpu and libc fit this machine:
+// on Linux, the glibc build's or the musl build's.
+const base = `${name}-${process.platform}-${process.arch}`;
+const candidates = process.platform === "linux" ? [base, `${base}-musl`] : [base];
 const exe = process.platform === "win32" ? "c1.exe" : "c1";
 let binary;
-try {
-  binary = require.resolve(`${target}/bin/${exe}`);
-} catch {
+for (const candidate of candidates) {
+  try {
+    binary = require.resolve(`${candidate}/bin/${exe}`);
+    break;
+  } catch {
+    // not this one
+  }
+}
+if (!binary) {
   console.error(
-    `c1: no binary for ${process.platform} ${process.arch}: the package ${target} is not installed. ` +
+    `c1: no binary for ${process.platform} ${process.arch}: the package ${base} is not installed. ` +
       "npm installs it with this one unless optional dependencies are left out (--omit=optional); " +
       "if c1 is released for this platform, install again without that."
   );

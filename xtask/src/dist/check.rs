@@ -12,6 +12,8 @@
 //! And the budgets: the archive under 6 MB, the npm tarball under 7 MB.
 //! Only the host's target can run here; the others' budgets are checked.
 
+use std::io::{Read, Write};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -47,14 +49,24 @@ pub fn run(dist: &Path, release: &Release, platforms: &[Platform], host: &str) -
         return Ok(());
     };
     let version = format!("c1 {}", release.version);
-    let installed = installer(dist, &work.join("installer"))?;
-    runs(
-        &installed,
-        &version,
-        Command::new(&installed),
-        "the installer's c1",
-    )?;
-    checksum_refused(dist, release, platform, &work.join("tampered"))?;
+    // The installer is for Linux and macOS (Windows has the zip and npm).
+    if !platform.windows() {
+        let installed = installer(dist, &work.join("installer"))?;
+        runs(
+            &installed,
+            &version,
+            Command::new(&installed),
+            "the installer's c1",
+        )?;
+        checksum_refused(dist, release, platform, &work.join("tampered"))?;
+        let piped = piped_installer(dist, &work.join("piped"))?;
+        runs(
+            &piped,
+            &version,
+            Command::new(&piped),
+            "`curl URL/install.sh | sh`'s c1",
+        )?;
+    }
     let (c1, npx) = npm_install(dist, release, platform, &work.join("npm"))?;
     runs(&c1, &version, npx, "the npm package's c1 (npx)")?;
     let (bundled, server) = bundle(dist, release, platform, &work)?;
@@ -135,24 +147,81 @@ fn binary_size(archive: &Path, platform: &Platform) -> Result<u64> {
 /// empty folder; the installed binary.
 pub fn installer(dist: &Path, work: &Path) -> Result<PathBuf> {
     let bin = work.join("bin");
-    let status = installer_command(dist, &dist.join("install.sh"), work)?
+    let status = installer_command(dist, work)?
+        .arg(dist.join("install.sh"))
         .status()
         .context("sh install.sh")?;
     ensure!(status.success(), "install.sh failed ({status})");
     Ok(bin.join("c1"))
 }
 
-/// `sh install.sh` installing into `work/bin`, with `work/home` as HOME.
-fn installer_command(download: &Path, script: &Path, work: &Path) -> Result<Command> {
+/// `sh` for the installer, installing into `work/bin` from `download`, with
+/// `work/home` as HOME.
+fn installer_command(download: &Path, work: &Path) -> Result<Command> {
     let home = work.join("home");
     std::fs::create_dir_all(&home)?;
     let mut command = Command::new("sh");
     command
-        .arg(script)
         .env("C1_DOWNLOAD_URL", download)
         .env("C1_INSTALL_DIR", work.join("bin"))
         .env("HOME", home);
     Ok(command)
+}
+
+/// `curl -fsSL URL/install.sh | sh`, as the README says, with the dist
+/// folder served over HTTP on loopback as the release's URL; the installed
+/// binary.
+fn piped_installer(dist: &Path, work: &Path) -> Result<PathBuf> {
+    let url = serve(dist)?;
+    let mut command = installer_command(Path::new(&url), work)?;
+    let status = command
+        .args(["-c", &format!("curl -fsSL {url}/install.sh | sh")])
+        .status()
+        .context("sh -c 'curl ... | sh'")?;
+    ensure!(
+        status.success(),
+        "curl {url}/install.sh | sh failed ({status})"
+    );
+    Ok(work.join("bin/c1"))
+}
+
+/// Serves the files of `dir` (by name, GET only) on a loopback port, for
+/// 20 requests at most, as a release's download URL does; its URL.
+fn serve(dir: &Path) -> Result<String> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("listening on loopback")?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let dir = dir.to_path_buf();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(20) {
+            let Ok(mut stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+            let mut request = Vec::new();
+            let mut buffer = [0; 1024];
+            while !request.ends_with(b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buffer[..n]),
+                }
+            }
+            let request = String::from_utf8_lossy(&request);
+            let name = request
+                .strip_prefix("GET /")
+                .and_then(|rest| rest.split(' ').next())
+                .filter(|name| !name.contains('/') && !name.starts_with('.'));
+            let body = name.and_then(|name| std::fs::read(dir.join(name)).ok());
+            let head = match &body {
+                Some(body) => format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                ),
+                None => "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .into(),
+            };
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body.as_deref().unwrap_or_default());
+        }
+    });
+    Ok(url)
 }
 
 /// The installer refuses an archive that does not match its checksum, and
@@ -173,7 +242,8 @@ pub fn checksum_refused(
     std::fs::write(download.join(&name), bytes)?;
     let sum = format!("{name}.sha256");
     std::fs::copy(dist.join(&sum), download.join(&sum))?;
-    let output = installer_command(&download, &dist.join("install.sh"), work)?
+    let output = installer_command(&download, work)?
+        .arg(dist.join("install.sh"))
         .output()
         .context("sh install.sh")?;
     let said = String::from_utf8_lossy(&output.stderr);

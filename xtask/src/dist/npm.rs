@@ -179,8 +179,12 @@ mod tests {
     #[test]
     fn the_launcher_looks_for_the_package_named_here() {
         let launcher = std::fs::read_to_string(release().root.join(LAUNCHER)).unwrap();
-        assert!(launcher
-            .contains("`${name}-${process.platform}-${process.arch}${musl() ? \"-musl\" : \"\"}`"));
-        assert!(launcher.contains("require.resolve(`${target}/bin/${exe}`)"));
+        for line in [
+            "const base = `${name}-${process.platform}-${process.arch}`;",
+            "[base, `${base}-musl`]",
+            "require.resolve(`${candidate}/bin/${exe}`)",
+        ] {
+            assert!(launcher.contains(line), "{line}");
+        }
     }
 }
