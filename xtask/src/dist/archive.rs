@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 
 /// A file in an archive.
+#[derive(Clone)]
 pub struct Entry {
     /// Its path in the archive, `/`-separated.
     pub path: String,

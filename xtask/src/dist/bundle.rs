@@ -86,25 +86,21 @@ pub fn manifest(release: &Release, platform: &Platform, tools: &[(String, String
     })
 }
 
-/// Writes `platform`'s bundle into `out`; its path.
+/// Writes `platform`'s bundle, with `docs`, into `out`; its path.
 pub fn write(
     out: &Path,
     release: &Release,
     platform: &Platform,
     binary: &[u8],
     tools: &[(String, String)],
+    docs: &[Entry],
 ) -> Result<PathBuf> {
     let manifest = serde_json::to_string_pretty(&manifest(release, platform, tools))? + "\n";
     let mut entries = vec![
         Entry::file("manifest.json", manifest),
         Entry::executable(format!("server/{}", platform.exe()), binary),
     ];
-    entries.extend(
-        release
-            .docs
-            .iter()
-            .map(|doc| Entry::file(doc.path.clone(), doc.bytes.clone())),
-    );
+    entries.extend(docs.iter().cloned());
     let path = out.join(platform.bundle(&release.version));
     std::fs::write(&path, archive::zip(&entries)?)?;
     Ok(path)

@@ -4,7 +4,8 @@
 //! one of `cli/Cargo.toml`'s `[package.metadata.dist]` targets):
 //!
 //! - `c1-VERSION-TARGET.tar.gz` (`.zip` for Windows): the binary, the
-//!   licenses, the README's sections on `c1` and shell completions;
+//!   licenses (its own and its crates', `licenses.rs`), the README's
+//!   sections on `c1` and shell completions;
 //! - `c1-cli-OS-CPU-VERSION.tgz`: the npm package of that binary;
 //! - `c1-VERSION-TARGET.mcpb`: the MCP bundle;
 //!
@@ -16,6 +17,7 @@
 mod archive;
 mod bundle;
 mod check;
+mod licenses;
 mod mcp;
 mod npm;
 mod platform;
@@ -187,13 +189,24 @@ pub fn run(options: Options) -> Result<()> {
     let mut written = Vec::new();
     for (platform, path) in &binaries {
         let binary = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        let archive = write_archive(&partial, &release, platform, &binary, &completions, mtime)?;
+        // What travels with this binary: the README, the licenses, its crates'.
+        let mut docs = release.docs.clone();
+        docs.push(licenses::third_party(root, &platform.target)?);
+        let with_completions = [docs.as_slice(), &completions].concat();
+        let archive = write_archive(
+            &partial,
+            &release,
+            platform,
+            &binary,
+            &with_completions,
+            mtime,
+        )?;
         written.push(archive);
         written.push(npm::pack_platform(
-            &stage, &partial, &release, platform, &binary,
+            &stage, &partial, &release, platform, &binary, &docs,
         )?);
         written.push(bundle::write(
-            &partial, &release, platform, &binary, &tools,
+            &partial, &release, platform, &binary, &tools, &docs,
         )?);
     }
     written.push(npm::pack_main(&stage, &partial, &release)?);
@@ -233,14 +246,14 @@ pub fn run(options: Options) -> Result<()> {
     Ok(())
 }
 
-/// Writes `platform`'s archive into `out`: the binary, the README and
-/// licenses, and `extra` (the completions), under one top directory.
+/// Writes `platform`'s archive into `out`: the binary and `docs` (the
+/// README, the licenses, the completions), under one top directory.
 fn write_archive(
     out: &Path,
     release: &Release,
     platform: &Platform,
     binary: &[u8],
-    extra: &[Entry],
+    docs: &[Entry],
     mtime: u64,
 ) -> Result<PathBuf> {
     let stem = platform.stem(&release.version);
@@ -248,7 +261,7 @@ fn write_archive(
         format!("{stem}/{}", platform.exe()),
         binary,
     )];
-    for doc in release.docs.iter().chain(extra) {
+    for doc in docs {
         entries.push(Entry::file(
             format!("{stem}/{}", doc.path),
             doc.bytes.clone(),

@@ -27,7 +27,7 @@ pub fn platform_manifest(release: &Release, platform: &Platform) -> Value {
         "license": release.license,
         "os": [platform.os],
         "cpu": [platform.cpu],
-        "files": [format!("bin/{}", platform.exe()), "LICENSE-MIT", "LICENSE-APACHE"],
+        "files": [format!("bin/{}", platform.exe()), "LICENSE-MIT", "LICENSE-APACHE", "THIRD-PARTY-LICENSES.md"],
         "preferUnplugged": true,
     });
     if let (Some(libc), Value::Object(fields)) = (platform.libc, &mut manifest) {
@@ -57,18 +57,20 @@ pub fn main_manifest(release: &Release) -> Result<Value> {
     }))
 }
 
-/// Packs the package of `platform`'s binary into `out`; the tarball's path.
+/// Packs the package of `platform`'s binary, with `docs`, into `out`; the
+/// tarball's path.
 pub fn pack_platform(
     stage: &Path,
     out: &Path,
     release: &Release,
     platform: &Platform,
     binary: &[u8],
+    docs: &[Entry],
 ) -> Result<PathBuf> {
     let manifest = platform_manifest(release, platform);
     let binary = Entry::executable(format!("bin/{}", platform.exe()), binary);
     let dir = stage.join(platform.npm_package(&release.name));
-    write_package(&dir, &manifest, &release.docs, binary)?;
+    write_package(&dir, &manifest, docs, binary)?;
     pack(&dir, out)
 }
 
