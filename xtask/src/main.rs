@@ -229,6 +229,31 @@ fn run() -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `cargo`, without what `cargo run` (so `cargo xtask`) sets for the
+/// program it runs: build scripts that watch those variables (ring's
+/// `CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, ...) would see them change and
+/// build again what a build from the shell made (a minute of ring, rustls
+/// and the client, for a release build of `c1`).
+pub fn cargo() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO"));
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let set_by_run = name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_MANIFEST_")
+            || [
+                "CARGO_CRATE_NAME",
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "OUT_DIR",
+            ]
+            .contains(&name.as_ref());
+        if set_by_run {
+            command.env_remove(name.as_ref());
+        }
+    }
+    command
+}
+
 fn finish(args: pico_args::Arguments) -> anyhow::Result<()> {
     let rest = args.finish();
     anyhow::ensure!(rest.is_empty(), "unexpected arguments: {rest:?}\n{USAGE}");

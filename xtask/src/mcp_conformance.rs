@@ -85,7 +85,7 @@ fn install(dir: &Path) -> Result<PathBuf> {
 
 /// Builds `c1` (debug, as the tests do); its path.
 fn build_c1(root: &Path) -> Result<PathBuf> {
-    let status = Command::new(env!("CARGO"))
+    let status = crate::cargo()
         .args(["build", "-p", "c1-cli", "--bin", "c1"])
         .current_dir(root)
         .status()?;

@@ -299,7 +299,7 @@ fn host_target() -> Result<String> {
 /// path. The host's build goes where `cargo install` and the benchmarks'
 /// do (`target/release`), so a warm target directory builds nothing.
 fn build(root: &Path, target_dir: &Path, target: &str, host: &str) -> Result<PathBuf> {
-    let mut cargo = Command::new(env!("CARGO"));
+    let mut cargo = crate::cargo();
     cargo
         .args([
             "build",
@@ -319,7 +319,14 @@ fn build(root: &Path, target_dir: &Path, target: &str, host: &str) -> Result<Pat
     };
     let status = cargo.status().context("cargo build")?;
     if !status.success() {
-        bail!("cargo build --release -p c1-cli --target {target} failed");
+        bail!(
+            "cargo build --release -p c1-cli --target {target} failed{}",
+            if target == host {
+                ""
+            } else {
+                " (is the target installed? rustup target add it, on a machine that can link it)"
+            }
+        );
     }
     Ok(dir.join(Platform::of(target)?.exe()))
 }
