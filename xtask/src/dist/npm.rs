@@ -14,6 +14,7 @@ use serde_json::{json, Map, Value};
 use super::archive::Entry;
 use super::platform::Platform;
 use super::Release;
+use crate::node::npm;
 
 /// The launcher, written by hand.
 const LAUNCHER: &str = "cli/dist/npm/c1.js";
@@ -121,15 +122,6 @@ fn pack(dir: &Path, out: &Path) -> Result<PathBuf> {
         bail!("npm pack named no tarball for {}", dir.display());
     };
     Ok(out.join(name))
-}
-
-/// npm's command (`npm.cmd` on Windows, which `Command` does not find by `npm`).
-pub fn npm() -> &'static str {
-    if cfg!(windows) {
-        "npm.cmd"
-    } else {
-        "npm"
-    }
 }
 
 #[cfg(test)]
