@@ -8,12 +8,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde_json::Value;
 
 use super::archive::Entry;
+use super::cargo;
 
 /// The file names a crate's license texts go by (upper case, prefixes).
 const LICENSE_FILES: [&str; 5] = ["LICENSE", "LICENCE", "COPYING", "NOTICE", "COPYRIGHT"];
@@ -42,23 +42,6 @@ pub fn third_party(root: &Path, target: &str) -> Result<Entry> {
     )?)?;
     let crates = crates(&tree, &metadata)?;
     Ok(Entry::file("THIRD-PARTY-LICENSES.md", render(&crates)))
-}
-
-/// What `cargo ARGS` prints.
-fn cargo(root: &Path, args: &[&str]) -> Result<String> {
-    let output = Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(root)
-        .output()
-        .with_context(|| format!("cargo {}", args[0]))?;
-    if !output.status.success() {
-        bail!(
-            "cargo {} failed: {}",
-            args[0],
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// The crates of `tree` (`name vVERSION (...)` lines), but the

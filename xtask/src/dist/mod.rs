@@ -79,18 +79,11 @@ pub struct Release {
 impl Release {
     /// Reads the package through `cargo metadata`, and its documents.
     fn read(root: &Path) -> Result<Self> {
-        let output = Command::new(env!("CARGO"))
-            .args(["metadata", "--no-deps", "--format-version", "1", "--locked"])
-            .current_dir(root)
-            .output()
-            .context("cargo metadata")?;
-        if !output.status.success() {
-            bail!(
-                "cargo metadata failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        let metadata: Value = serde_json::from_slice(&output.stdout)?;
+        let metadata = cargo(
+            root,
+            &["metadata", "--no-deps", "--format-version", "1", "--locked"],
+        )?;
+        let metadata: Value = serde_json::from_str(&metadata)?;
         let Some(package) = metadata["packages"]
             .as_array()
             .and_then(|packages| packages.iter().find(|p| p["name"] == "c1-cli"))
@@ -275,6 +268,23 @@ fn write_archive(
     let path = out.join(platform.archive(&release.version));
     std::fs::write(&path, bytes)?;
     Ok(path)
+}
+
+/// What `cargo ARGS` prints, run in `root`.
+fn cargo(root: &Path, args: &[&str]) -> Result<String> {
+    let output = crate::cargo()
+        .args(args)
+        .current_dir(root)
+        .output()
+        .with_context(|| format!("cargo {}", args[0]))?;
+    if !output.status.success() {
+        bail!(
+            "cargo {} failed: {}",
+            args[0],
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// The target directory cargo builds into.
