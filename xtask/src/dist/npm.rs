@@ -19,8 +19,8 @@ use crate::node::npm;
 /// The launcher, written by hand.
 const LAUNCHER: &str = "cli/dist/npm/c1.js";
 
-/// The `package.json` of the package that holds `platform`'s binary.
-pub fn platform_manifest(release: &Release, platform: &Platform) -> Value {
+/// The `package.json` of the package that holds `platform`'s binary and `docs`.
+pub fn platform_manifest(release: &Release, platform: &Platform, docs: &[Entry]) -> Value {
     let mut manifest = json!({
         "name": platform.npm_package(&release.name),
         "version": release.version,
@@ -28,7 +28,7 @@ pub fn platform_manifest(release: &Release, platform: &Platform) -> Value {
         "license": release.license,
         "os": [platform.os],
         "cpu": [platform.cpu],
-        "files": [format!("bin/{}", platform.exe()), "LICENSE-MIT", "LICENSE-APACHE", "THIRD-PARTY-LICENSES.md"],
+        "files": files(format!("bin/{}", platform.exe()), docs),
         "preferUnplugged": true,
     });
     if let (Some(libc), Value::Object(fields)) = (platform.libc, &mut manifest) {
@@ -52,10 +52,18 @@ pub fn main_manifest(release: &Release) -> Result<Value> {
         "license": release.license,
         "keywords": ["conductorone", "c1", "mcp", "identity-governance", "cli"],
         "bin": {"c1": "bin/c1.js"},
-        "files": ["bin/c1.js", "LICENSE-MIT", "LICENSE-APACHE"],
+        "files": files("bin/c1.js".into(), &release.docs),
         "engines": {"node": ">=18"},
         "optionalDependencies": binaries,
     }))
+}
+
+/// What a package holds: `file` and `docs` (npm leaves out what `files`
+/// does not name, but for the README).
+fn files(file: String, docs: &[Entry]) -> Vec<String> {
+    std::iter::once(file)
+        .chain(docs.iter().map(|doc| doc.path.clone()))
+        .collect()
 }
 
 /// Packs the package of `platform`'s binary, with `docs`, into `out`; the
@@ -68,7 +76,7 @@ pub fn pack_platform(
     binary: &[u8],
     docs: &[Entry],
 ) -> Result<PathBuf> {
-    let manifest = platform_manifest(release, platform);
+    let manifest = platform_manifest(release, platform, docs);
     let binary = Entry::executable(format!("bin/{}", platform.exe()), binary);
     let dir = stage.join(platform.npm_package(&release.name));
     write_package(&dir, &manifest, docs, binary)?;
@@ -153,17 +161,15 @@ mod tests {
     #[test]
     fn a_binary_package_installs_on_its_platform_alone() {
         let linux = Platform::of("x86_64-unknown-linux-gnu").unwrap();
-        let manifest = platform_manifest(&release(), &linux);
+        let docs = [Entry::file("LICENSE-MIT", "MIT")];
+        let manifest = platform_manifest(&release(), &linux, &docs);
         assert_eq!(manifest["name"], "c1-cli-linux-x64");
         assert_eq!(manifest["os"], json!(["linux"]));
         assert_eq!(manifest["cpu"], json!(["x64"]));
         assert_eq!(manifest["libc"], json!(["glibc"]));
-        assert_eq!(
-            manifest["files"],
-            json!(["bin/c1", "LICENSE-MIT", "LICENSE-APACHE"])
-        );
+        assert_eq!(manifest["files"], json!(["bin/c1", "LICENSE-MIT"]));
         let windows = Platform::of("x86_64-pc-windows-msvc").unwrap();
-        let manifest = platform_manifest(&release(), &windows);
+        let manifest = platform_manifest(&release(), &windows, &docs);
         assert_eq!(manifest.get("libc"), None);
         assert_eq!(manifest["files"][0], "bin/c1.exe");
     }
