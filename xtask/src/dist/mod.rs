@@ -131,25 +131,23 @@ impl Release {
     }
 }
 
+/// What every target's artifacts share, from a binary this machine runs.
+struct Shared {
+    /// Each shell's completions.
+    completions: Vec<Entry>,
+    /// The MCP tools, for the bundle's manifest.
+    tools: Vec<(String, String)>,
+    /// The archives' entries' date.
+    mtime: u64,
+}
+
 /// Runs `cargo xtask dist`.
 pub fn run(options: Options) -> Result<()> {
     let started = Instant::now();
     let root = root();
     let release = Release::read(root)?;
     let host = host_target()?;
-    let targets = if options.targets.is_empty() {
-        vec![host.clone()]
-    } else {
-        options.targets.clone()
-    };
-    for target in &targets {
-        if !release.targets.contains(target) {
-            bail!(
-                "--target {target}: not one of cli/Cargo.toml's [package.metadata.dist] targets ({})",
-                release.targets.join(", ")
-            );
-        }
-    }
+    let targets = chosen(&release, &options.targets, &host)?;
     let target_dir = target_dir(root);
     let dist = target_dir.join("dist");
     let partial = target_dir.join("dist.partial");
@@ -170,71 +168,99 @@ pub fn run(options: Options) -> Result<()> {
             ))
         })
         .collect::<Result<_>>()?;
-    // Completions and the tools' list come from a binary this machine runs.
     let runnable = match binaries.iter().find(|(p, _)| p.target == host) {
         Some((_, path)) => path.clone(),
         None => build(root, &target_dir, &host, &host)?,
     };
-    let completions = completions(&runnable)?;
-    let tools = mcp::handshake(widest_server(&runnable))?.tools;
-    let mtime = commit_time(root);
+    let shared = Shared {
+        completions: completions(&runnable)?,
+        tools: mcp::handshake(widest_server(&runnable))?.tools,
+        mtime: commit_time(root),
+    };
 
     let mut written = Vec::new();
     for (platform, path) in &binaries {
-        let binary = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        // What travels with this binary: the README, the licenses, its crates'.
-        let mut docs = release.docs.clone();
-        docs.push(licenses::third_party(root, &platform.target)?);
-        let with_completions = [docs.as_slice(), &completions].concat();
-        let archive = write_archive(
-            &partial,
-            &release,
-            platform,
-            &binary,
-            &with_completions,
-            mtime,
-        )?;
-        written.push(archive);
-        written.push(npm::pack_platform(
-            &stage, &partial, &release, platform, &binary, &docs,
-        )?);
-        written.push(bundle::write(
-            &partial, &release, platform, &binary, &tools, &docs,
+        written.extend(write_target(
+            &partial, &stage, &release, platform, path, &shared,
         )?);
     }
     written.push(npm::pack_main(&stage, &partial, &release)?);
-    written.push(installer(
-        &partial,
-        &release,
-        options.download_url.as_deref(),
-        &dist,
-    )?);
+    let url = options.download_url.as_deref();
+    written.push(installer(&partial, &release, url, &dist)?);
     for file in &written {
         checksum(file)?;
     }
-
     if dist.exists() {
         std::fs::remove_dir_all(&dist).with_context(|| format!("removing {}", dist.display()))?;
     }
     std::fs::rename(&partial, &dist)?;
     std::fs::remove_dir_all(&stage)?;
+    report(&dist, &written, started)?;
+    if options.test {
+        let platforms: Vec<Platform> = binaries.into_iter().map(|(p, _)| p).collect();
+        check::run(&dist, &release, &platforms, &host)?;
+    }
+    Ok(())
+}
+
+/// The targets asked for (none: the host's), each one a release builds.
+fn chosen(release: &Release, asked: &[String], host: &str) -> Result<Vec<String>> {
+    let targets = if asked.is_empty() {
+        vec![host.to_string()]
+    } else {
+        asked.to_vec()
+    };
+    for target in &targets {
+        if !release.targets.contains(target) {
+            bail!(
+                "--target {target}: not one of cli/Cargo.toml's [package.metadata.dist] targets ({})",
+                release.targets.join(", ")
+            );
+        }
+    }
+    Ok(targets)
+}
+
+/// Writes `platform`'s archive, npm package and bundle into `out`; their paths.
+fn write_target(
+    out: &Path,
+    stage: &Path,
+    release: &Release,
+    platform: &Platform,
+    binary: &Path,
+    shared: &Shared,
+) -> Result<Vec<PathBuf>> {
+    let root = &release.root;
+    let binary = std::fs::read(binary).with_context(|| format!("reading {}", binary.display()))?;
+    // What travels with this binary: the README, the licenses, its crates'.
+    let mut docs = release.docs.clone();
+    docs.push(licenses::third_party(root, &platform.target)?);
+    let with_completions = [docs.as_slice(), &shared.completions].concat();
+    Ok(vec![
+        write_archive(
+            out,
+            release,
+            platform,
+            &binary,
+            &with_completions,
+            shared.mtime,
+        )?,
+        npm::pack_platform(stage, out, release, platform, &binary, &docs)?,
+        bundle::write(out, release, platform, &binary, &shared.tools, &docs)?,
+    ])
+}
+
+/// Prints what was written in `dist`, and how long it took.
+fn report(dist: &Path, written: &[PathBuf], started: Instant) -> Result<()> {
+    let elapsed = started.elapsed().as_secs_f64();
     println!(
-        "dist: {} in {:.1} s:",
-        crate::codegen::relative(&dist).display(),
-        started.elapsed().as_secs_f64()
+        "dist: {} in {elapsed:.1} s:",
+        crate::codegen::relative(dist).display()
     );
-    for file in &written {
+    for file in written {
         let name = file.file_name().unwrap_or_default();
         let size = std::fs::metadata(dist.join(name))?.len();
         println!("  {:>10} bytes  {}", size, name.to_string_lossy());
-    }
-    if options.test {
-        check::run(
-            &dist,
-            &release,
-            &binaries.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>(),
-            &host,
-        )?;
     }
     Ok(())
 }
