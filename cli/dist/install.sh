@@ -37,7 +37,8 @@ stem="c1-$version-$cpu-$os"
 archive="$stem.tar.gz"
 
 work="$(mktemp -d 2>/dev/null || mktemp -d -t c1-install)"
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 1' INT TERM
 
 # fetch NAME: copies $base/NAME into the work folder.
 fetch() {
@@ -74,6 +75,9 @@ fi
 
 tar -xzf "$work/$archive" -C "$work" || fail "cannot unpack $archive"
 [ -f "$work/$stem/c1" ] || fail "$archive holds no $stem/c1"
+# A binary this machine cannot run (an older C library) is not installed.
+installed="$("$work/$stem/c1" --version)" ||
+  fail "c1 does not run on this machine (on Linux, its C library may be older than the one c1 was built with): not installed"
 mkdir -p "$dir" || fail "cannot create $dir"
 # Through a temporary file and a rename: a running c1 keeps its file, and
 # an interrupted install leaves the old c1 whole.
@@ -81,7 +85,7 @@ cp "$work/$stem/c1" "$dir/.c1.install.$$" || fail "cannot write to $dir"
 chmod 755 "$dir/.c1.install.$$"
 mv -f "$dir/.c1.install.$$" "$dir/c1" || { rm -f "$dir/.c1.install.$$"; fail "cannot write $dir/c1"; }
 
-say "installed $("$dir/c1" --version) as $dir/c1"
+say "installed $installed as $dir/c1"
 case ":${PATH:-}:" in
   *":$dir:"*) ;;
   *) say "$dir is not on your PATH: add it, e.g. export PATH=\"$dir:\$PATH\"" ;;

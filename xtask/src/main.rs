@@ -230,6 +230,21 @@ fn run() -> anyhow::Result<ExitCode> {
     }
 }
 
+/// A child process killed when dropped.
+pub struct Running(pub std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The target directory cargo builds into.
+pub fn target_dir(root: &std::path::Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
 /// `cargo`, without what `cargo run` (so `cargo xtask`) sets for the
 /// program it runs: build scripts that watch those variables (ring's
 /// `CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, ...) would see them change and

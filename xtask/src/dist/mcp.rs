@@ -2,12 +2,15 @@
 //! the initialized notification, `tools/list`; every read bounded in time.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
+
+use crate::Running;
 
 /// How long the server gets to answer each request.
 const ANSWER: Duration = Duration::from_secs(30);
@@ -22,25 +25,42 @@ pub struct Handshake {
 
 /// Credentials that let `c1 mcp serve` start and reach nothing: the
 /// handshake calls no tool.
-pub const OFFLINE_ENV: [(&str, &str); 2] = [
+const OFFLINE_ENV: [(&str, &str); 2] = [
     ("CONDUCTORONE_ACCESS_TOKEN", "dist-check"),
     ("CONDUCTORONE_SERVER_URL", "http://127.0.0.1:9"),
 ];
 
-/// A child process killed when dropped.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+/// `command` without the caller's settings of `c1` (its `CONDUCTORONE_*`
+/// and `C1_*` variables, its HOME and config directory): `home` instead.
+pub fn isolated(command: &mut Command, home: &Path) -> Result<()> {
+    std::fs::create_dir_all(home)?;
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CONDUCTORONE_") || name.starts_with("C1_") {
+            command.env_remove(name.as_ref());
+        }
     }
+    command.env("HOME", home).env_remove("XDG_CONFIG_HOME");
+    Ok(())
+}
+
+/// `c1 mcp serve ARGS` run by `command` (the binary, or what starts it),
+/// signed in to nowhere, with `home` as its HOME.
+pub fn offline_server(mut command: Command, args: &[&str], home: &Path) -> Result<Command> {
+    isolated(&mut command, home)?;
+    command.args(["mcp", "serve"]).args(args).envs(OFFLINE_ENV);
+    Ok(command)
 }
 
 /// Starts `command` (which runs `c1 mcp serve` one way or another) and
 /// makes the handshake.
 pub fn handshake(mut command: Command) -> Result<Handshake> {
-    let shown = format!("{command:?}");
+    // The program and its arguments: never the environment, which holds credentials.
+    let shown = std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(|part| part.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join(" ");
     let child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

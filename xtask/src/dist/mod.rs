@@ -148,7 +148,7 @@ pub fn run(options: Options) -> Result<()> {
     let release = Release::read(root)?;
     let host = host_target()?;
     let targets = chosen(&release, &options.targets, &host)?;
-    let target_dir = target_dir(root);
+    let target_dir = crate::target_dir(root);
     let dist = target_dir.join("dist");
     let partial = target_dir.join("dist.partial");
     let stage = target_dir.join("dist-stage");
@@ -174,7 +174,7 @@ pub fn run(options: Options) -> Result<()> {
     };
     let shared = Shared {
         completions: completions(&runnable)?,
-        tools: mcp::handshake(widest_server(&runnable))?.tools,
+        tools: mcp::handshake(widest_server(&runnable, &stage.join("home"))?)?.tools,
         mtime: commit_time(root),
     };
 
@@ -313,11 +313,6 @@ fn cargo(root: &Path, args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// The target directory cargo builds into.
-fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
-}
-
 /// The host's target triple, as rustc names it.
 fn host_target() -> Result<String> {
     let output = Command::new("rustc")
@@ -389,12 +384,9 @@ fn completions(c1: &Path) -> Result<Vec<Entry>> {
 
 /// `c1 mcp serve` at its widest allowance, signed in to nowhere: every tool
 /// it can offer, for the bundle's manifest.
-fn widest_server(c1: &Path) -> Command {
-    let mut command = Command::new(c1);
-    command
-        .args(["mcp", "serve", "--allow", "write", "--allow-secrets"])
-        .envs(mcp::OFFLINE_ENV);
-    command
+fn widest_server(c1: &Path, home: &Path) -> Result<Command> {
+    let widest = ["--allow", "write", "--allow-secrets"];
+    mcp::offline_server(Command::new(c1), &widest, home)
 }
 
 /// The README's sections on `c1` (as `README.md`) and the licenses.
@@ -491,7 +483,7 @@ mod tests {
     /// and refuses one that does not match its checksum, installing nothing.
     #[cfg(unix)]
     #[test]
-    fn the_installer_installs_this_machines_archive_and_refuses_a_tampered_one() {
+    fn the_installer_installs_this_machines_archive_and_refuses_a_tampered_or_broken_one() {
         let platform = Platform::of(&host_target().unwrap()).unwrap();
         let release = Release::for_tests(&[&platform.target]);
         let dir = std::env::temp_dir().join(format!("xtask-dist-installer-{}", std::process::id()));
@@ -507,6 +499,15 @@ mod tests {
         let said = Command::new(&installed).output().unwrap().stdout;
         assert_eq!(String::from_utf8_lossy(&said), "c1 0.1.0\n");
         check::checksum_refused(&dist, &release, &platform, &dir.join("tampered")).unwrap();
+
+        // A binary that does not run here (an older C library) is refused.
+        let broken = b"#!/bin/sh\nexit 127\n";
+        let archive = write_archive(&dist, &release, &platform, broken, &[], 0).unwrap();
+        checksum(&archive).unwrap();
+        let refused = dir.join("refused");
+        let error = check::installer(&dist, &refused).unwrap_err().to_string();
+        assert!(error.contains("install.sh failed"), "{error}");
+        assert!(!refused.join("bin/c1").exists(), "installed anyway");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

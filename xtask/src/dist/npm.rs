@@ -109,6 +109,11 @@ fn write_package(dir: &Path, manifest: &Value, docs: &[Entry], file: Entry) -> R
     Ok(())
 }
 
+/// The name `npm pack` gives the tarball of `package` at `version`.
+pub fn tarball(package: &str, version: &str) -> String {
+    format!("{package}-{version}.tgz")
+}
+
 /// `npm pack` of `dir` into `out`; the tarball's path.
 fn pack(dir: &Path, out: &Path) -> Result<PathBuf> {
     let output = Command::new(npm())
